@@ -1,0 +1,3 @@
+namespace LlmGateway.MockProvider.Contracts;
+
+internal sealed record AssistantMessage(string Role, string Content);

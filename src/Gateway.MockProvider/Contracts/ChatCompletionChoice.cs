@@ -1,0 +1,3 @@
+namespace LlmGateway.MockProvider.Contracts;
+
+internal sealed record ChatCompletionChoice(int Index, AssistantMessage Message, string FinishReason);

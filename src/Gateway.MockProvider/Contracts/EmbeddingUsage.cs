@@ -1,0 +1,3 @@
+namespace LlmGateway.MockProvider.Contracts;
+
+internal sealed record EmbeddingUsage(int PromptTokens, int TotalTokens);

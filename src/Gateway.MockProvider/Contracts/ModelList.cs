@@ -1,0 +1,3 @@
+namespace LlmGateway.MockProvider.Contracts;
+
+internal sealed record ModelList(string Object, IReadOnlyList<ModelEntry> Data);

@@ -1,0 +1,3 @@
+namespace LlmGateway.MockProvider.Contracts;
+
+internal sealed record ResponseUsage(int InputTokens, int OutputTokens, int TotalTokens);

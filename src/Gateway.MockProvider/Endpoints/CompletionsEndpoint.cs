@@ -1,0 +1,49 @@
+using LlmGateway.MockProvider.Contracts;
+using LlmGateway.MockProvider.Generation;
+using LlmGateway.MockProvider.Pipeline;
+using LlmGateway.MockProvider.Requests;
+using LlmGateway.MockProvider.Streaming;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LlmGateway.MockProvider.Endpoints;
+
+/// <summary>Legacy <c>POST /v1/completions</c> (and the Azure deployment twin).</summary>
+internal static class CompletionsEndpoint
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(
+            "/v1/completions",
+            (HttpContext context, [FromServices] TokenCounter tokens, [FromServices] StreamedReplyWriter streams) =>
+                HandleAsync(context, deployment: null, tokens, streams));
+        routes.MapPost(
+            "/openai/deployments/{deployment}/completions",
+            (HttpContext context, string deployment, [FromServices] TokenCounter tokens, [FromServices] StreamedReplyWriter streams) =>
+                HandleAsync(context, deployment, tokens, streams));
+    }
+
+    private static async Task HandleAsync(HttpContext context, string? deployment, TokenCounter tokens, StreamedReplyWriter streams)
+    {
+        using var body = await RequestJson.ReadObjectAsync(context.Request);
+        var request = CompletionRequest.Parse(body.RootElement, deployment);
+        var reply = MockKnobs.Of(context).Reply ?? ReplyText.ForCompletion(request.Model, request.Prompt);
+        var usage = TokenUsage.Of(tokens.Count(request.Prompt), tokens.Count(reply));
+        var id = $"cmpl-mock-{MockIds.Next()}";
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        if (request.Stream)
+        {
+            await streams.WriteAsync(context, new CompletionChunkFormat(id, created, request.Model, request.IncludeUsage), reply, usage);
+            return;
+        }
+
+        var completion = new TextCompletion(
+            id,
+            "text_completion",
+            created,
+            request.Model,
+            [new TextCompletionChoice(reply, 0, "stop", Logprobs: null)],
+            usage);
+        await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Default.TextCompletion, contentType: null, context.RequestAborted);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace LlmGateway.MockProvider.Pipeline;
+
+/// <summary>
+/// Fault-injection knobs of one request. Each knob comes from header <c>x-mock-&lt;name&gt;</c> or query
+/// parameter <c>mock_&lt;name&gt;</c>; the header wins. Empty values count as absent.
+/// </summary>
+internal sealed record MockKnobs(
+    int? TtfbMs,
+    int? Chunks,
+    int? ChunkDelayMs,
+    int? Status,
+    string? RetryAfter,
+    int? CutAfter,
+    bool Hang,
+    string? Reply,
+    string? Hold,
+    int? FailTimes,
+    string? Tag)
+{
+    /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
+    public static MockKnobs From(HttpRequest request) => new(
+        TtfbMs: Integer(request, "ttfb-ms", min: 0),
+        Chunks: Integer(request, "chunks", min: 1),
+        ChunkDelayMs: Integer(request, "chunk-delay-ms", min: 0),
+        Status: Integer(request, "status", min: 400, max: 599),
+        RetryAfter: Raw(request, "retry-after"),
+        CutAfter: Integer(request, "cut-after", min: 0),
+        Hang: Boolean(request, "hang"),
+        Reply: Raw(request, "reply"),
+        Hold: Raw(request, "hold"),
+        FailTimes: Integer(request, "fail-times", min: 0),
+        Tag: Raw(request, "tag"));
+
+    /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
+    public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);
+
+    public static string? Raw(HttpRequest request, string name)
+    {
+        var value = request.Headers["x-mock-" + name].ToString();
+        if (value.Length == 0)
+        {
+            value = request.Query["mock_" + name].ToString();
+        }
+
+        return value.Length == 0 ? null : value;
+    }
+
+    private static int? Integer(HttpRequest request, string name, int min, int max = int.MaxValue)
+    {
+        var raw = Raw(request, name);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new InvalidRequestException($"Mock knob '{name}' must be an integer in [{min}, {max}], got '{raw}'.");
+    }
+
+    private static bool Boolean(HttpRequest request, string name) => Raw(request, name)?.ToUpperInvariant() switch
+    {
+        null or "FALSE" or "0" => false,
+        "TRUE" or "1" => true,
+        var raw => throw new InvalidRequestException($"Mock knob '{name}' must be true/false/1/0, got '{raw}'."),
+    };
+}

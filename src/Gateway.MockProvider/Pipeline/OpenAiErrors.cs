@@ -1,0 +1,36 @@
+using LlmGateway.MockProvider.Contracts;
+
+namespace LlmGateway.MockProvider.Pipeline;
+
+/// <summary>Writes errors in the OpenAI shape: <c>{"error":{"message","type","param","code"}}</c>.</summary>
+internal static class OpenAiErrors
+{
+    public const string InvalidRequestType = "invalid_request_error";
+
+    public static Task WriteAsync(HttpContext context, int status, string message, string type, string? code = null)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(
+            new ErrorResponse(new ErrorDetail(message, type, Param: null, code)),
+            MockJsonContext.Default.ErrorResponse,
+            contentType: null,
+            context.RequestAborted);
+    }
+
+    /// <summary>The error for the <c>status</c> / <c>fail-times</c> knobs, typed like the real provider would.</summary>
+    public static Task WriteInjectedAsync(HttpContext context, int status, string? retryAfter)
+    {
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        var (type, code) = status switch
+        {
+            StatusCodes.Status429TooManyRequests => ("requests", "rate_limit_exceeded"),
+            >= 500 => ("server_error", null),
+            _ => (InvalidRequestType, (string?)null),
+        };
+        return WriteAsync(context, status, $"The mock provider injected HTTP {status} (x-mock-status / x-mock-fail-times).", type, code);
+    }
+}

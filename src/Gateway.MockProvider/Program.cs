@@ -1,0 +1,3 @@
+using LlmGateway.MockProvider;
+
+await MockProviderApp.Build(args).RunAsync();

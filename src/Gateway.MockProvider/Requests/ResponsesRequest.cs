@@ -1,0 +1,22 @@
+using System.Text.Json;
+using LlmGateway.MockProvider.Pipeline;
+
+namespace LlmGateway.MockProvider.Requests;
+
+/// <summary>Minimal Responses API request: <c>input</c> as a string (one user message) or a message list.</summary>
+internal sealed record ResponsesRequest(string Model, string? Instructions, IReadOnlyList<PromptMessage> Input, bool Stream)
+{
+    public static ResponsesRequest Parse(JsonElement body) => new(
+        RequestJson.Model(body, deployment: null),
+        RequestJson.OptionalString(body, "instructions"),
+        RequestJson.Property(body, "input") switch
+        {
+            { ValueKind: JsonValueKind.String } text => [new PromptMessage("user", text.GetString()!)],
+            { ValueKind: JsonValueKind.Array } items => RequestJson.Messages(items, "input"),
+            _ => throw new InvalidRequestException("'input' is required and must be a string or an array of messages."),
+        },
+        RequestJson.OptionalBool(body, "stream"));
+
+    /// <summary><c>instructions</c> play the system role; a system message in <c>input</c> is the fallback.</summary>
+    public string? SystemText => Instructions ?? PromptMessage.FirstText(Input, "system");
+}

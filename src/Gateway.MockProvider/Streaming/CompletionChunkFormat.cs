@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace LlmGateway.MockProvider.Streaming;
+
+/// <summary>Legacy <c>text_completion</c> chunk: <c>choices[{text, index, finish_reason}]</c>, no role chunk.</summary>
+internal sealed class CompletionChunkFormat(string id, long created, string model, bool includeUsage)
+    : StreamChunkFormat(id, "text_completion", created, model, includeUsage)
+{
+    protected override void WriteChoice(Utf8JsonWriter json, ChunkKind kind, string text)
+    {
+        json.WriteStartObject();
+        json.WriteString("text", text);
+        json.WriteNumber("index", 0);
+        WriteFinishReason(json, kind);
+        json.WriteEndObject();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using LlmGateway.MockProvider.Contracts;
+
+namespace LlmGateway.MockProvider.Streaming;
+
+/// <summary>
+/// Writes the JSON of one stream chunk. The envelope (id, object, created, model, choices, usage) is shared;
+/// subclasses write the single choice. Written by hand rather than serialized because <c>"usage": null</c>
+/// must appear only when the client asked for <c>include_usage</c>.
+/// </summary>
+internal abstract class StreamChunkFormat(string id, string objectType, long created, string model, bool includeUsage)
+{
+    public bool IncludeUsage => includeUsage;
+
+    public virtual bool HasOpeningChunk => false;
+
+    public void WriteChunk(Utf8JsonWriter json, ChunkKind kind, string text = "")
+    {
+        WriteEnvelopeStart(json);
+        WriteChoice(json, kind, text);
+        WriteEnvelopeEnd(json, usage: null);
+    }
+
+    /// <summary>The trailing include_usage chunk: no choices, just the usage totals.</summary>
+    public void WriteUsageChunk(Utf8JsonWriter json, TokenUsage usage)
+    {
+        WriteEnvelopeStart(json);
+        WriteEnvelopeEnd(json, usage);
+    }
+
+    protected abstract void WriteChoice(Utf8JsonWriter json, ChunkKind kind, string text);
+
+    protected static void WriteFinishReason(Utf8JsonWriter json, ChunkKind kind)
+    {
+        if (kind == ChunkKind.Finish)
+        {
+            json.WriteString("finish_reason", "stop");
+        }
+        else
+        {
+            json.WriteNull("finish_reason");
+        }
+    }
+
+    private void WriteEnvelopeStart(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", id);
+        json.WriteString("object", objectType);
+        json.WriteNumber("created", created);
+        json.WriteString("model", model);
+        json.WriteStartArray("choices");
+    }
+
+    private void WriteEnvelopeEnd(Utf8JsonWriter json, TokenUsage? usage)
+    {
+        json.WriteEndArray();
+        if (usage is not null)
+        {
+            json.WriteStartObject("usage");
+            json.WriteNumber("prompt_tokens", usage.PromptTokens);
+            json.WriteNumber("completion_tokens", usage.CompletionTokens);
+            json.WriteNumber("total_tokens", usage.TotalTokens);
+            json.WriteEndObject();
+        }
+        else if (includeUsage)
+        {
+            json.WriteNull("usage");
+        }
+
+        json.WriteEndObject();
+    }
+}

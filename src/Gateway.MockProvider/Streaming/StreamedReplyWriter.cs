@@ -1,0 +1,78 @@
+using LlmGateway.MockProvider.Contracts;
+using LlmGateway.MockProvider.Generation;
+using LlmGateway.MockProvider.Pipeline;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.MockProvider.Streaming;
+
+/// <summary>
+/// Streams a reply as SSE: [opening chunk], content chunks, finish chunk, [usage chunk], <c>[DONE]</c>,
+/// applying the stream knobs (chunks, chunk-delay-ms, hold, cut-after) along the way.
+/// </summary>
+internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProviderOptions> options)
+{
+    public async Task WriteAsync(HttpContext context, StreamChunkFormat format, string reply, TokenUsage usage)
+    {
+        var knobs = MockKnobs.Of(context);
+        var aborted = context.RequestAborted;
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        using var events = new SseEventWriter(response.BodyWriter);
+        if (format.HasOpeningChunk)
+        {
+            await events.WriteAsync(json => format.WriteChunk(json, ChunkKind.Opening), aborted);
+        }
+
+        var pieces = ReplyChunker.Split(reply, knobs.Chunks ?? options.Value.DefaultChunks);
+        if (CutHere(context, knobs, sent: 0))
+        {
+            return;
+        }
+
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            if (knobs.ChunkDelayMs is int delay and > 0)
+            {
+                await Task.Delay(delay, aborted);
+            }
+
+            var piece = pieces[i];
+            await events.WriteAsync(json => format.WriteChunk(json, ChunkKind.Content, piece), aborted);
+            if (CutHere(context, knobs, sent: i + 1))
+            {
+                return;
+            }
+
+            // The first chunk is already on the wire, so a test can observe it while we are parked here.
+            if (i == 0 && knobs.Hold is { } token)
+            {
+                await holds.WaitAsync(token, aborted);
+            }
+        }
+
+        await events.WriteAsync(json => format.WriteChunk(json, ChunkKind.Finish), aborted);
+        if (format.IncludeUsage)
+        {
+            await events.WriteAsync(json => format.WriteUsageChunk(json, usage), aborted);
+        }
+
+        await events.WriteDoneAsync(aborted);
+    }
+
+    /// <summary>cut-after: drop the connection mid-stream (no finish chunk, no [DONE]) like a crashed upstream.</summary>
+    private static bool CutHere(HttpContext context, MockKnobs knobs, int sent)
+    {
+        if (knobs.CutAfter != sent)
+        {
+            return false;
+        }
+
+        Thread.Sleep(200); // EXPERIMENT
+        context.Abort();
+        return true;
+    }
+}

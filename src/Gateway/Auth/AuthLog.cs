@@ -1,0 +1,13 @@
+namespace LlmGateway.Auth;
+
+internal static partial class AuthLog
+{
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Could not verify a gateway key: the store failed with {ErrorType}.")]
+    public static partial void StoreUnavailable(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Demo key registered for app '{App}' in environment '{Environment}' (id {KeyId}).")]
+    public static partial void DevKeyRegistered(ILogger logger, string app, string environment, string keyId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Could not register the demo key: the store failed with {ErrorType}.")]
+    public static partial void DevKeyFailed(ILogger logger, string errorType);
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Auth;
+
+internal static class AuthServiceCollectionExtensions
+{
+    public static IServiceCollection AddGatewayAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.SectionName))
+            .Validate(
+                o => !o.DevKey.Enabled || configuration.GetValue<bool>("Gateway:Demo"),
+                "Gateway:Auth:DevKey can only be enabled in demo mode (--demo): it is a published key.")
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<GatewayKeyStore>();
+        services.AddSingleton<GatewayKeyAuthenticator>();
+        services.AddHostedService<DevKeySeeder>();
+        return services;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Auth;
+
+/// <summary>
+/// A client credential issued by the gateway. Only the SHA-256 of the secret is stored;
+/// <see cref="Id"/> is a public handle derived from that hash, safe to log and to sample.
+/// </summary>
+internal sealed record GatewayKey(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("app")] string App,
+    [property: JsonPropertyName("environment")] string Environment,
+    [property: JsonPropertyName("permissions")] string[] Permissions,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt)
+{
+    public bool Has(string permission) => Permissions.Contains(permission, StringComparer.Ordinal);
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using LlmGateway.Serialization;
+using LlmGateway.Store;
+using StackExchange.Redis;
+
+namespace LlmGateway.Auth;
+
+/// <summary>Gateway keys in the store: <c>{prefix}:{key}:{sha256}</c> holds the JSON record.</summary>
+internal sealed class GatewayKeyStore(GatewayStore store, TimeProvider time)
+{
+    /// <summary>Issues a new key; the secret is returned once and never stored.</summary>
+    public async Task<(GatewayKey Key, string Secret)> CreateAsync(string app, string environment, IEnumerable<string> permissions)
+    {
+        var secret = GatewayKeySecret.Generate();
+        var key = await RegisterAsync(secret, app, environment, permissions);
+        return (key, secret);
+    }
+
+    /// <summary>Stores a key for a secret chosen elsewhere (the demo key). Idempotent.</summary>
+    public async Task<GatewayKey> RegisterAsync(string secret, string app, string environment, IEnumerable<string> permissions)
+    {
+        var hash = GatewayKeySecret.Hash(secret);
+        var key = new GatewayKey(GatewayKeySecret.IdFromHash(hash), app, environment, [.. permissions.Distinct(StringComparer.Ordinal)], time.GetUtcNow());
+        var json = JsonSerializer.SerializeToUtf8Bytes(key, GatewayJsonContext.Default.GatewayKey);
+
+        var transaction = store.Database.CreateTransaction();
+        _ = transaction.StringSetAsync(store.Keys.GatewayKey(hash), json);
+        _ = transaction.HashSetAsync(store.Keys.GatewayKeyIndex, key.Id, hash);
+        await transaction.ExecuteAsync();
+        return key;
+    }
+
+    public async Task<GatewayKey?> FindByHashAsync(string hash)
+    {
+        var value = await store.Database.StringGetAsync(store.Keys.GatewayKey(hash));
+        return value.IsNull ? null : JsonSerializer.Deserialize((byte[])value!, GatewayJsonContext.Default.GatewayKey);
+    }
+
+    public async Task<IReadOnlyList<GatewayKey>> ListAsync()
+    {
+        var index = await store.Database.HashGetAllAsync(store.Keys.GatewayKeyIndex);
+        var keys = new List<GatewayKey>(index.Length);
+        foreach (var entry in index)
+        {
+            if (await FindByHashAsync(entry.Value!) is { } key)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return [.. keys.OrderBy(k => k.CreatedAt)];
+    }
+
+    /// <returns>False when no key has that id.</returns>
+    public async Task<bool> RevokeAsync(string id)
+    {
+        var hash = await store.Database.HashGetAsync(store.Keys.GatewayKeyIndex, id);
+        if (hash.IsNull)
+        {
+            return false;
+        }
+
+        var transaction = store.Database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(store.Keys.GatewayKey(hash!));
+        _ = transaction.HashDeleteAsync(store.Keys.GatewayKeyIndex, id);
+        await transaction.ExecuteAsync();
+        return true;
+    }
+}

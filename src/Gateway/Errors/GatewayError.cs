@@ -1,0 +1,50 @@
+namespace LlmGateway.Errors;
+
+/// <summary>An error the gateway answers itself, with its HTTP status and OpenAI-shaped body.</summary>
+internal sealed record GatewayError(int StatusCode, OpenAiError Body)
+{
+    public static GatewayError InvalidRequest(string message, string? param = null, string? code = null) =>
+        new(StatusCodes.Status400BadRequest, new OpenAiError(message, "invalid_request_error", param, code));
+
+    public static GatewayError InvalidJson(string detail) =>
+        InvalidRequest($"We could not parse the JSON body of your request: {detail}", code: "invalid_json");
+
+    public static GatewayError MissingModel() =>
+        InvalidRequest("You must provide a model parameter.", "model", "missing_model");
+
+    public static GatewayError ModelNotFound(string model) =>
+        new(StatusCodes.Status404NotFound, new OpenAiError(
+            $"The model '{model}' does not exist or you do not have access to it.", "invalid_request_error", "model", "model_not_found"));
+
+    public static GatewayError BodyTooLarge(long limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, new OpenAiError(
+            $"The request body is larger than the gateway's limit of {limit} bytes.", "invalid_request_error", null, "request_too_large"));
+
+    public static GatewayError UnsupportedMediaType(string? contentType) =>
+        new(StatusCodes.Status415UnsupportedMediaType, new OpenAiError(
+            $"Content-Type must be application/json, not '{contentType ?? "(none)"}'.", "invalid_request_error", null, "unsupported_media_type"));
+
+    public static GatewayError MissingApiKey() =>
+        new(StatusCodes.Status401Unauthorized, new OpenAiError(
+            "You didn't provide an API key. Send your gateway key as 'Authorization: Bearer <key>'.", "invalid_request_error", null, "missing_api_key"));
+
+    public static GatewayError InvalidApiKey() =>
+        new(StatusCodes.Status401Unauthorized, new OpenAiError(
+            "Incorrect API key provided. Use a key issued by this gateway, not a provider key.", "invalid_request_error", null, "invalid_api_key"));
+
+    public static GatewayError StoreUnavailable() =>
+        new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+            "The gateway cannot verify API keys right now because its store is unreachable. Retry shortly.", "api_error", null, "store_unavailable"));
+
+    public static GatewayError UpstreamUnavailable(string provider) =>
+        new(StatusCodes.Status502BadGateway, new OpenAiError(
+            $"The provider '{provider}' could not be reached or refused the connection.", "api_error", null, "upstream_unavailable"));
+
+    public static GatewayError UpstreamTimeout(string provider) =>
+        new(StatusCodes.Status504GatewayTimeout, new OpenAiError(
+            $"The provider '{provider}' did not answer in time.", "api_error", null, "upstream_timeout"));
+
+    public static GatewayError UpstreamFailed(string provider) =>
+        new(StatusCodes.Status502BadGateway, new OpenAiError(
+            $"The request to provider '{provider}' failed before a response was received.", "api_error", null, "upstream_error"));
+}

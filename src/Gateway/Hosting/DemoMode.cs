@@ -1,0 +1,71 @@
+using LlmGateway.MockProvider;
+
+namespace LlmGateway.Hosting;
+
+/// <summary>
+/// <c>--demo</c>: one command that gives a working gateway on a machine with only the SDK.
+/// It starts the mock provider in-process on a free loopback port, points the demo
+/// catalog at it and enables the demo key. The embedded store starts because no Redis is set.
+/// </summary>
+internal sealed class DemoMode
+{
+    public const string Switch = "--demo";
+    public const string DemoKey = "sk-gateway-demo";
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    private static readonly string[] DemoModels = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "text-embedding-3-small"];
+
+    private readonly WebApplication _mockProvider;
+
+    private DemoMode(WebApplication mockProvider) => _mockProvider = mockProvider;
+
+    public static async Task<DemoMode?> ApplyAsync(WebApplicationBuilder builder, string[] args)
+    {
+        if (!args.Contains(Switch, StringComparer.Ordinal) && !builder.Configuration.GetValue<bool>("Gateway:Demo"))
+        {
+            return null;
+        }
+
+        var mock = MockProviderApp.Build(["--urls", "http://127.0.0.1:0"]);
+        await mock.StartAsync();
+        var mockUrl = mock.Urls.First();
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Demo"] = "true",
+            ["Gateway:Providers:mock:Kind"] = "openai-compatible",
+            ["Gateway:Providers:mock:BaseUrl"] = $"{mockUrl}/v1",
+            ["Gateway:Auth:DevKey:Enabled"] = "true",
+            ["Gateway:Auth:DevKey:Key"] = DemoKey,
+        };
+        // Every catalog model, configured or demo, is served by the mock, so the demo never needs a real key.
+        var models = builder.Configuration.GetSection("Gateway:Models").GetChildren().Select(m => m.Key).Union(DemoModels);
+        foreach (var model in models)
+        {
+            settings[$"Gateway:Models:{model}:Provider"] = "mock";
+            settings[$"Gateway:Models:{model}:UpstreamModel"] = model;
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            settings["urls"] = DefaultUrl;
+        }
+
+        // Applied before the command line so that flags still win.
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddCommandLine(args.Where(a => a != Switch).ToArray());
+        return new DemoMode(mock);
+    }
+
+    public void AttachTo(WebApplication gateway)
+    {
+        var logger = gateway.Services.GetRequiredService<ILoggerFactory>().CreateLogger<DemoMode>();
+        var mockUrl = _mockProvider.Urls.First();
+        gateway.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = string.Join(", ", gateway.Urls);
+            DemoModeLog.Started(logger, urls, DemoKey, mockUrl);
+        });
+        gateway.Lifetime.ApplicationStopped.Register(() => _mockProvider.StopAsync().GetAwaiter().GetResult());
+    }
+}

@@ -1,0 +1,45 @@
+using LlmGateway.Auth;
+using LlmGateway.Health;
+using LlmGateway.Providers;
+using LlmGateway.Proxy;
+using LlmGateway.Store;
+using LlmGateway.Telemetry;
+
+namespace LlmGateway.Hosting;
+
+/// <summary>
+/// Builds the gateway host. Program.cs and the functional tests share this entry point,
+/// so the process the tests start is the one users run.
+/// </summary>
+public static class GatewayApp
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddGatewayConfigurationFiles();
+        var demo = await DemoMode.ApplyAsync(builder, args);
+
+        builder.Services.AddLlmGateway(builder.Configuration);
+        builder.AddGatewayTelemetry();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        demo?.AttachTo(app);
+
+        app.MapGatewayHealth();
+        app.MapModelsEndpoint();
+        app.MapGatewayProxy();
+        return app;
+    }
+
+    internal static IServiceCollection AddLlmGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddGatewayStore(configuration);
+        services.AddGatewayProviders(configuration);
+        services.AddGatewayAuth(configuration);
+        services.AddGatewayProxy(configuration);
+        services.AddGatewayHealth();
+        return services;
+    }
+}

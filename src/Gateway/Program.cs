@@ -1,0 +1,4 @@
+using LlmGateway.Hosting;
+
+var app = await GatewayApp.BuildAsync(args);
+await app.RunAsync();

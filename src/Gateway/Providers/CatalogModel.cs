@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace LlmGateway.Providers;
+
+/// <summary>A public model name and where it goes.</summary>
+internal sealed class CatalogModel
+{
+    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy)
+    {
+        Name = name;
+        Provider = provider;
+        UpstreamModel = upstreamModel;
+        OwnedBy = ownedBy ?? provider.Name;
+        NeedsRename = !string.Equals(name, upstreamModel, StringComparison.Ordinal);
+
+        // Encoded once so the hot path splices bytes instead of escaping strings per request.
+        UpstreamModelJson = JsonSerializer.SerializeToUtf8Bytes(upstreamModel, Serialization.GatewayJsonContext.Default.String);
+    }
+
+    public string Name { get; }
+
+    public Provider Provider { get; }
+
+    public string UpstreamModel { get; }
+
+    public string OwnedBy { get; }
+
+    /// <summary>True when the body's <c>model</c> must be rewritten before forwarding.</summary>
+    public bool NeedsRename { get; }
+
+    /// <summary>The upstream model as a JSON string token, quotes included.</summary>
+    public ReadOnlyMemory<byte> UpstreamModelJson { get; }
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LlmGateway.Providers;
+
+/// <summary>A public model name, from <c>Gateway:Models:{name}</c>.</summary>
+internal sealed class CatalogModelOptions
+{
+    /// <summary>Name of the provider in <c>Gateway:Providers</c> that serves this model.</summary>
+    [Required]
+    public string Provider { get; set; } = "";
+
+    /// <summary>The model name the provider knows (the deployment name for Azure). Defaults to the public name.</summary>
+    public string? UpstreamModel { get; set; }
+
+    /// <summary>Who owns the model, as reported by <c>GET /v1/models</c>.</summary>
+    public string? OwnedBy { get; set; }
+}

@@ -1,0 +1,82 @@
+namespace LlmGateway.Providers;
+
+/// <summary>A configured provider, resolved once at start-up. Its key never leaves this type except into the upstream request.</summary>
+internal sealed class Provider
+{
+    private readonly string? _apiKey;
+
+    public Provider(string name, ProviderOptions options)
+    {
+        if (!ProviderKindNames.TryParse(options.Kind, out var kind))
+        {
+            throw new ArgumentException($"Unknown provider kind '{options.Kind}'.", nameof(options));
+        }
+
+        Name = name;
+        Kind = kind;
+        BaseUrl = new Uri(options.BaseUrl.TrimEnd('/') + "/");
+        ApiVersion = options.ApiVersion;
+        Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+        _apiKey = options.ResolveApiKey();
+        ClusterId = $"provider:{name}";
+    }
+
+    public string Name { get; }
+
+    public ProviderKind Kind { get; }
+
+    /// <summary>Always ends in a slash.</summary>
+    public Uri BaseUrl { get; }
+
+    public string? ApiVersion { get; }
+
+    public TimeSpan Timeout { get; }
+
+    /// <summary>The YARP cluster that forwards to this provider.</summary>
+    public string ClusterId { get; }
+
+    public bool HasApiKey => !string.IsNullOrEmpty(_apiKey);
+
+    /// <summary>OpenAI and Azure refuse every request without a key; compatible servers may not need one.</summary>
+    public bool RequiresApiKey => Kind != ProviderKind.OpenAICompatible;
+
+    /// <summary>Sets the provider's own credentials on an outgoing request.</summary>
+    public void ApplyCredentials(HttpRequestMessage request)
+    {
+        if (_apiKey is null)
+        {
+            return;
+        }
+
+        if (Kind == ProviderKind.AzureOpenAI)
+        {
+            request.Headers.TryAddWithoutValidation("api-key", _apiKey);
+        }
+        else
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _apiKey);
+        }
+    }
+
+    /// <summary>The upstream path for a gateway path such as <c>/v1/chat/completions</c>.</summary>
+    public string MapPath(string gatewayPath, string upstreamModel)
+    {
+        // "/v1/chat/completions" -> "chat/completions"
+        var operation = gatewayPath.StartsWith("/v1/", StringComparison.Ordinal) ? gatewayPath[4..] : gatewayPath.TrimStart('/');
+        var basePath = BaseUrl.AbsolutePath;
+        return Kind == ProviderKind.AzureOpenAI
+            ? $"{basePath}openai/deployments/{Uri.EscapeDataString(upstreamModel)}/{operation}"
+            : $"{basePath}{operation}";
+    }
+
+    /// <summary>Query parameters the provider requires on every call (Azure's api-version).</summary>
+    public void AddRequiredQuery(IDictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
+    {
+        if (Kind == ProviderKind.AzureOpenAI)
+        {
+            query["api-version"] = ApiVersion;
+        }
+    }
+
+    public override string ToString() => $"{Name} ({Kind}, {BaseUrl})";
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace LlmGateway.Providers;
+
+/// <summary>Ready when at least one model is routable and every provider that needs a key has one.</summary>
+internal sealed class ProviderCatalogHealthCheck(ModelCatalog catalog) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (catalog.Models.Count == 0)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("No models are configured in Gateway:Models."));
+        }
+
+        var keyless = catalog.Providers.Values
+            .Where(p => p.RequiresApiKey && !p.HasApiKey && catalog.Models.Any(m => m.Provider == p))
+            .Select(p => p.Name)
+            .ToList();
+
+        return Task.FromResult(keyless.Count == 0
+            ? HealthCheckResult.Healthy($"{catalog.Models.Count} models on {catalog.Providers.Count} providers.")
+            : HealthCheckResult.Unhealthy($"Providers without an API key: {string.Join(", ", keyless)}. Set Gateway:Providers:<name>:ApiKey or its ApiKeyEnvironmentVariable."));
+    }
+}

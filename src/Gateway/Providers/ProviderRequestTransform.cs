@@ -1,0 +1,49 @@
+using LlmGateway.Proxy;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Transforms;
+
+namespace LlmGateway.Providers;
+
+/// <summary>
+/// Makes the outgoing request the provider's: the client's gateway key is removed and the
+/// provider's key injected, and the path is mapped to the provider's layout.
+/// </summary>
+internal static class ProviderRequestTransform
+{
+    // Client credentials and OpenAI account headers describe the caller's account, not ours.
+    private static readonly string[] ClientOnlyHeaders = ["Authorization", "api-key", "OpenAI-Organization", "OpenAI-Project"];
+
+    public static ValueTask ApplyAsync(RequestTransformContext context)
+    {
+        var request = context.HttpContext.Features.GetRequiredFeature<GatewayRequestFeature>();
+        var provider = request.Model.Provider;
+
+        foreach (var header in ClientOnlyHeaders)
+        {
+            context.ProxyRequest.Headers.Remove(header);
+        }
+
+        provider.ApplyCredentials(context.ProxyRequest);
+
+        context.Path = provider.MapPath(context.Path.Value ?? "", request.Model.UpstreamModel);
+        provider.AddRequiredQuery(context.Query.Collection);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Keeps the provider's request id under its own name; ours stays <c>X-Request-Id</c>.</summary>
+    public static ValueTask ApplyResponseAsync(ResponseTransformContext context)
+    {
+        var response = context.HttpContext.Response;
+        if (context.ProxyResponse?.Headers.TryGetValues("x-request-id", out var upstreamIds) == true)
+        {
+            response.Headers[RequestIds.UpstreamHeader] = upstreamIds.FirstOrDefault();
+        }
+
+        if (context.HttpContext.Features.Get<GatewayRequestFeature>() is { } request)
+        {
+            response.Headers[RequestIds.Header] = request.RequestId;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

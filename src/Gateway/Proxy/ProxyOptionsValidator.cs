@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Proxy;
+
+[OptionsValidator]
+internal sealed partial class ProxyOptionsValidator : IValidateOptions<ProxyOptions>;

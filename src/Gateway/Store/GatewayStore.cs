@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LlmGateway.Store;
+
+/// <summary>
+/// The process's one connection to its store: a single multiplexer, plus the embedded
+/// Garnet server when no Redis is configured. Started before the server accepts requests.
+/// </summary>
+internal sealed class GatewayStore : IAsyncDisposable
+{
+    private readonly StoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private EmbeddedGarnetServer? _embedded;
+    private ConnectionMultiplexer? _connection;
+
+    public GatewayStore(IOptions<StoreOptions> options, ILoggerFactory loggerFactory)
+    {
+        _options = options.Value;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<GatewayStore>();
+        Keys = new StoreKeys(_options.KeyPrefix);
+    }
+
+    public StoreKeys Keys { get; }
+
+    public bool IsEmbedded => _embedded is not null;
+
+    public IConnectionMultiplexer Connection =>
+        _connection ?? throw new InvalidOperationException("The store is not started yet.");
+
+    public IDatabase Database => Connection.GetDatabase();
+
+    public bool IsConnected => _connection?.IsConnected == true;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not null)
+        {
+            return;
+        }
+
+        ConfigurationOptions configuration;
+        if (_options.UsesEmbeddedStore)
+        {
+            var embedded = _options.Embedded;
+            _embedded = EmbeddedGarnetServer.Start(embedded.Port, embedded.DataDirectory, embedded.Memory, embedded.Index, _loggerFactory);
+            StoreLog.EmbeddedStarted(_logger, _embedded.Port, string.IsNullOrWhiteSpace(embedded.DataDirectory) ? "memory only" : embedded.DataDirectory);
+            configuration = ConfigurationOptions.Parse(_embedded.ConnectionString);
+        }
+        else
+        {
+            configuration = RedisUrl.Parse(_options.Configuration!);
+        }
+
+        // Never fail start-up because Redis is down: the gateway serves from its last known
+        // state and reconnects in the background.
+        configuration.AbortOnConnectFail = false;
+        configuration.AsyncTimeout = _options.OperationTimeoutMs;
+        configuration.SyncTimeout = _options.OperationTimeoutMs;
+        configuration.ConnectTimeout = Math.Max(_options.OperationTimeoutMs, 2000);
+        configuration.ClientName ??= "llm-gateway";
+
+        _connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken);
+        var endpoints = string.Join(",", configuration.EndPoints.Select(e => e.ToString()));
+        StoreLog.Connected(_logger, endpoints, _connection.IsConnected);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.CloseAsync();
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+
+        if (_embedded is not null)
+        {
+            _embedded.Dispose();
+            StoreLog.EmbeddedStopped(_logger, _embedded.Port);
+            _embedded = null;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using LlmGateway.Auth;
+using LlmGateway.MockProvider;
+using LlmGateway.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+[assembly: AssemblyFixture(typeof(LlmGateway.Tests.Infrastructure.TestEnvironment))]
+
+namespace LlmGateway.Tests.Infrastructure;
+
+/// <summary>
+/// One store, one mock provider and one gateway for the whole test assembly. The store is a
+/// real redis-server when <c>REDIS_URL</c> is set (CI runs both), else embedded Garnet.
+/// </summary>
+public sealed class TestEnvironment : IAsyncLifetime
+{
+    public const string ProviderKey = "sk-provider-secret-for-tests";
+    public const string AzureApiVersion = "2024-10-21";
+
+    private EmbeddedGarnetServer? _garnet;
+    private WebApplication? _mock;
+
+    public string StoreConnection { get; private set; } = "";
+
+    /// <summary>"redis" or "garnet", for test output.</summary>
+    public string StoreKind { get; private set; } = "";
+
+    /// <summary>Unique per run, so runs against a long-lived Redis never see each other's keys.</summary>
+    public string KeyPrefix { get; } = "gwtest-" + Guid.NewGuid().ToString("N")[..8];
+
+    public Uri MockUrl { get; private set; } = null!;
+
+    public ReceivedRequestLog Received { get; private set; } = null!;
+
+    public GatewayHost Gateway { get; private set; } = null!;
+
+    /// <summary>A gateway key without extra permissions.</summary>
+    public string ApiKey { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        var redisUrl = Environment.GetEnvironmentVariable("REDIS_URL");
+        if (string.IsNullOrWhiteSpace(redisUrl))
+        {
+            _garnet = EmbeddedGarnetServer.Start(memory: "64m", index: "8m");
+            StoreConnection = _garnet.ConnectionString;
+            StoreKind = "garnet";
+        }
+        else
+        {
+            StoreConnection = redisUrl;
+            StoreKind = "redis";
+        }
+
+        _mock = MockProviderApp.Build(["--urls", "http://127.0.0.1:0"], options => options.ApiKey = ProviderKey);
+        await _mock.StartAsync();
+        MockUrl = new Uri(_mock.Urls.First());
+        Received = _mock.Services.GetRequiredService<ReceivedRequestLog>();
+
+        Gateway = await GatewayHost.StartAsync(GatewaySettings());
+        var (_, secret) = await Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("tests", "test", []);
+        ApiKey = secret;
+    }
+
+    /// <summary>
+    /// The catalog every test gateway uses: models on the mock (OpenAI and Azure style), a
+    /// renamed model, a provider that times out fast, and one whose port is closed.
+    /// </summary>
+    public Dictionary<string, string?> GatewaySettings(bool useSharedStore = true)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redis:KeyPrefix"] = KeyPrefix,
+            ["Gateway:Proxy:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:Providers:mock:Kind"] = "openai",
+            ["Gateway:Providers:mock:BaseUrl"] = new Uri(MockUrl, "/v1").ToString(),
+            ["Gateway:Providers:mock:ApiKey"] = ProviderKey,
+            ["Gateway:Providers:azure:Kind"] = "azure-openai",
+            ["Gateway:Providers:azure:BaseUrl"] = MockUrl.ToString(),
+            ["Gateway:Providers:azure:ApiKey"] = ProviderKey,
+            ["Gateway:Providers:azure:ApiVersion"] = AzureApiVersion,
+            ["Gateway:Providers:slow:Kind"] = "openai-compatible",
+            ["Gateway:Providers:slow:BaseUrl"] = new Uri(MockUrl, "/v1").ToString(),
+            ["Gateway:Providers:slow:ApiKey"] = ProviderKey,
+            ["Gateway:Providers:slow:TimeoutSeconds"] = "1",
+            ["Gateway:Providers:dead:Kind"] = "openai-compatible",
+            ["Gateway:Providers:dead:BaseUrl"] = $"http://127.0.0.1:{ClosedPort.Value}/v1",
+            ["Gateway:Models:gpt-4o-mini:Provider"] = "mock",
+            ["Gateway:Models:gpt-4o:Provider"] = "mock",
+            ["Gateway:Models:text-embedding-3-small:Provider"] = "mock",
+            ["Gateway:Models:house-model:Provider"] = "mock",
+            ["Gateway:Models:house-model:UpstreamModel"] = "gpt-4o-mini",
+            ["Gateway:Models:azure-gpt:Provider"] = "azure",
+            ["Gateway:Models:azure-gpt:UpstreamModel"] = "my-deployment",
+            ["Gateway:Models:slow-model:Provider"] = "slow",
+            ["Gateway:Models:dead-model:Provider"] = "dead",
+        };
+        if (useSharedStore)
+        {
+            settings["Redis:Configuration"] = StoreConnection;
+        }
+
+        return settings;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        if (_mock is not null)
+        {
+            await _mock.StopAsync();
+            await _mock.DisposeAsync();
+        }
+
+        _garnet?.Dispose();
+    }
+
+    private static readonly Lazy<int> ClosedPort = new(() =>
+    {
+        // Bound then released: nothing listens there for the rest of the run (in practice).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    });
+}

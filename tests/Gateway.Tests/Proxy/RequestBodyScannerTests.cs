@@ -1,0 +1,63 @@
+using System.Text;
+using LlmGateway.Proxy;
+
+namespace LlmGateway.Tests.Proxy;
+
+public sealed class RequestBodyScannerTests
+{
+    [Theory]
+    [InlineData("""{"model":"gpt-4o","messages":[]}""", "gpt-4o", false)]
+    [InlineData("""{"messages":[{"model":"nested"}],"model":"top","stream":true}""", "top", true)]
+    [InlineData("""{ "stream" : false , "model" : "m" }""", "m", false)]
+    [InlineData("""{"model":"caf\u00e9"}""", "café", false)]
+    [InlineData("""{"metadata":{"stream":true},"model":"m"}""", "m", false)]
+    public void Finds_the_top_level_model_and_stream_flag(string json, string model, bool stream)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.True(scan.IsValid, scan.Error);
+        Assert.Equal(model, scan.Model);
+        Assert.Equal(stream, scan.Stream);
+    }
+
+    [Fact]
+    public void Records_the_exact_bytes_of_the_model_token()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"a":1,"model":"gpt\"x","b":2}""");
+
+        var scan = RequestBodyScanner.Scan(json);
+
+        Assert.Equal("\"gpt\\\"x\"", Encoding.UTF8.GetString(json, scan.ModelTokenStart, scan.ModelTokenLength));
+        Assert.Equal("gpt\"x", scan.Model);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("{")]
+    [InlineData("""{"model":"m",}""")]
+    [InlineData("""{"model":"m"} trailing""")]
+    [InlineData("[1,2]")]
+    [InlineData("\"just a string\"")]
+    [InlineData("""{"model":'single'}""")]
+    public void Rejects_bodies_that_are_not_one_JSON_object(string json)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.False(scan.IsValid);
+        Assert.False(string.IsNullOrWhiteSpace(scan.Error));
+    }
+
+    [Theory]
+    [InlineData("""{"messages":[]}""")]
+    [InlineData("""{"model":null}""")]
+    [InlineData("""{"model":42}""")]
+    [InlineData("""{"model":{"name":"x"}}""")]
+    public void Reports_no_model_when_it_is_absent_or_not_a_string(string json)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.True(scan.IsValid, scan.Error);
+        Assert.Null(scan.Model);
+    }
+}

@@ -29,8 +29,10 @@ public static class MockProviderApp
         // Per-request hosting logs would drown load tests.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        var section = builder.Configuration.GetSection(MockProviderOptions.SectionName);
         var options = builder.Services.AddOptions<MockProviderOptions>()
-            .Bind(builder.Configuration.GetSection(MockProviderOptions.SectionName))
+            .Bind(section)
+            .Configure(o => ReplaceDefaultModels(o, section))
             .Validate(
                 o => o.Models is not null && o.DefaultChunks > 0 && o.EmbeddingDimensions > 0 && o.ReceivedRequestCapacity > 0,
                 "MockProvider: Models is required; DefaultChunks, EmbeddingDimensions and ReceivedRequestCapacity must be positive.")
@@ -68,6 +70,15 @@ public static class MockProviderApp
         MockControlEndpoints.Map(app);
         UnknownRouteEndpoint.Map(app);
         return app;
+    }
+
+    /// <summary>The binder appends configured array items to the default list; configured models should replace it.</summary>
+    private static void ReplaceDefaultModels(MockProviderOptions options, IConfigurationSection section)
+    {
+        if (section.GetSection(nameof(MockProviderOptions.Models)).Get<string[]>() is { Length: > 0 } models)
+        {
+            options.Models = models;
+        }
     }
 
     private static bool IsProviderRequest(PathString path) =>

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LlmGateway.MockProvider.Contracts;
@@ -12,4 +14,15 @@ namespace LlmGateway.MockProvider.Contracts;
 [JsonSerializable(typeof(ModelResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(IReadOnlyList<ReceivedRequest>))]
-internal sealed partial class MockJsonContext : JsonSerializerContext;
+internal sealed partial class MockJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Like the real API, emit quotes and non-ASCII text unescaped: bodies go to API clients, never into HTML.
+    /// Handlers use this instance rather than <c>Default</c>.
+    /// </summary>
+    public static MockJsonContext Relaxed { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -47,6 +47,6 @@ internal static class ChatCompletionsEndpoint
             request.Model,
             [new ChatCompletionChoice(0, new AssistantMessage("assistant", reply), "stop")],
             usage);
-        await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Default.ChatCompletion, contentType: null, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Relaxed.ChatCompletion, contentType: null, context.RequestAborted);
     }
 }

@@ -44,6 +44,6 @@ internal static class CompletionsEndpoint
             request.Model,
             [new TextCompletionChoice(reply, 0, "stop", Logprobs: null)],
             usage);
-        await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Default.TextCompletion, contentType: null, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Relaxed.TextCompletion, contentType: null, context.RequestAborted);
     }
 }

@@ -34,12 +34,12 @@ internal static class EmbeddingsEndpoint
         if (request.Base64)
         {
             var list = ListOf(vectors.Select(EmbeddingVectors.ToBase64), request.Model, usage);
-            await context.Response.WriteAsJsonAsync(list, MockJsonContext.Default.Base64EmbeddingList, contentType: null, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(list, MockJsonContext.Relaxed.Base64EmbeddingList, contentType: null, context.RequestAborted);
         }
         else
         {
             var list = ListOf(vectors, request.Model, usage);
-            await context.Response.WriteAsJsonAsync(list, MockJsonContext.Default.FloatEmbeddingList, contentType: null, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(list, MockJsonContext.Relaxed.FloatEmbeddingList, contentType: null, context.RequestAborted);
         }
     }
 

@@ -12,7 +12,7 @@ internal static class MockControlEndpoints
         routes.MapGet("/mock/health", () => TypedResults.Text("ok"));
 
         routes.MapGet("/mock/requests", (string? tag, [FromServices] ReceivedRequestLog log) =>
-            TypedResults.Json(tag is null ? log.Snapshot() : log.ForTag(tag), MockJsonContext.Default.IReadOnlyListReceivedRequest));
+            TypedResults.Json(tag is null ? log.Snapshot() : log.ForTag(tag), MockJsonContext.Relaxed.IReadOnlyListReceivedRequest));
 
         routes.MapPost("/mock/release/{token}", (string token, [FromServices] HoldRegistry holds) =>
         {

@@ -14,5 +14,5 @@ internal static class ModelsEndpoint
         routes.MapGet("/v1/models", ([FromServices] IOptions<MockProviderOptions> options) =>
             TypedResults.Json(
                 new ModelList("list", options.Value.Models.Select(model => new ModelEntry(model, "model", CreatedAt, "mock")).ToList()),
-                MockJsonContext.Default.ModelList));
+                MockJsonContext.Relaxed.ModelList));
 }

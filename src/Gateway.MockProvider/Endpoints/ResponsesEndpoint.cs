@@ -35,6 +35,6 @@ internal static class ResponsesEndpoint
             request.Model,
             [new ResponseOutputMessage("message", $"msg_mock_{n}", "completed", "assistant", [new ResponseOutputText("output_text", reply, [])])],
             new ResponseUsage(inputTokens, outputTokens, inputTokens + outputTokens));
-        await context.Response.WriteAsJsonAsync(response, MockJsonContext.Default.ModelResponse, contentType: null, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(response, MockJsonContext.Relaxed.ModelResponse, contentType: null, context.RequestAborted);
     }
 }

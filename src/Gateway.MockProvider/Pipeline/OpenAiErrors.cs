@@ -12,7 +12,7 @@ internal static class OpenAiErrors
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(
             new ErrorResponse(new ErrorDetail(message, type, Param: null, code)),
-            MockJsonContext.Default.ErrorResponse,
+            MockJsonContext.Relaxed.ErrorResponse,
             contentType: null,
             context.RequestAborted);
     }

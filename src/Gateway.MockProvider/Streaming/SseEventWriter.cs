@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LlmGateway.MockProvider.Streaming;
@@ -7,7 +8,8 @@ namespace LlmGateway.MockProvider.Streaming;
 /// <summary>Frames server-sent events (<c>data: json\n\n</c>) straight into the response pipe, flushing each one.</summary>
 internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
 {
-    private readonly Utf8JsonWriter _json = new(pipe);
+    // Same relaxed escaping as the non-streamed bodies (see MockJsonContext.Relaxed).
+    private readonly Utf8JsonWriter _json = new(pipe, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 

@@ -12,6 +12,13 @@ namespace LlmGateway.MockProvider.Streaming;
 /// </summary>
 internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProviderOptions> options)
 {
+    /// <summary>
+    /// FlushAsync only hands bytes to Kestrel's transport pipe; Abort() drops whatever the socket loop has not
+    /// sent yet (measured: without a pause the client usually receives nothing at all). This pause lets the
+    /// flushed chunks reach the wire so cut-after really means "N chunks arrive, then the connection dies".
+    /// </summary>
+    private static readonly TimeSpan DrainBeforeAbort = TimeSpan.FromMilliseconds(100);
+
     public async Task WriteAsync(HttpContext context, StreamChunkFormat format, string reply, TokenUsage usage)
     {
         var knobs = MockKnobs.Of(context);
@@ -28,8 +35,9 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
         }
 
         var pieces = ReplyChunker.Split(reply, knobs.Chunks ?? options.Value.DefaultChunks);
-        if (CutHere(context, knobs, sent: 0))
+        if (knobs.CutAfter == 0)
         {
+            await CutAsync(context);
             return;
         }
 
@@ -42,12 +50,13 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
 
             var piece = pieces[i];
             await events.WriteAsync(json => format.WriteChunk(json, ChunkKind.Content, piece), aborted);
-            if (CutHere(context, knobs, sent: i + 1))
+            if (knobs.CutAfter == i + 1)
             {
+                await CutAsync(context);
                 return;
             }
 
-            // The first chunk is already on the wire, so a test can observe it while we are parked here.
+            // The first chunk is already flushed, so a test can observe it arriving while we are parked here.
             if (i == 0 && knobs.Hold is { } token)
             {
                 await holds.WaitAsync(token, aborted);
@@ -64,15 +73,9 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
     }
 
     /// <summary>cut-after: drop the connection mid-stream (no finish chunk, no [DONE]) like a crashed upstream.</summary>
-    private static bool CutHere(HttpContext context, MockKnobs knobs, int sent)
+    private static async Task CutAsync(HttpContext context)
     {
-        if (knobs.CutAfter != sent)
-        {
-            return false;
-        }
-
-        Thread.Sleep(200); // EXPERIMENT
+        await Task.Delay(DrainBeforeAbort, context.RequestAborted);
         context.Abort();
-        return true;
     }
 }

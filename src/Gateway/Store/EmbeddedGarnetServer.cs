@@ -40,7 +40,9 @@ public sealed class EmbeddedGarnetServer : IDisposable
         if (!string.IsNullOrWhiteSpace(dataDirectory))
         {
             Directory.CreateDirectory(dataDirectory);
-            args.AddRange(["--checkpointdir", dataDirectory, "--logdir", dataDirectory, "--aof", "--recover"]);
+            // The managed RandomAccess device: Garnet's native Linux device needs libaio, which a
+            // fresh machine lacks, and its absence crashes the process instead of failing a call.
+            args.AddRange(["--checkpointdir", dataDirectory, "--aof", "--recover", "--device-type", "RandomAccess"]);
         }
 
         var server = new GarnetServer([.. args], loggerFactory);

@@ -26,7 +26,13 @@ public sealed class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, params string[] extraArgs)
     {
         // An empty config folder keeps the repo's config/ (real OpenAI) out of the tests.
-        string[] args = ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}", .. extraArgs];
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}",
+            "--Logging:LogLevel:Default=Warning",
+            .. extraArgs,
+        ];
         var app = await GatewayApp.BuildAsync(args, builder => builder.Configuration.AddInMemoryCollection(settings));
         await app.StartAsync();
         return new GatewayHost(app);

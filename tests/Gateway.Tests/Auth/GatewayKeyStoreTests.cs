@@ -1,0 +1,56 @@
+using System.Net;
+using LlmGateway.Auth;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Auth;
+
+/// <summary>Gateway keys in the real store (Garnet or Redis, whichever the run uses).</summary>
+public sealed class GatewayKeyStoreTests(TestEnvironment env)
+{
+    private GatewayKeyStore Keys => env.Gateway.GetRequiredService<GatewayKeyStore>();
+
+    [Fact]
+    public async Task Only_the_hash_of_a_key_is_stored()
+    {
+        var (key, secret) = await Keys.CreateAsync("billing", "production", [GatewayKeyPermissions.Pin]);
+
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        var server = store.Connection.GetServers().First();
+        await foreach (var redisKey in server.KeysAsync(pattern: env.KeyPrefix + ":*"))
+        {
+            Assert.DoesNotContain(secret, redisKey.ToString(), StringComparison.Ordinal);
+            if (await store.Database.KeyTypeAsync(redisKey) == StackExchange.Redis.RedisType.String)
+            {
+                Assert.DoesNotContain(secret, (string?)await store.Database.StringGetAsync(redisKey) ?? "", StringComparison.Ordinal);
+            }
+        }
+
+        var found = await Keys.FindByHashAsync(GatewayKeySecret.Hash(secret));
+        Assert.NotNull(found);
+        Assert.Equal(key.Id, found.Id);
+        Assert.Equal("billing", found.App);
+        Assert.Equal("production", found.Environment);
+        Assert.Equal([GatewayKeyPermissions.Pin], found.Permissions);
+    }
+
+    [Fact]
+    public async Task A_revoked_key_is_refused_once_the_cache_expires()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Auth:CacheSeconds"] = "0";
+        settings["Gateway:Auth:NegativeCacheSeconds"] = "0";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var keys = gateway.GetRequiredService<GatewayKeyStore>();
+        var (key, secret) = await keys.CreateAsync("temp", "test", []);
+        using var client = gateway.CreateClient(secret);
+
+        using var before = await client.GetAsync("/v1/models", TestContext.Current.CancellationToken);
+        Assert.True(await keys.RevokeAsync(key.Id));
+        using var after = await client.GetAsync("/v1/models", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        await ErrorAssertions.AssertOpenAiErrorAsync(after, HttpStatusCode.Unauthorized, "invalid_api_key");
+        Assert.DoesNotContain(await keys.ListAsync(), k => k.Id == key.Id);
+        Assert.False(await keys.RevokeAsync(key.Id));
+    }
+}

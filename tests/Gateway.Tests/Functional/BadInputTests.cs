@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Functional;
+
+/// <summary>Every bad request gets OpenAI's error shape and the right status, and reaches no provider.</summary>
+public sealed class BadInputTests(TestEnvironment env)
+{
+    private const string ValidChat = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, string, string, HttpStatusCode, string> Cases => new()
+    {
+        { "malformed JSON", "/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[""", HttpStatusCode.BadRequest, "invalid_json" },
+        { "not an object", "/v1/chat/completions", """["gpt-4o-mini"]""", HttpStatusCode.BadRequest, "invalid_json" },
+        { "empty body", "/v1/embeddings", "", HttpStatusCode.BadRequest, "invalid_json" },
+        { "missing model", "/v1/chat/completions", """{"messages":[]}""", HttpStatusCode.BadRequest, "missing_model" },
+        { "empty model", "/v1/chat/completions", """{"model":"","messages":[]}""", HttpStatusCode.BadRequest, "missing_model" },
+        { "model not a string", "/v1/completions", """{"model":7,"prompt":"x"}""", HttpStatusCode.BadRequest, "missing_model" },
+        { "unknown model", "/v1/chat/completions", """{"model":"gpt-9-ultra","messages":[]}""", HttpStatusCode.NotFound, "model_not_found" },
+        { "unknown model on responses", "/v1/responses", """{"model":"nope","input":"x"}""", HttpStatusCode.NotFound, "model_not_found" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_bodies_are_refused_before_the_provider(string name, string path, string body, HttpStatusCode status, string code)
+    {
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await SendAsync(path, body, "application/json", env.ApiKey, tag);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, status, code);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.True(response.Headers.Contains("X-Request-Id"), name);
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task Missing_model_names_the_param()
+    {
+        using var response = await SendAsync("/v1/chat/completions", """{"messages":[]}""", "application/json", env.ApiKey, OpenAiClients.NewTag());
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "missing_model");
+        Assert.Equal("model", error.GetProperty("param").GetString());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task Wrong_content_type_is_415(string? contentType)
+    {
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await SendAsync("/v1/chat/completions", ValidChat, contentType, env.ApiKey, tag);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_over_the_limit_is_413_with_or_without_content_length(bool chunked)
+    {
+        var tag = OpenAiClients.NewTag();
+        var padding = new string('x', 1024 * 1024 + 10);
+        var body = $$"""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"{{padding}}"}]}""";
+
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions");
+        request.Headers.Add("x-mock-tag", tag);
+        request.Content = chunked
+            ? new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)))
+            : new StringContent(body, Encoding.UTF8);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (chunked)
+        {
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, "request_too_large");
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task A_body_just_under_the_limit_is_forwarded()
+    {
+        var tag = OpenAiClients.NewTag();
+        // Words, not one long run of a character: BPE tokenizers (the mock counts usage) are quadratic on those.
+        var padding = string.Concat(Enumerable.Repeat("lorem ipsum ", (1024 * 1024 - 200) / 12));
+        var body = $$"""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"{{padding}}"}]}""";
+
+        using var response = await SendAsync("/v1/chat/completions", body, "application/json", env.ApiKey, tag);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, env.Received.ForTag(tag).Single().Body);
+    }
+
+    [Theory]
+    [InlineData(null, "missing_api_key")]
+    [InlineData("gwk_not-a-real-key", "invalid_api_key")]
+    [InlineData(TestEnvironment.ProviderKey, "invalid_api_key")]
+    public async Task Missing_or_unknown_gateway_key_is_401(string? key, string code)
+    {
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await SendAsync("/v1/chat/completions", ValidChat, "application/json", key, tag);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, code);
+        Assert.DoesNotContain(TestEnvironment.ProviderKey, error.GetRawText(), StringComparison.Ordinal);
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task Models_endpoint_also_requires_a_key()
+    {
+        using var client = env.Gateway.CreateClient(apiKey: null);
+
+        using var response = await client.GetAsync("/v1/models", Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, "missing_api_key");
+    }
+
+    [Fact]
+    public async Task An_unknown_model_id_on_the_models_endpoint_is_404()
+    {
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+
+        using var response = await client.GetAsync("/v1/models/gpt-9-ultra", Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.NotFound, "model_not_found");
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string path, string body, string? contentType, string? apiKey, string tag)
+    {
+        using var client = env.Gateway.CreateClient(apiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Headers.Add("x-mock-tag", tag);
+        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        if (contentType is not null)
+        {
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+}

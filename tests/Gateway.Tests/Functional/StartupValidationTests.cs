@@ -1,0 +1,41 @@
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Tests.Functional;
+
+/// <summary>Configuration mistakes stop the gateway at start-up with a message naming the setting.</summary>
+public sealed class StartupValidationTests(TestEnvironment env)
+{
+    [Fact]
+    public async Task A_model_on_an_unknown_provider_fails_start_up()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Models:orphan:Provider"] = "nowhere";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("Gateway:Models:orphan:Provider 'nowhere'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_key_cannot_be_enabled_outside_demo_mode()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Auth:DevKey:Enabled"] = "true";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("demo mode", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_limit_below_the_minimum_fails_start_up()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Proxy:MaxRequestBodyBytes"] = "10";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("MaxRequestBodyBytes", error.Message, StringComparison.Ordinal);
+    }
+}

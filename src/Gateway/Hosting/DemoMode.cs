@@ -11,6 +11,7 @@ internal sealed class DemoMode
 {
     public const string Switch = "--demo";
     public const string DemoKey = "sk-gateway-demo";
+    public const string DemoAdminToken = "sk-admin-demo";
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
     private static readonly string[] DemoModels = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "text-embedding-3-small"];
@@ -37,6 +38,7 @@ internal sealed class DemoMode
             ["Gateway:Providers:mock:BaseUrl"] = $"{mockUrl}/v1",
             ["Gateway:Auth:DevKey:Enabled"] = "true",
             ["Gateway:Auth:DevKey:Key"] = DemoKey,
+            ["Gateway:Admin:Token"] = DemoAdminToken,
         };
         // Every catalog model, configured or demo, is served by the mock, so the demo never needs a real key.
         var models = builder.Configuration.GetSection("Gateway:Models").GetChildren().Select(m => m.Key).Union(DemoModels);

@@ -1,3 +1,4 @@
+using LlmGateway.Admin;
 using LlmGateway.Auth;
 using LlmGateway.Health;
 using LlmGateway.Providers;
@@ -28,6 +29,7 @@ public static class GatewayApp
 
         app.MapGatewayHealth();
         app.MapModelsEndpoint();
+        app.MapGatewayAdmin();
         app.MapGatewayProxy();
         return app;
     }
@@ -39,6 +41,7 @@ public static class GatewayApp
         services.AddGatewayProviders(configuration);
         services.AddGatewayAuth(configuration);
         services.AddGatewayProxy(configuration);
+        services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmGateway.Admin;
 using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
@@ -10,6 +11,9 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]
 [JsonSerializable(typeof(GatewayKey))]
+[JsonSerializable(typeof(GatewayKey[]))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(CreatedKeyResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelDescription))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -16,6 +16,7 @@ public sealed class TestEnvironment : IAsyncLifetime
 {
     public const string ProviderKey = "sk-provider-secret-for-tests";
     public const string AzureApiVersion = "2024-10-21";
+    public const string AdminToken = "admin-token-for-tests";
 
     private EmbeddedGarnetServer? _garnet;
     private WebApplication? _mock;
@@ -71,6 +72,7 @@ public sealed class TestEnvironment : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Redis:KeyPrefix"] = KeyPrefix,
+            ["Gateway:Admin:Token"] = AdminToken,
             ["Gateway:Proxy:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Providers:mock:Kind"] = "openai",
             ["Gateway:Providers:mock:BaseUrl"] = new Uri(MockUrl, "/v1").ToString(),
@@ -99,6 +101,11 @@ public sealed class TestEnvironment : IAsyncLifetime
         {
             settings["Redis:Configuration"] = StoreConnection;
         }
+        else
+        {
+            // Hide a REDIS_URL from the environment so the gateway starts its own Garnet.
+            settings["REDIS_URL"] = "";
+        }
 
         return settings;
     }
@@ -107,6 +114,7 @@ public sealed class TestEnvironment : IAsyncLifetime
     {
         if (Gateway is not null)
         {
+            await DeleteOwnKeysAsync();
             await Gateway.DisposeAsync();
         }
 
@@ -117,6 +125,19 @@ public sealed class TestEnvironment : IAsyncLifetime
         }
 
         _garnet?.Dispose();
+    }
+
+    /// <summary>A shared Redis outlives the run: leave nothing behind.</summary>
+    private async Task DeleteOwnKeysAsync()
+    {
+        var store = Gateway.GetRequiredService<GatewayStore>();
+        foreach (var server in store.Connection.GetServers())
+        {
+            await foreach (var key in server.KeysAsync(pattern: KeyPrefix + ":*"))
+            {
+                await store.Database.KeyDeleteAsync(key);
+            }
+        }
     }
 
     private static readonly Lazy<int> ClosedPort = new(() =>

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using LlmGateway.Auth;
+using LlmGateway.Errors;
+using LlmGateway.Serialization;
+
+namespace LlmGateway.Admin;
+
+/// <summary><c>/admin/v1/keys</c>: issue, list and revoke gateway keys.</summary>
+internal static partial class AdminKeysApi
+{
+    public static RouteGroupBuilder MapAdminKeysApi(this RouteGroupBuilder admin)
+    {
+        var keys = admin.MapGroup("/keys").WithTags("Keys");
+        keys.MapPost("/", CreateAsync).Accepts<CreateKeyRequest>("application/json").Produces<CreatedKeyResponse>(StatusCodes.Status201Created).WithName("CreateKey").WithSummary("Issue a gateway key. The secret is returned once.");
+        keys.MapGet("/", ListAsync).Produces<GatewayKey[]>().WithName("ListKeys").WithSummary("List gateway keys (never their secrets).");
+        keys.MapDelete("/{id}", RevokeAsync).WithName("RevokeKey").WithSummary("Revoke a gateway key.");
+        return admin;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest http, GatewayKeyStore store)
+    {
+        // Read by hand so a malformed body gets the same error shape as the rest of the gateway.
+        CreateKeyRequest? request;
+        try
+        {
+            request = await http.ReadFromJsonAsync(GatewayJsonContext.Default.CreateKeyRequest, http.HttpContext.RequestAborted);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return Invalid("The body must be a JSON object like {\"app\":\"billing\",\"environment\":\"production\",\"permissions\":[]}.", "body");
+        }
+
+        if (request is null)
+        {
+            return Invalid("The body must not be null.", "body");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.App) || !NamePattern().IsMatch(request.App))
+        {
+            return Invalid("'app' is required: letters, digits, '.', '_' or '-', up to 64 characters.", "app");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Environment) || !NamePattern().IsMatch(request.Environment))
+        {
+            return Invalid("'environment' is required: letters, digits, '.', '_' or '-', up to 64 characters.", "environment");
+        }
+
+        var permissions = request.Permissions ?? [];
+        var unknown = permissions.Where(p => !GatewayKeyPermissions.All.Contains(p)).ToList();
+        if (unknown.Count > 0)
+        {
+            return Invalid($"Unknown permissions: {string.Join(", ", unknown)}. Known: {string.Join(", ", GatewayKeyPermissions.All)}.", "permissions");
+        }
+
+        var (key, secret) = await store.CreateAsync(request.App, request.Environment, permissions);
+        return Results.Json(new CreatedKeyResponse(secret, key), GatewayJsonContext.Default.CreatedKeyResponse, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListAsync(GatewayKeyStore store) =>
+        Results.Json((await store.ListAsync()).ToArray(), GatewayJsonContext.Default.GatewayKeyArray);
+
+    private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store) =>
+        await store.RevokeAsync(id)
+            ? Results.NoContent()
+            : Results.Json(
+                new OpenAiErrorEnvelope(new OpenAiError($"No gateway key has id '{id}'.", "invalid_request_error", "id", "key_not_found")),
+                GatewayJsonContext.Default.OpenAiErrorEnvelope,
+                statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult Invalid(string message, string param)
+    {
+        var error = GatewayError.InvalidRequest(message, param, "invalid_value");
+        return Results.Json(new OpenAiErrorEnvelope(error.Body), GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: error.StatusCode);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,51 @@
+using LlmGateway.Hosting;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using OpenAI.Chat;
+
+namespace LlmGateway.Tests.Functional;
+
+/// <summary>The README's first command: <c>--demo</c> serves the OpenAI SDK, streamed and not, with nothing else installed.</summary>
+public sealed class DemoModeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_demo_serves_chat_and_streamed_chat_to_the_openai_sdk()
+    {
+        // The repo's real config folder (copied next to the binaries) plus --demo, as a user runs it;
+        // only the port is changed so the test does not need 8080, and REDIS_URL is hidden.
+        var app = await GatewayApp.BuildAsync(["--demo", "--urls", "http://127.0.0.1:0", "--REDIS_URL=", "--Logging:LogLevel:Default=Warning"]);
+        await app.StartAsync(Ct);
+        try
+        {
+            var gateway = new Uri(app.Urls.First());
+            var client = new OpenAI.OpenAIClient(
+                new System.ClientModel.ApiKeyCredential(DemoMode.DemoKey),
+                new OpenAI.OpenAIClientOptions { Endpoint = new Uri(gateway, "/v1") });
+            var chat = client.GetChatClient("gpt-4o-mini");
+
+            ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("demo")], cancellationToken: Ct);
+            var streamed = new System.Text.StringBuilder();
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("demo stream")], cancellationToken: Ct))
+            {
+                foreach (var part in update.ContentUpdate)
+                {
+                    streamed.Append(part.Text);
+                }
+            }
+
+            Assert.Equal("mock reply to model=gpt-4o-mini system=- user=demo", completion.Content[0].Text);
+            Assert.Equal("mock reply to model=gpt-4o-mini system=- user=demo stream", streamed.ToString());
+
+            using var http = new HttpClient { BaseAddress = gateway };
+            using var ready = await http.GetAsync("/readyz", Ct);
+            Assert.True(ready.IsSuccessStatusCode, await ready.Content.ReadAsStringAsync(Ct));
+        }
+        finally
+        {
+            await app.StopAsync(Ct);
+            await app.DisposeAsync();
+        }
+    }
+}

@@ -50,10 +50,10 @@ internal static class ChatBodies
     {
         writer.WriteString("model", Model);
         writer.WriteStartArray("messages");
-        Message(writer, "system", Text(900, 0));
+        Message(writer, "system", Text(700, 0));
         for (var turn = 0; turn < 20; turn++)
         {
-            Message(writer, turn % 2 == 0 ? "user" : "assistant", Text(turn % 2 == 0 ? 180 : 520, turn + 1));
+            Message(writer, turn % 2 == 0 ? "user" : "assistant", Text(turn % 2 == 0 ? 130 : 390, turn + 1));
         }
 
         writer.WriteEndArray();
@@ -65,7 +65,7 @@ internal static class ChatBodies
         writer.WriteString("model", Model);
         writer.WriteStartArray("messages");
         Message(writer, "system", Text(1200, 0));
-        Message(writer, "user", "Here is the document:\n\n" + Text(225_000, 7));
+        Message(writer, "user", "Here is the document:\n\n" + Text(218_500, 7));
         Message(writer, "assistant", Text(2000, 3));
         Message(writer, "user", Text(300, 10));
         writer.WriteEndArray();

@@ -1,3 +1,7 @@
+using LlmGateway.Audit;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
 namespace LlmGateway.Admin;
 
 internal static class AdminApi
@@ -6,19 +10,34 @@ internal static class AdminApi
 
     public static IServiceCollection AddGatewayAdmin(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddSingleton<AdminTokenRegistry>();
         services.AddSingleton<AdminAuthorizationFilter>();
+        services.AddSingleton<AuditLog>();
         services.AddOpenApi(DocumentName, options => options.ShouldInclude = description => description.GroupName == DocumentName);
         return services;
     }
 
-    /// <summary>The control plane lives under <c>/admin/v1</c>; its OpenAPI document at <c>/openapi/admin.json</c>.</summary>
+    /// <summary>
+    /// The control plane under <c>/admin/v1</c>; its OpenAPI document at <c>/openapi/admin.json</c>
+    /// and a browsable reference at <c>/admin/docs</c>.
+    /// </summary>
     public static IEndpointRouteBuilder MapGatewayAdmin(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi("/openapi/{documentName}.json");
+        endpoints.MapScalarApiReference("/admin/docs", options => options
+            .WithTitle("LLM Gateway admin API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .AddDocument(DocumentName));
+
         var admin = endpoints.MapGroup("/admin/v1")
             .WithGroupName(DocumentName)
             .AddEndpointFilter<AdminAuthorizationFilter>();
+        admin.MapPromptsApi();
+        admin.MapReleasesApi();
+        admin.MapHistoryApi();
+        admin.MapInstanceApi();
         admin.MapAdminKeysApi();
         return endpoints;
     }

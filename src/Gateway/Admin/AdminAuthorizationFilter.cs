@@ -1,38 +1,89 @@
-using System.Security.Cryptography;
-using System.Text;
+using LlmGateway.Audit;
 using LlmGateway.Errors;
-using Microsoft.Extensions.Options;
+using LlmGateway.Serialization;
 using Microsoft.Net.Http.Headers;
 
 namespace LlmGateway.Admin;
 
-/// <summary>Lets a request into <c>/admin/v1</c> only with the configured admin token.</summary>
-internal sealed class AdminAuthorizationFilter(IOptions<AdminOptions> options) : IEndpointFilter
+/// <summary>
+/// Guards <c>/admin/v1</c>: a known token, holding the endpoint's role. It also audits every
+/// change and every refused attempt, in one place, from the endpoint's name and route values.
+/// </summary>
+internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditLog audit) : IEndpointFilter
 {
-    private readonly byte[]? _tokenHash = string.IsNullOrEmpty(options.Value.Token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Token));
+    public const string UnknownActor = "(unauthenticated)";
+
+    private static readonly string[] TargetKeys = ["name", "version", "environment", "id"];
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (_tokenHash is null)
+        var endpoint = http.GetEndpoint();
+        var role = endpoint?.Metadata.GetMetadata<RequiresAdminRoleAttribute>()?.Role ?? AdminRoles.Viewer;
+        var action = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? http.Request.Path.Value ?? "";
+        var target = Target(http);
+        var audited = !HttpMethods.IsGet(http.Request.Method);
+
+        if (!tokens.IsEnabled)
         {
-            return Results.Json(
-                new OpenAiErrorEnvelope(new OpenAiError("The admin API is disabled. Set Gateway:Admin:Token to enable it.", "permission_error", null, "admin_disabled")),
-                Serialization.GatewayJsonContext.Default.OpenAiErrorEnvelope,
-                statusCode: StatusCodes.Status403Forbidden);
+            return await RefuseAsync(UnknownActor, action, target, audited, new GatewayError(StatusCodes.Status403Forbidden,
+                new OpenAiError("The admin API is disabled. Configure Gateway:Admin:Tokens to enable it.", "permission_error", null, "admin_disabled")));
         }
 
-        var header = http.Request.Headers[HeaderNames.Authorization].ToString();
+        var presented = ReadBearer(http.Request);
+        var principal = presented.Length == 0 ? null : tokens.Find(presented);
+        if (principal is null)
+        {
+            // Refused authentication is audited even for reads: it is how probing shows up.
+            return await RefuseAsync(UnknownActor, action, target, audited: true, presented.Length == 0 ? GatewayError.MissingApiKey() : GatewayError.InvalidApiKey());
+        }
+
+        if (!principal.IsIn(role))
+        {
+            return await RefuseAsync(principal.Name, action, target, audited: true, new GatewayError(StatusCodes.Status403Forbidden,
+                new OpenAiError($"'{principal.Name}' lacks the '{role}' role needed here.", "permission_error", null, "missing_role")));
+        }
+
+        http.Items[typeof(AdminPrincipal)] = principal;
+        var result = await next(context);
+        if (audited)
+        {
+            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+            var detail = (result as IValueHttpResult)?.Value is OpenAiErrorEnvelope envelope ? $"{envelope.Error.Code}: {envelope.Error.Message}" : null;
+            await audit.RecordAsync(principal.Name, action, target, status, detail);
+        }
+
+        return result;
+    }
+
+    /// <summary>The caller, set by this filter for the handlers.</summary>
+    public static AdminPrincipal Principal(HttpContext context) =>
+        (AdminPrincipal)context.Items[typeof(AdminPrincipal)]!;
+
+    private async Task<IResult> RefuseAsync(string actor, string action, string target, bool audited, GatewayError error)
+    {
+        if (audited)
+        {
+            await audit.RecordAsync(actor, action, target, error.StatusCode, $"{error.Body.Code}: {error.Body.Message}");
+        }
+
+        return Results.Json(new OpenAiErrorEnvelope(error.Body), GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: error.StatusCode);
+    }
+
+    private static string Target(HttpContext http)
+    {
+        var values = http.Request.RouteValues;
+        var parts = TargetKeys
+            .Where(values.ContainsKey)
+            .Select(k => $"{k}={values[k]}");
+        var joined = string.Join(" ", parts);
+        return joined.Length > 0 ? joined : http.Request.Path.Value ?? "";
+    }
+
+    private static string ReadBearer(HttpRequest request)
+    {
+        var header = request.Headers[HeaderNames.Authorization].ToString();
         const string scheme = "Bearer ";
-        var presented = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
-
-        // Compare hashes in constant time so response timing says nothing about the token.
-        if (presented.Length == 0 || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _tokenHash))
-        {
-            var error = presented.Length == 0 ? GatewayError.MissingApiKey() : GatewayError.InvalidApiKey();
-            return Results.Json(new OpenAiErrorEnvelope(error.Body), Serialization.GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: error.StatusCode);
-        }
-
-        return await next(context);
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
     }
 }

@@ -11,9 +11,10 @@ internal static partial class AdminKeysApi
     public static RouteGroupBuilder MapAdminKeysApi(this RouteGroupBuilder admin)
     {
         var keys = admin.MapGroup("/keys").WithTags("Keys");
-        keys.MapPost("/", CreateAsync).Accepts<CreateKeyRequest>("application/json").Produces<CreatedKeyResponse>(StatusCodes.Status201Created).WithName("CreateKey").WithSummary("Issue a gateway key. The secret is returned once.");
+        keys.MapPost("/", CreateAsync).Accepts<CreateKeyRequest>("application/json").Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator)).WithName("CreateKey").WithSummary("Issue a gateway key. The secret is returned once.");
         keys.MapGet("/", ListAsync).Produces<GatewayKey[]>().WithName("ListKeys").WithSummary("List gateway keys (never their secrets).");
-        keys.MapDelete("/{id}", RevokeAsync).WithName("RevokeKey").WithSummary("Revoke a gateway key.");
+        keys.MapDelete("/{id}", RevokeAsync).WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator)).WithName("RevokeKey").WithSummary("Revoke a gateway key.");
         return admin;
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LlmGateway.Admin;
 
 /// <summary>The control-plane API, from <c>Gateway:Admin</c>.</summary>
@@ -6,8 +8,8 @@ internal sealed class AdminOptions
     public const string SectionName = "Gateway:Admin";
 
     /// <summary>
-    /// Bearer token for <c>/admin/v1</c>. Unset disables the admin API (403), so a gateway is
-    /// never administrable by accident. Supply it through the environment, not a file.
+    /// Admin tokens by actor name. None configured disables the admin API (403), so a gateway is
+    /// never administrable by accident.
     /// </summary>
-    public string? Token { get; set; }
+    public Dictionary<string, AdminTokenOptions> Tokens { get; set; } = new(StringComparer.Ordinal);
 }

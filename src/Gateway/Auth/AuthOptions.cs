@@ -8,13 +8,16 @@ internal sealed class AuthOptions
 {
     public const string SectionName = "Gateway:Auth";
 
-    /// <summary>How long a verified key is trusted before the store is asked again (revocation delay).</summary>
+    /// <summary>
+    /// After this long a cached key is re-checked in the background (requests never wait for
+    /// it). Bounds how late a revocation that was not published (a raw DEL) takes effect.
+    /// </summary>
     [Range(0, 3600)]
-    public int CacheSeconds { get; set; } = 30;
+    public double CacheSeconds { get; set; } = 1;
 
     /// <summary>How long an unknown key is remembered as unknown, sparing the store from repeated misses.</summary>
     [Range(0, 600)]
-    public int NegativeCacheSeconds { get; set; } = 5;
+    public double NegativeCacheSeconds { get; set; } = 1;
 
     [ValidateObjectMembers]
     public DevKeyOptions DevKey { get; set; } = new();

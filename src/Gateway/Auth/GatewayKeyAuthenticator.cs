@@ -6,9 +6,11 @@ using Microsoft.Net.Http.Headers;
 namespace LlmGateway.Auth;
 
 /// <summary>
-/// Turns <c>Authorization: Bearer &lt;key&gt;</c> into a <see cref="GatewayKey"/>. Verified keys are
-/// cached in-process so the store is off the hot path; when the store is down, a key seen
-/// before keeps working from the cache rather than failing every request.
+/// Turns <c>Authorization: Bearer &lt;key&gt;</c> into a <see cref="GatewayKey"/>. Known keys are
+/// served from an in-process cache and revalidated in the background once older than
+/// <see cref="AuthOptions.CacheSeconds"/>, so no request waits on the store for a key it has
+/// seen; a revocation published by the admin API evicts the key on every instance at once.
+/// When the store is down, keys seen before keep working.
 /// </summary>
 internal sealed class GatewayKeyAuthenticator(
     GatewayKeyStore keys,
@@ -32,33 +34,68 @@ internal sealed class GatewayKeyAuthenticator(
 
         var hash = GatewayKeySecret.Hash(secret);
         var now = time.GetTimestamp();
-        if (_cache.TryGetValue(hash, out var cached) && now < cached.ExpiresAt)
+        if (_cache.TryGetValue(hash, out var cached))
         {
-            return cached.Key is null ? AuthenticationResult.Fail(GatewayError.InvalidApiKey()) : AuthenticationResult.Success(cached.Key);
+            if (now < cached.ExpiresAt)
+            {
+                return Result(cached.Key);
+            }
+
+            if (cached.Key is not null)
+            {
+                // Stale but known: answer now, confirm in the background (once).
+                if (cached.TryStartRevalidation())
+                {
+                    _ = RevalidateAsync(hash, cached);
+                }
+
+                return Result(cached.Key);
+            }
         }
 
-        GatewayKey? key;
         try
         {
-            key = await keys.FindByHashAsync(hash);
+            return Result(await LookupAsync(hash));
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
             AuthLog.StoreUnavailable(logger, ex.GetType().Name);
-            return cached?.Key is { } stale
-                ? AuthenticationResult.Success(stale)
-                : AuthenticationResult.Fail(GatewayError.StoreUnavailable());
+            return AuthenticationResult.Fail(GatewayError.StoreUnavailable());
         }
+    }
 
+    /// <summary>Forgets a key so its next use is checked against the store (revocation).</summary>
+    public void Evict(string secretHash) => _cache.TryRemove(secretHash, out _);
+
+    private async Task<GatewayKey?> LookupAsync(string hash)
+    {
+        var key = await keys.FindByHashAsync(hash);
         if (_cache.Count >= MaxCachedKeys)
         {
             _cache.Clear();
         }
 
         var ttl = key is null ? _options.NegativeCacheSeconds : _options.CacheSeconds;
-        _cache[hash] = new CachedKey(key, now + (long)(ttl * (double)time.TimestampFrequency));
-        return key is null ? AuthenticationResult.Fail(GatewayError.InvalidApiKey()) : AuthenticationResult.Success(key);
+        _cache[hash] = new CachedKey(key, time.GetTimestamp() + (long)(ttl * (double)time.TimestampFrequency));
+        return key;
     }
+
+    private async Task RevalidateAsync(string hash, CachedKey stale)
+    {
+        try
+        {
+            await LookupAsync(hash);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Keep serving the known key while the store is away; try again on a later request.
+            AuthLog.StoreUnavailable(logger, ex.GetType().Name);
+            stale.EndRevalidation();
+        }
+    }
+
+    private static AuthenticationResult Result(GatewayKey? key) =>
+        key is null ? AuthenticationResult.Fail(GatewayError.InvalidApiKey()) : AuthenticationResult.Success(key);
 
     private static ReadOnlySpan<char> ReadBearer(HttpRequest request)
     {
@@ -67,5 +104,16 @@ internal sealed class GatewayKeyAuthenticator(
         return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : [];
     }
 
-    private sealed record CachedKey(GatewayKey? Key, long ExpiresAt);
+    private sealed class CachedKey(GatewayKey? key, long expiresAt)
+    {
+        private int _revalidating;
+
+        public GatewayKey? Key { get; } = key;
+
+        public long ExpiresAt { get; } = expiresAt;
+
+        public bool TryStartRevalidation() => Interlocked.Exchange(ref _revalidating, 1) == 0;
+
+        public void EndRevalidation() => Interlocked.Exchange(ref _revalidating, 0);
+    }
 }

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace LlmGateway.Auth;
 
 /// <summary>Gateway keys in the store: <c>{prefix}:{key}:{sha256}</c> holds the JSON record.</summary>
-internal sealed class GatewayKeyStore(GatewayStore store, TimeProvider time)
+internal sealed class GatewayKeyStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
 {
     /// <summary>Issues a new key; the secret is returned once and never stored.</summary>
     public async Task<(GatewayKey Key, string Secret)> CreateAsync(string app, string environment, IEnumerable<string> permissions)
@@ -64,6 +64,9 @@ internal sealed class GatewayKeyStore(GatewayStore store, TimeProvider time)
         _ = transaction.KeyDeleteAsync(store.Keys.GatewayKey(hash!));
         _ = transaction.HashDeleteAsync(store.Keys.GatewayKeyIndex, id);
         await transaction.ExecuteAsync();
+
+        // Every instance drops the key from its cache now, not at its next revalidation.
+        await notifier.PublishKeyChangedAsync(hash!);
         return true;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmGateway.Providers;
+using LlmGateway.Releases;
 using LlmGateway.Store;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -14,7 +15,8 @@ internal static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
-            .AddCheck<ProviderCatalogHealthCheck>("providers", tags: [ReadyTag]);
+            .AddCheck<ProviderCatalogHealthCheck>("providers", tags: [ReadyTag])
+            .AddCheck<ReleaseSnapshotHealthCheck>("releases", tags: [ReadyTag]);
         return services;
     }
 

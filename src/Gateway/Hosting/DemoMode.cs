@@ -11,7 +11,8 @@ internal sealed class DemoMode
 {
     public const string Switch = "--demo";
     public const string DemoKey = "sk-gateway-demo";
-    public const string DemoAdminToken = "sk-admin-demo";
+    public const string DemoAdminToken = "sk-admin-demo-alice";
+    public const string DemoApproverToken = "sk-approver-demo-bob";
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
     private static readonly string[] DemoModels = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "text-embedding-3-small"];
@@ -38,7 +39,13 @@ internal sealed class DemoMode
             ["Gateway:Providers:mock:BaseUrl"] = $"{mockUrl}/v1",
             ["Gateway:Auth:DevKey:Enabled"] = "true",
             ["Gateway:Auth:DevKey:Key"] = DemoKey,
-            ["Gateway:Admin:Token"] = DemoAdminToken,
+            ["Gateway:Admin:Tokens:alice:Token"] = DemoAdminToken,
+            ["Gateway:Admin:Tokens:alice:Roles:0"] = "viewer",
+            ["Gateway:Admin:Tokens:alice:Roles:1"] = "author",
+            ["Gateway:Admin:Tokens:alice:Roles:2"] = "operator",
+            ["Gateway:Admin:Tokens:bob:Token"] = DemoApproverToken,
+            ["Gateway:Admin:Tokens:bob:Roles:0"] = "viewer",
+            ["Gateway:Admin:Tokens:bob:Roles:1"] = "approver",
         };
         // Every catalog model, configured or demo, is served by the mock, so the demo never needs a real key.
         var models = builder.Configuration.GetSection("Gateway:Models").GetChildren().Select(m => m.Key).Union(DemoModels);

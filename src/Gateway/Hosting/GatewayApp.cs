@@ -3,6 +3,7 @@ using LlmGateway.Auth;
 using LlmGateway.Health;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
+using LlmGateway.Releases;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
 
@@ -41,6 +42,7 @@ public static class GatewayApp
         services.AddGatewayProviders(configuration);
         services.AddGatewayAuth(configuration);
         services.AddGatewayProxy(configuration);
+        services.AddGatewayReleases(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();
         return services;

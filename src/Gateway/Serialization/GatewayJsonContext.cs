@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
 using LlmGateway.Admin;
+using LlmGateway.Audit;
 using LlmGateway.Auth;
 using LlmGateway.Errors;
+using LlmGateway.Prompts;
 using LlmGateway.Providers;
+using LlmGateway.Releases;
 
 namespace LlmGateway.Serialization;
 
@@ -15,5 +18,20 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(CreatedKeyResponse))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(PromptBundle))]
+[JsonSerializable(typeof(PromptBundleContent))]
+[JsonSerializable(typeof(PromptBundleView))]
+[JsonSerializable(typeof(PromptVersionStatus))]
+[JsonSerializable(typeof(ReleaseRecord))]
+[JsonSerializable(typeof(ReleaseView))]
+[JsonSerializable(typeof(ActivationEvent))]
+[JsonSerializable(typeof(ActivationEvent[]))]
+[JsonSerializable(typeof(AuditEntry))]
+[JsonSerializable(typeof(AuditEntry[]))]
+[JsonSerializable(typeof(PushResponse))]
+[JsonSerializable(typeof(PromptSummary[]))]
+[JsonSerializable(typeof(PromptDetail))]
+[JsonSerializable(typeof(ActiveAtResponse))]
+[JsonSerializable(typeof(InstanceReleases))]
 [JsonSerializable(typeof(ModelDescription))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LlmGateway.Store;
 
-/// <summary>Ready when a PING round-trips to the store.</summary>
-internal sealed class StoreHealthCheck(GatewayStore store) : IHealthCheck
+/// <summary>Ready when a PING round-trips to the store; degraded when it does not but releases are in memory.</summary>
+internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnapshotProvider snapshots) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -15,7 +15,11 @@ internal sealed class StoreHealthCheck(GatewayStore store) : IHealthCheck
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy($"{kind} is unreachable: {ex.GetType().Name}.");
+            // With releases already in memory the gateway keeps serving, so it stays in rotation.
+            var message = $"{kind} is unreachable: {ex.GetType().Name}.";
+            return snapshots.Current.IsLoaded
+                ? HealthCheckResult.Degraded(message + " Serving the last known good releases.")
+                : HealthCheckResult.Unhealthy(message);
         }
     }
 }

@@ -79,7 +79,11 @@ public sealed class AdminKeysApiTests(TestEnvironment env)
     public async Task Without_a_configured_token_the_admin_api_is_disabled()
     {
         var settings = env.GatewaySettings();
-        settings.Remove("Gateway:Admin:Token");
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("Gateway:Admin:Tokens:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(key);
+        }
+
         await using var gateway = await GatewayHost.StartAsync(settings);
         using var client = gateway.CreateClient("anything");
 

@@ -16,7 +16,20 @@ public sealed class TestEnvironment : IAsyncLifetime
 {
     public const string ProviderKey = "sk-provider-secret-for-tests";
     public const string AzureApiVersion = "2024-10-21";
+    /// <summary>Actor "admin": every role.</summary>
     public const string AdminToken = "admin-token-for-tests";
+
+    /// <summary>Actor "ada": author only.</summary>
+    public const string AuthorToken = "author-token-for-tests";
+
+    /// <summary>Actor "alan": approver and viewer.</summary>
+    public const string ApproverToken = "approver-token-for-tests";
+
+    /// <summary>Actor "olga": operator and viewer.</summary>
+    public const string OperatorToken = "operator-token-for-tests";
+
+    /// <summary>Actor "vera": viewer only.</summary>
+    public const string ViewerToken = "viewer-token-for-tests";
 
     private EmbeddedGarnetServer? _garnet;
     private WebApplication? _mock;
@@ -72,7 +85,22 @@ public sealed class TestEnvironment : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Redis:KeyPrefix"] = KeyPrefix,
-            ["Gateway:Admin:Token"] = AdminToken,
+            ["Gateway:Admin:Tokens:admin:Token"] = AdminToken,
+            ["Gateway:Admin:Tokens:admin:Roles:0"] = "viewer",
+            ["Gateway:Admin:Tokens:admin:Roles:1"] = "author",
+            ["Gateway:Admin:Tokens:admin:Roles:2"] = "approver",
+            ["Gateway:Admin:Tokens:admin:Roles:3"] = "operator",
+            ["Gateway:Admin:Tokens:ada:Token"] = AuthorToken,
+            ["Gateway:Admin:Tokens:ada:Roles:0"] = "author",
+            ["Gateway:Admin:Tokens:alan:TokenSha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ApproverToken))),
+            ["Gateway:Admin:Tokens:alan:Roles:0"] = "approver",
+            ["Gateway:Admin:Tokens:alan:Roles:1"] = "viewer",
+            ["Gateway:Admin:Tokens:olga:Token"] = OperatorToken,
+            ["Gateway:Admin:Tokens:olga:Roles:0"] = "operator",
+            ["Gateway:Admin:Tokens:olga:Roles:1"] = "viewer",
+            ["Gateway:Admin:Tokens:vera:Token"] = ViewerToken,
+            ["Gateway:Admin:Tokens:vera:Roles:0"] = "viewer",
+            ["Gateway:Releases:RevalidationIntervalMs"] = "200",
             ["Gateway:Proxy:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Providers:mock:Kind"] = "openai",
             ["Gateway:Providers:mock:BaseUrl"] = new Uri(MockUrl, "/v1").ToString(),

@@ -1,0 +1,41 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Admin;
+
+/// <summary>Refuses admin tokens that would not work: no secret, a malformed hash, unknown roles.</summary>
+internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AdminOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (actor, token) in options.Tokens)
+        {
+            var path = $"{AdminOptions.SectionName}:Tokens:{actor}";
+            if (string.IsNullOrEmpty(token.Token) == string.IsNullOrWhiteSpace(token.TokenSha256))
+            {
+                failures.Add($"{path}: set exactly one of Token and TokenSha256.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(token.TokenSha256) && !Sha256Hex().IsMatch(token.TokenSha256.Trim()))
+            {
+                failures.Add($"{path}:TokenSha256 must be 64 hex characters.");
+            }
+
+            if (token.Token is { Length: < 16 })
+            {
+                failures.Add($"{path}:Token must be at least 16 characters.");
+            }
+
+            foreach (var role in token.Roles.Where(r => !AdminRoles.All.Contains(r)))
+            {
+                failures.Add($"{path}:Roles: '{role}' is not one of {string.Join(", ", AdminRoles.All)}.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    private static partial Regex Sha256Hex();
+}

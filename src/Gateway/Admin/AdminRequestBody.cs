@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace LlmGateway.Admin;
+
+/// <summary>Reads admin request bodies so that bad JSON gets the gateway's error shape, not a bare 400.</summary>
+internal static class AdminRequestBody
+{
+    public const int MaxBytes = 1024 * 1024;
+
+    /// <summary>An absent body reads as <paramref name="empty"/>; malformed JSON or unknown fields give an error result.</summary>
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, T empty)
+    {
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            return (empty, null);
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            return (default, AdminResults.Error(StatusCodes.Status413PayloadTooLarge, "invalid_request_error", "request_too_large", $"Admin request bodies are limited to {MaxBytes} bytes.", "body"));
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted);
+            return (value ?? empty, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is null or "$" ? "body" : ex.Path.TrimStart('$', '.');
+            return (default, AdminResults.Invalid($"The body is not valid here: {ex.Message.Split(" Path:")[0]}", field));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using LlmGateway.Prompts;
+using LlmGateway.Releases;
+using LlmGateway.Serialization;
+using LlmGateway.Store;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Admin;
+
+/// <summary><c>/admin/v1/prompts</c>: push, list, show and approve bundle versions.</summary>
+internal static class PromptsApi
+{
+    public static RouteGroupBuilder MapPromptsApi(this RouteGroupBuilder admin)
+    {
+        var prompts = admin.MapGroup("/prompts").WithTags("Prompts");
+        prompts.MapPost("/", PushAsync)
+            .Accepts<PromptBundleContent>("application/json")
+            .Produces<PushResponse>(StatusCodes.Status201Created)
+            .Produces<PushResponse>()
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Author))
+            .WithName("PushPrompt").WithSummary("Push a bundle: a new version, or the existing one for identical content.");
+        prompts.MapGet("/", ListAsync).Produces<PromptSummary[]>().WithName("ListPrompts");
+        prompts.MapGet("/{name}", ShowAsync).Produces<PromptDetail>().WithName("ShowPrompt");
+        prompts.MapGet("/{name}/versions/{version:int}", ShowVersionAsync).Produces<PromptBundleView>().WithName("ShowPromptVersion");
+        prompts.MapPost("/{name}/versions/{version:int}/approve", ApproveAsync)
+            .Accepts<ApproveRequest>("application/json")
+            .Produces<PromptBundleView>()
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Approver))
+            .WithName("ApprovePromptVersion").WithSummary("Approve a version authored by someone else.");
+        return admin;
+    }
+
+    private static async Task<IResult> PushAsync(HttpContext http, PromptBundleValidator validator, PromptRegistry registry)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        if (buffer.Length > AdminRequestBody.MaxBytes)
+        {
+            return AdminResults.Invalid($"Bundles are limited to {AdminRequestBody.MaxBytes} bytes.", "body");
+        }
+
+        var validation = validator.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (!validation.IsValid)
+        {
+            return AdminResults.InvalidBundle(validation.Errors);
+        }
+
+        var author = AdminAuthorizationFilter.Principal(http).Name;
+        var (bundle, created) = await registry.PushAsync(validation.Content!, validation.Id!, author);
+        var stored = await registry.GetAsync(bundle.Name, bundle.Version);
+        var response = new PushResponse(created, PromptBundleView.From(bundle, stored!.Value.Status));
+        return Results.Json(response, GatewayJsonContext.Default.PushResponse, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> ListAsync(PromptRegistry registry, GatewayStore store, IOptions<ReleaseOptions> options)
+    {
+        var summaries = new List<PromptSummary>();
+        foreach (var name in await registry.ListNamesAsync())
+        {
+            var versions = await store.Database.HashLengthAsync(store.Keys.PromptBundles(name));
+            var latest = (int?)await store.Database.StringGetAsync(store.Keys.PromptSequence(name)) ?? 0;
+            summaries.Add(new PromptSummary(name, latest, (int)versions, await ReleasesAsync(store, name, options.Value)));
+        }
+
+        return Results.Json(summaries.ToArray(), GatewayJsonContext.Default.PromptSummaryArray);
+    }
+
+    private static async Task<IResult> ShowAsync(string name, PromptRegistry registry, GatewayStore store, IOptions<ReleaseOptions> options)
+    {
+        var versions = await registry.ListVersionsAsync(name);
+        return versions.Count == 0
+            ? PromptNotFound(name)
+            : Results.Json(new PromptDetail(name, versions, await ReleasesAsync(store, name, options.Value)), GatewayJsonContext.Default.PromptDetail);
+    }
+
+    private static async Task<IResult> ShowVersionAsync(string name, int version, PromptRegistry registry)
+    {
+        if (await registry.GetAsync(name, version) is not { } stored)
+        {
+            return await VersionNotFoundAsync(registry, name, version);
+        }
+
+        return Results.Json(PromptBundleView.From(stored.Bundle, stored.Status), GatewayJsonContext.Default.PromptBundleView);
+    }
+
+    private static async Task<IResult> ApproveAsync(string name, int version, HttpContext http, PromptRegistry registry)
+    {
+        var (request, error) = await AdminRequestBody.ReadAsync(http.Request, AdminInputJsonContext.Default.ApproveRequest, new ApproveRequest(null));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (await registry.GetAsync(name, version) is not { } stored)
+        {
+            return await VersionNotFoundAsync(registry, name, version);
+        }
+
+        var approver = AdminAuthorizationFilter.Principal(http).Name;
+        if (stored.Bundle.Author == approver)
+        {
+            return AdminResults.Forbidden("self_approval", $"'{approver}' authored {name} v{version}; someone else must approve it.");
+        }
+
+        var status = stored.Status.IsApproved ? stored.Status : await registry.ApproveAsync(name, version, approver, request!.Reason);
+        return Results.Json(PromptBundleView.From(stored.Bundle, status), GatewayJsonContext.Default.PromptBundleView);
+    }
+
+    internal static async Task<Dictionary<string, ReleaseView>> ReleasesAsync(GatewayStore store, string name, ReleaseOptions options)
+    {
+        var releases = new Dictionary<string, ReleaseView>(StringComparer.Ordinal);
+        foreach (var environment in options.Environments)
+        {
+            var raw = await store.Database.StringGetAsync(store.Keys.Release(name, environment));
+            if (!raw.IsNull && ReleaseJson.TryParse(raw!, out var record))
+            {
+                releases[environment] = ReleaseView.From(name, environment, record!);
+            }
+        }
+
+        return releases;
+    }
+
+    internal static IResult PromptNotFound(string name) => AdminResults.NotFound("prompt_not_found", $"No prompt is named '{name}'.", "name");
+
+    private static async Task<IResult> VersionNotFoundAsync(PromptRegistry registry, string name, int version) =>
+        (await registry.ListNamesAsync()).Contains(name)
+            ? AdminResults.NotFound("version_not_found", $"'{name}' has no version {version}.", "version")
+            : PromptNotFound(name);
+}

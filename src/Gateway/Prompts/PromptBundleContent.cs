@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Prompts;
+
+/// <summary>
+/// What an author pushes. Everything but <see cref="Message"/> is content: it determines the
+/// bundle id, so pushing the same content twice is recognised and creates nothing.
+/// </summary>
+internal sealed record PromptBundleContent
+{
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("label")]
+    public string? Label { get; init; }
+
+    /// <summary>The changelog line. Not content: rewording it does not make a new version.</summary>
+    [JsonPropertyName("message")]
+    public string? Message { get; init; }
+
+    [JsonPropertyName("model")]
+    public string? Model { get; init; }
+
+    [JsonPropertyName("messages")]
+    public PromptMessageTemplate[]? Messages { get; init; }
+
+    [JsonPropertyName("variables")]
+    public PromptVariable[]? Variables { get; init; }
+
+    [JsonPropertyName("params")]
+    public PromptParams? Params { get; init; }
+
+    [JsonPropertyName("system_message_policy")]
+    public string? SystemMessagePolicy { get; init; }
+
+    [JsonPropertyName("retrieval")]
+    public PromptRetrieval? Retrieval { get; init; }
+
+    [JsonPropertyName("eval")]
+    public PromptEval? Eval { get; init; }
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LlmGateway.Errors;
+using LlmGateway.Providers;
+using LlmGateway.Serialization;
+
+namespace LlmGateway.Prompts;
+
+/// <summary>
+/// Reads a pushed bundle strictly (unknown fields refused) and checks everything that would
+/// otherwise fail at request time: names, roles, templates, variables, model, parameter ranges.
+/// Reports every problem at once, each with its field path.
+/// </summary>
+internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templates, ModelCatalog catalog)
+{
+    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant" };
+
+    public PromptValidationResult Validate(ReadOnlySpan<byte> json)
+    {
+        PromptBundleContent? content;
+        try
+        {
+            content = JsonSerializer.Deserialize(json, AdminInputJsonContext.Default.PromptBundleContent);
+        }
+        catch (JsonException ex)
+        {
+            return PromptValidationResult.Failed([FromJsonException(ex)]);
+        }
+
+        if (content is null)
+        {
+            return PromptValidationResult.Failed([new FieldError("$", "The body must be a JSON object.")]);
+        }
+
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(content.Name) || !PromptNames.IsValid(content.Name))
+        {
+            errors.Add(new FieldError("name", $"Required; must match {PromptNames.Pattern}."));
+        }
+
+        if (content.Label is { Length: > 32 })
+        {
+            errors.Add(new FieldError("label", "At most 32 characters."));
+        }
+
+        if (string.IsNullOrWhiteSpace(content.Model))
+        {
+            errors.Add(new FieldError("model", "Required: a model from the catalog (GET /v1/models)."));
+        }
+        else if (!catalog.TryGetModel(content.Model, out _))
+        {
+            errors.Add(new FieldError("model", $"'{content.Model}' is not in the model catalog."));
+        }
+
+        var declared = ValidateVariables(content.Variables ?? [], errors);
+        ValidateMessages(content.Messages, declared, errors);
+        ValidateParams(content.Params, errors);
+
+        if (content.SystemMessagePolicy is not null && !SystemMessagePolicies.All.Contains(content.SystemMessagePolicy))
+        {
+            errors.Add(new FieldError("system_message_policy", "One of keep, replace, reject."));
+        }
+
+        if (content.Retrieval?.TopK is < 1 or > 1000)
+        {
+            errors.Add(new FieldError("retrieval.top_k", "Between 1 and 1000."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return PromptValidationResult.Failed(errors);
+        }
+
+        var normalized = content with
+        {
+            Variables = content.Variables ?? [],
+            Params = content.Params ?? new PromptParams(),
+            SystemMessagePolicy = content.SystemMessagePolicy ?? SystemMessagePolicies.Keep,
+        };
+
+        // The changelog line is not content: it is left out of the id.
+        var id = CanonicalJson.Sha256(JsonSerializer.SerializeToElement(normalized with { Message = null }, GatewayJsonContext.Default.PromptBundleContent));
+        return PromptValidationResult.Succeeded(normalized, id);
+    }
+
+    private static HashSet<string> ValidateVariables(PromptVariable[] variables, List<FieldError> errors)
+    {
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < variables.Length; i++)
+        {
+            var variable = variables[i];
+            if (string.IsNullOrWhiteSpace(variable.Name) || !VariableName().IsMatch(variable.Name))
+            {
+                errors.Add(new FieldError($"variables[{i}].name", "Required; letters, digits and '_', not starting with a digit."));
+                continue;
+            }
+
+            if (!declared.Add(variable.Name))
+            {
+                errors.Add(new FieldError($"variables[{i}].name", $"'{variable.Name}' is declared twice."));
+            }
+
+            if (variable.Required && variable.Default is not null)
+            {
+                errors.Add(new FieldError($"variables[{i}].default", "A required variable cannot have a default."));
+            }
+        }
+
+        return declared;
+    }
+
+    private void ValidateMessages(PromptMessageTemplate[]? messages, HashSet<string> declared, List<FieldError> errors)
+    {
+        if (messages is null || messages.Length == 0)
+        {
+            errors.Add(new FieldError("messages", "At least one message is required."));
+            return;
+        }
+
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var message = messages[i];
+            if (message.Role is null || !Roles.Contains(message.Role))
+            {
+                errors.Add(new FieldError($"messages[{i}].role", "One of system, developer, user, assistant."));
+            }
+
+            if (message.Content is null)
+            {
+                errors.Add(new FieldError($"messages[{i}].content", "Required: a Liquid template."));
+                continue;
+            }
+
+            if (!templates.TryParse(message.Content, out var template, out var parseError))
+            {
+                errors.Add(new FieldError($"messages[{i}].content", $"The template does not parse: {parseError?.Split('\n')[0]}"));
+                continue;
+            }
+
+            foreach (var undeclared in PromptTemplateAnalyzer.FreeVariables(template!).Where(v => !declared.Contains(v)).Order(StringComparer.Ordinal))
+            {
+                errors.Add(new FieldError($"messages[{i}].content", $"Uses the undeclared variable '{undeclared}'. Declare it in 'variables'."));
+            }
+        }
+    }
+
+    private static void ValidateParams(PromptParams? parameters, List<FieldError> errors)
+    {
+        if (parameters is null)
+        {
+            return;
+        }
+
+        Range(parameters.Temperature, 0, 2, "params.temperature", errors);
+        Range(parameters.TopP, 0, 1, "params.top_p", errors);
+        Range(parameters.PresencePenalty, -2, 2, "params.presence_penalty", errors);
+        Range(parameters.FrequencyPenalty, -2, 2, "params.frequency_penalty", errors);
+        if (parameters.MaxTokens is < 1)
+        {
+            errors.Add(new FieldError("params.max_tokens", "At least 1."));
+        }
+
+        if (parameters.Stop is { } stop && !IsValidStop(stop))
+        {
+            errors.Add(new FieldError("params.stop", "A string or an array of at most 4 strings."));
+        }
+
+        if (parameters.ResponseFormat is { ValueKind: not JsonValueKind.Object })
+        {
+            errors.Add(new FieldError("params.response_format", "An object, e.g. {\"type\":\"json_object\"}."));
+        }
+
+        if (parameters.Tools is { ValueKind: not JsonValueKind.Array })
+        {
+            errors.Add(new FieldError("params.tools", "An array of tool definitions."));
+        }
+
+        if (parameters.ToolChoice is { ValueKind: not (JsonValueKind.String or JsonValueKind.Object) })
+        {
+            errors.Add(new FieldError("params.tool_choice", "A string (none, auto, required) or an object."));
+        }
+
+        foreach (var name in parameters.ClientOverridable ?? [])
+        {
+            if (!PromptParams.Names.Contains(name))
+            {
+                errors.Add(new FieldError("params.client_overridable", $"'{name}' is not a parameter. Known: {string.Join(", ", PromptParams.Names)}."));
+            }
+        }
+    }
+
+    private static void Range(double? value, double min, double max, string field, List<FieldError> errors)
+    {
+        if (value is { } v && (v < min || v > max || double.IsNaN(v)))
+        {
+            errors.Add(new FieldError(field, string.Create(CultureInfo.InvariantCulture, $"Between {min} and {max}.")));
+        }
+    }
+
+    private static bool IsValidStop(JsonElement stop) => stop.ValueKind switch
+    {
+        JsonValueKind.String => true,
+        JsonValueKind.Array => stop.GetArrayLength() <= 4 && stop.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String),
+        _ => false,
+    };
+
+    private static FieldError FromJsonException(JsonException ex)
+    {
+        var path = ex.Path is null or "$" ? "" : ex.Path.TrimStart('$').TrimStart('.');
+        var unmapped = UnmappedProperty().Match(ex.Message);
+        if (unmapped.Success)
+        {
+            var field = string.IsNullOrEmpty(path) ? unmapped.Groups[1].Value : $"{path}.{unmapped.Groups[1].Value}";
+            return new FieldError(field, "Unknown field.");
+        }
+
+        return new FieldError(string.IsNullOrEmpty(path) ? "$" : path, ex.InnerException is null && ex.Message.Contains("could not be converted", StringComparison.Ordinal)
+            ? "Wrong type."
+            : "Invalid JSON here.");
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    private static partial Regex VariableName();
+
+    [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+}

@@ -1,0 +1,13 @@
+using System.Text.RegularExpressions;
+
+namespace LlmGateway.Prompts;
+
+internal static partial class PromptNames
+{
+    public const string Pattern = "^[a-z0-9][a-z0-9._-]{0,63}$";
+
+    public static bool IsValid(string? name) => name is not null && NameRegex().IsMatch(name);
+
+    [GeneratedRegex(Pattern)]
+    private static partial Regex NameRegex();
+}

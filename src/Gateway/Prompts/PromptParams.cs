@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Prompts;
+
+/// <summary>Request parameters the bundle sets. Which ones a client may override is listed in <see cref="ClientOverridable"/>.</summary>
+internal sealed record PromptParams
+{
+    [JsonPropertyName("temperature")]
+    public double? Temperature { get; init; }
+
+    [JsonPropertyName("top_p")]
+    public double? TopP { get; init; }
+
+    [JsonPropertyName("max_tokens")]
+    public int? MaxTokens { get; init; }
+
+    [JsonPropertyName("presence_penalty")]
+    public double? PresencePenalty { get; init; }
+
+    [JsonPropertyName("frequency_penalty")]
+    public double? FrequencyPenalty { get; init; }
+
+    /// <summary>A string or an array of up to four strings, as OpenAI takes it.</summary>
+    [JsonPropertyName("stop")]
+    public JsonElement? Stop { get; init; }
+
+    [JsonPropertyName("seed")]
+    public long? Seed { get; init; }
+
+    [JsonPropertyName("response_format")]
+    public JsonElement? ResponseFormat { get; init; }
+
+    [JsonPropertyName("tools")]
+    public JsonElement? Tools { get; init; }
+
+    [JsonPropertyName("tool_choice")]
+    public JsonElement? ToolChoice { get; init; }
+
+    [JsonPropertyName("client_overridable")]
+    public string[]? ClientOverridable { get; init; }
+
+    /// <summary>The names accepted in <see cref="ClientOverridable"/>.</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty", "stop", "seed", "response_format", "tools", "tool_choice",
+    };
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using LlmGateway.Releases;
+using LlmGateway.Serialization;
+using LlmGateway.Store;
+using StackExchange.Redis;
+
+namespace LlmGateway.Prompts;
+
+/// <summary>
+/// Immutable, versioned bundles in the store. A push is one Lua script in the prompt's hash
+/// slot: idempotent on content id, monotonic version, write-once bundle, draft status and the
+/// <c>create</c> event, all or nothing.
+/// </summary>
+internal sealed class PromptRegistry(GatewayStore store, TimeProvider time)
+{
+    private const string VersionPlaceholder = "\"__VERSION__\"";
+    private const string ParentPlaceholder = "\"__PARENT__\"";
+
+    // KEYS: ids, seq, bundles, status, history. ARGV: content id, bundle json, status json, event json, score.
+    private const string PushScript = """
+        local existing = redis.call('HGET', KEYS[1], ARGV[1])
+        if existing then return {0, tonumber(existing)} end
+        local parent = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local version = redis.call('INCR', KEYS[2])
+        local parentJson = 'null'
+        if parent > 0 then parentJson = tostring(parent) end
+        local bundle = string.gsub(ARGV[2], '"__VERSION__"', tostring(version), 1)
+        bundle = string.gsub(bundle, '"__PARENT__"', parentJson, 1)
+        redis.call('HSET', KEYS[3], tostring(version), bundle)
+        redis.call('HSET', KEYS[1], ARGV[1], tostring(version))
+        redis.call('HSET', KEYS[4], tostring(version), ARGV[3])
+        local event = string.gsub(ARGV[4], '"__VERSION__"', tostring(version), 1)
+        redis.call('ZADD', KEYS[5], ARGV[5], event)
+        return {1, version}
+        """;
+
+    /// <returns>The stored bundle and whether this push created it.</returns>
+    public async Task<(PromptBundle Bundle, bool Created)> PushAsync(PromptBundleContent content, string id, string author)
+    {
+        var name = content.Name!;
+        var now = time.GetUtcNow();
+        var bundle = new PromptBundle
+        {
+            Id = id,
+            Name = name,
+            Label = content.Label,
+            Message = content.Message,
+            Author = author,
+            CreatedAt = now,
+            Model = content.Model!,
+            Messages = content.Messages!,
+            Variables = content.Variables ?? [],
+            Params = content.Params ?? new PromptParams(),
+            SystemMessagePolicy = content.SystemMessagePolicy ?? SystemMessagePolicies.Keep,
+            Retrieval = content.Retrieval,
+            Eval = content.Eval,
+        };
+
+        var bundleJson = JsonSerializer.Serialize(bundle, GatewayJsonContext.Default.PromptBundle)
+            .Replace("\"version\":0", "\"version\":" + VersionPlaceholder, StringComparison.Ordinal)
+            .Replace("\"parent\":null", "\"parent\":" + ParentPlaceholder, StringComparison.Ordinal);
+        var createEvent = ActivationEvent.ForVersion("create", name, author, content.Message, now) with { Version = -1 };
+        var eventJson = JsonSerializer.Serialize(createEvent, GatewayJsonContext.Default.ActivationEvent)
+            .Replace("\"version\":-1", "\"version\":" + VersionPlaceholder, StringComparison.Ordinal);
+
+        var keys = store.Keys;
+        var result = (RedisResult[])(await store.Database.ScriptEvaluateAsync(
+            PushScript,
+            [keys.PromptContentIds(name), keys.PromptSequence(name), keys.PromptBundles(name), keys.PromptStatus(name), keys.History(name)],
+            [id, bundleJson, JsonSerializer.Serialize(PromptVersionStatus.NewDraft, GatewayJsonContext.Default.PromptVersionStatus), eventJson, now.ToUnixTimeMilliseconds()]))!;
+
+        var created = (int)result[0] == 1;
+        var version = (int)result[1];
+        await store.Database.SetAddAsync(keys.PromptIndex, name);
+        var stored = await GetAsync(name, version) ?? throw new InvalidOperationException($"Bundle {name} v{version} vanished after push.");
+        return (stored.Bundle, created);
+    }
+
+    public async Task<(PromptBundle Bundle, PromptVersionStatus Status)?> GetAsync(string name, int version)
+    {
+        var batch = store.Database.CreateBatch();
+        var bundleTask = batch.HashGetAsync(store.Keys.PromptBundles(name), version);
+        var statusTask = batch.HashGetAsync(store.Keys.PromptStatus(name), version);
+        batch.Execute();
+        var bundle = await bundleTask;
+        if (bundle.IsNull)
+        {
+            return null;
+        }
+
+        var status = await statusTask;
+        return (Deserialize(bundle!), status.IsNull ? PromptVersionStatus.NewDraft : DeserializeStatus(status!));
+    }
+
+    /// <summary>Just the immutable bundle, for the snapshot loader (which caches it forever).</summary>
+    public async Task<PromptBundle?> GetBundleAsync(string name, int version)
+    {
+        var value = await store.Database.HashGetAsync(store.Keys.PromptBundles(name), version);
+        return value.IsNull ? null : Deserialize(value!);
+    }
+
+    public async Task<IReadOnlyList<PromptBundleView>> ListVersionsAsync(string name)
+    {
+        var batch = store.Database.CreateBatch();
+        var bundlesTask = batch.HashGetAllAsync(store.Keys.PromptBundles(name));
+        var statusTask = batch.HashGetAllAsync(store.Keys.PromptStatus(name));
+        batch.Execute();
+        var statuses = (await statusTask).ToDictionary(e => (string)e.Name!, e => DeserializeStatus(e.Value!), StringComparer.Ordinal);
+        return [.. (await bundlesTask)
+            .Select(e => PromptBundleView.From(Deserialize(e.Value!), statuses.GetValueOrDefault((string)e.Name!) ?? PromptVersionStatus.NewDraft))
+            .OrderBy(v => v.Version)];
+    }
+
+    public async Task<IReadOnlyList<string>> ListNamesAsync() =>
+        [.. (await store.Database.SetMembersAsync(store.Keys.PromptIndex)).Select(v => (string)v!).Order(StringComparer.Ordinal)];
+
+    /// <summary>Marks a version approved and records the <c>approve</c> event, atomically.</summary>
+    public async Task<PromptVersionStatus> ApproveAsync(string name, int version, string approver, string? reason)
+    {
+        var now = time.GetUtcNow();
+        var status = new PromptVersionStatus(PromptVersionStatus.Approved, approver, now);
+        var approveEvent = ActivationEvent.ForVersion("approve", name, approver, reason, now) with { Version = version };
+
+        var transaction = store.Database.CreateTransaction();
+        _ = transaction.HashSetAsync(store.Keys.PromptStatus(name), version, JsonSerializer.Serialize(status, GatewayJsonContext.Default.PromptVersionStatus));
+        _ = transaction.SortedSetAddAsync(store.Keys.History(name), JsonSerializer.Serialize(approveEvent, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds());
+        await transaction.ExecuteAsync();
+        return status;
+    }
+
+    private static PromptBundle Deserialize(string json) =>
+        JsonSerializer.Deserialize(json, GatewayJsonContext.Default.PromptBundle) ?? throw new InvalidDataException("Empty bundle record.");
+
+    private static PromptVersionStatus DeserializeStatus(string json) =>
+        JsonSerializer.Deserialize(json, GatewayJsonContext.Default.PromptVersionStatus) ?? PromptVersionStatus.NewDraft;
+}

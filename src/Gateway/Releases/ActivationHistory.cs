@@ -1,0 +1,76 @@
+using System.Text.Json;
+using LlmGateway.Serialization;
+using LlmGateway.Store;
+using StackExchange.Redis;
+
+namespace LlmGateway.Releases;
+
+/// <summary>Reads the append-only activation history and answers "what was active at T".</summary>
+internal sealed class ActivationHistory(GatewayStore store, TimeProvider time)
+{
+    // KEYS: release, logged, history, env history. ARGV: observed value, event, score.
+    private const string RecordExternalChangeScript = """
+        local current = redis.call('GET', KEYS[1])
+        if (current or '') ~= ARGV[1] then return 0 end
+        if (redis.call('GET', KEYS[2]) or '') == ARGV[1] then return 0 end
+        redis.call('SET', KEYS[2], ARGV[1])
+        redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+        redis.call('ZADD', KEYS[4], ARGV[3], ARGV[2])
+        return 1
+        """;
+
+    /// <summary>Events oldest first, from the environment's own log when one is named.</summary>
+    public async Task<IReadOnlyList<ActivationEvent>> ListAsync(string prompt, string? environment, DateTimeOffset? from, DateTimeOffset? to, int limit)
+    {
+        var key = environment is null ? store.Keys.History(prompt) : store.Keys.EnvironmentHistory(prompt, environment);
+        var values = await store.Database.SortedSetRangeByScoreAsync(
+            key,
+            from?.ToUnixTimeMilliseconds() ?? double.NegativeInfinity,
+            to?.ToUnixTimeMilliseconds() ?? double.PositiveInfinity,
+            Exclude.None,
+            Order.Ascending,
+            0,
+            limit);
+        return [.. values.Select(v => Parse(v!))];
+    }
+
+    /// <summary>The release event in force in <paramref name="environment"/> at <paramref name="at"/>, if any.</summary>
+    public async Task<ActivationEvent?> ActiveAtAsync(string prompt, string environment, DateTimeOffset at)
+    {
+        var values = await store.Database.SortedSetRangeByScoreAsync(
+            store.Keys.EnvironmentHistory(prompt, environment), at.ToUnixTimeMilliseconds(), double.NegativeInfinity, Exclude.None, Order.Descending, 0, 1);
+        return values.Length == 0 ? null : Parse(values[0]!);
+    }
+
+    /// <summary>
+    /// Records a raw write of a release key (one that bypassed the API) exactly once, however
+    /// many instances notice it: the script only writes when the value differs from the last logged one.
+    /// </summary>
+    public async Task<bool> RecordExternalChangeAsync(string prompt, string environment, string observedJson, ReleaseRecord? before, ReleaseRecord after)
+    {
+        var now = time.GetUtcNow();
+        var activation = new ActivationEvent
+        {
+            Id = ActivationEvent.NewId(),
+            At = now,
+            Prompt = prompt,
+            Environment = environment,
+            Action = ActivationActions.ExternalChange,
+            Actor = "redis",
+            Reason = "The release key was written directly, not through the admin API.",
+            Version = after.Stable,
+            Before = before,
+            After = after,
+        };
+
+        var keys = store.Keys;
+        var recorded = (int)await store.Database.ScriptEvaluateAsync(
+            RecordExternalChangeScript,
+            [keys.Release(prompt, environment), keys.ReleaseLogged(prompt, environment), keys.History(prompt), keys.EnvironmentHistory(prompt, environment)],
+            [observedJson, JsonSerializer.Serialize(activation, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds()]);
+        return recorded == 1;
+    }
+
+    private static ActivationEvent Parse(string json) =>
+        JsonSerializer.Deserialize(json, GatewayJsonContext.Default.ActivationEvent) ?? throw new InvalidDataException("Empty history entry.");
+}

@@ -1,0 +1,12 @@
+using LlmGateway.Prompts;
+
+namespace LlmGateway.Releases;
+
+/// <summary>A release as the hot path sees it: the record plus its resolved, immutable bundles.</summary>
+internal sealed record ActiveRelease(
+    string Prompt,
+    string Environment,
+    ReleaseRecord Record,
+    string RawJson,
+    PromptBundle? Stable,
+    PromptBundle? Canary);

@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Releases;
+
+/// <summary>
+/// The release of one prompt in one environment: exactly the JSON stored at
+/// <c>{prefix}:{p:name}:release:{env}</c>, documented for raw <c>redis-cli SET</c> rollbacks.
+/// </summary>
+internal sealed record ReleaseRecord
+{
+    [JsonPropertyName("stable")]
+    public int? Stable { get; init; }
+
+    [JsonPropertyName("canary")]
+    public int? Canary { get; init; }
+
+    /// <summary>Share of traffic to the canary in basis points (0–10000).</summary>
+    [JsonPropertyName("canary_weight")]
+    public int CanaryWeight { get; init; }
+
+    /// <summary><c>auto</c>: X-Session-Id, then the body's <c>user</c>, then the gateway key.</summary>
+    [JsonPropertyName("stickiness")]
+    public string Stickiness { get; init; } = "auto";
+
+    /// <summary>Mixed into the bucket hash; a new salt reshuffles who lands in the canary.</summary>
+    [JsonPropertyName("salt")]
+    public string Salt { get; init; } = "";
+
+    [JsonPropertyName("previous_stable")]
+    public int? PreviousStable { get; init; }
+
+    [JsonPropertyName("revision")]
+    public long Revision { get; init; }
+
+    [JsonPropertyName("updated_at")]
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    [JsonPropertyName("actor")]
+    public string? Actor { get; init; }
+}

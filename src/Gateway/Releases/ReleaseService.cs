@@ -1,0 +1,205 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LlmGateway.Prompts;
+using LlmGateway.Serialization;
+using LlmGateway.Store;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Releases;
+
+/// <summary>
+/// Changes releases. Every change is a compare-and-swap on the stored value, so of many
+/// concurrent writers exactly one wins each revision, and the history event is written in the
+/// same atomic step as the release it describes.
+/// </summary>
+internal sealed class ReleaseService(
+    GatewayStore store,
+    PromptRegistry registry,
+    IReleaseEvalGate evalGate,
+    ChangeNotifier notifier,
+    IOptions<ReleaseOptions> options,
+    TimeProvider time)
+{
+    // KEYS: release, logged, history, env history, envs. ARGV: expected value ('' = none), new value, event, score, env.
+    private const string CompareAndSwapScript = """
+        local current = redis.call('GET', KEYS[1])
+        if (current or '') ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2])
+        redis.call('SET', KEYS[2], ARGV[2])
+        redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+        redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
+        redis.call('SADD', KEYS[5], ARGV[5])
+        return 1
+        """;
+
+    private readonly ReleaseOptions _options = options.Value;
+
+    public async Task<(ReleaseRecord? Release, ReleaseRefusal? Refusal)> GetAsync(string prompt, string environment)
+    {
+        if (await CheckAddressAsync(prompt, environment) is { } refusal)
+        {
+            return (null, refusal);
+        }
+
+        var raw = await store.Database.StringGetAsync(store.Keys.Release(prompt, environment));
+        return raw.IsNull
+            ? (null, ReleaseRefusal.NotFound("release_not_found", $"'{prompt}' has no release in '{environment}' yet."))
+            : (ReleaseJson.Parse(raw!), null);
+    }
+
+    public async Task<(ReleaseRecord? Release, ReleaseRefusal? Refusal)> ApplyAsync(string prompt, string environment, ReleaseChange change, string actor, CancellationToken cancellationToken)
+    {
+        if (await CheckAddressAsync(prompt, environment) is { } addressRefusal)
+        {
+            return (null, addressRefusal);
+        }
+
+        var keys = store.Keys;
+        var raw = await store.Database.StringGetAsync(keys.Release(prompt, environment));
+        var current = raw.IsNull ? null : ReleaseJson.Parse(raw!);
+        if (change.ExpectedRevision is { } expected && expected != (current?.Revision ?? 0))
+        {
+            return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {current?.Revision ?? 0}, not {expected}. Re-read it and retry."));
+        }
+
+        var (next, action, refusal) = await DecideAsync(prompt, environment, current, change, cancellationToken);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+
+        var now = time.GetUtcNow();
+        next = next! with { Revision = (current?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
+        var activation = new ActivationEvent
+        {
+            Id = ActivationEvent.NewId(),
+            At = now,
+            Prompt = prompt,
+            Environment = environment,
+            Action = action!,
+            Actor = actor,
+            Reason = change.Reason,
+            Version = change.Version ?? next.Stable,
+            Before = current,
+            After = next,
+            Evidence = change.Evidence,
+        };
+
+        var nextJson = ReleaseJson.Serialize(next);
+        var swapped = (int)await store.Database.ScriptEvaluateAsync(
+            CompareAndSwapScript,
+            [keys.Release(prompt, environment), keys.ReleaseLogged(prompt, environment), keys.History(prompt), keys.EnvironmentHistory(prompt, environment), keys.ReleaseEnvironments(prompt)],
+            [raw.IsNull ? "" : raw, nextJson, JsonSerializer.Serialize(activation, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds(), environment]);
+        if (swapped == 0)
+        {
+            return (null, ReleaseRefusal.Conflict("revision_conflict", "The release was changed concurrently. Re-read it and retry."));
+        }
+
+        await notifier.PublishReleaseChangedAsync(prompt, environment);
+        return (next, null);
+    }
+
+    private async Task<(ReleaseRecord? Next, string? Action, ReleaseRefusal? Refusal)> DecideAsync(
+        string prompt, string environment, ReleaseRecord? current, ReleaseChange change, CancellationToken cancellationToken)
+    {
+        var baseline = current ?? new ReleaseRecord { Salt = NewSalt() };
+        switch (change.Action)
+        {
+            case ActivationActions.ReleaseSet:
+            {
+                if (await CheckEligibleAsync(prompt, environment, change.Version, cancellationToken) is { } refusal)
+                {
+                    return (null, null, refusal);
+                }
+
+                var previous = baseline.Stable == change.Version ? baseline.PreviousStable : baseline.Stable;
+                return (baseline with { Stable = change.Version, Canary = null, CanaryWeight = 0, PreviousStable = previous }, ActivationActions.ReleaseSet, null);
+            }
+
+            case ActivationActions.CanaryStart:
+            {
+                if (change.Weight is not (>= 0 and <= 10_000))
+                {
+                    return (null, null, ReleaseRefusal.Invalid("'weight' is required: basis points from 0 to 10000 (1000 = 10%).", "weight"));
+                }
+
+                if (baseline.Stable is null)
+                {
+                    return (null, null, ReleaseRefusal.Conflict("no_stable", $"'{prompt}' has no stable version in '{environment}'; set one before starting a canary."));
+                }
+
+                if (change.Version == baseline.Stable)
+                {
+                    return (null, null, ReleaseRefusal.Invalid($"v{change.Version} is already the stable version.", "version"));
+                }
+
+                if (await CheckEligibleAsync(prompt, environment, change.Version, cancellationToken) is { } refusal)
+                {
+                    return (null, null, refusal);
+                }
+
+                var action = baseline.Canary == change.Version ? ActivationActions.CanaryWeight : ActivationActions.CanaryStart;
+                return (baseline with { Canary = change.Version, CanaryWeight = change.Weight.Value }, action, null);
+            }
+
+            case ActivationActions.Promote:
+                return baseline.Canary is null
+                    ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to promote."))
+                    : (baseline with { Stable = baseline.Canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0 }, ActivationActions.Promote, null);
+
+            case ActivationActions.Rollback:
+                return baseline.PreviousStable is null
+                    ? (null, null, ReleaseRefusal.Conflict("nothing_to_roll_back", $"'{prompt}' has no previous stable version in '{environment}'."))
+                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0 }, ActivationActions.Rollback, null);
+
+            case ActivationActions.Abort:
+                return baseline.Canary is null
+                    ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to abort."))
+                    : (baseline with { Canary = null, CanaryWeight = 0 }, ActivationActions.Abort, null);
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(change), change.Action, "Unknown release action.");
+        }
+    }
+
+    private async Task<ReleaseRefusal?> CheckEligibleAsync(string prompt, string environment, int? version, CancellationToken cancellationToken)
+    {
+        if (version is not > 0)
+        {
+            return ReleaseRefusal.Invalid("'version' is required: a pushed version number.", "version");
+        }
+
+        if (await registry.GetAsync(prompt, version.Value) is not { } stored)
+        {
+            return ReleaseRefusal.NotFound("version_not_found", $"'{prompt}' has no version {version}.", "version");
+        }
+
+        if (!_options.IsProtected(environment))
+        {
+            return null;
+        }
+
+        if (!stored.Status.IsApproved)
+        {
+            return ReleaseRefusal.Forbidden("not_approved", $"'{environment}' is protected: {prompt} v{version} must be approved by someone other than its author first.");
+        }
+
+        return await evalGate.CheckAsync(stored.Bundle, environment, cancellationToken) is { } reason
+            ? ReleaseRefusal.Forbidden("eval_gate_required", reason)
+            : null;
+    }
+
+    private async Task<ReleaseRefusal?> CheckAddressAsync(string prompt, string environment)
+    {
+        if (!_options.IsKnown(environment))
+        {
+            return ReleaseRefusal.NotFound("environment_not_found", $"'{environment}' is not a configured environment ({string.Join(", ", _options.Environments)}).", "environment");
+        }
+
+        return await store.Database.KeyExistsAsync(store.Keys.PromptSequence(prompt))
+            ? null
+            : ReleaseRefusal.NotFound("prompt_not_found", $"No prompt is named '{prompt}'.", "name");
+    }
+
+    private static string NewSalt() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+}

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using LlmGateway.Auth;
+using LlmGateway.Prompts;
+using LlmGateway.Store;
+using LlmGateway.Telemetry;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LlmGateway.Releases;
+
+/// <summary>
+/// Keeps this instance's <see cref="ReleaseSnapshot"/> in step with the store:
+/// immediately on a published change (≈ one round-trip), every
+/// <see cref="ReleaseOptions.RevalidationIntervalMs"/> for raw writes nobody published, and in
+/// full after a reconnect. When the store is unreachable the last known good snapshot stays.
+/// </summary>
+internal sealed class ReleaseSyncService(
+    GatewayStore store,
+    PromptRegistry registry,
+    ActivationHistory history,
+    ReleaseSnapshotProvider snapshots,
+    GatewayKeyAuthenticator keys,
+    ChangeNotifier notifier,
+    GatewayMetrics metrics,
+    IOptions<ReleaseOptions> options,
+    TimeProvider time,
+    ILogger<ReleaseSyncService> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _refreshNow = new(0, 1);
+    private readonly ConcurrentDictionary<(string Prompt, int Version), PromptBundle> _bundles = new();
+    private readonly HashSet<string> _reportedInvalid = new(StringComparer.Ordinal);
+    private readonly ReleaseOptions _options = options.Value;
+    private bool _subscribed;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        store.Connection.ConnectionRestored += (_, _) => RequestRefresh();
+        await EnsureSubscribedAsync();
+
+        // A first load before the server takes traffic; if the store is down, start anyway.
+        await RefreshAsync();
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMilliseconds(_options.RevalidationIntervalMs);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _refreshNow.WaitAsync(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await EnsureSubscribedAsync();
+            await RefreshAsync();
+        }
+    }
+
+    /// <summary>Subscribes once the store is reachable; until then revalidation alone keeps the snapshot current.</summary>
+    private async Task EnsureSubscribedAsync()
+    {
+        if (_subscribed)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.Connection.GetSubscriber().SubscribeAsync(notifier.Channel, (_, message) => OnChange(message));
+            _subscribed = true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Retried on the next revalidation tick.
+        }
+    }
+
+    public void RequestRefresh()
+    {
+        // One pending signal is enough: the refresh reads everything.
+        if (_refreshNow.CurrentCount == 0)
+        {
+            try
+            {
+                _refreshNow.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
+    private void OnChange(RedisValue message)
+    {
+        var text = (string?)message ?? "";
+        if (text.StartsWith(ChangeNotifier.KeyKind + "|", StringComparison.Ordinal))
+        {
+            keys.Evict(text[(ChangeNotifier.KeyKind.Length + 1)..]);
+        }
+        else
+        {
+            RequestRefresh();
+        }
+    }
+
+    internal async Task RefreshAsync()
+    {
+        var previous = snapshots.Current;
+        try
+        {
+            var names = await registry.ListNamesAsync();
+            var environments = _options.Environments;
+            var batch = store.Database.CreateBatch();
+            var reads = new List<(string Prompt, string Environment, Task<RedisValue> Value)>(names.Count * environments.Length);
+            foreach (var name in names)
+            {
+                foreach (var environment in environments)
+                {
+                    reads.Add((name, environment, batch.StringGetAsync(store.Keys.Release(name, environment))));
+                }
+            }
+
+            batch.Execute();
+            await Task.WhenAll(reads.Select(r => r.Value));
+
+            var next = new Dictionary<string, ActiveRelease>(StringComparer.Ordinal);
+            var changed = false;
+            foreach (var (prompt, environment, value) in reads)
+            {
+                var key = ReleaseSnapshot.Key(prompt, environment);
+                previous.TryGet(prompt, environment, out var old);
+                var raw = (string?)value.Result;
+                if (raw is null)
+                {
+                    changed |= old is not null;
+                    continue;
+                }
+
+                if (old is not null && old.RawJson == raw)
+                {
+                    next[key] = old;
+                    continue;
+                }
+
+                var resolved = await ResolveAsync(prompt, environment, raw);
+                if (resolved is null)
+                {
+                    // Invalid or dangling: the previous value stays in force.
+                    if (old is not null)
+                    {
+                        next[key] = old;
+                    }
+
+                    continue;
+                }
+
+                next[key] = resolved;
+                changed = true;
+                if (await history.RecordExternalChangeAsync(prompt, environment, raw, old?.Record, resolved.Record))
+                {
+                    ReleaseLog.ExternalChange(logger, prompt, environment, resolved.Record.Stable, resolved.Record.Canary);
+                }
+            }
+
+            if (changed || !previous.IsLoaded)
+            {
+                snapshots.Publish(new ReleaseSnapshot(next.ToFrozenDictionary(StringComparer.Ordinal), time.GetUtcNow()));
+                ReleaseLog.Swapped(logger, next.Count);
+            }
+            else
+            {
+                snapshots.MarkRefreshed();
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
+        {
+            snapshots.MarkFailed();
+            metrics.SnapshotRefreshFailures.Add(1);
+            ReleaseLog.RefreshFailed(logger, ex.GetType().Name, previous.LoadedAt);
+        }
+    }
+
+    private async Task<ActiveRelease?> ResolveAsync(string prompt, string environment, string raw)
+    {
+        if (!ReleaseJson.TryParse(raw, out var record) || record is null)
+        {
+            ReportInvalid(prompt, environment, raw, "the value is not a valid release record");
+            return null;
+        }
+
+        var stable = await BundleAsync(prompt, record.Stable);
+        var canary = await BundleAsync(prompt, record.Canary);
+        if ((record.Stable is not null && stable is null) || (record.Canary is not null && canary is null))
+        {
+            ReportInvalid(prompt, environment, raw, $"it names a version that does not exist (stable {record.Stable}, canary {record.Canary})");
+            return null;
+        }
+
+        return new ActiveRelease(prompt, environment, record, raw, stable, canary);
+    }
+
+    private async Task<PromptBundle?> BundleAsync(string prompt, int? version)
+    {
+        if (version is not { } v)
+        {
+            return null;
+        }
+
+        if (_bundles.TryGetValue((prompt, v), out var cached))
+        {
+            return cached;
+        }
+
+        // Bundles are immutable, so once read they are cached for the life of the process.
+        var bundle = await registry.GetBundleAsync(prompt, v);
+        if (bundle is not null)
+        {
+            _bundles[(prompt, v)] = bundle;
+        }
+
+        return bundle;
+    }
+
+    private void ReportInvalid(string prompt, string environment, string raw, string problem)
+    {
+        lock (_reportedInvalid)
+        {
+            if (!_reportedInvalid.Add(raw))
+            {
+                return;
+            }
+        }
+
+        ReleaseLog.InvalidRelease(logger, prompt, environment, problem);
+    }
+
+    public override void Dispose()
+    {
+        _refreshNow.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using LlmGateway.Admin;
+using LlmGateway.Prompts;
+
+namespace LlmGateway.Serialization;
+
+/// <summary>Strict reading of what people send the admin API: an unknown field is an error, not silently dropped.</summary>
+[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowTrailingCommas = false)]
+[JsonSerializable(typeof(PromptBundleContent))]
+[JsonSerializable(typeof(ApproveRequest))]
+[JsonSerializable(typeof(ReleaseRequest))]
+internal sealed partial class AdminInputJsonContext : JsonSerializerContext;

@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+using LlmGateway.Releases;
+
+namespace LlmGateway.Telemetry;
+
+/// <summary>
+/// The gateway's own instruments. Created through <see cref="IMeterFactory"/> so each host (and
+/// each test gateway in one process) reports its own values.
+/// </summary>
+internal sealed class GatewayMetrics
+{
+    public GatewayMetrics(IMeterFactory meters, ReleaseSnapshotProvider snapshots)
+    {
+        var meter = meters.Create(GatewayTelemetry.Name);
+        SnapshotRefreshFailures = meter.CreateCounter<long>(
+            "gateway.releases.refresh.failures", description: "Release refreshes that failed; the last known good snapshot was kept.");
+        meter.CreateObservableGauge(
+            "gateway.releases.snapshot.age",
+            () => snapshots.Age == TimeSpan.MaxValue ? -1 : snapshots.Age.TotalSeconds,
+            unit: "s",
+            description: "Seconds since the release snapshot was last confirmed against the store.");
+        meter.CreateObservableGauge(
+            "gateway.releases.snapshot.stale",
+            () => snapshots.IsServingLastKnownGood ? 1 : 0,
+            description: "1 while the store is unreachable and the last known good snapshot is served.");
+        meter.CreateObservableGauge("gateway.releases.count", () => snapshots.Current.Count, description: "Releases in the snapshot.");
+    }
+
+    public Counter<long> SnapshotRefreshFailures { get; }
+}

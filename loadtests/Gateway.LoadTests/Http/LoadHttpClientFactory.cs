@@ -30,11 +30,8 @@ internal static class LoadHttpClientFactory
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
         foreach (var (name, value) in options.Headers)
         {
-            if (!client.DefaultRequestHeaders.TryAddWithoutValidation(name, value))
-            {
-                client.Dispose();
-                throw new UsageException($"--header {name} cannot be set on a request.");
-            }
+            // LoadTestOptions already refused headers that HttpClient would not take.
+            client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
         }
 
         return client;

@@ -233,7 +233,15 @@ internal sealed class LoadTestOptions
         var lower = name.ToLowerInvariant();
         if (ReservedHeaders.Contains(lower, StringComparer.Ordinal) || lower.StartsWith("content-", StringComparison.Ordinal))
         {
-            throw new UsageException($"--header {name} is set by the tool itself (use --key for Authorization).");
+            var hint = lower == "authorization" ? " Use --key for the API key." : string.Empty;
+            throw new UsageException($"--header {name} is set by the tool itself.{hint}");
+        }
+
+        // Asks HttpClient itself, so a header it would refuse fails here rather than in the middle of a run.
+        using var probe = new HttpRequestMessage();
+        if (!probe.Headers.TryAddWithoutValidation(name, headerValue))
+        {
+            throw new UsageException($"--header {name} cannot be sent as a request header.");
         }
 
         return new(name, headerValue);
@@ -286,6 +294,6 @@ internal sealed class LoadTestOptions
             && seconds <= max;
         return valid
             ? TimeSpan.FromSeconds(seconds)
-            : throw new UsageException($"{flag} must be a number of seconds from {(minExclusive is null ? "0" : "above 0")} to {max}, got '{raw}'.");
+            : throw new UsageException($"{flag} must be {(minExclusive is { } above ? $"more than {above}" : "at least 0")} and at most {max} seconds, got '{raw}'.");
     }
 }

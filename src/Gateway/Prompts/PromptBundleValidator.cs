@@ -21,7 +21,7 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
         PromptBundleContent? content;
         try
         {
-            content = JsonSerializer.Deserialize(json, AdminInputJsonContext.Default.PromptBundleContent);
+            content = JsonSerializer.Deserialize(json, GatewayJsonContext.Default.PromptBundleContent);
         }
         catch (JsonException ex)
         {
@@ -34,6 +34,18 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
         }
 
         var errors = new List<FieldError>();
+
+        // A second, strict read finds an unknown field (a typo such as "temprature" would
+        // otherwise be dropped silently); the lenient read above lets every other check run too.
+        try
+        {
+            JsonSerializer.Deserialize(json, AdminInputJsonContext.Default.PromptBundleContent);
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(FromJsonException(ex));
+        }
+
         if (string.IsNullOrWhiteSpace(content.Name) || !PromptNames.IsValid(content.Name))
         {
             errors.Add(new FieldError("name", $"Required; must match {PromptNames.Pattern}."));
@@ -211,11 +223,13 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
         var unmapped = UnmappedProperty().Match(ex.Message);
         if (unmapped.Success)
         {
-            var field = string.IsNullOrEmpty(path) ? unmapped.Groups[1].Value : $"{path}.{unmapped.Groups[1].Value}";
+            // The reader's path already ends at the unknown property.
+            var property = unmapped.Groups[1].Value;
+            var field = path.EndsWith(property, StringComparison.Ordinal) ? path : string.IsNullOrEmpty(path) ? property : $"{path}.{property}";
             return new FieldError(field, "Unknown field.");
         }
 
-        return new FieldError(string.IsNullOrEmpty(path) ? "$" : path, ex.InnerException is null && ex.Message.Contains("could not be converted", StringComparison.Ordinal)
+        return new FieldError(string.IsNullOrEmpty(path) ? "$" : path, ex.Message.Contains("could not be converted", StringComparison.Ordinal)
             ? "Wrong type."
             : "Invalid JSON here.");
     }

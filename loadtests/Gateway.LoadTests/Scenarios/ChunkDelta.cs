@@ -1,0 +1,3 @@
+namespace LlmGateway.LoadTests.Scenarios;
+
+internal sealed record ChunkDelta(string? Content);

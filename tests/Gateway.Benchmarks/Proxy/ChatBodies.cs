@@ -53,7 +53,7 @@ internal static class ChatBodies
         Message(writer, "system", Text(700, 0));
         for (var turn = 0; turn < 20; turn++)
         {
-            Message(writer, turn % 2 == 0 ? "user" : "assistant", Text(turn % 2 == 0 ? 130 : 390, turn + 1));
+            Message(writer, turn % 2 == 0 ? "user" : "assistant", Text(turn % 2 == 0 ? 120 : 360, turn + 1));
         }
 
         writer.WriteEndArray();

@@ -33,6 +33,8 @@ public sealed class EmbeddedGarnetServer : IDisposable
             "--bind", "127.0.0.1",
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--lua",
+            // Without it Garnet runs scripts without isolation; every compare-and-swap here needs it.
+            "--lua-transaction-mode",
             "--memory", memory,
             "--index", index,
         };

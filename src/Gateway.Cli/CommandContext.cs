@@ -1,0 +1,60 @@
+using System.CommandLine;
+using LlmGateway.Cli.Http;
+using LlmGateway.Cli.Output;
+
+namespace LlmGateway.Cli;
+
+/// <summary>
+/// Everything a command handler needs: its parsed values, where to write, and the admin API. The
+/// connection is set up on first use, so commands fail on their own bad flags or files before they
+/// complain about missing configuration.
+/// </summary>
+internal sealed class CommandContext : IDisposable
+{
+    private readonly ParseResult parseResult;
+    private readonly GlobalOptions globals;
+    private readonly CliHost host;
+    private HttpClient? httpClient;
+    private AdminApiClient? api;
+
+    public CommandContext(ParseResult parseResult, GlobalOptions globals, CliHost host)
+    {
+        this.parseResult = parseResult;
+        this.globals = globals;
+        this.host = host;
+        Errors = new ErrorReporter(host.Error, new SecretRedactor(
+        [
+            parseResult.GetValue(globals.Token),
+            host.Environment.GetValueOrDefault(ConnectionSettings.TokenVariable),
+        ]));
+    }
+
+    public TextWriter Out => host.Out;
+
+    public ErrorReporter Errors { get; }
+
+    /// <summary><c>--json</c>: print the gateway's JSON instead of tables.</summary>
+    public bool Json => parseResult.GetValue(globals.Json);
+
+    public AdminApiClient Api => api ??= Connect();
+
+    public T? Value<T>(Option<T> option) => parseResult.GetValue(option);
+
+    public T Value<T>(Argument<T> argument) => parseResult.GetValue(argument)
+        ?? throw new UsageException($"Missing argument <{argument.Name}>.");
+
+    /// <summary>An argument that may be left out (arity zero or one).</summary>
+    public T? OptionalValue<T>(Argument<T> argument) => parseResult.GetValue(argument);
+
+    /// <summary>Prints a body from the gateway, re-indented, for <c>--json</c>.</summary>
+    public void WriteJson(string json) => Out.WriteLine(JsonPrinter.Pretty(json));
+
+    public void Dispose() => httpClient?.Dispose();
+
+    private AdminApiClient Connect()
+    {
+        var settings = ConnectionSettings.Resolve(parseResult.GetValue(globals.Url), parseResult.GetValue(globals.Token), host.Environment);
+        httpClient = AdminApiClient.CreateHttpClient(host.Handler);
+        return new AdminApiClient(httpClient, settings, parseResult.GetValue(globals.Verbose) ? host.Error : null);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+
+namespace LlmGateway.Cli.Http;
+
+/// <summary>The admin API's paths (docs/admin-api.md), with every caller-supplied segment escaped.</summary>
+internal static class AdminRoutes
+{
+    public const string Prompts = "/admin/v1/prompts";
+    public const string Keys = "/admin/v1/keys";
+
+    public static string Prompt(string name) => $"{Prompts}/{Escape(name)}";
+
+    public static string Version(string name, int version) => $"{Prompt(name)}/versions/{version.ToString(CultureInfo.InvariantCulture)}";
+
+    public static string Approve(string name, int version) => $"{Version(name, version)}/approve";
+
+    public static string Release(string name, string environment) => $"{Prompt(name)}/releases/{Escape(environment)}";
+
+    /// <summary><c>canary</c>, <c>promote</c>, <c>rollback</c> or <c>abort</c>.</summary>
+    public static string ReleaseAction(string name, string environment, string action) => $"{Release(name, environment)}/{action}";
+
+    public static string History(string name, string? environment, DateTimeOffset? from, DateTimeOffset? to, int? limit) =>
+        Prompt(name) + "/history" + Query(
+            ("env", environment),
+            ("from", from is { } f ? InstantText(f) : null),
+            ("to", to is { } t ? InstantText(t) : null),
+            ("limit", limit?.ToString(CultureInfo.InvariantCulture)));
+
+    public static string Active(string name, string environment, DateTimeOffset at) =>
+        Prompt(name) + "/active" + Query(("env", environment), ("at", InstantText(at)));
+
+    public static string Key(string id) => $"{Keys}/{Escape(id)}";
+
+    /// <summary>UTC, second precision unless the instant has a fraction: <c>2026-07-20T14:00:00Z</c>.</summary>
+    public static string InstantText(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var query = new StringBuilder();
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            query.Append(query.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+
+        return query.ToString();
+    }
+}

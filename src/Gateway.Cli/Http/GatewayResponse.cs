@@ -1,0 +1,38 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace LlmGateway.Cli.Http;
+
+/// <summary>A successful answer of the gateway, kept as text so <c>--json</c> can print exactly what the server said.</summary>
+internal sealed record GatewayResponse(HttpStatusCode Status, string Body)
+{
+    public T Read<T>(JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(Body, typeInfo)
+                ?? throw new JsonException("The body is JSON null.");
+        }
+        catch (JsonException ex)
+        {
+            throw Unexpected(ex);
+        }
+    }
+
+    public JsonElement ReadElement()
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(Body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw Unexpected(ex);
+        }
+    }
+
+    private static GatewayUnavailableException Unexpected(JsonException ex) =>
+        new($"The gateway's answer is not the JSON that gatewayctl {CliVersion.Current} expects ({ex.Message}).", "unexpected_response", ex);
+}

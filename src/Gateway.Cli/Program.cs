@@ -1,0 +1,1 @@
+return await LlmGateway.Cli.GatewayCtl.RunAsync(args, Console.Out, Console.Error);

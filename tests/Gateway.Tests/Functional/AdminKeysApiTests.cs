@@ -104,5 +104,17 @@ public sealed class AdminKeysApiTests(TestEnvironment env)
         Assert.True(paths.TryGetProperty("/admin/v1/keys/{id}", out _));
     }
 
+    [Fact]
+    public async Task A_browsable_reference_is_served()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = true }) { BaseAddress = env.Gateway.BaseUrl };
+
+        var page = await client.GetStringAsync("/admin/docs/", Ct);
+
+        // Scalar resolves the source against the app root: /openapi/admin.json.
+        Assert.Contains("\"url\":\"openapi/admin.json\"", page, StringComparison.Ordinal);
+        Assert.Contains("LLM Gateway admin API", page, StringComparison.Ordinal);
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using LlmGateway.Store;
@@ -53,5 +54,29 @@ public sealed class LastKnownGoodTests(TestEnvironment env)
         Assert.Equal("Degraded", report.RootElement.GetProperty("checks").GetProperty("releases").GetProperty("status").GetString());
         Assert.Contains("last known good", report.RootElement.GetProperty("checks").GetProperty("releases").GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal("Degraded", report.RootElement.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
+        Assert.Equal(1, ReadGauge(gateway, "gateway.releases.snapshot.stale"));
+        Assert.Equal(1, ReadGauge(gateway, "gateway.releases.count"));
+    }
+
+    /// <summary>Reads one observable gauge of this gateway's own meter (not another host's in this process).</summary>
+    private static double ReadGauge(GatewayHost gateway, string name)
+    {
+        var scope = gateway.GetRequiredService<IMeterFactory>();
+        double? value = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == name && instrument.Meter.Scope == scope)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, measurement, _, _) => value = measurement);
+        listener.SetMeasurementEventCallback<double>((_, measurement, _, _) => value = measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value ?? throw new InvalidOperationException($"No measurement for {name}.");
     }
 }

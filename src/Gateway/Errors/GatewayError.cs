@@ -12,6 +12,9 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
     public static GatewayError MissingModel() =>
         InvalidRequest("You must provide a model parameter.", "model", "missing_model");
 
+    public static GatewayError NotFound(string message, string? param, string code) =>
+        new(StatusCodes.Status404NotFound, new OpenAiError(message, "invalid_request_error", param, code));
+
     public static GatewayError ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, new OpenAiError(
             $"The model '{model}' does not exist or you do not have access to it.", "invalid_request_error", "model", "model_not_found"));

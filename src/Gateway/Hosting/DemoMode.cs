@@ -39,6 +39,7 @@ internal sealed class DemoMode
             ["Gateway:Providers:mock:BaseUrl"] = $"{mockUrl}/v1",
             ["Gateway:Auth:DevKey:Enabled"] = "true",
             ["Gateway:Auth:DevKey:Key"] = DemoKey,
+            ["Gateway:Auth:DevKey:Environment"] = DemoPromptSeeder.Environment,
             ["Gateway:Admin:Tokens:alice:Token"] = DemoAdminToken,
             ["Gateway:Admin:Tokens:alice:Roles:0"] = "viewer",
             ["Gateway:Admin:Tokens:alice:Roles:1"] = "author",
@@ -65,6 +66,9 @@ internal sealed class DemoMode
         builder.Configuration.AddCommandLine(args.Where(a => a != Switch).ToArray());
         return new DemoMode(mock);
     }
+
+    /// <summary>Services that exist only in demo mode.</summary>
+    public static void AddServices(IServiceCollection services) => services.AddHostedService<DemoPromptSeeder>();
 
     public void AttachTo(WebApplication gateway)
     {

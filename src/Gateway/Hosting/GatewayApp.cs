@@ -22,6 +22,11 @@ public static class GatewayApp
         var demo = await DemoMode.ApplyAsync(builder, args);
 
         builder.Services.AddLlmGateway(builder.Configuration);
+        if (demo is not null)
+        {
+            DemoMode.AddServices(builder.Services);
+        }
+
         builder.AddGatewayTelemetry();
         configure?.Invoke(builder);
 

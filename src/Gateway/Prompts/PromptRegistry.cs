@@ -11,7 +11,7 @@ namespace LlmGateway.Prompts;
 /// slot: idempotent on content id, monotonic version, write-once bundle, draft status and the
 /// <c>create</c> event, all or nothing.
 /// </summary>
-internal sealed class PromptRegistry(GatewayStore store, TimeProvider time)
+internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
 {
     private const string VersionPlaceholder = "\"__VERSION__\"";
     private const string ParentPlaceholder = "\"__PARENT__\"";
@@ -72,6 +72,10 @@ internal sealed class PromptRegistry(GatewayStore store, TimeProvider time)
         var created = (int)result[0] == 1;
         var version = (int)result[1];
         await store.Database.SetAddAsync(keys.PromptIndex, name);
+        if (created)
+        {
+            await notifier.PublishPromptChangedAsync(name);
+        }
         var stored = await GetAsync(name, version) ?? throw new InvalidOperationException($"Bundle {name} v{version} vanished after push.");
         return (stored.Bundle, created);
     }

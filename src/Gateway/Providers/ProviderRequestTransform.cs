@@ -1,4 +1,5 @@
 using LlmGateway.Proxy;
+using LlmGateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Transforms;
 
@@ -41,7 +42,12 @@ internal static class ProviderRequestTransform
 
         if (context.HttpContext.Features.Get<GatewayRequestFeature>() is { } request)
         {
+            // The provider's headers were copied over ours: put the gateway's back.
             response.Headers[RequestIds.Header] = request.RequestId;
+            if (request.Prompt is { } prompt)
+            {
+                PromptResponseHeaders.Apply(response.Headers, prompt);
+            }
         }
 
         return ValueTask.CompletedTask;

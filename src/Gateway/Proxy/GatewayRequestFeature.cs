@@ -1,16 +1,21 @@
 using LlmGateway.Auth;
 using LlmGateway.Providers;
+using LlmGateway.Routing;
 
 namespace LlmGateway.Proxy;
 
 /// <summary>What the gateway decided about one request; read by transforms and later stages.</summary>
-internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, CatalogModel model, bool stream)
+internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, CatalogModel model, bool stream, PromptSelection? prompt)
 {
     public string RequestId { get; } = requestId;
 
     public GatewayKey Key { get; } = key;
 
+    /// <summary>The catalog model the request goes to (the bundle's, for prompt requests).</summary>
     public CatalogModel Model { get; } = model;
 
     public bool Stream { get; } = stream;
+
+    /// <summary>The bundle version serving a <c>prompt:</c> request; null for plain model routing.</summary>
+    public PromptSelection? Prompt { get; } = prompt;
 }

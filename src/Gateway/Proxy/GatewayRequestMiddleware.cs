@@ -1,28 +1,34 @@
 using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
+using LlmGateway.Rewriting;
+using LlmGateway.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace LlmGateway.Proxy;
 
 /// <summary>
-/// The gateway's part of the YARP pipeline: authenticate, read and check the body once,
-/// resolve the model, rewrite what must change, pick the provider's cluster, and turn
-/// forwarding failures into OpenAI-shaped errors. Nothing reaches a provider unless all
-/// checks pass.
+/// The gateway's part of the YARP pipeline: authenticate, read and scan the body once, resolve
+/// the model (a catalog name, or <c>prompt:&lt;name&gt;</c> through its release), rewrite, pick the
+/// provider's cluster, and turn forwarding failures into OpenAI-shaped errors. Nothing reaches a
+/// provider unless every check passes.
 /// </summary>
 internal sealed class GatewayRequestMiddleware(
     RequestDelegate next,
     GatewayKeyAuthenticator authenticator,
     ModelCatalog catalog,
+    PromptRouter prompts,
+    PromptRenderer renderer,
     IProxyStateLookup proxyState,
     IOptions<ProxyOptions> options,
     ILogger<GatewayRequestMiddleware> logger)
 {
+    private const string ChatCompletionsPath = "/v1/chat/completions";
+
     private readonly long _maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
     public async Task InvokeAsync(HttpContext context)
@@ -51,55 +57,107 @@ internal sealed class GatewayRequestMiddleware(
         using (body)
         {
             var scan = RequestBodyScanner.Scan(body!.WrittenSpan);
-            if (!scan.IsValid)
+            var key = authentication.Key!;
+            var (target, error) = await ResolveAsync(context, key, body, scan);
+            if (error is not null)
             {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidJson(scan.Error!));
+                await GatewayErrorWriter.WriteAsync(context, error);
                 return;
             }
 
-            if (string.IsNullOrWhiteSpace(scan.Model))
-            {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.MissingModel());
-                return;
-            }
-
-            if (!catalog.TryGetModel(scan.Model, out var model))
-            {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.ModelNotFound(scan.Model));
-                return;
-            }
-
-            if (!proxyState.TryGetCluster(model.Provider.ClusterId, out var cluster))
-            {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.UpstreamUnavailable(model.Provider.Name));
-                return;
-            }
-
-            using var rewritten = model.NeedsRename ? new PooledBuffer(body.Length + model.UpstreamModelJson.Length) : null;
-            if (rewritten is not null)
-            {
-                ModelSplicer.Splice(body.WrittenSpan, scan, model.UpstreamModelJson.Span, rewritten);
-            }
-
-            var forwarded = rewritten ?? body;
-            var originalBody = context.Request.Body;
-            context.Request.Body = forwarded.AsStream();
-            context.Request.ContentLength = forwarded.Length;
-            context.Request.Headers.Remove(HeaderNames.TransferEncoding);
-
-            context.Features.Set(new GatewayRequestFeature(requestId, authentication.Key!, model, scan.Stream));
-            context.ReassignProxyRequest(cluster);
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                context.Request.Body = originalBody;
-            }
-
-            await TranslateForwarderErrorAsync(context, model.Provider);
+            using var rewritten = target!.Body;
+            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt), rewritten ?? body);
         }
+    }
+
+    private async ValueTask<(ForwardTarget? Target, GatewayError? Error)> ResolveAsync(HttpContext context, GatewayKey key, PooledBuffer body, RequestScan scan)
+    {
+        if (!scan.IsValid)
+        {
+            return (null, GatewayError.InvalidJson(scan.Error!));
+        }
+
+        if (string.IsNullOrWhiteSpace(scan.Model))
+        {
+            return (null, GatewayError.MissingModel());
+        }
+
+        if (scan.Model.StartsWith(ModelCatalog.PromptPrefix, StringComparison.Ordinal))
+        {
+            return await ResolvePromptAsync(context, key, body, scan, scan.Model[ModelCatalog.PromptPrefix.Length..]);
+        }
+
+        if (!catalog.TryGetModel(scan.Model, out var model))
+        {
+            return (null, GatewayError.ModelNotFound(scan.Model));
+        }
+
+        PooledBuffer? renamed = null;
+        if (model.NeedsRename)
+        {
+            renamed = new PooledBuffer(body.Length + model.UpstreamModelJson.Length);
+            ModelSplicer.Splice(body.WrittenSpan, scan, model.UpstreamModelJson.Span, renamed);
+        }
+
+        return (new ForwardTarget(model, renamed, null), null);
+    }
+
+    private async ValueTask<(ForwardTarget? Target, GatewayError? Error)> ResolvePromptAsync(HttpContext context, GatewayKey key, PooledBuffer body, RequestScan scan, string prompt)
+    {
+        if (!context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal))
+        {
+            return (null, GatewayError.InvalidRequest($"'prompt:' models are served on {ChatCompletionsPath} only.", "model", "unsupported_endpoint"));
+        }
+
+        var (selection, selectionError) = await prompts.SelectAsync(context.Request, key, prompt, scan.User);
+        if (selectionError is not null)
+        {
+            return (null, selectionError);
+        }
+
+        var bundle = selection!.Bundle;
+        var (contents, renderError) = await renderer.RenderAsync(bundle, scan);
+        if (renderError is not null)
+        {
+            return (null, renderError);
+        }
+
+        var rewritten = new PooledBuffer(body.Length + 1024);
+        if (ChatRequestRewriter.Rewrite(body.WrittenSpan, scan, bundle, contents!, rewritten) is { } rewriteError)
+        {
+            rewritten.Dispose();
+            return (null, rewriteError);
+        }
+
+        PromptResponseHeaders.Apply(context.Response.Headers, selection);
+        return (new ForwardTarget(bundle.Model, rewritten, selection), null);
+    }
+
+    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer forwarded)
+    {
+        var provider = request.Model.Provider;
+        if (!proxyState.TryGetCluster(provider.ClusterId, out var cluster))
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.UpstreamUnavailable(provider.Name));
+            return;
+        }
+
+        var originalBody = context.Request.Body;
+        context.Request.Body = forwarded.AsStream();
+        context.Request.ContentLength = forwarded.Length;
+        context.Request.Headers.Remove(HeaderNames.TransferEncoding);
+        context.Features.Set(request);
+        context.ReassignProxyRequest(cluster);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Request.Body = originalBody;
+        }
+
+        await TranslateForwarderErrorAsync(context, provider);
     }
 
     private Task TranslateForwarderErrorAsync(HttpContext context, Provider provider)
@@ -121,4 +179,7 @@ internal sealed class GatewayRequestMiddleware(
 
         return error is null ? Task.CompletedTask : GatewayErrorWriter.WriteAsync(context, error);
     }
+
+    /// <summary>Where a request goes, and the rewritten body when it differs from the client's.</summary>
+    private sealed record ForwardTarget(CatalogModel Model, PooledBuffer? Body, PromptSelection? Prompt);
 }

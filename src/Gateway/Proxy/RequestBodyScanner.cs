@@ -4,21 +4,14 @@ namespace LlmGateway.Proxy;
 
 /// <summary>
 /// One forward-only pass over the request body with <see cref="Utf8JsonReader"/>: it validates
-/// the whole document and records where the top-level fields the gateway acts on are, so the
-/// body is never parsed a second time.
+/// the whole document and records where every top-level field, every message and every prompt
+/// variable is, so the body is never parsed a second time.
 /// </summary>
 internal static class RequestBodyScanner
 {
-    private static ReadOnlySpan<byte> ModelProperty => "model"u8;
-
-    private static ReadOnlySpan<byte> StreamProperty => "stream"u8;
-
     public static RequestScan Scan(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
-        string? model = null;
-        int modelStart = -1, modelLength = 0;
-        var stream = false;
         try
         {
             if (!reader.Read())
@@ -31,45 +24,143 @@ internal static class RequestBodyScanner
                 return RequestScan.Invalid("the body must be a JSON object.");
             }
 
-            while (reader.Read())
+            var scan = new RequestScan();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+                var start = (int)reader.TokenStartIndex;
+                var field = Identify(ref reader);
+                reader.Read();
+                var valueStart = (int)reader.TokenStartIndex;
+                switch (field)
                 {
-                    continue;
+                    case TopLevelField.Model when reader.TokenType == JsonTokenType.String:
+                        scan.Model = reader.GetString();
+                        break;
+                    case TopLevelField.Model:
+                        scan.Model = null;
+                        break;
+                    case TopLevelField.Stream:
+                        scan.Stream = reader.TokenType == JsonTokenType.True;
+                        break;
+                    case TopLevelField.User when reader.TokenType == JsonTokenType.String:
+                        scan.User = reader.GetString();
+                        break;
+                    case TopLevelField.Messages when reader.TokenType == JsonTokenType.StartArray:
+                        ReadMessages(ref reader, scan.Messages);
+                        break;
+                    case TopLevelField.PromptVariables when reader.TokenType == JsonTokenType.StartObject:
+                        ReadVariables(ref reader, scan.Variables);
+                        break;
+                    case TopLevelField.PromptVariables when reader.TokenType != JsonTokenType.Null:
+                        scan.PromptVariablesNotObject = true;
+                        break;
                 }
 
-                if (reader.ValueTextEquals(ModelProperty))
+                // Whatever the branch consumed, finish the value (a no-op for scalars and for
+                // containers already read to their end).
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        modelStart = (int)reader.TokenStartIndex;
-                        modelLength = (int)reader.BytesConsumed - modelStart;
-                        model = reader.GetString();
-                    }
-                    else
-                    {
-                        model = null;
-                        modelStart = (int)reader.TokenStartIndex;
-                        reader.Skip();
-                        modelLength = (int)reader.BytesConsumed - modelStart;
-                    }
-                }
-                else if (reader.ValueTextEquals(StreamProperty))
-                {
-                    reader.Read();
-                    stream = reader.TokenType == JsonTokenType.True;
                     reader.Skip();
                 }
+
+                var end = (int)reader.BytesConsumed;
+                if (field == TopLevelField.Model)
+                {
+                    scan.ModelTokenStart = valueStart;
+                    scan.ModelTokenLength = end - valueStart;
+                }
+
+                scan.Properties.Add(new ScannedProperty(field, start, valueStart, end));
             }
 
-            // Reading to the end proves the document is complete and well formed.
-            return new RequestScan(model, modelStart, modelLength, stream, null);
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return RequestScan.Invalid("unexpected content after the JSON object.");
+            }
+
+            return scan;
         }
         catch (JsonException ex)
         {
             return RequestScan.Invalid(Describe(ex));
         }
+    }
+
+    private static void ReadMessages(ref Utf8JsonReader reader, List<ScannedMessage> messages)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            string? role = null;
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                var depth = reader.CurrentDepth;
+                while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+                {
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("role"u8))
+                    {
+                        reader.Read();
+                        role = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                    }
+                }
+            }
+            else if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+
+            messages.Add(new ScannedMessage(start, (int)reader.BytesConsumed, role));
+        }
+    }
+
+    private static void ReadVariables(ref Utf8JsonReader reader, List<ScannedVariable> variables)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            variables.Add(reader.TokenType switch
+            {
+                JsonTokenType.String => new ScannedVariable(name, JsonValueKind.String, reader.GetString(), 0),
+                JsonTokenType.Number => new ScannedVariable(name, JsonValueKind.Number, null, reader.GetDouble()),
+                JsonTokenType.True => new ScannedVariable(name, JsonValueKind.True, null, 0),
+                JsonTokenType.False => new ScannedVariable(name, JsonValueKind.False, null, 0),
+                JsonTokenType.Null => new ScannedVariable(name, JsonValueKind.Null, null, 0),
+                JsonTokenType.StartArray => new ScannedVariable(name, JsonValueKind.Array, null, 0),
+                _ => new ScannedVariable(name, JsonValueKind.Object, null, 0),
+            });
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static TopLevelField Identify(ref Utf8JsonReader reader)
+    {
+        // Ordered by how often the names occur in chat requests.
+        if (reader.ValueTextEquals("model"u8)) return TopLevelField.Model;
+        if (reader.ValueTextEquals("messages"u8)) return TopLevelField.Messages;
+        if (reader.ValueTextEquals("stream"u8)) return TopLevelField.Stream;
+        if (reader.ValueTextEquals("temperature"u8)) return TopLevelField.Temperature;
+        if (reader.ValueTextEquals("max_tokens"u8)) return TopLevelField.MaxTokens;
+        if (reader.ValueTextEquals("max_completion_tokens"u8)) return TopLevelField.MaxCompletionTokens;
+        if (reader.ValueTextEquals("prompt_variables"u8)) return TopLevelField.PromptVariables;
+        if (reader.ValueTextEquals("user"u8)) return TopLevelField.User;
+        if (reader.ValueTextEquals("top_p"u8)) return TopLevelField.TopP;
+        if (reader.ValueTextEquals("tools"u8)) return TopLevelField.Tools;
+        if (reader.ValueTextEquals("tool_choice"u8)) return TopLevelField.ToolChoice;
+        if (reader.ValueTextEquals("response_format"u8)) return TopLevelField.ResponseFormat;
+        if (reader.ValueTextEquals("stop"u8)) return TopLevelField.Stop;
+        if (reader.ValueTextEquals("seed"u8)) return TopLevelField.Seed;
+        if (reader.ValueTextEquals("presence_penalty"u8)) return TopLevelField.PresencePenalty;
+        if (reader.ValueTextEquals("frequency_penalty"u8)) return TopLevelField.FrequencyPenalty;
+        return TopLevelField.Other;
     }
 
     // The reader's message names a byte position, which helps the client find its mistake.

@@ -1,14 +1,37 @@
 namespace LlmGateway.Proxy;
 
-/// <summary>What one pass over the request JSON found, with byte offsets for splicing.</summary>
-internal readonly record struct RequestScan(
-    string? Model,
-    int ModelTokenStart,
-    int ModelTokenLength,
-    bool Stream,
-    string? Error)
+/// <summary>
+/// What one pass over the request JSON found: the fields the gateway decides on, and byte
+/// offsets of everything else so a rewrite copies it untouched.
+/// </summary>
+internal sealed class RequestScan
 {
+    public string? Error { get; init; }
+
     public bool IsValid => Error is null;
 
-    public static RequestScan Invalid(string error) => new(null, -1, 0, false, error);
+    public string? Model { get; set; }
+
+    /// <summary>Offset of the <c>model</c> value token (quotes included), or -1.</summary>
+    public int ModelTokenStart { get; set; } = -1;
+
+    public int ModelTokenLength { get; set; }
+
+    public bool Stream { get; set; }
+
+    /// <summary>The body's <c>user</c>, a stickiness input.</summary>
+    public string? User { get; set; }
+
+    public List<ScannedProperty> Properties { get; } = new(12);
+
+    /// <summary>Elements of <c>messages</c>, when it is an array.</summary>
+    public List<ScannedMessage> Messages { get; } = [];
+
+    /// <summary>Entries of <c>prompt_variables</c>, when it is an object.</summary>
+    public List<ScannedVariable> Variables { get; } = [];
+
+    /// <summary>True when <c>prompt_variables</c> is present but not an object.</summary>
+    public bool PromptVariablesNotObject { get; set; }
+
+    public static RequestScan Invalid(string error) => new() { Error = error };
 }

@@ -1,4 +1,4 @@
-using LlmGateway.Prompts;
+using LlmGateway.Rewriting;
 
 namespace LlmGateway.Releases;
 
@@ -8,5 +8,5 @@ internal sealed record ActiveRelease(
     string Environment,
     ReleaseRecord Record,
     string RawJson,
-    PromptBundle? Stable,
-    PromptBundle? Canary);
+    PreparedBundle? Stable,
+    PreparedBundle? Canary);

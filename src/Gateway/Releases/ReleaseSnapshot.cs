@@ -9,15 +9,20 @@ namespace LlmGateway.Releases;
 /// </summary>
 internal sealed class ReleaseSnapshot
 {
-    public static readonly ReleaseSnapshot Empty = new(FrozenDictionary<string, ActiveRelease>.Empty, DateTimeOffset.MinValue);
+    public static readonly ReleaseSnapshot Empty = new(FrozenDictionary<string, ActiveRelease>.Empty, FrozenSet<string>.Empty, DateTimeOffset.MinValue);
 
     private readonly FrozenDictionary<string, ActiveRelease> _releases;
+    private readonly FrozenSet<string> _prompts;
 
-    public ReleaseSnapshot(FrozenDictionary<string, ActiveRelease> releases, DateTimeOffset loadedAt)
+    public ReleaseSnapshot(FrozenDictionary<string, ActiveRelease> releases, FrozenSet<string> prompts, DateTimeOffset loadedAt)
     {
         _releases = releases;
+        _prompts = prompts;
         LoadedAt = loadedAt;
     }
+
+    /// <summary>True when the prompt exists, released or not (tells "unknown prompt" from "no release here").</summary>
+    public bool HasPrompt(string prompt) => _prompts.Contains(prompt);
 
     /// <summary>When this content was read from the store.</summary>
     public DateTimeOffset LoadedAt { get; }
@@ -27,6 +32,8 @@ internal sealed class ReleaseSnapshot
     public IEnumerable<ActiveRelease> Releases => _releases.Values;
 
     public int Count => _releases.Count;
+
+    public int PromptCount => _prompts.Count;
 
     public bool TryGet(string prompt, string environment, out ActiveRelease release) =>
         _releases.TryGetValue(Key(prompt, environment), out release!);

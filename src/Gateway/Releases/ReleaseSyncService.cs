@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using LlmGateway.Auth;
 using LlmGateway.Prompts;
+using LlmGateway.Rewriting;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
 using Microsoft.Extensions.Options;
@@ -18,6 +18,7 @@ namespace LlmGateway.Releases;
 internal sealed class ReleaseSyncService(
     GatewayStore store,
     PromptRegistry registry,
+    PreparedBundleCache bundles,
     ActivationHistory history,
     ReleaseSnapshotProvider snapshots,
     GatewayKeyAuthenticator keys,
@@ -28,7 +29,6 @@ internal sealed class ReleaseSyncService(
     ILogger<ReleaseSyncService> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _refreshNow = new(0, 1);
-    private readonly ConcurrentDictionary<(string Prompt, int Version), PromptBundle> _bundles = new();
     private readonly HashSet<string> _reportedInvalid = new(StringComparer.Ordinal);
     private readonly ReleaseOptions _options = options.Value;
     private bool _subscribed;
@@ -168,9 +168,11 @@ internal sealed class ReleaseSyncService(
                 }
             }
 
+            var prompts = names.ToFrozenSet(StringComparer.Ordinal);
+            changed |= prompts.Count != previous.PromptCount;
             if (changed || !previous.IsLoaded)
             {
-                snapshots.Publish(new ReleaseSnapshot(next.ToFrozenDictionary(StringComparer.Ordinal), time.GetUtcNow()));
+                snapshots.Publish(new ReleaseSnapshot(next.ToFrozenDictionary(StringComparer.Ordinal), prompts, time.GetUtcNow()));
                 ReleaseLog.Swapped(logger, next.Count);
             }
             else
@@ -194,38 +196,19 @@ internal sealed class ReleaseSyncService(
             return null;
         }
 
-        var stable = await BundleAsync(prompt, record.Stable);
-        var canary = await BundleAsync(prompt, record.Canary);
-        if ((record.Stable is not null && stable is null) || (record.Canary is not null && canary is null))
+        var (stable, stableProblem) = await BundleAsync(prompt, record.Stable);
+        var (canary, canaryProblem) = await BundleAsync(prompt, record.Canary);
+        if ((stableProblem ?? canaryProblem) is { } problem)
         {
-            ReportInvalid(prompt, environment, raw, $"it names a version that does not exist (stable {record.Stable}, canary {record.Canary})");
+            ReportInvalid(prompt, environment, raw, $"stable {record.Stable}, canary {record.Canary}: {problem}");
             return null;
         }
 
         return new ActiveRelease(prompt, environment, record, raw, stable, canary);
     }
 
-    private async Task<PromptBundle?> BundleAsync(string prompt, int? version)
-    {
-        if (version is not { } v)
-        {
-            return null;
-        }
-
-        if (_bundles.TryGetValue((prompt, v), out var cached))
-        {
-            return cached;
-        }
-
-        // Bundles are immutable, so once read they are cached for the life of the process.
-        var bundle = await registry.GetBundleAsync(prompt, v);
-        if (bundle is not null)
-        {
-            _bundles[(prompt, v)] = bundle;
-        }
-
-        return bundle;
-    }
+    private async ValueTask<(PreparedBundle? Bundle, string? Problem)> BundleAsync(string prompt, int? version) =>
+        version is { } v ? await bundles.GetAsync(prompt, v) : (null, null);
 
     private void ReportInvalid(string prompt, string environment, string raw, string problem)
     {

@@ -1,4 +1,6 @@
 using LlmGateway.Prompts;
+using LlmGateway.Rewriting;
+using LlmGateway.Routing;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
 using Microsoft.Extensions.Options;
@@ -36,6 +38,10 @@ internal static class ReleasesServiceCollectionExtensions
         services.AddSingleton<ReleaseService>();
         services.AddSingleton<ActivationHistory>();
         services.AddSingleton<ReleaseSnapshotProvider>();
+        services.AddSingleton<BundlePreparer>();
+        services.AddSingleton<PreparedBundleCache>();
+        services.AddSingleton<PromptRenderer>();
+        services.AddSingleton<PromptRouter>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<ReleaseSyncService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReleaseSyncService>());

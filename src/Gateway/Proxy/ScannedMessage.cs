@@ -1,0 +1,4 @@
+namespace LlmGateway.Proxy;
+
+/// <summary>One element of <c>messages</c>: its bytes <c>[Start, End)</c> and its role, when it has a string one.</summary>
+internal readonly record struct ScannedMessage(int Start, int End, string? Role);

@@ -1,0 +1,152 @@
+using System.Text.Json;
+using LlmGateway.Errors;
+using LlmGateway.Prompts;
+using LlmGateway.Proxy;
+
+namespace LlmGateway.Rewriting;
+
+/// <summary>
+/// Writes the upstream chat request for a prompt bundle, from the single scan of the client body:
+/// <c>model</c> becomes the bundle's upstream model; <c>messages</c> are the rendered bundle
+/// messages followed by the client's (its system messages kept, dropped or refused by policy);
+/// bundle parameters win unless marked <c>client_overridable</c>; <c>prompt_variables</c> is removed;
+/// every other field is copied byte for byte.
+/// </summary>
+internal static class ChatRequestRewriter
+{
+    public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination)
+    {
+        var policy = bundle.Bundle.SystemMessagePolicy;
+        if (policy == SystemMessagePolicies.Reject && scan.Messages.Exists(m => m.Role is "system" or "developer"))
+        {
+            return GatewayError.InvalidRequest(
+                $"The prompt '{bundle.Name}' sets the system message; it does not accept one from the client.", "messages", "system_message_not_allowed");
+        }
+
+        var separator = new Separator(destination);
+        destination.Write("{"u8);
+
+        separator.Next();
+        destination.Write("\"model\":"u8);
+        destination.Write(bundle.Model.UpstreamModelJson.Span);
+
+        separator.Next();
+        WriteMessages(body, scan, bundle, renderedContents, policy == SystemMessagePolicies.Replace, destination);
+
+        foreach (var property in scan.Properties)
+        {
+            if (!IsReplaced(property.Field, scan, bundle))
+            {
+                separator.Next();
+                destination.Write(body[property.Start..property.End]);
+            }
+        }
+
+        foreach (var parameter in bundle.Parameters)
+        {
+            if (!(parameter.ClientOverridable && ClientSets(scan, parameter.Field)))
+            {
+                separator.Next();
+                destination.Write(parameter.PropertyJson);
+            }
+        }
+
+        destination.Write("}"u8);
+        return null;
+    }
+
+    private static void WriteMessages(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, bool dropClientSystem, PooledBuffer destination)
+    {
+        destination.Write("\"messages\":["u8);
+        using (var writer = new Utf8JsonWriter(destination, BundlePreparer.WriterOptions))
+        {
+            for (var i = 0; i < bundle.Messages.Count; i++)
+            {
+                if (i > 0)
+                {
+                    writer.Flush();
+                    destination.Write(","u8);
+                    writer.Reset(destination);
+                }
+
+                writer.WriteStartObject();
+                writer.WriteString("role"u8, bundle.Messages[i].Role);
+                writer.WriteString("content"u8, renderedContents[i]);
+                writer.WriteEndObject();
+            }
+        }
+
+        foreach (var message in scan.Messages)
+        {
+            if (dropClientSystem && message.Role is "system" or "developer")
+            {
+                continue;
+            }
+
+            destination.Write(","u8);
+            destination.Write(body[message.Start..message.End]);
+        }
+
+        destination.Write("]"u8);
+    }
+
+    /// <summary>Fields the rewrite writes itself, or removes, rather than copying from the client.</summary>
+    private static bool IsReplaced(TopLevelField field, RequestScan scan, PreparedBundle bundle)
+    {
+        switch (field)
+        {
+            case TopLevelField.Model or TopLevelField.Messages or TopLevelField.PromptVariables:
+                return true;
+            case TopLevelField.Other or TopLevelField.Stream or TopLevelField.User:
+                return false;
+            case TopLevelField.MaxCompletionTokens:
+                // The bundle's max_tokens governs both spellings of the limit.
+                return BundleForces(bundle, TopLevelField.MaxTokens, scan);
+            default:
+                return BundleForces(bundle, field, scan);
+        }
+    }
+
+    /// <summary>True when the bundle sets the field and the client may not override it.</summary>
+    private static bool BundleForces(PreparedBundle bundle, TopLevelField field, RequestScan scan)
+    {
+        foreach (var parameter in bundle.Parameters)
+        {
+            if (parameter.Field == field)
+            {
+                return !(parameter.ClientOverridable && ClientSets(scan, field));
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ClientSets(RequestScan scan, TopLevelField field)
+    {
+        foreach (var property in scan.Properties)
+        {
+            if (property.Field == field || (field == TopLevelField.MaxTokens && property.Field == TopLevelField.MaxCompletionTokens))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Writes the commas between members.</summary>
+    private struct Separator(PooledBuffer destination)
+    {
+        private bool _first = true;
+
+        public void Next()
+        {
+            if (!_first)
+            {
+                destination.Write(","u8);
+            }
+
+            _first = false;
+        }
+    }
+}

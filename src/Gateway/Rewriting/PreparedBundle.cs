@@ -1,0 +1,19 @@
+using LlmGateway.Prompts;
+using LlmGateway.Providers;
+
+namespace LlmGateway.Rewriting;
+
+/// <summary>
+/// A bundle made ready for the hot path once, when it is loaded: templates parsed, the catalog
+/// model resolved, parameters pre-serialised. Requests only render and splice.
+/// </summary>
+internal sealed record PreparedBundle(
+    PromptBundle Bundle,
+    CatalogModel Model,
+    IReadOnlyList<PreparedMessage> Messages,
+    IReadOnlyList<PreparedParameter> Parameters)
+{
+    public string Name => Bundle.Name;
+
+    public int Version => Bundle.Version;
+}

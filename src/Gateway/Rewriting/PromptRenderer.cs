@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+using Fluid;
+using Fluid.Values;
+using LlmGateway.Errors;
+using LlmGateway.Proxy;
+
+namespace LlmGateway.Rewriting;
+
+/// <summary>
+/// Binds <c>prompt_variables</c> to a bundle's declared variables (defaults applied, required ones
+/// enforced, only scalars accepted) and renders its message templates.
+/// </summary>
+internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
+{
+    private static readonly TemplateOptions Options = new();
+
+    public async ValueTask<(string[]? Contents, GatewayError? Error)> RenderAsync(PreparedBundle bundle, RequestScan scan)
+    {
+        if (scan.PromptVariablesNotObject)
+        {
+            return (null, GatewayError.InvalidRequest("'prompt_variables' must be a JSON object of template variables.", "prompt_variables", "invalid_prompt_variables"));
+        }
+
+        var context = new TemplateContext(Options);
+        foreach (var declared in bundle.Bundle.Variables)
+        {
+            var name = declared.Name!;
+            var supplied = Find(scan.Variables, name);
+            if (supplied is null)
+            {
+                if (declared.Required)
+                {
+                    return (null, GatewayError.InvalidRequest(
+                        $"The prompt '{bundle.Name}' requires the variable '{name}' in 'prompt_variables'.", $"prompt_variables.{name}", "missing_variable"));
+                }
+
+                context.SetValue(name, declared.Default is null ? NilValue.Instance : new StringValue(declared.Default));
+                continue;
+            }
+
+            var value = supplied.Value;
+            if (!value.IsScalar)
+            {
+                return (null, GatewayError.InvalidRequest(
+                    $"The variable '{name}' must be a string, number, boolean or null, not an {value.Kind.ToString().ToLowerInvariant()}.", $"prompt_variables.{name}", "invalid_variable"));
+            }
+
+            context.SetValue(name, ToFluid(value));
+        }
+
+        var contents = new string[bundle.Messages.Count];
+        try
+        {
+            for (var i = 0; i < contents.Length; i++)
+            {
+                contents[i] = await bundle.Messages[i].Template.RenderAsync(context, NullEncoder.Default);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The template and variables may be confidential: the client hears only which bundle failed.
+            RewritingLog.RenderFailed(logger, bundle.Name, bundle.Version, ex.GetType().Name);
+            return (null, new GatewayError(StatusCodes.Status500InternalServerError, new OpenAiError(
+                $"Rendering the prompt '{bundle.Name}' v{bundle.Version} failed. The gateway's logs have the details.", "server_error", null, "template_error")));
+        }
+
+        return (contents, null);
+    }
+
+    private static ScannedVariable? Find(List<ScannedVariable> variables, string name)
+    {
+        foreach (var variable in variables)
+        {
+            if (variable.Name == name)
+            {
+                return variable;
+            }
+        }
+
+        return null;
+    }
+
+    private static FluidValue ToFluid(ScannedVariable value) => value.Kind switch
+    {
+        JsonValueKind.String => new StringValue(value.Text),
+        // Beyond decimal's range a number can only be shown, not computed with.
+        JsonValueKind.Number => value.Number is > -7.9e28 and < 7.9e28 ? NumberValue.Create((decimal)value.Number) : new StringValue(value.Number.ToString(CultureInfo.InvariantCulture)),
+        JsonValueKind.True => BooleanValue.True,
+        JsonValueKind.False => BooleanValue.False,
+        _ => NilValue.Instance,
+    };
+}

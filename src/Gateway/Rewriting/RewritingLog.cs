@@ -1,0 +1,7 @@
+namespace LlmGateway.Rewriting;
+
+internal static partial class RewritingLog
+{
+    [LoggerMessage(EventId = 600, Level = LogLevel.Error, Message = "Rendering prompt '{Prompt}' v{Version} failed with {ErrorType}.")]
+    public static partial void RenderFailed(ILogger logger, string prompt, int version, string errorType);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using LlmGateway.Auth;
+using LlmGateway.Errors;
+using LlmGateway.Releases;
+using LlmGateway.Rewriting;
+
+namespace LlmGateway.Routing;
+
+/// <summary>
+/// Decides which bundle version serves a <c>prompt:&lt;name&gt;</c> request: a permitted pin, else
+/// the release of the caller's environment split stably/canary by the sticky bucket. It reads the
+/// snapshot once, so a release change never affects a request already in flight.
+/// </summary>
+internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBundleCache bundles)
+{
+    public async ValueTask<(PromptSelection? Selection, GatewayError? Error)> SelectAsync(HttpRequest request, GatewayKey key, string prompt, string? bodyUser)
+    {
+        var snapshot = snapshots.Current;
+        var pin = request.Headers[PromptHeaders.PinVersion].ToString();
+        if (pin.Length > 0)
+        {
+            return await PinAsync(key, prompt, pin, snapshot);
+        }
+
+        if (!snapshot.TryGet(prompt, key.Environment, out var release) || release.Stable is null)
+        {
+            return (null, snapshot.HasPrompt(prompt)
+                ? GatewayError.NotFound($"The prompt '{prompt}' has no release in the '{key.Environment}' environment.", "model", "release_not_found")
+                : PromptNotFound(prompt));
+        }
+
+        var stickiness = StickinessKey(request, bodyUser, key);
+        var record = release.Record;
+        var canary = release.Canary is not null && VariantSelector.IsCanary(record.Salt, prompt, stickiness, record.CanaryWeight);
+        return (canary
+            ? new PromptSelection(release.Canary!, Variants.Canary, key.Environment)
+            : new PromptSelection(release.Stable, Variants.Stable, key.Environment), null);
+    }
+
+    /// <summary>X-Session-Id, else the body's <c>user</c>, else the gateway key's id: the first present.</summary>
+    public static string StickinessKey(HttpRequest request, string? bodyUser, GatewayKey key)
+    {
+        var session = request.Headers[PromptHeaders.SessionId].ToString();
+        return session.Length > 0 ? session : !string.IsNullOrEmpty(bodyUser) ? bodyUser : key.Id;
+    }
+
+    private async ValueTask<(PromptSelection?, GatewayError?)> PinAsync(GatewayKey key, string prompt, string pin, ReleaseSnapshot snapshot)
+    {
+        if (!key.Has(GatewayKeyPermissions.Pin))
+        {
+            return (null, new GatewayError(StatusCodes.Status403Forbidden, new OpenAiError(
+                $"This key may not pin prompt versions ({PromptHeaders.PinVersion}); it needs the 'pin' permission.", "permission_error", PromptHeaders.PinVersion, "pin_not_permitted")));
+        }
+
+        if (!int.TryParse(pin, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
+        {
+            return (null, GatewayError.InvalidRequest($"{PromptHeaders.PinVersion} must be a version number, not '{pin}'.", PromptHeaders.PinVersion, "invalid_value"));
+        }
+
+        // Straight to the (immutable, cached) bundle: an evaluation run pins a version it has just
+        // pushed, possibly before the snapshot has heard of the prompt.
+        var (bundle, problem) = await bundles.GetAsync(prompt, version);
+        if (bundle is not null)
+        {
+            return (new PromptSelection(bundle, Variants.Pinned, key.Environment), null);
+        }
+
+        return (null, snapshot.HasPrompt(prompt) || problem is not null && !problem.EndsWith("does not exist", StringComparison.Ordinal)
+            ? GatewayError.NotFound($"The prompt '{prompt}' cannot serve version {version}: {problem}.", PromptHeaders.PinVersion, "version_not_found")
+            : PromptNotFound(prompt));
+    }
+
+    private static GatewayError PromptNotFound(string prompt) =>
+        GatewayError.NotFound($"No prompt is named '{prompt}'.", "model", "prompt_not_found");
+}

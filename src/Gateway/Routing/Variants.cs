@@ -1,0 +1,11 @@
+namespace LlmGateway.Routing;
+
+/// <summary>Values of the <c>X-Prompt-Variant</c> response header.</summary>
+internal static class Variants
+{
+    public const string Stable = "stable";
+    public const string Canary = "canary";
+
+    /// <summary>A version chosen with <c>X-Prompt-Version</c>, outside the split.</summary>
+    public const string Pinned = "pinned";
+}

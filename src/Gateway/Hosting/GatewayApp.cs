@@ -4,6 +4,7 @@ using LlmGateway.Health;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Releases;
+using LlmGateway.Routing;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
 
@@ -35,6 +36,7 @@ public static class GatewayApp
 
         app.MapGatewayHealth();
         app.MapModelsEndpoint();
+        app.MapPromptResolveEndpoint();
         app.MapGatewayAdmin();
         app.MapGatewayProxy();
         return app;

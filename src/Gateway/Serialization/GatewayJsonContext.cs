@@ -6,6 +6,7 @@ using LlmGateway.Errors;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;
 using LlmGateway.Releases;
+using LlmGateway.Routing;
 
 namespace LlmGateway.Serialization;
 
@@ -33,5 +34,6 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(PromptDetail))]
 [JsonSerializable(typeof(ActiveAtResponse))]
 [JsonSerializable(typeof(InstanceReleases))]
+[JsonSerializable(typeof(ResolvedPrompt))]
 [JsonSerializable(typeof(ModelDescription))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

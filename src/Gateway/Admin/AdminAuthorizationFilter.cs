@@ -34,8 +34,9 @@ internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditL
         var principal = presented.Length == 0 ? null : tokens.Find(presented);
         if (principal is null)
         {
-            // Refused authentication is audited even for reads: it is how probing shows up.
-            return await RefuseAsync(UnknownActor, action, target, audited: true, presented.Length == 0 ? GatewayError.MissingApiKey() : GatewayError.InvalidApiKey());
+            // Refused change attempts are audited; refused reads are not, so anonymous GETs cannot
+            // flood the trimmed audit log and push real entries out.
+            return await RefuseAsync(UnknownActor, action, target, audited, presented.Length == 0 ? GatewayError.MissingApiKey() : GatewayError.InvalidApiKey());
         }
 
         if (!principal.IsIn(role))
@@ -45,7 +46,18 @@ internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditL
         }
 
         http.Items[typeof(AdminPrincipal)] = principal;
-        var result = await next(context);
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch (Exception ex) when (audited && ex is not OperationCanceledException)
+        {
+            // A failure after a change may have been applied must still leave a trace.
+            await audit.RecordAsync(principal.Name, action, target, StatusCodes.Status500InternalServerError, $"failed: {ex.GetType().Name}");
+            throw;
+        }
+
         if (audited)
         {
             var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;

@@ -11,7 +11,10 @@ internal static class AdminRequestBody
     /// <summary>An absent body reads as <paramref name="empty"/>; malformed JSON or unknown fields give an error result.</summary>
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, T empty)
     {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        // Asks the server, not the headers: HTTP/2 bodies have no Transfer-Encoding.
+        var canHaveBody = request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+            ?? (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"));
+        if (request.ContentLength is 0 || !canHaveBody)
         {
             return (empty, null);
         }

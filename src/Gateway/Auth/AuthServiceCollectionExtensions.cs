@@ -8,8 +8,8 @@ internal static class AuthServiceCollectionExtensions
     {
         services.AddOptions<AuthOptions>()
             .Bind(configuration.GetSection(AuthOptions.SectionName))
-            .Validate(
-                o => !o.DevKey.Enabled || configuration.GetValue<bool>("Gateway:Demo"),
+            .Validate<IServiceProvider>(
+                (o, services) => !o.DevKey.Enabled || services.GetService<Hosting.DemoModeMarker>() is not null,
                 "Gateway:Auth:DevKey can only be enabled in demo mode (--demo): it is a published key.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();

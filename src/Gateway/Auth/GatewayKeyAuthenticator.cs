@@ -23,6 +23,7 @@ internal sealed class GatewayKeyAuthenticator(
 
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
     private readonly AuthOptions _options = options.Value;
+    private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);
 
     public async ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
     {
@@ -33,6 +34,12 @@ internal sealed class GatewayKeyAuthenticator(
         }
 
         var hash = GatewayKeySecret.Hash(secret);
+        if (hash == _refusedHash)
+        {
+            // The published demo key, seen by a gateway not in demo mode (a store shared with a demo).
+            return AuthenticationResult.Fail(GatewayError.InvalidApiKey());
+        }
+
         var now = time.GetTimestamp();
         if (_cache.TryGetValue(hash, out var cached))
         {

@@ -23,7 +23,8 @@ internal sealed class DemoMode
 
     public static async Task<DemoMode?> ApplyAsync(WebApplicationBuilder builder, string[] args)
     {
-        if (!args.Contains(Switch, StringComparer.Ordinal) && !builder.Configuration.GetValue<bool>("Gateway:Demo"))
+        // Only the command-line switch: no configuration source can turn on published credentials.
+        if (!args.Contains(Switch, StringComparer.Ordinal))
         {
             return null;
         }
@@ -34,7 +35,6 @@ internal sealed class DemoMode
 
         var settings = new Dictionary<string, string?>
         {
-            ["Gateway:Demo"] = "true",
             ["Gateway:Providers:mock:Kind"] = "openai-compatible",
             ["Gateway:Providers:mock:BaseUrl"] = $"{mockUrl}/v1",
             ["Gateway:Auth:DevKey:Enabled"] = "true",
@@ -68,7 +68,11 @@ internal sealed class DemoMode
     }
 
     /// <summary>Services that exist only in demo mode.</summary>
-    public static void AddServices(IServiceCollection services) => services.AddHostedService<DemoPromptSeeder>();
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<DemoModeMarker>();
+        services.AddHostedService<DemoPromptSeeder>();
+    }
 
     public void AttachTo(WebApplication gateway)
     {

@@ -13,10 +13,11 @@ namespace LlmGateway.Prompts;
 /// </summary>
 internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
 {
-    private const string VersionPlaceholder = "\"__VERSION__\"";
-    private const string ParentPlaceholder = "\"__PARENT__\"";
 
-    // KEYS: ids, seq, bundles, status, history. ARGV: content id, bundle json, status json, event json, score.
+    // KEYS: ids, seq, bundles, status, history.
+    // ARGV: content id, bundle json, status json, event json, score, version placeholder, parent placeholder.
+    // The placeholders are random per push (letters and digits only: no Lua pattern characters), so
+    // no bundle content can contain them.
     private const string PushScript = """
         local existing = redis.call('HGET', KEYS[1], ARGV[1])
         if existing then return {0, tonumber(existing)} end
@@ -24,12 +25,12 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
         local version = redis.call('INCR', KEYS[2])
         local parentJson = 'null'
         if parent > 0 then parentJson = tostring(parent) end
-        local bundle = string.gsub(ARGV[2], '"__VERSION__"', tostring(version), 1)
-        bundle = string.gsub(bundle, '"__PARENT__"', parentJson, 1)
+        local bundle = string.gsub(ARGV[2], ARGV[6], tostring(version), 1)
+        bundle = string.gsub(bundle, ARGV[7], parentJson, 1)
         redis.call('HSET', KEYS[3], tostring(version), bundle)
         redis.call('HSET', KEYS[1], ARGV[1], tostring(version))
         redis.call('HSET', KEYS[4], tostring(version), ARGV[3])
-        local event = string.gsub(ARGV[4], '"__VERSION__"', tostring(version), 1)
+        local event = string.gsub(ARGV[4], ARGV[6], tostring(version), 1)
         redis.call('ZADD', KEYS[5], ARGV[5], event)
         return {1, version}
         """;
@@ -56,18 +57,22 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
             Eval = content.Eval,
         };
 
-        var bundleJson = JsonSerializer.Serialize(bundle, GatewayJsonContext.Default.PromptBundle)
-            .Replace("\"version\":0", "\"version\":" + VersionPlaceholder, StringComparison.Ordinal)
-            .Replace("\"parent\":null", "\"parent\":" + ParentPlaceholder, StringComparison.Ordinal);
+        var token = Guid.NewGuid().ToString("N");
+        var versionPlaceholder = "VERSION" + token;
+        var parentPlaceholder = "PARENT" + token;
+
+        // Only the first occurrence is the top-level field: "version" and "parent" are written
+        // before any user content, and inside strings their quotes would be escaped.
+        var bundleJson = ReplaceFirst(ReplaceFirst(JsonSerializer.Serialize(bundle, GatewayJsonContext.Default.PromptBundle),
+            "\"version\":0", "\"version\":" + versionPlaceholder), "\"parent\":null", "\"parent\":" + parentPlaceholder);
         var createEvent = ActivationEvent.ForVersion("create", name, author, content.Message, now) with { Version = -1 };
-        var eventJson = JsonSerializer.Serialize(createEvent, GatewayJsonContext.Default.ActivationEvent)
-            .Replace("\"version\":-1", "\"version\":" + VersionPlaceholder, StringComparison.Ordinal);
+        var eventJson = ReplaceFirst(JsonSerializer.Serialize(createEvent, GatewayJsonContext.Default.ActivationEvent), "\"version\":-1", "\"version\":" + versionPlaceholder);
 
         var keys = store.Keys;
         var result = (RedisResult[])(await store.Database.ScriptEvaluateAsync(
             PushScript,
             [keys.PromptContentIds(name), keys.PromptSequence(name), keys.PromptBundles(name), keys.PromptStatus(name), keys.History(name)],
-            [id, bundleJson, JsonSerializer.Serialize(PromptVersionStatus.NewDraft, GatewayJsonContext.Default.PromptVersionStatus), eventJson, now.ToUnixTimeMilliseconds()]))!;
+            [id, bundleJson, JsonSerializer.Serialize(PromptVersionStatus.NewDraft, GatewayJsonContext.Default.PromptVersionStatus), eventJson, now.ToUnixTimeMilliseconds(), versionPlaceholder, parentPlaceholder]))!;
 
         var created = (int)result[0] == 1;
         var version = (int)result[1];
@@ -130,6 +135,12 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
         _ = transaction.SortedSetAddAsync(store.Keys.History(name), JsonSerializer.Serialize(approveEvent, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds());
         await transaction.ExecuteAsync();
         return status;
+    }
+
+    private static string ReplaceFirst(string text, string find, string replacement)
+    {
+        var at = text.IndexOf(find, StringComparison.Ordinal);
+        return at < 0 ? throw new InvalidOperationException($"'{find}' not found in a serialised record.") : string.Concat(text.AsSpan(0, at), replacement, text.AsSpan(at + find.Length));
     }
 
     private static PromptBundle Deserialize(string json) =>

@@ -35,6 +35,10 @@ internal static class ProviderRequestTransform
     public static ValueTask ApplyResponseAsync(ResponseTransformContext context)
     {
         var response = context.HttpContext.Response;
+
+        // These name the gateway's provider account, which is not the client's business.
+        response.Headers.Remove("openai-organization");
+        response.Headers.Remove("openai-project");
         if (context.ProxyResponse?.Headers.TryGetValues("x-request-id", out var upstreamIds) == true)
         {
             response.Headers[RequestIds.UpstreamHeader] = upstreamIds.FirstOrDefault();

@@ -48,6 +48,9 @@ internal static class RequestBodyScanner
                     case TopLevelField.Messages when reader.TokenType == JsonTokenType.StartArray:
                         ReadMessages(ref reader, scan.Messages);
                         break;
+                    case TopLevelField.Messages:
+                        scan.MessagesNotArray = true;
+                        break;
                     case TopLevelField.PromptVariables when reader.TokenType == JsonTokenType.StartObject:
                         ReadVariables(ref reader, scan.Variables);
                         break;
@@ -83,6 +86,11 @@ internal static class RequestBodyScanner
         catch (JsonException ex)
         {
             return RequestScan.Invalid(Describe(ex));
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString refuses a lone UTF-16 surrogate such as "\ud800": not text, so not valid here.
+            return RequestScan.Invalid("a string holds an invalid escape (a lone UTF-16 surrogate).");
         }
     }
 
@@ -126,13 +134,13 @@ internal static class RequestBodyScanner
             reader.Read();
             variables.Add(reader.TokenType switch
             {
-                JsonTokenType.String => new ScannedVariable(name, JsonValueKind.String, reader.GetString(), 0),
-                JsonTokenType.Number => new ScannedVariable(name, JsonValueKind.Number, null, reader.GetDouble()),
-                JsonTokenType.True => new ScannedVariable(name, JsonValueKind.True, null, 0),
-                JsonTokenType.False => new ScannedVariable(name, JsonValueKind.False, null, 0),
-                JsonTokenType.Null => new ScannedVariable(name, JsonValueKind.Null, null, 0),
-                JsonTokenType.StartArray => new ScannedVariable(name, JsonValueKind.Array, null, 0),
-                _ => new ScannedVariable(name, JsonValueKind.Object, null, 0),
+                JsonTokenType.String => new ScannedVariable(name, JsonValueKind.String, reader.GetString()),
+                JsonTokenType.Number => new ScannedVariable(name, JsonValueKind.Number, System.Text.Encoding.UTF8.GetString(reader.ValueSpan)),
+                JsonTokenType.True => new ScannedVariable(name, JsonValueKind.True, null),
+                JsonTokenType.False => new ScannedVariable(name, JsonValueKind.False, null),
+                JsonTokenType.Null => new ScannedVariable(name, JsonValueKind.Null, null),
+                JsonTokenType.StartArray => new ScannedVariable(name, JsonValueKind.Array, null),
+                _ => new ScannedVariable(name, JsonValueKind.Object, null),
             });
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {

@@ -30,6 +30,9 @@ internal sealed class RequestScan
     /// <summary>Entries of <c>prompt_variables</c>, when it is an object.</summary>
     public List<ScannedVariable> Variables { get; } = [];
 
+    /// <summary>True when <c>messages</c> is present but not an array.</summary>
+    public bool MessagesNotArray { get; set; }
+
     /// <summary>True when <c>prompt_variables</c> is present but not an object.</summary>
     public bool PromptVariablesNotObject { get; set; }
 

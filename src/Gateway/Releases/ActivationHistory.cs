@@ -19,19 +19,26 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time)
         return 1
         """;
 
-    /// <summary>Events oldest first, from the environment's own log when one is named.</summary>
+    /// <summary>
+    /// Events oldest first, from the environment's own log when one is named. With more than
+    /// <paramref name="limit"/> in range, the newest are kept (with a <paramref name="from"/>, the earliest).
+    /// </summary>
     public async Task<IReadOnlyList<ActivationEvent>> ListAsync(string prompt, string? environment, DateTimeOffset? from, DateTimeOffset? to, int limit)
     {
         var key = environment is null ? store.Keys.History(prompt) : store.Keys.EnvironmentHistory(prompt, environment);
+        var newestFirst = from is null;
+        var start = from?.ToUnixTimeMilliseconds() ?? double.NegativeInfinity;
+        var stop = to?.ToUnixTimeMilliseconds() ?? double.PositiveInfinity;
         var values = await store.Database.SortedSetRangeByScoreAsync(
             key,
-            from?.ToUnixTimeMilliseconds() ?? double.NegativeInfinity,
-            to?.ToUnixTimeMilliseconds() ?? double.PositiveInfinity,
+            newestFirst ? stop : start,
+            newestFirst ? start : stop,
             Exclude.None,
-            Order.Ascending,
+            newestFirst ? Order.Descending : Order.Ascending,
             0,
             limit);
-        return [.. values.Select(v => Parse(v!))];
+        var events = values.Select(v => Parse(v!));
+        return [.. newestFirst ? events.Reverse() : events];
     }
 
     /// <summary>The release event in force in <paramref name="environment"/> at <paramref name="at"/>, if any.</summary>

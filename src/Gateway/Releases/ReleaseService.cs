@@ -42,9 +42,14 @@ internal sealed class ReleaseService(
         }
 
         var raw = await store.Database.StringGetAsync(store.Keys.Release(prompt, environment));
-        return raw.IsNull
-            ? (null, ReleaseRefusal.NotFound("release_not_found", $"'{prompt}' has no release in '{environment}' yet."))
-            : (ReleaseJson.Parse(raw!), null);
+        if (raw.IsNull)
+        {
+            return (null, ReleaseRefusal.NotFound("release_not_found", $"'{prompt}' has no release in '{environment}' yet."));
+        }
+
+        return ReleaseJson.TryParse(raw!, out var record)
+            ? (record, null)
+            : (null, ReleaseRefusal.Conflict("invalid_release", $"The stored release is not a valid release record (it was written directly); set a version to repair it. Value: {Truncate(raw!)}"));
     }
 
     public async Task<(ReleaseRecord? Release, ReleaseRefusal? Refusal)> ApplyAsync(string prompt, string environment, ReleaseChange change, string actor, CancellationToken cancellationToken)
@@ -56,7 +61,8 @@ internal sealed class ReleaseService(
 
         var keys = store.Keys;
         var raw = await store.Database.StringGetAsync(keys.Release(prompt, environment));
-        var current = raw.IsNull ? null : ReleaseJson.Parse(raw!);
+        // An unreadable value (a bad raw write) has no baseline, but the swap still checks its exact bytes.
+        var current = !raw.IsNull && ReleaseJson.TryParse(raw!, out var parsed) ? parsed : null;
         if (change.ExpectedRevision is { } expected && expected != (current?.Revision ?? 0))
         {
             return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {current?.Revision ?? 0}, not {expected}. Re-read it and retry."));
@@ -148,9 +154,10 @@ internal sealed class ReleaseService(
                     : (baseline with { Stable = baseline.Canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0 }, ActivationActions.Promote, null);
 
             case ActivationActions.Rollback:
+                // previous_stable is cleared: a second rollback must not put the bad version back.
                 return baseline.PreviousStable is null
                     ? (null, null, ReleaseRefusal.Conflict("nothing_to_roll_back", $"'{prompt}' has no previous stable version in '{environment}'."))
-                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0 }, ActivationActions.Rollback, null);
+                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = null, Canary = null, CanaryWeight = 0 }, ActivationActions.Rollback, null);
 
             case ActivationActions.Abort:
                 return baseline.Canary is null
@@ -200,6 +207,8 @@ internal sealed class ReleaseService(
             ? null
             : ReleaseRefusal.NotFound("prompt_not_found", $"No prompt is named '{prompt}'.", "name");
     }
+
+    private static string Truncate(string value) => value.Length <= 200 ? value : value[..200] + "…";
 
     private static string NewSalt() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 }

@@ -127,7 +127,6 @@ internal sealed class ReleaseSyncService(
             }
 
             batch.Execute();
-            await Task.WhenAll(reads.Select(r => r.Value));
 
             var next = new Dictionary<string, ActiveRelease>(StringComparer.Ordinal);
             var changed = false;
@@ -135,7 +134,23 @@ internal sealed class ReleaseSyncService(
             {
                 var key = ReleaseSnapshot.Key(prompt, environment);
                 previous.TryGet(prompt, environment, out var old);
-                var raw = (string?)value.Result;
+                string? raw;
+                try
+                {
+                    raw = (string?)await value;
+                }
+                catch (RedisServerException)
+                {
+                    // One key of the wrong type must not freeze every other release.
+                    if (old is not null)
+                    {
+                        next[key] = old;
+                    }
+
+                    ReportInvalid(prompt, environment, key, "the key does not hold a string");
+                    continue;
+                }
+
                 if (raw is null)
                 {
                     changed |= old is not null;
@@ -180,8 +195,10 @@ internal sealed class ReleaseSyncService(
                 snapshots.MarkRefreshed();
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever went wrong, the last known good snapshot stays and the loop keeps running:
+            // a background service that throws would stop the host.
             snapshots.MarkFailed();
             metrics.SnapshotRefreshFailures.Add(1);
             ReleaseLog.RefreshFailed(logger, ex.GetType().Name, previous.LoadedAt);
@@ -196,8 +213,19 @@ internal sealed class ReleaseSyncService(
             return null;
         }
 
-        var (stable, stableProblem) = await BundleAsync(prompt, record.Stable);
-        var (canary, canaryProblem) = await BundleAsync(prompt, record.Canary);
+        PreparedBundle? stable, canary;
+        string? stableProblem, canaryProblem;
+        try
+        {
+            (stable, stableProblem) = await BundleAsync(prompt, record.Stable);
+            (canary, canaryProblem) = await BundleAsync(prompt, record.Canary);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or RedisException or TimeoutException))
+        {
+            ReportInvalid(prompt, environment, raw, $"a bundle it names cannot be read ({ex.GetType().Name})");
+            return null;
+        }
+
         if ((stableProblem ?? canaryProblem) is { } problem)
         {
             ReportInvalid(prompt, environment, raw, $"stable {record.Stable}, canary {record.Canary}: {problem}");
@@ -214,6 +242,12 @@ internal sealed class ReleaseSyncService(
     {
         lock (_reportedInvalid)
         {
+            // Only to log each bad value once; bounded so a stream of bad writes cannot grow it.
+            if (_reportedInvalid.Count > 1000)
+            {
+                _reportedInvalid.Clear();
+            }
+
             if (!_reportedInvalid.Add(raw))
             {
                 return;

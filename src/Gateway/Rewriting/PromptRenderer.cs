@@ -17,6 +17,11 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
 
     public async ValueTask<(string[]? Contents, GatewayError? Error)> RenderAsync(PreparedBundle bundle, RequestScan scan)
     {
+        if (scan.MessagesNotArray)
+        {
+            return (null, GatewayError.InvalidRequest("'messages' must be an array of chat messages.", "messages", "invalid_value"));
+        }
+
         if (scan.PromptVariablesNotObject)
         {
             return (null, GatewayError.InvalidRequest("'prompt_variables' must be a JSON object of template variables.", "prompt_variables", "invalid_prompt_variables"));
@@ -84,8 +89,10 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
     private static FluidValue ToFluid(ScannedVariable value) => value.Kind switch
     {
         JsonValueKind.String => new StringValue(value.Text),
-        // Beyond decimal's range a number can only be shown, not computed with.
-        JsonValueKind.Number => value.Number is > -7.9e28 and < 7.9e28 ? NumberValue.Create((decimal)value.Number) : new StringValue(value.Number.ToString(CultureInfo.InvariantCulture)),
+        // Exactly as the client wrote it: a number too long for decimal is shown as written.
+        JsonValueKind.Number => decimal.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number.ToString(CultureInfo.InvariantCulture) == value.Text
+            ? NumberValue.Create(number)
+            : new StringValue(value.Text),
         JsonValueKind.True => BooleanValue.True,
         JsonValueKind.False => BooleanValue.False,
         _ => NilValue.Instance,

@@ -59,7 +59,19 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
 
         // Straight to the (immutable, cached) bundle: an evaluation run pins a version it has just
         // pushed, possibly before the snapshot has heard of the prompt.
-        var (bundle, problem) = await bundles.GetAsync(prompt, version);
+        PreparedBundle? bundle;
+        string? problem;
+        try
+        {
+            (bundle, problem) = await bundles.GetAsync(prompt, version);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // A pinned version not yet cached needs the store; without it, say so rather than fail.
+            return (null, new GatewayError(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+                $"Version {version} of '{prompt}' is not cached here and the store is unreachable. Retry shortly.", "api_error", PromptHeaders.PinVersion, "store_unavailable")));
+        }
+
         if (bundle is not null)
         {
             return (new PromptSelection(bundle, Variants.Pinned, key.Environment), null);

@@ -28,8 +28,9 @@ internal sealed class ChangeNotifier(GatewayStore store)
         {
             await store.Connection.GetSubscriber().PublishAsync(Channel, message);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            // The change itself is stored; failing the caller now would invite a double-apply retry.
         }
     }
 }

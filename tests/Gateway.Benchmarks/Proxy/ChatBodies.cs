@@ -83,7 +83,7 @@ internal static class ChatBodies
         writer.WriteString("user", "user-1234");
     }
 
-    private static void Message(Utf8JsonWriter writer, string role, string content)
+    internal static void Message(Utf8JsonWriter writer, string role, string content)
     {
         writer.WriteStartObject();
         writer.WriteString("role", role);
@@ -92,7 +92,7 @@ internal static class ChatBodies
     }
 
     // About `chars` characters of prose, cycling through the sentences from `seed`.
-    private static string Text(int chars, int seed)
+    internal static string Text(int chars, int seed)
     {
         var text = new StringBuilder(chars + 200);
         for (var i = seed; text.Length < chars; i++)
@@ -104,7 +104,7 @@ internal static class ChatBodies
         return text.ToString();
     }
 
-    private static byte[] Write(Action<Utf8JsonWriter> body)
+    internal static byte[] Write(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

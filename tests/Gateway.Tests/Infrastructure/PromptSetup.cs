@@ -24,9 +24,14 @@ public static class PromptSetup
             (await operatorClient.ReleaseAsync(name, Environment, "canary", $$"""{"version":{{canary}},"weight":{{canaryWeight}}}""")).Expect(HttpStatusCode.OK);
         }
 
-        // Published changes reach the instance within ~100 ms; wait on it rather than sleep.
+        // Published changes reach the instance within ~100 ms; wait until it serves the final
+        // state (stable and canary both), not an intermediate one, rather than sleep.
         Assert.True(await Eventually.TrueAsync(
-            async () => (await operatorClient.GetAsync("/admin/v1/instance/releases")).Text.Contains($"\"prompt\":\"{name}\"", StringComparison.Ordinal),
+            async () => (await operatorClient.GetAsync("/admin/v1/instance/releases")).Json.GetProperty("releases").EnumerateArray().Any(r =>
+                r.GetProperty("prompt").GetString() == name
+                && r.GetProperty("environment").GetString() == Environment
+                && r.GetProperty("stable").GetInt32() == 1
+                && (canaryVersion is null ? r.GetProperty("canary").ValueKind == System.Text.Json.JsonValueKind.Null : r.GetProperty("canary").ValueKind == System.Text.Json.JsonValueKind.Number && r.GetProperty("canary").GetInt32() == canaryVersion)),
             TimeSpan.FromSeconds(2)));
     }
 

@@ -18,10 +18,12 @@ internal sealed class GatewayKeyAuthenticator(
     TimeProvider time,
     ILogger<GatewayKeyAuthenticator> logger)
 {
-    // Bounds memory when clients spray random keys; clearing only costs store lookups.
-    private const int MaxCachedKeys = 100_000;
+    // Bounds memory when clients spray random keys. Only unknown keys are ever dropped in bulk, so
+    // a spray cannot evict the real keys (which must keep working if the store then goes down).
+    private const int MaxUnknownKeys = 100_000;
 
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
     private readonly AuthOptions _options = options.Value;
     private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);
 
@@ -41,23 +43,20 @@ internal sealed class GatewayKeyAuthenticator(
         }
 
         var now = time.GetTimestamp();
+        if (_unknown.TryGetValue(hash, out var unknownUntil) && now < unknownUntil)
+        {
+            return AuthenticationResult.Fail(GatewayError.InvalidApiKey());
+        }
+
         if (_cache.TryGetValue(hash, out var cached))
         {
-            if (now < cached.ExpiresAt)
-            {
-                return Result(cached.Key);
-            }
-
-            if (cached.Key is not null)
+            if (now >= cached.ExpiresAt && cached.TryStartRevalidation())
             {
                 // Stale but known: answer now, confirm in the background (once).
-                if (cached.TryStartRevalidation())
-                {
-                    _ = RevalidateAsync(hash, cached);
-                }
-
-                return Result(cached.Key);
+                _ = RevalidateAsync(hash, cached);
             }
+
+            return Result(cached.Key);
         }
 
         try
@@ -72,18 +71,29 @@ internal sealed class GatewayKeyAuthenticator(
     }
 
     /// <summary>Forgets a key so its next use is checked against the store (revocation).</summary>
-    public void Evict(string secretHash) => _cache.TryRemove(secretHash, out _);
+    public void Evict(string secretHash)
+    {
+        _cache.TryRemove(secretHash, out _);
+        _unknown.TryRemove(secretHash, out _);
+    }
 
     private async Task<GatewayKey?> LookupAsync(string hash)
     {
         var key = await keys.FindByHashAsync(hash);
-        if (_cache.Count >= MaxCachedKeys)
+        if (key is null)
         {
-            _cache.Clear();
+            _cache.TryRemove(hash, out _);
+            if (_unknown.Count >= MaxUnknownKeys)
+            {
+                _unknown.Clear();
+            }
+
+            _unknown[hash] = time.GetTimestamp() + Ticks(_options.NegativeCacheSeconds);
+            return null;
         }
 
-        var ttl = key is null ? _options.NegativeCacheSeconds : _options.CacheSeconds;
-        _cache[hash] = new CachedKey(key, time.GetTimestamp() + (long)(ttl * (double)time.TimestampFrequency));
+        _unknown.TryRemove(hash, out _);
+        _cache[hash] = new CachedKey(key, time.GetTimestamp() + Ticks(_options.CacheSeconds));
         return key;
     }
 
@@ -101,6 +111,8 @@ internal sealed class GatewayKeyAuthenticator(
         }
     }
 
+    private long Ticks(double seconds) => (long)(seconds * time.TimestampFrequency);
+
     private static AuthenticationResult Result(GatewayKey? key) =>
         key is null ? AuthenticationResult.Fail(GatewayError.InvalidApiKey()) : AuthenticationResult.Success(key);
 
@@ -111,11 +123,11 @@ internal sealed class GatewayKeyAuthenticator(
         return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : [];
     }
 
-    private sealed class CachedKey(GatewayKey? key, long expiresAt)
+    private sealed class CachedKey(GatewayKey key, long expiresAt)
     {
         private int _revalidating;
 
-        public GatewayKey? Key { get; } = key;
+        public GatewayKey Key { get; } = key;
 
         public long ExpiresAt { get; } = expiresAt;
 

@@ -108,7 +108,11 @@ internal static class RequestBodyScanner
                     if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("role"u8))
                     {
                         reader.Read();
-                        role = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+
+                        // Two roles in one message: providers differ on which wins, so a policy on
+                        // system messages must assume the worst.
+                        role = role is null || role == value ? value : ScannedMessage.AmbiguousRole;
                     }
 
                     if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)

@@ -17,7 +17,7 @@ internal static class ChatRequestRewriter
     public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination)
     {
         var policy = bundle.Bundle.SystemMessagePolicy;
-        if (policy == SystemMessagePolicies.Reject && scan.Messages.Exists(m => m.Role is "system" or "developer"))
+        if (policy == SystemMessagePolicies.Reject && scan.Messages.Exists(m => m.MaySetSystem))
         {
             return GatewayError.InvalidRequest(
                 $"The prompt '{bundle.Name}' sets the system message; it does not accept one from the client.", "messages", "system_message_not_allowed");
@@ -78,7 +78,7 @@ internal static class ChatRequestRewriter
 
         foreach (var message in scan.Messages)
         {
-            if (dropClientSystem && message.Role is "system" or "developer")
+            if (dropClientSystem && message.MaySetSystem)
             {
                 continue;
             }

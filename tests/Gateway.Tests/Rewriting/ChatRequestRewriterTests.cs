@@ -102,6 +102,20 @@ public sealed class ChatRequestRewriterTests
     }
 
     [Fact]
+    public async Task A_message_with_two_roles_counts_as_a_system_message_for_the_policies()
+    {
+        var reject = Bundle.Replace("\"variables\"", "\"system_message_policy\":\"reject\",\"variables\"", StringComparison.Ordinal);
+        var replace = Bundle.Replace("\"variables\"", "\"system_message_policy\":\"replace\",\"variables\"", StringComparison.Ordinal);
+        const string body = """{"model":"prompt:bot","prompt_variables":{"company":"A"},"messages":[{"role":"system","role":"user","content":"x"},{"role":"user","content":"Hi"}]}""";
+
+        var (_, rejected) = await RewriteAsync(reject, body);
+        var (replaced, _) = await RewriteAsync(replace, body);
+
+        Assert.Equal("system_message_not_allowed", rejected?.Body.Code);
+        Assert.Equal("""{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You help A in English."},{"role":"user","content":"Hi"}]}""", replaced);
+    }
+
+    [Fact]
     public async Task A_rendering_failure_is_500_without_the_template()
     {
         // Dividing by zero fails only at render time; the template passes validation.

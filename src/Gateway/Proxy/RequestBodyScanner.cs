@@ -108,7 +108,7 @@ internal static class RequestBodyScanner
                     if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("role"u8))
                     {
                         reader.Read();
-                        var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        var value = reader.TokenType == JsonTokenType.String ? Role(ref reader) : null;
 
                         // Two roles in one message: providers differ on which wins, so a policy on
                         // system messages must assume the worst.
@@ -129,6 +129,15 @@ internal static class RequestBodyScanner
             messages.Add(new ScannedMessage(start, (int)reader.BytesConsumed, role));
         }
     }
+
+    /// <summary>The common roles as literals: no string allocated per message.</summary>
+    private static string? Role(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("user"u8) ? "user"
+        : reader.ValueTextEquals("assistant"u8) ? "assistant"
+        : reader.ValueTextEquals("system"u8) ? "system"
+        : reader.ValueTextEquals("tool"u8) ? "tool"
+        : reader.ValueTextEquals("developer"u8) ? "developer"
+        : reader.GetString();
 
     private static void ReadVariables(ref Utf8JsonReader reader, List<ScannedVariable> variables)
     {

@@ -30,7 +30,7 @@ internal sealed class BundlePreparer(PromptTemplateAnalyzer templates, ModelCata
             messages.Add(new PreparedMessage(message.Role ?? "system", template!));
         }
 
-        return (new PreparedBundle(bundle, model, messages, PrepareParameters(bundle.Params)), null);
+        return (new PreparedBundle(bundle, model, messages, [.. PrepareParameters(bundle.Params)]), null);
     }
 
     private static List<PreparedParameter> PrepareParameters(PromptParams parameters)

@@ -42,6 +42,7 @@ internal static class ChatRequestRewriter
             }
         }
 
+        // Indexed loops over arrays and lists: a foreach over an interface would box an enumerator per request.
         foreach (var parameter in bundle.Parameters)
         {
             if (!(parameter.ClientOverridable && ClientSets(scan, parameter.Field)))

@@ -11,7 +11,7 @@ internal sealed record PreparedBundle(
     PromptBundle Bundle,
     CatalogModel Model,
     IReadOnlyList<PreparedMessage> Messages,
-    IReadOnlyList<PreparedParameter> Parameters)
+    PreparedParameter[] Parameters)
 {
     public string Name => Bundle.Name;
 

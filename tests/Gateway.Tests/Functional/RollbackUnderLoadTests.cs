@@ -65,7 +65,12 @@ public sealed class RollbackUnderLoadTests(TestEnvironment env)
         var rawAt = Stopwatch.GetTimestamp();
         await store.Database.StringSetAsync(store.Keys.Release(name, PromptSetup.Environment), """{"stable":2,"previous_stable":1,"revision":1000}""");
         flips.Add((rawAt, "1", "2", true));
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
+
+        // Until both instances serve v2 (the raw bound is 1 s; allow 2 s before the assertions judge).
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Enumerable.Range(0, instances.Length).All(i => results.Any(r => r.Instance == i && r.SentAt > rawAt && r.Version == "2"))),
+            TimeSpan.FromSeconds(2));
+        await Task.Delay(100, TestContext.Current.CancellationToken);
 
         await stop.CancelAsync();
         await Task.WhenAll(workers);

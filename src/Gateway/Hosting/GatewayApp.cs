@@ -1,3 +1,4 @@
+using LlmGateway.Accounting;
 using LlmGateway.Admin;
 using LlmGateway.Auth;
 using LlmGateway.Health;
@@ -49,6 +50,7 @@ public static class GatewayApp
         services.AddGatewayProviders(configuration);
         services.AddGatewayAuth(configuration);
         services.AddGatewayProxy(configuration);
+        services.AddGatewayAccounting(configuration);
         services.AddGatewayReleases(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();

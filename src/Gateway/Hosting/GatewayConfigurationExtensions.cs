@@ -8,6 +8,8 @@ internal static class GatewayConfigurationExtensions
     /// <summary>The same, as a command-line or configuration key (<c>--Gateway:ConfigDirectory=…</c>).</summary>
     public const string ConfigDirectoryKey = "Gateway:ConfigDirectory";
 
+    private static readonly string[] ConfigFiles = ["appsettings", "providers", "pricing"];
+
     /// <summary>
     /// Layers <c>config/appsettings.json</c> and <c>config/providers.json</c> (plus their
     /// <c>.{Environment}</c> variants) under environment variables and the command line,
@@ -23,7 +25,7 @@ internal static class GatewayConfigurationExtensions
 
         var environment = builder.Environment.EnvironmentName;
         var files = new ConfigurationManager();
-        foreach (var name in new[] { "appsettings", "providers" })
+        foreach (var name in ConfigFiles)
         {
             files.AddJsonFile(Path.Combine(directory, $"{name}.json"), optional: true, reloadOnChange: false);
             files.AddJsonFile(Path.Combine(directory, $"{name}.{environment}.json"), optional: true, reloadOnChange: false);

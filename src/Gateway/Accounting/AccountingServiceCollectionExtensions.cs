@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Accounting;
+
+internal static class AccountingServiceCollectionExtensions
+{
+    /// <summary>Prices, validated at start-up so a broken pricing file stops the gateway rather than mis-bills.</summary>
+    public static IServiceCollection AddGatewayAccounting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PricingOptions>().Bind(configuration.GetSection(PricingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>();
+        services.AddSingleton<PricingTable>();
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Accounting;
+
+/// <summary>Refuses negative prices and two prices of one model from the same instant.</summary>
+internal sealed class PricingOptionsValidator : IValidateOptions<PricingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PricingOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (model, prices) in options.Models)
+        {
+            var path = $"{PricingOptions.SectionName}:Models:{model}";
+            if (prices.Any(p => p.InputPerMillion < 0 || p.OutputPerMillion < 0 || p.CachedInputPerMillion < 0))
+            {
+                failures.Add($"{path}: prices cannot be negative.");
+            }
+
+            if (prices.GroupBy(p => p.EffectiveFrom).Any(g => g.Count() > 1))
+            {
+                failures.Add($"{path}: two prices take effect at the same instant.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Accounting;
+
+/// <summary>
+/// Prices by model and date, frozen at start-up. Cost is a <see cref="decimal"/>; a model without a
+/// price has an unknown cost (null), never 0, so a missing price cannot pass for a free request.
+/// </summary>
+internal sealed class PricingTable
+{
+    private readonly FrozenDictionary<string, ModelPrice[]> _prices;
+
+    public PricingTable(IOptions<PricingOptions> options)
+        : this(options.Value)
+    {
+    }
+
+    public PricingTable(PricingOptions options)
+    {
+        Currency = options.Currency;
+        _prices = options.Models.ToFrozenDictionary(
+            m => m.Key,
+            m => m.Value.OrderBy(p => p.EffectiveFrom).ToArray(),
+            StringComparer.OrdinalIgnoreCase);
+    }
+
+    public string Currency { get; }
+
+    /// <summary>The price in force for <paramref name="model"/> at <paramref name="at"/>, if any.</summary>
+    public ModelPrice? PriceAt(string model, DateTimeOffset at)
+    {
+        if (!_prices.TryGetValue(model, out var history))
+        {
+            return null;
+        }
+
+        ModelPrice? found = null;
+        foreach (var price in history)
+        {
+            if (price.EffectiveFrom > at)
+            {
+                break;
+            }
+
+            found = price;
+        }
+
+        return found;
+    }
+
+    /// <summary>The cost of <paramref name="usage"/> at the price in force at <paramref name="at"/>; null when unknown.</summary>
+    public decimal? Cost(string model, DateTimeOffset at, TokenUsage usage)
+    {
+        if (PriceAt(model, at) is not { } price)
+        {
+            return null;
+        }
+
+        var cached = Math.Min(usage.CachedInputTokens, usage.InputTokens);
+        var uncached = usage.InputTokens - cached;
+        return ((uncached * price.InputPerMillion)
+            + (cached * (price.CachedInputPerMillion ?? price.InputPerMillion))
+            + (usage.OutputTokens * price.OutputPerMillion)) / 1_000_000m;
+    }
+}

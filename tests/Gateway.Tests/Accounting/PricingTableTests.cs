@@ -1,0 +1,68 @@
+using LlmGateway.Accounting;
+
+namespace LlmGateway.Tests.Accounting;
+
+public sealed class PricingTableTests
+{
+    private static readonly DateTimeOffset Change = new(2024, 10, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly PricingTable Table = new(new PricingOptions
+    {
+        Models =
+        {
+            ["gpt-4o"] =
+            [
+                new ModelPrice { EffectiveFrom = new DateTimeOffset(2024, 5, 13, 0, 0, 0, TimeSpan.Zero), InputPerMillion = 5m, OutputPerMillion = 15m },
+                new ModelPrice { EffectiveFrom = Change, InputPerMillion = 2.5m, CachedInputPerMillion = 1.25m, OutputPerMillion = 10m },
+            ],
+        },
+    });
+
+    [Fact]
+    public void A_request_before_a_price_change_keeps_the_old_price()
+    {
+        var usage = new TokenUsage(1_000_000, 0, 1_000_000, 0);
+
+        Assert.Equal(20m, Table.Cost("gpt-4o", Change.AddTicks(-1), usage));
+        Assert.Equal(12.5m, Table.Cost("gpt-4o", Change, usage));
+    }
+
+    [Fact]
+    public void Cached_input_is_billed_at_its_own_price_and_cost_is_exact()
+    {
+        var usage = new TokenUsage(InputTokens: 1234, CachedInputTokens: 1000, OutputTokens: 77, ReasoningTokens: 10);
+
+        // 234 × 2.5 + 1000 × 1.25 + 77 × 10, per million: exact in decimal.
+        Assert.Equal(0.002605m, Table.Cost("GPT-4o", Change.AddDays(1), usage));
+    }
+
+    [Fact]
+    public void An_unknown_model_or_a_date_before_any_price_has_an_unknown_cost_not_zero()
+    {
+        var usage = new TokenUsage(10, 0, 10, 0);
+
+        Assert.Null(Table.Cost("llama3", Change, usage));
+        Assert.Null(Table.Cost("gpt-4o", new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), usage));
+    }
+
+    [Fact]
+    public void The_validator_refuses_negative_prices_and_duplicate_instants()
+    {
+        var options = new PricingOptions
+        {
+            Models =
+            {
+                ["m"] =
+                [
+                    new ModelPrice { EffectiveFrom = Change, InputPerMillion = -1m },
+                    new ModelPrice { EffectiveFrom = Change, InputPerMillion = 1m },
+                ],
+            },
+        };
+
+        var result = new PricingOptionsValidator().Validate(null, options);
+
+        Assert.Contains("cannot be negative", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("same instant", result.FailureMessage, StringComparison.Ordinal);
+    }
+}

@@ -10,6 +10,10 @@ internal static class AccountingServiceCollectionExtensions
         services.AddOptions<PricingOptions>().Bind(configuration.GetSection(PricingOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PricingOptions>, PricingOptionsValidator>();
         services.AddSingleton<PricingTable>();
+
+        // Created once, when the container builds it at start-up, not on a request.
+        services.AddSingleton<TokenizerRegistry>();
+        services.AddSingleton<UsageAccountant>();
         return services;
     }
 }

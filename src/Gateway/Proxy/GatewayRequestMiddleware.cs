@@ -1,8 +1,11 @@
+using LlmGateway.Accounting;
 using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
+using LlmGateway.Streaming;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy;
@@ -23,6 +26,8 @@ internal sealed class GatewayRequestMiddleware(
     ModelCatalog catalog,
     PromptRouter prompts,
     PromptRenderer renderer,
+    UsageAccountant accountant,
+    TimeProvider time,
     IProxyStateLookup proxyState,
     IOptions<ProxyOptions> options,
     ILogger<GatewayRequestMiddleware> logger)
@@ -143,10 +148,14 @@ internal sealed class GatewayRequestMiddleware(
         }
 
         var originalBody = context.Request.Body;
+        var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var tap = new ResponseTap(originalResponse, context.Response);
+        var requestedAt = time.GetUtcNow();
         context.Request.Body = forwarded.AsStream();
         context.Request.ContentLength = forwarded.Length;
         context.Request.Headers.Remove(HeaderNames.TransferEncoding);
         context.Features.Set(request);
+        context.Features.Set<IHttpResponseBodyFeature>(tap);
         context.ReassignProxyRequest(cluster);
         try
         {
@@ -155,6 +164,18 @@ internal sealed class GatewayRequestMiddleware(
         finally
         {
             context.Request.Body = originalBody;
+            context.Features.Set(originalResponse);
+        }
+
+        if (context.Response.StatusCode < 400)
+        {
+            var record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
+            context.Features.Set(record);
+            if (tap.IsSse && !context.RequestAborted.IsCancellationRequested)
+            {
+                // After the final event: clients ignore SSE comments, so naive ones are unaffected.
+                await tap.WriteToClientAsync(UsageComment.Format(record), context.RequestAborted);
+            }
         }
 
         await TranslateForwarderErrorAsync(context, provider);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmGateway.Accounting;
 using LlmGateway.Admin;
 using LlmGateway.Audit;
 using LlmGateway.Auth;
@@ -35,5 +36,6 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(ActiveAtResponse))]
 [JsonSerializable(typeof(InstanceReleases))]
 [JsonSerializable(typeof(ResolvedPrompt))]
+[JsonSerializable(typeof(AccountingRecord))]
 [JsonSerializable(typeof(ModelDescription))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -62,6 +62,19 @@ internal sealed class SseUsageScanner : IDisposable
         }
     }
 
+    /// <summary>Reads a whole non-streamed response body: the same fields, from <c>choices[].message</c>.</summary>
+    public void ReadBody(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            ReadEvent(json);
+        }
+        catch (JsonException)
+        {
+            MalformedEvents++;
+        }
+    }
+
     /// <summary>Handles a last line that had no newline (a stream cut mid-line is still scanned).</summary>
     public void Complete()
     {

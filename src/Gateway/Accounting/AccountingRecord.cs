@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Accounting;
+
+/// <summary>
+/// The tokens and cost of one proxied request, as far as the gateway could tell. <see cref="Source"/>
+/// says whether the provider reported the usage or the gateway estimated it with a tokenizer.
+/// Telemetry and sampling read it from the request's features.
+/// </summary>
+internal sealed record AccountingRecord(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("input_tokens")] long InputTokens,
+    [property: JsonPropertyName("cached_input_tokens")] long CachedInputTokens,
+    [property: JsonPropertyName("output_tokens")] long OutputTokens,
+    [property: JsonPropertyName("reasoning_tokens")] long ReasoningTokens,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("cost_usd")] decimal? CostUsd,
+    [property: JsonPropertyName("finish_reason")] string? FinishReason)
+{
+    public const string Reported = "reported";
+    public const string Estimated = "estimated";
+}

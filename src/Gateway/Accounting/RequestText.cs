@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+
+namespace LlmGateway.Accounting;
+
+/// <summary>
+/// The text a request sends to the model (message contents, a prompt, or inputs), for estimating
+/// prompt tokens when the provider reports none. Only this fallback reads the body a second time.
+/// </summary>
+internal static class RequestText
+{
+    public static string Extract(ReadOnlySpan<byte> body)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 3
+                    && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
+                        || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8)))
+                {
+                    reader.Read();
+                    AppendStrings(ref reader, text);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The body was validated before forwarding; a failure here only makes the estimate smaller.
+        }
+
+        return text.ToString();
+    }
+
+    private static void AppendStrings(ref Utf8JsonReader reader, StringBuilder text)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            text.Append(reader.GetString()).Append('\n');
+            return;
+        }
+
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            var depth = reader.CurrentDepth;
+            while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
+            {
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    text.Append(reader.GetString()).Append('\n');
+                }
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@ using LlmGateway.Routing;
 namespace LlmGateway.Proxy;
 
 /// <summary>What the gateway decided about one request; read by transforms and later stages.</summary>
-internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, CatalogModel model, bool stream, PromptSelection? prompt)
+internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, CatalogModel model, bool stream, PromptSelection? prompt, bool usageInjected)
 {
     public string RequestId { get; } = requestId;
 
@@ -18,4 +18,7 @@ internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, Ca
 
     /// <summary>The bundle version serving a <c>prompt:</c> request; null for plain model routing.</summary>
     public PromptSelection? Prompt { get; } = prompt;
+
+    /// <summary>The gateway asked the provider for the usage chunk; the client did not, so it is removed from the stream.</summary>
+    public bool UsageInjected { get; } = usageInjected;
 }

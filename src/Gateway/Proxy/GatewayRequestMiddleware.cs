@@ -71,7 +71,7 @@ internal sealed class GatewayRequestMiddleware(
             }
 
             using var rewritten = target!.Body;
-            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt), rewritten ?? body);
+            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected), rewritten ?? body);
         }
     }
 
@@ -97,14 +97,20 @@ internal sealed class GatewayRequestMiddleware(
             return (null, GatewayError.ModelNotFound(scan.Model));
         }
 
-        PooledBuffer? renamed = null;
-        if (model.NeedsRename)
+        var injectUsage = NeedsUsageInjection(context, scan);
+        PooledBuffer? rewritten = null;
+        if (injectUsage)
         {
-            renamed = new PooledBuffer(body.Length + model.UpstreamModelJson.Length);
-            ModelSplicer.Splice(body.WrittenSpan, scan, model.UpstreamModelJson.Span, renamed);
+            rewritten = new PooledBuffer(body.Length + model.UpstreamModelJson.Length + 64);
+            PlainRequestRewriter.Rewrite(body.WrittenSpan, scan, model.UpstreamModelJson.Span, injectUsage: true, rewritten);
+        }
+        else if (model.NeedsRename)
+        {
+            rewritten = new PooledBuffer(body.Length + model.UpstreamModelJson.Length);
+            ModelSplicer.Splice(body.WrittenSpan, scan, model.UpstreamModelJson.Span, rewritten);
         }
 
-        return (new ForwardTarget(model, renamed, null), null);
+        return (new ForwardTarget(model, rewritten, null, injectUsage), null);
     }
 
     private async ValueTask<(ForwardTarget? Target, GatewayError? Error)> ResolvePromptAsync(HttpContext context, GatewayKey key, PooledBuffer body, RequestScan scan, string prompt)
@@ -127,15 +133,16 @@ internal sealed class GatewayRequestMiddleware(
             return (null, renderError);
         }
 
+        var injectUsage = NeedsUsageInjection(context, scan);
         var rewritten = new PooledBuffer(body.Length + 1024);
-        if (ChatRequestRewriter.Rewrite(body.WrittenSpan, scan, bundle, contents!, rewritten) is { } rewriteError)
+        if (ChatRequestRewriter.Rewrite(body.WrittenSpan, scan, bundle, contents!, rewritten, injectUsage) is { } rewriteError)
         {
             rewritten.Dispose();
             return (null, rewriteError);
         }
 
         PromptResponseHeaders.Apply(context.Response.Headers, selection);
-        return (new ForwardTarget(bundle.Model, rewritten, selection), null);
+        return (new ForwardTarget(bundle.Model, rewritten, selection, injectUsage), null);
     }
 
     private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer forwarded)
@@ -149,7 +156,7 @@ internal sealed class GatewayRequestMiddleware(
 
         var originalBody = context.Request.Body;
         var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var tap = new ResponseTap(originalResponse, context.Response);
+        using var tap = new ResponseTap(originalResponse, context.Response, stripUsageChunk: request.UsageInjected);
         var requestedAt = time.GetUtcNow();
         context.Request.Body = forwarded.AsStream();
         context.Request.ContentLength = forwarded.Length;
@@ -167,6 +174,7 @@ internal sealed class GatewayRequestMiddleware(
             context.Features.Set(originalResponse);
         }
 
+        await tap.FlushPendingAsync(context.RequestAborted);
         if (context.Response.StatusCode < 400)
         {
             var record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
@@ -201,6 +209,14 @@ internal sealed class GatewayRequestMiddleware(
         return error is null ? Task.CompletedTask : GatewayErrorWriter.WriteAsync(context, error);
     }
 
+    /// <summary>
+    /// A streamed chat or completions request whose client did not ask for usage: the gateway asks
+    /// for it (exact streamed accounting) and removes the usage chunk again before the client sees it.
+    /// </summary>
+    private static bool NeedsUsageInjection(HttpContext context, RequestScan scan) =>
+        scan.Stream && !scan.ClientIncludesUsage
+        && (context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal) || context.Request.Path.Equals("/v1/completions", StringComparison.Ordinal));
+
     /// <summary>Where a request goes, and the rewritten body when it differs from the client's.</summary>
-    private sealed record ForwardTarget(CatalogModel Model, PooledBuffer? Body, PromptSelection? Prompt);
+    private sealed record ForwardTarget(CatalogModel Model, PooledBuffer? Body, PromptSelection? Prompt, bool UsageInjected);
 }

@@ -42,6 +42,9 @@ internal static class RequestBodyScanner
                     case TopLevelField.Stream:
                         scan.Stream = reader.TokenType == JsonTokenType.True;
                         break;
+                    case TopLevelField.StreamOptions when reader.TokenType == JsonTokenType.StartObject:
+                        scan.ClientIncludesUsage = ReadIncludeUsage(ref reader);
+                        break;
                     case TopLevelField.User when reader.TokenType == JsonTokenType.String:
                         scan.User = reader.GetString();
                         break;
@@ -130,6 +133,25 @@ internal static class RequestBodyScanner
         }
     }
 
+    /// <summary>Reads a <c>stream_options</c> object to its end; true when it asks for usage.</summary>
+    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    {
+        var includes = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
+            reader.Read();
+            if (isIncludeUsage)
+            {
+                includes = reader.TokenType == JsonTokenType.True;
+            }
+
+            reader.Skip();
+        }
+
+        return includes;
+    }
+
     /// <summary>The common roles as literals: no string allocated per message.</summary>
     private static string? Role(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("user"u8) ? "user"
@@ -168,6 +190,7 @@ internal static class RequestBodyScanner
         if (reader.ValueTextEquals("model"u8)) return TopLevelField.Model;
         if (reader.ValueTextEquals("messages"u8)) return TopLevelField.Messages;
         if (reader.ValueTextEquals("stream"u8)) return TopLevelField.Stream;
+        if (reader.ValueTextEquals("stream_options"u8)) return TopLevelField.StreamOptions;
         if (reader.ValueTextEquals("temperature"u8)) return TopLevelField.Temperature;
         if (reader.ValueTextEquals("max_tokens"u8)) return TopLevelField.MaxTokens;
         if (reader.ValueTextEquals("max_completion_tokens"u8)) return TopLevelField.MaxCompletionTokens;

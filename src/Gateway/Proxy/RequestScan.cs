@@ -19,6 +19,9 @@ internal sealed class RequestScan
 
     public bool Stream { get; set; }
 
+    /// <summary>The client asked for the usage chunk (<c>stream_options.include_usage: true</c>).</summary>
+    public bool ClientIncludesUsage { get; set; }
+
     /// <summary>The body's <c>user</c>, a stickiness input.</summary>
     public string? User { get; set; }
 

@@ -8,6 +8,7 @@ internal enum TopLevelField : byte
     Messages,
     PromptVariables,
     Stream,
+    StreamOptions,
     User,
     Temperature,
     TopP,

@@ -14,7 +14,7 @@ namespace LlmGateway.Rewriting;
 /// </summary>
 internal static class ChatRequestRewriter
 {
-    public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination)
+    public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination, bool injectUsage = false)
     {
         var policy = bundle.Bundle.SystemMessagePolicy;
         if (policy == SystemMessagePolicies.Reject && scan.Messages.Exists(m => m.MaySetSystem))
@@ -33,13 +33,27 @@ internal static class ChatRequestRewriter
         separator.Next();
         WriteMessages(body, scan, bundle, renderedContents, policy == SystemMessagePolicies.Replace, destination);
 
+        var clientOptions = injectUsage ? StreamOptionsWriter.Find(body, scan) : null;
+        var wroteOptions = false;
         foreach (var property in scan.Properties)
         {
-            if (!IsReplaced(property.Field, scan, bundle))
+            if (injectUsage && property.Field == TopLevelField.StreamOptions)
+            {
+                separator.Next();
+                StreamOptionsWriter.Write(body, clientOptions, destination);
+                wroteOptions = true;
+            }
+            else if (!IsReplaced(property.Field, scan, bundle))
             {
                 separator.Next();
                 destination.Write(body[property.Start..property.End]);
             }
+        }
+
+        if (injectUsage && !wroteOptions)
+        {
+            separator.Next();
+            StreamOptionsWriter.Write(body, null, destination);
         }
 
         // Indexed loops over arrays and lists: a foreach over an interface would box an enumerator per request.

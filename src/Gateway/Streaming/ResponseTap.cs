@@ -7,7 +7,9 @@ namespace LlmGateway.Streaming;
 /// <summary>
 /// Sits in place of the response body feature (after ASP.NET's ResponseBufferingStream): every
 /// write goes to the client first, then is observed — SSE through <see cref="SseUsageScanner"/>, a
-/// JSON body copied (capped) for its <c>usage</c>. It never holds a byte back.
+/// JSON body copied (capped) for its <c>usage</c>. It holds nothing back, except, when the gateway
+/// injected <c>include_usage</c>, the bytes of an SSE line until its newline, so the usage-only
+/// chunk the client did not ask for can be dropped whole.
 /// </summary>
 internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 {
@@ -20,10 +22,15 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private byte[]? _json;
     private int _jsonLength;
 
-    public ResponseTap(IHttpResponseBodyFeature inner, HttpResponse response)
+    private readonly bool _stripUsageChunk;
+    private byte[]? _pending;
+    private int _pendingLength;
+
+    public ResponseTap(IHttpResponseBodyFeature inner, HttpResponse response, bool stripUsageChunk = false)
     {
         _inner = inner;
         _response = response;
+        _stripUsageChunk = stripUsageChunk;
     }
 
     private enum Mode
@@ -84,18 +91,44 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await _inner.Stream.WriteAsync(buffer, cancellationToken);
+        Decide();
+        if (_stripUsageChunk && _mode == Mode.Sse)
+        {
+            await WriteFilteredAsync(buffer, cancellationToken);
+        }
+        else
+        {
+            await _inner.Stream.WriteAsync(buffer, cancellationToken);
+        }
+
         Observe(buffer.Span);
+    }
+
+    /// <summary>Sends a last line that never got its newline (a cut stream).</summary>
+    public async Task FlushPendingAsync(CancellationToken cancellationToken)
+    {
+        if (_pendingLength == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _inner.Stream.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The client is gone; nothing left to deliver.
+        }
+
+        _pendingLength = 0;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        _inner.Stream.Write(buffer, offset, count);
-        Observe(buffer.AsSpan(offset, count));
-    }
+    public override void Write(byte[] buffer, int offset, int count) =>
+        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.Stream.FlushAsync(cancellationToken);
 
@@ -112,6 +145,12 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (disposing)
         {
             Sse.Dispose();
+            if (_pending is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_pending);
+                _pending = null;
+            }
+
             if (_json is not null)
             {
                 ArrayPool<byte>.Shared.Return(_json);
@@ -122,7 +161,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         base.Dispose(disposing);
     }
 
-    private void Observe(ReadOnlySpan<byte> bytes)
+    private void Decide()
     {
         if (_mode == Mode.Undecided)
         {
@@ -131,6 +170,81 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                 : type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ? Mode.Json
                 : Mode.Other;
         }
+    }
+
+    /// <summary>Writes the complete lines of pending + buffer, minus usage-only chunks; keeps the partial tail.</summary>
+    private async ValueTask WriteFilteredAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var span = buffer.Span;
+        var lastNewline = span.LastIndexOf((byte)'\n');
+        if (lastNewline < 0)
+        {
+            Pend(span);
+            return;
+        }
+
+        // Complete lines: whatever was pending, then the buffer up to its last newline.
+        var complete = _pendingLength + lastNewline + 1;
+        var lines = ArrayPool<byte>.Shared.Rent(complete);
+        try
+        {
+            _pending?.AsSpan(0, _pendingLength).CopyTo(lines);
+            span[..(lastNewline + 1)].CopyTo(lines.AsSpan(_pendingLength));
+            _pendingLength = 0;
+            Pend(span[(lastNewline + 1)..]);
+
+            var output = 0;
+            var start = 0;
+            while (start < complete)
+            {
+                var end = lines.AsSpan(start, complete - start).IndexOf((byte)'\n') + start + 1;
+                var line = lines.AsSpan(start, end - start);
+                if (!UsageOnlyChunk.Is(line))
+                {
+                    line.CopyTo(lines.AsSpan(output));
+                    output += line.Length;
+                }
+
+                start = end;
+            }
+
+            if (output > 0)
+            {
+                await _inner.Stream.WriteAsync(lines.AsMemory(0, output), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(lines);
+        }
+    }
+
+    private void Pend(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        if (_pending is null || _pendingLength + bytes.Length > _pending.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_pendingLength + bytes.Length, 1024));
+            _pending?.AsSpan(0, _pendingLength).CopyTo(bigger);
+            if (_pending is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_pending);
+            }
+
+            _pending = bigger;
+        }
+
+        bytes.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += bytes.Length;
+    }
+
+    private void Observe(ReadOnlySpan<byte> bytes)
+    {
+        Decide();
 
         switch (_mode)
         {

@@ -27,21 +27,52 @@ public sealed class StreamedAccountingTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task Without_usage_from_the_provider_the_figures_are_estimated_from_the_text()
+    public async Task Without_include_usage_the_gateway_asks_for_it_reports_it_and_the_client_never_sees_the_usage_chunk()
     {
-        var (body, usage) = await StreamAsync("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Estimate me"}]}""");
+        var tag = OpenAiClients.NewTag();
 
-        var reply = "mock reply to model=gpt-4o-mini system=- user=Estimate me";
-        Assert.DoesNotContain("\"usage\":{", body, StringComparison.Ordinal);
-        Assert.Equal("estimated", usage.GetProperty("source").GetString());
-        Assert.Equal(O200k.CountTokens(reply), usage.GetProperty("output_tokens").GetInt64());
-        Assert.Equal(O200k.CountTokens("Estimate me\n"), usage.GetProperty("input_tokens").GetInt64());
+        var (body, usage) = await StreamAsync("""{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_obfuscation":false},"messages":[{"role":"user","content":"Count me too"}]}""", tag);
+
+        using var forwarded = JsonDocument.Parse(env.Received.ForTag(tag).Single().Body);
+        var options = forwarded.RootElement.GetProperty("stream_options");
+        Assert.True(options.GetProperty("include_usage").GetBoolean());
+        Assert.False(options.GetProperty("include_obfuscation").GetBoolean());
+        Assert.DoesNotContain("\"choices\":[]", body, StringComparison.Ordinal);
+        Assert.Contains("data: [DONE]", body, StringComparison.Ordinal);
+        Assert.Equal("reported", usage.GetProperty("source").GetString());
+        Assert.Equal(O200k.CountTokens("mock reply to model=gpt-4o-mini system=- user=Count me too"), usage.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(O200k.CountTokens("Count me too"), usage.GetProperty("input_tokens").GetInt64());
     }
 
-    private async Task<(string Body, JsonElement Usage)> StreamAsync(string json)
+    [Fact]
+    public async Task The_sdk_streams_as_before_through_the_injection()
+    {
+        var chat = OpenAiClients.For(env.Gateway, env.ApiKey, ("x-mock-chunks", "4")).GetChatClient("gpt-4o-mini");
+        var text = new StringBuilder();
+        var updates = 0;
+
+        await foreach (var update in chat.CompleteChatStreamingAsync([new OpenAI.Chat.UserChatMessage("sdk")], cancellationToken: TestContext.Current.CancellationToken))
+        {
+            updates++;
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        Assert.Equal("mock reply to model=gpt-4o-mini system=- user=sdk", text.ToString());
+        Assert.True(updates >= 5);
+    }
+
+    private async Task<(string Body, JsonElement Usage)> StreamAsync(string json, string? tag = null)
     {
         using var client = env.Gateway.CreateClient(env.ApiKey);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")) };
+        if (tag is not null)
+        {
+            request.Headers.Add("x-mock-tag", tag);
+        }
+
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

@@ -156,7 +156,7 @@ internal sealed class GatewayRequestMiddleware(
 
         var originalBody = context.Request.Body;
         var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var tap = new ResponseTap(originalResponse, context.Response, stripUsageChunk: request.UsageInjected);
+        using var tap = new ResponseTap(originalResponse, context.Response, stripUsageChunk: request.UsageInjected, holdJson: !request.Stream);
         var requestedAt = time.GetUtcNow();
         context.Request.Body = forwarded.AsStream();
         context.Request.ContentLength = forwarded.Length;
@@ -174,16 +174,28 @@ internal sealed class GatewayRequestMiddleware(
             context.Features.Set(originalResponse);
         }
 
-        await tap.FlushPendingAsync(context.RequestAborted);
-        if (context.Response.StatusCode < 400)
+        try
         {
-            var record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
-            context.Features.Set(record);
-            if (tap.IsSse && !context.RequestAborted.IsCancellationRequested)
+            await tap.FlushPendingAsync(context.RequestAborted);
+            if (context.Response.StatusCode < 400 && context.GetForwarderErrorFeature() is null)
             {
-                // After the final event: clients ignore SSE comments, so naive ones are unaffected.
-                await tap.WriteToClientAsync(UsageComment.Format(record), context.RequestAborted);
+                var record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
+                context.Features.Set(record);
+                if (tap.IsHolding)
+                {
+                    UsageHeaders.Apply(context.Response.Headers, record);
+                }
+                else if (tap.IsSse && !context.RequestAborted.IsCancellationRequested)
+                {
+                    // After the final event: clients ignore SSE comments, so naive ones are unaffected.
+                    await tap.WriteToClientAsync(UsageComment.Format(record), context.RequestAborted);
+                }
             }
+        }
+        finally
+        {
+            // A held JSON body always goes out, whatever happened above (errors included).
+            await tap.ReleaseHeldAsync(context.RequestAborted);
         }
 
         await TranslateForwarderErrorAsync(context, provider);

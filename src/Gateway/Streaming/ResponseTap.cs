@@ -21,16 +21,41 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private Mode _mode;
     private byte[]? _json;
     private int _jsonLength;
+    private int _heldBeforeOverflow;
 
     private readonly bool _stripUsageChunk;
+    private bool _holdJson;
     private byte[]? _pending;
     private int _pendingLength;
 
-    public ResponseTap(IHttpResponseBodyFeature inner, HttpResponse response, bool stripUsageChunk = false)
+    /// <param name="holdJson">
+    /// Hold a (capped) JSON body until the response ends, so its token counts can go in headers.
+    /// Only for non-streamed responses: the client waits for the whole body anyway.
+    /// </param>
+    public ResponseTap(IHttpResponseBodyFeature inner, HttpResponse response, bool stripUsageChunk = false, bool holdJson = false)
     {
         _inner = inner;
         _response = response;
         _stripUsageChunk = stripUsageChunk;
+        _holdJson = holdJson;
+    }
+
+    /// <summary>True while a JSON body is held back, headers unsent, for <see cref="ReleaseHeldAsync"/>.</summary>
+    public bool IsHolding => _holdJson && _mode is Mode.Json or Mode.Undecided;
+
+    /// <summary>Sends the held JSON body (after the caller added its headers). Safe to call when nothing is held.</summary>
+    public async Task ReleaseHeldAsync(CancellationToken cancellationToken)
+    {
+        if (!IsHolding)
+        {
+            return;
+        }
+
+        _holdJson = false;
+        if (_jsonLength > 0)
+        {
+            await _inner.Stream.WriteAsync(_json.AsMemory(0, _jsonLength), cancellationToken);
+        }
     }
 
     private enum Mode
@@ -74,7 +99,8 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     public void DisableBuffering() => _inner.DisableBuffering();
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _inner.StartAsync(cancellationToken);
+    // While a JSON body is held, starting the response would send the headers too early.
+    public Task StartAsync(CancellationToken cancellationToken = default) => IsHolding ? Task.CompletedTask : _inner.StartAsync(cancellationToken);
 
     public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
         SendFileFallback.SendFileAsync(this, path, offset, count, cancellationToken);
@@ -95,6 +121,19 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (_stripUsageChunk && _mode == Mode.Sse)
         {
             await WriteFilteredAsync(buffer, cancellationToken);
+        }
+        else if (IsHolding)
+        {
+            Capture(buffer.Span);
+            if (_mode != Mode.Json)
+            {
+                // Over the cap: stop holding and send what was held, then pass through.
+                _holdJson = false;
+                await _inner.Stream.WriteAsync(_json.AsMemory(0, _heldBeforeOverflow), cancellationToken);
+                await _inner.Stream.WriteAsync(buffer, cancellationToken);
+            }
+
+            return;
         }
         else
         {
@@ -130,9 +169,15 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.Stream.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => IsHolding ? Task.CompletedTask : _inner.Stream.FlushAsync(cancellationToken);
 
-    public override void Flush() => _inner.Stream.Flush();
+    public override void Flush()
+    {
+        if (!IsHolding)
+        {
+            _inner.Stream.Flush();
+        }
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -269,6 +314,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         {
             // Too large to be worth it: usage is then estimated.
             _mode = Mode.Other;
+            _heldBeforeOverflow = _jsonLength;
             _jsonLength = 0;
             return;
         }

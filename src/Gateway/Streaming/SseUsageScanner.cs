@@ -196,7 +196,8 @@ internal sealed class SseUsageScanner : IDisposable
             else if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
+                // Every chunk repeats the model: allocate its string once.
+                if (reader.TokenType == JsonTokenType.String && (Model is null || !reader.ValueTextEquals(Model)))
                 {
                     Model = reader.GetString();
                 }
@@ -238,7 +239,7 @@ internal sealed class SseUsageScanner : IDisposable
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        _text.Append(reader.GetString());
+                        AppendText(ref reader);
                     }
                 }
                 else if (reader.ValueTextEquals("finish_reason"u8))
@@ -258,6 +259,22 @@ internal sealed class SseUsageScanner : IDisposable
         }
     }
 
+    /// <summary>Appends a string token's text without allocating a string for it (the usual small delta).</summary>
+    private void AppendText(ref Utf8JsonReader reader)
+    {
+        var escapedLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (escapedLength > 512)
+        {
+            _text.Append(reader.GetString());
+            return;
+        }
+
+        // Unescaped text never has more chars than its escaped UTF-8 bytes.
+        Span<char> chars = stackalloc char[512];
+        var written = reader.CopyString(chars);
+        _text.Append(chars[..written]);
+    }
+
     private void ReadDelta(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -273,7 +290,7 @@ internal sealed class SseUsageScanner : IDisposable
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    _text.Append(reader.GetString());
+                    AppendText(ref reader);
                 }
             }
             else

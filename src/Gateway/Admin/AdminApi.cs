@@ -38,6 +38,7 @@ internal static class AdminApi
         admin.MapReleasesApi();
         admin.MapHistoryApi();
         admin.MapInstanceApi();
+        admin.MapUsageApi();
         admin.MapAdminKeysApi();
         return endpoints;
     }

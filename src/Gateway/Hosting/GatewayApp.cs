@@ -8,6 +8,7 @@ using LlmGateway.Releases;
 using LlmGateway.Routing;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
+using LlmGateway.Usage;
 
 namespace LlmGateway.Hosting;
 
@@ -51,6 +52,7 @@ public static class GatewayApp
         services.AddGatewayAuth(configuration);
         services.AddGatewayProxy(configuration);
         services.AddGatewayAccounting(configuration);
+        services.AddGatewayUsage();
         services.AddGatewayReleases(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();

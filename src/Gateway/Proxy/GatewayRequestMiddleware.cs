@@ -5,6 +5,7 @@ using LlmGateway.Providers;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
 using LlmGateway.Streaming;
+using LlmGateway.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -27,6 +28,7 @@ internal sealed class GatewayRequestMiddleware(
     PromptRouter prompts,
     PromptRenderer renderer,
     UsageAccountant accountant,
+    UsageRecorder usage,
     TimeProvider time,
     IProxyStateLookup proxyState,
     IOptions<ProxyOptions> options,
@@ -177,9 +179,17 @@ internal sealed class GatewayRequestMiddleware(
         try
         {
             await tap.FlushPendingAsync(context.RequestAborted);
-            if (context.Response.StatusCode < 400 && context.GetForwarderErrorFeature() is null)
+            // A stream cut by the provider, or abandoned by the client, is still billed for what was
+            // generated; only a request that produced no response goes uncounted.
+            var forwardError = context.GetForwarderErrorFeature()?.Error;
+            var clientGone = forwardError is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
+            var failed = context.Response.StatusCode >= 500 || (forwardError is not null && !clientGone);
+            var record = context.Response.StatusCode < 400 && (forwardError is null || context.Response.HasStarted)
+                ? accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt)
+                : null;
+            usage.Record(Sample(request, record, failed, requestedAt));
+            if (record is not null)
             {
-                var record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
                 context.Features.Set(record);
                 if (tap.IsHolding)
                 {
@@ -220,6 +230,17 @@ internal sealed class GatewayRequestMiddleware(
 
         return error is null ? Task.CompletedTask : GatewayErrorWriter.WriteAsync(context, error);
     }
+
+    private UsageSample Sample(GatewayRequestFeature request, AccountingRecord? record, bool failed, DateTimeOffset requestedAt) => new(
+        UsageDimensions.Join(request.Prompt?.Bundle.Name ?? "-", request.Prompt?.Bundle.Version ?? 0, request.Prompt?.Variant ?? "-", request.Model.Name, request.Key.Id),
+        requestedAt.ToUnixTimeSeconds() / 60,
+        failed,
+        record?.InputTokens ?? 0,
+        record?.CachedInputTokens ?? 0,
+        record?.OutputTokens ?? 0,
+        record?.ReasoningTokens ?? 0,
+        record?.CostUsd is { } cost ? (long)(cost * 1_000_000_000m) : null,
+        (time.GetUtcNow() - requestedAt).TotalMilliseconds);
 
     /// <summary>
     /// A streamed chat or completions request whose client did not ask for usage: the gateway asks

@@ -8,6 +8,7 @@ using LlmGateway.Prompts;
 using LlmGateway.Providers;
 using LlmGateway.Releases;
 using LlmGateway.Routing;
+using LlmGateway.Usage;
 
 namespace LlmGateway.Serialization;
 
@@ -37,5 +38,6 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(InstanceReleases))]
 [JsonSerializable(typeof(ResolvedPrompt))]
 [JsonSerializable(typeof(AccountingRecord))]
+[JsonSerializable(typeof(UsageRow[]))]
 [JsonSerializable(typeof(ModelDescription))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

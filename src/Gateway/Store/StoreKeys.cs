@@ -50,6 +50,12 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Sorted set (score = unix ms) of audit entries.</summary>
     public string Audit => $"{Prefix}:{{audit}}:log";
 
+    /// <summary>Usage counters of one minute (unix minutes): field = dimensions|metric.</summary>
+    public string UsageMinute(long minute) => $"{Prefix}:usage:m:{minute}";
+
+    /// <summary>Usage counters of one hour (unix minute of the hour's start), kept longer.</summary>
+    public string UsageHour(long hourStartMinute) => $"{Prefix}:usage:h:{hourStartMinute}";
+
     /// <summary>Pub/sub channel on which changes are announced to every gateway instance.</summary>
     public string ChangesChannel => $"{Prefix}:changes";
 

@@ -1,0 +1,54 @@
+using LlmGateway.Serialization;
+using LlmGateway.Usage;
+
+namespace LlmGateway.Admin;
+
+/// <summary><c>GET /admin/v1/usage</c>: requests, tokens, cost and latency, filtered and grouped.</summary>
+internal static class UsageApi
+{
+    public static RouteGroupBuilder MapUsageApi(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/usage", QueryAsync).WithTags("Usage").Produces<UsageRow[]>().WithName("Usage")
+            .WithSummary("Usage counters over a time range (default: the last hour), filtered by prompt, version, variant, model, key and grouped by any of them.");
+        return admin;
+    }
+
+    private static async Task<IResult> QueryAsync(HttpContext http, UsageQuery query, TimeProvider time)
+    {
+        var request = http.Request.Query;
+        var now = time.GetUtcNow();
+        if (!TryTime(request["from"], now.AddHours(-1), out var from) || !TryTime(request["to"], now, out var to) || to < from)
+        {
+            return AdminResults.Invalid("'from' and 'to' must be ISO-8601 instants, with from ≤ to.", "from");
+        }
+
+        if (to - from > TimeSpan.FromDays(90))
+        {
+            return AdminResults.Invalid("The range is limited to 90 days (the hourly rollups' retention).", "from");
+        }
+
+        var groupBy = request["groupBy"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = groupBy.Where(g => !UsageDimensions.Names.Contains(g)).ToList();
+        if (unknown.Count > 0)
+        {
+            return AdminResults.Invalid($"Unknown groupBy {string.Join(", ", unknown)}; use {string.Join(", ", UsageDimensions.Names)}.", "groupBy");
+        }
+
+        var filters = UsageDimensions.Names
+            .Where(n => !string.IsNullOrEmpty(request[n]))
+            .ToDictionary(n => n, n => request[n].ToString(), StringComparer.Ordinal);
+        var rows = await query.RunAsync(from, to, filters, groupBy);
+        return Results.Json(rows.ToArray(), GatewayJsonContext.Default.UsageRowArray);
+    }
+
+    private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset fallback, out DateTimeOffset result)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            result = fallback;
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out result);
+    }
+}

@@ -1,0 +1,30 @@
+namespace LlmGateway.Usage;
+
+/// <summary>The counters kept per dimensions and time bucket (hash field suffixes).</summary>
+internal static class UsageMetrics
+{
+    public const string Requests = "requests";
+    public const string Errors = "errors";
+    public const string InputTokens = "input_tokens";
+    public const string CachedInputTokens = "cached_input_tokens";
+    public const string OutputTokens = "output_tokens";
+    public const string ReasoningTokens = "reasoning_tokens";
+    public const string CostNanoUsd = "cost_nano_usd";
+    public const string Unpriced = "unpriced_requests";
+
+    /// <summary>Upper bounds (ms) of the coarse latency histogram; the last bucket is open.</summary>
+    public static readonly int[] LatencyBucketsMs = [100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+
+    public static string LatencyBucket(double ms)
+    {
+        foreach (var bound in LatencyBucketsMs)
+        {
+            if (ms <= bound)
+            {
+                return $"latency_le_{bound}ms";
+            }
+        }
+
+        return "latency_gt_30000ms";
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Accounting;
+
+/// <summary>Every request lands in the Redis usage counters, queryable by prompt, version, variant, model and key.</summary>
+public sealed class UsageCountersTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Requests_are_counted_per_prompt_version_and_arm_with_tokens_and_cost()
+    {
+        var name = Bundles.UniqueName("usage");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)], canaryVersion: 2, canaryWeight: 5000);
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        using var client = env.Gateway.CreateClient(key);
+        var served = new Dictionary<string, int>();
+        long outputTokens = 0;
+        for (var i = 0; i < 12; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent($$"""{"model":"prompt:{{name}}","prompt_variables":{"company":"Acme"},"messages":[{"role":"user","content":"hi {{i}}"}]}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Session-Id", $"u{i}");
+            using var response = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var arm = response.Headers.GetValues("X-Prompt-Variant").Single();
+            served[arm] = served.GetValueOrDefault(arm) + 1;
+            outputTokens += long.Parse(response.Headers.GetValues("X-Gateway-Output-Tokens").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        var rows = await Eventually.ResultAsync(
+            () => viewer.GetAsync($"/admin/v1/usage?prompt={name}&groupBy=version,variant"),
+            r => r.Json.EnumerateArray().Sum(row => row.GetProperty("requests").GetInt64()) == 12,
+            TimeSpan.FromSeconds(5));
+
+        var byArm = rows.Expect(HttpStatusCode.OK).Json.EnumerateArray().ToDictionary(r => r.GetProperty("group").GetProperty("variant").GetString()!);
+        foreach (var (arm, count) in served)
+        {
+            Assert.Equal(count, byArm[arm].GetProperty("requests").GetInt64());
+            Assert.Equal(arm == "canary" ? "2" : "1", byArm[arm].GetProperty("group").GetProperty("version").GetString());
+        }
+
+        Assert.Equal(outputTokens, byArm.Values.Sum(r => r.GetProperty("output_tokens").GetInt64()));
+        Assert.True(byArm.Values.Sum(r => r.GetProperty("cost_usd").GetDecimal()) > 0);
+        Assert.Equal(12, byArm.Values.Sum(r => r.GetProperty("latency_ms").EnumerateObject().Sum(b => b.Value.GetInt64())));
+    }
+
+    [Fact]
+    public async Task Bad_query_parameters_are_400()
+    {
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+
+        Assert.Equal("groupBy", (await viewer.GetAsync("/admin/v1/usage?groupBy=colour")).Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        (await viewer.GetAsync("/admin/v1/usage?from=yesterday")).Expect(HttpStatusCode.BadRequest);
+    }
+}

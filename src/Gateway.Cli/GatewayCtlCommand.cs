@@ -33,6 +33,7 @@ internal static class GatewayCtlCommand
         root.Subcommands.Add(new ReleaseCommands(runner).Build());
         root.Subcommands.Add(new HistoryCommands(runner).Build());
         root.Subcommands.Add(new KeysCommands(runner).Build());
+        root.Subcommands.Add(new Usage.UsageCommands(runner).Build());
         return root;
     }
 }

@@ -24,7 +24,15 @@ internal sealed class GatewayMetrics
             () => snapshots.IsServingLastKnownGood ? 1 : 0,
             description: "1 while the store is unreachable and the last known good snapshot is served.");
         meter.CreateObservableGauge("gateway.releases.count", () => snapshots.Current.Count, description: "Releases in the snapshot.");
+        UnpricedRequests = meter.CreateCounter<long>("gateway.accounting.unpriced_requests", description: "Requests whose model has no price in the pricing table.");
+        UsageSamplesDropped = meter.CreateCounter<long>("gateway.usage.samples_dropped", description: "Usage samples dropped because the counter writer fell behind.");
     }
 
     public Counter<long> SnapshotRefreshFailures { get; }
+
+    /// <summary>Requests whose model has no price: their cost is unknown, never counted as 0.</summary>
+    public Counter<long> UnpricedRequests { get; private init; } = null!;
+
+    /// <summary>Usage samples dropped because the counter writer fell behind.</summary>
+    public Counter<long> UsageSamplesDropped { get; private init; } = null!;
 }

@@ -6,7 +6,7 @@ namespace LlmGateway.Usage;
 /// The hot path's side of usage counting: a bounded channel. Recording never waits; when the
 /// writer falls behind, samples are dropped and counted, not queued without end.
 /// </summary>
-internal sealed class UsageRecorder
+internal sealed class UsageRecorder(Telemetry.GatewayMetrics metrics)
 {
     private readonly Channel<UsageSample> _channel = Channel.CreateBounded<UsageSample>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -22,6 +22,12 @@ internal sealed class UsageRecorder
         if (!_channel.Writer.TryWrite(sample))
         {
             Interlocked.Increment(ref _dropped);
+            metrics.UsageSamplesDropped.Add(1);
+        }
+
+        if (sample.CostNanoUsd is null && !sample.Error)
+        {
+            metrics.UnpricedRequests.Add(1);
         }
     }
 }

@@ -49,6 +49,16 @@ public sealed class UsageCountersTests(TestEnvironment env)
         Assert.Equal(outputTokens, byArm.Values.Sum(r => r.GetProperty("output_tokens").GetInt64()));
         Assert.True(byArm.Values.Sum(r => r.GetProperty("cost_usd").GetDecimal()) > 0);
         Assert.Equal(12, byArm.Values.Sum(r => r.GetProperty("latency_ms").EnumerateObject().Sum(b => b.Value.GetInt64())));
+
+        // And the same through gatewayctl.
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await LlmGateway.Cli.GatewayCtl.RunAsync(
+            ["usage", "--prompt", name, "--group-by", "variant"], stdout, stderr, handler: null,
+            new Dictionary<string, string?> { ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(), ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.ViewerToken });
+        Assert.True(exit == 0, stderr.ToString());
+        Assert.Contains("VARIANT", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("stable", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

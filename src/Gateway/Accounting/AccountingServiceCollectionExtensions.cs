@@ -14,6 +14,8 @@ internal static class AccountingServiceCollectionExtensions
         // Created once, when the container builds it at start-up, not on a request.
         services.AddSingleton<TokenizerRegistry>();
         services.AddSingleton<UsageAccountant>();
+        services.AddOptions<Budgets.BudgetOptions>().Bind(configuration.GetSection(Budgets.BudgetOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Budgets.BudgetGuard>();
         return services;
     }
 }

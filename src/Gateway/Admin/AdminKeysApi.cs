@@ -53,7 +53,12 @@ internal static partial class AdminKeysApi
             return Invalid($"Unknown permissions: {string.Join(", ", unknown)}. Known: {string.Join(", ", GatewayKeyPermissions.All)}.", "permissions");
         }
 
-        var (key, secret) = await store.CreateAsync(request.App, request.Environment, permissions);
+        if (request.Limits is { } limits && (limits.DailySpendUsd <= 0 || limits.MonthlySpendUsd <= 0 || limits.TokensPerMinute <= 0))
+        {
+            return Invalid("Limits must be positive (omit a limit for none).", "limits");
+        }
+
+        var (key, secret) = await store.CreateAsync(request.App, request.Environment, permissions, request.Limits);
         return Results.Json(new CreatedKeyResponse(secret, key), GatewayJsonContext.Default.CreatedKeyResponse, statusCode: StatusCodes.Status201Created);
     }
 

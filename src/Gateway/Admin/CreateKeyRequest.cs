@@ -6,4 +6,5 @@ namespace LlmGateway.Admin;
 internal sealed record CreateKeyRequest(
     [property: JsonPropertyName("app")] string? App,
     [property: JsonPropertyName("environment")] string? Environment,
-    [property: JsonPropertyName("permissions")] string[]? Permissions);
+    [property: JsonPropertyName("permissions")] string[]? Permissions,
+    [property: JsonPropertyName("limits")] LlmGateway.Auth.KeyLimits? Limits = null);

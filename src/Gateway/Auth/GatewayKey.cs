@@ -13,5 +13,9 @@ internal sealed record GatewayKey(
     [property: JsonPropertyName("permissions")] string[] Permissions,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt)
 {
+    /// <summary>Spend and token limits; null means unlimited.</summary>
+    [JsonPropertyName("limits")]
+    public KeyLimits? Limits { get; init; }
+
     public bool Has(string permission) => Permissions.Contains(permission, StringComparer.Ordinal);
 }

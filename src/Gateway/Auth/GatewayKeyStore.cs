@@ -9,18 +9,21 @@ namespace LlmGateway.Auth;
 internal sealed class GatewayKeyStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
 {
     /// <summary>Issues a new key; the secret is returned once and never stored.</summary>
-    public async Task<(GatewayKey Key, string Secret)> CreateAsync(string app, string environment, IEnumerable<string> permissions)
+    public async Task<(GatewayKey Key, string Secret)> CreateAsync(string app, string environment, IEnumerable<string> permissions, KeyLimits? limits = null)
     {
         var secret = GatewayKeySecret.Generate();
-        var key = await RegisterAsync(secret, app, environment, permissions);
+        var key = await RegisterAsync(secret, app, environment, permissions, limits);
         return (key, secret);
     }
 
     /// <summary>Stores a key for a secret chosen elsewhere (the demo key). Idempotent.</summary>
-    public async Task<GatewayKey> RegisterAsync(string secret, string app, string environment, IEnumerable<string> permissions)
+    public async Task<GatewayKey> RegisterAsync(string secret, string app, string environment, IEnumerable<string> permissions, KeyLimits? limits = null)
     {
         var hash = GatewayKeySecret.Hash(secret);
-        var key = new GatewayKey(GatewayKeySecret.IdFromHash(hash), app, environment, [.. permissions.Distinct(StringComparer.Ordinal)], time.GetUtcNow());
+        var key = new GatewayKey(GatewayKeySecret.IdFromHash(hash), app, environment, [.. permissions.Distinct(StringComparer.Ordinal)], time.GetUtcNow())
+        {
+            Limits = limits is { IsEmpty: false } ? limits : null,
+        };
         var json = JsonSerializer.SerializeToUtf8Bytes(key, GatewayJsonContext.Default.GatewayKey);
 
         var transaction = store.Database.CreateTransaction();

@@ -3,6 +3,9 @@ namespace LlmGateway.Errors;
 /// <summary>An error the gateway answers itself, with its HTTP status and OpenAI-shaped body.</summary>
 internal sealed record GatewayError(int StatusCode, OpenAiError Body)
 {
+    /// <summary>Sent as <c>Retry-After</c> when set (rate and budget limits).</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public static GatewayError InvalidRequest(string message, string? param = null, string? code = null) =>
         new(StatusCodes.Status400BadRequest, new OpenAiError(message, "invalid_request_error", param, code));
 

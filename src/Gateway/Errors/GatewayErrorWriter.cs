@@ -13,6 +13,11 @@ internal static class GatewayErrorWriter
         }
 
         context.Response.StatusCode = error.StatusCode;
+        if (error.RetryAfterSeconds is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsJsonAsync(
             new OpenAiErrorEnvelope(error.Body), GatewayJsonContext.Default.OpenAiErrorEnvelope, contentType: "application/json", context.RequestAborted);

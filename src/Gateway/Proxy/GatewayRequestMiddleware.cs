@@ -1,5 +1,6 @@
 using LlmGateway.Accounting;
 using LlmGateway.Auth;
+using LlmGateway.Budgets;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
 using LlmGateway.Rewriting;
@@ -29,6 +30,7 @@ internal sealed class GatewayRequestMiddleware(
     PromptRenderer renderer,
     UsageAccountant accountant,
     UsageRecorder usage,
+    BudgetGuard budgets,
     TimeProvider time,
     IProxyStateLookup proxyState,
     IOptions<ProxyOptions> options,
@@ -73,7 +75,9 @@ internal sealed class GatewayRequestMiddleware(
             }
 
             using var rewritten = target!.Body;
-            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected), rewritten ?? body);
+            // The bundle's max_tokens, when it sets one, caps the output the budget must reserve for.
+            var maxOutput = target.Prompt?.Bundle.Bundle.Params.MaxTokens ?? scan.MaxOutputTokens;
+            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected), rewritten ?? body, maxOutput);
         }
     }
 
@@ -147,12 +151,19 @@ internal sealed class GatewayRequestMiddleware(
         return (new ForwardTarget(bundle.Model, rewritten, selection, injectUsage), null);
     }
 
-    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer forwarded)
+    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer forwarded, long? maxOutputTokens)
     {
         var provider = request.Model.Provider;
         if (!proxyState.TryGetCluster(provider.ClusterId, out var cluster))
         {
             await GatewayErrorWriter.WriteAsync(context, GatewayError.UpstreamUnavailable(provider.Name));
+            return;
+        }
+
+        var (reservation, budgetError) = await budgets.ReserveAsync(request.Key, request.Model, forwarded.WrittenMemory, maxOutputTokens);
+        if (budgetError is not null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, budgetError);
             return;
         }
 
@@ -188,6 +199,10 @@ internal sealed class GatewayRequestMiddleware(
                 ? accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt)
                 : null;
             usage.Record(Sample(request, record, failed, requestedAt));
+            if (reservation is not null)
+            {
+                await budgets.SettleAsync(reservation, record);
+            }
             if (record is not null)
             {
                 context.Features.Set(record);

@@ -42,6 +42,9 @@ internal static class RequestBodyScanner
                     case TopLevelField.Stream:
                         scan.Stream = reader.TokenType == JsonTokenType.True;
                         break;
+                    case TopLevelField.MaxTokens or TopLevelField.MaxCompletionTokens when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var maxOutput):
+                        scan.MaxOutputTokens = maxOutput;
+                        break;
                     case TopLevelField.StreamOptions when reader.TokenType == JsonTokenType.StartObject:
                         scan.ClientIncludesUsage = ReadIncludeUsage(ref reader);
                         break;

@@ -22,6 +22,9 @@ internal sealed class RequestScan
     /// <summary>The client asked for the usage chunk (<c>stream_options.include_usage: true</c>).</summary>
     public bool ClientIncludesUsage { get; set; }
 
+    /// <summary>The output cap the client asked for (<c>max_tokens</c> or <c>max_completion_tokens</c>), if any.</summary>
+    public long? MaxOutputTokens { get; set; }
+
     /// <summary>The body's <c>user</c>, a stickiness input.</summary>
     public string? User { get; set; }
 

@@ -1,0 +1,129 @@
+using LlmGateway.Accounting;
+using LlmGateway.Auth;
+using LlmGateway.Errors;
+using LlmGateway.Providers;
+using LlmGateway.Store;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LlmGateway.Budgets;
+
+/// <summary>
+/// Per-key budgets. Before forwarding, the worst case (prompt tokens + the output cap, at the
+/// current price) is reserved atomically in Lua against the day, month and minute counters; after
+/// the response the reservation is settled to the actual figures. A request that would cross a
+/// limit gets 429 and reserves nothing, so concurrent requests can never overspend.
+/// </summary>
+internal sealed class BudgetGuard(
+    GatewayStore store,
+    TokenizerRegistry tokenizers,
+    PricingTable pricing,
+    IOptions<BudgetOptions> options,
+    TimeProvider time,
+    ILogger<BudgetGuard> logger)
+{
+    // KEYS: day spend, month spend, minute tokens. ARGV: day limit, month limit, tpm limit (-1 = none),
+    // cost, tokens, day ttl, month ttl. Returns 0 (reserved), 1 (day), 2 (month), 3 (tokens/minute).
+    private const string ReserveScript = """
+        local function over(key, limit, amount)
+          if tonumber(limit) < 0 then return false end
+          return (tonumber(redis.call('GET', key) or '0') + tonumber(amount)) > tonumber(limit)
+        end
+        if over(KEYS[1], ARGV[1], ARGV[4]) then return 1 end
+        if over(KEYS[2], ARGV[2], ARGV[4]) then return 2 end
+        if over(KEYS[3], ARGV[3], ARGV[5]) then return 3 end
+        redis.call('INCRBY', KEYS[1], ARGV[4])
+        redis.call('EXPIRE', KEYS[1], ARGV[6])
+        redis.call('INCRBY', KEYS[2], ARGV[4])
+        redis.call('EXPIRE', KEYS[2], ARGV[7])
+        redis.call('INCRBY', KEYS[3], ARGV[5])
+        redis.call('EXPIRE', KEYS[3], 120)
+        return 0
+        """;
+
+    private readonly BudgetOptions _options = options.Value;
+
+    public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(GatewayKey key, CatalogModel model, ReadOnlyMemory<byte> forwardedBody, long? maxOutputTokens)
+    {
+        if (key.Limits is not { IsEmpty: false } limits)
+        {
+            return (null, null);
+        }
+
+        var now = time.GetUtcNow();
+        var encoding = TokenizerRegistry.EncodingFor(model.UpstreamModel);
+        var input = tokenizers.Count(RequestText.Extract(forwardedBody.Span), encoding);
+        var output = maxOutputTokens ?? _options.DefaultMaxOutputTokens;
+        var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(input, 0, output, 0));
+        if (cost is null && limits.TokensPerMinute is null)
+        {
+            // Spend limits cannot be enforced on a model without a price; say so rather than guess.
+            return (null, null);
+        }
+
+        var reservation = new BudgetReservation(key.Id, now, cost is { } c ? Nano(c) : 0, input + output);
+        int verdict;
+        try
+        {
+            verdict = (int)await store.Database.ScriptEvaluateAsync(
+                ReserveScript,
+                [DayKey(key.Id, now), MonthKey(key.Id, now), MinuteKey(key.Id, now)],
+                [
+                    cost is null || limits.DailySpendUsd is null ? -1 : Nano(limits.DailySpendUsd.Value),
+                    cost is null || limits.MonthlySpendUsd is null ? -1 : Nano(limits.MonthlySpendUsd.Value),
+                    limits.TokensPerMinute ?? -1,
+                    reservation.CostNanoUsd,
+                    reservation.Tokens,
+                    (long)TimeSpan.FromDays(2).TotalSeconds,
+                    (long)TimeSpan.FromDays(40).TotalSeconds,
+                ]);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            BudgetLog.StoreUnavailable(logger, _options.FailOpen ? "let through" : "refused", ex.GetType().Name);
+            return _options.FailOpen ? (null, null) : (null, GatewayError.StoreUnavailable());
+        }
+
+        return verdict switch
+        {
+            0 => (reservation, null),
+            3 => (null, Refuse("rate_limit_exceeded", $"This key's limit of {limits.TokensPerMinute} tokens per minute would be exceeded.", 60 - now.Second)),
+            1 => (null, Refuse("budget_exceeded", $"This key's daily budget of {limits.DailySpendUsd} USD would be exceeded.", (int)(now.Date.AddDays(1) - now.UtcDateTime).TotalSeconds)),
+            _ => (null, Refuse("budget_exceeded", $"This key's monthly budget of {limits.MonthlySpendUsd} USD would be exceeded.", (int)(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime).TotalSeconds)),
+        };
+    }
+
+    /// <summary>Replaces the reservation with what the request actually cost (an unanswered request costs nothing).</summary>
+    public async Task SettleAsync(BudgetReservation reservation, AccountingRecord? actual)
+    {
+        var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
+        var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
+        try
+        {
+            var batch = store.Database.CreateBatch();
+            var writes = new[]
+            {
+                batch.StringIncrementAsync(DayKey(reservation.KeyId, reservation.At), cost - reservation.CostNanoUsd),
+                batch.StringIncrementAsync(MonthKey(reservation.KeyId, reservation.At), cost - reservation.CostNanoUsd),
+                batch.StringIncrementAsync(MinuteKey(reservation.KeyId, reservation.At), tokens - reservation.Tokens),
+            };
+            batch.Execute();
+            await Task.WhenAll(writes);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            BudgetLog.SettleFailed(logger, reservation.KeyId, ex.GetType().Name);
+        }
+    }
+
+    private static GatewayError Refuse(string code, string message, int retryAfterSeconds) =>
+        new(StatusCodes.Status429TooManyRequests, new OpenAiError(message, "requests", null, code)) { RetryAfterSeconds = Math.Max(1, retryAfterSeconds) };
+
+    private static long Nano(decimal usd) => (long)(usd * 1_000_000_000m);
+
+    private string DayKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:day:{at:yyyyMMdd}";
+
+    private string MonthKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:month:{at:yyyyMM}";
+
+    private string MinuteKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:tpm:{at.ToUnixTimeSeconds() / 60}";
+}

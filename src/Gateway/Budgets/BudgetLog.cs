@@ -1,0 +1,10 @@
+namespace LlmGateway.Budgets;
+
+internal static partial class BudgetLog
+{
+    [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "Budget check impossible, request {Outcome}: the store failed with {ErrorType}.")]
+    public static partial void StoreUnavailable(ILogger logger, string outcome, string errorType);
+
+    [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Could not settle the budget reservation of key {KeyId}: {ErrorType}.")]
+    public static partial void SettleFailed(ILogger logger, string keyId, string errorType);
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Auth;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Accounting;
+
+/// <summary>Per-key budgets: reserved atomically before forwarding, settled after, never overspent.</summary>
+public sealed class BudgetTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Fifty_concurrent_requests_against_a_budget_for_ten_never_overspend()
+    {
+        // Each request reserves its prompt tokens + max_tokens 100 (~105 tokens): the limit fits ten.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("budget", "test", [], new KeyLimits(null, null, 1_100));
+        using var client = env.Gateway.CreateClient(secret);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent($$"""{"model":"gpt-4o-mini","max_tokens":100,"messages":[{"role":"user","content":"n{{i}}"}]}""", Encoding.UTF8, "application/json"),
+            };
+            using var response = await client.SendAsync(request, Ct);
+            var tokens = response.StatusCode == HttpStatusCode.OK
+                ? long.Parse(response.Headers.GetValues("X-Gateway-Input-Tokens").Single(), System.Globalization.CultureInfo.InvariantCulture)
+                  + long.Parse(response.Headers.GetValues("X-Gateway-Output-Tokens").Single(), System.Globalization.CultureInfo.InvariantCulture)
+                : 0;
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            return (response.StatusCode, Tokens: tokens, Body: body, RetryAfter: response.Headers.RetryAfter);
+        }));
+
+        var ok = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+        var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(50, ok.Count + refused.Count);
+        Assert.InRange(ok.Count, 10, 49);
+        Assert.NotEmpty(refused);
+        Assert.True(ok.Sum(r => r.Tokens) <= 1_100, $"spent {ok.Sum(r => r.Tokens)} tokens of 1100");
+        var error = JsonDocument.Parse(refused[0].Body).RootElement.GetProperty("error");
+        Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        Assert.NotNull(refused[0].RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_request_whose_worst_case_exceeds_the_daily_budget_is_refused()
+    {
+        // gpt-4o-mini at 0.15/0.60 per million: a worst case of ~4 100 tokens costs ~0.0025 USD.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("spend", "test", [], new KeyLimits(0.0001m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"expensive"}]}""", Encoding.UTF8, "application/json"), Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "budget_exceeded");
+        Assert.Contains("daily budget", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.RetryAfter);
+    }
+}

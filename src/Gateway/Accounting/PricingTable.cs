@@ -9,7 +9,8 @@ namespace LlmGateway.Accounting;
 /// </summary>
 internal sealed class PricingTable
 {
-    private readonly FrozenDictionary<string, ModelPrice[]> _prices;
+    private readonly FrozenDictionary<string, ModelPrice[]> _configured;
+    private FrozenDictionary<string, ModelPrice[]> _prices;
 
     public PricingTable(IOptions<PricingOptions> options)
         : this(options.Value)
@@ -19,10 +20,29 @@ internal sealed class PricingTable
     public PricingTable(PricingOptions options)
     {
         Currency = options.Currency;
-        _prices = options.Models.ToFrozenDictionary(
+        _configured = options.Models.ToFrozenDictionary(
             m => m.Key,
             m => m.Value.OrderBy(p => p.EffectiveFrom).ToArray(),
             StringComparer.OrdinalIgnoreCase);
+        _prices = _configured;
+    }
+
+    /// <summary>Every model's prices over time: the configured ones plus runtime overrides.</summary>
+    public IReadOnlyDictionary<string, ModelPrice[]> All => Volatile.Read(ref _prices);
+
+    /// <summary>
+    /// Merges prices added at runtime (admin API) with the configured ones and swaps the table.
+    /// An override is one more dated entry: history keeps the old price for old requests.
+    /// </summary>
+    public void ApplyOverrides(IReadOnlyDictionary<string, ModelPrice[]> overrides)
+    {
+        var merged = new Dictionary<string, ModelPrice[]>(_configured, StringComparer.OrdinalIgnoreCase);
+        foreach (var (model, prices) in overrides)
+        {
+            merged[model] = [.. (merged.GetValueOrDefault(model) ?? []).Concat(prices).GroupBy(p => p.EffectiveFrom).Select(g => g.Last()).OrderBy(p => p.EffectiveFrom)];
+        }
+
+        Volatile.Write(ref _prices, merged.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
     }
 
     public string Currency { get; }
@@ -30,7 +50,7 @@ internal sealed class PricingTable
     /// <summary>The price in force for <paramref name="model"/> at <paramref name="at"/>, if any.</summary>
     public ModelPrice? PriceAt(string model, DateTimeOffset at)
     {
-        if (!_prices.TryGetValue(model, out var history))
+        if (!Volatile.Read(ref _prices).TryGetValue(model, out var history))
         {
             return null;
         }

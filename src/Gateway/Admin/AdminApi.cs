@@ -39,6 +39,7 @@ internal static class AdminApi
         admin.MapHistoryApi();
         admin.MapInstanceApi();
         admin.MapUsageApi();
+        admin.MapPricingApi();
         admin.MapAdminKeysApi();
         return endpoints;
     }

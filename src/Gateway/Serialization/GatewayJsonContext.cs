@@ -39,5 +39,8 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(ResolvedPrompt))]
 [JsonSerializable(typeof(AccountingRecord))]
 [JsonSerializable(typeof(UsageRow[]))]
+[JsonSerializable(typeof(ModelPrice))]
+[JsonSerializable(typeof(ModelPrice[]))]
+[JsonSerializable(typeof(Dictionary<string, ModelPrice[]>))]
 [JsonSerializable(typeof(ModelDescription))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

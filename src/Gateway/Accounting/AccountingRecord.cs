@@ -15,7 +15,8 @@ internal sealed record AccountingRecord(
     [property: JsonPropertyName("reasoning_tokens")] long ReasoningTokens,
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("cost_usd")] decimal? CostUsd,
-    [property: JsonPropertyName("finish_reason")] string? FinishReason)
+    [property: JsonPropertyName("finish_reason")] string? FinishReason,
+    [property: JsonPropertyName("ttft_ms")] double? TimeToFirstTokenMs = null)
 {
     public const string Reported = "reported";
     public const string Estimated = "estimated";

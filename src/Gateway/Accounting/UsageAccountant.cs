@@ -33,12 +33,13 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         }
         else
         {
-            var encoding = TokenizerRegistry.EncodingFor(servedModel);
+            var encoding = model.Encoding;
             usage = new TokenUsage(tokenizers.Count(RequestText.Extract(forwardedBody), encoding), 0, tokenizers.Count(scanner.Text, encoding), 0);
             source = AccountingRecord.Estimated;
         }
 
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
-            pricing.Cost(servedModel, requestedAt, usage), scanner.FinishReason);
+            pricing.Cost(servedModel, requestedAt, usage), scanner.FinishReason,
+            tap.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null);
     }
 }

@@ -20,6 +20,7 @@ internal sealed class BudgetGuard(
     PricingTable pricing,
     IOptions<BudgetOptions> options,
     TimeProvider time,
+    Telemetry.GatewayMetrics metrics,
     ILogger<BudgetGuard> logger)
 {
     // KEYS: day spend, month spend, minute tokens. ARGV: day limit, month limit, tpm limit (-1 = none),
@@ -51,7 +52,7 @@ internal sealed class BudgetGuard(
         }
 
         var now = time.GetUtcNow();
-        var encoding = TokenizerRegistry.EncodingFor(model.UpstreamModel);
+        var encoding = model.Encoding;
         var input = tokenizers.Count(RequestText.Extract(forwardedBody.Span), encoding);
         var output = maxOutputTokens ?? _options.DefaultMaxOutputTokens;
         var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(input, 0, output, 0));
@@ -81,6 +82,7 @@ internal sealed class BudgetGuard(
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             BudgetLog.StoreUnavailable(logger, _options.FailOpen ? "let through" : "refused", ex.GetType().Name);
+            metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", _options.FailOpen ? "allowed" : "refused"));
             return _options.FailOpen ? (null, null) : (null, GatewayError.StoreUnavailable());
         }
 

@@ -5,8 +5,9 @@ namespace LlmGateway.Providers;
 /// <summary>A public model name and where it goes.</summary>
 internal sealed class CatalogModel
 {
-    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy)
+    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null)
     {
+        Encoding = Accounting.TokenizerRegistry.EncodingFor(upstreamModel, encoding);
         Name = name;
         Provider = provider;
         UpstreamModel = upstreamModel;
@@ -24,6 +25,9 @@ internal sealed class CatalogModel
     public string UpstreamModel { get; }
 
     public string OwnedBy { get; }
+
+    /// <summary>The tokenizer encoding used when the provider reports no usage.</summary>
+    public string Encoding { get; }
 
     /// <summary>True when the body's <c>model</c> must be rewritten before forwarding.</summary>
     public bool NeedsRename { get; }

@@ -12,6 +12,9 @@ internal sealed class CatalogModelOptions
     /// <summary>The model name the provider knows (the deployment name for Azure). Defaults to the public name.</summary>
     public string? UpstreamModel { get; set; }
 
+    /// <summary>Tokenizer for estimates (<c>o200k_base</c> or <c>cl100k_base</c>); by default chosen from the model family.</summary>
+    public string? Encoding { get; set; }
+
     /// <summary>Who owns the model, as reported by <c>GET /v1/models</c>.</summary>
     public string? OwnedBy { get; set; }
 }

@@ -39,6 +39,11 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
                 failures.Add($"Gateway:Models:{modelName}: names starting with '{ModelCatalog.PromptPrefix}' are reserved for prompt addressing.");
             }
 
+            if (model.Encoding is not null && model.Encoding is not (Accounting.TokenizerRegistry.O200k or Accounting.TokenizerRegistry.Cl100k))
+            {
+                failures.Add($"Gateway:Models:{modelName}:Encoding '{model.Encoding}' is not o200k_base or cl100k_base.");
+            }
+
             if (!string.IsNullOrEmpty(model.Provider) && !options.Providers.ContainsKey(model.Provider))
             {
                 failures.Add($"Gateway:Models:{modelName}:Provider '{model.Provider}' is not a configured provider.");

@@ -22,7 +22,7 @@ internal sealed class ModelCatalog
             .ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
         _models = options.Models
-            .Select(m => new CatalogModel(m.Key, Providers[m.Value.Provider], string.IsNullOrWhiteSpace(m.Value.UpstreamModel) ? m.Key : m.Value.UpstreamModel, m.Value.OwnedBy))
+            .Select(m => new CatalogModel(m.Key, Providers[m.Value.Provider], string.IsNullOrWhiteSpace(m.Value.UpstreamModel) ? m.Key : m.Value.UpstreamModel, m.Value.OwnedBy, m.Value.Encoding))
             .ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
         Models = [.. _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
     }

@@ -73,6 +73,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// <summary>The captured JSON body (empty when not JSON, or larger than the cap).</summary>
     public ReadOnlySpan<byte> Json => _json is null ? [] : _json.AsSpan(0, _jsonLength);
 
+    /// <summary>When forwarding began (the tap is created just before).</summary>
+    public long StartTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>When the first generated text reached the client (time to first token).</summary>
     public long? FirstTextTimestamp { get; private set; }
 

@@ -25,6 +25,7 @@ internal sealed class GatewayMetrics
             description: "1 while the store is unreachable and the last known good snapshot is served.");
         meter.CreateObservableGauge("gateway.releases.count", () => snapshots.Current.Count, description: "Releases in the snapshot.");
         UnpricedRequests = meter.CreateCounter<long>("gateway.accounting.unpriced_requests", description: "Requests whose model has no price in the pricing table.");
+        BudgetChecksSkipped = meter.CreateCounter<long>("gateway.budgets.checks_skipped", description: "Budget checks not made because the store was unreachable.");
         UsageSamplesDropped = meter.CreateCounter<long>("gateway.usage.samples_dropped", description: "Usage samples dropped because the counter writer fell behind.");
     }
 
@@ -32,6 +33,9 @@ internal sealed class GatewayMetrics
 
     /// <summary>Requests whose model has no price: their cost is unknown, never counted as 0.</summary>
     public Counter<long> UnpricedRequests { get; private init; } = null!;
+
+    /// <summary>Budget checks not made because the store was unreachable (tagged allowed/refused by policy).</summary>
+    public Counter<long> BudgetChecksSkipped { get; private init; } = null!;
 
     /// <summary>Usage samples dropped because the counter writer fell behind.</summary>
     public Counter<long> UsageSamplesDropped { get; private init; } = null!;

@@ -16,7 +16,8 @@ internal sealed record AccountingRecord(
     [property: JsonPropertyName("source")] string Source,
     [property: JsonPropertyName("cost_usd")] decimal? CostUsd,
     [property: JsonPropertyName("finish_reason")] string? FinishReason,
-    [property: JsonPropertyName("ttft_ms")] double? TimeToFirstTokenMs = null)
+    [property: JsonPropertyName("ttft_ms")] double? TimeToFirstTokenMs = null,
+    [property: JsonPropertyName("response_model")] string? ResponseModel = null)
 {
     public const string Reported = "reported";
     public const string Estimated = "estimated";

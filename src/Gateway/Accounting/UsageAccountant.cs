@@ -40,6 +40,7 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
 
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
             pricing.Cost(servedModel, requestedAt, usage), scanner.FinishReason,
-            tap.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null);
+            tap.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
+            scanner.Model);
     }
 }

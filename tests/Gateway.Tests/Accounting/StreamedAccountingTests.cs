@@ -24,6 +24,8 @@ public sealed class StreamedAccountingTests(TestEnvironment env)
         var expectedCost = ((usage.GetProperty("input_tokens").GetInt64() * 0.15m) + (usage.GetProperty("output_tokens").GetInt64() * 0.60m)) / 1_000_000m;
         Assert.Equal(expectedCost, usage.GetProperty("cost_usd").GetDecimal());
         Assert.Equal("stop", usage.GetProperty("finish_reason").GetString());
+        Assert.Equal("gpt-4o-mini", usage.GetProperty("response_model").GetString());
+        Assert.True(usage.GetProperty("ttft_ms").GetDouble() >= 0);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using LlmGateway.Audit;
 using LlmGateway.Errors;
 using LlmGateway.Serialization;
-using Microsoft.Net.Http.Headers;
 
 namespace LlmGateway.Admin;
 
@@ -30,7 +29,7 @@ internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditL
                 new OpenAiError("The admin API is disabled. Configure Gateway:Admin:Tokens to enable it.", "permission_error", null, "admin_disabled")));
         }
 
-        var presented = ReadBearer(http.Request);
+        var presented = Auth.BearerToken.Read(http.Request);
         var principal = presented.Length == 0 ? null : tokens.Find(presented);
         if (principal is null)
         {
@@ -92,10 +91,4 @@ internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditL
         return joined.Length > 0 ? joined : http.Request.Path.Value ?? "";
     }
 
-    private static string ReadBearer(HttpRequest request)
-    {
-        var header = request.Headers[HeaderNames.Authorization].ToString();
-        const string scheme = "Bearer ";
-        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
-    }
 }

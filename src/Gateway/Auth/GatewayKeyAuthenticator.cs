@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using LlmGateway.Errors;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace LlmGateway.Auth;
 
@@ -29,8 +28,8 @@ internal sealed class GatewayKeyAuthenticator(
 
     public async ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
     {
-        var secret = ReadBearer(request);
-        if (secret.IsEmpty)
+        var secret = BearerToken.Read(request);
+        if (secret.Length == 0)
         {
             return AuthenticationResult.Fail(GatewayError.MissingApiKey());
         }
@@ -116,12 +115,6 @@ internal sealed class GatewayKeyAuthenticator(
     private static AuthenticationResult Result(GatewayKey? key) =>
         key is null ? AuthenticationResult.Fail(GatewayError.InvalidApiKey()) : AuthenticationResult.Success(key);
 
-    private static ReadOnlySpan<char> ReadBearer(HttpRequest request)
-    {
-        var header = request.Headers[HeaderNames.Authorization].ToString().AsSpan().Trim();
-        const string scheme = "Bearer ";
-        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : [];
-    }
 
     private sealed class CachedKey(GatewayKey key, long expiresAt)
     {

@@ -31,6 +31,9 @@ internal sealed class CommandContext : IDisposable
 
     public TextWriter Out => host.Out;
 
+    /// <summary>stderr, for notes that must stay out of stdout when stdout carries the data (an export).</summary>
+    public TextWriter Error => host.Error;
+
     public ErrorReporter Errors { get; }
 
     /// <summary><c>--json</c>: print the gateway's JSON instead of tables.</summary>

@@ -4,6 +4,7 @@ using LlmGateway.Cli.History;
 using LlmGateway.Cli.Keys;
 using LlmGateway.Cli.Prompts;
 using LlmGateway.Cli.Releases;
+using LlmGateway.Cli.Samples;
 
 namespace LlmGateway.Cli;
 
@@ -12,7 +13,7 @@ internal static class GatewayCtlCommand
 {
     public const string Description =
         "gatewayctl: the LLM gateway's control plane. Push and approve prompt bundles, roll them out and back " +
-        "per environment, read their history, and issue gateway keys.";
+        "per environment, read their history, issue gateway keys, and read or export sampled traffic.";
 
     public static Command Create(CliHost host)
     {
@@ -34,6 +35,7 @@ internal static class GatewayCtlCommand
         root.Subcommands.Add(new HistoryCommands(runner).Build());
         root.Subcommands.Add(new KeysCommands(runner).Build());
         root.Subcommands.Add(new Usage.UsageCommands(runner).Build());
+        root.Subcommands.Add(new SamplesCommands(runner).Build());
         return root;
     }
 }

@@ -17,9 +17,9 @@ internal sealed class HistoryCommands(CommandRunner runner)
         HelpName = "env",
     };
 
-    private readonly Option<DateTimeOffset?> at = InstantOption("--at", $"Show what was active at this instant instead of the events: {InstantParser.Examples}; UTC unless an offset is given");
-    private readonly Option<DateTimeOffset?> from = InstantOption("--from", "Events at or after this instant");
-    private readonly Option<DateTimeOffset?> to = InstantOption("--to", "Events at or before this instant");
+    private readonly Option<DateTimeOffset?> at = InstantOption.Create("--at", $"Show what was active at this instant instead of the events: {InstantParser.Examples}; UTC unless an offset is given");
+    private readonly Option<DateTimeOffset?> from = InstantOption.Create("--from", "Events at or after this instant");
+    private readonly Option<DateTimeOffset?> to = InstantOption.Create("--to", "Events at or before this instant");
 
     private readonly Option<int?> limit = NumberOption.Create<int>("--limit", "At most this many events", "n", "a whole number");
 
@@ -61,23 +61,6 @@ internal sealed class HistoryCommands(CommandRunner runner)
         runner.Bind(history, HistoryAsync);
         return history;
     }
-
-    private static Option<DateTimeOffset?> InstantOption(string optionName, string description) => new(optionName)
-    {
-        Description = description,
-        HelpName = "time",
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (InstantParser.TryParse(text, out var instant))
-            {
-                return instant;
-            }
-
-            result.AddError(InstantParser.ErrorMessage(optionName, text));
-            return null;
-        },
-    };
 
     private async Task<int> HistoryAsync(CommandContext context, CancellationToken cancellationToken)
     {

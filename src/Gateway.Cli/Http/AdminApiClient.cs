@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -39,10 +40,112 @@ internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings s
     public Task<GatewayResponse> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, jsonBody: null, cancellationToken);
 
+    /// <summary>
+    /// GETs a body of JSON lines (the samples export) and yields it line by line as it arrives, so a large
+    /// export never sits in memory whole. Failures surface from the first <c>MoveNextAsync</c>, as the same
+    /// exceptions as any other request; a broken or stalled stream surfaces from the read it happens in.
+    /// </summary>
+    public async IAsyncEnumerable<string> GetLinesAsync(string path, string accept, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var uri = settings.UriFor(path);
+        using var request = CreateRequest(HttpMethod.Get, uri, jsonBody: null);
+        // The error answers are still JSON, so they stay acceptable next to the lines.
+        request.Headers.Accept.ParseAdd(accept);
+        request.Headers.Accept.ParseAdd("application/json");
+
+        var started = Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            // ResponseHeadersRead: the 30 s timeout covers the headers; the body is read as it comes.
+            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Unavailable(ex, cancellationToken) is { } unavailable)
+        {
+            throw unavailable;
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                string body;
+                try
+                {
+                    body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (Unavailable(ex, cancellationToken) is { } unavailable)
+                {
+                    throw unavailable;
+                }
+
+                TraceResponse(response, started, $"{body.Length} chars");
+                throw Failure(response, body);
+            }
+
+            TraceResponse(response, started, "streaming");
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+
+            // HttpClient's timeout ends with the headers; without one per read a stalled export would hang forever.
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            while (true)
+            {
+                string? line;
+                idle.CancelAfter(RequestTimeout);
+                try
+                {
+                    line = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new GatewayUnavailableException(
+                        string.Create(CultureInfo.InvariantCulture, $"The gateway at {settings} sent nothing for {RequestTimeout.TotalSeconds:0} s; the answer is incomplete."),
+                        "gateway_timeout",
+                        ex);
+                }
+                catch (IOException ex)
+                {
+                    throw new GatewayUnavailableException($"The connection to the gateway at {settings} broke off; the answer is incomplete: {ex.Message}", "gateway_unreachable", ex);
+                }
+
+                if (line is null)
+                {
+                    yield break;
+                }
+
+                yield return line;
+            }
+        }
+    }
+
     private async Task<GatewayResponse> SendAsync(HttpMethod method, string path, string? jsonBody, CancellationToken cancellationToken)
     {
         var uri = settings.UriFor(path);
-        using var request = new HttpRequestMessage(method, uri);
+        using var request = CreateRequest(method, uri, jsonBody);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            TraceResponse(response, started, $"{body.Length} chars");
+
+            if (response.IsSuccessStatusCode)
+            {
+                return new GatewayResponse(response.StatusCode, body);
+            }
+
+            throw Failure(response, body);
+        }
+        catch (Exception ex) when (Unavailable(ex, cancellationToken) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(HttpMethod method, Uri uri, string? jsonBody)
+    {
+        var request = new HttpRequestMessage(method, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         if (jsonBody is not null)
         {
@@ -53,44 +156,40 @@ internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings s
 
         // Only the method and the URL are traced; headers (and so the token) never are.
         trace?.WriteLine($"> {method.Method} {uri.AbsoluteUri}");
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            trace?.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"< {(int)response.StatusCode} {response.ReasonPhrase} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms, {body.Length} chars)"));
-
-            if (response.IsSuccessStatusCode)
-            {
-                return new GatewayResponse(response.StatusCode, body);
-            }
-
-            if ((int)response.StatusCode is >= 300 and < 400)
-            {
-                var location = response.Headers.Location?.ToString() ?? "(no Location header)";
-                throw new GatewayRequestFailedException(
-                    response.StatusCode,
-                    response.ReasonPhrase,
-                    new ApiError($"The gateway redirected to {location}; point --url / {ConnectionSettings.UrlVariable} at the final address.", null, null, $"http_{(int)response.StatusCode}", null));
-            }
-
-            throw new GatewayRequestFailedException(response.StatusCode, response.ReasonPhrase, TryReadError(body), body);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new GatewayUnavailableException($"Cannot reach the gateway at {settings}: {ex.Message}", "gateway_unreachable", ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient reports its own timeout as a cancellation the caller did not ask for.
-            throw new GatewayUnavailableException(
-                string.Create(CultureInfo.InvariantCulture, $"The gateway at {settings} did not answer within {RequestTimeout.TotalSeconds:0} s."),
-                "gateway_timeout",
-                ex);
-        }
+        return request;
     }
+
+    private void TraceResponse(HttpResponseMessage response, long started, string size) =>
+        trace?.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"< {(int)response.StatusCode} {response.ReasonPhrase} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms, {size})"));
+
+    /// <summary>A redirect (never followed) or the gateway's refusal, with its error body when it sent one.</summary>
+    private static GatewayRequestFailedException Failure(HttpResponseMessage response, string body)
+    {
+        if ((int)response.StatusCode is >= 300 and < 400)
+        {
+            var location = response.Headers.Location?.ToString() ?? "(no Location header)";
+            return new GatewayRequestFailedException(
+                response.StatusCode,
+                response.ReasonPhrase,
+                new ApiError($"The gateway redirected to {location}; point --url / {ConnectionSettings.UrlVariable} at the final address.", null, null, $"http_{(int)response.StatusCode}", null));
+        }
+
+        return new GatewayRequestFailedException(response.StatusCode, response.ReasonPhrase, TryReadError(body), body);
+    }
+
+    /// <summary>The connection failed or HttpClient timed out; null for anything else (the caller's own cancellation included).</summary>
+    private GatewayUnavailableException? Unavailable(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        HttpRequestException ex => new GatewayUnavailableException($"Cannot reach the gateway at {settings}: {ex.Message}", "gateway_unreachable", ex),
+        // HttpClient reports its own timeout as a cancellation the caller did not ask for.
+        TaskCanceledException ex when !cancellationToken.IsCancellationRequested => new GatewayUnavailableException(
+            string.Create(CultureInfo.InvariantCulture, $"The gateway at {settings} did not answer within {RequestTimeout.TotalSeconds:0} s."),
+            "gateway_timeout",
+            ex),
+        _ => null,
+    };
 
     private static ApiError? TryReadError(string body)
     {

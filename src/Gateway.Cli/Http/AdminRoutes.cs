@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LlmGateway.Cli.Samples;
 
 namespace LlmGateway.Cli.Http;
 
@@ -8,6 +9,7 @@ internal static class AdminRoutes
 {
     public const string Prompts = "/admin/v1/prompts";
     public const string Keys = "/admin/v1/keys";
+    public const string Samples = "/admin/v1/samples";
 
     public static string Prompt(string name) => $"{Prompts}/{Escape(name)}";
 
@@ -32,9 +34,29 @@ internal static class AdminRoutes
 
     public static string Key(string id) => $"{Keys}/{Escape(id)}";
 
+    public static string SampleList(SampleFilter filter, int? limit, string? cursor) =>
+        Samples + Query([.. SampleFilters(filter), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)]);
+
+    public static string Sample(string id) => $"{Samples}/{Escape(id)}";
+
+    /// <summary>The JSONL export takes the list's filters but no cursor: it is one stream, not pages.</summary>
+    public static string SampleExport(SampleFilter filter, int? limit) =>
+        Samples + "/export" + Query([.. SampleFilters(filter), ("limit", limit?.ToString(CultureInfo.InvariantCulture))]);
+
     /// <summary>UTC, second precision unless the instant has a fraction: <c>2026-07-20T14:00:00Z</c>.</summary>
     public static string InstantText(DateTimeOffset instant) =>
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static (string Name, string? Value)[] SampleFilters(SampleFilter filter) =>
+    [
+        ("prompt", filter.Prompt),
+        ("version", filter.Version?.ToString(CultureInfo.InvariantCulture)),
+        ("variant", filter.Variant),
+        ("model", filter.Model),
+        ("environment", filter.Environment),
+        ("from", filter.From is { } from ? InstantText(from) : null),
+        ("to", filter.To is { } to ? InstantText(to) : null),
+    ];
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 

@@ -3,6 +3,7 @@ using LlmGateway.Cli.History;
 using LlmGateway.Cli.Keys;
 using LlmGateway.Cli.Prompts;
 using LlmGateway.Cli.Releases;
+using LlmGateway.Cli.Samples;
 
 namespace LlmGateway.Cli.Http;
 
@@ -29,4 +30,6 @@ namespace LlmGateway.Cli.Http;
 [JsonSerializable(typeof(GatewayKeyRecord[]))]
 [JsonSerializable(typeof(CreatedKey))]
 [JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(SamplePage))]
+[JsonSerializable(typeof(SampleRecord))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

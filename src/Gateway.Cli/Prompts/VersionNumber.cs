@@ -48,6 +48,14 @@ internal static class VersionNumber
         CustomParser = result => Parse(result, name),
     };
 
+    /// <summary>A version filter (<c>--version</c>) that may be left out; accepts 3 or v3.</summary>
+    public static Option<int?> OptionalOption(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "version",
+        CustomParser = result => Parse(result, name),
+    };
+
     private static int Parse(ArgumentResult result, string what)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";

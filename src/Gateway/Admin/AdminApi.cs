@@ -40,6 +40,7 @@ internal static class AdminApi
         admin.MapInstanceApi();
         admin.MapUsageApi();
         admin.MapPricingApi();
+        admin.MapSamplesApi();
         admin.MapAdminKeysApi();
         return endpoints;
     }

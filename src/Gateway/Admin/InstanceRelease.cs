@@ -9,4 +9,5 @@ internal sealed record InstanceRelease(
     [property: JsonPropertyName("stable")] int? Stable,
     [property: JsonPropertyName("canary")] int? Canary,
     [property: JsonPropertyName("canary_weight")] int CanaryWeight,
-    [property: JsonPropertyName("revision")] long Revision);
+    [property: JsonPropertyName("revision")] long Revision,
+    [property: JsonPropertyName("sampling")] Releases.ReleaseSampling? Sampling);

@@ -9,4 +9,5 @@ internal sealed record ReleaseRequest(
     [property: JsonPropertyName("weight")] int? Weight,
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("revision")] long? Revision,
-    [property: JsonPropertyName("evidence")] JsonElement? Evidence);
+    [property: JsonPropertyName("evidence")] JsonElement? Evidence,
+    [property: JsonPropertyName("sampling")] LlmGateway.Releases.ReleaseSampling? Sampling = null);

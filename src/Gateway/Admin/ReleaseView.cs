@@ -13,6 +13,7 @@ internal sealed record ReleaseView
     [JsonPropertyName("canary_weight")] public int CanaryWeight { get; init; }
     [JsonPropertyName("stickiness")] public string? Stickiness { get; init; }
     [JsonPropertyName("salt")] public string? Salt { get; init; }
+    [JsonPropertyName("sampling")] public ReleaseSampling? Sampling { get; init; }
     [JsonPropertyName("previous_stable")] public int? PreviousStable { get; init; }
     [JsonPropertyName("revision")] public long Revision { get; init; }
     [JsonPropertyName("updated_at")] public DateTimeOffset? UpdatedAt { get; init; }
@@ -27,6 +28,7 @@ internal sealed record ReleaseView
         CanaryWeight = record.CanaryWeight,
         Stickiness = record.Stickiness,
         Salt = record.Salt,
+        Sampling = record.Sampling,
         PreviousStable = record.PreviousStable,
         Revision = record.Revision,
         UpdatedAt = record.UpdatedAt,

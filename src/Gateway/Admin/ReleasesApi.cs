@@ -3,7 +3,7 @@ using LlmGateway.Serialization;
 
 namespace LlmGateway.Admin;
 
-/// <summary><c>/admin/v1/prompts/{name}/releases/{environment}</c>: set, canary, promote, roll back, abort.</summary>
+/// <summary><c>/admin/v1/prompts/{name}/releases/{environment}</c>: set, canary, promote, roll back, abort, sampling.</summary>
 internal static class ReleasesApi
 {
     public static RouteGroupBuilder MapReleasesApi(this RouteGroupBuilder admin)
@@ -14,6 +14,7 @@ internal static class ReleasesApi
         Change(releases.MapPost("/canary", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.CanaryStart, name, environment, http, service)), "StartCanary", "Start a canary, or change its weight.");
         Change(releases.MapPost("/promote", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.Promote, name, environment, http, service)), "PromoteCanary", "Make the canary the stable version.");
         Change(releases.MapPost("/rollback", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.Rollback, name, environment, http, service)), "RollbackRelease", "Put the previous stable version back.");
+        Change(releases.MapPut("/sampling", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.SamplingSet, name, environment, http, service)), "SetReleaseSampling", "Set this release's sampling rates per arm and hourly floor ('sampling': null restores the configured defaults).");
         Change(releases.MapPost("/abort", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.Abort, name, environment, http, service)), "AbortCanary", "Stop the canary, keeping the evidence.");
         return admin;
     }
@@ -44,7 +45,12 @@ internal static class ReleasesApi
             return AdminResults.Invalid("'evidence' must be a JSON object.", "evidence");
         }
 
-        var change = new ReleaseChange(action, request.Version, request.Weight, request.Reason, request.Revision, request.Evidence);
+        if (request.Sampling?.Problem() is { } problem)
+        {
+            return AdminResults.Invalid(problem.Message, problem.Field);
+        }
+
+        var change = new ReleaseChange(action, request.Version, request.Weight, request.Reason, request.Revision, request.Evidence, request.Sampling);
         var (release, refusal) = await service.ApplyAsync(name, environment, change, AdminAuthorizationFilter.Principal(http).Name, http.RequestAborted);
         return refusal is not null ? AdminResults.From(refusal) : View(name, environment, release!);
     }

@@ -6,6 +6,7 @@ using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Releases;
 using LlmGateway.Routing;
+using LlmGateway.Sampling;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
 using LlmGateway.Usage;
@@ -37,6 +38,7 @@ public static class GatewayApp
         demo?.AttachTo(app);
 
         app.MapGatewayHealth();
+        app.MapGatewayTelemetry();
         app.MapModelsEndpoint();
         app.MapPromptResolveEndpoint();
         app.MapGatewayAdmin();
@@ -53,6 +55,7 @@ public static class GatewayApp
         services.AddGatewayProxy(configuration);
         services.AddGatewayAccounting(configuration);
         services.AddGatewayUsage();
+        services.AddGatewaySampling(configuration);
         services.AddGatewayReleases(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();

@@ -5,7 +5,9 @@ using LlmGateway.Errors;
 using LlmGateway.Providers;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
+using LlmGateway.Sampling;
 using LlmGateway.Streaming;
+using LlmGateway.Telemetry;
 using LlmGateway.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -31,6 +33,9 @@ internal sealed class GatewayRequestMiddleware(
     UsageAccountant accountant,
     UsageRecorder usage,
     BudgetGuard budgets,
+    RequestSampler sampler,
+    LlmCallTelemetry telemetry,
+    GatewayMetrics metrics,
     TimeProvider time,
     IProxyStateLookup proxyState,
     IOptions<ProxyOptions> options,
@@ -77,7 +82,7 @@ internal sealed class GatewayRequestMiddleware(
             using var rewritten = target!.Body;
             // The bundle's max_tokens, when it sets one, caps the output the budget must reserve for.
             var maxOutput = target.Prompt?.Bundle.Bundle.Params.MaxTokens ?? scan.MaxOutputTokens;
-            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected), rewritten ?? body, maxOutput);
+            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected), body, rewritten, maxOutput);
         }
     }
 
@@ -136,6 +141,7 @@ internal sealed class GatewayRequestMiddleware(
         var (contents, renderError) = await renderer.RenderAsync(bundle, scan);
         if (renderError is not null)
         {
+            CountRewriteError(selection);
             return (null, renderError);
         }
 
@@ -144,6 +150,7 @@ internal sealed class GatewayRequestMiddleware(
         if (ChatRequestRewriter.Rewrite(body.WrittenSpan, scan, bundle, contents!, rewritten, injectUsage) is { } rewriteError)
         {
             rewritten.Dispose();
+            CountRewriteError(selection);
             return (null, rewriteError);
         }
 
@@ -151,8 +158,9 @@ internal sealed class GatewayRequestMiddleware(
         return (new ForwardTarget(bundle.Model, rewritten, selection, injectUsage), null);
     }
 
-    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer forwarded, long? maxOutputTokens)
+    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer clientBody, PooledBuffer? rewritten, long? maxOutputTokens)
     {
+        var forwarded = rewritten ?? clientBody;
         var provider = request.Model.Provider;
         if (!proxyState.TryGetCluster(provider.ClusterId, out var cluster))
         {
@@ -167,10 +175,20 @@ internal sealed class GatewayRequestMiddleware(
             return;
         }
 
+        // Decided before anything is sent, on the request id alone: no I/O, no waiting.
+        var sampling = sampler.Decide(context, request);
+        var path = context.Request.Path.Value ?? "";
         var originalBody = context.Request.Body;
         var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         using var tap = new ResponseTap(originalResponse, context.Response, stripUsageChunk: request.UsageInjected, holdJson: !request.Stream);
+        if (sampling.Sampled)
+        {
+            sampler.BeginCapture(tap);
+        }
+
         var requestedAt = time.GetUtcNow();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var activity = LlmCallTelemetry.Start(request, path);
         context.Request.Body = forwarded.AsStream();
         context.Request.ContentLength = forwarded.Length;
         context.Request.Headers.Remove(HeaderNames.TransferEncoding);
@@ -187,6 +205,7 @@ internal sealed class GatewayRequestMiddleware(
             context.Features.Set(originalResponse);
         }
 
+        AccountingRecord? record = null;
         try
         {
             await tap.FlushPendingAsync(context.RequestAborted);
@@ -195,7 +214,7 @@ internal sealed class GatewayRequestMiddleware(
             var forwardError = context.GetForwarderErrorFeature()?.Error;
             var clientGone = forwardError is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
             var failed = context.Response.StatusCode >= 500 || (forwardError is not null && !clientGone);
-            var record = context.Response.StatusCode < 400 && (forwardError is null || context.Response.HasStarted)
+            record = context.Response.StatusCode < 400 && (forwardError is null || context.Response.HasStarted)
                 ? accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt)
                 : null;
             usage.Record(Sample(request, record, failed, requestedAt));
@@ -224,6 +243,17 @@ internal sealed class GatewayRequestMiddleware(
         }
 
         await TranslateForwarderErrorAsync(context, provider);
+
+        var failure = context.GetForwarderErrorFeature();
+        var errorType = failure is not null ? failure.Error.ToString() : context.Response.StatusCode >= 400 ? StatusText(context.Response.StatusCode) : null;
+        if (sampling.Sampled)
+        {
+            var note = failure is null ? null : $"The gateway could not complete the upstream call ({failure.Error}).";
+            sampler.Offer(context, request, sampling, clientBody.WrittenSpan, forwarded.WrittenSpan, rewritten is not null, tap, record, requestedAt, note);
+        }
+
+        telemetry.Complete(activity, request, path, new LlmCallOutcome(
+            context.Response.StatusCode, errorType, record, System.Diagnostics.Stopwatch.GetElapsedTime(started), clientBody.Length, sampling.Sampled));
     }
 
     private Task TranslateForwarderErrorAsync(HttpContext context, Provider provider)
@@ -256,6 +286,26 @@ internal sealed class GatewayRequestMiddleware(
         record?.ReasoningTokens ?? 0,
         record?.CostUsd is { } cost ? (long)(cost * 1_000_000_000m) : null,
         (time.GetUtcNow() - requestedAt).TotalMilliseconds);
+
+    private void CountRewriteError(PromptSelection selection) => metrics.RewriteErrors.Add(
+        1,
+        new KeyValuePair<string, object?>(GenAiAttributes.PromptName, selection.Bundle.Name),
+        new KeyValuePair<string, object?>(GenAiAttributes.PromptVersion, selection.Bundle.VersionText),
+        new KeyValuePair<string, object?>(GenAiAttributes.PromptVariant, selection.Variant));
+
+    private static string StatusText(int status) => status switch
+    {
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        429 => "429",
+        500 => "500",
+        502 => "502",
+        503 => "503",
+        504 => "504",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>
     /// A streamed chat or completions request whose client did not ask for usage: the gateway asks

@@ -12,6 +12,9 @@ internal static class ActivationActions
     public const string Rollback = "rollback";
     public const string Abort = "abort";
 
+    /// <summary>The release's sampling policy changed (null: back to the configured defaults).</summary>
+    public const string SamplingSet = "sampling-set";
+
     /// <summary>A raw write of the release key, noticed and recorded by the first gateway that saw it.</summary>
     public const string ExternalChange = "external-change";
 }

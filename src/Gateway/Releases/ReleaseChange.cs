@@ -9,4 +9,5 @@ internal sealed record ReleaseChange(
     int? Weight,
     string? Reason,
     long? ExpectedRevision,
-    JsonElement? Evidence);
+    JsonElement? Evidence,
+    ReleaseSampling? Sampling = null);

@@ -19,7 +19,7 @@ internal static class ReleaseJson
         try
         {
             record = Parse(json);
-            return record.CanaryWeight is >= 0 and <= 10_000;
+            return record.CanaryWeight is >= 0 and <= 10_000 && record.Sampling?.Problem() is null;
         }
         catch (JsonException)
         {

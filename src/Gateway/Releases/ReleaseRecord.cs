@@ -26,6 +26,11 @@ internal sealed record ReleaseRecord
     [JsonPropertyName("salt")]
     public string Salt { get; init; } = "";
 
+    /// <summary>This release's sampling policy; null uses the configured defaults.</summary>
+    [JsonPropertyName("sampling")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ReleaseSampling? Sampling { get; init; }
+
     [JsonPropertyName("previous_stable")]
     public int? PreviousStable { get; init; }
 

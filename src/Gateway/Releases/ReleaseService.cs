@@ -164,6 +164,11 @@ internal sealed class ReleaseService(
                     ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to abort."))
                     : (baseline with { Canary = null, CanaryWeight = 0 }, ActivationActions.Abort, null);
 
+            case ActivationActions.SamplingSet:
+                return current is null
+                    ? (null, null, ReleaseRefusal.Conflict("no_release", $"'{prompt}' has no release in '{environment}'; set one before its sampling policy."))
+                    : (baseline with { Sampling = change.Sampling }, ActivationActions.SamplingSet, null);
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.Action, "Unknown release action.");
         }

@@ -16,4 +16,7 @@ internal sealed record PreparedBundle(
     public string Name => Bundle.Name;
 
     public int Version => Bundle.Version;
+
+    /// <summary>The version as a metric tag, formatted once rather than per request.</summary>
+    public string VersionText { get; } = Bundle.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -33,8 +33,8 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         var record = release.Record;
         var canary = release.Canary is not null && VariantSelector.IsCanary(record.Salt, prompt, stickiness, record.CanaryWeight);
         return (canary
-            ? new PromptSelection(release.Canary!, Variants.Canary, key.Environment)
-            : new PromptSelection(release.Stable, Variants.Stable, key.Environment), null);
+            ? new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling)
+            : new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling), null);
     }
 
     /// <summary>X-Session-Id, else the body's <c>user</c>, else the gateway key's id: the first present.</summary>

@@ -2,5 +2,8 @@ using LlmGateway.Rewriting;
 
 namespace LlmGateway.Routing;
 
-/// <summary>The bundle version that serves one request, and why (<see cref="Variants"/>).</summary>
-internal sealed record PromptSelection(PreparedBundle Bundle, string Variant, string Environment);
+/// <summary>
+/// The bundle version that serves one request, and why (<see cref="Variants"/>), with the
+/// release's sampling policy (null: pinned, or the configured defaults apply).
+/// </summary>
+internal sealed record PromptSelection(PreparedBundle Bundle, string Variant, string Environment, Releases.ReleaseSampling? Sampling = null);

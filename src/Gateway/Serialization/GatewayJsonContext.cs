@@ -8,6 +8,7 @@ using LlmGateway.Prompts;
 using LlmGateway.Providers;
 using LlmGateway.Releases;
 using LlmGateway.Routing;
+using LlmGateway.Sampling;
 using LlmGateway.Usage;
 
 namespace LlmGateway.Serialization;
@@ -43,4 +44,13 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(ModelPrice[]))]
 [JsonSerializable(typeof(Dictionary<string, ModelPrice[]>))]
 [JsonSerializable(typeof(ModelDescription))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(SampleRecord))]
+[JsonSerializable(typeof(SampleSummary))]
+[JsonSerializable(typeof(SamplePage))]
+[JsonSerializable(typeof(GoldenExample))]
+[JsonSerializable(typeof(SampleQueueStatus))]
+[JsonSerializable(typeof(SampleClaimResponse))]
+[JsonSerializable(typeof(SampleQueueReceipt))]
+[JsonSerializable(typeof(SampleRequeueResponse))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

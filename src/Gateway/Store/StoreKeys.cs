@@ -56,8 +56,34 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Usage counters of one hour (unix minute of the hour's start), kept longer.</summary>
     public string UsageHour(long hourStartMinute) => $"{Prefix}:usage:h:{hourStartMinute}";
 
+    /// <summary>A stored sample record (JSON, with the retention as its TTL).</summary>
+    public string Sample(string id) => $"{SamplesTag}:s:{id}";
+
+    /// <summary>A stored sample's summary (JSON): what listing reads, so it never loads whole records.</summary>
+    public string SampleSummary(string id) => $"{SamplesTag}:m:{id}";
+
+    /// <summary>Sorted set (score = unix ms) of every sample.</summary>
+    public string SampleIndex => $"{SamplesTag}:idx";
+
+    /// <summary>Samples of one prompt: also the set the per-prompt count cap trims.</summary>
+    public string SamplePromptIndex(string prompt) => $"{SamplesTag}:idx:p:{prompt}";
+
+    public string SampleVersionIndex(string prompt, int version) => $"{SamplesTag}:idx:p:{prompt}:v:{version}";
+
+    public string SampleArmIndex(string prompt, int version, string variant) => $"{SamplesTag}:idx:p:{prompt}:v:{version}:a:{variant}";
+
+    /// <summary>Samples served by one catalog model (prompt and plain requests alike).</summary>
+    public string SampleModelIndex(string model) => $"{SamplesTag}:idx:m:{model}";
+
+    /// <summary>Plain-model samples of one model: the set the count cap trims for requests without a prompt.</summary>
+    public string SamplePlainIndex(string model) => $"{SamplesTag}:idx:plain:{model}";
+
     /// <summary>Pub/sub channel on which changes are announced to every gateway instance.</summary>
     public string ChangesChannel => $"{Prefix}:changes";
+
+    // One slot for all samples: they are written at the sampling rate, not the request rate, and
+    // listing with any filter then needs no cross-slot reads.
+    private string SamplesTag => $"{Prefix}:{{samples}}";
 
     private string PromptTag(string prompt) => $"{Prefix}:{{p:{prompt}}}";
 }

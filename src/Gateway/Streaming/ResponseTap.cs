@@ -23,6 +23,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private int _jsonLength;
     private int _heldBeforeOverflow;
 
+    private byte[]? _sample;
+    private int _sampleLength;
+    private int _sampleLimit;
+
     private readonly bool _stripUsageChunk;
     private bool _holdJson;
     private byte[]? _pending;
@@ -67,6 +71,22 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     }
 
     public SseUsageScanner Sse { get; } = new();
+
+    /// <summary>True when the sample copy hit its cap and missed the rest of the body.</summary>
+    public bool SampleTruncated { get; private set; }
+
+    /// <summary>
+    /// Copies the provider's response bytes (up to <paramref name="maxBytes"/>) for a sampled
+    /// request. Only sampled requests pay for the copy.
+    /// </summary>
+    public void StartSampleCapture(int maxBytes)
+    {
+        _sampleLimit = maxBytes;
+        _sample = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes, 16 * 1024));
+    }
+
+    /// <summary>The bytes copied for the sample (empty unless <see cref="StartSampleCapture"/> was called).</summary>
+    public byte[] TakeSampleBytes() => _sample is null ? [] : _sample.AsSpan(0, _sampleLength).ToArray();
 
     public bool IsSse => _mode == Mode.Sse;
 
@@ -121,6 +141,11 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Decide();
+        if (_sample is not null)
+        {
+            CaptureSample(buffer.Span);
+        }
+
         if (_stripUsageChunk && _mode == Mode.Sse)
         {
             await WriteFilteredAsync(buffer, cancellationToken);
@@ -203,6 +228,12 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             {
                 ArrayPool<byte>.Shared.Return(_json);
                 _json = null;
+            }
+
+            if (_sample is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_sample);
+                _sample = null;
             }
         }
 
@@ -336,5 +367,31 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
         bytes.CopyTo(_json.AsSpan(_jsonLength));
         _jsonLength += bytes.Length;
+    }
+
+    private void CaptureSample(ReadOnlySpan<byte> bytes)
+    {
+        var room = _sampleLimit - _sampleLength;
+        if (bytes.Length > room)
+        {
+            SampleTruncated = true;
+            bytes = bytes[..room];
+        }
+
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        if (_sampleLength + bytes.Length > _sample!.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_sampleLimit, Math.Max(_sampleLength + bytes.Length, _sample.Length * 2)));
+            _sample.AsSpan(0, _sampleLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_sample);
+            _sample = bigger;
+        }
+
+        bytes.CopyTo(_sample.AsSpan(_sampleLength));
+        _sampleLength += bytes.Length;
     }
 }

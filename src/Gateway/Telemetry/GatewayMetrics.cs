@@ -27,6 +27,29 @@ internal sealed class GatewayMetrics
         UnpricedRequests = meter.CreateCounter<long>("gateway.accounting.unpriced_requests", description: "Requests whose model has no price in the pricing table.");
         BudgetChecksSkipped = meter.CreateCounter<long>("gateway.budgets.checks_skipped", description: "Budget checks not made because the store was unreachable.");
         UsageSamplesDropped = meter.CreateCounter<long>("gateway.usage.samples_dropped", description: "Usage samples dropped because the counter writer fell behind.");
+
+        // GenAI semantic conventions (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/).
+        TokenUsage = meter.CreateHistogram<long>(
+            "gen_ai.client.token.usage", unit: "{token}", description: "Tokens used per request, by gen_ai.token.type.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304] });
+        OperationDuration = meter.CreateHistogram<double>(
+            "gen_ai.client.operation.duration", unit: "s", description: "Time from forwarding a request to the end of its response.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] });
+        TimeToFirstChunk = meter.CreateHistogram<double>(
+            "gen_ai.client.operation.time_to_first_chunk", unit: "s", description: "Time from forwarding a request to the first generated text.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24] });
+        Cost = meter.CreateCounter<double>("gateway.cost.usd", unit: "{USD}", description: "Cost of priced requests in US dollars.");
+        RequestBodySize = meter.CreateHistogram<long>(
+            "gateway.request.body.size", unit: "By", description: "Size of the application's request body: shifts show input drift.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304] });
+        PromptTokens = meter.CreateHistogram<long>(
+            "gateway.request.prompt_tokens", unit: "{token}", description: "Input tokens per request: shifts show input drift.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [16, 64, 256, 1024, 4096, 16384, 65536, 262144] });
+        SamplesTaken = meter.CreateCounter<long>("gateway.samples.taken", description: "Requests sampled for evaluation, by reason (rate, floor, forced).");
+        SamplesDropped = meter.CreateCounter<long>("gateway.samples.dropped", description: "Samples dropped before storage, by cause; requests were never affected.");
+        Redactions = meter.CreateCounter<long>("gateway.redactions", description: "Values redacted from samples before storage, by kind.");
+        TokenizerFallbacks = meter.CreateCounter<long>("gateway.tokenizer.fallbacks", description: "Token counts estimated with a tokenizer because the provider reported none.");
+        RewriteErrors = meter.CreateCounter<long>("gateway.rewrite.errors", description: "Prompt requests refused because rendering or rewriting failed.");
     }
 
     public Counter<long> SnapshotRefreshFailures { get; }
@@ -39,4 +62,26 @@ internal sealed class GatewayMetrics
 
     /// <summary>Usage samples dropped because the counter writer fell behind.</summary>
     public Counter<long> UsageSamplesDropped { get; private init; } = null!;
+
+    public Histogram<long> TokenUsage { get; }
+
+    public Histogram<double> OperationDuration { get; }
+
+    public Histogram<double> TimeToFirstChunk { get; }
+
+    public Counter<double> Cost { get; }
+
+    public Histogram<long> RequestBodySize { get; }
+
+    public Histogram<long> PromptTokens { get; }
+
+    public Counter<long> SamplesTaken { get; }
+
+    public Counter<long> SamplesDropped { get; }
+
+    public Counter<long> Redactions { get; }
+
+    public Counter<long> TokenizerFallbacks { get; }
+
+    public Counter<long> RewriteErrors { get; }
 }

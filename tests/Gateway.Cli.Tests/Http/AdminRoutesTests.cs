@@ -1,4 +1,5 @@
 using LlmGateway.Cli.Http;
+using LlmGateway.Cli.Samples;
 
 namespace LlmGateway.Cli.Tests.Http;
 
@@ -41,5 +42,19 @@ public sealed class AdminRoutesTests
     public void Instants_are_written_without_needless_fractions(int milliseconds, string expected)
     {
         Assert.Equal(expected, AdminRoutes.InstantText(Noon.AddMilliseconds(milliseconds)));
+    }
+
+    [Fact]
+    public void Samples_send_only_the_filters_given_and_export_takes_no_cursor()
+    {
+        var none = new SampleFilter(null, null, null, null, null, null, null);
+        var all = new SampleFilter("support bot", 3, "canary", "gpt-4o-mini", "production", Noon, Noon.AddHours(1));
+
+        Assert.Equal("/admin/v1/samples", AdminRoutes.SampleList(none, null, null));
+        Assert.Equal(
+            "/admin/v1/samples?prompt=support%20bot&version=3&variant=canary&model=gpt-4o-mini&environment=production&from=2026-07-20T14%3A00%3A00Z&to=2026-07-20T15%3A00%3A00Z&limit=10&cursor=c%2B1",
+            AdminRoutes.SampleList(all, 10, "c+1"));
+        Assert.Equal("/admin/v1/samples/export?variant=canary&limit=500", AdminRoutes.SampleExport(none with { Variant = "canary" }, 500));
+        Assert.Equal("/admin/v1/samples/smp_a%2Fb", AdminRoutes.Sample("smp_a/b"));
     }
 }

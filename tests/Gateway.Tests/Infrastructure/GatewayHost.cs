@@ -23,7 +23,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, params string[] extraArgs)
+    public static Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, params string[] extraArgs) =>
+        StartAsync(settings, configure: null, extraArgs);
+
+    /// <param name="configure">Extra host set-up after the gateway's own (e.g. an in-memory trace exporter).</param>
+    public static async Task<GatewayHost> StartAsync(IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         // An empty config folder keeps the repo's config/ (real OpenAI) out of the tests.
         string[] args =
@@ -33,7 +37,11 @@ public sealed class GatewayHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. extraArgs,
         ];
-        var app = await GatewayApp.BuildAsync(args, builder => builder.Configuration.AddInMemoryCollection(settings));
+        var app = await GatewayApp.BuildAsync(args, builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         return new GatewayHost(app);
     }

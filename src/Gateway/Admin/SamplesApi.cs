@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text.Json;
+using LlmGateway.Prompts;
+using LlmGateway.Routing;
+using LlmGateway.Sampling;
+using LlmGateway.Serialization;
+
+namespace LlmGateway.Admin;
+
+/// <summary>
+/// <c>/admin/v1/samples</c>: sampled request/response pairs (list, one, JSONL export in the golden
+/// dataset format) and the evaluators' work queue (claim, ack, release, dead letters).
+/// </summary>
+internal static class SamplesApi
+{
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 1000;
+    private const int DefaultExportLimit = 1000;
+    private const int MaxExportLimit = 10_000;
+
+    public static RouteGroupBuilder MapSamplesApi(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/samples", ListAsync).WithTags("Samples").Produces<SamplePage>().WithName("ListSamples")
+            .WithSummary("Samples newest first, filtered by prompt, version, variant, model, environment and time; page with 'cursor'.");
+        admin.MapGet("/samples/export", ExportAsync).WithTags("Samples").Produces<GoldenExample>(contentType: "application/x-ndjson").WithName("ExportSamples")
+            .WithSummary("Matching samples as JSONL in the golden-dataset format (input, output, metadata), streamed.");
+        admin.MapGet("/samples/{id}", GetAsync).WithTags("Samples").Produces<SampleRecord>().WithName("ShowSample")
+            .WithSummary("One sample: the rendered request, the reassembled response, usage, cost and latency.");
+
+        admin.MapGet("/samples/queue", StatsAsync).WithTags("Sample queue").Produces<SampleQueueStatus>().WithName("SampleQueueStats")
+            .WithSummary("How many sample ids wait, are claimed, and were dead-lettered.");
+        admin.MapPost("/samples/queue/claim", ClaimAsync).WithTags("Sample queue").Produces<SampleClaimResponse>().WithName("ClaimSamples")
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
+            .WithSummary("Claim up to 'max' samples for 'visibility_seconds'; unacknowledged claims come back, and go to dead letters after too many attempts.");
+        admin.MapPost("/samples/queue/ack", AckAsync).WithTags("Sample queue").Accepts<SampleQueueReceipt>("application/json").WithName("AckSample")
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
+            .WithSummary("Acknowledge a claimed sample (done).");
+        admin.MapPost("/samples/queue/release", ReleaseAsync).WithTags("Sample queue").Accepts<SampleQueueReceipt>("application/json").WithName("ReleaseSample")
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
+            .WithSummary("Give a claimed sample back at once (not done; it counts as an attempt).");
+        admin.MapGet("/samples/queue/dead", DeadAsync).WithTags("Sample queue").Produces<string[]>().WithName("DeadSamples")
+            .WithSummary("Ids of dead-lettered samples.");
+        admin.MapPost("/samples/queue/dead/requeue", RequeueAsync).WithTags("Sample queue").WithName("RequeueDeadSamples")
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
+            .WithSummary("Put dead-lettered samples back on the queue with fresh attempts.");
+        return admin;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, SampleStore samples)
+    {
+        var (filter, error) = ReadFilter(http.Request.Query);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!TryLimit(http.Request.Query["limit"], DefaultLimit, MaxLimit, out var limit))
+        {
+            return AdminResults.Invalid($"'limit' must be a number from 1 to {MaxLimit}.", "limit");
+        }
+
+        var cursor = http.Request.Query["cursor"].ToString();
+        if (cursor.Length > 0 && !SampleIds.IsWellFormed(cursor))
+        {
+            return AdminResults.Invalid("'cursor' must be the next_cursor of a previous page.", "cursor");
+        }
+
+        var page = await samples.ListAsync(filter!, limit, cursor.Length > 0 ? cursor : null);
+        return Results.Json(page, GatewayJsonContext.Default.SamplePage);
+    }
+
+    private static async Task<IResult> GetAsync(string id, SampleStore samples)
+    {
+        var record = SampleIds.IsWellFormed(id) ? await samples.GetAsync(id) : null;
+        return record is null
+            ? AdminResults.NotFound("sample_not_found", $"No sample '{id}' (samples expire after the configured retention).", "id")
+            : Results.Json(record, GatewayJsonContext.Default.SampleRecord);
+    }
+
+    private static async Task ExportAsync(HttpContext http, SampleStore samples)
+    {
+        var (filter, error) = ReadFilter(http.Request.Query);
+        if (error is null && !TryLimit(http.Request.Query["limit"], DefaultExportLimit, MaxExportLimit, out _))
+        {
+            error = AdminResults.Invalid($"'limit' must be a number from 1 to {MaxExportLimit}.", "limit");
+        }
+
+        if (error is not null)
+        {
+            await error.ExecuteAsync(http);
+            return;
+        }
+
+        TryLimit(http.Request.Query["limit"], DefaultExportLimit, MaxExportLimit, out var limit);
+        http.Response.ContentType = "application/x-ndjson";
+        var newline = "\n"u8.ToArray();
+        await foreach (var record in samples.ExportAsync(filter!, limit, http.RequestAborted))
+        {
+            // One line at a time: an export of thousands of samples is never held in memory.
+            await JsonSerializer.SerializeAsync(http.Response.Body, GoldenExample.From(record), GatewayJsonContext.Default.GoldenExample, http.RequestAborted);
+            await http.Response.Body.WriteAsync(newline, http.RequestAborted);
+        }
+    }
+
+    private static async Task<IResult> StatsAsync(SampleStore samples)
+    {
+        var stats = await samples.Queue.StatsAsync();
+        return Results.Json(new SampleQueueStatus(SampleStore.QueueName, stats.Ready, stats.InFlight, stats.Dead), GatewayJsonContext.Default.SampleQueueStatus);
+    }
+
+    private static async Task<IResult> ClaimAsync(HttpContext http, SampleStore samples)
+    {
+        var query = http.Request.Query;
+        if (!TryLimit(query["max"], 10, Sampling.Queue.WorkQueue.MaxClaimBatch, out var max))
+        {
+            return AdminResults.Invalid($"'max' must be a number from 1 to {Sampling.Queue.WorkQueue.MaxClaimBatch}.", "max");
+        }
+
+        TimeSpan? visibility = null;
+        if (query["visibility_seconds"].ToString() is { Length: > 0 } seconds)
+        {
+            if (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 1 or > 86_400)
+            {
+                return AdminResults.Invalid("'visibility_seconds' must be a number from 1 to 86400.", "visibility_seconds");
+            }
+
+            visibility = TimeSpan.FromSeconds(value);
+        }
+
+        var claimed = await samples.Queue.ClaimAsync(max, visibility);
+        var items = new List<SampleClaim>(claimed.Count);
+        foreach (var item in claimed)
+        {
+            // A sample that expired while queued has nothing left to score: ack it away.
+            if (await samples.GetAsync(item.Id) is { } record)
+            {
+                items.Add(new SampleClaim(item.Id, item.Receipt, item.Attempt, item.VisibleUntil, record));
+            }
+            else
+            {
+                await samples.Queue.AckAsync(item.Id, item.Receipt);
+            }
+        }
+
+        return Results.Json(new SampleClaimResponse(items), GatewayJsonContext.Default.SampleClaimResponse);
+    }
+
+    private static Task<IResult> AckAsync(HttpContext http, SampleStore samples) =>
+        SettleAsync(http, (receipt) => samples.Queue.AckAsync(receipt.Id, receipt.Receipt));
+
+    private static Task<IResult> ReleaseAsync(HttpContext http, SampleStore samples) =>
+        SettleAsync(http, (receipt) => samples.Queue.ReleaseAsync(receipt.Id, receipt.Receipt));
+
+    private static async Task<IResult> SettleAsync(HttpContext http, Func<SampleQueueReceipt, Task<bool>> settle)
+    {
+        var (receipt, error) = await AdminRequestBody.ReadAsync(http.Request, GatewayJsonContext.Default.SampleQueueReceipt, new SampleQueueReceipt("", ""));
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (string.IsNullOrEmpty(receipt!.Id) || string.IsNullOrEmpty(receipt.Receipt))
+        {
+            return AdminResults.Invalid("'id' and 'receipt' are required: both come from the claim.", string.IsNullOrEmpty(receipt.Id) ? "id" : "receipt");
+        }
+
+        return await settle(receipt)
+            ? Results.NoContent()
+            : AdminResults.Error(StatusCodes.Status409Conflict, "invalid_request_error", "claim_lapsed", "This claim is no longer held (it timed out and was redelivered, or was already settled).", "receipt");
+    }
+
+    private static async Task<IResult> DeadAsync(HttpContext http, SampleStore samples)
+    {
+        if (!TryLimit(http.Request.Query["limit"], 100, MaxExportLimit, out var limit))
+        {
+            return AdminResults.Invalid($"'limit' must be a number from 1 to {MaxExportLimit}.", "limit");
+        }
+
+        return Results.Json((await samples.Queue.DeadLettersAsync(limit)).ToArray(), GatewayJsonContext.Default.StringArray);
+    }
+
+    private static async Task<IResult> RequeueAsync(HttpContext http, SampleStore samples)
+    {
+        if (!TryLimit(http.Request.Query["max"], 1000, MaxExportLimit, out var max))
+        {
+            return AdminResults.Invalid($"'max' must be a number from 1 to {MaxExportLimit}.", "max");
+        }
+
+        var moved = await samples.Queue.RequeueDeadAsync(max);
+        return Results.Json(new SampleRequeueResponse(moved), GatewayJsonContext.Default.SampleRequeueResponse);
+    }
+
+    private static (SampleFilter? Filter, IResult? Error) ReadFilter(IQueryCollection query)
+    {
+        var prompt = Text(query["prompt"]);
+        if (prompt is not null && !PromptNames.IsValid(prompt))
+        {
+            return (null, AdminResults.Invalid($"'prompt' must match {PromptNames.Pattern}.", "prompt"));
+        }
+
+        int? version = null;
+        if (Text(query["version"]) is { } versionText)
+        {
+            if (!int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
+            {
+                return (null, AdminResults.Invalid("'version' must be a version number.", "version"));
+            }
+
+            if (prompt is null)
+            {
+                return (null, AdminResults.Invalid("'version' needs 'prompt': versions are numbered per prompt.", "version"));
+            }
+
+            version = v;
+        }
+
+        var variant = Text(query["variant"]);
+        if (variant is not null && variant is not (Variants.Stable or Variants.Canary or Variants.Pinned))
+        {
+            return (null, AdminResults.Invalid($"'variant' must be {Variants.Stable}, {Variants.Canary} or {Variants.Pinned}.", "variant"));
+        }
+
+        if (!TryTime(query["from"], out var from) || !TryTime(query["to"], out var to) || (from is not null && to is not null && to < from))
+        {
+            return (null, AdminResults.Invalid("'from' and 'to' must be ISO-8601 instants, with from ≤ to.", "from"));
+        }
+
+        return (new SampleFilter
+        {
+            Prompt = prompt,
+            Version = version,
+            Variant = variant,
+            Model = Text(query["model"]),
+            Environment = Text(query["environment"]) ?? Text(query["env"]),
+            From = from,
+            To = to,
+        }, null);
+    }
+
+    private static string? Text(Microsoft.Extensions.Primitives.StringValues value) => string.IsNullOrEmpty(value) ? null : value.ToString();
+
+    private static bool TryLimit(Microsoft.Extensions.Primitives.StringValues value, int fallback, int max, out int limit)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            limit = fallback;
+            return true;
+        }
+
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out limit) && limit >= 1 && limit <= max;
+    }
+
+    private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, out DateTimeOffset? result)
+    {
+        result = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            result = parsed;
+            return true;
+        }
+
+        return false;
+    }
+}

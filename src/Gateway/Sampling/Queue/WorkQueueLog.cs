@@ -1,0 +1,10 @@
+namespace LlmGateway.Sampling.Queue;
+
+internal static partial class WorkQueueLog
+{
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Work queue '{Queue}': {Count} items dead-lettered after {MaxAttempts} attempts without an ack.")]
+    public static partial void DeadLettered(ILogger logger, string queue, int count, int maxAttempts);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Work queue '{Queue}': {Count} dead letters moved back to ready.")]
+    public static partial void RequeuedDead(ILogger logger, string queue, long count);
+}

@@ -1,0 +1,16 @@
+namespace LlmGateway.Sampling.Queue;
+
+internal sealed class WorkQueueOptions
+{
+    /// <summary>Claims without an ack before an item is dead-lettered instead of redelivered.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>How long a claim hides an item from other consumers unless extended.</summary>
+    public TimeSpan Visibility { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Expired claims moved per claim call. Bounds the work one script does, so a backlog of
+    /// crashed consumers' items drains over several claims instead of stalling the store.
+    /// </summary>
+    public int MaxExpiredPerClaim { get; set; } = 100;
+}

@@ -1,0 +1,94 @@
+namespace LlmGateway.Sampling.Queue;
+
+/// <summary>
+/// The queue's Lua. Each script is one atomic step (Garnet runs with Lua transaction mode),
+/// which is what keeps an item in exactly one place and under at most one live claim. The
+/// caller passes "now" so tests can drive the clock and scripts stay deterministic. Only
+/// list, sorted-set and hash commands that both Redis 7 and Garnet 2.2 support are used.
+/// </summary>
+internal static class WorkQueueScripts
+{
+    // KEYS: ready, inflight, attempts, receipts, dead.
+    // ARGV: now (unix ms), deadline (unix ms), max to claim, max attempts, max expired to move, receipt prefix.
+    // Returns: { dead-lettered count, id, receipt, attempt, id, receipt, attempt, ... }.
+    public const string Claim = """
+        local maxAttempts = tonumber(ARGV[4])
+        local dead = 0
+        local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[5]))
+        local back = {}
+        for i = 1, #expired do
+          local id = expired[i]
+          redis.call('ZREM', KEYS[2], id)
+          redis.call('HDEL', KEYS[4], id)
+          if tonumber(redis.call('HGET', KEYS[3], id) or '0') >= maxAttempts then
+            redis.call('HDEL', KEYS[3], id)
+            redis.call('LPUSH', KEYS[5], id)
+            dead = dead + 1
+          else
+            back[#back + 1] = id
+          end
+        end
+        -- To the head, not the tail: these have waited longer than anything enqueued since.
+        -- Backwards, so the longest-expired ends up nearest the head and is redelivered first.
+        for i = #back, 1, -1 do
+          redis.call('RPUSH', KEYS[1], back[i])
+        end
+        local result = { dead }
+        for i = 1, tonumber(ARGV[3]) do
+          local id = redis.call('RPOP', KEYS[1])
+          if not id then break end
+          local attempt = redis.call('HINCRBY', KEYS[3], id, 1)
+          local receipt = ARGV[6] .. i
+          redis.call('ZADD', KEYS[2], ARGV[2], id)
+          redis.call('HSET', KEYS[4], id, receipt)
+          result[#result + 1] = id
+          result[#result + 1] = receipt
+          result[#result + 1] = attempt
+        end
+        return result
+        """;
+
+    // KEYS: inflight, attempts, receipts. ARGV: id, receipt. Returns 1 if acked, 0 if the receipt is not current.
+    public const string Ack = """
+        if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        redis.call('HDEL', KEYS[3], ARGV[1])
+        return 1
+        """;
+
+    // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts.
+    // Returns 0 if the receipt is not current, 1 if back in ready, 2 if dead-lettered.
+    public const string Release = """
+        if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[3], ARGV[1])
+        if tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') >= tonumber(ARGV[3]) then
+          redis.call('HDEL', KEYS[2], ARGV[1])
+          redis.call('LPUSH', KEYS[5], ARGV[1])
+          return 2
+        end
+        redis.call('RPUSH', KEYS[4], ARGV[1])
+        return 1
+        """;
+
+    // KEYS: inflight, receipts. ARGV: id, receipt, new deadline (unix ms). Returns 1 if extended.
+    public const string Extend = """
+        if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+        return 1
+        """;
+
+    // KEYS: dead, ready, attempts. ARGV: max to move. Returns the number moved, oldest dead letter first.
+    public const string RequeueDead = """
+        local moved = 0
+        for i = 1, tonumber(ARGV[1]) do
+          local id = redis.call('RPOP', KEYS[1])
+          if not id then break end
+          redis.call('HDEL', KEYS[3], id)
+          redis.call('LPUSH', KEYS[2], id)
+          moved = moved + 1
+        end
+        return moved
+        """;
+}

@@ -1,0 +1,17 @@
+using System.Text.RegularExpressions;
+
+namespace LlmGateway.Sampling.Redaction;
+
+/// <summary>
+/// One way of finding a kind of sensitive text: a regex that proposes candidates and, where a regex
+/// alone would be too eager (Luhn, address parsing, digit counts), a check that confirms them.
+/// </summary>
+/// <param name="SecretStart">
+/// Where the secret starts within a match that also takes its context ("Bearer ", "key = "), which stays
+/// readable. A leading look-behind would do the same but makes the scan test every position.
+/// </param>
+internal sealed record RedactionDetector(
+    string Kind,
+    Regex Pattern,
+    Func<ReadOnlySpan<char>, bool>? Accepts = null,
+    Func<ReadOnlySpan<char>, int>? SecretStart = null);

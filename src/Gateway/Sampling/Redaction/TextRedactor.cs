@@ -1,0 +1,311 @@
+using System.Collections.ObjectModel;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Compliance.Redaction;
+
+namespace LlmGateway.Sampling.Redaction;
+
+/// <summary>
+/// Finds sensitive substrings in sample text and replaces them before the sample is stored. Detection
+/// is ours; the replacement comes from the operator's <see cref="IRedactorProvider"/>, one
+/// <see cref="Redactor"/> per kind (classification <see cref="RedactionKinds.Taxonomy"/>:kind), so a
+/// marker, a hash or an HMAC is a configuration choice.
+/// </summary>
+/// <remarks>
+/// Detectors run in priority order and a later detector cannot claim text an earlier one already has:
+/// private keys, then bearer tokens, API keys and AWS credentials, then custom patterns, then emails,
+/// cards, IP addresses and phone numbers. So the digits inside a key count as the key, not as a phone.
+/// Matches are collected against the original text and replaced in one pass, so a replacement (say an
+/// HMAC's hex digits) is never re-scanned. Instances are immutable and safe to share.
+/// </remarks>
+internal sealed class TextRedactor
+{
+    // Built-ins are shared by every instance: the regexes are source-generated statics.
+    private static readonly RedactionDetector[] Secrets =
+    [
+        new(RedactionKinds.PrivateKey, RedactionPatterns.PrivateKey),
+        new(RedactionKinds.BearerToken, RedactionPatterns.BearerToken, SecretStart: RedactionChecks.BearerTokenStart),
+        new(RedactionKinds.ApiKey, RedactionPatterns.ApiKey),
+        new(RedactionKinds.AwsAccessKey, RedactionPatterns.AwsAccessKey),
+        new(RedactionKinds.AwsSecretKey, RedactionPatterns.AwsSecretKey, SecretStart: RedactionChecks.AwsSecretKeyStart),
+    ];
+
+    private static readonly RedactionDetector[] PersonalData =
+    [
+        new(RedactionKinds.Email, RedactionPatterns.Email),
+        new(RedactionKinds.Card, RedactionPatterns.Card, RedactionChecks.IsCardNumber),
+        new(RedactionKinds.Ip, RedactionPatterns.IPv6, RedactionChecks.IsIPv6Address),
+        new(RedactionKinds.Ip, RedactionPatterns.IPv4),
+        new(RedactionKinds.Phone, RedactionPatterns.InternationalPhone, RedactionChecks.IsInternationalPhone),
+        new(RedactionKinds.Phone, RedactionPatterns.NationalPhone),
+    ];
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(RedactionPatterns.MatchTimeoutMilliseconds);
+
+    private readonly IRedactorProvider _redactorProvider;
+    private readonly RedactionDetector[] _custom;
+    private readonly RedactionDetector[] _detectors;
+    private readonly Redactor[] _redactors;
+    private readonly Redactor _timeoutRedactor;
+
+    public TextRedactor(IRedactorProvider redactorProvider)
+        : this(redactorProvider, ReadOnlyDictionary<string, string>.Empty)
+    {
+    }
+
+    /// <param name="redactorProvider">Supplies the replacement for each kind.</param>
+    /// <param name="patterns">Extra kinds: name → .NET regex. Matches are replaced like built-ins, with the name as kind.</param>
+    /// <exception cref="ArgumentException">A name is not 1–64 of <c>[A-Za-z0-9_.-]</c>, or a pattern is not a valid regex.</exception>
+    public TextRedactor(IRedactorProvider redactorProvider, IReadOnlyDictionary<string, string> patterns)
+        : this(redactorProvider, [], patterns)
+    {
+    }
+
+    private TextRedactor(IRedactorProvider redactorProvider, RedactionDetector[] inherited, IReadOnlyDictionary<string, string> patterns)
+    {
+        ArgumentNullException.ThrowIfNull(redactorProvider);
+        ArgumentNullException.ThrowIfNull(patterns);
+
+        _redactorProvider = redactorProvider;
+        _custom = [.. inherited, .. patterns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => Compile(p.Key, p.Value))];
+        _detectors = [.. Secrets, .. _custom, .. PersonalData];
+
+        // Resolved once per instance, not per match: providers may build keyed HMACs and the like.
+        var byKind = new Dictionary<string, Redactor>(StringComparer.Ordinal);
+        _redactors = [.. _detectors.Select(d => RedactorFor(d.Kind, byKind))];
+        _timeoutRedactor = RedactorFor(RedactionKinds.Timeout, byKind);
+    }
+
+    /// <summary>
+    /// This instance's detectors plus <paramref name="patterns"/>, e.g. a prompt's own patterns on top of
+    /// the gateway's. Build it once per prompt version and keep it: patterns are compiled here.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name or a pattern is invalid.</exception>
+    public TextRedactor WithPatterns(IReadOnlyDictionary<string, string> patterns) => new(_redactorProvider, _custom, patterns);
+
+    /// <summary>
+    /// <paramref name="text"/> with every detected span replaced, counting each in <paramref name="tally"/>.
+    /// Returns the same instance when nothing matched. If any scan times out, the whole text is replaced
+    /// (kind <see cref="RedactionKinds.Timeout"/>): a scan that did not finish cannot vouch for the rest.
+    /// </summary>
+    public string Redact(string text, RedactionTally tally)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(tally);
+
+        if (text.Length == 0)
+        {
+            return text;
+        }
+
+        List<Hit>? hits = null;
+        try
+        {
+            for (var d = 0; d < _detectors.Length; d++)
+            {
+                var detector = _detectors[d];
+                foreach (var match in detector.Pattern.EnumerateMatches(text))
+                {
+                    var value = text.AsSpan(match.Index, match.Length);
+                    if (value.IsEmpty || (detector.Accepts is not null && !detector.Accepts(value)))
+                    {
+                        continue;
+                    }
+
+                    var start = detector.SecretStart?.Invoke(value) ?? 0;
+                    Claim(ref hits, new Hit(match.Index + start, match.Length - start, d));
+                }
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            tally.Add(RedactionKinds.Timeout);
+            return _timeoutRedactor.Redact(text);
+        }
+
+        if (hits is null)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var position = 0;
+        foreach (var hit in hits)
+        {
+            builder.Append(text, position, hit.Start - position);
+            builder.AppendRedacted(_redactors[hit.Detector], text.AsSpan(hit.Start, hit.Length));
+            tally.Add(_detectors[hit.Detector].Kind);
+            position = hit.Start + hit.Length;
+        }
+
+        return builder.Append(text, position, text.Length - position).ToString();
+    }
+
+    /// <summary>
+    /// Redacts every string value under <paramref name="node"/> in place; property names are kept, as
+    /// they are the request's schema, not its content.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="node"/> is a string with no parent, which cannot be replaced in place; use <see cref="Redact"/>.</exception>
+    public void RedactJson(JsonNode? node, RedactionTally tally)
+    {
+        ArgumentNullException.ThrowIfNull(tally);
+
+        switch (node)
+        {
+            case JsonObject obj:
+                for (var i = 0; i < obj.Count; i++)
+                {
+                    var child = obj.GetAt(i).Value;
+                    if (TryRedactString(child, tally, out var replacement))
+                    {
+                        obj.SetAt(i, replacement);
+                    }
+                    else
+                    {
+                        RedactJson(child, tally);
+                    }
+                }
+
+                break;
+
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    var child = array[i];
+                    if (TryRedactString(child, tally, out var replacement))
+                    {
+                        array[i] = replacement;
+                    }
+                    else
+                    {
+                        RedactJson(child, tally);
+                    }
+                }
+
+                break;
+
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                // Failing here rather than leaving the value as it was: silently storing it unredacted would be worse.
+                if (value.Parent is null)
+                {
+                    throw new ArgumentException("A string with no parent cannot be redacted in place; redact the text instead.", nameof(node));
+                }
+
+                if (TryRedactString(value, tally, out var redacted))
+                {
+                    value.ReplaceWith(redacted);
+                }
+
+                break;
+        }
+    }
+
+    private static RedactionDetector Compile(string name, string pattern)
+    {
+        if (name is null || !RedactionPatterns.KindName.IsMatch(name))
+        {
+            throw new ArgumentException($"Redaction pattern name '{name}' must be 1-64 of A-Z, a-z, 0-9, '_', '.', '-'.", nameof(name));
+        }
+
+        if (string.IsNullOrEmpty(pattern))
+        {
+            throw new ArgumentException($"Redaction pattern '{name}' is empty.", nameof(pattern));
+        }
+
+        try
+        {
+            return new RedactionDetector(name, new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Redaction pattern '{name}' is not a valid regular expression: {ex.Message}", nameof(pattern), ex);
+        }
+    }
+
+    /// <summary>Adds a hit unless it overlaps one an earlier (higher-priority) detector claimed; keeps hits sorted.</summary>
+    private static void Claim(ref List<Hit>? hits, Hit hit)
+    {
+        if (hits is null)
+        {
+            hits = [hit];
+            return;
+        }
+
+        // Hits never overlap, so sorted by start they are also sorted by end: only the neighbours can collide.
+        var low = 0;
+        var high = hits.Count;
+        while (low < high)
+        {
+            var mid = (low + high) >>> 1;
+            if (hits[mid].Start < hit.Start)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        if ((low > 0 && hits[low - 1].End > hit.Start) || (low < hits.Count && hits[low].Start < hit.End))
+        {
+            return;
+        }
+
+        hits.Insert(low, hit);
+    }
+
+    private static string? StringOf(JsonValue value)
+    {
+        if (value.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        if (value.TryGetValue<string>(out var text))
+        {
+            return text;
+        }
+
+        // A value built from another CLR type that serialises as a string (an enum, a Guid): read it
+        // the way it will be written, so nothing stored escapes the scan.
+        using var document = JsonDocument.Parse(value.ToJsonString());
+        return document.RootElement.GetString();
+    }
+
+    private bool TryRedactString(JsonNode? node, RedactionTally tally, out JsonNode? replacement)
+    {
+        replacement = null;
+        if (node is not JsonValue value || StringOf(value) is not { } text)
+        {
+            return false;
+        }
+
+        var redacted = Redact(text, tally);
+        if (ReferenceEquals(redacted, text))
+        {
+            return false;
+        }
+
+        replacement = JsonValue.Create(redacted);
+        return true;
+    }
+
+    private Redactor RedactorFor(string kind, Dictionary<string, Redactor> byKind)
+    {
+        if (!byKind.TryGetValue(kind, out var redactor))
+        {
+            redactor = _redactorProvider.GetRedactor(RedactionKinds.Classification(kind));
+            byKind.Add(kind, redactor);
+        }
+
+        return redactor;
+    }
+
+    private readonly record struct Hit(int Start, int Length, int Detector)
+    {
+        public int End => Start + Length;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LlmGateway.Sampling.Capture;
+using LlmGateway.Sampling.Redaction;
+using LlmGateway.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Sampling;
+
+/// <summary>
+/// Turns a capture into the stored record: parses the bodies (the one place a sampled body is
+/// parsed into a tree, off the request path), reassembles the response, redacts every string, and
+/// caps the size.
+/// </summary>
+internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<SamplingOptions> options, GatewayMetrics metrics)
+{
+    public SampleRecord Build(SampleCapture capture)
+    {
+        var client = ParseOrNull(capture.ClientBody.Span);
+        var request = capture.UpstreamBody is { } upstream ? ParseOrNull(upstream.Span) : client?.DeepClone();
+        var input = new SampleInput
+        {
+            Messages = (client?["messages"] ?? client?["input"] ?? client?["prompt"])?.DeepClone(),
+            Variables = client?["prompt_variables"]?.DeepClone(),
+        };
+
+        var reassembled = ResponseReassembler.Reassemble(capture.ContentType, capture.ResponseBody, capture.ResponseTruncated);
+        var redactor = redactors.For(capture.Prompt);
+        var tally = new RedactionTally();
+        redactor.RedactJson(request, tally);
+        redactor.RedactJson(input.Messages, tally);
+        redactor.RedactJson(input.Variables, tally);
+
+        var record = new SampleRecord
+        {
+            Id = capture.Id,
+            RequestId = capture.RequestId,
+            Timestamp = capture.Timestamp,
+            Reason = capture.Reason,
+            Environment = capture.Environment,
+            Prompt = capture.Prompt,
+            Version = capture.Version,
+            Variant = capture.Variant,
+            Model = capture.Model,
+            Provider = capture.Provider,
+            KeyId = capture.KeyId,
+            Endpoint = capture.Endpoint,
+            Input = input,
+            Request = request,
+            Response = new SampleResponse
+            {
+                Status = capture.Status,
+                Text = Redact(redactor, reassembled.Text, tally),
+                ToolCalls = reassembled.ToolCalls
+                    .Select(call => new SampleToolCall(call.Id, call.Type, call.Name, redactor.Redact(call.Arguments, tally)))
+                    .ToArray(),
+                FinishReason = reassembled.FinishReason,
+                Model = reassembled.Model,
+                Refusal = Redact(redactor, reassembled.Refusal, tally),
+                Streamed = reassembled.Streamed,
+                Complete = reassembled.Complete,
+                Error = Redact(redactor, reassembled.Error ?? capture.FailureNote, tally),
+            },
+            Usage = capture.Usage,
+            LatencyMs = Math.Round(capture.LatencyMs, 2),
+            TimeToFirstTokenMs = capture.Usage?.TimeToFirstTokenMs,
+            Redactions = tally.Counts.ToDictionary(StringComparer.Ordinal),
+            Truncated = capture.ResponseTruncated || reassembled.Truncated,
+        };
+
+        foreach (var (kind, count) in tally.Counts)
+        {
+            metrics.Redactions.Add(count, new KeyValuePair<string, object?>("kind", kind));
+        }
+
+        return SampleSizeCap.Apply(record, options.Value.MaxSampleBytes);
+    }
+
+    private static string? Redact(TextRedactor redactor, string? text, RedactionTally tally) =>
+        text is null ? null : redactor.Redact(text, tally);
+
+    private static JsonNode? ParseOrNull(ReadOnlySpan<byte> json)
+    {
+        if (json.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            // The gateway only forwards valid JSON, so this is a client body it refused: keep nothing.
+            return null;
+        }
+    }
+}

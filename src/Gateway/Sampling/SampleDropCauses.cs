@@ -1,0 +1,14 @@
+namespace LlmGateway.Sampling;
+
+/// <summary>Why samples were dropped (the <c>cause</c> tag of <c>gateway.samples.dropped</c>).</summary>
+internal static class SampleDropCauses
+{
+    /// <summary>The writer's channel was full.</summary>
+    public const string QueueFull = "queue_full";
+
+    /// <summary>The store was unreachable or failed the write.</summary>
+    public const string StoreUnavailable = "store_unavailable";
+
+    /// <summary>The sample could not be built (a bug; logged).</summary>
+    public const string BuildFailed = "build_failed";
+}

@@ -1,0 +1,14 @@
+namespace LlmGateway.Sampling;
+
+/// <summary>Why a request was sampled.</summary>
+internal static class SampleReasons
+{
+    /// <summary>The request id hashed under the arm's rate.</summary>
+    public const string Rate = "rate";
+
+    /// <summary>Taken to reach the arm's hourly floor.</summary>
+    public const string Floor = "floor";
+
+    /// <summary>Forced by a key with the <c>debug</c> permission.</summary>
+    public const string Forced = "forced";
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using LlmGateway.Accounting;
+
+namespace LlmGateway.Sampling;
+
+/// <summary>
+/// One stored request/response pair, redacted and size-capped: what offline evaluation and human
+/// review read. Stored as this JSON at <c>{prefix}:{samples}:s:{id}</c>.
+/// </summary>
+internal sealed record SampleRecord
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("request_id")]
+    public required string RequestId { get; init; }
+
+    [JsonPropertyName("timestamp")]
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Why it was kept: <see cref="SampleReasons"/>.</summary>
+    [JsonPropertyName("reason")]
+    public required string Reason { get; init; }
+
+    [JsonPropertyName("environment")]
+    public string? Environment { get; init; }
+
+    [JsonPropertyName("prompt")]
+    public string? Prompt { get; init; }
+
+    [JsonPropertyName("version")]
+    public int? Version { get; init; }
+
+    [JsonPropertyName("variant")]
+    public string? Variant { get; init; }
+
+    /// <summary>The catalog model that served the request.</summary>
+    [JsonPropertyName("model")]
+    public required string Model { get; init; }
+
+    [JsonPropertyName("provider")]
+    public required string Provider { get; init; }
+
+    /// <summary>The gateway key's id; never its secret.</summary>
+    [JsonPropertyName("key_id")]
+    public required string KeyId { get; init; }
+
+    [JsonPropertyName("endpoint")]
+    public required string Endpoint { get; init; }
+
+    /// <summary>What the application sent: its own messages and prompt variables (before rendering).</summary>
+    [JsonPropertyName("input")]
+    public required SampleInput Input { get; init; }
+
+    /// <summary>The upstream request as forwarded (rendered messages, parameters, tools).</summary>
+    [JsonPropertyName("request")]
+    public JsonNode? Request { get; init; }
+
+    [JsonPropertyName("response")]
+    public required SampleResponse Response { get; init; }
+
+    /// <summary>Tokens and cost, with their source (reported or estimated); null when nothing was billed.</summary>
+    [JsonPropertyName("usage")]
+    public AccountingRecord? Usage { get; init; }
+
+    [JsonPropertyName("latency_ms")]
+    public double LatencyMs { get; init; }
+
+    [JsonPropertyName("ttft_ms")]
+    public double? TimeToFirstTokenMs { get; init; }
+
+    /// <summary>Replacements made before storage, by kind (email, card, api_key, ...).</summary>
+    [JsonPropertyName("redactions")]
+    public IReadOnlyDictionary<string, int> Redactions { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>True when a field was cut to keep the sample under its size cap (the cut is marked in the text).</summary>
+    [JsonPropertyName("truncated")]
+    public bool Truncated { get; init; }
+}

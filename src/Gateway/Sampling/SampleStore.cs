@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using LlmGateway.Sampling.Queue;
+using LlmGateway.Serialization;
+using LlmGateway.Store;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LlmGateway.Sampling;
+
+/// <summary>
+/// Samples in the store: a record and a summary key per sample (both expire with the retention),
+/// sorted-set indexes by prompt, version, arm and model (score = unix ms), a count cap per prompt,
+/// and the evaluator work queue that every stored sample's id joins.
+/// </summary>
+internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> options, TimeProvider time)
+{
+    public const string QueueName = "samples";
+
+    private const int ScanChunk = 200;
+    private const int MaxScannedPerPage = 20_000;
+
+    private readonly SamplingOptions _options = options.Value;
+    private WorkQueue? _queue;
+
+    private StoreKeys Keys => store.Keys;
+
+    /// <summary>The evaluators' queue of sample ids to score or review.</summary>
+    public WorkQueue Queue => _queue ??= new WorkQueue(
+        store.Database,
+        Keys.Prefix,
+        QueueName,
+        new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility },
+        time);
+
+    /// <summary>Writes a batch in one round trip, then trims by age and count and queues the ids.</summary>
+    public async Task WriteAsync(IReadOnlyList<SampleRecord> records)
+    {
+        var database = store.Database;
+        var ttl = _options.Retention;
+        var batch = database.CreateBatch();
+        var writes = new List<Task>(records.Count * 8);
+        var touched = new HashSet<string>(StringComparer.Ordinal) { Keys.SampleIndex };
+        var capped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var score = record.Timestamp.ToUnixTimeMilliseconds();
+            writes.Add(batch.StringSetAsync(Keys.Sample(record.Id), JsonSerializer.Serialize(record, GatewayJsonContext.Default.SampleRecord), ttl));
+            writes.Add(batch.StringSetAsync(Keys.SampleSummary(record.Id), JsonSerializer.Serialize(SampleSummary.From(record), GatewayJsonContext.Default.SampleSummary), ttl));
+            foreach (var index in IndexesOf(record))
+            {
+                writes.Add(batch.SortedSetAddAsync(index, record.Id, score));
+                touched.Add(index);
+            }
+
+            capped.Add(record.Prompt is { } prompt ? Keys.SamplePromptIndex(prompt) : Keys.SamplePlainIndex(record.Model));
+        }
+
+        var oldest = (time.GetUtcNow() - ttl).ToUnixTimeMilliseconds();
+        foreach (var index in touched)
+        {
+            writes.Add(batch.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, oldest, Exclude.Stop));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(writes);
+
+        foreach (var index in capped)
+        {
+            await TrimAsync(database, index);
+        }
+
+        if (_options.Enqueue)
+        {
+            await Queue.EnqueueAsync(records.Select(r => r.Id).ToArray());
+        }
+    }
+
+    public async Task<SampleRecord?> GetAsync(string id)
+    {
+        var json = await store.Database.StringGetAsync(Keys.Sample(id));
+        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)json!, GatewayJsonContext.Default.SampleRecord);
+    }
+
+    /// <summary>
+    /// Newest first, from the narrowest index the filter allows, the rest filtered on summaries.
+    /// The cursor is the last id returned: ids sort by time, so the next page starts just below it.
+    /// </summary>
+    public async Task<SamplePage> ListAsync(SampleFilter filter, int limit, string? cursor)
+    {
+        var database = store.Database;
+        var index = IndexFor(filter);
+        var max = filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        if (cursor is not null && CursorTime(cursor) is { } cursorTime)
+        {
+            max = Math.Min(max, cursorTime);
+        }
+
+        var min = filter.From?.ToUnixTimeMilliseconds() ?? 0;
+        var found = new List<SampleSummary>(limit);
+        var scanned = 0;
+        string? lastScanned = null;
+        while (scanned < MaxScannedPerPage)
+        {
+            var ids = await database.SortedSetRangeByScoreAsync(index, min, max, Exclude.None, Order.Descending, scanned, ScanChunk);
+            if (ids.Length == 0)
+            {
+                return new SamplePage(found, null);
+            }
+
+            scanned += ids.Length;
+            var summaries = await database.StringGetAsync(ids.Select(id => (RedisKey)Keys.SampleSummary(id!)).ToArray());
+            var stale = new List<RedisValue>();
+            for (var i = 0; i < ids.Length; i++)
+            {
+                var id = (string)ids[i]!;
+                if (cursor is not null && string.CompareOrdinal(id, cursor) >= 0)
+                {
+                    continue;
+                }
+
+                lastScanned = id;
+                if (summaries[i].IsNullOrEmpty)
+                {
+                    // Trimmed by count from another index, or expired: drop the dangling id here too.
+                    stale.Add(ids[i]);
+                    continue;
+                }
+
+                var summary = JsonSerializer.Deserialize((string)summaries[i]!, GatewayJsonContext.Default.SampleSummary)!;
+                if (filter.Matches(summary))
+                {
+                    found.Add(summary);
+                    if (found.Count == limit)
+                    {
+                        await RemoveStaleAsync(database, index, stale);
+                        return new SamplePage(found, id);
+                    }
+                }
+            }
+
+            await RemoveStaleAsync(database, index, stale);
+            if (ids.Length < ScanChunk)
+            {
+                return new SamplePage(found, null);
+            }
+        }
+
+        // Scanned enough for one call: hand back a cursor so the caller can go on.
+        return new SamplePage(found, lastScanned);
+    }
+
+    /// <summary>Every matching record, newest first, up to <paramref name="limit"/>, fetched a page at a time.</summary>
+    public async IAsyncEnumerable<SampleRecord> ExportAsync(SampleFilter filter, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        var exported = 0;
+        do
+        {
+            var page = await ListAsync(filter, Math.Min(ScanChunk, limit - exported), cursor);
+            foreach (var summary in page.Samples)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await GetAsync(summary.Id) is { } record)
+                {
+                    exported++;
+                    yield return record;
+                }
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && exported < limit);
+    }
+
+    private IEnumerable<string> IndexesOf(SampleRecord record)
+    {
+        yield return Keys.SampleIndex;
+        yield return Keys.SampleModelIndex(record.Model);
+        if (record.Prompt is { } prompt)
+        {
+            yield return Keys.SamplePromptIndex(prompt);
+            if (record.Version is { } version)
+            {
+                yield return Keys.SampleVersionIndex(prompt, version);
+                if (record.Variant is { } variant)
+                {
+                    yield return Keys.SampleArmIndex(prompt, version, variant);
+                }
+            }
+        }
+        else
+        {
+            yield return Keys.SamplePlainIndex(record.Model);
+        }
+    }
+
+    private string IndexFor(SampleFilter filter) => filter switch
+    {
+        { Prompt: { } p, Version: { } v, Variant: { } a } => Keys.SampleArmIndex(p, v, a),
+        { Prompt: { } p, Version: { } v } => Keys.SampleVersionIndex(p, v),
+        { Prompt: { } p } => Keys.SamplePromptIndex(p),
+        { Model: { } m } => Keys.SampleModelIndex(m),
+        _ => Keys.SampleIndex,
+    };
+
+    /// <summary>Deletes the oldest samples beyond the per-prompt (or per plain model) cap.</summary>
+    private async Task TrimAsync(IDatabase database, string index)
+    {
+        var excess = await database.SortedSetLengthAsync(index) - _options.MaxPerPrompt;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        var oldest = await database.SortedSetRangeByRankAsync(index, 0, excess - 1);
+        var keys = oldest.SelectMany(id => new RedisKey[] { Keys.Sample(id!), Keys.SampleSummary(id!) }).ToArray();
+        await database.KeyDeleteAsync(keys);
+        await database.SortedSetRemoveAsync(index, oldest);
+        await database.SortedSetRemoveAsync(Keys.SampleIndex, oldest);
+    }
+
+    private static async Task RemoveStaleAsync(IDatabase database, string index, List<RedisValue> stale)
+    {
+        if (stale.Count > 0)
+        {
+            await database.SortedSetRemoveAsync(index, stale.ToArray());
+        }
+    }
+
+    private static long? CursorTime(string cursor) =>
+        SampleIds.IsWellFormed(cursor) && long.TryParse(cursor.AsSpan(SampleIds.Prefix.Length, 12), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var ms)
+            ? ms
+            : null;
+}

@@ -1,0 +1,121 @@
+using LlmGateway.Store;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LlmGateway.Sampling;
+
+/// <summary>
+/// Drains the recorder in batches (up to <see cref="SamplingOptions.BatchSize"/>, gathered for at
+/// most a quarter of a second), builds the records and writes each batch in one round trip. When
+/// the store is down a batch is dropped and counted, and the next batch simply tries again: the
+/// writer recovers by itself and never pushes back on requests.
+/// </summary>
+internal sealed class SampleWriter(
+    SampleRecorder recorder,
+    SampleBuilder builder,
+    SampleStore samples,
+    GatewayStore store,
+    IOptions<SamplingOptions> options,
+    ILogger<SampleWriter> logger) : BackgroundService
+{
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(250);
+
+    private readonly int _batchSize = options.Value.BatchSize;
+    private bool _failing;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = recorder.Reader;
+        var batch = new List<SampleCapture>(_batchSize);
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                await GatherAsync(batch, stoppingToken);
+                await WriteAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task GatherAsync(List<SampleCapture> batch, CancellationToken stoppingToken)
+    {
+        var reader = recorder.Reader;
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        window.CancelAfter(GatherWindow);
+        try
+        {
+            do
+            {
+                while (batch.Count < _batchSize && reader.TryRead(out var capture))
+                {
+                    batch.Add(capture);
+                }
+            }
+            while (batch.Count < _batchSize && await reader.WaitToReadAsync(window.Token));
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The window closed: write what was gathered.
+        }
+    }
+
+    private async Task WriteAsync(List<SampleCapture> batch)
+    {
+        var records = new List<SampleRecord>(batch.Count);
+        foreach (var capture in batch)
+        {
+            try
+            {
+                records.Add(builder.Build(capture));
+            }
+#pragma warning disable CA1031 // One malformed sample must not stop the writer; it is counted and logged.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                recorder.Dropped(SampleDropCauses.BuildFailed, 1);
+                SamplingLog.BuildFailed(logger, capture.Id, ex);
+            }
+        }
+
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        if (!store.IsConnected)
+        {
+            // Waiting for a command timeout would only back the channel up; drop at once.
+            Failed(records.Count, "disconnected");
+            return;
+        }
+
+        try
+        {
+            await samples.WriteAsync(records);
+            if (_failing)
+            {
+                _failing = false;
+                SamplingLog.WriterRecovered(logger);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Failed(records.Count, ex.GetType().Name);
+        }
+    }
+
+    private void Failed(int count, string why)
+    {
+        recorder.Dropped(SampleDropCauses.StoreUnavailable, count);
+        if (!_failing)
+        {
+            // Once per outage, not once per batch.
+            _failing = true;
+            SamplingLog.WriteFailed(logger, count, why);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace LlmGateway.Sampling;
+
+internal static partial class SamplingLog
+{
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Sample writes are failing ({Reason}); dropped {Count} samples, and dropping (counted) until the store is back.")]
+    public static partial void WriteFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Sample writes recovered.")]
+    public static partial void WriterRecovered(ILogger logger);
+
+    // The exception may quote the body's content, so it goes out at Debug only.
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Sample {SampleId} could not be built and was dropped.")]
+    public static partial void BuildFailedSummary(ILogger logger, string sampleId);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Sample {SampleId} could not be built.")]
+    public static partial void BuildFailedDetail(ILogger logger, string sampleId, Exception exception);
+
+    public static void BuildFailed(ILogger logger, string sampleId, Exception exception)
+    {
+        BuildFailedSummary(logger, sampleId);
+        BuildFailedDetail(logger, sampleId, exception);
+    }
+}

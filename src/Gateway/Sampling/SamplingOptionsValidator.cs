@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Sampling;
+
+[OptionsValidator]
+internal sealed partial class SamplingOptionsValidator : IValidateOptions<SamplingOptions>;

@@ -1,0 +1,82 @@
+using LlmGateway.Auth;
+using LlmGateway.Providers;
+using LlmGateway.Routing;
+using LlmGateway.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Sampling;
+
+/// <summary>
+/// Decides, when a request starts, whether it is sampled: forced by a <c>debug</c> key, else the
+/// request id hashed under the arm's rate (the release's policy, else the configured default),
+/// else a floor slot if the arm is short of its hourly floor. No I/O: nothing here can delay a request.
+/// </summary>
+internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, SampleFloorTracker floors, GatewayMetrics metrics)
+{
+    public SamplingDecision Decide(string requestId, HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
+    {
+        var settings = options.CurrentValue;
+        if (!settings.Enabled)
+        {
+            return SamplingDecision.Skip;
+        }
+
+        var decision = DecideCore(settings, requestId, request, key, model, prompt);
+        if (decision.Sampled)
+        {
+            metrics.SamplesTaken.Add(1, new KeyValuePair<string, object?>("reason", decision.Reason));
+        }
+
+        return decision;
+    }
+
+    private SamplingDecision DecideCore(SamplingOptions settings, string requestId, HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
+    {
+        if (IsForced(settings, request, key))
+        {
+            Count(prompt);
+            return new(SampleReasons.Forced);
+        }
+
+        if (prompt is null)
+        {
+            return SampleHash.Hits(requestId, PlainRate(settings, key, model)) ? new(SampleReasons.Rate) : SamplingDecision.Skip;
+        }
+
+        var policy = prompt.Sampling;
+        var rate = prompt.Variant switch
+        {
+            Variants.Canary => policy?.Canary ?? settings.CanaryRate,
+            Variants.Pinned => settings.PinnedRate,
+            _ => policy?.Stable ?? settings.StableRate,
+        };
+        if (SampleHash.Hits(requestId, rate))
+        {
+            Count(prompt);
+            return new(SampleReasons.Rate);
+        }
+
+        // Pinned requests are evaluation runs: no floor tops them up.
+        var floor = prompt.Variant == Variants.Pinned ? 0 : policy?.FloorPerHour ?? settings.FloorPerHour;
+        return floor > 0 && floors.TryTakeFloorSlot(ArmKey(prompt), floor) ? new(SampleReasons.Floor) : SamplingDecision.Skip;
+    }
+
+    private void Count(PromptSelection? prompt)
+    {
+        if (prompt is not null)
+        {
+            floors.Count(ArmKey(prompt));
+        }
+    }
+
+    private static bool IsForced(SamplingOptions settings, HttpRequest request, GatewayKey key) =>
+        request.Headers.TryGetValue(settings.ForceHeader, out var value)
+        && (value.ToString() is "1" || string.Equals(value.ToString(), "true", StringComparison.OrdinalIgnoreCase))
+        && key.Has(GatewayKeyPermissions.Debug);
+
+    private static double PlainRate(SamplingOptions settings, GatewayKey key, CatalogModel model) => Math.Max(
+        settings.PlainRate,
+        Math.Max(settings.Models.GetValueOrDefault(model.Name), settings.Keys.GetValueOrDefault(key.Id)));
+
+    public static string ArmKey(PromptSelection prompt) => $"{prompt.Bundle.Name}|{prompt.Bundle.Version}|{prompt.Variant}";
+}

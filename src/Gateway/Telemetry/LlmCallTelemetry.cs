@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using LlmGateway.Accounting;
+using LlmGateway.Proxy;
+using LlmGateway.Providers;
+
+namespace LlmGateway.Telemetry;
+
+/// <summary>
+/// The gateway's span and metrics for one LLM call, in the GenAI semantic conventions plus the
+/// prompt version that made it. Tags carry names and versions only: never user ids or text.
+/// </summary>
+internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
+{
+    /// <summary>Starts the <c>{operation} {model}</c> client span; YARP's forwarding span nests under it.</summary>
+    public static Activity? Start(GatewayRequestFeature request, string path)
+    {
+        var source = GatewayTelemetry.ActivitySource;
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var operation = GenAiAttributes.Operation(path);
+        var activity = source.StartActivity($"{operation} {request.Model.UpstreamModel}", ActivityKind.Client);
+        if (activity is null)
+        {
+            return null;
+        }
+
+        activity.SetTag(GenAiAttributes.OperationName, operation);
+        activity.SetTag(GenAiAttributes.ProviderName, GenAiAttributes.Provider(request.Model.Provider));
+        activity.SetTag(GenAiAttributes.RequestModel, request.Model.UpstreamModel);
+        activity.SetTag(GenAiAttributes.GatewayModel, request.Model.Name);
+        activity.SetTag(GenAiAttributes.RequestId, request.RequestId);
+        if (request.Prompt is { } prompt)
+        {
+            activity.SetTag(GenAiAttributes.PromptName, prompt.Bundle.Name);
+            activity.SetTag(GenAiAttributes.PromptVersion, prompt.Bundle.Version);
+            activity.SetTag(GenAiAttributes.PromptVariant, prompt.Variant);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Ends the span and records the call's metrics, tagged with model, provider and prompt version.</summary>
+    public void Complete(Activity? activity, GatewayRequestFeature request, string path, LlmCallOutcome outcome)
+    {
+        var operation = GenAiAttributes.Operation(path);
+        var tags = new TagList
+        {
+            { GenAiAttributes.OperationName, operation },
+            { GenAiAttributes.ProviderName, GenAiAttributes.Provider(request.Model.Provider) },
+            { GenAiAttributes.RequestModel, request.Model.UpstreamModel },
+        };
+        if (request.Prompt is { } prompt)
+        {
+            tags.Add(GenAiAttributes.PromptName, prompt.Bundle.Name);
+            tags.Add(GenAiAttributes.PromptVersion, prompt.Bundle.VersionText);
+            tags.Add(GenAiAttributes.PromptVariant, prompt.Variant);
+        }
+
+        var record = outcome.Record;
+        if (record?.ResponseModel is { } responseModel)
+        {
+            tags.Add(GenAiAttributes.ResponseModel, responseModel);
+        }
+
+        if (outcome.ErrorType is { } errorType)
+        {
+            tags.Add(GenAiAttributes.ErrorType, errorType);
+        }
+
+        metrics.OperationDuration.Record(outcome.Duration.TotalSeconds, tags);
+        metrics.RequestBodySize.Record(outcome.RequestBodyBytes, tags);
+        if (record is not null)
+        {
+            RecordUsage(record, tags);
+        }
+
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(GenAiAttributes.HttpStatus, outcome.Status);
+        if (record is not null)
+        {
+            activity.SetTag(GenAiAttributes.ResponseModel, record.ResponseModel);
+            activity.SetTag(GenAiAttributes.InputTokens, record.InputTokens);
+            activity.SetTag(GenAiAttributes.OutputTokens, record.OutputTokens);
+            activity.SetTag(GenAiAttributes.UsageSource, record.Source);
+            if (record.FinishReason is { } finish)
+            {
+                activity.SetTag(GenAiAttributes.FinishReasons, new[] { finish });
+            }
+
+            if (record.CostUsd is { } cost)
+            {
+                activity.SetTag(GenAiAttributes.CostUsd, (double)cost);
+            }
+        }
+
+        if (outcome.Sampled)
+        {
+            activity.SetTag(GenAiAttributes.Sampled, true);
+        }
+
+        if (outcome.ErrorType is { } error)
+        {
+            activity.SetTag(GenAiAttributes.ErrorType, error);
+            activity.SetStatus(ActivityStatusCode.Error);
+        }
+
+        activity.Dispose();
+    }
+
+    private void RecordUsage(AccountingRecord record, in TagList tags)
+    {
+        var input = tags;
+        input.Add(GenAiAttributes.TokenType, "input");
+        metrics.TokenUsage.Record(record.InputTokens, input);
+        var output = tags;
+        output.Add(GenAiAttributes.TokenType, "output");
+        metrics.TokenUsage.Record(record.OutputTokens, output);
+        metrics.PromptTokens.Record(record.InputTokens, tags);
+        if (record.TimeToFirstTokenMs is { } ttft)
+        {
+            metrics.TimeToFirstChunk.Record(ttft / 1000, tags);
+        }
+
+        if (record.CostUsd is { } cost)
+        {
+            metrics.Cost.Add((double)cost, tags);
+        }
+
+        if (record.Source == AccountingRecord.Estimated)
+        {
+            metrics.TokenizerFallbacks.Add(1, new KeyValuePair<string, object?>(GenAiAttributes.RequestModel, tags[2].Value));
+        }
+    }
+}

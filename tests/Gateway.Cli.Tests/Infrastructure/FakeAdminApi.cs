@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace LlmGateway.Cli.Tests.Infrastructure;
+
+/// <summary>
+/// Stands in for the gateway's admin API: answers every request with what the test says and records what
+/// gatewayctl sent, so a command can be run in-process through <see cref="GatewayCtl.RunAsync"/> without a server.
+/// </summary>
+internal sealed class FakeAdminApi(Func<HttpRequestMessage, HttpResponseMessage> respond) : HttpMessageHandler
+{
+    public const string BaseUrl = "http://gateway.test";
+    public const string Token = "sk-admin-test-0123456789";
+
+    public List<HttpRequestMessage> Requests { get; } = [];
+
+    /// <summary>The path and query of the only request, as the admin routes write them.</summary>
+    public string OnlyPathAndQuery => Assert.Single(Requests).RequestUri!.PathAndQuery;
+
+    public static FakeAdminApi Answering(HttpStatusCode status, string body, string mediaType = "application/json") =>
+        new(_ => new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) });
+
+    /// <summary>The gateway's OpenAI-shaped error, <c>{"error":{"message","type","param","code"}}</c>.</summary>
+    public static HttpResponseMessage Error(HttpStatusCode status, string message, string type, string? code, string? param = null)
+    {
+        var body = new JsonObject
+        {
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = code },
+        };
+        return new HttpResponseMessage(status) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+    }
+
+    public async Task<CliRun> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        return await RunAsync(stdout, args);
+    }
+
+    /// <summary>Runs one command line, with stdout the test can read while the command is still running.</summary>
+    public async Task<CliRun> RunAsync(StringWriter stdout, params string[] args)
+    {
+        using var stderr = new StringWriter();
+        var exit = await GatewayCtl.RunAsync(
+            args,
+            stdout,
+            stderr,
+            this,
+            new Dictionary<string, string?> { ["GATEWAY_URL"] = BaseUrl, ["GATEWAY_ADMIN_TOKEN"] = Token });
+        return new CliRun(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Requests.Add(request);
+        return Task.FromResult(respond(request));
+    }
+}

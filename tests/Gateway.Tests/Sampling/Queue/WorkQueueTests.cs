@@ -1,0 +1,171 @@
+using LlmGateway.Sampling.Queue;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Sampling.Queue;
+
+/// <summary>The work queue in the real store (Garnet or Redis, whichever the run uses), on a hand-driven clock.</summary>
+public sealed class WorkQueueTests(TestEnvironment env)
+{
+    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(5);
+
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Items_are_claimed_in_order_and_acked_once()
+    {
+        var queue = NewQueue();
+        await queue.EnqueueAsync(["a", "b", "c"]);
+
+        var claimed = await queue.ClaimAsync(2);
+
+        Assert.Equal(["a", "b"], claimed.Select(c => c.Id));
+        Assert.All(claimed, c => Assert.Equal(1, c.Attempt));
+        Assert.All(claimed, c => Assert.Equal(_clock.GetUtcNow() + Visibility, c.VisibleUntil));
+        Assert.NotEqual(claimed[0].Receipt, claimed[1].Receipt);
+        Assert.Equal(new QueueStats(1, 2, 0), await queue.StatsAsync());
+
+        Assert.True(await queue.AckAsync("a", claimed[0].Receipt));
+        Assert.False(await queue.AckAsync("a", claimed[0].Receipt));
+        Assert.False(await queue.AckAsync("b", claimed[0].Receipt));
+        Assert.False(await queue.AckAsync("b", "not-a-receipt"));
+        Assert.True(await queue.AckAsync("b", claimed[1].Receipt));
+
+        Assert.Equal(["c"], (await queue.ClaimAsync(10)).Select(c => c.Id));
+        Assert.Empty(await queue.ClaimAsync(10));
+    }
+
+    [Fact]
+    public async Task A_crashed_consumers_item_is_redelivered_after_the_visibility_timeout()
+    {
+        var queue = NewQueue();
+        await queue.EnqueueAsync(["s1"]);
+        var first = Assert.Single(await queue.ClaimAsync(1));
+
+        _clock.Advance(Visibility - TimeSpan.FromSeconds(1));
+        Assert.Empty(await queue.ClaimAsync(1));
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var second = Assert.Single(await queue.ClaimAsync(1));
+
+        Assert.Equal("s1", second.Id);
+        Assert.Equal(2, second.Attempt);
+        Assert.NotEqual(first.Receipt, second.Receipt);
+        // The crashed consumer wakes up: its receipt no longer counts.
+        Assert.False(await queue.AckAsync("s1", first.Receipt));
+        Assert.False(await queue.ExtendAsync("s1", first.Receipt, Visibility));
+        Assert.False(await queue.ReleaseAsync("s1", first.Receipt));
+        Assert.True(await queue.AckAsync("s1", second.Receipt));
+        Assert.Equal(new QueueStats(0, 0, 0), await queue.StatsAsync());
+    }
+
+    [Fact]
+    public async Task A_heartbeat_keeps_the_item_hidden()
+    {
+        var queue = NewQueue();
+        await queue.EnqueueAsync(["s1"]);
+        var claim = Assert.Single(await queue.ClaimAsync(1));
+
+        _clock.Advance(Visibility - TimeSpan.FromSeconds(1));
+        Assert.True(await queue.ExtendAsync("s1", claim.Receipt, Visibility));
+        _clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Empty(await queue.ClaimAsync(1));
+        Assert.True(await queue.AckAsync("s1", claim.Receipt));
+    }
+
+    [Fact]
+    public async Task An_item_is_dead_lettered_after_max_attempts_and_can_be_requeued()
+    {
+        var queue = NewQueue(maxAttempts: 3);
+        await queue.EnqueueAsync(["poison", "fine"]);
+
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var claimed = await queue.ClaimAsync(1);
+            Assert.Equal(("poison", attempt), (claimed[0].Id, claimed[0].Attempt));
+            _clock.Advance(Visibility);
+        }
+
+        // The fourth claim sweeps the poison item to dead and hands out the next one instead.
+        var next = Assert.Single(await queue.ClaimAsync(10));
+        Assert.Equal("fine", next.Id);
+        Assert.Equal(new QueueStats(0, 1, 1), await queue.StatsAsync());
+        Assert.Equal(["poison"], await queue.DeadLettersAsync(10));
+
+        Assert.Equal(1, await queue.RequeueDeadAsync(10));
+        Assert.Empty(await queue.DeadLettersAsync(10));
+        var again = Assert.Single(await queue.ClaimAsync(10));
+        Assert.Equal(("poison", 1), (again.Id, again.Attempt));
+    }
+
+    [Fact]
+    public async Task A_released_item_is_claimable_at_once_and_its_attempt_counts()
+    {
+        var queue = NewQueue(maxAttempts: 2);
+        await queue.EnqueueAsync(["s1", "s2"]);
+        var first = (await queue.ClaimAsync(1))[0];
+
+        Assert.True(await queue.ReleaseAsync("s1", first.Receipt));
+        Assert.False(await queue.ReleaseAsync("s1", first.Receipt));
+
+        // Back at the head, ahead of s2, without the clock moving.
+        var second = (await queue.ClaimAsync(1))[0];
+        Assert.Equal(("s1", 2), (second.Id, second.Attempt));
+
+        // Released on its last attempt: dead, not ready.
+        Assert.True(await queue.ReleaseAsync("s1", second.Receipt));
+        Assert.Equal(new QueueStats(1, 0, 1), await queue.StatsAsync());
+        Assert.Equal(["s1"], await queue.DeadLettersAsync(10));
+    }
+
+    [Fact]
+    public async Task Stats_and_dead_letters_list_oldest_first_and_respect_the_limit()
+    {
+        var queue = NewQueue(maxAttempts: 1);
+        await queue.EnqueueAsync(["d1", "d2", "d3", "r1", "r2"]);
+
+        Assert.Equal(3, (await queue.ClaimAsync(3)).Count);
+        _clock.Advance(Visibility);
+        var held = Assert.Single(await queue.ClaimAsync(1));
+
+        Assert.Equal("r1", held.Id);
+        Assert.Equal(new QueueStats(1, 1, 3), await queue.StatsAsync());
+        Assert.Equal(["d1", "d2", "d3"], await queue.DeadLettersAsync(10));
+        Assert.Equal(["d1", "d2"], await queue.DeadLettersAsync(2));
+
+        Assert.Equal(2, await queue.RequeueDeadAsync(2));
+        Assert.Equal(["d3"], await queue.DeadLettersAsync(10));
+        Assert.Equal(new QueueStats(3, 1, 1), await queue.StatsAsync());
+        // Requeued dead letters join the tail, behind work that was already waiting.
+        Assert.Equal(["r2", "d1", "d2"], (await queue.ClaimAsync(10)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task One_claim_moves_a_bounded_number_of_expired_items()
+    {
+        var queue = NewQueue(maxExpiredPerClaim: 2);
+        await queue.EnqueueAsync(["a", "b", "c"]);
+        Assert.Equal(3, (await queue.ClaimAsync(3)).Count);
+        _clock.Advance(Visibility);
+
+        // The two longest-expired come back first; the third waits for the next claim.
+        Assert.Equal(["a", "b"], (await queue.ClaimAsync(10)).Select(c => c.Id));
+        Assert.Equal(["c"], (await queue.ClaimAsync(10)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public void A_name_that_would_break_the_hash_tag_is_refused()
+    {
+        var database = env.Gateway.GetRequiredService<GatewayStore>().Database;
+        Assert.Throws<ArgumentException>(() => new WorkQueue(database, env.KeyPrefix, "a}b", new WorkQueueOptions(), _clock));
+        Assert.Throws<ArgumentException>(() => new WorkQueue(database, "x{y", "q", new WorkQueueOptions(), _clock));
+    }
+
+    private WorkQueue NewQueue(int maxAttempts = 5, int maxExpiredPerClaim = 100) => new(
+        env.Gateway.GetRequiredService<GatewayStore>().Database,
+        env.KeyPrefix,
+        "test-" + Guid.NewGuid().ToString("N"),
+        new WorkQueueOptions { MaxAttempts = maxAttempts, Visibility = Visibility, MaxExpiredPerClaim = maxExpiredPerClaim },
+        _clock);
+}

@@ -1,0 +1,276 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Tests.Infrastructure;
+using OpenAI.Chat;
+
+#pragma warning disable SCME0001 // ChatCompletionOptions.Patch: the SDK's way to send extra body fields.
+
+namespace LlmGateway.Tests.Sampling;
+
+/// <summary>Sampling end to end: through the OpenAI SDK, the real gateway and store, read back over the admin API.</summary>
+public sealed class SamplingTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_forced_streamed_prompt_request_is_stored_redacted_with_its_response_reassembled_exactly()
+    {
+        var name = "smp-forced-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "debug");
+        var chat = OpenAiClients.For(env.Gateway, key, ("X-Gateway-Sample", "true"), ("x-mock-chunks", "6")).GetChatClient("prompt:" + name);
+        var options = new ChatCompletionOptions();
+        options.Patch.Set("$.prompt_variables.company"u8, "Acme");
+
+        var received = new StringBuilder();
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Mail me at jane.doe@example.com, card 4111 1111 1111 1111")], options, Ct))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                received.Append(part.Text);
+            }
+        }
+
+        var listed = Assert.Single(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1));
+        var sample = await SampleWaiter.GetAsync(env.Gateway, listed.GetProperty("id").GetString()!);
+        var raw = sample.GetRawText();
+
+        Assert.Equal("forced", sample.GetProperty("reason").GetString());
+        Assert.Equal(1, sample.GetProperty("version").GetInt32());
+        Assert.Equal("stable", sample.GetProperty("variant").GetString());
+        Assert.Equal(PromptSetup.Environment, sample.GetProperty("environment").GetString());
+        Assert.Equal("gpt-4o-mini", sample.GetProperty("model").GetString());
+        Assert.StartsWith("key_", sample.GetProperty("key_id").GetString(), StringComparison.Ordinal);
+
+        var response = sample.GetProperty("response");
+        Assert.True(received.Length > 0);
+        // The mock echoes the messages, so the reply carries the same secrets: redacted there too.
+        var expected = received.ToString().Replace("jane.doe@example.com", "[REDACTED:email]", StringComparison.Ordinal).Replace("4111 1111 1111 1111", "[REDACTED:card]", StringComparison.Ordinal);
+        Assert.NotEqual(received.ToString(), expected);
+        Assert.Equal(expected, response.GetProperty("text").GetString());
+        Assert.True(response.GetProperty("streamed").GetBoolean());
+        Assert.True(response.GetProperty("complete").GetBoolean());
+        Assert.Equal("stop", response.GetProperty("finish_reason").GetString());
+        Assert.Equal(200, response.GetProperty("status").GetInt32());
+
+        // The rendered upstream request, with the template applied; the app's own input beside it.
+        var upstream = sample.GetProperty("request").GetProperty("messages");
+        Assert.Equal("v1 for Acme", upstream[0].GetProperty("content").GetString());
+        Assert.Equal("Acme", sample.GetProperty("input").GetProperty("variables").GetProperty("company").GetString());
+        Assert.Equal("user", sample.GetProperty("input").GetProperty("messages")[0].GetProperty("role").GetString());
+
+        var usage = sample.GetProperty("usage");
+        Assert.True(usage.GetProperty("output_tokens").GetInt64() > 0);
+        Assert.Equal("reported", usage.GetProperty("source").GetString());
+        Assert.True(usage.GetProperty("cost_usd").GetDecimal() > 0);
+        Assert.True(sample.GetProperty("latency_ms").GetDouble() > 0);
+
+        // In the upstream request, the app's input and the reply: three of each.
+        Assert.Equal(3, sample.GetProperty("redactions").GetProperty("email").GetInt32());
+        Assert.Equal(3, sample.GetProperty("redactions").GetProperty("card").GetInt32());
+        Assert.DoesNotContain("jane.doe@example.com", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("4111 1111 1111 1111", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestEnvironment.ProviderKey, raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_force_header_is_ignored_without_the_debug_permission()
+    {
+        var name = "smp-nodebug-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var plainKey = await PromptSetup.KeyAsync(env.Gateway);
+        var debugKey = await PromptSetup.KeyAsync(env.Gateway, "debug");
+
+        // Defaults sample 1% of stable traffic; a fixed request id that hashes above 1% keeps this deterministic.
+        await SendAsync(plainKey, name, ("X-Gateway-Sample", "true"), ("X-Request-Id", "req-not-sampled-0"));
+        await SendAsync(debugKey, name, ("X-Gateway-Sample", "true"));
+
+        // The writer is first-in first-out: once the later forced sample is stored, the earlier would be too.
+        var samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1);
+        await Task.Delay(300, Ct);
+        samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1);
+        Assert.Single(samples);
+        Assert.NotEqual("req-not-sampled-0", (await SampleWaiter.GetAsync(env.Gateway, samples[0].GetProperty("id").GetString()!)).GetProperty("request_id").GetString());
+    }
+
+    [Fact]
+    public async Task A_release_sampling_policy_samples_each_arm_at_its_own_rate_and_is_listed_by_arm()
+    {
+        var name = "smp-arms-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)], canaryVersion: 2, canaryWeight: 5000);
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        var set = (await operatorClient.PutAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}/sampling", """{"sampling":{"stable":0,"canary":1},"reason":"watch the canary"}"""))
+            .Expect(HttpStatusCode.OK);
+        Assert.Equal(1, set.Json.GetProperty("sampling").GetProperty("canary").GetDouble());
+        await WaitForSamplingPolicyAsync(name);
+
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        var canaryRequests = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await SendAsync(key, name, ("X-Session-Id", $"user-{i}"));
+            canaryRequests += response.Headers.GetValues("X-Prompt-Variant").Single() == "canary" ? 1 : 0;
+        }
+
+        Assert.InRange(canaryRequests, 1, 19);
+        var canary = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&version=2&variant=canary", canaryRequests);
+        await Task.Delay(300, Ct);
+        var all = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", canaryRequests);
+
+        Assert.Equal(canaryRequests, canary.Length);
+        Assert.Equal(canaryRequests, all.Length);
+        Assert.All(all, s => Assert.Equal("canary", s.GetProperty("variant").GetString()));
+        Assert.Empty(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=stable", 0));
+    }
+
+    [Fact]
+    public async Task The_hourly_floor_tops_up_an_arm_whose_rate_yields_nothing()
+    {
+        var name = "smp-floor-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PutAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}/sampling", """{"sampling":{"stable":0,"floor_per_hour":3}}""")).Expect(HttpStatusCode.OK);
+        await WaitForSamplingPolicyAsync(name);
+
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        for (var i = 0; i < 8; i++)
+        {
+            using var _ = await SendAsync(key, name);
+        }
+
+        var samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 3);
+        await Task.Delay(300, Ct);
+        samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 3);
+        Assert.Equal(3, samples.Length);
+        Assert.All(samples, s => Assert.Equal("floor", s.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task Listing_pages_with_a_cursor_and_export_writes_the_golden_dataset_format()
+    {
+        var name = "smp-page-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "debug");
+        for (var i = 0; i < 5; i++)
+        {
+            using var _ = await SendAsync(key, name, ("X-Gateway-Sample", "1"), ("x-mock-reply", $"answer {i}"));
+        }
+
+        var all = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 5);
+        using var admin = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        var first = (await admin.GetAsync($"/admin/v1/samples?prompt={name}&limit=2")).Expect(HttpStatusCode.OK).Json;
+        var cursor = first.GetProperty("next_cursor").GetString();
+        var second = (await admin.GetAsync($"/admin/v1/samples?prompt={name}&limit=10&cursor={cursor}")).Expect(HttpStatusCode.OK).Json;
+        var paged = first.GetProperty("samples").EnumerateArray().Concat(second.GetProperty("samples").EnumerateArray()).Select(s => s.GetProperty("id").GetString()).ToList();
+
+        Assert.Equal(all.Select(s => s.GetProperty("id").GetString()), paged);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next_cursor").ValueKind);
+        Assert.Equal(paged.OrderDescending(StringComparer.Ordinal), paged);
+
+        using var http = env.Gateway.CreateClient(TestEnvironment.ViewerToken);
+        using var export = await http.GetAsync($"/admin/v1/samples/export?prompt={name}", Ct);
+        Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType?.MediaType);
+        var lines = (await export.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        var replies = lines.Select(line => JsonDocument.Parse(line).RootElement).Select(example =>
+        {
+            Assert.Equal("Acme", example.GetProperty("input").GetProperty("variables").GetProperty("company").GetString());
+            Assert.Equal(name, example.GetProperty("metadata").GetProperty("prompt").GetString());
+            Assert.Equal(1, example.GetProperty("metadata").GetProperty("version").GetInt32());
+            return example.GetProperty("output").GetProperty("text").GetString();
+        });
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"answer {i}").Order(), replies.Order());
+    }
+
+    [Fact]
+    public async Task Sample_queries_with_bad_filters_or_unknown_ids_get_openai_shaped_errors()
+    {
+        using var admin = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+
+        Assert.Equal("invalid_value", (await admin.GetAsync("/admin/v1/samples?variant=blue")).Expect(HttpStatusCode.BadRequest).ErrorCode ?? "invalid_value");
+        Assert.Equal("version", (await admin.GetAsync("/admin/v1/samples?version=2")).Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("limit", (await admin.GetAsync("/admin/v1/samples?limit=0")).Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("cursor", (await admin.GetAsync("/admin/v1/samples?cursor=nope")).Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("from", (await admin.GetAsync("/admin/v1/samples?from=yesterday")).Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("sample_not_found", (await admin.GetAsync("/admin/v1/samples/smp_000000000000aaaaaaaaaa")).Expect(HttpStatusCode.NotFound).ErrorCode);
+        Assert.Equal("sample_not_found", (await admin.GetAsync("/admin/v1/samples/not-an-id")).Expect(HttpStatusCode.NotFound).ErrorCode);
+
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        var badPolicy = await operatorClient.PutAsync("/admin/v1/prompts/anything/releases/staging/sampling", """{"sampling":{"canary":1.5}}""");
+        Assert.Equal("sampling.canary", badPolicy.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Claimed_samples_are_acked_once_and_a_stale_receipt_is_refused()
+    {
+        var name = "smp-queue-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "debug");
+        using (await SendAsync(key, name, ("X-Gateway-Sample", "true")))
+        {
+        }
+
+        var id = Assert.Single(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1)).GetProperty("id").GetString();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        // Other tests queue samples too: claim until ours comes out, giving the others back.
+        JsonElement? ours = null;
+        for (var round = 0; round < 20 && ours is null; round++)
+        {
+            var claimed = (await operatorClient.PostAsync("/admin/v1/samples/queue/claim?max=1000&visibility_seconds=60")).Expect(HttpStatusCode.OK).Json.GetProperty("items");
+            foreach (var item in claimed.EnumerateArray())
+            {
+                if (item.GetProperty("id").GetString() == id)
+                {
+                    ours = item;
+                }
+                else
+                {
+                    await operatorClient.PostAsync("/admin/v1/samples/queue/release", Receipt(item));
+                }
+            }
+        }
+
+        Assert.NotNull(ours);
+        Assert.Equal(name, ours.Value.GetProperty("sample").GetProperty("prompt").GetString());
+        Assert.Equal(1, ours.Value.GetProperty("attempt").GetInt32());
+        (await operatorClient.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.NoContent);
+        Assert.Equal("claim_lapsed", (await operatorClient.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.Conflict).ErrorCode);
+
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        (await viewer.PostAsync("/admin/v1/samples/queue/claim")).Expect(HttpStatusCode.Forbidden);
+        var stats = (await viewer.GetAsync("/admin/v1/samples/queue")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("samples", stats.GetProperty("queue").GetString());
+    }
+
+    private static string Receipt(JsonElement item) =>
+        JsonSerializer.Serialize(new { id = item.GetProperty("id").GetString(), receipt = item.GetProperty("receipt").GetString() });
+
+    private async Task WaitForSamplingPolicyAsync(string name)
+    {
+        using var admin = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        Assert.True(await Eventually.TrueAsync(
+            async () => (await admin.GetAsync("/admin/v1/instance/releases")).Json.GetProperty("releases").EnumerateArray().Any(r =>
+                r.GetProperty("prompt").GetString() == name && r.TryGetProperty("sampling", out var sampling) && sampling.ValueKind == JsonValueKind.Object),
+            TimeSpan.FromSeconds(2)));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string key, string prompt, params (string Name, string Value)[] headers)
+    {
+        using var client = env.Gateway.CreateClient(key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$$"""{"model":"prompt:{{{prompt}}}","messages":[{"role":"user","content":"hi"}],"prompt_variables":{"company":"Acme"}}""", Encoding.UTF8, "application/json"),
+        };
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        var response = await client.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
+    }
+}

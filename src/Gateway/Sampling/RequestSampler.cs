@@ -47,7 +47,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             KeyId = request.Key.Id,
             Endpoint = context.Request.Path.Value ?? "",
             ClientBody = clientBody.ToArray(),
-            UpstreamBody = bodyRewritten ? forwardedBody.ToArray() : null,
+            UpstreamBody = bodyRewritten ? forwardedBody.ToArray() : (ReadOnlyMemory<byte>?)null,
             Status = context.Response.StatusCode,
             ContentType = context.Response.ContentType,
             ResponseBody = tap.TakeSampleBytes(),

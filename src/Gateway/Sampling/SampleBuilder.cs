@@ -17,7 +17,7 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
     public SampleRecord Build(SampleCapture capture)
     {
         var client = ParseOrNull(capture.ClientBody.Span);
-        var request = capture.UpstreamBody is { } upstream ? ParseOrNull(upstream.Span) : client?.DeepClone();
+        var request = capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span) : client?.DeepClone();
         var input = new SampleInput
         {
             Messages = (client?["messages"] ?? client?["input"] ?? client?["prompt"])?.DeepClone(),

@@ -23,7 +23,12 @@ internal sealed class SampleRecorder
         });
     }
 
+    private long _dropped;
+
     public ChannelReader<SampleCapture> Reader => _channel.Reader;
+
+    /// <summary>Samples dropped by this instance since it started, whatever the cause.</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
 
     public void Offer(SampleCapture capture)
     {
@@ -33,6 +38,9 @@ internal sealed class SampleRecorder
         }
     }
 
-    public void Dropped(string cause, int count) =>
+    public void Dropped(string cause, int count)
+    {
+        Interlocked.Add(ref _dropped, count);
         _metrics.SamplesDropped.Add(count, new KeyValuePair<string, object?>("cause", cause));
+    }
 }

@@ -1,7 +1,7 @@
-namespace LlmGateway.Tests.Sampling.Queue;
+namespace LlmGateway.Tests.Infrastructure;
 
 /// <summary>A clock that moves only when told, so visibility timeouts are tested without sleeping.</summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private long _utcTicks = start.UtcTicks;
 

@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using LlmGateway.Accounting;
+using LlmGateway.Sampling;
+using LlmGateway.Sampling.Redaction;
+using LlmGateway.Telemetry;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Tests.Sampling;
+
+/// <summary>From raw capture to stored record: parsing, reassembly, redaction and the size cap.</summary>
+public sealed class SampleBuilderTests(TestEnvironment env)
+{
+    [Fact]
+    public void A_json_response_with_tool_calls_becomes_a_record_with_input_request_and_redactions()
+    {
+        var client = """{"model":"prompt:bot","messages":[{"role":"user","content":"call +44 20 7946 0958"}],"prompt_variables":{"company":"Acme"}}""";
+        var upstream = """{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Acme support"},{"role":"user","content":"call +44 20 7946 0958"}],"tools":[{"type":"function","function":{"name":"dial"}}]}""";
+        var response = """{"id":"c1","object":"chat.completion","model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"t1","type":"function","function":{"name":"dial","arguments":"{\"number\":\"+44 20 7946 0958\"}"}}]},"finish_reason":"tool_calls"}]}""";
+        var usage = new AccountingRecord("gpt-4o-mini", 20, 0, 5, 0, AccountingRecord.Reported, 0.000006m, "tool_calls");
+
+        var record = Builder().Build(Capture(client, upstream, response, "application/json") with { Usage = usage });
+
+        Assert.Equal("Acme", record.Input.Variables!["company"]!.GetValue<string>());
+        Assert.Equal("call [REDACTED:phone]", record.Input.Messages![0]!["content"]!.GetValue<string>());
+        Assert.Equal("Acme support", record.Request!["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal("dial", record.Request!["tools"]![0]!["function"]!["name"]!.GetValue<string>());
+        var call = Assert.Single(record.Response.ToolCalls);
+        Assert.Equal(("t1", "function", "dial"), (call.Id, call.Type, call.Name));
+        Assert.Equal("""{"number":"[REDACTED:phone]"}""", call.Arguments);
+        Assert.Equal("tool_calls", record.Response.FinishReason);
+        Assert.Equal("gpt-4o-mini-2024-07-18", record.Response.Model);
+        Assert.False(record.Response.Streamed);
+        Assert.Equal(3, record.Redactions["phone"]);
+        Assert.Same(usage, record.Usage);
+        Assert.False(record.Truncated);
+    }
+
+    [Fact]
+    public void An_unchanged_body_is_stored_once_as_the_request_and_once_as_input()
+    {
+        var client = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""";
+
+        var record = Builder().Build(Capture(client, null, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"yo\"}}]}\n\ndata: [DONE]\n\n", "text/event-stream"));
+
+        Assert.Equal("hi", record.Request!["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal("hi", record.Input.Messages![0]!["content"]!.GetValue<string>());
+        Assert.Null(record.Input.Variables);
+        Assert.Equal("yo", record.Response.Text);
+        Assert.True(record.Response.Streamed);
+        Assert.True(record.Response.Complete);
+    }
+
+    [Fact]
+    public void A_failed_call_keeps_the_failure_note_when_no_body_came_back()
+    {
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, "", null) with { Status = 502, FailureNote = "The gateway could not complete the upstream call (Request)." });
+
+        Assert.Equal(502, record.Response.Status);
+        Assert.Equal("The gateway could not complete the upstream call (Request).", record.Response.Error);
+        Assert.Null(record.Response.Text);
+    }
+
+    [Fact]
+    public void A_large_sample_is_cut_under_its_cap_with_a_marker_and_flagged()
+    {
+        var reply = new string('a', 200_000);
+        var response = $$"""{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{{reply}}"},"finish_reason":"length"}]}""";
+        var client = $$"""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"{{new string('q', 100_000)}}"}]}""";
+
+        var record = Builder(maxSampleBytes: 64 * 1024).Build(Capture(client, null, response, "application/json"));
+
+        Assert.True(record.Truncated);
+        Assert.True(SampleSizeCap.Size(record) <= 64 * 1024, $"{SampleSizeCap.Size(record)} bytes");
+        Assert.StartsWith("aaaa", record.Response.Text, StringComparison.Ordinal);
+        Assert.Matches(@"…\[truncated \d+ chars\]$", record.Response.Text);
+        Assert.Matches(@"…\[truncated \d+ chars\]$", record.Input.Messages![0]!["content"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void A_sample_of_many_small_messages_that_cannot_be_cut_enough_keeps_its_response()
+    {
+        var messages = string.Join(",", Enumerable.Range(0, 5000).Select(i => $$"""{"role":"user","content":"message number {{i}}"}"""));
+        var client = $$"""{"model":"gpt-4o-mini","messages":[{{messages}}]}""";
+        var response = """{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"fine"},"finish_reason":"stop"}]}""";
+
+        var record = Builder(maxSampleBytes: 16 * 1024).Build(Capture(client, null, response, "application/json"));
+
+        Assert.True(record.Truncated);
+        Assert.True(SampleSizeCap.Size(record) <= 16 * 1024);
+        Assert.Equal("fine", record.Response.Text);
+    }
+
+    [Fact]
+    public void A_small_record_is_returned_as_is()
+    {
+        var record = Builder().Build(Capture("""{"model":"m","messages":[]}""", null, "", null));
+
+        Assert.Same(record, SampleSizeCap.Apply(record, 64 * 1024));
+    }
+
+    [Fact]
+    public void A_prompts_own_patterns_apply_to_its_samples_only()
+    {
+        var options = new SamplingOptions { PromptRedactionPatterns = { ["orders"] = new() { ["order_id"] = @"ORD-\d{6}" } } };
+        var builder = Builder(options: options);
+        var client = """{"model":"m","messages":[{"role":"user","content":"where is ORD-123456"}]}""";
+
+        var forOrders = builder.Build(Capture(client, null, "", null) with { Prompt = "orders" });
+        var forOthers = builder.Build(Capture(client, null, "", null) with { Prompt = "other" });
+
+        Assert.Equal("where is [REDACTED:order_id]", forOrders.Input.Messages![0]!["content"]!.GetValue<string>());
+        Assert.Equal("where is ORD-123456", forOthers.Input.Messages![0]!["content"]!.GetValue<string>());
+    }
+
+    private SampleBuilder Builder(int maxSampleBytes = 64 * 1024, SamplingOptions? options = null)
+    {
+        options ??= new SamplingOptions();
+        options.MaxSampleBytes = maxSampleBytes;
+        var wrapped = Options.Create(options);
+        return new SampleBuilder(new SampleRedactors(new MarkerRedactorProvider(), wrapped), wrapped, env.Gateway.GetRequiredService<GatewayMetrics>());
+    }
+
+    private static SampleCapture Capture(string client, string? upstream, string response, string? contentType) => new()
+    {
+        Id = SampleIds.New(DateTimeOffset.UnixEpoch),
+        RequestId = "req_1",
+        Timestamp = DateTimeOffset.UnixEpoch,
+        Reason = SampleReasons.Forced,
+        Model = "gpt-4o-mini",
+        Provider = "mock",
+        KeyId = "key_1",
+        Endpoint = "/v1/chat/completions",
+        ClientBody = Encoding.UTF8.GetBytes(client),
+        UpstreamBody = upstream is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(upstream),
+        Status = 200,
+        ContentType = contentType,
+        ResponseBody = Encoding.UTF8.GetBytes(response),
+    };
+}

@@ -1,0 +1,154 @@
+using LlmGateway.Auth;
+using LlmGateway.Prompts;
+using LlmGateway.Providers;
+using LlmGateway.Releases;
+using LlmGateway.Rewriting;
+using LlmGateway.Routing;
+using LlmGateway.Sampling;
+using LlmGateway.Telemetry;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Tests.Sampling;
+
+/// <summary>The sampling decision alone: rates per arm over many requests, the hourly floor, forcing, plain traffic.</summary>
+public sealed class SamplingPolicyTests(TestEnvironment env)
+{
+    private const int Requests = 20_000;
+
+    private static readonly CatalogModel Model = new("gpt-4o-mini", new Provider("p", new ProviderOptions { Kind = "openai", BaseUrl = "https://x/v1" }), "gpt-4o-mini", null);
+    private static readonly GatewayKey Key = new("key_plain", "app", "production", [], DateTimeOffset.UnixEpoch);
+    private static readonly GatewayKey DebugKey = new("key_debug", "app", "production", [GatewayKeyPermissions.Debug], DateTimeOffset.UnixEpoch);
+
+    [Theory]
+    [InlineData(Variants.Stable, 0.01)]
+    [InlineData(Variants.Canary, 0.2)]
+    public void Each_arm_is_sampled_at_its_rate_within_tolerance_over_20k_requests(string variant, double rate)
+    {
+        var policy = Policy(new SamplingOptions { StableRate = 0.01, CanaryRate = 0.2 });
+        var selection = Selection(variant);
+
+        var sampled = Enumerable.Range(0, Requests).Count(i => policy.Decide(RequestId(i), Request(), Key, Model, selection).Sampled);
+
+        // Four standard deviations of a binomial: a correct policy essentially never falls outside.
+        var expected = Requests * rate;
+        var tolerance = 4 * Math.Sqrt(Requests * rate * (1 - rate));
+        Assert.InRange(sampled, expected - tolerance, expected + tolerance);
+    }
+
+    [Fact]
+    public void A_release_policy_overrides_the_configured_rates_per_arm()
+    {
+        var policy = Policy(new SamplingOptions { StableRate = 0.5, CanaryRate = 0.5 });
+        var release = new ReleaseSampling { Stable = 0, Canary = 1 };
+
+        Assert.All(Enumerable.Range(0, 200), i => Assert.False(policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable, release)).Sampled));
+        Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(SampleReasons.Rate, policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Canary, release)).Reason));
+    }
+
+    [Fact]
+    public void The_decision_depends_only_on_the_request_id()
+    {
+        var policy = Policy(new SamplingOptions { StableRate = 0.3 });
+        var first = Enumerable.Range(0, 2000).Select(i => policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Sampled).ToArray();
+        var again = Enumerable.Range(0, 2000).Select(i => policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Sampled).ToArray();
+
+        Assert.Equal(first, again);
+        Assert.Contains(true, first);
+        Assert.Contains(false, first);
+    }
+
+    [Fact]
+    public void The_floor_tops_up_each_arm_to_its_hourly_count_and_starts_again_next_hour()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
+        var policy = Policy(new SamplingOptions { StableRate = 0, CanaryRate = 0, FloorPerHour = 5 }, clock);
+
+        int Count(string variant, int version) => Enumerable.Range(0, 100)
+            .Count(i => policy.Decide(RequestId(i), Request(), Key, Model, Selection(variant, version: version)).Reason == SampleReasons.Floor);
+
+        Assert.Equal(5, Count(Variants.Stable, 1));
+        Assert.Equal(5, Count(Variants.Canary, 2));
+        Assert.Equal(5, Count(Variants.Stable, 3));
+        Assert.Equal(0, Count(Variants.Stable, 1));
+
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(5, Count(Variants.Stable, 1));
+    }
+
+    [Fact]
+    public void Rate_samples_count_towards_the_floor()
+    {
+        var policy = Policy(new SamplingOptions { StableRate = 1, FloorPerHour = 3 });
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(SampleReasons.Rate, policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Reason);
+        }
+
+        var none = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 3 });
+        Assert.Equal(SampleReasons.Forced, none.Decide(RequestId(0), Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
+        Assert.Equal(2, Enumerable.Range(0, 50).Count(i => none.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Sampled));
+    }
+
+    [Fact]
+    public void Forcing_needs_the_debug_permission_and_a_true_value()
+    {
+        var policy = Policy(new SamplingOptions { StableRate = 0 });
+
+        Assert.Equal(SampleReasons.Forced, policy.Decide("r", Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
+        Assert.Equal(SampleReasons.Forced, policy.Decide("r", Request(force: true), DebugKey, Model, null).Reason);
+        Assert.False(policy.Decide("r", Request(force: true), Key, Model, Selection(Variants.Stable)).Sampled);
+        Assert.False(policy.Decide("r", Request(force: true, value: "no"), DebugKey, Model, Selection(Variants.Stable)).Sampled);
+    }
+
+    [Fact]
+    public void Plain_traffic_is_sampled_by_the_highest_of_its_model_key_and_default_rates()
+    {
+        var byModel = Policy(new SamplingOptions { Models = { ["gpt-4o-mini"] = 1 } });
+        var byKey = Policy(new SamplingOptions { Keys = { ["key_plain"] = 1 } });
+        var off = Policy(new SamplingOptions { Models = { ["other"] = 1 }, Keys = { ["key_other"] = 1 } });
+
+        Assert.All(Enumerable.Range(0, 100), i => Assert.True(byModel.Decide(RequestId(i), Request(), Key, Model, null).Sampled));
+        Assert.All(Enumerable.Range(0, 100), i => Assert.True(byKey.Decide(RequestId(i), Request(), Key, Model, null).Sampled));
+        Assert.All(Enumerable.Range(0, 100), i => Assert.False(off.Decide(RequestId(i), Request(), Key, Model, null).Sampled));
+    }
+
+    [Fact]
+    public void Pinned_evaluation_traffic_uses_its_own_rate_and_no_floor()
+    {
+        var policy = Policy(new SamplingOptions { StableRate = 1, PinnedRate = 0, FloorPerHour = 10 });
+
+        Assert.All(Enumerable.Range(0, 100), i => Assert.False(policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Pinned)).Sampled));
+    }
+
+    [Fact]
+    public void Disabled_sampling_samples_nothing_not_even_forced_requests()
+    {
+        var policy = Policy(new SamplingOptions { Enabled = false, StableRate = 1 });
+
+        Assert.False(policy.Decide("r", Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Sampled);
+    }
+
+    private SamplingPolicy Policy(SamplingOptions options, TimeProvider? time = null) =>
+        new(new FixedOptionsMonitor<SamplingOptions>(options), new SampleFloorTracker(time ?? TimeProvider.System), env.Gateway.GetRequiredService<GatewayMetrics>());
+
+    private static string RequestId(int i) => $"req_{i:x8}";
+
+    private static HttpRequest Request(bool force = false, string value = "true")
+    {
+        var context = new DefaultHttpContext();
+        if (force)
+        {
+            context.Request.Headers["X-Gateway-Sample"] = value;
+        }
+
+        return context.Request;
+    }
+
+    private static PromptSelection Selection(string variant, ReleaseSampling? sampling = null, int version = 1)
+    {
+        var bundle = new PromptBundle { Id = "id", Name = "bot", Version = version, Author = "a", Model = "gpt-4o-mini", Messages = [] };
+        return new PromptSelection(new PreparedBundle(bundle, Model, [], []), variant, "production", sampling);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Telemetry;
+
+/// <summary>The Prometheus scrape endpoint, read after real traffic through the gateway.</summary>
+public sealed class MetricsEndpointTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Metrics_expose_the_genai_and_gateway_instruments_tagged_with_prompt_version_and_variant()
+    {
+        var name = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "debug");
+        using var client = env.Gateway.CreateClient(key);
+        foreach (var stream in new[] { false, true })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent($$$"""{"model":"prompt:{{{name}}}","stream":{{{(stream ? "true" : "false")}}},"messages":[{"role":"user","content":"hi"}],"prompt_variables":{"company":"Acme"}}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Gateway-Sample", "true");
+            using var response = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync(Ct);
+        }
+
+        using var scraper = env.Gateway.CreateClient(null);
+        var labels = $"gateway_prompt_name=\"{name}\",gateway_prompt_variant=\"stable\",gateway_prompt_version=\"1\"";
+        var text = "";
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                text = await scraper.GetStringAsync("/metrics", Ct);
+                return text.Contains("gateway_samples_taken_total", StringComparison.Ordinal)
+                    && Lines(text, "gen_ai_client_operation_duration_seconds_count", name).Any();
+            },
+            TimeSpan.FromSeconds(5)));
+
+        foreach (var metric in new[]
+        {
+            "gen_ai_client_operation_duration_seconds_count",
+            "gen_ai_client_operation_time_to_first_chunk_seconds_count",
+            "gen_ai_client_token_usage_count",
+            "gateway_cost_usd_total",
+            "gateway_request_body_size_bytes_count",
+            "gateway_request_prompt_tokens_count",
+        })
+        {
+            var line = Assert.Single(Lines(text, metric, name), l => !l.Contains("gen_ai_token_type", StringComparison.Ordinal) || l.Contains("\"input\"", StringComparison.Ordinal));
+            Assert.Contains("gen_ai_operation_name=\"chat\"", line, StringComparison.Ordinal);
+            Assert.Contains("gen_ai_provider_name=\"openai\"", line, StringComparison.Ordinal);
+            Assert.Contains("gen_ai_request_model=\"gpt-4o-mini\"", line, StringComparison.Ordinal);
+            foreach (var label in labels.Split(','))
+            {
+                Assert.Contains(label, line, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Contains("gateway_samples_taken_total{", text, StringComparison.Ordinal);
+        Assert.Contains("gateway_releases_snapshot_stale", text, StringComparison.Ordinal);
+        Assert.Contains("gen_ai_token_type=\"output\"", text, StringComparison.Ordinal);
+
+        // Names and versions only: no key, no request id, no message text in any label.
+        Assert.DoesNotContain(key, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("req_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Acme", text, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> Lines(string text, string metric, string prompt) =>
+        text.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains($"gateway_prompt_name=\"{prompt}\"", StringComparison.Ordinal));
+}

@@ -22,6 +22,9 @@ internal static class AdminRoutes
     /// <summary><c>canary</c>, <c>promote</c>, <c>rollback</c> or <c>abort</c>.</summary>
     public static string ReleaseAction(string name, string environment, string action) => $"{Release(name, environment)}/{action}";
 
+    /// <summary>The release's own sampling policy (<c>PUT</c>).</summary>
+    public static string ReleaseSampling(string name, string environment) => $"{Release(name, environment)}/sampling";
+
     public static string History(string name, string? environment, DateTimeOffset? from, DateTimeOffset? to, int? limit) =>
         Prompt(name) + "/history" + Query(
             ("env", environment),

@@ -9,7 +9,8 @@ namespace LlmGateway.Cli.Http;
 
 /// <summary>
 /// Source-generated JSON for every body gatewayctl reads or writes. snake_case as the contract is;
-/// nulls are left out of requests so optional fields (reason, revision, evidence) are simply absent.
+/// nulls are left out of requests so optional fields (reason, revision, evidence) are simply absent,
+/// except where null means something (<see cref="SamplingRequest.Sampling"/>: back to the defaults).
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -25,6 +26,7 @@ namespace LlmGateway.Cli.Http;
 [JsonSerializable(typeof(CanaryRequest))]
 [JsonSerializable(typeof(ReleaseActionRequest))]
 [JsonSerializable(typeof(AbortRequest))]
+[JsonSerializable(typeof(SamplingRequest))]
 [JsonSerializable(typeof(HistoryEvent))]
 [JsonSerializable(typeof(ActiveRelease))]
 [JsonSerializable(typeof(GatewayKeyRecord[]))]

@@ -40,5 +40,11 @@ internal static class Display
             ? (bps / 100m).ToString("0.##", CultureInfo.InvariantCulture) + "%"
             : TextTable.Missing;
 
+    /// <summary>A fraction as a percentage: 0.05 → "5%", 0.125 → "12.5%", 0.0001 → "0.01%".</summary>
+    public static string Rate(decimal? fraction) =>
+        fraction is { } value
+            ? (value * 100m).ToString("0.######", CultureInfo.InvariantCulture) + "%"
+            : TextTable.Missing;
+
     public static string Text(string? value) => string.IsNullOrWhiteSpace(value) ? TextTable.Missing : value;
 }

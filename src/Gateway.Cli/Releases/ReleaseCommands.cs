@@ -33,6 +33,14 @@ internal sealed class ReleaseCommands(CommandRunner runner)
     private readonly Option<long?> revision = NumberOption.Create<long>(
         "--revision", "Apply only if the release is still at this revision (else 409, exit 1); see 'release show'", "n", "a whole number");
 
+    private readonly Option<decimal?> stableRate = RateOption("--stable", "The share of the stable arm's requests to sample");
+    private readonly Option<decimal?> canaryRate = RateOption("--canary", "The share of the canary arm's requests to sample");
+
+    private readonly Option<int?> floor = NumberOption.Create<int>(
+        "--floor", "Sample at least this many requests per arm per hour, whatever the rate; left out: the configured default", "n", "a whole number");
+
+    private readonly Option<bool> reset = new("--reset") { Description = "Drop this release's policy: back to the configured defaults" };
+
     private readonly Option<JsonElement?> evidence = new("--evidence-json")
     {
         Description = "A JSON object recorded with the abort, e.g. '{\"error_rate\":0.12,\"eval_run\":\"run_42\"}'",
@@ -61,7 +69,7 @@ internal sealed class ReleaseCommands(CommandRunner runner)
 
     public Command Build()
     {
-        var release = new Command("release", "Show and change what an environment serves: stable, canary, promote, rollback, abort");
+        var release = new Command("release", "Show and change what an environment serves: stable, canary, promote, rollback, abort, sampling");
 
         var show = new Command("show", "Show the release of a prompt in an environment") { name, environment };
         runner.Bind(show, ShowAsync);
@@ -93,12 +101,36 @@ internal sealed class ReleaseCommands(CommandRunner runner)
         var abort = new Command("abort", "Stop the canary; all traffic goes to stable") { name, environment, reason, evidence, revision };
         runner.Bind(abort, AbortAsync);
 
+        var sampling = new Command("sampling", "Set the share of each arm's requests the gateway samples, and an hourly floor (or --reset to the defaults)")
+        {
+            name, environment, stableRate, canaryRate, floor, reset, reason, revision,
+        };
+        sampling.Validators.Add(result =>
+        {
+            if (result.ValueOrDefault(floor) is < 0)
+            {
+                result.AddError("--floor must be 0 or more.");
+            }
+
+            var given = result.GetResult(stableRate) is not null || result.GetResult(canaryRate) is not null || result.GetResult(floor) is not null;
+            if (result.ValueOrDefault(reset) && given)
+            {
+                result.AddError("--reset restores the configured defaults; give it without --stable, --canary and --floor.");
+            }
+            else if (!result.ValueOrDefault(reset) && !given)
+            {
+                result.AddError("Give --stable, --canary and/or --floor, or --reset to go back to the configured defaults.");
+            }
+        });
+        runner.Bind(sampling, SamplingAsync);
+
         release.Subcommands.Add(show);
         release.Subcommands.Add(set);
         release.Subcommands.Add(canary);
         release.Subcommands.Add(promote);
         release.Subcommands.Add(rollback);
         release.Subcommands.Add(abort);
+        release.Subcommands.Add(sampling);
         return release;
     }
 
@@ -153,6 +185,40 @@ internal sealed class ReleaseCommands(CommandRunner runner)
         var response = await context.Api.PostAsync(ActionRoute(context, "abort"), body, cancellationToken).ConfigureAwait(false);
         return Write(context, response, "Aborted the canary; all traffic goes to stable.");
     }
+
+    private async Task<int> SamplingAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        // Rates and floor left out are left out of the policy too: the gateway's defaults fill them in.
+        var policy = context.Value(reset)
+            ? null
+            : new SamplingPolicy(context.Value(stableRate), context.Value(canaryRate), context.Value(floor));
+        var body = JsonSerializer.Serialize(
+            new SamplingRequest(policy, context.Value(reason), context.Value(revision)),
+            CliJsonContext.Default.SamplingRequest);
+        var route = AdminRoutes.ReleaseSampling(context.Value(name), RequiredEnvironment(context));
+        var response = await context.Api.PutAsync(route, body, cancellationToken).ConfigureAwait(false);
+        return Write(context, response, policy is null
+            ? "Sampling is back to the configured defaults."
+            : $"Sampling set: {ReleaseFormatter.Sampling(policy)}.");
+    }
+
+    /// <summary>A rate option: 0.05 or 5%, checked here so a typo never reaches the gateway.</summary>
+    private static Option<decimal?> RateOption(string name, string description) => new(name)
+    {
+        Description = $"{description}: {SamplingRate.Examples}; left out: the configured default",
+        HelpName = "rate",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (SamplingRate.TryParse(name, text, out var rate, out var error))
+            {
+                return rate;
+            }
+
+            result.AddError(error);
+            return null;
+        },
+    };
 
     private string Route(CommandContext context) =>
         AdminRoutes.Release(context.Value(name), RequiredEnvironment(context));

@@ -22,6 +22,18 @@ internal static class ReleaseFormatter
     public static string Canary(ReleaseRecord release) =>
         release.Canary is null ? TextTable.Missing : $"{Display.Version(release.Canary)} @ {Display.Weight(release.CanaryWeight ?? 0)}";
 
+    /// <summary>
+    /// "stable 5%, canary 50%, floor 100/h"; a part the policy leaves out follows the configured default
+    /// ("canary default"), and no policy at all is "defaults".
+    /// </summary>
+    public static string Sampling(SamplingPolicy? sampling) =>
+        sampling is null
+            ? "defaults"
+            : string.Join(", ",
+                "stable " + (sampling.Stable is null ? "default" : Display.Rate(sampling.Stable)),
+                "canary " + (sampling.Canary is null ? "default" : Display.Rate(sampling.Canary)),
+                "floor " + (sampling.FloorPerHour is { } floor ? floor.ToString(CultureInfo.InvariantCulture) + "/h" : "default"));
+
     public static void WriteDetails(TextWriter output, ReleaseRecord release, string? prompt = null, string? environment = null)
     {
         output.WriteLine(string.Create(
@@ -34,6 +46,7 @@ internal static class ReleaseFormatter
                 : string.Create(CultureInfo.InvariantCulture, $"{Display.Version(release.Canary)} at {Display.Weight(release.CanaryWeight ?? 0)} ({release.CanaryWeight ?? 0} bps)"))
             .Add("previous stable", Display.Version(release.PreviousStable))
             .Add("stickiness", release.Stickiness)
+            .Add("sampling", Sampling(release.Sampling))
             .Add("updated", $"{Display.Instant(release.UpdatedAt)} by {Display.Text(release.Actor)}");
         output.Write(details.ToString(indent: 2));
     }

@@ -3,6 +3,7 @@ namespace LlmGateway.Cli.Releases;
 /// <summary>
 /// A release (one per prompt × environment). API responses add <c>prompt</c> and <c>environment</c>;
 /// the copies inside history events and prompt listings may not, so both are optional.
+/// <see cref="Sampling"/> is null while the release follows the configured sampling defaults.
 /// </summary>
 internal sealed record ReleaseRecord(
     string? Prompt,
@@ -12,6 +13,7 @@ internal sealed record ReleaseRecord(
     int? CanaryWeight,
     string? Stickiness,
     string? Salt,
+    SamplingPolicy? Sampling,
     int? PreviousStable,
     long? Revision,
     DateTimeOffset? UpdatedAt,

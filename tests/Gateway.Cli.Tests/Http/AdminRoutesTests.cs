@@ -14,6 +14,7 @@ public sealed class AdminRoutesTests
         Assert.Equal("/admin/v1/prompts/support-bot/versions/3/approve", AdminRoutes.Approve("support-bot", 3));
         Assert.Equal("/admin/v1/prompts/support-bot/releases/production", AdminRoutes.Release("support-bot", "production"));
         Assert.Equal("/admin/v1/prompts/support-bot/releases/production/canary", AdminRoutes.ReleaseAction("support-bot", "production", "canary"));
+        Assert.Equal("/admin/v1/prompts/support-bot/releases/production/sampling", AdminRoutes.ReleaseSampling("support-bot", "production"));
         Assert.Equal("/admin/v1/keys/key_1", AdminRoutes.Key("key_1"));
         Assert.Equal("/admin/v1/prompts/a%2Fb%20c", AdminRoutes.Prompt("a/b c"));
     }

@@ -15,6 +15,9 @@ internal sealed class FakeAdminApi(Func<HttpRequestMessage, HttpResponseMessage>
 
     public List<HttpRequestMessage> Requests { get; } = [];
 
+    /// <summary>The body of each request, in order (null without one), read as it was sent: gatewayctl disposes the request after.</summary>
+    public List<string?> Bodies { get; } = [];
+
     /// <summary>The path and query of the only request, as the admin routes write them.</summary>
     public string OnlyPathAndQuery => Assert.Single(Requests).RequestUri!.PathAndQuery;
 
@@ -50,9 +53,10 @@ internal sealed class FakeAdminApi(Func<HttpRequestMessage, HttpResponseMessage>
         return new CliRun(exit, stdout.ToString(), stderr.ToString());
     }
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Requests.Add(request);
-        return Task.FromResult(respond(request));
+        Bodies.Add(request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken));
+        return respond(request);
     }
 }

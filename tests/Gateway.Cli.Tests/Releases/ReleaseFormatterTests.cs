@@ -25,6 +25,22 @@ public sealed class ReleaseFormatterTests
         Assert.Equal(expected, HistoryCommands.StableChange(Release(before, null, null), Release(after, null, null)));
     }
 
+    [Theory]
+    [InlineData(false, null, null, null, "defaults")]
+    [InlineData(true, "0.05", "0.5", 100, "stable 5%, canary 50%, floor 100/h")]
+    [InlineData(true, null, "0.125", null, "stable default, canary 12.5%, floor default")]
+    [InlineData(true, "0", "1", 0, "stable 0%, canary 100%, floor 0/h")]
+    [InlineData(true, "0.0001", null, null, "stable 0.01%, canary default, floor default")]
+    [InlineData(true, null, null, null, "stable default, canary default, floor default")]
+    public void Sampling_reads_as_percentages_and_says_what_follows_the_defaults(bool hasPolicy, string? stable, string? canary, int? floor, string expected)
+    {
+        var policy = hasPolicy ? new SamplingPolicy(Rate(stable), Rate(canary), floor) : null;
+
+        Assert.Equal(expected, ReleaseFormatter.Sampling(policy));
+    }
+
+    private static decimal? Rate(string? text) => text is null ? null : decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
     private static ReleaseRecord Release(int? stable, int? canary, int? weight) =>
-        new(null, null, stable, canary, weight, null, null, null, null, null, null);
+        new(null, null, stable, canary, weight, null, null, null, null, null, null, null);
 }

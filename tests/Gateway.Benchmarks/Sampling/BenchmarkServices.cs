@@ -1,0 +1,40 @@
+using System.Diagnostics.Metrics;
+using LlmGateway.Releases;
+using LlmGateway.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Benchmarks.Sampling;
+
+/// <summary>
+/// The gateway's real <see cref="GatewayMetrics"/> (on an <see cref="IMeterFactory"/> from
+/// <c>AddMetrics()</c>, with no listener: nothing exports, as in a host without OpenTelemetry) and
+/// the real options monitor, so the benchmarks pay what the gateway's own instances cost.
+/// </summary>
+internal sealed class BenchmarkServices : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public BenchmarkServices()
+    {
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ReleaseSnapshotProvider>();
+        services.AddSingleton<GatewayMetrics>();
+        _services = services.BuildServiceProvider();
+        Metrics = _services.GetRequiredService<GatewayMetrics>();
+    }
+
+    public GatewayMetrics Metrics { get; }
+
+    /// <summary>The <see cref="OptionsMonitor{TOptions}"/> the host would build for <typeparamref name="T"/>, configured by <paramref name="configure"/>.</summary>
+    public static IOptionsMonitor<T> Monitor<T>(Action<T> configure)
+        where T : class
+    {
+        var factory = new OptionsFactory<T>([new ConfigureNamedOptions<T>(Options.DefaultName, configure)], []);
+        return new OptionsMonitor<T>(factory, [], new OptionsCache<T>());
+    }
+
+    public void Dispose() => _services.Dispose();
+}

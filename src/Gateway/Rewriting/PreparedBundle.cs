@@ -19,4 +19,15 @@ internal sealed record PreparedBundle(
 
     /// <summary>The version as a metric tag, formatted once rather than per request.</summary>
     public string VersionText { get; } = Bundle.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private readonly string _stableArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Stable}";
+    private readonly string _canaryArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Canary}";
+
+    /// <summary>The sampling floor's key of an arm of this version, built once (the hot path asks per request).</summary>
+    public string ArmKey(string variant) => variant switch
+    {
+        Routing.Variants.Stable => _stableArm,
+        Routing.Variants.Canary => _canaryArm,
+        _ => $"{Name}|{Version}|{variant}",
+    };
 }

@@ -78,5 +78,5 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
         settings.PlainRate,
         Math.Max(settings.Models.GetValueOrDefault(model.Name), settings.Keys.GetValueOrDefault(key.Id)));
 
-    public static string ArmKey(PromptSelection prompt) => $"{prompt.Bundle.Name}|{prompt.Bundle.Version}|{prompt.Variant}";
+    public static string ArmKey(PromptSelection prompt) => prompt.Bundle.ArmKey(prompt.Variant);
 }

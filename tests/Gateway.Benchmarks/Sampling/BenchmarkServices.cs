@@ -9,24 +9,22 @@ namespace LlmGateway.Benchmarks.Sampling;
 /// <summary>
 /// The gateway's real <see cref="GatewayMetrics"/> (on an <see cref="IMeterFactory"/> from
 /// <c>AddMetrics()</c>, with no listener: nothing exports, as in a host without OpenTelemetry) and
-/// the real options monitor, so the benchmarks pay what the gateway's own instances cost.
+/// the real options monitor, so the benchmarks pay what the gateway's own instances cost. The
+/// service provider lives as long as the benchmark process.
 /// </summary>
-internal sealed class BenchmarkServices : IDisposable
+internal static class BenchmarkServices
 {
-    private readonly ServiceProvider _services;
-
-    public BenchmarkServices()
+    private static readonly Lazy<GatewayMetrics> LazyMetrics = new(() =>
     {
         var services = new ServiceCollection();
         services.AddMetrics();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ReleaseSnapshotProvider>();
         services.AddSingleton<GatewayMetrics>();
-        _services = services.BuildServiceProvider();
-        Metrics = _services.GetRequiredService<GatewayMetrics>();
-    }
+        return services.BuildServiceProvider().GetRequiredService<GatewayMetrics>();
+    });
 
-    public GatewayMetrics Metrics { get; }
+    public static GatewayMetrics Metrics => LazyMetrics.Value;
 
     /// <summary>The <see cref="OptionsMonitor{TOptions}"/> the host would build for <typeparamref name="T"/>, configured by <paramref name="configure"/>.</summary>
     public static IOptionsMonitor<T> Monitor<T>(Action<T> configure)
@@ -35,6 +33,4 @@ internal sealed class BenchmarkServices : IDisposable
         var factory = new OptionsFactory<T>([new ConfigureNamedOptions<T>(Options.DefaultName, configure)], []);
         return new OptionsMonitor<T>(factory, [], new OptionsCache<T>());
     }
-
-    public void Dispose() => _services.Dispose();
 }

@@ -23,7 +23,7 @@ internal static class SampleData
     public const string Phone = "+44 20 7946 0958";
     public const string Card = "4111 1111 1111 1111";
 
-    // Short, like most providers' content chunks: about 150-190 bytes per event with the framing.
+    // As OpenAI frames a chunk (minus system_fingerprint and logprobs): a content event of one to three words is 195-215 bytes.
     private const string Prefix =
         "data: {\"id\":\"chatcmpl-Ah7kZp3Qx9Wm\",\"object\":\"chat.completion.chunk\",\"created\":1764403200,"
         + "\"model\":\"" + ResponseModel + "\",\"choices\":[";

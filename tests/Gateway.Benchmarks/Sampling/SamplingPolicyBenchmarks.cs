@@ -21,7 +21,6 @@ public class SamplingPolicyBenchmarks
 {
     private const string Prompt = "support-bot";
 
-    private BenchmarkServices _services = null!;
     private SamplingPolicy _policy = null!;
     private SamplingPolicy _floorPolicy = null!;
     private HttpRequest _request = null!;
@@ -34,12 +33,11 @@ public class SamplingPolicyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _services = new BenchmarkServices();
         var floors = new SampleFloorTracker(TimeProvider.System);
-        _policy = new SamplingPolicy(BenchmarkServices.Monitor<SamplingOptions>(o => o.PlainRate = 0.01), floors, _services.Metrics);
+        _policy = new SamplingPolicy(BenchmarkServices.Monitor<SamplingOptions>(o => o.PlainRate = 0.01), floors, BenchmarkServices.Metrics);
 
         // A floor of 5 an hour that is already met: every further unsampled request still asks the tracker.
-        _floorPolicy = new SamplingPolicy(BenchmarkServices.Monitor<SamplingOptions>(o => o.FloorPerHour = 5), new SampleFloorTracker(TimeProvider.System), _services.Metrics);
+        _floorPolicy = new SamplingPolicy(BenchmarkServices.Monitor<SamplingOptions>(o => o.FloorPerHour = 5), new SampleFloorTracker(TimeProvider.System), BenchmarkServices.Metrics);
 
         var context = new DefaultHttpContext();
         context.Request.Method = "POST";
@@ -74,9 +72,6 @@ public class SamplingPolicyBenchmarks
             throw new InvalidOperationException("The decisions are not the ones the benchmarks name.");
         }
     }
-
-    [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
 
     /// <summary>The common case: a stable-arm prompt request that misses the 1% rate, no floor configured.</summary>
     [Benchmark(Baseline = true)]

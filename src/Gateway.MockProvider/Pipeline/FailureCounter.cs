@@ -7,6 +7,8 @@ internal sealed class FailureCounter
 {
     private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
 
-    public bool ShouldFail(string tag, int failTimes) =>
-        _seen.AddOrUpdate(tag, 1, static (_, seen) => seen + 1) <= failTimes;
+    public bool ShouldFail(string tag, int failTimes) => Next(tag) <= failTimes;
+
+    /// <summary>Counts one more request of the tag and returns its number (1 for the first).</summary>
+    public int Next(string tag) => _seen.AddOrUpdate(tag, 1, static (_, seen) => seen + 1);
 }

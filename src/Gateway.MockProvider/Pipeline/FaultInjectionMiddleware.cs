@@ -23,6 +23,12 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FailureCoun
             await Task.Delay(ttfb, aborted);
         }
 
+        if (knobs.Schedule is { } schedule)
+        {
+            await FollowScheduleAsync(context, knobs, schedule);
+            return;
+        }
+
         if (InjectedStatus(knobs) is int status)
         {
             await OpenAiErrors.WriteInjectedAsync(context, status, knobs.RetryAfter);
@@ -30,6 +36,33 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FailureCoun
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// The n-th request of a tag follows the n-th step (the last step repeats), and its reply says
+    /// which attempt it was, so a test can tell attempts apart in what its client received.
+    /// </summary>
+    private async Task FollowScheduleAsync(HttpContext context, MockKnobs knobs, string schedule)
+    {
+        var attempt = failures.Next(knobs.Tag ?? string.Empty);
+        var step = ScheduleStep.Parse(schedule, attempt);
+        switch (step.Kind)
+        {
+            case ScheduleStepKind.Status:
+                await OpenAiErrors.WriteInjectedAsync(context, step.Value, knobs.RetryAfter);
+                return;
+            case ScheduleStepKind.Reset:
+                context.Abort();
+                return;
+            default:
+                context.Features.Set(knobs with
+                {
+                    Reply = $"[attempt {attempt}] {knobs.Reply ?? "scheduled reply"}",
+                    CutAfter = step.Kind == ScheduleStepKind.Cut ? step.Value : knobs.CutAfter,
+                });
+                await next(context);
+                return;
+        }
     }
 
     private int? InjectedStatus(MockKnobs knobs)

@@ -17,7 +17,8 @@ internal sealed record MockKnobs(
     string? Reply,
     string? Hold,
     int? FailTimes,
-    string? Tag)
+    string? Tag,
+    string? Schedule = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -31,7 +32,8 @@ internal sealed record MockKnobs(
         Reply: Raw(request, "reply"),
         Hold: Raw(request, "hold"),
         FailTimes: Integer(request, "fail-times", min: 0),
-        Tag: Raw(request, "tag"));
+        Tag: Raw(request, "tag"),
+        Schedule: Raw(request, "schedule"));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

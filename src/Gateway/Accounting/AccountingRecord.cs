@@ -19,6 +19,11 @@ internal sealed record AccountingRecord(
     [property: JsonPropertyName("ttft_ms")] double? TimeToFirstTokenMs = null,
     [property: JsonPropertyName("response_model")] string? ResponseModel = null)
 {
+    /// <summary>The response started, then the provider's stream was cut or stalled: billed for what was generated.</summary>
+    [JsonPropertyName("cut")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Cut { get; init; }
+
     public const string Reported = "reported";
     public const string Estimated = "estimated";
 }

@@ -50,6 +50,10 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status504GatewayTimeout, new OpenAiError(
             $"The provider '{provider}' did not answer in time.", "api_error", null, "upstream_timeout"));
 
+    public static GatewayError NoHealthyUpstream(string model) =>
+        new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+            $"Every deployment that can serve '{model}' is failing and has been taken out of rotation; retry after the Retry-After delay.", "api_error", null, "upstream_unhealthy"));
+
     public static GatewayError UpstreamFailed(string provider) =>
         new(StatusCodes.Status502BadGateway, new OpenAiError(
             $"The request to provider '{provider}' failed before a response was received.", "api_error", null, "upstream_error"));

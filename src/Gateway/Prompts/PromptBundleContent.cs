@@ -38,4 +38,11 @@ internal sealed record PromptBundleContent
 
     [JsonPropertyName("eval")]
     public PromptEval? Eval { get; init; }
+
+    /// <summary>
+    /// False forbids serving this bundle with another model when its own cannot (other
+    /// deployments of the same model may still serve). Absent: allowed.
+    /// </summary>
+    [JsonPropertyName("model_fallback")]
+    public bool? ModelFallback { get; init; }
 }

@@ -23,6 +23,7 @@ internal sealed record PromptBundleView
     [JsonPropertyName("system_message_policy")] public required string SystemMessagePolicy { get; init; }
     [JsonPropertyName("retrieval")] public PromptRetrieval? Retrieval { get; init; }
     [JsonPropertyName("eval")] public PromptEval? Eval { get; init; }
+    [JsonPropertyName("model_fallback")] public bool? ModelFallback { get; init; }
 
     public static PromptBundleView From(PromptBundle bundle, PromptVersionStatus status) => new()
     {
@@ -44,5 +45,6 @@ internal sealed record PromptBundleView
         SystemMessagePolicy = bundle.SystemMessagePolicy,
         Retrieval = bundle.Retrieval,
         Eval = bundle.Eval,
+        ModelFallback = bundle.ModelFallback,
     };
 }

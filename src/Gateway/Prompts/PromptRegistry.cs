@@ -55,6 +55,7 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
             SystemMessagePolicy = content.SystemMessagePolicy ?? SystemMessagePolicies.Keep,
             Retrieval = content.Retrieval,
             Eval = content.Eval,
+            ModelFallback = content.ModelFallback,
         };
 
         var token = Guid.NewGuid().ToString("N");

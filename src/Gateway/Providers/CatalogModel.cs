@@ -5,8 +5,11 @@ namespace LlmGateway.Providers;
 /// <summary>A public model name and where it goes.</summary>
 internal sealed class CatalogModel
 {
-    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null)
+    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null)
     {
+        Resilience = resilience is null && provider.ResilienceSettings is null
+            ? provider.Policy
+            : LlmGateway.Resilience.ResiliencePolicy.Resolve(resilience, provider.ResilienceSettings, (int)provider.Timeout.TotalSeconds);
         Encoding = Accounting.TokenizerRegistry.EncodingFor(upstreamModel, encoding);
         Name = name;
         Provider = provider;
@@ -34,4 +37,13 @@ internal sealed class CatalogModel
 
     /// <summary>The upstream model as a JSON string token, quotes included.</summary>
     public ReadOnlyMemory<byte> UpstreamModelJson { get; }
+
+    /// <summary>Timeouts and retries for this model (its own settings over its provider's).</summary>
+    public Resilience.ResiliencePolicy Resilience { get; }
+
+    /// <summary>Catalog models to try, in order, when this one cannot serve. Set once by the catalog.</summary>
+    public IReadOnlyList<CatalogModel> Fallbacks { get; internal set; } = [];
+
+    /// <summary>A fallback that serves the same upstream model (another deployment), not a different model.</summary>
+    public bool IsSameModelAs(CatalogModel other) => string.Equals(UpstreamModel, other.UpstreamModel, StringComparison.Ordinal);
 }

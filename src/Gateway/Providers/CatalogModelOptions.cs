@@ -15,6 +15,15 @@ internal sealed class CatalogModelOptions
     /// <summary>Tokenizer for estimates (<c>o200k_base</c> or <c>cl100k_base</c>); by default chosen from the model family.</summary>
     public string? Encoding { get; set; }
 
+    /// <summary>Overrides of the provider's timeouts and retries for this model.</summary>
+    public Resilience.ResilienceSettings? Resilience { get; set; }
+
+    /// <summary>
+    /// Catalog models to try, in order, when this one cannot serve (its retries exhausted, or its
+    /// circuit open): other deployments of the same model, or other models.
+    /// </summary>
+    public List<string> Fallbacks { get; set; } = [];
+
     /// <summary>Who owns the model, as reported by <c>GET /v1/models</c>.</summary>
     public string? OwnedBy { get; set; }
 }

@@ -29,6 +29,30 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             {
                 failures.Add($"Gateway:Providers:{providerName}:ApiVersion is required for azure-openai.");
             }
+
+            if (provider.LoadBalancing is not ("PowerOfTwoChoices" or "RoundRobin" or "LeastRequests" or "Random" or "FirstAlphabetical"))
+            {
+                failures.Add($"Gateway:Providers:{providerName}:LoadBalancing '{provider.LoadBalancing}' is not PowerOfTwoChoices, RoundRobin, LeastRequests, Random or FirstAlphabetical.");
+            }
+
+            if (provider.Resilience is { } resilience)
+            {
+                ValidateResilience(resilience, $"Gateway:Providers:{providerName}:Resilience", failures);
+            }
+
+            for (var i = 0; i < provider.Endpoints.Count; i++)
+            {
+                var endpoint = provider.Endpoints[i];
+                if (!Uri.TryCreate(endpoint.BaseUrl, UriKind.Absolute, out var endpointUri) || (endpointUri.Scheme != Uri.UriSchemeHttp && endpointUri.Scheme != Uri.UriSchemeHttps))
+                {
+                    failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl '{endpoint.BaseUrl}' is not an absolute http(s) URL.");
+                }
+                else if (uri is not null && endpointUri.AbsolutePath.TrimEnd('/') != uri.AbsolutePath.TrimEnd('/'))
+                {
+                    // The path is built once per provider; deployments differ by host only.
+                    failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl must have the same path as BaseUrl ('{uri.AbsolutePath}').");
+                }
+            }
         }
 
         foreach (var (modelName, model) in options.Models)
@@ -48,9 +72,37 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             {
                 failures.Add($"Gateway:Models:{modelName}:Provider '{model.Provider}' is not a configured provider.");
             }
+
+            if (model.Resilience is { } resilience)
+            {
+                ValidateResilience(resilience, $"Gateway:Models:{modelName}:Resilience", failures);
+            }
+
+            foreach (var fallback in model.Fallbacks)
+            {
+                if (fallback == modelName || !options.Models.ContainsKey(fallback))
+                {
+                    failures.Add($"Gateway:Models:{modelName}:Fallbacks: '{fallback}' is not another catalog model.");
+                }
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateResilience(Resilience.ResilienceSettings settings, string path, List<string> failures)
+    {
+        ValidateAnnotations(settings, path, failures);
+        if (settings.RetryStatuses?.Any(s => s is < 400 or > 599) == true)
+        {
+            failures.Add($"{path}:RetryStatuses must be HTTP error statuses (400-599).");
+        }
+
+        if (settings.RetryStatuses?.Any(s => s is 400 or 401 or 403 or 404 or 422) == true)
+        {
+            // Retrying a request the provider rejected as wrong only repeats the rejection (and bills it).
+            failures.Add($"{path}:RetryStatuses must not include client errors such as 400, 401, 403, 404 or 422.");
+        }
     }
 
     private static void ValidateAnnotations(object instance, string path, List<string> failures)

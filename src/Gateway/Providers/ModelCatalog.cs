@@ -22,8 +22,13 @@ internal sealed class ModelCatalog
             .ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
         _models = options.Models
-            .Select(m => new CatalogModel(m.Key, Providers[m.Value.Provider], string.IsNullOrWhiteSpace(m.Value.UpstreamModel) ? m.Key : m.Value.UpstreamModel, m.Value.OwnedBy, m.Value.Encoding))
+            .Select(m => new CatalogModel(m.Key, Providers[m.Value.Provider], string.IsNullOrWhiteSpace(m.Value.UpstreamModel) ? m.Key : m.Value.UpstreamModel, m.Value.OwnedBy, m.Value.Encoding, m.Value.Resilience))
             .ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+        foreach (var (name, model) in options.Models)
+        {
+            // Validated at start-up: every fallback names another catalog model.
+            _models[name].Fallbacks = [.. model.Fallbacks.Where(_models.ContainsKey).Select(f => _models[f])];
+        }
         Models = [.. _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
     }
 

@@ -19,7 +19,30 @@ internal sealed class Provider
         Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
         _apiKey = options.ResolveApiKey();
         ClusterId = $"provider:{name}";
+        ResilienceSettings = options.Resilience;
+        LoadBalancing = options.LoadBalancing;
+        Policy = Resilience.ResiliencePolicy.Resolve(null, options.Resilience, options.TimeoutSeconds);
+        Destinations =
+        [
+            new ProviderDestination("primary", BaseUrl.GetLeftPart(UriPartial.Authority), null),
+            .. options.Endpoints.Select((endpoint, i) => new ProviderDestination(
+                $"endpoint-{i + 1}", new Uri(endpoint.BaseUrl).GetLeftPart(UriPartial.Authority), endpoint.ResolveApiKey())),
+        ];
+        _keysByPrefix = Destinations.Where(d => d.ApiKey is not null).ToDictionary(d => d.Address, d => d.ApiKey!, StringComparer.OrdinalIgnoreCase);
     }
+
+    private readonly Dictionary<string, string> _keysByPrefix;
+
+    public string LoadBalancing { get; }
+
+    /// <summary>The provider's own resilience settings (models may override them).</summary>
+    public Resilience.ResilienceSettings? ResilienceSettings { get; }
+
+    /// <summary>Provider-level resilience: connect timeout and circuit breaking are per destination, so per provider.</summary>
+    public Resilience.ResiliencePolicy Policy { get; }
+
+    /// <summary>The deployments YARP load-balances: the base URL's, then each extra endpoint's.</summary>
+    public IReadOnlyList<ProviderDestination> Destinations { get; }
 
     public string Name { get; }
 
@@ -40,21 +63,22 @@ internal sealed class Provider
     /// <summary>OpenAI and Azure refuse every request without a key; compatible servers may not need one.</summary>
     public bool RequiresApiKey => Kind != ProviderKind.OpenAICompatible;
 
-    /// <summary>Sets the provider's own credentials on an outgoing request.</summary>
-    public void ApplyCredentials(HttpRequestMessage request)
+    /// <summary>Sets the provider's own credentials (the destination's, when it has its own) on an outgoing request.</summary>
+    public void ApplyCredentials(HttpRequestMessage request, string? destinationPrefix = null)
     {
-        if (_apiKey is null)
+        var key = destinationPrefix is not null && _keysByPrefix.Count > 0 && _keysByPrefix.TryGetValue(destinationPrefix.TrimEnd('/'), out var own) ? own : _apiKey;
+        if (key is null)
         {
             return;
         }
 
         if (Kind == ProviderKind.AzureOpenAI)
         {
-            request.Headers.TryAddWithoutValidation("api-key", _apiKey);
+            request.Headers.TryAddWithoutValidation("api-key", key);
         }
         else
         {
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + _apiKey);
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
         }
     }
 

@@ -29,6 +29,18 @@ internal sealed class ProviderOptions
     [Range(1, 3600)]
     public int TimeoutSeconds { get; set; } = 100;
 
+    /// <summary>Timeouts, retries and circuit breaking for this provider's models.</summary>
+    public Resilience.ResilienceSettings? Resilience { get; set; }
+
+    /// <summary>
+    /// More deployments behind the same provider (e.g. a second Azure region), load-balanced by
+    /// YARP with <see cref="BaseUrl"/>; each may have its own key.
+    /// </summary>
+    public List<ProviderEndpointOptions> Endpoints { get; set; } = [];
+
+    /// <summary>YARP load-balancing policy across the endpoints (<c>PowerOfTwoChoices</c>, <c>RoundRobin</c>, <c>LeastRequests</c>, <c>Random</c>, <c>FirstAlphabetical</c>).</summary>
+    public string LoadBalancing { get; set; } = "PowerOfTwoChoices";
+
     /// <summary>The key, from configuration or the named environment variable.</summary>
     public string? ResolveApiKey()
     {

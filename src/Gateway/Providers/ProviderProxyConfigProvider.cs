@@ -36,11 +36,22 @@ internal sealed class ProviderProxyConfigProvider(ModelCatalog catalog) : IProxy
             .Select(provider => new ClusterConfig
             {
                 ClusterId = provider.ClusterId,
-                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = provider.Timeout },
-                Destinations = new Dictionary<string, DestinationConfig>
+                // A backstop only: the gateway's own first-byte and idle timers fire first (Resilience/AttemptTimer).
+                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = Backstop(provider, catalog) },
+                // Only scheme, host and port: the transform builds the whole path.
+                Destinations = provider.Destinations.ToDictionary(d => d.Id, d => new DestinationConfig { Address = d.Address }),
+                LoadBalancingPolicy = provider.LoadBalancing,
+                HealthCheck = new HealthCheckConfig
                 {
-                    // Only scheme, host and port: the transform builds the whole path.
-                    ["primary"] = new() { Address = provider.BaseUrl.GetLeftPart(UriPartial.Authority) },
+                    // Unhealthy destinations are left out, and none at all means none (no "panic" mode):
+                    // the gateway then falls back or answers 503 with Retry-After.
+                    AvailableDestinationsPolicy = "HealthyAndUnknown",
+                    Passive = new PassiveHealthCheckConfig
+                    {
+                        Enabled = true,
+                        Policy = Resilience.UpstreamHealthPolicy.PolicyName,
+                        ReactivationPeriod = provider.Policy.BreakDuration,
+                    },
                 },
             })
             .Append(new ClusterConfig { ClusterId = UnroutedClusterId })
@@ -48,6 +59,12 @@ internal sealed class ProviderProxyConfigProvider(ModelCatalog catalog) : IProxy
 
         return new StaticProxyConfig(routes, clusters);
     }
+
+    private static TimeSpan Backstop(Provider provider, ModelCatalog catalog) =>
+        catalog.Models.Where(m => m.Provider == provider)
+            .Select(m => m.Resilience)
+            .Append(provider.Policy)
+            .Max(p => p.FirstByteTimeout > p.IdleTimeout ? p.FirstByteTimeout : p.IdleTimeout) + TimeSpan.FromSeconds(1);
 
     private sealed class StaticProxyConfig(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig
     {

@@ -24,7 +24,7 @@ internal static class ProviderRequestTransform
             context.ProxyRequest.Headers.Remove(header);
         }
 
-        provider.ApplyCredentials(context.ProxyRequest);
+        provider.ApplyCredentials(context.ProxyRequest, context.DestinationPrefix);
 
         context.Path = provider.MapPath(context.Path.Value ?? "", request.Model.UpstreamModel);
         provider.AddRequiredQuery(context.Query.Collection);

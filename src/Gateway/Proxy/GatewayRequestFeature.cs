@@ -11,8 +11,17 @@ internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, Ca
 
     public GatewayKey Key { get; } = key;
 
-    /// <summary>The catalog model the request goes to (the bundle's, for prompt requests).</summary>
-    public CatalogModel Model { get; } = model;
+    /// <summary>
+    /// The catalog model the request goes to (the bundle's, for prompt requests); during and after
+    /// forwarding, the one serving it (a fallback, when the first could not).
+    /// </summary>
+    public CatalogModel Model { get; set; } = model;
+
+    /// <summary>The model the request asked for (or its bundle named), before any fallback.</summary>
+    public CatalogModel RequestedModel { get; } = model;
+
+    /// <summary>Upstream attempts so far, every model included.</summary>
+    public int Attempts { get; set; }
 
     public bool Stream { get; } = stream;
 

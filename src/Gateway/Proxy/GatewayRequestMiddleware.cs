@@ -3,6 +3,7 @@ using LlmGateway.Auth;
 using LlmGateway.Budgets;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
+using LlmGateway.Resilience;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
 using LlmGateway.Sampling;
@@ -34,12 +35,11 @@ internal sealed class GatewayRequestMiddleware(
     UsageRecorder usage,
     BudgetGuard budgets,
     RequestSampler sampler,
+    ResilientForwarder forwarder,
     LlmCallTelemetry telemetry,
     GatewayMetrics metrics,
     TimeProvider time,
-    IProxyStateLookup proxyState,
-    IOptions<ProxyOptions> options,
-    ILogger<GatewayRequestMiddleware> logger)
+    IOptions<ProxyOptions> options)
 {
     private const string ChatCompletionsPath = "/v1/chat/completions";
 
@@ -82,7 +82,9 @@ internal sealed class GatewayRequestMiddleware(
             using var rewritten = target!.Body;
             // The bundle's max_tokens, when it sets one, caps the output the budget must reserve for.
             var maxOutput = target.Prompt?.Bundle.Bundle.Params.MaxTokens ?? scan.MaxOutputTokens;
-            await ForwardAsync(context, new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected), body, rewritten, maxOutput);
+            var request = new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected);
+            using var bodies = new ForwardBodies(body, scan, target.Model, rewritten ?? body, target.Prompt?.Bundle, target.Rendered, target.UsageInjected);
+            await ForwardAsync(context, request, body, bodies, rewritten is not null, maxOutput);
         }
     }
 
@@ -121,7 +123,7 @@ internal sealed class GatewayRequestMiddleware(
             ModelSplicer.Splice(body.WrittenSpan, scan, model.UpstreamModelJson.Span, rewritten);
         }
 
-        return (new ForwardTarget(model, rewritten, null, injectUsage), null);
+        return (new ForwardTarget(model, rewritten, null, null, injectUsage), null);
     }
 
     private async ValueTask<(ForwardTarget? Target, GatewayError? Error)> ResolvePromptAsync(HttpContext context, GatewayKey key, PooledBuffer body, RequestScan scan, string prompt)
@@ -155,20 +157,12 @@ internal sealed class GatewayRequestMiddleware(
         }
 
         PromptResponseHeaders.Apply(context.Response.Headers, selection);
-        return (new ForwardTarget(bundle.Model, rewritten, selection, injectUsage), null);
+        return (new ForwardTarget(bundle.Model, rewritten, selection, contents, injectUsage), null);
     }
 
-    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer clientBody, PooledBuffer? rewritten, long? maxOutputTokens)
+    private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer clientBody, ForwardBodies bodies, bool rewritten, long? maxOutputTokens)
     {
-        var forwarded = rewritten ?? clientBody;
-        var provider = request.Model.Provider;
-        if (!proxyState.TryGetCluster(provider.ClusterId, out var cluster))
-        {
-            await GatewayErrorWriter.WriteAsync(context, GatewayError.UpstreamUnavailable(provider.Name));
-            return;
-        }
-
-        var (reservation, budgetError) = await budgets.ReserveAsync(request.Key, request.Model, forwarded.WrittenMemory, maxOutputTokens);
+        var (reservation, budgetError) = await budgets.ReserveAsync(request.Key, request.Model, bodies.For(request.Model).WrittenMemory, maxOutputTokens);
         if (budgetError is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, budgetError);
@@ -178,26 +172,30 @@ internal sealed class GatewayRequestMiddleware(
         // Decided before anything is sent, on the request id alone: no I/O, no waiting.
         var sampling = sampler.Decide(context, request);
         var path = context.Request.Path.Value ?? "";
-        var originalBody = context.Request.Body;
-        var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        using var tap = new ResponseTap(originalResponse, context.Response, stripUsageChunk: request.UsageInjected, holdJson: !request.Stream);
-        if (sampling.Sampled)
-        {
-            sampler.BeginCapture(tap);
-        }
-
         var requestedAt = time.GetUtcNow();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var activity = LlmCallTelemetry.Start(request, path);
-        context.Request.Body = forwarded.AsStream();
-        context.Request.ContentLength = forwarded.Length;
+        var originalBody = context.Request.Body;
+        var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         context.Request.Headers.Remove(HeaderNames.TransferEncoding);
         context.Features.Set(request);
-        context.Features.Set<IHttpResponseBodyFeature>(tap);
-        context.ReassignProxyRequest(cluster);
+        ForwardOutcome outcome;
         try
         {
-            await next(context);
+            outcome = await forwarder.ForwardAsync(context, next, new ForwardRequest(
+                request,
+                bodies.For,
+                (timer, retryable) =>
+                {
+                    var tap = new ResponseTap(originalResponse, context.Response, request.UsageInjected, holdJson: !request.Stream, retryable, timer);
+                    if (sampling.Sampled)
+                    {
+                        sampler.BeginCapture(tap);
+                    }
+
+                    return tap;
+                },
+                AllowModelFallback(request)));
         }
         finally
         {
@@ -205,76 +203,113 @@ internal sealed class GatewayRequestMiddleware(
             context.Features.Set(originalResponse);
         }
 
+        using var tap = outcome.Tap;
+        var forwarded = outcome.Body ?? bodies.For(request.Model);
         AccountingRecord? record = null;
-        try
+        if (tap is not null)
         {
-            await tap.FlushPendingAsync(context.RequestAborted);
-            // A stream cut by the provider, or abandoned by the client, is still billed for what was
-            // generated; only a request that produced no response goes uncounted.
-            var forwardError = context.GetForwarderErrorFeature()?.Error;
-            var clientGone = forwardError is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
-            var failed = context.Response.StatusCode >= 500 || (forwardError is not null && !clientGone);
-            record = context.Response.StatusCode < 400 && (forwardError is null || context.Response.HasStarted)
-                ? accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt)
-                : null;
-            usage.Record(Sample(request, record, failed, requestedAt));
-            if (reservation is not null)
+            try
             {
-                await budgets.SettleAsync(reservation, record);
-            }
-            if (record is not null)
-            {
-                context.Features.Set(record);
-                if (tap.IsHolding)
+                await tap.FlushPendingAsync(context.RequestAborted);
+                // A stream cut by the provider, or abandoned by the client, is still billed for what was
+                // generated; only a request that produced no response goes uncounted.
+                if (outcome.Error is null && context.Response.StatusCode < 400 && (context.GetForwarderErrorFeature() is null || context.Response.HasStarted))
                 {
-                    UsageHeaders.Apply(context.Response.Headers, record);
+                    record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
+                    if (outcome.Interruption is not null)
+                    {
+                        record = record with { Cut = true };
+                    }
                 }
-                else if (tap.IsSse && !context.RequestAborted.IsCancellationRequested)
+
+                if (reservation is not null)
                 {
-                    // After the final event: clients ignore SSE comments, so naive ones are unaffected.
-                    await tap.WriteToClientAsync(UsageComment.Format(record), context.RequestAborted);
+                    await budgets.SettleAsync(reservation, record);
+                }
+
+                await DeliverEndAsync(context, tap, outcome, record);
+            }
+            finally
+            {
+                // A held JSON body always goes out, whatever happened above (errors included).
+                if (outcome.Error is null)
+                {
+                    await tap.ReleaseHeldAsync(context.RequestAborted);
                 }
             }
         }
-        finally
+        else if (reservation is not null)
         {
-            // A held JSON body always goes out, whatever happened above (errors included).
-            await tap.ReleaseHeldAsync(context.RequestAborted);
+            await budgets.SettleAsync(reservation, null);
         }
 
-        await TranslateForwarderErrorAsync(context, provider);
-
-        var failure = context.GetForwarderErrorFeature();
-        var errorType = failure is not null ? failure.Error.ToString() : context.Response.StatusCode >= 400 ? StatusText(context.Response.StatusCode) : null;
-        if (sampling.Sampled)
+        var failed = outcome.Error is not null || outcome.Interruption is not null || context.Response.StatusCode >= 500;
+        usage.Record(Sample(request, record, failed, requestedAt));
+        if (outcome.Error is { } error && !outcome.ClientGone && !context.Response.HasStarted)
         {
-            var note = failure is null ? null : $"The gateway could not complete the upstream call ({failure.Error}).";
-            sampler.Offer(context, request, sampling, clientBody.WrittenSpan, forwarded.WrittenSpan, rewritten is not null, tap, record, requestedAt, note);
+            if (outcome.RetryAfter is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = RetryAfterHeader.Format(retryAfter);
+            }
+
+            await GatewayErrorWriter.WriteAsync(context, error);
+        }
+
+        var errorType = outcome.Error?.Body.Code
+            ?? (outcome.Interruption is { } interruption ? "stream_" + interruption.ToString().ToLowerInvariant()
+            : context.Response.StatusCode >= 400 ? StatusText(context.Response.StatusCode) : null);
+        if (sampling.Sampled && tap is not null)
+        {
+            var note = outcome.Error?.Body.Message ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})." : null);
+            sampler.Offer(context, request, sampling, clientBody.WrittenSpan, forwarded.WrittenSpan, rewritten || request.Model != request.RequestedModel, tap, record, requestedAt, note);
         }
 
         telemetry.Complete(activity, request, path, new LlmCallOutcome(
             context.Response.StatusCode, errorType, record, System.Diagnostics.Stopwatch.GetElapsedTime(started), clientBody.Length, sampling.Sampled));
     }
 
-    private Task TranslateForwarderErrorAsync(HttpContext context, Provider provider)
+    /// <summary>
+    /// The end of a response: usage in headers (held JSON), or after the stream as an SSE comment,
+    /// preceded by an error event when the provider cut or stalled the stream after it started.
+    /// </summary>
+    private static async Task DeliverEndAsync(HttpContext context, ResponseTap tap, ForwardOutcome outcome, AccountingRecord? record)
     {
-        var failure = context.GetForwarderErrorFeature();
-        if (failure is null || context.Response.HasStarted)
+        if (outcome.ClientGone || context.RequestAborted.IsCancellationRequested)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        ProxyLog.ForwardFailed(logger, provider.Name, failure.Error, failure.Exception?.GetType().Name ?? "none");
-        var error = failure.Error switch
+        if (outcome.Interruption is { } interruption)
         {
-            ForwarderError.RequestTimedOut => GatewayError.UpstreamTimeout(provider.Name),
-            ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled => null,
-            ForwarderError.Request or ForwarderError.NoAvailableDestinations => GatewayError.UpstreamUnavailable(provider.Name),
-            _ => GatewayError.UpstreamFailed(provider.Name),
-        };
+            if (!tap.IsSse)
+            {
+                // Only a stream can say it ended badly; anything else must look truncated to the client.
+                context.Abort();
+                return;
+            }
 
-        return error is null ? Task.CompletedTask : GatewayErrorWriter.WriteAsync(context, error);
+            await tap.WriteToClientAsync(StreamErrorEvent.For(interruption), context.RequestAborted);
+        }
+
+        if (record is null)
+        {
+            return;
+        }
+
+        context.Features.Set(record);
+        if (tap.IsHolding)
+        {
+            UsageHeaders.Apply(context.Response.Headers, record);
+        }
+        else if (tap.IsSse)
+        {
+            // After the final event: clients ignore SSE comments, so naive ones are unaffected.
+            await tap.WriteToClientAsync(UsageComment.Format(record), context.RequestAborted);
+        }
     }
+
+    private static bool AllowModelFallback(GatewayRequestFeature request) =>
+        request.Prompt is not { } prompt || (prompt.Variant != Variants.Pinned && prompt.Bundle.Bundle.ModelFallback != false);
 
     private UsageSample Sample(GatewayRequestFeature request, AccountingRecord? record, bool failed, DateTimeOffset requestedAt) => new(
         UsageDimensions.Join(request.Prompt?.Bundle.Name ?? "-", request.Prompt?.Bundle.Version ?? 0, request.Prompt?.Variant ?? "-", request.Model.Name, request.Key.Id),
@@ -316,5 +351,5 @@ internal sealed class GatewayRequestMiddleware(
         && (context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal) || context.Request.Path.Equals("/v1/completions", StringComparison.Ordinal));
 
     /// <summary>Where a request goes, and the rewritten body when it differs from the client's.</summary>
-    private sealed record ForwardTarget(CatalogModel Model, PooledBuffer? Body, PromptSelection? Prompt, bool UsageInjected);
+    private sealed record ForwardTarget(CatalogModel Model, PooledBuffer? Body, PromptSelection? Prompt, IReadOnlyList<string>? Rendered, bool UsageInjected);
 }

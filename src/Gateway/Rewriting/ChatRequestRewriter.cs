@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmGateway.Errors;
 using LlmGateway.Prompts;
+using LlmGateway.Providers;
 using LlmGateway.Proxy;
 
 namespace LlmGateway.Rewriting;
@@ -14,7 +15,7 @@ namespace LlmGateway.Rewriting;
 /// </summary>
 internal static class ChatRequestRewriter
 {
-    public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination, bool injectUsage = false)
+    public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination, bool injectUsage = false, CatalogModel? model = null)
     {
         var policy = bundle.Bundle.SystemMessagePolicy;
         if (policy == SystemMessagePolicies.Reject && scan.Messages.Exists(m => m.MaySetSystem))
@@ -28,7 +29,7 @@ internal static class ChatRequestRewriter
 
         separator.Next();
         destination.Write("\"model\":"u8);
-        destination.Write(bundle.Model.UpstreamModelJson.Span);
+        destination.Write((model ?? bundle.Model).UpstreamModelJson.Span);
 
         separator.Next();
         WriteMessages(body, scan, bundle, renderedContents, policy == SystemMessagePolicies.Replace, destination);

@@ -23,6 +23,14 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private int _jsonLength;
     private int _heldBeforeOverflow;
 
+    private const int MaxHeldError = 64 * 1024;
+
+    private readonly IReadOnlySet<int>? _retryableStatuses;
+    private byte[]? _error;
+    private int _errorLength;
+    private bool _holdingError;
+    private bool _decidedError;
+
     private byte[]? _sample;
     private int _sampleLength;
     private int _sampleLimit;
@@ -36,12 +44,55 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// Hold a (capped) JSON body until the response ends, so its token counts can go in headers.
     /// Only for non-streamed responses: the client waits for the whole body anyway.
     /// </param>
-    public ResponseTap(IHttpResponseBodyFeature inner, HttpResponse response, bool stripUsageChunk = false, bool holdJson = false)
+    /// <param name="retryableStatuses">
+    /// Provider statuses whose (small) body is held, headers unsent, so the attempt can be retried
+    /// or another model tried without the client seeing it; <see cref="ReleaseErrorAsync"/> passes it on.
+    /// </param>
+    /// <param name="timer">Told of every response byte, so a stalled stream is noticed.</param>
+    public ResponseTap(
+        IHttpResponseBodyFeature inner,
+        HttpResponse response,
+        bool stripUsageChunk = false,
+        bool holdJson = false,
+        IReadOnlySet<int>? retryableStatuses = null,
+        Resilience.AttemptTimer? timer = null)
     {
         _inner = inner;
         _response = response;
         _stripUsageChunk = stripUsageChunk;
         _holdJson = holdJson;
+        _retryableStatuses = retryableStatuses;
+        Timer = timer;
+    }
+
+    public Resilience.AttemptTimer? Timer { get; }
+
+    /// <summary>True while a retryable error response is held back from the client.</summary>
+    public bool IsHoldingError => _holdingError;
+
+    /// <summary>Sends a held error response on (the final attempt failed the same way: the client gets it as is).</summary>
+    public async Task ReleaseErrorAsync(CancellationToken cancellationToken)
+    {
+        if (!_holdingError)
+        {
+            return;
+        }
+
+        _holdingError = false;
+        if (_errorLength > 0)
+        {
+            await _inner.Stream.WriteAsync(_error.AsMemory(0, _errorLength), cancellationToken);
+        }
+    }
+
+    /// <summary>Drops whatever this attempt held back (error or JSON body): it will not be sent.</summary>
+    public void DiscardHeld()
+    {
+        _holdingError = false;
+        _errorLength = 0;
+        _holdJson = false;
+        _jsonLength = 0;
+        _mode = Mode.Other;
     }
 
     /// <summary>True while a JSON body is held back, headers unsent, for <see cref="ReleaseHeldAsync"/>.</summary>
@@ -123,7 +174,11 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public void DisableBuffering() => _inner.DisableBuffering();
 
     // While a JSON body is held, starting the response would send the headers too early.
-    public Task StartAsync(CancellationToken cancellationToken = default) => IsHolding ? Task.CompletedTask : _inner.StartAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        DecideError();
+        return IsHolding || _holdingError ? Task.CompletedTask : _inner.StartAsync(cancellationToken);
+    }
 
     public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
         SendFileFallback.SendFileAsync(this, path, offset, count, cancellationToken);
@@ -141,6 +196,19 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Decide();
+        Timer?.Activity();
+        if (DecideError())
+        {
+            if (_errorLength + buffer.Length <= MaxHeldError)
+            {
+                HoldError(buffer.Span);
+                return;
+            }
+
+            // Too large for an error worth retrying: pass everything through from here on.
+            await ReleaseErrorAsync(cancellationToken);
+        }
+
         if (_sample is not null)
         {
             CaptureSample(buffer.Span);
@@ -197,11 +265,11 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => IsHolding ? Task.CompletedTask : _inner.Stream.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => IsHolding || _holdingError ? Task.CompletedTask : _inner.Stream.FlushAsync(cancellationToken);
 
     public override void Flush()
     {
-        if (!IsHolding)
+        if (!IsHolding && !_holdingError)
         {
             _inner.Stream.Flush();
         }
@@ -234,6 +302,12 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             {
                 ArrayPool<byte>.Shared.Return(_sample);
                 _sample = null;
+            }
+
+            if (_error is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_error);
+                _error = null;
             }
         }
 
@@ -393,5 +467,35 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
         bytes.CopyTo(_sample.AsSpan(_sampleLength));
         _sampleLength += bytes.Length;
+    }
+
+    /// <summary>Decided once, when the response first shows itself: is it an error worth holding?</summary>
+    private bool DecideError()
+    {
+        if (!_decidedError)
+        {
+            _decidedError = true;
+            _holdingError = _retryableStatuses?.Contains(_response.StatusCode) == true;
+        }
+
+        return _holdingError;
+    }
+
+    private void HoldError(ReadOnlySpan<byte> bytes)
+    {
+        if (_error is null || _errorLength + bytes.Length > _error.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_errorLength + bytes.Length, 1024));
+            _error?.AsSpan(0, _errorLength).CopyTo(bigger);
+            if (_error is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_error);
+            }
+
+            _error = bigger;
+        }
+
+        bytes.CopyTo(_error.AsSpan(_errorLength));
+        _errorLength += bytes.Length;
     }
 }

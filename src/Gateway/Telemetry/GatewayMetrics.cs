@@ -50,6 +50,9 @@ internal sealed class GatewayMetrics
         Redactions = meter.CreateCounter<long>("gateway.redactions", description: "Values redacted from samples before storage, by kind.");
         TokenizerFallbacks = meter.CreateCounter<long>("gateway.tokenizer.fallbacks", description: "Token counts estimated with a tokenizer because the provider reported none.");
         RewriteErrors = meter.CreateCounter<long>("gateway.rewrite.errors", description: "Prompt requests refused because rendering or rewriting failed.");
+        UpstreamAttempts = meter.CreateCounter<long>("gateway.upstream.attempts", description: "Upstream attempts, by the served model and how the request ended (served, or the last failure).");
+        UpstreamRetries = meter.CreateCounter<long>("gateway.upstream.retries", description: "Attempts after the first, by the reason the previous one failed.");
+        UpstreamFallbacks = meter.CreateCounter<long>("gateway.upstream.fallbacks", description: "Requests handed to a fallback model, by model and fallback.");
     }
 
     public Counter<long> SnapshotRefreshFailures { get; }
@@ -84,4 +87,10 @@ internal sealed class GatewayMetrics
     public Counter<long> TokenizerFallbacks { get; }
 
     public Counter<long> RewriteErrors { get; }
+
+    public Counter<long> UpstreamAttempts { get; }
+
+    public Counter<long> UpstreamRetries { get; }
+
+    public Counter<long> UpstreamFallbacks { get; }
 }

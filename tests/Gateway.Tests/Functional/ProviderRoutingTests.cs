@@ -57,11 +57,13 @@ public sealed class ProviderRoutingTests(TestEnvironment env)
         Assert.Null(Header(received, "Authorization"));
     }
 
+    // 429 with a Retry-After past the cap (10 s) is not retried; 503 is retried, then the last one
+    // passes through; 400 is never retried.
     [Theory]
-    [InlineData(429, "7")]
-    [InlineData(503, null)]
-    [InlineData(400, null)]
-    public async Task Provider_errors_pass_through_unchanged(int status, string? retryAfter)
+    [InlineData(429, "60", 1)]
+    [InlineData(503, null, 3)]
+    [InlineData(400, null, 1)]
+    public async Task Provider_errors_pass_through_unchanged(int status, string? retryAfter, int attempts)
     {
         var tag = OpenAiClients.NewTag();
         var headers = new List<(string, string)> { ("x-mock-status", status.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
@@ -74,8 +76,9 @@ public sealed class ProviderRoutingTests(TestEnvironment env)
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal(retryAfter, response.Headers.RetryAfter?.ToString());
+        Assert.Equal(attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Gateway-Attempts").Single());
         await ErrorAssertions.AssertOpenAiErrorAsync(response, (HttpStatusCode)status);
-        Assert.Single(env.Received.ForTag(tag));
+        Assert.Equal(attempts, env.Received.ForTag(tag).Count);
     }
 
     [Fact]

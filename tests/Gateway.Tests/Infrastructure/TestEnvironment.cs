@@ -118,6 +118,14 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Providers:slow:TimeoutSeconds"] = "1",
             ["Gateway:Providers:dead:Kind"] = "openai-compatible",
             ["Gateway:Providers:dead:BaseUrl"] = $"http://127.0.0.1:{ClosedPort.Value}/v1",
+            // Tests inject provider failures concurrently: the shared providers' circuits must not
+            // open on each other's faults (breaking is tested on providers of its own).
+            ["Gateway:Providers:mock:Resilience:FailureThreshold"] = "1000",
+            ["Gateway:Providers:mock:Resilience:BaseDelayMs"] = "50",
+            ["Gateway:Providers:azure:Resilience:FailureThreshold"] = "1000",
+            ["Gateway:Providers:slow:Resilience:FailureThreshold"] = "1000",
+            ["Gateway:Providers:slow:Resilience:MaxAttempts"] = "1",
+            ["Gateway:Providers:dead:Resilience:FailureThreshold"] = "1000",
             ["Gateway:Models:gpt-4o-mini:Provider"] = "mock",
             ["Gateway:Models:gpt-4o:Provider"] = "mock",
             ["Gateway:Models:text-embedding-3-small:Provider"] = "mock",
@@ -126,6 +134,18 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Models:azure-gpt:Provider"] = "azure",
             ["Gateway:Models:azure-gpt:UpstreamModel"] = "my-deployment",
             ["Gateway:Models:slow-model:Provider"] = "slow",
+            // Resilience: a primary that refuses connections and falls back to gpt-4o-mini; a
+            // provider whose streams stall past a short idle timeout.
+            ["Gateway:Models:fallback-model:Provider"] = "dead",
+            ["Gateway:Models:fallback-model:UpstreamModel"] = "gpt-4o",
+            ["Gateway:Models:fallback-model:Fallbacks:0"] = "gpt-4o-mini",
+            ["Gateway:Providers:stall:Kind"] = "openai-compatible",
+            ["Gateway:Providers:stall:BaseUrl"] = new Uri(MockUrl, "/v1").ToString(),
+            ["Gateway:Providers:stall:ApiKey"] = ProviderKey,
+            ["Gateway:Providers:stall:Resilience:IdleTimeoutMs"] = "300",
+            ["Gateway:Providers:stall:Resilience:FailureThreshold"] = "1000",
+            ["Gateway:Models:stall-model:Provider"] = "stall",
+            ["Gateway:Models:stall-model:UpstreamModel"] = "gpt-4o-mini",
             ["Gateway:Models:dead-model:Provider"] = "dead",
         };
         if (useSharedStore)

@@ -1,0 +1,16 @@
+namespace LlmGateway.MockProvider.Pipeline;
+
+internal enum ScheduleStepKind
+{
+    /// <summary>Answer normally.</summary>
+    Ok,
+
+    /// <summary>Answer with an injected error status.</summary>
+    Status,
+
+    /// <summary>Stream, then abort after this many content chunks.</summary>
+    Cut,
+
+    /// <summary>Abort the connection before any response.</summary>
+    Reset,
+}

@@ -1,0 +1,14 @@
+namespace LlmGateway.Resilience;
+
+/// <summary>How one pass through YARP to one destination ended.</summary>
+/// <param name="Kind">What it means for the request.</param>
+/// <param name="Reason">For telemetry: a status (<c>"503"</c>), <c>connection</c>, <c>timeout</c>, <c>no_destination</c>, …</param>
+/// <param name="RetryAfter">The provider's <c>Retry-After</c>, when it sent one.</param>
+internal sealed record AttemptResult(AttemptKind Kind, string Reason, TimeSpan? RetryAfter = null)
+{
+    public static readonly AttemptResult Success = new(AttemptKind.Done, "ok");
+
+    /// <summary>Retry only what is retryable, and never wait longer than the cap for a provider's Retry-After.</summary>
+    public bool ShouldRetry(TimeSpan maxRetryAfter) =>
+        Kind == AttemptKind.Retryable && (RetryAfter is null || RetryAfter <= maxRetryAfter);
+}

@@ -1,0 +1,10 @@
+namespace LlmGateway.Resilience;
+
+internal static partial class ResilienceLog
+{
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Model '{Model}' could not serve ({Reason}); falling back to '{Fallback}'.")]
+    public static partial void FallingBack(ILogger logger, string model, string fallback, string reason);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Gave up on '{Model}' after {Attempts} attempts ({Reason}).")]
+    public static partial void GaveUp(ILogger logger, string model, int attempts, string reason);
+}

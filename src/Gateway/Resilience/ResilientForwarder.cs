@@ -1,0 +1,355 @@
+using System.Diagnostics;
+using LlmGateway.Errors;
+using LlmGateway.Providers;
+using LlmGateway.Proxy;
+using LlmGateway.Streaming;
+using LlmGateway.Telemetry;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace LlmGateway.Resilience;
+
+/// <summary>
+/// Sends one request upstream through the rest of the YARP pipeline, as many times as it safely
+/// can: retries (Polly, per model) on connection failures, first-byte timeouts and retryable
+/// statuses, then the model's fallbacks, never once any byte of a response has reached the
+/// client. Each attempt replays the pooled body; a retryable error response is held back from the
+/// client until it is known to be the last.
+/// </summary>
+internal sealed class ResilientForwarder(IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, ILogger<ResilientForwarder> logger)
+{
+    public const string AttemptsHeader = "X-Gateway-Attempts";
+    public const string ServedModelHeader = "X-Gateway-Served-Model";
+
+    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
+    {
+        var request = forward.Request;
+        var candidates = Candidates(request.RequestedModel, forward.AllowModelFallback);
+        var state = new AttemptState(this, context, next, forward, request.RequestedModel.Resilience.TotalTimeout);
+        try
+        {
+            foreach (var model in candidates)
+            {
+                if (!proxyState.TryGetCluster(model.Provider.ClusterId, out var cluster) || cluster.DestinationsState.AvailableDestinations.Count == 0)
+                {
+                    state.Unavailable.Add(model);
+                    continue;
+                }
+
+                if (model != request.RequestedModel)
+                {
+                    metrics.UpstreamFallbacks.Add(1, new(GenAiAttributes.GatewayModel, request.RequestedModel.Name), new("fallback", model.Name));
+                    ResilienceLog.FallingBack(logger, request.RequestedModel.Name, model.Name, state.Last?.Reason ?? "no_destination");
+                }
+
+                state.Model = model;
+                state.Cluster = cluster;
+                var result = await model.Resilience.Retry.ExecuteAsync(
+                    static (s, _) => s.Owner.AttemptAsync(s), state, state.ClientLifetime.RequestAborted);
+                if (result.Kind == AttemptKind.Unavailable)
+                {
+                    state.Unavailable.Add(model);
+                    continue;
+                }
+
+                state.Last = result;
+                if (result.Kind is AttemptKind.Done or AttemptKind.ClientGone)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (state.ClientLifetime.RequestAborted.IsCancellationRequested)
+        {
+            // The client left during a backoff.
+            return state.Outcome(clientGone: true);
+        }
+
+        return await FinishAsync(state);
+    }
+
+    /// <summary>The model, then its fallbacks; other models only where the bundle (or a pin) allows it.</summary>
+    private static List<CatalogModel> Candidates(CatalogModel model, bool allowModelFallback)
+    {
+        var candidates = new List<CatalogModel>(1 + model.Fallbacks.Count) { model };
+        foreach (var fallback in model.Fallbacks)
+        {
+            if (allowModelFallback || fallback.IsSameModelAs(model))
+            {
+                candidates.Add(fallback);
+            }
+        }
+
+        return candidates;
+    }
+
+    private async ValueTask<AttemptResult> AttemptAsync(AttemptState s)
+    {
+        var context = s.Context;
+        var model = s.Model!;
+        var request = s.Forward.Request;
+        if (Stopwatch.GetTimestamp() >= s.Deadline)
+        {
+            s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
+            return new AttemptResult(AttemptKind.Done, "total_timeout");
+        }
+
+        if (s.Cluster!.DestinationsState.AvailableDestinations.Count == 0)
+        {
+            // The circuit opened during this request (e.g. its own earlier attempts tripped it).
+            return new AttemptResult(AttemptKind.Unavailable, "no_destination");
+        }
+
+        if (request.Attempts > 0)
+        {
+            s.ResetForNextAttempt();
+            metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Last?.Reason ?? s.Previous?.Reason ?? "unknown"));
+        }
+
+        request.Attempts++;
+        request.Model = model;
+        var body = s.Forward.BodyFor(model);
+        context.Request.Body = body.AsStream();
+        context.Request.ContentLength = body.Length;
+        context.Response.Headers[AttemptsHeader] = request.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers[ServedModelHeader] = model.Name;
+
+        var policy = model.Resilience;
+        var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, s.ClientLifetime.RequestAborted);
+        var tap = s.Forward.NewTap(timer, policy.RetryStatuses);
+        var lifetime = new ForwardingLifetime(s.ClientLifetime, timer);
+        s.Track(tap, timer, body);
+
+        var reset = context.Features.Get<IHttpResetFeature>();
+        context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
+        // Without a reset feature YARP aborts through the lifetime, which only records it.
+        context.Features.Set<IHttpResetFeature>(null);
+        context.Features.Set<IHttpResponseBodyFeature>(tap);
+        context.ReassignProxyRequest(s.Cluster);
+        try
+        {
+            await s.Next(context);
+        }
+        finally
+        {
+            context.Features.Set(s.ClientLifetime);
+            context.Features.Set(reset);
+            context.Features.Set(s.ResponseBody);
+        }
+
+        s.Lifetime = lifetime;
+        var result = Classify(s, context, lifetime, timer, policy);
+        s.Previous = result;
+        if (result.Kind == AttemptKind.Retryable)
+        {
+            Activity.Current?.AddEvent(new ActivityEvent("gateway.attempt_failed", tags: new ActivityTagsCollection
+            {
+                ["gateway.attempt"] = request.Attempts,
+                ["gateway.model"] = model.Name,
+                ["reason"] = result.Reason,
+            }));
+        }
+
+        return result;
+    }
+
+    private static AttemptResult Classify(AttemptState s, HttpContext context, ForwardingLifetime lifetime, AttemptTimer timer, ResiliencePolicy policy)
+    {
+        if (lifetime.ClientGone)
+        {
+            return new AttemptResult(AttemptKind.ClientGone, "client_gone");
+        }
+
+        var error = context.GetForwarderErrorFeature()?.Error;
+        var fired = timer.Fired;
+        if (context.Response.HasStarted)
+        {
+            // Bytes reached the client: whatever happens now, this attempt is the answer.
+            if (lifetime.AbortRequested || error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
+            {
+                s.Interruption = fired is UpstreamTimeout.Idle or UpstreamTimeout.Total ? StreamInterruption.Stalled : StreamInterruption.Cut;
+            }
+
+            return AttemptResult.Success;
+        }
+
+        if (fired == UpstreamTimeout.Total)
+        {
+            s.Error = GatewayError.UpstreamTimeout(s.Model!.Provider.Name);
+            return new AttemptResult(AttemptKind.Done, "total_timeout");
+        }
+
+        if (error is { } forwarderError)
+        {
+            var timedOut = fired != UpstreamTimeout.None || forwarderError == ForwarderError.RequestTimedOut;
+            return forwarderError switch
+            {
+                ForwarderError.NoAvailableDestinations => new AttemptResult(AttemptKind.Unavailable, "no_destination"),
+                ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestCanceled or ForwarderError.ResponseHeaders
+                    or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled or ForwarderError.RequestBodyDestination
+                    => new AttemptResult(AttemptKind.Retryable, timedOut ? "timeout" : "connection"),
+                _ => new AttemptResult(AttemptKind.Done, forwarderError.ToString()),
+            };
+        }
+
+        var status = context.Response.StatusCode;
+        return policy.RetryStatuses.Contains(status)
+            ? new AttemptResult(AttemptKind.Retryable, StatusText(status), RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow))
+            : AttemptResult.Success;
+    }
+
+    private async Task<ForwardOutcome> FinishAsync(AttemptState s)
+    {
+        var request = s.Forward.Request;
+        if (s.Last is null)
+        {
+            // No model had a healthy destination: answer at once, and say when to come back.
+            var retryAfter = s.Unavailable.Select(m => breakers.RetryAfter(m.Provider.ClusterId)).Where(r => r is not null).Min() ?? TimeSpan.FromSeconds(1);
+            metrics.UpstreamAttempts.Add(1, new(GenAiAttributes.GatewayModel, request.RequestedModel.Name), new("outcome", "no_destination"));
+            return s.Outcome(error: GatewayError.NoHealthyUpstream(request.RequestedModel.Name), retryAfter: retryAfter);
+        }
+
+        var last = s.Last;
+        metrics.UpstreamAttempts.Add(request.Attempts, new(GenAiAttributes.GatewayModel, request.Model.Name), new("outcome", last.Kind == AttemptKind.Done ? "served" : last.Reason));
+        if (last.Kind == AttemptKind.ClientGone)
+        {
+            return s.Outcome(clientGone: true);
+        }
+
+        if (last.Kind == AttemptKind.Retryable)
+        {
+            ResilienceLog.GaveUp(logger, request.RequestedModel.Name, request.Attempts, last.Reason);
+            if (s.Tap!.IsHoldingError || (!s.Context.Response.HasStarted && s.Context.GetForwarderErrorFeature() is null))
+            {
+                // The provider's own error, passed through as it came (held until now in case of a retry).
+                await s.Tap.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
+                return s.Outcome();
+            }
+
+            s.Tap.DiscardHeld();
+            var provider = request.Model.Provider.Name;
+            return s.Outcome(error: last.Reason == "timeout" ? GatewayError.UpstreamTimeout(provider) : GatewayError.UpstreamUnavailable(provider));
+        }
+
+        if (s.Error is not null)
+        {
+            s.Tap?.DiscardHeld();
+        }
+
+        return s.Outcome(error: s.Error, interruption: s.Interruption);
+    }
+
+    private static string StatusText(int status) => status switch
+    {
+        429 => "429",
+        500 => "500",
+        502 => "502",
+        503 => "503",
+        504 => "504",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Everything one request's attempts share; passed to Polly as state, so no closure per request.</summary>
+    private sealed class AttemptState
+    {
+        private readonly List<IDisposable> _spent = [];
+        private readonly KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
+
+        public AttemptState(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, TimeSpan total)
+        {
+            Owner = owner;
+            Context = context;
+            Next = next;
+            Forward = forward;
+            ClientLifetime = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
+            ResponseBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+            Deadline = Stopwatch.GetTimestamp() + (long)(total.TotalSeconds * Stopwatch.Frequency);
+
+            // The gateway's own headers (request id, prompt headers), put back after each failed attempt.
+            _headers = [.. context.Response.Headers];
+        }
+
+        public ResilientForwarder Owner { get; }
+
+        public HttpContext Context { get; }
+
+        public RequestDelegate Next { get; }
+
+        public ForwardRequest Forward { get; }
+
+        public IHttpRequestLifetimeFeature ClientLifetime { get; }
+
+        public IHttpResponseBodyFeature ResponseBody { get; }
+
+        public long Deadline { get; }
+
+        public CatalogModel? Model { get; set; }
+
+        public ClusterState? Cluster { get; set; }
+
+        public List<CatalogModel> Unavailable { get; } = [];
+
+        /// <summary>The last model's final result (null: no model was attempted).</summary>
+        public AttemptResult? Last { get; set; }
+
+        /// <summary>The previous attempt's result, whichever model it was.</summary>
+        public AttemptResult? Previous { get; set; }
+
+        public ResponseTap? Tap { get; private set; }
+
+        public PooledBuffer? Body { get; private set; }
+
+        public ForwardingLifetime? Lifetime { get; set; }
+
+        public GatewayError? Error { get; set; }
+
+        public StreamInterruption? Interruption { get; set; }
+
+        public void Track(ResponseTap tap, AttemptTimer timer, PooledBuffer body)
+        {
+            Tap = tap;
+            Body = body;
+            _spent.Add(timer);
+        }
+
+        /// <summary>Forgets the failed attempt: its held response, its status and headers, its error.</summary>
+        public void ResetForNextAttempt()
+        {
+            Tap?.DiscardHeld();
+            if (Tap is not null)
+            {
+                _spent.Add(Tap);
+            }
+
+            Context.Response.Clear();
+            foreach (var (name, value) in _headers)
+            {
+                Context.Response.Headers[name] = value;
+            }
+
+            Context.Features.Set<IForwarderErrorFeature>(null);
+            Error = null;
+            Interruption = null;
+        }
+
+        public ForwardOutcome Outcome(GatewayError? error = null, TimeSpan? retryAfter = null, StreamInterruption? interruption = null, bool clientGone = false)
+        {
+            foreach (var spent in _spent)
+            {
+                spent.Dispose();
+            }
+
+            return new ForwardOutcome
+            {
+                Tap = Tap,
+                Body = Body,
+                Error = error,
+                RetryAfter = retryAfter,
+                Interruption = interruption,
+                ClientGone = clientGone,
+            };
+        }
+    }
+}

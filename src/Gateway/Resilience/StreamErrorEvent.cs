@@ -1,0 +1,18 @@
+using System.Text;
+
+namespace LlmGateway.Resilience;
+
+/// <summary>
+/// The SSE event that ends a stream the provider cut or stalled after it had started, in OpenAI's
+/// error shape. It opens with a blank line so a half-written event before it is terminated first.
+/// </summary>
+internal static class StreamErrorEvent
+{
+    private static readonly byte[] Cut = Encoding.UTF8.GetBytes(
+        "\n\ndata: {\"error\":{\"message\":\"The provider's stream ended before the response was complete. What was generated is billed.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_cut\"}}\n\n");
+
+    private static readonly byte[] Stalled = Encoding.UTF8.GetBytes(
+        "\n\ndata: {\"error\":{\"message\":\"The provider's stream stalled past the gateway's idle timeout. What was generated is billed.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_stalled\"}}\n\n");
+
+    public static ReadOnlyMemory<byte> For(StreamInterruption interruption) => interruption == StreamInterruption.Stalled ? Stalled : Cut;
+}

@@ -1,0 +1,11 @@
+namespace LlmGateway.Resilience;
+
+/// <summary>Why a response that had already started did not finish.</summary>
+internal enum StreamInterruption
+{
+    /// <summary>The provider closed or reset the connection mid-response.</summary>
+    Cut,
+
+    /// <summary>The provider went silent past the idle timeout.</summary>
+    Stalled,
+}

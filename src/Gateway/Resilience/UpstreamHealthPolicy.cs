@@ -1,0 +1,69 @@
+using System.Collections.Frozen;
+using LlmGateway.Providers;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace LlmGateway.Resilience;
+
+/// <summary>
+/// YARP passive health for providers: a destination that answers 429 or a retryable 5xx, cannot
+/// be reached, or times out, <see cref="ResiliencePolicy.FailureThreshold"/> times in a row is
+/// taken out of rotation — for the provider's <c>Retry-After</c> when it sent one, else for the
+/// provider's break duration. YARP's reactivation brings it back.
+/// </summary>
+internal sealed class UpstreamHealthPolicy(
+    IDestinationHealthUpdater health, DestinationBreakers breakers, ModelCatalog catalog, IServiceProvider services, TimeProvider time) : IPassiveHealthCheckPolicy
+{
+    public const string PolicyName = "LlmGatewayUpstream";
+
+    private readonly FrozenDictionary<string, Provider> _providers = catalog.Providers.Values.ToFrozenDictionary(p => p.ClusterId, StringComparer.Ordinal);
+
+    public string Name => PolicyName;
+
+    public void RequestProxied(HttpContext context, ClusterState cluster, DestinationState destination)
+    {
+        // YARP passes the route's cluster, which is the gateway's placeholder: the request was
+        // reassigned to its provider's cluster, so judge that one.
+        var clusterId = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
+        if (!_providers.TryGetValue(clusterId, out var provider)
+            || !services.GetRequiredService<IProxyStateLookup>().TryGetCluster(clusterId, out var assigned))
+        {
+            return;
+        }
+
+        cluster = assigned;
+
+        var lifetime = context.Features.Get<IHttpRequestLifetimeFeature>() as ForwardingLifetime;
+        if (lifetime?.ClientGone == true)
+        {
+            // The client leaving says nothing about the provider.
+            return;
+        }
+
+        if (!IsFailure(context, provider.Policy, lifetime))
+        {
+            breakers.Succeeded(cluster.ClusterId, destination.DestinationId);
+            return;
+        }
+
+        var policy = provider.Policy;
+        var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
+        var period = retryAfter is { } wait && wait > TimeSpan.Zero ? wait : policy.BreakDuration;
+        if (breakers.Failed(cluster.ClusterId, destination.DestinationId, policy.FailureThreshold, period))
+        {
+            health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
+        }
+    }
+
+    private static bool IsFailure(HttpContext context, ResiliencePolicy policy, ForwardingLifetime? lifetime) =>
+        context.GetForwarderErrorFeature()?.Error switch
+        {
+            null => policy.RetryStatuses.Contains(context.Response.StatusCode),
+            ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders or ForwarderError.ResponseBodyDestination => true,
+            ForwarderError.RequestCanceled or ForwarderError.ResponseBodyCanceled => lifetime?.Timer.Fired is UpstreamTimeout.FirstByte or UpstreamTimeout.Idle,
+            _ => false,
+        };
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Resilience;
+
+/// <summary>Passive health per destination: failing deployments leave the rotation, and with none left the answer is an immediate 503.</summary>
+public sealed class CircuitBreakerTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task With_every_destination_unhealthy_the_gateway_answers_503_at_once_with_retry_after()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:breaker:Kind"] = "openai-compatible";
+        settings["Gateway:Providers:breaker:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
+        settings["Gateway:Providers:breaker:ApiKey"] = TestEnvironment.ProviderKey;
+        settings["Gateway:Providers:breaker:Resilience:FailureThreshold"] = "2";
+        settings["Gateway:Providers:breaker:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:breaker:Resilience:BreakSeconds"] = "30";
+        settings["Gateway:Models:breaker-model:Provider"] = "breaker";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var failing = await SendAsync(client, OpenAiClients.NewTag(), ("x-mock-status", "500"));
+            Assert.Equal(HttpStatusCode.InternalServerError, failing.StatusCode);
+        }
+
+        var tag = OpenAiClients.NewTag();
+        using var refused = await SendAsync(client, tag);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+        var retryAfter = int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 30);
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task A_429_burst_opens_the_circuit_for_the_providers_retry_after()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:limited:Kind"] = "openai-compatible";
+        settings["Gateway:Providers:limited:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
+        settings["Gateway:Providers:limited:ApiKey"] = TestEnvironment.ProviderKey;
+        settings["Gateway:Providers:limited:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:limited:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:limited:Resilience:BreakSeconds"] = "600";
+        settings["Gateway:Models:limited-model:Provider"] = "limited";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        using (var limited = await SendAsync(client, OpenAiClients.NewTag(), "limited-model", ("x-mock-status", "429"), ("x-mock-retry-after", "5")))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        }
+
+        using var refused = await SendAsync(client, OpenAiClients.NewTag(), "limited-model");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        // The provider's 5 s, not the configured 600 s break.
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 5);
+    }
+
+    [Fact]
+    public async Task Traffic_moves_to_the_healthy_deployment_of_a_load_balanced_provider()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var deadPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:regions:Kind"] = "openai-compatible";
+        settings["Gateway:Providers:regions:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
+        settings["Gateway:Providers:regions:ApiKey"] = TestEnvironment.ProviderKey;
+        settings["Gateway:Providers:regions:Endpoints:0:BaseUrl"] = $"http://127.0.0.1:{deadPort}/v1";
+        settings["Gateway:Providers:regions:LoadBalancing"] = "RoundRobin";
+        settings["Gateway:Providers:regions:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:regions:Resilience:BaseDelayMs"] = "10";
+        settings["Gateway:Models:regional-model:Provider"] = "regions";
+        settings["Gateway:Models:regional-model:UpstreamModel"] = "gpt-4o-mini";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        var attempts = new List<int>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await SendAsync(client, OpenAiClients.NewTag(), "regional-model");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            attempts.Add(int.Parse(response.Headers.GetValues("X-Gateway-Attempts").Single(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Round robin reaches the dead region within two requests; it costs one failed attempt,
+        // once: then it is out of rotation and every request is served on the first try.
+        Assert.Equal(1, attempts.Sum() - attempts.Count);
+        Assert.Contains(2, attempts.Take(2));
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, string tag, params (string Name, string Value)[] headers) =>
+        SendAsync(client, tag, "breaker-model", headers);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string tag, string model, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+}

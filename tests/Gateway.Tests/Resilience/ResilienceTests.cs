@@ -1,0 +1,210 @@
+using System.ClientModel;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Tests.Infrastructure;
+using OpenAI.Chat;
+
+namespace LlmGateway.Tests.Resilience;
+
+/// <summary>
+/// Provider faults from the mock's knobs, through the official OpenAI SDK (its own retries off)
+/// where a client is involved, and raw HTTP where the SSE bytes themselves are the point.
+/// </summary>
+public sealed class ResilienceTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_429_with_retry_after_1_is_retried_once_after_at_least_a_second_and_the_client_sees_200()
+    {
+        var tag = OpenAiClients.NewTag();
+        var chat = OpenAiClients.For(env.Gateway, env.ApiKey, ("x-mock-tag", tag), ("x-mock-schedule", "429,ok"), ("x-mock-retry-after", "1")).GetChatClient("gpt-4o-mini");
+
+        var watch = Stopwatch.StartNew();
+        var result = await chat.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct);
+        watch.Stop();
+
+        var raw = result.GetRawResponse();
+        Assert.Equal(200, raw.Status);
+        Assert.Equal("2", Header(raw, "X-Gateway-Attempts"));
+        Assert.StartsWith("[attempt 2]", result.Value.Content[0].Text, StringComparison.Ordinal);
+        Assert.Equal(2, env.Received.ForTag(tag).Count);
+        // A lower bound only: the provider asked for a second, and got it.
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), $"retried after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Two_500s_then_success_is_served_within_the_retry_budget()
+    {
+        var tag = OpenAiClients.NewTag();
+        var chat = OpenAiClients.For(env.Gateway, env.ApiKey, ("x-mock-tag", tag), ("x-mock-schedule", "500,500,ok")).GetChatClient("gpt-4o-mini");
+
+        var result = await chat.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct);
+
+        Assert.Equal("3", Header(result.GetRawResponse(), "X-Gateway-Attempts"));
+        Assert.StartsWith("[attempt 3]", result.Value.Content[0].Text, StringComparison.Ordinal);
+        Assert.Equal(3, env.Received.ForTag(tag).Count);
+        // Only the served attempt is billed.
+        Assert.NotEqual("unknown", Header(result.GetRawResponse(), "X-Gateway-Cost-USD"));
+    }
+
+    [Fact]
+    public async Task A_500_beyond_the_budget_reaches_the_client_as_the_providers_last_500()
+    {
+        var tag = OpenAiClients.NewTag();
+        var chat = OpenAiClients.For(env.Gateway, env.ApiKey, ("x-mock-tag", tag), ("x-mock-schedule", "500")).GetChatClient("gpt-4o-mini");
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct));
+
+        Assert.Equal(500, error.Status);
+        var raw = error.GetRawResponse()!;
+        Assert.Equal("3", Header(raw, "X-Gateway-Attempts"));
+        using var body = JsonDocument.Parse(raw.Content.ToString());
+        Assert.Contains("mock provider injected HTTP 500", body.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, env.Received.ForTag(tag).Count);
+    }
+
+    [Fact]
+    public async Task A_400_from_the_provider_is_passed_through_and_never_retried()
+    {
+        var tag = OpenAiClients.NewTag();
+        var chat = OpenAiClients.For(env.Gateway, env.ApiKey, ("x-mock-tag", tag), ("x-mock-schedule", "400,ok")).GetChatClient("gpt-4o-mini");
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct));
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal("1", Header(error.GetRawResponse()!, "X-Gateway-Attempts"));
+        Assert.Single(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task Connection_refused_on_the_primary_is_served_by_the_fallback_and_billed_at_its_price()
+    {
+        var tag = OpenAiClients.NewTag();
+        var chat = OpenAiClients.For(env.Gateway, env.ApiKey, ("x-mock-tag", tag)).GetChatClient("fallback-model");
+
+        var result = await chat.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct);
+
+        var raw = result.GetRawResponse();
+        Assert.Equal(200, raw.Status);
+        Assert.Equal("gpt-4o-mini", Header(raw, "X-Gateway-Served-Model"));
+        var received = Assert.Single(env.Received.ForTag(tag));
+        Assert.Contains("\"model\":\"gpt-4o-mini\"", received.Body, StringComparison.Ordinal);
+
+        // gpt-4o (the primary's upstream model) has no price here; the fallback's is 0.15/0.60 per million.
+        var input = long.Parse(Header(raw, "X-Gateway-Input-Tokens")!, System.Globalization.CultureInfo.InvariantCulture);
+        var output = long.Parse(Header(raw, "X-Gateway-Output-Tokens")!, System.Globalization.CultureInfo.InvariantCulture);
+        var expected = ((input * 0.15m) + (output * 0.60m)) / 1_000_000m;
+        Assert.Equal(expected, decimal.Parse(Header(raw, "X-Gateway-Cost-USD")!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_stream_cut_after_3_chunks_is_not_retried_ends_with_an_error_event_and_bills_the_3_chunks()
+    {
+        var tag = OpenAiClients.NewTag();
+        var (status, sse) = await StreamAsync("gpt-4o-mini", tag, ("x-mock-chunks", "6"), ("x-mock-cut-after", "3"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Single(env.Received.ForTag(tag));
+        Assert.Equal(3, Events(sse).Count(e => e.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0
+            && c[0].GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 }));
+        var error = Events(sse).Last().GetProperty("error");
+        Assert.Equal("upstream_stream_cut", error.GetProperty("code").GetString());
+        Assert.DoesNotContain("data: [DONE]", sse, StringComparison.Ordinal);
+
+        var usage = Usage(sse);
+        Assert.True(usage.GetProperty("cut").GetBoolean());
+        Assert.Equal("estimated", usage.GetProperty("source").GetString());
+        var text = string.Concat(Events(sse).Where(e => e.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0)
+            .Select(e => e.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var content) ? content.GetString() : ""));
+        var tokens = env.Gateway.GetRequiredService<LlmGateway.Accounting.TokenizerRegistry>().Count(text, "o200k_base");
+        Assert.Equal(tokens, usage.GetProperty("output_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_stream_that_stalls_past_the_idle_timeout_ends_like_a_cut()
+    {
+        var tag = OpenAiClients.NewTag();
+        var hold = "hold-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            var (status, sse) = await StreamAsync("stall-model", tag, ("x-mock-chunks", "4"), ("x-mock-hold", hold));
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Single(env.Received.ForTag(tag));
+            var error = Events(sse).Last().GetProperty("error");
+            Assert.Equal("upstream_stream_stalled", error.GetProperty("code").GetString());
+            var usage = Usage(sse);
+            Assert.True(usage.GetProperty("cut").GetBoolean());
+            Assert.True(usage.GetProperty("output_tokens").GetInt32() > 0);
+        }
+        finally
+        {
+            using var client = new HttpClient { BaseAddress = env.MockUrl };
+            await client.PostAsync($"/mock/release/{hold}", null, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task A_first_byte_timeout_is_retried_and_then_answered_with_504()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "300";
+        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "2";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var tag = OpenAiClients.NewTag();
+        using var client = gateway.CreateClient(env.ApiKey);
+        using var request = Chat("gpt-4o-mini", tag, ("x-mock-ttfb-ms", "2000"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "upstream_timeout");
+        Assert.Equal("2", response.Headers.GetValues("X-Gateway-Attempts").Single());
+        Assert.Equal(2, env.Received.ForTag(tag).Count);
+    }
+
+    private async Task<(HttpStatusCode Status, string Sse)> StreamAsync(string model, string tag, params (string Name, string Value)[] headers)
+    {
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{model}}","stream":true,"messages":[{"role":"user","content":"tell me"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static HttpRequestMessage Chat(string model, string tag, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
+        return request;
+    }
+
+    internal static IEnumerable<JsonElement> Events(string sse) =>
+        sse.Split('\n')
+            .Where(line => line.StartsWith("data: {", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line["data: ".Length..]).RootElement);
+
+    private static JsonElement Usage(string sse) =>
+        JsonDocument.Parse(sse.Split('\n').Single(line => line.StartsWith(": gateway-usage ", StringComparison.Ordinal))[": gateway-usage ".Length..]).RootElement;
+
+    private static string? Header(System.ClientModel.Primitives.PipelineResponse response, string name) =>
+        response.Headers.TryGetValue(name, out var value) ? value : null;
+}

@@ -24,6 +24,8 @@ internal static class GenAiAttributes
     public const string RequestId = "gateway.request.id";
     public const string UsageSource = "gateway.usage.source";
     public const string Sampled = "gateway.sampled";
+    public const string Attempts = "gateway.attempts";
+    public const string ServedModel = "gateway.served_model";
 
     public static string Operation(string path) => path switch
     {

@@ -83,6 +83,12 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         }
 
         activity.SetTag(GenAiAttributes.HttpStatus, outcome.Status);
+        activity.SetTag(GenAiAttributes.Attempts, request.Attempts);
+        if (request.Model != request.RequestedModel)
+        {
+            activity.SetTag(GenAiAttributes.ServedModel, request.Model.Name);
+        }
+
         if (record is not null)
         {
             activity.SetTag(GenAiAttributes.ResponseModel, record.ResponseModel);

@@ -57,6 +57,44 @@ public sealed class CatalogOptionsValidatorTests
         Assert.Contains("reserved", new CatalogOptionsValidator().Validate(null, options).FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Rejects_bad_resilience_settings_fallbacks_and_endpoints()
+    {
+        var options = Catalog();
+        options.Providers["main"].Resilience = new LlmGateway.Resilience.ResilienceSettings { MaxAttempts = 0, RetryStatuses = [400, 503] };
+        options.Providers["main"].Endpoints.Add(new ProviderEndpointOptions { BaseUrl = "https://eu.example.com/other" });
+        options.Providers["main"].LoadBalancing = "Fastest";
+        options.Models["gpt-4o"].Fallbacks.Add("gpt-4o");
+        options.Models["gpt-4o"].Fallbacks.Add("nowhere");
+
+        var message = new CatalogOptionsValidator().Validate(null, options).FailureMessage;
+
+        Assert.Contains("MaxAttempts", message, StringComparison.Ordinal);
+        Assert.Contains("must not include client errors", message, StringComparison.Ordinal);
+        Assert.Contains("same path as BaseUrl", message, StringComparison.Ordinal);
+        Assert.Contains("'Fastest' is not", message, StringComparison.Ordinal);
+        Assert.Contains("'gpt-4o' is not another catalog model", message, StringComparison.Ordinal);
+        Assert.Contains("'nowhere' is not another catalog model", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_fallbacks_endpoints_and_model_overrides()
+    {
+        var options = Catalog();
+        options.Providers["main"].Endpoints.Add(new ProviderEndpointOptions { BaseUrl = "https://eu.example.com/v1", ApiKey = "k" });
+        options.Models["gpt-4o-mini"] = new CatalogModelOptions { Provider = "main", Resilience = new() { IdleTimeoutMs = 5000 } };
+        options.Models["gpt-4o"].Fallbacks.Add("gpt-4o-mini");
+
+        Assert.True(new CatalogOptionsValidator().Validate(null, options).Succeeded);
+        var catalog = new ModelCatalog(options);
+        Assert.True(catalog.TryGetModel("gpt-4o", out var model));
+        Assert.Equal("gpt-4o-mini", Assert.Single(model.Fallbacks).Name);
+        Assert.Equal(2, model.Provider.Destinations.Count);
+        Assert.True(catalog.TryGetModel("gpt-4o-mini", out var mini));
+        Assert.Equal(TimeSpan.FromSeconds(5), mini.Resilience.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(100), model.Resilience.IdleTimeout);
+    }
+
     private static CatalogOptions Catalog() => new()
     {
         Providers = { ["main"] = new ProviderOptions { Kind = "openai", BaseUrl = "https://api.openai.com/v1" } },

@@ -1,47 +1,14 @@
-using LlmGateway.LoadTests.Execution;
-using LlmGateway.LoadTests.Options;
-using LlmGateway.LoadTests.Reporting;
+using LlmGateway.LoadTests.Commands;
+using LlmGateway.LoadTests.Hosting;
 
-const int BadFlags = 2;
-const int JsonNotWritten = 1;
-
-LoadTestOptions options;
-try
+// The first word picks a harness command; anything else is the original single run against --target.
+return args switch
 {
-    options = LoadTestOptions.Parse(args);
-}
-catch (UsageException exception)
-{
-    await Console.Error.WriteLineAsync($"error: {exception.Message}");
-    await Console.Error.WriteLineAsync("Run with --help to see every flag.");
-    return BadFlags;
-}
-
-if (options.ShowHelp)
-{
-    await Console.Out.WriteAsync(LoadTestOptions.HelpText);
-    return 0;
-}
-
-using var interrupt = new InterruptSignal();
-await Console.Error.WriteLineAsync(
-    $"Running {options.Scenario.ToString().ToLowerInvariant()} against {options.ChatCompletionsUri} for {options.Warmup.TotalSeconds:0.##} s warmup + "
-    + $"{options.Duration.TotalSeconds:0.##} s (at most {options.MaxRequests} requests); Ctrl+C stops early and still reports.");
-var report = await new LoadTest(options).RunAsync(interrupt.Token);
-TextReportWriter.Write(report, Console.Out);
-
-if (options.JsonPath is { } path)
-{
-    try
-    {
-        await JsonReportWriter.WriteAsync(report, path);
-        await Console.Out.WriteLineAsync($"JSON results written to {Path.GetFullPath(path)}");
-    }
-    catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-    {
-        await Console.Error.WriteLineAsync($"error: could not write the JSON results to '{path}': {exception.Message}");
-        return JsonNotWritten;
-    }
-}
-
-return 0;
+    ["compare", .. var rest] => await HarnessCommand.RunAsync(CompareCommand.RunAsync, rest),
+    ["smoke", .. var rest] => await HarnessCommand.RunAsync(SmokeCommand.RunAsync, rest),
+    ["rollback-under-load", .. var rest] => await HarnessCommand.RunAsync(RollbackCommand.RunAsync, rest),
+    ["store-outage", .. var rest] => await HarnessCommand.RunAsync(StoreOutageCommand.RunAsync, rest),
+    ["soak", .. var rest] => await HarnessCommand.RunAsync(SoakCommand.RunAsync, rest),
+    ["host", .. var rest] => await ChildHost.RunAsync(rest),
+    _ => await RunCommand.RunAsync(args),
+};

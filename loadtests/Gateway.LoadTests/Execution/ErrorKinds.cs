@@ -18,6 +18,12 @@ internal static class ErrorKinds
     /// <summary>A stream that ended cleanly but without <c>data: [DONE]</c>.</summary>
     public const string IncompleteStream = "incomplete_stream";
 
+    /// <summary>A <c>prompt:</c> response without <c>X-Prompt-Version</c> and <c>X-Prompt-Variant</c>.</summary>
+    public const string MissingPromptHeaders = "missing_prompt_headers";
+
+    /// <summary>A stream that ended with <c>[DONE]</c> but with another number of content chunks than expected.</summary>
+    public const string WrongChunkCount = "wrong_chunk_count";
+
     /// <summary>Anything not foreseen above; a later engineer should give it a name of its own.</summary>
     public const string Other = "other";
 

@@ -8,7 +8,8 @@ using LlmGateway.LoadTests.Scenarios;
 namespace LlmGateway.LoadTests.Execution;
 
 /// <summary>One run: wires the client, scenario and load model together, bounds the run, and builds the report.</summary>
-internal sealed class LoadTest(LoadTestOptions options)
+/// <param name="observer">Called with every outcome as it completes (on any thread); harness commands use it.</param>
+internal sealed class LoadTest(LoadTestOptions options, Action<RequestOutcome>? observer = null)
 {
     public async Task<LoadTestReport> RunAsync(CancellationToken interrupt)
     {
@@ -23,7 +24,7 @@ internal sealed class LoadTest(LoadTestOptions options)
         var startedAt = DateTimeOffset.UtcNow;
         var start = Stopwatch.GetTimestamp();
         var warmupEndsAt = start + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
-        using var recorder = new MeasurementRecorder(warmupEndsAt);
+        using var recorder = new MeasurementRecorder(warmupEndsAt, observer);
 
         // Stops new requests only; those in flight finish (within --timeout) and are counted.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
@@ -89,7 +90,8 @@ internal sealed class LoadTest(LoadTestOptions options)
             measured.ServiceTime.Summarize(),
             measured.TimeToFirstToken.Summarize(),
             measured.InterChunkGap.Summarize(),
-            measured.Errors);
+            measured.Errors,
+            measured.Tags);
     }
 
     private static double PerSecond(long count, double seconds) => seconds > 0 ? count / seconds : 0;

@@ -13,7 +13,8 @@ internal sealed record RequestOutcome(
     string? Error,
     long ResponseBytes,
     IReadOnlyList<long> ContentChunkTimestamps,
-    bool Aborted)
+    bool Aborted,
+    string? Tag = null)
 {
     public bool Succeeded => Error is null && !Aborted;
 

@@ -32,7 +32,7 @@ internal sealed class RequestRunner(HttpClient client, ILoadScenario scenario, T
                     return RequestOutcome.Failed(intendedStart, sentAt, ErrorKinds.HttpStatus(response.StatusCode), body.BytesRead);
                 }
 
-                var observation = await scenario.ReadResponseAsync(body, deadline.Token);
+                var observation = await scenario.ReadResponseAsync(response, body, deadline.Token);
                 return new RequestOutcome(
                     intendedStart,
                     sentAt,
@@ -40,7 +40,8 @@ internal sealed class RequestRunner(HttpClient client, ILoadScenario scenario, T
                     observation.Failure,
                     body.BytesRead,
                     observation.ContentChunkTimestamps,
-                    Aborted: false);
+                    Aborted: false,
+                    observation.Tag);
             }
         }
         catch (OperationCanceledException) when (interrupt.IsCancellationRequested)

@@ -7,7 +7,8 @@ namespace LlmGateway.LoadTests.Measurement;
 /// ThreadLocal that keeps every thread's value), so recording takes no lock; <see cref="Collect"/> merges them.
 /// A request belongs to the warmup when it was due before the warmup ended, whenever it finished.
 /// </summary>
-internal sealed class MeasurementRecorder(long warmupEndsAt) : IDisposable
+/// <param name="observer">Sees every outcome, warmup included, e.g. to time a release flip; null for plain runs.</param>
+internal sealed class MeasurementRecorder(long warmupEndsAt, Action<RequestOutcome>? observer = null) : IDisposable
 {
     private readonly ThreadLocal<StatisticsShard> _shards = new(() => new StatisticsShard(), trackAllValues: true);
     private long _warmupRequests;
@@ -16,6 +17,7 @@ internal sealed class MeasurementRecorder(long warmupEndsAt) : IDisposable
 
     public void Record(RequestOutcome outcome)
     {
+        observer?.Invoke(outcome);
         if (outcome.Aborted)
         {
             Interlocked.Increment(ref _interrupted);

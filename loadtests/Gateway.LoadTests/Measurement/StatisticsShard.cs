@@ -10,6 +10,7 @@ namespace LlmGateway.LoadTests.Measurement;
 internal sealed class StatisticsShard
 {
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _tags = new(StringComparer.Ordinal);
 
     /// <summary>From the intended start to the end of the response (to <c>[DONE]</c> for streams).</summary>
     public DurationHistogram Latency { get; } = new();
@@ -33,6 +34,9 @@ internal sealed class StatisticsShard
 
     public IReadOnlyDictionary<string, long> Errors => _errors;
 
+    /// <summary>Successful responses per scenario tag (e.g. <c>v1 stable</c>).</summary>
+    public IReadOnlyDictionary<string, long> Tags => _tags;
+
     /// <summary>Timing histograms only hold successful requests; a failure's duration says little about the server's latency.</summary>
     public void Record(RequestOutcome outcome)
     {
@@ -45,6 +49,11 @@ internal sealed class StatisticsShard
         }
 
         Succeeded++;
+        if (outcome.Tag is { } tag)
+        {
+            _tags[tag] = _tags.GetValueOrDefault(tag) + 1;
+        }
+
         Latency.Record(Stopwatch.GetElapsedTime(outcome.IntendedStart, outcome.CompletedAt));
         ServiceTime.Record(Stopwatch.GetElapsedTime(outcome.SentAt, outcome.CompletedAt));
         var chunks = outcome.ContentChunkTimestamps;
@@ -74,6 +83,11 @@ internal sealed class StatisticsShard
         foreach (var (kind, count) in other._errors)
         {
             _errors[kind] = _errors.GetValueOrDefault(kind) + count;
+        }
+
+        foreach (var (tag, count) in other._tags)
+        {
+            _tags[tag] = _tags.GetValueOrDefault(tag) + count;
         }
     }
 }

@@ -24,7 +24,13 @@ internal sealed class LoadTestOptions
                                 Default: http://127.0.0.1:8080
           --key <api key>       Sent as "Authorization: Bearer <key>". Default: sk-gateway-demo
           --model <name>        Model in the request body. Default: gpt-4o-mini
-          --scenario <name>     chat | stream. Default: chat
+          --scenario <name>     chat | stream | prompt-chat | prompt-chat-plain. Default: chat
+                                prompt-chat sends "model":"prompt:<--prompt>" with company=Acme and one
+                                X-Session-Id per request, and needs X-Prompt-Version/-Variant back;
+                                prompt-chat-plain sends the body the gateway forwards for the load-test
+                                bundle (for systems without a prompt registry).
+          --prompt <name>       Prompt of prompt-chat. Default: lt-support (the harness's bundle)
+          --expect-chunks <N>   stream: a stream with another number of content chunks is a failure.
           --concurrency <N>     Closed model: N virtual users, each sends its next request when the
                                 previous one is done. Default: 8 (when --rate is not given)
           --rate <R>            Open model: R requests per second on a fixed schedule, whatever the
@@ -56,7 +62,7 @@ internal sealed class LoadTestOptions
     private static readonly string[] FlagsWithValue =
     [
         "--target", "--key", "--model", "--scenario", "--concurrency", "--rate", "--max-in-flight",
-        "--duration", "--warmup", "--max-requests", "--timeout", "--header", "--json",
+        "--duration", "--warmup", "--max-requests", "--timeout", "--header", "--json", "--prompt", "--expect-chunks",
     ];
 
     // Headers the tool owns: --key sets Authorization, and the framing headers belong to HttpClient.
@@ -93,6 +99,11 @@ internal sealed class LoadTestOptions
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; private init; } = [];
 
     public string? JsonPath { get; private init; }
+
+    public string PromptName { get; private init; } = Scenarios.LoadTestBundle.Name;
+
+    /// <summary>Streams only: the number of content chunks every stream must have, or null to accept any.</summary>
+    public int? ExpectedChunks { get; private init; }
 
     public bool ShowHelp { get; private init; }
 
@@ -152,6 +163,8 @@ internal sealed class LoadTestOptions
             RequestTimeout = ParseSeconds(values, "--timeout", minExclusive: 0, MaxTimeoutSeconds, 30),
             Headers = headers,
             JsonPath = values.ContainsKey("--json") ? NonEmpty(values, "--json", string.Empty) : null,
+            PromptName = NonEmpty(values, "--prompt", Scenarios.LoadTestBundle.Name),
+            ExpectedChunks = values.ContainsKey("--expect-chunks") ? (int)ParseLong(values, "--expect-chunks", 1, 100_000, 0) : null,
         };
     }
 
@@ -212,7 +225,9 @@ internal sealed class LoadTestOptions
     {
         "chat" => ScenarioKind.Chat,
         "stream" => ScenarioKind.Stream,
-        _ => throw new UsageException($"--scenario must be chat or stream, got '{value}'."),
+        "prompt-chat" => ScenarioKind.PromptChat,
+        "prompt-chat-plain" => ScenarioKind.PromptChatPlain,
+        _ => throw new UsageException($"--scenario must be chat, stream, prompt-chat or prompt-chat-plain, got '{value}'."),
     };
 
     private static KeyValuePair<string, string> ParseHeader(string value)

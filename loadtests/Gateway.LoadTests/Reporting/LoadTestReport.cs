@@ -18,4 +18,5 @@ internal sealed record LoadTestReport(
     LatencySummary? ServiceTime,
     LatencySummary? TimeToFirstToken,
     LatencySummary? InterChunkGap,
-    IReadOnlyDictionary<string, long> Errors);
+    IReadOnlyDictionary<string, long> Errors,
+    IReadOnlyDictionary<string, long> ResponseTags);

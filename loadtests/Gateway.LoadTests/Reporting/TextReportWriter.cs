@@ -41,6 +41,16 @@ internal static class TextReportWriter
             WriteTimings(report, output);
         }
 
+        if (report.ResponseTags.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Served (successful responses):");
+            foreach (var (tag, count) in report.ResponseTags.OrderByDescending(t => t.Value).ThenBy(t => t.Key, StringComparer.Ordinal))
+            {
+                Line(output, $"  {tag,-22}{count,10:N0}");
+            }
+        }
+
         if (report.Errors.Count > 0)
         {
             output.WriteLine();

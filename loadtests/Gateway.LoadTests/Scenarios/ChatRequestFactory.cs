@@ -8,18 +8,32 @@ namespace LlmGateway.LoadTests.Scenarios;
 /// Makes the <c>POST /v1/chat/completions</c> requests. The body is serialised once: every request sends the
 /// same bytes, so the generator spends no time on JSON and the server sees a steady, comparable workload.
 /// </summary>
-internal sealed class ChatRequestFactory(Uri endpoint, string model, bool stream)
+/// <param name="sessionHeader">
+/// When true, each request carries its own <c>X-Session-Id</c>, so a prompt's sticky canary split sees many
+/// sessions (about 10% of them canary at weight 1000) instead of one key pinned to one arm.
+/// </param>
+internal sealed class ChatRequestFactory(Uri endpoint, byte[] body, bool sessionHeader = false)
 {
-    private const string Prompt = "Reply with one short sentence about load testing.";
+    public const string Prompt = "Reply with one short sentence about load testing.";
 
-    private readonly byte[] _body = JsonSerializer.SerializeToUtf8Bytes(
-        new ChatCompletionRequest(model, [new ChatMessage("user", Prompt)], MaxTokens: 64, Stream: stream),
-        LoadTestJsonContext.Default.ChatCompletionRequest);
+    private long _session;
+
+    public static ChatRequestFactory ForModel(Uri endpoint, string model, bool stream) => new(
+        endpoint,
+        JsonSerializer.SerializeToUtf8Bytes(
+            new ChatCompletionRequest(model, [new ChatMessage("user", Prompt)], MaxTokens: 64, Stream: stream),
+            LoadTestJsonContext.Default.ChatCompletionRequest));
 
     public HttpRequestMessage Create()
     {
-        var content = new ByteArrayContent(_body);
+        var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        return new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+        if (sessionHeader)
+        {
+            request.Headers.TryAddWithoutValidation("X-Session-Id", $"lt-{Interlocked.Increment(ref _session)}");
+        }
+
+        return request;
     }
 }

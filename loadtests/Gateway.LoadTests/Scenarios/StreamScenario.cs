@@ -11,7 +11,8 @@ namespace LlmGateway.LoadTests.Scenarios;
 /// event with non-empty <c>delta.content</c> came in: the first gives time to first token, the rest the
 /// inter-chunk gaps. Latency is until <c>data: [DONE]</c>.
 /// </summary>
-internal sealed class StreamScenario(ChatRequestFactory requests) : ILoadScenario
+/// <param name="expectedChunks">When set, a stream with another number of content events is a failure (smoke runs).</param>
+internal sealed class StreamScenario(ChatRequestFactory requests, int? expectedChunks = null) : ILoadScenario
 {
     private const string DataField = "data:";
     private const string DoneMarker = "[DONE]";
@@ -20,7 +21,7 @@ internal sealed class StreamScenario(ChatRequestFactory requests) : ILoadScenari
 
     public HttpRequestMessage CreateRequest() => requests.Create();
 
-    public async Task<ResponseObservation> ReadResponseAsync(Stream body, CancellationToken cancellationToken)
+    public async Task<ResponseObservation> ReadResponseAsync(HttpResponseMessage response, Stream body, CancellationToken cancellationToken)
     {
         var contentChunks = new List<long>();
         using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
@@ -38,7 +39,8 @@ internal sealed class StreamScenario(ChatRequestFactory requests) : ILoadScenari
             var payload = line.AsSpan(DataField.Length).Trim();
             if (payload.SequenceEqual(DoneMarker))
             {
-                return new ResponseObservation(contentChunks, null);
+                var failure = expectedChunks is { } expected && contentChunks.Count != expected ? ErrorKinds.WrongChunkCount : null;
+                return new ResponseObservation(contentChunks, failure);
             }
 
             var chunk = JsonSerializer.Deserialize(payload, LoadTestJsonContext.Default.ChatCompletionChunk);

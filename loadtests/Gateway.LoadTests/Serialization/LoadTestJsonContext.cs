@@ -14,4 +14,8 @@ namespace LlmGateway.LoadTests.Serialization;
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(LoadTestReport))]
+[JsonSerializable(typeof(ComparisonReport))]
+[JsonSerializable(typeof(RollbackReport))]
+[JsonSerializable(typeof(OutageReport))]
+[JsonSerializable(typeof(SoakReport))]
 internal sealed partial class LoadTestJsonContext : JsonSerializerContext;

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LlmGateway.LoadTests.Harness;
+using LlmGateway.LoadTests.Reporting;
+using LlmGateway.LoadTests.Serialization;
+
+namespace LlmGateway.LoadTests.Commands;
+
+/// <summary>
+/// <c>soak</c>: prompt-chat at a moderate constant rate for a long time against the gateway in its own process. Its
+/// resident set (from <c>/proc</c>) and GC heap (the runtime's <c>System.Runtime</c> meter on <c>/metrics</c>) are read
+/// every <c>--sample-every</c> seconds after the warmup; the goal is no growth beyond 10% from the first reading to the last.
+/// </summary>
+internal static class SoakCommand
+{
+    private const string GcHeapMetric = "dotnet_gc_last_collection_heap_size_bytes";
+
+    public static async Task<int> RunAsync(CommandArgs args)
+    {
+        var load = LoadShape.From(args, defaultRate: 200, defaultConcurrency: 8, defaultWarmup: 30, defaultDuration: 600);
+        var every = args.Number("sample-every", 10, 1, 600);
+        var files = ResultFiles.From(args.Has("out") ? args.String("out", string.Empty) : null);
+        var name = args.String("name", "soak");
+        args.EnsureAllRead();
+
+        var machine = MachineInfo.Describe();
+        var startedAt = DateTimeOffset.UtcNow;
+        await Console.Error.WriteLineAsync($"soak: {load.Describe()} for {load.WarmupSeconds} s warmup + {load.DurationSeconds} s; starting the systems...");
+        await using var bed = await TestBed.StartAsync(yarp: false, gateway: true);
+        await CompareCommand.PreparePromptAsync(bed, bed.GatewayUrl!);
+        using var probe = new GatewayProbe(bed.GatewayUrl!);
+
+        using var interrupt = new Execution.InterruptSignal();
+        var loadTask = new Execution.LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, "prompt-chat")).RunAsync(interrupt.Token);
+        await Task.Delay(TimeSpan.FromSeconds(load.WarmupSeconds));
+        var measureStart = Stopwatch.GetTimestamp();
+        var points = new List<MemoryPoint>();
+        while (!loadTask.IsCompleted)
+        {
+            var memory = bed.Gateway!.ReadMemory();
+            var heap = await probe.MetricSumAsync(GcHeapMetric);
+            var point = new MemoryPoint(Stopwatch.GetElapsedTime(measureStart).TotalSeconds, memory.RssMb, heap > 0 ? heap / 1024 / 1024 : null);
+            points.Add(point);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  t={point.Seconds:0} s  RSS {point.RssMb:0.0} MB  GC heap {point.GcHeapMb:0.0} MB"));
+            await Task.WhenAny(loadTask, Task.Delay(TimeSpan.FromSeconds(every)));
+        }
+
+        var report = await loadTask;
+        var first = points[0];
+        var last = points[^1];
+        var soak = new SoakReport(
+            startedAt,
+            $"soak --rate {load.Rate?.ToString(CultureInfo.InvariantCulture)} --warmup {load.WarmupSeconds} --duration {load.DurationSeconds}",
+            machine,
+            points,
+            first.RssMb,
+            last.RssMb,
+            points.Max(p => p.RssMb),
+            Growth(first.RssMb, last.RssMb),
+            first.GcHeapMb,
+            last.GcHeapMb,
+            first.GcHeapMb is { } h0 && last.GcHeapMb is { } h1 ? Growth(h0, h1) : null,
+            report);
+
+        var markdown = Markdown(soak, load);
+        await Console.Out.WriteLineAsync(markdown);
+        await files.WriteJsonAsync($"{name}.json", soak, LoadTestJsonContext.Default.SoakReport);
+        await files.WriteTextAsync($"{name}.md", markdown);
+        LatencyChart.SaveSeries(
+            files.PathOf($"{name}.png"),
+            $"soak, {load.Describe()} of prompt-chat: gateway memory",
+            "MB",
+            [
+                ("RSS", [.. points.Select(p => p.Seconds)], [.. points.Select(p => p.RssMb)]),
+                ("GC heap (after last GC)", [.. points.Select(p => p.Seconds)], [.. points.Select(p => p.GcHeapMb ?? 0)]),
+            ]);
+        await Console.Out.WriteLineAsync($"Results: {files.PathOf(name)}.{{md,json,png}}");
+        return 0;
+    }
+
+    private static double Growth(double first, double last) => first > 0 ? (last / first - 1) * 100 : 0;
+
+    private static string Markdown(SoakReport report, LoadShape load)
+    {
+        var text = new StringBuilder();
+        var r = report.Load;
+        text.AppendLine(CultureInfo.InvariantCulture, $"**soak**: {load.Describe()} of `prompt:lt-support` (10% canary, sampling 5%) for {load.DurationSeconds:0} s after a {load.WarmupSeconds:0} s warmup; `{report.Command}`");
+        text.AppendLine();
+        text.AppendLine("| Requests | Errors | Latency p50 / p99 / max (ms) | RSS start → end (MB) | RSS max (MB) | RSS growth | GC heap start → end (MB) | GC heap growth |");
+        text.AppendLine("|--:|--:|---|---|--:|--:|---|--:|");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Requests.Measured} | {r.Requests.Failed} | {r.Latency?.P50Ms:0.000} / {r.Latency?.P99Ms:0.000} / {r.Latency?.MaxMs:0.0} | {report.RssStartMb:0.0} → {report.RssEndMb:0.0} | {report.RssMaxMb:0.0} | {report.RssGrowthPercent:+0.0;-0.0}% | {report.GcHeapStartMb:0.0} → {report.GcHeapEndMb:0.0} | {report.GcHeapGrowthPercent:+0.0;-0.0}% |");
+        text.AppendLine();
+        text.AppendLine($"Machine: {report.Machine.ToMarkdown()}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using LlmGateway.LoadTests.Scenarios;
+
+namespace LlmGateway.LoadTests.Harness;
+
+/// <summary>
+/// The admin API calls the harness makes, with the two admin tokens it configures (alice: author + operator, bob:
+/// approver): what an operator would do with <c>gatewayctl</c>, so the set-up exercises the real control plane.
+/// </summary>
+internal sealed class ControlPlane(Uri gateway) : IDisposable
+{
+    public const string OperatorToken = "sk-lt-admin-alice";
+    public const string ApproverToken = "sk-lt-approver-bob";
+    public const string Environment = "production";
+
+    private readonly HttpClient _http = new() { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A gateway key for the environment the prompts are released in.</summary>
+    public async Task<string> CreateKeyAsync()
+    {
+        var response = await SendAsync(HttpMethod.Post, "/admin/v1/keys", OperatorToken, new JsonObject { ["app"] = "loadtest", ["environment"] = Environment });
+        return response["key"]!.GetValue<string>();
+    }
+
+    /// <summary>
+    /// Pushes v1 and v2 of the load-test bundle, approves both (production is protected) and releases v1; optionally
+    /// a canary of v2 at <paramref name="canaryWeightBps"/> and a sampling policy.
+    /// </summary>
+    public async Task SetUpPromptAsync(string name, int canaryWeightBps, double? samplingRate)
+    {
+        for (var version = 1; version <= 2; version++)
+        {
+            await SendAsync(HttpMethod.Post, "/admin/v1/prompts", OperatorToken, JsonNode.Parse(LoadTestBundle.Bundle(name, version))!);
+            await SendAsync(HttpMethod.Post, $"/admin/v1/prompts/{name}/versions/{version}/approve", ApproverToken, new JsonObject { ["reason"] = "load test" });
+        }
+
+        await SetStableAsync(name, 1);
+        if (canaryWeightBps > 0)
+        {
+            await SendAsync(HttpMethod.Post, $"/admin/v1/prompts/{name}/releases/{Environment}/canary", OperatorToken, new JsonObject
+            {
+                ["version"] = 2,
+                ["weight"] = canaryWeightBps,
+                ["reason"] = "load test canary",
+            });
+        }
+
+        if (samplingRate is { } rate)
+        {
+            await SendAsync(HttpMethod.Put, $"/admin/v1/prompts/{name}/releases/{Environment}/sampling", OperatorToken, new JsonObject
+            {
+                ["sampling"] = new JsonObject { ["stable"] = rate, ["canary"] = rate },
+                ["reason"] = "load test sampling",
+            });
+        }
+    }
+
+    /// <summary><c>release set</c>: stable = <paramref name="version"/>, canary cleared.</summary>
+    public Task SetStableAsync(string name, int version) =>
+        SendAsync(HttpMethod.Put, $"/admin/v1/prompts/{name}/releases/{Environment}", OperatorToken, new JsonObject
+        {
+            ["version"] = version,
+            ["reason"] = "load test",
+        });
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonNode> SendAsync(HttpMethod method, string path, string token, JsonNode body)
+    {
+        using var request = new HttpRequestMessage(method, path)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using StackExchange.Redis;
+
+namespace LlmGateway.LoadTests.Harness;
+
+/// <summary>
+/// Changes which version of a prompt is stable, either as an operator would (<c>PUT …/releases/{env}</c>: CAS, history,
+/// published to every instance) or as a raw <c>SET</c> of the release key with a Redis client (no publish: instances
+/// see it on their next revalidation tick).
+/// </summary>
+internal sealed class ReleaseFlipper : IAsyncDisposable
+{
+    private const string KeyPrefix = "gw";
+
+    private readonly ControlPlane? _controlPlane;
+    private readonly ConnectionMultiplexer? _redis;
+    private readonly string _prompt;
+
+    private ReleaseFlipper(string prompt, ControlPlane? controlPlane, ConnectionMultiplexer? redis)
+    {
+        _prompt = prompt;
+        _controlPlane = controlPlane;
+        _redis = redis;
+    }
+
+    public static ReleaseFlipper ThroughApi(string prompt, Uri gateway) => new(prompt, new ControlPlane(gateway), null);
+
+    public static async Task<ReleaseFlipper> ThroughRawSetAsync(string prompt, System.Net.IPEndPoint store) =>
+        new(prompt, null, await ConnectionMultiplexer.ConnectAsync($"{store.Address}:{store.Port}"));
+
+    /// <summary>The release key as documented in the README ("roll back with one redis-cli SET").</summary>
+    public string ReleaseKey => $"{KeyPrefix}:{{p:{_prompt}}}:release:{ControlPlane.Environment}";
+
+    public async Task FlipToAsync(int version)
+    {
+        if (_controlPlane is not null)
+        {
+            await _controlPlane.SetStableAsync(_prompt, version);
+            return;
+        }
+
+        // Keeps the other fields (salt, sampling, previous_stable) as they are, like a careful operator would.
+        var database = _redis!.GetDatabase();
+        var current = await database.StringGetAsync(ReleaseKey);
+        var release = current.HasValue ? JsonNode.Parse(current.ToString())!.AsObject() : [];
+        release["stable"] = version;
+        release["canary"] = null;
+        release["canary_weight"] = 0;
+        release["revision"] = (release["revision"]?.GetValue<long>() ?? 0) + 1;
+        release["updated_at"] = DateTimeOffset.UtcNow.ToString("O");
+        release["actor"] = "loadtest-raw-set";
+        await database.StringSetAsync(ReleaseKey, release.ToJsonString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _controlPlane?.Dispose();
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+}

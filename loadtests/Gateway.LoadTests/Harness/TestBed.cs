@@ -1,0 +1,141 @@
+using System.Net;
+
+namespace LlmGateway.LoadTests.Harness;
+
+/// <summary>
+/// Everything a harness command runs against, each in its own child process on loopback ports: the store (Garnet),
+/// the mock provider, optionally a bare YARP proxy, and the gateway with every feature on (accounting with prices,
+/// usage counters, sampling, releases, metrics). The gateway reaches the store directly, or through a
+/// <see cref="StoreRelay"/> when the command needs to cut it.
+/// </summary>
+internal sealed class TestBed : IAsyncDisposable
+{
+    private static readonly string[] CatalogModels = ["gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "text-embedding-3-small"];
+
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private TestBed(string logDirectory) => LogDirectory = logDirectory;
+
+    public string LogDirectory { get; }
+
+    public ChildProcess Mock { get; private set; } = null!;
+
+    public Uri MockUrl { get; private set; } = null!;
+
+    public ChildProcess? Yarp { get; private set; }
+
+    public Uri? YarpUrl { get; private set; }
+
+    public ChildProcess? Gateway { get; private set; }
+
+    public Uri? GatewayUrl { get; private set; }
+
+    public ChildProcess? Store { get; private set; }
+
+    public IPEndPoint? StoreEndpoint { get; private set; }
+
+    public StoreRelay? Relay { get; private set; }
+
+    /// <summary>A gateway key of environment production, created through the admin API once the gateway is up.</summary>
+    public string ApiKey { get; private set; } = "sk-loadtest";
+
+    public static async Task<TestBed> StartAsync(bool yarp, bool gateway, bool relayStore = false)
+    {
+        var logDirectory = Path.Combine(Path.GetTempPath(), "gateway-loadtests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        var bed = new TestBed(logDirectory);
+        try
+        {
+            await bed.StartChildrenAsync(yarp, gateway, relayStore);
+            return bed;
+        }
+        catch
+        {
+            await bed.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Proxies first, then what they depend on, so nothing logs a storm of connection errors on the way out.
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            await _owned[i].DisposeAsync();
+        }
+    }
+
+    private async Task StartChildrenAsync(bool yarp, bool gateway, bool relayStore)
+    {
+        var mockPort = FreePort.Pick();
+        MockUrl = new Uri($"http://127.0.0.1:{mockPort}");
+        Mock = Own(await ChildProcess.StartAsync("mock", ["--urls", MockUrl.AbsoluteUri], LogDirectory));
+
+        if (yarp)
+        {
+            var port = FreePort.Pick();
+            YarpUrl = new Uri($"http://127.0.0.1:{port}");
+            Yarp = Own(await ChildProcess.StartAsync("yarp-bare", ["--urls", YarpUrl.AbsoluteUri, "--upstream", MockUrl.AbsoluteUri], LogDirectory));
+        }
+
+        if (!gateway)
+        {
+            return;
+        }
+
+        var storePort = FreePort.Pick();
+        Store = Own(await ChildProcess.StartAsync("store", [storePort.ToString(System.Globalization.CultureInfo.InvariantCulture)], LogDirectory));
+        StoreEndpoint = new IPEndPoint(IPAddress.Loopback, storePort);
+        var gatewayStorePort = storePort;
+        if (relayStore)
+        {
+            Relay = Own(new StoreRelay(StoreEndpoint));
+            gatewayStorePort = Relay.Port;
+        }
+
+        var gatewayPort = FreePort.Pick();
+        GatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}");
+        Gateway = Own(await ChildProcess.StartAsync("gateway", GatewayArgs(gatewayPort, gatewayStorePort), LogDirectory));
+
+        using var probe = new GatewayProbe(GatewayUrl);
+        await probe.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        using var controlPlane = new ControlPlane(GatewayUrl);
+        ApiKey = await controlPlane.CreateKeyAsync();
+    }
+
+    /// <summary>
+    /// The repo's config/ (copied next to this executable: real pricing, usage, sampling defaults), every catalog model
+    /// served by the mock, the store at <paramref name="storePort"/>, and the two admin tokens of <see cref="ControlPlane"/>.
+    /// Logging stays as configured (Information, the shipped default): the gateway logs nothing per request at that level.
+    /// </summary>
+    private List<string> GatewayArgs(int port, int storePort)
+    {
+        var args = new List<string>
+        {
+            "--urls", $"http://127.0.0.1:{port}",
+            $"--Redis:Configuration=127.0.0.1:{storePort}",
+            "--Gateway:Providers:mock:Kind=openai-compatible",
+            $"--Gateway:Providers:mock:BaseUrl={MockUrl.AbsoluteUri.TrimEnd('/')}/v1",
+            $"--Gateway:Admin:Tokens:alice:Token={ControlPlane.OperatorToken}",
+            "--Gateway:Admin:Tokens:alice:Roles:0=viewer",
+            "--Gateway:Admin:Tokens:alice:Roles:1=author",
+            "--Gateway:Admin:Tokens:alice:Roles:2=operator",
+            $"--Gateway:Admin:Tokens:bob:Token={ControlPlane.ApproverToken}",
+            "--Gateway:Admin:Tokens:bob:Roles:0=viewer",
+            "--Gateway:Admin:Tokens:bob:Roles:1=approver",
+        };
+        foreach (var model in CatalogModels)
+        {
+            args.Add($"--Gateway:Models:{model}:Provider=mock");
+            args.Add($"--Gateway:Models:{model}:UpstreamModel={model}");
+        }
+
+        return args;
+    }
+
+    private T Own<T>(T resource)
+        where T : IAsyncDisposable
+    {
+        _owned.Add(resource);
+        return resource;
+    }
+}

@@ -4,25 +4,21 @@ using Microsoft.ML.Tokenizers;
 namespace LlmGateway.Accounting;
 
 /// <summary>
-/// The fallback tokenizers, created once at start-up (loading a vocabulary takes tens of
-/// milliseconds and megabytes): o200k for the gpt-4o, 4.1, 5 and o-series families, cl100k for
-/// gpt-4 and 3.5. A model can name its encoding explicitly; otherwise its name decides.
+/// The fallback tokenizers: o200k for the gpt-4o, 4.1, 5 and o-series families, cl100k for gpt-4
+/// and 3.5. A model can name its encoding explicitly; otherwise its name decides. Each vocabulary
+/// is loaded on first use, once: it takes tens of milliseconds and about 25 MB, and a gateway whose
+/// providers always report usage never needs it.
 /// </summary>
 internal sealed class TokenizerRegistry
 {
     public const string O200k = "o200k_base";
     public const string Cl100k = "cl100k_base";
 
-    private readonly FrozenDictionary<string, Tokenizer> _byEncoding;
-
-    public TokenizerRegistry()
+    private readonly FrozenDictionary<string, Lazy<Tokenizer>> _byEncoding = new Dictionary<string, Lazy<Tokenizer>>(StringComparer.Ordinal)
     {
-        _byEncoding = new Dictionary<string, Tokenizer>(StringComparer.Ordinal)
-        {
-            [O200k] = TiktokenTokenizer.CreateForEncoding(O200k),
-            [Cl100k] = TiktokenTokenizer.CreateForEncoding(Cl100k),
-        }.ToFrozenDictionary(StringComparer.Ordinal);
-    }
+        [O200k] = new(() => TiktokenTokenizer.CreateForEncoding(O200k)),
+        [Cl100k] = new(() => TiktokenTokenizer.CreateForEncoding(Cl100k)),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The encoding for a model: the configured one when given, else by model family.</summary>
     public static string EncodingFor(string model, string? configured = null)
@@ -46,5 +42,5 @@ internal sealed class TokenizerRegistry
     public bool IsKnownEncoding(string encoding) => _byEncoding.ContainsKey(encoding);
 
     public int Count(string text, string encoding) =>
-        text.Length == 0 ? 0 : _byEncoding.GetValueOrDefault(encoding, _byEncoding[O200k]).CountTokens(text);
+        text.Length == 0 ? 0 : _byEncoding.GetValueOrDefault(encoding, _byEncoding[O200k]).Value.CountTokens(text);
 }

@@ -24,6 +24,7 @@ internal static class TelemetryExtensions
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "llm-gateway"))
             .WithTracing(tracing => tracing
+                .SetSampler(services => new GatewaySampler(services.GetRequiredService<IConfiguration>()))
                 .AddSource(GatewayTelemetry.Name)
                 .AddSource("Yarp.ReverseProxy")
                 .AddAspNetCoreInstrumentation(options => options.Filter = context =>
@@ -34,6 +35,8 @@ internal static class TelemetryExtensions
                 metrics
                     .AddMeter(GatewayTelemetry.Name)
                     .AddMeter("Yarp.ReverseProxy")
+                    // .NET's own runtime metrics: GC heap, working set, thread pool (RSS drift shows here).
+                    .AddMeter("System.Runtime")
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
                 if (prometheus)

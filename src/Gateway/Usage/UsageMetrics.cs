@@ -15,16 +15,22 @@ internal static class UsageMetrics
     /// <summary>Upper bounds (ms) of the coarse latency histogram; the last bucket is open.</summary>
     public static readonly int[] LatencyBucketsMs = [100, 250, 500, 1000, 2500, 5000, 10000, 30000];
 
-    public static string LatencyBucket(double ms)
+    /// <summary>The field suffix of each latency bucket, by <see cref="LatencyBucketIndex"/>.</summary>
+    public static readonly string[] LatencyBucketNames =
+        [.. LatencyBucketsMs.Select(bound => $"latency_le_{bound}ms"), "latency_gt_30000ms"];
+
+    public static string LatencyBucket(double ms) => LatencyBucketNames[LatencyBucketIndex(ms)];
+
+    public static int LatencyBucketIndex(double ms)
     {
-        foreach (var bound in LatencyBucketsMs)
+        for (var i = 0; i < LatencyBucketsMs.Length; i++)
         {
-            if (ms <= bound)
+            if (ms <= LatencyBucketsMs[i])
             {
-                return $"latency_le_{bound}ms";
+                return i;
             }
         }
 
-        return "latency_gt_30000ms";
+        return LatencyBucketsMs.Length;
     }
 }

@@ -23,7 +23,7 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
                 // Gather for up to a second so a busy gateway writes one batch per second, not per request.
                 using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 window.CancelAfter(TimeSpan.FromSeconds(1));
-                var totals = new Dictionary<(string Key, string Field), long>();
+                var totals = new Dictionary<(string Key, string Dimensions), UsageTotals>();
                 try
                 {
                     while (await reader.WaitToReadAsync(window.Token))
@@ -38,7 +38,7 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
                 {
                 }
 
-                await WriteAsync(totals);
+                await WriteAsync(Fields(totals));
             }
         }
         catch (OperationCanceledException)
@@ -46,39 +46,39 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
         }
     }
 
-    private void Add(Dictionary<(string, string), long> totals, in UsageSample sample)
-    {
-        var hour = sample.Minute / 60 * 60;
-        foreach (var key in new[] { store.Keys.UsageMinute(sample.Minute), store.Keys.UsageHour(hour) })
-        {
-            Increment(totals, key, sample.Dimensions, UsageMetrics.Requests, 1);
-            Increment(totals, key, sample.Dimensions, UsageMetrics.Errors, sample.Error ? 1 : 0);
-            Increment(totals, key, sample.Dimensions, UsageMetrics.InputTokens, sample.InputTokens);
-            Increment(totals, key, sample.Dimensions, UsageMetrics.CachedInputTokens, sample.CachedInputTokens);
-            Increment(totals, key, sample.Dimensions, UsageMetrics.OutputTokens, sample.OutputTokens);
-            Increment(totals, key, sample.Dimensions, UsageMetrics.ReasoningTokens, sample.ReasoningTokens);
-            if (sample.CostNanoUsd is { } cost)
-            {
-                Increment(totals, key, sample.Dimensions, UsageMetrics.CostNanoUsd, cost);
-            }
-            else
-            {
-                Increment(totals, key, sample.Dimensions, UsageMetrics.Unpriced, 1);
-            }
+    private readonly BucketKeys _keys = new(store.Keys);
 
-            Increment(totals, key, sample.Dimensions, UsageMetrics.LatencyBucket(sample.LatencyMs), 1);
-        }
+    /// <summary>Adds a sample to its minute's and its hour's totals: no strings are built per request.</summary>
+    private void Add(Dictionary<(string Key, string Dimensions), UsageTotals> totals, in UsageSample sample)
+    {
+        var (minuteKey, hourKey) = _keys.For(sample.Minute);
+        Count(totals, minuteKey, sample);
+        Count(totals, hourKey, sample);
     }
 
-    private static void Increment(Dictionary<(string, string), long> totals, string key, string dimensions, string metric, long value)
+    private static void Count(Dictionary<(string Key, string Dimensions), UsageTotals> totals, string key, in UsageSample sample)
     {
-        if (value == 0 && metric != UsageMetrics.Requests)
+        ref var counters = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, (key, sample.Dimensions), out _);
+        counters ??= new UsageTotals();
+        counters.Add(sample);
+    }
+
+    /// <summary>The hash fields of a batch: <c>dimensions|metric</c> → increment, zeros left out (requests always kept).</summary>
+    private static Dictionary<(string Key, string Field), long> Fields(Dictionary<(string Key, string Dimensions), UsageTotals> totals)
+    {
+        var fields = new Dictionary<(string, string), long>(totals.Count * 6);
+        foreach (var ((key, dimensions), counters) in totals)
         {
-            return;
+            foreach (var (metric, value) in counters.Fields())
+            {
+                if (value != 0 || metric == UsageMetrics.Requests)
+                {
+                    fields[(key, dimensions + "|" + metric)] = value;
+                }
+            }
         }
 
-        var field = (key, dimensions + "|" + metric);
-        totals[field] = totals.GetValueOrDefault(field) + value;
+        return fields;
     }
 
     private async Task WriteAsync(Dictionary<(string Key, string Field), long> totals)

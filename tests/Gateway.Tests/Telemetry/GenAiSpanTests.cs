@@ -16,8 +16,10 @@ public sealed class GenAiSpanTests(TestEnvironment env)
     public async Task A_prompt_request_gets_a_chat_span_with_genai_attributes_and_the_prompt_version()
     {
         var spans = new ThreadSafeCollection<Activity>();
+        var settings = env.GatewaySettings();
+        settings["Gateway:Telemetry:Tracing"] = "true";
         await using var gateway = await GatewayHost.StartAsync(
-            env.GatewaySettings(),
+            settings,
             builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
         var name = "spans-" + Guid.NewGuid().ToString("N")[..8];
         await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1)]);
@@ -66,8 +68,10 @@ public sealed class GenAiSpanTests(TestEnvironment env)
     public async Task A_failed_call_marks_its_span_with_the_error_type()
     {
         var spans = new ThreadSafeCollection<Activity>();
+        var settings = env.GatewaySettings();
+        settings["Gateway:Telemetry:Tracing"] = "true";
         await using var gateway = await GatewayHost.StartAsync(
-            env.GatewaySettings(),
+            settings,
             builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
         var requestId = "req-span-" + Guid.NewGuid().ToString("N");
         using var client = gateway.CreateClient(env.ApiKey);

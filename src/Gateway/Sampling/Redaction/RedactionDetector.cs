@@ -10,8 +10,13 @@ namespace LlmGateway.Sampling.Redaction;
 /// Where the secret starts within a match that also takes its context ("Bearer ", "key = "), which stays
 /// readable. A leading look-behind would do the same but makes the scan test every position.
 /// </param>
+/// <param name="MayMatch">
+/// A cheap necessary condition (an '@' for an email, a digit for a card), so most text skips the
+/// regex scan altogether: redaction is the costliest part of building a sample.
+/// </param>
 internal sealed record RedactionDetector(
     string Kind,
     Regex Pattern,
     Func<ReadOnlySpan<char>, bool>? Accepts = null,
-    Func<ReadOnlySpan<char>, int>? SecretStart = null);
+    Func<ReadOnlySpan<char>, int>? SecretStart = null,
+    Func<string, bool>? MayMatch = null);

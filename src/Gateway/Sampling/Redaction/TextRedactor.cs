@@ -25,7 +25,7 @@ internal sealed class TextRedactor
     // Built-ins are shared by every instance: the regexes are source-generated statics.
     private static readonly RedactionDetector[] Secrets =
     [
-        new(RedactionKinds.PrivateKey, RedactionPatterns.PrivateKey),
+        new(RedactionKinds.PrivateKey, RedactionPatterns.PrivateKey, MayMatch: static text => text.Contains("-----BEGIN", StringComparison.Ordinal)),
         new(RedactionKinds.BearerToken, RedactionPatterns.BearerToken, SecretStart: RedactionChecks.BearerTokenStart),
         new(RedactionKinds.ApiKey, RedactionPatterns.ApiKey),
         new(RedactionKinds.AwsAccessKey, RedactionPatterns.AwsAccessKey),
@@ -34,13 +34,15 @@ internal sealed class TextRedactor
 
     private static readonly RedactionDetector[] PersonalData =
     [
-        new(RedactionKinds.Email, RedactionPatterns.Email),
-        new(RedactionKinds.Card, RedactionPatterns.Card, RedactionChecks.IsCardNumber),
-        new(RedactionKinds.Ip, RedactionPatterns.IPv6, RedactionChecks.IsIPv6Address),
-        new(RedactionKinds.Ip, RedactionPatterns.IPv4),
-        new(RedactionKinds.Phone, RedactionPatterns.InternationalPhone, RedactionChecks.IsInternationalPhone),
-        new(RedactionKinds.Phone, RedactionPatterns.NationalPhone),
+        new(RedactionKinds.Email, RedactionPatterns.Email, MayMatch: static text => text.Contains('@', StringComparison.Ordinal)),
+        new(RedactionKinds.Card, RedactionPatterns.Card, RedactionChecks.IsCardNumber, MayMatch: HasDigit),
+        new(RedactionKinds.Ip, RedactionPatterns.IPv6, RedactionChecks.IsIPv6Address, MayMatch: HasDigit),
+        new(RedactionKinds.Ip, RedactionPatterns.IPv4, MayMatch: HasDigit),
+        new(RedactionKinds.Phone, RedactionPatterns.InternationalPhone, RedactionChecks.IsInternationalPhone, MayMatch: HasDigit),
+        new(RedactionKinds.Phone, RedactionPatterns.NationalPhone, MayMatch: HasDigit),
     ];
+
+    private static bool HasDigit(string text) => text.AsSpan().ContainsAnyInRange('0', '9');
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(RedactionPatterns.MatchTimeoutMilliseconds);
 
@@ -106,6 +108,11 @@ internal sealed class TextRedactor
             for (var d = 0; d < _detectors.Length; d++)
             {
                 var detector = _detectors[d];
+                if (detector.MayMatch is { } mayMatch && !mayMatch(text))
+                {
+                    continue;
+                }
+
                 foreach (var match in detector.Pattern.EnumerateMatches(text))
                 {
                     var value = text.AsSpan(match.Index, match.Length);

@@ -379,20 +379,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             return;
         }
 
-        if (_pending is null || _pendingLength + bytes.Length > _pending.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_pendingLength + bytes.Length, 1024));
-            _pending?.AsSpan(0, _pendingLength).CopyTo(bigger);
-            if (_pending is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_pending);
-            }
-
-            _pending = bigger;
-        }
-
-        bytes.CopyTo(_pending.AsSpan(_pendingLength));
-        _pendingLength += bytes.Length;
+        Append(ref _pending, ref _pendingLength, bytes, 1024);
     }
 
     private void Observe(ReadOnlySpan<byte> bytes)
@@ -427,20 +414,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             return;
         }
 
-        if (_json is null || _jsonLength + bytes.Length > _json.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_jsonLength + bytes.Length, (_json?.Length ?? 2048) * 2));
-            _json?.AsSpan(0, _jsonLength).CopyTo(bigger);
-            if (_json is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_json);
-            }
-
-            _json = bigger;
-        }
-
-        bytes.CopyTo(_json.AsSpan(_jsonLength));
-        _jsonLength += bytes.Length;
+        Append(ref _json, ref _jsonLength, bytes, 2048);
     }
 
     private void CaptureSample(ReadOnlySpan<byte> bytes)
@@ -457,16 +431,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             return;
         }
 
-        if (_sampleLength + bytes.Length > _sample!.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_sampleLimit, Math.Max(_sampleLength + bytes.Length, _sample.Length * 2)));
-            _sample.AsSpan(0, _sampleLength).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_sample);
-            _sample = bigger;
-        }
-
-        bytes.CopyTo(_sample.AsSpan(_sampleLength));
-        _sampleLength += bytes.Length;
+        Append(ref _sample, ref _sampleLength, bytes, 1024);
     }
 
     /// <summary>Decided once, when the response first shows itself: is it an error worth holding?</summary>
@@ -481,21 +446,24 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         return _holdingError;
     }
 
-    private void HoldError(ReadOnlySpan<byte> bytes)
+    private void HoldError(ReadOnlySpan<byte> bytes) => Append(ref _error, ref _errorLength, bytes, 1024);
+
+    /// <summary>Appends to one of the tap's pooled buffers, renting one twice as large when it is full.</summary>
+    private static void Append(ref byte[]? buffer, ref int length, ReadOnlySpan<byte> bytes, int minimumSize)
     {
-        if (_error is null || _errorLength + bytes.Length > _error.Length)
+        if (buffer is null || length + bytes.Length > buffer.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_errorLength + bytes.Length, 1024));
-            _error?.AsSpan(0, _errorLength).CopyTo(bigger);
-            if (_error is not null)
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(length + bytes.Length, Math.Max(minimumSize, (buffer?.Length ?? 0) * 2)));
+            buffer?.AsSpan(0, length).CopyTo(bigger);
+            if (buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(_error);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            _error = bigger;
+            buffer = bigger;
         }
 
-        bytes.CopyTo(_error.AsSpan(_errorLength));
-        _errorLength += bytes.Length;
+        bytes.CopyTo(buffer.AsSpan(length));
+        length += bytes.Length;
     }
 }

@@ -138,10 +138,14 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         {
             metrics.Cost.Add((double)cost, tags);
         }
+        else
+        {
+            metrics.UnpricedRequests.Add(1, tags);
+        }
 
         if (record.Source == AccountingRecord.Estimated)
         {
-            metrics.TokenizerFallbacks.Add(1, new KeyValuePair<string, object?>(GenAiAttributes.RequestModel, tags[2].Value));
+            metrics.TokenizerFallbacks.Add(1, tags);
         }
     }
 }

@@ -25,9 +25,5 @@ internal sealed class UsageRecorder(Telemetry.GatewayMetrics metrics)
             metrics.UsageSamplesDropped.Add(1);
         }
 
-        if (sample.CostNanoUsd is null && !sample.Error)
-        {
-            metrics.UnpricedRequests.Add(1);
-        }
     }
 }

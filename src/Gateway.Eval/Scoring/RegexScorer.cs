@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace LlmGateway.Eval.Scoring;
+
+/// <summary>
+/// <c>regex</c>: the output matches the value, a .NET regular expression. Matching has a timeout because the pattern
+/// comes from a dataset and the input from a model: a catastrophic-backtracking pattern must not hang the run.
+/// </summary>
+internal sealed class RegexScorer(TimeSpan timeout) : IScorer
+{
+    /// <summary>Generous for any sane pattern on a model output, short enough not to stall a run.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
+
+    public string Name => "regex";
+
+    public ValueTask<ScoreResult> ScoreAsync(AssertionSpec assertion, ScoringInput input, CancellationToken cancellationToken)
+    {
+        if (!AssertionValue.TryGetText(assertion.Value, out var pattern) || pattern.Length == 0)
+        {
+            return ValueTask.FromResult(ScoreResult.Errored("regex needs a non-empty pattern string"));
+        }
+
+        ScoreResult result;
+        try
+        {
+            // The static API keeps a cache of parsed patterns, so a dataset's few patterns are parsed once.
+            var match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant, timeout);
+            result = match.Success
+                ? ScoreResult.Passed($"output matches /{pattern}/ at {match.Index}: {AssertionValue.Quote(match.Value)}")
+                : ScoreResult.Failed($"output does not match /{pattern}/");
+        }
+        catch (RegexParseException ex)
+        {
+            result = ScoreResult.Errored($"invalid regex /{pattern}/: {ex.Error} at offset {ex.Offset}");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            result = ScoreResult.Errored($"regex /{pattern}/ timed out after {timeout.TotalMilliseconds} ms");
+        }
+
+        return ValueTask.FromResult(result);
+    }
+}

@@ -7,23 +7,20 @@ namespace LlmGateway.Eval.Scoring;
 /// <c>{"type":"contains","value":"refund","weight":1,"metric":"accuracy","threshold":0.8}</c>.
 /// A <c>not-</c> prefix on <see cref="Type"/> negates the scorer (see <see cref="ScorerRegistry"/>).
 /// </summary>
-public sealed record AssertionSpec
+/// <param name="Type">The scorer's name, e.g. <c>contains</c> or <c>not-is-json</c>.</param>
+/// <param name="Value">The scorer's argument; its meaning depends on the type. May reference case vars as <c>{{ name }}</c>.</param>
+/// <param name="Weight">The assertion's weight in the case's weighted score.</param>
+/// <param name="Metric">A named metric this assertion contributes to, if any.</param>
+/// <param name="Threshold">The scorer-specific threshold (a minimum score, a maximum distance, a maximum latency…).</param>
+// Positional rather than init-only properties: the source generator honours a constructor parameter's default,
+// whereas it resets an absent init-only property to default(T), which would turn the default weight 1 into 0.
+public sealed record AssertionSpec(
+    string Type,
+    JsonElement? Value = null,
+    double Weight = 1,
+    string? Metric = null,
+    double? Threshold = null)
 {
-    /// <summary>The scorer's name, e.g. <c>contains</c> or <c>not-is-json</c>.</summary>
-    public required string Type { get; init; }
-
-    /// <summary>The scorer's argument; its meaning depends on <see cref="Type"/>. May reference case vars as <c>{{ name }}</c>.</summary>
-    public JsonElement? Value { get; init; }
-
-    /// <summary>The assertion's weight in the case's weighted score.</summary>
-    public double Weight { get; init; } = 1;
-
-    /// <summary>A named metric this assertion contributes to, if any.</summary>
-    public string? Metric { get; init; }
-
-    /// <summary>The scorer-specific threshold (a minimum score, a maximum distance, a maximum latency…).</summary>
-    public double? Threshold { get; init; }
-
     /// <summary>Parses one assertion object.</summary>
     /// <exception cref="JsonException">The JSON is malformed, has unknown properties or out-of-range numbers.</exception>
     public static AssertionSpec Parse(string json) =>

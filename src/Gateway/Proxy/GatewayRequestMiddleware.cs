@@ -169,103 +169,117 @@ internal sealed class GatewayRequestMiddleware(
             return;
         }
 
-        // Decided before anything is sent, on the request id alone: no I/O, no waiting.
-        var sampling = sampler.Decide(context, request);
-        var path = context.Request.Path.Value ?? "";
-        var requestedAt = time.GetUtcNow();
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var activity = LlmCallTelemetry.Start(request, path);
-        var originalBody = context.Request.Body;
-        var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        context.Request.Headers.Remove(HeaderNames.TransferEncoding);
-        context.Features.Set(request);
-        ForwardOutcome outcome;
+        var settled = false;
+        AccountingRecord? record = null;
         try
         {
-            outcome = await forwarder.ForwardAsync(context, next, new ForwardRequest(
-                request,
-                bodies.For,
-                (timer, retryable) =>
-                {
-                    var tap = new ResponseTap(originalResponse, context.Response, request.UsageInjected, holdJson: !request.Stream, retryable, timer);
-                    if (sampling.Sampled)
-                    {
-                        sampler.BeginCapture(tap);
-                    }
-
-                    return tap;
-                },
-                AllowModelFallback(request)));
-        }
-        finally
-        {
-            context.Request.Body = originalBody;
-            context.Features.Set(originalResponse);
-        }
-
-        using var tap = outcome.Tap;
-        var forwarded = outcome.Body ?? bodies.For(request.Model);
-        AccountingRecord? record = null;
-        if (tap is not null)
-        {
+            // Decided before anything is sent, on the request id alone: no I/O, no waiting.
+            var sampling = sampler.Decide(context, request);
+            var path = context.Request.Path.Value ?? "";
+            var requestedAt = time.GetUtcNow();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var activity = LlmCallTelemetry.Start(request, path);
+            var originalBody = context.Request.Body;
+            var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+            context.Request.Headers.Remove(HeaderNames.TransferEncoding);
+            context.Features.Set(request);
+            ForwardOutcome outcome;
             try
             {
-                await tap.FlushPendingAsync(context.RequestAborted);
-                // A stream cut by the provider, or abandoned by the client, is still billed for what was
-                // generated; only a request that produced no response goes uncounted.
-                if (outcome.Error is null && context.Response.StatusCode < 400 && (context.GetForwarderErrorFeature() is null || context.Response.HasStarted))
-                {
-                    record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
-                    if (outcome.Interruption is not null)
+                outcome = await forwarder.ForwardAsync(context, next, new ForwardRequest(
+                    request,
+                    bodies.For,
+                    (timer, retryable) =>
                     {
-                        record = record with { Cut = true };
-                    }
-                }
+                        var tap = new ResponseTap(originalResponse, context.Response, request.UsageInjected, holdJson: !request.Stream, retryable, timer);
+                        if (sampling.Sampled)
+                        {
+                            sampler.BeginCapture(tap);
+                        }
 
-                if (reservation is not null)
-                {
-                    await budgets.SettleAsync(reservation, record);
-                }
-
-                await DeliverEndAsync(context, tap, outcome, record);
+                        return tap;
+                    },
+                    AllowModelFallback(request)));
             }
             finally
             {
-                // A held JSON body always goes out, whatever happened above (errors included).
-                if (outcome.Error is null)
+                context.Request.Body = originalBody;
+                context.Features.Set(originalResponse);
+            }
+
+            using var tap = outcome.Tap;
+            var forwarded = outcome.Body ?? bodies.For(request.Model);
+            if (tap is not null)
+            {
+                try
                 {
-                    await tap.ReleaseHeldAsync(context.RequestAborted);
+                    if (outcome.Error is null)
+                    {
+                        await tap.FlushPendingAsync(context.RequestAborted);
+                    }
+
+                    // A stream cut by the provider, or abandoned by the client, is still billed for what was
+                    // generated. A held JSON body that never reached the client (cut mid-body, then retried
+                    // or answered with the gateway's error) is not: the client received nothing of it.
+                    if (outcome.Error is null && context.Response.StatusCode < 400 && (context.GetForwarderErrorFeature() is null || context.Response.HasStarted))
+                    {
+                        record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
+                        if (outcome.Interruption is not null)
+                        {
+                            record = record with { Cut = true };
+                        }
+                    }
+
+                    if (reservation is not null)
+                    {
+                        settled = true;
+                        await budgets.SettleAsync(reservation, record);
+                    }
+
+                    await DeliverEndAsync(context, tap, outcome, record);
+                }
+                finally
+                {
+                    // A held JSON body always goes out, whatever happened above (errors included).
+                    if (outcome.Error is null)
+                    {
+                        await tap.ReleaseHeldAsync(context.RequestAborted);
+                    }
                 }
             }
-        }
-        else if (reservation is not null)
-        {
-            await budgets.SettleAsync(reservation, null);
-        }
 
-        var failed = outcome.Error is not null || outcome.Interruption is not null || context.Response.StatusCode >= 500;
-        usage.Record(Sample(request, record, failed, requestedAt));
-        if (outcome.Error is { } error && !outcome.ClientGone && !context.Response.HasStarted)
-        {
-            if (outcome.RetryAfter is { } retryAfter)
+            var failed = outcome.Error is not null || outcome.Interruption is not null || context.Response.StatusCode >= 500;
+            usage.Record(Sample(request, record, failed, requestedAt));
+            if (outcome.Error is { } error && !outcome.ClientGone && !context.Response.HasStarted)
             {
-                context.Response.Headers.RetryAfter = RetryAfterHeader.Format(retryAfter);
+                if (outcome.RetryAfter is { } retryAfter)
+                {
+                    context.Response.Headers.RetryAfter = RetryAfterHeader.Format(retryAfter);
+                }
+
+                await GatewayErrorWriter.WriteAsync(context, error);
             }
 
-            await GatewayErrorWriter.WriteAsync(context, error);
-        }
+            var errorType = outcome.Error?.Body.Code
+                ?? (outcome.Interruption is { } interruption ? "stream_" + interruption.ToString().ToLowerInvariant()
+                : context.Response.StatusCode >= 400 ? StatusText(context.Response.StatusCode) : null);
+            if (sampling.Sampled && tap is not null)
+            {
+                var note = outcome.Error?.Body.Message ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})." : null);
+                sampler.Offer(context, request, sampling, clientBody.WrittenSpan, forwarded.WrittenSpan, rewritten || request.Model != request.RequestedModel, tap, record, requestedAt, note);
+            }
 
-        var errorType = outcome.Error?.Body.Code
-            ?? (outcome.Interruption is { } interruption ? "stream_" + interruption.ToString().ToLowerInvariant()
-            : context.Response.StatusCode >= 400 ? StatusText(context.Response.StatusCode) : null);
-        if (sampling.Sampled && tap is not null)
+            telemetry.Complete(activity, request, path, new LlmCallOutcome(
+                context.Response.StatusCode, errorType, record, System.Diagnostics.Stopwatch.GetElapsedTime(started), clientBody.Length, sampling.Sampled));
+        }
+        finally
         {
-            var note = outcome.Error?.Body.Message ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})." : null);
-            sampler.Offer(context, request, sampling, clientBody.WrittenSpan, forwarded.WrittenSpan, rewritten || request.Model != request.RequestedModel, tap, record, requestedAt, note);
+            // Whatever happened above, a reservation is settled exactly once (to nothing if nothing was billed).
+            if (!settled && reservation is not null)
+            {
+                await budgets.SettleAsync(reservation, record);
+            }
         }
-
-        telemetry.Complete(activity, request, path, new LlmCallOutcome(
-            context.Response.StatusCode, errorType, record, System.Diagnostics.Stopwatch.GetElapsedTime(started), clientBody.Length, sampling.Sampled));
     }
 
     /// <summary>

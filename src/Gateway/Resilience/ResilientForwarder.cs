@@ -51,6 +51,13 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
                 if (result.Kind == AttemptKind.Unavailable)
                 {
                     state.Unavailable.Add(model);
+                    if (request.Model == model)
+                    {
+                        // An attempt was prepared for this model (the previous model's response is gone)
+                        // before YARP found no destination: that is now the last word.
+                        state.Last = result;
+                    }
+
                     continue;
                 }
 
@@ -65,6 +72,13 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         {
             // The client left during a backoff.
             return state.Outcome(clientGone: true);
+        }
+        catch
+        {
+            // Nothing else is expected here; if it happens, the timers and spent taps still go back.
+            state.DisposeSpent();
+            state.Tap?.Dispose();
+            throw;
         }
 
         return await FinishAsync(state);
@@ -105,7 +119,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         if (request.Attempts > 0)
         {
             s.ResetForNextAttempt();
-            metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Last?.Reason ?? s.Previous?.Reason ?? "unknown"));
+            metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Previous?.Reason ?? "unknown"));
         }
 
         request.Attempts++;
@@ -181,6 +195,13 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             return new AttemptResult(AttemptKind.Done, "total_timeout");
         }
 
+        if (error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient && s.Tap?.SawResponse == true)
+        {
+            // The provider answered without reading the whole request body (e.g. a 413): YARP reports
+            // the body copy after a complete response. The answer stands; retrying would re-bill it.
+            return AttemptResult.Success;
+        }
+
         if (error is { } forwarderError)
         {
             var timedOut = fired != UpstreamTimeout.None || forwarderError == ForwarderError.RequestTimedOut;
@@ -203,7 +224,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     private async Task<ForwardOutcome> FinishAsync(AttemptState s)
     {
         var request = s.Forward.Request;
-        if (s.Last is null)
+        if (s.Last is null or { Kind: AttemptKind.Unavailable })
         {
             // No model had a healthy destination: answer at once, and say when to come back.
             var retryAfter = s.Unavailable.Select(m => breakers.RetryAfter(m.Provider.ClusterId)).Where(r => r is not null).Min() ?? TimeSpan.FromSeconds(1);
@@ -212,7 +233,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         }
 
         var last = s.Last;
-        metrics.UpstreamAttempts.Add(request.Attempts, new(GenAiAttributes.GatewayModel, request.Model.Name), new("outcome", last.Kind == AttemptKind.Done ? "served" : last.Reason));
+        metrics.UpstreamAttempts.Add(request.Attempts, new(GenAiAttributes.GatewayModel, request.Model.Name), new("outcome", last == AttemptResult.Success ? "served" : last.Reason));
         if (last.Kind == AttemptKind.ClientGone)
         {
             return s.Outcome(clientGone: true);
@@ -307,6 +328,16 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         public StreamInterruption? Interruption { get; set; }
 
+        public void DisposeSpent()
+        {
+            foreach (var spent in _spent)
+            {
+                spent.Dispose();
+            }
+
+            _spent.Clear();
+        }
+
         public void Track(ResponseTap tap, AttemptTimer timer, PooledBuffer body)
         {
             Tap = tap;
@@ -336,9 +367,30 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         public ForwardOutcome Outcome(GatewayError? error = null, TimeSpan? retryAfter = null, StreamInterruption? interruption = null, bool clientGone = false)
         {
-            foreach (var spent in _spent)
+            DisposeSpent();
+            if (error is not null && !Context.Response.HasStarted)
             {
-                spent.Dispose();
+                // The gateway answers itself: nothing of a provider's response (its Content-Length or
+                // Content-Encoding, say) may remain, and the gateway's own headers must be back.
+                Tap?.DiscardHeld();
+                var attempts = Context.Response.Headers[AttemptsHeader];
+                var served = Context.Response.Headers[ServedModelHeader];
+                Context.Response.Clear();
+                foreach (var (name, value) in _headers)
+                {
+                    Context.Response.Headers[name] = value;
+                }
+
+                if (!Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(attempts))
+                {
+                    Context.Response.Headers[AttemptsHeader] = attempts;
+                    Context.Response.Headers[ServedModelHeader] = served;
+                }
+                else if (Forward.Request.Attempts > 0)
+                {
+                    Context.Response.Headers[AttemptsHeader] = Forward.Request.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    Context.Response.Headers[ServedModelHeader] = Forward.Request.Model.Name;
+                }
             }
 
             return new ForwardOutcome

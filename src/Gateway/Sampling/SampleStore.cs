@@ -100,16 +100,18 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         var min = filter.From?.ToUnixTimeMilliseconds() ?? 0;
         var found = new List<SampleSummary>(limit);
         var scanned = 0;
+        var offset = 0;
         string? lastScanned = null;
         while (scanned < MaxScannedPerPage)
         {
-            var ids = await database.SortedSetRangeByScoreAsync(index, min, max, Exclude.None, Order.Descending, scanned, ScanChunk);
+            var ids = await database.SortedSetRangeByScoreAsync(index, min, max, Exclude.None, Order.Descending, offset, ScanChunk);
             if (ids.Length == 0)
             {
                 return new SamplePage(found, null);
             }
 
             scanned += ids.Length;
+            offset += ids.Length;
             var summaries = await database.StringGetAsync(ids.Select(id => (RedisKey)Keys.SampleSummary(id!)).ToArray());
             var stale = new List<RedisValue>();
             for (var i = 0; i < ids.Length; i++)
@@ -141,6 +143,9 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
             }
 
             await RemoveStaleAsync(database, index, stale);
+
+            // The removed ids no longer count in the set's ranks: the next chunk starts that much earlier.
+            offset -= stale.Count;
             if (ids.Length < ScanChunk)
             {
                 return new SamplePage(found, null);

@@ -102,7 +102,9 @@ internal sealed class SampleWriter(
                 SamplingLog.WriterRecovered(logger);
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+#pragma warning disable CA1031 // Whatever fails a batch (the store, serialisation, a closing connection), the writer must live on.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             Failed(records.Count, ex.GetType().Name);
         }

@@ -85,13 +85,18 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
     }
 
-    /// <summary>Drops whatever this attempt held back (error or JSON body): it will not be sent.</summary>
+    /// <summary>True once the provider's response showed itself (a write, or an explicit start).</summary>
+    public bool SawResponse { get; private set; }
+
+    /// <summary>Drops whatever this attempt held back (error, JSON body, a half line): it will not be sent.</summary>
     public void DiscardHeld()
     {
         _holdingError = false;
         _errorLength = 0;
         _holdJson = false;
         _jsonLength = 0;
+        _pendingLength = 0;
+        _sampleLength = 0;
         _mode = Mode.Other;
     }
 
@@ -202,6 +207,12 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             if (_errorLength + buffer.Length <= MaxHeldError)
             {
                 HoldError(buffer.Span);
+                if (_sample is not null)
+                {
+                    // A provider error passed through after the retries is sampled too.
+                    CaptureSample(buffer.Span);
+                }
+
                 return;
             }
 
@@ -437,6 +448,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// <summary>Decided once, when the response first shows itself: is it an error worth holding?</summary>
     private bool DecideError()
     {
+        SawResponse = true;
         if (!_decidedError)
         {
             _decidedError = true;

@@ -39,6 +39,30 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_request_whose_own_failure_opens_the_circuit_gets_a_clean_503_instead_of_a_retry()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:fragile:Kind"] = "openai-compatible";
+        settings["Gateway:Providers:fragile:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
+        settings["Gateway:Providers:fragile:ApiKey"] = TestEnvironment.ProviderKey;
+        settings["Gateway:Providers:fragile:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:fragile:Resilience:BreakSeconds"] = "30";
+        settings["Gateway:Models:fragile-model:Provider"] = "fragile";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await SendAsync(client, tag, "fragile-model", ("x-mock-status", "500"), ("X-Request-Id", "req-fragile-1"));
+
+        // The provider's 500 headers are gone; the gateway's own are back.
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+        Assert.Equal("req-fragile-1", response.Headers.GetValues("X-Request-Id").Single());
+        Assert.Equal("1", response.Headers.GetValues("X-Gateway-Attempts").Single());
+        Assert.True(response.Headers.Contains("Retry-After"));
+        Assert.Single(env.Received.ForTag(tag));
+    }
+
+    [Fact]
     public async Task A_429_burst_opens_the_circuit_for_the_providers_retry_after()
     {
         var settings = env.GatewaySettings();

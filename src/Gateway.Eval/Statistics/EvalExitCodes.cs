@@ -1,0 +1,26 @@
+namespace LlmGateway.Eval.Statistics;
+
+/// <summary>
+/// Process exit codes of an evaluation, for CI pipelines. Fail is 100 rather than 1 so a regression can never be
+/// mistaken for a crash or a usage error (which .NET and shells report as 1 or 2).
+/// </summary>
+internal static class EvalExitCodes
+{
+    public const int Pass = 0;
+
+    /// <summary>The evaluation could not run or its input was invalid; says nothing about the candidate.</summary>
+    public const int Error = 2;
+
+    /// <summary>Strict mode only: more cases are needed before the gate can decide.</summary>
+    public const int Inconclusive = 3;
+
+    public const int Fail = 100;
+
+    public static int For(GateResult result) => result switch
+    {
+        GateResult.Pass => Pass,
+        GateResult.Fail => Fail,
+        GateResult.Inconclusive => Inconclusive,
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown gate result."),
+    };
+}

@@ -1,0 +1,26 @@
+namespace LlmGateway.Eval.Statistics;
+
+/// <summary>
+/// One metric's line in the report. Means are over cases (repeats averaged first); Delta is candidate − baseline
+/// with its CI; Tolerance is in the delta's units (a relative tolerance already scaled by the baseline mean).
+/// </summary>
+internal sealed record MetricComparison(
+    string Name,
+    MetricKind Kind,
+    bool Gated,
+    double BaselineMean,
+    double CandidateMean,
+    double Delta,
+    double CiLow,
+    double CiHigh,
+    McNemarResult? McNemar,
+    int Cases,
+    int Repeats,
+    double Tolerance,
+    Verdict Verdict,
+    long? MoreCasesNeeded,
+    string Explanation)
+{
+    /// <summary>The exact McNemar p-value; rates only.</summary>
+    public double? McNemarP => McNemar?.P;
+}

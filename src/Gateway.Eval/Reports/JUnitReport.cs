@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using LlmGateway.Eval.Statistics;
+
+namespace LlmGateway.Eval.Reports;
+
+/// <summary>
+/// JUnit XML for CI test tabs. Suite <c>gates</c>: one testcase per gated metric, with a failure when it regressed
+/// (or, in strict mode, is inconclusive, since that also stops the pipeline). Suite <c>cases</c>: one testcase per
+/// case that failed on the candidate, with an error element when its calls failed. Passing cases are left out to
+/// keep large datasets readable; the JSON report has the totals.
+/// </summary>
+internal static class JUnitReport
+{
+    public static string Render(EvalReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var comparison = report.Comparison;
+        var config = report.Run.Config;
+
+        var gates = new XElement("testsuite", new XAttribute("name", "gates"));
+        int gateFailures = 0, gateTests = 0;
+        foreach (var m in comparison.Metrics.Where(m => m.Gated))
+        {
+            gateTests++;
+            var source = ReportFormat.SourceOf(config, m.Name);
+            var testcase = new XElement("testcase", new XAttribute("classname", "eval.gates"), new XAttribute("name", m.Name));
+            if (m.Verdict is Verdict.Regressed or Verdict.Inconclusive)
+            {
+                gateFailures++;
+                testcase.Add(new XElement(
+                    "failure",
+                    new XAttribute("type", m.Verdict == Verdict.Regressed ? "regressed" : "inconclusive"),
+                    new XAttribute("message", $"{m.Name}: {ReportFormat.Delta(source, m.Kind, m.Delta)} {ReportFormat.Interval(source, m.Kind, m.CiLow, m.CiHigh)}"),
+                    Clean(m.Explanation)));
+            }
+
+            testcase.Add(new XElement("system-out", Clean(m.Explanation)));
+            gates.Add(testcase);
+        }
+
+        foreach (var name in report.Skipped.Keys.Where(n => config.Metrics.Any(m => m.Name == n && m.Gate.Gated)))
+        {
+            gateTests++;
+            gates.Add(new XElement(
+                "testcase",
+                new XAttribute("classname", "eval.gates"),
+                new XAttribute("name", name),
+                new XElement("skipped", new XAttribute("message", Clean(report.Skipped[name])))));
+        }
+
+        SetCounts(gates, gateTests, gateFailures, 0);
+
+        var cases = new XElement("testsuite", new XAttribute("name", "cases"));
+        int caseFailures = 0, caseErrors = 0, caseTests = 0;
+        foreach (var c in report.FailingCases)
+        {
+            caseTests++;
+            var testcase = new XElement("testcase", new XAttribute("classname", $"eval.cases.{c.Case.Dataset.FileName}"), new XAttribute("name", Clean(c.Case.Key)));
+            var summary = $"passed {Percent(c.CandidatePassRate)} of repeats on the candidate vs {Percent(c.BaselinePassRate)} on the baseline";
+            if (c.Candidate.Execution.Error is { } error)
+            {
+                caseErrors++;
+                testcase.Add(new XElement("error", new XAttribute("type", "call-failed"), new XAttribute("message", Clean(error)), Clean(summary)));
+            }
+            else
+            {
+                caseFailures++;
+                var failed = c.Candidate.Assertions.Where(a => !a.Result.Pass).Select(a => $"{a.Assertion.Type}: {a.Result}");
+                testcase.Add(new XElement(
+                    "failure",
+                    new XAttribute("type", "assertion"),
+                    new XAttribute("message", Clean(summary)),
+                    Clean(string.Join("\n", failed))));
+            }
+
+            cases.Add(testcase);
+        }
+
+        SetCounts(cases, caseTests, caseFailures, caseErrors);
+
+        var root = new XElement(
+            "testsuites",
+            new XAttribute("name", $"eval {report.Run.Baseline} -> {report.Run.Candidate}"),
+            new XAttribute("tests", gateTests + caseTests),
+            new XAttribute("failures", gateFailures + caseFailures),
+            new XAttribute("errors", caseErrors),
+            gates,
+            cases);
+        var document = new XDocument(new XDeclaration("1.0", "utf-8", null), root);
+        var text = new StringBuilder();
+        using (var writer = XmlWriter.Create(new Utf8StringWriter(text), new XmlWriterSettings { Indent = true }))
+        {
+            document.Save(writer);
+        }
+
+        return text.ToString();
+    }
+
+    private static void SetCounts(XElement suite, int tests, int failures, int errors)
+    {
+        suite.SetAttributeValue("tests", tests);
+        suite.SetAttributeValue("failures", failures);
+        suite.SetAttributeValue("errors", errors);
+    }
+
+    private static string Percent(double rate) => (rate * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    // Model output can hold characters XML 1.0 cannot carry at all (most C0 controls); drop them rather than fail the report.
+    private static string Clean(string text) => new([.. text.Where(ch => XmlConvert.IsXmlChar(ch) || char.IsSurrogate(ch))]);
+
+    private sealed class Utf8StringWriter(StringBuilder builder) : StringWriter(builder, CultureInfo.InvariantCulture)
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+    }
+}

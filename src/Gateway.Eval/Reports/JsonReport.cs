@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LlmGateway.Eval.Datasets;
+using LlmGateway.Eval.Statistics;
+
+namespace LlmGateway.Eval.Reports;
+
+/// <summary>
+/// The machine-readable result: gate, exit code, versions, dataset ids, statistics settings, each metric's numbers,
+/// skipped metrics, and the failing cases. Written with <see cref="Utf8JsonWriter"/> so the field order is stable.
+/// </summary>
+internal static class JsonReport
+{
+    public static byte[] Render(EvalReport report, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var comparison = report.Comparison;
+        var run = report.Run;
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("result", comparison.Result.ToString().ToLowerInvariant());
+            w.WriteNumber("exit_code", comparison.ExitCode);
+            w.WriteStartArray("blamed");
+            foreach (var name in comparison.Blamed)
+            {
+                w.WriteStringValue(name);
+            }
+
+            w.WriteEndArray();
+            WriteTarget(w, "baseline", run.Baseline.Name, run.Baseline.Version);
+            WriteTarget(w, "candidate", run.Candidate.Name, run.Candidate.Version);
+            w.WriteStartArray("datasets");
+            foreach (var id in run.Datasets)
+            {
+                w.WriteStartObject();
+                w.WriteString("file", id.FileName);
+                w.WriteString("sha256", id.Sha256);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("cases", run.Cases.Count);
+            w.WriteNumber("repeats", run.Repeats);
+            w.WriteNumber("errors", run.Errors.Count);
+            w.WriteNumber("cache_hits", run.CacheHits);
+            w.WriteBoolean("strict", comparison.Strict);
+            w.WriteNumber("confidence", comparison.Confidence);
+            w.WriteNumber("resamples", comparison.Resamples);
+            w.WriteNumber("seed", comparison.Seed);
+
+            w.WriteStartArray("metrics");
+            foreach (var m in comparison.Metrics)
+            {
+                WriteMetric(w, m, ReportFormat.SourceOf(run.Config, m.Name));
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("skipped");
+            foreach (var (name, reason) in report.Skipped)
+            {
+                w.WriteString(name, reason);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartArray("failing_cases");
+            foreach (var c in report.FailingCases)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", c.Case.Key);
+                w.WriteNumber("line", c.Case.Case.Line);
+                w.WriteNumber("baseline_pass_rate", c.BaselinePassRate);
+                w.WriteNumber("candidate_pass_rate", c.CandidatePassRate);
+                w.WriteNumber("candidate_errors", c.CandidateErrors);
+                if (c.Candidate.Execution.Error is { } error)
+                {
+                    w.WriteString("error", error);
+                }
+
+                w.WriteStartArray("failed_assertions");
+                foreach (var outcome in c.Candidate.Assertions.Where(a => !a.Result.Pass))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("type", outcome.Assertion.Type);
+                    w.WriteString("reason", outcome.Result.Reason);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteTarget(Utf8JsonWriter w, string name, string prompt, int version)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("prompt", prompt);
+        w.WriteNumber("version", version);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMetric(Utf8JsonWriter w, MetricComparison m, MetricSource source)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", m.Name);
+        w.WriteString("kind", m.Kind == MetricKind.Rate ? "rate" : "continuous");
+        w.WriteString("source", source switch
+        {
+            MetricSource.Cost => "cost",
+            MetricSource.Latency => "latency",
+            MetricSource.OutputTokens => "output-tokens",
+            _ => "assertions",
+        });
+        w.WriteBoolean("gated", m.Gated);
+        w.WriteNumber("baseline", m.BaselineMean);
+        w.WriteNumber("candidate", m.CandidateMean);
+        w.WriteNumber("delta", m.Delta);
+        w.WriteNumber("ci_low", m.CiLow);
+        w.WriteNumber("ci_high", m.CiHigh);
+        w.WriteNumber("tolerance", m.Tolerance);
+        if (m.McNemarP is { } p)
+        {
+            w.WriteNumber("mcnemar_p", p);
+        }
+
+        w.WriteNumber("cases", m.Cases);
+        w.WriteNumber("repeats", m.Repeats);
+        w.WriteString("verdict", m.Verdict.ToString().ToLowerInvariant());
+        if (m.MoreCasesNeeded is { } more)
+        {
+            w.WriteNumber("more_cases_needed", more);
+        }
+
+        w.WriteString("explanation", m.Explanation);
+        w.WriteEndObject();
+    }
+}

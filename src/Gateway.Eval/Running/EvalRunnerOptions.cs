@@ -1,0 +1,18 @@
+namespace LlmGateway.Eval.Running;
+
+/// <summary>How the runner calls the executor and reports progress.</summary>
+internal sealed record EvalRunnerOptions
+{
+    public CaseRetryOptions Retry { get; init; } = new();
+
+    /// <summary>
+    /// Called after every run, one call at a time (the runner serialises them), from a worker thread; keep it quick.
+    /// </summary>
+    public Action<RunProgress>? Progress { get; init; }
+
+    /// <summary>Use the config's <c>cache_dir</c> when it has one.</summary>
+    public bool UseCache { get; init; } = true;
+
+    /// <summary>For the retry delays; tests pass a fake.</summary>
+    public TimeProvider? TimeProvider { get; init; }
+}

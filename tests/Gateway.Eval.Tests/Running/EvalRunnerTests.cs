@@ -1,0 +1,264 @@
+using System.Text;
+using LlmGateway.Eval.Datasets;
+using LlmGateway.Eval.Running;
+using LlmGateway.Eval.Scoring;
+using LlmGateway.Eval.Statistics;
+
+namespace LlmGateway.Eval.Tests.Running;
+
+public sealed class EvalRunnerTests
+{
+    private static readonly PromptTarget Baseline = new("support-reply", 3);
+    private static readonly PromptTarget Candidate = new("support-reply", 4);
+    private static readonly EvalRunnerOptions NoDelay = new() { Retry = new CaseRetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.Zero } };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static EvalDataset Dataset(int cases, string assert = """[{"type":"contains","value":"ok","metric":"accuracy"}]""")
+    {
+        var lines = Enumerable.Range(0, cases).Select(i => $$"""{"id":"c{{i}}","vars":{"n":{{i}}},"assert":{{assert}}}""");
+        return DatasetReader.Parse(Encoding.UTF8.GetBytes(string.Join('\n', lines)), "golden.jsonl");
+    }
+
+    private static EvalConfig Config(int repeats = 1, int concurrency = 4, long seed = 0, string? cacheDir = null) => new()
+    {
+        Datasets = ["golden.jsonl"],
+        Metrics =
+        [
+            new MetricDefinition { Name = "accuracy", Gate = MetricGate.HigherIsBetter(0.02) },
+            new MetricDefinition { Name = "cost", Source = MetricSource.Cost, Gate = MetricGate.LowerIsBetterRelative(0.1) },
+            new MetricDefinition { Name = "latency", Source = MetricSource.Latency, Gate = MetricGate.LowerIsBetterRelative(0.5, gated: false) },
+        ],
+        Repeats = repeats,
+        Concurrency = concurrency,
+        Seed = seed,
+        CacheDirectory = cacheDir,
+    };
+
+    private static CaseExecution Ok(string output = "ok", decimal? cost = 0.001m) => new() { Output = output, LatencyMs = 100, CostUsd = cost };
+
+    private static Task<RunResult> Run(ICaseExecutor executor, EvalConfig config, EvalDataset dataset, EvalRunnerOptions? options = null) =>
+        new EvalRunner(executor, ScorerRegistry.CreateDefault(), options ?? NoDelay).RunAsync(config, [dataset], Baseline, Candidate, Ct);
+
+    [Fact]
+    public async Task Every_case_runs_for_every_repeat_on_both_versions_with_a_seed_per_repeat()
+    {
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+
+        var result = await Run(executor, Config(repeats: 3, seed: 10), Dataset(4));
+
+        Assert.Equal(4 * 3 * 2, executor.Calls.Count);
+        Assert.Equal(4 * 3 * 2, result.Records.Count);
+        foreach (var runCase in result.Cases)
+        {
+            for (var r = 0; r < 3; r++)
+            {
+                var b = result.Get(runCase.Index, r, RunSide.Baseline);
+                var c = result.Get(runCase.Index, r, RunSide.Candidate);
+                Assert.Equal(10 + r, b.Seed);
+                Assert.Equal(b.Seed, c.Seed);
+            }
+        }
+
+        Assert.Equal([10L, 11L, 12L], executor.Calls.Select(c => c.Seed).Distinct().Order());
+        Assert.Equal(4 * 3, executor.Calls.Count(c => c.Target == Candidate));
+    }
+
+    [Fact]
+    public async Task The_concurrency_bound_is_respected()
+    {
+        var executor = new FakeCaseExecutor((_, _) => Ok(), TimeSpan.FromMilliseconds(15));
+
+        await Run(executor, Config(repeats: 2, concurrency: 3), Dataset(10));
+
+        Assert.InRange(executor.Peak, 2, 3);
+    }
+
+    [Fact]
+    public async Task Transient_failures_are_retried_until_they_succeed()
+    {
+        var executor = new FakeCaseExecutor((_, attempt) => attempt < 3 ? CaseExecution.Failed("gateway answered 503", transient: true) : Ok());
+
+        var result = await Run(executor, Config(), Dataset(2));
+
+        Assert.All(result.Records, r => Assert.True(r.Passed));
+        Assert.All(result.Records, r => Assert.Equal(3, r.Execution.Attempts));
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public async Task A_call_that_keeps_failing_is_an_error_and_never_a_pass()
+    {
+        var executor = new FakeCaseExecutor((r, _) => r.Target == Candidate ? CaseExecution.Failed("gateway answered 500", transient: true) : Ok());
+
+        var result = await Run(executor, Config(), Dataset(3));
+
+        var candidate = result.Records.Where(r => r.Side == RunSide.Candidate).ToList();
+        Assert.All(candidate, r =>
+        {
+            Assert.True(r.IsError);
+            Assert.False(r.Passed);
+            Assert.Equal(3, r.Execution.Attempts);
+            Assert.Contains("gave up after 3 attempts", r.Execution.Error, StringComparison.Ordinal);
+            Assert.All(r.Assertions, a => Assert.True(a.Result.IsError));
+            Assert.Equal(0, r.Metrics["accuracy"]);
+            Assert.Null(r.Metrics["cost"]);
+        });
+        Assert.Equal(3, result.Errors.Count);
+
+        // The accuracy drop reaches the statistics; cost has no pairs left and is skipped, not faked.
+        var set = result.ToMetricSamples();
+        Assert.Equal(["accuracy"], set.Samples.Select(s => s.Name));
+        Assert.Contains("cost", set.Skipped.Keys);
+    }
+
+    [Fact]
+    public async Task A_permanent_failure_is_not_retried_and_a_throwing_executor_costs_only_its_case()
+    {
+        var executor = new FakeCaseExecutor((r, _) => r.Case.Id switch
+        {
+            "c0" => CaseExecution.Failed("gateway answered 400: bad variables"),
+            "c1" => throw new InvalidOperationException("bug"),
+            _ => Ok(),
+        });
+
+        var result = await Run(executor, Config(), Dataset(3));
+
+        var c0 = result.Get(0, 0, RunSide.Baseline);
+        Assert.Equal(1, c0.Execution.Attempts);
+        Assert.Equal("gateway answered 400: bad variables", c0.Execution.Error);
+        Assert.Contains("executor threw InvalidOperationException: bug", result.Get(1, 0, RunSide.Candidate).Execution.Error, StringComparison.Ordinal);
+        Assert.True(result.Get(2, 0, RunSide.Candidate).Passed);
+    }
+
+    [Fact]
+    public async Task A_second_run_is_served_from_the_cache_except_for_failed_calls()
+    {
+        var dir = Directory.CreateTempSubdirectory("evalcache-").FullName;
+        try
+        {
+            var config = Config(repeats: 2, cacheDir: dir);
+            var first = new FakeCaseExecutor((r, _) => r.Case.Id == "c1" && r.Target == Candidate ? CaseExecution.Failed("bad request") : Ok($"ok {r.Seed}"));
+            var firstResult = await Run(first, config, Dataset(3));
+            Assert.Equal(12, first.Calls.Count);
+            Assert.Equal(0, firstResult.CacheHits);
+
+            var second = new FakeCaseExecutor((_, _) => Ok("fresh"));
+            var progress = new List<RunProgress>();
+            var secondResult = await Run(second, config, Dataset(3), NoDelay with { Progress = progress.Add });
+
+            // Only the two failed candidate calls for c1 are made again.
+            Assert.Equal(2, second.Calls.Count);
+            Assert.All(second.Calls, c => Assert.Equal(("c1", Candidate), (c.Case.Id, c.Target)));
+            Assert.Equal(10, secondResult.CacheHits);
+            Assert.Equal("ok 1", secondResult.Get(0, 1, RunSide.Baseline).Execution.Output);
+            Assert.Equal(100, secondResult.Get(0, 1, RunSide.Baseline).Execution.LatencyMs);
+            Assert.Equal(0.001m, secondResult.Get(0, 1, RunSide.Baseline).Execution.CostUsd);
+            Assert.Equal(12, progress.Count);
+            Assert.Equal((12, 12, 10, 0), (progress[^1].Completed, progress[^1].Total, progress[^1].CacheHits, progress[^1].Errors));
+
+            // A different seed is a different call.
+            var third = new FakeCaseExecutor((_, _) => Ok());
+            await Run(third, config with { Seed = 7 }, Dataset(3));
+            Assert.Equal(12, third.Calls.Count);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_torn_cache_line_is_only_a_miss()
+    {
+        var dir = Directory.CreateTempSubdirectory("evalcache-").FullName;
+        try
+        {
+            await Run(new FakeCaseExecutor((_, _) => Ok()), Config(cacheDir: dir), Dataset(1));
+            await File.AppendAllTextAsync(Path.Combine(dir, ExecutionCache.FileName), "{\"key\":\"abc\",\"prom", Ct);
+
+            await using var cache = await ExecutionCache.OpenAsync(dir, Ct);
+
+            Assert.Equal(2, cache.Count);
+            Assert.Equal(1, cache.UnreadableLines);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Metric_values_feed_the_statistics_and_a_regression_fails_the_gate()
+    {
+        // The candidate drops "ok" on every third case and costs twice as much.
+        var executor = new FakeCaseExecutor((r, _) =>
+        {
+            var n = int.Parse(r.Case.Id[1..], System.Globalization.CultureInfo.InvariantCulture);
+            return r.Target == Candidate ? Ok(n % 3 == 0 ? "nope" : "ok", 0.002m) : Ok("ok", 0.001m);
+        });
+        var config = Config(repeats: 2);
+
+        var result = await Run(executor, config, Dataset(60));
+        var pairs = result.Pairs(config.Metrics[0]);
+        var set = result.ToMetricSamples();
+        var report = new ComparisonGate(config.ToComparisonOptions() with { Resamples = 2000 }).Compare(set.Samples);
+
+        Assert.Equal(60, pairs.CaseKeys.Count);
+        Assert.All(pairs.Baseline, b => Assert.Equal([1.0, 1.0], b));
+        Assert.Equal([0.0, 0.0], pairs.Candidate[0]);
+        Assert.Equal(GateResult.Fail, report.Result);
+        Assert.Equal(["accuracy", "cost"], report.Blamed);
+        Assert.Equal(Verdict.Unchanged, report.Metrics.Single(m => m.Name == "latency").Verdict);
+    }
+
+    [Fact]
+    public async Task Weighted_score_metrics_average_by_weight_and_cases_without_feeding_assertions_are_left_out()
+    {
+        var dataset = DatasetReader.Parse(Encoding.UTF8.GetBytes("""
+            {"id":"a","vars":{},"assert":[{"type":"contains","value":"x","metric":"tone","weight":3},{"type":"contains","value":"y","metric":"tone","weight":1}]}
+            {"id":"b","vars":{},"assert":[{"type":"contains","value":"x","metric":"accuracy"}]}
+            """), "golden.jsonl");
+        var config = Config() with
+        {
+            Metrics =
+            [
+                new MetricDefinition { Name = "accuracy", Gate = MetricGate.HigherIsBetter(0.02) },
+                new MetricDefinition { Name = "tone", Aggregate = MetricAggregate.WeightedScore, Gate = MetricGate.HigherIsBetter(0.05) },
+            ],
+        };
+
+        var result = await Run(new FakeCaseExecutor((_, _) => Ok("x")), config, dataset);
+
+        Assert.Equal(0.75, result.Get(0, 0, RunSide.Baseline).Metrics["tone"]);
+        Assert.Null(result.Get(0, 0, RunSide.Baseline).Metrics["accuracy"]);
+        Assert.Equal(["a"], result.Pairs(config.Metrics[1]).CaseKeys);
+        Assert.Equal(MetricKind.Continuous, config.Metrics[1].Kind);
+    }
+
+    [Fact]
+    public async Task Default_assertions_run_before_the_cases_own()
+    {
+        var config = Config() with { DefaultAssertions = [new AssertionSpec("not-is-refusal", Metric: "accuracy")] };
+
+        var result = await Run(new FakeCaseExecutor((_, _) => Ok("I'm sorry, but ok")), config, Dataset(1));
+
+        var record = result.Get(0, 0, RunSide.Baseline);
+        Assert.Equal(["not-is-refusal", "contains"], record.Assertions.Select(a => a.Assertion.Type));
+        Assert.False(record.Passed);
+        Assert.Equal(0, record.Metrics["accuracy"]);
+    }
+
+    [Theory]
+    [InlineData("""[{"type":"contians","value":"ok"}]""", "unknown assertion type 'contians'")]
+    [InlineData("""[{"type":"contains","value":"ok","metric":"acuracy"}]""", "metric 'acuracy' is not a metric of the config")]
+    public async Task Typos_in_dataset_assertions_fail_before_any_call(string assert, string expected)
+    {
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+
+        var ex = await Assert.ThrowsAsync<EvalConfigException>(() => Run(executor, Config(), Dataset(2, assert)));
+
+        Assert.Contains(ex.Errors, e => e.StartsWith("golden.jsonl:1: case 'c0' assert[0]", StringComparison.Ordinal) && e.Contains(expected, StringComparison.Ordinal));
+        Assert.Empty(executor.Calls);
+    }
+}

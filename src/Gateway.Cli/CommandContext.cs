@@ -41,6 +41,16 @@ internal sealed class CommandContext : IDisposable
 
     public AdminApiClient Api => api ??= Connect();
 
+    /// <summary><c>--url</c>, else <c>GATEWAY_URL</c>; for commands that call the gateway's data plane too (eval).</summary>
+    public string? GatewayUrl =>
+        parseResult.GetValue(globals.Url) is { Length: > 0 } url ? url : host.Environment.GetValueOrDefault(ConnectionSettings.UrlVariable);
+
+    /// <summary>The caller's handler for data-plane clients (tests), or null for a socket handler of the client's own.</summary>
+    public HttpMessageHandler? Handler => host.Handler;
+
+    /// <summary>A variable of the invocation's environment (the process's, or the one a test passed in).</summary>
+    public string? Environment(string name) => host.Environment.GetValueOrDefault(name);
+
     public T? Value<T>(Option<T> option) => parseResult.GetValue(option);
 
     public T Value<T>(Argument<T> argument) => parseResult.GetValue(argument)

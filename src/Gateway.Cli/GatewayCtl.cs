@@ -22,7 +22,7 @@ public static class GatewayCtl
     /// still comes from <c>--url</c> or <c>GATEWAY_URL</c>. Not disposed.
     /// </param>
     /// <param name="environment">
-    /// Replaces the process environment for <c>GATEWAY_URL</c> and <c>GATEWAY_ADMIN_TOKEN</c>, so tests need not set variables.
+    /// Replaces the process environment for <c>GATEWAY_URL</c>, <c>GATEWAY_ADMIN_TOKEN</c> and <c>GATEWAY_API_KEY</c>, so tests need not set variables.
     /// </param>
     public static async Task<int> RunAsync(
         string[] args,
@@ -63,6 +63,7 @@ public static class GatewayCtl
         {
             [ConnectionSettings.UrlVariable] = Environment.GetEnvironmentVariable(ConnectionSettings.UrlVariable),
             [ConnectionSettings.TokenVariable] = Environment.GetEnvironmentVariable(ConnectionSettings.TokenVariable),
+            [Eval.EvalCommands.GatewayKeyVariable] = Environment.GetEnvironmentVariable(Eval.EvalCommands.GatewayKeyVariable),
         };
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using LlmGateway.Cli.Eval;
 using LlmGateway.Cli.History;
 using LlmGateway.Cli.Keys;
 using LlmGateway.Cli.Prompts;
@@ -13,7 +14,7 @@ internal static class GatewayCtlCommand
 {
     public const string Description =
         "gatewayctl: the LLM gateway's control plane. Push and approve prompt bundles, roll them out and back " +
-        "per environment, read their history, issue gateway keys, and read or export sampled traffic.";
+        "per environment, read their history, issue gateway keys, read or export sampled traffic, and gate a prompt version on an eval dataset.";
 
     public static Command Create(CliHost host)
     {
@@ -36,6 +37,7 @@ internal static class GatewayCtlCommand
         root.Subcommands.Add(new KeysCommands(runner).Build());
         root.Subcommands.Add(new Usage.UsageCommands(runner).Build());
         root.Subcommands.Add(new SamplesCommands(runner).Build());
+        root.Subcommands.Add(new EvalCommands(runner).Build());
         return root;
     }
 }

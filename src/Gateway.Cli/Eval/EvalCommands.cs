@@ -1,0 +1,258 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Cli.Http;
+using LlmGateway.Cli.Prompts;
+using LlmGateway.Eval.Datasets;
+using LlmGateway.Eval.Reports;
+using LlmGateway.Eval.Running;
+using LlmGateway.Eval.Scoring;
+using LlmGateway.Eval.Statistics;
+
+namespace LlmGateway.Cli.Eval;
+
+/// <summary>
+/// <c>gatewayctl eval run</c>: runs a dataset through the gateway on two pinned versions of a prompt and gates the
+/// candidate on the config's metrics. Exits with <see cref="EvalExitCodes"/> (0 pass, 100 fail, 3 inconclusive,
+/// 2 error) rather than the other commands' codes, because CI reads them and 1/3/4 mean something else there.
+/// </summary>
+internal sealed class EvalCommands(CommandRunner runner)
+{
+    public const string GatewayKeyVariable = "GATEWAY_API_KEY";
+
+    /// <summary>A gateway call waits for the model's whole answer, which can take far longer than an admin call.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(120);
+
+    private readonly Option<string?> config = new("--config") { Description = "The eval config (YAML)", HelpName = "file", Required = true };
+    private readonly Option<string?> prompt = new("--prompt") { Description = "The prompt to evaluate [default: the config's 'prompt']", HelpName = "name" };
+    private readonly Option<int> candidate = VersionNumber.Option("--candidate", "The version under test (3 or v3)");
+
+    private readonly Option<BaselineSpec?> baseline = new("--baseline")
+    {
+        Description = "The version to compare against: 3, v3, or stable@<env> (that environment's stable version)",
+        HelpName = "version|stable@env",
+        Required = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (BaselineSpec.TryParse(text, out var spec))
+            {
+                return spec;
+            }
+
+            result.AddError(BaselineSpec.ErrorMessage(text));
+            return null;
+        },
+    };
+
+    private readonly Option<int?> repeats = NumberOption.Create<int>("--repeats", "Runs per case and version [default: the config's, else 1]", "n", "a whole number");
+    private readonly Option<int?> concurrency = NumberOption.Create<int>("--concurrency", "Gateway calls in flight [default: the config's, else 4]", "n", "a whole number");
+    private readonly Option<long?> seed = NumberOption.Create<long>("--seed", "Request seeds' base and the bootstrap's seed [default: the config's]", "n", "a whole number");
+    private readonly Option<bool> strict = new("--strict") { Description = "Make 'inconclusive' a verdict (exit 3) [default: the config's]" };
+    private readonly Option<string?> cacheDir = new("--cache-dir") { Description = "Cache identical calls here [default: the config's cache_dir]", HelpName = "dir" };
+    private readonly Option<string?> jsonReport = new("--json") { Description = "Also write the JSON report to this file", HelpName = "file" };
+    private readonly Option<string?> junitReport = new("--junit") { Description = "Also write a JUnit XML report to this file", HelpName = "file" };
+    private readonly Option<string?> markdownReport = new("--markdown") { Description = "Also write a Markdown report (for a PR comment) to this file", HelpName = "file" };
+
+    private readonly Option<string?> gatewayKey = new("--gateway-key")
+    {
+        Description = $"A gateway key with the 'pin' permission [default: ${GatewayKeyVariable}]. Prefer the variable: flags end up in shell history",
+        HelpName = "key",
+    };
+
+    public Command Build()
+    {
+        var run = new Command("run", "Run a dataset on two versions of a prompt through the gateway and gate the candidate (exit 0 pass, 100 fail, 3 inconclusive, 2 error)")
+        {
+            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, gatewayKey,
+        };
+        run.Validators.Add(result =>
+        {
+            if (result.ValueOrDefault(repeats) is < 1)
+            {
+                result.AddError("--repeats must be at least 1.");
+            }
+
+            if (result.ValueOrDefault(concurrency) is < 1)
+            {
+                result.AddError("--concurrency must be at least 1.");
+            }
+        });
+        runner.Bind(run, RunAsync);
+
+        return new Command("eval", "Evaluate prompt versions against datasets") { run };
+    }
+
+    private async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var loaded = await LoadAsync(context, cancellationToken).ConfigureAwait(false);
+        if (loaded is null)
+        {
+            return EvalExitCodes.Error;
+        }
+
+        var (evalConfig, datasets) = loaded.Value;
+        var name = context.Value(prompt) is { Length: > 0 } p ? p.Trim() : evalConfig.Prompt
+            ?? throw new UsageException("No prompt: pass --prompt or set 'prompt' in the eval config.");
+        var gatewayUrl = ConnectionSettings.ParseBaseUri(context.GatewayUrl is { Length: > 0 } url
+            ? url
+            : throw new UsageException($"No gateway URL: set {ConnectionSettings.UrlVariable} or pass --url (e.g. http://127.0.0.1:8080).", "missing_configuration"));
+        var key = context.Value(gatewayKey) is { Length: > 0 } k ? k.Trim() : context.Environment(GatewayKeyVariable)?.Trim();
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new UsageException($"No gateway key: set {GatewayKeyVariable} or pass --gateway-key (a key with the 'pin' permission).", "missing_configuration");
+        }
+
+        var candidateVersion = context.Value(candidate);
+        int baselineVersion;
+        try
+        {
+            baselineVersion = await ResolveBaselineAsync(context, name, context.Value(baseline)!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GatewayRequestFailedException ex)
+        {
+            context.Errors.Report(ex, "resolving --baseline");
+            return EvalExitCodes.Error;
+        }
+        catch (GatewayUnavailableException ex)
+        {
+            context.Errors.Report(ex.Message, ex.Code, "resolving --baseline");
+            return EvalExitCodes.Error;
+        }
+
+        using var http = context.Handler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        http.Timeout = CallTimeout;
+        http.DefaultRequestHeaders.UserAgent.ParseAdd($"{CliVersion.ProductName}/{CliVersion.Current}");
+        var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = gatewayUrl, ApiKey = key });
+        var progress = new EvalProgress(context.Error, EvalProgress.IsTerminal(context.Error));
+        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(), new EvalRunnerOptions { Progress = progress.Report });
+
+        RunResult result;
+        try
+        {
+            result = await evalRunner.RunAsync(
+                evalConfig, datasets, new PromptTarget(name, baselineVersion), new PromptTarget(name, candidateVersion), cancellationToken).ConfigureAwait(false);
+        }
+        catch (EvalConfigException ex)
+        {
+            ReportInvalid(context, ex.Errors, "invalid_dataset");
+            return EvalExitCodes.Error;
+        }
+        catch (ArgumentException ex)
+        {
+            // Two datasets with the same file name and a shared case id: the runner cannot tell their cases apart.
+            context.Errors.Report(ex.Message, "invalid_dataset");
+            return EvalExitCodes.Error;
+        }
+
+        var report = EvalReport.Create(result);
+        context.Out.Write(ConsoleReport.Render(report));
+        WriteReport(context.Value(jsonReport), JsonReport.Render(report));
+        WriteReport(context.Value(junitReport), Encoding.UTF8.GetBytes(JUnitReport.Render(report)));
+        WriteReport(context.Value(markdownReport), Encoding.UTF8.GetBytes(MarkdownReport.Render(report)));
+        return report.Comparison.ExitCode;
+    }
+
+    private async Task<(EvalConfig Config, IReadOnlyList<EvalDataset> Datasets)?> LoadAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var path = context.Value(config)!;
+        EvalConfig loaded;
+        try
+        {
+            loaded = await EvalConfigReader.LoadAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EvalConfigException ex)
+        {
+            ReportInvalid(context, ex.Errors, "invalid_config", path);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            context.Errors.Report($"Cannot read {path}: {ex.Message}", "unreadable_file");
+            return null;
+        }
+
+        // Flags win over the config, so a CI job can turn up repeats or strictness without editing it.
+        loaded = loaded with
+        {
+            Repeats = context.Value(repeats) ?? loaded.Repeats,
+            Concurrency = context.Value(concurrency) ?? loaded.Concurrency,
+            Seed = context.Value(seed) ?? loaded.Seed,
+            Strict = context.Value(strict) || loaded.Strict,
+            CacheDirectory = context.Value(cacheDir) is { Length: > 0 } dir ? Path.GetFullPath(dir) : loaded.CacheDirectory,
+        };
+
+        var datasets = new List<EvalDataset>();
+        foreach (var file in loaded.Datasets)
+        {
+            try
+            {
+                datasets.Add(await DatasetReader.LoadAsync(file, cancellationToken).ConfigureAwait(false));
+            }
+            catch (DatasetFormatException ex)
+            {
+                context.Errors.Report(ex.Message, "invalid_dataset");
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                context.Errors.Report($"Cannot read {file}: {ex.Message}", "unreadable_file");
+                return null;
+            }
+        }
+
+        return (loaded, datasets);
+    }
+
+    private static async Task<int> ResolveBaselineAsync(CommandContext context, string name, BaselineSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec.Version is { } version)
+        {
+            return version;
+        }
+
+        var environment = spec.Environment!;
+        var response = await context.Api.GetAsync(AdminRoutes.Release(name, environment), cancellationToken).ConfigureAwait(false);
+        var release = response.ReadElement();
+        return release.ValueKind == JsonValueKind.Object
+            && release.TryGetProperty("stable", out var stable)
+            && stable.ValueKind == JsonValueKind.Number
+            && stable.TryGetInt32(out var stableVersion)
+            ? stableVersion
+            : throw new UsageException($"{name} has no stable version in {environment}, so stable@{environment} names nothing.", "no_stable_release");
+    }
+
+    private static void ReportInvalid(CommandContext context, IReadOnlyList<string> errors, string code, string? subject = null)
+    {
+        context.Errors.Report(errors.Count == 1 ? errors[0] : $"{errors.Count.ToString(CultureInfo.InvariantCulture)} problems.", code, subject);
+        if (errors.Count > 1)
+        {
+            foreach (var error in errors)
+            {
+                context.Error.WriteLine($"  {error}");
+            }
+        }
+    }
+
+    /// <summary>Writes through a temporary file, so a crash never leaves a half report where CI expects a whole one.</summary>
+    private static void WriteReport(string? file, byte[] content)
+    {
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return;
+        }
+
+        var destination = Path.GetFullPath(file);
+        var temporary = destination + ".tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, content);
+            File.Move(temporary, destination, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"Cannot write {file}: {ex.Message}", "unwritable_file");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using LlmGateway.Eval.Running;
+
+namespace LlmGateway.Cli.Eval;
+
+/// <summary>
+/// Progress on stderr, so stdout keeps only the report. On a terminal one line is rewritten in place; anywhere
+/// else (CI logs, a test's writer) a plain line every tenth of the way, because carriage returns make logs unreadable.
+/// </summary>
+internal sealed class EvalProgress(TextWriter stderr, bool interactive)
+{
+    private int lastTenth = -1;
+
+    /// <summary>Whether <paramref name="stderr"/> is the process's own, unredirected stderr.</summary>
+    public static bool IsTerminal(TextWriter stderr) =>
+        ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+
+    public void Report(RunProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{progress.Completed}/{progress.Total} runs, {progress.CacheHits} cached, {progress.Errors} failed");
+        if (interactive)
+        {
+            stderr.Write('\r' + line);
+            if (progress.Completed == progress.Total)
+            {
+                stderr.WriteLine();
+            }
+
+            return;
+        }
+
+        var tenth = progress.Total == 0 ? 10 : progress.Completed * 10 / progress.Total;
+        if (tenth != lastTenth)
+        {
+            lastTenth = tenth;
+            stderr.WriteLine(line);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using LlmGateway.Cli;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Cli;
+
+/// <summary>
+/// <c>gatewayctl eval run</c> end to end against the real gateway: the mock provider echoes the system message, so a
+/// candidate that drops "Acme" from it fails every "acme" assertion, and the gate must blame accuracy.
+/// </summary>
+public sealed class EvalRunTests(TestEnvironment env)
+{
+    private const int Cases = 30;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_candidate_that_loses_the_company_name_fails_on_accuracy_and_the_same_version_passes()
+    {
+        var name = Bundles.UniqueName("eval");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support.")]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "pin");
+        var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");
+        try
+        {
+            var config = await WriteFilesAsync(folder.FullName, name);
+            var markdown = Path.Combine(folder.FullName, "report.md");
+            var json = Path.Combine(folder.FullName, "report.json");
+            var junit = Path.Combine(folder.FullName, "report.xml");
+
+            var regressed = await RunAsync(key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1",
+                "--markdown", markdown, "--json", json, "--junit", junit, "--concurrency", "8");
+            var same = await RunAsync(key, "eval", "run", "--config", config, "--candidate", "1", "--baseline", $"stable@{PromptSetup.Environment}");
+
+            regressed.AssertExit(100);
+            Assert.Contains("accuracy", regressed.Out, StringComparison.Ordinal);
+            Assert.Contains("REGRESSED", regressed.Out, StringComparison.Ordinal);
+            Assert.Contains("Result: FAIL (accuracy)", regressed.Out, StringComparison.Ordinal);
+            Assert.Contains($"{Cases * 2}/{Cases * 2} runs", regressed.Err, StringComparison.Ordinal);
+            var markdownText = await File.ReadAllTextAsync(markdown, Ct);
+            Assert.Contains("accuracy", markdownText, StringComparison.Ordinal);
+            Assert.Contains("FAIL", markdownText, StringComparison.Ordinal);
+            Assert.Contains("\"accuracy\"", await File.ReadAllTextAsync(json, Ct), StringComparison.Ordinal);
+            Assert.Contains("type=\"regressed\"", await File.ReadAllTextAsync(junit, Ct), StringComparison.Ordinal);
+
+            same.AssertExit(0);
+            Assert.Contains("Result: PASS", same.Out, StringComparison.Ordinal);
+            Assert.Contains($"{name}@v1 → {name}@v1", same.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_invalid_config_exits_2_with_the_readers_messages()
+    {
+        var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");
+        try
+        {
+            var config = Path.Combine(folder.FullName, "eval.yaml");
+            await File.WriteAllTextAsync(config, "datasets: [missing.jsonl]\nmetrics:\n  accuracy:\n    max_regresion: 0.02\n", Ct);
+
+            var run = await RunAsync("gwk_unused", "eval", "run", "--config", config, "--prompt", "p", "--candidate", "2", "--baseline", "1");
+
+            run.AssertExit(2);
+            Assert.Contains("max_regresion", run.Err, StringComparison.Ordinal);
+            Assert.Empty(run.Out);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static string Bundle(string name, string system) =>
+        $$"""{"name":"{{name}}","model":"gpt-4o-mini","messages":[{"role":"system","content":"{{system}}"}]}""";
+
+    private static async Task<string> WriteFilesAsync(string folder, string prompt)
+    {
+        var dataset = new StringBuilder();
+        for (var i = 1; i <= Cases; i++)
+        {
+            dataset.Append("{\"id\":\"c").Append(i)
+                .Append("\",\"messages\":[{\"role\":\"user\",\"content\":\"question ").Append(i)
+                .Append("\"}],\"assert\":[{\"type\":\"icontains\",\"value\":\"acme\",\"metric\":\"accuracy\"}]}\n");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "golden.jsonl"), dataset.ToString(), Ct);
+        var config = Path.Combine(folder, "eval.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            prompt: {prompt}
+            datasets:
+              - golden.jsonl
+            metrics:
+              accuracy:
+                direction: higher
+                tolerance: absolute
+                max_regression: 0.02
+            seed: 7
+            resamples: 500
+            """, Ct);
+        return config;
+    }
+
+    private async Task<CliRun> RunAsync(string gatewayKey, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var environment = new Dictionary<string, string?>
+        {
+            ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(),
+            ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.ViewerToken,
+            ["GATEWAY_API_KEY"] = gatewayKey,
+        };
+        var exit = await GatewayCtl.RunAsync(args, stdout, stderr, handler: null, environment);
+        return new CliRun(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private sealed record CliRun(int Exit, string Out, string Err)
+    {
+        public CliRun AssertExit(int expected)
+        {
+            Assert.True(Exit == expected, $"exit {Exit}, expected {expected}\nstdout: {Out}\nstderr: {Err}");
+            return this;
+        }
+    }
+}

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LlmGateway.Cli.Http;
+using LlmGateway.Cli.Output;
 using LlmGateway.Cli.Prompts;
 using LlmGateway.Eval.Datasets;
 using LlmGateway.Eval.Reports;
@@ -61,11 +62,19 @@ internal sealed class EvalCommands(CommandRunner runner)
         HelpName = "key",
     };
 
+    private readonly Option<bool> noStore = new("--no-store") { Description = "Do not record the run in the gateway (by default it is stored against the candidate version, for the release gate)" };
+
+    private readonly Argument<string> listPrompt = new("prompt") { Description = "The prompt's name" };
+    private readonly Argument<string> showPrompt = new("prompt") { Description = "The prompt's name" };
+    private readonly Argument<string> runId = new("id") { Description = "The run's id (evr_…)" };
+    private readonly Option<int?> listVersion = VersionNumber.OptionalOption("--version", "Only runs whose candidate is this version (3 or v3)");
+    private readonly Option<int?> listLimit = NumberOption.Create<int>("--limit", "At most this many runs [default: 20]", "n", "a whole number");
+
     public Command Build()
     {
         var run = new Command("run", "Run a dataset on two versions of a prompt through the gateway and gate the candidate (exit 0 pass, 100 fail, 3 inconclusive, 2 error)")
         {
-            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, gatewayKey,
+            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, gatewayKey, noStore,
         };
         run.Validators.Add(result =>
         {
@@ -81,7 +90,12 @@ internal sealed class EvalCommands(CommandRunner runner)
         });
         runner.Bind(run, RunAsync);
 
-        return new Command("eval", "Evaluate prompt versions against datasets") { run };
+        var list = new Command("list", "Stored evaluation runs of a prompt, newest first") { listPrompt, listVersion, listLimit };
+        runner.Bind(list, ListAsync);
+        var show = new Command("show", "One stored evaluation run") { showPrompt, runId };
+        runner.Bind(show, ShowAsync);
+
+        return new Command("eval", "Evaluate prompt versions against datasets") { run, list, show };
     }
 
     private async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
@@ -151,6 +165,29 @@ internal sealed class EvalCommands(CommandRunner runner)
         WriteReport(context.Value(jsonReport), JsonReport.Render(report));
         WriteReport(context.Value(junitReport), Encoding.UTF8.GetBytes(JUnitReport.Render(report)));
         WriteReport(context.Value(markdownReport), Encoding.UTF8.GetBytes(MarkdownReport.Render(report)));
+        if (!context.Value(noStore))
+        {
+            var gitSha = EvalRunRecord.GitShaVariables.Select(context.Environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+            try
+            {
+                var stored = await context.Api.PostAsync(
+                    AdminRoutes.EvalRuns(name), EvalRunRecord.Render(report, context.Value(baseline)!.Environment, gitSha), cancellationToken).ConfigureAwait(false);
+                var id = stored.ReadElement().TryGetProperty("id", out var storedId) ? storedId.GetString() : null;
+                context.Out.WriteLine($"Stored as {id} (gatewayctl eval show {name} {id}).");
+            }
+            catch (GatewayRequestFailedException ex)
+            {
+                // A run the gateway does not hold cannot open the release gate: fail now, not at release time.
+                context.Errors.Report(ex, "storing the run (pass --no-store to skip)");
+                return EvalExitCodes.Error;
+            }
+            catch (GatewayUnavailableException ex)
+            {
+                context.Errors.Report(ex.Message, ex.Code, "storing the run (pass --no-store to skip)");
+                return EvalExitCodes.Error;
+            }
+        }
+
         return report.Comparison.ExitCode;
     }
 
@@ -222,6 +259,94 @@ internal sealed class EvalCommands(CommandRunner runner)
             ? stableVersion
             : throw new UsageException($"{name} has no stable version in {environment}, so stable@{environment} names nothing.", "no_stable_release");
     }
+
+    private async Task<int> ListAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var promptName = context.Value(listPrompt);
+        var version = context.Value(listVersion);
+        var response = await context.Api.GetAsync(AdminRoutes.EvalRuns(promptName, version, context.Value(listLimit)), cancellationToken).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.WriteJson(response.Body);
+            return ExitCodes.Success;
+        }
+
+        var runs = response.ReadElement();
+        if (runs.ValueKind != JsonValueKind.Array || runs.GetArrayLength() == 0)
+        {
+            context.Out.WriteLine($"No evaluation runs of {promptName}{(version is { } v ? $" v{v.ToString(CultureInfo.InvariantCulture)}" : "")}.");
+            return ExitCodes.Success;
+        }
+
+        var table = new TextTable("ID", "CREATED", "CANDIDATE", "BASELINE", "VERDICT", "REGRESSED", "ACTOR");
+        foreach (var r in runs.EnumerateArray())
+        {
+            table.AddRow(
+                Text(r, "id"),
+                Text(r, "created_at"),
+                "v" + Version(r, "candidate"),
+                "v" + Version(r, "baseline"),
+                Text(r, "verdict"),
+                string.Join(",", Regressed(r)),
+                Text(r, "actor"));
+        }
+
+        table.WriteTo(context.Out);
+        return ExitCodes.Success;
+    }
+
+    private async Task<int> ShowAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var promptName = context.Value(showPrompt);
+        var response = await context.Api.GetAsync(AdminRoutes.EvalRun(promptName, context.Value(runId)), cancellationToken).ConfigureAwait(false);
+        if (context.Json)
+        {
+            context.WriteJson(response.Body);
+            return ExitCodes.Success;
+        }
+
+        var r = response.ReadElement();
+        context.Out.WriteLine($"{Text(r, "id")}  {promptName} v{Version(r, "candidate")} vs v{Version(r, "baseline")}: {Text(r, "verdict")}");
+        context.Out.WriteLine($"created {Text(r, "created_at")} by {Text(r, "actor")}{(r.TryGetProperty("git_sha", out var sha) && sha.ValueKind == JsonValueKind.String ? $" at {sha.GetString()}" : "")}");
+        if (r.TryGetProperty("datasets", out var datasets) && datasets.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var d in datasets.EnumerateArray())
+            {
+                context.Out.WriteLine($"dataset {Text(d, "id")} sha256:{Text(d, "sha256")}");
+            }
+        }
+
+        var table = new TextTable("METRIC", "BASELINE", "CANDIDATE", "DELTA", "CI", "VERDICT", "N", "GATED");
+        if (r.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var m in metrics.EnumerateArray())
+            {
+                table.AddRow(Text(m, "name"), Text(m, "baseline"), Text(m, "candidate"), Text(m, "delta"), $"[{Text(m, "ci_low")}, {Text(m, "ci_high")}]", Text(m, "verdict"), Text(m, "n"), Text(m, "gated"));
+            }
+        }
+
+        table.WriteTo(context.Out);
+        return ExitCodes.Success;
+    }
+
+    private static string Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString() ?? TextTable.Missing,
+                JsonValueKind.Number => value.TryGetDouble(out var d) ? d.ToString("0.####", CultureInfo.InvariantCulture) : value.GetRawText(),
+                JsonValueKind.Null or JsonValueKind.Undefined => TextTable.Missing,
+                _ => value.GetRawText(),
+            }
+            : TextTable.Missing;
+
+    private static string Version(JsonElement run, string target) =>
+        run.TryGetProperty(target, out var t) ? Text(t, "version") : TextTable.Missing;
+
+    private static IEnumerable<string> Regressed(JsonElement run) =>
+        run.TryGetProperty("metrics", out var metrics) && metrics.ValueKind == JsonValueKind.Array
+            ? metrics.EnumerateArray().Where(m => Text(m, "verdict") == "regressed").Select(m => Text(m, "name"))
+            : [];
 
     private static void ReportInvalid(CommandContext context, IReadOnlyList<string> errors, string code, string? subject = null)
     {

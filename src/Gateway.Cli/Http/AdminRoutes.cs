@@ -35,6 +35,13 @@ internal static class AdminRoutes
     public static string Active(string name, string environment, DateTimeOffset at) =>
         Prompt(name) + "/active" + Query(("env", environment), ("at", InstantText(at)));
 
+    public static string EvalRuns(string name, int? version = null, int? limit = null) =>
+        Prompt(name) + "/evals" + Query(
+            ("version", version?.ToString(CultureInfo.InvariantCulture)),
+            ("limit", limit?.ToString(CultureInfo.InvariantCulture)));
+
+    public static string EvalRun(string name, string id) => $"{Prompt(name)}/evals/{Escape(id)}";
+
     public static string Key(string id) => $"{Keys}/{Escape(id)}";
 
     public static string SampleList(SampleFilter filter, int? limit, string? cursor) =>

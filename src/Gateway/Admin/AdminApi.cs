@@ -35,6 +35,7 @@ internal static class AdminApi
             .WithGroupName(DocumentName)
             .AddEndpointFilter<AdminAuthorizationFilter>();
         admin.MapPromptsApi();
+        admin.MapEvalsApi();
         admin.MapReleasesApi();
         admin.MapHistoryApi();
         admin.MapInstanceApi();

@@ -1,3 +1,4 @@
+using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
@@ -34,7 +35,8 @@ internal static class ReleasesServiceCollectionExtensions
         services.AddSingleton<PromptBundleValidator>();
         services.AddSingleton<PromptRegistry>();
         services.AddSingleton<ChangeNotifier>();
-        services.AddSingleton<IReleaseEvalGate, NoEvalRunsGate>();
+        services.AddSingleton<EvalRunStore>();
+        services.AddSingleton<IReleaseEvalGate, StoredEvalRunsGate>();
         services.AddSingleton<ReleaseService>();
         services.AddSingleton<ActivationHistory>();
         services.AddSingleton<ReleaseSnapshotProvider>();

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using LlmGateway.Admin;
+using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 
 namespace LlmGateway.Serialization;
@@ -9,4 +10,5 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(PromptBundleContent))]
 [JsonSerializable(typeof(ApproveRequest))]
 [JsonSerializable(typeof(ReleaseRequest))]
+[JsonSerializable(typeof(EvalRun))]
 internal sealed partial class AdminInputJsonContext : JsonSerializerContext;

@@ -4,6 +4,7 @@ using LlmGateway.Admin;
 using LlmGateway.Audit;
 using LlmGateway.Auth;
 using LlmGateway.Errors;
+using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;
 using LlmGateway.Releases;
@@ -53,4 +54,6 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(SampleClaimResponse))]
 [JsonSerializable(typeof(SampleQueueReceipt))]
 [JsonSerializable(typeof(SampleRequeueResponse))]
+[JsonSerializable(typeof(EvalRun))]
+[JsonSerializable(typeof(EvalRun[]))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -47,6 +47,12 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Sorted set of the release events of one environment: answers "active at T" with one read.</summary>
     public string EnvironmentHistory(string prompt, string environment) => $"{PromptTag(prompt)}:history:{environment}";
 
+    /// <summary>Hash of evaluation run id to its JSON record (runs are never rewritten).</summary>
+    public string EvalRuns(string prompt) => $"{PromptTag(prompt)}:evals";
+
+    /// <summary>Sorted set (score = unix ms) of the ids of runs whose candidate is this version: what the release gate reads.</summary>
+    public string EvalRunsOfVersion(string prompt, int version) => $"{PromptTag(prompt)}:evals:v:{version}";
+
     /// <summary>Sorted set (score = unix ms) of audit entries.</summary>
     public string Audit => $"{Prefix}:{{audit}}:log";
 

@@ -31,6 +31,8 @@ public sealed class EvalRunTests(TestEnvironment env)
             var regressed = await RunAsync(key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1",
                 "--markdown", markdown, "--json", json, "--junit", junit, "--concurrency", "8");
             var same = await RunAsync(key, "eval", "run", "--config", config, "--candidate", "1", "--baseline", $"stable@{PromptSetup.Environment}");
+            var listed = await RunAsync(key, "eval", "list", name, "--version", "2");
+            var listedJson = await RunAsync(key, "eval", "list", name, "--json");
 
             regressed.AssertExit(100);
             Assert.Contains("accuracy", regressed.Out, StringComparison.Ordinal);
@@ -46,6 +48,18 @@ public sealed class EvalRunTests(TestEnvironment env)
             same.AssertExit(0);
             Assert.Contains("Result: PASS", same.Out, StringComparison.Ordinal);
             Assert.Contains($"{name}@v1 → {name}@v1", same.Out, StringComparison.Ordinal);
+
+            Assert.Contains("Stored as evr_", regressed.Out, StringComparison.Ordinal);
+            listed.AssertExit(0);
+            Assert.Contains("fail", listed.Out, StringComparison.Ordinal);
+            Assert.Contains("accuracy", listed.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("pass", listed.Out, StringComparison.Ordinal);
+            var runs = System.Text.Json.JsonDocument.Parse(listedJson.AssertExit(0).Out).RootElement;
+            Assert.Equal(["pass", "fail"], runs.EnumerateArray().Select(r => r.GetProperty("verdict").GetString()));
+            Assert.Equal(PromptSetup.Environment, runs[0].GetProperty("baseline").GetProperty("environment").GetString());
+            var id = runs[1].GetProperty("id").GetString()!;
+            var shown = await RunAsync(key, "eval", "show", name, id);
+            Assert.Contains("accuracy", shown.AssertExit(0).Out, StringComparison.Ordinal);
         }
         finally
         {
@@ -111,7 +125,8 @@ public sealed class EvalRunTests(TestEnvironment env)
         var environment = new Dictionary<string, string?>
         {
             ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(),
-            ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.ViewerToken,
+            // Viewer to resolve stable@env, author to store the run.
+            ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.AdminToken,
             ["GATEWAY_API_KEY"] = gatewayKey,
         };
         var exit = await GatewayCtl.RunAsync(args, stdout, stderr, handler: null, environment);

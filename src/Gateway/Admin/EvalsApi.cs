@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using LlmGateway.EvalRuns;
+using LlmGateway.Prompts;
+using LlmGateway.Serialization;
+
+namespace LlmGateway.Admin;
+
+/// <summary><c>/admin/v1/prompts/{name}/evals</c>: record evaluation runs against the version they evaluated, and read them back.</summary>
+internal static partial class EvalsApi
+{
+    private const int DefaultLimit = 20;
+    private const int MaxLimit = 500;
+
+    public static RouteGroupBuilder MapEvalsApi(this RouteGroupBuilder admin)
+    {
+        var evals = admin.MapGroup("/prompts/{name}/evals").WithTags("Evaluation runs");
+        // Author, not operator: recording a run is part of preparing a version (CI and the person
+        // iterating on the prompt run it), while the release itself stays with operators and protected
+        // environments still need an approval by someone other than the author.
+        evals.MapPost("/", AddAsync)
+            .Accepts<EvalRun>("application/json")
+            .Produces<EvalRun>(StatusCodes.Status201Created)
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Author))
+            .WithName("AddEvalRun").WithSummary("Record an evaluation run of a version.");
+        evals.MapGet("/", ListAsync).Produces<EvalRun[]>().WithName("ListEvalRuns").WithSummary("Evaluation runs, newest first.");
+        evals.MapGet("/{id}", ShowAsync).Produces<EvalRun>().WithName("ShowEvalRun");
+        return admin;
+    }
+
+    private static async Task<IResult> AddAsync(string name, HttpContext http, PromptRegistry registry, EvalRunStore runs, TimeProvider time)
+    {
+        var (run, error) = await AdminRequestBody.ReadAsync(http.Request, AdminInputJsonContext.Default.EvalRun, new EvalRun());
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!(await registry.ListNamesAsync()).Contains(name))
+        {
+            return PromptsApi.PromptNotFound(name);
+        }
+
+        if (run!.Prompt is { } prompt && prompt != name)
+        {
+            return AdminResults.Invalid($"'prompt' is '{prompt}' but the route names '{name}'.", "prompt");
+        }
+
+        if (run.Id is { } id && !IdPattern().IsMatch(id))
+        {
+            return AdminResults.Invalid("'id' must be 1–64 letters, digits, '_' or '-' (omit it to get an evr_… id).", "id");
+        }
+
+        if (run.Verdict is null || !EvalRunVerdicts.All.Contains(run.Verdict))
+        {
+            return AdminResults.Invalid("'verdict' is required: pass, fail or inconclusive.", "verdict");
+        }
+
+        var (candidate, candidateError) = await CheckTargetAsync(registry, name, run.Candidate, "candidate");
+        if (candidateError is not null)
+        {
+            return candidateError;
+        }
+
+        var (baseline, baselineError) = await CheckTargetAsync(registry, name, run.Baseline, "baseline");
+        if (baselineError is not null)
+        {
+            return baselineError;
+        }
+
+        for (var i = 0; i < (run.Datasets?.Length ?? 0); i++)
+        {
+            if (string.IsNullOrWhiteSpace(run.Datasets![i].Id))
+            {
+                return AdminResults.Invalid("Every dataset needs an 'id'.", $"datasets[{i}].id");
+            }
+        }
+
+        for (var i = 0; i < (run.Metrics?.Length ?? 0); i++)
+        {
+            if (string.IsNullOrWhiteSpace(run.Metrics![i].Name))
+            {
+                return AdminResults.Invalid("Every metric needs a 'name'.", $"metrics[{i}].name");
+            }
+        }
+
+        var stored = run with
+        {
+            Id = run.Id ?? EvalRunStore.NewId(),
+            Prompt = name,
+            Candidate = candidate,
+            Baseline = baseline,
+            Datasets = run.Datasets ?? [],
+            Metrics = run.Metrics ?? [],
+            CreatedAt = time.GetUtcNow(),
+            Actor = AdminAuthorizationFilter.Principal(http).Name,
+        };
+        return await runs.AddAsync(stored)
+            ? Results.Json(stored, GatewayJsonContext.Default.EvalRun, statusCode: StatusCodes.Status201Created)
+            : AdminResults.Error(StatusCodes.Status409Conflict, "invalid_request_error", "eval_run_exists", $"'{name}' already has a run '{stored.Id}'; runs are never rewritten.", "id");
+    }
+
+    private static async Task<IResult> ListAsync(string name, int? version, int? limit, PromptRegistry registry, EvalRunStore runs)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return AdminResults.Invalid($"'limit' must be 1–{MaxLimit}.", "limit");
+        }
+
+        if (!(await registry.ListNamesAsync()).Contains(name))
+        {
+            return PromptsApi.PromptNotFound(name);
+        }
+
+        var list = await runs.ListAsync(name, version, limit ?? DefaultLimit);
+        return Results.Json(list.ToArray(), GatewayJsonContext.Default.EvalRunArray);
+    }
+
+    private static async Task<IResult> ShowAsync(string name, string id, EvalRunStore runs) =>
+        await runs.GetAsync(name, id) is { } run
+            ? Results.Json(run, GatewayJsonContext.Default.EvalRun)
+            : AdminResults.NotFound("eval_run_not_found", $"'{name}' has no evaluation run '{id}'.", "id");
+
+    /// <summary>The version must exist; a given bundle id must be that version's, and an absent one is filled in.</summary>
+    private static async Task<(EvalRunTarget? Target, IResult? Error)> CheckTargetAsync(PromptRegistry registry, string name, EvalRunTarget? target, string field)
+    {
+        if (target is not { Version: > 0 })
+        {
+            return (null, AdminResults.Invalid($"'{field}.version' is required: a pushed version number.", $"{field}.version"));
+        }
+
+        if (await registry.GetAsync(name, target.Version) is not { } stored)
+        {
+            return (null, AdminResults.Invalid($"'{name}' has no version {target.Version}.", $"{field}.version"));
+        }
+
+        if (target.BundleId is { } bundleId && bundleId != stored.Bundle.Id)
+        {
+            return (null, AdminResults.Invalid($"'{field}.bundle_id' is not the id of {name} v{target.Version} ({stored.Bundle.Id}).", $"{field}.bundle_id"));
+        }
+
+        return (target with { BundleId = stored.Bundle.Id }, null);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+}

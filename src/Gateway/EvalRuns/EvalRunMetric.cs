@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.EvalRuns;
+
+/// <summary>One metric's comparison, as the evaluation engine reported it.</summary>
+internal sealed record EvalRunMetric
+{
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("baseline")]
+    public double? Baseline { get; init; }
+
+    [JsonPropertyName("candidate")]
+    public double? Candidate { get; init; }
+
+    [JsonPropertyName("delta")]
+    public double? Delta { get; init; }
+
+    [JsonPropertyName("ci_low")]
+    public double? CiLow { get; init; }
+
+    [JsonPropertyName("ci_high")]
+    public double? CiHigh { get; init; }
+
+    /// <summary>The engine's metric verdict: <c>unchanged</c>, <c>improved</c>, <c>regressed</c>, <c>inconclusive</c>.</summary>
+    [JsonPropertyName("verdict")]
+    public string? Verdict { get; init; }
+
+    [JsonPropertyName("n")]
+    public int? N { get; init; }
+
+    [JsonPropertyName("gated")]
+    public bool Gated { get; init; }
+}

@@ -55,6 +55,7 @@ internal sealed class EvalCommands(CommandRunner runner)
     private readonly Option<string?> jsonReport = new("--json") { Description = "Also write the JSON report to this file", HelpName = "file" };
     private readonly Option<string?> junitReport = new("--junit") { Description = "Also write a JUnit XML report to this file", HelpName = "file" };
     private readonly Option<string?> markdownReport = new("--markdown") { Description = "Also write a Markdown report (for a PR comment) to this file", HelpName = "file" };
+    private readonly Option<string?> htmlReport = new("--html") { Description = "Also write a self-contained HTML report (table, delta charts, worst cases) to this file", HelpName = "file" };
 
     private readonly Option<string?> gatewayKey = new("--gateway-key")
     {
@@ -74,7 +75,7 @@ internal sealed class EvalCommands(CommandRunner runner)
     {
         var run = new Command("run", "Run a dataset on two versions of a prompt through the gateway and gate the candidate (exit 0 pass, 100 fail, 3 inconclusive, 2 error)")
         {
-            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, gatewayKey, noStore,
+            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, noStore,
         };
         run.Validators.Add(result =>
         {
@@ -165,6 +166,7 @@ internal sealed class EvalCommands(CommandRunner runner)
         WriteReport(context.Value(jsonReport), JsonReport.Render(report));
         WriteReport(context.Value(junitReport), Encoding.UTF8.GetBytes(JUnitReport.Render(report)));
         WriteReport(context.Value(markdownReport), Encoding.UTF8.GetBytes(MarkdownReport.Render(report)));
+        WriteReport(context.Value(htmlReport), Encoding.UTF8.GetBytes(HtmlReportRenderer.Render(report)));
         if (!context.Value(noStore))
         {
             var gitSha = EvalRunRecord.GitShaVariables.Select(context.Environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));

@@ -15,4 +15,6 @@ internal sealed record BundleSummary(
     JsonElement? Parent,
     string? Status,
     string? ApprovedBy,
-    DateTimeOffset? ApprovedAt);
+    DateTimeOffset? ApprovedAt,
+    // Only in GET /admin/v1/prompts/{name}, and only for versions with a recorded run.
+    EvalSummary? LatestEval = null);

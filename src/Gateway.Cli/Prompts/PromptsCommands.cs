@@ -315,8 +315,29 @@ internal sealed class PromptsCommands(CommandRunner runner)
 
         versions.WriteTo(context.Out);
         context.Out.WriteLine();
+        WriteEvaluations(context.Out, detail.Versions);
         WriteReleases(context.Out, detail.Releases);
         return ExitCodes.Success;
+    }
+
+    /// <summary>A line per version with a recorded run: <c>v3  approved  eval: pass vs v2 (accuracy +1.2 pp) evr_…</c>.</summary>
+    private static void WriteEvaluations(TextWriter output, IReadOnlyList<BundleSummary>? versions)
+    {
+        var evaluated = (versions ?? []).Where(v => v.LatestEval is not null).OrderBy(v => v.Version).ToList();
+        if (evaluated.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine("Evaluations (newest run per version; gatewayctl eval list <name> --version V for all)");
+        var versionWidth = evaluated.Max(v => Display.Version(v.Version).Length);
+        var statusWidth = evaluated.Max(v => Display.Text(v.Status).Length);
+        foreach (var summary in evaluated)
+        {
+            output.WriteLine($"  {Display.Version(summary.Version).PadRight(versionWidth)}  {Display.Text(summary.Status).PadRight(statusWidth)}  {summary.LatestEval!.Describe()}");
+        }
+
+        output.WriteLine();
     }
 
     private static void WriteReleases(TextWriter output, Dictionary<string, ReleaseRecord>? releases)

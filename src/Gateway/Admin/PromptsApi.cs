@@ -1,3 +1,4 @@
+using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 using LlmGateway.Releases;
 using LlmGateway.Serialization;
@@ -64,12 +65,17 @@ internal static class PromptsApi
         return Results.Json(summaries.ToArray(), GatewayJsonContext.Default.PromptSummaryArray);
     }
 
-    private static async Task<IResult> ShowAsync(string name, PromptRegistry registry, GatewayStore store, IOptions<ReleaseOptions> options)
+    private static async Task<IResult> ShowAsync(string name, PromptRegistry registry, EvalRunStore runs, GatewayStore store, IOptions<ReleaseOptions> options)
     {
         var versions = await registry.ListVersionsAsync(name);
-        return versions.Count == 0
-            ? PromptNotFound(name)
-            : Results.Json(new PromptDetail(name, versions, await ReleasesAsync(store, name, options.Value)), GatewayJsonContext.Default.PromptDetail);
+        if (versions.Count == 0)
+        {
+            return PromptNotFound(name);
+        }
+
+        var latest = await runs.LatestByVersionAsync(name);
+        IReadOnlyList<PromptBundleView> withEvals = [.. versions.Select(v => latest.TryGetValue(v.Version, out var run) ? v with { LatestEval = EvalRunSummary.From(run) } : v)];
+        return Results.Json(new PromptDetail(name, withEvals, await ReleasesAsync(store, name, options.Value)), GatewayJsonContext.Default.PromptDetail);
     }
 
     private static async Task<IResult> ShowVersionAsync(string name, int version, PromptRegistry registry)

@@ -62,6 +62,18 @@ internal sealed class EvalRunStore(GatewayStore store)
         return [.. all.Select(e => Parse(e.Value!)).OfType<EvalRun>().OrderByDescending(r => r.CreatedAt).Take(limit)];
     }
 
+    /// <summary>Each candidate version's newest run, by version; versions without a run are absent.</summary>
+    public async Task<Dictionary<int, EvalRun>> LatestByVersionAsync(string prompt)
+    {
+        // One read of the prompt's runs hash (small: one entry per CI run) instead of a read per version.
+        var all = await store.Database.HashGetAllAsync(store.Keys.EvalRuns(prompt));
+        return all.Select(e => Parse(e.Value!))
+            .OfType<EvalRun>()
+            .Where(r => r.Candidate is not null)
+            .GroupBy(r => r.Candidate!.Version)
+            .ToDictionary(g => g.Key, g => g.MaxBy(r => r.CreatedAt)!);
+    }
+
     private static EvalRun? Parse(string json)
     {
         try

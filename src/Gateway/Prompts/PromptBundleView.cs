@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmGateway.EvalRuns;
 
 namespace LlmGateway.Prompts;
 
@@ -24,6 +25,14 @@ internal sealed record PromptBundleView
     [JsonPropertyName("retrieval")] public PromptRetrieval? Retrieval { get; init; }
     [JsonPropertyName("eval")] public PromptEval? Eval { get; init; }
     [JsonPropertyName("model_fallback")] public bool? ModelFallback { get; init; }
+
+    /// <summary>
+    /// The version's newest evaluation run; set only by <c>GET /admin/v1/prompts/{name}</c>, and absent when
+    /// none is recorded (or in other responses).
+    /// </summary>
+    [JsonPropertyName("latest_eval")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EvalRunSummary? LatestEval { get; init; }
 
     public static PromptBundleView From(PromptBundle bundle, PromptVersionStatus status) => new()
     {

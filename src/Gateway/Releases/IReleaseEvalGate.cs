@@ -8,6 +8,24 @@ namespace LlmGateway.Releases;
 /// </summary>
 internal interface IReleaseEvalGate
 {
-    /// <returns>Null when the version may be released; otherwise the reason it may not.</returns>
-    ValueTask<string?> CheckAsync(PromptBundle bundle, string environment, CancellationToken cancellationToken);
+    /// <returns>
+    /// The decision: <see cref="EvalGateDecision.Refusal"/> set when the version may not be released; otherwise
+    /// admitted, with <see cref="EvalGateDecision.RunId"/> naming the passing run when one was needed.
+    /// </returns>
+    ValueTask<EvalGateDecision> CheckAsync(PromptBundle bundle, string environment, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What the evaluation gate decided. <paramref name="Refusal"/> is the reason a version may not be released (null:
+/// admitted); <paramref name="RunId"/> is the passing run that admitted it (null when the bundle needs no gate),
+/// recorded as evidence on the activation event.
+/// </summary>
+internal sealed record EvalGateDecision(string? Refusal, string? RunId)
+{
+    /// <summary>Admitted without a run: the bundle does not require the gate.</summary>
+    public static readonly EvalGateDecision NotGated = new(null, null);
+
+    public static EvalGateDecision Refuse(string reason) => new(reason, null);
+
+    public static EvalGateDecision AdmitOn(string runId) => new(null, runId);
 }

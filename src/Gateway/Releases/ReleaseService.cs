@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
@@ -31,6 +32,10 @@ internal sealed class ReleaseService(
         redis.call('SADD', KEYS[5], ARGV[5])
         return 1
         """;
+
+    private const string EvidenceEvalRun = "eval_run";
+
+    private const string EvidenceVerdict = "verdict";
 
     private readonly ReleaseOptions _options = options.Value;
 
@@ -68,7 +73,7 @@ internal sealed class ReleaseService(
             return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {current?.Revision ?? 0}, not {expected}. Re-read it and retry."));
         }
 
-        var (next, action, refusal) = await DecideAsync(prompt, environment, current, change, cancellationToken);
+        var (next, action, refusal, evalRun) = await DecideAsync(prompt, environment, current, change, cancellationToken);
         if (refusal is not null)
         {
             return (null, refusal);
@@ -88,7 +93,7 @@ internal sealed class ReleaseService(
             Version = change.Version ?? next.Stable,
             Before = current,
             After = next,
-            Evidence = change.Evidence,
+            Evidence = WithEvalRun(change.Evidence, evalRun),
         };
 
         var nextJson = ReleaseJson.Serialize(next);
@@ -105,7 +110,8 @@ internal sealed class ReleaseService(
         return (next, null);
     }
 
-    private async Task<(ReleaseRecord? Next, string? Action, ReleaseRefusal? Refusal)> DecideAsync(
+    /// <returns>The next release and its action, or the refusal; <c>EvalRun</c> names the passing run the evaluation gate admitted it on.</returns>
+    private async Task<(ReleaseRecord? Next, string? Action, ReleaseRefusal? Refusal, string? EvalRun)> DecideAsync(
         string prompt, string environment, ReleaseRecord? current, ReleaseChange change, CancellationToken cancellationToken)
     {
         var baseline = current ?? new ReleaseRecord { Salt = NewSalt() };
@@ -113,92 +119,132 @@ internal sealed class ReleaseService(
         {
             case ActivationActions.ReleaseSet:
             {
-                if (await CheckEligibleAsync(prompt, environment, change.Version, cancellationToken) is { } refusal)
+                var (refusal, evalRun) = await CheckEligibleAsync(prompt, environment, change.Version, cancellationToken);
+                if (refusal is not null)
                 {
-                    return (null, null, refusal);
+                    return (null, null, refusal, null);
                 }
 
                 var previous = baseline.Stable == change.Version ? baseline.PreviousStable : baseline.Stable;
-                return (baseline with { Stable = change.Version, Canary = null, CanaryWeight = 0, PreviousStable = previous }, ActivationActions.ReleaseSet, null);
+                return (baseline with { Stable = change.Version, Canary = null, CanaryWeight = 0, PreviousStable = previous }, ActivationActions.ReleaseSet, null, evalRun);
             }
 
             case ActivationActions.CanaryStart:
             {
                 if (change.Weight is not (>= 0 and <= 10_000))
                 {
-                    return (null, null, ReleaseRefusal.Invalid("'weight' is required: basis points from 0 to 10000 (1000 = 10%).", "weight"));
+                    return (null, null, ReleaseRefusal.Invalid("'weight' is required: basis points from 0 to 10000 (1000 = 10%).", "weight"), null);
                 }
 
                 if (baseline.Stable is null)
                 {
-                    return (null, null, ReleaseRefusal.Conflict("no_stable", $"'{prompt}' has no stable version in '{environment}'; set one before starting a canary."));
+                    return (null, null, ReleaseRefusal.Conflict("no_stable", $"'{prompt}' has no stable version in '{environment}'; set one before starting a canary."), null);
                 }
 
                 if (change.Version == baseline.Stable)
                 {
-                    return (null, null, ReleaseRefusal.Invalid($"v{change.Version} is already the stable version.", "version"));
+                    return (null, null, ReleaseRefusal.Invalid($"v{change.Version} is already the stable version.", "version"), null);
                 }
 
-                if (await CheckEligibleAsync(prompt, environment, change.Version, cancellationToken) is { } refusal)
+                var (refusal, evalRun) = await CheckEligibleAsync(prompt, environment, change.Version, cancellationToken);
+                if (refusal is not null)
                 {
-                    return (null, null, refusal);
+                    return (null, null, refusal, null);
                 }
 
                 var action = baseline.Canary == change.Version ? ActivationActions.CanaryWeight : ActivationActions.CanaryStart;
-                return (baseline with { Canary = change.Version, CanaryWeight = change.Weight.Value }, action, null);
+                return (baseline with { Canary = change.Version, CanaryWeight = change.Weight.Value }, action, null, evalRun);
             }
 
             case ActivationActions.Promote:
                 return baseline.Canary is null
-                    ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to promote."))
-                    : (baseline with { Stable = baseline.Canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0 }, ActivationActions.Promote, null);
+                    ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to promote."), null)
+                    : (baseline with { Stable = baseline.Canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0 }, ActivationActions.Promote, null, null);
 
             case ActivationActions.Rollback:
                 // previous_stable is cleared: a second rollback must not put the bad version back.
                 return baseline.PreviousStable is null
-                    ? (null, null, ReleaseRefusal.Conflict("nothing_to_roll_back", $"'{prompt}' has no previous stable version in '{environment}'."))
-                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = null, Canary = null, CanaryWeight = 0 }, ActivationActions.Rollback, null);
+                    ? (null, null, ReleaseRefusal.Conflict("nothing_to_roll_back", $"'{prompt}' has no previous stable version in '{environment}'."), null)
+                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = null, Canary = null, CanaryWeight = 0 }, ActivationActions.Rollback, null, null);
 
             case ActivationActions.Abort:
                 return baseline.Canary is null
-                    ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to abort."))
-                    : (baseline with { Canary = null, CanaryWeight = 0 }, ActivationActions.Abort, null);
+                    ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to abort."), null)
+                    : (baseline with { Canary = null, CanaryWeight = 0 }, ActivationActions.Abort, null, null);
 
             case ActivationActions.SamplingSet:
                 return current is null
-                    ? (null, null, ReleaseRefusal.Conflict("no_release", $"'{prompt}' has no release in '{environment}'; set one before its sampling policy."))
-                    : (baseline with { Sampling = change.Sampling }, ActivationActions.SamplingSet, null);
+                    ? (null, null, ReleaseRefusal.Conflict("no_release", $"'{prompt}' has no release in '{environment}'; set one before its sampling policy."), null)
+                    : (baseline with { Sampling = change.Sampling }, ActivationActions.SamplingSet, null, null);
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(change), change.Action, "Unknown release action.");
         }
     }
 
-    private async Task<ReleaseRefusal?> CheckEligibleAsync(string prompt, string environment, int? version, CancellationToken cancellationToken)
+    /// <returns>The refusal, or none; when the evaluation gate admitted the version on a passing run, that run's id.</returns>
+    private async Task<(ReleaseRefusal? Refusal, string? EvalRun)> CheckEligibleAsync(string prompt, string environment, int? version, CancellationToken cancellationToken)
     {
         if (version is not > 0)
         {
-            return ReleaseRefusal.Invalid("'version' is required: a pushed version number.", "version");
+            return (ReleaseRefusal.Invalid("'version' is required: a pushed version number.", "version"), null);
         }
 
         if (await registry.GetAsync(prompt, version.Value) is not { } stored)
         {
-            return ReleaseRefusal.NotFound("version_not_found", $"'{prompt}' has no version {version}.", "version");
+            return (ReleaseRefusal.NotFound("version_not_found", $"'{prompt}' has no version {version}.", "version"), null);
         }
 
         if (!_options.IsProtected(environment))
         {
-            return null;
+            return (null, null);
         }
 
         if (!stored.Status.IsApproved)
         {
-            return ReleaseRefusal.Forbidden("not_approved", $"'{environment}' is protected: {prompt} v{version} must be approved by someone other than its author first.");
+            return (ReleaseRefusal.Forbidden("not_approved", $"'{environment}' is protected: {prompt} v{version} must be approved by someone other than its author first."), null);
         }
 
-        return await evalGate.CheckAsync(stored.Bundle, environment, cancellationToken) is { } reason
-            ? ReleaseRefusal.Forbidden("eval_gate_required", reason)
-            : null;
+        var decision = await evalGate.CheckAsync(stored.Bundle, environment, cancellationToken);
+        return decision.Refusal is { } reason
+            ? (ReleaseRefusal.Forbidden("eval_gate_required", reason), null)
+            : (null, decision.RunId);
+    }
+
+    /// <summary>
+    /// The event's evidence: the caller's object with <c>eval_run</c> (the passing run's id) and <c>verdict</c>
+    /// (<c>pass</c>) added when the evaluation gate admitted the version. Those two are the gate's facts, so they
+    /// replace same-named fields of the caller's; every other field is kept as given.
+    /// </summary>
+    internal static JsonElement? WithEvalRun(JsonElement? evidence, string? evalRun)
+    {
+        if (evalRun is null)
+        {
+            return evidence;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (evidence is { ValueKind: JsonValueKind.Object } given)
+            {
+                foreach (var field in given.EnumerateObject())
+                {
+                    if (field.Name is not (EvidenceEvalRun or EvidenceVerdict))
+                    {
+                        field.WriteTo(writer);
+                    }
+                }
+            }
+
+            writer.WriteString(EvidenceEvalRun, evalRun);
+            writer.WriteString(EvidenceVerdict, EvalRunVerdicts.Pass);
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
 
     private async Task<ReleaseRefusal?> CheckAddressAsync(string prompt, string environment)

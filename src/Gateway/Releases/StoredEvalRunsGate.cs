@@ -15,18 +15,18 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
     // Enough for any realistic number of re-runs of one version; older runs are superseded anyway.
     private const int RunsRead = 200;
 
-    public async ValueTask<string?> CheckAsync(PromptBundle bundle, string environment, CancellationToken cancellationToken)
+    public async ValueTask<EvalGateDecision> CheckAsync(PromptBundle bundle, string environment, CancellationToken cancellationToken)
     {
         if (bundle.Eval is not { GateRequired: true } eval)
         {
-            return null;
+            return EvalGateDecision.NotGated;
         }
 
         var subject = $"{bundle.Name} v{bundle.Version} requires a passing evaluation run before it can enter '{environment}'";
         var recorded = await runs.ListAsync(bundle.Name, bundle.Version, RunsRead);
         if (recorded.Count == 0)
         {
-            return $"{subject}, and none is recorded. Run `gatewayctl eval run --candidate {bundle.Version} --baseline stable@{environment}`.";
+            return EvalGateDecision.Refuse($"{subject}, and none is recorded. Run `gatewayctl eval run --candidate {bundle.Version} --baseline stable@{environment}`.");
         }
 
         var stable = await CurrentStableAsync(bundle.Name, environment);
@@ -38,7 +38,7 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
         if (againstStable.Count == 0)
         {
             var baselines = string.Join(", ", recorded.Select(r => r.Baseline?.Version).Distinct().Select(v => $"v{v}"));
-            return $"{subject}: runs compare against {baselines}, {environment}'s stable is v{stable}.";
+            return EvalGateDecision.Refuse($"{subject}: runs compare against {baselines}, {environment}'s stable is v{stable}.");
         }
 
         var onDataset = eval.Dataset is { Length: > 0 } dataset
@@ -46,18 +46,19 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
             : againstStable;
         if (onDataset.Count == 0)
         {
-            return $"{subject}: no run against v{stable} used the bundle's dataset '{eval.Dataset}'.";
+            return EvalGateDecision.Refuse($"{subject}: no run against v{stable} used the bundle's dataset '{eval.Dataset}'.");
         }
 
-        if (onDataset.Any(r => r.Verdict == EvalRunVerdicts.Pass))
+        // Newest first: the newest passing run is the one the release rests on.
+        if (onDataset.FirstOrDefault(r => r.Verdict == EvalRunVerdicts.Pass) is { Id: { } passed })
         {
-            return null;
+            return EvalGateDecision.AdmitOn(passed);
         }
 
         var newest = onDataset[0];
         var regressed = newest.Metrics?.Where(m => m.Verdict == EvalRunVerdicts.Regressed).Select(m => m.Name).ToList() ?? [];
         var detail = regressed.Count > 0 ? $"; regressed: {string.Join(", ", regressed)}" : "";
-        return $"{subject}: {onDataset.Count} run(s) recorded but none passed (newest {newest.Id} is '{newest.Verdict}'{detail}).";
+        return EvalGateDecision.Refuse($"{subject}: {onDataset.Count} run(s) recorded but none passed (newest {newest.Id} is '{newest.Verdict}'{detail}).");
     }
 
     /// <summary>Runs name datasets by file name; the bundle may name a path (<c>datasets/support.jsonl</c>).</summary>

@@ -27,9 +27,10 @@ public sealed class EvalRunTests(TestEnvironment env)
             var markdown = Path.Combine(folder.FullName, "report.md");
             var json = Path.Combine(folder.FullName, "report.json");
             var junit = Path.Combine(folder.FullName, "report.xml");
+            var html = Path.Combine(folder.FullName, "report.html");
 
             var regressed = await RunAsync(key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1",
-                "--markdown", markdown, "--json", json, "--junit", junit, "--concurrency", "8");
+                "--markdown", markdown, "--json", json, "--junit", junit, "--html", html, "--concurrency", "8");
             var same = await RunAsync(key, "eval", "run", "--config", config, "--candidate", "1", "--baseline", $"stable@{PromptSetup.Environment}");
             var listed = await RunAsync(key, "eval", "list", name, "--version", "2");
             var listedJson = await RunAsync(key, "eval", "list", name, "--json");
@@ -44,6 +45,9 @@ public sealed class EvalRunTests(TestEnvironment env)
             Assert.Contains("FAIL", markdownText, StringComparison.Ordinal);
             Assert.Contains("\"accuracy\"", await File.ReadAllTextAsync(json, Ct), StringComparison.Ordinal);
             Assert.Contains("type=\"regressed\"", await File.ReadAllTextAsync(junit, Ct), StringComparison.Ordinal);
+            var htmlText = await File.ReadAllTextAsync(html, Ct);
+            Assert.StartsWith("<!DOCTYPE html>", htmlText, StringComparison.Ordinal);
+            Assert.Contains("data:image/png;base64,", htmlText, StringComparison.Ordinal);
 
             same.AssertExit(0);
             Assert.Contains("Result: PASS", same.Out, StringComparison.Ordinal);

@@ -88,12 +88,20 @@ public sealed class RollbackUnderLoadTests(TestEnvironment env)
             for (var instance = 0; instance < instances.Length; instance++)
             {
                 var window = all.Where(r => r.Instance == instance && r.SentAt >= at && r.SentAt < until).ToList();
+                if (window.Count == 0)
+                {
+                    // A starved CI machine can leave an instance without a request in a window: nothing to judge there.
+                    continue;
+                }
+
                 Assert.Contains(window, r => r.Version == to);
                 var lastOld = window.Where(r => r.Version == from).Select(r => r.SentAt).DefaultIfEmpty(at).Max();
                 (isRaw ? raw : api).Add(Stopwatch.GetElapsedTime(at, lastOld).TotalMilliseconds);
             }
         }
 
+        Assert.NotEmpty(api);
+        Assert.NotEmpty(raw);
         var report = string.Create(CultureInfo.InvariantCulture,
             $"{all.Count} requests, 0 errors. Propagation over {api.Count} API flip×instance samples: p50 {Percentile(api, 50):F1} ms, p99 {Percentile(api, 99):F1} ms, max {api.Max():F1} ms; raw SET: {string.Join(", ", raw.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))} ms");
         TestContext.Current.TestOutputHelper?.WriteLine(report);

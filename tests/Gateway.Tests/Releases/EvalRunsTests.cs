@@ -88,6 +88,46 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         Assert.Equal(2, passing.Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
     }
 
+    [Fact]
+    public async Task The_passing_run_becomes_evidence_on_the_activation_event_and_shows_beside_its_version()
+    {
+        var name = Bundles.UniqueName("evals-evidence");
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var evals = $"/admin/v1/prompts/{name}/evals";
+        (await _author.PostAsync(evals, Run(2, 1, "fail", "accuracy", id: "evr_older_fail"))).Expect(HttpStatusCode.Created);
+        var passed = (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created).Json.GetProperty("id").GetString()!;
+
+        (await _operator.ReleaseAsync(name, "production", "canary", """{"version":2,"weight":1000,"evidence":{"ticket":"OPS-7","verdict":"mine"}}""")).Expect(HttpStatusCode.OK);
+        (await _operator.ReleaseAsync(name, "staging", "set", """{"version":2}""")).Expect(HttpStatusCode.OK);
+
+        var history = (await _viewer.GetAsync($"/admin/v1/prompts/{name}/history")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
+        var canary = history.Single(e => e.GetProperty("action").GetString() == "canary-start").GetProperty("evidence");
+        Assert.Equal(passed, canary.GetProperty("eval_run").GetString());
+        Assert.Equal("pass", canary.GetProperty("verdict").GetString());
+        Assert.Equal("OPS-7", canary.GetProperty("ticket").GetString());
+        // Unprotected environments are not gated, so no run is named; v1 was released before any gate.
+        Assert.All(
+            history.Where(e => e.GetProperty("action").GetString() == "release-set"),
+            e => Assert.False(e.TryGetProperty("evidence", out var evidence) && evidence.ValueKind == System.Text.Json.JsonValueKind.Object && evidence.TryGetProperty("eval_run", out _)));
+
+        var versions = (await _viewer.GetAsync($"/admin/v1/prompts/{name}")).Expect(HttpStatusCode.OK).Json.GetProperty("versions").EnumerateArray().ToList();
+        Assert.False(versions[0].TryGetProperty("latest_eval", out _));
+        var latest = versions[1].GetProperty("latest_eval");
+        Assert.Equal(passed, latest.GetProperty("id").GetString());
+        Assert.Equal("pass", latest.GetProperty("verdict").GetString());
+        Assert.Equal(1, latest.GetProperty("baseline_version").GetInt32());
+        Assert.True(latest.TryGetProperty("created_at", out _));
+        var metric = Assert.Single(latest.GetProperty("metrics").EnumerateArray());
+        Assert.Equal("pass_rate", metric.GetProperty("name").GetString());
+        Assert.Equal(-0.1, metric.GetProperty("delta").GetDouble(), 6);
+        Assert.Equal("unchanged", metric.GetProperty("verdict").GetString());
+        Assert.False((await _viewer.GetAsync($"/admin/v1/prompts/{name}/versions/2")).Expect(HttpStatusCode.OK).Json.TryGetProperty("latest_eval", out _));
+    }
+
     public void Dispose()
     {
         _author.Dispose();

@@ -19,7 +19,8 @@ public sealed class SamplingOutageTests(TestEnvironment env)
         await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, garnet.Port));
         var settings = env.GatewaySettings();
         settings["Redis:Configuration"] = $"127.0.0.1:{relay.Port},connectTimeout=500";
-        settings["Redis:OperationTimeoutMs"] = "300";
+        // Long enough for set-up calls on a loaded machine; the outage itself is seen by the connection state.
+        settings["Redis:OperationTimeoutMs"] = "2000";
         settings["Gateway:Sampling:Models:gpt-4o-mini"] = "1";
         await using var gateway = await GatewayHost.StartAsync(settings);
         var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("outage", "test", []);

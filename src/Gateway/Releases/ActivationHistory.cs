@@ -55,6 +55,17 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time)
     /// </summary>
     public async Task<bool> RecordExternalChangeAsync(string prompt, string environment, string observedJson, ReleaseRecord? before, ReleaseRecord after)
     {
+        if (before is null)
+        {
+            // This instance never saw the previous value (it started after it was set): the last value
+            // written to history is what the raw write replaced.
+            var logged = await store.Database.StringGetAsync(store.Keys.ReleaseLogged(prompt, environment));
+            if (!logged.IsNullOrEmpty && ReleaseJson.TryParse(logged!, out var previous))
+            {
+                before = previous;
+            }
+        }
+
         var now = time.GetUtcNow();
         var activation = new ActivationEvent
         {

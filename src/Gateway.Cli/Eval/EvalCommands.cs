@@ -63,6 +63,8 @@ internal sealed class EvalCommands(CommandRunner runner)
         HelpName = "key",
     };
 
+    private readonly Option<string?> embeddingModel = new("--embedding-model") { Description = "Catalog model for the 'similar' scorer's embeddings, called through the gateway", HelpName = "model" };
+    private readonly Option<string?> judgeModel = new("--judge-model") { Description = "Catalog model that grades 'llm-rubric' assertions, called through the gateway", HelpName = "model" };
     private readonly Option<bool> noStore = new("--no-store") { Description = "Do not record the run in the gateway (by default it is stored against the candidate version, for the release gate)" };
 
     private readonly Argument<string> listPrompt = new("prompt") { Description = "The prompt's name" };
@@ -75,7 +77,7 @@ internal sealed class EvalCommands(CommandRunner runner)
     {
         var run = new Command("run", "Run a dataset on two versions of a prompt through the gateway and gate the candidate (exit 0 pass, 100 fail, 3 inconclusive, 2 error)")
         {
-            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, noStore,
+            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, embeddingModel, judgeModel, noStore,
         };
         run.Validators.Add(result =>
         {
@@ -141,7 +143,13 @@ internal sealed class EvalCommands(CommandRunner runner)
         http.DefaultRequestHeaders.UserAgent.ParseAdd($"{CliVersion.ProductName}/{CliVersion.Current}");
         var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = gatewayUrl, ApiKey = key });
         var progress = new EvalProgress(context.Error, EvalProgress.IsTerminal(context.Error));
-        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(), new EvalRunnerOptions { Progress = progress.Report });
+        // Embeddings and the judge go through the gateway too, with the same key; without a model the
+        // scorers that need them report an error (never a pass).
+        var embeddings = context.Value(embeddingModel) is { Length: > 0 } embedWith
+            ? new CachingEmbeddingClient(new GatewayEmbeddingClient(http, gatewayUrl, key, embedWith))
+            : null;
+        var judge = context.Value(judgeModel) is { Length: > 0 } judgeWith ? new GatewayLlmJudge(http, gatewayUrl, key, judgeWith) : null;
+        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(embeddings, judge), new EvalRunnerOptions { Progress = progress.Report });
 
         RunResult result;
         try

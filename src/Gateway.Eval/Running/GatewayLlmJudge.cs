@@ -1,0 +1,45 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Eval.Scoring;
+
+namespace LlmGateway.Eval.Running;
+
+/// <summary>
+/// The <c>llm-rubric</c> judge: a chat model called through the gateway at temperature 0, told to answer
+/// with the strict JSON the scorer parses. A failed call throws, which the scorer reports as an error,
+/// never as a pass.
+/// </summary>
+internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKey, string model) : ILlmJudge
+{
+    private const string Instructions =
+        "You grade an AI assistant's output against a rubric. Reply with JSON only, exactly " +
+        "{\"pass\": true|false, \"score\": <number from 0 to 1>, \"reason\": \"<one sentence>\"}, and nothing else.";
+
+    private readonly Uri _endpoint = new(baseUrl.ToString().TrimEnd('/') + "/v1/chat/completions", UriKind.Absolute);
+
+    public async Task<string> JudgeAsync(string rubric, string output, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model"] = model,
+            ["temperature"] = 0,
+            ["messages"] = new[]
+            {
+                new Dictionary<string, string> { ["role"] = "system", ["content"] = Instructions },
+                new Dictionary<string, string> { ["role"] = "user", ["content"] = $"Rubric:\n{rubric}\n\nOutput to grade:\n{output}" },
+            },
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"The judge model '{model}' answered {(int)response.StatusCode} through the gateway.");
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString() ?? "";
+    }
+}

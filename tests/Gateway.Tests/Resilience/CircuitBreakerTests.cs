@@ -13,9 +13,7 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
     public async Task With_every_destination_unhealthy_the_gateway_answers_503_at_once_with_retry_after()
     {
         var settings = env.GatewaySettings();
-        settings["Gateway:Providers:breaker:Kind"] = "openai-compatible";
-        settings["Gateway:Providers:breaker:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
-        settings["Gateway:Providers:breaker:ApiKey"] = TestEnvironment.ProviderKey;
+        AddMockProvider(settings, "breaker");
         settings["Gateway:Providers:breaker:Resilience:FailureThreshold"] = "2";
         settings["Gateway:Providers:breaker:Resilience:MaxAttempts"] = "1";
         settings["Gateway:Providers:breaker:Resilience:BreakSeconds"] = "30";
@@ -42,9 +40,7 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
     public async Task A_request_whose_own_failure_opens_the_circuit_gets_a_clean_503_instead_of_a_retry()
     {
         var settings = env.GatewaySettings();
-        settings["Gateway:Providers:fragile:Kind"] = "openai-compatible";
-        settings["Gateway:Providers:fragile:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
-        settings["Gateway:Providers:fragile:ApiKey"] = TestEnvironment.ProviderKey;
+        AddMockProvider(settings, "fragile");
         settings["Gateway:Providers:fragile:Resilience:FailureThreshold"] = "1";
         settings["Gateway:Providers:fragile:Resilience:BreakSeconds"] = "30";
         settings["Gateway:Models:fragile-model:Provider"] = "fragile";
@@ -66,9 +62,7 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
     public async Task A_429_burst_opens_the_circuit_for_the_providers_retry_after()
     {
         var settings = env.GatewaySettings();
-        settings["Gateway:Providers:limited:Kind"] = "openai-compatible";
-        settings["Gateway:Providers:limited:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
-        settings["Gateway:Providers:limited:ApiKey"] = TestEnvironment.ProviderKey;
+        AddMockProvider(settings, "limited");
         settings["Gateway:Providers:limited:Resilience:FailureThreshold"] = "1";
         settings["Gateway:Providers:limited:Resilience:MaxAttempts"] = "1";
         settings["Gateway:Providers:limited:Resilience:BreakSeconds"] = "600";
@@ -97,9 +91,7 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         closed.Stop();
 
         var settings = env.GatewaySettings();
-        settings["Gateway:Providers:regions:Kind"] = "openai-compatible";
-        settings["Gateway:Providers:regions:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
-        settings["Gateway:Providers:regions:ApiKey"] = TestEnvironment.ProviderKey;
+        AddMockProvider(settings, "regions");
         settings["Gateway:Providers:regions:Endpoints:0:BaseUrl"] = $"http://127.0.0.1:{deadPort}/v1";
         settings["Gateway:Providers:regions:LoadBalancing"] = "RoundRobin";
         settings["Gateway:Providers:regions:Resilience:FailureThreshold"] = "1";
@@ -121,6 +113,14 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         // once: then it is out of rotation and every request is served on the first try.
         Assert.Equal(1, attempts.Sum() - attempts.Count);
         Assert.Contains(2, attempts.Take(2));
+    }
+
+    /// <summary>A provider of the test's own on the shared mock, so its circuit is nobody else's.</summary>
+    private void AddMockProvider(Dictionary<string, string?> settings, string name)
+    {
+        settings[$"Gateway:Providers:{name}:Kind"] = "openai-compatible";
+        settings[$"Gateway:Providers:{name}:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
+        settings[$"Gateway:Providers:{name}:ApiKey"] = TestEnvironment.ProviderKey;
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string tag, params (string Name, string Value)[] headers) =>

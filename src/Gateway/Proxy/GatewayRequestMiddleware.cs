@@ -262,7 +262,7 @@ internal sealed class GatewayRequestMiddleware(
 
             var errorType = outcome.Error?.Body.Code
                 ?? (outcome.Interruption is { } interruption ? "stream_" + interruption.ToString().ToLowerInvariant()
-                : context.Response.StatusCode >= 400 ? StatusText(context.Response.StatusCode) : null);
+                : context.Response.StatusCode >= 400 ? GenAiAttributes.StatusErrorType(context.Response.StatusCode) : null);
             if (sampling.Sampled && tap is not null)
             {
                 var note = outcome.Error?.Body.Message ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})." : null);
@@ -341,20 +341,6 @@ internal sealed class GatewayRequestMiddleware(
         new KeyValuePair<string, object?>(GenAiAttributes.PromptName, selection.Bundle.Name),
         new KeyValuePair<string, object?>(GenAiAttributes.PromptVersion, selection.Bundle.VersionText),
         new KeyValuePair<string, object?>(GenAiAttributes.PromptVariant, selection.Variant));
-
-    private static string StatusText(int status) => status switch
-    {
-        400 => "400",
-        401 => "401",
-        403 => "403",
-        404 => "404",
-        429 => "429",
-        500 => "500",
-        502 => "502",
-        503 => "503",
-        504 => "504",
-        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     /// <summary>
     /// A streamed chat or completions request whose client did not ask for usage: the gateway asks

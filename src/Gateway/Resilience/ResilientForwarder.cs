@@ -217,7 +217,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         var status = context.Response.StatusCode;
         return policy.RetryStatuses.Contains(status)
-            ? new AttemptResult(AttemptKind.Retryable, StatusText(status), RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow))
+            ? new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow))
             : AttemptResult.Success;
     }
 
@@ -261,16 +261,6 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         return s.Outcome(error: s.Error, interruption: s.Interruption);
     }
-
-    private static string StatusText(int status) => status switch
-    {
-        429 => "429",
-        500 => "500",
-        502 => "502",
-        503 => "503",
-        504 => "504",
-        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     /// <summary>Everything one request's attempts share; passed to Polly as state, so no closure per request.</summary>
     private sealed class AttemptState

@@ -27,6 +27,21 @@ internal static class GenAiAttributes
     public const string Attempts = "gateway.attempts";
     public const string ServedModel = "gateway.served_model";
 
+    /// <summary>An HTTP status as an <c>error.type</c> value; the common ones without formatting per request.</summary>
+    public static string StatusErrorType(int status) => status switch
+    {
+        400 => "400",
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        429 => "429",
+        500 => "500",
+        502 => "502",
+        503 => "503",
+        504 => "504",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public static string Operation(string path) => path switch
     {
         "/v1/chat/completions" or "/v1/responses" => "chat",

@@ -4,12 +4,15 @@ using LlmGateway.Cli.Prompts;
 namespace LlmGateway.Cli.Eval;
 
 /// <summary>
-/// The baseline as typed: a version (<c>3</c> or <c>v3</c>), or <c>stable@&lt;env&gt;</c>, which is resolved
-/// through the admin API just before the run so a CI job compares against whatever production serves today.
+/// The baseline as typed: a version (<c>3</c> or <c>v3</c>), <c>stable@&lt;env&gt;</c>, which is resolved
+/// through the admin API just before the run so a CI job compares against whatever production serves today, or
+/// <c>none</c>: the candidate runs alone and is judged on its bundle's <c>eval.thresholds</c> (a first version).
 /// </summary>
 internal sealed record BaselineSpec
 {
     public const string StablePrefix = "stable@";
+
+    public const string NoneText = "none";
 
     private BaselineSpec(int? version, string? environment)
     {
@@ -23,10 +26,19 @@ internal sealed record BaselineSpec
     /// <summary>The environment whose stable version is the baseline, when given as <c>stable@env</c>.</summary>
     public string? Environment { get; }
 
+    /// <summary><c>none</c>: no baseline; the candidate is judged on absolute thresholds.</summary>
+    public bool IsNone => Version is null && Environment is null;
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out BaselineSpec? spec)
     {
         spec = null;
         var trimmed = text?.Trim() ?? "";
+        if (string.Equals(trimmed, NoneText, StringComparison.OrdinalIgnoreCase))
+        {
+            spec = new BaselineSpec(null, null);
+            return true;
+        }
+
         if (trimmed.StartsWith(StablePrefix, StringComparison.OrdinalIgnoreCase))
         {
             var environment = trimmed[StablePrefix.Length..];
@@ -50,7 +62,7 @@ internal sealed record BaselineSpec
     }
 
     public static string ErrorMessage(string text) =>
-        $"--baseline '{text}' is neither a version (3 or v3) nor stable@<env> (e.g. stable@production).";
+        $"--baseline '{text}' is neither a version (3 or v3), stable@<env> (e.g. stable@production), nor none (judge the candidate on its bundle's eval.thresholds).";
 
-    public override string ToString() => Environment is null ? $"v{Version}" : StablePrefix + Environment;
+    public override string ToString() => IsNone ? NoneText : Environment is null ? $"v{Version}" : StablePrefix + Environment;
 }

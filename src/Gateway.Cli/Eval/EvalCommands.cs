@@ -31,8 +31,8 @@ internal sealed class EvalCommands(CommandRunner runner)
 
     private readonly Option<BaselineSpec?> baseline = new("--baseline")
     {
-        Description = "The version to compare against: 3, v3, or stable@<env> (that environment's stable version)",
-        HelpName = "version|stable@env",
+        Description = "The version to compare against: 3, v3, stable@<env> (that environment's stable version), or none (judge the candidate alone on its bundle's eval.thresholds)",
+        HelpName = "version|stable@env|none",
         Required = true,
         CustomParser = result =>
         {
@@ -65,6 +65,7 @@ internal sealed class EvalCommands(CommandRunner runner)
 
     private readonly Option<string?> embeddingModel = new("--embedding-model") { Description = "Catalog model for the 'similar' scorer's embeddings, called through the gateway", HelpName = "model" };
     private readonly Option<string?> judgeModel = new("--judge-model") { Description = "Catalog model that grades 'llm-rubric' assertions, called through the gateway", HelpName = "model" };
+    private readonly Option<double?> maxErrorRate = NumberOption.Create<double>("--max-error-rate", "The share of calls per side that may fail before the run is incomplete (exit 2) [default: the config's, else 0.02]", "share", "a number");
     private readonly Option<bool> noStore = new("--no-store") { Description = "Do not record the run in the gateway (by default it is stored against the candidate version, for the release gate)" };
 
     private readonly Argument<string> listPrompt = new("prompt") { Description = "The prompt's name" };
@@ -77,7 +78,7 @@ internal sealed class EvalCommands(CommandRunner runner)
     {
         var run = new Command("run", "Run a dataset on two versions of a prompt through the gateway and gate the candidate (exit 0 pass, 100 fail, 3 inconclusive, 2 error)")
         {
-            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, embeddingModel, judgeModel, noStore,
+            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, embeddingModel, judgeModel, maxErrorRate, noStore,
         };
         run.Validators.Add(result =>
         {
@@ -89,6 +90,11 @@ internal sealed class EvalCommands(CommandRunner runner)
             if (result.ValueOrDefault(concurrency) is < 1)
             {
                 result.AddError("--concurrency must be at least 1.");
+            }
+
+            if (result.ValueOrDefault(maxErrorRate) is { } share && !(share is >= 0 and < 1))
+            {
+                result.AddError("--max-error-rate is a share of calls in [0, 1), e.g. 0.02.");
             }
         });
         runner.Bind(run, RunAsync);
@@ -122,25 +128,40 @@ internal sealed class EvalCommands(CommandRunner runner)
         }
 
         var candidateVersion = context.Value(candidate);
-        int baselineVersion;
+        var baselineSpec = context.Value(baseline)!;
+        int? baselineVersion = null;
+        IReadOnlyDictionary<string, double>? thresholds = null;
         try
         {
-            baselineVersion = await ResolveBaselineAsync(context, name, context.Value(baseline)!, cancellationToken).ConfigureAwait(false);
+            if (baselineSpec.IsNone)
+            {
+                thresholds = await ReadThresholdsAsync(context, name, candidateVersion, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                baselineVersion = await ResolveBaselineAsync(context, name, baselineSpec, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (GatewayRequestFailedException ex)
         {
-            context.Errors.Report(ex, "resolving --baseline");
+            context.Errors.Report(ex, baselineSpec.IsNone ? "reading the candidate's eval.thresholds" : "resolving --baseline");
             return EvalExitCodes.Error;
         }
         catch (GatewayUnavailableException ex)
         {
-            context.Errors.Report(ex.Message, ex.Code, "resolving --baseline");
-            return EvalExitCodes.Error;
+            context.Errors.Report(ex.Message, ex.Code, baselineSpec.IsNone ? "reading the candidate's eval.thresholds" : "resolving --baseline");
+            return EvalExitCodes.Unavailable;
         }
 
         using var http = context.Handler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
         http.Timeout = CallTimeout;
         http.DefaultRequestHeaders.UserAgent.ParseAdd($"{CliVersion.ProductName}/{CliVersion.Current}");
+        if (await GatewayPreflight.CheckAsync(http, gatewayUrl, key, cancellationToken).ConfigureAwait(false) is { } unusable)
+        {
+            context.Errors.Report(unusable.Message, unusable.Code, "checking the gateway before the run");
+            return unusable.ExitCode;
+        }
+
         var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = gatewayUrl, ApiKey = key });
         var progress = new EvalProgress(context.Error, EvalProgress.IsTerminal(context.Error));
         // Embeddings and the judge go through the gateway too, with the same key; without a model the
@@ -155,7 +176,11 @@ internal sealed class EvalCommands(CommandRunner runner)
         try
         {
             result = await evalRunner.RunAsync(
-                evalConfig, datasets, new PromptTarget(name, baselineVersion), new PromptTarget(name, candidateVersion), cancellationToken).ConfigureAwait(false);
+                evalConfig,
+                datasets,
+                baselineVersion is { } b ? new PromptTarget(name, b) : null,
+                new PromptTarget(name, candidateVersion),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (EvalConfigException ex)
         {
@@ -169,19 +194,28 @@ internal sealed class EvalCommands(CommandRunner runner)
             return EvalExitCodes.Error;
         }
 
-        var report = EvalReport.Create(result);
+        var report = EvalReport.Create(result, thresholds);
         context.Out.Write(ConsoleReport.Render(report));
         WriteReport(context.Value(jsonReport), JsonReport.Render(report));
         WriteReport(context.Value(junitReport), Encoding.UTF8.GetBytes(JUnitReport.Render(report)));
         WriteReport(context.Value(markdownReport), Encoding.UTF8.GetBytes(MarkdownReport.Render(report)));
         WriteReport(context.Value(htmlReport), Encoding.UTF8.GetBytes(HtmlReportRenderer.Render(report)));
-        if (!context.Value(noStore))
+
+        // Most failures without any answer means the gateway went away mid-run: say so with the code every
+        // other command uses for an unreachable gateway, and keep the evidence out of a store that is not there.
+        var unreachable = report.Result == GateResult.Incomplete && UnreachableMostly(result);
+        if (report.Result == GateResult.Incomplete)
+        {
+            context.Errors.Report(report.IncompleteReason ?? "the run is incomplete: its bundle has no eval.thresholds to judge it on", unreachable ? "gateway_unreachable" : "incomplete_run");
+        }
+
+        if (!context.Value(noStore) && !unreachable)
         {
             var gitSha = EvalRunRecord.GitShaVariables.Select(context.Environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
             try
             {
                 var stored = await context.Api.PostAsync(
-                    AdminRoutes.EvalRuns(name), EvalRunRecord.Render(report, context.Value(baseline)!.Environment, gitSha), cancellationToken).ConfigureAwait(false);
+                    AdminRoutes.EvalRuns(name), EvalRunRecord.Render(report, baselineSpec.Environment, gitSha), cancellationToken).ConfigureAwait(false);
                 var id = stored.ReadElement().TryGetProperty("id", out var storedId) ? storedId.GetString() : null;
                 context.Out.WriteLine($"Stored as {id} (gatewayctl eval show {name} {id}).");
             }
@@ -194,11 +228,43 @@ internal sealed class EvalCommands(CommandRunner runner)
             catch (GatewayUnavailableException ex)
             {
                 context.Errors.Report(ex.Message, ex.Code, "storing the run (pass --no-store to skip)");
-                return EvalExitCodes.Error;
+                return EvalExitCodes.Unavailable;
             }
         }
 
-        return report.Comparison.ExitCode;
+        return unreachable ? EvalExitCodes.Unavailable : report.ExitCode;
+    }
+
+    private static bool UnreachableMostly(RunResult result)
+    {
+        var errors = result.Errors;
+        return errors.Count > 0 && errors.Count(r => r.Execution.Unreachable) * 2 > errors.Count;
+    }
+
+    /// <summary>The candidate bundle's <c>eval.thresholds</c>; a candidate-only run means nothing without them.</summary>
+    private static async Task<IReadOnlyDictionary<string, double>> ReadThresholdsAsync(CommandContext context, string name, int version, CancellationToken cancellationToken)
+    {
+        var response = await context.Api.GetAsync(AdminRoutes.Version(name, version), cancellationToken).ConfigureAwait(false);
+        var bundle = response.ReadElement();
+        var thresholds = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (bundle.ValueKind == JsonValueKind.Object
+            && bundle.TryGetProperty("eval", out var eval) && eval.ValueKind == JsonValueKind.Object
+            && eval.TryGetProperty("thresholds", out var values) && values.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in values.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetDouble(out var value))
+                {
+                    thresholds[property.Name] = value;
+                }
+            }
+        }
+
+        return thresholds.Count > 0
+            ? thresholds
+            : throw new UsageException(
+                $"--baseline none judges {name} v{version} on its bundle's eval.thresholds, and it has none. Add e.g. \"eval\": {{\"thresholds\": {{\"accuracy\": 0.9}}}} to the bundle, or compare with a version.",
+                "no_thresholds");
     }
 
     private async Task<(EvalConfig Config, IReadOnlyList<EvalDataset> Datasets)?> LoadAsync(CommandContext context, CancellationToken cancellationToken)
@@ -227,6 +293,7 @@ internal sealed class EvalCommands(CommandRunner runner)
             Concurrency = context.Value(concurrency) ?? loaded.Concurrency,
             Seed = context.Value(seed) ?? loaded.Seed,
             Strict = context.Value(strict) || loaded.Strict,
+            MaxErrorRate = context.Value(maxErrorRate) ?? loaded.MaxErrorRate,
             CacheDirectory = context.Value(cacheDir) is { Length: > 0 } dir ? Path.GetFullPath(dir) : loaded.CacheDirectory,
         };
 
@@ -267,7 +334,7 @@ internal sealed class EvalCommands(CommandRunner runner)
             && stable.ValueKind == JsonValueKind.Number
             && stable.TryGetInt32(out var stableVersion)
             ? stableVersion
-            : throw new UsageException($"{name} has no stable version in {environment}, so stable@{environment} names nothing.", "no_stable_release");
+            : throw new UsageException($"{name} has no stable version in {environment}, so stable@{environment} names nothing. For a first version, pass --baseline none to judge it on its bundle's eval.thresholds.", "no_stable_release");
     }
 
     private async Task<int> ListAsync(CommandContext context, CancellationToken cancellationToken)

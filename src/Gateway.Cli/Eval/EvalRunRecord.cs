@@ -24,14 +24,31 @@ internal static class EvalRunRecord
             w.WriteStartObject("candidate");
             w.WriteNumber("version", run.Candidate.Version);
             w.WriteEndObject();
-            w.WriteStartObject("baseline");
-            w.WriteNumber("version", run.Baseline.Version);
-            if (baselineEnvironment is not null)
+            if (run.Baseline is { } baseline)
             {
-                w.WriteString("environment", baselineEnvironment);
+                w.WriteString("mode", "comparison");
+                w.WriteStartObject("baseline");
+                w.WriteNumber("version", baseline.Version);
+                if (baselineEnvironment is not null)
+                {
+                    w.WriteString("environment", baselineEnvironment);
+                }
+
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteString("mode", "thresholds");
+                w.WriteStartObject("thresholds");
+                foreach (var (metric, threshold) in report.Thresholds ?? new Dictionary<string, double>())
+                {
+                    w.WriteNumber(metric, threshold);
+                }
+
+                w.WriteEndObject();
             }
 
-            w.WriteEndObject();
+            JsonReport.WriteCalls(w, run.Calls);
             w.WriteStartArray("datasets");
             foreach (var dataset in run.Datasets)
             {
@@ -59,7 +76,8 @@ internal static class EvalRunRecord
             }
 
             w.WriteEndArray();
-            w.WriteString("verdict", report.Comparison.Result.ToString().ToLowerInvariant());
+            // The report's result, not the comparison's: an incomplete run is stored as such, never as a pass.
+            w.WriteString("verdict", report.Result.ToString().ToLowerInvariant());
             // Unknown when any call's cost was unknown (an unpriced model): a partial sum would understate it.
             var costs = run.Records.Select(r => r.Execution.CostUsd).ToList();
             if (costs.Count > 0 && costs.All(c => c.HasValue))

@@ -9,6 +9,15 @@ internal sealed record EvalConfig
     public const int DefaultRepeats = 1;
     public const int DefaultConcurrency = 4;
 
+    /// <summary>The error-rate metric's name; a config may list it to change its tolerance, never to ungate it.</summary>
+    public const string ErrorRateMetric = "error-rate";
+
+    /// <summary>More failed calls than this share, on either side, make a run incomplete: it has no verdict.</summary>
+    public const double DefaultMaxErrorRate = 0.02;
+
+    /// <summary>The error rate's default tolerance: one percentage point more failed calls than the baseline.</summary>
+    public const double DefaultErrorRateTolerance = 0.01;
+
     /// <summary>The config file's full path, or null when parsed from memory.</summary>
     public string? SourcePath { get; init; }
 
@@ -22,6 +31,29 @@ internal sealed record EvalConfig
     public IReadOnlyList<AssertionSpec> DefaultAssertions { get; init; } = [];
 
     public required IReadOnlyList<MetricDefinition> Metrics { get; init; }
+
+    /// <summary>
+    /// The share of calls (per side) that may fail before the run is incomplete; see <see cref="DefaultMaxErrorRate"/>.
+    /// </summary>
+    public double MaxErrorRate { get; init; } = DefaultMaxErrorRate;
+
+    /// <summary>
+    /// The error-rate metric: the config's <c>error-rate</c> entry when it has one, else the default (lower is better,
+    /// 1 pp tolerance). Always gated: a candidate that fails more calls must never pass because its failures were
+    /// left out of every other metric.
+    /// </summary>
+    public MetricDefinition ErrorRate =>
+        Metrics.FirstOrDefault(m => m.Source == MetricSource.Errors)
+        ?? new MetricDefinition
+        {
+            Name = ErrorRateMetric,
+            Source = MetricSource.Errors,
+            Gate = new MetricGate(MetricDirection.LowerIsBetter, DefaultErrorRateTolerance, ToleranceKind.Absolute),
+        };
+
+    /// <summary>Every metric a run measures: the error rate first, then the configured ones.</summary>
+    public IReadOnlyList<MetricDefinition> AllMetrics =>
+        Metrics.Any(m => m.Source == MetricSource.Errors) ? Metrics : [ErrorRate, .. Metrics];
 
     /// <summary>How many times each case runs per version; repeat r is sent with seed <see cref="Seed"/> + r.</summary>
     public int Repeats { get; init; } = DefaultRepeats;

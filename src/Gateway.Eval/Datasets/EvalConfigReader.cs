@@ -16,7 +16,7 @@ namespace LlmGateway.Eval.Datasets;
 internal static partial class EvalConfigReader
 {
     private static readonly string[] TopLevelKeys =
-        ["description", "prompt", "datasets", "default_assert", "metrics", "repeats", "concurrency", "seed", "strict", "cache_dir", "resamples", "confidence"];
+        ["description", "prompt", "datasets", "default_assert", "metrics", "repeats", "concurrency", "seed", "strict", "cache_dir", "resamples", "confidence", "max_error_rate"];
 
     private static readonly string[] MetricKeys =
         ["description", "source", "assertion_metric", "types", "aggregate", "direction", "max_regression", "tolerance", "gated"];
@@ -171,6 +171,19 @@ internal static partial class EvalConfigReader
             }
         }
 
+        var maxErrorRate = EvalConfig.DefaultMaxErrorRate;
+        if (map.TryGetValue("max_error_rate", out var me) && Number(me, "max_error_rate", errors) is { } share)
+        {
+            if (share is >= 0 and < 1)
+            {
+                maxErrorRate = share;
+            }
+            else
+            {
+                Error(errors, "max_error_rate", me, "must be a share of calls in [0, 1), e.g. 0.02 for 2%");
+            }
+        }
+
         string? cacheDirectory = null;
         if (map.TryGetValue("cache_dir", out var cd) && String(cd, "cache_dir", errors) is { } relativeCache)
         {
@@ -195,6 +208,7 @@ internal static partial class EvalConfigReader
             CacheDirectory = cacheDirectory,
             Resamples = resamples,
             Confidence = confidence,
+            MaxErrorRate = maxErrorRate,
         };
     }
 
@@ -213,6 +227,7 @@ internal static partial class EvalConfigReader
         // A metric named cost/latency/output-tokens reads that figure unless told otherwise: the obvious meaning.
         var source = name.ToLowerInvariant() switch
         {
+            EvalConfig.ErrorRateMetric or "error_rate" or "errors" => MetricSource.Errors,
             "cost" => MetricSource.Cost,
             "latency" => MetricSource.Latency,
             "output-tokens" or "output_tokens" => MetricSource.OutputTokens,
@@ -220,7 +235,7 @@ internal static partial class EvalConfigReader
         };
         if (map.TryGetValue("source", out var sourceNode))
         {
-            source = Choice(sourceNode, $"{at}.source", errors, ("assertions", MetricSource.Assertions), ("cost", MetricSource.Cost), ("latency", MetricSource.Latency), ("output-tokens", MetricSource.OutputTokens)) ?? source;
+            source = Choice(sourceNode, $"{at}.source", errors, ("assertions", MetricSource.Assertions), ("cost", MetricSource.Cost), ("latency", MetricSource.Latency), ("output-tokens", MetricSource.OutputTokens), ("errors", MetricSource.Errors)) ?? source;
         }
 
         var fromAssertions = source == MetricSource.Assertions;
@@ -267,36 +282,52 @@ internal static partial class EvalConfigReader
         }
 
         var direction = fromAssertions ? MetricDirection.HigherIsBetter : MetricDirection.LowerIsBetter;
+        var errorRate = source == MetricSource.Errors;
         if (map.TryGetValue("direction", out var d))
         {
             direction = Choice(d, $"{at}.direction", errors, ("higher", MetricDirection.HigherIsBetter), ("lower", MetricDirection.LowerIsBetter)) ?? direction;
         }
 
         // Rates and scores share one scale across prompts, so points are meaningful; cost and latency do not.
-        var toleranceKind = fromAssertions ? ToleranceKind.Absolute : ToleranceKind.Relative;
+        var toleranceKind = fromAssertions || errorRate ? ToleranceKind.Absolute : ToleranceKind.Relative;
         if (map.TryGetValue("tolerance", out var tk))
         {
             toleranceKind = Choice(tk, $"{at}.tolerance", errors, ("absolute", ToleranceKind.Absolute), ("relative", ToleranceKind.Relative)) ?? toleranceKind;
         }
 
-        double tolerance = 0;
-        if (!map.TryGetValue("max_regression", out var mr))
-        {
-            Error(errors, $"{at}.max_regression", mapping, "required: the largest tolerated regression (e.g. 0.02 = 2 points for a rate, 0.10 = +10% for cost)");
-        }
-        else if (Number(mr, $"{at}.max_regression", errors) is { } value)
+        // Without max_regression a metric gets its kind's practical default rather than an error: a first config
+        // should gate something sensible without tuning (see DefaultTolerances).
+        var tolerance = toleranceKind == ToleranceKind.Absolute && !fromAssertions && !errorRate ? 0 : DefaultTolerances.For(source);
+        if (map.TryGetValue("max_regression", out var mr) && Number(mr, $"{at}.max_regression", errors) is { } value)
         {
             if (value < 0)
             {
                 Error(errors, $"{at}.max_regression", mr, "must be >= 0");
             }
-            else if (toleranceKind == ToleranceKind.Absolute && fromAssertions && value > 1)
+            else if (toleranceKind == ToleranceKind.Absolute && (fromAssertions || errorRate) && value > 1)
             {
-                Error(errors, $"{at}.max_regression", mr, $"{value.ToString(CultureInfo.InvariantCulture)} is more than the whole [0, 1] range of an assertion metric; write 2 points as 0.02");
+                Error(errors, $"{at}.max_regression", mr, $"{value.ToString(CultureInfo.InvariantCulture)} is more than the whole [0, 1] range of a rate; write 2 points as 0.02");
             }
             else
             {
                 tolerance = value;
+            }
+        }
+        else if (!map.ContainsKey("max_regression") && toleranceKind == ToleranceKind.Absolute && !fromAssertions && !errorRate)
+        {
+            Error(errors, $"{at}.max_regression", mapping, "required with an absolute tolerance on cost, latency or output tokens (in their own units)");
+        }
+
+        if (errorRate)
+        {
+            if (direction != MetricDirection.LowerIsBetter)
+            {
+                Error(errors, $"{at}.direction", d!, "the error rate is always lower-is-better");
+            }
+
+            if (map.TryGetValue("gated", out var errorGated) && Boolean(errorGated, $"{at}.gated", errors) == false)
+            {
+                Error(errors, $"{at}.gated", errorGated, "the error rate is always gated: a candidate that fails more calls must not pass");
             }
         }
 

@@ -21,7 +21,9 @@ internal sealed record MetricDefinition
     public required MetricGate Gate { get; init; }
 
     /// <summary>A rate for all-pass assertion metrics, continuous otherwise; decides McNemar and how deltas are worded.</summary>
-    public MetricKind Kind => Source == MetricSource.Assertions && Aggregate == MetricAggregate.AllPass ? MetricKind.Rate : MetricKind.Continuous;
+    public MetricKind Kind => Source == MetricSource.Errors || (Source == MetricSource.Assertions && Aggregate == MetricAggregate.AllPass)
+        ? MetricKind.Rate
+        : MetricKind.Continuous;
 
     /// <summary>Whether an assertion's <c>metric</c> field of <paramref name="name"/> selects this metric (its name or <see cref="AssertionMetric"/>, case-insensitive).</summary>
     public bool AcceptsMetricName(string name) =>

@@ -14,4 +14,7 @@ internal enum MetricSource
 
     /// <summary>The gateway's <c>X-Gateway-Output-Tokens</c>.</summary>
     OutputTokens,
+
+    /// <summary>1 when the call failed after retries, else 0: the error rate, which every run gates (see <see cref="EvalConfig.ErrorRate"/>).</summary>
+    Errors,
 }

@@ -4,9 +4,10 @@ namespace LlmGateway.Eval.Reports;
 
 /// <summary>
 /// One case's outcome on both versions: the share of repeats that passed every assertion on each side.
-/// <see cref="Change"/> &lt; 0 means the candidate passes the case less often.
+/// <see cref="Change"/> &lt; 0 means the candidate passes the case less often. A candidate-only run (absolute
+/// thresholds) has no baseline record; its baseline pass rate is then 1, so every failing case reads as a drop.
 /// </summary>
-internal sealed record CaseComparison(RunCase Case, double BaselinePassRate, double CandidatePassRate, int CandidateFailures, int CandidateErrors, RunRecord Baseline, RunRecord Candidate)
+internal sealed record CaseComparison(RunCase Case, double BaselinePassRate, double CandidatePassRate, int CandidateFailures, int CandidateErrors, RunRecord? Baseline, RunRecord Candidate)
 {
     public double Change => CandidatePassRate - BaselinePassRate;
 
@@ -15,19 +16,25 @@ internal sealed record CaseComparison(RunCase Case, double BaselinePassRate, dou
         ArgumentNullException.ThrowIfNull(run);
         foreach (var runCase in run.Cases)
         {
-            var baseline = Enumerable.Range(0, run.Repeats).Select(r => run.Get(runCase.Index, r, RunSide.Baseline)).ToList();
-            var candidate = Enumerable.Range(0, run.Repeats).Select(r => run.Get(runCase.Index, r, RunSide.Candidate)).ToList();
+            var repeats = run.RepeatsOf(runCase.Index);
+            if (repeats == 0)
+            {
+                continue;
+            }
+
+            var baseline = run.Baseline is null ? null : Enumerable.Range(0, repeats).Select(r => run.Get(runCase.Index, r, RunSide.Baseline)).ToList();
+            var candidate = Enumerable.Range(0, repeats).Select(r => run.Get(runCase.Index, r, RunSide.Candidate)).ToList();
 
             // Show the first failing candidate repeat (and its baseline partner): the one that explains the change.
             var shown = candidate.FindIndex(r => !r.Passed);
             shown = shown < 0 ? 0 : shown;
             yield return new CaseComparison(
                 runCase,
-                baseline.Count(r => r.Passed) / (double)run.Repeats,
-                candidate.Count(r => r.Passed) / (double)run.Repeats,
+                baseline is null ? 1 : baseline.Count(r => r.Passed) / (double)repeats,
+                candidate.Count(r => r.Passed) / (double)repeats,
                 candidate.Count(r => !r.Passed),
                 candidate.Count(r => r.IsError),
-                baseline[shown],
+                baseline?[shown],
                 candidate[shown]);
         }
     }

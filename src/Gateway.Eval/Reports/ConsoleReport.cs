@@ -21,15 +21,15 @@ internal static class ConsoleReport
                 m.Gated ? m.Name : m.Name + "*",
                 ReportFormat.Value(source, m.Kind, m.BaselineMean),
                 ReportFormat.Value(source, m.Kind, m.CandidateMean),
-                ReportFormat.Delta(source, m.Kind, m.Delta),
-                ReportFormat.Interval(source, m.Kind, m.CiLow, m.CiHigh),
+                ReportFormat.Delta(source, m),
+                ReportFormat.Interval(source, m),
                 ReportFormat.Verdict(m),
             ]);
         }
 
         var widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{report.Run.Baseline} → {report.Run.Candidate}, {report.Run.Cases.Count} cases × {report.Run.Repeats} repeats").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"{ReportFormat.Title(report.Run)}, {report.Run.Cases.Count} cases × {ReportFormat.RepeatsText(report.Run)}, {report.Run.Calls.Total} calls").AppendLine();
         foreach (var (row, index) in rows.Select((r, i) => (r, i)))
         {
             text.AppendJoin("  ", row.Select((cell, i) => i is 0 or 5 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).AppendLine();
@@ -49,16 +49,15 @@ internal static class ConsoleReport
             text.Append(CultureInfo.InvariantCulture, $"{name}: skipped, {reason}").AppendLine();
         }
 
-        var errors = report.Run.Errors.Count;
-        if (errors > 0)
+        foreach (var note in report.RunNotes)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{errors} calls failed after retries (scored as failures)").AppendLine();
+            text.AppendLine(note);
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"Result: {ReportFormat.Result(comparison.Result)}");
-        if (comparison.Blamed.Count > 0)
+        text.Append(CultureInfo.InvariantCulture, $"Result: {ReportFormat.Result(report.Result)}");
+        if (report.Blamed.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $" ({string.Join(", ", comparison.Blamed)})");
+            text.Append(CultureInfo.InvariantCulture, $" ({string.Join(", ", report.Blamed)})");
         }
 
         return text.AppendLine().ToString();

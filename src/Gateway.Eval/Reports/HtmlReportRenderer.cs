@@ -39,27 +39,27 @@ internal static class HtmlReportRenderer
         ArgumentNullException.ThrowIfNull(report);
         var comparison = report.Comparison;
         var run = report.Run;
-        var result = ReportFormat.Result(comparison.Result);
+        var result = ReportFormat.Result(report.Result);
         var confidence = (comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
         var html = new StringBuilder();
         html.AppendLine("<!DOCTYPE html>")
             .AppendLine("<html lang=\"en\">")
             .AppendLine("<head>")
             .AppendLine("<meta charset=\"utf-8\">")
-            .Append(CultureInfo.InvariantCulture, $"<title>Eval {result}: {Escape(run.Baseline.ToString())} → {Escape(run.Candidate.ToString())}</title>").AppendLine()
+            .Append(CultureInfo.InvariantCulture, $"<title>Eval {result}: {Escape(ReportFormat.Title(run))}</title>").AppendLine()
             .Append("<style>").Append(Style).AppendLine("</style>")
             .AppendLine("</head>")
             .AppendLine("<body>");
 
-        html.Append(CultureInfo.InvariantCulture, $"<h1><span class=\"result {result.ToLowerInvariant()}\">{result}</span> {Escape(run.Baseline.ToString())} → {Escape(run.Candidate.ToString())}</h1>").AppendLine();
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">{run.Cases.Count} cases × {run.Repeats} repeats; datasets: ")
+        html.Append(CultureInfo.InvariantCulture, $"<h1><span class=\"result {result.ToLowerInvariant()}\">{result}</span> {Escape(ReportFormat.Title(run))}</h1>").AppendLine();
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">{run.Cases.Count} cases × {ReportFormat.RepeatsText(run)}, {run.Calls.Total} calls; datasets: ")
             .AppendJoin(", ", run.Datasets.Select(d => $"<code>{Escape(d.FileName)}</code> ({Escape(d.ShortHash)})"))
             .Append(CultureInfo.InvariantCulture, $"; {confidence} CI, {comparison.Resamples} resamples, seed {comparison.Seed}{(comparison.Strict ? ", strict" : string.Empty)}.</p>")
             .AppendLine();
         html.Append(CultureInfo.InvariantCulture, $"<p>Gate: <strong>{result}</strong>");
-        if (comparison.Blamed.Count > 0)
+        if (report.Blamed.Count > 0)
         {
-            html.Append("; blamed: ").AppendJoin(", ", comparison.Blamed.Select(b => $"<code>{Escape(b)}</code>"));
+            html.Append("; blamed: ").AppendJoin(", ", report.Blamed.Select(b => $"<code>{Escape(b)}</code>"));
         }
 
         html.AppendLine("</p>");
@@ -96,18 +96,15 @@ internal static class HtmlReportRenderer
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Escape(m.Name)}{(m.Gated ? string.Empty : " <em>(not gated)</em>")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Escape(ReportFormat.Value(source, m.Kind, m.BaselineMean))}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Escape(ReportFormat.Value(source, m.Kind, m.CandidateMean))}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Escape(ReportFormat.Delta(source, m.Kind, m.Delta))}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Escape(ReportFormat.Interval(source, m.Kind, m.CiLow, m.CiHigh))}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Escape(ReportFormat.Delta(source, m))}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{Escape(ReportFormat.Interval(source, m))}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"verdict\" style=\"color:{VerdictColor(m)}\" title=\"{Escape(m.Explanation)}\">{Escape(ReportFormat.Verdict(m))}</td></tr>")
                 .AppendLine();
         }
 
         html.AppendLine("</table>");
         var notes = report.Skipped.Select(s => $"<code>{Escape(s.Key)}</code> skipped: {Escape(s.Value)}").ToList();
-        if (report.Run.Errors.Count > 0)
-        {
-            notes.Add($"{report.Run.Errors.Count} calls failed after retries and were scored as failures.");
-        }
+        notes.AddRange(report.RunNotes.Select(Escape));
 
         if (notes.Count > 0)
         {
@@ -184,8 +181,8 @@ internal static class HtmlReportRenderer
         }
     }
 
-    private static string Output(RunRecord record, int max) =>
-        record.Execution.Error is { } error
+    private static string Output(RunRecord? record, int max) =>
+        record is null ? "<pre>(no baseline: judged on thresholds)</pre>" : record.Execution.Error is { } error
             ? $"<pre class=\"error\">error: {Escape(ReportFormat.Truncate(error, max))}</pre>"
             : $"<pre>{Escape(ReportFormat.Truncate(record.Execution.Output, max))}</pre>";
 

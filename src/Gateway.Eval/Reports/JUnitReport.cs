@@ -33,7 +33,7 @@ internal static class JUnitReport
                 testcase.Add(new XElement(
                     "failure",
                     new XAttribute("type", m.Verdict == Verdict.Regressed ? "regressed" : "inconclusive"),
-                    new XAttribute("message", $"{m.Name}: {ReportFormat.Delta(source, m.Kind, m.Delta)} {ReportFormat.Interval(source, m.Kind, m.CiLow, m.CiHigh)}"),
+                    new XAttribute("message", $"{m.Name}: {ReportFormat.Delta(source, m)} {ReportFormat.Interval(source, m)}"),
                     Clean(m.Explanation)));
             }
 
@@ -83,7 +83,7 @@ internal static class JUnitReport
 
         var root = new XElement(
             "testsuites",
-            new XAttribute("name", $"eval {report.Run.Baseline} -> {report.Run.Candidate}"),
+            new XAttribute("name", $"eval {ReportFormat.Title(report.Run)}"),
             new XAttribute("tests", gateTests + caseTests),
             new XAttribute("failures", gateFailures + caseFailures),
             new XAttribute("errors", caseErrors),

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlmGateway.Eval.Datasets;
+using LlmGateway.Eval.Running;
 using LlmGateway.Eval.Statistics;
 
 namespace LlmGateway.Eval.Reports;
@@ -21,16 +22,23 @@ internal static class JsonReport
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
-            w.WriteString("result", comparison.Result.ToString().ToLowerInvariant());
-            w.WriteNumber("exit_code", comparison.ExitCode);
+            w.WriteString("result", report.Result.ToString().ToLowerInvariant());
+            w.WriteNumber("exit_code", report.ExitCode);
             w.WriteStartArray("blamed");
-            foreach (var name in comparison.Blamed)
+            foreach (var name in report.Blamed)
             {
                 w.WriteStringValue(name);
             }
 
             w.WriteEndArray();
-            WriteTarget(w, "baseline", run.Baseline.Name, run.Baseline.Version);
+            if (run.Baseline is { } baseline)
+            {
+                WriteTarget(w, "baseline", baseline.Name, baseline.Version);
+            }
+            else
+            {
+                w.WriteNull("baseline");
+            }
             WriteTarget(w, "candidate", run.Candidate.Name, run.Candidate.Version);
             w.WriteStartArray("datasets");
             foreach (var id in run.Datasets)
@@ -45,6 +53,16 @@ internal static class JsonReport
             w.WriteNumber("cases", run.Cases.Count);
             w.WriteNumber("repeats", run.Repeats);
             w.WriteNumber("errors", run.Errors.Count);
+            w.WriteBoolean("complete", run.Calls.Complete);
+            WriteCalls(w, run.Calls);
+            w.WriteNumber("pairs_dropped_for_errors", run.PairsDroppedForErrors);
+            w.WriteStartArray("notes");
+            foreach (var note in report.RunNotes)
+            {
+                w.WriteStringValue(note);
+            }
+
+            w.WriteEndArray();
             w.WriteNumber("cache_hits", run.CacheHits);
             w.WriteBoolean("strict", comparison.Strict);
             w.WriteNumber("confidence", comparison.Confidence);
@@ -107,6 +125,28 @@ internal static class JsonReport
         w.WriteEndObject();
     }
 
+    /// <summary>The calls per side, so a reader (and the release gate) can see how complete the run was.</summary>
+    internal static void WriteCalls(Utf8JsonWriter w, CallCounts calls)
+    {
+        w.WriteStartObject("calls");
+        foreach (var (name, side) in new[] { ("baseline", calls.Baseline), ("candidate", calls.Candidate) })
+        {
+            // A candidate-only run made no baseline calls: it has no baseline side, not an empty one.
+            if (name == "baseline" && side.Total == 0)
+            {
+                continue;
+            }
+
+            w.WriteStartObject(name);
+            w.WriteNumber("total", side.Total);
+            w.WriteNumber("failed", side.Failed);
+            w.WriteEndObject();
+        }
+
+        w.WriteNumber("max_error_rate", calls.MaxErrorRate);
+        w.WriteEndObject();
+    }
+
     private static void WriteMetric(Utf8JsonWriter w, MetricComparison m, MetricSource source)
     {
         w.WriteStartObject();
@@ -117,6 +157,7 @@ internal static class JsonReport
             MetricSource.Cost => "cost",
             MetricSource.Latency => "latency",
             MetricSource.OutputTokens => "output-tokens",
+            MetricSource.Errors => "errors",
             _ => "assertions",
         });
         w.WriteBoolean("gated", m.Gated);
@@ -134,6 +175,12 @@ internal static class JsonReport
         w.WriteNumber("cases", m.Cases);
         w.WriteNumber("repeats", m.Repeats);
         w.WriteString("verdict", m.Verdict.ToString().ToLowerInvariant());
+        w.WriteBoolean("underpowered", m.Underpowered);
+        if (m.RepeatsNeeded is { } repeatsNeeded)
+        {
+            w.WriteNumber("repeats_needed", repeatsNeeded);
+        }
+
         if (m.MoreCasesNeeded is { } more)
         {
             w.WriteNumber("more_cases_needed", more);

@@ -19,20 +19,20 @@ internal static class MarkdownReport
         var comparison = report.Comparison;
         var run = report.Run;
         var md = new StringBuilder();
-        var icon = comparison.Result switch
+        var icon = report.Result switch
         {
             GateResult.Pass => "✅",
             GateResult.Fail => "❌",
             _ => "⚠️",
         };
-        md.Append(CultureInfo.InvariantCulture, $"### {icon} Eval {ReportFormat.Result(comparison.Result)}: `{run.Baseline}` → `{run.Candidate}`").AppendLine().AppendLine();
-        md.Append(CultureInfo.InvariantCulture, $"{run.Cases.Count} cases × {run.Repeats} repeats; datasets: ")
+        md.Append(CultureInfo.InvariantCulture, $"### {icon} Eval {ReportFormat.Result(report.Result)}: {ReportFormat.Title(run)}").AppendLine().AppendLine();
+        md.Append(CultureInfo.InvariantCulture, $"{run.Cases.Count} cases × {ReportFormat.RepeatsText(run)}, {run.Calls.Total} calls; datasets: ")
             .AppendJoin(", ", run.Datasets.Select(d => $"`{d.FileName}` (`{d.ShortHash}`)"))
             .Append(CultureInfo.InvariantCulture, $"; {(comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture)}% CI, {comparison.Resamples} resamples, seed {comparison.Seed}{(comparison.Strict ? ", strict" : string.Empty)}.")
             .AppendLine().AppendLine();
-        if (comparison.Blamed.Count > 0)
+        if (report.Blamed.Count > 0)
         {
-            md.Append(CultureInfo.InvariantCulture, $"**Blamed:** {string.Join(", ", comparison.Blamed.Select(b => $"`{b}`"))}").AppendLine().AppendLine();
+            md.Append(CultureInfo.InvariantCulture, $"**Blamed:** {string.Join(", ", report.Blamed.Select(b => $"`{b}`"))}").AppendLine().AppendLine();
         }
 
         md.AppendLine("| Metric | Baseline | Candidate | Delta | 95% CI | Verdict |".Replace("95%", (comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture) + "%", StringComparison.Ordinal));
@@ -41,7 +41,7 @@ internal static class MarkdownReport
         {
             var source = ReportFormat.SourceOf(run.Config, m.Name);
             var verdict = m.Verdict == Verdict.Regressed && m.Gated ? $"**{ReportFormat.Verdict(m)}**" : ReportFormat.Verdict(m);
-            md.Append(CultureInfo.InvariantCulture, $"| {m.Name}{(m.Gated ? string.Empty : " (not gated)")} | {ReportFormat.Value(source, m.Kind, m.BaselineMean)} | {ReportFormat.Value(source, m.Kind, m.CandidateMean)} | {ReportFormat.Delta(source, m.Kind, m.Delta)} | {ReportFormat.Interval(source, m.Kind, m.CiLow, m.CiHigh)} | {verdict} |").AppendLine();
+            md.Append(CultureInfo.InvariantCulture, $"| {m.Name}{(m.Gated ? string.Empty : " (not gated)")} | {ReportFormat.Value(source, m.Kind, m.BaselineMean)} | {ReportFormat.Value(source, m.Kind, m.CandidateMean)} | {ReportFormat.Delta(source, m)} | {ReportFormat.Interval(source, m)} | {verdict} |").AppendLine();
         }
 
         md.AppendLine();
@@ -50,9 +50,9 @@ internal static class MarkdownReport
             md.Append(CultureInfo.InvariantCulture, $"- `{name}` skipped: {reason}").AppendLine();
         }
 
-        if (run.Errors.Count > 0)
+        foreach (var note in report.RunNotes)
         {
-            md.Append(CultureInfo.InvariantCulture, $"- {run.Errors.Count} calls failed after retries and were scored as failures.").AppendLine();
+            md.Append(CultureInfo.InvariantCulture, $"- {note}").AppendLine();
         }
 
         var worst = CaseComparison.WorstRegressed(run, worstCases);
@@ -78,8 +78,8 @@ internal static class MarkdownReport
         return md.ToString();
     }
 
-    private static string Output(Running.RunRecord record, int max) =>
-        record.Execution.Error is { } error ? $"*error:* {Cell(error, max)}" : Cell(record.Execution.Output, max);
+    private static string Output(Running.RunRecord? record, int max) =>
+        record is null ? "*(no baseline: judged on thresholds)*" : record.Execution.Error is { } error ? $"*error:* {Cell(error, max)}" : Cell(record.Execution.Output, max);
 
     // A table cell cannot hold a raw pipe or newline; HTML is escaped so model output cannot inject markup.
     private static string Cell(string text, int max) =>

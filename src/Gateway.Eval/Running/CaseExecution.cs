@@ -2,7 +2,10 @@ using LlmGateway.Eval.Scoring;
 
 namespace LlmGateway.Eval.Running;
 
-/// <summary>What one call produced, or why it failed. A failed call is scored as failing every assertion.</summary>
+/// <summary>
+/// What one call produced, or why it failed. A failed call contributes to no metric but the error rate: it is dropped
+/// from every paired comparison, and too many of them make the run incomplete (see <see cref="RunResult"/>).
+/// </summary>
 internal sealed record CaseExecution
 {
     public string Output { get; init; } = string.Empty;
@@ -26,6 +29,15 @@ internal sealed record CaseExecution
 
     /// <summary>Why the call failed; null on success.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The HTTP status the gateway answered a failed call with; null when no answer came (connection, timeout) or the call succeeded.</summary>
+    public int? Status { get; init; }
+
+    /// <summary>The OpenAI error <c>code</c> (or <c>type</c>) of a failed call's answer, when it had one.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>No answer came at all: the gateway could not be reached (connection refused, DNS, TLS).</summary>
+    public bool Unreachable { get; init; }
 
     /// <summary>The failure may go away on retry (429, 5xx, timeout, connection).</summary>
     public bool Transient { get; init; }

@@ -27,17 +27,17 @@ internal sealed class EvalRunner
         _scorers = scorers;
     }
 
-    /// <exception cref="EvalConfigException">An assertion has an unknown type or names a metric the config does not define.</exception>
+    /// <exception cref="EvalConfigException">An assertion has an unknown type.</exception>
+    /// <param name="baseline">The version to compare with, or null to run the candidate alone (judged on absolute thresholds).</param>
     public async Task<RunResult> RunAsync(
         EvalConfig config,
         IReadOnlyList<EvalDataset> datasets,
-        PromptTarget baseline,
+        PromptTarget? baseline,
         PromptTarget candidate,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(datasets);
-        ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
         if (datasets.Count == 0)
         {
@@ -45,55 +45,26 @@ internal sealed class EvalRunner
         }
 
         var cases = CollectCases(datasets);
-        CheckAssertions(config, cases);
+        var notes = new List<string>();
+        config = CheckAssertions(config, cases, notes);
 
-        var total = cases.Count * config.Repeats * 2;
-        var records = new RunRecord[total];
-        var progressLock = new Lock();
-        int completed = 0, cacheHits = 0, errors = 0;
+        var work = new List<(RunCase Case, int Repeat)>(cases.Count * config.Repeats);
+        foreach (var runCase in cases)
+        {
+            for (var r = 0; r < config.Repeats; r++)
+            {
+                work.Add((runCase, r));
+            }
+        }
 
         var cache = _options.UseCache && config.CacheDirectory is { } directory
             ? await ExecutionCache.OpenAsync(directory, cancellationToken).ConfigureAwait(false)
             : null;
         try
         {
-            var inputHashes = cases.Select(c => CaseInputHash.Of(c.Case)).ToArray();
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = config.Concurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, total), parallel, async (i, token) =>
-            {
-                var side = (RunSide)(i % 2);
-                var repeat = i / 2 % config.Repeats;
-                var runCase = cases[i / 2 / config.Repeats];
-                var request = new CaseRequest(side == RunSide.Baseline ? baseline : candidate, runCase.Case, config.SeedForRepeat(repeat));
-                var key = CaseInputHash.KeyFor(request, inputHashes[runCase.Index]);
-
-                CaseExecution execution;
-                if (cache is not null && cache.TryGet(key, out var cached))
-                {
-                    execution = cached;
-                }
-                else
-                {
-                    execution = await _executor.ExecuteAsync(request, token).ConfigureAwait(false);
-                    if (cache is not null)
-                    {
-                        await cache.AddAsync(key, request, inputHashes[runCase.Index], execution, token).ConfigureAwait(false);
-                    }
-                }
-
-                var outcomes = await ScoreAsync(config, runCase.Case, execution, token).ConfigureAwait(false);
-                var metrics = config.Metrics.ToDictionary(m => m.Name, m => MetricValues.Compute(m, execution, outcomes), StringComparer.Ordinal);
-                var record = new RunRecord(runCase, repeat, side, request.Seed, execution, outcomes, metrics);
-                records[i] = record;
-
-                lock (progressLock)
-                {
-                    completed++;
-                    cacheHits += execution.FromCache ? 1 : 0;
-                    errors += record.IsError ? 1 : 0;
-                    _options.Progress?.Invoke(new RunProgress(completed, total, cacheHits, errors, record));
-                }
-            }).ConfigureAwait(false);
+            var session = new RunSession(this, config, cases, baseline, candidate, cache);
+            var records = await session.RunAsync(work, cancellationToken).ConfigureAwait(false);
+            return new RunResult(config, baseline, candidate, [.. datasets.Select(d => d.Id)], cases, records, notes);
         }
         finally
         {
@@ -102,8 +73,65 @@ internal sealed class EvalRunner
                 await cache.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
 
-        return new RunResult(config, baseline, candidate, [.. datasets.Select(d => d.Id)], cases, records);
+    /// <summary>
+    /// Runs (case, repeat) pairs on both sides, in that order, with bounded concurrency; the unit a fixed run
+    /// executes once and an adaptive run executes round by round.
+    /// </summary>
+    private sealed class RunSession(EvalRunner runner, EvalConfig config, IReadOnlyList<RunCase> cases, PromptTarget? baseline, PromptTarget candidate, ExecutionCache? cache)
+    {
+        // Without a baseline every work item is one candidate call; with one, a baseline call then a candidate call.
+        private readonly int _sides = baseline is null ? 1 : 2;
+        private readonly string[] _inputHashes = [.. cases.Select(c => CaseInputHash.Of(c.Case))];
+        private readonly Lock _progressLock = new();
+        private int _completed, _cacheHits, _errors, _total;
+
+        public async Task<IReadOnlyList<RunRecord>> RunAsync(List<(RunCase Case, int Repeat)> work, CancellationToken cancellationToken)
+        {
+            var records = new RunRecord[work.Count * _sides];
+            lock (_progressLock)
+            {
+                _total += records.Length;
+            }
+
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = config.Concurrency, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, records.Length), parallel, async (i, token) =>
+            {
+                var side = _sides == 1 ? RunSide.Candidate : (RunSide)(i % 2);
+                var (runCase, repeat) = work[i / _sides];
+                var request = new CaseRequest(side == RunSide.Baseline ? baseline! : candidate, runCase.Case, config.SeedForRepeat(repeat));
+                var key = CaseInputHash.KeyFor(request, _inputHashes[runCase.Index]);
+
+                CaseExecution execution;
+                if (cache is not null && cache.TryGet(key, out var cached))
+                {
+                    execution = cached;
+                }
+                else
+                {
+                    execution = await runner._executor.ExecuteAsync(request, token).ConfigureAwait(false);
+                    if (cache is not null)
+                    {
+                        await cache.AddAsync(key, request, _inputHashes[runCase.Index], execution, token).ConfigureAwait(false);
+                    }
+                }
+
+                var outcomes = await runner.ScoreAsync(config, runCase.Case, execution, token).ConfigureAwait(false);
+                var metrics = config.AllMetrics.ToDictionary(m => m.Name, m => MetricValues.Compute(m, execution, outcomes), StringComparer.Ordinal);
+                var record = new RunRecord(runCase, repeat, side, request.Seed, execution, outcomes, metrics);
+                records[i] = record;
+
+                lock (_progressLock)
+                {
+                    _completed++;
+                    _cacheHits += execution.FromCache ? 1 : 0;
+                    _errors += record.IsError ? 1 : 0;
+                    runner._options.Progress?.Invoke(new RunProgress(_completed, _total, _cacheHits, _errors, record));
+                }
+            }).ConfigureAwait(false);
+            return records;
+        }
     }
 
     private async Task<IReadOnlyList<AssertionOutcome>> ScoreAsync(EvalConfig config, EvalCase evalCase, CaseExecution execution, CancellationToken cancellationToken)
@@ -157,10 +185,15 @@ internal sealed class EvalRunner
             : throw new ArgumentException($"Case '{duplicate.Key}' appears in more than one dataset with the same file name.", nameof(datasets));
     }
 
-    // A typo in a type or metric name would otherwise show up only as errored or unfed scores after paying for the run.
-    private void CheckAssertions(EvalConfig config, List<RunCase> cases)
+    /// <summary>
+    /// A typo in a type would otherwise show up only as errored scores after paying for the run, so unknown types are
+    /// errors. A metric name the config does not list is not: the dataset's author named it on purpose, so it is
+    /// measured and gated with the defaults (<see cref="DefaultTolerances"/>) and one note says so.
+    /// </summary>
+    private EvalConfig CheckAssertions(EvalConfig config, List<RunCase> cases, List<string> notes)
     {
         var problems = new List<string>();
+        var unlisted = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var runCase in cases)
         {
             for (var i = 0; i < runCase.Case.Assertions.Count; i++)
@@ -176,7 +209,7 @@ internal sealed class EvalRunner
 
                 if (assertion.Metric is { } metric && !config.Metrics.Any(m => m.AcceptsMetricName(metric)))
                 {
-                    problems.Add($"{at}: metric '{metric}' is not a metric of the config (metrics: {string.Join(", ", config.Metrics.Select(m => m.Name))})");
+                    unlisted[metric] = unlisted.GetValueOrDefault(metric) + 1;
                 }
             }
         }
@@ -195,5 +228,20 @@ internal sealed class EvalRunner
         {
             throw new EvalConfigException(config.SourcePath ?? "eval config", problems);
         }
+
+        if (unlisted.Count == 0)
+        {
+            return config;
+        }
+
+        var added = new List<MetricDefinition>();
+        foreach (var (name, count) in unlisted.OrderBy(u => u.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            var gate = DefaultTolerances.ForUnlistedAssertionMetric();
+            added.Add(new MetricDefinition { Name = name, AssertionMetric = name, Gate = gate });
+            notes.Add($"metric '{name}' is named by {count} assertion(s) but not listed in the config: gated with the defaults (higher is better, all-pass, {gate.Tolerance * 100:0.#} pp tolerance)");
+        }
+
+        return config with { Metrics = [.. config.Metrics, .. added] };
     }
 }

@@ -3,9 +3,11 @@ using LlmGateway.Eval.Datasets;
 namespace LlmGateway.Eval.Running;
 
 /// <summary>
-/// Turns one run into one value per metric. Assertion metrics: null when no assertion of the run feeds the metric;
-/// 0 when the call failed (an error never passes); otherwise 1/0 for all-pass, or the weighted mean score.
-/// Cost, latency and output-token metrics: the figure, or null when the call failed or the figure is unknown.
+/// Turns one run into one value per metric. A failed call has a value for the error rate only (1); every other
+/// metric gets null, so the failure is dropped from its paired comparison instead of scoring 0, which would read as
+/// the best value of a lower-is-better metric and cancel out on both sides of a run that failed everywhere.
+/// Assertion metrics: null when no assertion of the run feeds the metric; otherwise 1/0 for all-pass, or the
+/// weighted mean score. Cost, latency and output-token metrics: the figure, or null when it is unknown.
 /// </summary>
 internal static class MetricValues
 {
@@ -14,25 +16,30 @@ internal static class MetricValues
         ArgumentNullException.ThrowIfNull(metric);
         ArgumentNullException.ThrowIfNull(execution);
         ArgumentNullException.ThrowIfNull(outcomes);
+        if (metric.Source == MetricSource.Errors)
+        {
+            return execution.Succeeded ? 0 : 1;
+        }
+
+        if (!execution.Succeeded)
+        {
+            return null;
+        }
+
         switch (metric.Source)
         {
             case MetricSource.Cost:
-                return execution.Succeeded && execution.CostUsd is { } cost ? (double)cost : null;
+                return execution.CostUsd is { } cost ? (double)cost : null;
             case MetricSource.Latency:
-                return execution.Succeeded ? execution.LatencyMs : null;
+                return execution.LatencyMs;
             case MetricSource.OutputTokens:
-                return execution.Succeeded ? execution.OutputTokens : null;
+                return execution.OutputTokens;
         }
 
         var feeding = outcomes.Where(o => metric.IsFedBy(o.Assertion)).ToList();
         if (feeding.Count == 0)
         {
             return null;
-        }
-
-        if (!execution.Succeeded)
-        {
-            return 0;
         }
 
         if (metric.Aggregate == MetricAggregate.AllPass)

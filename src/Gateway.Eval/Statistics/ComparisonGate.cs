@@ -42,6 +42,9 @@ internal sealed class ComparisonGate
         var result = _bootstrap.Run(metric.Samples, _options.Seed);
         var mcNemar = metric.Kind == MetricKind.Rate ? McNemarExact.Test(metric.Samples) : null;
         var decision = VerdictRule.Decide(result, metric.Gate, _options.Strict);
+        var repeatsNeeded = decision is { Underpowered: true, MoreCasesNeeded: { } more }
+            ? RepeatsAdvice.RepeatsNeeded(metric.Samples, (result.Cases + (double)more) / result.Cases)
+            : null;
         return new MetricComparison(
             metric.Name,
             metric.Kind,
@@ -57,6 +60,8 @@ internal sealed class ComparisonGate
             decision.ToleranceInDeltaUnits,
             decision.Verdict,
             decision.MoreCasesNeeded,
-            VerdictExplanation.Describe(metric.Name, metric.Kind, metric.Gate, result, decision));
+            VerdictExplanation.Describe(metric.Name, metric.Kind, metric.Gate, result, decision, repeatsNeeded),
+            decision.Underpowered,
+            repeatsNeeded);
     }
 }

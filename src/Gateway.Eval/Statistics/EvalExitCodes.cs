@@ -8,11 +8,17 @@ internal static class EvalExitCodes
 {
     public const int Pass = 0;
 
-    /// <summary>The evaluation could not run or its input was invalid; says nothing about the candidate.</summary>
+    /// <summary>
+    /// The evaluation could not run, its input was invalid, or too many calls failed (an incomplete run); says
+    /// nothing about the candidate.
+    /// </summary>
     public const int Error = 2;
 
     /// <summary>Strict mode only: more cases are needed before the gate can decide.</summary>
     public const int Inconclusive = 3;
+
+    /// <summary>The gateway could not be reached: the same code every other <c>gatewayctl</c> command uses for it.</summary>
+    public const int Unavailable = 3;
 
     public const int Fail = 100;
 
@@ -21,6 +27,7 @@ internal static class EvalExitCodes
         GateResult.Pass => Pass,
         GateResult.Fail => Fail,
         GateResult.Inconclusive => Inconclusive,
+        GateResult.Incomplete => Error,
         _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown gate result."),
     };
 }

@@ -11,4 +11,10 @@ internal enum GateResult
 
     /// <summary>Strict mode: none regressed, but some gated metric could not rule out a regression beyond its tolerance.</summary>
     Inconclusive,
+
+    /// <summary>
+    /// Too many calls failed (more than <c>max_error_rate</c> on either side): the run has no verdict, whatever its
+    /// metrics say, and is never stored as a pass.
+    /// </summary>
+    Incomplete,
 }

@@ -63,8 +63,10 @@ internal static class McNemarExact
         long m = (long)b + c;
         long k = Math.Min(b, c);
 
-        // 2k == m (b == c, including no discordant pairs) puts half the mass on each side of k: p is 1.
-        if (2 * k == m)
+        // 2k == m (b == c, including no discordant pairs) puts half the mass on each side of k: p is 1. So does
+        // 2k + 1 == m (b and c one apart), where the lower tail is exactly half; summed in floating point it came out
+        // as 0.9999999999999999, which reports printed as such.
+        if (2 * k == m || (2 * k) + 1 == m)
         {
             return 1;
         }

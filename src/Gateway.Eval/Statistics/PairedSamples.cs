@@ -11,11 +11,13 @@ internal sealed class PairedSamples
     private readonly double[] _caseBaselineMeans;
     private readonly double[] _caseCandidateMeans;
     private readonly double[] _caseDifferences;
+    private readonly int[] _caseStarts;
 
     private PairedSamples(double[] baseline, double[] candidate, int[] caseStarts)
     {
         _baseline = baseline;
         _candidate = candidate;
+        _caseStarts = caseStarts;
         var cases = caseStarts.Length - 1;
         _caseBaselineMeans = new double[cases];
         _caseCandidateMeans = new double[cases];
@@ -45,6 +47,9 @@ internal sealed class PairedSamples
     public int MaxRepeats { get; }
 
     public int Observations => _baseline.Length;
+
+    /// <summary>How many repeats case <paramref name="caseIndex"/> has.</summary>
+    public int RepeatsOf(int caseIndex) => _caseStarts[caseIndex + 1] - _caseStarts[caseIndex];
 
     /// <summary>Every pair's baseline value, case by case.</summary>
     public ReadOnlySpan<double> Baseline => _baseline;

@@ -13,7 +13,7 @@ internal static class VerdictExplanation
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string Describe(string name, MetricKind kind, MetricGate gate, BootstrapResult result, MetricDecision decision)
+    public static string Describe(string name, MetricKind kind, MetricGate gate, BootstrapResult result, MetricDecision decision, int? repeatsNeeded = null)
     {
         ArgumentNullException.ThrowIfNull(gate);
         ArgumentNullException.ThrowIfNull(result);
@@ -29,7 +29,8 @@ internal static class VerdictExplanation
         {
             Verdict.Regressed => $", beyond the {tolerance} tolerance",
             Verdict.Improved => ", a significant improvement",
-            Verdict.Inconclusive => $": cannot rule out a regression beyond the {tolerance} tolerance; {Settle(decision.MoreCasesNeeded)}",
+            Verdict.Inconclusive => $": cannot rule out a regression beyond the {tolerance} tolerance; {Settle(decision.MoreCasesNeeded, repeatsNeeded)}",
+            _ when decision.Underpowered => $", not significant but underpowered: the CI reaches beyond the {tolerance} tolerance, so a regression that size would have gone unseen; {Settle(decision.MoreCasesNeeded, repeatsNeeded)}",
             _ => IsSignificantRegression(result, gate) ? $", within the {tolerance} tolerance" : ", not significant",
         };
         return gate.Gated ? sentence : sentence + " (not gated)";
@@ -38,9 +39,12 @@ internal static class VerdictExplanation
     private static bool IsSignificantRegression(BootstrapResult result, MetricGate gate) =>
         gate.Direction == MetricDirection.HigherIsBetter ? result.CiHigh < 0 : result.CiLow > 0;
 
-    private static string Settle(long? moreCases) => moreCases is { } more
-        ? $"about {RoundUpToTwoFigures(more).ToString("N0", Invariant)} more cases would settle it"
-        : "more cases will not settle it while the delta sits on the tolerance boundary";
+    private static string Settle(long? moreCases, int? repeatsNeeded) => (moreCases, repeatsNeeded) switch
+    {
+        ({ } more, { } repeats) => $"about {RoundUpToTwoFigures(more).ToString("N0", Invariant)} more cases, or {repeats.ToString(Invariant)} repeats per case, would settle it",
+        ({ } more, null) => $"about {RoundUpToTwoFigures(more).ToString("N0", Invariant)} more cases would settle it",
+        _ => "more cases will not settle it while the delta sits on the tolerance boundary",
+    };
 
     /// <summary>"About" 1,300 reads more honestly than 1,287: the estimate assumes the CI keeps its shape.</summary>
     private static long RoundUpToTwoFigures(long value)

@@ -9,7 +9,8 @@ namespace LlmGateway.Eval.Statistics;
 /// <item><b>Improved</b>: the CI's bad end is above 0. The tolerance is an allowance for regressions, not a bar for
 /// improvements, so any clear improvement counts; it never changes the gate either way.</item>
 /// <item><b>Inconclusive</b> (strict mode): not regressed, yet the CI's bad end is below −t, so the data cannot rule out
-/// a regression the gate would not tolerate.</item>
+/// a regression the gate would not tolerate. Outside strict mode the same case is <b>unchanged</b> but flagged
+/// <see cref="MetricDecision.Underpowered"/>, with the same "more cases" estimate, so a pass never hides it.</item>
 /// <item>Otherwise <b>unchanged</b>.</item>
 /// </list>
 /// </summary>
@@ -38,9 +39,9 @@ internal static class VerdictRule
             return new MetricDecision(Verdict.Improved, tolerance, null);
         }
 
-        if (strict && worst < -tolerance)
+        if (worst < -tolerance)
         {
-            return new MetricDecision(Verdict.Inconclusive, tolerance, MoreCases(result.Cases, delta, worst, best, tolerance));
+            return new MetricDecision(strict ? Verdict.Inconclusive : Verdict.Unchanged, tolerance, MoreCases(result.Cases, delta, worst, best, tolerance), Underpowered: true);
         }
 
         return new MetricDecision(Verdict.Unchanged, tolerance, null);

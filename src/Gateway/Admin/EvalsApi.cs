@@ -52,7 +52,13 @@ internal static partial class EvalsApi
 
         if (run.Verdict is null || !EvalRunVerdicts.All.Contains(run.Verdict))
         {
-            return AdminResults.Invalid("'verdict' is required: pass, fail or inconclusive.", "verdict");
+            return AdminResults.Invalid("'verdict' is required: pass, fail, inconclusive or incomplete.", "verdict");
+        }
+
+        var mode = run.Mode ?? EvalRunVerdicts.ComparisonMode;
+        if (mode is not (EvalRunVerdicts.ComparisonMode or EvalRunVerdicts.ThresholdsMode))
+        {
+            return AdminResults.Invalid("'mode' is comparison (against a baseline) or thresholds (the candidate alone).", "mode");
         }
 
         var (candidate, candidateError) = await CheckTargetAsync(registry, name, run.Candidate, "candidate");
@@ -61,10 +67,27 @@ internal static partial class EvalsApi
             return candidateError;
         }
 
-        var (baseline, baselineError) = await CheckTargetAsync(registry, name, run.Baseline, "baseline");
-        if (baselineError is not null)
+        EvalRunTarget? baseline = null;
+        if (mode == EvalRunVerdicts.ComparisonMode)
         {
-            return baselineError;
+            (baseline, var baselineError) = await CheckTargetAsync(registry, name, run.Baseline, "baseline");
+            if (baselineError is not null)
+            {
+                return baselineError;
+            }
+        }
+        else if (run.Baseline is not null)
+        {
+            return AdminResults.Invalid("A thresholds run has no baseline.", "baseline");
+        }
+        else if (run.Thresholds is not { Count: > 0 })
+        {
+            return AdminResults.Invalid("A thresholds run lists the thresholds it was judged on.", "thresholds");
+        }
+
+        if (CheckCalls(run) is { } callsError)
+        {
+            return callsError;
         }
 
         for (var i = 0; i < (run.Datasets?.Length ?? 0); i++)
@@ -87,8 +110,10 @@ internal static partial class EvalsApi
         {
             Id = run.Id ?? EvalRunStore.NewId(),
             Prompt = name,
+            Mode = mode,
             Candidate = candidate,
             Baseline = baseline,
+            Complete = run.Calls?.IsComplete() ?? false,
             Datasets = run.Datasets ?? [],
             Metrics = run.Metrics ?? [],
             CreatedAt = time.GetUtcNow(),
@@ -119,6 +144,45 @@ internal static partial class EvalsApi
         await runs.GetAsync(name, id) is { } run
             ? Results.Json(run, GatewayJsonContext.Default.EvalRun)
             : AdminResults.NotFound("eval_run_not_found", $"'{name}' has no evaluation run '{id}'.", "id");
+
+    /// <summary>
+    /// Call counts, when given, must add up; a <c>pass</c> must carry them and be complete by them, so a run in which
+    /// calls failed wholesale can never be recorded as the evidence a release rests on.
+    /// </summary>
+    private static IResult? CheckCalls(EvalRun run)
+    {
+        if (run.Calls is { } calls)
+        {
+            foreach (var (side, counts) in new[] { ("baseline", calls.Baseline), ("candidate", calls.Candidate) })
+            {
+                if (counts is not null && (counts.Total < 0 || counts.Failed < 0 || counts.Failed > counts.Total))
+                {
+                    return AdminResults.Invalid($"'calls.{side}' needs 0 <= failed <= total.", $"calls.{side}");
+                }
+            }
+
+            if (calls.Candidate is null)
+            {
+                return AdminResults.Invalid("'calls.candidate' is required with 'calls'.", "calls.candidate");
+            }
+
+            if (!(calls.MaxErrorRate >= 0 && calls.MaxErrorRate <= EvalRunCalls.MaxAllowedErrorRate))
+            {
+                return AdminResults.Invalid($"'calls.max_error_rate' must be between 0 and {EvalRunCalls.MaxAllowedErrorRate}.", "calls.max_error_rate");
+            }
+        }
+
+        if (run.Verdict == EvalRunVerdicts.Pass && run.Calls?.IsComplete() != true)
+        {
+            return AdminResults.Invalid(
+                run.Calls is null
+                    ? "A 'pass' needs 'calls' (total and failed per side): a run whose calls are not counted cannot show it is complete."
+                    : $"A 'pass' must be complete, but {run.Calls.Describe()}, more failures than its max_error_rate {run.Calls.MaxErrorRate} allows; record it as 'incomplete'.",
+                "verdict");
+        }
+
+        return null;
+    }
 
     /// <summary>The version must exist; a given bundle id must be that version's, and an absent one is filled in.</summary>
     private static async Task<(EvalRunTarget? Target, IResult? Error)> CheckTargetAsync(PromptRegistry registry, string name, EvalRunTarget? target, string field)

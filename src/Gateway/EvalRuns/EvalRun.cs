@@ -31,6 +31,22 @@ internal sealed record EvalRun
     [JsonPropertyName("verdict")]
     public string? Verdict { get; init; }
 
+    /// <summary><c>comparison</c> (candidate vs a baseline; the default) or <c>thresholds</c> (the candidate alone against the bundle's <c>eval.thresholds</c>).</summary>
+    [JsonPropertyName("mode")]
+    public string? Mode { get; init; }
+
+    /// <summary>A thresholds run's thresholds, metric → minimum (or maximum, for lower-is-better metrics).</summary>
+    [JsonPropertyName("thresholds")]
+    public Dictionary<string, double>? Thresholds { get; init; }
+
+    /// <summary>How many calls each side made and how many failed; a run without them can never open the release gate.</summary>
+    [JsonPropertyName("calls")]
+    public EvalRunCalls? Calls { get; init; }
+
+    /// <summary>Set by the server from <see cref="Calls"/>: whether few enough calls failed for the verdict to mean anything.</summary>
+    [JsonPropertyName("complete")]
+    public bool? Complete { get; init; }
+
     [JsonPropertyName("cost_usd")]
     public decimal? CostUsd { get; init; }
 

@@ -79,6 +79,11 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
             errors.Add(new FieldError("retrieval.top_k", "Between 1 and 1000."));
         }
 
+        if (content.Eval is { } eval && !eval.TryReadThresholds(out _))
+        {
+            errors.Add(new FieldError("eval.thresholds", "An object of metric name to a non-negative number, e.g. {\"accuracy\": 0.9, \"format\": 0.95}."));
+        }
+
         if (errors.Count > 0)
         {
             return PromptValidationResult.Failed(errors);

@@ -1,3 +1,4 @@
+using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 
 namespace LlmGateway.Releases;
@@ -17,15 +18,15 @@ internal interface IReleaseEvalGate
 
 /// <summary>
 /// What the evaluation gate decided. <paramref name="Refusal"/> is the reason a version may not be released (null:
-/// admitted); <paramref name="RunId"/> is the passing run that admitted it (null when the bundle needs no gate),
-/// recorded as evidence on the activation event.
+/// admitted); <paramref name="RunId"/> is the passing run that admitted it (null when the bundle needs no gate) and
+/// <paramref name="Calls"/> its call counts, both recorded as evidence on the activation event.
 /// </summary>
-internal sealed record EvalGateDecision(string? Refusal, string? RunId)
+internal sealed record EvalGateDecision(string? Refusal, string? RunId, EvalRunCalls? Calls = null)
 {
     /// <summary>Admitted without a run: the bundle does not require the gate.</summary>
     public static readonly EvalGateDecision NotGated = new(null, null);
 
     public static EvalGateDecision Refuse(string reason) => new(reason, null);
 
-    public static EvalGateDecision AdmitOn(string runId) => new(null, runId);
+    public static EvalGateDecision AdmitOn(string runId, EvalRunCalls? calls = null) => new(null, runId, calls);
 }

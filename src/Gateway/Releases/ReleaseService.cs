@@ -36,6 +36,7 @@ internal sealed class ReleaseService(
     private const string EvidenceEvalRun = "eval_run";
 
     private const string EvidenceVerdict = "verdict";
+    private const string EvidenceEvalCalls = "eval_calls";
 
     private readonly ReleaseOptions _options = options.Value;
 
@@ -111,7 +112,7 @@ internal sealed class ReleaseService(
     }
 
     /// <returns>The next release and its action, or the refusal; <c>EvalRun</c> names the passing run the evaluation gate admitted it on.</returns>
-    private async Task<(ReleaseRecord? Next, string? Action, ReleaseRefusal? Refusal, string? EvalRun)> DecideAsync(
+    private async Task<(ReleaseRecord? Next, string? Action, ReleaseRefusal? Refusal, EvalGateDecision? EvalRun)> DecideAsync(
         string prompt, string environment, ReleaseRecord? current, ReleaseChange change, CancellationToken cancellationToken)
     {
         var baseline = current ?? new ReleaseRecord { Salt = NewSalt() };
@@ -183,7 +184,7 @@ internal sealed class ReleaseService(
     }
 
     /// <returns>The refusal, or none; when the evaluation gate admitted the version on a passing run, that run's id.</returns>
-    private async Task<(ReleaseRefusal? Refusal, string? EvalRun)> CheckEligibleAsync(string prompt, string environment, int? version, CancellationToken cancellationToken)
+    private async Task<(ReleaseRefusal? Refusal, EvalGateDecision? EvalRun)> CheckEligibleAsync(string prompt, string environment, int? version, CancellationToken cancellationToken)
     {
         if (version is not > 0)
         {
@@ -208,17 +209,18 @@ internal sealed class ReleaseService(
         var decision = await evalGate.CheckAsync(stored.Bundle, environment, cancellationToken);
         return decision.Refusal is { } reason
             ? (ReleaseRefusal.Forbidden("eval_gate_required", reason), null)
-            : (null, decision.RunId);
+            : (null, decision.RunId is null ? null : decision);
     }
 
     /// <summary>
-    /// The event's evidence: the caller's object with <c>eval_run</c> (the passing run's id) and <c>verdict</c>
-    /// (<c>pass</c>) added when the evaluation gate admitted the version. Those two are the gate's facts, so they
-    /// replace same-named fields of the caller's; every other field is kept as given.
+    /// The event's evidence: the caller's object with <c>eval_run</c> (the passing run's id), <c>verdict</c>
+    /// (<c>pass</c>) and <c>eval_calls</c> (its call counts per side) added when the evaluation gate admitted the
+    /// version. Those are the gate's facts, so they replace same-named fields of the caller's; every other field is
+    /// kept as given.
     /// </summary>
-    internal static JsonElement? WithEvalRun(JsonElement? evidence, string? evalRun)
+    internal static JsonElement? WithEvalRun(JsonElement? evidence, EvalGateDecision? admission)
     {
-        if (evalRun is null)
+        if (admission?.RunId is not { } evalRun)
         {
             return evidence;
         }
@@ -231,7 +233,7 @@ internal sealed class ReleaseService(
             {
                 foreach (var field in given.EnumerateObject())
                 {
-                    if (field.Name is not (EvidenceEvalRun or EvidenceVerdict))
+                    if (field.Name is not (EvidenceEvalRun or EvidenceVerdict or EvidenceEvalCalls))
                     {
                         field.WriteTo(writer);
                     }
@@ -240,6 +242,12 @@ internal sealed class ReleaseService(
 
             writer.WriteString(EvidenceEvalRun, evalRun);
             writer.WriteString(EvidenceVerdict, EvalRunVerdicts.Pass);
+            if (admission.Calls is { } calls)
+            {
+                writer.WritePropertyName(EvidenceEvalCalls);
+                JsonSerializer.Serialize(writer, calls, GatewayJsonContext.Default.EvalRunCalls);
+            }
+
             writer.WriteEndObject();
         }
 

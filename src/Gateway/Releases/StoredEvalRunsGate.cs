@@ -6,9 +6,11 @@ namespace LlmGateway.Releases;
 
 /// <summary>
 /// The gate on stored evaluation runs: a bundle whose <c>eval.gate_required</c> is true enters a protected
-/// environment only with a recorded <c>pass</c> for its version, measured against what that environment
-/// serves now (its current stable) and, when the bundle names a dataset, on that dataset. A run against an
-/// older stable proves nothing about replacing the current one.
+/// environment only with a recorded, <b>complete</b> <c>pass</c> for its version, measured against what that
+/// environment serves now (its current stable) and, when the bundle names a dataset, on that dataset. A run against
+/// an older stable proves nothing about replacing the current one; a run in which too many calls failed proves
+/// nothing at all. While the environment has no stable (a first release), a complete run that meets the bundle's
+/// <c>eval.thresholds</c> on its own admits it too.
 /// </summary>
 internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) : IReleaseEvalGate
 {
@@ -23,43 +25,96 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
         }
 
         var subject = $"{bundle.Name} v{bundle.Version} requires a passing evaluation run before it can enter '{environment}'";
+        var stable = await CurrentStableAsync(bundle.Name, environment);
+
+        // With no stable yet there is nothing to compare against in that environment; re-setting the
+        // version already serving there replaces nothing either.
+        var first = stable is null || stable == bundle.Version;
         var recorded = await runs.ListAsync(bundle.Name, bundle.Version, RunsRead);
         if (recorded.Count == 0)
         {
-            return EvalGateDecision.Refuse($"{subject}, and none is recorded. Run `gatewayctl eval run --candidate {bundle.Version} --baseline stable@{environment}`.");
+            var how = first
+                ? $"Run `gatewayctl eval run --candidate {bundle.Version} --baseline none` (judged on the bundle's eval.thresholds) or against another version."
+                : $"Run `gatewayctl eval run --candidate {bundle.Version} --baseline stable@{environment}`.";
+            return EvalGateDecision.Refuse($"{subject}, and none is recorded. {how}");
         }
 
-        var stable = await CurrentStableAsync(bundle.Name, environment);
-        // With no stable yet there is nothing to compare against in that environment; re-setting the
-        // version already serving there replaces nothing either.
-        var againstStable = stable is null || stable == bundle.Version
-            ? recorded
-            : [.. recorded.Where(r => r.Baseline?.Version == stable)];
-        if (againstStable.Count == 0)
+        var complete = recorded.Where(r => r.Calls?.IsComplete() == true).ToList();
+        if (complete.Count == 0)
         {
-            var baselines = string.Join(", ", recorded.Select(r => r.Baseline?.Version).Distinct().Select(v => $"v{v}"));
-            return EvalGateDecision.Refuse($"{subject}: runs compare against {baselines}, {environment}'s stable is v{stable}.");
+            var newest = recorded[0];
+            var calls = newest.Calls is { } c ? c.Describe() : "it has no call counts";
+            return EvalGateDecision.Refuse($"{subject}: {recorded.Count} run(s) recorded but none is complete (newest {newest.Id}: {calls}).");
+        }
+
+        var bundleThresholds = eval.TryReadThresholds(out var thresholds) ? thresholds : [];
+        var eligible = first
+            ? [.. complete.Where(r => !IsThresholdsRun(r) || MeetsBundleThresholds(r, bundleThresholds))]
+            : complete.Where(r => !IsThresholdsRun(r) && r.Baseline?.Version == stable).ToList();
+        if (eligible.Count == 0)
+        {
+            if (first)
+            {
+                return EvalGateDecision.Refuse(bundleThresholds.Count == 0
+                    ? $"{subject}: its complete runs are judged on thresholds, but the bundle's eval.thresholds is empty."
+                    : $"{subject}: no complete run was judged on the bundle's eval.thresholds ({Describe(bundleThresholds)}) and met them.");
+            }
+
+            var baselines = string.Join(", ", complete.Select(r => r.Baseline?.Version is { } v ? $"v{v}" : "thresholds").Distinct());
+            return EvalGateDecision.Refuse($"{subject}: complete runs compare against {baselines}, {environment}'s stable is v{stable}.");
         }
 
         var onDataset = eval.Dataset is { Length: > 0 } dataset
-            ? [.. againstStable.Where(r => r.Datasets?.Any(d => SameDataset(d.Id, dataset)) == true)]
-            : againstStable;
+            ? [.. eligible.Where(r => r.Datasets?.Any(d => SameDataset(d.Id, dataset)) == true)]
+            : eligible;
         if (onDataset.Count == 0)
         {
-            return EvalGateDecision.Refuse($"{subject}: no run against v{stable} used the bundle's dataset '{eval.Dataset}'.");
+            return EvalGateDecision.Refuse($"{subject}: no eligible run used the bundle's dataset '{eval.Dataset}'.");
         }
 
         // Newest first: the newest passing run is the one the release rests on.
-        if (onDataset.FirstOrDefault(r => r.Verdict == EvalRunVerdicts.Pass) is { Id: { } passed })
+        if (onDataset.FirstOrDefault(r => r.Verdict == EvalRunVerdicts.Pass) is { Id: { } passed } run)
         {
-            return EvalGateDecision.AdmitOn(passed);
+            return EvalGateDecision.AdmitOn(passed, run.Calls);
         }
 
-        var newest = onDataset[0];
-        var regressed = newest.Metrics?.Where(m => m.Verdict == EvalRunVerdicts.Regressed).Select(m => m.Name).ToList() ?? [];
+        var latest = onDataset[0];
+        var regressed = latest.Metrics?.Where(m => m.Verdict == EvalRunVerdicts.Regressed).Select(m => m.Name).ToList() ?? [];
         var detail = regressed.Count > 0 ? $"; regressed: {string.Join(", ", regressed)}" : "";
-        return EvalGateDecision.Refuse($"{subject}: {onDataset.Count} run(s) recorded but none passed (newest {newest.Id} is '{newest.Verdict}'{detail}).");
+        return EvalGateDecision.Refuse($"{subject}: {onDataset.Count} eligible run(s) recorded but none passed (newest {latest.Id} is '{latest.Verdict}'{detail}).");
     }
+
+    private static bool IsThresholdsRun(EvalRun run) => run.Mode == EvalRunVerdicts.ThresholdsMode;
+
+    /// <summary>
+    /// The run was judged on exactly the thresholds the bundle holds now, and every one of them has a metric that did
+    /// not regress against it: the server checks the record, not only its verdict.
+    /// </summary>
+    private static bool MeetsBundleThresholds(EvalRun run, Dictionary<string, double> bundleThresholds)
+    {
+        if (bundleThresholds.Count == 0 || run.Thresholds is not { } judged || judged.Count != bundleThresholds.Count)
+        {
+            return false;
+        }
+
+        foreach (var (metric, threshold) in bundleThresholds)
+        {
+            if (!judged.TryGetValue(metric, out var used) || used != threshold)
+            {
+                return false;
+            }
+
+            if (run.Metrics?.FirstOrDefault(m => m.Name == metric) is not { } measured || measured.Verdict == EvalRunVerdicts.Regressed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Describe(Dictionary<string, double> thresholds) =>
+        string.Join(", ", thresholds.Select(t => $"{t.Key} {t.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
 
     /// <summary>Runs name datasets by file name; the bundle may name a path (<c>datasets/support.jsonl</c>).</summary>
     private static bool SameDataset(string? runDataset, string bundleDataset) =>

@@ -56,4 +56,5 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(SampleRequeueResponse))]
 [JsonSerializable(typeof(EvalRun))]
 [JsonSerializable(typeof(EvalRun[]))]
+[JsonSerializable(typeof(EvalRunCalls))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using System.Text;
-using LlmGateway.Cli;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Cli;
@@ -122,27 +121,5 @@ public sealed class EvalRunTests(TestEnvironment env)
         return config;
     }
 
-    private async Task<CliRun> RunAsync(string gatewayKey, params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var environment = new Dictionary<string, string?>
-        {
-            ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(),
-            // Viewer to resolve stable@env, author to store the run.
-            ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.AdminToken,
-            ["GATEWAY_API_KEY"] = gatewayKey,
-        };
-        var exit = await GatewayCtl.RunAsync(args, stdout, stderr, handler: null, environment);
-        return new CliRun(exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private sealed record CliRun(int Exit, string Out, string Err)
-    {
-        public CliRun AssertExit(int expected)
-        {
-            Assert.True(Exit == expected, $"exit {Exit}, expected {expected}\nstdout: {Out}\nstderr: {Err}");
-            return this;
-        }
-    }
+    private Task<CliRun> RunAsync(string gatewayKey, params string[] args) => EvalCli.RunAsync(env.Gateway.BaseUrl, gatewayKey, args);
 }

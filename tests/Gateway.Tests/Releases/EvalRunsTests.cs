@@ -128,6 +128,97 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         Assert.False((await _viewer.GetAsync($"/admin/v1/prompts/{name}/versions/2")).Expect(HttpStatusCode.OK).Json.TryGetProperty("latest_eval", out _));
     }
 
+    [Fact]
+    public async Task A_pass_must_carry_call_counts_that_show_it_is_complete()
+    {
+        var name = Bundles.UniqueName("evals-calls");
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        var path = $"/admin/v1/prompts/{name}/evals";
+        const string allFailed = """{"baseline":{"total":40,"failed":0},"candidate":{"total":40,"failed":40},"max_error_rate":0.02}""";
+
+        var uncounted = await _author.PostAsync(path, Run(1, 1, "pass").Replace($"\"calls\": {CompleteCalls},", "", StringComparison.Ordinal));
+        var failedPass = await _author.PostAsync(path, Run(1, 1, "pass", calls: allFailed));
+        var nonsense = await _author.PostAsync(path, Run(1, 1, "fail", calls: """{"candidate":{"total":4,"failed":9},"max_error_rate":0.02}"""));
+        var lax = await _author.PostAsync(path, Run(1, 1, "fail", calls: """{"candidate":{"total":4,"failed":0},"max_error_rate":0.9}"""));
+        var incomplete = (await _author.PostAsync(path, Run(1, 1, "incomplete", calls: allFailed))).Expect(HttpStatusCode.Created).Json;
+
+        AssertInvalid(uncounted, "verdict");
+        Assert.Contains("needs 'calls'", Message(uncounted), StringComparison.Ordinal);
+        AssertInvalid(failedPass, "verdict");
+        Assert.Contains("0/40 candidate calls succeeded", Message(failedPass), StringComparison.Ordinal);
+        AssertInvalid(nonsense, "calls.candidate");
+        AssertInvalid(lax, "calls.max_error_rate");
+        Assert.Equal("incomplete", incomplete.GetProperty("verdict").GetString());
+        Assert.False(incomplete.GetProperty("complete").GetBoolean());
+        Assert.Equal(40, incomplete.GetProperty("calls").GetProperty("candidate").GetProperty("failed").GetInt32());
+    }
+
+    [Fact]
+    public async Task Only_complete_runs_open_the_gate_and_the_admitting_runs_calls_become_evidence()
+    {
+        var name = Bundles.UniqueName("evals-complete");
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var evals = $"/admin/v1/prompts/{name}/evals";
+
+        // What gatewayctl stored before this fix for a key without the pin permission: every call failed.
+        (await _author.PostAsync(evals, Run(2, 1, "incomplete", calls: """{"baseline":{"total":60,"failed":60},"candidate":{"total":60,"failed":60},"max_error_rate":0.02}"""))).Expect(HttpStatusCode.Created);
+        var refused = await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""");
+        var passed = (await _author.PostAsync(evals, Run(2, 1, "pass", calls: """{"baseline":{"total":60,"failed":0},"candidate":{"total":60,"failed":1},"max_error_rate":0.02}"""))).Expect(HttpStatusCode.Created).Json.GetProperty("id").GetString();
+        var admitted = await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""");
+
+        Assert.Equal("eval_gate_required", refused.Expect(HttpStatusCode.Forbidden).ErrorCode);
+        Assert.Contains("none is complete", Message(refused), StringComparison.Ordinal);
+        Assert.Contains("0/60 baseline, 0/60 candidate calls succeeded", Message(refused), StringComparison.Ordinal);
+        admitted.Expect(HttpStatusCode.OK);
+        var history = (await _viewer.GetAsync($"/admin/v1/prompts/{name}/history")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
+        var evidence = history.Last(e => e.GetProperty("action").GetString() == "release-set").GetProperty("evidence");
+        Assert.Equal(passed, evidence.GetProperty("eval_run").GetString());
+        Assert.Equal(1, evidence.GetProperty("eval_calls").GetProperty("candidate").GetProperty("failed").GetInt32());
+        Assert.Equal(60, evidence.GetProperty("eval_calls").GetProperty("baseline").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_first_version_enters_on_a_complete_run_that_meets_the_bundles_thresholds()
+    {
+        var name = Bundles.UniqueName("evals-first");
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support.", """, "eval": { "gate_required": true, "thresholds": { "accuracy": 0.9 } }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        var evals = $"/admin/v1/prompts/{name}/evals";
+        const string calls = """{"candidate":{"total":30,"failed":0},"max_error_rate":0.02}""";
+
+        var none = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
+        var withBaseline = await _author.PostAsync(evals, Thresholds(1, "pass", 0.95, 0.9, calls).Replace("\"mode\"", "\"baseline\":{\"version\":1},\"mode\"", StringComparison.Ordinal));
+        (await _author.PostAsync(evals, Thresholds(1, "pass", 0.95, 0.8, calls))).Expect(HttpStatusCode.Created);
+        var staleThresholds = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
+        (await _author.PostAsync(evals, Thresholds(1, "fail", 0.85, 0.9, calls, "regressed"))).Expect(HttpStatusCode.Created);
+        var below = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
+        var met = (await _author.PostAsync(evals, Thresholds(1, "pass", 0.95, 0.9, calls))).Expect(HttpStatusCode.Created).Json;
+        var admitted = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
+
+        Assert.Contains("--baseline none", Message(none.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
+        AssertInvalid(withBaseline, "baseline");
+        Assert.Contains("eval.thresholds (accuracy 0.9)", Message(staleThresholds.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
+        Assert.Contains("eval.thresholds", Message(below.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
+        Assert.Equal("thresholds", met.GetProperty("mode").GetString());
+        Assert.False(met.TryGetProperty("baseline", out var baseline) && baseline.ValueKind != System.Text.Json.JsonValueKind.Null);
+        Assert.Equal(1, admitted.Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+    }
+
+    [Fact]
+    public async Task Thresholds_that_are_not_numbers_are_refused_at_push()
+    {
+        var name = Bundles.UniqueName("evals-thresholds");
+
+        var response = await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support.", """, "eval": { "thresholds": { "accuracy": "high" } }"""));
+
+        var error = response.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error");
+        Assert.Contains("eval.thresholds", error.ToString(), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _author.Dispose();
@@ -145,9 +236,23 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         Assert.Equal(param, error.GetProperty("param").GetString());
     }
 
-    private static string Run(int candidate, int baseline, string verdict, string? regressed = null, string? id = null, string dataset = "golden.jsonl") => $$"""
+    private static string Thresholds(int candidate, string verdict, double measured, double threshold, string calls, string metricVerdict = "unchanged") => $$"""
+        {
+          "mode": "thresholds",
+          "candidate": { "version": {{candidate}} },
+          "thresholds": { "accuracy": {{threshold}} },
+          "calls": {{calls}},
+          "metrics": [ { "name": "accuracy", "baseline": {{threshold}}, "candidate": {{measured}}, "verdict": "{{metricVerdict}}", "n": 30, "gated": true } ],
+          "verdict": "{{verdict}}"
+        }
+        """;
+
+    private const string CompleteCalls = """{"baseline":{"total":40,"failed":0},"candidate":{"total":40,"failed":0},"max_error_rate":0.02}""";
+
+    private static string Run(int candidate, int baseline, string verdict, string? regressed = null, string? id = null, string dataset = "golden.jsonl", string calls = CompleteCalls) => $$"""
         {
           {{(id is null ? "" : $"\"id\":\"{id}\",")}}
+          "calls": {{calls}},
           "candidate": { "version": {{candidate}} },
           "baseline": { "version": {{baseline}}, "environment": "production" },
           "datasets": [ { "id": "{{dataset}}", "sha256": "{{new string('a', 64)}}" } ],

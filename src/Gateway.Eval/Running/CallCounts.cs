@@ -1,0 +1,14 @@
+namespace LlmGateway.Eval.Running;
+
+/// <summary>
+/// The calls behind a run, per side. A run is <b>complete</b> when neither side's failed share exceeds the config's
+/// <c>max_error_rate</c>: beyond that the surviving pairs are no longer the dataset the gate was meant to judge.
+/// </summary>
+internal sealed record CallCounts(SideCalls Baseline, SideCalls Candidate, double MaxErrorRate)
+{
+    public int Total => Baseline.Total + Candidate.Total;
+
+    public int Failed => Baseline.Failed + Candidate.Failed;
+
+    public bool Complete => Baseline.ErrorRate <= MaxErrorRate && Candidate.ErrorRate <= MaxErrorRate;
+}

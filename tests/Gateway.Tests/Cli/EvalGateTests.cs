@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Cli;
+
+/// <summary>
+/// The evaluation gate never passes on failure (issue #13), end to end through <c>gatewayctl eval run</c>, the real
+/// gateway and the mock provider, which echoes the system message so a case's answer shows which version served.
+/// </summary>
+public sealed class EvalGateTests(TestEnvironment env) : IDisposable
+{
+    private const int Cases = 20;
+
+    private readonly AdminClient _author = new(env.Gateway, TestEnvironment.AuthorToken);
+    private readonly AdminClient _approver = new(env.Gateway, TestEnvironment.ApproverToken);
+    private readonly AdminClient _operator = new(env.Gateway, TestEnvironment.OperatorToken);
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("gatewayctl-gate-");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_key_without_pin_fails_every_call_and_the_run_is_incomplete_stored_as_such_and_opens_no_gate()
+    {
+        var name = Bundles.UniqueName("gate-nopin");
+        await ReleaseToProductionAsync(name, Bundle(name, "You are Acme support."));
+        (await _author.PushAsync(Bundle(name, "You are Generic support.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var keyWithoutPin = await PromptSetup.KeyAsync(env.Gateway);
+        var config = await WriteFilesAsync(name, "icontains", "acme");
+
+        var run = await EvalCli.RunAsync(env.Gateway.BaseUrl, keyWithoutPin, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "stable@production");
+        var release = await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""");
+
+        run.AssertExit(2);
+        Assert.DoesNotContain("PASS", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Result: INCOMPLETE", run.Out, StringComparison.Ordinal);
+        Assert.Contains("(incomplete_run)", run.Err, StringComparison.Ordinal);
+        Assert.Contains("403", run.Err, StringComparison.Ordinal);
+        Assert.Contains($"{Cases} of {Cases} baseline and {Cases} of {Cases} candidate calls failed", run.Err, StringComparison.Ordinal);
+        var stored = Assert.Single((await _operator.GetAsync($"/admin/v1/prompts/{name}/evals")).Expect(HttpStatusCode.OK).Json.EnumerateArray());
+        Assert.Equal("incomplete", stored.GetProperty("verdict").GetString());
+        Assert.False(stored.GetProperty("complete").GetBoolean());
+        Assert.Equal("eval_gate_required", release.Expect(HttpStatusCode.Forbidden).ErrorCode);
+        Assert.Contains("none is complete", release.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_candidate_whose_every_call_fails_cannot_improve_a_lower_is_better_metric()
+    {
+        var name = Bundles.UniqueName("gate-refusal");
+        // v2 needs a variable the dataset never gives: every candidate call is a 400 missing_variable. Failed calls
+        // used to score 0 refusals, "improving" a lower-is-better refusal rate.
+        await PromptSetup.ReleaseAsync(env.Gateway, name,
+        [
+            Bundle(name, "You are Acme support."),
+            $$$"""{"name":"{{{name}}}","model":"gpt-4o-mini","variables":[{"name":"tier","required":true}],"messages":[{"role":"system","content":"You are {{ tier }} support."}]}""",
+        ]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "pin");
+        var config = await WriteFilesAsync(name, "is-refusal", null, metric: "refusals", direction: "lower");
+
+        var run = await EvalCli.RunAsync(env.Gateway.BaseUrl, key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--no-store");
+
+        run.AssertExit(2);
+        Assert.Contains("Result: INCOMPLETE", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("improved", run.Out, StringComparison.Ordinal);
+        Assert.Contains("error-rate", run.Out, StringComparison.Ordinal);
+        Assert.Contains("400", run.Err, StringComparison.Ordinal);
+        Assert.Contains("tier", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_gateway_exits_3_at_once_without_retrying_every_case()
+    {
+        var name = Bundles.UniqueName("gate-down");
+        var config = await WriteFilesAsync(name, "icontains", "acme");
+        var closed = ClosedPort();
+
+        var started = TimeProvider.System.GetTimestamp();
+        var run = await EvalCli.RunAsync(new Uri($"http://127.0.0.1:{closed}"), "gwk_any", "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--no-store");
+
+        run.AssertExit(3);
+        Assert.Contains("(gateway_unreachable)", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASS", run.Out, StringComparison.Ordinal);
+        Assert.Empty(run.Out);
+        // One failed connection, not 2 × 20 calls each retried with back-off (19 s before the fix).
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_first_version_is_admitted_by_its_bundles_thresholds_and_refused_when_it_misses_them()
+    {
+        var name = Bundles.UniqueName("gate-first");
+        var missed = Bundles.UniqueName("gate-first-miss");
+        foreach (var (prompt, threshold) in new[] { (name, "0.9"), (missed, "0.9") })
+        {
+            var system = prompt == name ? "You are Acme support." : "You are Generic support.";
+            (await _author.PushAsync(Bundle(prompt, system, $$""", "eval": { "gate_required": true, "thresholds": { "accuracy": {{threshold}} } }"""))).Expect(HttpStatusCode.Created);
+            (await _approver.PostAsync($"/admin/v1/prompts/{prompt}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        }
+
+        var key = await PromptSetup.KeyAsync(env.Gateway, "pin");
+        var config = await WriteFilesAsync(name, "icontains", "acme");
+
+        var admitted = await EvalCli.RunAsync(env.Gateway.BaseUrl, key, "eval", "run", "--config", config, "--candidate", "1", "--baseline", "none");
+        var refused = await EvalCli.RunAsync(env.Gateway.BaseUrl, key, "eval", "run", "--config", config, "--prompt", missed, "--candidate", "1", "--baseline", "none");
+        var released = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
+        var blocked = await _operator.ReleaseAsync(missed, "production", "set", """{"version":1}""");
+
+        admitted.AssertExit(0);
+        Assert.Contains("on absolute thresholds", admitted.Out, StringComparison.Ordinal);
+        Assert.Contains("Result: PASS", admitted.Out, StringComparison.Ordinal);
+        refused.AssertExit(100);
+        Assert.Contains("Result: FAIL (accuracy)", refused.Out, StringComparison.Ordinal);
+        Assert.Equal(1, released.Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+        Assert.Equal("eval_gate_required", blocked.Expect(HttpStatusCode.Forbidden).ErrorCode);
+        var stored = (await _operator.GetAsync($"/admin/v1/prompts/{name}/evals")).Expect(HttpStatusCode.OK).Json[0];
+        Assert.Equal("thresholds", stored.GetProperty("mode").GetString());
+        Assert.Equal(0.9, stored.GetProperty("thresholds").GetProperty("accuracy").GetDouble());
+        Assert.Equal(Cases, stored.GetProperty("calls").GetProperty("candidate").GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Baseline_none_without_thresholds_is_a_usage_error_before_any_call()
+    {
+        var name = Bundles.UniqueName("gate-nothresholds");
+        (await _author.PushAsync(Bundle(name, "You are Acme support."))).Expect(HttpStatusCode.Created);
+        var config = await WriteFilesAsync(name, "icontains", "acme");
+
+        var run = await EvalCli.RunAsync(env.Gateway.BaseUrl, "gwk_unused", "eval", "run", "--config", config, "--candidate", "1", "--baseline", "none");
+
+        run.AssertExit(2);
+        Assert.Contains("(no_thresholds)", run.Err, StringComparison.Ordinal);
+        Assert.Empty(run.Out);
+    }
+
+    public void Dispose()
+    {
+        _author.Dispose();
+        _approver.Dispose();
+        _operator.Dispose();
+        _folder.Delete(recursive: true);
+    }
+
+    private static int ClosedPort()
+    {
+        // Bind then release: nothing listens there afterwards, so a connection is refused at once.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private async Task ReleaseToProductionAsync(string name, string bundle)
+    {
+        (await _author.PushAsync(bundle)).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+    }
+
+    private static string Bundle(string name, string system, string extra = "") =>
+        $$"""{"name":"{{name}}","model":"gpt-4o-mini","messages":[{"role":"system","content":"{{system}}"}]{{extra}}}""";
+
+    private async Task<string> WriteFilesAsync(string prompt, string type, string? value, string metric = "accuracy", string direction = "higher")
+    {
+        var assertion = value is null ? $$"""{"type":"{{type}}","metric":"{{metric}}"}""" : $$"""{"type":"{{type}}","value":"{{value}}","metric":"{{metric}}"}""";
+        var dataset = new StringBuilder();
+        for (var i = 1; i <= Cases; i++)
+        {
+            dataset.Append($$"""{"id":"c{{i}}","messages":[{"role":"user","content":"question {{i}}"}],"assert":[{{assertion}}]}""").Append('\n');
+        }
+
+        var file = Path.Combine(_folder.FullName, $"{prompt}.jsonl");
+        await File.WriteAllTextAsync(file, dataset.ToString(), Ct);
+        var config = Path.Combine(_folder.FullName, $"{prompt}.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            prompt: {prompt}
+            datasets:
+              - {Path.GetFileName(file)}
+            metrics:
+              {metric}:
+                direction: {direction}
+            seed: 7
+            resamples: 500
+            concurrency: 8
+            """, Ct);
+        return config;
+    }
+}

@@ -30,7 +30,7 @@ internal static class ExitCodes
           2  usage error (bad flags, missing GATEWAY_URL/GATEWAY_ADMIN_TOKEN, unreadable file, bad YAML)
           3  the gateway is unreachable or failed (5xx, connection error, 30 s timeout)
           4  authentication failed (401: missing or unknown admin token)
-        eval run exits 0 pass, 100 fail, 3 inconclusive (--strict), 2 error instead.
+        eval run exits 0 pass, 100 fail, 3 inconclusive (--strict) or unreachable, 2 error or incomplete run instead.
         """;
 
     public static int ForHttpStatus(HttpStatusCode status) => (int)status switch

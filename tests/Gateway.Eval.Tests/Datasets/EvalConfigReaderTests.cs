@@ -118,7 +118,7 @@ public sealed class EvalConfigReaderTests
     [InlineData("metrics: {accuracy: {max_regression: 0.02}}", "datasets: required")]
     [InlineData("datasets: []\nmetrics: {accuracy: {max_regression: 0.02}}", "datasets (line 1): must be a non-empty list")]
     [InlineData("datasets: [a.jsonl]", "metrics: required")]
-    [InlineData("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    direction: up", "metrics.accuracy.max_regression (line 4): required")]
+    [InlineData("datasets: [a.jsonl]\nmetrics:\n  latency:\n    tolerance: absolute", "metrics.latency.max_regression (line 4): required with an absolute tolerance")]
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    direction: up\n    max_regression: 0.1", "metrics.accuracy.direction (line 4): must be one of higher, lower")]
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    max_regression: -1", "metrics.accuracy.max_regression (line 4): must be >= 0")]
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    max_regression: 2", "write 2 points as 0.02")]
@@ -144,7 +144,40 @@ public sealed class EvalConfigReaderTests
     {
         var errors = Errors("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    direction: sideways\n  cost:\n    max_regression: x\nrepeats: 0\nseed: abc\n");
 
-        Assert.Equal(5, errors.Count);
+        // direction, cost's max_regression, repeats, seed; a missing max_regression is no longer an error.
+        Assert.Equal(4, errors.Count);
+    }
+
+    [Fact]
+    public void Metrics_without_max_regression_get_their_kinds_default_and_the_error_rate_is_always_gated()
+    {
+        var config = EvalConfigReader.Parse(
+            "datasets: [a.jsonl]\nmetrics:\n  accuracy: {}\n  cost: {}\n  latency: {}\n  output-tokens: {}\nmax_error_rate: 0.05\n", Base, checkFilesExist: false);
+
+        var m = config.Metrics.ToDictionary(x => x.Name);
+        Assert.Equal(DefaultTolerances.PassRate, m["accuracy"].Gate.Tolerance);
+        Assert.Equal(ToleranceKind.Absolute, m["accuracy"].Gate.ToleranceKind);
+        Assert.Equal(0.15, m["cost"].Gate.Tolerance);
+        Assert.Equal(ToleranceKind.Relative, m["cost"].Gate.ToleranceKind);
+        Assert.Equal(0.20, m["latency"].Gate.Tolerance);
+        Assert.Equal(0.15, m["output-tokens"].Gate.Tolerance);
+        Assert.Equal(0.05, config.MaxErrorRate);
+        Assert.Equal(EvalConfig.ErrorRateMetric, config.AllMetrics[0].Name);
+        Assert.Equal(0.01, config.ErrorRate.Gate.Tolerance);
+        Assert.Equal(MetricDirection.LowerIsBetter, config.ErrorRate.Gate.Direction);
+        Assert.True(config.ErrorRate.Gate.Gated);
+    }
+
+    [Fact]
+    public void The_error_rate_can_be_retuned_but_never_ungated()
+    {
+        var tuned = EvalConfigReader.Parse("datasets: [a.jsonl]\nmetrics:\n  error-rate: {max_regression: 0.03}\n", Base, checkFilesExist: false);
+        var ungated = Errors("datasets: [a.jsonl]\nmetrics:\n  error-rate: {gated: false}\nmax_error_rate: 1.5\n");
+
+        Assert.Equal(0.03, tuned.ErrorRate.Gate.Tolerance);
+        Assert.Single(tuned.AllMetrics);
+        Assert.Contains(ungated, e => e.Contains("always gated", StringComparison.Ordinal));
+        Assert.Contains(ungated, e => e.StartsWith("max_error_rate", StringComparison.Ordinal));
     }
 
     [Fact]

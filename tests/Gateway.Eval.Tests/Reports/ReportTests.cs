@@ -36,6 +36,9 @@ public sealed class ReportTests
             Repeats = 2,
             Seed = 7,
             Resamples = 2000,
+
+            // Case 1's two failed calls are 2.5% of the candidate's: allowed here, so the run stays complete.
+            MaxErrorRate = 0.05,
         };
         var executor = new FakeCaseExecutor((r, _) =>
         {
@@ -65,13 +68,18 @@ public sealed class ReportTests
         var text = ConsoleReport.Render(report);
 
         Assert.Equal(GateResult.Fail, report.Comparison.Result);
-        Assert.Contains("support-reply@v3 → support-reply@v4, 40 cases × 2 repeats", text, StringComparison.Ordinal);
+        Assert.Contains("support-reply@v3 → support-reply@v4, 40 cases × 2 repeats, 160 calls", text, StringComparison.Ordinal);
         Assert.Matches(@"metric\s+baseline\s+candidate\s+delta\s+95% CI\s+verdict", text);
-        Assert.Matches(@"accuracy\s+100\.0%\s+72\.5%\s+−27\.5 pp\s+\[.*\]\s+REGRESSED", text);
-        Assert.Matches(@"cost\s+\$0\.001000\s+\$0\.002000\s+\+\$0\.001000", text);
-        Assert.Matches(@"latency\*\s+100 ms\s+100 ms", text);
+
+        // Case 1 failed on the candidate: it is dropped from accuracy (39 cases, 10 fail), not scored as a failure.
+        Assert.Matches(@"accuracy\s+100\.0%\s+74\.4%\s+−25\.6 pp\s+\[.*\]\s+REGRESSED", text);
+        Assert.Matches(@"error-rate\s+0\.0%\s+2\.5%\s+\+2\.5 pp", text);
+        Assert.Matches(@"cost\s+\$0\.00100\s+\$0\.00200\s+\+100\.0% \(\+\$0\.00100\)\s+\[\+100\.0%, \+100\.0%\]", text);
+        Assert.Matches(@"latency\*\s+100 ms\s+100 ms\s+0\.0% \(0 ms\)", text);
+        Assert.DoesNotContain("−0", text, StringComparison.Ordinal);
         Assert.Contains("tone: skipped, no paired values", text, StringComparison.Ordinal);
-        Assert.Contains("2 calls failed after retries", text, StringComparison.Ordinal);
+        Assert.Contains("2 of 160 calls failed after retries (0 baseline, 2 candidate)", text, StringComparison.Ordinal);
+        Assert.Contains("2 (case, repeat) pair(s) were dropped", text, StringComparison.Ordinal);
         Assert.EndsWith($"Result: FAIL (accuracy, cost){Environment.NewLine}", text, StringComparison.Ordinal);
     }
 
@@ -93,6 +101,10 @@ public sealed class ReportTests
         Assert.Equal("rate", accuracy.GetProperty("kind").GetString());
         Assert.True(accuracy.TryGetProperty("mcnemar_p", out _));
         Assert.True(root.GetProperty("skipped").TryGetProperty("tone", out _));
+        Assert.True(root.GetProperty("complete").GetBoolean());
+        Assert.Equal(2, root.GetProperty("calls").GetProperty("candidate").GetProperty("failed").GetInt32());
+        Assert.Equal(80, root.GetProperty("calls").GetProperty("baseline").GetProperty("total").GetInt32());
+        Assert.Equal(2, root.GetProperty("pairs_dropped_for_errors").GetInt32());
         var failing = root.GetProperty("failing_cases").EnumerateArray().ToList();
         Assert.Equal(11, failing.Count);
         Assert.Equal("gateway answered 400: bad variables", failing.Single(f => f.GetProperty("id").GetString() == "c1").GetProperty("error").GetString());
@@ -109,8 +121,8 @@ public sealed class ReportTests
         var suites = document.Root!;
         Assert.Equal("testsuites", suites.Name.LocalName);
         var gates = suites.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "gates");
-        Assert.Equal(["accuracy", "cost", "tone"], gates.Elements("testcase").Select(t => (string?)t.Attribute("name")));
-        Assert.Equal("regressed", (string?)gates.Elements("testcase").First().Element("failure")!.Attribute("type"));
+        Assert.Equal(["error-rate", "accuracy", "cost", "tone"], gates.Elements("testcase").Select(t => (string?)t.Attribute("name")));
+        Assert.Equal("regressed", (string?)gates.Elements("testcase").Single(t => (string?)t.Attribute("name") == "accuracy").Element("failure")!.Attribute("type"));
         Assert.NotNull(gates.Elements("testcase").Last().Element("skipped"));
         Assert.Equal("2", (string?)gates.Attribute("failures"));
 
@@ -129,9 +141,9 @@ public sealed class ReportTests
 
         var md = MarkdownReport.Render(report, worstCases: 3, maxOutputChars: 80);
 
-        Assert.StartsWith("### ❌ Eval FAIL: `support-reply@v3` → `support-reply@v4`", md, StringComparison.Ordinal);
+        Assert.StartsWith("### ❌ Eval FAIL: support-reply@v3 → support-reply@v4", md, StringComparison.Ordinal);
         Assert.Contains("| Metric | Baseline | Candidate | Delta | 95% CI | Verdict |", md, StringComparison.Ordinal);
-        Assert.Contains("| accuracy | 100.0% | 72.5% | −27.5 pp | [", md, StringComparison.Ordinal);
+        Assert.Contains("| accuracy | 100.0% | 74.4% | −25.6 pp | [", md, StringComparison.Ordinal);
         Assert.Contains("| **REGRESSED** |", md, StringComparison.Ordinal);
         Assert.Contains("| latency (not gated) | 100 ms | 100 ms |", md, StringComparison.Ordinal);
         Assert.Contains("**Blamed:** `accuracy`, `cost`", md, StringComparison.Ordinal);

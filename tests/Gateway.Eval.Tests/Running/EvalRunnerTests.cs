@@ -101,15 +101,28 @@ public sealed class EvalRunnerTests
             Assert.Equal(3, r.Execution.Attempts);
             Assert.Contains("gave up after 3 attempts", r.Execution.Error, StringComparison.Ordinal);
             Assert.All(r.Assertions, a => Assert.True(a.Result.IsError));
-            Assert.Equal(0, r.Metrics["accuracy"]);
+
+            // A failed call scores nothing: 0 would read as the best value of a lower-is-better metric, and as a
+            // tie when both sides fail. It counts in the error rate alone.
+            Assert.Null(r.Metrics["accuracy"]);
             Assert.Null(r.Metrics["cost"]);
+            Assert.Equal(1, r.Metrics[EvalConfig.ErrorRateMetric]);
         });
         Assert.Equal(3, result.Errors.Count);
+        Assert.Equal(new SideCalls(3, 0), result.Calls.Baseline);
+        Assert.Equal(new SideCalls(3, 3), result.Calls.Candidate);
+        Assert.False(result.Calls.Complete);
+        Assert.Equal(3, result.PairsDroppedForErrors);
 
-        // The accuracy drop reaches the statistics; cost has no pairs left and is skipped, not faked.
+        // Only the error rate has pairs; the others are skipped, not faked, and the report has no verdict.
         var set = result.ToMetricSamples();
-        Assert.Equal(["accuracy"], set.Samples.Select(s => s.Name));
+        Assert.Equal([EvalConfig.ErrorRateMetric], set.Samples.Select(s => s.Name));
+        Assert.Contains("accuracy", set.Skipped.Keys);
         Assert.Contains("cost", set.Skipped.Keys);
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(result);
+        Assert.Equal(GateResult.Incomplete, report.Result);
+        Assert.Equal(EvalExitCodes.Error, report.ExitCode);
+        Assert.Contains("case 'c0' candidate", report.IncompleteReason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -241,7 +254,7 @@ public sealed class EvalRunnerTests
     {
         var config = Config() with { DefaultAssertions = [new AssertionSpec("not-is-refusal", Metric: "accuracy")] };
 
-        var result = await Run(new FakeCaseExecutor((_, _) => Ok("I'm sorry, but ok")), config, Dataset(1));
+        var result = await Run(new FakeCaseExecutor((_, _) => Ok("I'm sorry, but I can't help with that. ok")), config, Dataset(1));
 
         var record = result.Get(0, 0, RunSide.Baseline);
         Assert.Equal(["not-is-refusal", "contains"], record.Assertions.Select(a => a.Assertion.Type));
@@ -249,9 +262,23 @@ public sealed class EvalRunnerTests
         Assert.Equal(0, record.Metrics["accuracy"]);
     }
 
+    [Fact]
+    public async Task A_metric_the_config_does_not_list_is_gated_with_defaults_and_one_note()
+    {
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+
+        var result = await Run(executor, Config(), Dataset(3, """[{"type":"contains","value":"ok","metric":"tone"}]"""));
+
+        var tone = Assert.Single(result.Config.Metrics, m => m.Name == "tone");
+        Assert.True(tone.Gate.Gated);
+        Assert.Equal(DefaultTolerances.PassRate, tone.Gate.Tolerance);
+        var note = Assert.Single(result.Notes);
+        Assert.Contains("metric 'tone' is named by 3 assertion(s) but not listed in the config", note, StringComparison.Ordinal);
+        Assert.All(result.Records, r => Assert.Equal(1, r.Metrics["tone"]));
+    }
+
     [Theory]
     [InlineData("""[{"type":"contians","value":"ok"}]""", "unknown assertion type 'contians'")]
-    [InlineData("""[{"type":"contains","value":"ok","metric":"acuracy"}]""", "metric 'acuracy' is not a metric of the config")]
     public async Task Typos_in_dataset_assertions_fail_before_any_call(string assert, string expected)
     {
         var executor = new FakeCaseExecutor((_, _) => Ok());

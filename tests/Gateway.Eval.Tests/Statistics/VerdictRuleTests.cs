@@ -96,9 +96,16 @@ public sealed class VerdictRuleTests
     }
 
     [Fact]
-    public void Only_inconclusive_verdicts_estimate_more_cases()
+    public void Only_underpowered_verdicts_estimate_more_cases_and_outside_strict_mode_they_stay_unchanged()
     {
-        Assert.Null(VerdictRule.Decide(Result(0.8, -0.03, -0.07, 0.01), MetricGate.HigherIsBetter(0.02), strict: false).MoreCasesNeeded);
+        var underpowered = VerdictRule.Decide(Result(0.8, -0.03, -0.07, 0.01), MetricGate.HigherIsBetter(0.02), strict: false);
+        var settled = VerdictRule.Decide(Result(0.8, 0.0, -0.01, 0.01), MetricGate.HigherIsBetter(0.02), strict: false);
+
+        Assert.Equal(Verdict.Unchanged, underpowered.Verdict);
+        Assert.True(underpowered.Underpowered);
+        Assert.NotNull(underpowered.MoreCasesNeeded);
+        Assert.False(settled.Underpowered);
+        Assert.Null(settled.MoreCasesNeeded);
         Assert.Null(VerdictRule.Decide(Result(0.8, -0.06, -0.09, -0.03), MetricGate.HigherIsBetter(0.02), strict: true).MoreCasesNeeded);
     }
 

@@ -147,6 +147,18 @@ internal static class JsonReport
         w.WriteEndObject();
     }
 
+    private static void WriteFinite(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
     private static void WriteMetric(Utf8JsonWriter w, MetricComparison m, MetricSource source)
     {
         w.WriteStartObject();
@@ -161,11 +173,12 @@ internal static class JsonReport
             _ => "assertions",
         });
         w.WriteBoolean("gated", m.Gated);
-        w.WriteNumber("baseline", m.BaselineMean);
-        w.WriteNumber("candidate", m.CandidateMean);
-        w.WriteNumber("delta", m.Delta);
-        w.WriteNumber("ci_low", m.CiLow);
-        w.WriteNumber("ci_high", m.CiHigh);
+        // A metric judged alone (no baseline, no threshold) has no delta: null, since JSON has no NaN.
+        WriteFinite(w, "baseline", m.BaselineMean);
+        WriteFinite(w, "candidate", m.CandidateMean);
+        WriteFinite(w, "delta", m.Delta);
+        WriteFinite(w, "ci_low", m.CiLow);
+        WriteFinite(w, "ci_high", m.CiHigh);
         w.WriteNumber("tolerance", m.Tolerance);
         if (m.McNemarP is { } p)
         {

@@ -14,10 +14,14 @@ internal static class ReportFormat
 {
     private const string Minus = "\u2212";
 
+    /// <summary>What a value that does not exist prints as (no baseline and no threshold to compare with).</summary>
+    private const string Missing = "—";
+
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static string Value(MetricSource source, MetricKind kind, double value) => (source, kind) switch
     {
+        _ when !double.IsFinite(value) => Missing,
         (MetricSource.Cost, _) => "$" + Significant(value),
         (MetricSource.Latency, _) => value.ToString("0", Invariant) + " ms",
         (MetricSource.OutputTokens, _) => value.ToString("0.0", Invariant),
@@ -29,6 +33,11 @@ internal static class ReportFormat
     public static string Delta(MetricSource source, MetricComparison metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        if (!double.IsFinite(metric.Delta))
+        {
+            return Missing;
+        }
+
         return IsRelative(source) && metric.BaselineMean != 0
             ? $"{Relative(metric.Delta, metric.BaselineMean)} ({Absolute(source, metric.Kind, metric.Delta)})"
             : Absolute(source, metric.Kind, metric.Delta);
@@ -38,6 +47,11 @@ internal static class ReportFormat
     public static string Interval(MetricSource source, MetricComparison metric)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        if (!double.IsFinite(metric.CiLow) || !double.IsFinite(metric.CiHigh))
+        {
+            return Missing;
+        }
+
         return IsRelative(source) && metric.BaselineMean != 0
             ? $"[{Relative(metric.CiLow, metric.BaselineMean)}, {Relative(metric.CiHigh, metric.BaselineMean)}]"
             : $"[{Absolute(source, metric.Kind, metric.CiLow)}, {Absolute(source, metric.Kind, metric.CiHigh)}]";

@@ -90,14 +90,6 @@ internal static class ReportFormat
     /// <summary>A share as a percentage with one decimal, e.g. 0.02 → "2.0%".</summary>
     public static string Percent(double share) => (share * 100).ToString("0.0", Invariant) + "%";
 
-    /// <summary>A p-value with three significant figures, "&lt; 0.0001" below that (a long tail of digits is noise).</summary>
-    public static string PValue(double p) => p switch
-    {
-        < 0.0001 => "< 0.0001",
-        >= 1 => "1",
-        _ => p.ToString("G3", Invariant),
-    };
-
     public static string Verdict(MetricComparison metric) => (metric.Verdict, metric.Gated) switch
     {
         (Statistics.Verdict.Regressed, true) => "REGRESSED",

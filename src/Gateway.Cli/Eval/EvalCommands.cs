@@ -355,15 +355,16 @@ internal sealed class EvalCommands(CommandRunner runner)
             return ExitCodes.Success;
         }
 
-        var table = new TextTable("ID", "CREATED", "CANDIDATE", "BASELINE", "VERDICT", "REGRESSED", "ACTOR");
+        var table = new TextTable("ID", "CREATED", "CANDIDATE", "BASELINE", "VERDICT", "CALLS OK", "REGRESSED", "ACTOR");
         foreach (var r in runs.EnumerateArray())
         {
             table.AddRow(
                 Text(r, "id"),
                 Text(r, "created_at"),
                 "v" + Version(r, "candidate"),
-                "v" + Version(r, "baseline"),
+                BaselineText(r),
                 Text(r, "verdict"),
+                CallsText(r),
                 string.Join(",", Regressed(r)),
                 Text(r, "actor"));
         }
@@ -383,7 +384,8 @@ internal sealed class EvalCommands(CommandRunner runner)
         }
 
         var r = response.ReadElement();
-        context.Out.WriteLine($"{Text(r, "id")}  {promptName} v{Version(r, "candidate")} vs v{Version(r, "baseline")}: {Text(r, "verdict")}");
+        context.Out.WriteLine($"{Text(r, "id")}  {promptName} v{Version(r, "candidate")} vs {BaselineText(r)}: {Text(r, "verdict")}");
+        context.Out.WriteLine($"calls succeeded (baseline · candidate): {CallsText(r)}{(r.TryGetProperty("complete", out var complete) && complete.ValueKind == JsonValueKind.False ? ", incomplete" : "")}");
         context.Out.WriteLine($"created {Text(r, "created_at")} by {Text(r, "actor")}{(r.TryGetProperty("git_sha", out var sha) && sha.ValueKind == JsonValueKind.String ? $" at {sha.GetString()}" : "")}");
         if (r.TryGetProperty("datasets", out var datasets) && datasets.ValueKind == JsonValueKind.Array)
         {
@@ -416,6 +418,28 @@ internal sealed class EvalCommands(CommandRunner runner)
                 _ => value.GetRawText(),
             }
             : TextTable.Missing;
+
+    /// <summary>"v3", or "thresholds" for a candidate-only run.</summary>
+    private static string BaselineText(JsonElement run) =>
+        run.TryGetProperty("baseline", out var b) && b.ValueKind == JsonValueKind.Object ? "v" + Text(b, "version") : "thresholds";
+
+    /// <summary>"60/60 · 59/60": succeeded of total per side, baseline first; "-" for runs stored before calls were counted.</summary>
+    private static string CallsText(JsonElement run)
+    {
+        if (!run.TryGetProperty("calls", out var calls) || calls.ValueKind != JsonValueKind.Object)
+        {
+            return TextTable.Missing;
+        }
+
+        static string Side(JsonElement calls, string side) =>
+            calls.TryGetProperty(side, out var s) && s.ValueKind == JsonValueKind.Object
+            && s.TryGetProperty("total", out var t) && t.TryGetInt32(out var total)
+            && s.TryGetProperty("failed", out var f) && f.TryGetInt32(out var failed)
+                ? $"{(total - failed).ToString(CultureInfo.InvariantCulture)}/{total.ToString(CultureInfo.InvariantCulture)}"
+                : "-";
+
+        return $"{Side(calls, "baseline")} · {Side(calls, "candidate")}";
+    }
 
     private static string Version(JsonElement run, string target) =>
         run.TryGetProperty(target, out var t) ? Text(t, "version") : TextTable.Missing;

@@ -32,8 +32,11 @@ public sealed class EvalGateTests(TestEnvironment env) : IDisposable
 
         var run = await EvalCli.RunAsync(env.Gateway.BaseUrl, keyWithoutPin, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "stable@production");
         var release = await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""");
+        var listed = await EvalCli.RunAsync(env.Gateway.BaseUrl, keyWithoutPin, "eval", "list", name);
 
         run.AssertExit(2);
+        Assert.Contains($"0/{Cases} · 0/{Cases}", listed.AssertExit(0).Out, StringComparison.Ordinal);
+        Assert.Contains("incomplete", listed.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("PASS", run.Out, StringComparison.Ordinal);
         Assert.Contains("Result: INCOMPLETE", run.Out, StringComparison.Ordinal);
         Assert.Contains("(incomplete_run)", run.Err, StringComparison.Ordinal);

@@ -14,6 +14,8 @@ namespace LlmGateway.Eval.Datasets;
 /// An export line may also carry <c>assert</c> and <c>tags</c>, so an exported file can be annotated in place.</item>
 /// </list>
 /// Blank lines are allowed. Any other problem fails the whole file with its line number.
+/// <see cref="LoadAsync"/> also reads promptfoo test files, chosen by extension: <c>.yaml</c>/<c>.yml</c>
+/// (<see cref="PromptfooTestsReader"/>) and <c>.csv</c> (<see cref="PromptfooCsvReader"/>); anything else is JSONL.
 /// </summary>
 internal static class DatasetReader
 {
@@ -23,13 +25,25 @@ internal static class DatasetReader
 
     private static readonly JsonDocumentOptions LineOptions = new() { MaxDepth = 64 };
 
+    /// <summary>Loads a dataset file: promptfoo YAML (<c>.yaml</c>, <c>.yml</c>) or CSV (<c>.csv</c>) test files by extension, else JSONL.</summary>
     /// <exception cref="DatasetFormatException">A line is invalid, an id repeats, or the file has no cases.</exception>
     public static async Task<EvalDataset> LoadAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(bytes, Path.GetFileName(path)) with { Path = Path.GetFullPath(path) };
+        var fileName = Path.GetFileName(path);
+        var dataset = Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".yaml" or ".yml" => PromptfooTestsReader.Parse(bytes, fileName),
+            ".csv" => PromptfooCsvReader.Parse(bytes, fileName),
+            _ => Parse(bytes, fileName),
+        };
+        return dataset with { Path = Path.GetFullPath(path) };
     }
+
+    /// <summary>A dataset's identity: its file name and the SHA-256 of its exact bytes (BOM and line endings included).</summary>
+    public static DatasetId IdOf(ReadOnlySpan<byte> bytes, string fileName) =>
+        new(fileName, Convert.ToHexStringLower(SHA256.HashData(bytes)));
 
     /// <summary>Parses a dataset's bytes; <paramref name="fileName"/> names it in errors and in its id.</summary>
     /// <exception cref="DatasetFormatException">A line is invalid, an id repeats, or the file has no cases.</exception>
@@ -38,7 +52,7 @@ internal static class DatasetReader
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
 
         // Hash the exact bytes (BOM and line endings included): the id answers "was this file changed?".
-        var id = new DatasetId(fileName, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        var id = IdOf(bytes, fileName);
         if (bytes.StartsWith("\uFEFF"u8))
         {
             bytes = bytes[3..];

@@ -15,12 +15,18 @@ public sealed class ScorerRegistry
 
     private readonly FrozenDictionary<string, IScorer> _scorers;
 
-    /// <summary>Creates a registry of <paramref name="scorers"/>; names are case-insensitive and must be unique.</summary>
+    /// <summary>
+    /// Creates a registry of <paramref name="scorers"/>; names are case-insensitive and must be unique. Every registry
+    /// also knows <c>assert-set</c>, which scores its nested assertions through this registry.
+    /// </summary>
     /// <exception cref="ArgumentException">Two scorers share a name, or a name starts with <see cref="NegationPrefix"/>.</exception>
     public ScorerRegistry(IEnumerable<IScorer> scorers)
     {
         ArgumentNullException.ThrowIfNull(scorers);
-        var map = new Dictionary<string, IScorer>(StringComparer.OrdinalIgnoreCase);
+        var map = new Dictionary<string, IScorer>(StringComparer.OrdinalIgnoreCase)
+        {
+            [AssertSetScorer.TypeName] = new AssertSetScorer(this),
+        };
         foreach (var scorer in scorers)
         {
             if (string.IsNullOrWhiteSpace(scorer.Name) || scorer.Name.StartsWith(NegationPrefix, StringComparison.OrdinalIgnoreCase))
@@ -62,6 +68,7 @@ public sealed class ScorerRegistry
         new LevenshteinScorer(),
         new RougeLScorer(),
         new IsRefusalScorer(),
+        new IsAbstentionScorer(),
         new ToxicityScorer(),
         LimitScorer.Latency(),
         LimitScorer.Cost(),

@@ -32,9 +32,9 @@ public sealed class ScorerRegistryTests
     public void The_default_registry_knows_every_documented_scorer() =>
         Assert.Equal(
             [
-                "contains", "contains-all", "contains-any", "contains-json", "cost", "equals", "icontains", "icontains-all",
-                "icontains-any", "is-json", "is-refusal", "json-field", "latency", "levenshtein", "llm-rubric", "output-tokens",
-                "regex", "rouge-l", "similar", "starts-with", "toxicity",
+                "assert-set", "contains", "contains-all", "contains-any", "contains-json", "cost", "equals", "icontains",
+                "icontains-all", "icontains-any", "is-abstention", "is-json", "is-refusal", "json-field", "latency", "levenshtein",
+                "llm-rubric", "output-tokens", "regex", "rouge-l", "similar", "starts-with", "toxicity",
             ],
             Registry.Names);
 

@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+
+namespace LlmGateway.Eval.Scoring;
+
+/// <summary>
+/// Finds a phrase pattern where a model states something about its own answer (a refusal, an abstention): in the
+/// opening of a long output, anywhere in a short one, and not when the phrase is quoted, reported or conditional.
+/// Shared by <see cref="IsRefusalScorer"/> and <see cref="IsAbstentionScorer"/>.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Only the opening of a long output is searched because a real answer may discuss such a phrase later on
+/// ("…a bot should never just say I can't help…"), while a model that declines or abstains says so up front. The
+/// window runs to the end of the sentence that crosses <see cref="OpeningWindow"/> (at most
+/// <see cref="SentenceGrace"/> more characters), so a phrase is never cut in half.</item>
+/// <item>Text inside double quotes (<c>"…"</c>, <c>“…”</c>, <c>«…»</c>) is blanked: a quoted refusal is an example,
+/// not the model's own statement. Single quotes are left alone because they double as apostrophes.</item>
+/// <item>A match right after a reporting word (<c>say</c>, <c>replied</c>, <c>such as</c>…) is reported speech,
+/// and a match inside an if/when clause (no comma between <c>If</c> and the phrase) is a condition, not a
+/// statement; both are skipped.</item>
+/// </list>
+/// </remarks>
+internal static partial class OpeningPhraseMatcher
+{
+    public const int OpeningWindow = 200;
+    public const int SentenceGrace = 100;
+    public const int ShortOutput = 400;
+
+    /// <summary>Searches <paramref name="output"/> (already trimmed) and returns the first phrase that counts, or null.</summary>
+    /// <param name="where">Describes the searched region for a reason: "output" or "the opening".</param>
+    public static string? Find(string output, Regex pattern, out string where)
+    {
+        var text = BlankQuotes(NormalizeApostrophes(output));
+        var window = output.Length <= ShortOutput ? text : text[..WindowEnd(text)];
+        where = output.Length <= ShortOutput ? "the output" : $"the opening ({window.Length} characters)";
+        for (var match = pattern.Match(window); match.Success; match = match.NextMatch())
+        {
+            if (!IsReported(window, match.Index) && !IsConditional(window, match.Index))
+            {
+                return match.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static string NormalizeApostrophes(string text) => text
+        .Replace('\u2019', '\'')
+        .Replace('\u2018', '\'')
+        .Replace('\u02BC', '\'')
+        .Replace('\u00B4', '\'');
+
+    // Blanked with spaces rather than removed so positions (and the window) stay where they were.
+    private static string BlankQuotes(string text) =>
+        QuotedSpan().Replace(text, m => new string(' ', m.Length));
+
+    private static int WindowEnd(string text)
+    {
+        var limit = Math.Min(text.Length, OpeningWindow + SentenceGrace);
+        for (var i = OpeningWindow; i < limit; i++)
+        {
+            if (text[i] is '.' or '!' or '?' or '\n')
+            {
+                return i + 1;
+            }
+        }
+
+        return limit;
+    }
+
+    private static bool IsReported(string text, int index)
+    {
+        var start = Math.Max(0, index - 40);
+        return ReportingTail().IsMatch(text.AsSpan(start, index - start));
+    }
+
+    private static bool IsConditional(string text, int index)
+    {
+        var sentenceStart = text.AsSpan(0, index).LastIndexOfAny(".!?\n") + 1;
+        var clause = text.AsSpan(sentenceStart, index - sentenceStart).TrimStart();
+        return ConditionalOpening().IsMatch(clause) && !clause.Contains(',');
+    }
+
+    [GeneratedRegex("\"[^\"\\n]{0,300}\"|\u201C[^\u201D\\n]{0,300}\u201D|\u00AB[^\u00BB\\n]{0,300}\u00BB", RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex QuotedSpan();
+
+    [GeneratedRegex(
+        @"\b(?:say|says|said|saying|reply|replies|replied|respond(?:s|ed)?\s+with|answer(?:s|ed)?\s+with|write|writes|wrote|like|such\s+as|e\.g\.)[\s,:]*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ReportingTail();
+
+    [GeneratedRegex(@"^(?:if|when|whenever|unless|in\s+case|even\s+if)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex ConditionalOpening();
+}

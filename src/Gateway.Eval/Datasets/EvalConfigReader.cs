@@ -70,7 +70,7 @@ internal static partial class EvalConfigReader
         var datasets = new List<string>();
         if (!map.TryGetValue("datasets", out var datasetsNode))
         {
-            errors.Add("datasets: required; list the dataset files (JSONL), relative to the config");
+            errors.Add("datasets: required; list the dataset files (JSONL, or promptfoo YAML/CSV test files), relative to the config");
         }
         else if (datasetsNode is not YamlSequenceNode datasetList || datasetList.Children.Count == 0)
         {

@@ -200,12 +200,7 @@ internal sealed class EvalRunner
             {
                 var assertion = runCase.Case.Assertions[i];
                 var at = $"{runCase.Dataset.FileName}:{runCase.Case.Line}: case '{runCase.Case.Id}' assert[{i}]";
-                var type = assertion.Type.Trim();
-                var baseType = type.StartsWith(ScorerRegistry.NegationPrefix, StringComparison.OrdinalIgnoreCase) ? type[ScorerRegistry.NegationPrefix.Length..] : type;
-                if (!_scorers.TryGetScorer(baseType, out _))
-                {
-                    problems.Add($"{at}: unknown assertion type '{type}'; known: {string.Join(", ", _scorers.Names)}");
-                }
+                CheckType(assertion, at, problems);
 
                 if (assertion.Metric is { } metric && !config.Metrics.Any(m => m.AcceptsMetricName(metric)))
                 {
@@ -216,12 +211,7 @@ internal sealed class EvalRunner
 
         for (var i = 0; i < config.DefaultAssertions.Count; i++)
         {
-            var type = config.DefaultAssertions[i].Type.Trim();
-            var baseType = type.StartsWith(ScorerRegistry.NegationPrefix, StringComparison.OrdinalIgnoreCase) ? type[ScorerRegistry.NegationPrefix.Length..] : type;
-            if (!_scorers.TryGetScorer(baseType, out _))
-            {
-                problems.Add($"default_assert[{i}]: unknown assertion type '{type}'");
-            }
+            CheckType(config.DefaultAssertions[i], $"default_assert[{i}]", problems);
         }
 
         if (problems.Count > 0)
@@ -243,5 +233,21 @@ internal sealed class EvalRunner
         }
 
         return config with { Metrics = [.. config.Metrics, .. added] };
+    }
+
+    /// <summary>Checks an assertion's type, and an assert-set's members at any depth, against the registry.</summary>
+    private void CheckType(AssertionSpec assertion, string at, List<string> problems)
+    {
+        var type = assertion.Type.Trim();
+        var baseType = type.StartsWith(ScorerRegistry.NegationPrefix, StringComparison.OrdinalIgnoreCase) ? type[ScorerRegistry.NegationPrefix.Length..] : type;
+        if (!_scorers.TryGetScorer(baseType, out _))
+        {
+            problems.Add($"{at}: unknown assertion type '{type}'; known: {string.Join(", ", _scorers.Names)}");
+        }
+
+        for (var i = 0; i < (assertion.Children?.Count ?? 0); i++)
+        {
+            CheckType(assertion.Children![i], $"{at}.assert[{i}]", problems);
+        }
     }
 }

@@ -279,6 +279,7 @@ public sealed class EvalRunnerTests
 
     [Theory]
     [InlineData("""[{"type":"contians","value":"ok"}]""", "unknown assertion type 'contians'")]
+    [InlineData("""[{"type":"assert-set","assert":[{"type":"contains","value":"ok"},{"type":"icontians","value":"ok"}]}]""", "assert[0].assert[1]: unknown assertion type 'icontians'")]
     public async Task Typos_in_dataset_assertions_fail_before_any_call(string assert, string expected)
     {
         var executor = new FakeCaseExecutor((_, _) => Ok());

@@ -9,11 +9,12 @@ using LlmGateway.Eval.Scoring;
 namespace LlmGateway.Eval.Running;
 
 /// <summary>
-/// Runs a case through the gateway: a non-streamed <c>POST /v1/chat/completions</c> with model
-/// <c>prompt:&lt;name&gt;</c>, the case's messages and <c>prompt_variables</c>, the repeat's seed, and
-/// <c>X-Prompt-Version</c> pinning the version. Reads the answer, the cost/token headers and the served version.
-/// Failures are classified (429/408/5xx/connection/timeout are transient) but not retried here; see
-/// <see cref="RetryingCaseExecutor"/>.
+/// Runs a case through the gateway: a <c>POST /v1/chat/completions</c> with model <c>prompt:&lt;name&gt;</c>, the
+/// case's messages and <c>prompt_variables</c>, the repeat's seed, and <c>X-Prompt-Version</c> pinning the version.
+/// Non-streamed, it reads the answer and the cost/token headers; with <see cref="GatewayExecutorOptions.Stream"/>, it
+/// reads the SSE stream (<see cref="SseCompletionReader"/>) and the gateway's <c>: gateway-usage</c> comment. Either
+/// way it checks the served version. Failures are classified (429/408/5xx/connection/timeout/cut stream are
+/// transient) but not retried here; see <see cref="RetryingCaseExecutor"/>.
 /// </summary>
 internal sealed class GatewayCaseExecutor : ICaseExecutor
 {
@@ -22,11 +23,14 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
     public const string CostHeader = "X-Gateway-Cost-USD";
     public const string OutputTokensHeader = "X-Gateway-Output-Tokens";
 
+    public const string EventStreamMediaType = "text/event-stream";
+
     private const int MaxErrorChars = 300;
 
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
     private readonly string? _apiKey;
+    private readonly bool _stream;
 
     public GatewayCaseExecutor(HttpClient http, GatewayExecutorOptions options)
     {
@@ -35,6 +39,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
         _http = http;
         _endpoint = new Uri(options.BaseUrl.ToString().TrimEnd('/') + "/v1/chat/completions", UriKind.Absolute);
         _apiKey = options.ApiKey;
+        _stream = options.Stream;
     }
 
     public async Task<CaseExecution> ExecuteAsync(CaseRequest request, CancellationToken cancellationToken)
@@ -42,7 +47,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
         ArgumentNullException.ThrowIfNull(request);
         using var message = new HttpRequestMessage(HttpMethod.Post, _endpoint)
         {
-            Content = new ByteArrayContent(BuildBody(request)),
+            Content = new ByteArrayContent(BuildBody(request, _stream)),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.TryAddWithoutValidation(PinHeader, request.Target.Version.ToString(CultureInfo.InvariantCulture));
@@ -53,15 +58,16 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
 
         var stopwatch = Stopwatch.StartNew();
         HttpResponseMessage response;
-        byte[] body;
         try
         {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            // A stream is read as it arrives (its first token, its end); a completion is buffered whole.
+            response = await _http.SendAsync(message, _stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
-            return CaseExecution.Failed($"connection failed: {ex.Message}", transient: true);
+            // No answer at all, as opposed to a connection that broke after the gateway had the request.
+            var unreachable = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
+            return CaseExecution.Failed($"connection failed: {ex.Message}", transient: true) with { Unreachable = unreachable };
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -69,14 +75,18 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
             return CaseExecution.Failed($"timed out: {ex.Message}", transient: true);
         }
 
-        var latency = stopwatch.Elapsed.TotalMilliseconds;
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
                 var status = (int)response.StatusCode;
                 var transient = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
-                return CaseExecution.Failed($"gateway answered {status.ToString(CultureInfo.InvariantCulture)}: {ErrorText(body)}", transient, RetryAfter(response));
+                var (text, code) = ErrorOf(await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false));
+                return CaseExecution.Failed($"gateway answered {status.ToString(CultureInfo.InvariantCulture)}: {text}", transient, RetryAfter(response)) with
+                {
+                    Status = status,
+                    ErrorCode = code,
+                };
             }
 
             var servedVersion = Header(response, PinHeader) is { } v && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
@@ -88,21 +98,108 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
                     $"the gateway served version {served.ToString(CultureInfo.InvariantCulture)}, not the pinned {request.Target.Version.ToString(CultureInfo.InvariantCulture)} (does the key have the pin permission?)");
             }
 
-            if (!TryParseCompletion(body, out var output, out var toolCalls, out var parseError))
-            {
-                return CaseExecution.Failed(parseError);
-            }
+            return _stream
+                ? await ReadStreamAsync(response, servedVersion, stopwatch, cancellationToken).ConfigureAwait(false)
+                : await ReadCompletionAsync(response, servedVersion, stopwatch, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-            return new CaseExecution
+    private static async Task<CaseExecution> ReadCompletionAsync(HttpResponseMessage response, int? servedVersion, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            return CaseExecution.Failed($"connection failed: {ex.Message}", transient: true);
+        }
+
+        var latency = stopwatch.Elapsed.TotalMilliseconds;
+        if (!TryParseCompletion(body, out var output, out var toolCalls, out var parseError))
+        {
+            return CaseExecution.Failed(parseError);
+        }
+
+        return new CaseExecution
+        {
+            Output = output,
+            ToolCalls = toolCalls,
+            LatencyMs = latency,
+            CostUsd = ParseCost(Header(response, CostHeader)),
+            OutputTokens = Header(response, OutputTokensHeader) is { } t && int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens) ? tokens : null,
+            ServedPrompt = Header(response, ServedPromptHeader),
+            ServedVersion = servedVersion,
+        };
+    }
+
+    /// <summary>
+    /// Reads the SSE answer to its end: the cost and tokens come last, in the gateway's usage comment, and the latency
+    /// is the time to the end of the stream. A stream that does not end well is a failed call, never a partial answer.
+    /// </summary>
+    private async Task<CaseExecution> ReadStreamAsync(HttpResponseMessage response, int? servedVersion, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (!string.Equals(mediaType, EventStreamMediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return CaseExecution.Failed($"the gateway answered a streamed request with {mediaType ?? "no content type"}, not {EventStreamMediaType}");
+        }
+
+        // HttpClient.Timeout stops applying once the headers are in; the stream still gets the rest of it.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_http.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(_http.Timeout - stopwatch.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
+        StreamedCompletion streamed;
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
             {
-                Output = output,
-                ToolCalls = toolCalls,
-                LatencyMs = latency,
-                CostUsd = ParseCost(Header(response, CostHeader)),
-                OutputTokens = Header(response, OutputTokensHeader) is { } t && int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens) ? tokens : null,
-                ServedPrompt = Header(response, ServedPromptHeader),
-                ServedVersion = servedVersion,
-            };
+                streamed = await SseCompletionReader.ReadAsync(body, stopwatch, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return CaseExecution.Failed($"timed out reading the stream after {stopwatch.Elapsed.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s", transient: true);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return CaseExecution.Failed($"the stream broke: {ex.Message}", transient: true);
+        }
+
+        var latency = stopwatch.Elapsed.TotalMilliseconds;
+        if (!streamed.Succeeded)
+        {
+            // The status was 200: the failure is the event's (its code, e.g. upstream_stream_cut), not the response's.
+            return CaseExecution.Failed(streamed.Error!, streamed.Transient) with { ErrorCode = streamed.ErrorCode };
+        }
+
+        return new CaseExecution
+        {
+            Output = streamed.Output,
+            ToolCalls = streamed.ToolCalls,
+            LatencyMs = latency,
+            CostUsd = streamed.Usage?.CostUsd,
+            OutputTokens = streamed.Usage?.OutputTokens is { } tokens && tokens <= int.MaxValue ? (int)tokens : null,
+            ServedPrompt = Header(response, ServedPromptHeader),
+            ServedVersion = servedVersion,
+        };
+    }
+
+    private static async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            // The status already says it failed; a body lost on the way only loses the message.
+            return [];
         }
     }
 
@@ -112,7 +209,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
             ? cost
             : null;
 
-    internal static byte[] BuildBody(CaseRequest request)
+    internal static byte[] BuildBody(CaseRequest request, bool stream = false)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -144,7 +241,8 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
             }
 
             writer.WriteNumber("seed", request.Seed);
-            writer.WriteBoolean("stream", false);
+            // No stream_options: the gateway asks the provider for usage itself and reports it in its usage comment.
+            writer.WriteBoolean("stream", stream);
             writer.WriteEndObject();
         }
 
@@ -198,7 +296,8 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
         }
     }
 
-    private static string ErrorText(byte[] body)
+    /// <summary>The message and the <c>code</c> (or else <c>type</c>) of OpenAI's error shape; the raw text otherwise.</summary>
+    private static (string Message, string? Code) ErrorOf(byte[] body)
     {
         try
         {
@@ -209,7 +308,10 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
                 && error.TryGetProperty("message", out var message)
                 && message.ValueKind == JsonValueKind.String)
             {
-                return Truncate(message.GetString()!);
+                var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()
+                    : error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
+                    : null;
+                return (Truncate(message.GetString()!), code);
             }
         }
         catch (JsonException)
@@ -217,7 +319,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
             // Not OpenAI's error shape: fall through to the raw text.
         }
 
-        return Truncate(System.Text.Encoding.UTF8.GetString(body));
+        return (Truncate(System.Text.Encoding.UTF8.GetString(body)), null);
     }
 
     private static string Truncate(string text) => text.Length <= MaxErrorChars ? text : string.Concat(text.AsSpan(0, MaxErrorChars), "…");

@@ -8,4 +8,12 @@ internal sealed record GatewayExecutorOptions
 
     /// <summary>The gateway key, sent as a bearer token.</summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>
+    /// Send <c>"stream": true</c> and read the answer as SSE (<c>--stream</c>), so what is scored and billed is what a
+    /// streaming client gets: the text and tool calls reassembled from the deltas, the cost and tokens from the
+    /// gateway's <c>: gateway-usage</c> comment, the latency to the end of the stream. A cut stream or an SSE error
+    /// event is a failed call.
+    /// </summary>
+    public bool Stream { get; init; }
 }

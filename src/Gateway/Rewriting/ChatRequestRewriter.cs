@@ -9,7 +9,9 @@ namespace LlmGateway.Rewriting;
 /// <summary>
 /// Writes the upstream chat request for a prompt bundle, from the single scan of the client body:
 /// <c>model</c> becomes the bundle's upstream model; <c>messages</c> are the rendered bundle
-/// messages followed by the client's (its system messages kept, dropped or refused by policy);
+/// messages (only its system and developer ones when the client brings a conversation, see
+/// <see cref="PromptConversation"/>) followed by the client's (its system messages kept, dropped or
+/// refused by policy);
 /// bundle parameters win unless marked <c>client_overridable</c>; <c>prompt_variables</c> is removed;
 /// every other field is copied byte for byte.
 /// </summary>
@@ -73,12 +75,21 @@ internal static class ChatRequestRewriter
 
     private static void WriteMessages(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, bool dropClientSystem, PooledBuffer destination)
     {
+        // The same rule the renderer applied: a multi-turn request gets the bundle's instructions only.
+        var multiTurn = PromptConversation.IsMultiTurn(scan);
+        var written = 0;
         destination.Write("\"messages\":["u8);
         using (var writer = new Utf8JsonWriter(destination, BundlePreparer.WriterOptions))
         {
             for (var i = 0; i < bundle.Messages.Count; i++)
             {
-                if (i > 0)
+                var message = bundle.Messages[i];
+                if (multiTurn && !message.IsInstruction)
+                {
+                    continue;
+                }
+
+                if (written++ > 0)
                 {
                     writer.Flush();
                     destination.Write(","u8);
@@ -86,7 +97,7 @@ internal static class ChatRequestRewriter
                 }
 
                 writer.WriteStartObject();
-                writer.WriteString("role"u8, bundle.Messages[i].Role);
+                writer.WriteString("role"u8, message.Role);
                 writer.WriteString("content"u8, renderedContents[i]);
                 writer.WriteEndObject();
             }
@@ -99,7 +110,12 @@ internal static class ChatRequestRewriter
                 continue;
             }
 
-            destination.Write(","u8);
+            // A bundle of user templates only contributes nothing to a conversation: no leading comma then.
+            if (written++ > 0)
+            {
+                destination.Write(","u8);
+            }
+
             destination.Write(body[message.Start..message.End]);
         }
 

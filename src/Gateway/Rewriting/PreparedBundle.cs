@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;
 
@@ -20,6 +21,12 @@ internal sealed record PreparedBundle(
     /// <summary>The version as a metric tag, formatted once rather than per request.</summary>
     public string VersionText { get; } = Bundle.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The variables the bundle's system and developer templates read, worked out once at load. A multi-turn request
+    /// (see <see cref="PromptConversation"/>) renders only those templates, so only these variables can be missing.
+    /// </summary>
+    public FrozenSet<string> InstructionVariables { get; } = CollectInstructionVariables(Messages);
+
     private readonly string _stableArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Stable}";
     private readonly string _canaryArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Canary}";
 
@@ -30,4 +37,18 @@ internal sealed record PreparedBundle(
         Routing.Variants.Canary => _canaryArm,
         _ => $"{Name}|{Version}|{variant}",
     };
+
+    private static FrozenSet<string> CollectInstructionVariables(IReadOnlyList<PreparedMessage> messages)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            if (message.IsInstruction)
+            {
+                used.UnionWith(PromptTemplateAnalyzer.FreeVariables(message.Template));
+            }
+        }
+
+        return used.ToFrozenSet(StringComparer.Ordinal);
+    }
 }

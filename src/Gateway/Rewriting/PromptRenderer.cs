@@ -9,7 +9,10 @@ namespace LlmGateway.Rewriting;
 
 /// <summary>
 /// Binds <c>prompt_variables</c> to a bundle's declared variables (defaults applied, required ones
-/// enforced, only scalars accepted) and renders its message templates.
+/// enforced, only scalars accepted) and renders its message templates. For a multi-turn request
+/// (<see cref="PromptConversation"/>) only the system and developer templates render, so a required
+/// variable is required only when one of those reads it; the other entries are left empty and the
+/// rewriter does not write them.
 /// </summary>
 internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
 {
@@ -27,6 +30,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
             return (null, GatewayError.InvalidRequest("'prompt_variables' must be a JSON object of template variables.", "prompt_variables", "invalid_prompt_variables"));
         }
 
+        var multiTurn = PromptConversation.IsMultiTurn(scan);
         var context = new TemplateContext(Options);
         foreach (var declared in bundle.Bundle.Variables)
         {
@@ -34,7 +38,8 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
             var supplied = Find(scan.Variables, name);
             if (supplied is null)
             {
-                if (declared.Required)
+                // A template that will not render cannot miss a variable.
+                if (declared.Required && (!multiTurn || bundle.InstructionVariables.Contains(name)))
                 {
                     return (null, GatewayError.InvalidRequest(
                         $"The prompt '{bundle.Name}' requires the variable '{name}' in 'prompt_variables'.", $"prompt_variables.{name}", "missing_variable"));
@@ -59,7 +64,10 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
         {
             for (var i = 0; i < contents.Length; i++)
             {
-                contents[i] = await bundle.Messages[i].Template.RenderAsync(context, NullEncoder.Default);
+                var message = bundle.Messages[i];
+                contents[i] = multiTurn && !message.IsInstruction
+                    ? string.Empty
+                    : await message.Template.RenderAsync(context, NullEncoder.Default);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

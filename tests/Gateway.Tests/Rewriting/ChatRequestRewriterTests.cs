@@ -61,10 +61,75 @@ public sealed class ChatRequestRewriterTests
         {
             "the upstream model is the catalog's, and scalar variables of every kind render",
             """{"name":"bot","model":"house","messages":[{"role":"user","content":"{{ n }} {{ flag }} {{ empty }}|{{ text }}"}],"variables":[{"name":"n"},{"name":"flag"},{"name":"empty"},{"name":"text"}]}""",
-            """{"messages":[{"role":"user","content":"Hi"}],"model":"prompt:bot","user":"u-1","prompt_variables":{"n":42,"flag":true,"empty":null,"text":"quote \" and \\ done"}}""",
-            """{"model":"gpt-4o-2024-08-06","messages":[{"role":"user","content":"42 true |quote \" and \\ done"},{"role":"user","content":"Hi"}],"user":"u-1"}"""
+            """{"messages":[],"model":"prompt:bot","user":"u-1","prompt_variables":{"n":42,"flag":true,"empty":null,"text":"quote \" and \\ done"}}""",
+            """{"model":"gpt-4o-2024-08-06","messages":[{"role":"user","content":"42 true |quote \" and \\ done"}],"user":"u-1"}"""
+        },
+        {
+            "single-turn (no user turn from the client): every bundle message renders, then the client's messages",
+            Conversational,
+            """{"model":"prompt:bot","prompt_variables":{"company":"Acme","order":"A-42","question":"Where is it?"},"messages":[{"role":"system","content":"Be short."}]}""",
+            """{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You help Acme."},{"role":"developer","content":"Tone: warm."},{"role":"user","content":"Order A-42: Where is it?"},{"role":"assistant","content":"Looking up A-42."},{"role":"system","content":"Be short."}]}"""
+        },
+        {
+            "multi-turn: the bundle's system and developer messages, then the client's conversation; its user and assistant templates are not rendered",
+            Conversational,
+            """{"model":"prompt:bot","prompt_variables":{"company":"Acme","tone":"dry"},"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"},{"role":"user","content":"Refund?"}]}""",
+            """{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You help Acme."},{"role":"developer","content":"Tone: dry."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"},{"role":"user","content":"Refund?"}]}"""
+        },
+        {
+            "multi-turn on a bundle with no instructions: the client's conversation alone, and no variable is needed",
+            """{"name":"bot","model":"gpt-4o-mini","system_message_policy":"replace","messages":[{"role":"user","content":"Order {{ order }}"}],"variables":[{"name":"order","required":true}]}""",
+            """{"model":"prompt:bot","messages":[{"role":"system","content":"dropped"},{"role":"user","content":"Hi"}]}""",
+            """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}"""
         },
     };
+
+    /// <summary>
+    /// System and developer templates (what a conversation keeps) read <c>company</c> and <c>tone</c>; the user and
+    /// assistant templates (the single-turn exchange) also read <c>order</c> and <c>question</c>.
+    /// </summary>
+    private const string Conversational = """
+        {"name":"bot","model":"gpt-4o-mini",
+         "messages":[{"role":"system","content":"You help {{ company }}."},{"role":"developer","content":"Tone: {{ tone }}."},
+                     {"role":"user","content":"Order {{ order }}: {{ question }}"},{"role":"assistant","content":"Looking up {{ order }}."}],
+         "variables":[{"name":"company","required":true},{"name":"tone","default":"warm"},{"name":"order","required":true},{"name":"question","required":true}]}
+        """;
+
+    [Theory]
+    [InlineData("""{"model":"prompt:bot","prompt_variables":{"company":"Acme","question":"Where?"},"messages":[]}""", "prompt_variables.order")]
+    [InlineData("""{"model":"prompt:bot","prompt_variables":{"company":"Acme","question":"Where?"},"messages":[{"role":"assistant","content":"Hi"}]}""", "prompt_variables.order")]
+    [InlineData("""{"model":"prompt:bot","prompt_variables":{"company":"Acme","question":"Where?"},"messages":[{"role":"system","role":"user","content":"x"}]}""", "prompt_variables.order")]
+    [InlineData("""{"model":"prompt:bot","prompt_variables":{"order":"A-42","question":"Where?"},"messages":[{"role":"user","content":"Hi"}]}""", "prompt_variables.company")]
+    public async Task A_missing_variable_is_refused_only_when_a_rendered_template_needs_it(string clientBody, string param)
+    {
+        var (_, error) = await RewriteAsync(Conversational, clientBody);
+
+        Assert.NotNull(error);
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal("missing_variable", error.Body.Code);
+        Assert.Equal(param, error.Body.Param);
+    }
+
+    [Fact]
+    public async Task A_multi_turn_request_still_refuses_an_invalid_variable_the_unrendered_templates_read()
+    {
+        var (_, error) = await RewriteAsync(Conversational, """{"model":"prompt:bot","prompt_variables":{"company":"Acme","order":{"id":1}},"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal("invalid_variable", error?.Body.Code);
+        Assert.Equal("prompt_variables.order", error?.Body.Param);
+    }
+
+    [Fact]
+    public async Task A_multi_turn_request_does_not_render_the_templates_it_drops()
+    {
+        // Rendering this user template would fail (500); a conversation never renders it.
+        var bundle = """{"name":"bot","model":"gpt-4o-mini","messages":[{"role":"system","content":"S"},{"role":"user","content":"{{ n | divided_by: 0 }}"}],"variables":[{"name":"n"}]}""";
+
+        var (output, error) = await RewriteAsync(bundle, """{"model":"prompt:bot","prompt_variables":{"n":1},"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Null(error);
+        Assert.Equal("""{"model":"gpt-4o-mini","messages":[{"role":"system","content":"S"},{"role":"user","content":"Hi"}]}""", output);
+    }
 
     [Theory]
     [MemberData(nameof(Golden))]

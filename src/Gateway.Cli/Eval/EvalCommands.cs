@@ -65,6 +65,7 @@ internal sealed class EvalCommands(CommandRunner runner)
 
     private readonly Option<string?> embeddingModel = new("--embedding-model") { Description = "Catalog model for the 'similar' scorer's embeddings, called through the gateway", HelpName = "model" };
     private readonly Option<string?> judgeModel = new("--judge-model") { Description = "Catalog model that grades 'llm-rubric' assertions, called through the gateway", HelpName = "model" };
+    private readonly Option<bool> stream = new("--stream") { Description = "Call the gateway with stream: true and read the SSE answer, so streamed behaviour, latency and billing are what gets gated" };
     private readonly Option<double?> maxErrorRate = NumberOption.Create<double>("--max-error-rate", "The share of calls per side that may fail before the run is incomplete (exit 2) [default: the config's, else 0.02]", "share", "a number");
     private readonly Option<bool> noStore = new("--no-store") { Description = "Do not record the run in the gateway (by default it is stored against the candidate version, for the release gate)" };
 
@@ -78,7 +79,7 @@ internal sealed class EvalCommands(CommandRunner runner)
     {
         var run = new Command("run", "Run a dataset on two versions of a prompt through the gateway and gate the candidate (exit 0 pass, 100 fail, 3 inconclusive, 2 error)")
         {
-            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, embeddingModel, judgeModel, maxErrorRate, noStore,
+            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, embeddingModel, judgeModel, stream, maxErrorRate, noStore,
         };
         run.Validators.Add(result =>
         {
@@ -162,7 +163,8 @@ internal sealed class EvalCommands(CommandRunner runner)
             return unusable.ExitCode;
         }
 
-        var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = gatewayUrl, ApiKey = key });
+        var streamed = context.Value(stream);
+        var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = gatewayUrl, ApiKey = key, Stream = streamed });
         var progress = new EvalProgress(context.Error, EvalProgress.IsTerminal(context.Error));
         // Embeddings and the judge go through the gateway too, with the same key; without a model the
         // scorers that need them report an error (never a pass).
@@ -170,7 +172,7 @@ internal sealed class EvalCommands(CommandRunner runner)
             ? new CachingEmbeddingClient(new GatewayEmbeddingClient(http, gatewayUrl, key, embedWith))
             : null;
         var judge = context.Value(judgeModel) is { Length: > 0 } judgeWith ? new GatewayLlmJudge(http, gatewayUrl, key, judgeWith) : null;
-        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(embeddings, judge), new EvalRunnerOptions { Progress = progress.Report });
+        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(embeddings, judge), new EvalRunnerOptions { Progress = progress.Report, CacheScope = streamed ? "stream" : null });
 
         RunResult result;
         try

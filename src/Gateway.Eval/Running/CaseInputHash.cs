@@ -46,7 +46,11 @@ internal static class CaseInputHash
     }
 
     /// <summary>The cache key of a call: the pinned bundle, the input, and the seed.</summary>
-    public static string KeyFor(CaseRequest request, string inputHash)
+    /// <param name="scope">
+    /// What else changes the answer besides the request, e.g. <c>stream</c> for calls made through the SSE path, whose
+    /// latency and billing differ; null for plain calls, so caches written before scopes existed stay valid.
+    /// </param>
+    public static string KeyFor(CaseRequest request, string inputHash, string? scope = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var text = string.Join(
@@ -56,6 +60,11 @@ internal static class CaseInputHash
             request.Target.Version.ToString(CultureInfo.InvariantCulture),
             inputHash,
             request.Seed.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(scope))
+        {
+            text += "\nscope:" + scope;
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 

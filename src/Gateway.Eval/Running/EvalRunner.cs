@@ -101,7 +101,7 @@ internal sealed class EvalRunner
                 var side = _sides == 1 ? RunSide.Candidate : (RunSide)(i % 2);
                 var (runCase, repeat) = work[i / _sides];
                 var request = new CaseRequest(side == RunSide.Baseline ? baseline! : candidate, runCase.Case, config.SeedForRepeat(repeat));
-                var key = CaseInputHash.KeyFor(request, _inputHashes[runCase.Index]);
+                var key = CaseInputHash.KeyFor(request, _inputHashes[runCase.Index], runner._options.CacheScope);
 
                 CaseExecution execution;
                 if (cache is not null && cache.TryGet(key, out var cached))

@@ -10,6 +10,9 @@ internal sealed record EvalRunnerOptions
     /// </summary>
     public Action<RunProgress>? Progress { get; init; }
 
+    /// <summary>Part of every cache key besides the request (e.g. <c>stream</c>): calls made differently never share cached answers.</summary>
+    public string? CacheScope { get; init; }
+
     /// <summary>Use the config's <c>cache_dir</c> when it has one.</summary>
     public bool UseCache { get; init; } = true;
 

@@ -174,6 +174,11 @@ public sealed class EvalRunnerTests
             var third = new FakeCaseExecutor((_, _) => Ok());
             await Run(third, config with { Seed = 7 }, Dataset(3));
             Assert.Equal(12, third.Calls.Count);
+
+            // So is a streamed call: its latency and billing come from another path.
+            var streamed = new FakeCaseExecutor((_, _) => Ok());
+            await Run(streamed, config, Dataset(3), NoDelay with { CacheScope = "stream" });
+            Assert.Equal(12, streamed.Calls.Count);
         }
         finally
         {

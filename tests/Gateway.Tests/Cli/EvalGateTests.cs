@@ -12,6 +12,7 @@ namespace LlmGateway.Tests.Cli;
 public sealed class EvalGateTests(TestEnvironment env) : IDisposable
 {
     private const int Cases = 20;
+    private const string EmptyMapping = "{}";
 
     private readonly AdminClient _author = new(env.Gateway, TestEnvironment.AuthorToken);
     private readonly AdminClient _approver = new(env.Gateway, TestEnvironment.ApproverToken);
@@ -125,6 +126,25 @@ public sealed class EvalGateTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task Stream_gates_the_streamed_answers_and_their_billed_cost()
+    {
+        var name = Bundles.UniqueName("gate-stream");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support.")]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "pin");
+        var config = await WriteFilesAsync(name, "icontains", "acme", extraMetric: "cost");
+        var json = Path.Combine(_folder.FullName, "stream.json");
+
+        var run = await EvalCli.RunAsync(env.Gateway.BaseUrl, key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--stream", "--no-store", "--json", json);
+
+        run.AssertExit(100);
+        Assert.Contains("Result: FAIL (accuracy)", run.Out, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(json, Ct));
+        var cost = report.RootElement.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "cost");
+        Assert.True(cost.GetProperty("baseline").GetDouble() > 0, "the streamed calls' cost comes from the gateway's usage comment");
+        Assert.Equal(0, report.RootElement.GetProperty("errors").GetInt32());
+    }
+
+    [Fact]
     public async Task Baseline_none_without_thresholds_is_a_usage_error_before_any_call()
     {
         var name = Bundles.UniqueName("gate-nothresholds");
@@ -166,7 +186,7 @@ public sealed class EvalGateTests(TestEnvironment env) : IDisposable
     private static string Bundle(string name, string system, string extra = "") =>
         $$"""{"name":"{{name}}","model":"gpt-4o-mini","messages":[{"role":"system","content":"{{system}}"}]{{extra}}}""";
 
-    private async Task<string> WriteFilesAsync(string prompt, string type, string? value, string metric = "accuracy", string direction = "higher")
+    private async Task<string> WriteFilesAsync(string prompt, string type, string? value, string metric = "accuracy", string direction = "higher", string? extraMetric = null)
     {
         var assertion = value is null ? $$"""{"type":"{{type}}","metric":"{{metric}}"}""" : $$"""{"type":"{{type}}","value":"{{value}}","metric":"{{metric}}"}""";
         var dataset = new StringBuilder();
@@ -185,6 +205,7 @@ public sealed class EvalGateTests(TestEnvironment env) : IDisposable
             metrics:
               {metric}:
                 direction: {direction}
+              {extraMetric ?? "output-tokens"}: {EmptyMapping}
             seed: 7
             resamples: 500
             concurrency: 8

@@ -1,0 +1,92 @@
+namespace LlmGateway.Eval.Statistics.Sequential;
+
+/// <summary>
+/// What the planner needs from one metric's paired samples: the case-level means and spread, and how much of that
+/// spread is run-to-run noise that more repeats would average away.
+/// </summary>
+/// <param name="Cases">Cases with at least one pair.</param>
+/// <param name="Repeats">Mean repeats per case (pairs ÷ cases): the look's repeat count.</param>
+/// <param name="UniformRepeats">Whether every case has the same number of repeats.</param>
+/// <param name="BaselineMean">Mean over cases of each case's baseline mean, as <see cref="PairedBootstrap"/> reports it.</param>
+/// <param name="CandidateMean">The same for the candidate.</param>
+/// <param name="Delta">Mean over cases of each case's mean difference (candidate − baseline).</param>
+/// <param name="CaseVariance">
+/// Sample variance (n − 1) of the per-case mean differences: it estimates σ²_between + σ²_within / r, the whole
+/// variance the interval must carry, so the interval covers the population of cases and not just these cases.
+/// </param>
+/// <param name="WithinVariance">
+/// The run-to-run variance of one pair's difference within a case (σ²_within), or null when it cannot be told apart
+/// from the between-case part: with one repeat per case, or with unequal repeats (rare: a pair lost to a failed
+/// call), where the flat pairs cannot be assigned to cases from their count alone.
+/// </param>
+internal sealed record ClusterMoments(
+    int Cases,
+    double Repeats,
+    bool UniformRepeats,
+    double BaselineMean,
+    double CandidateMean,
+    double Delta,
+    double CaseVariance,
+    double? WithinVariance)
+{
+    /// <summary>The standard error of <see cref="Delta"/> over the population of cases.</summary>
+    public double StandardError => Cases < 2 ? double.PositiveInfinity : Math.Sqrt(CaseVariance / Cases);
+
+    public static ClusterMoments From(PairedSamples samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var n = samples.Cases;
+        var differences = samples.CaseDifferences;
+        var delta = Mean(differences);
+        double squares = 0;
+        foreach (var d in differences)
+        {
+            squares += (d - delta) * (d - delta);
+        }
+
+        var caseVariance = n < 2 ? double.PositiveInfinity : squares / (n - 1);
+
+        // Every case has at most MaxRepeats pairs, so the total equals n × MaxRepeats only when each has exactly
+        // that many; then case i's pairs are the contiguous block [i·r, (i + 1)·r).
+        var repeats = samples.MaxRepeats;
+        var uniform = samples.Observations == n * repeats;
+        double? within = null;
+        if (uniform && repeats >= 2)
+        {
+            var baseline = samples.Baseline;
+            var candidate = samples.Candidate;
+            double sum = 0;
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = i * repeats; j < (i + 1) * repeats; j++)
+                {
+                    var deviation = candidate[j] - baseline[j] - differences[i];
+                    sum += deviation * deviation;
+                }
+            }
+
+            within = sum / (n * (repeats - 1));
+        }
+
+        return new ClusterMoments(
+            n,
+            (double)samples.Observations / n,
+            uniform,
+            Mean(samples.CaseBaselineMeans),
+            Mean(samples.CaseCandidateMeans),
+            delta,
+            caseVariance,
+            within);
+    }
+
+    private static double Mean(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (var value in values)
+        {
+            sum += value;
+        }
+
+        return sum / values.Length;
+    }
+}

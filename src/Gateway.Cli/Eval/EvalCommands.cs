@@ -47,7 +47,13 @@ internal sealed class EvalCommands(CommandRunner runner)
         },
     };
 
-    private readonly Option<int?> repeats = NumberOption.Create<int>("--repeats", "Runs per case and version [default: the config's, else 1]", "n", "a whole number");
+    private readonly Option<string?> repeats = new("--repeats")
+    {
+        Description = "Runs per case and version, or auto: rounds of one repeat per case while a gated verdict is still open, up to --max-calls [default: the config's, else 1]",
+        HelpName = "n|auto",
+    };
+
+    private readonly Option<int?> maxCalls = NumberOption.Create<int>("--max-calls", "With --repeats auto: the most calls (both versions, failed ones included) to spend [default: the config's max_calls]", "n", "a whole number");
     private readonly Option<int?> concurrency = NumberOption.Create<int>("--concurrency", "Gateway calls in flight [default: the config's, else 4]", "n", "a whole number");
     private readonly Option<long?> seed = NumberOption.Create<long>("--seed", "Request seeds' base and the bootstrap's seed [default: the config's]", "n", "a whole number");
     private readonly Option<bool> strict = new("--strict") { Description = "Make 'inconclusive' a verdict (exit 3) [default: the config's]" };
@@ -79,13 +85,18 @@ internal sealed class EvalCommands(CommandRunner runner)
     {
         var run = new Command("run", "Run a dataset on two versions of a prompt through the gateway and gate the candidate (exit 0 pass, 100 fail, 3 inconclusive, 2 error)")
         {
-            config, prompt, candidate, baseline, repeats, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, embeddingModel, judgeModel, stream, maxErrorRate, noStore,
+            config, prompt, candidate, baseline, repeats, maxCalls, concurrency, seed, strict, cacheDir, jsonReport, junitReport, markdownReport, htmlReport, gatewayKey, embeddingModel, judgeModel, stream, maxErrorRate, noStore,
         };
         run.Validators.Add(result =>
         {
-            if (result.ValueOrDefault(repeats) is < 1)
+            if (result.ValueOrDefault(repeats) is { } text && !IsAuto(text) && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1))
             {
-                result.AddError("--repeats must be at least 1.");
+                result.AddError($"--repeats '{text}' is neither a whole number of at least 1 nor auto.");
+            }
+
+            if (result.ValueOrDefault(maxCalls) is < 2)
+            {
+                result.AddError("--max-calls must be at least 2.");
             }
 
             if (result.ValueOrDefault(concurrency) is < 1)
@@ -269,6 +280,8 @@ internal sealed class EvalCommands(CommandRunner runner)
                 "no_thresholds");
     }
 
+    private static bool IsAuto(string text) => string.Equals(text.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
+
     private async Task<(EvalConfig Config, IReadOnlyList<EvalDataset> Datasets)?> LoadAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var path = context.Value(config)!;
@@ -289,9 +302,22 @@ internal sealed class EvalCommands(CommandRunner runner)
         }
 
         // Flags win over the config, so a CI job can turn up repeats or strictness without editing it.
+        if (context.Value(repeats) is { } asked && IsAuto(asked) && context.Value(maxCalls) is null && loaded.AdaptiveMaxCalls is null)
+        {
+            throw new UsageException("--repeats auto needs --max-calls (or max_calls in the config): the most calls the run may spend, e.g. 20 × the number of cases.");
+        }
+
+        if (context.Value(maxCalls) is not null && !(context.Value(repeats) is { } auto ? IsAuto(auto) : loaded.AdaptiveMaxCalls is not null))
+        {
+            throw new UsageException("--max-calls only applies with --repeats auto (or repeats: auto in the config).");
+        }
+
         loaded = loaded with
         {
-            Repeats = context.Value(repeats) ?? loaded.Repeats,
+            Repeats = context.Value(repeats) is { } fixedText && !IsAuto(fixedText) ? int.Parse(fixedText, CultureInfo.InvariantCulture) : loaded.Repeats,
+            AdaptiveMaxCalls = context.Value(repeats) is { } repeatText
+                ? IsAuto(repeatText) ? context.Value(maxCalls) ?? loaded.AdaptiveMaxCalls : null
+                : context.Value(maxCalls) is { } budget && loaded.AdaptiveMaxCalls is not null ? budget : loaded.AdaptiveMaxCalls,
             Concurrency = context.Value(concurrency) ?? loaded.Concurrency,
             Seed = context.Value(seed) ?? loaded.Seed,
             Strict = context.Value(strict) || loaded.Strict,

@@ -58,6 +58,12 @@ internal sealed record EvalConfig
     /// <summary>How many times each case runs per version; repeat r is sent with seed <see cref="Seed"/> + r.</summary>
     public int Repeats { get; init; } = DefaultRepeats;
 
+    /// <summary>
+    /// <c>repeats: auto</c> with this call budget (both versions, failed calls included): rounds of one repeat per
+    /// case until every gated metric is decided or the budget is spent. Null: <see cref="Repeats"/> fixed repeats.
+    /// </summary>
+    public int? AdaptiveMaxCalls { get; init; }
+
     /// <summary>The most gateway calls in flight at once.</summary>
     public int Concurrency { get; init; } = DefaultConcurrency;
 

@@ -16,7 +16,7 @@ namespace LlmGateway.Eval.Datasets;
 internal static partial class EvalConfigReader
 {
     private static readonly string[] TopLevelKeys =
-        ["description", "prompt", "datasets", "default_assert", "metrics", "repeats", "concurrency", "seed", "strict", "cache_dir", "resamples", "confidence", "max_error_rate"];
+        ["description", "prompt", "datasets", "default_assert", "metrics", "repeats", "concurrency", "seed", "strict", "cache_dir", "resamples", "confidence", "max_error_rate", "max_calls"];
 
     private static readonly string[] MetricKeys =
         ["description", "source", "assertion_metric", "types", "aggregate", "direction", "max_regression", "tolerance", "gated"];
@@ -153,7 +153,23 @@ internal static partial class EvalConfigReader
             }
         }
 
-        var repeats = map.TryGetValue("repeats", out var r) ? Integer(r, "repeats", 1, 1000, errors) ?? 1 : EvalConfig.DefaultRepeats;
+        // "repeats: auto" spends calls round by round where a verdict is still open, up to max_calls.
+        var adaptive = map.TryGetValue("repeats", out var r) && r is YamlScalarNode { Value: "auto" };
+        var repeats = adaptive ? 1 : map.TryGetValue("repeats", out r) ? Integer(r, "repeats", 1, 1000, errors) ?? 1 : EvalConfig.DefaultRepeats;
+        int? maxCalls = null;
+        if (map.TryGetValue("max_calls", out var mc))
+        {
+            maxCalls = (int?)Integer(mc, "max_calls", 2, 10_000_000, errors);
+            if (!adaptive)
+            {
+                Error(errors, "max_calls", mc, "only applies with 'repeats: auto'");
+            }
+        }
+        else if (adaptive)
+        {
+            Error(errors, "repeats", r!, "'auto' needs 'max_calls': the most calls (both versions) the run may spend, e.g. 20 × the number of cases");
+        }
+
         var concurrency = map.TryGetValue("concurrency", out var c) ? Integer(c, "concurrency", 1, 256, errors) ?? 1 : EvalConfig.DefaultConcurrency;
         var seed = map.TryGetValue("seed", out var s) ? Integer(s, "seed", long.MinValue, long.MaxValue, errors) ?? 0 : 0;
         var strict = map.TryGetValue("strict", out var st) && (Boolean(st, "strict", errors) ?? false);
@@ -209,6 +225,7 @@ internal static partial class EvalConfigReader
             Resamples = resamples,
             Confidence = confidence,
             MaxErrorRate = maxErrorRate,
+            AdaptiveMaxCalls = maxCalls,
         };
     }
 

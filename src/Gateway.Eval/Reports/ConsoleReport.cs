@@ -11,7 +11,8 @@ internal static class ConsoleReport
         ArgumentNullException.ThrowIfNull(report);
         var comparison = report.Comparison;
         var config = report.Run.Config;
-        var ci = $"{(comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture)}% CI";
+        // An adaptive run's intervals are repeated confidence intervals, valid whichever round it stopped at.
+        var ci = $"{(comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture)}% {(report.Run.Adaptive is null ? "CI" : "anytime CI")}";
         var rows = new List<string[]> { new[] { "metric", "baseline", "candidate", "delta", ci, "verdict" } };
         foreach (var m in comparison.Metrics)
         {

@@ -1,5 +1,6 @@
 using LlmGateway.Eval.Running;
 using LlmGateway.Eval.Statistics;
+using LlmGateway.Eval.Statistics.Sequential;
 
 namespace LlmGateway.Eval.Reports;
 
@@ -49,7 +50,9 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
             return new EvalReport(absolute, run, skipped, thresholds ?? new Dictionary<string, double>());
         }
 
-        var comparison = new ComparisonGate(run.Config.ToComparisonOptions()).Compare(set.Samples);
+        var comparison = run.Adaptive is { } adaptive
+            ? SequentialComparison.ToReport(adaptive, set.Samples, run.Config.ToComparisonOptions())
+            : new ComparisonGate(run.Config.ToComparisonOptions()).Compare(set.Samples);
         return new EvalReport(comparison, run, set.Skipped);
     }
 

@@ -35,7 +35,8 @@ internal static class MarkdownReport
             md.Append(CultureInfo.InvariantCulture, $"**Blamed:** {string.Join(", ", report.Blamed.Select(b => $"`{b}`"))}").AppendLine().AppendLine();
         }
 
-        md.AppendLine("| Metric | Baseline | Candidate | Delta | 95% CI | Verdict |".Replace("95%", (comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture) + "%", StringComparison.Ordinal));
+        md.AppendLine("| Metric | Baseline | Candidate | Delta | 95% CI | Verdict |"
+            .Replace("95% CI", (comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture) + (run.Adaptive is null ? "% CI" : "% anytime CI"), StringComparison.Ordinal));
         md.AppendLine("|---|---:|---:|---:|---:|---|");
         foreach (var m in comparison.Metrics)
         {

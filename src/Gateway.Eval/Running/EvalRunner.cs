@@ -1,5 +1,6 @@
 using LlmGateway.Eval.Datasets;
 using LlmGateway.Eval.Scoring;
+using LlmGateway.Eval.Statistics.Sequential;
 
 namespace LlmGateway.Eval.Running;
 
@@ -48,23 +49,29 @@ internal sealed class EvalRunner
         var notes = new List<string>();
         config = CheckAssertions(config, cases, notes);
 
-        var work = new List<(RunCase Case, int Repeat)>(cases.Count * config.Repeats);
-        foreach (var runCase in cases)
-        {
-            for (var r = 0; r < config.Repeats; r++)
-            {
-                work.Add((runCase, r));
-            }
-        }
-
         var cache = _options.UseCache && config.CacheDirectory is { } directory
             ? await ExecutionCache.OpenAsync(directory, cancellationToken).ConfigureAwait(false)
             : null;
         try
         {
             var session = new RunSession(this, config, cases, baseline, candidate, cache);
+            IReadOnlyList<DatasetId> ids = [.. datasets.Select(d => d.Id)];
+            if (config.AdaptiveMaxCalls is { } maxCalls && baseline is not null)
+            {
+                return await RunAdaptiveAsync(session, config, cases, baseline, candidate, ids, notes, maxCalls, cancellationToken).ConfigureAwait(false);
+            }
+
+            var work = new List<(RunCase Case, int Repeat)>(cases.Count * config.Repeats);
+            foreach (var runCase in cases)
+            {
+                for (var r = 0; r < config.Repeats; r++)
+                {
+                    work.Add((runCase, r));
+                }
+            }
+
             var records = await session.RunAsync(work, cancellationToken).ConfigureAwait(false);
-            return new RunResult(config, baseline, candidate, [.. datasets.Select(d => d.Id)], cases, records, notes);
+            return new RunResult(config, baseline, candidate, ids, cases, records, notes);
         }
         finally
         {
@@ -74,6 +81,64 @@ internal sealed class EvalRunner
             }
         }
     }
+
+    /// <summary>
+    /// <c>--repeats auto</c>: one repeat of every case per round, then the planner decides on anytime-valid intervals
+    /// whether another round can still change a gated verdict within the budget (<see cref="AdaptiveRepeatsPlanner"/>).
+    /// Every round repeats every case: choosing cases by their outcomes would bias their means.
+    /// </summary>
+    private static async Task<RunResult> RunAdaptiveAsync(
+        RunSession session,
+        EvalConfig config,
+        List<RunCase> cases,
+        PromptTarget baseline,
+        PromptTarget candidate,
+        IReadOnlyList<DatasetId> datasets,
+        List<string> notes,
+        int maxCalls,
+        CancellationToken cancellationToken)
+    {
+        if (cases.Count < 2 || maxCalls < 2 * cases.Count)
+        {
+            throw new EvalConfigException(config.SourcePath ?? "eval config", [cases.Count < 2
+                ? "repeats: auto needs at least 2 cases: its intervals rest on the spread between cases"
+                : $"max_calls {maxCalls} cannot run one repeat of {cases.Count} cases on both versions ({2 * cases.Count} calls)"]);
+        }
+
+        var planner = new AdaptiveRepeatsPlanner(new AdaptiveRepeatsOptions
+        {
+            MaxCalls = maxCalls,
+            Cases = cases.Count,
+            Confidence = config.Confidence,
+            Strict = config.Strict,
+        });
+        var records = new List<RunRecord>();
+        for (var repeat = 0; ; repeat++)
+        {
+            var round = cases.Select(c => (c, repeat)).ToList();
+            records.AddRange(await session.RunAsync(round, cancellationToken).ConfigureAwait(false));
+            var sofar = new RunResult(config, baseline, candidate, datasets, cases, records, notes);
+            var decision = planner.Evaluate(sofar.ToMetricSamples().Samples, records.Count);
+
+            // An incomplete run has no verdict to sharpen: more rounds would only spend more on a broken setup.
+            if (!decision.Continue || !sofar.Calls.Complete)
+            {
+                notes.Add($"adaptive repeats: stopped after {decision.Rounds} round(s), {records.Count} of at most {planner.MaxRounds * planner.CallsPerRound} calls "
+                    + $"({maxCalls} budgeted), because {Because(sofar.Calls.Complete ? decision.Reason : SequentialStopReason.None)}; intervals are repeated confidence intervals "
+                    + $"(Hwang–Shih–DeCani α-spending over {planner.MaxRounds} looks), valid at whichever round the run stops");
+                return new RunResult(config, baseline, candidate, datasets, cases, records, notes) { Adaptive = decision };
+            }
+        }
+    }
+
+    private static string Because(SequentialStopReason reason) => reason switch
+    {
+        SequentialStopReason.Regressed => "a gated metric regressed",
+        SequentialStopReason.AllDecided => "every gated metric was decided",
+        SequentialStopReason.BudgetSpent => "the budget was spent",
+        SequentialStopReason.NothingGated => "no metric is gated",
+        _ => "too many calls failed",
+    };
 
     /// <summary>
     /// Runs (case, repeat) pairs on both sides, in that order, with bounded concurrency; the unit a fixed run

@@ -1,5 +1,6 @@
 using LlmGateway.Eval.Datasets;
 using LlmGateway.Eval.Statistics;
+using LlmGateway.Eval.Statistics.Sequential;
 
 namespace LlmGateway.Eval.Running;
 
@@ -86,6 +87,9 @@ internal sealed class RunResult
     public IReadOnlyList<RunRecord> Records => _records;
 
     public int CacheHits => _records.Count(r => r.Execution.FromCache);
+
+    /// <summary>An adaptive run's final planner decision (its metrics' anytime intervals and verdicts); null for fixed repeats.</summary>
+    public AdaptiveDecision? Adaptive { get; init; }
 
     /// <summary>Calls per side, failed calls per side, and whether the run is complete.</summary>
     public CallCounts Calls { get; }

@@ -169,6 +169,18 @@ public sealed class EvalConfigReaderTests
     }
 
     [Fact]
+    public void Repeats_auto_takes_a_call_budget()
+    {
+        var config = EvalConfigReader.Parse("datasets: [a.jsonl]\nmetrics: {accuracy: {}}\nrepeats: auto\nmax_calls: 1200\n", Base, checkFilesExist: false);
+        var missing = Errors("datasets: [a.jsonl]\nmetrics: {accuracy: {}}\nrepeats: auto\n");
+        var misplaced = Errors("datasets: [a.jsonl]\nmetrics: {accuracy: {}}\nrepeats: 3\nmax_calls: 100\n");
+
+        Assert.Equal(1200, config.AdaptiveMaxCalls);
+        Assert.Contains(missing, e => e.Contains("'auto' needs 'max_calls'", StringComparison.Ordinal));
+        Assert.Contains(misplaced, e => e.Contains("only applies with 'repeats: auto'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_error_rate_can_be_retuned_but_never_ungated()
     {
         var tuned = EvalConfigReader.Parse("datasets: [a.jsonl]\nmetrics:\n  error-rate: {max_regression: 0.03}\n", Base, checkFilesExist: false);

@@ -145,6 +145,26 @@ public sealed class EvalGateTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task Repeats_auto_stops_as_soon_as_the_regression_is_certain()
+    {
+        var name = Bundles.UniqueName("gate-auto");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support.")]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "pin");
+        var config = await WriteFilesAsync(name, "icontains", "acme");
+
+        var run = await EvalCli.RunAsync(env.Gateway.BaseUrl, key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--repeats", "auto", "--max-calls", "400", "--no-store");
+        var noBudget = await EvalCli.RunAsync(env.Gateway.BaseUrl, key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--repeats", "auto", "--no-store");
+
+        run.AssertExit(100);
+        Assert.Contains("Result: FAIL (accuracy)", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"{Cases} cases × 1 repeat, {2 * Cases} calls", run.Out, StringComparison.Ordinal);
+        Assert.Contains("adaptive repeats: stopped after 1 round(s)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("anytime CI", run.Out, StringComparison.Ordinal);
+        noBudget.AssertExit(2);
+        Assert.Contains("--max-calls", noBudget.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Baseline_none_without_thresholds_is_a_usage_error_before_any_call()
     {
         var name = Bundles.UniqueName("gate-nothresholds");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LlmGateway.Eval.Scoring;
 using LlmGateway.Eval.Statistics;
+using LlmGateway.Contracts.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -383,11 +384,10 @@ internal static partial class EvalConfigReader
 
         try
         {
-            var json = YamlToJson.Convert(node)!.ToJsonString();
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(YamlToJsonConverter.ConvertNode(node));
             return AssertionSpec.FromJson(document.RootElement);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or YamlConversionException)
         {
             Error(errors, at, node, ex.Message);
             return null;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmGateway.Contracts.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace LlmGateway.Eval.Datasets;
@@ -238,9 +239,9 @@ internal sealed class PromptfooYamlNodeReader(string file)
     {
         try
         {
-            return YamlToJson.Convert(node);
+            return JsonNode.Parse(YamlToJsonConverter.ConvertNode(node));
         }
-        catch (Exception ex) when (ex is NotSupportedException or InvalidCastException)
+        catch (YamlConversionException ex)
         {
             throw Error(node, $"{at}: {ex.Message}");
         }

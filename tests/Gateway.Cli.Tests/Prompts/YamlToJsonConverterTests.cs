@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmGateway.Cli.Prompts;
+using LlmGateway.Contracts.Yaml;
 
 namespace LlmGateway.Cli.Tests.Prompts;
 

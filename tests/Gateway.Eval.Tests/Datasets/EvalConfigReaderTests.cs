@@ -169,6 +169,20 @@ public sealed class EvalConfigReaderTests
     }
 
     [Fact]
+    public void Assertion_values_in_the_config_keep_their_exact_numbers_and_yaml_types()
+    {
+        // One YAML reader for the CLI and the engine: numbers are never routed through double, dates stay strings.
+        var config = EvalConfigReader.Parse(
+            "datasets: [a.jsonl]\nmetrics: {accuracy: {}}\ndefault_assert:\n  - {type: equals, value: 12345678901234567890, metric: accuracy}\n  - {type: contains, value: 2026-11-01, metric: accuracy}\n  - {type: equals, value: 0x1F, metric: accuracy}\n",
+            Base,
+            checkFilesExist: false);
+
+        Assert.Equal("12345678901234567890", config.DefaultAssertions[0].Value!.Value.GetRawText());
+        Assert.Equal(JsonValueKind.String, config.DefaultAssertions[1].Value!.Value.ValueKind);
+        Assert.Equal(31, config.DefaultAssertions[2].Value!.Value.GetInt32());
+    }
+
+    [Fact]
     public void Repeats_auto_takes_a_call_budget()
     {
         var config = EvalConfigReader.Parse("datasets: [a.jsonl]\nmetrics: {accuracy: {}}\nrepeats: auto\nmax_calls: 1200\n", Base, checkFilesExist: false);

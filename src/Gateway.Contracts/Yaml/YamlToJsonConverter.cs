@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace LlmGateway.Cli.Prompts;
+namespace LlmGateway.Contracts.Yaml;
 
 /// <summary>
 /// Turns one YAML document into JSON with the types a reader of the YAML would expect, using the
@@ -63,6 +63,23 @@ internal static partial class YamlToJsonConverter
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteNode(writer, stream.Documents[0].RootNode, depth: 0);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// The JSON text of one node of an already loaded document (a config's assertion, a promptfoo test), with the
+    /// same typing rules as <see cref="Convert"/>.
+    /// </summary>
+    /// <exception cref="YamlConversionException">A value JSON cannot hold, or nesting deeper than <see cref="MaxDepth"/>.</exception>
+    public static string ConvertNode(YamlNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            WriteNode(writer, node, depth: 0);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());

@@ -1,10 +1,14 @@
 using LlmGateway.Accounting;
 using LlmGateway.Admin;
 using LlmGateway.Auth;
+using LlmGateway.EvalRuns;
 using LlmGateway.Health;
+using LlmGateway.Prompts;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Releases;
+using LlmGateway.Resilience;
+using LlmGateway.Rewriting;
 using LlmGateway.Routing;
 using LlmGateway.Sampling;
 using LlmGateway.Store;
@@ -46,6 +50,7 @@ public static class GatewayApp
         return app;
     }
 
+    /// <summary>The gateway's features, each registered by its own folder's <c>Add…</c>.</summary>
     internal static IServiceCollection AddLlmGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
@@ -53,10 +58,15 @@ public static class GatewayApp
         services.AddGatewayProviders(configuration);
         services.AddGatewayAuth(configuration);
         services.AddGatewayProxy(configuration);
+        services.AddGatewayResilience();
         services.AddGatewayAccounting(configuration);
         services.AddGatewayUsage();
         services.AddGatewaySampling(configuration);
+        services.AddGatewayPrompts();
+        services.AddGatewayEvalRuns();
         services.AddGatewayReleases(configuration);
+        services.AddGatewayRewriting();
+        services.AddGatewayRouting();
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();
         return services;

@@ -1,8 +1,4 @@
 using LlmGateway.Providers;
-using LlmGateway.Resilience;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Health;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
@@ -25,13 +21,6 @@ internal static class ProxyServiceCollectionExtensions
                 context.AddRequestTransform(ProviderRequestTransform.ApplyAsync);
                 context.AddResponseTransform(ProviderRequestTransform.ApplyResponseAsync);
             });
-
-        // Retries, fallbacks and circuit breaking (Resilience/): per-provider connect timeouts in
-        // YARP's client, a passive health policy that honours Retry-After, the attempt loop.
-        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayHttpClientFactory>());
-        services.AddSingleton<DestinationBreakers>();
-        services.AddSingleton<IPassiveHealthCheckPolicy, UpstreamHealthPolicy>();
-        services.AddSingleton<ResilientForwarder>();
         return services;
     }
 

@@ -1,9 +1,4 @@
-using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
-using LlmGateway.Rewriting;
-using LlmGateway.Routing;
-using LlmGateway.Store;
-using LlmGateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Releases;
@@ -13,6 +8,10 @@ internal static class ReleasesServiceCollectionExtensions
     private static readonly string[] DefaultEnvironments = ["development", "staging", "production"];
     private static readonly string[] DefaultProtected = ["production"];
 
+    /// <summary>
+    /// Releases per prompt × environment: options, compare-and-swap changes with history, the eval gate, and the
+    /// in-process snapshot kept fresh by <see cref="ReleaseSyncService"/>. Needs the store, prompts and eval runs.
+    /// </summary>
     public static IServiceCollection AddGatewayReleases(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReleaseOptions>()
@@ -31,20 +30,10 @@ internal static class ReleasesServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReleaseOptions>, ReleaseOptionsValidator>();
 
-        services.AddSingleton<PromptTemplateAnalyzer>();
-        services.AddSingleton<PromptBundleValidator>();
-        services.AddSingleton<PromptRegistry>();
-        services.AddSingleton<ChangeNotifier>();
-        services.AddSingleton<EvalRunStore>();
         services.AddSingleton<IReleaseEvalGate, StoredEvalRunsGate>();
         services.AddSingleton<ReleaseService>();
         services.AddSingleton<ActivationHistory>();
         services.AddSingleton<ReleaseSnapshotProvider>();
-        services.AddSingleton<BundlePreparer>();
-        services.AddSingleton<PreparedBundleCache>();
-        services.AddSingleton<PromptRenderer>();
-        services.AddSingleton<PromptRouter>();
-        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<ReleaseSyncService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReleaseSyncService>());
         return services;

@@ -19,6 +19,7 @@ internal static class StoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
 
         services.AddSingleton<GatewayStore>();
+        services.AddSingleton<ChangeNotifier>();
         services.AddHostedService<StoreStartupService>();
         return services;
     }

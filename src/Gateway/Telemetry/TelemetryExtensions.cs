@@ -19,6 +19,7 @@ internal static class TelemetryExtensions
 
     public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<LlmCallTelemetry>();
         var prometheus = builder.Configuration.GetValue(PrometheusSetting, true);
         var otel = builder.Services.AddOpenTelemetry()

@@ -17,6 +17,7 @@ namespace LlmGateway.Tests.Functional;
 public sealed class RollbackUnderLoadTests(TestEnvironment env)
 {
     private const int ApiFlips = 6;
+    private const int RequestsPerPhase = 10;
 
     [Fact]
     public async Task Flips_under_load_fail_no_request_and_propagation_is_reported()
@@ -46,8 +47,10 @@ public sealed class RollbackUnderLoadTests(TestEnvironment env)
             }
         })).ToList();
 
+        // Each phase waits for traffic rather than a fixed time: until every instance has served enough requests
+        // since the phase began (and, after a flip, the new version), so a slow machine only makes it longer.
         var flips = new List<(long At, string From, string To, bool Raw)>();
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await ServedSinceAsync(Stopwatch.GetTimestamp(), version: null);
         for (var i = 0; i < ApiFlips; i++)
         {
             var toTwo = i % 2 == 0;
@@ -57,7 +60,7 @@ public sealed class RollbackUnderLoadTests(TestEnvironment env)
                 : await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "rollback", """{"reason":"back"}""");
             change.Expect(HttpStatusCode.OK);
             flips.Add((at, toTwo ? "1" : "2", toTwo ? "2" : "1", false));
-            await Task.Delay(400, TestContext.Current.CancellationToken);
+            await ServedSinceAsync(at, version: toTwo ? "2" : "1");
         }
 
         // The release is at v1 now; a raw SET moves it to v2, unpublished.
@@ -67,13 +70,18 @@ public sealed class RollbackUnderLoadTests(TestEnvironment env)
         flips.Add((rawAt, "1", "2", true));
 
         // Until both instances serve v2 (the raw bound is 1 s; allow 2 s before the assertions judge).
-        await Eventually.TrueAsync(
-            () => Task.FromResult(Enumerable.Range(0, instances.Length).All(i => results.Any(r => r.Instance == i && r.SentAt > rawAt && r.Version == "2"))),
-            TimeSpan.FromSeconds(2));
-        await Task.Delay(100, TestContext.Current.CancellationToken);
+        await ServedSinceAsync(rawAt, version: "2");
 
         await stop.CancelAsync();
         await Task.WhenAll(workers);
+
+        // Every instance has served RequestsPerPhase requests sent after `since` (of `version`, when given); bounded,
+        // like the raw-write propagation the test measures (1 s), with room for a starved CI machine.
+        async Task ServedSinceAsync(long since, string? version) =>
+            Assert.True(await Eventually.TrueAsync(
+                () => Task.FromResult(Enumerable.Range(0, instances.Length).All(i =>
+                    results.Count(r => r.Instance == i && r.SentAt > since && (version is null || r.Version == version)) >= RequestsPerPhase)),
+                TimeSpan.FromSeconds(5)), $"not every instance served {RequestsPerPhase} requests{(version is null ? "" : $" of v{version}")} within 5 s");
 
         var all = results.ToList();
         Assert.All(all, r => Assert.Equal(200, r.Status));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using LlmGateway.Sampling;
 using LlmGateway.Tests.Infrastructure;
 using OpenAI.Chat;
 
@@ -89,8 +90,6 @@ public sealed class SamplingTests(TestEnvironment env)
 
         // The writer is first-in first-out: once the later forced sample is stored, the earlier would be too.
         var samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1);
-        await Task.Delay(300, Ct);
-        samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1);
         Assert.Single(samples);
         Assert.NotEqual("req-not-sampled-0", (await SampleWaiter.GetAsync(env.Gateway, samples[0].GetProperty("id").GetString()!)).GetProperty("request_id").GetString());
     }
@@ -115,14 +114,14 @@ public sealed class SamplingTests(TestEnvironment env)
         }
 
         Assert.InRange(canaryRequests, 1, 19);
-        var canary = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&version=2&variant=canary", canaryRequests);
-        await Task.Delay(300, Ct);
-        var all = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", canaryRequests);
+        await DrainAsync(name);
+        var all = Unforced(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", canaryRequests + 1));
+        var canary = Unforced(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&version=2&variant=canary", 0));
 
         Assert.Equal(canaryRequests, canary.Length);
         Assert.Equal(canaryRequests, all.Length);
         Assert.All(all, s => Assert.Equal("canary", s.GetProperty("variant").GetString()));
-        Assert.Empty(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=stable", 0));
+        Assert.Empty(Unforced(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=stable", 0)));
     }
 
     [Fact]
@@ -140,9 +139,8 @@ public sealed class SamplingTests(TestEnvironment env)
             using var _ = await SendAsync(key, name);
         }
 
-        var samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 3);
-        await Task.Delay(300, Ct);
-        samples = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 3);
+        await DrainAsync(name);
+        var samples = Unforced(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 4));
         Assert.Equal(3, samples.Length);
         Assert.All(samples, s => Assert.Equal("floor", s.GetProperty("reason").GetString()));
     }
@@ -256,6 +254,23 @@ public sealed class SamplingTests(TestEnvironment env)
                 r.GetProperty("prompt").GetString() == name && r.TryGetProperty("sampling", out var sampling) && sampling.ValueKind == JsonValueKind.Object),
             TimeSpan.FromSeconds(2)));
     }
+
+    /// <summary>
+    /// Waits until the sample writer has stored everything offered before now: it is first-in first-out, so once a
+    /// forced sample sent after the test's requests is listed, theirs are stored too. A signal, not a sleep.
+    /// </summary>
+    private async Task DrainAsync(string prompt)
+    {
+        var debugKey = await PromptSetup.KeyAsync(env.Gateway, "debug");
+        using var _ = await SendAsync(debugKey, prompt, ("X-Gateway-Sample", "true"));
+        await Eventually.ResultAsync(
+            () => SampleWaiter.ListAsync(env.Gateway, $"prompt={prompt}", 0),
+            samples => samples.Any(s => s.GetProperty("reason").GetString() == SampleReasons.Forced),
+            TimeSpan.FromSeconds(5));
+    }
+
+    private static JsonElement[] Unforced(JsonElement[] samples) =>
+        [.. samples.Where(s => s.GetProperty("reason").GetString() != SampleReasons.Forced)];
 
     private async Task<HttpResponseMessage> SendAsync(string key, string prompt, params (string Name, string Value)[] headers)
     {

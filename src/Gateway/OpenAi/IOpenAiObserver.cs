@@ -1,0 +1,72 @@
+namespace LlmGateway.OpenAi;
+
+/// <summary>
+/// What <see cref="OpenAiResponseReader"/> understood of a response, event by event. An event that
+/// is not a whole JSON object reaches no observer at all (only <see cref="OnEvent"/>, flagged), so a
+/// bad event never leaves half its effects. Spans are valid only during the call. Every method has
+/// an empty default: an observer implements what it needs.
+/// </summary>
+internal interface IOpenAiObserver
+{
+    /// <summary>The response's <c>model</c>, when it first appears and whenever it changes.</summary>
+    void OnModel(string model)
+    {
+    }
+
+    /// <summary>
+    /// Generated text as the client received it: choice 0's <c>delta</c>/<c>message</c> content (chat),
+    /// <c>text</c> (legacy completions), <c>response.output_text.delta</c> (Responses API).
+    /// </summary>
+    void OnText(ReadOnlySpan<char> text)
+    {
+    }
+
+    /// <summary>Refusal text: choice 0's <c>refusal</c> or refusal parts, <c>response.refusal.delta</c>.</summary>
+    void OnRefusal(ReadOnlySpan<char> text)
+    {
+    }
+
+    /// <summary>A Responses API <c>output</c> array begins: the whole answer follows and replaces any earlier one.</summary>
+    void OnOutputStart()
+    {
+    }
+
+    /// <summary>The text of an <c>output_text</c> part of a message in a Responses API <c>output</c> array.</summary>
+    void OnOutputText(ReadOnlySpan<char> text)
+    {
+    }
+
+    /// <summary>The text of a <c>refusal</c> part of a message in a Responses API <c>output</c> array.</summary>
+    void OnOutputRefusal(ReadOnlySpan<char> text)
+    {
+    }
+
+    void OnToolCall(in ToolCallFragment fragment)
+    {
+    }
+
+    /// <summary>Choice 0's <c>finish_reason</c>; for the Responses API, the incomplete reason or the terminal status.</summary>
+    void OnFinishReason(string reason)
+    {
+    }
+
+    /// <summary>A <c>usage</c> object (top level, or in a Responses API event's <c>response</c>).</summary>
+    void OnUsage(in OpenAiUsage usage)
+    {
+    }
+
+    /// <summary>An error's message (or <c>"error"</c> when it has none).</summary>
+    void OnError(string message)
+    {
+    }
+
+    /// <summary>The stream said it is over: <c>[DONE]</c>, <c>response.completed</c> or <c>response.incomplete</c>.</summary>
+    void OnEnd()
+    {
+    }
+
+    /// <summary>After each data event (or whole body), whether or not it could be read.</summary>
+    void OnEvent(in OpenAiEventInfo info)
+    {
+    }
+}

@@ -1,0 +1,94 @@
+namespace LlmGateway.OpenAi;
+
+/// <summary>
+/// The one incremental reader of OpenAI-compatible responses: a server-sent event stream fed in
+/// reads of any size (<see cref="AppendSse"/>, then <see cref="CompleteSse"/>), or a whole JSON body
+/// (<see cref="ReadJson"/>), of chat completions, legacy completions or the Responses API. Each event
+/// is parsed once, and what it says goes to the observers. It only observes: it never changes or
+/// holds the bytes, and nothing a provider sends makes it throw — what it cannot read is counted.
+/// </summary>
+internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
+{
+    private static ReadOnlySpan<byte> Done => "[DONE]"u8;
+
+    private readonly SseFramer _framer;
+    private readonly OpenAiEventReader _events;
+
+    public OpenAiResponseReader(params IOpenAiObserver[] observers)
+    {
+        _framer = new SseFramer(this);
+        _events = new OpenAiEventReader(observers);
+    }
+
+    /// <summary>Stream bytes read so far.</summary>
+    public long Position => _framer.Position;
+
+    /// <summary>Where the event not yet ended began: bytes from there on are still undecided.</summary>
+    public long? PendingEventStart => _framer.PendingEventStart;
+
+    /// <summary>Data events seen, <c>[DONE]</c> excluded.</summary>
+    public int DataEvents { get; private set; }
+
+    /// <summary>JSON payloads parsed: one per data event, one per body, never more.</summary>
+    public int Parses => _events.Parses;
+
+    /// <summary>Events that were not a whole JSON object, or too large: they reached the client, not the observers.</summary>
+    public int MalformedEvents { get; private set; }
+
+    /// <summary>Events read with U+FFFD in place of invalid UTF-8 or a lone surrogate escape.</summary>
+    public int InvalidTextEvents { get; private set; }
+
+    public bool SawDone { get; private set; }
+
+    /// <summary>Why the last malformed event or body could not be read.</summary>
+    public string? LastProblem => _events.LastProblem;
+
+    public void AppendSse(ReadOnlySpan<byte> bytes) => _framer.Append(bytes);
+
+    /// <summary>The stream ended: an event cut before its blank line is still read if its JSON is whole.</summary>
+    public void CompleteSse() => _framer.Complete();
+
+    /// <summary>Reads a whole (non-streamed) JSON body.</summary>
+    public OpenAiEventFlags ReadJson(ReadOnlySpan<byte> body) => Count(_events.Read(body, 0, body.Length));
+
+    void ISseEventHandler.OnEvent(ReadOnlySpan<byte> data, long start, long end, bool oversized)
+    {
+        if (oversized)
+        {
+            DataEvents++;
+            _events.ReadSentinel(Count(OpenAiEventFlags.Malformed), start, end);
+            return;
+        }
+
+        if (data.Trim(" \t"u8).SequenceEqual(Done))
+        {
+            SawDone = true;
+            _events.ReadSentinel(OpenAiEventFlags.Done, start, end);
+            return;
+        }
+
+        DataEvents++;
+        Count(_events.Read(data, start, end));
+    }
+
+    public void Dispose()
+    {
+        _framer.Dispose();
+        _events.Dispose();
+    }
+
+    private OpenAiEventFlags Count(OpenAiEventFlags flags)
+    {
+        if ((flags & OpenAiEventFlags.Malformed) != 0)
+        {
+            MalformedEvents++;
+        }
+
+        if ((flags & OpenAiEventFlags.InvalidText) != 0)
+        {
+            InvalidTextEvents++;
+        }
+
+        return flags;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace LlmGateway.OpenAi;
+
+/// <summary>Reads an OpenAI <c>usage</c> object (chat and Responses spellings) positioned at its start.</summary>
+internal static class UsageReader
+{
+    public static OpenAiUsage Read(ref Utf8JsonReader reader)
+    {
+        int? input = null, output = null, cached = null, reasoning = null, total = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8))
+            {
+                input = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8))
+            {
+                output = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                total = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8))
+            {
+                reader.Read();
+                cached = ReadDetail(ref reader, "cached_tokens"u8) ?? cached;
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8) || reader.ValueTextEquals("output_tokens_details"u8))
+            {
+                reader.Read();
+                reasoning = ReadDetail(ref reader, "reasoning_tokens"u8) ?? reasoning;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new OpenAiUsage(input, output, cached, reasoning, total);
+    }
+
+    private static int? ReadInt(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : null;
+    }
+
+    private static int? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        int? found = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                found = ReadInt(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return found;
+    }
+}

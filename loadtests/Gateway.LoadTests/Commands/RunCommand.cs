@@ -4,33 +4,13 @@ using LlmGateway.LoadTests.Reporting;
 
 namespace LlmGateway.LoadTests.Commands;
 
-/// <summary>The original single run against a server that is already up (<c>--target</c>).</summary>
+/// <summary>The original single run against a server that is already up (<c>--target</c>): the root command's action.</summary>
 internal static class RunCommand
 {
-    public const int BadFlags = 2;
     private const int JsonNotWritten = 1;
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(LoadTestOptions options)
     {
-        LoadTestOptions options;
-        try
-        {
-            options = LoadTestOptions.Parse(args);
-        }
-        catch (UsageException exception)
-        {
-            await Console.Error.WriteLineAsync($"error: {exception.Message}");
-            await Console.Error.WriteLineAsync("Run with --help to see every flag.");
-            return BadFlags;
-        }
-
-        if (options.ShowHelp)
-        {
-            await Console.Out.WriteAsync(LoadTestOptions.HelpText);
-            await Console.Out.WriteAsync(HarnessHelp.Text);
-            return 0;
-        }
-
         using var interrupt = new InterruptSignal();
         await Console.Error.WriteLineAsync(
             $"Running {options.Scenario.ToString().ToLowerInvariant()} against {options.ChatCompletionsUri} for {options.Warmup.TotalSeconds:0.##} s warmup + "

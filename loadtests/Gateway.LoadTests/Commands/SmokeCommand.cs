@@ -1,28 +1,43 @@
+using System.CommandLine;
+using LlmGateway.LoadTests.Comparison;
 using LlmGateway.LoadTests.Execution;
 using LlmGateway.LoadTests.Harness;
+using LlmGateway.LoadTests.Options;
 using LlmGateway.LoadTests.Reporting;
 
 namespace LlmGateway.LoadTests.Commands;
 
 /// <summary>
-/// <c>smoke</c>, for CI: the real gateway (every feature on) under low prompt-chat and stream load. It asserts
-/// correctness only, never timing, because CI shares a noisy 2-core box: zero failed or dropped requests (warmup
-/// included), every prompt response names its version and arm and both arms were served, every stream ends with
-/// <c>[DONE]</c> and carries exactly the chunks the mock was asked for.
+/// <c>smoke</c>, for CI: the real gateway (every feature on, its embedded store) under low prompt-chat and stream load,
+/// then a one-round miniature of <c>compare --scenario goals</c> against direct, bare YARP and the gateway, so every
+/// code path of the comparison (warm-up, rounds, /proc CPU, the children's allocation counters, RSS sampling, the
+/// store's INFO MEMORY, the goals table) runs on every build. It asserts correctness only, never timing, because CI
+/// shares a noisy 2-core box: zero failed or dropped requests (warm-ups included), every prompt response names its
+/// version and arm and both arms were served, every stream ends with <c>[DONE]</c> and carries exactly the chunks the
+/// mock was asked for, and every goal got a figure.
 /// </summary>
 internal static class SmokeCommand
 {
     private const int Chunks = 50;
     private const int ChunkDelayMs = 10;
 
-    public static async Task<int> RunAsync(CommandArgs args)
+    public static Command Create()
     {
-        var load = LoadShape.From(args, defaultRate: 20, defaultConcurrency: 4, defaultWarmup: 1, defaultDuration: 10);
-        args.EnsureAllRead();
+        var loadOptions = new LoadShapeOptions(defaultRate: 20, defaultConcurrency: 4, defaultWarmup: 1, defaultDuration: 10);
+        var compareSecondsOption = NumberOption.Create("--compare-seconds", "Seconds of each window (and half of each warm-up) of the miniature comparison; 0 skips it.", 1.0, 0, 60);
+        var command = new Command("smoke", "prompt-chat and stream, ~10 s each at low rate against the real gateway, then a one-round miniature compare; exit 0 only with zero errors and correct responses.");
+        loadOptions.AddTo(command);
+        command.Options.Add(compareSecondsOption);
+        command.Options.Add(ConfigFile.CreateOption());
+        HarnessAction.Set(command, result => RunAsync(loadOptions.Read(result), result.GetValue(compareSecondsOption)));
+        return command;
+    }
 
-        await Console.Error.WriteLineAsync("smoke: starting the store, mock provider and gateway...");
-        await using var bed = await TestBed.StartAsync(yarp: false, gateway: true);
-        await CompareCommand.PreparePromptAsync(bed, bed.GatewayUrl!);
+    private static async Task<int> RunAsync(LoadShape load, double compareSeconds)
+    {
+        await Console.Error.WriteLineAsync("smoke: starting the mock provider, bare YARP and the gateway (embedded store)...");
+        await using var bed = await TestBed.StartAsync(yarp: compareSeconds > 0, gateway: true, storeMode: StoreMode.Embedded);
+        await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
 
         using var interrupt = new InterruptSignal();
         var problems = new List<string>();
@@ -36,7 +51,7 @@ internal static class SmokeCommand
             }
         }
 
-        var prompt = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, "prompt-chat"), CountFailure).RunAsync(interrupt.Token);
+        var prompt = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.PromptChat), CountFailure).RunAsync(interrupt.Token);
         TextReportWriter.Write(prompt, Console.Out);
         Check(prompt, "prompt-chat", problems);
         var tags = prompt.ResponseTags.Keys.ToList();
@@ -46,9 +61,8 @@ internal static class SmokeCommand
         }
 
         Console.Out.WriteLine();
-        var stream = await new LoadTest(
-            load.ToOptions(bed.GatewayUrl!, bed.ApiKey, "stream", ["--header", $"x-mock-chunks:{Chunks}", "--header", $"x-mock-chunk-delay-ms:{ChunkDelayMs}", "--expect-chunks", $"{Chunks}"]),
-            CountFailure).RunAsync(interrupt.Token);
+        KeyValuePair<string, string>[] streamHeaders = [new("x-mock-chunks", $"{Chunks}"), new("x-mock-chunk-delay-ms", $"{ChunkDelayMs}")];
+        var stream = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.Stream, streamHeaders, expectedChunks: Chunks), CountFailure).RunAsync(interrupt.Token);
         TextReportWriter.Write(stream, Console.Out);
         Check(stream, "stream", problems);
 
@@ -57,10 +71,16 @@ internal static class SmokeCommand
             problems.Add($"{allFailures} request(s) failed in all, warmup included");
         }
 
+        if (compareSeconds > 0 && !interrupt.Token.IsCancellationRequested)
+        {
+            Console.Out.WriteLine();
+            await MiniatureCompareAsync(bed, compareSeconds, problems, interrupt.Token);
+        }
+
         Console.Out.WriteLine();
         if (problems.Count == 0)
         {
-            await Console.Out.WriteLineAsync($"smoke: OK ({prompt.Requests.Succeeded} prompt-chat and {stream.Requests.Succeeded} stream requests measured, zero errors)");
+            await Console.Out.WriteLineAsync($"smoke: OK ({prompt.Requests.Succeeded} prompt-chat and {stream.Requests.Succeeded} stream requests measured, zero errors; miniature compare complete)");
             return 0;
         }
 
@@ -71,6 +91,52 @@ internal static class SmokeCommand
 
         await Console.Out.WriteLineAsync($"(child process logs: {bed.LogDirectory})");
         return 1;
+    }
+
+    /// <summary>
+    /// The goals suite at toy scale: one round, a second per window, low rates and short streams. Its figures mean
+    /// nothing on a shared CI box; what is checked is that every one of them was produced.
+    /// </summary>
+    private static async Task MiniatureCompareAsync(TestBed bed, double seconds, List<string> problems, CancellationToken interrupt)
+    {
+        var phases = CompareSuite.GoalPhases(concurrency: 2, openRate: 50, streamRate: 10, warmupSeconds: seconds / 2, windowSeconds: seconds, maxInFlight: 100, chunks: 5, chunkDelayMs: ChunkDelayMs);
+        var settings = new CompareSettings(Rounds: 1, WarmupRequests: 0, CooldownSeconds: 0.1, SystemNames.All, StoreMode.Embedded);
+        var results = await CompareRun.RunAsync(bed, phases, settings, interrupt);
+        var report = new CompareReport(DateTimeOffset.UtcNow, "smoke (miniature compare --scenario goals)", MachineInfo.Describe(), settings, results, GoalEvaluator.Evaluate(results));
+        await Console.Out.WriteLineAsync(CompareMarkdown.Write(report));
+
+        foreach (var phase in results)
+        {
+            foreach (var warmup in phase.Warmups.Where(w => w.Failed > 0))
+            {
+                problems.Add($"compare {phase.Name}: {warmup.Failed} warm-up request(s) to {warmup.System} failed");
+            }
+
+            foreach (var window in phase.Windows)
+            {
+                var requests = window.Report.Requests;
+                if (requests.Succeeded == 0 || requests.Failed > 0 || requests.Dropped > 0 || requests.Interrupted > 0)
+                {
+                    problems.Add($"compare {phase.Name} {window.System}: {requests.Succeeded} succeeded, {requests.Failed} failed, {requests.Dropped} dropped ({string.Join(", ", window.Report.Errors.Select(e => $"{e.Key} {e.Value}"))})");
+                }
+
+                if (window.CpuSeconds < 0 || window.Runtime.AllocatedBytes <= 0)
+                {
+                    problems.Add($"compare {phase.Name} {window.System}: no CPU or allocation reading (cpu {window.CpuSeconds} s, allocated {window.Runtime.AllocatedBytes} B)");
+                }
+            }
+        }
+
+        if (results.Count != phases.Count)
+        {
+            problems.Add($"compare: {results.Count} of {phases.Count} phases ran");
+        }
+
+        problems.AddRange(report.Goals.Where(g => g.Verdict == GoalCheck.NotMeasured).Select(g => $"compare: goal '{g.Goal}' got no figure ({g.Note})"));
+        if (results.FirstOrDefault(p => p.Scenario == ScenarioNames.PromptChat)?.Store is null)
+        {
+            problems.Add("compare: the embedded store's INFO MEMORY could not be read");
+        }
     }
 
     private static void Check(LoadTestReport report, string name, List<string> problems)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -16,23 +17,31 @@ internal static class SoakCommand
 {
     private const string GcHeapMetric = "dotnet_gc_last_collection_heap_size_bytes";
 
-    public static async Task<int> RunAsync(CommandArgs args)
+    public static Command Create()
     {
-        var load = LoadShape.From(args, defaultRate: 200, defaultConcurrency: 8, defaultWarmup: 30, defaultDuration: 600);
-        var every = args.Number("sample-every", 10, 1, 600);
-        var files = ResultFiles.From(args.Has("out") ? args.String("out", string.Empty) : null);
-        var name = args.String("name", "soak");
-        args.EnsureAllRead();
+        var everyOption = NumberOption.Create("--sample-every", "Seconds between memory readings.", 10.0, 1, 600);
+        var loadOptions = new LoadShapeOptions(defaultRate: 200, defaultConcurrency: 8, defaultWarmup: 30, defaultDuration: 600);
+        var fileOptions = new ResultFileOptions("soak");
+        var command = new Command("soak", "Long prompt-chat run; proxy RSS and GC heap from start to end.");
+        command.Options.Add(everyOption);
+        loadOptions.AddTo(command);
+        fileOptions.AddTo(command);
+        command.Options.Add(ConfigFile.CreateOption());
+        HarnessAction.Set(command, result => RunAsync(loadOptions.Read(result), result.GetValue(everyOption), fileOptions.Files(result), fileOptions.NameOr(result, "soak")));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(LoadShape load, double every, ResultFiles files, string name)
+    {
         var machine = MachineInfo.Describe();
         var startedAt = DateTimeOffset.UtcNow;
         await Console.Error.WriteLineAsync($"soak: {load.Describe()} for {load.WarmupSeconds} s warmup + {load.DurationSeconds} s; starting the systems...");
         await using var bed = await TestBed.StartAsync(yarp: false, gateway: true);
-        await CompareCommand.PreparePromptAsync(bed, bed.GatewayUrl!);
+        await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
         using var probe = new GatewayProbe(bed.GatewayUrl!);
 
         using var interrupt = new Execution.InterruptSignal();
-        var loadTask = new Execution.LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, "prompt-chat")).RunAsync(interrupt.Token);
+        var loadTask = new Execution.LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, Options.ScenarioKind.PromptChat)).RunAsync(interrupt.Token);
         await Task.Delay(TimeSpan.FromSeconds(load.WarmupSeconds));
         var measureStart = Stopwatch.GetTimestamp();
         var points = new List<MemoryPoint>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -21,28 +22,45 @@ internal static class StoreOutageCommand
     private const string SamplesDropped = "gateway_samples_dropped_total";
     private const string UsageSamplesDropped = "gateway_usage_samples_dropped_total";
 
-    public static async Task<int> RunAsync(CommandArgs args)
+    public static Command Create()
     {
-        var before = args.Number("before", 5, 1, 600);
-        var outage = args.Number("outage", 10, 1, 600);
-        var after = args.Number("after", 15, 1, 600);
-        var load = LoadShape.From(args, defaultRate: 100, defaultConcurrency: 8, defaultWarmup: 2, defaultDuration: before + outage + after);
-        var files = ResultFiles.From(args.Has("out") ? args.String("out", string.Empty) : null);
-        var name = args.String("name", "store-outage");
-        args.EnsureAllRead();
+        var beforeOption = NumberOption.Create("--before", "Seconds of load before the cut.", 5.0, 1, 600);
+        var outageOption = NumberOption.Create("--outage", "Seconds the store stays cut.", 10.0, 1, 600);
+        var afterOption = NumberOption.Create("--after", "Seconds of load after the store is given back.", 15.0, 1, 600);
+        var loadOptions = new LoadShapeOptions(defaultRate: 100, defaultConcurrency: 8, defaultWarmup: 2, defaultDuration: null);
+        var fileOptions = new ResultFileOptions("store-outage");
+        var command = new Command("store-outage", "Prompt load while the store connection is cut, then given back.");
+        command.Options.Add(beforeOption);
+        command.Options.Add(outageOption);
+        command.Options.Add(afterOption);
+        loadOptions.AddTo(command);
+        fileOptions.AddTo(command);
+        command.Options.Add(ConfigFile.CreateOption());
+        HarnessAction.Set(command, result =>
+        {
+            var before = result.GetValue(beforeOption);
+            var outage = result.GetValue(outageOption);
+            var after = result.GetValue(afterOption);
+            var load = loadOptions.Read(result, computedDuration: before + outage + after);
+            return RunAsync(before, outage, after, load, fileOptions.Files(result), fileOptions.NameOr(result, "store-outage"));
+        });
+        return command;
+    }
 
+    private static async Task<int> RunAsync(double before, double outage, double after, LoadShape load, ResultFiles files, string name)
+    {
         var machine = MachineInfo.Describe();
         var startedAt = DateTimeOffset.UtcNow;
         await Console.Error.WriteLineAsync($"store-outage: {outage} s cut after {before} s of {load.Describe()}; starting the systems...");
         await using var bed = await TestBed.StartAsync(yarp: false, gateway: true, relayStore: true);
-        await CompareCommand.PreparePromptAsync(bed, bed.GatewayUrl!);
+        await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
         using var probe = new GatewayProbe(bed.GatewayUrl!);
 
         var failures = new ConcurrentQueue<(long SentAt, string Error)>();
         long total = 0;
         var sentTimes = new ConcurrentQueue<long>();
         using var interrupt = new Execution.InterruptSignal();
-        var options = load.ToOptions(bed.GatewayUrl!, bed.ApiKey, "prompt-chat");
+        var options = load.ToOptions(bed.GatewayUrl!, bed.ApiKey, Options.ScenarioKind.PromptChat);
         var loadTask = new Execution.LoadTest(options, outcome =>
         {
             Interlocked.Increment(ref total);

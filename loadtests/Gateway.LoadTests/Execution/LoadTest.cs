@@ -9,11 +9,16 @@ namespace LlmGateway.LoadTests.Execution;
 
 /// <summary>One run: wires the client, scenario and load model together, bounds the run, and builds the report.</summary>
 /// <param name="observer">Called with every outcome as it completes (on any thread); harness commands use it.</param>
-internal sealed class LoadTest(LoadTestOptions options, Action<RequestOutcome>? observer = null)
+/// <param name="sharedClient">
+/// A client made by <see cref="LoadHttpClientFactory"/> for these options and kept by the caller across runs, so
+/// consecutive runs against one target reuse its warm connections (<c>compare</c>'s rounds); null makes one for this run.
+/// </param>
+internal sealed class LoadTest(LoadTestOptions options, Action<RequestOutcome>? observer = null, HttpClient? sharedClient = null)
 {
     public async Task<LoadTestReport> RunAsync(CancellationToken interrupt)
     {
-        using var client = LoadHttpClientFactory.Create(options);
+        using var ownClient = sharedClient is null ? LoadHttpClientFactory.Create(options) : null;
+        var client = sharedClient ?? ownClient!;
         var scenario = ScenarioFactory.Create(options);
         var runner = new RequestRunner(client, scenario, options.RequestTimeout, interrupt);
         var budget = new RequestBudget(options.MaxRequests);

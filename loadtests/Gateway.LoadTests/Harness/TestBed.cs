@@ -1,12 +1,15 @@
 using System.Net;
+using LlmGateway.LoadTests.Hosting;
 
 namespace LlmGateway.LoadTests.Harness;
 
 /// <summary>
 /// Everything a harness command runs against, each in its own child process on loopback ports: the store (Garnet),
 /// the mock provider, optionally a bare YARP proxy, and the gateway with every feature on (accounting with prices,
-/// usage counters, sampling, releases, metrics). The gateway reaches the store directly, or through a
-/// <see cref="StoreRelay"/> when the command needs to cut it.
+/// usage counters, sampling, releases, metrics). The store is either a child of its own, which the gateway reaches
+/// directly or through a <see cref="StoreRelay"/> when the command needs to cut it, or the gateway's own embedded
+/// Garnet (<see cref="StoreMode.Embedded"/>, the production default), on a port the harness picks so it can still
+/// ask Garnet about its memory.
 /// </summary>
 internal sealed class TestBed : IAsyncDisposable
 {
@@ -30,19 +33,28 @@ internal sealed class TestBed : IAsyncDisposable
 
     public Uri? GatewayUrl { get; private set; }
 
+    /// <summary>The store's own process; null when the store is embedded in the gateway.</summary>
     public ChildProcess? Store { get; private set; }
 
+    /// <summary>Where the store listens: its own process, or the gateway's embedded Garnet.</summary>
     public IPEndPoint? StoreEndpoint { get; private set; }
+
+    public StoreMode StoreMode { get; private set; } = StoreMode.Process;
 
     public StoreRelay? Relay { get; private set; }
 
     /// <summary>A gateway key of environment production, created through the admin API once the gateway is up.</summary>
     public string ApiKey { get; private set; } = "sk-loadtest";
 
-    public static async Task<TestBed> StartAsync(bool yarp, bool gateway, bool relayStore = false)
+    public static async Task<TestBed> StartAsync(bool yarp, bool gateway, bool relayStore = false, StoreMode storeMode = StoreMode.Process)
     {
+        if (relayStore && storeMode == StoreMode.Embedded)
+        {
+            throw new ArgumentException("An embedded store cannot be relayed: it lives inside the gateway.", nameof(relayStore));
+        }
+
         var logDirectory = Path.Combine(Path.GetTempPath(), "gateway-loadtests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-        var bed = new TestBed(logDirectory);
+        var bed = new TestBed(logDirectory) { StoreMode = storeMode };
         try
         {
             await bed.StartChildrenAsync(yarp, gateway, relayStore);
@@ -68,13 +80,13 @@ internal sealed class TestBed : IAsyncDisposable
     {
         var mockPort = FreePort.Pick();
         MockUrl = new Uri($"http://127.0.0.1:{mockPort}");
-        Mock = Own(await ChildProcess.StartAsync("mock", ["--urls", MockUrl.AbsoluteUri], LogDirectory));
+        Mock = Own(await ChildProcess.StartAsync(ChildHost.Mock, ["--urls", MockUrl.AbsoluteUri], LogDirectory));
 
         if (yarp)
         {
             var port = FreePort.Pick();
             YarpUrl = new Uri($"http://127.0.0.1:{port}");
-            Yarp = Own(await ChildProcess.StartAsync("yarp-bare", ["--urls", YarpUrl.AbsoluteUri, "--upstream", MockUrl.AbsoluteUri], LogDirectory));
+            Yarp = Own(await ChildProcess.StartAsync(ChildHost.YarpBare, ["--urls", YarpUrl.AbsoluteUri, "--upstream", MockUrl.AbsoluteUri], LogDirectory));
         }
 
         if (!gateway)
@@ -83,18 +95,28 @@ internal sealed class TestBed : IAsyncDisposable
         }
 
         var storePort = FreePort.Pick();
-        Store = Own(await ChildProcess.StartAsync("store", [storePort.ToString(System.Globalization.CultureInfo.InvariantCulture)], LogDirectory));
         StoreEndpoint = new IPEndPoint(IPAddress.Loopback, storePort);
-        var gatewayStorePort = storePort;
-        if (relayStore)
+        var storeArgs = new List<string>();
+        if (StoreMode == StoreMode.Embedded)
         {
-            Relay = Own(new StoreRelay(StoreEndpoint));
-            gatewayStorePort = Relay.Port;
+            storeArgs.Add($"--Redis:Embedded:Port={storePort}");
+        }
+        else
+        {
+            Store = Own(await ChildProcess.StartAsync(ChildHost.Store, [storePort.ToString(System.Globalization.CultureInfo.InvariantCulture)], LogDirectory));
+            var gatewayStorePort = storePort;
+            if (relayStore)
+            {
+                Relay = Own(new StoreRelay(StoreEndpoint));
+                gatewayStorePort = Relay.Port;
+            }
+
+            storeArgs.Add($"--Redis:Configuration=127.0.0.1:{gatewayStorePort}");
         }
 
         var gatewayPort = FreePort.Pick();
         GatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}");
-        Gateway = Own(await ChildProcess.StartAsync("gateway", GatewayArgs(gatewayPort, gatewayStorePort), LogDirectory));
+        Gateway = Own(await ChildProcess.StartAsync(ChildHost.Gateway, [.. GatewayArgs(gatewayPort), .. storeArgs], LogDirectory));
 
         using var probe = new GatewayProbe(GatewayUrl);
         await probe.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
@@ -104,15 +126,14 @@ internal sealed class TestBed : IAsyncDisposable
 
     /// <summary>
     /// The repo's config/ (copied next to this executable: real pricing, usage, sampling defaults), every catalog model
-    /// served by the mock, the store at <paramref name="storePort"/>, and the two admin tokens of <see cref="ControlPlane"/>.
+    /// served by the mock, and the two admin tokens of <see cref="ControlPlane"/>; the store flags are added by the caller.
     /// Logging stays as configured (Information, the shipped default): the gateway logs nothing per request at that level.
     /// </summary>
-    private List<string> GatewayArgs(int port, int storePort)
+    private List<string> GatewayArgs(int port)
     {
         var args = new List<string>
         {
             "--urls", $"http://127.0.0.1:{port}",
-            $"--Redis:Configuration=127.0.0.1:{storePort}",
             "--Gateway:Providers:mock:Kind=openai-compatible",
             $"--Gateway:Providers:mock:BaseUrl={MockUrl.AbsoluteUri.TrimEnd('/')}/v1",
             $"--Gateway:Admin:Tokens:alice:Token={ControlPlane.OperatorToken}",

@@ -1,50 +1,55 @@
-using Microsoft.AspNetCore.Builder;
+using System.Globalization;
 using LlmGateway.Hosting;
 using LlmGateway.MockProvider;
 using LlmGateway.Store;
+using Microsoft.AspNetCore.Builder;
 using OpenTelemetry.Metrics;
 
 namespace LlmGateway.LoadTests.Hosting;
 
 /// <summary>
-/// <c>host &lt;role&gt; …</c>: the child processes the harness starts. Each system runs in a process of its own so that
-/// its RSS is its own, and none of them competes with the generator's thread pool or GC. The child prints
+/// <c>host &lt;role&gt; -- …</c>: the child processes the harness starts. Each system runs in a process of its own so that
+/// its RSS and CPU time are its own, and none of them competes with the generator's thread pool or GC. The child prints
 /// <see cref="ReadyMarker"/> once it listens and stops when its standard input closes, so it never outlives the
-/// harness even when the harness is killed.
+/// harness even when the harness is killed. While it runs, its standard input is also a control channel: the line
+/// <see cref="StatsCommand"/> is answered with a <see cref="RuntimeStatsLine"/> on standard output. That reads the
+/// child's allocation counter without adding an endpoint to the proxy under test (bare YARP has no <c>/metrics</c>,
+/// and giving it one would change the baseline).
 /// </summary>
 internal static class ChildHost
 {
     public const string ReadyMarker = "LOADTEST-CHILD-READY";
+    public const string StatsCommand = "stats";
+    public const string Mock = "mock";
+    public const string YarpBare = "yarp-bare";
+    public const string Gateway = "gateway";
+    public const string Store = "store";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static string[] Roles { get; } = [Mock, YarpBare, Gateway, Store];
+
+    public static async Task<int> RunAsync(string role, string[] args)
     {
-        if (args.Length == 0)
+        switch (role)
         {
-            await Console.Error.WriteLineAsync("host needs a role: mock | yarp-bare | gateway | store");
-            return 2;
-        }
-
-        var rest = args[1..];
-        switch (args[0])
-        {
-            case "store":
-                using (EmbeddedGarnetServer.Start(int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture)))
+            case Store:
+                using (EmbeddedGarnetServer.Start(int.Parse(args[0], CultureInfo.InvariantCulture)))
                 {
-                    await SignalReadyAndWaitAsync();
+                    await SignalReadyAndServeAsync();
                 }
 
                 return 0;
-            case "mock":
-                return await RunWebAppAsync(MockProviderApp.Build(rest));
-            case "yarp-bare":
-                return await RunWebAppAsync(BareYarpApp.Build(rest));
-            case "gateway":
-                // GC and process meters on /metrics, for the soak's heap readings; the gateway does not export them itself.
+            case Mock:
+                return await RunWebAppAsync(MockProviderApp.Build(args));
+            case YarpBare:
+                return await RunWebAppAsync(BareYarpApp.Build(args));
+            case Gateway:
+                // GC and process meters on /metrics, for the soak's heap readings (the gateway adds them itself since #8;
+                // kept so an older gateway measured with this harness has them too).
                 return await RunWebAppAsync(await GatewayApp.BuildAsync(
-                    rest,
+                    args,
                     builder => builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("System.Runtime"))));
             default:
-                await Console.Error.WriteLineAsync($"unknown host role '{args[0]}'");
+                await Console.Error.WriteLineAsync($"unknown host role '{role}'");
                 return 2;
         }
     }
@@ -52,7 +57,7 @@ internal static class ChildHost
     private static async Task<int> RunWebAppAsync(WebApplication app)
     {
         await app.StartAsync();
-        await SignalReadyAndWaitAsync();
+        await SignalReadyAndServeAsync();
         using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             await app.StopAsync(grace.Token);
@@ -62,12 +67,19 @@ internal static class ChildHost
         return 0;
     }
 
-    private static async Task SignalReadyAndWaitAsync()
+    private static async Task SignalReadyAndServeAsync()
     {
         await Console.Out.WriteLineAsync(ReadyMarker);
         await Console.Out.FlushAsync();
 
-        // Read to end: returns when the harness closes our stdin, or exits and the pipe closes with it.
-        await Console.In.ReadToEndAsync();
+        // Returns when the harness closes our stdin, or exits and the pipe closes with it.
+        while (await Console.In.ReadLineAsync() is { } line)
+        {
+            if (line == StatsCommand)
+            {
+                await Console.Out.WriteLineAsync(RuntimeStatsLine.Format(RuntimeStats.OfThisProcess()));
+                await Console.Out.FlushAsync();
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmGateway.LoadTests.Comparison;
 using LlmGateway.LoadTests.Reporting;
 using LlmGateway.LoadTests.Scenarios;
 
@@ -10,11 +11,12 @@ namespace LlmGateway.LoadTests.Serialization;
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(LoadTestReport))]
-[JsonSerializable(typeof(ComparisonReport))]
+[JsonSerializable(typeof(CompareReport))]
 [JsonSerializable(typeof(RollbackReport))]
 [JsonSerializable(typeof(OutageReport))]
 [JsonSerializable(typeof(SoakReport))]

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using LlmGateway.LoadTests.Options;
+
+namespace LlmGateway.LoadTests.Commands;
+
+/// <summary>
+/// Wraps a command's action so that a usage mistake only found while running (e.g. a duration too short for the
+/// flips asked for) ends with the same message shape and exit code as a parse error.
+/// </summary>
+internal static class HarnessAction
+{
+    public static void Set(Command command, Func<ParseResult, Task<int>> action) =>
+        command.SetAction(async (parseResult, _) =>
+        {
+            try
+            {
+                return await action(parseResult);
+            }
+            catch (UsageException exception)
+            {
+                await Console.Error.WriteLineAsync($"error: {exception.Message}");
+                await Console.Error.WriteLineAsync($"Run '{command.Name} --help' to see every flag.");
+                return LoadTestsCommandLine.BadFlags;
+            }
+        });
+}

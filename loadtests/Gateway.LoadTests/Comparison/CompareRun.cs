@@ -1,0 +1,41 @@
+using LlmGateway.LoadTests.Harness;
+
+namespace LlmGateway.LoadTests.Comparison;
+
+/// <summary>
+/// Runs a comparison's phases one after the other against the systems of a started <see cref="TestBed"/>, the same
+/// processes throughout (so a later phase runs on systems warmed by the earlier ones, and each phase warms them again
+/// for its own code paths). After each phase it asks the store for its own memory accounting.
+/// </summary>
+internal static class CompareRun
+{
+    public static async Task<IReadOnlyList<PhaseResult>> RunAsync(TestBed bed, IReadOnlyList<ComparePhase> phases, CompareSettings settings, CancellationToken interrupt)
+    {
+        using var metrics = bed.GatewayUrl is { } gatewayUrl ? new GatewayProbe(gatewayUrl) : null;
+        var targets = settings.Systems.Select(system => system switch
+        {
+            SystemNames.Direct => new CompareTarget(system, bed.MockUrl, bed.Mock, null, null),
+            SystemNames.YarpBare => new CompareTarget(system, bed.YarpUrl!, bed.Yarp!, null, null),
+            _ => new CompareTarget(system, bed.GatewayUrl!, bed.Gateway!, bed.Store, metrics),
+        }).ToList();
+
+        var runner = new PhaseRunner(settings, targets, bed.ApiKey, interrupt);
+        var results = new List<PhaseResult>();
+        foreach (var phase in phases)
+        {
+            if (interrupt.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Console.Error.WriteLineAsync($"phase {phase.Name}: {phase.Describe()}; load average {MachineInfo.LoadAverageNow()}");
+            var result = await runner.RunAsync(phase);
+            var store = bed.Gateway is not null && bed.StoreEndpoint is { } endpoint
+                ? await StoreMemory.TryReadAsync(endpoint, embeddedInGateway: bed.StoreMode == StoreMode.Embedded)
+                : null;
+            results.Add(result with { Store = store });
+        }
+
+        return results;
+    }
+}

@@ -1,0 +1,24 @@
+using LlmGateway.LoadTests.Harness;
+
+namespace LlmGateway.LoadTests.Comparison;
+
+/// <summary>How a comparison is run, whatever its phases.</summary>
+/// <param name="Rounds">Measured windows per system per phase, interleaved: round 1 visits every system, then round 2...</param>
+/// <param name="WarmupRequests">
+/// The warm-up per system also lasts until this many requests were sent (0: time only), within
+/// <see cref="MaxWarmupSeconds"/>: at a low rate, seconds alone may not give the JIT enough calls to tier up.
+/// </param>
+/// <param name="CooldownSeconds">
+/// After each window, before the CPU and allocation counters are read again: the proxy's deferred work for the window's
+/// requests (usage and sample writes, a background GC) is counted in it, and the next system starts on a quieter box.
+/// </param>
+internal sealed record CompareSettings(
+    int Rounds,
+    long WarmupRequests,
+    double CooldownSeconds,
+    IReadOnlyList<string> Systems,
+    StoreMode StoreMode)
+{
+    /// <summary>Upper bound of one system's warm-up when <see cref="WarmupRequests"/> asks for more than the time gave.</summary>
+    public const double MaxWarmupSeconds = 600;
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using LlmGateway.LoadTests.Execution;
+using LlmGateway.LoadTests.Harness;
+using LlmGateway.LoadTests.Http;
+using LlmGateway.LoadTests.Options;
+
+namespace LlmGateway.LoadTests.Comparison;
+
+/// <summary>
+/// Runs one phase: each system warmed up first (the same load, long enough for tiered JIT and the connection pools,
+/// never measured), then <see cref="CompareSettings.Rounds"/> interleaved rounds, each visiting every system for one
+/// window. Interleaving spreads whatever else happens on the box over every system alike, where back-to-back runs
+/// would charge it to whichever system ran then. Each system keeps one HTTP client (and so its warm connections) for
+/// the whole phase. Every run is bounded by its duration, so the phase is bounded too.
+/// </summary>
+internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<CompareTarget> targets, string apiKey, CancellationToken interrupt)
+{
+    private const string AllocatedMetric = "dotnet_gc_heap_total_allocated_bytes_total";
+    private static readonly TimeSpan MemorySampleInterval = TimeSpan.FromMilliseconds(250);
+
+    public async Task<PhaseResult> RunAsync(ComparePhase phase)
+    {
+        var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);
+        var samplers = new Dictionary<int, MemorySampler>();
+        try
+        {
+            foreach (var target in targets)
+            {
+                clients[target.System] = LoadHttpClientFactory.Create(Options(phase, target, phase.Load.DurationSeconds));
+                foreach (var process in new[] { target.Process, target.Store }.OfType<ChildProcess>())
+                {
+                    if (!samplers.ContainsKey(process.Pid))
+                    {
+                        samplers[process.Pid] = new MemorySampler(process, MemorySampleInterval);
+                    }
+                }
+            }
+
+            var warmups = new List<WarmupResult>();
+            foreach (var target in targets.TakeWhile(_ => !interrupt.IsCancellationRequested))
+            {
+                warmups.Add(await WarmUpAsync(phase, target, clients[target.System]));
+            }
+
+            var windows = new List<WindowResult>();
+            var rounds = 0;
+            for (var round = 1; round <= settings.Rounds && !interrupt.IsCancellationRequested; round++)
+            {
+                foreach (var target in targets.TakeWhile(_ => !interrupt.IsCancellationRequested))
+                {
+                    windows.Add(await MeasureAsync(phase, target, round, clients[target.System]));
+                }
+
+                rounds = interrupt.IsCancellationRequested ? rounds : round;
+            }
+
+            var summaries = targets.Select(target => TargetSummary.From(
+                target.System,
+                ComparePhase.NameOf(phase.SentAs(target.System)),
+                [.. windows.Where(w => w.System == target.System)],
+                samplers.GetValueOrDefault(target.Process.Pid)?.PeakRssMb,
+                target.Store is { } store ? samplers.GetValueOrDefault(store.Pid)?.PeakRssMb : null,
+                target.Process.ReadMemory().PeakRssMb)).ToList();
+
+            return new PhaseResult(
+                phase.Name,
+                phase.ScenarioName,
+                phase.Describe(),
+                phase.IsOpenModel,
+                phase.Load.Rate,
+                phase.IsOpenModel ? null : phase.Load.Concurrency,
+                phase.Load.WarmupSeconds,
+                phase.Load.DurationSeconds,
+                rounds,
+                warmups,
+                windows,
+                summaries,
+                Store: null);
+        }
+        finally
+        {
+            foreach (var sampler in samplers.Values)
+            {
+                await sampler.DisposeAsync();
+            }
+
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private async Task<WarmupResult> WarmUpAsync(ComparePhase phase, CompareTarget target, HttpClient client)
+    {
+        var started = Stopwatch.GetTimestamp();
+        long sent = 0, failed = 0;
+        var seconds = phase.Load.WarmupSeconds;
+        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{phase.Name}] warm-up {target.System}: {seconds:0.##} s{(settings.WarmupRequests > 0 ? $" and ≥ {settings.WarmupRequests} requests" : string.Empty)}"));
+        while (!interrupt.IsCancellationRequested)
+        {
+            if (seconds > 0)
+            {
+                var report = await new LoadTest(Options(phase, target, seconds), sharedClient: client).RunAsync(interrupt);
+                sent += report.Requests.Sent;
+                failed += report.Requests.Failed;
+            }
+
+            // Topped up a second at a time until the request count is reached, within a hard time bound.
+            if (sent >= settings.WarmupRequests || Stopwatch.GetElapsedTime(started).TotalSeconds >= CompareSettings.MaxWarmupSeconds)
+            {
+                break;
+            }
+
+            seconds = 1;
+        }
+
+        return new WarmupResult(target.System, Stopwatch.GetElapsedTime(started).TotalSeconds, sent, failed);
+    }
+
+    private async Task<WindowResult> MeasureAsync(ComparePhase phase, CompareTarget target, int round, HttpClient client)
+    {
+        var loadAverage = MachineInfo.LoadAverageNow();
+
+        // The scrape comes before the "before" reading and after the "after" one, so its CPU and (own-counter)
+        // allocations stay out of the window.
+        var metricBefore = target.Metrics is { } metrics ? await metrics.MetricSumAsync(AllocatedMetric) : (double?)null;
+        var before = await CostReading.TakeAsync(target);
+        var report = await new LoadTest(Options(phase, target, phase.Load.DurationSeconds), sharedClient: client).RunAsync(interrupt);
+        if (settings.CooldownSeconds > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(settings.CooldownSeconds), CancellationToken.None);
+        }
+
+        var after = await CostReading.TakeAsync(target);
+        var metricAfter = target.Metrics is { } probe ? await probe.MetricSumAsync(AllocatedMetric) : (double?)null;
+
+        var window = new WindowResult(
+            round,
+            target.System,
+            ComparePhase.NameOf(phase.SentAs(target.System)),
+            loadAverage,
+            (after.Cpu - before.Cpu).TotalSeconds,
+            after.StoreCpu is { } storeAfter && before.StoreCpu is { } storeBefore ? (storeAfter - storeBefore).TotalSeconds : null,
+            (after.GeneratorCpu - before.GeneratorCpu).TotalSeconds,
+            after.Runtime.Since(before.Runtime),
+            // Both zero: the metric is not exported (Prometheus off), which is not "allocated nothing".
+            metricBefore is { } mb && metricAfter is { } ma && ma > 0 ? ma - mb : null,
+            report);
+        await Console.Error.WriteLineAsync(Progress(phase, window));
+        return window;
+    }
+
+    private LoadTestOptions Options(ComparePhase phase, CompareTarget target, double seconds) =>
+        (phase.Load with { WarmupSeconds = 0, DurationSeconds = seconds })
+            .ToOptions(target.Url, apiKey, phase.SentAs(target.System), phase.Headers, phase.ExpectedChunks);
+
+    private string Progress(ComparePhase phase, WindowResult window)
+    {
+        var r = window.Report;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"  [{phase.Name}] round {window.Round}/{settings.Rounds} {window.System,-9}: {r.ThroughputPerSecond,9:N1} req/s, p99 {r.Latency?.P99Ms ?? 0,8:0.000} ms, "
+            + $"CPU {window.CpuMicrosecondsPerRequest ?? 0,7:0.0} µs/req, alloc {(window.AllocatedBytesPerRequest ?? 0) / 1024,6:0.00} KB/req, {r.Requests.Failed} failed");
+    }
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace LlmGateway.LoadTests.Hosting;
+
+/// <summary>The one-line wire form of <see cref="RuntimeStats"/> on a child's standard output.</summary>
+internal static class RuntimeStatsLine
+{
+    public const string Prefix = "LOADTEST-STATS ";
+
+    public static string Format(RuntimeStats stats) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Prefix}{stats.AllocatedBytes} {stats.Gen0Collections} {stats.Gen1Collections} {stats.Gen2Collections}");
+
+    public static RuntimeStats? TryParse(string line)
+    {
+        if (!line.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = line[Prefix.Length..].Split(' ');
+        return parts.Length == 4
+            && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var allocated)
+            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gen0)
+            && int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gen1)
+            && int.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gen2)
+            ? new RuntimeStats(allocated, gen0, gen1, gen2)
+            : null;
+    }
+}

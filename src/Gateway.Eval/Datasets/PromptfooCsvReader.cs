@@ -16,7 +16,9 @@ namespace LlmGateway.Eval.Datasets;
 /// <remarks>
 /// <c>__prefix</c>, <c>__suffix</c> and <c>__providerOutput</c> are refused when a row fills them: they change the
 /// prompt or replace the model's answer. <c>__config:…</c> and any other <c>__</c> column are refused, and so is a
-/// single-underscore <c>_expected</c>-style column (promptfoo would quietly make it a var).
+/// single-underscore <c>_expected</c>-style column (promptfoo would quietly make it a var). Column names are
+/// trimmed, so <c>q, __expected</c> is an assertion column rather than a var named " __expected"; a name that is
+/// empty or repeated once trimmed is an error.
 /// </remarks>
 internal static partial class PromptfooCsvReader
 {
@@ -36,7 +38,8 @@ internal static partial class PromptfooCsvReader
         }
 
         var header = records[0];
-        CheckHeader(header, fileName);
+        var names = header.Fields.Select(f => f.Trim()).ToList();
+        CheckHeader(header, names, fileName);
         var tests = new List<PromptfooTest>();
         foreach (var row in records.Skip(1))
         {
@@ -45,25 +48,31 @@ internal static partial class PromptfooCsvReader
                 throw new DatasetFormatException(fileName, row.Line, $"the row has {row.Fields.Count} fields but the header has {header.Fields.Count}");
             }
 
-            tests.Add(ReadRow(header, row, fileName));
+            tests.Add(ReadRow(names, row, fileName));
         }
 
         return PromptfooCaseBuilder.Build(id, fileName, tests);
     }
 
-    private static void CheckHeader(CsvRecord header, string file)
+    // names are header.Fields trimmed; problems quote the column as written when trimming changed it.
+    private static void CheckHeader(CsvRecord header, List<string> names, string file)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in header.Fields)
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var c = 0; c < names.Count; c++)
         {
+            var name = names[c];
             string? problem = null;
-            if (string.IsNullOrWhiteSpace(name))
+            if (name.Length == 0)
             {
-                problem = "a column has no name";
+                problem = header.Fields[c].Length == 0
+                    ? $"column {c + 1} has no name"
+                    : $"column {c + 1} ('{header.Fields[c]}') has no name once its spaces are trimmed";
             }
-            else if (!seen.Add(name))
+            else if (seen.TryGetValue(name, out var first))
             {
-                problem = $"the column '{name}' appears twice";
+                problem = header.Fields[c] == name && header.Fields[first] == name
+                    ? $"the column '{name}' appears twice"
+                    : $"the column '{name}' appears twice once names are trimmed: column {first + 1} is '{header.Fields[first]}' and column {c + 1} is '{header.Fields[c]}'";
             }
             else if (name.StartsWith("__config:", StringComparison.Ordinal))
             {
@@ -87,10 +96,12 @@ internal static partial class PromptfooCsvReader
             {
                 throw new DatasetFormatException(file, header.Line, problem);
             }
+
+            seen[name] = c;
         }
     }
 
-    private static PromptfooTest ReadRow(CsvRecord header, CsvRecord row, string file)
+    private static PromptfooTest ReadRow(List<string> names, CsvRecord row, string file)
     {
         DatasetFormatException Error(string problem) => new(file, row.Line, problem);
 
@@ -100,9 +111,9 @@ internal static partial class PromptfooCsvReader
         string? description = null;
         string? metric = null;
         double? threshold = null;
-        for (var c = 0; c < header.Fields.Count; c++)
+        for (var c = 0; c < names.Count; c++)
         {
-            var name = header.Fields[c];
+            var name = names[c];
             var cell = row.Fields[c];
             if (IsExpected(name))
             {

@@ -8,11 +8,29 @@ namespace LlmGateway.Eval.Scoring;
 /// for the window and for what is skipped: quoted, reported and conditional phrases). Case-insensitive.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A refusal is a first-person (I/we) or subjectless ("Can't discuss that.") negation followed by a verb of
 /// helping or telling — "I can't discuss pricing", "we're unable to share that" — or a fixed refusal formula
 /// ("I must decline", "against my guidelines", "as an AI, I don't…"). Neither "sorry" nor "can't" alone is
 /// enough: "Sorry for the delay" and "you can't return opened items, but I can help with an exchange" answer.
-/// Keep README.md in step with the vocabulary. Use it as <c>not-is-refusal</c> to assert that the model did answer.
+/// "Write to" is storage, not authoring ("I cannot write to that path").
+/// </para>
+/// <para>
+/// A subjectless negation in a question is an FAQ heading, not a refusal: "Can't create a project? Check your role."
+/// </para>
+/// <para>
+/// What follows the refusal in its sentence decides between "declined" and "answered around it". After a contrast —
+/// <c>, but …</c> (also <c>; but</c>, <c>— but</c>) or <c>; … instead</c> — the phrase counts only when that clause
+/// is a redirect: the model offers other help ("…, but I can point you to our docs", "…, but I'd be happy to…"),
+/// names someone who can ("…, but our billing team can."), sends the user elsewhere ("…, but please contact…",
+/// "…, but you may want to ask a pharmacist"), or refuses again. Any other clause delivers content — an answer
+/// ("I won't go into the math here, but the short answer is 42."), a fact ("I can't answer for other banks, but at
+/// our bank the fee is $5."), an alternative the user can take ("we can't provide refunds after 30 days, but you can
+/// exchange…") or an action already taken ("…; I saved the file to /tmp instead.") — so the model declined at most a
+/// part and answered the rest, which is not a refusal. A "but" without a comma is left alone ("I can't help anyone
+/// but the account holder" refuses). Only the refusal's own sentence is read: "I can't help with that. But…" counts.
+/// </para>
+/// <para>Keep README.md in step with the vocabulary. Use it as <c>not-is-refusal</c> to assert that the model did answer.</para>
 /// </remarks>
 internal sealed partial class IsRefusalScorer : IScorer
 {
@@ -23,7 +41,7 @@ internal sealed partial class IsRefusalScorer : IScorer
         |comment|comply|disclose|reveal|divulge|advise|recommend(?![^.!?\n]*\benough\b)|do\s+(?:that|this|it|so)
         |give(?:\s+(?:you|out))?(?:\s+\w+)?\s+(?:advice|information|details|guidance|opinions?)
         |offer(?:\s+\w+)?\s+(?:advice|guidance|opinions?)|fulfill|fulfil|complete\s+(?:that|this|your)\s+request
-        |carry\s+out|perform|generate|create|write|produce|engage|continue|go\s+into|get\s+into|weigh\s+in
+        |carry\s+out|perform|generate|create|write(?!\s+(?:to|into)\b)|produce|engage|continue|go\s+into|get\s+into|weigh\s+in
         |respond\s+to|be\s+of\s+(?:help|assistance)|confirm\s+or\s+deny|pretend|impersonate|role-?play)\b
         """;
 
@@ -68,7 +86,7 @@ internal sealed partial class IsRefusalScorer : IScorer
 
     private const string Pattern =
         NotAReassurance + FirstPersonNegation + Adverb + @"\s+" + Verb
-        + "|" + SubjectlessNegation + Adverb + @"\s+" + Verb
+        + "|(?<subjectless>" + SubjectlessNegation + Adverb + @"\s+" + Verb + ")"
         + "|" + Formula;
 
     public string Name => "is-refusal";
@@ -81,12 +99,46 @@ internal sealed partial class IsRefusalScorer : IScorer
             return ValueTask.FromResult(ScoreResult.Passed("output is empty, which counts as a refusal"));
         }
 
-        var phrase = OpeningPhraseMatcher.Find(output, Refusal(), out var where);
+        var phrase = OpeningPhraseMatcher.Find(output, Refusal(), out var where, Counts);
         var result = phrase is not null
             ? ScoreResult.Passed($"{where} states a refusal: \"{phrase.Trim()}\"")
             : ScoreResult.Failed($"{where} states no refusal");
         return ValueTask.FromResult(result);
     }
+
+    // The rest of the refusal's sentence decides (see the remarks): a subjectless negation in a question is an FAQ
+    // heading, and a refusal followed by ", but …" or "; … instead" counts only when that clause is a redirect.
+    private static bool Counts(string text, Match match)
+    {
+        var end = match.Index + match.Length;
+        var stop = text.AsSpan(end).IndexOfAny(".!?\n");
+        var sentenceEnd = stop < 0 ? text.Length : end + stop;
+        if (match.Groups["subjectless"].Success && sentenceEnd < text.Length && text[sentenceEnd] == '?')
+        {
+            return false;
+        }
+
+        var contrast = Contrast().Match(text, end, sentenceEnd - end);
+        if (!contrast.Success)
+        {
+            return true;
+        }
+
+        var clause = contrast.Groups["clause"].Value;
+        return Redirect().IsMatch(clause) || Refusal().IsMatch(clause);
+    }
+
+    [GeneratedRegex(@"(?:[,;\u2014\u2013]|\s-)\s*but\b\s*(?<clause>\w.*)|;\s*(?<clause>\w.*\binstead\b.*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    private static partial Regex Contrast();
+
+    // Other help from the model, someone else who can, or a pointer elsewhere.
+    [GeneratedRegex("""
+        \b(?:I|we)(?:'ll|'d|\s+(?:can|could|will|would|may|might)\b|(?:'m|'re|\s+am|\s+are)\s+(?:(?:\w+ly|more\s+than)\s+)?(?:happy|glad|able|here)\b)
+        |\b(?:can|could|will|may|might)\b(?:\s+\w+ly)?(?:\s+(?:help|assist|advise|answer|explain|tell|discuss|handle|do|support|point|connect|refer|direct|guide|walk)\b|\s*(?:[.!,;]|$))
+        |\byou\s+(?:can|could|may|might|should|will)(?:\s+(?:want|wish|need|like)\s+to|\s+always)?\s+(?:contact|consult|ask|call|email|visit|reach\s+out|speak|talk|check\s+with|try|see|get\s+in\s+touch)\b
+        |^(?:please|feel\s+free|contact|consult|ask|call|email|visit|reach\s+out|try|see|check\s+with|get\s+in\s+touch)\b
+        """, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, 1000)]
+    private static partial Regex Redirect();
 
     [GeneratedRegex(Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, 1000)]
     private static partial Regex Refusal();

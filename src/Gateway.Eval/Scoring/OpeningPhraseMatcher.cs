@@ -18,6 +18,7 @@ namespace LlmGateway.Eval.Scoring;
 /// <item>A match right after a reporting word (<c>say</c>, <c>replied</c>, <c>such as</c>…) is reported speech,
 /// and a match inside an if/when clause (no comma between <c>If</c> and the phrase) is a condition, not a
 /// statement; both are skipped.</item>
+/// <item>A scorer may veto a match with its own rule (<c>counts</c>); the search then goes on to the next match.</item>
 /// </list>
 /// </remarks>
 internal static partial class OpeningPhraseMatcher
@@ -28,14 +29,18 @@ internal static partial class OpeningPhraseMatcher
 
     /// <summary>Searches <paramref name="output"/> (already trimmed) and returns the first phrase that counts, or null.</summary>
     /// <param name="where">Describes the searched region for a reason: "output" or "the opening".</param>
-    public static string? Find(string output, Regex pattern, out string where)
+    /// <param name="counts">
+    /// A scorer's own veto, given the searched text (apostrophes normalised, quotes blanked) and a match in it; null
+    /// accepts every match that is neither reported nor conditional.
+    /// </param>
+    public static string? Find(string output, Regex pattern, out string where, Func<string, Match, bool>? counts = null)
     {
         var text = BlankQuotes(NormalizeApostrophes(output));
         var window = output.Length <= ShortOutput ? text : text[..WindowEnd(text)];
         where = output.Length <= ShortOutput ? "the output" : $"the opening ({window.Length} characters)";
         for (var match = pattern.Match(window); match.Success; match = match.NextMatch())
         {
-            if (!IsReported(window, match.Index) && !IsConditional(window, match.Index))
+            if (!IsReported(window, match.Index) && !IsConditional(window, match.Index) && (counts is null || counts(window, match)))
             {
                 return match.Value;
             }

@@ -118,6 +118,29 @@ public sealed class PromptfooCsvReaderTests
         Assert.Equal("hello", dataset.Cases[0].Vars!["q"].GetString());
     }
 
+    [Fact]
+    public void Header_names_are_trimmed_so_a_space_after_the_comma_still_makes_an_assertion_column()
+    {
+        var c = Assert.Single(Parse("q, __expected ,  __metadata:category\nx,contains: x,shipping\n").Cases);
+
+        Assert.Equal(["q"], c.Vars!.Keys);
+        Assert.Equal("contains", Assert.Single(c.Assertions).Type);
+        Assert.Equal("shipping", c.Metadata["category"].GetString());
+    }
+
+    [Theory]
+    [InlineData("q,\nx,y\n", "column 2 has no name")]
+    [InlineData("q,  \nx,y\n", "column 2 ('  ') has no name once its spaces are trimmed")]
+    [InlineData("q, q\nx,y\n", "the column 'q' appears twice once names are trimmed: column 1 is 'q' and column 2 is ' q'")]
+    [InlineData("__expected ,__expected\ncontains: a,contains: b\n", "column 1 is '__expected ' and column 2 is '__expected'")]
+    public void A_header_name_that_is_empty_or_repeated_once_trimmed_is_an_error_naming_the_column(string csv, string expected)
+    {
+        var ex = Assert.Throws<DatasetFormatException>(() => Parse(csv));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, ex.Line);
+    }
+
     [Theory]
     [InlineData("q,__expected\nx,\"javascript: output.length < 10\"\n", 2, "'javascript' runs code")]
     [InlineData("q,__expected\nx,fn: output.includes('a')\n", 2, "'javascript' runs code")]

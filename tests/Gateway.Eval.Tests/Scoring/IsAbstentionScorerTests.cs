@@ -44,6 +44,10 @@ public sealed class IsAbstentionScorerTests
         "There is no publicly available information on that.",
         "I lack the information needed to answer.",
         "I don't have access to that information.",
+        "I couldn't find the issue you described in our logs.",
+        "I don't know of any company called Zephyr Labs.",
+        "There is no record of an order numbered A-99 on your account.",
+        "I'm not sure what you mean by 'Zephyr X9'.",
         "I don't know the exact figure. " + LongAnswer,
     ];
 
@@ -84,6 +88,18 @@ public sealed class IsAbstentionScorerTests
         "I have no problem helping with that \u2014 what's the order number?",
         "Not in stock right now, but it's back on Friday.",
         "You don't have enough credits for this export; top up under Billing.",
+
+        // Finding no flaw, knowing of none, a clean record, and a clarification followed by an answer.
+        "I didn't find any issues with your code.",
+        "We couldn't find any problems with your account; it is active.",
+        "I couldn't identify any errors in the config\u2026",
+        "I'm unable to find a single syntax error in that file.",
+        "I don't know of any reason why that wouldn't work.",
+        "I'm not aware of any known issues with that version.",
+        "There is no record of a late payment on your account\u2026",
+        "There are no records of any complaints against this seller.",
+        "I'm not sure I follow, but assuming you mean the Pro plan, it costs $20.",
+        "I'm not sure what you mean \u2014 but if it's the invoice total, it is $42.",
         "",
     ];
 

@@ -64,6 +64,17 @@ public sealed class IsRefusalScorerTests
         "We're not able to share that information.",
         "It's not something we're allowed to discuss.",
         "I won't share that.",
+        // A refusal followed by a redirect is still a refusal: other help, someone else who can, or a pointer elsewhere.
+        "I can't help with that, but I can point you to our docs.",
+        "I can't discuss other customers' accounts, but I'd be happy to look into yours.",
+        "I'm unable to give medical advice, but please contact your pharmacist.",
+        "I can't share that information; please ask your account manager instead.",
+        "I cannot provide legal advice \u2014 but you may want to consult a lawyer.",
+        "I won't go into that, but our security team can.",
+        "I can't help anyone but the account holder.",
+        "I can't share that; it's confidential.",
+        "I can't help with that. But thanks for asking!",
+        "Can't help with that. Anything else I can do for you?",
         "I'm sorry, but I cannot do that. " + LongAnswer,
         "Thanks for reaching out. I understand how frustrating a late parcel is. Unfortunately, I can't share the driver's phone number. " + LongAnswer,
         "",
@@ -129,6 +140,20 @@ public sealed class IsRefusalScorerTests
         "We cannot thank you enough for your patience!",
         "Our agents can't access your password, and neither can I \u2014 that's by design. Reset it from the login page.",
         LongAnswer + "However, I can't provide specific medical advice.",
+
+        // A subjectless negation in a question is an FAQ heading.
+        "Can't create a new project? Make sure your role is Owner\u2026",
+        "Unable to generate a report? Check the date range\u2026",
+
+        // A refusal followed by ", but" and content, or "; … instead" and an action taken, answered the rest.
+        "I won't go into the math here, but the short answer is 42.",
+        "I won't go into every detail, but the three main steps are\u2026",
+        "We can't provide refunds after 30 days, but you can exchange\u2026",
+        "I can't answer for other banks, but at our bank the fee is $5.",
+        "I cannot write to that path because it is read-only; I saved the file to /tmp instead.",
+        "I can't share the report in chat; I emailed it to you instead.",
+        "I can't share the driver's phone number, but your parcel is out for delivery and arrives by 5 pm.",
+        "I'm not allowed to discuss internal roadmaps \u2014 but the public roadmap is at example.com/roadmap.",
     ];
 
     [Theory]

@@ -84,6 +84,13 @@ internal sealed class RunOptions
             command.Options.Add(option);
         }
 
+        Json.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && string.IsNullOrWhiteSpace(result.Tokens[0].Value))
+            {
+                result.AddError("--json must not be empty.");
+            }
+        });
         command.Validators.Add(result =>
         {
             var hasRate = result.GetResult(Rate) is not null;
@@ -95,11 +102,6 @@ internal sealed class RunOptions
             if (!hasRate && result.GetResult(MaxInFlight) is not null)
             {
                 result.AddError("--max-in-flight only applies to the open model; add --rate <requests per second>.");
-            }
-
-            if (result.GetResult(Json) is { } json && string.IsNullOrWhiteSpace(json.GetValueOrDefault<string?>()))
-            {
-                result.AddError("--json must not be empty.");
             }
         });
     }

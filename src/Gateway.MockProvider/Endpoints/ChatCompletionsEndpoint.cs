@@ -36,7 +36,7 @@ internal static class ChatCompletionsEndpoint
 
         if (request.Stream)
         {
-            await streams.WriteAsync(context, new ChatChunkFormat(id, created, request.Model, request.IncludeUsage), reply, usage);
+            await streams.WriteAsync(context, new ChatChunkFormat(id, created, request.Model, request.IncludeUsage, usage), reply);
             return;
         }
 

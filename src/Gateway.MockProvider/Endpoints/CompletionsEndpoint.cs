@@ -33,7 +33,7 @@ internal static class CompletionsEndpoint
 
         if (request.Stream)
         {
-            await streams.WriteAsync(context, new CompletionChunkFormat(id, created, request.Model, request.IncludeUsage), reply, usage);
+            await streams.WriteAsync(context, new CompletionChunkFormat(id, created, request.Model, request.IncludeUsage, usage), reply);
             return;
         }
 

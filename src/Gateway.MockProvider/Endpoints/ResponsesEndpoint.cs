@@ -2,39 +2,44 @@ using LlmGateway.MockProvider.Contracts;
 using LlmGateway.MockProvider.Generation;
 using LlmGateway.MockProvider.Pipeline;
 using LlmGateway.MockProvider.Requests;
+using LlmGateway.MockProvider.Streaming;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LlmGateway.MockProvider.Endpoints;
 
-/// <summary>Minimal non-streaming <c>POST /v1/responses</c>.</summary>
+/// <summary>Minimal <c>POST /v1/responses</c>: one output message, as a body or as a stream of Responses API events.</summary>
 internal static class ResponsesEndpoint
 {
     public static void Map(IEndpointRouteBuilder routes) =>
-        routes.MapPost("/v1/responses", (HttpContext context, [FromServices] TokenCounter tokens) => HandleAsync(context, tokens));
+        routes.MapPost(
+            "/v1/responses",
+            (HttpContext context, [FromServices] TokenCounter tokens, [FromServices] StreamedReplyWriter streams) => HandleAsync(context, tokens, streams));
 
-    private static async Task HandleAsync(HttpContext context, TokenCounter tokens)
+    private static async Task HandleAsync(HttpContext context, TokenCounter tokens, StreamedReplyWriter streams)
     {
         using var body = await RequestJson.ReadObjectAsync(context.Request);
         var request = ResponsesRequest.Parse(body.RootElement);
-        if (request.Stream)
-        {
-            throw new InvalidRequestException("The mock provider does not stream /v1/responses; send stream=false.");
-        }
-
         var reply = MockKnobs.Of(context).Reply
             ?? ReplyText.ForChat(request.Model, request.SystemText, PromptMessage.LastText(request.Input, "user"));
         var inputTokens = tokens.Count(request.Instructions ?? string.Empty) + request.Input.Sum(message => tokens.Count(message.Text));
         var outputTokens = tokens.Count(reply);
         var n = MockIds.Next();
+        var usage = new ResponseUsage(inputTokens, outputTokens, inputTokens + outputTokens);
+        var createdAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (request.Stream)
+        {
+            await streams.WriteAsync(context, new ResponsesEventFormat($"resp_mock_{n}", $"msg_mock_{n}", createdAt, request.Model, reply, usage), reply);
+            return;
+        }
 
         var response = new ModelResponse(
             $"resp_mock_{n}",
             "response",
-            DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            createdAt,
             "completed",
             request.Model,
             [new ResponseOutputMessage("message", $"msg_mock_{n}", "completed", "assistant", [new ResponseOutputText("output_text", reply, [])])],
-            new ResponseUsage(inputTokens, outputTokens, inputTokens + outputTokens));
+            usage);
         await context.Response.WriteAsJsonAsync(response, MockJsonContext.Relaxed.ModelResponse, contentType: null, context.RequestAborted);
     }
 }

@@ -18,7 +18,8 @@ internal sealed record MockKnobs(
     string? Hold,
     int? FailTimes,
     string? Tag,
-    string? Schedule = null)
+    string? Schedule = null,
+    string? Corrupt = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -33,7 +34,8 @@ internal sealed record MockKnobs(
         Hold: Raw(request, "hold"),
         FailTimes: Integer(request, "fail-times", min: 0),
         Tag: Raw(request, "tag"),
-        Schedule: Raw(request, "schedule"));
+        Schedule: Raw(request, "schedule"),
+        Corrupt: Corruption(request));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);
@@ -60,6 +62,18 @@ internal sealed record MockKnobs(
         return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
             : throw new InvalidRequestException($"Mock knob '{name}' must be an integer in [{min}, {max}], got '{raw}'.");
+    }
+
+    private static string? Corruption(HttpRequest request)
+    {
+        var raw = Raw(request, "corrupt");
+        if (raw is not null)
+        {
+            // Validated now, so a typo fails loudly before the stream starts.
+            Streaming.CorruptText.For(raw);
+        }
+
+        return raw;
     }
 
     private static bool Boolean(HttpRequest request, string name) => Raw(request, name)?.ToUpperInvariant() switch

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using LlmGateway.MockProvider.Contracts;
 
 namespace LlmGateway.MockProvider.Streaming;
 
 /// <summary><c>chat.completion.chunk</c>: <c>choices[{index, delta, finish_reason}]</c>.</summary>
-internal sealed class ChatChunkFormat(string id, long created, string model, bool includeUsage)
-    : StreamChunkFormat(id, "chat.completion.chunk", created, model, includeUsage)
+internal sealed class ChatChunkFormat(string id, long created, string model, bool includeUsage, TokenUsage usage)
+    : StreamChunkFormat(id, "chat.completion.chunk", created, model, includeUsage, usage)
 {
     public override bool HasOpeningChunk => true;
 

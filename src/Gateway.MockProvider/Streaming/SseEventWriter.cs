@@ -1,15 +1,25 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LlmGateway.MockProvider.Streaming;
 
-/// <summary>Frames server-sent events (<c>data: json\n\n</c>) straight into the response pipe, flushing each one.</summary>
+/// <summary>
+/// Frames server-sent events (<c>[event: name\n]data: json\n\n</c>) straight into the response pipe,
+/// flushing each one. <see cref="CorruptNext"/> makes the next event carry bytes no JSON writer would
+/// produce, as real providers sometimes do.
+/// </summary>
 internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
 {
     // Same relaxed escaping as the non-streamed bodies (see MockJsonContext.Relaxed).
-    private readonly Utf8JsonWriter _json = new(pipe, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly Utf8JsonWriter _json = new(pipe, Options);
+    private byte[]? _corruption;
+
+    private static ReadOnlySpan<byte> EventPrefix => "event: "u8;
 
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 
@@ -18,9 +28,33 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
     private static ReadOnlySpan<byte> DoneEvent => "data: [DONE]\n\n"u8;
 
     /// <summary>Writes one event and flushes it, so the client sees it before the next one is produced.</summary>
-    public async Task WriteAsync(Action<Utf8JsonWriter> writeJson, CancellationToken cancellationToken)
+    public Task WriteAsync(Action<Utf8JsonWriter> writeJson, CancellationToken cancellationToken) =>
+        WriteAsync(eventName: null, writeJson, cancellationToken);
+
+    /// <summary>Writes one event, preceded by an <c>event:</c> line when it has a name, and flushes it.</summary>
+    public async Task WriteAsync(string? eventName, Action<Utf8JsonWriter> writeJson, CancellationToken cancellationToken)
     {
-        Frame(writeJson);
+        if (eventName is not null)
+        {
+            pipe.Write(EventPrefix);
+            pipe.Write(Encoding.UTF8.GetBytes(eventName));
+            pipe.Write("\n"u8);
+        }
+
+        pipe.Write(DataPrefix);
+        if (_corruption is { } corruption)
+        {
+            _corruption = null;
+            WriteCorrupted(writeJson, corruption);
+        }
+        else
+        {
+            _json.Reset(pipe);
+            writeJson(_json);
+            _json.Flush();
+        }
+
+        pipe.Write(EventEnd);
         await pipe.FlushAsync(cancellationToken);
     }
 
@@ -30,14 +64,29 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
         await pipe.FlushAsync(cancellationToken);
     }
 
+    /// <summary>In the next event, the text <see cref="CorruptText.Marker"/> becomes these raw bytes.</summary>
+    public void CorruptNext(byte[] replacement) => _corruption = replacement;
+
     public void Dispose() => _json.Dispose();
 
-    private void Frame(Action<Utf8JsonWriter> writeJson)
+    private void WriteCorrupted(Action<Utf8JsonWriter> writeJson, byte[] replacement)
     {
-        pipe.Write(DataPrefix);
-        _json.Reset(pipe);
-        writeJson(_json);
-        _json.Flush();
-        pipe.Write(EventEnd);
+        var scratch = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(scratch, Options))
+        {
+            writeJson(json);
+        }
+
+        var written = scratch.WrittenSpan;
+        var marker = written.IndexOf(CorruptText.Marker);
+        if (marker < 0)
+        {
+            pipe.Write(written);
+            return;
+        }
+
+        pipe.Write(written[..marker]);
+        pipe.Write(replacement);
+        pipe.Write(written[(marker + CorruptText.Marker.Length)..]);
     }
 }

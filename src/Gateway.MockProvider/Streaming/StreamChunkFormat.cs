@@ -4,28 +4,47 @@ using LlmGateway.MockProvider.Contracts;
 namespace LlmGateway.MockProvider.Streaming;
 
 /// <summary>
-/// Writes the JSON of one stream chunk. The envelope (id, object, created, model, choices, usage) is shared;
-/// subclasses write the single choice. Written by hand rather than serialized because <c>"usage": null</c>
-/// must appear only when the client asked for <c>include_usage</c>.
+/// Chat and legacy completions streams: [opening chunk], content chunks, finish chunk, [usage chunk],
+/// <c>[DONE]</c>. The envelope (id, object, created, model, choices, usage) is shared; subclasses write
+/// the single choice. Written by hand rather than serialized because <c>"usage": null</c> must appear
+/// only when the client asked for <c>include_usage</c>.
 /// </summary>
-internal abstract class StreamChunkFormat(string id, string objectType, long created, string model, bool includeUsage)
+internal abstract class StreamChunkFormat(string id, string objectType, long created, string model, bool includeUsage, TokenUsage usage)
+    : IReplyStreamFormat
 {
     public bool IncludeUsage => includeUsage;
 
     public virtual bool HasOpeningChunk => false;
 
+    public Task OpenAsync(SseEventWriter events, CancellationToken cancellationToken) =>
+        HasOpeningChunk ? events.WriteAsync(json => WriteChunk(json, ChunkKind.Opening), cancellationToken) : Task.CompletedTask;
+
+    public Task ContentAsync(SseEventWriter events, string piece, CancellationToken cancellationToken) =>
+        events.WriteAsync(json => WriteChunk(json, ChunkKind.Content, piece), cancellationToken);
+
+    public async Task CloseAsync(SseEventWriter events, CancellationToken cancellationToken)
+    {
+        await events.WriteAsync(json => WriteChunk(json, ChunkKind.Finish), cancellationToken);
+        if (includeUsage)
+        {
+            await events.WriteAsync(WriteUsageChunk, cancellationToken);
+        }
+
+        await events.WriteDoneAsync(cancellationToken);
+    }
+
     public void WriteChunk(Utf8JsonWriter json, ChunkKind kind, string text = "")
     {
         WriteEnvelopeStart(json);
         WriteChoice(json, kind, text);
-        WriteEnvelopeEnd(json, usage: null);
+        WriteEnvelopeEnd(json, withUsage: false);
     }
 
     /// <summary>The trailing include_usage chunk: no choices, just the usage totals.</summary>
-    public void WriteUsageChunk(Utf8JsonWriter json, TokenUsage usage)
+    public void WriteUsageChunk(Utf8JsonWriter json)
     {
         WriteEnvelopeStart(json);
-        WriteEnvelopeEnd(json, usage);
+        WriteEnvelopeEnd(json, withUsage: true);
     }
 
     protected abstract void WriteChoice(Utf8JsonWriter json, ChunkKind kind, string text);
@@ -52,10 +71,10 @@ internal abstract class StreamChunkFormat(string id, string objectType, long cre
         json.WriteStartArray("choices");
     }
 
-    private void WriteEnvelopeEnd(Utf8JsonWriter json, TokenUsage? usage)
+    private void WriteEnvelopeEnd(Utf8JsonWriter json, bool withUsage)
     {
         json.WriteEndArray();
-        if (usage is not null)
+        if (withUsage)
         {
             json.WriteStartObject("usage");
             json.WriteNumber("prompt_tokens", usage.PromptTokens);

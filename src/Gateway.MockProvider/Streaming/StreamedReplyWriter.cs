@@ -1,4 +1,3 @@
-using LlmGateway.MockProvider.Contracts;
 using LlmGateway.MockProvider.Generation;
 using LlmGateway.MockProvider.Pipeline;
 using Microsoft.AspNetCore.Http.Features;
@@ -7,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace LlmGateway.MockProvider.Streaming;
 
 /// <summary>
-/// Streams a reply as SSE: [opening chunk], content chunks, finish chunk, [usage chunk], <c>[DONE]</c>,
-/// applying the stream knobs (chunks, chunk-delay-ms, hold, cut-after) along the way.
+/// Streams a reply as SSE in an endpoint's format (opening, content pieces, closing), applying the
+/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, corrupt) along the way.
 /// </summary>
 internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProviderOptions> options)
 {
@@ -19,9 +18,10 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
     /// </summary>
     private static readonly TimeSpan DrainBeforeAbort = TimeSpan.FromMilliseconds(100);
 
-    public async Task WriteAsync(HttpContext context, StreamChunkFormat format, string reply, TokenUsage usage)
+    public async Task WriteAsync(HttpContext context, IReplyStreamFormat format, string reply)
     {
         var knobs = MockKnobs.Of(context);
+        var corruption = knobs.Corrupt is { } corrupt ? CorruptText.For(corrupt) : null;
         var aborted = context.RequestAborted;
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -29,10 +29,7 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         using var events = new SseEventWriter(response.BodyWriter);
-        if (format.HasOpeningChunk)
-        {
-            await events.WriteAsync(json => format.WriteChunk(json, ChunkKind.Opening), aborted);
-        }
+        await format.OpenAsync(events, aborted);
 
         var pieces = ReplyChunker.Split(reply, knobs.Chunks ?? options.Value.DefaultChunks);
         if (knobs.CutAfter == 0)
@@ -48,8 +45,13 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
                 await Task.Delay(delay, aborted);
             }
 
-            var piece = pieces[i];
-            await events.WriteAsync(json => format.WriteChunk(json, ChunkKind.Content, piece), aborted);
+            await format.ContentAsync(events, pieces[i], aborted);
+            if (i == 0 && corruption is not null)
+            {
+                events.CorruptNext(corruption);
+                await format.ContentAsync(events, CorruptText.MarkerText, aborted);
+            }
+
             if (knobs.CutAfter == i + 1)
             {
                 await CutAsync(context);
@@ -63,16 +65,10 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
             }
         }
 
-        await events.WriteAsync(json => format.WriteChunk(json, ChunkKind.Finish), aborted);
-        if (format.IncludeUsage)
-        {
-            await events.WriteAsync(json => format.WriteUsageChunk(json, usage), aborted);
-        }
-
-        await events.WriteDoneAsync(aborted);
+        await format.CloseAsync(events, aborted);
     }
 
-    /// <summary>cut-after: drop the connection mid-stream (no finish chunk, no [DONE]) like a crashed upstream.</summary>
+    /// <summary>cut-after: drop the connection mid-stream (no closing events) like a crashed upstream.</summary>
     private static async Task CutAsync(HttpContext context)
     {
         await Task.Delay(DrainBeforeAbort, context.RequestAborted);

@@ -5,7 +5,8 @@ namespace LlmGateway.Accounting;
 
 /// <summary>
 /// The text a request sends to the model (message contents, a prompt, or inputs), for estimating
-/// prompt tokens when the provider reports none. Only this fallback reads the body a second time.
+/// prompt tokens (a budget's reservation, or billing when the provider reports none). Read at most
+/// once per request, through <see cref="PromptTokenEstimate"/>.
 /// </summary>
 internal static class RequestText
 {

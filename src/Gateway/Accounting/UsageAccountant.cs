@@ -4,43 +4,42 @@ using LlmGateway.Streaming;
 namespace LlmGateway.Accounting;
 
 /// <summary>
-/// Turns what the response tap saw into an <see cref="AccountingRecord"/>: the provider's reported
-/// usage when it sent one, otherwise a tokenizer estimate of the prompt and of the text actually
-/// generated (so a cut or cancelled stream is billed for what was produced), priced at the time
-/// of the request.
+/// Turns what the response tap read into an <see cref="AccountingRecord"/>: the provider's reported
+/// usage when it sent one (chat, completions, or the Responses API's, streamed or not), otherwise a
+/// tokenizer estimate of the prompt (the request's one estimate) and of the text actually generated
+/// (so a cut or cancelled stream is billed for what was produced), priced at the time of the request.
 /// </summary>
-internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable pricing)
+internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable pricing, ILogger<UsageAccountant> logger)
 {
-    public AccountingRecord Account(CatalogModel model, ReadOnlySpan<byte> forwardedBody, ResponseTap tap, DateTimeOffset requestedAt)
+    public AccountingRecord Account(CatalogModel model, PromptTokenEstimate prompt, ResponseTap tap, DateTimeOffset requestedAt)
     {
-        var scanner = tap.Sse;
-        if (!tap.IsSse && !tap.Json.IsEmpty)
+        tap.Complete();
+        var seen = tap.Usage;
+        if (tap.Reader is { } reader && (reader.MalformedEvents > 0 || reader.InvalidTextEvents > 0))
         {
-            scanner.ReadBody(tap.Json);
-        }
-        else
-        {
-            scanner.Complete();
+            StreamingLog.UnreadableEvents(logger, model.Name, reader.MalformedEvents, reader.InvalidTextEvents, reader.LastProblem);
+            System.Diagnostics.Activity.Current?.SetTag("gateway.response.unreadable_events", reader.MalformedEvents)
+                .SetTag("gateway.response.invalid_text_events", reader.InvalidTextEvents);
         }
 
         var servedModel = model.UpstreamModel;
         TokenUsage usage;
         string source;
-        if (scanner.Usage is { PromptTokens: { } input, CompletionTokens: { } output } reported)
+        if (seen.Usage is { InputTokens: { } input, OutputTokens: { } output } reported)
         {
-            usage = new TokenUsage(input, reported.CachedPromptTokens ?? 0, output, reported.ReasoningTokens ?? 0);
+            usage = new TokenUsage(input, reported.CachedInputTokens ?? 0, output, reported.ReasoningTokens ?? 0);
             source = AccountingRecord.Reported;
         }
         else
         {
-            var encoding = model.Encoding;
-            usage = new TokenUsage(tokenizers.Count(RequestText.Extract(forwardedBody), encoding), 0, tokenizers.Count(scanner.Text, encoding), 0);
+            var text = seen.Text;
+            usage = new TokenUsage(prompt.Count(tokenizers), 0, text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding), 0);
             source = AccountingRecord.Estimated;
         }
 
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
-            pricing.Cost(servedModel, requestedAt, usage), scanner.FinishReason,
-            tap.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
-            scanner.Model);
+            pricing.Cost(servedModel, requestedAt, usage), seen.FinishReason,
+            tap.IsSse && seen.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
+            seen.Model);
     }
 }

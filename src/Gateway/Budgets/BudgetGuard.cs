@@ -44,7 +44,7 @@ internal sealed class BudgetGuard(
 
     private readonly BudgetOptions _options = options.Value;
 
-    public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(GatewayKey key, CatalogModel model, ReadOnlyMemory<byte> forwardedBody, long? maxOutputTokens)
+    public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long? maxOutputTokens)
     {
         if (key.Limits is not { IsEmpty: false } limits)
         {
@@ -52,8 +52,8 @@ internal sealed class BudgetGuard(
         }
 
         var now = time.GetUtcNow();
-        var encoding = model.Encoding;
-        var input = tokenizers.Count(RequestText.Extract(forwardedBody.Span), encoding);
+        // The request's one estimate: billing reuses it if the provider reports no usage.
+        var input = prompt.Count(tokenizers);
         var output = maxOutputTokens ?? _options.DefaultMaxOutputTokens;
         var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(input, 0, output, 0));
         if (cost is null && limits.TokensPerMinute is null)

@@ -30,4 +30,7 @@ internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, Ca
 
     /// <summary>The gateway asked the provider for the usage chunk; the client did not, so it is removed from the stream.</summary>
     public bool UsageInjected { get; } = usageInjected;
+
+    /// <summary>The prompt's token estimate, computed at most once (by the budget or by billing, whichever needs it first).</summary>
+    public required Accounting.PromptTokenEstimate InputEstimate { get; init; }
 }

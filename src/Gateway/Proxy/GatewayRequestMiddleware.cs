@@ -82,7 +82,10 @@ internal sealed class GatewayRequestMiddleware(
             using var rewritten = target!.Body;
             // The bundle's max_tokens, when it sets one, caps the output the budget must reserve for.
             var maxOutput = target.Prompt?.Bundle.Bundle.Params.MaxTokens ?? scan.MaxOutputTokens;
-            var request = new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected);
+            var request = new GatewayRequestFeature(requestId, key, target.Model, scan.Stream, target.Prompt, target.UsageInjected)
+            {
+                InputEstimate = new PromptTokenEstimate((rewritten ?? body).WrittenMemory, target.Model.Encoding),
+            };
             using var bodies = new ForwardBodies(body, scan, target.Model, rewritten ?? body, target.Prompt?.Bundle, target.Rendered, target.UsageInjected);
             await ForwardAsync(context, request, body, bodies, rewritten is not null, maxOutput);
         }
@@ -162,7 +165,7 @@ internal sealed class GatewayRequestMiddleware(
 
     private async Task ForwardAsync(HttpContext context, GatewayRequestFeature request, PooledBuffer clientBody, ForwardBodies bodies, bool rewritten, long? maxOutputTokens)
     {
-        var (reservation, budgetError) = await budgets.ReserveAsync(request.Key, request.Model, bodies.For(request.Model).WrittenMemory, maxOutputTokens);
+        var (reservation, budgetError) = await budgets.ReserveAsync(request.Key, request.Model, request.InputEstimate, maxOutputTokens);
         if (budgetError is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, budgetError);
@@ -223,7 +226,7 @@ internal sealed class GatewayRequestMiddleware(
                     // or answered with the gateway's error) is not: the client received nothing of it.
                     if (outcome.Error is null && context.Response.StatusCode < 400 && (context.GetForwarderErrorFeature() is null || context.Response.HasStarted))
                     {
-                        record = accountant.Account(request.Model, forwarded.WrittenSpan, tap, requestedAt);
+                        record = accountant.Account(request.Model, request.InputEstimate, tap, requestedAt);
                         if (outcome.Interruption is not null)
                         {
                             record = record with { Cut = true };

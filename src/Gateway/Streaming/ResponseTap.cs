@@ -1,45 +1,45 @@
-using System.Buffers;
 using System.IO.Pipelines;
+using LlmGateway.OpenAi;
+using LlmGateway.Resilience;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LlmGateway.Streaming;
 
 /// <summary>
-/// Sits in place of the response body feature (after ASP.NET's ResponseBufferingStream): every
-/// write goes to the client first, then is observed — SSE through <see cref="SseUsageScanner"/>, a
-/// JSON body copied (capped) for its <c>usage</c>. It holds nothing back, except, when the gateway
-/// injected <c>include_usage</c>, the bytes of an SSE line until its newline, so the usage-only
-/// chunk the client did not ask for can be dropped whole.
+/// Sits in place of the response body feature while YARP forwards one attempt: every write goes to
+/// the client first, then to the <see cref="OpenAiResponseReader"/>, whose observers gather the usage
+/// (<see cref="Usage"/>) and, when the gateway injected <c>include_usage</c>, find the usage-only chunk
+/// (<see cref="UsageChunkFilter"/>). A hold gate keeps bytes back only where it must: a retryable
+/// error response (until it is known to be the last), a non-streamed JSON body (until its usage is in
+/// the headers), and, while stripping, an SSE event until it is known not to be the usage chunk.
+/// All of it lives in one pooled buffer; a sampled request's bytes are also copied, capped.
 /// </summary>
 internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 {
+    private const int MaxHeldError = 64 * 1024;
     private const int MaxJsonCapture = 4 * 1024 * 1024;
 
     private readonly IHttpResponseBodyFeature _inner;
     private readonly HttpResponse _response;
-    private PipeWriter? _writer;
-    private Mode _mode;
-    private byte[]? _json;
-    private int _jsonLength;
-    private int _heldBeforeOverflow;
-
-    private const int MaxHeldError = 64 * 1024;
-
     private readonly IReadOnlySet<int>? _retryableStatuses;
-    private byte[]? _error;
-    private int _errorLength;
-    private bool _holdingError;
-    private bool _decidedError;
-
-    private byte[]? _sample;
-    private int _sampleLength;
-    private int _sampleLimit;
-
     private readonly bool _stripUsageChunk;
-    private bool _holdJson;
-    private byte[]? _pending;
-    private int _pendingLength;
 
+    // Held bytes (an error, a JSON body, an undecided SSE event), or a JSON body kept to be read.
+    private readonly PooledArray<byte> _body = new();
+    private PooledArray<byte>? _sample;
+    private int _sampleLimit;
+    private OpenAiResponseReader? _reader;
+    private UsageChunkFilter? _filter;
+    private PipeWriter? _writer;
+    private TapMode _mode;
+    private TapGate _gate;
+    private bool _holdJson;
+    private bool _completed;
+
+    // While stripping: the stream offset up to which every byte has been sent or dropped.
+    private long _decided;
+
+    /// <param name="stripUsageChunk">The gateway asked for <c>include_usage</c>, the client did not: drop the usage-only chunk.</param>
     /// <param name="holdJson">
     /// Hold a (capped) JSON body until the response ends, so its token counts can go in headers.
     /// Only for non-streamed responses: the client waits for the whole body anyway.
@@ -55,7 +55,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         bool stripUsageChunk = false,
         bool holdJson = false,
         IReadOnlySet<int>? retryableStatuses = null,
-        Resilience.AttemptTimer? timer = null)
+        AttemptTimer? timer = null)
     {
         _inner = inner;
         _response = response;
@@ -65,95 +65,30 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         Timer = timer;
     }
 
-    public Resilience.AttemptTimer? Timer { get; }
+    public AttemptTimer? Timer { get; }
 
-    /// <summary>True while a retryable error response is held back from the client.</summary>
-    public bool IsHoldingError => _holdingError;
+    /// <summary>What the response said about its usage, model and text (filled as it is read).</summary>
+    public UsageObserver Usage { get; } = new();
 
-    /// <summary>Sends a held error response on (the final attempt failed the same way: the client gets it as is).</summary>
-    public async Task ReleaseErrorAsync(CancellationToken cancellationToken)
-    {
-        if (!_holdingError)
-        {
-            return;
-        }
-
-        _holdingError = false;
-        if (_errorLength > 0)
-        {
-            await _inner.Stream.WriteAsync(_error.AsMemory(0, _errorLength), cancellationToken);
-        }
-    }
+    /// <summary>The reader of this response (null unless it is SSE or JSON): its counts of unreadable events.</summary>
+    public OpenAiResponseReader? Reader => _reader;
 
     /// <summary>True once the provider's response showed itself (a write, or an explicit start).</summary>
     public bool SawResponse { get; private set; }
 
-    /// <summary>Drops whatever this attempt held back (error, JSON body, a half line): it will not be sent.</summary>
-    public void DiscardHeld()
-    {
-        _holdingError = false;
-        _errorLength = 0;
-        _holdJson = false;
-        _jsonLength = 0;
-        _pendingLength = 0;
-        _sampleLength = 0;
-        _mode = Mode.Other;
-    }
+    /// <summary>True while a retryable error response is held back from the client.</summary>
+    public bool IsHoldingError => _gate == TapGate.HoldError;
 
     /// <summary>True while a JSON body is held back, headers unsent, for <see cref="ReleaseHeldAsync"/>.</summary>
-    public bool IsHolding => _holdJson && _mode is Mode.Json or Mode.Undecided;
+    public bool IsHolding => _gate == TapGate.HoldJson || (_gate == TapGate.Undecided && _holdJson);
 
-    /// <summary>Sends the held JSON body (after the caller added its headers). Safe to call when nothing is held.</summary>
-    public async Task ReleaseHeldAsync(CancellationToken cancellationToken)
-    {
-        if (!IsHolding)
-        {
-            return;
-        }
-
-        _holdJson = false;
-        if (_jsonLength > 0)
-        {
-            await _inner.Stream.WriteAsync(_json.AsMemory(0, _jsonLength), cancellationToken);
-        }
-    }
-
-    private enum Mode
-    {
-        Undecided,
-        Sse,
-        Json,
-        Other,
-    }
-
-    public SseUsageScanner Sse { get; } = new();
+    public bool IsSse => _mode == TapMode.Sse;
 
     /// <summary>True when the sample copy hit its cap and missed the rest of the body.</summary>
     public bool SampleTruncated { get; private set; }
 
-    /// <summary>
-    /// Copies the provider's response bytes (up to <paramref name="maxBytes"/>) for a sampled
-    /// request. Only sampled requests pay for the copy.
-    /// </summary>
-    public void StartSampleCapture(int maxBytes)
-    {
-        _sampleLimit = maxBytes;
-        _sample = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes, 16 * 1024));
-    }
-
-    /// <summary>The bytes copied for the sample (empty unless <see cref="StartSampleCapture"/> was called).</summary>
-    public byte[] TakeSampleBytes() => _sample is null ? [] : _sample.AsSpan(0, _sampleLength).ToArray();
-
-    public bool IsSse => _mode == Mode.Sse;
-
-    /// <summary>The captured JSON body (empty when not JSON, or larger than the cap).</summary>
-    public ReadOnlySpan<byte> Json => _json is null ? [] : _json.AsSpan(0, _jsonLength);
-
     /// <summary>When forwarding began (the tap is created just before).</summary>
     public long StartTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
-
-    /// <summary>When the first generated text reached the client (time to first token).</summary>
-    public long? FirstTextTimestamp { get; private set; }
 
     Stream IHttpResponseBodyFeature.Stream => this;
 
@@ -169,6 +104,108 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <summary>Sends a held error response on (the final attempt failed the same way: the client gets it as is).</summary>
+    public async Task ReleaseErrorAsync(CancellationToken cancellationToken)
+    {
+        if (_gate != TapGate.HoldError)
+        {
+            return;
+        }
+
+        _gate = TapGate.Open;
+        if (_body.Length > 0)
+        {
+            await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+        }
+
+        _body.Clear();
+    }
+
+    /// <summary>Sends the held JSON body (after the caller added its headers). Safe to call when nothing is held.</summary>
+    public async Task ReleaseHeldAsync(CancellationToken cancellationToken)
+    {
+        if (!IsHolding)
+        {
+            return;
+        }
+
+        _holdJson = false;
+        _gate = TapGate.Open;
+        if (_body.Length > 0)
+        {
+            await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+        }
+    }
+
+    /// <summary>Drops whatever this attempt held back (error, JSON body, an undecided event): it will not be sent.</summary>
+    public void DiscardHeld()
+    {
+        _holdJson = false;
+        _gate = TapGate.Open;
+        _mode = TapMode.Other;
+        _body.Clear();
+        _sample?.Clear();
+        _filter?.Clear();
+    }
+
+    /// <summary>
+    /// Copies the provider's response bytes (up to <paramref name="maxBytes"/>) for a sampled
+    /// request. Only sampled requests pay for the copy.
+    /// </summary>
+    public void StartSampleCapture(int maxBytes)
+    {
+        _sampleLimit = maxBytes;
+        _sample = new PooledArray<byte>();
+    }
+
+    /// <summary>The bytes copied for the sample (empty unless <see cref="StartSampleCapture"/> was called).</summary>
+    public byte[] TakeSampleBytes() => _sample is null ? [] : _sample.WrittenSpan.ToArray();
+
+    /// <summary>Finishes reading: an SSE event cut before its blank line, or the kept JSON body. Idempotent.</summary>
+    public void Complete()
+    {
+        if (_completed || _reader is null)
+        {
+            return;
+        }
+
+        _completed = true;
+        if (_mode == TapMode.Sse)
+        {
+            _reader.CompleteSse();
+        }
+        else if (_mode == TapMode.Json && _body.Length > 0)
+        {
+            _reader.ReadJson(_body.WrittenSpan);
+        }
+    }
+
+    /// <summary>Sends what the stripping still held when the stream ended (a cut stream's last line) and finishes reading.</summary>
+    public async Task FlushPendingAsync(CancellationToken cancellationToken)
+    {
+        if (_mode != TapMode.Sse)
+        {
+            return;
+        }
+
+        Complete();
+        if (_filter is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await SendDecidedAsync(ReadOnlyMemory<byte>.Empty, _reader!.Position, _reader.Position, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The client is gone; nothing left to deliver.
+        }
+
+        _body.Clear();
+    }
+
     /// <summary>Writes straight to the client, bypassing observation (the gateway's own trailer).</summary>
     public async Task WriteToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
@@ -178,11 +215,11 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     public void DisableBuffering() => _inner.DisableBuffering();
 
-    // While a JSON body is held, starting the response would send the headers too early.
+    // While a body is held, starting the response would send the headers too early.
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        DecideError();
-        return IsHolding || _holdingError ? Task.CompletedTask : _inner.StartAsync(cancellationToken);
+        Decide();
+        return IsHeld ? Task.CompletedTask : _inner.StartAsync(cancellationToken);
     }
 
     public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
@@ -202,72 +239,41 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     {
         Decide();
         Timer?.Activity();
-        if (DecideError())
-        {
-            if (_errorLength + buffer.Length <= MaxHeldError)
-            {
-                HoldError(buffer.Span);
-                if (_sample is not null)
-                {
-                    // A provider error passed through after the retries is sampled too.
-                    CaptureSample(buffer.Span);
-                }
-
-                return;
-            }
-
-            // Too large for an error worth retrying: pass everything through from here on.
-            await ReleaseErrorAsync(cancellationToken);
-        }
-
         if (_sample is not null)
         {
+            // A provider error passed through after the retries is sampled too.
             CaptureSample(buffer.Span);
         }
 
-        if (_stripUsageChunk && _mode == Mode.Sse)
+        switch (_gate)
         {
-            await WriteFilteredAsync(buffer, cancellationToken);
+            case TapGate.HoldError when _body.Length + buffer.Length <= MaxHeldError:
+            case TapGate.HoldJson when _body.Length + buffer.Length <= MaxJsonCapture:
+                _body.Append(buffer.Span);
+                return;
+            case TapGate.HoldError:
+                // Too large for an error worth retrying: pass everything through from here on.
+                await ReleaseErrorAsync(cancellationToken);
+                break;
+            case TapGate.HoldJson:
+                // Over the cap: send what was held, then pass through; the usage is then estimated.
+                _gate = TapGate.Open;
+                _mode = TapMode.Other;
+                await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+                _body.Clear();
+                break;
         }
-        else if (IsHolding)
-        {
-            Capture(buffer.Span);
-            if (_mode != Mode.Json)
-            {
-                // Over the cap: stop holding and send what was held, then pass through.
-                _holdJson = false;
-                await _inner.Stream.WriteAsync(_json.AsMemory(0, _heldBeforeOverflow), cancellationToken);
-                await _inner.Stream.WriteAsync(buffer, cancellationToken);
-            }
 
+        if (_filter is not null && _mode == TapMode.Sse)
+        {
+            var start = _reader!.Position;
+            _reader.AppendSse(buffer.Span);
+            await SendDecidedAsync(buffer, start, _reader.PendingEventStart ?? _reader.Position, cancellationToken);
             return;
         }
-        else
-        {
-            await _inner.Stream.WriteAsync(buffer, cancellationToken);
-        }
 
+        await _inner.Stream.WriteAsync(buffer, cancellationToken);
         Observe(buffer.Span);
-    }
-
-    /// <summary>Sends a last line that never got its newline (a cut stream).</summary>
-    public async Task FlushPendingAsync(CancellationToken cancellationToken)
-    {
-        if (_pendingLength == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await _inner.Stream.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
-        {
-            // The client is gone; nothing left to deliver.
-        }
-
-        _pendingLength = 0;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -276,11 +282,11 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => IsHolding || _holdingError ? Task.CompletedTask : _inner.Stream.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => IsHeld ? Task.CompletedTask : _inner.Stream.FlushAsync(cancellationToken);
 
     public override void Flush()
     {
-        if (!IsHolding && !_holdingError)
+        if (!IsHeld)
         {
             _inner.Stream.Flush();
         }
@@ -296,186 +302,121 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     {
         if (disposing)
         {
-            Sse.Dispose();
-            if (_pending is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_pending);
-                _pending = null;
-            }
-
-            if (_json is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_json);
-                _json = null;
-            }
-
-            if (_sample is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_sample);
-                _sample = null;
-            }
-
-            if (_error is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_error);
-                _error = null;
-            }
+            _body.Dispose();
+            _sample?.Dispose();
+            _reader?.Dispose();
+            Usage.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
+    private bool IsHeld => _gate is TapGate.HoldError or TapGate.HoldJson;
+
+    /// <summary>Decided once, when the response first shows itself: what it is, and whether it is held.</summary>
     private void Decide()
     {
-        if (_mode == Mode.Undecided)
-        {
-            var type = _response.ContentType ?? "";
-            _mode = type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) ? Mode.Sse
-                : type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ? Mode.Json
-                : Mode.Other;
-        }
-    }
-
-    /// <summary>Writes the complete lines of pending + buffer, minus usage-only chunks; keeps the partial tail.</summary>
-    private async ValueTask WriteFilteredAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var span = buffer.Span;
-        var lastNewline = span.LastIndexOf((byte)'\n');
-        if (lastNewline < 0)
-        {
-            Pend(span);
-            return;
-        }
-
-        // Complete lines: whatever was pending, then the buffer up to its last newline.
-        var complete = _pendingLength + lastNewline + 1;
-        var lines = ArrayPool<byte>.Shared.Rent(complete);
-        try
-        {
-            _pending?.AsSpan(0, _pendingLength).CopyTo(lines);
-            span[..(lastNewline + 1)].CopyTo(lines.AsSpan(_pendingLength));
-            _pendingLength = 0;
-            Pend(span[(lastNewline + 1)..]);
-
-            var output = 0;
-            var start = 0;
-            while (start < complete)
-            {
-                var end = lines.AsSpan(start, complete - start).IndexOf((byte)'\n') + start + 1;
-                var line = lines.AsSpan(start, end - start);
-                if (!UsageOnlyChunk.Is(line))
-                {
-                    line.CopyTo(lines.AsSpan(output));
-                    output += line.Length;
-                }
-
-                start = end;
-            }
-
-            if (output > 0)
-            {
-                await _inner.Stream.WriteAsync(lines.AsMemory(0, output), cancellationToken);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(lines);
-        }
-    }
-
-    private void Pend(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.IsEmpty)
+        SawResponse = true;
+        if (_gate != TapGate.Undecided)
         {
             return;
         }
 
-        Append(ref _pending, ref _pendingLength, bytes, 1024);
+        var type = _response.ContentType ?? "";
+        _mode = type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) ? TapMode.Sse
+            : type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ? TapMode.Json
+            : TapMode.Other;
+        _gate = _retryableStatuses?.Contains(_response.StatusCode) == true ? TapGate.HoldError
+            : _holdJson && _mode == TapMode.Json ? TapGate.HoldJson
+            : TapGate.Open;
+        if (_mode == TapMode.Sse && _stripUsageChunk)
+        {
+            _filter = new UsageChunkFilter();
+            _reader = new OpenAiResponseReader(Usage, _filter);
+        }
+        else if (_mode is TapMode.Sse or TapMode.Json)
+        {
+            _reader = new OpenAiResponseReader(Usage);
+        }
     }
 
     private void Observe(ReadOnlySpan<byte> bytes)
     {
-        Decide();
-
-        switch (_mode)
+        if (_mode == TapMode.Sse)
         {
-            case Mode.Sse:
-                var before = Sse.TextLength;
-                Sse.Append(bytes);
-                if (FirstTextTimestamp is null && Sse.TextLength > before)
-                {
-                    FirstTextTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
-                }
+            _reader!.AppendSse(bytes);
+        }
+        else if (_mode == TapMode.Json)
+        {
+            if (_body.Length + bytes.Length > MaxJsonCapture)
+            {
+                // Too large to be worth reading: the usage is then estimated.
+                _mode = TapMode.Other;
+                _body.Clear();
+                return;
+            }
 
-                break;
-            case Mode.Json:
-                Capture(bytes);
-                break;
+            _body.Append(bytes);
         }
     }
 
-    private void Capture(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Stripping: sends the bytes now decided (up to <paramref name="decidedEnd"/>), held ones first,
+    /// minus the usage-only events; holds the rest of <paramref name="buffer"/> (an event not yet ended).
+    /// </summary>
+    private async ValueTask SendDecidedAsync(ReadOnlyMemory<byte> buffer, long bufferStart, long decidedEnd, CancellationToken cancellationToken)
     {
-        if (_jsonLength + bytes.Length > MaxJsonCapture)
+        // Held bytes run from _decided to bufferStart; when there are none, the buffer is sent in place.
+        var inPlace = _body.Length == 0;
+        if (!inPlace)
         {
-            // Too large to be worth it: usage is then estimated.
-            _mode = Mode.Other;
-            _heldBeforeOverflow = _jsonLength;
-            _jsonLength = 0;
-            return;
+            _body.Append(buffer.Span);
         }
 
-        Append(ref _json, ref _jsonLength, bytes, 2048);
+        var source = inPlace ? buffer : _body.WrittenMemory;
+        var sourceStart = _decided;
+        var from = _decided;
+        foreach (var (start, end) in _filter!.Drops)
+        {
+            if (start > from)
+            {
+                await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(start - from)), cancellationToken);
+            }
+
+            from = Math.Max(from, end);
+        }
+
+        _filter.Clear();
+        if (decidedEnd > from)
+        {
+            await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(decidedEnd - from)), cancellationToken);
+        }
+
+        var decided = (int)(decidedEnd - sourceStart);
+        if (inPlace)
+        {
+            _body.Append(buffer.Span[decided..]);
+        }
+        else
+        {
+            _body.RemovePrefix(decided);
+        }
+
+        _decided = decidedEnd;
     }
 
     private void CaptureSample(ReadOnlySpan<byte> bytes)
     {
-        var room = _sampleLimit - _sampleLength;
+        var room = _sampleLimit - _sample!.Length;
         if (bytes.Length > room)
         {
             SampleTruncated = true;
             bytes = bytes[..room];
         }
 
-        if (bytes.IsEmpty)
+        if (!bytes.IsEmpty)
         {
-            return;
+            _sample.Append(bytes);
         }
-
-        Append(ref _sample, ref _sampleLength, bytes, 1024);
-    }
-
-    /// <summary>Decided once, when the response first shows itself: is it an error worth holding?</summary>
-    private bool DecideError()
-    {
-        SawResponse = true;
-        if (!_decidedError)
-        {
-            _decidedError = true;
-            _holdingError = _retryableStatuses?.Contains(_response.StatusCode) == true;
-        }
-
-        return _holdingError;
-    }
-
-    private void HoldError(ReadOnlySpan<byte> bytes) => Append(ref _error, ref _errorLength, bytes, 1024);
-
-    /// <summary>Appends to one of the tap's pooled buffers, renting one twice as large when it is full.</summary>
-    private static void Append(ref byte[]? buffer, ref int length, ReadOnlySpan<byte> bytes, int minimumSize)
-    {
-        if (buffer is null || length + bytes.Length > buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(length + bytes.Length, Math.Max(minimumSize, (buffer?.Length ?? 0) * 2)));
-            buffer?.AsSpan(0, length).CopyTo(bigger);
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            buffer = bigger;
-        }
-
-        bytes.CopyTo(buffer.AsSpan(length));
-        length += bytes.Length;
     }
 }

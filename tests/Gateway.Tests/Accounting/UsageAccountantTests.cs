@@ -19,7 +19,7 @@ public sealed class UsageAccountantTests
         Models = { ["gpt-4o-mini"] = new CatalogModelOptions { Provider = "p" } },
     });
 
-    private static readonly UsageAccountant Accountant = new(new TokenizerRegistry(), new PricingTable(new PricingOptions()));
+    private static readonly UsageAccountant Accountant = new(new TokenizerRegistry(), new PricingTable(new PricingOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageAccountant>.Instance);
 
     [Fact]
     public async Task A_stream_cut_before_its_usage_is_billed_for_the_text_that_was_generated()
@@ -29,7 +29,7 @@ public sealed class UsageAccountantTests
         await tap.WriteAsync(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"delta\":{\"content\":\"general Kenobi\"}}]}\n\ndata: {\"choi"), TestContext.Current.CancellationToken);
         await tap.FlushPendingAsync(TestContext.Current.CancellationToken);
 
-        var record = Accountant.Account(Model(), Encoding.UTF8.GetBytes("""{"messages":[{"role":"user","content":"Say hello"}]}"""), tap, DateTimeOffset.UtcNow);
+        var record = Accountant.Account(Model(), Prompt("""{"messages":[{"role":"user","content":"Say hello"}]}"""), tap, DateTimeOffset.UtcNow);
 
         Assert.Equal(AccountingRecord.Estimated, record.Source);
         Assert.Equal(O200k.CountTokens("Hello there, general Kenobi"), record.OutputTokens);
@@ -50,7 +50,7 @@ public sealed class UsageAccountantTests
         }
 
         await tap.FlushPendingAsync(TestContext.Current.CancellationToken);
-        var record = Accountant.Account(Model(), "{}"u8, tap, DateTimeOffset.UtcNow);
+        var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow);
 
         var seen = Encoding.UTF8.GetString(client.ToArray());
         Assert.DoesNotContain("\"usage\"", seen, StringComparison.Ordinal);
@@ -67,11 +67,27 @@ public sealed class UsageAccountantTests
         await tap.WriteAsync(body.AsMemory(0, 20), TestContext.Current.CancellationToken);
         await tap.WriteAsync(body.AsMemory(20), TestContext.Current.CancellationToken);
 
-        var record = Accountant.Account(Model(), "{}"u8, tap, DateTimeOffset.UtcNow);
+        var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow);
 
         Assert.Equal(body, client.ToArray());
         Assert.Equal((5, 4, 2, "length"), (record.InputTokens, record.CachedInputTokens, record.OutputTokens, record.FinishReason));
     }
+
+    [Fact]
+    public async Task An_estimate_reuses_the_prompt_count_the_budget_already_made()
+    {
+        var (tap, _) = Tap("text/event-stream", strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"delta\":{\"content\":\"cut\"}}]}\n\n"), TestContext.Current.CancellationToken);
+        var prompt = Prompt("""{"messages":[{"role":"user","content":"Reserve me"}]}""");
+        var reserved = prompt.Count(new TokenizerRegistry());
+
+        var record = Accountant.Account(Model(), prompt, tap, DateTimeOffset.UtcNow);
+
+        Assert.Equal((AccountingRecord.Estimated, reserved), (record.Source, record.InputTokens));
+        Assert.Equal(1, prompt.Tokenizations);
+    }
+
+    private static PromptTokenEstimate Prompt(string body) => new(Encoding.UTF8.GetBytes(body), TokenizerRegistry.O200k);
 
     private static CatalogModel Model()
     {

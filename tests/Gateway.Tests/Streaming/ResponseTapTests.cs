@@ -1,0 +1,262 @@
+using System.Text;
+using CsCheck;
+using LlmGateway.OpenAi;
+using LlmGateway.Streaming;
+using LlmGateway.Tests.OpenAi;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace LlmGateway.Tests.Streaming;
+
+/// <summary>The tap alone, on a <see cref="DefaultHttpContext"/>: write-through, the hold gate, and what its observers see.</summary>
+public sealed class ResponseTapTests
+{
+    private const string ContentEvent = "data: {\"id\":\"c\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi \"},\"finish_reason\":null}],\"usage\":null}\n\n";
+    private const string UsageEvent = "data: {\"id\":\"c\",\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}\n\n";
+
+    private static readonly string Stream =
+        "data: {\"id\":\"c\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"usage\":null}\n\n" +
+        ContentEvent +
+        "data: {\"id\":\"c\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"th\\u00e9re\"},\"finish_reason\":null}],\"usage\":null}\r\n\r\n" +
+        "data: {\"id\":\"c\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n" +
+        UsageEvent +
+        "data: [DONE]\n\n";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_write_reaches_the_client_at_once_and_unchanged_then_is_read()
+    {
+        var (tap, client, _) = Tap("text/event-stream");
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+
+        for (var i = 0; i < bytes.Length; i += 10)
+        {
+            await tap.WriteAsync(bytes.AsMemory(i, Math.Min(10, bytes.Length - i)), Ct);
+            Assert.Equal(Math.Min(i + 10, bytes.Length), client.Length);
+        }
+
+        await tap.FlushPendingAsync(Ct);
+        tap.Complete();
+        Assert.Equal(bytes, client.ToArray());
+        Assert.Equal("Hi thére", tap.Usage.Text.ToString());
+        Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
+        Assert.Equal(("gpt-4o-mini", "stop"), (tap.Usage.Model, tap.Usage.FinishReason));
+        Assert.NotNull(tap.Usage.FirstTextTimestamp);
+    }
+
+    [Fact]
+    public async Task Stripping_drops_exactly_the_usage_only_event_in_any_split_and_parses_every_event_once()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+        var expected = Stream.Replace(UsageEvent, "", StringComparison.Ordinal);
+
+        await Gen.Int[1, 64].Array[1, 30].SampleAsync(async sizes =>
+        {
+            var (tap, client, _) = Tap("text/event-stream", strip: true);
+            await WriteAsync(tap, bytes, sizes);
+            await tap.FlushPendingAsync(Ct);
+            tap.Complete();
+
+            Assert.Equal(expected, Encoding.UTF8.GetString(client.ToArray()));
+            Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
+            Assert.Equal(5, tap.Reader!.DataEvents);
+            Assert.Equal(tap.Reader.DataEvents, tap.Reader.Parses);
+        });
+    }
+
+    [Fact]
+    public async Task Without_stripping_every_event_is_also_parsed_once()
+    {
+        var (tap, _, _) = Tap("text/event-stream");
+
+        await WriteAsync(tap, Encoding.UTF8.GetBytes(Stream), [7]);
+        tap.Complete();
+
+        Assert.Equal((5, 5), (tap.Reader!.DataEvents, tap.Reader.Parses));
+    }
+
+    [Fact]
+    public async Task Stripping_holds_an_event_only_until_it_ends()
+    {
+        var (tap, client, _) = Tap("text/event-stream", strip: true);
+        var content = Encoding.UTF8.GetBytes(ContentEvent);
+
+        await tap.WriteAsync(content.AsMemory(0, 20), Ct);
+        Assert.Equal(0, client.Length);
+        await tap.WriteAsync(content.AsMemory(20), Ct);
+        Assert.Equal(content, client.ToArray());
+    }
+
+    [Theory]
+    [InlineData("{\"index\":0,\"delta\":{\"content\":\"\\ud800\"}}")]
+    [InlineData("{\"index\":0,\"delta\":{\"content\":\"\\udfff\\ud800x\"}}")]
+    public async Task A_lone_surrogate_passes_through_unchanged_is_counted_and_the_usage_still_read(string choice)
+    {
+        var bad = $"data: {{\"id\":\"c\",\"model\":\"gpt-4o-mini\",\"choices\":[{choice}],\"usage\":null}}\n\n";
+        var (tap, client, _) = Tap("text/event-stream", strip: true);
+
+        await WriteAsync(tap, Encoding.UTF8.GetBytes(ContentEvent + bad + UsageEvent + "data: [DONE]\n\n"), [3]);
+        await tap.FlushPendingAsync(Ct);
+        tap.Complete();
+
+        Assert.Equal(ContentEvent + bad + "data: [DONE]\n\n", Encoding.UTF8.GetString(client.ToArray()));
+        Assert.Equal((1, 0), (tap.Reader!.InvalidTextEvents, tap.Reader.MalformedEvents));
+        Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
+        Assert.True(tap.Reader.SawDone);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_passes_through_byte_for_byte_and_is_counted()
+    {
+        byte[] bad = [.. "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\""u8, 0xFF, 0xC0, 0xAF, .. "\"}}]}\n\n"u8];
+        byte[] stream = [.. Encoding.UTF8.GetBytes(ContentEvent), .. bad, .. Encoding.UTF8.GetBytes(UsageEvent)];
+        var (tap, client, _) = Tap("text/event-stream");
+
+        await WriteAsync(tap, stream, [2]);
+        tap.Complete();
+
+        Assert.Equal(stream, client.ToArray());
+        Assert.Equal(1, tap.Reader!.InvalidTextEvents);
+        Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
+    }
+
+    [Fact]
+    public async Task A_cut_stream_gets_the_held_half_event_and_it_is_read_if_whole()
+    {
+        var (tap, client, _) = Tap("text/event-stream", strip: true);
+        const string Cut = ContentEvent + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"}}]}";
+
+        await WriteAsync(tap, Encoding.UTF8.GetBytes(Cut), [9]);
+        await tap.FlushPendingAsync(Ct);
+
+        Assert.Equal(Cut, Encoding.UTF8.GetString(client.ToArray()));
+        Assert.Equal("Hi !", tap.Usage.Text.ToString());
+    }
+
+    [Fact]
+    public async Task A_json_body_is_held_headers_unsent_until_released_and_its_usage_read()
+    {
+        var (tap, client, context) = Tap("application/json", holdJson: true);
+        var body = Encoding.UTF8.GetBytes("{\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}");
+
+        await tap.StartAsync(Ct);
+        await WriteAsync(tap, body, [11]);
+        await tap.FlushAsync(Ct);
+
+        Assert.True(tap.IsHolding);
+        Assert.False(context.Response.HasStarted);
+        Assert.Equal(0, client.Length);
+        tap.Complete();
+        Assert.Equal(new OpenAiUsage(3, 1, null, null, null), tap.Usage.Usage);
+        Assert.Equal("hi", tap.Usage.Text.ToString());
+        await tap.ReleaseHeldAsync(Ct);
+        Assert.Equal(body, client.ToArray());
+        Assert.False(tap.IsHolding);
+    }
+
+    [Fact]
+    public async Task A_json_body_over_the_cap_stops_being_held_and_passes_through()
+    {
+        var (tap, client, _) = Tap("application/json", holdJson: true);
+        var body = new byte[(4 * 1024 * 1024) + 10];
+        body.AsSpan().Fill((byte)' ');
+
+        await tap.WriteAsync(body.AsMemory(0, 1024 * 1024), Ct);
+        await tap.WriteAsync(body.AsMemory(1024 * 1024), Ct);
+
+        Assert.False(tap.IsHolding);
+        Assert.Equal(body.Length, client.Length);
+    }
+
+    [Fact]
+    public async Task A_retryable_error_is_held_then_released_or_discarded()
+    {
+        var error = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"u8.ToArray();
+        var (released, releasedClient, releasedContext) = Tap("application/json", status: 503);
+        var (discarded, discardedClient, _) = Tap("application/json", status: 503);
+
+        await released.StartAsync(Ct);
+        await released.WriteAsync(error, Ct);
+        await discarded.WriteAsync(error, Ct);
+
+        Assert.True(released.IsHoldingError);
+        Assert.False(releasedContext.Response.HasStarted);
+        Assert.Equal(0, releasedClient.Length);
+        await released.ReleaseErrorAsync(Ct);
+        discarded.DiscardHeld();
+        Assert.Equal(error, releasedClient.ToArray());
+        Assert.False(discarded.IsHoldingError);
+        Assert.Equal(0, discardedClient.Length);
+    }
+
+    [Fact]
+    public async Task An_error_too_large_to_retry_passes_through()
+    {
+        var (tap, client, _) = Tap("text/plain", status: 503);
+        var body = new byte[70 * 1024];
+
+        await tap.WriteAsync(body.AsMemory(0, 60 * 1024), Ct);
+        Assert.True(tap.IsHoldingError);
+        await tap.WriteAsync(body.AsMemory(60 * 1024), Ct);
+
+        Assert.False(tap.IsHoldingError);
+        Assert.Equal(body.Length, client.Length);
+    }
+
+    [Fact]
+    public async Task A_sample_copies_the_providers_bytes_up_to_its_cap()
+    {
+        var (tap, _, _) = Tap("text/event-stream", strip: true);
+        var (capped, _, _) = Tap("text/event-stream");
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+        tap.StartSampleCapture(1024 * 1024);
+        capped.StartSampleCapture(100);
+
+        await WriteAsync(tap, bytes, [33]);
+        await WriteAsync(capped, bytes, [33]);
+
+        Assert.Equal(bytes, tap.TakeSampleBytes());
+        Assert.False(tap.SampleTruncated);
+        Assert.Equal(bytes[..100], capped.TakeSampleBytes());
+        Assert.True(capped.SampleTruncated);
+    }
+
+    [Fact]
+    public async Task A_streamed_responses_api_answer_is_read_for_its_usage()
+    {
+        var (tap, client, _) = Tap("text/event-stream; charset=utf-8");
+        var bytes = Encoding.UTF8.GetBytes(OpenAiResponseReaderTests.ResponsesStream);
+
+        await WriteAsync(tap, bytes, [100]);
+        tap.Complete();
+
+        Assert.Equal(bytes, client.ToArray());
+        Assert.Equal(new OpenAiUsage(11, 3, 0, 0, 14), tap.Usage.Usage);
+        Assert.Equal("Hello", tap.Usage.Text.ToString());
+        Assert.NotNull(tap.Usage.FirstTextTimestamp);
+    }
+
+    private static async Task WriteAsync(ResponseTap tap, byte[] bytes, int[] sizes)
+    {
+        var offset = 0;
+        var i = 0;
+        while (offset < bytes.Length)
+        {
+            var size = Math.Min(sizes[i++ % sizes.Length], bytes.Length - offset);
+            await tap.WriteAsync(bytes.AsMemory(offset, size), Ct);
+            offset += size;
+        }
+    }
+
+    private static (ResponseTap Tap, MemoryStream Client, DefaultHttpContext Context) Tap(string contentType, bool strip = false, bool holdJson = false, int status = 200)
+    {
+        var client = new MemoryStream();
+        var context = new DefaultHttpContext();
+        var inner = new StreamResponseBodyFeature(client);
+        context.Features.Set<IHttpResponseBodyFeature>(inner);
+        context.Response.ContentType = contentType;
+        context.Response.StatusCode = status;
+        return (new ResponseTap(inner, context.Response, strip, holdJson, new HashSet<int> { 429, 503 }), client, context);
+    }
+}

@@ -104,9 +104,11 @@ internal sealed class EvalCommands(CommandRunner runner)
                 result.AddError("--concurrency must be at least 1.");
             }
 
-            if (result.ValueOrDefault(maxErrorRate) is { } share && !(share is >= 0 and < 1))
+            // The gateway refuses to store a run that allowed more (EvalRunCalls.MaxAllowedErrorRate): beyond a quarter
+            // of calls failing, no verdict means anything.
+            if (result.ValueOrDefault(maxErrorRate) is { } share && !(share is >= 0 and <= EvalConfig.MaxAllowedErrorRate))
             {
-                result.AddError("--max-error-rate is a share of calls in [0, 1), e.g. 0.02.");
+                result.AddError($"--max-error-rate is a share of calls from 0 to {EvalConfig.MaxAllowedErrorRate}, e.g. 0.02.");
             }
         });
         runner.Bind(run, RunAsync);
@@ -302,6 +304,11 @@ internal sealed class EvalCommands(CommandRunner runner)
         }
 
         // Flags win over the config, so a CI job can turn up repeats or strictness without editing it.
+        if (context.Value(baseline)!.IsNone && (context.Value(repeats) is { } autoAlone ? IsAuto(autoAlone) : loaded.AdaptiveMaxCalls is not null))
+        {
+            throw new UsageException("--repeats auto compares two versions; --baseline none judges the candidate alone on thresholds with fixed repeats.");
+        }
+
         if (context.Value(repeats) is { } asked && IsAuto(asked) && context.Value(maxCalls) is null && loaded.AdaptiveMaxCalls is null)
         {
             throw new UsageException("--repeats auto needs --max-calls (or max_calls in the config): the most calls the run may spend, e.g. 20 × the number of cases.");

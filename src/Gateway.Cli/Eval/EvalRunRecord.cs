@@ -72,6 +72,7 @@ internal static class EvalRunRecord
                 w.WriteString("verdict", m.Verdict.ToString().ToLowerInvariant());
                 w.WriteNumber("n", m.Cases);
                 w.WriteBoolean("gated", m.Gated);
+                w.WriteString("direction", DirectionOf(report, m.Name));
                 w.WriteEndObject();
             }
 
@@ -95,6 +96,11 @@ internal static class EvalRunRecord
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    private static string DirectionOf(EvalReport report, string metric) =>
+        report.Run.Config.AllMetrics.FirstOrDefault(m => m.Name == metric)?.Gate.Direction == LlmGateway.Eval.Statistics.MetricDirection.LowerIsBetter
+            ? "lower"
+            : "higher";
 
     // JSON has no NaN: a metric with no spread (or no values) is sent without that number.
     private static void WriteFinite(Utf8JsonWriter w, string name, double value)

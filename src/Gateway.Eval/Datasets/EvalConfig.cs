@@ -15,6 +15,9 @@ internal sealed record EvalConfig
     /// <summary>More failed calls than this share, on either side, make a run incomplete: it has no verdict.</summary>
     public const double DefaultMaxErrorRate = 0.02;
 
+    /// <summary>The most <see cref="MaxErrorRate"/> may be: beyond a quarter of calls failing no verdict means anything (the gateway refuses to store more).</summary>
+    public const double MaxAllowedErrorRate = 0.25;
+
     /// <summary>The error rate's default tolerance: one percentage point more failed calls than the baseline.</summary>
     public const double DefaultErrorRateTolerance = 0.01;
 

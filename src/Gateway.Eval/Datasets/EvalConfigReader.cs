@@ -191,13 +191,13 @@ internal static partial class EvalConfigReader
         var maxErrorRate = EvalConfig.DefaultMaxErrorRate;
         if (map.TryGetValue("max_error_rate", out var me) && Number(me, "max_error_rate", errors) is { } share)
         {
-            if (share is >= 0 and < 1)
+            if (share is >= 0 and <= EvalConfig.MaxAllowedErrorRate)
             {
                 maxErrorRate = share;
             }
             else
             {
-                Error(errors, "max_error_rate", me, "must be a share of calls in [0, 1), e.g. 0.02 for 2%");
+                Error(errors, "max_error_rate", me, $"must be a share of calls from 0 to {EvalConfig.MaxAllowedErrorRate}, e.g. 0.02 for 2%");
             }
         }
 

@@ -10,12 +10,25 @@ namespace LlmGateway.Eval.Reports;
 internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IReadOnlyDictionary<string, string> Skipped, IReadOnlyDictionary<string, double>? Thresholds = null)
 {
     /// <summary>
-    /// The run's outcome: <see cref="GateResult.Incomplete"/> when too many calls failed (the comparison of what
-    /// survived says nothing about the dataset), otherwise the comparison's.
+    /// The run's outcome: <see cref="GateResult.Incomplete"/> when too many calls failed or could not be scored (the
+    /// comparison of what survived says nothing about the dataset), when a gated metric has no values at all (an
+    /// unmeasured gate is not a passed one), or when a candidate-only run has no thresholds; otherwise the comparison's.
     /// </summary>
-    public GateResult Result => !Run.Calls.Complete || (Run.Baseline is null && Thresholds is not { Count: > 0 })
-        ? GateResult.Incomplete
-        : Run.Baseline is null && ThresholdProblems.Count > 0 ? GateResult.Fail : Comparison.Result;
+    /// <remarks>A regression found among the metrics that were measured still fails the run: a fail is never a pass.</remarks>
+    public GateResult Result =>
+        !Run.Calls.Complete ? GateResult.Incomplete
+        : Run.Baseline is null ? (Thresholds is not { Count: > 0 } ? GateResult.Incomplete : ThresholdProblems.Count > 0 ? GateResult.Fail : Comparison.Result)
+        : Comparison.Result == GateResult.Fail ? GateResult.Fail
+        : UnmeasuredGated.Count > 0 ? GateResult.Incomplete
+        : Comparison.Result;
+
+    /// <summary>
+    /// Gated metrics of a comparison that ended with no paired values (no assertion feeds them, every candidate cost
+    /// unknown, every pair dropped): the gate cannot judge them, so the run cannot pass.
+    /// </summary>
+    public IReadOnlyList<string> UnmeasuredGated => Run.Baseline is null
+        ? []
+        : [.. Run.Config.AllMetrics.Where(m => m.Gate.Gated && Skipped.ContainsKey(m.Name)).Select(m => m.Name)];
 
     /// <summary>
     /// A candidate-only run fails when a threshold cannot be checked (no such metric, or no values): an unmeasured
@@ -25,8 +38,8 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
         ? []
         : [.. Thresholds.Keys.Where(name => Comparison.Metrics.All(m => m.Name != name)).Order(StringComparer.Ordinal)];
 
-    /// <summary>The metrics to name beside the result; none for an incomplete run, whose problem is its calls.</summary>
-    public IReadOnlyList<string> Blamed => Run.Calls.Complete ? [.. Comparison.Blamed, .. ThresholdProblems] : [];
+    /// <summary>The metrics to name beside the result: for an incomplete run, the gated metrics it could not measure.</summary>
+    public IReadOnlyList<string> Blamed => Result == GateResult.Incomplete ? UnmeasuredGated : [.. Comparison.Blamed, .. ThresholdProblems];
 
     public int ExitCode => EvalExitCodes.For(Result);
 
@@ -40,7 +53,11 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
         var set = run.ToMetricSamples();
         if (run.Baseline is null)
         {
-            var absolute = new ThresholdGate(run.Config.ToComparisonOptions()).Compare(set.Samples, thresholds ?? new Dictionary<string, double>());
+            // The error rate is gated here too: at most max_error_rate, unless the bundle sets its own maximum. The
+            // stored thresholds stay the bundle's, which the release gate compares with.
+            var judged = new Dictionary<string, double>(thresholds ?? new Dictionary<string, double>(), StringComparer.Ordinal);
+            judged.TryAdd(run.Config.ErrorRate.Name, run.Config.MaxErrorRate);
+            var absolute = new ThresholdGate(run.Config.ToComparisonOptions()).Compare(set.Samples, judged);
             var skipped = new Dictionary<string, string>(set.Skipped, StringComparer.Ordinal);
             foreach (var name in (thresholds ?? new Dictionary<string, double>()).Keys.Where(n => absolute.Metrics.All(m => m.Name != n) && !skipped.ContainsKey(n)))
             {
@@ -95,11 +112,20 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
             var calls = Run.Calls;
             if (calls.Complete)
             {
-                return null;
+                if (Result == GateResult.Incomplete && UnmeasuredGated.Count > 0)
+                {
+                    return "incomplete: gated metric(s) with no values to compare: "
+                        + string.Join("; ", UnmeasuredGated.Select(name => $"{name} ({Skipped[name]})"));
+                }
+
+                return Result == GateResult.Incomplete ? "incomplete: a candidate-only run needs the bundle's eval.thresholds to be judged on" : null;
             }
 
             var first = string.Join("; ", Run.FirstErrors().Select(ReportFormat.CallError));
-            return $"incomplete: {calls.Baseline.Failed} of {calls.Baseline.Total} baseline and {calls.Candidate.Failed} of {calls.Candidate.Total} candidate calls failed, "
+            var scoring = calls.ScoringErrors > 0
+                ? $" and {calls.Baseline.ScoringErrors} baseline and {calls.Candidate.ScoringErrors} candidate runs could not be scored"
+                : string.Empty;
+            return $"incomplete: {calls.Baseline.Failed} of {calls.Baseline.Total} baseline and {calls.Candidate.Failed} of {calls.Candidate.Total} candidate calls failed{scoring}, "
                 + $"more than the {ReportFormat.Percent(calls.MaxErrorRate)} allowed (max_error_rate); first errors: {first}";
         }
     }

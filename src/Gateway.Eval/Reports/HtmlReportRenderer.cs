@@ -54,7 +54,7 @@ internal static class HtmlReportRenderer
         html.Append(CultureInfo.InvariantCulture, $"<h1><span class=\"result {result.ToLowerInvariant()}\">{result}</span> {Escape(ReportFormat.Title(run))}</h1>").AppendLine();
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">{run.Cases.Count} cases × {ReportFormat.RepeatsText(run)}, {run.Calls.Total} calls; datasets: ")
             .AppendJoin(", ", run.Datasets.Select(d => $"<code>{Escape(d.FileName)}</code> ({Escape(d.ShortHash)})"))
-            .Append(CultureInfo.InvariantCulture, $"; {confidence} CI, {comparison.Resamples} resamples, seed {comparison.Seed}{(comparison.Strict ? ", strict" : string.Empty)}.</p>")
+            .Append(CultureInfo.InvariantCulture, $"; {confidence} CI, {(report.Run.Adaptive is null ? $"{comparison.Resamples} resamples, seed {comparison.Seed}" : "adaptive repeats, repeated confidence intervals")}{(comparison.Strict ? ", strict" : string.Empty)}.</p>")
             .AppendLine();
         html.Append(CultureInfo.InvariantCulture, $"<p>Gate: <strong>{result}</strong>");
         if (report.Blamed.Count > 0)

@@ -41,14 +41,28 @@ internal static class JUnitReport
             gates.Add(testcase);
         }
 
-        foreach (var name in report.Skipped.Keys.Where(n => config.Metrics.Any(m => m.Name == n && m.Gate.Gated)))
+        // A gated metric with no values, or a threshold nothing measured, cannot pass: a failure, never "skipped",
+        // so a CI test tab never shows green for a run that exits 2 or 100.
+        foreach (var name in report.Skipped.Keys.Where(n => config.AllMetrics.Any(m => m.Name == n && m.Gate.Gated) || report.ThresholdProblems.Contains(n)))
         {
             gateTests++;
+            gateFailures++;
             gates.Add(new XElement(
                 "testcase",
                 new XAttribute("classname", "eval.gates"),
                 new XAttribute("name", name),
-                new XElement("skipped", new XAttribute("message", Clean(report.Skipped[name])))));
+                new XElement("failure", new XAttribute("type", "unmeasured"), new XAttribute("message", Clean($"{name}: {report.Skipped[name]}")))));
+        }
+
+        if (report.Result == GateResult.Incomplete)
+        {
+            gateTests++;
+            gateFailures++;
+            gates.Add(new XElement(
+                "testcase",
+                new XAttribute("classname", "eval.gates"),
+                new XAttribute("name", "complete"),
+                new XElement("failure", new XAttribute("type", "incomplete"), new XAttribute("message", Clean(report.IncompleteReason ?? "the run is incomplete")))));
         }
 
         SetCounts(gates, gateTests, gateFailures, 0);

@@ -28,7 +28,7 @@ internal static class MarkdownReport
         md.Append(CultureInfo.InvariantCulture, $"### {icon} Eval {ReportFormat.Result(report.Result)}: {ReportFormat.Title(run)}").AppendLine().AppendLine();
         md.Append(CultureInfo.InvariantCulture, $"{run.Cases.Count} cases × {ReportFormat.RepeatsText(run)}, {run.Calls.Total} calls; datasets: ")
             .AppendJoin(", ", run.Datasets.Select(d => $"`{d.FileName}` (`{d.ShortHash}`)"))
-            .Append(CultureInfo.InvariantCulture, $"; {(comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture)}% CI, {comparison.Resamples} resamples, seed {comparison.Seed}{(comparison.Strict ? ", strict" : string.Empty)}.")
+            .Append(CultureInfo.InvariantCulture, $"; {(comparison.Confidence * 100).ToString("0", CultureInfo.InvariantCulture)}% CI, {(report.Run.Adaptive is null ? $"{comparison.Resamples} resamples, seed {comparison.Seed}" : "adaptive repeats, repeated confidence intervals")}{(comparison.Strict ? ", strict" : string.Empty)}.")
             .AppendLine().AppendLine();
         if (report.Blamed.Count > 0)
         {

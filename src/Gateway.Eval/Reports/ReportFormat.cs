@@ -119,6 +119,11 @@ internal static class ReportFormat
         var status = execution.Status is { } s ? s.ToString(Invariant) + " " : execution.Unreachable ? "unreachable " : string.Empty;
         var code = execution.ErrorCode is { Length: > 0 } c ? c + ": " : string.Empty;
         var side = record.Side == RunSide.Baseline ? "baseline" : "candidate";
+        if (execution.Succeeded && record.Assertions.FirstOrDefault(a => a.Result.IsError) is { } unscored)
+        {
+            return $"case '{record.Case.Key}' {side}: scorer '{unscored.Assertion.Type}' errored: {Truncate(unscored.Result.Error ?? "error", 200)}";
+        }
+
         return $"case '{record.Case.Key}' {side}: {status}{code}{Truncate(execution.Error ?? "failed", 200)}";
     }
 

@@ -1,8 +1,9 @@
 namespace LlmGateway.Eval.Running;
 
 /// <summary>
-/// The calls behind a run, per side. A run is <b>complete</b> when neither side's failed share exceeds the config's
-/// <c>max_error_rate</c>: beyond that the surviving pairs are no longer the dataset the gate was meant to judge.
+/// The calls behind a run, per side. A run is <b>complete</b> when neither side's unscored share (failed calls plus
+/// runs a scorer could not judge) exceeds the config's <c>max_error_rate</c>: beyond that the surviving pairs are no
+/// longer the dataset the gate was meant to judge.
 /// </summary>
 internal sealed record CallCounts(SideCalls Baseline, SideCalls Candidate, double MaxErrorRate)
 {
@@ -10,5 +11,7 @@ internal sealed record CallCounts(SideCalls Baseline, SideCalls Candidate, doubl
 
     public int Failed => Baseline.Failed + Candidate.Failed;
 
-    public bool Complete => Baseline.ErrorRate <= MaxErrorRate && Candidate.ErrorRate <= MaxErrorRate;
+    public int ScoringErrors => Baseline.ScoringErrors + Candidate.ScoringErrors;
+
+    public bool Complete => Baseline.UnscoredRate <= MaxErrorRate && Candidate.UnscoredRate <= MaxErrorRate;
 }

@@ -56,6 +56,11 @@ internal sealed class EvalRunner
         {
             var session = new RunSession(this, config, cases, baseline, candidate, cache);
             IReadOnlyList<DatasetId> ids = [.. datasets.Select(d => d.Id)];
+            if (config.AdaptiveMaxCalls is not null && baseline is null)
+            {
+                throw new EvalConfigException(config.SourcePath ?? "eval config", ["repeats: auto compares two versions; a candidate judged alone on thresholds runs fixed repeats"]);
+            }
+
             if (config.AdaptiveMaxCalls is { } maxCalls && baseline is not null)
             {
                 return await RunAdaptiveAsync(session, config, cases, baseline, candidate, ids, notes, maxCalls, cancellationToken).ConfigureAwait(false);
@@ -120,16 +125,26 @@ internal sealed class EvalRunner
             var sofar = new RunResult(config, baseline, candidate, datasets, cases, records, notes);
             var decision = planner.Evaluate(sofar.ToMetricSamples().Samples, records.Count);
 
-            // An incomplete run has no verdict to sharpen: more rounds would only spend more on a broken setup.
-            if (!decision.Continue || !sofar.Calls.Complete)
+            // A run that can no longer be complete, even if every remaining call succeeded, has no verdict to sharpen:
+            // more rounds would only spend more on a broken setup. One early failure alone neither stops it nor ends it
+            // incomplete: while it is incomplete but could still be complete, it goes on (the intervals stay valid at
+            // any round), so completeness is judged on a run of the size the budget allows, as a fixed run's would be.
+            var doomed = CannotBeComplete(sofar.Calls, planner.MaxRounds * cases.Count);
+            var roomForAnother = decision.Rounds < planner.MaxRounds && records.Count + planner.CallsPerRound <= maxCalls;
+            var recoverable = !sofar.Calls.Complete && roomForAnother;
+            if (doomed || (!decision.Continue && !recoverable))
             {
                 notes.Add($"adaptive repeats: stopped after {decision.Rounds} round(s), {records.Count} of at most {planner.MaxRounds * planner.CallsPerRound} calls "
-                    + $"({maxCalls} budgeted), because {Because(sofar.Calls.Complete ? decision.Reason : SequentialStopReason.None)}; intervals are repeated confidence intervals "
+                    + $"({maxCalls} budgeted), because {Because(doomed ? SequentialStopReason.None : decision.Reason)}; intervals are repeated confidence intervals "
                     + $"(Hwang–Shih–DeCani α-spending over {planner.MaxRounds} looks), valid at whichever round the run stops");
                 return new RunResult(config, baseline, candidate, datasets, cases, records, notes) { Adaptive = decision };
             }
         }
     }
+
+    private static bool CannotBeComplete(CallCounts calls, int perSideBudget) =>
+        calls.Baseline.Failed + calls.Baseline.ScoringErrors > calls.MaxErrorRate * perSideBudget
+        || calls.Candidate.Failed + calls.Candidate.ScoringErrors > calls.MaxErrorRate * perSideBudget;
 
     private static string Because(SequentialStopReason reason) => reason switch
     {

@@ -7,7 +7,8 @@ namespace LlmGateway.Eval.Running;
 /// metric gets null, so the failure is dropped from its paired comparison instead of scoring 0, which would read as
 /// the best value of a lower-is-better metric and cancel out on both sides of a run that failed everywhere.
 /// Assertion metrics: null when no assertion of the run feeds the metric; otherwise 1/0 for all-pass, or the
-/// weighted mean score. Cost, latency and output-token metrics: the figure, or null when it is unknown.
+/// weighted mean score; null too when any feeding assertion's scorer errored. Cost, latency and output-token
+/// metrics: the figure, or null when it is unknown.
 /// </summary>
 internal static class MetricValues
 {
@@ -37,7 +38,11 @@ internal static class MetricValues
         }
 
         var feeding = outcomes.Where(o => metric.IsFedBy(o.Assertion)).ToList();
-        if (feeding.Count == 0)
+
+        // A scorer that could not run (no judge model, a judge or embedding call that failed, a bad schema) says
+        // nothing about the answer: like a failed call, it leaves the metric without a value for this run instead
+        // of a 0 that would cancel out on both sides or read as the best value of a lower-is-better metric.
+        if (feeding.Count == 0 || feeding.Exists(o => o.Result.IsError))
         {
             return null;
         }

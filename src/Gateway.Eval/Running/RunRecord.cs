@@ -14,6 +14,9 @@ internal sealed record RunRecord(
     /// <summary>The call failed (after retries).</summary>
     public bool IsError => !Execution.Succeeded;
 
+    /// <summary>The call succeeded but at least one assertion's scorer could not run (counts against completeness).</summary>
+    public bool HasScoringError => Execution.Succeeded && Assertions.Any(a => a.Result.IsError);
+
     /// <summary>The call succeeded and every assertion passed.</summary>
     public bool Passed => Execution.Succeeded && Assertions.All(a => a.Result.Pass);
 }

@@ -135,8 +135,8 @@ internal sealed class RunResult
         return values;
     }
 
-    /// <summary>The first failed calls in run order, for messages that must say what went wrong.</summary>
-    public IReadOnlyList<RunRecord> FirstErrors(int count = FirstErrorsShown) => [.. _records.Where(r => r.IsError).Take(count)];
+    /// <summary>The first failed calls (or, failing those, runs a scorer could not judge) in run order, for messages that must say what went wrong.</summary>
+    public IReadOnlyList<RunRecord> FirstErrors(int count = FirstErrorsShown) => [.. _records.Where(r => r.IsError || r.HasScoringError).Take(count)];
 
     /// <summary>The metric's values paired by (case, repeat).</summary>
     public PairedMetricValues Pairs(MetricDefinition metric)
@@ -225,6 +225,6 @@ internal sealed class RunResult
     private SideCalls SideOf(RunSide side)
     {
         var runs = _records.Where(r => r.Side == side).ToList();
-        return new SideCalls(runs.Count, runs.Count(r => r.IsError));
+        return new SideCalls(runs.Count, runs.Count(r => r.IsError), runs.Count(r => r.HasScoringError));
     }
 }

@@ -39,7 +39,10 @@ internal sealed class ThresholdGate(ComparisonOptions options)
     {
         var result = _bootstrap.Run(AgainstConstant(metric.Samples, threshold), options.Seed);
         var higher = metric.Gate.Direction == MetricDirection.HigherIsBetter;
-        var met = higher ? result.CandidateMean >= threshold : result.CandidateMean <= threshold;
+        // A mean of per-case means can land a rounding error below an exact share (72/90 came out 0.7999999999999999
+        // against 0.8): compare with a margin far below any threshold anyone writes.
+        const double RoundOff = 1e-9;
+        var met = higher ? result.CandidateMean >= threshold - RoundOff : result.CandidateMean <= threshold + RoundOff;
         var verdict = met ? Verdict.Unchanged : Verdict.Regressed;
         var percent = metric.Kind == MetricKind.Rate;
         var text = (double v) => percent ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : v.ToString("0.####", CultureInfo.InvariantCulture);

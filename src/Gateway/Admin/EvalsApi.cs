@@ -85,9 +85,14 @@ internal static partial class EvalsApi
             return AdminResults.Invalid("A thresholds run lists the thresholds it was judged on.", "thresholds");
         }
 
-        if (CheckCalls(run) is { } callsError)
+        if (CheckCalls(run, mode) is { } callsError)
         {
             return callsError;
+        }
+
+        if (CheckPassingMetrics(run) is { } metricsError)
+        {
+            return metricsError;
         }
 
         for (var i = 0; i < (run.Datasets?.Length ?? 0); i++)
@@ -149,7 +154,7 @@ internal static partial class EvalsApi
     /// Call counts, when given, must add up; a <c>pass</c> must carry them and be complete by them, so a run in which
     /// calls failed wholesale can never be recorded as the evidence a release rests on.
     /// </summary>
-    private static IResult? CheckCalls(EvalRun run)
+    private static IResult? CheckCalls(EvalRun run, string mode)
     {
         if (run.Calls is { } calls)
         {
@@ -164,6 +169,18 @@ internal static partial class EvalsApi
             if (calls.Candidate is null)
             {
                 return AdminResults.Invalid("'calls.candidate' is required with 'calls'.", "calls.candidate");
+            }
+
+            // The sides must match the mode: a comparison without baseline counts would pass completeness on the
+            // candidate alone; a thresholds run has no baseline to count.
+            if (mode == EvalRunVerdicts.ComparisonMode && calls.Baseline is not { Total: > 0 })
+            {
+                return AdminResults.Invalid("A comparison run counts its baseline calls too ('calls.baseline.total' > 0).", "calls.baseline");
+            }
+
+            if (mode == EvalRunVerdicts.ThresholdsMode && calls.Baseline is not null)
+            {
+                return AdminResults.Invalid("A thresholds run has no baseline calls.", "calls.baseline");
             }
 
             if (!(calls.MaxErrorRate >= 0 && calls.MaxErrorRate <= EvalRunCalls.MaxAllowedErrorRate))
@@ -182,6 +199,51 @@ internal static partial class EvalsApi
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A <c>pass</c> must agree with its own metrics: no gated metric regressed or inconclusive, and in a thresholds
+    /// run every gated metric's candidate value on the right side of its threshold (the metric's <c>baseline</c>).
+    /// </summary>
+    private static IResult? CheckPassingMetrics(EvalRun run)
+    {
+        if (run.Verdict != EvalRunVerdicts.Pass)
+        {
+            return null;
+        }
+
+        var metrics = run.Metrics ?? [];
+        for (var i = 0; i < metrics.Length; i++)
+        {
+            var metric = metrics[i];
+            if (!metric.Gated)
+            {
+                continue;
+            }
+
+            if (metric.Verdict is EvalRunVerdicts.Regressed or EvalRunVerdicts.Inconclusive)
+            {
+                return AdminResults.Invalid($"A 'pass' cannot have a gated metric '{metric.Name}' that is '{metric.Verdict}'.", $"metrics[{i}].verdict");
+            }
+
+            if (run.Mode == EvalRunVerdicts.ThresholdsMode && run.Thresholds?.ContainsKey(metric.Name ?? "") == true && !MeetsThreshold(metric))
+            {
+                return AdminResults.Invalid(
+                    $"A 'pass' judged on thresholds needs '{metric.Name}' on the right side of its threshold ('candidate', 'baseline' = the threshold, 'direction').",
+                    $"metrics[{i}].candidate");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The metric's candidate value meets its threshold (its <c>baseline</c>) in its direction; false when either is missing.</summary>
+    internal static bool MeetsThreshold(EvalRunMetric metric)
+    {
+        // The engine compares the point estimate with a 1e-9 margin for round-off; the same margin here.
+        const double RoundOff = 1e-9;
+        return metric is { Candidate: { } value, Baseline: { } threshold }
+            && (metric.Direction == "lower" ? value <= threshold + RoundOff : value >= threshold - RoundOff);
     }
 
     /// <summary>The version must exist; a given bundle id must be that version's, and an absent one is filled in.</summary>

@@ -32,4 +32,8 @@ internal sealed record EvalRunMetric
 
     [JsonPropertyName("gated")]
     public bool Gated { get; init; }
+
+    /// <summary><c>higher</c> or <c>lower</c> is better; a thresholds run's check of <see cref="Candidate"/> against its threshold needs it.</summary>
+    [JsonPropertyName("direction")]
+    public string? Direction { get; init; }
 }

@@ -87,8 +87,8 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
     private static bool IsThresholdsRun(EvalRun run) => run.Mode == EvalRunVerdicts.ThresholdsMode;
 
     /// <summary>
-    /// The run was judged on exactly the thresholds the bundle holds now, and every one of them has a metric that did
-    /// not regress against it: the server checks the record, not only its verdict.
+    /// The run was judged on exactly the thresholds the bundle holds now, and every one of them has a metric whose
+    /// recorded candidate value meets it in the metric's direction: the server checks the numbers, not only the verdict.
     /// </summary>
     private static bool MeetsBundleThresholds(EvalRun run, Dictionary<string, double> bundleThresholds)
     {
@@ -104,7 +104,10 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
                 return false;
             }
 
-            if (run.Metrics?.FirstOrDefault(m => m.Name == metric) is not { } measured || measured.Verdict == EvalRunVerdicts.Regressed)
+            if (run.Metrics?.FirstOrDefault(m => m.Name == metric) is not { } measured
+                || measured.Verdict == EvalRunVerdicts.Regressed
+                || measured.Baseline != threshold
+                || !Admin.EvalsApi.MeetsThreshold(measured))
             {
                 return false;
             }

@@ -123,14 +123,16 @@ public sealed class ReportTests
         var gates = suites.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "gates");
         Assert.Equal(["error-rate", "accuracy", "cost", "tone"], gates.Elements("testcase").Select(t => (string?)t.Attribute("name")));
         Assert.Equal("regressed", (string?)gates.Elements("testcase").Single(t => (string?)t.Attribute("name") == "accuracy").Element("failure")!.Attribute("type"));
-        Assert.NotNull(gates.Elements("testcase").Last().Element("skipped"));
-        Assert.Equal("2", (string?)gates.Attribute("failures"));
+
+        // A gated metric nothing measured is a failure in the test tab, never a green "skipped".
+        Assert.Equal("unmeasured", (string?)gates.Elements("testcase").Last().Element("failure")!.Attribute("type"));
+        Assert.Equal("3", (string?)gates.Attribute("failures"));
 
         var cases = suites.Elements("testsuite").Single(s => (string?)s.Attribute("name") == "cases");
         Assert.Equal(11, cases.Elements("testcase").Count());
         Assert.Equal("call-failed", (string?)cases.Elements("testcase").Single(t => (string?)t.Attribute("name") == "c1").Element("error")!.Attribute("type"));
         Assert.Equal("1", (string?)cases.Attribute("errors"));
-        Assert.Equal("12", (string?)suites.Attribute("failures"));
+        Assert.Equal("13", (string?)suites.Attribute("failures"));
         Assert.DoesNotContain('\u0001', xml);
     }
 

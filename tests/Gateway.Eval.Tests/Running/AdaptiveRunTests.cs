@@ -67,6 +67,19 @@ public sealed class AdaptiveRunTests
     }
 
     [Fact]
+    public async Task One_early_failure_does_not_stop_an_adaptive_run_that_can_still_be_complete()
+    {
+        // One failed candidate call in round 1 is 2.5% of that round but 0.25% of the budget.
+        var executor = new FakeCaseExecutor((r, _) => r.Target == Candidate && r.Case.Id == "c3" && r.Seed == 0 ? CaseExecution.Failed("gateway answered 502") : Ok());
+
+        var run = await RunAsync(executor);
+
+        Assert.Equal(SequentialStopReason.AllDecided, run.Adaptive!.Reason);
+        Assert.DoesNotContain(run.Notes, n => n.Contains("too many calls failed", StringComparison.Ordinal));
+        Assert.Equal(1, run.Calls.Candidate.Failed);
+    }
+
+    [Fact]
     public async Task A_budget_below_one_round_is_refused_before_any_call()
     {
         var executor = new FakeCaseExecutor((_, _) => Ok());

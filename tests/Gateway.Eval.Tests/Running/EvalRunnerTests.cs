@@ -268,6 +268,36 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task A_scorer_that_cannot_run_scores_nothing_and_makes_the_run_incomplete()
+    {
+        // llm-rubric without a judge model errors on every run, on both sides: it used to score 0 = 0 and pass.
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+
+        var result = await Run(executor, Config(), Dataset(5, """[{"type":"llm-rubric","value":"is polite","metric":"accuracy"}]"""));
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(result);
+
+        Assert.All(result.Records, r => Assert.Null(r.Metrics["accuracy"]));
+        Assert.Equal(5, result.Calls.Candidate.ScoringErrors);
+        Assert.False(result.Calls.Complete);
+        Assert.Equal(GateResult.Incomplete, report.Result);
+        Assert.Contains("scorer 'llm-rubric' errored", report.IncompleteReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gated_metric_that_nothing_measures_makes_the_run_incomplete_not_a_pass()
+    {
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+        var config = Config() with { Metrics = [.. Config().Metrics, new MetricDefinition { Name = "format", Gate = MetricGate.HigherIsBetter(0.05) }] };
+
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(await Run(executor, config, Dataset(5)));
+
+        Assert.Equal(GateResult.Pass, report.Comparison.Result);
+        Assert.Equal(GateResult.Incomplete, report.Result);
+        Assert.Equal(["format"], report.UnmeasuredGated);
+        Assert.Contains("format (no paired values", report.IncompleteReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_metric_the_config_does_not_list_is_gated_with_defaults_and_one_note()
     {
         var executor = new FakeCaseExecutor((_, _) => Ok());

@@ -23,6 +23,20 @@ public sealed class ThresholdGateTests
     }
 
     [Fact]
+    public void A_share_that_equals_its_threshold_meets_it_despite_round_off()
+    {
+        // 30 cases × 3 repeats with 72 of 90 passes is exactly 80%, but the mean of per-case means is 0.7999999999999997.
+        var values = Enumerable.Range(0, 30)
+            .Select(i => (IReadOnlyList<double>)(i < 20 ? [1.0, 1.0, 1.0] : i < 22 ? [1.0, 1.0, 0.0] : [1.0, 0.0, 0.0]))
+            .ToList();
+        var metric = new MetricSamples("accuracy", MetricKind.Rate, MetricGate.HigherIsBetter(0.05), PairedSamples.FromCases(values, values));
+
+        var report = Gate.Compare([metric], new Dictionary<string, double> { ["accuracy"] = 0.8 });
+
+        Assert.Equal(GateResult.Pass, report.Result);
+    }
+
+    [Fact]
     public void A_lower_is_better_metric_must_stay_at_or_under_its_maximum()
     {
         var refusals = Rate("refusals", 3, 20, new MetricGate(MetricDirection.LowerIsBetter, 0.05, ToleranceKind.Absolute));

@@ -139,7 +139,9 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         var uncounted = await _author.PostAsync(path, Run(1, 1, "pass").Replace($"\"calls\": {CompleteCalls},", "", StringComparison.Ordinal));
         var failedPass = await _author.PostAsync(path, Run(1, 1, "pass", calls: allFailed));
         var nonsense = await _author.PostAsync(path, Run(1, 1, "fail", calls: """{"candidate":{"total":4,"failed":9},"max_error_rate":0.02}"""));
-        var lax = await _author.PostAsync(path, Run(1, 1, "fail", calls: """{"candidate":{"total":4,"failed":0},"max_error_rate":0.9}"""));
+        var lax = await _author.PostAsync(path, Run(1, 1, "fail", calls: """{"baseline":{"total":4,"failed":0},"candidate":{"total":4,"failed":0},"max_error_rate":0.9}"""));
+        var candidateOnly = await _author.PostAsync(path, Run(1, 1, "pass", calls: """{"candidate":{"total":60,"failed":0},"max_error_rate":0.02}"""));
+        var regressedPass = await _author.PostAsync(path, Run(1, 1, "pass", regressed: "accuracy"));
         var incomplete = (await _author.PostAsync(path, Run(1, 1, "incomplete", calls: allFailed))).Expect(HttpStatusCode.Created).Json;
 
         AssertInvalid(uncounted, "verdict");
@@ -148,6 +150,8 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         Assert.Contains("0/40 candidate calls succeeded", Message(failedPass), StringComparison.Ordinal);
         AssertInvalid(nonsense, "calls.candidate");
         AssertInvalid(lax, "calls.max_error_rate");
+        AssertInvalid(candidateOnly, "calls.baseline");
+        AssertInvalid(regressedPass, "metrics[0].verdict");
         Assert.Equal("incomplete", incomplete.GetProperty("verdict").GetString());
         Assert.False(incomplete.GetProperty("complete").GetBoolean());
         Assert.Equal(40, incomplete.GetProperty("calls").GetProperty("candidate").GetProperty("failed").GetInt32());
@@ -196,11 +200,13 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         var staleThresholds = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
         (await _author.PostAsync(evals, Thresholds(1, "fail", 0.85, 0.9, calls, "regressed"))).Expect(HttpStatusCode.Created);
         var below = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
+        var lying = await _author.PostAsync(evals, Thresholds(1, "pass", 0.85, 0.9, calls));
         var met = (await _author.PostAsync(evals, Thresholds(1, "pass", 0.95, 0.9, calls))).Expect(HttpStatusCode.Created).Json;
         var admitted = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
 
         Assert.Contains("--baseline none", Message(none.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
         AssertInvalid(withBaseline, "baseline");
+        AssertInvalid(lying, "metrics[0].candidate");
         Assert.Contains("eval.thresholds (accuracy 0.9)", Message(staleThresholds.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
         Assert.Contains("eval.thresholds", Message(below.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
         Assert.Equal("thresholds", met.GetProperty("mode").GetString());

@@ -1,0 +1,377 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Reflection;
+using LlmGateway.Auth;
+using LlmGateway.Errors;
+using LlmGateway.Prompts;
+using LlmGateway.Providers;
+using LlmGateway.Releases;
+using LlmGateway.Rewriting;
+using LlmGateway.Routing;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Tests.Routing;
+
+/// <summary>
+/// Which bundle version serves a <c>prompt:&lt;name&gt;</c> request: the release of the key's environment split by the
+/// sticky bucket, or an <c>X-Prompt-Version</c> pin for keys allowed to pin; and the exact error otherwise. Everything
+/// is in memory: a published <see cref="ReleaseSnapshot"/> and, for pins, bundles already in the
+/// <see cref="PreparedBundleCache"/> (its store is never started, so nothing here can reach one).
+/// </summary>
+public sealed class PromptRouterTests
+{
+    private const string Prompt = "support-bot";
+    private const string Salt = "9c41e07b";
+
+    private static readonly ModelCatalog Catalog = new(new CatalogOptions
+    {
+        Providers = { ["p"] = new ProviderOptions { Kind = "openai", BaseUrl = "https://x/v1" } },
+        Models = { ["gpt-4o-mini"] = new CatalogModelOptions { Provider = "p" } },
+    });
+
+    private static readonly BundlePreparer Preparer = new(new PromptTemplateAnalyzer(), Catalog);
+
+    private static readonly PreparedBundle V1 = Prepare(Prompt, 1);
+    private static readonly PreparedBundle V2 = Prepare(Prompt, 2);
+    private static readonly PreparedBundle V3 = Prepare(Prompt, 3);
+
+    private static readonly GatewayKey ProductionKey = Key("key-prod", "production");
+    private static readonly GatewayKey PinKey = Key("key-pin", "production", GatewayKeyPermissions.Pin);
+
+    private readonly ReleaseSnapshotProvider _snapshots = new(new ManualTimeProvider(DateTimeOffset.UnixEpoch));
+    private readonly PreparedBundleCache _cache;
+    private readonly PromptRouter _router;
+
+    public PromptRouterTests()
+    {
+        var store = new GatewayStore(Options.Create(new StoreOptions { KeyPrefix = "unit" }), NullLoggerFactory.Instance);
+        _cache = new PreparedBundleCache(new PromptRegistry(store, new ChangeNotifier(store), TimeProvider.System), Preparer);
+        _router = new PromptRouter(_snapshots, _cache);
+    }
+
+    [Fact]
+    public async Task A_request_is_served_the_stable_version_released_in_its_key_environment()
+    {
+        var sampling = new ReleaseSampling { Stable = 0.5, Canary = 1, FloorPerHour = 3 };
+        Publish(
+            Release("production", V1, record: new ReleaseRecord { Stable = 1, Salt = Salt, Sampling = sampling }),
+            Release("staging", V2));
+
+        var production = await SelectOkAsync(ProductionKey);
+        var staging = await SelectOkAsync(Key("key-staging", "staging"));
+
+        Assert.Equal(new PromptSelection(V1, Variants.Stable, "production", sampling), production);
+        Assert.Same(sampling, production.Sampling);
+        Assert.Equal(new PromptSelection(V2, Variants.Stable, "staging", null), staging);
+    }
+
+    [Fact]
+    public async Task An_unknown_prompt_is_a_404_on_model()
+    {
+        Publish(Release("production", V1));
+
+        var error = await SelectErrorAsync(ProductionKey, prompt: "nope");
+
+        Assert.Equal(404, error.StatusCode);
+        Assert.Equal(new OpenAiError("No prompt is named 'nope'.", "invalid_request_error", "model", "prompt_not_found"), error.Body);
+    }
+
+    [Fact]
+    public async Task A_known_prompt_without_a_release_in_the_key_environment_is_a_404_naming_the_environment()
+    {
+        Publish(Release("staging", V2));
+
+        var error = await SelectErrorAsync(ProductionKey);
+
+        Assert.Equal(404, error.StatusCode);
+        Assert.Equal(new OpenAiError(
+            "The prompt 'support-bot' has no release in the 'production' environment.", "invalid_request_error", "model", "release_not_found"), error.Body);
+    }
+
+    [Fact]
+    public async Task A_prompt_that_exists_but_was_never_released_anywhere_is_release_not_found()
+    {
+        _snapshots.Publish(new ReleaseSnapshot(FrozenDictionary<string, ActiveRelease>.Empty, new[] { Prompt }.ToFrozenSet(StringComparer.Ordinal), DateTimeOffset.UnixEpoch));
+
+        var error = await SelectErrorAsync(ProductionKey);
+
+        Assert.Equal("release_not_found", error.Body.Code);
+    }
+
+    [Fact]
+    public async Task A_release_whose_stable_bundle_could_not_be_prepared_is_release_not_found_even_with_a_canary()
+    {
+        Publish(new ActiveRelease(Prompt, "production", new ReleaseRecord { Stable = 1, Canary = 2, CanaryWeight = 10_000, Salt = Salt }, "{}", null, V2));
+
+        var error = await SelectErrorAsync(ProductionKey);
+
+        Assert.Equal(404, error.StatusCode);
+        Assert.Equal("release_not_found", error.Body.Code);
+    }
+
+    [Fact]
+    public async Task Prompt_names_and_environments_match_exactly()
+    {
+        Publish(Release("production", V1));
+
+        Assert.Equal("prompt_not_found", (await SelectErrorAsync(ProductionKey, prompt: "Support-Bot")).Body.Code);
+        Assert.Equal("release_not_found", (await SelectErrorAsync(Key("k", "Production"))).Body.Code);
+    }
+
+    [Fact]
+    public async Task A_full_weight_canary_serves_every_request_and_a_zero_weight_one_none()
+    {
+        Publish(Release("production", V1, V2, weight: 10_000), Release("staging", V1, V2, weight: 0));
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(new PromptSelection(V2, Variants.Canary, "production"), await SelectOkAsync(ProductionKey, session: "s" + i));
+            Assert.Equal(new PromptSelection(V1, Variants.Stable, "staging"), await SelectOkAsync(Key("k", "staging"), session: "s" + i));
+        }
+    }
+
+    [Fact]
+    public async Task A_weight_without_a_canary_bundle_serves_the_stable_one()
+    {
+        Publish(new ActiveRelease(Prompt, "production", new ReleaseRecord { Stable = 1, Canary = 9, CanaryWeight = 10_000, Salt = Salt }, "{}", V1, null));
+
+        Assert.Equal(new PromptSelection(V1, Variants.Stable, "production"), await SelectOkAsync(ProductionKey));
+    }
+
+    [Fact]
+    public async Task The_arm_is_the_sticky_bucket_of_the_release_salt_the_prompt_and_the_session()
+    {
+        const int weight = 5000;
+        Publish(Release("production", V1, V2, weight));
+
+        // A session in the canary only under this release's salt and this prompt, and the opposite: so a router that
+        // hashed another salt, another prompt or another key would pick the other arm.
+        var canary = FirstKey(k => Canary(Salt, Prompt, k) && !Canary("", Prompt, k) && !Canary(Salt, "other", k) && !Canary(Salt, Prompt, ProductionKey.Id + k));
+        var stable = FirstKey(k => !Canary(Salt, Prompt, k) && Canary("", Prompt, k) && Canary(Salt, "other", k));
+
+        Assert.Equal(new PromptSelection(V2, Variants.Canary, "production"), await SelectOkAsync(ProductionKey, session: canary));
+        Assert.Equal(new PromptSelection(V1, Variants.Stable, "production"), await SelectOkAsync(ProductionKey, session: stable));
+
+        static bool Canary(string salt, string prompt, string key) => VariantSelector.IsCanary(salt, prompt, key, weight);
+    }
+
+    [Fact]
+    public async Task The_same_caller_gets_the_same_arm_on_every_request()
+    {
+        Publish(Release("production", V1, V2, weight: 5000));
+
+        for (var i = 0; i < 200; i++)
+        {
+            var session = "session-" + i;
+            var first = await SelectOkAsync(ProductionKey, session: session);
+            var again = await SelectOkAsync(ProductionKey, session: session);
+
+            Assert.Equal(first, again);
+            Assert.Equal(VariantSelector.IsCanary(Salt, Prompt, session, 5000) ? V2 : V1, first.Bundle);
+        }
+    }
+
+    [Fact]
+    public async Task The_stickiness_key_is_the_session_header_then_the_body_user_then_the_key_id()
+    {
+        Publish(Release("production", V1, V2, weight: 5000));
+        static bool Canary(string key) => VariantSelector.IsCanary(Salt, Prompt, key, 5000);
+        var canaryKey = Key(FirstKey(Canary, "key-"), "production");
+        var stableKey = Key(FirstKey(k => !Canary(k), "key-"), "production");
+        var canaryUser = FirstKey(Canary, "user-");
+        var stableUser = FirstKey(k => !Canary(k), "user-");
+        var canarySession = FirstKey(Canary, "session-");
+        var stableSession = FirstKey(k => !Canary(k), "session-");
+
+        Assert.Equal(Variants.Canary, (await SelectOkAsync(stableKey, session: canarySession, user: stableUser)).Variant);
+        Assert.Equal(Variants.Stable, (await SelectOkAsync(canaryKey, session: stableSession, user: canaryUser)).Variant);
+        Assert.Equal(Variants.Canary, (await SelectOkAsync(stableKey, user: canaryUser)).Variant);
+        Assert.Equal(Variants.Stable, (await SelectOkAsync(canaryKey, user: stableUser)).Variant);
+        Assert.Equal(Variants.Canary, (await SelectOkAsync(canaryKey, session: "", user: "")).Variant);
+        Assert.Equal(Variants.Stable, (await SelectOkAsync(stableKey)).Variant);
+
+        Assert.Equal("s", PromptRouter.StickinessKey(Request(session: "s"), "u", canaryKey));
+        Assert.Equal("u", PromptRouter.StickinessKey(Request(session: ""), "u", canaryKey));
+        Assert.Equal(canaryKey.Id, PromptRouter.StickinessKey(Request(), "", canaryKey));
+        Assert.Equal(canaryKey.Id, PromptRouter.StickinessKey(Request(), null, canaryKey));
+    }
+
+    [Fact]
+    public async Task Each_request_reads_the_snapshot_current_when_it_starts()
+    {
+        Publish(Release("production", V1, V2, weight: 10_000));
+        var before = await SelectOkAsync(ProductionKey);
+
+        Publish(Release("production", V3));
+        var after = await SelectOkAsync(ProductionKey);
+
+        Assert.Same(V2, before.Bundle);
+        Assert.Equal(new PromptSelection(V3, Variants.Stable, "production"), after);
+    }
+
+    [Fact]
+    public async Task A_pin_serves_that_version_outside_the_split_and_without_a_sampling_policy()
+    {
+        Publish(Release("production", V1, V2, weight: 10_000, record: new ReleaseRecord { Stable = 1, Canary = 2, CanaryWeight = 10_000, Salt = Salt, Sampling = new ReleaseSampling { Stable = 1 } }));
+        Seed(V3);
+
+        var selection = await SelectOkAsync(PinKey, pin: "3");
+
+        Assert.Equal(new PromptSelection(V3, Variants.Pinned, "production", null), selection);
+    }
+
+    [Fact]
+    public async Task A_pin_is_served_from_the_bundle_cache_before_the_snapshot_knows_the_prompt()
+    {
+        _snapshots.Publish(ReleaseSnapshot.Empty);
+        Seed(V2);
+
+        Assert.Equal(new PromptSelection(V2, Variants.Pinned, "staging"), await SelectOkAsync(Key("k", "staging", "debug", GatewayKeyPermissions.Pin), pin: "2"));
+    }
+
+    [Fact]
+    public async Task A_pin_with_leading_zeros_is_that_version()
+    {
+        Seed(V2);
+
+        Assert.Same(V2, (await SelectOkAsync(PinKey, pin: "002")).Bundle);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("debug")]
+    [InlineData("Pin")]
+    [InlineData("pin |debug")]
+    public async Task A_pin_from_a_key_without_the_pin_permission_is_a_403_whatever_else_is_wrong(string permissions)
+    {
+        Publish(Release("production", V1));
+        var key = Key("k", "production", permissions.Split('|', StringSplitOptions.RemoveEmptyEntries));
+
+        foreach (var (prompt, pin) in new[] { (Prompt, "1"), ("nope", "1"), (Prompt, "abc") })
+        {
+            var error = await SelectErrorAsync(key, prompt: prompt, pin: pin);
+
+            Assert.Equal(403, error.StatusCode);
+            Assert.Equal(new OpenAiError(
+                "This key may not pin prompt versions (X-Prompt-Version); it needs the 'pin' permission.", "permission_error", "X-Prompt-Version", "pin_not_permitted"), error.Body);
+        }
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0")]
+    [InlineData("000")]
+    [InlineData("-1")]
+    [InlineData("+2")]
+    [InlineData(" 2")]
+    [InlineData("2 ")]
+    [InlineData("2.0")]
+    [InlineData("1e1")]
+    [InlineData("0x1")]
+    [InlineData("2147483648")]
+    [InlineData("v2")]
+    public async Task A_pin_that_is_not_a_positive_version_number_is_a_400_quoting_it(string pin)
+    {
+        Seed(V2);
+
+        var error = await SelectErrorAsync(PinKey, pin: pin);
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(new OpenAiError($"X-Prompt-Version must be a version number, not '{pin}'.", "invalid_request_error", "X-Prompt-Version", "invalid_value"), error.Body);
+    }
+
+    [Fact]
+    public async Task Two_pin_headers_are_refused_rather_than_one_picked()
+    {
+        Seed(V1);
+        Seed(V2);
+        var request = Request();
+        request.Headers[PromptHeaders.PinVersion] = new Microsoft.Extensions.Primitives.StringValues(["1", "2"]);
+
+        var (selection, error) = await _router.SelectAsync(request, PinKey, Prompt, null);
+
+        Assert.Null(selection);
+        Assert.Equal("invalid_value", error?.Body.Code);
+        Assert.Equal("X-Prompt-Version must be a version number, not '1,2'.", error?.Body.Message);
+    }
+
+    [Fact]
+    public async Task An_empty_pin_header_is_no_pin()
+    {
+        Publish(Release("production", V1));
+
+        Assert.Equal(new PromptSelection(V1, Variants.Stable, "production"), await SelectOkAsync(ProductionKey, pin: ""));
+    }
+
+    private static PreparedBundle Prepare(string name, int version)
+    {
+        var bundle = new PromptBundle
+        {
+            Id = $"id-{version}", Name = name, Version = version, Author = "t", Model = "gpt-4o-mini",
+            Messages = [new PromptMessageTemplate("system", $"v{version}")],
+        };
+        var (prepared, problem) = Preparer.Prepare(bundle);
+        Assert.True(prepared is not null, problem);
+        return prepared;
+    }
+
+    private static GatewayKey Key(string id, string environment, params string[] permissions) =>
+        new(id, "app", environment, permissions, DateTimeOffset.UnixEpoch);
+
+    private static ActiveRelease Release(string environment, PreparedBundle stable, PreparedBundle? canary = null, int weight = 0, ReleaseRecord? record = null) =>
+        new(stable.Name, environment, record ?? new ReleaseRecord { Stable = stable.Version, Canary = canary?.Version, CanaryWeight = weight, Salt = Salt }, "{}", stable, canary);
+
+    private void Publish(params ActiveRelease[] releases) =>
+        _snapshots.Publish(new ReleaseSnapshot(
+            releases.ToFrozenDictionary(r => ReleaseSnapshot.Key(r.Prompt, r.Environment), StringComparer.Ordinal),
+            releases.Select(r => r.Prompt).ToFrozenSet(StringComparer.Ordinal),
+            DateTimeOffset.UnixEpoch.AddSeconds(1)));
+
+    /// <summary>Puts a bundle in the cache as a pin (or the snapshot loader) would have left it.</summary>
+    private void Seed(PreparedBundle bundle)
+    {
+        var field = typeof(PreparedBundleCache).GetField("_bundles", BindingFlags.Instance | BindingFlags.NonPublic)
+            ?? throw new InvalidOperationException("PreparedBundleCache no longer keeps its bundles in '_bundles': update this test's seeding.");
+        var bundles = (ConcurrentDictionary<(string Prompt, int Version), PreparedBundle>)field.GetValue(_cache)!;
+        bundles[(bundle.Name, bundle.Version)] = bundle;
+    }
+
+    private static string FirstKey(Func<string, bool> wanted, string prefix = "k") =>
+        Enumerable.Range(0, 100_000).Select(i => prefix + i).First(wanted);
+
+    private static HttpRequest Request(string? session = null, string? pin = null)
+    {
+        var request = new DefaultHttpContext().Request;
+        if (session is not null)
+        {
+            request.Headers[PromptHeaders.SessionId] = session;
+        }
+
+        if (pin is not null)
+        {
+            request.Headers[PromptHeaders.PinVersion] = pin;
+        }
+
+        return request;
+    }
+
+    private async Task<PromptSelection> SelectOkAsync(GatewayKey key, string prompt = Prompt, string? session = null, string? user = null, string? pin = null)
+    {
+        var (selection, error) = await _router.SelectAsync(Request(session, pin), key, prompt, user);
+        Assert.True(error is null, error?.Body.Message);
+        Assert.NotNull(selection);
+        return selection;
+    }
+
+    private async Task<GatewayError> SelectErrorAsync(GatewayKey key, string prompt = Prompt, string? pin = null)
+    {
+        var (selection, error) = await _router.SelectAsync(Request(pin: pin), key, prompt, null);
+        Assert.Null(selection);
+        Assert.NotNull(error);
+        return error;
+    }
+}

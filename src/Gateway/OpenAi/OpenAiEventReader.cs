@@ -250,117 +250,63 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("model"u8))
+            var key = Key(ref reader);
+            reader.Read();
+            switch (key)
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
+                case EventKey.Model when reader.TokenType == JsonTokenType.String:
                     (_modelStart, _modelLength) = Decode(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("choices"u8))
-            {
-                reader.Read();
-                ReadChoices(ref reader, topLevel: !nested);
-            }
-            else if (reader.ValueTextEquals("usage"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
+                    break;
+                case EventKey.Choices:
+                    ReadChoices(ref reader, topLevel: !nested);
+                    break;
+                case EventKey.Usage when reader.TokenType == JsonTokenType.StartObject:
                     _usage = UsageReader.Read(ref reader);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("error"u8))
-            {
-                reader.Read();
-                ReadError(ref reader);
-            }
-            else if (reader.ValueTextEquals("output"u8))
-            {
-                reader.Read();
-                ReadOutput(ref reader);
-            }
-            else if (!nested && reader.ValueTextEquals("response"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
+                    break;
+                case EventKey.Error:
+                    ReadError(ref reader);
+                    break;
+                case EventKey.Output:
+                    ReadOutput(ref reader);
+                    break;
+                case EventKey.Response when !nested && reader.TokenType == JsonTokenType.StartObject:
                     ReadObject(ref reader, nested: true);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("type"u8))
-            {
-                reader.Read();
-                hasType = Keep(ref reader, ref type);
-            }
-            else if (reader.ValueTextEquals("delta"u8))
-            {
-                reader.Read();
-                hasDelta = Keep(ref reader, ref delta);
-            }
-            else if (reader.ValueTextEquals("message"u8))
-            {
-                reader.Read();
-                hasMessage = Keep(ref reader, ref message);
-            }
-            else if (reader.ValueTextEquals("status"u8))
-            {
-                reader.Read();
-                hasStatus = Keep(ref reader, ref status);
-            }
-            else if (reader.ValueTextEquals("output_index"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var index))
-                {
+                    break;
+                case EventKey.Type:
+                    hasType = Keep(ref reader, ref type);
+                    break;
+                case EventKey.Delta:
+                    hasDelta = Keep(ref reader, ref delta);
+                    break;
+                case EventKey.Message:
+                    hasMessage = Keep(ref reader, ref message);
+                    break;
+                case EventKey.Status:
+                    hasStatus = Keep(ref reader, ref status);
+                    break;
+                case EventKey.OutputIndex when reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var index):
                     outputIndex = index;
-                }
-                else
-                {
+                    break;
+                case EventKey.Item when reader.TokenType == JsonTokenType.StartObject:
+                    if (hasType && outputIndex is { } itemIndex && IsOutputItemEvent(ref type))
+                    {
+                        // The usual order (type, output_index, item): read it in place.
+                        ReadOutputItem(ref reader, itemIndex, includeMessages: false);
+                    }
+                    else
+                    {
+                        item = reader;
+                        hasItem = true;
+                        reader.Skip();
+                    }
+
+                    break;
+                case EventKey.IncompleteDetails:
+                    (incompleteStart, incompleteLength) = ReadStringProperty(ref reader, "reason"u8);
+                    break;
+                default:
                     reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("item"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                }
-                else if (hasType && outputIndex is { } index && IsOutputItemEvent(ref type))
-                {
-                    // The usual order (type, output_index, item): read it in place.
-                    ReadOutputItem(ref reader, index, includeMessages: false);
-                }
-                else
-                {
-                    item = reader;
-                    hasItem = true;
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("incomplete_details"u8))
-            {
-                reader.Read();
-                (incompleteStart, incompleteLength) = ReadStringProperty(ref reader, "reason"u8);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
+                    break;
             }
         }
 
@@ -374,6 +320,52 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             ApplyEvent(ref type, ref delta, hasDelta, ref message, hasMessage, ref item, hasItem, outputIndex);
         }
     }
+
+    /// <summary>
+    /// Which key the reader is at. Chunks carry several keys no one reads (<c>id</c>, <c>object</c>,
+    /// <c>created</c>, <c>system_fingerprint</c>…): their length alone rejects most of them.
+    /// </summary>
+    private static EventKey Key(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return SlowKey(ref reader);
+        }
+
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            4 => name.SequenceEqual("type"u8) ? EventKey.Type : name.SequenceEqual("item"u8) ? EventKey.Item : EventKey.Other,
+            5 => name.SequenceEqual("model"u8) ? EventKey.Model
+                : name.SequenceEqual("usage"u8) ? EventKey.Usage
+                : name.SequenceEqual("error"u8) ? EventKey.Error
+                : name.SequenceEqual("delta"u8) ? EventKey.Delta
+                : EventKey.Other,
+            6 => name.SequenceEqual("output"u8) ? EventKey.Output : name.SequenceEqual("status"u8) ? EventKey.Status : EventKey.Other,
+            7 => name.SequenceEqual("choices"u8) ? EventKey.Choices : name.SequenceEqual("message"u8) ? EventKey.Message : EventKey.Other,
+            8 => name.SequenceEqual("response"u8) ? EventKey.Response : EventKey.Other,
+            12 => name.SequenceEqual("output_index"u8) ? EventKey.OutputIndex : EventKey.Other,
+            18 => name.SequenceEqual("incomplete_details"u8) ? EventKey.IncompleteDetails : EventKey.Other,
+            _ => EventKey.Other,
+        };
+    }
+
+    // An escaped key ("\u006dodel") is legal JSON; it is compared unescaped (a lone surrogate in it throws: malformed).
+    private static EventKey SlowKey(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("model"u8) ? EventKey.Model
+        : reader.ValueTextEquals("choices"u8) ? EventKey.Choices
+        : reader.ValueTextEquals("usage"u8) ? EventKey.Usage
+        : reader.ValueTextEquals("error"u8) ? EventKey.Error
+        : reader.ValueTextEquals("output"u8) ? EventKey.Output
+        : reader.ValueTextEquals("response"u8) ? EventKey.Response
+        : reader.ValueTextEquals("type"u8) ? EventKey.Type
+        : reader.ValueTextEquals("delta"u8) ? EventKey.Delta
+        : reader.ValueTextEquals("message"u8) ? EventKey.Message
+        : reader.ValueTextEquals("status"u8) ? EventKey.Status
+        : reader.ValueTextEquals("output_index"u8) ? EventKey.OutputIndex
+        : reader.ValueTextEquals("item"u8) ? EventKey.Item
+        : reader.ValueTextEquals("incomplete_details"u8) ? EventKey.IncompleteDetails
+        : EventKey.Other;
 
     /// <summary>Acts on a Responses API streaming event once its <c>type</c> is known.</summary>
     private void ApplyEvent(

@@ -7,6 +7,8 @@ namespace LlmGateway.Proxy;
 /// <summary>What the gateway decided about one request; read by transforms and later stages.</summary>
 internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, CatalogModel model, bool stream, PromptSelection? prompt, bool usageInjected)
 {
+    private Accounting.PromptTokenEstimate? _inputEstimate;
+
     public string RequestId { get; } = requestId;
 
     public GatewayKey Key { get; } = key;
@@ -31,6 +33,13 @@ internal sealed class GatewayRequestFeature(string requestId, GatewayKey key, Ca
     /// <summary>The gateway asked the provider for the usage chunk; the client did not, so it is removed from the stream.</summary>
     public bool UsageInjected { get; } = usageInjected;
 
-    /// <summary>The prompt's token estimate, computed at most once (by the budget or by billing, whichever needs it first).</summary>
-    public required Accounting.PromptTokenEstimate InputEstimate { get; init; }
+    /// <summary>
+    /// The prompt's token estimate, computed at most once (by the budget or by billing, whichever needs
+    /// it first). The middleware sets it from the upstream body; unset, it estimates an empty prompt.
+    /// </summary>
+    public Accounting.PromptTokenEstimate InputEstimate
+    {
+        get => _inputEstimate ??= new(ReadOnlyMemory<byte>.Empty, Accounting.TokenizerRegistry.O200k);
+        init => _inputEstimate = value;
+    }
 }

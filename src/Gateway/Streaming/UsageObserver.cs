@@ -23,8 +23,6 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     /// <summary>When the first generated text was read (the tap reads it right after sending it on).</summary>
     public long? FirstTextTimestamp { get; private set; }
 
-    public bool SawError { get; private set; }
-
     /// <summary>The generated text: the deltas a stream carried, else a Responses API body's whole output.</summary>
     public ReadOnlySpan<char> Text => _sawText ? _text.WrittenSpan : _outputText.WrittenSpan;
 
@@ -47,8 +45,6 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     public void OnFinishReason(string reason) => FinishReason = reason;
 
     public void OnUsage(in OpenAiUsage usage) => Usage = usage;
-
-    public void OnError(string message) => SawError = true;
 
     public void Dispose()
     {

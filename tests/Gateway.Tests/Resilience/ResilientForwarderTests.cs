@@ -47,6 +47,7 @@ public sealed class ResilientForwarderTests : IDisposable
             ["single"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { MaxAttempts = 1 } },
             ["four"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { MaxAttempts = 4 } },
             ["quick"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { FirstByteTimeoutMs = 20 } },
+            ["stalls"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { IdleTimeoutMs = 20 } },
             ["patient"] = new CatalogModelOptions
             {
                 Provider = "alpha", Fallbacks = ["other"],
@@ -168,6 +169,28 @@ public sealed class ResilientForwarderTests : IDisposable
         Assert.Equal(StreamInterruption.Cut, run.Outcome.Interruption);
         Assert.Equal("data: {\"choices\":[]}\n\n", run.Client.Text);
         Assert.True(run.Client.HasStarted);
+    }
+
+    [Fact]
+    public async Task A_stream_that_goes_silent_past_the_idle_timeout_after_it_started_is_reported_as_stalled_not_retried()
+    {
+        var run = await ForwardAsync("stalls",
+            async context =>
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.Body.WriteAsync("data: {\"choices\":[]}\n\n"u8.ToArray());
+
+                // From the first byte on, the attempt's timer measures silence with the idle timeout (20 ms).
+                await WaitForTheTimer(ForwarderError.ResponseBodyCanceled)(context);
+                context.Abort();
+            },
+            Respond(200, "must not be sent"));
+
+        Assert.Equal(["stalls"], run.Models);
+        Assert.Null(run.Outcome.Error);
+        Assert.Equal(StreamInterruption.Stalled, run.Outcome.Interruption);
+        Assert.Equal("data: {\"choices\":[]}\n\n", run.Client.Text);
     }
 
     [Fact]

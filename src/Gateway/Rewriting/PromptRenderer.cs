@@ -97,12 +97,27 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
     private static FluidValue ToFluid(ScannedVariable value) => value.Kind switch
     {
         JsonValueKind.String => new StringValue(value.Text),
-        // Exactly as the client wrote it: a number too long for decimal is shown as written.
-        JsonValueKind.Number => decimal.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number.ToString(CultureInfo.InvariantCulture) == value.Text
-            ? NumberValue.Create(number)
-            : new StringValue(value.Text),
+        JsonValueKind.Number => ToFluidNumber(value.Text ?? string.Empty),
         JsonValueKind.True => BooleanValue.True,
         JsonValueKind.False => BooleanValue.False,
         _ => NilValue.Instance,
     };
+
+    /// <summary>
+    /// A number prints exactly as the client wrote it: a Fluid number when Fluid prints it back the same, otherwise
+    /// its text (Fluid prints 1.50 as 1.5, so a price of 19.90 would reach the model as 19.9; a number too long for
+    /// decimal has no Fluid form at all).
+    /// </summary>
+    private static FluidValue ToFluidNumber(string text)
+    {
+        // Fluid prints a decimal without its trailing zeros; dividing by 1.000…0 drops them the same way, so the
+        // check below is what the template will print.
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && (number / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture) == text)
+        {
+            return NumberValue.Create(number);
+        }
+
+        return new StringValue(text);
+    }
 }

@@ -24,6 +24,11 @@ internal sealed record AccountingRecord(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Cut { get; init; }
 
+    /// <summary>Provider events the reader could not read (malformed JSON, invalid UTF-8, lone surrogates); passed through to the client all the same.</summary>
+    [JsonPropertyName("unreadable_events")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int UnreadableEvents { get; init; }
+
     public const string Reported = "reported";
     public const string Estimated = "estimated";
 }

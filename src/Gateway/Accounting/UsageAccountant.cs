@@ -40,6 +40,9 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
             pricing.Cost(servedModel, requestedAt, usage), seen.FinishReason,
             tap.IsSse && seen.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
-            seen.Model);
+            seen.Model)
+        {
+            UnreadableEvents = tap.Reader is { } read ? read.MalformedEvents + read.InvalidTextEvents : 0,
+        };
     }
 }

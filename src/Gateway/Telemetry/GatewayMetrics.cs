@@ -49,6 +49,7 @@ internal sealed class GatewayMetrics
         SamplesDropped = meter.CreateCounter<long>("gateway.samples.dropped", description: "Samples dropped before storage, by cause; requests were never affected.");
         Redactions = meter.CreateCounter<long>("gateway.redactions", description: "Values redacted from samples before storage, by kind.");
         TokenizerFallbacks = meter.CreateCounter<long>("gateway.tokenizer.fallbacks", description: "Token counts estimated with a tokenizer because the provider reported none.");
+        UnreadableProviderEvents = meter.CreateCounter<long>("gateway.upstream.unreadable_events", description: "Provider response events the gateway could not read (malformed JSON, invalid UTF-8, lone surrogates); the bytes still reached the client.");
         RewriteErrors = meter.CreateCounter<long>("gateway.rewrite.errors", description: "Prompt requests refused because rendering or rewriting failed.");
         UpstreamAttempts = meter.CreateCounter<long>("gateway.upstream.attempts", description: "Upstream attempts, by the served model and how the request ended (served, or the last failure).");
         UpstreamRetries = meter.CreateCounter<long>("gateway.upstream.retries", description: "Attempts after the first, by the reason the previous one failed.");
@@ -85,6 +86,8 @@ internal sealed class GatewayMetrics
     public Counter<long> Redactions { get; }
 
     public Counter<long> TokenizerFallbacks { get; }
+
+    public Counter<long> UnreadableProviderEvents { get; }
 
     public Counter<long> RewriteErrors { get; }
 

@@ -147,5 +147,10 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         {
             metrics.TokenizerFallbacks.Add(1, tags);
         }
+
+        if (record.UnreadableEvents > 0)
+        {
+            metrics.UnreadableProviderEvents.Add(record.UnreadableEvents, tags);
+        }
     }
 }

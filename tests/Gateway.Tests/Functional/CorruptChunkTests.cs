@@ -54,6 +54,18 @@ public sealed class CorruptChunkTests(TestEnvironment env)
         var warning = Assert.Single(logs.Lines, l => l.Text.Contains("unreadable events", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("Malformed=0 InvalidText=1", warning.Text, StringComparison.Ordinal);
+
+        // And in a metric operators can alert on (this gateway's own meter: only this request counts).
+        using var scraper = gateway.CreateClient(null);
+        var line = "";
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                line = (await scraper.GetStringAsync("/metrics", Ct)).Split('\n').FirstOrDefault(l => l.StartsWith("gateway_upstream_unreadable_events_total{", StringComparison.Ordinal)) ?? "";
+                return line.Length > 0;
+            },
+            TimeSpan.FromSeconds(5)));
+        Assert.Matches(@"\} 1( |$)", line);
     }
 
     private static void AssertBilledFromProvider(string body, string reply)

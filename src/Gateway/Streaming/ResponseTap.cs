@@ -19,6 +19,13 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private const int MaxHeldError = 64 * 1024;
     private const int MaxJsonCapture = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// While stripping, the most bytes of one unfinished event held back: a usage-only chunk is well under 1 KB, so
+    /// an event past this is not one, and holding it longer would only delay the client (or hold a hostile
+    /// provider's endless event in memory).
+    /// </summary>
+    private const int MaxHeldEvent = 64 * 1024;
+
     private readonly IHttpResponseBodyFeature _inner;
     private readonly HttpResponse _response;
     private readonly IReadOnlySet<int>? _retryableStatuses;
@@ -38,6 +45,13 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     // While stripping: the stream offset up to which every byte has been sent or dropped.
     private long _decided;
+
+    // A write to the client failed while stripping: the held state is no longer consistent with what was sent.
+    private bool _broken;
+
+    // While stripping: the start of an unfinished event already sent on (it cannot be the usage chunk), whose
+    // remaining bytes pass straight through.
+    private long? _passThroughEvent;
 
     /// <param name="stripUsageChunk">The gateway asked for <c>include_usage</c>, the client did not: drop the usage-only chunk.</param>
     /// <param name="holdJson">
@@ -189,8 +203,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
 
         Complete();
-        if (_filter is null)
+        if (_filter is null || _broken)
         {
+            // Nothing to strip, or the client is already gone mid-write: nothing left to deliver.
+            _body.Clear();
             return;
         }
 
@@ -268,7 +284,16 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         {
             var start = _reader!.Position;
             _reader.AppendSse(buffer.Span);
-            await SendDecidedAsync(buffer, start, _reader.PendingEventStart ?? _reader.Position, cancellationToken);
+            var pending = _reader.PendingEventStart;
+            var decidedEnd = pending is { } begun && begun != _passThroughEvent ? begun : _reader.Position;
+            await SendDecidedAsync(buffer, start, decidedEnd, cancellationToken);
+            if (_body.Length > 0 && !MayBeUsageOnlyEvent(_body.WrittenSpan))
+            {
+                // Not a single short line: not the usage-only chunk, so nothing to drop; send it on now.
+                _passThroughEvent = pending;
+                await ReleaseHeldEventAsync(cancellationToken);
+            }
+
             return;
         }
 
@@ -376,20 +401,38 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         var source = inPlace ? buffer : _body.WrittenMemory;
         var sourceStart = _decided;
         var from = _decided;
-        foreach (var (start, end) in _filter!.Drops)
+        try
         {
-            if (start > from)
+            foreach (var (start, end) in _filter!.Drops)
             {
-                await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(start - from)), cancellationToken);
+                // An event already partly sent on is never dropped (it was not the short usage chunk anyway).
+                if (start < sourceStart)
+                {
+                    continue;
+                }
+
+                if (start > from)
+                {
+                    await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(start - from)), cancellationToken);
+                }
+
+                from = Math.Max(from, end);
             }
 
-            from = Math.Max(from, end);
+            _filter.Clear();
+            if (decidedEnd > from)
+            {
+                await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(decidedEnd - from)), cancellationToken);
+            }
         }
-
-        _filter.Clear();
-        if (decidedEnd > from)
+        catch
         {
-            await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(decidedEnd - from)), cancellationToken);
+            // The client went away mid-write: the positions below would no longer match what was sent, so mark the
+            // tap broken (FlushPendingAsync then sends nothing) rather than leave it half updated.
+            _broken = true;
+            _filter!.Clear();
+            _body.Clear();
+            throw;
         }
 
         var decided = (int)(decidedEnd - sourceStart);
@@ -403,6 +446,40 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
 
         _decided = decidedEnd;
+    }
+
+    /// <summary>
+    /// Whether held bytes of an unfinished event could still be the usage-only chunk: short, and one line so far (a
+    /// second line, or a provider that never sends blank lines, means it is not).
+    /// </summary>
+    private static bool MayBeUsageOnlyEvent(ReadOnlySpan<byte> held)
+    {
+        if (held.Length > MaxHeldEvent)
+        {
+            return false;
+        }
+
+        var lineEnd = held.IndexOfAny((byte)'\n', (byte)'\r');
+        return lineEnd < 0 || held[(lineEnd + 1)..].TrimStart("\r\n"u8).IsEmpty;
+    }
+
+    /// <summary>Sends the held bytes of the unfinished event and stops holding it (it cannot be the usage chunk).</summary>
+    private async ValueTask ReleaseHeldEventAsync(CancellationToken cancellationToken)
+    {
+        var held = _body.Length;
+        try
+        {
+            await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+        }
+        catch
+        {
+            _broken = true;
+            _body.Clear();
+            throw;
+        }
+
+        _decided += held;
+        _body.Clear();
     }
 
     private void CaptureSample(ReadOnlySpan<byte> bytes)

@@ -1,0 +1,81 @@
+using System.Text;
+using LlmGateway.Streaming;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace LlmGateway.Tests.Streaming;
+
+/// <summary>
+/// While the gateway strips the usage chunk it injected, the tap holds each unfinished event: these are the ways that
+/// hold could hurt a client (found in review), each checked on a <see cref="DefaultHttpContext"/>.
+/// </summary>
+public sealed class ResponseTapStrippingTests
+{
+    private const string ContentEvent = "data: {\"id\":\"c\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi \"},\"finish_reason\":null}],\"usage\":null}\n\n";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_client_that_leaves_mid_write_leaves_nothing_for_the_final_flush_to_trip_over()
+    {
+        var tap = Tap(new FailingStream(failAfterWrites: 1));
+        var bytes = Encoding.UTF8.GetBytes(ContentEvent + ContentEvent);
+        await tap.WriteAsync(bytes.AsMemory(0, ContentEvent.Length), Ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await tap.WriteAsync(bytes.AsMemory(ContentEvent.Length), Ct));
+
+        // What the middleware does next for a client-gone attempt, before billing the request: it must not throw.
+        var thrown = await Record.ExceptionAsync(() => tap.FlushPendingAsync(Ct));
+
+        Assert.Null(thrown);
+    }
+
+    [Fact]
+    public async Task A_provider_that_never_sends_blank_lines_is_not_held_until_the_end()
+    {
+        var client = new MemoryStream();
+        var tap = Tap(client);
+        var line = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n";
+
+        for (var i = 0; i < 100; i++)
+        {
+            await tap.WriteAsync(Encoding.UTF8.GetBytes(line), Ct);
+        }
+
+        // Only the latest line may wait for its event to end; everything before it reached the client.
+        Assert.True(client.Length >= 99 * line.Length, $"the client got {client.Length} of {100 * line.Length} bytes");
+    }
+
+    [Fact]
+    public async Task An_endless_event_is_never_held_past_a_small_bound()
+    {
+        var client = new MemoryStream();
+        var tap = Tap(client);
+        var chunk = new byte[64 * 1024];
+        chunk.AsSpan().Fill((byte)'a');
+
+        await tap.WriteAsync(Encoding.UTF8.GetBytes("data: \""), Ct);
+        for (var i = 0; i < 160; i++)
+        {
+            await tap.WriteAsync(chunk, Ct);
+        }
+
+        Assert.True(client.Length >= (160 * chunk.Length) - (64 * 1024), $"the client got {client.Length} of {160 * chunk.Length} bytes");
+    }
+
+    private static ResponseTap Tap(Stream client)
+    {
+        var context = new DefaultHttpContext();
+        var inner = new StreamResponseBodyFeature(client);
+        context.Features.Set<IHttpResponseBodyFeature>(inner);
+        context.Response.ContentType = "text/event-stream";
+        return new ResponseTap(inner, context.Response, true, false, new HashSet<int> { 429 });
+    }
+
+    private sealed class FailingStream(int failAfterWrites) : MemoryStream
+    {
+        private int _writes;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ++_writes > failAfterWrites ? throw new OperationCanceledException("client gone") : base.WriteAsync(buffer, cancellationToken);
+    }
+}

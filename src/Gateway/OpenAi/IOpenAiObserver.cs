@@ -21,6 +21,14 @@ internal interface IOpenAiObserver
     {
     }
 
+    /// <summary>
+    /// Text or refusal text of a choice other than 0 (a request with <c>n</c> &gt; 1): what an output-token estimate
+    /// must count too, though only choice 0 is reassembled.
+    /// </summary>
+    void OnOtherChoiceText(ReadOnlySpan<char> text)
+    {
+    }
+
     /// <summary>Refusal text: choice 0's <c>refusal</c> or refusal parts, <c>response.refusal.delta</c>.</summary>
     void OnRefusal(ReadOnlySpan<char> text)
     {

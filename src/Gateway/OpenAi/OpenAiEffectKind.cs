@@ -9,4 +9,7 @@ internal enum OpenAiEffectKind
     OutputText,
     OutputRefusal,
     ToolCall,
+
+    /// <summary>Text or refusal of a choice other than 0 (n &gt; 1): only what an output estimate needs.</summary>
+    OtherChoiceText,
 }

@@ -28,6 +28,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     private int _errorLength;
     private OpenAiUsage? _usage;
     private bool _sawError;
+
+    // Reading a choice other than 0: only its text counts (for estimates), not its finish reason or tool calls.
+    private bool _otherChoice;
     private bool _end;
     private bool _invalid;
     private bool _emptyChoices;
@@ -115,7 +118,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         _modelStart = _finishStart = _errorStart = -1;
         _modelLength = _finishLength = _errorLength = 0;
         _usage = null;
-        _sawError = _end = _invalid = _emptyChoices = false;
+        _sawError = _end = _invalid = _emptyChoices = _otherChoice = false;
     }
 
     private OpenAiEventFlags Commit()
@@ -206,6 +209,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 break;
             case OpenAiEffectKind.Refusal:
                 observer.OnRefusal(text);
+                break;
+            case OpenAiEffectKind.OtherChoiceText:
+                observer.OnOtherChoiceText(text);
                 break;
             case OpenAiEffectKind.OutputStart:
                 observer.OnOutputStart();
@@ -440,15 +446,11 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 continue;
             }
 
-            // Only choice 0 is read (n > 1 is rare); its index is usually its first key.
-            if (ChoiceIndex(reader, position) == 0)
-            {
-                ReadChoice(ref reader);
-            }
-            else
-            {
-                reader.Skip();
-            }
+            // Choice 0 is read whole; the others (n > 1) only for their text, which an output estimate must count.
+            // The index is usually a choice's first key.
+            _otherChoice = ChoiceIndex(reader, position) != 0;
+            ReadChoice(ref reader);
+            _otherChoice = false;
 
             position++;
         }
@@ -492,7 +494,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             else if (reader.ValueTextEquals("finish_reason"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
+                if (reader.TokenType == JsonTokenType.String && !_otherChoice)
                 {
                     (_finishStart, _finishLength) = Decode(ref reader);
                 }
@@ -536,12 +538,12 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 reader.Read();
                 AddTextIfString(OpenAiEffectKind.Refusal, ref reader);
             }
-            else if (reader.ValueTextEquals("tool_calls"u8))
+            else if (reader.ValueTextEquals("tool_calls"u8) && !_otherChoice)
             {
                 reader.Read();
                 ReadToolCalls(ref reader);
             }
-            else if (reader.ValueTextEquals("function_call"u8))
+            else if (reader.ValueTextEquals("function_call"u8) && !_otherChoice)
             {
                 // The legacy single function call: index 0 is the only one there can be.
                 reader.Read();
@@ -892,7 +894,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     private void AddText(OpenAiEffectKind kind, ref Utf8JsonReader reader)
     {
         var (start, length) = Decode(ref reader);
-        AddEffect(new OpenAiEffect { Kind = kind, Start = start, Length = length });
+        AddEffect(new OpenAiEffect { Kind = _otherChoice ? OpenAiEffectKind.OtherChoiceText : kind, Start = start, Length = length });
     }
 
     private void AddToolCall(int index, (int Start, int Length) id, (int Start, int Length) type, (int Start, int Length) name, (int Start, int Length) arguments, bool isItem, bool isLegacy) =>

@@ -38,6 +38,13 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         }
     }
 
+    // Choices other than 0 (n > 1) are generated and billed too: their text joins the estimate's.
+    public void OnOtherChoiceText(ReadOnlySpan<char> text)
+    {
+        _sawText = true;
+        _text.Append(text);
+    }
+
     public void OnOutputStart() => _outputText.Clear();
 
     public void OnOutputText(ReadOnlySpan<char> text) => _outputText.Append(text);

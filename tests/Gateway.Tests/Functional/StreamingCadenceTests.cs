@@ -49,6 +49,5 @@ public sealed class StreamingCadenceTests(TestEnvironment env)
         var gaps = arrivals.Zip(arrivals.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a.At, b.At).TotalMilliseconds).ToList();
         TestContext.Current.TestOutputHelper?.WriteLine($"inter-chunk gaps (ms): {string.Join(", ", gaps.Select(g => g.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
         Assert.True(gaps.Count(g => g >= MockDelayMs / 2.0) >= gaps.Count - 1, $"chunks were bunched: gaps {string.Join(", ", gaps)} ms");
-        Assert.True(Stopwatch.GetElapsedTime(arrivals[0].At, arrivals[^1].At).TotalMilliseconds >= (Chunks - 1) * MockDelayMs / 2.0);
     }
 }

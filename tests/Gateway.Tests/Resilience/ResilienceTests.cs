@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -17,22 +16,18 @@ public sealed class ResilienceTests(TestEnvironment env)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_429_with_retry_after_1_is_retried_once_after_at_least_a_second_and_the_client_sees_200()
+    public async Task A_429_with_retry_after_1_is_retried_once_and_the_client_sees_200()
     {
         var tag = OpenAiClients.NewTag();
         var chat = OpenAiClients.For(env.Gateway, env.ApiKey, ("x-mock-tag", tag), ("x-mock-schedule", "429,ok"), ("x-mock-retry-after", "1")).GetChatClient("gpt-4o-mini");
 
-        var watch = Stopwatch.StartNew();
         var result = await chat.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct);
-        watch.Stop();
 
         var raw = result.GetRawResponse();
         Assert.Equal(200, raw.Status);
         Assert.Equal("2", Header(raw, "X-Gateway-Attempts"));
         Assert.StartsWith("[attempt 2]", result.Value.Content[0].Text, StringComparison.Ordinal);
         Assert.Equal(2, env.Received.ForTag(tag).Count);
-        // A lower bound only: the provider asked for a second, and got it.
-        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1), $"retried after {watch.Elapsed}");
     }
 
     [Fact]

@@ -226,7 +226,7 @@ internal static partial class EvalsApi
                 return AdminResults.Invalid($"A 'pass' cannot have a gated metric '{metric.Name}' that is '{metric.Verdict}'.", $"metrics[{i}].verdict");
             }
 
-            if (run.Mode == EvalRunVerdicts.ThresholdsMode && run.Thresholds?.ContainsKey(metric.Name ?? "") == true && !MeetsThreshold(metric))
+            if (run.Mode == EvalRunVerdicts.ThresholdsMode && run.Thresholds?.ContainsKey(metric.Name ?? "") == true && !metric.MeetsThreshold())
             {
                 return AdminResults.Invalid(
                     $"A 'pass' judged on thresholds needs '{metric.Name}' on the right side of its threshold ('candidate', 'baseline' = the threshold, 'direction').",
@@ -235,15 +235,6 @@ internal static partial class EvalsApi
         }
 
         return null;
-    }
-
-    /// <summary>The metric's candidate value meets its threshold (its <c>baseline</c>) in its direction; false when either is missing.</summary>
-    internal static bool MeetsThreshold(EvalRunMetric metric)
-    {
-        // The engine compares the point estimate with a 1e-9 margin for round-off; the same margin here.
-        const double RoundOff = 1e-9;
-        return metric is { Candidate: { } value, Baseline: { } threshold }
-            && (metric.Direction == "lower" ? value <= threshold + RoundOff : value >= threshold - RoundOff);
     }
 
     /// <summary>The version must exist; a given bundle id must be that version's, and an absent one is filled in.</summary>

@@ -36,4 +36,16 @@ internal sealed record EvalRunMetric
     /// <summary><c>higher</c> or <c>lower</c> is better; a thresholds run's check of <see cref="Candidate"/> against its threshold needs it.</summary>
     [JsonPropertyName("direction")]
     public string? Direction { get; init; }
+
+    /// <summary>
+    /// A thresholds run's check: <see cref="Candidate"/> meets the threshold held in <see cref="Baseline"/> in the
+    /// metric's <see cref="Direction"/>; false when either is missing. The engine compares the point estimate with a
+    /// 1e-9 margin for round-off; the same margin here.
+    /// </summary>
+    public bool MeetsThreshold()
+    {
+        const double RoundOff = 1e-9;
+        return Candidate is { } value && Baseline is { } threshold
+            && (Direction == "lower" ? value <= threshold + RoundOff : value >= threshold - RoundOff);
+    }
 }

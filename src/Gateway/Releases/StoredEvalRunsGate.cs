@@ -107,7 +107,7 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
             if (run.Metrics?.FirstOrDefault(m => m.Name == metric) is not { } measured
                 || measured.Verdict == EvalRunVerdicts.Regressed
                 || measured.Baseline != threshold
-                || !Admin.EvalsApi.MeetsThreshold(measured))
+                || !measured.MeetsThreshold())
             {
                 return false;
             }

@@ -119,11 +119,12 @@ internal static class CalibrationSimulation
 
     public static void Report(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
 
-    private static PairedSamples Build(int repeats, Func<int, int, (double Baseline, double Candidate)> draw)
+    /// <summary>Paired samples of <paramref name="cases"/> cases × <paramref name="repeats"/>, each pair drawn by (case, repeat).</summary>
+    public static PairedSamples Build(int cases, int repeats, Func<int, int, (double Baseline, double Candidate)> draw)
     {
-        var baseline = new IReadOnlyList<double>[Cases];
-        var candidate = new IReadOnlyList<double>[Cases];
-        for (var i = 0; i < Cases; i++)
+        var baseline = new IReadOnlyList<double>[cases];
+        var candidate = new IReadOnlyList<double>[cases];
+        for (var i = 0; i < cases; i++)
         {
             var b = new double[repeats];
             var c = new double[repeats];
@@ -138,6 +139,8 @@ internal static class CalibrationSimulation
 
         return PairedSamples.FromCases(baseline, candidate);
     }
+
+    private static PairedSamples Build(int repeats, Func<int, int, (double Baseline, double Candidate)> draw) => Build(Cases, repeats, draw);
 
     private static double Pass(Random random, double p) => random.NextDouble() < p ? 1 : 0;
 

@@ -193,23 +193,6 @@ public sealed class AdaptiveRepeatsPlannerTests
     private static MetricSamples Rate(string name, MetricGate gate, int repeats, Func<int, int, (double Baseline, double Candidate)> draw) =>
         Metric(name, MetricKind.Rate, gate, repeats, draw);
 
-    private static MetricSamples Metric(string name, MetricKind kind, MetricGate gate, int repeats, Func<int, int, (double Baseline, double Candidate)> draw)
-    {
-        var baseline = new IReadOnlyList<double>[Cases];
-        var candidate = new IReadOnlyList<double>[Cases];
-        for (var i = 0; i < Cases; i++)
-        {
-            var b = new double[repeats];
-            var c = new double[repeats];
-            for (var r = 0; r < repeats; r++)
-            {
-                (b[r], c[r]) = draw(i, r);
-            }
-
-            baseline[i] = b;
-            candidate[i] = c;
-        }
-
-        return new MetricSamples(name, kind, gate, PairedSamples.FromCases(baseline, candidate));
-    }
+    private static MetricSamples Metric(string name, MetricKind kind, MetricGate gate, int repeats, Func<int, int, (double Baseline, double Candidate)> draw) =>
+        new(name, kind, gate, CalibrationSimulation.Build(Cases, repeats, draw));
 }

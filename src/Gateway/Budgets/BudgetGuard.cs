@@ -95,9 +95,17 @@ internal sealed class BudgetGuard(
         };
     }
 
-    /// <summary>Replaces the reservation with what the request actually cost (an unanswered request costs nothing).</summary>
+    /// <summary>
+    /// Replaces the reservation with what the request actually cost (an unanswered request costs
+    /// nothing). Only the first call for a reservation counts.
+    /// </summary>
     public async Task SettleAsync(BudgetReservation reservation, AccountingRecord? actual)
     {
+        if (!reservation.TryClaimSettlement())
+        {
+            return;
+        }
+
         var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
         var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
         try

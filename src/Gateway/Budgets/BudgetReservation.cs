@@ -1,4 +1,21 @@
 namespace LlmGateway.Budgets;
 
-/// <summary>What was reserved before forwarding, to settle against the actual figures afterwards.</summary>
-internal sealed record BudgetReservation(string KeyId, DateTimeOffset At, long CostNanoUsd, long Tokens);
+/// <summary>
+/// What was reserved before forwarding, to settle against the actual figures afterwards. Settled
+/// exactly once: by the request's completion, or (if it never got there) by the budget stage.
+/// </summary>
+internal sealed class BudgetReservation(string keyId, DateTimeOffset at, long costNanoUsd, long tokens)
+{
+    private int _settled;
+
+    public string KeyId { get; } = keyId;
+
+    public DateTimeOffset At { get; } = at;
+
+    public long CostNanoUsd { get; } = costNanoUsd;
+
+    public long Tokens { get; } = tokens;
+
+    /// <summary>True for the one caller that gets to settle.</summary>
+    public bool TryClaimSettlement() => Interlocked.Exchange(ref _settled, 1) == 0;
+}

@@ -1,4 +1,6 @@
+using LlmGateway.Pipeline;
 using LlmGateway.Proxy;
+using LlmGateway.Resilience;
 using LlmGateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Transforms;
@@ -16,8 +18,9 @@ internal static class ProviderRequestTransform
 
     public static ValueTask ApplyAsync(RequestTransformContext context)
     {
-        var request = context.HttpContext.Features.GetRequiredFeature<GatewayRequestFeature>();
-        var provider = request.Model.Provider;
+        // The attempt's model, which is a fallback's when the first model could not serve.
+        var model = context.HttpContext.Features.GetRequiredFeature<IUpstreamAttemptFeature>().Model;
+        var provider = model.Provider;
 
         foreach (var header in ClientOnlyHeaders)
         {
@@ -26,7 +29,7 @@ internal static class ProviderRequestTransform
 
         provider.ApplyCredentials(context.ProxyRequest, context.DestinationPrefix);
 
-        context.Path = provider.MapPath(context.Path.Value ?? "", request.Model.UpstreamModel);
+        context.Path = provider.MapPath(context.Path.Value ?? "", model.UpstreamModel);
         provider.AddRequiredQuery(context.Query.Collection);
         return ValueTask.CompletedTask;
     }
@@ -44,11 +47,11 @@ internal static class ProviderRequestTransform
             response.Headers[RequestIds.UpstreamHeader] = upstreamIds.FirstOrDefault();
         }
 
-        if (context.HttpContext.Features.Get<GatewayRequestFeature>() is { } request)
+        if (context.HttpContext.Features.Get<LlmExchange>() is { } exchange)
         {
             // The provider's headers were copied over ours: put the gateway's back.
-            response.Headers[RequestIds.Header] = request.RequestId;
-            if (request.Prompt is { } prompt)
+            response.Headers[RequestIds.Header] = exchange.RequestId;
+            if (exchange.Prompt is { } prompt)
             {
                 PromptResponseHeaders.Apply(response.Headers, prompt);
             }

@@ -1,3 +1,4 @@
+using LlmGateway.Pipeline;
 using LlmGateway.Providers;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -28,7 +29,7 @@ internal static class ProxyServiceCollectionExtensions
     {
         endpoints.MapReverseProxy(pipeline =>
         {
-            pipeline.UseMiddleware<GatewayRequestMiddleware>();
+            pipeline.UseGatewayStages();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();

@@ -7,6 +7,12 @@ namespace LlmGateway.Resilience;
 /// <summary>How forwarding ended, after every attempt and fallback.</summary>
 internal sealed class ForwardOutcome
 {
+    /// <summary>The model of the last attempt (the requested one when none was made).</summary>
+    public required Providers.CatalogModel ServedModel { get; init; }
+
+    /// <summary>Upstream attempts, every model included.</summary>
+    public int Attempts { get; init; }
+
     /// <summary>The final attempt's tap (what the client received, for accounting and sampling); null if none was made.</summary>
     public ResponseTap? Tap { get; init; }
 

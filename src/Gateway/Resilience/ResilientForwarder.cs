@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmGateway.Errors;
+using LlmGateway.Pipeline;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Streaming;
@@ -25,9 +26,9 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
     public async Task<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
     {
-        var request = forward.Request;
-        var candidates = Candidates(request.RequestedModel, forward.AllowModelFallback);
-        var state = new AttemptState(this, context, next, forward, request.RequestedModel.Resilience.TotalTimeout);
+        var exchange = forward.Exchange;
+        var candidates = Candidates(exchange.Model, exchange.AllowModelFallback);
+        var state = new AttemptState(this, context, next, forward, exchange.Model.Resilience.TotalTimeout);
         try
         {
             foreach (var model in candidates)
@@ -38,20 +39,20 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
                     continue;
                 }
 
-                if (model != request.RequestedModel)
+                if (model != exchange.Model)
                 {
-                    metrics.UpstreamFallbacks.Add(1, new(GenAiAttributes.GatewayModel, request.RequestedModel.Name), new("fallback", model.Name));
-                    ResilienceLog.FallingBack(logger, request.RequestedModel.Name, model.Name, state.Last?.Reason ?? "no_destination");
+                    metrics.UpstreamFallbacks.Add(1, new(GenAiAttributes.GatewayModel, exchange.Model.Name), new("fallback", model.Name));
+                    ResilienceLog.FallingBack(logger, exchange.Model.Name, model.Name, state.Last?.Reason ?? "no_destination");
                 }
 
-                state.Model = model;
+                state.Candidate = model;
                 state.Cluster = cluster;
                 var result = await model.Resilience.Retry.ExecuteAsync(
                     static (s, _) => s.Owner.AttemptAsync(s), state, state.ClientLifetime.RequestAborted);
                 if (result.Kind == AttemptKind.Unavailable)
                 {
                     state.Unavailable.Add(model);
-                    if (request.Model == model)
+                    if (state.Model == model)
                     {
                         // An attempt was prepared for this model (the previous model's response is gone)
                         // before YARP found no destination: that is now the last word.
@@ -102,8 +103,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     private async ValueTask<AttemptResult> AttemptAsync(AttemptState s)
     {
         var context = s.Context;
-        var model = s.Model!;
-        var request = s.Forward.Request;
+        var model = s.Candidate!;
         if (Stopwatch.GetTimestamp() >= s.Deadline)
         {
             s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
@@ -116,18 +116,18 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             return new AttemptResult(AttemptKind.Unavailable, "no_destination");
         }
 
-        if (request.Attempts > 0)
+        if (s.Number > 0)
         {
             s.ResetForNextAttempt();
             metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Previous?.Reason ?? "unknown"));
         }
 
-        request.Attempts++;
-        request.Model = model;
-        var body = s.Forward.BodyFor(model);
+        s.Number++;
+        s.Model = model;
+        var body = s.Forward.Exchange.Upstream.For(model);
         context.Request.Body = body.AsStream();
         context.Request.ContentLength = body.Length;
-        context.Response.Headers[AttemptsHeader] = request.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers[AttemptsHeader] = s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.Headers[ServedModelHeader] = model.Name;
 
         var policy = model.Resilience;
@@ -141,6 +141,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         // Without a reset feature YARP aborts through the lifetime, which only records it.
         context.Features.Set<IHttpResetFeature>(null);
         context.Features.Set<IHttpResponseBodyFeature>(tap);
+        context.Features.Set<IUpstreamAttemptFeature>(s);
         context.ReassignProxyRequest(s.Cluster);
         try
         {
@@ -160,7 +161,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         {
             Activity.Current?.AddEvent(new ActivityEvent("gateway.attempt_failed", tags: new ActivityTagsCollection
             {
-                ["gateway.attempt"] = request.Attempts,
+                ["gateway.attempt"] = s.Number,
                 ["gateway.model"] = model.Name,
                 ["reason"] = result.Reason,
             }));
@@ -191,7 +192,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         if (fired == UpstreamTimeout.Total)
         {
-            s.Error = GatewayError.UpstreamTimeout(s.Model!.Provider.Name);
+            s.Error = GatewayError.UpstreamTimeout(s.Model.Provider.Name);
             return new AttemptResult(AttemptKind.Done, "total_timeout");
         }
 
@@ -223,17 +224,17 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
     private async Task<ForwardOutcome> FinishAsync(AttemptState s)
     {
-        var request = s.Forward.Request;
+        var requested = s.Forward.Exchange.Model;
         if (s.Last is null or { Kind: AttemptKind.Unavailable })
         {
             // No model had a healthy destination: answer at once, and say when to come back.
             var retryAfter = s.Unavailable.Select(m => breakers.RetryAfter(m.Provider.ClusterId)).Where(r => r is not null).Min() ?? TimeSpan.FromSeconds(1);
-            metrics.UpstreamAttempts.Add(1, new(GenAiAttributes.GatewayModel, request.RequestedModel.Name), new("outcome", "no_destination"));
-            return s.Outcome(error: GatewayError.NoHealthyUpstream(request.RequestedModel.Name), retryAfter: retryAfter);
+            metrics.UpstreamAttempts.Add(1, new(GenAiAttributes.GatewayModel, requested.Name), new("outcome", "no_destination"));
+            return s.Outcome(error: GatewayError.NoHealthyUpstream(requested.Name), retryAfter: retryAfter);
         }
 
         var last = s.Last;
-        metrics.UpstreamAttempts.Add(request.Attempts, new(GenAiAttributes.GatewayModel, request.Model.Name), new("outcome", last == AttemptResult.Success ? "served" : last.Reason));
+        metrics.UpstreamAttempts.Add(s.Number, new(GenAiAttributes.GatewayModel, s.Model.Name), new("outcome", last == AttemptResult.Success ? "served" : last.Reason));
         if (last.Kind == AttemptKind.ClientGone)
         {
             return s.Outcome(clientGone: true);
@@ -241,7 +242,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         if (last.Kind == AttemptKind.Retryable)
         {
-            ResilienceLog.GaveUp(logger, request.RequestedModel.Name, request.Attempts, last.Reason);
+            ResilienceLog.GaveUp(logger, requested.Name, s.Number, last.Reason);
             if (s.Tap!.IsHoldingError || (!s.Context.Response.HasStarted && s.Context.GetForwarderErrorFeature() is null))
             {
                 // The provider's own error, passed through as it came (held until now in case of a retry).
@@ -250,7 +251,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             }
 
             s.Tap.DiscardHeld();
-            var provider = request.Model.Provider.Name;
+            var provider = s.Model.Provider.Name;
             return s.Outcome(error: last.Reason == "timeout" ? GatewayError.UpstreamTimeout(provider) : GatewayError.UpstreamUnavailable(provider));
         }
 
@@ -263,7 +264,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     }
 
     /// <summary>Everything one request's attempts share; passed to Polly as state, so no closure per request.</summary>
-    private sealed class AttemptState
+    private sealed class AttemptState : IUpstreamAttemptFeature
     {
         private readonly List<IDisposable> _spent = [];
         private readonly KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
@@ -277,6 +278,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             ClientLifetime = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
             ResponseBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
             Deadline = Stopwatch.GetTimestamp() + (long)(total.TotalSeconds * Stopwatch.Frequency);
+            Model = forward.Exchange.Model;
 
             // The gateway's own headers (request id, prompt headers), put back after each failed attempt.
             _headers = [.. context.Response.Headers];
@@ -296,7 +298,13 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         public long Deadline { get; }
 
-        public CatalogModel? Model { get; set; }
+        /// <summary>The model whose retries are running now.</summary>
+        public CatalogModel? Candidate { get; set; }
+
+        /// <summary>The model of the latest attempt (the requested one before any).</summary>
+        public CatalogModel Model { get; set; }
+
+        public int Number { get; set; }
 
         public ClusterState? Cluster { get; set; }
 
@@ -376,15 +384,17 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
                     Context.Response.Headers[AttemptsHeader] = attempts;
                     Context.Response.Headers[ServedModelHeader] = served;
                 }
-                else if (Forward.Request.Attempts > 0)
+                else if (Number > 0)
                 {
-                    Context.Response.Headers[AttemptsHeader] = Forward.Request.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    Context.Response.Headers[ServedModelHeader] = Forward.Request.Model.Name;
+                    Context.Response.Headers[AttemptsHeader] = Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    Context.Response.Headers[ServedModelHeader] = Model.Name;
                 }
             }
 
             return new ForwardOutcome
             {
+                ServedModel = Model,
+                Attempts = Number,
                 Tap = Tap,
                 Body = Body,
                 Error = error,

@@ -1,5 +1,4 @@
-using LlmGateway.Accounting;
-using LlmGateway.Proxy;
+using LlmGateway.Pipeline;
 using LlmGateway.Streaming;
 using Microsoft.Extensions.Options;
 
@@ -9,52 +8,44 @@ namespace LlmGateway.Sampling;
 /// The proxy's one entry point for sampling: decide at request start, copy the response while it
 /// streams past (sampled requests only), and hand the capture to the writer at the end.
 /// </summary>
-internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recorder, IOptions<SamplingOptions> options, TimeProvider time)
+internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recorder, IOptions<SamplingOptions> options)
 {
     private readonly int _maxCaptureBytes = options.Value.MaxCaptureBytes;
 
-    public SamplingDecision Decide(HttpContext context, GatewayRequestFeature request) =>
-        policy.Decide(request.RequestId, context.Request, request.Key, request.Model, request.Prompt);
+    public SamplingDecision Decide(HttpContext context, LlmExchange exchange) =>
+        policy.Decide(exchange.RequestId, context.Request, exchange.Key, exchange.Model, exchange.Prompt);
 
     public void BeginCapture(ResponseTap tap) => tap.StartSampleCapture(_maxCaptureBytes);
 
     /// <summary>Copies what the writer needs (the pooled bodies are returned when the request ends) and offers it.</summary>
-    public void Offer(
-        HttpContext context,
-        GatewayRequestFeature request,
-        SamplingDecision decision,
-        ReadOnlySpan<byte> clientBody,
-        ReadOnlySpan<byte> forwardedBody,
-        bool bodyRewritten,
-        ResponseTap tap,
-        AccountingRecord? record,
-        DateTimeOffset requestedAt,
-        string? failureNote)
+    public void Offer(ExchangeResult result)
     {
-        var prompt = request.Prompt;
+        var exchange = result.Exchange;
+        var prompt = exchange.Prompt;
         recorder.Offer(new SampleCapture
         {
-            Id = SampleIds.New(requestedAt),
-            RequestId = request.RequestId,
-            Timestamp = requestedAt,
-            Reason = decision.Reason!,
-            Environment = request.Key.Environment,
+            Id = SampleIds.New(result.RequestedAt),
+            RequestId = exchange.RequestId,
+            Timestamp = result.RequestedAt,
+            Reason = result.Sampling.Reason!,
+            Environment = exchange.Key.Environment,
             Prompt = prompt?.Bundle.Name,
             Version = prompt?.Bundle.Version,
             Variant = prompt?.Variant,
-            Model = request.Model.Name,
-            Provider = request.Model.Provider.Name,
-            KeyId = request.Key.Id,
-            Endpoint = context.Request.Path.Value ?? "",
-            ClientBody = clientBody.ToArray(),
-            UpstreamBody = bodyRewritten ? forwardedBody.ToArray() : (ReadOnlyMemory<byte>?)null,
-            Status = context.Response.StatusCode,
-            ContentType = context.Response.ContentType,
-            ResponseBody = tap.TakeSampleBytes(),
-            ResponseTruncated = tap.SampleTruncated,
-            Usage = record,
-            LatencyMs = (time.GetUtcNow() - requestedAt).TotalMilliseconds,
-            FailureNote = failureNote,
+            Model = result.ServedModel.Name,
+            Provider = result.ServedModel.Provider.Name,
+            KeyId = exchange.Key.Id,
+            Endpoint = exchange.Endpoint,
+            ClientBody = exchange.ClientBody.WrittenSpan.ToArray(),
+            // Kept only when it differs from what the client sent (rewritten, renamed, or a fallback's).
+            UpstreamBody = ReferenceEquals(result.ForwardedBody, exchange.ClientBody) ? null : result.ForwardedBody.WrittenSpan.ToArray(),
+            Status = result.Status,
+            ContentType = result.ContentType,
+            ResponseBody = result.SampledResponse,
+            ResponseTruncated = result.SampledResponseTruncated,
+            Usage = result.Record,
+            LatencyMs = result.Duration.TotalMilliseconds,
+            FailureNote = result.FailureNote,
         });
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using LlmGateway.Accounting;
-using LlmGateway.Proxy;
+using LlmGateway.Pipeline;
 using LlmGateway.Providers;
 
 namespace LlmGateway.Telemetry;
@@ -12,7 +12,7 @@ namespace LlmGateway.Telemetry;
 internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
 {
     /// <summary>Starts the <c>{operation} {model}</c> client span; YARP's forwarding span nests under it.</summary>
-    public static Activity? Start(GatewayRequestFeature request, string path)
+    public static Activity? Start(LlmExchange exchange)
     {
         var source = GatewayTelemetry.ActivitySource;
         if (!source.HasListeners())
@@ -20,7 +20,8 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
             return null;
         }
 
-        var operation = GenAiAttributes.Operation(path);
+        var request = exchange;
+        var operation = GenAiAttributes.Operation(exchange.Endpoint);
         var activity = source.StartActivity($"{operation} {request.Model.UpstreamModel}", ActivityKind.Client);
         if (activity is null)
         {
@@ -43,16 +44,18 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
     }
 
     /// <summary>Ends the span and records the call's metrics, tagged with model, provider and prompt version.</summary>
-    public void Complete(Activity? activity, GatewayRequestFeature request, string path, LlmCallOutcome outcome)
+    public void Complete(Activity? activity, ExchangeResult outcome)
     {
-        var operation = GenAiAttributes.Operation(path);
+        var exchange = outcome.Exchange;
+        var served = outcome.ServedModel;
+        var operation = GenAiAttributes.Operation(exchange.Endpoint);
         var tags = new TagList
         {
             { GenAiAttributes.OperationName, operation },
-            { GenAiAttributes.ProviderName, GenAiAttributes.Provider(request.Model.Provider) },
-            { GenAiAttributes.RequestModel, request.Model.UpstreamModel },
+            { GenAiAttributes.ProviderName, GenAiAttributes.Provider(served.Provider) },
+            { GenAiAttributes.RequestModel, served.UpstreamModel },
         };
-        if (request.Prompt is { } prompt)
+        if (exchange.Prompt is { } prompt)
         {
             tags.Add(GenAiAttributes.PromptName, prompt.Bundle.Name);
             tags.Add(GenAiAttributes.PromptVersion, prompt.Bundle.VersionText);
@@ -71,7 +74,7 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         }
 
         metrics.OperationDuration.Record(outcome.Duration.TotalSeconds, tags);
-        metrics.RequestBodySize.Record(outcome.RequestBodyBytes, tags);
+        metrics.RequestBodySize.Record(exchange.ClientBody.Length, tags);
         if (record is not null)
         {
             RecordUsage(record, tags);
@@ -83,10 +86,10 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         }
 
         activity.SetTag(GenAiAttributes.HttpStatus, outcome.Status);
-        activity.SetTag(GenAiAttributes.Attempts, request.Attempts);
-        if (request.Model != request.RequestedModel)
+        activity.SetTag(GenAiAttributes.Attempts, outcome.Attempts);
+        if (served != exchange.Model)
         {
-            activity.SetTag(GenAiAttributes.ServedModel, request.Model.Name);
+            activity.SetTag(GenAiAttributes.ServedModel, served.Name);
         }
 
         if (record is not null)
@@ -106,7 +109,7 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
             }
         }
 
-        if (outcome.Sampled)
+        if (outcome.Sampling.Sampled)
         {
             activity.SetTag(GenAiAttributes.Sampled, true);
         }

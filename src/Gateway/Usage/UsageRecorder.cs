@@ -17,6 +17,23 @@ internal sealed class UsageRecorder(Telemetry.GatewayMetrics metrics)
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>Counts one finished exchange under its prompt, version, arm, served model and key.</summary>
+    public void Record(Pipeline.ExchangeResult result)
+    {
+        var exchange = result.Exchange;
+        var record = result.Record;
+        Record(new UsageSample(
+            UsageDimensions.Join(exchange.Prompt?.Bundle.Name ?? "-", exchange.Prompt?.Bundle.Version ?? 0, exchange.Prompt?.Variant ?? "-", result.ServedModel.Name, exchange.Key.Id),
+            result.RequestedAt.ToUnixTimeSeconds() / 60,
+            result.Failed,
+            record?.InputTokens ?? 0,
+            record?.CachedInputTokens ?? 0,
+            record?.OutputTokens ?? 0,
+            record?.ReasoningTokens ?? 0,
+            record?.CostUsd is { } cost ? (long)(cost * 1_000_000_000m) : null,
+            result.Duration.TotalMilliseconds));
+    }
+
     public void Record(in UsageSample sample)
     {
         if (!_channel.Writer.TryWrite(sample))
@@ -24,6 +41,5 @@ internal sealed class UsageRecorder(Telemetry.GatewayMetrics metrics)
             Interlocked.Increment(ref _dropped);
             metrics.UsageSamplesDropped.Add(1);
         }
-
     }
 }

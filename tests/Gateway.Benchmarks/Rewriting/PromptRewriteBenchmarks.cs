@@ -10,7 +10,7 @@ namespace LlmGateway.Benchmarks.Rewriting;
 
 /// <summary>
 /// The whole per-request cost of a <c>prompt:&lt;name&gt;</c> chat request once its bundle is chosen,
-/// as <c>GatewayRequestMiddleware.ResolvePromptAsync</c> pays it: the one scan of the body,
+/// as <c>RoutingStage</c> pays it: the one scan of the body,
 /// binding <c>prompt_variables</c> and rendering the bundle's Liquid system message, and writing
 /// the upstream body (rendered message first, client messages and fields copied byte for byte,
 /// bundle parameters spliced in) into a <see cref="PooledBuffer"/>, disposed per operation.

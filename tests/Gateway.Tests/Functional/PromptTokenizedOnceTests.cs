@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using LlmGateway.Auth;
-using LlmGateway.Proxy;
+using LlmGateway.Pipeline;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -29,7 +29,7 @@ public sealed class PromptTokenizedOnceTests(TestEnvironment env)
     [InlineData(false, null, "reported", 0)]
     public async Task The_prompt_is_tokenized_at_most_once_per_request(bool budget, string? cutAfter, string source, int tokenizations)
     {
-        var finished = new TaskCompletionSource<GatewayRequestFeature>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource<LlmExchange>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var gateway = await GatewayHost.StartAsync(
             env.GatewaySettings(),
             builder => builder.Services.AddSingleton<IStartupFilter>(new RequestFeatureCapture(finished)));
@@ -57,14 +57,14 @@ public sealed class PromptTokenizedOnceTests(TestEnvironment env)
     }
 
     /// <summary>Hands over the gateway's request feature once the whole request has been handled.</summary>
-    private sealed class RequestFeatureCapture(TaskCompletionSource<GatewayRequestFeature> finished) : IStartupFilter
+    private sealed class RequestFeatureCapture(TaskCompletionSource<LlmExchange> finished) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.Use(async (HttpContext context, RequestDelegate rest) =>
             {
                 await rest(context);
-                if (context.Features.Get<GatewayRequestFeature>() is { } feature)
+                if (context.Features.Get<LlmExchange>() is { } feature)
                 {
                     finished.TrySetResult(feature);
                 }

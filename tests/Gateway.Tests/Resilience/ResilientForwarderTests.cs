@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using LlmGateway.Auth;
 using LlmGateway.Errors;
+using LlmGateway.Pipeline;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Releases;
@@ -90,7 +91,7 @@ public sealed class ResilientForwarderTests : IDisposable
         var run = await ForwardAsync("main", Respond(200, """{"ok":1}"""));
 
         Assert.Equal(["main"], run.Models);
-        Assert.Equal(["body for main"], run.Bodies);
+        Assert.Equal(["gpt-x"], run.Bodies);
         Assert.Null(run.Outcome.Error);
         Assert.Null(run.Outcome.Interruption);
         Assert.False(run.Outcome.ClientGone);
@@ -110,7 +111,7 @@ public sealed class ResilientForwarderTests : IDisposable
             Respond(200, "answer", headers: ("X-Upstream-Request-Id", "second")));
 
         Assert.Equal(["main", "main"], run.Models);
-        Assert.Equal(["body for main", "body for main"], run.Bodies);
+        Assert.Equal(["gpt-x", "gpt-x"], run.Bodies);
         Assert.Null(run.Outcome.Error);
         Assert.Equal("answer", run.Client.Text);
         Assert.Equal("second", run.Context.Response.Headers["X-Upstream-Request-Id"]);
@@ -118,7 +119,7 @@ public sealed class ResilientForwarderTests : IDisposable
         Assert.Equal("req-1", run.Context.Response.Headers["X-Request-Id"]);
         Assert.Equal("2", run.Context.Response.Headers[ResilientForwarder.AttemptsHeader]);
         Assert.Null(run.Context.GetForwarderErrorFeature());
-        Assert.Equal(2, run.Request.Attempts);
+        Assert.Equal(2, run.Outcome.Attempts);
     }
 
     [Fact]
@@ -300,14 +301,14 @@ public sealed class ResilientForwarderTests : IDisposable
             Respond(200, "served by other"));
 
         Assert.Equal(["main", "main", "main", "twin", "twin", "other"], run.Models);
-        Assert.Equal(["body for main", "body for main", "body for main", "body for twin", "body for twin", "body for other"], run.Bodies);
+        Assert.Equal(["gpt-x", "gpt-x", "gpt-x", "gpt-x", "gpt-x", "other-model"], run.Bodies);
         Assert.Null(run.Outcome.Error);
         Assert.Equal("served by other", run.Client.Text);
         Assert.Equal(200, run.Context.Response.StatusCode);
         Assert.Equal("6", run.Context.Response.Headers[ResilientForwarder.AttemptsHeader]);
         Assert.Equal("other", run.Context.Response.Headers[ResilientForwarder.ServedModelHeader]);
-        Assert.Equal("other", run.Request.Model.Name);
-        Assert.Equal("main", run.Request.RequestedModel.Name);
+        Assert.Equal("other", run.Outcome.ServedModel.Name);
+        Assert.Equal("main", run.Exchange.Model.Name);
         Assert.Same(run.BodyOf("other"), run.Outcome.Body);
     }
 
@@ -615,35 +616,45 @@ public sealed class ResilientForwarderTests : IDisposable
     private Run NewRun(string model, bool allowModelFallback, Func<HttpContext, Task>[] script, bool holdJson = false)
     {
         var catalogModel = Catalog.Models.Single(m => m.Name == model);
-        var request = new GatewayRequestFeature("req-1", Key, catalogModel, stream: false, prompt: null, usageInjected: false)
+        var clientBody = new PooledBuffer(64);
+        clientBody.Write(Encoding.UTF8.GetBytes($$"""{"model":"{{model}}","messages":[]}"""));
+        var scan = RequestBodyScanner.Scan(clientBody.WrittenSpan);
+        var (bodies, error) = UpstreamBodies.Create(clientBody, scan, catalogModel, bundle: null, rendered: null, injectUsage: false);
+        Assert.Null(error);
+        var exchange = new LlmExchange
         {
+            RequestId = "req-1",
+            Key = Key,
+            Endpoint = "/v1/chat/completions",
+            ClientBody = clientBody,
+            Scan = scan,
+            Model = catalogModel,
+            Upstream = bodies!,
             InputEstimate = new LlmGateway.Accounting.PromptTokenEstimate(ReadOnlyMemory<byte>.Empty, catalogModel.Encoding),
+            AllowModelFallback = allowModelFallback,
         };
-        return new Run(request, allowModelFallback, holdJson, script, cluster => _destinations[cluster], _clientAborted.Token);
+        return new Run(exchange, holdJson, script, cluster => _destinations[cluster], _clientAborted.Token);
     }
 
     /// <summary>One request through the forwarder: the scripted upstream, the client, and what each attempt sent.</summary>
     private sealed class Run : IDisposable
     {
         private readonly Func<HttpContext, Task>[] _script;
-        private readonly Dictionary<string, PooledBuffer> _bodies = [];
         private readonly List<ResponseTap> _taps = [];
-        private readonly bool _allowModelFallback;
         private readonly bool _holdJson;
         private readonly Func<string, DestinationState> _destinationOf;
         private ForwardOutcome? _outcome;
 
-        public Run(GatewayRequestFeature request, bool allowModelFallback, bool holdJson, Func<HttpContext, Task>[] script, Func<string, DestinationState> destinationOf, CancellationToken clientAborted)
+        public Run(LlmExchange exchange, bool holdJson, Func<HttpContext, Task>[] script, Func<string, DestinationState> destinationOf, CancellationToken clientAborted)
         {
-            Request = request;
+            Exchange = exchange;
             _holdJson = holdJson;
             _destinationOf = destinationOf;
-            _allowModelFallback = allowModelFallback;
             _script = script;
             Context.Features.Set<IHttpResponseFeature>(Client);
             Context.Features.Set<IHttpResponseBodyFeature>(Client);
             Context.Features.Set<IHttpRequestLifetimeFeature>(new HttpRequestLifetimeFeature { RequestAborted = clientAborted });
-            Context.Features.Set(Request);
+            Context.Features.Set(Exchange);
             Context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature
             {
                 Route = new RouteModel(new RouteConfig { RouteId = "openai-v1-chat-completions" }, null, HttpTransformer.Empty),
@@ -661,29 +672,28 @@ public sealed class ResilientForwarderTests : IDisposable
 
         public ClientResponse Client { get; } = new();
 
-        public GatewayRequestFeature Request { get; }
+        public LlmExchange Exchange { get; }
 
         public List<string> Models { get; } = [];
 
+        /// <summary>The <c>model</c> named in each attempt's body.</summary>
         public List<string> Bodies { get; } = [];
 
         public ForwardOutcome Outcome => _outcome ?? throw new InvalidOperationException("Not forwarded yet.");
 
-        public PooledBuffer BodyOf(string model) => _bodies[model];
+        public PooledBuffer BodyOf(string model) => Exchange.Upstream.For(Catalog.Models.Single(m => m.Name == model));
 
         public async Task<ForwardOutcome> StartAsync(ResilientForwarder forwarder)
         {
             var clientBody = Context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
             _outcome = await forwarder.ForwardAsync(Context, NextAsync, new ForwardRequest(
-                Request,
-                BodyFor,
+                Exchange,
                 (timer, retryable) =>
                 {
                     var tap = new ResponseTap(clientBody, Context.Response, stripUsageChunk: false, _holdJson, retryable, timer);
                     _taps.Add(tap);
                     return tap;
-                },
-                _allowModelFallback));
+                }));
             return _outcome;
         }
 
@@ -691,22 +701,8 @@ public sealed class ResilientForwarderTests : IDisposable
         {
             _outcome?.Tap?.Dispose();
             Client.Dispose();
-            foreach (var body in _bodies.Values)
-            {
-                body.Dispose();
-            }
-        }
-
-        private PooledBuffer BodyFor(CatalogModel model)
-        {
-            if (!_bodies.TryGetValue(model.Name, out var body))
-            {
-                body = new PooledBuffer(64);
-                body.Write(Encoding.UTF8.GetBytes("body for " + model.Name));
-                _bodies[model.Name] = body;
-            }
-
-            return body;
+            Exchange.Upstream.Dispose();
+            Exchange.ClientBody.Dispose();
         }
 
         private async Task NextAsync(HttpContext context)
@@ -714,11 +710,17 @@ public sealed class ResilientForwarderTests : IDisposable
             Assert.Same(_taps[^1], context.Features.Get<IHttpResponseBodyFeature>());
             Assert.IsType<ForwardingLifetime>(context.Features.Get<IHttpRequestLifetimeFeature>());
             using var reader = new StreamReader(context.Request.Body);
-            Bodies.Add(await reader.ReadToEndAsync());
-            Assert.Equal(Encoding.UTF8.GetByteCount(Bodies[^1]), context.Request.ContentLength);
-            Models.Add(Request.Model.Name);
+            var sent = await reader.ReadToEndAsync();
+            Assert.Equal(Encoding.UTF8.GetByteCount(sent), context.Request.ContentLength);
+            using (var json = System.Text.Json.JsonDocument.Parse(sent))
+            {
+                Bodies.Add(json.RootElement.GetProperty("model").GetString()!);
+            }
+
+            var model = context.Features.GetRequiredFeature<IUpstreamAttemptFeature>().Model;
+            Models.Add(model.Name);
             // Reassigned to the cluster of the model being tried (its one destination).
-            Assert.Same(_destinationOf(Request.Model.Provider.ClusterId), Assert.Single(context.GetReverseProxyFeature().AllDestinations));
+            Assert.Same(_destinationOf(model.Provider.ClusterId), Assert.Single(context.GetReverseProxyFeature().AllDestinations));
             Assert.True(Models.Count <= _script.Length, $"attempt {Models.Count} was not expected (only {_script.Length} scripted)");
             await _script[Models.Count - 1](context);
         }

@@ -1,0 +1,58 @@
+using LlmGateway.Auth;
+using LlmGateway.Errors;
+using LlmGateway.Proxy;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Pipeline;
+
+/// <summary>
+/// Stage 1: authenticate, then read the body once (within its size limit) and scan it once. A
+/// request that is not valid JSON with a model never reaches routing.
+/// </summary>
+internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, IOptions<ProxyOptions> options)
+{
+    private readonly long _maxBodyBytes = options.Value.MaxRequestBodyBytes;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var requestId = RequestIds.Ensure(context);
+        var authentication = await authenticator.AuthenticateAsync(context.Request);
+        if (authentication.Error is { } authError)
+        {
+            await GatewayErrorWriter.WriteAsync(context, authError);
+            return;
+        }
+
+        if (!JsonContentType.IsJson(context.Request.ContentType))
+        {
+            await GatewayErrorWriter.WriteAsync(context, GatewayError.UnsupportedMediaType(context.Request.ContentType));
+            return;
+        }
+
+        var (body, bodyError) = await RequestBodyReader.ReadAsync(context.Request, _maxBodyBytes, context.RequestAborted);
+        if (bodyError is not null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, bodyError);
+            return;
+        }
+
+        using (body)
+        {
+            var scan = RequestBodyScanner.Scan(body!.WrittenSpan);
+            if (!scan.IsValid)
+            {
+                await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidJson(scan.Error!));
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(scan.Model))
+            {
+                await GatewayErrorWriter.WriteAsync(context, GatewayError.MissingModel());
+                return;
+            }
+
+            context.Features.Set(new AdmittedRequest(requestId, authentication.Key!, body, scan));
+            await next(context);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using LlmGateway.Accounting;
+using LlmGateway.Budgets;
+using LlmGateway.Resilience;
+using LlmGateway.Sampling;
+using LlmGateway.Streaming;
+using LlmGateway.Telemetry;
+using LlmGateway.Usage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace LlmGateway.Pipeline;
+
+/// <summary>
+/// Stage 4: forward through the rest of YARP's pipeline (retries and fallbacks in the resilient
+/// forwarder), then complete: bill what the client received, settle the reservation, end the
+/// response, and hand one <see cref="ExchangeResult"/> to the usage counters, the sampler and
+/// telemetry. Completion runs here, not in an outer stage, because the span must be current while
+/// the provider is called and the held JSON body may go out only after the reservation is settled.
+/// </summary>
+internal sealed class ForwardStage(
+    RequestDelegate next,
+    ResilientForwarder forwarder,
+    UsageAccountant accountant,
+    BudgetGuard budgets,
+    RequestSampler sampler,
+    UsageRecorder usage,
+    LlmCallTelemetry telemetry,
+    TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var exchange = context.Features.GetRequiredFeature<LlmExchange>();
+        // Decided before anything is sent, on the request id alone: no I/O, no waiting.
+        var sampling = sampler.Decide(context, exchange);
+        var requestedAt = time.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        using var activity = LlmCallTelemetry.Start(exchange);
+        var outcome = await ForwardAsync(context, exchange, sampling);
+
+        using var tap = outcome.Tap;
+        AccountingRecord? record = null;
+        if (tap is not null)
+        {
+            try
+            {
+                if (outcome.Error is null)
+                {
+                    await tap.FlushPendingAsync(context.RequestAborted);
+                }
+
+                // A stream cut by the provider, or abandoned by the client, is still billed for what was
+                // generated. A held JSON body that never reached the client (cut mid-body, then retried
+                // or answered with the gateway's error) is not: the client received nothing of it.
+                if (outcome.Error is null && context.Response.StatusCode < 400 && (context.GetForwarderErrorFeature() is null || context.Response.HasStarted))
+                {
+                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt);
+                    if (outcome.Interruption is not null)
+                    {
+                        record = record with { Cut = true };
+                    }
+                }
+
+                if (context.Features.Get<BudgetReservation>() is { } reservation)
+                {
+                    await budgets.SettleAsync(reservation, record);
+                }
+
+                await ResponseEnding.DeliverAsync(context, tap, outcome, record);
+            }
+            finally
+            {
+                // A held JSON body always goes out, whatever happened above (errors included).
+                if (outcome.Error is null)
+                {
+                    await tap.ReleaseHeldAsync(context.RequestAborted);
+                }
+            }
+        }
+
+        await ResponseEnding.WriteErrorAsync(context, outcome);
+        var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
+        usage.Record(result);
+        if (sampling.Sampled && tap is not null)
+        {
+            sampler.Offer(result);
+        }
+
+        telemetry.Complete(activity, result);
+    }
+
+    private async Task<ForwardOutcome> ForwardAsync(HttpContext context, LlmExchange exchange, SamplingDecision sampling)
+    {
+        var originalBody = context.Request.Body;
+        var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        context.Request.Headers.Remove(HeaderNames.TransferEncoding);
+        try
+        {
+            return await forwarder.ForwardAsync(context, next, new ForwardRequest(
+                exchange,
+                (timer, retryable) =>
+                {
+                    var tap = new ResponseTap(originalResponse, context.Response, exchange.UsageInjected, holdJson: !exchange.Stream, retryable, timer);
+                    if (sampling.Sampled)
+                    {
+                        sampler.BeginCapture(tap);
+                    }
+
+                    return tap;
+                }));
+        }
+        finally
+        {
+            context.Request.Body = originalBody;
+            context.Features.Set(originalResponse);
+        }
+    }
+
+    private static ExchangeResult Result(
+        HttpContext context, LlmExchange exchange, ForwardOutcome outcome, AccountingRecord? record, SamplingDecision sampling, ResponseTap? tap, DateTimeOffset requestedAt, TimeSpan duration)
+    {
+        var status = context.Response.StatusCode;
+        var sampled = sampling.Sampled && tap is not null;
+        return new ExchangeResult
+        {
+            Exchange = exchange,
+            ServedModel = outcome.ServedModel,
+            Attempts = outcome.Attempts,
+            Status = status,
+            ContentType = context.Response.ContentType,
+            ErrorType = outcome.Error?.Body.Code
+                ?? (outcome.Interruption is { } interruption ? "stream_" + interruption.ToString().ToLowerInvariant()
+                : status >= 400 ? GenAiAttributes.StatusErrorType(status) : null),
+            Record = record,
+            Failed = outcome.Error is not null || outcome.Interruption is not null || status >= 500,
+            Interruption = outcome.Interruption,
+            FailureNote = outcome.Error?.Body.Message ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})." : null),
+            RequestedAt = requestedAt,
+            Duration = duration,
+            Sampling = sampling,
+            ForwardedBody = outcome.Body ?? exchange.Upstream.First,
+            SampledResponse = sampled ? tap!.TakeSampleBytes() : [],
+            SampledResponseTruncated = sampled && tap!.SampleTruncated,
+        };
+    }
+}

@@ -1,0 +1,114 @@
+using LlmGateway.Accounting;
+using LlmGateway.Errors;
+using LlmGateway.Providers;
+using LlmGateway.Proxy;
+using LlmGateway.Rewriting;
+using LlmGateway.Routing;
+using LlmGateway.Telemetry;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace LlmGateway.Pipeline;
+
+/// <summary>
+/// Stage 2: resolve the model (a catalog name, or <c>prompt:&lt;name&gt;</c> through its release:
+/// version and arm), render and rewrite, and build the request's one <see cref="LlmExchange"/>.
+/// </summary>
+internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, PromptRouter prompts, PromptRenderer renderer, GatewayMetrics metrics)
+{
+    private const string ChatCompletionsPath = "/v1/chat/completions";
+    private const string CompletionsPath = "/v1/completions";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var admitted = context.Features.GetRequiredFeature<AdmittedRequest>();
+        var (exchange, error) = await RouteAsync(context, admitted);
+        if (error is not null)
+        {
+            await GatewayErrorWriter.WriteAsync(context, error);
+            return;
+        }
+
+        using (exchange!.Upstream)
+        {
+            context.Features.Set(exchange);
+            await next(context);
+        }
+    }
+
+    private async ValueTask<(LlmExchange? Exchange, GatewayError? Error)> RouteAsync(HttpContext context, AdmittedRequest admitted)
+    {
+        var scan = admitted.Scan;
+        var injectUsage = NeedsUsageInjection(context, scan);
+        if (!scan.Model!.StartsWith(ModelCatalog.PromptPrefix, StringComparison.Ordinal))
+        {
+            if (!catalog.TryGetModel(scan.Model, out var model))
+            {
+                return (null, GatewayError.ModelNotFound(scan.Model));
+            }
+
+            var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage);
+            return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, scan.MaxOutputTokens), null);
+        }
+
+        if (!context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal))
+        {
+            return (null, GatewayError.InvalidRequest($"'prompt:' models are served on {ChatCompletionsPath} only.", "model", "unsupported_endpoint"));
+        }
+
+        var (selection, selectionError) = await prompts.SelectAsync(context.Request, admitted.Key, scan.Model[ModelCatalog.PromptPrefix.Length..], scan.User);
+        if (selectionError is not null)
+        {
+            return (null, selectionError);
+        }
+
+        var bundle = selection!.Bundle;
+        var (contents, renderError) = await renderer.RenderAsync(bundle, scan);
+        if (renderError is not null)
+        {
+            CountRewriteError(selection);
+            return (null, renderError);
+        }
+
+        var (bodies, rewriteError) = UpstreamBodies.Create(admitted.Body, scan, bundle.Model, bundle, contents, injectUsage);
+        if (rewriteError is not null)
+        {
+            CountRewriteError(selection);
+            return (null, rewriteError);
+        }
+
+        PromptResponseHeaders.Apply(context.Response.Headers, selection);
+        // The bundle's max_tokens, when it sets one, caps the output the budget must reserve for.
+        return (Exchange(context, admitted, bundle.Model, selection, bodies!, injectUsage, bundle.Bundle.Params.MaxTokens ?? scan.MaxOutputTokens), null);
+    }
+
+    private static LlmExchange Exchange(HttpContext context, AdmittedRequest admitted, CatalogModel model, PromptSelection? prompt, UpstreamBodies bodies, bool injectUsage, long? maxOutput) => new()
+    {
+        RequestId = admitted.RequestId,
+        Key = admitted.Key,
+        Endpoint = context.Request.Path.Value ?? "",
+        ClientBody = admitted.Body,
+        Scan = admitted.Scan,
+        Model = model,
+        Prompt = prompt,
+        Upstream = bodies,
+        UsageInjected = injectUsage,
+        // Counted from what the provider will read, on the first model's tokenizer, when first needed.
+        InputEstimate = new PromptTokenEstimate(bodies.First.WrittenMemory, model.Encoding),
+        MaxOutputTokens = maxOutput,
+        AllowModelFallback = prompt is null || (prompt.Variant != Variants.Pinned && prompt.Bundle.Bundle.ModelFallback != false),
+    };
+
+    /// <summary>
+    /// A streamed chat or completions request whose client did not ask for usage: the gateway asks
+    /// for it (exact streamed accounting) and removes the usage chunk again before the client sees it.
+    /// </summary>
+    private static bool NeedsUsageInjection(HttpContext context, RequestScan scan) =>
+        scan.Stream && !scan.ClientIncludesUsage
+        && (context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal) || context.Request.Path.Equals(CompletionsPath, StringComparison.Ordinal));
+
+    private void CountRewriteError(PromptSelection selection) => metrics.RewriteErrors.Add(
+        1,
+        new KeyValuePair<string, object?>(GenAiAttributes.PromptName, selection.Bundle.Name),
+        new KeyValuePair<string, object?>(GenAiAttributes.PromptVersion, selection.Bundle.VersionText),
+        new KeyValuePair<string, object?>(GenAiAttributes.PromptVariant, selection.Variant));
+}

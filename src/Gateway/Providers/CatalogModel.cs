@@ -42,8 +42,22 @@ internal sealed class CatalogModel
     public Resilience.ResiliencePolicy Resilience { get; }
 
     /// <summary>Catalog models to try, in order, when this one cannot serve. Set once by the catalog.</summary>
+    private CatalogModel[]? _withFallbacks;
+    private CatalogModel[]? _sameModelOnly;
+
     public IReadOnlyList<CatalogModel> Fallbacks { get; internal set; } = [];
 
     /// <summary>A fallback that serves the same upstream model (another deployment), not a different model.</summary>
+    /// <summary>The models a request may be served by, in order: this one, then its fallbacks (built once, on first use).</summary>
+    public IReadOnlyList<CatalogModel> Candidates(bool allowOtherModels)
+    {
+        if (allowOtherModels)
+        {
+            return _withFallbacks ??= [this, .. Fallbacks];
+        }
+
+        return _sameModelOnly ??= [this, .. Fallbacks.Where(IsSameModelAs)];
+    }
+
     public bool IsSameModelAs(CatalogModel other) => string.Equals(UpstreamModel, other.UpstreamModel, StringComparison.Ordinal);
 }

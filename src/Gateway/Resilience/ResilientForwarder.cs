@@ -27,15 +27,16 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     public async Task<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
     {
         var exchange = forward.Exchange;
-        var candidates = Candidates(exchange.Model, exchange.AllowModelFallback);
+        var candidates = exchange.Model.Candidates(exchange.AllowModelFallback);
         var state = new AttemptState(this, context, next, forward, exchange.Model.Resilience.TotalTimeout);
         try
         {
-            foreach (var model in candidates)
+            for (var i = 0; i < candidates.Count; i++)
             {
+                var model = candidates[i];
                 if (!proxyState.TryGetCluster(model.Provider.ClusterId, out var cluster) || cluster.DestinationsState.AvailableDestinations.Count == 0)
                 {
-                    state.Unavailable.Add(model);
+                    state.MarkUnavailable(model);
                     continue;
                 }
 
@@ -51,7 +52,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
                     static (s, _) => s.Owner.AttemptAsync(s), state, state.ClientLifetime.RequestAborted);
                 if (result.Kind == AttemptKind.Unavailable)
                 {
-                    state.Unavailable.Add(model);
+                    state.MarkUnavailable(model);
                     if (state.Model == model)
                     {
                         // An attempt was prepared for this model (the previous model's response is gone)
@@ -83,21 +84,6 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         }
 
         return await FinishAsync(state);
-    }
-
-    /// <summary>The model, then its fallbacks; other models only where the bundle (or a pin) allows it.</summary>
-    private static List<CatalogModel> Candidates(CatalogModel model, bool allowModelFallback)
-    {
-        var candidates = new List<CatalogModel>(1 + model.Fallbacks.Count) { model };
-        foreach (var fallback in model.Fallbacks)
-        {
-            if (allowModelFallback || fallback.IsSameModelAs(model))
-            {
-                candidates.Add(fallback);
-            }
-        }
-
-        return candidates;
     }
 
     private async ValueTask<AttemptResult> AttemptAsync(AttemptState s)
@@ -266,7 +252,8 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     /// <summary>Everything one request's attempts share; passed to Polly as state, so no closure per request.</summary>
     private sealed class AttemptState : IUpstreamAttemptFeature
     {
-        private readonly List<IDisposable> _spent = [];
+        private List<IDisposable>? _spent;
+        private List<CatalogModel>? _unavailable;
         private readonly KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
 
         public AttemptState(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, TimeSpan total)
@@ -308,7 +295,8 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         public ClusterState? Cluster { get; set; }
 
-        public List<CatalogModel> Unavailable { get; } = [];
+        /// <summary>Models that had no healthy destination.</summary>
+        public IReadOnlyList<CatalogModel> Unavailable => _unavailable ?? [];
 
         /// <summary>The last model's final result (null: no model was attempted).</summary>
         public AttemptResult? Last { get; set; }
@@ -326,21 +314,23 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         public StreamInterruption? Interruption { get; set; }
 
+        public void MarkUnavailable(CatalogModel model) => (_unavailable ??= []).Add(model);
+
         public void DisposeSpent()
         {
-            foreach (var spent in _spent)
+            foreach (var spent in _spent ?? [])
             {
                 spent.Dispose();
             }
 
-            _spent.Clear();
+            _spent?.Clear();
         }
 
         public void Track(ResponseTap tap, AttemptTimer timer, PooledBuffer body)
         {
             Tap = tap;
             Body = body;
-            _spent.Add(timer);
+            (_spent ??= []).Add(timer);
         }
 
         /// <summary>Forgets the failed attempt: its held response, its status and headers, its error.</summary>
@@ -349,7 +339,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             Tap?.DiscardHeld();
             if (Tap is not null)
             {
-                _spent.Add(Tap);
+                (_spent ??= []).Add(Tap);
             }
 
             Context.Response.Clear();

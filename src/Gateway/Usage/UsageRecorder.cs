@@ -23,7 +23,7 @@ internal sealed class UsageRecorder(Telemetry.GatewayMetrics metrics)
         var exchange = result.Exchange;
         var record = result.Record;
         Record(new UsageSample(
-            UsageDimensions.Join(exchange.Prompt?.Bundle.Name ?? "-", exchange.Prompt?.Bundle.Version ?? 0, exchange.Prompt?.Variant ?? "-", result.ServedModel.Name, exchange.Key.Id),
+            new UsageDimensionKey(exchange.Prompt?.Bundle.Name ?? "-", exchange.Prompt?.Bundle.Version ?? 0, exchange.Prompt?.Variant ?? "-", result.ServedModel.Name, exchange.Key.Id),
             result.RequestedAt.ToUnixTimeSeconds() / 60,
             result.Failed,
             record?.InputTokens ?? 0,

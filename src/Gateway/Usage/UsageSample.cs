@@ -2,7 +2,7 @@ namespace LlmGateway.Usage;
 
 /// <summary>One finished request, as counted: its dimensions, its minute, and its figures.</summary>
 internal readonly record struct UsageSample(
-    string Dimensions,
+    UsageDimensionKey Dimensions,
     long Minute,
     bool Error,
     long InputTokens,

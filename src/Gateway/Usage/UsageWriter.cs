@@ -23,7 +23,7 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
                 // Gather for up to a second so a busy gateway writes one batch per second, not per request.
                 using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 window.CancelAfter(TimeSpan.FromSeconds(1));
-                var totals = new Dictionary<(string Key, string Dimensions), UsageTotals>();
+                var totals = new Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals>();
                 try
                 {
                     while (await reader.WaitToReadAsync(window.Token))
@@ -49,14 +49,14 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
     private readonly BucketKeys _keys = new(store.Keys);
 
     /// <summary>Adds a sample to its minute's and its hour's totals: no strings are built per request.</summary>
-    private void Add(Dictionary<(string Key, string Dimensions), UsageTotals> totals, in UsageSample sample)
+    private void Add(Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals> totals, in UsageSample sample)
     {
         var (minuteKey, hourKey) = _keys.For(sample.Minute);
         Count(totals, minuteKey, sample);
         Count(totals, hourKey, sample);
     }
 
-    private static void Count(Dictionary<(string Key, string Dimensions), UsageTotals> totals, string key, in UsageSample sample)
+    private static void Count(Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals> totals, string key, in UsageSample sample)
     {
         ref var counters = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, (key, sample.Dimensions), out _);
         counters ??= new UsageTotals();
@@ -64,11 +64,12 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
     }
 
     /// <summary>The hash fields of a batch: <c>dimensions|metric</c> → increment, zeros left out (requests always kept).</summary>
-    private static Dictionary<(string Key, string Field), long> Fields(Dictionary<(string Key, string Dimensions), UsageTotals> totals)
+    private static Dictionary<(string Key, string Field), long> Fields(Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals> totals)
     {
         var fields = new Dictionary<(string, string), long>(totals.Count * 6);
-        foreach (var ((key, dimensions), counters) in totals)
+        foreach (var ((key, dimensionKey), counters) in totals)
         {
+            var dimensions = dimensionKey.Join();
             foreach (var (metric, value) in counters.Fields())
             {
                 if (value != 0 || metric == UsageMetrics.Requests)

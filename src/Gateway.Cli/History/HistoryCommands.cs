@@ -3,6 +3,7 @@ using System.Text.Json;
 using LlmGateway.Cli.Http;
 using LlmGateway.Cli.Output;
 using LlmGateway.Cli.Releases;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Cli.History;
 
@@ -77,7 +78,7 @@ internal sealed class HistoryCommands(CommandRunner runner)
             }
             else
             {
-                WriteActive(context.Out, active.Read(CliJsonContext.Default.ActiveRelease), promptName, env, instant);
+                WriteActive(context.Out, active.Read(CliJsonContext.Default.ActiveAtResponse), promptName, env, instant);
             }
 
             return ExitCodes.Success;
@@ -121,7 +122,7 @@ internal sealed class HistoryCommands(CommandRunner runner)
     /// The contract shows the events as a list; a wrapping <c>{"events":[…]}</c> object is accepted too,
     /// so a paginated answer would not break the table.
     /// </summary>
-    private static List<HistoryEvent> ReadEvents(GatewayResponse response)
+    private static List<ActivationEvent> ReadEvents(GatewayResponse response)
     {
         var root = response.ReadElement();
         var list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("events", out var wrapped) ? wrapped : root;
@@ -132,7 +133,8 @@ internal sealed class HistoryCommands(CommandRunner runner)
 
         try
         {
-            return [.. list.EnumerateArray().Select(item => item.Deserialize(CliJsonContext.Default.HistoryEvent)).OfType<HistoryEvent>()];
+            var typeInfo = CliJsonContext.Lenient(CliJsonContext.Default.ActivationEvent);
+            return [.. list.EnumerateArray().Select(item => item.Deserialize(typeInfo)).OfType<ActivationEvent>()];
         }
         catch (JsonException ex)
         {
@@ -148,9 +150,10 @@ internal sealed class HistoryCommands(CommandRunner runner)
         return old == current ? Display.Version(current) : $"{Display.Version(old)} → {Display.Version(current)}";
     }
 
-    private static void WriteActive(TextWriter output, ActiveRelease active, string promptName, string environmentName, DateTimeOffset instant)
+    private static void WriteActive(TextWriter output, ActiveAtResponse active, string promptName, string environmentName, DateTimeOffset instant)
     {
-        var when = Display.Instant(active.At ?? instant);
+        // An answer without "at" (read leniently) shows the instant asked for.
+        var when = Display.Instant(active.At == default ? instant : active.At);
         if (active.Release is null)
         {
             output.WriteLine($"Nothing was released for {active.Prompt ?? promptName} in {active.Environment ?? environmentName} at {when}.");
@@ -158,7 +161,8 @@ internal sealed class HistoryCommands(CommandRunner runner)
         }
 
         output.WriteLine($"Active at {when}:");
-        ReleaseFormatter.WriteDetails(output, active.Release, active.Prompt ?? promptName, active.Environment ?? environmentName);
+        // The stored record, as the history holds it: named here by the prompt and environment asked about.
+        ReleaseFormatter.WriteDetails(output, ReleaseView.From(active.Prompt ?? promptName, active.Environment ?? environmentName, active.Release));
         if (active.Event is { } cause)
         {
             var reason = string.IsNullOrWhiteSpace(cause.Reason) ? "" : $": \"{cause.Reason}\"";

@@ -7,11 +7,12 @@ namespace LlmGateway.Cli.Http;
 /// <summary>A successful answer of the gateway, kept as text so <c>--json</c> can print exactly what the server said.</summary>
 internal sealed record GatewayResponse(HttpStatusCode Status, string Body)
 {
+    /// <summary>The body as <typeparamref name="T"/>, read leniently (<see cref="CliJsonContext.Lenient{T}"/>).</summary>
     public T Read<T>(JsonTypeInfo<T> typeInfo)
     {
         try
         {
-            return JsonSerializer.Deserialize(Body, typeInfo)
+            return JsonSerializer.Deserialize(Body, CliJsonContext.Lenient(typeInfo))
                 ?? throw new JsonException("The body is JSON null.");
         }
         catch (JsonException ex)

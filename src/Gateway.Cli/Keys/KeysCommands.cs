@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LlmGateway.Cli.Http;
 using LlmGateway.Cli.Output;
+using LlmGateway.Contracts.Keys;
 
 namespace LlmGateway.Cli.Keys;
 

@@ -40,11 +40,17 @@ internal static class Display
             ? (bps / 100m).ToString("0.##", CultureInfo.InvariantCulture) + "%"
             : TextTable.Missing;
 
-    /// <summary>A fraction as a percentage: 0.05 → "5%", 0.125 → "12.5%", 0.0001 → "0.01%".</summary>
-    public static string Rate(decimal? fraction) =>
-        fraction is { } value
-            ? (value * 100m).ToString("0.######", CultureInfo.InvariantCulture) + "%"
-            : TextTable.Missing;
+    /// <summary>
+    /// A fraction as a percentage: 0.05 → "5%", 0.125 → "12.5%", 0.0001 → "0.01%". Read through decimal (15 significant
+    /// digits), so a rate the gateway sent as 0.05 shows as "5%", not as the double's nearest binary value.
+    /// </summary>
+    public static string Rate(double? fraction) =>
+        fraction switch
+        {
+            null => TextTable.Missing,
+            { } value when double.IsFinite(value) && Math.Abs(value) < 1e15 => ((decimal)value * 100m).ToString("0.######", CultureInfo.InvariantCulture) + "%",
+            { } value => (value * 100).ToString("0.######", CultureInfo.InvariantCulture) + "%",
+        };
 
     public static string Text(string? value) => string.IsNullOrWhiteSpace(value) ? TextTable.Missing : value;
 }

@@ -6,6 +6,8 @@ using System.Text.Json;
 using LlmGateway.Cli.Http;
 using LlmGateway.Cli.Output;
 using LlmGateway.Cli.Releases;
+using LlmGateway.Contracts.Prompts;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Cli.Prompts;
 
@@ -126,7 +128,7 @@ internal sealed class PromptsCommands(CommandRunner runner)
         try
         {
             var response = await api.PostAsync(AdminRoutes.Prompts, prompt.Json, cancellationToken).ConfigureAwait(false);
-            var pushed = response.Read(CliJsonContext.Default.PushPromptResponse);
+            var pushed = response.Read(CliJsonContext.Default.PushResponse);
             return new PushOutcome(
                 file,
                 pushed.Bundle?.Name ?? prompt.Name,
@@ -239,7 +241,7 @@ internal sealed class PromptsCommands(CommandRunner runner)
             return ExitCodes.Success;
         }
 
-        var prompts = response.Read(CliJsonContext.Default.PromptListItemArray);
+        var prompts = response.Read(CliJsonContext.Default.PromptSummaryArray);
         if (prompts.Length == 0)
         {
             context.Out.WriteLine("No prompts yet. Push one with: gatewayctl prompts push <file|dir>");
@@ -249,21 +251,14 @@ internal sealed class PromptsCommands(CommandRunner runner)
         var table = new TextTable("NAME", "LATEST", "VERSIONS", "RELEASES") { MaxCellWidth = 100 };
         foreach (var prompt in prompts.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            table.AddRow(prompt.Name, Display.Version(prompt.LatestVersion), VersionCount(prompt.Versions), ReleasesSummary(prompt.Releases));
+            table.AddRow(prompt.Name, Display.Version(prompt.LatestVersion), prompt.Versions.ToString(CultureInfo.InvariantCulture), ReleasesSummary(prompt.Releases));
         }
 
         table.WriteTo(context.Out);
         return ExitCodes.Success;
     }
 
-    private static string VersionCount(JsonElement? versions) => versions switch
-    {
-        { ValueKind: JsonValueKind.Number } count => count.GetRawText(),
-        { ValueKind: JsonValueKind.Array } list => list.GetArrayLength().ToString(CultureInfo.InvariantCulture),
-        _ => TextTable.Missing,
-    };
-
-    private static string ReleasesSummary(Dictionary<string, ReleaseRecord>? releases) =>
+    private static string ReleasesSummary(Dictionary<string, ReleaseView>? releases) =>
         releases is null || releases.Count == 0
             ? TextTable.Missing
             : string.Join("; ", releases.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}: {ReleaseFormatter.Summary(r.Value)}"));
@@ -321,7 +316,7 @@ internal sealed class PromptsCommands(CommandRunner runner)
     }
 
     /// <summary>A line per version with a recorded run: <c>v3  approved  eval: pass vs v2 (accuracy +1.2 pp) evr_…</c>.</summary>
-    private static void WriteEvaluations(TextWriter output, IReadOnlyList<BundleSummary>? versions)
+    private static void WriteEvaluations(TextWriter output, IReadOnlyList<PromptBundleView>? versions)
     {
         var evaluated = (versions ?? []).Where(v => v.LatestEval is not null).OrderBy(v => v.Version).ToList();
         if (evaluated.Count == 0)
@@ -340,7 +335,7 @@ internal sealed class PromptsCommands(CommandRunner runner)
         output.WriteLine();
     }
 
-    private static void WriteReleases(TextWriter output, Dictionary<string, ReleaseRecord>? releases)
+    private static void WriteReleases(TextWriter output, Dictionary<string, ReleaseView>? releases)
     {
         if (releases is null || releases.Count == 0)
         {
@@ -429,10 +424,11 @@ internal sealed class PromptsCommands(CommandRunner runner)
             return ExitCodes.Success;
         }
 
-        var bundle = response.Read(CliJsonContext.Default.BundleSummary);
+        var bundle = response.Read(CliJsonContext.Default.PromptBundleView);
+        // Versions start at 1: a 0 is an answer that left the version out, so the one asked for stands in.
         context.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{bundle.Name ?? promptName} {Display.Version(bundle.Version ?? number)} is {Display.Text(bundle.Status)} (approved by {Display.Text(bundle.ApprovedBy)} at {Display.Instant(bundle.ApprovedAt)})."));
+            $"{bundle.Name ?? promptName} {Display.Version(bundle.Version is 0 ? number : bundle.Version)} is {Display.Text(bundle.Status)} (approved by {Display.Text(bundle.ApprovedBy)} at {Display.Instant(bundle.ApprovedAt)})."));
         return ExitCodes.Success;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LlmGateway.Cli.Http;
 using LlmGateway.Cli.Output;
 using LlmGateway.Cli.Prompts;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Cli.Releases;
 
@@ -191,7 +192,12 @@ internal sealed class ReleaseCommands(CommandRunner runner)
         // Rates and floor left out are left out of the policy too: the gateway's defaults fill them in.
         var policy = context.Value(reset)
             ? null
-            : new SamplingPolicy(context.Value(stableRate), context.Value(canaryRate), context.Value(floor));
+            : new ReleaseSampling
+            {
+                Stable = (double?)context.Value(stableRate),
+                Canary = (double?)context.Value(canaryRate),
+                FloorPerHour = context.Value(floor),
+            };
         var body = JsonSerializer.Serialize(
             new SamplingRequest(policy, context.Value(reason), context.Value(revision)),
             CliJsonContext.Default.SamplingRequest);
@@ -242,7 +248,7 @@ internal sealed class ReleaseCommands(CommandRunner runner)
             context.Out.WriteLine(headline);
         }
 
-        ReleaseFormatter.WriteDetails(context.Out, response.Read(CliJsonContext.Default.ReleaseRecord), context.Value(name), context.Value(environment));
+        ReleaseFormatter.WriteDetails(context.Out, response.Read(CliJsonContext.Default.ReleaseView), context.Value(name), context.Value(environment));
         return ExitCodes.Success;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmGateway.Cli.Output;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Cli.Releases;
 
@@ -7,7 +8,7 @@ namespace LlmGateway.Cli.Releases;
 internal static class ReleaseFormatter
 {
     /// <summary>"v3", "v3 + canary v4 @ 10%", or "-" when nothing is released.</summary>
-    public static string Summary(ReleaseRecord? release)
+    public static string Summary(ReleaseView? release)
     {
         if (release is null || (release.Stable is null && release.Canary is null))
         {
@@ -19,14 +20,16 @@ internal static class ReleaseFormatter
     }
 
     /// <summary>"v4 @ 10%", the canary and its share of traffic.</summary>
-    public static string Canary(ReleaseRecord release) =>
-        release.Canary is null ? TextTable.Missing : $"{Display.Version(release.Canary)} @ {Display.Weight(release.CanaryWeight ?? 0)}";
+    public static string Canary(ReleaseView release) => Canary(release.Canary, release.CanaryWeight);
+
+    /// <summary>The same for a release as stored (a history event's <c>before</c> and <c>after</c>).</summary>
+    public static string Canary(ReleaseRecord release) => Canary(release.Canary, release.CanaryWeight);
 
     /// <summary>
     /// "stable 5%, canary 50%, floor 100/h"; a part the policy leaves out follows the configured default
     /// ("canary default"), and no policy at all is "defaults".
     /// </summary>
-    public static string Sampling(SamplingPolicy? sampling) =>
+    public static string Sampling(ReleaseSampling? sampling) =>
         sampling is null
             ? "defaults"
             : string.Join(", ",
@@ -34,7 +37,11 @@ internal static class ReleaseFormatter
                 "canary " + (sampling.Canary is null ? "default" : Display.Rate(sampling.Canary)),
                 "floor " + (sampling.FloorPerHour is { } floor ? floor.ToString(CultureInfo.InvariantCulture) + "/h" : "default"));
 
-    public static void WriteDetails(TextWriter output, ReleaseRecord release, string? prompt = null, string? environment = null)
+    /// <summary>
+    /// The release as a block. <paramref name="prompt"/> and <paramref name="environment"/>, the ones asked about,
+    /// stand in for an answer that leaves its own out.
+    /// </summary>
+    public static void WriteDetails(TextWriter output, ReleaseView release, string? prompt = null, string? environment = null)
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -43,11 +50,14 @@ internal static class ReleaseFormatter
             .Add("stable", Display.Version(release.Stable))
             .Add("canary", release.Canary is null
                 ? null
-                : string.Create(CultureInfo.InvariantCulture, $"{Display.Version(release.Canary)} at {Display.Weight(release.CanaryWeight ?? 0)} ({release.CanaryWeight ?? 0} bps)"))
+                : string.Create(CultureInfo.InvariantCulture, $"{Display.Version(release.Canary)} at {Display.Weight(release.CanaryWeight)} ({release.CanaryWeight} bps)"))
             .Add("previous stable", Display.Version(release.PreviousStable))
             .Add("stickiness", release.Stickiness)
             .Add("sampling", Sampling(release.Sampling))
             .Add("updated", $"{Display.Instant(release.UpdatedAt)} by {Display.Text(release.Actor)}");
         output.Write(details.ToString(indent: 2));
     }
+
+    private static string Canary(int? canary, int weight) =>
+        canary is null ? TextTable.Missing : $"{Display.Version(canary)} @ {Display.Weight(weight)}";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Cli.Releases;
 
@@ -7,6 +8,6 @@ namespace LlmGateway.Cli.Releases;
 /// is the reset to the configured defaults, not a field left out.
 /// </summary>
 internal sealed record SamplingRequest(
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] SamplingPolicy? Sampling,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] ReleaseSampling? Sampling,
     string? Reason,
     long? Revision);

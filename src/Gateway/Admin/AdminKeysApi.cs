@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
 using LlmGateway.Errors;
 using LlmGateway.Serialization;
 

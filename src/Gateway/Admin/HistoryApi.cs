@@ -1,4 +1,5 @@
 using LlmGateway.Audit;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Prompts;
 using LlmGateway.Releases;
 using LlmGateway.Serialization;

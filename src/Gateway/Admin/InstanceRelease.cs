@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Admin;
 
@@ -10,4 +11,4 @@ internal sealed record InstanceRelease(
     [property: JsonPropertyName("canary")] int? Canary,
     [property: JsonPropertyName("canary_weight")] int CanaryWeight,
     [property: JsonPropertyName("revision")] long Revision,
-    [property: JsonPropertyName("sampling")] Releases.ReleaseSampling? Sampling);
+    [property: JsonPropertyName("sampling")] ReleaseSampling? Sampling);

@@ -1,3 +1,5 @@
+using LlmGateway.Contracts.Prompts;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 using LlmGateway.Releases;
@@ -48,7 +50,7 @@ internal static class PromptsApi
         var author = AdminAuthorizationFilter.Principal(http).Name;
         var (bundle, created) = await registry.PushAsync(validation.Content!, validation.Id!, author);
         var stored = await registry.GetAsync(bundle.Name, bundle.Version);
-        var response = new PushResponse(created, PromptBundleView.From(bundle, stored!.Value.Status));
+        var response = new PushResponse(created, PromptBundleViews.From(bundle, stored!.Value.Status));
         return Results.Json(response, GatewayJsonContext.Default.PushResponse, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
@@ -74,7 +76,7 @@ internal static class PromptsApi
         }
 
         var latest = await runs.LatestByVersionAsync(name);
-        IReadOnlyList<PromptBundleView> withEvals = [.. versions.Select(v => latest.TryGetValue(v.Version, out var run) ? v with { LatestEval = EvalRunSummary.From(run) } : v)];
+        IReadOnlyList<PromptBundleView> withEvals = [.. versions.Select(v => latest.TryGetValue(v.Version, out var run) ? v with { LatestEval = EvalRunSummaries.From(run) } : v)];
         return Results.Json(new PromptDetail(name, withEvals, await ReleasesAsync(store, name, options.Value)), GatewayJsonContext.Default.PromptDetail);
     }
 
@@ -85,7 +87,7 @@ internal static class PromptsApi
             return await VersionNotFoundAsync(registry, name, version);
         }
 
-        return Results.Json(PromptBundleView.From(stored.Bundle, stored.Status), GatewayJsonContext.Default.PromptBundleView);
+        return Results.Json(PromptBundleViews.From(stored.Bundle, stored.Status), GatewayJsonContext.Default.PromptBundleView);
     }
 
     private static async Task<IResult> ApproveAsync(string name, int version, HttpContext http, PromptRegistry registry)
@@ -108,7 +110,7 @@ internal static class PromptsApi
         }
 
         var status = stored.Status.IsApproved ? stored.Status : await registry.ApproveAsync(name, version, approver, request!.Reason);
-        return Results.Json(PromptBundleView.From(stored.Bundle, status), GatewayJsonContext.Default.PromptBundleView);
+        return Results.Json(PromptBundleViews.From(stored.Bundle, status), GatewayJsonContext.Default.PromptBundleView);
     }
 
     internal static async Task<Dictionary<string, ReleaseView>> ReleasesAsync(GatewayStore store, string name, ReleaseOptions options)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Admin;
 
@@ -10,4 +11,4 @@ internal sealed record ReleaseRequest(
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("revision")] long? Revision,
     [property: JsonPropertyName("evidence")] JsonElement? Evidence,
-    [property: JsonPropertyName("sampling")] LlmGateway.Releases.ReleaseSampling? Sampling = null);
+    [property: JsonPropertyName("sampling")] ReleaseSampling? Sampling = null);

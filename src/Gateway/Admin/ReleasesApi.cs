@@ -1,3 +1,4 @@
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Releases;
 using LlmGateway.Serialization;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmGateway.Contracts.Keys;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
 using StackExchange.Redis;

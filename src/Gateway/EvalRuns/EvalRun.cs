@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlmGateway.Contracts.EvalRuns;
 
 namespace LlmGateway.EvalRuns;
 

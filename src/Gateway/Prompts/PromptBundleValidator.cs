@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LlmGateway.Contracts.Prompts;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
 using LlmGateway.Serialization;
@@ -200,9 +201,9 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
 
         foreach (var name in parameters.ClientOverridable ?? [])
         {
-            if (!PromptParams.Names.Contains(name))
+            if (!PromptParamNames.All.Contains(name))
             {
-                errors.Add(new FieldError("params.client_overridable", $"'{name}' is not a parameter. Known: {string.Join(", ", PromptParams.Names)}."));
+                errors.Add(new FieldError("params.client_overridable", $"'{name}' is not a parameter. Known: {string.Join(", ", PromptParamNames.All)}."));
             }
         }
     }

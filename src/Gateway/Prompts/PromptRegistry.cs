@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmGateway.Contracts.Prompts;
 using LlmGateway.Releases;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
@@ -66,7 +67,7 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
         // before any user content, and inside strings their quotes would be escaped.
         var bundleJson = ReplaceFirst(ReplaceFirst(JsonSerializer.Serialize(bundle, GatewayJsonContext.Default.PromptBundle),
             "\"version\":0", "\"version\":" + versionPlaceholder), "\"parent\":null", "\"parent\":" + parentPlaceholder);
-        var createEvent = ActivationEvent.ForVersion("create", name, author, content.Message, now) with { Version = -1 };
+        var createEvent = ActivationEvents.ForVersion("create", name, author, content.Message, now) with { Version = -1 };
         var eventJson = ReplaceFirst(JsonSerializer.Serialize(createEvent, GatewayJsonContext.Default.ActivationEvent), "\"version\":-1", "\"version\":" + versionPlaceholder);
 
         var keys = store.Keys;
@@ -117,7 +118,7 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
         batch.Execute();
         var statuses = (await statusTask).ToDictionary(e => (string)e.Name!, e => DeserializeStatus(e.Value!), StringComparer.Ordinal);
         return [.. (await bundlesTask)
-            .Select(e => PromptBundleView.From(Deserialize(e.Value!), statuses.GetValueOrDefault((string)e.Name!) ?? PromptVersionStatus.NewDraft))
+            .Select(e => PromptBundleViews.From(Deserialize(e.Value!), statuses.GetValueOrDefault((string)e.Name!) ?? PromptVersionStatus.NewDraft))
             .OrderBy(v => v.Version)];
     }
 
@@ -129,7 +130,7 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
     {
         var now = time.GetUtcNow();
         var status = new PromptVersionStatus(PromptVersionStatus.Approved, approver, now);
-        var approveEvent = ActivationEvent.ForVersion("approve", name, approver, reason, now) with { Version = version };
+        var approveEvent = ActivationEvents.ForVersion("approve", name, approver, reason, now) with { Version = version };
 
         var transaction = store.Database.CreateTransaction();
         _ = transaction.HashSetAsync(store.Keys.PromptStatus(name), version, JsonSerializer.Serialize(status, GatewayJsonContext.Default.PromptVersionStatus));

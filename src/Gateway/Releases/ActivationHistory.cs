@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
 using StackExchange.Redis;
@@ -69,7 +70,7 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time)
         var now = time.GetUtcNow();
         var activation = new ActivationEvent
         {
-            Id = ActivationEvent.NewId(),
+            Id = ActivationEvents.NewId(),
             At = now,
             Prompt = prompt,
             Environment = environment,

@@ -1,3 +1,4 @@
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Rewriting;
 
 namespace LlmGateway.Releases;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Releases;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 using LlmGateway.Serialization;
@@ -84,7 +85,7 @@ internal sealed class ReleaseService(
         next = next! with { Revision = (current?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
         var activation = new ActivationEvent
         {
-            Id = ActivationEvent.NewId(),
+            Id = ActivationEvents.NewId(),
             At = now,
             Prompt = prompt,
             Environment = environment,

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LlmGateway.Contracts.Prompts;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;

@@ -1,3 +1,4 @@
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Rewriting;
 
 namespace LlmGateway.Routing;
@@ -6,4 +7,4 @@ namespace LlmGateway.Routing;
 /// The bundle version that serves one request, and why (<see cref="Variants"/>), with the
 /// release's sampling policy (null: pinned, or the configured defaults apply).
 /// </summary>
-internal sealed record PromptSelection(PreparedBundle Bundle, string Variant, string Environment, Releases.ReleaseSampling? Sampling = null);
+internal sealed record PromptSelection(PreparedBundle Bundle, string Variant, string Environment, ReleaseSampling? Sampling = null);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using LlmGateway.Admin;
+using LlmGateway.Contracts.Prompts;
 using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using LlmGateway.Cli.Prompts;
 using LlmGateway.Cli.Tests.Infrastructure;
+using LlmGateway.Contracts.EvalRuns;
 
 namespace LlmGateway.Cli.Tests.Prompts;
 
@@ -54,5 +55,5 @@ public sealed class PromptsShowCommandTests
     [InlineData(0.0, 3.5, 3.5, "+3.5")]
     [InlineData(0.02, 0.0194, -0.0006, "-3%", "cost")]
     public void Deltas_read_as_points_for_fractions_and_percent_otherwise(double baseline, double candidate, double delta, string expected, string name = "m") =>
-        Assert.Equal(expected, new EvalSummaryMetric(name, baseline, candidate, delta, "unchanged").DeltaText());
+        Assert.Equal(expected, new EvalRunMetric { Name = name, Baseline = baseline, Candidate = candidate, Delta = delta, Verdict = "unchanged" }.DeltaText());
 }

@@ -1,5 +1,6 @@
 using LlmGateway.Cli.History;
 using LlmGateway.Cli.Releases;
+using LlmGateway.Contracts.Releases;
 
 namespace LlmGateway.Cli.Tests.Releases;
 
@@ -12,7 +13,7 @@ public sealed class ReleaseFormatterTests
     [InlineData(null, null, null, "-")]
     public void A_release_summarises_on_one_line(int? stable, int? canary, int? weight, string expected)
     {
-        Assert.Equal(expected, ReleaseFormatter.Summary(Release(stable, canary, weight)));
+        Assert.Equal(expected, ReleaseFormatter.Summary(View(stable, canary, weight)));
     }
 
     [Theory]
@@ -22,7 +23,7 @@ public sealed class ReleaseFormatterTests
     [InlineData(null, null, "-")]
     public void History_shows_stable_moving_only_when_it_moved(int? before, int? after, string expected)
     {
-        Assert.Equal(expected, HistoryCommands.StableChange(Release(before, null, null), Release(after, null, null)));
+        Assert.Equal(expected, HistoryCommands.StableChange(Stored(before), Stored(after)));
     }
 
     [Theory]
@@ -34,13 +35,16 @@ public sealed class ReleaseFormatterTests
     [InlineData(true, null, null, null, "stable default, canary default, floor default")]
     public void Sampling_reads_as_percentages_and_says_what_follows_the_defaults(bool hasPolicy, string? stable, string? canary, int? floor, string expected)
     {
-        var policy = hasPolicy ? new SamplingPolicy(Rate(stable), Rate(canary), floor) : null;
+        var policy = hasPolicy ? new ReleaseSampling { Stable = Rate(stable), Canary = Rate(canary), FloorPerHour = floor } : null;
 
         Assert.Equal(expected, ReleaseFormatter.Sampling(policy));
     }
 
-    private static decimal? Rate(string? text) => text is null ? null : decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+    // As the gateway's JSON reads: a double.
+    private static double? Rate(string? text) => text is null ? null : double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static ReleaseRecord Release(int? stable, int? canary, int? weight) =>
-        new(null, null, stable, canary, weight, null, null, null, null, null, null, null);
+    private static ReleaseView View(int? stable, int? canary, int? weight) =>
+        new() { Prompt = "bot", Environment = "production", Stable = stable, Canary = canary, CanaryWeight = weight ?? 0 };
+
+    private static ReleaseRecord Stored(int? stable) => new() { Stable = stable };
 }

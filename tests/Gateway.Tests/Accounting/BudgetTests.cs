@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Accounting;

@@ -1,4 +1,5 @@
 using System.Text;
+using LlmGateway.Contracts.Prompts;
 using LlmGateway.Errors;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Reflection;
 using LlmGateway.Auth;
+using LlmGateway.Contracts.Prompts;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Errors;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;

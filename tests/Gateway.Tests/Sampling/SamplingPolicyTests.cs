@@ -1,7 +1,7 @@
 using LlmGateway.Auth;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;
-using LlmGateway.Releases;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
 using LlmGateway.Sampling;

@@ -1,49 +1,42 @@
 using System.Globalization;
 using LlmGateway.Cli.Output;
+using LlmGateway.Contracts.EvalRuns;
 
 namespace LlmGateway.Cli.Prompts;
 
 /// <summary>
-/// A version's newest evaluation run, as <c>GET /admin/v1/prompts/{name}</c> lists it (<c>latest_eval</c>):
-/// the run's id, verdict, baseline and gated metrics.
+/// A version's newest evaluation run in words, as <c>prompts show</c> lists it (<c>latest_eval</c>): the run's id,
+/// verdict, baseline and gated metrics.
 /// </summary>
-internal sealed record EvalSummary(
-    string? Id,
-    string? Verdict,
-    int? BaselineVersion,
-    DateTimeOffset? CreatedAt,
-    IReadOnlyList<EvalSummaryMetric>? Metrics)
+internal static class EvalSummaryText
 {
     /// <summary><c>eval: pass vs v2 (accuracy +1.2 pp, cost -3%) evr_…</c></summary>
-    public string Describe()
+    public static string Describe(this EvalRunSummary summary)
     {
-        var metrics = (Metrics ?? []).Where(m => !string.IsNullOrEmpty(m.Name)).Select(m => $"{m.Name} {m.DeltaText()}").ToList();
+        // Read leniently (see CliJsonContext.Lenient): an answer without metrics still describes the run.
+        var metrics = (summary.Metrics ?? []).Where(m => !string.IsNullOrEmpty(m.Name)).Select(m => $"{m.Name} {m.DeltaText()}").ToList();
         var detail = metrics.Count > 0 ? $" ({string.Join(", ", metrics)})" : "";
-        return $"eval: {Display.Text(Verdict)} vs {Display.Version(BaselineVersion)}{detail} {Display.Text(Id)}";
+        return $"eval: {Display.Text(summary.Verdict)} vs {Display.Version(summary.BaselineVersion)}{detail} {Display.Text(summary.Id)}";
     }
-}
 
-/// <summary>One gated metric of <see cref="EvalSummary"/>.</summary>
-internal sealed record EvalSummaryMetric(string? Name, double? Baseline, double? Candidate, double? Delta, string? Verdict)
-{
     /// <summary>
     /// The change, in the units that read best without knowing the metric's kind: a rate or score between 0 and 1
     /// in percentage points (<c>+1.2 pp</c>); cost, latency and token metrics and anything else relative to the
     /// baseline (<c>-3%</c>); the bare delta when the baseline is zero or unknown.
     /// </summary>
-    public string DeltaText()
+    public static string DeltaText(this EvalRunMetric metric)
     {
-        if (Delta is not { } delta || !double.IsFinite(delta))
+        if (metric.Delta is not { } delta || !double.IsFinite(delta))
         {
             return TextTable.Missing;
         }
 
-        if (!IsAmount(Name) && Baseline is { } b && Candidate is { } c && b is >= 0 and <= 1 && c is >= 0 and <= 1)
+        if (!IsAmount(metric.Name) && metric.Baseline is { } b && metric.Candidate is { } c && b is >= 0 and <= 1 && c is >= 0 and <= 1)
         {
             return Signed(delta * 100, "0.0") + " pp";
         }
 
-        return Baseline is { } baseline && baseline != 0 && double.IsFinite(baseline)
+        return metric.Baseline is { } baseline && baseline != 0 && double.IsFinite(baseline)
             ? Signed(delta / Math.Abs(baseline) * 100, "0.#") + "%"
             : Signed(delta, "0.###");
     }

@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LlmGateway.Prompts;
+namespace LlmGateway.Contracts.Prompts;
 
-/// <summary>Request parameters the bundle sets (unset ones are omitted). Which ones a client may override is listed in <see cref="ClientOverridable"/>.</summary>
-internal sealed record PromptParams
+/// <summary>
+/// The request parameters a bundle sets (<c>params</c>); unset ones are left out. Which of them a client may
+/// override in its own request is listed in <see cref="ClientOverridable"/>.
+/// </summary>
+public sealed record PromptParams
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("temperature")]
@@ -47,13 +50,8 @@ internal sealed record PromptParams
     [JsonPropertyName("tool_choice")]
     public JsonElement? ToolChoice { get; init; }
 
+    /// <summary>The parameters above that a client's request may override (by their JSON names).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonPropertyName("client_overridable")]
     public string[]? ClientOverridable { get; init; }
-
-    /// <summary>The names accepted in <see cref="ClientOverridable"/>.</summary>
-    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty", "stop", "seed", "response_format", "tools", "tool_choice",
-    };
 }

@@ -1,23 +1,16 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using LlmGateway.Contracts.Prompts;
 
 namespace LlmGateway.Prompts;
 
-/// <summary>The evaluation that gates the bundle; the evaluation pipeline gives it meaning.</summary>
-/// <param name="Thresholds">
-/// Metric name → absolute threshold (a minimum pass rate, or a maximum for a lower-is-better metric). A gated
-/// prompt's first version, with no stable to compare with, is admitted by a run that meets them all.
-/// </param>
-internal sealed record PromptEval(
-    [property: JsonPropertyName("dataset")] string? Dataset,
-    [property: JsonPropertyName("gate_required")] bool GateRequired,
-    [property: JsonPropertyName("thresholds")] JsonElement? Thresholds)
+/// <summary>Reads a bundle's <see cref="PromptEval.Thresholds"/>, for the validator and the release gate.</summary>
+internal static class PromptEvalThresholds
 {
     /// <summary>The thresholds as numbers; false when the field is not an object of finite, non-negative numbers.</summary>
-    public bool TryReadThresholds(out Dictionary<string, double> thresholds)
+    public static bool TryReadThresholds(this PromptEval eval, out Dictionary<string, double> thresholds)
     {
         thresholds = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (Thresholds is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        if (eval.Thresholds is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
         {
             return true;
         }

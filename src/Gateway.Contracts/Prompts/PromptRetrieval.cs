@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace LlmGateway.Prompts;
+namespace LlmGateway.Contracts.Prompts;
 
-/// <summary>Retrieval settings versioned with the prompt. Stored and exposed; the gateway does not interpret them.</summary>
-internal sealed record PromptRetrieval(
+/// <summary>A bundle's retrieval settings (<c>retrieval</c>), versioned with the prompt. Stored and exposed; the gateway does not interpret them.</summary>
+public sealed record PromptRetrieval(
     [property: JsonPropertyName("corpus")] string? Corpus,
     [property: JsonPropertyName("snapshot")] string? Snapshot,
     [property: JsonPropertyName("index")] string? Index,

@@ -1,9 +1,13 @@
 using System.Text.Json.Serialization;
 
-namespace LlmGateway.EvalRuns;
+namespace LlmGateway.Contracts.EvalRuns;
 
-/// <summary>One metric's comparison, as the evaluation engine reported it.</summary>
-internal sealed record EvalRunMetric
+/// <summary>
+/// One metric's comparison, as the evaluation engine reported it: an entry of a stored run's <c>metrics</c> (what
+/// <c>gatewayctl eval run</c> posts) and of a version's <c>latest_eval.metrics</c>. In a thresholds run
+/// <see cref="Baseline"/> holds the metric's threshold.
+/// </summary>
+public sealed record EvalRunMetric
 {
     [JsonPropertyName("name")]
     public string? Name { get; init; }
@@ -27,25 +31,15 @@ internal sealed record EvalRunMetric
     [JsonPropertyName("verdict")]
     public string? Verdict { get; init; }
 
+    /// <summary>How many cases the metric was measured on.</summary>
     [JsonPropertyName("n")]
     public int? N { get; init; }
 
+    /// <summary>Whether the run's verdict rests on this metric.</summary>
     [JsonPropertyName("gated")]
     public bool Gated { get; init; }
 
     /// <summary><c>higher</c> or <c>lower</c> is better; a thresholds run's check of <see cref="Candidate"/> against its threshold needs it.</summary>
     [JsonPropertyName("direction")]
     public string? Direction { get; init; }
-
-    /// <summary>
-    /// A thresholds run's check: <see cref="Candidate"/> meets the threshold held in <see cref="Baseline"/> in the
-    /// metric's <see cref="Direction"/>; false when either is missing. The engine compares the point estimate with a
-    /// 1e-9 margin for round-off; the same margin here.
-    /// </summary>
-    public bool MeetsThreshold()
-    {
-        const double RoundOff = 1e-9;
-        return Candidate is { } value && Baseline is { } threshold
-            && (Direction == "lower" ? value <= threshold + RoundOff : value >= threshold - RoundOff);
-    }
 }

@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 
-namespace LlmGateway.Prompts;
+namespace LlmGateway.Contracts.Prompts;
 
-/// <summary>A template variable the bundle declares; templates may use no other.</summary>
-internal sealed record PromptVariable(
+/// <summary>A template variable a bundle declares (<c>variables[]</c>); its templates may use no other.</summary>
+public sealed record PromptVariable(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("required")] bool Required,
     [property: JsonPropertyName("default")] string? Default,

@@ -1,12 +1,14 @@
 using System.Text.Json.Serialization;
 
-namespace LlmGateway.Releases;
+namespace LlmGateway.Contracts.Releases;
 
 /// <summary>
 /// The release of one prompt in one environment: exactly the JSON stored at
-/// <c>{prefix}:{p:name}:release:{env}</c>, documented for raw <c>redis-cli SET</c> rollbacks.
+/// <c>{prefix}:{p:name}:release:{env}</c>, documented for raw <c>redis-cli SET</c> rollbacks. The history's
+/// <c>before</c>/<c>after</c> and "active at" carry it as stored; the release endpoints answer
+/// <see cref="ReleaseView"/>, the same record named.
 /// </summary>
-internal sealed record ReleaseRecord
+public sealed record ReleaseRecord
 {
     [JsonPropertyName("stable")]
     public int? Stable { get; init; }
@@ -34,6 +36,7 @@ internal sealed record ReleaseRecord
     [JsonPropertyName("previous_stable")]
     public int? PreviousStable { get; init; }
 
+    /// <summary>Bumped by every change; a change may name the revision it expects (compare-and-set).</summary>
     [JsonPropertyName("revision")]
     public long Revision { get; init; }
 

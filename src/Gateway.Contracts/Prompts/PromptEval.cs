@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Contracts.Prompts;
+
+/// <summary>The evaluation that gates a bundle (<c>eval</c>); the evaluation pipeline gives it meaning.</summary>
+/// <param name="Dataset">The dataset file the gate's runs must have used (matched by file name).</param>
+/// <param name="GateRequired">True: no protected environment takes the version without a complete, passing stored run.</param>
+/// <param name="Thresholds">
+/// Metric name → absolute threshold (a minimum pass rate, or a maximum for a lower-is-better metric). A gated
+/// prompt's first version, with no stable to compare with, is admitted by a run that meets them all.
+/// </param>
+public sealed record PromptEval(
+    [property: JsonPropertyName("dataset")] string? Dataset,
+    [property: JsonPropertyName("gate_required")] bool GateRequired,
+    [property: JsonPropertyName("thresholds")] JsonElement? Thresholds);

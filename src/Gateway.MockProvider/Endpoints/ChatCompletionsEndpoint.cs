@@ -29,6 +29,9 @@ internal static class ChatCompletionsEndpoint
         var reply = MockKnobs.Of(context).Reply
             ?? ReplyText.ForChat(request.Model, PromptMessage.FirstText(request.Messages, "system"), PromptMessage.LastText(request.Messages, "user"));
 
+        // Like a real provider, never more output than max_tokens allows.
+        (reply, var cut) = tokens.Truncate(reply, request.MaxTokens);
+
         // No per-message framing overhead: prompt tokens are just the sum of each message's text.
         var usage = TokenUsage.Of(request.Messages.Sum(message => tokens.Count(message.Text)), tokens.Count(reply));
         var id = $"chatcmpl-mock-{MockIds.Next()}";
@@ -45,7 +48,7 @@ internal static class ChatCompletionsEndpoint
             "chat.completion",
             created,
             request.Model,
-            [new ChatCompletionChoice(0, new AssistantMessage("assistant", reply), "stop")],
+            [new ChatCompletionChoice(0, new AssistantMessage("assistant", reply), cut ? "length" : "stop")],
             usage);
         await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Relaxed.ChatCompletion, contentType: null, context.RequestAborted);
     }

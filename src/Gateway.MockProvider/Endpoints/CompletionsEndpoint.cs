@@ -27,6 +27,7 @@ internal static class CompletionsEndpoint
         using var body = await RequestJson.ReadObjectAsync(context.Request);
         var request = CompletionRequest.Parse(body.RootElement, deployment);
         var reply = MockKnobs.Of(context).Reply ?? ReplyText.ForCompletion(request.Model, request.Prompt);
+        (reply, var cut) = tokens.Truncate(reply, request.MaxTokens);
         var usage = TokenUsage.Of(tokens.Count(request.Prompt), tokens.Count(reply));
         var id = $"cmpl-mock-{MockIds.Next()}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -42,7 +43,7 @@ internal static class CompletionsEndpoint
             "text_completion",
             created,
             request.Model,
-            [new TextCompletionChoice(reply, 0, "stop", Logprobs: null)],
+            [new TextCompletionChoice(reply, 0, cut ? "length" : "stop", Logprobs: null)],
             usage);
         await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Relaxed.TextCompletion, contentType: null, context.RequestAborted);
     }

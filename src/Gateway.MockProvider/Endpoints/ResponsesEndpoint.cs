@@ -21,6 +21,7 @@ internal static class ResponsesEndpoint
         var request = ResponsesRequest.Parse(body.RootElement);
         var reply = MockKnobs.Of(context).Reply
             ?? ReplyText.ForChat(request.Model, request.SystemText, PromptMessage.LastText(request.Input, "user"));
+        (reply, _) = tokens.Truncate(reply, request.MaxOutputTokens);
         var inputTokens = tokens.Count(request.Instructions ?? string.Empty) + request.Input.Sum(message => tokens.Count(message.Text));
         var outputTokens = tokens.Count(reply);
         var n = MockIds.Next();

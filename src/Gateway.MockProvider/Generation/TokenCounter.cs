@@ -11,4 +11,16 @@ internal sealed class TokenCounter
     private readonly Tokenizer _tokenizer = O200kBase.Value;
 
     public int Count(string text) => text.Length == 0 ? 0 : _tokenizer.CountTokens(text);
+
+    /// <summary>The reply a provider sends when it stops at <paramref name="maxTokens"/>: at most that many tokens, and whether it was cut.</summary>
+    public (string Text, bool Cut) Truncate(string text, int? maxTokens)
+    {
+        if (maxTokens is not { } max || text.Length == 0 || Count(text) <= max)
+        {
+            return (text, false);
+        }
+
+        var end = _tokenizer.GetIndexByTokenCount(text, max, out _, out _);
+        return (text[..end], true);
+    }
 }

@@ -3,7 +3,7 @@ using LlmGateway.MockProvider.Pipeline;
 
 namespace LlmGateway.MockProvider.Requests;
 
-internal sealed record ChatRequest(string Model, IReadOnlyList<PromptMessage> Messages, bool Stream, bool IncludeUsage)
+internal sealed record ChatRequest(string Model, IReadOnlyList<PromptMessage> Messages, bool Stream, bool IncludeUsage, int? MaxTokens)
 {
     public static ChatRequest Parse(JsonElement body, string? deployment)
     {
@@ -15,6 +15,7 @@ internal sealed record ChatRequest(string Model, IReadOnlyList<PromptMessage> Me
             RequestJson.Model(body, deployment),
             messages,
             RequestJson.OptionalBool(body, "stream"),
-            RequestJson.IncludeUsage(body));
+            RequestJson.IncludeUsage(body),
+            RequestJson.OptionalPositiveInt(body, "max_completion_tokens") ?? RequestJson.OptionalPositiveInt(body, "max_tokens"));
     }
 }

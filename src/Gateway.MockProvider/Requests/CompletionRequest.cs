@@ -4,13 +4,14 @@ using LlmGateway.MockProvider.Pipeline;
 namespace LlmGateway.MockProvider.Requests;
 
 /// <summary>Legacy completions request; an array prompt is treated as its strings joined by newlines.</summary>
-internal sealed record CompletionRequest(string Model, string Prompt, bool Stream, bool IncludeUsage)
+internal sealed record CompletionRequest(string Model, string Prompt, bool Stream, bool IncludeUsage, int? MaxTokens)
 {
     public static CompletionRequest Parse(JsonElement body, string? deployment) => new(
         RequestJson.Model(body, deployment),
         ReadPrompt(RequestJson.Property(body, "prompt")),
         RequestJson.OptionalBool(body, "stream"),
-        RequestJson.IncludeUsage(body));
+        RequestJson.IncludeUsage(body),
+        RequestJson.OptionalPositiveInt(body, "max_tokens"));
 
     private static string ReadPrompt(JsonElement? prompt) => prompt switch
     {

@@ -4,7 +4,7 @@ using LlmGateway.MockProvider.Pipeline;
 namespace LlmGateway.MockProvider.Requests;
 
 /// <summary>Minimal Responses API request: <c>input</c> as a string (one user message) or a message list.</summary>
-internal sealed record ResponsesRequest(string Model, string? Instructions, IReadOnlyList<PromptMessage> Input, bool Stream)
+internal sealed record ResponsesRequest(string Model, string? Instructions, IReadOnlyList<PromptMessage> Input, bool Stream, int? MaxOutputTokens)
 {
     public static ResponsesRequest Parse(JsonElement body) => new(
         RequestJson.Model(body, deployment: null),
@@ -15,7 +15,8 @@ internal sealed record ResponsesRequest(string Model, string? Instructions, IRea
             { ValueKind: JsonValueKind.Array } items => RequestJson.Messages(items, "input"),
             _ => throw new InvalidRequestException("'input' is required and must be a string or an array of messages."),
         },
-        RequestJson.OptionalBool(body, "stream"));
+        RequestJson.OptionalBool(body, "stream"),
+        RequestJson.OptionalPositiveInt(body, "max_output_tokens"));
 
     /// <summary><c>instructions</c> play the system role; a system message in <c>input</c> is the fallback.</summary>
     public string? SystemText => Instructions ?? PromptMessage.FirstText(Input, "system");

@@ -9,19 +9,35 @@ namespace LlmGateway.Accounting;
 /// <param name="encoding">The requested model's encoding (a fallback model's text is the same).</param>
 internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string encoding)
 {
+    // OpenAI's chat framing: each message costs a few tokens beyond its text, and the reply is primed.
+    private const int TokensPerMessage = 4;
+    private const int ReplyPriming = 3;
+
     private int? _tokens;
+    private int _messages;
 
     /// <summary>How many times the prompt was tokenized: 0 or 1.</summary>
     public int Tokenizations { get; private set; }
 
+    /// <summary>The prompt's text tokens (what billing estimates when the provider reports no usage).</summary>
     public int Count(TokenizerRegistry tokenizers)
     {
         if (_tokens is null)
         {
             Tokenizations++;
-            _tokens = tokenizers.Count(RequestText.Extract(body.Span), encoding);
+            _tokens = tokenizers.Count(RequestText.Extract(body.Span, out _messages), encoding);
         }
 
         return _tokens.Value;
+    }
+
+    /// <summary>
+    /// An upper bound of what the provider will count as input: the text plus the per-message framing
+    /// (what a budget reserves; the provider's own usage is never above it for text prompts).
+    /// </summary>
+    public long UpperBound(TokenizerRegistry tokenizers)
+    {
+        var text = Count(tokenizers);
+        return text + (_messages == 0 ? 0 : ((long)_messages * TokensPerMessage) + ReplyPriming);
     }
 }

@@ -10,15 +10,23 @@ namespace LlmGateway.Accounting;
 /// </summary>
 internal static class RequestText
 {
-    public static string Extract(ReadOnlySpan<byte> body)
+    public static string Extract(ReadOnlySpan<byte> body) => Extract(body, out _);
+
+    /// <summary>The text, and how many messages (chat <c>messages</c> or Responses <c>input</c> items with a role) carry it.</summary>
+    public static string Extract(ReadOnlySpan<byte> body, out int messages)
     {
         var text = new StringBuilder();
+        messages = 0;
         try
         {
             var reader = new Utf8JsonReader(body);
             while (reader.Read())
             {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 3
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("role"u8))
+                {
+                    messages++;
+                }
+                else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 3
                     && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
                         || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8)))
                 {

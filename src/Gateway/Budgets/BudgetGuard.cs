@@ -24,12 +24,14 @@ internal sealed class BudgetGuard(
     ILogger<BudgetGuard> logger)
 {
     // KEYS: day spend, month spend, minute tokens. ARGV: day limit, month limit, tpm limit (-1 = none),
-    // cost, tokens, day ttl, month ttl. Returns 0 (reserved), 1 (day), 2 (month), 3 (tokens/minute).
+    // cost, tokens, day ttl, month ttl. Returns 0 (reserved), 1 (day), 2 (month), 3 (tokens/minute),
+    // 4 (a negative amount: never reserved, whatever the caller computed).
     private const string ReserveScript = """
         local function over(key, limit, amount)
           if tonumber(limit) < 0 then return false end
           return (tonumber(redis.call('GET', key) or '0') + tonumber(amount)) > tonumber(limit)
         end
+        if tonumber(ARGV[4]) < 0 or tonumber(ARGV[5]) < 0 then return 4 end
         if over(KEYS[1], ARGV[1], ARGV[4]) then return 1 end
         if over(KEYS[2], ARGV[2], ARGV[4]) then return 2 end
         if over(KEYS[3], ARGV[3], ARGV[5]) then return 3 end
@@ -44,7 +46,7 @@ internal sealed class BudgetGuard(
 
     private readonly BudgetOptions _options = options.Value;
 
-    public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long? maxOutputTokens)
+    public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens)
     {
         if (key.Limits is not { IsEmpty: false } limits)
         {
@@ -53,16 +55,22 @@ internal sealed class BudgetGuard(
 
         var now = time.GetUtcNow();
         // The request's one estimate: billing reuses it if the provider reports no usage.
-        var input = prompt.Count(tokenizers);
-        var output = maxOutputTokens ?? _options.DefaultMaxOutputTokens;
+        var input = prompt.UpperBound(tokenizers);
+        var output = reservedOutputTokens;
         var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(input, 0, output, 0));
+        if (cost is null && (limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null) && _options.RefuseUnpricedModels)
+        {
+            // A spend limit cannot be enforced on a model without a price: refuse rather than skip it.
+            return (null, GatewayError.InvalidRequest(
+                $"The model '{model.Name}' has no price, so this key's spend limit cannot be enforced on it.", "model", "model_not_priced"));
+        }
+
         if (cost is null && limits.TokensPerMinute is null)
         {
-            // Spend limits cannot be enforced on a model without a price; say so rather than guess.
             return (null, null);
         }
 
-        var reservation = new BudgetReservation(key.Id, now, cost is { } c ? Nano(c) : 0, input + output);
+        var reservation = new BudgetReservation(key.Id, now, cost is { } c ? Nano(c) : 0, checked(input + output));
         int verdict;
         try
         {
@@ -89,6 +97,7 @@ internal sealed class BudgetGuard(
         return verdict switch
         {
             0 => (reservation, null),
+            4 => (null, GatewayError.InvalidRequest("The request's budget reservation is invalid.", null, "invalid_reservation")),
             3 => (null, Refuse("rate_limit_exceeded", $"This key's limit of {limits.TokensPerMinute} tokens per minute would be exceeded.", 60 - now.Second)),
             1 => (null, Refuse("budget_exceeded", $"This key's daily budget of {limits.DailySpendUsd} USD would be exceeded.", (int)(now.Date.AddDays(1) - now.UtcDateTime).TotalSeconds)),
             _ => (null, Refuse("budget_exceeded", $"This key's monthly budget of {limits.MonthlySpendUsd} USD would be exceeded.", (int)(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime).TotalSeconds)),
@@ -108,6 +117,13 @@ internal sealed class BudgetGuard(
 
         var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
         var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
+        if (tokens > reservation.Tokens)
+        {
+            // Counted as spent all the same: the budget reflects what the provider billed.
+            metrics.BudgetOverruns.Add(tokens - reservation.Tokens);
+            BudgetLog.Overrun(logger, reservation.KeyId, reservation.Tokens, tokens);
+        }
+
         try
         {
             var batch = store.Database.CreateBatch();
@@ -129,7 +145,12 @@ internal sealed class BudgetGuard(
     private static GatewayError Refuse(string code, string message, int retryAfterSeconds) =>
         new(StatusCodes.Status429TooManyRequests, new OpenAiError(message, "requests", null, code)) { RetryAfterSeconds = Math.Max(1, retryAfterSeconds) };
 
-    private static long Nano(decimal usd) => (long)(usd * 1_000_000_000m);
+    /// <summary>USD in nano-dollars, saturating: no price or token count can make this throw.</summary>
+    private static long Nano(decimal usd)
+    {
+        const decimal MaxUsd = long.MaxValue / 1_000_000_000m;
+        return usd >= MaxUsd ? long.MaxValue : usd <= 0 ? 0 : (long)(usd * 1_000_000_000m);
+    }
 
     private string DayKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:day:{at:yyyyMMdd}";
 

@@ -7,4 +7,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Could not settle the budget reservation of key {KeyId}: {ErrorType}.")]
     public static partial void SettleFailed(ILogger logger, string keyId, string errorType);
+
+    [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "The provider reported {ActualTokens} tokens for a request of key {KeyId} that reserved {ReservedTokens}: the reservation was not an upper bound.")]
+    public static partial void Overrun(ILogger logger, string keyId, long reservedTokens, long actualTokens);
 }

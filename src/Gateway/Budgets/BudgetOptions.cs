@@ -7,9 +7,15 @@ internal sealed class BudgetOptions
 {
     public const string SectionName = "Gateway:Budgets";
 
-    /// <summary>Output tokens assumed when a request sets no <c>max_tokens</c>, for the worst-case reservation.</summary>
-    [Range(1, 1_000_000)]
-    public int DefaultMaxOutputTokens { get; set; } = 4096;
+    /// <summary>The most choices (<c>n</c>, <c>best_of</c>) one request may ask for; more is refused with 400.</summary>
+    [Range(1, 128)]
+    public int MaxChoices { get; set; } = 8;
+
+    /// <summary>
+    /// A key with a spend limit calling a model with no price: true refuses it (400 <c>model_not_priced</c>),
+    /// false lets it through with only its token limits enforced.
+    /// </summary>
+    public bool RefuseUnpricedModels { get; set; } = true;
 
     /// <summary>When the store is unreachable: true lets requests through (counted), false refuses them.</summary>
     public bool FailOpen { get; set; } = true;

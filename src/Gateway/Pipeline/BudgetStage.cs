@@ -14,7 +14,7 @@ internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
     public async Task InvokeAsync(HttpContext context)
     {
         var exchange = context.Features.GetRequiredFeature<LlmExchange>();
-        var (reservation, error) = await budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.MaxOutputTokens);
+        var (reservation, error) = await budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens);
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);

@@ -41,8 +41,11 @@ internal sealed class LlmExchange
     /// <summary>The prompt's token estimate, counted at most once (by the budget or by billing, whichever needs it first).</summary>
     public required PromptTokenEstimate InputEstimate { get; init; }
 
-    /// <summary>The output the budget must reserve for: the bundle's <c>max_tokens</c> when it sets one, else the client's.</summary>
-    public long? MaxOutputTokens { get; init; }
+    /// <summary>
+    /// The most output the request can generate, checked against the model's limit: the output cap in
+    /// force (the client's, the bundle's, or the catalog's) times the choices asked for.
+    /// </summary>
+    public required long ReservedOutputTokens { get; init; }
 
     public bool Stream => Scan.Stream;
 

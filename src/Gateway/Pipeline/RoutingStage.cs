@@ -1,4 +1,5 @@
 using LlmGateway.Accounting;
+using LlmGateway.Budgets;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
@@ -6,6 +7,7 @@ using LlmGateway.Rewriting;
 using LlmGateway.Routing;
 using LlmGateway.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Pipeline;
 
@@ -13,8 +15,10 @@ namespace LlmGateway.Pipeline;
 /// Stage 2: resolve the model (a catalog name, or <c>prompt:&lt;name&gt;</c> through its release:
 /// version and arm), render and rewrite, and build the request's one <see cref="LlmExchange"/>.
 /// </summary>
-internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, PromptRouter prompts, PromptRenderer renderer, GatewayMetrics metrics)
+internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, PromptRouter prompts, PromptRenderer renderer, GatewayMetrics metrics, IOptions<BudgetOptions> budgets)
 {
+    private readonly int _maxChoices = budgets.Value.MaxChoices;
+
     private const string ChatCompletionsPath = "/v1/chat/completions";
     private const string CompletionsPath = "/v1/completions";
 
@@ -46,8 +50,15 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
                 return (null, GatewayError.ModelNotFound(scan.Model));
             }
 
+            // Checked before anything is built or reserved: a bound the budget can trust.
+            var (output, invalidOutput) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, model, bundle: null, _maxChoices);
+            if (invalidOutput is not null)
+            {
+                return (null, invalidOutput);
+            }
+
             var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage);
-            return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, scan.MaxOutputTokens), null);
+            return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, output), null);
         }
 
         if (!context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal))
@@ -62,6 +73,12 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
         }
 
         var bundle = selection!.Bundle;
+        var (reservedOutput, outputError) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, bundle.Model, bundle, _maxChoices);
+        if (outputError is not null)
+        {
+            return (null, outputError);
+        }
+
         var (contents, renderError) = await renderer.RenderAsync(bundle, scan);
         if (renderError is not null)
         {
@@ -77,11 +94,10 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
         }
 
         PromptResponseHeaders.Apply(context.Response.Headers, selection);
-        // The bundle's max_tokens, when it sets one, caps the output the budget must reserve for.
-        return (Exchange(context, admitted, bundle.Model, selection, bodies!, injectUsage, bundle.Bundle.Params.MaxTokens ?? scan.MaxOutputTokens), null);
+        return (Exchange(context, admitted, bundle.Model, selection, bodies!, injectUsage, reservedOutput), null);
     }
 
-    private static LlmExchange Exchange(HttpContext context, AdmittedRequest admitted, CatalogModel model, PromptSelection? prompt, UpstreamBodies bodies, bool injectUsage, long? maxOutput) => new()
+    private static LlmExchange Exchange(HttpContext context, AdmittedRequest admitted, CatalogModel model, PromptSelection? prompt, UpstreamBodies bodies, bool injectUsage, long reservedOutput) => new()
     {
         RequestId = admitted.RequestId,
         Key = admitted.Key,
@@ -94,7 +110,7 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
         UsageInjected = injectUsage,
         // Counted from what the provider will read, on the first model's tokenizer, when first needed.
         InputEstimate = new PromptTokenEstimate(bodies.First.WrittenMemory, model.Encoding),
-        MaxOutputTokens = maxOutput,
+        ReservedOutputTokens = reservedOutput,
         AllowModelFallback = prompt is null || (prompt.Variant != Variants.Pinned && prompt.Bundle.Bundle.ModelFallback != false),
     };
 

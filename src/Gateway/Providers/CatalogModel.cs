@@ -5,8 +5,9 @@ namespace LlmGateway.Providers;
 /// <summary>A public model name and where it goes.</summary>
 internal sealed class CatalogModel
 {
-    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null)
+    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null, int? maxOutputTokens = null)
     {
+        MaxOutputTokens = maxOutputTokens ?? OutputLimits.For(upstreamModel);
         Resilience = resilience is null && provider.ResilienceSettings is null
             ? provider.Policy
             : LlmGateway.Resilience.ResiliencePolicy.Resolve(resilience, provider.ResilienceSettings, (int)provider.Timeout.TotalSeconds);
@@ -22,6 +23,9 @@ internal sealed class CatalogModel
     }
 
     public string Name { get; }
+
+    /// <summary>The most output tokens one choice may ask for; a request without <c>max_tokens</c> reserves this much.</summary>
+    public int MaxOutputTokens { get; }
 
     public Provider Provider { get; }
 

@@ -24,6 +24,14 @@ internal sealed class CatalogModelOptions
     /// </summary>
     public List<string> Fallbacks { get; set; } = [];
 
+    /// <summary>
+    /// The most output tokens one choice may ask for (<c>max_tokens</c>); larger requests are refused,
+    /// and a request without <c>max_tokens</c> reserves this much against its key's budget. Defaults
+    /// to the provider's published limit for known model families, else <see cref="OutputLimits.UnknownModelDefault"/>.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int? MaxOutputTokens { get; set; }
+
     /// <summary>Who owns the model, as reported by <c>GET /v1/models</c>.</summary>
     public string? OwnedBy { get; set; }
 }

@@ -26,6 +26,7 @@ internal sealed class GatewayMetrics
         meter.CreateObservableGauge("gateway.releases.count", () => snapshots.Current.Count, description: "Releases in the snapshot.");
         UnpricedRequests = meter.CreateCounter<long>("gateway.accounting.unpriced_requests", description: "Requests whose model has no price in the pricing table.");
         BudgetChecksSkipped = meter.CreateCounter<long>("gateway.budgets.checks_skipped", description: "Budget checks not made because the store was unreachable.");
+        BudgetOverruns = meter.CreateCounter<long>("gateway.budgets.overrun_tokens", unit: "{token}", description: "Tokens a provider reported beyond what the request had reserved.");
         UsageSamplesDropped = meter.CreateCounter<long>("gateway.usage.samples_dropped", description: "Usage samples dropped because the counter writer fell behind.");
 
         // GenAI semantic conventions (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/).
@@ -63,6 +64,9 @@ internal sealed class GatewayMetrics
 
     /// <summary>Budget checks not made because the store was unreachable (tagged allowed/refused by policy).</summary>
     public Counter<long> BudgetChecksSkipped { get; private init; } = null!;
+
+    /// <summary>Tokens a provider reported beyond the request's reservation (the reservation should be an upper bound).</summary>
+    public Counter<long> BudgetOverruns { get; private init; } = null!;
 
     /// <summary>Usage samples dropped because the counter writer fell behind.</summary>
     public Counter<long> UsageSamplesDropped { get; private init; } = null!;

@@ -632,6 +632,7 @@ public sealed class ResilientForwarderTests : IDisposable
             Upstream = bodies!,
             InputEstimate = new LlmGateway.Accounting.PromptTokenEstimate(ReadOnlyMemory<byte>.Empty, catalogModel.Encoding),
             AllowModelFallback = allowModelFallback,
+            ReservedOutputTokens = catalogModel.MaxOutputTokens,
         };
         return new Run(exchange, holdJson, script, cluster => _destinations[cluster], _clientAborted.Token);
     }

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using LlmGateway.Errors;
+using LlmGateway.Providers;
+using LlmGateway.Proxy;
+using LlmGateway.Rewriting;
+
+namespace LlmGateway.Budgets;
+
+/// <summary>
+/// The output a request may generate, checked before anything is reserved: <c>max_tokens</c>,
+/// <c>max_completion_tokens</c> and <c>max_output_tokens</c> must be integers from 1 to the
+/// model's catalog limit; <c>n</c> and <c>best_of</c> from 1 to the configured cap. The result is
+/// the worst case the budget reserves: the output cap in force, times the number of choices.
+/// </summary>
+internal static class OutputRequest
+{
+    /// <summary>Reads only the values of the few top-level properties that bound the output (offsets from the one scan).</summary>
+    public static (long ReservedOutputTokens, GatewayError? Error) Check(ReadOnlySpan<byte> body, RequestScan scan, CatalogModel model, PreparedBundle? bundle, int maxChoices)
+    {
+        long? clientCap = null;
+        long choices = 1;
+        foreach (var property in scan.Properties)
+        {
+            var field = property.Field;
+            string? name = field switch
+            {
+                TopLevelField.MaxTokens => "max_tokens",
+                TopLevelField.MaxCompletionTokens => "max_completion_tokens",
+                TopLevelField.Other => OtherName(body, property),
+                _ => null,
+            };
+            if (name is null)
+            {
+                continue;
+            }
+
+            var isCap = name is "max_tokens" or "max_completion_tokens" or "max_output_tokens";
+            var limit = isCap ? model.MaxOutputTokens : maxChoices;
+            var (value, error) = Integer(body[property.ValueStart..property.End], name, limit, isCap ? $"the model's limit of {limit} output tokens" : $"{limit}, the gateway's limit");
+            if (error is not null)
+            {
+                return (0, error);
+            }
+
+            if (value is not { } v)
+            {
+                continue;
+            }
+
+            if (isCap)
+            {
+                // Both spellings may be present; the provider honours one of them, so reserve for the larger.
+                clientCap = Math.Max(clientCap ?? 0, v);
+            }
+            else
+            {
+                // n choices, or best_of candidates generated (and billed) server-side: the larger counts.
+                choices = Math.Max(choices, v);
+            }
+        }
+
+        var perChoice = BundleCap(bundle, clientCap) ?? clientCap ?? model.MaxOutputTokens;
+        return (checked(perChoice * choices), null);
+    }
+
+    /// <summary>
+    /// The bundle's <c>max_tokens</c> when it sets one; when the client may override it and did,
+    /// the larger of the two (the client's value reaches the provider, the bundle's may on a fallback).
+    /// </summary>
+    private static long? BundleCap(PreparedBundle? bundle, long? clientCap)
+    {
+        if (bundle?.Bundle.Params.MaxTokens is not { } bundleCap)
+        {
+            return null;
+        }
+
+        var overridable = Array.Exists(bundle.Parameters, p => p.Field == TopLevelField.MaxTokens && p.ClientOverridable);
+        return overridable && clientCap is { } client ? Math.Max(bundleCap, client) : bundleCap;
+    }
+
+    /// <summary>The name of a property the scanner does not act on, when it bounds the output (escapes decoded).</summary>
+    private static string? OtherName(ReadOnlySpan<byte> body, ScannedProperty property)
+    {
+        var token = body[property.Start..property.ValueStart].TrimEnd(" \t\r\n:"u8);
+        var reader = new Utf8JsonReader(token);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        return reader.ValueTextEquals("n"u8) ? "n"
+            : reader.ValueTextEquals("best_of"u8) ? "best_of"
+            : reader.ValueTextEquals("max_output_tokens"u8) ? "max_output_tokens"
+            : null;
+    }
+
+    private static (long? Value, GatewayError? Error) Integer(ReadOnlySpan<byte> json, string name, long max, string maxText)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return (null, null);
+        }
+
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 1 || value > max)
+        {
+            return (null, GatewayError.InvalidRequest($"'{name}' must be an integer from 1 to {maxText}.", name, "invalid_value"));
+        }
+
+        return (value, null);
+    }
+}

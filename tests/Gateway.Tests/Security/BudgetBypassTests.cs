@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Security;
+
+/// <summary>
+/// A key holder cannot get past or overrun a budget with the output fields: every bound is checked
+/// before anything is reserved, and the reservation is a true upper bound of what is billed.
+/// </summary>
+public sealed class BudgetBypassTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("\"max_tokens\":-100000", "max_tokens")]
+    [InlineData("\"max_tokens\":0", "max_tokens")]
+    [InlineData("\"max_tokens\":99999999999999999", "max_tokens")]
+    [InlineData("\"max_tokens\":999999999999999999999999", "max_tokens")]
+    [InlineData("\"max_tokens\":16385", "max_tokens")]
+    [InlineData("\"max_tokens\":10.5", "max_tokens")]
+    [InlineData("\"max_tokens\":\"10\"", "max_tokens")]
+    [InlineData("\"max_completion_tokens\":-1", "max_completion_tokens")]
+    [InlineData("\"n\":9", "n")]
+    [InlineData("\"n\":0", "n")]
+    [InlineData("\"\\u006e\":100", "n")]
+    [InlineData("\"best_of\":50", "best_of")]
+    public async Task An_output_bound_out_of_range_is_refused_before_anything_is_reserved(string field, string param)
+    {
+        // A budget no real request fits: only a bypass could get an answer out of it.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("bypass", "test", [], new KeyLimits(0.00001m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync(
+            "/v1/chat/completions",
+            new StringContent($$"""{"model":"gpt-4o-mini",{{field}},"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+            Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "invalid_value");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Without_max_tokens_the_model_s_whole_output_limit_is_reserved()
+    {
+        // 16 384 output tokens of gpt-4o-mini cost ~0.0098 USD: more than this budget, so it is refused
+        // (a fixed 4 096 would have cost ~0.0025 USD and been let through).
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("no-cap", "test", [], new KeyLimits(0.005m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var refused = await client.PostAsync("/v1/chat/completions", Chat("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        using var fits = await client.PostAsync("/v1/chat/completions", Chat("""{"model":"gpt-4o-mini","max_tokens":4096,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.TooManyRequests, "budget_exceeded");
+        Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_with_a_spend_limit_calling_a_model_without_a_price_is_refused()
+    {
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unpriced", "test", [], new KeyLimits(1m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync("/v1/chat/completions", Chat("""{"model":"gpt-4o","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "model_not_priced");
+        Assert.Equal("model", error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task The_provider_never_generates_more_than_max_tokens()
+    {
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+
+        using var response = await client.PostAsync("/v1/chat/completions", Chat("""{"model":"gpt-4o-mini","max_tokens":3,"messages":[{"role":"user","content":"Tell me a long story"}]}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.InRange(long.Parse(response.Headers.GetValues("X-Gateway-Output-Tokens").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 3);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("length", json.RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_requests_with_hostile_output_fields_never_spend_more_than_the_budget()
+    {
+        // The issue's measurement: max_tokens 10 against 0.0001 USD a day served 15 and spent 37% over.
+        const decimal Budget = 0.0001m;
+        var (key, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("fifty", "test", [], new KeyLimits(Budget, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+        string[] fields = ["\"max_tokens\":10", "\"max_tokens\":10", "\"max_tokens\":10", "\"max_tokens\":-100000", "\"max_tokens\":99999999999999999", "", "\"max_tokens\":10,\"n\":2"];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
+        {
+            var field = fields[i % fields.Length];
+            var body = $$"""{"model":"gpt-4o-mini",{{field}}{{(field.Length == 0 ? "" : ",")}}"messages":[{"role":"user","content":"Tell me a long story, number {{i}}"}]}""";
+            using var response = await client.PostAsync("/v1/chat/completions", Chat(body), Ct);
+            var cost = response.Headers.TryGetValues("X-Gateway-Cost-USD", out var values) ? decimal.Parse(values.Single(), System.Globalization.CultureInfo.InvariantCulture) : 0m;
+            return (response.StatusCode, Cost: cost);
+        }));
+
+        var served = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+        Assert.NotEmpty(served);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.Equal(
+            responses.Count(r => r.StatusCode == HttpStatusCode.BadRequest),
+            Enumerable.Range(0, 50).Count(i => fields[i % fields.Length].Contains("-100000", StringComparison.Ordinal) || fields[i % fields.Length].Contains("9999", StringComparison.Ordinal)));
+        Assert.True(served.Sum(r => r.Cost) <= Budget, $"served {served.Count} for {served.Sum(r => r.Cost)} USD of {Budget}");
+
+        // The settled counter (what every later request is judged against) agrees.
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var spent = (long)await store.Database.StringGetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{DateTimeOffset.UtcNow:yyyyMMdd}");
+        Assert.InRange(spent, 1, 100_000);
+    }
+
+    private static StringContent Chat(string json) => new(json, Encoding.UTF8, "application/json");
+}

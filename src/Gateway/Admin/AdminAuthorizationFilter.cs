@@ -1,47 +1,92 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using LlmGateway.Audit;
 using LlmGateway.Errors;
 using LlmGateway.Serialization;
+using LlmGateway.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Admin;
 
 /// <summary>
-/// Guards <c>/admin/v1</c>: a known token, holding the endpoint's role. It also audits every
-/// change and every refused attempt, in one place, from the endpoint's name and route values.
+/// Guards <c>/admin/v1</c>: a known token, holding the endpoint's role. It also audits, in one
+/// place, from the endpoint's name and route values: every change, every read marked
+/// <see cref="AuditedReadAttribute"/>, and every refusal of a valid token (at most
+/// <see cref="AuditOptions.RefusalsPerActorPerMinute"/> per actor). Requests without a valid
+/// token are never audited (anyone could fill the log): they are counted, logged at most once a
+/// second per remote address, and after <see cref="AdminOptions.FailedAuthenticationsPerMinute"/>
+/// failures an address gets 429 until its minute is over.
 /// </summary>
-internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditLog audit) : IEndpointFilter
+internal sealed class AdminAuthorizationFilter : IEndpointFilter
 {
     public const string UnknownActor = "(unauthenticated)";
 
     private static readonly string[] TargetKeys = ["name", "version", "environment", "id"];
+
+    private readonly AdminTokenRegistry _tokens;
+    private readonly AuditLog _audit;
+    private readonly GatewayMetrics _metrics;
+    private readonly ILogger<AdminAuthorizationFilter> _logger;
+    private readonly KeyedWindowLimiter _failedAuthentications;
+    private readonly KeyedWindowLimiter _refusalLogs;
+    private readonly KeyedWindowLimiter _refusalAudits;
+
+    public AdminAuthorizationFilter(
+        AdminTokenRegistry tokens, AuditLog audit, GatewayMetrics metrics, IOptions<AdminOptions> options, TimeProvider time, ILogger<AdminAuthorizationFilter> logger)
+    {
+        _tokens = tokens;
+        _audit = audit;
+        _metrics = metrics;
+        _logger = logger;
+        _failedAuthentications = new KeyedWindowLimiter(time, TimeSpan.FromMinutes(1), options.Value.FailedAuthenticationsPerMinute);
+        _refusalLogs = new KeyedWindowLimiter(time, TimeSpan.FromSeconds(1), 1);
+        _refusalAudits = new KeyedWindowLimiter(time, TimeSpan.FromMinutes(1), options.Value.Audit.RefusalsPerActorPerMinute);
+    }
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var endpoint = http.GetEndpoint();
         var role = endpoint?.Metadata.GetMetadata<RequiresAdminRoleAttribute>()?.Role ?? AdminRoles.Viewer;
-        var action = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? http.Request.Path.Value ?? "";
-        var target = Target(http);
-        var audited = !HttpMethods.IsGet(http.Request.Method);
+        var action = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed)";
+        var audited = !HttpMethods.IsGet(http.Request.Method) || endpoint?.Metadata.GetMetadata<AuditedReadAttribute>() is not null;
 
-        if (!tokens.IsEnabled)
+        if (!_tokens.IsEnabled)
         {
-            return await RefuseAsync(UnknownActor, action, target, audited, new GatewayError(StatusCodes.Status403Forbidden,
+            return RefuseUnauthenticated(http, action, "admin_disabled", new GatewayError(StatusCodes.Status403Forbidden,
                 new OpenAiError("The admin API is disabled. Configure Gateway:Admin:Tokens to enable it.", "permission_error", null, "admin_disabled")));
         }
 
-        var presented = Auth.BearerToken.Read(http.Request);
-        var principal = presented.Length == 0 ? null : tokens.Find(presented);
-        if (principal is null)
+        var address = AddressKey(http.Connection.RemoteIpAddress);
+        if (_failedAuthentications.IsExhausted(address, out var retryAfter))
         {
-            // Refused change attempts are audited; refused reads are not, so anonymous GETs cannot
-            // flood the trimmed audit log and push real entries out.
-            return await RefuseAsync(UnknownActor, action, target, audited, presented.Length == 0 ? GatewayError.MissingApiKey() : GatewayError.InvalidApiKey());
+            // Checked before the token, so guessing stays slow even for a guess that would be right.
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            return RefuseUnauthenticated(http, action, "rate_limited", new GatewayError(StatusCodes.Status429TooManyRequests,
+                new OpenAiError($"Too many failed admin authentications from this address; retry after {seconds.ToString(CultureInfo.InvariantCulture)} s.", "requests", null, "too_many_failed_authentications"))
+            {
+                RetryAfterSeconds = seconds,
+            });
         }
 
+        var presented = Auth.BearerToken.Read(http.Request);
+        var principal = presented.Length == 0 ? null : _tokens.Find(presented);
+        if (principal is null)
+        {
+            _failedAuthentications.Hit(address);
+            return presented.Length == 0
+                ? RefuseUnauthenticated(http, action, "missing_token", GatewayError.MissingApiKey())
+                : RefuseUnauthenticated(http, action, "invalid_token", GatewayError.InvalidApiKey());
+        }
+
+        var target = Target(http);
         if (!principal.IsIn(role))
         {
-            return await RefuseAsync(principal.Name, action, target, audited: true, new GatewayError(StatusCodes.Status403Forbidden,
-                new OpenAiError($"'{principal.Name}' lacks the '{role}' role needed here.", "permission_error", null, "missing_role")));
+            var error = new GatewayError(StatusCodes.Status403Forbidden,
+                new OpenAiError($"'{principal.Name}' lacks the '{role}' role needed here.", "permission_error", null, "missing_role"));
+            await RecordAsync(principal.Name, action, target, error.StatusCode, $"{error.Body.Code}: {error.Body.Message}");
+            return ErrorResult(http, error);
         }
 
         http.Items[typeof(AdminPrincipal)] = principal;
@@ -50,18 +95,22 @@ internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditL
         {
             result = await next(context);
         }
-        catch (Exception ex) when (audited && ex is not OperationCanceledException)
+        catch (Exception ex) when (audited)
         {
-            // A failure after a change may have been applied must still leave a trace.
-            await audit.RecordAsync(principal.Name, action, target, StatusCodes.Status500InternalServerError, $"failed: {ex.GetType().Name}");
+            // A failure after a change may have been applied must still leave a trace, and so
+            // must a read the caller broke off (an export stopped halfway still showed samples).
+            var aborted = ex is OperationCanceledException;
+            var detail = (aborted ? "aborted" : $"failed: {ex.GetType().Name}") + (AuditDetail.Get(http) is { } read ? "; " + read : "");
+            await RecordAsync(principal.Name, action, target, aborted ? 499 : StatusCodes.Status500InternalServerError, detail);
             throw;
         }
 
         if (audited)
         {
-            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-            var detail = (result as IValueHttpResult)?.Value is OpenAiErrorEnvelope envelope ? $"{envelope.Error.Code}: {envelope.Error.Message}" : null;
-            await audit.RecordAsync(principal.Name, action, target, status, detail);
+            var status = (result as IStatusCodeHttpResult)?.StatusCode
+                ?? (http.Response.HasStarted ? http.Response.StatusCode : StatusCodes.Status200OK);
+            var detail = (result as IValueHttpResult)?.Value is OpenAiErrorEnvelope envelope ? $"{envelope.Error.Code}: {envelope.Error.Message}" : AuditDetail.Get(http);
+            await RecordAsync(principal.Name, action, target, status, detail);
         }
 
         return result;
@@ -71,11 +120,71 @@ internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditL
     public static AdminPrincipal Principal(HttpContext context) =>
         (AdminPrincipal)context.Items[typeof(AdminPrincipal)]!;
 
-    private async Task<IResult> RefuseAsync(string actor, string action, string target, bool audited, GatewayError error)
+    /// <summary>
+    /// The rate-limit key of a remote address: IPv4 as is, IPv6 by its /64 (one host usually
+    /// holds a whole /64, so per-address limits would be free to escape).
+    /// </summary>
+    internal static string AddressKey(IPAddress? address)
     {
-        if (audited)
+        if (address is null)
         {
-            await audit.RecordAsync(actor, action, target, error.StatusCode, $"{error.Body.Code}: {error.Body.Message}");
+            return "(none)";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
+    }
+
+    private async Task RecordAsync(string actor, string action, string target, int status, string? detail)
+    {
+        if (status is >= 400 and < 500 && status != 499)
+        {
+            // Refusals of a valid token: a key-holder may not flood the log with them.
+            var count = _refusalAudits.Hit(actor);
+            if (count > _refusalAudits.Limit)
+            {
+                _metrics.AdminRefusalsUnaudited.Add(1, new KeyValuePair<string, object?>("reason", "actor_limit"));
+                if (count == _refusalAudits.Limit + 1)
+                {
+                    AuditLogMessages.RefusalAuditsLimited(_logger, actor, _refusalAudits.Limit);
+                }
+
+                return;
+            }
+        }
+
+        await _audit.RecordAsync(actor, action, target, status, detail);
+    }
+
+    private IResult RefuseUnauthenticated(HttpContext http, string action, string reason, GatewayError error)
+    {
+        _metrics.AdminRefusalsUnaudited.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        var address = AddressKey(http.Connection.RemoteIpAddress);
+        if (_refusalLogs.TryAcquire(address))
+        {
+            AuditLogMessages.UnauthenticatedRefused(_logger, address, reason, action);
+        }
+
+        return ErrorResult(http, error);
+    }
+
+    private static IResult ErrorResult(HttpContext http, GatewayError error)
+    {
+        if (error.RetryAfterSeconds is { } seconds)
+        {
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
         return Results.Json(new OpenAiErrorEnvelope(error.Body), GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: error.StatusCode);
@@ -90,5 +199,4 @@ internal sealed class AdminAuthorizationFilter(AdminTokenRegistry tokens, AuditL
         var joined = string.Join(" ", parts);
         return joined.Length > 0 ? joined : http.Request.Path.Value ?? "";
     }
-
 }

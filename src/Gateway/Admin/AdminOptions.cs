@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using LlmGateway.Audit;
 
 namespace LlmGateway.Admin;
 
@@ -12,4 +12,14 @@ internal sealed class AdminOptions
     /// never administrable by accident.
     /// </summary>
     public Dictionary<string, AdminTokenOptions> Tokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Failed admin authentications (no token or an unknown one) one remote address may make per
+    /// minute; beyond it every admin request from that address gets 429 with <c>Retry-After</c>
+    /// until the minute is over, before any token is looked at.
+    /// </summary>
+    public int FailedAuthenticationsPerMinute { get; set; } = 20;
+
+    /// <summary>Retention and flood limits of the audit trail.</summary>
+    public AuditOptions Audit { get; set; } = new();
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Admin;
 
-/// <summary>Refuses admin tokens that would not work: no secret, a malformed hash, unknown roles.</summary>
+/// <summary>Refuses admin tokens that would not work (no secret, a malformed hash, unknown roles) and out-of-range limits.</summary>
 internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
@@ -31,6 +31,26 @@ internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOpti
             {
                 failures.Add($"{path}:Roles: '{role}' is not one of {string.Join(", ", AdminRoles.All)}.");
             }
+        }
+
+        if (options.FailedAuthenticationsPerMinute is < 1 or > 100_000)
+        {
+            failures.Add($"{AdminOptions.SectionName}:FailedAuthenticationsPerMinute must be from 1 to 100000.");
+        }
+
+        if (options.Audit.RetentionDays is < 1 or > 36_500)
+        {
+            failures.Add($"{AdminOptions.SectionName}:Audit:RetentionDays must be from 1 to 36500.");
+        }
+
+        if (options.Audit.MaxEntries < 10_000)
+        {
+            failures.Add($"{AdminOptions.SectionName}:Audit:MaxEntries must be at least 10000.");
+        }
+
+        if (options.Audit.RefusalsPerActorPerMinute is < 1 or > 100_000)
+        {
+            failures.Add($"{AdminOptions.SectionName}:Audit:RefusalsPerActorPerMinute must be from 1 to 100000.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

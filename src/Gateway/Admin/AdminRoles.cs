@@ -2,7 +2,7 @@ namespace LlmGateway.Admin;
 
 internal static class AdminRoles
 {
-    /// <summary>Every GET.</summary>
+    /// <summary>Every GET, except the samples' content.</summary>
     public const string Viewer = "viewer";
 
     /// <summary>Pushes prompt bundles.</summary>
@@ -14,5 +14,11 @@ internal static class AdminRoles
     /// <summary>Changes releases; issues and revokes gateway keys.</summary>
     public const string Operator = "operator";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Viewer, Author, Approver, Operator };
+    /// <summary>
+    /// Lists, shows and exports sampled requests and responses (real user conversations, even
+    /// redacted); every such read is audited.
+    /// </summary>
+    public const string SampleReader = "sample-reader";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Viewer, Author, Approver, Operator, SampleReader };
 }

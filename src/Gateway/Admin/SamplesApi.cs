@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using LlmGateway.Audit;
 using LlmGateway.Prompts;
 using LlmGateway.Routing;
 using LlmGateway.Sampling;
@@ -9,7 +11,9 @@ namespace LlmGateway.Admin;
 
 /// <summary>
 /// <c>/admin/v1/samples</c>: sampled request/response pairs (list, one, JSONL export in the golden
-/// dataset format) and the evaluators' work queue (claim, ack, release, dead letters).
+/// dataset format) and the evaluators' work queue (claim, ack, release, dead letters). Reading
+/// samples needs the <see cref="AdminRoles.SampleReader"/> role and every read is audited: who,
+/// the filter, and how many samples it returned.
 /// </summary>
 internal static class SamplesApi
 {
@@ -21,10 +25,13 @@ internal static class SamplesApi
     public static RouteGroupBuilder MapSamplesApi(this RouteGroupBuilder admin)
     {
         admin.MapGet("/samples", ListAsync).WithTags("Samples").Produces<SamplePage>().WithName("ListSamples")
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader), new AuditedReadAttribute())
             .WithSummary("Samples newest first, filtered by prompt, version, variant, model, environment and time; page with 'cursor'.");
         admin.MapGet("/samples/export", ExportAsync).WithTags("Samples").Produces<GoldenExample>(contentType: "application/x-ndjson").WithName("ExportSamples")
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader), new AuditedReadAttribute())
             .WithSummary("Matching samples as JSONL in the golden-dataset format (input, output, metadata), streamed.");
         admin.MapGet("/samples/{id}", GetAsync).WithTags("Samples").Produces<SampleRecord>().WithName("ShowSample")
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader), new AuditedReadAttribute())
             .WithSummary("One sample: the rendered request, the reassembled response, usage, cost and latency.");
 
         admin.MapGet("/samples/queue", StatsAsync).WithTags("Sample queue").Produces<SampleQueueStatus>().WithName("SampleQueueStats")
@@ -66,12 +73,14 @@ internal static class SamplesApi
         }
 
         var page = await samples.ListAsync(filter!, limit, cursor.Length > 0 ? cursor : null);
+        AuditDetail.Set(http, $"{Describe(http.Request.Query)}; returned {page.Samples.Count}");
         return Results.Json(page, GatewayJsonContext.Default.SamplePage);
     }
 
-    private static async Task<IResult> GetAsync(string id, SampleStore samples)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, SampleStore samples)
     {
         var record = SampleIds.IsWellFormed(id) ? await samples.GetAsync(id) : null;
+        AuditDetail.Set(http, record is null ? "returned 0" : "returned 1");
         return record is null
             ? AdminResults.NotFound("sample_not_found", $"No sample '{id}' (samples expire after the configured retention).", "id")
             : Results.Json(record, GatewayJsonContext.Default.SampleRecord);
@@ -94,12 +103,38 @@ internal static class SamplesApi
         TryLimit(http.Request.Query["limit"], DefaultExportLimit, MaxExportLimit, out var limit);
         http.Response.ContentType = "application/x-ndjson";
         var newline = "\n"u8.ToArray();
-        await foreach (var record in samples.ExportAsync(filter!, limit, http.RequestAborted))
+        var filterText = Describe(http.Request.Query);
+        var exported = 0;
+        try
         {
-            // One line at a time: an export of thousands of samples is never held in memory.
-            await JsonSerializer.SerializeAsync(http.Response.Body, GoldenExample.From(record), GatewayJsonContext.Default.GoldenExample, http.RequestAborted);
-            await http.Response.Body.WriteAsync(newline, http.RequestAborted);
+            await foreach (var record in samples.ExportAsync(filter!, limit, http.RequestAborted))
+            {
+                // One line at a time: an export of thousands of samples is never held in memory.
+                await JsonSerializer.SerializeAsync(http.Response.Body, GoldenExample.From(record), GatewayJsonContext.Default.GoldenExample, http.RequestAborted);
+                await http.Response.Body.WriteAsync(newline, http.RequestAborted);
+                exported++;
+            }
         }
+        finally
+        {
+            // Also when the caller breaks off: the audit entry says how many lines were written.
+            AuditDetail.Set(http, $"{filterText}; exported {exported}");
+        }
+    }
+
+    /// <summary>The query a read used, for its audit entry: known parameters only, in a fixed order.</summary>
+    private static string Describe(IQueryCollection query)
+    {
+        var text = new StringBuilder();
+        foreach (var key in (string[])["prompt", "version", "variant", "model", "environment", "env", "from", "to", "limit", "cursor"])
+        {
+            if (Text(query[key]) is { } value)
+            {
+                text.Append(text.Length == 0 ? "" : " ").Append(key).Append('=').Append(value.Length <= 80 ? value : value[..80]);
+            }
+        }
+
+        return text.Length == 0 ? "(no filter)" : text.ToString();
     }
 
     private static async Task<IResult> StatsAsync(SampleStore samples)

@@ -16,6 +16,7 @@ internal static class TelemetryExtensions
     public const string PrometheusPath = "/metrics";
 
     private const string PrometheusSetting = "Gateway:Telemetry:Prometheus";
+    private const string MetricsPortSetting = "Gateway:Telemetry:MetricsPort";
 
     public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
@@ -54,14 +55,54 @@ internal static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>The Prometheus scrape endpoint. Metrics carry model and prompt names only: no secrets, ids or text.</summary>
+    /// <summary>
+    /// The Prometheus scrape endpoint. Metrics carry model and prompt names only: no secrets, ids or
+    /// text. With <c>Gateway:Telemetry:MetricsPort</c> set, it is served on that port only (beside the
+    /// API's own), so a firewall or a network policy can keep it internal.
+    /// </summary>
     public static WebApplication MapGatewayTelemetry(this WebApplication app)
     {
-        if (app.Configuration.GetValue(PrometheusSetting, true))
+        if (!app.Configuration.GetValue(PrometheusSetting, true))
         {
-            app.MapPrometheusScrapingEndpoint(PrometheusPath);
+            return app;
+        }
+
+        var scrape = app.MapPrometheusScrapingEndpoint(PrometheusPath);
+        if (app.Configuration.GetValue<int?>(MetricsPortSetting) is { } port)
+        {
+            if (port is < 1 or > 65535)
+            {
+                throw new InvalidOperationException($"{MetricsPortSetting} must be a TCP port (1-65535); it was {port}.");
+            }
+
+            ListenAlsoOn(app, port);
+            scrape.RequireHost($"*:{port}");
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// Adds the metrics port to the addresses Kestrel binds. Addresses set here replace the configured
+    /// ones, so those are carried over first (urls, else http_ports, else ASP.NET Core's default).
+    /// </summary>
+    private static void ListenAlsoOn(WebApplication app, int port)
+    {
+        if (app.Urls.Count == 0)
+        {
+            var configured = app.Configuration["urls"] is { Length: > 0 } urls ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : app.Configuration["http_ports"] is { Length: > 0 } ports ? [.. ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")]
+                : ["http://localhost:5000"];
+            foreach (var url in configured)
+            {
+                app.Urls.Add(url);
+            }
+        }
+
+        // The same interface as the API's first address (loopback stays loopback).
+        var first = app.Urls.First();
+        var hostStart = first.IndexOf("://", StringComparison.Ordinal) + 3;
+        var host = first[hostStart..first.LastIndexOf(':')];
+        app.Urls.Add($"http://{host}:{port}");
     }
 }

@@ -10,7 +10,7 @@ namespace LlmGateway.Cli.Keys;
 /// <summary><c>gatewayctl keys …</c>: issue, list and revoke the gateway keys apps use.</summary>
 internal sealed class KeysCommands(CommandRunner runner)
 {
-    private static readonly string[] KnownPermissions = ["pin", "debug"];
+    private static readonly string[] KnownPermissions = ["pin", "debug", "resolve"];
 
     private readonly Option<string> app = new("--app")
     {
@@ -28,8 +28,8 @@ internal sealed class KeysCommands(CommandRunner runner)
 
     private readonly Option<string[]> permissions = new("--permission")
     {
-        Description = "A permission to grant (pin or debug); repeat it, or list several after one flag",
-        HelpName = "pin|debug",
+        Description = "A permission to grant (pin, debug or resolve); repeat it, or list several after one flag",
+        HelpName = "pin|debug|resolve",
         AllowMultipleArgumentsPerToken = true,
     };
 

@@ -9,5 +9,8 @@ internal static class GatewayKeyPermissions
     /// <summary>May force a sample with a debug header.</summary>
     public const string Debug = "debug";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Pin, Debug };
+    /// <summary>May read a prompt's bundle (its templates) with <c>GET /v1/prompts/{name}/resolve</c>.</summary>
+    public const string Resolve = "resolve";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Pin, Debug, Resolve };
 }

@@ -9,9 +9,10 @@ namespace LlmGateway.Routing;
 /// <summary>
 /// Decides which bundle version serves a <c>prompt:&lt;name&gt;</c> request: a permitted pin, else
 /// the release of the caller's environment split stably/canary by the sticky bucket. It reads the
-/// snapshot once, so a release change never affects a request already in flight.
+/// snapshot once, so a release change never affects a request already in flight. In a protected
+/// environment a pin serves only an approved version (<see cref="PinApprovals"/>).
 /// </summary>
-internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBundleCache bundles)
+internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBundleCache bundles, PinApprovals approvals)
 {
     public async ValueTask<(PromptSelection? Selection, GatewayError? Error)> SelectAsync(HttpRequest request, GatewayKey key, string prompt, string? bodyUser)
     {
@@ -74,12 +75,39 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
 
         if (bundle is not null)
         {
-            return (new PromptSelection(bundle, Variants.Pinned, key.Environment), null);
+            return await RefusalInEnvironmentAsync(key.Environment, prompt, version) is { } refusal
+                ? (null, refusal)
+                : (new PromptSelection(bundle, Variants.Pinned, key.Environment), null);
         }
 
         return (null, snapshot.HasPrompt(prompt) || problem is not null && !problem.EndsWith("does not exist", StringComparison.Ordinal)
             ? GatewayError.NotFound($"The prompt '{prompt}' cannot serve version {version}: {problem}.", PromptHeaders.PinVersion, "version_not_found")
             : PromptNotFound(prompt));
+    }
+
+    /// <returns>Null when the version may serve in this environment, else why not.</returns>
+    private async ValueTask<GatewayError?> RefusalInEnvironmentAsync(string environment, string prompt, int version)
+    {
+        if (!approvals.RequiresApproval(environment))
+        {
+            return null;
+        }
+
+        bool approved;
+        try
+        {
+            approved = await approvals.IsApprovedAsync(prompt, version);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Fail closed: without the store the version's review state is unknown.
+            return new GatewayError(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+                $"The review state of version {version} of '{prompt}' cannot be read: the store is unreachable. Retry shortly.", "api_error", PromptHeaders.PinVersion, "store_unavailable"));
+        }
+
+        return approved ? null : new GatewayError(StatusCodes.Status403Forbidden, new OpenAiError(
+            $"Version {version} of '{prompt}' is not approved, and the '{environment}' environment is protected: a pin there serves only approved versions. Evaluate drafts with a key of a non-protected environment.",
+            "permission_error", PromptHeaders.PinVersion, "version_not_approved"));
     }
 
     private static GatewayError PromptNotFound(string prompt) =>

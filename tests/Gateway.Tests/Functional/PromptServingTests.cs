@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using LlmGateway.Auth;
 using LlmGateway.Tests.Infrastructure;
 using OpenAI.Chat;
 
@@ -110,7 +111,7 @@ public sealed class PromptServingTests(TestEnvironment env)
     {
         var name = Bundles.UniqueName("resolve");
         await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1, ",\"retrieval\":{\"corpus\":\"kb\",\"snapshot\":\"s-7\",\"top_k\":3}"), PromptSetup.Bundle(name, 2)], canaryVersion: 2, canaryWeight: 5000);
-        var key = await PromptSetup.KeyAsync(env.Gateway);
+        var key = await PromptSetup.KeyAsync(env.Gateway, GatewayKeyPermissions.Resolve);
         using var client = env.Gateway.CreateClient(key);
 
         var viaChat = new Dictionary<string, string>();

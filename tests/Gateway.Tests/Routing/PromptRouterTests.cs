@@ -52,7 +52,8 @@ public sealed class PromptRouterTests
     {
         var store = new GatewayStore(Options.Create(new StoreOptions { KeyPrefix = "unit" }), NullLoggerFactory.Instance);
         _cache = new PreparedBundleCache(new PromptRegistry(store, new ChangeNotifier(store), TimeProvider.System), Preparer);
-        _router = new PromptRouter(_snapshots, _cache);
+        // No protected environment here: pins in a protected one read the store (tests/Security/PinApprovalTests).
+        _router = new PromptRouter(_snapshots, _cache, new PinApprovals(Options.Create(new ReleaseOptions { ProtectedEnvironments = [] }), store));
     }
 
     [Fact]

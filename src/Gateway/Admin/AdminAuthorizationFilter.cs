@@ -5,7 +5,6 @@ using LlmGateway.Audit;
 using LlmGateway.Errors;
 using LlmGateway.Serialization;
 using LlmGateway.Telemetry;
-using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Admin;
 
@@ -33,15 +32,15 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     private readonly KeyedWindowLimiter _refusalAudits;
 
     public AdminAuthorizationFilter(
-        AdminTokenRegistry tokens, AuditLog audit, GatewayMetrics metrics, IOptions<AdminOptions> options, TimeProvider time, ILogger<AdminAuthorizationFilter> logger)
+        AdminTokenRegistry tokens, AuditLog audit, GatewayMetrics metrics, ILogger<AdminAuthorizationFilter> logger)
     {
         _tokens = tokens;
         _audit = audit;
         _metrics = metrics;
         _logger = logger;
-        _failedAuthentications = new KeyedWindowLimiter(time, TimeSpan.FromMinutes(1), options.Value.FailedAuthenticationsPerMinute);
-        _refusalLogs = new KeyedWindowLimiter(time, TimeSpan.FromSeconds(1), 1);
-        _refusalAudits = new KeyedWindowLimiter(time, TimeSpan.FromMinutes(1), options.Value.Audit.RefusalsPerActorPerMinute);
+        _failedAuthentications = audit.Limits.FailedAuthentications;
+        _refusalLogs = audit.Limits.RefusalLogs;
+        _refusalAudits = audit.Limits.RefusalAudits;
     }
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

@@ -43,9 +43,9 @@ internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOpti
             failures.Add($"{AdminOptions.SectionName}:Audit:RetentionDays must be from 1 to 36500.");
         }
 
-        if (options.Audit.MaxEntries < 10_000)
+        if (options.Audit.MaxEntries < 1_000)
         {
-            failures.Add($"{AdminOptions.SectionName}:Audit:MaxEntries must be at least 10000.");
+            failures.Add($"{AdminOptions.SectionName}:Audit:MaxEntries must be at least 1000.");
         }
 
         if (options.Audit.RefusalsPerActorPerMinute is < 1 or > 100_000)
@@ -56,6 +56,6 @@ internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOpti
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
     private static partial Regex Sha256Hex();
 }

@@ -38,6 +38,12 @@ internal sealed class AuditLog(GatewayStore store, TimeProvider time, IOptions<A
         return 1
         """;
 
+    /// <summary>
+    /// The admin API's flood limits. Held here because this is a singleton and the authorization
+    /// filter is not (minimal APIs create endpoint filters per request).
+    /// </summary>
+    public AdminRequestLimits Limits { get; } = new(time, options.Value);
+
     public async Task RecordAsync(string actor, string action, string target, int status, string? detail)
     {
         var settings = options.Value.Audit;

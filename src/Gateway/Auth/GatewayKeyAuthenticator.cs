@@ -10,12 +10,18 @@ namespace LlmGateway.Auth;
 /// <see cref="AuthOptions.CacheSeconds"/>, so no request waits on the store for a key it has
 /// seen; a revocation published by the admin API evicts the key on every instance at once.
 /// When the store is down, keys seen before keep working.
+/// <para>
+/// A revocation cannot be undone by a lookup in flight: every eviction moves a generation counter,
+/// and a lookup that sees it moved between its store read and its cache insert takes its entry out
+/// again and reads the store once more.
+/// </para>
 /// </summary>
 internal sealed class GatewayKeyAuthenticator(
     GatewayKeyStore keys,
     IOptions<AuthOptions> options,
     TimeProvider time,
-    ILogger<GatewayKeyAuthenticator> logger)
+    ILogger<GatewayKeyAuthenticator> logger,
+    ICredentialLookupHook? hook = null)
 {
     // Bounds memory when clients spray random keys. Only unknown keys are ever dropped in bulk, so
     // a spray cannot evict the real keys (which must keep working if the store then goes down).
@@ -24,6 +30,7 @@ internal sealed class GatewayKeyAuthenticator(
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
     private readonly AuthOptions _options = options.Value;
+    private long _evictions;
     private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);
 
     public async ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
@@ -72,28 +79,47 @@ internal sealed class GatewayKeyAuthenticator(
     /// <summary>Forgets a key so its next use is checked against the store (revocation).</summary>
     public void Evict(string secretHash)
     {
+        // Moved first: a lookup that read the store before this point cannot keep what it caches.
+        Interlocked.Increment(ref _evictions);
         _cache.TryRemove(secretHash, out _);
         _unknown.TryRemove(secretHash, out _);
     }
 
     private async Task<GatewayKey?> LookupAsync(string hash)
     {
-        var key = await keys.FindByHashAsync(hash);
-        if (key is null)
+        while (true)
         {
-            _cache.TryRemove(hash, out _);
-            if (_unknown.Count >= MaxUnknownKeys)
+            var generation = Interlocked.Read(ref _evictions);
+            var key = await keys.FindByHashAsync(hash);
+            if (hook is not null)
             {
-                _unknown.Clear();
+                await hook.AfterStoreReadAsync(hash);
             }
 
-            _unknown[hash] = time.GetTimestamp() + Ticks(_options.NegativeCacheSeconds);
-            return null;
-        }
+            if (key is null)
+            {
+                _cache.TryRemove(hash, out _);
+                if (_unknown.Count >= MaxUnknownKeys)
+                {
+                    _unknown.Clear();
+                }
 
-        _unknown.TryRemove(hash, out _);
-        _cache[hash] = new CachedKey(key, time.GetTimestamp() + Ticks(_options.CacheSeconds));
-        return key;
+                _unknown[hash] = time.GetTimestamp() + Ticks(_options.NegativeCacheSeconds);
+                return null;
+            }
+
+            _unknown.TryRemove(hash, out _);
+            var entry = new CachedKey(key, time.GetTimestamp() + Ticks(_options.CacheSeconds));
+            _cache[hash] = entry;
+            if (Interlocked.Read(ref _evictions) == generation)
+            {
+                return key;
+            }
+
+            // Something was revoked while this lookup ran, perhaps this key: what was read may be
+            // stale, so the entry goes (only this one: a newer lookup's stays) and the store is asked again.
+            _cache.TryRemove(new KeyValuePair<string, CachedKey>(hash, entry));
+        }
     }
 
     private async Task RevalidateAsync(string hash, CachedKey stale)

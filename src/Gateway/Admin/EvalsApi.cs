@@ -258,6 +258,6 @@ internal static partial class EvalsApi
         return (target with { BundleId = stored.Bundle.Id }, null);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex IdPattern();
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
+using LlmGateway.Rewriting;
 using LlmGateway.Serialization;
 
 namespace LlmGateway.Prompts;
@@ -13,8 +14,10 @@ namespace LlmGateway.Prompts;
 /// otherwise fail at request time: names, roles, templates, variables, model, parameter ranges.
 /// Reports every problem at once, each with its field path.
 /// </summary>
-internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templates, ModelCatalog catalog)
+internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templates, ModelCatalog catalog, TemplateLimits? limits = null)
 {
+    private readonly int _maxLoopIterations = (limits ?? TemplateLimits.Default).MaxLoopIterations;
+
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant" };
 
     public PromptValidationResult Validate(ReadOnlySpan<byte> json)
@@ -102,9 +105,10 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
         return PromptValidationResult.Succeeded(normalized, id);
     }
 
-    private static HashSet<string> ValidateVariables(PromptVariable[] variables, List<FieldError> errors)
+    /// <returns>Every declared variable, with its maximum if it has one.</returns>
+    private Dictionary<string, int?> ValidateVariables(PromptVariable[] variables, List<FieldError> errors)
     {
-        var declared = new HashSet<string>(StringComparer.Ordinal);
+        var declared = new Dictionary<string, int?>(StringComparer.Ordinal);
         for (var i = 0; i < variables.Length; i++)
         {
             var variable = variables[i];
@@ -114,9 +118,21 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
                 continue;
             }
 
-            if (!declared.Add(variable.Name))
+            if (!declared.TryAdd(variable.Name, variable.Maximum))
             {
                 errors.Add(new FieldError($"variables[{i}].name", $"'{variable.Name}' is declared twice."));
+            }
+
+            if (variable.Maximum is < 0 || variable.Maximum > _maxLoopIterations)
+            {
+                errors.Add(new FieldError($"variables[{i}].maximum", string.Create(CultureInfo.InvariantCulture,
+                    $"From 0 to {_maxLoopIterations} (Gateway:Templates:MaxLoopIterations).")));
+            }
+            else if (variable.Maximum is { } maximum && variable.Default is { } fallback
+                && (!long.TryParse(fallback, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > maximum))
+            {
+                errors.Add(new FieldError($"variables[{i}].default", string.Create(CultureInfo.InvariantCulture,
+                    $"A variable with a maximum takes a whole number from 0 to {maximum}.")));
             }
 
             if (variable.Required && variable.Default is not null)
@@ -128,7 +144,7 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
         return declared;
     }
 
-    private void ValidateMessages(PromptMessageTemplate[]? messages, HashSet<string> declared, List<FieldError> errors)
+    private void ValidateMessages(PromptMessageTemplate[]? messages, Dictionary<string, int?> declared, List<FieldError> errors)
     {
         if (messages is null || messages.Length == 0)
         {
@@ -156,9 +172,14 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
                 continue;
             }
 
-            foreach (var undeclared in PromptTemplateAnalyzer.FreeVariables(template!).Where(v => !declared.Contains(v)).Order(StringComparer.Ordinal))
+            foreach (var undeclared in PromptTemplateAnalyzer.FreeVariables(template!).Where(v => !declared.ContainsKey(v)).Order(StringComparer.Ordinal))
             {
                 errors.Add(new FieldError($"messages[{i}].content", $"Uses the undeclared variable '{undeclared}'. Declare it in 'variables'."));
+            }
+
+            foreach (var problem in TemplateLoopBounds.Problems(template!, declared, _maxLoopIterations))
+            {
+                errors.Add(new FieldError($"messages[{i}].content", problem));
             }
         }
     }
@@ -240,7 +261,7 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
             : "Invalid JSON here.");
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,63}\z")]
     private static partial Regex VariableName();
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]

@@ -4,7 +4,8 @@ namespace LlmGateway.Prompts;
 
 internal static partial class PromptNames
 {
-    public const string Pattern = "^[a-z0-9][a-z0-9._-]{0,63}$";
+    /// <summary>Anchored with <c>\z</c>: <c>$</c> would also match before a trailing newline.</summary>
+    public const string Pattern = @"^[a-z0-9][a-z0-9._-]{0,63}\z";
 
     public static bool IsValid(string? name) => name is not null && NameRegex().IsMatch(name);
 

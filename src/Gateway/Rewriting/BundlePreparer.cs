@@ -8,8 +8,10 @@ using LlmGateway.Proxy;
 namespace LlmGateway.Rewriting;
 
 /// <summary>Turns a stored bundle into a <see cref="PreparedBundle"/>, or says why it cannot serve.</summary>
-internal sealed class BundlePreparer(PromptTemplateAnalyzer templates, ModelCatalog catalog)
+internal sealed class BundlePreparer(PromptTemplateAnalyzer templates, ModelCatalog catalog, TemplateLimits? limits = null)
 {
+    private readonly TemplateLimits _limits = limits ?? TemplateLimits.Default;
+
     /// <summary>Model text is not HTML: keep quotes and non-ASCII as they are (still valid JSON).</summary>
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
@@ -28,7 +30,7 @@ internal sealed class BundlePreparer(PromptTemplateAnalyzer templates, ModelCata
                 return (null, "a template does not parse");
             }
 
-            messages.Add(new PreparedMessage(message.Role ?? "system", template!));
+            messages.Add(new PreparedMessage(message.Role ?? "system", _limits.Harden(template!)));
         }
 
         return (new PreparedBundle(bundle, model, messages, [.. PrepareParameters(bundle.Params)]), null);

@@ -12,11 +12,12 @@ namespace LlmGateway.Rewriting;
 /// enforced, only scalars accepted) and renders its message templates. For a multi-turn request
 /// (<see cref="PromptConversation"/>) only the system and developer templates render, so a required
 /// variable is required only when one of those reads it; the other entries are left empty and the
-/// rewriter does not write them.
+/// rewriter does not write them. Every render runs under <see cref="TemplateLimits"/> (steps, recursion, output
+/// size); a render that hits one is a 500 <c>template_error</c>, logged without the template or its variables.
 /// </summary>
-internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
+internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLimits? limits = null)
 {
-    private static readonly TemplateOptions Options = new();
+    private readonly TemplateLimits _limits = limits ?? TemplateLimits.Default;
 
     public async ValueTask<(string[]? Contents, GatewayError? Error)> RenderAsync(PreparedBundle bundle, RequestScan scan)
     {
@@ -31,7 +32,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
         }
 
         var multiTurn = PromptConversation.IsMultiTurn(scan);
-        var context = new TemplateContext(Options);
+        var context = new TemplateContext(_limits.FluidOptions);
         foreach (var declared in bundle.Bundle.Variables)
         {
             var name = declared.Name!;
@@ -56,19 +57,46 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
                     $"The variable '{name}' must be a string, number, boolean or null, not an {value.Kind.ToString().ToLowerInvariant()}.", $"prompt_variables.{name}", "invalid_variable"));
             }
 
+            if (declared.Maximum is { } maximum)
+            {
+                // A variable with a maximum may bound a loop (checked at push): only a whole number in range gets in.
+                if (value.Kind != JsonValueKind.Number
+                    || !long.TryParse(value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                    || number < 0 || number > maximum)
+                {
+                    return (null, GatewayError.InvalidRequest(
+                        $"The variable '{name}' must be a whole number from 0 to {maximum.ToString(CultureInfo.InvariantCulture)}.", $"prompt_variables.{name}", "invalid_variable"));
+                }
+
+                context.SetValue(name, NumberValue.Create(number));
+                continue;
+            }
+
             context.SetValue(name, ToFluid(value));
         }
 
         var contents = new string[bundle.Messages.Count];
+        using var writer = _limits.CreateWriter();
         try
         {
             for (var i = 0; i < contents.Length; i++)
             {
                 var message = bundle.Messages[i];
-                contents[i] = multiTurn && !message.IsInstruction
-                    ? string.Empty
-                    : await message.Template.RenderAsync(context, NullEncoder.Default);
+                if (multiTurn && !message.IsInstruction)
+                {
+                    contents[i] = string.Empty;
+                    continue;
+                }
+
+                await message.Template.RenderAsync(writer, NullEncoder.Default, context);
+                contents[i] = writer.TakeText();
             }
+        }
+        catch (Exception ex) when (LimitOf(ex) is { } limit)
+        {
+            RewritingLog.RenderLimitExceeded(logger, bundle.Name, bundle.Version, limit);
+            return (null, new GatewayError(StatusCodes.Status500InternalServerError, new OpenAiError(
+                $"Rendering the prompt '{bundle.Name}' v{bundle.Version} exceeded the gateway's template limits. The gateway's logs have the details.", "server_error", null, "template_error")));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -80,6 +108,14 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger)
 
         return (contents, null);
     }
+
+    /// <summary>Which limit an exception reports: ours, or Fluid's step and recursion limits (an InvalidOperationException naming "maximum").</summary>
+    private static string? LimitOf(Exception ex) => ex switch
+    {
+        TemplateLimitExceededException limit => limit.Limit,
+        InvalidOperationException when ex.Message.Contains("maximum", StringComparison.OrdinalIgnoreCase) => "step or recursion limit",
+        _ => null,
+    };
 
     private static ScannedVariable? Find(List<ScannedVariable> variables, string name)
     {

@@ -16,7 +16,7 @@ internal sealed class StoreOptions
 
     /// <summary>Prefix of every key the gateway writes, so several gateways can share one Redis.</summary>
     [Required]
-    [RegularExpression("^[A-Za-z0-9_.:-]{1,32}$")]
+    [RegularExpression(@"^[A-Za-z0-9_.:-]{1,32}\z")]
     public string KeyPrefix { get; set; } = "gw";
 
     /// <summary>How long one store call may take before the hot path gives up on it.</summary>

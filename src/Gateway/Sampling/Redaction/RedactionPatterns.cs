@@ -90,6 +90,6 @@ internal static partial class RedactionPatterns
     public static partial Regex NationalPhone { get; }
 
     /// <summary>Names of custom patterns: they end up inside markers and classification values.</summary>
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z", RegexOptions.CultureInvariant)]
     public static partial Regex KindName { get; }
 }

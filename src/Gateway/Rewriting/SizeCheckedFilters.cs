@@ -1,0 +1,112 @@
+using Fluid;
+using Fluid.Values;
+
+namespace LlmGateway.Rewriting;
+
+/// <summary>
+/// Wraps every registered filter so that no filter builds a string or an array larger than the output limit:
+/// the filters that can multiply their input (<c>replace*</c>, <c>join</c>) are checked before they run, every
+/// result after. Without this, <c>{% assign s = s | append: s %}</c> in a short loop doubles a string past any
+/// memory before a single character is written.
+/// </summary>
+internal static class SizeCheckedFilters
+{
+    public static void Apply(FilterCollection filters, int maxChars)
+    {
+        foreach (var (name, filter) in filters.ToList())
+        {
+            filters.AddFilter(name, Wrap(name, filter, maxChars));
+        }
+    }
+
+    private static FilterDelegate Wrap(string name, FilterDelegate inner, int maxChars)
+    {
+        var multiplies = name is "replace" or "replace_first" or "replace_last" or "join";
+        return (input, arguments, context) =>
+        {
+            if (multiplies)
+            {
+                CheckBefore(name, input, arguments, maxChars);
+            }
+
+            var result = inner(input, arguments, context);
+            if (result.IsCompletedSuccessfully)
+            {
+                Check(result.Result, maxChars);
+                return result;
+            }
+
+            return Awaited(result, maxChars);
+        };
+    }
+
+    private static async ValueTask<FluidValue> Awaited(ValueTask<FluidValue> result, int maxChars)
+    {
+        var value = await result;
+        Check(value, maxChars);
+        return value;
+    }
+
+    private static void CheckBefore(string name, FluidValue input, FilterArguments arguments, int maxChars)
+    {
+        long estimate;
+        if (name == "join")
+        {
+            if (input is not ArrayValue array)
+            {
+                return;
+            }
+
+            var separator = arguments.Count > 0 ? arguments.At(0).ToStringValue().Length : 1;
+            estimate = (long)array.Values.Count * Math.Max(separator, 1);
+        }
+        else
+        {
+            var text = input.ToStringValue();
+            var search = arguments.At(0).ToStringValue();
+            var replacement = arguments.At(1).ToStringValue();
+            if (replacement.Length <= search.Length)
+            {
+                return;
+            }
+
+            var occurrences = search.Length == 0 ? text.Length + 1L : Count(text, search);
+            if (name != "replace")
+            {
+                occurrences = Math.Min(occurrences, 1);
+            }
+
+            estimate = text.Length + (occurrences * (replacement.Length - search.Length));
+        }
+
+        if (estimate > maxChars)
+        {
+            throw new TemplateLimitExceededException("output limit");
+        }
+    }
+
+    private static long Count(string text, string search)
+    {
+        long count = 0;
+        for (var at = text.IndexOf(search, StringComparison.Ordinal); at >= 0; at = text.IndexOf(search, at + search.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static void Check(FluidValue value, int maxChars)
+    {
+        var tooLarge = value switch
+        {
+            StringValue text => text.ToStringValue().Length > maxChars,
+            ArrayValue array => array.Values.Count > maxChars,
+            _ => false,
+        };
+        if (tooLarge)
+        {
+            throw new TemplateLimitExceededException("output limit");
+        }
+    }
+}

@@ -8,26 +8,54 @@ namespace LlmGateway.Store;
 /// Garnet hosted in this process on a loopback port, with Lua on. The gateway talks to it
 /// over RESP through StackExchange.Redis exactly as it talks to a real Redis: one code path.
 /// </summary>
+/// <remarks>
+/// Its memory is bounded: the hash index plus the log's <c>memory</c> (in-memory pages and the heap objects they
+/// hold). The log is always tiered to disk: without a tier, Garnet is a cache, and a record that leaves memory is
+/// gone (a gateway key or a prompt bundle written at start-up and never rewritten would be lost once enough samples
+/// and counters were written after it). With a data directory the tier lives there, beside checkpoints and the
+/// append-only file; without one, in a temporary folder deleted on <see cref="Dispose"/>, compacted as it grows.
+/// </remarks>
 public sealed class EmbeddedGarnetServer : IDisposable
 {
     private readonly GarnetServer _server;
+    private readonly bool _ownsLogDirectory;
 
-    private EmbeddedGarnetServer(GarnetServer server, int port)
+    private EmbeddedGarnetServer(GarnetServer server, int port, string logDirectory, bool ownsLogDirectory)
     {
         _server = server;
         Port = port;
+        LogDirectory = logDirectory;
+        _ownsLogDirectory = ownsLogDirectory;
     }
 
     public int Port { get; }
 
+    /// <summary>Where the log spills: the data directory, or a temporary folder this server deletes when disposed.</summary>
+    internal string LogDirectory { get; }
+
     public string ConnectionString => $"127.0.0.1:{Port}";
 
     /// <param name="port">0 picks a free loopback port.</param>
-    /// <param name="dataDirectory">Null keeps data in memory only.</param>
+    /// <param name="dataDirectory">Null keeps no state across restarts (the log spills to a temporary folder).</param>
+    /// <param name="memory">The log's memory, Garnet size syntax (<see cref="EmbeddedStoreOptions.Memory"/>).</param>
+    /// <param name="index">Starting size of the hash index (<see cref="EmbeddedStoreOptions.Index"/>).</param>
     /// <param name="loggerFactory">Routes Garnet's own logs through the host's logging.</param>
-    public static EmbeddedGarnetServer Start(int port = 0, string? dataDirectory = null, string memory = "256m", string index = "32m", ILoggerFactory? loggerFactory = null)
+    /// <param name="pageSize">One log page (<see cref="EmbeddedStoreOptions.PageSize"/>).</param>
+    public static EmbeddedGarnetServer Start(
+        int port = 0,
+        string? dataDirectory = null,
+        string memory = EmbeddedStoreOptions.DefaultMemory,
+        string index = EmbeddedStoreOptions.DefaultIndex,
+        ILoggerFactory? loggerFactory = null,
+        string pageSize = EmbeddedStoreOptions.DefaultPageSize)
     {
         port = port == 0 ? FreeLoopbackPort() : port;
+        var persistent = !string.IsNullOrWhiteSpace(dataDirectory);
+        var logDirectory = persistent
+            ? dataDirectory!
+            : Path.Combine(Path.GetTempPath(), $"llm-gateway-store-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(logDirectory);
+
         var args = new List<string>
         {
             "--bind", "127.0.0.1",
@@ -36,23 +64,80 @@ public sealed class EmbeddedGarnetServer : IDisposable
             // Without it Garnet runs scripts without isolation; every compare-and-swap here needs it.
             "--lua-transaction-mode",
             "--memory", memory,
+            "--page", pageSize,
             "--index", index,
-        };
-
-        if (!string.IsNullOrWhiteSpace(dataDirectory))
-        {
-            Directory.CreateDirectory(dataDirectory);
+            "--storage-tier",
+            "--logdir", logDirectory,
             // The managed RandomAccess device: Garnet's native Linux device needs libaio, which a
             // fresh machine lacks, and its absence crashes the process instead of failing a call.
-            args.AddRange(["--checkpointdir", dataDirectory, "--aof", "--recover", "--device-type", "RandomAccess"]);
+            "--device-type", "RandomAccess",
+            // Cached IO buffers (page flushes, reads of spilled records): Garnet's default budget is 1 GB.
+            "--buffer-pool-memory-budget", "4m",
+            // The log on disk is cut in segments; compaction copies what is still live out of the oldest ones and
+            // drops them once there are more than this many (the default segment is 1 GB: nothing would ever go).
+            "--segment", "64m",
+            "--object-log-segment", "64m",
+            "--compaction-type", "Lookup",
+            "--compaction-freq", "60",
+            "--compaction-max-segments", "4",
+        };
+
+        if (persistent)
+        {
+            // A checkpoint still refers to the segments compaction leaves behind: they go at the next checkpoint.
+            // The append-only file's buffer: Garnet's default is 128 MB in 32 MB pages; an AOF page must hold two
+            // log pages, and the buffer two AOF pages.
+            var aofPage = Math.Max(4L << 20, 2 * (EmbeddedStoreOptions.ParseSize(pageSize) ?? 0));
+            args.AddRange(
+            [
+                "--checkpointdir", logDirectory, "--aof", "--recover",
+                "--aof-page-size", aofPage.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--aof-memory", (2 * aofPage).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ]);
+        }
+        else
+        {
+            // Nothing refers to a dropped segment when there are no checkpoints: delete it right away.
+            args.Add("--compaction-force-delete");
         }
 
-        var server = new GarnetServer([.. args], loggerFactory);
-        server.Start();
-        return new EmbeddedGarnetServer(server, port);
+        try
+        {
+            var server = new GarnetServer([.. args], loggerFactory);
+            server.Start();
+            return new EmbeddedGarnetServer(server, port, logDirectory, ownsLogDirectory: !persistent);
+        }
+        catch
+        {
+            if (!persistent)
+            {
+                TryDelete(logDirectory);
+            }
+
+            throw;
+        }
     }
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _server.Dispose();
+        if (_ownsLogDirectory)
+        {
+            TryDelete(LogDirectory);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A leftover in the temporary directory is harmless; the system cleans it.
+        }
+    }
 
     private static int FreeLoopbackPort()
     {

@@ -2,24 +2,69 @@ using System.ComponentModel.DataAnnotations;
 
 namespace LlmGateway.Store;
 
-/// <summary>Settings of the in-process Garnet server used when no Redis is configured.</summary>
+/// <summary>
+/// Settings of the in-process Garnet server used when no Redis is configured. Its memory is bounded: the hash index
+/// plus <see cref="Memory"/> (the log's in-memory pages and the heap objects they hold); older pages spill to disk,
+/// so nothing is lost when the data outgrows memory. The defaults are sized for a demo or a single node (tens of
+/// thousands of keys; samples are the bulk of the writes); a bigger node gives more to <see cref="Memory"/> to keep
+/// more of its data in memory, and <see cref="Index"/> grows by itself when the keys outgrow it.
+/// </summary>
 internal sealed class EmbeddedStoreOptions
 {
+    /// <summary>Garnet's size syntax: a number of bytes, optionally followed by k, m or g (powers of 1024).</summary>
+    public const string SizePattern = @"^[0-9]{1,12}[kKmMgG]?\z";
+
+    public const string DefaultMemory = "32m";
+    public const string DefaultPageSize = "1m";
+    public const string DefaultIndex = "1m";
+
     /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
     [Range(0, 65535)]
     public int Port { get; set; }
 
     /// <summary>
-    /// Folder for checkpoints and the append-only file. Empty keeps everything in memory,
-    /// which is right for the demo and tests but loses state on restart.
+    /// Folder for the log, checkpoints and the append-only file: data survives restarts. Empty keeps no state across
+    /// restarts: the log spills to a folder of the system's temporary directory, deleted when the gateway stops.
     /// </summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>Log memory of the store (Garnet size syntax), kept small for laptops and CI.</summary>
+    /// <summary>
+    /// The log's memory (Garnet size syntax): its in-memory pages and the heap objects (hashes, sorted sets) they
+    /// hold. Beyond it the oldest pages are written to disk and read back when needed. At least 4 pages.
+    /// </summary>
     [Required]
-    public string Memory { get; set; } = "256m";
+    [RegularExpression(SizePattern)]
+    public string Memory { get; set; } = DefaultMemory;
 
-    /// <summary>Hash index size (Garnet size syntax).</summary>
+    /// <summary>Size of one log page (Garnet size syntax, a power of 2): the unit in which log memory is taken and spilled.</summary>
     [Required]
-    public string Index { get; set; } = "32m";
+    [RegularExpression(SizePattern)]
+    public string PageSize { get; set; } = DefaultPageSize;
+
+    /// <summary>
+    /// Starting size of the hash index (Garnet size syntax, a power of 2): about 16 bytes per key keeps it half full;
+    /// Garnet doubles it when its overflow buckets pass half its size.
+    /// </summary>
+    [Required]
+    [RegularExpression(SizePattern)]
+    public string Index { get; set; } = DefaultIndex;
+
+    /// <summary>Bytes of a Garnet size (<c>512k</c>, <c>16m</c>, <c>1g</c>); null when it does not parse.</summary>
+    public static long? ParseSize(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || !System.Text.RegularExpressions.Regex.IsMatch(value, SizePattern))
+        {
+            return null;
+        }
+
+        var multiplier = char.ToLowerInvariant(value[^1]) switch
+        {
+            'k' => 1L << 10,
+            'm' => 1L << 20,
+            'g' => 1L << 30,
+            _ => 1L,
+        };
+        var digits = multiplier == 1 ? value : value[..^1];
+        return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) * multiplier;
+    }
 }

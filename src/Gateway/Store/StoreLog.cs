@@ -2,8 +2,8 @@ namespace LlmGateway.Store;
 
 internal static partial class StoreLog
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Embedded Garnet store listening on 127.0.0.1:{Port} ({Persistence}).")]
-    public static partial void EmbeddedStarted(ILogger logger, int port, string persistence);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Embedded Garnet store listening on 127.0.0.1:{Port} ({Persistence}; log memory {Memory} in {PageSize} pages, index {Index}).")]
+    public static partial void EmbeddedStarted(ILogger logger, int port, string persistence, string memory, string pageSize, string index);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Embedded Garnet store on port {Port} stopped.")]
     public static partial void EmbeddedStopped(ILogger logger, int port);

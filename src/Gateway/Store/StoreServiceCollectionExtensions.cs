@@ -17,6 +17,7 @@ internal static class StoreServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StoreOptions>, EmbeddedStoreSizesValidator>();
 
         services.AddSingleton<GatewayStore>();
         services.AddSingleton<ChangeNotifier>();

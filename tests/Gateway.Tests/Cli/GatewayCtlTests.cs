@@ -125,14 +125,14 @@ public sealed class GatewayCtlTests(TestEnvironment env)
 
         // The writer stores samples in batches: poll the CLI itself until both are listed.
         var listed = await Eventually.ResultAsync(
-            () => RunAsync(TestEnvironment.ViewerToken, "--json", "samples", "list", "--prompt", name),
+            () => RunAsync(TestEnvironment.SampleReaderToken, "--json", "samples", "list", "--prompt", name),
             run => run.Exit == 0 && SampleIds(run).Length == 2,
             TimeSpan.FromSeconds(5));
         var ids = SampleIds(listed.AssertExit(0));
         Assert.Equal(2, ids.Length);
 
-        var table = await RunAsync(TestEnvironment.ViewerToken, "samples", "list", "--prompt", name);
-        var shown = await RunAsync(TestEnvironment.ViewerToken, "samples", "show", ids[0]);
+        var table = await RunAsync(TestEnvironment.SampleReaderToken, "samples", "list", "--prompt", name);
+        var shown = await RunAsync(TestEnvironment.SampleReaderToken, "samples", "show", ids[0]);
 
         Assert.All(ids, id => Assert.Contains(id, table.AssertExit(0).Out, StringComparison.Ordinal));
         Assert.Contains($"{name}@v1", table.Out, StringComparison.Ordinal);
@@ -147,7 +147,7 @@ public sealed class GatewayCtlTests(TestEnvironment env)
         try
         {
             var file = Path.Combine(folder.FullName, "golden.jsonl");
-            var exported = await RunAsync(TestEnvironment.ViewerToken, "samples", "export", "--prompt", name, "--output", file);
+            var exported = await RunAsync(TestEnvironment.SampleReaderToken, "samples", "export", "--prompt", name, "--output", file);
 
             Assert.Equal($"Exported 2 samples to {file}" + Environment.NewLine, exported.AssertExit(0).Out);
             var lines = await File.ReadAllLinesAsync(file, TestContext.Current.CancellationToken);

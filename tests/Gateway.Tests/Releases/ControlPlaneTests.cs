@@ -190,7 +190,7 @@ public sealed class ControlPlaneTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
-    public async Task Bad_bodies_and_missing_roles_are_refused_audited_and_change_nothing()
+    public async Task Bad_bodies_and_missing_roles_are_refused_audited_and_change_nothing_and_bad_tokens_are_not_audited()
     {
         var name = await ReleasedPromptAsync("refusals", versions: 1);
 
@@ -218,7 +218,8 @@ public sealed class ControlPlaneTests(TestEnvironment env) : IDisposable
         var audit = (await _viewer.GetAsync("/admin/v1/audit?limit=500")).Expect(HttpStatusCode.OK).Json.EnumerateArray()
             .Where(a => a.GetProperty("target").GetString()!.Contains(name, StringComparison.Ordinal)).ToList();
         Assert.Contains(audit, a => a.GetProperty("actor").GetString() == "ada" && a.GetProperty("action").GetString() == "RollbackRelease" && a.GetProperty("outcome").GetString() == "refused" && a.GetProperty("status").GetInt32() == 403);
-        Assert.Contains(audit, a => a.GetProperty("actor").GetString() == "(unauthenticated)" && a.GetProperty("status").GetInt32() == 401);
+        // Without a valid token nothing is audited (anyone could fill the log): counted and logged instead.
+        Assert.DoesNotContain(audit, a => a.GetProperty("actor").GetString() == "(unauthenticated)");
         Assert.Contains(audit, a => a.GetProperty("actor").GetString() == "olga" && a.GetProperty("action").GetString() == "StartCanary" && a.GetProperty("status").GetInt32() == 400);
         Assert.Contains(audit, a => a.GetProperty("actor").GetString() == "olga" && a.GetProperty("action").GetString() == "SetRelease" && a.GetProperty("outcome").GetString() == "ok");
     }

@@ -10,7 +10,7 @@ internal static class SampleWaiter
     /// <summary>The samples the listing returns for <paramref name="query"/> once there are at least <paramref name="count"/>.</summary>
     public static async Task<JsonElement[]> ListAsync(GatewayHost gateway, string query, int count, TimeSpan? bound = null)
     {
-        using var admin = new AdminClient(gateway, TestEnvironment.ViewerToken);
+        using var admin = new AdminClient(gateway, TestEnvironment.SampleReaderToken);
         var response = await Eventually.ResultAsync(
             () => admin.GetAsync("/admin/v1/samples?" + query),
             r => r.Status == HttpStatusCode.OK && r.Json.GetProperty("samples").GetArrayLength() >= count,
@@ -21,7 +21,7 @@ internal static class SampleWaiter
 
     public static async Task<JsonElement> GetAsync(GatewayHost gateway, string id)
     {
-        using var admin = new AdminClient(gateway, TestEnvironment.ViewerToken);
+        using var admin = new AdminClient(gateway, TestEnvironment.SampleReaderToken);
         return (await admin.GetAsync("/admin/v1/samples/" + id)).Expect(HttpStatusCode.OK).Json;
     }
 }

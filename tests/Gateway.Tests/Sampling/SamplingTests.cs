@@ -157,7 +157,7 @@ public sealed class SamplingTests(TestEnvironment env)
         }
 
         var all = await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 5);
-        using var admin = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        using var admin = new AdminClient(env.Gateway, TestEnvironment.SampleReaderToken);
         var first = (await admin.GetAsync($"/admin/v1/samples?prompt={name}&limit=2")).Expect(HttpStatusCode.OK).Json;
         var cursor = first.GetProperty("next_cursor").GetString();
         var second = (await admin.GetAsync($"/admin/v1/samples?prompt={name}&limit=10&cursor={cursor}")).Expect(HttpStatusCode.OK).Json;
@@ -167,7 +167,7 @@ public sealed class SamplingTests(TestEnvironment env)
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next_cursor").ValueKind);
         Assert.Equal(paged.OrderDescending(StringComparer.Ordinal), paged);
 
-        using var http = env.Gateway.CreateClient(TestEnvironment.ViewerToken);
+        using var http = env.Gateway.CreateClient(TestEnvironment.SampleReaderToken);
         using var export = await http.GetAsync($"/admin/v1/samples/export?prompt={name}", Ct);
         Assert.Equal("application/x-ndjson", export.Content.Headers.ContentType?.MediaType);
         var lines = (await export.Content.ReadAsStringAsync(Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -185,7 +185,7 @@ public sealed class SamplingTests(TestEnvironment env)
     [Fact]
     public async Task Sample_queries_with_bad_filters_or_unknown_ids_get_openai_shaped_errors()
     {
-        using var admin = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        using var admin = new AdminClient(env.Gateway, TestEnvironment.SampleReaderToken);
 
         Assert.Equal("invalid_value", (await admin.GetAsync("/admin/v1/samples?variant=blue")).Expect(HttpStatusCode.BadRequest).ErrorCode ?? "invalid_value");
         Assert.Equal("version", (await admin.GetAsync("/admin/v1/samples?version=2")).Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());

@@ -1,0 +1,33 @@
+using System.Net;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Security;
+
+/// <summary>When an audit entry cannot be written, the error log carries no caller-chosen route values.</summary>
+public sealed class AuditWriteFailureLogTests(TestEnvironment env)
+{
+    [Fact]
+    public async Task An_audit_write_failure_is_logged_without_the_raw_route_values()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var gateway = await AuditGateway.StartAsync(
+            env,
+            new Dictionary<string, string?> { ["Redis:Configuration"] = $"127.0.0.1:{port}", ["Redis:OperationTimeoutMs"] = "200" },
+            logs: logs);
+        using var viewer = new AdminClient(gateway.Host, TestEnvironment.ViewerToken);
+        const string Marker = "ROUTE-VALUE-3c9d\r\nforged-line";
+
+        (await viewer.PostAsync($"/admin/v1/prompts/{Uri.EscapeDataString(Marker)}/releases/staging/rollback", "{}")).Expect(HttpStatusCode.Forbidden);
+
+        // The entry is written (and fails) before the response is sent.
+        var failure = Assert.Single(logs.Lines, l => l.Text.Contains("Could not write the audit entry", StringComparison.Ordinal));
+        Assert.Contains("RollbackRelease", failure.Text, StringComparison.Ordinal);
+        Assert.Contains("vera", failure.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ROUTE-VALUE-3c9d", failure.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Lines, l => l.Text.Contains("ROUTE-VALUE-3c9d", StringComparison.Ordinal));
+    }
+}

@@ -136,6 +136,7 @@ internal sealed class TestBed : IAsyncDisposable
             "--urls", $"http://127.0.0.1:{port}",
             "--Gateway:Providers:mock:Kind=openai-compatible",
             $"--Gateway:Providers:mock:BaseUrl={MockUrl.AbsoluteUri.TrimEnd('/')}/v1",
+            "--Gateway:Providers:mock:ForwardRequestHeaders:0=x-mock-*",
             $"--Gateway:Admin:Tokens:alice:Token={ControlPlane.OperatorToken}",
             "--Gateway:Admin:Tokens:alice:Roles:0=viewer",
             "--Gateway:Admin:Tokens:alice:Roles:1=author",

@@ -9,6 +9,7 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FailureCoun
     {
         var knobs = MockKnobs.From(context.Request);
         context.Features.Set(knobs);
+        ResponseHeadersKnob.Apply(context.Response, knobs.ResponseHeaders);
         var aborted = context.RequestAborted;
 
         if (knobs.Hang)

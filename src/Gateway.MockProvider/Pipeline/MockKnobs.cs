@@ -19,7 +19,9 @@ internal sealed record MockKnobs(
     int? FailTimes,
     string? Tag,
     string? Schedule = null,
-    string? Corrupt = null)
+    string? Corrupt = null,
+    int? LongLine = null,
+    IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -35,7 +37,9 @@ internal sealed record MockKnobs(
         FailTimes: Integer(request, "fail-times", min: 0),
         Tag: Raw(request, "tag"),
         Schedule: Raw(request, "schedule"),
-        Corrupt: Corruption(request));
+        Corrupt: Corruption(request),
+        LongLine: Integer(request, "long-line", min: 1),
+        ResponseHeaders: ResponseHeadersKnob.Parse(Raw(request, "response-headers")));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

@@ -64,6 +64,31 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
         await pipe.FlushAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The <c>long-line</c> knob: one event whose data line carries <paramref name="padding"/> bytes of padding
+    /// (<c>data: {"mock_padding":"xxx…"}</c>), written and flushed 16 KB at a time, as a runaway provider would.
+    /// </summary>
+    public async Task WriteLongLineAsync(int padding, CancellationToken cancellationToken)
+    {
+        const int Slice = 16 * 1024;
+        pipe.Write("data: {\"mock_padding\":\""u8);
+        for (var left = padding; left > 0; left -= Slice)
+        {
+            var size = Math.Min(left, Slice);
+            pipe.GetSpan(size)[..size].Fill((byte)'x');
+            pipe.Advance(size);
+            if ((await pipe.FlushAsync(cancellationToken)).IsCompleted)
+            {
+                // The reader went away (a gateway that ended the stream): nothing more to send.
+                return;
+            }
+        }
+
+        pipe.Write("\"}"u8);
+        pipe.Write(EventEnd);
+        await pipe.FlushAsync(cancellationToken);
+    }
+
     /// <summary>In the next event, the text <see cref="CorruptText.Marker"/> becomes these raw bytes.</summary>
     public void CorruptNext(byte[] replacement) => _corruption = replacement;
 

@@ -7,7 +7,7 @@ namespace LlmGateway.MockProvider.Streaming;
 
 /// <summary>
 /// Streams a reply as SSE in an endpoint's format (opening, content pieces, closing), applying the
-/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, corrupt) along the way.
+/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, corrupt, long-line) along the way.
 /// </summary>
 internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProviderOptions> options)
 {
@@ -50,6 +50,11 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
             {
                 events.CorruptNext(corruption);
                 await format.ContentAsync(events, CorruptText.MarkerText, aborted);
+            }
+
+            if (i == 0 && knobs.LongLine is int padding)
+            {
+                await events.WriteLongLineAsync(padding, aborted);
             }
 
             if (knobs.CutAfter == i + 1)

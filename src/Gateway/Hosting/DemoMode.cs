@@ -37,6 +37,8 @@ internal sealed class DemoMode
         {
             ["Gateway:Providers:mock:Kind"] = "openai-compatible",
             ["Gateway:Providers:mock:BaseUrl"] = $"{mockUrl}/v1",
+            // The mock's fault knobs (x-mock-chunks, x-mock-status, …) reach it through the gateway.
+            ["Gateway:Providers:mock:ForwardRequestHeaders:0"] = "x-mock-*",
             ["Gateway:Auth:DevKey:Enabled"] = "true",
             ["Gateway:Auth:DevKey:Key"] = DemoKey,
             ["Gateway:Auth:DevKey:Environment"] = DemoPromptSeeder.Environment,
@@ -44,6 +46,7 @@ internal sealed class DemoMode
             ["Gateway:Admin:Tokens:alice:Roles:0"] = "viewer",
             ["Gateway:Admin:Tokens:alice:Roles:1"] = "author",
             ["Gateway:Admin:Tokens:alice:Roles:2"] = "operator",
+            ["Gateway:Admin:Tokens:alice:Roles:3"] = "sample-reader",
             ["Gateway:Admin:Tokens:bob:Token"] = DemoApproverToken,
             ["Gateway:Admin:Tokens:bob:Roles:0"] = "viewer",
             ["Gateway:Admin:Tokens:bob:Roles:1"] = "approver",

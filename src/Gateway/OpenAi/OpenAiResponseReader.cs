@@ -15,8 +15,15 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
     private readonly OpenAiEventReader _events;
 
     public OpenAiResponseReader(params IOpenAiObserver[] observers)
+        : this(SseFramer.DefaultMaxLineBytes, observers)
     {
-        _framer = new SseFramer(this);
+    }
+
+    /// <param name="maxLineBytes">The cap on one line (and one event's data) of a stream; past it, the stream is <see cref="Overflowed"/>.</param>
+    /// <param name="observers">Told what each event says.</param>
+    public OpenAiResponseReader(int maxLineBytes, params IOpenAiObserver[] observers)
+    {
+        _framer = new SseFramer(this, maxLineBytes);
         _events = new OpenAiEventReader(observers);
     }
 
@@ -39,6 +46,9 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
     public int InvalidTextEvents { get; private set; }
 
     public bool SawDone { get; private set; }
+
+    /// <summary>The stream sent a line (or an event) longer than the cap: nothing after it was read.</summary>
+    public bool Overflowed => _framer.Overflowed;
 
     /// <summary>Why the last malformed event or body could not be read.</summary>
     public string? LastProblem => _events.LastProblem;

@@ -6,11 +6,13 @@ namespace LlmGateway.OpenAi;
 /// <c>data:</c> lines joined with <c>\n</c>, <c>data:</c> with or without its space, comments and
 /// other fields skipped (the WHATWG rules). An event whose data lies whole in the current read is
 /// handed over in place; only one split across reads, or made of several lines, is copied.
+/// A line, or an event's data, longer than the cap ends the framing (<see cref="Overflowed"/>): it is flagged to the
+/// handler as one oversized event, and nothing after it is read or buffered, so no provider line is held past the cap.
 /// </summary>
-internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
+internal sealed class SseFramer(ISseEventHandler handler, int maxLineBytes = SseFramer.DefaultMaxLineBytes) : IDisposable
 {
-    // An event larger than this is not one we can use; it is flagged, not buffered without end.
-    private const int MaxEventBytes = 4 * 1024 * 1024;
+    /// <summary>The cap on a line and on an event's data, unless one is given: 4 MB.</summary>
+    public const int DefaultMaxLineBytes = 4 * 1024 * 1024;
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
@@ -21,7 +23,6 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
     private bool _skipLineFeed;
     private bool _dispatchAfterLineFeed;
     private bool _firstLine = true;
-    private bool _oversized;
 
     // The pending event's data: lines seen, and, while it lies whole in the current read, where.
     private int _dataLines;
@@ -34,9 +35,21 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
     /// <summary>Where the event not yet ended began (null between events): its bytes are still undecided.</summary>
     public long? PendingEventStart { get; private set; }
 
+    /// <summary>
+    /// A line or an event's data passed the cap: the stream can no longer be framed. Everything after is only
+    /// counted in <see cref="Position"/> (there is no event pending, so nothing is undecided).
+    /// </summary>
+    public bool Overflowed { get; private set; }
+
     public void Append(ReadOnlySpan<byte> input)
     {
         var inputStart = Position;
+        if (Overflowed)
+        {
+            Position += input.Length;
+            return;
+        }
+
         var rest = input;
         while (!rest.IsEmpty)
         {
@@ -70,9 +83,15 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
             }
 
             var end = rest.IndexOfAny((byte)'\r', (byte)'\n');
+            if (_line.Length + (end < 0 ? rest.Length : end) > maxLineBytes)
+            {
+                Overflow(inputStart + input.Length);
+                return;
+            }
+
             if (end < 0)
             {
-                Buffer(rest);
+                _line.Append(rest);
                 Position += rest.Length;
                 break;
             }
@@ -97,19 +116,25 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
                 // A blank line ended by a CR that may yet be a CRLF: the event ends when that is known.
                 _dispatchAfterLineFeed = true;
             }
-            else if (_line.Length == 0 && !_oversized)
+            else if (_line.Length == 0)
             {
                 Line(rest[..end], lineStart, input, inputStart);
             }
             else
             {
-                Buffer(rest[..end]);
+                _line.Append(rest[..end]);
                 Line(_line.WrittenSpan, -1, input, inputStart);
             }
 
             _line.Clear();
             _lineStarted = false;
             rest = rest[consumed..];
+            if (Overflowed)
+            {
+                // The event's data passed the cap while this line was added to it.
+                Position = inputStart + input.Length;
+                return;
+            }
         }
 
         // The pending event's data must outlive this read.
@@ -124,6 +149,11 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
     /// <summary>The stream ended: a last line without its ending, and an event without its blank line, still count.</summary>
     public void Complete()
     {
+        if (Overflowed)
+        {
+            return;
+        }
+
         _skipLineFeed = false;
         _dispatchAfterLineFeed = false;
         if (_lineStarted)
@@ -143,15 +173,21 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
         _data.Dispose();
     }
 
-    private void Buffer(ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// The cap is passed: the pending event is told as oversized (once), the buffers are let go, and the rest of the
+    /// stream is only counted.
+    /// </summary>
+    private void Overflow(long position)
     {
-        if (_line.Length + bytes.Length > MaxEventBytes)
-        {
-            _oversized = true;
-            return;
-        }
-
-        _line.Append(bytes);
+        var start = PendingEventStart ?? Position;
+        Overflowed = true;
+        Position = position;
+        PendingEventStart = null;
+        _line.Dispose();
+        _data.Dispose();
+        _dataLines = 0;
+        _dataAt = -1;
+        handler.OnEvent(default, start, position, oversized: true);
     }
 
     /// <param name="at">The line's stream offset when it lies in <paramref name="input"/>; -1 when it was buffered.</param>
@@ -213,9 +249,14 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
 
     private void AppendData(ReadOnlySpan<byte> bytes)
     {
-        if (_data.Length + bytes.Length > MaxEventBytes)
+        if (Overflowed)
         {
-            _oversized = true;
+            return;
+        }
+
+        if (_data.Length + bytes.Length > maxLineBytes)
+        {
+            Overflow(Position);
             return;
         }
 
@@ -226,21 +267,19 @@ internal sealed class SseFramer(ISseEventHandler handler) : IDisposable
     {
         var start = PendingEventStart ?? Position;
         PendingEventStart = null;
-        if (_dataLines == 0 && !_oversized)
+        if (_dataLines == 0)
         {
             return;
         }
 
         var data = _dataAt >= 0 ? input.Slice((int)(_dataAt - inputStart), _dataLength) : _data.WrittenSpan;
-        var oversized = _oversized;
         _dataLines = 0;
         _dataAt = -1;
-        _oversized = false;
 
         // An empty data buffer dispatches nothing (the SSE rules).
-        if (!data.IsEmpty || oversized)
+        if (!data.IsEmpty)
         {
-            handler.OnEvent(data, start, Position, oversized);
+            handler.OnEvent(data, start, Position, oversized: false);
         }
 
         _data.Clear();

@@ -9,7 +9,7 @@ namespace LlmGateway.Pipeline;
 /// Stage 1: authenticate, then read the body once (within its size limit) and scan it once. A
 /// request that is not valid JSON with a model never reaches routing.
 /// </summary>
-internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, IOptions<ProxyOptions> options)
+internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, KeyConcurrencyLimiter concurrency, IOptions<ProxyOptions> options)
 {
     private readonly long _maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
@@ -20,6 +20,14 @@ internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticat
         if (authentication.Error is { } authError)
         {
             await GatewayErrorWriter.WriteAsync(context, authError);
+            return;
+        }
+
+        // Held until the request has ended, its stream included.
+        using var slot = concurrency.Enter(authentication.Key!.Id);
+        if (!slot.Acquired)
+        {
+            await GatewayErrorWriter.WriteAsync(context, concurrency.Refusal());
             return;
         }
 
@@ -41,7 +49,7 @@ internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticat
             var scan = RequestBodyScanner.Scan(body!.WrittenSpan);
             if (!scan.IsValid)
             {
-                await GatewayErrorWriter.WriteAsync(context, GatewayError.InvalidJson(scan.Error!));
+                await GatewayErrorWriter.WriteAsync(context, scan.Refusal);
                 return;
             }
 

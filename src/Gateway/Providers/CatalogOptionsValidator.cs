@@ -40,6 +40,9 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
                 ValidateResilience(resilience, $"Gateway:Providers:{providerName}:Resilience", failures);
             }
 
+            ValidateHeaders(provider.ForwardRequestHeaders, ProviderHeaders.NeverForwarded, $"Gateway:Providers:{providerName}:ForwardRequestHeaders", failures);
+            ValidateHeaders(provider.ReturnResponseHeaders, ProviderHeaders.NeverReturned, $"Gateway:Providers:{providerName}:ReturnResponseHeaders", failures);
+
             for (var i = 0; i < provider.Endpoints.Count; i++)
             {
                 var endpoint = provider.Endpoints[i];
@@ -104,6 +107,28 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             failures.Add($"{path}:RetryStatuses must not include client errors such as 400, 401, 403, 404 or 422.");
         }
     }
+
+    /// <summary>Each entry is a header name, or a prefix ending in <c>*</c>, that covers no header the gateway never lets through.</summary>
+    private static void ValidateHeaders(List<string> entries, string[] never, string path, List<string> failures)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i] ?? "";
+            var name = entry.EndsWith('*') ? entry[..^1] : entry;
+            if (name.Length == 0 || !name.All(IsTokenChar))
+            {
+                failures.Add($"{path}:{i} '{entry}' is not a header name, or a header-name prefix ending in '*'.");
+            }
+            else if (HeaderAllowList.Covers(entry, never))
+            {
+                failures.Add($"{path}:{i} '{entry}' names or covers a header the gateway never lets through ({string.Join(", ", never)}).");
+            }
+        }
+    }
+
+    // RFC 9110 token characters (a header name is one token), without '*', which only ends a prefix.
+    private static bool IsTokenChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
 
     private static void ValidateAnnotations(object instance, string path, List<string> failures)
     {

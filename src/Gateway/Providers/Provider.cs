@@ -21,6 +21,8 @@ internal sealed class Provider
         ClusterId = $"provider:{name}";
         ResilienceSettings = options.Resilience;
         LoadBalancing = options.LoadBalancing;
+        RequestHeaders = HeaderAllowList.ForRequests(options.ForwardRequestHeaders);
+        ResponseHeaders = HeaderAllowList.ForResponses(options.ReturnResponseHeaders);
         Policy = Resilience.ResiliencePolicy.Resolve(null, options.Resilience, options.TimeoutSeconds);
         Destinations =
         [
@@ -34,6 +36,12 @@ internal sealed class Provider
     private readonly Dictionary<string, string> _keysByPrefix;
 
     public string LoadBalancing { get; }
+
+    /// <summary>The client's request headers this provider receives (nothing else is forwarded).</summary>
+    public HeaderAllowList RequestHeaders { get; }
+
+    /// <summary>This provider's response headers the client receives (nothing else is returned).</summary>
+    public HeaderAllowList ResponseHeaders { get; }
 
     /// <summary>The provider's own resilience settings (models may override them).</summary>
     public Resilience.ResilienceSettings? ResilienceSettings { get; }

@@ -38,6 +38,22 @@ internal sealed class ProviderOptions
     /// </summary>
     public List<ProviderEndpointOptions> Endpoints { get; set; } = [];
 
+    /// <summary>
+    /// Request headers forwarded to this provider besides the defaults (<c>Content-Type</c>, <c>Content-Length</c>,
+    /// <c>Accept</c>, <c>User-Agent</c>, <c>OpenAI-Beta</c>): exact names, or prefixes ending in <c>*</c>
+    /// (e.g. <c>x-mock-*</c>). Credentials, cookies, forwarding and connection headers and the gateway's own
+    /// headers cannot be named.
+    /// </summary>
+    public List<string> ForwardRequestHeaders { get; set; } = [];
+
+    /// <summary>
+    /// Response headers returned from this provider besides the defaults (<c>Content-Type</c>, <c>Content-Length</c>,
+    /// <c>Content-Encoding</c>, <c>Cache-Control</c>, <c>Retry-After</c>; its <c>X-Request-Id</c> as
+    /// <c>X-Upstream-Request-Id</c>): e.g. <c>x-ratelimit-*</c> or <c>Set-Cookie</c>, which are dropped otherwise.
+    /// The gateway's own headers and connection headers cannot be named.
+    /// </summary>
+    public List<string> ReturnResponseHeaders { get; set; } = [];
+
     /// <summary>YARP load-balancing policy across the endpoints (<c>PowerOfTwoChoices</c>, <c>RoundRobin</c>, <c>LeastRequests</c>, <c>Random</c>, <c>FirstAlphabetical</c>).</summary>
     public string LoadBalancing { get; set; } = "PowerOfTwoChoices";
 

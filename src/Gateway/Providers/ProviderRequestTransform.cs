@@ -1,20 +1,32 @@
-using LlmGateway.Pipeline;
+using System.Net.Http.Headers;
 using LlmGateway.Proxy;
 using LlmGateway.Resilience;
-using LlmGateway.Routing;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace LlmGateway.Providers;
 
 /// <summary>
-/// Makes the outgoing request the provider's: the client's gateway key is removed and the
-/// provider's key injected, and the path is mapped to the provider's layout.
+/// Makes the outgoing request the provider's, and the response the client's. YARP copies no header either way
+/// (<see cref="Configure"/>): the request carries only the client headers the provider's allow-list names, plus the
+/// provider's own key; the response carries back only the provider headers its allow-list names, so cookies,
+/// account, organisation and rate-limit headers stay on the provider's side. The path is mapped to the provider's
+/// layout.
 /// </summary>
 internal static class ProviderRequestTransform
 {
-    // Client credentials and OpenAI account headers describe the caller's account, not ours.
-    private static readonly string[] ClientOnlyHeaders = ["Authorization", "api-key", "OpenAI-Organization", "OpenAI-Project"];
+    /// <summary>Every route: no header copied by YARP, no <c>X-Forwarded-*</c> added, no trailers returned.</summary>
+    public static void Configure(TransformBuilderContext context)
+    {
+        context.CopyRequestHeaders = false;
+        context.CopyResponseHeaders = false;
+        context.CopyResponseTrailers = false;
+        context.UseDefaultForwarders = false;
+        context.AddRequestTransform(ApplyAsync);
+        context.AddResponseTransform(ApplyResponseAsync);
+    }
 
     public static ValueTask ApplyAsync(RequestTransformContext context)
     {
@@ -22,9 +34,13 @@ internal static class ProviderRequestTransform
         var model = context.HttpContext.Features.GetRequiredFeature<IUpstreamAttemptFeature>().Model;
         var provider = model.Provider;
 
-        foreach (var header in ClientOnlyHeaders)
+        var allowed = provider.RequestHeaders;
+        foreach (var (name, value) in context.HttpContext.Request.Headers)
         {
-            context.ProxyRequest.Headers.Remove(header);
+            if (allowed.Allows(name))
+            {
+                RequestTransform.AddHeader(context, name, value);
+            }
         }
 
         provider.ApplyCredentials(context.ProxyRequest, context.DestinationPrefix);
@@ -34,29 +50,40 @@ internal static class ProviderRequestTransform
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Keeps the provider's request id under its own name; ours stays <c>X-Request-Id</c>.</summary>
+    /// <summary>Returns the allowed provider headers; the provider's request id becomes <c>X-Upstream-Request-Id</c> (ours stays <c>X-Request-Id</c>).</summary>
     public static ValueTask ApplyResponseAsync(ResponseTransformContext context)
     {
-        var response = context.HttpContext.Response;
-
-        // These name the gateway's provider account, which is not the client's business.
-        response.Headers.Remove("openai-organization");
-        response.Headers.Remove("openai-project");
-        if (context.ProxyResponse?.Headers.TryGetValues("x-request-id", out var upstreamIds) == true)
+        if (context.ProxyResponse is not { } upstream
+            || context.HttpContext.Features.Get<IUpstreamAttemptFeature>()?.Model.Provider is not { } provider)
         {
-            response.Headers[RequestIds.UpstreamHeader] = upstreamIds.FirstOrDefault();
+            return ValueTask.CompletedTask;
         }
 
-        if (context.HttpContext.Features.Get<LlmExchange>() is { } exchange)
+        var response = context.HttpContext.Response;
+        var allowed = provider.ResponseHeaders;
+
+        // A length next to chunked framing is a lie one of them tells: keep neither (Kestrel frames the body itself).
+        var chunked = upstream.Headers.TransferEncodingChunked == true;
+        Copy(upstream.Headers, response.Headers, allowed, chunked);
+        Copy(upstream.Content.Headers, response.Headers, allowed, chunked);
+        if (upstream.Headers.NonValidated.TryGetValues(RequestIds.Header, out var upstreamIds) && upstreamIds.Count > 0)
         {
-            // The provider's headers were copied over ours: put the gateway's back.
-            response.Headers[RequestIds.Header] = exchange.RequestId;
-            if (exchange.Prompt is { } prompt)
-            {
-                PromptResponseHeaders.Apply(response.Headers, prompt);
-            }
+            response.Headers[RequestIds.UpstreamHeader] = upstreamIds.First();
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private static void Copy(HttpHeaders from, IHeaderDictionary to, HeaderAllowList allowed, bool chunked)
+    {
+        foreach (var (name, values) in from.NonValidated)
+        {
+            if (!allowed.Allows(name) || (chunked && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
+        }
     }
 }

@@ -7,7 +7,25 @@ internal sealed class ProxyOptions
 {
     public const string SectionName = "Gateway:Proxy";
 
+    /// <summary>The default of <see cref="MaxProviderLineBytes"/>: 4 MB.</summary>
+    public const int DefaultMaxProviderLineBytes = 4 * 1024 * 1024;
+
     /// <summary>Largest request body accepted; bigger ones get 413 before anything is forwarded.</summary>
     [Range(1024, 512L * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest line (and longest event's data) a provider's event stream may send. Every buffer that holds a
+    /// provider line is capped by it; a longer line ends the stream with an SSE error event
+    /// (<c>upstream_stream_oversized</c>) and the request is billed as cut.
+    /// </summary>
+    [Range(16 * 1024, 256 * 1024 * 1024)]
+    public int MaxProviderLineBytes { get; set; } = DefaultMaxProviderLineBytes;
+
+    /// <summary>
+    /// Requests one gateway key may have in flight at once on this instance; one more gets 429
+    /// <c>rate_limit_exceeded</c> at once. 0 (the default) turns the limit off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxConcurrentRequestsPerKey { get; set; }
 }

@@ -14,14 +14,11 @@ internal static class ProxyServiceCollectionExtensions
             .Bind(configuration.GetSection(ProxyOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
+        services.AddSingleton<KeyConcurrencyLimiter>();
 
         services.AddSingleton<IProxyConfigProvider, ProviderProxyConfigProvider>();
         services.AddReverseProxy()
-            .AddTransforms(context =>
-            {
-                context.AddRequestTransform(ProviderRequestTransform.ApplyAsync);
-                context.AddResponseTransform(ProviderRequestTransform.ApplyResponseAsync);
-            });
+            .AddTransforms(ProviderRequestTransform.Configure);
         return services;
     }
 

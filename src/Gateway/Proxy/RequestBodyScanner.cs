@@ -25,10 +25,19 @@ internal static class RequestBodyScanner
             }
 
             var scan = new RequestScan();
+            var names = new TopLevelNames();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex;
                 var field = Identify(ref reader);
+                if (!names.Add(field, ref reader, json))
+                {
+                    // Which of two values counts differs between JSON readers (ours, the provider's, a
+                    // policy's): a body that says two things is refused rather than read one way here and
+                    // another way upstream.
+                    return RequestScan.Duplicate(reader.GetString()!);
+                }
+
                 reader.Read();
                 var valueStart = (int)reader.TokenStartIndex;
                 switch (field)

@@ -1,3 +1,5 @@
+using LlmGateway.Errors;
+
 namespace LlmGateway.Proxy;
 
 /// <summary>
@@ -9,6 +11,14 @@ internal sealed class RequestScan
     public string? Error { get; init; }
 
     public bool IsValid => Error is null;
+
+    /// <summary>A top-level key the body holds more than once (the body is then invalid).</summary>
+    public string? DuplicateKey { get; init; }
+
+    /// <summary>The answer to an invalid body: a duplicate key names itself as <c>param</c>; anything else is invalid JSON.</summary>
+    public GatewayError Refusal => DuplicateKey is { } key
+        ? GatewayError.InvalidRequest($"The request body holds the key '{key}' more than once; send each key once.", key, "duplicate_key")
+        : GatewayError.InvalidJson(Error ?? "invalid JSON.");
 
     public string? Model { get; set; }
 
@@ -43,4 +53,11 @@ internal sealed class RequestScan
     public bool PromptVariablesNotObject { get; set; }
 
     public static RequestScan Invalid(string error) => new() { Error = error };
+
+    /// <summary>A body that gives a top-level key twice; the key is echoed back cut to 256 characters.</summary>
+    public static RequestScan Duplicate(string key)
+    {
+        key = key.Length > 256 ? key[..256] : key;
+        return new() { Error = $"the key '{key}' appears more than once.", DuplicateKey = key };
+    }
 }

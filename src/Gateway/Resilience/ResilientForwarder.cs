@@ -168,9 +168,11 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         if (context.Response.HasStarted)
         {
             // Bytes reached the client: whatever happens now, this attempt is the answer.
-            if (lifetime.AbortRequested || error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
+            if (lifetime.AbortRequested || s.Tap?.LineCapExceeded == true || error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
             {
-                s.Interruption = fired is UpstreamTimeout.Idle or UpstreamTimeout.Total ? StreamInterruption.Stalled : StreamInterruption.Cut;
+                s.Interruption = s.Tap?.LineCapExceeded == true ? StreamInterruption.Oversized
+                    : fired is UpstreamTimeout.Idle or UpstreamTimeout.Total ? StreamInterruption.Stalled
+                    : StreamInterruption.Cut;
             }
 
             return AttemptResult.Success;

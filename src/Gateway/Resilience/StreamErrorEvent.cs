@@ -3,7 +3,7 @@ using System.Text;
 namespace LlmGateway.Resilience;
 
 /// <summary>
-/// The SSE event that ends a stream the provider cut or stalled after it had started, in OpenAI's
+/// The SSE event that ends a stream the provider cut, stalled or overflowed after it had started, in OpenAI's
 /// error shape. It opens with a blank line so a half-written event before it is terminated first.
 /// </summary>
 internal static class StreamErrorEvent
@@ -14,5 +14,13 @@ internal static class StreamErrorEvent
     private static readonly byte[] Stalled = Encoding.UTF8.GetBytes(
         "\n\ndata: {\"error\":{\"message\":\"The provider's stream stalled past the gateway's idle timeout. What was generated is billed.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_stalled\"}}\n\n");
 
-    public static ReadOnlyMemory<byte> For(StreamInterruption interruption) => interruption == StreamInterruption.Stalled ? Stalled : Cut;
+    private static readonly byte[] Oversized = Encoding.UTF8.GetBytes(
+        "\n\ndata: {\"error\":{\"message\":\"The provider sent a line longer than the gateway's limit, so the stream was ended. What was generated is billed.\",\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_stream_oversized\"}}\n\n");
+
+    public static ReadOnlyMemory<byte> For(StreamInterruption interruption) => interruption switch
+    {
+        StreamInterruption.Stalled => Stalled,
+        StreamInterruption.Oversized => Oversized,
+        _ => Cut,
+    };
 }

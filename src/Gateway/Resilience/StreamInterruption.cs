@@ -8,4 +8,7 @@ internal enum StreamInterruption
 
     /// <summary>The provider went silent past the idle timeout.</summary>
     Stalled,
+
+    /// <summary>The provider sent a line longer than the gateway holds (<c>Gateway:Proxy:MaxProviderLineBytes</c>).</summary>
+    Oversized,
 }

@@ -1,7 +1,9 @@
 using System.IO.Pipelines;
 using LlmGateway.OpenAi;
+using LlmGateway.Proxy;
 using LlmGateway.Resilience;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Streaming;
 
@@ -12,7 +14,9 @@ namespace LlmGateway.Streaming;
 /// (<see cref="UsageChunkFilter"/>). A hold gate keeps bytes back only where it must: a retryable
 /// error response (until it is known to be the last), a non-streamed JSON body (until its usage is in
 /// the headers), and, while stripping, an SSE event until it is known not to be the usage chunk.
-/// All of it lives in one pooled buffer; a sampled request's bytes are also copied, capped.
+/// All of it lives in one pooled buffer; a sampled request's bytes are also copied, capped. A provider line longer
+/// than <see cref="ProxyOptions.MaxProviderLineBytes"/> ends the stream: the write fails (so YARP stops copying and
+/// the attempt ends interrupted, <see cref="LineCapExceeded"/>), and the completion writes the SSE error event.
 /// </summary>
 internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 {
@@ -30,6 +34,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private readonly HttpResponse _response;
     private readonly IReadOnlySet<int>? _retryableStatuses;
     private readonly bool _stripUsageChunk;
+    private readonly int? _maxLineBytes;
 
     // Held bytes (an error, a JSON body, an undecided SSE event), or a JSON body kept to be read.
     private readonly PooledArray<byte> _body = new();
@@ -63,19 +68,25 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// or another model tried without the client seeing it; <see cref="ReleaseErrorAsync"/> passes it on.
     /// </param>
     /// <param name="timer">Told of every response byte, so a stalled stream is noticed.</param>
+    /// <param name="maxLineBytes">
+    /// The cap on one provider line; unset, <see cref="ProxyOptions.MaxProviderLineBytes"/> from the request's services
+    /// (or its default).
+    /// </param>
     public ResponseTap(
         IHttpResponseBodyFeature inner,
         HttpResponse response,
         bool stripUsageChunk = false,
         bool holdJson = false,
         IReadOnlySet<int>? retryableStatuses = null,
-        AttemptTimer? timer = null)
+        AttemptTimer? timer = null,
+        int? maxLineBytes = null)
     {
         _inner = inner;
         _response = response;
         _stripUsageChunk = stripUsageChunk;
         _holdJson = holdJson;
         _retryableStatuses = retryableStatuses;
+        _maxLineBytes = maxLineBytes;
         Timer = timer;
     }
 
@@ -97,6 +108,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public bool IsHolding => _gate == TapGate.HoldJson || (_gate == TapGate.Undecided && _holdJson);
 
     public bool IsSse => _mode == TapMode.Sse;
+
+    /// <summary>The provider sent a line longer than the cap: the stream was ended there (and is billed as cut).</summary>
+    public bool LineCapExceeded { get; private set; }
 
     /// <summary>True when the sample copy hit its cap and missed the rest of the body.</summary>
     public bool SampleTruncated { get; private set; }
@@ -253,6 +267,12 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (LineCapExceeded)
+        {
+            // The stream was ended: nothing more of it is read or sent.
+            throw LineTooLong();
+        }
+
         Decide();
         Timer?.Activity();
         if (_sample is not null)
@@ -294,11 +314,13 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                 await ReleaseHeldEventAsync(cancellationToken);
             }
 
+            await EndIfOverflowedAsync(cancellationToken);
             return;
         }
 
         await _inner.Stream.WriteAsync(buffer, cancellationToken);
         Observe(buffer.Span);
+        await EndIfOverflowedAsync(cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -357,13 +379,42 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (_mode == TapMode.Sse && _stripUsageChunk)
         {
             _filter = new UsageChunkFilter();
-            _reader = new OpenAiResponseReader(Usage, _filter);
+            _reader = new OpenAiResponseReader(MaxLineBytes(), Usage, _filter);
         }
         else if (_mode is TapMode.Sse or TapMode.Json)
         {
-            _reader = new OpenAiResponseReader(Usage);
+            _reader = new OpenAiResponseReader(MaxLineBytes(), Usage);
         }
     }
+
+    private int MaxLineBytes() =>
+        _maxLineBytes
+        ?? _response.HttpContext.RequestServices?.GetService<IOptions<ProxyOptions>>()?.Value.MaxProviderLineBytes
+        ?? ProxyOptions.DefaultMaxProviderLineBytes;
+
+    /// <summary>
+    /// The provider sent a line past the cap: nothing more of this stream is read, held or sent. The response is
+    /// started (so the attempt counts as begun, never retried), then the write fails: YARP stops copying and ends the
+    /// attempt, and the completion sends the SSE error event after what the client already has.
+    /// </summary>
+    private async ValueTask EndIfOverflowedAsync(CancellationToken cancellationToken)
+    {
+        if (_reader is not { Overflowed: true })
+        {
+            return;
+        }
+
+        LineCapExceeded = true;
+        if (!_response.HasStarted)
+        {
+            await _inner.StartAsync(cancellationToken);
+        }
+
+        throw LineTooLong();
+    }
+
+    private static IOException LineTooLong() =>
+        new("The provider sent a line longer than the gateway's limit (Gateway:Proxy:MaxProviderLineBytes); the stream was ended.");
 
     private void Observe(ReadOnlySpan<byte> bytes)
     {

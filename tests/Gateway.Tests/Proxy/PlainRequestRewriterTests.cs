@@ -80,12 +80,6 @@ public sealed class PlainRequestRewriterTests
             false,
             """{"model":"gpt-4o-2024-08-06","stream_options":null}"""
         },
-        {
-            "every model property is renamed, duplicates included",
-            """{"model":"a","messages":[],"model":"b"}""",
-            false,
-            """{"model":"gpt-4o-2024-08-06","messages":[],"model":"gpt-4o-2024-08-06"}"""
-        },
     };
 
     [Theory]

@@ -121,6 +121,7 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         settings[$"Gateway:Providers:{name}:Kind"] = "openai-compatible";
         settings[$"Gateway:Providers:{name}:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString();
         settings[$"Gateway:Providers:{name}:ApiKey"] = TestEnvironment.ProviderKey;
+        settings[$"Gateway:Providers:{name}:ForwardRequestHeaders:0"] = "x-mock-*";
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string tag, params (string Name, string Value)[] headers) =>

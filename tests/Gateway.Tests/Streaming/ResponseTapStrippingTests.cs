@@ -46,7 +46,7 @@ public sealed class ResponseTapStrippingTests
     }
 
     [Fact]
-    public async Task An_endless_event_is_never_held_past_a_small_bound()
+    public async Task An_endless_event_is_never_held_past_a_small_bound_and_is_ended_at_the_line_cap()
     {
         var client = new MemoryStream();
         var tap = Tap(client);
@@ -54,12 +54,26 @@ public sealed class ResponseTapStrippingTests
         chunk.AsSpan().Fill((byte)'a');
 
         await tap.WriteAsync(Encoding.UTF8.GetBytes("data: \""), Ct);
-        for (var i = 0; i < 160; i++)
+        long written = 7;
+        IOException? ended = null;
+        for (var i = 0; i < 160 && ended is null; i++)
         {
-            await tap.WriteAsync(chunk, Ct);
+            try
+            {
+                await tap.WriteAsync(chunk, Ct);
+                written += chunk.Length;
+            }
+            catch (IOException ex)
+            {
+                ended = ex;
+            }
         }
 
-        Assert.True(client.Length >= (160 * chunk.Length) - (64 * 1024), $"the client got {client.Length} of {160 * chunk.Length} bytes");
+        // Sent on as it came (never held past 64 KB), until the line passed the 4 MB cap: then the write fails.
+        Assert.True(client.Length >= written - (64 * 1024), $"the client got {client.Length} of {written} bytes");
+        Assert.NotNull(ended);
+        Assert.True(tap.LineCapExceeded);
+        Assert.InRange(written, (4 * 1024 * 1024) - chunk.Length, 4 * 1024 * 1024);
     }
 
     private static ResponseTap Tap(Stream client)

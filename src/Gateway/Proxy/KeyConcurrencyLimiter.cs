@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using LlmGateway.Errors;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Proxy;
+
+/// <summary>
+/// Caps the requests one gateway key has in flight on this instance (<see cref="ProxyOptions.MaxConcurrentRequestsPerKey"/>;
+/// 0 turns it off). A slot is taken right after authentication and given back when the request has ended, its
+/// stream included; a request over the cap is refused at once with 429, before its body is read. Counters are kept
+/// per key id, so only authenticated keys ever get one.
+/// </summary>
+internal sealed class KeyConcurrencyLimiter(IOptions<ProxyOptions> options)
+{
+    private readonly int _max = options.Value.MaxConcurrentRequestsPerKey;
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>Takes a slot for the key; dispose the result when the request has ended (it gives back only a slot it took).</summary>
+    public KeyConcurrencySlot Enter(string keyId)
+    {
+        if (_max <= 0)
+        {
+            return new KeyConcurrencySlot(null, keyId, acquired: true);
+        }
+
+        var count = _inFlight.GetOrAdd(keyId, static _ => new StrongBox<int>());
+        if (Interlocked.Increment(ref count.Value) <= _max)
+        {
+            return new KeyConcurrencySlot(this, keyId, acquired: true);
+        }
+
+        Interlocked.Decrement(ref count.Value);
+        return new KeyConcurrencySlot(null, keyId, acquired: false);
+    }
+
+    /// <summary>The answer to a request over the cap, in OpenAI's rate-limit shape.</summary>
+    public GatewayError Refusal() =>
+        new(StatusCodes.Status429TooManyRequests, new OpenAiError(
+            $"This key already has {_max} requests in flight, the most the gateway allows per key. Retry when one has finished.",
+            "requests",
+            null,
+            "rate_limit_exceeded"))
+        {
+            RetryAfterSeconds = 1,
+        };
+
+    internal void Release(string keyId)
+    {
+        if (_inFlight.TryGetValue(keyId, out var count))
+        {
+            Interlocked.Decrement(ref count.Value);
+        }
+    }
+}

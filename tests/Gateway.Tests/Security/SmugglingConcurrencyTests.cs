@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text;
+using LlmGateway.Auth;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Security;
+
+/// <summary>
+/// <c>Gateway:Proxy:MaxConcurrentRequestsPerKey</c> caps the requests one key has in flight (streams included, until
+/// they end): one more gets 429 <c>rate_limit_exceeded</c> in OpenAI's shape at once, other keys are unaffected,
+/// and the slot comes back when a request ends.
+/// </summary>
+public sealed class SmugglingConcurrencyTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_key_past_its_concurrency_limit_gets_429_until_one_of_its_requests_ends()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Proxy:MaxConcurrentRequestsPerKey"] = "2";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var keys = gateway.GetRequiredService<GatewayKeyStore>();
+        var (_, busySecret) = await keys.CreateAsync("concurrency", "test", []);
+        var (_, otherSecret) = await keys.CreateAsync("concurrency-other", "test", []);
+        var hold = "hold-" + Guid.NewGuid().ToString("N");
+        using var client = gateway.CreateClient(busySecret);
+        using var other = gateway.CreateClient(otherSecret);
+
+        try
+        {
+            // Two streams parked by the provider after their first chunk: both slots taken.
+            using var first = await SendAsync(client, stream: true, hold);
+            using var second = await SendAsync(client, stream: true, hold);
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+
+            using (var third = await SendAsync(client, stream: false, hold: null))
+            {
+                var error = await ErrorAssertions.AssertOpenAiErrorAsync(third, HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
+                Assert.Equal("requests", error.GetProperty("type").GetString());
+                Assert.True(third.Headers.RetryAfter is not null, "a Retry-After tells the client when to come back");
+            }
+
+            // Another key is not held back by this one.
+            using (var otherKey = await SendAsync(other, stream: false, hold: null))
+            {
+                Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode);
+            }
+
+            await ReleaseAsync(hold);
+            await first.Content.ReadAsStringAsync(Ct);
+            await second.Content.ReadAsStringAsync(Ct);
+
+            // The slots come back as the streams end (just after their last byte).
+            using var again = await Eventually.ResultAsync(() => SendAsync(client, stream: false, hold: null), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(5));
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+        finally
+        {
+            await ReleaseAsync(hold);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, bool stream, string? hold)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"gpt-4o-mini","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", OpenAiClients.NewTag());
+        if (hold is not null)
+        {
+            request.Headers.Add("x-mock-hold", hold);
+        }
+
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+    }
+
+    private async Task ReleaseAsync(string hold)
+    {
+        using var mock = new HttpClient { BaseAddress = env.MockUrl };
+        (await mock.PostAsync($"/mock/release/{hold}", null, Ct)).Dispose();
+    }
+}

@@ -31,6 +31,9 @@ public sealed class TestEnvironment : IAsyncLifetime
     /// <summary>Actor "vera": viewer only.</summary>
     public const string ViewerToken = "viewer-token-for-tests";
 
+    /// <summary>Actor "sam": viewer and sample-reader (reads sampled conversations).</summary>
+    public const string SampleReaderToken = "sample-reader-token-for-tests";
+
     private EmbeddedGarnetServer? _garnet;
     private WebApplication? _mock;
 
@@ -90,6 +93,7 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Admin:Tokens:admin:Roles:1"] = "author",
             ["Gateway:Admin:Tokens:admin:Roles:2"] = "approver",
             ["Gateway:Admin:Tokens:admin:Roles:3"] = "operator",
+            ["Gateway:Admin:Tokens:admin:Roles:4"] = "sample-reader",
             ["Gateway:Admin:Tokens:ada:Token"] = AuthorToken,
             ["Gateway:Admin:Tokens:ada:Roles:0"] = "author",
             ["Gateway:Admin:Tokens:alan:TokenSha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ApproverToken))),
@@ -100,6 +104,9 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Admin:Tokens:olga:Roles:1"] = "viewer",
             ["Gateway:Admin:Tokens:vera:Token"] = ViewerToken,
             ["Gateway:Admin:Tokens:vera:Roles:0"] = "viewer",
+            ["Gateway:Admin:Tokens:sam:Token"] = SampleReaderToken,
+            ["Gateway:Admin:Tokens:sam:Roles:0"] = "viewer",
+            ["Gateway:Admin:Tokens:sam:Roles:1"] = "sample-reader",
             ["Gateway:Releases:RevalidationIntervalMs"] = "200",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:EffectiveFrom"] = "2024-07-18T00:00:00Z",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:InputPerMillion"] = "0.15",

@@ -43,6 +43,7 @@ internal static class AdminApi
         admin.MapPricingApi();
         admin.MapSamplesApi();
         admin.MapAdminKeysApi();
+        admin.MapAdminTokensApi();
         return endpoints;
     }
 }

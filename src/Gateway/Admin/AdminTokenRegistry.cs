@@ -1,33 +1,121 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
+using LlmGateway.Auth;
+using LlmGateway.Contracts.AdminTokens;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Admin;
 
 /// <summary>
-/// Admin tokens, bootstrapped from configuration and kept only as SHA-256 hashes. Lookup is by
-/// hash, so comparing a presented token never walks the secrets.
+/// Admin tokens, kept only as SHA-256 hashes: the bootstrap ones from configuration, fixed for the life of the
+/// process, and those issued through the admin API (<see cref="AdminTokenStore"/>), held in memory as an immutable
+/// snapshot. Lookup is by hash and never waits on the store, so comparing a presented token never walks the
+/// secrets and a flood of wrong tokens costs the store nothing.
+/// <para>
+/// The stored snapshot is reloaded by <see cref="AdminTokenSyncService"/> (at start, on every published change,
+/// periodically); a revocation removes the token at once (<see cref="Evict"/>). A reload cannot bring back a token
+/// revoked while it read the store: every change moves a generation counter, and a reload that sees it moved
+/// between its read and its swap reads again.
+/// </para>
 /// </summary>
 internal sealed class AdminTokenRegistry
 {
-    private readonly FrozenDictionary<string, AdminPrincipal> _byHash;
+    private const int MaxReloadAttempts = 5;
 
-    public AdminTokenRegistry(IOptions<AdminOptions> options)
+    private readonly FrozenDictionary<string, AdminPrincipal> _byHash;
+    private readonly AdminTokenRecord[] _configured;
+    private readonly ICredentialLookupHook? _hook;
+    private readonly Lock _gate = new();
+    private FrozenDictionary<string, StoredToken> _stored = FrozenDictionary<string, StoredToken>.Empty;
+    private long _generation;
+
+    public AdminTokenRegistry(IOptions<AdminOptions> options, ICredentialLookupHook? hook = null)
     {
-        _byHash = options.Value.Tokens
+        _hook = hook;
+        var configured = options.Value.Tokens
             .Select(t => (Hash: HashOf(t.Value), Principal: new AdminPrincipal(t.Key, t.Value.Roles.ToFrozenSet(StringComparer.Ordinal))))
             .Where(t => t.Hash is not null)
-            .ToFrozenDictionary(t => t.Hash!, t => t.Principal, StringComparer.Ordinal);
+            .ToList();
+        _byHash = configured.ToFrozenDictionary(t => t.Hash!, t => t.Principal, StringComparer.Ordinal);
+        _configured = [.. configured
+            .OrderBy(t => t.Principal.Name, StringComparer.Ordinal)
+            .Select(t => new AdminTokenRecord(ConfiguredId(t.Principal.Name), t.Principal.Name, [.. t.Principal.Roles.Order(StringComparer.Ordinal)], AdminTokenRecord.ConfigurationSource, null, null))];
     }
 
-    public bool IsEnabled => _byHash.Count > 0;
+    /// <summary>False while no token exists at all (none configured, none stored): the admin API is then disabled.</summary>
+    public bool IsEnabled => _byHash.Count > 0 || Volatile.Read(ref _stored).Count > 0;
 
-    public AdminPrincipal? Find(string presentedToken) =>
-        _byHash.GetValueOrDefault(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presentedToken))));
+    public AdminPrincipal? Find(string presentedToken)
+    {
+        var hash = GatewayKeySecret.Hash(presentedToken);
+        return _byHash.GetValueOrDefault(hash) ?? Volatile.Read(ref _stored).GetValueOrDefault(hash)?.Principal;
+    }
+
+    /// <summary>The configuration tokens, then the stored ones (oldest first): never a secret.</summary>
+    public IReadOnlyList<AdminTokenRecord> List() =>
+        [.. _configured, .. Volatile.Read(ref _stored).Values.Select(t => t.Record).OrderBy(r => r.CreatedAt)];
+
+    /// <summary>The id under which a configuration token is listed; such a token is not revocable through the API.</summary>
+    public static string ConfiguredId(string name) => "config:" + name;
+
+    /// <summary>A token just issued on this instance: usable here at once, before any reload.</summary>
+    public void Add(string hash, AdminTokenRecord record) =>
+        Change(stored => stored[hash] = new StoredToken(record));
+
+    /// <summary>Forgets a stored token at once (its revocation, here or published by another instance).</summary>
+    public void Evict(string hash) => Change(stored => stored.Remove(hash));
+
+    /// <summary>Replaces the stored snapshot with what the store holds now.</summary>
+    public async Task ReloadAsync(AdminTokenStore store)
+    {
+        for (var attempt = 0; attempt < MaxReloadAttempts; attempt++)
+        {
+            var generation = Interlocked.Read(ref _generation);
+            var tokens = await store.ListAsync();
+            if (_hook is not null)
+            {
+                foreach (var (hash, _) in tokens)
+                {
+                    await _hook.AfterStoreReadAsync(hash);
+                }
+            }
+
+            var snapshot = tokens.ToFrozenDictionary(t => t.Hash, t => new StoredToken(t.Record), StringComparer.Ordinal);
+            lock (_gate)
+            {
+                // A token issued or revoked while the store was read: what was read may predate it, so read again.
+                if (_generation == generation)
+                {
+                    Volatile.Write(ref _stored, snapshot);
+                    return;
+                }
+            }
+        }
+
+        // Changes kept coming: the snapshot as changed in place stays; the next reload tries again.
+    }
+
+    private void Change(Action<Dictionary<string, StoredToken>> change)
+    {
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _generation);
+            var next = new Dictionary<string, StoredToken>(_stored, StringComparer.Ordinal);
+            change(next);
+            Volatile.Write(ref _stored, next.ToFrozenDictionary(StringComparer.Ordinal));
+        }
+    }
 
     private static string? HashOf(AdminTokenOptions token) =>
         !string.IsNullOrWhiteSpace(token.TokenSha256) ? token.TokenSha256.Trim().ToLowerInvariant()
         : !string.IsNullOrEmpty(token.Token) ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token.Token)))
         : null;
+
+    private sealed class StoredToken(AdminTokenRecord record)
+    {
+        public AdminTokenRecord Record { get; } = record;
+
+        public AdminPrincipal Principal { get; } = new(record.Name, record.Roles.ToFrozenSet(StringComparer.Ordinal));
+    }
 }

@@ -10,4 +10,7 @@ internal static partial class AuthLog
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "Could not register the demo key: the store failed with {ErrorType}.")]
     public static partial void DevKeyFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Could not reload the stored admin tokens: the store failed with {ErrorType}. The last known tokens stay in force.")]
+    public static partial void AdminTokensUnavailable(ILogger logger, string errorType);
 }

@@ -19,6 +19,14 @@ internal sealed class AuthOptions
     [Range(0, 600)]
     public double NegativeCacheSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// How often every instance reloads the admin tokens issued through the admin API. Issuing and revoking are
+    /// published and applied at once; this bounds how late a change that was not published (a raw DEL, a message
+    /// missed during a reconnect) takes effect.
+    /// </summary>
+    [Range(1, 3600)]
+    public double AdminTokenRefreshSeconds { get; set; } = 30;
+
     [ValidateObjectMembers]
     public DevKeyOptions DevKey { get; set; } = new();
 }

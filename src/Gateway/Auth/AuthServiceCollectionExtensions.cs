@@ -16,6 +16,10 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<GatewayKeyStore>();
         services.AddSingleton<GatewayKeyAuthenticator>();
         services.AddHostedService<DevKeySeeder>();
+
+        // Admin tokens issued through the admin API (the registry itself is the admin API's, with the configured ones).
+        services.AddSingleton<AdminTokenStore>();
+        services.AddHostedService<AdminTokenSyncService>();
         return services;
     }
 }

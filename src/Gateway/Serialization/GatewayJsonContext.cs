@@ -3,6 +3,7 @@ using LlmGateway.Accounting;
 using LlmGateway.Admin;
 using LlmGateway.Audit;
 using LlmGateway.Auth;
+using LlmGateway.Contracts.AdminTokens;
 using LlmGateway.Contracts.Keys;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Releases;
@@ -24,6 +25,10 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(GatewayKey[]))]
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(CreatedKeyResponse))]
+[JsonSerializable(typeof(IssueAdminTokenRequest))]
+[JsonSerializable(typeof(IssuedAdminTokenResponse))]
+[JsonSerializable(typeof(AdminTokenRecord))]
+[JsonSerializable(typeof(AdminTokenRecord[]))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(PromptBundle))]
 [JsonSerializable(typeof(PromptBundleContent))]

@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+using LlmGateway.Auth;
+using LlmGateway.Contracts.AdminTokens;
+using LlmGateway.Errors;
+using LlmGateway.Serialization;
+
+namespace LlmGateway.Admin;
+
+/// <summary>
+/// <c>/admin/v1/admin-tokens</c>: issue, list and revoke admin tokens, so operators rotate credentials without a
+/// restart. Operators only; a token can be given only roles its issuer holds. The configuration tokens are listed
+/// (source <c>configuration</c>) but are removed by editing the configuration, not here.
+/// </summary>
+internal static partial class AdminTokensApi
+{
+    public static RouteGroupBuilder MapAdminTokensApi(this RouteGroupBuilder admin)
+    {
+        var tokens = admin.MapGroup("/admin-tokens").WithTags("Admin tokens");
+        tokens.MapPost("/", IssueAsync).Accepts<IssueAdminTokenRequest>("application/json").Produces<IssuedAdminTokenResponse>(StatusCodes.Status201Created)
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator)).WithName("IssueAdminToken")
+            .WithSummary("Issue an admin token. The secret is returned once; roles are limited to the caller's own.");
+        tokens.MapGet("/", List).Produces<AdminTokenRecord[]>()
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator)).WithName("ListAdminTokens")
+            .WithSummary("List admin tokens, configured and issued (never their secrets).");
+        tokens.MapDelete("/{id}", RevokeAsync)
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator)).WithName("RevokeAdminToken")
+            .WithSummary("Revoke an issued admin token, on every instance at once.");
+        return admin;
+    }
+
+    private static async Task<IResult> IssueAsync(HttpContext http, AdminTokenStore store, AdminTokenRegistry registry)
+    {
+        IssueAdminTokenRequest? request;
+        try
+        {
+            request = await http.Request.ReadFromJsonAsync(GatewayJsonContext.Default.IssueAdminTokenRequest, http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return Invalid("The body must be a JSON object like {\"name\":\"ci-releaser\",\"roles\":[\"operator\"]}.", "body");
+        }
+
+        if (request is null)
+        {
+            return Invalid("The body must not be null.", "body");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Name) || !NamePattern().IsMatch(request.Name))
+        {
+            return Invalid("'name' is required: letters, digits, '.', '_' or '-', up to 64 characters.", "name");
+        }
+
+        var roles = (request.Roles ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (roles.Count == 0)
+        {
+            return Invalid($"'roles' must name at least one of {string.Join(", ", AdminRoles.All)}.", "roles");
+        }
+
+        var unknown = roles.Where(r => !AdminRoles.All.Contains(r)).ToList();
+        if (unknown.Count > 0)
+        {
+            return Invalid($"Unknown roles: {string.Join(", ", unknown)}. Known: {string.Join(", ", AdminRoles.All)}.", "roles");
+        }
+
+        var caller = AdminAuthorizationFilter.Principal(http);
+        var beyond = roles.Where(r => !caller.IsIn(r)).ToList();
+        if (beyond.Count > 0)
+        {
+            // No escalation: a token carries at most what its issuer holds.
+            return Error(StatusCodes.Status403Forbidden, new OpenAiError(
+                $"'{caller.Name}' cannot grant roles it does not hold: {string.Join(", ", beyond)}.", "permission_error", "roles", "role_not_held"));
+        }
+
+        var (record, hash, secret) = await store.IssueAsync(request.Name, roles, caller.Name);
+        registry.Add(hash, record);
+        return Results.Json(new IssuedAdminTokenResponse(secret, record), GatewayJsonContext.Default.IssuedAdminTokenResponse, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static IResult List(AdminTokenRegistry registry) =>
+        Results.Json(registry.List().ToArray(), GatewayJsonContext.Default.AdminTokenRecordArray);
+
+    private static async Task<IResult> RevokeAsync(string id, AdminTokenStore store, AdminTokenRegistry registry)
+    {
+        if (registry.List().Any(t => t.Id == id && t.Source == AdminTokenRecord.ConfigurationSource))
+        {
+            return Error(StatusCodes.Status409Conflict, new OpenAiError(
+                $"'{id}' is a configuration token: remove it from Gateway:Admin:Tokens and restart.", "invalid_request_error", "id", "configured_token"));
+        }
+
+        var hash = await store.RevokeAsync(id);
+        if (hash is null)
+        {
+            return Error(StatusCodes.Status404NotFound, new OpenAiError($"No issued admin token has id '{id}'.", "invalid_request_error", "id", "admin_token_not_found"));
+        }
+
+        // Refused here from now on; other instances drop it when the published change reaches them.
+        registry.Evict(hash);
+        return Results.NoContent();
+    }
+
+    private static IResult Invalid(string message, string param)
+    {
+        var error = GatewayError.InvalidRequest(message, param, "invalid_value");
+        return Results.Json(new OpenAiErrorEnvelope(error.Body), GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: error.StatusCode);
+    }
+
+    private static IResult Error(int status, OpenAiError error) =>
+        Results.Json(new OpenAiErrorEnvelope(error), GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: status);
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using LlmGateway.Contracts.AdminTokens;
+using LlmGateway.Serialization;
+using LlmGateway.Store;
+using StackExchange.Redis;
+
+namespace LlmGateway.Auth;
+
+/// <summary>
+/// Admin tokens issued through the admin API, kept as gateway keys are: <c>{prefix}:{admin-token}:{sha256}</c> holds
+/// the JSON record (never the secret), <c>{prefix}:{admin-token}:index</c> maps id → sha256 for listing and revoking.
+/// A revocation is published (<c>admin-token|sha256</c>) so every instance drops the token at once.
+/// </summary>
+internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
+{
+    /// <summary>The change message kind on <see cref="ChangeNotifier.Channel"/>.</summary>
+    public const string ChangeKind = "admin-token";
+
+    private string TokenKey(string hash) => $"{store.Keys.Prefix}:{{admin-token}}:{hash}";
+
+    private string IndexKey => $"{store.Keys.Prefix}:{{admin-token}}:index";
+
+    /// <summary>Issues a token; the secret is returned once and never stored.</summary>
+    public async Task<(AdminTokenRecord Record, string Hash, string Secret)> IssueAsync(string name, IEnumerable<string> roles, string createdBy)
+    {
+        var secret = AdminTokenSecret.Generate();
+        var hash = GatewayKeySecret.Hash(secret);
+        var record = new AdminTokenRecord(
+            AdminTokenSecret.IdFromHash(hash),
+            name,
+            [.. roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            AdminTokenRecord.StoredSource,
+            time.GetUtcNow(),
+            createdBy);
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, GatewayJsonContext.Default.AdminTokenRecord);
+
+        var transaction = store.Database.CreateTransaction();
+        _ = transaction.StringSetAsync(TokenKey(hash), json);
+        _ = transaction.HashSetAsync(IndexKey, record.Id, hash);
+        await transaction.ExecuteAsync();
+
+        // Other instances learn of it now rather than at their next reload.
+        await PublishAsync(hash);
+        return (record, hash, secret);
+    }
+
+    /// <summary>Every stored token with the hash it is found by, oldest first.</summary>
+    public async Task<IReadOnlyList<(string Hash, AdminTokenRecord Record)>> ListAsync()
+    {
+        var index = await store.Database.HashGetAllAsync(IndexKey);
+        if (index.Length == 0)
+        {
+            return [];
+        }
+
+        var hashes = index.Select(e => (string)e.Value!).ToArray();
+        var values = await store.Database.StringGetAsync([.. hashes.Select(h => (RedisKey)TokenKey(h))]);
+        var tokens = new List<(string, AdminTokenRecord)>(hashes.Length);
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            if (!values[i].IsNull && JsonSerializer.Deserialize((byte[])values[i]!, GatewayJsonContext.Default.AdminTokenRecord) is { } record)
+            {
+                tokens.Add((hashes[i], record));
+            }
+        }
+
+        return [.. tokens.OrderBy(t => t.Item2.CreatedAt)];
+    }
+
+    /// <returns>The revoked token's hash, or null when no stored token has that id.</returns>
+    public async Task<string?> RevokeAsync(string id)
+    {
+        var hash = await store.Database.HashGetAsync(IndexKey, id);
+        if (hash.IsNull)
+        {
+            return null;
+        }
+
+        var transaction = store.Database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync(TokenKey(hash!));
+        _ = transaction.HashDeleteAsync(IndexKey, id);
+        await transaction.ExecuteAsync();
+
+        await PublishAsync(hash!);
+        return hash;
+    }
+
+    /// <summary>Parses a change message of this kind; false for any other message.</summary>
+    public static bool TryParseChange(string message, out string hash)
+    {
+        var prefix = ChangeKind + "|";
+        hash = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : "";
+        return hash.Length > 0;
+    }
+
+    private async Task PublishAsync(string hash)
+    {
+        // Best effort, as ChangeNotifier's: an instance that misses it converges at its next reload.
+        try
+        {
+            await store.Connection.GetSubscriber().PublishAsync(notifier.Channel, $"{ChangeKind}|{hash}");
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The change itself is stored.
+        }
+    }
+}

@@ -35,6 +35,7 @@ internal static class GatewayCtlCommand
         root.Subcommands.Add(new ReleaseCommands(runner).Build());
         root.Subcommands.Add(new HistoryCommands(runner).Build());
         root.Subcommands.Add(new KeysCommands(runner).Build());
+        root.Subcommands.Add(new AdminTokens.AdminTokensCommands(runner).Build());
         root.Subcommands.Add(new Usage.UsageCommands(runner).Build());
         root.Subcommands.Add(new SamplesCommands(runner).Build());
         root.Subcommands.Add(new EvalCommands(runner).Build());

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using LlmGateway.Cli.Keys;
 using LlmGateway.Cli.Releases;
 using LlmGateway.Cli.Samples;
+using LlmGateway.Contracts.AdminTokens;
 using LlmGateway.Contracts.Keys;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Releases;
@@ -37,6 +38,9 @@ namespace LlmGateway.Cli.Http;
 [JsonSerializable(typeof(GatewayKeyRecord[]))]
 [JsonSerializable(typeof(CreatedKey))]
 [JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(IssueAdminTokenRequest))]
+[JsonSerializable(typeof(IssuedAdminTokenResponse))]
+[JsonSerializable(typeof(AdminTokenRecord[]))]
 [JsonSerializable(typeof(SamplePage))]
 [JsonSerializable(typeof(SampleRecord))]
 internal sealed partial class CliJsonContext : JsonSerializerContext

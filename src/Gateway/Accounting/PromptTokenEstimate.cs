@@ -15,6 +15,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
 
     private int? _tokens;
     private int _messages;
+    private int _textBytes;
 
     /// <summary>How many times the prompt was tokenized: 0 or 1.</summary>
     public int Tokenizations { get; private set; }
@@ -25,19 +26,22 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
         if (_tokens is null)
         {
             Tokenizations++;
-            _tokens = tokenizers.Count(RequestText.Extract(body.Span, out _messages), encoding);
+            _tokens = tokenizers.Count(RequestText.Extract(body.Span, out _messages, out _textBytes), encoding);
         }
 
         return _tokens.Value;
     }
 
     /// <summary>
-    /// An upper bound of what the provider will count as input: the text plus the per-message framing
-    /// (what a budget reserves; the provider's own usage is never above it for text prompts).
+    /// An upper bound of what the provider will count as input (what a budget reserves): the text's
+    /// tokens, the per-message framing, and one token per byte of everything else in the body (tool
+    /// definitions, schemas, names, token-id arrays: a token is never shorter than a byte). Images and
+    /// server-side conversation state are not in the body, so not in the bound.
     /// </summary>
     public long UpperBound(TokenizerRegistry tokenizers)
     {
         var text = Count(tokenizers);
-        return text + (_messages == 0 ? 0 : ((long)_messages * TokensPerMessage) + ReplyPriming);
+        var framing = _messages == 0 ? 0 : ((long)_messages * TokensPerMessage) + ReplyPriming;
+        return text + framing + Math.Max(0, body.Length - _textBytes);
     }
 }

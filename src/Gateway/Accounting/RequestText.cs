@@ -10,13 +10,17 @@ namespace LlmGateway.Accounting;
 /// </summary>
 internal static class RequestText
 {
-    public static string Extract(ReadOnlySpan<byte> body) => Extract(body, out _);
+    public static string Extract(ReadOnlySpan<byte> body) => Extract(body, out _, out _);
 
-    /// <summary>The text, and how many messages (chat <c>messages</c> or Responses <c>input</c> items with a role) carry it.</summary>
-    public static string Extract(ReadOnlySpan<byte> body, out int messages)
+    /// <summary>
+    /// The text, how many messages (chat <c>messages</c> or Responses <c>input</c> items with a role)
+    /// carry it, and how many body bytes its strings took (the rest of the body bounds what it missed).
+    /// </summary>
+    public static string Extract(ReadOnlySpan<byte> body, out int messages, out int textBytes)
     {
         var text = new StringBuilder();
         messages = 0;
+        textBytes = 0;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -31,7 +35,7 @@ internal static class RequestText
                         || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8)))
                 {
                     reader.Read();
-                    AppendStrings(ref reader, text);
+                    textBytes += AppendStrings(ref reader, text);
                 }
             }
         }
@@ -43,13 +47,15 @@ internal static class RequestText
         return text.ToString();
     }
 
-    private static void AppendStrings(ref Utf8JsonReader reader, StringBuilder text)
+    private static int AppendStrings(ref Utf8JsonReader reader, StringBuilder text)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
             text.Append(reader.GetString()).Append('\n');
-            return;
+            return reader.ValueSpan.Length;
         }
+
+        var bytes = 0;
 
         if (reader.TokenType == JsonTokenType.StartArray)
         {
@@ -59,8 +65,11 @@ internal static class RequestText
                 if (reader.TokenType == JsonTokenType.String)
                 {
                     text.Append(reader.GetString()).Append('\n');
+                    bytes += reader.ValueSpan.Length;
                 }
             }
         }
+
+        return bytes;
     }
 }

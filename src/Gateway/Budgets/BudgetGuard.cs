@@ -57,7 +57,15 @@ internal sealed class BudgetGuard(
         // The request's one estimate: billing reuses it if the provider reports no usage.
         var input = prompt.UpperBound(tokenizers);
         var output = reservedOutputTokens;
+        // Priced at the dearest model that may serve it: a fallback is billed at its own price.
         var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(input, 0, output, 0));
+        foreach (var fallback in model.Fallbacks)
+        {
+            if (cost is { } first && pricing.Cost(fallback.UpstreamModel, now, new TokenUsage(input, 0, output, 0)) is { } other && other > first)
+            {
+                cost = other;
+            }
+        }
         if (cost is null && (limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null) && _options.RefuseUnpricedModels)
         {
             // A spend limit cannot be enforced on a model without a price: refuse rather than skip it.

@@ -19,9 +19,19 @@ internal static class OutputRequest
     {
         long? clientCap = null;
         long choices = 1;
+        long prompts = 1;
+        // A request with no cap (or a null one) may generate up to the limit of whichever model serves it.
+        var uncapped = MostOutput(model);
         foreach (var property in scan.Properties)
         {
             var field = property.Field;
+            if (field == TopLevelField.Other && IsPromptArray(body, property, out var count))
+            {
+                // Legacy completions generate n choices for each prompt of an array.
+                prompts = Math.Max(1, count);
+                continue;
+            }
+
             string? name = field switch
             {
                 TopLevelField.MaxTokens => "max_tokens",
@@ -44,6 +54,12 @@ internal static class OutputRequest
 
             if (value is not { } v)
             {
+                if (isCap)
+                {
+                    // An explicit null reaches the provider as "no limit" (and may shadow an earlier value).
+                    clientCap = Math.Max(clientCap ?? 0, uncapped);
+                }
+
                 continue;
             }
 
@@ -59,8 +75,8 @@ internal static class OutputRequest
             }
         }
 
-        var perChoice = BundleCap(bundle, clientCap) ?? clientCap ?? model.MaxOutputTokens;
-        return (checked(perChoice * choices), null);
+        var perChoice = BundleCap(bundle, clientCap) ?? clientCap ?? uncapped;
+        return (checked(perChoice * choices * prompts), null);
     }
 
     /// <summary>
@@ -76,6 +92,54 @@ internal static class OutputRequest
 
         var overridable = Array.Exists(bundle.Parameters, p => p.Field == TopLevelField.MaxTokens && p.ClientOverridable);
         return overridable && clientCap is { } client ? Math.Max(bundleCap, client) : bundleCap;
+    }
+
+    private static long MostOutput(CatalogModel model)
+    {
+        long most = model.MaxOutputTokens;
+        foreach (var candidate in model.Fallbacks)
+        {
+            most = Math.Max(most, candidate.MaxOutputTokens);
+        }
+
+        return most;
+    }
+
+    /// <summary>A top-level <c>prompt</c> array: how many prompts it holds (an array of token arrays counts each inner array).</summary>
+    private static bool IsPromptArray(ReadOnlySpan<byte> body, ScannedProperty property, out int count)
+    {
+        count = 0;
+        var token = body[property.Start..property.ValueStart].TrimEnd(" \t\r\n:"u8);
+        var name = new Utf8JsonReader(token);
+        if (!name.Read() || name.TokenType != JsonTokenType.String || !name.ValueTextEquals("prompt"u8))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(body[property.ValueStart..property.End]);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        var strings = 0;
+        var arrays = 0;
+        while (reader.Read() && reader.CurrentDepth >= 1)
+        {
+            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.String)
+            {
+                strings++;
+            }
+            else if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.StartArray)
+            {
+                arrays++;
+                reader.Skip();
+            }
+        }
+
+        // A flat array of token ids is one prompt; strings or inner arrays are one prompt each.
+        count = strings + arrays;
+        return true;
     }
 
     /// <summary>The name of a property the scanner does not act on, when it bounds the output (escapes decoded).</summary>

@@ -66,19 +66,19 @@ internal sealed class ForwardStage(
                     await budgets.SettleAsync(reservation, record);
                 }
 
-                await ResponseEnding.DeliverAsync(context, tap, outcome, record);
+                await ClientWriteAsync(ResponseEnding.DeliverAsync(context, tap, outcome, record));
             }
             finally
             {
                 // A held JSON body always goes out, whatever happened above (errors included).
                 if (outcome.Error is null)
                 {
-                    await tap.ReleaseHeldAsync(context.RequestAborted);
+                    await ClientWriteAsync(tap.ReleaseHeldAsync(context.RequestAborted));
                 }
             }
         }
 
-        await ResponseEnding.WriteErrorAsync(context, outcome);
+        await ClientWriteAsync(ResponseEnding.WriteErrorAsync(context, outcome));
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
         if (sampling.Sampled && tap is not null)
@@ -87,6 +87,21 @@ internal sealed class ForwardStage(
         }
 
         telemetry.Complete(activity, result);
+    }
+
+    /// <summary>
+    /// A write to a client that may have left: the exchange is still counted, sampled and traced
+    /// (what was billed is already settled), so a gone client is not an error here.
+    /// </summary>
+    private static async Task ClientWriteAsync(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+        }
     }
 
     private async Task<ForwardOutcome> ForwardAsync(HttpContext context, LlmExchange exchange, SamplingDecision sampling)

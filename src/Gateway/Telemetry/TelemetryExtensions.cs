@@ -67,18 +67,34 @@ internal static class TelemetryExtensions
             return app;
         }
 
-        var scrape = app.MapPrometheusScrapingEndpoint(PrometheusPath);
-        if (app.Configuration.GetValue<int?>(MetricsPortSetting) is { } port)
+        if (app.Configuration.GetValue<int?>(MetricsPortSetting) is not { } port)
         {
-            if (port is < 1 or > 65535)
-            {
-                throw new InvalidOperationException($"{MetricsPortSetting} must be a TCP port (1-65535); it was {port}.");
-            }
-
-            ListenAlsoOn(app, port);
-            scrape.RequireHost($"*:{port}");
+            app.MapPrometheusScrapingEndpoint(PrometheusPath);
+            return app;
         }
 
+        if (port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"{MetricsPortSetting} must be a TCP port (1-65535); it was {port}.");
+        }
+
+        ListenAlsoOn(app, port);
+
+        // Decided by the port the connection arrived on, never by the Host header a client chose:
+        // the metrics port serves /metrics only, and the API's ports never serve it.
+        app.Use((context, next) =>
+        {
+            var onMetricsPort = context.Connection.LocalPort == port;
+            var isMetrics = context.Request.Path.Equals(PrometheusPath, StringComparison.OrdinalIgnoreCase);
+            if (onMetricsPort != isMetrics)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        app.MapPrometheusScrapingEndpoint(PrometheusPath);
         return app;
     }
 
@@ -100,9 +116,7 @@ internal static class TelemetryExtensions
         }
 
         // The same interface as the API's first address (loopback stays loopback).
-        var first = app.Urls.First();
-        var hostStart = first.IndexOf("://", StringComparison.Ordinal) + 3;
-        var host = first[hostStart..first.LastIndexOf(':')];
+        var host = Microsoft.AspNetCore.Http.BindingAddress.Parse(app.Urls.First()).Host;
         app.Urls.Add($"http://{host}:{port}");
     }
 }

@@ -15,8 +15,9 @@ public sealed class BudgetTests(TestEnvironment env)
     [Fact]
     public async Task Fifty_concurrent_requests_against_a_budget_for_ten_never_overspend()
     {
-        // Each request reserves its prompt tokens + max_tokens 100 (~105 tokens): the limit fits ten.
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("budget", "test", [], new KeyLimits(null, null, 1_100));
+        // Each request reserves an upper bound of its input (2 text tokens, 7 of framing, 82 other body
+        // bytes) + max_tokens 100, about 191 tokens: the limit fits ten.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("budget", "test", [], new KeyLimits(null, null, 1_950));
         using var client = env.Gateway.CreateClient(secret);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
@@ -39,7 +40,7 @@ public sealed class BudgetTests(TestEnvironment env)
         Assert.Equal(50, ok.Count + refused.Count);
         Assert.InRange(ok.Count, 10, 49);
         Assert.NotEmpty(refused);
-        Assert.True(ok.Sum(r => r.Tokens) <= 1_100, $"spent {ok.Sum(r => r.Tokens)} tokens of 1100");
+        Assert.True(ok.Sum(r => r.Tokens) <= 1_950, $"spent {ok.Sum(r => r.Tokens)} tokens of 1950");
         var error = JsonDocument.Parse(refused[0].Body).RootElement.GetProperty("error");
         Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
         Assert.NotNull(refused[0].RetryAfter);

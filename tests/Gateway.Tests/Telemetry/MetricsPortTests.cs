@@ -10,7 +10,7 @@ public sealed class MetricsPortTests(TestEnvironment env)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task With_a_metrics_port_the_api_port_no_longer_serves_metrics()
+    public async Task With_a_metrics_port_metrics_are_served_there_only_whatever_the_host_header_says()
     {
         var port = FreePort();
         var settings = env.GatewaySettings();
@@ -22,11 +22,19 @@ public sealed class MetricsPortTests(TestEnvironment env)
         using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         using var onMetricsPort = await scraper.GetAsync("/metrics", Ct);
         using var models = await gateway.CreateClient(env.ApiKey).GetAsync("/v1/models", Ct);
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        spoofed.Headers.Host = $"127.0.0.1:{port}";
+        using var withSpoofedHost = await api.SendAsync(spoofed, Ct);
+        using var scraperKey = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        scraperKey.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", env.ApiKey);
+        using var apiOnMetricsPort = await scraper.SendAsync(scraperKey, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, onApiPort.StatusCode);
         Assert.Equal(HttpStatusCode.OK, onMetricsPort.StatusCode);
         Assert.Contains("# TYPE", await onMetricsPort.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, models.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, withSpoofedHost.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, apiOnMetricsPort.StatusCode);
     }
 
     private static int FreePort()

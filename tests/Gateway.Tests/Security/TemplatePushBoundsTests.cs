@@ -47,7 +47,7 @@ public sealed class TemplatePushBoundsTests(TestEnvironment env)
         var tooLarge = await author.PushAsync(BundleJson(Bundles.UniqueName("max-large"), "{% for i in (1..count) %}x{% endfor %}", """{"name":"count","required":true,"maximum":20000000}"""));
         var badDefault = await author.PushAsync(BundleJson(Bundles.UniqueName("max-default"), "{% for i in (1..count) %}x{% endfor %}", """{"name":"count","required":false,"default":"11","maximum":10}"""));
 
-        Assert.Contains(tooLarge.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "variables[1].maximum");
+        Assert.Contains(tooLarge.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "variables[1].maximum" && e.GetProperty("message").GetString()!.Contains("MaxLoopIterations", StringComparison.Ordinal));
         Assert.Contains(badDefault.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "variables[1].default");
     }
 

@@ -19,10 +19,12 @@ public sealed class EmbeddedGarnetServer : IDisposable
 {
     private readonly GarnetServer _server;
     private readonly bool _ownsLogDirectory;
+    private readonly string _password;
 
-    private EmbeddedGarnetServer(GarnetServer server, int port, string logDirectory, bool ownsLogDirectory)
+    private EmbeddedGarnetServer(GarnetServer server, int port, string logDirectory, bool ownsLogDirectory, string password)
     {
         _server = server;
+        _password = password;
         Port = port;
         LogDirectory = logDirectory;
         _ownsLogDirectory = ownsLogDirectory;
@@ -33,7 +35,11 @@ public sealed class EmbeddedGarnetServer : IDisposable
     /// <summary>Where the log spills: the data directory, or a temporary folder this server deletes when disposed.</summary>
     internal string LogDirectory { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>
+    /// How to connect, password included: every start has its own random password (unless one is
+    /// configured), so no other local process can write releases or keys. Never log it.
+    /// </summary>
+    public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
 
     /// <param name="port">0 picks a free loopback port.</param>
     /// <param name="dataDirectory">Null keeps no state across restarts (the log spills to a temporary folder).</param>
@@ -47,8 +53,10 @@ public sealed class EmbeddedGarnetServer : IDisposable
         string memory = EmbeddedStoreOptions.DefaultMemory,
         string index = EmbeddedStoreOptions.DefaultIndex,
         ILoggerFactory? loggerFactory = null,
-        string pageSize = EmbeddedStoreOptions.DefaultPageSize)
+        string pageSize = EmbeddedStoreOptions.DefaultPageSize,
+        string? password = null)
     {
+        password = string.IsNullOrEmpty(password) ? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : password;
         port = port == 0 ? FreeLoopbackPort() : port;
         var persistent = !string.IsNullOrWhiteSpace(dataDirectory);
         var logDirectory = persistent
@@ -60,6 +68,8 @@ public sealed class EmbeddedGarnetServer : IDisposable
         {
             "--bind", "127.0.0.1",
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--auth", "Password",
+            "--password", password,
             "--lua",
             // Without it Garnet runs scripts without isolation; every compare-and-swap here needs it.
             "--lua-transaction-mode",
@@ -105,7 +115,7 @@ public sealed class EmbeddedGarnetServer : IDisposable
         {
             var server = new GarnetServer([.. args], loggerFactory);
             server.Start();
-            return new EmbeddedGarnetServer(server, port, logDirectory, ownsLogDirectory: !persistent);
+            return new EmbeddedGarnetServer(server, port, logDirectory, ownsLogDirectory: !persistent, password);
         }
         catch
         {

@@ -23,6 +23,12 @@ internal sealed class EmbeddedStoreOptions
     public int Port { get; set; }
 
     /// <summary>
+    /// The embedded store's password. Unset (the default), a random one is generated at every start, so
+    /// only this process can reach the store; set it to use <c>redis-cli -a</c> against the demo's store.
+    /// </summary>
+    public string? Password { get; set; }
+
+    /// <summary>
     /// Folder for the log, checkpoints and the append-only file: data survives restarts. Empty keeps no state across
     /// restarts: the log spills to a folder of the system's temporary directory, deleted when the gateway stops.
     /// </summary>

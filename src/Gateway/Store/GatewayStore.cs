@@ -45,7 +45,7 @@ internal sealed class GatewayStore : IAsyncDisposable
         if (_options.UsesEmbeddedStore)
         {
             var embedded = _options.Embedded;
-            _embedded = EmbeddedGarnetServer.Start(embedded.Port, embedded.DataDirectory, embedded.Memory, embedded.Index, _loggerFactory, embedded.PageSize);
+            _embedded = EmbeddedGarnetServer.Start(embedded.Port, embedded.DataDirectory, embedded.Memory, embedded.Index, _loggerFactory, embedded.PageSize, embedded.Password);
             StoreLog.EmbeddedStarted(_logger, _embedded.Port, string.IsNullOrWhiteSpace(embedded.DataDirectory) ? "no data directory: state is not kept across restarts" : embedded.DataDirectory, embedded.Memory, embedded.PageSize, embedded.Index);
             configuration = ConfigurationOptions.Parse(_embedded.ConnectionString);
         }

@@ -6,14 +6,17 @@ namespace LlmGateway.Sampling;
 
 /// <summary>
 /// The proxy's one entry point for sampling: decide at request start, copy the response while it
-/// streams past (sampled requests only), and hand the capture to the writer at the end.
+/// streams past (sampled requests only), and hand the capture to the writer at the end. The
+/// bodies are copied only up to <see cref="SamplingOptions.MaxBodyCaptureBytes"/> each, and only
+/// once the recorder has room for them (<see cref="SamplingOptions.MaxQueuedBytes"/>).
 /// </summary>
 internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recorder, IOptions<SamplingOptions> options)
 {
     private readonly int _maxCaptureBytes = options.Value.MaxCaptureBytes;
+    private readonly int _maxBodyBytes = options.Value.MaxBodyCaptureBytes;
 
     public SamplingDecision Decide(HttpContext context, LlmExchange exchange) =>
-        policy.Decide(exchange.RequestId, context.Request, exchange.Key, exchange.Model, exchange.Prompt);
+        policy.Decide(context.Request, exchange.Key, exchange.Model, exchange.Prompt);
 
     public void BeginCapture(ResponseTap tap) => tap.StartSampleCapture(_maxCaptureBytes);
 
@@ -21,6 +24,20 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
     public void Offer(ExchangeResult result)
     {
         var exchange = result.Exchange;
+        var client = exchange.ClientBody.WrittenSpan;
+        // Kept only when it differs from what the client sent (rewritten, renamed, or a fallback's).
+        var hasUpstream = !ReferenceEquals(result.ForwardedBody, exchange.ClientBody);
+        var upstream = hasUpstream ? result.ForwardedBody.WrittenSpan : [];
+        var clientKept = Math.Min(client.Length, _maxBodyBytes);
+        var upstreamKept = Math.Min(upstream.Length, _maxBodyBytes);
+        var cost = SampleCapture.Cost(clientKept, upstreamKept, result.SampledResponse.Length);
+
+        // Reserved before copying: a sample the queue has no room for costs no copy (it is counted as dropped).
+        if (!recorder.TryReserve(cost))
+        {
+            return;
+        }
+
         var prompt = exchange.Prompt;
         recorder.Offer(new SampleCapture
         {
@@ -36,9 +53,10 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             Provider = result.ServedModel.Provider.Name,
             KeyId = exchange.Key.Id,
             Endpoint = exchange.Endpoint,
-            ClientBody = exchange.ClientBody.WrittenSpan.ToArray(),
-            // Kept only when it differs from what the client sent (rewritten, renamed, or a fallback's).
-            UpstreamBody = ReferenceEquals(result.ForwardedBody, exchange.ClientBody) ? null : result.ForwardedBody.WrittenSpan.ToArray(),
+            ClientBody = client[..clientKept].ToArray(),
+            ClientBodyOmitted = client.Length - clientKept,
+            UpstreamBody = hasUpstream ? upstream[..upstreamKept].ToArray() : null,
+            UpstreamBodyOmitted = upstream.Length - upstreamKept,
             Status = result.Status,
             ContentType = result.ContentType,
             ResponseBody = result.SampledResponse,
@@ -46,6 +64,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             Usage = result.Record,
             LatencyMs = result.Duration.TotalMilliseconds,
             FailureNote = result.FailureNote,
+            QueuedBytes = cost,
         });
     }
 }

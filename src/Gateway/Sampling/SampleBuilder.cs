@@ -9,15 +9,15 @@ namespace LlmGateway.Sampling;
 
 /// <summary>
 /// Turns a capture into the stored record: parses the bodies (the one place a sampled body is
-/// parsed into a tree, off the request path), reassembles the response, redacts every string, and
-/// caps the size.
+/// parsed into a tree, off the request path; a body cut at the capture cap is closed by
+/// <see cref="JsonPrefix"/>), reassembles the response, redacts every string, and caps the size.
 /// </summary>
 internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<SamplingOptions> options, GatewayMetrics metrics)
 {
     public SampleRecord Build(SampleCapture capture)
     {
-        var client = ParseOrNull(capture.ClientBody.Span);
-        var request = capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span) : client?.DeepClone();
+        var client = ParseOrNull(capture.ClientBody.Span, capture.ClientBodyOmitted) as JsonObject;
+        var request = capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span, capture.UpstreamBodyOmitted) : client?.DeepClone();
         var input = new SampleInput
         {
             Messages = (client?["messages"] ?? client?["input"] ?? client?["prompt"])?.DeepClone(),
@@ -65,7 +65,7 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             LatencyMs = Math.Round(capture.LatencyMs, 2),
             TimeToFirstTokenMs = capture.Usage?.TimeToFirstTokenMs,
             Redactions = tally.Counts.ToDictionary(StringComparer.Ordinal),
-            Truncated = capture.ResponseTruncated || reassembled.Truncated,
+            Truncated = capture.ResponseTruncated || reassembled.Truncated || capture.ClientBodyOmitted > 0 || capture.UpstreamBodyOmitted > 0,
         };
 
         foreach (var (kind, count) in tally.Counts)
@@ -79,11 +79,17 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
     private static string? Redact(TextRedactor redactor, string? text, RedactionTally tally) =>
         text is null ? null : redactor.Redact(text, tally);
 
-    private static JsonNode? ParseOrNull(ReadOnlySpan<byte> json)
+    private static JsonNode? ParseOrNull(ReadOnlySpan<byte> json, int omitted)
     {
         if (json.IsEmpty)
         {
             return null;
+        }
+
+        if (omitted > 0)
+        {
+            // Cut at the capture cap: closed as JSON, the cut marked where it fell.
+            return JsonPrefix.Close(json, SampleSizeCap.BytesMarker(omitted));
         }
 
         try

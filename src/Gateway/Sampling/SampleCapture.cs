@@ -5,9 +5,13 @@ namespace LlmGateway.Sampling;
 /// <summary>
 /// What the hot path hands over for a sampled request: raw bytes and figures only. Parsing,
 /// reassembly, redaction and capping happen in <see cref="SampleWriter"/>, off the request path.
+/// Each body is at most <see cref="SamplingOptions.MaxBodyCaptureBytes"/>; what was cut off is counted.
 /// </summary>
 internal sealed record SampleCapture
 {
+    /// <summary>What a capture costs besides its bodies (the record, its strings, the usage record), counted against the queue's bytes.</summary>
+    public const int Overhead = 1024;
+
     public required string Id { get; init; }
 
     public required string RequestId { get; init; }
@@ -32,11 +36,17 @@ internal sealed record SampleCapture
 
     public required string Endpoint { get; init; }
 
-    /// <summary>The body the application sent.</summary>
+    /// <summary>The body the application sent (its first bytes, when it was longer than the cap).</summary>
     public required ReadOnlyMemory<byte> ClientBody { get; init; }
 
-    /// <summary>The body forwarded upstream, when the gateway changed it.</summary>
+    /// <summary>Bytes of the client's body past the cap, not copied (0: whole).</summary>
+    public int ClientBodyOmitted { get; init; }
+
+    /// <summary>The body forwarded upstream, when the gateway changed it (its first bytes, when longer than the cap).</summary>
     public ReadOnlyMemory<byte>? UpstreamBody { get; init; }
+
+    /// <summary>Bytes of the upstream body past the cap, not copied (0: whole).</summary>
+    public int UpstreamBodyOmitted { get; init; }
 
     public int Status { get; init; }
 
@@ -52,4 +62,10 @@ internal sealed record SampleCapture
 
     /// <summary>Why the request failed when no provider body says so (a timeout, a refused connection).</summary>
     public string? FailureNote { get; init; }
+
+    /// <summary>The bytes reserved for this capture in the recorder's queue; released once the writer has built it, or when it is dropped.</summary>
+    public long QueuedBytes { get; init; }
+
+    /// <summary>What a capture of these sizes counts against <see cref="SamplingOptions.MaxQueuedBytes"/>.</summary>
+    public static long Cost(int clientBytes, int upstreamBytes, int responseBytes) => (long)Overhead + clientBytes + upstreamBytes + responseBytes;
 }

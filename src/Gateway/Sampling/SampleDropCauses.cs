@@ -3,8 +3,11 @@ namespace LlmGateway.Sampling;
 /// <summary>Why samples were dropped (the <c>cause</c> tag of <c>gateway.samples.dropped</c>).</summary>
 internal static class SampleDropCauses
 {
-    /// <summary>The writer's channel was full.</summary>
+    /// <summary>The writer's channel held <see cref="SamplingOptions.ChannelCapacity"/> samples.</summary>
     public const string QueueFull = "queue_full";
+
+    /// <summary>The samples waiting for the writer held <see cref="SamplingOptions.MaxQueuedBytes"/>.</summary>
+    public const string QueueBytes = "queue_bytes";
 
     /// <summary>The store was unreachable or failed the write.</summary>
     public const string StoreUnavailable = "store_unavailable";

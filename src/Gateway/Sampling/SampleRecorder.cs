@@ -5,42 +5,115 @@ using Microsoft.Extensions.Options;
 namespace LlmGateway.Sampling;
 
 /// <summary>
-/// The hot path's side of sampling: a bounded channel. Offering never waits; when the writer falls
-/// behind (or the store is down and the channel fills), samples are dropped and counted.
+/// The hot path's side of sampling: a channel bounded twice, by count
+/// (<see cref="SamplingOptions.ChannelCapacity"/>) and by bytes (<see cref="SamplingOptions.MaxQueuedBytes"/>,
+/// reserved before anything is copied and released once the writer has built the capture). Offering
+/// never waits; when the writer falls behind (or the store is down and the channel fills), samples are
+/// dropped and counted.
 /// </summary>
+/// <remarks>
+/// With <see cref="BoundedChannelFullMode.DropWrite"/>, <c>TryWrite</c> returns true for an item it
+/// dropped; only the channel's <c>itemDropped</c> callback sees the drop, so that is where it is counted.
+/// </remarks>
 internal sealed class SampleRecorder
 {
     private readonly Channel<SampleCapture> _channel;
     private readonly GatewayMetrics _metrics;
+    private readonly long _maxQueuedBytes;
+
+    private long _dropped;
+    private long _queuedBytes;
+    private long _peakQueuedBytes;
 
     public SampleRecorder(IOptions<SamplingOptions> options, GatewayMetrics metrics)
     {
         _metrics = metrics;
-        _channel = Channel.CreateBounded<SampleCapture>(new BoundedChannelOptions(options.Value.ChannelCapacity)
-        {
-            FullMode = BoundedChannelFullMode.DropWrite,
-            SingleReader = true,
-        });
+        _maxQueuedBytes = options.Value.MaxQueuedBytes;
+        _channel = Channel.CreateBounded<SampleCapture>(
+            new BoundedChannelOptions(options.Value.ChannelCapacity)
+            {
+                FullMode = BoundedChannelFullMode.DropWrite,
+                SingleReader = true,
+            },
+            DroppedByChannel);
     }
-
-    private long _dropped;
 
     public ChannelReader<SampleCapture> Reader => _channel.Reader;
 
     /// <summary>Samples dropped by this instance since it started, whatever the cause.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
+    /// <summary>Bytes of the captures queued or being built now; never more than <see cref="SamplingOptions.MaxQueuedBytes"/>.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>The most <see cref="QueuedBytes"/> has been since the instance started.</summary>
+    public long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
+
+    /// <summary>
+    /// Reserves <paramref name="bytes"/> for a capture about to be made. False (and the sample counted as
+    /// dropped) when the queue's bytes would pass the cap: the caller copies nothing.
+    /// </summary>
+    public bool TryReserve(long bytes)
+    {
+        var queued = Interlocked.Read(ref _queuedBytes);
+        while (true)
+        {
+            var wanted = queued + bytes;
+            if (wanted > _maxQueuedBytes)
+            {
+                Dropped(SampleDropCauses.QueueBytes, 1);
+                return false;
+            }
+
+            var seen = Interlocked.CompareExchange(ref _queuedBytes, wanted, queued);
+            if (seen == queued)
+            {
+                RaisePeak(wanted);
+                return true;
+            }
+
+            queued = seen;
+        }
+    }
+
+    /// <summary>Queues a capture whose <see cref="SampleCapture.QueuedBytes"/> were reserved with <see cref="TryReserve"/>.</summary>
     public void Offer(SampleCapture capture)
     {
+        // False only once the channel is completed; a full channel drops through DroppedByChannel.
         if (!_channel.Writer.TryWrite(capture))
         {
+            Release(capture);
             Dropped(SampleDropCauses.QueueFull, 1);
         }
     }
+
+    /// <summary>Gives back a capture's bytes: the writer has built it (or failed to).</summary>
+    public void Release(SampleCapture capture) => Interlocked.Add(ref _queuedBytes, -capture.QueuedBytes);
 
     public void Dropped(string cause, int count)
     {
         Interlocked.Add(ref _dropped, count);
         _metrics.SamplesDropped.Add(count, new KeyValuePair<string, object?>("cause", cause));
+    }
+
+    private void DroppedByChannel(SampleCapture capture)
+    {
+        Release(capture);
+        Dropped(SampleDropCauses.QueueFull, 1);
+    }
+
+    private void RaisePeak(long queued)
+    {
+        var peak = Interlocked.Read(ref _peakQueuedBytes);
+        while (queued > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakQueuedBytes, queued, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
+        }
     }
 }

@@ -40,6 +40,9 @@ internal static class SampleSizeCap
     /// <summary>The marker that replaces the end of a cut string.</summary>
     public static string Marker(int removed) => $"…[truncated {removed.ToString(CultureInfo.InvariantCulture)} chars]";
 
+    /// <summary>The marker where a request body was cut when it was captured (<see cref="SamplingOptions.MaxBodyCaptureBytes"/>).</summary>
+    public static string BytesMarker(int removed) => $"…[truncated {removed.ToString(CultureInfo.InvariantCulture)} bytes]";
+
     private static SampleRecord Cut(SampleRecord record, int allowance) => record with
     {
         Truncated = true,

@@ -8,7 +8,8 @@ namespace LlmGateway.Sampling;
 /// Drains the recorder in batches (up to <see cref="SamplingOptions.BatchSize"/>, gathered for at
 /// most a quarter of a second), builds the records and writes each batch in one round trip. When
 /// the store is down a batch is dropped and counted, and the next batch simply tries again: the
-/// writer recovers by itself and never pushes back on requests.
+/// writer recovers by itself and never pushes back on requests. A capture's bytes count against
+/// <see cref="SamplingOptions.MaxQueuedBytes"/> until it is built, so a batch in hand is within the cap too.
 /// </summary>
 internal sealed class SampleWriter(
     SampleRecorder recorder,
@@ -26,14 +27,13 @@ internal sealed class SampleWriter(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = recorder.Reader;
-        var batch = new List<SampleCapture>(_batchSize);
+        var batch = new Queue<SampleCapture>(_batchSize);
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
                 await GatherAsync(batch, stoppingToken);
                 await WriteAsync(batch);
-                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -41,7 +41,7 @@ internal sealed class SampleWriter(
         }
     }
 
-    private async Task GatherAsync(List<SampleCapture> batch, CancellationToken stoppingToken)
+    private async Task GatherAsync(Queue<SampleCapture> batch, CancellationToken stoppingToken)
     {
         var reader = recorder.Reader;
         using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -52,7 +52,7 @@ internal sealed class SampleWriter(
             {
                 while (batch.Count < _batchSize && reader.TryRead(out var capture))
                 {
-                    batch.Add(capture);
+                    batch.Enqueue(capture);
                 }
             }
             while (batch.Count < _batchSize && await reader.WaitToReadAsync(window.Token));
@@ -63,10 +63,12 @@ internal sealed class SampleWriter(
         }
     }
 
-    private async Task WriteAsync(List<SampleCapture> batch)
+    private async Task WriteAsync(Queue<SampleCapture> batch)
     {
         var records = new List<SampleRecord>(batch.Count);
-        foreach (var capture in batch)
+
+        // Dequeued one at a time, so a built capture's bytes are unreachable once they are released.
+        while (batch.TryDequeue(out var capture))
         {
             try
             {
@@ -78,6 +80,11 @@ internal sealed class SampleWriter(
             {
                 recorder.Dropped(SampleDropCauses.BuildFailed, 1);
                 SamplingLog.BuildFailed(logger, capture.Id, ex);
+            }
+            finally
+            {
+                // The capture's bodies are no longer needed (the record is far smaller): room for new samples.
+                recorder.Release(capture);
             }
         }
 

@@ -46,6 +46,13 @@ internal sealed class SamplingOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxCaptureBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The most bytes of each request body (the client's, and the upstream one when it differs) copied
+    /// for a sample; past it the body is cut, closed as JSON and marked (<c>…[truncated N bytes]</c>).
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBodyCaptureBytes { get; set; } = 256 * 1024;
+
     /// <summary>Cap on a stored sample's JSON; longer texts are cut with a marker.</summary>
     [Range(4096, 16 * 1024 * 1024)]
     public int MaxSampleBytes { get; set; } = 64 * 1024;
@@ -61,6 +68,13 @@ internal sealed class SamplingOptions
     /// <summary>Samples waiting for the writer; beyond it new samples are dropped and counted.</summary>
     [Range(1, 1_000_000)]
     public int ChannelCapacity { get; set; } = 2_000;
+
+    /// <summary>
+    /// Bytes of captures (bodies and response) waiting for, or being built by, the writer; beyond it new
+    /// samples are dropped and counted (<c>queue_bytes</c>). Whatever the clients send, sampling holds no more.
+    /// </summary>
+    [Range(typeof(long), "1048576", "17179869184")]
+    public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
 
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 100;

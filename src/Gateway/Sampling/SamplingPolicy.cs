@@ -8,12 +8,14 @@ namespace LlmGateway.Sampling;
 
 /// <summary>
 /// Decides, when a request starts, whether it is sampled: forced by a <c>debug</c> key, else the
-/// request id hashed under the arm's rate (the release's policy, else the configured default),
-/// else a floor slot if the arm is short of its hourly floor. No I/O: nothing here can delay a request.
+/// gateway's own draw (<see cref="SampleDraw"/>: nothing the client sends, so a client that picks its
+/// <c>X-Request-Id</c> cannot pick a sampled one) under the arm's rate (the release's policy, else the
+/// configured default), else a floor slot if the arm is short of its hourly floor. No I/O and, when
+/// not sampled, no allocation: nothing here can delay a request.
 /// </summary>
-internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, SampleFloorTracker floors, GatewayMetrics metrics)
+internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, SampleFloorTracker floors, SampleDraw draw, GatewayMetrics metrics)
 {
-    public SamplingDecision Decide(string requestId, HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
+    public SamplingDecision Decide(HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
     {
         var settings = options.CurrentValue;
         if (!settings.Enabled)
@@ -21,7 +23,7 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
             return SamplingDecision.Skip;
         }
 
-        var decision = DecideCore(settings, requestId, request, key, model, prompt);
+        var decision = DecideCore(settings, request, key, model, prompt);
         if (decision.Sampled)
         {
             metrics.SamplesTaken.Add(1, new KeyValuePair<string, object?>("reason", decision.Reason));
@@ -30,7 +32,7 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
         return decision;
     }
 
-    private SamplingDecision DecideCore(SamplingOptions settings, string requestId, HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
+    private SamplingDecision DecideCore(SamplingOptions settings, HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
     {
         if (IsForced(settings, request, key))
         {
@@ -40,7 +42,7 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
 
         if (prompt is null)
         {
-            return SampleHash.Hits(requestId, PlainRate(settings, key, model)) ? new(SampleReasons.Rate) : SamplingDecision.Skip;
+            return draw.Hits(PlainRate(settings, key, model)) ? new(SampleReasons.Rate) : SamplingDecision.Skip;
         }
 
         var policy = prompt.Sampling;
@@ -50,7 +52,7 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
             Variants.Pinned => settings.PinnedRate,
             _ => policy?.Stable ?? settings.StableRate,
         };
-        if (SampleHash.Hits(requestId, rate))
+        if (draw.Hits(rate))
         {
             Count(prompt);
             return new(SampleReasons.Rate);

@@ -12,6 +12,9 @@ internal static class SamplingServiceCollectionExtensions
         services.AddOptions<SamplingOptions>()
             .Bind(configuration.GetSection(SamplingOptions.SectionName))
             .Validate(o => RatesAreFractions(o.Models) && RatesAreFractions(o.Keys), "Gateway:Sampling:Models and :Keys rates must be from 0 to 1.")
+            .Validate(
+                o => o.MaxQueuedBytes >= LargestCapture(o),
+                "Gateway:Sampling:MaxQueuedBytes must hold at least one full capture (2 × MaxBodyCaptureBytes + MaxCaptureBytes).")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SamplingOptions>, SamplingOptionsValidator>();
         services.AddSingleton<IValidateOptions<SamplingOptions>, RedactionPatternsValidator>();
@@ -21,6 +24,8 @@ internal static class SamplingServiceCollectionExtensions
         services.TryAddSingleton<IRedactorProvider, MarkerRedactorProvider>();
         services.AddSingleton<SampleRedactors>();
         services.AddSingleton<SampleFloorTracker>();
+        // The gateway's own draw per request: clients cannot choose (or replay) a request that gets sampled.
+        services.AddSingleton(SampleDraw.Random);
         services.AddSingleton<SamplingPolicy>();
         services.AddSingleton<SampleRecorder>();
         services.AddSingleton<RequestSampler>();
@@ -29,6 +34,8 @@ internal static class SamplingServiceCollectionExtensions
         services.AddHostedService<SampleWriter>();
         return services;
     }
+
+    private static long LargestCapture(SamplingOptions o) => (2L * o.MaxBodyCaptureBytes) + o.MaxCaptureBytes + SampleCapture.Overhead;
 
     private static bool RatesAreFractions(Dictionary<string, double> rates) => rates.Values.All(r => r is >= 0 and <= 1);
 }

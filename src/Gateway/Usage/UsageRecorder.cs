@@ -6,12 +6,27 @@ namespace LlmGateway.Usage;
 /// The hot path's side of usage counting: a bounded channel. Recording never waits; when the
 /// writer falls behind, samples are dropped and counted, not queued without end.
 /// </summary>
-internal sealed class UsageRecorder(Telemetry.GatewayMetrics metrics)
+/// <remarks>
+/// With <see cref="BoundedChannelFullMode.DropWrite"/>, <c>TryWrite</c> returns true for an item it
+/// dropped; only the channel's <c>itemDropped</c> callback sees the drop, so that is where it is counted.
+/// </remarks>
+internal sealed class UsageRecorder
 {
-    private readonly Channel<UsageSample> _channel = Channel.CreateBounded<UsageSample>(
-        new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    /// <summary>Usage samples waiting for the writer; beyond it new ones are dropped and counted.</summary>
+    public const int Capacity = 50_000;
+
+    private readonly Channel<UsageSample> _channel;
+    private readonly Telemetry.GatewayMetrics _metrics;
 
     private long _dropped;
+
+    public UsageRecorder(Telemetry.GatewayMetrics metrics)
+    {
+        _metrics = metrics;
+        _channel = Channel.CreateBounded<UsageSample>(
+            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            _ => CountDrop());
+    }
 
     public ChannelReader<UsageSample> Reader => _channel.Reader;
 
@@ -36,10 +51,16 @@ internal sealed class UsageRecorder(Telemetry.GatewayMetrics metrics)
 
     public void Record(in UsageSample sample)
     {
+        // False only once the channel is completed; a full channel drops through the itemDropped callback.
         if (!_channel.Writer.TryWrite(sample))
         {
-            Interlocked.Increment(ref _dropped);
-            metrics.UsageSamplesDropped.Add(1);
+            CountDrop();
         }
+    }
+
+    private void CountDrop()
+    {
+        Interlocked.Increment(ref _dropped);
+        _metrics.UsageSamplesDropped.Add(1);
     }
 }

@@ -29,7 +29,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         var policy = Policy(new SamplingOptions { StableRate = 0.01, CanaryRate = 0.2 });
         var selection = Selection(variant);
 
-        var sampled = Enumerable.Range(0, Requests).Count(i => policy.Decide(RequestId(i), Request(), Key, Model, selection).Sampled);
+        var sampled = Enumerable.Range(0, Requests).Count(i => policy.Decide(Request(), Key, Model, selection).Sampled);
 
         // Four standard deviations of a binomial: a correct policy essentially never falls outside.
         var expected = Requests * rate;
@@ -43,20 +43,8 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         var policy = Policy(new SamplingOptions { StableRate = 0.5, CanaryRate = 0.5 });
         var release = new ReleaseSampling { Stable = 0, Canary = 1 };
 
-        Assert.All(Enumerable.Range(0, 200), i => Assert.False(policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable, release)).Sampled));
-        Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(SampleReasons.Rate, policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Canary, release)).Reason));
-    }
-
-    [Fact]
-    public void The_decision_depends_only_on_the_request_id()
-    {
-        var policy = Policy(new SamplingOptions { StableRate = 0.3 });
-        var first = Enumerable.Range(0, 2000).Select(i => policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Sampled).ToArray();
-        var again = Enumerable.Range(0, 2000).Select(i => policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Sampled).ToArray();
-
-        Assert.Equal(first, again);
-        Assert.Contains(true, first);
-        Assert.Contains(false, first);
+        Assert.All(Enumerable.Range(0, 200), i => Assert.False(policy.Decide(Request(), Key, Model, Selection(Variants.Stable, release)).Sampled));
+        Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Canary, release)).Reason));
     }
 
     [Fact]
@@ -66,7 +54,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         var policy = Policy(new SamplingOptions { StableRate = 0, CanaryRate = 0, FloorPerHour = 5 }, clock);
 
         int Count(string variant, int version) => Enumerable.Range(0, 100)
-            .Count(i => policy.Decide(RequestId(i), Request(), Key, Model, Selection(variant, version: version)).Reason == SampleReasons.Floor);
+            .Count(i => policy.Decide(Request(), Key, Model, Selection(variant, version: version)).Reason == SampleReasons.Floor);
 
         Assert.Equal(5, Count(Variants.Stable, 1));
         Assert.Equal(5, Count(Variants.Canary, 2));
@@ -83,12 +71,12 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         var policy = Policy(new SamplingOptions { StableRate = 1, FloorPerHour = 3 });
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(SampleReasons.Rate, policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Reason);
+            Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason);
         }
 
         var none = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 3 });
-        Assert.Equal(SampleReasons.Forced, none.Decide(RequestId(0), Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
-        Assert.Equal(2, Enumerable.Range(0, 50).Count(i => none.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Stable)).Sampled));
+        Assert.Equal(SampleReasons.Forced, none.Decide(Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
+        Assert.Equal(2, Enumerable.Range(0, 50).Count(i => none.Decide(Request(), Key, Model, Selection(Variants.Stable)).Sampled));
     }
 
     [Fact]
@@ -96,10 +84,10 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
     {
         var policy = Policy(new SamplingOptions { StableRate = 0 });
 
-        Assert.Equal(SampleReasons.Forced, policy.Decide("r", Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
-        Assert.Equal(SampleReasons.Forced, policy.Decide("r", Request(force: true), DebugKey, Model, null).Reason);
-        Assert.False(policy.Decide("r", Request(force: true), Key, Model, Selection(Variants.Stable)).Sampled);
-        Assert.False(policy.Decide("r", Request(force: true, value: "no"), DebugKey, Model, Selection(Variants.Stable)).Sampled);
+        Assert.Equal(SampleReasons.Forced, policy.Decide(Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
+        Assert.Equal(SampleReasons.Forced, policy.Decide(Request(force: true), DebugKey, Model, null).Reason);
+        Assert.False(policy.Decide(Request(force: true), Key, Model, Selection(Variants.Stable)).Sampled);
+        Assert.False(policy.Decide(Request(force: true, value: "no"), DebugKey, Model, Selection(Variants.Stable)).Sampled);
     }
 
     [Fact]
@@ -109,9 +97,9 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         var byKey = Policy(new SamplingOptions { Keys = { ["key_plain"] = 1 } });
         var off = Policy(new SamplingOptions { Models = { ["other"] = 1 }, Keys = { ["key_other"] = 1 } });
 
-        Assert.All(Enumerable.Range(0, 100), i => Assert.True(byModel.Decide(RequestId(i), Request(), Key, Model, null).Sampled));
-        Assert.All(Enumerable.Range(0, 100), i => Assert.True(byKey.Decide(RequestId(i), Request(), Key, Model, null).Sampled));
-        Assert.All(Enumerable.Range(0, 100), i => Assert.False(off.Decide(RequestId(i), Request(), Key, Model, null).Sampled));
+        Assert.All(Enumerable.Range(0, 100), i => Assert.True(byModel.Decide(Request(), Key, Model, null).Sampled));
+        Assert.All(Enumerable.Range(0, 100), i => Assert.True(byKey.Decide(Request(), Key, Model, null).Sampled));
+        Assert.All(Enumerable.Range(0, 100), i => Assert.False(off.Decide(Request(), Key, Model, null).Sampled));
     }
 
     [Fact]
@@ -119,7 +107,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
     {
         var policy = Policy(new SamplingOptions { StableRate = 1, PinnedRate = 0, FloorPerHour = 10 });
 
-        Assert.All(Enumerable.Range(0, 100), i => Assert.False(policy.Decide(RequestId(i), Request(), Key, Model, Selection(Variants.Pinned)).Sampled));
+        Assert.All(Enumerable.Range(0, 100), i => Assert.False(policy.Decide(Request(), Key, Model, Selection(Variants.Pinned)).Sampled));
     }
 
     [Fact]
@@ -127,13 +115,40 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
     {
         var policy = Policy(new SamplingOptions { Enabled = false, StableRate = 1 });
 
-        Assert.False(policy.Decide("r", Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Sampled);
+        Assert.False(policy.Decide(Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Sampled);
     }
 
-    private SamplingPolicy Policy(SamplingOptions options, TimeProvider? time = null) =>
-        new(new FixedOptionsMonitor<SamplingOptions>(options), new SampleFloorTracker(time ?? TimeProvider.System), env.Gateway.GetRequiredService<GatewayMetrics>());
+    [Fact]
+    public void A_request_that_is_not_sampled_allocates_nothing()
+    {
+        var request = Request();
+        var selection = Selection(Variants.Stable);
+        var missed = Policy(new SamplingOptions { StableRate = 0.01, PlainRate = 0.01 }, draw: SampleDraw.From(static () => 0.5));
+        var drawn = Policy(new SamplingOptions { StableRate = 1e-12, PlainRate = 1e-12 });
+        for (var i = 0; i < 100; i++)
+        {
+            Decide();
+        }
 
-    private static string RequestId(int i) => $"req_{i:x8}";
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Decide();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        void Decide()
+        {
+            Assert.False(missed.Decide(request, Key, Model, selection).Sampled);
+            Assert.False(missed.Decide(request, Key, Model, null).Sampled);
+            Assert.False(drawn.Decide(request, Key, Model, selection).Sampled);
+            Assert.False(drawn.Decide(request, Key, Model, null).Sampled);
+        }
+    }
+
+    private SamplingPolicy Policy(SamplingOptions options, TimeProvider? time = null, SampleDraw? draw = null) =>
+        new(new FixedOptionsMonitor<SamplingOptions>(options), new SampleFloorTracker(time ?? TimeProvider.System), draw ?? SampleDraw.Random, env.Gateway.GetRequiredService<GatewayMetrics>());
 
     private static HttpRequest Request(bool force = false, string value = "true")
     {

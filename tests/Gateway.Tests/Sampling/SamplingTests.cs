@@ -81,10 +81,13 @@ public sealed class SamplingTests(TestEnvironment env)
     {
         var name = "smp-nodebug-" + Guid.NewGuid().ToString("N")[..8];
         await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        // No stable-arm rate, so only an honoured force header samples: the rate's draw is the gateway's, whatever the request id.
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PutAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}/sampling", """{"sampling":{"stable":0}}""")).Expect(HttpStatusCode.OK);
+        await WaitForSamplingPolicyAsync(name);
         var plainKey = await PromptSetup.KeyAsync(env.Gateway);
         var debugKey = await PromptSetup.KeyAsync(env.Gateway, "debug");
 
-        // Defaults sample 1% of stable traffic; a fixed request id that hashes above 1% keeps this deterministic.
         await SendAsync(plainKey, name, ("X-Gateway-Sample", "true"), ("X-Request-Id", "req-not-sampled-0"));
         await SendAsync(debugKey, name, ("X-Gateway-Sample", "true"));
 

@@ -43,8 +43,11 @@ internal sealed class AdminTokenRegistry
             .Select(t => new AdminTokenRecord(ConfiguredId(t.Principal.Name), t.Principal.Name, [.. t.Principal.Roles.Order(StringComparer.Ordinal)], AdminTokenRecord.ConfigurationSource, null, null))];
     }
 
-    /// <summary>False while no token exists at all (none configured, none stored): the admin API is then disabled.</summary>
-    public bool IsEnabled => _byHash.Count > 0 || Volatile.Read(ref _stored).Count > 0;
+    /// <summary>
+    /// False when no token is configured: the admin API is then disabled, stored tokens included, so a gateway is
+    /// never administrable by accident (say, started without configuration on a store another deployment uses).
+    /// </summary>
+    public bool IsEnabled => _byHash.Count > 0;
 
     public AdminPrincipal? Find(string presentedToken)
     {

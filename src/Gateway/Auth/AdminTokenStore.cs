@@ -9,12 +9,17 @@ namespace LlmGateway.Auth;
 /// <summary>
 /// Admin tokens issued through the admin API, kept as gateway keys are: <c>{prefix}:{admin-token}:{sha256}</c> holds
 /// the JSON record (never the secret), <c>{prefix}:{admin-token}:index</c> maps id → sha256 for listing and revoking.
-/// A revocation is published (<c>admin-token|sha256</c>) so every instance drops the token at once.
+/// Issuing and revoking are published (<c>admin-token|issued|sha256</c>, <c>admin-token|revoked|sha256</c>) so every
+/// instance knows the token, or drops it, at once.
 /// </summary>
 internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
 {
     /// <summary>The change message kind on <see cref="ChangeNotifier.Channel"/>.</summary>
     public const string ChangeKind = "admin-token";
+
+    private const string IssuedChange = ChangeKind + "|issued|";
+
+    private const string RevokedChange = ChangeKind + "|revoked|";
 
     private string TokenKey(string hash) => $"{store.Keys.Prefix}:{{admin-token}}:{hash}";
 
@@ -40,7 +45,7 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
         await transaction.ExecuteAsync();
 
         // Other instances learn of it now rather than at their next reload.
-        await PublishAsync(hash);
+        await PublishAsync(IssuedChange, hash);
         return (record, hash, secret);
     }
 
@@ -81,24 +86,26 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
         _ = transaction.HashDeleteAsync(IndexKey, id);
         await transaction.ExecuteAsync();
 
-        await PublishAsync(hash!);
+        await PublishAsync(RevokedChange, hash!);
         return hash;
     }
 
     /// <summary>Parses a change message of this kind; false for any other message.</summary>
-    public static bool TryParseChange(string message, out string hash)
+    /// <param name="revoked">True for a revocation (drop the token now), false for a new token (reload).</param>
+    public static bool TryParseChange(string message, out bool revoked, out string hash)
     {
-        var prefix = ChangeKind + "|";
-        hash = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : "";
+        revoked = message.StartsWith(RevokedChange, StringComparison.Ordinal);
+        var prefix = revoked ? RevokedChange : message.StartsWith(IssuedChange, StringComparison.Ordinal) ? IssuedChange : null;
+        hash = prefix is null ? "" : message[prefix.Length..];
         return hash.Length > 0;
     }
 
-    private async Task PublishAsync(string hash)
+    private async Task PublishAsync(string change, string hash)
     {
         // Best effort, as ChangeNotifier's: an instance that misses it converges at its next reload.
         try
         {
-            await store.Connection.GetSubscriber().PublishAsync(notifier.Channel, $"{ChangeKind}|{hash}");
+            await store.Connection.GetSubscriber().PublishAsync(notifier.Channel, change + hash);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -7,7 +7,7 @@ namespace LlmGateway.Auth;
 
 /// <summary>
 /// Keeps <see cref="AdminTokenRegistry"/>'s stored tokens current: a first load before the server takes traffic,
-/// then a reload on every published admin-token change (a revocation is evicted first, at once), after a reconnect
+/// then a reload on every published admin-token change (a revoked token is evicted first, at once), after a reconnect
 /// and every <see cref="AuthOptions.AdminTokenRefreshSeconds"/> (which bounds how late an unpublished change, a raw
 /// <c>DEL</c>, takes effect). When the store is down the last known tokens keep working.
 /// </summary>
@@ -75,10 +75,14 @@ internal sealed class AdminTokenSyncService(
 
     private void OnChange(RedisValue message)
     {
-        if (AdminTokenStore.TryParseChange((string?)message ?? "", out var hash))
+        if (AdminTokenStore.TryParseChange((string?)message ?? "", out var revoked, out var hash))
         {
-            // Issued or revoked: if revoked, it goes now; either way the reload brings the store's view.
-            registry.Evict(hash);
+            // A revoked token goes now; a new one (and anything else missed) comes with the reload.
+            if (revoked)
+            {
+                registry.Evict(hash);
+            }
+
             RequestReload();
         }
     }

@@ -4,6 +4,7 @@ using LlmGateway.Auth;
 using LlmGateway.Sampling;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace LlmGateway.Tests.Sampling;
 
@@ -18,20 +19,25 @@ public sealed class SamplingOutageTests(TestEnvironment env)
         using var garnet = EmbeddedGarnetServer.Start(memory: "64m", index: "8m");
         await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, garnet.Port));
         var settings = env.GatewaySettings();
-        settings["Redis:Configuration"] = $"127.0.0.1:{relay.Port},connectTimeout=500";
+        // Through the relay, with the embedded store's per-start password.
+        var store = ConfigurationOptions.Parse(garnet.ConnectionString);
+        store.EndPoints.Clear();
+        store.EndPoints.Add(IPAddress.Loopback, relay.Port);
+        store.ConnectTimeout = 500;
+        settings["Redis:Configuration"] = store.ToString(includePassword: true);
         // Long enough for set-up calls on a loaded machine; the outage itself is seen by the connection state.
         settings["Redis:OperationTimeoutMs"] = "2000";
         settings["Gateway:Sampling:Models:gpt-4o-mini"] = "1";
         await using var gateway = await GatewayHost.StartAsync(settings);
         var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("outage", "test", []);
         var recorder = gateway.GetRequiredService<SampleRecorder>();
-        var store = gateway.GetRequiredService<GatewayStore>();
+        var gatewayStore = gateway.GetRequiredService<GatewayStore>();
 
         await SendAsync(gateway, key, "before");
         await SampleWaiter.ListAsync(gateway, "model=gpt-4o-mini", 1);
 
         relay.Cut();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!gatewayStore.IsConnected), TimeSpan.FromSeconds(5)));
         var droppedBefore = recorder.DroppedCount;
         for (var i = 0; i < 5; i++)
         {
@@ -43,7 +49,7 @@ public sealed class SamplingOutageTests(TestEnvironment env)
         Assert.Contains("gateway_samples_dropped_total{", await scraper.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
 
         relay.Restore();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(gatewayStore.IsConnected), TimeSpan.FromSeconds(15)));
         await SendAsync(gateway, key, "after");
 
         var samples = await SampleWaiter.ListAsync(gateway, "model=gpt-4o-mini", 2);

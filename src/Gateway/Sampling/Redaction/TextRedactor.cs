@@ -223,7 +223,13 @@ internal sealed class TextRedactor
 
         try
         {
-            return new RedactionDetector(name, new Regex(pattern, RegexOptions.CultureInvariant, MatchTimeout));
+            // Configured patterns run on the linear-time engine: no pattern an operator writes can make a
+            // sample's redaction backtrack catastrophically (lookarounds and backreferences are refused).
+            return new RedactionDetector(name, new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, MatchTimeout));
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new ArgumentException($"Redaction pattern '{name}' uses a construct the linear-time engine refuses (lookaround, backreference, atomic group): {ex.Message}", nameof(pattern), ex);
         }
         catch (ArgumentException ex)
         {

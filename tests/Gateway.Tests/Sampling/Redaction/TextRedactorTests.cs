@@ -168,16 +168,18 @@ public sealed class TextRedactorTests
     }
 
     [Fact]
-    public void A_scan_that_times_out_redacts_the_whole_text_and_counts_a_timeout()
+    public void A_catastrophic_configured_pattern_finishes_and_the_rest_is_still_redacted()
     {
-        // Catastrophic backtracking: far past the match timeout on 40 characters.
+        // Catastrophic backtracking on the backtracking engine; configured patterns run on the linear one
+        // (issue #15), so there is no timeout to fall back on: the scan simply finishes.
         var redactor = Redactor.WithPatterns(new Dictionary<string, string> { ["evil"] = "^(a+)+$" });
         var tally = new RedactionTally();
 
         var redacted = redactor.Redact(new string('a', 40) + "! ops@example.com", tally);
 
-        Assert.Equal("[REDACTED:timeout]", redacted);
-        Assert.Equal(new Dictionary<string, int> { ["timeout"] = 1 }, tally.Counts);
+        Assert.StartsWith(new string('a', 40) + "! ", redacted, StringComparison.Ordinal);
+        Assert.DoesNotContain("ops@example.com", redacted, StringComparison.Ordinal);
+        Assert.False(tally.Counts.ContainsKey("timeout"));
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public sealed class AuditGateway : IAsyncDisposable
         TestEnvironment env, IDictionary<string, string?>? extra = null, TimeProvider? clock = null, ILoggerProvider? logs = null)
     {
         var settings = env.GatewaySettings();
+        // The production defaults of the limits these tests are about (the shared settings lift them).
+        settings.Remove("Gateway:Admin:FailedAuthenticationsPerMinute");
+        settings.Remove("Gateway:Admin:Audit:RefusalsPerActorPerMinute");
         var prefix = env.KeyPrefix + "-audit-" + Guid.NewGuid().ToString("N")[..8];
         settings["Redis:KeyPrefix"] = prefix;
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())

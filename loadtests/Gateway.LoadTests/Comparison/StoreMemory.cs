@@ -21,7 +21,7 @@ internal sealed record StoreMemory(double IndexMb, double LogMb, double ReadCach
         try
         {
             // INFO counts as an admin command to the client, though the server answers it to anyone.
-            var options = new ConfigurationOptions { AbortOnConnectFail = true, AllowAdmin = true, ConnectTimeout = 5000, SyncTimeout = 5000 };
+            var options = new ConfigurationOptions { AbortOnConnectFail = true, AllowAdmin = true, ConnectTimeout = 5000, SyncTimeout = 5000, Password = Harness.HarnessStore.Password };
             options.EndPoints.Add(endpoint);
             await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
             var info = await redis.GetServer(endpoint).InfoRawAsync("memory") ?? string.Empty;

@@ -26,7 +26,7 @@ internal sealed class ReleaseFlipper : IAsyncDisposable
     public static ReleaseFlipper ThroughApi(string prompt, Uri gateway) => new(prompt, new ControlPlane(gateway), null);
 
     public static async Task<ReleaseFlipper> ThroughRawSetAsync(string prompt, System.Net.IPEndPoint store) =>
-        new(prompt, null, await ConnectionMultiplexer.ConnectAsync($"{store.Address}:{store.Port}"));
+        new(prompt, null, await ConnectionMultiplexer.ConnectAsync($"{store.Address}:{store.Port},password={HarnessStore.Password}"));
 
     /// <summary>The release key as documented in the README ("roll back with one redis-cli SET").</summary>
     public string ReleaseKey => $"{KeyPrefix}:{{p:{_prompt}}}:release:{ControlPlane.Environment}";

@@ -100,6 +100,7 @@ internal sealed class TestBed : IAsyncDisposable
         if (StoreMode == StoreMode.Embedded)
         {
             storeArgs.Add($"--Redis:Embedded:Port={storePort}");
+            storeArgs.Add($"--Redis:Embedded:Password={HarnessStore.Password}");
         }
         else
         {
@@ -111,7 +112,7 @@ internal sealed class TestBed : IAsyncDisposable
                 gatewayStorePort = Relay.Port;
             }
 
-            storeArgs.Add($"--Redis:Configuration=127.0.0.1:{gatewayStorePort}");
+            storeArgs.Add($"--Redis:Configuration=127.0.0.1:{gatewayStorePort},password={HarnessStore.Password}");
         }
 
         var gatewayPort = FreePort.Pick();

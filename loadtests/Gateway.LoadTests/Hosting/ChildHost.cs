@@ -32,7 +32,7 @@ internal static class ChildHost
         switch (role)
         {
             case Store:
-                using (EmbeddedGarnetServer.Start(int.Parse(args[0], CultureInfo.InvariantCulture)))
+                using (EmbeddedGarnetServer.Start(int.Parse(args[0], CultureInfo.InvariantCulture), password: Harness.HarnessStore.Password))
                 {
                     await SignalReadyAndServeAsync();
                 }

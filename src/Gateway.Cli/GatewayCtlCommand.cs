@@ -39,6 +39,7 @@ internal static class GatewayCtlCommand
         root.Subcommands.Add(new Usage.UsageCommands(runner).Build());
         root.Subcommands.Add(new SamplesCommands(runner).Build());
         root.Subcommands.Add(new EvalCommands(runner).Build());
+        root.Subcommands.Add(new Behaviour.BehaviourCommands(runner).Build());
         return root;
     }
 }

@@ -5,6 +5,7 @@ using LlmGateway.Cli.Keys;
 using LlmGateway.Cli.Releases;
 using LlmGateway.Cli.Samples;
 using LlmGateway.Contracts.AdminTokens;
+using LlmGateway.Contracts.Behaviour;
 using LlmGateway.Contracts.Keys;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Releases;
@@ -43,6 +44,8 @@ namespace LlmGateway.Cli.Http;
 [JsonSerializable(typeof(AdminTokenRecord[]))]
 [JsonSerializable(typeof(SamplePage))]
 [JsonSerializable(typeof(SampleRecord))]
+[JsonSerializable(typeof(BehaviourResponse))]
+[JsonSerializable(typeof(BehaviourChangesResponse))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     // The same metadata with every property optional. Made on first use: a static field initializer here could

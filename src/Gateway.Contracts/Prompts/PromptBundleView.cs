@@ -50,6 +50,10 @@ public sealed record PromptBundleView
 
     [JsonPropertyName("eval")] public PromptEval? Eval { get; init; }
 
+    [JsonPropertyName("online_eval")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PromptOnlineEval? OnlineEval { get; init; }
+
     /// <summary>False forbids serving the bundle with another model when its own cannot; absent: allowed.</summary>
     [JsonPropertyName("model_fallback")] public bool? ModelFallback { get; init; }
 

@@ -10,7 +10,9 @@ namespace LlmGateway.Eval.Running;
 /// with the strict JSON the scorer parses. A failed call throws, which the scorer reports as an error,
 /// never as a pass.
 /// </summary>
-internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKey, string model) : ILlmJudge
+/// <param name="user">Sent as OpenAI's <c>user</c>, so the judge's calls are tagged as such wherever they are counted.</param>
+/// <param name="onResponse">Sees every answer (its headers carry the gateway's cost) before it is read.</param>
+internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKey, string model, string? user = null, Action<HttpResponseMessage>? onResponse = null) : ILlmJudge
 {
     private const string Instructions =
         "You grade an AI assistant's output against a rubric. Reply with JSON only, exactly " +
@@ -20,7 +22,7 @@ internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKe
 
     public async Task<string> JudgeAsync(string rubric, string output, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        var fields = new Dictionary<string, object>
         {
             ["model"] = model,
             ["temperature"] = 0,
@@ -29,10 +31,17 @@ internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKe
                 new Dictionary<string, string> { ["role"] = "system", ["content"] = Instructions },
                 new Dictionary<string, string> { ["role"] = "user", ["content"] = $"Rubric:\n{rubric}\n\nOutput to grade:\n{output}" },
             },
-        });
+        };
+        if (user is not null)
+        {
+            fields["user"] = user;
+        }
+
+        var body = JsonSerializer.Serialize(fields);
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        onResponse?.Invoke(response);
         var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -1,3 +1,4 @@
+using LlmGateway.Behaviour;
 using LlmGateway.Audit;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -40,6 +41,7 @@ internal static class AdminApi
         admin.MapHistoryApi();
         admin.MapInstanceApi();
         admin.MapUsageApi();
+        admin.MapBehaviourApi();
         admin.MapPricingApi();
         admin.MapSamplesApi();
         admin.MapAdminKeysApi();

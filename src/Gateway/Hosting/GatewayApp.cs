@@ -1,5 +1,6 @@
 using LlmGateway.Accounting;
 using LlmGateway.Admin;
+using LlmGateway.Behaviour;
 using LlmGateway.Auth;
 using LlmGateway.EvalRuns;
 using LlmGateway.Health;
@@ -67,6 +68,7 @@ public static class GatewayApp
         services.AddGatewayReleases(configuration);
         services.AddGatewayRewriting();
         services.AddGatewayRouting();
+        services.AddGatewayBehaviour(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();
         return services;

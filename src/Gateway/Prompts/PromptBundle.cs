@@ -55,6 +55,10 @@ internal sealed record PromptBundle
     [JsonPropertyName("eval")]
     public PromptEval? Eval { get; init; }
 
+    [JsonPropertyName("online_eval")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PromptOnlineEval? OnlineEval { get; init; }
+
     /// <summary>
     /// False forbids serving this bundle with another model when its own cannot (other
     /// deployments of the same model may still serve). Absent: allowed.

@@ -40,6 +40,11 @@ internal sealed record PromptBundleContent
     [JsonPropertyName("eval")]
     public PromptEval? Eval { get; init; }
 
+    /// <summary>Scorers for sampled live traffic. Left out when absent, so older bundles keep their ids.</summary>
+    [JsonPropertyName("online_eval")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PromptOnlineEval? OnlineEval { get; init; }
+
     /// <summary>
     /// False forbids serving this bundle with another model when its own cannot (other
     /// deployments of the same model may still serve). Absent: allowed.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LlmGateway.Behaviour;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
@@ -87,6 +88,8 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
         {
             errors.Add(new FieldError("eval.thresholds", "An object of metric name to a non-negative number, e.g. {\"accuracy\": 0.9, \"format\": 0.95}."));
         }
+
+        OnlineEvalPlan.Read(content.OnlineEval, catalog, errors);
 
         if (errors.Count > 0)
         {

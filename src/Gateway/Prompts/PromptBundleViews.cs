@@ -25,6 +25,7 @@ internal static class PromptBundleViews
         SystemMessagePolicy = bundle.SystemMessagePolicy,
         Retrieval = bundle.Retrieval,
         Eval = bundle.Eval,
+        OnlineEval = bundle.OnlineEval,
         ModelFallback = bundle.ModelFallback,
     };
 }

@@ -56,6 +56,7 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
             SystemMessagePolicy = content.SystemMessagePolicy ?? SystemMessagePolicies.Keep,
             Retrieval = content.Retrieval,
             Eval = content.Eval,
+            OnlineEval = content.OnlineEval,
             ModelFallback = content.ModelFallback,
         };
 

@@ -1,3 +1,4 @@
+using LlmGateway.Contracts.Behaviour;
 using System.Text.Json.Serialization;
 using LlmGateway.Accounting;
 using LlmGateway.Admin;
@@ -20,6 +21,9 @@ namespace LlmGateway.Serialization;
 /// <summary>Source-generated JSON for everything the gateway itself reads or writes.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(BehaviourResponse))]
+[JsonSerializable(typeof(BehaviourChangesResponse))]
+[JsonSerializable(typeof(BehaviourChange))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]
 [JsonSerializable(typeof(GatewayKey))]
 [JsonSerializable(typeof(GatewayKey[]))]

@@ -84,6 +84,33 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Plain-model samples of one model: the set the count cap trims for requests without a prompt.</summary>
     public string SamplePlainIndex(string model) => $"{SamplesTag}:idx:plain:{model}";
 
+    /// <summary>Hash of one minute of a prompt's behaviour in one environment: <c>version|variant|metric|stat</c> → number.</summary>
+    public string BehaviourMinute(string prompt, string environment, long minute) => $"{BehaviourTag(prompt)}:m:{environment}:{minute}";
+
+    /// <summary>The hourly rollup of <see cref="BehaviourMinute"/> (the hour's first minute).</summary>
+    public string BehaviourHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:h:{environment}:{hourStartMinute}";
+
+    /// <summary>Marks a sample as counted in the prompt's series, so a redelivered sample is not counted twice.</summary>
+    public string BehaviourScored(string prompt, string sampleId) => $"{BehaviourTag(prompt)}:done:{sampleId}";
+
+    /// <summary>Hash of every metric a prompt has a series of in one environment → <c>rate</c> or <c>value</c>.</summary>
+    public string BehaviourMetrics(string prompt, string environment) => $"{BehaviourTag(prompt)}:metrics:{environment}";
+
+    /// <summary>Sorted set of detected changes (JSON) by detection time.</summary>
+    public string BehaviourChanges(string prompt, string environment) => $"{BehaviourTag(prompt)}:changes:{environment}";
+
+    /// <summary>Hash of metric → the first minute of its current level (the last change's boundary), where the detector's next look starts.</summary>
+    public string BehaviourSegments(string prompt, string environment) => $"{BehaviourTag(prompt)}:segments:{environment}";
+
+    /// <summary>Set of <c>prompt|environment</c> pairs that have behaviour series (written idempotently beside each batch).</summary>
+    public string BehaviourIndex => $"{Prefix}:{{beh}}:index";
+
+    /// <summary>The change detector's lease: one instance looks at a time.</summary>
+    public string BehaviourDetectorLease => $"{Prefix}:{{beh}}:detector-lease";
+
+    /// <summary>Nano-USD a prompt's online judge spent on one UTC day.</summary>
+    public string JudgeSpend(string prompt, string day) => $"{BehaviourTag(prompt)}:judge-spend:{day}";
+
     /// <summary>Pub/sub channel on which changes are announced to every gateway instance.</summary>
     public string ChangesChannel => $"{Prefix}:changes";
 
@@ -92,4 +119,7 @@ internal sealed class StoreKeys(string prefix)
     private string SamplesTag => $"{Prefix}:{{samples}}";
 
     private string PromptTag(string prompt) => $"{Prefix}:{{p:{prompt}}}";
+
+    // A prompt's behaviour is written in one Lua step per batch (sample marks and series together): one slot per prompt.
+    private string BehaviourTag(string prompt) => $"{Prefix}:{{beh:{prompt}}}";
 }

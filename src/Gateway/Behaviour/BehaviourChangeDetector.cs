@@ -1,0 +1,154 @@
+using System.Globalization;
+using LlmGateway.Contracts.Behaviour;
+using LlmGateway.Eval.Statistics.ChangePoints;
+using LlmGateway.Releases;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>
+/// One look at every series: for each prompt, environment and metric, the minutes since the metric's current
+/// level began (at most <see cref="OnlineEvalOptions.DetectionWindowMinutes"/>, the minute still filling left
+/// out), all arms together, through the GLR change-point scan (<see cref="ChangePointDetector"/>; see
+/// docs/change-detection.md). A change is recorded with its nearest activation, and the metric's next look
+/// starts at its boundary.
+/// </summary>
+internal sealed class BehaviourChangeDetector(
+    BehaviourStore behaviour,
+    BehaviourChangeStore changes,
+    ActivationHistory history,
+    IOptions<OnlineEvalOptions> options,
+    TimeProvider time,
+    ILogger<BehaviourChangeDetector> logger)
+{
+    // Sampling-rate edits are history, not behaviour: they are never the cause of a change.
+    private static readonly HashSet<string> NotCauses = new(StringComparer.Ordinal) { "sampling-set" };
+
+    public ChangePointOptions Options { get; init; } = ChangePointOptions.Default;
+
+    /// <summary>Looks once at every series; returns the changes it recorded.</summary>
+    public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(CancellationToken cancellationToken)
+    {
+        var found = new List<BehaviourChange>();
+        foreach (var (prompt, environment) in await behaviour.ListSeriesAsync())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            found.AddRange(await DetectAsync(prompt, environment));
+        }
+
+        return found;
+    }
+
+    public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(string prompt, string environment)
+    {
+        var now = time.GetUtcNow();
+        var toMinute = now.ToUnixTimeSeconds() / 60;
+        var window = options.Value.DetectionWindowMinutes;
+        var kinds = await behaviour.MetricsAsync(prompt, environment);
+        var segments = await changes.SegmentsAsync(prompt, environment);
+        if (kinds.Count == 0)
+        {
+            return [];
+        }
+
+        var starts = kinds.Keys.ToDictionary(m => m, m => Math.Max(toMinute - window, segments.TryGetValue(m, out var s) ? s : 0), StringComparer.Ordinal);
+        var fromMinute = starts.Values.Min();
+        var minutes = await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false);
+
+        var found = new List<BehaviourChange>();
+        foreach (var (metric, kind) in kinds)
+        {
+            var buckets = Buckets(minutes, metric, kind, starts[metric]);
+            if (ChangePointDetector.Detect(buckets, kind == MetricKind.Rate ? MetricScale.Rate : MetricScale.Value, Options) is not { } detected)
+            {
+                continue;
+            }
+
+            var boundary = detected.Boundary;
+            var windowEnd = boundary.AddMinutes(1);
+            var nearest = await NearestActivationAsync(prompt, environment, boundary, windowEnd);
+            var change = new BehaviourChange
+            {
+                Id = BehaviourChangeStore.NewId(now),
+                Prompt = prompt,
+                Environment = environment,
+                Metric = metric,
+                Direction = detected.IsIncrease ? "increase" : "decrease",
+                Before = detected.Before,
+                After = detected.After,
+                Difference = detected.Difference,
+                CiLow = detected.CiLow,
+                CiHigh = detected.CiHigh,
+                SamplesBefore = detected.SamplesBefore,
+                SamplesAfter = detected.SamplesAfter,
+                WindowStart = boundary,
+                WindowEnd = windowEnd,
+                DetectedAt = now,
+                Statistic = detected.Statistic,
+                Threshold = detected.Threshold,
+                NearestActivation = nearest,
+            };
+            await changes.RecordAsync(change, boundary.ToUnixTimeSeconds() / 60);
+            BehaviourLog.ChangeDetected(logger, prompt, environment, metric, change.Direction, change.Before, change.After, boundary,
+                nearest is null ? "none" : string.Create(CultureInfo.InvariantCulture, $"{nearest.Action} v{nearest.Version} by {nearest.Actor} at {nearest.At:o}"));
+            found.Add(change);
+        }
+
+        return found;
+    }
+
+    /// <summary>One bucket per minute from <paramref name="fromMinute"/>, every arm added together.</summary>
+    private static List<ChangePointBucket> Buckets(IReadOnlyList<(long Minute, StackExchange.Redis.HashEntry[] Entries)> minutes, string metric, MetricKind kind, long fromMinute)
+    {
+        var buckets = new List<ChangePointBucket>(minutes.Count);
+        foreach (var (minute, entries) in minutes)
+        {
+            if (minute < fromMinute)
+            {
+                continue;
+            }
+
+            var sum = new SeriesAccumulator();
+            foreach (var entry in entries)
+            {
+                if (SeriesField.TryParse(entry.Name!, out var field) && field.Metric == metric
+                    && double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                {
+                    sum.Add(field.Stat, value);
+                }
+            }
+
+            var squares = kind == MetricKind.Rate ? sum.Sum : sum.SumOfSquares;
+            buckets.Add(new ChangePointBucket(DateTimeOffset.FromUnixTimeSeconds(minute * 60), (long)Math.Round(sum.Count), sum.Sum, squares));
+        }
+
+        return buckets;
+    }
+
+    /// <summary>The last activation of the environment at or before the end of the change's minute.</summary>
+    private async Task<NearestActivation?> NearestActivationAsync(string prompt, string environment, DateTimeOffset windowStart, DateTimeOffset windowEnd)
+    {
+        var events = await history.ListAsync(prompt, environment, from: null, to: windowEnd, limit: 50);
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            var candidate = events[i];
+            if (NotCauses.Contains(candidate.Action))
+            {
+                continue;
+            }
+
+            return new NearestActivation
+            {
+                Id = candidate.Id,
+                At = candidate.At,
+                Action = candidate.Action,
+                Actor = candidate.Actor,
+                Reason = candidate.Reason,
+                Version = candidate.Version ?? candidate.After?.Canary ?? candidate.After?.Stable,
+                SecondsBefore = Math.Max(0, (windowStart - candidate.At).TotalSeconds),
+            };
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>
+/// Runs the change detector every <see cref="OnlineEvalOptions.DetectionInterval"/> in whichever instance holds
+/// the detector's lease (a lease of two intervals, renewed each look), so a fleet looks once per interval.
+/// </summary>
+internal sealed class BehaviourChangeService(
+    BehaviourChangeDetector detector,
+    Store.GatewayStore store,
+    IOptions<OnlineEvalOptions> options,
+    TimeProvider time,
+    ILogger<BehaviourChangeService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.DetectionInterval;
+        var lease = new StoreLease(store.Database, store.Keys.BehaviourDetectorLease, Guid.NewGuid().ToString("n"));
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    if (await lease.TryHoldAsync(interval * 2))
+                    {
+                        await detector.DetectAsync(stoppingToken);
+                    }
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException or System.Text.Json.JsonException)
+                {
+                    BehaviourLog.DetectionFailed(logger, ex.GetType().Name, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace LlmGateway.Behaviour;
+
+internal static partial class BehaviourLog
+{
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Online evaluator round failed ({ExceptionType}); claimed samples come back after their visibility window")]
+    public static partial void RoundFailed(ILogger logger, string exceptionType, Exception exception);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Sample {SampleId} could not be read or scored ({ExceptionType}); released, and dead-lettered after its last attempt")]
+    public static partial void SampleFailed(ILogger logger, string sampleId, string exceptionType);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "The online_eval block of {Prompt} v{Version} no longer reads ({Problems}); only the built-in metrics are scored")]
+    public static partial void PlanUnreadable(ILogger logger, string prompt, int version, string problems);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "Behaviour change: {Prompt} ({Environment}) {Metric} {Direction} from {Before:0.####} to {After:0.####} at {Boundary:o}; nearest activation: {Activation}")]
+    public static partial void ChangeDetected(ILogger logger, string prompt, string environment, string metric, string direction, double before, double after, DateTimeOffset boundary, string activation);
+
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Warning, Message = "Change detection round failed ({ExceptionType})")]
+    public static partial void DetectionFailed(ILogger logger, string exceptionType, Exception exception);
+
+    [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "Online judges are configured by {Prompt} but Gateway:OnlineEval:Judge:ApiKey is not set; its llm-rubric assertions are skipped")]
+    public static partial void JudgeWithoutKey(ILogger logger, string prompt);
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using LlmGateway.Telemetry;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>
+/// Online evaluation's instruments: <c>gateway_eval_score</c> (every rate or score reading, in [0, 1]),
+/// <c>gateway_eval_pass_ratio</c> (passes over judged readings this process has counted since it started, per
+/// series), and the evaluator's own counters. Tags: prompt, version, variant, metric.
+/// </summary>
+internal sealed class BehaviourMetrics
+{
+    private readonly Histogram<double> _score;
+    private readonly Counter<long> _samples;
+    private readonly Counter<long> _judgeCalls;
+    private readonly ConcurrentDictionary<(string Prompt, int Version, string Variant, string Metric), PassCounts> _passes = new();
+
+    public BehaviourMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(GatewayTelemetry.Name);
+        _score = meter.CreateHistogram<double>(
+            "gateway.eval.score", description: "Online evaluation readings in [0, 1]: an assertion's score, or a rate metric's 0/1.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99] });
+        meter.CreateObservableGauge("gateway.eval.pass_ratio", ObservePassRatios, description: "Passes / (passes + fails) per series, counted by this process since it started.");
+        _samples = meter.CreateCounter<long>("gateway.eval.samples", description: "Samples taken from the queue by this process's evaluator, by outcome (scored, duplicate, skipped, missing, failed).");
+        _judgeCalls = meter.CreateCounter<long>("gateway.eval.judge_calls", description: "Online judge decisions, by outcome (called, not_drawn, over_budget, no_key).");
+    }
+
+    public void Record(ScoredSample sample)
+    {
+        foreach (var observation in sample.Observations)
+        {
+            if (observation.Value is not { } value || (observation.Kind != MetricKind.Rate && !observation.Metric.EndsWith(OnlineEvalPlan.ScoreSuffix, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var tags = new TagList
+            {
+                { "prompt", sample.Prompt },
+                { "version", sample.Version },
+                { "variant", sample.Variant },
+                { "metric", observation.Metric },
+            };
+            _score.Record(value, tags);
+            if (observation.Pass is { } pass)
+            {
+                var counts = _passes.GetOrAdd((sample.Prompt, sample.Version, sample.Variant, observation.Metric), _ => new PassCounts());
+                counts.Add(pass);
+            }
+        }
+    }
+
+    public void Samples(string outcome, long count = 1)
+    {
+        if (count > 0)
+        {
+            _samples.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    public void Judge(string outcome) => _judgeCalls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    private IEnumerable<Measurement<double>> ObservePassRatios()
+    {
+        foreach (var ((prompt, version, variant, metric), counts) in _passes)
+        {
+            if (counts.Ratio is { } ratio)
+            {
+                yield return new Measurement<double>(ratio, new TagList
+                {
+                    { "prompt", prompt },
+                    { "version", version },
+                    { "variant", variant },
+                    { "metric", metric },
+                });
+            }
+        }
+    }
+
+    private sealed class PassCounts
+    {
+        private long _passes;
+        private long _total;
+
+        public double? Ratio
+        {
+            get
+            {
+                var total = Interlocked.Read(ref _total);
+                return total == 0 ? null : (double)Interlocked.Read(ref _passes) / total;
+            }
+        }
+
+        public void Add(bool pass)
+        {
+            if (pass)
+            {
+                Interlocked.Increment(ref _passes);
+            }
+
+            Interlocked.Increment(ref _total);
+        }
+    }
+}

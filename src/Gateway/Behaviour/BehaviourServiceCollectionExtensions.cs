@@ -1,0 +1,43 @@
+using LlmGateway.Eval.Scoring;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>Online evaluation: the evaluator (scorers, judge gate, series writer), the change detector and their API.</summary>
+internal static class BehaviourServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the evaluator's parts, and runs the evaluator and the detector in this process unless
+    /// <c>Gateway:OnlineEval:Enabled</c> / <c>DetectChanges</c> are false (proxies beside a separate <c>Gateway.Evaluator</c>).
+    /// </summary>
+    public static IServiceCollection AddGatewayBehaviour(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OnlineEvalOptions>()
+            .Bind(configuration.GetSection(OnlineEvalOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.DetectionInterval >= TimeSpan.FromSeconds(1) && o.Judge.Timeout > TimeSpan.Zero,
+                "Gateway:OnlineEval: PollInterval and Judge:Timeout must be positive, DetectionInterval at least 1 s.")
+            .ValidateOnStart();
+        services.AddSingleton(ScorerRegistry.CreateDefault());
+        services.AddSingleton<SampleScorer>();
+        services.AddSingleton<OnlineEvalPlans>();
+        services.AddSingleton<BehaviourStore>();
+        services.AddSingleton<BehaviourChangeStore>();
+        services.AddSingleton<BehaviourQuery>();
+        services.AddSingleton<BehaviourMetrics>();
+        services.AddSingleton<JudgeGate>();
+        services.AddSingleton<OnlineEvaluator>();
+        services.AddSingleton<BehaviourChangeDetector>();
+        var section = configuration.GetSection(OnlineEvalOptions.SectionName);
+        if (section.GetValue(nameof(OnlineEvalOptions.Enabled), true))
+        {
+            services.AddHostedService<OnlineEvaluatorService>();
+        }
+
+        if (section.GetValue(nameof(OnlineEvalOptions.DetectChanges), true))
+        {
+            services.AddHostedService<BehaviourChangeService>();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using LlmGateway.Store;
+using StackExchange.Redis;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>
+/// Behaviour series in the store: one hash per prompt, environment and minute (kept 2 days, as usage) and
+/// per hour (kept 90 days), fields <see cref="SeriesField"/>. Written by evaluators, one Lua step per prompt
+/// per batch; read by the behaviour API and the change detector.
+/// </summary>
+internal sealed class BehaviourStore(GatewayStore store)
+{
+    public static readonly TimeSpan MinuteRetention = TimeSpan.FromDays(2);
+    public static readonly TimeSpan HourRetention = TimeSpan.FromDays(90);
+
+    // Longer than any redelivery: visibility × attempts is minutes, not days.
+    private static readonly TimeSpan MarkRetention = TimeSpan.FromDays(2);
+
+    private StoreKeys Keys => store.Keys;
+
+    /// <summary>Counts the samples into their series; returns how many were new (a redelivered sample counts once).</summary>
+    public async Task<int> CountAsync(IReadOnlyList<ScoredSample> samples)
+    {
+        var counted = 0;
+        foreach (var group in samples.GroupBy(s => s.Prompt, StringComparer.Ordinal))
+        {
+            counted += await CountPromptAsync(group.Key, [.. group]);
+        }
+
+        return counted;
+    }
+
+    private async Task<int> CountPromptAsync(string prompt, IReadOnlyList<ScoredSample> samples)
+    {
+        var hashes = new List<(string Key, TimeSpan Ttl)>();
+        var hashIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var fields = new List<(int Hash, string Field)>();
+        var fieldIndex = new Dictionary<(int, string), int>();
+        var perSample = new List<List<(int Field, double Delta)>>(samples.Count);
+        var kinds = new Dictionary<(string Environment, string Metric), MetricKind>();
+
+        int Hash(string key, TimeSpan ttl)
+        {
+            if (!hashIndex.TryGetValue(key, out var index))
+            {
+                hashes.Add((key, ttl));
+                index = hashes.Count;
+                hashIndex[key] = index;
+            }
+
+            return index;
+        }
+
+        int Field(int hash, string field)
+        {
+            if (!fieldIndex.TryGetValue((hash, field), out var index))
+            {
+                fields.Add((hash, field));
+                index = fields.Count;
+                fieldIndex[(hash, field)] = index;
+            }
+
+            return index;
+        }
+
+        foreach (var sample in samples)
+        {
+            var minute = Hash(Keys.BehaviourMinute(prompt, sample.Environment, sample.Minute), MinuteRetention);
+            var hour = Hash(Keys.BehaviourHour(prompt, sample.Environment, sample.Minute / 60 * 60), HourRetention);
+            var deltas = new List<(int, double)>(sample.Observations.Count * 8);
+            foreach (var observation in sample.Observations)
+            {
+                kinds[(sample.Environment, observation.Metric)] = observation.Kind;
+                foreach (var (stat, delta) in Stats(observation))
+                {
+                    var name = new SeriesField(sample.Version, sample.Variant, observation.Metric, stat).ToString();
+                    deltas.Add((Field(minute, name), delta));
+                    deltas.Add((Field(hour, name), delta));
+                }
+            }
+
+            perSample.Add(deltas);
+        }
+
+        var keys = new RedisKey[samples.Count + hashes.Count];
+        for (var i = 0; i < samples.Count; i++)
+        {
+            keys[i] = Keys.BehaviourScored(prompt, samples[i].SampleId);
+        }
+
+        for (var k = 0; k < hashes.Count; k++)
+        {
+            keys[samples.Count + k] = hashes[k].Key;
+        }
+
+        var args = new List<RedisValue>(4 + hashes.Count + (fields.Count * 2) + perSample.Sum(d => 1 + (d.Count * 2)))
+        {
+            samples.Count,
+            (long)MarkRetention.TotalSeconds,
+            hashes.Count,
+        };
+        args.AddRange(hashes.Select(h => (RedisValue)(long)h.Ttl.TotalSeconds));
+        args.Add(fields.Count);
+        foreach (var (hash, field) in fields)
+        {
+            args.Add(hash);
+            args.Add(field);
+        }
+
+        foreach (var deltas in perSample)
+        {
+            args.Add(deltas.Count);
+            foreach (var (field, delta) in deltas)
+            {
+                args.Add(field);
+                args.Add(delta.ToString("R", CultureInfo.InvariantCulture));
+            }
+        }
+
+        var counted = (int)await store.Database.ScriptEvaluateAsync(BehaviourScripts.Count, keys, [.. args]);
+
+        // Idempotent bookkeeping, outside the step: which series exist and how they read.
+        var batch = store.Database.CreateBatch();
+        var writes = new List<Task>();
+        foreach (var environment in kinds.Keys.Select(k => k.Environment).Distinct(StringComparer.Ordinal))
+        {
+            writes.Add(batch.SetAddAsync(Keys.BehaviourIndex, prompt + "|" + environment));
+            var entries = kinds.Where(k => k.Key.Environment == environment)
+                .Select(k => new HashEntry(k.Key.Metric, KindName(k.Value))).ToArray();
+            writes.Add(batch.HashSetAsync(Keys.BehaviourMetrics(prompt, environment), entries));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(writes);
+        return counted;
+    }
+
+    private static IEnumerable<(char Stat, double Delta)> Stats(MetricObservation observation)
+    {
+        if (observation.Value is not { } value)
+        {
+            yield return (SeriesField.Errors, 1);
+            yield break;
+        }
+
+        yield return (SeriesField.Count, 1);
+        if (value != 0)
+        {
+            yield return (SeriesField.Sum, value);
+            if (observation.Kind == MetricKind.Value)
+            {
+                yield return (SeriesField.SumOfSquares, value * value);
+            }
+        }
+
+        if (observation.Pass is { } pass)
+        {
+            yield return (pass ? SeriesField.Passes : SeriesField.Fails, 1);
+        }
+    }
+
+    public static string KindName(MetricKind kind) => kind == MetricKind.Rate ? "rate" : "value";
+
+    public static MetricKind ParseKind(string? name) => name == "rate" ? MetricKind.Rate : MetricKind.Value;
+
+    /// <summary>Every prompt and environment with behaviour series.</summary>
+    public async Task<IReadOnlyList<(string Prompt, string Environment)>> ListSeriesAsync()
+    {
+        var members = await store.Database.SetMembersAsync(Keys.BehaviourIndex);
+        var pairs = new List<(string, string)>(members.Length);
+        foreach (var member in members)
+        {
+            var text = (string)member!;
+            var bar = text.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0)
+            {
+                pairs.Add((text[..bar], text[(bar + 1)..]));
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>The metrics a prompt has series of in an environment, with their kind.</summary>
+    public async Task<IReadOnlyDictionary<string, MetricKind>> MetricsAsync(string prompt, string environment)
+    {
+        var entries = await store.Database.HashGetAllAsync(Keys.BehaviourMetrics(prompt, environment));
+        return entries.ToDictionary(e => (string)e.Name!, e => ParseKind(e.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>The buckets from <paramref name="fromMinute"/> (inclusive) to <paramref name="toMinute"/> (exclusive), minute or hour hashes, read in one pipelined round trip.</summary>
+    public async Task<IReadOnlyList<(long Minute, HashEntry[] Entries)>> ReadAsync(string prompt, string environment, long fromMinute, long toMinute, bool hourly)
+    {
+        var step = hourly ? 60 : 1;
+        var first = hourly ? fromMinute / 60 * 60 : fromMinute;
+        var batch = store.Database.CreateBatch();
+        var reads = new List<(long, Task<HashEntry[]>)>();
+        for (var minute = first; minute < toMinute; minute += step)
+        {
+            var key = hourly ? Keys.BehaviourHour(prompt, environment, minute) : Keys.BehaviourMinute(prompt, environment, minute);
+            reads.Add((minute, batch.HashGetAllAsync(key)));
+        }
+
+        batch.Execute();
+        var buckets = new List<(long, HashEntry[])>(reads.Count);
+        foreach (var (minute, read) in reads)
+        {
+            buckets.Add((minute, await read));
+        }
+
+        return buckets;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using LlmGateway.Eval.Running;
+using LlmGateway.Eval.Scoring;
+using LlmGateway.Store;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>
+/// Decides which samples a judge grades and lets them through within the bundle's daily budget and this
+/// process's concurrency. Judge calls go through the gateway under the evaluator's own key (billed apart,
+/// tagged <c>user: gateway-online-judge</c>); what each call cost (the gateway's <c>X-Gateway-Cost-USD</c>) is
+/// added to the prompt's spend of the day in the store, shared by every evaluator. A call started under the
+/// budget may overrun it by at most one call per concurrent slot.
+/// </summary>
+internal sealed class JudgeGate : IDisposable
+{
+    public const string JudgeUser = "gateway-online-judge";
+    private const string CostHeader = "X-Gateway-Cost-USD";
+
+    private readonly OnlineJudgeOptions _options;
+    private readonly GatewayStore _store;
+    private readonly TimeProvider _time;
+    private readonly IServer? _server;
+    private readonly BehaviourMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly HttpClient _http;
+    private readonly ConcurrentDictionary<(string Prompt, string Model), ScorerRegistry> _registries = new();
+    private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
+
+    public JudgeGate(IOptions<OnlineEvalOptions> options, GatewayStore store, TimeProvider time, BehaviourMetrics metrics, ILogger<JudgeGate> logger, IServer? server = null)
+    {
+        _options = options.Value.Judge;
+        _store = store;
+        _time = time;
+        _server = server;
+        _metrics = metrics;
+        _logger = logger;
+        _slots = new SemaphoreSlim(_options.MaxConcurrency);
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = _options.Timeout };
+    }
+
+    /// <summary>
+    /// The judge for this sample, or null when it is not judged: not drawn (a hash of the sample id against the
+    /// plan's rate, so every evaluator draws alike), no key configured, or the day's budget spent. Dispose the
+    /// grant when the sample is scored.
+    /// </summary>
+    public async Task<JudgeGrant?> TryEnterAsync(string sampleId, string prompt, OnlineJudgePlan plan, CancellationToken cancellationToken)
+    {
+        if (Draw(sampleId) >= plan.SampleRate)
+        {
+            _metrics.Judge("not_drawn");
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(_options.ApiKey) || BaseUrl() is not { } baseUrl)
+        {
+            if (_warned.TryAdd(prompt, true))
+            {
+                BehaviourLog.JudgeWithoutKey(_logger, prompt);
+            }
+
+            _metrics.Judge("no_key");
+            return null;
+        }
+
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            var spent = await _store.Database.StringGetAsync(SpendKey(prompt));
+            var spentNano = spent.HasValue ? (long)spent : 0;
+            if (spentNano >= (long)(plan.DailyBudgetUsd * 1_000_000_000m))
+            {
+                _metrics.Judge("over_budget");
+                _slots.Release();
+                return null;
+            }
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+
+        _metrics.Judge("called");
+        var registry = _registries.GetOrAdd((prompt, plan.Model), key => ScorerRegistry.CreateDefault(
+            judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, response))));
+        return new JudgeGrant(registry, _slots);
+    }
+
+    /// <summary>A uniform draw in [0, 1) from the sample id.</summary>
+    public static double Draw(string sampleId) =>
+        (XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(sampleId)) >> 11) * (1.0 / (1UL << 53));
+
+    private void Bill(string prompt, HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues(CostHeader, out var values)
+            && decimal.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var cost) && cost > 0)
+        {
+            var key = SpendKey(prompt);
+            var nano = (long)Math.Min(cost * 1_000_000_000m, long.MaxValue / 2);
+            // Fire and forget: spend is advisory bookkeeping, and a failed write must not fail the judged sample.
+            _ = _store.Database.StringIncrementAsync(key, nano, StackExchange.Redis.CommandFlags.FireAndForget);
+            _ = _store.Database.KeyExpireAsync(key, TimeSpan.FromDays(2), StackExchange.Redis.CommandFlags.FireAndForget);
+        }
+    }
+
+    private string SpendKey(string prompt) => _store.Keys.JudgeSpend(prompt, _time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    private Uri? BaseUrl()
+    {
+        if (_options.BaseUrl is { } configured)
+        {
+            return configured;
+        }
+
+        var addresses = _server?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
+        if (first is null)
+        {
+            return null;
+        }
+
+        // A wildcard listen address is not somewhere to send a request: the loopback is.
+        var uri = new UriBuilder(first.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::" or "localhost")
+        {
+            uri.Host = "127.0.0.1";
+        }
+
+        return uri.Uri;
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _slots.Dispose();
+    }
+}

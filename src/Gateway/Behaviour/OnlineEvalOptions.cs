@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>Online evaluation (<c>Gateway:OnlineEval</c>): the evaluators that score sampled traffic, and the change detector.</summary>
+internal sealed class OnlineEvalOptions
+{
+    public const string SectionName = "Gateway:OnlineEval";
+
+    /// <summary>Run an evaluator in this process. Off in proxies of a deployment that runs <c>Gateway.Evaluator</c> apart.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Samples claimed per round trip.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How long an idle evaluator waits before it looks at the queue again.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Run the change detector (one instance at a time holds its lease).</summary>
+    public bool DetectChanges { get; set; } = true;
+
+    /// <summary>How often the detector looks at every series.</summary>
+    public TimeSpan DetectionInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest stretch of minutes one look reads (since the metric's last change).</summary>
+    [Range(10, 2880)]
+    public int DetectionWindowMinutes { get; set; } = 360;
+
+    /// <summary>The judge: where the gateway is, and the key its calls are billed to.</summary>
+    public OnlineJudgeOptions Judge { get; set; } = new();
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using LlmGateway.Errors;
+using LlmGateway.Prompts;
+using LlmGateway.Providers;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>Each version's plan, read once: bundles are immutable, so a version's plan never changes.</summary>
+internal sealed class OnlineEvalPlans(PromptRegistry registry, ModelCatalog catalog, ILogger<OnlineEvalPlans> logger)
+{
+    private readonly ConcurrentDictionary<(string Prompt, int Version), OnlineEvalPlan> _plans = new();
+
+    public async ValueTask<OnlineEvalPlan> GetAsync(string prompt, int version)
+    {
+        if (_plans.TryGetValue((prompt, version), out var cached))
+        {
+            return cached;
+        }
+
+        var bundle = await registry.GetBundleAsync(prompt, version);
+        var errors = new List<FieldError>();
+        var plan = OnlineEvalPlan.Read(bundle?.OnlineEval, catalog, errors);
+        if (plan is null)
+        {
+            // Valid at push; a model since removed from the catalog can make it unreadable now.
+            BehaviourLog.PlanUnreadable(logger, prompt, version, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+            plan = OnlineEvalPlan.Empty;
+        }
+
+        // A version not found yet is not cached: it may be a replica's lag.
+        if (bundle is not null)
+        {
+            _plans[(prompt, version)] = plan;
+        }
+
+        return plan;
+    }
+}

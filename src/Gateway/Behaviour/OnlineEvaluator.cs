@@ -1,0 +1,128 @@
+using System.Text.Json;
+using LlmGateway.Sampling;
+using LlmGateway.Sampling.Queue;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>
+/// One evaluator round: claim a batch from the sample queue, read and score each sample, count the readings
+/// into the behaviour series (each sample at most once, by id), then ack. The same code runs in a gateway (a
+/// hosted service) and in <c>Gateway.Evaluator</c>; any number of them share one queue. A round that dies before
+/// its acks loses nothing: the claims come back after the visibility window, and the counted marks keep a
+/// redelivered sample from counting twice. A sample that cannot be read is released, and dead-lettered after
+/// the queue's last attempt.
+/// </summary>
+internal sealed class OnlineEvaluator(
+    SampleStore samples,
+    OnlineEvalPlans plans,
+    SampleScorer scorer,
+    JudgeGate judges,
+    BehaviourStore behaviour,
+    BehaviourMetrics metrics,
+    IOptions<OnlineEvalOptions> options,
+    ILogger<OnlineEvaluator> logger)
+{
+    /// <summary>Test seam: runs after the batch is counted and before it is acked (a throw here is a worker dying mid-batch).</summary>
+    internal Func<IReadOnlyList<ClaimedItem>, Task>? BeforeAck { get; set; }
+
+    /// <summary>Runs one round; returns how many samples it claimed (0: the queue was empty).</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await samples.Queue.ClaimAsync(options.Value.BatchSize);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var reads = await Task.WhenAll(claimed.Select(ReadAsync));
+        var toAck = new List<ClaimedItem>(claimed.Count);
+        var toRelease = new List<ClaimedItem>();
+        var scoring = new List<Task<ScoredSample>>(claimed.Count);
+        var scored = new List<ClaimedItem>(claimed.Count);
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            var (record, failed) = reads[i];
+            if (failed)
+            {
+                toRelease.Add(claimed[i]);
+                continue;
+            }
+
+            if (record is null || record.Prompt is null || record.Version is not { } version)
+            {
+                // Trimmed since it was queued, or a plain-model sample: nothing to score per version.
+                metrics.Samples(record is null ? "missing" : "skipped");
+                toAck.Add(claimed[i]);
+                continue;
+            }
+
+            scoring.Add(ScoreAsync(record, record.Prompt, version, cancellationToken));
+            scored.Add(claimed[i]);
+        }
+
+        var results = await Task.WhenAll(scoring);
+        var counted = results.Length == 0 ? 0 : await behaviour.CountAsync(results);
+        metrics.Samples("scored", counted);
+        metrics.Samples("duplicate", results.Length - counted);
+        foreach (var result in results)
+        {
+            metrics.Record(result);
+        }
+
+        toAck.AddRange(scored);
+        if (BeforeAck is { } hook)
+        {
+            await hook(claimed);
+        }
+
+        await Task.WhenAll(toAck.Select(c => samples.Queue.AckAsync(c.Id, c.Receipt)));
+        foreach (var item in toRelease)
+        {
+            await samples.Queue.ReleaseAsync(item.Id, item.Receipt);
+        }
+
+        metrics.Samples("failed", toRelease.Count);
+        return claimed.Count;
+    }
+
+    private async Task<(SampleRecord? Record, bool Failed)> ReadAsync(ClaimedItem item)
+    {
+        try
+        {
+            return (await samples.GetAsync(item.Id), false);
+        }
+        catch (JsonException ex)
+        {
+            BehaviourLog.SampleFailed(logger, item.Id, ex.GetType().Name);
+            return (null, true);
+        }
+    }
+
+    private async Task<ScoredSample> ScoreAsync(SampleRecord record, string prompt, int version, CancellationToken cancellationToken)
+    {
+        var plan = await plans.GetAsync(prompt, version);
+        JudgeGrant? grant = null;
+        if (plan.NeedsJudge)
+        {
+            grant = await judges.TryEnterAsync(record.Id, prompt, plan.Judge!, cancellationToken);
+        }
+
+        try
+        {
+            var observations = await scorer.ScoreAsync(record, plan, grant, cancellationToken);
+            return new ScoredSample(
+                record.Id,
+                prompt,
+                record.Environment ?? "default",
+                version,
+                record.Variant ?? "-",
+                record.Timestamp.ToUnixTimeSeconds() / 60,
+                observations);
+        }
+        finally
+        {
+            grant?.Dispose();
+        }
+    }
+}

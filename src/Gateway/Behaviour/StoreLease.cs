@@ -1,0 +1,29 @@
+using StackExchange.Redis;
+
+namespace LlmGateway.Behaviour;
+
+/// <summary>
+/// A lease in the store held by one instance at a time: taken when free or expired, renewed by its holder.
+/// The holder that stops renewing loses it after its time-to-live; nobody else can renew or take it before.
+/// </summary>
+internal sealed class StoreLease(IDatabase database, string key, string holder)
+{
+    private const string Script = """
+        local current = redis.call('GET', KEYS[1])
+        if current == ARGV[1] then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          return 1
+        end
+        if not current then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
+        end
+        return 0
+        """;
+
+    public string Holder { get; } = holder;
+
+    /// <summary>True when this instance holds the lease for the next <paramref name="ttl"/>.</summary>
+    public async Task<bool> TryHoldAsync(TimeSpan ttl) =>
+        (int)await database.ScriptEvaluateAsync(Script, [key], [Holder, (long)ttl.TotalMilliseconds]) == 1;
+}

@@ -1,3 +1,4 @@
+using LlmGateway.MockProvider.Behaviour;
 using LlmGateway.MockProvider.Contracts;
 using LlmGateway.MockProvider.Generation;
 using LlmGateway.MockProvider.Pipeline;
@@ -26,8 +27,18 @@ internal static class ChatCompletionsEndpoint
     {
         using var body = await RequestJson.ReadObjectAsync(context.Request);
         var request = ChatRequest.Parse(body.RootElement, deployment);
-        var reply = MockKnobs.Of(context).Reply
-            ?? ReplyText.ForChat(request.Model, PromptMessage.FirstText(request.Messages, "system"), PromptMessage.LastText(request.Messages, "user"));
+        var directives = BehaviourDirectives.Parse(request.Messages.Where(message => message.Role is "system" or "developer").Select(message => message.Text));
+        var user = PromptMessage.LastText(request.Messages, "user");
+        var key = user ?? string.Empty;
+        if (await directives.DelayOrFailAsync(context, key))
+        {
+            return;
+        }
+
+        var system = PromptMessage.FirstText(request.Messages, "system");
+        var reply = directives.Shape(
+            MockKnobs.Of(context).Reply ?? ReplyText.ForChat(request.Model, system is null ? null : BehaviourDirectives.Strip(system), user),
+            key);
 
         // Like a real provider, never more output than max_tokens allows.
         (reply, var cut) = tokens.Truncate(reply, request.MaxTokens);

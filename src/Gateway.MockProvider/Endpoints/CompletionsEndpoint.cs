@@ -1,3 +1,4 @@
+using LlmGateway.MockProvider.Behaviour;
 using LlmGateway.MockProvider.Contracts;
 using LlmGateway.MockProvider.Generation;
 using LlmGateway.MockProvider.Pipeline;
@@ -26,7 +27,16 @@ internal static class CompletionsEndpoint
     {
         using var body = await RequestJson.ReadObjectAsync(context.Request);
         var request = CompletionRequest.Parse(body.RootElement, deployment);
-        var reply = MockKnobs.Of(context).Reply ?? ReplyText.ForCompletion(request.Model, request.Prompt);
+        var directives = BehaviourDirectives.Parse([request.Prompt]);
+
+        // The prompt holds both the directives and the user's text; the draw keys on the text alone.
+        var prompt = BehaviourDirectives.Strip(request.Prompt);
+        if (await directives.DelayOrFailAsync(context, prompt))
+        {
+            return;
+        }
+
+        var reply = directives.Shape(MockKnobs.Of(context).Reply ?? ReplyText.ForCompletion(request.Model, prompt), prompt);
         (reply, var cut) = tokens.Truncate(reply, request.MaxTokens);
         var usage = TokenUsage.Of(tokens.Count(request.Prompt), tokens.Count(reply));
         var id = $"cmpl-mock-{MockIds.Next()}";

@@ -1,3 +1,4 @@
+using LlmGateway.MockProvider.Behaviour;
 using LlmGateway.MockProvider.Contracts;
 using LlmGateway.MockProvider.Generation;
 using LlmGateway.MockProvider.Pipeline;
@@ -19,8 +20,19 @@ internal static class ResponsesEndpoint
     {
         using var body = await RequestJson.ReadObjectAsync(context.Request);
         var request = ResponsesRequest.Parse(body.RootElement);
-        var reply = MockKnobs.Of(context).Reply
-            ?? ReplyText.ForChat(request.Model, request.SystemText, PromptMessage.LastText(request.Input, "user"));
+        var directives = BehaviourDirectives.Parse(
+            request.Input.Where(message => message.Role is "system" or "developer").Select(message => message.Text).Prepend(request.Instructions));
+        var user = PromptMessage.LastText(request.Input, "user");
+        var key = user ?? string.Empty;
+        if (await directives.DelayOrFailAsync(context, key))
+        {
+            return;
+        }
+
+        var reply = directives.Shape(
+            MockKnobs.Of(context).Reply
+                ?? ReplyText.ForChat(request.Model, request.SystemText is { } system ? BehaviourDirectives.Strip(system) : null, user),
+            key);
         (reply, _) = tokens.Truncate(reply, request.MaxOutputTokens);
         var inputTokens = tokens.Count(request.Instructions ?? string.Empty) + request.Input.Sum(message => tokens.Count(message.Text));
         var outputTokens = tokens.Count(reply);

@@ -9,7 +9,11 @@ internal static class BehaviourServiceCollectionExtensions
     /// Registers the evaluator's parts, and runs the evaluator and the detector in this process unless
     /// <c>Gateway:OnlineEval:Enabled</c> / <c>DetectChanges</c> are false (proxies beside a separate <c>Gateway.Evaluator</c>).
     /// </summary>
-    public static IServiceCollection AddGatewayBehaviour(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="evaluatorProcess">
+    /// True in <c>Gateway.Evaluator</c>: the evaluator and detector always run, and the judge needs
+    /// <c>Judge:BaseUrl</c> (its own address is not a gateway's).
+    /// </param>
+    public static IServiceCollection AddGatewayBehaviour(this IServiceCollection services, IConfiguration configuration, bool evaluatorProcess = false)
     {
         services.AddOptions<OnlineEvalOptions>()
             .Bind(configuration.GetSection(OnlineEvalOptions.SectionName))
@@ -24,16 +28,24 @@ internal static class BehaviourServiceCollectionExtensions
         services.AddSingleton<BehaviourChangeStore>();
         services.AddSingleton<BehaviourQuery>();
         services.AddSingleton<BehaviourMetrics>();
-        services.AddSingleton<JudgeGate>();
+        if (evaluatorProcess)
+        {
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JudgeGate>(sp, new JudgeAddress(null)));
+        }
+        else
+        {
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JudgeGate>(sp, new JudgeAddress(sp.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>())));
+        }
+
         services.AddSingleton<OnlineEvaluator>();
         services.AddSingleton<BehaviourChangeDetector>();
         var section = configuration.GetSection(OnlineEvalOptions.SectionName);
-        if (section.GetValue(nameof(OnlineEvalOptions.Enabled), true))
+        if (evaluatorProcess || section.GetValue(nameof(OnlineEvalOptions.Enabled), true))
         {
             services.AddHostedService<OnlineEvaluatorService>();
         }
 
-        if (section.GetValue(nameof(OnlineEvalOptions.DetectChanges), true))
+        if (evaluatorProcess || section.GetValue(nameof(OnlineEvalOptions.DetectChanges), true))
         {
             services.AddHostedService<BehaviourChangeService>();
         }

@@ -34,12 +34,12 @@ internal sealed class JudgeGate : IDisposable
     private readonly ConcurrentDictionary<(string Prompt, string Model), ScorerRegistry> _registries = new();
     private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
 
-    public JudgeGate(IOptions<OnlineEvalOptions> options, GatewayStore store, TimeProvider time, BehaviourMetrics metrics, ILogger<JudgeGate> logger, IServer? server = null)
+    public JudgeGate(IOptions<OnlineEvalOptions> options, GatewayStore store, TimeProvider time, BehaviourMetrics metrics, ILogger<JudgeGate> logger, JudgeAddress address)
     {
         _options = options.Value.Judge;
         _store = store;
         _time = time;
-        _server = server;
+        _server = address.Server;
         _metrics = metrics;
         _logger = logger;
         _slots = new SemaphoreSlim(_options.MaxConcurrency);

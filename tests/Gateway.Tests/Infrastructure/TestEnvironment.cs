@@ -108,6 +108,10 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Admin:Tokens:sam:Roles:0"] = "viewer",
             ["Gateway:Admin:Tokens:sam:Roles:1"] = "sample-reader",
             ["Gateway:Releases:RevalidationIntervalMs"] = "200",
+            // Tests read and settle the shared sample queue themselves: no evaluator may take from it.
+            // Online evaluation is tested on gateways of its own (tests/Gateway.Tests/Behaviour).
+            ["Gateway:OnlineEval:Enabled"] = "false",
+            ["Gateway:OnlineEval:DetectChanges"] = "false",
             // The shared gateway serves every test class from one address and a few tokens: the per-address
             // and per-token admin limits (issue #15) would make tests interfere. Their own tests restore them.
             ["Gateway:Admin:FailedAuthenticationsPerMinute"] = "100000",

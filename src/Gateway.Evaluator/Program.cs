@@ -1,0 +1,4 @@
+using LlmGateway.Hosting;
+
+var app = EvaluatorApp.Build(args);
+await app.RunAsync();

@@ -2,12 +2,16 @@ using System.Text.Json;
 using LlmGateway.Contracts.Releases;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
+using LlmGateway.Telemetry;
 using StackExchange.Redis;
 
 namespace LlmGateway.Releases;
 
-/// <summary>Reads the append-only activation history and answers "what was active at T".</summary>
-internal sealed class ActivationHistory(GatewayStore store, TimeProvider time)
+/// <summary>
+/// Reads the append-only activation history and answers "what was active at T". External changes it records
+/// are counted on <c>gateway.release.activations</c> when metrics are given (the evaluator process has no gateway instruments).
+/// </summary>
+internal sealed class ActivationHistory(GatewayStore store, TimeProvider time, GatewayMetrics? metrics = null)
 {
     // KEYS: release, logged, history, env history. ARGV: observed value, event, score.
     private const string RecordExternalChangeScript = """
@@ -87,7 +91,13 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time)
             RecordExternalChangeScript,
             [keys.Release(prompt, environment), keys.ReleaseLogged(prompt, environment), keys.History(prompt), keys.EnvironmentHistory(prompt, environment)],
             [observedJson, JsonSerializer.Serialize(activation, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds()]);
-        return recorded == 1;
+        if (recorded != 1)
+        {
+            return false;
+        }
+
+        metrics?.RecordActivation(activation);
+        return true;
     }
 
     private static ActivationEvent Parse(string json) =>

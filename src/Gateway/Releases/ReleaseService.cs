@@ -5,6 +5,7 @@ using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
+using LlmGateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Releases;
@@ -12,13 +13,15 @@ namespace LlmGateway.Releases;
 /// <summary>
 /// Changes releases. Every change is a compare-and-swap on the stored value, so of many
 /// concurrent writers exactly one wins each revision, and the history event is written in the
-/// same atomic step as the release it describes.
+/// same atomic step as the release it describes. Each committed change is counted on
+/// <c>gateway.release.activations</c> (refusals and lost swaps are not).
 /// </summary>
 internal sealed class ReleaseService(
     GatewayStore store,
     PromptRegistry registry,
     IReleaseEvalGate evalGate,
     ChangeNotifier notifier,
+    GatewayMetrics metrics,
     IOptions<ReleaseOptions> options,
     TimeProvider time)
 {
@@ -108,6 +111,7 @@ internal sealed class ReleaseService(
             return (null, ReleaseRefusal.Conflict("revision_conflict", "The release was changed concurrently. Re-read it and retry."));
         }
 
+        metrics.RecordActivation(activation);
         await notifier.PublishReleaseChangedAsync(prompt, environment);
         return (next, null);
     }

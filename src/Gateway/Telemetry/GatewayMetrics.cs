@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Releases;
 
 namespace LlmGateway.Telemetry;
@@ -24,6 +26,9 @@ internal sealed class GatewayMetrics
             () => snapshots.IsServingLastKnownGood ? 1 : 0,
             description: "1 while the store is unreachable and the last known good snapshot is served.");
         meter.CreateObservableGauge("gateway.releases.count", () => snapshots.Current.Count, description: "Releases in the snapshot.");
+        ReleaseActivations = meter.CreateCounter<long>(
+            "gateway.release.activations",
+            description: "Committed release changes made (or external changes recorded) by this instance, by prompt, environment, action and version; Grafana sums over instances to annotate them.");
         UnpricedRequests = meter.CreateCounter<long>("gateway.accounting.unpriced_requests", description: "Requests whose model has no price in the pricing table.");
         BudgetChecksSkipped = meter.CreateCounter<long>("gateway.budgets.checks_skipped", description: "Budget checks not made because the store was unreachable.");
         BudgetOverruns = meter.CreateCounter<long>("gateway.budgets.overrun_tokens", unit: "{token}", description: "Tokens a provider reported beyond what the request had reserved.");
@@ -59,6 +64,9 @@ internal sealed class GatewayMetrics
     }
 
     public Counter<long> SnapshotRefreshFailures { get; }
+
+    /// <summary>Release changes this instance committed, one per activation event written to history.</summary>
+    public Counter<long> ReleaseActivations { get; }
 
     /// <summary>Requests whose model has no price: their cost is unknown, never counted as 0.</summary>
     public Counter<long> UnpricedRequests { get; private init; } = null!;
@@ -102,4 +110,13 @@ internal sealed class GatewayMetrics
     public Counter<long> UpstreamRetries { get; }
 
     public Counter<long> UpstreamFallbacks { get; }
+
+    /// <summary>Counts one committed release change: call only after its activation event was written.</summary>
+    public void RecordActivation(ActivationEvent activation) =>
+        ReleaseActivations.Add(
+            1,
+            new KeyValuePair<string, object?>("prompt", activation.Prompt),
+            new KeyValuePair<string, object?>("environment", activation.Environment ?? ""),
+            new KeyValuePair<string, object?>("action", activation.Action),
+            new KeyValuePair<string, object?>("version", activation.Version?.ToString(CultureInfo.InvariantCulture) ?? ""));
 }

@@ -7,8 +7,8 @@ using LlmGateway.Proxy;
 namespace LlmGateway.Benchmarks.Proxy;
 
 /// <summary>
-/// Rewriting the public model name to the upstream one (an Azure deployment here), as the
-/// middleware does when <see cref="CatalogModel.NeedsRename"/>: scan, then copy the bytes
+/// Rewriting the public model name to the upstream one (an Azure deployment here), as
+/// RoutingStage (through UpstreamBodies) does when <see cref="CatalogModel.NeedsRename"/>: scan, then copy the bytes
 /// around the <c>model</c> token into a pooled buffer. The baseline is the obvious DOM
 /// round trip, so the report's ratio shows what the splice saves.
 /// </summary>

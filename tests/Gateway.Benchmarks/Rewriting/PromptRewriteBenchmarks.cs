@@ -70,11 +70,11 @@ public class PromptRewriteBenchmarks
 
         // Completes synchronously for these templates (Setup checks it), so this takes the
         // result as an await would, without blocking or allocating. An async benchmark method
-        // would add a Task<int> per operation that the middleware never pays.
+        // would add a Task<int> per operation that RoutingStage never pays.
         var pending = _renderer.RenderAsync(_bundle, scan);
         var (contents, _) = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-        // The same initial capacity as the middleware.
+        // About the initial capacity UpstreamBodies gives a rewritten body (client body + upstream model name + 1 KB).
         using var rewritten = new PooledBuffer(_body.Length + 1024);
         ChatRequestRewriter.Rewrite(_body, scan, _bundle, contents!, rewritten);
         return rewritten.Length;

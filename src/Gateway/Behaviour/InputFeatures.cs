@@ -76,7 +76,7 @@ internal static class InputFeatures
     }
 
     // Basic Latin, Latin-1, Latin Extended A/B, IPA and Latin Extended Additional.
-    private static bool IsLatin(Rune rune) => rune.Value is < 0x0250 or (>= 0x1E00 and < 0x1F00);
+    private static bool IsLatin(Rune rune) => rune.Value is < 0x02B0 or (>= 0x1E00 and < 0x1F00);
 
     private struct LetterCounts
     {

@@ -117,6 +117,12 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
                 continue;
             }
 
+            if (Limits.Contains(type) && spec.Threshold is null)
+            {
+                // The limit scorers read their limit from the threshold; a limit given as the value means the same.
+                spec = spec with { Threshold = spec.Value!.Value.GetDouble() };
+            }
+
             assertions.Add(new OnlineAssertion(metric, spec));
         }
 

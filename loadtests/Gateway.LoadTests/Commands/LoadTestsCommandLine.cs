@@ -70,6 +70,7 @@ internal static class LoadTestsCommandLine
         root.Subcommands.Add(StoreOutageCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
         root.Subcommands.Add(Evaluator.EvaluatorCommand.Create());
+        root.Subcommands.Add(BehaviourChart.BehaviourChartCommand.Create());
         root.Subcommands.Add(HostCommand.Create());
         return root;
     }

@@ -16,6 +16,11 @@ internal sealed class BehaviourChangeService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.DetectChanges)
+        {
+            return;
+        }
+
         var interval = options.Value.DetectionInterval;
         var lease = new StoreLease(store.Database, store.Keys.BehaviourDetectorLease, Guid.NewGuid().ToString("n"));
         using var timer = new PeriodicTimer(interval, time);

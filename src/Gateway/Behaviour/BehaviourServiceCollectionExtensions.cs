@@ -39,15 +39,13 @@ internal static class BehaviourServiceCollectionExtensions
 
         services.AddSingleton<OnlineEvaluator>();
         services.AddSingleton<BehaviourChangeDetector>();
-        var section = configuration.GetSection(OnlineEvalOptions.SectionName);
-        if (evaluatorProcess || section.GetValue(nameof(OnlineEvalOptions.Enabled), true))
+        // Whether they run is read from the options when the host starts, not here: configuration added after
+        // registration (a host's own settings) must still be able to turn them off.
+        services.AddHostedService<OnlineEvaluatorService>();
+        services.AddHostedService<BehaviourChangeService>();
+        if (evaluatorProcess)
         {
-            services.AddHostedService<OnlineEvaluatorService>();
-        }
-
-        if (evaluatorProcess || section.GetValue(nameof(OnlineEvalOptions.DetectChanges), true))
-        {
-            services.AddHostedService<BehaviourChangeService>();
+            services.PostConfigure<OnlineEvalOptions>(o => o.Enabled = true);
         }
 
         return services;

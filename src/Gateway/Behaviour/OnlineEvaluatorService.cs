@@ -12,6 +12,11 @@ internal sealed class OnlineEvaluatorService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
         // Let the host finish starting (Kestrel's addresses are what the judge calls).
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)

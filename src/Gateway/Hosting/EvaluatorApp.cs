@@ -24,12 +24,6 @@ public static class EvaluatorApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddGatewayConfigurationFiles();
         var configuration = builder.Configuration;
-        if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]) && string.IsNullOrWhiteSpace(configuration["REDIS_URL"]))
-        {
-            throw new InvalidOperationException(
-                "Gateway.Evaluator reads the gateways' sample queue: set Redis:Configuration (or REDIS_URL) to their store.");
-        }
-
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayStore(configuration);
@@ -42,6 +36,13 @@ public static class EvaluatorApp
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name).AddPrometheusExporter());
         configure?.Invoke(builder);
+        // Read after the host's own set-up, which may add the setting.
+        if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]) && string.IsNullOrWhiteSpace(configuration["REDIS_URL"]))
+        {
+            throw new InvalidOperationException(
+                "Gateway.Evaluator reads the gateways' sample queue: set Redis:Configuration (or REDIS_URL) to their store.");
+        }
+
 
         var app = builder.Build();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -1,0 +1,171 @@
+using LlmGateway.Behaviour;
+using LlmGateway.Hosting;
+using LlmGateway.Sampling;
+using LlmGateway.Sampling.Queue;
+using Microsoft.Extensions.Configuration;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI.Chat;
+
+#pragma warning disable SCME0001 // ChatCompletionOptions.Patch: the SDK's way to send extra body fields.
+
+namespace LlmGateway.Tests.Behaviour;
+
+/// <summary>
+/// Evaluators share one queue and die at any moment: nothing is lost, nothing is counted twice, a sample that
+/// cannot be read ends in the dead letters, and the separate evaluator process does the same work.
+/// </summary>
+public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_worker_killed_between_counting_and_acking_loses_nothing_and_counts_nothing_twice()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 30);
+
+        var dying = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        dying.BeforeAck = _ => throw new InvalidOperationException("killed mid-batch");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => dying.RunOnceAsync(Ct));
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        Assert.Equal(sent, (await queue.StatsAsync()).InFlight);
+
+        // Another worker finds nothing until the dead worker's claims lapse, then takes them all back.
+        var survivor = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        Assert.Equal(0, await survivor.RunOnceAsync(Ct));
+        clock.Advance(TimeSpan.FromMinutes(6));
+        while (await survivor.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(new QueueStats(0, 0, 0), await queue.StatsAsync());
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
+    public async Task A_worker_that_dies_right_after_claiming_loses_nothing()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 12);
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        Assert.Equal(sent, (await queue.ClaimAsync(100)).Count);
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var worker = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        while (await worker.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(new QueueStats(0, 0, 0), await queue.StatsAsync());
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
+    public async Task Workers_racing_on_one_queue_score_every_sample_exactly_once()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:OnlineEval:BatchSize"] = "3");
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 40);
+
+        var claimed = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+        {
+            var worker = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+            var total = 0;
+            for (int n; (n = await worker.RunOnceAsync(Ct)) > 0;)
+            {
+                total += n;
+            }
+
+            return total;
+        }));
+
+        var stats = await gateway.GetRequiredService<SampleStore>().Queue.StatsAsync();
+        Assert.Equal((sent, new QueueStats(0, 0, 0)), (claimed.Sum(), stats));
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
+    public async Task A_sample_that_cannot_be_read_is_dead_lettered_after_its_last_attempt()
+    {
+        var (gateway, _) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:QueueMaxAttempts"] = "3");
+        await using var host = gateway;
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        await store.Database.StringSetAsync(store.Keys.Sample("smp_poison"), "{not json");
+        await queue.EnqueueAsync(["smp_poison"]);
+
+        var worker = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            Assert.Equal(1, await worker.RunOnceAsync(Ct));
+        }
+
+        Assert.Equal(new QueueStats(0, 0, 1), await queue.StatsAsync());
+        Assert.Equal(["smp_poison"], await queue.DeadLettersAsync(10));
+    }
+
+    [Fact]
+    public async Task The_separate_evaluator_process_scores_what_the_gateways_sampled()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 20);
+
+        var prefix = gateway.GetRequiredService<GatewayStore>().Keys.Prefix;
+        await using var evaluator = EvaluatorApp.Build(
+            ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}", "--Logging:LogLevel:Default=Warning"],
+            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Redis:Configuration"] = env.StoreConnection,
+                ["Redis:KeyPrefix"] = prefix,
+                ["Gateway:OnlineEval:PollInterval"] = "00:00:00.050",
+                ["Gateway:OnlineEval:DetectChanges"] = "false",
+                ["Gateway:Models:gpt-4o-mini:Provider"] = "mock",
+                ["Gateway:Providers:mock:Kind"] = "openai",
+                ["Gateway:Providers:mock:BaseUrl"] = new Uri(env.MockUrl, "/v1").ToString(),
+            }));
+        await evaluator.StartAsync(Ct);
+
+        Assert.True(await Eventually.TrueAsync(async () => await ScoredAsync(gateway, name, clock) == sent, TimeSpan.FromSeconds(30)));
+        Assert.Equal(new QueueStats(0, 0, 0), await gateway.GetRequiredService<SampleStore>().Queue.StatsAsync());
+        using var http = new HttpClient { BaseAddress = new Uri(evaluator.Urls.First()) };
+        Assert.Contains("gateway_eval_samples_total", await http.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
+        await evaluator.StopAsync(Ct);
+    }
+
+    [Fact]
+    public void The_separate_evaluator_refuses_to_start_without_the_fleets_store() =>
+        Assert.Contains("Redis:Configuration", Assert.Throws<InvalidOperationException>(() => EvaluatorApp.Build(
+            ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}"])).Message, StringComparison.Ordinal);
+
+    /// <summary>Sends prompt requests until the sample writer has queued one sample each.</summary>
+    private static async Task<(string Name, int Sent)> ProduceAsync(GatewayHost gateway, int count)
+    {
+        var name = "beh-crash-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var chat = OpenAiClients.For(gateway, await PromptSetup.KeyAsync(gateway)).GetChatClient("prompt:" + name);
+        for (var i = 0; i < count; i++)
+        {
+            var options = new ChatCompletionOptions();
+            options.Patch.Set("$.prompt_variables.company"u8, "Acme");
+            await chat.CompleteChatAsync([new UserChatMessage($"question {i}")], options, Ct);
+        }
+
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        Assert.True(await Eventually.TrueAsync(async () => (await queue.StatsAsync()).Ready == count, TimeSpan.FromSeconds(10)));
+        return (name, count);
+    }
+
+    /// <summary>How many samples the series hold for the prompt (its error metric counts every scored sample).</summary>
+    private static async Task<long> ScoredAsync(GatewayHost gateway, string name, TimeProvider clock)
+    {
+        var response = await gateway.GetRequiredService<BehaviourQuery>().ReadAsync(new BehaviourRequest(
+            name, PromptSetup.Environment, new HashSet<string>(StringComparer.Ordinal) { OnlineMetrics.Error }, false, false,
+            clock.GetUtcNow().AddHours(-1), clock.GetUtcNow().AddMinutes(1), 60));
+        return response.Series.Count == 0 ? 0 : response.Series[0].Total.Count;
+    }
+}

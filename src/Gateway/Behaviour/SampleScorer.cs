@@ -63,7 +63,14 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
             OutputTokens = sample.Usage is { } u ? (int)Math.Min(u.OutputTokens, int.MaxValue) : null,
         };
 
-        observations.Add(MetricObservation.Event(OnlineMetrics.Refusal, await IsRefusalAsync(response, scoring, cancellationToken)));
+        // The refusal heuristic is the dearest scorer: run once, for the built-in metric and any is-refusal assertion.
+        ScoreResult? heuristic = null;
+        async ValueTask<ScoreResult> RefusalHeuristicAsync() => heuristic ??= await scorers.ScoreAsync(RefusalAssertion, scoring, cancellationToken);
+
+        observations.Add(MetricObservation.Event(OnlineMetrics.Refusal, response.Refusal is not null
+            || (string.IsNullOrEmpty(response.Text)
+                ? response.ToolCalls.Count == 0 // an answer made only of tool calls declined nothing; is-refusal would count the empty text
+                : (await RefusalHeuristicAsync()).Pass)));
 
         foreach (var assertion in plan.Assertions)
         {
@@ -81,6 +88,11 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
                     observations.Add(MetricObservation.Measure(assertion.Metric + OnlineEvalPlan.ScoreSuffix, result.Score));
                 }
             }
+            else if (RefusalAssertionNegated(assertion.Spec) is { } negated)
+            {
+                var plain = await RefusalHeuristicAsync();
+                result = negated ? plain.Negate() : plain;
+            }
             else
             {
                 result = await scorers.ScoreAsync(assertion.Spec, scoring, cancellationToken);
@@ -96,20 +108,17 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
 
     private static readonly AssertionSpec RefusalAssertion = new("is-refusal");
 
-    private async ValueTask<bool> IsRefusalAsync(SampleResponse response, ScoringInput scoring, CancellationToken cancellationToken)
+    /// <summary>For a plain <c>is-refusal</c> (false) or <c>not-is-refusal</c> (true) assertion; null for any other.</summary>
+    private static bool? RefusalAssertionNegated(AssertionSpec spec)
     {
-        if (response.Refusal is not null)
+        if (spec.Value is not null && spec.Value.Value.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined))
         {
-            return true;
+            return null;
         }
 
-        if (string.IsNullOrEmpty(response.Text))
-        {
-            // An answer made only of tool calls declined nothing; is-refusal would count the empty text.
-            return response.ToolCalls.Count == 0;
-        }
-
-        var result = await scorers.ScoreAsync(RefusalAssertion, scoring, cancellationToken);
-        return result.Pass;
+        var type = spec.Type.Trim();
+        return type.Equals("is-refusal", StringComparison.OrdinalIgnoreCase) ? false
+            : type.Equals(ScorerRegistry.NegationPrefix + "is-refusal", StringComparison.OrdinalIgnoreCase) ? true
+            : null;
     }
 }

@@ -54,6 +54,16 @@ internal static class BehaviourApi
             return AdminResults.Invalid("'step' is a number of seconds, a multiple of 60.", "step");
         }
 
+        if (step >= 3600 && step % 3600 != 0)
+        {
+            return AdminResults.Invalid("A step of an hour or more is whole hours (a multiple of 3600): it reads the hourly rollups.", "step");
+        }
+
+        if (from < DateTimeOffset.UnixEpoch || to > now.AddDays(1))
+        {
+            return AdminResults.Invalid("'from' is after 1970 and 'to' at most a day ahead.", "to");
+        }
+
         var points = Math.Ceiling((to - from).TotalSeconds / step);
         if (points > BehaviourQuery.MaxPoints)
         {

@@ -56,10 +56,11 @@ internal sealed class BehaviourChangeDetector(
         var minutes = await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false);
 
         var found = new List<BehaviourChange>();
+        var scan = Options with { MaxWindowBuckets = Math.Max(Options.MaxWindowBuckets, window) };
         foreach (var (metric, kind) in kinds)
         {
             var buckets = Buckets(minutes, metric, kind, starts[metric]);
-            if (ChangePointDetector.Detect(buckets, kind == MetricKind.Rate ? MetricScale.Rate : MetricScale.Value, Options) is not { } detected)
+            if (ChangePointDetector.Detect(buckets, kind == MetricKind.Rate ? MetricScale.Rate : MetricScale.Value, scan) is not { } detected)
             {
                 continue;
             }

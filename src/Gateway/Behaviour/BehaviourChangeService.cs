@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace LlmGateway.Behaviour;
 
@@ -35,7 +34,7 @@ internal sealed class BehaviourChangeService(
                         await detector.DetectAsync(stoppingToken);
                     }
                 }
-                catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException or System.Text.Json.JsonException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     BehaviourLog.DetectionFailed(logger, ex.GetType().Name, ex);
                 }

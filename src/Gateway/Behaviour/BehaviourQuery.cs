@@ -13,10 +13,12 @@ internal sealed class BehaviourQuery(BehaviourStore store)
 
     public async Task<BehaviourResponse> ReadAsync(BehaviourRequest request)
     {
-        var fromMinute = request.From.ToUnixTimeSeconds() / 60;
-        var toMinute = (request.To.ToUnixTimeSeconds() + 59) / 60;
         var stepMinutes = request.StepSeconds / 60;
         var hourly = stepMinutes % 60 == 0;
+        // Hourly rollups start on the hour: so do the buckets that read them.
+        var align = hourly ? 60 : 1;
+        var fromMinute = request.From.ToUnixTimeSeconds() / 60 / align * align;
+        var toMinute = ((request.To.ToUnixTimeSeconds() + 59) / 60 + align - 1) / align * align;
         var kinds = await store.MetricsAsync(request.Prompt, request.Environment);
         var buckets = await store.ReadAsync(request.Prompt, request.Environment, fromMinute, toMinute, hourly);
 

@@ -138,7 +138,7 @@ internal sealed class BehaviourStore(GatewayStore store)
 
     private static IEnumerable<(char Stat, double Delta)> Stats(MetricObservation observation)
     {
-        if (observation.Value is not { } value)
+        if (observation.Value is not { } value || !double.IsFinite(value))
         {
             yield return (SeriesField.Errors, 1);
             yield break;

@@ -74,8 +74,8 @@ internal sealed class JudgeGate : IDisposable
         try
         {
             var spent = await _store.Database.StringGetAsync(SpendKey(prompt));
-            var spentNano = spent.HasValue ? (long)spent : 0;
-            if (spentNano >= (long)(plan.DailyBudgetUsd * 1_000_000_000m))
+            var spentUsd = (spent.HasValue && long.TryParse((string?)spent, System.Globalization.NumberStyles.Integer, CultureInfo.InvariantCulture, out var nano) ? nano : 0) / 1_000_000_000m;
+            if (spentUsd >= plan.DailyBudgetUsd)
             {
                 _metrics.Judge("over_budget");
                 _slots.Release();

@@ -17,6 +17,7 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
     public const double DefaultJudgeSampleRate = 0.1;
     public const decimal DefaultJudgeDailyBudgetUsd = 1m;
     private const int MaxAssertions = 32;
+    private const decimal MaxDailyBudgetUsd = 1_000_000m;
 
     public static readonly OnlineEvalPlan Empty = new([], null);
 
@@ -158,9 +159,9 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
             ok = false;
         }
 
-        if (judge.DailyBudgetUsd is { } budget && budget <= 0)
+        if (judge.DailyBudgetUsd is { } budget && (budget <= 0 || budget > MaxDailyBudgetUsd))
         {
-            errors.Add(new FieldError("online_eval.judge.daily_budget_usd", string.Create(CultureInfo.InvariantCulture, $"A positive amount of USD (got {budget}).")));
+            errors.Add(new FieldError("online_eval.judge.daily_budget_usd", string.Create(CultureInfo.InvariantCulture, $"A positive amount of USD, at most {MaxDailyBudgetUsd} (got {budget}).")));
             ok = false;
         }
 

@@ -38,7 +38,7 @@ internal sealed class OnlineEvaluator(
         var reads = await Task.WhenAll(claimed.Select(ReadAsync));
         var toAck = new List<ClaimedItem>(claimed.Count);
         var toRelease = new List<ClaimedItem>();
-        var scoring = new List<Task<ScoredSample>>(claimed.Count);
+        var scoring = new List<Task<ScoredSample?>>(claimed.Count);
         var scored = new List<ClaimedItem>(claimed.Count);
         for (var i = 0; i < claimed.Count; i++)
         {
@@ -61,16 +61,43 @@ internal sealed class OnlineEvaluator(
             scored.Add(claimed[i]);
         }
 
+        // One bad sample or one prompt's failed write costs that sample or that prompt's samples, not the batch.
         var results = await Task.WhenAll(scoring);
-        var counted = results.Length == 0 ? 0 : await behaviour.CountAsync(results);
-        metrics.Samples("scored", counted);
-        metrics.Samples("duplicate", results.Length - counted);
-        foreach (var result in results)
+        var good = new List<(ClaimedItem Item, ScoredSample Result)>(results.Length);
+        for (var i = 0; i < results.Length; i++)
         {
-            metrics.Record(result);
+            if (results[i] is { } result)
+            {
+                good.Add((scored[i], result));
+            }
+            else
+            {
+                toRelease.Add(scored[i]);
+            }
         }
 
-        toAck.AddRange(scored);
+        foreach (var prompt in good.GroupBy(g => g.Result.Prompt, StringComparer.Ordinal))
+        {
+            var batch = prompt.ToList();
+            try
+            {
+                var counted = await behaviour.CountAsync([.. batch.Select(b => b.Result)]);
+                metrics.Samples("scored", counted);
+                metrics.Samples("duplicate", batch.Count - counted);
+                foreach (var (_, result) in batch)
+                {
+                    metrics.Record(result);
+                }
+
+                toAck.AddRange(batch.Select(b => b.Item));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                BehaviourLog.SampleFailed(logger, prompt.Key, ex.GetType().Name);
+                toRelease.AddRange(batch.Select(b => b.Item));
+            }
+        }
+
         if (BeforeAck is { } hook)
         {
             await hook(claimed);
@@ -92,24 +119,25 @@ internal sealed class OnlineEvaluator(
         {
             return (await samples.GetAsync(item.Id), false);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
         {
             BehaviourLog.SampleFailed(logger, item.Id, ex.GetType().Name);
             return (null, true);
         }
     }
 
-    private async Task<ScoredSample> ScoreAsync(SampleRecord record, string prompt, int version, CancellationToken cancellationToken)
+    /// <summary>The sample's readings; null when it could not be scored (it is released, and dead-lettered after its last attempt).</summary>
+    private async Task<ScoredSample?> ScoreAsync(SampleRecord record, string prompt, int version, CancellationToken cancellationToken)
     {
-        var plan = await plans.GetAsync(prompt, version);
         JudgeGrant? grant = null;
-        if (plan.NeedsJudge)
-        {
-            grant = await judges.TryEnterAsync(record.Id, prompt, plan.Judge!, cancellationToken);
-        }
-
         try
         {
+            var plan = await plans.GetAsync(prompt, version);
+            if (plan.NeedsJudge)
+            {
+                grant = await judges.TryEnterAsync(record.Id, prompt, plan.Judge!, cancellationToken);
+            }
+
             var observations = await scorer.ScoreAsync(record, plan, grant, cancellationToken);
             return new ScoredSample(
                 record.Id,
@@ -119,6 +147,11 @@ internal sealed class OnlineEvaluator(
                 record.Variant ?? "-",
                 record.Timestamp.ToUnixTimeSeconds() / 60,
                 observations);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            BehaviourLog.SampleFailed(logger, record.Id, ex.GetType().Name);
+            return null;
         }
         finally
         {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace LlmGateway.Behaviour;
 
@@ -30,7 +29,8 @@ internal sealed class OnlineEvaluatorService(
             {
                 return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException or HttpRequestException or System.Text.Json.JsonException)
+            // Anything else costs one round, never the host: an evaluator must not take the proxy down.
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 BehaviourLog.RoundFailed(logger, ex.GetType().Name, ex);
                 claimed = 0;

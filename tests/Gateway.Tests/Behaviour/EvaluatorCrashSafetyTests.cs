@@ -140,7 +140,8 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     [Fact]
     public void The_separate_evaluator_refuses_to_start_without_the_fleets_store() =>
         Assert.Contains("Redis:Configuration", Assert.Throws<InvalidOperationException>(() => EvaluatorApp.Build(
-            ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}"])).Message, StringComparison.Ordinal);
+            // Empty on the command line, which wins over CI's REDIS_URL environment variable.
+            ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}", "--REDIS_URL=", "--Redis:Configuration="])).Message, StringComparison.Ordinal);
 
     /// <summary>Sends prompt requests until the sample writer has queued one sample each.</summary>
     private static async Task<(string Name, int Sent)> ProduceAsync(GatewayHost gateway, int count)

@@ -65,7 +65,8 @@ public sealed class OnlineEvaluationTests(TestEnvironment env)
         Assert.Equal("rate", stable.GetProperty("kind").GetString());
         Assert.Equal(0, Total(stable).GetProperty("mean").GetDouble());
         var canaryRate = Total(canary).GetProperty("mean").GetDouble();
-        Assert.InRange(canaryRate, 0.15, 0.45);
+        // The mock refuses 30% of all texts; which texts the sticky split sends to the canary is the release's salt's draw.
+        Assert.InRange(canaryRate, 0.10, 0.60);
         Assert.Equal(sent, Total(stable).GetProperty("count").GetInt64() + Total(canary).GetProperty("count").GetInt64());
         // The canary's points begin where the canary did: nothing before minute 2.
         Assert.All(canary.GetProperty("points").EnumerateArray().Where(p => p.GetProperty("at").GetDateTimeOffset() < start.AddMinutes(1)), p => Assert.Equal(0, p.GetProperty("count").GetInt64()));

@@ -20,8 +20,10 @@ public sealed partial class ActivationMetricTests(TestEnvironment env)
     [Fact]
     public async Task Each_committed_release_change_is_counted_once_with_its_action_and_version_and_refusals_are_not()
     {
-        using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);
-        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        // A gateway of its own: the shared one carries every test's prompts, past the exporter's series limit.
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings());
+        using var author = new AdminClient(gateway, TestEnvironment.AuthorToken);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         var name = Bundles.UniqueName("activations");
         (await author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
         (await author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief."))).Expect(HttpStatusCode.Created);
@@ -35,7 +37,7 @@ public sealed partial class ActivationMetricTests(TestEnvironment env)
         Assert.Equal("no_canary", (await operatorClient.ReleaseAsync(name, "staging", "abort", "{}")).Expect(HttpStatusCode.Conflict).ErrorCode);
         Assert.Equal("revision_conflict", (await operatorClient.ReleaseAsync(name, "staging", "set", """{"version":1,"revision":1}""")).Expect(HttpStatusCode.Conflict).ErrorCode);
 
-        var counts = await ScrapeUntilAsync(name, c => c.ContainsKey(("promote", "2")));
+        var counts = await ScrapeUntilAsync(gateway, name, c => c.ContainsKey(("promote", "2")));
 
         Assert.Equal(
             new Dictionary<(string Action, string Version), double>
@@ -50,8 +52,10 @@ public sealed partial class ActivationMetricTests(TestEnvironment env)
     [Fact]
     public async Task A_recorded_external_change_is_counted_once_as_external_change()
     {
-        using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);
-        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        // A gateway of its own: the shared one carries every test's prompts, past the exporter's series limit.
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings());
+        using var author = new AdminClient(gateway, TestEnvironment.AuthorToken);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         var name = Bundles.UniqueName("external");
         (await author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
         (await author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief."))).Expect(HttpStatusCode.Created);
@@ -60,11 +64,11 @@ public sealed partial class ActivationMetricTests(TestEnvironment env)
         // A raw write that bypasses the API. The gateway's own revalidation may notice it first; either way
         // the store records it exactly once, and only the recording call counts it.
         const string raw = """{"stable":2,"revision":50,"salt":"x"}""";
-        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var store = gateway.GetRequiredService<GatewayStore>();
         await store.Database.StringSetAsync(store.Keys.Release(name, "staging"), raw);
-        await env.Gateway.GetRequiredService<ActivationHistory>().RecordExternalChangeAsync(name, "staging", raw, null, ReleaseJson.Parse(raw));
+        await gateway.GetRequiredService<ActivationHistory>().RecordExternalChangeAsync(name, "staging", raw, null, ReleaseJson.Parse(raw));
 
-        var counts = await ScrapeUntilAsync(name, c => c.ContainsKey(("external-change", "2")));
+        var counts = await ScrapeUntilAsync(gateway, name, c => c.ContainsKey(("external-change", "2")));
 
         Assert.Equal(1, counts[("release-set", "1")]);
         Assert.Equal(1, counts[("external-change", "2")]);
@@ -72,10 +76,11 @@ public sealed partial class ActivationMetricTests(TestEnvironment env)
     }
 
     /// <summary>The counter's values for <paramref name="prompt"/> in staging, by action and version, once <paramref name="done"/> holds.</summary>
-    private async Task<Dictionary<(string Action, string Version), double>> ScrapeUntilAsync(
+    private static async Task<Dictionary<(string Action, string Version), double>> ScrapeUntilAsync(
+        GatewayHost gateway,
         string prompt, Func<Dictionary<(string Action, string Version), double>, bool> done)
     {
-        using var scraper = env.Gateway.CreateClient(null);
+        using var scraper = gateway.CreateClient(null);
         return await Eventually.ResultAsync(
             async () => Parse(await scraper.GetStringAsync("/metrics", Ct), prompt),
             done,

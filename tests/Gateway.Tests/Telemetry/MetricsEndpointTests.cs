@@ -12,10 +12,12 @@ public sealed class MetricsEndpointTests(TestEnvironment env)
     [Fact]
     public async Task Metrics_expose_the_genai_and_gateway_instruments_tagged_with_prompt_version_and_variant()
     {
+        // A gateway of its own: the shared one carries every test's prompts, past the exporter's series limit.
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings());
         var name = "metrics-" + Guid.NewGuid().ToString("N")[..8];
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
-        var key = await PromptSetup.KeyAsync(env.Gateway, "debug");
-        using var client = env.Gateway.CreateClient(key);
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var key = await PromptSetup.KeyAsync(gateway, "debug");
+        using var client = gateway.CreateClient(key);
         foreach (var stream in new[] { false, true })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
@@ -28,7 +30,7 @@ public sealed class MetricsEndpointTests(TestEnvironment env)
             await response.Content.ReadAsStringAsync(Ct);
         }
 
-        using var scraper = env.Gateway.CreateClient(null);
+        using var scraper = gateway.CreateClient(null);
         var labels = $"gateway_prompt_name=\"{name}\",gateway_prompt_variant=\"stable\",gateway_prompt_version=\"1\"";
         var text = "";
         Assert.True(await Eventually.TrueAsync(

@@ -227,7 +227,7 @@ public sealed class OnlineEvalPlanTests
             errors);
 
         Assert.Null(plan);
-        Assert.Equal(new FieldError("online_eval.judge.daily_budget_usd", $"A positive amount of USD (got {budget})."), Assert.Single(errors));
+        Assert.Equal(new FieldError("online_eval.judge.daily_budget_usd", $"A positive amount of USD, at most 1000000 (got {budget})."), Assert.Single(errors));
     }
 
     [Fact]

@@ -37,6 +37,19 @@ public sealed class PlanReviewFixesTests
     }
 
     [Fact]
+    public void A_judge_budget_past_a_million_usd_is_refused_at_push_rather_than_overflowing_later()
+    {
+        var errors = new List<FieldError>();
+        var block = new PromptOnlineEval
+        {
+            Assert = [System.Text.Json.JsonDocument.Parse("""{"type":"llm-rubric","value":"Polite?","metric":"polite"}""").RootElement],
+            Judge = new PromptOnlineJudge { Model = OnlineEvalFixtures.JudgeModel, DailyBudgetUsd = 1e10m },
+        };
+        Assert.Null(OnlineEvalPlan.Read(block, OnlineEvalFixtures.Catalog, errors));
+        Assert.Equal("online_eval.judge.daily_budget_usd", Assert.Single(errors).Field);
+    }
+
+    [Fact]
     public void Ipa_letters_are_latin()
     {
         var messages = System.Text.Json.Nodes.JsonNode.Parse("""[{"role":"user","content":"əɛɔ ab"}]""");

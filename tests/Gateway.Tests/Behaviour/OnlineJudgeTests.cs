@@ -1,0 +1,76 @@
+using System.Text.Json;
+using LlmGateway.Auth;
+using LlmGateway.Behaviour;
+using LlmGateway.Sampling;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenAI.Chat;
+
+#pragma warning disable SCME0001 // ChatCompletionOptions.Patch: the SDK's way to send extra body fields.
+
+namespace LlmGateway.Tests.Behaviour;
+
+/// <summary>The online judge: called through the gateway under its own key, and a judge that cannot grade is never a pass.</summary>
+public sealed class OnlineJudgeTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Judge_calls_are_billed_to_the_judge_key_and_an_unreadable_verdict_is_an_error_never_a_pass()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var name = "beh-judge-" + Guid.NewGuid().ToString("N")[..8];
+        var bundle = PromptSetup.Bundle(name, 1, ""","online_eval":{"assert":[{"type":"llm-rubric","value":"Polite?","metric":"polite"},{"type":"icontains","value":"mock reply","metric":"echo"}],"judge":{"model":"gpt-4o-mini","sample_rate":1}}""");
+        await PromptSetup.ReleaseAsync(gateway, name, [bundle]);
+        var chat = OpenAiClients.For(gateway, await PromptSetup.KeyAsync(gateway)).GetChatClient("prompt:" + name);
+        const int sent = 6;
+        for (var i = 0; i < sent; i++)
+        {
+            var request = new ChatCompletionOptions();
+            request.Patch.Set("$.prompt_variables.company"u8, "Acme");
+            await chat.CompleteChatAsync([new UserChatMessage($"judge me {i}")], request, Ct);
+        }
+
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        Assert.True(await Eventually.TrueAsync(async () => (await queue.StatsAsync()).Ready == sent, TimeSpan.FromSeconds(10)));
+
+        // The judge's own key, in the gateway's own environment of keys.
+        var (judgeKey, judgeSecret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("online-judge", "test", []);
+        var options = gateway.GetRequiredService<IOptions<OnlineEvalOptions>>().Value;
+        options.Judge.ApiKey = judgeSecret;
+        using var judges = ActivatorUtilities.CreateInstance<JudgeGate>(gateway.Services, Options.Create(options), new JudgeAddress(gateway.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
+        var evaluator = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services, judges);
+        while (await evaluator.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        var series = (await gateway.GetRequiredService<BehaviourQuery>().ReadAsync(new BehaviourRequest(
+            name, PromptSetup.Environment, new HashSet<string>(StringComparer.Ordinal) { "polite", "polite.score", "echo" }, false, false,
+            clock.GetUtcNow().AddHours(-1), clock.GetUtcNow().AddMinutes(1), 60))).Series;
+
+        // The mock answers the judge in prose, not the verdict JSON: every judged sample is an error, none a pass.
+        var polite = Assert.Single(series, s => s.Metric == "polite").Total;
+        Assert.Equal((0L, 0L, 0L, (long)sent), (polite.Count, polite.Passes, polite.Fails, polite.Errors));
+        Assert.DoesNotContain(series, s => s.Metric == "polite.score");
+        // The bundle's other assertion was scored all the same.
+        Assert.Equal(((long)sent, (long)sent), (Assert.Single(series, s => s.Metric == "echo").Total.Count, Assert.Single(series, s => s.Metric == "echo").Total.Passes));
+
+        // Every judge call went through the gateway under the judge's key, never the judged prompt's.
+        var judgeCalls = env.Received.Snapshot().Where(r => r.Body.Contains("You grade an AI assistant", StringComparison.Ordinal) && r.Body.Contains("judge me", StringComparison.Ordinal)).ToList();
+        Assert.Equal(sent, judgeCalls.Count);
+        Assert.All(judgeCalls, r => Assert.Contains("\"user\":\"gateway-online-judge\"", r.Body, StringComparison.Ordinal));
+        Assert.All(judgeCalls, r => Assert.DoesNotContain(judgeSecret, string.Join("\n", r.Headers.Values), StringComparison.Ordinal));
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var window = $"from={Uri.EscapeDataString(clock.GetUtcNow().AddHours(-1).ToString("o"))}&to={Uri.EscapeDataString(clock.GetUtcNow().AddMinutes(1).ToString("o"))}";
+        var usage = await Eventually.ResultAsync(
+            async () => (await viewer.GetAsync($"/admin/v1/usage?key={judgeKey.Id}&groupBy=key,prompt&{window}")).Json,
+            rows => rows.GetArrayLength() == 1 && rows[0].GetProperty("requests").GetInt64() == sent,
+            TimeSpan.FromSeconds(10));
+        var row = Assert.Single(usage.EnumerateArray());
+        Assert.Equal(sent, row.GetProperty("requests").GetInt64());
+        // Judge calls name a model, not a prompt: they never count as the judged prompt's usage.
+        Assert.Equal("-", row.GetProperty("group").GetProperty("prompt").GetString());
+    }
+}

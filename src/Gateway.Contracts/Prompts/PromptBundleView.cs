@@ -54,6 +54,10 @@ public sealed record PromptBundleView
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PromptOnlineEval? OnlineEval { get; init; }
 
+    [JsonPropertyName("rollout")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LlmGateway.Contracts.Rollouts.RolloutPlan? Rollout { get; init; }
+
     /// <summary>False forbids serving the bundle with another model when its own cannot; absent: allowed.</summary>
     [JsonPropertyName("model_fallback")] public bool? ModelFallback { get; init; }
 

@@ -1,4 +1,5 @@
 using LlmGateway.Behaviour;
+using LlmGateway.Rollouts;
 using LlmGateway.Audit;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -42,6 +43,7 @@ internal static class AdminApi
         admin.MapInstanceApi();
         admin.MapUsageApi();
         admin.MapBehaviourApi();
+        admin.MapRolloutsApi();
         admin.MapPricingApi();
         admin.MapSamplesApi();
         admin.MapAdminKeysApi();

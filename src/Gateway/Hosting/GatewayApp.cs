@@ -10,6 +10,7 @@ using LlmGateway.Proxy;
 using LlmGateway.Releases;
 using LlmGateway.Resilience;
 using LlmGateway.Rewriting;
+using LlmGateway.Rollouts;
 using LlmGateway.Routing;
 using LlmGateway.Sampling;
 using LlmGateway.Store;
@@ -69,6 +70,7 @@ public static class GatewayApp
         services.AddGatewayRewriting();
         services.AddGatewayRouting();
         services.AddGatewayBehaviour(configuration);
+        services.AddGatewayRollouts(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();
         return services;

@@ -59,6 +59,10 @@ internal sealed record PromptBundle
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PromptOnlineEval? OnlineEval { get; init; }
 
+    [JsonPropertyName("rollout")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LlmGateway.Contracts.Rollouts.RolloutPlan? Rollout { get; init; }
+
     /// <summary>
     /// False forbids serving this bundle with another model when its own cannot (other
     /// deployments of the same model may still serve). Absent: allowed.

@@ -45,6 +45,11 @@ internal sealed record PromptBundleContent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PromptOnlineEval? OnlineEval { get; init; }
 
+    /// <summary>How this version is rolled out when <c>gatewayctl rollout start</c> gives no plan. Left out when absent.</summary>
+    [JsonPropertyName("rollout")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LlmGateway.Contracts.Rollouts.RolloutPlan? Rollout { get; init; }
+
     /// <summary>
     /// False forbids serving this bundle with another model when its own cannot (other
     /// deployments of the same model may still serve). Absent: allowed.

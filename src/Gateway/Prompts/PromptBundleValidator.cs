@@ -89,7 +89,11 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
             errors.Add(new FieldError("eval.thresholds", "An object of metric name to a non-negative number, e.g. {\"accuracy\": 0.9, \"format\": 0.95}."));
         }
 
-        OnlineEvalPlan.Read(content.OnlineEval, catalog, errors);
+        var onlineEval = OnlineEvalPlan.Read(content.OnlineEval, catalog, errors);
+        if (content.Rollout is { } rollout && onlineEval is not null)
+        {
+            Rollouts.RolloutPlanReader.Read(rollout, onlineEval, errors, "rollout");
+        }
 
         if (errors.Count > 0)
         {

@@ -26,6 +26,7 @@ internal static class PromptBundleViews
         Retrieval = bundle.Retrieval,
         Eval = bundle.Eval,
         OnlineEval = bundle.OnlineEval,
+        Rollout = bundle.Rollout,
         ModelFallback = bundle.ModelFallback,
     };
 }

@@ -57,6 +57,7 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
             Retrieval = content.Retrieval,
             Eval = content.Eval,
             OnlineEval = content.OnlineEval,
+            Rollout = content.Rollout,
             ModelFallback = content.ModelFallback,
         };
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using LlmGateway.Admin;
 using LlmGateway.Contracts.Prompts;
+using LlmGateway.Contracts.Rollouts;
 using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
 
@@ -12,4 +13,6 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(ApproveRequest))]
 [JsonSerializable(typeof(ReleaseRequest))]
 [JsonSerializable(typeof(EvalRun))]
+[JsonSerializable(typeof(RolloutStartRequest))]
+[JsonSerializable(typeof(RolloutControlRequest))]
 internal sealed partial class AdminInputJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Contracts.Behaviour;
 using System.Text.Json.Serialization;
 using LlmGateway.Accounting;
@@ -22,6 +23,8 @@ namespace LlmGateway.Serialization;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(BehaviourResponse))]
+[JsonSerializable(typeof(RolloutView))]
+[JsonSerializable(typeof(Dictionary<string, LlmGateway.Rollouts.RolloutStepEvidence>))]
 [JsonSerializable(typeof(BehaviourChangesResponse))]
 [JsonSerializable(typeof(BehaviourChange))]
 [JsonSerializable(typeof(OpenAiErrorEnvelope))]

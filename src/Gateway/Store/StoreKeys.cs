@@ -111,6 +111,18 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Nano-USD a prompt's online judge spent on one UTC day.</summary>
     public string JudgeSpend(string prompt, string day) => $"{BehaviourTag(prompt)}:judge-spend:{day}";
 
+    /// <summary>Hash of a prompt's rollout in one environment: <c>json</c> (the rollout), <c>revision</c>, <c>fence</c> (the highest fencing token that wrote it).</summary>
+    public string Rollout(string prompt, string environment) => $"{PromptTag(prompt)}:rollout:{environment}";
+
+    /// <summary>The rollout controller's lease on one rollout: <c>holder|fencing token</c>.</summary>
+    public string RolloutLease(string prompt, string environment) => $"{PromptTag(prompt)}:rollout-lease:{environment}";
+
+    /// <summary>The counter that hands out the rollout's fencing tokens.</summary>
+    public string RolloutFenceSequence(string prompt, string environment) => $"{PromptTag(prompt)}:rollout-fence:{environment}";
+
+    /// <summary>Set of <c>prompt|environment</c> pairs with a rollout that is running or paused.</summary>
+    public string RolloutIndex => $"{Prefix}:rollouts";
+
     /// <summary>Pub/sub channel on which changes are announced to every gateway instance.</summary>
     public string ChangesChannel => $"{Prefix}:changes";
 

@@ -1,0 +1,188 @@
+using System.Globalization;
+using LlmGateway.Behaviour;
+using LlmGateway.Contracts.Rollouts;
+using LlmGateway.Errors;
+using LlmGateway.Eval.Statistics.ChangePoints;
+using LlmGateway.Eval.Statistics.Rollouts;
+using LlmGateway.Releases;
+using Microsoft.Extensions.Options;
+using EvalRolloutOptions = LlmGateway.Eval.Statistics.Rollouts.RolloutOptions;
+using EvalStep = LlmGateway.Eval.Statistics.Rollouts.RolloutPlanStep;
+using ContractVerdict = LlmGateway.Contracts.Rollouts.RolloutMetricVerdict;
+
+namespace LlmGateway.Rollouts;
+
+/// <summary>
+/// One look at one rollout by the instance holding its lease: reconcile with the release (a leader that died
+/// between its release change and its rollout write, or an operator's release command), read both arms on the
+/// step's window, let <see cref="RolloutJudge"/> decide (anytime-valid confidence sequences: docs/canary-analysis.md),
+/// and carry the decision out through the release's compare-and-swap, with the evaluation as evidence.
+/// </summary>
+internal sealed class RolloutController(
+    RolloutStore rollouts,
+    RolloutService service,
+    ReleaseService releases,
+    RolloutReadings readings,
+    OnlineEvalPlans plans,
+    IRolloutNotifier notifier,
+    IOptions<RolloutOptions> options,
+    TimeProvider time,
+    ILogger<RolloutController> logger)
+{
+    public const string Actor = "rollout-controller";
+
+    /// <summary>Judges the rollout once; returns the decision taken (null when there was nothing to do).</summary>
+    public async Task<string?> EvaluateAsync(string prompt, string environment, long fencingToken, CancellationToken cancellationToken)
+    {
+        var view = await rollouts.GetAsync(prompt, environment);
+        if (view is null || view.Status != RolloutStatuses.Running)
+        {
+            return null;
+        }
+
+        var errors = new List<FieldError>();
+        var plan = RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors);
+        if (plan is null)
+        {
+            return await EndAsync(view, RolloutStatuses.Paused, "the stored plan no longer validates: " + string.Join("; ", errors.Select(e => e.Message)), null, fencingToken);
+        }
+
+        var (release, refusal) = await releases.GetAsync(prompt, environment);
+        if (refusal is not null || release is null)
+        {
+            return null;
+        }
+
+        var step = plan.Steps[view.Step];
+        if (!step.Shadow && release.Canary != view.Candidate)
+        {
+            // Someone promoted or took the canary away by hand: the rollout follows the release.
+            var promoted = release.Stable == view.Candidate;
+            return await EndAsync(view, promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted,
+                promoted ? "promoted outside the rollout" : "the canary was removed outside the rollout", null, fencingToken);
+        }
+
+        if (!step.Shadow && release.CanaryWeight != step.WeightBps)
+        {
+            // A leader that changed the weight and died before recording it: catch up, never act twice.
+            var caughtUp = plan.Steps.Select((s, i) => (s, i)).FirstOrDefault(p => p.i > view.Step && p.s.WeightBps == release.CanaryWeight);
+            if (caughtUp.s is not null)
+            {
+                var aligned = view with { Step = caughtUp.i, Weight = caughtUp.s.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
+                return await rollouts.TryWriteAsync(aligned, view.Revision, fencingToken) ? "caught-up" : null;
+            }
+
+            return await EndAsync(view, RolloutStatuses.Paused, string.Create(CultureInfo.InvariantCulture,
+                $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout"), null, fencingToken);
+        }
+
+        if (step.Shadow)
+        {
+            return await EndAsync(view, RolloutStatuses.Paused, "shadow steps need shadow traffic, which this gateway does not send yet", null, fencingToken);
+        }
+
+        var now = time.GetUtcNow();
+        var metrics = plan.Metrics.Select(ToEval).ToList();
+        var observed = await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, plan.Metrics.Select(m => m.Metric), view.StepStartedAt, now);
+        var judgeOptions = new EvalRolloutOptions
+        {
+            Alpha = options.Value.Alpha,
+            OnInconclusive = plan.PauseWhenInconclusive ? RolloutInconclusivePolicy.Pause : RolloutInconclusivePolicy.Continue,
+        };
+        var decision = RolloutJudge.Decide(
+            new RolloutStepState(view.Step, plan.Steps.Count, now - view.StepStartedAt),
+            new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration),
+            metrics,
+            observed,
+            judgeOptions);
+        var evaluation = new RolloutEvaluation
+        {
+            At = now,
+            Decision = decision.Action.ToString().ToLowerInvariant(),
+            Reason = Explain(decision),
+            Metrics = [.. decision.Verdicts.Select(ToContract)],
+        };
+
+        switch (decision.Action)
+        {
+            case RolloutAction.Continue:
+                return await rollouts.TryWriteAsync(view with { LastEvaluation = evaluation, UpdatedAt = now }, view.Revision, fencingToken) ? "continue" : null;
+
+            case RolloutAction.Advance:
+            case RolloutAction.Promote:
+            {
+                var (next, change) = await service.AdvanceAsync(view, plan, evaluation.Reason!, evaluation, Actor, release.Revision, cancellationToken);
+                if (change is not null || next is null)
+                {
+                    return null;
+                }
+
+                return await RecordAsync(next, view.Revision, fencingToken, evaluation);
+            }
+
+            case RolloutAction.Abort:
+            {
+                if (await service.ChangeReleaseAsync(view, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision) is not null)
+                {
+                    return null;
+                }
+
+                return await RecordAsync(view with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, LastEvaluation = evaluation, UpdatedAt = now }, view.Revision, fencingToken, evaluation);
+            }
+
+            default:
+                return await EndAsync(view, RolloutStatuses.Paused, evaluation.Reason!, evaluation, fencingToken);
+        }
+    }
+
+    private async Task<string?> EndAsync(RolloutView view, string status, string reason, RolloutEvaluation? evaluation, long fencingToken)
+    {
+        var next = view with { Status = status, StatusReason = reason, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = time.GetUtcNow() };
+        return await RecordAsync(next, view.Revision, fencingToken, evaluation);
+    }
+
+    private async Task<string?> RecordAsync(RolloutView next, long expectedRevision, long fencingToken, RolloutEvaluation? evaluation)
+    {
+        if (!await rollouts.TryWriteAsync(next, expectedRevision, fencingToken))
+        {
+            return null;
+        }
+
+        var decision = evaluation?.Decision ?? next.Status;
+        RolloutLog.Decided(logger, next.Prompt, next.Environment, next.Candidate, decision, next.Step, next.StatusReason ?? evaluation?.Reason ?? "");
+        await notifier.NotifyAsync(next, decision);
+        return decision;
+    }
+
+    private static RolloutMetric ToEval(RolloutMetricPlan metric) => new(
+        metric.Metric,
+        metric.Kind == MetricKind.Rate ? MetricScale.Rate : MetricScale.Value,
+        metric.LowerIsBetter ? RolloutDirection.LowerIsBetter : RolloutDirection.HigherIsBetter,
+        metric.Relative ? RolloutThresholdKind.Relative : RolloutThresholdKind.Absolute,
+        metric.Threshold,
+        metric.CanAbort);
+
+    private static ContractVerdict ToContract(LlmGateway.Eval.Statistics.Rollouts.RolloutMetricVerdict verdict) => new()
+    {
+        Metric = verdict.Metric,
+        Stable = new RolloutArmReading { Count = verdict.StableCount, Mean = verdict.StableMean },
+        Canary = new RolloutArmReading { Count = verdict.CanaryCount, Mean = verdict.CanaryMean },
+        Difference = verdict.Difference,
+        CiLow = verdict.Lower,
+        CiHigh = verdict.Upper,
+        Statistic = verdict.Statistic,
+        Threshold = verdict.Threshold,
+        Relative = verdict.ThresholdKind == RolloutThresholdKind.Relative,
+        Verdict = verdict.Verdict.ToString().ToLowerInvariant(),
+    };
+
+    private static string Explain(RolloutDecision decision) => decision.Reason switch
+    {
+        RolloutDecisionReason.Harmful => $"{decision.Metric} is worse than its threshold (anytime-valid interval entirely past it)",
+        RolloutDecisionReason.HarmfulPauseOnly => $"{decision.Metric} is worse than its threshold; it may only pause",
+        RolloutDecisionReason.AllAcceptable => "every metric is within its threshold",
+        RolloutDecisionReason.MaxDurationInconclusive => "the step reached its maximum duration without a conclusion",
+        RolloutDecisionReason.CollectingMinimum => "collecting the step's minimum duration and samples",
+        _ => "awaiting evidence",
+    };
+}

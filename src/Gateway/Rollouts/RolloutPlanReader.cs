@@ -1,0 +1,198 @@
+using System.Globalization;
+using LlmGateway.Behaviour;
+using LlmGateway.Contracts.Rollouts;
+using LlmGateway.Errors;
+
+namespace LlmGateway.Rollouts;
+
+/// <summary>
+/// Reads a rollout plan strictly: every problem with its field (<c>plan.steps[2].weight</c>), so a plan that
+/// cannot be carried out is refused before anything changes.
+/// </summary>
+internal static class RolloutPlanReader
+{
+    public const int MaxSteps = 20;
+    public const int MaxMetrics = 16;
+    private static readonly TimeSpan DefaultMinDuration = TimeSpan.FromMinutes(5);
+    private const long DefaultMinSamples = 100;
+
+    /// <summary>The behaviour series a plan may judge, and how each reads. Bundle metrics (pass rates) and their <c>.score</c> come on top.</summary>
+    private static readonly Dictionary<string, (MetricKind Kind, bool LowerIsBetter)> BuiltIn = new(StringComparer.Ordinal)
+    {
+        [OnlineMetrics.Error] = (MetricKind.Rate, true),
+        [OnlineMetrics.Refusal] = (MetricKind.Rate, true),
+        [OnlineMetrics.Truncation] = (MetricKind.Rate, true),
+        [OnlineMetrics.LatencyMs] = (MetricKind.Value, true),
+        [OnlineMetrics.TimeToFirstTokenMs] = (MetricKind.Value, true),
+        [OnlineMetrics.CostUsd] = (MetricKind.Value, true),
+        [OnlineMetrics.OutputTokens] = (MetricKind.Value, true),
+        [OnlineMetrics.InputTokens] = (MetricKind.Value, true),
+    };
+
+    /// <summary>The plan used when neither the request nor the bundle has one (see docs/canary-analysis.md for its calibration).</summary>
+    public static RolloutPlan Default { get; } = new()
+    {
+        Steps =
+        [
+            new RolloutPlanStep { Weight = 1, MinDuration = "5m", MinSamples = 50 },
+            new RolloutPlanStep { Weight = 5, MinDuration = "5m", MinSamples = 200 },
+            new RolloutPlanStep { Weight = 25, MinDuration = "5m", MinSamples = 400 },
+            new RolloutPlanStep { Weight = 50, MinDuration = "5m", MinSamples = 400 },
+            new RolloutPlanStep { Weight = 100, MinDuration = "5m", MinSamples = 400 },
+        ],
+        Metrics =
+        [
+            new RolloutMetricSpec { Metric = OnlineMetrics.Error, Direction = "lower", Threshold = 0.02, Abort = true },
+            new RolloutMetricSpec { Metric = OnlineMetrics.Refusal, Direction = "lower", Threshold = 0.05, Abort = true },
+            new RolloutMetricSpec { Metric = OnlineMetrics.CostUsd, Direction = "lower", Threshold = 0.2, Relative = true, Abort = true },
+            new RolloutMetricSpec { Metric = OnlineMetrics.OutputTokens, Direction = "lower", Threshold = 0.3, Relative = true, Abort = false },
+            new RolloutMetricSpec { Metric = OnlineMetrics.LatencyMs, Direction = "lower", Threshold = 0.3, Relative = true, Abort = false },
+        ],
+        OnInconclusive = "pause",
+    };
+
+    public static ValidatedRolloutPlan? Read(RolloutPlan plan, OnlineEvalPlan candidate, List<FieldError> errors, string field = "plan")
+    {
+        var before = errors.Count;
+        var steps = new List<RolloutStepPlan>();
+        var rawSteps = plan.Steps ?? [];
+        if (rawSteps.Count is 0 or > MaxSteps)
+        {
+            errors.Add(new FieldError($"{field}.steps", $"From 1 to {MaxSteps} steps."));
+        }
+
+        var lastWeight = 0;
+        for (var i = 0; i < rawSteps.Count && i < MaxSteps; i++)
+        {
+            var step = rawSteps[i];
+            var at = $"{field}.steps[{i}]";
+            var minDuration = DefaultMinDuration;
+            if (step.MinDuration is not null && !DurationText.TryParse(step.MinDuration, out minDuration))
+            {
+                errors.Add(new FieldError($"{at}.min_duration", "A duration such as 30s, 5m or 1h (at most 30 days)."));
+            }
+
+            var maxDuration = minDuration * 3;
+            if (step.MaxDuration is not null && (!DurationText.TryParse(step.MaxDuration, out maxDuration) || maxDuration < minDuration))
+            {
+                errors.Add(new FieldError($"{at}.max_duration", "A duration such as 15m, at least min_duration."));
+            }
+
+            if (step.MinSamples is < 1 or > 10_000_000)
+            {
+                errors.Add(new FieldError($"{at}.min_samples", "From 1 to 10000000 samples per arm."));
+            }
+
+            if (step.Shadow == true)
+            {
+                if (step.Weight is not null)
+                {
+                    errors.Add(new FieldError($"{at}.weight", "A shadow step has no weight: no user sees the candidate."));
+                }
+
+                if (i != 0)
+                {
+                    errors.Add(new FieldError($"{at}.shadow", "A shadow step comes first, before any user sees the candidate."));
+                }
+
+                if (step.Share is { } share && !(share > 0 && share <= 1))
+                {
+                    errors.Add(new FieldError($"{at}.share", "Greater than 0 and at most 1."));
+                }
+
+                steps.Add(new RolloutStepPlan(0, true, step.Share ?? 0.1, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration));
+                continue;
+            }
+
+            if (step.Weight is not { } weight || !(weight > 0 && weight <= 100))
+            {
+                errors.Add(new FieldError($"{at}.weight", "The canary's share in percent: more than 0, at most 100."));
+                continue;
+            }
+
+            var bps = (int)Math.Round(weight * 100, MidpointRounding.AwayFromZero);
+            if (bps <= lastWeight)
+            {
+                errors.Add(new FieldError($"{at}.weight", string.Create(CultureInfo.InvariantCulture, $"Each step raises the weight: {weight}% does not exceed the step before ({lastWeight / 100.0}%).")));
+                continue;
+            }
+
+            lastWeight = bps;
+            steps.Add(new RolloutStepPlan(Math.Max(1, bps), false, 0, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration));
+        }
+
+        if (steps.Count > 0 && steps[^1].Shadow)
+        {
+            errors.Add(new FieldError($"{field}.steps", "A plan cannot end on a shadow step: at least one weight step follows it."));
+        }
+
+        var metrics = new List<RolloutMetricPlan>();
+        var rawMetrics = plan.Metrics ?? [];
+        if (rawMetrics.Count is 0 or > MaxMetrics)
+        {
+            errors.Add(new FieldError($"{field}.metrics", $"From 1 to {MaxMetrics} metrics."));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < rawMetrics.Count && i < MaxMetrics; i++)
+        {
+            var metric = rawMetrics[i];
+            var at = $"{field}.metrics[{i}]";
+            var name = metric.Metric?.Trim() ?? "";
+            (MetricKind Kind, bool LowerIsBetter)? known = BuiltIn.TryGetValue(name, out var builtIn) ? builtIn
+                : candidate.Assertions.Any(a => a.Metric == name) ? (MetricKind.Rate, false)
+                : candidate.Assertions.Any(a => a.NeedsJudge && a.Metric + OnlineEvalPlan.ScoreSuffix == name) ? (MetricKind.Value, false)
+                : null;
+            if (known is not { } kind)
+            {
+                var bundle = candidate.Assertions.Select(a => a.Metric).ToList();
+                errors.Add(new FieldError($"{at}.metric", $"'{name}' is not a metric the gateway measures: one of {string.Join(", ", BuiltIn.Keys)}" +
+                    (bundle.Count > 0 ? $", or the candidate's online_eval metrics {string.Join(", ", bundle)}." : ".")));
+                continue;
+            }
+
+            if (!seen.Add(name))
+            {
+                errors.Add(new FieldError($"{at}.metric", $"'{name}' is judged twice."));
+                continue;
+            }
+
+            var lowerIsBetter = kind.LowerIsBetter;
+            if (metric.Direction is not null)
+            {
+                if (metric.Direction is not ("lower" or "higher"))
+                {
+                    errors.Add(new FieldError($"{at}.direction", "'lower' or 'higher' (which is better)."));
+                    continue;
+                }
+
+                if ((metric.Direction == "lower") != kind.LowerIsBetter)
+                {
+                    errors.Add(new FieldError($"{at}.direction", $"'{name}' is better {(kind.LowerIsBetter ? "lower" : "higher")}."));
+                    continue;
+                }
+            }
+
+            var relative = metric.Relative ?? false;
+            if (metric.Threshold is not { } threshold || !double.IsFinite(threshold) || threshold <= 0 || (kind.Kind == MetricKind.Rate && !relative && threshold >= 1))
+            {
+                errors.Add(new FieldError($"{at}.threshold", "The largest acceptable degradation, a positive number (a rate's absolute threshold below 1; 0.02 = 2 points, or with relative: 0.2 = 20%)."));
+                continue;
+            }
+
+            metrics.Add(new RolloutMetricPlan(name, kind.Kind, lowerIsBetter, threshold, relative, metric.Abort ?? true));
+        }
+
+        var pause = true;
+        if (plan.OnInconclusive is not null and not "pause" and not "continue")
+        {
+            errors.Add(new FieldError($"{field}.on_inconclusive", "'pause' (default) or 'continue'."));
+        }
+        else
+        {
+            pause = plan.OnInconclusive != "continue";
+        }
+
+        return errors.Count > before ? null : new ValidatedRolloutPlan(steps, metrics, pause);
+    }
+}

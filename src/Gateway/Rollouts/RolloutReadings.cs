@@ -1,0 +1,55 @@
+using System.Globalization;
+using LlmGateway.Behaviour;
+using LlmGateway.Eval.Statistics.Rollouts;
+
+namespace LlmGateway.Rollouts;
+
+/// <summary>
+/// Both arms' readings of each plan metric on the same window, from the behaviour series: the stable arm is the
+/// baseline version's <c>stable</c> samples, the canary arm the candidate's <c>canary</c> samples. The window starts
+/// at the first whole minute of the step (the minute the step began still mixes in the previous weight) and ends
+/// with the minute now filling.
+/// </summary>
+internal sealed class RolloutReadings(BehaviourStore behaviour)
+{
+    public async Task<Dictionary<string, (ArmMoments Stable, ArmMoments Canary)>> ReadAsync(
+        string prompt, string environment, int baseline, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset now)
+    {
+        var wanted = metrics.ToHashSet(StringComparer.Ordinal);
+        var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
+        var toMinute = (now.ToUnixTimeSeconds() / 60) + 1;
+        var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
+        if (fromMinute < toMinute)
+        {
+            foreach (var (_, entries) in await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false))
+            {
+                foreach (var entry in entries)
+                {
+                    if (!SeriesField.TryParse(entry.Name!, out var field) || !readings.TryGetValue(field.Metric, out var arms)
+                        || !double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                    {
+                        continue;
+                    }
+
+                    if (field.Version == baseline && field.Variant == "stable")
+                    {
+                        arms.Stable.Add(field.Stat, value);
+                    }
+                    else if (field.Version == candidate && field.Variant == "canary")
+                    {
+                        arms.Canary.Add(field.Stat, value);
+                    }
+                }
+            }
+        }
+
+        return readings.ToDictionary(r => r.Key, r => (Moments(r.Value.Stable), Moments(r.Value.Canary)), StringComparer.Ordinal);
+    }
+
+    private static ArmMoments Moments(SeriesAccumulator sum)
+    {
+        // A rate's values are 0 or 1: its sum of squares is its sum (not stored).
+        var squares = sum.SumOfSquares == 0 && sum.Sum > 0 && sum.Sum <= sum.Count ? sum.Sum : sum.SumOfSquares;
+        return new ArmMoments((long)Math.Round(sum.Count), sum.Sum, squares);
+    }
+}

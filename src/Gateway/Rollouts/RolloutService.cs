@@ -1,0 +1,204 @@
+using System.Globalization;
+using LlmGateway.Behaviour;
+using LlmGateway.Contracts.Releases;
+using LlmGateway.Contracts.Rollouts;
+using LlmGateway.Errors;
+using LlmGateway.Prompts;
+using LlmGateway.Releases;
+
+namespace LlmGateway.Rollouts;
+
+/// <summary>
+/// Starting a rollout and taking manual control of it. Every change of weight goes through the same
+/// compare-and-swap as the release API (<see cref="ReleaseService"/>), so a rollout's steps are ordinary
+/// activation events with their evidence, and an operator's <c>release</c> commands stay valid beside it.
+/// </summary>
+internal sealed class RolloutService(RolloutStore rollouts, ReleaseService releases, PromptRegistry registry, OnlineEvalPlans plans, TimeProvider time)
+{
+    public async Task<RolloutOutcome> GetAsync(string prompt, string environment) =>
+        await rollouts.GetAsync(prompt, environment) is { } view
+            ? new RolloutOutcome(view)
+            : new RolloutOutcome(null, ReleaseRefusal.NotFound("rollout_not_found", $"'{prompt}' has no rollout in '{environment}'.", "name"));
+
+    public async Task<RolloutOutcome> StartAsync(string prompt, string environment, RolloutStartRequest request, string actor, CancellationToken cancellationToken)
+    {
+        if (request.Version is not { } version || version < 1)
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Invalid("'version' is required: the version to roll out.", "version"));
+        }
+
+        var bundle = await registry.GetBundleAsync(prompt, version);
+        if (bundle is null)
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.NotFound("version_not_found", $"'{prompt}' has no version {version}.", "version"));
+        }
+
+        var existing = await rollouts.GetAsync(prompt, environment);
+        if (existing is not null && RolloutStatuses.IsActive(existing.Status))
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_in_progress", $"A rollout of v{existing.Candidate} is {existing.Status} in '{environment}'; abort it first."));
+        }
+
+        var (release, refusal) = await releases.GetAsync(prompt, environment);
+        if (refusal is not null)
+        {
+            return new RolloutOutcome(null, refusal);
+        }
+
+        if (release?.Stable is not { } stable)
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Conflict("no_stable", $"'{prompt}' has no stable version in '{environment}'; set one before rolling out."));
+        }
+
+        if (stable == version)
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Invalid($"v{version} is already the stable version.", "version"));
+        }
+
+        if (release.Canary is { } canary)
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Conflict("canary_in_progress", $"v{canary} is already a canary in '{environment}'; promote or abort it first."));
+        }
+
+        var plan = request.Plan ?? bundle.Rollout ?? RolloutPlanReader.Default;
+        var errors = new List<FieldError>();
+        var validated = RolloutPlanReader.Read(plan, await plans.GetAsync(prompt, version), errors, request.Plan is not null ? "plan" : bundle.Rollout is not null ? "rollout" : "plan");
+        if (validated is null)
+        {
+            return new RolloutOutcome(null, null, errors);
+        }
+
+        var now = time.GetUtcNow();
+        var view = new RolloutView
+        {
+            Prompt = prompt,
+            Environment = environment,
+            Candidate = version,
+            Baseline = stable,
+            Status = RolloutStatuses.Running,
+            Step = 0,
+            StepStartedAt = now,
+            Weight = validated.Steps[0].WeightBps / 100.0,
+            StartedAt = now,
+            StartedBy = actor,
+            Reason = request.Reason,
+            Plan = plan,
+            UpdatedAt = now,
+        };
+
+        if (!validated.Steps[0].Shadow)
+        {
+            var change = new ReleaseChange(ActivationActions.CanaryStart, version, validated.Steps[0].WeightBps, StepReason(view, validated, request.Reason), release.Revision,
+                RolloutEvidence.For(view, null, actor));
+            var (_, startRefusal) = await releases.ApplyAsync(prompt, environment, change, actor, cancellationToken);
+            if (startRefusal is not null)
+            {
+                return new RolloutOutcome(null, startRefusal);
+            }
+        }
+
+        return await rollouts.TryWriteAsync(view, existing?.Revision ?? 0, fencingToken: null)
+            ? new RolloutOutcome(await rollouts.GetAsync(prompt, environment))
+            : new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently. Re-read it and retry."));
+    }
+
+    /// <summary>pause, resume, abort or skip-step, by an operator: always wins over the controller.</summary>
+    public async Task<RolloutOutcome> ControlAsync(string prompt, string environment, string action, string? reason, string actor, CancellationToken cancellationToken)
+    {
+        var view = await rollouts.GetAsync(prompt, environment);
+        if (view is null)
+        {
+            return await GetAsync(prompt, environment);
+        }
+
+        if (!RolloutStatuses.IsActive(view.Status))
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_ended", $"The rollout of v{view.Candidate} is {view.Status}."));
+        }
+
+        var errors = new List<FieldError>();
+        var plan = RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors)
+            ?? throw new InvalidOperationException("A stored rollout plan no longer validates: " + string.Join("; ", errors.Select(e => e.Message)));
+        var now = time.GetUtcNow();
+        RolloutView next;
+        switch (action)
+        {
+            case "pause":
+                next = view with { Status = RolloutStatuses.Paused, StatusReason = reason ?? $"paused by {actor}", UpdatedAt = now };
+                break;
+            case "resume":
+                // The step's clock restarts: what it waited for must be seen again, by the same rules.
+                next = view with { Status = RolloutStatuses.Running, StatusReason = null, StepStartedAt = now, UpdatedAt = now };
+                break;
+            case "abort":
+            {
+                if (await ChangeReleaseAsync(view, ActivationActions.Abort, null, reason ?? $"rollout aborted by {actor}", view.LastEvaluation, actor, cancellationToken) is { } refusal)
+                {
+                    return new RolloutOutcome(null, refusal);
+                }
+
+                next = view with { Status = RolloutStatuses.Aborted, StatusReason = reason ?? $"aborted by {actor}", UpdatedAt = now };
+                break;
+            }
+
+            case "skip-step":
+            {
+                var (advanced, refusal) = await AdvanceAsync(view, plan, reason ?? $"step skipped by {actor}", view.LastEvaluation, actor, null, cancellationToken);
+                if (refusal is not null)
+                {
+                    return new RolloutOutcome(null, refusal);
+                }
+
+                next = advanced!;
+                break;
+            }
+
+            default:
+                return new RolloutOutcome(null, ReleaseRefusal.Invalid($"Unknown action '{action}'.", "action"));
+        }
+
+        return await rollouts.TryWriteAsync(next, view.Revision, fencingToken: null)
+            ? new RolloutOutcome(await rollouts.GetAsync(prompt, environment))
+            : new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently. Re-read it and retry."));
+    }
+
+    /// <summary>
+    /// Moves to the next step (its weight through the release's compare-and-swap), or promotes after the last.
+    /// Returns the rollout as it should be stored next.
+    /// </summary>
+    public async Task<(RolloutView? Next, ReleaseRefusal? Refusal)> AdvanceAsync(
+        RolloutView view, ValidatedRolloutPlan plan, string reason, RolloutEvaluation? evaluation, string actor, long? expectedReleaseRevision, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (view.Step + 1 >= plan.Steps.Count)
+        {
+            var refusal = await ChangeReleaseAsync(view, ActivationActions.Promote, null, reason, evaluation, actor, cancellationToken, expectedReleaseRevision);
+            return refusal is not null
+                ? (null, refusal)
+                : (view with { Status = RolloutStatuses.Promoted, StatusReason = reason, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now }, null);
+        }
+
+        var nextStep = plan.Steps[view.Step + 1];
+        var advanced = view with { Step = view.Step + 1, StepStartedAt = now, Weight = nextStep.WeightBps / 100.0, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now };
+        var change = await ChangeReleaseAsync(view, ActivationActions.CanaryStart, nextStep.WeightBps, StepReason(advanced, plan, reason), evaluation, actor, cancellationToken, expectedReleaseRevision);
+        return change is not null ? (null, change) : (advanced, null);
+    }
+
+    public async Task<ReleaseRefusal?> ChangeReleaseAsync(
+        RolloutView view, string action, int? weight, string reason, RolloutEvaluation? evaluation, string actor, CancellationToken cancellationToken, long? expectedReleaseRevision = null)
+    {
+        var change = new ReleaseChange(action, action == ActivationActions.CanaryStart ? view.Candidate : null, weight, reason, expectedReleaseRevision, RolloutEvidence.For(view, evaluation, actor));
+        var (_, refusal) = await releases.ApplyAsync(view.Prompt, view.Environment, change, actor, cancellationToken);
+        // Aborting a canary that is already gone (rolled back by hand) leaves nothing to undo.
+        return refusal is { Code: "no_canary" } && action == ActivationActions.Abort ? null : refusal;
+    }
+
+    private static string StepReason(RolloutView view, ValidatedRolloutPlan plan, string? reason)
+    {
+        var step = plan.Steps[view.Step];
+        var what = step.Shadow
+            ? string.Create(CultureInfo.InvariantCulture, $"shadow {step.ShadowShare:P0}")
+            : string.Create(CultureInfo.InvariantCulture, $"{step.WeightBps / 100.0}%");
+        return string.Create(CultureInfo.InvariantCulture, $"rollout step {view.Step + 1}/{plan.Steps.Count} ({what})") + (reason is null ? "" : ": " + reason);
+    }
+}

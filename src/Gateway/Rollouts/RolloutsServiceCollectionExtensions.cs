@@ -1,3 +1,4 @@
+using LlmGateway.Rollouts.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Rollouts;
@@ -17,6 +18,7 @@ internal static class RolloutsServiceCollectionExtensions
         services.AddSingleton<RolloutService>();
         services.AddSingleton<RolloutReadings>();
         services.AddSingleton<RolloutController>();
+        services.AddRolloutNotifications(configuration);
         services.TryAddSingleton<IRolloutNotifier, LoggingRolloutNotifier>();
         services.AddSingleton<RolloutControllerService>();
         services.AddHostedService(sp => sp.GetRequiredService<RolloutControllerService>());

@@ -1,0 +1,58 @@
+namespace LlmGateway.Rollouts.Notifications;
+
+/// <summary>Delivers one notification through its target's retry pipeline, then counts, logs and remembers the outcome.</summary>
+internal sealed class RolloutWebhookDeliverer(RolloutWebhookMetrics metrics, RolloutWebhookState state, TimeProvider time, ILogger<RolloutWebhookDeliverer> logger)
+{
+    /// <summary>
+    /// The outcome is remembered (for <c>/readyz</c>) and logged before it is counted. Throws only <see cref="OperationCanceledException"/>, when <paramref name="stopping"/> is cancelled.
+    /// </summary>
+    public async Task DeliverAsync(RolloutWebhookTarget target, RolloutWebhookMessage message, CancellationToken stopping)
+    {
+        var delivery = new Delivery(target, message.Body, target.Sign(message.Body));
+        string? failure;
+#pragma warning disable CA1031 // Whatever one delivery throws, the sender lives on; the failure is counted, logged and shown in /readyz.
+        try
+        {
+            var status = await target.Pipeline.ExecuteAsync(static (d, ct) => d.SendAsync(ct), delivery, stopping);
+            failure = status is >= 200 and < 300 ? null : $"HTTP {status}";
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            failure = RolloutWebhookTarget.Describe(exception);
+        }
+#pragma warning restore CA1031
+
+        if (failure is null)
+        {
+            state.Delivered(target.Environment, time.GetUtcNow());
+            RolloutNotificationsLog.Delivered(logger, target.Environment, target.Host, message.Decision, message.Prompt, delivery.Attempts);
+            metrics.Record(target.Environment, RolloutWebhookMetrics.Delivered);
+        }
+        else
+        {
+            state.Failed(target.Environment, new RolloutWebhookFailure(time.GetUtcNow(), failure, delivery.Attempts));
+            RolloutNotificationsLog.Failed(logger, target.Environment, target.Host, message.Decision, message.Prompt, failure, delivery.Attempts);
+            metrics.Record(target.Environment, RolloutWebhookMetrics.Failed);
+        }
+    }
+
+    /// <summary>One notification's attempts, passed to Polly as state.</summary>
+    private sealed class Delivery(RolloutWebhookTarget target, byte[] body, string? signature)
+    {
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public async ValueTask<int> SendAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            using var request = target.Request(body, signature);
+            using var response = await RolloutWebhookHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return (int)response.StatusCode;
+        }
+    }
+}

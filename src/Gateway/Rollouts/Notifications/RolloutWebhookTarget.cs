@@ -1,0 +1,111 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace LlmGateway.Rollouts.Notifications;
+
+/// <summary>
+/// One environment's webhook: its URL, signing key, retry pipeline (exponential backoff with jitter around a per-attempt
+/// timeout) and bounded queue (the oldest notification is dropped, and counted, when it is full).
+/// </summary>
+internal sealed class RolloutWebhookTarget
+{
+    public const int QueueCapacity = 1000;
+    public const string SignatureHeader = "X-Gateway-Signature";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    private readonly byte[]? _secret;
+
+    public RolloutWebhookTarget(string environment, RolloutWebhookOptions options, TimeProvider time, RolloutWebhookMetrics metrics, ILogger logger)
+    {
+        Environment = environment;
+        Uri = new Uri(options.Url!, UriKind.Absolute);
+        Host = Uri.IsDefaultPort ? Uri.Host : $"{Uri.Host}:{Uri.Port}";
+        MaxAttempts = options.MaxAttempts;
+        _secret = string.IsNullOrEmpty(options.Secret) ? null : Encoding.UTF8.GetBytes(options.Secret);
+        Queue = Channel.CreateBounded<RolloutWebhookMessage>(
+            new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            dropped =>
+            {
+                metrics.Record(environment, RolloutWebhookMetrics.Dropped);
+                RolloutNotificationsLog.Dropped(logger, environment, dropped.Decision, dropped.Prompt);
+            });
+
+        var builder = new ResiliencePipelineBuilder<int> { TimeProvider = time };
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions<int>
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.BaseDelay > TimeSpan.FromSeconds(30) ? options.BaseDelay : TimeSpan.FromSeconds(30),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome)),
+                OnRetry = args =>
+                {
+                    if (logger.IsEnabled(LogLevel.Debug))
+                    {
+                        var failure = Describe(args.Outcome);
+                        RolloutNotificationsLog.Retrying(logger, args.AttemptNumber + 1, environment, Host, failure, args.RetryDelay);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        Pipeline = builder.AddTimeout(options.Timeout).Build();
+    }
+
+    public string Environment { get; }
+
+    public Uri Uri { get; }
+
+    /// <summary>What logs show of the URL: its host (and port), never its path or query.</summary>
+    public string Host { get; }
+
+    public int MaxAttempts { get; }
+
+    public Channel<RolloutWebhookMessage> Queue { get; }
+
+    /// <summary>Attempts of one notification; the result is the HTTP status of the last.</summary>
+    public ResiliencePipeline<int> Pipeline { get; }
+
+    /// <summary><c>sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>, or null without a secret.</summary>
+    public string? Sign(byte[] body) => _secret is null ? null : "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(_secret, body));
+
+    public HttpRequestMessage Request(byte[] body, string? signature)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Uri) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        if (signature is not null)
+        {
+            request.Headers.TryAddWithoutValidation(SignatureHeader, signature);
+        }
+
+        return request;
+    }
+
+    /// <summary>Retried: 5xx, 429, a timed-out attempt, a connection error. Not: other statuses, or the host stopping.</summary>
+    public static bool ShouldRetry(Outcome<int> outcome) => outcome.Exception switch
+    {
+        HttpRequestException or TimeoutRejectedException => true,
+        null => outcome.Result is >= 500 or 429,
+        _ => false,
+    };
+
+    /// <summary><c>HTTP 503</c>, or the exception's type (with the HTTP error kind when known): never a message, which could quote the URL.</summary>
+    public static string Describe(Outcome<int> outcome) => outcome.Exception is { } exception
+        ? Describe(exception)
+        : $"HTTP {outcome.Result}";
+
+    public static string Describe(Exception exception) => exception is HttpRequestException { HttpRequestError: var error and not HttpRequestError.Unknown }
+        ? $"{nameof(HttpRequestException)} ({error})"
+        : exception.GetType().Name;
+}

@@ -1,0 +1,257 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LlmGateway.Health;
+using LlmGateway.Rollouts.Notifications;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Tests.Rollouts.Notifications;
+
+/// <summary>
+/// Rollout decision webhooks over real HTTP: a Kestrel receiver on a loopback port records what arrives and answers as
+/// told. Waits are on signals (the receiver's first request, the notification counter's next measurement), bounded;
+/// backoffs are Polly's own, 10 ms here.
+/// </summary>
+public sealed class RolloutNotificationsTests
+{
+    private const string Secret = "webhook-signing-secret-1";
+
+    private static Dictionary<string, IDictionary<string, string?>> Webhook(WebhookReceiver receiver, string environment = "production", string? secret = null, int maxAttempts = 5, string timeout = "00:00:05") => new()
+    {
+        [environment] = new Dictionary<string, string?>
+        {
+            ["Url"] = receiver.Url.ToString(),
+            ["Secret"] = secret,
+            ["MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BaseDelay"] = "00:00:00.010",
+            ["Timeout"] = timeout,
+        },
+    };
+
+    [Fact]
+    public async Task A_decision_is_posted_as_json_with_a_slack_text_line_and_a_signature_the_secret_verifies()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, secret: Secret));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal("application/json; charset=utf-8", request.ContentType);
+        Assert.Equal("/hook?token=query-token-42", request.PathAndQuery);
+        Assert.Equal("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), request.Body)), request.Signature);
+
+        using var body = JsonDocument.Parse(request.Body);
+        var root = body.RootElement;
+        Assert.Equal(":rocket: summarize v3 in production — advance at step 2/4 (25%) — every metric is within its threshold", root.GetProperty("text").GetString());
+        Assert.Equal("summarize", root.GetProperty("prompt").GetString());
+        Assert.Equal("production", root.GetProperty("environment").GetString());
+        Assert.Equal(3, root.GetProperty("candidate").GetInt32());
+        Assert.Equal(2, root.GetProperty("baseline").GetInt32());
+        Assert.Equal("advance", root.GetProperty("decision").GetString());
+        Assert.Equal("running", root.GetProperty("status").GetString());
+        Assert.Equal(2, root.GetProperty("step").GetInt32());
+        Assert.Equal(4, root.GetProperty("steps").GetInt32());
+        Assert.Equal(25, root.GetProperty("weight").GetDouble());
+        Assert.Equal("every metric is within its threshold", root.GetProperty("reason").GetString());
+        Assert.Equal(RolloutViews.At, root.GetProperty("at").GetDateTimeOffset());
+        var evaluation = root.GetProperty("evaluation");
+        Assert.Equal("advance", evaluation.GetProperty("decision").GetString());
+        Assert.Equal("acceptable", evaluation.GetProperty("metrics")[0].GetProperty("verdict").GetString());
+        Assert.Equal(HealthStatus.Healthy, (await harness.ReadinessAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Without_a_secret_no_signature_is_sent()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Aborted(), "abort");
+
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        Assert.Null(Assert.Single(receiver.Requests).Signature);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_with_backoff_until_one_is_delivered()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Fail(times: 2, status: 500);
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, secret: Secret));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        Assert.Equal([500, 500, 200], receiver.Requests.Select(r => r.AnsweredStatus));
+        Assert.Single(receiver.Requests.Select(r => Convert.ToHexString(r.Body)).Distinct());
+        Assert.Equal(HealthStatus.Healthy, (await harness.ReadinessAsync()).Status);
+        Assert.Equal([("production", "delivered")], harness.Measurements);
+    }
+
+    [Fact]
+    public async Task Too_many_requests_is_retried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Fail(times: 1, status: 429);
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        Assert.Equal([429, 200], receiver.Requests.Select(r => r.AnsweredStatus));
+    }
+
+    [Fact]
+    public async Task A_client_error_is_not_retried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Fail(times: 100, status: 400);
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+
+        Assert.Equal(("production", "failed"), await harness.NextOutcomeAsync());
+        Assert.Equal([400], receiver.Requests.Select(r => r.AnsweredStatus));
+        var failure = harness.State.Get("production")!.LastFailure!;
+        Assert.Equal("HTTP 400", failure.Reason);
+        Assert.Equal(1, failure.Attempts);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_times_out_is_retried()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Hang(times: 1);
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, timeout: "00:00:00.200"));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        Assert.Equal([0, 200], receiver.Requests.Select(r => r.AnsweredStatus));
+    }
+
+    [Fact]
+    public async Task When_every_attempt_fails_readyz_is_degraded_for_that_environment_the_failure_is_counted_and_nothing_secret_is_logged()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Fail(times: 3, status: 500);
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, secret: Secret, maxAttempts: 3));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Paused(), "pause");
+
+        Assert.Equal(("production", "failed"), await harness.NextOutcomeAsync());
+        Assert.Equal([500, 500, 500], receiver.Requests.Select(r => r.AnsweredStatus));
+        var readiness = await harness.ReadinessAsync();
+        Assert.Equal(HealthStatus.Degraded, readiness.Status);
+        var failure = Assert.IsType<string>(Assert.Single(readiness.Data, d => d.Key == "production").Value);
+        Assert.StartsWith("HTTP 500 after 3 attempt(s) at ", failure, StringComparison.Ordinal);
+        Assert.Contains("production", readiness.Description, StringComparison.Ordinal);
+        Assert.Equal([("production", "failed")], harness.Measurements);
+
+        var logs = harness.Logs.Lines;
+        Assert.Contains(logs, l => l.Text.Contains("Rollout webhook for production (127.0.0.1:", StringComparison.Ordinal) && l.Text.Contains("failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, l => l.Text.Contains(Secret, StringComparison.Ordinal) || l.Text.Contains("query-token-42", StringComparison.Ordinal) || l.Text.Contains("/hook", StringComparison.Ordinal));
+
+        // The next delivery succeeds: ready again.
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "resume");
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        Assert.Equal(HealthStatus.Healthy, (await harness.ReadinessAsync()).Status);
+        Assert.Equal("HTTP 500", harness.State.Get("production")!.LastFailure!.Reason);
+    }
+
+    [Fact]
+    public async Task A_connection_error_is_retried_then_reported_by_its_kind()
+    {
+        int port;
+        await using (var closed = await WebhookReceiver.StartAsync())
+        {
+            port = closed.Url.Port;
+        }
+
+        var webhooks = new Dictionary<string, IDictionary<string, string?>>
+        {
+            ["production"] = new Dictionary<string, string?> { ["Url"] = $"http://127.0.0.1:{port}/hook", ["MaxAttempts"] = "2", ["BaseDelay"] = "00:00:00.010" },
+        };
+        await using var harness = await RolloutWebhookHarness.StartAsync(webhooks);
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+
+        Assert.Equal(("production", "failed"), await harness.NextOutcomeAsync());
+        var failure = harness.State.Get("production")!.LastFailure!;
+        Assert.StartsWith("HttpRequestException", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, failure.Attempts);
+    }
+
+    [Fact]
+    public async Task An_environment_without_a_webhook_sends_nothing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running("staging"), "advance");
+        await harness.Notifier.NotifyAsync(RolloutViews.Running("production"), "advance");
+
+        // Queues are per environment and staging has none: the production delivery is the only thing that ever happens.
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        var request = Assert.Single(receiver.Requests);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal("production", body.RootElement.GetProperty("environment").GetString());
+        Assert.DoesNotContain(harness.Measurements, m => m.Environment == "staging");
+    }
+
+    [Fact]
+    public async Task Without_any_webhook_readyz_is_healthy_and_decisions_are_dropped_silently()
+    {
+        await using var harness = await RolloutWebhookHarness.StartAsync(new Dictionary<string, IDictionary<string, string?>>());
+
+        var notified = harness.Notifier.NotifyAsync(RolloutViews.Aborted(), "abort");
+
+        Assert.True(notified.IsCompletedSuccessfully);
+        Assert.IsType<WebhookRolloutNotifier>(harness.Notifier);
+        var readiness = await harness.ReadinessAsync();
+        Assert.Equal(HealthStatus.Healthy, readiness.Status);
+        Assert.Empty(readiness.Data);
+        Assert.Empty(harness.Measurements);
+    }
+
+    [Fact]
+    public async Task The_check_is_a_readyz_check_that_can_only_degrade()
+    {
+        await using var harness = await RolloutWebhookHarness.StartAsync(new Dictionary<string, IDictionary<string, string?>>());
+
+        var registration = Assert.Single(
+            harness.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations,
+            r => r.Name == RolloutWebhooksHealthCheck.Name);
+        Assert.Contains(HealthEndpoints.ReadyTag, registration.Tags);
+        Assert.Equal(HealthStatus.Degraded, registration.FailureStatus);
+    }
+
+    [Fact]
+    public async Task NotifyAsync_returns_at_once_while_the_receiver_hangs_and_a_full_queue_drops_the_oldest()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.HoldAll();
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, timeout: "00:01:00"));
+
+        var first = harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+        Assert.True(first.IsCompletedSuccessfully);
+        await receiver.FirstRequest.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        // The first is in flight and held; the queue holds 1000 more, so the 1001st queued drops the oldest.
+        for (var i = 0; i < RolloutWebhookTarget.QueueCapacity + 1; i++)
+        {
+            Assert.True(harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance").IsCompletedSuccessfully);
+        }
+
+        Assert.Equal([("production", "dropped")], harness.Measurements);
+        Assert.Equal(("production", "dropped"), await harness.NextOutcomeAsync());
+        Assert.Single(receiver.Requests);
+
+        receiver.Release();
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using LlmGateway.Rollouts;
+using LlmGateway.Rollouts.Notifications;
+using LlmGateway.Telemetry;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LlmGateway.Tests.Rollouts.Notifications;
+
+/// <summary>
+/// The notifications' services as the gateway registers them (options, notifier, sender, health check, metrics), started
+/// like a host starts them. Every <c>gateway.rollouts.notifications</c> measurement is both kept and signalled, so a test
+/// awaits an outcome instead of sleeping.
+/// </summary>
+internal sealed class RolloutWebhookHarness : IAsyncDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private readonly ServiceProvider _services;
+    private readonly MeterListener _listener = new();
+    private readonly ThreadSafeCollection<(string Environment, string Outcome)> _measurements = new();
+    private readonly Channel<(string Environment, string Outcome)> _outcomes = Channel.CreateUnbounded<(string, string)>();
+    private readonly List<IHostedService> _started = [];
+
+    private RolloutWebhookHarness(IDictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        _services = new ServiceCollection()
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs))
+            .AddMetrics()
+            .AddRolloutNotifications(configuration)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var meters = _services.GetRequiredService<IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Meter.Name == GatewayTelemetry.Name && instrument.Name == RolloutWebhookMetrics.InstrumentName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? environment = null, outcome = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "environment")
+                {
+                    environment = tag.Value as string;
+                }
+                else if (tag.Key == "outcome")
+                {
+                    outcome = tag.Value as string;
+                }
+            }
+
+            _measurements.Add((environment!, outcome!));
+            _outcomes.Writer.TryWrite((environment!, outcome!));
+        });
+        _listener.Start();
+    }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public IServiceProvider Services => _services;
+
+    public IRolloutNotifier Notifier => _services.GetRequiredService<IRolloutNotifier>();
+
+    public RolloutWebhookState State => _services.GetRequiredService<RolloutWebhookState>();
+
+    public IReadOnlyList<(string Environment, string Outcome)> Measurements => _measurements.Snapshot();
+
+    /// <param name="webhooks">Per environment, its <c>Gateway:Rollouts:Webhooks:&lt;environment&gt;</c> settings (Url, Secret, …).</param>
+    public static async Task<RolloutWebhookHarness> StartAsync(IDictionary<string, IDictionary<string, string?>> webhooks)
+    {
+        var settings = new Dictionary<string, string?>();
+        foreach (var (environment, values) in webhooks)
+        {
+            foreach (var (key, value) in values)
+            {
+                settings[$"Gateway:Rollouts:Webhooks:{environment}:{key}"] = value;
+            }
+        }
+
+        var harness = new RolloutWebhookHarness(settings);
+        foreach (var service in harness._services.GetServices<IHostedService>())
+        {
+            await service.StartAsync(TestContext.Current.CancellationToken);
+            harness._started.Add(service);
+        }
+
+        return harness;
+    }
+
+    /// <summary>The next <c>gateway.rollouts.notifications</c> measurement (delivered, failed or dropped).</summary>
+    public async Task<(string Environment, string Outcome)> NextOutcomeAsync() =>
+        await _outcomes.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken);
+
+    public async Task<HealthReportEntry> ReadinessAsync()
+    {
+        var report = await _services.GetRequiredService<HealthCheckService>().CheckHealthAsync(c => c.Name == RolloutWebhooksHealthCheck.Name, TestContext.Current.CancellationToken);
+        return report.Entries[RolloutWebhooksHealthCheck.Name];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in Enumerable.Reverse(_started))
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        _listener.Dispose();
+        await _services.DisposeAsync();
+    }
+}

@@ -40,6 +40,7 @@ internal static class GatewayCtlCommand
         root.Subcommands.Add(new SamplesCommands(runner).Build());
         root.Subcommands.Add(new EvalCommands(runner).Build());
         root.Subcommands.Add(new Behaviour.BehaviourCommands(runner).Build());
+        root.Subcommands.Add(new Rollouts.RolloutCommands(runner).Build());
         return root;
     }
 }

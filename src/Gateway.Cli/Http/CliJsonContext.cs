@@ -9,6 +9,7 @@ using LlmGateway.Contracts.Behaviour;
 using LlmGateway.Contracts.Keys;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Releases;
+using LlmGateway.Contracts.Rollouts;
 
 namespace LlmGateway.Cli.Http;
 
@@ -46,6 +47,10 @@ namespace LlmGateway.Cli.Http;
 [JsonSerializable(typeof(SampleRecord))]
 [JsonSerializable(typeof(BehaviourResponse))]
 [JsonSerializable(typeof(BehaviourChangesResponse))]
+[JsonSerializable(typeof(RolloutStartRequest))]
+[JsonSerializable(typeof(RolloutPlan))]
+[JsonSerializable(typeof(RolloutControlRequest))]
+[JsonSerializable(typeof(RolloutView))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
     // The same metadata with every property optional. Made on first use: a static field initializer here could

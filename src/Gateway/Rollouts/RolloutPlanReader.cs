@@ -34,11 +34,9 @@ internal static class RolloutPlanReader
     {
         Steps =
         [
-            new RolloutPlanStep { Weight = 1, MinDuration = "5m", MinSamples = 50 },
-            new RolloutPlanStep { Weight = 5, MinDuration = "5m", MinSamples = 200 },
-            new RolloutPlanStep { Weight = 25, MinDuration = "5m", MinSamples = 400 },
-            new RolloutPlanStep { Weight = 50, MinDuration = "5m", MinSamples = 400 },
-            new RolloutPlanStep { Weight = 100, MinDuration = "5m", MinSamples = 400 },
+            new RolloutPlanStep { Weight = 5, MinDuration = "10m", MinSamples = 600, MaxDuration = "60m" },
+            new RolloutPlanStep { Weight = 25, MinDuration = "5m", MinSamples = 1500, MaxDuration = "20m" },
+            new RolloutPlanStep { Weight = 50, MinDuration = "5m", MinSamples = 3000, MaxDuration = "20m" },
         ],
         Metrics =
         [
@@ -46,7 +44,7 @@ internal static class RolloutPlanReader
             new RolloutMetricSpec { Metric = OnlineMetrics.Refusal, Direction = "lower", Threshold = 0.05, Abort = true },
             new RolloutMetricSpec { Metric = OnlineMetrics.CostUsd, Direction = "lower", Threshold = 0.2, Relative = true, Abort = true },
             new RolloutMetricSpec { Metric = OnlineMetrics.OutputTokens, Direction = "lower", Threshold = 0.3, Relative = true, Abort = false },
-            new RolloutMetricSpec { Metric = OnlineMetrics.LatencyMs, Direction = "lower", Threshold = 0.3, Relative = true, Abort = false },
+            new RolloutMetricSpec { Metric = OnlineMetrics.LatencyMs, Direction = "lower", Threshold = 0.2, Relative = true, Abort = false },
         ],
         OnInconclusive = "pause",
     };
@@ -85,6 +83,10 @@ internal static class RolloutPlanReader
 
             if (step.Shadow == true)
             {
+                // The analysis of paired shadow readings exists (RolloutJudge's paired Decide), but the proxy does not
+                // mirror traffic yet: a plan that relied on it would only ever pause.
+                errors.Add(new FieldError($"{at}.shadow", "Shadow steps are not available yet: this gateway does not mirror traffic to a candidate. Start with a small weight instead."));
+
                 if (step.Weight is not null)
                 {
                     errors.Add(new FieldError($"{at}.weight", "A shadow step has no weight: no user sees the candidate."));
@@ -104,9 +106,10 @@ internal static class RolloutPlanReader
                 continue;
             }
 
-            if (step.Weight is not { } weight || !(weight > 0 && weight <= 100))
+            if (step.Weight is not { } weight || !(weight > 0 && weight < 100))
             {
-                errors.Add(new FieldError($"{at}.weight", "The canary's share in percent: more than 0, at most 100."));
+                // At 100% there is no stable arm left to compare with: passing the last step is what promotes.
+                errors.Add(new FieldError($"{at}.weight", "The canary's share in percent: more than 0, less than 100 (passing the last step promotes)."));
                 continue;
             }
 

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Rollouts;
+
+/// <summary>Rollouts through the admin API on the real store: validation, start, manual control, and what the history records.</summary>
+public sealed class RolloutApiTests(TestEnvironment env)
+{
+    private const string Plan = """
+        {"steps":[{"weight":10,"min_duration":"1m","min_samples":5},{"weight":50,"min_duration":"1m","min_samples":5}],
+         "metrics":[{"metric":"refusal","threshold":0.05},{"metric":"cost_usd","threshold":0.2,"relative":true}]}
+        """;
+
+    [Theory]
+    [InlineData("""{"steps":[{"weight":0}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].weight")]
+    [InlineData("""{"steps":[{"weight":50},{"weight":20}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[1].weight")]
+    [InlineData("""{"steps":[{"weight":5,"min_duration":"soon"}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].min_duration")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"happiness","threshold":0.02}]}""", "plan.metrics[0].metric")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":-0.02}]}""", "plan.metrics[0].threshold")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","direction":"higher","threshold":0.02}]}""", "plan.metrics[0].direction")]
+    [InlineData("""{"steps":[{"weight":5},{"shadow":true}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[1].shadow")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}],"on_inconclusive":"shrug"}""", "plan.on_inconclusive")]
+    public async Task An_impossible_plan_is_refused_with_its_field_and_changes_nothing(string plan, string field)
+    {
+        var name = await ReleasedAsync();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        var refused = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{plan}}}""")).Expect(HttpStatusCode.BadRequest);
+
+        Assert.Equal(field, refused.Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("invalid_plan", refused.ErrorCode);
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(JsonValueKind.Null, release.GetProperty("canary").ValueKind);
+        (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Start_pause_resume_skip_and_promote_move_the_release_and_leave_evidence_in_the_history()
+    {
+        var name = await ReleasedAsync();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+
+        var started = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}},"reason":"ship v2"}""")).Expect(HttpStatusCode.Created).Json;
+        Assert.Equal(("running", 0, 10.0, 2, 1), (started.GetProperty("status").GetString(), started.GetProperty("step").GetInt32(), started.GetProperty("weight").GetDouble(), started.GetProperty("candidate").GetInt32(), started.GetProperty("baseline").GetInt32()));
+        Assert.Equal("olga", started.GetProperty("started_by").GetString());
+        Assert.Equal(1000, Release(await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).GetProperty("canary_weight").GetInt32());
+        Assert.Equal("rollout_in_progress", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", """{"version":2}""")).Expect(HttpStatusCode.Conflict).ErrorCode);
+
+        Assert.Equal("paused", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"lunch"}""")).Expect(HttpStatusCode.OK).Json.GetProperty("status").GetString());
+        Assert.Equal("lunch", (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json.GetProperty("status_reason").GetString());
+        Assert.Equal("running", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/resume", "{}")).Expect(HttpStatusCode.OK).Json.GetProperty("status").GetString());
+
+        var skipped = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", """{"reason":"looks fine"}""")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal((1, 50.0), (skipped.GetProperty("step").GetInt32(), skipped.GetProperty("weight").GetDouble()));
+        Assert.Equal(5000, Release(await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).GetProperty("canary_weight").GetInt32());
+
+        var promoted = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", "{}")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("promoted", promoted.GetProperty("status").GetString());
+        var release = Release(await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging"));
+        Assert.Equal((2, JsonValueKind.Null), (release.GetProperty("stable").GetInt32(), release.GetProperty("canary").ValueKind));
+        Assert.Equal("rollout_ended", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", "{}")).Expect(HttpStatusCode.Conflict).ErrorCode);
+
+        // Each step is an ordinary activation event, carrying where the rollout was and who decided.
+        var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
+        Assert.Equal(["release-set", "canary-start", "canary-weight", "promote"], history.Select(e => e.GetProperty("action").GetString()).ToArray());
+        var start = history[1];
+        Assert.StartsWith("rollout step 1/2 (10%): ship v2", start.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, start.GetProperty("evidence").GetProperty("rollout").GetProperty("candidate").GetInt32());
+        Assert.Equal("olga", history[3].GetProperty("evidence").GetProperty("rollout").GetProperty("decided_by").GetString());
+    }
+
+    [Fact]
+    public async Task An_operators_abort_takes_the_canary_away_at_once()
+    {
+        var name = await ReleasedAsync();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
+
+        var aborted = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", """{"reason":"bad vibes"}""")).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(("aborted", "bad vibes"), (aborted.GetProperty("status").GetString(), aborted.GetProperty("status_reason").GetString()));
+        var release = Release(await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging"));
+        Assert.Equal((1, JsonValueKind.Null), (release.GetProperty("stable").GetInt32(), release.GetProperty("canary").ValueKind));
+        // The instance serves stable only, as after any abort.
+        Assert.True(await Eventually.TrueAsync(
+            async () => (await operatorClient.GetAsync("/admin/v1/instance/releases")).Json.GetProperty("releases").EnumerateArray()
+                .Any(r => r.GetProperty("prompt").GetString() == name && r.GetProperty("canary").ValueKind == JsonValueKind.Null),
+            TimeSpan.FromSeconds(1)));
+    }
+
+    private async Task<string> ReleasedAsync()
+    {
+        var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        return name;
+    }
+
+    private static JsonElement Release(AdminResponse response)
+    {
+        var json = response.Expect(HttpStatusCode.OK).Json;
+        return json.TryGetProperty("release", out var inner) ? inner : json;
+    }
+}

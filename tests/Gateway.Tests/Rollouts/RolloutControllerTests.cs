@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json;
+using LlmGateway.Rollouts;
+using LlmGateway.Store;
+using LlmGateway.Tests.Behaviour;
+using LlmGateway.Tests.Infrastructure;
+using OpenAI.Chat;
+
+#pragma warning disable SCME0001 // ChatCompletionOptions.Patch: the SDK's way to send extra body fields.
+
+namespace LlmGateway.Tests.Rollouts;
+
+/// <summary>
+/// The controller on a real gateway: live traffic through the mock, samples scored by the in-process evaluator,
+/// the controller judging both arms and acting through the release. The clock is moved, not waited for.
+/// </summary>
+public sealed class RolloutControllerTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Plan = """
+        {"steps":[{"weight":50,"min_duration":"1m","min_samples":30},{"weight":60,"min_duration":"1m","min_samples":30}],
+         "metrics":[{"metric":"refusal","threshold":0.1},{"metric":"error","threshold":0.1}]}
+        """;
+
+    [Fact]
+    public async Task A_canary_that_refuses_more_is_aborted_and_the_abort_names_the_metric_with_its_evidence()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.3]]");
+        await using var _ = gateway;
+
+        await TrafficAsync(gateway, clock, name, 240);
+        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+
+        Assert.Equal("abort", decision);
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var rollout = (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("aborted", rollout.GetProperty("status").GetString());
+        Assert.Contains("refusal", rollout.GetProperty("status_reason").GetString(), StringComparison.Ordinal);
+        var release = (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(JsonValueKind.Null, release.GetProperty("canary").ValueKind);
+
+        var abort = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Last();
+        Assert.Equal(("abort", RolloutController.Actor), (abort.GetProperty("action").GetString(), abort.GetProperty("actor").GetString()));
+        var refusal = abort.GetProperty("evidence").GetProperty("rollout").GetProperty("evaluation").GetProperty("metrics").EnumerateArray()
+            .Single(m => m.GetProperty("metric").GetString() == "refusal");
+        Assert.Equal("harmful", refusal.GetProperty("verdict").GetString());
+        Assert.Equal(0, refusal.GetProperty("stable").GetProperty("mean").GetDouble());
+        Assert.True(refusal.GetProperty("ci_low").GetDouble() > 0.1, "the whole interval is past the threshold");
+        Assert.True(refusal.GetProperty("canary").GetProperty("count").GetInt64() >= 30);
+    }
+
+    [Fact]
+    public async Task An_equivalent_canary_advances_then_promotes_and_each_step_is_recorded_once()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        var controller = gateway.GetRequiredService<RolloutController>();
+
+        await TrafficAsync(gateway, clock, name, 240);
+        var first = await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        using var debug = new AdminClient(gateway, TestEnvironment.AdminToken);
+        Assert.True(first == "advance", (await debug.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Text);
+        await TrafficAsync(gateway, clock, name, 240);
+        Assert.Equal("promote", await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+        // Looked at again, an ended rollout does nothing.
+        Assert.Null(await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToArray();
+        Assert.Equal(["release-set", "canary-start", "canary-weight", "promote"], history);
+        var release = (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(2, release.GetProperty("stable").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_deposed_leader_cannot_write_and_a_follower_takes_over_with_a_larger_token()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var host = gateway;
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var leader = new RolloutLease(store, "leader");
+        var follower = new RolloutLease(store, "follower");
+        var ttl = TimeSpan.FromMilliseconds(300);
+
+        var first = await leader.TryHoldAsync(name, "staging", ttl);
+        Assert.True(first > 0);
+        Assert.Equal(0, await follower.TryHoldAsync(name, "staging", ttl));
+        Assert.Equal(first, await leader.TryHoldAsync(name, "staging", ttl));
+
+        // The leader stops renewing (it died): the follower gets the lease once it lapses, with a larger token.
+        var second = await Eventually.ResultAsync(() => follower.TryHoldAsync(name, "staging", ttl), t => t > 0, TimeSpan.FromSeconds(5));
+        Assert.True(second > first);
+
+        var rollouts = gateway.GetRequiredService<RolloutStore>();
+        var view = (await rollouts.GetAsync(name, "staging"))!;
+        Assert.True(await rollouts.TryWriteAsync(view with { StatusReason = "follower's look" }, view.Revision, second));
+        var after = (await rollouts.GetAsync(name, "staging"))!;
+        Assert.False(await rollouts.TryWriteAsync(after with { StatusReason = "zombie" }, after.Revision, first));
+        Assert.Equal("follower's look", (await rollouts.GetAsync(name, "staging"))!.StatusReason);
+    }
+
+    private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem)
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s => s["Gateway:Rollouts:Enabled"] = "false");
+        var name = "rollout-ctl-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(gateway, name, [Bundle(name, "v1 for {{ company }}"), Bundle(name, candidateSystem)]);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
+        return (gateway, clock, name);
+    }
+
+    /// <summary>A step's worth of traffic in the step's first whole minute, scored, then the step's minimum duration passed.</summary>
+    private static async Task TrafficAsync(GatewayHost gateway, ShiftedTimeProvider clock, string name, int requests)
+    {
+        clock.AdvanceToNextMinute(TimeSpan.FromSeconds(1));
+        var chat = OpenAiClients.For(gateway, await PromptSetup.KeyAsync(gateway)).GetChatClient("prompt:" + name);
+        for (var i = 0; i < requests; i++)
+        {
+            var options = new ChatCompletionOptions { EndUserId = Guid.NewGuid().ToString("N") };
+            options.Patch.Set("$.prompt_variables.company"u8, "Acme");
+            await chat.CompleteChatAsync([new UserChatMessage($"Question {Guid.NewGuid():N}: where is my parcel?")], options, Ct);
+        }
+
+        // Every request is sampled: wait until the evaluator has scored this minute's all.
+        var query = gateway.GetRequiredService<LlmGateway.Behaviour.BehaviourQuery>();
+        var minute = clock.GetUtcNow();
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                var read = await query.ReadAsync(new LlmGateway.Behaviour.BehaviourRequest(name, PromptSetup.Environment,
+                    new HashSet<string>(StringComparer.Ordinal) { "error" }, false, false, minute.AddSeconds(-2), minute.AddSeconds(58), 60));
+                return read.Series.Count == 1 && read.Series[0].Total.Count == requests;
+            },
+            TimeSpan.FromSeconds(60)));
+        clock.Advance(TimeSpan.FromMinutes(1));
+    }
+
+    private static string Bundle(string name, string system) => $$$"""
+        {"name":"{{{name}}}","model":"gpt-4o-mini",
+         "messages":[{"role":"system","content":"{{{system}}}"}],
+         "variables":[{"name":"company","required":true}]}
+        """;
+}

@@ -120,15 +120,15 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
         var plan = RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors)
             ?? throw new InvalidOperationException("A stored rollout plan no longer validates: " + string.Join("; ", errors.Select(e => e.Message)));
         var now = time.GetUtcNow();
-        RolloutView next;
+        Func<RolloutView, RolloutView> apply;
         switch (action)
         {
             case "pause":
-                next = view with { Status = RolloutStatuses.Paused, StatusReason = reason ?? $"paused by {actor}", UpdatedAt = now };
+                apply = v => v with { Status = RolloutStatuses.Paused, StatusReason = reason ?? $"paused by {actor}", UpdatedAt = now };
                 break;
             case "resume":
                 // The step's clock restarts: what it waited for must be seen again, by the same rules.
-                next = view with { Status = RolloutStatuses.Running, StatusReason = null, StepStartedAt = now, UpdatedAt = now };
+                apply = v => v with { Status = RolloutStatuses.Running, StatusReason = null, StepStartedAt = now, UpdatedAt = now };
                 break;
             case "abort":
             {
@@ -137,7 +137,7 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
                     return new RolloutOutcome(null, refusal);
                 }
 
-                next = view with { Status = RolloutStatuses.Aborted, StatusReason = reason ?? $"aborted by {actor}", UpdatedAt = now };
+                apply = v => v with { Status = RolloutStatuses.Aborted, StatusReason = reason ?? $"aborted by {actor}", UpdatedAt = now };
                 break;
             }
 
@@ -149,7 +149,7 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
                     return new RolloutOutcome(null, refusal);
                 }
 
-                next = advanced!;
+                apply = v => v with { Status = advanced!.Status, StatusReason = advanced.StatusReason, Step = advanced.Step, StepStartedAt = advanced.StepStartedAt, Weight = advanced.Weight, UpdatedAt = now };
                 break;
             }
 
@@ -157,9 +157,19 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
                 return new RolloutOutcome(null, ReleaseRefusal.Invalid($"Unknown action '{action}'.", "action"));
         }
 
-        return await rollouts.TryWriteAsync(next, view.Revision, fencingToken: null)
-            ? new RolloutOutcome(await rollouts.GetAsync(prompt, environment))
-            : new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently. Re-read it and retry."));
+        // Manual control always wins: the controller writes its evaluations every look, so a lost race is retried
+        // on the fresh rollout (the release change, if any, is already made).
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            if (await rollouts.TryWriteAsync(apply(view), view.Revision, fencingToken: null))
+            {
+                return new RolloutOutcome(await rollouts.GetAsync(prompt, environment));
+            }
+
+            view = await rollouts.GetAsync(prompt, environment) ?? view;
+        }
+
+        return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout kept changing under this request. Re-read it and retry."));
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ internal sealed class OnlineEvaluator(
     BehaviourStore behaviour,
     BehaviourMetrics metrics,
     IOptions<OnlineEvalOptions> options,
+    TimeProvider time,
     ILogger<OnlineEvaluator> logger)
 {
     /// <summary>Test seam: runs after the batch is counted and before it is acked (a throw here is a worker dying mid-batch).</summary>
@@ -35,6 +36,49 @@ internal sealed class OnlineEvaluator(
             return 0;
         }
 
+        using var heartbeat = new CancellationTokenSource();
+        var keepAlive = KeepClaimedAsync(claimed, heartbeat.Token);
+        try
+        {
+            return await ProcessAsync(claimed, cancellationToken);
+        }
+        finally
+        {
+            await heartbeat.CancelAsync();
+            await keepAlive;
+        }
+    }
+
+    /// <summary>
+    /// Extends the round's claims every third of the visibility window while it runs, so a round held up by slow
+    /// judge calls is not redelivered to another evaluator (which would pay the judge twice).
+    /// </summary>
+    private async Task KeepClaimedAsync(IReadOnlyList<ClaimedItem> claimed, CancellationToken roundEnded)
+    {
+        var window = samples.Queue.Visibility;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(window / 3, time, roundEnded);
+                foreach (var item in claimed)
+                {
+                    await samples.Queue.ExtendAsync(item.Id, item.Receipt, window);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // The claims lapse as they would have: redelivery, and the counted marks keep it single.
+            BehaviourLog.RoundFailed(logger, ex.GetType().Name, ex);
+        }
+    }
+
+    private async Task<int> ProcessAsync(IReadOnlyList<ClaimedItem> claimed, CancellationToken cancellationToken)
+    {
         var reads = await Task.WhenAll(claimed.Select(ReadAsync));
         var toAck = new List<ClaimedItem>(claimed.Count);
         var toRelease = new List<ClaimedItem>();

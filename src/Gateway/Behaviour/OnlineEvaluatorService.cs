@@ -7,6 +7,7 @@ internal sealed class OnlineEvaluatorService(
     OnlineEvaluator evaluator,
     IOptions<OnlineEvalOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<OnlineEvaluatorService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,8 +17,20 @@ internal sealed class OnlineEvaluatorService(
             return;
         }
 
-        // Let the host finish starting (Kestrel's addresses are what the judge calls).
-        await Task.Yield();
+        // Wait until the host has started: Kestrel's bound address is where an in-process judge sends its calls.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             int claimed;

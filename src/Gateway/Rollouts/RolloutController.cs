@@ -35,16 +35,9 @@ internal sealed class RolloutController(
     public async Task<string?> EvaluateAsync(string prompt, string environment, long fencingToken, CancellationToken cancellationToken)
     {
         var view = await rollouts.GetAsync(prompt, environment);
-        if (view is null || view.Status != RolloutStatuses.Running)
+        if (view is null || !RolloutStatuses.IsActive(view.Status))
         {
             return null;
-        }
-
-        var errors = new List<FieldError>();
-        var plan = RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors);
-        if (plan is null)
-        {
-            return await EndAsync(view, RolloutStatuses.Paused, "the stored plan no longer validates: " + string.Join("; ", errors.Select(e => e.Message)), null, fencingToken);
         }
 
         var (release, refusal) = await releases.GetAsync(prompt, environment);
@@ -53,14 +46,29 @@ internal sealed class RolloutController(
             return null;
         }
 
-        var step = plan.Steps[view.Step];
-        if (!step.Shadow && release.Canary != view.Candidate)
+        if (view.Weight > 0 && release.Canary != view.Candidate)
         {
             // Someone promoted or took the canary away by hand: the rollout follows the release.
             var promoted = release.Stable == view.Candidate;
             return await EndAsync(view, promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted,
                 promoted ? "promoted outside the rollout" : "the canary was removed outside the rollout", null, fencingToken);
         }
+
+        if (view.Status != RolloutStatuses.Running)
+        {
+            return null;
+        }
+
+        var errors = new List<FieldError>();
+        var plan = RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors);
+        if (plan is null)
+        {
+            // Possibly momentary (a registry read that missed the version): look again next time; an operator can pause or abort.
+            RolloutLog.PlanUnreadable(logger, prompt, environment, string.Join("; ", errors.Select(e => e.Message)));
+            return null;
+        }
+
+        var step = plan.Steps[view.Step];
 
         if (!step.Shadow && release.CanaryWeight != step.WeightBps)
         {
@@ -69,7 +77,7 @@ internal sealed class RolloutController(
             if (caughtUp.s is not null)
             {
                 var aligned = view with { Step = caughtUp.i, Weight = caughtUp.s.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
-                return await rollouts.TryWriteAsync(aligned, view.Revision, fencingToken) ? "caught-up" : null;
+                return await RecordAsync(aligned, view.Revision, fencingToken, null) is null ? null : "caught-up";
             }
 
             return await EndAsync(view, RolloutStatuses.Paused, string.Create(CultureInfo.InvariantCulture,
@@ -89,12 +97,23 @@ internal sealed class RolloutController(
             Alpha = options.Value.Alpha,
             OnInconclusive = plan.PauseWhenInconclusive ? RolloutInconclusivePolicy.Pause : RolloutInconclusivePolicy.Continue,
         };
-        var decision = RolloutJudge.Decide(
-            new RolloutStepState(view.Step, plan.Steps.Count, now - view.StepStartedAt),
-            new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration),
-            metrics,
-            observed,
-            judgeOptions);
+        RolloutDecision decision;
+        try
+        {
+            // Clocks of two instances may disagree by a little: never a negative time in step.
+            var elapsed = now > view.StepStartedAt ? now - view.StepStartedAt : TimeSpan.Zero;
+            decision = RolloutJudge.Decide(
+                new RolloutStepState(view.Step, plan.Steps.Count, elapsed),
+                new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration),
+                metrics,
+                observed,
+                judgeOptions);
+        }
+        catch (ArgumentException ex)
+        {
+            return await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + ex.Message, null, fencingToken);
+        }
+
         var evaluation = new RolloutEvaluation
         {
             At = now,
@@ -111,29 +130,55 @@ internal sealed class RolloutController(
             case RolloutAction.Advance:
             case RolloutAction.Promote:
             {
-                var (next, change) = await service.AdvanceAsync(view, plan, evaluation.Reason!, evaluation, Actor, release.Revision, cancellationToken);
-                if (change is not null || next is null)
+                if (await ClaimAsync(view, evaluation, fencingToken) is not { } claimed)
                 {
                     return null;
                 }
 
-                return await RecordAsync(next, view.Revision, fencingToken, evaluation);
+                var (next, change) = await service.AdvanceAsync(claimed, plan, evaluation.Reason!, evaluation, Actor, release.Revision, cancellationToken);
+                if (change is not null || next is null)
+                {
+                    return await RefusedAsync(claimed, change, fencingToken);
+                }
+
+                return await RecordAsync(next, claimed.Revision, fencingToken, evaluation);
             }
 
             case RolloutAction.Abort:
             {
-                if (await service.ChangeReleaseAsync(view, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision) is not null)
+                if (await ClaimAsync(view, evaluation, fencingToken) is not { } claimed)
                 {
                     return null;
                 }
 
-                return await RecordAsync(view with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, LastEvaluation = evaluation, UpdatedAt = now }, view.Revision, fencingToken, evaluation);
+                if (await service.ChangeReleaseAsync(claimed, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision) is { } change)
+                {
+                    return await RefusedAsync(claimed, change, fencingToken);
+                }
+
+                return await RecordAsync(claimed with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, UpdatedAt = now }, claimed.Revision, fencingToken, evaluation);
             }
 
             default:
                 return await EndAsync(view, RolloutStatuses.Paused, evaluation.Reason!, evaluation, fencingToken);
         }
     }
+
+    /// <summary>
+    /// Writes the evaluation before acting on it, fenced: if an operator paused the rollout or a newer leader wrote
+    /// since this look read it, the write fails and nothing is changed. Returns the rollout as written.
+    /// </summary>
+    private async Task<RolloutView?> ClaimAsync(RolloutView view, RolloutEvaluation evaluation, long fencingToken)
+    {
+        var claimed = view with { LastEvaluation = evaluation, UpdatedAt = evaluation.At };
+        return await rollouts.TryWriteAsync(claimed, view.Revision, fencingToken) ? claimed with { Revision = view.Revision + 1 } : null;
+    }
+
+    /// <summary>A release change the release refused: a lost race is retried next look; anything else needs a human.</summary>
+    private async Task<string?> RefusedAsync(RolloutView claimed, ReleaseRefusal? refusal, long fencingToken) =>
+        refusal is null or { Code: "revision_conflict" }
+            ? null
+            : await EndAsync(claimed, RolloutStatuses.Paused, $"the release refused the step: {refusal.Message}", null, fencingToken);
 
     private async Task<string?> EndAsync(RolloutView view, string status, string reason, RolloutEvaluation? evaluation, long fencingToken)
     {

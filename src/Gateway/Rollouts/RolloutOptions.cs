@@ -17,6 +17,6 @@ internal sealed class RolloutOptions
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Family-wise error rate of the analysis across a rollout's metrics.</summary>
-    [Range(0.0001, 0.5)]
+    [Range(0.0001, 0.4999)]
     public double Alpha { get; set; } = 0.05;
 }

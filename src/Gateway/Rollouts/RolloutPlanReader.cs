@@ -13,6 +13,7 @@ internal static class RolloutPlanReader
 {
     public const int MaxSteps = 20;
     public const int MaxMetrics = 16;
+    private static readonly TimeSpan MaxStepDuration = TimeSpan.FromHours(24);
     private static readonly TimeSpan DefaultMinDuration = TimeSpan.FromMinutes(5);
     private const long DefaultMinSamples = 100;
 
@@ -54,6 +55,12 @@ internal static class RolloutPlanReader
         var before = errors.Count;
         var steps = new List<RolloutStepPlan>();
         var rawSteps = plan.Steps ?? [];
+        if (rawSteps.Any(s => s is null) || (plan.Metrics ?? []).Any(m => m is null))
+        {
+            errors.Add(new FieldError($"{field}", "Steps and metrics are objects, not null."));
+            return null;
+        }
+
         if (rawSteps.Count is 0 or > MaxSteps)
         {
             errors.Add(new FieldError($"{field}.steps", $"From 1 to {MaxSteps} steps."));
@@ -67,13 +74,18 @@ internal static class RolloutPlanReader
             var minDuration = DefaultMinDuration;
             if (step.MinDuration is not null && !DurationText.TryParse(step.MinDuration, out minDuration))
             {
-                errors.Add(new FieldError($"{at}.min_duration", "A duration such as 30s, 5m or 1h (at most 30 days)."));
+                errors.Add(new FieldError($"{at}.min_duration", "A duration such as 30s, 5m or 1h (at most 24h: the minute series are kept 2 days)."));
             }
 
-            var maxDuration = minDuration * 3;
-            if (step.MaxDuration is not null && (!DurationText.TryParse(step.MaxDuration, out maxDuration) || maxDuration < minDuration))
+            var maxDuration = minDuration * 3 > MaxStepDuration ? MaxStepDuration : minDuration * 3;
+            if (minDuration > MaxStepDuration)
             {
-                errors.Add(new FieldError($"{at}.max_duration", "A duration such as 15m, at least min_duration."));
+                errors.Add(new FieldError($"{at}.min_duration", "At most 24h: the minute series a step is judged on are kept 2 days."));
+            }
+
+            if (step.MaxDuration is not null && (!DurationText.TryParse(step.MaxDuration, out maxDuration) || maxDuration < minDuration || maxDuration > MaxStepDuration))
+            {
+                errors.Add(new FieldError($"{at}.max_duration", "A duration such as 15m, at least min_duration and at most 24h."));
             }
 
             if (step.MinSamples is < 1 or > 10_000_000)
@@ -114,6 +126,12 @@ internal static class RolloutPlanReader
             }
 
             var bps = (int)Math.Round(weight * 100, MidpointRounding.AwayFromZero);
+            if (bps >= 10_000)
+            {
+                errors.Add(new FieldError($"{at}.weight", "Less than 100 once rounded to basis points (at most 99.99)."));
+                continue;
+            }
+
             if (bps <= lastWeight)
             {
                 errors.Add(new FieldError($"{at}.weight", string.Create(CultureInfo.InvariantCulture, $"Each step raises the weight: {weight}% does not exceed the step before ({lastWeight / 100.0}%).")));
@@ -177,7 +195,15 @@ internal static class RolloutPlanReader
             }
 
             var relative = metric.Relative ?? false;
-            if (metric.Threshold is not { } threshold || !double.IsFinite(threshold) || threshold <= 0 || (kind.Kind == MetricKind.Rate && !relative && threshold >= 1))
+            if (relative && kind.Kind == MetricKind.Rate)
+            {
+                // A relative change of a rate that is 0 on stable is undefined: a harmful canary would never be caught.
+                errors.Add(new FieldError($"{at}.relative", $"'{name}' is a rate: give its threshold in points (0.02 = 2 points), not relative."));
+                continue;
+            }
+
+            if (metric.Threshold is not { } threshold || !double.IsFinite(threshold) || threshold < 1e-6 || threshold > 1e6
+                || (kind.Kind == MetricKind.Rate && threshold >= 1) || (relative && !kind.LowerIsBetter && threshold >= 1))
             {
                 errors.Add(new FieldError($"{at}.threshold", "The largest acceptable degradation, a positive number (a rate's absolute threshold below 1; 0.02 = 2 points, or with relative: 0.2 = 20%)."));
                 continue;

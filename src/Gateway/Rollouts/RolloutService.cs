@@ -116,10 +116,23 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
             return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_ended", $"The rollout of v{view.Candidate} is {view.Status}."));
         }
 
-        var errors = new List<FieldError>();
-        var plan = RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors)
-            ?? throw new InvalidOperationException("A stored rollout plan no longer validates: " + string.Join("; ", errors.Select(e => e.Message)));
+        var (release, releaseRefusal) = await releases.GetAsync(prompt, environment);
+        if (releaseRefusal is not null)
+        {
+            return new RolloutOutcome(null, releaseRefusal);
+        }
+
+        // The release is the truth: act only on this rollout's own canary.
+        var canaryIsCandidate = release?.Canary == view.Candidate;
+        if (action is "abort" or "skip-step" && !canaryIsCandidate && !(action == "abort" && release?.Canary is null && release?.Stable != view.Candidate))
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Conflict("canary_not_candidate", release?.Stable == view.Candidate
+                ? $"v{view.Candidate} was already promoted; the rollout ends at the controller's next look."
+                : $"The release's canary is {(release?.Canary is { } other ? $"v{other}" : "gone")}, not the rollout's v{view.Candidate}; change the release directly."));
+        }
+
         var now = time.GetUtcNow();
+        var step = view.Step;
         Func<RolloutView, RolloutView> apply;
         switch (action)
         {
@@ -132,7 +145,8 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
                 break;
             case "abort":
             {
-                if (await ChangeReleaseAsync(view, ActivationActions.Abort, null, reason ?? $"rollout aborted by {actor}", view.LastEvaluation, actor, cancellationToken) is { } refusal)
+                if (canaryIsCandidate
+                    && await ChangeReleaseAsync(view, ActivationActions.Abort, null, reason ?? $"rollout aborted by {actor}", view.LastEvaluation, actor, cancellationToken, release!.Revision) is { } refusal)
                 {
                     return new RolloutOutcome(null, refusal);
                 }
@@ -143,7 +157,13 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
 
             case "skip-step":
             {
-                var (advanced, refusal) = await AdvanceAsync(view, plan, reason ?? $"step skipped by {actor}", view.LastEvaluation, actor, null, cancellationToken);
+                var errors = new List<FieldError>();
+                if (RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors) is not { } plan)
+                {
+                    return new RolloutOutcome(null, ReleaseRefusal.Conflict("plan_unreadable", "The rollout's stored plan no longer validates (" + string.Join("; ", errors.Select(e => e.Message)) + "); pause, resume or abort it instead."));
+                }
+
+                var (advanced, refusal) = await AdvanceAsync(view, plan, reason ?? $"step skipped by {actor}", view.LastEvaluation, actor, release!.Revision, cancellationToken);
                 if (refusal is not null)
                 {
                     return new RolloutOutcome(null, refusal);
@@ -158,7 +178,7 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
         }
 
         // Manual control always wins: the controller writes its evaluations every look, so a lost race is retried
-        // on the fresh rollout (the release change, if any, is already made).
+        // on the fresh rollout (the release change, if any, is already made) — unless it ended or moved on meanwhile.
         for (var attempt = 0; attempt < 10; attempt++)
         {
             if (await rollouts.TryWriteAsync(apply(view), view.Revision, fencingToken: null))
@@ -167,6 +187,10 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
             }
 
             view = await rollouts.GetAsync(prompt, environment) ?? view;
+            if (!RolloutStatuses.IsActive(view.Status) || (action == "skip-step" && view.Step != step))
+            {
+                return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_moved", $"The rollout moved on meanwhile (now {view.Status}, step {view.Step + 1}). Re-read it."));
+            }
         }
 
         return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout kept changing under this request. Re-read it and retry."));
@@ -199,8 +223,7 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
     {
         var change = new ReleaseChange(action, action == ActivationActions.CanaryStart ? view.Candidate : null, weight, reason, expectedReleaseRevision, RolloutEvidence.For(view, evaluation, actor));
         var (_, refusal) = await releases.ApplyAsync(view.Prompt, view.Environment, change, actor, cancellationToken);
-        // Aborting a canary that is already gone (rolled back by hand) leaves nothing to undo.
-        return refusal is { Code: "no_canary" } && action == ActivationActions.Abort ? null : refusal;
+        return refusal;
     }
 
     private static string StepReason(RolloutView view, ValidatedRolloutPlan plan, string? reason)

@@ -13,8 +13,8 @@ namespace LlmGateway.Rollouts;
 /// </summary>
 internal sealed class RolloutStore(GatewayStore store)
 {
-    // KEYS: rollout, index. ARGV: expected revision, json, fencing token ('' for an operator's write, which any
-    // leader's token admits: manual control always wins), index member, active (1/0).
+    // KEYS: rollout. ARGV: expected revision, json, fencing token ('' for an operator's write, which any
+    // leader's token admits: manual control always wins).
     // Returns 1 written, 0 revision moved on, -1 a newer leader has written.
     private const string WriteScript = """
         local revision = tonumber(redis.call('HGET', KEYS[1], 'revision') or '0')
@@ -25,11 +25,6 @@ internal sealed class RolloutStore(GatewayStore store)
         if token < fence then return -1 end
         if token > fence then fence = token end
         redis.call('HSET', KEYS[1], 'json', ARGV[2], 'revision', revision + 1, 'fence', fence)
-        if ARGV[5] == '1' then
-          redis.call('SADD', KEYS[2], ARGV[4])
-        else
-          redis.call('SREM', KEYS[2], ARGV[4])
-        end
         return 1
         """;
 
@@ -44,10 +39,23 @@ internal sealed class RolloutStore(GatewayStore store)
     public async Task<bool> TryWriteAsync(RolloutView next, long expectedRevision, long? fencingToken)
     {
         var json = JsonSerializer.Serialize(next with { Revision = expectedRevision + 1 }, GatewayJsonContext.Default.RolloutView);
+        var member = next.Prompt + "|" + next.Environment;
+        var active = RolloutStatuses.IsActive(next.Status);
+        // The index is its own slot (Redis Cluster): kept beside the write, idempotently; the list drops stale members.
+        if (active)
+        {
+            await store.Database.SetAddAsync(store.Keys.RolloutIndex, member);
+        }
+
         var result = (int)await store.Database.ScriptEvaluateAsync(
             WriteScript,
-            [store.Keys.Rollout(next.Prompt, next.Environment), store.Keys.RolloutIndex],
-            [expectedRevision, json, fencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", next.Prompt + "|" + next.Environment, RolloutStatuses.IsActive(next.Status) ? "1" : "0"]);
+            [store.Keys.Rollout(next.Prompt, next.Environment)],
+            [expectedRevision, json, fencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]);
+        if (result == 1 && !active)
+        {
+            await store.Database.SetRemoveAsync(store.Keys.RolloutIndex, member);
+        }
+
         return result == 1;
     }
 

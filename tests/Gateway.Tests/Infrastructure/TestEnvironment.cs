@@ -112,6 +112,8 @@ public sealed class TestEnvironment : IAsyncLifetime
             // Online evaluation is tested on gateways of its own (tests/Gateway.Tests/Behaviour).
             ["Gateway:OnlineEval:Enabled"] = "false",
             ["Gateway:OnlineEval:DetectChanges"] = "false",
+            // Rollout tests drive the controller themselves (or start instances that run it).
+            ["Gateway:Rollouts:Enabled"] = "false",
             // The shared gateway serves every test class from one address and a few tokens: the per-address
             // and per-token admin limits (issue #15) would make tests interfere. Their own tests restore them.
             ["Gateway:Admin:FailedAuthenticationsPerMinute"] = "100000",

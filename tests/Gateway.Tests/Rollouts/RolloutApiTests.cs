@@ -21,6 +21,10 @@ public sealed class RolloutApiTests(TestEnvironment env)
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","direction":"higher","threshold":0.02}]}""", "plan.metrics[0].direction")]
     [InlineData("""{"steps":[{"weight":5},{"shadow":true}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[1].shadow")]
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}],"on_inconclusive":"shrug"}""", "plan.on_inconclusive")]
+    [InlineData("""{"steps":[{"weight":99.996}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].weight")]
+    [InlineData("""{"steps":[{"weight":5,"min_duration":"2d"}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].min_duration")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.5,"relative":true}]}""", "plan.metrics[0].relative")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"cost_usd","threshold":1e200,"relative":true}]}""", "plan.metrics[0].threshold")]
     public async Task An_impossible_plan_is_refused_with_its_field_and_changes_nothing(string plan, string field)
     {
         var name = await ReleasedAsync();
@@ -88,6 +92,27 @@ public sealed class RolloutApiTests(TestEnvironment env)
             async () => (await operatorClient.GetAsync("/admin/v1/instance/releases")).Json.GetProperty("releases").EnumerateArray()
                 .Any(r => r.GetProperty("prompt").GetString() == name && r.GetProperty("canary").ValueKind == JsonValueKind.Null),
             TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task Manual_control_acts_only_on_the_rollouts_own_canary()
+    {
+        var name = await ReleasedAsync();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
+        (await operatorClient.ReleaseAsync(name, "staging", "promote", """{"reason":"by hand"}""")).Expect(HttpStatusCode.OK);
+
+        // Promoted by hand: an abort must not mark the rollout aborted, nor touch the release.
+        Assert.Equal("canary_not_candidate", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", "{}")).Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal("canary_not_candidate", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", "{}")).Expect(HttpStatusCode.Conflict).ErrorCode);
+        var release = Release(await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging"));
+        Assert.Equal(2, release.GetProperty("stable").GetInt32());
+
+        // The controller's next look ends the rollout as the release says, even a paused one.
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", "{}")).Expect(HttpStatusCode.OK);
+        Assert.Equal("promoted", await env.Gateway.GetRequiredService<LlmGateway.Rollouts.RolloutController>().EvaluateAsync(name, "staging", fencingToken: 1, TestContext.Current.CancellationToken));
+        var rollout = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(("promoted", "promoted outside the rollout"), (rollout.GetProperty("status").GetString(), rollout.GetProperty("status_reason").GetString()));
     }
 
     private async Task<string> ReleasedAsync()

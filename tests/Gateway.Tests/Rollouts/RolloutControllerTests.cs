@@ -24,9 +24,9 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         """;
 
     [Fact]
-    public async Task A_canary_that_refuses_more_is_aborted_and_the_abort_names_the_metric_with_its_evidence()
+    public async Task A_canary_that_refuses_half_its_answers_is_aborted_and_the_abort_names_the_metric_with_its_evidence()
     {
-        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.3]]");
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]");
         await using var _ = gateway;
 
         await TrafficAsync(gateway, clock, name, 240);

@@ -59,6 +59,9 @@ internal sealed class WorkQueue
 
     public string Name { get; }
 
+    /// <summary>How long a claim hides an item unless acked or extended.</summary>
+    public TimeSpan Visibility => _options.Visibility;
+
     /// <summary>Adds ids at the tail, in order: the first id given is claimed first.</summary>
     public async Task EnqueueAsync(IReadOnlyList<string> ids)
     {

@@ -152,19 +152,25 @@ internal static class EvaluatorCommand
         var cpuBefore = ProcessCpu.ReadSelf();
         var storeCpuBefore = ProcessCpu.Read(storeProcess.Pid);
         var clock = Stopwatch.StartNew();
-        var measured = 0;
-        var rounds = 0;
-        while (true)
+        // As the hosted evaluator runs: RoundsInFlight rounds at once, so store waits overlap with scoring.
+        var inFlight = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<OnlineEvalOptions>>().Value.RoundsInFlight;
+        var loops = await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
         {
-            var claimed = await evaluator.RunOnceAsync(CancellationToken.None);
-            if (claimed == 0)
+            var (claimedTotal, roundCount) = (0, 0);
+            while (true)
             {
-                break;
-            }
+                var claimed = await evaluator.RunOnceAsync(CancellationToken.None);
+                if (claimed == 0)
+                {
+                    return (claimedTotal, roundCount);
+                }
 
-            measured += claimed;
-            rounds++;
-        }
+                claimedTotal += claimed;
+                roundCount++;
+            }
+        }));
+        var measured = loops.Sum(l => l.claimedTotal);
+        var rounds = loops.Sum(l => l.roundCount);
 
         var wall = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (ProcessCpu.ReadSelf() - cpuBefore).TotalSeconds;
@@ -200,7 +206,7 @@ internal static class EvaluatorCommand
         var cpuPer1000 = cpuSeconds * 1000 / Math.Max(measured, 1);
         var perCpuSecond = measured / Math.Max(cpuSeconds, 1e-9);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"**evaluator**: one `OnlineEvaluator`, batch {batchSize}, rounds back to back, {(cpu is null ? "not pinned" : $"every thread pinned to CPU {cpu}")}; Garnet in its own process (not pinned); `prompt:{EvaluatorSamples.Prompt}` v1 stable / v2 canary (90/10), six non-judge assertions; {warmupClaimed} warm-up samples first, unmeasured.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"**evaluator**: one `OnlineEvaluator`, batch {batchSize}, {inFlight} rounds in flight (Gateway:OnlineEval:RoundsInFlight), {(cpu is null ? "not pinned" : $"every thread pinned to CPU {cpu}")}; Garnet in its own process (not pinned); `prompt:{EvaluatorSamples.Prompt}` v1 stable / v2 canary (90/10), six non-judge assertions; {warmupClaimed} warm-up samples first, unmeasured.");
         text.AppendLine();
         text.AppendLine("| Samples | Rounds | Wall (s) | Samples/s (wall) | Evaluator CPU (s) | CPU-s / 1,000 samples | Samples / CPU-second | Store CPU-s / 1,000 | Allocated / sample | GCs gen0/1/2 |");
         text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");

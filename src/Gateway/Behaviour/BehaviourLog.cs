@@ -17,6 +17,9 @@ internal static partial class BehaviourLog
     [LoggerMessage(EventId = 9005, Level = LogLevel.Warning, Message = "Change detection round failed ({ExceptionType})")]
     public static partial void DetectionFailed(ILogger logger, string exceptionType, Exception exception);
 
+    [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "The online judge model {Model} answered without a price: its daily USD budget cannot bound it, so it is not called again by this evaluator (add it to the pricing table)")]
+    public static partial void JudgeUnpriced(ILogger logger, string model);
+
     [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "Online judges are configured by {Prompt} but Gateway:OnlineEval:Judge:ApiKey is not set; its llm-rubric assertions are skipped")]
     public static partial void JudgeWithoutKey(ILogger logger, string prompt);
 }

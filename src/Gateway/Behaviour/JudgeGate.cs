@@ -34,6 +34,9 @@ internal sealed class JudgeGate : IDisposable
     private readonly ConcurrentDictionary<(string Prompt, string Model), ScorerRegistry> _registries = new();
     private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
 
+    // Judge models whose calls came back without a price: their spend cannot be held to a budget, so they rest.
+    private readonly ConcurrentDictionary<string, bool> _unpriced = new(StringComparer.Ordinal);
+
     public JudgeGate(IOptions<OnlineEvalOptions> options, GatewayStore store, TimeProvider time, BehaviourMetrics metrics, ILogger<JudgeGate> logger, JudgeAddress address)
     {
         _options = options.Value.Judge;
@@ -70,6 +73,12 @@ internal sealed class JudgeGate : IDisposable
             return null;
         }
 
+        if (_unpriced.ContainsKey(plan.Model))
+        {
+            _metrics.Judge("unpriced");
+            return null;
+        }
+
         await _slots.WaitAsync(cancellationToken);
         try
         {
@@ -90,7 +99,7 @@ internal sealed class JudgeGate : IDisposable
 
         _metrics.Judge("called");
         var registry = _registries.GetOrAdd((prompt, plan.Model), key => ScorerRegistry.CreateDefault(
-            judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, response))));
+            judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, key.Model, response))));
         return new JudgeGrant(registry, _slots);
     }
 
@@ -98,10 +107,26 @@ internal sealed class JudgeGate : IDisposable
     public static double Draw(string sampleId) =>
         (XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(sampleId)) >> 11) * (1.0 / (1UL << 53));
 
-    private void Bill(string prompt, HttpResponseMessage response)
+    private void Bill(string prompt, string model, HttpResponseMessage response)
     {
-        if (response.Headers.TryGetValues(CostHeader, out var values)
-            && decimal.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var cost) && cost > 0)
+        if (!response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        if (!response.Headers.TryGetValues(CostHeader, out var values)
+            || !decimal.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var cost))
+        {
+            // No price for the judge model ("unknown"): a daily budget in USD cannot bound it, so it stops being called.
+            if (_unpriced.TryAdd(model, true))
+            {
+                BehaviourLog.JudgeUnpriced(_logger, model);
+            }
+
+            return;
+        }
+
+        if (cost > 0)
         {
             var key = SpendKey(prompt);
             var nano = (long)Math.Min(cost * 1_000_000_000m, long.MaxValue / 2);

@@ -14,6 +14,13 @@ internal sealed class OnlineEvalOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Rounds one evaluator runs at once: while one waits on the store (claim, read, count, ack), another scores, so
+    /// one core is kept busy. Each round is independent; the counted marks keep any overlap exact.
+    /// </summary>
+    [Range(1, 8)]
+    public int RoundsInFlight { get; set; } = 2;
+
     /// <summary>How long an idle evaluator waits before it looks at the queue again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -31,6 +31,12 @@ internal sealed class OnlineEvaluatorService(
                 return;
             }
         }
+
+        await Task.WhenAll(Enumerable.Range(0, options.Value.RoundsInFlight).Select(_ => LoopAsync(stoppingToken)));
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             int claimed;

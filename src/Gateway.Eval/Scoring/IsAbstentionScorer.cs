@@ -91,22 +91,22 @@ internal sealed partial class IsAbstentionScorer : IScorer
     }
 
     // "I don't know | of any reason / of any issues".
-    [GeneratedRegex(@"^\s+of\s+" + NoProblem, Options, 1000)]
+    [GeneratedRegex(@"^\s+of\s+" + NoProblem, Options, 5000)]
     private static partial Regex KnowOfNoProblem();
 
     // "I'm not aware of | any reason / any issues".
-    [GeneratedRegex(@"^\s+" + NoProblem, Options, 1000)]
+    [GeneratedRegex(@"^\s+" + NoProblem, Options, 5000)]
     private static partial Regex AwareOfNoProblem();
 
     // "I'm not sure | I follow, but …", "I'm not sure | what you mean — but …".
     [GeneratedRegex("""
         ^\s+(?:I\s+(?:quite\s+)?(?:follow|understand|get\s+(?:you|it|what))|what\s+you(?:'re|\s+are)?\s+(?:mean|asking|referring|getting\s+at|after|looking\s+for)
           |which\s+\w+\s+you\s+mean)\b[^.!?\n]*?(?:[,;:\u2014\u2013]|\s-)\s*but\b
-        """, Options, 1000)]
+        """, Options, 5000)]
     private static partial Regex ClarificationThenAnswer();
 
     // "I didn't find | any issues".
-    [GeneratedRegex(@"^\s+" + Flaw, Options, 1000)]
+    [GeneratedRegex(@"^\s+" + Flaw, Options, 5000)]
     private static partial Regex NoFlawFound();
 
     // "there is no record | of a late payment", "there are no records | of any complaints".
@@ -115,9 +115,9 @@ internal sealed partial class IsAbstentionScorer : IScorer
         (?:(?:late|missed|overdue|unpaid|failed|bounced|returned|disputed|fraudulent|suspicious|unauthori[sz]ed)\b
           |(?:[\w-]+\s+)?(?:violations?|infractions?|complaints?|claims?|accidents?|incidents?|defaults?|delinquenc(?:y|ies)|penalt(?:y|ies)|fines?
             |overdrafts?|chargebacks?|disputes?|fraud|breach(?:es)?|arrears|bankruptc(?:y|ies)|convictions?|suspensions?|warnings?|strikes?)\b)
-        """, Options, 1000)]
+        """, Options, 5000)]
     private static partial Regex NoBadEvent();
 
-    [GeneratedRegex(Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, 1000)]
+    [GeneratedRegex(Pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.IgnorePatternWhitespace, 5000)]
     private static partial Regex Abstention();
 }

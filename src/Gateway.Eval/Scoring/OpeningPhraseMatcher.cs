@@ -86,14 +86,16 @@ internal static partial class OpeningPhraseMatcher
         return ConditionalOpening().IsMatch(clause) && !clause.Contains(',');
     }
 
-    [GeneratedRegex("\"[^\"\\n]{0,300}\"|\u201C[^\u201D\\n]{0,300}\u201D|\u00AB[^\u00BB\\n]{0,300}\u00BB", RegexOptions.CultureInvariant, 1000)]
+    // Our own patterns over a window of at most a few hundred characters: the match timeouts (5 s) only stop a
+    // pathological case. 1 s was hit by a starved thread on a loaded CI machine, turning a sure answer into an error.
+    [GeneratedRegex("\"[^\"\\n]{0,300}\"|\u201C[^\u201D\\n]{0,300}\u201D|\u00AB[^\u00BB\\n]{0,300}\u00BB", RegexOptions.CultureInvariant, 5000)]
     private static partial Regex QuotedSpan();
 
     [GeneratedRegex(
         @"\b(?:say|says|said|saying|reply|replies|replied|respond(?:s|ed)?\s+with|answer(?:s|ed)?\s+with|write|writes|wrote|like|such\s+as|e\.g\.)[\s,:]*$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 5000)]
     private static partial Regex ReportingTail();
 
-    [GeneratedRegex(@"^(?:if|when|whenever|unless|in\s+case|even\s+if)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 1000)]
+    [GeneratedRegex(@"^(?:if|when|whenever|unless|in\s+case|even\s+if)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 5000)]
     private static partial Regex ConditionalOpening();
 }

@@ -26,13 +26,21 @@ internal sealed class BehaviourChangeDetector(
 
     public ChangePointOptions Options { get; init; } = ChangePointOptions.Default;
 
-    /// <summary>Looks once at every series; returns the changes it recorded.</summary>
-    public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks once at every series; returns the changes it recorded. <paramref name="stillLeader"/> is asked before each
+    /// prompt (it renews the lease): a look that outlasts its lease stops rather than race the next leader.
+    /// </summary>
+    public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(CancellationToken cancellationToken, Func<Task<bool>>? stillLeader = null)
     {
         var found = new List<BehaviourChange>();
         foreach (var (prompt, environment) in await behaviour.ListSeriesAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (stillLeader is not null && !await stillLeader())
+            {
+                break;
+            }
+
             found.AddRange(await DetectAsync(prompt, environment));
         }
 

@@ -31,7 +31,7 @@ internal sealed class BehaviourChangeService(
                 {
                     if (await lease.TryHoldAsync(interval * 2))
                     {
-                        await detector.DetectAsync(stoppingToken);
+                        await detector.DetectAsync(stoppingToken, () => lease.TryHoldAsync(interval * 2));
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

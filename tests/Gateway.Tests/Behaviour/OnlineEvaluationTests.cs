@@ -75,6 +75,8 @@ public sealed class OnlineEvaluationTests(TestEnvironment env)
         Assert.Equal(1.0, Total(Series(refusals, "answered", 1, "stable")).GetProperty("pass_ratio").GetDouble());
         Assert.Equal(1 - canaryRate, Total(Series(refusals, "answered", 2, "canary")).GetProperty("pass_ratio").GetDouble(), 9);
 
+        // A look whose lease is gone stops before it records anything (the next leader looks instead).
+        Assert.Empty(await gateway.GetRequiredService<BehaviourChangeDetector>().DetectAsync(Ct, () => Task.FromResult(false)));
         var changes = await gateway.GetRequiredService<BehaviourChangeDetector>().DetectAsync(name, PromptSetup.Environment);
         var refusal = Assert.Single(changes, c => c.Metric == "refusal");
         Assert.Equal("increase", refusal.Direction);

@@ -183,8 +183,9 @@ internal sealed class PipelineFixture : IAsyncDisposable
 
             check.StopRecording();
 
-            // Time for a buffer handed to another thread (the store's writer) to come back.
-            await Task.Delay(500);
+            // A buffer handed to another thread (the store's writer) comes back when that thread is done with it:
+            // wait for that (the count reaching zero), within a bound, rather than for a fixed time.
+            _ = SpinWait.SpinUntil(() => check.Outstanding.Count == 0, TimeSpan.FromSeconds(5));
             var left = check.Outstanding;
             Require(left.Count == 0, $"{left.Count} pooled arrays taken by {LeakCheckRequests} requests were not returned (sizes {string.Join(", ", left.Take(10))})");
         }

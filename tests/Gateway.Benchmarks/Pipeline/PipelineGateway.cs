@@ -74,17 +74,15 @@ internal sealed class PipelineGateway : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task WaitForDemoPromptAsync()
+    private Task WaitForDemoPromptAsync()
     {
         var snapshots = Get<ReleaseSnapshotProvider>();
-        for (var waited = 0; waited < 300; waited++)
+        // The snapshot is refreshed by a background service: wait for the seeded canary to appear, bounded.
+        if (SpinWait.SpinUntil(
+            () => snapshots.Current.TryGet(DemoPromptSeeder.PromptName, DemoPromptSeeder.Environment, out var release) && release.Canary is not null,
+            TimeSpan.FromSeconds(30)))
         {
-            if (snapshots.Current.TryGet(DemoPromptSeeder.PromptName, DemoPromptSeeder.Environment, out var release) && release.Canary is not null)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
+            return Task.CompletedTask;
         }
 
         throw new InvalidOperationException($"'{DemoPromptSeeder.PromptName}' did not reach the release snapshot with a canary within 30 s.");

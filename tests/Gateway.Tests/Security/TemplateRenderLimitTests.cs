@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -67,16 +66,12 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
         var key = await PromptSetup.KeyAsync(env.Gateway);
         var tag = OpenAiClients.NewTag();
 
-        var clock = Stopwatch.StartNew();
         using var response = await ChatAsync(key, name, variables, tag);
-        clock.Stop();
 
         var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.InternalServerError, "template_error");
         Assert.True(error.GetProperty("message").GetString()!.Contains("template limits", StringComparison.Ordinal), because);
+        // Stopped by a limit (the error says which), so nothing was sent upstream.
         Assert.Empty(env.Received.ForTag(tag));
-
-        // Generous for a loaded CI machine; the point is that the render was stopped, not run to the end.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{because}: took {clock.Elapsed}");
     }
 
     [Fact]

@@ -20,6 +20,14 @@ public sealed record ReleaseRecord
     [JsonPropertyName("canary_weight")]
     public int CanaryWeight { get; init; }
 
+    /// <summary>
+    /// Share of the stable arm's requests, in basis points, that is also sent to the canary version off the response
+    /// path (a rollout's shadow step: the canary's weight is 0, no user sees it). 0 = no shadow traffic.
+    /// </summary>
+    [JsonPropertyName("shadow_share")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ShadowShare { get; init; }
+
     /// <summary><c>auto</c>: X-Session-Id, then the body's <c>user</c>, then the gateway key.</summary>
     [JsonPropertyName("stickiness")]
     public string Stickiness { get; init; } = "auto";

@@ -21,6 +21,9 @@ public sealed record ReleaseView
     /// <summary>Share of traffic to the canary in basis points (0–10000).</summary>
     [JsonPropertyName("canary_weight")] public int CanaryWeight { get; init; }
 
+    /// <summary>Share of the stable arm's requests also sent to the canary off the response path, in basis points (a rollout's shadow step).</summary>
+    [JsonPropertyName("shadow_share")] public int ShadowShare { get; init; }
+
     [JsonPropertyName("stickiness")] public string? Stickiness { get; init; }
 
     [JsonPropertyName("salt")] public string? Salt { get; init; }
@@ -46,6 +49,7 @@ public sealed record ReleaseView
             Stable = record.Stable,
             Canary = record.Canary,
             CanaryWeight = record.CanaryWeight,
+            ShadowShare = record.ShadowShare,
             Stickiness = record.Stickiness,
             Salt = record.Salt,
             Sampling = record.Sampling,

@@ -18,5 +18,9 @@ internal sealed record GatewayKey(
     [JsonPropertyName("limits")]
     public KeyLimits? Limits { get; init; }
 
+    /// <summary>The shadow principal of an environment (Shadow/ShadowCredential), never a stored key.</summary>
+    [JsonIgnore]
+    public bool IsShadow { get; init; }
+
     public bool Has(string permission) => Permissions.Contains(permission, StringComparer.Ordinal);
 }

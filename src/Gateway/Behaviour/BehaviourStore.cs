@@ -80,6 +80,21 @@ internal sealed class BehaviourStore(GatewayStore store)
                 }
             }
 
+            if (sample.Pairs is { Count: > 0 } pairs)
+            {
+                var pairHash = Hash(Keys.BehaviourPairsMinute(prompt, sample.Environment, sample.Minute), MinuteRetention);
+                foreach (var pair in pairs)
+                {
+                    foreach (var (role, value) in PairRoles(pair))
+                    {
+                        // All three moments for every role: a difference of rates is −1, 0 or 1, so its squares are not its sum.
+                        deltas.Add((Field(pairHash, new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count).ToString()), 1));
+                        deltas.Add((Field(pairHash, new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum).ToString()), value));
+                        deltas.Add((Field(pairHash, new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares).ToString()), value * value));
+                    }
+                }
+            }
+
             perSample.Add(deltas);
         }
 
@@ -158,6 +173,32 @@ internal sealed class BehaviourStore(GatewayStore store)
         {
             yield return (pass ? SeriesField.Passes : SeriesField.Fails, 1);
         }
+    }
+
+    /// <summary>The roles of a pair's fields: <see cref="PairStable"/>, <see cref="PairCandidate"/> and <see cref="PairDifference"/> (candidate − stable).</summary>
+    private static IEnumerable<(string Role, double Value)> PairRoles(PairedObservation pair)
+    {
+        yield return (PairStable, pair.Stable);
+        yield return (PairCandidate, pair.Candidate);
+        yield return (PairDifference, pair.Candidate - pair.Stable);
+    }
+
+    public const string PairStable = "stable";
+    public const string PairCandidate = "candidate";
+    public const string PairDifference = "diff";
+
+    /// <summary>A shadow step's pair fields, minute by minute (fields are of the candidate's version).</summary>
+    public async Task<IReadOnlyList<HashEntry[]>> ReadPairsAsync(string prompt, string environment, long fromMinute, long toMinute)
+    {
+        var batch = store.Database.CreateBatch();
+        var reads = new List<Task<HashEntry[]>>();
+        for (var minute = fromMinute; minute < toMinute; minute++)
+        {
+            reads.Add(batch.HashGetAllAsync(Keys.BehaviourPairsMinute(prompt, environment, minute)));
+        }
+
+        batch.Execute();
+        return await Task.WhenAll(reads);
     }
 
     public static string KindName(MetricKind kind) => kind == MetricKind.Rate ? "rate" : "value";

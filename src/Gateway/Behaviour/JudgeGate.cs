@@ -145,21 +145,7 @@ internal sealed class JudgeGate : IDisposable
             return configured;
         }
 
-        var addresses = _server?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
-        if (first is null)
-        {
-            return null;
-        }
-
-        // A wildcard listen address is not somewhere to send a request: the loopback is.
-        var uri = new UriBuilder(first.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
-        if (uri.Host is "0.0.0.0" or "[::]" or "::" or "localhost")
-        {
-            uri.Host = "127.0.0.1";
-        }
-
-        return uri.Uri;
+        return Hosting.OwnAddress.Of(_server);
     }
 
     public void Dispose()

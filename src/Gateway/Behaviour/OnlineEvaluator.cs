@@ -183,6 +183,11 @@ internal sealed class OnlineEvaluator(
             }
 
             var observations = await scorer.ScoreAsync(record, plan, grant, cancellationToken);
+            if (record.Variant == Routing.Variants.Shadow)
+            {
+                return await PairAsync(record, prompt, version, plan, grant, observations, cancellationToken);
+            }
+
             return new ScoredSample(
                 record.Id,
                 prompt,
@@ -201,5 +206,40 @@ internal sealed class OnlineEvaluator(
         {
             grant?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A shadow sample: the candidate's answer to a copy of a stable request. Its pair is the stable sample of that
+    /// request, scored here again under the candidate's plan (the same assertions and the same judge draw for both
+    /// answers), and each metric both answers have a reading of becomes one pair. No reading goes to the served
+    /// series: no user saw this answer. Without its stable sample (dropped by a full sample queue, or trimmed) the
+    /// shadow sample counts as unpaired and adds nothing.
+    /// </summary>
+    private async Task<ScoredSample> PairAsync(
+        SampleRecord record, string prompt, int version, OnlineEvalPlan plan, JudgeGrant? grant, IReadOnlyList<MetricObservation> candidate, CancellationToken cancellationToken)
+    {
+        var stable = record.PairedWith is { } pairedWith ? await samples.GetAsync(pairedWith) : null;
+        var pairs = new List<PairedObservation>();
+        if (stable is null || stable.Prompt != prompt || stable.Environment != record.Environment)
+        {
+            metrics.Samples("unpaired");
+        }
+        else
+        {
+            var stableReadings = (await scorer.ScoreAsync(stable, plan, grant, cancellationToken))
+                .Where(o => o.Value is not null)
+                .GroupBy(o => o.Metric, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First().Value!.Value, StringComparer.Ordinal);
+            foreach (var observation in candidate)
+            {
+                if (observation.Value is { } value && stableReadings.TryGetValue(observation.Metric, out var stableValue))
+                {
+                    pairs.Add(new PairedObservation(observation.Metric, stableValue, value));
+                }
+            }
+        }
+
+        return new ScoredSample(record.Id, prompt, record.Environment ?? "default", version, Routing.Variants.Shadow,
+            record.Timestamp.ToUnixTimeSeconds() / 60, [], pairs);
     }
 }

@@ -13,6 +13,7 @@ using LlmGateway.Rewriting;
 using LlmGateway.Rollouts;
 using LlmGateway.Routing;
 using LlmGateway.Sampling;
+using LlmGateway.Shadow;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
 using LlmGateway.Usage;
@@ -71,6 +72,7 @@ public static class GatewayApp
         services.AddGatewayRouting();
         services.AddGatewayBehaviour(configuration);
         services.AddGatewayRollouts(configuration);
+        services.AddGatewayShadow(configuration);
         services.AddGatewayAdmin(configuration);
         services.AddGatewayHealth();
         return services;

@@ -1,6 +1,7 @@
 using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Proxy;
+using LlmGateway.Shadow;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Pipeline;
@@ -9,14 +10,17 @@ namespace LlmGateway.Pipeline;
 /// Stage 1: authenticate, then read the body once (within its size limit) and scan it once. A
 /// request that is not valid JSON with a model never reaches routing.
 /// </summary>
-internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, KeyConcurrencyLimiter concurrency, IOptions<ProxyOptions> options)
+internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, ShadowCredential shadow, KeyConcurrencyLimiter concurrency, IOptions<ProxyOptions> options)
 {
     private readonly long _maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
     public async Task InvokeAsync(HttpContext context)
     {
         var requestId = RequestIds.Ensure(context);
-        var authentication = await authenticator.AuthenticateAsync(context.Request);
+        // The gateway's own shadow calls first: a constant-time compare, no store.
+        var authentication = shadow.TryAuthenticate(context.Request) is { } shadowKey
+            ? AuthenticationResult.Success(shadowKey)
+            : await authenticator.AuthenticateAsync(context.Request);
         if (authentication.Error is { } authError)
         {
             await GatewayErrorWriter.WriteAsync(context, authError);

@@ -3,6 +3,7 @@ using LlmGateway.Accounting;
 using LlmGateway.Budgets;
 using LlmGateway.Resilience;
 using LlmGateway.Sampling;
+using LlmGateway.Shadow;
 using LlmGateway.Streaming;
 using LlmGateway.Telemetry;
 using LlmGateway.Usage;
@@ -25,6 +26,7 @@ internal sealed class ForwardStage(
     BudgetGuard budgets,
     RequestSampler sampler,
     UsageRecorder usage,
+    ShadowDispatcher shadow,
     LlmCallTelemetry telemetry,
     TimeProvider time)
 {
@@ -81,9 +83,10 @@ internal sealed class ForwardStage(
         await ClientWriteAsync(ResponseEnding.WriteErrorAsync(context, outcome));
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
-        if (sampling.Sampled && tap is not null)
+        if (sampling.Sampled && tap is not null && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)
         {
-            sampler.Offer(result);
+            // After the client has its answer: the copy never delays it, and pairs with the sample just offered.
+            shadow.Offer(exchange, sampleId);
         }
 
         telemetry.Complete(activity, result);

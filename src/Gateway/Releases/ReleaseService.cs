@@ -132,7 +132,7 @@ internal sealed class ReleaseService(
                 }
 
                 var previous = baseline.Stable == change.Version ? baseline.PreviousStable : baseline.Stable;
-                return (baseline with { Stable = change.Version, Canary = null, CanaryWeight = 0, PreviousStable = previous }, ActivationActions.ReleaseSet, null, evalRun);
+                return (baseline with { Stable = change.Version, Canary = null, CanaryWeight = 0, ShadowShare = 0, PreviousStable = previous }, ActivationActions.ReleaseSet, null, evalRun);
             }
 
             case ActivationActions.CanaryStart:
@@ -140,6 +140,11 @@ internal sealed class ReleaseService(
                 if (change.Weight is not (>= 0 and <= 10_000))
                 {
                     return (null, null, ReleaseRefusal.Invalid("'weight' is required: basis points from 0 to 10000 (1000 = 10%).", "weight"), null);
+                }
+
+                if (change.ShadowShare is < 0 or > 10_000 || (change.ShadowShare > 0 && change.Weight != 0))
+                {
+                    return (null, null, ReleaseRefusal.Invalid("'shadow_share' is basis points from 0 to 10000, with a canary weight of 0 (no user sees a shadowed version).", "shadow_share"), null);
                 }
 
                 if (baseline.Stable is null)
@@ -159,24 +164,24 @@ internal sealed class ReleaseService(
                 }
 
                 var action = baseline.Canary == change.Version ? ActivationActions.CanaryWeight : ActivationActions.CanaryStart;
-                return (baseline with { Canary = change.Version, CanaryWeight = change.Weight.Value }, action, null, evalRun);
+                return (baseline with { Canary = change.Version, CanaryWeight = change.Weight.Value, ShadowShare = change.ShadowShare }, action, null, evalRun);
             }
 
             case ActivationActions.Promote:
                 return baseline.Canary is null
                     ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to promote."), null)
-                    : (baseline with { Stable = baseline.Canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0 }, ActivationActions.Promote, null, null);
+                    : (baseline with { Stable = baseline.Canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Promote, null, null);
 
             case ActivationActions.Rollback:
                 // previous_stable is cleared: a second rollback must not put the bad version back.
                 return baseline.PreviousStable is null
                     ? (null, null, ReleaseRefusal.Conflict("nothing_to_roll_back", $"'{prompt}' has no previous stable version in '{environment}'."), null)
-                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = null, Canary = null, CanaryWeight = 0 }, ActivationActions.Rollback, null, null);
+                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = null, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Rollback, null, null);
 
             case ActivationActions.Abort:
                 return baseline.Canary is null
                     ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to abort."), null)
-                    : (baseline with { Canary = null, CanaryWeight = 0 }, ActivationActions.Abort, null, null);
+                    : (baseline with { Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Abort, null, null);
 
             case ActivationActions.SamplingSet:
                 return current is null

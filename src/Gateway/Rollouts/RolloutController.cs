@@ -46,7 +46,7 @@ internal sealed class RolloutController(
             return null;
         }
 
-        if (view.Weight > 0 && release.Canary != view.Candidate)
+        if (release.Canary != view.Candidate)
         {
             // Someone promoted or took the canary away by hand: the rollout follows the release.
             var promoted = release.Stable == view.Candidate;
@@ -84,14 +84,14 @@ internal sealed class RolloutController(
                 $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout"), null, fencingToken);
         }
 
-        if (step.Shadow)
+        if (step.Shadow && (release.CanaryWeight != 0 || release.ShadowShare != step.ShadowShareBps))
         {
-            return await EndAsync(view, RolloutStatuses.Paused, "shadow steps need shadow traffic, which this gateway does not send yet", null, fencingToken);
+            return await EndAsync(view, RolloutStatuses.Paused, string.Create(CultureInfo.InvariantCulture,
+                $"the shadow step's release was changed outside the rollout (canary weight {release.CanaryWeight / 100.0}%, shadow share {release.ShadowShare / 100.0}%)"), null, fencingToken);
         }
 
         var now = time.GetUtcNow();
         var metrics = plan.Metrics.Select(ToEval).ToList();
-        var observed = await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, plan.Metrics.Select(m => m.Metric), view.StepStartedAt, now);
         var judgeOptions = new EvalRolloutOptions
         {
             Alpha = options.Value.Alpha,
@@ -102,12 +102,13 @@ internal sealed class RolloutController(
         {
             // Clocks of two instances may disagree by a little: never a negative time in step.
             var elapsed = now > view.StepStartedAt ? now - view.StepStartedAt : TimeSpan.Zero;
-            decision = RolloutJudge.Decide(
-                new RolloutStepState(view.Step, plan.Steps.Count, elapsed),
-                new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration),
-                metrics,
-                observed,
-                judgeOptions);
+            var state = new RolloutStepState(view.Step, plan.Steps.Count, elapsed);
+            var evalStep = new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration);
+            var names = plan.Metrics.Select(m => m.Metric);
+            // A shadow step compares both answers to the same requests (paired); a weight step compares the arms.
+            decision = step.Shadow
+                ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(prompt, environment, view.Candidate, names, view.StepStartedAt, now), judgeOptions)
+                : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, names, view.StepStartedAt, now), judgeOptions);
         }
         catch (ArgumentException ex)
         {

@@ -95,10 +95,6 @@ internal static class RolloutPlanReader
 
             if (step.Shadow == true)
             {
-                // The analysis of paired shadow readings exists (RolloutJudge's paired Decide), but the proxy does not
-                // mirror traffic yet: a plan that relied on it would only ever pause.
-                errors.Add(new FieldError($"{at}.shadow", "Shadow steps are not available yet: this gateway does not mirror traffic to a candidate. Start with a small weight instead."));
-
                 if (step.Weight is not null)
                 {
                     errors.Add(new FieldError($"{at}.weight", "A shadow step has no weight: no user sees the candidate."));

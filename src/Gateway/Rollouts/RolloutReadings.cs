@@ -46,6 +46,50 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
         return readings.ToDictionary(r => r.Key, r => (Moments(r.Value.Stable), Moments(r.Value.Canary)), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// A shadow step's paired readings of each plan metric on the same window: the stable and candidate answers to
+    /// the same copied requests, and their differences (candidate − stable), from the shadow pairs.
+    /// </summary>
+    public async Task<Dictionary<string, PairedMoments>> ReadPairedAsync(
+        string prompt, string environment, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset now)
+    {
+        var wanted = metrics.ToHashSet(StringComparer.Ordinal);
+        var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
+        var toMinute = (now.ToUnixTimeSeconds() / 60) + 1;
+        var sums = wanted.ToDictionary(m => m, _ => new Dictionary<string, SeriesAccumulator>(StringComparer.Ordinal)
+        {
+            [BehaviourStore.PairStable] = new(),
+            [BehaviourStore.PairCandidate] = new(),
+            [BehaviourStore.PairDifference] = new(),
+        }, StringComparer.Ordinal);
+        if (fromMinute < toMinute)
+        {
+            foreach (var entries in await behaviour.ReadPairsAsync(prompt, environment, fromMinute, toMinute))
+            {
+                foreach (var entry in entries)
+                {
+                    if (SeriesField.TryParse(entry.Name!, out var field) && field.Version == candidate
+                        && sums.TryGetValue(field.Metric, out var roles) && roles.TryGetValue(field.Variant, out var sum)
+                        && double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                    {
+                        sum.Add(field.Stat, value);
+                    }
+                }
+            }
+        }
+
+        return sums.ToDictionary(
+            m => m.Key,
+            m => new PairedMoments(
+                Exact(m.Value[BehaviourStore.PairStable]),
+                Exact(m.Value[BehaviourStore.PairCandidate]),
+                Exact(m.Value[BehaviourStore.PairDifference])),
+            StringComparer.Ordinal);
+    }
+
+    // Pairs store all three moments of every role.
+    private static ArmMoments Exact(SeriesAccumulator sum) => new((long)Math.Round(sum.Count), sum.Sum, sum.SumOfSquares);
+
     private static ArmMoments Moments(SeriesAccumulator sum)
     {
         // A rate's values are 0 or 1: its sum of squares is its sum (not stored).

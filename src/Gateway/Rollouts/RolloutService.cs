@@ -86,15 +86,14 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
             UpdatedAt = now,
         };
 
-        if (!validated.Steps[0].Shadow)
+        // A shadow step starts the candidate as a canary of weight 0 with a shadow share: no user sees it.
+        var first = validated.Steps[0];
+        var change = new ReleaseChange(ActivationActions.CanaryStart, version, first.WeightBps, StepReason(view, validated, request.Reason), release.Revision,
+            RolloutEvidence.For(view, null, actor), ShadowShare: first.ShadowShareBps);
+        var (_, startRefusal) = await releases.ApplyAsync(prompt, environment, change, actor, cancellationToken);
+        if (startRefusal is not null)
         {
-            var change = new ReleaseChange(ActivationActions.CanaryStart, version, validated.Steps[0].WeightBps, StepReason(view, validated, request.Reason), release.Revision,
-                RolloutEvidence.For(view, null, actor));
-            var (_, startRefusal) = await releases.ApplyAsync(prompt, environment, change, actor, cancellationToken);
-            if (startRefusal is not null)
-            {
-                return new RolloutOutcome(null, startRefusal);
-            }
+            return new RolloutOutcome(null, startRefusal);
         }
 
         return await rollouts.TryWriteAsync(view, existing?.Revision ?? 0, fencingToken: null)

@@ -1,4 +1,8 @@
 namespace LlmGateway.Rollouts;
 
 /// <summary>A validated step: the canary weight in basis points (0 on a shadow step), and how long and on how much it is judged.</summary>
-internal sealed record RolloutStepPlan(int WeightBps, bool Shadow, double ShadowShare, TimeSpan MinDuration, long MinSamplesPerArm, TimeSpan MaxDuration);
+internal sealed record RolloutStepPlan(int WeightBps, bool Shadow, double ShadowShare, TimeSpan MinDuration, long MinSamplesPerArm, TimeSpan MaxDuration)
+{
+    /// <summary>A shadow step's share of stable requests copied to the candidate, in basis points as the release holds it (0 on a weight step).</summary>
+    public int ShadowShareBps => Shadow ? Math.Max(1, (int)Math.Round(ShadowShare * 10_000, MidpointRounding.AwayFromZero)) : 0;
+}

@@ -3,6 +3,8 @@ using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Releases;
 using LlmGateway.Rewriting;
+using LlmGateway.Shadow;
+using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Routing;
 
@@ -12,11 +14,20 @@ namespace LlmGateway.Routing;
 /// snapshot once, so a release change never affects a request already in flight. In a protected
 /// environment a pin serves only an approved version (<see cref="PinApprovals"/>).
 /// </summary>
-internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBundleCache bundles, PinApprovals approvals)
+internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBundleCache bundles, PinApprovals approvals, IOptions<ShadowOptions> shadowOptions)
 {
+    // The operator's cap on every plan's shadow share, in basis points (0: shadow traffic is off).
+    private readonly int _maxShadowShareBps = shadowOptions.Value.Enabled ? (int)Math.Round(shadowOptions.Value.MaxShare * 10_000) : 0;
+
     public async ValueTask<(PromptSelection? Selection, GatewayError? Error)> SelectAsync(HttpRequest request, GatewayKey key, string prompt, string? bodyUser)
     {
         var snapshot = snapshots.Current;
+        if (key.IsShadow)
+        {
+            var shadowCall = ShadowOf(request, key, prompt, snapshot);
+            return shadowCall is not null ? (shadowCall, null) : (null, ShadowEnded(prompt, key.Environment));
+        }
+
         var pin = request.Headers[PromptHeaders.PinVersion].ToString();
         if (pin.Length > 0)
         {
@@ -33,10 +44,26 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         var stickiness = StickinessKey(request, bodyUser, key);
         var record = release.Record;
         var canary = release.Canary is not null && VariantSelector.IsCanary(record.Salt, prompt, stickiness, record.CanaryWeight);
-        return (canary
-            ? new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling)
-            : new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling), null);
+        if (canary)
+        {
+            return (new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling), null);
+        }
+
+        // A shadow step: the canary has no weight, and a share of stable requests is copied to it after they are answered.
+        var shadow = release.Canary is not null && record.CanaryWeight == 0 && record.ShadowShare > 0
+            && Random.Shared.Next(10_000) < Math.Min(record.ShadowShare, _maxShadowShareBps);
+        return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null), null);
     }
+
+    /// <summary>A shadow call: the candidate of the caller's environment while its release is in a shadow step.</summary>
+    private static PromptSelection? ShadowOf(HttpRequest request, GatewayKey key, string prompt, ReleaseSnapshot snapshot) =>
+        snapshot.TryGet(prompt, key.Environment, out var release) && release.Canary is { } candidate
+        && release.Record.CanaryWeight == 0 && release.Record.ShadowShare > 0
+            ? new PromptSelection(candidate, Variants.Shadow, key.Environment, release.Record.Sampling, PairedWith: ShadowCredential.PairedWith(request))
+            : null;
+
+    private static GatewayError ShadowEnded(string prompt, string environment) => new(StatusCodes.Status409Conflict, new OpenAiError(
+        $"'{prompt}' is not in a shadow step in '{environment}' any more.", "invalid_request_error", "model", "shadow_ended"));
 
     /// <summary>X-Session-Id, else the body's <c>user</c>, else the gateway key's id: the first present.</summary>
     public static string StickinessKey(HttpRequest request, string? bodyUser, GatewayKey key)

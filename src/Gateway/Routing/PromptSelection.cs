@@ -7,4 +7,15 @@ namespace LlmGateway.Routing;
 /// The bundle version that serves one request, and why (<see cref="Variants"/>), with the
 /// release's sampling policy (null: pinned, or the configured defaults apply).
 /// </summary>
-internal sealed record PromptSelection(PreparedBundle Bundle, string Variant, string Environment, ReleaseSampling? Sampling = null);
+/// <param name="ShadowVersion">
+/// A stable request drawn for a rollout's shadow step: this candidate version answers a copy of it, off the
+/// response path, after the client has its answer.
+/// </param>
+/// <param name="PairedWith">A shadow call: the sample id of the stable request it copies.</param>
+internal sealed record PromptSelection(
+    PreparedBundle Bundle,
+    string Variant,
+    string Environment,
+    ReleaseSampling? Sampling = null,
+    int? ShadowVersion = null,
+    string? PairedWith = null);

@@ -8,4 +8,10 @@ internal static class Variants
 
     /// <summary>A version chosen with <c>X-Prompt-Version</c>, outside the split.</summary>
     public const string Pinned = "pinned";
+
+    /// <summary>
+    /// The candidate answering a copy of a stable request during a rollout's shadow step. Never seen by a client:
+    /// only the gateway's own shadow calls get it.
+    /// </summary>
+    public const string Shadow = "shadow";
 }

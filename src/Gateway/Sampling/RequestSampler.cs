@@ -20,8 +20,11 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
 
     public void BeginCapture(ResponseTap tap) => tap.StartSampleCapture(_maxCaptureBytes);
 
-    /// <summary>Copies what the writer needs (the pooled bodies are returned when the request ends) and offers it.</summary>
-    public void Offer(ExchangeResult result)
+    /// <summary>
+    /// Copies what the writer needs (the pooled bodies are returned when the request ends) and offers it; returns the
+    /// sample's id, or null when the queue had no room (the sample is dropped and counted).
+    /// </summary>
+    public string? Offer(ExchangeResult result)
     {
         var exchange = result.Exchange;
         var client = exchange.ClientBody.WrittenSpan;
@@ -35,13 +38,14 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
         // Reserved before copying: a sample the queue has no room for costs no copy (it is counted as dropped).
         if (!recorder.TryReserve(cost))
         {
-            return;
+            return null;
         }
 
         var prompt = exchange.Prompt;
+        var id = SampleIds.New(result.RequestedAt);
         recorder.Offer(new SampleCapture
         {
-            Id = SampleIds.New(result.RequestedAt),
+            Id = id,
             RequestId = exchange.RequestId,
             Timestamp = result.RequestedAt,
             Reason = result.Sampling.Reason!,
@@ -49,6 +53,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             Prompt = prompt?.Bundle.Name,
             Version = prompt?.Bundle.Version,
             Variant = prompt?.Variant,
+            PairedWith = prompt?.PairedWith,
             Model = result.ServedModel.Name,
             Provider = result.ServedModel.Provider.Name,
             KeyId = exchange.Key.Id,
@@ -66,5 +71,6 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             FailureNote = result.FailureNote,
             QueuedBytes = cost,
         });
+        return id;
     }
 }

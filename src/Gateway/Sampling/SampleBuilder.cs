@@ -41,6 +41,7 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             Prompt = capture.Prompt,
             Version = capture.Version,
             Variant = capture.Variant,
+            PairedWith = capture.PairedWith,
             Model = capture.Model,
             Provider = capture.Provider,
             KeyId = capture.KeyId,

@@ -28,6 +28,9 @@ internal sealed record SampleCapture
 
     public string? Variant { get; init; }
 
+    /// <summary>A shadow call's sample: the stable sample it is paired with.</summary>
+    public string? PairedWith { get; init; }
+
     public required string Model { get; init; }
 
     public required string Provider { get; init; }

@@ -11,4 +11,7 @@ internal static class SampleReasons
 
     /// <summary>Forced by a key with the <c>debug</c> permission.</summary>
     public const string Forced = "forced";
+
+    /// <summary>A request of a rollout's shadow step (the stable request copied, or the candidate's answer to the copy): pairs need both.</summary>
+    public const string Shadow = "shadow";
 }

@@ -35,6 +35,11 @@ internal sealed record SampleRecord
     [JsonPropertyName("variant")]
     public string? Variant { get; init; }
 
+    /// <summary>A shadow sample (variant <c>shadow</c>): the id of the stable sample whose request it answered too.</summary>
+    [JsonPropertyName("paired_with")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PairedWith { get; init; }
+
     /// <summary>The catalog model that served the request.</summary>
     [JsonPropertyName("model")]
     public required string Model { get; init; }

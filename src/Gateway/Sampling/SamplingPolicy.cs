@@ -40,6 +40,12 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
             return new(SampleReasons.Forced);
         }
 
+        if (prompt is { ShadowVersion: not null } or { Variant: Variants.Shadow })
+        {
+            Count(prompt);
+            return new(SampleReasons.Shadow);
+        }
+
         if (prompt is null)
         {
             return draw.Hits(PlainRate(settings, key, model)) ? new(SampleReasons.Rate) : SamplingDecision.Skip;

@@ -87,6 +87,12 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Hash of one minute of a prompt's behaviour in one environment: <c>version|variant|metric|stat</c> → number.</summary>
     public string BehaviourMinute(string prompt, string environment, long minute) => $"{BehaviourTag(prompt)}:m:{environment}:{minute}";
 
+    /// <summary>
+    /// A shadow step's paired readings per minute (hash, fields <c>candidate|role|metric|stat</c>, role stable, candidate
+    /// or diff): kept apart from the served series, which hold only what users saw.
+    /// </summary>
+    public string BehaviourPairsMinute(string prompt, string environment, long minute) => $"{BehaviourTag(prompt)}:pm:{environment}:{minute}";
+
     /// <summary>The hourly rollup of <see cref="BehaviourMinute"/> (the hour's first minute).</summary>
     public string BehaviourHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:h:{environment}:{hourStartMinute}";
 

@@ -100,13 +100,117 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.Equal("follower's look", (await rollouts.GetAsync(name, "staging"))!.StatusReason);
     }
 
-    private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem)
+    private const string ShadowPlan = """
+        {"steps":[{"shadow":true,"share":1,"min_duration":"1m","min_samples":30},{"weight":50,"min_duration":"1m","min_samples":30}],
+         "metrics":[{"metric":"refusal","threshold":0.1},{"metric":"error","threshold":0.1}]}
+        """;
+
+    [Fact]
+    public async Task A_shadow_step_with_a_regressed_candidate_aborts_and_no_client_ever_got_the_candidate()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]", ShadowPlan);
+        await using var _ = gateway;
+
+        var served = await ShadowTrafficAsync(gateway, clock, name, 120);
+
+        // Every client was answered by the stable version; the candidate answered only the copies.
+        Assert.Equal(["1|stable"], served.Distinct().ToArray());
+        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        Assert.Equal("abort", decision);
+
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var rollout = (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("aborted", rollout.GetProperty("status").GetString());
+        Assert.Equal(0, rollout.GetProperty("step").GetInt32());
+        Assert.Contains("refusal", rollout.GetProperty("status_reason").GetString(), StringComparison.Ordinal);
+        var refusal = rollout.GetProperty("last_evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "refusal");
+        Assert.Equal("harmful", refusal.GetProperty("verdict").GetString());
+        // Paired: both answers to the same 120 requests.
+        Assert.Equal(120, refusal.GetProperty("stable").GetProperty("count").GetInt64());
+        Assert.Equal(120, refusal.GetProperty("canary").GetProperty("count").GetInt64());
+        Assert.Equal(0, refusal.GetProperty("stable").GetProperty("mean").GetDouble());
+
+        var release = (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(JsonValueKind.Null, release.GetProperty("canary").ValueKind);
+        Assert.Equal(0, release.GetProperty("shadow_share").GetInt32());
+        var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToArray();
+        Assert.Equal(["release-set", "canary-start", "abort"], history);
+
+        // The copies were billed apart: the shadow principal's usage, not the client key's.
+        var usage = await Eventually.ResultAsync(
+            async () => (await viewer.GetAsync($"/admin/v1/usage?groupBy=key,variant&prompt={name}")).Expect(HttpStatusCode.OK).Text,
+            text => text.Contains("shadow-staging", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10));
+        Assert.Contains("shadow-staging", usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_equivalent_candidate_passes_its_shadow_step_and_only_then_reaches_users()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+
+        var served = await ShadowTrafficAsync(gateway, clock, name, 120);
+        Assert.Equal(["1|stable"], served.Distinct().ToArray());
+        using var debug = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        Assert.True(decision == "advance", (await debug.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Text);
+
+        var release = (await debug.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal((2, 5000, 0), (release.GetProperty("canary").GetInt32(), release.GetProperty("canary_weight").GetInt32(), release.GetProperty("shadow_share").GetInt32()));
+    }
+
+    /// <summary>
+    /// Once the release's shadow share has reached the routing snapshot: requests in the step's first whole minute,
+    /// then waits until every copy's pair is scored. Returns, per client response, "version|variant".
+    /// </summary>
+    private static async Task<List<string>> ShadowTrafficAsync(GatewayHost gateway, ShiftedTimeProvider clock, string name, int requests)
+    {
+        var snapshots = gateway.GetRequiredService<LlmGateway.Releases.ReleaseSnapshotProvider>();
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var release) && release.Record.ShadowShare == 10_000),
+            TimeSpan.FromSeconds(10)));
+
+        clock.AdvanceToNextMinute(TimeSpan.FromSeconds(1));
+        var minute = clock.GetUtcNow();
+        var chat = OpenAiClients.For(gateway, await PromptSetup.KeyAsync(gateway)).GetChatClient("prompt:" + name);
+        var served = new List<string>(requests);
+        for (var i = 0; i < requests; i++)
+        {
+            var options = new ChatCompletionOptions { EndUserId = Guid.NewGuid().ToString("N") };
+            options.Patch.Set("$.prompt_variables.company"u8, "Acme");
+            var answer = await chat.CompleteChatAsync([new UserChatMessage($"Question {Guid.NewGuid():N}: where is my parcel?")], options, Ct);
+            var headers = answer.GetRawResponse().Headers;
+            served.Add($"{(headers.TryGetValue("X-Prompt-Version", out var version) ? version : "?")}|{(headers.TryGetValue("X-Prompt-Variant", out var variant) ? variant : "?")}");
+        }
+
+        var readings = gateway.GetRequiredService<RolloutReadings>();
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                var pairs = await readings.ReadPairedAsync(name, PromptSetup.Environment, 2, ["error"], minute.AddSeconds(-2), minute.AddSeconds(58));
+                return pairs["error"].Differences.Count == requests;
+            },
+            TimeSpan.FromSeconds(60)), await PairDiagnosticsAsync(gateway, readings, name, minute));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        return served;
+    }
+
+    private static async Task<string> PairDiagnosticsAsync(GatewayHost gateway, RolloutReadings readings, string name, DateTimeOffset minute)
+    {
+        var pairs = await readings.ReadPairedAsync(name, PromptSetup.Environment, 2, ["error"], minute.AddSeconds(-2), minute.AddSeconds(58));
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var samples = (await viewer.GetAsync($"/admin/v1/samples?prompt={name}&limit=500")).Text;
+        return $"pairs: {pairs["error"].Differences.Count}; shadow samples: {samples.Split("\"variant\":\"shadow\"").Length - 1}; stable samples: {samples.Split("\"variant\":\"stable\"").Length - 1}; paired_with: {samples.Split("paired_with").Length - 1}";
+    }
+
+    private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem, string plan = Plan)
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s => s["Gateway:Rollouts:Enabled"] = "false");
         var name = "rollout-ctl-" + Guid.NewGuid().ToString("N")[..8];
         await PromptSetup.ReleaseAsync(gateway, name, [Bundle(name, "v1 for {{ company }}"), Bundle(name, candidateSystem)]);
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
-        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{plan}}}""")).Expect(HttpStatusCode.Created);
         return (gateway, clock, name);
     }
 

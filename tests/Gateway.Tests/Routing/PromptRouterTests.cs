@@ -10,6 +10,7 @@ using LlmGateway.Providers;
 using LlmGateway.Releases;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
+using LlmGateway.Shadow;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +25,7 @@ namespace LlmGateway.Tests.Routing;
 /// is in memory: a published <see cref="ReleaseSnapshot"/> and, for pins, bundles already in the
 /// <see cref="PreparedBundleCache"/> (its store is never started, so nothing here can reach one).
 /// </summary>
-public sealed class PromptRouterTests
+public sealed class PromptRouterTests : IAsyncDisposable
 {
     private const string Prompt = "support-bot";
     private const string Salt = "9c41e07b";
@@ -47,13 +48,76 @@ public sealed class PromptRouterTests
     private readonly ReleaseSnapshotProvider _snapshots = new(new ManualTimeProvider(DateTimeOffset.UnixEpoch));
     private readonly PreparedBundleCache _cache;
     private readonly PromptRouter _router;
+    private readonly GatewayStore _store = new(Options.Create(new StoreOptions { KeyPrefix = "unit" }), NullLoggerFactory.Instance);
 
     public PromptRouterTests()
     {
-        var store = new GatewayStore(Options.Create(new StoreOptions { KeyPrefix = "unit" }), NullLoggerFactory.Instance);
+        var store = _store;
         _cache = new PreparedBundleCache(new PromptRegistry(store, new ChangeNotifier(store), TimeProvider.System), Preparer);
         // No protected environment here: pins in a protected one read the store (tests/Security/PinApprovalTests).
-        _router = new PromptRouter(_snapshots, _cache, new PinApprovals(Options.Create(new ReleaseOptions { ProtectedEnvironments = [] }), store));
+        _router = Router(new ShadowOptions());
+    }
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
+
+    private PromptRouter Router(ShadowOptions shadow) =>
+        new(_snapshots, _cache, new PinApprovals(Options.Create(new ReleaseOptions { ProtectedEnvironments = [] }), _store), Options.Create(shadow));
+
+    private static ReleaseRecord ShadowRecord(int share) => new() { Stable = 1, Canary = 2, CanaryWeight = 0, ShadowShare = share, Salt = Salt };
+
+    [Fact]
+    public async Task In_a_shadow_step_every_user_gets_the_stable_version_and_the_share_is_marked_for_a_copy_to_the_candidate()
+    {
+        Publish(Release("production", V1, V2, record: ShadowRecord(10_000)));
+
+        for (var i = 0; i < 50; i++)
+        {
+            var selection = await SelectOkAsync(ProductionKey, session: "s" + i);
+            Assert.Equal((1, Variants.Stable, (int?)2), (selection.Bundle.Version, selection.Variant, selection.ShadowVersion));
+        }
+    }
+
+    [Fact]
+    public async Task The_shadow_share_is_a_share_of_requests_and_the_operator_cap_bounds_it()
+    {
+        Publish(Release("production", V1, V2, record: ShadowRecord(2_500)));
+        var marked = 0;
+        for (var i = 0; i < 4_000; i++)
+        {
+            marked += (await SelectOkAsync(ProductionKey, session: "same")).ShadowVersion is not null ? 1 : 0;
+        }
+
+        // A draw per request, not per user: one session sees about a quarter of its requests copied (±5 σ).
+        Assert.InRange(marked, 1_000 - 137, 1_000 + 137);
+
+        var off = Router(new ShadowOptions { Enabled = false });
+        var (selection, _) = await off.SelectAsync(Request(), ProductionKey, Prompt, null);
+        Assert.Null(selection!.ShadowVersion);
+    }
+
+    [Fact]
+    public async Task Without_a_shadow_share_a_weightless_canary_gets_no_copies()
+    {
+        Publish(Release("production", V1, V2, record: ShadowRecord(0)));
+        Assert.Null((await SelectOkAsync(ProductionKey)).ShadowVersion);
+    }
+
+    [Fact]
+    public async Task A_shadow_call_is_served_the_candidate_paired_with_its_stable_sample_and_refused_once_the_step_is_over()
+    {
+        var shadowKey = new GatewayKey("shadow-production", "shadow", "production", [], DateTimeOffset.UnixEpoch) { IsShadow = true };
+        Publish(Release("production", V1, V2, record: ShadowRecord(1_000)));
+        var request = Request();
+        var sampleId = LlmGateway.Sampling.SampleIds.New(DateTimeOffset.UnixEpoch);
+        request.Headers[ShadowHeaders.PairedWith] = sampleId;
+
+        var (selection, error) = await _router.SelectAsync(request, shadowKey, Prompt, null);
+        Assert.Null(error);
+        Assert.Equal((2, Variants.Shadow, sampleId, (int?)null), (selection!.Bundle.Version, selection.Variant, selection.PairedWith, selection.ShadowVersion));
+
+        Publish(Release("production", V1, V2, weight: 500));
+        var ended = await SelectErrorAsync(shadowKey);
+        Assert.Equal((409, "shadow_ended"), (ended.StatusCode, ended.Body.Code));
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+namespace LlmGateway.Shadow;
+
+/// <summary>A copy of one stable request, waiting to be answered by the candidate: the client's own body, as it arrived.</summary>
+/// <param name="RequestId">The stable request's id (the copy goes out as <c>{id}.shadow</c>).</param>
+/// <param name="Endpoint">The OpenAI path the client called.</param>
+/// <param name="Environment">The release's environment.</param>
+/// <param name="PairedWith">The stable request's sample id.</param>
+/// <param name="Body">The client's body.</param>
+internal sealed record ShadowCall(string RequestId, string Endpoint, string Environment, string PairedWith, byte[] Body);

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Threading.Channels;
+using LlmGateway.Hosting;
+using LlmGateway.Pipeline;
+using LlmGateway.Proxy;
+using LlmGateway.Telemetry;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Shadow;
+
+/// <summary>
+/// Sends the copies of a shadow step's stable requests to the candidate, after their clients have been answered:
+/// a bounded queue (a full one drops the copy, counted) and <see cref="ShadowOptions.MaxConcurrency"/> senders.
+/// Each copy goes back through this gateway over loopback as the shadow principal (<see cref="ShadowCredential"/>),
+/// so it is rendered from the candidate bundle, forwarded with the same resilience, billed apart under its own key
+/// and budget, and sampled paired with the stable sample. The answer is read to its end and thrown away.
+/// </summary>
+internal sealed class ShadowDispatcher : BackgroundService
+{
+    private readonly ShadowOptions _options;
+    private readonly ShadowCredential _credential;
+    private readonly IServer? _server;
+    private readonly ILogger<ShadowDispatcher> _logger;
+    private readonly Channel<ShadowCall> _queue;
+    private readonly HttpClient _http;
+    private readonly Counter<long> _calls;
+    private readonly ConcurrentDictionary<string, bool> _overBudgetLogged = new(StringComparer.Ordinal);
+    private int _noAddressLogged;
+
+    public ShadowDispatcher(IOptions<ShadowOptions> options, ShadowCredential credential, IMeterFactory meters, ILogger<ShadowDispatcher> logger, IServer? server = null)
+    {
+        _options = options.Value;
+        _credential = credential;
+        _server = server;
+        _logger = logger;
+        _queue = Channel.CreateBounded<ShadowCall>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = false,
+            SingleReader = false,
+        });
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+        })
+        { Timeout = _options.Timeout };
+        _calls = meters.Create(GatewayTelemetry.Name).CreateCounter<long>(
+            "gateway.shadow.calls",
+            description: "Copies of stable requests for a rollout's shadow step, by outcome (answered, failed, over_budget, ended, timeout, dropped, no_address).");
+    }
+
+    /// <summary>Copies the client's body and queues the call; never waits (a full queue drops the copy).</summary>
+    public void Offer(LlmExchange exchange, string pairedWith)
+    {
+        var call = new ShadowCall(exchange.RequestId, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray());
+        if (!_queue.Writer.TryWrite(call))
+        {
+            Count("dropped");
+        }
+    }
+
+    /// <summary>Test seam: the number of copies waiting.</summary>
+    internal int Queued => _queue.Reader.Count;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrency).Select(_ => SendLoopAsync(stoppingToken)));
+
+    private async Task SendLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var call in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await SendAsync(call, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendAsync(ShadowCall call, CancellationToken stoppingToken)
+    {
+        if (OwnAddress.Of(_server) is not { } baseUrl)
+        {
+            if (Interlocked.Exchange(ref _noAddressLogged, 1) == 0)
+            {
+                ShadowLog.NoAddress(_logger);
+            }
+
+            Count("no_address");
+            return;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, call.Endpoint))
+        {
+            Content = new ByteArrayContent(call.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _credential.Secret);
+        request.Headers.Add(ShadowHeaders.Environment, call.Environment);
+        request.Headers.Add(ShadowHeaders.PairedWith, call.PairedWith);
+        request.Headers.Add(RequestIds.Header, call.RequestId + ".shadow");
+
+        string outcome;
+        string detail;
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
+            // Read to the end: the gateway bills and samples the copy when its answer is complete.
+            await response.Content.CopyToAsync(Stream.Null, stoppingToken);
+            (outcome, detail) = response.StatusCode switch
+            {
+                < HttpStatusCode.BadRequest => ("answered", "ok"),
+                HttpStatusCode.TooManyRequests => ("over_budget", "429"),
+                HttpStatusCode.Conflict => ("ended", "409"),
+                var status => ("failed", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            };
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (TaskCanceledException)
+        {
+            (outcome, detail) = ("timeout", "no answer within Gateway:Shadow:Timeout");
+        }
+        catch (HttpRequestException ex)
+        {
+            (outcome, detail) = ("failed", ex.GetType().Name);
+        }
+
+        if (outcome == "over_budget" && _overBudgetLogged.TryAdd(call.Environment + DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), true))
+        {
+            ShadowLog.OverBudget(_logger, call.Environment);
+        }
+
+        ShadowLog.CallEnded(_logger, call.RequestId, outcome, detail);
+        Count(outcome);
+    }
+
+    private void Count(string outcome) => _calls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+}

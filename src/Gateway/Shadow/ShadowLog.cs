@@ -1,0 +1,13 @@
+namespace LlmGateway.Shadow;
+
+internal static partial class ShadowLog
+{
+    [LoggerMessage(EventId = 9201, Level = LogLevel.Debug, Message = "Shadow call for {RequestId} ended {Outcome} ({Detail})")]
+    public static partial void CallEnded(ILogger logger, string requestId, string outcome, string detail);
+
+    [LoggerMessage(EventId = 9202, Level = LogLevel.Warning, Message = "Shadow calls are refused by their daily budget in '{Environment}' (Gateway:Shadow:DailyBudgetUsd); copies are not answered until the next UTC day")]
+    public static partial void OverBudget(ILogger logger, string environment);
+
+    [LoggerMessage(EventId = 9203, Level = LogLevel.Warning, Message = "The gateway has no plain-HTTP address to send shadow calls to; shadow steps gather no pairs")]
+    public static partial void NoAddress(ILogger logger);
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using LlmGateway.Releases;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Rollouts;
+
+/// <summary>
+/// Shadow traffic on the real gateway: the client of a shadowed request gets exactly what it would have got without
+/// the shadow step, and only the gateway itself can make a shadow call.
+/// </summary>
+public sealed partial class ShadowTrafficTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string ShadowPlan = """
+        {"steps":[{"shadow":true,"share":1,"min_duration":"24h"},{"weight":5}],"metrics":[{"metric":"error","threshold":0.1}]}
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_client_gets_the_same_bytes_and_headers_with_or_without_a_shadow_step(bool stream)
+    {
+        var name = Bundles.UniqueName("shadow-bytes");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        using var client = env.Gateway.CreateClient(key);
+
+        var (before, beforeHeaders) = await AskAsync(client, name, stream);
+        await StartShadowStepAsync(name);
+        var (during, duringHeaders) = await AskAsync(client, name, stream);
+
+        Assert.Equal(Normalize(before), Normalize(during));
+        Assert.Equal(beforeHeaders, duringHeaders);
+        Assert.Contains("v1 for Acme", during, StringComparison.Ordinal);
+
+        // The copy was answered by the candidate, billed to the shadow principal, not to this key.
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.AdminToken);
+        var usage = await Eventually.ResultAsync(
+            async () => (await viewer.GetAsync($"/admin/v1/usage?groupBy=key,version,variant&prompt={name}")).Expect(HttpStatusCode.OK).Json,
+            rows => rows.EnumerateArray().Any(r => r.GetProperty("group").GetProperty("key").GetString() == "shadow-staging"),
+            TimeSpan.FromSeconds(10));
+        var shadowRow = usage.EnumerateArray().Single(r => r.GetProperty("group").GetProperty("key").GetString() == "shadow-staging");
+        var group = shadowRow.GetProperty("group");
+        Assert.Equal(("2", "shadow", 1L), (group.GetProperty("version").GetString(), group.GetProperty("variant").GetString(), shadowRow.GetProperty("requests").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Shadow_headers_sent_by_a_client_change_nothing()
+    {
+        var name = Bundles.UniqueName("shadow-forge");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        await StartShadowStepAsync(name);
+        using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
+        client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Environment", "staging");
+        client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Of", "0000000000000-00000000000000000000000000000000");
+
+        var (body, headers) = await AskAsync(client, name, stream: false);
+
+        Assert.Contains("v1 for Acme", body, StringComparison.Ordinal);
+        Assert.Contains("X-Prompt-Variant: stable", headers, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forged_shadow_secret_is_refused_like_any_unknown_key()
+    {
+        var name = Bundles.UniqueName("shadow-secret");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        await StartShadowStepAsync(name);
+        using var client = env.Gateway.CreateClient("gw-shadow-" + new string('0', 64));
+        client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Environment", "staging");
+
+        using var response = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream: false)), Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_api_key");
+    }
+
+    private async Task StartShadowStepAsync(string name)
+    {
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowPlan}}}""")).Expect(HttpStatusCode.Created);
+        var snapshots = env.Gateway.GetRequiredService<ReleaseSnapshotProvider>();
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var release) && release.Record.ShadowShare == 10_000),
+            TimeSpan.FromSeconds(10)));
+    }
+
+    private static async Task<(string Body, string Headers)> AskAsync(HttpClient client, string name, bool stream)
+    {
+        using var response = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream)), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        // Names and values, except the ones unique to every response.
+        var headers = string.Join("\n", response.Headers.Concat(response.Content.Headers)
+            .Where(h => !Unique.Contains(h.Key))
+            .Select(h => $"{h.Key}: {string.Join(",", h.Value)}")
+            .Order(StringComparer.Ordinal));
+        return (body, headers);
+    }
+
+    private static string Body(string name, bool stream) => $$"""
+        {"model":"prompt:{{name}}","stream":{{(stream ? "true" : "false")}},"prompt_variables":{"company":"Acme"},
+         "messages":[{"role":"user","content":"Where is my parcel?"}],"user":"same-user"}
+        """;
+
+    private static readonly HashSet<string> Unique = new(StringComparer.OrdinalIgnoreCase) { "Date", "X-Request-Id", "X-Upstream-Request-Id", "traceparent" };
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    /// <summary>
+    /// The mock numbers its ids and stamps the time, and the streamed usage comment carries this request's timings;
+    /// everything else must be the same bytes.
+    /// </summary>
+    private static string Normalize(string body) => Timing().Replace(CreatedField().Replace(MockId().Replace(body, "mock-N"), "\"created\":T"), "\"$1\":T");
+
+    [GeneratedRegex(@"""(ttft_ms|latency_ms)"":[\d.]+")]
+    private static partial Regex Timing();
+
+    [GeneratedRegex(@"mock-\d+")]
+    private static partial Regex MockId();
+
+    [GeneratedRegex(@"""created"":\d+")]
+    private static partial Regex CreatedField();
+}

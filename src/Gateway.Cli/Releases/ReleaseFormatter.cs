@@ -55,6 +55,13 @@ internal static class ReleaseFormatter
             .Add("stickiness", release.Stickiness)
             .Add("sampling", Sampling(release.Sampling))
             .Add("updated", $"{Display.Instant(release.UpdatedAt)} by {Display.Text(release.Actor)}");
+        if (release.Canary is not null && release.ShadowShare > 0)
+        {
+            // Only during a rollout's shadow step: the line would otherwise always read "-".
+            details.Add("shadow", string.Create(CultureInfo.InvariantCulture,
+                $"{Display.Weight(release.ShadowShare)} of stable requests also answered by {Display.Version(release.Canary)} ({release.ShadowShare} bps)"));
+        }
+
         output.Write(details.ToString(indent: 2));
     }
 

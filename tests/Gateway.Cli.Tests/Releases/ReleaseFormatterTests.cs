@@ -40,6 +40,18 @@ public sealed class ReleaseFormatterTests
         Assert.Equal(expected, ReleaseFormatter.Sampling(policy));
     }
 
+    [Fact]
+    public void Details_show_a_shadow_step_only_while_there_is_one()
+    {
+        using var shadowed = new StringWriter();
+        ReleaseFormatter.WriteDetails(shadowed, View(3, 4, 0) with { ShadowShare = 2500 });
+        using var plain = new StringWriter();
+        ReleaseFormatter.WriteDetails(plain, View(3, 4, 500));
+
+        Assert.Matches(@"\n  shadow: +25% of stable requests also answered by v4 \(2500 bps\)\n", shadowed.ToString());
+        Assert.DoesNotContain("shadow", plain.ToString(), StringComparison.Ordinal);
+    }
+
     // As the gateway's JSON reads: a double.
     private static double? Rate(string? text) => text is null ? null : double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 

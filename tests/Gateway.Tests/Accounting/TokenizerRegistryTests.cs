@@ -24,6 +24,43 @@ public sealed class TokenizerRegistryTests
         Assert.Equal(cl100k, Registry.Count(text, TokenizerRegistry.Cl100k));
     }
 
+    [Fact]
+    public void Ordinary_text_is_counted_exactly_as_the_tokenizer_counts_it_whole()
+    {
+        var text = string.Concat(Enumerable.Range(0, 400).Select(i =>
+            $"Order #{i * 7919} shipped to https://example.com/track?id={i:x8} — 你好 café 🍕; total = {i * 3.25:F2} EUR.\n"));
+        var whole = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding(TokenizerRegistry.O200k).CountTokens(text);
+
+        Assert.Equal(whole, Registry.Count(text, TokenizerRegistry.O200k));
+    }
+
+    [Theory]
+    [InlineData('a', 1_000)]
+    [InlineData('7', 1_000)]
+    [InlineData('é', 3_000)]
+    public void A_run_longer_than_any_word_is_counted_in_pieces_and_never_below_its_whole_count(char letter, int length)
+    {
+        var text = "start " + new string(letter, length) + " end";
+        var whole = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding(TokenizerRegistry.O200k).CountTokens(text);
+
+        var pieces = Registry.Count(text, TokenizerRegistry.O200k);
+
+        // A cut can only stop merges across it: at most a token or two more per piece.
+        Assert.InRange(pieces, whole, whole + (2 * ((length / TokenizerRegistry.MaxRunLength) + 1)));
+    }
+
+    [Fact]
+    public async Task A_megabyte_of_one_letter_is_counted_in_linear_time()
+    {
+        // Counted whole, this is quadratic (64 K alone took 17 s): the test would not end. In pieces it takes well
+        // under a second; the bound only catches a return to the whole-run count, it does not time the code.
+        var text = new string('a', 1 << 20);
+        var count = Task.Run(() => Registry.Count(text, TokenizerRegistry.O200k), TestContext.Current.CancellationToken);
+
+        Assert.Same(count, await Task.WhenAny(count, Task.Delay(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)));
+        Assert.Equal((1 << 20) / 8, await count);
+    }
+
     [Theory]
     [InlineData("gpt-4o-mini", TokenizerRegistry.O200k)]
     [InlineData("gpt-4.1", TokenizerRegistry.O200k)]

@@ -34,7 +34,7 @@ internal static class BehaviourServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JudgeGate>(sp, new JudgeAddress(sp.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>())));
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JudgeGate>(sp, new JudgeAddress(sp.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>(), sp.GetRequiredService<IConfiguration>().GetValue<int?>(Telemetry.TelemetryExtensions.MetricsPortSetting))));
         }
 
         services.AddSingleton<OnlineEvaluator>();

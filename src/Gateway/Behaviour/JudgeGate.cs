@@ -31,6 +31,7 @@ internal sealed class JudgeGate : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
     private readonly HttpClient _http;
+    private readonly int? _metricsPort;
     private readonly ConcurrentDictionary<(string Prompt, string Model), ScorerRegistry> _registries = new();
     private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
 
@@ -43,6 +44,7 @@ internal sealed class JudgeGate : IDisposable
         _store = store;
         _time = time;
         _server = address.Server;
+        _metricsPort = address.MetricsPort;
         _metrics = metrics;
         _logger = logger;
         _slots = new SemaphoreSlim(_options.MaxConcurrency);
@@ -145,7 +147,7 @@ internal sealed class JudgeGate : IDisposable
             return configured;
         }
 
-        return Hosting.OwnAddress.Of(_server);
+        return Hosting.OwnAddress.Of(_server, _metricsPort);
     }
 
     public void Dispose()

@@ -232,7 +232,8 @@ internal sealed class OnlineEvaluator(
                 .ToDictionary(g => g.Key, g => g.First().Value!.Value, StringComparer.Ordinal);
             foreach (var observation in candidate)
             {
-                if (observation.Value is { } value && stableReadings.TryGetValue(observation.Metric, out var stableValue))
+                if (observation.Value is { } value && stableReadings.TryGetValue(observation.Metric, out var stableValue)
+                    && double.IsFinite(value) && double.IsFinite(stableValue))
                 {
                     pairs.Add(new PairedObservation(observation.Metric, stableValue, value));
                 }

@@ -3,14 +3,18 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace LlmGateway.Hosting;
 
-/// <summary>Where this process can call itself: its first plain-HTTP listen address, a wildcard turned into the loopback.</summary>
+/// <summary>
+/// Where this process can call itself: its first plain-HTTP listen address (other than <c>excludedPort</c>, the
+/// metrics port, which answers nothing else), a wildcard turned into the loopback.
+/// </summary>
 internal static class OwnAddress
 {
     /// <summary>The address, or null before the server listens (or when it has no plain-HTTP address).</summary>
-    public static Uri? Of(IServer? server)
+    public static Uri? Of(IServer? server, int? excludedPort = null)
     {
         var addresses = server?.Features.Get<IServerAddressesFeature>()?.Addresses;
-        var first = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
+        var first = addresses?.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            && (excludedPort is not { } port || !a.EndsWith(":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)));
         if (first is null)
         {
             return null;

@@ -70,24 +70,25 @@ internal sealed class RolloutController(
 
         var step = plan.Steps[view.Step];
 
-        if (!step.Shadow && release.CanaryWeight != step.WeightBps)
+        var drifted = step.Shadow
+            ? release.CanaryWeight != 0 || release.ShadowShare != step.ShadowShareBps
+            : release.CanaryWeight != step.WeightBps;
+        if (drifted)
         {
-            // A leader that changed the weight and died before recording it: catch up, never act twice.
-            var caughtUp = plan.Steps.Select((s, i) => (s, i)).FirstOrDefault(p => p.i > view.Step && p.s.WeightBps == release.CanaryWeight);
+            // A leader that changed the weight and died before recording it (from a shadow step too: the release
+            // then holds the next weight and no shadow share): catch up, never act twice.
+            var caughtUp = release.ShadowShare == 0
+                ? plan.Steps.Select((s, i) => (s, i)).FirstOrDefault(p => p.i > view.Step && !p.s.Shadow && p.s.WeightBps == release.CanaryWeight)
+                : default;
             if (caughtUp.s is not null)
             {
                 var aligned = view with { Step = caughtUp.i, Weight = caughtUp.s.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
                 return await RecordAsync(aligned, view.Revision, fencingToken, null) is null ? null : "caught-up";
             }
 
-            return await EndAsync(view, RolloutStatuses.Paused, string.Create(CultureInfo.InvariantCulture,
-                $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout"), null, fencingToken);
-        }
-
-        if (step.Shadow && (release.CanaryWeight != 0 || release.ShadowShare != step.ShadowShareBps))
-        {
-            return await EndAsync(view, RolloutStatuses.Paused, string.Create(CultureInfo.InvariantCulture,
-                $"the shadow step's release was changed outside the rollout (canary weight {release.CanaryWeight / 100.0}%, shadow share {release.ShadowShare / 100.0}%)"), null, fencingToken);
+            return await EndAsync(view, RolloutStatuses.Paused, step.Shadow
+                ? string.Create(CultureInfo.InvariantCulture, $"the shadow step's release was changed outside the rollout (canary weight {release.CanaryWeight / 100.0}%, shadow share {release.ShadowShare / 100.0}%)")
+                : string.Create(CultureInfo.InvariantCulture, $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout"), null, fencingToken);
         }
 
         var now = time.GetUtcNow();
@@ -115,11 +116,23 @@ internal sealed class RolloutController(
             return await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + ex.Message, null, fencingToken);
         }
 
+        // A shadow step that gathered too few pairs by its maximum duration learnt nothing (shadow traffic off, no
+        // address to send copies to, its budget spent): it never moves users onto the candidate unjudged.
+        var starved = step.Shadow && decision.Reason == RolloutDecisionReason.MaxDurationInconclusive
+            && decision.Action is RolloutAction.Advance or RolloutAction.Promote
+            && decision.Verdicts.Any(v => v.StableCount < step.MinSamplesPerArm);
+        if (starved)
+        {
+            decision = decision with { Action = RolloutAction.Pause };
+        }
+
         var evaluation = new RolloutEvaluation
         {
             At = now,
             Decision = decision.Action.ToString().ToLowerInvariant(),
-            Reason = Explain(decision),
+            Reason = starved
+                ? string.Create(CultureInfo.InvariantCulture, $"the shadow step reached its maximum duration with {decision.Verdicts.Min(v => v.StableCount)} of the {step.MinSamplesPerArm} pairs it needs (is shadow traffic on and within its budget?)")
+                : Explain(decision),
             Metrics = [.. decision.Verdicts.Select(ToContract)],
         };
 

@@ -22,7 +22,8 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
 
     /// <summary>
     /// Copies what the writer needs (the pooled bodies are returned when the request ends) and offers it; returns the
-    /// sample's id, or null when the queue had no room (the sample is dropped and counted).
+    /// sample's id, or null when the queue's bytes had no room for it (dropped and counted). An id is no promise the
+    /// sample is stored: a full channel drops its newest capture to take this one (counted too).
     /// </summary>
     public string? Offer(ExchangeResult result)
     {

@@ -29,7 +29,8 @@ internal sealed class ShadowCredential(IOptions<ShadowOptions> options, TimeProv
     /// </summary>
     public GatewayKey? TryAuthenticate(HttpRequest request)
     {
-        var token = BearerToken.Read(request);
+        // A view of the header: the check costs every other request nothing but a length compare.
+        var token = BearerToken.Span(request);
         if (token.Length != _secret.Length || !token.StartsWith("gw-shadow-", StringComparison.Ordinal))
         {
             return null;

@@ -29,14 +29,21 @@ internal sealed class ShadowDispatcher : BackgroundService
     private readonly HttpClient _http;
     private readonly Counter<long> _calls;
     private readonly ConcurrentDictionary<string, bool> _overBudgetLogged = new(StringComparer.Ordinal);
+    private readonly int? _metricsPort;
+    private readonly TimeProvider _time;
     private int _noAddressLogged;
+    private long _queuedBytes;
 
-    public ShadowDispatcher(IOptions<ShadowOptions> options, ShadowCredential credential, IMeterFactory meters, ILogger<ShadowDispatcher> logger, IServer? server = null)
+    public ShadowDispatcher(
+        IOptions<ShadowOptions> options, ShadowCredential credential, IMeterFactory meters, IConfiguration configuration, TimeProvider time,
+        ILogger<ShadowDispatcher> logger, IServer? server = null)
     {
         _options = options.Value;
         _credential = credential;
         _server = server;
         _logger = logger;
+        _time = time;
+        _metricsPort = configuration.GetValue<int?>(TelemetryExtensions.MetricsPortSetting);
         _queue = Channel.CreateBounded<ShadowCall>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -49,18 +56,31 @@ internal sealed class ShadowDispatcher : BackgroundService
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
         })
-        { Timeout = _options.Timeout };
+        { Timeout = Timeout.InfiniteTimeSpan }; // Gateway:Shadow:Timeout bounds the whole copy, its answer read too
+
         _calls = meters.Create(GatewayTelemetry.Name).CreateCounter<long>(
             "gateway.shadow.calls",
-            description: "Copies of stable requests for a rollout's shadow step, by outcome (answered, failed, over_budget, ended, timeout, dropped, no_address).");
+            description: "Copies of stable requests for a rollout's shadow step, by outcome (answered, failed, over_budget, throttled, ended, timeout, dropped, no_address).");
     }
 
-    /// <summary>Copies the client's body and queues the call; never waits (a full queue drops the copy).</summary>
+    /// <summary>
+    /// Copies the client's body and queues the call; never waits. A full queue, or one whose copies already hold
+    /// <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before copying: a dropped one costs nothing).
+    /// </summary>
     public void Offer(LlmExchange exchange, string pairedWith)
     {
+        var size = exchange.ClientBody.WrittenSpan.Length;
+        if (Interlocked.Add(ref _queuedBytes, size) > _options.MaxQueuedBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -size);
+            Count("dropped");
+            return;
+        }
+
         var call = new ShadowCall(exchange.RequestId, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray());
         if (!_queue.Writer.TryWrite(call))
         {
+            Interlocked.Add(ref _queuedBytes, -size);
             Count("dropped");
         }
     }
@@ -77,6 +97,7 @@ internal sealed class ShadowDispatcher : BackgroundService
         {
             await foreach (var call in _queue.Reader.ReadAllAsync(stoppingToken))
             {
+                Interlocked.Add(ref _queuedBytes, -call.Body.Length);
                 await SendAsync(call, stoppingToken);
             }
         }
@@ -87,7 +108,7 @@ internal sealed class ShadowDispatcher : BackgroundService
 
     private async Task SendAsync(ShadowCall call, CancellationToken stoppingToken)
     {
-        if (OwnAddress.Of(_server) is not { } baseUrl)
+        if ((_options.BaseUrl ?? OwnAddress.Of(_server, _metricsPort)) is not { } baseUrl)
         {
             if (Interlocked.Exchange(ref _noAddressLogged, 1) == 0)
             {
@@ -107,35 +128,46 @@ internal sealed class ShadowDispatcher : BackgroundService
         request.Headers.Add(ShadowHeaders.PairedWith, call.PairedWith);
         request.Headers.Add(RequestIds.Header, call.RequestId + ".shadow");
 
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(_options.Timeout);
         string outcome;
         string detail;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
-            // Read to the end: the gateway bills and samples the copy when its answer is complete.
-            await response.Content.CopyToAsync(Stream.Null, stoppingToken);
-            (outcome, detail) = response.StatusCode switch
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                < HttpStatusCode.BadRequest => ("answered", "ok"),
-                HttpStatusCode.TooManyRequests => ("over_budget", "429"),
-                HttpStatusCode.Conflict => ("ended", "409"),
-                var status => ("failed", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            };
+                // The shadow key's own budget, or a limit of the gateway or the provider: only the first waits for tomorrow.
+                var error = await response.Content.ReadAsStringAsync(deadline.Token);
+                (outcome, detail) = error.Contains("\"budget_exceeded\"", StringComparison.Ordinal) ? ("over_budget", "429 budget_exceeded") : ("throttled", "429");
+            }
+            else
+            {
+                // Read to the end: the gateway bills and samples the copy when its answer is complete.
+                await response.Content.CopyToAsync(Stream.Null, deadline.Token);
+                (outcome, detail) = response.StatusCode switch
+                {
+                    < HttpStatusCode.BadRequest => ("answered", "ok"),
+                    HttpStatusCode.Conflict => ("ended", "409"),
+                    var status => ("failed", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                };
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return;
         }
-        catch (TaskCanceledException)
+        catch (OperationCanceledException)
         {
-            (outcome, detail) = ("timeout", "no answer within Gateway:Shadow:Timeout");
+            (outcome, detail) = ("timeout", "no whole answer within Gateway:Shadow:Timeout");
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex)
         {
+            // Whatever one copy does (a cut answer is an IOException), the sender lives on to send the next.
             (outcome, detail) = ("failed", ex.GetType().Name);
         }
 
-        if (outcome == "over_budget" && _overBudgetLogged.TryAdd(call.Environment + DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), true))
+        if (outcome == "over_budget" && _overBudgetLogged.TryAdd(call.Environment + _time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), true))
         {
             ShadowLog.OverBudget(_logger, call.Environment);
         }

@@ -10,7 +10,7 @@ internal sealed class ShadowOptions
 {
     public const string SectionName = "Gateway:Shadow";
 
-    /// <summary>Send shadow traffic at all (off: a shadow step gathers no pairs and pauses at its maximum duration).</summary>
+    /// <summary>Send shadow traffic at all (off: a shadow step gathers no pairs and pauses at its maximum duration, whatever its plan's <c>on_inconclusive</c>).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>The largest share of stable requests mirrored, whatever a plan asks for (1 = all of them).</summary>
@@ -25,6 +25,17 @@ internal sealed class ShadowOptions
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 512;
 
+    /// <summary>Bytes of client bodies the waiting copies may hold in all; past this a copy is dropped (counted).</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Where copies are sent: this gateway's own API. Unset, its first plain-HTTP listen address (not the metrics
+    /// port), a wildcard read as 127.0.0.1; set it when the API listens on HTTPS only or behind a narrowed
+    /// <c>AllowedHosts</c>.
+    /// </summary>
+    public Uri? BaseUrl { get; set; }
+
     /// <summary>
     /// Spend on shadow calls per UTC day and environment, in USD, across every instance: the budget of the shadow
     /// principal, enforced like a key's <c>daily_spend_usd</c> (reserved before the call, settled after).
@@ -32,6 +43,9 @@ internal sealed class ShadowOptions
     [Range(typeof(decimal), "0.000001", "1000000")]
     public decimal DailyBudgetUsd { get; set; } = 25m;
 
-    /// <summary>A shadow call that takes longer is abandoned (and counted as timed out, not as a candidate error).</summary>
+    /// <summary>
+    /// How long one copy may take, its whole answer read: past it the sender abandons it (counted as <c>timeout</c>;
+    /// the gateway then bills and samples the copy as a client that left).
+    /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -16,7 +16,7 @@ internal static class TelemetryExtensions
     public const string PrometheusPath = "/metrics";
 
     private const string PrometheusSetting = "Gateway:Telemetry:Prometheus";
-    private const string MetricsPortSetting = "Gateway:Telemetry:MetricsPort";
+    internal const string MetricsPortSetting = "Gateway:Telemetry:MetricsPort";
 
     public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
     {

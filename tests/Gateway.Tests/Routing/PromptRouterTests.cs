@@ -90,9 +90,21 @@ public sealed class PromptRouterTests : IAsyncDisposable
         // A draw per request, not per user: one session sees about a quarter of its requests copied (±5 σ).
         Assert.InRange(marked, 1_000 - 137, 1_000 + 137);
 
+        var capped = Router(new ShadowOptions { MaxShare = 0.1 });
+        Publish(Release("production", V1, V2, record: ShadowRecord(10_000)));
+        var cappedMarked = 0;
+        for (var i = 0; i < 4_000; i++)
+        {
+            var (selection, _) = await capped.SelectAsync(Request(), ProductionKey, Prompt, null);
+            cappedMarked += selection!.ShadowVersion is not null ? 1 : 0;
+        }
+
+        // The operator's cap wins over the plan's 100%: about 10% (±5 σ).
+        Assert.InRange(cappedMarked, 400 - 95, 400 + 95);
+
         var off = Router(new ShadowOptions { Enabled = false });
-        var (selection, _) = await off.SelectAsync(Request(), ProductionKey, Prompt, null);
-        Assert.Null(selection!.ShadowVersion);
+        var (offSelection, _) = await off.SelectAsync(Request(), ProductionKey, Prompt, null);
+        Assert.Null(offSelection!.ShadowVersion);
     }
 
     [Fact]

@@ -23,9 +23,11 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         var request = exchange;
         var operation = GenAiAttributes.Operation(exchange.Endpoint);
         var activity = source.StartActivity($"{operation} {request.Model.UpstreamModel}", ActivityKind.Client);
-        if (activity is null)
+        if (activity is null || !activity.IsAllDataRequested)
         {
-            return null;
+            // Not recorded (tracing off: the span only carries the trace context on): no exporter ever reads its tags,
+            // and each tag is a node on the heap, so they are set only on a recorded span.
+            return activity;
         }
 
         activity.SetTag(GenAiAttributes.OperationName, operation);
@@ -85,11 +87,28 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
             return;
         }
 
+        // As in Start: the tags (and the numbers boxed into them) only on a recorded span; the status always.
+        if (activity.IsAllDataRequested)
+        {
+            SetResultTags(activity, outcome);
+        }
+
+        if (outcome.ErrorType is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error);
+        }
+
+        activity.Dispose();
+    }
+
+    private static void SetResultTags(Activity activity, ExchangeResult outcome)
+    {
+        var record = outcome.Record;
         activity.SetTag(GenAiAttributes.HttpStatus, outcome.Status);
         activity.SetTag(GenAiAttributes.Attempts, outcome.Attempts);
-        if (served != exchange.Model)
+        if (outcome.ServedModel != outcome.Exchange.Model)
         {
-            activity.SetTag(GenAiAttributes.ServedModel, served.Name);
+            activity.SetTag(GenAiAttributes.ServedModel, outcome.ServedModel.Name);
         }
 
         if (record is not null)
@@ -117,10 +136,7 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         if (outcome.ErrorType is { } error)
         {
             activity.SetTag(GenAiAttributes.ErrorType, error);
-            activity.SetStatus(ActivityStatusCode.Error);
         }
-
-        activity.Dispose();
     }
 
     private void RecordUsage(AccountingRecord record, in TagList tags)

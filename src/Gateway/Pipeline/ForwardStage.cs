@@ -30,6 +30,9 @@ internal sealed class ForwardStage(
     LlmCallTelemetry telemetry,
     TimeProvider time)
 {
+    // Made once: a sampled request's taps start copying the response through it.
+    private readonly Action<ResponseTap> _beginCapture = sampler.BeginCapture;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var exchange = context.Features.GetRequiredFeature<LlmExchange>();
@@ -107,25 +110,19 @@ internal sealed class ForwardStage(
         }
     }
 
-    private async Task<ForwardOutcome> ForwardAsync(HttpContext context, LlmExchange exchange, SamplingDecision sampling)
+    private async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, LlmExchange exchange, SamplingDecision sampling)
     {
         var originalBody = context.Request.Body;
         var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         context.Request.Headers.Remove(HeaderNames.TransferEncoding);
         try
         {
+            // The tap's settings, not a closure over them: nothing per request but the outcome.
             return await forwarder.ForwardAsync(context, next, new ForwardRequest(
                 exchange,
-                (timer, retryable) =>
-                {
-                    var tap = new ResponseTap(originalResponse, context.Response, exchange.UsageInjected, holdJson: !exchange.Stream, retryable, timer);
-                    if (sampling.Sampled)
-                    {
-                        sampler.BeginCapture(tap);
-                    }
-
-                    return tap;
-                }));
+                StripUsageChunk: exchange.UsageInjected,
+                HoldJson: !exchange.Stream,
+                OnNewTap: sampling.Sampled ? _beginCapture : null));
         }
         finally
         {

@@ -10,25 +10,29 @@ namespace LlmGateway.Resilience;
 /// </summary>
 internal sealed class AttemptTimer : IDisposable
 {
-    private readonly CancellationTokenSource _timeout = new();
-    private readonly CancellationTokenSource _linked;
+    // One source for both causes, not a timer source plus a source linked to it and the client's token (two more
+    // objects and a callback registration per attempt): the timers cancel it directly (CancelAfter), the client's
+    // disconnect through a registration that first records that it, not a timer, came first.
+    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationTokenRegistration _client;
     private readonly TimeSpan _idle;
     private readonly long _deadline;
     private volatile bool _responding;
+    private volatile bool _clientFirst;
 
     public AttemptTimer(TimeSpan firstByte, TimeSpan idle, long deadlineTimestamp, CancellationToken client)
     {
         _idle = idle;
         _deadline = deadlineTimestamp;
-        _linked = CancellationTokenSource.CreateLinkedTokenSource(client, _timeout.Token);
         Arm(firstByte);
+        _client = client.UnsafeRegister(static state => ((AttemptTimer)state!).CancelForClient(), this);
     }
 
     /// <summary>Cancelled when the client goes away or a timer fires.</summary>
-    public CancellationToken Token => _linked.Token;
+    public CancellationToken Token => _cts.Token;
 
-    /// <summary>Which timer fired, if one did.</summary>
-    public UpstreamTimeout Fired => !_timeout.IsCancellationRequested ? UpstreamTimeout.None
+    /// <summary>Which timer fired, if one did (not when the client went away first).</summary>
+    public UpstreamTimeout Fired => !_cts.IsCancellationRequested || _clientFirst ? UpstreamTimeout.None
         : Stopwatch.GetTimestamp() >= _deadline ? UpstreamTimeout.Total
         : _responding ? UpstreamTimeout.Idle
         : UpstreamTimeout.FirstByte;
@@ -42,8 +46,27 @@ internal sealed class AttemptTimer : IDisposable
 
     public void Dispose()
     {
-        _linked.Dispose();
-        _timeout.Dispose();
+        _client.Dispose();
+        _cts.Dispose();
+    }
+
+    private void CancelForClient()
+    {
+        if (_cts.IsCancellationRequested)
+        {
+            // A timer fired first: that stays the reason.
+            return;
+        }
+
+        _clientFirst = true;
+        try
+        {
+            _cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt already ended.
+        }
     }
 
     private void Arm(TimeSpan timeout)
@@ -52,7 +75,7 @@ internal sealed class AttemptTimer : IDisposable
         var delay = left < timeout ? left : timeout;
         try
         {
-            _timeout.CancelAfter(delay <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : delay);
+            _cts.CancelAfter(delay <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : delay);
         }
         catch (ObjectDisposedException)
         {

@@ -24,7 +24,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     public const string AttemptsHeader = "X-Gateway-Attempts";
     public const string ServedModelHeader = "X-Gateway-Served-Model";
 
-    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
+    public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
     {
         var exchange = forward.Exchange;
         var candidates = exchange.Model.Candidates(exchange.AllowModelFallback);
@@ -118,7 +118,8 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         var policy = model.Resilience;
         var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, s.ClientLifetime.RequestAborted);
-        var tap = s.Forward.NewTap(timer, policy.RetryStatuses);
+        var tap = new ResponseTap(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer);
+        s.Forward.OnNewTap?.Invoke(tap);
         var lifetime = new ForwardingLifetime(s.ClientLifetime, timer);
         s.Track(tap, timer, body);
 
@@ -210,7 +211,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             : AttemptResult.Success;
     }
 
-    private async Task<ForwardOutcome> FinishAsync(AttemptState s)
+    private async ValueTask<ForwardOutcome> FinishAsync(AttemptState s)
     {
         var requested = s.Forward.Exchange.Model;
         if (s.Last is null or { Kind: AttemptKind.Unavailable })
@@ -254,7 +255,10 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     /// <summary>Everything one request's attempts share; passed to Polly as state, so no closure per request.</summary>
     private sealed class AttemptState : IUpstreamAttemptFeature
     {
+        // Earlier attempts' taps and timers, disposed at the end; the latest attempt's timer apart, so a request
+        // served by its first attempt needs no list.
         private List<IDisposable>? _spent;
+        private AttemptTimer? _timer;
         private List<CatalogModel>? _unavailable;
         private readonly KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
 
@@ -320,19 +324,31 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         public void DisposeSpent()
         {
-            foreach (var spent in _spent ?? [])
+            if (_spent is not null)
             {
-                spent.Dispose();
+                // Not `_spent ?? []`: that makes an empty list on every request served by one attempt.
+                foreach (var spent in _spent)
+                {
+                    spent.Dispose();
+                }
+
+                _spent.Clear();
             }
 
-            _spent?.Clear();
+            _timer?.Dispose();
+            _timer = null;
         }
 
         public void Track(ResponseTap tap, AttemptTimer timer, PooledBuffer body)
         {
             Tap = tap;
             Body = body;
-            (_spent ??= []).Add(timer);
+            if (_timer is not null)
+            {
+                (_spent ??= []).Add(_timer);
+            }
+
+            _timer = timer;
         }
 
         /// <summary>Forgets the failed attempt: its held response, its status and headers, its error.</summary>

@@ -686,15 +686,7 @@ public sealed class ResilientForwarderTests : IDisposable
 
         public async Task<ForwardOutcome> StartAsync(ResilientForwarder forwarder)
         {
-            var clientBody = Context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-            _outcome = await forwarder.ForwardAsync(Context, NextAsync, new ForwardRequest(
-                Exchange,
-                (timer, retryable) =>
-                {
-                    var tap = new ResponseTap(clientBody, Context.Response, stripUsageChunk: false, _holdJson, retryable, timer);
-                    _taps.Add(tap);
-                    return tap;
-                }));
+            _outcome = await forwarder.ForwardAsync(Context, NextAsync, new ForwardRequest(Exchange, StripUsageChunk: false, _holdJson, _taps.Add));
             return _outcome;
         }
 

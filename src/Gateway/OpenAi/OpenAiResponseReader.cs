@@ -11,8 +11,11 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
 {
     private static ReadOnlySpan<byte> Done => "[DONE]"u8;
 
-    private readonly SseFramer _framer;
+    private readonly int _maxLineBytes;
     private readonly OpenAiEventReader _events;
+
+    // Made by the first stream bytes: a JSON body (most non-streamed responses) never needs one.
+    private SseFramer? _framer;
 
     public OpenAiResponseReader(params IOpenAiObserver[] observers)
         : this(SseFramer.DefaultMaxLineBytes, observers)
@@ -23,15 +26,15 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
     /// <param name="observers">Told what each event says.</param>
     public OpenAiResponseReader(int maxLineBytes, params IOpenAiObserver[] observers)
     {
-        _framer = new SseFramer(this, maxLineBytes);
+        _maxLineBytes = maxLineBytes;
         _events = new OpenAiEventReader(observers);
     }
 
     /// <summary>Stream bytes read so far.</summary>
-    public long Position => _framer.Position;
+    public long Position => _framer?.Position ?? 0;
 
     /// <summary>Where the event not yet ended began: bytes from there on are still undecided.</summary>
-    public long? PendingEventStart => _framer.PendingEventStart;
+    public long? PendingEventStart => _framer?.PendingEventStart;
 
     /// <summary>Data events seen, <c>[DONE]</c> excluded.</summary>
     public int DataEvents { get; private set; }
@@ -48,15 +51,15 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
     public bool SawDone { get; private set; }
 
     /// <summary>The stream sent a line (or an event) longer than the cap: nothing after it was read.</summary>
-    public bool Overflowed => _framer.Overflowed;
+    public bool Overflowed => _framer?.Overflowed == true;
 
     /// <summary>Why the last malformed event or body could not be read.</summary>
     public string? LastProblem => _events.LastProblem;
 
-    public void AppendSse(ReadOnlySpan<byte> bytes) => _framer.Append(bytes);
+    public void AppendSse(ReadOnlySpan<byte> bytes) => (_framer ??= new SseFramer(this, _maxLineBytes)).Append(bytes);
 
     /// <summary>The stream ended: an event cut before its blank line is still read if its JSON is whole.</summary>
-    public void CompleteSse() => _framer.Complete();
+    public void CompleteSse() => _framer?.Complete();
 
     /// <summary>Reads a whole (non-streamed) JSON body.</summary>
     public OpenAiEventFlags ReadJson(ReadOnlySpan<byte> body) => Count(_events.Read(body, 0, body.Length));
@@ -83,7 +86,7 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
 
     public void Dispose()
     {
-        _framer.Dispose();
+        _framer?.Dispose();
         _events.Dispose();
     }
 

@@ -10,6 +10,11 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "alloc-profile")
+        {
+            return Pipeline.AllocationProfile.RunAsync(args).GetAwaiter().GetResult();
+        }
+
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
 
         // A benchmark that failed to build or run exits non-zero, so a script notices.

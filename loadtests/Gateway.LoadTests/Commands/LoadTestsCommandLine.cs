@@ -7,7 +7,7 @@ namespace LlmGateway.LoadTests.Commands;
 
 /// <summary>
 /// The whole command line, with System.CommandLine: the root command is the plain run against <c>--target</c>, and the
-/// harness commands (<c>compare</c>, <c>smoke</c>, <c>rollback-under-load</c>, <c>store-outage</c>, <c>soak</c>) are
+/// harness commands (<c>compare</c>, <c>smoke</c>, <c>rollback-under-load</c>, <c>store-outage</c>, <c>soak</c>, <c>shadow</c>, …) are
 /// subcommands that start their own systems; <c>host</c> (hidden) is how they start them. Exit codes: 0 done, 1 the
 /// command's own failure (JSON not written, smoke check failed), 2 bad flags.
 /// </summary>
@@ -69,6 +69,7 @@ internal static class LoadTestsCommandLine
         root.Subcommands.Add(RollbackCommand.Create());
         root.Subcommands.Add(StoreOutageCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(ShadowCommand.Create());
         root.Subcommands.Add(Evaluator.EvaluatorCommand.Create());
         root.Subcommands.Add(BehaviourChart.BehaviourChartCommand.Create());
         root.Subcommands.Add(HostCommand.Create());

@@ -25,15 +25,17 @@ internal static class SmokeCommand
     {
         var loadOptions = new LoadShapeOptions(defaultRate: 20, defaultConcurrency: 4, defaultWarmup: 1, defaultDuration: 10);
         var compareSecondsOption = NumberOption.Create("--compare-seconds", "Seconds of each window (and half of each warm-up) of the miniature comparison; 0 skips it.", 1.0, 0, 60);
+        var shadowSecondsOption = NumberOption.Create("--shadow-seconds", "Seconds of each window (and four times each warm-up) of the miniature shadow measurement; 0 skips it.", 2.0, 0, 60);
         var command = new Command("smoke", "prompt-chat and stream, ~10 s each at low rate against the real gateway, then a one-round miniature compare; exit 0 only with zero errors and correct responses.");
         loadOptions.AddTo(command);
         command.Options.Add(compareSecondsOption);
+        command.Options.Add(shadowSecondsOption);
         command.Options.Add(ConfigFile.CreateOption());
-        HarnessAction.Set(command, result => RunAsync(loadOptions.Read(result), result.GetValue(compareSecondsOption)));
+        HarnessAction.Set(command, result => RunAsync(loadOptions.Read(result), result.GetValue(compareSecondsOption), result.GetValue(shadowSecondsOption)));
         return command;
     }
 
-    private static async Task<int> RunAsync(LoadShape load, double compareSeconds)
+    private static async Task<int> RunAsync(LoadShape load, double compareSeconds, double shadowSeconds)
     {
         await Console.Error.WriteLineAsync("smoke: starting the mock provider, bare YARP and the gateway (embedded store)...");
         await using var bed = await TestBed.StartAsync(yarp: compareSeconds > 0, gateway: true, storeMode: StoreMode.Embedded);
@@ -77,10 +79,16 @@ internal static class SmokeCommand
             await MiniatureCompareAsync(bed, compareSeconds, problems, interrupt.Token);
         }
 
+        if (shadowSeconds > 0 && !interrupt.Token.IsCancellationRequested)
+        {
+            Console.Out.WriteLine();
+            await MiniatureShadowAsync(bed, shadowSeconds, problems, interrupt.Token);
+        }
+
         Console.Out.WriteLine();
         if (problems.Count == 0)
         {
-            await Console.Out.WriteLineAsync($"smoke: OK ({prompt.Requests.Succeeded} prompt-chat and {stream.Requests.Succeeded} stream requests measured, zero errors; miniature compare complete)");
+            await Console.Out.WriteLineAsync($"smoke: OK ({prompt.Requests.Succeeded} prompt-chat and {stream.Requests.Succeeded} stream requests measured, zero errors; miniature compare and shadow complete)");
             return 0;
         }
 
@@ -136,6 +144,53 @@ internal static class SmokeCommand
         if (results.FirstOrDefault(p => p.Scenario == ScenarioNames.PromptChat)?.Store is null)
         {
             problems.Add("compare: the embedded store's INFO MEMORY could not be read");
+        }
+    }
+
+    /// <summary>
+    /// <c>shadow</c> at toy scale, on the same gateway (its rollout controller runs, but the shadow step's 24 h minimum
+    /// keeps it where it is): one round of a 2 s window per arm after a 0.5 s warm-up, 20 req/s, two byte-check pairs per kind. What is checked: no failed or dropped
+    /// request, every successful A request's copy answered and none in B's windows, the answers byte-identical, and the
+    /// usage API billing the copies to the shadow key. Its latencies are printed, never judged.
+    /// </summary>
+    private static async Task MiniatureShadowAsync(TestBed bed, double seconds, List<string> problems, CancellationToken interrupt)
+    {
+        var settings = new ShadowTraffic.ShadowSettings(Rate: 20, WarmupSeconds: seconds / 4, WindowSeconds: seconds, Rounds: 1, CooldownSeconds: 0.5, MaxInFlight: 100, IdentityPairs: 2, StoreMode.Embedded, ShadowTraffic.ShadowSettings.DefaultGoalMs, [], ControllerOff: false, Settle: false);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var report = await new ShadowTraffic.ShadowRunner(bed, settings, interrupt).RunAsync("smoke (miniature shadow)", MachineInfo.Describe(), DateTimeOffset.UtcNow);
+        await Console.Out.WriteLineAsync(ShadowTraffic.ShadowMarkdown.Write(report));
+        await Console.Out.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"(miniature shadow: {started.Elapsed.TotalSeconds:0.0} s, set-up included)"));
+
+        foreach (var warmup in report.Warmups.Where(w => w.Failed + w.Dropped > 0))
+        {
+            problems.Add($"shadow: {warmup.Failed} warm-up request(s) to {warmup.Arm} failed, {warmup.Dropped} dropped");
+        }
+
+        foreach (var window in report.Windows)
+        {
+            var requests = window.Report.Requests;
+            if (requests.Succeeded == 0 || requests.Failed > 0 || requests.Dropped > 0 || requests.Interrupted > 0)
+            {
+                problems.Add($"shadow round {window.Round} {window.Arm}: {requests.Succeeded} succeeded, {requests.Failed} failed, {requests.Dropped} dropped ({string.Join(", ", window.Report.Errors.Select(e => $"{e.Key} {e.Value}"))})");
+            }
+        }
+
+        var totals = report.Totals;
+        var answered = totals.Calls.GetValueOrDefault(ShadowTraffic.ShadowCounters.Answered);
+        if (totals.ShadowedSucceeded == 0 || answered != totals.ShadowedSucceeded || totals.Calls.Count != 1)
+        {
+            problems.Add($"shadow: {totals.ShadowedSucceeded} successful A requests, copies {string.Join(", ", totals.Calls.Select(c => $"{c.Key} {c.Value}"))} (every copy answered expected)");
+        }
+
+        if (report.Arms.Single(a => !a.Shadowed) is { } plain && plain.ShadowAnswered + plain.ShadowOther > 0)
+        {
+            problems.Add($"shadow: {plain.ShadowAnswered + plain.ShadowOther} copies ended during B's windows");
+        }
+
+        problems.AddRange(report.ByteChecks.Where(c => !c.Identical).Select(c => $"shadow: {c.Kind} answers differ between A and B: {string.Join("; ", c.Differences)}"));
+        if (!report.Usage.Any(u => u.Prompt == ShadowTraffic.ShadowArm.WithShadow.Prompt && u.Variant == "shadow" && u.Requests > 0))
+        {
+            problems.Add("shadow: the usage API has no shadow row for A");
         }
     }
 

@@ -65,6 +65,33 @@ internal sealed class ControlPlane(Uri gateway) : IDisposable
             ["reason"] = "load test",
         });
 
+    /// <summary>
+    /// <c>rollout start</c>: <c>POST /admin/v1/prompts/{name}/rollouts/{env}</c> with <paramref name="plan"/> (a plan's JSON);
+    /// its first step is applied to the release at once.
+    /// </summary>
+    public Task StartRolloutAsync(string name, int version, string plan, string reason) =>
+        SendAsync(HttpMethod.Post, $"/admin/v1/prompts/{name}/rollouts/{Environment}", OperatorToken, new JsonObject
+        {
+            ["version"] = version,
+            ["plan"] = JsonNode.Parse(plan),
+            ["reason"] = reason,
+        });
+
+    /// <summary>A read of the admin API (e.g. <c>/admin/v1/usage?…</c>) with the operator's token (who is also a viewer).</summary>
+    public async Task<JsonNode> GetAsync(string pathAndQuery)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OperatorToken);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"GET {pathAndQuery} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonNode.Parse(text)!;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, string token, JsonNode body)

@@ -63,6 +63,45 @@ internal sealed class GatewayProbe(Uri gateway) : IDisposable
         return sum;
     }
 
+    /// <summary>
+    /// A Prometheus metric summed per value of one label (e.g. <c>gateway_shadow_calls_total</c> by <c>outcome</c>); series
+    /// without that label are summed under the empty string. Empty when the metric has no series yet.
+    /// </summary>
+    public async Task<Dictionary<string, double>> MetricByLabelAsync(string name, string label)
+    {
+        var text = await _http.GetStringAsync("/metrics");
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        var marker = label + "=\"";
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length <= name.Length || line[name.Length] is not ('{' or ' '))
+            {
+                continue;
+            }
+
+            var value = line[(line.LastIndexOf(' ') + 1)..];
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                continue;
+            }
+
+            var key = string.Empty;
+            // The label as a whole name: right after '{' or ','.
+            var at = line.IndexOf('{' + marker, StringComparison.Ordinal);
+            at = at >= 0 ? at : line.IndexOf(',' + marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var start = at + 1 + marker.Length;
+                var end = line.IndexOf('"', start);
+                key = end > start ? line[start..end] : string.Empty;
+            }
+
+            sums[key] = sums.GetValueOrDefault(key) + number;
+        }
+
+        return sums;
+    }
+
     /// <summary>One prompt call; the version it was served, or null when the call failed.</summary>
     public async Task<int?> CallPromptAsync(string name, string key)
     {

@@ -35,6 +35,24 @@ internal static class ProcessCpu
     /// <summary>The generator's own CPU time, the same way, for its share of the machine.</summary>
     public static TimeSpan ReadSelf() => Read(Environment.ProcessId);
 
+    /// <summary>
+    /// CPU time the processes of the whole machine have used so far, all cores together (<c>/proc/stat</c>'s <c>cpu</c> line:
+    /// user, nice and system; guest time is already in user), and apart from it the interrupt time (irq and softirq: on
+    /// loopback, mostly the kernel carrying our own packets) and the steal time (the hypervisor giving our cores to
+    /// someone else). A window's process time minus its own processes' deltas is what the rest of the machine (a build, a
+    /// test suite) took from the cores meanwhile.
+    /// </summary>
+    public static (TimeSpan Processes, TimeSpan Interrupts, TimeSpan Steal) ReadMachine()
+    {
+        var line = File.ReadLines("/proc/stat").First(l => l.StartsWith("cpu ", StringComparison.Ordinal));
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Field(int index) => fields.Length > index ? long.Parse(fields[index], CultureInfo.InvariantCulture) : 0;
+        TimeSpan Time(long ticks) => TimeSpan.FromSeconds((double)ticks / TicksPerSecond.Value);
+
+        // cpu user nice system idle iowait irq softirq steal
+        return (Time(Field(1) + Field(2) + Field(3)), Time(Field(6) + Field(7)), Time(Field(8)));
+    }
+
     // DllImport rather than LibraryImport: the signature is blittable, and LibraryImport would need unsafe code enabled.
     [DllImport("libc", EntryPoint = "sysconf")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -46,7 +46,11 @@ internal sealed class TestBed : IAsyncDisposable
     /// <summary>A gateway key of environment production, created through the admin API once the gateway is up.</summary>
     public string ApiKey { get; private set; } = "sk-loadtest";
 
-    public static async Task<TestBed> StartAsync(bool yarp, bool gateway, bool relayStore = false, StoreMode storeMode = StoreMode.Process)
+    /// <param name="gatewaySettings">
+    /// Extra configuration flags for the gateway (e.g. <c>--Gateway:Rollouts:Enabled=false</c>), after the harness's own,
+    /// so they win over them.
+    /// </param>
+    public static async Task<TestBed> StartAsync(bool yarp, bool gateway, bool relayStore = false, StoreMode storeMode = StoreMode.Process, IReadOnlyList<string>? gatewaySettings = null)
     {
         if (relayStore && storeMode == StoreMode.Embedded)
         {
@@ -57,7 +61,7 @@ internal sealed class TestBed : IAsyncDisposable
         var bed = new TestBed(logDirectory) { StoreMode = storeMode };
         try
         {
-            await bed.StartChildrenAsync(yarp, gateway, relayStore);
+            await bed.StartChildrenAsync(yarp, gateway, relayStore, gatewaySettings ?? []);
             return bed;
         }
         catch
@@ -76,7 +80,7 @@ internal sealed class TestBed : IAsyncDisposable
         }
     }
 
-    private async Task StartChildrenAsync(bool yarp, bool gateway, bool relayStore)
+    private async Task StartChildrenAsync(bool yarp, bool gateway, bool relayStore, IReadOnlyList<string> gatewaySettings)
     {
         var mockPort = FreePort.Pick();
         MockUrl = new Uri($"http://127.0.0.1:{mockPort}");
@@ -117,7 +121,7 @@ internal sealed class TestBed : IAsyncDisposable
 
         var gatewayPort = FreePort.Pick();
         GatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}");
-        Gateway = Own(await ChildProcess.StartAsync(ChildHost.Gateway, [.. GatewayArgs(gatewayPort), .. storeArgs], LogDirectory));
+        Gateway = Own(await ChildProcess.StartAsync(ChildHost.Gateway, [.. GatewayArgs(gatewayPort), .. storeArgs, .. gatewaySettings], LogDirectory));
 
         using var probe = new GatewayProbe(GatewayUrl);
         await probe.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));

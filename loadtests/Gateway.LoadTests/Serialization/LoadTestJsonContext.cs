@@ -20,4 +20,5 @@ namespace LlmGateway.LoadTests.Serialization;
 [JsonSerializable(typeof(RollbackReport))]
 [JsonSerializable(typeof(OutageReport))]
 [JsonSerializable(typeof(SoakReport))]
+[JsonSerializable(typeof(ShadowTraffic.ShadowReport))]
 internal sealed partial class LoadTestJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using LlmGateway.Accounting;
 using LlmGateway.Admin;
 using LlmGateway.Behaviour;
 using LlmGateway.Auth;
+using LlmGateway.Errors;
 using LlmGateway.EvalRuns;
 using LlmGateway.Health;
 using LlmGateway.Prompts;
@@ -44,6 +45,7 @@ public static class GatewayApp
         var app = builder.Build();
         demo?.AttachTo(app);
 
+        app.UseGatewayErrors();
         app.MapGatewayHealth();
         app.MapGatewayTelemetry();
         app.MapModelsEndpoint();

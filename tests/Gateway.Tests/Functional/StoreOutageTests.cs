@@ -37,6 +37,24 @@ public sealed class StoreOutageTests(TestEnvironment env)
         Assert.Empty(env.Received.ForTag(tag));
     }
 
+    [Fact]
+    public async Task With_the_store_down_an_admin_call_gets_a_503_in_the_OpenAI_error_shape_not_an_empty_500()
+    {
+        var settings = env.GatewaySettings();
+        settings["Redis:Configuration"] = $"127.0.0.1:{ClosedPort()},connectTimeout=300";
+        settings["Redis:OperationTimeoutMs"] = "300";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var author = new AdminClient(gateway, TestEnvironment.AuthorToken);
+
+        var pushed = await author.PushAsync(Bundles.Json(Bundles.UniqueName("outage")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, pushed.Status);
+        var error = pushed.Json.GetProperty("error");
+        Assert.Equal("store_unavailable", error.GetProperty("code").GetString());
+        Assert.Equal("api_error", error.GetProperty("type").GetString());
+        Assert.DoesNotContain("127.0.0.1", pushed.Text, StringComparison.Ordinal);
+    }
+
     private static int ClosedPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Diagnostics;
+using StackExchange.Redis;
+
+namespace LlmGateway.Errors;
+
+/// <summary>
+/// The last word on an exception nothing else handled: an OpenAI-shaped body instead of an empty 500.
+/// A store that timed out or dropped the connection is a 503 the client may retry; anything else is a
+/// 500 that names no internals (exception text can carry keys, store addresses or prompt content).
+/// </summary>
+internal static class UnhandledErrorResponder
+{
+    public static Task RespondAsync(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        return GatewayErrorWriter.WriteAsync(context, For(exception));
+    }
+
+    public static GatewayError For(Exception? exception) => IsStoreFailure(exception)
+        ? new GatewayError(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+            "The gateway's store did not answer in time. Retry shortly.", "api_error", null, "store_unavailable")) { RetryAfterSeconds = 1 }
+        : new GatewayError(StatusCodes.Status500InternalServerError, new OpenAiError(
+            "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));
+
+    private static bool IsStoreFailure(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is RedisException or RedisTimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

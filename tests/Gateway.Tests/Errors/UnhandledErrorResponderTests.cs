@@ -1,0 +1,37 @@
+using LlmGateway.Errors;
+using StackExchange.Redis;
+
+namespace LlmGateway.Tests.Errors;
+
+public sealed class UnhandledErrorResponderTests
+{
+    public static TheoryData<Exception> StoreFailures() =>
+    [
+        new RedisTimeoutException(CommandFlags.None, "Timeout performing HSET (5000ms), inst: 1, qu: 0, serverEndpoint: 10.0.0.7:6379", CommandStatus.Sent),
+        new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "It was not possible to connect to 10.0.0.7:6379", null, CommandStatus.Unknown),
+        new InvalidOperationException("wrapped", new RedisTimeoutException(CommandFlags.None, "inner", CommandStatus.WaitingToBeSent)),
+    ];
+
+    [Theory]
+    [MemberData(nameof(StoreFailures))]
+    public void A_store_failure_is_a_retryable_503_that_names_no_address(Exception exception)
+    {
+        var error = UnhandledErrorResponder.For(exception);
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal("store_unavailable", error.Body.Code);
+        Assert.Equal(1, error.RetryAfterSeconds);
+        Assert.DoesNotContain("10.0.0.7", error.Body.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Any_other_failure_is_a_500_that_does_not_repeat_the_exception_text()
+    {
+        var error = UnhandledErrorResponder.For(new InvalidOperationException("secret gwk_live_123 in a message"));
+
+        Assert.Equal(500, error.StatusCode);
+        Assert.Equal("internal_error", error.Body.Code);
+        Assert.Null(error.RetryAfterSeconds);
+        Assert.DoesNotContain("gwk_live_123", error.Body.Message, StringComparison.Ordinal);
+    }
+}

@@ -5,7 +5,8 @@ namespace LlmGateway.Errors;
 
 /// <summary>
 /// The last word on an exception nothing else handled: an OpenAI-shaped body instead of an empty 500.
-/// A store that timed out or dropped the connection is a 503 the client may retry; anything else is a
+/// A request the server itself refused keeps its 4xx; a store that timed out or dropped the connection is a 503 the
+/// client may retry; anything else is a
 /// 500 that names no internals (exception text can carry keys, store addresses or prompt content).
 /// </summary>
 internal static class UnhandledErrorResponder
@@ -16,11 +17,26 @@ internal static class UnhandledErrorResponder
         return GatewayErrorWriter.WriteAsync(context, For(exception));
     }
 
-    public static GatewayError For(Exception? exception) => IsStoreFailure(exception)
-        ? new GatewayError(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
-            "The gateway's store did not answer in time. Retry shortly.", "api_error", null, "store_unavailable")) { RetryAfterSeconds = 1 }
-        : new GatewayError(StatusCodes.Status500InternalServerError, new OpenAiError(
-            "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));
+    public static GatewayError For(Exception? exception)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            // The server refused the request itself (a body past Kestrel's limit, a client too slow to send it):
+            // its status, and its message, which describes the request, never the gateway's state.
+            return new GatewayError(bad.StatusCode, new OpenAiError(bad.Message, "invalid_request_error", null, bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => "request_too_large",
+                StatusCodes.Status408RequestTimeout => "request_timeout",
+                _ => "invalid_request",
+            }));
+        }
+
+        return IsStoreFailure(exception)
+            ? new GatewayError(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+                "The gateway's store did not answer in time. Retry shortly.", "api_error", null, "store_unavailable")) { RetryAfterSeconds = 1 }
+            : new GatewayError(StatusCodes.Status500InternalServerError, new OpenAiError(
+                "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));
+    }
 
     private static bool IsStoreFailure(Exception? exception)
     {

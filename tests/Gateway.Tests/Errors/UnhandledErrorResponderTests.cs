@@ -25,6 +25,16 @@ public sealed class UnhandledErrorResponderTests
     }
 
     [Fact]
+    public void A_request_the_server_refused_keeps_its_status()
+    {
+        var error = UnhandledErrorResponder.For(new Microsoft.AspNetCore.Http.BadHttpRequestException("Request body too large.", 413));
+
+        Assert.Equal(413, error.StatusCode);
+        Assert.Equal("request_too_large", error.Body.Code);
+        Assert.Equal("invalid_request_error", error.Body.Type);
+    }
+
+    [Fact]
     public void Any_other_failure_is_a_500_that_does_not_repeat_the_exception_text()
     {
         var error = UnhandledErrorResponder.For(new InvalidOperationException("secret gwk_live_123 in a message"));

@@ -69,6 +69,7 @@ public sealed class TestEnvironment : IAsyncLifetime
             StoreKind = "redis";
         }
 
+        await WarmStoreAsync(StoreConnection, KeyPrefix);
         _mock = MockProviderApp.Build(["--urls", "http://127.0.0.1:0"], options => options.ApiKey = ProviderKey);
         await _mock.StartAsync();
         MockUrl = new Uri(_mock.Urls.First());
@@ -80,6 +81,25 @@ public sealed class TestEnvironment : IAsyncLifetime
     }
 
     /// <summary>
+    /// Waits until the store answers a transaction and a script, with a generous timeout: a fresh
+    /// Garnet compiles its transaction and Lua paths on first use, which on a loaded 2-core CI box has
+    /// taken longer than the gateway's 1 s operation timeout and failed the whole assembly's fixture.
+    /// </summary>
+    private static async Task WarmStoreAsync(string connection, string keyPrefix)
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(connection);
+        options.AsyncTimeout = 30_000;
+        options.SyncTimeout = 30_000;
+        options.ConnectTimeout = 30_000;
+        await using var store = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+        var db = store.GetDatabase();
+        var transaction = db.CreateTransaction();
+        _ = transaction.StringSetAsync(keyPrefix + ":warm", "1", TimeSpan.FromMinutes(1));
+        await transaction.ExecuteAsync();
+        await db.ScriptEvaluateAsync("return redis.call('GET', KEYS[1])", [keyPrefix + ":warm"]);
+    }
+
+    /// <summary>
     /// The catalog every test gateway uses: models on the mock (OpenAI and Azure style), a
     /// renamed model, a provider that times out fast, and one whose port is closed.
     /// </summary>
@@ -88,6 +108,10 @@ public sealed class TestEnvironment : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Redis:KeyPrefix"] = KeyPrefix,
+            // 5 s, not the production 1 s: the test box runs three test assemblies, Garnet and dozens of
+            // gateways on 2 cores, and a store call stalled by that is not what these tests are about.
+            // Outage tests set their own short timeouts.
+            ["Redis:OperationTimeoutMs"] = "5000",
             ["Gateway:Admin:Tokens:admin:Token"] = AdminToken,
             ["Gateway:Admin:Tokens:admin:Roles:0"] = "viewer",
             ["Gateway:Admin:Tokens:admin:Roles:1"] = "author",

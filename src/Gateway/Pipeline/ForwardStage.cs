@@ -15,7 +15,7 @@ namespace LlmGateway.Pipeline;
 /// <summary>
 /// Stage 4: forward through the rest of YARP's pipeline (retries and fallbacks in the resilient
 /// forwarder), then complete: bill what the client received, settle the reservation, end the
-/// response, and hand one <see cref="ExchangeResult"/> to the usage counters, the sampler and
+/// response (before anything else runs), and hand one <see cref="ExchangeResult"/> to the usage counters, the sampler and
 /// telemetry. Completion runs here, not in an outer stage, because the span must be current while
 /// the provider is called and the held JSON body may go out only after the reservation is settled.
 /// </summary>
@@ -84,6 +84,10 @@ internal sealed class ForwardStage(
         }
 
         await ClientWriteAsync(ResponseEnding.WriteErrorAsync(context, outcome));
+
+        // The client's answer ends here (Kestrel writes the terminating chunk now, not when the pipeline
+        // returns): the bookkeeping below — usage, the sample, a shadow copy, the span — never delays it.
+        await ClientWriteAsync(context.Response.CompleteAsync());
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
         if (sampling.Sampled && tap is not null && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)

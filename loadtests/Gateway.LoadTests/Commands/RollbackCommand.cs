@@ -14,7 +14,7 @@ namespace LlmGateway.LoadTests.Commands;
 
 /// <summary>
 /// <c>rollback-under-load</c>: constant prompt load while the stable version flips between v1 and v2, through the admin
-/// API or by a raw <c>SET</c>. For each flip, the propagation time is how long after issuing it the last request was
+/// API or by a raw <c>SET</c>; or a rollout of v2 started (50%) and aborted, again and again. For each flip, the propagation time is how long after issuing it the last request was
 /// still served the old version, judged by <c>X-Prompt-Version</c> and the request's send time.
 /// </summary>
 internal static class RollbackCommand
@@ -26,10 +26,10 @@ internal static class RollbackCommand
     {
         var flipOption = new Option<string>("--flip")
         {
-            Description = "api: PUT …/releases/production (published); raw: SET of the release key (seen on the 500 ms revalidation).",
+            Description = "api: PUT …/releases/production (published); raw: SET of the release key (seen on the 500 ms revalidation); rollout-abort: rollout start (v2 at 50%) then rollout abort, measured on the aborts.",
             DefaultValueFactory = _ => "api",
         };
-        flipOption.AcceptOnlyFromAmong("api", "raw");
+        flipOption.AcceptOnlyFromAmong("api", "raw", "rollout-abort");
         var flipsOption = NumberOption.Optional("--flips", "How many flips. Default: 20 (api), 10 (raw)", 1, 1000);
         var intervalOption = NumberOption.Optional("--flip-interval", "Seconds between flips. Default: 1 (api), 2 (raw)", 0.2, 60.0);
         var loadOptions = new LoadShapeOptions(defaultRate: 200, defaultConcurrency: 8, defaultWarmup: 2, defaultDuration: null);
@@ -44,8 +44,8 @@ internal static class RollbackCommand
         HarnessAction.Set(command, result =>
         {
             var flip = result.GetValue(flipOption)!;
-            var flips = result.GetValue(flipsOption) ?? (flip == "api" ? 20 : 10);
-            var interval = result.GetValue(intervalOption) ?? (flip == "api" ? 1 : 2);
+            var flips = result.GetValue(flipsOption) ?? (flip == "raw" ? 10 : 20);
+            var interval = result.GetValue(intervalOption) ?? (flip == "raw" ? 2 : 1);
             var load = loadOptions.Read(result, computedDuration: flips * interval + 1);
             return RunAsync(flip, flips, interval, load, fileOptions.Files(result), fileOptions.NameOr(result, $"rollback-{flip}"));
         });
@@ -73,9 +73,12 @@ internal static class RollbackCommand
             await probe.WaitForVersionAsync(Prompt, bed.ApiKey, 1, TimeSpan.FromSeconds(10));
         }
 
-        await using var flipper = flip == "api"
-            ? ReleaseFlipper.ThroughApi(Prompt, bed.GatewayUrl!)
-            : await ReleaseFlipper.ThroughRawSetAsync(Prompt, bed.StoreEndpoint!);
+        await using var flipper = flip switch
+        {
+            "api" => ReleaseFlipper.ThroughApi(Prompt, bed.GatewayUrl!),
+            "rollout-abort" => ReleaseFlipper.ThroughRollouts(Prompt, bed.GatewayUrl!),
+            _ => await ReleaseFlipper.ThroughRawSetAsync(Prompt, bed.StoreEndpoint!),
+        };
 
         var outcomes = new ConcurrentQueue<(long SentAt, int? Version)>();
         var options = load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.PromptChat, prompt: Prompt);
@@ -105,6 +108,13 @@ internal static class RollbackCommand
         for (var i = 0; i < flipLog.Count; i++)
         {
             var (at, toVersion, callMs) = flipLog[i];
+            if (flip == "rollout-abort" && toVersion == 2)
+            {
+                // A rollout start serves v2 to half the requests: there is no "old version" to outlive. Only the
+                // aborts are measured; the starts just bound the windows.
+                continue;
+            }
+
             var until = i + 1 < flipLog.Count ? flipLog[i + 1].At : long.MaxValue;
             var window = all.Where(o => o.SentAt >= at && o.SentAt < until && o.Version is not null).ToList();
             var stale = window.Where(o => o.Version != toVersion).ToList();
@@ -146,7 +156,12 @@ internal static class RollbackCommand
     {
         var text = new StringBuilder();
         var r = report.Load;
-        var how = report.Flip == "api" ? "admin API (`PUT …/releases/production`, published)" : "raw `SET` of the release key (not published; revalidation every 500 ms)";
+        var how = report.Flip switch
+        {
+            "api" => "admin API (`PUT …/releases/production`, published)",
+            "rollout-abort" => "rollout API: `POST …/rollouts/production` (v2 at 50%), then `POST …/rollouts/production/abort`, measured on the aborts (→v1)",
+            _ => "raw `SET` of the release key (not published; revalidation every 500 ms)",
+        };
         text.AppendLine(CultureInfo.InvariantCulture, $"**rollback-under-load**, flips through the {how}; {load.Describe()} of `prompt:{Prompt}`; `{report.Command}`");
         text.AppendLine();
         text.AppendLine("| Flips | Propagation p50 (ms) | p99 (ms) | max (ms) | Never propagated | Flip call p50 (ms) | Requests | Errors | Latency p99 (ms) |");

@@ -77,6 +77,10 @@ internal sealed class ControlPlane(Uri gateway) : IDisposable
             ["reason"] = reason,
         });
 
+    /// <summary><c>rollout abort</c>: <c>POST /admin/v1/prompts/{name}/rollouts/{env}/abort</c> (canary weight to 0, published).</summary>
+    public Task AbortRolloutAsync(string name, string reason) =>
+        SendAsync(HttpMethod.Post, $"/admin/v1/prompts/{name}/rollouts/{Environment}/abort", OperatorToken, new JsonObject { ["reason"] = reason });
+
     /// <summary>A read of the admin API (e.g. <c>/admin/v1/usage?…</c>) with the operator's token (who is also a viewer).</summary>
     public async Task<JsonNode> GetAsync(string pathAndQuery)
     {

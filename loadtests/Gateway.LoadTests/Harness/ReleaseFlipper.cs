@@ -6,24 +6,33 @@ namespace LlmGateway.LoadTests.Harness;
 /// <summary>
 /// Changes which version of a prompt is stable, either as an operator would (<c>PUT …/releases/{env}</c>: CAS, history,
 /// published to every instance) or as a raw <c>SET</c> of the release key with a Redis client (no publish: instances
-/// see it on their next revalidation tick).
+/// see it on their next revalidation tick), or as a rollout would (v2: <c>rollout start</c> at a 50% step; v1:
+/// <c>rollout abort</c>, the same published release write as a rollback).
 /// </summary>
 internal sealed class ReleaseFlipper : IAsyncDisposable
 {
     private const string KeyPrefix = "gw";
 
+    /// <summary>A rollout whose one step (50%) never ends by itself: only the abort moves it.</summary>
+    private const string HalfCanaryPlan = """{"steps":[{"weight":50,"min_duration":"24h"}],"metrics":[{"metric":"error","threshold":0.1}]}""";
+
     private readonly ControlPlane? _controlPlane;
     private readonly ConnectionMultiplexer? _redis;
     private readonly string _prompt;
+    private readonly bool _rollouts;
 
-    private ReleaseFlipper(string prompt, ControlPlane? controlPlane, ConnectionMultiplexer? redis)
+    private ReleaseFlipper(string prompt, ControlPlane? controlPlane, ConnectionMultiplexer? redis, bool rollouts = false)
     {
         _prompt = prompt;
         _controlPlane = controlPlane;
         _redis = redis;
+        _rollouts = rollouts;
     }
 
     public static ReleaseFlipper ThroughApi(string prompt, Uri gateway) => new(prompt, new ControlPlane(gateway), null);
+
+    /// <summary>v2 = <c>rollout start</c> (v2 at 50%), v1 = <c>rollout abort</c>.</summary>
+    public static ReleaseFlipper ThroughRollouts(string prompt, Uri gateway) => new(prompt, new ControlPlane(gateway), null, rollouts: true);
 
     public static async Task<ReleaseFlipper> ThroughRawSetAsync(string prompt, System.Net.IPEndPoint store) =>
         new(prompt, null, await ConnectionMultiplexer.ConnectAsync($"{store.Address}:{store.Port},password={HarnessStore.Password}"));
@@ -33,6 +42,14 @@ internal sealed class ReleaseFlipper : IAsyncDisposable
 
     public async Task FlipToAsync(int version)
     {
+        if (_rollouts)
+        {
+            await (version == 1
+                ? _controlPlane!.AbortRolloutAsync(_prompt, "load test: abort")
+                : _controlPlane!.StartRolloutAsync(_prompt, version, HalfCanaryPlan, "load test: rollout"));
+            return;
+        }
+
         if (_controlPlane is not null)
         {
             await _controlPlane.SetStableAsync(_prompt, version);

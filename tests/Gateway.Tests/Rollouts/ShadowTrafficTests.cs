@@ -47,6 +47,39 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
         Assert.Equal(("2", "shadow", 1L), (group.GetProperty("version").GetString(), group.GetProperty("variant").GetString(), shadowRow.GetProperty("requests").GetInt64()));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_client_never_waits_for_its_copy_even_one_the_candidate_never_answers(bool stream)
+    {
+        // The candidate's provider sits on the copy for 10 minutes. The copy is made only after the client's
+        // answer has ended, so a gateway that made the client wait for it would never answer at all.
+        var name = Bundles.UniqueName("shadow-slow");
+        var company = "Acme-" + Guid.NewGuid().ToString("N")[..8];
+        var stuck = $$"""
+            {"name":"{{name}}","model":"gpt-4o-mini",
+             "messages":[{"role":"system","content":"v2 for {{ company }} [[mock:latency-ms=600000]]"}],
+             "variables":[{"name":"company","required":true}]}
+            """;
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), stuck]);
+        await StartShadowStepAsync(name);
+        using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
+
+        // Bounded below the copy's own 2-minute timeout: a client held until the copy gave up fails here.
+        using var response = await client.PostAsync(
+            new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream).Replace("\"Acme\"", $"\"{company}\"", StringComparison.Ordinal)), Ct)
+            .WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The whole answer: a stream to its end, a JSON body with the stable version's reply.
+        Assert.Contains(stream ? "data: [DONE]" : $"v1 for {company}", body, StringComparison.Ordinal);
+        // ... and the copy was made (and is still waiting on the candidate's provider).
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(env.Received.Snapshot().Any(r => r.Body.Contains($"v2 for {company}", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10)));
+    }
+
     [Fact]
     public async Task Shadow_headers_sent_by_a_client_change_nothing()
     {

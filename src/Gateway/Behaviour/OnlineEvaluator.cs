@@ -101,6 +101,10 @@ internal sealed class OnlineEvaluator(
                 continue;
             }
 
+            // Scoring is CPU work up to its first wait (a judge call), and a batch is up to 100 samples: back to
+            // the end of the thread pool's queue before each one, so requests queued meanwhile run first instead
+            // of waiting for the whole batch (in-process, the evaluator shares the proxy's cores).
+            await Task.Yield();
             scoring.Add(ScoreAsync(record, record.Prompt, version, cancellationToken));
             scored.Add(claimed[i]);
         }

@@ -87,10 +87,12 @@ public sealed class TestEnvironment : IAsyncLifetime
     /// </summary>
     private static async Task WarmStoreAsync(string connection, string keyPrefix)
     {
-        var options = StackExchange.Redis.ConfigurationOptions.Parse(connection);
+        // The gateway's own parser: CI gives a redis:// URL, which ConfigurationOptions.Parse does not read.
+        var options = RedisUrl.Parse(connection);
         options.AsyncTimeout = 30_000;
         options.SyncTimeout = 30_000;
         options.ConnectTimeout = 30_000;
+        options.AbortOnConnectFail = false;
         await using var store = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
         var db = store.GetDatabase();
         var transaction = db.CreateTransaction();

@@ -87,7 +87,7 @@ internal sealed class ForwardStage(
 
         // The client's answer ends here (Kestrel writes the terminating chunk now, not when the pipeline
         // returns): the bookkeeping below — usage, the sample, a shadow copy, the span — never delays it.
-        await ClientWriteAsync(context.Response.CompleteAsync());
+        await EndResponseAsync(context, outcome);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
         if (sampling.Sampled && tap is not null && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)
@@ -110,6 +110,27 @@ internal sealed class ForwardStage(
             await write;
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Ends a response the client is still reading. Never throws: a gone client, an aborted connection or a body
+    /// shorter than the provider's Content-Length (Kestrel refuses to complete it) must not cost the exchange its
+    /// usage record, sample and span; Kestrel deals with the connection when the pipeline returns, as it would have.
+    /// </summary>
+    private static async Task EndResponseAsync(HttpContext context, ForwardOutcome outcome)
+    {
+        if (outcome.ClientGone || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await context.Response.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
         }
     }

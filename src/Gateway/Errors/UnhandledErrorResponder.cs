@@ -14,6 +14,12 @@ internal static class UnhandledErrorResponder
     public static Task RespondAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        // The handler cleared the response's headers; the request id is what a report of this error needs.
+        if (context.Features.Get<Pipeline.AdmittedRequest>()?.RequestId is { } requestId)
+        {
+            context.Response.Headers[Proxy.RequestIds.Header] = requestId;
+        }
+
         return GatewayErrorWriter.WriteAsync(context, For(exception));
     }
 
@@ -38,11 +44,22 @@ internal static class UnhandledErrorResponder
                 "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));
     }
 
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"];
+
+    private static bool IsTransient(RedisServerException server) =>
+        server.Kind is RedisErrorKind.Loading or RedisErrorKind.Busy or RedisErrorKind.ReadOnly or RedisErrorKind.MasterDown
+            or RedisErrorKind.TryAgain or RedisErrorKind.ClusterDown or RedisErrorKind.Timeout or RedisErrorKind.ConnectionFault
+            or RedisErrorKind.MaxClients
+        || TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal));
+
     private static bool IsStoreFailure(Exception? exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is RedisException or RedisTimeoutException)
+            // Only failures a retry can outlive: a timeout, a lost connection, a server still loading, busy with a
+            // script or failing over. A WRONGTYPE or a script error fails the same way every time: a 500, not a 503.
+            if (current is RedisTimeoutException or RedisConnectionException
+                || (current is RedisServerException server && IsTransient(server)))
             {
                 return true;
             }

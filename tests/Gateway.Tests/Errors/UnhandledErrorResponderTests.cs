@@ -10,6 +10,8 @@ public sealed class UnhandledErrorResponderTests
         new RedisTimeoutException(CommandFlags.None, "Timeout performing HSET (5000ms), inst: 1, qu: 0, serverEndpoint: 10.0.0.7:6379", CommandStatus.Sent),
         new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "It was not possible to connect to 10.0.0.7:6379", null, CommandStatus.Unknown),
         new InvalidOperationException("wrapped", new RedisTimeoutException(CommandFlags.None, "inner", CommandStatus.WaitingToBeSent)),
+        new RedisServerException(RedisErrorKind.Loading, CommandFlags.None, "LOADING Redis is loading the dataset in memory"),
+        new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None, "READONLY You can't write against a read only replica."),
     ];
 
     [Theory]
@@ -32,6 +34,15 @@ public sealed class UnhandledErrorResponderTests
         Assert.Equal(413, error.StatusCode);
         Assert.Equal("request_too_large", error.Body.Code);
         Assert.Equal("invalid_request_error", error.Body.Type);
+    }
+
+    [Fact]
+    public void A_store_error_that_fails_the_same_way_every_time_is_a_500_not_a_retryable_503()
+    {
+        var error = UnhandledErrorResponder.For(new RedisServerException(RedisErrorKind.WrongType, CommandFlags.None, "WRONGTYPE Operation against a key holding the wrong kind of value"));
+
+        Assert.Equal(500, error.StatusCode);
+        Assert.Equal("internal_error", error.Body.Code);
     }
 
     [Fact]

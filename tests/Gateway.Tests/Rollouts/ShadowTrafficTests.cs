@@ -52,8 +52,14 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     [InlineData(true)]
     public async Task A_client_never_waits_for_its_copy_even_one_the_candidate_never_answers(bool stream)
     {
-        // The candidate's provider sits on the copy for 10 minutes. The copy is made only after the client's
-        // answer has ended, so a gateway that made the client wait for it would never answer at all.
+        // The candidate's provider sits on the copy for 10 minutes; the gateway gives a copy 60 s. The copy is made
+        // only after the client's answer has ended, so a gateway that made the client wait for it would answer
+        // after 60 s at the earliest. A gateway of its own, stopped within 2 s, so the stuck copy outlives neither
+        // this test nor the shared gateway's shutdown.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Timeout"] = "00:01:00";
+        settings["shutdownTimeoutSeconds"] = "2";
+        await using var gateway = await GatewayHost.StartAsync(settings);
         var name = Bundles.UniqueName("shadow-slow");
         var company = "Acme-" + Guid.NewGuid().ToString("N")[..8];
         var stuck = $$"""
@@ -61,15 +67,15 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
              "messages":[{"role":"system","content":"v2 for {{ company }} [[mock:latency-ms=600000]]"}],
              "variables":[{"name":"company","required":true}]}
             """;
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), stuck]);
-        await StartShadowStepAsync(name);
-        using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), stuck]);
+        await StartShadowStepAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
 
-        // Bounded below the copy's own 2-minute timeout: a client held until the copy gave up fails here.
+        // Bounded well below the copy's 60 s: a client held until the copy gave up fails here.
         using var response = await client.PostAsync(
             new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream).Replace("\"Acme\"", $"\"{company}\"", StringComparison.Ordinal)), Ct)
-            .WaitAsync(TimeSpan.FromSeconds(60), Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            .WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // The whole answer: a stream to its end, a JSON body with the stable version's reply.
@@ -110,11 +116,13 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_api_key");
     }
 
-    private async Task StartShadowStepAsync(string name)
+    private Task StartShadowStepAsync(string name) => StartShadowStepAsync(env.Gateway, name);
+
+    private static async Task StartShadowStepAsync(GatewayHost gateway, string name)
     {
-        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowPlan}}}""")).Expect(HttpStatusCode.Created);
-        var snapshots = env.Gateway.GetRequiredService<ReleaseSnapshotProvider>();
+        var snapshots = gateway.GetRequiredService<ReleaseSnapshotProvider>();
         Assert.True(await Eventually.TrueAsync(
             () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var release) && release.Record.ShadowShare == 10_000),
             TimeSpan.FromSeconds(10)));

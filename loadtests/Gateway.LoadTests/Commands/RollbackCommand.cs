@@ -14,7 +14,7 @@ namespace LlmGateway.LoadTests.Commands;
 
 /// <summary>
 /// <c>rollback-under-load</c>: constant prompt load while the stable version flips between v1 and v2, through the admin
-/// API or by a raw <c>SET</c>; or a rollout of v2 started (50%) and aborted, again and again. For each flip, the propagation time is how long after issuing it the last request was
+/// API or by a raw <c>SET</c>; or a rollout of v2 started (99%) and aborted, again and again. For each flip, the propagation time is how long after issuing it the last request was
 /// still served the old version, judged by <c>X-Prompt-Version</c> and the request's send time.
 /// </summary>
 internal static class RollbackCommand
@@ -26,7 +26,7 @@ internal static class RollbackCommand
     {
         var flipOption = new Option<string>("--flip")
         {
-            Description = "api: PUT …/releases/production (published); raw: SET of the release key (seen on the 500 ms revalidation); rollout-abort: rollout start (v2 at 50%) then rollout abort, measured on the aborts.",
+            Description = "api: PUT …/releases/production (published); raw: SET of the release key (seen on the 500 ms revalidation); rollout-abort: rollout start (v2 at 99%) then rollout abort, measured on the aborts.",
             DefaultValueFactory = _ => "api",
         };
         flipOption.AcceptOnlyFromAmong("api", "raw", "rollout-abort");
@@ -110,7 +110,7 @@ internal static class RollbackCommand
             var (at, toVersion, callMs) = flipLog[i];
             if (flip == "rollout-abort" && toVersion == 2)
             {
-                // A rollout start serves v2 to half the requests: there is no "old version" to outlive. Only the
+                // A rollout start serves v2 to 99% of the requests, not all: there is no clean cut-over to time. Only the
                 // aborts are measured; the starts just bound the windows.
                 continue;
             }
@@ -159,7 +159,7 @@ internal static class RollbackCommand
         var how = report.Flip switch
         {
             "api" => "admin API (`PUT …/releases/production`, published)",
-            "rollout-abort" => "rollout API: `POST …/rollouts/production` (v2 at 50%), then `POST …/rollouts/production/abort`, measured on the aborts (→v1)",
+            "rollout-abort" => "rollout API: `POST …/rollouts/production` (v2 at 99%), then `POST …/rollouts/production/abort`, measured on the aborts (→v1)",
             _ => "raw `SET` of the release key (not published; revalidation every 500 ms)",
         };
         text.AppendLine(CultureInfo.InvariantCulture, $"**rollback-under-load**, flips through the {how}; {load.Describe()} of `prompt:{Prompt}`; `{report.Command}`");

@@ -6,15 +6,18 @@ namespace LlmGateway.LoadTests.Harness;
 /// <summary>
 /// Changes which version of a prompt is stable, either as an operator would (<c>PUT …/releases/{env}</c>: CAS, history,
 /// published to every instance) or as a raw <c>SET</c> of the release key with a Redis client (no publish: instances
-/// see it on their next revalidation tick), or as a rollout would (v2: <c>rollout start</c> at a 50% step; v1:
+/// see it on their next revalidation tick), or as a rollout would (v2: <c>rollout start</c> at a 99% step; v1:
 /// <c>rollout abort</c>, the same published release write as a rollback).
 /// </summary>
 internal sealed class ReleaseFlipper : IAsyncDisposable
 {
     private const string KeyPrefix = "gw";
 
-    /// <summary>A rollout whose one step (50%) never ends by itself: only the abort moves it.</summary>
-    private const string HalfCanaryPlan = """{"steps":[{"weight":50,"min_duration":"24h"}],"metrics":[{"metric":"error","threshold":0.1}]}""";
+    /// <summary>
+    /// A rollout whose one step never ends by itself (only the abort moves it), at 99%, the most a step may be: nearly
+    /// every request before the abort is served v2, so the last one after it is seen to the request.
+    /// </summary>
+    private const string NearlyAllCanaryPlan = """{"steps":[{"weight":99,"min_duration":"24h"}],"metrics":[{"metric":"error","threshold":0.1}]}""";
 
     private readonly ControlPlane? _controlPlane;
     private readonly ConnectionMultiplexer? _redis;
@@ -31,7 +34,7 @@ internal sealed class ReleaseFlipper : IAsyncDisposable
 
     public static ReleaseFlipper ThroughApi(string prompt, Uri gateway) => new(prompt, new ControlPlane(gateway), null);
 
-    /// <summary>v2 = <c>rollout start</c> (v2 at 50%), v1 = <c>rollout abort</c>.</summary>
+    /// <summary>v2 = <c>rollout start</c> (v2 at 99%), v1 = <c>rollout abort</c>.</summary>
     public static ReleaseFlipper ThroughRollouts(string prompt, Uri gateway) => new(prompt, new ControlPlane(gateway), null, rollouts: true);
 
     public static async Task<ReleaseFlipper> ThroughRawSetAsync(string prompt, System.Net.IPEndPoint store) =>
@@ -46,7 +49,7 @@ internal sealed class ReleaseFlipper : IAsyncDisposable
         {
             await (version == 1
                 ? _controlPlane!.AbortRolloutAsync(_prompt, "load test: abort")
-                : _controlPlane!.StartRolloutAsync(_prompt, version, HalfCanaryPlan, "load test: rollout"));
+                : _controlPlane!.StartRolloutAsync(_prompt, version, NearlyAllCanaryPlan, "load test: rollout"));
             return;
         }
 

@@ -27,12 +27,18 @@ internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticat
             return;
         }
 
-        // Held until the request has ended, its stream included.
+        // Held until the request has ended, its stream included (the forward stage gives it back just before the
+        // response's end; disposing here again is harmless).
         using var slot = concurrency.Enter(authentication.Key!.Id);
         if (!slot.Acquired)
         {
             await GatewayErrorWriter.WriteAsync(context, concurrency.Refusal());
             return;
+        }
+
+        if (slot.HoldsPlace)
+        {
+            context.Features.Set(slot);
         }
 
         if (!JsonContentType.IsJson(context.Request.ContentType))

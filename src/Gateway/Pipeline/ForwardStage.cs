@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LlmGateway.Accounting;
 using LlmGateway.Budgets;
+using LlmGateway.Proxy;
 using LlmGateway.Resilience;
 using LlmGateway.Sampling;
 using LlmGateway.Shadow;
@@ -121,6 +122,8 @@ internal sealed class ForwardStage(
     /// </summary>
     private static async Task EndResponseAsync(HttpContext context, ForwardOutcome outcome)
     {
+        // The key's concurrency place first: a client may send its next request the moment this one ends.
+        context.Features.Get<KeyConcurrencySlot>()?.Dispose();
         if (outcome.ClientGone || context.RequestAborted.IsCancellationRequested)
         {
             return;

@@ -21,7 +21,7 @@ internal sealed class KeyConcurrencyLimiter(IOptions<ProxyOptions> options)
     {
         if (_max <= 0)
         {
-            return new KeyConcurrencySlot(null, keyId, acquired: true);
+            return KeyConcurrencySlot.Unlimited;
         }
 
         var count = _inFlight.GetOrAdd(keyId, static _ => new StrongBox<int>());
@@ -31,7 +31,7 @@ internal sealed class KeyConcurrencyLimiter(IOptions<ProxyOptions> options)
         }
 
         Interlocked.Decrement(ref count.Value);
-        return new KeyConcurrencySlot(null, keyId, acquired: false);
+        return KeyConcurrencySlot.Refused;
     }
 
     /// <summary>The answer to a request over the cap, in OpenAI's rate-limit shape.</summary>

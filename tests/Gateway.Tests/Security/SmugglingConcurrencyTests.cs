@@ -62,6 +62,26 @@ public sealed class SmugglingConcurrencyTests(TestEnvironment env)
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_key_at_a_limit_of_one_can_send_its_next_request_the_moment_it_has_the_previous_answer(bool stream)
+    {
+        // The place is given back before the response ends, not after: no retry, no waiting, every time.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Proxy:MaxConcurrentRequestsPerKey"] = "1";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("concurrency-one", "test", []);
+        using var client = gateway.CreateClient(secret);
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await SendAsync(client, stream, hold: null);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)response.StatusCode} {body}");
+        }
+    }
+
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, bool stream, string? hold)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")

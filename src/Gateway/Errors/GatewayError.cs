@@ -42,6 +42,19 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
             "The gateway cannot verify API keys right now because its store is unreachable. Retry shortly.", "api_error", null, "store_unavailable"));
 
+    /// <summary>Any call whose store operation timed out or lost its connection: the client may retry.</summary>
+    public static GatewayError StoreDidNotAnswer() =>
+        new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+            "The gateway's store did not answer in time. Retry shortly.", "api_error", null, "store_unavailable"))
+        {
+            RetryAfterSeconds = 1,
+        };
+
+    /// <summary>An exception nothing handled; the message never repeats its text.</summary>
+    public static GatewayError Internal() =>
+        new(StatusCodes.Status500InternalServerError, new OpenAiError(
+            "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));
+
     public static GatewayError UpstreamUnavailable(string provider) =>
         new(StatusCodes.Status502BadGateway, new OpenAiError(
             $"The provider '{provider}' could not be reached or refused the connection.", "api_error", null, "upstream_unavailable"));

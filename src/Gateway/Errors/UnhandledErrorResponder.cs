@@ -37,20 +37,14 @@ internal static class UnhandledErrorResponder
             }));
         }
 
-        return IsStoreFailure(exception)
-            ? new GatewayError(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
-                "The gateway's store did not answer in time. Retry shortly.", "api_error", null, "store_unavailable")) { RetryAfterSeconds = 1 }
-            : new GatewayError(StatusCodes.Status500InternalServerError, new OpenAiError(
-                "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));
+        return IsStoreFailure(exception) ? GatewayError.StoreDidNotAnswer() : GatewayError.Internal();
     }
 
-    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"];
-
+    // StackExchange.Redis classifies a server's error reply by its prefix (LOADING, BUSY, READONLY, …) into Kind.
     private static bool IsTransient(RedisServerException server) =>
         server.Kind is RedisErrorKind.Loading or RedisErrorKind.Busy or RedisErrorKind.ReadOnly or RedisErrorKind.MasterDown
             or RedisErrorKind.TryAgain or RedisErrorKind.ClusterDown or RedisErrorKind.Timeout or RedisErrorKind.ConnectionFault
-            or RedisErrorKind.MaxClients
-        || TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal));
+            or RedisErrorKind.MaxClients;
 
     private static bool IsStoreFailure(Exception? exception)
     {

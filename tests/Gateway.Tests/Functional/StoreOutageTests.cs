@@ -13,10 +13,7 @@ public sealed class StoreOutageTests(TestEnvironment env)
     [Fact]
     public async Task With_the_store_down_the_gateway_starts_reports_not_ready_and_refuses_unknown_keys_with_503()
     {
-        var settings = env.GatewaySettings();
-        settings["Redis:Configuration"] = $"127.0.0.1:{ClosedPort()},connectTimeout=300";
-        settings["Redis:OperationTimeoutMs"] = "300";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        await using var gateway = await StartWithStoreDownAsync();
         var tag = OpenAiClients.NewTag();
 
         using var client = gateway.CreateClient("gwk_any-key-at-all");
@@ -40,10 +37,7 @@ public sealed class StoreOutageTests(TestEnvironment env)
     [Fact]
     public async Task With_the_store_down_an_admin_call_gets_a_503_in_the_OpenAI_error_shape_not_an_empty_500()
     {
-        var settings = env.GatewaySettings();
-        settings["Redis:Configuration"] = $"127.0.0.1:{ClosedPort()},connectTimeout=300";
-        settings["Redis:OperationTimeoutMs"] = "300";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        await using var gateway = await StartWithStoreDownAsync();
         using var author = new AdminClient(gateway, TestEnvironment.AuthorToken);
 
         var pushed = await author.PushAsync(Bundles.Json(Bundles.UniqueName("outage")));
@@ -53,6 +47,15 @@ public sealed class StoreOutageTests(TestEnvironment env)
         Assert.Equal("store_unavailable", error.GetProperty("code").GetString());
         Assert.Equal("api_error", error.GetProperty("type").GetString());
         Assert.DoesNotContain("127.0.0.1", pushed.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>A gateway whose store address is a closed port, with short store timeouts.</summary>
+    private Task<GatewayHost> StartWithStoreDownAsync()
+    {
+        var settings = env.GatewaySettings();
+        settings["Redis:Configuration"] = $"127.0.0.1:{ClosedPort()},connectTimeout=300";
+        settings["Redis:OperationTimeoutMs"] = "300";
+        return GatewayHost.StartAsync(settings);
     }
 
     private static int ClosedPort()

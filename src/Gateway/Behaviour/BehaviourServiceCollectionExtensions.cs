@@ -45,7 +45,8 @@ internal static class BehaviourServiceCollectionExtensions
         services.AddHostedService<BehaviourChangeService>();
         if (evaluatorProcess)
         {
-            services.PostConfigure<OnlineEvalOptions>(o => o.Enabled = true);
+            // Its own process: nothing to yield the CPU to.
+            services.PostConfigure<OnlineEvalOptions>(o => (o.Enabled, o.Nice) = (true, 0));
         }
 
         return services;

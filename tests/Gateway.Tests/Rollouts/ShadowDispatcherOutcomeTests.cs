@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
+using LlmGateway.Releases;
+using LlmGateway.Shadow;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Rollouts;
+
+/// <summary>
+/// The shadow dispatcher's outcomes other than <c>answered</c>, each read on <c>gateway.shadow.calls</c> of a gateway of
+/// the test's own (so no other test's copies are counted): a candidate that fails, one that never answers, a shadow
+/// budget that refuses, and a queue that overflows. In every case the client gets its stable answer, unchanged and at once.
+/// </summary>
+public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>How long a counted outcome may take to appear: far above what any of them needs.</summary>
+    private static readonly TimeSpan SignalBound = TimeSpan.FromSeconds(30);
+
+    private const string ShadowPlan = """
+        {"steps":[{"shadow":true,"share":1,"min_duration":"24h"},{"weight":5}],"metrics":[{"metric":"error","threshold":0.1}]}
+        """;
+
+    [Fact]
+    public async Task A_candidate_that_answers_an_error_is_counted_failed_and_the_client_keeps_its_stable_answer()
+    {
+        await using var gateway = await StartGatewayAsync();
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-failed", "[[mock:error=1]]");
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+        var before = await AskAsync(client, name, company);
+        await StartShadowStepAsync(gateway, name);
+        var during = await AskAsync(client, name, company);
+
+        // The copy reached the candidate's provider, which answered it 500.
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) > 0), SignalBound));
+        await calls.WaitForAsync("failed", 1);
+        Assert.Equal(Counts(("failed", 1)), calls.Snapshot());
+        // The client's answer is the one it got before the shadow step: the stable version's, 200.
+        Assert.Equal(HttpStatusCode.OK, during.Status);
+        Assert.Equal(("1", "stable"), (during.Version, during.Variant));
+        Assert.Contains($"v1 for {company}", during.Body, StringComparison.Ordinal);
+        Assert.Equal(Normalize(before.Body), Normalize(during.Body));
+    }
+
+    [Fact]
+    public async Task A_candidate_that_never_answers_is_counted_timeout_after_Gateway_Shadow_Timeout()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Timeout"] = "00:00:01";
+        await using var gateway = await StartGatewayAsync(settings);
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-timeout", "[[mock:latency-ms=600000]]");
+        await StartShadowStepAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+        var answer = await AskAsync(client, name, company);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(("1", "stable"), (answer.Version, answer.Variant));
+        Assert.Contains($"v1 for {company}", answer.Body, StringComparison.Ordinal);
+        // The copy was sent (the candidate's provider holds it), then abandoned after 1 s, well before its 10 minutes.
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) > 0), SignalBound));
+        await calls.WaitForAsync("timeout", 1);
+        Assert.Equal(Counts(("timeout", 1)), calls.Snapshot());
+    }
+
+    [Fact]
+    public async Task Copies_over_the_shadow_budget_are_counted_over_budget_and_never_billed_to_the_client_key()
+    {
+        // The smallest budget the options allow: any copy's worst-case reservation (its prompt plus the model's whole
+        // output limit) is over it, so the shadow principal's budget refuses every copy with 429 budget_exceeded.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:DailyBudgetUsd"] = "0.000001";
+        await using var gateway = await StartGatewayAsync(settings);
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-budget", "");
+        await StartShadowStepAsync(gateway, name);
+        var (key, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("shadow-budget-client", PromptSetup.Environment, [], new KeyLimits(1m, null, null));
+        using var client = gateway.CreateClient(secret);
+
+        var day = DateTimeOffset.UtcNow;
+        var first = await AskAsync(client, name, company);
+        var second = await AskAsync(client, name, company);
+
+        foreach (var answer in (Answer[])[first, second])
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            Assert.Equal(("1", "stable"), (answer.Version, answer.Variant));
+            Assert.Contains($"v1 for {company}", answer.Body, StringComparison.Ordinal);
+        }
+
+        await calls.WaitForAsync("over_budget", 2);
+        Assert.Equal(Counts(("over_budget", 2)), calls.Snapshot());
+        // Refused before forwarding: the candidate's provider never saw a copy.
+        Assert.Equal(0, CandidateCalls(company));
+
+        // The client key's budget holds exactly what its own two answers cost (settled before each answer ended),
+        // nothing reserved or spent for the copies.
+        var clientCost = first.CostUsd + second.CostUsd;
+        Assert.True(clientCost > 0, $"the stable answers cost {clientCost} USD");
+        Assert.Equal(Nano(clientCost), await BudgetSpentAsync(gateway, key.Id, day));
+
+        // ... and its usage is its two stable requests alone.
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var usage = await Eventually.ResultAsync(
+            async () => (await viewer.GetAsync($"/admin/v1/usage?groupBy=key,variant&prompt={name}")).Expect(HttpStatusCode.OK).Json,
+            rows => rows.EnumerateArray().Any(r => r.GetProperty("group").GetProperty("key").GetString() == key.Id && r.GetProperty("requests").GetInt64() >= 2),
+            SignalBound);
+        var own = usage.EnumerateArray()
+            .Where(r => r.GetProperty("group").GetProperty("key").GetString() == key.Id)
+            .Select(r => $"{r.GetProperty("group").GetProperty("variant").GetString()}: {r.GetProperty("requests").GetInt64()}")
+            .ToList();
+        Assert.Equal(["stable: 2"], own);
+    }
+
+    [Fact]
+    public async Task Copies_past_the_queue_are_dropped_and_their_clients_are_answered_at_once()
+    {
+        // One sender, one waiting place, and a candidate that holds its copy for 10 minutes (the copy is given 5).
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:MaxConcurrency"] = "1";
+        settings["Gateway:Shadow:QueueCapacity"] = "1";
+        settings["Gateway:Shadow:Timeout"] = "00:05:00";
+        await using var gateway = await StartGatewayAsync(settings);
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-dropped", "[[mock:latency-ms=600000]]");
+        await StartShadowStepAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+        // The first copy takes the one sender: it is at the candidate's provider, and stays there.
+        var answers = new List<Answer> { await AskAsync(client, name, company) };
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
+
+        // Five more: one copy waits in the queue, the four after it find the queue full.
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add(await AskAsync(client, name, company));
+        }
+
+        Assert.All(answers, answer =>
+        {
+            Assert.Equal(HttpStatusCode.OK, answer.Status);
+            Assert.Equal(("1", "stable"), (answer.Version, answer.Variant));
+            Assert.Contains($"v1 for {company}", answer.Body, StringComparison.Ordinal);
+        });
+        await calls.WaitForAsync("dropped", 4);
+        Assert.Equal(Counts(("dropped", 4)), calls.Snapshot());
+        Assert.Equal(1, gateway.GetRequiredService<ShadowDispatcher>().Queued);
+        Assert.Equal(1, CandidateCalls(company));
+    }
+
+    /// <summary>
+    /// A gateway of the test's own, stopped within 2 s: a copy still held by the candidate's provider outlives neither
+    /// the test nor its shutdown.
+    /// </summary>
+    private Task<GatewayHost> StartGatewayAsync(Dictionary<string, string?>? settings = null)
+    {
+        settings ??= env.GatewaySettings();
+        settings["shutdownTimeoutSeconds"] = "2";
+        return GatewayHost.StartAsync(settings);
+    }
+
+    /// <summary>v1 (stable) and v2 (the candidate, with the mock's <paramref name="directive"/>), each naming the test's company.</summary>
+    private static async Task<(string Name, string Company)> ReleaseAsync(GatewayHost gateway, string prefix, string directive)
+    {
+        var name = Bundles.UniqueName(prefix);
+        var company = "Acme-" + Guid.NewGuid().ToString("N")[..8];
+        var candidate = $$$"""
+            {"name":"{{{name}}}","model":"gpt-4o-mini",
+             "messages":[{"role":"system","content":"v2 for {{ company }} {{{directive}}}"}],
+             "variables":[{"name":"company","required":true}]}
+            """;
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), candidate]);
+        return (name, company);
+    }
+
+    private static async Task StartShadowStepAsync(GatewayHost gateway, string name)
+    {
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowPlan}}}""")).Expect(HttpStatusCode.Created);
+        var snapshots = gateway.GetRequiredService<ReleaseSnapshotProvider>();
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var release) && release.Record.ShadowShare == 10_000),
+            TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>
+    /// One non-streamed request, bounded well below any copy's wait: a client held for its copy (by a hung candidate,
+    /// a full queue) fails here.
+    /// </summary>
+    private static async Task<Answer> AskAsync(HttpClient client, string name, string company)
+    {
+        var json = $$"""
+            {"model":"prompt:{{name}}","prompt_variables":{"company":"{{company}}"},
+             "messages":[{"role":"user","content":"Where is my parcel?"}],"user":"same-user"}
+            """;
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), content, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var cost = response.Headers.TryGetValues("X-Gateway-Cost-USD", out var costs) && decimal.TryParse(costs.Single(), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) ? c : 0m;
+        return new Answer(response.StatusCode, Header(response, "X-Prompt-Version"), Header(response, "X-Prompt-Variant"), body, cost);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+
+    /// <summary>Requests the candidate version (v2, this test's company) sent to the mock provider.</summary>
+    private int CandidateCalls(string company) =>
+        env.Received.Snapshot().Count(r => r.Body.Contains($"v2 for {company}", StringComparison.Ordinal));
+
+    /// <summary>The key's settled daily spend in nano-USD, the counter every later request of the key is judged against.</summary>
+    private static async Task<long> BudgetSpentAsync(GatewayHost gateway, string keyId, DateTimeOffset before)
+    {
+        var store = gateway.GetRequiredService<GatewayStore>();
+        long spent = 0;
+        // Both days, should the requests have crossed midnight UTC.
+        foreach (var day in new[] { before, DateTimeOffset.UtcNow }.Select(d => d.ToString("yyyyMMdd", CultureInfo.InvariantCulture)).Distinct())
+        {
+            var value = await store.Database.StringGetAsync($"{store.Keys.Prefix}:{{budget:{keyId}}}:day:{day}");
+            spent += value.IsNull ? 0 : (long)value;
+        }
+
+        return spent;
+    }
+
+    private static long Nano(decimal usd) => (long)(usd * 1_000_000_000m);
+
+    private static Dictionary<string, long> Counts(params (string Outcome, long Count)[] counts) =>
+        counts.ToDictionary(c => c.Outcome, c => c.Count, StringComparer.Ordinal);
+
+    /// <summary>The mock numbers its ids and stamps the time; everything else must be the same bytes.</summary>
+    private static string Normalize(string body) => CreatedField().Replace(MockId().Replace(body, "mock-N"), "\"created\":T");
+
+    [GeneratedRegex(@"mock-\d+")]
+    private static partial Regex MockId();
+
+    [GeneratedRegex(@"""created"":\d+")]
+    private static partial Regex CreatedField();
+
+    private sealed record Answer(HttpStatusCode Status, string? Version, string? Variant, string Body, decimal CostUsd);
+
+    /// <summary>
+    /// <c>gateway.shadow.calls</c> of one gateway, by outcome: only the instrument of that host's own
+    /// <see cref="IMeterFactory"/>, never another gateway's in this process.
+    /// </summary>
+    private sealed class ShadowCalls : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+        private int _instruments;
+
+        public ShadowCalls(GatewayHost gateway)
+        {
+            var scope = gateway.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "gateway.shadow.calls" && ReferenceEquals(instrument.Meter.Scope, scope))
+                {
+                    Interlocked.Increment(ref _instruments);
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                var outcome = "(none)";
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "outcome")
+                    {
+                        outcome = tag.Value as string ?? "(none)";
+                    }
+                }
+
+                _counts.AddOrUpdate(outcome, value, (_, total) => total + value);
+            });
+            _listener.Start();
+        }
+
+        /// <summary>The dispatcher is a hosted service: its counter exists once the gateway has started.</summary>
+        public int Instruments => Volatile.Read(ref _instruments);
+
+        public Dictionary<string, long> Snapshot() => new(_counts, StringComparer.Ordinal);
+
+        /// <summary>Waits until <paramref name="outcome"/> has been counted at least <paramref name="count"/> times.</summary>
+        public async Task WaitForAsync(string outcome, long count)
+        {
+            Assert.Equal(1, Instruments);
+            var reached = await Eventually.TrueAsync(() => Task.FromResult(_counts.GetValueOrDefault(outcome) >= count), SignalBound);
+            Assert.True(reached, $"'{outcome}' counted {_counts.GetValueOrDefault(outcome)} times in {SignalBound.TotalSeconds} s, expected {count}; all: {JsonSerializer.Serialize(Snapshot())}");
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}

@@ -11,7 +11,8 @@ namespace LlmGateway.LoadTests.Evaluator;
 /// messages and two variables, and a streamed answer of 1-2 KB with usage, cost, latency and time to first token.
 /// Varied by index so the scorers do not see one text: the sentences rotate, every 5th answer is a JSON object,
 /// every 50th a refusal, every 100th a failed request (HTTP 500, fewer readings), and the timestamps spread over
-/// the hour before <c>now</c>, so the batch lands in about 60 minute buckets.
+/// the hour before <c>now</c>, so the batch lands in about 60 minute buckets. <see cref="Record"/> is the one fixed
+/// sample <c>tests/Gateway.Benchmarks</c> scores (its project links this file: one source for both).
 /// </summary>
 internal static class EvaluatorSamples
 {
@@ -63,7 +64,73 @@ internal static class EvaluatorSamples
         var canary = index % 10 == 9;
         var failed = index % 100 == 42;
         var text = failed ? null : index % 50 == 7 ? Refusal : Answer(index, json: index % 5 == 0);
+        var response = text is null
+            ? new SampleResponse { Status = 500, Error = "upstream returned 500", Streamed = true, Complete = false }
+            : Answered(text);
 
+        var outputTokens = text is null ? 0 : text.Length / 4;
+        return Sample(SampleIds.New(at), $"req_{index:x32}", at, $"customer-{index % 997:x4}", response) with
+        {
+            Prompt = Prompt,
+            Version = canary ? 2 : 1,
+            Variant = canary ? Variants.Canary : Variants.Stable,
+            Usage = new AccountingRecord(Model, 412, 0, outputTokens, 0, AccountingRecord.Reported, (412 * 0.00000015m) + (outputTokens * 0.0000006m), failed ? null : "stop", 380 + (index % 90), "gpt-4o-mini-2024-07-18"),
+            LatencyMs = 1200 + (index % 1700),
+            TimeToFirstTokenMs = 380 + (index % 90),
+        };
+    }
+
+    /// <summary>
+    /// The benchmarks' one sample (<c>tests/Gateway.Benchmarks/Behaviour</c>, which compiles this file too):
+    /// <c>prompt:support-bot</c> v3, stable, the <see cref="AnswerText"/> answer, fixed usage and timings.
+    /// </summary>
+    public static SampleRecord Record(bool jsonAnswer, DateTimeOffset at) =>
+        Sample(SampleIds.New(at), "req_6f1c2a9e3b7d4e58a0c4d2b19f7e8a63", at, "customer-81f2", Answered(AnswerText(jsonAnswer))) with
+        {
+            Prompt = "support-bot",
+            Version = 3,
+            Variant = Variants.Stable,
+            Usage = new AccountingRecord(Model, 412, 0, 356, 0, AccountingRecord.Reported, 0.0002754m, "stop", 412.5, "gpt-4o-mini-2024-07-18"),
+            LatencyMs = 2318.4,
+            TimeToFirstTokenMs = 412.5,
+        };
+
+    /// <summary>The benchmarks' answer: about 1.5 KB of prose, or the same prose as the <c>reply</c> of a JSON object.</summary>
+    public static string AnswerText(bool json)
+    {
+        var prose = string.Join(' ', Sentences[..8]) + "\n\n" + string.Join(' ', Sentences[..4]);
+        if (!json)
+        {
+            return prose;
+        }
+
+        var reply = Reply(prose);
+        reply["escalate"] = false;
+        return reply.ToJsonString();
+    }
+
+    // 1-2 KB: eight to fourteen sentences, starting at a rotating one; the JSON form carries the same text in "reply".
+    private static string Answer(int index, bool json)
+    {
+        var sentences = 8 + (index % 7);
+        var prose = string.Join(' ', Enumerable.Range(0, sentences).Select(i => Sentences[(index + i) % Sentences.Length]));
+        return json ? Reply(prose).ToJsonString() : prose;
+    }
+
+    private static JsonObject Reply(string prose) => new()
+    {
+        ["reply"] = prose,
+        ["order_number"] = "4471902",
+        ["actions"] = new JsonArray("offer_express_upgrade", "explain_refund"),
+        ["refund_eligible"] = true,
+    };
+
+    private static SampleResponse Answered(string text) =>
+        new() { Status = 200, Text = text, FinishReason = "stop", Model = "gpt-4o-mini-2024-07-18", Streamed = true, Complete = true };
+
+    /// <summary>What every sample shares: the conversation, its rendered request and where it was served; the caller adds the prompt, usage and timings.</summary>
+    private static SampleRecord Sample(string id, string requestId, DateTimeOffset at, string user, SampleResponse response)
+    {
         var messages = new JsonArray();
         for (var i = 0; i < Turns.Length; i++)
         {
@@ -78,20 +145,16 @@ internal static class EvaluatorSamples
             ["max_tokens"] = 400,
             ["stream"] = true,
             ["stream_options"] = new JsonObject { ["include_usage"] = true },
-            ["user"] = $"customer-{index % 997:x4}",
+            ["user"] = user,
         };
 
-        var outputTokens = text is null ? 0 : text.Length / 4;
         return new SampleRecord
         {
-            Id = SampleIds.New(at),
-            RequestId = $"req_{index:x32}",
+            Id = id,
+            RequestId = requestId,
             Timestamp = at,
             Reason = SampleReasons.Rate,
             Environment = Environment,
-            Prompt = Prompt,
-            Version = canary ? 2 : 1,
-            Variant = canary ? Variants.Canary : Variants.Stable,
             Model = Model,
             Provider = "openai",
             KeyId = "key_7f3a9c2e41b8",
@@ -102,31 +165,7 @@ internal static class EvaluatorSamples
                 Variables = new JsonObject { ["company"] = "Acme", ["language"] = "English" },
             },
             Request = request,
-            Response = failed
-                ? new SampleResponse { Status = 500, Error = "upstream returned 500", Streamed = true, Complete = false }
-                : new SampleResponse { Status = 200, Text = text, FinishReason = "stop", Model = "gpt-4o-mini-2024-07-18", Streamed = true, Complete = true },
-            Usage = new AccountingRecord(Model, 412, 0, outputTokens, 0, AccountingRecord.Reported, (412 * 0.00000015m) + (outputTokens * 0.0000006m), failed ? null : "stop", 380 + (index % 90), "gpt-4o-mini-2024-07-18"),
-            LatencyMs = 1200 + (index % 1700),
-            TimeToFirstTokenMs = 380 + (index % 90),
+            Response = response,
         };
-    }
-
-    // 1-2 KB: eight to fourteen sentences, starting at a rotating one; the JSON form carries the same text in "reply".
-    private static string Answer(int index, bool json)
-    {
-        var sentences = 8 + (index % 7);
-        var prose = string.Join(' ', Enumerable.Range(0, sentences).Select(i => Sentences[(index + i) % Sentences.Length]));
-        if (!json)
-        {
-            return prose;
-        }
-
-        return new JsonObject
-        {
-            ["reply"] = prose,
-            ["order_number"] = "4471902",
-            ["actions"] = new JsonArray("offer_express_upgrade", "explain_refund"),
-            ["refund_eligible"] = true,
-        }.ToJsonString();
     }
 }

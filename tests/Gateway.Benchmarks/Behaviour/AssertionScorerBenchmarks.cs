@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using LlmGateway.Eval.Scoring;
+using LlmGateway.LoadTests.Evaluator;
 
 namespace LlmGateway.Benchmarks.Behaviour;
 

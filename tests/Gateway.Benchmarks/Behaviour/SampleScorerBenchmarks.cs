@@ -1,7 +1,11 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using LlmGateway.Behaviour;
+using LlmGateway.Contracts.Prompts;
+using LlmGateway.Errors;
 using LlmGateway.Eval.Scoring;
+using LlmGateway.LoadTests.Evaluator;
+using LlmGateway.Providers;
 using LlmGateway.Sampling;
 using LlmGateway.Serialization;
 
@@ -33,9 +37,11 @@ public class SampleScorerBenchmarks
     public void Setup()
     {
         _scorer = new SampleScorer(ScorerRegistry.CreateDefault());
-        _plan = EvaluatorSamples.SixAssertionPlan();
+        _plan = SixAssertionPlan();
         var json = Answer == "json";
-        _json = System.Text.Encoding.UTF8.GetString(EvaluatorSamples.Json(EvaluatorSamples.Record(json, new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero))));
+
+        // The record as the store holds it (the sample writer's serialisation).
+        _json = JsonSerializer.Serialize(EvaluatorSamples.Record(json, new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero)), GatewayJsonContext.Default.SampleRecord);
         _record = DeserializeRecord();
 
         var builtIn = Read(Score(_record, OnlineEvalPlan.Empty));
@@ -65,6 +71,29 @@ public class SampleScorerBenchmarks
 
     [Benchmark]
     public int DeserializeAndScore() => Score(DeserializeRecord(), _plan).Count;
+
+    /// <summary>
+    /// The bundle's <c>online_eval</c> block of six non-judge assertions (<see cref="EvaluatorSamples.AssertionsJson"/>),
+    /// read through <see cref="OnlineEvalPlan.Read"/> as a push is (throws if the block is refused).
+    /// </summary>
+    private static OnlineEvalPlan SixAssertionPlan()
+    {
+        using var document = JsonDocument.Parse(EvaluatorSamples.AssertionsJson);
+        var block = new PromptOnlineEval { Assert = [.. document.RootElement.EnumerateArray().Select(e => e.Clone())] };
+        var catalog = new ModelCatalog(new CatalogOptions
+        {
+            Providers = { ["openai"] = new ProviderOptions { Kind = "openai", BaseUrl = "https://api.openai.com/v1" } },
+            Models = { [EvaluatorSamples.Model] = new CatalogModelOptions { Provider = "openai" } },
+        });
+        var errors = new List<FieldError>();
+        var plan = OnlineEvalPlan.Read(block, catalog, errors);
+        if (plan is null || plan.Assertions.Count != 6 || plan.NeedsJudge)
+        {
+            throw new InvalidOperationException($"The plan does not read: {string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"))}");
+        }
+
+        return plan;
+    }
 
     private SampleRecord DeserializeRecord() =>
         JsonSerializer.Deserialize(_json, GatewayJsonContext.Default.SampleRecord) ?? throw new InvalidOperationException("null record");

@@ -10,35 +10,13 @@ namespace LlmGateway.Benchmarks.Pipeline;
 /// stage returns the buffer. <see cref="ContextOnly"/> is the fresh request context alone, to subtract.
 /// </summary>
 [MemoryDiagnoser]
-public class AdmissionStageBenchmarks
+public class AdmissionStageBenchmarks : StageBenchmarks
 {
-    private PipelineFixture _fixture = null!;
-    private RequestDelegate _stage = null!;
+    private protected override string StageName => nameof(AdmissionStage);
 
-    [ParamsAllValues]
-    public PipelineScenario Scenario { get; set; }
+    private protected override RequestDelegate CreateStage(PipelineFixture fixture) => fixture.Stage<AdmissionStage>(PipelineFixture.Nothing);
 
-    [GlobalSetup]
-    public async Task SetupAsync()
-    {
-        _fixture = await PipelineFixture.StartAsync(Scenario);
-        _stage = _fixture.Stage<AdmissionStage>(PipelineFixture.Nothing);
-        await _fixture.CheckAdmissionAsync();
-        await _fixture.CheckNoLeaksAsync("AdmissionStage", _fixture.RequestContext, _stage);
-    }
+    private protected override Task CheckAsync(PipelineFixture fixture, RequestDelegate stage) => fixture.CheckAdmissionAsync();
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        if (_fixture is not null)
-        {
-            await _fixture.DisposeAsync();
-        }
-    }
-
-    [Benchmark]
-    public HttpContext ContextOnly() => _fixture.RequestContext();
-
-    [Benchmark]
-    public Task Stage() => _stage(_fixture.RequestContext());
+    private protected override HttpContext CreateContext(PipelineFixture fixture) => fixture.RequestContext();
 }

@@ -10,35 +10,13 @@ namespace LlmGateway.Benchmarks.Pipeline;
 /// the fresh context as the stage receives it, to subtract.
 /// </summary>
 [MemoryDiagnoser]
-public class BudgetStageBenchmarks
+public class BudgetStageBenchmarks : StageBenchmarks
 {
-    private PipelineFixture _fixture = null!;
-    private RequestDelegate _stage = null!;
+    private protected override string StageName => nameof(BudgetStage);
 
-    [ParamsAllValues]
-    public PipelineScenario Scenario { get; set; }
+    private protected override RequestDelegate CreateStage(PipelineFixture fixture) => fixture.Stage<BudgetStage>(PipelineFixture.Nothing);
 
-    [GlobalSetup]
-    public async Task SetupAsync()
-    {
-        _fixture = await PipelineFixture.StartAsync(Scenario);
-        _stage = _fixture.Stage<BudgetStage>(PipelineFixture.Nothing);
-        await _fixture.CheckBudgetAsync();
-        await _fixture.CheckNoLeaksAsync("BudgetStage", _fixture.RoutedContext, _stage);
-    }
+    private protected override Task CheckAsync(PipelineFixture fixture, RequestDelegate stage) => fixture.CheckBudgetAsync();
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        if (_fixture is not null)
-        {
-            await _fixture.DisposeAsync();
-        }
-    }
-
-    [Benchmark]
-    public HttpContext ContextOnly() => _fixture.RoutedContext();
-
-    [Benchmark]
-    public Task Stage() => _stage(_fixture.RoutedContext());
+    private protected override HttpContext CreateContext(PipelineFixture fixture) => fixture.RoutedContext();
 }

@@ -13,35 +13,13 @@ namespace LlmGateway.Benchmarks.Pipeline;
 /// fresh context as the stage receives it, to subtract.
 /// </summary>
 [MemoryDiagnoser]
-public class ForwardStageBenchmarks
+public class ForwardStageBenchmarks : StageBenchmarks
 {
-    private PipelineFixture _fixture = null!;
-    private RequestDelegate _stage = null!;
+    private protected override string StageName => nameof(ForwardStage);
 
-    [ParamsAllValues]
-    public PipelineScenario Scenario { get; set; }
+    private protected override RequestDelegate CreateStage(PipelineFixture fixture) => fixture.Stage<ForwardStage>(fixture.Yarp.ForwardAsync);
 
-    [GlobalSetup]
-    public async Task SetupAsync()
-    {
-        _fixture = await PipelineFixture.StartAsync(Scenario);
-        _stage = _fixture.Stage<ForwardStage>(_fixture.Yarp.ForwardAsync);
-        await _fixture.CheckForwardAsync(_stage);
-        await _fixture.CheckNoLeaksAsync("ForwardStage", _fixture.RoutedContext, _stage);
-    }
+    private protected override Task CheckAsync(PipelineFixture fixture, RequestDelegate stage) => fixture.CheckForwardAsync(stage);
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        if (_fixture is not null)
-        {
-            await _fixture.DisposeAsync();
-        }
-    }
-
-    [Benchmark]
-    public HttpContext ContextOnly() => _fixture.RoutedContext();
-
-    [Benchmark]
-    public Task Stage() => _stage(_fixture.RoutedContext());
+    private protected override HttpContext CreateContext(PipelineFixture fixture) => fixture.RoutedContext();
 }

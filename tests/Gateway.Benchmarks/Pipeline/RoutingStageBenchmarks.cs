@@ -11,35 +11,13 @@ namespace LlmGateway.Benchmarks.Pipeline;
 /// the rewritten body. <see cref="ContextOnly"/> is the fresh context as routing receives it, to subtract.
 /// </summary>
 [MemoryDiagnoser]
-public class RoutingStageBenchmarks
+public class RoutingStageBenchmarks : StageBenchmarks
 {
-    private PipelineFixture _fixture = null!;
-    private RequestDelegate _stage = null!;
+    private protected override string StageName => nameof(RoutingStage);
 
-    [ParamsAllValues]
-    public PipelineScenario Scenario { get; set; }
+    private protected override RequestDelegate CreateStage(PipelineFixture fixture) => fixture.Stage<RoutingStage>(PipelineFixture.Nothing);
 
-    [GlobalSetup]
-    public async Task SetupAsync()
-    {
-        _fixture = await PipelineFixture.StartAsync(Scenario);
-        _stage = _fixture.Stage<RoutingStage>(PipelineFixture.Nothing);
-        await _fixture.CheckRoutingAsync();
-        await _fixture.CheckNoLeaksAsync("RoutingStage", _fixture.AdmittedContext, _stage);
-    }
+    private protected override Task CheckAsync(PipelineFixture fixture, RequestDelegate stage) => fixture.CheckRoutingAsync();
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
-    {
-        if (_fixture is not null)
-        {
-            await _fixture.DisposeAsync();
-        }
-    }
-
-    [Benchmark]
-    public HttpContext ContextOnly() => _fixture.AdmittedContext();
-
-    [Benchmark]
-    public Task Stage() => _stage(_fixture.AdmittedContext());
+    private protected override HttpContext CreateContext(PipelineFixture fixture) => fixture.AdmittedContext();
 }

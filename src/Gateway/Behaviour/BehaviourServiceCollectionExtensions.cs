@@ -45,8 +45,7 @@ internal static class BehaviourServiceCollectionExtensions
         services.AddHostedService<BehaviourChangeService>();
         if (evaluatorProcess)
         {
-            // Its own process: nothing to yield the CPU to.
-            services.PostConfigure<OnlineEvalOptions>(o => (o.Enabled, o.Nice) = (true, 0));
+            services.PostConfigure<OnlineEvalOptions>(o => o.Enabled = true);
         }
 
         return services;

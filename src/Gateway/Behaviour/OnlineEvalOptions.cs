@@ -21,15 +21,6 @@ internal sealed class OnlineEvalOptions
     [Range(1, 8)]
     public int RoundsInFlight { get; set; } = 2;
 
-    /// <summary>
-    /// The Linux nice value of the evaluator's own threads (one per round in flight): 0 runs them like the proxy's
-    /// request threads, 19 lowest. Above 0, scoring in a gateway takes only the CPU its requests leave, so sampled and
-    /// shadowed traffic do not lengthen the requests' tail; under saturation the queue waits instead (and an
-    /// out-of-process <c>Gateway.Evaluator</c>, which runs at 0, is the way to more evaluation throughput).
-    /// </summary>
-    [Range(0, 19)]
-    public int Nice { get; set; } = 10;
-
     /// <summary>How long an idle evaluator waits before it looks at the queue again.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -1,12 +1,8 @@
-using LlmGateway.Threading;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Behaviour;
 
-/// <summary>
-/// Runs the evaluator in this process: rounds back to back while there is work, a poll interval apart when idle, on
-/// threads of their own at <see cref="OnlineEvalOptions.Nice"/> (the thread pool's are the requests').
-/// </summary>
+/// <summary>Runs the evaluator in this process: rounds back to back while there is work, a poll interval apart when idle.</summary>
 internal sealed class OnlineEvaluatorService(
     OnlineEvaluator evaluator,
     IOptions<OnlineEvalOptions> options,
@@ -36,9 +32,7 @@ internal sealed class OnlineEvaluatorService(
             }
         }
 
-        var rounds = options.Value.RoundsInFlight;
-        using var scheduler = new LowPriorityTaskScheduler("online-eval", rounds, options.Value.Nice);
-        await Task.WhenAll(Enumerable.Range(0, rounds).Select(_ => scheduler.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, options.Value.RoundsInFlight).Select(_ => LoopAsync(stoppingToken)));
     }
 
     private async Task LoopAsync(CancellationToken stoppingToken)

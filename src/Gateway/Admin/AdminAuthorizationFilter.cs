@@ -100,7 +100,8 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
             // must a read the caller broke off (an export stopped halfway still showed samples).
             var aborted = ex is OperationCanceledException;
             var detail = (aborted ? "aborted" : $"failed: {ex.GetType().Name}") + (AuditDetail.Get(http) is { } read ? "; " + read : "");
-            await RecordAsync(principal.Name, action, target, aborted ? 499 : StatusCodes.Status500InternalServerError, detail);
+            // The status the exception handler will answer with (a store outage is a 503, not a 500).
+            await RecordAsync(principal.Name, action, target, aborted ? 499 : UnhandledErrorResponder.For(ex).StatusCode, detail);
             throw;
         }
 

@@ -30,4 +30,26 @@ public sealed class AuditWriteFailureLogTests(TestEnvironment env)
         Assert.DoesNotContain("ROUTE-VALUE-3c9d", failure.Text, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Lines, l => l.Text.Contains("ROUTE-VALUE-3c9d", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_change_that_fails_on_a_store_outage_is_audited_with_the_503_its_caller_got()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var gateway = await AuditGateway.StartAsync(
+            env,
+            new Dictionary<string, string?> { ["Redis:Configuration"] = $"127.0.0.1:{port},connectTimeout=300", ["Redis:OperationTimeoutMs"] = "300" },
+            logs: logs);
+        using var author = new AdminClient(gateway.Host, TestEnvironment.AuthorToken);
+
+        var pushed = await author.PushAsync(Bundles.Json(Bundles.UniqueName("audit-outage")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, pushed.Status);
+        // The store is down, so the entry itself cannot be stored: its failure log carries the status it would have held.
+        var failure = Assert.Single(logs.Lines, l => l.Text.Contains("Could not write the audit entry", StringComparison.Ordinal));
+        Assert.Contains("(status 503)", failure.Text, StringComparison.Ordinal);
+    }
 }

@@ -53,15 +53,8 @@ public sealed class StoreOutageTests(TestEnvironment env)
     private Task<GatewayHost> StartWithStoreDownAsync()
     {
         var settings = env.GatewaySettings();
-        settings["Redis:Configuration"] = $"127.0.0.1:{ClosedPort()},connectTimeout=300";
+        settings["Redis:Configuration"] = $"127.0.0.1:{ClosedPort.Pick()},connectTimeout=300";
         settings["Redis:OperationTimeoutMs"] = "300";
         return GatewayHost.StartAsync(settings);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -26,10 +26,6 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     /// <summary>How long a counted outcome may take to appear: far above what any of them needs.</summary>
     private static readonly TimeSpan SignalBound = TimeSpan.FromSeconds(30);
 
-    private const string ShadowPlan = """
-        {"steps":[{"shadow":true,"share":1,"min_duration":"24h"},{"weight":5}],"metrics":[{"metric":"error","threshold":0.1}]}
-        """;
-
     [Fact]
     public async Task A_candidate_that_answers_an_error_is_counted_failed_and_the_client_keeps_its_stable_answer()
     {
@@ -39,7 +35,7 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
 
         var before = await AskAsync(client, name, company);
-        await StartShadowStepAsync(gateway, name);
+        await ShadowStep.StartAsync(gateway, name);
         var during = await AskAsync(client, name, company);
 
         // The copy reached the candidate's provider, which answered it 500.
@@ -61,7 +57,7 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         await using var gateway = await StartGatewayAsync(settings);
         using var calls = new ShadowCalls(gateway);
         var (name, company) = await ReleaseAsync(gateway, "shadow-timeout", "[[mock:latency-ms=600000]]");
-        await StartShadowStepAsync(gateway, name);
+        await ShadowStep.StartAsync(gateway, name);
         using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
 
         var answer = await AskAsync(client, name, company);
@@ -85,7 +81,7 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         await using var gateway = await StartGatewayAsync(settings);
         using var calls = new ShadowCalls(gateway);
         var (name, company) = await ReleaseAsync(gateway, "shadow-budget", "");
-        await StartShadowStepAsync(gateway, name);
+        await ShadowStep.StartAsync(gateway, name);
         var (key, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("shadow-budget-client", PromptSetup.Environment, [], new KeyLimits(1m, null, null));
         using var client = gateway.CreateClient(secret);
 
@@ -135,7 +131,7 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         await using var gateway = await StartGatewayAsync(settings);
         using var calls = new ShadowCalls(gateway);
         var (name, company) = await ReleaseAsync(gateway, "shadow-dropped", "[[mock:latency-ms=600000]]");
-        await StartShadowStepAsync(gateway, name);
+        await ShadowStep.StartAsync(gateway, name);
         using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
 
         // The first copy takes the one sender: it is at the candidate's provider, and stays there.
@@ -183,16 +179,6 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
             """;
         await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), candidate]);
         return (name, company);
-    }
-
-    private static async Task StartShadowStepAsync(GatewayHost gateway, string name)
-    {
-        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
-        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowPlan}}}""")).Expect(HttpStatusCode.Created);
-        var snapshots = gateway.GetRequiredService<ReleaseSnapshotProvider>();
-        Assert.True(await Eventually.TrueAsync(
-            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var release) && release.Record.ShadowShare == 10_000),
-            TimeSpan.FromSeconds(10)));
     }
 
     /// <summary>

@@ -14,10 +14,6 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private const string ShadowPlan = """
-        {"steps":[{"shadow":true,"share":1,"min_duration":"24h"},{"weight":5}],"metrics":[{"metric":"error","threshold":0.1}]}
-        """;
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -29,7 +25,7 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
         using var client = env.Gateway.CreateClient(key);
 
         var (before, beforeHeaders) = await AskAsync(client, name, stream);
-        await StartShadowStepAsync(name);
+        await ShadowStep.StartAsync(env.Gateway, name);
         var (during, duringHeaders) = await AskAsync(client, name, stream);
 
         Assert.Equal(Normalize(before), Normalize(during));
@@ -68,7 +64,7 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
              "variables":[{"name":"company","required":true}]}
             """;
         await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), stuck]);
-        await StartShadowStepAsync(gateway, name);
+        await ShadowStep.StartAsync(gateway, name);
         using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
 
         // Bounded well below the copy's 60 s: a client held until the copy gave up fails here.
@@ -91,7 +87,7 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     {
         var name = Bundles.UniqueName("shadow-forge");
         await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
-        await StartShadowStepAsync(name);
+        await ShadowStep.StartAsync(env.Gateway, name);
         using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
         client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Environment", "staging");
         client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Of", "0000000000000-00000000000000000000000000000000");
@@ -107,25 +103,13 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     {
         var name = Bundles.UniqueName("shadow-secret");
         await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
-        await StartShadowStepAsync(name);
+        await ShadowStep.StartAsync(env.Gateway, name);
         using var client = env.Gateway.CreateClient("gw-shadow-" + new string('0', 64));
         client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Environment", "staging");
 
         using var response = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream: false)), Ct);
 
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.Unauthorized, "invalid_api_key");
-    }
-
-    private Task StartShadowStepAsync(string name) => StartShadowStepAsync(env.Gateway, name);
-
-    private static async Task StartShadowStepAsync(GatewayHost gateway, string name)
-    {
-        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
-        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowPlan}}}""")).Expect(HttpStatusCode.Created);
-        var snapshots = gateway.GetRequiredService<ReleaseSnapshotProvider>();
-        Assert.True(await Eventually.TrueAsync(
-            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var release) && release.Record.ShadowShare == 10_000),
-            TimeSpan.FromSeconds(10)));
     }
 
     private static async Task<(string Body, string Headers)> AskAsync(HttpClient client, string name, bool stream)

@@ -10,14 +10,7 @@ public sealed class AuditWriteFailureLogTests(TestEnvironment env)
     public async Task An_audit_write_failure_is_logged_without_the_raw_route_values()
     {
         var logs = new CapturingLoggerProvider();
-        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
-        await using var gateway = await AuditGateway.StartAsync(
-            env,
-            new Dictionary<string, string?> { ["Redis:Configuration"] = $"127.0.0.1:{port}", ["Redis:OperationTimeoutMs"] = "200" },
-            logs: logs);
+        await using var gateway = await StartWithStoreDownAsync(logs);
         using var viewer = new AdminClient(gateway.Host, TestEnvironment.ViewerToken);
         const string Marker = "ROUTE-VALUE-3c9d\r\nforged-line";
 
@@ -35,14 +28,7 @@ public sealed class AuditWriteFailureLogTests(TestEnvironment env)
     public async Task A_change_that_fails_on_a_store_outage_is_audited_with_the_503_its_caller_got()
     {
         var logs = new CapturingLoggerProvider();
-        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
-        await using var gateway = await AuditGateway.StartAsync(
-            env,
-            new Dictionary<string, string?> { ["Redis:Configuration"] = $"127.0.0.1:{port},connectTimeout=300", ["Redis:OperationTimeoutMs"] = "300" },
-            logs: logs);
+        await using var gateway = await StartWithStoreDownAsync(logs);
         using var author = new AdminClient(gateway.Host, TestEnvironment.AuthorToken);
 
         var pushed = await author.PushAsync(Bundles.Json(Bundles.UniqueName("audit-outage")));
@@ -52,4 +38,10 @@ public sealed class AuditWriteFailureLogTests(TestEnvironment env)
         var failure = Assert.Single(logs.Lines, l => l.Text.Contains("Could not write the audit entry", StringComparison.Ordinal));
         Assert.Contains("(status 503)", failure.Text, StringComparison.Ordinal);
     }
+
+    /// <summary>An audited gateway whose store is a closed port, with short store timeouts.</summary>
+    private Task<AuditGateway> StartWithStoreDownAsync(CapturingLoggerProvider logs) => AuditGateway.StartAsync(
+        env,
+        new Dictionary<string, string?> { ["Redis:Configuration"] = $"127.0.0.1:{ClosedPort.Pick()},connectTimeout=300", ["Redis:OperationTimeoutMs"] = "300" },
+        logs: logs);
 }

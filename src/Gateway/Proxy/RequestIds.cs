@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
 namespace LlmGateway.Proxy;
 
 /// <summary>The id that ties a request's logs, spans, samples and response together.</summary>
@@ -10,9 +13,27 @@ internal static class RequestIds
     public static string Ensure(HttpContext context)
     {
         var incoming = context.Request.Headers[Header].ToString();
-        var id = IsAcceptable(incoming) ? incoming : "req_" + Guid.NewGuid().ToString("N");
+        var id = IsAcceptable(incoming) ? incoming : NewId();
         context.Response.Headers[Header] = id;
         return id;
+    }
+
+    /// <summary>
+    /// <c>req_</c> and 32 random hex digits. The bits come from <see cref="Random.Shared"/>, not the system's
+    /// cryptographic source (<see cref="Guid.NewGuid"/> reads it with a system call on every request here): a request
+    /// id labels a request for correlation and grants nothing, so it needs to be unique, not unguessable.
+    /// </summary>
+    internal static string NewId()
+    {
+        Span<byte> random = stackalloc byte[16];
+        Random.Shared.NextBytes(random);
+        var bits = (High: BinaryPrimitives.ReadUInt64LittleEndian(random), Low: BinaryPrimitives.ReadUInt64LittleEndian(random[8..]));
+        return string.Create(36, bits, static (span, bits) =>
+        {
+            "req_".CopyTo(span);
+            bits.High.TryFormat(span[4..], out _, "x16", CultureInfo.InvariantCulture);
+            bits.Low.TryFormat(span[20..], out _, "x16", CultureInfo.InvariantCulture);
+        });
     }
 
     private static bool IsAcceptable(string value)

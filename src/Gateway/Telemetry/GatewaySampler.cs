@@ -1,30 +1,32 @@
-using System.Diagnostics;
 using OpenTelemetry.Trace;
 
 namespace LlmGateway.Telemetry;
 
 /// <summary>
-/// Decides whether traces are recorded at all. Without an exporter there is nobody to read them, and
-/// recording four activities per request (ASP.NET Core, the gateway's LLM span, YARP, HttpClient) costs
-/// real throughput; so tracing is on only with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or
-/// <c>Gateway:Telemetry:Tracing=true</c>, at <c>Gateway:Telemetry:TraceSampleRatio</c> of root traces
-/// (children follow their parent).
+/// Which traces are recorded once tracing is on (<see cref="IsTracingEnabled"/>): <c>Gateway:Telemetry:TraceSampleRatio</c>
+/// of root traces, children following their parent.
 /// </summary>
 internal sealed class GatewaySampler : Sampler
 {
+    private const string TracingSetting = "Gateway:Telemetry:Tracing";
     private readonly Sampler _inner;
 
     public GatewaySampler(IConfiguration configuration)
     {
-        var enabled = configuration.GetValue<bool?>("Gateway:Telemetry:Tracing")
-            ?? !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var ratio = Math.Clamp(configuration.GetValue("Gateway:Telemetry:TraceSampleRatio", 1.0), 0, 1);
-        _inner = !enabled ? new AlwaysOffSampler() : new ParentBasedSampler(ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio));
-        Enabled = enabled;
-        Description = $"Gateway({(enabled ? ratio.ToString(System.Globalization.CultureInfo.InvariantCulture) : "off")})";
+        _inner = new ParentBasedSampler(ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio));
+        Description = $"Gateway({ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
     }
 
-    public bool Enabled { get; }
+    /// <summary>
+    /// Tracing is on only with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>Gateway:Telemetry:Tracing=true</c>. Without an
+    /// exporter nobody reads traces, and even a sampler that drops them all leaves the ASP.NET Core and HttpClient
+    /// instrumentations subscribed and called back on every request; so when off, no tracer is registered at all.
+    /// The trace context still flows: ASP.NET Core's request activity reads a client's <c>traceparent</c> and
+    /// HttpClient passes it on upstream, as in any ASP.NET Core app.
+    /// </summary>
+    public static bool IsTracingEnabled(IConfiguration configuration) =>
+        configuration.GetValue<bool?>(TracingSetting) ?? !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) => _inner.ShouldSample(samplingParameters);
 }

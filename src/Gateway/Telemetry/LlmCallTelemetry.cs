@@ -25,7 +25,7 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         var activity = source.StartActivity($"{operation} {request.Model.UpstreamModel}", ActivityKind.Client);
         if (activity is null || !activity.IsAllDataRequested)
         {
-            // Not recorded (tracing off: the span only carries the trace context on): no exporter ever reads its tags,
+            // Not recorded (sampled out: the span only carries the trace context on): no exporter ever reads its tags,
             // and each tag is a node on the heap, so they are set only on a recorded span.
             return activity;
         }

@@ -24,14 +24,19 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton<LlmCallTelemetry>();
         var prometheus = builder.Configuration.GetValue(PrometheusSetting, true);
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "llm-gateway"))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "llm-gateway"));
+        if (GatewaySampler.IsTracingEnabled(builder.Configuration))
+        {
+            otel.WithTracing(tracing => tracing
                 .SetSampler(services => new GatewaySampler(services.GetRequiredService<IConfiguration>()))
                 .AddSource(GatewayTelemetry.Name)
                 .AddSource("Yarp.ReverseProxy")
                 .AddAspNetCoreInstrumentation(options => options.Filter = context =>
                     !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(PrometheusPath))
-                .AddHttpClientInstrumentation())
+                .AddHttpClientInstrumentation());
+        }
+
+        otel
             .WithMetrics(metrics =>
             {
                 metrics

@@ -10,17 +10,36 @@ namespace LlmGateway.Tests.Telemetry;
 /// <summary>The gateway's span per LLM call, read from an in-memory OpenTelemetry exporter.</summary>
 public sealed class GenAiSpanTests(TestEnvironment env)
 {
+    // On the command line, not in the settings: whether a tracer exists at all is decided while the services are
+    // registered, before the test host adds its settings.
+    private const string TracingOn = "--Gateway:Telemetry:Tracing=true";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Without_an_exporter_or_the_setting_no_tracer_is_registered_and_requests_still_work()
+    {
+        await using var off = await GatewayHost.StartAsync(env.GatewaySettings());
+        await using var on = await GatewayHost.StartAsync(env.GatewaySettings(), TracingOn);
+
+        Assert.Null(off.Services.GetService<TracerProvider>());
+        Assert.NotNull(on.Services.GetService<TracerProvider>());
+        using var client = off.CreateClient(env.ApiKey);
+        using var response = await client.PostAsync(
+            "/v1/chat/completions",
+            new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+            Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 
     [Fact]
     public async Task A_prompt_request_gets_a_chat_span_with_genai_attributes_and_the_prompt_version()
     {
         var spans = new ThreadSafeCollection<Activity>();
-        var settings = env.GatewaySettings();
-        settings["Gateway:Telemetry:Tracing"] = "true";
         await using var gateway = await GatewayHost.StartAsync(
-            settings,
-            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+            env.GatewaySettings(),
+            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)),
+            TracingOn);
         var name = "spans-" + Guid.NewGuid().ToString("N")[..8];
         await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1)]);
         var key = await PromptSetup.KeyAsync(gateway);
@@ -68,11 +87,10 @@ public sealed class GenAiSpanTests(TestEnvironment env)
     public async Task A_failed_call_marks_its_span_with_the_error_type()
     {
         var spans = new ThreadSafeCollection<Activity>();
-        var settings = env.GatewaySettings();
-        settings["Gateway:Telemetry:Tracing"] = "true";
         await using var gateway = await GatewayHost.StartAsync(
-            settings,
-            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+            env.GatewaySettings(),
+            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)),
+            TracingOn);
         var requestId = "req-span-" + Guid.NewGuid().ToString("N");
         using var client = gateway.CreateClient(env.ApiKey);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")

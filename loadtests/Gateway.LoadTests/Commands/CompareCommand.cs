@@ -32,6 +32,12 @@ internal static class CompareCommand
             defaultDuration: 10,
             warmupDescription: "Seconds of warm-up load per system and phase before round 1 (tiered JIT, connection pools); never measured.");
         var warmupRequestsOption = NumberOption.Create("--warmup-requests", "The warm-up also lasts until N requests were sent (at most 600 s).", 0L, 0, 10_000_000);
+        var jitSettleOption = NumberOption.Create(
+            "--jit-settle",
+            "The warm-up also lasts until the system's JIT compiles fewer methods per second than this (0: off; at most 600 s): tiered compilation runs for tens of seconds under load.",
+            5.0,
+            0,
+            1_000_000);
         var roundsOption = NumberOption.Create("--rounds", "Interleaved rounds: each visits every system for one --duration window.", 4, 1, 100);
         var cooldownOption = NumberOption.Create("--cooldown", "Seconds after each window before its CPU and allocation are read.", 1.0, 0, 60);
         var openRateOption = NumberOption.Optional("--open-rate", "goals: the open-model chat phase's rate (added p99). Default: 1000", 0.1, LoadTestOptions.MaxRatePerSecond);
@@ -56,7 +62,7 @@ internal static class CompareCommand
         var command = new Command("compare", "Same scenario against direct (the mock), yarp-bare and gateway, warmed and in interleaved rounds; goals table, markdown, JSON and PNG charts.");
         command.Options.Add(scenarioOption);
         loadOptions.AddTo(command);
-        Option[] more = [warmupRequestsOption, roundsOption, cooldownOption, openRateOption, streamRateOption, systemsOption, chunksOption, chunkDelayOption, storeOption];
+        Option[] more = [warmupRequestsOption, jitSettleOption, roundsOption, cooldownOption, openRateOption, streamRateOption, systemsOption, chunksOption, chunkDelayOption, storeOption];
         foreach (var option in more)
         {
             command.Options.Add(option);
@@ -90,6 +96,7 @@ internal static class CompareCommand
             var settings = new CompareSettings(
                 result.GetValue(roundsOption),
                 result.GetValue(warmupRequestsOption),
+                result.GetValue(jitSettleOption),
                 result.GetValue(cooldownOption),
                 ParseSystems(result.GetValue(systemsOption)!),
                 result.GetValue(storeOption) == "process" ? StoreMode.Process : StoreMode.Embedded);

@@ -108,7 +108,7 @@ internal static class SmokeCommand
     private static async Task MiniatureCompareAsync(TestBed bed, double seconds, List<string> problems, CancellationToken interrupt)
     {
         var phases = CompareSuite.GoalPhases(concurrency: 2, openRate: 50, streamRate: 10, warmupSeconds: seconds / 2, windowSeconds: seconds, maxInFlight: 100, chunks: 5, chunkDelayMs: ChunkDelayMs);
-        var settings = new CompareSettings(Rounds: 1, WarmupRequests: 0, CooldownSeconds: 0.1, SystemNames.All, StoreMode.Embedded);
+        var settings = new CompareSettings(Rounds: 1, WarmupRequests: 0, JitSettleMethodsPerSecond: 0, CooldownSeconds: 0.1, SystemNames.All, StoreMode.Embedded);
         var results = await CompareRun.RunAsync(bed, phases, settings, interrupt);
         var report = new CompareReport(DateTimeOffset.UtcNow, "smoke (miniature compare --scenario goals)", MachineInfo.Describe(), settings, results, GoalEvaluator.Evaluate(results));
         await Console.Out.WriteLineAsync(CompareMarkdown.Write(report));

@@ -136,7 +136,7 @@ internal static class CompareMarkdown
     private static void WritePhaseNotes(StringBuilder text, PhaseResult phase)
     {
         var notes = new List<string>();
-        var warmups = string.Join(", ", phase.Warmups.Select(w => Invariant($"{w.System} {w.Requests:N0} requests in {w.Seconds:0.#} s{(w.Failed > 0 ? $" ({w.Failed} failed)" : string.Empty)}")));
+        var warmups = string.Join(", ", phase.Warmups.Select(w => Invariant($"{w.System} {w.Requests:N0} requests in {w.Seconds:0.#} s{(w.Failed > 0 ? $" ({w.Failed} failed)" : string.Empty)}{(w.FinalJitMethodsPerSecond is { } jit ? $", JIT {jit:0.#} methods/s at its end" : string.Empty)}")));
         if (warmups.Length > 0)
         {
             notes.Add($"Warm-up: {warmups}.");
@@ -157,6 +157,10 @@ internal static class CompareMarkdown
             .Where(x => x.Windows.Count > 0)
             .Select(x => Invariant($"{x.System} {x.Windows.Sum(w => w.Runtime.Gen0Collections)}/{x.Windows.Sum(w => w.Runtime.Gen1Collections)}/{x.Windows.Sum(w => w.Runtime.Gen2Collections)}"));
         notes.Add($"GC collections (gen0/gen1/gen2, all windows): {string.Join(", ", gc)}.");
+        var jitted = phase.Targets.Select(t => (t.System, Windows: phase.Windows.Where(w => w.System == t.System).ToList()))
+            .Where(x => x.Windows.Count > 0)
+            .Select(x => Invariant($"{x.System} {string.Join(" / ", x.Windows.Select(w => w.Runtime.JitCompiledMethods))}"));
+        notes.Add($"Methods the JIT compiled in each window (a warm process compiles next to none): {string.Join(", ", jitted)}.");
         var generator = phase.Targets.Select(t => Invariant($"{t.System} {Number(t.GeneratorCpuMicrosecondsPerRequest, "0.0")}"));
         notes.Add($"Generator's own CPU (µs/req, same cores): {string.Join(", ", generator)}.");
         var lifetime = phase.Targets.Select(t => Invariant($"{t.System} {t.LifetimePeakRssMb:0}"));

@@ -97,26 +97,37 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         var started = Stopwatch.GetTimestamp();
         long sent = 0, failed = 0;
         var seconds = phase.Load.WarmupSeconds;
-        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{phase.Name}] warm-up {target.System}: {seconds:0.##} s{(settings.WarmupRequests > 0 ? $" and ≥ {settings.WarmupRequests} requests" : string.Empty)}"));
+        var settle = settings.JitSettleMethodsPerSecond > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" and until its JIT compiles < {settings.JitSettleMethodsPerSecond:0.##} methods/s")
+            : string.Empty;
+        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{phase.Name}] warm-up {target.System}: {seconds:0.##} s{(settings.WarmupRequests > 0 ? $" and ≥ {settings.WarmupRequests} requests" : string.Empty)}{settle}"));
+        double? jitRate = null;
         while (!interrupt.IsCancellationRequested)
         {
             if (seconds > 0)
             {
+                var before = await target.Process.ReadRuntimeStatsAsync();
+                var sliceStarted = Stopwatch.GetTimestamp();
                 var report = await new LoadTest(Options(phase, target, seconds), sharedClient: client).RunAsync(interrupt);
+                var after = await target.Process.ReadRuntimeStatsAsync();
+                jitRate = after.Since(before).JitCompiledMethods / Stopwatch.GetElapsedTime(sliceStarted).TotalSeconds;
                 sent += report.Requests.Sent;
                 failed += report.Requests.Failed;
             }
 
-            // Topped up a second at a time until the request count is reached, within a hard time bound.
-            if (sent >= settings.WarmupRequests || Stopwatch.GetElapsedTime(started).TotalSeconds >= CompareSettings.MaxWarmupSeconds)
+            // Topped up a slice at a time until the request count is reached and the JIT has settled, within a hard
+            // time bound.
+            var enoughRequests = sent >= settings.WarmupRequests;
+            var jitSettled = settings.JitSettleMethodsPerSecond <= 0 || (jitRate is { } rate && rate < settings.JitSettleMethodsPerSecond);
+            if ((enoughRequests && jitSettled) || Stopwatch.GetElapsedTime(started).TotalSeconds >= CompareSettings.MaxWarmupSeconds)
             {
                 break;
             }
 
-            seconds = 1;
+            seconds = enoughRequests ? 2 : 1;
         }
 
-        return new WarmupResult(target.System, Stopwatch.GetElapsedTime(started).TotalSeconds, sent, failed);
+        return new WarmupResult(target.System, Stopwatch.GetElapsedTime(started).TotalSeconds, sent, failed, jitRate);
     }
 
     private async Task<WindowResult> MeasureAsync(ComparePhase phase, CompareTarget target, int round, HttpClient client)

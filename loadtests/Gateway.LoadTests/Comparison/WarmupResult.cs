@@ -1,4 +1,7 @@
 namespace LlmGateway.LoadTests.Comparison;
 
-/// <summary>What one system's warm-up did before round 1 (sent but never measured), so a report shows it happened.</summary>
-internal sealed record WarmupResult(string System, double Seconds, long Requests, long Failed);
+/// <summary>
+/// What one system's warm-up did before round 1 (sent but never measured), so a report shows it happened: its length,
+/// its requests, and the JIT's pace over its last slice (methods per second; null when the process cannot say).
+/// </summary>
+internal sealed record WarmupResult(string System, double Seconds, long Requests, long Failed, double? FinalJitMethodsPerSecond);

@@ -1,3 +1,5 @@
+using System.Runtime;
+
 namespace LlmGateway.LoadTests.Hosting;
 
 /// <summary>
@@ -5,20 +7,23 @@ namespace LlmGateway.LoadTests.Hosting;
 /// <see cref="GC.GetTotalAllocatedBytes(bool)"/> with <c>precise: true</c>: the same counter as the
 /// <c>System.Runtime</c> meter's <c>dotnet.gc.heap.total_allocated</c> (<c>dotnet_gc_heap_total_allocated_bytes_total</c>
 /// on <c>/metrics</c>), but including the bytes still in threads' allocation contexts, which the imprecise reading
-/// leaves out (up to about 8 KB per thread).
+/// leaves out (up to about 8 KB per thread). <see cref="JitCompiledMethods"/> counts every compilation, re-compilations
+/// at a higher tier included: while it still climbs under load, the process is not warm.
 /// </summary>
-internal sealed record RuntimeStats(long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections)
+internal sealed record RuntimeStats(long AllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections, long JitCompiledMethods)
 {
     public static RuntimeStats OfThisProcess() => new(
         GC.GetTotalAllocatedBytes(precise: true),
         GC.CollectionCount(0),
         GC.CollectionCount(1),
-        GC.CollectionCount(2));
+        GC.CollectionCount(2),
+        JitInfo.GetCompiledMethodCount(currentThread: false));
 
     /// <summary>What happened between <paramref name="before"/> and this reading.</summary>
     public RuntimeStats Since(RuntimeStats before) => new(
         AllocatedBytes - before.AllocatedBytes,
         Gen0Collections - before.Gen0Collections,
         Gen1Collections - before.Gen1Collections,
-        Gen2Collections - before.Gen2Collections);
+        Gen2Collections - before.Gen2Collections,
+        JitCompiledMethods - before.JitCompiledMethods);
 }

@@ -9,7 +9,7 @@ internal static class RuntimeStatsLine
 
     public static string Format(RuntimeStats stats) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Prefix}{stats.AllocatedBytes} {stats.Gen0Collections} {stats.Gen1Collections} {stats.Gen2Collections}");
+        $"{Prefix}{stats.AllocatedBytes} {stats.Gen0Collections} {stats.Gen1Collections} {stats.Gen2Collections} {stats.JitCompiledMethods}");
 
     public static RuntimeStats? TryParse(string line)
     {
@@ -19,12 +19,13 @@ internal static class RuntimeStatsLine
         }
 
         var parts = line[Prefix.Length..].Split(' ');
-        return parts.Length == 4
+        return parts.Length == 5
             && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var allocated)
             && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gen0)
             && int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gen1)
             && int.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var gen2)
-            ? new RuntimeStats(allocated, gen0, gen1, gen2)
+            && long.TryParse(parts[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var jitted)
+            ? new RuntimeStats(allocated, gen0, gen1, gen2, jitted)
             : null;
     }
 }

@@ -1,24 +1,32 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build of the gateway. CI runs the same `dotnet publish` line (see .ci/run),
-# because no Docker engine is available there.
+# Multi-stage build of the gateway. No Docker engine runs in CI, so .ci/run replays this build stage instead: the
+# same project files restored alone, then the sources, then the same publish (see .ci/run).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The image's own architecture: buildx sets TARGETARCH; the classic builder leaves it empty (amd64). The publish is
+# ReadyToRun, precompiled for that architecture, so anything else is refused rather than built for the wrong one.
+ARG TARGETARCH
 WORKDIR /src
 
-# Restore first, from the project files only, so the layer is cached across code changes.
+# Restore first, from the project files only, so the layer is cached across code changes. Every project the gateway
+# references must be listed here: a missing one is skipped by restore without an error and fails the publish.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Gateway/Gateway.csproj src/Gateway/
 COPY src/Gateway.MockProvider/Gateway.MockProvider.csproj src/Gateway.MockProvider/
-# The image's own architecture (buildx sets TARGETARCH): the publish below is ReadyToRun, precompiled for it.
-ARG TARGETARCH
-RUN dotnet restore src/Gateway/Gateway.csproj -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)"
+COPY src/Gateway.Contracts/Gateway.Contracts.csproj src/Gateway.Contracts/
+COPY src/Gateway.Eval/Gateway.Eval.csproj src/Gateway.Eval/
+RUN case "${TARGETARCH:-amd64}" in \
+      amd64) echo linux-x64 ;; \
+      arm64) echo linux-arm64 ;; \
+      *) echo "unsupported architecture: $TARGETARCH" >&2; exit 1 ;; \
+    esac > /tmp/rid \
+ && dotnet restore src/Gateway/Gateway.csproj -r "$(cat /tmp/rid)"
 
 COPY config/ config/
 COPY src/ src/
-# ReadyToRun (Gateway.csproj turns it on for a publish with a runtime identifier): the code is precompiled, so a
-# fresh instance answers its first admin calls (a rollout abort) without waiting on the JIT under load.
-RUN dotnet publish src/Gateway/Gateway.csproj -c Release -o /app/publish --no-restore \
-      -r "linux-$([ "$TARGETARCH" = arm64 ] && echo arm64 || echo x64)" --self-contained false
+# ReadyToRun (Gateway.csproj turns it on for a publish with a runtime identifier): most of the code is precompiled,
+# so a fresh instance spends far less time in the JIT before its first admin calls (a rollout abort) under load.
+RUN dotnet publish src/Gateway/Gateway.csproj -c Release -o /app/publish --no-restore -r "$(cat /tmp/rid)" --self-contained false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # curl only serves the HEALTHCHECK.

@@ -16,7 +16,8 @@ internal static class CompareMarkdown
     {
         var text = new StringBuilder();
         var s = report.Settings;
-        var warmupRequests = s.WarmupRequests > 0 ? $" and at least {s.WarmupRequests:N0} requests" : string.Empty;
+        var warmupRequests = (s.WarmupRequests > 0 ? $" and at least {s.WarmupRequests:N0} requests" : string.Empty)
+            + (s.JitSettleMethodsPerSecond > 0 ? Invariant($" and until its JIT compiled < {s.JitSettleMethodsPerSecond:0.##} methods/s") : string.Empty);
         var store = s.StoreMode == StoreMode.Embedded ? "embedded in the gateway process (its default)" : "in a process of its own";
         var warmup = report.Phases.Count > 0 ? report.Phases[0].WarmupSeconds : 0;
         var window = report.Phases.Count > 0 ? report.Phases[0].WindowSeconds : 0;

@@ -10,7 +10,8 @@ namespace LlmGateway.LoadTests.Comparison;
 /// </param>
 /// <param name="JitSettleMethodsPerSecond">
 /// The warm-up also lasts, two seconds of load at a time, until the system's JIT compiled fewer methods per second
-/// than this (0: off), within <see cref="MaxWarmupSeconds"/>. Tiered compilation goes on re-compiling hot methods for
+/// than this (0: off), within <see cref="MaxWarmupSeconds"/>; so with it on, even <c>--warmup 0</c> runs at least one
+/// slice (1 s while <see cref="WarmupRequests"/> is not reached, 2 s after). Tiered compilation goes on re-compiling hot methods for
 /// tens of seconds under load (about 40 s for the gateway with its embedded store on 2 cores, against about 15 s for
 /// bare YARP); a window measured before it settles charges that compiling to the request.
 /// </param>
@@ -26,6 +27,9 @@ internal sealed record CompareSettings(
     IReadOnlyList<string> Systems,
     StoreMode StoreMode)
 {
-    /// <summary>Upper bound of one system's warm-up when <see cref="WarmupRequests"/> asks for more than the time gave.</summary>
+    /// <summary>
+    /// Upper bound of one system's warm-up when <see cref="WarmupRequests"/> or <see cref="JitSettleMethodsPerSecond"/>
+    /// asks for more than the time gave (the slice running when it is reached still finishes).
+    /// </summary>
     public const double MaxWarmupSeconds = 600;
 }

@@ -2,6 +2,6 @@ namespace LlmGateway.LoadTests.Comparison;
 
 /// <summary>
 /// What one system's warm-up did before round 1 (sent but never measured), so a report shows it happened: its length,
-/// its requests, and the JIT's pace over its last slice (methods per second; null when the process cannot say).
+/// its requests, and the JIT's pace over its last slice (methods per second; null when no slice ran).
 /// </summary>
 internal sealed record WarmupResult(string System, double Seconds, long Requests, long Failed, double? FinalJitMethodsPerSecond);

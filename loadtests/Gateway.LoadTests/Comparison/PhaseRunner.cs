@@ -173,6 +173,6 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         return string.Create(
             CultureInfo.InvariantCulture,
             $"  [{phase.Name}] round {window.Round}/{settings.Rounds} {window.System,-9}: {r.ThroughputPerSecond,9:N1} req/s, p99 {r.Latency?.P99Ms ?? 0,8:0.000} ms, "
-            + $"CPU {window.CpuMicrosecondsPerRequest ?? 0,7:0.0} µs/req, alloc {(window.AllocatedBytesPerRequest ?? 0) / 1024,6:0.00} KB/req, {r.Requests.Failed} failed");
+            + $"CPU {window.CpuMicrosecondsPerRequest ?? 0,7:0.0} µs/req, alloc {(window.AllocatedBytesPerRequest is { } alloc ? (alloc / 1024).ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),6} KB/req, {r.Requests.Failed} failed");
     }
 }

@@ -36,9 +36,16 @@ internal sealed record WindowResult(
 
     public double? GeneratorCpuMicrosecondsPerRequest => PerRequest(GeneratorCpuSeconds * 1e6);
 
-    public double? AllocatedBytesPerRequest => PerRequest(Runtime.AllocatedBytes);
+    /// <summary>
+    /// Null for a window whose allocation counter went backwards: under Server GC with DATAS the runtime's total
+    /// (<see cref="GC.GetTotalAllocatedBytes(bool)"/>, and the <c>/metrics</c> counter read from it) sums only the
+    /// heaps active at the moment, so it drops when DATAS retires a heap and jumps back when it returns one
+    /// (dotnet/runtime#131069, fixed after .NET 10.0.12). A drop is plainly wrong and is left out of the median; a
+    /// jump up cannot be told apart from real allocation, which is one reason the figure is a median over rounds.
+    /// </summary>
+    public double? AllocatedBytesPerRequest => Runtime.AllocatedBytes >= 0 ? PerRequest(Runtime.AllocatedBytes) : null;
 
-    public double? MetricAllocatedBytesPerRequest => MetricAllocatedBytes is { } bytes ? PerRequest(bytes) : null;
+    public double? MetricAllocatedBytesPerRequest => MetricAllocatedBytes is { } bytes && bytes >= 0 ? PerRequest(bytes) : null;
 
     private double? PerRequest(double total) => Requests > 0 ? total / Requests : null;
 }

@@ -10,6 +10,8 @@ WORKDIR /src
 
 # Restore first, from the project files only, so the layer is cached across code changes. Every project the gateway
 # references must be listed here: a missing one is skipped by restore without an error and fails the publish.
+# PublishReadyToRun is given to the restore too: `-r` sets RuntimeIdentifiers there, not the RuntimeIdentifier
+# Gateway.csproj keys on, and without it the ReadyToRun compiler package is not restored for the --no-restore publish.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Gateway/Gateway.csproj src/Gateway/
 COPY src/Gateway.MockProvider/Gateway.MockProvider.csproj src/Gateway.MockProvider/
@@ -20,7 +22,7 @@ RUN case "${TARGETARCH:-amd64}" in \
       arm64) echo linux-arm64 ;; \
       *) echo "unsupported architecture: $TARGETARCH" >&2; exit 1 ;; \
     esac > /tmp/rid \
- && dotnet restore src/Gateway/Gateway.csproj -r "$(cat /tmp/rid)"
+ && dotnet restore src/Gateway/Gateway.csproj -r "$(cat /tmp/rid)" -p:PublishReadyToRun=true
 
 COPY config/ config/
 COPY src/ src/

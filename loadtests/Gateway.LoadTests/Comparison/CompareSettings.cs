@@ -12,7 +12,7 @@ namespace LlmGateway.LoadTests.Comparison;
 /// The warm-up also lasts, two seconds of load at a time, until the system's JIT compiled fewer methods per second
 /// than this (0: off), within <see cref="MaxWarmupSeconds"/>; so with it on, even <c>--warmup 0</c> runs at least one
 /// slice (1 s while <see cref="WarmupRequests"/> is not reached, 2 s after). Tiered compilation goes on re-compiling hot methods for
-/// tens of seconds under load (about 40 s for the gateway with its embedded store on 2 cores, against about 15 s for
+/// tens of seconds under load (about 45 s for the gateway with its embedded store on 2 cores, against about 15–20 s for
 /// bare YARP); a window measured before it settles charges that compiling to the request.
 /// </param>
 /// <param name="CooldownSeconds">

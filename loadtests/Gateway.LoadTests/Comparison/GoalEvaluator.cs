@@ -18,6 +18,13 @@ internal static class GoalEvaluator
     public const double GoalRatePerSecond = 1000;
     public const double PlainAllocationBytes = 2 * 1024;
     public const double PromptAllocationBytes = 4 * 1024;
+
+    /// <summary>
+    /// The note of an allocation goal whose phase ran but left every window of a system out (see
+    /// <see cref="WindowResult.AllocatedBytesPerRequest"/>).
+    /// </summary>
+    public const string AllocationCounterWentBackwards =
+        "the allocation counter went backwards in every window of a system (Server GC with DATAS retiring a heap: dotnet/runtime#131069)";
     public const double PeakRssMb = 150;
     public const double TtftAddedP99Ms = 1;
 
@@ -91,9 +98,14 @@ internal static class GoalEvaluator
     {
         var target = string.Create(CultureInfo.InvariantCulture, $"≤ bare YARP + {allowance / 1024:0} KB");
         var phase = Preferred(phases, scenario);
-        if (Pair(phase) is not ({ } gateway, { } yarp) || gateway.AllocatedBytesPerRequest is not { } g || yarp.AllocatedBytesPerRequest is not { } y)
+        if (Pair(phase) is not ({ } gateway, { } yarp))
         {
             return GoalCheck.Missing(goal, target, $"needs a {scenario} phase with gateway and yarp-bare");
+        }
+
+        if (gateway.AllocatedBytesPerRequest is not { } g || yarp.AllocatedBytesPerRequest is not { } y)
+        {
+            return GoalCheck.Missing(goal, target, AllocationCounterWentBackwards);
         }
 
         var note = gateway.MetricAllocatedBytesPerRequest is { } fromMetrics

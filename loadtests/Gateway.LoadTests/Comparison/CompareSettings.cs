@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmGateway.LoadTests.Harness;
 
 namespace LlmGateway.LoadTests.Comparison;
@@ -32,4 +33,9 @@ internal sealed record CompareSettings(
     /// asks for more than the time gave (the slice running when it is reached still finishes).
     /// </summary>
     public const double MaxWarmupSeconds = 600;
+
+    /// <summary>What a warm-up waits for beyond its seconds, as the report and the progress lines say it.</summary>
+    public string WarmupConditions() =>
+        (WarmupRequests > 0 ? string.Create(CultureInfo.InvariantCulture, $" and at least {WarmupRequests:N0} requests") : string.Empty)
+        + (JitSettleMethodsPerSecond > 0 ? string.Create(CultureInfo.InvariantCulture, $" and until its JIT compiles < {JitSettleMethodsPerSecond:0.##} methods/s") : string.Empty);
 }

@@ -97,10 +97,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         var started = Stopwatch.GetTimestamp();
         long sent = 0, failed = 0;
         var seconds = phase.Load.WarmupSeconds;
-        var settle = settings.JitSettleMethodsPerSecond > 0
-            ? string.Create(CultureInfo.InvariantCulture, $" and until its JIT compiles < {settings.JitSettleMethodsPerSecond:0.##} methods/s")
-            : string.Empty;
-        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{phase.Name}] warm-up {target.System}: {seconds:0.##} s{(settings.WarmupRequests > 0 ? $" and ≥ {settings.WarmupRequests} requests" : string.Empty)}{settle}"));
+        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{phase.Name}] warm-up {target.System}: {seconds:0.##} s{settings.WarmupConditions()}"));
         double? jitRate = null;
         while (!interrupt.IsCancellationRequested)
         {

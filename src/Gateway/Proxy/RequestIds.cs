@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-
 namespace LlmGateway.Proxy;
 
 /// <summary>The id that ties a request's logs, spans, samples and response together.</summary>
@@ -33,13 +30,10 @@ internal static class RequestIds
     {
         Span<byte> random = stackalloc byte[16];
         (t_ids ??= new Random()).NextBytes(random);
-        var bits = (High: BinaryPrimitives.ReadUInt64LittleEndian(random), Low: BinaryPrimitives.ReadUInt64LittleEndian(random[8..]));
-        return string.Create(36, bits, static (span, bits) =>
-        {
-            "req_".CopyTo(span);
-            bits.High.TryFormat(span[4..], out _, "x16", CultureInfo.InvariantCulture);
-            bits.Low.TryFormat(span[20..], out _, "x16", CultureInfo.InvariantCulture);
-        });
+        Span<char> id = stackalloc char[36];
+        "req_".CopyTo(id);
+        Convert.TryToHexStringLower(random, id[4..], out _);
+        return new string(id);
     }
 
     private static bool IsAcceptable(string value)

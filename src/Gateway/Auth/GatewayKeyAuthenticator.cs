@@ -29,29 +29,30 @@ internal sealed class GatewayKeyAuthenticator(
 
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
+    private readonly KeyHashMemo _hashes = new();
     private readonly AuthOptions _options = options.Value;
     private long _evictions;
     private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);
 
-    public async ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
+    public ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
     {
-        var secret = BearerToken.Read(request);
+        var secret = BearerToken.Span(request);
         if (secret.Length == 0)
         {
-            return AuthenticationResult.Fail(GatewayError.MissingApiKey());
+            return new(AuthenticationResult.Fail(GatewayError.MissingApiKey()));
         }
 
-        var hash = GatewayKeySecret.Hash(secret);
+        var hash = _hashes.HashOf(secret, out var remembered);
         if (hash == _refusedHash)
         {
             // The published demo key, seen by a gateway not in demo mode (a store shared with a demo).
-            return AuthenticationResult.Fail(GatewayError.InvalidApiKey());
+            return new(AuthenticationResult.Fail(GatewayError.InvalidApiKey()));
         }
 
         var now = time.GetTimestamp();
         if (_unknown.TryGetValue(hash, out var unknownUntil) && now < unknownUntil)
         {
-            return AuthenticationResult.Fail(GatewayError.InvalidApiKey());
+            return new(AuthenticationResult.Fail(GatewayError.InvalidApiKey()));
         }
 
         if (_cache.TryGetValue(hash, out var cached))
@@ -62,12 +63,29 @@ internal sealed class GatewayKeyAuthenticator(
                 _ = RevalidateAsync(hash, cached);
             }
 
-            return Result(cached.Key);
+            if (!remembered)
+            {
+                _hashes.Remember(secret, hash);
+            }
+
+            return new(Result(cached.Key));
         }
 
+        // The secret as a string only on this slow path: a span cannot cross an await.
+        return AuthenticateFromStoreAsync(remembered ? null : secret.ToString(), hash);
+    }
+
+    private async ValueTask<AuthenticationResult> AuthenticateFromStoreAsync(string? secret, string hash)
+    {
         try
         {
-            return Result(await LookupAsync(hash));
+            var key = await LookupAsync(hash);
+            if (key is not null && secret is not null)
+            {
+                _hashes.Remember(secret, hash);
+            }
+
+            return Result(key);
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
@@ -83,6 +101,7 @@ internal sealed class GatewayKeyAuthenticator(
         Interlocked.Increment(ref _evictions);
         _cache.TryRemove(secretHash, out _);
         _unknown.TryRemove(secretHash, out _);
+        _hashes.Forget(secretHash);
     }
 
     private async Task<GatewayKey?> LookupAsync(string hash)

@@ -159,6 +159,13 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
         _holdJson = false;
         _gate = TapGate.Open;
+        if (!_response.HasStarted && _response.ContentLength is null && _response.StatusCode is >= 200 and not 204 and not 304)
+        {
+            // The whole body is here: with its length Kestrel sends headers and body in one write, with no chunk framing
+            // and no terminating chunk written on completion (one send fewer per request).
+            _response.ContentLength = _body.Length;
+        }
+
         if (_body.Length > 0)
         {
             await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);

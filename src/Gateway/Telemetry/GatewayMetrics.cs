@@ -49,9 +49,6 @@ internal sealed class GatewayMetrics
         RequestBodySize = meter.CreateHistogram<long>(
             "gateway.request.body.size", unit: "By", description: "Size of the application's request body: shifts show input drift.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304] });
-        PromptTokens = meter.CreateHistogram<long>(
-            "gateway.request.prompt_tokens", unit: "{token}", description: "Input tokens per request: shifts show input drift.",
-            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [16, 64, 256, 1024, 4096, 16384, 65536, 262144] });
         SamplesTaken = meter.CreateCounter<long>("gateway.samples.taken", description: "Requests sampled for evaluation, by reason (rate, floor, forced).");
         SamplesDropped = meter.CreateCounter<long>("gateway.samples.dropped", description: "Samples dropped before storage, by cause; requests were never affected.");
         Redactions = meter.CreateCounter<long>("gateway.redactions", description: "Values redacted from samples before storage, by kind.");
@@ -90,8 +87,6 @@ internal sealed class GatewayMetrics
     public Counter<double> Cost { get; }
 
     public Histogram<long> RequestBodySize { get; }
-
-    public Histogram<long> PromptTokens { get; }
 
     public Counter<long> SamplesTaken { get; }
 

@@ -147,7 +147,6 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
         var output = tags;
         output.Add(GenAiAttributes.TokenType, "output");
         metrics.TokenUsage.Record(record.OutputTokens, output);
-        metrics.PromptTokens.Record(record.InputTokens, tags);
         if (record.TimeToFirstTokenMs is { } ttft)
         {
             metrics.TimeToFirstChunk.Record(ttft / 1000, tags);

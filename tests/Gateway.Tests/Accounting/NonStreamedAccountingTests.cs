@@ -16,9 +16,14 @@ public sealed class NonStreamedAccountingTests(TestEnvironment env)
     {
         using var response = await PostAsync("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Bill me"}]}""");
 
-        var body = await response.Content.ReadAsStringAsync(Ct);
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        var body = Encoding.UTF8.GetString(bytes);
         using var json = JsonDocument.Parse(body);
         var usage = json.RootElement.GetProperty("usage");
+
+        // The gateway held the whole body for these headers, so it sends the body's length (the mock sends it chunked).
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
         Assert.Equal(usage.GetProperty("prompt_tokens").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "X-Gateway-Input-Tokens"));
         Assert.Equal(usage.GetProperty("completion_tokens").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "X-Gateway-Output-Tokens"));
         Assert.Equal("reported", Header(response, "X-Gateway-Usage-Source"));

@@ -153,6 +153,18 @@ public sealed class ResponseTapTests
         await tap.ReleaseHeldAsync(Ct);
         Assert.Equal(body, client.ToArray());
         Assert.False(tap.IsHolding);
+
+        // The whole body was held, so its length goes out with the headers: no chunked framing.
+        Assert.Equal(body.Length, context.Response.ContentLength);
+    }
+
+    [Fact]
+    public async Task A_released_response_whose_status_has_no_body_gets_no_length()
+    {
+        var (empty, _, emptyContext) = Tap("application/json", holdJson: true, status: 204);
+        empty.Complete();
+        await empty.ReleaseHeldAsync(Ct);
+        Assert.Null(emptyContext.Response.ContentLength);
     }
 
     [Fact]

@@ -49,7 +49,6 @@ public sealed class MetricsEndpointTests(TestEnvironment env)
             "gen_ai_client_token_usage_count",
             "gateway_cost_usd_total",
             "gateway_request_body_size_bytes_count",
-            "gateway_request_prompt_tokens_count",
         })
         {
             var line = Assert.Single(Lines(text, metric, name), l => !l.Contains("gen_ai_token_type", StringComparison.Ordinal) || l.Contains("\"input\"", StringComparison.Ordinal));
@@ -66,10 +65,42 @@ public sealed class MetricsEndpointTests(TestEnvironment env)
         Assert.Contains("gateway_releases_snapshot_stale", text, StringComparison.Ordinal);
         Assert.Contains("gen_ai_token_type=\"output\"", text, StringComparison.Ordinal);
 
+        // ASP.NET Core's server metrics are kept; the per-request routing and per-buffer memory pool meters are not
+        // listened to, nor are the upstream HttpClient's (opt-in, below).
+        Assert.Contains("http_server_request_duration_seconds_count{", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aspnetcore_memory_pool", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("http_client_request_duration", text, StringComparison.Ordinal);
+
         // Names and versions only: no key, no request id, no message text in any label.
         Assert.DoesNotContain(key, text, StringComparison.Ordinal);
         Assert.DoesNotContain("req_", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Acme", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upstream_http_client_metrics_are_exposed_when_turned_on()
+    {
+        // A command-line argument, as in production: the meters are chosen when the services are registered.
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings(), "--Gateway:Telemetry:HttpClientMetrics=true");
+        var key = await PromptSetup.KeyAsync(gateway, "debug");
+        using var client = gateway.CreateClient(key);
+        using var response = await client.PostAsync(
+            "/v1/chat/completions",
+            new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+            Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        using var scraper = gateway.CreateClient(null);
+        var text = "";
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                text = await scraper.GetStringAsync("/metrics", Ct);
+                return text.Contains("http_client_request_duration_seconds_count{", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(5)),
+            "http.client.request.duration was not exported with Gateway:Telemetry:HttpClientMetrics=true");
     }
 
     private static IEnumerable<string> Lines(string text, string metric, string prompt) =>

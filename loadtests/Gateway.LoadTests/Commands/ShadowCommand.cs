@@ -35,6 +35,12 @@ internal static class ShadowCommand
             DefaultValueFactory = _ => "embedded",
         };
         storeOption.AcceptOnlyFromAmong("embedded", "process");
+        var evaluatorOption = new Option<string>("--evaluator")
+        {
+            Description = "in-process: the gateway scores its samples itself, as it ships; process: Gateway.Evaluator in its own process against the gateway's store, the gateway's own evaluator off (the deployment for proxies beside separate evaluators).",
+            DefaultValueFactory = _ => "in-process",
+        };
+        evaluatorOption.AcceptOnlyFromAmong("in-process", "process");
         var settingOption = new Option<string[]>("--gateway-setting")
         {
             Description = "Diagnostics only: an extra gateway configuration value as Key=Value (e.g. Gateway:OnlineEval:Enabled=false); repeatable. The goal is measured without any.",
@@ -56,7 +62,7 @@ internal static class ShadowCommand
         var fileOptions = new ResultFileOptions(DefaultName);
 
         var command = new Command("shadow", "Issue #17: client latency with a 100% shadow share (A) against the same prompt without one (B), one gateway, alternating rounds; copies counted, answers compared byte for byte.");
-        Option[] options = [rateOption, warmupOption, durationOption, roundsOption, cooldownOption, maxInFlightOption, pairsOption, storeOption, settingOption];
+        Option[] options = [rateOption, warmupOption, durationOption, roundsOption, cooldownOption, maxInFlightOption, pairsOption, storeOption, evaluatorOption, settingOption];
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -76,7 +82,8 @@ internal static class ShadowCommand
                 result.GetValue(pairsOption),
                 result.GetValue(storeOption) == "process" ? StoreMode.Process : StoreMode.Embedded,
                 ShadowSettings.DefaultGoalMs,
-                result.GetValue(settingOption) ?? []);
+                result.GetValue(settingOption) ?? [],
+                EvaluatorApart: result.GetValue(evaluatorOption) == "process");
             var commandLine = string.Join(' ', result.Tokens.Select(token => token.Value));
             return RunAsync(settings, fileOptions.Files(result), fileOptions.NameOr(result, DefaultName), commandLine);
         });
@@ -89,7 +96,7 @@ internal static class ShadowCommand
         var startedAt = DateTimeOffset.UtcNow;
         var minutes = (2 * settings.WarmupSeconds + 2 * settings.Rounds * (settings.WindowSeconds + settings.CooldownSeconds)) / 60;
         await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"shadow: {settings.Rounds} rounds of {settings.WindowSeconds:0.##} s per arm at {settings.Rate:0.##} req/s (about {minutes:0.0} min of load); starting the mock and the gateway..."));
-        await using var bed = await TestBed.StartAsync(yarp: false, gateway: true, storeMode: settings.StoreMode, gatewaySettings: settings.GatewaySettings());
+        await using var bed = await TestBed.StartAsync(yarp: false, gateway: true, storeMode: settings.StoreMode, gatewaySettings: settings.GatewaySettings(), evaluatorApart: settings.EvaluatorApart);
         using var interrupt = new InterruptSignal();
         var report = await new ShadowRunner(bed, settings, interrupt.Token).RunAsync(commandLine, machine, startedAt);
         var markdown = ShadowMarkdown.Write(report);

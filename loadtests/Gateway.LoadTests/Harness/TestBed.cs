@@ -33,6 +33,9 @@ internal sealed class TestBed : IAsyncDisposable
 
     public Uri? GatewayUrl { get; private set; }
 
+    /// <summary>The online evaluator's own process (<c>Gateway.Evaluator</c>); null when the gateway scores its samples itself.</summary>
+    public ChildProcess? Evaluator { get; private set; }
+
     /// <summary>The store's own process; null when the store is embedded in the gateway.</summary>
     public ChildProcess? Store { get; private set; }
 
@@ -50,7 +53,12 @@ internal sealed class TestBed : IAsyncDisposable
     /// Extra configuration flags for the gateway (e.g. <c>--Gateway:Rollouts:Enabled=false</c>), after the harness's own,
     /// so they win over them.
     /// </param>
-    public static async Task<TestBed> StartAsync(bool yarp, bool gateway, bool relayStore = false, StoreMode storeMode = StoreMode.Process, IReadOnlyList<string>? gatewaySettings = null)
+    /// <param name="evaluatorApart">
+    /// Run the online evaluator in a process of its own against the gateway's store (the gateway must then be given
+    /// <c>--Gateway:OnlineEval:Enabled=false</c> among <paramref name="gatewaySettings"/>).
+    /// </param>
+    public static async Task<TestBed> StartAsync(
+        bool yarp, bool gateway, bool relayStore = false, StoreMode storeMode = StoreMode.Process, IReadOnlyList<string>? gatewaySettings = null, bool evaluatorApart = false)
     {
         if (relayStore && storeMode == StoreMode.Embedded)
         {
@@ -62,6 +70,11 @@ internal sealed class TestBed : IAsyncDisposable
         try
         {
             await bed.StartChildrenAsync(yarp, gateway, relayStore, gatewaySettings ?? []);
+            if (evaluatorApart)
+            {
+                await bed.StartEvaluatorAsync();
+            }
+
             return bed;
         }
         catch
@@ -127,6 +140,16 @@ internal sealed class TestBed : IAsyncDisposable
         await probe.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
         using var controlPlane = new ControlPlane(GatewayUrl);
         ApiKey = await controlPlane.CreateKeyAsync();
+    }
+
+    private async Task StartEvaluatorAsync()
+    {
+        var store = StoreEndpoint ?? throw new InvalidOperationException("An evaluator apart needs the gateway's store.");
+        var port = FreePort.Pick();
+        Evaluator = Own(await ChildProcess.StartAsync(
+            ChildHost.Evaluator,
+            ["--urls", $"http://127.0.0.1:{port}", $"--Redis:Configuration=127.0.0.1:{store.Port},password={HarnessStore.Password}"],
+            LogDirectory));
     }
 
     /// <summary>

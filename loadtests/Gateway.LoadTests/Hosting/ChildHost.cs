@@ -24,8 +24,9 @@ internal static class ChildHost
     public const string YarpBare = "yarp-bare";
     public const string Gateway = "gateway";
     public const string Store = "store";
+    public const string Evaluator = "evaluator";
 
-    public static string[] Roles { get; } = [Mock, YarpBare, Gateway, Store];
+    public static string[] Roles { get; } = [Mock, YarpBare, Gateway, Store, Evaluator];
 
     public static async Task<int> RunAsync(string role, string[] args)
     {
@@ -48,6 +49,9 @@ internal static class ChildHost
                 return await RunWebAppAsync(await GatewayApp.BuildAsync(
                     args,
                     builder => builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter("System.Runtime"))));
+            case Evaluator:
+                // The online evaluator apart from the proxy (Gateway.Evaluator), reading the gateway's store.
+                return await RunWebAppAsync(EvaluatorApp.Build(args));
             default:
                 await Console.Error.WriteLineAsync($"unknown host role '{role}'");
                 return 2;

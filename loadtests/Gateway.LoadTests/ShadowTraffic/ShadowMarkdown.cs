@@ -16,12 +16,15 @@ internal static class ShadowMarkdown
         var text = new StringBuilder();
         var s = report.Settings;
         var store = s.StoreMode == StoreMode.Embedded ? "embedded in the gateway process (its default)" : "in a process of its own";
+        var evaluator = s.EvaluatorApart
+            ? "online evaluation in a `Gateway.Evaluator` process of its own on the same cores (`--evaluator process`; the gateway's own evaluator off, so its `evaluated` counts below are 0)"
+            : "online evaluation in the gateway process (its default)";
         var controller = s.ControllerOff ? "`Gateway:Rollouts:Enabled=false` so nothing moves the step" : "its rollout controller on (the step's 24 h minimum holds it)";
         if (s.ExtraGatewaySettings.Count > 0)
         {
             controller += $", **diagnostic settings** {string.Join(", ", s.ExtraGatewaySettings.Select(x => $"`{x}`"))} (not the goal's configuration)";
         }
-        text.Append(FormattableString.Invariant($"**shadow** (issue #17): one gateway (every feature on, store {store}, {controller}, everything else (sampling, online evaluation, `Gateway:Shadow`) at its defaults), `prompt-chat` in the open model at {s.Rate:0.##} req/s per window. "));
+        text.Append(FormattableString.Invariant($"**shadow** (issue #17): one gateway (every feature on, store {store}, {evaluator}, {controller}, everything else (sampling, `Gateway:Shadow`) at its defaults), `prompt-chat` in the open model at {s.Rate:0.##} req/s per window. "));
         text.Append(FormattableString.Invariant($"Arm A `prompt:{ShadowArm.WithShadow.Prompt}` is in a rollout's shadow step (v2 candidate, share 100%); arm B `prompt:{ShadowArm.WithoutShadow.Prompt}` is the same bundle with no rollout. "));
         Line(text, $"{s.WarmupSeconds:0.##} s warm-up per arm, then {s.Rounds} round{(s.Rounds == 1 ? string.Empty : "s")} of one {s.WindowSeconds:0.##} s window per arm (A → B in odd rounds, B → A in even ones), {s.CooldownSeconds:0.##} s cool-down after each window. `{report.Command}`");
         text.AppendLine();
@@ -37,6 +40,11 @@ internal static class ShadowMarkdown
         foreach (var note in g.Notes)
         {
             Line(text, $"- {note}.");
+        }
+
+        if (s.EvaluatorApart)
+        {
+            Line(text, $"- The evaluator process's CPU per client request, per window: {string.Join(", ", report.Windows.Select(w => FormattableString.Invariant($"{w.Arm}{w.Round} {w.EvaluatorCpuMicrosecondsPerRequest:0}")))} µs (not in the gateway's column below).");
         }
 
         text.AppendLine();

@@ -39,6 +39,7 @@ internal sealed record ShadowWarmup(string Arm, double Seconds, long Sent, long 
 /// <param name="DrainSeconds">Time waited after the cool-down for the window's copies to stop ending (the queue to drain).</param>
 /// <param name="SettleSeconds">Time waited after the drain for the gateway to use less than 0.15 cores (its deferred work for the window done).</param>
 /// <param name="Stalls">The window's requests of 50 ms or more, grouped into stalls.</param>
+/// <param name="EvaluatorCpuSeconds">The online evaluator's process CPU in the window, when it runs apart (else 0: it is the gateway's).</param>
 internal sealed record ShadowWindow(
     int Round,
     string Arm,
@@ -57,7 +58,8 @@ internal sealed record ShadowWindow(
     ShadowCounters Counters,
     long ShadowAnsweredByWindowEnd,
     Stalls Stalls,
-    LoadTestReport Report)
+    LoadTestReport Report,
+    double EvaluatorCpuSeconds = 0)
 {
     /// <summary>Cores the rest of the machine kept busy on average over the window.</summary>
     public double OtherCores => ElapsedSeconds > 0 ? Math.Max(0, OtherCpuSeconds) / ElapsedSeconds : 0;
@@ -72,6 +74,8 @@ internal sealed record ShadowWindow(
     public double? GeneratorCpuMicrosecondsPerRequest => Requests > 0 ? GeneratorCpuSeconds * 1e6 / Requests : null;
 
     public double? MockCpuMicrosecondsPerRequest => Requests > 0 ? MockCpuSeconds * 1e6 / Requests : null;
+
+    public double? EvaluatorCpuMicrosecondsPerRequest => Requests > 0 ? EvaluatorCpuSeconds * 1e6 / Requests : null;
 }
 
 /// <summary>One arm over every round: medians over the windows (as <c>compare</c>), and the latency pooled over them.</summary>

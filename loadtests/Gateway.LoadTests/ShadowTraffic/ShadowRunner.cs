@@ -153,7 +153,8 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
             counters,
             atEnd.Since(before).AnsweredCalls,
             stalls,
-            report);
+            report,
+            used.Evaluator);
         await Console.Error.WriteLineAsync(Progress(window));
         return window;
     }
@@ -191,10 +192,12 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
         var started = Stopwatch.GetTimestamp();
         while (settings.Settle && Stopwatch.GetElapsedTime(started) < MaxSettle)
         {
-            var before = bed.Gateway!.ReadCpuTime();
+            // An evaluator apart scores the window's samples after it: its work counts as the gateway's own would.
+            var before = bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero);
             var at = Stopwatch.GetTimestamp();
             await Task.Delay(DrainQuiet, CancellationToken.None);
-            var cores = (bed.Gateway!.ReadCpuTime() - before).TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds;
+            var after = bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero);
+            var cores = (after - before).TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds;
             if (cores < SettledCores)
             {
                 break;

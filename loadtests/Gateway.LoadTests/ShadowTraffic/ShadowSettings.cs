@@ -17,6 +17,10 @@ namespace LlmGateway.LoadTests.ShadowTraffic;
 /// <c>Key=Value</c> configuration given with <c>--gateway-setting</c>, for diagnostic runs (e.g. what online evaluation
 /// costs A); empty for the goal's measurement, which runs the gateway's defaults.
 /// </param>
+/// <param name="EvaluatorApart">
+/// The online evaluator runs in a process of its own (<c>Gateway.Evaluator</c>) and the gateway's is off, the documented
+/// deployment for proxies beside separate evaluators; on this machine it still shares the cores with everything else.
+/// </param>
 /// <param name="Settle">
 /// Wait after each window (and warm-up) until the gateway is quiet, so the next window does not inherit its deferred
 /// work; the smoke, which judges no timing, skips it.
@@ -37,12 +41,18 @@ internal sealed record ShadowSettings(
     double GoalMs,
     IReadOnlyList<string> ExtraGatewaySettings,
     bool ControllerOff = true,
-    bool Settle = true)
+    bool Settle = true,
+    bool EvaluatorApart = false)
 {
     public const double DefaultGoalMs = 0.5;
 
     /// <summary>The gateway's configuration besides the harness's: no rollout controller, so nothing moves the shadow step; then any extra settings.</summary>
-    public IReadOnlyList<string> GatewaySettings() => ["--Gateway:Rollouts:Enabled=false", .. ExtraGatewaySettings.Select(setting => "--" + setting)];
+    public IReadOnlyList<string> GatewaySettings() =>
+    [
+        "--Gateway:Rollouts:Enabled=false",
+        .. EvaluatorApart ? ["--Gateway:OnlineEval:Enabled=false"] : Array.Empty<string>(),
+        .. ExtraGatewaySettings.Select(setting => "--" + setting),
+    ];
 
     public LoadShape Load(double seconds) => new(Rate, Concurrency: 1, WarmupSeconds: 0, DurationSeconds: seconds, MaxInFlight);
 }

@@ -65,7 +65,7 @@ internal sealed class GatewayKeyAuthenticator(
 
             if (!remembered)
             {
-                _hashes.Remember(secret, hash);
+                Remember(secret, hash);
             }
 
             return new(Result(cached.Key));
@@ -82,7 +82,7 @@ internal sealed class GatewayKeyAuthenticator(
             var key = await LookupAsync(hash);
             if (key is not null && secret is not null)
             {
-                _hashes.Remember(secret, hash);
+                Remember(secret, hash);
             }
 
             return Result(key);
@@ -91,6 +91,19 @@ internal sealed class GatewayKeyAuthenticator(
         {
             AuthLog.StoreUnavailable(logger, ex.GetType().Name);
             return AuthenticationResult.Fail(GatewayError.StoreUnavailable());
+        }
+    }
+
+    /// <summary>
+    /// Remembers a confirmed key's hash by its secret, unless the key was evicted meanwhile: an eviction takes the key
+    /// out of the cache before it forgets its secrets, so a secret remembered after that is taken back out here.
+    /// </summary>
+    private void Remember(ReadOnlySpan<char> secret, string hash)
+    {
+        _hashes.Remember(secret, hash);
+        if (!_cache.ContainsKey(hash))
+        {
+            _hashes.Forget(secret);
         }
     }
 
@@ -117,7 +130,13 @@ internal sealed class GatewayKeyAuthenticator(
 
             if (key is null)
             {
-                _cache.TryRemove(hash, out _);
+                // A key gone from the store (revoked while this instance missed the message): its secrets go too. Only
+                // then: scanning the memo for every unknown key would make a spray of random keys expensive.
+                if (_cache.TryRemove(hash, out _))
+                {
+                    _hashes.Forget(hash);
+                }
+
                 if (_unknown.Count >= MaxUnknownKeys)
                 {
                     _unknown.Clear();

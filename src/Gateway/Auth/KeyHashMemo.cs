@@ -6,8 +6,9 @@ namespace LlmGateway.Auth;
 /// The SHA-256 lookup handle of keys the store has confirmed, by secret: hashing every request's key cost about
 /// 2.5 µs of CPU per request under load (loadtests/RESULTS.md). The hash is a pure function of the secret, so an
 /// entry is never stale; revocation still goes through the authenticator's key cache, which is keyed by the hash.
-/// Only confirmed keys are remembered, and at most <see cref="Capacity"/> of them, so a spray of random keys cannot
-/// grow it; the secrets it holds are those the process already reads from every request's header.
+/// Only confirmed keys are remembered, so a spray of random keys cannot grow it; past <see cref="Capacity"/> it starts
+/// over (keys are hashed again until remembered again). The trade-off: the secrets of keys in use stay in the
+/// process's memory (a heap dump holds them), where before a secret lived only as long as its request's header.
 /// </summary>
 internal sealed class KeyHashMemo
 {
@@ -15,6 +16,10 @@ internal sealed class KeyHashMemo
 
     private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+    // Kept beside the dictionary: its Count takes every bucket lock. Approximate under a concurrent start-over, which
+    // can leave a few more entries than Capacity until the next one.
+    private int _count;
 
     public KeyHashMemo() => _bySpan = _hashes.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -27,12 +32,27 @@ internal sealed class KeyHashMemo
         return remembered ? hash! : GatewayKeySecret.Hash(secret);
     }
 
-    /// <summary>Remembers a confirmed key's hash (once; nothing past <see cref="Capacity"/>).</summary>
+    /// <summary>Remembers a confirmed key's hash (once); a full memo starts over.</summary>
     public void Remember(ReadOnlySpan<char> secret, string hash)
     {
-        if (_hashes.Count < Capacity)
+        if (Volatile.Read(ref _count) >= Capacity)
         {
-            _bySpan.TryAdd(secret, hash);
+            _hashes.Clear();
+            Interlocked.Exchange(ref _count, 0);
+        }
+
+        if (_bySpan.TryAdd(secret, hash))
+        {
+            Interlocked.Increment(ref _count);
+        }
+    }
+
+    /// <summary>Forgets one secret (its key was revoked while it was being remembered).</summary>
+    public void Forget(ReadOnlySpan<char> secret)
+    {
+        if (_bySpan.TryRemove(secret, out _, out _))
+        {
+            Interlocked.Decrement(ref _count);
         }
     }
 
@@ -41,9 +61,9 @@ internal sealed class KeyHashMemo
     {
         foreach (var entry in _hashes)
         {
-            if (entry.Value == hash)
+            if (entry.Value == hash && _hashes.TryRemove(entry))
             {
-                _hashes.TryRemove(entry);
+                Interlocked.Decrement(ref _count);
             }
         }
     }

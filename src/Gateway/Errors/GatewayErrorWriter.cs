@@ -13,6 +13,7 @@ internal static class GatewayErrorWriter
         }
 
         context.Response.StatusCode = error.StatusCode;
+        Telemetry.HttpServerErrorType.Mark(context, error.StatusCode);
         if (error.RetryAfterSeconds is { } retryAfter)
         {
             context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);

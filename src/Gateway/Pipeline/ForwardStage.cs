@@ -89,6 +89,8 @@ internal sealed class ForwardStage(
         // The client's answer ends here (Kestrel writes the terminating chunk now, not when the pipeline
         // returns): the bookkeeping below — usage, the sample, a shadow copy, the span — never delays it.
         await EndResponseAsync(context, outcome);
+        // A provider's own 5xx, passed through (the gateway's are marked where they are written).
+        HttpServerErrorType.Mark(context, context.Response.StatusCode);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
         if (sampling.Sampled && tap is not null && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)

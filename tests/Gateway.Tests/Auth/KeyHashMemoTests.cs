@@ -27,19 +27,42 @@ public sealed class KeyHashMemoTests
     }
 
     [Fact]
-    public void It_holds_at_most_its_capacity()
+    public void A_full_memo_starts_over_and_then_remembers_again()
     {
         var memo = new KeyHashMemo();
-        for (var i = 0; i < KeyHashMemo.Capacity + 50; i++)
+        string Secret(int i) => "gwk_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < KeyHashMemo.Capacity; i++)
         {
-            var secret = "gwk_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            memo.Remember(secret, GatewayKeySecret.Hash(secret));
+            memo.Remember(Secret(i), GatewayKeySecret.Hash(Secret(i)));
         }
 
         Assert.Equal(KeyHashMemo.Capacity, memo.Count);
-        var late = "gwk_" + (KeyHashMemo.Capacity + 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var late = Secret(KeyHashMemo.Capacity + 10);
+        memo.Remember(late, GatewayKeySecret.Hash(late));
+
+        // Never past its capacity: the old entries went, the newest is remembered.
+        Assert.Equal(1, memo.Count);
+        memo.HashOf(Secret(0), out var old);
+        Assert.False(old);
         Assert.Equal(GatewayKeySecret.Hash(late), memo.HashOf(late, out var remembered));
-        Assert.False(remembered);
+        Assert.True(remembered);
+    }
+
+    [Fact]
+    public void Forgetting_one_secret_leaves_the_others()
+    {
+        var memo = new KeyHashMemo();
+        var gone = GatewayKeySecret.Generate();
+        var kept = GatewayKeySecret.Generate();
+        memo.Remember(gone, GatewayKeySecret.Hash(gone));
+        memo.Remember(kept, GatewayKeySecret.Hash(kept));
+
+        memo.Forget(gone.AsSpan());
+
+        memo.HashOf(gone, out var goneRemembered);
+        memo.HashOf(kept, out var keptRemembered);
+        Assert.False(goneRemembered);
+        Assert.True(keptRemembered);
     }
 
     [Fact]

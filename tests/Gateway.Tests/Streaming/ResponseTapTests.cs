@@ -158,10 +158,12 @@ public sealed class ResponseTapTests
         Assert.Equal(body.Length, context.Response.ContentLength);
     }
 
-    [Fact]
-    public async Task A_released_response_whose_status_has_no_body_gets_no_length()
+    [Theory]
+    [InlineData(204)]
+    [InlineData(304)]
+    public async Task A_released_response_whose_status_has_no_body_gets_no_length(int status)
     {
-        var (empty, _, emptyContext) = Tap("application/json", holdJson: true, status: 204);
+        var (empty, _, emptyContext) = Tap("application/json", holdJson: true, status: status);
         empty.Complete();
         await empty.ReleaseHeldAsync(Ct);
         Assert.Null(emptyContext.Response.ContentLength);

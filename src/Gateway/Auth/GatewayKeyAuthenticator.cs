@@ -30,6 +30,9 @@ internal sealed class GatewayKeyAuthenticator(
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
     private readonly KeyHashMemo _hashes = new();
+
+    /// <summary>Secrets whose hash this instance remembers (for tests and diagnostics; never the secrets themselves).</summary>
+    internal int RememberedSecrets => _hashes.Count;
     private readonly AuthOptions _options = options.Value;
     private long _evictions;
     private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);

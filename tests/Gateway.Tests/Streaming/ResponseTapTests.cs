@@ -158,6 +158,18 @@ public sealed class ResponseTapTests
         Assert.Equal(body.Length, context.Response.ContentLength);
     }
 
+    [Fact]
+    public async Task A_length_the_provider_sent_is_left_as_it_is()
+    {
+        var (tap, _, context) = Tap("application/json", holdJson: true);
+        context.Response.ContentLength = 999;
+        await tap.WriteAsync("{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}"u8.ToArray(), Ct);
+        tap.Complete();
+        await tap.ReleaseHeldAsync(Ct);
+
+        Assert.Equal(999, context.Response.ContentLength);
+    }
+
     [Theory]
     [InlineData(204)]
     [InlineData(304)]

@@ -192,12 +192,10 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
         var started = Stopwatch.GetTimestamp();
         while (settings.Settle && Stopwatch.GetElapsedTime(started) < MaxSettle)
         {
-            // An evaluator apart scores the window's samples after it: its work counts as the gateway's own would.
-            var before = bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero);
+            var before = WatchedCpu();
             var at = Stopwatch.GetTimestamp();
             await Task.Delay(DrainQuiet, CancellationToken.None);
-            var after = bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero);
-            var cores = (after - before).TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds;
+            var cores = (WatchedCpu() - before).TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds;
             if (cores < SettledCores)
             {
                 break;
@@ -206,6 +204,9 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
 
         return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
+
+    // An evaluator apart scores the window's samples after it: its work counts as the gateway's own would.
+    private TimeSpan WatchedCpu() => bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero);
 
     private string Progress(ShadowWindow window)
     {

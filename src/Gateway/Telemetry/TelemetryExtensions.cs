@@ -22,7 +22,7 @@ internal static class TelemetryExtensions
     /// <summary>
     /// Server request duration and active requests, Kestrel's connections, unhandled exceptions and rate limiting.
     /// </summary>
-    internal static readonly string[] AspNetCoreMeters =
+    private static readonly string[] AspNetCoreMeters =
     [
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",

@@ -15,7 +15,7 @@ namespace LlmGateway.Resilience;
 /// provider's break duration. YARP's reactivation brings it back.
 /// </summary>
 internal sealed class UpstreamHealthPolicy(
-    IDestinationHealthUpdater health, DestinationBreakers breakers, ModelCatalog catalog, IServiceProvider services, TimeProvider time) : IPassiveHealthCheckPolicy
+    IDestinationHealthUpdater health, IClusterDestinationsUpdater destinations, DestinationBreakers breakers, ModelCatalog catalog, IServiceProvider services, TimeProvider time) : IPassiveHealthCheckPolicy
 {
     public const string PolicyName = "LlmGatewayUpstream";
 
@@ -55,6 +55,11 @@ internal sealed class UpstreamHealthPolicy(
         if (breakers.Failed(cluster.ClusterId, destination.DestinationId, policy.FailureThreshold, period))
         {
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
+
+            // YARP rebuilds the available set on the thread pool after SetPassive, so the client's
+            // next request could still be sent to this destination. Rebuild it now, before this
+            // request's pipeline ends (YARP's own rebuild then finds nothing to change).
+            destinations.UpdateAvailableDestinations(cluster);
         }
     }
 

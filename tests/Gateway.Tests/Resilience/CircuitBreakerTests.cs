@@ -1,6 +1,13 @@
 using System.Net;
 using System.Text;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
 
 namespace LlmGateway.Tests.Resilience;
 
@@ -80,6 +87,35 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         // The provider's 5 s, not the configured 600 s break.
         Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 5);
+    }
+
+    [Fact]
+    public async Task The_failure_that_opens_the_circuit_takes_the_destination_out_before_the_request_ends()
+    {
+        var settings = env.GatewaySettings();
+        AddMockProvider(settings, "tripped");
+        settings["Gateway:Providers:tripped:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:tripped:Resilience:BreakSeconds"] = "600";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var lookup = gateway.Services.GetRequiredService<IProxyStateLookup>();
+        Assert.True(lookup.TryGetCluster("provider:tripped", out var cluster));
+        var destination = Assert.Single(cluster.DestinationsState.AvailableDestinations);
+        var policy = gateway.Services.GetServices<IPassiveHealthCheckPolicy>().Single(p => p.Name == "LlmGatewayUpstream");
+
+        var context = new DefaultHttpContext();
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature
+        {
+            Route = new RouteModel(new RouteConfig { RouteId = "openai-v1-chat-completions" }, null, HttpTransformer.Empty),
+            Cluster = cluster.Model,
+            AllDestinations = cluster.DestinationsState.AllDestinations,
+            AvailableDestinations = cluster.DestinationsState.AvailableDestinations,
+        });
+        policy.RequestProxied(context, cluster, destination);
+
+        // Not later on the thread pool: the client's next request, which Kestrel reads only after
+        // this one's pipeline ends, must already find no destination.
+        Assert.Empty(cluster.DestinationsState.AvailableDestinations);
     }
 
     [Fact]

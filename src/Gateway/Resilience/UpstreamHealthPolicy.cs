@@ -58,8 +58,9 @@ internal sealed class UpstreamHealthPolicy(
 
             // YARP rebuilds the available set on the thread pool after SetPassive, so the client's
             // next request could still be sent to this destination. Rebuild it now, before this
-            // request's pipeline ends (YARP's own rebuild then finds nothing to change).
-            destinations.UpdateAvailableDestinations(cluster);
+            // request's pipeline ends. The forced rebuild waits its turn; the other one returns
+            // without rebuilding when two rebuilds of the cluster are already under way.
+            destinations.UpdateAllDestinations(cluster);
         }
     }
 

@@ -100,7 +100,7 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         var lookup = gateway.Services.GetRequiredService<IProxyStateLookup>();
         Assert.True(lookup.TryGetCluster("provider:tripped", out var cluster));
         var destination = Assert.Single(cluster.DestinationsState.AvailableDestinations);
-        var policy = gateway.Services.GetServices<IPassiveHealthCheckPolicy>().Single(p => p.Name == "LlmGatewayUpstream");
+        var policy = gateway.Services.GetServices<IPassiveHealthCheckPolicy>().Single(p => p.Name == LlmGateway.Resilience.UpstreamHealthPolicy.PolicyName);
 
         var context = new DefaultHttpContext();
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;

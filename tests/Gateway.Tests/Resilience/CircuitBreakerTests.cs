@@ -3,6 +3,7 @@ using System.Text;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -96,7 +97,10 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         AddMockProvider(settings, "tripped");
         settings["Gateway:Providers:tripped:Resilience:FailureThreshold"] = "1";
         settings["Gateway:Providers:tripped:Resilience:BreakSeconds"] = "600";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        // YARP's own updater would also rebuild the set, later, on the thread pool: the fake only marks
+        // the destination, so the set is empty at once only if the policy rebuilds it itself.
+        await using var gateway = await GatewayHost.StartAsync(
+            settings, builder => builder.Services.Replace(ServiceDescriptor.Singleton<IDestinationHealthUpdater, MarkOnlyHealthUpdater>()));
         var lookup = gateway.Services.GetRequiredService<IProxyStateLookup>();
         Assert.True(lookup.TryGetCluster("provider:tripped", out var cluster));
         var destination = Assert.Single(cluster.DestinationsState.AvailableDestinations);
@@ -113,8 +117,8 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         });
         policy.RequestProxied(context, cluster, destination);
 
-        // Not later on the thread pool: the client's next request, which Kestrel reads only after
-        // this one's pipeline ends, must already find no destination.
+        // The client's next request, which Kestrel reads only after this one's pipeline ends, must
+        // already find no destination.
         Assert.Empty(cluster.DestinationsState.AvailableDestinations);
     }
 
@@ -149,6 +153,21 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         // once: then it is out of rotation and every request is served on the first try.
         Assert.Equal(1, attempts.Sum() - attempts.Count);
         Assert.Contains(2, attempts.Take(2));
+    }
+
+    /// <summary>Marks a destination's passive health and nothing more: no rebuild of the available set, no reactivation.</summary>
+    private sealed class MarkOnlyHealthUpdater : IDestinationHealthUpdater
+    {
+        public void SetActive(ClusterState cluster, IEnumerable<NewActiveDestinationHealth> newHealthPairs)
+        {
+            foreach (var pair in newHealthPairs)
+            {
+                pair.Destination.Health.Active = pair.NewActiveHealth;
+            }
+        }
+
+        public void SetPassive(ClusterState cluster, DestinationState destination, DestinationHealth newHealth, TimeSpan reactivationPeriod) =>
+            destination.Health.Passive = newHealth;
     }
 
     /// <summary>A provider of the test's own on the shared mock, so its circuit is nobody else's.</summary>

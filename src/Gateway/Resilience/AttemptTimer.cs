@@ -20,6 +20,12 @@ internal sealed class AttemptTimer : IDisposable
     private volatile bool _responding;
     private volatile bool _clientFirst;
 
+    // Whether the delay last armed was what is left of the total, not the first-byte or idle timeout. The cause is
+    // recorded when the timer is armed, not read from the clock once it fired: .NET timers tick in whole milliseconds
+    // and may fire up to one early, so a total timeout seen through the clock could pass for a first-byte one, and be
+    // retried (and then fall back) with nothing of the total left.
+    private volatile bool _boundByTotal;
+
     public AttemptTimer(TimeSpan firstByte, TimeSpan idle, long deadlineTimestamp, CancellationToken client)
     {
         _idle = idle;
@@ -33,7 +39,7 @@ internal sealed class AttemptTimer : IDisposable
 
     /// <summary>Which timer fired, if one did (not when the client went away first).</summary>
     public UpstreamTimeout Fired => !_cts.IsCancellationRequested || _clientFirst ? UpstreamTimeout.None
-        : Stopwatch.GetTimestamp() >= _deadline ? UpstreamTimeout.Total
+        : _boundByTotal || Stopwatch.GetTimestamp() >= _deadline ? UpstreamTimeout.Total
         : _responding ? UpstreamTimeout.Idle
         : UpstreamTimeout.FirstByte;
 
@@ -72,7 +78,8 @@ internal sealed class AttemptTimer : IDisposable
     private void Arm(TimeSpan timeout)
     {
         var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _deadline);
-        var delay = left < timeout ? left : timeout;
+        _boundByTotal = left <= timeout;
+        var delay = _boundByTotal ? left : timeout;
         try
         {
             _cts.CancelAfter(delay <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : delay);

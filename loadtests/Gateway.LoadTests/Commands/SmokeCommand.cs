@@ -37,7 +37,13 @@ internal static class SmokeCommand
 
     private static async Task<int> RunAsync(LoadShape load, double compareSeconds, double shadowSeconds)
     {
-        await Console.Error.WriteLineAsync("smoke: starting the mock provider, bare YARP and the gateway (embedded store)...");
+        // Each stage is stamped with the seconds since the start, so a smoke stopped by CI's timeout shows where its
+        // time went (a busy box is slow everywhere; a hang is slow in one place).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Stage(string what) =>
+            Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"smoke: [{clock.Elapsed.TotalSeconds:0.0} s] {what}"));
+
+        Stage("starting the mock provider, bare YARP and the gateway (embedded store)");
         await using var bed = await TestBed.StartAsync(yarp: compareSeconds > 0, gateway: true, storeMode: StoreMode.Embedded);
         await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
 
@@ -53,6 +59,7 @@ internal static class SmokeCommand
             }
         }
 
+        Stage("prompt-chat");
         var prompt = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.PromptChat), CountFailure).RunAsync(interrupt.Token);
         TextReportWriter.Write(prompt, Console.Out);
         Check(prompt, "prompt-chat", problems);
@@ -63,6 +70,7 @@ internal static class SmokeCommand
         }
 
         Console.Out.WriteLine();
+        Stage("stream");
         KeyValuePair<string, string>[] streamHeaders = [new("x-mock-chunks", $"{Chunks}"), new("x-mock-chunk-delay-ms", $"{ChunkDelayMs}")];
         var stream = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.Stream, streamHeaders, expectedChunks: Chunks), CountFailure).RunAsync(interrupt.Token);
         TextReportWriter.Write(stream, Console.Out);
@@ -76,16 +84,19 @@ internal static class SmokeCommand
         if (compareSeconds > 0 && !interrupt.Token.IsCancellationRequested)
         {
             Console.Out.WriteLine();
+            Stage("miniature compare");
             await MiniatureCompareAsync(bed, compareSeconds, problems, interrupt.Token);
         }
 
         if (shadowSeconds > 0 && !interrupt.Token.IsCancellationRequested)
         {
             Console.Out.WriteLine();
+            Stage("miniature shadow");
             await MiniatureShadowAsync(bed, shadowSeconds, problems, interrupt.Token);
         }
 
         Console.Out.WriteLine();
+        Stage("done");
         if (problems.Count == 0)
         {
             await Console.Out.WriteLineAsync($"smoke: OK ({prompt.Requests.Succeeded} prompt-chat and {stream.Requests.Succeeded} stream requests measured, zero errors; miniature compare and shadow complete)");

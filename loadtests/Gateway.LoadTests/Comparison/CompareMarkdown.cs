@@ -16,7 +16,7 @@ internal static class CompareMarkdown
     {
         var text = new StringBuilder();
         var s = report.Settings;
-        var store = s.StoreMode == StoreMode.Embedded ? "embedded in the gateway process (its default)" : "in a process of its own";
+        var store = s.StoreMode == StoreMode.Embedded ? "the gateway's embedded Garnet (its default: a child process of the gateway, its CPU and memory counted with the gateway's)" : "in a process of its own";
         var warmup = report.Phases.Count > 0 ? report.Phases[0].WarmupSeconds : 0;
         var window = report.Phases.Count > 0 ? report.Phases[0].WindowSeconds : 0;
         Line(text, $"**compare**: {s.Rounds} interleaved rounds ({string.Join(" → ", s.Systems)}) of {window:0.##} s per system, after a {warmup:0.##} s warm-up per system and phase{s.WarmupConditions()} (not measured); {s.CooldownSeconds:0.##} s cool-down before each reading; store {store}. Figures are medians over rounds. `{report.Command}`");

@@ -31,7 +31,7 @@ internal static class CompareRun
             await Console.Error.WriteLineAsync($"phase {phase.Name}: {phase.Describe()}; load average {MachineInfo.LoadAverageNow()}");
             var result = await runner.RunAsync(phase);
             var store = bed.Gateway is not null && bed.StoreEndpoint is { } endpoint
-                ? await StoreMemory.TryReadAsync(endpoint, embeddedInGateway: bed.StoreMode == StoreMode.Embedded)
+                ? await StoreMemory.TryReadAsync(endpoint, embeddedInGateway: bed.StoreMode == StoreMode.Embedded && bed.Store is null)
                 : null;
             results.Add(result with { Store = store });
         }

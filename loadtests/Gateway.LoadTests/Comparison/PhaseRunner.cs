@@ -28,7 +28,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             foreach (var target in targets)
             {
                 clients[target.System] = LoadHttpClientFactory.Create(Options(phase, target, phase.Load.DurationSeconds));
-                foreach (var process in new[] { target.Process, target.Store }.OfType<ChildProcess>())
+                foreach (var process in new[] { target.Process, target.Store }.OfType<IWatchedProcess>())
                 {
                     if (!samplers.ContainsKey(process.Pid))
                     {

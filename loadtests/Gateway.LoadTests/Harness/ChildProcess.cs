@@ -8,7 +8,7 @@ namespace LlmGateway.LoadTests.Harness;
 /// to a log file (an undrained pipe would block it); its memory and CPU time are read from <c>/proc/&lt;pid&gt;</c>, and
 /// its runtime counters through the standard-input control channel of <see cref="ChildHost"/>.
 /// </summary>
-internal sealed class ChildProcess : IAsyncDisposable
+internal sealed class ChildProcess : IWatchedProcess, IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(10);

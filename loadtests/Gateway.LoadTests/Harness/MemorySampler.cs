@@ -10,7 +10,7 @@ internal sealed class MemorySampler : IAsyncDisposable
     private readonly Task _loop;
     private double _peakMb;
 
-    public MemorySampler(ChildProcess process, TimeSpan interval)
+    public MemorySampler(IWatchedProcess process, TimeSpan interval)
     {
         _loop = Task.Run(async () =>
         {

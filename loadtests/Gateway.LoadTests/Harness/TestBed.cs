@@ -36,8 +36,11 @@ internal sealed class TestBed : IAsyncDisposable
     /// <summary>The online evaluator's own process (<c>Gateway.Evaluator</c>); null when the gateway scores its samples itself.</summary>
     public ChildProcess? Evaluator { get; private set; }
 
-    /// <summary>The store's own process; null when the store is embedded in the gateway.</summary>
-    public ChildProcess? Store { get; private set; }
+    /// <summary>
+    /// The store's own process: the harness's (<see cref="StoreMode.Process"/>), or the gateway's embedded store's child
+    /// process (its default); null when the gateway hosts the store in its own process.
+    /// </summary>
+    public IWatchedProcess? Store { get; private set; }
 
     /// <summary>Where the store listens: its own process, or the gateway's embedded Garnet.</summary>
     public IPEndPoint? StoreEndpoint { get; private set; }
@@ -138,6 +141,12 @@ internal sealed class TestBed : IAsyncDisposable
 
         using var probe = new GatewayProbe(GatewayUrl);
         await probe.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
+        if (StoreMode == StoreMode.Embedded)
+        {
+            // Started by the gateway before it was ready; its CPU and memory are counted with the gateway's.
+            Store = DescendantProcess.FindChild(Gateway.Pid, LlmGateway.Store.EmbeddedStoreChild.Switch);
+        }
+
         using var controlPlane = new ControlPlane(GatewayUrl);
         ApiKey = await controlPlane.CreateKeyAsync();
     }

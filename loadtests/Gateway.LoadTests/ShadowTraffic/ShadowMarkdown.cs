@@ -15,7 +15,7 @@ internal static class ShadowMarkdown
     {
         var text = new StringBuilder();
         var s = report.Settings;
-        var store = s.StoreMode == StoreMode.Embedded ? "embedded in the gateway process (its default)" : "in a process of its own";
+        var store = s.StoreMode == StoreMode.Embedded ? "the gateway's embedded Garnet (its default: a child process of the gateway, its CPU and memory counted with the gateway's)" : "in a process of its own";
         var evaluator = s.EvaluatorApart
             ? "online evaluation in a `Gateway.Evaluator` process of its own on the same cores (`--evaluator process`; the gateway's own evaluator off, so its `evaluated` counts below are 0)"
             : "online evaluation in the gateway process (its default)";

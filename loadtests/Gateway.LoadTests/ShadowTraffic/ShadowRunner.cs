@@ -141,7 +141,8 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
             arm.Prompt,
             position,
             loadAverage,
-            used.Gateway,
+            // The gateway's embedded store runs in its child process: the gateway's cost, as it was when in-process.
+            used.Gateway + (bed.StoreMode == StoreMode.Embedded ? used.Store : 0),
             used.Generator,
             used.Mock,
             used.Others,
@@ -206,7 +207,8 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
     }
 
     // An evaluator apart scores the window's samples after it: its work counts as the gateway's own would.
-    private TimeSpan WatchedCpu() => bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero);
+    private TimeSpan WatchedCpu() => bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero)
+        + (bed.StoreMode == StoreMode.Embedded ? bed.Store?.ReadCpuTime() ?? TimeSpan.Zero : TimeSpan.Zero);
 
     private string Progress(ShadowWindow window)
     {

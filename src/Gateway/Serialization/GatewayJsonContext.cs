@@ -22,6 +22,7 @@ namespace LlmGateway.Serialization;
 /// <summary>Source-generated JSON for everything the gateway itself reads or writes.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(LlmGateway.Store.EmbeddedStoreLaunch))]
 [JsonSerializable(typeof(BehaviourResponse))]
 [JsonSerializable(typeof(RolloutView))]
 [JsonSerializable(typeof(Dictionary<string, LlmGateway.Rollouts.RolloutStepEvidence>))]

@@ -15,7 +15,7 @@ namespace LlmGateway.Store;
 /// and counters were written after it). With a data directory the tier lives there, beside checkpoints and the
 /// append-only file; without one, in a temporary folder deleted on <see cref="Dispose"/>, compacted as it grows.
 /// </remarks>
-public sealed class EmbeddedGarnetServer : IDisposable
+public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
 {
     private readonly GarnetServer _server;
     private readonly bool _ownsLogDirectory;
@@ -149,7 +149,7 @@ public sealed class EmbeddedGarnetServer : IDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         // There is a short window in which another process could take the port; Garnet
         // then fails to bind and start-up reports it, which is acceptable for a local store.

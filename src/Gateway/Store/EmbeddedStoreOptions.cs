@@ -18,6 +18,13 @@ internal sealed class EmbeddedStoreOptions
     public const string DefaultPageSize = "1m";
     public const string DefaultIndex = "1m";
 
+    /// <summary>
+    /// Run the store in a child process of the gateway (the default): the same executable, started and stopped with
+    /// it. Garnet's page eviction and compaction then slow the store alone, never the proxy's thread pool (hosted in
+    /// the gateway they stalled it for up to a second under sustained load). False hosts it in the gateway's process.
+    /// </summary>
+    public bool OwnProcess { get; set; } = true;
+
     /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
     [Range(0, 65535)]
     public int Port { get; set; }

@@ -5,14 +5,15 @@ namespace LlmGateway.Store;
 
 /// <summary>
 /// The process's one connection to its store: a single multiplexer, plus the embedded
-/// Garnet server when no Redis is configured. Started before the server accepts requests.
+/// Garnet server when no Redis is configured (in a child process unless told otherwise).
+/// Started before the server accepts requests.
 /// </summary>
 internal sealed class GatewayStore : IAsyncDisposable
 {
     private readonly StoreOptions _options;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
-    private EmbeddedGarnetServer? _embedded;
+    private IEmbeddedStoreServer? _embedded;
     private ConnectionMultiplexer? _connection;
 
     public GatewayStore(IOptions<StoreOptions> options, ILoggerFactory loggerFactory)
@@ -26,6 +27,12 @@ internal sealed class GatewayStore : IAsyncDisposable
     public StoreKeys Keys { get; }
 
     public bool IsEmbedded => _embedded is not null;
+
+    /// <summary>The embedded store's own process, when it runs in one.</summary>
+    public int? EmbeddedProcessId => (_embedded as EmbeddedStoreProcess)?.ProcessId;
+
+    /// <summary>The embedded store's process ended without being asked to: nothing brings it back but a restart.</summary>
+    public bool EmbeddedProcessExited => (_embedded as EmbeddedStoreProcess)?.ExitedUnasked == true;
 
     public IConnectionMultiplexer Connection =>
         _connection ?? throw new InvalidOperationException("The store is not started yet.");
@@ -45,7 +52,17 @@ internal sealed class GatewayStore : IAsyncDisposable
         if (_options.UsesEmbeddedStore)
         {
             var embedded = _options.Embedded;
-            _embedded = EmbeddedGarnetServer.Start(embedded.Port, embedded.DataDirectory, embedded.Memory, embedded.Index, _loggerFactory, embedded.PageSize, embedded.Password);
+            if (embedded.OwnProcess)
+            {
+                var child = await EmbeddedStoreProcess.StartAsync(embedded, _logger, cancellationToken);
+                StoreLog.ChildStarted(_logger, child.ProcessId);
+                _embedded = child;
+            }
+            else
+            {
+                _embedded = EmbeddedGarnetServer.Start(embedded.Port, embedded.DataDirectory, embedded.Memory, embedded.Index, _loggerFactory, embedded.PageSize, embedded.Password);
+            }
+
             StoreLog.EmbeddedStarted(_logger, _embedded.Port, string.IsNullOrWhiteSpace(embedded.DataDirectory) ? "no data directory: state is not kept across restarts" : embedded.DataDirectory, embedded.Memory, embedded.PageSize, embedded.Index);
             configuration = ConfigurationOptions.Parse(_embedded.ConnectionString);
         }

@@ -2,12 +2,21 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace LlmGateway.Store;
 
-/// <summary>Ready when a PING round-trips to the store; degraded when it does not but releases are in memory.</summary>
+/// <summary>
+/// Ready when a PING round-trips to the store; degraded when it does not but releases are in memory; unhealthy when the
+/// embedded store's process has exited (that never heals by itself).
+/// </summary>
 internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnapshotProvider snapshots) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var kind = store.IsEmbedded ? "embedded Garnet" : "Redis";
+        var kind = store.EmbeddedProcessId is { } pid ? $"embedded Garnet (process {pid})" : store.IsEmbedded ? "embedded Garnet" : "Redis";
+        if (store.EmbeddedProcessExited)
+        {
+            // Unlike a Redis outage this does not heal: out of rotation, so the orchestrator restarts the gateway.
+            return HealthCheckResult.Unhealthy($"The {kind} process exited; the gateway must be restarted.");
+        }
+
         try
         {
             var latency = await store.Database.PingAsync().WaitAsync(cancellationToken);

@@ -10,4 +10,13 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Store client created for {Endpoints}; connected: {Connected}.")]
     public static partial void Connected(ILogger logger, string endpoints, bool connected);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Embedded Garnet store runs in process {ProcessId}.")]
+    public static partial void ChildStarted(ILogger logger, int processId);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Store process {ProcessId}: {Line}")]
+    public static partial void ChildOutput(ILogger logger, int processId, string line);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Critical, Message = "The embedded store process {ProcessId} exited with code {ExitCode} while the gateway runs: store calls fail until the gateway is restarted.")]
+    public static partial void ChildExited(ILogger logger, int processId, int exitCode);
 }

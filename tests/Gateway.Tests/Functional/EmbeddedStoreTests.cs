@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LlmGateway.Auth;
@@ -7,7 +8,7 @@ using OpenAI.Chat;
 
 namespace LlmGateway.Tests.Functional;
 
-/// <summary>With no Redis configured, the gateway runs its own Garnet and stops it on shutdown.</summary>
+/// <summary>With no Redis configured, the gateway runs its own Garnet (in a child process by default) and stops it on shutdown.</summary>
 public sealed class EmbeddedStoreTests(TestEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -17,11 +18,22 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
     {
         var settings = env.GatewaySettings(useSharedStore: false);
         int port;
+        Process storeProcess;
         await using (var gateway = await GatewayHost.StartAsync(settings))
         {
             var store = gateway.GetRequiredService<GatewayStore>();
             Assert.True(store.IsEmbedded);
             port = ((IPEndPoint)store.Connection.GetEndPoints().Single()).Port;
+
+            // In a process of its own (the default), started from the gateway's own assembly, its password never on
+            // the command line that every local user can read.
+            storeProcess = Process.GetProcessById(Assert.IsType<int>(store.EmbeddedProcessId));
+            Assert.NotEqual(Environment.ProcessId, storeProcess.Id);
+            var commandLine = (await File.ReadAllTextAsync($"/proc/{storeProcess.Id}/cmdline", Ct)).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, commandLine.Length);
+            Assert.Equal("dotnet", Path.GetFileName(commandLine[0]));
+            Assert.Equal(typeof(GatewayStore).Assembly.Location, commandLine[1]);
+            Assert.Equal(EmbeddedStoreChild.Switch, commandLine[2]);
 
             var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("embedded", "test", []);
             var chat = OpenAiClients.For(gateway, key).GetChatClient("gpt-4o-mini");
@@ -33,8 +45,49 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
             Assert.Equal(41, (int)result);
         }
 
+        // Stopped with the gateway: the process is gone and nothing listens on its port.
+        await storeProcess.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         using var probe = new TcpClient();
         await Assert.ThrowsAnyAsync<SocketException>(async () => await probe.ConnectAsync(IPAddress.Loopback, port, Ct));
+    }
+
+    [Fact]
+    public async Task When_the_store_process_dies_the_gateway_keeps_serving_what_it_knows_and_readyz_says_restart_me()
+    {
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings(useSharedStore: false));
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("embedded", "test", []);
+        var chat = OpenAiClients.For(gateway, key).GetChatClient("gpt-4o-mini");
+        await chat.CompleteChatAsync([new UserChatMessage("before")], cancellationToken: Ct);
+
+        using var storeProcess = Process.GetProcessById(Assert.IsType<int>(store.EmbeddedProcessId));
+        storeProcess.Kill();
+        await storeProcess.WaitForExitAsync(Ct);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.EmbeddedProcessExited), TimeSpan.FromSeconds(10)));
+
+        // The key is known to this instance and the request needs nothing else from the store.
+        ChatCompletion after = await chat.CompleteChatAsync([new UserChatMessage("after")], cancellationToken: Ct);
+        Assert.Contains("user=after", after.Content[0].Text, StringComparison.Ordinal);
+
+        using var http = new HttpClient { BaseAddress = gateway.BaseUrl };
+        using var ready = await http.GetAsync("/readyz", Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains($"(process {storeProcess.Id}) process exited; the gateway must be restarted", await ready.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Told_so_the_gateway_hosts_the_store_in_its_own_process()
+    {
+        var settings = env.GatewaySettings(useSharedStore: false);
+        settings["Redis:Embedded:OwnProcess"] = "false";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var store = gateway.GetRequiredService<GatewayStore>();
+
+        Assert.True(store.IsEmbedded);
+        Assert.Null(store.EmbeddedProcessId);
+        var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("embedded", "test", []);
+        ChatCompletion completion = await OpenAiClients.For(gateway, key).GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct);
+        Assert.Contains("user=ping", completion.Content[0].Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using LlmGateway.Serialization;
+
+namespace LlmGateway.Store;
+
+/// <summary>
+/// The embedded Garnet in a child process of the gateway (<c>Gateway --store-child</c>, the same executable). Under
+/// sustained load Garnet's log-size resizer and compaction spin on the thread they run on while pages are flushed;
+/// hosted in the gateway they take its thread pool with them, and the proxy stalled for up to a second (RESULTS.md,
+/// "The embedded store's ~1 s stalls"). In a process of its own the store can only slow its own answers, which the
+/// hot path already bounds. The child stops when its standard input closes: when this is disposed, or when the
+/// gateway dies.
+/// </summary>
+internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Process _process;
+    private readonly ILogger _logger;
+    private readonly string _password;
+    private int _stopping;
+
+    private EmbeddedStoreProcess(Process process, int port, string password, ILogger logger)
+    {
+        _process = process;
+        _logger = logger;
+        _password = password;
+        Port = port;
+        ProcessId = process.Id;
+    }
+
+    public int Port { get; }
+
+    public int ProcessId { get; }
+
+    /// <summary>The child ended without being asked to (crashed, or killed by someone else).</summary>
+    public bool ExitedUnasked { get; private set; }
+
+    public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
+
+    public static async Task<EmbeddedStoreProcess> StartAsync(EmbeddedStoreOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var password = string.IsNullOrEmpty(options.Password) ? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : options.Password;
+        var port = options.Port == 0 ? EmbeddedGarnetServer.FreeLoopbackPort() : options.Port;
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var (fileName, arguments) = Command();
+        start.FileName = fileName;
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The child needs none of the gateway's configuration, and must not read a Redis URL or any secret from it.
+        foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("Gateway__", StringComparison.Ordinal) || n.StartsWith("Redis__", StringComparison.Ordinal) || n == "REDIS_URL").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        // The gateway's runtime settings are for a proxy (server GC, a heap per core); a store whose data lives in
+        // Garnet's own log needs one small heap: the workstation collector keeps the second runtime's memory down.
+        start.Environment["DOTNET_gcServer"] = "0";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The embedded store process could not be started.");
+        var child = new EmbeddedStoreProcess(process, port, password, logger);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lastLines = new Queue<string>();
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            if (line == EmbeddedStoreChild.ReadyMarker)
+            {
+                ready.TrySetResult();
+                return;
+            }
+
+            lock (lastLines)
+            {
+                lastLines.Enqueue(line);
+                if (lastLines.Count > 20)
+                {
+                    lastLines.Dequeue();
+                }
+            }
+
+            StoreLog.ChildOutput(logger, process.Id, line);
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => child.OnExited();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        try
+        {
+            var launch = new EmbeddedStoreLaunch(port, options.DataDirectory, options.Memory, options.Index, options.PageSize, password);
+            await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(launch, GatewayJsonContext.Default.EmbeddedStoreLaunch).AsMemory(), cancellationToken);
+            await process.StandardInput.FlushAsync(cancellationToken);
+            var exited = process.WaitForExitAsync(cancellationToken);
+            var finished = await Task.WhenAny(ready.Task, exited, Task.Delay(StartTimeout, cancellationToken));
+            if (finished != ready.Task)
+            {
+                string output;
+                lock (lastLines)
+                {
+                    output = string.Join(Environment.NewLine, lastLines);
+                }
+
+                throw new InvalidOperationException(process.HasExited
+                    ? $"The embedded store process exited with code {process.ExitCode} before it was ready. Its last output:{Environment.NewLine}{output}"
+                    : $"The embedded store process was not ready within {StartTimeout.TotalSeconds} s. Its last output:{Environment.NewLine}{output}");
+            }
+        }
+        catch
+        {
+            child.Dispose();
+            throw;
+        }
+
+        return child;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            // Closing its input is the child's signal to stop Garnet (deleting a temporary log folder) and exit.
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(StopTimeout))
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(StopTimeout);
+            }
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// This executable again: its apphost, or <c>dotnet Gateway.dll</c> when the gateway runs through the host or is
+    /// hosted by another program (tests, load tests), which finds <c>Gateway.dll</c> and its runtime files beside it.
+    /// </summary>
+    private static (string FileName, string[] Arguments) Command()
+    {
+        var assembly = typeof(EmbeddedStoreProcess).Assembly;
+        var processPath = Environment.ProcessPath;
+        if (processPath is not null && Assembly.GetEntryAssembly() == assembly && Path.GetFileNameWithoutExtension(processPath) != "dotnet")
+        {
+            // The gateway's own apphost.
+            return (processPath, [EmbeddedStoreChild.Switch]);
+        }
+
+        return (DotnetHost(processPath), [assembly.Location, EmbeddedStoreChild.Switch]);
+    }
+
+    private static string DotnetHost(string? processPath)
+    {
+        if (processPath is not null && Path.GetFileNameWithoutExtension(processPath) == "dotnet")
+        {
+            return processPath;
+        }
+
+        // <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var host = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(host) ? host : "dotnet";
+    }
+
+    private void OnExited()
+    {
+        if (Volatile.Read(ref _stopping) == 0)
+        {
+            // Not asked to stop: the store is gone. Store calls fail from now on, each bounded by the operation
+            // timeout; /readyz reports the store unhealthy; requests that do not need the store keep being served.
+            ExitedUnasked = true;
+            int code;
+            try
+            {
+                code = _process.ExitCode;
+            }
+            catch (InvalidOperationException)
+            {
+                code = -1;
+            }
+
+            StoreLog.ChildExited(_logger, ProcessId, code);
+        }
+    }
+}

@@ -4,11 +4,15 @@ namespace LlmGateway.Resilience;
 /// <param name="Kind">What it means for the request.</param>
 /// <param name="Reason">For telemetry: a status (<c>"503"</c>), <c>connection</c>, <c>timeout</c>, <c>no_destination</c>, …</param>
 /// <param name="RetryAfter">The provider's <c>Retry-After</c>, when it sent one.</param>
-internal sealed record AttemptResult(AttemptKind Kind, string Reason, TimeSpan? RetryAfter = null)
+/// <param name="RetryAfterOutlastsTotal">The <c>Retry-After</c> ends after the request's total timeout: not waited for.</param>
+internal sealed record AttemptResult(AttemptKind Kind, string Reason, TimeSpan? RetryAfter = null, bool RetryAfterOutlastsTotal = false)
 {
     public static readonly AttemptResult Success = new(AttemptKind.Done, "ok");
 
-    /// <summary>Retry only what is retryable, and never wait longer than the cap for a provider's Retry-After.</summary>
+    /// <summary>
+    /// Retry only what is retryable, and never wait for a provider's Retry-After longer than the cap or than what is
+    /// left of the total timeout (the wait would end in a 504 instead of the provider's answer).
+    /// </summary>
     public bool ShouldRetry(TimeSpan maxRetryAfter) =>
-        Kind == AttemptKind.Retryable && (RetryAfter is null || RetryAfter <= maxRetryAfter);
+        Kind == AttemptKind.Retryable && (RetryAfter is null || (RetryAfter <= maxRetryAfter && !RetryAfterOutlastsTotal));
 }

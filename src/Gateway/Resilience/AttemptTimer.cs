@@ -37,17 +37,39 @@ internal sealed class AttemptTimer : IDisposable
     /// <summary>Cancelled when the client goes away or a timer fires.</summary>
     public CancellationToken Token => _cts.Token;
 
-    /// <summary>Which timer fired, if one did (not when the client went away first).</summary>
+    /// <summary>Which timer fired, if one did (not when the client went away first): the one it was armed with.</summary>
     public UpstreamTimeout Fired => !_cts.IsCancellationRequested || _clientFirst ? UpstreamTimeout.None
-        : _boundByTotal || Stopwatch.GetTimestamp() >= _deadline ? UpstreamTimeout.Total
+        : _boundByTotal ? UpstreamTimeout.Total
         : _responding ? UpstreamTimeout.Idle
         : UpstreamTimeout.FirstByte;
 
-    /// <summary>Response bytes arrived: from now on, silence is measured by the idle timeout.</summary>
+    /// <summary>Response bytes arrived, and were passed on: from now on, silence is measured by the idle timeout.</summary>
     public void Activity()
     {
+        if (_cts.IsCancellationRequested)
+        {
+            // Already fired: its cause stays what it was armed with.
+            return;
+        }
+
         _responding = true;
         Arm(_idle);
+    }
+
+    /// <summary>
+    /// The client is taking what the provider sent (a write or flush waiting on its backpressure): that wait is the
+    /// client's, not the provider's silence, so only the total timeout runs until the next <see cref="Activity"/>.
+    /// Otherwise a client reading slowly would be cut off as a stalled provider, and count against its circuit.
+    /// </summary>
+    public void Writing()
+    {
+        if (_cts.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _responding = true;
+        Arm(TimeSpan.MaxValue);
     }
 
     public void Dispose()

@@ -198,17 +198,35 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             return forwarderError switch
             {
                 ForwarderError.NoAvailableDestinations => new AttemptResult(AttemptKind.Unavailable, "no_destination"),
+                // RequestBodyCanceled: a timer fired while the body was still being sent (a large prompt to a slow
+                // provider); the body is pooled, so it can be sent again.
                 ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestCanceled or ForwarderError.ResponseHeaders
                     or ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled or ForwarderError.RequestBodyDestination
+                    or ForwarderError.RequestBodyCanceled
                     => new AttemptResult(AttemptKind.Retryable, timedOut ? "timeout" : "connection"),
-                _ => new AttemptResult(AttemptKind.Done, forwarderError.ToString()),
+                _ => Unexpected(s, forwarderError),
             };
         }
 
         var status = context.Response.StatusCode;
-        return policy.RetryStatuses.Contains(status)
-            ? new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow))
-            : AttemptResult.Success;
+        if (!policy.RetryStatuses.Contains(status))
+        {
+            return AttemptResult.Success;
+        }
+
+        var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+        var outlastsTotal = retryAfter is { } wait && wait >= Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), s.Deadline);
+        return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, outlastsTotal);
+    }
+
+    /// <summary>
+    /// A forwarding failure with no retry: the client gets the gateway's 502 in OpenAI's error shape, not the bare
+    /// status YARP set.
+    /// </summary>
+    private static AttemptResult Unexpected(AttemptState s, ForwarderError error)
+    {
+        s.Error = GatewayError.UpstreamUnavailable(s.Model.Provider.Name);
+        return new AttemptResult(AttemptKind.Done, error.ToString());
     }
 
     private async ValueTask<ForwardOutcome> FinishAsync(AttemptState s)

@@ -281,53 +281,63 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
 
         Decide();
-        Timer?.Activity();
-        if (_sample is not null)
-        {
-            // A provider error passed through after the retries is sampled too.
-            CaptureSample(buffer.Span);
-        }
 
-        switch (_gate)
+        // The provider delivered: while the client takes it, only the total timeout runs (a slow reader is not a
+        // stalled provider); the idle timeout starts again once it has.
+        Timer?.Writing();
+        try
         {
-            case TapGate.HoldError when _body.Length + buffer.Length <= MaxHeldError:
-            case TapGate.HoldJson when _body.Length + buffer.Length <= MaxJsonCapture:
-                _body.Append(buffer.Span);
-                return;
-            case TapGate.HoldError:
-                // Too large for an error worth retrying: pass everything through from here on.
-                await ReleaseErrorAsync(cancellationToken);
-                break;
-            case TapGate.HoldJson:
-                // Over the cap: send what was held, then pass through; the usage is then estimated.
-                _gate = TapGate.Open;
-                _mode = TapMode.Other;
-                await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
-                _body.Clear();
-                break;
-        }
-
-        if (_filter is not null && _mode == TapMode.Sse)
-        {
-            var start = _reader!.Position;
-            _reader.AppendSse(buffer.Span);
-            var pending = _reader.PendingEventStart;
-            var decidedEnd = pending is { } begun && begun != _passThroughEvent ? begun : _reader.Position;
-            await SendDecidedAsync(buffer, start, decidedEnd, cancellationToken);
-            if (_body.Length > 0 && !MayBeUsageOnlyEvent(_body.WrittenSpan))
+            if (_sample is not null)
             {
-                // Not a single short line: not the usage-only chunk, so nothing to drop; send it on now.
-                _passThroughEvent = pending;
-                await ReleaseHeldEventAsync(cancellationToken);
+                // A provider error passed through after the retries is sampled too.
+                CaptureSample(buffer.Span);
             }
 
-            await EndIfOverflowedAsync(cancellationToken);
-            return;
-        }
+            switch (_gate)
+            {
+                case TapGate.HoldError when _body.Length + buffer.Length <= MaxHeldError:
+                case TapGate.HoldJson when _body.Length + buffer.Length <= MaxJsonCapture:
+                    _body.Append(buffer.Span);
+                    return;
+                case TapGate.HoldError:
+                    // Too large for an error worth retrying: pass everything through from here on.
+                    await ReleaseErrorAsync(cancellationToken);
+                    break;
+                case TapGate.HoldJson:
+                    // Over the cap: send what was held, then pass through; the usage is then estimated.
+                    _gate = TapGate.Open;
+                    _mode = TapMode.Other;
+                    await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+                    _body.Clear();
+                    break;
+            }
 
-        await _inner.Stream.WriteAsync(buffer, cancellationToken);
-        Observe(buffer.Span);
-        await EndIfOverflowedAsync(cancellationToken);
+            if (_filter is not null && _mode == TapMode.Sse)
+            {
+                var start = _reader!.Position;
+                _reader.AppendSse(buffer.Span);
+                var pending = _reader.PendingEventStart;
+                var decidedEnd = pending is { } begun && begun != _passThroughEvent ? begun : _reader.Position;
+                await SendDecidedAsync(buffer, start, decidedEnd, cancellationToken);
+                if (_body.Length > 0 && !MayBeUsageOnlyEvent(_body.WrittenSpan))
+                {
+                    // Not a single short line: not the usage-only chunk, so nothing to drop; send it on now.
+                    _passThroughEvent = pending;
+                    await ReleaseHeldEventAsync(cancellationToken);
+                }
+
+                await EndIfOverflowedAsync(cancellationToken);
+                return;
+            }
+
+            await _inner.Stream.WriteAsync(buffer, cancellationToken);
+            Observe(buffer.Span);
+            await EndIfOverflowedAsync(cancellationToken);
+        }
+        finally
+        {
+            Timer?.Activity();
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -336,7 +346,21 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => IsHeld ? Task.CompletedTask : _inner.Stream.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => IsHeld ? Task.CompletedTask : FlushToClientAsync(cancellationToken);
+
+    private async Task FlushToClientAsync(CancellationToken cancellationToken)
+    {
+        // A flush waits on the client's backpressure as a write does (YARP flushes after every read of a stream).
+        Timer?.Writing();
+        try
+        {
+            await _inner.Stream.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            Timer?.Activity();
+        }
+    }
 
     public override void Flush()
     {

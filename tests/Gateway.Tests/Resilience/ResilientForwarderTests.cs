@@ -54,6 +54,7 @@ public sealed class ResilientForwarderTests : IDisposable
                 Provider = "alpha", Fallbacks = ["other"],
                 Resilience = new ResilienceSettings { MaxAttempts = 10, FirstByteTimeoutMs = 600_000, TotalTimeoutMs = 30 },
             },
+            ["brief"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { TotalTimeoutMs = 2_000 } },
             ["slow-retry"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { BaseDelayMs = 60_000, MaxDelayMs = 60_000 } },
         },
     });
@@ -192,6 +193,41 @@ public sealed class ResilientForwarderTests : IDisposable
         Assert.Null(run.Outcome.Error);
         Assert.Equal(StreamInterruption.Stalled, run.Outcome.Interruption);
         Assert.Equal("data: {\"choices\":[]}\n\n", run.Client.Text);
+    }
+
+    private static readonly string[] SlowClientChunks = ["data: {\"choices\":[]}\n\n", "data: {\"choices\":[1]}\n\n", "data: [DONE]\n\n"];
+
+    [Fact]
+    public async Task A_client_reading_slowly_is_not_a_stalled_provider()
+    {
+        using var run = NewRun("stalls", allowModelFallback: true,
+        [
+            async context =>
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "text/event-stream";
+                try
+                {
+                    // YARP writes to the client with the attempt's token, as here.
+                    foreach (var chunk in SlowClientChunks)
+                    {
+                        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(chunk), context.RequestAborted);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyCanceled));
+                }
+            },
+        ]);
+        // Each write takes the client ten times the idle timeout (20 ms): the provider was never silent, the client slow.
+        run.Client.Backpressure = token => Task.Delay(TimeSpan.FromMilliseconds(200), token);
+
+        await run.StartAsync(_forwarder);
+
+        Assert.Null(run.Outcome.Error);
+        Assert.Null(run.Outcome.Interruption);
+        Assert.Equal(string.Concat(SlowClientChunks), run.Client.Text);
     }
 
     [Fact]
@@ -354,6 +390,39 @@ public sealed class ResilientForwarderTests : IDisposable
 
         Assert.Equal(["main", "twin"], run.Models);
         Assert.Equal("twin", run.Client.Text);
+    }
+
+    [Fact]
+    public async Task A_retry_after_that_outlasts_the_total_timeout_is_not_waited_for_and_the_providers_answer_goes_to_the_client()
+    {
+        // Waiting 5 s with 2 s left would end in the gateway's 504 instead of the provider's 429 and its Retry-After.
+        var run = await ForwardAsync("brief", Respond(429, "later", headers: ("Retry-After", "5")), Respond(200, "never asked"));
+
+        Assert.Equal(["brief"], run.Models);
+        Assert.Null(run.Outcome.Error);
+        Assert.Equal(429, run.Context.Response.StatusCode);
+        Assert.Equal("later", run.Client.Text);
+        Assert.Equal("5", run.Context.Response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_timer_that_fires_while_the_body_is_still_being_sent_is_a_timeout_and_is_retried()
+    {
+        // YARP reports RequestBodyCanceled when the attempt's token is cancelled during the body copy.
+        var run = await ForwardAsync("quick", WaitForTheTimer(ForwarderError.RequestBodyCanceled), Respond(200, "second time"));
+
+        Assert.Equal(["quick", "quick"], run.Models);
+        Assert.Null(run.Outcome.Error);
+        Assert.Equal("second time", run.Client.Text);
+    }
+
+    [Fact]
+    public async Task A_forwarding_failure_that_cannot_be_retried_is_the_gateways_502_not_yarps_bare_status()
+    {
+        var run = await ForwardAsync("main", Fail(ForwarderError.RequestCreation));
+
+        Assert.Equal(["main"], run.Models);
+        Assert.Equal(GatewayError.UpstreamUnavailable("alpha"), run.Outcome.Error);
     }
 
     [Fact]
@@ -732,6 +801,9 @@ public sealed class ResilientForwarderTests : IDisposable
 
         public bool HasStarted { get; private set; }
 
+        /// <summary>Awaited before each write is taken, with the writer's token: a client reading slowly (backpressure).</summary>
+        public Func<CancellationToken, Task>? Backpressure { get; set; }
+
         public int StatusCode
         {
             get => _status;
@@ -816,10 +888,15 @@ public sealed class ResilientForwarderTests : IDisposable
                 return Task.CompletedTask;
             }
 
-            public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+            public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
             {
+                if (owner.Backpressure is { } wait)
+                {
+                    // Like Kestrel: a write waiting on the client ends with the writer's token.
+                    await wait(cancellationToken);
+                }
+
                 Write(buffer.Span);
-                return ValueTask.CompletedTask;
             }
 
             public override void Flush()

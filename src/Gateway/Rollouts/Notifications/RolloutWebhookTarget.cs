@@ -96,6 +96,8 @@ internal sealed class RolloutWebhookTarget
     public static bool ShouldRetry(Outcome<int> outcome) => outcome.Exception switch
     {
         HttpRequestException or TimeoutRejectedException => true,
+        // The handler's connect timeout (a host that drops connections): a cancellation wrapping a TimeoutException.
+        OperationCanceledException { InnerException: TimeoutException } => true,
         null => outcome.Result is >= 500 or 429,
         _ => false,
     };

@@ -5,7 +5,9 @@ namespace LlmGateway.Releases;
 
 /// <summary>
 /// A requested change to a release, as the admin API and CLI express it. <see cref="ShadowShare"/> (basis points) goes
-/// with a canary start at weight 0 only: the rollout controller's shadow step.
+/// with a canary start at weight 0 only: the rollout controller's shadow step. <see cref="RolloutRevision"/>, the rollout
+/// controller's: the change is made only if the rollout of this prompt and environment is still at that revision, in
+/// the same atomic write, so an operator's pause or abort that lands after the controller's look wins.
 /// </summary>
 internal sealed record ReleaseChange(
     string Action,
@@ -15,4 +17,5 @@ internal sealed record ReleaseChange(
     long? ExpectedRevision,
     JsonElement? Evidence,
     ReleaseSampling? Sampling = null,
-    int ShadowShare = 0);
+    int ShadowShare = 0,
+    long? RolloutRevision = null);

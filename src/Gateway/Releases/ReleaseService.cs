@@ -25,10 +25,12 @@ internal sealed class ReleaseService(
     IOptions<ReleaseOptions> options,
     TimeProvider time)
 {
-    // KEYS: release, logged, history, env history, envs. ARGV: expected value ('' = none), new value, event, score, env.
+    // KEYS: release, logged, history, env history, envs, rollout. ARGV: expected value ('' = none), new value, event,
+    // score, env, the rollout's expected revision ('' = not a rollout controller's change).
     private const string CompareAndSwapScript = """
         local current = redis.call('GET', KEYS[1])
         if (current or '') ~= ARGV[1] then return 0 end
+        if ARGV[6] ~= '' and tonumber(redis.call('HGET', KEYS[6], 'revision') or '0') ~= tonumber(ARGV[6]) then return 0 end
         redis.call('SET', KEYS[1], ARGV[2])
         redis.call('SET', KEYS[2], ARGV[2])
         redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
@@ -104,8 +106,9 @@ internal sealed class ReleaseService(
         var nextJson = ReleaseJson.Serialize(next);
         var swapped = (int)await store.Database.ScriptEvaluateAsync(
             CompareAndSwapScript,
-            [keys.Release(prompt, environment), keys.ReleaseLogged(prompt, environment), keys.History(prompt), keys.EnvironmentHistory(prompt, environment), keys.ReleaseEnvironments(prompt)],
-            [raw.IsNull ? "" : raw, nextJson, JsonSerializer.Serialize(activation, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds(), environment]);
+            [keys.Release(prompt, environment), keys.ReleaseLogged(prompt, environment), keys.History(prompt), keys.EnvironmentHistory(prompt, environment), keys.ReleaseEnvironments(prompt), keys.Rollout(prompt, environment)],
+            [raw.IsNull ? "" : raw, nextJson, JsonSerializer.Serialize(activation, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds(), environment,
+             change.RolloutRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]);
         if (swapped == 0)
         {
             return (null, ReleaseRefusal.Conflict("revision_conflict", "The release was changed concurrently. Re-read it and retry."));

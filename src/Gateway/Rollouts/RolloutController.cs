@@ -149,7 +149,8 @@ internal sealed class RolloutController(
                     return null;
                 }
 
-                var (next, change) = await service.AdvanceAsync(claimed, plan, evaluation.Reason!, evaluation, Actor, release.Revision, cancellationToken);
+                // Fenced by the claim's revision: an operator's pause or abort after it leaves the release as it is.
+                var (next, change) = await service.AdvanceAsync(claimed, plan, evaluation.Reason!, evaluation, Actor, release.Revision, cancellationToken, claimed.Revision);
                 if (change is not null || next is null)
                 {
                     return await RefusedAsync(claimed, change, fencingToken);
@@ -165,7 +166,7 @@ internal sealed class RolloutController(
                     return null;
                 }
 
-                if (await service.ChangeReleaseAsync(claimed, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision) is { } change)
+                if (await service.ChangeReleaseAsync(claimed, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision, claimed.Revision) is { } change)
                 {
                     return await RefusedAsync(claimed, change, fencingToken);
                 }

@@ -200,12 +200,13 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
     /// Returns the rollout as it should be stored next.
     /// </summary>
     public async Task<(RolloutView? Next, ReleaseRefusal? Refusal)> AdvanceAsync(
-        RolloutView view, ValidatedRolloutPlan plan, string reason, RolloutEvaluation? evaluation, string actor, long? expectedReleaseRevision, CancellationToken cancellationToken)
+        RolloutView view, ValidatedRolloutPlan plan, string reason, RolloutEvaluation? evaluation, string actor, long? expectedReleaseRevision, CancellationToken cancellationToken,
+        long? rolloutRevision = null)
     {
         var now = time.GetUtcNow();
         if (view.Step + 1 >= plan.Steps.Count)
         {
-            var refusal = await ChangeReleaseAsync(view, ActivationActions.Promote, null, reason, evaluation, actor, cancellationToken, expectedReleaseRevision);
+            var refusal = await ChangeReleaseAsync(view, ActivationActions.Promote, null, reason, evaluation, actor, cancellationToken, expectedReleaseRevision, rolloutRevision);
             return refusal is not null
                 ? (null, refusal)
                 : (view with { Status = RolloutStatuses.Promoted, StatusReason = reason, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now }, null);
@@ -213,14 +214,19 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
 
         var nextStep = plan.Steps[view.Step + 1];
         var advanced = view with { Step = view.Step + 1, StepStartedAt = now, Weight = nextStep.WeightBps / 100.0, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now };
-        var change = await ChangeReleaseAsync(view, ActivationActions.CanaryStart, nextStep.WeightBps, StepReason(advanced, plan, reason), evaluation, actor, cancellationToken, expectedReleaseRevision);
+        var change = await ChangeReleaseAsync(view, ActivationActions.CanaryStart, nextStep.WeightBps, StepReason(advanced, plan, reason), evaluation, actor, cancellationToken, expectedReleaseRevision, rolloutRevision);
         return change is not null ? (null, change) : (advanced, null);
     }
 
+    /// <param name="rolloutRevision">
+    /// The controller's: the release changes only if the rollout is still at this revision (no operator's pause or
+    /// abort since its look). Null for an operator's own action.
+    /// </param>
     public async Task<ReleaseRefusal?> ChangeReleaseAsync(
-        RolloutView view, string action, int? weight, string reason, RolloutEvaluation? evaluation, string actor, CancellationToken cancellationToken, long? expectedReleaseRevision = null)
+        RolloutView view, string action, int? weight, string reason, RolloutEvaluation? evaluation, string actor, CancellationToken cancellationToken, long? expectedReleaseRevision = null,
+        long? rolloutRevision = null)
     {
-        var change = new ReleaseChange(action, action == ActivationActions.CanaryStart ? view.Candidate : null, weight, reason, expectedReleaseRevision, RolloutEvidence.For(view, evaluation, actor));
+        var change = new ReleaseChange(action, action == ActivationActions.CanaryStart ? view.Candidate : null, weight, reason, expectedReleaseRevision, RolloutEvidence.For(view, evaluation, actor), RolloutRevision: rolloutRevision);
         var (_, refusal) = await releases.ApplyAsync(view.Prompt, view.Environment, change, actor, cancellationToken);
         return refusal;
     }

@@ -39,9 +39,12 @@ internal sealed class RolloutStore(GatewayStore store)
     public async Task<bool> TryWriteAsync(RolloutView next, long expectedRevision, long? fencingToken)
     {
         var json = JsonSerializer.Serialize(next with { Revision = expectedRevision + 1 }, GatewayJsonContext.Default.RolloutView);
-        var member = next.Prompt + "|" + next.Environment;
+        var member = Member(next.Prompt, next.Environment);
         var active = RolloutStatuses.IsActive(next.Status);
-        // The index is its own slot (Redis Cluster): kept beside the write, idempotently; the list drops stale members.
+        // The index is its own slot (Redis Cluster), so it cannot be in the write's script: an active rollout is
+        // added before the write (never written yet unlisted) and again after it (so an ended rollout's removal,
+        // racing with it, cannot leave it out); an ended one is removed after, then put back if a new rollout was
+        // written meanwhile. The list drops stale members.
         if (active)
         {
             await store.Database.SetAddAsync(store.Keys.RolloutIndex, member);
@@ -51,13 +54,36 @@ internal sealed class RolloutStore(GatewayStore store)
             WriteScript,
             [store.Keys.Rollout(next.Prompt, next.Environment)],
             [expectedRevision, json, fencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]);
-        if (result == 1 && !active)
+        if (result == 1)
         {
-            await store.Database.SetRemoveAsync(store.Keys.RolloutIndex, member);
+            if (active)
+            {
+                await store.Database.SetAddAsync(store.Keys.RolloutIndex, member);
+            }
+            else
+            {
+                await UnlistUnlessActiveAsync(next.Prompt, next.Environment);
+            }
         }
 
         return result == 1;
     }
+
+    /// <summary>
+    /// Takes an ended rollout out of the index, unless the rollout stored there now is active: one started since
+    /// (its own index add may have come before this removal) stays listed, or the controller would never judge it.
+    /// </summary>
+    internal async Task UnlistUnlessActiveAsync(string prompt, string environment)
+    {
+        var member = Member(prompt, environment);
+        await store.Database.SetRemoveAsync(store.Keys.RolloutIndex, member);
+        if (await GetAsync(prompt, environment) is { } current && RolloutStatuses.IsActive(current.Status))
+        {
+            await store.Database.SetAddAsync(store.Keys.RolloutIndex, member);
+        }
+    }
+
+    private static string Member(string prompt, string environment) => prompt + "|" + environment;
 
     public async Task<IReadOnlyList<(string Prompt, string Environment)>> ListActiveAsync()
     {

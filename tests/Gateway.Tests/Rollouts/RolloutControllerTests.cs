@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using LlmGateway.Releases;
 using LlmGateway.Rollouts;
 using LlmGateway.Store;
 using LlmGateway.Tests.Behaviour;
@@ -98,6 +99,52 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var after = (await rollouts.GetAsync(name, "staging"))!;
         Assert.False(await rollouts.TryWriteAsync(after with { StatusReason = "zombie" }, after.Revision, first));
         Assert.Equal("follower's look", (await rollouts.GetAsync(name, "staging"))!.StatusReason);
+    }
+
+    [Fact]
+    public async Task A_controller_release_change_made_after_an_operator_paused_is_refused_and_the_release_stays_as_it_was()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var host = gateway;
+        var rollouts = gateway.GetRequiredService<RolloutStore>();
+        var service = gateway.GetRequiredService<RolloutService>();
+        var releases = gateway.GetRequiredService<ReleaseService>();
+        var looked = (await rollouts.GetAsync(name, PromptSetup.Environment))!;
+        var (before, _) = await releases.GetAsync(name, PromptSetup.Environment);
+
+        // The controller has claimed its look (the rollout at looked.Revision); an operator pauses before it acts.
+        Assert.True(await rollouts.TryWriteAsync(looked with { Status = RolloutStatuses.Paused }, looked.Revision, fencingToken: null));
+
+        var refusal = await service.ChangeReleaseAsync(looked, ActivationActions.CanaryStart, 6000, "the controller's next step", null, "rollout-controller", Ct, before!.Revision, rolloutRevision: looked.Revision);
+
+        Assert.Equal("revision_conflict", refusal?.Code);
+        var (after, _) = await releases.GetAsync(name, PromptSetup.Environment);
+        Assert.Equal(before.Revision, after!.Revision);
+        Assert.Equal(before.CanaryWeight, after.CanaryWeight);
+
+        // Fenced by the rollout's current revision, the same change is made.
+        var current = (await rollouts.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Null(await service.ChangeReleaseAsync(current, ActivationActions.CanaryStart, 6000, "at the current revision", null, "rollout-controller", Ct, before.Revision, rolloutRevision: current.Revision));
+        Assert.Equal(6000, (await releases.GetAsync(name, PromptSetup.Environment)).Release!.CanaryWeight);
+    }
+
+    [Fact]
+    public async Task A_rollout_stays_in_the_active_index_when_an_earlier_rollouts_removal_lands_after_it_started()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var host = gateway;
+        var rollouts = gateway.GetRequiredService<RolloutStore>();
+        Assert.Contains((name, PromptSetup.Environment), await rollouts.ListActiveAsync());
+
+        // The previous rollout of this prompt ended, and its removal from the index runs only now, after this one began.
+        await rollouts.UnlistUnlessActiveAsync(name, PromptSetup.Environment);
+
+        Assert.Contains((name, PromptSetup.Environment), await rollouts.ListActiveAsync());
+
+        // This one ending takes it out.
+        var view = (await rollouts.GetAsync(name, PromptSetup.Environment))!;
+        Assert.True(await rollouts.TryWriteAsync(view with { Status = RolloutStatuses.Aborted }, view.Revision, fencingToken: null));
+        Assert.DoesNotContain((name, PromptSetup.Environment), await rollouts.ListActiveAsync());
     }
 
     private const string ShadowPlan = """

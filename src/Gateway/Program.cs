@@ -8,5 +8,8 @@ if (args is [EmbeddedStoreChild.Switch])
 }
 
 var app = await GatewayApp.BuildAsync(args);
+var store = app.Services.GetRequiredService<GatewayStore>();
 await app.RunAsync();
-return 0;
+
+// Stopped because its embedded store's process died: a failure, for the supervisor that restarts it.
+return store.EmbeddedProcessExited ? 1 : 0;

@@ -63,8 +63,9 @@ internal sealed class AttemptTimer : IDisposable
     /// </summary>
     public void Writing()
     {
-        if (_cts.IsCancellationRequested)
+        if (_cts.IsCancellationRequested || (_responding && _boundByTotal))
         {
+            // Fired, or already armed with what is left of the total (no timer to move).
             return;
         }
 

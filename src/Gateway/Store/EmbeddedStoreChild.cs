@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using LlmGateway.Serialization;
 
@@ -15,6 +16,13 @@ internal static class EmbeddedStoreChild
 
     public static async Task<int> RunAsync(TextReader input, TextWriter output)
     {
+        // Ctrl+C in a terminal and systemd's stop signal reach the whole process group: the gateway then drains its
+        // requests and closes this process's input when it is done. Until then the store must stay up (and end
+        // through Dispose, which deletes a temporary log folder and shuts a persistent one down cleanly).
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, static context => context.Cancel = true);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, static context => context.Cancel = true);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, static context => context.Cancel = true);
+
         var line = await input.ReadLineAsync();
         var launch = line is null ? null : JsonSerializer.Deserialize(line, GatewayJsonContext.Default.EmbeddedStoreLaunch);
         if (launch is null)

@@ -23,6 +23,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     private readonly ILogger _logger;
     private readonly string _password;
     private int _stopping;
+    private volatile bool _started;
 
     private EmbeddedStoreProcess(Process process, int port, string password, ILogger logger)
     {
@@ -37,8 +38,8 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
 
     public int ProcessId { get; }
 
-    /// <summary>The child ended without being asked to (crashed, or killed by someone else).</summary>
-    public bool ExitedUnasked { get; private set; }
+    /// <summary>Called once if the child ends without being asked to, after it was ready.</summary>
+    public Action? Lost { get; set; }
 
     public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
 
@@ -71,6 +72,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
         start.Environment["DOTNET_gcServer"] = "0";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The embedded store process could not be started.");
+        var pid = process.Id;
         var child = new EmbeddedStoreProcess(process, port, password, logger);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var lastLines = new Queue<string>();
@@ -96,7 +98,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
                 }
             }
 
-            StoreLog.ChildOutput(logger, process.Id, line);
+            StoreLog.ChildOutput(logger, pid, line);
         }
 
         process.OutputDataReceived += (_, e) => OnLine(e.Data);
@@ -121,6 +123,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
                     output = string.Join(Environment.NewLine, lastLines);
                 }
 
+                cancellationToken.ThrowIfCancellationRequested();
                 throw new InvalidOperationException(process.HasExited
                     ? $"The embedded store process exited with code {process.ExitCode} before it was ready. Its last output:{Environment.NewLine}{output}"
                     : $"The embedded store process was not ready within {StartTimeout.TotalSeconds} s. Its last output:{Environment.NewLine}{output}");
@@ -132,6 +135,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
             throw;
         }
 
+        child._started = true;
         return child;
     }
 
@@ -194,11 +198,11 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
 
     private void OnExited()
     {
-        if (Volatile.Read(ref _stopping) == 0)
+        // Before it was ready, a failed start reports it (the start throws); once asked to stop, it is expected.
+        if (_started && Volatile.Read(ref _stopping) == 0)
         {
-            // Not asked to stop: the store is gone. Store calls fail from now on, each bounded by the operation
-            // timeout; /readyz reports the store unhealthy; requests that do not need the store keep being served.
-            ExitedUnasked = true;
+            // Not asked to stop: the store is gone, and nothing brings it back but a new one. Store calls fail from
+            // now on (each bounded by the operation timeout) and /readyz reports it; the gateway is told to stop.
             int code;
             try
             {
@@ -210,6 +214,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
             }
 
             StoreLog.ChildExited(_logger, ProcessId, code);
+            Lost?.Invoke();
         }
     }
 }

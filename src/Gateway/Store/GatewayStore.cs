@@ -13,11 +13,14 @@ internal sealed class GatewayStore : IAsyncDisposable
     private readonly StoreOptions _options;
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly IHostApplicationLifetime? _lifetime;
     private IEmbeddedStoreServer? _embedded;
     private ConnectionMultiplexer? _connection;
 
-    public GatewayStore(IOptions<StoreOptions> options, ILoggerFactory loggerFactory)
+    /// <param name="lifetime">Stopped when the embedded store's process dies (null: nothing to stop, e.g. a tool's connection).</param>
+    public GatewayStore(IOptions<StoreOptions> options, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime = null)
     {
+        _lifetime = lifetime;
         _options = options.Value;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<GatewayStore>();
@@ -31,8 +34,11 @@ internal sealed class GatewayStore : IAsyncDisposable
     /// <summary>The embedded store's own process, when it runs in one.</summary>
     public int? EmbeddedProcessId => (_embedded as EmbeddedStoreProcess)?.ProcessId;
 
-    /// <summary>The embedded store's process ended without being asked to: nothing brings it back but a restart.</summary>
-    public bool EmbeddedProcessExited => (_embedded as EmbeddedStoreProcess)?.ExitedUnasked == true;
+    /// <summary>
+    /// The embedded store's process ended without being asked to: nothing brings it back but a restart. Kept after
+    /// the store is disposed, for the gateway's exit code.
+    /// </summary>
+    public bool EmbeddedProcessExited { get; private set; }
 
     public IConnectionMultiplexer Connection =>
         _connection ?? throw new InvalidOperationException("The store is not started yet.");
@@ -55,6 +61,14 @@ internal sealed class GatewayStore : IAsyncDisposable
             if (embedded.OwnProcess)
             {
                 var child = await EmbeddedStoreProcess.StartAsync(embedded, _logger, cancellationToken);
+                // A gateway whose store died cannot get it back (a new one would be empty without a data directory):
+                // it stops, so that whatever supervises it (a container restart policy, systemd, Kubernetes) starts
+                // it again, rather than staying up unready.
+                child.Lost = () =>
+                {
+                    EmbeddedProcessExited = true;
+                    _lifetime?.StopApplication();
+                };
                 StoreLog.ChildStarted(_logger, child.ProcessId);
                 _embedded = child;
             }

@@ -13,8 +13,9 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
         var kind = store.EmbeddedProcessId is { } pid ? $"embedded Garnet (process {pid})" : store.IsEmbedded ? "embedded Garnet" : "Redis";
         if (store.EmbeddedProcessExited)
         {
-            // Unlike a Redis outage this does not heal: out of rotation, so the orchestrator restarts the gateway.
-            return HealthCheckResult.Unhealthy($"The {kind} process exited; the gateway must be restarted.");
+            // Unlike a Redis outage this does not heal: the gateway is stopping (exit code 1) for its supervisor to
+            // start it again; until it has, it is out of rotation.
+            return HealthCheckResult.Unhealthy($"The {kind} process exited; the gateway is stopping to be restarted.");
         }
 
         try

@@ -17,6 +17,6 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Store process {ProcessId}: {Line}")]
     public static partial void ChildOutput(ILogger logger, int processId, string line);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Critical, Message = "The embedded store process {ProcessId} exited with code {ExitCode} while the gateway runs: store calls fail until the gateway is restarted.")]
+    [LoggerMessage(EventId = 105, Level = LogLevel.Critical, Message = "The embedded store process {ProcessId} exited with code {ExitCode} while the gateway runs: the gateway stops (exit code 1), so that its supervisor starts it again with a new store.")]
     public static partial void ChildExited(ILogger logger, int processId, int exitCode);
 }

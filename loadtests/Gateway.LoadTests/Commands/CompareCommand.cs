@@ -53,7 +53,7 @@ internal static class CompareCommand
         var chunkDelayOption = NumberOption.Create("--chunk-delay-ms", "Streams: milliseconds between the mock's chunks.", 10.0, 0, 10_000);
         var storeOption = new Option<string>("--store")
         {
-            Description = "embedded: the gateway's in-process Garnet, as it ships (RSS and CPU include it); process: Garnet in its own process, read apart.",
+            Description = "embedded: the gateway's own Garnet, as it ships (a child process of the gateway by default; RSS and CPU include it); process: Garnet in a process the harness starts, read apart.",
             DefaultValueFactory = _ => "embedded",
         };
         storeOption.AcceptOnlyFromAmong("embedded", "process");

@@ -31,7 +31,7 @@ internal static class ShadowCommand
         var pairsOption = NumberOption.Create("--pairs", "Byte check: requests per kind (chat, stream) sent to A and to B with the same input.", 5, 1, 1000);
         var storeOption = new Option<string>("--store")
         {
-            Description = "embedded: the gateway's in-process Garnet, as it ships; process: Garnet in its own process.",
+            Description = "embedded: the gateway's own Garnet, as it ships (a child process of the gateway by default); process: Garnet in a process the harness starts.",
             DefaultValueFactory = _ => "embedded",
         };
         storeOption.AcceptOnlyFromAmong("embedded", "process");

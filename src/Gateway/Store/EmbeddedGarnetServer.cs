@@ -149,7 +149,7 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         }
     }
 
-    internal static int FreeLoopbackPort()
+    private static int FreeLoopbackPort()
     {
         // There is a short window in which another process could take the port; Garnet
         // then fails to bind and start-up reports it, which is acceptable for a local store.

@@ -6,7 +6,8 @@ namespace LlmGateway.Store;
 
 /// <summary>
 /// <c>Gateway --store-child</c>: the embedded Garnet in a process of its own, started by <see cref="EmbeddedStoreProcess"/>.
-/// It reads its settings as one JSON line on standard input, prints <see cref="ReadyMarker"/> once it listens, and
+/// It reads its settings as one JSON line on standard input, prints <see cref="ReadyMarker"/> and the port once it
+/// listens (port 0 is picked here, next to the bind, not seconds earlier in the gateway), and
 /// stops when its standard input closes, so it never outlives the gateway, even one that was killed.
 /// </summary>
 internal static class EmbeddedStoreChild
@@ -31,9 +32,9 @@ internal static class EmbeddedStoreChild
             return 2;
         }
 
-        using (EmbeddedGarnetServer.Start(launch.Port, launch.DataDirectory, launch.Memory, launch.Index, loggerFactory: null, launch.PageSize, launch.Password))
+        using (var server = EmbeddedGarnetServer.Start(launch.Port, launch.DataDirectory, launch.Memory, launch.Index, loggerFactory: null, launch.PageSize, launch.Password))
         {
-            await output.WriteLineAsync(ReadyMarker);
+            await output.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ReadyMarker} {server.Port}"));
             await output.FlushAsync();
             while (await input.ReadLineAsync() is not null)
             {

@@ -25,16 +25,16 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     private int _stopping;
     private volatile bool _started;
 
-    private EmbeddedStoreProcess(Process process, int port, string password, ILogger logger)
+    private EmbeddedStoreProcess(Process process, string password, ILogger logger)
     {
         _process = process;
         _logger = logger;
         _password = password;
-        Port = port;
         ProcessId = process.Id;
     }
 
-    public int Port { get; }
+    /// <summary>Where it listens, as it reported once ready.</summary>
+    public int Port { get; private set; }
 
     public int ProcessId { get; }
 
@@ -46,7 +46,6 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     public static async Task<EmbeddedStoreProcess> StartAsync(EmbeddedStoreOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         var password = string.IsNullOrEmpty(options.Password) ? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : options.Password;
-        var port = options.Port == 0 ? EmbeddedGarnetServer.FreeLoopbackPort() : options.Port;
         var start = new ProcessStartInfo
         {
             RedirectStandardInput = true,
@@ -73,8 +72,8 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The embedded store process could not be started.");
         var pid = process.Id;
-        var child = new EmbeddedStoreProcess(process, port, password, logger);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var child = new EmbeddedStoreProcess(process, password, logger);
+        var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lastLines = new Queue<string>();
         void OnLine(string? line)
         {
@@ -83,9 +82,10 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
                 return;
             }
 
-            if (line == EmbeddedStoreChild.ReadyMarker)
+            if (line.StartsWith(EmbeddedStoreChild.ReadyMarker + " ", StringComparison.Ordinal)
+                && int.TryParse(line.AsSpan(EmbeddedStoreChild.ReadyMarker.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var listening))
             {
-                ready.TrySetResult();
+                ready.TrySetResult(listening);
                 return;
             }
 
@@ -110,7 +110,9 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
 
         try
         {
-            var launch = new EmbeddedStoreLaunch(port, options.DataDirectory, options.Memory, options.Index, options.PageSize, password);
+            // Port 0 is picked by the child, next to its bind: picked here, the port would sit free for the seconds the
+            // child's runtime takes to start, for any other process to take.
+            var launch = new EmbeddedStoreLaunch(options.Port, options.DataDirectory, options.Memory, options.Index, options.PageSize, password);
             await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(launch, GatewayJsonContext.Default.EmbeddedStoreLaunch).AsMemory(), cancellationToken);
             await process.StandardInput.FlushAsync(cancellationToken);
             var exited = process.WaitForExitAsync(cancellationToken);
@@ -135,6 +137,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
             throw;
         }
 
+        child.Port = await ready.Task;
         child._started = true;
         return child;
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LlmGateway.Resilience;
 
 /// <summary>
@@ -13,8 +11,9 @@ internal sealed class AttemptTimer : IDisposable
     // One source for both causes, not a timer source plus a source linked to it and the client's token (two more
     // objects and a callback registration per attempt): the timers cancel it directly (CancelAfter), the client's
     // disconnect through a registration that first records that it, not a timer, came first.
-    private readonly CancellationTokenSource _cts = new();
+    private readonly CancellationTokenSource _cts;
     private readonly CancellationTokenRegistration _client;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _idle;
     private readonly long _deadline;
     private volatile bool _responding;
@@ -26,8 +25,12 @@ internal sealed class AttemptTimer : IDisposable
     // retried (and then fall back) with nothing of the total left.
     private volatile bool _boundByTotal;
 
-    public AttemptTimer(TimeSpan firstByte, TimeSpan idle, long deadlineTimestamp, CancellationToken client)
+    /// <param name="deadlineTimestamp">The end of the request's total time, a timestamp of <paramref name="time"/>.</param>
+    /// <param name="time">The clock of the deadline and of the timers (the system's, or a test's).</param>
+    public AttemptTimer(TimeSpan firstByte, TimeSpan idle, long deadlineTimestamp, TimeProvider time, CancellationToken client)
     {
+        _time = time;
+        _cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _idle = idle;
         _deadline = deadlineTimestamp;
         Arm(firstByte);
@@ -100,7 +103,7 @@ internal sealed class AttemptTimer : IDisposable
 
     private void Arm(TimeSpan timeout)
     {
-        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), _deadline);
+        var left = _time.GetElapsedTime(_time.GetTimestamp(), _deadline);
         _boundByTotal = left <= timeout;
         var delay = _boundByTotal ? left : timeout;
         try

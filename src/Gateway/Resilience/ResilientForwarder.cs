@@ -19,7 +19,7 @@ namespace LlmGateway.Resilience;
 /// client. Each attempt replays the pooled body; a retryable error response is held back from the
 /// client until it is known to be the last.
 /// </summary>
-internal sealed class ResilientForwarder(IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, ILogger<ResilientForwarder> logger)
+internal sealed class ResilientForwarder(IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, TimeProvider time, ILogger<ResilientForwarder> logger)
 {
     public const string AttemptsHeader = "X-Gateway-Attempts";
     public const string ServedModelHeader = "X-Gateway-Served-Model";
@@ -28,7 +28,8 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     {
         var exchange = forward.Exchange;
         var candidates = exchange.Model.Candidates(exchange.AllowModelFallback);
-        var state = new AttemptState(this, context, next, forward, exchange.Model.Resilience.TotalTimeout);
+        var deadline = time.GetTimestamp() + (long)(exchange.Model.Resilience.TotalTimeout.TotalSeconds * time.TimestampFrequency);
+        var state = new AttemptState(this, context, next, forward, deadline);
         try
         {
             for (var i = 0; i < candidates.Count; i++)
@@ -90,7 +91,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     {
         var context = s.Context;
         var model = s.Candidate!;
-        if (Stopwatch.GetTimestamp() >= s.Deadline)
+        if (time.GetTimestamp() >= s.Deadline)
         {
             s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
             return new AttemptResult(AttemptKind.Done, "total_timeout");
@@ -117,7 +118,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         context.Response.Headers[ServedModelHeader] = model.Name;
 
         var policy = model.Resilience;
-        var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, s.ClientLifetime.RequestAborted);
+        var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, time, s.ClientLifetime.RequestAborted);
         var tap = new ResponseTap(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer);
         s.Forward.OnNewTap?.Invoke(tap);
         var lifetime = new ForwardingLifetime(s.ClientLifetime, timer);
@@ -157,7 +158,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         return result;
     }
 
-    private static AttemptResult Classify(AttemptState s, HttpContext context, ForwardingLifetime lifetime, AttemptTimer timer, ResiliencePolicy policy)
+    private AttemptResult Classify(AttemptState s, HttpContext context, ForwardingLifetime lifetime, AttemptTimer timer, ResiliencePolicy policy)
     {
         if (lifetime.ClientGone)
         {
@@ -215,7 +216,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         }
 
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow);
-        var outlastsTotal = retryAfter is { } wait && wait >= Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), s.Deadline);
+        var outlastsTotal = retryAfter is { } wait && wait >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
         return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, outlastsTotal);
     }
 
@@ -280,7 +281,8 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         private List<CatalogModel>? _unavailable;
         private readonly KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
 
-        public AttemptState(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, TimeSpan total)
+        /// <param name="deadline">The end of the request's total time, a timestamp of the forwarder's clock.</param>
+        public AttemptState(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, long deadline)
         {
             Owner = owner;
             Context = context;
@@ -288,7 +290,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             Forward = forward;
             ClientLifetime = context.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>();
             ResponseBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-            Deadline = Stopwatch.GetTimestamp() + (long)(total.TotalSeconds * Stopwatch.Frequency);
+            Deadline = deadline;
             Model = forward.Exchange.Model;
 
             // The gateway's own headers (request id, prompt headers), put back after each failed attempt.

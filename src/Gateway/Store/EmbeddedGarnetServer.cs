@@ -56,7 +56,7 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         string pageSize = EmbeddedStoreOptions.DefaultPageSize,
         string? password = null)
     {
-        password = string.IsNullOrEmpty(password) ? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : password;
+        password = string.IsNullOrEmpty(password) ? NewPassword() : password;
         port = port == 0 ? FreeLoopbackPort() : port;
         var persistent = !string.IsNullOrWhiteSpace(dataDirectory);
         var logDirectory = persistent
@@ -148,6 +148,9 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
             // A leftover in the temporary directory is harmless; the system cleans it.
         }
     }
+
+    /// <summary>A random password for one start (256 bits, hex).</summary>
+    internal static string NewPassword() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private static int FreeLoopbackPort()
     {

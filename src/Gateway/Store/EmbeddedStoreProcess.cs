@@ -45,7 +45,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
 
     public static async Task<EmbeddedStoreProcess> StartAsync(EmbeddedStoreOptions options, ILogger logger, CancellationToken cancellationToken)
     {
-        var password = string.IsNullOrEmpty(options.Password) ? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : options.Password;
+        var password = string.IsNullOrEmpty(options.Password) ? EmbeddedGarnetServer.NewPassword() : options.Password;
         var start = new ProcessStartInfo
         {
             RedirectStandardInput = true,
@@ -58,12 +58,6 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
-        }
-
-        // The child needs none of the gateway's configuration, and must not read a Redis URL or any secret from it.
-        foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("Gateway__", StringComparison.Ordinal) || n.StartsWith("Redis__", StringComparison.Ordinal) || n == "REDIS_URL").ToList())
-        {
-            start.Environment.Remove(name);
         }
 
         // The gateway's runtime settings are for a proxy (server GC, a heap per core); a store whose data lives in

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlmGateway.Resilience;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Resilience;
 
@@ -16,12 +17,13 @@ public sealed class AttemptTimerTests
     [Fact]
     public async Task A_timer_armed_with_what_is_left_of_the_total_reports_the_total_even_when_it_fires_early()
     {
-        // Less than a millisecond left: the timer rounds it down and fires at once, before the clock reaches the
-        // deadline. Read in the cancellation callback, the moment it fires; repeated, because one early firing is enough.
+        // The system's timers (which tick in whole milliseconds, the point of this test), with less than a millisecond
+        // left: the timer rounds it down and fires at once, before the clock reaches the deadline. Read in the
+        // cancellation callback, the moment it fires; repeated, because one early firing is enough.
         for (var i = 0; i < 20; i++)
         {
             var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 8 / 10_000;
-            using var timer = new AttemptTimer(firstByte: Long, idle: Long, deadline, CancellationToken.None);
+            using var timer = new AttemptTimer(firstByte: Long, idle: Long, deadline, TimeProvider.System, CancellationToken.None);
             var fired = new TaskCompletionSource<UpstreamTimeout>(TaskCreationOptions.RunContinuationsAsynchronously);
             await using (timer.Token.Register(() => fired.TrySetResult(timer.Fired)))
             {
@@ -31,34 +33,67 @@ public sealed class AttemptTimerTests
     }
 
     [Fact]
-    public async Task A_first_byte_timeout_shorter_than_the_total_is_a_first_byte_timeout()
+    public void A_first_byte_timeout_shorter_than_the_total_is_a_first_byte_timeout()
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Long.TotalSeconds * Stopwatch.Frequency);
-        using var timer = new AttemptTimer(firstByte: TimeSpan.FromMilliseconds(5), idle: Long, deadline, CancellationToken.None);
+        var time = new FakeTimeProvider();
+        using var timer = new AttemptTimer(firstByte: TimeSpan.FromSeconds(5), idle: Long, Deadline(time, Long), time, CancellationToken.None);
 
-        await WhenCancelled(timer.Token);
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(timer.Token.IsCancellationRequested);
+        time.Advance(TimeSpan.FromSeconds(0.1));
 
+        Assert.True(timer.Token.IsCancellationRequested);
         Assert.Equal(UpstreamTimeout.FirstByte, timer.Fired);
     }
 
     [Fact]
-    public async Task Once_bytes_arrive_the_idle_timeout_is_what_fires()
+    public void Once_bytes_arrive_the_idle_timeout_is_what_fires()
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Long.TotalSeconds * Stopwatch.Frequency);
-        using var timer = new AttemptTimer(firstByte: Long, idle: TimeSpan.FromMilliseconds(5), deadline, CancellationToken.None);
+        var time = new FakeTimeProvider();
+        using var timer = new AttemptTimer(firstByte: Long, idle: TimeSpan.FromSeconds(5), Deadline(time, Long), time, CancellationToken.None);
 
         timer.Activity();
-        await WhenCancelled(timer.Token);
+        time.Advance(TimeSpan.FromSeconds(5));
 
+        Assert.True(timer.Token.IsCancellationRequested);
         Assert.Equal(UpstreamTimeout.Idle, timer.Fired);
+    }
+
+    [Fact]
+    public void While_the_client_takes_what_was_sent_only_the_total_runs_and_the_idle_timeout_starts_again_after()
+    {
+        var time = new FakeTimeProvider();
+        using var timer = new AttemptTimer(firstByte: Long, idle: TimeSpan.FromSeconds(5), Deadline(time, TimeSpan.FromMinutes(1)), time, CancellationToken.None);
+
+        timer.Writing();
+        time.Advance(TimeSpan.FromSeconds(50));
+        Assert.False(timer.Token.IsCancellationRequested);
+
+        timer.Activity();
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(timer.Token.IsCancellationRequested);
+        Assert.Equal(UpstreamTimeout.Idle, timer.Fired);
+    }
+
+    [Fact]
+    public void A_client_write_that_outlasts_the_total_ends_as_a_total_timeout()
+    {
+        var time = new FakeTimeProvider();
+        using var timer = new AttemptTimer(firstByte: Long, idle: TimeSpan.FromSeconds(5), Deadline(time, TimeSpan.FromMinutes(1)), time, CancellationToken.None);
+
+        timer.Writing();
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.True(timer.Token.IsCancellationRequested);
+        Assert.Equal(UpstreamTimeout.Total, timer.Fired);
     }
 
     [Fact]
     public async Task The_client_leaving_first_is_no_timeout()
     {
+        var time = new FakeTimeProvider();
         using var client = new CancellationTokenSource();
-        var deadline = Stopwatch.GetTimestamp() + (long)(Long.TotalSeconds * Stopwatch.Frequency);
-        using var timer = new AttemptTimer(firstByte: Long, idle: Long, deadline, client.Token);
+        using var timer = new AttemptTimer(firstByte: Long, idle: Long, Deadline(time, Long), time, client.Token);
 
         await client.CancelAsync();
 
@@ -66,7 +101,5 @@ public sealed class AttemptTimerTests
         Assert.Equal(UpstreamTimeout.None, timer.Fired);
     }
 
-    private static Task WhenCancelled(CancellationToken token) =>
-        Task.Delay(Timeout.Infinite, token).ContinueWith(static _ => { }, TestContext.Current.CancellationToken, TaskContinuationOptions.None, TaskScheduler.Default)
-            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    private static long Deadline(TimeProvider time, TimeSpan after) => time.GetTimestamp() + (long)(after.TotalSeconds * time.TimestampFrequency);
 }

@@ -25,6 +25,14 @@ internal sealed class EmbeddedStoreOptions
     /// </summary>
     public bool OwnProcess { get; set; } = true;
 
+    /// <summary>
+    /// Seconds the store process may go without answering a PING before the gateway takes it for hung and kills it
+    /// (then stops, as when the store dies, for its supervisor to restart it); 0 turns the watchdog off. Only with
+    /// <see cref="OwnProcess"/>: a store in the gateway's process cannot be killed apart from it.
+    /// </summary>
+    [Range(0, 3600)]
+    public int HangTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Loopback port to listen on; 0 picks a free one.</summary>
     [Range(0, 65535)]
     public int Port { get; set; }

@@ -164,6 +164,23 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     }
 
     /// <summary>
+    /// Kills a store that no longer answers. Unlike <see cref="Dispose"/> this is not a stop the gateway asked for:
+    /// the exit is reported through <see cref="Lost"/>, as a death would be.
+    /// </summary>
+    public void KillHung()
+    {
+        try
+        {
+            // SIGKILL: a hung runtime may never run a graceful handler, and a stopped one (SIGSTOP) cannot.
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone: its exit is being reported.
+        }
+    }
+
+    /// <summary>
     /// This executable again: its apphost, or <c>dotnet Gateway.dll</c> when the gateway runs through the host or is
     /// hosted by another program (tests, load tests), which finds <c>Gateway.dll</c> and its runtime files beside it.
     /// </summary>

@@ -40,6 +40,25 @@ internal sealed class GatewayStore : IAsyncDisposable
     /// </summary>
     public bool EmbeddedProcessExited { get; private set; }
 
+    /// <summary>The watchdog killed the embedded store's process because it stopped answering (see <see cref="EmbeddedProcessExited"/>).</summary>
+    public bool EmbeddedProcessHung { get; private set; }
+
+    /// <summary>
+    /// Kills the embedded store's process as hung; its exit then stops the gateway as a death would. False when there
+    /// is no such process (Redis, or a store in this process).
+    /// </summary>
+    public bool KillHungEmbeddedStore()
+    {
+        if (_embedded is not EmbeddedStoreProcess child)
+        {
+            return false;
+        }
+
+        EmbeddedProcessHung = true;
+        child.KillHung();
+        return true;
+    }
+
     public IConnectionMultiplexer Connection =>
         _connection ?? throw new InvalidOperationException("The store is not started yet.");
 

@@ -15,7 +15,9 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
         {
             // Unlike a Redis outage this does not heal: the gateway is stopping (exit code 1) for its supervisor to
             // start it again; until it has, it is out of rotation.
-            return HealthCheckResult.Unhealthy($"The {kind} process exited; the gateway is stopping to be restarted.");
+            return HealthCheckResult.Unhealthy(store.EmbeddedProcessHung
+                ? $"The {kind} process stopped answering and was killed; the gateway is stopping to be restarted."
+                : $"The {kind} process exited; the gateway is stopping to be restarted.");
         }
 
         try

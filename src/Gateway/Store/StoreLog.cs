@@ -19,4 +19,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Critical, Message = "The embedded store process {ProcessId} exited with code {ExitCode} while the gateway runs: the gateway stops (exit code 1), so that its supervisor starts it again with a new store.")]
     public static partial void ChildExited(ILogger logger, int processId, int exitCode);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "The embedded store process {ProcessId} has not answered a PING for {Seconds:F1} s: it is killed as hung, and the gateway stops (exit code 1), so that its supervisor starts it again with a new store.")]
+    public static partial void ChildHung(ILogger logger, int processId, double seconds);
 }

@@ -22,6 +22,7 @@ internal static class StoreServiceCollectionExtensions
         services.AddSingleton<GatewayStore>();
         services.AddSingleton<ChangeNotifier>();
         services.AddHostedService<StoreStartupService>();
+        services.AddHostedService<EmbeddedStoreWatchdog>();
         return services;
     }
 }

@@ -79,6 +79,71 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_store_process_that_stops_answering_is_killed_and_the_gateway_stops_to_be_restarted()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "Freezes the store with SIGSTOP.");
+        var settings = env.GatewaySettings(useSharedStore: false);
+        settings["Redis:Embedded:HangTimeoutSeconds"] = "2";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var stopping = gateway.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var _ = stopping.Register(() => stopped.TrySetResult());
+        using var storeProcess = Process.GetProcessById(Assert.IsType<int>(store.EmbeddedProcessId));
+        try
+        {
+            // Alive but frozen: a hang, not a death, so only the watchdog can tell.
+            await Signal("-STOP", storeProcess.Id);
+
+            await stopped.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            await storeProcess.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            Assert.True(store.EmbeddedProcessHung);
+            Assert.True(store.EmbeddedProcessExited);
+            var report = await gateway.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
+            var check = report.Entries["store"];
+            Assert.Equal(HealthStatus.Unhealthy, check.Status);
+            Assert.Equal($"The embedded Garnet (process {storeProcess.Id}) process stopped answering and was killed; the gateway is stopping to be restarted.", check.Description);
+        }
+        finally
+        {
+            if (!storeProcess.HasExited)
+            {
+                storeProcess.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_store_that_answers_is_left_alone_by_the_watchdog()
+    {
+        var settings = env.GatewaySettings(useSharedStore: false);
+        settings["Redis:Embedded:HangTimeoutSeconds"] = "4";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("embedded", "test", []);
+        var chat = OpenAiClients.For(gateway, key).GetChatClient("gpt-4o-mini");
+
+        // Requests for longer than the hang timeout: every PING is answered, so nothing is killed.
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            ChatCompletion completion = await chat.CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct);
+            Assert.Contains("user=ping", completion.Content[0].Text, StringComparison.Ordinal);
+        }
+
+        Assert.False(store.EmbeddedProcessHung);
+        Assert.False(store.EmbeddedProcessExited);
+        Assert.False(gateway.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    private static async Task Signal(string signal, int processId)
+    {
+        using var kill = Process.Start("kill", [signal, processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(Ct);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    [Fact]
     public async Task Told_so_the_gateway_hosts_the_store_in_its_own_process()
     {
         var settings = env.GatewaySettings(useSharedStore: false);

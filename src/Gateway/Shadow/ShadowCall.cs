@@ -6,4 +6,5 @@ namespace LlmGateway.Shadow;
 /// <param name="Environment">The release's environment.</param>
 /// <param name="PairedWith">The stable request's sample id.</param>
 /// <param name="Body">The client's body.</param>
-internal sealed record ShadowCall(string RequestId, string Endpoint, string Environment, string PairedWith, byte[] Body);
+/// <param name="Headers">The client's headers its provider was allowed to see (<c>OpenAI-Beta</c>, configured names), content headers aside.</param>
+internal sealed record ShadowCall(string RequestId, string Endpoint, string Environment, string PairedWith, byte[] Body, KeyValuePair<string, string[]>[] Headers);

@@ -64,10 +64,11 @@ internal sealed class ShadowDispatcher : BackgroundService
     }
 
     /// <summary>
-    /// Copies the client's body and queues the call; never waits. A full queue, or one whose copies already hold
+    /// Copies the client's body and the headers its provider was allowed to see (<paramref name="clientHeaders"/>)
+    /// and queues the call; never waits. A full queue, or one whose copies already hold
     /// <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before copying: a dropped one costs nothing).
     /// </summary>
-    public void Offer(LlmExchange exchange, string pairedWith)
+    public void Offer(LlmExchange exchange, IHeaderDictionary clientHeaders, string pairedWith)
     {
         var size = exchange.ClientBody.WrittenSpan.Length;
         if (Interlocked.Add(ref _queuedBytes, size) > _options.MaxQueuedBytes)
@@ -77,12 +78,34 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        var call = new ShadowCall(exchange.RequestId, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray());
+        var call = new ShadowCall(
+            exchange.RequestId, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), ForwardedHeaders(exchange, clientHeaders));
         if (!_queue.Writer.TryWrite(call))
         {
             Interlocked.Add(ref _queuedBytes, -size);
             Count("dropped");
         }
+    }
+
+    /// <summary>
+    /// The same input is the body and the headers that reach a provider (an <c>OpenAI-Beta</c>, a configured
+    /// <c>x-…</c> header): the ones the stable request's provider forwards, which leaves out credentials, sessions, pins
+    /// and the gateway's own (<see cref="Providers.ProviderHeaders.NeverForwarded"/>). The copy goes through the
+    /// pipeline again, so the candidate's provider applies its own list to them. Content headers are the copy's own.
+    /// </summary>
+    private static KeyValuePair<string, string[]>[] ForwardedHeaders(LlmExchange exchange, IHeaderDictionary clientHeaders)
+    {
+        var allowed = exchange.Model.Provider.RequestHeaders;
+        List<KeyValuePair<string, string[]>>? carried = null;
+        foreach (var (name, values) in clientHeaders)
+        {
+            if (!name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) && allowed.Allows(name))
+            {
+                (carried ??= []).Add(new(name, values.ToArray()!));
+            }
+        }
+
+        return carried is null ? [] : [.. carried];
     }
 
     /// <summary>Test seam: the number of copies waiting.</summary>
@@ -123,6 +146,11 @@ internal sealed class ShadowDispatcher : BackgroundService
         {
             Content = new ByteArrayContent(call.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
+        foreach (var (name, values) in call.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, values);
+        }
+
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _credential.Secret);
         request.Headers.Add(ShadowHeaders.Environment, call.Environment);
         request.Headers.Add(ShadowHeaders.PairedWith, call.PairedWith);

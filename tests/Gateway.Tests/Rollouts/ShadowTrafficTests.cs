@@ -99,6 +99,37 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task The_copy_carries_the_client_headers_its_provider_sees_and_no_others()
+    {
+        var name = Bundles.UniqueName("shadow-headers");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        await ShadowStep.StartAsync(env.Gateway, name);
+        using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
+        var tag = "shadow-" + Guid.NewGuid().ToString("N");
+        // x-mock-* is forwarded to the test provider, OpenAI-Beta to every provider; a session id never is.
+        client.DefaultRequestHeaders.Add("x-mock-tag", tag);
+        client.DefaultRequestHeaders.Add("OpenAI-Beta", "assistants=v2");
+        client.DefaultRequestHeaders.Add("X-Session-Id", "session-" + tag);
+
+        var (body, _) = await AskAsync(client, name, stream: false);
+        Assert.Contains("v1 for Acme", body, StringComparison.Ordinal);
+
+        // The stable call and its copy reach the provider with the same forwarded headers.
+        var calls = await Eventually.ResultAsync(
+            () => Task.FromResult(env.Received.ForTag(tag)),
+            received => received.Count == 2,
+            TimeSpan.FromSeconds(10));
+        var copy = Assert.Single(calls, c => c.Body.Contains("v2 for Acme", StringComparison.Ordinal));
+        var stable = Assert.Single(calls, c => c.Body.Contains("v1 for Acme", StringComparison.Ordinal));
+        foreach (var call in new[] { stable, copy })
+        {
+            Assert.Equal("assistants=v2", call.Headers["OpenAI-Beta"]);
+            Assert.False(call.Headers.ContainsKey("X-Session-Id"));
+            Assert.DoesNotContain(call.Headers, h => h.Key.StartsWith("X-Gateway-", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    [Fact]
     public async Task A_forged_shadow_secret_is_refused_like_any_unknown_key()
     {
         var name = Bundles.UniqueName("shadow-secret");

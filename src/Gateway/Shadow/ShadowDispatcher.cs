@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Threading.Channels;
 using LlmGateway.Hosting;
 using LlmGateway.Pipeline;
+using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -64,13 +65,15 @@ internal sealed class ShadowDispatcher : BackgroundService
     }
 
     /// <summary>
-    /// Copies the client's body and the headers its provider was allowed to see (<paramref name="clientHeaders"/>)
-    /// and queues the call; never waits. A full queue, or one whose copies already hold
-    /// <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before copying: a dropped one costs nothing).
+    /// Copies the client's body and the headers its provider was allowed to see (<paramref name="forwarded"/>, the
+    /// list of the provider that served it) and queues the call; never waits. A full queue, or one whose copies
+    /// already hold <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before copying: a dropped one
+    /// costs nothing).
     /// </summary>
-    public void Offer(LlmExchange exchange, IHeaderDictionary clientHeaders, string pairedWith)
+    public void Offer(LlmExchange exchange, HeaderAllowList forwarded, IHeaderDictionary clientHeaders, string pairedWith)
     {
-        var size = exchange.ClientBody.WrittenSpan.Length;
+        var headers = ForwardedHeaders(forwarded, clientHeaders);
+        var size = exchange.ClientBody.WrittenSpan.Length + SizeOf(headers);
         if (Interlocked.Add(ref _queuedBytes, size) > _options.MaxQueuedBytes)
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -78,8 +81,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        var call = new ShadowCall(
-            exchange.RequestId, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), ForwardedHeaders(exchange, clientHeaders));
+        var call = new ShadowCall(exchange.RequestId, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
         if (!_queue.Writer.TryWrite(call))
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -88,14 +90,14 @@ internal sealed class ShadowDispatcher : BackgroundService
     }
 
     /// <summary>
-    /// The same input is the body and the headers that reach a provider (an <c>OpenAI-Beta</c>, a configured
-    /// <c>x-…</c> header): the ones the stable request's provider forwards, which leaves out credentials, sessions, pins
-    /// and the gateway's own (<see cref="Providers.ProviderHeaders.NeverForwarded"/>). The copy goes through the
-    /// pipeline again, so the candidate's provider applies its own list to them. Content headers are the copy's own.
+    /// The same input is the body and the headers that reach a provider (<c>Accept</c>, <c>User-Agent</c>,
+    /// <c>OpenAI-Beta</c>, a configured <c>x-…</c> header): the ones the stable request's provider was allowed to see,
+    /// which leaves out credentials, sessions, pins and the gateway's own
+    /// (<see cref="ProviderHeaders.NeverForwarded"/>). The copy goes through the pipeline again, so the candidate's
+    /// provider applies its own list to them. Content headers are the copy's own.
     /// </summary>
-    private static KeyValuePair<string, string[]>[] ForwardedHeaders(LlmExchange exchange, IHeaderDictionary clientHeaders)
+    internal static KeyValuePair<string, string[]>[] ForwardedHeaders(HeaderAllowList allowed, IHeaderDictionary clientHeaders)
     {
-        var allowed = exchange.Model.Provider.RequestHeaders;
         List<KeyValuePair<string, string[]>>? carried = null;
         foreach (var (name, values) in clientHeaders)
         {
@@ -106,6 +108,22 @@ internal sealed class ShadowDispatcher : BackgroundService
         }
 
         return carried is null ? [] : [.. carried];
+    }
+
+    // What a waiting copy's headers hold, in the same rough bytes as its body (characters, not UTF-16's two bytes each).
+    private static int SizeOf(KeyValuePair<string, string[]>[] headers)
+    {
+        var size = 0;
+        foreach (var (name, values) in headers)
+        {
+            size += name.Length;
+            foreach (var value in values)
+            {
+                size += value.Length;
+            }
+        }
+
+        return size;
     }
 
     /// <summary>Test seam: the number of copies waiting.</summary>
@@ -120,7 +138,7 @@ internal sealed class ShadowDispatcher : BackgroundService
         {
             await foreach (var call in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                Interlocked.Add(ref _queuedBytes, -call.Body.Length);
+                Interlocked.Add(ref _queuedBytes, -call.QueuedBytes);
                 await SendAsync(call, stoppingToken);
             }
         }

@@ -26,9 +26,10 @@ internal sealed class EmbeddedStoreOptions
     public bool OwnProcess { get; set; } = true;
 
     /// <summary>
-    /// Seconds the store process may go without answering a PING before the gateway takes it for hung and kills it
-    /// (then stops, as when the store dies, for its supervisor to restart it); 0 turns the watchdog off. Only with
-    /// <see cref="OwnProcess"/>: a store in the gateway's process cannot be killed apart from it.
+    /// Seconds the store process may go without answering a PING (asked about every second; at least three in a row
+    /// unanswered) before the gateway takes it for hung and kills it (then stops, as when the store dies, for its
+    /// supervisor to restart it); 0 turns the watchdog off. Only with <see cref="OwnProcess"/>: a store in the
+    /// gateway's process cannot be killed apart from it.
     /// </summary>
     [Range(0, 3600)]
     public int HangTimeoutSeconds { get; set; } = 30;

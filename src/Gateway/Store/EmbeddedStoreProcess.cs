@@ -164,19 +164,43 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     }
 
     /// <summary>
-    /// Kills a store that no longer answers. Unlike <see cref="Dispose"/> this is not a stop the gateway asked for:
-    /// the exit is reported through <see cref="Lost"/>, as a death would be.
+    /// Kills a store that no longer answers. False when it had already ended (its exit is reported as a death).
     /// </summary>
-    public void KillHung()
+    public bool KillHung()
     {
         try
         {
+            if (_process.HasExited)
+            {
+                return false;
+            }
+
             // SIGKILL: a hung runtime may never run a graceful handler, and a stopped one (SIGSTOP) cannot.
             _process.Kill(entireProcessTree: true);
+            return true;
+        }
+        catch (AggregateException)
+        {
+            // The tree walk failed for some process of it (on Unix, reported together): the store itself still goes.
+            return TryKillAlone();
         }
         catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Already gone: its exit is being reported.
+            return false;
+        }
+    }
+
+    private bool TryKillAlone()
+    {
+        try
+        {
+            _process.Kill();
+            return true;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 

@@ -8,7 +8,8 @@ namespace LlmGateway.Store;
 /// <see cref="EmbeddedStoreOptions.HangTimeoutSeconds"/>. A dead store stops the gateway for its supervisor to restart
 /// it; a hung one would otherwise leave it up for good, every store call timing out, keys served from the cache and
 /// every release, sample and counter write lost. The bound is far above the store's worst measured pause (about a
-/// second, in RESULTS.md), so a busy store is not taken for a hung one.
+/// second, in RESULTS.md), and at least three probes in a row must go unanswered, so a busy store is not taken for a
+/// hung one; a probe that this process itself ran late (frozen, starved) does not count.
 /// </summary>
 internal sealed class EmbeddedStoreWatchdog(
     GatewayStore store,
@@ -19,6 +20,12 @@ internal sealed class EmbeddedStoreWatchdog(
 {
     /// <summary>How often the store is asked; a PING that takes longer counts as unanswered.</summary>
     internal static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A probe (its wait and its PING) that took this long shows this process, not the store, was held up.</summary>
+    private static readonly TimeSpan LateProbe = 3 * ProbeInterval;
+
+    /// <summary>Probes in a row that must go unanswered besides the timeout: one slow PING is never a hang.</summary>
+    private const int MinUnanswered = 3;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,13 +42,17 @@ internal sealed class EmbeddedStoreWatchdog(
         }
 
         var lastAnswer = time.GetTimestamp();
+        var unanswered = 0;
         while (!stoppingToken.IsCancellationRequested && !store.EmbeddedProcessExited)
         {
+            var asked = time.GetTimestamp();
             try
             {
                 await Task.Delay(ProbeInterval, time, stoppingToken);
                 await store.Database.PingAsync().WaitAsync(ProbeInterval, time, stoppingToken);
                 lastAnswer = time.GetTimestamp();
+                unanswered = 0;
+                continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -49,11 +60,21 @@ internal sealed class EmbeddedStoreWatchdog(
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException or InvalidOperationException)
             {
-                // Unanswered: the time since the last answer decides.
+                // Unanswered: the time since the last answer decides, if this probe itself ran on time.
             }
 
+            if (time.GetElapsedTime(asked) > LateProbe)
+            {
+                // This process was not running its timers on time (frozen, its thread pool starved): the silence is
+                // its own as much as the store's, so it does not count.
+                lastAnswer = time.GetTimestamp();
+                unanswered = 0;
+                continue;
+            }
+
+            unanswered++;
             var silent = time.GetElapsedTime(lastAnswer);
-            if (silent >= hangTimeout && !store.EmbeddedProcessExited)
+            if (silent >= hangTimeout && unanswered >= MinUnanswered && !store.EmbeddedProcessExited)
             {
                 StoreLog.ChildHung(logger, processId, silent.TotalSeconds);
                 store.KillHungEmbeddedStore();

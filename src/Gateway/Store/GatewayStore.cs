@@ -44,8 +44,8 @@ internal sealed class GatewayStore : IAsyncDisposable
     public bool EmbeddedProcessHung { get; private set; }
 
     /// <summary>
-    /// Kills the embedded store's process as hung; its exit then stops the gateway as a death would. False when there
-    /// is no such process (Redis, or a store in this process).
+    /// Kills the embedded store's process as hung, and stops the gateway as its death would (exit code 1), without
+    /// waiting for the exit to be reported. False when there is no such process (Redis, or a store in this process).
     /// </summary>
     public bool KillHungEmbeddedStore()
     {
@@ -54,8 +54,9 @@ internal sealed class GatewayStore : IAsyncDisposable
             return false;
         }
 
-        EmbeddedProcessHung = true;
-        child.KillHung();
+        EmbeddedProcessHung = child.KillHung();
+        EmbeddedProcessExited = true;
+        _lifetime?.StopApplication();
         return true;
     }
 

@@ -10,7 +10,7 @@ using StackExchange.Redis;
 namespace LlmGateway.Releases;
 
 /// <summary>
-/// Keeps this instance's <see cref="ReleaseSnapshot"/> in step with the store:
+/// Keeps this instance's <see cref="ReleaseSnapshot"/> in step with the store (<see cref="StoreStateFollower"/>):
 /// immediately on a published change (≈ one round-trip), every
 /// <see cref="ReleaseOptions.RevalidationIntervalMs"/> for raw writes nobody published, and in
 /// full after a reconnect. When the store is unreachable the last known good snapshot stays.
@@ -26,86 +26,24 @@ internal sealed class ReleaseSyncService(
     GatewayMetrics metrics,
     IOptions<ReleaseOptions> options,
     TimeProvider time,
-    ILogger<ReleaseSyncService> logger) : BackgroundService
+    ILogger<ReleaseSyncService> logger) : StoreStateFollower(store, notifier)
 {
-    private readonly SemaphoreSlim _refreshNow = new(0, 1);
     private readonly HashSet<string> _reportedInvalid = new(StringComparer.Ordinal);
     private readonly ReleaseOptions _options = options.Value;
-    private bool _subscribed;
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(_options.RevalidationIntervalMs);
+
+    protected override Task ReloadAsync() => RefreshAsync();
+
+    protected override void OnChange(string message)
     {
-        store.Connection.ConnectionRestored += (_, _) => RequestRefresh();
-        await EnsureSubscribedAsync();
-
-        // A first load before the server takes traffic; if the store is down, start anyway.
-        await RefreshAsync();
-        await base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = TimeSpan.FromMilliseconds(_options.RevalidationIntervalMs);
-        while (!stoppingToken.IsCancellationRequested)
+        if (message.StartsWith(ChangeNotifier.KeyKind + "|", StringComparison.Ordinal))
         {
-            try
-            {
-                await _refreshNow.WaitAsync(interval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            await EnsureSubscribedAsync();
-            await RefreshAsync();
-        }
-    }
-
-    /// <summary>Subscribes once the store is reachable; until then revalidation alone keeps the snapshot current.</summary>
-    private async Task EnsureSubscribedAsync()
-    {
-        if (_subscribed)
-        {
-            return;
-        }
-
-        try
-        {
-            await store.Connection.GetSubscriber().SubscribeAsync(notifier.Channel, (_, message) => OnChange(message));
-            _subscribed = true;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // Retried on the next revalidation tick.
-        }
-    }
-
-    public void RequestRefresh()
-    {
-        // One pending signal is enough: the refresh reads everything.
-        if (_refreshNow.CurrentCount == 0)
-        {
-            try
-            {
-                _refreshNow.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-            }
-        }
-    }
-
-    private void OnChange(RedisValue message)
-    {
-        var text = (string?)message ?? "";
-        if (text.StartsWith(ChangeNotifier.KeyKind + "|", StringComparison.Ordinal))
-        {
-            keys.Evict(text[(ChangeNotifier.KeyKind.Length + 1)..]);
+            keys.Evict(message[(ChangeNotifier.KeyKind.Length + 1)..]);
         }
         else
         {
-            RequestRefresh();
+            RequestReload();
         }
     }
 
@@ -116,13 +54,13 @@ internal sealed class ReleaseSyncService(
         {
             var names = await registry.ListNamesAsync();
             var environments = _options.Environments;
-            var batch = store.Database.CreateBatch();
+            var batch = Store.Database.CreateBatch();
             var reads = new List<(string Prompt, string Environment, Task<RedisValue> Value)>(names.Count * environments.Length);
             foreach (var name in names)
             {
                 foreach (var environment in environments)
                 {
-                    reads.Add((name, environment, batch.StringGetAsync(store.Keys.Release(name, environment))));
+                    reads.Add((name, environment, batch.StringGetAsync(Store.Keys.Release(name, environment))));
                 }
             }
 
@@ -255,11 +193,5 @@ internal sealed class ReleaseSyncService(
         }
 
         ReleaseLog.InvalidRelease(logger, prompt, environment, problem);
-    }
-
-    public override void Dispose()
-    {
-        _refreshNow.Dispose();
-        base.Dispose();
     }
 }

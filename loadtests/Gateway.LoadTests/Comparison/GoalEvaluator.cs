@@ -167,7 +167,7 @@ internal static class GoalEvaluator
     private static string StoreShare(PhaseResult phase, TargetSummary gateway)
     {
         var split = gateway.StorePeakRssMb is { } storeRss
-            ? string.Create(CultureInfo.InvariantCulture, $"gateway {gateway.PeakRssMb:0} MB + store process {storeRss:0} MB (two runtimes: more than one embedded process would hold)")
+            ? string.Create(CultureInfo.InvariantCulture, $"gateway {gateway.PeakRssMb:0} MB + store process {storeRss:0} MB (two runtimes: more than one embedded process would hold; each peak counts the files both map){Shared(gateway)}")
             : "store embedded in the gateway process";
         var rest = gateway.StorePeakRssMb is null ? "; its sessions and buffers cannot be split from the gateway's" : string.Empty;
         var share = phase.Store is { } store
@@ -175,6 +175,10 @@ internal static class GoalEvaluator
             : "; the store's share could not be read (INFO MEMORY did not answer)";
         return split + share;
     }
+
+    private static string Shared(TargetSummary gateway) => gateway.PeakSharedWithStoreMb is { } shared
+        ? string.Create(CultureInfo.InvariantCulture, $"; the two read together, the files both map counted once: {shared:0} MB at the peak")
+        : string.Empty;
 
     private static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture) + "×";
 

@@ -6,6 +6,11 @@ namespace LlmGateway.LoadTests.Comparison;
 /// <param name="PeakRssMb">Highest resident set sampled (every 250 ms, <c>VmRSS</c>) during the phase, warm-up included.</param>
 /// <param name="StorePeakRssMb">The same for the gateway's store process, when it has one.</param>
 /// <param name="LifetimePeakRssMb"><c>VmHWM</c> at the end of the phase: the peak since the process started, start-up included.</param>
+/// <param name="PeakSharedWithStoreMb">
+/// With a store process: the two processes' highest resident memory read at the same moments, with the files both map
+/// (the runtime's) counted once (<see cref="Harness.SharedResidentSet"/>); <see cref="PeakRssWithStoreMb"/> adds two
+/// peaks that count them twice.
+/// </param>
 internal sealed record TargetSummary(
     string System,
     string SentAs,
@@ -22,6 +27,7 @@ internal sealed record TargetSummary(
     double? PeakRssMb,
     double? StorePeakRssMb,
     double LifetimePeakRssMb,
+    double? PeakSharedWithStoreMb,
     long Requests,
     long Failed,
     long Dropped,
@@ -29,7 +35,7 @@ internal sealed record TargetSummary(
     IReadOnlyDictionary<string, long> Errors,
     IReadOnlyDictionary<string, long> ResponseTags)
 {
-    public static TargetSummary From(string system, string sentAs, IReadOnlyList<WindowResult> windows, double? peakRssMb, double? storePeakRssMb, double lifetimePeakRssMb) => new(
+    public static TargetSummary From(string system, string sentAs, IReadOnlyList<WindowResult> windows, double? peakRssMb, double? storePeakRssMb, double lifetimePeakRssMb, double? peakSharedWithStoreMb = null) => new(
         system,
         sentAs,
         windows.Count,
@@ -45,6 +51,7 @@ internal sealed record TargetSummary(
         peakRssMb,
         storePeakRssMb,
         lifetimePeakRssMb,
+        peakSharedWithStoreMb,
         windows.Sum(w => w.Requests),
         windows.Sum(w => w.Report.Requests.Failed),
         windows.Sum(w => w.Report.Requests.Dropped),

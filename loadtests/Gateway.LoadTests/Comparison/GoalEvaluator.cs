@@ -177,7 +177,7 @@ internal static class GoalEvaluator
     }
 
     private static string Shared(TargetSummary gateway) => gateway.PeakSharedWithStoreMb is { } shared
-        ? string.Create(CultureInfo.InvariantCulture, $"; the two read together, the files both map counted once: {shared:0} MB at the peak")
+        ? string.Create(CultureInfo.InvariantCulture, $"; the two read together every second, the files both map counted once: {shared:0} MB at the peak")
         : string.Empty;
 
     private static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture) + "×";

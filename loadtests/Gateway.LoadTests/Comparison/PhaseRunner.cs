@@ -40,7 +40,9 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
                     }
                 }
 
-                if (target.Store is { } storeProcess)
+                // Only where the RSS goal is read (prompt-chat): walking two processes' mappings takes their memory-map
+                // locks, which could add to the latency the other phases measure.
+                if (target.Store is { } storeProcess && phase.ScenarioName == ScenarioNames.PromptChat)
                 {
                     pairs[target.System] = new SharedResidentSampler([target.Process, storeProcess], SharedSampleInterval);
                 }

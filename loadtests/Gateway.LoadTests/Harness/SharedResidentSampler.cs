@@ -8,6 +8,7 @@ internal sealed class SharedResidentSampler : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Lock _gate = new();
     private double? _peakMb;
 
     public SharedResidentSampler(IReadOnlyList<IWatchedProcess> processes, TimeSpan interval)
@@ -17,9 +18,19 @@ internal sealed class SharedResidentSampler : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                if (SharedResidentSet.ReadMb(pids) is { } mb)
+                try
                 {
-                    _peakMb = Math.Max(_peakMb ?? 0, mb);
+                    if (SharedResidentSet.ReadMb(pids) is { } mb)
+                    {
+                        lock (_gate)
+                        {
+                            _peakMb = Math.Max(_peakMb ?? 0, mb);
+                        }
+                    }
+                }
+                catch (Exception)
+                {
+                    // One unreadable moment (a process gone, a line of an unexpected shape): the next read may do.
                 }
 
                 try
@@ -34,7 +45,16 @@ internal sealed class SharedResidentSampler : IAsyncDisposable
         });
     }
 
-    public double? PeakMb => _peakMb;
+    public double? PeakMb
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peakMb;
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

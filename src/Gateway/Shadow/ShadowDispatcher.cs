@@ -67,8 +67,8 @@ internal sealed class ShadowDispatcher : BackgroundService
     /// <summary>
     /// Copies the client's body and the headers its provider was allowed to see (<paramref name="forwarded"/>, the
     /// list of the provider that served it) and queues the call; never waits. A full queue, or one whose copies
-    /// already hold <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before copying: a dropped one
-    /// costs nothing).
+    /// already hold <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before the body is copied: a
+    /// dropped one costs only its few header strings).
     /// </summary>
     public void Offer(LlmExchange exchange, HeaderAllowList forwarded, IHeaderDictionary clientHeaders, string pairedWith)
     {

@@ -24,6 +24,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     private readonly string _password;
     private int _stopping;
     private volatile bool _started;
+    private volatile bool _killedAsHung;
 
     private EmbeddedStoreProcess(Process process, string password, ILogger logger)
     {
@@ -149,7 +150,16 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
             _process.StandardInput.Close();
             if (!_process.WaitForExit(StopTimeout))
             {
-                _process.Kill(entireProcessTree: true);
+                try
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+                catch (AggregateException)
+                {
+                    // The tree walk failed for some process of it (on Unix, reported together): the store itself still goes.
+                    TryKillAlone();
+                }
+
                 _process.WaitForExit(StopTimeout);
             }
         }
@@ -176,6 +186,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
             }
 
             // SIGKILL: a hung runtime may never run a graceful handler, and a stopped one (SIGSTOP) cannot.
+            _killedAsHung = true;
             _process.Kill(entireProcessTree: true);
             return true;
         }
@@ -251,7 +262,12 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
                 code = -1;
             }
 
-            StoreLog.ChildExited(_logger, ProcessId, code);
+            if (!_killedAsHung)
+            {
+                // A kill as hung was logged as such by the watchdog.
+                StoreLog.ChildExited(_logger, ProcessId, code);
+            }
+
             Lost?.Invoke();
         }
     }

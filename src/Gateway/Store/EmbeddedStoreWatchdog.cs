@@ -63,12 +63,13 @@ internal sealed class EmbeddedStoreWatchdog(
                 // Unanswered: the time since the last answer decides, if this probe itself ran on time.
             }
 
-            if (time.GetElapsedTime(asked) > LateProbe)
+            var took = time.GetElapsedTime(asked);
+            if (took > LateProbe)
             {
-                // This process was not running its timers on time (frozen, its thread pool starved): the silence is
-                // its own as much as the store's, so it does not count.
-                lastAnswer = time.GetTimestamp();
-                unanswered = 0;
+                // This process was not running its timers on time (frozen, its thread pool starved): the time it lost is
+                // its own silence as much as the store's, so it is left out (not the whole window: a probe late now and
+                // then must not keep a truly hung store alive), and the probe does not count.
+                lastAnswer += (long)((took - 2 * ProbeInterval).TotalSeconds * time.TimestampFrequency);
                 continue;
             }
 

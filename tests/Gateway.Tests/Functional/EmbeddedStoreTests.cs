@@ -82,9 +82,7 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
     public async Task A_store_process_that_stops_answering_is_killed_and_the_gateway_stops_to_be_restarted()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "Freezes the store with SIGSTOP.");
-        var settings = env.GatewaySettings(useSharedStore: false);
-        settings["Redis:Embedded:HangTimeoutSeconds"] = "2";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        await using var gateway = await StartWithHangTimeoutAsync(seconds: 2);
         var store = gateway.GetRequiredService<GatewayStore>();
         var stopping = gateway.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -116,9 +114,7 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
     [Fact]
     public async Task A_store_that_answers_is_left_alone_by_the_watchdog()
     {
-        var settings = env.GatewaySettings(useSharedStore: false);
-        settings["Redis:Embedded:HangTimeoutSeconds"] = "4";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        await using var gateway = await StartWithHangTimeoutAsync(seconds: 4);
         var store = gateway.GetRequiredService<GatewayStore>();
         var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("embedded", "test", []);
         var chat = OpenAiClients.For(gateway, key).GetChatClient("gpt-4o-mini");
@@ -134,6 +130,13 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
         Assert.False(store.EmbeddedProcessHung);
         Assert.False(store.EmbeddedProcessExited);
         Assert.False(gateway.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+    }
+
+    private Task<GatewayHost> StartWithHangTimeoutAsync(int seconds)
+    {
+        var settings = env.GatewaySettings(useSharedStore: false);
+        settings["Redis:Embedded:HangTimeoutSeconds"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return GatewayHost.StartAsync(settings);
     }
 
     private static async Task Signal(string signal, int processId)

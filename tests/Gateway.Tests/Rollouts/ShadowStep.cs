@@ -11,6 +11,15 @@ internal static class ShadowStep
         {"steps":[{"shadow":true,"share":1,"min_duration":"24h"},{"weight":5}],"metrics":[{"metric":"error","threshold":0.1}]}
         """;
 
+    /// <summary>A new prompt with two equal versions (v1 stable), its shadow step of v2 started; its name.</summary>
+    public static async Task<string> StartOnNewPromptAsync(GatewayHost gateway, string prefix)
+    {
+        var name = Bundles.UniqueName(prefix);
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        await StartAsync(gateway, name);
+        return name;
+    }
+
     /// <summary>Starts it on <paramref name="name"/> and waits until the gateway's snapshot shows the 100% share.</summary>
     public static async Task StartAsync(GatewayHost gateway, string name)
     {

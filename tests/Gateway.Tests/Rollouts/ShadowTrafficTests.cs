@@ -85,9 +85,7 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     [Fact]
     public async Task Shadow_headers_sent_by_a_client_change_nothing()
     {
-        var name = Bundles.UniqueName("shadow-forge");
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
-        await ShadowStep.StartAsync(env.Gateway, name);
+        var name = await ShadowStep.StartOnNewPromptAsync(env.Gateway, "shadow-forge");
         using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
         client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Environment", "staging");
         client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Of", "0000000000000-00000000000000000000000000000000");
@@ -101,9 +99,7 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     [Fact]
     public async Task The_copy_reaches_the_provider_with_the_client_headers_the_stable_call_had()
     {
-        var name = Bundles.UniqueName("shadow-headers");
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
-        await ShadowStep.StartAsync(env.Gateway, name);
+        var name = await ShadowStep.StartOnNewPromptAsync(env.Gateway, "shadow-headers");
         using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
         var tag = "shadow-" + Guid.NewGuid().ToString("N");
         // x-mock-* is forwarded to the test provider, OpenAI-Beta to every provider; a session id never is.
@@ -133,9 +129,7 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     [Fact]
     public async Task A_forged_shadow_secret_is_refused_like_any_unknown_key()
     {
-        var name = Bundles.UniqueName("shadow-secret");
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
-        await ShadowStep.StartAsync(env.Gateway, name);
+        var name = await ShadowStep.StartOnNewPromptAsync(env.Gateway, "shadow-secret");
         using var client = env.Gateway.CreateClient("gw-shadow-" + new string('0', 64));
         client.DefaultRequestHeaders.Add("X-Gateway-Shadow-Environment", "staging");
 

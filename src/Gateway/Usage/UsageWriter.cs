@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace LlmGateway.Usage;
 
 /// <summary>
-/// Drains the recorder in batches (up to a second at a time), adds them up in memory, and writes
+/// Drains the recorder in batches (what a second gathered after the first sample), adds them up in memory, and writes
 /// one HINCRBY per counter into a hash per minute (kept 2 days) and per hour (kept 90 days). Each
 /// hash is its own key, so nothing here needs a multi-key command.
 /// </summary>
@@ -13,6 +13,9 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
     private static readonly TimeSpan MinuteRetention = TimeSpan.FromDays(2);
     private static readonly TimeSpan HourRetention = TimeSpan.FromDays(90);
 
+    /// <summary>How long a batch gathers after its first sample.</summary>
+    internal static readonly TimeSpan GatherWindow = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = recorder.Reader;
@@ -20,22 +23,15 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                // Gather for up to a second so a busy gateway writes one batch per second, not per request.
-                using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                window.CancelAfter(TimeSpan.FromSeconds(1));
+                // Gather for a second so a busy gateway writes one batch per second, not per request. It sleeps
+                // through the window instead of waiting for each sample: a waiting reader is woken by every write,
+                // a thread-pool hand-off per request that a mostly idle gateway pays for in spinning threads.
+                await Task.Delay(GatherWindow, stoppingToken);
                 var totals = new Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals>();
-                try
+                // At most a full channel per batch, so producers faster than this loop cannot keep it from writing.
+                for (var read = 0; read < UsageRecorder.Capacity && reader.TryRead(out var sample); read++)
                 {
-                    while (await reader.WaitToReadAsync(window.Token))
-                    {
-                        while (reader.TryRead(out var sample))
-                        {
-                            Add(totals, sample);
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
+                    Add(totals, sample);
                 }
 
                 await WriteAsync(Fields(totals));

@@ -6,6 +6,7 @@ using LlmGateway.Proxy;
 using LlmGateway.Streaming;
 using LlmGateway.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
+using Polly;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -49,8 +50,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
                 state.Candidate = model;
                 state.Cluster = cluster;
-                var result = await model.Resilience.Retry.ExecuteAsync(
-                    static (s, _) => s.Owner.AttemptAsync(s), state, state.ClientLifetime.RequestAborted);
+                var result = await RetryAsync(model.Resilience.Retry, state);
                 if (result.Kind == AttemptKind.Unavailable)
                 {
                     state.MarkUnavailable(model);
@@ -87,20 +87,42 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         return await FinishAsync(state);
     }
 
-    private async ValueTask<AttemptResult> AttemptAsync(AttemptState s)
+    /// <summary>
+    /// One model's attempts under its retry pipeline. The attempt hands Polly its <see cref="Outcome{TResult}"/>
+    /// itself (<c>ExecuteOutcomeAsync</c> with a pooled context): one async layer per request fewer than
+    /// <c>ExecuteAsync</c>, which wraps every attempt in one more state machine to make its outcome. An attempt that
+    /// throws comes back as an exception outcome (the retry strategy catches it and does not retry it) and is thrown
+    /// again here, as <c>ExecuteAsync</c> would have.
+    /// </summary>
+    private static async ValueTask<AttemptResult> RetryAsync(ResiliencePipeline<AttemptResult> retry, AttemptState state)
+    {
+        var resilience = ResilienceContextPool.Shared.Get(state.ClientLifetime.RequestAborted);
+        try
+        {
+            var outcome = await retry.ExecuteOutcomeAsync(static (_, s) => s.Owner.AttemptAsync(s), resilience, state);
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(resilience);
+        }
+    }
+
+    private async ValueTask<Outcome<AttemptResult>> AttemptAsync(AttemptState s)
     {
         var context = s.Context;
         var model = s.Candidate!;
         if (time.GetTimestamp() >= s.Deadline)
         {
             s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
-            return new AttemptResult(AttemptKind.Done, "total_timeout");
+            return Outcome.FromResult(new AttemptResult(AttemptKind.Done, "total_timeout"));
         }
 
         if (s.Cluster!.DestinationsState.AvailableDestinations.Count == 0)
         {
             // The circuit opened during this request (e.g. its own earlier attempts tripped it).
-            return new AttemptResult(AttemptKind.Unavailable, "no_destination");
+            return Outcome.FromResult(new AttemptResult(AttemptKind.Unavailable, "no_destination"));
         }
 
         if (s.Number > 0)
@@ -155,7 +177,7 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             }));
         }
 
-        return result;
+        return Outcome.FromResult(result);
     }
 
     private AttemptResult Classify(AttemptState s, HttpContext context, ForwardingLifetime lifetime, AttemptTimer timer, ResiliencePolicy policy)

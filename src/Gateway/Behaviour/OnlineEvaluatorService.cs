@@ -2,7 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Behaviour;
 
-/// <summary>Runs the evaluator in this process: rounds back to back while there is work, a poll interval apart when idle.</summary>
+/// <summary>
+/// Runs the evaluator in this process: rounds back to back while they come back full (a backlog), a poll interval
+/// apart otherwise. A partial batch means the queue is keeping up; claiming again at once would run a round (a claim,
+/// reads, a count and acks in the store, and the thread-pool hand-offs between them) for every sample or two as they
+/// trickle in, on the proxy's cores. Waiting lets the next round take a second's worth in one go.
+/// </summary>
 internal sealed class OnlineEvaluatorService(
     OnlineEvaluator evaluator,
     IOptions<OnlineEvalOptions> options,
@@ -55,7 +60,7 @@ internal sealed class OnlineEvaluatorService(
                 claimed = 0;
             }
 
-            if (claimed == 0)
+            if (claimed < options.Value.BatchSize)
             {
                 try
                 {

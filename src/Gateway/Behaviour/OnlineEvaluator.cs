@@ -80,6 +80,17 @@ internal sealed class OnlineEvaluator(
     private async Task<int> ProcessAsync(IReadOnlyList<ClaimedItem> claimed, CancellationToken cancellationToken)
     {
         var reads = await Task.WhenAll(claimed.Select(ReadAsync));
+
+        // A shadow sample's stable pair is usually in the same batch (offered a moment before it): read once.
+        var inBatch = new Dictionary<string, SampleRecord>(StringComparer.Ordinal);
+        foreach (var (record, _) in reads)
+        {
+            if (record is not null)
+            {
+                inBatch.TryAdd(record.Id, record);
+            }
+        }
+
         var toAck = new List<ClaimedItem>(claimed.Count);
         var toRelease = new List<ClaimedItem>();
         var scoring = new List<Task<ScoredSample?>>(claimed.Count);
@@ -105,7 +116,7 @@ internal sealed class OnlineEvaluator(
             // the end of the thread pool's queue before each one, so requests queued meanwhile run first instead
             // of waiting for the whole batch (in-process, the evaluator shares the proxy's cores).
             await Task.Yield();
-            scoring.Add(ScoreAsync(record, record.Prompt, version, cancellationToken));
+            scoring.Add(ScoreAsync(record, record.Prompt, version, inBatch, cancellationToken));
             scored.Add(claimed[i]);
         }
 
@@ -175,7 +186,8 @@ internal sealed class OnlineEvaluator(
     }
 
     /// <summary>The sample's readings; null when it could not be scored (it is released, and dead-lettered after its last attempt).</summary>
-    private async Task<ScoredSample?> ScoreAsync(SampleRecord record, string prompt, int version, CancellationToken cancellationToken)
+    private async Task<ScoredSample?> ScoreAsync(
+        SampleRecord record, string prompt, int version, IReadOnlyDictionary<string, SampleRecord> inBatch, CancellationToken cancellationToken)
     {
         JudgeGrant? grant = null;
         try
@@ -189,7 +201,7 @@ internal sealed class OnlineEvaluator(
             var observations = await scorer.ScoreAsync(record, plan, grant, cancellationToken);
             if (record.Variant == Routing.Variants.Shadow)
             {
-                return await PairAsync(record, prompt, version, plan, grant, observations, cancellationToken);
+                return await PairAsync(record, prompt, version, plan, grant, observations, inBatch, cancellationToken);
             }
 
             return new ScoredSample(
@@ -220,9 +232,12 @@ internal sealed class OnlineEvaluator(
     /// shadow sample counts as unpaired and adds nothing.
     /// </summary>
     private async Task<ScoredSample> PairAsync(
-        SampleRecord record, string prompt, int version, OnlineEvalPlan plan, JudgeGrant? grant, IReadOnlyList<MetricObservation> candidate, CancellationToken cancellationToken)
+        SampleRecord record, string prompt, int version, OnlineEvalPlan plan, JudgeGrant? grant, IReadOnlyList<MetricObservation> candidate,
+        IReadOnlyDictionary<string, SampleRecord> inBatch, CancellationToken cancellationToken)
     {
-        var stable = record.PairedWith is { } pairedWith ? await samples.GetAsync(pairedWith) : null;
+        var stable = record.PairedWith is not { } pairedWith ? null
+            : inBatch.TryGetValue(pairedWith, out var claimedToo) ? claimedToo
+            : await samples.GetAsync(pairedWith);
         var pairs = new List<PairedObservation>();
         if (stable is null || stable.Prompt != prompt || stable.Environment != record.Environment)
         {

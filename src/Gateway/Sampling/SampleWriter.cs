@@ -60,8 +60,9 @@ internal sealed class SampleWriter(
                 batch.Enqueue(capture);
             }
 
+            // Under a millisecond left is none: Task.Delay counts whole milliseconds, and would return at once.
             var left = GatherWindow - Stopwatch.GetElapsedTime(started);
-            if (batch.Count >= _batchSize || left <= TimeSpan.Zero)
+            if (batch.Count >= _batchSize || left < TimeSpan.FromMilliseconds(1))
             {
                 return;
             }

@@ -16,6 +16,10 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
     /// <summary>How long a batch gathers after its first sample.</summary>
     internal static readonly TimeSpan GatherWindow = TimeSpan.FromSeconds(1);
 
+    // The window is slept through in slices, the channel drained after each: it never has to hold a whole second of a
+    // busy gateway's samples (its buffer would grow to that size and stay there).
+    private const int Slices = 4;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = recorder.Reader;
@@ -26,12 +30,16 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
                 // Gather for a second so a busy gateway writes one batch per second, not per request. It sleeps
                 // through the window instead of waiting for each sample: a waiting reader is woken by every write,
                 // a thread-pool hand-off per request that a mostly idle gateway pays for in spinning threads.
-                await Task.Delay(GatherWindow, stoppingToken);
                 var totals = new Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals>();
-                // At most a full channel per batch, so producers faster than this loop cannot keep it from writing.
-                for (var read = 0; read < UsageRecorder.Capacity && reader.TryRead(out var sample); read++)
+                for (var slice = 0; slice < Slices; slice++)
                 {
-                    Add(totals, sample);
+                    await Task.Delay(GatherWindow / Slices, stoppingToken);
+
+                    // At most a full channel per slice, so producers faster than this loop cannot keep it from writing.
+                    for (var read = 0; read < UsageRecorder.Capacity && reader.TryRead(out var sample); read++)
+                    {
+                        Add(totals, sample);
+                    }
                 }
 
                 await WriteAsync(Fields(totals));

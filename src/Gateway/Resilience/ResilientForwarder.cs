@@ -91,8 +91,8 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     /// One model's attempts under its retry pipeline. The attempt hands Polly its <see cref="Outcome{TResult}"/>
     /// itself (<c>ExecuteOutcomeAsync</c> with a pooled context): one async layer per request fewer than
     /// <c>ExecuteAsync</c>, which wraps every attempt in one more state machine to make its outcome. An attempt that
-    /// throws comes back as an exception outcome (the retry strategy catches it and does not retry it) and is thrown
-    /// again here, as <c>ExecuteAsync</c> would have.
+    /// fails with an exception returns it as its outcome (never retried: the strategy's predicate reads only results),
+    /// and it is thrown again here, as <c>ExecuteAsync</c> would have.
     /// </summary>
     private static async ValueTask<AttemptResult> RetryAsync(ResiliencePipeline<AttemptResult> retry, AttemptState state)
     {
@@ -111,73 +111,81 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
     private async ValueTask<Outcome<AttemptResult>> AttemptAsync(AttemptState s)
     {
-        var context = s.Context;
-        var model = s.Candidate!;
-        if (time.GetTimestamp() >= s.Deadline)
-        {
-            s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
-            return Outcome.FromResult(new AttemptResult(AttemptKind.Done, "total_timeout"));
-        }
-
-        if (s.Cluster!.DestinationsState.AvailableDestinations.Count == 0)
-        {
-            // The circuit opened during this request (e.g. its own earlier attempts tripped it).
-            return Outcome.FromResult(new AttemptResult(AttemptKind.Unavailable, "no_destination"));
-        }
-
-        if (s.Number > 0)
-        {
-            s.ResetForNextAttempt();
-            metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Previous?.Reason ?? "unknown"));
-        }
-
-        s.Number++;
-        s.Model = model;
-        var body = s.Forward.Exchange.Upstream.For(model);
-        context.Request.Body = body.AsStream();
-        context.Request.ContentLength = body.Length;
-        context.Response.Headers[AttemptsHeader] = s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        context.Response.Headers[ServedModelHeader] = model.Name;
-
-        var policy = model.Resilience;
-        var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, time, s.ClientLifetime.RequestAborted);
-        var tap = new ResponseTap(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer);
-        s.Forward.OnNewTap?.Invoke(tap);
-        var lifetime = new ForwardingLifetime(s.ClientLifetime, timer);
-        s.Track(tap, timer, body);
-
-        var reset = context.Features.Get<IHttpResetFeature>();
-        context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
-        // Without a reset feature YARP aborts through the lifetime, which only records it.
-        context.Features.Set<IHttpResetFeature>(null);
-        context.Features.Set<IHttpResponseBodyFeature>(tap);
-        context.Features.Set<IUpstreamAttemptFeature>(s);
-        context.ReassignProxyRequest(s.Cluster);
+        // Polly's contract for ExecuteOutcomeAsync: the callback reports a failure as an outcome, never throws it.
         try
         {
-            await s.Next(context);
-        }
-        finally
-        {
-            context.Features.Set(s.ClientLifetime);
-            context.Features.Set(reset);
-            context.Features.Set(s.ResponseBody);
-        }
-
-        s.Lifetime = lifetime;
-        var result = Classify(s, context, lifetime, timer, policy);
-        s.Previous = result;
-        if (result.Kind == AttemptKind.Retryable)
-        {
-            Activity.Current?.AddEvent(new ActivityEvent("gateway.attempt_failed", tags: new ActivityTagsCollection
+            var context = s.Context;
+            var model = s.Candidate!;
+            if (time.GetTimestamp() >= s.Deadline)
             {
-                ["gateway.attempt"] = s.Number,
-                ["gateway.model"] = model.Name,
-                ["reason"] = result.Reason,
-            }));
-        }
+                s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
+                return Outcome.FromResult(new AttemptResult(AttemptKind.Done, "total_timeout"));
+            }
 
-        return Outcome.FromResult(result);
+            if (s.Cluster!.DestinationsState.AvailableDestinations.Count == 0)
+            {
+                // The circuit opened during this request (e.g. its own earlier attempts tripped it).
+                return Outcome.FromResult(new AttemptResult(AttemptKind.Unavailable, "no_destination"));
+            }
+
+            if (s.Number > 0)
+            {
+                s.ResetForNextAttempt();
+                metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Previous?.Reason ?? "unknown"));
+            }
+
+            s.Number++;
+            s.Model = model;
+            var body = s.Forward.Exchange.Upstream.For(model);
+            context.Request.Body = body.AsStream();
+            context.Request.ContentLength = body.Length;
+            context.Response.Headers[AttemptsHeader] = s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers[ServedModelHeader] = model.Name;
+
+            var policy = model.Resilience;
+            var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, time, s.ClientLifetime.RequestAborted);
+            var tap = new ResponseTap(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer);
+            s.Forward.OnNewTap?.Invoke(tap);
+            var lifetime = new ForwardingLifetime(s.ClientLifetime, timer);
+            s.Track(tap, timer, body);
+
+            var reset = context.Features.Get<IHttpResetFeature>();
+            context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
+            // Without a reset feature YARP aborts through the lifetime, which only records it.
+            context.Features.Set<IHttpResetFeature>(null);
+            context.Features.Set<IHttpResponseBodyFeature>(tap);
+            context.Features.Set<IUpstreamAttemptFeature>(s);
+            context.ReassignProxyRequest(s.Cluster);
+            try
+            {
+                await s.Next(context);
+            }
+            finally
+            {
+                context.Features.Set(s.ClientLifetime);
+                context.Features.Set(reset);
+                context.Features.Set(s.ResponseBody);
+            }
+
+            s.Lifetime = lifetime;
+            var result = Classify(s, context, lifetime, timer, policy);
+            s.Previous = result;
+            if (result.Kind == AttemptKind.Retryable)
+            {
+                Activity.Current?.AddEvent(new ActivityEvent("gateway.attempt_failed", tags: new ActivityTagsCollection
+                {
+                    ["gateway.attempt"] = s.Number,
+                    ["gateway.model"] = model.Name,
+                    ["reason"] = result.Reason,
+                }));
+            }
+
+            return Outcome.FromResult(result);
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<AttemptResult>(ex);
+        }
     }
 
     private AttemptResult Classify(AttemptState s, HttpContext context, ForwardingLifetime lifetime, AttemptTimer timer, ResiliencePolicy policy)

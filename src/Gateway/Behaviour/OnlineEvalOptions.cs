@@ -21,7 +21,7 @@ internal sealed class OnlineEvalOptions
     [Range(1, 8)]
     public int RoundsInFlight { get; set; } = 2;
 
-    /// <summary>How long an idle evaluator waits before it looks at the queue again.</summary>
+    /// <summary>How long the evaluator waits before it looks at the queue again after a round that came back less than full (rounds run back to back only through a backlog).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Run the change detector (one instance at a time holds its lease).</summary>

@@ -81,7 +81,8 @@ internal sealed class OnlineEvaluator(
     {
         var reads = await Task.WhenAll(claimed.Select(ReadAsync));
 
-        // A shadow sample's stable pair is usually in the same batch (offered a moment before it): read once.
+        // A shadow sample's stable pair is usually in the same batch (offered a moment before it): read once. The same
+        // record is then scored twice at once (its own round and the pair's); scoring only reads a record.
         var inBatch = new Dictionary<string, SampleRecord>(StringComparer.Ordinal);
         foreach (var (record, _) in reads)
         {

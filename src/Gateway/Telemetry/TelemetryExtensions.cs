@@ -18,6 +18,11 @@ internal static class TelemetryExtensions
     private const string PrometheusSetting = "Gateway:Telemetry:Prometheus";
     internal const string MetricsPortSetting = "Gateway:Telemetry:MetricsPort";
     internal const string HttpClientMetricsSetting = "Gateway:Telemetry:HttpClientMetrics";
+    internal const string MaxSeriesPerMetricSetting = "Gateway:Telemetry:MaxSeriesPerMetric";
+
+    /// <summary>OpenTelemetry's own default: series per metric before new tag sets fold into one overflow series.</summary>
+    private const int DefaultMaxSeriesPerMetric = 2000;
+    private const int MaxSeriesPerMetricCeiling = 1_000_000;
 
     /// <summary>
     /// Server request duration and active requests, Kestrel's connections, unhandled exceptions and rate limiting.
@@ -35,6 +40,7 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<LlmCallTelemetry>();
         var prometheus = builder.Configuration.GetValue(PrometheusSetting, true);
+        var maxSeries = MaxSeriesPerMetric(builder.Configuration);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "llm-gateway"));
         if (GatewaySampler.IsTracingEnabled(builder.Configuration))
@@ -59,7 +65,13 @@ internal static class TelemetryExtensions
                     // ASP.NET Core's meters named one by one, not AddAspNetCoreInstrumentation(): that also listens to
                     // routing, authorization and Kestrel's memory pool, which record per request or per buffer (about
                     // 1.5 µs of a request's CPU under load, loadtests/RESULTS.md) for nothing an LLM gateway charts.
-                    .AddMeter(AspNetCoreMeters);
+                    .AddMeter(AspNetCoreMeters)
+                    // The gateway's instruments are tagged by prompt, version, arm and model: a deployment with many
+                    // prompts passes OpenTelemetry's 2,000 series per metric, past which new tag sets are counted only
+                    // in one series marked otel_metric_overflow="true". The limit is the operator's to raise.
+                    .AddView(instrument => instrument.Meter.Name == GatewayTelemetry.Name
+                        ? new MetricStreamConfiguration { CardinalityLimit = maxSeries }
+                        : null);
                 if (builder.Configuration.GetValue(HttpClientMetricsSetting, false))
                 {
                     // http.client.* for the upstream calls: off by default, as gen_ai.client.operation.duration and
@@ -79,6 +91,14 @@ internal static class TelemetryExtensions
         }
 
         return builder;
+    }
+
+    private static int MaxSeriesPerMetric(IConfiguration configuration)
+    {
+        var value = configuration.GetValue(MaxSeriesPerMetricSetting, DefaultMaxSeriesPerMetric);
+        return value is >= 1 and <= MaxSeriesPerMetricCeiling
+            ? value
+            : throw new InvalidOperationException($"{MaxSeriesPerMetricSetting} must be between 1 and 1,000,000; it was {value}.");
     }
 
     /// <summary>

@@ -141,6 +141,55 @@ public sealed class MetricsEndpointTests(TestEnvironment env)
             "http.client.request.duration was not exported with Gateway:Telemetry:HttpClientMetrics=true");
     }
 
+    [Fact]
+    public async Task Past_the_series_limit_new_tag_sets_fold_into_one_overflow_series_and_none_is_lost()
+    {
+        // Four prompts, each its own gateway.prompt.name tag set, against a limit of two series.
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings(), "--Gateway:Telemetry:MaxSeriesPerMetric=2");
+        var prompts = Enumerable.Range(0, 4).Select(i => $"series-{i}-" + Guid.NewGuid().ToString("N")[..8]).ToArray();
+        foreach (var name in prompts)
+        {
+            await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1)]);
+        }
+
+        var key = await PromptSetup.KeyAsync(gateway, "debug");
+        using var client = gateway.CreateClient(key);
+        foreach (var name in prompts)
+        {
+            using var response = await client.PostAsync(
+                "/v1/chat/completions",
+                new StringContent($$$"""{"model":"prompt:{{{name}}}","messages":[{"role":"user","content":"hi"}],"prompt_variables":{"company":"Acme"}}""", Encoding.UTF8, "application/json"),
+                Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var scraper = gateway.CreateClient(null);
+        string[] series = [];
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                var text = await scraper.GetStringAsync("/metrics", Ct);
+                series = [.. text.Split('\n').Where(l => l.StartsWith("gen_ai_client_operation_duration_seconds_count{", StringComparison.Ordinal))];
+                return series.Sum(Count) == prompts.Length;
+            },
+            TimeSpan.FromSeconds(5)),
+            "every request is counted, in its own series or the overflow one: " + string.Join(" | ", series));
+
+        var overflow = Assert.Single(series, l => l.Contains("otel_metric_overflow=\"true\"", StringComparison.Ordinal));
+        Assert.True(Count(overflow) >= 1, overflow);
+        Assert.True(series.Length - 1 <= 2, string.Join(" | ", series));
+    }
+
+    [Fact]
+    public async Task A_series_limit_out_of_range_fails_start_up_naming_the_setting()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => GatewayHost.StartAsync(env.GatewaySettings(), "--Gateway:Telemetry:MaxSeriesPerMetric=0"));
+
+        Assert.Contains("Gateway:Telemetry:MaxSeriesPerMetric", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private static long Count(string line) => long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
     private static IEnumerable<string> Lines(string text, string metric, string prompt) =>
         text.Split('\n').Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains($"gateway_prompt_name=\"{prompt}\"", StringComparison.Ordinal));
 }

@@ -348,13 +348,21 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     public override Task FlushAsync(CancellationToken cancellationToken) => IsHeld ? Task.CompletedTask : FlushToClientAsync(cancellationToken);
 
-    private async Task FlushToClientAsync(CancellationToken cancellationToken)
+    private Task FlushToClientAsync(CancellationToken cancellationToken)
     {
-        // A flush waits on the client's backpressure as a write does (YARP flushes after every read of a stream).
+        // YARP flushes after every read of a stream, right after the write that re-armed the idle timer. A flush that
+        // completes at once (no backpressure) leaves the timer as it was: two timer moves fewer per chunk.
+        var flush = _inner.Stream.FlushAsync(cancellationToken);
+        return flush.IsCompleted ? flush : AwaitClientFlushAsync(flush);
+    }
+
+    // A flush waiting on the client's backpressure, as a write does: only the total timeout runs until it is done.
+    private async Task AwaitClientFlushAsync(Task flush)
+    {
         Timer?.Writing();
         try
         {
-            await _inner.Stream.FlushAsync(cancellationToken);
+            await flush;
         }
         finally
         {

@@ -34,7 +34,7 @@ public static class EvaluatorApp
         services.AddSingleton<ActivationHistory>();
         services.AddGatewayBehaviour(configuration, evaluatorProcess: true);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name).AddPrometheusExporter());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name).AddGatewaySeriesLimit(configuration).AddPrometheusExporter());
         configure?.Invoke(builder);
         // Read after the host's own set-up, which may add the setting.
         if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]) && string.IsNullOrWhiteSpace(configuration["REDIS_URL"]))

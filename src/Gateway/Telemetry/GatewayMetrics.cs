@@ -6,8 +6,8 @@ using LlmGateway.Releases;
 namespace LlmGateway.Telemetry;
 
 /// <summary>
-/// The gateway's own instruments. Created through <see cref="IMeterFactory"/> so each host (and
-/// each test gateway in one process) reports its own values.
+/// The gateway's own instruments, created through <see cref="IMeterFactory"/> (each host its own meter, disposed with
+/// it). OpenTelemetry picks meters by name, though, so every host in one process (test gateways) exports all of them.
 /// </summary>
 internal sealed class GatewayMetrics
 {

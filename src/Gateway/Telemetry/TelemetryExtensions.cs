@@ -22,7 +22,9 @@ internal static class TelemetryExtensions
 
     /// <summary>OpenTelemetry's own default: series per metric before new tag sets fold into one overflow series.</summary>
     private const int DefaultMaxSeriesPerMetric = 2000;
-    private const int MaxSeriesPerMetricCeiling = 1_000_000;
+    // OpenTelemetry sets aside a slot per series of the limit (about 80 bytes) per instrument and exporter when the
+    // instrument first records: a limit is paid for up front, not as series appear.
+    private const int MaxSeriesPerMetricCeiling = 100_000;
 
     /// <summary>
     /// Server request duration and active requests, Kestrel's connections, unhandled exceptions and rate limiting.
@@ -66,12 +68,7 @@ internal static class TelemetryExtensions
                     // routing, authorization and Kestrel's memory pool, which record per request or per buffer (about
                     // 1.5 µs of a request's CPU under load, loadtests/RESULTS.md) for nothing an LLM gateway charts.
                     .AddMeter(AspNetCoreMeters)
-                    // The gateway's instruments are tagged by prompt, version, arm and model: a deployment with many
-                    // prompts passes OpenTelemetry's 2,000 series per metric, past which new tag sets are counted only
-                    // in one series marked otel_metric_overflow="true". The limit is the operator's to raise.
-                    .AddView(instrument => instrument.Meter.Name == GatewayTelemetry.Name
-                        ? new MetricStreamConfiguration { CardinalityLimit = maxSeries }
-                        : null);
+                    .AddGatewaySeriesLimit(maxSeries);
                 if (builder.Configuration.GetValue(HttpClientMetricsSetting, false))
                 {
                     // http.client.* for the upstream calls: off by default, as gen_ai.client.operation.duration and
@@ -93,12 +90,27 @@ internal static class TelemetryExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The series limit of the gateway's own instruments (in the gateway and in <c>Gateway.Evaluator</c>). They are tagged
+    /// by prompt, version, arm and model: a deployment with many prompts (or many versions over an instance's life: with
+    /// cumulative temporality a series keeps its slot until restart) passes OpenTelemetry's 2,000 series per metric, past
+    /// which new tag sets share one series marked <c>otel_metric_overflow="true"</c>. Only this one view may match them:
+    /// a second one would give an instrument two streams of the same name.
+    /// </summary>
+    internal static MeterProviderBuilder AddGatewaySeriesLimit(this MeterProviderBuilder metrics, IConfiguration configuration) =>
+        metrics.AddGatewaySeriesLimit(MaxSeriesPerMetric(configuration));
+
+    private static MeterProviderBuilder AddGatewaySeriesLimit(this MeterProviderBuilder metrics, int maxSeries) =>
+        metrics.AddView(instrument => instrument.Meter.Name == GatewayTelemetry.Name
+            ? new MetricStreamConfiguration { CardinalityLimit = maxSeries }
+            : null);
+
     private static int MaxSeriesPerMetric(IConfiguration configuration)
     {
         var value = configuration.GetValue(MaxSeriesPerMetricSetting, DefaultMaxSeriesPerMetric);
         return value is >= 1 and <= MaxSeriesPerMetricCeiling
             ? value
-            : throw new InvalidOperationException($"{MaxSeriesPerMetricSetting} must be between 1 and 1,000,000; it was {value}.");
+            : throw new InvalidOperationException($"{MaxSeriesPerMetricSetting} must be between 1 and 100,000; it was {value}.");
     }
 
     /// <summary>

@@ -42,7 +42,6 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddSingleton<LlmCallTelemetry>();
         var prometheus = builder.Configuration.GetValue(PrometheusSetting, true);
-        var maxSeries = MaxSeriesPerMetric(builder.Configuration);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "llm-gateway"));
         if (GatewaySampler.IsTracingEnabled(builder.Configuration))
@@ -68,7 +67,7 @@ internal static class TelemetryExtensions
                     // routing, authorization and Kestrel's memory pool, which record per request or per buffer (about
                     // 1.5 µs of a request's CPU under load, loadtests/RESULTS.md) for nothing an LLM gateway charts.
                     .AddMeter(AspNetCoreMeters)
-                    .AddGatewaySeriesLimit(maxSeries);
+                    .AddGatewaySeriesLimit(builder.Configuration);
                 if (builder.Configuration.GetValue(HttpClientMetricsSetting, false))
                 {
                     // http.client.* for the upstream calls: off by default, as gen_ai.client.operation.duration and
@@ -97,20 +96,21 @@ internal static class TelemetryExtensions
     /// which new tag sets share one series marked <c>otel_metric_overflow="true"</c>. Only this one view may match them:
     /// a second one would give an instrument two streams of the same name.
     /// </summary>
-    internal static MeterProviderBuilder AddGatewaySeriesLimit(this MeterProviderBuilder metrics, IConfiguration configuration) =>
-        metrics.AddGatewaySeriesLimit(MaxSeriesPerMetric(configuration));
-
-    private static MeterProviderBuilder AddGatewaySeriesLimit(this MeterProviderBuilder metrics, int maxSeries) =>
-        metrics.AddView(instrument => instrument.Meter.Name == GatewayTelemetry.Name
+    internal static MeterProviderBuilder AddGatewaySeriesLimit(this MeterProviderBuilder metrics, IConfiguration configuration)
+    {
+        var maxSeries = MaxSeriesPerMetric(configuration);
+        return metrics.AddView(instrument => instrument.Meter.Name == GatewayTelemetry.Name
             ? new MetricStreamConfiguration { CardinalityLimit = maxSeries }
             : null);
+    }
 
     private static int MaxSeriesPerMetric(IConfiguration configuration)
     {
         var value = configuration.GetValue(MaxSeriesPerMetricSetting, DefaultMaxSeriesPerMetric);
         return value is >= 1 and <= MaxSeriesPerMetricCeiling
             ? value
-            : throw new InvalidOperationException($"{MaxSeriesPerMetricSetting} must be between 1 and 100,000; it was {value}.");
+            : throw new InvalidOperationException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture, $"{MaxSeriesPerMetricSetting} must be between 1 and {MaxSeriesPerMetricCeiling:N0}; it was {value}."));
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
     private static readonly TimeSpan HourRetention = TimeSpan.FromDays(90);
 
     /// <summary>How long a batch gathers after its first sample.</summary>
-    internal static readonly TimeSpan GatherWindow = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan GatherWindow = TimeSpan.FromSeconds(1);
 
     // The window is slept through in slices, the channel drained after each: it never has to hold a whole second of a
     // busy gateway's samples (its buffer would grow to that size and stay there).

@@ -46,7 +46,7 @@ internal static class OutputRequest
 
             var isCap = name is "max_tokens" or "max_completion_tokens" or "max_output_tokens";
             var limit = isCap ? model.MaxOutputTokens : maxChoices;
-            var (value, error) = Integer(body[property.ValueStart..property.End], name, limit, isCap ? $"the model's limit of {limit} output tokens" : $"{limit}, the gateway's limit");
+            var (value, error) = Integer(body[property.ValueStart..property.End], name, limit, isCap);
             if (error is not null)
             {
                 return (0, error);
@@ -158,7 +158,8 @@ internal static class OutputRequest
             : null;
     }
 
-    private static (long? Value, GatewayError? Error) Integer(ReadOnlySpan<byte> json, string name, long max, string maxText)
+    /// <param name="isCap">Whether <paramref name="max"/> is the model's output limit (else the gateway's limit on choices).</param>
+    private static (long? Value, GatewayError? Error) Integer(ReadOnlySpan<byte> json, string name, long max, bool isCap)
     {
         var reader = new Utf8JsonReader(json);
         reader.Read();
@@ -169,6 +170,8 @@ internal static class OutputRequest
 
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 1 || value > max)
         {
+            // The message is made only here: a valid request formats nothing.
+            var maxText = isCap ? $"the model's limit of {max} output tokens" : $"{max}, the gateway's limit";
             return (null, GatewayError.InvalidRequest($"'{name}' must be an integer from 1 to {maxText}.", name, "invalid_value"));
         }
 

@@ -11,10 +11,30 @@ namespace LlmGateway.Pipeline;
 /// </summary>
 internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var exchange = context.Features.GetRequiredFeature<LlmExchange>();
-        var (reservation, error) = await budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens);
+        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens);
+        if (!reserving.IsCompletedSuccessfully)
+        {
+            // Pending: the ValueTask is its async method's own task, so AsTask allocates nothing.
+            return ReserveThenForwardAsync(context, reserving.AsTask());
+        }
+
+        // A key without limits reserves nothing, at once: its request goes on without an async layer here (one
+        // allocation fewer per request, as this stage would otherwise wait for the whole exchange).
+        var (reservation, error) = reserving.Result;
+        return reservation is null && error is null ? next(context) : ForwardAsync(context, reservation, error);
+    }
+
+    private async Task ReserveThenForwardAsync(HttpContext context, Task<(BudgetReservation? Reservation, GatewayError? Error)> reserving)
+    {
+        var (reservation, error) = await reserving;
+        await ForwardAsync(context, reservation, error);
+    }
+
+    private async Task ForwardAsync(HttpContext context, BudgetReservation? reservation, GatewayError? error)
+    {
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);

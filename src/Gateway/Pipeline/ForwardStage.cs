@@ -42,7 +42,25 @@ internal sealed class ForwardStage(
         var requestedAt = time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
         using var activity = LlmCallTelemetry.Start(exchange);
-        var outcome = await ForwardAsync(context, exchange, sampling);
+        var originalBody = context.Request.Body;
+        var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        context.Request.Headers.Remove(HeaderNames.TransferEncoding);
+        ForwardOutcome outcome;
+        try
+        {
+            // The tap's settings, not a closure over them: nothing per request but the outcome. Awaited here, not in a
+            // helper of its own: each async layer that waits on the provider is one more allocation per request.
+            outcome = await forwarder.ForwardAsync(context, next, new ForwardRequest(
+                exchange,
+                StripUsageChunk: exchange.UsageInjected,
+                HoldJson: !exchange.Stream,
+                OnNewTap: sampling.Sampled ? _beginCapture : null));
+        }
+        finally
+        {
+            context.Request.Body = originalBody;
+            context.Features.Set(originalResponse);
+        }
 
         using var tap = outcome.Tap;
         AccountingRecord? record = null;
@@ -137,27 +155,6 @@ internal sealed class ForwardStage(
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
-        }
-    }
-
-    private async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, LlmExchange exchange, SamplingDecision sampling)
-    {
-        var originalBody = context.Request.Body;
-        var originalResponse = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        context.Request.Headers.Remove(HeaderNames.TransferEncoding);
-        try
-        {
-            // The tap's settings, not a closure over them: nothing per request but the outcome.
-            return await forwarder.ForwardAsync(context, next, new ForwardRequest(
-                exchange,
-                StripUsageChunk: exchange.UsageInjected,
-                HoldJson: !exchange.Stream,
-                OnNewTap: sampling.Sampled ? _beginCapture : null));
-        }
-        finally
-        {
-            context.Request.Body = originalBody;
-            context.Features.Set(originalResponse);
         }
     }
 

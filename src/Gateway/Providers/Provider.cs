@@ -30,10 +30,15 @@ internal sealed class Provider
             .. options.Endpoints.Select((endpoint, i) => new ProviderDestination(
                 $"endpoint-{i + 1}", new Uri(endpoint.BaseUrl).GetLeftPart(UriPartial.Authority), endpoint.ResolveApiKey())),
         ];
-        _keysByPrefix = Destinations.Where(d => d.ApiKey is not null).ToDictionary(d => d.Address, d => d.ApiKey!, StringComparer.OrdinalIgnoreCase);
+        _credential = Credential(_apiKey);
+        _credentialsByPrefix = Destinations.Where(d => d.ApiKey is not null).ToDictionary(d => d.Address, d => Credential(d.ApiKey)!, StringComparer.OrdinalIgnoreCase);
     }
 
-    private readonly Dictionary<string, string> _keysByPrefix;
+    private const int MaxKnownPaths = 64;
+
+    private readonly string? _credential;
+    private readonly Dictionary<string, string> _credentialsByPrefix;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
 
     public string LoadBalancing { get; }
 
@@ -74,24 +79,45 @@ internal sealed class Provider
     /// <summary>Sets the provider's own credentials (the destination's, when it has its own) on an outgoing request.</summary>
     public void ApplyCredentials(HttpRequestMessage request, string? destinationPrefix = null)
     {
-        var key = destinationPrefix is not null && _keysByPrefix.Count > 0 && _keysByPrefix.TryGetValue(destinationPrefix.TrimEnd('/'), out var own) ? own : _apiKey;
-        if (key is null)
+        var credential = destinationPrefix is not null && _credentialsByPrefix.Count > 0 && _credentialsByPrefix.TryGetValue(destinationPrefix.TrimEnd('/'), out var own)
+            ? own
+            : _credential;
+        if (credential is not null)
         {
-            return;
-        }
-
-        if (Kind == ProviderKind.AzureOpenAI)
-        {
-            request.Headers.TryAddWithoutValidation("api-key", key);
-        }
-        else
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            request.Headers.TryAddWithoutValidation(CredentialHeader, credential);
         }
     }
 
-    /// <summary>The upstream path for a gateway path such as <c>/v1/chat/completions</c>.</summary>
+    /// <summary>The header a key goes in: Azure's <c>api-key</c>, else <c>Authorization</c>.</summary>
+    private string CredentialHeader => Kind == ProviderKind.AzureOpenAI ? "api-key" : "Authorization";
+
+    /// <summary>The credential header's value for a key, made once (not a "Bearer " concatenation per request).</summary>
+    private string? Credential(string? key) => key is null ? null : Kind == ProviderKind.AzureOpenAI ? key : "Bearer " + key;
+
     public string MapPath(string gatewayPath, string upstreamModel)
+    {
+        if (Kind != ProviderKind.AzureOpenAI)
+        {
+            // Only the path decides, and a gateway serves a handful of paths: each is built once, not per request.
+            // Bounded, so a client sending made-up paths cannot grow it.
+            if (_paths.TryGetValue(gatewayPath, out var known))
+            {
+                return known;
+            }
+
+            var mapped = Build(gatewayPath, upstreamModel);
+            if (_paths.Count < MaxKnownPaths)
+            {
+                _paths.TryAdd(gatewayPath, mapped);
+            }
+
+            return mapped;
+        }
+
+        return Build(gatewayPath, upstreamModel);
+    }
+
+    private string Build(string gatewayPath, string upstreamModel)
     {
         // "/v1/chat/completions" -> "chat/completions"
         var operation = gatewayPath.StartsWith("/v1/", StringComparison.Ordinal) ? gatewayPath[4..] : gatewayPath.TrimStart('/');
@@ -101,10 +127,13 @@ internal sealed class Provider
             : $"{basePath}{operation}";
     }
 
+    /// <summary>Whether <see cref="AddRequiredQuery"/> adds anything: asked first, because reading a request's query parses it.</summary>
+    public bool RequiresQuery => Kind == ProviderKind.AzureOpenAI;
+
     /// <summary>Query parameters the provider requires on every call (Azure's api-version).</summary>
     public void AddRequiredQuery(IDictionary<string, Microsoft.Extensions.Primitives.StringValues> query)
     {
-        if (Kind == ProviderKind.AzureOpenAI)
+        if (RequiresQuery)
         {
             query["api-version"] = ApiVersion;
         }

@@ -46,7 +46,11 @@ internal static class ProviderRequestTransform
         provider.ApplyCredentials(context.ProxyRequest, context.DestinationPrefix);
 
         context.Path = provider.MapPath(context.Path.Value ?? "", model.UpstreamModel);
-        provider.AddRequiredQuery(context.Query.Collection);
+        if (provider.RequiresQuery)
+        {
+            provider.AddRequiredQuery(context.Query.Collection);
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -6,6 +6,7 @@ using LlmGateway.Proxy;
 using LlmGateway.Streaming;
 using LlmGateway.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Polly;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
@@ -20,8 +21,11 @@ namespace LlmGateway.Resilience;
 /// client. Each attempt replays the pooled body; a retryable error response is held back from the
 /// client until it is known to be the last.
 /// </summary>
-internal sealed class ResilientForwarder(IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, TimeProvider time, ILogger<ResilientForwarder> logger)
+internal sealed class ResilientForwarder(
+    IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ResilientForwarder> logger)
 {
+    private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
+
     public const string AttemptsHeader = "X-Gateway-Attempts";
     public const string ServedModelHeader = "X-Gateway-Served-Model";
 
@@ -50,7 +54,26 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
                 state.Candidate = model;
                 state.Cluster = cluster;
-                var result = await RetryAsync(model.Resilience.Retry, state);
+                // The first attempt runs here, outside Polly and without an async method of its own: most requests need
+                // no retry, and the retry pipeline's state machines and context, and one more async layer waiting on the
+                // provider, cost most of a kilobyte per request. A retryable first result goes to Polly as its first
+                // attempt's (replayed, not sent again), so the retries and their backoff are Polly's as before.
+                var first = Begin(state);
+                if (first is null)
+                {
+                    try
+                    {
+                        await state.Next(context);
+                    }
+                    finally
+                    {
+                        state.RestoreFeatures();
+                    }
+
+                    first = End(state);
+                }
+
+                var result = first.Kind == AttemptKind.Retryable ? await RetryAsync(model.Resilience.Retry, state, Outcome.FromResult(first)) : first;
                 if (result.Kind == AttemptKind.Unavailable)
                 {
                     state.MarkUnavailable(model);
@@ -88,18 +111,21 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
     }
 
     /// <summary>
-    /// One model's attempts under its retry pipeline. The attempt hands Polly its <see cref="Outcome{TResult}"/>
-    /// itself (<c>ExecuteOutcomeAsync</c> with a pooled context): one async layer per request fewer than
-    /// <c>ExecuteAsync</c>, which wraps every attempt in one more state machine to make its outcome. An attempt that
-    /// fails with an exception returns it as its outcome (never retried: the strategy's predicate reads only results),
-    /// and it is thrown again here, as <c>ExecuteAsync</c> would have.
+    /// One model's attempts after a retryable first one, under its retry pipeline: Polly's first attempt is the one
+    /// already made (its outcome replayed), so Polly decides whether to retry it and how long to wait, exactly as if it
+    /// had made it. The attempt hands Polly its <see cref="Outcome{TResult}"/> itself (<c>ExecuteOutcomeAsync</c> with a
+    /// pooled context): no state machine per attempt to make one. An attempt that fails with an exception returns it as
+    /// its outcome (never retried: the strategy's predicate reads only results), and it is thrown again here, as
+    /// <c>ExecuteAsync</c> would have.
     /// </summary>
-    private static async ValueTask<AttemptResult> RetryAsync(ResiliencePipeline<AttemptResult> retry, AttemptState state)
+    private static async ValueTask<AttemptResult> RetryAsync(ResiliencePipeline<AttemptResult> retry, AttemptState state, Outcome<AttemptResult> first)
     {
         var resilience = ResilienceContextPool.Shared.Get(state.ClientLifetime.RequestAborted);
+        state.Replay = first;
         try
         {
-            var outcome = await retry.ExecuteOutcomeAsync(static (_, s) => s.Owner.AttemptAsync(s), resilience, state);
+            var outcome = await retry.ExecuteOutcomeAsync(
+                static (_, s) => s.TakeReplay() is { } replayed ? ValueTask.FromResult(replayed) : s.Owner.AttemptAsync(s), resilience, state);
             outcome.ThrowIfException();
             return outcome.Result!;
         }
@@ -109,83 +135,101 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
         }
     }
 
+    /// <summary>A retry: one attempt, its failure returned as its outcome (Polly's contract for <c>ExecuteOutcomeAsync</c>).</summary>
     private async ValueTask<Outcome<AttemptResult>> AttemptAsync(AttemptState s)
     {
-        // Polly's contract for ExecuteOutcomeAsync: the callback reports a failure as an outcome, never throws it.
         try
         {
-            var context = s.Context;
-            var model = s.Candidate!;
-            if (time.GetTimestamp() >= s.Deadline)
+            if (Begin(s) is { } early)
             {
-                s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
-                return Outcome.FromResult(new AttemptResult(AttemptKind.Done, "total_timeout"));
+                return Outcome.FromResult(early);
             }
 
-            if (s.Cluster!.DestinationsState.AvailableDestinations.Count == 0)
-            {
-                // The circuit opened during this request (e.g. its own earlier attempts tripped it).
-                return Outcome.FromResult(new AttemptResult(AttemptKind.Unavailable, "no_destination"));
-            }
-
-            if (s.Number > 0)
-            {
-                s.ResetForNextAttempt();
-                metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Previous?.Reason ?? "unknown"));
-            }
-
-            s.Number++;
-            s.Model = model;
-            var body = s.Forward.Exchange.Upstream.For(model);
-            context.Request.Body = body.AsStream();
-            context.Request.ContentLength = body.Length;
-            context.Response.Headers[AttemptsHeader] = s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            context.Response.Headers[ServedModelHeader] = model.Name;
-
-            var policy = model.Resilience;
-            var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, time, s.ClientLifetime.RequestAborted);
-            var tap = new ResponseTap(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer);
-            s.Forward.OnNewTap?.Invoke(tap);
-            var lifetime = new ForwardingLifetime(s.ClientLifetime, timer);
-            s.Track(tap, timer, body);
-
-            var reset = context.Features.Get<IHttpResetFeature>();
-            context.Features.Set<IHttpRequestLifetimeFeature>(lifetime);
-            // Without a reset feature YARP aborts through the lifetime, which only records it.
-            context.Features.Set<IHttpResetFeature>(null);
-            context.Features.Set<IHttpResponseBodyFeature>(tap);
-            context.Features.Set<IUpstreamAttemptFeature>(s);
-            context.ReassignProxyRequest(s.Cluster);
             try
             {
-                await s.Next(context);
+                await s.Next(s.Context);
             }
             finally
             {
-                context.Features.Set(s.ClientLifetime);
-                context.Features.Set(reset);
-                context.Features.Set(s.ResponseBody);
+                s.RestoreFeatures();
             }
 
-            s.Lifetime = lifetime;
-            var result = Classify(s, context, lifetime, timer, policy);
-            s.Previous = result;
-            if (result.Kind == AttemptKind.Retryable)
-            {
-                Activity.Current?.AddEvent(new ActivityEvent("gateway.attempt_failed", tags: new ActivityTagsCollection
-                {
-                    ["gateway.attempt"] = s.Number,
-                    ["gateway.model"] = model.Name,
-                    ["reason"] = result.Reason,
-                }));
-            }
-
-            return Outcome.FromResult(result);
+            return Outcome.FromResult(End(s));
         }
         catch (Exception ex)
         {
             return Outcome.FromException<AttemptResult>(ex);
         }
+    }
+
+    /// <summary>
+    /// Prepares an attempt of <see cref="AttemptState.Candidate"/>: the body, the timers, the tap and the features YARP
+    /// reads. Returns the attempt's result when it cannot be made (no time or no destination left); null when the
+    /// caller is to send it through the rest of the pipeline, then restore the features and call <see cref="End"/>.
+    /// </summary>
+    private AttemptResult? Begin(AttemptState s)
+    {
+        var context = s.Context;
+        var model = s.Candidate!;
+        if (time.GetTimestamp() >= s.Deadline)
+        {
+            s.Error = GatewayError.UpstreamTimeout(model.Provider.Name);
+            return new AttemptResult(AttemptKind.Done, "total_timeout");
+        }
+
+        if (s.Cluster!.DestinationsState.AvailableDestinations.Count == 0)
+        {
+            // The circuit opened during this request (e.g. its own earlier attempts tripped it).
+            return new AttemptResult(AttemptKind.Unavailable, "no_destination");
+        }
+
+        if (s.Number > 0)
+        {
+            s.ResetForNextAttempt();
+            metrics.UpstreamRetries.Add(1, new(GenAiAttributes.GatewayModel, model.Name), new("reason", s.Previous?.Reason ?? "unknown"));
+        }
+
+        s.Number++;
+        s.Model = model;
+        var body = s.Forward.Exchange.Upstream.For(model);
+        context.Request.Body = body.AsStream();
+        context.Request.ContentLength = body.Length;
+        context.Response.Headers[AttemptsHeader] = s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.Headers[ServedModelHeader] = model.Name;
+
+        var policy = model.Resilience;
+        var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, time, s.ClientLifetime.RequestAborted);
+        var tap = new ResponseTap(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer, _maxLineBytes);
+        s.Forward.OnNewTap?.Invoke(tap);
+        s.Track(tap, timer, body, new ForwardingLifetime(s.ClientLifetime, timer));
+
+        s.Reset = context.Features.Get<IHttpResetFeature>();
+        context.Features.Set<IHttpRequestLifetimeFeature>(s.Lifetime);
+        // Without a reset feature YARP aborts through the lifetime, which only records it.
+        context.Features.Set<IHttpResetFeature>(null);
+        context.Features.Set<IHttpResponseBodyFeature>(tap);
+        context.Features.Set<IUpstreamAttemptFeature>(s);
+        context.ReassignProxyRequest(s.Cluster);
+        return null;
+    }
+
+    /// <summary>Classifies an attempt that went through the pipeline (its features already restored).</summary>
+    private AttemptResult End(AttemptState s)
+    {
+        var model = s.Model;
+        var result = Classify(s, s.Context, s.Lifetime!, s.Lifetime!.Timer, model.Resilience);
+        s.Previous = result;
+        if (result.Kind == AttemptKind.Retryable)
+        {
+            Activity.Current?.AddEvent(new ActivityEvent("gateway.attempt_failed", tags: new ActivityTagsCollection
+            {
+                ["gateway.attempt"] = s.Number,
+                ["gateway.model"] = model.Name,
+                ["reason"] = result.Reason,
+            }));
+        }
+
+        return result;
     }
 
     private AttemptResult Classify(AttemptState s, HttpContext context, ForwardingLifetime lifetime, AttemptTimer timer, ResiliencePolicy policy)
@@ -364,11 +408,33 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
 
         public PooledBuffer? Body { get; private set; }
 
-        public ForwardingLifetime? Lifetime { get; set; }
+        /// <summary>The latest attempt's lifetime (its timer, and whether YARP aborted it).</summary>
+        public ForwardingLifetime? Lifetime { get; private set; }
+
+        /// <summary>The client connection's reset feature, set aside while an attempt runs.</summary>
+        public IHttpResetFeature? Reset { get; set; }
 
         public GatewayError? Error { get; set; }
 
         public StreamInterruption? Interruption { get; set; }
+
+        /// <summary>A first attempt's outcome, for Polly to read as its own first attempt's.</summary>
+        public Outcome<AttemptResult>? Replay { get; set; }
+
+        public Outcome<AttemptResult>? TakeReplay()
+        {
+            var replay = Replay;
+            Replay = null;
+            return replay;
+        }
+
+        /// <summary>After an attempt, whatever happened: the client's own lifetime, reset and body features back.</summary>
+        public void RestoreFeatures()
+        {
+            Context.Features.Set(ClientLifetime);
+            Context.Features.Set(Reset);
+            Context.Features.Set(ResponseBody);
+        }
 
         public void MarkUnavailable(CatalogModel model) => (_unavailable ??= []).Add(model);
 
@@ -389,10 +455,11 @@ internal sealed class ResilientForwarder(IProxyStateLookup proxyState, Destinati
             _timer = null;
         }
 
-        public void Track(ResponseTap tap, AttemptTimer timer, PooledBuffer body)
+        public void Track(ResponseTap tap, AttemptTimer timer, PooledBuffer body, ForwardingLifetime lifetime)
         {
             Tap = tap;
             Body = body;
+            Lifetime = lifetime;
             if (_timer is not null)
             {
                 (_spent ??= []).Add(_timer);

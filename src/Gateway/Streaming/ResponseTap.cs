@@ -3,7 +3,6 @@ using LlmGateway.OpenAi;
 using LlmGateway.Proxy;
 using LlmGateway.Resilience;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Streaming;
 
@@ -34,7 +33,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private readonly HttpResponse _response;
     private readonly IReadOnlySet<int>? _retryableStatuses;
     private readonly bool _stripUsageChunk;
-    private readonly int? _maxLineBytes;
+    private readonly int _maxLineBytes;
 
     // Held bytes (an error, a JSON body, an undecided SSE event), or a JSON body kept to be read.
     private readonly PooledArray<byte> _body = new();
@@ -69,8 +68,8 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// </param>
     /// <param name="timer">Told of every response byte, so a stalled stream is noticed.</param>
     /// <param name="maxLineBytes">
-    /// The cap on one provider line; unset, <see cref="ProxyOptions.MaxProviderLineBytes"/> from the request's services
-    /// (or its default).
+    /// The cap on one provider line (<see cref="ProxyOptions.MaxProviderLineBytes"/>); unset, its default. Given, not
+    /// looked up in the request's services: that would make a service scope per request.
     /// </param>
     public ResponseTap(
         IHttpResponseBodyFeature inner,
@@ -86,7 +85,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _stripUsageChunk = stripUsageChunk;
         _holdJson = holdJson;
         _retryableStatuses = retryableStatuses;
-        _maxLineBytes = maxLineBytes;
+        _maxLineBytes = maxLineBytes ?? ProxyOptions.DefaultMaxProviderLineBytes;
         Timer = timer;
     }
 
@@ -418,18 +417,13 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (_mode == TapMode.Sse && _stripUsageChunk)
         {
             _filter = new UsageChunkFilter();
-            _reader = new OpenAiResponseReader(MaxLineBytes(), Usage, _filter);
+            _reader = new OpenAiResponseReader(_maxLineBytes, Usage, _filter);
         }
         else if (_mode is TapMode.Sse or TapMode.Json)
         {
-            _reader = new OpenAiResponseReader(MaxLineBytes(), Usage);
+            _reader = new OpenAiResponseReader(_maxLineBytes, Usage);
         }
     }
-
-    private int MaxLineBytes() =>
-        _maxLineBytes
-        ?? _response.HttpContext.RequestServices?.GetService<IOptions<ProxyOptions>>()?.Value.MaxProviderLineBytes
-        ?? ProxyOptions.DefaultMaxProviderLineBytes;
 
     /// <summary>
     /// The provider sent a line past the cap: nothing more of this stream is read, held or sent. The response is

@@ -34,6 +34,53 @@ public sealed class ProviderTests
     }
 
     [Fact]
+    public void Every_path_maps_the_same_however_often_and_however_many_are_asked_for()
+    {
+        var provider = new Provider("p", new ProviderOptions { Kind = "openai-compatible", BaseUrl = "http://vllm:8000/base/" });
+
+        // Past the bound of paths kept: the ones after it are built each time, and still right.
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.Equal($"/base/op{i}/x", provider.MapPath($"/v1/op{i}/x", "m"));
+            }
+        }
+    }
+
+    [Fact]
+    public void An_azure_path_names_each_calls_deployment_not_the_first_one_seen()
+    {
+        var azure = new Provider("a", new ProviderOptions { Kind = "azure-openai", BaseUrl = "https://res.openai.azure.com", ApiVersion = "v" });
+
+        Assert.Equal("/openai/deployments/one/chat/completions", azure.MapPath("/v1/chat/completions", "one"));
+        Assert.Equal("/openai/deployments/two/chat/completions", azure.MapPath("/v1/chat/completions", "two"));
+    }
+
+    [Fact]
+    public void A_destination_with_its_own_key_is_sent_that_key_and_the_others_the_providers()
+    {
+        var provider = new Provider("o", new ProviderOptions
+        {
+            Kind = "openai",
+            BaseUrl = "https://main.example",
+            ApiKey = "main-key",
+            Endpoints = [new ProviderEndpointOptions { BaseUrl = "https://second.example", ApiKey = "second-key" }, new ProviderEndpointOptions { BaseUrl = "https://third.example" }],
+        });
+        using var second = new HttpRequestMessage();
+        using var third = new HttpRequestMessage();
+        using var main = new HttpRequestMessage();
+
+        provider.ApplyCredentials(second, "https://second.example/");
+        provider.ApplyCredentials(third, "https://third.example/");
+        provider.ApplyCredentials(main, "https://main.example/");
+
+        Assert.Equal("Bearer second-key", second.Headers.GetValues("Authorization").Single());
+        Assert.Equal("Bearer main-key", third.Headers.GetValues("Authorization").Single());
+        Assert.Equal("Bearer main-key", main.Headers.GetValues("Authorization").Single());
+    }
+
+    [Fact]
     public void Reads_the_key_from_the_named_environment_variable()
     {
         var variable = "GW_TEST_KEY_" + Guid.NewGuid().ToString("N");

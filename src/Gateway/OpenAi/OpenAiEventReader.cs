@@ -126,11 +126,11 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         var chars = _chars.WrittenSpan;
         if (_modelStart >= 0)
         {
-            // Every chunk repeats the model: allocate its string only when it changes.
+            // Every chunk repeats the model: look its string up only when it changes.
             var model = chars.Slice(_modelStart, _modelLength);
             if (_model is null || !model.SequenceEqual(_model))
             {
-                _model = new string(model);
+                _model = ReportedModelNames.Shared.Get(model);
                 foreach (var observer in observers)
                 {
                     observer.OnModel(_model);

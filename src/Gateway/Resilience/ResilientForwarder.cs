@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using LlmGateway.Errors;
 using LlmGateway.Pipeline;
@@ -73,7 +74,7 @@ internal sealed class ResilientForwarder(
                     first = End(state);
                 }
 
-                var result = first.Kind == AttemptKind.Retryable ? await RetryAsync(model.Resilience.Retry, state, Outcome.FromResult(first)) : first;
+                var result = first.Kind == AttemptKind.Retryable ? await RetryAsync(model.Resilience.Retry, state, first) : first;
                 if (result.Kind == AttemptKind.Unavailable)
                 {
                     state.MarkUnavailable(model);
@@ -102,8 +103,7 @@ internal sealed class ResilientForwarder(
         catch
         {
             // Nothing else is expected here; if it happens, the timers and spent taps still go back.
-            state.DisposeSpent();
-            state.Tap?.Dispose();
+            state.Abandon();
             throw;
         }
 
@@ -118,14 +118,14 @@ internal sealed class ResilientForwarder(
     /// its outcome (never retried: the strategy's predicate reads only results), and it is thrown again here, as
     /// <c>ExecuteAsync</c> would have.
     /// </summary>
-    private static async ValueTask<AttemptResult> RetryAsync(ResiliencePipeline<AttemptResult> retry, AttemptState state, Outcome<AttemptResult> first)
+    private static async ValueTask<AttemptResult> RetryAsync(ResiliencePipeline<AttemptResult> retry, AttemptState state, AttemptResult first)
     {
         var resilience = ResilienceContextPool.Shared.Get(state.ClientLifetime.RequestAborted);
         state.Replay = first;
         try
         {
             var outcome = await retry.ExecuteOutcomeAsync(
-                static (_, s) => s.TakeReplay() is { } replayed ? ValueTask.FromResult(replayed) : s.Owner.AttemptAsync(s), resilience, state);
+                static (_, s) => s.TakeReplay() is { } replayed ? ValueTask.FromResult(Outcome.FromResult(replayed)) : s.Owner.AttemptAsync(s), resilience, state);
             outcome.ThrowIfException();
             return outcome.Result!;
         }
@@ -193,7 +193,11 @@ internal sealed class ResilientForwarder(
         s.Model = model;
         var body = s.Forward.Exchange.Upstream.For(model);
         context.Request.Body = body.AsStream();
-        context.Request.ContentLength = body.Length;
+        if (context.Request.ContentLength != body.Length)
+        {
+            // Only when it changed (a rewrite): setting it formats a new header value, once per request otherwise.
+            context.Request.ContentLength = body.Length;
+        }
         context.Response.Headers[AttemptsHeader] = s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.Headers[ServedModelHeader] = model.Name;
 
@@ -353,7 +357,9 @@ internal sealed class ResilientForwarder(
         private List<IDisposable>? _spent;
         private AttemptTimer? _timer;
         private List<CatalogModel>? _unavailable;
-        private readonly KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
+        // Rented (given back by Outcome, or by Abandon when the forwarder throws): most requests never need it.
+        private KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
+        private readonly int _headerCount;
 
         /// <param name="deadline">The end of the request's total time, a timestamp of the forwarder's clock.</param>
         public AttemptState(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, long deadline)
@@ -368,7 +374,10 @@ internal sealed class ResilientForwarder(
             Model = forward.Exchange.Model;
 
             // The gateway's own headers (request id, prompt headers), put back after each failed attempt.
-            _headers = [.. context.Response.Headers];
+            ICollection<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> headers = context.Response.Headers;
+            _headerCount = headers.Count;
+            _headers = ArrayPool<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>.Shared.Rent(_headerCount);
+            headers.CopyTo(_headers, 0);
         }
 
         public ResilientForwarder Owner { get; }
@@ -418,10 +427,10 @@ internal sealed class ResilientForwarder(
 
         public StreamInterruption? Interruption { get; set; }
 
-        /// <summary>A first attempt's outcome, for Polly to read as its own first attempt's.</summary>
-        public Outcome<AttemptResult>? Replay { get; set; }
+        /// <summary>A first attempt's result, for Polly to read as its own first attempt's outcome.</summary>
+        public AttemptResult? Replay { get; set; }
 
-        public Outcome<AttemptResult>? TakeReplay()
+        public AttemptResult? TakeReplay()
         {
             var replay = Replay;
             Replay = null;
@@ -434,6 +443,31 @@ internal sealed class ResilientForwarder(
             Context.Features.Set(ClientLifetime);
             Context.Features.Set(Reset);
             Context.Features.Set(ResponseBody);
+        }
+
+        /// <summary>The forwarder failed with an exception: what the attempts held goes back.</summary>
+        public void Abandon()
+        {
+            DisposeSpent();
+            Tap?.Dispose();
+            ReturnHeaders();
+        }
+
+        private void PutBackOwnHeaders()
+        {
+            for (var i = 0; i < _headerCount; i++)
+            {
+                Context.Response.Headers[_headers[i].Key] = _headers[i].Value;
+            }
+        }
+
+        private void ReturnHeaders()
+        {
+            if (_headers.Length > 0)
+            {
+                ArrayPool<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>.Shared.Return(_headers, clearArray: true);
+                _headers = [];
+            }
         }
 
         public void MarkUnavailable(CatalogModel model) => (_unavailable ??= []).Add(model);
@@ -478,10 +512,7 @@ internal sealed class ResilientForwarder(
             }
 
             Context.Response.Clear();
-            foreach (var (name, value) in _headers)
-            {
-                Context.Response.Headers[name] = value;
-            }
+            PutBackOwnHeaders();
 
             Context.Features.Set<IForwarderErrorFeature>(null);
             Error = null;
@@ -499,10 +530,7 @@ internal sealed class ResilientForwarder(
                 var attempts = Context.Response.Headers[AttemptsHeader];
                 var served = Context.Response.Headers[ServedModelHeader];
                 Context.Response.Clear();
-                foreach (var (name, value) in _headers)
-                {
-                    Context.Response.Headers[name] = value;
-                }
+                PutBackOwnHeaders();
 
                 if (!Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(attempts))
                 {
@@ -516,6 +544,7 @@ internal sealed class ResilientForwarder(
                 }
             }
 
+            ReturnHeaders();
             return new ForwardOutcome
             {
                 ServedModel = Model,

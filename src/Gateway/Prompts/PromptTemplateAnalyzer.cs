@@ -30,6 +30,31 @@ internal sealed class PromptTemplateAnalyzer
         return collector.Used;
     }
 
+    /// <summary>
+    /// Whether the template may print something other than a function of its variables: Liquid's date filters read the
+    /// clock (<c>{{ "now" | date: "%Y" }}</c>), so such a template must render every time.
+    /// </summary>
+    public static bool ReadsTheClock(IFluidTemplate template)
+    {
+        var finder = new ClockFilterFinder();
+        finder.VisitTemplate(template);
+        return finder.Found;
+    }
+
+    private sealed class ClockFilterFinder : AstVisitor
+    {
+        // Fluid's filters that can turn "now" or "today" into the time of the render.
+        private static readonly HashSet<string> ClockFilters = new(StringComparer.OrdinalIgnoreCase) { "date", "format_date", "time_zone", "change_time_zone" };
+
+        public bool Found { get; private set; }
+
+        protected override Expression VisitFilterExpression(FilterExpression filterExpression)
+        {
+            Found |= ClockFilters.Contains(filterExpression.Name);
+            return base.VisitFilterExpression(filterExpression);
+        }
+    }
+
     private sealed class VariableCollector : AstVisitor
     {
         public HashSet<string> Used { get; } = new(StringComparer.Ordinal);

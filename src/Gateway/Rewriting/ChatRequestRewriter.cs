@@ -73,13 +73,20 @@ internal static class ChatRequestRewriter
         return null;
     }
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private static void WriteMessages(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, bool dropClientSystem, PooledBuffer destination)
     {
         // The same rule the renderer applied: a multi-turn request gets the bundle's instructions only.
         var multiTurn = PromptConversation.IsMultiTurn(scan);
         var written = 0;
         destination.Write("\"messages\":["u8);
-        using (var writer = new Utf8JsonWriter(destination, BundlePreparer.WriterOptions))
+        // One writer per thread, reset onto this buffer: the rewrite is synchronous, and a writer per request was
+        // its largest allocation. Pointed at nothing at the end, so the thread's writer does not keep the request's buffer.
+        var writer = t_writer ??= new Utf8JsonWriter(destination, BundlePreparer.WriterOptions);
+        writer.Reset(destination);
+        try
         {
             for (var i = 0; i < bundle.Messages.Count; i++)
             {
@@ -101,6 +108,12 @@ internal static class ChatRequestRewriter
                 writer.WriteString("content"u8, renderedContents[i]);
                 writer.WriteEndObject();
             }
+
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset(Stream.Null);
         }
 
         foreach (var message in scan.Messages)

@@ -27,6 +27,9 @@ internal sealed record PreparedBundle(
     /// </summary>
     public FrozenSet<string> InstructionVariables { get; } = CollectInstructionVariables(Messages);
 
+    /// <summary>Renders by bound values; null when a template reads the clock, so every request renders.</summary>
+    public RenderMemo? Renders { get; } = Messages.Any(m => PromptTemplateAnalyzer.ReadsTheClock(m.Template)) ? null : new RenderMemo();
+
     private readonly string _stableArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Stable}";
     private readonly string _canaryArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Canary}";
 

@@ -32,49 +32,17 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         }
 
         var multiTurn = PromptConversation.IsMultiTurn(scan);
-        var context = new TemplateContext(_limits.FluidOptions);
-        foreach (var declared in bundle.Bundle.Variables)
+        if (Validate(bundle, scan, multiTurn) is { } invalid)
         {
-            var name = declared.Name!;
-            var supplied = Find(scan.Variables, name);
-            if (supplied is null)
-            {
-                // A template that will not render cannot miss a variable.
-                if (declared.Required && (!multiTurn || bundle.InstructionVariables.Contains(name)))
-                {
-                    return (null, GatewayError.InvalidRequest(
-                        $"The prompt '{bundle.Name}' requires the variable '{name}' in 'prompt_variables'.", $"prompt_variables.{name}", "missing_variable"));
-                }
-
-                context.SetValue(name, declared.Default is null ? NilValue.Instance : new StringValue(declared.Default));
-                continue;
-            }
-
-            var value = supplied.Value;
-            if (!value.IsScalar)
-            {
-                return (null, GatewayError.InvalidRequest(
-                    $"The variable '{name}' must be a string, number, boolean or null, not an {value.Kind.ToString().ToLowerInvariant()}.", $"prompt_variables.{name}", "invalid_variable"));
-            }
-
-            if (declared.Maximum is { } maximum)
-            {
-                // A variable with a maximum may bound a loop (checked at push): only a whole number in range gets in.
-                if (value.Kind != JsonValueKind.Number
-                    || !long.TryParse(value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
-                    || number < 0 || number > maximum)
-                {
-                    return (null, GatewayError.InvalidRequest(
-                        $"The variable '{name}' must be a whole number from 0 to {maximum.ToString(CultureInfo.InvariantCulture)}.", $"prompt_variables.{name}", "invalid_variable"));
-                }
-
-                context.SetValue(name, NumberValue.Create(number));
-                continue;
-            }
-
-            context.SetValue(name, ToFluid(value));
+            return (null, invalid);
         }
 
+        if (Remembered(bundle, scan, multiTurn) is { } remembered)
+        {
+            return (remembered, null);
+        }
+
+        var context = Bind(bundle, scan);
         var contents = new string[bundle.Messages.Count];
         using var writer = _limits.CreateWriter();
         try
@@ -106,7 +74,122 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
                 $"Rendering the prompt '{bundle.Name}' v{bundle.Version} failed. The gateway's logs have the details.", "server_error", null, "template_error")));
         }
 
+        Remember(bundle, scan, multiTurn, contents);
         return (contents, null);
+    }
+
+    /// <summary>The request's variables against the bundle's declarations: required ones present, only scalars, maxima kept.</summary>
+    private static GatewayError? Validate(PreparedBundle bundle, RequestScan scan, bool multiTurn)
+    {
+        foreach (var declared in bundle.Bundle.Variables)
+        {
+            var name = declared.Name!;
+            if (Find(scan.Variables, name) is not { } value)
+            {
+                // A template that will not render cannot miss a variable.
+                if (declared.Required && (!multiTurn || bundle.InstructionVariables.Contains(name)))
+                {
+                    return GatewayError.InvalidRequest(
+                        $"The prompt '{bundle.Name}' requires the variable '{name}' in 'prompt_variables'.", $"prompt_variables.{name}", "missing_variable");
+                }
+
+                continue;
+            }
+
+            if (!value.IsScalar)
+            {
+                return GatewayError.InvalidRequest(
+                    $"The variable '{name}' must be a string, number, boolean or null, not an {value.Kind.ToString().ToLowerInvariant()}.", $"prompt_variables.{name}", "invalid_variable");
+            }
+
+            // A variable with a maximum may bound a loop (checked at push): only a whole number in range gets in.
+            if (declared.Maximum is { } maximum && WholeNumber(value, maximum) is null)
+            {
+                return GatewayError.InvalidRequest(
+                    $"The variable '{name}' must be a whole number from 0 to {maximum.ToString(CultureInfo.InvariantCulture)}.", $"prompt_variables.{name}", "invalid_variable");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The template context of validated variables (defaults for those not supplied).</summary>
+    private TemplateContext Bind(PreparedBundle bundle, RequestScan scan)
+    {
+        var context = new TemplateContext(_limits.FluidOptions);
+        foreach (var declared in bundle.Bundle.Variables)
+        {
+            var name = declared.Name!;
+            context.SetValue(name, Find(scan.Variables, name) is not { } value
+                ? declared.Default is null ? NilValue.Instance : new StringValue(declared.Default)
+                : declared.Maximum is { } maximum ? NumberValue.Create(WholeNumber(value, maximum)!.Value)
+                : ToFluid(value));
+        }
+
+        return context;
+    }
+
+    private static long? WholeNumber(ScannedVariable value, long maximum) =>
+        value.Kind == JsonValueKind.Number
+        && long.TryParse(value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+        && number >= 0 && number <= maximum
+            ? number
+            : null;
+
+    private static string[]? Remembered(PreparedBundle bundle, RequestScan scan, bool multiTurn)
+    {
+        Span<char> key = stackalloc char[RenderMemo.MaxKeyChars];
+        return bundle.Renders is { } memo && TryWriteKey(bundle, scan, multiTurn, key, out var length) && memo.TryGet(key[..length], out var contents)
+            ? contents
+            : null;
+    }
+
+    private static void Remember(PreparedBundle bundle, RequestScan scan, bool multiTurn, string[] contents)
+    {
+        Span<char> key = stackalloc char[RenderMemo.MaxKeyChars];
+        if (bundle.Renders is { } memo && TryWriteKey(bundle, scan, multiTurn, key, out var length))
+        {
+            memo.Add(key[..length], contents);
+        }
+    }
+
+    /// <summary>
+    /// What the render depends on, written unambiguously: the conversation's kind, then per declared variable either
+    /// "absent" or its JSON kind, its text's length and its text. False when it does not fit (such values render every time).
+    /// </summary>
+    private static bool TryWriteKey(PreparedBundle bundle, RequestScan scan, bool multiTurn, Span<char> key, out int length)
+    {
+        length = 0;
+        key[length++] = multiTurn ? 'm' : 's';
+        foreach (var declared in bundle.Bundle.Variables)
+        {
+            if (Find(scan.Variables, declared.Name!) is not { } value)
+            {
+                if (length == key.Length)
+                {
+                    return false;
+                }
+
+                key[length++] = '-';
+                continue;
+            }
+
+            var text = value.Text ?? string.Empty;
+            if (length + 1 >= key.Length
+                || !text.Length.TryFormat(key[(length + 1)..], out var digits, provider: CultureInfo.InvariantCulture)
+                || length + 1 + digits + 1 + text.Length > key.Length)
+            {
+                return false;
+            }
+
+            key[length] = (char)('a' + (int)value.Kind);
+            length += 1 + digits;
+            key[length++] = ':';
+            text.CopyTo(key[length..]);
+            length += text.Length;
+        }
+
+        return true;
     }
 
     /// <summary>Which limit an exception reports: ours, or Fluid's step and recursion limits (an InvalidOperationException naming "maximum").</summary>

@@ -284,6 +284,88 @@ public sealed class PromptRendererTests
         }
     }
 
+    [Fact]
+    public async Task The_same_values_render_once_then_come_from_the_bundles_memo_in_any_order()
+    {
+        var bundle = Prepare([("system", "Hi {{ a }} {{ b }}")], new PromptVariable("a", false, null, null), new PromptVariable("b", false, "B", null));
+
+        var first = await RenderOkAsync(bundle, """{"prompt_variables":{"a":"x","b":"y"}}""");
+        var again = await RenderOkAsync(bundle, """{"prompt_variables":{"b":"y","a":"x","undeclared":"z"}}""");
+        var other = await RenderOkAsync(bundle, """{"prompt_variables":{"a":"x"}}""");
+
+        Assert.Equal(["Hi x y"], first);
+        Assert.Same(first, again);
+        Assert.Equal(["Hi x B"], other);
+        Assert.Equal(2, bundle.Renders!.Count);
+    }
+
+    [Fact]
+    public async Task Values_that_read_alike_when_joined_are_remembered_apart()
+    {
+        var bundle = Prepare([("system", "[{{ a }}|{{ b }}]")], new PromptVariable("a", false, null, null), new PromptVariable("b", false, null, null));
+
+        Assert.Equal(["[1:x|]"], await RenderOkAsync(bundle, """{"prompt_variables":{"a":"1:x","b":""}}"""));
+        Assert.Equal(["[1|:x]"], await RenderOkAsync(bundle, """{"prompt_variables":{"a":"1","b":":x"}}"""));
+        Assert.Equal(["[|1:x]"], await RenderOkAsync(bundle, """{"prompt_variables":{"b":"1:x"}}"""));
+        Assert.Equal(["[1:x|]"], await RenderOkAsync(bundle, """{"prompt_variables":{"a":"1:x","b":""}}"""));
+    }
+
+    [Fact]
+    public async Task A_multi_turn_render_is_remembered_apart_from_a_single_turn_one()
+    {
+        var bundle = Prepare([("system", "S {{ a }}"), ("user", "U {{ a }}")], new PromptVariable("a", true, null, null));
+
+        var single = await RenderOkAsync(bundle, """{"prompt_variables":{"a":"x"},"messages":[]}""");
+        var multi = await RenderOkAsync(bundle, """{"prompt_variables":{"a":"x"},"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal(["S x", "U x"], single);
+        Assert.Equal(["S x", ""], multi);
+    }
+
+    [Fact]
+    public async Task A_template_that_reads_the_clock_renders_every_time()
+    {
+        var bundle = Prepare([("system", "In {{ 'now' | date: '%Y' }} for {{ a }}")], new PromptVariable("a", false, null, null));
+
+        var first = await RenderOkAsync(bundle, """{"prompt_variables":{"a":"x"}}""");
+        var again = await RenderOkAsync(bundle, """{"prompt_variables":{"a":"x"}}""");
+
+        Assert.Null(bundle.Renders);
+        Assert.NotSame(first, again);
+        Assert.EndsWith(" for x", again[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Values_too_long_to_remember_still_render_and_are_not_kept()
+    {
+        var bundle = Prepare([("system", "{{ a }}")], new PromptVariable("a", false, null, null));
+        var longValue = new string('v', RenderMemo.MaxKeyChars);
+
+        var contents = await RenderOkAsync(bundle, $$$"""{"prompt_variables":{"a":"{{{longValue}}}"}}""");
+
+        Assert.Equal([longValue], contents);
+        Assert.Equal(0, bundle.Renders!.Count);
+    }
+
+    [Fact]
+    public void A_full_memo_starts_over_and_a_large_render_is_not_kept()
+    {
+        var memo = new RenderMemo();
+        for (var i = 0; i < RenderMemo.Capacity; i++)
+        {
+            memo.Add($"k{i}", ["x"]);
+        }
+
+        Assert.Equal(RenderMemo.Capacity, memo.Count);
+        memo.Add("one more", ["y"]);
+        Assert.Equal(1, memo.Count);
+        Assert.True(memo.TryGet("one more", out var kept));
+        Assert.Equal(["y"], kept);
+
+        memo.Add("large", [new string('x', RenderMemo.MaxRenderedChars), "!"]);
+        Assert.False(memo.TryGet("large", out _));
+    }
+
     private static PreparedBundle Prepare((string Role, string Content)[] messages, params PromptVariable[] variables)
     {
         var bundle = new PromptBundle

@@ -66,7 +66,7 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
             return (null, GatewayError.InvalidRequest($"'prompt:' models are served on {ChatCompletionsPath} only.", "model", "unsupported_endpoint"));
         }
 
-        var (selection, selectionError) = await prompts.SelectAsync(context.Request, admitted.Key, scan.Model[ModelCatalog.PromptPrefix.Length..], scan.User);
+        var (selection, selectionError) = await prompts.SelectAsync(context.Request, admitted.Key, prompts.PromptName(scan.Model.AsSpan(ModelCatalog.PromptPrefix.Length)), scan.User);
         if (selectionError is not null)
         {
             return (null, selectionError);

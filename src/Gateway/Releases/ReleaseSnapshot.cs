@@ -9,12 +9,12 @@ namespace LlmGateway.Releases;
 /// </summary>
 internal sealed class ReleaseSnapshot
 {
-    public static readonly ReleaseSnapshot Empty = new(FrozenDictionary<string, ActiveRelease>.Empty, FrozenSet<string>.Empty, DateTimeOffset.MinValue);
+    public static readonly ReleaseSnapshot Empty = new(FrozenDictionary<(string Prompt, string Environment), ActiveRelease>.Empty, FrozenSet<string>.Empty, DateTimeOffset.MinValue);
 
-    private readonly FrozenDictionary<string, ActiveRelease> _releases;
+    private readonly FrozenDictionary<(string Prompt, string Environment), ActiveRelease> _releases;
     private readonly FrozenSet<string> _prompts;
 
-    public ReleaseSnapshot(FrozenDictionary<string, ActiveRelease> releases, FrozenSet<string> prompts, DateTimeOffset loadedAt)
+    public ReleaseSnapshot(FrozenDictionary<(string Prompt, string Environment), ActiveRelease> releases, FrozenSet<string> prompts, DateTimeOffset loadedAt)
     {
         _releases = releases;
         _prompts = prompts;
@@ -23,6 +23,10 @@ internal sealed class ReleaseSnapshot
 
     /// <summary>True when the prompt exists, released or not (tells "unknown prompt" from "no release here").</summary>
     public bool HasPrompt(string prompt) => _prompts.Contains(prompt);
+
+    /// <summary>The snapshot's own string for a prompt name read from a request (null when it has no such prompt): no copy per request.</summary>
+    public string? KnownPrompt(ReadOnlySpan<char> name) =>
+        _prompts.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup) && lookup.TryGetValue(name, out var known) ? known : null;
 
     /// <summary>When this content was read from the store.</summary>
     public DateTimeOffset LoadedAt { get; }
@@ -38,5 +42,6 @@ internal sealed class ReleaseSnapshot
     public bool TryGet(string prompt, string environment, out ActiveRelease release) =>
         _releases.TryGetValue(Key(prompt, environment), out release!);
 
-    public static string Key(string prompt, string environment) => prompt + "\n" + environment;
+    /// <summary>A release's key: a pair, not a joined string, so a lookup on every request allocates nothing.</summary>
+    public static (string Prompt, string Environment) Key(string prompt, string environment) => (prompt, environment);
 }

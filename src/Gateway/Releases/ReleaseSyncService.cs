@@ -66,7 +66,7 @@ internal sealed class ReleaseSyncService(
 
             batch.Execute();
 
-            var next = new Dictionary<string, ActiveRelease>(StringComparer.Ordinal);
+            var next = new Dictionary<(string Prompt, string Environment), ActiveRelease>();
             var changed = false;
             foreach (var (prompt, environment, value) in reads)
             {
@@ -85,7 +85,7 @@ internal sealed class ReleaseSyncService(
                         next[key] = old;
                     }
 
-                    ReportInvalid(prompt, environment, key, "the key does not hold a string");
+                    ReportInvalid(prompt, environment, prompt + "\n" + environment, "the key does not hold a string");
                     continue;
                 }
 
@@ -125,7 +125,7 @@ internal sealed class ReleaseSyncService(
             changed |= prompts.Count != previous.PromptCount;
             if (changed || !previous.IsLoaded)
             {
-                snapshots.Publish(new ReleaseSnapshot(next.ToFrozenDictionary(StringComparer.Ordinal), prompts, time.GetUtcNow()));
+                snapshots.Publish(new ReleaseSnapshot(next.ToFrozenDictionary(), prompts, time.GetUtcNow()));
                 ReleaseLog.Swapped(logger, next.Count);
             }
             else

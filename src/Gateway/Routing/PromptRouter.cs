@@ -19,6 +19,9 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
     // The operator's cap on every plan's shadow share, in basis points (0: shadow traffic is off).
     private readonly int _maxShadowShareBps = shadowOptions.Value.Enabled ? (int)Math.Round(shadowOptions.Value.MaxShare * 10_000) : 0;
 
+    /// <summary>The prompt name of a <c>prompt:</c> model: a known prompt's own string, else a copy.</summary>
+    public string PromptName(ReadOnlySpan<char> name) => snapshots.Current.KnownPrompt(name) ?? new string(name);
+
     public async ValueTask<(PromptSelection? Selection, GatewayError? Error)> SelectAsync(HttpRequest request, GatewayKey key, string prompt, string? bodyUser)
     {
         var snapshot = snapshots.Current;

@@ -172,9 +172,21 @@ public sealed class PromptRouterTests : IAsyncDisposable
     }
 
     [Fact]
+    public void A_known_prompt_name_is_the_snapshots_own_string_and_an_unknown_one_a_copy()
+    {
+        _snapshots.Publish(new ReleaseSnapshot(FrozenDictionary<(string, string), ActiveRelease>.Empty, new[] { Prompt }.ToFrozenSet(StringComparer.Ordinal), DateTimeOffset.UnixEpoch));
+        var known = _snapshots.Current.KnownPrompt(Prompt.AsSpan());
+
+        Assert.Same(known, _router.PromptName(("prompt:" + Prompt).AsSpan(7)));
+        Assert.Equal(Prompt, known);
+        Assert.Null(_snapshots.Current.KnownPrompt("no-such-prompt".AsSpan()));
+        Assert.Equal("no-such-prompt", _router.PromptName("no-such-prompt".AsSpan()));
+    }
+
+    [Fact]
     public async Task A_prompt_that_exists_but_was_never_released_anywhere_is_release_not_found()
     {
-        _snapshots.Publish(new ReleaseSnapshot(FrozenDictionary<string, ActiveRelease>.Empty, new[] { Prompt }.ToFrozenSet(StringComparer.Ordinal), DateTimeOffset.UnixEpoch));
+        _snapshots.Publish(new ReleaseSnapshot(FrozenDictionary<(string, string), ActiveRelease>.Empty, new[] { Prompt }.ToFrozenSet(StringComparer.Ordinal), DateTimeOffset.UnixEpoch));
 
         var error = await SelectErrorAsync(ProductionKey);
 
@@ -406,7 +418,7 @@ public sealed class PromptRouterTests : IAsyncDisposable
 
     private void Publish(params ActiveRelease[] releases) =>
         _snapshots.Publish(new ReleaseSnapshot(
-            releases.ToFrozenDictionary(r => ReleaseSnapshot.Key(r.Prompt, r.Environment), StringComparer.Ordinal),
+            releases.ToFrozenDictionary(r => ReleaseSnapshot.Key(r.Prompt, r.Environment)),
             releases.Select(r => r.Prompt).ToFrozenSet(StringComparer.Ordinal),
             DateTimeOffset.UnixEpoch.AddSeconds(1)));
 

@@ -17,6 +17,8 @@ internal sealed class BehaviourStore(GatewayStore store)
     // Longer than any redelivery: visibility × attempts is minutes, not days.
     private static readonly TimeSpan MarkRetention = TimeSpan.FromDays(2);
 
+    private readonly SeriesFieldNames _fieldNames = new();
+
     private StoreKeys Keys => store.Keys;
 
     /// <summary>Counts the samples into their series; returns how many were new (a redelivered sample counts once).</summary>
@@ -74,7 +76,7 @@ internal sealed class BehaviourStore(GatewayStore store)
                 kinds[(sample.Environment, observation.Metric)] = observation.Kind;
                 foreach (var (stat, delta) in Stats(observation))
                 {
-                    var name = new SeriesField(sample.Version, sample.Variant, observation.Metric, stat).ToString();
+                    var name = _fieldNames.Of(new SeriesField(sample.Version, sample.Variant, observation.Metric, stat));
                     deltas.Add((Field(minute, name), delta));
                     deltas.Add((Field(hour, name), delta));
                 }
@@ -88,9 +90,9 @@ internal sealed class BehaviourStore(GatewayStore store)
                     foreach (var (role, value) in PairRoles(pair))
                     {
                         // All three moments for every role: a difference of rates is −1, 0 or 1, so its squares are not its sum.
-                        deltas.Add((Field(pairHash, new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count).ToString()), 1));
-                        deltas.Add((Field(pairHash, new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum).ToString()), value));
-                        deltas.Add((Field(pairHash, new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares).ToString()), value * value));
+                        deltas.Add((Field(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count))), 1));
+                        deltas.Add((Field(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum))), value));
+                        deltas.Add((Field(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares))), value * value));
                     }
                 }
             }

@@ -46,8 +46,9 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         foreach (var record in records)
         {
             var score = record.Timestamp.ToUnixTimeMilliseconds();
-            writes.Add(batch.StringSetAsync(Keys.Sample(record.Id), JsonSerializer.Serialize(record, GatewayJsonContext.Default.SampleRecord), ttl));
-            writes.Add(batch.StringSetAsync(Keys.SampleSummary(record.Id), JsonSerializer.Serialize(SampleSummary.From(record), GatewayJsonContext.Default.SampleSummary), ttl));
+            // UTF-8 bytes, as the store keeps them: a string first would be twice the size, then encoded again.
+            writes.Add(batch.StringSetAsync(Keys.Sample(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, GatewayJsonContext.Default.SampleRecord), ttl));
+            writes.Add(batch.StringSetAsync(Keys.SampleSummary(record.Id), JsonSerializer.SerializeToUtf8Bytes(SampleSummary.From(record), GatewayJsonContext.Default.SampleSummary), ttl));
             foreach (var index in IndexesOf(record))
             {
                 writes.Add(batch.SortedSetAddAsync(index, record.Id, score));
@@ -80,7 +81,8 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     public async Task<SampleRecord?> GetAsync(string id)
     {
         var json = await store.Database.StringGetAsync(Keys.Sample(id));
-        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize((string)json!, GatewayJsonContext.Default.SampleRecord);
+        // Read from the stored UTF-8 bytes, not through a string of them.
+        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)json).Span, GatewayJsonContext.Default.SampleRecord);
     }
 
     /// <summary>

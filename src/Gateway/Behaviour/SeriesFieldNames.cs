@@ -16,6 +16,8 @@ internal sealed class SeriesFieldNames
     // Beside the dictionary: its Count takes every bucket lock. Approximate under a concurrent start-over.
     private int _count;
 
+    public int Count => _names.Count;
+
     public string Of(SeriesField field)
     {
         if (_names.TryGetValue(field, out var name))

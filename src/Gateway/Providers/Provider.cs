@@ -117,6 +117,9 @@ internal sealed class Provider
         return Build(gatewayPath, upstreamModel);
     }
 
+    /// <summary>How many mapped paths are kept (at most 64).</summary>
+    internal int KnownPathCount => _paths.Count;
+
     private string Build(string gatewayPath, string upstreamModel)
     {
         // "/v1/chat/completions" -> "chat/completions"

@@ -59,6 +59,12 @@ internal sealed class ResilientForwarder(
                 // no retry, and the retry pipeline's state machines and context, and one more async layer waiting on the
                 // provider, cost most of a kilobyte per request. A retryable first result goes to Polly as its first
                 // attempt's (replayed, not sent again), so the retries and their backoff are Polly's as before.
+                if (state.ClientLifetime.RequestAborted.IsCancellationRequested)
+                {
+                    // Gone before this model's first attempt: nothing is sent (Polly made the same check before its first).
+                    return state.Outcome(clientGone: true);
+                }
+
                 var first = Begin(state);
                 if (first is null)
                 {
@@ -120,6 +126,12 @@ internal sealed class ResilientForwarder(
     /// </summary>
     private static async ValueTask<AttemptResult> RetryAsync(ResiliencePipeline<AttemptResult> retry, AttemptState state, AttemptResult first)
     {
+        if (state.ClientLifetime.RequestAborted.IsCancellationRequested)
+        {
+            // Polly would end here too, with the attempt's own result, once it saw the client gone.
+            return first;
+        }
+
         var resilience = ResilienceContextPool.Shared.Get(state.ClientLifetime.RequestAborted);
         state.Replay = first;
         try
@@ -359,7 +371,7 @@ internal sealed class ResilientForwarder(
         private List<CatalogModel>? _unavailable;
         // Rented (given back by Outcome, or by Abandon when the forwarder throws): most requests never need it.
         private KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
-        private readonly int _headerCount;
+        private int _headerCount;
 
         /// <param name="deadline">The end of the request's total time, a timestamp of the forwarder's clock.</param>
         public AttemptState(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, long deadline)
@@ -467,6 +479,7 @@ internal sealed class ResilientForwarder(
             {
                 ArrayPool<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>.Shared.Return(_headers, clearArray: true);
                 _headers = [];
+                _headerCount = 0;
             }
         }
 

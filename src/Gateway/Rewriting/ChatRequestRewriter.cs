@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using LlmGateway.Errors;
 using LlmGateway.Prompts;
@@ -76,6 +77,9 @@ internal static class ChatRequestRewriter
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    // What an idle writer points at: never written (a Stream would make the writer allocate a buffer on every reset).
+    private static readonly ArrayBufferWriter<byte> Detached = new(1);
+
     private static void WriteMessages(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, bool dropClientSystem, PooledBuffer destination)
     {
         // The same rule the renderer applied: a multi-turn request gets the bundle's instructions only.
@@ -113,7 +117,7 @@ internal static class ChatRequestRewriter
         }
         finally
         {
-            writer.Reset(Stream.Null);
+            writer.Reset(Detached);
         }
 
         foreach (var message in scan.Messages)

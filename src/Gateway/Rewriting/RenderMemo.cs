@@ -6,10 +6,11 @@ namespace LlmGateway.Rewriting;
 /// One prepared bundle's rendered messages by the values bound to its variables: a template that reads nothing but its
 /// variables renders the same text for the same values, and most traffic repeats a few (a company, a locale), so
 /// rendering (a Fluid context, a writer, the text; a kilobyte or two per request) runs once per set of values. Bounded in
-/// entries and in the size of what it keeps; a full memo starts over, so a client sending ever new values costs
-/// renders, never memory. The kept arrays are shared by every request that hits them and never written.
+/// entries and in the size of what it keeps, and all memos together by a <see cref="RenderMemoBudget"/>; a full memo
+/// starts over, so a client sending ever new values costs renders, never memory. The kept arrays are shared by every
+/// request that hits them and never written.
 /// </summary>
-internal sealed class RenderMemo
+internal sealed class RenderMemo(RenderMemoBudget budget)
 {
     public const int Capacity = 256;
 
@@ -21,8 +22,15 @@ internal sealed class RenderMemo
 
     private readonly ConcurrentDictionary<string, string[]> _renders = new(StringComparer.Ordinal);
 
-    // Beside the dictionary: its Count takes every bucket lock. Approximate under a concurrent start-over.
+    // Beside the dictionary: its Count takes every bucket lock. Both approximate under a concurrent start-over (a
+    // render added while the memo is cleared may stay counted against the budget until the next start-over).
     private int _count;
+    private long _chars;
+
+    public RenderMemo()
+        : this(RenderMemoBudget.Shared)
+    {
+    }
 
     public int Count => _renders.Count;
 
@@ -46,11 +54,23 @@ internal sealed class RenderMemo
         {
             _renders.Clear();
             Interlocked.Exchange(ref _count, 0);
+            budget.Give(Interlocked.Exchange(ref _chars, 0));
+        }
+
+        var kept = chars + key.Length;
+        if (!budget.TryTake(kept))
+        {
+            return;
         }
 
         if (_renders.GetAlternateLookup<ReadOnlySpan<char>>().TryAdd(key, contents))
         {
             Interlocked.Increment(ref _count);
+            Interlocked.Add(ref _chars, kept);
+        }
+        else
+        {
+            budget.Give(kept);
         }
     }
 }

@@ -20,12 +20,16 @@ public sealed class SeriesFieldNamesTests
     }
 
     [Fact]
-    public void Past_its_capacity_every_field_is_still_named_right()
+    public void Past_its_capacity_it_starts_over_and_still_names_every_field_right()
     {
         var names = new SeriesFieldNames();
         for (var i = 0; i <= SeriesFieldNames.Capacity + 5; i++)
         {
             Assert.Equal($"{i}|stable|m|n", names.Of(new SeriesField(i, "stable", "m", SeriesField.Count)));
+            Assert.InRange(names.Count, 1, SeriesFieldNames.Capacity);
         }
+
+        // It started over: only the names since then are kept.
+        Assert.True(names.Count < 10, $"{names.Count} names kept");
     }
 }

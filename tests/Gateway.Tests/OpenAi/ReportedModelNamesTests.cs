@@ -31,4 +31,16 @@ public sealed class ReportedModelNamesTests
         Assert.NotSame(names.Get("flood-9".AsSpan()), names.Get("flood-9".AsSpan()));
         Assert.Same(kept, names.Get("kept".AsSpan()));
     }
+
+    [Fact]
+    public void A_name_longer_than_any_model_is_read_right_and_not_kept()
+    {
+        var names = new ReportedModelNames(4);
+        var longName = new string('m', ReportedModelNames.MaxNameChars + 1);
+
+        Assert.Equal(longName, names.Get(longName.AsSpan()));
+        Assert.Equal(0, names.Count);
+        Assert.Equal("short", names.Get("short".AsSpan()));
+        Assert.Equal(1, names.Count);
+    }
 }

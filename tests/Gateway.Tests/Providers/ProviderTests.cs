@@ -46,6 +46,8 @@ public sealed class ProviderTests
                 Assert.Equal($"/base/op{i}/x", provider.MapPath($"/v1/op{i}/x", "m"));
             }
         }
+
+        Assert.Equal(64, provider.KnownPathCount);
     }
 
     [Fact]

@@ -529,6 +529,37 @@ public sealed class ResilientForwarderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_gone_before_the_first_attempt_costs_no_attempt()
+    {
+        await _clientAborted.CancelAsync();
+
+        var run = await ForwardAsync("main", Respond(200, "must not be sent"));
+
+        Assert.Empty(run.Models);
+        Assert.True(run.Outcome.ClientGone);
+        Assert.Equal(0, run.Outcome.Attempts);
+        Assert.Equal("", run.Client.Text);
+    }
+
+    [Fact]
+    public async Task A_client_gone_after_a_retryable_answer_is_not_retried()
+    {
+        var run = await ForwardAsync("main",
+            context =>
+            {
+                // The provider answers 503 in full (nothing aborted), then the client leaves before a retry could start.
+                var answered = Respond(503, "busy")(context);
+                _clientAborted.Cancel();
+                return answered;
+            },
+            Respond(200, "must not be sent"));
+
+        Assert.Equal(["main"], run.Models);
+        Assert.Equal(1, run.Outcome.Attempts);
+        Assert.DoesNotContain("must not be sent", run.Client.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_client_leaving_during_a_backoff_ends_the_wait_at_once()
     {
         using var run = NewRun("slow-retry", allowModelFallback: true, [Fail(ForwarderError.Request), Respond(200, "must not be sent")]);

@@ -348,6 +348,32 @@ public sealed class PromptRendererTests
     }
 
     [Fact]
+    public void Memos_sharing_a_budget_keep_no_more_than_it_and_give_it_back_when_they_start_over()
+    {
+        var budget = new RenderMemoBudget(10_000);
+        var first = new RenderMemo(budget);
+        var second = new RenderMemo(budget);
+
+        first.Add("a", [new string('x', 60)]);
+        second.Add("b", [new string('y', 9_950)]);
+
+        Assert.True(first.TryGet("a", out _));
+        Assert.False(second.TryGet("b", out _));
+        Assert.Equal(61, budget.Used);
+
+        // Enough small renders to fill the first memo's entries: it starts over, giving back what it held.
+        for (var i = 0; i < RenderMemo.Capacity; i++)
+        {
+            first.Add($"{i}", []);
+        }
+
+        Assert.False(first.TryGet("a", out _));
+        Assert.True(budget.Used < 10, $"{budget.Used} characters still taken");
+        second.Add("b", [new string('y', 9_950)]);
+        Assert.True(second.TryGet("b", out _));
+    }
+
+    [Fact]
     public void A_full_memo_starts_over_and_a_large_render_is_not_kept()
     {
         var memo = new RenderMemo();

@@ -25,10 +25,10 @@ namespace LlmGateway.Resilience;
 internal sealed class ResilientForwarder(
     IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ResilientForwarder> logger)
 {
-    private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
-
     public const string AttemptsHeader = "X-Gateway-Attempts";
     public const string ServedModelHeader = "X-Gateway-Served-Model";
+
+    private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
 
     public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
     {

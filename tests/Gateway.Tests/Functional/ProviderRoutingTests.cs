@@ -57,6 +57,17 @@ public sealed class ProviderRoutingTests(TestEnvironment env)
         Assert.Null(Header(received, "Authorization"));
     }
 
+    [Fact]
+    public async Task A_query_string_reaches_a_provider_other_than_azure_exactly_as_the_client_sent_it()
+    {
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await PostAsync("/v1/chat/completions?flag&a=1&b=x%20y&a=2", Chat("gpt-4o-mini"), tag);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("?flag&a=1&b=x%20y&a=2", env.Received.ForTag(tag).Single().QueryString);
+    }
+
     // 429 with a Retry-After past the cap (10 s) is not retried; 503 is retried, then the last one
     // passes through; 400 is never retried.
     [Theory]

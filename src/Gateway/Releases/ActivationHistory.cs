@@ -42,17 +42,29 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time, G
             newestFirst ? Order.Descending : Order.Ascending,
             0,
             limit);
+        // Scored by the millisecond: events of the same millisecond come back in member order, so they are put in the
+        // order they happened by their own time (a stable sort; what is in range and the limit are unchanged).
         var events = values.Select(v => Parse(v!));
-        return [.. newestFirst ? events.Reverse() : events];
+        return [.. (newestFirst ? events.Reverse() : events).OrderBy(e => e.At)];
     }
 
     /// <summary>The release event in force in <paramref name="environment"/> at <paramref name="at"/>, if any.</summary>
     public async Task<ActivationEvent?> ActiveAtAsync(string prompt, string environment, DateTimeOffset at)
     {
-        var values = await store.Database.SortedSetRangeByScoreAsync(
-            store.Keys.EnvironmentHistory(prompt, environment), at.ToUnixTimeMilliseconds(), double.NegativeInfinity, Exclude.None, Order.Descending, 0, 1);
-        return values.Length == 0 ? null : Parse(values[0]!);
+        var entries = await store.Database.SortedSetRangeByScoreWithScoresAsync(
+            store.Keys.EnvironmentHistory(prompt, environment), at.ToUnixTimeMilliseconds(), double.NegativeInfinity, Exclude.None, Order.Descending, 0, SameMillisecondLookback);
+        if (entries.Length == 0)
+        {
+            return null;
+        }
+
+        // The latest of the newest millisecond's events by their own time: within a millisecond, member order is not time order.
+        var newest = entries[0].Score;
+        return entries.Where(e => e.Score == newest).Select(e => Parse(e.Element!)).MaxBy(e => e.At);
     }
+
+    // Events of one millisecond looked at to find its latest: more in one millisecond than this is not a release history.
+    private const int SameMillisecondLookback = 16;
 
     /// <summary>
     /// Records a raw write of a release key (one that bypassed the API) exactly once, however

@@ -11,6 +11,35 @@ namespace LlmGateway.Tests.Releases;
 public sealed class ActivationHistoryTests(TestEnvironment env)
 {
     [Fact]
+    public async Task Events_of_the_same_millisecond_read_in_the_order_they_happened_not_in_member_order()
+    {
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var history = env.Gateway.GetRequiredService<ActivationHistory>();
+        var name = Bundles.UniqueName("same-ms");
+        var millisecond = DateTimeOffset.FromUnixTimeMilliseconds(1_780_000_000_000);
+
+        // Ids chosen so that member order ("evt_a…" first) is the reverse of time order.
+        var earlier = Event("evt_b", "canary-weight", millisecond.AddTicks(1_000));
+        var later = Event("evt_a", "promote", millisecond.AddTicks(5_000));
+        foreach (var activation in new[] { earlier, later })
+        {
+            await store.Database.SortedSetAddAsync(
+                store.Keys.EnvironmentHistory(name, "staging"),
+                System.Text.Json.JsonSerializer.Serialize(activation, LlmGateway.Serialization.GatewayJsonContext.Default.ActivationEvent),
+                millisecond.ToUnixTimeMilliseconds());
+        }
+
+        var listed = await history.ListAsync(name, "staging", from: null, to: null, limit: 10);
+        var active = await history.ActiveAtAsync(name, "staging", millisecond);
+
+        Assert.Equal(["canary-weight", "promote"], listed.Select(e => e.Action));
+        Assert.Equal("promote", active?.Action);
+
+        LlmGateway.Contracts.Releases.ActivationEvent Event(string id, string action, DateTimeOffset at) =>
+            new() { Id = id, At = at, Prompt = name, Environment = "staging", Action = action, Actor = "test" };
+    }
+
+    [Fact]
     public async Task A_raw_write_noticed_by_many_instances_at_once_is_recorded_exactly_once()
     {
         using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using LlmGateway.Memory;
 
 namespace LlmGateway.Auth;
 
@@ -14,56 +14,31 @@ internal sealed class KeyHashMemo
 {
     public const int Capacity = 10_000;
 
-    private readonly ConcurrentDictionary<string, string> _hashes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
-
-    // Kept beside the dictionary: its Count takes every bucket lock. Approximate under a concurrent start-over, which
-    // can leave a few more entries than Capacity until the next one.
-    private int _count;
-
-    public KeyHashMemo() => _bySpan = _hashes.GetAlternateLookup<ReadOnlySpan<char>>();
+    private readonly BoundedMemo<string, string> _hashes = new(Capacity, WhenFull.StartOver, StringComparer.Ordinal);
 
     public int Count => _hashes.Count;
 
     /// <summary>The remembered hash of <paramref name="secret"/>, or its SHA-256 computed now.</summary>
     public string HashOf(ReadOnlySpan<char> secret, out bool remembered)
     {
-        remembered = _bySpan.TryGetValue(secret, out var hash);
-        return remembered ? hash! : GatewayKeySecret.Hash(secret);
+        remembered = _hashes.TryGet(secret, out var hash);
+        return remembered ? hash : GatewayKeySecret.Hash(secret);
     }
 
     /// <summary>Remembers a confirmed key's hash (once); a full memo starts over.</summary>
-    public void Remember(ReadOnlySpan<char> secret, string hash)
-    {
-        if (Volatile.Read(ref _count) >= Capacity)
-        {
-            _hashes.Clear();
-            Interlocked.Exchange(ref _count, 0);
-        }
-
-        if (_bySpan.TryAdd(secret, hash))
-        {
-            Interlocked.Increment(ref _count);
-        }
-    }
+    public void Remember(ReadOnlySpan<char> secret, string hash) => _hashes.TryAdd(secret, hash);
 
     /// <summary>Forgets one secret (its key was revoked while it was being remembered).</summary>
-    public void Forget(ReadOnlySpan<char> secret)
-    {
-        if (_bySpan.TryRemove(secret, out _, out _))
-        {
-            Interlocked.Decrement(ref _count);
-        }
-    }
+    public void Forget(ReadOnlySpan<char> secret) => _hashes.TryRemove(secret);
 
     /// <summary>Forgets the secrets of a revoked key, so they are not kept in memory once the key is gone.</summary>
     public void Forget(string hash)
     {
-        foreach (var entry in _hashes)
+        foreach (var entry in _hashes.Entries)
         {
-            if (entry.Value == hash && _hashes.TryRemove(entry))
+            if (entry.Value == hash)
             {
-                Interlocked.Decrement(ref _count);
+                _hashes.TryRemove(entry);
             }
         }
     }

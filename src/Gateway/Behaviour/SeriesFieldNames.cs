@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using LlmGateway.Memory;
 
 namespace LlmGateway.Behaviour;
 
@@ -11,32 +11,9 @@ internal sealed class SeriesFieldNames
 {
     public const int Capacity = 4096;
 
-    private readonly ConcurrentDictionary<SeriesField, string> _names = new();
-
-    // Beside the dictionary: its Count takes every bucket lock. Approximate under a concurrent start-over.
-    private int _count;
+    private readonly BoundedMemo<SeriesField, string> _names = new(Capacity, WhenFull.StartOver);
 
     public int Count => _names.Count;
 
-    public string Of(SeriesField field)
-    {
-        if (_names.TryGetValue(field, out var name))
-        {
-            return name;
-        }
-
-        if (Volatile.Read(ref _count) >= Capacity)
-        {
-            _names.Clear();
-            Interlocked.Exchange(ref _count, 0);
-        }
-
-        name = field.ToString();
-        if (_names.TryAdd(field, name))
-        {
-            Interlocked.Increment(ref _count);
-        }
-
-        return name;
-    }
+    public string Of(SeriesField field) => _names.GetOrAdd(field, static f => f.ToString());
 }

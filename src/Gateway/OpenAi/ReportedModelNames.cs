@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using LlmGateway.Memory;
 
 namespace LlmGateway.OpenAi;
 
@@ -14,10 +14,7 @@ internal sealed class ReportedModelNames(int capacity)
     /// <summary>Longer names are not kept: a line may be megabytes long, and a kept name lives as long as the process.</summary>
     public const int MaxNameChars = 128;
 
-    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
-
-    // Beside the dictionary: its Count takes every bucket lock. Under races a few may pass the capacity.
-    private int _count;
+    private readonly BoundedMemo<string, string> _names = new(capacity, WhenFull.KeepFirst, StringComparer.Ordinal);
 
     /// <summary>The process's one set, used by every response reader.</summary>
     public static ReportedModelNames Shared { get; } = new(DefaultCapacity);
@@ -27,24 +24,12 @@ internal sealed class ReportedModelNames(int capacity)
     /// <summary>The one string for <paramref name="name"/> (made and kept on first sight, while there is room).</summary>
     public string Get(ReadOnlySpan<char> name)
     {
-        if (_names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var known))
+        if (_names.TryGet(name, out var known))
         {
             return known;
         }
 
         var made = new string(name);
-        if (name.Length > MaxNameChars || Volatile.Read(ref _count) >= capacity)
-        {
-            return made;
-        }
-
-        if (!_names.TryAdd(made, made))
-        {
-            // Another reader kept it just now.
-            return _names.TryGetValue(made, out var kept) ? kept : made;
-        }
-
-        Interlocked.Increment(ref _count);
-        return made;
+        return name.Length > MaxNameChars ? made : _names.GetOrAdd(made, static m => m);
     }
 }

@@ -1,3 +1,5 @@
+using LlmGateway.Memory;
+
 namespace LlmGateway.Providers;
 
 /// <summary>A configured provider, resolved once at start-up. Its key never leaves this type except into the upstream request.</summary>
@@ -38,7 +40,7 @@ internal sealed class Provider
 
     private readonly string? _credential;
     private readonly Dictionary<string, string> _credentialsByPrefix;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
+    private readonly BoundedMemo<string, string> _paths = new(MaxKnownPaths, WhenFull.KeepFirst, StringComparer.Ordinal);
 
     public string LoadBalancing { get; }
 
@@ -100,17 +102,13 @@ internal sealed class Provider
         {
             // Only the path decides, and a gateway serves a handful of paths: each is built once, not per request.
             // Bounded, so a client sending made-up paths cannot grow it.
-            if (_paths.TryGetValue(gatewayPath, out var known))
+            if (_paths.TryGet(gatewayPath, out var known))
             {
                 return known;
             }
 
             var mapped = Build(gatewayPath, upstreamModel);
-            if (_paths.Count < MaxKnownPaths)
-            {
-                _paths.TryAdd(gatewayPath, mapped);
-            }
-
+            _paths.TryAdd(gatewayPath, mapped);
             return mapped;
         }
 

@@ -37,7 +37,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
             return (null, invalid);
         }
 
-        if (Remembered(bundle, scan, multiTurn) is { } remembered)
+        if (Remembered(bundle, scan, multiTurn, out var memoKey) is { } remembered)
         {
             return (remembered, null);
         }
@@ -74,7 +74,11 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
                 $"Rendering the prompt '{bundle.Name}' v{bundle.Version} failed. The gateway's logs have the details.", "server_error", null, "template_error")));
         }
 
-        Remember(bundle, scan, multiTurn, contents);
+        if (memoKey is not null)
+        {
+            bundle.Renders!.Add(memoKey, contents);
+        }
+
         return (contents, null);
     }
 
@@ -136,21 +140,26 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
             ? number
             : null;
 
-    private static string[]? Remembered(PreparedBundle bundle, RequestScan scan, bool multiTurn)
+    /// <summary>
+    /// The bundle's remembered render of these values; else null, with the key to remember this render under (null too
+    /// when the bundle keeps no renders or the values are too long to look up).
+    /// </summary>
+    private static string[]? Remembered(PreparedBundle bundle, RequestScan scan, bool multiTurn, out string? key)
     {
-        Span<char> key = stackalloc char[RenderMemo.MaxKeyChars];
-        return bundle.Renders is { } memo && TryWriteKey(bundle, scan, multiTurn, key, out var length) && memo.TryGet(key[..length], out var contents)
-            ? contents
-            : null;
-    }
-
-    private static void Remember(PreparedBundle bundle, RequestScan scan, bool multiTurn, string[] contents)
-    {
-        Span<char> key = stackalloc char[RenderMemo.MaxKeyChars];
-        if (bundle.Renders is { } memo && TryWriteKey(bundle, scan, multiTurn, key, out var length))
+        key = null;
+        Span<char> buffer = stackalloc char[RenderMemo.MaxKeyChars];
+        if (bundle.Renders is not { } memo || !TryWriteKey(bundle, scan, multiTurn, buffer, out var length))
         {
-            memo.Add(key[..length], contents);
+            return null;
         }
+
+        if (memo.TryGet(buffer[..length], out var contents))
+        {
+            return contents;
+        }
+
+        key = new string(buffer[..length]);
+        return null;
     }
 
     /// <summary>

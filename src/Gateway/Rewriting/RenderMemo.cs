@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using LlmGateway.Memory;
 
 namespace LlmGateway.Rewriting;
 
@@ -10,7 +10,7 @@ namespace LlmGateway.Rewriting;
 /// starts over, so a client sending ever new values costs renders, never memory. The kept arrays are shared by every
 /// request that hits them and never written.
 /// </summary>
-internal sealed class RenderMemo(RenderMemoBudget budget)
+internal sealed class RenderMemo
 {
     public const int Capacity = 256;
 
@@ -20,11 +20,11 @@ internal sealed class RenderMemo(RenderMemoBudget budget)
     /// <summary>Renders longer than this in all (characters) are not kept.</summary>
     public const int MaxRenderedChars = 16 * 1024;
 
-    private readonly ConcurrentDictionary<string, string[]> _renders = new(StringComparer.Ordinal);
+    private readonly RenderMemoBudget _budget;
+    private readonly BoundedMemo<string, string[]> _renders;
 
-    // Beside the dictionary: its Count takes every bucket lock. Both approximate under a concurrent start-over (a
-    // render added while the memo is cleared may stay counted against the budget until the next start-over).
-    private int _count;
+    // What the kept renders hold of the budget (approximate under a concurrent start-over: a render added while the
+    // memo is cleared may stay counted until the next one).
     private long _chars;
 
     public RenderMemo()
@@ -32,12 +32,17 @@ internal sealed class RenderMemo(RenderMemoBudget budget)
     {
     }
 
+    public RenderMemo(RenderMemoBudget budget)
+    {
+        _budget = budget;
+        _renders = new(Capacity, WhenFull.StartOver, StringComparer.Ordinal, () => budget.Give(Interlocked.Exchange(ref _chars, 0)));
+    }
+
     public int Count => _renders.Count;
 
-    public bool TryGet(ReadOnlySpan<char> key, out string[] contents) =>
-        _renders.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out contents!);
+    public bool TryGet(ReadOnlySpan<char> key, out string[] contents) => _renders.TryGet(key, out contents);
 
-    public void Add(ReadOnlySpan<char> key, string[] contents)
+    public void Add(string key, string[] contents)
     {
         var chars = 0;
         foreach (var content in contents)
@@ -45,32 +50,19 @@ internal sealed class RenderMemo(RenderMemoBudget budget)
             chars += content.Length;
         }
 
-        if (chars > MaxRenderedChars)
-        {
-            return;
-        }
-
-        if (Volatile.Read(ref _count) >= Capacity)
-        {
-            _renders.Clear();
-            Interlocked.Exchange(ref _count, 0);
-            budget.Give(Interlocked.Exchange(ref _chars, 0));
-        }
-
         var kept = chars + key.Length;
-        if (!budget.TryTake(kept))
+        if (chars > MaxRenderedChars || !_budget.TryTake(kept))
         {
             return;
         }
 
-        if (_renders.GetAlternateLookup<ReadOnlySpan<char>>().TryAdd(key, contents))
+        if (_renders.TryAdd(key, contents))
         {
-            Interlocked.Increment(ref _count);
             Interlocked.Add(ref _chars, kept);
         }
         else
         {
-            budget.Give(kept);
+            _budget.Give(kept);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using LlmGateway.Store;
 using StackExchange.Redis;
 
@@ -35,12 +36,37 @@ internal sealed class BehaviourStore(GatewayStore store)
 
     private async Task<int> CountPromptAsync(string prompt, IReadOnlyList<ScoredSample> samples)
     {
+        // Samples found counted already (redelivered): summed again without them. Each retry drops at least one.
+        var counted = new bool[samples.Count];
+        while (true)
+        {
+            var (indexes, keys, args) = Step(prompt, samples, counted);
+            if (indexes.Count == 0)
+            {
+                return 0;
+            }
+
+            var result = (RedisResult[])(await store.Database.ScriptEvaluateAsync(BehaviourScripts.Count, keys, args))!;
+            if ((int)result[0] > 0)
+            {
+                await RecordKindsAsync(prompt, samples);
+                return (int)result[0];
+            }
+
+            for (var r = 1; r < result.Length; r++)
+            {
+                counted[indexes[(int)result[r] - 1]] = true;
+            }
+        }
+    }
+
+    /// <summary>The keys and arguments of one <see cref="BehaviourScripts.Count"/> step over the samples not yet known counted.</summary>
+    private (List<int> Indexes, RedisKey[] Keys, RedisValue[] Args) Step(string prompt, IReadOnlyList<ScoredSample> samples, bool[] counted)
+    {
+        var indexes = new List<int>(samples.Count);
         var hashes = new List<(string Key, TimeSpan Ttl)>();
         var hashIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var fields = new List<(int Hash, string Field)>();
-        var fieldIndex = new Dictionary<(int, string), int>();
-        var perSample = new List<List<(int Field, double Delta)>>(samples.Count);
-        var kinds = new Dictionary<(string Environment, string Metric), MetricKind>();
+        var sums = new Dictionary<(int Hash, string Field), double>();
 
         int Hash(string key, TimeSpan ttl)
         {
@@ -54,31 +80,27 @@ internal sealed class BehaviourStore(GatewayStore store)
             return index;
         }
 
-        int Field(int hash, string field)
+        void Add(int hash, string field, double delta) =>
+            CollectionsMarshal.GetValueRefOrAddDefault(sums, (hash, field), out _) += delta;
+
+        for (var i = 0; i < samples.Count; i++)
         {
-            if (!fieldIndex.TryGetValue((hash, field), out var index))
+            if (counted[i])
             {
-                fields.Add((hash, field));
-                index = fields.Count;
-                fieldIndex[(hash, field)] = index;
+                continue;
             }
 
-            return index;
-        }
-
-        foreach (var sample in samples)
-        {
+            indexes.Add(i);
+            var sample = samples[i];
             var minute = Hash(Keys.BehaviourMinute(prompt, sample.Environment, sample.Minute), MinuteRetention);
             var hour = Hash(Keys.BehaviourHour(prompt, sample.Environment, sample.Minute / 60 * 60), HourRetention);
-            var deltas = new List<(int, double)>(sample.Observations.Count * 8);
             foreach (var observation in sample.Observations)
             {
-                kinds[(sample.Environment, observation.Metric)] = observation.Kind;
                 foreach (var (stat, delta) in Stats(observation))
                 {
                     var name = _fieldNames.Of(new SeriesField(sample.Version, sample.Variant, observation.Metric, stat));
-                    deltas.Add((Field(minute, name), delta));
-                    deltas.Add((Field(hour, name), delta));
+                    Add(minute, name, delta);
+                    Add(hour, name, delta);
                 }
             }
 
@@ -90,54 +112,63 @@ internal sealed class BehaviourStore(GatewayStore store)
                     foreach (var (role, value) in PairRoles(pair))
                     {
                         // All three moments for every role: a difference of rates is −1, 0 or 1, so its squares are not its sum.
-                        deltas.Add((Field(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count))), 1));
-                        deltas.Add((Field(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum))), value));
-                        deltas.Add((Field(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares))), value * value));
+                        Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count)), 1);
+                        Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum)), value);
+                        Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares)), value * value);
                     }
                 }
             }
-
-            perSample.Add(deltas);
         }
 
-        var keys = new RedisKey[samples.Count + hashes.Count];
-        for (var i = 0; i < samples.Count; i++)
+        var keys = new RedisKey[indexes.Count + hashes.Count];
+        for (var k = 0; k < indexes.Count; k++)
         {
-            keys[i] = Keys.BehaviourScored(prompt, samples[i].SampleId);
+            keys[k] = Keys.BehaviourScored(prompt, samples[indexes[k]].SampleId);
         }
 
         for (var k = 0; k < hashes.Count; k++)
         {
-            keys[samples.Count + k] = hashes[k].Key;
+            keys[indexes.Count + k] = hashes[k].Key;
         }
 
-        var args = new List<RedisValue>(4 + hashes.Count + (fields.Count * 2) + perSample.Sum(d => 1 + (d.Count * 2)))
+        // A field whose deltas cancel out (or are all zero) is not written, as no sample changed it.
+        var changed = sums.Count(s => s.Value != 0);
+        var args = new RedisValue[4 + hashes.Count + (changed * 3)];
+        var at = 0;
+        args[at++] = indexes.Count;
+        args[at++] = (long)MarkRetention.TotalSeconds;
+        args[at++] = hashes.Count;
+        foreach (var (_, ttl) in hashes)
         {
-            samples.Count,
-            (long)MarkRetention.TotalSeconds,
-            hashes.Count,
-        };
-        args.AddRange(hashes.Select(h => (RedisValue)(long)h.Ttl.TotalSeconds));
-        args.Add(fields.Count);
-        foreach (var (hash, field) in fields)
-        {
-            args.Add(hash);
-            args.Add(field);
+            args[at++] = (long)ttl.TotalSeconds;
         }
 
-        foreach (var deltas in perSample)
+        args[at++] = changed;
+        foreach (var ((hash, field), delta) in sums)
         {
-            args.Add(deltas.Count);
-            foreach (var (field, delta) in deltas)
+            if (delta != 0)
             {
-                args.Add(field);
-                args.Add(delta.ToString("R", CultureInfo.InvariantCulture));
+                args[at++] = hash;
+                args[at++] = field;
+                args[at++] = delta.ToString("R", CultureInfo.InvariantCulture);
             }
         }
 
-        var counted = (int)await store.Database.ScriptEvaluateAsync(BehaviourScripts.Count, keys, [.. args]);
+        return (indexes, keys, args);
+    }
 
-        // Idempotent bookkeeping, outside the step: which series exist and how they read.
+    // Idempotent bookkeeping, outside the step: which series exist and how they read.
+    private async Task RecordKindsAsync(string prompt, IReadOnlyList<ScoredSample> samples)
+    {
+        var kinds = new Dictionary<(string Environment, string Metric), MetricKind>();
+        foreach (var sample in samples)
+        {
+            foreach (var observation in sample.Observations)
+            {
+                kinds[(sample.Environment, observation.Metric)] = observation.Kind;
+            }
+        }
+
         var batch = store.Database.CreateBatch();
         var writes = new List<Task>();
         foreach (var environment in kinds.Keys.Select(k => k.Environment).Distinct(StringComparer.Ordinal))
@@ -150,7 +181,6 @@ internal sealed class BehaviourStore(GatewayStore store)
 
         batch.Execute();
         await Task.WhenAll(writes);
-        return counted;
     }
 
     private static IEnumerable<(char Stat, double Delta)> Stats(MetricObservation observation)

@@ -1,0 +1,77 @@
+using LlmGateway.Behaviour;
+using LlmGateway.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace LlmGateway.Tests.Behaviour;
+
+/// <summary>
+/// The counting step against the real store: a batch's deltas are summed per field before they go, so a batch that
+/// mixes new samples with redelivered ones must be summed again without the redelivered ones, never half-applied.
+/// </summary>
+public sealed class BehaviourStoreCountTests(TestEnvironment env)
+{
+    private const string Environment = "production";
+    private const long Minute = 29_000_000;
+
+    [Fact]
+    public async Task A_batch_mixing_new_and_redelivered_samples_counts_each_sample_exactly_once()
+    {
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var prompt = Bundles.UniqueName("count-once");
+
+        Assert.Equal(2, await behaviour.CountAsync([Sample(prompt, "a", 100), Sample(prompt, "b", 200)]));
+
+        // b was counted already: only c and d add, and nothing of b's 200 ms.
+        Assert.Equal(2, await behaviour.CountAsync([Sample(prompt, "b", 200), Sample(prompt, "c", 400), Sample(prompt, "d", 800)]));
+
+        // Everything redelivered: nothing adds.
+        Assert.Equal(0, await behaviour.CountAsync([Sample(prompt, "a", 100), Sample(prompt, "d", 800)]));
+
+        var minute = await FieldsAsync(behaviour, prompt, hourly: false);
+        var hour = await FieldsAsync(behaviour, prompt, hourly: true);
+        foreach (var fields in new[] { minute, hour })
+        {
+            Assert.Equal(4, fields[Field("latency_ms", SeriesField.Count)]);
+            Assert.Equal(1_500, fields[Field("latency_ms", SeriesField.Sum)]);
+            Assert.Equal(100.0 * 100 + (200 * 200) + (400 * 400) + (800 * 800), fields[Field("latency_ms", SeriesField.SumOfSquares)]);
+            Assert.Equal(4, fields[Field("refusal", SeriesField.Count)]);
+            Assert.Equal(4, fields[Field("refusal", SeriesField.Passes)]);
+            Assert.False(fields.ContainsKey(Field("refusal", SeriesField.Sum)), "a zero delta is not written");
+        }
+    }
+
+    [Fact]
+    public async Task Paired_readings_of_a_redelivered_shadow_sample_count_once_and_errors_are_counted_apart()
+    {
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var prompt = Bundles.UniqueName("pairs-once");
+        var shadow = new ScoredSample("s1", prompt, Environment, 2, "shadow", Minute, [], [new PairedObservation("cost", 1.5, 2.5)]);
+        var errored = new ScoredSample("e1", prompt, Environment, 1, "stable", Minute, [MetricObservation.Error("latency_ms", MetricKind.Value)]);
+
+        Assert.Equal(2, await behaviour.CountAsync([shadow, errored]));
+        Assert.Equal(1, await behaviour.CountAsync([shadow, errored, shadow with { SampleId = "s2" }]));
+
+        var pairs = (await behaviour.ReadPairsAsync(prompt, Environment, Minute, Minute + 1)).Single()
+            .ToDictionary(e => (string)e.Name!, e => (double)e.Value);
+        Assert.Equal(2, pairs[$"2|{BehaviourStore.PairDifference}|cost|{SeriesField.Count}"]);
+        Assert.Equal(2, pairs[$"2|{BehaviourStore.PairDifference}|cost|{SeriesField.Sum}"]);
+        Assert.Equal(5, pairs[$"2|{BehaviourStore.PairCandidate}|cost|{SeriesField.Sum}"]);
+        Assert.Equal(2 * 1.5 * 1.5, pairs[$"2|{BehaviourStore.PairStable}|cost|{SeriesField.SumOfSquares}"]);
+
+        var minute = await FieldsAsync(behaviour, prompt, hourly: false);
+        Assert.Equal(1, minute[$"1|stable|latency_ms|{SeriesField.Errors}"]);
+        Assert.False(minute.ContainsKey($"1|stable|latency_ms|{SeriesField.Count}"));
+    }
+
+    private static ScoredSample Sample(string prompt, string id, double latencyMs) => new(
+        id, prompt, Environment, 1, "stable", Minute,
+        [MetricObservation.Measure("latency_ms", latencyMs), MetricObservation.Event("refusal", happened: false)]);
+
+    private static string Field(string metric, char stat) => $"1|stable|{metric}|{stat}";
+
+    private static async Task<Dictionary<string, double>> FieldsAsync(BehaviourStore behaviour, string prompt, bool hourly)
+    {
+        var buckets = await behaviour.ReadAsync(prompt, Environment, Minute, Minute + 1, hourly);
+        return buckets.Single().Entries.ToDictionary(e => (string)e.Name!, e => (double)e.Value, StringComparer.Ordinal);
+    }
+}

@@ -345,7 +345,13 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => IsHeld ? Task.CompletedTask : FlushToClientAsync(cancellationToken);
+    // A flush before the first write (the status and headers are set by then) decides as a write would: flushing an
+    // undecided retryable error to the client would start the response and make the attempt impossible to retry.
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Decide();
+        return IsHeld ? Task.CompletedTask : FlushToClientAsync(cancellationToken);
+    }
 
     private Task FlushToClientAsync(CancellationToken cancellationToken)
     {
@@ -371,6 +377,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     public override void Flush()
     {
+        Decide();
         if (!IsHeld)
         {
             _inner.Stream.Flush();

@@ -217,6 +217,33 @@ public sealed class ResponseTapTests
     }
 
     [Fact]
+    public async Task A_flush_before_the_first_write_does_not_start_a_retryable_error()
+    {
+        var client = new FlushCountingStream();
+        var (tap, _, _) = Tap("application/json", status: 503, client: client);
+        var error = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"u8.ToArray();
+
+        await tap.FlushAsync(Ct);
+        tap.Flush();
+        await tap.WriteAsync(error, Ct);
+
+        Assert.True(tap.IsHoldingError);
+        Assert.Equal(0, client.Flushes);
+        Assert.Equal(0, client.Length);
+    }
+
+    [Fact]
+    public async Task A_flush_of_an_answer_reaches_the_client()
+    {
+        var client = new FlushCountingStream();
+        var (tap, _, _) = Tap("text/event-stream", client: client);
+
+        await tap.FlushAsync(Ct);
+
+        Assert.Equal(1, client.Flushes);
+    }
+
+    [Fact]
     public async Task An_error_too_large_to_retry_passes_through()
     {
         var (tap, client, _) = Tap("text/plain", status: 503);
@@ -275,14 +302,32 @@ public sealed class ResponseTapTests
         }
     }
 
-    private static (ResponseTap Tap, MemoryStream Client, DefaultHttpContext Context) Tap(string contentType, bool strip = false, bool holdJson = false, int status = 200)
+    private static (ResponseTap Tap, MemoryStream Client, DefaultHttpContext Context) Tap(string contentType, bool strip = false, bool holdJson = false, int status = 200, MemoryStream? client = null)
     {
-        var client = new MemoryStream();
+        client ??= new MemoryStream();
         var context = new DefaultHttpContext();
         var inner = new StreamResponseBodyFeature(client);
         context.Features.Set<IHttpResponseBodyFeature>(inner);
         context.Response.ContentType = contentType;
         context.Response.StatusCode = status;
         return (new ResponseTap(inner, context.Response, strip, holdJson, new HashSet<int> { 429, 503 }), client, context);
+    }
+
+    private sealed class FlushCountingStream : MemoryStream
+    {
+        public int Flushes { get; private set; }
+
+        public override void Flush()
+        {
+            Flushes++;
+            base.Flush();
+        }
+
+        // Not through base: MemoryStream's FlushAsync calls Flush, which would count twice.
+        public override Task FlushAsync(CancellationToken cancellationToken)
+        {
+            Flushes++;
+            return Task.CompletedTask;
+        }
     }
 }

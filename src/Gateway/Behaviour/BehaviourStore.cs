@@ -8,7 +8,8 @@ namespace LlmGateway.Behaviour;
 /// <summary>
 /// Behaviour series in the store: one hash per prompt, environment and minute (kept 2 days, as usage) and
 /// per hour (kept 90 days), fields <see cref="SeriesField"/>. Written by evaluators, one Lua step per prompt
-/// per batch; read by the behaviour API and the change detector.
+/// per batch (another for each time it finds samples of the batch counted already); read by the behaviour API and the
+/// change detector.
 /// </summary>
 internal sealed class BehaviourStore(GatewayStore store)
 {
@@ -37,20 +38,28 @@ internal sealed class BehaviourStore(GatewayStore store)
     private async Task<int> CountPromptAsync(string prompt, IReadOnlyList<ScoredSample> samples)
     {
         // Samples found counted already (redelivered): summed again without them. Each retry drops at least one.
+        // A sample twice in one batch is counted once, as a mark set by its first copy would have it.
         var counted = new bool[samples.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            counted[i] = !seen.Add(samples[i].SampleId);
+        }
+
+        var added = 0;
         while (true)
         {
             var (indexes, keys, args) = Step(prompt, samples, counted);
             if (indexes.Count == 0)
             {
-                return 0;
+                break;
             }
 
             var result = (RedisResult[])(await store.Database.ScriptEvaluateAsync(BehaviourScripts.Count, keys, args))!;
             if ((int)result[0] > 0)
             {
-                await RecordKindsAsync(prompt, samples);
-                return (int)result[0];
+                added = (int)result[0];
+                break;
             }
 
             for (var r = 1; r < result.Length; r++)
@@ -58,6 +67,11 @@ internal sealed class BehaviourStore(GatewayStore store)
                 counted[indexes[(int)result[r] - 1]] = true;
             }
         }
+
+        // Also when every sample was counted before: a worker that died after the step and before this still leaves
+        // the series listed and readable once its batch is redelivered.
+        await RecordKindsAsync(prompt, samples);
+        return added;
     }
 
     /// <summary>The keys and arguments of one <see cref="BehaviourScripts.Count"/> step over the samples not yet known counted.</summary>
@@ -146,6 +160,13 @@ internal sealed class BehaviourStore(GatewayStore store)
         args[at++] = changed;
         foreach (var ((hash, field), delta) in sums)
         {
+            if (!double.IsFinite(delta))
+            {
+                // Finite readings whose sum overflows: nothing sensible to add, and the store would refuse it after
+                // the marks were set. The prompt's batch fails and is retried, then dead-lettered, not lost silently.
+                throw new InvalidOperationException($"The behaviour field '{field}' would grow by {delta}.");
+            }
+
             if (delta != 0)
             {
                 args[at++] = hash;
@@ -185,7 +206,8 @@ internal sealed class BehaviourStore(GatewayStore store)
 
     private static IEnumerable<(char Stat, double Delta)> Stats(MetricObservation observation)
     {
-        if (observation.Value is not { } value || !double.IsFinite(value))
+        // A value whose square overflows cannot be summed either: an error reading, as a non-finite one is.
+        if (observation.Value is not { } value || !double.IsFinite(value * value))
         {
             yield return (SeriesField.Errors, 1);
             yield break;

@@ -54,9 +54,17 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
         // Idle pool threads spin before they sleep, and between the gateway's store calls the store's threads are
         // mostly idle: a third of the child's CPU under prompt-chat load was that spinning, on cores the proxy needs.
         // Its answers wait for a thread to wake instead (microseconds; the hot path never waits on the store unbounded).
-        // An operator's own setting wins.
-        environment.TryAdd("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0");
+        // An operator's own setting wins: either environment spelling, or the runtime configuration both processes
+        // share (which a variable set here would override).
+        if (!environment.ContainsKey("DOTNET_" + SpinLimit) && !environment.ContainsKey("COMPlus_" + SpinLimit)
+            && AppContext.GetData(SpinLimitProperty) is null)
+        {
+            environment["DOTNET_" + SpinLimit] = "0";
+        }
     }
+
+    private const string SpinLimit = "ThreadPool_UnfairSemaphoreSpinLimit";
+    private const string SpinLimitProperty = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
 
     public static async Task<EmbeddedStoreProcess> StartAsync(EmbeddedStoreOptions options, ILogger logger, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using LlmGateway.Behaviour;
+using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -36,8 +37,57 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
             Assert.Equal(100.0 * 100 + (200 * 200) + (400 * 400) + (800 * 800), fields[Field("latency_ms", SeriesField.SumOfSquares)]);
             Assert.Equal(4, fields[Field("refusal", SeriesField.Count)]);
             Assert.Equal(4, fields[Field("refusal", SeriesField.Passes)]);
-            Assert.False(fields.ContainsKey(Field("refusal", SeriesField.Sum)), "a zero delta is not written");
         }
+    }
+
+    [Fact]
+    public async Task A_sample_twice_in_one_batch_counts_once()
+    {
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var prompt = Bundles.UniqueName("twice");
+
+        Assert.Equal(2, await behaviour.CountAsync([Sample(prompt, "a", 100), Sample(prompt, "a", 100), Sample(prompt, "b", 300)]));
+
+        var minute = await FieldsAsync(behaviour, prompt, hourly: false);
+        Assert.Equal(2, minute[Field("latency_ms", SeriesField.Count)]);
+        Assert.Equal(400, minute[Field("latency_ms", SeriesField.Sum)]);
+    }
+
+    [Fact]
+    public async Task A_redelivered_batch_still_records_which_series_exist()
+    {
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var prompt = Bundles.UniqueName("kinds");
+        Assert.Equal(1, await behaviour.CountAsync([Sample(prompt, "a", 100)]));
+
+        // As if the worker had died after the counting step and before the bookkeeping.
+        await store.Database.KeyDeleteAsync(store.Keys.BehaviourMetrics(prompt, Environment));
+        await store.Database.SetRemoveAsync(store.Keys.BehaviourIndex, prompt + "|" + Environment);
+        Assert.Equal(0, await behaviour.CountAsync([Sample(prompt, "a", 100)]));
+
+        Assert.Contains((prompt, Environment), await behaviour.ListSeriesAsync());
+        Assert.Equal(MetricKind.Value, (await behaviour.MetricsAsync(prompt, Environment))["latency_ms"]);
+    }
+
+    [Fact]
+    public async Task Deltas_that_cancel_out_in_a_batch_write_nothing_and_a_reading_too_large_to_square_is_an_error()
+    {
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var prompt = Bundles.UniqueName("cancel");
+        ScoredSample Shadow(string id, double stable, double candidate) =>
+            new(id, prompt, Environment, 2, "shadow", Minute, [], [new PairedObservation("refusal", stable, candidate)]);
+        var huge = new ScoredSample("h", prompt, Environment, 1, "stable", Minute, [MetricObservation.Measure("latency_ms", 1e200)]);
+
+        Assert.Equal(3, await behaviour.CountAsync([Shadow("up", 0, 1), Shadow("down", 1, 0), huge]));
+
+        var pairs = (await behaviour.ReadPairsAsync(prompt, Environment, Minute, Minute + 1)).Single()
+            .ToDictionary(e => (string)e.Name!, e => (double)e.Value);
+        Assert.Equal(2, pairs[$"2|{BehaviourStore.PairDifference}|refusal|{SeriesField.Count}"]);
+        Assert.False(pairs.ContainsKey($"2|{BehaviourStore.PairDifference}|refusal|{SeriesField.Sum}"), "+1 and −1 sum to nothing written");
+        Assert.Equal(2, pairs[$"2|{BehaviourStore.PairDifference}|refusal|{SeriesField.SumOfSquares}"]);
+        var minute = await FieldsAsync(behaviour, prompt, hourly: false);
+        Assert.Equal(1, minute[Field("latency_ms", SeriesField.Errors)]);
     }
 
     [Fact]

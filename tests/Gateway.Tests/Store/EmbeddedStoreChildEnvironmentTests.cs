@@ -17,13 +17,16 @@ public sealed class EmbeddedStoreChildEnvironmentTests
         Assert.Equal("/usr/bin", environment["PATH"]);
     }
 
-    [Fact]
-    public void An_operators_spin_limit_is_kept()
+    [Theory]
+    [InlineData("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")]
+    [InlineData("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit")]
+    public void An_operators_spin_limit_is_kept(string name)
     {
-        var environment = new Dictionary<string, string?> { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "70" };
+        var environment = new Dictionary<string, string?> { [name] = "70" };
 
         EmbeddedStoreProcess.ChildEnvironment(environment);
 
-        Assert.Equal("70", environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"]);
+        Assert.Equal("70", environment[name]);
+        Assert.Single(environment, e => e.Key.EndsWith("ThreadPool_UnfairSemaphoreSpinLimit", StringComparison.Ordinal));
     }
 }

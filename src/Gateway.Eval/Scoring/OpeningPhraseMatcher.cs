@@ -28,25 +28,60 @@ internal static partial class OpeningPhraseMatcher
     public const int ShortOutput = 400;
 
     /// <summary>Searches <paramref name="output"/> (already trimmed) and returns the first phrase that counts, or null.</summary>
+    /// <param name="pattern">
+    /// The phrase pattern, searched from every position; or, with <paramref name="startsAt"/>, that pattern behind
+    /// <c>\G</c>, tried only at the positions <paramref name="startsAt"/> lets through.
+    /// </param>
     /// <param name="where">Describes the searched region for a reason: "output" or "the opening".</param>
     /// <param name="counts">
     /// A scorer's own veto, given the searched text (apostrophes normalised, quotes blanked) and a match in it; null
     /// accepts every match that is neither reported nor conditional.
     /// </param>
-    public static string? Find(string output, Regex pattern, out string where, Func<string, Match, bool>? counts = null)
+    /// <param name="startsAt">
+    /// Where a match of <paramref name="pattern"/> can start (it must hold at every such position; it may hold at
+    /// others). A pattern whose first characters can be most letters and whitespace makes the generated matcher try
+    /// nearly every position; tried only where it can start, the same matches are found in the same order faster.
+    /// </param>
+    public static string? Find(string output, Regex pattern, out string where, Func<string, Match, bool>? counts = null, Func<string, int, bool>? startsAt = null)
     {
         var text = BlankQuotes(NormalizeApostrophes(output));
         var window = output.Length <= ShortOutput ? text : text[..WindowEnd(text)];
         where = output.Length <= ShortOutput ? "the output" : $"the opening ({window.Length} characters)";
-        for (var match = pattern.Match(window); match.Success; match = match.NextMatch())
+        var match = startsAt is null ? pattern.Match(window) : NextAt(window, pattern, startsAt, 0);
+        while (match.Success)
         {
             if (!IsReported(window, match.Index) && !IsConditional(window, match.Index) && (counts is null || counts(window, match)))
             {
                 return match.Value;
             }
+
+            // As NextMatch goes on: from the end of this match (one past it, were it empty).
+            match = startsAt is null ? match.NextMatch() : NextAt(window, pattern, startsAt, match.Index + Math.Max(match.Length, 1));
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The text's start, or a position after anything but an ASCII letter or digit: every <c>\b</c> before a letter
+    /// (its left side is not a word character), and every position after punctuation, whitespace or a line break. It
+    /// also lets through a few that are not (after a non-ASCII letter or an underscore), where a pattern then fails.
+    /// </summary>
+    internal static bool AfterWordOrStart(string text, int position) => position == 0 || !char.IsAsciiLetterOrDigit(text[position - 1]);
+
+    // The leftmost match at or after `from`: the anchored pattern at each possible start in turn. Lookbehinds still
+    // see the text before `from` (Match(string, int) does not cut the input), and `^` still means the text's start.
+    private static Match NextAt(string window, Regex anchored, Func<string, int, bool> startsAt, int from)
+    {
+        for (var position = from; position < window.Length; position++)
+        {
+            if (startsAt(window, position) && anchored.Match(window, position) is { Success: true } match)
+            {
+                return match;
+            }
+        }
+
+        return Match.Empty;
     }
 
     private static string NormalizeApostrophes(string text) => text

@@ -117,7 +117,8 @@ internal sealed partial class IsRefusalScorer : IScorer
     /// Where a match of the pattern can start. Every alternative starts at <c>\b</c> before one of the letters
     /// a b c i n o s u v w (I, we, not, no, as, against, violates, outside, beyond; sorry, unfortunately, apologies,
     /// nope, can't, cannot, won't, unable), at the text's start, or after [.!?;] or a line break, where whitespace may
-    /// come first. Case-insensitive matching may also start at a non-ASCII character.
+    /// come first. Case-insensitive matching may also start at a non-ASCII character. A new alternative whose first
+    /// letter is not among these must add it to <see cref="FirstCharacters"/> (RefusalWordStartSearchTests checks).
     /// </summary>
     internal static bool CanStartAt(string text, int position) =>
         OpeningPhraseMatcher.AfterWordOrStart(text, position) && (FirstCharacters.Contains(text[position]) || !char.IsAscii(text[position]));

@@ -19,6 +19,16 @@ internal sealed class BehaviourStore(GatewayStore store)
     // Longer than any redelivery: visibility × attempts is minutes, not days.
     private static readonly TimeSpan MarkRetention = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// The largest reading counted (in absolute value); beyond it a reading is an error reading. No metric comes
+    /// near it, and with it a series' sums of squares cannot overflow: neither a batch's nor the stored totals, which
+    /// the store would refuse after the samples were marked counted.
+    /// </summary>
+    public const double MaxReading = 1e100;
+
+    /// <summary>A reading that can go into the sums: finite and within <see cref="MaxReading"/>.</summary>
+    public static bool IsCountable(double value) => Math.Abs(value) <= MaxReading;
+
     private readonly SeriesFieldNames _fieldNames = new();
 
     private StoreKeys Keys => store.Keys;
@@ -162,7 +172,7 @@ internal sealed class BehaviourStore(GatewayStore store)
         {
             if (!double.IsFinite(delta))
             {
-                // Finite readings whose sum overflows: nothing sensible to add, and the store would refuse it after
+                // Cannot happen with countable readings (see MaxReading); were it to, the store would refuse it after
                 // the marks were set. The prompt's batch fails and is retried, then dead-lettered, not lost silently.
                 throw new InvalidOperationException($"The behaviour field '{field}' would grow by {delta}.");
             }
@@ -206,8 +216,8 @@ internal sealed class BehaviourStore(GatewayStore store)
 
     private static IEnumerable<(char Stat, double Delta)> Stats(MetricObservation observation)
     {
-        // A value whose square overflows cannot be summed either: an error reading, as a non-finite one is.
-        if (observation.Value is not { } value || !double.IsFinite(value * value))
+        // A value beyond what the sums can hold is an error reading, as a non-finite one is.
+        if (observation.Value is not { } value || !IsCountable(value))
         {
             yield return (SeriesField.Errors, 1);
             yield break;

@@ -253,7 +253,7 @@ internal sealed class OnlineEvaluator(
             foreach (var observation in candidate)
             {
                 if (observation.Value is { } value && stableReadings.TryGetValue(observation.Metric, out var stableValue)
-                    && double.IsFinite(value) && double.IsFinite(stableValue))
+                    && BehaviourStore.IsCountable(value) && BehaviourStore.IsCountable(stableValue))
                 {
                     pairs.Add(new PairedObservation(observation.Metric, stableValue, value));
                 }

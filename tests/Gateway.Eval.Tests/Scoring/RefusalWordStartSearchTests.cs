@@ -23,7 +23,9 @@ public sealed class RefusalWordStartSearchTests
 
     private static readonly Gen<string> Joint = Gen.OneOf(
         "", " ", "  ", ". ", ".", "! ", "? ", "; ", ";", ", ", ": ", "\n", "\n  ", "\t", "\"", " \"", "\u201C", "\u201D", "'",
-        "\u2019", "-", " - ", "\u2014", "_", "2", "\u00E9", "\u00DF", "\u4E2D", "(", ")", "say ", "If ", "when ");
+        "\u2019", "-", " - ", "\u2014", "_", "2", "\u00E9", "\u00DF", "\u4E2D", "(", ")", "say ", "If ", "when ",
+        // Case-equivalents of ASCII letters and non-ASCII whitespace, right against the words.
+        "\u212A", "\u0130", "\u0131", "\u017F", "\u00A0", "\u0085", "\u2028", " \u0131 ", "\u0130 ");
 
     private static readonly Gen<string> Text = Gen.Select(Joint, Piece).Array[1, 8]
         .Select(parts => string.Concat(parts.Select(p => p.Item1 + p.Item2)).Trim());

@@ -37,6 +37,7 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
             Assert.Equal(100.0 * 100 + (200 * 200) + (400 * 400) + (800 * 800), fields[Field("latency_ms", SeriesField.SumOfSquares)]);
             Assert.Equal(4, fields[Field("refusal", SeriesField.Count)]);
             Assert.Equal(4, fields[Field("refusal", SeriesField.Passes)]);
+            Assert.False(fields.ContainsKey(Field("refusal", SeriesField.Sum)), "no reading of 'refusal' was non-zero");
         }
     }
 
@@ -71,13 +72,13 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task Deltas_that_cancel_out_in_a_batch_write_nothing_and_a_reading_too_large_to_square_is_an_error()
+    public async Task Deltas_that_cancel_out_in_a_batch_write_nothing_and_a_reading_beyond_the_countable_is_an_error()
     {
         var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
         var prompt = Bundles.UniqueName("cancel");
         ScoredSample Shadow(string id, double stable, double candidate) =>
             new(id, prompt, Environment, 2, "shadow", Minute, [], [new PairedObservation("refusal", stable, candidate)]);
-        var huge = new ScoredSample("h", prompt, Environment, 1, "stable", Minute, [MetricObservation.Measure("latency_ms", 1e200)]);
+        var huge = new ScoredSample("h", prompt, Environment, 1, "stable", Minute, [MetricObservation.Measure("latency_ms", 1e101)]);
 
         Assert.Equal(3, await behaviour.CountAsync([Shadow("up", 0, 1), Shadow("down", 1, 0), huge]));
 

@@ -69,10 +69,16 @@ internal sealed class BoundedMemo<TKey, TValue>(int capacity, WhenFull whenFull,
             return false;
         }
 
+        StartOver();
+        return true;
+    }
+
+    /// <summary>Forgets every entry (then tells <c>onStartOver</c>), as a full <see cref="WhenFull.StartOver"/> memo does.</summary>
+    public void StartOver()
+    {
         _entries.Clear();
         Interlocked.Exchange(ref _count, 0);
         onStartOver?.Invoke();
-        return true;
     }
 
     private bool Counted(bool added)

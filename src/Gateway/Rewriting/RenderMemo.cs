@@ -36,7 +36,11 @@ internal sealed class RenderMemo
     {
         _budget = budget;
         _renders = new(Capacity, WhenFull.StartOver, StringComparer.Ordinal, () => budget.Give(Interlocked.Exchange(ref _chars, 0)));
+        budget.Register(this);
     }
+
+    /// <summary>Forgets every render and gives back what they held of the budget.</summary>
+    public void StartOver() => _renders.StartOver();
 
     public int Count => _renders.Count;
 

@@ -374,6 +374,31 @@ public sealed class PromptRendererTests
     }
 
     [Fact]
+    public void A_budget_held_by_memos_no_longer_in_use_starts_every_memo_over_after_enough_refusals()
+    {
+        var budget = new RenderMemoBudget(10_000);
+        var old = new RenderMemo(budget);
+        var current = new RenderMemo(budget);
+        old.Add("a", [new string('x', 9_990)]);
+
+        // The old version's memo never fills its entries, so it never starts over on its own.
+        for (var i = 0; i < RenderMemoBudget.RefusalsBeforeStartOver - 1; i++)
+        {
+            current.Add($"{i}", [new string('y', 100)]);
+        }
+
+        Assert.True(old.TryGet("a", out _));
+        Assert.Equal(0, current.Count);
+
+        current.Add("last", [new string('y', 100)]);
+        current.Add("kept", [new string('y', 100)]);
+
+        Assert.False(old.TryGet("a", out _));
+        Assert.True(current.TryGet("kept", out _));
+        Assert.Equal(104, budget.Used);
+    }
+
+    [Fact]
     public void A_full_memo_starts_over_and_a_large_render_is_not_kept()
     {
         var memo = new RenderMemo();

@@ -22,16 +22,46 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
     private const string ChatCompletionsPath = "/v1/chat/completions";
     private const string CompletionsPath = "/v1/completions";
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var admitted = context.Features.GetRequiredFeature<AdmittedRequest>();
-        var (exchange, error) = await RouteAsync(context, admitted);
+        // Consumed once: its result read when it completed at once (the usual case, from the caches), else its task.
+#pragma warning disable CA2012
+        var routing = RouteAsync(context, admitted);
+        if (!routing.IsCompletedSuccessfully)
+        {
+            // Pending: the ValueTask is its async method's own task, so AsTask allocates nothing.
+            return RouteThenForwardAsync(context, routing.AsTask());
+        }
+
+        var (exchange, error) = routing.Result;
+#pragma warning restore CA2012
+        if (error is null && !exchange!.Upstream.OwnsBuffers)
+        {
+            // The client's body goes as sent: nothing for this stage to give back afterwards (the forward stage gives
+            // back what forwarding builds), so no async layer of it waits on the provider: one allocation less.
+            context.Features.Set(exchange);
+            return next(context);
+        }
+
+        return ForwardAsync(context, exchange, error);
+    }
+
+    private async Task RouteThenForwardAsync(HttpContext context, Task<(LlmExchange? Exchange, GatewayError? Error)> routing)
+    {
+        var (exchange, error) = await routing;
+        await ForwardAsync(context, exchange, error);
+    }
+
+    private async Task ForwardAsync(HttpContext context, LlmExchange? exchange, GatewayError? error)
+    {
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
         }
 
+        // A rewritten body is given back here too, should a later stage refuse the request before it is forwarded.
         using (exchange!.Upstream)
         {
             context.Features.Set(exchange);

@@ -34,7 +34,7 @@ internal static class PlainRequestRewriter
             }
         }
 
-        if (injectUsage && clientOptions is null && !scan.Properties.Exists(p => p.Field == TopLevelField.StreamOptions))
+        if (injectUsage && clientOptions is null && !Array.Exists(scan.Properties, p => p.Field == TopLevelField.StreamOptions))
         {
             destination.Write(first ? ""u8 : ","u8);
             StreamOptionsWriter.Write(body, null, destination);

@@ -9,6 +9,14 @@ namespace LlmGateway.Proxy;
 /// </summary>
 internal static class RequestBodyScanner
 {
+    // Collected here, then copied to arrays of exactly their size: the scan runs on one thread, start to end.
+    [ThreadStatic]
+    private static List<ScannedProperty>? t_properties;
+    [ThreadStatic]
+    private static List<ScannedMessage>? t_messages;
+    [ThreadStatic]
+    private static List<ScannedVariable>? t_variables;
+
     public static RequestScan Scan(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
@@ -26,6 +34,8 @@ internal static class RequestBodyScanner
 
             var scan = new RequestScan();
             var names = new TopLevelNames();
+            var properties = t_properties ??= new List<ScannedProperty>(16);
+            properties.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex;
@@ -61,13 +71,13 @@ internal static class RequestBodyScanner
                         scan.User = reader.GetString();
                         break;
                     case TopLevelField.Messages when reader.TokenType == JsonTokenType.StartArray:
-                        ReadMessages(ref reader, scan.Messages);
+                        scan.Messages = ReadMessages(ref reader);
                         break;
                     case TopLevelField.Messages:
                         scan.MessagesNotArray = true;
                         break;
                     case TopLevelField.PromptVariables when reader.TokenType == JsonTokenType.StartObject:
-                        ReadVariables(ref reader, scan.Variables);
+                        scan.Variables = ReadVariables(ref reader);
                         break;
                     case TopLevelField.PromptVariables when reader.TokenType != JsonTokenType.Null:
                         scan.PromptVariablesNotObject = true;
@@ -88,8 +98,10 @@ internal static class RequestBodyScanner
                     scan.ModelTokenLength = end - valueStart;
                 }
 
-                scan.Properties.Add(new ScannedProperty(field, start, valueStart, end));
+                properties.Add(new ScannedProperty(field, start, valueStart, end));
             }
+
+            scan.Properties = properties.ToArray();
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             {
@@ -109,8 +121,10 @@ internal static class RequestBodyScanner
         }
     }
 
-    private static void ReadMessages(ref Utf8JsonReader reader, List<ScannedMessage> messages)
+    private static ScannedMessage[] ReadMessages(ref Utf8JsonReader reader)
     {
+        var messages = t_messages ??= [];
+        messages.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             var start = (int)reader.TokenStartIndex;
@@ -143,6 +157,8 @@ internal static class RequestBodyScanner
 
             messages.Add(new ScannedMessage(start, (int)reader.BytesConsumed, role));
         }
+
+        return messages.ToArray();
     }
 
     /// <summary>Reads a <c>stream_options</c> object to its end; true when it asks for usage.</summary>
@@ -173,8 +189,10 @@ internal static class RequestBodyScanner
         : reader.ValueTextEquals("developer"u8) ? "developer"
         : reader.GetString();
 
-    private static void ReadVariables(ref Utf8JsonReader reader, List<ScannedVariable> variables)
+    private static ScannedVariable[] ReadVariables(ref Utf8JsonReader reader)
     {
+        var variables = t_variables ??= [];
+        variables.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;
@@ -194,6 +212,9 @@ internal static class RequestBodyScanner
                 reader.Skip();
             }
         }
+
+        // Strings from the reader are the only things kept: the scratch list is cleared before its next use.
+        return variables.ToArray();
     }
 
     private static TopLevelField Identify(ref Utf8JsonReader reader)

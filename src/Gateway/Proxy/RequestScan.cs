@@ -38,13 +38,17 @@ internal sealed class RequestScan
     /// <summary>The body's <c>user</c>, a stickiness input.</summary>
     public string? User { get; set; }
 
-    public List<ScannedProperty> Properties { get; } = new(12);
+    // Arrays of exactly what was found, set once by the scanner (which collects into its own reused lists): a list
+    // per field grown as it fills cost a quarter of a kilobyte per request.
+
+    /// <summary>Every top-level property, in order.</summary>
+    public ScannedProperty[] Properties { get; set; } = [];
 
     /// <summary>Elements of <c>messages</c>, when it is an array.</summary>
-    public List<ScannedMessage> Messages { get; } = [];
+    public ScannedMessage[] Messages { get; set; } = [];
 
     /// <summary>Entries of <c>prompt_variables</c>, when it is an object.</summary>
-    public List<ScannedVariable> Variables { get; } = [];
+    public ScannedVariable[] Variables { get; set; } = [];
 
     /// <summary>True when <c>messages</c> is present but not an array.</summary>
     public bool MessagesNotArray { get; set; }

@@ -21,7 +21,7 @@ internal static class ChatRequestRewriter
     public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination, bool injectUsage = false, CatalogModel? model = null)
     {
         var policy = bundle.Bundle.SystemMessagePolicy;
-        if (policy == SystemMessagePolicies.Reject && scan.Messages.Exists(m => m.MaySetSystem))
+        if (policy == SystemMessagePolicies.Reject && Array.Exists(scan.Messages, m => m.MaySetSystem))
         {
             return GatewayError.InvalidRequest(
                 $"The prompt '{bundle.Name}' sets the system message; it does not accept one from the client.", "messages", "system_message_not_allowed");

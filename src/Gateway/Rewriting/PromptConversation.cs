@@ -19,7 +19,7 @@ internal static class PromptConversation
     public static bool IsMultiTurn(RequestScan scan)
     {
         var messages = scan.Messages;
-        for (var i = 0; i < messages.Count; i++)
+        for (var i = 0; i < messages.Length; i++)
         {
             // The scanner interns the common roles, so this is usually a reference comparison.
             if (messages[i].Role == "user")

@@ -209,7 +209,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         _ => null,
     };
 
-    private static ScannedVariable? Find(List<ScannedVariable> variables, string name)
+    private static ScannedVariable? Find(ScannedVariable[] variables, string name)
     {
         foreach (var variable in variables)
         {

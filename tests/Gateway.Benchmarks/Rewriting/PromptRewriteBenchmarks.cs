@@ -84,7 +84,7 @@ public class PromptRewriteBenchmarks
     private void Verify()
     {
         var scan = RequestBodyScanner.Scan(_body);
-        if (!scan.IsValid || scan.Model != PromptBodies.Model || scan.Variables.Count != 2 || scan.Messages.Count < 3)
+        if (!scan.IsValid || scan.Model != PromptBodies.Model || scan.Variables.Length != 2 || scan.Messages.Length < 3)
         {
             throw new InvalidOperationException($"The {BodyKb} KB body did not scan: {scan.Error ?? scan.Model}.");
         }

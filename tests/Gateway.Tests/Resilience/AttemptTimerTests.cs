@@ -101,5 +101,55 @@ public sealed class AttemptTimerTests
         Assert.Equal(UpstreamTimeout.None, timer.Fired);
     }
 
+    [Fact]
+    public void A_timer_that_ended_unfired_gives_its_source_back_reset()
+    {
+        // Pooling works on the system clock only (a source on any other clock cannot be reset): a pool of the test's own.
+        var pool = new CancellationSourcePool(TimeProvider.System);
+        var ended = new AttemptTimer(firstByte: Long, idle: Long, Deadline(TimeProvider.System, Long), TimeProvider.System, CancellationToken.None, pool);
+        var endedToken = ended.Token;
+        ended.Activity();
+        ended.Dispose();
+
+        using var next = new AttemptTimer(firstByte: Long, idle: Long, Deadline(TimeProvider.System, Long), TimeProvider.System, CancellationToken.None, pool);
+
+        Assert.Equal(endedToken, next.Token);
+        Assert.False(next.Token.IsCancellationRequested);
+        // Late writes of the ended attempt's tap neither throw nor change what it reports.
+        ended.Writing();
+        ended.Activity();
+        Assert.Equal(UpstreamTimeout.None, ended.Fired);
+    }
+
+    [Fact]
+    public async Task A_timer_that_fired_keeps_its_verdict_and_its_source_is_not_reused()
+    {
+        var pool = new CancellationSourcePool(TimeProvider.System);
+        var fired = new AttemptTimer(firstByte: TimeSpan.FromMilliseconds(1), idle: Long, Deadline(TimeProvider.System, Long), TimeProvider.System, CancellationToken.None, pool);
+        var firedToken = fired.Token;
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (firedToken.Register(() => cancelled.TrySetResult()))
+        {
+            await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        }
+
+        fired.Dispose();
+        using var next = new AttemptTimer(firstByte: Long, idle: Long, Deadline(TimeProvider.System, Long), TimeProvider.System, CancellationToken.None, pool);
+
+        Assert.NotEqual(firedToken, next.Token);
+        Assert.False(next.Token.IsCancellationRequested);
+        Assert.Equal(UpstreamTimeout.FirstByte, fired.Fired);
+    }
+
+    [Fact]
+    public void A_pool_on_another_clock_is_refused()
+    {
+        var pool = new CancellationSourcePool(new FakeTimeProvider());
+
+        Assert.Throws<ArgumentException>(() => new AttemptTimer(Long, Long, Deadline(TimeProvider.System, Long), TimeProvider.System, CancellationToken.None, pool));
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private static long Deadline(TimeProvider time, TimeSpan after) => time.GetTimestamp() + (long)(after.TotalSeconds * time.TimestampFrequency);
 }

@@ -111,6 +111,15 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         }
     }
 
+    /// <summary>Forgets the response it read (counts, the model seen, the last problem), for the next one.</summary>
+    public void Restart()
+    {
+        Reset();
+        _model = null;
+        Parses = 0;
+        LastProblem = null;
+    }
+
     private void Reset()
     {
         _chars.Clear();

@@ -30,6 +30,9 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
         _events = new OpenAiEventReader(observers);
     }
 
+    /// <summary>The cap on one line it was made with.</summary>
+    public int MaxLineBytes => _maxLineBytes;
+
     /// <summary>Stream bytes read so far.</summary>
     public long Position => _framer?.Position ?? 0;
 
@@ -88,6 +91,18 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
     {
         _framer?.Dispose();
         _events.Dispose();
+    }
+
+    /// <summary>Ready to read another response with the same observers, as if new (their own state is theirs to reset).</summary>
+    public void Restart()
+    {
+        _framer?.Dispose();
+        _framer = null;
+        _events.Restart();
+        DataEvents = 0;
+        MalformedEvents = 0;
+        InvalidTextEvents = 0;
+        SawDone = false;
     }
 
     private OpenAiEventFlags Count(OpenAiEventFlags flags)

@@ -215,7 +215,7 @@ internal sealed class ResilientForwarder(
 
         var policy = model.Resilience;
         var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, time, s.ClientLifetime.RequestAborted);
-        var tap = new ResponseTap(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer, _maxLineBytes);
+        var tap = ResponseTap.Rent(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer, _maxLineBytes);
         s.Forward.OnNewTap?.Invoke(tap);
         s.Track(tap, timer, body, new ForwardingLifetime(s.ClientLifetime, timer));
 

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using LlmGateway.Memory;
 using LlmGateway.OpenAi;
 using LlmGateway.Proxy;
 using LlmGateway.Resilience;
@@ -29,18 +30,33 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// </summary>
     private const int MaxHeldEvent = 64 * 1024;
 
-    private readonly IHttpResponseBodyFeature _inner;
-    private readonly HttpResponse _response;
-    private readonly IReadOnlySet<int>? _retryableStatuses;
-    private readonly bool _stripUsageChunk;
-    private readonly int _maxLineBytes;
+    // Taps of attempts that ended, with their readers, kept for the next attempts (Rent): the tap and what reads its
+    // response are most of a kilobyte per request otherwise.
+    private static readonly BoundedPool<ResponseTap> SharedPool = new(1024);
+
+    private IHttpResponseBodyFeature _inner;
+    private HttpResponse _response;
+    private IReadOnlySet<int>? _retryableStatuses;
+    private bool _stripUsageChunk;
+    private int _maxLineBytes;
+
+    // The pool a rented tap goes back to, and 1 while it serves an attempt: it goes back once, however often disposed.
+    private readonly BoundedPool<ResponseTap>? _pool;
+    private int _rented;
 
     // Held bytes (an error, a JSON body, an undecided SSE event), or a JSON body kept to be read.
     private readonly PooledArray<byte> _body = new();
+    private readonly PooledArray<byte> _sampleBuffer = new();
     private PooledArray<byte>? _sample;
     private int _sampleLimit;
     private OpenAiResponseReader? _reader;
     private UsageChunkFilter? _filter;
+
+    // Made on first use and kept with the tap: a reader for responses read as they are, and one that also finds the
+    // usage-only chunk (with its filter).
+    private OpenAiResponseReader? _plainReader;
+    private OpenAiResponseReader? _strippingReader;
+    private UsageChunkFilter? _strippingFilter;
     private PipeWriter? _writer;
     private TapMode _mode;
     private TapGate _gate;
@@ -79,6 +95,43 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         IReadOnlySet<int>? retryableStatuses = null,
         AttemptTimer? timer = null,
         int? maxLineBytes = null)
+        : this(pool: null)
+    {
+        Start(inner, response, stripUsageChunk, holdJson, retryableStatuses, timer, maxLineBytes);
+    }
+
+    private ResponseTap(BoundedPool<ResponseTap>? pool)
+    {
+        _pool = pool;
+        _inner = null!;
+        _response = null!;
+    }
+
+    /// <summary>
+    /// A tap as the constructor makes it, taken from the pool when one is there. Dispose gives it back: nothing may use
+    /// it (or its <see cref="Usage"/> and <see cref="Reader"/>) after that.
+    /// </summary>
+    /// <param name="pool">Where it comes from and goes back to; unset, the one all attempts share.</param>
+    public static ResponseTap Rent(
+        IHttpResponseBodyFeature inner,
+        HttpResponse response,
+        bool stripUsageChunk,
+        bool holdJson,
+        IReadOnlySet<int>? retryableStatuses,
+        AttemptTimer? timer,
+        int maxLineBytes,
+        BoundedPool<ResponseTap>? pool = null)
+    {
+        pool ??= SharedPool;
+        var tap = pool.TryTake(out var kept) ? kept : new ResponseTap(pool);
+        tap._rented = 1;
+        tap.Start(inner, response, stripUsageChunk, holdJson, retryableStatuses, timer, maxLineBytes);
+        return tap;
+    }
+
+    /// <summary>Everything an attempt's tap begins with; for a pooled tap, everything the previous attempt left is forgotten.</summary>
+    private void Start(
+        IHttpResponseBodyFeature inner, HttpResponse response, bool stripUsageChunk, bool holdJson, IReadOnlySet<int>? retryableStatuses, AttemptTimer? timer, int? maxLineBytes)
     {
         _inner = inner;
         _response = response;
@@ -87,9 +140,30 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _retryableStatuses = retryableStatuses;
         _maxLineBytes = maxLineBytes ?? ProxyOptions.DefaultMaxProviderLineBytes;
         Timer = timer;
+        StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        _body.Clear();
+        _sample = null;
+        _sampleLimit = 0;
+        _reader = null;
+        _filter = null;
+        _writer = null;
+        _mode = TapMode.Undecided;
+        _gate = TapGate.Undecided;
+        _completed = false;
+        _decided = 0;
+        _broken = false;
+        _passThroughEvent = null;
+        SawResponse = false;
+        LineCapExceeded = false;
+        SampleTruncated = false;
+        Usage.Restart();
+        if (_plainReader is not null && _plainReader.MaxLineBytes != _maxLineBytes)
+        {
+            _plainReader = _strippingReader = null;
+        }
     }
 
-    public AttemptTimer? Timer { get; }
+    public AttemptTimer? Timer { get; private set; }
 
     /// <summary>What the response said about its usage, model and text (filled as it is read).</summary>
     public UsageObserver Usage { get; } = new();
@@ -115,7 +189,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public bool SampleTruncated { get; private set; }
 
     /// <summary>When forwarding began (the tap is created just before).</summary>
-    public long StartTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+    public long StartTimestamp { get; private set; }
 
     Stream IHttpResponseBodyFeature.Stream => this;
 
@@ -189,7 +263,8 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public void StartSampleCapture(int maxBytes)
     {
         _sampleLimit = maxBytes;
-        _sample = new PooledArray<byte>();
+        _sample = _sampleBuffer;
+        _sample.Clear();
     }
 
     /// <summary>The bytes copied for the sample (empty unless <see cref="StartSampleCapture"/> was called).</summary>
@@ -395,9 +470,21 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (disposing)
         {
             _body.Dispose();
-            _sample?.Dispose();
+            _sampleBuffer.Dispose();
             _reader?.Dispose();
             Usage.Dispose();
+            if (_pool is not null && Interlocked.Exchange(ref _rented, 0) == 1)
+            {
+                // Nothing of the attempt is kept alive by the pool: the next Rent starts everything again.
+                _inner = null!;
+                _response = null!;
+                _retryableStatuses = null;
+                Timer = null;
+                _reader = null;
+                _filter = null;
+                _writer = null;
+                _pool.TryGiveBack(this);
+            }
         }
 
         base.Dispose(disposing);
@@ -423,13 +510,29 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             : TapGate.Open;
         if (_mode == TapMode.Sse && _stripUsageChunk)
         {
-            _filter = new UsageChunkFilter();
-            _reader = new OpenAiResponseReader(_maxLineBytes, Usage, _filter);
+            _filter = _strippingFilter ??= new UsageChunkFilter();
+            _filter.Clear();
+            _reader = Restarted(ref _strippingReader, _filter);
         }
         else if (_mode is TapMode.Sse or TapMode.Json)
         {
-            _reader = new OpenAiResponseReader(_maxLineBytes, Usage);
+            _reader = Restarted(ref _plainReader, null);
         }
+    }
+
+    /// <summary>A reader for this response: the one kept from an earlier attempt, restarted, or a new one.</summary>
+    private OpenAiResponseReader Restarted(ref OpenAiResponseReader? kept, UsageChunkFilter? filter)
+    {
+        if (kept is null)
+        {
+            kept = filter is null ? new OpenAiResponseReader(_maxLineBytes, Usage) : new OpenAiResponseReader(_maxLineBytes, Usage, filter);
+        }
+        else
+        {
+            kept.Restart();
+        }
+
+        return kept;
     }
 
     /// <summary>

@@ -58,4 +58,16 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _text.Dispose();
         _outputText.Dispose();
     }
+
+    /// <summary>Forgets everything it observed, for the next response (its buffers are given back by <see cref="Dispose"/>).</summary>
+    public void Restart()
+    {
+        _text.Clear();
+        _outputText.Clear();
+        _sawText = false;
+        Usage = null;
+        Model = null;
+        FinishReason = null;
+        FirstTextTimestamp = null;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using CsCheck;
+using LlmGateway.Memory;
 using LlmGateway.OpenAi;
 using LlmGateway.Streaming;
 using LlmGateway.Tests.OpenAi;
@@ -288,6 +289,74 @@ public sealed class ResponseTapTests
         Assert.Equal(new OpenAiUsage(11, 3, 0, 0, 14), tap.Usage.Usage);
         Assert.Equal("Hello", tap.Usage.Text.ToString());
         Assert.NotNull(tap.Usage.FirstTextTimestamp);
+    }
+
+    [Fact]
+    public async Task A_rented_tap_starts_as_new_whatever_its_previous_attempt_left()
+    {
+        var pool = new BoundedPool<ResponseTap>(4);
+
+        // The previous attempt: a stripped, sampled stream cut inside an event, so the tap, its reader, framer, filter
+        // and observer are all left mid-way.
+        var (previousContext, previousClient) = Response("text/event-stream");
+        var previous = ResponseTap.Rent(previousContext.Features.Get<IHttpResponseBodyFeature>()!, previousContext.Response, stripUsageChunk: true, holdJson: false, new HashSet<int> { 503 }, timer: null, maxLineBytes: 1024 * 1024, pool);
+        previous.StartSampleCapture(1024);
+        var cut = Encoding.UTF8.GetBytes(Stream);
+        await previous.WriteAsync(cut.AsMemory(0, cut.Length - 20), Ct);
+        Assert.True(previous.IsSse && previous.Usage.Model is not null && previous.Reader!.DataEvents > 0);
+        previous.Dispose();
+
+        // The next attempt gets the same tap, and a JSON body held for its usage headers.
+        var (context, client) = Response("application/json");
+        var tap = ResponseTap.Rent(context.Features.Get<IHttpResponseBodyFeature>()!, context.Response, stripUsageChunk: false, holdJson: true, new HashSet<int> { 503 }, timer: null, maxLineBytes: 1024 * 1024, pool);
+        Assert.Same(previous, tap);
+        Assert.False(tap.SawResponse);
+        Assert.Null(tap.Reader);
+        Assert.Null(tap.Usage.Usage);
+        Assert.Null(tap.Usage.Model);
+        Assert.Empty(tap.TakeSampleBytes());
+
+        const string Body = """{"id":"r","object":"chat.completion","model":"gpt-4.1","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"length"}],"usage":{"prompt_tokens":11,"completion_tokens":3,"total_tokens":14}}""";
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(Body), Ct);
+        Assert.Equal(0, client.Length);
+        Assert.True(tap.IsHolding);
+        await tap.ReleaseHeldAsync(Ct);
+        tap.Complete();
+
+        Assert.Equal(Body, Encoding.UTF8.GetString(client.ToArray()));
+        Assert.Equal(new OpenAiUsage(11, 3, null, null, 14), tap.Usage.Usage);
+        Assert.Equal(("gpt-4.1", "length", "ok"), (tap.Usage.Model, tap.Usage.FinishReason, tap.Usage.Text.ToString()));
+        Assert.Equal((0, 1, 0, false), (tap.Reader!.DataEvents, tap.Reader.Parses, tap.Reader.MalformedEvents, tap.Reader.SawDone));
+        Assert.False(tap.IsSse || tap.LineCapExceeded || tap.SampleTruncated);
+        Assert.Empty(tap.TakeSampleBytes());
+        // The previous attempt's client got what was decided before the cut, and nothing of the next attempt's.
+        Assert.True(previousClient.Length <= cut.Length - 20);
+    }
+
+    [Fact]
+    public void A_tap_disposed_twice_goes_back_to_its_pool_once()
+    {
+        var pool = new BoundedPool<ResponseTap>(4);
+        var (context, _) = Response("application/json");
+        var feature = context.Features.Get<IHttpResponseBodyFeature>()!;
+        var tap = ResponseTap.Rent(feature, context.Response, stripUsageChunk: false, holdJson: true, retryableStatuses: null, timer: null, maxLineBytes: 1024, pool);
+
+        tap.Dispose();
+        tap.Dispose();
+
+        var first = ResponseTap.Rent(feature, context.Response, stripUsageChunk: false, holdJson: true, retryableStatuses: null, timer: null, maxLineBytes: 1024, pool);
+        var second = ResponseTap.Rent(feature, context.Response, stripUsageChunk: false, holdJson: true, retryableStatuses: null, timer: null, maxLineBytes: 1024, pool);
+        Assert.Same(tap, first);
+        Assert.NotSame(first, second);
+    }
+
+    private static (DefaultHttpContext Context, MemoryStream Client) Response(string contentType)
+    {
+        var client = new MemoryStream();
+        var context = new DefaultHttpContext();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(client));
+        context.Response.ContentType = contentType;
+        return (context, client);
     }
 
     private static async Task WriteAsync(ResponseTap tap, byte[] bytes, int[] sizes)

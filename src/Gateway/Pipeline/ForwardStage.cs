@@ -65,6 +65,9 @@ internal sealed class ForwardStage(
             context.Features.Set(originalResponse);
         }
 
+        // Last to go (declared before the tap): it gives the forwarder's state for this request back to its pool, so
+        // nothing below reads it once this method ends.
+        using var forwarded = outcome;
         using var tap = outcome.Tap;
         AccountingRecord? record = null;
         if (tap is not null)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using LlmGateway.Errors;
+using LlmGateway.Memory;
 using LlmGateway.Pipeline;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
@@ -28,6 +29,9 @@ internal sealed class ResilientForwarder(
     public const string AttemptsHeader = "X-Gateway-Attempts";
     public const string ServedModelHeader = "X-Gateway-Served-Model";
 
+    // Requests' attempt states (with their outcome), kept for the next requests: the outcome's Dispose gives one back.
+    private static readonly BoundedPool<AttemptState> States = new(1024);
+
     private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
 
     public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
@@ -35,7 +39,8 @@ internal sealed class ResilientForwarder(
         var exchange = forward.Exchange;
         var candidates = exchange.Model.Candidates(exchange.AllowModelFallback);
         var deadline = time.GetTimestamp() + (long)(exchange.Model.Resilience.TotalTimeout.TotalSeconds * time.TimestampFrequency);
-        var state = new AttemptState(this, context, next, forward, deadline);
+        var state = States.TryTake(out var kept) ? kept : new AttemptState();
+        state.Start(this, context, next, forward, deadline);
         try
         {
             for (var i = 0; i < candidates.Count; i++)
@@ -361,9 +366,15 @@ internal sealed class ResilientForwarder(
         return s.Outcome(error: s.Error, interruption: s.Interruption);
     }
 
-    /// <summary>Everything one request's attempts share; passed to Polly as state, so no closure per request.</summary>
-    private sealed class AttemptState : IUpstreamAttemptFeature
+    /// <summary>
+    /// Everything one request's attempts share; passed to Polly as state, so no closure per request. Pooled: the outcome
+    /// it ends with is its own, and the outcome's Dispose (at the end of the request) gives it back for the next one.
+    /// </summary>
+    private sealed class AttemptState : IUpstreamAttemptFeature, IDisposable
     {
+        private readonly ForwardOutcome _outcome;
+        private int _rented;
+
         // Earlier attempts' taps and timers, disposed at the end; the latest attempt's timer apart, so a request
         // served by its first attempt needs no list.
         private List<IDisposable>? _spent;
@@ -373,9 +384,24 @@ internal sealed class ResilientForwarder(
         private KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
         private int _headerCount;
 
-        /// <param name="deadline">The end of the request's total time, a timestamp of the forwarder's clock.</param>
-        public AttemptState(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, long deadline)
+        public AttemptState()
         {
+            _outcome = new ForwardOutcome(this);
+            _headers = [];
+            Owner = null!;
+            Context = null!;
+            Next = null!;
+            Forward = default;
+            ClientLifetime = null!;
+            ResponseBody = null!;
+            Model = null!;
+        }
+
+        /// <summary>Begins a request's forwarding: every field as if new.</summary>
+        /// <param name="deadline">The end of the request's total time, a timestamp of the forwarder's clock.</param>
+        public void Start(ResilientForwarder owner, HttpContext context, RequestDelegate next, ForwardRequest forward, long deadline)
+        {
+            _rented = 1;
             Owner = owner;
             Context = context;
             Next = next;
@@ -384,6 +410,21 @@ internal sealed class ResilientForwarder(
             ResponseBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
             Deadline = deadline;
             Model = forward.Exchange.Model;
+            Candidate = null;
+            Number = 0;
+            Cluster = null;
+            Last = null;
+            Previous = null;
+            Tap = null;
+            Body = null;
+            Lifetime = null;
+            Reset = null;
+            Error = null;
+            Interruption = null;
+            Replay = null;
+            _timer = null;
+            _spent?.Clear();
+            _unavailable?.Clear();
 
             // The gateway's own headers (request id, prompt headers), put back after each failed attempt.
             ICollection<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> headers = context.Response.Headers;
@@ -392,19 +433,19 @@ internal sealed class ResilientForwarder(
             headers.CopyTo(_headers, 0);
         }
 
-        public ResilientForwarder Owner { get; }
+        public ResilientForwarder Owner { get; private set; }
 
-        public HttpContext Context { get; }
+        public HttpContext Context { get; private set; }
 
-        public RequestDelegate Next { get; }
+        public RequestDelegate Next { get; private set; }
 
-        public ForwardRequest Forward { get; }
+        public ForwardRequest Forward { get; private set; }
 
-        public IHttpRequestLifetimeFeature ClientLifetime { get; }
+        public IHttpRequestLifetimeFeature ClientLifetime { get; private set; }
 
-        public IHttpResponseBodyFeature ResponseBody { get; }
+        public IHttpResponseBodyFeature ResponseBody { get; private set; }
 
-        public long Deadline { get; }
+        public long Deadline { get; private set; }
 
         /// <summary>The model whose retries are running now.</summary>
         public CatalogModel? Candidate { get; set; }
@@ -558,17 +599,43 @@ internal sealed class ResilientForwarder(
             }
 
             ReturnHeaders();
-            return new ForwardOutcome
+            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone);
+            return _outcome;
+        }
+
+        /// <summary>The request is over (its outcome disposed): back to the pool, holding nothing of it.</summary>
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _rented, 0) != 1)
             {
-                ServedModel = Model,
-                Attempts = Number,
-                Tap = Tap,
-                Body = Body,
-                Error = error,
-                RetryAfter = retryAfter,
-                Interruption = interruption,
-                ClientGone = clientGone,
-            };
+                return;
+            }
+
+            if (ReferenceEquals(Context.Features.Get<IUpstreamAttemptFeature>(), this))
+            {
+                Context.Features.Set<IUpstreamAttemptFeature>(null);
+            }
+
+            _outcome.Set(null!, 0, null, null, null, null, null, false);
+            Owner = null!;
+            Context = null!;
+            Next = null!;
+            Forward = default;
+            ClientLifetime = null!;
+            ResponseBody = null!;
+            Model = null!;
+            Candidate = null;
+            Cluster = null;
+            Tap = null;
+            Body = null;
+            Lifetime = null;
+            Reset = null;
+            Error = null;
+            Last = Previous = Replay = null;
+            _timer = null;
+            _spent?.Clear();
+            _unavailable?.Clear();
+            States.TryGiveBack(this);
         }
     }
 }

@@ -301,6 +301,27 @@ public sealed class ResilientForwarderTests : IDisposable
     }
 
     [Fact]
+    public async Task An_outcome_once_disposed_leaves_nothing_of_its_request_to_the_next()
+    {
+        // A request that ends with the gateway's error, its state then given back as the forward stage gives it back.
+        var failed = await ForwardAsync("single", Fail(ForwarderError.Request));
+        Assert.Equal(GatewayError.UpstreamUnavailable("alpha"), failed.Outcome.Error);
+        failed.Release();
+        Assert.Null(failed.Context.Features.Get<IUpstreamAttemptFeature>());
+
+        // Requests after it (the pool is shared, so whichever state each gets) start as new.
+        for (var i = 0; i < 3; i++)
+        {
+            var served = await ForwardAsync("main", Respond(200, "ok"));
+            var outcome = served.Outcome;
+            Assert.Equal(("main", 1, null, null, null, false), (outcome.ServedModel.Name, outcome.Attempts, outcome.Error, outcome.RetryAfter, outcome.Interruption, outcome.ClientGone));
+            Assert.Same(served.BodyOf("main"), outcome.Body);
+            Assert.Equal(["main"], served.Models);
+            served.Release();
+        }
+    }
+
+    [Fact]
     public async Task A_gateway_error_answer_keeps_only_the_gateway_headers()
     {
         var run = await ForwardAsync("single", Fail(ForwarderError.ResponseHeaders, ("Content-Encoding", "br"), ("Content-Length", "99"), ("X-Upstream-Request-Id", "u")));
@@ -802,6 +823,15 @@ public sealed class ResilientForwarderTests : IDisposable
         {
             _outcome = await forwarder.ForwardAsync(Context, NextAsync, new ForwardRequest(Exchange, StripUsageChunk: false, _holdJson, _taps.Add));
             return _outcome;
+        }
+
+        /// <summary>Ends the request as the forward stage does: its tap, then its outcome (whose state goes back to the pool).</summary>
+        public void Release()
+        {
+            var outcome = Outcome;
+            _outcome = null;
+            outcome.Tap?.Dispose();
+            outcome.Dispose();
         }
 
         public void Dispose()

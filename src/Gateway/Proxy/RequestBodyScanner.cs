@@ -9,7 +9,10 @@ namespace LlmGateway.Proxy;
 /// </summary>
 internal static class RequestBodyScanner
 {
-    // Collected here, then copied to arrays of exactly their size: the scan runs on one thread, start to end.
+    // Collected here, then copied to arrays of exactly their size: the scan runs on one thread, start to end. Emptied
+    // after every scan (nothing of a client's body stays reachable), and dropped when a hostile body grew one past this.
+    private const int MaxKeptCapacity = 1024;
+
     [ThreadStatic]
     private static List<ScannedProperty>? t_properties;
     [ThreadStatic]
@@ -18,6 +21,36 @@ internal static class RequestBodyScanner
     private static List<ScannedVariable>? t_variables;
 
     public static RequestScan Scan(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return ScanCore(json);
+        }
+        finally
+        {
+            Release(ref t_properties);
+            Release(ref t_messages);
+            Release(ref t_variables);
+        }
+    }
+
+    private static void Release<T>(ref List<T>? scratch)
+    {
+        if (scratch is null)
+        {
+            return;
+        }
+
+        if (scratch.Capacity > MaxKeptCapacity)
+        {
+            scratch = null;
+            return;
+        }
+
+        scratch.Clear();
+    }
+
+    private static RequestScan ScanCore(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
         try

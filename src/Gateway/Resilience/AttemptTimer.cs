@@ -26,6 +26,7 @@ internal sealed class AttemptTimer : IDisposable
     // retried (and then fall back) with nothing of the total left.
     private volatile bool _boundByTotal;
     private volatile bool _disposed;
+    private int _disposing;
     private UpstreamTimeout _firedAtEnd;
 
     /// <param name="deadlineTimestamp">The end of the request's total time, a timestamp of <paramref name="time"/>.</param>
@@ -66,7 +67,7 @@ internal sealed class AttemptTimer : IDisposable
     /// <summary>Response bytes arrived, and were passed on: from now on, silence is measured by the idle timeout.</summary>
     public void Activity()
     {
-        if (_cts.IsCancellationRequested)
+        if (_disposed || _cts.IsCancellationRequested)
         {
             // Already fired: its cause stays what it was armed with.
             return;
@@ -83,7 +84,7 @@ internal sealed class AttemptTimer : IDisposable
     /// </summary>
     public void Writing()
     {
-        if (_cts.IsCancellationRequested || (_responding && _boundByTotal))
+        if (_disposed || _cts.IsCancellationRequested || (_responding && _boundByTotal))
         {
             // Fired, or already armed with what is left of the total (no timer to move).
             return;
@@ -95,7 +96,8 @@ internal sealed class AttemptTimer : IDisposable
 
     public void Dispose()
     {
-        if (_disposed)
+        // Once, even if two callers race: the source must go back (or be disposed) exactly once.
+        if (Interlocked.Exchange(ref _disposing, 1) == 1)
         {
             return;
         }

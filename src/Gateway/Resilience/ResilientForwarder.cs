@@ -501,8 +501,14 @@ internal sealed class ResilientForwarder(
         /// <summary>The forwarder failed with an exception: what the attempts held goes back.</summary>
         public void Abandon()
         {
+            // The latest tap may already be among the spent ones (an attempt that failed while it was being prepared).
+            var spentTap = _spent?.Contains(Tap!) == true;
             DisposeSpent();
-            Tap?.Dispose();
+            if (!spentTap)
+            {
+                Tap?.Dispose();
+            }
+
             ReturnHeaders();
         }
 

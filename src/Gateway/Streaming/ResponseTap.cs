@@ -157,9 +157,15 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         LineCapExceeded = false;
         SampleTruncated = false;
         Usage.Restart();
+        // Each kept reader was made with the cap of the attempt that made it: another cap needs a new one.
         if (_plainReader is not null && _plainReader.MaxLineBytes != _maxLineBytes)
         {
-            _plainReader = _strippingReader = null;
+            _plainReader = null;
+        }
+
+        if (_strippingReader is not null && _strippingReader.MaxLineBytes != _maxLineBytes)
+        {
+            _strippingReader = null;
         }
     }
 
@@ -467,15 +473,19 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // A rented tap is given up once: a second Dispose must not free buffers a later attempt may be using by then.
+        if (disposing && (_pool is null || Interlocked.Exchange(ref _rented, 0) == 1))
         {
             _body.Dispose();
             _sampleBuffer.Dispose();
             _reader?.Dispose();
             Usage.Dispose();
-            if (_pool is not null && Interlocked.Exchange(ref _rented, 0) == 1)
+            if (_pool is not null)
             {
-                // Nothing of the attempt is kept alive by the pool: the next Rent starts everything again.
+                // Nothing of the attempt is kept alive by the pool (the provider's strings included): the next Rent
+                // starts everything again.
+                Usage.Restart();
+                _reader?.Restart();
                 _inner = null!;
                 _response = null!;
                 _retryableStatuses = null;

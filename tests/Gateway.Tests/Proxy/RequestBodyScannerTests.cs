@@ -60,4 +60,25 @@ public sealed class RequestBodyScannerTests
         Assert.True(scan.IsValid, scan.Error);
         Assert.Null(scan.Model);
     }
+    [Fact]
+    public void A_scan_keeps_nothing_of_the_body_and_no_oversized_scratch_afterwards()
+    {
+        // Its lists are per thread and reused: after a scan they hold nothing of the client's body (prompt variables
+        // may be secrets), and one a hostile body grew past the bound is dropped, not kept for the thread's life.
+        var variables = RequestBodyScanner.Scan("""{"model":"prompt:bot","prompt_variables":{"token":"sk-secret"},"messages":[{"role":"user","content":"hi"}]}"""u8);
+        Assert.Equal("sk-secret", Assert.Single(variables.Variables).Text);
+        Assert.All(["t_properties", "t_messages", "t_variables"], name => Assert.Equal(0, Scratch(name)?.Count ?? 0));
+
+        var many = "{\"model\":\"m\",\"messages\":[" + string.Join(",", Enumerable.Repeat("{}", 5_000)) + "]}";
+        Assert.Equal(5_000, RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(many)).Messages.Length);
+        Assert.Null(Scratch("t_messages"));
+
+        // A refused body (a duplicate key) is let go of too.
+        Assert.False(RequestBodyScanner.Scan("""{"model":"m","prompt_variables":{"a":"secret"},"model":"n"}"""u8).IsValid);
+        Assert.Equal(0, Scratch("t_variables")?.Count ?? 0);
+    }
+
+    private static System.Collections.IList? Scratch(string name) =>
+        (System.Collections.IList?)typeof(RequestBodyScanner).GetField(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null);
 }
+

@@ -334,6 +334,24 @@ public sealed class ResponseTapTests
     }
 
     [Fact]
+    public async Task A_rented_tap_reads_with_the_line_cap_it_is_rented_with()
+    {
+        var pool = new BoundedPool<ResponseTap>(4);
+        var (wideContext, _) = Response("text/event-stream");
+        var wide = ResponseTap.Rent(wideContext.Features.Get<IHttpResponseBodyFeature>()!, wideContext.Response, stripUsageChunk: true, holdJson: false, retryableStatuses: null, timer: null, maxLineBytes: 64 * 1024, pool);
+        await wide.WriteAsync(Encoding.UTF8.GetBytes(ContentEvent), Ct);
+        wide.Dispose();
+
+        // The same tap, now with a 1 KB cap: a 4 KB line is past it (the reader kept from before had 64 KB).
+        var (context, _) = Response("text/event-stream");
+        var tap = ResponseTap.Rent(context.Features.Get<IHttpResponseBodyFeature>()!, context.Response, stripUsageChunk: true, holdJson: false, retryableStatuses: null, timer: null, maxLineBytes: 1024, pool);
+        Assert.Same(wide, tap);
+        await Assert.ThrowsAsync<IOException>(async () => await tap.WriteAsync(Encoding.UTF8.GetBytes("data: " + new string('x', 4096) + "\n\n"), Ct));
+
+        Assert.True(tap.LineCapExceeded);
+    }
+
+    [Fact]
     public void A_tap_disposed_twice_goes_back_to_its_pool_once()
     {
         var pool = new BoundedPool<ResponseTap>(4);

@@ -67,8 +67,8 @@ internal static class RequestBodyScanner
 
             var scan = new RequestScan();
             var names = new TopLevelNames();
+            // Empty: every scan's lists are emptied when it ends (Release).
             var properties = t_properties ??= new List<ScannedProperty>(16);
-            properties.Clear();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var start = (int)reader.TokenStartIndex;
@@ -157,7 +157,6 @@ internal static class RequestBodyScanner
     private static ScannedMessage[] ReadMessages(ref Utf8JsonReader reader)
     {
         var messages = t_messages ??= [];
-        messages.Clear();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             var start = (int)reader.TokenStartIndex;
@@ -225,7 +224,6 @@ internal static class RequestBodyScanner
     private static ScannedVariable[] ReadVariables(ref Utf8JsonReader reader)
     {
         var variables = t_variables ??= [];
-        variables.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;

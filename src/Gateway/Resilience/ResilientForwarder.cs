@@ -410,21 +410,7 @@ internal sealed class ResilientForwarder(
             ResponseBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
             Deadline = deadline;
             Model = forward.Exchange.Model;
-            Candidate = null;
-            Number = 0;
-            Cluster = null;
-            Last = null;
-            Previous = null;
-            Tap = null;
-            Body = null;
-            Lifetime = null;
-            Reset = null;
-            Error = null;
-            Interruption = null;
-            Replay = null;
-            _timer = null;
-            _spent?.Clear();
-            _unavailable?.Clear();
+            ForgetAttempts();
 
             // The gateway's own headers (request id, prompt headers), put back after each failed attempt.
             ICollection<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> headers = context.Response.Headers;
@@ -630,18 +616,28 @@ internal sealed class ResilientForwarder(
             ClientLifetime = null!;
             ResponseBody = null!;
             Model = null!;
+            ForgetAttempts();
+            States.TryGiveBack(this);
+        }
+
+        /// <summary>Nothing of any attempt: how a request's forwarding starts, and what a pooled state holds.</summary>
+        private void ForgetAttempts()
+        {
             Candidate = null;
+            Number = 0;
             Cluster = null;
+            Last = null;
+            Previous = null;
             Tap = null;
             Body = null;
             Lifetime = null;
             Reset = null;
             Error = null;
-            Last = Previous = Replay = null;
+            Interruption = null;
+            Replay = null;
             _timer = null;
             _spent?.Clear();
             _unavailable?.Clear();
-            States.TryGiveBack(this);
         }
     }
 }

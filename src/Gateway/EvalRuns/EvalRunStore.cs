@@ -13,11 +13,16 @@ namespace LlmGateway.EvalRuns;
 /// </summary>
 internal sealed class EvalRunStore(GatewayStore store)
 {
-    // KEYS: runs hash, version index. ARGV: id, json, score. Refuses an existing id, so a run is never rewritten.
+    // KEYS: runs hash, version index. ARGV: id, json, score (its time, ms). Refuses an existing id, so a run is never
+    // rewritten. A run stored in the same millisecond as the newest (or, with a clock that went back, before it) sorts
+    // after it all the same: "newest first" is the order runs were stored in, never the ids' order within a tie.
     private const string AddScript = """
         if redis.call('HGET', KEYS[1], ARGV[1]) then return 0 end
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-        redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+        local score = tonumber(ARGV[3])
+        local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+        if newest[2] and tonumber(newest[2]) >= score then score = tonumber(newest[2]) + 1 end
+        redis.call('ZADD', KEYS[2], score, ARGV[1])
         return 1
         """;
 

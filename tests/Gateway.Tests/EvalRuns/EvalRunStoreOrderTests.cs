@@ -1,0 +1,40 @@
+using LlmGateway.EvalRuns;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.EvalRuns;
+
+/// <summary>
+/// "Newest first" is the order runs were stored in: the release gate reads a version's newest run, and two runs stored
+/// in the same millisecond (a CI job posting both arms at once) must not come back in the order of their ids.
+/// </summary>
+public sealed class EvalRunStoreOrderTests(TestEnvironment env)
+{
+    [Fact]
+    public async Task Runs_stored_in_the_same_millisecond_are_listed_newest_first_in_the_order_stored()
+    {
+        var runs = env.Gateway.GetRequiredService<EvalRunStore>();
+        var prompt = Bundles.UniqueName("order");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
+        // Ids whose own order is the opposite of the order they are stored in; the last one "earlier" by the clock.
+        string[] stored = ["evr_zz", "evr_mm", "evr_aa"];
+        foreach (var id in stored)
+        {
+            Assert.True(await runs.AddAsync(Run(prompt, id, at)));
+        }
+
+        Assert.True(await runs.AddAsync(Run(prompt, "evr_late", at.AddMilliseconds(-5))));
+
+        var listed = await runs.ListAsync(prompt, version: 1, limit: 10);
+
+        Assert.Equal(["evr_late", "evr_aa", "evr_mm", "evr_zz"], listed.Select(r => r.Id));
+    }
+
+    private static EvalRun Run(string prompt, string id, DateTimeOffset at) => new()
+    {
+        Id = id,
+        Prompt = prompt,
+        Candidate = new EvalRunTarget { Version = 1, BundleId = new string('a', 64) },
+        Verdict = EvalRunVerdicts.Pass,
+        CreatedAt = at,
+    };
+}

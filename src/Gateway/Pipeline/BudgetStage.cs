@@ -37,6 +37,8 @@ internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
     {
         if (error is not null)
         {
+            // The request ends here, refused: its upstream bodies go back now (the forward stage would have).
+            context.Features.GetRequiredFeature<LlmExchange>().Upstream.Dispose();
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
         }

@@ -38,7 +38,7 @@ internal sealed class ForwardStage(
     {
         var exchange = context.Features.GetRequiredFeature<LlmExchange>();
         // The exchange ends in this stage: its upstream bodies (a fallback's too, built while forwarding) go back to
-        // the pool here, whatever happens. The routing stage may give them back again; that is harmless.
+        // the pool here, whatever happens (a request refused before this stage gives them back where it is refused).
         using var upstream = exchange.Upstream;
         // Decided before anything is sent, on the request id alone: no I/O, no waiting.
         var sampling = sampler.Decide(context, exchange);

@@ -36,37 +36,28 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
 
         var (exchange, error) = routing.Result;
 #pragma warning restore CA2012
-        if (error is null && !exchange!.Upstream.OwnsBuffers)
+        if (error is not null)
         {
-            // The client's body goes as sent: nothing for this stage to give back afterwards (the forward stage gives
-            // back what forwarding builds), so no async layer of it waits on the provider: one allocation less.
-            context.Features.Set(exchange);
-            return next(context);
+            return GatewayErrorWriter.WriteAsync(context, error);
         }
 
-        return ForwardAsync(context, exchange, error);
+        // No async layer of this stage waits on the provider (one allocation per request less): the upstream bodies
+        // are given back where the request ends, by the forward stage or by a stage that refuses it before.
+        context.Features.Set(exchange!);
+        return next(context);
     }
 
     private async Task RouteThenForwardAsync(HttpContext context, Task<(LlmExchange? Exchange, GatewayError? Error)> routing)
     {
         var (exchange, error) = await routing;
-        await ForwardAsync(context, exchange, error);
-    }
-
-    private async Task ForwardAsync(HttpContext context, LlmExchange? exchange, GatewayError? error)
-    {
         if (error is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, error);
             return;
         }
 
-        // A rewritten body is given back here too, should a later stage refuse the request before it is forwarded.
-        using (exchange!.Upstream)
-        {
-            context.Features.Set(exchange);
-            await next(context);
-        }
+        context.Features.Set(exchange!);
+        await next(context);
     }
 
     private async ValueTask<(LlmExchange? Exchange, GatewayError? Error)> RouteAsync(HttpContext context, AdmittedRequest admitted)

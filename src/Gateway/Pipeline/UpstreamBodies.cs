@@ -38,9 +38,6 @@ internal sealed class UpstreamBodies : IDisposable
     /// <summary>The first body differs from the client's (renamed, usage injected or rewritten).</summary>
     public bool Rewritten => !ReferenceEquals(First, _client);
 
-    /// <summary>Whether <see cref="Dispose"/> has anything to give back: a rewritten first body, or a fallback's.</summary>
-    public bool OwnsBuffers => Rewritten || _fallbacks is { Count: > 0 };
-
     /// <summary>Builds the first model's body; a bundle that cannot apply to this request is an error.</summary>
     public static (UpstreamBodies? Bodies, GatewayError? Error) Create(
         PooledBuffer client, RequestScan scan, CatalogModel model, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage)
@@ -79,8 +76,7 @@ internal sealed class UpstreamBodies : IDisposable
     }
 
     /// <summary>
-    /// Gives the pooled bodies back. Idempotent: the forward stage calls it when the exchange ends, and the routing stage
-    /// again when it made a rewritten body (so a request refused between the two gives it back too).
+    /// Gives the pooled bodies back, where the request ends: the forward stage, or the budget stage refusing it. Idempotent.
     /// </summary>
     public void Dispose()
     {

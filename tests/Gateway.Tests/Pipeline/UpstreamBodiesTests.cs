@@ -79,22 +79,10 @@ public sealed class UpstreamBodiesTests : IDisposable
     }
 
     [Fact]
-    public void Bodies_sent_as_the_client_sent_them_own_nothing_until_a_fallback_is_built()
-    {
-        var (_, bodies) = Create("""{"model":"first","messages":[]}""", "first", injectUsage: false);
-
-        // The routing stage then leaves the giving back to the forward stage, which builds any fallback's body.
-        Assert.False(bodies.OwnsBuffers);
-        bodies.For(Model("second"));
-        Assert.True(bodies.OwnsBuffers);
-    }
-
-    [Fact]
     public void Giving_the_bodies_back_twice_is_harmless()
     {
         var (client, bodies) = Create("""{"model":"renamed","messages":[]}""", "renamed", injectUsage: false);
         var fallback = bodies.For(Model("first"));
-        Assert.True(bodies.OwnsBuffers);
 
         bodies.Dispose();
         bodies.Dispose();

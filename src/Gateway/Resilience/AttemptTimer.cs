@@ -108,9 +108,13 @@ internal sealed class AttemptTimer : IDisposable
         // of this attempt's tap does not re-arm the source.
         _firedAtEnd = FiredNow;
         _disposed = true;
-        if (_pool?.Return(_cts) != true)
+        if (_pool is null)
         {
             _cts.Dispose();
+        }
+        else
+        {
+            _pool.Return(_cts);
         }
     }
 

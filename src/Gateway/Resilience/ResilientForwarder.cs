@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Diagnostics;
 using LlmGateway.Errors;
-using LlmGateway.Memory;
 using LlmGateway.Pipeline;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Streaming;
 using LlmGateway.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using Polly;
 using Yarp.ReverseProxy;
@@ -30,7 +30,7 @@ internal sealed class ResilientForwarder(
     public const string ServedModelHeader = "X-Gateway-Served-Model";
 
     // Requests' attempt states (with their outcome), kept for the next requests: the outcome's Dispose gives one back.
-    private static readonly BoundedPool<AttemptState> States = new(1024);
+    private static readonly ObjectPool<AttemptState> States = new DefaultObjectPool<AttemptState>(new DefaultPooledObjectPolicy<AttemptState>(), 1024);
 
     private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
 
@@ -39,7 +39,7 @@ internal sealed class ResilientForwarder(
         var exchange = forward.Exchange;
         var candidates = exchange.Model.Candidates(exchange.AllowModelFallback);
         var deadline = time.GetTimestamp() + (long)(exchange.Model.Resilience.TotalTimeout.TotalSeconds * time.TimestampFrequency);
-        var state = States.TryTake(out var kept) ? kept : new AttemptState();
+        var state = States.Get();
         state.Start(this, context, next, forward, deadline);
         try
         {
@@ -388,13 +388,6 @@ internal sealed class ResilientForwarder(
         {
             _outcome = new ForwardOutcome(this);
             _headers = [];
-            Owner = null!;
-            Context = null!;
-            Next = null!;
-            Forward = default;
-            ClientLifetime = null!;
-            ResponseBody = null!;
-            Model = null!;
         }
 
         /// <summary>Begins a request's forwarding: every field as if new.</summary>
@@ -419,17 +412,17 @@ internal sealed class ResilientForwarder(
             headers.CopyTo(_headers, 0);
         }
 
-        public ResilientForwarder Owner { get; private set; }
+        public ResilientForwarder Owner { get; private set; } = null!;
 
-        public HttpContext Context { get; private set; }
+        public HttpContext Context { get; private set; } = null!;
 
-        public RequestDelegate Next { get; private set; }
+        public RequestDelegate Next { get; private set; } = null!;
 
         public ForwardRequest Forward { get; private set; }
 
-        public IHttpRequestLifetimeFeature ClientLifetime { get; private set; }
+        public IHttpRequestLifetimeFeature ClientLifetime { get; private set; } = null!;
 
-        public IHttpResponseBodyFeature ResponseBody { get; private set; }
+        public IHttpResponseBodyFeature ResponseBody { get; private set; } = null!;
 
         public long Deadline { get; private set; }
 
@@ -437,7 +430,7 @@ internal sealed class ResilientForwarder(
         public CatalogModel? Candidate { get; set; }
 
         /// <summary>The model of the latest attempt (the requested one before any).</summary>
-        public CatalogModel Model { get; set; }
+        public CatalogModel Model { get; set; } = null!;
 
         public int Number { get; set; }
 
@@ -617,7 +610,7 @@ internal sealed class ResilientForwarder(
             ResponseBody = null!;
             Model = null!;
             ForgetAttempts();
-            States.TryGiveBack(this);
+            States.Return(this);
         }
 
         /// <summary>Nothing of any attempt: how a request's forwarding starts, and what a pooled state holds.</summary>

@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
-using LlmGateway.Memory;
 using LlmGateway.OpenAi;
 using LlmGateway.Proxy;
 using LlmGateway.Resilience;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.ObjectPool;
 
 namespace LlmGateway.Streaming;
 
@@ -32,7 +32,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     // Taps of attempts that ended, with their readers, kept for the next attempts (Rent): the tap and what reads its
     // response are most of a kilobyte per request otherwise.
-    private static readonly BoundedPool<ResponseTap> SharedPool = new(1024);
+    private static readonly ObjectPool<ResponseTap> SharedPool = CreatePool(1024);
 
     private IHttpResponseBodyFeature _inner;
     private HttpResponse _response;
@@ -41,7 +41,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private int _maxLineBytes;
 
     // The pool a rented tap goes back to, and 1 while it serves an attempt: it goes back once, however often disposed.
-    private readonly BoundedPool<ResponseTap>? _pool;
+    private readonly ObjectPool<ResponseTap>? _pool;
     private int _rented;
 
     // Held bytes (an error, a JSON body, an undecided SSE event), or a JSON body kept to be read.
@@ -100,7 +100,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         Start(inner, response, stripUsageChunk, holdJson, retryableStatuses, timer, maxLineBytes);
     }
 
-    private ResponseTap(BoundedPool<ResponseTap>? pool)
+    private ResponseTap(ObjectPool<ResponseTap>? pool)
     {
         _pool = pool;
         _inner = null!;
@@ -120,13 +120,21 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         IReadOnlySet<int>? retryableStatuses,
         AttemptTimer? timer,
         int maxLineBytes,
-        BoundedPool<ResponseTap>? pool = null)
+        ObjectPool<ResponseTap>? pool = null)
     {
-        pool ??= SharedPool;
-        var tap = pool.TryTake(out var kept) ? kept : new ResponseTap(pool);
+        var tap = (pool ?? SharedPool).Get();
         tap._rented = 1;
         tap.Start(inner, response, stripUsageChunk, holdJson, retryableStatuses, timer, maxLineBytes);
         return tap;
+    }
+
+    /// <summary>A pool of taps (at most <paramref name="capacity"/> kept), each of which goes back to it when disposed.</summary>
+    public static ObjectPool<ResponseTap> CreatePool(int capacity)
+    {
+        var policy = new TapPolicy();
+        var pool = new DefaultObjectPool<ResponseTap>(policy, capacity);
+        policy.Pool = pool;
+        return pool;
     }
 
     /// <summary>Everything an attempt's tap begins with; for a pooled tap, everything the previous attempt left is forgotten.</summary>
@@ -493,7 +501,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                 _reader = null;
                 _filter = null;
                 _writer = null;
-                _pool.TryGiveBack(this);
+                _pool.Return(this);
             }
         }
 
@@ -699,5 +707,15 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         {
             _sample.Append(bytes);
         }
+    }
+
+    /// <summary>Makes taps that know their pool; a tap resets itself on <see cref="Rent"/>, so any returned one is kept.</summary>
+    private sealed class TapPolicy : PooledObjectPolicy<ResponseTap>
+    {
+        public ObjectPool<ResponseTap>? Pool { get; set; }
+
+        public override ResponseTap Create() => new(Pool);
+
+        public override bool Return(ResponseTap obj) => true;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using CsCheck;
-using LlmGateway.Memory;
 using LlmGateway.OpenAi;
 using LlmGateway.Streaming;
 using LlmGateway.Tests.OpenAi;
@@ -294,7 +293,7 @@ public sealed class ResponseTapTests
     [Fact]
     public async Task A_rented_tap_starts_as_new_whatever_its_previous_attempt_left()
     {
-        var pool = new BoundedPool<ResponseTap>(4);
+        var pool = ResponseTap.CreatePool(4);
 
         // The previous attempt: a stripped, sampled stream cut inside an event, so the tap, its reader, framer, filter
         // and observer are all left mid-way.
@@ -336,7 +335,7 @@ public sealed class ResponseTapTests
     [Fact]
     public async Task A_rented_tap_reads_with_the_line_cap_it_is_rented_with()
     {
-        var pool = new BoundedPool<ResponseTap>(4);
+        var pool = ResponseTap.CreatePool(4);
         var (wideContext, _) = Response("text/event-stream");
         var wide = ResponseTap.Rent(wideContext.Features.Get<IHttpResponseBodyFeature>()!, wideContext.Response, stripUsageChunk: true, holdJson: false, retryableStatuses: null, timer: null, maxLineBytes: 64 * 1024, pool);
         await wide.WriteAsync(Encoding.UTF8.GetBytes(ContentEvent), Ct);
@@ -354,7 +353,7 @@ public sealed class ResponseTapTests
     [Fact]
     public void A_tap_disposed_twice_goes_back_to_its_pool_once()
     {
-        var pool = new BoundedPool<ResponseTap>(4);
+        var pool = ResponseTap.CreatePool(4);
         var (context, _) = Response("application/json");
         var feature = context.Features.Get<IHttpResponseBodyFeature>()!;
         var tap = ResponseTap.Rent(feature, context.Response, stripUsageChunk: false, holdJson: true, retryableStatuses: null, timer: null, maxLineBytes: 1024, pool);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LlmGateway.Sampling;
 using LlmGateway.Sampling.Queue;
 using Microsoft.Extensions.Options;
@@ -79,16 +78,21 @@ internal sealed class OnlineEvaluator(
 
     private async Task<int> ProcessAsync(IReadOnlyList<ClaimedItem> claimed, CancellationToken cancellationToken)
     {
-        var reads = await Task.WhenAll(claimed.Select(ReadAsync));
+        // One round trip for the batch; a record that cannot be read fails alone.
+        var reads = await samples.GetAsync(claimed.Select(c => c.Id).ToArray());
 
         // A shadow sample's stable pair is usually in the same batch (offered a moment before it): read once. The same
         // record is then scored twice at once (its own round and the pair's); scoring only reads a record.
         var inBatch = new Dictionary<string, SampleRecord>(StringComparer.Ordinal);
-        foreach (var (record, _) in reads)
+        for (var i = 0; i < reads.Length; i++)
         {
-            if (record is not null)
+            if (reads[i].Record is { } record)
             {
                 inBatch.TryAdd(record.Id, record);
+            }
+            else if (reads[i].Error is { } error)
+            {
+                BehaviourLog.SampleFailed(logger, claimed[i].Id, error.GetType().Name);
             }
         }
 
@@ -98,8 +102,8 @@ internal sealed class OnlineEvaluator(
         var scored = new List<ClaimedItem>(claimed.Count);
         for (var i = 0; i < claimed.Count; i++)
         {
-            var (record, failed) = reads[i];
-            if (failed)
+            var (record, error) = reads[i];
+            if (error is not null)
             {
                 toRelease.Add(claimed[i]);
                 continue;
@@ -163,7 +167,7 @@ internal sealed class OnlineEvaluator(
             await hook(claimed);
         }
 
-        await Task.WhenAll(toAck.Select(c => samples.Queue.AckAsync(c.Id, c.Receipt)));
+        await samples.Queue.AckAsync(toAck);
         foreach (var item in toRelease)
         {
             await samples.Queue.ReleaseAsync(item.Id, item.Receipt);
@@ -171,19 +175,6 @@ internal sealed class OnlineEvaluator(
 
         metrics.Samples("failed", toRelease.Count);
         return claimed.Count;
-    }
-
-    private async Task<(SampleRecord? Record, bool Failed)> ReadAsync(ClaimedItem item)
-    {
-        try
-        {
-            return (await samples.GetAsync(item.Id), false);
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            BehaviourLog.SampleFailed(logger, item.Id, ex.GetType().Name);
-            return (null, true);
-        }
     }
 
     /// <summary>The sample's readings; null when it could not be scored (it is released, and dead-lettered after its last attempt).</summary>

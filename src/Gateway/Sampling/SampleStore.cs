@@ -34,7 +34,12 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility },
         time);
 
-    /// <summary>Writes a batch in one round trip, then trims by age and count and queues the ids.</summary>
+    /// <summary>
+    /// Writes a batch in one round trip, then trims by age and count and queues the ids. Every index stays bounded:
+    /// by age (the retention; an index nothing was written to for a retention expires), the prompt's (or plain model's) index by <see cref="SamplingOptions.MaxPerPrompt"/>,
+    /// the samples that cap deletes leave the other indexes this batch wrote with them, and a version's and an arm's
+    /// index (subsets of their prompt's) keep at most as many as the prompt's.
+    /// </summary>
     public async Task WriteAsync(IReadOnlyList<SampleRecord> records)
     {
         var database = store.Database;
@@ -42,34 +47,59 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         var batch = database.CreateBatch();
         var writes = new List<Task>(records.Count * 8);
         var touched = new HashSet<string>(StringComparer.Ordinal) { Keys.SampleIndex };
-        var capped = new HashSet<string>(StringComparer.Ordinal);
+        var subsets = new HashSet<string>(StringComparer.Ordinal);
+
+        // Each count-capped index, with the other indexes this batch wrote its samples to.
+        var capped = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var record in records)
         {
             var score = record.Timestamp.ToUnixTimeMilliseconds();
             // UTF-8 bytes, as the store keeps them: a string first would be twice the size, then encoded again.
             writes.Add(batch.StringSetAsync(Keys.Sample(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, GatewayJsonContext.Default.SampleRecord), ttl));
             writes.Add(batch.StringSetAsync(Keys.SampleSummary(record.Id), JsonSerializer.SerializeToUtf8Bytes(SampleSummary.From(record), GatewayJsonContext.Default.SampleSummary), ttl));
-            foreach (var index in IndexesOf(record))
+            var cap = CapIndexOf(record);
+            if (!capped.TryGetValue(cap, out var alongside))
+            {
+                capped[cap] = alongside = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            foreach (var (index, subset) in IndexesOf(record))
             {
                 writes.Add(batch.SortedSetAddAsync(index, record.Id, score));
                 touched.Add(index);
-            }
+                if (index != cap)
+                {
+                    alongside.Add(index);
+                }
 
-            capped.Add(record.Prompt is { } prompt ? Keys.SamplePromptIndex(prompt) : Keys.SamplePlainIndex(record.Model));
+                if (subset)
+                {
+                    subsets.Add(index);
+                }
+            }
         }
 
         var oldest = (time.GetUtcNow() - ttl).ToUnixTimeMilliseconds();
         foreach (var index in touched)
         {
             writes.Add(batch.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, oldest, Exclude.Stop));
+            // An index no batch has written to for a whole retention lists only expired samples: it goes with them.
+            writes.Add(batch.KeyExpireAsync(index, ttl));
+        }
+
+        // Beyond the newest MaxPerPrompt, a version's or an arm's sample has that many newer ones in its prompt: the
+        // prompt's cap has deleted it (or is about to), so dropping it here loses nothing.
+        foreach (var index in subsets)
+        {
+            writes.Add(batch.SortedSetRemoveRangeByRankAsync(index, 0, -(_options.MaxPerPrompt + 1L)));
         }
 
         batch.Execute();
         await Task.WhenAll(writes);
 
-        foreach (var index in capped)
+        foreach (var (index, alongside) in capped)
         {
-            await TrimAsync(database, index);
+            await TrimAsync(database, index, alongside);
         }
 
         if (_options.Enqueue)
@@ -78,12 +108,37 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         }
     }
 
-    public async Task<SampleRecord?> GetAsync(string id)
+    public async Task<SampleRecord?> GetAsync(string id) => Parse(await store.Database.StringGetAsync(Keys.Sample(id)));
+
+    /// <summary>The records of <paramref name="ids"/>, in order, in one round trip (the keys share a hash tag).</summary>
+    public async Task<SampleRead[]> GetAsync(IReadOnlyList<string> ids)
     {
-        var json = await store.Database.StringGetAsync(Keys.Sample(id));
-        // Read from the stored UTF-8 bytes, not through a string of them.
-        return json.IsNullOrEmpty ? null : JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)json).Span, GatewayJsonContext.Default.SampleRecord);
+        var keys = new RedisKey[ids.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = Keys.Sample(ids[i]);
+        }
+
+        var values = keys.Length == 0 ? [] : await store.Database.StringGetAsync(keys);
+        var reads = new SampleRead[values.Length];
+        for (var i = 0; i < reads.Length; i++)
+        {
+            try
+            {
+                reads[i] = new SampleRead(Parse(values[i]), null);
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                reads[i] = new SampleRead(null, ex);
+            }
+        }
+
+        return reads;
     }
+
+    // Read from the stored UTF-8 bytes, not through a string of them.
+    private static SampleRecord? Parse(RedisValue json) =>
+        json.IsNullOrEmpty ? null : JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)json).Span, GatewayJsonContext.Default.SampleRecord);
 
     /// <summary>
     /// Newest first, from the narrowest index the filter allows, the rest filtered on summaries.
@@ -181,27 +236,32 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         while (cursor is not null && exported < limit);
     }
 
-    private IEnumerable<string> IndexesOf(SampleRecord record)
+    /// <summary>Every index the record is listed in, each with whether it holds a subset of its prompt's index.</summary>
+    private IEnumerable<(string Index, bool SubsetOfPrompt)> IndexesOf(SampleRecord record)
     {
-        yield return Keys.SampleIndex;
-        yield return Keys.SampleModelIndex(record.Model);
+        yield return (Keys.SampleIndex, false);
+        yield return (Keys.SampleModelIndex(record.Model), false);
         if (record.Prompt is { } prompt)
         {
-            yield return Keys.SamplePromptIndex(prompt);
+            yield return (Keys.SamplePromptIndex(prompt), false);
             if (record.Version is { } version)
             {
-                yield return Keys.SampleVersionIndex(prompt, version);
+                yield return (Keys.SampleVersionIndex(prompt, version), true);
                 if (record.Variant is { } variant)
                 {
-                    yield return Keys.SampleArmIndex(prompt, version, variant);
+                    yield return (Keys.SampleArmIndex(prompt, version, variant), true);
                 }
             }
         }
         else
         {
-            yield return Keys.SamplePlainIndex(record.Model);
+            yield return (Keys.SamplePlainIndex(record.Model), false);
         }
     }
+
+    /// <summary>The index whose count cap decides which of the record's samples are kept.</summary>
+    private string CapIndexOf(SampleRecord record) =>
+        record.Prompt is { } prompt ? Keys.SamplePromptIndex(prompt) : Keys.SamplePlainIndex(record.Model);
 
     private string IndexFor(SampleFilter filter) => filter switch
     {
@@ -212,8 +272,13 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         _ => Keys.SampleIndex,
     };
 
-    /// <summary>Deletes the oldest samples beyond the per-prompt (or per plain model) cap.</summary>
-    private async Task TrimAsync(IDatabase database, string index)
+    /// <summary>
+    /// Deletes the oldest samples beyond the per-prompt (or per plain model) cap, and their ids from the cap's index
+    /// and from <paramref name="alongside"/>: the other indexes the batch wrote the prompt's samples to (the global
+    /// one, its model's, versions' and arms'). An id left behind elsewhere (an older model or version) is dropped
+    /// when a listing meets it, or by age.
+    /// </summary>
+    private async Task TrimAsync(IDatabase database, string index, HashSet<string> alongside)
     {
         var excess = await database.SortedSetLengthAsync(index) - _options.MaxPerPrompt;
         if (excess <= 0)
@@ -223,9 +288,19 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
 
         var oldest = await database.SortedSetRangeByRankAsync(index, 0, excess - 1);
         var keys = oldest.SelectMany(id => new RedisKey[] { Keys.Sample(id!), Keys.SampleSummary(id!) }).ToArray();
-        await database.KeyDeleteAsync(keys);
-        await database.SortedSetRemoveAsync(index, oldest);
-        await database.SortedSetRemoveAsync(Keys.SampleIndex, oldest);
+        var batch = database.CreateBatch();
+        var removals = new List<Task>(alongside.Count + 2)
+        {
+            batch.KeyDeleteAsync(keys),
+            batch.SortedSetRemoveAsync(index, oldest),
+        };
+        foreach (var other in alongside)
+        {
+            removals.Add(batch.SortedSetRemoveAsync(other, oldest));
+        }
+
+        batch.Execute();
+        await Task.WhenAll(removals);
     }
 
     private static async Task RemoveStaleAsync(IDatabase database, string index, List<RedisValue> stale)

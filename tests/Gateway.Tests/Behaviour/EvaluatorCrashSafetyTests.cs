@@ -89,17 +89,22 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_sample_that_cannot_be_read_is_dead_lettered_after_its_last_attempt()
+    public async Task A_sample_that_cannot_be_read_fails_alone_and_is_dead_lettered_after_its_last_attempt()
     {
-        var (gateway, _) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:QueueMaxAttempts"] = "3");
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:QueueMaxAttempts"] = "3");
         await using var host = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 3);
         var store = gateway.GetRequiredService<GatewayStore>();
         var queue = gateway.GetRequiredService<SampleStore>().Queue;
         await store.Database.StringSetAsync(store.Keys.Sample("smp_poison"), "{not json");
         await queue.EnqueueAsync(["smp_poison"]);
 
         var worker = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
-        for (var attempt = 1; attempt <= 3; attempt++)
+        // Read in one batch with the poison: the readable samples are scored and acked all the same.
+        Assert.Equal(sent + 1, await worker.RunOnceAsync(Ct));
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+        Assert.Equal(new QueueStats(1, 0, 0), await queue.StatsAsync());
+        for (var attempt = 2; attempt <= 3; attempt++)
         {
             Assert.Equal(1, await worker.RunOnceAsync(Ct));
         }

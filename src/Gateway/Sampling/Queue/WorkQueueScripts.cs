@@ -48,13 +48,21 @@ internal static class WorkQueueScripts
         return result
         """;
 
-    // KEYS: inflight, attempts, receipts. ARGV: id, receipt. Returns 1 if acked, 0 if the receipt is not current.
+    // KEYS: inflight, attempts, receipts. ARGV: id, receipt, id, receipt, ...
+    // Returns one flag per pair: 1 if acked, 0 if the receipt is not current.
     public const string Ack = """
-        if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
-        redis.call('ZREM', KEYS[1], ARGV[1])
-        redis.call('HDEL', KEYS[2], ARGV[1])
-        redis.call('HDEL', KEYS[3], ARGV[1])
-        return 1
+        local result = {}
+        for i = 1, #ARGV, 2 do
+          if redis.call('HGET', KEYS[3], ARGV[i]) == ARGV[i + 1] then
+            redis.call('ZREM', KEYS[1], ARGV[i])
+            redis.call('HDEL', KEYS[2], ARGV[i])
+            redis.call('HDEL', KEYS[3], ARGV[i])
+            result[#result + 1] = 1
+          else
+            result[#result + 1] = 0
+          end
+        end
+        return result
         """;
 
     // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts.

@@ -36,6 +36,24 @@ public sealed class WorkQueueTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_batch_is_acked_in_one_call_and_a_superseded_receipt_fails_alone()
+    {
+        var queue = NewQueue();
+        await queue.EnqueueAsync(["a", "b", "c", "d"]);
+        var claimed = await queue.ClaimAsync(4);
+        var forged = claimed[2] with { Receipt = "not-a-receipt" };
+
+        var acked = await queue.AckAsync([claimed[0], claimed[1], forged, claimed[3]]);
+
+        Assert.Equal([true, true, false, true], acked);
+        Assert.Equal(new QueueStats(0, 1, 0), await queue.StatsAsync());
+        var again = await queue.AckAsync([claimed[0], claimed[2]]);
+        Assert.Equal([false, true], again);
+        Assert.Equal(new QueueStats(0, 0, 0), await queue.StatsAsync());
+        Assert.Empty(await queue.AckAsync([]));
+    }
+
+    [Fact]
     public async Task A_crashed_consumers_item_is_redelivered_after_the_visibility_timeout()
     {
         var queue = NewQueue();

@@ -1,0 +1,127 @@
+using LlmGateway.Sampling;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LlmGateway.Tests.Sampling;
+
+/// <summary>
+/// Every sample index stays bounded in the store, not only the prompt's: at 500 samples a second, an index kept for the
+/// whole retention would hold hundreds of millions of ids. Written with a cap of 5 samples per prompt.
+/// </summary>
+public sealed class SampleStoreBoundsTests(TestEnvironment env)
+{
+    private const int Cap = 5;
+
+    private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+    private int _written;
+
+    [Fact]
+    public async Task The_samples_the_prompt_cap_deletes_leave_every_index_the_batch_wrote_them_to()
+    {
+        var (samples, keys, database) = NewStore();
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+
+        var first = Records(prompt, model, version: 1, "stable", 4);
+        await samples.WriteAsync(first);
+        var second = Records(prompt, model, version: 1, "stable", 4);
+        await samples.WriteAsync(second);
+
+        var deleted = first.Take(3).Select(r => r.Id).ToArray();
+        var kept = first.Skip(3).Concat(second).Select(r => r.Id).ToArray();
+        foreach (var index in new[]
+        {
+            keys.SamplePromptIndex(prompt), keys.SampleVersionIndex(prompt, 1), keys.SampleArmIndex(prompt, 1, "stable"), keys.SampleModelIndex(model),
+        })
+        {
+            Assert.Equal(kept, (await database.SortedSetRangeByRankAsync(index)).Select(v => (string)v!));
+        }
+
+        foreach (var id in deleted)
+        {
+            Assert.Null(await database.SortedSetScoreAsync(keys.SampleIndex, id));
+            Assert.Null(await samples.GetAsync(id));
+        }
+
+        foreach (var id in kept)
+        {
+            Assert.NotNull(await database.SortedSetScoreAsync(keys.SampleIndex, id));
+        }
+    }
+
+    [Fact]
+    public async Task A_versions_index_keeps_no_more_than_its_prompts_cap_when_other_versions_wrote_in_between()
+    {
+        var (samples, keys, database) = NewStore();
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+        var v1Index = keys.SampleVersionIndex(prompt, 1);
+        var v1ArmIndex = keys.SampleArmIndex(prompt, 1, "stable");
+
+        await samples.WriteAsync(Records(prompt, model, version: 1, "stable", Cap));
+        // Version 2's batch pushes all of version 1's samples out of the prompt; version 1's index is not in that batch.
+        await samples.WriteAsync(Records(prompt, model, version: 2, "canary", Cap));
+        var last = Records(prompt, model, version: 1, "stable", 1);
+        await samples.WriteAsync(last);
+
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(v1Index));
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(v1ArmIndex));
+
+        // What is listed is what still exists: the newest version 1 sample alone.
+        var page = await samples.ListAsync(new SampleFilter { Prompt = prompt, Version = 1 }, limit: 50, cursor: null);
+        Assert.Equal([last[0].Id], page.Samples.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Every_index_written_expires_with_the_retention()
+    {
+        var (samples, keys, database) = NewStore();
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+
+        await samples.WriteAsync(Records(prompt, model, version: 3, "canary", 2));
+
+        foreach (var index in new[]
+        {
+            keys.SampleIndex, keys.SamplePromptIndex(prompt), keys.SampleVersionIndex(prompt, 3), keys.SampleArmIndex(prompt, 3, "canary"), keys.SampleModelIndex(model),
+        })
+        {
+            var ttl = await database.KeyTimeToLiveAsync(index);
+            Assert.NotNull(ttl);
+            Assert.InRange(ttl.Value, TimeSpan.FromDays(6), TimeSpan.FromDays(7));
+        }
+    }
+
+    private (SampleStore Samples, StoreKeys Keys, IDatabase Database) NewStore()
+    {
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var options = Options.Create(new SamplingOptions { MaxPerPrompt = Cap, Enqueue = false, Retention = TimeSpan.FromDays(7) });
+        return (new SampleStore(store, options, TimeProvider.System), store.Keys, store.Database);
+    }
+
+    /// <summary>Records a millisecond apart, each later than every one made before it in the test.</summary>
+    private SampleRecord[] Records(string prompt, string model, int version, string variant, int count) =>
+        Enumerable.Range(0, count).Select(_ =>
+        {
+            var at = _start.AddMilliseconds(++_written);
+            return new SampleRecord
+            {
+                Id = SampleIds.New(at),
+                RequestId = "req-" + _written,
+                Timestamp = at,
+                Reason = SampleReasons.Rate,
+                Prompt = prompt,
+                Version = version,
+                Variant = variant,
+                Model = model,
+                Provider = "mock",
+                KeyId = "key",
+                Endpoint = "/v1/chat/completions",
+                Input = new SampleInput(),
+                Response = new SampleResponse { Status = 200, Text = "ok" },
+            };
+        }).ToArray();
+}

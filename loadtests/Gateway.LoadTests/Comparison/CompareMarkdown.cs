@@ -135,7 +135,7 @@ internal static class CompareMarkdown
     private static void WritePhaseNotes(StringBuilder text, PhaseResult phase)
     {
         var notes = new List<string>();
-        var warmups = string.Join(", ", phase.Warmups.Select(w => Invariant($"{w.System} {w.Requests:N0} requests in {w.Seconds:0.#} s{(w.Failed > 0 ? $" ({w.Failed} failed)" : string.Empty)}{(w.FinalJitMethodsPerSecond is { } jit ? $", JIT {jit:0.#} methods/s at its end" : string.Empty)}")));
+        var warmups = string.Join(", ", phase.Warmups.Select(w => Invariant($"{w.System} {w.Requests:N0} requests in {w.Seconds:0.#} s{(w.Failed > 0 ? $" ({w.Failed} failed)" : string.Empty)}{(w.FinalJitMethodsPerSecond is { } jit ? $", JIT {jit:0.#} methods/s at its end" : string.Empty)}{(w.FinalStoreJitShare is { } storeJit ? $", the store's JIT thread {storeJit:P1} of a core" : string.Empty)}")));
         if (warmups.Length > 0)
         {
             notes.Add($"Warm-up: {warmups}.");

@@ -11,8 +11,9 @@ namespace LlmGateway.LoadTests.Comparison;
 /// </param>
 /// <param name="JitSettleMethodsPerSecond">
 /// The warm-up also lasts, two seconds of load at a time, until the system's JIT compiled fewer methods per second
-/// than this (0: off), within <see cref="MaxWarmupSeconds"/>; so with it on, even <c>--warmup 0</c> runs at least one
-/// slice (1 s while <see cref="WarmupRequests"/> is not reached, 2 s after). Tiered compilation goes on re-compiling hot methods for
+/// than this (0: off) in <see cref="QuietSlicesToSettle"/> slices in a row, and a separate store's JIT thread stayed under
+/// <see cref="StoreJitSettleShare"/> of a core in them, within <see cref="MaxWarmupSeconds"/>; so with it on, even
+/// <c>--warmup 0</c> runs at least that many slices (1 s while <see cref="WarmupRequests"/> is not reached, 2 s after). Tiered compilation goes on re-compiling hot methods for
 /// tens of seconds under load (about 45 s for the gateway with its embedded store on 2 cores, against about 15–20 s for
 /// bare YARP); a window measured before it settles charges that compiling to the request.
 /// </param>
@@ -34,8 +35,17 @@ internal sealed record CompareSettings(
     /// </summary>
     public const double MaxWarmupSeconds = 600;
 
+    /// <summary>
+    /// With <see cref="JitSettleMethodsPerSecond"/> on, a separate store's JIT has settled too once its tiered-compilation
+    /// thread uses less than this share of a core over a warm-up slice.
+    /// </summary>
+    public const double StoreJitSettleShare = 0.01;
+
+    /// <summary>With <see cref="JitSettleMethodsPerSecond"/> on, the JIT has settled after this many quiet warm-up slices in a row.</summary>
+    public const int QuietSlicesToSettle = 3;
+
     /// <summary>What a warm-up waits for beyond its seconds, as the report and the progress lines say it.</summary>
     public string WarmupConditions() =>
         (WarmupRequests > 0 ? string.Create(CultureInfo.InvariantCulture, $" and at least {WarmupRequests:N0} requests") : string.Empty)
-        + (JitSettleMethodsPerSecond > 0 ? string.Create(CultureInfo.InvariantCulture, $" and until its JIT compiles < {JitSettleMethodsPerSecond:0.##} methods/s") : string.Empty);
+        + (JitSettleMethodsPerSecond > 0 ? string.Create(CultureInfo.InvariantCulture, $" and until its JIT compiles < {JitSettleMethodsPerSecond:0.##} methods/s (and a separate store's JIT thread uses < {StoreJitSettleShare:P0} of a core), {QuietSlicesToSettle} slices in a row") : string.Empty);
 }

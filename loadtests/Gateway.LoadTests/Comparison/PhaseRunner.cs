@@ -17,6 +17,9 @@ namespace LlmGateway.LoadTests.Comparison;
 internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<CompareTarget> targets, string apiKey, CancellationToken interrupt)
 {
     private const string AllocatedMetric = "dotnet_gc_heap_total_allocated_bytes_total";
+
+    // The runtime names the thread ".NET Tiered Compilation Worker"; Linux keeps its first 15 characters.
+    private const string TieredCompilationThread = ".NET Tiered Com";
     private static readonly TimeSpan MemorySampleInterval = TimeSpan.FromMilliseconds(250);
 
     // Every mapping of two processes parsed each time: less often than the resident-set reads, on the generator's CPU.
@@ -116,23 +119,32 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         var seconds = phase.Load.WarmupSeconds;
         await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  [{phase.Name}] warm-up {target.System}: {seconds:0.##} s{settings.WarmupConditions()}"));
         double? jitRate = null;
+        double? storeJitShare = null;
+        var quietSlices = 0;
         while (!interrupt.IsCancellationRequested)
         {
             if (seconds > 0)
             {
                 var before = await target.Process.ReadRuntimeStatsAsync();
+                var storeJitBefore = StoreTieringCpu(target);
                 var sliceStarted = Stopwatch.GetTimestamp();
                 var report = await new LoadTest(Options(phase, target, seconds), sharedClient: client).RunAsync(interrupt);
                 var after = await target.Process.ReadRuntimeStatsAsync();
-                jitRate = after.Since(before).JitCompiledMethods / Stopwatch.GetElapsedTime(sliceStarted).TotalSeconds;
+                var sliceSeconds = Stopwatch.GetElapsedTime(sliceStarted).TotalSeconds;
+                jitRate = after.Since(before).JitCompiledMethods / sliceSeconds;
+                storeJitShare = StoreTieringCpu(target) - storeJitBefore is { } storeJit ? storeJit.TotalSeconds / sliceSeconds : null;
                 sent += report.Requests.Sent;
                 failed += report.Requests.Failed;
             }
 
-            // Topped up a slice at a time until the request count is reached and the JIT has settled, within a hard
-            // time bound.
+            // Topped up a slice at a time until the request count is reached and the JIT has settled (the system's own,
+            // and a separate store's) for a few slices in a row, within a hard time bound: tiering comes in bursts, and
+            // one quiet slice was often followed by hundreds of methods compiled in the first measured window.
             var enoughRequests = sent >= settings.WarmupRequests;
-            var jitSettled = settings.JitSettleMethodsPerSecond <= 0 || (jitRate is { } rate && rate < settings.JitSettleMethodsPerSecond);
+            var quiet = jitRate is { } rate && rate < settings.JitSettleMethodsPerSecond
+                && (storeJitShare is not { } share || share < CompareSettings.StoreJitSettleShare);
+            quietSlices = quiet ? quietSlices + 1 : 0;
+            var jitSettled = settings.JitSettleMethodsPerSecond <= 0 || quietSlices >= CompareSettings.QuietSlicesToSettle;
             if ((enoughRequests && jitSettled) || Stopwatch.GetElapsedTime(started).TotalSeconds >= CompareSettings.MaxWarmupSeconds)
             {
                 break;
@@ -141,7 +153,29 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             seconds = enoughRequests ? 2 : 1;
         }
 
-        return new WarmupResult(target.System, Stopwatch.GetElapsedTime(started).TotalSeconds, sent, failed, jitRate);
+        return new WarmupResult(target.System, Stopwatch.GetElapsedTime(started).TotalSeconds, sent, failed, jitRate, storeJitShare);
+    }
+
+    /// <summary>
+    /// CPU time of a separate store's tiered-compilation thread (its JIT re-compiling hot methods), or null without a
+    /// separate store. The store's runtime tiers up on its own schedule: it was still using half of the store's CPU
+    /// 40 s into a prompt-chat load, long after the gateway's JIT had settled, and nearly nothing after two minutes.
+    /// </summary>
+    private static TimeSpan? StoreTieringCpu(CompareTarget target)
+    {
+        if (target.Store is not { } store)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ProcessCpu.ReadThreads(store.Pid, TieredCompilationThread);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private async Task<WindowResult> MeasureAsync(ComparePhase phase, CompareTarget target, int round, HttpClient client)

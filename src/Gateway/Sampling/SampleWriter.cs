@@ -41,6 +41,24 @@ internal sealed class SampleWriter(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        // Stopping: the server has finished its requests by now (it stops before the hosted services). The batch in
+        // hand and what is still queued (at most the channel's capacity) are written, a batch at a time, so a rolling
+        // deploy loses no samples.
+        while (true)
+        {
+            while (batch.Count < _batchSize && reader.TryRead(out var capture))
+            {
+                batch.Enqueue(capture);
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            await WriteAsync(batch);
+        }
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = recorder.Reader;
+        var totals = new Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals>();
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -30,7 +31,6 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
                 // Gather for a second so a busy gateway writes one batch per second, not per request. It sleeps
                 // through the window instead of waiting for each sample: a waiting reader is woken by every write,
                 // a thread-pool hand-off per request that a mostly idle gateway pays for in spinning threads.
-                var totals = new Dictionary<(string Key, UsageDimensionKey Dimensions), UsageTotals>();
                 for (var slice = 0; slice < Slices; slice++)
                 {
                     await Task.Delay(GatherWindow / Slices, stoppingToken);
@@ -43,11 +43,21 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
                 }
 
                 await WriteAsync(Fields(totals));
+                totals.Clear();
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        // Stopping: the server has finished its requests by now (it stops before the hosted services), so what was
+        // gathered and what is still queued is all there is. One last write: a rolling deploy loses no counts.
+        while (reader.TryRead(out var sample))
+        {
+            Add(totals, sample);
+        }
+
+        await WriteAsync(Fields(totals));
     }
 
     private readonly BucketKeys _keys = new(store.Keys);

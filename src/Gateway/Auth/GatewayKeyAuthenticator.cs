@@ -29,7 +29,7 @@ internal sealed class GatewayKeyAuthenticator(
 
     private readonly ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
-    private readonly KeyHashMemo _hashes = new();
+    private readonly KeyHashMemo _hashes = new(options.Value.RememberedKeyHashes);
 
     /// <summary>Secrets whose hash this instance remembers (for tests and diagnostics; never the secrets themselves).</summary>
     internal int RememberedSecrets => _hashes.Count;

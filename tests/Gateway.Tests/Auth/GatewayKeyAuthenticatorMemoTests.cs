@@ -34,6 +34,24 @@ public sealed class GatewayKeyAuthenticatorMemoTests(TestEnvironment env)
         Assert.Equal(0, authenticator.RememberedSecrets);
     }
 
+    [Fact]
+    public async Task With_the_memo_off_a_key_works_and_no_secret_is_remembered()
+    {
+        var authenticator = new GatewayKeyAuthenticator(
+            Keys, Options.Create(new AuthOptions { CacheSeconds = 60, RememberedKeyHashes = 0 }), TimeProvider.System, NullLogger<GatewayKeyAuthenticator>.Instance);
+        var (key, secret) = await Keys.CreateAsync("memo-off", "production", []);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(key.Id, (await authenticator.AuthenticateAsync(Request(secret))).Key?.Id);
+        }
+
+        Assert.Equal(0, authenticator.RememberedSecrets);
+        Assert.True(await Keys.RevokeAsync(key.Id));
+        authenticator.Evict(GatewayKeySecret.Hash(secret));
+        Assert.Null((await authenticator.AuthenticateAsync(Request(secret))).Key);
+    }
+
     private static HttpRequest Request(string secret)
     {
         var context = new DefaultHttpContext();

@@ -27,17 +27,34 @@ public sealed class KeyHashMemoTests
     }
 
     [Fact]
+    public void A_memo_of_capacity_zero_remembers_nothing_and_still_hashes_exactly()
+    {
+        var memo = new KeyHashMemo(capacity: 0);
+        var secret = GatewayKeySecret.Generate();
+
+        memo.Remember(secret, memo.HashOf(secret, out var first));
+        var again = memo.HashOf(secret, out var second);
+        memo.Forget(again);
+        memo.Forget(secret.AsSpan());
+
+        Assert.False(first);
+        Assert.False(second);
+        Assert.Equal(GatewayKeySecret.Hash(secret), again);
+        Assert.Equal(0, memo.Count);
+    }
+
+    [Fact]
     public void A_full_memo_starts_over_and_then_remembers_again()
     {
         var memo = new KeyHashMemo();
         string Secret(int i) => "gwk_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        for (var i = 0; i < KeyHashMemo.Capacity; i++)
+        for (var i = 0; i < KeyHashMemo.DefaultCapacity; i++)
         {
             memo.Remember(Secret(i), GatewayKeySecret.Hash(Secret(i)));
         }
 
-        Assert.Equal(KeyHashMemo.Capacity, memo.Count);
-        var late = Secret(KeyHashMemo.Capacity + 10);
+        Assert.Equal(KeyHashMemo.DefaultCapacity, memo.Count);
+        var late = Secret(KeyHashMemo.DefaultCapacity + 10);
         memo.Remember(late, GatewayKeySecret.Hash(late));
 
         // Never past its capacity: the old entries went, the newest is remembered.

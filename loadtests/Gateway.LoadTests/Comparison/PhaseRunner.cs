@@ -132,7 +132,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
                 var after = await target.Process.ReadRuntimeStatsAsync();
                 var sliceSeconds = Stopwatch.GetElapsedTime(sliceStarted).TotalSeconds;
                 jitRate = after.Since(before).JitCompiledMethods / sliceSeconds;
-                storeJitShare = StoreTieringCpu(target) - storeJitBefore is { } storeJit ? storeJit.TotalSeconds / sliceSeconds : null;
+                storeJitShare = target.Store is null ? null : StoreJitShare(storeJitBefore, StoreTieringCpu(target), sliceSeconds);
                 sent += report.Requests.Sent;
                 failed += report.Requests.Failed;
             }
@@ -142,7 +142,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             // one quiet slice was often followed by hundreds of methods compiled in the first measured window.
             var enoughRequests = sent >= settings.WarmupRequests;
             var quiet = jitRate is { } rate && rate < settings.JitSettleMethodsPerSecond
-                && (storeJitShare is not { } share || share < CompareSettings.StoreJitSettleShare);
+                && (target.Store is null || (storeJitShare is { } share && share < CompareSettings.StoreJitSettleShare));
             quietSlices = quiet ? quietSlices + 1 : 0;
             var jitSettled = settings.JitSettleMethodsPerSecond <= 0 || quietSlices >= CompareSettings.QuietSlicesToSettle;
             if ((enoughRequests && jitSettled) || Stopwatch.GetElapsedTime(started).TotalSeconds >= CompareSettings.MaxWarmupSeconds)
@@ -157,11 +157,12 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
     }
 
     /// <summary>
-    /// CPU time of a separate store's tiered-compilation thread (its JIT re-compiling hot methods), or null without a
-    /// separate store. The store's runtime tiers up on its own schedule: it was still using half of the store's CPU
-    /// 40 s into a prompt-chat load, long after the gateway's JIT had settled, and nearly nothing after two minutes.
+    /// CPU ticks of a separate store's tiered-compilation thread (its JIT re-compiling hot methods) by thread id, or null
+    /// without a separate store (or one gone). The store's runtime tiers up on its own schedule: it was still using half
+    /// of the store's CPU 40 s into a prompt-chat load, long after the gateway's JIT had settled, and nearly nothing after
+    /// two minutes.
     /// </summary>
-    private static TimeSpan? StoreTieringCpu(CompareTarget target)
+    private static Dictionary<int, long>? StoreTieringCpu(CompareTarget target)
     {
         if (target.Store is not { } store)
         {
@@ -172,11 +173,21 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         {
             return ProcessCpu.ReadThreads(store.Pid, TieredCompilationThread);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    /// <summary>
+    /// The share of a core the store's JIT thread used over a slice. Null when unknown (the thread ended within the
+    /// slice and took its count with it), which a warm-up does not take for quiet; 0 when the store could not be read
+    /// at all (it is gone: nothing to wait for, and the run's errors will say so).
+    /// </summary>
+    private static double? StoreJitShare(Dictionary<int, long>? before, Dictionary<int, long>? after, double seconds) =>
+        before is null || after is null ? 0
+        : ProcessCpu.ThreadsSince(before, after) is { } used ? used.TotalSeconds / seconds
+        : null;
 
     private async Task<WindowResult> MeasureAsync(ComparePhase phase, CompareTarget target, int round, HttpClient client)
     {

@@ -33,12 +33,13 @@ internal static class ProcessCpu
     }
 
     /// <summary>
-    /// CPU time of the live threads of <paramref name="pid"/> whose name starts with <paramref name="threadName"/>
-    /// (<c>/proc/&lt;pid&gt;/task/&lt;tid&gt;/stat</c>; names are cut at 15 characters). Zero when none is running.
+    /// CPU ticks of each live thread of <paramref name="pid"/> whose name starts with <paramref name="threadName"/>, by
+    /// thread id (<c>/proc/&lt;pid&gt;/task/&lt;tid&gt;/stat</c>; names are cut at 15 characters). By thread, because
+    /// such a thread may exit and be replaced between two readings: see <see cref="ThreadsSince"/>.
     /// </summary>
-    public static TimeSpan ReadThreads(int pid, string threadName)
+    public static Dictionary<int, long> ReadThreads(int pid, string threadName)
     {
-        long ticks = 0;
+        var ticks = new Dictionary<int, long>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             try
@@ -46,17 +47,46 @@ internal static class ProcessCpu
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var open = stat.IndexOf('(');
                 var close = stat.LastIndexOf(')');
-                if (!stat.AsSpan(open + 1, close - open - 1).StartsWith(threadName, StringComparison.Ordinal))
+                if (open < 0 || close < open || !stat.AsSpan(open + 1, close - open - 1).StartsWith(threadName, StringComparison.Ordinal)
+                    || !int.TryParse(Path.GetFileName(task), NumberStyles.None, CultureInfo.InvariantCulture, out var tid))
                 {
                     continue;
                 }
 
                 var fields = stat[(close + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks[tid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // The thread ended while we looked.
+                // The thread ended while we looked, or /proc hides it.
+            }
+        }
+
+        return ticks;
+    }
+
+    /// <summary>
+    /// CPU time the threads of <paramref name="after"/> used since <paramref name="before"/> (a new thread counts whole),
+    /// or null when a thread of <paramref name="before"/> is gone: what it used since is lost with it.
+    /// </summary>
+    public static TimeSpan? ThreadsSince(Dictionary<int, long> before, Dictionary<int, long> after)
+    {
+        long ticks = 0;
+        foreach (var (tid, was) in before)
+        {
+            if (!after.TryGetValue(tid, out var now))
+            {
+                return null;
+            }
+
+            ticks += now - was;
+        }
+
+        foreach (var (tid, now) in after)
+        {
+            if (!before.ContainsKey(tid))
+            {
+                ticks += now;
             }
         }
 

@@ -163,19 +163,29 @@ internal static class SamplesApi
         }
 
         var claimed = await samples.Queue.ClaimAsync(max, visibility);
+        var reads = await samples.GetAsync(claimed.Select(c => c.Id).ToArray());
         var items = new List<SampleClaim>(claimed.Count);
-        foreach (var item in claimed)
+        var gone = new List<Sampling.Queue.ClaimedItem>();
+        for (var i = 0; i < claimed.Count; i++)
         {
-            // A sample that expired while queued has nothing left to score: ack it away.
-            if (await samples.GetAsync(item.Id) is { } record)
+            var item = claimed[i];
+            if (reads[i].Record is { } record)
             {
                 items.Add(new SampleClaim(item.Id, item.Receipt, item.Attempt, item.VisibleUntil, record));
             }
+            else if (reads[i].Error is null)
+            {
+                // A sample that expired while queued has nothing left to score: ack it away.
+                gone.Add(item);
+            }
             else
             {
-                await samples.Queue.AckAsync(item.Id, item.Receipt);
+                // Unreadable: back to the queue, and to the dead letters after its last attempt, as the evaluator does.
+                await samples.Queue.ReleaseAsync(item.Id, item.Receipt);
             }
         }
+
+        await samples.Queue.AckAsync(gone);
 
         return Results.Json(new SampleClaimResponse(items), GatewayJsonContext.Default.SampleClaimResponse);
     }

@@ -44,7 +44,9 @@ internal sealed class SampleWriter(
 
         // Stopping: the server has finished its requests by now (it stops before the hosted services). The batch in
         // hand and what is still queued (at most the channel's capacity) are written, a batch at a time, so a rolling
-        // deploy loses no samples.
+        // deploy loses no samples; once a batch fails, the rest is dropped and counted, so a slow store cannot hold
+        // the shutdown for a timeout per batch.
+        _failing = false;
         while (true)
         {
             while (batch.Count < _batchSize && reader.TryRead(out var capture))
@@ -55,6 +57,18 @@ internal sealed class SampleWriter(
             if (batch.Count == 0)
             {
                 return;
+            }
+
+            if (_failing)
+            {
+                var dropped = batch.Count;
+                while (batch.TryDequeue(out var capture))
+                {
+                    recorder.Release(capture);
+                }
+
+                recorder.Dropped(SampleDropCauses.StoreUnavailable, dropped);
+                continue;
             }
 
             await WriteAsync(batch);

@@ -120,9 +120,10 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
             batch.Execute();
             await Task.WhenAll(writes);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Counts for this batch are lost; requests were never affected.
+            // Counts for this batch are lost; requests were never affected. (Disposed: the store closed under the last
+            // write of a shutdown that ran out of time.)
             UsageLog.WriteFailed(logger, totals.Count, ex.GetType().Name);
         }
     }

@@ -114,6 +114,32 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_admin_claim_hands_out_the_readable_samples_acks_the_missing_and_releases_the_unreadable()
+    {
+        var (gateway, _) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:QueueMaxAttempts"] = "1");
+        await using var host = gateway;
+        var (_, sent) = await ProduceAsync(gateway, 2);
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        await store.Database.StringSetAsync(store.Keys.Sample("smp_poison"), "{not json");
+        await queue.EnqueueAsync(["smp_poison", "smp_gone"]);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var items = (await operatorClient.PostAsync("/admin/v1/samples/queue/claim?max=10")).Expect(System.Net.HttpStatusCode.OK).Json.GetProperty("items");
+
+        Assert.Equal(sent, items.GetArrayLength());
+        Assert.All(items.EnumerateArray(), item =>
+        {
+            Assert.Equal(item.GetProperty("id").GetString(), item.GetProperty("sample").GetProperty("id").GetString());
+            Assert.StartsWith("smp_", item.GetProperty("id").GetString(), StringComparison.Ordinal);
+            Assert.True(SampleIds.IsWellFormed(item.GetProperty("id").GetString()!));
+        });
+        // The served ones are in flight; the missing one is acked away; the unreadable one, on its last attempt, is dead.
+        Assert.Equal(new QueueStats(0, sent, 1), await queue.StatsAsync());
+        Assert.Equal(["smp_poison"], await queue.DeadLettersAsync(10));
+    }
+
+    [Fact]
     public async Task The_separate_evaluator_process_scores_what_the_gateways_sampled()
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);

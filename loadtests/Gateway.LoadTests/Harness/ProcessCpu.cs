@@ -23,13 +23,16 @@ internal static class ProcessCpu
     public static TimeSpan Read(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return TimeSpan.FromSeconds((double)CpuTicks(stat, stat.LastIndexOf(')')) / TicksPerSecond.Value);
+    }
 
-        // The command name (field 2) is in parentheses and may itself contain spaces or ')': split after the last ')'.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-
+    /// <summary>utime + stime of a <c>stat</c> line whose command name (field 2) closes at <paramref name="close"/>.</summary>
+    private static long CpuTicks(string stat, int close)
+    {
+        // The command name is in parentheses and may itself contain spaces or ')': split after the last ')'.
         // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds((double)ticks / TicksPerSecond.Value);
+        var fields = stat[(close + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -53,8 +56,7 @@ internal static class ProcessCpu
                     continue;
                 }
 
-                var fields = stat[(close + 2)..].Split(' ');
-                ticks[tid] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                ticks[tid] = CpuTicks(stat, close);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -49,11 +49,7 @@ internal sealed class SampleWriter(
         _failing = false;
         while (true)
         {
-            while (batch.Count < _batchSize && reader.TryRead(out var capture))
-            {
-                batch.Enqueue(capture);
-            }
-
+            Fill(batch);
             if (batch.Count == 0)
             {
                 return;
@@ -83,14 +79,10 @@ internal sealed class SampleWriter(
     /// </summary>
     private async Task GatherAsync(Queue<SampleCapture> batch, CancellationToken stoppingToken)
     {
-        var reader = recorder.Reader;
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            while (batch.Count < _batchSize && reader.TryRead(out var capture))
-            {
-                batch.Enqueue(capture);
-            }
+            Fill(batch);
 
             // Under a millisecond left is none: Task.Delay counts whole milliseconds, and would return at once.
             var left = GatherWindow - Stopwatch.GetElapsedTime(started);
@@ -100,6 +92,15 @@ internal sealed class SampleWriter(
             }
 
             await Task.Delay(left < GatherPoll ? left : GatherPoll, stoppingToken);
+        }
+    }
+
+    /// <summary>Tops the batch up from the channel, without waiting, to at most a batch.</summary>
+    private void Fill(Queue<SampleCapture> batch)
+    {
+        while (batch.Count < _batchSize && recorder.Reader.TryRead(out var capture))
+        {
+            batch.Enqueue(capture);
         }
     }
 

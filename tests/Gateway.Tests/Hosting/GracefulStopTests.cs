@@ -1,10 +1,9 @@
-using System.Net;
 using LlmGateway.Sampling;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
+using LlmGateway.Tests.Sampling;
 using LlmGateway.Usage;
 using OpenAI.Chat;
-using StackExchange.Redis;
 
 #pragma warning disable SCME0001 // ChatCompletionOptions.Patch: the SDK's way to send extra body fields.
 
@@ -56,67 +55,32 @@ public sealed class GracefulStopTests(TestEnvironment env)
     [Fact]
     public async Task A_gateway_stopping_with_its_store_gone_drops_what_it_held_counted_and_stops()
     {
-        using var garnet = EmbeddedGarnetServer.Start(memory: "64m", index: "8m");
-        await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, garnet.Port));
-        var config = env.GatewaySettings();
-        var store = ConfigurationOptions.Parse(garnet.ConnectionString);
-        store.EndPoints.Clear();
-        store.EndPoints.Add(IPAddress.Loopback, relay.Port);
-        store.ConnectTimeout = 500;
-        config["Redis:Configuration"] = store.ToString(includePassword: true);
-        config["Redis:OperationTimeoutMs"] = "2000";
-        var gateway = await GatewayHost.StartAsync(config);
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
         var recorder = gateway.GetRequiredService<SampleRecorder>();
-        var stopped = false;
-        try
-        {
-            relay.Cut();
-            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!gateway.GetRequiredService<GatewayStore>().IsConnected), TimeSpan.FromSeconds(5)));
-            var droppedBefore = recorder.DroppedCount;
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!gateway.GetRequiredService<GatewayStore>().IsConnected), TimeSpan.FromSeconds(5)));
+        var droppedBefore = recorder.DroppedCount;
 
-            // More than two of the writer's batches, queued just before the host stops.
-            const int Held = 250;
-            for (var i = 0; i < Held; i++)
-            {
-                var capture = Capture(i);
-                Assert.True(recorder.TryReserve(capture.QueuedBytes));
-                recorder.Offer(capture);
-            }
-
-            await gateway.DisposeAsync();
-            stopped = true;
-
-            Assert.Equal(droppedBefore + Held, recorder.DroppedCount);
-            Assert.Equal(0, recorder.QueuedBytes);
-        }
-        finally
-        {
-            if (!stopped)
-            {
-                await gateway.DisposeAsync();
-            }
-        }
-    }
-
-    private static SampleCapture Capture(int i)
-    {
-        var body = System.Text.Encoding.UTF8.GetBytes($$"""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"held {{i}}"}]}""");
+        // More than two of the writer's batches, queued just before the host stops.
+        const int Held = 250;
+        var body = System.Text.Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"held"}]}""");
         var response = System.Text.Encoding.UTF8.GetBytes("""{"choices":[{"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}""");
-        return new SampleCapture
+        for (var i = 0; i < Held; i++)
         {
-            Id = SampleIds.New(DateTimeOffset.UtcNow),
-            RequestId = "held-" + i,
-            Timestamp = DateTimeOffset.UtcNow,
-            Reason = SampleReasons.Forced,
-            Model = "gpt-4o-mini",
-            Provider = "mock",
-            KeyId = "key_held",
-            Endpoint = "/v1/chat/completions",
-            ClientBody = body,
-            Status = 200,
-            ContentType = "application/json",
-            ResponseBody = response,
-            QueuedBytes = SampleCapture.Cost(body.Length, 0, response.Length),
-        };
+            var capture = SampleCaptures.Chat(body, response) with
+            {
+                Status = 200,
+                ContentType = "application/json",
+                QueuedBytes = SampleCapture.Cost(body.Length, 0, response.Length),
+            };
+            Assert.True(recorder.TryReserve(capture.QueuedBytes));
+            recorder.Offer(capture);
+        }
+
+        await gateway.DisposeAsync();
+
+        Assert.Equal(droppedBefore + Held, recorder.DroppedCount);
+        Assert.Equal(0, recorder.QueuedBytes);
     }
 }

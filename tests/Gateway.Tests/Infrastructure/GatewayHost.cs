@@ -9,6 +9,7 @@ namespace LlmGateway.Tests.Infrastructure;
 public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _disposed;
 
     private GatewayHost(WebApplication app)
     {
@@ -60,8 +61,14 @@ public sealed class GatewayHost : IAsyncDisposable
     public T GetRequiredService<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 
+    /// <summary>Stops and disposes the host; a test may stop it early (a shutdown under test), and a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -122,20 +122,11 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         return new SampleBuilder(new SampleRedactors(new MarkerRedactorProvider(), wrapped), wrapped, env.Gateway.GetRequiredService<GatewayMetrics>());
     }
 
-    private static SampleCapture Capture(string client, string? upstream, string response, string? contentType) => new()
-    {
-        Id = SampleIds.New(DateTimeOffset.UnixEpoch),
-        RequestId = "req_1",
-        Timestamp = DateTimeOffset.UnixEpoch,
-        Reason = SampleReasons.Forced,
-        Model = "gpt-4o-mini",
-        Provider = "mock",
-        KeyId = "key_1",
-        Endpoint = "/v1/chat/completions",
-        ClientBody = Encoding.UTF8.GetBytes(client),
-        UpstreamBody = upstream is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(upstream),
-        Status = 200,
-        ContentType = contentType,
-        ResponseBody = Encoding.UTF8.GetBytes(response),
-    };
+    private static SampleCapture Capture(string client, string? upstream, string response, string? contentType) =>
+        SampleCaptures.Chat(Encoding.UTF8.GetBytes(client), Encoding.UTF8.GetBytes(response)) with
+        {
+            UpstreamBody = upstream is null ? null : (ReadOnlyMemory<byte>?)Encoding.UTF8.GetBytes(upstream),
+            Status = 200,
+            ContentType = contentType,
+        };
 }

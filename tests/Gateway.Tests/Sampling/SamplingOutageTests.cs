@@ -4,7 +4,6 @@ using LlmGateway.Auth;
 using LlmGateway.Sampling;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
-using StackExchange.Redis;
 
 namespace LlmGateway.Tests.Sampling;
 
@@ -16,17 +15,9 @@ public sealed class SamplingOutageTests(TestEnvironment env)
     [Fact]
     public async Task With_the_store_stopped_mid_run_requests_succeed_drops_are_counted_and_sampling_resumes()
     {
-        using var garnet = EmbeddedGarnetServer.Start(memory: "64m", index: "8m");
-        await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, garnet.Port));
-        var settings = env.GatewaySettings();
-        // Through the relay, with the embedded store's per-start password.
-        var store = ConfigurationOptions.Parse(garnet.ConnectionString);
-        store.EndPoints.Clear();
-        store.EndPoints.Add(IPAddress.Loopback, relay.Port);
-        store.ConnectTimeout = 500;
-        settings["Redis:Configuration"] = store.ToString(includePassword: true);
-        // Long enough for set-up calls on a loaded machine; the outage itself is seen by the connection state.
-        settings["Redis:OperationTimeoutMs"] = "2000";
+        await using var outage = RelayedStore.Start();
+        var relay = outage.Relay;
+        var settings = outage.GatewaySettings(env);
         settings["Gateway:Sampling:Models:gpt-4o-mini"] = "1";
         await using var gateway = await GatewayHost.StartAsync(settings);
         var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("outage", "test", []);

@@ -1,6 +1,7 @@
 using LlmGateway.Sampling;
 using LlmGateway.Telemetry;
 using LlmGateway.Tests.Infrastructure;
+using LlmGateway.Tests.Sampling;
 using LlmGateway.Usage;
 using Microsoft.Extensions.Options;
 
@@ -71,18 +72,5 @@ public sealed class SamplingDropCountTests(TestEnvironment env)
         Assert.True(counted.Total >= 7);
     }
 
-    private static SampleCapture Capture(long queuedBytes) => new()
-    {
-        Id = SampleIds.New(DateTimeOffset.UnixEpoch),
-        RequestId = "req_1",
-        Timestamp = DateTimeOffset.UnixEpoch,
-        Reason = SampleReasons.Forced,
-        Model = "gpt-4o-mini",
-        Provider = "mock",
-        KeyId = "key_1",
-        Endpoint = "/v1/chat/completions",
-        ClientBody = new byte[16],
-        ResponseBody = [],
-        QueuedBytes = queuedBytes,
-    };
+    private static SampleCapture Capture(long queuedBytes) => SampleCaptures.Chat(new byte[16], []) with { QueuedBytes = queuedBytes };
 }

@@ -1,36 +1,61 @@
-using System.Collections.Concurrent;
+using LlmGateway.Memory;
 using LlmGateway.Prompts;
 
 namespace LlmGateway.Rewriting;
 
 /// <summary>
-/// Prepared bundles by (prompt, version). Bundles are immutable, so an entry never goes stale;
-/// the cache is bounded by the versions that exist. Shared by the snapshot loader and version pins.
+/// Prepared bundles by (prompt, version), shared by the snapshot loader and version pins. Bundles are immutable, so an
+/// entry never goes stale; but every release and every pinned version adds one for the process's life, each with its
+/// compiled templates and render memo. Bounded at <see cref="DefaultCapacity"/> versions: a full cache starts over,
+/// and what serves now is prepared again on its next use (the active releases keep their own references meanwhile).
 /// </summary>
-internal sealed class PreparedBundleCache(PromptRegistry registry, BundlePreparer preparer)
+internal sealed class PreparedBundleCache
 {
-    private readonly ConcurrentDictionary<(string Prompt, int Version), PreparedBundle> _bundles = new();
+    /// <summary>Far above the versions a gateway serves at once (stable and canary per prompt, and pins).</summary>
+    public const int DefaultCapacity = 1024;
+
+    private readonly PromptRegistry _registry;
+    private readonly BundlePreparer _preparer;
+    private readonly BoundedMemo<(string Prompt, int Version), PreparedBundle> _bundles;
+
+    public PreparedBundleCache(PromptRegistry registry, BundlePreparer preparer)
+        : this(registry, preparer, DefaultCapacity)
+    {
+    }
+
+    internal PreparedBundleCache(PromptRegistry registry, BundlePreparer preparer, int capacity)
+    {
+        _registry = registry;
+        _preparer = preparer;
+        _bundles = new(capacity, WhenFull.StartOver);
+    }
+
+    /// <summary>Versions held now.</summary>
+    internal int Count => _bundles.Count;
+
+    internal int Capacity => _bundles.Capacity;
 
     /// <returns>The prepared bundle, or why there is none ("does not exist", or why it cannot serve).</returns>
     public async ValueTask<(PreparedBundle? Bundle, string? Problem)> GetAsync(string prompt, int version)
     {
-        if (_bundles.TryGetValue((prompt, version), out var cached))
+        if (_bundles.TryGet((prompt, version), out var cached))
         {
             return (cached, null);
         }
 
-        var stored = await registry.GetBundleAsync(prompt, version);
+        var stored = await _registry.GetBundleAsync(prompt, version);
         if (stored is null)
         {
             return (null, $"version {version} does not exist");
         }
 
-        var (prepared, problem) = preparer.Prepare(stored);
-        if (prepared is not null)
-        {
-            _bundles[(prompt, version)] = prepared;
-        }
-
-        return (prepared, problem);
+        var (prepared, problem) = _preparer.Prepare(stored);
+        return prepared is null ? (null, problem) : (Keep(prepared), null);
     }
+
+    /// <summary>Keeps a prepared bundle; one prepared at the same time by another caller wins, so all share one memo.</summary>
+    internal PreparedBundle Keep(PreparedBundle prepared) =>
+        _bundles.TryAdd((prepared.Name, prepared.Version), prepared) || !_bundles.TryGet((prepared.Name, prepared.Version), out var kept)
+            ? prepared
+            : kept;
 }

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using System.Reflection;
 using LlmGateway.Auth;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Releases;
@@ -423,13 +421,7 @@ public sealed class PromptRouterTests : IAsyncDisposable
             DateTimeOffset.UnixEpoch.AddSeconds(1)));
 
     /// <summary>Puts a bundle in the cache as a pin (or the snapshot loader) would have left it.</summary>
-    private void Seed(PreparedBundle bundle)
-    {
-        var field = typeof(PreparedBundleCache).GetField("_bundles", BindingFlags.Instance | BindingFlags.NonPublic)
-            ?? throw new InvalidOperationException("PreparedBundleCache no longer keeps its bundles in '_bundles': update this test's seeding.");
-        var bundles = (ConcurrentDictionary<(string Prompt, int Version), PreparedBundle>)field.GetValue(_cache)!;
-        bundles[(bundle.Name, bundle.Version)] = bundle;
-    }
+    private void Seed(PreparedBundle bundle) => _cache.Keep(bundle);
 
     private static string FirstKey(Func<string, bool> wanted, string prefix = "k") =>
         Enumerable.Range(0, 100_000).Select(i => prefix + i).First(wanted);

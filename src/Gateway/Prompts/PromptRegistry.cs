@@ -105,7 +105,7 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
         return (Deserialize(bundle!), status.IsNull ? PromptVersionStatus.NewDraft : DeserializeStatus(status!));
     }
 
-    /// <summary>Just the immutable bundle, for the snapshot loader (which caches it forever).</summary>
+    /// <summary>Just the immutable bundle, for the prepared-bundle cache (the snapshot loader and pins).</summary>
     public async Task<PromptBundle?> GetBundleAsync(string name, int version)
     {
         var value = await store.Database.HashGetAsync(store.Keys.PromptBundles(name), version);

@@ -10,4 +10,9 @@ internal sealed record ActiveRelease(
     ReleaseRecord Record,
     string RawJson,
     PreparedBundle? Stable,
-    PreparedBundle? Canary);
+    PreparedBundle? Canary)
+{
+    /// <summary>The bundle of <paramref name="version"/> if this release serves it (stable or canary), else null.</summary>
+    public PreparedBundle? Serving(int version) =>
+        Stable?.Version == version ? Stable : Canary?.Version == version ? Canary : null;
+}

@@ -101,7 +101,7 @@ internal sealed class ReleaseSyncService(
                     continue;
                 }
 
-                var resolved = await ResolveAsync(prompt, environment, raw);
+                var resolved = await ResolveAsync(prompt, environment, raw, old);
                 if (resolved is null)
                 {
                     // Invalid or dangling: the previous value stays in force.
@@ -143,7 +143,7 @@ internal sealed class ReleaseSyncService(
         }
     }
 
-    private async Task<ActiveRelease?> ResolveAsync(string prompt, string environment, string raw)
+    private async Task<ActiveRelease?> ResolveAsync(string prompt, string environment, string raw, ActiveRelease? old)
     {
         if (!ReleaseJson.TryParse(raw, out var record) || record is null)
         {
@@ -155,8 +155,8 @@ internal sealed class ReleaseSyncService(
         string? stableProblem, canaryProblem;
         try
         {
-            (stable, stableProblem) = await BundleAsync(prompt, record.Stable);
-            (canary, canaryProblem) = await BundleAsync(prompt, record.Canary);
+            (stable, stableProblem) = await BundleAsync(prompt, record.Stable, old);
+            (canary, canaryProblem) = await BundleAsync(prompt, record.Canary, old);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or RedisException or TimeoutException))
         {
@@ -173,8 +173,12 @@ internal sealed class ReleaseSyncService(
         return new ActiveRelease(prompt, environment, record, raw, stable, canary);
     }
 
-    private async ValueTask<(PreparedBundle? Bundle, string? Problem)> BundleAsync(string prompt, int? version) =>
-        version is { } v ? await bundles.GetAsync(prompt, v) : (null, null);
+    // A version the release already serves keeps its prepared bundle and render memo (a weight step, a promotion), put
+    // back in the cache if it started over meanwhile; only a version new to the release is read and prepared.
+    private async ValueTask<(PreparedBundle? Bundle, string? Problem)> BundleAsync(string prompt, int? version, ActiveRelease? old) =>
+        version is not { } v ? (null, null)
+        : old?.Serving(v) is { } serving ? (bundles.Keep(prompt, v, serving), null)
+        : await bundles.GetAsync(prompt, v);
 
     private void ReportInvalid(string prompt, string environment, string raw, string problem)
     {

@@ -35,6 +35,9 @@ internal sealed class PreparedBundleCache
 
     internal int Capacity => _bundles.Capacity;
 
+    /// <summary>Forgets every version, as a full cache does.</summary>
+    internal void StartOver() => _bundles.StartOver();
+
     /// <returns>The prepared bundle, or why there is none ("does not exist", or why it cannot serve).</returns>
     public async ValueTask<(PreparedBundle? Bundle, string? Problem)> GetAsync(string prompt, int version)
     {
@@ -50,12 +53,21 @@ internal sealed class PreparedBundleCache
         }
 
         var (prepared, problem) = _preparer.Prepare(stored);
-        return prepared is null ? (null, problem) : (Keep(prepared), null);
+        return prepared is null ? (null, problem) : (Keep(prompt, version, prepared), null);
     }
 
-    /// <summary>Keeps a prepared bundle; one prepared at the same time by another caller wins, so all share one memo.</summary>
-    internal PreparedBundle Keep(PreparedBundle prepared) =>
-        _bundles.TryAdd((prepared.Name, prepared.Version), prepared) || !_bundles.TryGet((prepared.Name, prepared.Version), out var kept)
-            ? prepared
-            : kept;
+    /// <summary>
+    /// Keeps a prepared bundle under the name and version it was asked for. One already kept (prepared at the same time
+    /// by another caller, or put back by the snapshot loader) wins, so all callers share one render memo.
+    /// </summary>
+    internal PreparedBundle Keep(string prompt, int version, PreparedBundle prepared)
+    {
+        // Looked up first: adding to a full memo starts it over, which must not drop the entry a racing caller just kept.
+        if (_bundles.TryGet((prompt, version), out var kept) || !_bundles.TryAdd((prompt, version), prepared) && _bundles.TryGet((prompt, version), out kept))
+        {
+            return kept;
+        }
+
+        return prepared;
+    }
 }

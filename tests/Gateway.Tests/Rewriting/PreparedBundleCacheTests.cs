@@ -1,5 +1,6 @@
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Prompts;
+using LlmGateway.Releases;
 using LlmGateway.Rewriting;
 using LlmGateway.Tests.Infrastructure;
 
@@ -54,6 +55,34 @@ public sealed class PreparedBundleCacheTests(TestEnvironment env)
         Assert.Null(bundle);
         Assert.Equal("version 9 does not exist", problem);
         Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
+    public async Task A_release_change_keeps_the_bundles_the_release_serves_even_after_the_cache_started_over()
+    {
+        var gateway = env.Gateway;
+        var name = Bundles.UniqueName("kept");
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)], canaryVersion: 2, canaryWeight: 1000);
+        var snapshots = gateway.GetRequiredService<ReleaseSnapshotProvider>();
+        Assert.True(snapshots.Current.TryGet(name, PromptSetup.Environment, out var before));
+        var cache = gateway.GetRequiredService<PreparedBundleCache>();
+
+        cache.StartOver();
+        using (var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken))
+        {
+            (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "canary", """{"version":2,"weight":2000}""")).Expect(System.Net.HttpStatusCode.OK);
+        }
+
+        ActiveRelease? after = null;
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out after) && after.Record.CanaryWeight == 2000),
+            TimeSpan.FromSeconds(5)));
+
+        // The same prepared bundles (and render memos) serve on, and the cache holds them again.
+        Assert.Same(before.Stable, after!.Stable);
+        Assert.Same(before.Canary, after.Canary);
+        Assert.Same(before.Stable, (await cache.GetAsync(name, 1)).Bundle);
+        Assert.Same(before.Canary, (await cache.GetAsync(name, 2)).Bundle);
     }
 
     [Fact]

@@ -323,6 +323,16 @@ public sealed class PromptRouterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_pin_of_a_version_the_environment_s_release_serves_uses_the_release_s_bundle_without_the_cache_or_the_store()
+    {
+        // Nothing seeded and no store: the bundle cache may have started over, and the store may be down.
+        Publish(Release("production", V1, V2, weight: 10));
+
+        Assert.Same(V1, (await SelectOkAsync(PinKey, pin: "1")).Bundle);
+        Assert.Same(V2, (await SelectOkAsync(PinKey, pin: "2")).Bundle);
+    }
+
+    [Fact]
     public async Task A_pin_with_leading_zeros_is_that_version()
     {
         Seed(V2);
@@ -421,7 +431,7 @@ public sealed class PromptRouterTests : IAsyncDisposable
             DateTimeOffset.UnixEpoch.AddSeconds(1)));
 
     /// <summary>Puts a bundle in the cache as a pin (or the snapshot loader) would have left it.</summary>
-    private void Seed(PreparedBundle bundle) => _cache.Keep(bundle);
+    private void Seed(PreparedBundle bundle) => _cache.Keep(bundle.Name, bundle.Version, bundle);
 
     private static string FirstKey(Func<string, bool> wanted, string prefix = "k") =>
         Enumerable.Range(0, 100_000).Select(i => prefix + i).First(wanted);

@@ -6,7 +6,7 @@ namespace LlmGateway.LoadTests.Comparison;
 
 /// <summary>
 /// What Garnet says its store holds (<c>INFO MEMORY</c>): the hash index, the main log's in-memory pages and the read
-/// cache, all allocated up front or page by page as pinned arrays. This is the store's share of the process that hosts
+/// cache, allocated up front or page by page (off the GC heap: the gateway runs Garnet with its native allocator). This is the store's share of the process that hosts
 /// it, as far as it can be split: it is an upper bound of the resident share (pages never touched are not resident),
 /// and Garnet's sessions, network buffers and Lua engines are not in it and cannot be told apart from the gateway's
 /// own memory when the store is embedded.

@@ -156,6 +156,10 @@ internal static class CompareMarkdown
             .Where(x => x.Windows.Count > 0)
             .Select(x => Invariant($"{x.System} {x.Windows.Sum(w => w.Runtime.Gen0Collections)}/{x.Windows.Sum(w => w.Runtime.Gen1Collections)}/{x.Windows.Sum(w => w.Runtime.Gen2Collections)}"));
         notes.Add($"GC collections (gen0/gen1/gen2, all windows): {string.Join(", ", gc)}.");
+        var paused = phase.Targets.Select(t => (t.System, Windows: phase.Windows.Where(w => w.System == t.System).ToList()))
+            .Where(x => x.Windows.Count > 0)
+            .Select(x => Invariant($"{x.System} {string.Join(" / ", x.Windows.Select(w => w.Runtime.GcPause.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)))}"));
+        notes.Add($"GC pause in each window (ms; every request in flight waits it out): {string.Join(", ", paused)}.");
         var jitted = phase.Targets.Select(t => (t.System, Windows: phase.Windows.Where(w => w.System == t.System).ToList()))
             .Where(x => x.Windows.Count > 0)
             .Select(x => Invariant($"{x.System} {string.Join(" / ", x.Windows.Select(w => w.Runtime.JitCompiledMethods))}"));

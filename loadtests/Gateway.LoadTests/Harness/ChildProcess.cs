@@ -32,7 +32,8 @@ internal sealed class ChildProcess : IWatchedProcess, IAsyncDisposable
 
     public string LogPath { get; }
 
-    public static async Task<ChildProcess> StartAsync(string role, IEnumerable<string> args, string logDirectory)
+    /// <param name="environment">Variables the child gets unless the caller's environment already sets them.</param>
+    public static async Task<ChildProcess> StartAsync(string role, IEnumerable<string> args, string logDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo
         {
@@ -45,6 +46,13 @@ internal sealed class ChildProcess : IWatchedProcess, IAsyncDisposable
         // The children take their store from the harness's flags only: a REDIS_URL in the caller's environment would
         // silently replace the gateway's embedded store with someone else's Redis.
         start.Environment.Remove("REDIS_URL");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            if (Environment.GetEnvironmentVariable(name) is null)
+            {
+                start.Environment[name] = value;
+            }
+        }
 
         // Run as "dotnet Gateway.LoadTests.dll" or through the apphost, whichever started us.
         var processPath = Environment.ProcessPath ?? "dotnet";

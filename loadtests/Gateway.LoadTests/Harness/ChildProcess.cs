@@ -32,7 +32,10 @@ internal sealed class ChildProcess : IWatchedProcess, IAsyncDisposable
 
     public string LogPath { get; }
 
-    /// <param name="environment">Variables the child gets unless the caller's environment already sets them.</param>
+    /// <param name="environment">
+    /// <c>DOTNET_</c> variables the child gets unless the caller's environment sets them, in either spelling
+    /// (<c>DOTNET_</c> or <c>COMPlus_</c>), even to nothing: an empty value is the caller's way to leave one out.
+    /// </param>
     public static async Task<ChildProcess> StartAsync(string role, IEnumerable<string> args, string logDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo
@@ -48,7 +51,8 @@ internal sealed class ChildProcess : IWatchedProcess, IAsyncDisposable
         start.Environment.Remove("REDIS_URL");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            if (Environment.GetEnvironmentVariable(name) is null)
+            if (Environment.GetEnvironmentVariable(name) is null
+                && Environment.GetEnvironmentVariable("COMPlus_" + name["DOTNET_".Length..]) is null)
             {
                 start.Environment[name] = value;
             }

@@ -6,8 +6,9 @@ namespace LlmGateway.Rewriting;
 /// <summary>
 /// Prepared bundles by (prompt, version), shared by the snapshot loader and version pins. Bundles are immutable, so an
 /// entry never goes stale; but every release and every pinned version adds one for the process's life, each with its
-/// compiled templates and render memo. Bounded at <see cref="DefaultCapacity"/> versions: a full cache starts over,
-/// and what serves now is prepared again on its next use (the active releases keep their own references meanwhile).
+/// compiled templates and render memo. Bounded at <see cref="DefaultCapacity"/> versions: a full cache starts over. The
+/// versions the releases serve stay with the releases (the snapshot loader puts them back on a release change, and a
+/// pin of one uses the release's); any other version is prepared again on its next use.
 /// </summary>
 internal sealed class PreparedBundleCache
 {

@@ -152,17 +152,14 @@ internal static class CompareMarkdown
             notes.Add($"{t.System} errors: {string.Join(", ", t.Errors.Select(e => $"{e.Key} {e.Value}"))}.");
         }
 
-        var gc = phase.Targets.Select(t => (t.System, Windows: phase.Windows.Where(w => w.System == t.System).ToList()))
+        var windowsBySystem = phase.Targets.Select(t => (t.System, Windows: phase.Windows.Where(w => w.System == t.System).ToList()))
             .Where(x => x.Windows.Count > 0)
-            .Select(x => Invariant($"{x.System} {x.Windows.Sum(w => w.Runtime.Gen0Collections)}/{x.Windows.Sum(w => w.Runtime.Gen1Collections)}/{x.Windows.Sum(w => w.Runtime.Gen2Collections)}"));
+            .ToList();
+        var gc = windowsBySystem.Select(x => Invariant($"{x.System} {x.Windows.Sum(w => w.Runtime.Gen0Collections)}/{x.Windows.Sum(w => w.Runtime.Gen1Collections)}/{x.Windows.Sum(w => w.Runtime.Gen2Collections)}"));
         notes.Add($"GC collections (gen0/gen1/gen2, all windows): {string.Join(", ", gc)}.");
-        var paused = phase.Targets.Select(t => (t.System, Windows: phase.Windows.Where(w => w.System == t.System).ToList()))
-            .Where(x => x.Windows.Count > 0)
-            .Select(x => Invariant($"{x.System} {string.Join(" / ", x.Windows.Select(w => w.Runtime.GcPause.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)))}"));
+        var paused = windowsBySystem.Select(x => Invariant($"{x.System} {string.Join(" / ", x.Windows.Select(w => w.Runtime.GcPause.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)))}"));
         notes.Add($"GC pause in each window (ms; every request in flight waits it out): {string.Join(", ", paused)}.");
-        var jitted = phase.Targets.Select(t => (t.System, Windows: phase.Windows.Where(w => w.System == t.System).ToList()))
-            .Where(x => x.Windows.Count > 0)
-            .Select(x => Invariant($"{x.System} {string.Join(" / ", x.Windows.Select(w => w.Runtime.JitCompiledMethods))}"));
+        var jitted = windowsBySystem.Select(x => Invariant($"{x.System} {string.Join(" / ", x.Windows.Select(w => w.Runtime.JitCompiledMethods))}"));
         notes.Add($"Methods the JIT compiled in each window (a warm process compiles next to none): {string.Join(", ", jitted)}.");
         var generator = phase.Targets.Select(t => Invariant($"{t.System} {Number(t.GeneratorCpuMicrosecondsPerRequest, "0.0")}"));
         notes.Add($"Generator's own CPU (µs/req, same cores): {string.Join(", ", generator)}.");

@@ -61,14 +61,7 @@ internal sealed class PreparedBundleCache
     /// Keeps a prepared bundle under the name and version it was asked for. One already kept (prepared at the same time
     /// by another caller, or put back by the snapshot loader) wins, so all callers share one render memo.
     /// </summary>
-    internal PreparedBundle Keep(string prompt, int version, PreparedBundle prepared)
-    {
-        // Looked up first: adding to a full memo starts it over, which must not drop the entry a racing caller just kept.
-        if (_bundles.TryGet((prompt, version), out var kept) || !_bundles.TryAdd((prompt, version), prepared) && _bundles.TryGet((prompt, version), out kept))
-        {
-            return kept;
-        }
-
-        return prepared;
-    }
+    internal PreparedBundle Keep(string prompt, int version, PreparedBundle prepared) =>
+        // Looked up before it adds: adding to a full memo starts it over, which must not drop an entry just kept.
+        _bundles.GetOrAdd((prompt, version), _ => prepared);
 }

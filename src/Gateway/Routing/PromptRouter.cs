@@ -90,13 +90,13 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
 
         // Straight to the (immutable, cached) bundle: an evaluation run pins a version it has just
         // pushed, possibly before the snapshot has heard of the prompt.
-        PreparedBundle? bundle = null;
+        // A version the environment's release serves is used as the release holds it: its render memo shared, and no
+        // store read even when the bundle cache has started over meanwhile.
+        var bundle = snapshot.TryGet(prompt, key.Environment, out var release) ? release.Serving(version) : null;
         string? problem = null;
         try
         {
-            // A version the environment's release serves is used as the release holds it: its render memo shared, and
-            // no store read even when the bundle cache has started over meanwhile.
-            if (!snapshot.TryGet(prompt, key.Environment, out var release) || (bundle = release.Serving(version)) is null)
+            if (bundle is null)
             {
                 (bundle, problem) = await bundles.GetAsync(prompt, version);
             }

@@ -94,10 +94,7 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:QueueMaxAttempts"] = "3");
         await using var host = gateway;
         var (name, sent) = await ProduceAsync(gateway, 3);
-        var store = gateway.GetRequiredService<GatewayStore>();
-        var queue = gateway.GetRequiredService<SampleStore>().Queue;
-        await store.Database.StringSetAsync(store.Keys.Sample("smp_poison"), "{not json");
-        await queue.EnqueueAsync(["smp_poison"]);
+        var queue = await QueuePoisonAsync(gateway);
 
         var worker = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
         // Read in one batch with the poison: the readable samples are scored and acked all the same.
@@ -119,10 +116,7 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
         var (gateway, _) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:QueueMaxAttempts"] = "1");
         await using var host = gateway;
         var (_, sent) = await ProduceAsync(gateway, 2);
-        var store = gateway.GetRequiredService<GatewayStore>();
-        var queue = gateway.GetRequiredService<SampleStore>().Queue;
-        await store.Database.StringSetAsync(store.Keys.Sample("smp_poison"), "{not json");
-        await queue.EnqueueAsync(["smp_poison", "smp_gone"]);
+        var queue = await QueuePoisonAsync(gateway, alsoQueued: "smp_gone");
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
 
         var items = (await operatorClient.PostAsync("/admin/v1/samples/queue/claim?max=10")).Expect(System.Net.HttpStatusCode.OK).Json.GetProperty("items");
@@ -177,6 +171,19 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
             ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}", "--REDIS_URL=", "--Redis:Configuration="])).Message, StringComparison.Ordinal);
 
     /// <summary>Sends prompt requests until the sample writer has queued one sample each.</summary>
+    /// <summary>
+    /// Queues <c>smp_poison</c>, stored as a record that is not JSON, and <paramref name="alsoQueued"/> ids, behind what is
+    /// queued already; the gateway's sample queue.
+    /// </summary>
+    private static async Task<WorkQueue> QueuePoisonAsync(GatewayHost gateway, params string[] alsoQueued)
+    {
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        await store.Database.StringSetAsync(store.Keys.Sample("smp_poison"), "{not json");
+        await queue.EnqueueAsync(["smp_poison", .. alsoQueued]);
+        return queue;
+    }
+
     private static async Task<(string Name, int Sent)> ProduceAsync(GatewayHost gateway, int count)
     {
         var name = "beh-crash-" + Guid.NewGuid().ToString("N")[..8];

@@ -22,5 +22,12 @@ internal sealed record GatewayKey(
     [JsonIgnore]
     public bool IsShadow { get; init; }
 
+    /// <summary>
+    /// When set, the key's spend limits are drawn in slices of this many USD per instance (Budgets/SpendLease)
+    /// rather than reserved in the store per request; only for keys without a tokens-per-minute limit.
+    /// </summary>
+    [JsonIgnore]
+    public decimal? SpendSliceUsd { get; init; }
+
     public bool Has(string permission) => Permissions.Contains(permission, StringComparer.Ordinal);
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using LlmGateway.Accounting;
 using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
 using LlmGateway.Store;
@@ -45,6 +47,7 @@ internal sealed class BudgetGuard(
         """;
 
     private readonly BudgetOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
 
     public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens)
     {
@@ -78,16 +81,76 @@ internal sealed class BudgetGuard(
             return (null, null);
         }
 
-        var reservation = new BudgetReservation(key.Id, now, cost is { } c ? Nano(c) : 0, checked(input + output));
-        int verdict;
+        var costNanoUsd = cost is { } c ? Nano(c) : 0;
+        if (cost is not null && limits.TokensPerMinute is null && key.SpendSliceUsd is { } slice)
+        {
+            // Drawn from this instance's slice of the key's spend: no store round trip until the slice runs short.
+            var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, Nano(slice))), slice);
+            var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease };
+            return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased);
+        }
+
+        var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output));
+        return await ReserveInStoreAsync(limits, reservation, cost is null) switch
+        {
+            null => FailedOpenOrRefused(),
+            0 => (reservation, null),
+            var verdict => (null, Refusal(verdict.Value, limits, now)),
+        };
+    }
+
+    // The slice ran short: one refill at a time, then take again (a request that waited may find a slice a
+    // concurrent refill just added). The store grants a whole slice if the limits allow it, else just this
+    // request's shortfall, so the day's last cents still serve the copies that fit.
+    private async Task<(BudgetReservation?, GatewayError?)> RefillAsync(SpendLease lease, KeyLimits limits, BudgetReservation reservation)
+    {
+        var day = reservation.Day;
+        await lease.Refilling.WaitAsync();
         try
         {
-            verdict = (int)await store.Database.ScriptEvaluateAsync(
+            if (lease.TryTake(day, reservation.CostNanoUsd))
+            {
+                return (reservation, null);
+            }
+
+            var shortfall = lease.Shortfall(day, reservation.CostNanoUsd);
+            var grant = new BudgetReservation(reservation.KeyId, reservation.At, Math.Max(lease.SliceNanoUsd, shortfall), 0);
+            var verdict = await ReserveInStoreAsync(limits, grant, unpriced: false);
+            if (verdict is 1 or 2 && grant.CostNanoUsd > shortfall)
+            {
+                grant = new BudgetReservation(reservation.KeyId, reservation.At, shortfall, 0);
+                verdict = await ReserveInStoreAsync(limits, grant, unpriced: false);
+            }
+
+            switch (verdict)
+            {
+                case null:
+                    return FailedOpenOrRefused();
+                case 0:
+                    lease.Add(day, grant.CostNanoUsd);
+                    // The grant covers the shortfall, and only this refill adds to or takes from the slice meanwhile.
+                    return lease.TryTake(day, reservation.CostNanoUsd) ? (reservation, null) : (null, Refusal(1, limits, reservation.At));
+                default:
+                    return (null, Refusal(verdict.Value, limits, reservation.At));
+            }
+        }
+        finally
+        {
+            lease.Refilling.Release();
+        }
+    }
+
+    /// <summary>The Lua reservation's verdict (0 reserved, else the limit it would cross); null when the store failed.</summary>
+    private async Task<int?> ReserveInStoreAsync(KeyLimits limits, BudgetReservation reservation, bool unpriced)
+    {
+        try
+        {
+            return (int)await store.Database.ScriptEvaluateAsync(
                 ReserveScript,
-                [DayKey(key.Id, now), MonthKey(key.Id, now), MinuteKey(key.Id, now)],
+                [DayKey(reservation.KeyId, reservation.At), MonthKey(reservation.KeyId, reservation.At), MinuteKey(reservation.KeyId, reservation.At)],
                 [
-                    cost is null || limits.DailySpendUsd is null ? -1 : Nano(limits.DailySpendUsd.Value),
-                    cost is null || limits.MonthlySpendUsd is null ? -1 : Nano(limits.MonthlySpendUsd.Value),
+                    unpriced || limits.DailySpendUsd is null ? -1 : Nano(limits.DailySpendUsd.Value),
+                    unpriced || limits.MonthlySpendUsd is null ? -1 : Nano(limits.MonthlySpendUsd.Value),
                     limits.TokensPerMinute ?? -1,
                     reservation.CostNanoUsd,
                     reservation.Tokens,
@@ -99,18 +162,20 @@ internal sealed class BudgetGuard(
         {
             BudgetLog.StoreUnavailable(logger, _options.FailOpen ? "let through" : "refused", ex.GetType().Name);
             metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", _options.FailOpen ? "allowed" : "refused"));
-            return _options.FailOpen ? (null, null) : (null, GatewayError.StoreUnavailable());
+            return null;
         }
-
-        return verdict switch
-        {
-            0 => (reservation, null),
-            4 => (null, GatewayError.InvalidRequest("The request's budget reservation is invalid.", null, "invalid_reservation")),
-            3 => (null, Refuse("rate_limit_exceeded", $"This key's limit of {limits.TokensPerMinute} tokens per minute would be exceeded.", 60 - now.Second)),
-            1 => (null, Refuse("budget_exceeded", $"This key's daily budget of {limits.DailySpendUsd} USD would be exceeded.", (int)(now.Date.AddDays(1) - now.UtcDateTime).TotalSeconds)),
-            _ => (null, Refuse("budget_exceeded", $"This key's monthly budget of {limits.MonthlySpendUsd} USD would be exceeded.", (int)(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime).TotalSeconds)),
-        };
     }
+
+    private (BudgetReservation?, GatewayError?) FailedOpenOrRefused() =>
+        _options.FailOpen ? (null, null) : (null, GatewayError.StoreUnavailable());
+
+    private static GatewayError Refusal(int verdict, KeyLimits limits, DateTimeOffset now) => verdict switch
+    {
+        4 => GatewayError.InvalidRequest("The request's budget reservation is invalid.", null, "invalid_reservation"),
+        3 => Refuse("rate_limit_exceeded", $"This key's limit of {limits.TokensPerMinute} tokens per minute would be exceeded.", 60 - now.Second),
+        1 => Refuse("budget_exceeded", $"This key's daily budget of {limits.DailySpendUsd} USD would be exceeded.", (int)(now.Date.AddDays(1) - now.UtcDateTime).TotalSeconds),
+        _ => Refuse("budget_exceeded", $"This key's monthly budget of {limits.MonthlySpendUsd} USD would be exceeded.", (int)(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime).TotalSeconds),
+    };
 
     /// <summary>
     /// Replaces the reservation with what the request actually cost (an unanswered request costs
@@ -132,6 +197,12 @@ internal sealed class BudgetGuard(
             BudgetLog.Overrun(logger, reservation.KeyId, reservation.Tokens, tokens);
         }
 
+        if (reservation.Lease is { } lease)
+        {
+            lease.Settle(reservation.Day, reservation.CostNanoUsd, cost);
+            return;
+        }
+
         try
         {
             var batch = store.Database.CreateBatch();
@@ -147,6 +218,38 @@ internal sealed class BudgetGuard(
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             BudgetLog.SettleFailed(logger, reservation.KeyId, ex.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// Gives back to the store what this instance's leases hold unspent, so the other instances may spend it: at
+    /// stop. A request still in flight afterwards settles against a lease that holds nothing (conservative).
+    /// </summary>
+    public async Task ReturnLeasesAsync()
+    {
+        foreach (var (keyId, lease) in _leases)
+        {
+            if (lease.TakeUnspent() is not var (day, unspent))
+            {
+                continue;
+            }
+
+            var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            try
+            {
+                var batch = store.Database.CreateBatch();
+                var writes = new[]
+                {
+                    batch.StringDecrementAsync(DayKey(keyId, at), unspent),
+                    batch.StringDecrementAsync(MonthKey(keyId, at), unspent),
+                };
+                batch.Execute();
+                await Task.WhenAll(writes);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                BudgetLog.SettleFailed(logger, keyId, ex.GetType().Name);
+            }
         }
     }
 

@@ -16,6 +16,12 @@ internal sealed class BudgetReservation(string keyId, DateTimeOffset at, long co
 
     public long Tokens { get; } = tokens;
 
+    /// <summary>The key's lease when the cost was taken from a slice in this process: settled there, not in the store.</summary>
+    public SpendLease? Lease { get; init; }
+
+    /// <summary>The UTC day the reservation counts against.</summary>
+    public DateOnly Day => DateOnly.FromDateTime(At.UtcDateTime);
+
     /// <summary>True for the one caller that gets to settle.</summary>
     public bool TryClaimSettlement() => Interlocked.Exchange(ref _settled, 1) == 0;
 }

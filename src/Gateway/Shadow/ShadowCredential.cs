@@ -52,6 +52,7 @@ internal sealed class ShadowCredential(IOptions<ShadowOptions> options, TimeProv
         {
             Limits = new KeyLimits(options.Value.DailyBudgetUsd, null, null),
             IsShadow = true,
+            SpendSliceUsd = options.Value.DailyBudgetUsd * (decimal)options.Value.BudgetSliceShare is > 0 and var slice ? slice : null,
         };
     }
 

@@ -38,10 +38,20 @@ internal sealed class ShadowOptions
 
     /// <summary>
     /// Spend on shadow calls per UTC day and environment, in USD, across every instance: the budget of the shadow
-    /// principal, enforced like a key's <c>daily_spend_usd</c> (reserved before the call, settled after).
+    /// principal, enforced like a key's <c>daily_spend_usd</c> (reserved before the call, settled after), in slices (<see cref="BudgetSliceShare"/>).
     /// </summary>
     [Range(typeof(decimal), "0.000001", "1000000")]
     public decimal DailyBudgetUsd { get; set; } = 25m;
+
+    /// <summary>
+    /// The share of <see cref="DailyBudgetUsd"/> an instance reserves from the store at a time and then spends
+    /// copy by copy in memory (so a copy costs no store round trip for its budget). The store counts every slice
+    /// taken, so the budget is never overspent; the day's last slices may refuse copies up to one slice per
+    /// instance early. An instance gives back what it holds when it stops. 0 reserves and settles each copy in the
+    /// store.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double BudgetSliceShare { get; set; } = 0.01;
 
     /// <summary>
     /// How long one copy may take, its whole answer read: past it the sender abandons it (counted as <c>timeout</c>;

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using LlmGateway.Accounting;
+using LlmGateway.Auth;
+using LlmGateway.Budgets;
+using LlmGateway.Contracts.Keys;
+using LlmGateway.Providers;
+using LlmGateway.Store;
+using Microsoft.Extensions.DependencyInjection;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Accounting;
+
+/// <summary>
+/// A key whose spend is drawn in slices (the shadow principal's): against the real store, requests cost it a store
+/// round trip only when a slice runs short, two instances together never spend more than the limit, and what an
+/// instance holds goes back when it stops.
+/// </summary>
+public sealed class LeasedBudgetTests(TestEnvironment env)
+{
+    private static readonly DateTimeOffset Noon = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""");
+
+    [Fact]
+    public async Task Many_requests_reserve_one_slice_in_the_store_and_the_unspent_rest_goes_back_at_stop()
+    {
+        var clock = new ManualTimeProvider(Noon);
+        var guard = Guard(clock);
+        var key = Key(dailyUsd: 1m, sliceUsd: 0.01m);
+
+        var spent = 0L;
+        for (var i = 0; i < 10; i++)
+        {
+            var reservation = await ReserveAsync(guard, key);
+            spent += reservation.CostNanoUsd;
+            await guard.SettleAsync(reservation, Spent(reservation.CostNanoUsd));
+        }
+
+        // Ten requests of ~70,000 nano-USD each fit in one slice of 10,000,000: the store saw one reservation.
+        Assert.True(spent < 10_000_000, $"spent {spent}");
+        Assert.Equal(10_000_000, await DayCounterAsync(key, Noon));
+
+        await guard.ReturnLeasesAsync();
+        Assert.Equal(spent, await DayCounterAsync(key, Noon));
+    }
+
+    [Fact]
+    public async Task Two_instances_together_never_spend_more_than_the_limit_and_its_last_cents_still_serve()
+    {
+        var clock = new ManualTimeProvider(Noon);
+        var (first, second) = (Guard(clock), Guard(clock));
+        // Slices of 0.001 USD against a day of 0.0025: two whole slices, then only what fits.
+        var key = Key(dailyUsd: 0.0025m, sliceUsd: 0.001m);
+        const long Limit = 2_500_000;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 120).Select(async i =>
+        {
+            var guard = i % 2 == 0 ? first : second;
+            var (reservation, error) = await guard.ReserveAsync(key, Model(), Estimate(), 100);
+            if (reservation is not null)
+            {
+                await guard.SettleAsync(reservation, Spent(reservation.CostNanoUsd));
+            }
+
+            return (Cost: reservation?.CostNanoUsd, Refused: error?.Body.Code);
+        }));
+
+        var cost = outcomes.First(o => o.Cost is not null).Cost!.Value;
+        var served = outcomes.Count(o => o.Cost is not null);
+        Assert.All(outcomes.Where(o => o.Cost is null), o => Assert.Equal("budget_exceeded", o.Refused));
+        Assert.True(served * cost <= Limit, $"served {served} × {cost} nano-USD against {Limit}");
+        // Each instance can be left holding less than one request's cost: no more than that is refused early.
+        Assert.True(served >= (Limit / cost) - 2, $"served {served}, {Limit / cost} fit");
+        Assert.True(await DayCounterAsync(key, Noon) <= Limit);
+
+        await first.ReturnLeasesAsync();
+        await second.ReturnLeasesAsync();
+        Assert.Equal(served * cost, await DayCounterAsync(key, Noon));
+    }
+
+    [Fact]
+    public async Task A_new_day_reserves_a_new_slice_against_that_day()
+    {
+        var clock = new ManualTimeProvider(Noon);
+        var guard = Guard(clock);
+        var key = Key(dailyUsd: 1m, sliceUsd: 0.01m);
+
+        await guard.SettleAsync(await ReserveAsync(guard, key), Spent(0));
+        clock.Advance(TimeSpan.FromDays(1));
+        var tomorrow = await ReserveAsync(guard, key);
+
+        Assert.Equal(10_000_000, await DayCounterAsync(key, Noon));
+        Assert.Equal(10_000_000, await DayCounterAsync(key, Noon.AddDays(1)));
+        await guard.SettleAsync(tomorrow, Spent(tomorrow.CostNanoUsd));
+        await guard.ReturnLeasesAsync();
+        Assert.Equal(tomorrow.CostNanoUsd, await DayCounterAsync(key, Noon.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task A_request_that_spent_more_than_it_reserved_is_counted_in_the_store_by_the_next_refill()
+    {
+        var clock = new ManualTimeProvider(Noon);
+        var guard = Guard(clock);
+        var key = Key(dailyUsd: 1m, sliceUsd: 0.0001m);
+
+        var first = await ReserveAsync(guard, key);
+        Assert.Equal(100_000, await DayCounterAsync(key, Noon));
+        // The provider billed 0.0003 USD: the slice owes the store the difference.
+        await guard.SettleAsync(first, Spent(300_000));
+        var second = await ReserveAsync(guard, key);
+        await guard.SettleAsync(second, Spent(second.CostNanoUsd));
+        await guard.ReturnLeasesAsync();
+
+        Assert.Equal(300_000 + second.CostNanoUsd, await DayCounterAsync(key, Noon));
+    }
+
+    private BudgetGuard Guard(TimeProvider clock) => ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, clock);
+
+    private static GatewayKey Key(decimal dailyUsd, decimal sliceUsd) =>
+        new("lease-" + Guid.NewGuid().ToString("n")[..12], "test", "test", [], Noon)
+        {
+            Limits = new KeyLimits(dailyUsd, null, null),
+            SpendSliceUsd = sliceUsd,
+        };
+
+    private CatalogModel Model() =>
+        env.Gateway.GetRequiredService<ModelCatalog>().TryGetModel("gpt-4o-mini", out var model) ? model : throw new InvalidOperationException("no gpt-4o-mini");
+
+    private PromptTokenEstimate Estimate() => new(Body, Model().Encoding);
+
+    private async Task<BudgetReservation> ReserveAsync(BudgetGuard guard, GatewayKey key)
+    {
+        var (reservation, error) = await guard.ReserveAsync(key, Model(), Estimate(), 100);
+        Assert.Null(error);
+        Assert.NotNull(reservation);
+        Assert.NotNull(reservation.Lease);
+        return reservation;
+    }
+
+    private static AccountingRecord Spent(long nanoUsd) =>
+        new("gpt-4o-mini", 10, 0, 10, 0, AccountingRecord.Reported, nanoUsd / 1_000_000_000m, "stop");
+
+    private async Task<long> DayCounterAsync(GatewayKey key, DateTimeOffset day)
+    {
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var value = await store.Database.StringGetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
+        return value.IsNull ? 0 : (long)value;
+    }
+}

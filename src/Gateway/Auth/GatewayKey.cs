@@ -23,8 +23,8 @@ internal sealed record GatewayKey(
     public bool IsShadow { get; init; }
 
     /// <summary>
-    /// When set, the key's spend limits are drawn in slices of this many USD per instance (Budgets/SpendLease)
-    /// rather than reserved in the store per request; only for keys without a tokens-per-minute limit.
+    /// When set, the key's daily spend is drawn in slices of this many USD per instance (Budgets/SpendLease)
+    /// rather than reserved in the store per request; only for keys whose one limit is a daily spend.
     /// </summary>
     [JsonIgnore]
     public decimal? SpendSliceUsd { get; init; }

@@ -49,6 +49,9 @@ internal sealed class BudgetGuard(
     private readonly BudgetOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
 
+    // How long a lease's failed or refused refill answers the requests behind it.
+    private static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(1);
+
     public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens)
     {
         if (key.Limits is not { IsEmpty: false } limits)
@@ -82,57 +85,73 @@ internal sealed class BudgetGuard(
         }
 
         var costNanoUsd = cost is { } c ? Nano(c) : 0;
-        if (cost is not null && limits.TokensPerMinute is null && key.SpendSliceUsd is { } slice)
+        if (cost is not null && limits is { TokensPerMinute: null, MonthlySpendUsd: null } && key.SpendSliceUsd is { } slice)
         {
-            // Drawn from this instance's slice of the key's spend: no store round trip until the slice runs short.
+            // Drawn from this instance's slice of the key's day: no store round trip until the slice runs short.
             var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, Nano(slice))), slice);
             var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease };
             return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased);
         }
 
+        // The request's own reservation in the store: every key's way.
         var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output));
-        return await ReserveInStoreAsync(limits, reservation, cost is null) switch
-        {
-            null => FailedOpenOrRefused(),
-            0 => (reservation, null),
-            var verdict => (null, Refusal(verdict.Value, limits, now)),
-        };
+        return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null), reservation, limits);
     }
 
-    // The slice ran short: one refill at a time, then take again (a request that waited may find a slice a
-    // concurrent refill just added). The store grants a whole slice if the limits allow it, else just this
-    // request's shortfall, so the day's last cents still serve the copies that fit.
-    private async Task<(BudgetReservation?, GatewayError?)> RefillAsync(SpendLease lease, KeyLimits limits, BudgetReservation reservation)
+    private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits) => verdict switch
     {
-        var day = reservation.Day;
+        null => FailedOpenOrRefused(),
+        0 => (reservation, null),
+        _ => (null, Refusal(verdict.Value, limits, reservation.At)),
+    };
+
+    // The slice ran short: one refill at a time, then take again (a request that waited may find a slice a
+    // concurrent refill just added, or the refusal it got). The store grants a whole slice if the limits allow it,
+    // else just this request's shortfall, so the day's last cents still serve the requests that fit.
+    private async Task<(BudgetReservation?, GatewayError?)> RefillAsync(SpendLease lease, KeyLimits limits, BudgetReservation leased)
+    {
+        var (day, cost) = (leased.Day, leased.CostNanoUsd);
         await lease.Refilling.WaitAsync();
         try
         {
-            if (lease.TryTake(day, reservation.CostNanoUsd))
+            if (lease.TryTake(day, cost))
             {
-                return (reservation, null);
+                return (leased, null);
             }
 
-            var shortfall = lease.Shortfall(day, reservation.CostNanoUsd);
-            var grant = new BudgetReservation(reservation.KeyId, reservation.At, Math.Max(lease.SliceNanoUsd, shortfall), 0);
-            var verdict = await ReserveInStoreAsync(limits, grant, unpriced: false);
-            if (verdict is 1 or 2 && grant.CostNanoUsd > shortfall)
+            if (lease.IsBehind(day))
             {
-                grant = new BudgetReservation(reservation.KeyId, reservation.At, shortfall, 0);
-                verdict = await ReserveInStoreAsync(limits, grant, unpriced: false);
+                var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens);
+                return Outcome(await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false), alone, limits);
             }
 
-            switch (verdict)
+            if (lease.TryRecentRefusal(time.GetUtcNow(), out var recent))
             {
-                case null:
-                    return FailedOpenOrRefused();
-                case 0:
-                    lease.Add(day, grant.CostNanoUsd);
-                    // The grant covers the shortfall, and only this refill adds to or takes from the slice meanwhile.
-                    return lease.TryTake(day, reservation.CostNanoUsd) ? (reservation, null) : (null, Refusal(1, limits, reservation.At));
-                default:
-                    return (null, Refusal(verdict.Value, limits, reservation.At));
+                return recent is { } refused ? (null, Refusal(refused, limits, leased.At)) : FailedOpenOrRefused();
             }
+
+            var shortfall = lease.Shortfall(day, cost);
+            var grant = Math.Max(lease.SliceNanoUsd, shortfall);
+            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
+            if (verdict is 1 or 2 && grant > shortfall)
+            {
+                grant = shortfall;
+                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
+            }
+
+            if (verdict != 0)
+            {
+                // Kept for a moment: the copies behind this one get the same answer without a store call each.
+                lease.RememberRefusal(verdict, time.GetUtcNow() + RefusalMemory);
+                return verdict is { } refused ? (null, Refusal(refused, limits, leased.At)) : FailedOpenOrRefused();
+            }
+
+            // The lease moved on to a later day during the call: the grant is then this request's own reservation
+            // in the store, settled there. (Its minute's tokens were not reserved, so the settlement takes them off a
+            // counter that never had them: harmless, a leased key has no tokens-per-minute limit.)
+            return lease.AddAndTake(day, grant, cost)
+                ? (leased, null)
+                : (new BudgetReservation(leased.KeyId, leased.At, grant, leased.Tokens), null);
         }
         finally
         {
@@ -141,19 +160,19 @@ internal sealed class BudgetGuard(
     }
 
     /// <summary>The Lua reservation's verdict (0 reserved, else the limit it would cross); null when the store failed.</summary>
-    private async Task<int?> ReserveInStoreAsync(KeyLimits limits, BudgetReservation reservation, bool unpriced)
+    private async Task<int?> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced)
     {
         try
         {
             return (int)await store.Database.ScriptEvaluateAsync(
                 ReserveScript,
-                [DayKey(reservation.KeyId, reservation.At), MonthKey(reservation.KeyId, reservation.At), MinuteKey(reservation.KeyId, reservation.At)],
+                [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)],
                 [
                     unpriced || limits.DailySpendUsd is null ? -1 : Nano(limits.DailySpendUsd.Value),
                     unpriced || limits.MonthlySpendUsd is null ? -1 : Nano(limits.MonthlySpendUsd.Value),
                     limits.TokensPerMinute ?? -1,
-                    reservation.CostNanoUsd,
-                    reservation.Tokens,
+                    costNanoUsd,
+                    tokens,
                     (long)TimeSpan.FromDays(2).TotalSeconds,
                     (long)TimeSpan.FromDays(40).TotalSeconds,
                 ]);
@@ -199,25 +218,43 @@ internal sealed class BudgetGuard(
 
         if (reservation.Lease is { } lease)
         {
-            lease.Settle(reservation.Day, reservation.CostNanoUsd, cost);
+            // Settled in the slice; only what it spent beyond the slice goes to the store, at once.
+            if (lease.Settle(reservation.Day, reservation.CostNanoUsd, cost) is > 0 and var owed)
+            {
+                await CountAsync(reservation.KeyId, reservation.At, owed, tokens: 0);
+            }
+
             return;
         }
 
+        await CountAsync(reservation.KeyId, reservation.At, cost - reservation.CostNanoUsd, tokens - reservation.Tokens);
+    }
+
+    // Adds to the day's and month's spend and the minute's tokens. The minute's expiry is set again: a request
+    // longer than it (a long stream) would otherwise leave a counter without one, for good.
+    private async Task CountAsync(string keyId, DateTimeOffset at, long nanoUsd, long tokens)
+    {
         try
         {
             var batch = store.Database.CreateBatch();
-            var writes = new[]
+            var writes = new List<Task>(4)
             {
-                batch.StringIncrementAsync(DayKey(reservation.KeyId, reservation.At), cost - reservation.CostNanoUsd),
-                batch.StringIncrementAsync(MonthKey(reservation.KeyId, reservation.At), cost - reservation.CostNanoUsd),
-                batch.StringIncrementAsync(MinuteKey(reservation.KeyId, reservation.At), tokens - reservation.Tokens),
+                batch.StringIncrementAsync(DayKey(keyId, at), nanoUsd),
+                batch.StringIncrementAsync(MonthKey(keyId, at), nanoUsd),
             };
+            if (tokens != 0)
+            {
+                var minute = MinuteKey(keyId, at);
+                writes.Add(batch.StringIncrementAsync(minute, tokens));
+                writes.Add(batch.KeyExpireAsync(minute, TimeSpan.FromSeconds(120)));
+            }
+
             batch.Execute();
             await Task.WhenAll(writes);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            BudgetLog.SettleFailed(logger, reservation.KeyId, ex.GetType().Name);
+            BudgetLog.SettleFailed(logger, keyId, ex.GetType().Name);
         }
     }
 
@@ -227,9 +264,12 @@ internal sealed class BudgetGuard(
     /// </summary>
     public async Task ReturnLeasesAsync()
     {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         foreach (var (keyId, lease) in _leases)
         {
-            if (lease.TakeUnspent() is not var (day, unspent))
+            // An earlier day's slice no longer limits anything (and its counter may have expired: a decrement
+            // would leave one without an expiry).
+            if (lease.TakeUnspent() is not var (day, unspent) || day != today)
             {
                 continue;
             }
@@ -246,9 +286,11 @@ internal sealed class BudgetGuard(
                 batch.Execute();
                 await Task.WhenAll(writes);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex)
             {
-                BudgetLog.SettleFailed(logger, keyId, ex.GetType().Name);
+                // At stop, whatever the store does: the slice stays counted (the budget only stricter), and the
+                // host goes on stopping.
+                BudgetLog.ReturnFailed(logger, unspent, keyId, ex.GetType().Name);
             }
         }
     }

@@ -3,7 +3,7 @@ namespace LlmGateway.Budgets;
 /// <summary>
 /// One key's spend for one UTC day, reserved in the store a slice at a time and drawn down in this process: a
 /// request reserves and settles against the slice in memory, and only a slice that runs short goes back to the
-/// store. For keys with many small calls and only spend limits (the shadow principal, whose every copy would
+/// store. For keys with many small calls and only a daily spend limit (the shadow principal, whose every copy would
 /// otherwise cost two store round trips). Conservative: the store counts every slice taken, spent or not, so the
 /// instances together never spend more than the limit; the price is that a limit may refuse up to one slice per
 /// instance early, until an instance returns what it holds (<see cref="TakeUnspent"/>, when it stops).
@@ -12,9 +12,11 @@ internal sealed class SpendLease(long sliceNanoUsd)
 {
     private readonly Lock _gate = new();
     private DateOnly _day;
-    // Nano-USD of the day's slices not yet reserved by a request. Negative after an overrun (a request that cost
-    // more than it reserved): the next refill reserves the difference too, so the store catches up with the spend.
+    // Nano-USD of the day's slices not yet reserved by a request; never negative (an overrun is counted in the
+    // store at once, see Settle).
     private long _balance;
+    private DateTimeOffset _quietUntil;
+    private int? _quietVerdict;
 
     /// <summary>Nano-USD reserved from the store at a time (at least what the request in hand needs).</summary>
     public long SliceNanoUsd { get; } = sliceNanoUsd;
@@ -22,13 +24,24 @@ internal sealed class SpendLease(long sliceNanoUsd)
     /// <summary>One refill at a time: requests that find the slice short wait for it rather than each take a slice.</summary>
     public SemaphoreSlim Refilling { get; } = new(1, 1);
 
-    /// <summary>Takes <paramref name="cost"/> from the day's slice; false (nothing taken) when it holds less.</summary>
+    /// <summary>
+    /// A request dated before the lease's day (it read the clock just before midnight, and a request of the new day
+    /// came first): the lease has moved on and will not go back, so it reserves in the store on its own.
+    /// </summary>
+    public bool IsBehind(DateOnly day)
+    {
+        lock (_gate)
+        {
+            return day < _day;
+        }
+    }
+
+    /// <summary>Takes <paramref name="cost"/> from the day's slice; false (nothing taken) when it holds less, or the day is behind.</summary>
     public bool TryTake(DateOnly day, long cost)
     {
         lock (_gate)
         {
-            StartDay(day);
-            if (_balance < cost)
+            if (!StartDay(day) || _balance < cost)
             {
                 return false;
             }
@@ -43,33 +56,53 @@ internal sealed class SpendLease(long sliceNanoUsd)
     {
         lock (_gate)
         {
-            StartDay(day);
-            return Math.Max(1, cost - _balance);
-        }
-    }
-
-    /// <summary>Adds what the store granted for <paramref name="day"/>.</summary>
-    public void Add(DateOnly day, long granted)
-    {
-        lock (_gate)
-        {
-            StartDay(day);
-            _balance += granted;
+            return StartDay(day) ? Math.Max(1, cost - _balance) : cost;
         }
     }
 
     /// <summary>
-    /// Gives back what a request reserved and did not spend (or takes what it spent beyond). A request reserved on
-    /// an earlier day settles nothing here: that day's slices are over, and what they counted stays counted.
+    /// Adds what the store granted for <paramref name="day"/> and takes <paramref name="cost"/> from it, in one step.
+    /// False, with nothing added, when the lease moved on to a later day meanwhile: the grant is then the request's
+    /// own reservation in the store.
     /// </summary>
-    public void Settle(DateOnly day, long reserved, long spent)
+    public bool AddAndTake(DateOnly day, long granted, long cost)
     {
         lock (_gate)
         {
-            if (day == _day)
+            if (!StartDay(day))
             {
-                _balance += reserved - spent;
+                return false;
             }
+
+            _balance += granted - cost;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Gives back what a request reserved and did not spend. Returns what it spent beyond its reservation and beyond
+    /// what the slice holds: the caller counts that in the store now (as a request reserved in the store would be
+    /// settled), so the store never reads less than was spent. A request reserved on an earlier day gives nothing
+    /// back (that day's slices are over, and what they counted stays counted) and owes its whole overrun.
+    /// </summary>
+    public long Settle(DateOnly day, long reserved, long spent)
+    {
+        lock (_gate)
+        {
+            if (day != _day)
+            {
+                return Math.Max(0, spent - reserved);
+            }
+
+            _balance += reserved - spent;
+            if (_balance >= 0)
+            {
+                return 0;
+            }
+
+            var owed = -_balance;
+            _balance = 0;
+            return owed;
         }
     }
 
@@ -89,13 +122,44 @@ internal sealed class SpendLease(long sliceNanoUsd)
         }
     }
 
-    private void StartDay(DateOnly day)
+    /// <summary>
+    /// The outcome of a refill that failed or was refused moments ago, while it still stands: the requests that
+    /// waited behind it take that answer instead of each asking the store again (a store down would otherwise cost
+    /// every waiter its own time-out, one after another). Called under <see cref="Refilling"/>.
+    /// </summary>
+    public bool TryRecentRefusal(DateTimeOffset now, out int? verdict)
     {
-        if (day != _day)
+        lock (_gate)
         {
-            // Yesterday's unspent slice stays counted against yesterday; an overrun left over is yesterday's too.
+            verdict = _quietVerdict;
+            return now < _quietUntil;
+        }
+    }
+
+    /// <summary>Remembers a refill's failure (null: the store failed) or refusal (the Lua verdict) until <paramref name="until"/>.</summary>
+    public void RememberRefusal(int? verdict, DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            (_quietVerdict, _quietUntil) = (verdict, until);
+        }
+    }
+
+    // Moves to a later day (yesterday's unspent slice stays counted against yesterday); false for an earlier one.
+    private bool StartDay(DateOnly day)
+    {
+        if (day < _day)
+        {
+            return false;
+        }
+
+        if (day > _day)
+        {
             _day = day;
             _balance = 0;
+            _quietUntil = default;
         }
+
+        return true;
     }
 }

@@ -7,6 +7,7 @@ using LlmGateway.Contracts.Keys;
 using LlmGateway.Providers;
 using LlmGateway.Store;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Accounting;
@@ -97,7 +98,7 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_request_that_spent_more_than_it_reserved_is_counted_in_the_store_by_the_next_refill()
+    public async Task A_request_that_spent_more_than_its_slice_holds_is_counted_in_the_store_at_once()
     {
         var clock = new ManualTimeProvider(Noon);
         var guard = Guard(clock);
@@ -105,13 +106,33 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
 
         var first = await ReserveAsync(guard, key);
         Assert.Equal(100_000, await DayCounterAsync(key, Noon));
-        // The provider billed 0.0003 USD: the slice owes the store the difference.
+        // The provider billed 0.0003 USD against a slice of 0.0001: the store reads what was spent, not what was leased.
         await guard.SettleAsync(first, Spent(300_000));
+        Assert.Equal(300_000, await DayCounterAsync(key, Noon));
+
         var second = await ReserveAsync(guard, key);
         await guard.SettleAsync(second, Spent(second.CostNanoUsd));
         await guard.ReturnLeasesAsync();
-
         Assert.Equal(300_000 + second.CostNanoUsd, await DayCounterAsync(key, Noon));
+    }
+
+    [Fact]
+    public async Task With_the_store_down_one_refill_pays_the_failure_and_the_requests_behind_it_take_its_answer()
+    {
+        await using var outage = RelayedStore.Start();
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), builder => builder.Logging.AddProvider(logs));
+        var guard = gateway.GetRequiredService<BudgetGuard>();
+        var key = Key(dailyUsd: 1m, sliceUsd: 0.01m);
+        var store = gateway.GetRequiredService<GatewayStore>();
+
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => guard.ReserveAsync(key, Model(), Estimate(), 100).AsTask()));
+
+        // Fail-open (the default): every request goes on without a reservation, and only the first asked the store.
+        Assert.All(outcomes, o => Assert.Equal((null, null), (o.Reservation, o.Error)));
+        Assert.Single(logs.Lines, l => l.Category == typeof(BudgetGuard).FullName && l.Text.StartsWith("Budget check impossible", StringComparison.Ordinal));
     }
 
     [Fact]

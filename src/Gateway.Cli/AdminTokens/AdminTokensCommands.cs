@@ -65,13 +65,12 @@ internal sealed class AdminTokensCommands(CommandRunner runner)
 
         var issued = response.Read(CliJsonContext.Default.IssuedAdminTokenResponse);
         var record = issued.Record;
-        var output = context.Out;
-        output.WriteLine($"Issued admin token {record.Id} for '{record.Name}' (roles: {string.Join(", ", record.Roles ?? [])}).");
-        output.WriteLine();
-        output.WriteLine("    " + issued.Token);
-        output.WriteLine();
-        output.WriteLine("Copy this token now: it is shown only this once and cannot be shown again (the gateway keeps only its hash).");
-        output.WriteLine("Use it as GATEWAY_ADMIN_TOKEN; revoke it with 'gatewayctl admin-tokens revoke " + record.Id + "'.");
+        OneTimeSecret.Write(
+            context.Out,
+            $"Issued admin token {record.Id} for '{record.Name}' (roles: {string.Join(", ", record.Roles ?? [])}).",
+            issued.Token,
+            "token",
+            $"Use it as GATEWAY_ADMIN_TOKEN; revoke it with 'gatewayctl admin-tokens revoke {record.Id}'.");
         return ExitCodes.Success;
     }
 

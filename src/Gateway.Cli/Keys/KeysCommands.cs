@@ -74,13 +74,12 @@ internal sealed class KeysCommands(CommandRunner runner)
         var created = response.Read(CliJsonContext.Default.CreatedKey);
         var record = created.Record;
         var granted = record.Permissions is { Count: > 0 } list ? string.Join(", ", list) : "none";
-        var output = context.Out;
-        output.WriteLine($"Created gateway key {record.Id} for app '{record.App}' in {record.Environment} (permissions: {granted}).");
-        output.WriteLine();
-        output.WriteLine("    " + created.Key);
-        output.WriteLine();
-        output.WriteLine("Copy this key now: it is shown only this once and cannot be shown again (the gateway keeps only its hash).");
-        output.WriteLine("Apps send it as 'Authorization: Bearer <key>'; revoke it with 'gatewayctl keys revoke " + record.Id + "'.");
+        OneTimeSecret.Write(
+            context.Out,
+            $"Created gateway key {record.Id} for app '{record.App}' in {record.Environment} (permissions: {granted}).",
+            created.Key,
+            "key",
+            $"Apps send it as 'Authorization: Bearer <key>'; revoke it with 'gatewayctl keys revoke {record.Id}'.");
         return ExitCodes.Success;
     }
 

@@ -39,6 +39,12 @@ internal sealed class RenderMemo
         budget.Register(this);
     }
 
+    // A memo nothing holds any more (its bundle dropped by a full bundle cache, or its release replaced) gives back
+    // what it held of the shared budget when it is collected; else its characters would stay counted until the
+    // budget's refusals start every memo over. Memos are made once per bundle version: the finalizer costs nothing
+    // on the request path.
+    ~RenderMemo() => _budget.Give(Interlocked.Exchange(ref _chars, 0));
+
     /// <summary>Forgets every render and gives back what they held of the budget.</summary>
     public void StartOver() => _renders.StartOver();
 

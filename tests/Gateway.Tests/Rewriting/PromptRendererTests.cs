@@ -399,6 +399,23 @@ public sealed class PromptRendererTests
     }
 
     [Fact]
+    public void A_memo_no_longer_held_gives_its_share_of_the_budget_back_when_collected()
+    {
+        var budget = new RenderMemoBudget(10_000);
+        FillAMemoAndDropIt(budget);
+        Assert.Equal(9_991, budget.Used);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        Assert.Equal(0, budget.Used);
+    }
+
+    // Its own frame, not inlined: nothing the test holds keeps the memo alive.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void FillAMemoAndDropIt(RenderMemoBudget budget) => new RenderMemo(budget).Add("a", [new string('x', 9_990)]);
+
+    [Fact]
     public void A_full_memo_starts_over_and_a_large_render_is_not_kept()
     {
         var memo = new RenderMemo();

@@ -105,8 +105,8 @@ internal sealed class BudgetGuard(
         _ => (null, Refusal(verdict.Value, limits, reservation.At)),
     };
 
-    // The slice ran short: one refill at a time, then take again (a request that waited may find a slice a
-    // concurrent refill just added, or the refusal it got). The store grants a whole slice if the limits allow it,
+    // The slice ran short: one refill at a time (a request that waited may find a slice the refill ahead of it added,
+    // or the refusal it got). The store grants a whole slice if the limits allow it,
     // else just this request's shortfall, so the day's last cents still serve the requests that fit.
     private async Task<(BudgetReservation?, GatewayError?)> RefillAsync(SpendLease lease, KeyLimits limits, BudgetReservation leased)
     {
@@ -114,44 +114,51 @@ internal sealed class BudgetGuard(
         await lease.Refilling.WaitAsync();
         try
         {
-            if (lease.TryTake(day, cost))
-            {
-                return (leased, null);
-            }
-
             if (lease.IsBehind(day))
             {
                 var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens);
                 return Outcome(await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false), alone, limits);
             }
 
-            if (lease.TryRecentRefusal(time.GetUtcNow(), out var recent))
+            // What the slice holds goes to this request now (all it needs, when a refill ahead of it added a slice):
+            // a request served from the slice meanwhile, on the fast path, cannot take the same part, and the store
+            // is asked for the rest only.
+            var taken = lease.TakeWhatItHolds(day, cost);
+            var need = cost - taken;
+            if (need == 0)
             {
+                return (leased, null);
+            }
+
+            if (lease.TryRecentRefusal(day, time.GetUtcNow(), need, out var recent))
+            {
+                lease.GiveBack(day, taken);
                 return recent is { } refused ? (null, Refusal(refused, limits, leased.At)) : FailedOpenOrRefused();
             }
 
-            var shortfall = lease.Shortfall(day, cost);
-            var grant = Math.Max(lease.SliceNanoUsd, shortfall);
+            var grant = Math.Max(lease.SliceNanoUsd, need);
             var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
-            if (verdict is 1 or 2 && grant > shortfall)
+            if (verdict is 1 or 2 && grant > need)
             {
-                grant = shortfall;
+                grant = need;
                 verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
             }
 
             if (verdict != 0)
             {
+                lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
-                lease.RememberRefusal(verdict, time.GetUtcNow() + RefusalMemory);
+                lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
                 return verdict is { } refused ? (null, Refusal(refused, limits, leased.At)) : FailedOpenOrRefused();
             }
 
-            // The lease moved on to a later day during the call: the grant is then this request's own reservation
-            // in the store, settled there. (Its minute's tokens were not reserved, so the settlement takes them off a
-            // counter that never had them: harmless, a leased key has no tokens-per-minute limit.)
-            return lease.AddAndTake(day, grant, cost)
+            // The lease moved on to a later day during the call: the grant (and what the slice gave) is then this
+            // request's own reservation in the store, settled there. (Its minute's tokens were not reserved, so the
+            // settlement takes them off a counter that never had them: harmless, a leased key has no tokens-per-minute
+            // limit.)
+            return lease.AddAndTake(day, grant, need)
                 ? (leased, null)
-                : (new BudgetReservation(leased.KeyId, leased.At, grant, leased.Tokens), null);
+                : (new BudgetReservation(leased.KeyId, leased.At, grant + taken, leased.Tokens), null);
         }
         finally
         {

@@ -17,6 +17,7 @@ internal sealed class SpendLease(long sliceNanoUsd)
     private long _balance;
     private DateTimeOffset _quietUntil;
     private int? _quietVerdict;
+    private long _quietNeed;
 
     /// <summary>Nano-USD reserved from the store at a time (at least what the request in hand needs).</summary>
     public long SliceNanoUsd { get; } = sliceNanoUsd;
@@ -51,12 +52,34 @@ internal sealed class SpendLease(long sliceNanoUsd)
         }
     }
 
-    /// <summary>What the store must grant for <paramref name="cost"/> to fit: the cost less what the slice holds.</summary>
-    public long Shortfall(DateOnly day, long cost)
+    /// <summary>
+    /// Takes what the slice holds of <paramref name="cost"/> (all of it, or less when it holds less): the refill then
+    /// asks the store for the rest only, and no request served from the slice meanwhile can take the same part.
+    /// </summary>
+    public long TakeWhatItHolds(DateOnly day, long cost)
     {
         lock (_gate)
         {
-            return StartDay(day) ? Math.Max(1, cost - _balance) : cost;
+            if (!StartDay(day))
+            {
+                return 0;
+            }
+
+            var taken = Math.Min(_balance, cost);
+            _balance -= taken;
+            return taken;
+        }
+    }
+
+    /// <summary>Puts back what <see cref="TakeWhatItHolds"/> took for a request the store then refused.</summary>
+    public void GiveBack(DateOnly day, long amount)
+    {
+        lock (_gate)
+        {
+            if (day == _day)
+            {
+                _balance += amount;
+            }
         }
     }
 
@@ -123,25 +146,32 @@ internal sealed class SpendLease(long sliceNanoUsd)
     }
 
     /// <summary>
-    /// The outcome of a refill that failed or was refused moments ago, while it still stands: the requests that
-    /// waited behind it take that answer instead of each asking the store again (a store down would otherwise cost
-    /// every waiter its own time-out, one after another). Called under <see cref="Refilling"/>.
+    /// The outcome of a refill of the same day that failed or was refused moments ago, while it still stands: the
+    /// requests that waited behind it take that answer instead of each asking the store again (a store down would
+    /// otherwise cost every waiter its own time-out, one after another). A refusal answers only requests that need
+    /// as much from the store as the refused one did (a smaller one may still fit); a failure answers all.
     /// </summary>
-    public bool TryRecentRefusal(DateTimeOffset now, out int? verdict)
+    public bool TryRecentRefusal(DateOnly day, DateTimeOffset now, long need, out int? verdict)
     {
         lock (_gate)
         {
             verdict = _quietVerdict;
-            return now < _quietUntil;
+            return day == _day && now < _quietUntil && (verdict is null || need >= _quietNeed);
         }
     }
 
-    /// <summary>Remembers a refill's failure (null: the store failed) or refusal (the Lua verdict) until <paramref name="until"/>.</summary>
-    public void RememberRefusal(int? verdict, DateTimeOffset until)
+    /// <summary>
+    /// Remembers, until <paramref name="until"/>, a refill's failure (<paramref name="verdict"/> null: the store
+    /// failed) or refusal (the Lua verdict) of <paramref name="need"/>; a day the lease has moved on from is not kept.
+    /// </summary>
+    public void RememberRefusal(DateOnly day, int? verdict, long need, DateTimeOffset until)
     {
         lock (_gate)
         {
-            (_quietVerdict, _quietUntil) = (verdict, until);
+            if (day == _day)
+            {
+                (_quietVerdict, _quietNeed, _quietUntil) = (verdict, need, until);
+            }
         }
     }
 

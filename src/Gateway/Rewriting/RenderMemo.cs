@@ -39,7 +39,7 @@ internal sealed class RenderMemo
         budget.Register(this);
     }
 
-    // A memo nothing holds any more (its bundle dropped by a full bundle cache, or its release replaced) gives back
+    // A memo nothing holds any more (its bundle dropped by a full bundle cache and served by no release) gives back
     // what it held of the shared budget when it is collected; else its characters would stay counted until the
     // budget's refusals start every memo over. Memos are made once per bundle version: the finalizer costs nothing
     // on the request path.

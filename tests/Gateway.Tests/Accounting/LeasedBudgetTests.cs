@@ -139,21 +139,20 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     public async Task A_gateway_that_stops_gives_its_unspent_slice_back_to_the_store()
     {
         var key = Key(dailyUsd: 1m, sliceUsd: 0.01m);
+        var clock = new ManualTimeProvider(Noon);
         long spent;
-        DateTimeOffset day;
-        await using (var gateway = await GatewayHost.StartAsync(env.GatewaySettings()))
+        await using (var gateway = await GatewayHost.StartAsync(env.GatewaySettings(), builder => builder.Services.AddSingleton<TimeProvider>(clock)))
         {
             var guard = gateway.GetRequiredService<BudgetGuard>();
             var (reservation, error) = await guard.ReserveAsync(key, Model(), Estimate(), 100);
             Assert.Null(error);
             spent = reservation!.CostNanoUsd;
             await guard.SettleAsync(reservation, Spent(spent));
-            day = reservation.At;
-            Assert.Equal(10_000_000, await DayCounterAsync(key, day));
+            Assert.Equal(10_000_000, await DayCounterAsync(key, Noon));
         }
 
         // Stopped (its hosted services too): only what it spent stays counted.
-        Assert.Equal(spent, await DayCounterAsync(key, day));
+        Assert.Equal(spent, await DayCounterAsync(key, Noon));
     }
 
     private BudgetGuard Guard(TimeProvider clock) => ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, clock);

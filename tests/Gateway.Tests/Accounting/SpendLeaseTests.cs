@@ -13,7 +13,7 @@ public sealed class SpendLeaseTests
         var lease = new SpendLease(sliceNanoUsd: 1_000);
 
         Assert.False(lease.TryTake(Today, 10));
-        Assert.Equal(10, lease.Shortfall(Today, 10));
+        Assert.Equal(0, lease.TakeWhatItHolds(Today, 10));
         Assert.Null(lease.TakeUnspent());
     }
 
@@ -26,8 +26,10 @@ public sealed class SpendLeaseTests
         Assert.True(lease.TryTake(Today, 400));
         Assert.True(lease.TryTake(Today, 400));
         Assert.False(lease.TryTake(Today, 400));
-        // 200 left: the refill must add 200 more for a request of 400.
-        Assert.Equal(200, lease.Shortfall(Today, 400));
+        // 200 left: a refill for a request of 400 takes them, and asks the store for the other 200.
+        Assert.Equal(200, lease.TakeWhatItHolds(Today, 400));
+        Assert.Null(lease.TakeUnspent());
+        lease.GiveBack(Today, 200);
         Assert.Equal((Today, 200L), lease.TakeUnspent());
         Assert.Null(lease.TakeUnspent());
     }
@@ -45,7 +47,7 @@ public sealed class SpendLeaseTests
         // Reserved 900, spent 1,300: the slice held nothing more, so 400 is owed to the store now, and the slice is empty.
         Assert.Equal(400, lease.Settle(Today, reserved: 900, spent: 1_300));
         Assert.False(lease.TryTake(Today, 1));
-        Assert.Equal(1, lease.Shortfall(Today, 1));
+        Assert.Equal(0, lease.TakeWhatItHolds(Today, 1));
         Assert.Null(lease.TakeUnspent());
     }
 
@@ -70,22 +72,45 @@ public sealed class SpendLeaseTests
     }
 
     [Fact]
-    public void A_refused_refill_is_remembered_until_its_time_and_a_new_day_forgets_it()
+    public void A_request_served_from_the_slice_while_a_refill_is_out_cannot_take_what_the_refill_counted_on()
+    {
+        var lease = new SpendLease(1_000);
+        Assert.True(lease.AddAndTake(Today, granted: 400, cost: 0));
+
+        // A refill for a request of 700 takes the 400 the slice holds and asks the store for 300.
+        Assert.Equal(400, lease.TakeWhatItHolds(Today, 700));
+        // Meanwhile a request of 300 on the fast path finds nothing to take.
+        Assert.False(lease.TryTake(Today, 300));
+        // The store granted exactly the 300: the slice is empty, never in debt.
+        Assert.True(lease.AddAndTake(Today, granted: 300, cost: 300));
+        Assert.False(lease.TryTake(Today, 1));
+        Assert.Equal(0, lease.Settle(Today, reserved: 700, spent: 700));
+        Assert.Null(lease.TakeUnspent());
+    }
+
+    [Fact]
+    public void A_refused_refill_answers_requests_of_its_day_needing_as_much_until_its_time_and_a_failure_answers_all()
     {
         var lease = new SpendLease(1_000);
         var now = new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
-        Assert.False(lease.TryRecentRefusal(now, out _));
-
         lease.TryTake(Today, 1);
-        lease.RememberRefusal(1, now.AddSeconds(1));
-        Assert.True(lease.TryRecentRefusal(now.AddMilliseconds(999), out var verdict));
-        Assert.Equal(1, verdict);
-        Assert.False(lease.TryRecentRefusal(now.AddSeconds(1), out _));
+        Assert.False(lease.TryRecentRefusal(Today, now, need: 500, out _));
 
-        lease.RememberRefusal(null, now.AddSeconds(1));
-        Assert.True(lease.TryRecentRefusal(now, out verdict));
+        lease.RememberRefusal(Today, 1, need: 500, now.AddSeconds(1));
+        Assert.True(lease.TryRecentRefusal(Today, now.AddMilliseconds(999), need: 500, out var verdict));
+        Assert.Equal(1, verdict);
+        Assert.False(lease.TryRecentRefusal(Today, now, need: 499, out _));
+        Assert.False(lease.TryRecentRefusal(Today, now.AddSeconds(1), need: 500, out _));
+
+        lease.RememberRefusal(Today, null, need: 500, now.AddSeconds(1));
+        Assert.True(lease.TryRecentRefusal(Today, now, need: 1, out verdict));
         Assert.Null(verdict);
-        lease.TryTake(Today.AddDays(1), 1);
-        Assert.False(lease.TryRecentRefusal(now, out _));
+
+        // A new day forgets it, and a refusal of a day the lease has left is not kept.
+        var tomorrow = Today.AddDays(1);
+        lease.TryTake(tomorrow, 1);
+        Assert.False(lease.TryRecentRefusal(tomorrow, now, need: 1, out _));
+        lease.RememberRefusal(Today, 1, need: 1, now.AddSeconds(1));
+        Assert.False(lease.TryRecentRefusal(tomorrow, now, need: 1, out _));
     }
 }

@@ -402,8 +402,7 @@ public sealed class PromptRendererTests
     public void A_memo_no_longer_held_gives_its_share_of_the_budget_back_when_collected()
     {
         var budget = new RenderMemoBudget(10_000);
-        FillAMemoAndDropIt(budget);
-        Assert.Equal(9_991, budget.Used);
+        Assert.Equal(9_991, FillAMemoAndDropIt(budget));
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -411,9 +410,17 @@ public sealed class PromptRendererTests
         Assert.Equal(0, budget.Used);
     }
 
-    // Its own frame, not inlined: nothing the test holds keeps the memo alive.
+    // Its own frame, not inlined: nothing the test holds keeps the memo alive. Returns what the memo held, read while
+    // it is still alive.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void FillAMemoAndDropIt(RenderMemoBudget budget) => new RenderMemo(budget).Add("a", [new string('x', 9_990)]);
+    private static long FillAMemoAndDropIt(RenderMemoBudget budget)
+    {
+        var memo = new RenderMemo(budget);
+        memo.Add("a", [new string('x', 9_990)]);
+        var used = budget.Used;
+        GC.KeepAlive(memo);
+        return used;
+    }
 
     [Fact]
     public void A_full_memo_starts_over_and_a_large_render_is_not_kept()

@@ -46,6 +46,16 @@ internal sealed class BudgetGuard(
         return 0
         """;
 
+    // KEYS: day spend, month spend. ARGV: unspent. Gives back at most what each counter holds, and only to a counter
+    // that still exists: one the store lost (a restart, an eviction) is not re-created below zero without an expiry.
+    private const string ReturnScript = """
+        for i = 1, 2 do
+          local held = redis.call('GET', KEYS[i])
+          if held then redis.call('DECRBY', KEYS[i], math.max(0, math.min(tonumber(held), tonumber(ARGV[1])))) end
+        end
+        return 0
+        """;
+
     private readonly BudgetOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
 
@@ -284,14 +294,7 @@ internal sealed class BudgetGuard(
             var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             try
             {
-                var batch = store.Database.CreateBatch();
-                var writes = new[]
-                {
-                    batch.StringDecrementAsync(DayKey(keyId, at), unspent),
-                    batch.StringDecrementAsync(MonthKey(keyId, at), unspent),
-                };
-                batch.Execute();
-                await Task.WhenAll(writes);
+                await store.Database.ScriptEvaluateAsync(ReturnScript, [DayKey(keyId, at), MonthKey(keyId, at)], [unspent]);
             }
             catch (Exception ex)
             {

@@ -155,6 +155,25 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         Assert.Equal(spent, await DayCounterAsync(key, Noon));
     }
 
+    [Fact]
+    public async Task A_slice_is_not_given_back_to_a_counter_the_store_lost()
+    {
+        var clock = new ManualTimeProvider(Noon);
+        var guard = Guard(clock);
+        var key = Key(dailyUsd: 1m, sliceUsd: 0.01m);
+        await guard.SettleAsync(await ReserveAsync(guard, key), Spent(0));
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var day = $"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:20261205";
+        Assert.Equal(10_000_000, await DayCounterAsync(key, Noon));
+
+        // The store lost the day's counter (a restart, an eviction): the slice returned at stop must not re-create it
+        // below zero, without an expiry.
+        await store.Database.KeyDeleteAsync(day);
+        await guard.ReturnLeasesAsync();
+
+        Assert.False(await store.Database.KeyExistsAsync(day));
+    }
+
     private BudgetGuard Guard(TimeProvider clock) => ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, clock);
 
     private static GatewayKey Key(decimal dailyUsd, decimal sliceUsd) =>

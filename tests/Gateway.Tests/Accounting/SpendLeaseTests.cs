@@ -2,7 +2,7 @@ using LlmGateway.Budgets;
 
 namespace LlmGateway.Tests.Accounting;
 
-/// <summary>The in-memory slice of a key's day: what it lets a request take, and what a refill must add.</summary>
+/// <summary>The in-memory slice of a key's day: what it lets a request take, what a refill takes from it, and what a settlement owes the store.</summary>
 public sealed class SpendLeaseTests
 {
     private static readonly DateOnly Today = new(2026, 12, 5);

@@ -49,7 +49,7 @@ internal sealed class ChildProcess : IWatchedProcess, IAsyncDisposable
         // The children take their store from the harness's flags only: a REDIS_URL in the caller's environment would
         // silently replace the gateway's embedded store with someone else's Redis.
         start.Environment.Remove("REDIS_URL");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty)
         {
             if (Environment.GetEnvironmentVariable(name) is null
                 && Environment.GetEnvironmentVariable("COMPlus_" + name["DOTNET_".Length..]) is null)

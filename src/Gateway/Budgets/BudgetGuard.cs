@@ -110,7 +110,7 @@ internal sealed class BudgetGuard(
 
     private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits) => verdict switch
     {
-        null => FailedOpenOrRefused(),
+        null => _options.FailOpen ? (null, null) : (null, GatewayError.StoreUnavailable()),
         0 => (reservation, null),
         _ => (null, Refusal(verdict.Value, limits, reservation.At)),
     };
@@ -143,7 +143,7 @@ internal sealed class BudgetGuard(
             if (lease.TryRecentRefusal(day, time.GetUtcNow(), need, out var recent))
             {
                 lease.GiveBack(day, taken);
-                return recent is { } refused ? (null, Refusal(refused, limits, leased.At)) : FailedOpenOrRefused();
+                return Outcome(recent, leased, limits);
             }
 
             var grant = Math.Max(lease.SliceNanoUsd, need);
@@ -159,7 +159,7 @@ internal sealed class BudgetGuard(
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
-                return verdict is { } refused ? (null, Refusal(refused, limits, leased.At)) : FailedOpenOrRefused();
+                return Outcome(verdict, leased, limits);
             }
 
             // The lease moved on to a later day during the call: the grant (and what the slice gave) is then this
@@ -201,9 +201,6 @@ internal sealed class BudgetGuard(
             return null;
         }
     }
-
-    private (BudgetReservation?, GatewayError?) FailedOpenOrRefused() =>
-        _options.FailOpen ? (null, null) : (null, GatewayError.StoreUnavailable());
 
     private static GatewayError Refusal(int verdict, KeyLimits limits, DateTimeOffset now) => verdict switch
     {
@@ -254,18 +251,11 @@ internal sealed class BudgetGuard(
         try
         {
             var batch = store.Database.CreateBatch();
-            var writes = new List<Task>(4)
-            {
-                batch.StringIncrementAsync(DayKey(keyId, at), nanoUsd),
-                batch.StringIncrementAsync(MonthKey(keyId, at), nanoUsd),
-            };
-            if (tokens != 0)
-            {
-                var minute = MinuteKey(keyId, at);
-                writes.Add(batch.StringIncrementAsync(minute, tokens));
-                writes.Add(batch.KeyExpireAsync(minute, TimeSpan.FromSeconds(120)));
-            }
-
+            var day = batch.StringIncrementAsync(DayKey(keyId, at), nanoUsd);
+            var month = batch.StringIncrementAsync(MonthKey(keyId, at), nanoUsd);
+            Task[] writes = tokens == 0
+                ? [day, month]
+                : [day, month, batch.StringIncrementAsync(MinuteKey(keyId, at), tokens), batch.KeyExpireAsync(MinuteKey(keyId, at), TimeSpan.FromSeconds(120))];
             batch.Execute();
             await Task.WhenAll(writes);
         }

@@ -71,17 +71,8 @@ internal sealed class SpendLease(long sliceNanoUsd)
         }
     }
 
-    /// <summary>Puts back what <see cref="TakeWhatItHolds"/> took for a request the store then refused.</summary>
-    public void GiveBack(DateOnly day, long amount)
-    {
-        lock (_gate)
-        {
-            if (day == _day)
-            {
-                _balance += amount;
-            }
-        }
-    }
+    /// <summary>Puts back what <see cref="TakeWhatItHolds"/> took for a request the store then refused: a settlement of nothing spent.</summary>
+    public void GiveBack(DateOnly day, long amount) => Settle(day, reserved: amount, spent: 0);
 
     /// <summary>
     /// Adds what the store granted for <paramref name="day"/> and takes <paramref name="cost"/> from it, in one step.

@@ -59,6 +59,7 @@ public static class GatewayApp
     internal static IServiceCollection AddLlmGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddInProcessCalls();
         services.AddGatewayStore(configuration);
         services.AddGatewayProviders(configuration);
         services.AddGatewayAuth(configuration);

@@ -120,7 +120,7 @@ internal sealed class ForwardStage(
         if (sampling.Sampled && tap is not null && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)
         {
             // After the client has its answer: the copy never delays it, and pairs with the sample just offered.
-            shadow.Offer(exchange, result.ServedModel.Provider.RequestHeaders, context.Request.Headers, sampleId);
+            shadow.Offer(exchange, result.ServedModel.Provider.RequestHeaders, context.Request, sampleId);
         }
 
         telemetry.Complete(activity, result);

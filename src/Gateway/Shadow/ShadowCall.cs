@@ -2,10 +2,12 @@ namespace LlmGateway.Shadow;
 
 /// <summary>A copy of one stable request, waiting to be answered by the candidate: the client's own body, as it arrived.</summary>
 /// <param name="RequestId">The stable request's id (the copy goes out as <c>{id}.shadow</c>).</param>
+/// <param name="Scheme">The scheme the client's request came in on.</param>
+/// <param name="Host">The client's <c>Host</c> header (it passed the gateway's host filtering once).</param>
 /// <param name="Endpoint">The OpenAI path the client called.</param>
 /// <param name="Environment">The release's environment.</param>
 /// <param name="PairedWith">The stable request's sample id.</param>
 /// <param name="Body">The client's body.</param>
 /// <param name="Headers">The client's headers its provider was allowed to see (<c>OpenAI-Beta</c>, configured names), content headers aside.</param>
 /// <param name="QueuedBytes">What it counts against <c>Gateway:Shadow:MaxQueuedBytes</c> while it waits: body and headers.</param>
-internal sealed record ShadowCall(string RequestId, string Endpoint, string Environment, string PairedWith, byte[] Body, KeyValuePair<string, string[]>[] Headers, int QueuedBytes);
+internal sealed record ShadowCall(string RequestId, string Scheme, string Host, string Endpoint, string Environment, string PairedWith, byte[] Body, KeyValuePair<string, string[]>[] Headers, int QueuedBytes);

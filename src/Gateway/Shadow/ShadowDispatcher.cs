@@ -1,14 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Threading.Channels;
 using LlmGateway.Hosting;
 using LlmGateway.Pipeline;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Telemetry;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Shadow;
@@ -16,52 +13,42 @@ namespace LlmGateway.Shadow;
 /// <summary>
 /// Sends the copies of a shadow step's stable requests to the candidate, after their clients have been answered:
 /// a bounded queue (a full one drops the copy, counted) and <see cref="ShadowOptions.MaxConcurrency"/> senders.
-/// Each copy goes back through this gateway over loopback as the shadow principal (<see cref="ShadowCredential"/>),
+/// Each copy goes back through this gateway's own pipeline, in process (<see cref="InProcessApplication"/>: no socket,
+/// no second HTTP parse), as the shadow principal (<see cref="ShadowCredential"/>),
 /// so it is rendered from the candidate bundle, forwarded with the same resilience, billed apart under its own key
-/// and budget, and sampled paired with the stable sample. The answer is read to its end and thrown away.
+/// and budget, and sampled paired with the stable sample. The answer is run to its end and thrown away.
 /// </summary>
 internal sealed class ShadowDispatcher : BackgroundService
 {
     private readonly ShadowOptions _options;
     private readonly ShadowCredential _credential;
-    private readonly IServer? _server;
+    private readonly InProcessApplication _application;
     private readonly ILogger<ShadowDispatcher> _logger;
     private readonly Channel<ShadowCall> _queue;
-    private readonly HttpClient _http;
     private readonly Counter<long> _calls;
     private readonly ConcurrentDictionary<string, bool> _overBudgetLogged = new(StringComparer.Ordinal);
-    private readonly int? _metricsPort;
     private readonly TimeProvider _time;
-    private int _noAddressLogged;
+    private int _notRunningLogged;
     private long _queuedBytes;
 
     public ShadowDispatcher(
-        IOptions<ShadowOptions> options, ShadowCredential credential, IMeterFactory meters, IConfiguration configuration, TimeProvider time,
-        ILogger<ShadowDispatcher> logger, IServer? server = null)
+        IOptions<ShadowOptions> options, ShadowCredential credential, InProcessApplication application, IMeterFactory meters, TimeProvider time,
+        ILogger<ShadowDispatcher> logger)
     {
         _options = options.Value;
         _credential = credential;
-        _server = server;
+        _application = application;
         _logger = logger;
         _time = time;
-        _metricsPort = configuration.GetValue<int?>(TelemetryExtensions.MetricsPortSetting);
         _queue = Channel.CreateBounded<ShadowCall>(new BoundedChannelOptions(_options.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = false,
             SingleReader = false,
         });
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-        })
-        { Timeout = Timeout.InfiniteTimeSpan }; // Gateway:Shadow:Timeout bounds the whole copy, its answer read too
-
         _calls = meters.Create(GatewayTelemetry.Name).CreateCounter<long>(
             "gateway.shadow.calls",
-            description: "Copies of stable requests for a rollout's shadow step, by outcome (answered, failed, over_budget, throttled, ended, timeout, dropped, no_address).");
+            description: "Copies of stable requests for a rollout's shadow step, by outcome (answered, failed, over_budget, throttled, ended, timeout, dropped, not_running).");
     }
 
     /// <summary>
@@ -70,9 +57,9 @@ internal sealed class ShadowDispatcher : BackgroundService
     /// already hold <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before the body is copied: a
     /// dropped one costs only its few header strings).
     /// </summary>
-    public void Offer(LlmExchange exchange, HeaderAllowList forwarded, IHeaderDictionary clientHeaders, string pairedWith)
+    public void Offer(LlmExchange exchange, HeaderAllowList forwarded, HttpRequest client, string pairedWith)
     {
-        var headers = ForwardedHeaders(forwarded, clientHeaders);
+        var headers = ForwardedHeaders(forwarded, client.Headers);
         var size = exchange.ClientBody.WrittenSpan.Length + SizeOf(headers);
         if (Interlocked.Add(ref _queuedBytes, size) > _options.MaxQueuedBytes)
         {
@@ -81,7 +68,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        var call = new ShadowCall(exchange.RequestId, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
+        var call = new ShadowCall(exchange.RequestId, client.Scheme, client.Host.HasValue ? client.Host.Value : "localhost", exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
         if (!_queue.Writer.TryWrite(call))
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -149,68 +136,48 @@ internal sealed class ShadowDispatcher : BackgroundService
 
     private async Task SendAsync(ShadowCall call, CancellationToken stoppingToken)
     {
-        if ((_options.BaseUrl ?? OwnAddress.Of(_server, _metricsPort)) is not { } baseUrl)
-        {
-            if (Interlocked.Exchange(ref _noAddressLogged, 1) == 0)
-            {
-                ShadowLog.NoAddress(_logger);
-            }
-
-            Count("no_address");
-            return;
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, call.Endpoint))
-        {
-            Content = new ByteArrayContent(call.Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        };
+        IHeaderDictionary headers = new HeaderDictionary(call.Headers.Length + 5);
         foreach (var (name, values) in call.Headers)
         {
-            request.Headers.TryAddWithoutValidation(name, values);
+            headers[name] = values;
         }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _credential.Secret);
-        request.Headers.Add(ShadowHeaders.Environment, call.Environment);
-        request.Headers.Add(ShadowHeaders.PairedWith, call.PairedWith);
-        request.Headers.Add(RequestIds.Header, call.RequestId + ".shadow");
+        headers.ContentType = "application/json";
+        headers.Authorization = "Bearer " + _credential.Secret;
+        headers[ShadowHeaders.Environment] = call.Environment;
+        headers[ShadowHeaders.PairedWith] = call.PairedWith;
+        headers[RequestIds.Header] = call.RequestId + ".shadow";
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(_options.Timeout);
+        using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token);
         string outcome;
         string detail;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            // Runs the whole pipeline, as for a client that reads to the end: the copy is billed and sampled when it ends.
+            if (!await _application.SendAsync(exchange))
             {
-                // The shadow key's own budget, or a limit of the gateway or the provider: only the first waits for tomorrow.
-                var error = await response.Content.ReadAsStringAsync(deadline.Token);
-                (outcome, detail) = error.Contains("\"budget_exceeded\"", StringComparison.Ordinal) ? ("over_budget", "429 budget_exceeded") : ("throttled", "429");
-            }
-            else
-            {
-                // Read to the end: the gateway bills and samples the copy when its answer is complete.
-                await response.Content.CopyToAsync(Stream.Null, deadline.Token);
-                (outcome, detail) = response.StatusCode switch
+                if (Interlocked.Exchange(ref _notRunningLogged, 1) == 0)
                 {
-                    < HttpStatusCode.BadRequest => ("answered", "ok"),
-                    HttpStatusCode.Conflict => ("ended", "409"),
-                    var status => ("failed", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                };
+                    ShadowLog.NotRunning(_logger);
+                }
+
+                Count("not_running");
+                return;
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (OperationCanceledException)
-        {
-            (outcome, detail) = ("timeout", "no whole answer within Gateway:Shadow:Timeout");
+
+            (outcome, detail) = Outcome(exchange, deadline.IsCancellationRequested);
         }
         catch (Exception ex)
         {
-            // Whatever one copy does (a cut answer is an IOException), the sender lives on to send the next.
+            // Whatever one copy does, the sender lives on to send the next.
             (outcome, detail) = ("failed", ex.GetType().Name);
+        }
+
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
         }
 
         if (outcome == "over_budget" && _overBudgetLogged.TryAdd(call.Environment + _time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), true))
@@ -222,11 +189,19 @@ internal sealed class ShadowDispatcher : BackgroundService
         Count(outcome);
     }
 
+    private static (string Outcome, string Detail) Outcome(InProcessExchange exchange, bool pastDeadline) =>
+        exchange.StatusCode switch
+        {
+            _ when pastDeadline => ("timeout", "no whole answer within Gateway:Shadow:Timeout"),
+            // The pipeline cut the answer (a provider's stream that broke off): a client would have seen a reset.
+            _ when exchange.RequestAborted.IsCancellationRequested => ("failed", "aborted"),
+            // The shadow key's own budget, or a limit of the gateway or the provider: only the first waits for tomorrow.
+            StatusCodes.Status429TooManyRequests => exchange.ErrorHead.Contains("\"budget_exceeded\"", StringComparison.Ordinal) ? ("over_budget", "429 budget_exceeded") : ("throttled", "429"),
+            < StatusCodes.Status400BadRequest => ("answered", "ok"),
+            StatusCodes.Status409Conflict => ("ended", "409"),
+            var status => ("failed", status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+
     private void Count(string outcome) => _calls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    public override void Dispose()
-    {
-        _http.Dispose();
-        base.Dispose();
-    }
 }

@@ -8,6 +8,6 @@ internal static partial class ShadowLog
     [LoggerMessage(EventId = 9202, Level = LogLevel.Warning, Message = "Shadow calls are refused by their daily budget in '{Environment}' (Gateway:Shadow:DailyBudgetUsd); copies are not answered until the next UTC day")]
     public static partial void OverBudget(ILogger logger, string environment);
 
-    [LoggerMessage(EventId = 9203, Level = LogLevel.Warning, Message = "The gateway has no plain-HTTP address to send shadow calls to; shadow steps gather no pairs")]
-    public static partial void NoAddress(ILogger logger);
+    [LoggerMessage(EventId = 9203, Level = LogLevel.Warning, Message = "The gateway's server is not running, so shadow calls cannot be sent; shadow steps gather no pairs")]
+    public static partial void NotRunning(ILogger logger);
 }

@@ -30,13 +30,6 @@ internal sealed class ShadowOptions
     public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Where copies are sent: this gateway's own API. Unset, its first plain-HTTP listen address (not the metrics
-    /// port), a wildcard read as 127.0.0.1; set it when the API listens on HTTPS only or behind a narrowed
-    /// <c>AllowedHosts</c>.
-    /// </summary>
-    public Uri? BaseUrl { get; set; }
-
-    /// <summary>
     /// Spend on shadow calls per UTC day and environment, in USD, across every instance: the budget of the shadow
     /// principal, enforced like a key's <c>daily_spend_usd</c> (reserved before the call, settled after), in slices (<see cref="BudgetSliceShare"/>).
     /// </summary>

@@ -11,6 +11,7 @@ using LlmGateway.Releases;
 using LlmGateway.Shadow;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace LlmGateway.Tests.Rollouts;
 
@@ -118,6 +119,33 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
             .Select(r => $"{r.GetProperty("group").GetProperty("variant").GetString()}: {r.GetProperty("requests").GetInt64()}")
             .ToList();
         Assert.Equal(["stable: 2"], own);
+    }
+
+    [Fact]
+    public async Task Behind_a_narrowed_AllowedHosts_a_copy_is_answered_under_the_clients_host()
+    {
+        await using var gateway = await StartGatewayAsync();
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-hosts", "");
+        await ShadowStep.StartAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+        // From here the gateway serves only its public name: the host filter follows a configuration reload.
+        var configuration = (IConfigurationRoot)gateway.GetRequiredService<IConfiguration>();
+        configuration["AllowedHosts"] = "gateway.example";
+        configuration.Reload();
+        var unnamed = await AskAsync(client, name, company);
+        Assert.Equal(HttpStatusCode.BadRequest, unnamed.Status);
+
+        client.DefaultRequestHeaders.Host = "gateway.example";
+        var answer = await AskAsync(client, name, company);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(("1", "stable"), (answer.Version, answer.Variant));
+        // The copy went through the same filter under the client's host, not the loopback address the gateway listens on.
+        await calls.WaitForAsync("answered", 1);
+        Assert.Equal(Counts(("answered", 1)), calls.Snapshot());
+        Assert.Equal(1, CandidateCalls(company));
     }
 
     [Fact]

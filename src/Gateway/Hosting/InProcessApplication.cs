@@ -1,0 +1,34 @@
+namespace LlmGateway.Hosting;
+
+/// <summary>
+/// Calls this gateway's own pipeline without a socket: a request built in memory goes through the application the
+/// server runs (<see cref="InProcessServer"/>), so it is authenticated, routed, forwarded, accounted and traced like
+/// one from the wire, but costs no loopback connection, no HTTP parse and no second client. Used for the shadow
+/// step's copies, whose answers are read to the end and thrown away.
+/// </summary>
+internal sealed class InProcessApplication
+{
+    private volatile Func<InProcessExchange, Task>? _run;
+
+    /// <summary>True once the server has started and until it stops.</summary>
+    public bool IsRunning => _run is not null;
+
+    internal void Attach(Func<InProcessExchange, Task> run) => _run = run;
+
+    internal void Detach() => _run = null;
+
+    /// <summary>
+    /// Runs <paramref name="exchange"/> through the pipeline to its end; false, without running it, when the server
+    /// is not running. <see cref="InProcessExchange.Abort"/> (or its token) is the caller's deadline.
+    /// </summary>
+    public async Task<bool> SendAsync(InProcessExchange exchange)
+    {
+        if (_run is not { } run)
+        {
+            return false;
+        }
+
+        await run(exchange);
+        return true;
+    }
+}

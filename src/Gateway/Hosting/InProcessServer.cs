@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace LlmGateway.Hosting;
+
+/// <summary>
+/// The real server (Kestrel), wrapped only to hand the application it starts to <see cref="InProcessApplication"/>:
+/// the same hosting application, with its diagnostics, request scope and whole middleware pipeline, that Kestrel calls
+/// for a request off the wire. Everything else is the inner server's.
+/// </summary>
+internal sealed class InProcessServer(IServer inner, InProcessApplication local) : IServer
+{
+    public IFeatureCollection Features => inner.Features;
+
+    public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+        where TContext : notnull
+    {
+        local.Attach(features => RunAsync(application, features));
+        return inner.StartAsync(application, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        local.Detach();
+        return inner.StopAsync(cancellationToken);
+    }
+
+    public void Dispose() => inner.Dispose();
+
+    // What Kestrel does with one request once parsed: create the context, run the pipeline, end the response
+    // (OnStarting if nothing was written, then OnCompleted), dispose the context with the failure if any.
+    private static async Task RunAsync<TContext>(IHttpApplication<TContext> application, InProcessExchange exchange)
+        where TContext : notnull
+    {
+        var context = application.CreateContext(exchange.Features);
+        Exception? failure = null;
+        try
+        {
+            await application.ProcessRequestAsync(context);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        try
+        {
+            await exchange.EndAsync(failure);
+        }
+        finally
+        {
+            application.DisposeContext(context, failure);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Text;
+using LlmGateway.Hosting;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LlmGateway.Tests.Hosting;
+
+/// <summary>
+/// A request run in process (<see cref="InProcessApplication"/>) against a real Kestrel host of the test's own: it goes
+/// through the whole middleware pipeline the server runs, with a server's response lifecycle (OnStarting before the
+/// first byte, OnCompleted after the end, a 500 for a failure before the answer started), and only while the server runs.
+/// </summary>
+public sealed class InProcessApplicationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Nothing_runs_before_the_server_starts_or_after_it_stops()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        var local = app.Services.GetRequiredService<InProcessApplication>();
+
+        using (var early = Exchange("/echo", "x"u8.ToArray(), Ct))
+        {
+            Assert.False(local.IsRunning);
+            Assert.False(await local.SendAsync(early));
+        }
+
+        await app.StartAsync(Ct);
+        using (var running = Exchange("/echo", "x"u8.ToArray(), Ct))
+        {
+            Assert.True(local.IsRunning);
+            Assert.True(await local.SendAsync(running));
+            Assert.Equal(StatusCodes.Status200OK, running.StatusCode);
+        }
+
+        await app.StopAsync(Ct);
+        using var late = Exchange("/echo", "x"u8.ToArray(), Ct);
+        Assert.False(local.IsRunning);
+        Assert.False(await local.SendAsync(late));
+        Assert.Single(seen, s => s.StartsWith("echo ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_request_goes_through_the_pipeline_with_its_host_headers_and_body_and_a_servers_lifecycle()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        await app.StartAsync(Ct);
+        using var exchange = Exchange("/echo", "hello body"u8.ToArray(), Ct);
+
+        Assert.True(await app.Services.GetRequiredService<InProcessApplication>().SendAsync(exchange));
+
+        Assert.Equal(StatusCodes.Status200OK, exchange.StatusCode);
+        Assert.True(exchange.HasStarted);
+        // The answer's bytes are thrown away: only an error's head is kept.
+        Assert.Equal("", exchange.ErrorHead);
+        Assert.Equal("yes", exchange.Headers["X-Started"].ToString());
+        Assert.Equal(
+            [
+                "middleware in",
+                "echo POST /echo host=gateway.example remote=127.0.0.1 trace=abc content-length=10 body=hello body",
+                "on-starting",
+                "middleware out",
+                "on-completed",
+            ],
+            seen);
+    }
+
+    [Fact]
+    public async Task An_error_answer_keeps_its_first_4_KB_and_a_failure_before_the_answer_is_a_500()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        await app.StartAsync(Ct);
+        var local = app.Services.GetRequiredService<InProcessApplication>();
+
+        using var refused = Exchange("/refuse", [], Ct);
+        Assert.True(await local.SendAsync(refused));
+        Assert.Equal(StatusCodes.Status429TooManyRequests, refused.StatusCode);
+        Assert.Equal(InProcessExchange.KeptErrorBytes, refused.ErrorHead.Length);
+        Assert.StartsWith("{\"error\":\"budget_exceeded\"}", refused.ErrorHead, StringComparison.Ordinal);
+
+        using var thrown = Exchange("/throw", [], Ct);
+        Assert.True(await local.SendAsync(thrown));
+        Assert.Equal(StatusCodes.Status500InternalServerError, thrown.StatusCode);
+        Assert.Contains("on-completed", seen);
+
+        // Synchronous writes are refused, as Kestrel refuses them: the failure is the pipeline's, a 500.
+        using var synchronous = Exchange("/sync", [], Ct);
+        Assert.True(await local.SendAsync(synchronous));
+        Assert.Equal(StatusCodes.Status500InternalServerError, synchronous.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_aborts_the_request_as_a_client_leaving_would()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        await app.StartAsync(Ct);
+        using var deadline = new CancellationTokenSource();
+        using var exchange = Exchange("/hang", [], deadline.Token);
+
+        var sent = app.Services.GetRequiredService<InProcessApplication>().SendAsync(exchange);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(seen.Contains("hanging")), TimeSpan.FromSeconds(30)));
+        Assert.False(sent.IsCompleted);
+        await deadline.CancelAsync();
+
+        Assert.True(await sent.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Contains("aborted", seen);
+        Assert.True(exchange.RequestAborted.IsCancellationRequested);
+    }
+
+    private static InProcessExchange Exchange(string path, byte[] body, CancellationToken cancellation)
+    {
+        IHeaderDictionary headers = new HeaderDictionary { ["X-Trace"] = "abc", ["Content-Type"] = "text/plain" };
+        return new InProcessExchange(HttpMethods.Post, "http", "gateway.example", path, headers, body, cancellation);
+    }
+
+    private static WebApplication Build(ConcurrentQueue<string> seen)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddInProcessCalls();
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            seen.Enqueue("middleware in");
+            context.Response.OnStarting(() =>
+            {
+                seen.Enqueue("on-starting");
+                context.Response.Headers["X-Started"] = "yes";
+                return Task.CompletedTask;
+            });
+            context.Response.OnCompleted(() =>
+            {
+                seen.Enqueue("on-completed");
+                return Task.CompletedTask;
+            });
+            await next(context);
+            seen.Enqueue("middleware out");
+        });
+        app.MapPost("/echo", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            seen.Enqueue($"echo {context.Request.Method} {context.Request.Path} host={context.Request.Host} remote={context.Connection.RemoteIpAddress} "
+                + $"trace={context.Request.Headers["X-Trace"]} content-length={context.Request.ContentLength} body={body}");
+            await context.Response.WriteAsync("answer that nobody reads", context.RequestAborted);
+        });
+        app.MapPost("/refuse", async (HttpContext context) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.Response.WriteAsync("{\"error\":\"budget_exceeded\"}" + new string(' ', 5000), context.RequestAborted);
+        });
+        app.MapPost("/throw", (HttpContext _) => throw new InvalidOperationException("the pipeline failed"));
+        app.MapPost("/sync", (HttpContext context) => context.Response.Body.Write("x"u8));
+        app.MapPost("/hang", async (HttpContext context) =>
+        {
+            seen.Enqueue("hanging");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                seen.Enqueue("aborted");
+            }
+        });
+        return app;
+    }
+}

@@ -4,7 +4,7 @@ namespace LlmGateway.LoadTests.ShadowTraffic;
 
 /// <summary>
 /// The gateway's own counters that show what became of the shadow copies, read from its <c>/metrics</c>:
-/// <c>gateway_shadow_calls_total</c> by outcome (answered, failed, over_budget, ended, timeout, dropped, no_address) and
+/// <c>gateway_shadow_calls_total</c> by outcome (answered, failed, over_budget, ended, timeout, dropped, not_running) and
 /// the sampler's taken and dropped samples (a shadowed request is always sampled, and its copy is only made once its
 /// sample was accepted), the samples its online evaluator took from the queue (<c>gateway_eval_samples_total</c>), and
 /// the runtime's GC pause time and gen2 collections (a stall of the whole gateway shows there).

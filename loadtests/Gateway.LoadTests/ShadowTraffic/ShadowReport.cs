@@ -82,7 +82,7 @@ internal sealed record ShadowWindow(
 /// <param name="Latency">Each percentile's median over the windows' percentiles.</param>
 /// <param name="PooledLatency">Percentiles of every measured request of the arm together (HdrHistogram, one histogram).</param>
 /// <param name="ShadowAnswered">Copies answered during the arm's windows and cool-downs (B's should be 0).</param>
-/// <param name="ShadowOther">Copies that ended otherwise (dropped, failed, timeout, over_budget, ended, no_address).</param>
+/// <param name="ShadowOther">Copies that ended otherwise (dropped, failed, timeout, over_budget, ended, not_running).</param>
 internal sealed record ShadowArmSummary(
     string Arm,
     string Prompt,

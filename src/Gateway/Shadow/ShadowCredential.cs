@@ -9,7 +9,7 @@ namespace LlmGateway.Shadow;
 
 /// <summary>
 /// The shadow principal: a secret made at start-up that only this process knows (never stored, logged or sent
-/// anywhere but to itself over loopback), standing for one synthetic key per environment. That key is billed apart
+/// anywhere: the copies carrying it never leave the process), standing for one synthetic key per environment. That key is billed apart
 /// (app <c>shadow</c>, its own usage rows) and budgeted by <see cref="ShadowOptions.DailyBudgetUsd"/>, never against
 /// the key of the client whose request was copied.
 /// </summary>

@@ -21,6 +21,7 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     private List<(Func<object, Task> Callback, object State)>? _onStarting;
     private List<(Func<object, Task> Callback, object State)>? _onCompleted;
     private PipeWriter? _writer;
+    private CancellationToken? _replacedAbort;
     private byte[]? _kept;
     private int _keptLength;
 
@@ -69,11 +70,15 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
 
     bool IHttpRequestBodyDetectionFeature.CanHaveBody => true;
 
+    /// <summary>The caller's deadline, or what a middleware set in its place (as Kestrel lets it).</summary>
     public CancellationToken RequestAborted
     {
-        get => _aborted.Token;
-        set => throw new NotSupportedException("The request's abort is its caller's deadline.");
+        get => _replacedAbort ?? _aborted.Token;
+        set => _replacedAbort = value;
     }
+
+    /// <summary>True when the request was aborted: by its caller's deadline, or by the pipeline (a cut answer).</summary>
+    public bool WasAborted => _aborted.IsCancellationRequested;
 
     public void Abort() => _aborted.Cancel();
 

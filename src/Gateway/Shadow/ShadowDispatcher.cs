@@ -194,7 +194,7 @@ internal sealed class ShadowDispatcher : BackgroundService
         {
             _ when pastDeadline => ("timeout", "no whole answer within Gateway:Shadow:Timeout"),
             // The pipeline cut the answer (a provider's stream that broke off): a client would have seen a reset.
-            _ when exchange.RequestAborted.IsCancellationRequested => ("failed", "aborted"),
+            _ when exchange.WasAborted => ("failed", "aborted"),
             // The shadow key's own budget, or a limit of the gateway or the provider: only the first waits for tomorrow.
             StatusCodes.Status429TooManyRequests => exchange.ErrorHead.Contains("\"budget_exceeded\"", StringComparison.Ordinal) ? ("over_budget", "429 budget_exceeded") : ("throttled", "429"),
             < StatusCodes.Status400BadRequest => ("answered", "ok"),

@@ -115,7 +115,22 @@ public sealed class InProcessApplicationTests
 
         Assert.True(await sent.WaitAsync(TimeSpan.FromSeconds(30), Ct));
         Assert.Contains("aborted", seen);
-        Assert.True(exchange.RequestAborted.IsCancellationRequested);
+        Assert.True(exchange.WasAborted);
+    }
+
+    [Fact]
+    public async Task A_pipeline_that_aborts_its_own_answer_is_seen_as_aborted()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        await app.StartAsync(Ct);
+        using var exchange = Exchange("/cut", [], Ct);
+
+        Assert.True(await app.Services.GetRequiredService<InProcessApplication>().SendAsync(exchange));
+
+        // Started as a 200, then cut (a provider's body that broke off): a socket's client would have seen a reset.
+        Assert.Equal(StatusCodes.Status200OK, exchange.StatusCode);
+        Assert.True(exchange.WasAborted);
     }
 
     private static InProcessExchange Exchange(string path, byte[] body, CancellationToken cancellation)
@@ -163,6 +178,11 @@ public sealed class InProcessApplicationTests
         });
         app.MapPost("/throw", (HttpContext _) => throw new InvalidOperationException("the pipeline failed"));
         app.MapPost("/sync", (HttpContext context) => context.Response.Body.Write("x"u8));
+        app.MapPost("/cut", async (HttpContext context) =>
+        {
+            await context.Response.WriteAsync("data: part", context.RequestAborted);
+            context.Abort();
+        });
         app.MapPost("/hang", async (HttpContext context) =>
         {
             seen.Enqueue("hanging");

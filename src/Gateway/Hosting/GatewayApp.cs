@@ -42,6 +42,8 @@ public static class GatewayApp
         builder.AddGatewayTelemetry();
         configure?.Invoke(builder);
 
+        // Last: it wraps whichever server the steps above registered.
+        builder.Services.AddInProcessCalls();
         var app = builder.Build();
         demo?.AttachTo(app);
 
@@ -59,7 +61,6 @@ public static class GatewayApp
     internal static IServiceCollection AddLlmGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddInProcessCalls();
         services.AddGatewayStore(configuration);
         services.AddGatewayProviders(configuration);
         services.AddGatewayAuth(configuration);

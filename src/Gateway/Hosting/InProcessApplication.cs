@@ -10,7 +10,7 @@ internal sealed class InProcessApplication
 {
     private volatile Func<InProcessExchange, Task>? _run;
 
-    /// <summary>True once the server has started and until it stops.</summary>
+    /// <summary>True once the server has started, until it is disposed with the host.</summary>
     public bool IsRunning => _run is not null;
 
     internal void Attach(Func<InProcessExchange, Task> run) => _run = run;
@@ -19,7 +19,7 @@ internal sealed class InProcessApplication
 
     /// <summary>
     /// Runs <paramref name="exchange"/> through the pipeline to its end; false, without running it, when the server
-    /// is not running. <see cref="InProcessExchange.Abort"/> (or its token) is the caller's deadline.
+    /// is not running. The exchange's deadline aborts the request; the pipeline ends it when it sees that.
     /// </summary>
     public async Task<bool> SendAsync(InProcessExchange exchange)
     {

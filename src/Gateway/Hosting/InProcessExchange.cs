@@ -9,34 +9,45 @@ namespace LlmGateway.Hosting;
 /// One request run in process (<see cref="InProcessApplication"/>), as a server sees it: the request from memory, and
 /// a response whose body is thrown away as it is written (nothing buffered), but for the first
 /// <see cref="KeptErrorBytes"/> of an error answer. Like Kestrel's one object per request, it is the request's body
-/// detection, lifetime, response and response body features; its deadline is the request's abort.
+/// detection, lifetime, response and response body features, and it follows Kestrel where the pipeline could tell:
+/// OnStarting callbacks run once each before the first byte, status and headers are fixed once started, an abort is
+/// signalled off the aborting thread, a failure before the answer is a 500 (after it, the answer is cut), a request
+/// aborted before it answered is a 499, and every OnCompleted callback runs whatever the others do. The exchange is
+/// itself a feature, so a stage can tell a request that never came over the network.
 /// </summary>
 internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHttpRequestLifetimeFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IDisposable
 {
     /// <summary>How much of an error answer (status 400 or more) is kept for <see cref="ErrorHead"/>.</summary>
     public const int KeptErrorBytes = 4096;
 
-    private readonly CancellationTokenSource _aborted;
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly CancellationTokenRegistration _deadline;
     private readonly InProcessResponseStream _body;
-    private List<(Func<object, Task> Callback, object State)>? _onStarting;
-    private List<(Func<object, Task> Callback, object State)>? _onCompleted;
+    private Stack<(Func<object, Task> Callback, object State)>? _onStarting;
+    private Stack<(Func<object, Task> Callback, object State)>? _onCompleted;
     private PipeWriter? _writer;
     private CancellationToken? _replacedAbort;
+    private int _abortRequested;
+    private int _statusCode = StatusCodes.Status200OK;
+    private string? _reasonPhrase;
     private byte[]? _kept;
     private int _keptLength;
 
     /// <param name="method">The HTTP method.</param>
     /// <param name="scheme">The scheme the request reads as having come in on.</param>
-    /// <param name="host">The <c>Host</c> header (the one a client used passes the same host filtering again).</param>
+    /// <param name="host">The <c>Host</c> header, as a client sent it (empty: none); the same host filtering applies.</param>
     /// <param name="path">The path, no query.</param>
-    /// <param name="headers">The request headers, <c>Host</c> and <c>Content-Length</c> aside (set here).</param>
+    /// <param name="headers">The request headers, the exchange's own from here (<c>Host</c> and <c>Content-Length</c> are set on it).</param>
     /// <param name="body">The request body.</param>
-    /// <param name="cancellation">Aborts the request (the caller's deadline or stop), as a client leaving would.</param>
-    public InProcessExchange(string method, string scheme, string host, string path, IHeaderDictionary headers, byte[] body, CancellationToken cancellation)
+    /// <param name="deadline">Aborts the request, as a client leaving would (<see cref="PastDeadline"/> says it did).</param>
+    public InProcessExchange(string method, string scheme, string host, string path, IHeaderDictionary headers, byte[] body, CancellationToken deadline)
     {
-        _aborted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         _body = new InProcessResponseStream(this);
-        headers.Host = host;
+        if (host.Length > 0)
+        {
+            headers.Host = host;
+        }
+
         headers.ContentLength = body.Length;
         Features.Set<IHttpRequestFeature>(new HttpRequestFeature
         {
@@ -60,6 +71,8 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
         Features.Set<IHttpRequestLifetimeFeature>(this);
         Features.Set<IHttpResponseFeature>(this);
         Features.Set<IHttpResponseBodyFeature>(this);
+        Features.Set(this);
+        _deadline = deadline.Register(static state => ((InProcessExchange)state!).Expire(), this);
     }
 
     /// <summary>The features the hosting application makes its context from.</summary>
@@ -68,23 +81,62 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     /// <summary>The first <see cref="KeptErrorBytes"/> of the answer when its status is 400 or more; empty otherwise.</summary>
     public string ErrorHead => _kept is null ? "" : Encoding.UTF8.GetString(_kept, 0, _keptLength);
 
+    /// <summary>True when the request was aborted: by its deadline, or by the pipeline (a cut answer).</summary>
+    public bool WasAborted => Volatile.Read(ref _abortRequested) != 0;
+
+    /// <summary>True when the deadline aborted the request before the pipeline ended it.</summary>
+    public bool PastDeadline { get; private set; }
+
+    /// <summary>What the pipeline failed with (it threw, or a server callback did); null when it ended normally.</summary>
+    public Exception? Failure { get; private set; }
+
     bool IHttpRequestBodyDetectionFeature.CanHaveBody => true;
 
-    /// <summary>The caller's deadline, or what a middleware set in its place (as Kestrel lets it).</summary>
+    /// <summary>The exchange's abort, or what a middleware set in its place (as Kestrel lets it).</summary>
     public CancellationToken RequestAborted
     {
         get => _replacedAbort ?? _aborted.Token;
         set => _replacedAbort = value;
     }
 
-    /// <summary>True when the request was aborted: by its caller's deadline, or by the pipeline (a cut answer).</summary>
-    public bool WasAborted => _aborted.IsCancellationRequested;
+    /// <summary>
+    /// Aborts the request. As in Kestrel, the token's callbacks (YARP's, HttpClient's, timers') run on the thread
+    /// pool, never on the caller's thread, and what they throw is theirs.
+    /// </summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _abortRequested, 1) != 0)
+        {
+            return;
+        }
 
-    public void Abort() => _aborted.Cancel();
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static exchange =>
+            {
+                try
+                {
+                    exchange._aborted.Cancel();
+                }
+                catch (Exception ex) when (ex is AggregateException or ObjectDisposedException)
+                {
+                    // A callback's failure, or an exchange already disposed: nothing is waiting for this cancel.
+                }
+            },
+            this,
+            preferLocal: false);
+    }
 
-    public int StatusCode { get; set; } = StatusCodes.Status200OK;
+    public int StatusCode
+    {
+        get => _statusCode;
+        set => _statusCode = HasStarted ? throw Started(nameof(StatusCode)) : value;
+    }
 
-    public string? ReasonPhrase { get; set; }
+    public string? ReasonPhrase
+    {
+        get => _reasonPhrase;
+        set => _reasonPhrase = HasStarted ? throw Started(nameof(ReasonPhrase)) : value;
+    }
 
     public IHeaderDictionary Headers { get; set; } = new HeaderDictionary();
 
@@ -105,35 +157,38 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     {
         if (HasStarted)
         {
-            throw new InvalidOperationException("The response has already started.");
+            throw Started(nameof(OnStarting));
         }
 
-        (_onStarting ??= []).Add((callback, state));
+        (_onStarting ??= new()).Push((callback, state));
     }
 
-    public void OnCompleted(Func<object, Task> callback, object state) => (_onCompleted ??= []).Add((callback, state));
+    public void OnCompleted(Func<object, Task> callback, object state) => (_onCompleted ??= new()).Push((callback, state));
 
     public void DisableBuffering()
     {
     }
 
-    /// <summary>Runs the <c>OnStarting</c> callbacks, last registered first, once; then the response has started.</summary>
+    /// <summary>
+    /// Starts the answer: the OnStarting callbacks run, last registered first, each once (one that writes, or
+    /// registers another, does not run them again); then status and headers are fixed.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (HasStarted)
+        while (!HasStarted && _onStarting is { Count: > 0 } callbacks)
         {
-            return;
+            var (callback, state) = callbacks.Pop();
+            await callback(state);
         }
 
-        if (_onStarting is { } callbacks)
+        if (!HasStarted)
         {
-            for (var i = callbacks.Count - 1; i >= 0; i--)
+            HasStarted = true;
+            if (Headers is HeaderDictionary headers)
             {
-                await callbacks[i].Callback(callbacks[i].State);
+                headers.IsReadOnly = true;
             }
         }
-
-        HasStarted = true;
     }
 
     public async Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
@@ -144,42 +199,74 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
         await StartAsync();
         if (_writer is not null)
         {
-            await _writer.FlushAsync();
+            await _writer.CompleteAsync();
         }
     }
 
     /// <summary>
-    /// What a server does when the application returns: a failure before the answer started is a 500; the answer
-    /// starts if it has not, its writer is flushed, then the <c>OnCompleted</c> callbacks run, last first.
+    /// What a server does when the application returns, Kestrel's order: an aborted request that never answered is
+    /// a 499 (nothing starts); a failure before the answer is a 500 (no OnStarting); a failure after it cuts the
+    /// answer (a socket's client sees the connection close); otherwise the answer starts if it has not and ends.
+    /// Then every OnCompleted callback runs, last first, whatever the others throw.
     /// </summary>
-    internal async Task EndAsync(Exception? failure)
+    /// <returns>The request's failure, for the hosting application's <c>DisposeContext</c>.</returns>
+    internal async Task<Exception?> EndAsync(Exception? failure)
     {
-        if (failure is not null && !HasStarted)
+        // From here the deadline can no longer change what the request was.
+        await _deadline.DisposeAsync();
+        Failure = failure;
+        if (WasAborted && !HasStarted)
         {
-            StatusCode = StatusCodes.Status500InternalServerError;
+            _statusCode = StatusCodes.Status499ClientClosedRequest;
+        }
+        else if (failure is not null && !HasStarted)
+        {
+            _statusCode = StatusCodes.Status500InternalServerError;
             Headers.Clear();
+            HasStarted = true;
         }
-
-        try
+        else if (failure is not null)
         {
-            await CompleteAsync();
+            Abort();
         }
-        finally
+        else if (!WasAborted)
         {
-            if (_onCompleted is { } callbacks)
+            try
             {
-                for (var i = callbacks.Count - 1; i >= 0; i--)
+                await CompleteAsync();
+            }
+            catch (Exception ex)
+            {
+                Failure = ex;
+                if (!HasStarted)
                 {
-                    await callbacks[i].Callback(callbacks[i].State);
+                    _statusCode = StatusCodes.Status500InternalServerError;
+                    HasStarted = true;
                 }
             }
         }
+
+        while (_onCompleted is { Count: > 0 } callbacks)
+        {
+            var (callback, state) = callbacks.Pop();
+            try
+            {
+                await callback(state);
+            }
+            catch (Exception ex)
+            {
+                // Kestrel logs these and runs the rest; the exchange remembers the first.
+                Failure ??= ex;
+            }
+        }
+
+        return Failure;
     }
 
     /// <summary>Keeps the head of an error answer; anything else written is dropped.</summary>
     internal void Written(ReadOnlySpan<byte> bytes)
     {
-        if (StatusCode < StatusCodes.Status400BadRequest || _keptLength == KeptErrorBytes)
+        if (_statusCode < StatusCodes.Status400BadRequest || _keptLength == KeptErrorBytes)
         {
             return;
         }
@@ -190,5 +277,18 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
         _keptLength += take;
     }
 
-    public void Dispose() => _aborted.Dispose();
+    public void Dispose()
+    {
+        _deadline.Dispose();
+        _aborted.Dispose();
+    }
+
+    private void Expire()
+    {
+        PastDeadline = true;
+        Abort();
+    }
+
+    private static InvalidOperationException Started(string what) =>
+        new($"{what} cannot be set once the response has started.");
 }

@@ -19,16 +19,18 @@ internal sealed class InProcessServer(IServer inner, InProcessApplication local)
         return inner.StartAsync(application, cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    // Calls keep running after the server stops listening (its drain may still queue work that makes them); they
+    // end with the server's disposal, with the host.
+    public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
+
+    public void Dispose()
     {
         local.Detach();
-        return inner.StopAsync(cancellationToken);
+        inner.Dispose();
     }
 
-    public void Dispose() => inner.Dispose();
-
     // What Kestrel does with one request once parsed: create the context, run the pipeline, end the response
-    // (OnStarting if nothing was written, then OnCompleted), dispose the context with the failure if any.
+    // (InProcessExchange.EndAsync), dispose the context with the failure if any.
     private static async Task RunAsync<TContext>(IHttpApplication<TContext> application, InProcessExchange exchange)
         where TContext : notnull
     {
@@ -45,7 +47,7 @@ internal sealed class InProcessServer(IServer inner, InProcessApplication local)
 
         try
         {
-            await exchange.EndAsync(failure);
+            failure = await exchange.EndAsync(failure);
         }
         finally
         {

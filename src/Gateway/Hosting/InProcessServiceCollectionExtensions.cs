@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Hosting;
 
@@ -6,20 +7,20 @@ namespace LlmGateway.Hosting;
 internal static class InProcessServiceCollectionExtensions
 {
     /// <summary>
-    /// Wraps the registered server (Kestrel, registered by the web host's defaults before any feature) in
-    /// <see cref="InProcessServer"/>. Without a server registered there is nothing to call: in-process calls then
-    /// report the server as not running.
+    /// Wraps the last server registered (Kestrel, or a test's own) in <see cref="InProcessServer"/>: call it last,
+    /// after anything that may register a server. Without a server registered there is nothing to call: in-process
+    /// calls then report the server as not running.
     /// </summary>
     public static IServiceCollection AddInProcessCalls(this IServiceCollection services)
     {
-        services.AddSingleton<InProcessApplication>();
+        services.TryAddSingleton<InProcessApplication>();
         var index = services.Count - 1;
-        while (index >= 0 && services[index].ServiceType != typeof(IServer))
+        while (index >= 0 && (services[index].ServiceType != typeof(IServer) || services[index].IsKeyedService))
         {
             index--;
         }
 
-        if (index < 0 || services[index] is { IsKeyedService: true })
+        if (index < 0)
         {
             return services;
         }

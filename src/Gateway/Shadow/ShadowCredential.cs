@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LlmGateway.Auth;
 using LlmGateway.Contracts.Keys;
+using LlmGateway.Hosting;
 using LlmGateway.Sampling;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ namespace LlmGateway.Shadow;
 
 /// <summary>
 /// The shadow principal: a secret made at start-up that only this process knows (never stored, logged or sent
-/// anywhere: the copies carrying it never leave the process), standing for one synthetic key per environment. That key is billed apart
+/// anywhere: the copies carrying it never leave the process, and it is accepted only on a request run in process,
+/// so even leaked it opens nothing), standing for one synthetic key per environment. That key is billed apart
 /// (app <c>shadow</c>, its own usage rows) and budgeted by <see cref="ShadowOptions.DailyBudgetUsd"/>, never against
 /// the key of the client whose request was copied.
 /// </summary>
@@ -32,6 +34,12 @@ internal sealed class ShadowCredential(IOptions<ShadowOptions> options, TimeProv
         // A view of the header: the check costs every other request nothing but a length compare.
         var token = BearerToken.Span(request);
         if (token.Length != _secret.Length || !token.StartsWith("gw-shadow-", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // Copies never come over the network: there the secret, even leaked, is only an unknown key.
+        if (request.HttpContext.Features.Get<InProcessExchange>() is null)
         {
             return null;
         }

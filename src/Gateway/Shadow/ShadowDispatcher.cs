@@ -29,6 +29,9 @@ internal sealed class ShadowDispatcher : BackgroundService
     private readonly ConcurrentDictionary<string, bool> _overBudgetLogged = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private int _notRunningLogged;
+
+    /// <summary>How long past its deadline a copy's pipeline may take to notice the abort before its sender moves on.</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
     private long _queuedBytes;
 
     public ShadowDispatcher(
@@ -60,7 +63,8 @@ internal sealed class ShadowDispatcher : BackgroundService
     public void Offer(LlmExchange exchange, HeaderAllowList forwarded, HttpRequest client, string pairedWith)
     {
         var headers = ForwardedHeaders(forwarded, client.Headers);
-        var size = exchange.ClientBody.WrittenSpan.Length + SizeOf(headers);
+        var host = client.Headers.Host.ToString();
+        var size = exchange.ClientBody.WrittenSpan.Length + SizeOf(headers) + host.Length;
         if (Interlocked.Add(ref _queuedBytes, size) > _options.MaxQueuedBytes)
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -68,7 +72,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        var call = new ShadowCall(exchange.RequestId, client.Scheme, client.Host.HasValue ? client.Host.Value : "localhost", exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
+        var call = new ShadowCall(exchange.RequestId, client.Scheme, host, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
         if (!_queue.Writer.TryWrite(call))
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -150,13 +154,16 @@ internal sealed class ShadowDispatcher : BackgroundService
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(_options.Timeout);
-        using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token);
+        var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token);
+        var sent = _application.SendAsync(exchange);
         string outcome;
         string detail;
         try
         {
-            // Runs the whole pipeline, as for a client that reads to the end: the copy is billed and sampled when it ends.
-            if (!await _application.SendAsync(exchange))
+            // Runs the whole pipeline, as for a client that reads to the end: the copy is billed and sampled when it
+            // ends. The deadline aborts it; a pipeline still busy then (a store call not yet timed out) is left to
+            // end on its own, as a server's request outlives a client that gave up, and this sender moves on.
+            if (!await sent.WaitAsync(_options.Timeout + AbortGrace, stoppingToken))
             {
                 if (Interlocked.Exchange(ref _notRunningLogged, 1) == 0)
                 {
@@ -167,12 +174,21 @@ internal sealed class ShadowDispatcher : BackgroundService
                 return;
             }
 
-            (outcome, detail) = Outcome(exchange, deadline.IsCancellationRequested);
+            (outcome, detail) = Outcome(exchange);
+        }
+        catch (TimeoutException)
+        {
+            (outcome, detail) = ("timeout", "no whole answer within Gateway:Shadow:Timeout");
         }
         catch (Exception ex)
         {
             // Whatever one copy does, the sender lives on to send the next.
             (outcome, detail) = ("failed", ex.GetType().Name);
+        }
+        finally
+        {
+            // Disposed when the pipeline is done with it, now or later.
+            _ = sent.ContinueWith(static (_, state) => ((InProcessExchange)state!).Dispose(), exchange, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         if (stoppingToken.IsCancellationRequested)
@@ -189,10 +205,11 @@ internal sealed class ShadowDispatcher : BackgroundService
         Count(outcome);
     }
 
-    private static (string Outcome, string Detail) Outcome(InProcessExchange exchange, bool pastDeadline) =>
+    private static (string Outcome, string Detail) Outcome(InProcessExchange exchange) =>
         exchange.StatusCode switch
         {
-            _ when pastDeadline => ("timeout", "no whole answer within Gateway:Shadow:Timeout"),
+            _ when exchange.PastDeadline => ("timeout", "no whole answer within Gateway:Shadow:Timeout"),
+            _ when exchange.Failure is { } failure => ("failed", failure.GetType().Name),
             // The pipeline cut the answer (a provider's stream that broke off): a client would have seen a reset.
             _ when exchange.WasAborted => ("failed", "aborted"),
             // The shadow key's own budget, or a limit of the gateway or the provider: only the first waits for tomorrow.

@@ -47,8 +47,9 @@ internal sealed class ShadowOptions
     public double BudgetSliceShare { get; set; } = 0.01;
 
     /// <summary>
-    /// How long one copy may take, its whole answer read: past it the sender abandons it (counted as <c>timeout</c>;
-    /// the gateway then bills and samples the copy as a client that left).
+    /// How long one copy may take, its whole answer run: past it the copy is aborted, as by a client leaving (counted
+    /// as <c>timeout</c>; the gateway bills and samples it as such), and its sender waits at most a second more for
+    /// the pipeline to notice before it moves on to the next copy.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 }

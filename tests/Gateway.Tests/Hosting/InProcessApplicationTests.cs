@@ -21,10 +21,10 @@ public sealed class InProcessApplicationTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Nothing_runs_before_the_server_starts_or_after_it_stops()
+    public async Task Nothing_runs_before_the_server_starts_or_after_the_host_is_disposed()
     {
         var seen = new ConcurrentQueue<string>();
-        await using var app = Build(seen);
+        var app = Build(seen);
         var local = app.Services.GetRequiredService<InProcessApplication>();
 
         using (var early = Exchange("/echo", "x"u8.ToArray(), Ct))
@@ -41,11 +41,19 @@ public sealed class InProcessApplicationTests
             Assert.Equal(StatusCodes.Status200OK, running.StatusCode);
         }
 
+        // Stopped, the server listens no more, but the pipeline still serves what its drain left to do.
         await app.StopAsync(Ct);
+        using (var draining = Exchange("/echo", "x"u8.ToArray(), Ct))
+        {
+            Assert.True(await local.SendAsync(draining));
+            Assert.Equal(StatusCodes.Status200OK, draining.StatusCode);
+        }
+
+        await app.DisposeAsync();
         using var late = Exchange("/echo", "x"u8.ToArray(), Ct);
         Assert.False(local.IsRunning);
         Assert.False(await local.SendAsync(late));
-        Assert.Single(seen, s => s.StartsWith("echo ", StringComparison.Ordinal));
+        Assert.Equal(2, seen.Count(s => s.StartsWith("echo ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -75,7 +83,7 @@ public sealed class InProcessApplicationTests
     }
 
     [Fact]
-    public async Task An_error_answer_keeps_its_first_4_KB_and_a_failure_before_the_answer_is_a_500()
+    public async Task An_error_answer_keeps_its_first_4_KB_and_a_failure_before_the_answer_is_a_500_without_OnStarting()
     {
         var seen = new ConcurrentQueue<string>();
         await using var app = Build(seen);
@@ -87,16 +95,68 @@ public sealed class InProcessApplicationTests
         Assert.Equal(StatusCodes.Status429TooManyRequests, refused.StatusCode);
         Assert.Equal(InProcessExchange.KeptErrorBytes, refused.ErrorHead.Length);
         Assert.StartsWith("{\"error\":\"budget_exceeded\"}", refused.ErrorHead, StringComparison.Ordinal);
+        Assert.Null(refused.Failure);
 
+        seen.Clear();
         using var thrown = Exchange("/throw", [], Ct);
         Assert.True(await local.SendAsync(thrown));
         Assert.Equal(StatusCodes.Status500InternalServerError, thrown.StatusCode);
-        Assert.Contains("on-completed", seen);
+        Assert.IsType<InvalidOperationException>(thrown.Failure);
+        // Kestrel's order: the answer never started, so no OnStarting; OnCompleted all the same.
+        Assert.Equal(["middleware in", "on-completed"], seen);
 
         // Synchronous writes are refused, as Kestrel refuses them: the failure is the pipeline's, a 500.
         using var synchronous = Exchange("/sync", [], Ct);
         Assert.True(await local.SendAsync(synchronous));
         Assert.Equal(StatusCodes.Status500InternalServerError, synchronous.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failure_after_the_answer_started_cuts_it_and_is_the_exchanges_failure()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        await app.StartAsync(Ct);
+        using var exchange = Exchange("/late-throw", [], Ct);
+
+        Assert.True(await app.Services.GetRequiredService<InProcessApplication>().SendAsync(exchange));
+
+        // A socket's client would have seen the connection close mid-answer.
+        Assert.Equal(StatusCodes.Status200OK, exchange.StatusCode);
+        Assert.True(exchange.WasAborted);
+        Assert.IsType<InvalidOperationException>(exchange.Failure);
+        Assert.Contains("on-completed", seen);
+    }
+
+    [Fact]
+    public async Task OnStarting_callbacks_run_once_each_and_a_throwing_OnCompleted_does_not_stop_the_others()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        await app.StartAsync(Ct);
+        var local = app.Services.GetRequiredService<InProcessApplication>();
+
+        // A callback that writes to the body itself starts the answer from inside the start: it runs once.
+        using var writing = Exchange("/writes-when-starting", [], Ct);
+        Assert.True(await local.SendAsync(writing));
+        Assert.Equal(StatusCodes.Status200OK, writing.StatusCode);
+        Assert.Null(writing.Failure);
+        Assert.Single(seen, s => s == "writing on-starting");
+        Assert.Single(seen, s => s == "on-starting");
+
+        // One that throws fails the write that started the answer: a failure before the answer, a 500.
+        using var starting = Exchange("/throws-when-starting", [], Ct);
+        Assert.True(await local.SendAsync(starting));
+        Assert.Equal(StatusCodes.Status500InternalServerError, starting.StatusCode);
+        Assert.NotNull(starting.Failure);
+
+        // The endpoint's own OnCompleted runs first and throws; the middleware's still runs.
+        seen.Clear();
+        using var completing = Exchange("/throws-when-completed", [], Ct);
+        Assert.True(await local.SendAsync(completing));
+        Assert.Equal(StatusCodes.Status200OK, completing.StatusCode);
+        Assert.Equal("the endpoint's OnCompleted failed", Assert.IsType<InvalidOperationException>(completing.Failure).Message);
+        Assert.Equal("on-completed", seen.Last());
     }
 
     [Fact]
@@ -116,6 +176,10 @@ public sealed class InProcessApplicationTests
         Assert.True(await sent.WaitAsync(TimeSpan.FromSeconds(30), Ct));
         Assert.Contains("aborted", seen);
         Assert.True(exchange.WasAborted);
+        Assert.True(exchange.PastDeadline);
+        // Aborted before it answered: Kestrel's 499, and the answer never started.
+        Assert.Equal(StatusCodes.Status499ClientClosedRequest, exchange.StatusCode);
+        Assert.DoesNotContain("on-starting", seen);
     }
 
     [Fact]
@@ -178,6 +242,30 @@ public sealed class InProcessApplicationTests
         });
         app.MapPost("/throw", (HttpContext _) => throw new InvalidOperationException("the pipeline failed"));
         app.MapPost("/sync", (HttpContext context) => context.Response.Body.Write("x"u8));
+        app.MapPost("/late-throw", async (HttpContext context) =>
+        {
+            await context.Response.WriteAsync("data: part", context.RequestAborted);
+            throw new InvalidOperationException("the pipeline failed after the answer started");
+        });
+        app.MapPost("/writes-when-starting", async (HttpContext context) =>
+        {
+            context.Response.OnStarting(async () =>
+            {
+                seen.Enqueue("writing on-starting");
+                await context.Response.WriteAsync("from the start", context.RequestAborted);
+            });
+            await context.Response.WriteAsync("answer", context.RequestAborted);
+        });
+        app.MapPost("/throws-when-starting", async (HttpContext context) =>
+        {
+            context.Response.OnStarting(() => throw new InvalidOperationException("OnStarting failed"));
+            await context.Response.WriteAsync("answer", context.RequestAborted);
+        });
+        app.MapPost("/throws-when-completed", async (HttpContext context) =>
+        {
+            context.Response.OnCompleted(() => throw new InvalidOperationException("the endpoint's OnCompleted failed"));
+            await context.Response.WriteAsync("answer", context.RequestAborted);
+        });
         app.MapPost("/cut", async (HttpContext context) =>
         {
             await context.Response.WriteAsync("data: part", context.RequestAborted);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using LlmGateway.Hosting;
 using LlmGateway.Eval.Scoring;
 
 namespace LlmGateway.Behaviour;
@@ -34,7 +36,8 @@ internal static class BehaviourServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JudgeGate>(sp, new JudgeAddress(sp.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>(), sp.GetRequiredService<IConfiguration>().GetValue<int?>(Telemetry.TelemetryExtensions.MetricsPortSetting))));
+            services.TryAddSingleton<InProcessApplication>(); // GatewayApp wraps the server that feeds it
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JudgeGate>(sp, new JudgeAddress(sp.GetRequiredService<InProcessApplication>())));
         }
 
         services.AddSingleton<OnlineEvaluator>();

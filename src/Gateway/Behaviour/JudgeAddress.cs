@@ -1,6 +1,9 @@
-using Microsoft.AspNetCore.Hosting.Server;
+using LlmGateway.Hosting;
 
 namespace LlmGateway.Behaviour;
 
-/// <summary>The server whose own address the judge calls when <c>Judge:BaseUrl</c> is unset: the gateway's, or none in a separate evaluator.</summary>
-internal sealed record JudgeAddress(IServer? Server, int? MetricsPort = null);
+/// <summary>
+/// Where judge calls go when <c>Judge:BaseUrl</c> is unset: into the gateway's own pipeline, in process
+/// (<paramref name="Gateway"/>); a separate evaluator has none and must set the address.
+/// </summary>
+internal sealed record JudgeAddress(InProcessApplication? Gateway);

@@ -5,8 +5,7 @@ using System.Text;
 using LlmGateway.Eval.Running;
 using LlmGateway.Eval.Scoring;
 using LlmGateway.Store;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using LlmGateway.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Behaviour;
@@ -23,15 +22,20 @@ internal sealed class JudgeGate : IDisposable
     public const string JudgeUser = "gateway-online-judge";
     private const string CostHeader = "X-Gateway-Cost-USD";
 
+    /// <summary>The largest judge answer read in process: a chat completion of one short JSON verdict.</summary>
+    private const int MaxAnswerBytes = 1024 * 1024;
+
+    /// <summary>The base the judge's requests are built on when they run in process (only the path is used).</summary>
+    private static readonly Uri InProcessBase = new("http://in-process/");
+
     private readonly OnlineJudgeOptions _options;
     private readonly GatewayStore _store;
     private readonly TimeProvider _time;
-    private readonly IServer? _server;
     private readonly BehaviourMetrics _metrics;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
     private readonly HttpClient _http;
-    private readonly int? _metricsPort;
+    private readonly Uri? _baseUrl;
     private readonly ConcurrentDictionary<(string Prompt, string Model), ScorerRegistry> _registries = new();
     private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
 
@@ -43,12 +47,18 @@ internal sealed class JudgeGate : IDisposable
         _options = options.Value.Judge;
         _store = store;
         _time = time;
-        _server = address.Server;
-        _metricsPort = address.MetricsPort;
         _metrics = metrics;
         _logger = logger;
         _slots = new SemaphoreSlim(_options.MaxConcurrency);
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = _options.Timeout };
+        // A configured address is called over HTTP (a separate evaluator's way); otherwise the gateway's own pipeline,
+        // in process: no listen address, Host or TLS to get right.
+        (_baseUrl, var handler) = (_options.BaseUrl, address.Gateway) switch
+        {
+            ({ } configured, _) => (configured, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            (null, { } gateway) => (InProcessBase, new InProcessHandler(gateway, MaxAnswerBytes)),
+            _ => ((Uri?)null, (HttpMessageHandler)new SocketsHttpHandler()),
+        };
+        _http = new HttpClient(handler) { Timeout = _options.Timeout };
     }
 
     /// <summary>
@@ -64,7 +74,7 @@ internal sealed class JudgeGate : IDisposable
             return null;
         }
 
-        if (string.IsNullOrEmpty(_options.ApiKey) || BaseUrl() is not { } baseUrl)
+        if (string.IsNullOrEmpty(_options.ApiKey) || _baseUrl is not { } baseUrl)
         {
             if (_warned.TryAdd(prompt, true))
             {
@@ -139,16 +149,6 @@ internal sealed class JudgeGate : IDisposable
     }
 
     private string SpendKey(string prompt) => _store.Keys.JudgeSpend(prompt, _time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-
-    private Uri? BaseUrl()
-    {
-        if (_options.BaseUrl is { } configured)
-        {
-            return configured;
-        }
-
-        return Hosting.OwnAddress.Of(_server, _metricsPort);
-    }
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
@@ -8,7 +9,7 @@ namespace LlmGateway.Hosting;
 /// <summary>
 /// One request run in process (<see cref="InProcessApplication"/>), as a server sees it: the request from memory, and
 /// a response whose body is thrown away as it is written (nothing buffered), but for the first
-/// <see cref="KeptErrorBytes"/> of an error answer. Like Kestrel's one object per request, it is the request's body
+/// <see cref="KeptErrorBytes"/> of an error answer, or, when asked, the whole body up to a cap. Like Kestrel's one object per request, it is the request's body
 /// detection, lifetime, response and response body features, and it follows Kestrel where the pipeline could tell:
 /// OnStarting callbacks run once each before the first byte, status and headers are fixed once started, an abort is
 /// signalled off the aborting thread, a failure before the answer is a 500 (after it, the answer is cut), a request
@@ -30,8 +31,8 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     private int _abortRequested;
     private int _statusCode = StatusCodes.Status200OK;
     private string? _reasonPhrase;
-    private byte[]? _kept;
-    private int _keptLength;
+    private readonly int _keptBodyBytes;
+    private ArrayBufferWriter<byte>? _kept;
 
     /// <param name="method">The HTTP method.</param>
     /// <param name="scheme">The scheme the request reads as having come in on.</param>
@@ -40,8 +41,12 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     /// <param name="headers">The request headers, the exchange's own from here (<c>Host</c> and <c>Content-Length</c> are set on it).</param>
     /// <param name="body">The request body.</param>
     /// <param name="deadline">Aborts the request, as a client leaving would (<see cref="PastDeadline"/> says it did).</param>
-    public InProcessExchange(string method, string scheme, string host, string path, IHeaderDictionary headers, byte[] body, CancellationToken deadline)
+    /// <param name="query">The query string, with its <c>?</c>, or empty.</param>
+    /// <param name="keptBodyBytes">0: keep only an error answer's head; more: keep the whole body up to this many bytes.</param>
+    public InProcessExchange(string method, string scheme, string host, string path, IHeaderDictionary headers, byte[] body, CancellationToken deadline, string query = "", int keptBodyBytes = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(keptBodyBytes);
+        _keptBodyBytes = keptBodyBytes;
         _body = new InProcessResponseStream(this);
         if (host.Length > 0)
         {
@@ -56,8 +61,8 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
             Method = method,
             PathBase = "",
             Path = path,
-            QueryString = "",
-            RawTarget = path,
+            QueryString = query,
+            RawTarget = path + query,
             Headers = headers,
             Body = new MemoryStream(body, writable: false),
         });
@@ -78,8 +83,14 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     /// <summary>The features the hosting application makes its context from.</summary>
     public FeatureCollection Features { get; } = new();
 
-    /// <summary>The first <see cref="KeptErrorBytes"/> of the answer when its status is 400 or more; empty otherwise.</summary>
-    public string ErrorHead => _kept is null ? "" : Encoding.UTF8.GetString(_kept, 0, _keptLength);
+    /// <summary>The first <see cref="KeptErrorBytes"/> of the answer when its status is 400 or more (or what was kept of it); empty otherwise.</summary>
+    public string ErrorHead => _statusCode < StatusCodes.Status400BadRequest || _kept is null ? "" : Encoding.UTF8.GetString(_kept.WrittenSpan[..Math.Min(_kept.WrittenCount, KeptErrorBytes)]);
+
+    /// <summary>The body kept: the whole of it when the exchange was asked to keep it and it fit.</summary>
+    public ReadOnlyMemory<byte> KeptBody => _kept?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>True when the exchange was asked to keep the body and it was longer than that.</summary>
+    public bool BodyOverflowed { get; private set; }
 
     /// <summary>True when the request was aborted: by its deadline, or by the pipeline (a cut answer).</summary>
     public bool WasAborted => Volatile.Read(ref _abortRequested) != 0;
@@ -263,18 +274,21 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
         return Failure;
     }
 
-    /// <summary>Keeps the head of an error answer; anything else written is dropped.</summary>
+    /// <summary>Keeps the body when asked to, else the head of an error answer; anything else written is dropped.</summary>
     internal void Written(ReadOnlySpan<byte> bytes)
     {
-        if (_statusCode < StatusCodes.Status400BadRequest || _keptLength == KeptErrorBytes)
+        var cap = _keptBodyBytes > 0 ? _keptBodyBytes : _statusCode >= StatusCodes.Status400BadRequest ? KeptErrorBytes : 0;
+        var kept = _kept?.WrittenCount ?? 0;
+        var take = Math.Min(bytes.Length, cap - kept);
+        if (take < bytes.Length && _keptBodyBytes > 0)
         {
-            return;
+            BodyOverflowed = true;
         }
 
-        _kept ??= new byte[KeptErrorBytes];
-        var take = Math.Min(bytes.Length, KeptErrorBytes - _keptLength);
-        bytes[..take].CopyTo(_kept.AsSpan(_keptLength));
-        _keptLength += take;
+        if (take > 0)
+        {
+            (_kept ??= new ArrayBufferWriter<byte>(Math.Min(cap, 4096))).Write(bytes[..take]);
+        }
     }
 
     public void Dispose()

@@ -16,8 +16,11 @@ public sealed class OnlineJudgeTests(TestEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Judge_calls_are_billed_to_the_judge_key_and_an_unreadable_verdict_is_an_error_never_a_pass()
+    /// <param name="overHttp">Through <c>Judge:BaseUrl</c> (a separate evaluator's way), or the gateway's pipeline in process (the default).</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Judge_calls_are_billed_to_the_judge_key_and_an_unreadable_verdict_is_an_error_never_a_pass(bool overHttp)
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
         await using var _ = gateway;
@@ -30,7 +33,7 @@ public sealed class OnlineJudgeTests(TestEnvironment env)
         {
             var request = new ChatCompletionOptions();
             request.Patch.Set("$.prompt_variables.company"u8, "Acme");
-            await chat.CompleteChatAsync([new UserChatMessage($"judge me {i}")], request, Ct);
+            await chat.CompleteChatAsync([new UserChatMessage($"judge me {i} ({name})")], request, Ct);
         }
 
         var queue = gateway.GetRequiredService<SampleStore>().Queue;
@@ -40,7 +43,8 @@ public sealed class OnlineJudgeTests(TestEnvironment env)
         var (judgeKey, judgeSecret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("online-judge", "test", []);
         var options = gateway.GetRequiredService<IOptions<OnlineEvalOptions>>().Value;
         options.Judge.ApiKey = judgeSecret;
-        using var judges = ActivatorUtilities.CreateInstance<JudgeGate>(gateway.Services, Options.Create(options), new JudgeAddress(gateway.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()));
+        options.Judge.BaseUrl = overHttp ? gateway.BaseUrl : null;
+        using var judges = ActivatorUtilities.CreateInstance<JudgeGate>(gateway.Services, Options.Create(options), new JudgeAddress(gateway.GetRequiredService<LlmGateway.Hosting.InProcessApplication>()));
         var evaluator = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services, judges);
         while (await evaluator.RunOnceAsync(Ct) > 0)
         {
@@ -58,7 +62,7 @@ public sealed class OnlineJudgeTests(TestEnvironment env)
         Assert.Equal(((long)sent, (long)sent), (Assert.Single(series, s => s.Metric == "echo").Total.Count, Assert.Single(series, s => s.Metric == "echo").Total.Passes));
 
         // Every judge call went through the gateway under the judge's key, never the judged prompt's.
-        var judgeCalls = env.Received.Snapshot().Where(r => r.Body.Contains("You grade an AI assistant", StringComparison.Ordinal) && r.Body.Contains("judge me", StringComparison.Ordinal)).ToList();
+        var judgeCalls = env.Received.Snapshot().Where(r => r.Body.Contains("You grade an AI assistant", StringComparison.Ordinal) && r.Body.Contains($"({name})", StringComparison.Ordinal)).ToList();
         Assert.Equal(sent, judgeCalls.Count);
         Assert.All(judgeCalls, r => Assert.Contains("\"user\":\"gateway-online-judge\"", r.Body, StringComparison.Ordinal));
         Assert.All(judgeCalls, r => Assert.DoesNotContain(judgeSecret, string.Join("\n", r.Headers.Values), StringComparison.Ordinal));

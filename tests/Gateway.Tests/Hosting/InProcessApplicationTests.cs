@@ -197,6 +197,47 @@ public sealed class InProcessApplicationTests
         Assert.True(exchange.WasAborted);
     }
 
+    [Fact]
+    public async Task An_HttpClient_on_the_in_process_handler_reads_whole_answers_and_sees_what_a_socket_would()
+    {
+        var seen = new ConcurrentQueue<string>();
+        await using var app = Build(seen);
+        var local = app.Services.GetRequiredService<InProcessApplication>();
+        using var http = new HttpClient(new InProcessHandler(local, maxResponseBytes: 64)) { BaseAddress = new Uri("http://in-process/") };
+
+        // Before the server runs there is nothing to send to.
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(new Uri("/echo", UriKind.Relative), new StringContent("x"), Ct));
+
+        await app.StartAsync(Ct);
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/echo?ignored=1") { Content = new StringContent("hello body") })
+        {
+            request.Headers.Add("X-Trace", "abc");
+            using var answer = await http.SendAsync(request, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("answer that nobody reads", await answer.Content.ReadAsStringAsync(Ct));
+            Assert.Equal("yes", Assert.Single(answer.Headers.GetValues("X-Started")));
+        }
+
+        // No Host goes with it (host filtering lets an empty one through); the rest is the request as sent.
+        Assert.Contains("echo POST /echo host= remote=127.0.0.1 trace=abc content-length=10 body=hello body", seen);
+
+        using (var refused = await http.PostAsync(new Uri("/small-refusal", UriKind.Relative), new StringContent(""), Ct))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("{\"error\":\"budget_exceeded\"}", await refused.Content.ReadAsStringAsync(Ct));
+        }
+
+        // Longer than the handler keeps, cut on the way, or past the caller's deadline: never a short answer read as whole.
+        var tooLong = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(new Uri("/refuse", UriKind.Relative), new StringContent(""), Ct));
+        Assert.Contains("longer than 64 bytes", tooLong.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(new Uri("/cut", UriKind.Relative), new StringContent(""), Ct));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var hanging = http.PostAsync(new Uri("/hang", UriKind.Relative), new StringContent(""), deadline.Token);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(seen.Contains("hanging")), TimeSpan.FromSeconds(30)));
+        await deadline.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
+    }
+
     private static InProcessExchange Exchange(string path, byte[] body, CancellationToken cancellation)
     {
         IHeaderDictionary headers = new HeaderDictionary { ["X-Trace"] = "abc", ["Content-Type"] = "text/plain" };
@@ -239,6 +280,11 @@ public sealed class InProcessApplicationTests
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             await context.Response.WriteAsync("{\"error\":\"budget_exceeded\"}" + new string(' ', 5000), context.RequestAborted);
+        });
+        app.MapPost("/small-refusal", async (HttpContext context) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            await context.Response.WriteAsync("{\"error\":\"budget_exceeded\"}", context.RequestAborted);
         });
         app.MapPost("/throw", (HttpContext _) => throw new InvalidOperationException("the pipeline failed"));
         app.MapPost("/sync", (HttpContext context) => context.Response.Body.Write("x"u8));

@@ -1,0 +1,66 @@
+using System.Net;
+
+namespace LlmGateway.Hosting;
+
+/// <summary>
+/// An <see cref="HttpClient"/> handler that sends into this gateway's own pipeline (<see cref="InProcessApplication"/>)
+/// instead of a socket, for the gateway's calls to itself that read their answer (the online judge's). The answer is
+/// kept whole, up to <paramref name="maxResponseBytes"/>, and handed back once the pipeline is done: for short JSON
+/// answers, not streams. The request goes with no <c>Host</c>, which host filtering lets through unless told not to.
+/// A client would see what a socket shows: an answer cut or failed on the way is an <see cref="HttpRequestException"/>.
+/// </summary>
+internal sealed class InProcessHandler(InProcessApplication application, int maxResponseBytes) : HttpMessageHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri ?? throw new InvalidOperationException("An in-process request needs an absolute URI.");
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var headers = new HeaderDictionary();
+        foreach (var (name, values) in request.Headers)
+        {
+            headers[name] = values.ToArray();
+        }
+
+        if (request.Content is not null)
+        {
+            foreach (var (name, values) in request.Content.Headers)
+            {
+                headers[name] = values.ToArray();
+            }
+        }
+
+        using var exchange = new InProcessExchange(request.Method.Method, uri.Scheme, "", uri.AbsolutePath, headers, body, cancellationToken, uri.Query, maxResponseBytes);
+        if (!await application.SendAsync(exchange))
+        {
+            throw new HttpRequestException("The gateway's server is not running: nothing to send to in process.");
+        }
+
+        // A deadline first, as HttpClient reports it; then what a socket would have shown of the answer.
+        cancellationToken.ThrowIfCancellationRequested();
+        if (exchange.Failure is not null || exchange.WasAborted)
+        {
+            throw new HttpRequestException("The gateway ended the answer early.", exchange.Failure);
+        }
+
+        if (exchange.BodyOverflowed)
+        {
+            throw new HttpRequestException($"The answer was longer than {maxResponseBytes} bytes.");
+        }
+
+        var response = new HttpResponseMessage((HttpStatusCode)exchange.StatusCode)
+        {
+            RequestMessage = request,
+            ReasonPhrase = exchange.ReasonPhrase,
+            Content = new ByteArrayContent(exchange.KeptBody.ToArray()),
+        };
+        foreach (var (name, values) in exchange.Headers)
+        {
+            if (!response.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                response.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        return response;
+    }
+}

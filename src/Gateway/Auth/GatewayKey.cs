@@ -18,7 +18,7 @@ internal sealed record GatewayKey(
     [JsonPropertyName("limits")]
     public KeyLimits? Limits { get; init; }
 
-    /// <summary>The shadow principal of an environment (Shadow/ShadowCredential), never a stored key.</summary>
+    /// <summary>The shadow principal of an environment (Shadow/ShadowPrincipal), never a stored key.</summary>
     [JsonIgnore]
     public bool IsShadow { get; init; }
 

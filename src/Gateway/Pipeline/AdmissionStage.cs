@@ -10,15 +10,15 @@ namespace LlmGateway.Pipeline;
 /// Stage 1: authenticate, then read the body once (within its size limit) and scan it once. A
 /// request that is not valid JSON with a model never reaches routing.
 /// </summary>
-internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, ShadowCredential shadow, KeyConcurrencyLimiter concurrency, IOptions<ProxyOptions> options)
+internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, ShadowPrincipal shadow, KeyConcurrencyLimiter concurrency, IOptions<ProxyOptions> options)
 {
     private readonly long _maxBodyBytes = options.Value.MaxRequestBodyBytes;
 
     public async Task InvokeAsync(HttpContext context)
     {
         var requestId = RequestIds.Ensure(context);
-        // The gateway's own shadow calls first: a constant-time compare, no store.
-        var authentication = shadow.TryAuthenticate(context.Request) is { } shadowKey
+        // The gateway's own shadow copies first: a feature only this process sets, no store.
+        var authentication = shadow.TryAuthenticate(context) is { } shadowKey
             ? AuthenticationResult.Success(shadowKey)
             : await authenticator.AuthenticateAsync(context.Request);
         if (authentication.Error is { } authError)

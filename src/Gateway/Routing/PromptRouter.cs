@@ -62,7 +62,7 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
     private static PromptSelection? ShadowOf(HttpRequest request, GatewayKey key, string prompt, ReleaseSnapshot snapshot) =>
         snapshot.TryGet(prompt, key.Environment, out var release) && release.Canary is { } candidate
         && release.Record.CanaryWeight == 0 && release.Record.ShadowShare > 0
-            ? new PromptSelection(candidate, Variants.Shadow, key.Environment, release.Record.Sampling, PairedWith: ShadowCredential.PairedWith(request))
+            ? new PromptSelection(candidate, Variants.Shadow, key.Environment, release.Record.Sampling, PairedWith: ShadowPrincipal.PairedWith(request.HttpContext))
             : null;
 
     private static GatewayError ShadowEnded(string prompt, string environment) => new(StatusCodes.Status409Conflict, new OpenAiError(

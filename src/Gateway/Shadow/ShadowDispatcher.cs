@@ -14,14 +14,13 @@ namespace LlmGateway.Shadow;
 /// Sends the copies of a shadow step's stable requests to the candidate, after their clients have been answered:
 /// a bounded queue (a full one drops the copy, counted) and <see cref="ShadowOptions.MaxConcurrency"/> senders.
 /// Each copy goes back through this gateway's own pipeline, in process (<see cref="InProcessApplication"/>: no socket,
-/// no second HTTP parse), as the shadow principal (<see cref="ShadowCredential"/>),
+/// no second HTTP parse), marked as a copy (<see cref="ShadowCopy"/>) and so served as the shadow principal (<see cref="ShadowPrincipal"/>),
 /// so it is rendered from the candidate bundle, forwarded with the same resilience, billed apart under its own key
 /// and budget, and sampled paired with the stable sample. The answer is run to its end and thrown away.
 /// </summary>
 internal sealed class ShadowDispatcher : BackgroundService
 {
     private readonly ShadowOptions _options;
-    private readonly ShadowCredential _credential;
     private readonly InProcessApplication _application;
     private readonly ILogger<ShadowDispatcher> _logger;
     private readonly Channel<ShadowCall> _queue;
@@ -35,11 +34,10 @@ internal sealed class ShadowDispatcher : BackgroundService
     private long _queuedBytes;
 
     public ShadowDispatcher(
-        IOptions<ShadowOptions> options, ShadowCredential credential, InProcessApplication application, IMeterFactory meters, TimeProvider time,
+        IOptions<ShadowOptions> options, InProcessApplication application, IMeterFactory meters, TimeProvider time,
         ILogger<ShadowDispatcher> logger)
     {
         _options = options.Value;
-        _credential = credential;
         _application = application;
         _logger = logger;
         _time = time;
@@ -140,21 +138,19 @@ internal sealed class ShadowDispatcher : BackgroundService
 
     private async Task SendAsync(ShadowCall call, CancellationToken stoppingToken)
     {
-        IHeaderDictionary headers = new HeaderDictionary(call.Headers.Length + 5);
+        IHeaderDictionary headers = new HeaderDictionary(call.Headers.Length + 2);
         foreach (var (name, values) in call.Headers)
         {
             headers[name] = values;
         }
 
         headers.ContentType = "application/json";
-        headers.Authorization = "Bearer " + _credential.Secret;
-        headers[ShadowHeaders.Environment] = call.Environment;
-        headers[ShadowHeaders.PairedWith] = call.PairedWith;
         headers[RequestIds.Header] = call.RequestId + ".shadow";
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(_options.Timeout);
         var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token);
+        exchange.Features.Set(new ShadowCopy(call.Environment, call.PairedWith));
         var sent = _application.SendAsync(exchange);
         string outcome;
         string detail;

@@ -13,7 +13,7 @@ internal static class ShadowServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromMinutes(30), "Gateway:Shadow:Timeout is more than 0 and at most 30 minutes.")
             .ValidateOnStart();
-        services.AddSingleton<ShadowCredential>();
+        services.AddSingleton<ShadowPrincipal>();
         services.TryAddSingleton<InProcessApplication>(); // the copies' way in; GatewayApp wraps the server that feeds it
         services.AddSingleton<ShadowDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ShadowDispatcher>());

@@ -22,7 +22,7 @@ internal sealed class OnlineEvaluatorService(
             return;
         }
 
-        // Wait until the host has started: Kestrel's bound address is where an in-process judge sends its calls.
+        // Wait until the host has started: an in-process judge calls the pipeline the server runs, there from then on.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))

@@ -4,9 +4,10 @@ namespace LlmGateway.Hosting;
 /// Calls this gateway's own pipeline without a socket: a request built in memory goes through the application the
 /// server runs (<see cref="InProcessServer"/>), so it is authenticated, routed, forwarded, accounted and traced like
 /// one from the wire, but costs no loopback connection, no HTTP parse and no second client. Used for the shadow
-/// step's copies, whose answers are read to the end and thrown away.
+/// step's copies (answers run to the end and thrown away) and, through <see cref="InProcessHandler"/>, the online
+/// judge's calls (short answers kept whole).
 /// </summary>
-internal sealed class InProcessApplication
+internal sealed class InProcessApplication(ILogger<InProcessApplication> logger)
 {
     private volatile Func<InProcessExchange, Task>? _run;
 
@@ -16,6 +17,8 @@ internal sealed class InProcessApplication
     internal void Attach(Func<InProcessExchange, Task> run) => _run = run;
 
     internal void Detach() => _run = null;
+
+    internal void CompletionFailed(Exception exception) => InProcessLog.CompletionFailed(logger, exception);
 
     /// <summary>
     /// Runs <paramref name="exchange"/> through the pipeline to its end; false, without running it, when the server

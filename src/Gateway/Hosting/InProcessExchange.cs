@@ -13,7 +13,7 @@ namespace LlmGateway.Hosting;
 /// detection, lifetime, response and response body features, and it follows Kestrel where the pipeline could tell:
 /// OnStarting callbacks run once each before the first byte, status and headers are fixed once started, an abort is
 /// signalled off the aborting thread, a failure before the answer is a 500 (after it, the answer is cut), a request
-/// aborted before it answered is a 499, and every OnCompleted callback runs whatever the others do. The exchange is
+/// aborted before it answered is a 499, and every OnCompleted callback runs whatever the others do (a failing one is logged, not the answer's failure). The exchange is
 /// itself a feature, so a stage can tell a request that never came over the network.
 /// </summary>
 internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHttpRequestLifetimeFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IDisposable
@@ -98,8 +98,14 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     /// <summary>True when the deadline aborted the request before the pipeline ended it.</summary>
     public bool PastDeadline { get; private set; }
 
-    /// <summary>What the pipeline failed with (it threw, or a server callback did); null when it ended normally.</summary>
+    /// <summary>What the pipeline failed with (it threw, or an OnStarting callback did); null when it ended normally.</summary>
     public Exception? Failure { get; private set; }
+
+    /// <summary>
+    /// The first OnCompleted callback's failure, if any: after the answer, so (as in Kestrel, which logs it) it does
+    /// not make the answer a failed one.
+    /// </summary>
+    public Exception? CompletionFailure { get; private set; }
 
     bool IHttpRequestBodyDetectionFeature.CanHaveBody => true;
 
@@ -252,6 +258,7 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
                 if (!HasStarted)
                 {
                     _statusCode = StatusCodes.Status500InternalServerError;
+                    Headers.Clear();
                     HasStarted = true;
                 }
             }
@@ -266,8 +273,8 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
             }
             catch (Exception ex)
             {
-                // Kestrel logs these and runs the rest; the exchange remembers the first.
-                Failure ??= ex;
+                // Kestrel logs these and runs the rest; the exchange keeps the first for its server to log.
+                CompletionFailure ??= ex;
             }
         }
 

@@ -6,7 +6,7 @@ namespace LlmGateway.Hosting;
 /// An <see cref="HttpClient"/> handler that sends into this gateway's own pipeline (<see cref="InProcessApplication"/>)
 /// instead of a socket, for the gateway's calls to itself that read their answer (the online judge's). The answer is
 /// kept whole, up to <paramref name="maxResponseBytes"/>, and handed back once the pipeline is done: for short JSON
-/// answers, not streams. The request goes with no <c>Host</c>, which host filtering lets through unless told not to.
+/// answers, not streams. A caller's cancellation (HttpClient's timeout) returns at once and aborts the request. The request goes with no <c>Host</c>, which host filtering lets through unless told not to.
 /// A client would see what a socket shows: an answer cut or failed on the way is an <see cref="HttpRequestException"/>.
 /// </summary>
 internal sealed class InProcessHandler(InProcessApplication application, int maxResponseBytes) : HttpMessageHandler
@@ -16,21 +16,36 @@ internal sealed class InProcessHandler(InProcessApplication application, int max
         var uri = request.RequestUri ?? throw new InvalidOperationException("An in-process request needs an absolute URI.");
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var headers = new HeaderDictionary();
-        foreach (var (name, values) in request.Headers)
+        // As sent, not as parsed (a parsed User-Agent is split at its spaces).
+        foreach (var (name, values) in request.Headers.NonValidated)
         {
-            headers[name] = values.ToArray();
+            headers[name] = values.ToString();
         }
 
         if (request.Content is not null)
         {
-            foreach (var (name, values) in request.Content.Headers)
+            foreach (var (name, values) in request.Content.Headers.NonValidated)
             {
-                headers[name] = values.ToArray();
+                headers[name] = values.ToString();
             }
         }
 
-        using var exchange = new InProcessExchange(request.Method.Method, uri.Scheme, "", uri.AbsolutePath, headers, body, cancellationToken, uri.Query, maxResponseBytes);
-        if (!await application.SendAsync(exchange))
+        var exchange = new InProcessExchange(request.Method.Method, uri.Scheme, "", uri.AbsolutePath, headers, body, cancellationToken, uri.Query, maxResponseBytes);
+        var sent = application.SendAsync(exchange);
+        bool ran;
+        try
+        {
+            // A caller past its deadline gives up at once, as over a socket: the pipeline, aborted, ends on its own.
+            ran = await sent.WaitAsync(cancellationToken);
+        }
+        catch
+        {
+            _ = sent.ContinueWith(static (_, state) => ((InProcessExchange)state!).Dispose(), exchange, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        using var ended = exchange;
+        if (!ran)
         {
             throw new HttpRequestException("The gateway's server is not running: nothing to send to in process.");
         }

@@ -19,8 +19,8 @@ internal sealed class InProcessServer(IServer inner, InProcessApplication local)
         return inner.StartAsync(application, cancellationToken);
     }
 
-    // Calls keep running after the server stops listening (its drain may still queue work that makes them); they
-    // end with the server's disposal, with the host.
+    // Calls are still taken after the server stops listening (its drain may still queue work that makes them); new
+    // ones are refused once it is disposed, with the host (the callers stop theirs before: hosted services stop first).
     public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
 
     public void Dispose()
@@ -31,7 +31,7 @@ internal sealed class InProcessServer(IServer inner, InProcessApplication local)
 
     // What Kestrel does with one request once parsed: create the context, run the pipeline, end the response
     // (InProcessExchange.EndAsync), dispose the context with the failure if any.
-    private static async Task RunAsync<TContext>(IHttpApplication<TContext> application, InProcessExchange exchange)
+    private async Task RunAsync<TContext>(IHttpApplication<TContext> application, InProcessExchange exchange)
         where TContext : notnull
     {
         var context = application.CreateContext(exchange.Features);
@@ -52,6 +52,11 @@ internal sealed class InProcessServer(IServer inner, InProcessApplication local)
         finally
         {
             application.DisposeContext(context, failure);
+        }
+
+        if (exchange.CompletionFailure is { } completion)
+        {
+            local.CompletionFailed(completion);
         }
     }
 }

@@ -5,9 +5,10 @@ namespace LlmGateway.Shadow;
 /// <param name="Scheme">The scheme the client's request came in on.</param>
 /// <param name="Host">The client's <c>Host</c> header (it passed the gateway's host filtering once).</param>
 /// <param name="Endpoint">The OpenAI path the client called.</param>
+/// <param name="Query">The client's query string (with its <c>?</c>), or empty.</param>
 /// <param name="Environment">The release's environment.</param>
 /// <param name="PairedWith">The stable request's sample id.</param>
 /// <param name="Body">The client's body.</param>
 /// <param name="Headers">The client's headers its provider was allowed to see (<c>OpenAI-Beta</c>, configured names), content headers aside.</param>
 /// <param name="QueuedBytes">What it counts against <c>Gateway:Shadow:MaxQueuedBytes</c> while it waits: body and headers.</param>
-internal sealed record ShadowCall(string RequestId, string Scheme, string Host, string Endpoint, string Environment, string PairedWith, byte[] Body, KeyValuePair<string, string[]>[] Headers, int QueuedBytes);
+internal sealed record ShadowCall(string RequestId, string Scheme, string Host, string Endpoint, string Query, string Environment, string PairedWith, byte[] Body, KeyValuePair<string, string[]>[] Headers, int QueuedBytes);

@@ -28,9 +28,6 @@ internal sealed class ShadowDispatcher : BackgroundService
     private readonly ConcurrentDictionary<string, bool> _overBudgetLogged = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private int _notRunningLogged;
-
-    /// <summary>How long past its deadline a copy's pipeline may take to notice the abort before its sender moves on.</summary>
-    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
     private long _queuedBytes;
 
     public ShadowDispatcher(
@@ -62,7 +59,7 @@ internal sealed class ShadowDispatcher : BackgroundService
     {
         var headers = ForwardedHeaders(forwarded, client.Headers);
         var host = client.Headers.Host.ToString();
-        var size = exchange.ClientBody.WrittenSpan.Length + SizeOf(headers) + host.Length;
+        var size = exchange.ClientBody.WrittenSpan.Length + SizeOf(headers) + host.Length + (client.QueryString.Value?.Length ?? 0);
         if (Interlocked.Add(ref _queuedBytes, size) > _options.MaxQueuedBytes)
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -70,7 +67,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        var call = new ShadowCall(exchange.RequestId, client.Scheme, host, exchange.Endpoint, exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
+        var call = new ShadowCall(exchange.RequestId, client.Scheme, host, exchange.Endpoint, client.QueryString.Value ?? "", exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
         if (!_queue.Writer.TryWrite(call))
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -149,17 +146,16 @@ internal sealed class ShadowDispatcher : BackgroundService
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(_options.Timeout);
-        var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token);
+        using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token, call.Query);
         exchange.Features.Set(new ShadowCopy(call.Environment, call.PairedWith));
-        var sent = _application.SendAsync(exchange);
         string outcome;
         string detail;
         try
         {
             // Runs the whole pipeline, as for a client that reads to the end: the copy is billed and sampled when it
-            // ends. The deadline aborts it; a pipeline still busy then (a store call not yet timed out) is left to
-            // end on its own, as a server's request outlives a client that gave up, and this sender moves on.
-            if (!await sent.WaitAsync(_options.Timeout + AbortGrace, stoppingToken))
+            // ends. The deadline (or the gateway stopping) aborts it, and the sender waits for the pipeline to see
+            // that, so MaxConcurrency holds and a stopping gateway still bills and samples the copies it cut.
+            if (!await _application.SendAsync(exchange))
             {
                 if (Interlocked.Exchange(ref _notRunningLogged, 1) == 0)
                 {
@@ -172,19 +168,10 @@ internal sealed class ShadowDispatcher : BackgroundService
 
             (outcome, detail) = Outcome(exchange);
         }
-        catch (TimeoutException)
-        {
-            (outcome, detail) = ("timeout", "no whole answer within Gateway:Shadow:Timeout");
-        }
         catch (Exception ex)
         {
             // Whatever one copy does, the sender lives on to send the next.
             (outcome, detail) = ("failed", ex.GetType().Name);
-        }
-        finally
-        {
-            // Disposed when the pipeline is done with it, now or later.
-            _ = sent.ContinueWith(static (_, state) => ((InProcessExchange)state!).Dispose(), exchange, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         if (stoppingToken.IsCancellationRequested)

@@ -48,8 +48,8 @@ internal sealed class ShadowOptions
 
     /// <summary>
     /// How long one copy may take, its whole answer run: past it the copy is aborted, as by a client leaving (counted
-    /// as <c>timeout</c>; the gateway bills and samples it as such), and its sender waits at most a second more for
-    /// the pipeline to notice before it moves on to the next copy.
+    /// as <c>timeout</c>; the gateway bills and samples it as such). Its sender waits for the pipeline to end it
+    /// (promptly: every stage heeds the abort or bounds its store calls), so <see cref="MaxConcurrency"/> holds.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 }

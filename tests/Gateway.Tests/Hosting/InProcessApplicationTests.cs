@@ -150,12 +150,14 @@ public sealed class InProcessApplicationTests
         Assert.Equal(StatusCodes.Status500InternalServerError, starting.StatusCode);
         Assert.NotNull(starting.Failure);
 
-        // The endpoint's own OnCompleted runs first and throws; the middleware's still runs.
+        // The endpoint's own OnCompleted runs first and throws; the middleware's still runs, and the answer, already
+        // whole, is not a failed one (Kestrel only logs such a failure).
         seen.Clear();
         using var completing = Exchange("/throws-when-completed", [], Ct);
         Assert.True(await local.SendAsync(completing));
         Assert.Equal(StatusCodes.Status200OK, completing.StatusCode);
-        Assert.Equal("the endpoint's OnCompleted failed", Assert.IsType<InvalidOperationException>(completing.Failure).Message);
+        Assert.Null(completing.Failure);
+        Assert.Equal("the endpoint's OnCompleted failed", Assert.IsType<InvalidOperationException>(completing.CompletionFailure).Message);
         Assert.Equal("on-completed", seen.Last());
     }
 
@@ -212,6 +214,7 @@ public sealed class InProcessApplicationTests
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/echo?ignored=1") { Content = new StringContent("hello body") })
         {
             request.Headers.Add("X-Trace", "abc");
+            request.Headers.TryAddWithoutValidation("User-Agent", "Judge/1.0 (gateway; in process)");
             using var answer = await http.SendAsync(request, Ct);
             Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
             Assert.Equal("answer that nobody reads", await answer.Content.ReadAsStringAsync(Ct));
@@ -220,6 +223,7 @@ public sealed class InProcessApplicationTests
 
         // No Host goes with it (host filtering lets an empty one through); the rest is the request as sent.
         Assert.Contains("echo POST /echo host= remote=127.0.0.1 trace=abc content-length=10 body=hello body", seen);
+        Assert.Contains("user-agent=Judge/1.0 (gateway; in process)", seen);
 
         using (var refused = await http.PostAsync(new Uri("/small-refusal", UriKind.Relative), new StringContent(""), Ct))
         {
@@ -236,7 +240,22 @@ public sealed class InProcessApplicationTests
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(seen.Contains("hanging")), TimeSpan.FromSeconds(30)));
         await deadline.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
+
+        // A caller past its deadline gives up at once, even on a pipeline that does not heed the abort.
+        using var impatient = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var deaf = http.PostAsync(new Uri("/deaf", UriKind.Relative), new StringContent(""), impatient.Token);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(seen.Contains("deaf")), TimeSpan.FromSeconds(30)));
+        await impatient.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => deaf.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.DoesNotContain("deaf released", seen);
+        DeafRelease.TrySetResult();
+
+        // An OnCompleted callback that fails after a whole answer does not fail it.
+        using var completed = await http.PostAsync(new Uri("/throws-when-completed", UriKind.Relative), new StringContent(""), Ct);
+        Assert.Equal("answer", await completed.Content.ReadAsStringAsync(Ct));
     }
+
+    private static readonly TaskCompletionSource DeafRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static InProcessExchange Exchange(string path, byte[] body, CancellationToken cancellation)
     {
@@ -274,12 +293,22 @@ public sealed class InProcessApplicationTests
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             seen.Enqueue($"echo {context.Request.Method} {context.Request.Path} host={context.Request.Host} remote={context.Connection.RemoteIpAddress} "
                 + $"trace={context.Request.Headers["X-Trace"]} content-length={context.Request.ContentLength} body={body}");
+            if (context.Request.Headers.UserAgent.Count > 0)
+            {
+                seen.Enqueue($"user-agent={context.Request.Headers.UserAgent}");
+            }
             await context.Response.WriteAsync("answer that nobody reads", context.RequestAborted);
         });
         app.MapPost("/refuse", async (HttpContext context) =>
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             await context.Response.WriteAsync("{\"error\":\"budget_exceeded\"}" + new string(' ', 5000), context.RequestAborted);
+        });
+        app.MapPost("/deaf", async (HttpContext context) =>
+        {
+            seen.Enqueue("deaf");
+            await DeafRelease.Task;
+            seen.Enqueue("deaf released");
         });
         app.MapPost("/small-refusal", async (HttpContext context) =>
         {

@@ -126,6 +126,25 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task The_copy_keeps_the_clients_query_string()
+    {
+        var name = await ShadowStep.StartOnNewPromptAsync(env.Gateway, "shadow-query");
+        using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
+        var tag = "shadow-" + Guid.NewGuid().ToString("N");
+
+        // The mock reads its tag from the query too: the copy arrives tagged only if its query came along.
+        using var response = await client.PostAsync(new Uri($"/v1/chat/completions?mock_tag={tag}", UriKind.Relative), Json(Body(name, stream: false)), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var calls = await Eventually.ResultAsync(
+            () => Task.FromResult(env.Received.ForTag(tag)),
+            received => received.Count == 2,
+            TimeSpan.FromSeconds(10));
+        var copy = Assert.Single(calls, c => c.Body.Contains("v2 for Acme", StringComparison.Ordinal));
+        Assert.Contains($"mock_tag={tag}", copy.QueryString, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Body, string Headers)> AskAsync(HttpClient client, string name, bool stream)
     {
         using var response = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream)), Ct);

@@ -13,8 +13,22 @@ internal sealed class OnlineEvaluatorService(
     IOptions<OnlineEvalOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
-    ILogger<OnlineEvaluatorService> logger) : BackgroundService
+    ILogger<OnlineEvaluatorService> logger,
+    Hosting.InProcessApplication? gateway = null) : BackgroundService
 {
+    /// <summary>
+    /// Stops the rounds, then waits (within the host's shutdown time) for judge calls they gave up on at stop but
+    /// that still run in this gateway's pipeline, so the writers that stop after this service still see them end.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (gateway is not null)
+        {
+            await gateway.DrainAsync(cancellationToken);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)

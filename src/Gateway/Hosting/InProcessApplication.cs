@@ -10,6 +10,8 @@ namespace LlmGateway.Hosting;
 internal sealed class InProcessApplication(ILogger<InProcessApplication> logger)
 {
     private volatile Func<InProcessExchange, Task>? _run;
+    private int _inFlight;
+    private TaskCompletionSource? _idle;
 
     /// <summary>True once the server has started, until it is disposed with the host.</summary>
     public bool IsRunning => _run is not null;
@@ -31,7 +33,44 @@ internal sealed class InProcessApplication(ILogger<InProcessApplication> logger)
             return false;
         }
 
-        await run(exchange);
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await run(exchange);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _inFlight) == 0)
+            {
+                Volatile.Read(ref _idle)?.TrySetResult();
+            }
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Waits until no call runs, or <paramref name="cancellationToken"/> fires. For a caller that stops waiting for
+    /// its calls at a deadline (the judge's handler, as over a socket) and stops: a request from the network is
+    /// drained by Kestrel before the hosted services stop; an in-process one is drained here, so the services that
+    /// stop after the caller (the usage and sample writers, the store) still see it end.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _idle, idle);
+        if (Volatile.Read(ref _inFlight) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await idle.Task.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout: what still runs ends with the host.
+        }
     }
 }

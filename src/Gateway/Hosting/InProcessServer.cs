@@ -20,7 +20,8 @@ internal sealed class InProcessServer(IServer inner, InProcessApplication local)
     }
 
     // Calls are still taken after the server stops listening (its drain may still queue work that makes them); new
-    // ones are refused once it is disposed, with the host (the callers stop theirs before: hosted services stop first).
+    // ones are refused once it is disposed, with the host. The callers stop theirs before: the shadow dispatcher waits
+    // for its copies, the evaluator drains the judge calls it gave up on (InProcessApplication.DrainAsync).
     public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
 
     public void Dispose()

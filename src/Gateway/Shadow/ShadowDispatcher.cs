@@ -30,6 +30,9 @@ internal sealed class ShadowDispatcher : BackgroundService
     private int _notRunningLogged;
     private long _queuedBytes;
 
+    /// <summary>How long past its deadline a copy's pipeline may run before its sender warns that it is stuck.</summary>
+    private static readonly TimeSpan OverdueAfter = TimeSpan.FromSeconds(5);
+
     public ShadowDispatcher(
         IOptions<ShadowOptions> options, InProcessApplication application, IMeterFactory meters, TimeProvider time,
         ILogger<ShadowDispatcher> logger)
@@ -155,7 +158,18 @@ internal sealed class ShadowDispatcher : BackgroundService
             // Runs the whole pipeline, as for a client that reads to the end: the copy is billed and sampled when it
             // ends. The deadline (or the gateway stopping) aborts it, and the sender waits for the pipeline to see
             // that, so MaxConcurrency holds and a stopping gateway still bills and samples the copies it cut.
-            if (!await _application.SendAsync(exchange))
+            var running = _application.SendAsync(exchange);
+            try
+            {
+                await running.WaitAsync(_options.Timeout + OverdueAfter, CancellationToken.None); // a stop aborts the copy: it ends, and is waited for
+            }
+            catch (TimeoutException)
+            {
+                // Still waited for: a stage that ignores the abort and never times out holds this sender, and says so.
+                ShadowLog.Overdue(_logger, call.RequestId, _options.Timeout + OverdueAfter);
+            }
+
+            if (!await running)
             {
                 if (Interlocked.Exchange(ref _notRunningLogged, 1) == 0)
                 {

@@ -10,4 +10,7 @@ internal static partial class ShadowLog
 
     [LoggerMessage(EventId = 9203, Level = LogLevel.Warning, Message = "The gateway's server is not running, so shadow calls cannot be sent; shadow steps gather no pairs")]
     public static partial void NotRunning(ILogger logger);
+
+    [LoggerMessage(EventId = 9204, Level = LogLevel.Warning, Message = "Shadow call for {RequestId} still runs {Elapsed} after it was sent, past its deadline: a stage does not heed the abort; its sender waits for it")]
+    public static partial void Overdue(ILogger logger, string requestId, TimeSpan elapsed);
 }

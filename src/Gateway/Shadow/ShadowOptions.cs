@@ -25,7 +25,7 @@ internal sealed class ShadowOptions
     [Range(1, 100_000)]
     public int QueueCapacity { get; set; } = 512;
 
-    /// <summary>Bytes of client bodies and headers the waiting copies may hold in all; past this a copy is dropped (counted).</summary>
+    /// <summary>Bytes of client bodies, headers, hosts and query strings the waiting copies may hold in all; past this a copy is dropped (counted).</summary>
     [Range(1024, long.MaxValue)]
     public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
 

@@ -9,12 +9,12 @@ namespace LlmGateway.Hosting;
 /// <summary>
 /// One request run in process (<see cref="InProcessApplication"/>), as a server sees it: the request from memory, and
 /// a response whose body is thrown away as it is written (nothing buffered), but for the first
-/// <see cref="KeptErrorBytes"/> of an error answer, or, when asked, the whole body up to a cap. Like Kestrel's one object per request, it is the request's body
-/// detection, lifetime, response and response body features, and it follows Kestrel where the pipeline could tell:
-/// OnStarting callbacks run once each before the first byte, status and headers are fixed once started, an abort is
-/// signalled off the aborting thread, a failure before the answer is a 500 (after it, the answer is cut), a request
-/// aborted before it answered is a 499, and every OnCompleted callback runs whatever the others do (a failing one is logged, not the answer's failure). The exchange is
-/// itself a feature, so a stage can tell a request that never came over the network.
+/// <see cref="KeptErrorBytes"/> of an error answer, or, when asked, the whole body up to a cap. Like Kestrel's one
+/// object per request, it is the request's body detection, lifetime, response and response body features, and it
+/// follows Kestrel where the pipeline could tell: OnStarting callbacks run once each before the first byte, status
+/// and headers are fixed once started, an abort is signalled off the aborting thread, a failure before the answer is
+/// a 500 (after it, the answer is cut), a request aborted before it answered is a 499, and every OnCompleted callback
+/// runs whatever the others do (a failing one is logged, not the answer's failure).
 /// </summary>
 internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHttpRequestLifetimeFeature, IHttpResponseFeature, IHttpResponseBodyFeature, IDisposable
 {
@@ -24,6 +24,7 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenRegistration _deadline;
     private readonly InProcessResponseStream _body;
+    private readonly int _keptBodyBytes;
     private Stack<(Func<object, Task> Callback, object State)>? _onStarting;
     private Stack<(Func<object, Task> Callback, object State)>? _onCompleted;
     private PipeWriter? _writer;
@@ -31,7 +32,6 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
     private int _abortRequested;
     private int _statusCode = StatusCodes.Status200OK;
     private string? _reasonPhrase;
-    private readonly int _keptBodyBytes;
     private ArrayBufferWriter<byte>? _kept;
 
     /// <param name="method">The HTTP method.</param>
@@ -76,7 +76,6 @@ internal sealed class InProcessExchange : IHttpRequestBodyDetectionFeature, IHtt
         Features.Set<IHttpRequestLifetimeFeature>(this);
         Features.Set<IHttpResponseFeature>(this);
         Features.Set<IHttpResponseBodyFeature>(this);
-        Features.Set(this);
         _deadline = deadline.Register(static state => ((InProcessExchange)state!).Expire(), this);
     }
 

@@ -146,16 +146,19 @@ internal sealed class BudgetGuard(
                 return Outcome(recent, leased, limits);
             }
 
+            // An overrun the store could not count when it was settled is reserved along with the slice: it was spent.
+            var debt = lease.TakeDebt(day);
             var grant = Math.Max(lease.SliceNanoUsd, need);
-            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
+            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant + debt, 0, unpriced: false);
             if (verdict is 1 or 2 && grant > need)
             {
                 grant = need;
-                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
+                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant + debt, 0, unpriced: false);
             }
 
             if (verdict != 0)
             {
+                lease.Owe(day, debt);
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
@@ -232,10 +235,12 @@ internal sealed class BudgetGuard(
 
         if (reservation.Lease is { } lease)
         {
-            // Settled in the slice; only what it spent beyond the slice goes to the store, at once.
-            if (lease.Settle(reservation.Day, reservation.CostNanoUsd, cost) is > 0 and var owed)
+            // Settled in the slice; only what it spent beyond the slice goes to the store, at once (kept for the next
+            // refill when the store cannot take it now).
+            if (lease.Settle(reservation.Day, reservation.CostNanoUsd, cost) is > 0 and var owed
+                && !await CountAsync(reservation.KeyId, reservation.At, owed, tokens: 0))
             {
-                await CountAsync(reservation.KeyId, reservation.At, owed, tokens: 0);
+                lease.Owe(reservation.Day, owed);
             }
 
             return;
@@ -244,9 +249,9 @@ internal sealed class BudgetGuard(
         await CountAsync(reservation.KeyId, reservation.At, cost - reservation.CostNanoUsd, tokens - reservation.Tokens);
     }
 
-    // Adds to the day's and month's spend and the minute's tokens. The minute's expiry is set again: a request
-    // longer than it (a long stream) would otherwise leave a counter without one, for good.
-    private async Task CountAsync(string keyId, DateTimeOffset at, long nanoUsd, long tokens)
+    // Adds to the day's and month's spend and the minute's tokens; false when the store failed (logged). The minute's
+    // expiry is set again: a request longer than it (a long stream) would otherwise leave a counter without one, for good.
+    private async Task<bool> CountAsync(string keyId, DateTimeOffset at, long nanoUsd, long tokens)
     {
         try
         {
@@ -258,10 +263,12 @@ internal sealed class BudgetGuard(
                 : [day, month, batch.StringIncrementAsync(MinuteKey(keyId, at), tokens), batch.KeyExpireAsync(MinuteKey(keyId, at), TimeSpan.FromSeconds(120))];
             batch.Execute();
             await Task.WhenAll(writes);
+            return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             BudgetLog.SettleFailed(logger, keyId, ex.GetType().Name);
+            return false;
         }
     }
 
@@ -274,6 +281,12 @@ internal sealed class BudgetGuard(
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         foreach (var (keyId, lease) in _leases)
         {
+            if (lease.TakeDebt(today) is > 0 and var debt)
+            {
+                // Spent today and not yet counted: the store must read it before this instance is gone.
+                await CountAsync(keyId, new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), debt, tokens: 0);
+            }
+
             // An earlier day's slice no longer limits anything (and its counter may have expired: a decrement
             // would leave one without an expiry).
             if (lease.TakeUnspent() is not var (day, unspent) || day != today)

@@ -15,6 +15,9 @@ internal sealed class SpendLease(long sliceNanoUsd)
     // Nano-USD of the day's slices not yet reserved by a request; never negative (an overrun is counted in the
     // store at once, see Settle).
     private long _balance;
+    // Nano-USD of the day spent beyond the slices that the store has not counted: an overrun whose count failed. The
+    // next refill reserves it along with its slice (or the gateway counts it when it stops).
+    private long _debt;
     private DateTimeOffset _quietUntil;
     private int? _quietVerdict;
     private long _quietNeed;
@@ -142,6 +145,34 @@ internal sealed class SpendLease(long sliceNanoUsd)
     /// otherwise cost every waiter its own time-out, one after another). A refusal answers only requests that need
     /// as much from the store as the refused one did (a smaller one may still fit); a failure answers all.
     /// </summary>
+    /// <summary>Keeps an overrun of <paramref name="day"/> the store could not count, for the next refill; a day the lease has moved on from is over.</summary>
+    public void Owe(DateOnly day, long amount)
+    {
+        lock (_gate)
+        {
+            if (day == _day)
+            {
+                _debt += amount;
+            }
+        }
+    }
+
+    /// <summary>The day's uncounted overrun, now the caller's to count in the store (or to give back with <see cref="Owe"/>).</summary>
+    public long TakeDebt(DateOnly day)
+    {
+        lock (_gate)
+        {
+            if (day != _day)
+            {
+                return 0;
+            }
+
+            var debt = _debt;
+            _debt = 0;
+            return debt;
+        }
+    }
+
     public bool TryRecentRefusal(DateOnly day, DateTimeOffset now, long need, out int? verdict)
     {
         lock (_gate)
@@ -178,6 +209,7 @@ internal sealed class SpendLease(long sliceNanoUsd)
         {
             _day = day;
             _balance = 0;
+            _debt = 0;
             _quietUntil = default;
         }
 

@@ -117,6 +117,58 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_overrun_the_store_could_not_count_is_reserved_with_the_next_slice()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var clock = new ManualTimeProvider(Noon);
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock);
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var key = Key(dailyUsd: 1m, sliceUsd: 0.0001m);
+
+        var first = await ReserveAsync(guard, key);
+        Assert.Equal(100_000, await DayCounterAsync(store, key, Noon));
+
+        // 0.0003 USD spent against a slice of 0.0001, settled while the store is unreachable: the 0.0002 beyond the
+        // slice cannot be counted now.
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(first, Spent(300_000));
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+        Assert.Equal(100_000, await DayCounterAsync(store, key, Noon));
+
+        // The next refill reserves it along with its slice, and the day ends up reading what was spent.
+        var second = await ReserveAsync(guard, key);
+        Assert.Equal(100_000 + 200_000 + 100_000, await DayCounterAsync(store, key, Noon));
+        await guard.SettleAsync(second, Spent(second.CostNanoUsd));
+        await guard.ReturnLeasesAsync();
+        Assert.Equal(300_000 + second.CostNanoUsd, await DayCounterAsync(store, key, Noon));
+    }
+
+    [Fact]
+    public async Task A_gateway_that_stops_counts_an_overrun_the_store_could_not_take_before()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var clock = new ManualTimeProvider(Noon);
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock);
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var key = Key(dailyUsd: 1m, sliceUsd: 0.0001m);
+
+        var first = await ReserveAsync(guard, key);
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(first, Spent(300_000));
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+
+        // No refill came: at stop, the overrun is counted, and the unspent slice (none: the overrun used it) goes back.
+        await guard.ReturnLeasesAsync();
+        Assert.Equal(300_000, await DayCounterAsync(store, key, Noon));
+    }
+
+    [Fact]
     public async Task With_the_store_down_one_refill_pays_the_failure_and_the_requests_behind_it_take_its_answer()
     {
         await using var outage = RelayedStore.Start();
@@ -200,9 +252,10 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     private static AccountingRecord Spent(long nanoUsd) =>
         new("gpt-4o-mini", 10, 0, 10, 0, AccountingRecord.Reported, nanoUsd / 1_000_000_000m, "stop");
 
-    private async Task<long> DayCounterAsync(GatewayKey key, DateTimeOffset day)
+    private Task<long> DayCounterAsync(GatewayKey key, DateTimeOffset day) => DayCounterAsync(env.Gateway.GetRequiredService<GatewayStore>(), key, day);
+
+    private static async Task<long> DayCounterAsync(GatewayStore store, GatewayKey key, DateTimeOffset day)
     {
-        var store = env.Gateway.GetRequiredService<GatewayStore>();
         var value = await store.Database.StringGetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
         return value.IsNull ? 0 : (long)value;
     }

@@ -158,7 +158,13 @@ internal sealed class BudgetGuard(
 
             if (verdict != 0)
             {
-                lease.Owe(day, debt);
+                // A refusal is the store's answer: the debt was spent all the same, so it is counted now (near the
+                // limit, it would otherwise refuse every refill of the day and never reach the store). A failure keeps it.
+                if (debt > 0 && (verdict is null || !await CountAsync(leased.KeyId, leased.At, debt, tokens: 0)))
+                {
+                    lease.Owe(day, debt);
+                }
+
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);

@@ -139,12 +139,6 @@ internal sealed class SpendLease(long sliceNanoUsd)
         }
     }
 
-    /// <summary>
-    /// The outcome of a refill of the same day that failed or was refused moments ago, while it still stands: the
-    /// requests that waited behind it take that answer instead of each asking the store again (a store down would
-    /// otherwise cost every waiter its own time-out, one after another). A refusal answers only requests that need
-    /// as much from the store as the refused one did (a smaller one may still fit); a failure answers all.
-    /// </summary>
     /// <summary>Keeps an overrun of <paramref name="day"/> the store could not count, for the next refill; a day the lease has moved on from is over.</summary>
     public void Owe(DateOnly day, long amount)
     {
@@ -173,6 +167,12 @@ internal sealed class SpendLease(long sliceNanoUsd)
         }
     }
 
+    /// <summary>
+    /// The outcome of a refill of the same day that failed or was refused moments ago, while it still stands: the
+    /// requests that waited behind it take that answer instead of each asking the store again (a store down would
+    /// otherwise cost every waiter its own time-out, one after another). A refusal answers only requests that need
+    /// as much from the store as the refused one did (a smaller one may still fit); a failure answers all.
+    /// </summary>
     public bool TryRecentRefusal(DateOnly day, DateTimeOffset now, long need, out int? verdict)
     {
         lock (_gate)

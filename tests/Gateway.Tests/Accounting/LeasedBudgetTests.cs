@@ -147,6 +147,33 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_refill_refused_near_the_limit_still_counts_the_overrun_it_carried()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var clock = new ManualTimeProvider(Noon);
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock);
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var key = Key(dailyUsd: 0.0004m, sliceUsd: 0.0001m);
+
+        var first = await ReserveAsync(guard, key);
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(first, Spent(300_000));
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+
+        // Another instance spent 0.0002 meanwhile: with the 0.0002 this one owes, the next refill cannot fit.
+        await store.Database.StringIncrementAsync(DayKey(store, key, Noon), 200_000);
+        var (reservation, error) = await guard.ReserveAsync(key, Model(), Estimate(), 100);
+
+        Assert.Null(reservation);
+        Assert.Equal((429, "budget_exceeded"), (error!.StatusCode, error.Body.Code));
+        // Refused, yet the store now reads all that was spent: 0.0001 + 0.0002 (this one's) + 0.0002 (the other's).
+        Assert.Equal(500_000, await DayCounterAsync(store, key, Noon));
+    }
+
+    [Fact]
     public async Task A_gateway_that_stops_counts_an_overrun_the_store_could_not_take_before()
     {
         await using var outage = RelayedStore.Start();
@@ -254,9 +281,12 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
 
     private Task<long> DayCounterAsync(GatewayKey key, DateTimeOffset day) => DayCounterAsync(env.Gateway.GetRequiredService<GatewayStore>(), key, day);
 
+    private static string DayKey(GatewayStore store, GatewayKey key, DateTimeOffset day) =>
+        $"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+
     private static async Task<long> DayCounterAsync(GatewayStore store, GatewayKey key, DateTimeOffset day)
     {
-        var value = await store.Database.StringGetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
+        var value = await store.Database.StringGetAsync(DayKey(store, key, day));
         return value.IsNull ? 0 : (long)value;
     }
 }

@@ -131,11 +131,7 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
 
         // 0.0003 USD spent against a slice of 0.0001, settled while the store is unreachable: the 0.0002 beyond the
         // slice cannot be counted now.
-        outage.Relay.Cut();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
-        await guard.SettleAsync(first, Spent(300_000));
-        outage.Relay.Restore();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, first, Spent(300_000));
         Assert.Equal(100_000, await DayCounterAsync(store, key, Noon));
 
         // The next refill reserves it along with its slice, and the day ends up reading what was spent.
@@ -157,11 +153,7 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         var key = Key(dailyUsd: 0.0004m, sliceUsd: 0.0001m);
 
         var first = await ReserveAsync(guard, key);
-        outage.Relay.Cut();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
-        await guard.SettleAsync(first, Spent(300_000));
-        outage.Relay.Restore();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, first, Spent(300_000));
 
         // Another instance spent 0.0002 meanwhile: with the 0.0002 this one owes, the next refill cannot fit.
         await store.Database.StringIncrementAsync(DayKey(store, key, Noon), 200_000);
@@ -184,11 +176,7 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         var key = Key(dailyUsd: 1m, sliceUsd: 0.0001m);
 
         var first = await ReserveAsync(guard, key);
-        outage.Relay.Cut();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
-        await guard.SettleAsync(first, Spent(300_000));
-        outage.Relay.Restore();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, first, Spent(300_000));
 
         // No refill came: at stop, the overrun is counted, and the unspent slice (none: the overrun used it) goes back.
         await guard.ReturnLeasesAsync();
@@ -251,6 +239,16 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         await guard.ReturnLeasesAsync();
 
         Assert.False(await store.Database.KeyExistsAsync(day));
+    }
+
+    /// <summary>Settles <paramref name="reservation"/> with the store unreachable (its overrun cannot be counted then), then brings the store back.</summary>
+    private static async Task SettleWhileTheStoreIsDownAsync(RelayedStore outage, GatewayStore store, BudgetGuard guard, BudgetReservation reservation, AccountingRecord spent)
+    {
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(reservation, spent);
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
     }
 
     private BudgetGuard Guard(TimeProvider clock) => ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, clock);

@@ -16,7 +16,7 @@ internal static class AccountingServiceCollectionExtensions
         services.AddSingleton<UsageAccountant>();
         services.AddOptions<Budgets.BudgetOptions>().Bind(configuration.GetSection(Budgets.BudgetOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Budgets.BudgetGuard>();
-        services.AddHostedService<Budgets.SpendLeaseReturn>();
+        services.AddHostedService<Budgets.BudgetReconciler>();
         services.AddSingleton<PriceOverrides>();
         services.AddHostedService(sp => sp.GetRequiredService<PriceOverrides>());
         return services;

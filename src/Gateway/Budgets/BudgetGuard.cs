@@ -56,8 +56,29 @@ internal sealed class BudgetGuard(
         return 0
         """;
 
+    // KEYS: day spend, month spend. ARGV: nano-USD (signed), day ttl, month ttl. A settlement the store could not take
+    // when it was made: an addition re-arms an expiry the counter lost (it may have expired meanwhile, and INCRBY would
+    // re-create it without one); a give-back, as ReturnScript, only to a counter that exists and never below zero.
+    private const string AdjustScript = """
+        local amount = tonumber(ARGV[1])
+        for i = 1, 2 do
+          if amount > 0 then
+            redis.call('INCRBY', KEYS[i], amount)
+            if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
+          else
+            local held = redis.call('GET', KEYS[i])
+            if held then redis.call('DECRBY', KEYS[i], math.max(0, math.min(tonumber(held), -amount))) end
+          end
+        end
+        return 0
+        """;
+
+    private static readonly long DayTtlSeconds = (long)TimeSpan.FromDays(2).TotalSeconds;
+    private static readonly long MonthTtlSeconds = (long)TimeSpan.FromDays(40).TotalSeconds;
+
     private readonly BudgetOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
+    private readonly SettlementBacklog _backlog = new();
 
     // How long a lease's failed or refused refill answers the requests behind it.
     private static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(1);
@@ -199,8 +220,8 @@ internal sealed class BudgetGuard(
                     limits.TokensPerMinute ?? -1,
                     costNanoUsd,
                     tokens,
-                    (long)TimeSpan.FromDays(2).TotalSeconds,
-                    (long)TimeSpan.FromDays(40).TotalSeconds,
+                    DayTtlSeconds,
+                    MonthTtlSeconds,
                 ]);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -252,7 +273,76 @@ internal sealed class BudgetGuard(
             return;
         }
 
-        await CountAsync(reservation.KeyId, reservation.At, cost - reservation.CostNanoUsd, tokens - reservation.Tokens);
+        // A failed count is kept and retried (RetrySettlementsAsync): the store must not read less than was spent, nor,
+        // for long, more than was.
+        var adjustment = cost - reservation.CostNanoUsd;
+        if (!await CountAsync(reservation.KeyId, reservation.At, adjustment, tokens - reservation.Tokens))
+        {
+            Keep(reservation.KeyId, reservation.Day, adjustment);
+        }
+    }
+
+    /// <summary>The keys and days whose settlements wait for the store.</summary>
+    public int PendingSettlements => _backlog.Count;
+
+    /// <summary>
+    /// Writes the settlements the store could not take before (one batch); what fails again stays kept. Returns the
+    /// keys and days still waiting.
+    /// </summary>
+    public async Task<int> RetrySettlementsAsync()
+    {
+        var pending = _backlog.TakeAll();
+        if (pending.Count == 0)
+        {
+            return _backlog.Count;
+        }
+
+        var writes = new Task[pending.Count];
+        try
+        {
+            var batch = store.Database.CreateBatch();
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var (keyId, day, nanoUsd) = pending[i];
+                var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+                writes[i] = batch.ScriptEvaluateAsync(AdjustScript, [DayKey(keyId, at), MonthKey(keyId, at)], [nanoUsd, DayTtlSeconds, MonthTtlSeconds]);
+            }
+
+            batch.Execute();
+            await Task.WhenAll(writes);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            BudgetLog.RetryFailed(logger, pending.Count, ex.GetType().Name);
+        }
+
+        var settled = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (writes[i] is { IsCompletedSuccessfully: true })
+            {
+                settled++;
+            }
+            else
+            {
+                Keep(pending[i].KeyId, pending[i].Day, pending[i].NanoUsd);
+            }
+        }
+
+        if (settled > 0)
+        {
+            BudgetLog.Retried(logger, settled);
+        }
+
+        return _backlog.Count;
+    }
+
+    private void Keep(string keyId, DateOnly day, long nanoUsd)
+    {
+        if (!_backlog.Add(keyId, day, nanoUsd))
+        {
+            BudgetLog.BacklogFull(logger, nanoUsd, keyId, SettlementBacklog.MaxEntries);
+        }
     }
 
     // Adds to the day's and month's spend and the minute's tokens; false when the store failed (logged). The minute's
@@ -289,8 +379,12 @@ internal sealed class BudgetGuard(
         {
             if (lease.TakeDebt(today) is > 0 and var debt)
             {
-                // Spent today and not yet counted: the store must read it before this instance is gone.
-                await CountAsync(keyId, new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), debt, tokens: 0);
+                // Spent today and not yet counted: the store must read it before this instance is gone (kept with the
+                // settlements to retry, the last chance at stop, when it fails again).
+                if (!await CountAsync(keyId, new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), debt, tokens: 0))
+                {
+                    Keep(keyId, today, debt);
+                }
             }
 
             // An earlier day's slice no longer limits anything (and its counter may have expired: a decrement

@@ -5,7 +5,7 @@ internal static partial class BudgetLog
     [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "Budget check impossible, request {Outcome}: the store failed with {ErrorType}.")]
     public static partial void StoreUnavailable(ILogger logger, string outcome, string errorType);
 
-    [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Could not settle the budget reservation of key {KeyId}: {ErrorType}.")]
+    [LoggerMessage(EventId = 801, Level = LogLevel.Warning, Message = "Could not count key {KeyId}'s spend in the store ({ErrorType}): kept in this process, to count when the store is back.")]
     public static partial void SettleFailed(ILogger logger, string keyId, string errorType);
 
     [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "The provider reported {ActualTokens} tokens for a request of key {KeyId} that reserved {ReservedTokens}: the reservation was not an upper bound.")]
@@ -13,4 +13,16 @@ internal static partial class BudgetLog
 
     [LoggerMessage(EventId = 803, Level = LogLevel.Warning, Message = "Could not give back {NanoUsd} unspent nano-USD of key {KeyId}'s budget slice at stop ({ErrorType}): it stays counted until the day ends.")]
     public static partial void ReturnFailed(ILogger logger, long nanoUsd, string keyId, string errorType);
+
+    [LoggerMessage(EventId = 804, Level = LogLevel.Information, Message = "Counted {Count} budget settlements the store could not take before.")]
+    public static partial void Retried(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 805, Level = LogLevel.Warning, Message = "The store still cannot take {Count} waiting budget settlements ({ErrorType}): kept to retry.")]
+    public static partial void RetryFailed(ILogger logger, int count, string errorType);
+
+    [LoggerMessage(EventId = 806, Level = LogLevel.Error, Message = "{NanoUsd} nano-USD of key {KeyId}'s spend will not reach the store: {MaxEntries} keys and days already wait for it.")]
+    public static partial void BacklogFull(ILogger logger, long nanoUsd, string keyId, int maxEntries);
+
+    [LoggerMessage(EventId = 807, Level = LogLevel.Error, Message = "Stopped with {Count} budget settlements the store never took: the spend counters read wrong until their day (or month) ends.")]
+    public static partial void SettlementsLost(ILogger logger, int count);
 }

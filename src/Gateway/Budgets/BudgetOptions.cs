@@ -19,4 +19,11 @@ internal sealed class BudgetOptions
 
     /// <summary>When the store is unreachable: true lets requests through (counted), false refuses them.</summary>
     public bool FailOpen { get; set; } = true;
+
+    /// <summary>
+    /// How often a settlement the store could not take (it was down when the request ended) is tried again. Until then
+    /// it is kept in this process (<see cref="SettlementBacklog"/>), and tried once more when the gateway stops.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmGateway.Budgets;
+
+/// <summary>
+/// Brings the store's budget counters up to what this instance knows. While it runs, it retries the settlements the
+/// store could not take (every <see cref="BudgetOptions.SettlementRetryInterval"/>, when any wait). At stop, after the
+/// server has finished its requests, it gives the unspent slices back, counts what the leases still owe, and makes a
+/// last try at the settlements still waiting.
+/// </summary>
+internal sealed class BudgetReconciler(BudgetGuard budgets, IOptions<BudgetOptions> options, TimeProvider time, ILogger<BudgetReconciler> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.SettlementRetryInterval, time, stoppingToken);
+                if (budgets.PendingSettlements > 0)
+                {
+                    await budgets.RetrySettlementsAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await budgets.ReturnLeasesAsync();
+        if (budgets.PendingSettlements > 0 && await budgets.RetrySettlementsAsync() is > 0 and var lost)
+        {
+            BudgetLog.SettlementsLost(logger, lost);
+        }
+    }
+}

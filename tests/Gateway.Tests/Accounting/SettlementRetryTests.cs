@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text;
+using LlmGateway.Accounting;
+using LlmGateway.Auth;
+using LlmGateway.Budgets;
+using LlmGateway.Contracts.Keys;
+using LlmGateway.Providers;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace LlmGateway.Tests.Accounting;
+
+/// <summary>
+/// A budgeted key's settlement made while the store is unreachable (its own reservation in the store, not a slice):
+/// kept in the gateway and counted when the store is back, by the periodic retry or at stop, so the store reads what
+/// was spent, not the reservation.
+/// </summary>
+public sealed class SettlementRetryTests(TestEnvironment env)
+{
+    private static readonly DateTimeOffset Noon = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""");
+
+    [Fact]
+    public async Task An_overrun_settled_while_the_store_is_down_is_counted_when_it_is_back()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var key = Key();
+
+        var reservation = await ReserveAsync(guard, key, gateway);
+        var spent = reservation.CostNanoUsd + 300_000;
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, reservation, Spent(spent));
+        Assert.Equal(reservation.CostNanoUsd, await CounterAsync(store, key, "day", "20261205"));
+        Assert.Equal(1, guard.PendingSettlements);
+
+        Assert.Equal(0, await guard.RetrySettlementsAsync());
+        Assert.Equal(spent, await CounterAsync(store, key, "day", "20261205"));
+        Assert.Equal(spent, await CounterAsync(store, key, "month", "202612"));
+        Assert.Equal(0, guard.PendingSettlements);
+    }
+
+    [Fact]
+    public async Task A_retry_the_store_still_fails_keeps_the_settlement_for_the_next()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var key = Key();
+
+        var first = await ReserveAsync(guard, key, gateway);
+        var second = await ReserveAsync(guard, key, gateway);
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(first, Spent(first.CostNanoUsd + 500_000));
+        await guard.SettleAsync(second, Spent(second.CostNanoUsd + 200_000));
+        // The same key and day wait as one entry, and a retry the store still fails keeps it.
+        Assert.Equal(1, guard.PendingSettlements);
+        Assert.Equal(1, await guard.RetrySettlementsAsync());
+
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await guard.RetrySettlementsAsync());
+        Assert.Equal(first.CostNanoUsd + second.CostNanoUsd + 700_000, await CounterAsync(store, key, "day", "20261205"));
+    }
+
+    [Fact]
+    public async Task A_reservation_larger_than_the_spend_is_given_back_when_the_store_is_back_but_never_below_zero()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var (spentNothing, lost) = (Key(), Key());
+
+        var first = await ReserveAsync(guard, spentNothing, gateway);
+        var second = await ReserveAsync(guard, lost, gateway);
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(first, actual: null); // unanswered: costs nothing
+        await guard.SettleAsync(second, actual: null);
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+        Assert.Equal(first.CostNanoUsd, await CounterAsync(store, spentNothing, "day", "20261205"));
+
+        // The store lost the second key's day counter meanwhile (a restart, an eviction): nothing is re-created below zero.
+        await store.Database.KeyDeleteAsync(Counter(store, lost, "day", "20261205"));
+        Assert.Equal(0, await guard.RetrySettlementsAsync());
+
+        Assert.Equal(0, await CounterAsync(store, spentNothing, "day", "20261205"));
+        Assert.Equal(0, await CounterAsync(store, spentNothing, "month", "202612"));
+        Assert.False(await store.Database.KeyExistsAsync(Counter(store, lost, "day", "20261205")));
+        Assert.Equal(0, await CounterAsync(store, lost, "month", "202612"));
+    }
+
+    [Fact]
+    public async Task A_running_gateway_counts_the_waiting_settlements_on_its_own_once_the_store_is_back()
+    {
+        await using var outage = RelayedStore.Start();
+        var settings = outage.GatewaySettings(env);
+        settings["Gateway:Budgets:SettlementRetryInterval"] = "00:00:00.200";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var guard = gateway.GetRequiredService<BudgetGuard>();
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var key = Key();
+
+        var reservation = await ReserveAsync(guard, key, gateway);
+        var spent = reservation.CostNanoUsd + 300_000;
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, reservation, Spent(spent));
+
+        Assert.True(await Eventually.TrueAsync(async () => await CounterAsync(store, key, "day", reservation.At.ToString("yyyyMMdd", CultureInfo.InvariantCulture)) == spent, TimeSpan.FromSeconds(15)));
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(guard.PendingSettlements == 0), TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_gateway_that_stops_counts_the_settlements_the_store_could_not_take()
+    {
+        await using var outage = RelayedStore.Start();
+        var settings = outage.GatewaySettings(env);
+        // No periodic retry within the test: only the stop can count it.
+        settings["Gateway:Budgets:SettlementRetryInterval"] = "00:10:00";
+        var key = Key();
+        long spent;
+        string day;
+        string prefix;
+        await using (var gateway = await GatewayHost.StartAsync(settings))
+        {
+            var guard = gateway.GetRequiredService<BudgetGuard>();
+            var store = gateway.GetRequiredService<GatewayStore>();
+            var reservation = await ReserveAsync(guard, key, gateway);
+            spent = reservation.CostNanoUsd + 300_000;
+            day = reservation.At.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            prefix = store.Keys.Prefix;
+            await SettleWhileTheStoreIsDownAsync(outage, store, guard, reservation, Spent(spent));
+            Assert.Equal(reservation.CostNanoUsd, await CounterAsync(store, key, "day", day));
+            Assert.Equal(1, guard.PendingSettlements);
+        }
+
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(settings["Redis:Configuration"]!);
+        Assert.Equal(spent, (long)await direct.GetDatabase().StringGetAsync($"{prefix}:{{budget:{key.Id}}}:day:{day}"));
+    }
+
+    /// <summary>Settles <paramref name="reservation"/> with the store unreachable, then brings the store back.</summary>
+    private static async Task SettleWhileTheStoreIsDownAsync(RelayedStore outage, GatewayStore store, BudgetGuard guard, BudgetReservation reservation, AccountingRecord spent)
+    {
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(reservation, spent);
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+    }
+
+    // A key with its own reservation per request: a daily spend limit, no slice.
+    private static GatewayKey Key() =>
+        new("settle-" + Guid.NewGuid().ToString("n")[..12], "test", "test", [], Noon) { Limits = new KeyLimits(1m, null, null) };
+
+    private static CatalogModel Model(GatewayHost gateway) =>
+        gateway.GetRequiredService<ModelCatalog>().TryGetModel("gpt-4o-mini", out var model) ? model : throw new InvalidOperationException("no gpt-4o-mini");
+
+    private static PromptTokenEstimate Estimate(GatewayHost gateway) => new(Body, Model(gateway).Encoding);
+
+    private static async Task<BudgetReservation> ReserveAsync(BudgetGuard guard, GatewayKey key, GatewayHost gateway)
+    {
+        var (reservation, error) = await guard.ReserveAsync(key, Model(gateway), Estimate(gateway), 100);
+        Assert.Null(error);
+        Assert.NotNull(reservation);
+        Assert.Null(reservation.Lease);
+        return reservation;
+    }
+
+    private static AccountingRecord Spent(long nanoUsd) =>
+        new("gpt-4o-mini", 10, 0, 10, 0, AccountingRecord.Reported, nanoUsd / 1_000_000_000m, "stop");
+
+    private static string Counter(GatewayStore store, GatewayKey key, string period, string stamp) => $"{store.Keys.Prefix}:{{budget:{key.Id}}}:{period}:{stamp}";
+
+    private static async Task<long> CounterAsync(GatewayStore store, GatewayKey key, string period, string stamp)
+    {
+        var value = await store.Database.StringGetAsync(Counter(store, key, period, stamp));
+        return value.IsNull ? 0 : (long)value;
+    }
+}

@@ -46,19 +46,9 @@ internal sealed class BudgetGuard(
         return 0
         """;
 
-    // KEYS: day spend, month spend. ARGV: unspent. Gives back at most what each counter holds, and only to a counter
-    // that still exists: one the store lost (a restart, an eviction) is not re-created below zero without an expiry.
-    private const string ReturnScript = """
-        for i = 1, 2 do
-          local held = redis.call('GET', KEYS[i])
-          if held then redis.call('DECRBY', KEYS[i], math.max(0, math.min(tonumber(held), tonumber(ARGV[1])))) end
-        end
-        return 0
-        """;
-
     // KEYS: day spend, month spend. ARGV: nano-USD (signed), day ttl, month ttl. A settlement the store could not take
     // when it was made: an addition re-arms an expiry the counter lost (it may have expired meanwhile, and INCRBY would
-    // re-create it without one); a give-back, as ReturnScript, only to a counter that exists and never below zero.
+    // re-create it without one); a give-back (an unspent reservation or slice) only to a counter that exists and never below zero.
     private const string AdjustScript = """
         local amount = tonumber(ARGV[1])
         for i = 1, 2 do
@@ -331,7 +321,7 @@ internal sealed class BudgetGuard(
 
         if (settled > 0)
         {
-            BudgetLog.Retried(logger, settled);
+            BudgetLog.AdjustmentsWritten(logger, settled);
         }
 
         return _backlog.Count;
@@ -369,43 +359,30 @@ internal sealed class BudgetGuard(
     }
 
     /// <summary>
-    /// Gives back to the store what this instance's leases hold unspent, so the other instances may spend it: at
-    /// stop. A request still in flight afterwards settles against a lease that holds nothing (conservative).
+    /// At stop: gives back to the store what this instance's leases hold unspent today, so the other instances may
+    /// spend it, counts what they owe, and makes a last try at every settlement still waiting (one batch). Returns the
+    /// keys and days the store still did not take. A request still in flight afterwards settles against a lease that
+    /// holds nothing (conservative).
     /// </summary>
-    public async Task ReturnLeasesAsync()
+    public async Task<int> ReturnLeasesAsync()
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         foreach (var (keyId, lease) in _leases)
         {
+            // Spent today and not yet counted: the store must read it before this instance is gone.
             if (lease.TakeDebt(today) is > 0 and var debt)
             {
-                // Spent today and not yet counted: the store must read it before this instance is gone (kept with the
-                // settlements to retry, the last chance at stop, when it fails again).
-                if (!await CountAsync(keyId, new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), debt, tokens: 0))
-                {
-                    Keep(keyId, today, debt);
-                }
+                Keep(keyId, today, debt);
             }
 
-            // An earlier day's slice no longer limits anything (and its counter may have expired: a decrement
-            // would leave one without an expiry).
-            if (lease.TakeUnspent() is not var (day, unspent) || day != today)
+            // An earlier day's slice no longer limits anything (and its counter may have expired).
+            if (lease.TakeUnspent() is var (day, unspent) && day == today)
             {
-                continue;
-            }
-
-            var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            try
-            {
-                await store.Database.ScriptEvaluateAsync(ReturnScript, [DayKey(keyId, at), MonthKey(keyId, at)], [unspent]);
-            }
-            catch (Exception ex)
-            {
-                // At stop, whatever the store does: the slice stays counted (the budget only stricter), and the
-                // host goes on stopping.
-                BudgetLog.ReturnFailed(logger, unspent, keyId, ex.GetType().Name);
+                Keep(keyId, day, -unspent);
             }
         }
+
+        return await RetrySettlementsAsync();
     }
 
     private static GatewayError Refuse(string code, string message, int retryAfterSeconds) =>

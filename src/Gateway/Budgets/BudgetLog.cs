@@ -11,11 +11,8 @@ internal static partial class BudgetLog
     [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "The provider reported {ActualTokens} tokens for a request of key {KeyId} that reserved {ReservedTokens}: the reservation was not an upper bound.")]
     public static partial void Overrun(ILogger logger, string keyId, long reservedTokens, long actualTokens);
 
-    [LoggerMessage(EventId = 803, Level = LogLevel.Warning, Message = "Could not give back {NanoUsd} unspent nano-USD of key {KeyId}'s budget slice at stop ({ErrorType}): it stays counted until the day ends.")]
-    public static partial void ReturnFailed(ILogger logger, long nanoUsd, string keyId, string errorType);
-
-    [LoggerMessage(EventId = 804, Level = LogLevel.Information, Message = "Counted {Count} budget settlements the store could not take before.")]
-    public static partial void Retried(ILogger logger, int count);
+    [LoggerMessage(EventId = 804, Level = LogLevel.Information, Message = "Wrote {Count} budget adjustments kept in this process to the store (settlements it could not take when they were made, or slices given back at stop).")]
+    public static partial void AdjustmentsWritten(ILogger logger, int count);
 
     [LoggerMessage(EventId = 805, Level = LogLevel.Warning, Message = "The store still cannot take {Count} waiting budget settlements ({ErrorType}): kept to retry.")]
     public static partial void RetryFailed(ILogger logger, int count, string errorType);

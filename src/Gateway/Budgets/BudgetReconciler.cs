@@ -32,8 +32,7 @@ internal sealed class BudgetReconciler(BudgetGuard budgets, IOptions<BudgetOptio
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await budgets.ReturnLeasesAsync();
-        if (budgets.PendingSettlements > 0 && await budgets.RetrySettlementsAsync() is > 0 and var lost)
+        if (await budgets.ReturnLeasesAsync() is > 0 and var lost)
         {
             BudgetLog.SettlementsLost(logger, lost);
         }

@@ -98,6 +98,25 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_overrun_for_a_counter_the_store_lost_re_creates_it_with_an_expiry()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var key = Key();
+
+        var reservation = await ReserveAsync(guard, key, gateway);
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, reservation, Spent(reservation.CostNanoUsd + 300_000));
+        await store.Database.KeyDeleteAsync(Counter(store, key, "day", "20261205"));
+        Assert.Equal(0, await guard.RetrySettlementsAsync());
+
+        // What was spent beyond the reservation is counted, and the counter it re-created still expires.
+        Assert.Equal(300_000, await CounterAsync(store, key, "day", "20261205"));
+        Assert.NotNull(await store.Database.KeyTimeToLiveAsync(Counter(store, key, "day", "20261205")));
+    }
+
+    [Fact]
     public async Task A_running_gateway_counts_the_waiting_settlements_on_its_own_once_the_store_is_back()
     {
         await using var outage = RelayedStore.Start();

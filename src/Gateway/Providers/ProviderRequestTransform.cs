@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using LlmGateway.Proxy;
 using LlmGateway.Resilience;
@@ -17,6 +18,9 @@ namespace LlmGateway.Providers;
 /// </summary>
 internal static class ProviderRequestTransform
 {
+    private const string TraceParent = "traceparent";
+    private const string TraceState = "tracestate";
+
     /// <summary>Every route: no header copied by YARP, no <c>X-Forwarded-*</c> added, no trailers returned.</summary>
     public static void Configure(TransformBuilderContext context)
     {
@@ -43,6 +47,11 @@ internal static class ProviderRequestTransform
             }
         }
 
+        if (Activity.Current is null)
+        {
+            PassOnTraceContext(context.HttpContext.Request.Headers, context.ProxyRequest.Headers);
+        }
+
         provider.ApplyCredentials(context.ProxyRequest, context.DestinationPrefix);
 
         context.Path = provider.MapPath(context.Path.Value ?? "", model.UpstreamModel);
@@ -52,6 +61,24 @@ internal static class ProviderRequestTransform
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// With tracing off the request has no Activity (<c>TelemetryExtensions</c>), so HttpClient writes no trace context:
+    /// a client's own is passed on as it came, when it parses as W3C's (as the Activity would have read it; a
+    /// <c>tracestate</c> of W3C's 512 characters at most). With an Activity, HttpClient writes the Activity's.
+    /// </summary>
+    internal static void PassOnTraceContext(IHeaderDictionary client, HttpRequestHeaders upstream)
+    {
+        if (client.TryGetValue(TraceParent, out var parent) && parent.Count == 1 && parent[0] is { } traceParent
+            && ActivityContext.TryParse(traceParent, null, out _))
+        {
+            upstream.TryAddWithoutValidation(TraceParent, traceParent);
+            if (client.TryGetValue(TraceState, out var state) && state.Count == 1 && state[0] is { Length: > 0 and <= 512 } traceState)
+            {
+                upstream.TryAddWithoutValidation(TraceState, traceState);
+            }
+        }
     }
 
     /// <summary>Returns the allowed provider headers; the provider's request id becomes <c>X-Upstream-Request-Id</c> (ours stays <c>X-Request-Id</c>).</summary>

@@ -23,9 +23,9 @@ internal sealed class GatewaySampler : Sampler
     /// exporter nobody reads traces, and even a sampler that drops them all leaves the ASP.NET Core and HttpClient
     /// instrumentations subscribed and called back on every request; so when off, no tracer and no instrumentation is
     /// registered (with the OTLP endpoint set and <c>Tracing=false</c>, <c>UseOtlpExporter</c> still registers an
-    /// empty tracer: no source, no instrumentation, nothing recorded). The trace context still flows as in any
-    /// ASP.NET Core app: the hosting layer's request activity (made while its logger is on, as it is by default)
-    /// reads a client's <c>traceparent</c>, and HttpClient passes it on upstream.
+    /// empty tracer: no source, no instrumentation, nothing recorded). When off, the hosting layer makes no request
+    /// activity either (<c>TelemetryExtensions</c>), and a client's <c>traceparent</c> is passed on to the provider as
+    /// it came (<c>ProviderRequestTransform.PassOnTraceContext</c>).
     /// </summary>
     public static bool IsTracingEnabled(IConfiguration configuration) =>
         configuration.GetValue<bool?>(TracingSetting) ?? !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

@@ -15,6 +15,8 @@ internal static class TelemetryExtensions
 {
     public const string PrometheusPath = "/metrics";
 
+    private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     private const string PrometheusSetting = "Gateway:Telemetry:Prometheus";
     internal const string MetricsPortSetting = "Gateway:Telemetry:MetricsPort";
     internal const string HttpClientMetricsSetting = "Gateway:Telemetry:HttpClientMetrics";
@@ -44,7 +46,18 @@ internal static class TelemetryExtensions
         var prometheus = builder.Configuration.GetValue(PrometheusSetting, true);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "llm-gateway"));
-        if (GatewaySampler.IsTracingEnabled(builder.Configuration))
+        var tracingOn = GatewaySampler.IsTracingEnabled(builder.Configuration);
+        if (!tracingOn && builder.Configuration[$"Logging:LogLevel:{HostingDiagnosticsCategory}"] is null)
+        {
+            // ASP.NET Core makes an Activity for every request while this category's logger is on at any level (for
+            // its log scope), and HttpClient a child of it per upstream call: about 2 KB and a few µs a request that
+            // nothing reads when tracing is off (loadtests/RESULTS.md). The category logs request start and end at
+            // Information, below the configured Warning. A level configured for it wins; a client's trace context
+            // still reaches the provider without the Activity (ProviderRequestTransform).
+            builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
+        }
+
+        if (tracingOn)
         {
             otel.WithTracing(tracing => tracing
                 .SetSampler(services => new GatewaySampler(services.GetRequiredService<IConfiguration>()))

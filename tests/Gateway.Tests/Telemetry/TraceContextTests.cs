@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text;
+using LlmGateway.MockProvider;
+using LlmGateway.Providers;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LlmGateway.Tests.Telemetry;
+
+/// <summary>
+/// With tracing off, ASP.NET Core makes no Activity per request (its hosting logger is off), and a client's W3C trace
+/// context still reaches the provider. The end-to-end checks hold with or without an Activity, since another test's
+/// tracing gateway in this process may make ASP.NET Core create them for every host while it runs.
+/// </summary>
+public sealed class TraceContextTests(TestEnvironment env)
+{
+    private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";
+    private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+    private const string ClientParent = "00-" + TraceId + "-b7ad6b7169203331-01";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "--Gateway:Telemetry:Tracing=true" }, true)]
+    [InlineData(new[] { "--Logging:LogLevel:" + HostingDiagnostics + "=Information" }, true)]
+    public async Task The_hosting_logger_that_makes_a_request_activity_is_off_unless_tracing_is_on_or_it_is_configured(string[] args, bool on)
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings(), builder => builder.Logging.AddProvider(logs), args);
+
+        var logger = gateway.GetRequiredService<ILoggerFactory>().CreateLogger(HostingDiagnostics);
+
+        Assert.Equal(on, logger.IsEnabled(LogLevel.Critical));
+        // Other categories are untouched.
+        Assert.True(gateway.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(LogLevel.Critical));
+    }
+
+    [Fact]
+    public async Task A_clients_trace_context_reaches_the_provider()
+    {
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await SendAsync(tag, ("traceparent", ClientParent), ("tracestate", "vendor=abc"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = env.Received.ForTag(tag).Single();
+        // The same trace: the client's span as the parent (no Activity), or the gateway's child of it.
+        Assert.True(received.Headers.TryGetValue("traceparent", out var parent), "no traceparent reached the provider");
+        Assert.Equal(TraceId, parent.Split('-')[1]);
+        Assert.Equal("vendor=abc", received.Headers.GetValueOrDefault("tracestate"));
+    }
+
+    [Fact]
+    public async Task A_malformed_trace_context_is_not_passed_on()
+    {
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await SendAsync(tag, ("traceparent", "00-not-a-trace-" + new string('x', 200)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = env.Received.ForTag(tag).Single();
+        Assert.DoesNotContain("not-a-trace", received.Headers.GetValueOrDefault("traceparent") ?? "", StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ClientParent, "vendor=abc", ClientParent, "vendor=abc")]
+    [InlineData(ClientParent, null, ClientParent, null)]
+    [InlineData("00-" + TraceId + "-b7ad6b7169203331", "vendor=abc", null, null)]
+    [InlineData("garbage", null, null, null)]
+    [InlineData(ClientParent, "over-long", ClientParent, null)]
+    public void Only_a_w3c_trace_context_is_copied(string parent, string? state, string? expectedParent, string? expectedState)
+    {
+        var client = new HeaderDictionary { ["traceparent"] = parent };
+        if (state is not null)
+        {
+            client["tracestate"] = state == "over-long" ? "v=" + new string('a', 600) : state;
+        }
+
+        using var upstream = new HttpRequestMessage();
+        ProviderRequestTransform.PassOnTraceContext(client, upstream.Headers);
+
+        Assert.Equal(expectedParent, upstream.Headers.TryGetValues("traceparent", out var p) ? p.Single() : null);
+        Assert.Equal(expectedState, upstream.Headers.TryGetValues("tracestate", out var s) ? s.Single() : null);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string tag, params (string Name, string Value)[] headers)
+    {
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+}

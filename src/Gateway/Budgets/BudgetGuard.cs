@@ -46,19 +46,25 @@ internal sealed class BudgetGuard(
         return 0
         """;
 
-    // KEYS: day spend, month spend. ARGV: nano-USD (signed), day ttl, month ttl. A settlement the store could not take
-    // when it was made: an addition re-arms an expiry the counter lost (it may have expired meanwhile, and INCRBY would
-    // re-create it without one); a give-back (an unspent reservation or slice) only to a counter that exists and never below zero.
-    private const string AdjustScript = """
+    // KEYS: day spend, month spend, minute tokens. ARGV: nano-USD (signed), tokens (signed), day ttl, month ttl.
+    // Every count after a reservation, in one step (it lands whole or not at all). An addition re-arms an expiry the
+    // counter lost (it may have expired during a long request, and INCRBY would re-create it without one); a give-back
+    // (an unspent reservation or slice) goes only to a counter that exists, and never below zero. The minute's tokens
+    // as they come, their expiry set again.
+    private const string CountScript = """
         local amount = tonumber(ARGV[1])
         for i = 1, 2 do
           if amount > 0 then
-            redis.call('INCRBY', KEYS[i], amount)
-            if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
-          else
+            redis.call('INCRBY', KEYS[i], ARGV[1])
+            if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[i + 2]) end
+          elseif amount < 0 then
             local held = redis.call('GET', KEYS[i])
             if held then redis.call('DECRBY', KEYS[i], math.max(0, math.min(tonumber(held), -amount))) end
           end
+        end
+        if tonumber(ARGV[2]) ~= 0 then
+          redis.call('INCRBY', KEYS[3], ARGV[2])
+          redis.call('EXPIRE', KEYS[3], 120)
         end
         return 0
         """;
@@ -69,6 +75,7 @@ internal sealed class BudgetGuard(
     private readonly BudgetOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
     private readonly SettlementBacklog _backlog = new();
+    private bool _stopped;
 
     // How long a lease's failed or refused refill answers the requests behind it.
     private static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(1);
@@ -263,10 +270,11 @@ internal sealed class BudgetGuard(
             return;
         }
 
-        // A failed count is kept and retried (RetrySettlementsAsync): the store must not read less than was spent, nor,
-        // for long, more than was.
+        // An overrun the store could not count is kept and retried (RetrySettlementsAsync): the store must not read less
+        // than was spent. An unspent part it could not take back stays counted (the budget only stricter): given back
+        // later, it could land on a counter the store lost and re-created meanwhile, and take off other requests' spend.
         var adjustment = cost - reservation.CostNanoUsd;
-        if (!await CountAsync(reservation.KeyId, reservation.At, adjustment, tokens - reservation.Tokens))
+        if (!await CountAsync(reservation.KeyId, reservation.At, adjustment, tokens - reservation.Tokens) && adjustment > 0)
         {
             Keep(reservation.KeyId, reservation.Day, adjustment);
         }
@@ -276,8 +284,8 @@ internal sealed class BudgetGuard(
     public int PendingSettlements => _backlog.Count;
 
     /// <summary>
-    /// Writes the settlements the store could not take before (one batch); what fails again stays kept. Returns the
-    /// keys and days still waiting.
+    /// Counts the overruns the store could not take before (one batch); what fails again stays kept. Returns the keys
+    /// and days still waiting.
     /// </summary>
     public async Task<int> RetrySettlementsAsync()
     {
@@ -295,14 +303,15 @@ internal sealed class BudgetGuard(
             {
                 var (keyId, day, nanoUsd) = pending[i];
                 var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                writes[i] = batch.ScriptEvaluateAsync(AdjustScript, [DayKey(keyId, at), MonthKey(keyId, at)], [nanoUsd, DayTtlSeconds, MonthTtlSeconds]);
+                writes[i] = batch.ScriptEvaluateAsync(CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, 0, DayTtlSeconds, MonthTtlSeconds]);
             }
 
             batch.Execute();
             await Task.WhenAll(writes);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Whatever failed, what was taken and not written is kept below: nothing taken is lost here.
             BudgetLog.RetryFailed(logger, pending.Count, ex.GetType().Name);
         }
 
@@ -333,22 +342,21 @@ internal sealed class BudgetGuard(
         {
             BudgetLog.BacklogFull(logger, nanoUsd, keyId, SettlementBacklog.MaxEntries);
         }
+        else if (Volatile.Read(ref _stopped))
+        {
+            // A request that outlived the stop's last try: nothing will write it now.
+            BudgetLog.SettlementsLost(logger, 1);
+        }
     }
 
-    // Adds to the day's and month's spend and the minute's tokens; false when the store failed (logged). The minute's
-    // expiry is set again: a request longer than it (a long stream) would otherwise leave a counter without one, for good.
+    // Adds to (or gives back from) the day's and month's spend and the minute's tokens, in one step; false when the
+    // store failed (logged).
     private async Task<bool> CountAsync(string keyId, DateTimeOffset at, long nanoUsd, long tokens)
     {
         try
         {
-            var batch = store.Database.CreateBatch();
-            var day = batch.StringIncrementAsync(DayKey(keyId, at), nanoUsd);
-            var month = batch.StringIncrementAsync(MonthKey(keyId, at), nanoUsd);
-            Task[] writes = tokens == 0
-                ? [day, month]
-                : [day, month, batch.StringIncrementAsync(MinuteKey(keyId, at), tokens), batch.KeyExpireAsync(MinuteKey(keyId, at), TimeSpan.FromSeconds(120))];
-            batch.Execute();
-            await Task.WhenAll(writes);
+            await store.Database.ScriptEvaluateAsync(
+                CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, tokens, DayTtlSeconds, MonthTtlSeconds]);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -367,6 +375,7 @@ internal sealed class BudgetGuard(
     public async Task<int> ReturnLeasesAsync()
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var midnight = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         foreach (var (keyId, lease) in _leases)
         {
             // Spent today and not yet counted: the store must read it before this instance is gone.
@@ -375,14 +384,17 @@ internal sealed class BudgetGuard(
                 Keep(keyId, today, debt);
             }
 
-            // An earlier day's slice no longer limits anything (and its counter may have expired).
-            if (lease.TakeUnspent() is var (day, unspent) && day == today)
+            // An earlier day's slice no longer limits anything (and its counter may have expired). A give-back the
+            // store cannot take leaves the slice counted: the budget only stricter.
+            if (lease.TakeUnspent() is var (day, unspent) && day == today && unspent > 0)
             {
-                Keep(keyId, day, -unspent);
+                await CountAsync(keyId, midnight, -unspent, tokens: 0);
             }
         }
 
-        return await RetrySettlementsAsync();
+        var left = await RetrySettlementsAsync();
+        Volatile.Write(ref _stopped, true);
+        return left;
     }
 
     private static GatewayError Refuse(string code, string message, int retryAfterSeconds) =>

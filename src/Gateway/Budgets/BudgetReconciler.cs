@@ -3,10 +3,10 @@ using Microsoft.Extensions.Options;
 namespace LlmGateway.Budgets;
 
 /// <summary>
-/// Brings the store's budget counters up to what this instance knows. While it runs, it retries the settlements the
-/// store could not take (every <see cref="BudgetOptions.SettlementRetryInterval"/>, when any wait). At stop, after the
-/// server has finished its requests, it gives the unspent slices back, counts what the leases still owe, and makes a
-/// last try at the settlements still waiting.
+/// Brings the store's budget counters up to what this instance knows. While it runs, it retries the overruns the store
+/// could not count (every <see cref="BudgetOptions.SettlementRetryInterval"/>, when any wait). At stop, after the server
+/// has finished its requests, it gives the unspent slices back, counts what the leases still owe, and makes a last try
+/// at the overruns still waiting.
 /// </summary>
 internal sealed class BudgetReconciler(BudgetGuard budgets, IOptions<BudgetOptions> options, TimeProvider time, ILogger<BudgetReconciler> logger)
     : BackgroundService
@@ -20,6 +20,7 @@ internal sealed class BudgetReconciler(BudgetGuard budgets, IOptions<BudgetOptio
                 await Task.Delay(options.Value.SettlementRetryInterval, time, stoppingToken);
                 if (budgets.PendingSettlements > 0)
                 {
+                    // Failures are logged and kept inside; nothing a retry meets may stop the loop (or the host).
                     await budgets.RetrySettlementsAsync();
                 }
             }

@@ -3,11 +3,11 @@ using System.Collections.Concurrent;
 namespace LlmGateway.Budgets;
 
 /// <summary>
-/// Settlements the store could not take when their requests ended, kept in this process until it can: per key and UTC
-/// day, the nano-USD still to add to (or, when the reservation was more than was spent, take off) the day's and the
-/// month's spend. Bounded: past <see cref="MaxEntries"/> keys and days a new one is refused (the caller counts it lost)
-/// rather than let an outage grow the process without limit. The minute's token counters are not kept: a minute is
-/// over before most outages are.
+/// Overruns the store could not count when their requests settled (it was down), kept in this process until it can:
+/// per key and UTC day, the nano-USD still to add to the day's and the month's spend. Only additions: an unspent
+/// reservation the store could not take back stays counted (see <c>BudgetGuard.SettleAsync</c>). Bounded: past
+/// <see cref="MaxEntries"/> keys and days a new one is refused (the caller logs it lost) rather than let an outage grow
+/// the process without limit. The minute's token counters are not kept: a minute is over before most outages are.
 /// </summary>
 internal sealed class SettlementBacklog
 {
@@ -19,10 +19,10 @@ internal sealed class SettlementBacklog
     /// <summary>The keys and days waiting.</summary>
     public int Count => _pending.Count;
 
-    /// <summary>Adds <paramref name="nanoUsd"/> to what the key's day still owes the store; false when full (not kept).</summary>
+    /// <summary>Adds <paramref name="nanoUsd"/> to what the key's day still owes the store (nothing for zero or less); false when full (not kept).</summary>
     public bool Add(string keyId, DateOnly day, long nanoUsd)
     {
-        if (nanoUsd == 0)
+        if (nanoUsd <= 0)
         {
             return true;
         }
@@ -43,7 +43,7 @@ internal sealed class SettlementBacklog
         var taken = new List<(string, DateOnly, long)>(_pending.Count);
         foreach (var entry in _pending.Keys)
         {
-            if (_pending.TryRemove(entry, out var nanoUsd) && nanoUsd != 0)
+            if (_pending.TryRemove(entry, out var nanoUsd))
             {
                 taken.Add((entry.KeyId, entry.Day, nanoUsd));
             }

@@ -65,16 +65,18 @@ internal static class ProviderRequestTransform
 
     /// <summary>
     /// With tracing off the request has no Activity (<c>TelemetryExtensions</c>), so HttpClient writes no trace context:
-    /// a client's own is passed on as it came, when it parses as W3C's (as the Activity would have read it; a
-    /// <c>tracestate</c> of W3C's 512 characters at most). With an Activity, HttpClient writes the Activity's.
+    /// a client's own is passed on, rebuilt from what it parsed to as W3C's (as the Activity would have read it), with
+    /// a <c>tracestate</c> of W3C's 512 characters at most. Not when the provider's allow-list already forwarded a
+    /// <c>traceparent</c> as it came (configured so). With an Activity, HttpClient writes the Activity's.
     /// </summary>
     internal static void PassOnTraceContext(IHeaderDictionary client, HttpRequestHeaders upstream)
     {
         if (client.TryGetValue(TraceParent, out var parent) && parent.Count == 1 && parent[0] is { } traceParent
-            && ActivityContext.TryParse(traceParent, null, out _))
+            && !upstream.Contains(TraceParent)
+            && ActivityContext.TryParse(traceParent, null, out var context))
         {
-            upstream.TryAddWithoutValidation(TraceParent, traceParent);
-            if (client.TryGetValue(TraceState, out var state) && state.Count == 1 && state[0] is { Length: > 0 and <= 512 } traceState)
+            upstream.TryAddWithoutValidation(TraceParent, $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{(byte)context.TraceFlags:x2}");
+            if (!upstream.Contains(TraceState) && client.TryGetValue(TraceState, out var state) && state.Count == 1 && state[0] is { Length: > 0 and <= 512 } traceState)
             {
                 upstream.TryAddWithoutValidation(TraceState, traceState);
             }

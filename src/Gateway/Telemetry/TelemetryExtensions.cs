@@ -51,9 +51,9 @@ internal static class TelemetryExtensions
         {
             // ASP.NET Core makes an Activity for every request while this category's logger is on at any level (for
             // its log scope), and HttpClient a child of it per upstream call: about 2 KB and a few µs a request that
-            // nothing reads when tracing is off (loadtests/RESULTS.md). The category logs request start and end at
-            // Information, below the configured Warning. A level configured for it wins; a client's trace context
-            // still reaches the provider without the Activity (ProviderRequestTransform).
+            // nothing reads when tracing is off (loadtests/RESULTS.md). The category logs request start and end
+            // (Information) and a few start-up messages, lost with it (README, Telemetry). A level configured for it
+            // wins; a client's trace context still reaches the provider without the Activity (ProviderRequestTransform).
             builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
         }
 

@@ -11,25 +11,26 @@ public sealed class SettlementBacklogTests
     {
         var backlog = new SettlementBacklog();
         Assert.True(backlog.Add("a", Day, 300));
-        Assert.True(backlog.Add("a", Day, -100));
+        Assert.True(backlog.Add("a", Day, 100));
         Assert.True(backlog.Add("a", Day.AddDays(1), 50));
         Assert.True(backlog.Add("b", Day, 0)); // nothing to keep
 
         Assert.Equal(2, backlog.Count);
         var taken = backlog.TakeAll().OrderBy(e => e.Day).ToList();
-        Assert.Equal([("a", Day, 200L), ("a", Day.AddDays(1), 50L)], taken);
+        Assert.Equal([("a", Day, 400L), ("a", Day.AddDays(1), 50L)], taken);
         Assert.Equal(0, backlog.Count);
         Assert.Empty(backlog.TakeAll());
     }
 
     [Fact]
-    public void Entries_that_net_to_zero_are_not_taken()
+    public void A_give_back_is_not_kept()
     {
         var backlog = new SettlementBacklog();
-        backlog.Add("a", Day, 300);
-        backlog.Add("a", Day, -300);
+        Assert.True(backlog.Add("a", Day, -300));
+        backlog.Add("b", Day, 200);
+        backlog.Add("b", Day, -100);
 
-        Assert.Empty(backlog.TakeAll());
+        Assert.Equal([("b", Day, 200L)], backlog.TakeAll());
     }
 
     [Fact]

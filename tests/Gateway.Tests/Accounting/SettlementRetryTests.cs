@@ -69,32 +69,43 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_reservation_larger_than_the_spend_is_given_back_when_the_store_is_back_but_never_below_zero()
+    public async Task An_unspent_reservation_the_store_could_not_take_back_stays_counted_and_is_not_retried()
     {
         await using var outage = RelayedStore.Start();
         await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
         var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
         var store = gateway.GetRequiredService<GatewayStore>();
-        var (spentNothing, lost) = (Key(), Key());
+        var key = Key();
 
-        var first = await ReserveAsync(guard, spentNothing, gateway);
-        var second = await ReserveAsync(guard, lost, gateway);
-        outage.Relay.Cut();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
-        await guard.SettleAsync(first, actual: null); // unanswered: costs nothing
-        await guard.SettleAsync(second, actual: null);
-        outage.Relay.Restore();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
-        Assert.Equal(first.CostNanoUsd, await CounterAsync(store, spentNothing, "day", "20261205"));
+        var reservation = await ReserveAsync(guard, key, gateway);
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, reservation, actual: null); // unanswered: costs nothing
 
-        // The store lost the second key's day counter meanwhile (a restart, an eviction): nothing is re-created below zero.
-        await store.Database.KeyDeleteAsync(Counter(store, lost, "day", "20261205"));
+        // Given back later, it could land on a counter the store lost and re-created meanwhile: the budget stays stricter.
+        Assert.Equal(0, guard.PendingSettlements);
         Assert.Equal(0, await guard.RetrySettlementsAsync());
+        Assert.Equal(reservation.CostNanoUsd, await CounterAsync(store, key, "day", "20261205"));
+    }
 
-        Assert.Equal(0, await CounterAsync(store, spentNothing, "day", "20261205"));
-        Assert.Equal(0, await CounterAsync(store, spentNothing, "month", "202612"));
+    [Fact]
+    public async Task A_give_back_never_takes_a_counter_below_zero_nor_re_creates_one_the_store_lost()
+    {
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, new ManualTimeProvider(Noon));
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var (shrunk, lost) = (Key(), Key());
+        var first = await ReserveAsync(guard, shrunk, env.Gateway);
+        var second = await ReserveAsync(guard, lost, env.Gateway);
+
+        // The store lost part of one key's day (a failover to a replica that missed writes) and all of the other's.
+        await store.Database.StringSetAsync(Counter(store, shrunk, "day", "20261205"), 1_000);
+        await store.Database.KeyDeleteAsync(Counter(store, lost, "day", "20261205"));
+        await guard.SettleAsync(first, actual: null);
+        await guard.SettleAsync(second, actual: null);
+
+        Assert.Equal(0, await CounterAsync(store, shrunk, "day", "20261205"));
+        Assert.Equal(0, await CounterAsync(store, shrunk, "month", "202612"));
         Assert.False(await store.Database.KeyExistsAsync(Counter(store, lost, "day", "20261205")));
         Assert.Equal(0, await CounterAsync(store, lost, "month", "202612"));
+        Assert.True(first.CostNanoUsd > 1_000);
     }
 
     [Fact]
@@ -164,11 +175,11 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     }
 
     /// <summary>Settles <paramref name="reservation"/> with the store unreachable, then brings the store back.</summary>
-    private static async Task SettleWhileTheStoreIsDownAsync(RelayedStore outage, GatewayStore store, BudgetGuard guard, BudgetReservation reservation, AccountingRecord spent)
+    private static async Task SettleWhileTheStoreIsDownAsync(RelayedStore outage, GatewayStore store, BudgetGuard guard, BudgetReservation reservation, AccountingRecord? actual)
     {
         outage.Relay.Cut();
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
-        await guard.SettleAsync(reservation, spent);
+        await guard.SettleAsync(reservation, actual);
         outage.Relay.Restore();
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
     }

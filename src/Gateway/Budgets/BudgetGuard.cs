@@ -264,7 +264,14 @@ internal sealed class BudgetGuard(
             if (lease.Settle(reservation.Day, reservation.CostNanoUsd, cost) is > 0 and var owed
                 && !await CountAsync(reservation.KeyId, reservation.At, owed, tokens: 0))
             {
-                lease.Owe(reservation.Day, owed);
+                if (Volatile.Read(ref _stopped))
+                {
+                    Keep(reservation.KeyId, reservation.Day, owed); // no refill or stop will read the lease's debt now: logged lost
+                }
+                else
+                {
+                    lease.Owe(reservation.Day, owed);
+                }
             }
 
             return;
@@ -324,7 +331,8 @@ internal sealed class BudgetGuard(
             }
             else
             {
-                Keep(pending[i].KeyId, pending[i].Day, pending[i].NanoUsd);
+                // Already accepted once: back in, past the bound if new keys filled it meanwhile.
+                _backlog.Restore(pending[i].KeyId, pending[i].Day, pending[i].NanoUsd);
             }
         }
 
@@ -338,14 +346,19 @@ internal sealed class BudgetGuard(
 
     private void Keep(string keyId, DateOnly day, long nanoUsd)
     {
-        if (!_backlog.Add(keyId, day, nanoUsd))
+        if (nanoUsd <= 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _stopped))
+        {
+            // A request that outlived the stop's last try: nothing will count it now.
+            BudgetLog.SettlementsLost(logger, 1);
+        }
+        else if (!_backlog.Add(keyId, day, nanoUsd))
         {
             BudgetLog.BacklogFull(logger, nanoUsd, keyId, SettlementBacklog.MaxEntries);
-        }
-        else if (Volatile.Read(ref _stopped))
-        {
-            // A request that outlived the stop's last try: nothing will write it now.
-            BudgetLog.SettlementsLost(logger, 1);
         }
     }
 
@@ -359,8 +372,9 @@ internal sealed class BudgetGuard(
                 CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, tokens, DayTtlSeconds, MonthTtlSeconds]);
             return true;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException)
         {
+            // (Disposed or not connected: the store closed under a request that outlived the stop.)
             BudgetLog.SettleFailed(logger, keyId, ex.GetType().Name);
             return false;
         }
@@ -376,6 +390,7 @@ internal sealed class BudgetGuard(
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var midnight = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var givebacks = new List<Task>();
         foreach (var (keyId, lease) in _leases)
         {
             // Spent today and not yet counted: the store must read it before this instance is gone.
@@ -385,16 +400,20 @@ internal sealed class BudgetGuard(
             }
 
             // An earlier day's slice no longer limits anything (and its counter may have expired). A give-back the
-            // store cannot take leaves the slice counted: the budget only stricter.
+            // store cannot take leaves the slice counted: the budget only stricter. All at once: a store that is down
+            // costs the stop one time-out, not one per key.
             if (lease.TakeUnspent() is var (day, unspent) && day == today && unspent > 0)
             {
-                await CountAsync(keyId, midnight, -unspent, tokens: 0);
+                givebacks.Add(CountAsync(keyId, midnight, -unspent, tokens: 0));
             }
         }
 
-        var left = await RetrySettlementsAsync();
+        await Task.WhenAll(givebacks);
+
+        // From here a settlement the store cannot take is logged lost (Keep): this is the last try.
         Volatile.Write(ref _stopped, true);
-        return left;
+        await RetrySettlementsAsync();
+        return _backlog.Count;
     }
 
     private static GatewayError Refuse(string code, string message, int retryAfterSeconds) =>

@@ -37,6 +37,10 @@ internal sealed class SettlementBacklog
         return true;
     }
 
+    /// <summary>Puts back an entry taken and not written: it was accepted once, so the bound does not apply.</summary>
+    public void Restore(string keyId, DateOnly day, long nanoUsd) =>
+        _pending.AddOrUpdate((keyId, day), nanoUsd, (_, held) => held + nanoUsd);
+
     /// <summary>Takes everything waiting (each entry removed as it is read, so an add meanwhile is never lost).</summary>
     public List<(string KeyId, DateOnly Day, long NanoUsd)> TakeAll()
     {

@@ -25,7 +25,7 @@ internal sealed class GatewaySampler : Sampler
     /// registered (with the OTLP endpoint set and <c>Tracing=false</c>, <c>UseOtlpExporter</c> still registers an
     /// empty tracer: no source, no instrumentation, nothing recorded). When off, the hosting layer makes no request
     /// activity either (<c>TelemetryExtensions</c>), and a client's <c>traceparent</c> is passed on to the provider as
-    /// it came (<c>ProviderRequestTransform.PassOnTraceContext</c>).
+    /// it parsed (<c>ProviderRequestTransform.PassOnTraceContext</c>).
     /// </summary>
     public static bool IsTracingEnabled(IConfiguration configuration) =>
         configuration.GetValue<bool?>(TracingSetting) ?? !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);

@@ -8,6 +8,7 @@ using LlmGateway.Providers;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace LlmGateway.Tests.Accounting;
@@ -172,6 +173,29 @@ public sealed class SettlementRetryTests(TestEnvironment env)
 
         await using var direct = await ConnectionMultiplexer.ConnectAsync(settings["Redis:Configuration"]!);
         Assert.Equal(spent, (long)await direct.GetDatabase().StringGetAsync($"{prefix}:{{budget:{key.Id}}}:day:{day}"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // drawn from a slice: its debt would wait for a refill or a stop that never comes
+    public async Task An_overrun_settled_after_the_stop_that_the_store_cannot_take_is_logged_lost(bool leased)
+    {
+        await using var outage = RelayedStore.Start();
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), builder => builder.Logging.AddProvider(logs));
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
+        var store = gateway.GetRequiredService<GatewayStore>();
+
+        // A request that outlives the stop's last try (a stream longer than the shutdown's time-out).
+        var key = leased ? Key() with { SpendSliceUsd = 0.0001m } : Key();
+        var (reservation, error) = await guard.ReserveAsync(key, Model(gateway), Estimate(gateway), 100);
+        Assert.Null(error);
+        Assert.Equal(leased, reservation!.Lease is not null);
+        Assert.Equal(0, await guard.ReturnLeasesAsync());
+        await SettleWhileTheStoreIsDownAsync(outage, store, guard, reservation, Spent(reservation.CostNanoUsd + 300_000));
+
+        Assert.Equal(0, guard.PendingSettlements);
+        Assert.Single(logs.Lines, l => l.Category == typeof(BudgetGuard).FullName && l.Text.Contains("will never reach the store", StringComparison.Ordinal));
     }
 
     /// <summary>Settles <paramref name="reservation"/> with the store unreachable, then brings the store back.</summary>

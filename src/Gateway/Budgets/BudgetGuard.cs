@@ -287,7 +287,7 @@ internal sealed class BudgetGuard(
         }
     }
 
-    /// <summary>The keys and days whose settlements wait for the store.</summary>
+    /// <summary>The keys and days whose overruns wait for the store.</summary>
     public int PendingSettlements => _backlog.Count;
 
     /// <summary>
@@ -382,7 +382,7 @@ internal sealed class BudgetGuard(
 
     /// <summary>
     /// At stop: gives back to the store what this instance's leases hold unspent today, so the other instances may
-    /// spend it, counts what they owe, and makes a last try at every settlement still waiting (one batch). Returns the
+    /// spend it, counts what they owe, and makes a last try at every overrun still waiting (one batch). Returns the
     /// keys and days the store still did not take. A request still in flight afterwards settles against a lease that
     /// holds nothing (conservative).
     /// </summary>

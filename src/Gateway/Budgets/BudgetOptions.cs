@@ -21,7 +21,7 @@ internal sealed class BudgetOptions
     public bool FailOpen { get; set; } = true;
 
     /// <summary>
-    /// How often a settlement the store could not take (it was down when the request ended) is tried again. Until then
+    /// How often an overrun the store could not count (it was down when the request settled) is tried again. Until then
     /// it is kept in this process (<see cref="SettlementBacklog"/>), and tried once more when the gateway stops.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

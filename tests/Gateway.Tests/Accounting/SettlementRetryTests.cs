@@ -7,6 +7,7 @@ using LlmGateway.Contracts.Keys;
 using LlmGateway.Providers;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -26,10 +27,8 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [Fact]
     public async Task An_overrun_settled_while_the_store_is_down_is_counted_when_it_is_back()
     {
-        await using var outage = RelayedStore.Start();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await StartAsync();
+        var (outage, gateway, guard, store) = rig;
         var key = Key();
 
         var reservation = await ReserveAsync(guard, key, gateway);
@@ -47,10 +46,8 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [Fact]
     public async Task A_retry_the_store_still_fails_keeps_the_settlement_for_the_next()
     {
-        await using var outage = RelayedStore.Start();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await StartAsync();
+        var (outage, gateway, guard, store) = rig;
         var key = Key();
 
         var first = await ReserveAsync(guard, key, gateway);
@@ -72,10 +69,8 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [Fact]
     public async Task An_unspent_reservation_the_store_could_not_take_back_stays_counted_and_is_not_retried()
     {
-        await using var outage = RelayedStore.Start();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await StartAsync();
+        var (outage, gateway, guard, store) = rig;
         var key = Key();
 
         var reservation = await ReserveAsync(guard, key, gateway);
@@ -112,10 +107,8 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [Fact]
     public async Task An_overrun_for_a_counter_the_store_lost_re_creates_it_with_an_expiry()
     {
-        await using var outage = RelayedStore.Start();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await StartAsync();
+        var (outage, gateway, guard, store) = rig;
         var key = Key();
 
         var reservation = await ReserveAsync(guard, key, gateway);
@@ -180,11 +173,9 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [InlineData(true)] // drawn from a slice: its debt would wait for a refill or a stop that never comes
     public async Task An_overrun_settled_after_the_stop_that_the_store_cannot_take_is_logged_lost(bool leased)
     {
-        await using var outage = RelayedStore.Start();
         var logs = new CapturingLoggerProvider();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), builder => builder.Logging.AddProvider(logs));
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon));
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await StartAsync(builder => builder.Logging.AddProvider(logs));
+        var (outage, gateway, guard, store) = rig;
 
         // A request that outlives the stop's last try (a stream longer than the shutdown's time-out).
         var key = leased ? Key() with { SpendSliceUsd = 0.0001m } : Key();
@@ -196,6 +187,26 @@ public sealed class SettlementRetryTests(TestEnvironment env)
 
         Assert.Equal(0, guard.PendingSettlements);
         Assert.Single(logs.Lines, l => l.Category == typeof(BudgetGuard).FullName && l.Text.Contains("will never reach the store", StringComparison.Ordinal));
+    }
+
+    /// <summary>A gateway of the test's own whose store the test can cut, and a budget guard on its services with its clock at noon.</summary>
+    private async Task<Rig> StartAsync(Action<WebApplicationBuilder>? configure = null)
+    {
+        var outage = RelayedStore.Start();
+        var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), configure);
+        return new Rig(outage, gateway, ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon)));
+    }
+
+    private sealed class Rig(RelayedStore outage, GatewayHost gateway, BudgetGuard guard) : IAsyncDisposable
+    {
+        public void Deconstruct(out RelayedStore o, out GatewayHost g, out BudgetGuard b, out GatewayStore s) =>
+            (o, g, b, s) = (outage, gateway, guard, gateway.GetRequiredService<GatewayStore>());
+
+        public async ValueTask DisposeAsync()
+        {
+            await gateway.DisposeAsync();
+            await outage.DisposeAsync();
+        }
     }
 
     /// <summary>Settles <paramref name="reservation"/> with the store unreachable, then brings the store back.</summary>

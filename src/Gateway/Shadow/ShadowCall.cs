@@ -11,4 +11,4 @@ namespace LlmGateway.Shadow;
 /// <param name="Body">The client's body.</param>
 /// <param name="Headers">The client's headers its provider was allowed to see (<c>OpenAI-Beta</c>, configured names), content headers aside.</param>
 /// <param name="QueuedBytes">What it counts against <c>Gateway:Shadow:MaxQueuedBytes</c> while it waits: body, headers, host and query.</param>
-internal sealed record ShadowCall(string RequestId, string Scheme, string Host, string Endpoint, string Query, string Environment, string PairedWith, byte[] Body, KeyValuePair<string, string[]>[] Headers, int QueuedBytes);
+internal sealed record ShadowCall(string RequestId, string Scheme, string Host, string Endpoint, string Query, string Environment, string PairedWith, byte[] Body, IHeaderDictionary Headers, int QueuedBytes);

@@ -7,6 +7,7 @@ using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Telemetry;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace LlmGateway.Shadow;
 
@@ -85,22 +86,23 @@ internal sealed class ShadowDispatcher : BackgroundService
     /// (<see cref="ProviderHeaders.NeverForwarded"/>). The copy goes through the pipeline again, so the candidate's
     /// provider applies its own list to them. Content headers are the copy's own.
     /// </summary>
-    internal static KeyValuePair<string, string[]>[] ForwardedHeaders(HeaderAllowList allowed, IHeaderDictionary clientHeaders)
+    internal static HeaderDictionary ForwardedHeaders(HeaderAllowList allowed, IHeaderDictionary clientHeaders)
     {
-        List<KeyValuePair<string, string[]>>? carried = null;
+        var carried = new HeaderDictionary();
         foreach (var (name, values) in clientHeaders)
         {
             if (!name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) && allowed.Allows(name))
             {
-                (carried ??= []).Add(new(name, values.ToArray()!));
+                // A one-value header is its string (immutable); several are copied out of the request's own array.
+                carried[name] = values.Count == 1 ? new StringValues(values[0]) : new StringValues(values.ToArray());
             }
         }
 
-        return carried is null ? [] : [.. carried];
+        return carried;
     }
 
     // What a waiting copy's headers hold, in the same rough bytes as its body (characters, not UTF-16's two bytes each).
-    private static int SizeOf(KeyValuePair<string, string[]>[] headers)
+    private static int SizeOf(HeaderDictionary headers)
     {
         var size = 0;
         foreach (var (name, values) in headers)
@@ -108,7 +110,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             size += name.Length;
             foreach (var value in values)
             {
-                size += value.Length;
+                size += value?.Length ?? 0;
             }
         }
 
@@ -138,12 +140,8 @@ internal sealed class ShadowDispatcher : BackgroundService
 
     private async Task SendAsync(ShadowCall call, CancellationToken stoppingToken)
     {
-        IHeaderDictionary headers = new HeaderDictionary(call.Headers.Length + 2);
-        foreach (var (name, values) in call.Headers)
-        {
-            headers[name] = values;
-        }
-
+        // The copy's own dictionary, made when it was offered: its content type and request id go in now.
+        var headers = call.Headers;
         headers.ContentType = "application/json";
         headers[RequestIds.Header] = call.RequestId + ".shadow";
 

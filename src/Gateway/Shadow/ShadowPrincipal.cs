@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LlmGateway.Auth;
 using LlmGateway.Contracts.Keys;
 using Microsoft.Extensions.Options;
@@ -16,21 +17,21 @@ internal sealed class ShadowPrincipal(IOptions<ShadowOptions> options, TimeProvi
 
     private readonly DateTimeOffset _createdAt = time.GetUtcNow();
 
-    /// <summary>The synthetic key when the request is a shadow copy; null for every other request.</summary>
-    public GatewayKey? TryAuthenticate(HttpContext context)
-    {
-        if (context.Features.Get<ShadowCopy>() is not { } copy)
-        {
-            return null;
-        }
+    // One key per environment, made on its first copy: the options do not change while the process runs, and the
+    // environments are the releases' own (a copy's comes from the stable request's key), so there are few.
+    private readonly ConcurrentDictionary<string, GatewayKey> _keys = new(StringComparer.Ordinal);
 
-        return new GatewayKey("shadow-" + copy.Environment, App, copy.Environment, [], _createdAt)
+    /// <summary>The synthetic key when the request is a shadow copy; null for every other request.</summary>
+    public GatewayKey? TryAuthenticate(HttpContext context) =>
+        context.Features.Get<ShadowCopy>() is { } copy ? _keys.GetOrAdd(copy.Environment, Create) : null;
+
+    private GatewayKey Create(string environment) =>
+        new("shadow-" + environment, App, environment, [], _createdAt)
         {
             Limits = new KeyLimits(options.Value.DailyBudgetUsd, null, null),
             IsShadow = true,
             SpendSliceUsd = options.Value.DailyBudgetUsd * (decimal)options.Value.BudgetSliceShare is > 0 and var slice ? slice : null,
         };
-    }
 
     /// <summary>The stable sample id a shadow copy is paired with; null for any other request.</summary>
     public static string? PairedWith(HttpContext context) => context.Features.Get<ShadowCopy>()?.PairedWith;

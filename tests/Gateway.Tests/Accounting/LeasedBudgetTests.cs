@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using LlmGateway.Accounting;
 using LlmGateway.Auth;
 using LlmGateway.Budgets;
@@ -10,6 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using LlmGateway.Tests.Infrastructure;
 
+using static LlmGateway.Tests.Accounting.BudgetOutage;
+using static LlmGateway.Tests.Accounting.BudgetTestKit;
+
 namespace LlmGateway.Tests.Accounting;
 
 /// <summary>
@@ -19,9 +21,6 @@ namespace LlmGateway.Tests.Accounting;
 /// </summary>
 public sealed class LeasedBudgetTests(TestEnvironment env)
 {
-    private static readonly DateTimeOffset Noon = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""");
-
     [Fact]
     public async Task Many_requests_reserve_one_slice_in_the_store_and_the_unspent_rest_goes_back_at_stop()
     {
@@ -119,11 +118,8 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     [Fact]
     public async Task An_overrun_the_store_could_not_count_is_reserved_with_the_next_slice()
     {
-        await using var outage = RelayedStore.Start();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
-        var clock = new ManualTimeProvider(Noon);
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock);
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await BudgetOutage.StartAsync(env);
+        var (outage, _, guard, store) = rig;
         var key = Key(dailyUsd: 1m, sliceUsd: 0.0001m);
 
         var first = await ReserveAsync(guard, key);
@@ -145,11 +141,8 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     [Fact]
     public async Task A_refill_refused_near_the_limit_still_counts_the_overrun_it_carried()
     {
-        await using var outage = RelayedStore.Start();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
-        var clock = new ManualTimeProvider(Noon);
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock);
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await BudgetOutage.StartAsync(env);
+        var (outage, _, guard, store) = rig;
         var key = Key(dailyUsd: 0.0004m, sliceUsd: 0.0001m);
 
         var first = await ReserveAsync(guard, key);
@@ -168,11 +161,8 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     [Fact]
     public async Task A_gateway_that_stops_counts_an_overrun_the_store_could_not_take_before()
     {
-        await using var outage = RelayedStore.Start();
-        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
-        var clock = new ManualTimeProvider(Noon);
-        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock);
-        var store = gateway.GetRequiredService<GatewayStore>();
+        await using var rig = await BudgetOutage.StartAsync(env);
+        var (outage, _, guard, store) = rig;
         var key = Key(dailyUsd: 1m, sliceUsd: 0.0001m);
 
         var first = await ReserveAsync(guard, key);
@@ -241,16 +231,6 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         Assert.False(await store.Database.KeyExistsAsync(day));
     }
 
-    /// <summary>Settles <paramref name="reservation"/> with the store unreachable (its overrun cannot be counted then), then brings the store back.</summary>
-    private static async Task SettleWhileTheStoreIsDownAsync(RelayedStore outage, GatewayStore store, BudgetGuard guard, BudgetReservation reservation, AccountingRecord spent)
-    {
-        outage.Relay.Cut();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
-        await guard.SettleAsync(reservation, spent);
-        outage.Relay.Restore();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
-    }
-
     private BudgetGuard Guard(TimeProvider clock) => ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, clock);
 
     private static GatewayKey Key(decimal dailyUsd, decimal sliceUsd) =>
@@ -260,10 +240,9 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
             SpendSliceUsd = sliceUsd,
         };
 
-    private CatalogModel Model() =>
-        env.Gateway.GetRequiredService<ModelCatalog>().TryGetModel("gpt-4o-mini", out var model) ? model : throw new InvalidOperationException("no gpt-4o-mini");
+    private CatalogModel Model() => BudgetTestKit.Model(env.Gateway);
 
-    private PromptTokenEstimate Estimate() => new(Body, Model().Encoding);
+    private PromptTokenEstimate Estimate() => BudgetTestKit.Estimate(env.Gateway);
 
     private async Task<BudgetReservation> ReserveAsync(BudgetGuard guard, GatewayKey key)
     {
@@ -273,9 +252,6 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         Assert.NotNull(reservation.Lease);
         return reservation;
     }
-
-    private static AccountingRecord Spent(long nanoUsd) =>
-        new("gpt-4o-mini", 10, 0, 10, 0, AccountingRecord.Reported, nanoUsd / 1_000_000_000m, "stop");
 
     private Task<long> DayCounterAsync(GatewayKey key, DateTimeOffset day) => DayCounterAsync(env.Gateway.GetRequiredService<GatewayStore>(), key, day);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using LlmGateway.Accounting;
 using LlmGateway.Auth;
 using LlmGateway.Budgets;
@@ -7,10 +6,12 @@ using LlmGateway.Contracts.Keys;
 using LlmGateway.Providers;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+
+using static LlmGateway.Tests.Accounting.BudgetOutage;
+using static LlmGateway.Tests.Accounting.BudgetTestKit;
 
 namespace LlmGateway.Tests.Accounting;
 
@@ -21,13 +22,10 @@ namespace LlmGateway.Tests.Accounting;
 /// </summary>
 public sealed class SettlementRetryTests(TestEnvironment env)
 {
-    private static readonly DateTimeOffset Noon = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""");
-
     [Fact]
     public async Task An_overrun_settled_while_the_store_is_down_is_counted_when_it_is_back()
     {
-        await using var rig = await StartAsync();
+        await using var rig = await BudgetOutage.StartAsync(env);
         var (outage, gateway, guard, store) = rig;
         var key = Key();
 
@@ -46,7 +44,7 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [Fact]
     public async Task A_retry_the_store_still_fails_keeps_the_settlement_for_the_next()
     {
-        await using var rig = await StartAsync();
+        await using var rig = await BudgetOutage.StartAsync(env);
         var (outage, gateway, guard, store) = rig;
         var key = Key();
 
@@ -69,7 +67,7 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [Fact]
     public async Task An_unspent_reservation_the_store_could_not_take_back_stays_counted_and_is_not_retried()
     {
-        await using var rig = await StartAsync();
+        await using var rig = await BudgetOutage.StartAsync(env);
         var (outage, gateway, guard, store) = rig;
         var key = Key();
 
@@ -107,7 +105,7 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     [Fact]
     public async Task An_overrun_for_a_counter_the_store_lost_re_creates_it_with_an_expiry()
     {
-        await using var rig = await StartAsync();
+        await using var rig = await BudgetOutage.StartAsync(env);
         var (outage, gateway, guard, store) = rig;
         var key = Key();
 
@@ -174,7 +172,7 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     public async Task An_overrun_settled_after_the_stop_that_the_store_cannot_take_is_logged_lost(bool leased)
     {
         var logs = new CapturingLoggerProvider();
-        await using var rig = await StartAsync(builder => builder.Logging.AddProvider(logs));
+        await using var rig = await BudgetOutage.StartAsync(env, builder => builder.Logging.AddProvider(logs));
         var (outage, gateway, guard, store) = rig;
 
         // A request that outlives the stop's last try (a stream longer than the shutdown's time-out).
@@ -189,44 +187,9 @@ public sealed class SettlementRetryTests(TestEnvironment env)
         Assert.Single(logs.Lines, l => l.Category == typeof(BudgetGuard).FullName && l.Text.Contains("will never reach the store", StringComparison.Ordinal));
     }
 
-    /// <summary>A gateway of the test's own whose store the test can cut, and a budget guard on its services with its clock at noon.</summary>
-    private async Task<Rig> StartAsync(Action<WebApplicationBuilder>? configure = null)
-    {
-        var outage = RelayedStore.Start();
-        var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), configure);
-        return new Rig(outage, gateway, ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(Noon)));
-    }
-
-    private sealed class Rig(RelayedStore outage, GatewayHost gateway, BudgetGuard guard) : IAsyncDisposable
-    {
-        public void Deconstruct(out RelayedStore o, out GatewayHost g, out BudgetGuard b, out GatewayStore s) =>
-            (o, g, b, s) = (outage, gateway, guard, gateway.GetRequiredService<GatewayStore>());
-
-        public async ValueTask DisposeAsync()
-        {
-            await gateway.DisposeAsync();
-            await outage.DisposeAsync();
-        }
-    }
-
-    /// <summary>Settles <paramref name="reservation"/> with the store unreachable, then brings the store back.</summary>
-    private static async Task SettleWhileTheStoreIsDownAsync(RelayedStore outage, GatewayStore store, BudgetGuard guard, BudgetReservation reservation, AccountingRecord? actual)
-    {
-        outage.Relay.Cut();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
-        await guard.SettleAsync(reservation, actual);
-        outage.Relay.Restore();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
-    }
-
     // A key with its own reservation per request: a daily spend limit, no slice.
     private static GatewayKey Key() =>
         new("settle-" + Guid.NewGuid().ToString("n")[..12], "test", "test", [], Noon) { Limits = new KeyLimits(1m, null, null) };
-
-    private static CatalogModel Model(GatewayHost gateway) =>
-        gateway.GetRequiredService<ModelCatalog>().TryGetModel("gpt-4o-mini", out var model) ? model : throw new InvalidOperationException("no gpt-4o-mini");
-
-    private static PromptTokenEstimate Estimate(GatewayHost gateway) => new(Body, Model(gateway).Encoding);
 
     private static async Task<BudgetReservation> ReserveAsync(BudgetGuard guard, GatewayKey key, GatewayHost gateway)
     {
@@ -236,9 +199,6 @@ public sealed class SettlementRetryTests(TestEnvironment env)
         Assert.Null(reservation.Lease);
         return reservation;
     }
-
-    private static AccountingRecord Spent(long nanoUsd) =>
-        new("gpt-4o-mini", 10, 0, 10, 0, AccountingRecord.Reported, nanoUsd / 1_000_000_000m, "stop");
 
     private static string Counter(GatewayStore store, GatewayKey key, string period, string stamp) => $"{store.Keys.Prefix}:{{budget:{key.Id}}}:{period}:{stamp}";
 

@@ -29,7 +29,7 @@ public sealed class ShadowForwardedHeadersTests
         };
 
         var carried = ShadowDispatcher.ForwardedHeaders(HeaderAllowList.ForRequests(["x-mock-*"]), client)
-            .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+            .ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
 
         Assert.Equal(["Accept", "OpenAI-Beta", "x-mock-tag"], carried.Keys.Order(StringComparer.OrdinalIgnoreCase));
         Assert.Equal(["one", "two"], carried["x-mock-tag"]);

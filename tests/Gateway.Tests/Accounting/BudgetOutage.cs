@@ -1,0 +1,49 @@
+using LlmGateway.Accounting;
+using LlmGateway.Budgets;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmGateway.Tests.Accounting;
+
+/// <summary>
+/// A gateway of the test's own on a store the test can cut (<see cref="RelayedStore"/>), and a budget guard on its
+/// services with a clock at <see cref="BudgetTestKit.Noon"/>.
+/// </summary>
+internal sealed class BudgetOutage(RelayedStore outage, GatewayHost gateway, BudgetGuard guard) : IAsyncDisposable
+{
+    public RelayedStore Outage { get; } = outage;
+
+    public GatewayHost Gateway { get; } = gateway;
+
+    public BudgetGuard Guard { get; } = guard;
+
+    public GatewayStore Store => Gateway.GetRequiredService<GatewayStore>();
+
+    public static async Task<BudgetOutage> StartAsync(TestEnvironment env, Action<WebApplicationBuilder>? configure = null)
+    {
+        var outage = RelayedStore.Start();
+        var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), configure);
+        return new BudgetOutage(outage, gateway, ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(BudgetTestKit.Noon)));
+    }
+
+    public void Deconstruct(out RelayedStore outage, out GatewayHost gateway, out BudgetGuard guard, out GatewayStore store) =>
+        (outage, gateway, guard, store) = (Outage, Gateway, Guard, Store);
+
+    /// <summary>Settles <paramref name="reservation"/> with the store unreachable, then brings the store back.</summary>
+    public static async Task SettleWhileTheStoreIsDownAsync(RelayedStore outage, GatewayStore store, BudgetGuard guard, BudgetReservation reservation, AccountingRecord? actual)
+    {
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        await guard.SettleAsync(reservation, actual);
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Outage.DisposeAsync();
+    }
+}

@@ -49,8 +49,8 @@ internal sealed class BudgetGuard(
     // KEYS: day spend, month spend, minute tokens. ARGV: nano-USD (signed), tokens (signed), day ttl, month ttl.
     // Every count after a reservation, in one step (it lands whole or not at all). An addition re-arms an expiry the
     // counter lost (it may have expired during a long request, and INCRBY would re-create it without one); a give-back
-    // (an unspent reservation or slice) goes only to a counter that exists, and never below zero. The minute's tokens
-    // as they come, their expiry set again.
+    // (an unspent reservation or slice, tokens estimated and not used) goes only to a counter that exists, and never
+    // below zero: a negative count would be room nobody gave. The minute's tokens get their expiry set again.
     private const string CountScript = """
         local amount = tonumber(ARGV[1])
         for i = 1, 2 do
@@ -62,9 +62,13 @@ internal sealed class BudgetGuard(
             if held then redis.call('DECRBY', KEYS[i], math.max(0, math.min(tonumber(held), -amount))) end
           end
         end
-        if tonumber(ARGV[2]) ~= 0 then
+        local tokens = tonumber(ARGV[2])
+        if tokens > 0 then
           redis.call('INCRBY', KEYS[3], ARGV[2])
           redis.call('EXPIRE', KEYS[3], 120)
+        elseif tokens < 0 then
+          local held = redis.call('GET', KEYS[3])
+          if held then redis.call('DECRBY', KEYS[3], math.max(0, math.min(tonumber(held), -tokens))) end
         end
         return 0
         """;
@@ -164,25 +168,16 @@ internal sealed class BudgetGuard(
                 return Outcome(recent, leased, limits);
             }
 
-            // An overrun the store could not count when it was settled is reserved along with the slice: it was spent.
-            var debt = lease.TakeDebt(day);
             var grant = Math.Max(lease.SliceNanoUsd, need);
-            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant + debt, 0, unpriced: false);
+            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
             if (verdict is 1 or 2 && grant > need)
             {
                 grant = need;
-                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant + debt, 0, unpriced: false);
+                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
             }
 
             if (verdict != 0)
             {
-                // A refusal is the store's answer: the debt was spent all the same, so it is counted now (near the
-                // limit, it would otherwise refuse every refill of the day and never reach the store). A failure keeps it.
-                if (debt > 0 && (verdict is null || !await CountAsync(leased.KeyId, leased.At, debt, tokens: 0)))
-                {
-                    lease.Owe(day, debt);
-                }
-
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
@@ -259,19 +254,12 @@ internal sealed class BudgetGuard(
 
         if (reservation.Lease is { } lease)
         {
-            // Settled in the slice; only what it spent beyond the slice goes to the store, at once (kept for the next
-            // refill when the store cannot take it now).
+            // Settled in the slice; only what it spent beyond the slice goes to the store, at once (kept and retried
+            // with the other overruns when the store cannot take it now: a day's change cannot drop it there).
             if (lease.Settle(reservation.Day, reservation.CostNanoUsd, cost) is > 0 and var owed
                 && !await CountAsync(reservation.KeyId, reservation.At, owed, tokens: 0))
             {
-                if (Volatile.Read(ref _stopped))
-                {
-                    Keep(reservation.KeyId, reservation.Day, owed); // no refill or stop will read the lease's debt now: logged lost
-                }
-                else
-                {
-                    lease.Owe(reservation.Day, owed);
-                }
+                Keep(reservation.KeyId, reservation.Day, owed);
             }
 
             return;
@@ -382,7 +370,7 @@ internal sealed class BudgetGuard(
 
     /// <summary>
     /// At stop: gives back to the store what this instance's leases hold unspent today, so the other instances may
-    /// spend it, counts what they owe, and makes a last try at every overrun still waiting (one batch). Returns the
+    /// spend it, and makes a last try at every overrun still waiting (one batch), leased keys' too. Returns the
     /// keys and days the store still did not take. A request still in flight afterwards settles against a lease that
     /// holds nothing (conservative).
     /// </summary>
@@ -393,12 +381,6 @@ internal sealed class BudgetGuard(
         var givebacks = new List<Task>();
         foreach (var (keyId, lease) in _leases)
         {
-            // Spent today and not yet counted: the store must read it before this instance is gone.
-            if (lease.TakeDebt(today) is > 0 and var debt)
-            {
-                Keep(keyId, today, debt);
-            }
-
             // An earlier day's slice no longer limits anything (and its counter may have expired). A give-back the
             // store cannot take leaves the slice counted: the budget only stricter. All at once: a store that is down
             // costs the stop one time-out, not one per key.

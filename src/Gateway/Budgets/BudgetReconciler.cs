@@ -5,8 +5,7 @@ namespace LlmGateway.Budgets;
 /// <summary>
 /// Brings the store's budget counters up to what this instance knows. While it runs, it retries the overruns the store
 /// could not count (every <see cref="BudgetOptions.SettlementRetryInterval"/>, when any wait). At stop, after the server
-/// has finished its requests, it gives the unspent slices back, counts what the leases still owe, and makes a last try
-/// at the overruns still waiting.
+/// has finished its requests, it gives the unspent slices back and makes a last try at the overruns still waiting.
 /// </summary>
 internal sealed class BudgetReconciler(BudgetGuard budgets, IOptions<BudgetOptions> options, TimeProvider time, ILogger<BudgetReconciler> logger)
     : BackgroundService

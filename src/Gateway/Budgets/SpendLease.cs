@@ -13,11 +13,9 @@ internal sealed class SpendLease(long sliceNanoUsd)
     private readonly Lock _gate = new();
     private DateOnly _day;
     // Nano-USD of the day's slices not yet reserved by a request; never negative (an overrun is counted in the
-    // store at once, see Settle).
+    // store at once, see Settle; one the store cannot take waits in the guard's backlog, not here, so a new day
+    // cannot drop it).
     private long _balance;
-    // Nano-USD of the day spent beyond the slices that the store has not counted: an overrun whose count failed. The
-    // next refill reserves it along with its slice (or the gateway counts it when it stops).
-    private long _debt;
     private DateTimeOffset _quietUntil;
     private int? _quietVerdict;
     private long _quietNeed;
@@ -139,34 +137,6 @@ internal sealed class SpendLease(long sliceNanoUsd)
         }
     }
 
-    /// <summary>Keeps an overrun of <paramref name="day"/> the store could not count, for the next refill; a day the lease has moved on from is over.</summary>
-    public void Owe(DateOnly day, long amount)
-    {
-        lock (_gate)
-        {
-            if (day == _day)
-            {
-                _debt += amount;
-            }
-        }
-    }
-
-    /// <summary>The day's uncounted overrun, now the caller's to count in the store (or to give back with <see cref="Owe"/>).</summary>
-    public long TakeDebt(DateOnly day)
-    {
-        lock (_gate)
-        {
-            if (day != _day)
-            {
-                return 0;
-            }
-
-            var debt = _debt;
-            _debt = 0;
-            return debt;
-        }
-    }
-
     /// <summary>
     /// The outcome of a refill of the same day that failed or was refused moments ago, while it still stands: the
     /// requests that waited behind it take that answer instead of each asking the store again (a store down would
@@ -209,7 +179,6 @@ internal sealed class SpendLease(long sliceNanoUsd)
         {
             _day = day;
             _balance = 0;
-            _debt = 0;
             _quietUntil = default;
         }
 

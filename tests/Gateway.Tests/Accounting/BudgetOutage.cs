@@ -11,7 +11,7 @@ namespace LlmGateway.Tests.Accounting;
 /// A gateway of the test's own on a store the test can cut (<see cref="RelayedStore"/>), and a budget guard on its
 /// services with a clock at <see cref="BudgetTestKit.Noon"/>.
 /// </summary>
-internal sealed class BudgetOutage(RelayedStore outage, GatewayHost gateway, BudgetGuard guard) : IAsyncDisposable
+internal sealed class BudgetOutage(RelayedStore outage, GatewayHost gateway, BudgetGuard guard, ManualTimeProvider clock) : IAsyncDisposable
 {
     public RelayedStore Outage { get; } = outage;
 
@@ -19,13 +19,17 @@ internal sealed class BudgetOutage(RelayedStore outage, GatewayHost gateway, Bud
 
     public BudgetGuard Guard { get; } = guard;
 
+    /// <summary>The guard's clock, from <see cref="BudgetTestKit.Noon"/>.</summary>
+    public ManualTimeProvider Clock { get; } = clock;
+
     public GatewayStore Store => Gateway.GetRequiredService<GatewayStore>();
 
     public static async Task<BudgetOutage> StartAsync(TestEnvironment env, Action<WebApplicationBuilder>? configure = null)
     {
         var outage = RelayedStore.Start();
         var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), configure);
-        return new BudgetOutage(outage, gateway, ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, new ManualTimeProvider(BudgetTestKit.Noon)));
+        var clock = new ManualTimeProvider(BudgetTestKit.Noon);
+        return new BudgetOutage(outage, gateway, ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock), clock);
     }
 
     public void Deconstruct(out RelayedStore outage, out GatewayHost gateway, out BudgetGuard guard, out GatewayStore store) =>

@@ -116,7 +116,7 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task An_overrun_the_store_could_not_count_is_reserved_with_the_next_slice()
+    public async Task An_overrun_the_store_could_not_count_is_counted_against_its_own_day_after_the_lease_moved_on()
     {
         await using var rig = await BudgetOutage.StartAsync(env);
         var (outage, _, guard, store) = rig;
@@ -129,33 +129,20 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         // slice cannot be counted now.
         await SettleWhileTheStoreIsDownAsync(outage, store, guard, first, Spent(300_000));
         Assert.Equal(100_000, await DayCounterAsync(store, key, Noon));
+        Assert.Equal(1, guard.PendingSettlements);
 
-        // The next refill reserves it along with its slice, and the day ends up reading what was spent.
+        // The next day's first request moves the lease on (a new slice against the new day) before any retry: the
+        // overrun still belongs to the day it was spent on, and is counted there.
+        var tomorrow = Noon.AddDays(1);
+        rig.Clock.Advance(TimeSpan.FromDays(1));
         var second = await ReserveAsync(guard, key);
-        Assert.Equal(100_000 + 200_000 + 100_000, await DayCounterAsync(store, key, Noon));
+        Assert.Equal(0, await guard.RetrySettlementsAsync());
+        Assert.Equal(300_000, await DayCounterAsync(store, key, Noon));
+        Assert.Equal(100_000, await DayCounterAsync(store, key, tomorrow));
+
         await guard.SettleAsync(second, Spent(second.CostNanoUsd));
         await guard.ReturnLeasesAsync();
-        Assert.Equal(300_000 + second.CostNanoUsd, await DayCounterAsync(store, key, Noon));
-    }
-
-    [Fact]
-    public async Task A_refill_refused_near_the_limit_still_counts_the_overrun_it_carried()
-    {
-        await using var rig = await BudgetOutage.StartAsync(env);
-        var (outage, _, guard, store) = rig;
-        var key = Key(dailyUsd: 0.0004m, sliceUsd: 0.0001m);
-
-        var first = await ReserveAsync(guard, key);
-        await SettleWhileTheStoreIsDownAsync(outage, store, guard, first, Spent(300_000));
-
-        // Another instance spent 0.0002 meanwhile: with the 0.0002 this one owes, the next refill cannot fit.
-        await store.Database.StringIncrementAsync(DayKey(store, key, Noon), 200_000);
-        var (reservation, error) = await guard.ReserveAsync(key, Model(), Estimate(), 100);
-
-        Assert.Null(reservation);
-        Assert.Equal((429, "budget_exceeded"), (error!.StatusCode, error.Body.Code));
-        // Refused, yet the store now reads all that was spent: 0.0001 + 0.0002 (this one's) + 0.0002 (the other's).
-        Assert.Equal(500_000, await DayCounterAsync(store, key, Noon));
+        Assert.Equal(second.CostNanoUsd, await DayCounterAsync(store, key, tomorrow));
     }
 
     [Fact]

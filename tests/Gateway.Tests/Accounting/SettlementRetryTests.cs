@@ -103,6 +103,29 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Tokens_given_back_never_take_the_minute_below_zero_nor_re_create_it()
+    {
+        var guard = ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, new ManualTimeProvider(Noon));
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var minute = (Noon.ToUnixTimeSeconds() / 60).ToString(CultureInfo.InvariantCulture);
+        var (shrunk, lost) = (Key() with { Limits = new KeyLimits(null, null, 100_000) }, Key() with { Limits = new KeyLimits(null, null, 100_000) });
+        var first = await ReserveAsync(guard, shrunk, env.Gateway);
+        var second = await ReserveAsync(guard, lost, env.Gateway);
+        Assert.Equal(first.Tokens, await CounterAsync(store, shrunk, "tpm", minute));
+
+        // The store lost part of one key's minute and all of the other's; both requests used fewer tokens than reserved.
+        await store.Database.StringSetAsync(Counter(store, shrunk, "tpm", minute), 5);
+        await store.Database.KeyDeleteAsync(Counter(store, lost, "tpm", minute));
+        await guard.SettleAsync(first, Spent(0));
+        await guard.SettleAsync(second, Spent(0));
+
+        // A negative count would be room within the minute that nobody gave.
+        Assert.True(first.Tokens - Spent(0).InputTokens - Spent(0).OutputTokens > 5);
+        Assert.Equal(0, await CounterAsync(store, shrunk, "tpm", minute));
+        Assert.False(await store.Database.KeyExistsAsync(Counter(store, lost, "tpm", minute)));
+    }
+
+    [Fact]
     public async Task An_overrun_for_a_counter_the_store_lost_re_creates_it_with_an_expiry()
     {
         await using var rig = await BudgetOutage.StartAsync(env);
@@ -168,7 +191,7 @@ public sealed class SettlementRetryTests(TestEnvironment env)
 
     [Theory]
     [InlineData(false)]
-    [InlineData(true)] // drawn from a slice: its debt would wait for a refill or a stop that never comes
+    [InlineData(true)] // drawn from a slice: its overrun waits with the others, and no retry comes after the stop
     public async Task An_overrun_settled_after_the_stop_that_the_store_cannot_take_is_logged_lost(bool leased)
     {
         var logs = new CapturingLoggerProvider();

@@ -52,25 +52,6 @@ public sealed class SpendLeaseTests
     }
 
     [Fact]
-    public void An_uncounted_overrun_is_taken_once_and_only_on_its_own_day()
-    {
-        var lease = new SpendLease(1_000);
-        Assert.True(lease.AddAndTake(Today, granted: 1_000, cost: 0));
-
-        lease.Owe(Today, 300);
-        lease.Owe(Today, 200);
-        lease.Owe(Today.AddDays(-1), 999); // a day the lease is not on: nothing to reserve it against
-        Assert.Equal(0, lease.TakeDebt(Today.AddDays(-1)));
-        Assert.Equal(500, lease.TakeDebt(Today));
-        Assert.Equal(0, lease.TakeDebt(Today));
-
-        // Yesterday's uncounted overrun does not follow the lease into a new day.
-        lease.Owe(Today, 700);
-        Assert.True(lease.AddAndTake(Today.AddDays(1), granted: 1_000, cost: 0));
-        Assert.Equal(0, lease.TakeDebt(Today.AddDays(1)));
-    }
-
-    [Fact]
     public void A_new_day_starts_from_nothing_and_never_goes_back()
     {
         var lease = new SpendLease(1_000);

@@ -11,7 +11,7 @@ namespace LlmGateway.Eval.Running;
 /// never as a pass.
 /// </summary>
 /// <param name="user">Sent as OpenAI's <c>user</c>, so the judge's calls are tagged as such wherever they are counted.</param>
-/// <param name="onResponse">Sees every answer (its headers carry the gateway's cost) before it is read.</param>
+/// <param name="onResponse">Sees every answer (its headers carry the gateway's cost) before its body is read.</param>
 internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKey, string model, string? user = null, Action<HttpResponseMessage>? onResponse = null) : ILlmJudge
 {
     private const string Instructions =
@@ -40,9 +40,13 @@ internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKe
         var body = JsonSerializer.Serialize(fields);
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // Headers first, so an answer is billed even when its body then fails to read (too long, cut); the client's
+        // Timeout still bounds the whole call, body included.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(http.Timeout);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
         onResponse?.Invoke(response);
-        var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var json = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"The judge model '{model}' answered {(int)response.StatusCode} through the gateway.");

@@ -7,7 +7,8 @@ namespace LlmGateway.Hosting;
 /// instead of a socket, for the gateway's calls to itself that read their answer (the online judge's). The answer is
 /// kept whole, up to <paramref name="maxResponseBytes"/>, and handed back once the pipeline is done: for short JSON
 /// answers, not streams. A caller's cancellation (HttpClient's timeout) returns at once and aborts the request. The request goes with no <c>Host</c>, which host filtering lets through unless told not to.
-/// A client would see what a socket shows: an answer cut or failed on the way is an <see cref="HttpRequestException"/>.
+/// A client would see what a socket shows: an answer cut or failed on the way is an <see cref="HttpRequestException"/>,
+/// and one longer than kept reads as one (<see cref="OverflowedContent"/>).
 /// </summary>
 internal sealed class InProcessHandler(InProcessApplication application, int maxResponseBytes) : HttpMessageHandler
 {
@@ -57,16 +58,13 @@ internal sealed class InProcessHandler(InProcessApplication application, int max
             throw new HttpRequestException("The gateway ended the answer early.", exchange.Failure);
         }
 
-        if (exchange.BodyOverflowed)
-        {
-            throw new HttpRequestException($"The answer was longer than {maxResponseBytes} bytes.");
-        }
-
+        // Too long to keep: its status and headers still arrive (a caller reading headers first can bill it), and
+        // reading its body fails, as HttpClient's own buffer limit would.
         var response = new HttpResponseMessage((HttpStatusCode)exchange.StatusCode)
         {
             RequestMessage = request,
             ReasonPhrase = exchange.ReasonPhrase,
-            Content = new ByteArrayContent(exchange.KeptBody.ToArray()),
+            Content = exchange.BodyOverflowed ? new OverflowedContent(maxResponseBytes) : new ByteArrayContent(exchange.KeptBody.ToArray()),
         };
         foreach (var (name, values) in exchange.Headers)
         {

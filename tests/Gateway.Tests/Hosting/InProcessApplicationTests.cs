@@ -235,6 +235,16 @@ public sealed class InProcessApplicationTests
         // Longer than the handler keeps, cut on the way, or past the caller's deadline: never a short answer read as whole.
         var tooLong = await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(new Uri("/refuse", UriKind.Relative), new StringContent(""), Ct));
         Assert.Contains("longer than 64 bytes", tooLong.Message, StringComparison.Ordinal);
+        using (var headersFirst = new HttpRequestMessage(HttpMethod.Post, "/refuse") { Content = new StringContent("") })
+        {
+            // Read headers first (as the judge bills), its status and headers arrive; its body still never reads as whole.
+            using var answer = await http.SendAsync(headersFirst, HttpCompletionOption.ResponseHeadersRead, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, answer.StatusCode);
+            Assert.Equal("yes", Assert.Single(answer.Headers.GetValues("X-Started")));
+            var unread = await Assert.ThrowsAsync<HttpRequestException>(() => answer.Content.ReadAsStringAsync(Ct));
+            Assert.Contains("longer than 64 bytes", unread.Message, StringComparison.Ordinal);
+        }
+
         await Assert.ThrowsAsync<HttpRequestException>(() => http.PostAsync(new Uri("/cut", UriKind.Relative), new StringContent(""), Ct));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var hanging = http.PostAsync(new Uri("/hang", UriKind.Relative), new StringContent(""), deadline.Token);
@@ -261,6 +271,22 @@ public sealed class InProcessApplicationTests
         Assert.Equal("answer", await completed.Content.ReadAsStringAsync(Ct));
     }
 
+
+    [Fact]
+    public async Task A_judge_answer_too_long_to_read_in_process_is_still_seen_with_its_cost_before_it_fails()
+    {
+        await using var app = Build(new ConcurrentQueue<string>());
+        await app.StartAsync(Ct);
+        using var http = new HttpClient(new InProcessHandler(app.Services.GetRequiredService<InProcessApplication>(), maxResponseBytes: 64));
+        var seenCost = new List<string>();
+        var judge = new LlmGateway.Eval.Running.GatewayLlmJudge(
+            http, new Uri("http://in-process/"), "sk-judge", "gpt-4o-mini", onResponse: r => seenCost.AddRange(r.Headers.GetValues("X-Gateway-Cost-USD")));
+
+        // The gateway billed the call (its cost header): the judge's daily spend must count it, though the verdict is unreadable.
+        var failed = await Assert.ThrowsAsync<HttpRequestException>(() => judge.JudgeAsync("Polite?", "an answer", Ct));
+        Assert.Contains("longer than 64 bytes", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(["0.25"], seenCost);
+    }
 
     private static InProcessExchange Exchange(string path, byte[] body, CancellationToken cancellation)
     {
@@ -320,6 +346,11 @@ public sealed class InProcessApplicationTests
         {
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             await context.Response.WriteAsync("{\"error\":\"budget_exceeded\"}", context.RequestAborted);
+        });
+        app.MapPost("/v1/chat/completions", async (HttpContext context) =>
+        {
+            context.Response.Headers["X-Gateway-Cost-USD"] = "0.25";
+            await context.Response.WriteAsync("{\"choices\":[{\"message\":{\"content\":\"" + new string('x', 500) + "\"}}]}", context.RequestAborted);
         });
         app.MapPost("/throw", (HttpContext _) => throw new InvalidOperationException("the pipeline failed"));
         app.MapPost("/sync", (HttpContext context) => context.Response.Body.Write("x"u8));

@@ -18,7 +18,7 @@ internal sealed class SamplesCommands(CommandRunner runner)
 
     private readonly Option<string?> prompt = new("--prompt") { Description = "Only this prompt" };
     private readonly Option<int?> version = VersionNumber.OptionalOption("--version", "Only this prompt version (3 or v3)");
-    private readonly Option<string?> variant = new("--variant") { Description = "Only this arm: stable, canary or pinned" };
+    private readonly Option<string?> variant = new("--variant") { Description = "Only this arm: stable, canary, pinned or shadow" };
     private readonly Option<string?> model = new("--model") { Description = "Only this catalog model" };
     private readonly Option<string?> environment = new("--env", "-e") { Description = "Only this environment", HelpName = "env" };
     private readonly Option<DateTimeOffset?> from = InstantOption.Create("--from", $"Sampled at or after this instant: {InstantParser.Examples}; UTC unless an offset is given");

@@ -14,7 +14,7 @@ internal sealed class UsageCommands(CommandRunner runner)
 
     private readonly Option<string?> prompt = new("--prompt") { Description = "Only this prompt ('-' for plain-model requests)" };
     private readonly Option<string?> version = new("--prompt-version") { Description = "Only this prompt version", HelpName = "n" };
-    private readonly Option<string?> variant = new("--variant") { Description = "Only this arm: stable, canary or pinned" };
+    private readonly Option<string?> variant = new("--variant") { Description = "Only this arm: stable, canary, pinned or shadow" };
     private readonly Option<string?> model = new("--model") { Description = "Only this catalog model" };
     private readonly Option<string?> key = new("--key") { Description = "Only this gateway key id (key_…)" };
     private readonly Option<string?> groupBy = new("--group-by") { Description = "Comma-separated: prompt, version, variant, model, key", HelpName = "dims" };

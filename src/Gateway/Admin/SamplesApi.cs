@@ -260,9 +260,9 @@ internal static class SamplesApi
         }
 
         var variant = Text(query["variant"]);
-        if (variant is not null && variant is not (Variants.Stable or Variants.Canary or Variants.Pinned))
+        if (variant is not null && variant is not (Variants.Stable or Variants.Canary or Variants.Pinned or Variants.Shadow))
         {
-            return (null, AdminResults.Invalid($"'variant' must be {Variants.Stable}, {Variants.Canary} or {Variants.Pinned}.", "variant"));
+            return (null, AdminResults.Invalid($"'variant' must be {Variants.Stable}, {Variants.Canary}, {Variants.Pinned} or {Variants.Shadow}.", "variant"));
         }
 
         if (!TryTime(query["from"], out var from) || !TryTime(query["to"], out var to) || (from is not null && to is not null && to < from))

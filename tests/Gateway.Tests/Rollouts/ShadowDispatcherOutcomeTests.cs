@@ -184,6 +184,40 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         Assert.Equal(1, CandidateCalls(company));
     }
 
+    [Fact]
+    public async Task A_gateway_that_stops_with_a_copy_in_flight_bills_and_samples_the_copy_it_cut()
+    {
+        // A candidate that holds its copy for 10 minutes, and a copy given 5: only the stop can end it.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Timeout"] = "00:05:00";
+        string name;
+        await using (var gateway = await StartGatewayAsync(settings))
+        {
+            string company;
+            (name, company) = await ReleaseAsync(gateway, "shadow-stop", "[[mock:latency-ms=600000]]");
+            await ShadowStep.StartAsync(gateway, name);
+            using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+            var answer = await AskAsync(client, name, company);
+            Assert.Equal(("1", "stable"), (answer.Version, answer.Variant));
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
+        }
+
+        // Stopped: the copy was aborted, and the gateway waited for its pipeline to end before its usage and sample
+        // writers flushed. Read from another gateway on the same store.
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.AdminToken);
+        var usage = await Eventually.ResultAsync(
+            async () => (await viewer.GetAsync($"/admin/v1/usage?groupBy=variant&prompt={name}")).Expect(HttpStatusCode.OK).Json,
+            rows => rows.EnumerateArray().Any(r => r.GetProperty("group").GetProperty("variant").GetString() == "shadow"),
+            SignalBound);
+        var shadow = Assert.Single(usage.EnumerateArray(), r => r.GetProperty("group").GetProperty("variant").GetString() == "shadow");
+        Assert.Equal(1, shadow.GetProperty("requests").GetInt64());
+        // Sampled too (the listing filters on the shadow arm, as it does on the others), paired with its stable request.
+        var copy = Assert.Single(await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=shadow", 1, SignalBound));
+        Assert.Equal(2, copy.GetProperty("version").GetInt32());
+        var stable = Assert.Single(await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=stable", 1, SignalBound));
+        Assert.Equal(stable.GetProperty("id").GetString(), (await LlmGateway.Tests.Sampling.SampleWaiter.GetAsync(env.Gateway, copy.GetProperty("id").GetString()!)).GetProperty("paired_with").GetString());
+    }
+
     /// <summary>
     /// A gateway of the test's own, stopped within 2 s: a copy still held by the candidate's provider outlives neither
     /// the test nor its shutdown.

@@ -6,4 +6,13 @@ namespace LlmGateway.Shadow;
 /// </summary>
 /// <param name="Environment">The release's environment: its candidate answers the copy, and its shadow budget pays.</param>
 /// <param name="PairedWith">The stable request's sample id: the copy's sample is paired with it.</param>
-internal sealed record ShadowCopy(string Environment, string PairedWith);
+/// <param name="Stopping">The gateway's stop, which aborts the copies still running (<see cref="CutByStop"/>).</param>
+internal sealed record ShadowCopy(string Environment, string PairedWith, CancellationToken Stopping)
+{
+    /// <summary>
+    /// True when the gateway's stop cut the copy: billed (the provider may charge for it), but not sampled, since its
+    /// error says nothing about the candidate and would pair against a stable answer no stop cut. A copy past
+    /// <see cref="ShadowOptions.Timeout"/> is the candidate's own slowness, and is sampled as such.
+    /// </summary>
+    public bool CutByStop(HttpContext context) => Stopping.IsCancellationRequested && context.RequestAborted.IsCancellationRequested;
+}

@@ -148,14 +148,14 @@ internal sealed class ShadowDispatcher : BackgroundService
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(_options.Timeout);
         using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token, call.Query);
-        exchange.Features.Set(new ShadowCopy(call.Environment, call.PairedWith));
+        exchange.Features.Set(new ShadowCopy(call.Environment, call.PairedWith, stoppingToken));
         string outcome;
         string detail;
         try
         {
             // Runs the whole pipeline, as for a client that reads to the end: the copy is billed and sampled when it
             // ends. The deadline (or the gateway stopping) aborts it, and the sender waits for the pipeline to see
-            // that, so MaxConcurrency holds and a stopping gateway still bills and samples the copies it cut.
+            // that, so MaxConcurrency holds and a stopping gateway still bills the copies it cut (ShadowCopy.CutByStop).
             var running = _application.SendAsync(exchange);
             try
             {

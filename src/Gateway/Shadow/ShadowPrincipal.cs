@@ -35,4 +35,7 @@ internal sealed class ShadowPrincipal(IOptions<ShadowOptions> options, TimeProvi
 
     /// <summary>The stable sample id a shadow copy is paired with; null for any other request.</summary>
     public static string? PairedWith(HttpContext context) => context.Features.Get<ShadowCopy>()?.PairedWith;
+
+    /// <summary>True for a shadow copy the gateway's stop cut (<see cref="ShadowCopy.CutByStop"/>); false for any other request.</summary>
+    public static bool CutByStop(HttpContext context) => context.Features.Get<ShadowCopy>()?.CutByStop(context) == true;
 }

@@ -14,7 +14,10 @@ namespace LlmGateway.Sampling;
 /// </summary>
 internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<SamplingOptions> options, GatewayMetrics metrics)
 {
-    public SampleRecord Build(SampleCapture capture)
+    public SampleRecord Build(SampleCapture capture) => BuildSerialized(capture).Record;
+
+    /// <summary>The record and the JSON it is stored as (measured for the size cap, so serialized once).</summary>
+    public SerializedSample BuildSerialized(SampleCapture capture)
     {
         var client = ParseOrNull(capture.ClientBody.Span, capture.ClientBodyOmitted) as JsonObject;
         var request = capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span, capture.UpstreamBodyOmitted) : client?.DeepClone();
@@ -74,7 +77,7 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             metrics.Redactions.Add(count, new KeyValuePair<string, object?>("kind", kind));
         }
 
-        return SampleSizeCap.Apply(record, options.Value.MaxSampleBytes);
+        return SampleSizeCap.Fit(record, options.Value.MaxSampleBytes);
     }
 
     private static string? Redact(TextRedactor redactor, string? text, RedactionTally tally) =>

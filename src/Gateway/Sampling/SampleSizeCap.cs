@@ -14,28 +14,37 @@ internal static class SampleSizeCap
 {
     private const int SmallestAllowance = 64;
 
-    public static SampleRecord Apply(SampleRecord record, int maxBytes)
+    public static SampleRecord Apply(SampleRecord record, int maxBytes) => Fit(record, maxBytes).Record;
+
+    /// <summary>The record as it is stored, cut to fit if it must, with the JSON it was measured on.</summary>
+    public static SerializedSample Fit(SampleRecord record, int maxBytes)
     {
-        if (Size(record) <= maxBytes)
+        var json = Serialize(record);
+        if (json.Length <= maxBytes)
         {
-            return record;
+            return new SerializedSample(record, json);
         }
 
         var longest = LongestString(record);
         for (var allowance = longest / 2; allowance >= SmallestAllowance; allowance /= 2)
         {
             var cut = Cut(record, allowance);
-            if (Size(cut) <= maxBytes)
+            json = Serialize(cut);
+            if (json.Length <= maxBytes)
             {
-                return cut;
+                return new SerializedSample(cut, json);
             }
         }
 
         var bare = Cut(record, SmallestAllowance) with { Request = null, Input = new SampleInput() };
-        return bare with { Response = bare.Response with { ToolCalls = [] } };
+        bare = bare with { Response = bare.Response with { ToolCalls = [] } };
+        return new SerializedSample(bare, Serialize(bare));
     }
 
-    public static int Size(SampleRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, GatewayJsonContext.Default.SampleRecord).Length;
+    public static int Size(SampleRecord record) => Serialize(record).Length;
+
+    /// <summary>UTF-8 bytes, as the store keeps them: a string first would be twice the size, then encoded again.</summary>
+    public static byte[] Serialize(SampleRecord record) => JsonSerializer.SerializeToUtf8Bytes(record, GatewayJsonContext.Default.SampleRecord);
 
     /// <summary>The marker that replaces the end of a cut string.</summary>
     public static string Marker(int removed) => $"…[truncated {removed.ToString(CultureInfo.InvariantCulture)} chars]";

@@ -34,28 +34,31 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility },
         time);
 
+    /// <summary>Writes records not yet serialized (<see cref="WriteAsync(IReadOnlyList{SerializedSample})"/>).</summary>
+    public Task WriteAsync(IReadOnlyList<SampleRecord> records) =>
+        WriteAsync(records.Select(r => new SerializedSample(r, SampleSizeCap.Serialize(r))).ToList());
+
     /// <summary>
     /// Writes a batch in one round trip, then trims by age and count and queues the ids. Every index stays bounded:
     /// by age (the retention; an index nothing was written to for a retention expires), the prompt's (or plain model's) index by <see cref="SamplingOptions.MaxPerPrompt"/>,
     /// the samples that cap deletes leave the other indexes this batch wrote with them, and a version's and an arm's
     /// index (subsets of their prompt's) keep at most as many as the prompt's.
     /// </summary>
-    public async Task WriteAsync(IReadOnlyList<SampleRecord> records)
+    public async Task WriteAsync(IReadOnlyList<SerializedSample> samples)
     {
         var database = store.Database;
         var ttl = _options.Retention;
         var batch = database.CreateBatch();
-        var writes = new List<Task>(records.Count * 8);
+        var writes = new List<Task>(samples.Count * 8);
         var touched = new HashSet<string>(StringComparer.Ordinal) { Keys.SampleIndex };
         var subsets = new HashSet<string>(StringComparer.Ordinal);
 
         // Each count-capped index, with the other indexes this batch wrote its samples to.
         var capped = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var record in records)
+        foreach (var (record, json) in samples)
         {
             var score = record.Timestamp.ToUnixTimeMilliseconds();
-            // UTF-8 bytes, as the store keeps them: a string first would be twice the size, then encoded again.
-            writes.Add(batch.StringSetAsync(Keys.Sample(record.Id), JsonSerializer.SerializeToUtf8Bytes(record, GatewayJsonContext.Default.SampleRecord), ttl));
+            writes.Add(batch.StringSetAsync(Keys.Sample(record.Id), json, ttl));
             writes.Add(batch.StringSetAsync(Keys.SampleSummary(record.Id), JsonSerializer.SerializeToUtf8Bytes(SampleSummary.From(record), GatewayJsonContext.Default.SampleSummary), ttl));
             var cap = CapIndexOf(record);
             if (!capped.TryGetValue(cap, out var alongside))
@@ -104,7 +107,7 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
 
         if (_options.Enqueue)
         {
-            await Queue.EnqueueAsync(records.Select(r => r.Id).ToArray());
+            await Queue.EnqueueAsync(samples.Select(s => s.Record.Id).ToArray());
         }
     }
 

@@ -106,14 +106,14 @@ internal sealed class SampleWriter(
 
     private async Task WriteAsync(Queue<SampleCapture> batch)
     {
-        var records = new List<SampleRecord>(batch.Count);
+        var records = new List<SerializedSample>(batch.Count);
 
         // Dequeued one at a time, so a built capture's bytes are unreachable once they are released.
         while (batch.TryDequeue(out var capture))
         {
             try
             {
-                records.Add(builder.Build(capture));
+                records.Add(builder.BuildSerialized(capture));
             }
 #pragma warning disable CA1031 // One malformed sample must not stop the writer; it is counted and logged.
             catch (Exception ex)

@@ -69,10 +69,13 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         var response = $$"""{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{{reply}}"},"finish_reason":"length"}]}""";
         var client = $$"""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"{{new string('q', 100_000)}}"}]}""";
 
-        var record = Builder(maxSampleBytes: 64 * 1024).Build(Capture(client, null, response, "application/json"));
+        var built = Builder(maxSampleBytes: 64 * 1024).BuildSerialized(Capture(client, null, response, "application/json"));
+        var record = built.Record;
 
         Assert.True(record.Truncated);
         Assert.True(SampleSizeCap.Size(record) <= 64 * 1024, $"{SampleSizeCap.Size(record)} bytes");
+        // What is stored is the JSON the cap measured: the cut record's, not the whole one's, and not serialized again.
+        Assert.Equal(SampleSizeCap.Serialize(record), built.Json);
         Assert.StartsWith("aaaa", record.Response.Text, StringComparison.Ordinal);
         Assert.Matches(@"…\[truncated \d+ chars\]$", record.Response.Text);
         Assert.Matches(@"…\[truncated \d+ chars\]$", record.Input.Messages![0]!["content"]!.GetValue<string>());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -44,15 +45,29 @@ internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKe
         // Timeout still bounds the whole call, body included.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(http.Timeout);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-        onResponse?.Invoke(response);
-        var json = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        HttpResponseMessage? response = null;
+        try
         {
-            throw new HttpRequestException($"The judge model '{model}' answered {(int)response.StatusCode} through the gateway.");
-        }
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            onResponse?.Invoke(response);
+            var json = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"The judge model '{model}' answered {(int)response.StatusCode} through the gateway.");
+            }
 
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString() ?? "";
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString() ?? "";
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Our deadline, not the caller's: say so, as HttpClient's own timeout does.
+            throw new TimeoutException(
+                string.Create(CultureInfo.InvariantCulture, $"The judge model '{model}' did not answer within {http.Timeout.TotalSeconds:0.###} s (HttpClient.Timeout)."), ex);
+        }
+        finally
+        {
+            response?.Dispose();
+        }
     }
 }

@@ -126,8 +126,15 @@ internal sealed class JudgeGate : IDisposable
             return;
         }
 
-        if (!response.Headers.TryGetValues(CostHeader, out var values)
-            || !decimal.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var cost))
+        if (!response.Headers.TryGetValues(CostHeader, out var values))
+        {
+            // The gateway sends its cost headers only with a body it held whole: one too long to hold streamed on without
+            // them. The model has a price all the same, so it is not rested.
+            BehaviourLog.JudgeCostMissing(_logger, model);
+            return;
+        }
+
+        if (!decimal.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var cost))
         {
             // No price for the judge model ("unknown"): a daily budget in USD cannot bound it, so it stops being called.
             if (_unpriced.TryAdd(model, true))

@@ -50,7 +50,7 @@ internal sealed class BudgetGuard(
     // Every count after a reservation, in one step (it lands whole or not at all). An addition re-arms an expiry the
     // counter lost (it may have expired during a long request, and INCRBY would re-create it without one); a give-back
     // (an unspent reservation or slice, tokens estimated and not used) goes only to a counter that exists, and never
-    // below zero: a negative count would be room nobody gave. The minute's tokens get their expiry set again.
+    // below zero: a negative count would be room nobody gave. Tokens added set the minute's expiry again.
     private const string CountScript = """
         local amount = tonumber(ARGV[1])
         for i = 1, 2 do

@@ -117,7 +117,7 @@ internal sealed class ForwardStage(
         HttpServerErrorType.Mark(context, context.Response.StatusCode);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
-        if (sampling.Sampled && tap is not null && !ShadowPrincipal.CutByStop(context) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)
+        if (sampling.Sampled && tap is not null && !ShadowPrincipal.CutByStop(context, result) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)
         {
             // After the client has its answer: the copy never delays it, and pairs with the sample just offered.
             shadow.Offer(exchange, result.ServedModel.Provider.RequestHeaders, context.Request, sampleId);

@@ -145,10 +145,11 @@ internal sealed class ShadowDispatcher : BackgroundService
         headers.ContentType = "application/json";
         headers[RequestIds.Header] = call.RequestId + ".shadow";
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        deadline.CancelAfter(_options.Timeout);
+        // The copy's own timeout apart from the stop: a copy the stop cuts is not the candidate's failure (ShadowCopy.CutByStop).
+        using var timeout = new CancellationTokenSource(_options.Timeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token, call.Query);
-        exchange.Features.Set(new ShadowCopy(call.Environment, call.PairedWith, stoppingToken));
+        exchange.Features.Set(new ShadowCopy(call.Environment, call.PairedWith, stoppingToken, timeout.Token));
         string outcome;
         string detail;
         try

@@ -37,5 +37,6 @@ internal sealed class ShadowPrincipal(IOptions<ShadowOptions> options, TimeProvi
     public static string? PairedWith(HttpContext context) => context.Features.Get<ShadowCopy>()?.PairedWith;
 
     /// <summary>True for a shadow copy the gateway's stop cut (<see cref="ShadowCopy.CutByStop"/>); false for any other request.</summary>
-    public static bool CutByStop(HttpContext context) => context.Features.Get<ShadowCopy>()?.CutByStop(context) == true;
+    public static bool CutByStop(HttpContext context, Pipeline.ExchangeResult result) =>
+        context.Features.Get<ShadowCopy>()?.CutByStop(context, result.Failed || result.Status >= StatusCodes.Status400BadRequest) == true;
 }

@@ -124,6 +124,13 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
             Assert.False(call.Headers.ContainsKey("X-Session-Id"));
             Assert.DoesNotContain(call.Headers, h => h.Key.StartsWith("X-Gateway-", StringComparison.OrdinalIgnoreCase));
         }
+
+        // The candidate's answer is sampled under the shadow arm, paired with the stable request's sample.
+        var shadow = Assert.Single(await Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=shadow", 1, TimeSpan.FromSeconds(10)));
+        var stableSample = Assert.Single(await Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=stable", 1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, shadow.GetProperty("version").GetInt32());
+        var record = await Sampling.SampleWaiter.GetAsync(env.Gateway, shadow.GetProperty("id").GetString()!);
+        Assert.Equal(stableSample.GetProperty("id").GetString(), record.GetProperty("paired_with").GetString());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ internal static partial class BehaviourLog
     [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "The online judge model {Model} answered without a price: its daily USD budget cannot bound it, so it is not called again by this evaluator (add it to the pricing table)")]
     public static partial void JudgeUnpriced(ILogger logger, string model);
 
-    [LoggerMessage(EventId = 9008, Level = LogLevel.Warning, Message = "An online judge answer from {Model} came without its cost (an answer too long for the gateway to hold): not counted in the judge's daily spend")]
+    [LoggerMessage(EventId = 9008, Level = LogLevel.Warning, Message = "An online judge answer from {Model} came without its cost (an answer too long for the gateway to hold, or a proxy that strips the header): its daily USD budget cannot bound it, so it is not called again by this evaluator")]
     public static partial void JudgeCostMissing(ILogger logger, string model);
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "Online judges are configured by {Prompt} but Gateway:OnlineEval:Judge:ApiKey is not set; its llm-rubric assertions are skipped")]

@@ -128,9 +128,14 @@ internal sealed class JudgeGate : IDisposable
 
         if (!response.Headers.TryGetValues(CostHeader, out var values))
         {
-            // The gateway sends its cost headers only with a body it held whole: one too long to hold streamed on without
-            // them. The model has a price all the same, so it is not rested.
-            BehaviourLog.JudgeCostMissing(_logger, model);
+            // The gateway sends its cost headers only with a body it held whole (one too long to hold streams on without
+            // them), and a proxy between a separate evaluator and the gateway may strip them: a spend the budget cannot
+            // see, so the model rests as an unpriced one does, with its own reason.
+            if (_unpriced.TryAdd(model, true))
+            {
+                BehaviourLog.JudgeCostMissing(_logger, model);
+            }
+
             return;
         }
 

@@ -35,6 +35,9 @@ internal sealed record ExchangeResult
 
     public StreamInterruption? Interruption { get; init; }
 
+    /// <summary>The client left (or the request was aborted) before the answer was whole.</summary>
+    public bool ClientGone { get; init; }
+
     /// <summary>A sentence for reviewers when the exchange failed (never the provider's text).</summary>
     public string? FailureNote { get; init; }
 

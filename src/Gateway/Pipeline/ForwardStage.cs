@@ -182,6 +182,7 @@ internal sealed class ForwardStage(
             Record = record,
             Failed = outcome.Error is not null || outcome.Interruption is not null || status >= 500,
             Interruption = outcome.Interruption,
+            ClientGone = outcome.ClientGone,
             FailureNote = outcome.Error?.Body.Message ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})." : null),
             RequestedAt = requestedAt,
             Duration = duration,

@@ -4,18 +4,30 @@ namespace LlmGateway.Shadow;
 /// The mark of a shadow copy: a request feature the dispatcher sets on the in-process exchange it runs the copy on.
 /// Only code in this process can set a feature, so no request from the network can claim to be a copy, whatever it sends.
 /// </summary>
-/// <param name="Environment">The release's environment: its candidate answers the copy, and its shadow budget pays.</param>
-/// <param name="PairedWith">The stable request's sample id: the copy's sample is paired with it.</param>
-/// <param name="Stopping">The gateway's stop, which aborts the copies still running.</param>
-/// <param name="TimedOut">The copy's own <see cref="ShadowOptions.Timeout"/>, which aborts it too.</param>
-internal sealed record ShadowCopy(string Environment, string PairedWith, CancellationToken Stopping, CancellationToken TimedOut)
+/// <param name="environment">The release's environment: its candidate answers the copy, and its shadow budget pays.</param>
+/// <param name="pairedWith">The stable request's sample id: the copy's sample is paired with it.</param>
+internal sealed class ShadowCopy(string environment, string pairedWith)
 {
+    private int _endedByStop;
+
+    /// <summary>The release's environment: its candidate answers the copy, and its shadow budget pays.</summary>
+    public string Environment { get; } = environment;
+
+    /// <summary>The stable request's sample id: the copy's sample is paired with it.</summary>
+    public string PairedWith { get; } = pairedWith;
+
     /// <summary>
-    /// True when the gateway's stop cut the copy (it failed, aborted, while the gateway stopped and before its own
-    /// timeout): billed (the provider may charge for it), but not sampled, since its error says nothing about the
-    /// candidate and would pair against a stable answer no stop cut. A copy past its timeout is the candidate's own
-    /// slowness, and a copy that answered is the candidate's answer: both are sampled.
+    /// Called by the dispatcher when the copy's deadline fires, with what fired it, read at that moment: the gateway's
+    /// stop, or the copy's own <see cref="ShadowOptions.Timeout"/> (a stop that comes later does not change it).
     /// </summary>
-    public bool CutByStop(HttpContext context, bool failed) =>
-        failed && Stopping.IsCancellationRequested && !TimedOut.IsCancellationRequested && context.RequestAborted.IsCancellationRequested;
+    public void DeadlineFired(bool byStop) => Interlocked.CompareExchange(ref _endedByStop, byStop ? 1 : -1, 0);
+
+    /// <summary>
+    /// True when the gateway's stop cut the copy (its deadline fired for the stop, the request was aborted, and it did
+    /// not answer whole): billed (the provider may charge for it), but not sampled, since its error says nothing about
+    /// the candidate and would pair against a stable answer no stop cut. A copy past its own timeout is the
+    /// candidate's slowness, and a copy that answered whole is the candidate's answer: both are sampled.
+    /// </summary>
+    public bool CutByStop(HttpContext context, bool incomplete) =>
+        incomplete && Volatile.Read(ref _endedByStop) == 1 && context.RequestAborted.IsCancellationRequested;
 }

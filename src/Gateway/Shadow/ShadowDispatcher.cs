@@ -145,11 +145,19 @@ internal sealed class ShadowDispatcher : BackgroundService
         headers.ContentType = "application/json";
         headers[RequestIds.Header] = call.RequestId + ".shadow";
 
-        // The copy's own timeout apart from the stop: a copy the stop cuts is not the candidate's failure (ShadowCopy.CutByStop).
-        using var timeout = new CancellationTokenSource(_options.Timeout);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(_options.Timeout);
         using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token, call.Query);
-        exchange.Features.Set(new ShadowCopy(call.Environment, call.PairedWith, stoppingToken, timeout.Token));
+        var copy = new ShadowCopy(call.Environment, call.PairedWith);
+        exchange.Features.Set(copy);
+        // What fired the deadline, read when it fired: a copy the stop cuts is not the candidate's failure (ShadowCopy.CutByStop).
+        using var fired = deadline.Token.Register(
+            static state =>
+            {
+                var (copy, stopping) = ((ShadowCopy, CancellationToken))state!;
+                copy.DeadlineFired(byStop: stopping.IsCancellationRequested);
+            },
+            (copy, stoppingToken));
         string outcome;
         string detail;
         try

@@ -7,26 +7,21 @@ namespace LlmGateway.Tests.Rollouts;
 public sealed class ShadowCopyCutByStopTests
 {
     [Theory]
-    [InlineData(true, true, false, true, true)] // failed, aborted while stopping, within its timeout: the stop's doing
-    [InlineData(false, true, false, true, false)] // it answered before the stop reached it: the candidate's answer
-    [InlineData(true, false, false, true, false)] // aborted, but the gateway was not stopping
-    [InlineData(true, true, true, true, false)] // past its own timeout: the candidate's slowness
-    [InlineData(true, true, false, false, false)] // failed on its own (not aborted) while the gateway stopped
-    public void Only_a_copy_the_stop_aborted_before_it_answered_or_timed_out_is_cut_by_the_stop(bool failed, bool stopping, bool timedOut, bool aborted, bool expected)
+    [InlineData(true, true, true, true)] // incomplete, its deadline fired for the stop, aborted: the stop's doing
+    [InlineData(false, true, true, false)] // it answered whole before the stop reached it: the candidate's answer
+    [InlineData(true, null, true, false)] // aborted, but no deadline fired (the gateway was not stopping)
+    [InlineData(true, false, true, false)] // its own timeout fired first: the candidate's slowness
+    [InlineData(true, true, false, false)] // incomplete on its own (not aborted) while the gateway stopped
+    public void Only_a_copy_the_stop_aborted_before_it_answered_or_timed_out_is_cut_by_the_stop(bool incomplete, bool? firedByStop, bool aborted, bool expected)
     {
-        using var stop = new CancellationTokenSource();
-        using var timeout = new CancellationTokenSource();
         using var abort = new CancellationTokenSource();
         var context = new DefaultHttpContext { RequestAborted = abort.Token };
-        var copy = new ShadowCopy("production", "smp_1", stop.Token, timeout.Token);
-        if (stopping)
+        var copy = new ShadowCopy("production", "smp_1");
+        if (firedByStop is { } byStop)
         {
-            stop.Cancel();
-        }
-
-        if (timedOut)
-        {
-            timeout.Cancel();
+            copy.DeadlineFired(byStop);
+            // Whatever fires later (the stop after the timeout, or the reverse) does not change what ended it.
+            copy.DeadlineFired(!byStop);
         }
 
         if (aborted)
@@ -34,6 +29,6 @@ public sealed class ShadowCopyCutByStopTests
             abort.Cancel();
         }
 
-        Assert.Equal(expected, copy.CutByStop(context, failed));
+        Assert.Equal(expected, copy.CutByStop(context, incomplete));
     }
 }

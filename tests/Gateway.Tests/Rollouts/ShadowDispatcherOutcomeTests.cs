@@ -218,6 +218,46 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         Assert.Equal("stable", Assert.Single(all).GetProperty("variant").GetString());
     }
 
+    [Fact]
+    public async Task A_streamed_copy_the_stop_cuts_after_its_answer_started_is_not_sampled_either()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Timeout"] = "00:05:00";
+        var hold = "shadow-stop-" + Guid.NewGuid().ToString("N");
+        string name;
+        await using (var gateway = await StartGatewayAsync(settings))
+        {
+            string company;
+            (name, company) = await ReleaseAsync(gateway, "shadow-stop-stream", "");
+            await ShadowStep.StartAsync(gateway, name);
+            using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+            // The mock holds a stream carrying the token after its first chunk: released once in advance, the client's
+            // stable stream passes; its copy (the same forwarded header) then holds with its answer started.
+            using var mock = new HttpClient { BaseAddress = env.MockUrl };
+            (await mock.PostAsync(new Uri($"/mock/release/{hold}", UriKind.Relative), null, Ct)).EnsureSuccessStatusCode();
+            var json = $$"""
+                {"model":"prompt:{{name}}","prompt_variables":{"company":"{{company}}"},"stream":true,
+                 "messages":[{"role":"user","content":"Where is my parcel?"}],"user":"same-user"}
+                """;
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+            request.Headers.Add("x-mock-hold", hold);
+            using var response = await client.SendAsync(request, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("[DONE]", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
+        }
+
+        // Billed, not sampled: the stop cut an answer already under way (status 200, not whole).
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.AdminToken);
+        await Eventually.ResultAsync(
+            async () => (await viewer.GetAsync($"/admin/v1/usage?groupBy=variant&prompt={name}")).Expect(HttpStatusCode.OK).Json,
+            rows => rows.EnumerateArray().Any(r => r.GetProperty("group").GetProperty("variant").GetString() == "shadow"),
+            SignalBound);
+        var all = await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1, SignalBound);
+        Assert.Equal("stable", Assert.Single(all).GetProperty("variant").GetString());
+    }
+
     /// <summary>
     /// A gateway of the test's own, stopped within 2 s: a copy still held by the candidate's provider outlives neither
     /// the test nor its shutdown.

@@ -119,7 +119,7 @@ public sealed class PromptRouterTests : IAsyncDisposable
         Publish(Release("production", V1, V2, record: ShadowRecord(1_000)));
         var request = Request();
         var sampleId = LlmGateway.Sampling.SampleIds.New(DateTimeOffset.UnixEpoch);
-        request.HttpContext.Features.Set(new ShadowCopy("production", sampleId, CancellationToken.None, CancellationToken.None));
+        request.HttpContext.Features.Set(new ShadowCopy("production", sampleId));
 
         var (selection, error) = await _router.SelectAsync(request, shadowKey, Prompt, null);
         Assert.Null(error);

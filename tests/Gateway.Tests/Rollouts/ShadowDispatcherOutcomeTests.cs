@@ -202,20 +202,7 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
             Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
         }
 
-        // Stopped: the copy was aborted, and the gateway waited for its pipeline to end before its usage and sample
-        // writers flushed. Read from another gateway on the same store.
-        using var viewer = new AdminClient(env.Gateway, TestEnvironment.AdminToken);
-        var usage = await Eventually.ResultAsync(
-            async () => (await viewer.GetAsync($"/admin/v1/usage?groupBy=variant&prompt={name}")).Expect(HttpStatusCode.OK).Json,
-            rows => rows.EnumerateArray().Any(r => r.GetProperty("group").GetProperty("variant").GetString() == "shadow"),
-            SignalBound);
-        var shadow = Assert.Single(usage.EnumerateArray(), r => r.GetProperty("group").GetProperty("variant").GetString() == "shadow");
-        Assert.Equal(1, shadow.GetProperty("requests").GetInt64());
-
-        // Billed, but not sampled: its error is the stop's, not the candidate's, and would pair against a stable
-        // answer no stop cut. (The stop has flushed every writer: nothing of this gateway's can still arrive.)
-        var all = await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1, SignalBound);
-        Assert.Equal("stable", Assert.Single(all).GetProperty("variant").GetString());
+        await AssertTheCutCopyIsBilledNotSampledAsync(name);
     }
 
     [Fact]
@@ -248,12 +235,26 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
             Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
         }
 
-        // Billed, not sampled: the stop cut an answer already under way (status 200, not whole).
+        // The stop cut an answer already under way (status 200, not whole).
+        await AssertTheCutCopyIsBilledNotSampledAsync(name);
+    }
+
+    /// <summary>
+    /// After a gateway stopped with a copy of <paramref name="name"/> in flight (the gateway waited for the copy's
+    /// pipeline to end before its usage and sample writers flushed), read from another gateway on the same store: the
+    /// copy is billed, but not sampled, since its error is the stop's, not the candidate's, and would pair against a
+    /// stable answer no stop cut. The stop has flushed every writer: nothing of that gateway's can still arrive.
+    /// </summary>
+    private async Task AssertTheCutCopyIsBilledNotSampledAsync(string name)
+    {
         using var viewer = new AdminClient(env.Gateway, TestEnvironment.AdminToken);
-        await Eventually.ResultAsync(
+        var usage = await Eventually.ResultAsync(
             async () => (await viewer.GetAsync($"/admin/v1/usage?groupBy=variant&prompt={name}")).Expect(HttpStatusCode.OK).Json,
             rows => rows.EnumerateArray().Any(r => r.GetProperty("group").GetProperty("variant").GetString() == "shadow"),
             SignalBound);
+        var shadow = Assert.Single(usage.EnumerateArray(), r => r.GetProperty("group").GetProperty("variant").GetString() == "shadow");
+        Assert.Equal(1, shadow.GetProperty("requests").GetInt64());
+
         var all = await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1, SignalBound);
         Assert.Equal("stable", Assert.Single(all).GetProperty("variant").GetString());
     }

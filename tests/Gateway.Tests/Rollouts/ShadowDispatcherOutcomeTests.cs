@@ -11,7 +11,12 @@ using LlmGateway.Releases;
 using LlmGateway.Shadow;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmGateway.Tests.Rollouts;
 
@@ -19,6 +24,7 @@ namespace LlmGateway.Tests.Rollouts;
 /// The shadow dispatcher's outcomes other than <c>answered</c>, each read on <c>gateway.shadow.calls</c> of a gateway of
 /// the test's own (so no other test's copies are counted): a candidate that fails, one that never answers, a shadow
 /// budget that refuses, and a queue that overflows. In every case the client gets its stable answer, unchanged and at once.
+/// Also what a stop does to the copies in flight (billed, not sampled), and the warning for a copy that outlives its deadline.
 /// </summary>
 public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
 {
@@ -237,6 +243,65 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
 
         // The stop cut an answer already under way (status 200, not whole).
         await AssertTheCutCopyIsBilledNotSampledAsync(name);
+    }
+
+    [Fact]
+    public async Task A_copy_whose_pipeline_ignores_its_deadline_is_reported_overdue_and_still_waited_for()
+    {
+        // A stage of the test's own that holds every copy until released, heeding no abort: what the warning is for.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Timeout"] = "00:00:01";
+        settings["Gateway:Shadow:MaxConcurrency"] = "1";
+        settings["shutdownTimeoutSeconds"] = "2";
+        var logs = new CapturingLoggerProvider();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var gateway = await GatewayHost.StartAsync(settings, builder =>
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Services.AddSingleton<IStartupFilter>(new DeafToCopies(release.Task));
+        });
+        try
+        {
+            using var calls = new ShadowCalls(gateway);
+            var (name, company) = await ReleaseAsync(gateway, "shadow-overdue", "");
+            await ShadowStep.StartAsync(gateway, name);
+            using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+            var answer = await AskAsync(client, name, company);
+            Assert.Equal(("1", "stable"), (answer.Version, answer.Variant));
+
+            // Its deadline (1 s) plus the 5 s of grace pass: the sender says so, and keeps waiting (MaxConcurrency holds).
+            Assert.True(await Eventually.TrueAsync(
+                () => Task.FromResult(logs.Lines.Any(l => l.Category == typeof(ShadowDispatcher).FullName && l.Text.Contains("past its deadline", StringComparison.Ordinal))),
+                SignalBound));
+            Assert.Empty(calls.Snapshot());
+
+            // Released, the copy ends as past its deadline, and is counted so.
+            release.TrySetResult();
+            await calls.WaitForAsync("timeout", 1);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    /// <summary>A first stage that holds a shadow copy until <paramref name="release"/>, whatever aborts it.</summary>
+    private sealed class DeafToCopies(Task release) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (HttpContext context, RequestDelegate rest) =>
+            {
+                if (context.Features.Get<ShadowCopy>() is not null)
+                {
+                    await release;
+                }
+
+                await rest(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>

@@ -111,10 +111,14 @@ internal static class EvaluatorCommand
         long jsonBytes = 0;
         for (var start = 0; start < total; start += WriteBatch)
         {
-            var batch = Enumerable.Range(start, Math.Min(WriteBatch, total - start)).Select(i => EvaluatorSamples.Create(i, total, now)).ToList();
+            // Each record with the JSON it is stored as, as the sample writer hands them over.
+            var batch = Enumerable.Range(start, Math.Min(WriteBatch, total - start))
+                .Select(i => EvaluatorSamples.Create(i, total, now))
+                .Select(r => new SerializedSample(r, SampleSizeCap.Serialize(r)))
+                .ToList();
             if (start == 0)
             {
-                jsonBytes = JsonSerializer.Serialize(batch[1], GatewayJsonContext.Default.SampleRecord).Length;
+                jsonBytes = batch[1].Json.Length;
             }
 
             await sampleStore.WriteAsync(batch);

@@ -46,35 +46,31 @@ internal sealed class BudgetGuard(
         return 0
         """;
 
-    // KEYS: day spend, month spend, minute tokens. ARGV: nano-USD (signed), tokens (signed), day ttl, month ttl.
-    // Every count after a reservation, in one step (it lands whole or not at all). An addition re-arms an expiry the
-    // counter lost (it may have expired during a long request, and INCRBY would re-create it without one); a give-back
-    // (an unspent reservation or slice, tokens estimated and not used) goes only to a counter that exists, and never
-    // below zero: a negative count would be room nobody gave. Tokens added set the minute's expiry again.
+    // KEYS: day spend, month spend, minute tokens. ARGV: nano-USD (signed), tokens (signed), day, month and minute ttl.
+    // Every count after a reservation, in one step (it lands whole or not at all), the same rule for each counter. An
+    // addition re-arms an expiry the counter lost (it may have expired during a long request, and INCRBY would re-create
+    // it without one); a give-back (an unspent reservation or slice, tokens estimated and not used) goes only to a
+    // counter that exists, and never below zero: a negative count would be room nobody gave.
     private const string CountScript = """
-        local amount = tonumber(ARGV[1])
-        for i = 1, 2 do
+        for i = 1, 3 do
+          local arg = (i == 3) and 2 or 1
+          local amount = tonumber(ARGV[arg])
           if amount > 0 then
-            redis.call('INCRBY', KEYS[i], ARGV[1])
+            redis.call('INCRBY', KEYS[i], ARGV[arg])
             if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[i + 2]) end
           elseif amount < 0 then
             local held = redis.call('GET', KEYS[i])
             if held then redis.call('DECRBY', KEYS[i], math.max(0, math.min(tonumber(held), -amount))) end
           end
         end
-        local tokens = tonumber(ARGV[2])
-        if tokens > 0 then
-          redis.call('INCRBY', KEYS[3], ARGV[2])
-          redis.call('EXPIRE', KEYS[3], 120)
-        elseif tokens < 0 then
-          local held = redis.call('GET', KEYS[3])
-          if held then redis.call('DECRBY', KEYS[3], math.max(0, math.min(tonumber(held), -tokens))) end
-        end
         return 0
         """;
 
     private static readonly long DayTtlSeconds = (long)TimeSpan.FromDays(2).TotalSeconds;
     private static readonly long MonthTtlSeconds = (long)TimeSpan.FromDays(40).TotalSeconds;
+
+    // As the reservation sets it: past its minute, with room for a request that settles late.
+    private const long MinuteTtlSeconds = 120;
 
     private readonly BudgetOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
@@ -298,7 +294,7 @@ internal sealed class BudgetGuard(
             {
                 var (keyId, day, nanoUsd) = pending[i];
                 var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                writes[i] = batch.ScriptEvaluateAsync(CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, 0, DayTtlSeconds, MonthTtlSeconds]);
+                writes[i] = batch.ScriptEvaluateAsync(CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, 0, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds]);
             }
 
             batch.Execute();
@@ -357,7 +353,7 @@ internal sealed class BudgetGuard(
         try
         {
             await store.Database.ScriptEvaluateAsync(
-                CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, tokens, DayTtlSeconds, MonthTtlSeconds]);
+                CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, tokens, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds]);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException)

@@ -34,10 +34,6 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility },
         time);
 
-    /// <summary>Writes records not yet serialized (<see cref="WriteAsync(IReadOnlyList{SerializedSample})"/>).</summary>
-    public Task WriteAsync(IReadOnlyList<SampleRecord> records) =>
-        WriteAsync(records.Select(r => new SerializedSample(r, SampleSizeCap.Serialize(r))).ToList());
-
     /// <summary>
     /// Writes a batch in one round trip, then trims by age and count and queues the ids. Every index stays bounded:
     /// by age (the retention; an index nothing was written to for a retention expires), the prompt's (or plain model's) index by <see cref="SamplingOptions.MaxPerPrompt"/>,

@@ -194,19 +194,11 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     public async Task A_gateway_that_stops_with_a_copy_in_flight_bills_the_copy_it_cut_and_keeps_it_out_of_the_pairs()
     {
         // A candidate that holds its copy for 10 minutes, and a copy given 5: only the stop can end it.
-        var settings = env.GatewaySettings();
-        settings["Gateway:Shadow:Timeout"] = "00:05:00";
-        string name;
-        await using (var gateway = await StartGatewayAsync(settings))
+        var name = await StopWithACopyInFlightAsync("shadow-stop", "[[mock:latency-ms=600000]]", async (client, name, company) =>
         {
-            string company;
-            (name, company) = await ReleaseAsync(gateway, "shadow-stop", "[[mock:latency-ms=600000]]");
-            await ShadowStep.StartAsync(gateway, name);
-            using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
             var answer = await AskAsync(client, name, company);
             Assert.Equal(("1", "stable"), (answer.Version, answer.Variant));
-            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
-        }
+        });
 
         await AssertTheCutCopyIsBilledNotSampledAsync(name);
     }
@@ -214,17 +206,9 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     [Fact]
     public async Task A_streamed_copy_the_stop_cuts_after_its_answer_started_is_not_sampled_either()
     {
-        var settings = env.GatewaySettings();
-        settings["Gateway:Shadow:Timeout"] = "00:05:00";
         var hold = "shadow-stop-" + Guid.NewGuid().ToString("N");
-        string name;
-        await using (var gateway = await StartGatewayAsync(settings))
+        var name = await StopWithACopyInFlightAsync("shadow-stop-stream", "", async (client, name, company) =>
         {
-            string company;
-            (name, company) = await ReleaseAsync(gateway, "shadow-stop-stream", "");
-            await ShadowStep.StartAsync(gateway, name);
-            using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
-
             // The mock holds a stream carrying the token after its first chunk: released once in advance, the client's
             // stable stream passes; its copy (the same forwarded header) then holds with its answer started.
             using var mock = new HttpClient { BaseAddress = env.MockUrl };
@@ -238,8 +222,7 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
             using var response = await client.SendAsync(request, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("[DONE]", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
-        }
+        });
 
         // The stop cut an answer already under way (status 200, not whole).
         await AssertTheCutCopyIsBilledNotSampledAsync(name);
@@ -252,10 +235,9 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         var settings = env.GatewaySettings();
         settings["Gateway:Shadow:Timeout"] = "00:00:01";
         settings["Gateway:Shadow:MaxConcurrency"] = "1";
-        settings["shutdownTimeoutSeconds"] = "2";
         var logs = new CapturingLoggerProvider();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var gateway = await GatewayHost.StartAsync(settings, builder =>
+        await using var gateway = await StartGatewayAsync(settings, builder =>
         {
             builder.Logging.AddProvider(logs);
             builder.Services.AddSingleton<IStartupFilter>(new DeafToCopies(release.Task));
@@ -328,11 +310,29 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     /// A gateway of the test's own, stopped within 2 s: a copy still held by the candidate's provider outlives neither
     /// the test nor its shutdown.
     /// </summary>
-    private Task<GatewayHost> StartGatewayAsync(Dictionary<string, string?>? settings = null)
+    private Task<GatewayHost> StartGatewayAsync(Dictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         settings ??= env.GatewaySettings();
         settings["shutdownTimeoutSeconds"] = "2";
-        return GatewayHost.StartAsync(settings);
+        return GatewayHost.StartAsync(settings, configure);
+    }
+
+    /// <summary>
+    /// A gateway of the test's own in a shadow step (copies given 5 minutes), whose client <paramref name="ask"/>s once
+    /// (the client, the prompt's name, its company); stopped once the copy has reached the candidate's provider.
+    /// Returns the prompt's name.
+    /// </summary>
+    private async Task<string> StopWithACopyInFlightAsync(string prefix, string directive, Func<HttpClient, string, string, Task> ask)
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Timeout"] = "00:05:00";
+        await using var gateway = await StartGatewayAsync(settings);
+        var (name, company) = await ReleaseAsync(gateway, prefix, directive);
+        await ShadowStep.StartAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+        await ask(client, name, company);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) == 1), SignalBound));
+        return name;
     }
 
     /// <summary>v1 (stable) and v2 (the candidate, with the mock's <paramref name="directive"/>), each naming the test's company.</summary>

@@ -25,9 +25,9 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         var model = Bundles.UniqueName("model");
 
         var first = Records(prompt, model, version: 1, "stable", 4);
-        await samples.WriteAsync(first);
+        await WriteAsync(samples, first);
         var second = Records(prompt, model, version: 1, "stable", 4);
-        await samples.WriteAsync(second);
+        await WriteAsync(samples, second);
 
         var deleted = first.Take(3).Select(r => r.Id).ToArray();
         var kept = first.Skip(3).Concat(second).Select(r => r.Id).ToArray();
@@ -60,11 +60,11 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         var v1Index = keys.SampleVersionIndex(prompt, 1);
         var v1ArmIndex = keys.SampleArmIndex(prompt, 1, "stable");
 
-        await samples.WriteAsync(Records(prompt, model, version: 1, "stable", Cap));
+        await WriteAsync(samples, Records(prompt, model, version: 1, "stable", Cap));
         // Version 2's batch pushes all of version 1's samples out of the prompt; version 1's index is not in that batch.
-        await samples.WriteAsync(Records(prompt, model, version: 2, "canary", Cap));
+        await WriteAsync(samples, Records(prompt, model, version: 2, "canary", Cap));
         var last = Records(prompt, model, version: 1, "stable", 1);
-        await samples.WriteAsync(last);
+        await WriteAsync(samples, last);
 
         Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
         Assert.Equal(Cap, await database.SortedSetLengthAsync(v1Index));
@@ -82,7 +82,7 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         var prompt = Bundles.UniqueName("bounds");
         var model = Bundles.UniqueName("model");
 
-        await samples.WriteAsync(Records(prompt, model, version: 3, "canary", 2));
+        await WriteAsync(samples, Records(prompt, model, version: 3, "canary", 2));
 
         foreach (var index in new[]
         {
@@ -127,4 +127,8 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
                 Response = new SampleResponse { Status = 200, Text = "ok" },
             };
         }).ToArray();
+
+    // As the writer stores them: each record with its JSON.
+    private static Task WriteAsync(SampleStore samples, IEnumerable<SampleRecord> records) =>
+        samples.WriteAsync(records.Select(r => new SerializedSample(r, SampleSizeCap.Serialize(r))).ToList());
 }

@@ -42,9 +42,9 @@ internal sealed class TokenizerRegistry
     public bool IsKnownEncoding(string encoding) => _byEncoding.ContainsKey(encoding);
 
     /// <summary>
-    /// The longest run without whitespace handed to the tokenizer in one piece. Byte-pair merging of one pre-token
+    /// The longest run of non-whitespace, or of whitespace, handed to the tokenizer in one piece. Byte-pair merging of one pre-token
     /// is superlinear in its length (64 K of one letter took 17 s on one core), so a client could buy minutes of CPU
-    /// with one long "word"; a longer run is counted in pieces of this length (a megabyte of one letter then costs
+    /// with one long "word" or a megabyte of spaces or newlines; a longer run is counted in pieces of this length (a megabyte of one letter then costs
     /// about 0.3 s, twice a megabyte of prose). Real words, numbers and URLs are shorter, so ordinary text is counted
     /// exactly as before; a cut run can only come out a little higher (no merge crosses a cut), which keeps a
     /// budget's reservation an upper bound.
@@ -63,11 +63,15 @@ internal sealed class TokenizerRegistry
         var total = 0;
         var start = 0;
         var run = 0;
+        var inSpace = false;
         for (var i = 0; i < span.Length; i++)
         {
-            if (char.IsWhiteSpace(span[i]))
+            // A run of whitespace is one pre-token too (the pattern's \s+ alternatives): it is cut like a word.
+            var space = char.IsWhiteSpace(span[i]);
+            if (space != inSpace)
             {
-                run = 0;
+                inSpace = space;
+                run = 1;
             }
             else if (++run > MaxRunLength && !char.IsLowSurrogate(span[i]))
             {

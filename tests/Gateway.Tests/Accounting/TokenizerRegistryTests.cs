@@ -35,6 +35,8 @@ public sealed class TokenizerRegistryTests
     }
 
     [Theory]
+    [InlineData(' ', 1_000)]
+    [InlineData('\n', 1_000)]
     [InlineData('a', 1_000)]
     [InlineData('7', 1_000)]
     [InlineData('é', 3_000)]
@@ -59,6 +61,20 @@ public sealed class TokenizerRegistryTests
 
         Assert.Same(count, await Task.WhenAny(count, Task.Delay(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)));
         Assert.Equal((1 << 20) / 8, await count);
+    }
+
+    [Theory]
+    [InlineData(' ')]
+    [InlineData('\n')]
+    [InlineData('\t')]
+    public async Task A_megabyte_of_one_whitespace_character_is_counted_in_linear_time(char space)
+    {
+        // A whitespace run is one pre-token as well: counted whole it is as quadratic as a run of one letter.
+        var text = new string(space, 1 << 20) + "x";
+        var count = Task.Run(() => Registry.Count(text, TokenizerRegistry.O200k), TestContext.Current.CancellationToken);
+
+        Assert.Same(count, await Task.WhenAny(count, Task.Delay(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)));
+        Assert.InRange(await count, 2, text.Length);
     }
 
     [Theory]

@@ -16,6 +16,16 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
 
     public async Task AddAsync(string model, ModelPrice price)
     {
+        // Prices are looked up ignoring case: a change to "GPT-4o" goes into the field "gpt-4o" already has.
+        foreach (var field in await store.Database.HashKeysAsync(Key))
+        {
+            if (string.Equals(field, model, StringComparison.OrdinalIgnoreCase))
+            {
+                model = field!;
+                break;
+            }
+        }
+
         var current = await store.Database.HashGetAsync(Key, model);
         var prices = current.IsNull ? [] : JsonSerializer.Deserialize((string)current!, GatewayJsonContext.Default.ModelPriceArray) ?? [];
         var updated = prices.Where(p => p.EffectiveFrom != price.EffectiveFrom).Append(price).OrderBy(p => p.EffectiveFrom).ToArray();
@@ -26,10 +36,11 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     public async Task LoadAsync()
     {
         var entries = await store.Database.HashGetAllAsync(Key);
-        pricing.ApplyOverrides(entries.ToDictionary(
-            e => (string)e.Name!,
-            e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [],
-            StringComparer.OrdinalIgnoreCase));
+        // Not a dictionary: two fields that differ only in case (written before AddAsync matched names) are merged
+        // by the table, never a duplicate key that would stop every instance's poll.
+        pricing.ApplyOverrides(entries.Select(e => KeyValuePair.Create(
+            (string)e.Name!,
+            JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -41,8 +52,9 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
             {
                 await LoadAsync();
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or JsonException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever a stored value holds, the poll lives on: a host whose background service faults stops.
                 // Prices in force stay; the next tick tries again.
                 PricingLog.OverridesNotLoaded(logger, ex.GetType().Name);
             }

@@ -34,7 +34,8 @@ internal sealed class PricingTable
     /// Merges prices added at runtime (admin API) with the configured ones and swaps the table.
     /// An override is one more dated entry: history keeps the old price for old requests.
     /// </summary>
-    public void ApplyOverrides(IReadOnlyDictionary<string, ModelPrice[]> overrides)
+    /// <param name="overrides">Per model name, its dated prices; names that differ only in case are one model (merged).</param>
+    public void ApplyOverrides(IEnumerable<KeyValuePair<string, ModelPrice[]>> overrides)
     {
         var merged = new Dictionary<string, ModelPrice[]>(_configured, StringComparer.OrdinalIgnoreCase);
         foreach (var (model, prices) in overrides)

@@ -6,6 +6,9 @@ namespace LlmGateway.Admin;
 /// <summary><c>/admin/v1/pricing</c>: the prices in force, and dated price changes at runtime (audited).</summary>
 internal static class PricingApi
 {
+    private const int MaxModelLength = 200;
+    private const decimal MaxPerMillion = 1_000_000m;
+
     public static RouteGroupBuilder MapPricingApi(this RouteGroupBuilder admin)
     {
         admin.MapGet("/pricing", (PricingTable pricing) =>
@@ -26,9 +29,18 @@ internal static class PricingApi
             return error;
         }
 
-        if (price!.InputPerMillion < 0 || price.OutputPerMillion < 0 || price.CachedInputPerMillion < 0)
+        if (model.Length > MaxModelLength || model.Any(char.IsControl))
         {
-            return AdminResults.Invalid("Prices cannot be negative.", "input_per_million");
+            return AdminResults.Invalid($"A model name of at most {MaxModelLength} characters, without control characters.", "model");
+        }
+
+        foreach (var (field, value) in new[] { ("input_per_million", price!.InputPerMillion), ("output_per_million", price.OutputPerMillion), ("cached_input_per_million", price.CachedInputPerMillion ?? 0) })
+        {
+            if (value is < 0 or > MaxPerMillion)
+            {
+                // The bound keeps every request's cost (tokens × price) far from decimal's range.
+                return AdminResults.Invalid($"Prices are from 0 to {MaxPerMillion} per million tokens.", field);
+            }
         }
 
         if (price.EffectiveFrom == default)

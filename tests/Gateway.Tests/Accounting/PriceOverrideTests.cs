@@ -33,13 +33,54 @@ public sealed class PriceOverrideTests(TestEnvironment env)
         Assert.Contains("\"action\":\"SetPrice\"", (await operatorClient.GetAsync("/admin/v1/audit?limit=50")).Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_negative_price_is_refused()
+    [Theory]
+    [InlineData("""{"input_per_million":-1}""", "input_per_million")]
+    [InlineData("""{"output_per_million":-0.5}""", "output_per_million")]
+    [InlineData("""{"input_per_million":1,"output_per_million":79228162514264337593543950335}""", "output_per_million")]
+    [InlineData("""{"cached_input_per_million":1000001}""", "cached_input_per_million")]
+    public async Task A_negative_or_absurd_price_is_refused_with_its_field(string body, string field)
     {
         using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
 
-        var refused = await operatorClient.PutAsync("/admin/v1/pricing/some-model", """{"input_per_million":-1}""");
+        var refused = await operatorClient.PutAsync("/admin/v1/pricing/some-model", body);
 
-        Assert.Contains("negative", refused.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        var error = refused.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error");
+        Assert.Equal(field, error.GetProperty("param").GetString());
+        Assert.Contains("from 0 to", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prices_for_names_that_differ_only_in_case_are_one_model_and_never_stop_the_poll()
+    {
+        // Its own key prefix: these prices must not reach the shared gateway's models.
+        var prefix = "gwtest-price-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = prefix;
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LlmGateway.Store.RedisUrl.Parse(env.StoreConnection));
+        var key = $"{prefix}:pricing:overrides";
+
+        (await operatorClient.PutAsync("/admin/v1/pricing/Case-Model", """{"input_per_million":1,"output_per_million":2,"effective_from":"2026-01-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+        (await operatorClient.PutAsync("/admin/v1/pricing/CASE-model", """{"input_per_million":3,"output_per_million":4,"effective_from":"2026-02-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+
+        // One field holds both changes.
+        var fields = await connection.GetDatabase().HashGetAllAsync(key);
+        var field = Assert.Single(fields);
+        Assert.Equal("Case-Model", (string)field.Name!);
+        Assert.Contains("2026-02-01", (string)field.Value!, StringComparison.Ordinal);
+
+        // A store written before names were matched (two fields, one model): every instance's poll merges them.
+        await connection.GetDatabase().HashSetAsync(key, "case-MODEL", """[{"input_per_million":5,"output_per_million":6,"effective_from":"2026-03-01T00:00:00Z"}]""");
+        var listed = await Eventually.ResultAsync(
+            async () => (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Text,
+            text => text.Contains("2026-03-01", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20));
+        Assert.Contains("2026-01-01", listed, StringComparison.Ordinal);
+        Assert.Contains("2026-02-01", listed, StringComparison.Ordinal);
+
+        // And the gateway is still up and taking changes after polls over the duplicate.
+        (await operatorClient.PutAsync("/admin/v1/pricing/case-model", """{"input_per_million":7,"output_per_million":8,"effective_from":"2026-04-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+        Assert.Contains("2026-04-01", (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Text, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LlmGateway.Proxy;
 
 namespace LlmGateway.Accounting;
 
@@ -23,7 +24,7 @@ internal static class RequestText
         textBytes = 0;
         try
         {
-            var reader = new Utf8JsonReader(body);
+            var reader = new Utf8JsonReader(body, RequestBodyScanner.ReaderOptions);
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("role"u8))

@@ -116,7 +116,7 @@ internal static class OutputRequest
             return false;
         }
 
-        var reader = new Utf8JsonReader(body[property.ValueStart..property.End]);
+        var reader = new Utf8JsonReader(body[property.ValueStart..property.End], RequestBodyScanner.ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
         {
             return false;

@@ -50,9 +50,12 @@ internal static class RequestBodyScanner
         scratch.Clear();
     }
 
+    /// <summary>How deep a request body may nest: every later reader of the same body reads with it (a default reader stops at 64).</summary>
+    public static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
+
     private static RequestScan ScanCore(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
             if (!reader.Read())

@@ -41,7 +41,7 @@ public sealed class RequestFuzzTests
     private static readonly Gen<string> Name = Gen.OneOf(
         Gen.Const("model"), Gen.Const("messages"), Gen.Const("stream"), Gen.Const("stream_options"), Gen.Const("max_tokens"),
         Gen.Const("max_completion_tokens"), Gen.Const("n"), Gen.Const("\\u006e"), Gen.Const("best_of"), Gen.Const("temperature"),
-        Gen.Const("user"), Gen.Const("prompt_variables"), Gen.Const("tools"), Gen.Const("\\u006dodel"), Gen.String[0, 8]);
+        Gen.Const("user"), Gen.Const("prompt_variables"), Gen.Const("prompt"), Gen.Const("input"), Gen.Const("tools"), Gen.Const("\\u006dodel"), Gen.String[0, 8]);
 
     private static readonly Gen<string> Message = Gen.Select(Gen.OneOf(Gen.Const("user"), Gen.Const("system"), Gen.Const("assistant"), Gen.Const("x")), Value)
         .Select((role, content) => $$"""{"role":"{{role}}","content":{{content}}}""");
@@ -119,6 +119,25 @@ public sealed class RequestFuzzTests
                 Assert.True(!clientParses || Parses(rewritten.WrittenSpan), $"rewrote into invalid JSON: {Encoding.UTF8.GetString(body)}");
             }
         });
+    }
+
+    [Theory]
+    [InlineData(63)]
+    [InlineData(70)]
+    [InlineData(127)]
+    public void A_prompt_nested_as_deep_as_the_scanner_allows_is_counted_not_thrown(int depth)
+    {
+        // The scanner reads 128 deep; a later reader of the same body at the default 64 threw (a 500 per request).
+        var body = Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","prompt":""" + new string('[', depth) + new string(']', depth) + ""","messages":[{"role":"user","content":"hi"}]}""");
+        var scan = RequestBodyScanner.Scan(body);
+        Assert.True(scan.IsValid);
+        Assert.True(Catalog.TryGetModel(scan.Model!, out var model));
+
+        var (reserved, error) = OutputRequest.Check(body, scan, model, bundle: null, maxChoices: 8);
+
+        Assert.Null(error);
+        Assert.InRange(reserved, 1, 8L * model.MaxOutputTokens);
+        Assert.Contains("hi", LlmGateway.Accounting.RequestText.Extract(body, out _, out _), StringComparison.Ordinal);
     }
 
     private static bool Parses(ReadOnlySpan<byte> json)

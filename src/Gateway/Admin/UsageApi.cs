@@ -27,7 +27,7 @@ internal static class UsageApi
             return AdminResults.Invalid("The range is limited to 90 days (the hourly rollups' retention).", "from");
         }
 
-        var groupBy = request["groupBy"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var groupBy = request["groupBy"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();
         var unknown = groupBy.Where(g => !UsageDimensions.Names.Contains(g)).ToList();
         if (unknown.Count > 0)
         {

@@ -50,6 +50,11 @@ public sealed class UsageCountersTests(TestEnvironment env)
         Assert.True(byArm.Values.Sum(r => r.GetProperty("cost_usd").GetDecimal()) > 0);
         Assert.Equal(12, byArm.Values.Sum(r => r.GetProperty("latency_ms").EnumerateObject().Sum(b => b.Value.GetInt64())));
 
+        // A dimension named twice is grouped by once (it answered 500 once any row was in range).
+        var twice = (await viewer.GetAsync($"/admin/v1/usage?prompt={name}&groupBy=variant,version,variant")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
+        Assert.Equal(byArm.Count, twice.Count);
+        Assert.All(twice, row => Assert.Equal(2, row.GetProperty("group").EnumerateObject().Count()));
+
         // And the same through gatewayctl.
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();

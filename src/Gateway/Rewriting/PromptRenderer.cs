@@ -32,7 +32,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         }
 
         var multiTurn = PromptConversation.IsMultiTurn(scan);
-        if (Validate(bundle, scan, multiTurn) is { } invalid)
+        if (Validate(bundle, scan, multiTurn, _limits.MaxOutputChars) is { } invalid)
         {
             return (null, invalid);
         }
@@ -82,8 +82,11 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         return (contents, null);
     }
 
-    /// <summary>The request's variables against the bundle's declarations: required ones present, only scalars, maxima kept.</summary>
-    private static GatewayError? Validate(PreparedBundle bundle, RequestScan scan, bool multiTurn)
+    /// <summary>
+    /// The request's variables against the bundle's declarations: required ones present, only scalars, maxima kept,
+    /// and none longer than a render may write (the client's input, answered 400, not a template's 500).
+    /// </summary>
+    private static GatewayError? Validate(PreparedBundle bundle, RequestScan scan, bool multiTurn, int maxOutputChars)
     {
         foreach (var declared in bundle.Bundle.Variables)
         {
@@ -104,6 +107,12 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
             {
                 return GatewayError.InvalidRequest(
                     $"The variable '{name}' must be a string, number, boolean or null, not an {value.Kind.ToString().ToLowerInvariant()}.", $"prompt_variables.{name}", "invalid_variable");
+            }
+
+            if (value.Text?.Length > maxOutputChars)
+            {
+                return GatewayError.InvalidRequest(
+                    $"The variable '{name}' is longer than the gateway renders ({maxOutputChars.ToString(CultureInfo.InvariantCulture)} characters).", $"prompt_variables.{name}", "invalid_variable");
             }
 
             // A variable with a maximum may bound a loop (checked at push): only a whole number in range gets in.

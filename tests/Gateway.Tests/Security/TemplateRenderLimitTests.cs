@@ -95,6 +95,23 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
         Assert.Contains(new string('x', 100), text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_variable_longer_than_any_render_may_be_is_the_clients_400_not_a_template_error()
+    {
+        var name = Bundles.UniqueName("long-variable");
+        var bundle = TemplatePushBoundsTests.BundleJson(name, "Answer about {{ text }}.", """{"name":"text","required":false}""");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [bundle]);
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        var tag = OpenAiClients.NewTag();
+        var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;
+
+        using var refused = await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", tag);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "invalid_variable");
+        Assert.Equal("prompt_variables.text", error.GetProperty("param").GetString());
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
     private async Task<HttpResponseMessage> ChatAsync(string key, string name, string variables, string tag)
     {
         using var client = env.Gateway.CreateClient(key);

@@ -1,3 +1,5 @@
+using OpenTelemetry;
+
 namespace LlmGateway.Rollouts.Notifications;
 
 /// <summary>Delivers one notification through its target's retry pipeline, then counts, logs and remembers the outcome.</summary>
@@ -50,6 +52,9 @@ internal sealed class RolloutWebhookDeliverer(RolloutWebhookMetrics metrics, Rol
         public async ValueTask<int> SendAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _attempts);
+            // No client span: its url.full would carry the webhook's path, which is the credential of a Slack-style
+            // hook, to the trace backend (logs, errors and /readyz name only the host).
+            using var untraced = SuppressInstrumentationScope.Begin();
             using var request = target.Request(body, signature);
             using var response = await RolloutWebhookHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return (int)response.StatusCode;

@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Json;
 using LlmGateway.Health;
 using LlmGateway.Rollouts.Notifications;
+using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace LlmGateway.Tests.Rollouts.Notifications;
 
@@ -62,6 +64,33 @@ public sealed class RolloutNotificationsTests
         Assert.Equal("advance", evaluation.GetProperty("decision").GetString());
         Assert.Equal("acceptable", evaluation.GetProperty("metrics")[0].GetProperty("verdict").GetString());
         Assert.Equal(HealthStatus.Healthy, (await harness.ReadinessAsync()).Status);
+    }
+
+    [Fact]
+    public async Task A_webhook_post_makes_no_client_span_so_its_url_never_reaches_a_trace_backend()
+    {
+        // The gateway's tracing records HttpClient calls (AddHttpClientInstrumentation); a Slack-style hook's path is its secret.
+        var spans = new ThreadSafeCollection<System.Diagnostics.Activity>();
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddHttpClientInstrumentation().AddInMemoryExporter(spans).Build();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+        var port = ":" + receiver.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
+        bool Names(System.Diagnostics.Activity span) => span.TagObjects.Any(t => t.Value is string v && v.Contains(port, StringComparison.Ordinal));
+
+        // The control: a plain call to the same receiver is traced, so the listener does see this port.
+        using (var plain = new HttpClient())
+        {
+            using var response = await plain.GetAsync(receiver.Url, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(spans.Snapshot().Any(Names)), TimeSpan.FromSeconds(10)));
+        var before = spans.Snapshot().Count(Names);
+
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+
+        Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Equal(before, spans.Snapshot().Count(Names));
     }
 
     [Fact]

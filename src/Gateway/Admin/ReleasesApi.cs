@@ -41,7 +41,12 @@ internal static class ReleasesApi
             return error;
         }
 
-        if (request!.Evidence is { ValueKind: not System.Text.Json.JsonValueKind.Object })
+        if (OperatorReason.Check(request!.Reason) is { } tooLong)
+        {
+            return tooLong;
+        }
+
+        if (request.Evidence is { ValueKind: not System.Text.Json.JsonValueKind.Object })
         {
             return AdminResults.Invalid("'evidence' must be a JSON object.", "evidence");
         }

@@ -10,11 +10,14 @@ internal sealed class OnlineEvalPlans(PromptRegistry registry, ModelCatalog cata
 {
     private readonly ConcurrentDictionary<(string Prompt, int Version), OnlineEvalPlan> _plans = new();
 
-    public async ValueTask<OnlineEvalPlan> GetAsync(string prompt, int version)
+    public async ValueTask<OnlineEvalPlan> GetAsync(string prompt, int version) => (await FindAsync(prompt, version)).Plan;
+
+    /// <summary>The version's plan, and whether the version was found (an unfound one reads as empty, and may be a replica's lag).</summary>
+    public async ValueTask<(OnlineEvalPlan Plan, bool Found)> FindAsync(string prompt, int version)
     {
         if (_plans.TryGetValue((prompt, version), out var cached))
         {
-            return cached;
+            return (cached, true);
         }
 
         var bundle = await registry.GetBundleAsync(prompt, version);
@@ -33,6 +36,6 @@ internal sealed class OnlineEvalPlans(PromptRegistry registry, ModelCatalog cata
             _plans[(prompt, version)] = plan;
         }
 
-        return plan;
+        return (plan, bundle is not null);
     }
 }

@@ -60,12 +60,22 @@ internal sealed class RolloutController(
         }
 
         var errors = new List<FieldError>();
-        var plan = RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors);
+        var (candidatePlan, candidateFound) = await plans.FindAsync(prompt, view.Candidate);
+        var (baselinePlan, baselineFound) = await plans.FindAsync(prompt, view.Baseline);
+        var plan = RolloutPlanReader.Read(view.Plan, candidatePlan, errors, baseline: baselinePlan, baselineVersion: view.Baseline);
         if (plan is null)
         {
-            // Possibly momentary (a registry read that missed the version): look again next time; an operator can pause or abort.
-            RolloutLog.PlanUnreadable(logger, prompt, environment, string.Join("; ", errors.Select(e => e.Message)));
-            return null;
+            var problems = string.Join("; ", errors.Select(e => e.Message));
+            RolloutLog.PlanUnreadable(logger, prompt, environment, problems);
+            if (!candidateFound || !baselineFound)
+            {
+                // A registry read that missed a version (a replica's lag): look again next time.
+                return null;
+            }
+
+            // Both versions read, and the plan no longer validates against them (a judge model since removed from
+            // the catalog, say): nothing would judge this step, nor abort it. A human is told, as for any pause.
+            return await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + problems, null, fencingToken);
         }
 
         var step = plan.Steps[view.Step];
@@ -77,13 +87,14 @@ internal sealed class RolloutController(
         {
             // A leader that changed the weight and died before recording it (from a shadow step too: the release
             // then holds the next weight and no shadow share): catch up, never act twice.
-            var caughtUp = release.ShadowShare == 0
-                ? plan.Steps.Select((s, i) => (s, i)).FirstOrDefault(p => p.i > view.Step && !p.s.Shadow && p.s.WeightBps == release.CanaryWeight)
-                : default;
-            if (caughtUp.s is not null)
+            // A leader can only have got one step ahead, and the change is its own: an operator's weight that happens
+            // to equal a later step's is a change outside the rollout, which pauses it (never skips steps unjudged).
+            var next = view.Step + 1 < plan.Steps.Count ? plan.Steps[view.Step + 1] : null;
+            if (release.ShadowShare == 0 && release.Actor == Actor && next is { Shadow: false } && next.WeightBps == release.CanaryWeight)
             {
-                var aligned = view with { Step = caughtUp.i, Weight = caughtUp.s.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
-                return await RecordAsync(aligned, view.Revision, fencingToken, null) is null ? null : "caught-up";
+                var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
+                // The dead leader's advance (its evaluation was written before it acted), announced now: it never was.
+                return await RecordAsync(aligned, view.Revision, fencingToken, view.LastEvaluation, "advance") is null ? null : "caught-up";
             }
 
             return await EndAsync(view, RolloutStatuses.Paused, step.Shadow
@@ -116,11 +127,13 @@ internal sealed class RolloutController(
             return await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + ex.Message, null, fencingToken);
         }
 
-        // A shadow step that gathered too few pairs by its maximum duration learnt nothing (shadow traffic off, no
-        // address to send copies to, its budget spent): it never moves users onto the candidate unjudged.
-        var starved = step.Shadow && decision.Reason == RolloutDecisionReason.MaxDurationInconclusive
+        // A step that gathered too few samples by its maximum duration learnt nothing (shadow traffic off or over its
+        // budget; sampling off or the evaluator down): even with on_inconclusive: continue, it never moves users onto
+        // the candidate unjudged. Continue means "no conclusion from the evidence", not "no evidence".
+        var fewest = decision.Verdicts.Count == 0 ? 0 : decision.Verdicts.Min(v => Math.Min(v.StableCount, v.CanaryCount));
+        var starved = decision.Reason == RolloutDecisionReason.MaxDurationInconclusive
             && decision.Action is RolloutAction.Advance or RolloutAction.Promote
-            && decision.Verdicts.Any(v => v.StableCount < step.MinSamplesPerArm);
+            && fewest < step.MinSamplesPerArm;
         if (starved)
         {
             decision = decision with { Action = RolloutAction.Pause };
@@ -130,9 +143,9 @@ internal sealed class RolloutController(
         {
             At = now,
             Decision = decision.Action.ToString().ToLowerInvariant(),
-            Reason = starved
-                ? string.Create(CultureInfo.InvariantCulture, $"the shadow step reached its maximum duration with {decision.Verdicts.Min(v => v.StableCount)} of the {step.MinSamplesPerArm} pairs it needs (is shadow traffic on and within its budget?)")
-                : Explain(decision),
+            Reason = !starved ? Explain(decision)
+                : step.Shadow ? string.Create(CultureInfo.InvariantCulture, $"the shadow step reached its maximum duration with {fewest} of the {step.MinSamplesPerArm} pairs it needs (is shadow traffic on and within its budget?)")
+                : string.Create(CultureInfo.InvariantCulture, $"the step reached its maximum duration with {fewest} of the {step.MinSamplesPerArm} samples per arm it needs (is sampling on, and an evaluator scoring?)"),
             Metrics = [.. decision.Verdicts.Select(ToContract)],
         };
 
@@ -201,14 +214,14 @@ internal sealed class RolloutController(
         return await RecordAsync(next, view.Revision, fencingToken, evaluation);
     }
 
-    private async Task<string?> RecordAsync(RolloutView next, long expectedRevision, long fencingToken, RolloutEvaluation? evaluation)
+    private async Task<string?> RecordAsync(RolloutView next, long expectedRevision, long fencingToken, RolloutEvaluation? evaluation, string? decided = null)
     {
         if (!await rollouts.TryWriteAsync(next, expectedRevision, fencingToken))
         {
             return null;
         }
 
-        var decision = evaluation?.Decision ?? next.Status;
+        var decision = decided ?? evaluation?.Decision ?? next.Status;
         RolloutLog.Decided(logger, next.Prompt, next.Environment, next.Candidate, decision, next.Step, next.StatusReason ?? evaluation?.Reason ?? "");
         await notifier.NotifyAsync(next, decision);
         return decision;

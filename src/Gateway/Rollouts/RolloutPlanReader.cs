@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
 using LlmGateway.Behaviour;
 using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Errors;
+using LlmGateway.Eval.Scoring;
 
 namespace LlmGateway.Rollouts;
 
@@ -50,7 +52,13 @@ internal static class RolloutPlanReader
         OnInconclusive = "pause",
     };
 
-    public static ValidatedRolloutPlan? Read(RolloutPlan plan, OnlineEvalPlan candidate, List<FieldError> errors, string field = "plan")
+    /// <param name="baseline">
+    /// The stable version's plan, when known (at start and at every look; not at push): a weight step compares the
+    /// arms, and each arm's samples are scored under its own version's plan, so a bundle metric must be defined the
+    /// same way on both.
+    /// </param>
+    /// <param name="baselineVersion">The stable version, for the message.</param>
+    public static ValidatedRolloutPlan? Read(RolloutPlan plan, OnlineEvalPlan candidate, List<FieldError> errors, string field = "plan", OnlineEvalPlan? baseline = null, int baselineVersion = 0)
     {
         var before = errors.Count;
         var steps = new List<RolloutStepPlan>();
@@ -168,6 +176,12 @@ internal static class RolloutPlanReader
                 continue;
             }
 
+            if (baseline is not null && !BuiltIn.ContainsKey(name) && !SameOnBoth(name, candidate, baseline))
+            {
+                errors.Add(new FieldError($"{at}.metric", $"'{name}' is not defined the same way in the stable version v{baselineVersion}'s online_eval: a weight step compares the two arms, each scored by its own version's assertions, so both must define it identically."));
+                continue;
+            }
+
             if (!seen.Add(name))
             {
                 errors.Add(new FieldError($"{at}.metric", $"'{name}' is judged twice."));
@@ -219,5 +233,18 @@ internal static class RolloutPlanReader
         }
 
         return errors.Count > before ? null : new ValidatedRolloutPlan(steps, metrics, pause);
+    }
+
+    /// <summary>Whether a bundle metric (a pass rate, or its judge's <c>.score</c>) has the same assertion in both plans.</summary>
+    private static bool SameOnBoth(string name, OnlineEvalPlan candidate, OnlineEvalPlan baseline)
+    {
+        var metric = name.EndsWith(OnlineEvalPlan.ScoreSuffix, StringComparison.Ordinal) && !candidate.Assertions.Any(a => a.Metric == name)
+            ? name[..^OnlineEvalPlan.ScoreSuffix.Length]
+            : name;
+        var mine = candidate.Assertions.FirstOrDefault(a => a.Metric == metric);
+        var theirs = baseline.Assertions.FirstOrDefault(a => a.Metric == metric);
+        return mine is not null && theirs is not null
+            && JsonSerializer.Serialize(mine.Spec, ScoringJsonContext.Default.AssertionSpec) == JsonSerializer.Serialize(theirs.Spec, ScoringJsonContext.Default.AssertionSpec)
+            && (!mine.NeedsJudge || candidate.Judge?.Model == baseline.Judge?.Model);
     }
 }

@@ -13,7 +13,7 @@ namespace LlmGateway.Rollouts;
 /// compare-and-swap as the release API (<see cref="ReleaseService"/>), so a rollout's steps are ordinary
 /// activation events with their evidence, and an operator's <c>release</c> commands stay valid beside it.
 /// </summary>
-internal sealed class RolloutService(RolloutStore rollouts, ReleaseService releases, PromptRegistry registry, OnlineEvalPlans plans, TimeProvider time)
+internal sealed class RolloutService(RolloutStore rollouts, ReleaseService releases, PromptRegistry registry, OnlineEvalPlans plans, IRolloutNotifier notifier, TimeProvider time)
 {
     public async Task<RolloutOutcome> GetAsync(string prompt, string environment) =>
         await rollouts.GetAsync(prompt, environment) is { } view
@@ -62,7 +62,8 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
 
         var plan = request.Plan ?? bundle.Rollout ?? RolloutPlanReader.Default;
         var errors = new List<FieldError>();
-        var validated = RolloutPlanReader.Read(plan, await plans.GetAsync(prompt, version), errors, request.Plan is not null ? "plan" : bundle.Rollout is not null ? "rollout" : "plan");
+        var validated = RolloutPlanReader.Read(plan, await plans.GetAsync(prompt, version), errors, request.Plan is not null ? "plan" : bundle.Rollout is not null ? "rollout" : "plan",
+            await plans.GetAsync(prompt, stable), stable);
         if (validated is null)
         {
             return new RolloutOutcome(null, null, errors);
@@ -96,9 +97,12 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
             return new RolloutOutcome(null, startRefusal);
         }
 
-        return await rollouts.TryWriteAsync(view, existing?.Revision ?? 0, fencingToken: null)
-            ? new RolloutOutcome(await rollouts.GetAsync(prompt, environment))
-            : new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently. Re-read it and retry."));
+        if (!await rollouts.TryWriteAsync(view, existing?.Revision ?? 0, fencingToken: null))
+        {
+            return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently. Re-read it and retry."));
+        }
+
+        return await NotifiedAsync(prompt, environment, "start");
     }
 
     /// <summary>pause, resume, abort or skip-step, by an operator: always wins over the controller.</summary>
@@ -157,7 +161,7 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
             case "skip-step":
             {
                 var errors = new List<FieldError>();
-                if (RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors) is not { } plan)
+                if (RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors, baseline: await plans.GetAsync(prompt, view.Baseline), baselineVersion: view.Baseline) is not { } plan)
                 {
                     return new RolloutOutcome(null, ReleaseRefusal.Conflict("plan_unreadable", "The rollout's stored plan no longer validates (" + string.Join("; ", errors.Select(e => e.Message)) + "); pause, resume or abort it instead."));
                 }
@@ -182,7 +186,7 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
         {
             if (await rollouts.TryWriteAsync(apply(view), view.Revision, fencingToken: null))
             {
-                return new RolloutOutcome(await rollouts.GetAsync(prompt, environment));
+                return await NotifiedAsync(prompt, environment, action);
             }
 
             view = await rollouts.GetAsync(prompt, environment) ?? view;
@@ -193,6 +197,18 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
         }
 
         return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout kept changing under this request. Re-read it and retry."));
+    }
+
+    /// <summary>An operator's command is a decision too: the environment's webhook hears it as it hears the controller's.</summary>
+    private async Task<RolloutOutcome> NotifiedAsync(string prompt, string environment, string decision)
+    {
+        var written = await rollouts.GetAsync(prompt, environment);
+        if (written is not null)
+        {
+            await notifier.NotifyAsync(written, decision);
+        }
+
+        return new RolloutOutcome(written);
     }
 
     /// <summary>

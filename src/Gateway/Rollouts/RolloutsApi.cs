@@ -39,7 +39,12 @@ internal static class RolloutsApi
             return error;
         }
 
-        var outcome = await service.StartAsync(name, environment, request!, AdminAuthorizationFilter.Principal(http).Name, http.RequestAborted);
+        if (OperatorReason.Check(request!.Reason) is { } tooLong)
+        {
+            return tooLong;
+        }
+
+        var outcome = await service.StartAsync(name, environment, request, AdminAuthorizationFilter.Principal(http).Name, http.RequestAborted);
         return Result(outcome, StatusCodes.Status201Created);
     }
 
@@ -51,7 +56,12 @@ internal static class RolloutsApi
             return error;
         }
 
-        return Result(await service.ControlAsync(name, environment, action, request!.Reason, AdminAuthorizationFilter.Principal(http).Name, http.RequestAborted), StatusCodes.Status200OK);
+        if (OperatorReason.Check(request!.Reason) is { } tooLong)
+        {
+            return tooLong;
+        }
+
+        return Result(await service.ControlAsync(name, environment, action, request.Reason, AdminAuthorizationFilter.Principal(http).Name, http.RequestAborted), StatusCodes.Status200OK);
     }
 
     private static IResult Result(RolloutOutcome outcome, int status) =>

@@ -115,6 +115,74 @@ public sealed class RolloutApiTests(TestEnvironment env)
         Assert.Equal(("promoted", "promoted outside the rollout"), (rollout.GetProperty("status").GetString(), rollout.GetProperty("status_reason").GetString()));
     }
 
+    [Fact]
+    public async Task A_bundle_metric_the_stable_version_does_not_define_the_same_way_is_refused_at_start()
+    {
+        // Each arm is scored by its own version's assertions: a metric only the candidate defines has no stable readings.
+        const string Answered = ""","online_eval":{"assert":[{"type":"not-is-refusal","metric":"answered"}]}""";
+        const string AnsweredOtherwise = ""","online_eval":{"assert":[{"type":"not-is-refusal","metric":"answered","threshold":0.5}]}""";
+        const string AnsweredPlan = """{"steps":[{"weight":10}],"metrics":[{"metric":"answered","threshold":0.05}]}""";
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        foreach (var stable in new[] { "", AnsweredOtherwise })
+        {
+            var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+            await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1, stable), PromptSetup.Bundle(name, 2, Answered)]);
+
+            var refused = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{AnsweredPlan}}}""")).Expect(HttpStatusCode.BadRequest);
+
+            Assert.Equal(("invalid_plan", "plan.metrics[0].metric"), (refused.ErrorCode, refused.Json.GetProperty("error").GetProperty("param").GetString()));
+            Assert.Contains("stable version v1", refused.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        var same = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, same, [PromptSetup.Bundle(same, 1, Answered), PromptSetup.Bundle(same, 2, Answered)]);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{same}/rollouts/staging", $$"""{"version":2,"plan":{{AnsweredPlan}}}""")).Expect(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_reason_longer_than_a_few_sentences_is_refused_with_its_field()
+    {
+        var name = await ReleasedAsync();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        var essay = JsonSerializer.Serialize(new string('r', 1001));
+
+        var start = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}},"reason":{{essay}}}""")).Expect(HttpStatusCode.BadRequest);
+        Assert.Equal("reason", start.Json.GetProperty("error").GetProperty("param").GetString());
+        (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.NotFound);
+
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
+        var pause = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", $$"""{"reason":{{essay}}}""")).Expect(HttpStatusCode.BadRequest);
+        Assert.Equal("reason", pause.Json.GetProperty("error").GetProperty("param").GetString());
+        var release = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/releases/staging/rollback", $$"""{"reason":{{essay}}}""")).Expect(HttpStatusCode.BadRequest);
+        Assert.Equal("reason", release.Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("running", (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task An_operators_commands_reach_the_environments_webhook_as_the_controllers_decisions_do()
+    {
+        await using var receiver = await LlmGateway.Tests.Rollouts.Notifications.WebhookReceiver.StartAsync();
+        var settings = env.GatewaySettings();
+        settings["Gateway:Rollouts:Enabled"] = "false";
+        settings["Gateway:Rollouts:Webhooks:staging:Url"] = receiver.Url.ToString();
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"lunch"}""")).Expect(HttpStatusCode.OK);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", """{"reason":"incident 42"}""")).Expect(HttpStatusCode.OK);
+
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(receiver.Requests.Count >= 3), TimeSpan.FromSeconds(30)), $"{receiver.Requests.Count} webhook posts");
+        var posts = receiver.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.Equal(["start", "pause", "abort"], posts.Select(p => p.GetProperty("decision").GetString()));
+        Assert.All(posts, p => Assert.Equal(name, p.GetProperty("prompt").GetString()));
+        Assert.Contains("incident 42", posts[2].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("aborted", posts[2].GetProperty("status").GetString());
+    }
+
     private async Task<string> ReleasedAsync()
     {
         var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];

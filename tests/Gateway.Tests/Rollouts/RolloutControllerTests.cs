@@ -223,6 +223,67 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.Equal(("running", 1, 50.0), (rollout.Status, rollout.Step, rollout.Weight));
     }
 
+    [Fact]
+    public async Task An_operators_weight_equal_to_a_later_step_pauses_the_rollout_and_skips_nothing()
+    {
+        const string ThreeSteps = """
+            {"steps":[{"weight":10,"min_duration":"1m","min_samples":30},{"weight":20,"min_duration":"1m","min_samples":30},{"weight":30,"min_duration":"1m","min_samples":30}],
+             "metrics":[{"metric":"error","threshold":0.1}]}
+            """;
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ThreeSteps);
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "canary", """{"version":2,"weight":3000}""")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal("paused", await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("paused", 0), (rollout.Status, rollout.Step));
+        Assert.Contains("outside the rollout", rollout.StatusReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_step_that_saw_no_samples_by_its_maximum_duration_pauses_even_when_told_to_continue()
+    {
+        const string Continue = """
+            {"steps":[{"weight":50,"min_duration":"1m","min_samples":30,"max_duration":"2m"},{"weight":60,"min_duration":"1m","min_samples":30}],
+             "metrics":[{"metric":"error","threshold":0.1}],"on_inconclusive":"continue"}
+            """;
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", Continue);
+        await using var _ = gateway;
+
+        // No traffic at all (sampling off, or no evaluator): the step only runs out of time.
+        clock.Advance(TimeSpan.FromMinutes(3));
+        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+
+        Assert.Equal("pause", decision);
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("paused", 0), (rollout.Status, rollout.Step));
+        Assert.Contains("0 of the 30 samples per arm", rollout.StatusReason, StringComparison.Ordinal);
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        Assert.Equal(5000, (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json.GetProperty("canary_weight").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_stored_plan_that_no_longer_validates_pauses_the_rollout_for_a_human_instead_of_going_unjudged()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var view = (await store.GetAsync(name, PromptSetup.Environment))!;
+        // As if a bundle metric the plan judges stopped reading (its judge model left the catalog): a metric no version defines.
+        var unreadable = view.Plan with { Metrics = [new LlmGateway.Contracts.Rollouts.RolloutMetricSpec { Metric = "answered", Threshold = 0.05 }] };
+        Assert.True(await store.TryWriteAsync(view with { Plan = unreadable }, view.Revision, fencingToken: null));
+
+        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+
+        Assert.Equal("paused", decision);
+        var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal("paused", rollout.Status);
+        Assert.Contains("cannot be judged", rollout.StatusReason, StringComparison.Ordinal);
+        Assert.Contains("answered", rollout.StatusReason, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Once the release's shadow share has reached the routing snapshot: requests in the step's first whole minute,
     /// then waits until every copy's pair is scored. Returns, per client response, "version|variant".

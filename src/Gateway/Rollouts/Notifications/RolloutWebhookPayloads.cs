@@ -44,7 +44,7 @@ internal static class RolloutWebhookPayloads
     {
         "abort" or RolloutStatuses.Aborted => ":no_entry:",
         "pause" or RolloutStatuses.Paused => ":pause_button:",
-        "advance" or "promote" or "resume" or RolloutStatuses.Promoted => ":rocket:",
+        "advance" or "promote" or "resume" or "start" or "skip-step" or RolloutStatuses.Promoted => ":rocket:",
         _ => status switch
         {
             RolloutStatuses.Aborted => ":no_entry:",

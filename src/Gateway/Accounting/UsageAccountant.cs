@@ -32,8 +32,13 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         }
         else
         {
+            // What was generated: text and refusals, and tool calls' names and arguments (a client that cuts a forced
+            // tool call before the usage chunk must not get it free). Reasoning tokens never show as text: a cut
+            // reasoning model's stream is billed below what the provider charges (README, Accounting).
             var text = seen.Text;
-            usage = new TokenUsage(prompt.Count(tokenizers), 0, text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding), 0);
+            var tools = seen.ToolCallText;
+            var generated = (text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding)) + (tools.IsEmpty ? 0 : tokenizers.Count(new string(tools), model.Encoding));
+            usage = new TokenUsage(prompt.Count(tokenizers), 0, generated, 0);
             source = AccountingRecord.Estimated;
         }
 

@@ -12,6 +12,10 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 {
     private readonly PooledArray<char> _text = new();
     private readonly PooledArray<char> _outputText = new();
+    // Tool calls are generated and billed as output too: their fragments as they stream, and whole items (a Responses
+    // API function_call item, which repeats what its deltas said), kept apart so a call is not counted twice.
+    private readonly PooledArray<char> _toolFragments = new();
+    private readonly PooledArray<char> _toolItems = new();
     private bool _sawText;
 
     public OpenAiUsage? Usage { get; private set; }
@@ -23,8 +27,13 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     /// <summary>When the first generated text was read (the tap reads it right after sending it on).</summary>
     public long? FirstTextTimestamp { get; private set; }
 
-    /// <summary>The generated text: the deltas a stream carried, else a Responses API body's whole output.</summary>
+    /// <summary>
+    /// The generated text, refusals included: the deltas a stream carried, else a Responses API body's whole output.
+    /// </summary>
     public ReadOnlySpan<char> Text => _sawText ? _text.WrittenSpan : _outputText.WrittenSpan;
+
+    /// <summary>The tool calls' names and arguments (the fuller of what the fragments and the whole items said).</summary>
+    public ReadOnlySpan<char> ToolCallText => _toolItems.Length >= _toolFragments.Length ? _toolItems.WrittenSpan : _toolFragments.WrittenSpan;
 
     public void OnModel(string model) => Model = model;
 
@@ -45,9 +54,30 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _text.Append(text);
     }
 
-    public void OnOutputStart() => _outputText.Clear();
+    // A refusal is generated text the client received, billed like any other.
+    public void OnRefusal(ReadOnlySpan<char> text) => OnText(text);
+
+    public void OnOutputStart()
+    {
+        _outputText.Clear();
+        _toolItems.Clear();
+    }
 
     public void OnOutputText(ReadOnlySpan<char> text) => _outputText.Append(text);
+
+    public void OnOutputRefusal(ReadOnlySpan<char> text) => _outputText.Append(text);
+
+    public void OnToolCall(in ToolCallFragment fragment)
+    {
+        var into = fragment.IsItem ? _toolItems : _toolFragments;
+        if (!fragment.Name.IsEmpty)
+        {
+            into.Append(fragment.Name);
+            into.Append(' ');
+        }
+
+        into.Append(fragment.Arguments);
+    }
 
     public void OnFinishReason(string reason) => FinishReason = reason;
 
@@ -57,6 +87,8 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     {
         _text.Dispose();
         _outputText.Dispose();
+        _toolFragments.Dispose();
+        _toolItems.Dispose();
     }
 
     /// <summary>Forgets everything it observed, for the next response (its buffers are given back by <see cref="Dispose"/>).</summary>
@@ -64,6 +96,8 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     {
         _text.Clear();
         _outputText.Clear();
+        _toolFragments.Clear();
+        _toolItems.Clear();
         _sawText = false;
         Usage = null;
         Model = null;

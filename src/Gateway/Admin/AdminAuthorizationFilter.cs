@@ -15,7 +15,7 @@ namespace LlmGateway.Admin;
 /// <see cref="AuditOptions.RefusalsPerActorPerMinute"/> per actor). Requests without a valid
 /// token are never audited (anyone could fill the log): they are counted, logged at most once a
 /// second per remote address, and after <see cref="AdminOptions.FailedAuthenticationsPerMinute"/>
-/// failures an address gets 429 until its minute is over.
+/// failures an address's further failures get 429 until its minute is over (a valid token always gets in).
 /// </summary>
 internal sealed class AdminAuthorizationFilter : IEndpointFilter
 {
@@ -57,22 +57,25 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
                 new OpenAiError("The admin API is disabled. Configure Gateway:Admin:Tokens to enable it.", "permission_error", null, "admin_disabled")));
         }
 
-        var address = AddressKey(http.Connection.RemoteIpAddress);
-        if (_failedAuthentications.IsExhausted(address, out var retryAfter))
-        {
-            // Checked before the token, so guessing stays slow even for a guess that would be right.
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-            return RefuseUnauthenticated(http, action, "rate_limited", new GatewayError(StatusCodes.Status429TooManyRequests,
-                new OpenAiError($"Too many failed admin authentications from this address; retry after {seconds.ToString(CultureInfo.InvariantCulture)} s.", "requests", null, "too_many_failed_authentications"))
-            {
-                RetryAfterSeconds = seconds,
-            });
-        }
-
         var presented = Auth.BearerToken.Read(http.Request);
         var principal = presented.Length == 0 ? null : _tokens.Find(presented);
         if (principal is null)
         {
+            // Only failures are limited, and a token that verifies is never refused: a flood of bad tokens from one
+            // address (every client behind an ingress shares one) or from addresses sprayed past the limiter's table
+            // must not lock the operators out during an incident. Tokens are at least 16 characters or issued with
+            // 256 bits, so letting a right guess in costs nothing a per-address limit could protect.
+            var address = AddressKey(http.Connection.RemoteIpAddress);
+            if (_failedAuthentications.IsExhausted(address, out var retryAfter))
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                return RefuseUnauthenticated(http, action, "rate_limited", new GatewayError(StatusCodes.Status429TooManyRequests,
+                    new OpenAiError($"Too many failed admin authentications from this address; retry after {seconds.ToString(CultureInfo.InvariantCulture)} s.", "requests", null, "too_many_failed_authentications"))
+                {
+                    RetryAfterSeconds = seconds,
+                });
+            }
+
             _failedAuthentications.Hit(address);
             return presented.Length == 0
                 ? RefuseUnauthenticated(http, action, "missing_token", GatewayError.MissingApiKey())

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Yarp.ReverseProxy.Model;
+
+namespace LlmGateway.Errors;
+
+/// <summary>
+/// Gives the OpenAI error shape to the error statuses ASP.NET Core answers with an empty body: a path no endpoint
+/// serves (404), a method the endpoint does not take (405), a query or route value that does not bind to its type
+/// (400, e.g. <c>?limit=abc</c>). A proxied answer is the provider's, even an empty one, and is left as it came.
+/// </summary>
+internal static class EmptyErrorResponder
+{
+    public static Task RespondAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var status = http.Response.StatusCode;
+        var method = http.Request.Method;
+        var error = status switch
+        {
+            StatusCodes.Status404NotFound => new GatewayError(status, new OpenAiError($"No endpoint serves {method} {http.Request.Path}.", "invalid_request_error", null, "not_found")),
+            StatusCodes.Status405MethodNotAllowed => new GatewayError(status, new OpenAiError($"{http.Request.Path} does not take {method}.", "invalid_request_error", null, "method_not_allowed")),
+            StatusCodes.Status400BadRequest => GatewayError.InvalidRequest("A query or route value could not be read as its type (a number, a date or a version in the wrong form).", null, "invalid_parameter"),
+            StatusCodes.Status415UnsupportedMediaType => GatewayError.UnsupportedMediaType(http.Request.ContentType),
+            >= 500 => GatewayError.Internal(),
+            _ => new GatewayError(status, new OpenAiError("The request was refused.", "invalid_request_error", null, null)),
+        };
+        return GatewayErrorWriter.WriteAsync(http, error);
+    }
+}

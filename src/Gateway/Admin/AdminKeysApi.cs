@@ -22,6 +22,11 @@ internal static partial class AdminKeysApi
     private static async Task<IResult> CreateAsync(HttpRequest http, GatewayKeyStore store)
     {
         // Read by hand so a malformed body gets the same error shape as the rest of the gateway.
+        if (AdminRequestBody.TooLarge(http) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         CreateKeyRequest? request;
         try
         {

@@ -8,6 +8,25 @@ internal static class AdminRequestBody
 {
     public const int MaxBytes = 1024 * 1024;
 
+    /// <summary>
+    /// A 413 when the declared length is over <see cref="MaxBytes"/>; otherwise the server is told the limit, so a body
+    /// without a length (chunked) is cut by Kestrel at the limit (a 413 in OpenAI's shape) instead of read to its 30 MB.
+    /// </summary>
+    public static IResult? TooLarge(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            return AdminResults.Error(StatusCodes.Status413PayloadTooLarge, "invalid_request_error", "request_too_large", $"Admin request bodies are limited to {MaxBytes} bytes.", "body");
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBytes;
+        }
+
+        return null;
+    }
+
     /// <summary>An absent body reads as <paramref name="empty"/>; malformed JSON or unknown fields give an error result.</summary>
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, T empty)
     {
@@ -19,9 +38,9 @@ internal static class AdminRequestBody
             return (empty, null);
         }
 
-        if (request.ContentLength > MaxBytes)
+        if (TooLarge(request) is { } tooLarge)
         {
-            return (default, AdminResults.Error(StatusCodes.Status413PayloadTooLarge, "invalid_request_error", "request_too_large", $"Admin request bodies are limited to {MaxBytes} bytes.", "body"));
+            return (default, tooLarge);
         }
 
         try

@@ -30,6 +30,11 @@ internal static partial class AdminTokensApi
 
     private static async Task<IResult> IssueAsync(HttpContext http, AdminTokenStore store, AdminTokenRegistry registry)
     {
+        if (AdminRequestBody.TooLarge(http.Request) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         IssueAdminTokenRequest? request;
         try
         {

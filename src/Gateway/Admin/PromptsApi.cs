@@ -34,12 +34,13 @@ internal static class PromptsApi
 
     private static async Task<IResult> PushAsync(HttpContext http, PromptBundleValidator validator, PromptRegistry registry)
     {
+        if (AdminRequestBody.TooLarge(http.Request) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        if (buffer.Length > AdminRequestBody.MaxBytes)
-        {
-            return AdminResults.Invalid($"Bundles are limited to {AdminRequestBody.MaxBytes} bytes.", "body");
-        }
 
         var validation = validator.Validate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         if (!validation.IsValid)

@@ -67,6 +67,14 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
             $"Every deployment that can serve '{model}' is failing and has been taken out of rotation; retry after the Retry-After delay.", "api_error", null, "upstream_unhealthy"));
 
+    /// <summary>
+    /// The provider refused the gateway's own credentials: the gateway's configuration, never the client's key. Its text
+    /// is not passed on (OpenAI's names a fragment of the key it refused).
+    /// </summary>
+    public static GatewayError UpstreamAuthFailed(string provider) =>
+        new(StatusCodes.Status502BadGateway, new OpenAiError(
+            $"The provider '{provider}' refused the gateway's credentials. The gateway's operators have the details in its logs.", "api_error", null, "upstream_auth_failed"));
+
     public static GatewayError UpstreamFailed(string provider) =>
         new(StatusCodes.Status502BadGateway, new OpenAiError(
             $"The request to provider '{provider}' failed before a response was received.", "api_error", null, "upstream_error"));

@@ -34,6 +34,9 @@ internal sealed class ResilientForwarder(
 
     private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
 
+    // Per provider, when its refused credentials were last logged: every request fails the same way until fixed.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _authFailureLogged = new(StringComparer.Ordinal);
+
     public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
     {
         var exchange = forward.Exchange;
@@ -305,6 +308,20 @@ internal sealed class ResilientForwarder(
         }
 
         var status = context.Response.StatusCode;
+        if (status == StatusCodes.Status401Unauthorized && s.Tap?.IsHoldingError == true)
+        {
+            // The provider refused the gateway's own key: a configuration fault the client cannot fix, whose text
+            // (OpenAI's quotes part of the key) must not reach it. Not retried: the same key fails the same way.
+            var provider = s.Model.Provider.Name;
+            if (AuthFailureLogDue(provider))
+            {
+                ResilienceLog.UpstreamAuthFailed(logger, provider, s.Model.Name);
+            }
+
+            s.Error = GatewayError.UpstreamAuthFailed(provider);
+            return new AttemptResult(AttemptKind.Done, "upstream_auth");
+        }
+
         if (!policy.RetryStatuses.Contains(status))
         {
             return AttemptResult.Success;
@@ -313,6 +330,14 @@ internal sealed class ResilientForwarder(
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow);
         var outlastsTotal = retryAfter is { } wait && wait >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
         return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, outlastsTotal);
+    }
+
+    private bool AuthFailureLogDue(string provider)
+    {
+        var now = time.GetTimestamp();
+        var last = _authFailureLogged.GetOrAdd(provider, long.MinValue);
+        return (last == long.MinValue || time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1))
+            && _authFailureLogged.TryUpdate(provider, now, last);
     }
 
     /// <summary>

@@ -523,7 +523,8 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _mode = type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) ? TapMode.Sse
             : type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ? TapMode.Json
             : TapMode.Other;
-        _gate = _retryableStatuses?.Contains(_response.StatusCode) == true ? TapGate.HoldError
+        // A provider's 401 is held too: it is the gateway's credentials refused, answered by the gateway itself.
+        _gate = _retryableStatuses?.Contains(_response.StatusCode) == true || _response.StatusCode == StatusCodes.Status401Unauthorized ? TapGate.HoldError
             : _holdJson && _mode == TapMode.Json ? TapGate.HoldJson
             : TapGate.Open;
         if (_mode == TapMode.Sse && _stripUsageChunk)

@@ -3,6 +3,7 @@ using LlmGateway.Errors;
 using LlmGateway.Proxy;
 using LlmGateway.Shadow;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Model;
 
 namespace LlmGateway.Pipeline;
 
@@ -17,6 +18,13 @@ internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticat
     public async Task InvokeAsync(HttpContext context)
     {
         var requestId = RequestIds.Ensure(context);
+        // Routes match without regard to case or a trailing slash: from here on the path is the route's own, so every
+        // later check (prompt models on chat only, include_usage) and the provider's path read it one way.
+        if (context.Features.Get<IReverseProxyFeature>()?.Route.Config.Match.Path is { } canonical && !string.Equals(context.Request.Path.Value, canonical, StringComparison.Ordinal))
+        {
+            context.Request.Path = canonical;
+        }
+
         // The gateway's own shadow copies first: a feature only this process sets, no store.
         var authentication = shadow.TryAuthenticate(context) is { } shadowKey
             ? AuthenticationResult.Success(shadowKey)

@@ -1,9 +1,11 @@
 using System.Globalization;
+using LlmGateway.Accounting;
 using LlmGateway.Behaviour;
 using LlmGateway.Contracts.Releases;
 using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Errors;
 using LlmGateway.Prompts;
+using LlmGateway.Providers;
 using LlmGateway.Releases;
 
 namespace LlmGateway.Rollouts;
@@ -13,7 +15,8 @@ namespace LlmGateway.Rollouts;
 /// compare-and-swap as the release API (<see cref="ReleaseService"/>), so a rollout's steps are ordinary
 /// activation events with their evidence, and an operator's <c>release</c> commands stay valid beside it.
 /// </summary>
-internal sealed class RolloutService(RolloutStore rollouts, ReleaseService releases, PromptRegistry registry, OnlineEvalPlans plans, IRolloutNotifier notifier, TimeProvider time)
+internal sealed class RolloutService(
+    RolloutStore rollouts, ReleaseService releases, PromptRegistry registry, OnlineEvalPlans plans, ModelCatalog catalog, PricingTable pricing, IRolloutNotifier notifier, TimeProvider time)
 {
     public async Task<RolloutOutcome> GetAsync(string prompt, string environment) =>
         await rollouts.GetAsync(prompt, environment) is { } view
@@ -61,12 +64,28 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
         }
 
         var plan = request.Plan ?? bundle.Rollout ?? RolloutPlanReader.Default;
+        var field = request.Plan is not null ? "plan" : bundle.Rollout is not null ? "rollout" : "plan";
         var errors = new List<FieldError>();
-        var validated = RolloutPlanReader.Read(plan, await plans.GetAsync(prompt, version), errors, request.Plan is not null ? "plan" : bundle.Rollout is not null ? "rollout" : "plan",
-            await plans.GetAsync(prompt, stable), stable);
+        var validated = RolloutPlanReader.Read(plan, await plans.GetAsync(prompt, version), errors, field, await plans.GetAsync(prompt, stable), stable);
         if (validated is null)
         {
             return new RolloutOutcome(null, null, errors);
+        }
+
+        // Cost is judged relative to stable's: with either arm's model unpriced (or free) it never reads, and every
+        // step would pause at its maximum duration. A plan of the operator's is refused; the default plan leaves cost out.
+        var costAt = validated.Metrics.ToList().FindIndex(m => m.Metric == OnlineMetrics.CostUsd);
+        if (costAt >= 0 && await UnpricedModelAsync(prompt, bundle, stable) is { } unpriced)
+        {
+            if (request.Plan is not null || bundle.Rollout is not null)
+            {
+                var index = (plan.Metrics ?? []).ToList().FindIndex(m => m.Metric?.Trim() == OnlineMetrics.CostUsd);
+                return new RolloutOutcome(null, null, [new FieldError($"{field}.metrics[{index}].metric",
+                    $"'{OnlineMetrics.CostUsd}' cannot be judged: model '{unpriced}' has no price (config/pricing.json, or PUT /admin/v1/pricing/{unpriced}); price it or leave cost out of the plan.")]);
+            }
+
+            plan = plan with { Metrics = [.. plan.Metrics!.Where(m => m.Metric != OnlineMetrics.CostUsd)] };
+            validated = RolloutPlanReader.Read(plan, await plans.GetAsync(prompt, version), errors, field, await plans.GetAsync(prompt, stable), stable)!;
         }
 
         var now = time.GetUtcNow();
@@ -197,6 +216,26 @@ internal sealed class RolloutService(RolloutStore rollouts, ReleaseService relea
         }
 
         return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout kept changing under this request. Re-read it and retry."));
+    }
+
+    /// <summary>The upstream model of the candidate's or the stable version's bundle that has no positive price now, if any.</summary>
+    private async Task<string?> UnpricedModelAsync(string prompt, PromptBundle candidate, int stable)
+    {
+        var baseline = await registry.GetBundleAsync(prompt, stable);
+        foreach (var model in new[] { candidate.Model, baseline?.Model })
+        {
+            if (model is null || !catalog.TryGetModel(model, out var entry))
+            {
+                continue;
+            }
+
+            if (pricing.PriceAt(entry.UpstreamModel, time.GetUtcNow()) is not { } price || (price.InputPerMillion <= 0 && price.OutputPerMillion <= 0))
+            {
+                return entry.UpstreamModel;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>An operator's command is a decision too: the environment's webhook hears it as it hears the controller's.</summary>

@@ -141,6 +141,27 @@ public sealed class RolloutApiTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Cost_is_never_judged_on_an_unpriced_model_an_operators_plan_is_refused_and_the_default_leaves_it_out()
+    {
+        // gpt-4o has no price in the tests' catalog: cost_usd would never read, and every step would pause at its end.
+        var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [Unpriced(name, 1), Unpriced(name, 2)]);
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        var refused = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.BadRequest);
+        Assert.Equal(("invalid_plan", "plan.metrics[1].metric"), (refused.ErrorCode, refused.Json.GetProperty("error").GetProperty("param").GetString()));
+        Assert.Contains("no price", refused.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        var started = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", """{"version":2}""")).Expect(HttpStatusCode.Created).Json;
+        var metrics = started.GetProperty("plan").GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("metric").GetString()).ToList();
+        Assert.DoesNotContain("cost_usd", metrics);
+        Assert.Contains("error", metrics);
+        Assert.Contains("refusal", metrics);
+
+        static string Unpriced(string name, int version) => PromptSetup.Bundle(name, version).Replace("\"gpt-4o-mini\"", "\"gpt-4o\"", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_reason_longer_than_a_few_sentences_is_refused_with_its_field()
     {
         var name = await ReleasedAsync();

@@ -167,8 +167,7 @@ internal sealed class RolloutService(
                 break;
             case "abort":
             {
-                if (canaryIsCandidate
-                    && await ChangeReleaseAsync(view, ActivationActions.Abort, null, reason ?? $"rollout aborted by {actor}", view.LastEvaluation, actor, cancellationToken, release!.Revision) is { } refusal)
+                if (canaryIsCandidate && await AbortReleaseAsync(view, release!, reason ?? $"rollout aborted by {actor}", actor, cancellationToken) is { } refusal)
                 {
                     return new RolloutOutcome(null, refusal);
                 }
@@ -216,6 +215,36 @@ internal sealed class RolloutService(
         }
 
         return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout kept changing under this request. Re-read it and retry."));
+    }
+
+    /// <summary>
+    /// An operator's abort of the release: a controller's step landing between the read and the write is a lost race,
+    /// not a refusal (manual control always wins), so it is re-read and tried again while the canary is still the
+    /// candidate. Null when the canary is gone (aborted here, or meanwhile).
+    /// </summary>
+    private async Task<ReleaseRefusal?> AbortReleaseAsync(RolloutView view, ReleaseRecord release, string reason, string actor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var refusal = await ChangeReleaseAsync(view, ActivationActions.Abort, null, reason, view.LastEvaluation, actor, cancellationToken, release.Revision);
+            if (refusal is not { Code: "revision_conflict" } || attempt == 9)
+            {
+                return refusal;
+            }
+
+            var (current, readRefusal) = await releases.GetAsync(view.Prompt, view.Environment);
+            if (readRefusal is not null)
+            {
+                return readRefusal;
+            }
+
+            if (current?.Canary != view.Candidate)
+            {
+                return null;
+            }
+
+            release = current;
+        }
     }
 
     /// <summary>The upstream model of the candidate's or the stable version's bundle that has no positive price now, if any.</summary>

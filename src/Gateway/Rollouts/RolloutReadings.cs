@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmGateway.Behaviour;
 using LlmGateway.Eval.Statistics.Rollouts;
+using StackExchange.Redis;
 
 namespace LlmGateway.Rollouts;
 
@@ -21,7 +22,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
         var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
         if (fromMinute < toMinute)
         {
-            foreach (var (_, entries) in await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false))
+            foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute))
             {
                 foreach (var entry in entries)
                 {
@@ -44,6 +45,25 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
         }
 
         return readings.ToDictionary(r => r.Key, r => (Moments(r.Value.Stable), Moments(r.Value.Canary)), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The window's buckets: its whole hours from the hour hashes (each holds exactly its minutes' sums), the minutes
+    /// either side from the minute hashes. A day-long step is then about 24 reads a look, not 1,440.
+    /// </summary>
+    private async Task<IEnumerable<HashEntry[]>> BucketsAsync(string prompt, string environment, long fromMinute, long toMinute)
+    {
+        var firstHour = (fromMinute + 59) / 60 * 60;
+        var lastHour = toMinute / 60 * 60;
+        if (lastHour - firstHour < 60)
+        {
+            return (await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false)).Select(b => b.Entries);
+        }
+
+        var head = behaviour.ReadAsync(prompt, environment, fromMinute, firstHour, hourly: false);
+        var hours = behaviour.ReadAsync(prompt, environment, firstHour, lastHour, hourly: true);
+        var tail = behaviour.ReadAsync(prompt, environment, lastHour, toMinute, hourly: false);
+        return (await head).Concat(await hours).Concat(await tail).Select(b => b.Entries);
     }
 
     /// <summary>

@@ -1,0 +1,46 @@
+using LlmGateway.Behaviour;
+using LlmGateway.Rollouts;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Rollouts;
+
+/// <summary>
+/// A long step's window is read from the hour buckets for its whole hours and the minute buckets either side: the
+/// readings must be exactly the window's samples, no sample of the minutes before it or after it.
+/// </summary>
+public sealed class RolloutReadingsWindowTests(TestEnvironment env)
+{
+    private const string Environment = "production";
+
+    // An epoch minute on an hour boundary.
+    private const long Hour = 29_000_040;
+
+    [Fact]
+    public async Task A_window_over_several_hours_reads_exactly_its_samples_from_hour_and_minute_buckets()
+    {
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var readings = env.Gateway.GetRequiredService<RolloutReadings>();
+        var prompt = Bundles.UniqueName("window");
+        // The step began at +17 min and it is now +185½: the window is [+17, +186).
+        long[] inside = [17, 59, 60, 119, 150, 180, 185];
+        long[] outside = [5, 16, 186, 200];
+        var samples = new List<ScoredSample>();
+        foreach (var offset in inside.Concat(outside))
+        {
+            samples.Add(new ScoredSample($"s{offset}", prompt, Environment, 1, "stable", Hour + offset, [MetricObservation.Measure("latency_ms", offset)]));
+            samples.Add(new ScoredSample($"c{offset}", prompt, Environment, 2, "canary", Hour + offset, [MetricObservation.Measure("latency_ms", 1000 + offset)]));
+        }
+
+        Assert.Equal(samples.Count, await behaviour.CountAsync(samples));
+
+        var read = await readings.ReadAsync(prompt, Environment, baseline: 1, candidate: 2, ["latency_ms"],
+            DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60), DateTimeOffset.FromUnixTimeSeconds(((Hour + 185) * 60) + 30));
+
+        var (stable, canary) = read["latency_ms"];
+        Assert.Equal(inside.Length, stable.Count);
+        Assert.Equal(inside.Sum(), stable.Sum);
+        Assert.Equal(inside.Sum(o => (double)o * o), stable.SumOfSquares);
+        Assert.Equal(inside.Length, canary.Count);
+        Assert.Equal(inside.Sum(o => 1000.0 + o), canary.Sum);
+    }
+}

@@ -99,7 +99,7 @@ internal sealed class RolloutController(
 
             return await EndAsync(view, RolloutStatuses.Paused, step.Shadow
                 ? string.Create(CultureInfo.InvariantCulture, $"the shadow step's release was changed outside the rollout (canary weight {release.CanaryWeight / 100.0}%, shadow share {release.ShadowShare / 100.0}%)")
-                : string.Create(CultureInfo.InvariantCulture, $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout"), null, fencingToken);
+                : string.Create(CultureInfo.InvariantCulture, $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout (if by this rollout's own skip-step, cut short, skip-step again)"), null, fencingToken);
         }
 
         var now = time.GetUtcNow();

@@ -121,7 +121,7 @@ internal sealed class RolloutService(
             return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently. Re-read it and retry."));
         }
 
-        return await NotifiedAsync(prompt, environment, "start");
+        return await NotifiedAsync(prompt, environment, "start", request.Reason ?? $"started by {actor}");
     }
 
     /// <summary>pause, resume, abort or skip-step, by an operator: always wins over the controller.</summary>
@@ -204,10 +204,16 @@ internal sealed class RolloutService(
         {
             if (await rollouts.TryWriteAsync(apply(view), view.Revision, fencingToken: null))
             {
-                return await NotifiedAsync(prompt, environment, action);
+                return await NotifiedAsync(prompt, environment, action, reason ?? $"{action} by {actor}");
             }
 
             view = await rollouts.GetAsync(prompt, environment) ?? view;
+            if (action == "abort" && view.Status == RolloutStatuses.Aborted)
+            {
+                // The controller aborted meanwhile: what was asked for is done.
+                return new RolloutOutcome(view);
+            }
+
             if (!RolloutStatuses.IsActive(view.Status) || (action == "skip-step" && view.Step != step))
             {
                 return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_moved", $"The rollout moved on meanwhile (now {view.Status}, step {view.Step + 1}). Re-read it."));
@@ -238,8 +244,15 @@ internal sealed class RolloutService(
                 return readRefusal;
             }
 
+            if (current?.Stable == view.Candidate)
+            {
+                // The controller's promotion landed first: nothing is left to abort, and saying "aborted" would be false.
+                return ReleaseRefusal.Conflict("canary_not_candidate", $"v{view.Candidate} was promoted meanwhile; roll the release back to undo it.");
+            }
+
             if (current?.Canary != view.Candidate)
             {
+                // Gone some other way (the controller's own abort, say): the abort asked for has happened.
                 return null;
             }
 
@@ -268,12 +281,13 @@ internal sealed class RolloutService(
     }
 
     /// <summary>An operator's command is a decision too: the environment's webhook hears it as it hears the controller's.</summary>
-    private async Task<RolloutOutcome> NotifiedAsync(string prompt, string environment, string decision)
+    private async Task<RolloutOutcome> NotifiedAsync(string prompt, string environment, string decision, string reason)
     {
         var written = await rollouts.GetAsync(prompt, environment);
         if (written is not null)
         {
-            await notifier.NotifyAsync(written, decision);
+            // Told why in the operator's words (a resume or a skip would otherwise repeat the last evaluation's reason).
+            await notifier.NotifyAsync(written with { StatusReason = written.StatusReason ?? reason }, decision);
         }
 
         return new RolloutOutcome(written);

@@ -32,7 +32,7 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FailureCoun
 
         if (InjectedStatus(knobs) is int status)
         {
-            await OpenAiErrors.WriteInjectedAsync(context, status, knobs.RetryAfter);
+            await OpenAiErrors.WriteInjectedAsync(context, status, knobs.RetryAfter, knobs.EmptyError);
             return;
         }
 

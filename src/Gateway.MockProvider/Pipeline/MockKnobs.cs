@@ -21,7 +21,8 @@ internal sealed record MockKnobs(
     string? Schedule = null,
     string? Corrupt = null,
     int? LongLine = null,
-    IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null)
+    IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null,
+    bool EmptyError = false)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -39,7 +40,8 @@ internal sealed record MockKnobs(
         Schedule: Raw(request, "schedule"),
         Corrupt: Corruption(request),
         LongLine: Integer(request, "long-line", min: 1),
-        ResponseHeaders: ResponseHeadersKnob.Parse(Raw(request, "response-headers")));
+        ResponseHeaders: ResponseHeadersKnob.Parse(Raw(request, "response-headers")),
+        EmptyError: Boolean(request, "empty-error"));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

@@ -18,11 +18,19 @@ internal static class OpenAiErrors
     }
 
     /// <summary>The error for the <c>status</c> / <c>fail-times</c> knobs, typed like the real provider would.</summary>
-    public static Task WriteInjectedAsync(HttpContext context, int status, string? retryAfter)
+    /// <param name="empty">The status alone, with no body (as some providers and proxies answer).</param>
+    public static Task WriteInjectedAsync(HttpContext context, int status, string? retryAfter, bool empty = false)
     {
         if (retryAfter is not null)
         {
             context.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        if (empty)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentLength = 0;
+            return Task.CompletedTask;
         }
 
         var (type, code) = status switch

@@ -308,10 +308,12 @@ internal sealed class ResilientForwarder(
         }
 
         var status = context.Response.StatusCode;
-        if (status == StatusCodes.Status401Unauthorized && s.Tap?.IsHoldingError == true)
+        if (status == StatusCodes.Status401Unauthorized)
         {
             // The provider refused the gateway's own key: a configuration fault the client cannot fix, whose text
-            // (OpenAI's quotes part of the key) must not reach it. Not retried: the same key fails the same way.
+            // (OpenAI's quotes part of the key) must not reach it (the tap held it; an empty one never started the
+            // response either). Not retried, and no fallback: the same key fails the same way, and a fallback would
+            // hide a fault the operators must fix.
             var provider = s.Model.Provider.Name;
             if (AuthFailureLogDue(provider))
             {

@@ -15,9 +15,10 @@ public sealed class ProviderAuthFailureTests(TestEnvironment env)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_providers_401_reaches_the_client_as_the_gateways_502_without_the_providers_text_and_is_not_retried(bool stream)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_providers_401_reaches_the_client_as_the_gateways_502_without_the_providers_text_and_is_not_retried(bool stream, bool emptyBody)
     {
         var logs = new CapturingLoggerProvider();
         await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings(), builder => builder.Logging.AddProvider(logs));
@@ -32,6 +33,12 @@ public sealed class ProviderAuthFailureTests(TestEnvironment env)
             };
             request.Headers.Add("x-mock-tag", tag);
             request.Headers.Add("x-mock-status", "401");
+            if (emptyBody)
+            {
+                // No body: nothing is written through the tap, so only the status can tell.
+                request.Headers.Add("x-mock-empty-error", "true");
+            }
+
             request.Headers.Add("X-Request-Id", $"req-auth-{i}");
 
             using var response = await client.SendAsync(request, Ct);

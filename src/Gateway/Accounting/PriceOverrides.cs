@@ -14,22 +14,33 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
 {
     private string Key => $"{store.Keys.Prefix}:pricing:overrides";
 
+    /// <summary>
+    /// Adds a dated price. Prices are looked up ignoring case, so a model's prices live in one field, its name in lower
+    /// case: every spelling a store written before holds is folded into it in the same transaction (the new price wins
+    /// its date), so no two fields can disagree on a price and a PUT in any case is the one that counts.
+    /// </summary>
     public async Task AddAsync(string model, ModelPrice price)
     {
-        // Prices are looked up ignoring case: a change to "GPT-4o" goes into the field "gpt-4o" already has.
-        foreach (var field in await store.Database.HashKeysAsync(Key))
+        var database = store.Database;
+        var field = model.ToLowerInvariant();
+        var spellings = (await database.HashGetAllAsync(Key)).Where(e => string.Equals(e.Name, model, StringComparison.OrdinalIgnoreCase)).ToList();
+        var prices = spellings
+            .SelectMany(e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])
+            .Where(p => p.EffectiveFrom != price.EffectiveFrom)
+            .GroupBy(p => p.EffectiveFrom)
+            .Select(g => g.Last())
+            .Append(price)
+            .OrderBy(p => p.EffectiveFrom)
+            .ToArray();
+        var transaction = database.CreateTransaction();
+        var others = spellings.Select(e => e.Name).Where(name => name != field).ToArray();
+        if (others.Length > 0)
         {
-            if (string.Equals(field, model, StringComparison.OrdinalIgnoreCase))
-            {
-                model = field!;
-                break;
-            }
+            _ = transaction.HashDeleteAsync(Key, others);
         }
 
-        var current = await store.Database.HashGetAsync(Key, model);
-        var prices = current.IsNull ? [] : JsonSerializer.Deserialize((string)current!, GatewayJsonContext.Default.ModelPriceArray) ?? [];
-        var updated = prices.Where(p => p.EffectiveFrom != price.EffectiveFrom).Append(price).OrderBy(p => p.EffectiveFrom).ToArray();
-        await store.Database.HashSetAsync(Key, model, JsonSerializer.Serialize(updated, GatewayJsonContext.Default.ModelPriceArray));
+        _ = transaction.HashSetAsync(Key, field, JsonSerializer.Serialize(prices, GatewayJsonContext.Default.ModelPriceArray));
+        await transaction.ExecuteAsync();
         await LoadAsync();
     }
 

@@ -59,28 +59,31 @@ public sealed class PriceOverrideTests(TestEnvironment env)
         await using var gateway = await GatewayHost.StartAsync(settings);
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LlmGateway.Store.RedisUrl.Parse(env.StoreConnection));
+        var database = connection.GetDatabase();
         var key = $"{prefix}:pricing:overrides";
 
-        (await operatorClient.PutAsync("/admin/v1/pricing/Case-Model", """{"input_per_million":1,"output_per_million":2,"effective_from":"2026-01-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
-        (await operatorClient.PutAsync("/admin/v1/pricing/CASE-model", """{"input_per_million":3,"output_per_million":4,"effective_from":"2026-02-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+        // A store written before names were matched: two spellings, each with a price for the same date.
+        await database.HashSetAsync(key, "Case-Model", """[{"input_per_million":1,"output_per_million":2,"effective_from":"2026-01-01T00:00:00Z"}]""");
+        await database.HashSetAsync(key, "CASE-model", """[{"input_per_million":3,"output_per_million":4,"effective_from":"2026-01-01T00:00:00Z"}]""");
+        // Every instance's poll merges them, and lives on (a duplicate key once stopped the host).
+        Assert.Contains("case-model", await Eventually.ResultAsync(
+            async () => (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Text.ToLowerInvariant(),
+            text => text.Contains("case-model", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20)), StringComparison.Ordinal);
 
-        // One field holds both changes.
-        var fields = await connection.GetDatabase().HashGetAllAsync(key);
-        var field = Assert.Single(fields);
-        Assert.Equal("Case-Model", (string)field.Name!);
-        Assert.Contains("2026-02-01", (string)field.Value!, StringComparison.Ordinal);
+        // A correction for that date, in a third spelling, is the price in force, in one field.
+        (await operatorClient.PutAsync("/admin/v1/pricing/case-MODEL", """{"input_per_million":7,"output_per_million":8,"effective_from":"2026-01-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+        (await operatorClient.PutAsync("/admin/v1/pricing/Case-Model", """{"input_per_million":9,"output_per_million":10,"effective_from":"2026-02-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
 
-        // A store written before names were matched (two fields, one model): every instance's poll merges them.
-        await connection.GetDatabase().HashSetAsync(key, "case-MODEL", """[{"input_per_million":5,"output_per_million":6,"effective_from":"2026-03-01T00:00:00Z"}]""");
-        var listed = await Eventually.ResultAsync(
-            async () => (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Text,
-            text => text.Contains("2026-03-01", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20));
-        Assert.Contains("2026-01-01", listed, StringComparison.Ordinal);
-        Assert.Contains("2026-02-01", listed, StringComparison.Ordinal);
-
-        // And the gateway is still up and taking changes after polls over the duplicate.
-        (await operatorClient.PutAsync("/admin/v1/pricing/case-model", """{"input_per_million":7,"output_per_million":8,"effective_from":"2026-04-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
-        Assert.Contains("2026-04-01", (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Text, StringComparison.Ordinal);
+        var field = Assert.Single(await database.HashGetAllAsync(key));
+        Assert.Equal("case-model", (string)field.Name!);
+        var stored = (string)field.Value!;
+        Assert.Contains("\"input_per_million\":7", stored, StringComparison.Ordinal);
+        Assert.Contains("\"input_per_million\":9", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"input_per_million\":1,", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"input_per_million\":3,", stored, StringComparison.Ordinal);
+        var listed = (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Json;
+        var history = listed.EnumerateObject().Single(p => p.Name.Equals("case-model", StringComparison.OrdinalIgnoreCase)).Value;
+        Assert.Equal([7m, 9m], history.EnumerateArray().Select(p => p.GetProperty("input_per_million").GetDecimal()));
     }
 }

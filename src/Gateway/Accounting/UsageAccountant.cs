@@ -37,7 +37,7 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
             // reasoning model's stream is billed below what the provider charges (README, Accounting).
             var text = seen.Text;
             var tools = seen.ToolCallText;
-            var generated = (text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding)) + (tools.IsEmpty ? 0 : tokenizers.Count(new string(tools), model.Encoding));
+            var generated = (text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding)) + (tools.Length == 0 ? 0 : tokenizers.Count(tools, model.Encoding));
             usage = new TokenUsage(prompt.Count(tokenizers), 0, generated, 0);
             source = AccountingRecord.Estimated;
         }

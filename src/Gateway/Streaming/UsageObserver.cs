@@ -12,10 +12,10 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 {
     private readonly PooledArray<char> _text = new();
     private readonly PooledArray<char> _outputText = new();
-    // Tool calls are generated and billed as output too: their fragments as they stream, and whole items (a Responses
-    // API function_call item, which repeats what its deltas said), kept apart so a call is not counted twice.
-    private readonly PooledArray<char> _toolFragments = new();
-    private readonly PooledArray<char> _toolItems = new();
+    // Tool calls are generated and billed as output too. Per call (its index): the fragments as they streamed, and the
+    // latest whole item (a Responses API function_call item repeats what its deltas said), so a call counts once, as
+    // the fuller of the two. Made only for a response that has tool calls.
+    private Dictionary<int, ToolCallSeen>? _toolCalls;
     private bool _sawText;
 
     public OpenAiUsage? Usage { get; private set; }
@@ -32,8 +32,25 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     /// </summary>
     public ReadOnlySpan<char> Text => _sawText ? _text.WrittenSpan : _outputText.WrittenSpan;
 
-    /// <summary>The tool calls' names and arguments (the fuller of what the fragments and the whole items said).</summary>
-    public ReadOnlySpan<char> ToolCallText => _toolItems.Length >= _toolFragments.Length ? _toolItems.WrittenSpan : _toolFragments.WrittenSpan;
+    /// <summary>The tool calls' names and arguments, each call once (the fuller of its fragments and its whole item).</summary>
+    public string ToolCallText
+    {
+        get
+        {
+            if (_toolCalls is not { Count: > 0 } calls)
+            {
+                return "";
+            }
+
+            var text = new System.Text.StringBuilder();
+            foreach (var call in calls.Values)
+            {
+                text.Append(call.Item is { } item && item.Length >= call.Fragments.Length ? item : call.Fragments.ToString()).Append('\n');
+            }
+
+            return text.ToString();
+        }
+    }
 
     public void OnModel(string model) => Model = model;
 
@@ -57,11 +74,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     // A refusal is generated text the client received, billed like any other.
     public void OnRefusal(ReadOnlySpan<char> text) => OnText(text);
 
-    public void OnOutputStart()
-    {
-        _outputText.Clear();
-        _toolItems.Clear();
-    }
+    public void OnOutputStart() => _outputText.Clear();
 
     public void OnOutputText(ReadOnlySpan<char> text) => _outputText.Append(text);
 
@@ -69,14 +82,25 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 
     public void OnToolCall(in ToolCallFragment fragment)
     {
-        var into = fragment.IsItem ? _toolItems : _toolFragments;
-        if (!fragment.Name.IsEmpty)
+        _toolCalls ??= [];
+        if (!_toolCalls.TryGetValue(fragment.Index, out var call))
         {
-            into.Append(fragment.Name);
-            into.Append(' ');
+            _toolCalls[fragment.Index] = call = new ToolCallSeen();
         }
 
-        into.Append(fragment.Arguments);
+        if (fragment.IsItem)
+        {
+            // A whole item replaces what an earlier item of the same call said.
+            call.Item = string.Concat(fragment.Name, " ", fragment.Arguments);
+            return;
+        }
+
+        if (!fragment.Name.IsEmpty)
+        {
+            call.Fragments.Append(fragment.Name).Append(' ');
+        }
+
+        call.Fragments.Append(fragment.Arguments);
     }
 
     public void OnFinishReason(string reason) => FinishReason = reason;
@@ -87,8 +111,6 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     {
         _text.Dispose();
         _outputText.Dispose();
-        _toolFragments.Dispose();
-        _toolItems.Dispose();
     }
 
     /// <summary>Forgets everything it observed, for the next response (its buffers are given back by <see cref="Dispose"/>).</summary>
@@ -96,12 +118,18 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     {
         _text.Clear();
         _outputText.Clear();
-        _toolFragments.Clear();
-        _toolItems.Clear();
+        _toolCalls = null;
         _sawText = false;
         Usage = null;
         Model = null;
         FinishReason = null;
         FirstTextTimestamp = null;
+    }
+
+    private sealed class ToolCallSeen
+    {
+        public System.Text.StringBuilder Fragments { get; } = new();
+
+        public string? Item { get; set; }
     }
 }

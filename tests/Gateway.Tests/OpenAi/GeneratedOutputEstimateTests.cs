@@ -23,7 +23,7 @@ public sealed class GeneratedOutputEstimateTests
 
         reader.AppendSse(Encoding.UTF8.GetBytes(Stream));
 
-        Assert.Equal("lookup {\"q\":\"parcel\"}", usage.ToolCallText.ToString());
+        Assert.Equal("lookup {\"q\":\"parcel\"}\n", usage.ToolCallText);
         Assert.Equal("", usage.Text.ToString());
     }
 
@@ -54,10 +54,23 @@ public sealed class GeneratedOutputEstimateTests
 
         reader.AppendSse(Encoding.UTF8.GetBytes(Stream));
 
-        // The whole items (the added one names the call, the done one repeats it with its arguments), not items and deltas.
-        var seen = usage.ToolCallText.ToString();
-        Assert.Equal(1, CountOf(seen, "{\"q\":\"parcel\"}"));
-        Assert.StartsWith("lookup", seen, StringComparison.Ordinal);
+        // The done item replaces the added one, and is fuller than the deltas: the call once, its name once.
+        Assert.Equal("lookup {\"q\":\"parcel\"}\n", usage.ToolCallText);
+    }
+
+    [Fact]
+    public void A_responses_api_stream_cut_with_one_call_done_and_one_half_streamed_counts_both()
+    {
+        const string Stream =
+            "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_1\",\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":1}\"}}\n\n"
+            + "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"output_index\":1,\"item\":{\"type\":\"function_call\",\"id\":\"fc_2\",\"call_id\":\"call_2\",\"name\":\"send\",\"arguments\":\"\"}}\n\n"
+            + "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\",\"output_index\":1,\"delta\":\"{\\\"to\\\":\\\"someone with a long name\"}\n\n";
+        using var usage = new UsageObserver();
+        using var reader = new OpenAiResponseReader(usage);
+
+        reader.AppendSse(Encoding.UTF8.GetBytes(Stream));
+
+        Assert.Equal("lookup {\"q\":1}\n{\"to\":\"someone with a long name\n", usage.ToolCallText);
     }
 
     [Fact]
@@ -69,19 +82,8 @@ public sealed class GeneratedOutputEstimateTests
             reader.AppendSse(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}\n\n"));
         }
 
-        Assert.NotEqual(0, usage.ToolCallText.Length);
+        Assert.NotEqual("", usage.ToolCallText);
         usage.Restart();
-        Assert.Equal(0, usage.ToolCallText.Length);
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        var count = 0;
-        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
+        Assert.Equal("", usage.ToolCallText);
     }
 }

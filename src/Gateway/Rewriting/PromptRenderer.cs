@@ -32,7 +32,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         }
 
         var multiTurn = PromptConversation.IsMultiTurn(scan);
-        if (Validate(bundle, scan, multiTurn, _limits.MaxOutputChars) is { } invalid)
+        if (Validate(bundle, scan, multiTurn) is { } invalid)
         {
             return (null, invalid);
         }
@@ -62,6 +62,13 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         }
         catch (Exception ex) when (LimitOf(ex) is { } limit)
         {
+            if (limit == OutputLimit && ClientTextLength(scan) > _limits.MaxOutputChars)
+            {
+                // The client's variables alone are more than a render may write: its input, a 400, not the template's 500.
+                return (null, GatewayError.InvalidRequest(
+                    $"'prompt_variables' hold more text than the gateway renders ({_limits.MaxOutputChars.ToString(CultureInfo.InvariantCulture)} characters).", "prompt_variables", "prompt_variables_too_long"));
+            }
+
             RewritingLog.RenderLimitExceeded(logger, bundle.Name, bundle.Version, limit);
             return (null, new GatewayError(StatusCodes.Status500InternalServerError, new OpenAiError(
                 $"Rendering the prompt '{bundle.Name}' v{bundle.Version} exceeded the gateway's template limits. The gateway's logs have the details.", "server_error", null, "template_error")));
@@ -82,11 +89,8 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         return (contents, null);
     }
 
-    /// <summary>
-    /// The request's variables against the bundle's declarations: required ones present, only scalars, maxima kept,
-    /// and none longer than a render may write (the client's input, answered 400, not a template's 500).
-    /// </summary>
-    private static GatewayError? Validate(PreparedBundle bundle, RequestScan scan, bool multiTurn, int maxOutputChars)
+    /// <summary>The request's variables against the bundle's declarations: required ones present, only scalars, maxima kept.</summary>
+    private static GatewayError? Validate(PreparedBundle bundle, RequestScan scan, bool multiTurn)
     {
         foreach (var declared in bundle.Bundle.Variables)
         {
@@ -107,12 +111,6 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
             {
                 return GatewayError.InvalidRequest(
                     $"The variable '{name}' must be a string, number, boolean or null, not an {value.Kind.ToString().ToLowerInvariant()}.", $"prompt_variables.{name}", "invalid_variable");
-            }
-
-            if (value.Text?.Length > maxOutputChars)
-            {
-                return GatewayError.InvalidRequest(
-                    $"The variable '{name}' is longer than the gateway renders ({maxOutputChars.ToString(CultureInfo.InvariantCulture)} characters).", $"prompt_variables.{name}", "invalid_variable");
             }
 
             // A variable with a maximum may bound a loop (checked at push): only a whole number in range gets in.
@@ -211,6 +209,19 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
     }
 
     /// <summary>Which limit an exception reports: ours, or Fluid's step and recursion limits (an InvalidOperationException naming "maximum").</summary>
+    private const string OutputLimit = "output limit";
+
+    private static long ClientTextLength(RequestScan scan)
+    {
+        long length = 0;
+        foreach (var variable in scan.Variables)
+        {
+            length += variable.Text?.Length ?? 0;
+        }
+
+        return length;
+    }
+
     private static string? LimitOf(Exception ex) => ex switch
     {
         TemplateLimitExceededException limit => limit.Limit,

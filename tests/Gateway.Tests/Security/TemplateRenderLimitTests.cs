@@ -96,7 +96,7 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_variable_longer_than_any_render_may_be_is_the_clients_400_not_a_template_error()
+    public async Task Variables_longer_than_any_render_may_be_are_the_clients_400_not_a_template_error()
     {
         var name = Bundles.UniqueName("long-variable");
         var bundle = TemplatePushBoundsTests.BundleJson(name, "Answer about {{ text }}.", """{"name":"text","required":false}""");
@@ -107,9 +107,23 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
 
         using var refused = await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", tag);
 
-        var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "invalid_variable");
-        Assert.Equal("prompt_variables.text", error.GetProperty("param").GetString());
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "prompt_variables_too_long");
+        Assert.Equal("prompt_variables", error.GetProperty("param").GetString());
         Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task A_long_variable_the_template_cuts_short_still_renders()
+    {
+        var name = Bundles.UniqueName("cut-variable");
+        var bundle = TemplatePushBoundsTests.BundleJson(name, "Answer about {{ text | truncate: 20 }}.", """{"name":"text","required":false}""");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [bundle]);
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;
+
+        using var served = await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", OpenAiClients.NewTag());
+
+        Assert.True(served.StatusCode == HttpStatusCode.OK, await served.Content.ReadAsStringAsync(Ct));
     }
 
     private async Task<HttpResponseMessage> ChatAsync(string key, string name, string variables, string tag)

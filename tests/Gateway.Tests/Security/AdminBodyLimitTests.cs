@@ -47,30 +47,31 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
         using var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(server.Host, server.Port, Ct);
         var stream = client.GetStream();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var sending = Task.Run(async () =>
         {
             try
             {
                 var head = $"POST {path} HTTP/1.1\r\nHost: {server.Authority}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), Ct);
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), stop.Token);
                 var chunk = new byte[64 * 1024];
                 Array.Fill(chunk, (byte)'a');
                 var header = System.Text.Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n");
-                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("a\r\n{\"name\":\"a\r\n"), Ct);
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("a\r\n{\"name\":\"a\r\n"), stop.Token);
                 for (var i = 0; i < megabytes * 16; i++)
                 {
-                    await stream.WriteAsync(header, Ct);
-                    await stream.WriteAsync(chunk, Ct);
-                    await stream.WriteAsync("\r\n"u8.ToArray(), Ct);
+                    await stream.WriteAsync(header, stop.Token);
+                    await stream.WriteAsync(chunk, stop.Token);
+                    await stream.WriteAsync("\r\n"u8.ToArray(), stop.Token);
                 }
 
-                await stream.WriteAsync("2\r\n\"}\r\n0\r\n\r\n"u8.ToArray(), Ct);
+                await stream.WriteAsync("2\r\n\"}\r\n0\r\n\r\n"u8.ToArray(), stop.Token);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or OperationCanceledException)
             {
-                // The server answered and closed before the body ended: what this test expects.
+                // The server answered and closed before the body ended (what this test expects), or the answer is in.
             }
-        }, Ct);
+        }, CancellationToken.None);
 
         var received = new MemoryStream();
         var buffer = new byte[16 * 1024];
@@ -91,6 +92,7 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
             // Reset after the answer arrived.
         }
 
+        await stop.CancelAsync();
         client.Close();
         await sending;
         var text = System.Text.Encoding.UTF8.GetString(received.ToArray());

@@ -10,13 +10,12 @@ namespace LlmGateway.Errors;
 /// </summary>
 internal static class EmptyErrorResponder
 {
+    /// <summary>Everything but a proxied request (a YARP route's endpoint): those answers are the provider's.</summary>
+    public static bool MayApply(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is null;
+
     public static Task RespondAsync(StatusCodeContext context)
     {
         var http = context.HttpContext;
-        if (http.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not null)
-        {
-            return Task.CompletedTask;
-        }
 
         var status = http.Response.StatusCode;
         var method = http.Request.Method;

@@ -284,6 +284,25 @@ internal sealed class ResilientForwarder(
             return new AttemptResult(AttemptKind.Done, "total_timeout");
         }
 
+        // Before the forwarder's errors: a provider that answers 401 without reading a large body leaves YARP a
+        // request-body error beside the provider's status (which YARP never sets to 401 itself).
+        var status = context.Response.StatusCode;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            // The provider refused the gateway's own key: a configuration fault the client cannot fix, whose text
+            // (OpenAI's quotes part of the key) must not reach it (the tap held it; an empty one never started the
+            // response either). Not retried, and no fallback: the same key fails the same way, and a fallback would
+            // hide a fault the operators must fix.
+            var provider = s.Model.Provider.Name;
+            if (AuthFailureLogDue(provider))
+            {
+                ResilienceLog.UpstreamAuthFailed(logger, provider, s.Model.Name);
+            }
+
+            s.Error = GatewayError.UpstreamAuthFailed(provider);
+            return new AttemptResult(AttemptKind.Done, "upstream_auth");
+        }
+
         if (error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient && s.Tap?.SawResponse == true)
         {
             // The provider answered without reading the whole request body (e.g. a 413): YARP reports
@@ -305,23 +324,6 @@ internal sealed class ResilientForwarder(
                     => new AttemptResult(AttemptKind.Retryable, timedOut ? "timeout" : "connection"),
                 _ => Unexpected(s, forwarderError),
             };
-        }
-
-        var status = context.Response.StatusCode;
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            // The provider refused the gateway's own key: a configuration fault the client cannot fix, whose text
-            // (OpenAI's quotes part of the key) must not reach it (the tap held it; an empty one never started the
-            // response either). Not retried, and no fallback: the same key fails the same way, and a fallback would
-            // hide a fault the operators must fix.
-            var provider = s.Model.Provider.Name;
-            if (AuthFailureLogDue(provider))
-            {
-                ResilienceLog.UpstreamAuthFailed(logger, provider, s.Model.Name);
-            }
-
-            s.Error = GatewayError.UpstreamAuthFailed(provider);
-            return new AttemptResult(AttemptKind.Done, "upstream_auth");
         }
 
         if (!policy.RetryStatuses.Contains(status))
@@ -388,6 +390,12 @@ internal sealed class ResilientForwarder(
         if (s.Error is not null)
         {
             s.Tap?.DiscardHeld();
+        }
+        else if (s.Tap?.IsHoldingError == true)
+        {
+            // A retryable status that stands as the answer (the provider answered it before reading the whole body):
+            // its held body goes on, as it came.
+            await s.Tap.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
         }
 
         return s.Outcome(error: s.Error, interruption: s.Interruption);

@@ -250,10 +250,15 @@ internal sealed class RolloutService(
                 return ReleaseRefusal.Conflict("canary_not_candidate", $"v{view.Candidate} was promoted meanwhile; roll the release back to undo it.");
             }
 
-            if (current?.Canary != view.Candidate)
+            if (current?.Canary is null)
             {
                 // Gone some other way (the controller's own abort, say): the abort asked for has happened.
                 return null;
+            }
+
+            if (current.Canary != view.Candidate)
+            {
+                return ReleaseRefusal.Conflict("canary_not_candidate", $"The release's canary is now v{current.Canary}, not the rollout's v{view.Candidate}; change the release directly.");
             }
 
             release = current;

@@ -62,7 +62,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         }
         catch (Exception ex) when (LimitOf(ex) is { } limit)
         {
-            if (limit == OutputLimit && ClientTextLength(scan) > _limits.MaxOutputChars)
+            if (limit == OutputLimit && ClientTextLength(bundle, scan) > _limits.MaxOutputChars)
             {
                 // The client's variables alone are more than a render may write: its input, a 400, not the template's 500.
                 return (null, GatewayError.InvalidRequest(
@@ -211,12 +211,13 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
     /// <summary>Which limit an exception reports: ours, or Fluid's step and recursion limits (an InvalidOperationException naming "maximum").</summary>
     private const string OutputLimit = "output limit";
 
-    private static long ClientTextLength(RequestScan scan)
+    /// <summary>The text the client bound to the bundle's declared variables (what a render can write of its input).</summary>
+    private static long ClientTextLength(PreparedBundle bundle, RequestScan scan)
     {
         long length = 0;
-        foreach (var variable in scan.Variables)
+        foreach (var declared in bundle.Bundle.Variables)
         {
-            length += variable.Text?.Length ?? 0;
+            length += Find(scan.Variables, declared.Name!)?.Text?.Length ?? 0;
         }
 
         return length;

@@ -32,18 +32,18 @@ internal static class SizeCheckedFilters
             var result = inner(input, arguments, context);
             if (result.IsCompletedSuccessfully)
             {
-                Check(result.Result, maxChars);
+                Check(input, result.Result, maxChars);
                 return result;
             }
 
-            return Awaited(result, maxChars);
+            return Awaited(input, result, maxChars);
         };
     }
 
-    private static async ValueTask<FluidValue> Awaited(ValueTask<FluidValue> result, int maxChars)
+    private static async ValueTask<FluidValue> Awaited(FluidValue input, ValueTask<FluidValue> result, int maxChars)
     {
         var value = await result;
-        Check(value, maxChars);
+        Check(input, value, maxChars);
         return value;
     }
 
@@ -96,17 +96,23 @@ internal static class SizeCheckedFilters
         return count;
     }
 
-    private static void Check(FluidValue value, int maxChars)
+    /// <summary>
+    /// A filter that grew its value past the cap. One that only passes a long value on (<c>strip</c>, <c>downcase</c>
+    /// of a client's long variable, before a <c>truncate</c>) is not cut here: the output writer still caps what is written.
+    /// </summary>
+    private static void Check(FluidValue input, FluidValue value, int maxChars)
     {
-        var tooLarge = value switch
-        {
-            StringValue text => text.ToStringValue().Length > maxChars,
-            ArrayValue array => array.Values.Count > maxChars,
-            _ => false,
-        };
-        if (tooLarge)
+        var size = Size(value);
+        if (size > maxChars && size > Size(input))
         {
             throw new TemplateLimitExceededException("output limit");
         }
     }
+
+    private static long Size(FluidValue value) => value switch
+    {
+        StringValue text => text.ToStringValue().Length,
+        ArrayValue array => array.Values.Count,
+        _ => 0,
+    };
 }

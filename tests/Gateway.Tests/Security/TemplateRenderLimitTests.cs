@@ -116,7 +116,7 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
     public async Task A_long_variable_the_template_cuts_short_still_renders()
     {
         var name = Bundles.UniqueName("cut-variable");
-        var bundle = TemplatePushBoundsTests.BundleJson(name, "Answer about {{ text | truncate: 20 }}.", """{"name":"text","required":false}""");
+        var bundle = TemplatePushBoundsTests.BundleJson(name, "Answer about {{ text | strip | downcase | truncate: 20 }}.", """{"name":"text","required":false}""");
         await PromptSetup.ReleaseAsync(env.Gateway, name, [bundle]);
         var key = await PromptSetup.KeyAsync(env.Gateway);
         var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using LlmGateway.Audit;
 using LlmGateway.Errors;
 using LlmGateway.Pipeline;
 using LlmGateway.Providers;
@@ -34,8 +35,8 @@ internal sealed class ResilientForwarder(
 
     private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
 
-    // Per provider, when its refused credentials were last logged: every request fails the same way until fixed.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _authFailureLogged = new(StringComparer.Ordinal);
+    // A provider's refused credentials, logged once a minute per provider: every request fails the same way until fixed.
+    private readonly KeyedWindowLimiter _authFailureLogs = new(time, TimeSpan.FromMinutes(1), limit: 1);
 
     public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, RequestDelegate next, ForwardRequest forward)
     {
@@ -294,7 +295,7 @@ internal sealed class ResilientForwarder(
             // response either). Not retried, and no fallback: the same key fails the same way, and a fallback would
             // hide a fault the operators must fix.
             var provider = s.Model.Provider.Name;
-            if (AuthFailureLogDue(provider))
+            if (_authFailureLogs.TryAcquire(provider))
             {
                 ResilienceLog.UpstreamAuthFailed(logger, provider, s.Model.Name);
             }
@@ -334,14 +335,6 @@ internal sealed class ResilientForwarder(
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow);
         var outlastsTotal = retryAfter is { } wait && wait >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
         return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, outlastsTotal);
-    }
-
-    private bool AuthFailureLogDue(string provider)
-    {
-        var now = time.GetTimestamp();
-        var last = _authFailureLogged.GetOrAdd(provider, long.MinValue);
-        return (last == long.MinValue || time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1))
-            && _authFailureLogged.TryUpdate(provider, now, last);
     }
 
     /// <summary>

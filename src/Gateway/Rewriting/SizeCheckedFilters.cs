@@ -97,22 +97,22 @@ internal static class SizeCheckedFilters
     }
 
     /// <summary>
-    /// A filter that grew its value past the cap. One that only passes a long value on (<c>strip</c>, <c>downcase</c>
-    /// of a client's long variable, before a <c>truncate</c>) is not cut here: the output writer still caps what is written.
+    /// A string a filter grew past the cap, or any array past it. A string only passed on (<c>strip</c>, <c>downcase</c>
+    /// of a client's long variable, before a <c>truncate</c>) is not cut here: it is no larger than the client's body,
+    /// and the output writer still caps what is written. An array is always capped: <c>split: ""</c> of a client's
+    /// megabytes would make an object per character.
     /// </summary>
     private static void Check(FluidValue input, FluidValue value, int maxChars)
     {
-        var size = Size(value);
-        if (size > maxChars && size > Size(input))
+        var tooLarge = value switch
+        {
+            StringValue text => text.ToStringValue().Length > maxChars && text.ToStringValue().Length > (input is StringValue given ? given.ToStringValue().Length : 0),
+            ArrayValue array => array.Values.Count > maxChars,
+            _ => false,
+        };
+        if (tooLarge)
         {
             throw new TemplateLimitExceededException("output limit");
         }
     }
-
-    private static long Size(FluidValue value) => value switch
-    {
-        StringValue text => text.ToStringValue().Length,
-        ArrayValue array => array.Values.Count,
-        _ => 0,
-    };
 }

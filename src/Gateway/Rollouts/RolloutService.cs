@@ -74,8 +74,7 @@ internal sealed class RolloutService(
 
         // Cost is judged relative to stable's: with either arm's model unpriced (or free) it never reads, and every
         // step would pause at its maximum duration. A plan of the operator's is refused; the default plan leaves cost out.
-        var costAt = validated.Metrics.ToList().FindIndex(m => m.Metric == OnlineMetrics.CostUsd);
-        if (costAt >= 0 && await UnpricedModelAsync(prompt, bundle, stable) is { } unpriced)
+        if (validated.Metrics.Any(m => m.Metric == OnlineMetrics.CostUsd) && await UnpricedModelAsync(prompt, bundle, stable) is { } unpriced)
         {
             if (request.Plan is not null || bundle.Rollout is not null)
             {

@@ -18,10 +18,7 @@ public sealed class GeneratedOutputEstimateTests
             "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"arguments\":\"\"}}]}}]}\n\n"
             + "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"q\\\":\"}}]}}]}\n\n"
             + "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"parcel\\\"}\"}}]}}]}\n\n";
-        using var usage = new UsageObserver();
-        using var reader = new OpenAiResponseReader(usage);
-
-        reader.AppendSse(Encoding.UTF8.GetBytes(Stream));
+        using var usage = Observe(Stream);
 
         Assert.Equal("lookup {\"q\":\"parcel\"}\n", usage.ToolCallText);
         Assert.Equal("", usage.Text.ToString());
@@ -33,10 +30,7 @@ public sealed class GeneratedOutputEstimateTests
         const string Stream =
             "data: {\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I can't \"}}]}\n\n"
             + "data: {\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"help with that.\"}}]}\n\n";
-        using var usage = new UsageObserver();
-        using var reader = new OpenAiResponseReader(usage);
-
-        reader.AppendSse(Encoding.UTF8.GetBytes(Stream));
+        using var usage = Observe(Stream);
 
         Assert.Equal("I can't help with that.", usage.Text.ToString());
     }
@@ -49,10 +43,7 @@ public sealed class GeneratedOutputEstimateTests
             + "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\",\"output_index\":0,\"delta\":\"{\\\"q\\\":\"}\n\n"
             + "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\",\"output_index\":0,\"delta\":\"\\\"parcel\\\"}\"}\n\n"
             + "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_1\",\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":\\\"parcel\\\"}\"}}\n\n";
-        using var usage = new UsageObserver();
-        using var reader = new OpenAiResponseReader(usage);
-
-        reader.AppendSse(Encoding.UTF8.GetBytes(Stream));
+        using var usage = Observe(Stream);
 
         // The done item replaces the added one, and is fuller than the deltas: the call once, its name once.
         Assert.Equal("lookup {\"q\":\"parcel\"}\n", usage.ToolCallText);
@@ -65,10 +56,7 @@ public sealed class GeneratedOutputEstimateTests
             "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"function_call\",\"id\":\"fc_1\",\"call_id\":\"call_1\",\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":1}\"}}\n\n"
             + "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"output_index\":1,\"item\":{\"type\":\"function_call\",\"id\":\"fc_2\",\"call_id\":\"call_2\",\"name\":\"send\",\"arguments\":\"\"}}\n\n"
             + "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\",\"output_index\":1,\"delta\":\"{\\\"to\\\":\\\"someone with a long name\"}\n\n";
-        using var usage = new UsageObserver();
-        using var reader = new OpenAiResponseReader(usage);
-
-        reader.AppendSse(Encoding.UTF8.GetBytes(Stream));
+        using var usage = Observe(Stream);
 
         Assert.Equal("lookup {\"q\":1}\n{\"to\":\"someone with a long name\n", usage.ToolCallText);
     }
@@ -85,5 +73,14 @@ public sealed class GeneratedOutputEstimateTests
         Assert.NotEqual("", usage.ToolCallText);
         usage.Restart();
         Assert.Equal("", usage.ToolCallText);
+    }
+
+    /// <summary>What the one response reader tells accounting's observer of <paramref name="stream"/>.</summary>
+    private static UsageObserver Observe(string stream)
+    {
+        var usage = new UsageObserver();
+        using var reader = new OpenAiResponseReader(usage);
+        reader.AppendSse(Encoding.UTF8.GetBytes(stream));
+        return usage;
     }
 }

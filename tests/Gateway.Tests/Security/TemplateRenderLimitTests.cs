@@ -126,6 +126,23 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
         Assert.True(served.StatusCode == HttpStatusCode.OK, await served.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_long_variable_split_into_an_array_is_still_cut_at_the_cap()
+    {
+        // A string a filter only passes on is not cut, an array always is: split: "" makes an object per character.
+        var name = Bundles.UniqueName("split-variable");
+        var bundle = TemplatePushBoundsTests.BundleJson(name, "Letters: {{ text | split: \"\" | size }}.", """{"name":"text","required":false}""");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [bundle]);
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        var tag = OpenAiClients.NewTag();
+        var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;
+
+        using var refused = await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", tag);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "prompt_variables_too_long");
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
     private async Task<HttpResponseMessage> ChatAsync(string key, string name, string variables, string tag)
     {
         using var client = env.Gateway.CreateClient(key);

@@ -12,6 +12,9 @@ namespace LlmGateway.Accounting;
 /// </summary>
 internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, ILogger<PriceOverrides> logger) : BackgroundService
 {
+    /// <summary>Reads and writes one PUT tries before giving up: each retry means another PUT for the model landed.</summary>
+    private const int MaxAttempts = 20;
+
     private string Key => $"{store.Keys.Prefix}:pricing:overrides";
 
     /// <summary>
@@ -19,30 +22,57 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     /// case: every spelling a store written before holds is folded into it in the same transaction (the new price wins
     /// its date), so no two fields can disagree on a price and a PUT in any case is the one that counts.
     /// </summary>
-    public async Task AddAsync(string model, ModelPrice price)
+    /// <remarks>
+    /// A read, a merge here, then a write: the transaction commits only if every field it read is unchanged (WATCH, by
+    /// the client's conditions), and reads again otherwise, so two PUTs for one model at the same moment both land.
+    /// </remarks>
+    /// <returns>False when the model's prices changed under every attempt (the price was not added).</returns>
+    public async Task<bool> AddAsync(string model, ModelPrice price)
     {
         var database = store.Database;
         var field = model.ToLowerInvariant();
-        var spellings = (await database.HashGetAllAsync(Key)).Where(e => string.Equals(e.Name, model, StringComparison.OrdinalIgnoreCase)).ToList();
-        var prices = spellings
-            .SelectMany(e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])
-            .Where(p => p.EffectiveFrom != price.EffectiveFrom)
-            .GroupBy(p => p.EffectiveFrom)
-            .Select(g => g.Last())
-            .Append(price)
-            .OrderBy(p => p.EffectiveFrom)
-            .ToArray();
-        var transaction = database.CreateTransaction();
-        var others = spellings.Select(e => e.Name).Where(name => name != field).ToArray();
-        if (others.Length > 0)
+        for (var attempt = 1; ; attempt++)
         {
-            _ = transaction.HashDeleteAsync(Key, others);
-        }
+            var spellings = (await database.HashGetAllAsync(Key)).Where(e => string.Equals(e.Name, model, StringComparison.OrdinalIgnoreCase)).ToList();
+            var transaction = database.CreateTransaction();
+            foreach (var spelling in spellings)
+            {
+                transaction.AddCondition(Condition.HashEqual(Key, spelling.Name, spelling.Value));
+            }
 
-        _ = transaction.HashSetAsync(Key, field, JsonSerializer.Serialize(prices, GatewayJsonContext.Default.ModelPriceArray));
-        await transaction.ExecuteAsync();
-        await LoadAsync();
+            if (!spellings.Any(e => e.Name == field))
+            {
+                transaction.AddCondition(Condition.HashNotExists(Key, field));
+            }
+
+            var others = spellings.Select(e => e.Name).Where(name => name != field).ToArray();
+            if (others.Length > 0)
+            {
+                _ = transaction.HashDeleteAsync(Key, others);
+            }
+
+            _ = transaction.HashSetAsync(Key, field, JsonSerializer.Serialize(Merge(spellings, price), GatewayJsonContext.Default.ModelPriceArray));
+            if (await transaction.ExecuteAsync())
+            {
+                await LoadAsync();
+                return true;
+            }
+
+            if (attempt == MaxAttempts)
+            {
+                return false;
+            }
+        }
     }
+
+    private static ModelPrice[] Merge(List<HashEntry> spellings, ModelPrice price) => spellings
+        .SelectMany(e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])
+        .Where(p => p.EffectiveFrom != price.EffectiveFrom)
+        .GroupBy(p => p.EffectiveFrom)
+        .Select(g => g.Last())
+        .Append(price)
+        .OrderBy(p => p.EffectiveFrom)
+        .ToArray();
 
     public async Task LoadAsync()
     {

@@ -48,7 +48,11 @@ internal static class PricingApi
             price.EffectiveFrom = time.GetUtcNow();
         }
 
-        await overrides.AddAsync(model, price);
+        if (!await overrides.AddAsync(model, price))
+        {
+            return AdminResults.Error(StatusCodes.Status409Conflict, "invalid_request_error", "concurrent_update", "The model's prices kept changing under this request; send it again.", "model");
+        }
+
         return Results.Json(price, GatewayJsonContext.Default.ModelPrice);
     }
 }

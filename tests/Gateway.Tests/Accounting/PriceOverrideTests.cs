@@ -86,4 +86,27 @@ public sealed class PriceOverrideTests(TestEnvironment env)
         var history = listed.EnumerateObject().Single(p => p.Name.Equals("case-model", StringComparison.OrdinalIgnoreCase)).Value;
         Assert.Equal([7m, 9m], history.EnumerateArray().Select(p => p.GetProperty("input_per_million").GetDecimal()));
     }
+
+    [Fact]
+    public async Task Prices_put_for_one_model_at_the_same_moment_all_land()
+    {
+        var prefix = "gwtest-price-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = prefix;
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        const int Puts = 16;
+
+        // Each PUT reads the model's prices, adds its own and writes them back: without a condition on what it read,
+        // two at once each write a list without the other's price.
+        var puts = await Task.WhenAll(Enumerable.Range(1, Puts).Select(day => operatorClient.PutAsync(
+            $"/admin/v1/pricing/{(day % 2 == 0 ? "Race-Model" : "race-model")}",
+            $$"""{"input_per_million":{{day}},"output_per_million":1,"effective_from":"2026-01-{{day:00}}T00:00:00Z"}""")));
+
+        Assert.All(puts, put => put.Expect(HttpStatusCode.OK));
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LlmGateway.Store.RedisUrl.Parse(env.StoreConnection));
+        var stored = (string?)await connection.GetDatabase().HashGetAsync($"{prefix}:pricing:overrides", "race-model");
+        var history = System.Text.Json.JsonDocument.Parse(stored!).RootElement;
+        Assert.Equal(Enumerable.Range(1, Puts).Select(day => (decimal)day), history.EnumerateArray().Select(p => p.GetProperty("input_per_million").GetDecimal()));
+    }
 }

@@ -22,10 +22,16 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
     {
         // Over a raw connection: the server answers and closes while the client may still be sending, and HttpClient
         // would report its own failed write (a broken pipe) instead of the answer already received.
-        var (status, body) = await ChunkedPostAsync(env.Gateway.BaseUrl, path, TestEnvironment.AdminToken, field, megabytes: 4);
+        // 24 MB: under Kestrel's own 30 MB limit, so a server that read the body whole before checking it would answer
+        // only after the last byte.
+        const int Megabytes = 24;
+        var (status, body, sentWhenAnswered) = await ChunkedPostAsync(env.Gateway.BaseUrl, path, TestEnvironment.AdminToken, field, Megabytes);
 
         Assert.Equal(413, status);
         Assert.Contains("\"code\":\"request_too_large\"", body, StringComparison.Ordinal);
+        // Refused at the limit: the answer came while most of the body was still unsent (what was sent before it is
+        // the 1 MB read plus what the loopback's socket buffers hold, a few MB).
+        Assert.True(sentWhenAnswered < Megabytes * 1024L * 1024 / 2, $"{sentWhenAnswered} bytes were sent before the answer.");
     }
 
     [Fact]
@@ -42,14 +48,16 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
 
     /// <summary>
     /// Posts a JSON string of about <paramref name="megabytes"/> MB without a length (chunked, 64 KB a chunk) while
-    /// reading the answer; a write the server cut short is expected. Returns the status and the body received.
+    /// reading the answer; a write the server cut short is expected. Returns the status, the body received, and how many
+    /// bytes of the request had been written when the answer was in.
     /// </summary>
-    private static async Task<(int Status, string Body)> ChunkedPostAsync(Uri server, string path, string token, string field, int megabytes)
+    private static async Task<(int Status, string Body, long SentWhenAnswered)> ChunkedPostAsync(Uri server, string path, string token, string field, int megabytes)
     {
         using var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(server.Host, server.Port, Ct);
         var stream = client.GetStream();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var sent = new System.Runtime.CompilerServices.StrongBox<long>();
         var sending = Task.Run(async () =>
         {
             try
@@ -66,6 +74,7 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
                     await stream.WriteAsync(header, stop.Token);
                     await stream.WriteAsync(chunk, stop.Token);
                     await stream.WriteAsync("\r\n"u8.ToArray(), stop.Token);
+                    Interlocked.Add(ref sent.Value, chunk.Length);
                 }
 
                 await stream.WriteAsync("2\r\n\"}\r\n0\r\n\r\n"u8.ToArray(), stop.Token);
@@ -77,6 +86,7 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
         }, CancellationToken.None);
 
         var received = new MemoryStream();
+        long sentWhenAnswered = -1;
         var buffer = new byte[16 * 1024];
         try
         {
@@ -86,6 +96,7 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
                 received.Write(buffer, 0, read);
                 if (Complete(received.ToArray()))
                 {
+                    sentWhenAnswered = Interlocked.Read(ref sent.Value);
                     break;
                 }
             }
@@ -100,7 +111,7 @@ public sealed class AdminBodyLimitTests(TestEnvironment env)
         await sending;
         var text = System.Text.Encoding.UTF8.GetString(received.ToArray());
         var status = int.Parse(text.AsSpan(9, 3), provider: System.Globalization.CultureInfo.InvariantCulture);
-        return (status, text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..]);
+        return (status, text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..], sentWhenAnswered < 0 ? Interlocked.Read(ref sent.Value) : sentWhenAnswered);
     }
 
     // Headers and a body as long as their Content-Length said.

@@ -19,6 +19,20 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     public const string QueueName = "samples";
 
     private const int ScanChunk = 200;
+
+    /// <summary>
+    /// Takes the ids beyond the cap out of the cap's index and returns them, in one step: two instances' writers
+    /// trimming at once would otherwise both count the same excess, and the second would remove samples within the cap.
+    /// </summary>
+    private const string TrimScript = """
+        local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
+        if excess <= 0 then
+            return {}
+        end
+        local oldest = redis.call('ZRANGE', KEYS[1], 0, excess - 1)
+        redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+        return oldest
+        """;
     private const int MaxScannedPerPage = 20_000;
 
     private readonly SamplingOptions _options = options.Value;
@@ -279,20 +293,15 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     /// </summary>
     private async Task TrimAsync(IDatabase database, string index, HashSet<string> alongside)
     {
-        var excess = await database.SortedSetLengthAsync(index) - _options.MaxPerPrompt;
-        if (excess <= 0)
+        var oldest = (RedisValue[])(await database.ScriptEvaluateAsync(TrimScript, [index], [_options.MaxPerPrompt]))!;
+        if (oldest.Length == 0)
         {
             return;
         }
 
-        var oldest = await database.SortedSetRangeByRankAsync(index, 0, excess - 1);
         var keys = oldest.SelectMany(id => new RedisKey[] { Keys.Sample(id!), Keys.SampleSummary(id!) }).ToArray();
         var batch = database.CreateBatch();
-        var removals = new List<Task>(alongside.Count + 2)
-        {
-            batch.KeyDeleteAsync(keys),
-            batch.SortedSetRemoveAsync(index, oldest),
-        };
+        var removals = new List<Task>(alongside.Count + 1) { batch.KeyDeleteAsync(keys) };
         foreach (var other in alongside)
         {
             removals.Add(batch.SortedSetRemoveAsync(other, oldest));

@@ -98,9 +98,35 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         Assert.NotNull(await database.KeyTimeToLiveAsync(keys.SampleIndex));
     }
 
-    private (SampleStore Samples, StoreKeys Keys, IDatabase Database) NewStore()
+    [Fact]
+    public async Task Two_instances_trimming_one_prompt_at_the_same_moment_keep_its_newest_cap()
     {
-        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        // A second gateway: its own store connection, as another instance's writer has.
+        await using var other = await GatewayHost.StartAsync(env.GatewaySettings());
+        var (mine, keys, database) = NewStore();
+        var (theirs, _, _) = NewStore(other);
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+        var index = keys.SamplePromptIndex(prompt);
+        var all = new List<SampleRecord>();
+
+        for (var round = 0; round < 10; round++)
+        {
+            // Each write adds one sample and trims: counted apart from its removal, two trims once removed the same
+            // excess twice, the second from the samples within the cap.
+            var records = Records(prompt, model, version: 1, "stable", 8);
+            all.AddRange(records);
+            await Task.WhenAll(records.Select((r, i) => WriteAsync(i % 2 == 0 ? mine : theirs, [r])));
+
+            Assert.Equal(
+                all.OrderByDescending(r => r.Timestamp).Take(Cap).Select(r => r.Id).Order(StringComparer.Ordinal),
+                (await database.SortedSetRangeByRankAsync(index)).Select(v => (string)v!).Order(StringComparer.Ordinal));
+        }
+    }
+
+    private (SampleStore Samples, StoreKeys Keys, IDatabase Database) NewStore(GatewayHost? gateway = null)
+    {
+        var store = (gateway ?? env.Gateway).GetRequiredService<GatewayStore>();
         var options = Options.Create(new SamplingOptions { MaxPerPrompt = Cap, Enqueue = false, Retention = TimeSpan.FromDays(7) });
         return (new SampleStore(store, options, TimeProvider.System), store.Keys, store.Database);
     }

@@ -127,18 +127,36 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
     public async Task<IReadOnlyList<string>> ListNamesAsync() =>
         [.. (await store.Database.SetMembersAsync(store.Keys.PromptIndex)).Select(v => (string)v!).Order(StringComparer.Ordinal)];
 
-    /// <summary>Marks a version approved and records the <c>approve</c> event, atomically.</summary>
+    /// <summary>
+    /// Marks a version approved and records the <c>approve</c> event, atomically, once: the write is conditional on the
+    /// status read, so of two approvals at the same moment one records the event and the other returns its status.
+    /// </summary>
     public async Task<PromptVersionStatus> ApproveAsync(string name, int version, string approver, string? reason)
     {
-        var now = time.GetUtcNow();
-        var status = new PromptVersionStatus(PromptVersionStatus.Approved, approver, now);
-        var approveEvent = ActivationEvents.ForVersion("approve", name, approver, reason, now) with { Version = version };
+        var database = store.Database;
+        var key = store.Keys.PromptStatus(name);
+        // A write that fails its condition lost to another approval (a draft's status changes no other way), so the
+        // next read returns that one: the loop ends on its second turn.
+        while (true)
+        {
+            var read = await database.HashGetAsync(key, version);
+            if (!read.IsNull && DeserializeStatus(read!) is { IsApproved: true } approved)
+            {
+                return approved;
+            }
 
-        var transaction = store.Database.CreateTransaction();
-        _ = transaction.HashSetAsync(store.Keys.PromptStatus(name), version, JsonSerializer.Serialize(status, GatewayJsonContext.Default.PromptVersionStatus));
-        _ = transaction.SortedSetAddAsync(store.Keys.History(name), JsonSerializer.Serialize(approveEvent, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds());
-        await transaction.ExecuteAsync();
-        return status;
+            var now = time.GetUtcNow();
+            var status = new PromptVersionStatus(PromptVersionStatus.Approved, approver, now);
+            var approveEvent = ActivationEvents.ForVersion("approve", name, approver, reason, now) with { Version = version };
+            var transaction = database.CreateTransaction();
+            transaction.AddCondition(read.IsNull ? Condition.HashNotExists(key, version) : Condition.HashEqual(key, version, read));
+            _ = transaction.HashSetAsync(key, version, JsonSerializer.Serialize(status, GatewayJsonContext.Default.PromptVersionStatus));
+            _ = transaction.SortedSetAddAsync(store.Keys.History(name), JsonSerializer.Serialize(approveEvent, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds());
+            if (await transaction.ExecuteAsync())
+            {
+                return status;
+            }
+        }
     }
 
     private static string ReplaceFirst(string text, string find, string replacement)

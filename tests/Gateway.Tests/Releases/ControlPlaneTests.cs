@@ -39,6 +39,26 @@ public sealed class ControlPlaneTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task Approvals_at_the_same_moment_approve_once_and_all_answer_the_first()
+    {
+        var name = Bundles.UniqueName("approve-race");
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+
+        // Two approvers, four calls each, at once: each reads "draft", and without a condition on that read every
+        // call recorded an approve event and the stored approver was whoever wrote last.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            (i % 2 == 0 ? _approver : _admin).PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")));
+
+        var approvals = answers.Select(a => a.Expect(HttpStatusCode.OK).Json).Select(j => (By: j.GetProperty("approved_by").GetString(), At: j.GetProperty("approved_at").GetString())).ToList();
+        Assert.Single(approvals.Distinct());
+        var history = (await _viewer.GetAsync($"/admin/v1/prompts/{name}/history")).Expect(HttpStatusCode.OK).Json;
+        var approve = Assert.Single(history.EnumerateArray(), e => e.GetProperty("action").GetString() == "approve");
+        Assert.Equal(approvals[0].By, approve.GetProperty("actor").GetString());
+        var stored = (await _viewer.GetAsync($"/admin/v1/prompts/{name}/versions/1")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(approvals[0].By, stored.GetProperty("approved_by").GetString());
+    }
+
+    [Fact]
     public async Task Approval_needs_the_role_and_someone_other_than_the_author()
     {
         var name = Bundles.UniqueName("approval");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace LlmGateway.Sampling;
 
@@ -13,8 +12,20 @@ internal static class SampleIds
 
     private static readonly System.Buffers.SearchValues<char> Hex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
-    public static string New(DateTimeOffset at) =>
-        Prefix + at.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+    /// <summary>
+    /// The random digits' generator: its own per thread, seeded by the system once per thread. An id needs to be unique,
+    /// not unguessable (it grants nothing; reading a sample takes a sample-reader token), and the cryptographic source
+    /// cost a call into OpenSSL per sample. Not <see cref="Random.Shared"/>, whose outputs feed the sampling draws.
+    /// </summary>
+    [ThreadStatic]
+    private static Random? t_random;
+
+    public static string New(DateTimeOffset at)
+    {
+        Span<byte> random = stackalloc byte[5];
+        (t_random ??= new Random()).NextBytes(random);
+        return Prefix + at.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(random);
+    }
 
     public static bool IsWellFormed(string id) =>
         id.Length == Prefix.Length + 22 && id.StartsWith(Prefix, StringComparison.Ordinal) && !id.AsSpan(Prefix.Length).ContainsAnyExcept(Hex);

@@ -15,6 +15,9 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     /// <summary>Reads and writes one PUT tries before giving up: each retry means another PUT for the model landed.</summary>
     private const int MaxAttempts = 20;
 
+    // Never disposed: without its wait handle a SemaphoreSlim holds nothing to free, and a PUT at shutdown still uses it.
+    private readonly SemaphoreSlim _loading = new(1, 1);
+
     private string Key => $"{store.Keys.Prefix}:pricing:overrides";
 
     /// <summary>
@@ -76,12 +79,22 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
 
     public async Task LoadAsync()
     {
-        var entries = await store.Database.HashGetAllAsync(Key);
-        // Not a dictionary: two fields that differ only in case (written before AddAsync matched names) are merged
-        // by the table, never a duplicate key that would stop every instance's poll.
-        pricing.ApplyOverrides(entries.Select(e => KeyValuePair.Create(
-            (string)e.Name!,
-            JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])));
+        // One read and apply at a time: the poll's read, sent before a PUT committed and applied after the PUT's own,
+        // would put the old prices back until the next poll.
+        await _loading.WaitAsync();
+        try
+        {
+            var entries = await store.Database.HashGetAllAsync(Key);
+            // Not a dictionary: two fields that differ only in case (written before AddAsync matched names) are merged
+            // by the table, never a duplicate key that would stop every instance's poll.
+            pricing.ApplyOverrides(entries.Select(e => KeyValuePair.Create(
+                (string)e.Name!,
+                JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])));
+        }
+        finally
+        {
+            _loading.Release();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

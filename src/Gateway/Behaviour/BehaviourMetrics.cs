@@ -89,19 +89,20 @@ internal sealed class BehaviourMetrics
         {
             get
             {
+                // Passes read first and counted last (Add): a scrape between Add's two counts never reads above 1.
+                var passes = Interlocked.Read(ref _passes);
                 var total = Interlocked.Read(ref _total);
-                return total == 0 ? null : (double)Interlocked.Read(ref _passes) / total;
+                return total == 0 ? null : (double)passes / total;
             }
         }
 
         public void Add(bool pass)
         {
+            Interlocked.Increment(ref _total);
             if (pass)
             {
                 Interlocked.Increment(ref _passes);
             }
-
-            Interlocked.Increment(ref _total);
         }
     }
 }

@@ -58,7 +58,9 @@ internal sealed class InProcessApplication(ILogger<InProcessApplication> logger)
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
         var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _idle, idle);
+        // A full fence between this write and the read below: with plain volatile accesses the read may pass the
+        // write, and a last call ending in between would find no source to complete.
+        Interlocked.Exchange(ref _idle, idle);
         if (Volatile.Read(ref _inFlight) == 0)
         {
             return;

@@ -22,15 +22,18 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     private readonly Process _process;
     private readonly ILogger _logger;
     private readonly string _password;
+    private readonly Action _lost;
     private int _stopping;
+    private int _lostReported;
     private volatile bool _started;
     private volatile bool _killedAsHung;
 
-    private EmbeddedStoreProcess(Process process, string password, ILogger logger)
+    private EmbeddedStoreProcess(Process process, string password, Action lost, ILogger logger)
     {
         _process = process;
         _logger = logger;
         _password = password;
+        _lost = lost;
         ProcessId = process.Id;
     }
 
@@ -38,9 +41,6 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     public int Port { get; private set; }
 
     public int ProcessId { get; }
-
-    /// <summary>Called once if the child ends without being asked to, after it was ready.</summary>
-    public Action? Lost { get; set; }
 
     public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
 
@@ -66,7 +66,8 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     private const string SpinLimit = "ThreadPool_UnfairSemaphoreSpinLimit";
     private const string SpinLimitProperty = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";
 
-    public static async Task<EmbeddedStoreProcess> StartAsync(EmbeddedStoreOptions options, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="lost">Called once if the child ends without being asked to, after it was ready.</param>
+    public static async Task<EmbeddedStoreProcess> StartAsync(EmbeddedStoreOptions options, Action lost, ILogger logger, CancellationToken cancellationToken)
     {
         var password = string.IsNullOrEmpty(options.Password) ? EmbeddedGarnetServer.NewPassword() : options.Password;
         var start = new ProcessStartInfo
@@ -87,7 +88,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The embedded store process could not be started.");
         var pid = process.Id;
-        var child = new EmbeddedStoreProcess(process, password, logger);
+        var child = new EmbeddedStoreProcess(process, password, lost, logger);
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lastLines = new Queue<string>();
         void OnLine(string? line)
@@ -154,6 +155,12 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
 
         child.Port = await ready.Task;
         child._started = true;
+        if (process.HasExited)
+        {
+            // It ended between its ready line and the line above, when the exit event did not count it as lost.
+            child.OnExited();
+        }
+
         return child;
     }
 
@@ -268,7 +275,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     private void OnExited()
     {
         // Before it was ready, a failed start reports it (the start throws); once asked to stop, it is expected.
-        if (_started && Volatile.Read(ref _stopping) == 0)
+        if (_started && Volatile.Read(ref _stopping) == 0 && Interlocked.Exchange(ref _lostReported, 1) == 0)
         {
             // Not asked to stop: the store is gone, and nothing brings it back but a new one. Store calls fail from
             // now on (each bounded by the operation timeout) and /readyz reports it; the gateway is told to stop.
@@ -288,7 +295,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
                 StoreLog.ChildExited(_logger, ProcessId, code);
             }
 
-            Lost?.Invoke();
+            _lost();
         }
     }
 }

@@ -80,15 +80,18 @@ internal sealed class GatewayStore : IAsyncDisposable
             var embedded = _options.Embedded;
             if (embedded.OwnProcess)
             {
-                var child = await EmbeddedStoreProcess.StartAsync(embedded, _logger, cancellationToken);
                 // A gateway whose store died cannot get it back (a new one would be empty without a data directory):
                 // it stops, so that whatever supervises it (a container restart policy, systemd, Kubernetes) starts
-                // it again, rather than staying up unready.
-                child.Lost = () =>
-                {
-                    EmbeddedProcessExited = true;
-                    _lifetime?.StopApplication();
-                };
+                // it again, rather than staying up unready. Given before the start, so no exit goes unheard.
+                var child = await EmbeddedStoreProcess.StartAsync(
+                    embedded,
+                    () =>
+                    {
+                        EmbeddedProcessExited = true;
+                        _lifetime?.StopApplication();
+                    },
+                    _logger,
+                    cancellationToken);
                 StoreLog.ChildStarted(_logger, child.ProcessId);
                 _embedded = child;
             }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LlmGateway.Cli.Http;
 using LlmGateway.Cli.Output;
 using LlmGateway.Contracts.AdminTokens;
+using LlmGateway.Contracts.Keys;
 
 namespace LlmGateway.Cli.AdminTokens;
 
@@ -103,6 +104,12 @@ internal sealed class AdminTokensCommands(CommandRunner runner)
     private async Task<int> RevokeAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var tokenId = context.Value(id);
+        if (SecretPrefixes.IsSecretShaped(tokenId))
+        {
+            // Not sent: a secret in a URL reaches access logs on the way.
+            throw new UsageException("That is an admin token's secret, not its id (adm_…, from 'gatewayctl admin-tokens list'); nothing was sent. Treat the secret as exposed.");
+        }
+
         await context.Api.DeleteAsync(AdminTokenRoutes.AdminToken(tokenId), cancellationToken).ConfigureAwait(false);
         if (context.Json)
         {

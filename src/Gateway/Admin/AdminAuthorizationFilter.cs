@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LlmGateway.Audit;
+using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Serialization;
 using LlmGateway.Telemetry;
@@ -196,10 +197,12 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     private static string Target(HttpContext http)
     {
         var values = http.Request.RouteValues;
+        // A secret where an id belongs (a revoke by secret) is not kept in the audit trail, which viewers read.
         var parts = TargetKeys
             .Where(values.ContainsKey)
-            .Select(k => $"{k}={values[k]}");
+            .Select(k => $"{k}={(IssuedSecrets.IsSecretShaped(values[k]?.ToString()) ? IssuedSecrets.Masked : values[k])}");
         var joined = string.Join(" ", parts);
-        return joined.Length > 0 ? joined : http.Request.Path.Value ?? "";
+        var path = http.Request.Path.Value ?? "";
+        return joined.Length > 0 ? joined : IssuedSecrets.ContainsSecret(path) ? IssuedSecrets.Masked : path;
     }
 }

@@ -72,7 +72,8 @@ internal static partial class AdminKeysApi
         Results.Json((await store.ListAsync()).ToArray(), GatewayJsonContext.Default.GatewayKeyArray);
 
     private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store) =>
-        await store.RevokeAsync(id)
+        IssuedSecrets.IsSecretShaped(id) ? SecretNotId.Result("key", "key_", "/admin/v1/keys")
+        : await store.RevokeAsync(id)
             ? Results.NoContent()
             : Results.Json(
                 new OpenAiErrorEnvelope(new OpenAiError($"No gateway key has id '{id}'.", "invalid_request_error", "id", "key_not_found")),

@@ -86,6 +86,11 @@ internal static partial class AdminTokensApi
 
     private static async Task<IResult> RevokeAsync(string id, AdminTokenStore store, AdminTokenRegistry registry)
     {
+        if (IssuedSecrets.IsSecretShaped(id))
+        {
+            return SecretNotId.Result("admin token", "adm_", "/admin/v1/admin-tokens");
+        }
+
         if (registry.List().Any(t => t.Id == id && t.Source == AdminTokenRecord.ConfigurationSource))
         {
             return Error(StatusCodes.Status409Conflict, new OpenAiError(

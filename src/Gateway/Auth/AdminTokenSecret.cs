@@ -8,7 +8,7 @@ namespace LlmGateway.Auth;
 /// </summary>
 internal static class AdminTokenSecret
 {
-    public const string Prefix = "gwa_";
+    public const string Prefix = Contracts.Keys.SecretPrefixes.AdminToken;
 
     public static string Generate() =>
         Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -9,7 +9,7 @@ namespace LlmGateway.Auth;
 /// </summary>
 internal static class GatewayKeySecret
 {
-    public const string Prefix = "gwk_";
+    public const string Prefix = Contracts.Keys.SecretPrefixes.GatewayKey;
 
     public static string Generate() =>
         Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

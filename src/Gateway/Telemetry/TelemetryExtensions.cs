@@ -63,8 +63,11 @@ internal static class TelemetryExtensions
                 .SetSampler(services => new GatewaySampler(services.GetRequiredService<IConfiguration>()))
                 .AddSource(GatewayTelemetry.Name)
                 .AddSource("Yarp.ReverseProxy")
+                // Not traced: probes and scrapes, and a path holding an issued secret (a revoke by secret, refused),
+                // whose span would export it as url.path.
                 .AddAspNetCoreInstrumentation(options => options.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(PrometheusPath))
+                    !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(PrometheusPath)
+                    && !Auth.IssuedSecrets.ContainsSecret(context.Request.Path.Value))
                 .AddHttpClientInstrumentation());
         }
 

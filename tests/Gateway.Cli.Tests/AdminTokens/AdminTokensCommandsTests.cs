@@ -79,6 +79,21 @@ public sealed class AdminTokensCommandsTests
         Assert.True(json.RootElement.GetProperty("revoked").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("admin-tokens", "gwa_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-")]
+    [InlineData("keys", "gwk_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-")]
+    public async Task Revoking_by_a_secret_is_refused_before_anything_is_sent(string noun, string secret)
+    {
+        var api = new FakeAdminApi(_ => new HttpResponseMessage(HttpStatusCode.NoContent));
+
+        var run = await api.RunAsync(noun, "revoke", secret);
+
+        run.AssertExit(2);
+        Assert.Empty(api.Requests);
+        Assert.Contains("secret, not its id", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, run.Err + run.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_refused_issue_reports_the_gateway_error_and_fails()
     {

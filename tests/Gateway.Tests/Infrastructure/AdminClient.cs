@@ -16,6 +16,8 @@ public sealed class AdminClient(GatewayHost gateway, string token) : IDisposable
 
     public Task<AdminResponse> PutAsync(string path, string json) => SendAsync(HttpMethod.Put, path, json);
 
+    public Task<AdminResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
+
     public Task<AdminResponse> PushAsync(string bundleJson) => PostAsync("/admin/v1/prompts", bundleJson);
 
     public Task<AdminResponse> ReleaseAsync(string prompt, string environment, string action, string json) =>

@@ -35,10 +35,10 @@ internal static partial class RedactionPatterns
     public static partial Regex BearerToken { get; }
 
     /// <summary>
-    /// Vendor-prefixed keys. OpenAI's bare "sk-" prefix also starts ordinary hyphenated words
+    /// Vendor-prefixed keys, and the gateway's own (gwk_ keys, gwa_ admin tokens). OpenAI's bare "sk-" prefix also starts ordinary hyphenated words
     /// ("sk-learn-compatible-estimators"), so it needs 20+ characters including a digit.
     /// </summary>
-    [GeneratedRegex(@"(?<![A-Za-z0-9_-])(?:sk-(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}|gwk_[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})", Options, MatchTimeoutMilliseconds)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_-])(?:sk-(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}|gw[ka]_[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})", Options, MatchTimeoutMilliseconds)]
     public static partial Regex ApiKey { get; }
 
     [GeneratedRegex(@"(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])", Options, MatchTimeoutMilliseconds)]

@@ -33,6 +33,7 @@ public sealed class TextRedactorTests
     [InlineData("key sk-proj-abc123DEF456ghi789JKL012mno345", "key [REDACTED:api_key]", "api_key")]
     [InlineData("OPENAI_API_KEY=sk-1234567890abcdefghijklmnopqrstuv", "OPENAI_API_KEY=[REDACTED:api_key]", "api_key")]
     [InlineData("use gwk_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-", "use [REDACTED:api_key]", "api_key")]
+    [InlineData("GATEWAY_ADMIN_TOKEN=gwa_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-", "GATEWAY_ADMIN_TOKEN=[REDACTED:api_key]", "api_key")]
     [InlineData("slack xoxb-1234567890-abcdefghij", "slack [REDACTED:api_key]", "api_key")]
     [InlineData("gh ghp_abcdefghijklmnopqrstuvwxyz0123456789", "gh [REDACTED:api_key]", "api_key")]
     [InlineData("gh github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", "gh [REDACTED:api_key]", "api_key")]

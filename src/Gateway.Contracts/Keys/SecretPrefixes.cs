@@ -1,0 +1,14 @@
+namespace LlmGateway.Contracts.Keys;
+
+/// <summary>
+/// How the secrets the gateway issues begin, so that both sides can tell a secret from an id (<c>key_…</c>,
+/// <c>adm_…</c>) and refuse one where an id belongs.
+/// </summary>
+public static class SecretPrefixes
+{
+    public const string GatewayKey = "gwk_";
+    public const string AdminToken = "gwa_";
+
+    public static bool IsSecretShaped(ReadOnlySpan<char> value) =>
+        value.StartsWith(GatewayKey, StringComparison.Ordinal) || value.StartsWith(AdminToken, StringComparison.Ordinal);
+}

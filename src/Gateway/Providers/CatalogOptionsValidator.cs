@@ -17,12 +17,13 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             ValidateAnnotations(provider, $"Gateway:Providers:{providerName}", failures);
             if (!ProviderKindNames.TryParse(provider.Kind, out var kind))
             {
-                failures.Add($"Gateway:Providers:{providerName}:Kind '{provider.Kind}' is not one of openai, azure-openai, openai-compatible.");
+                // Values are never quoted here: a secret set in the wrong variable would reach the start-up log.
+                failures.Add($"Gateway:Providers:{providerName}:Kind is not one of openai, azure-openai, openai-compatible.");
             }
 
             if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                failures.Add($"Gateway:Providers:{providerName}:BaseUrl '{provider.BaseUrl}' is not an absolute http(s) URL.");
+                failures.Add($"Gateway:Providers:{providerName}:BaseUrl is not an absolute http(s) URL.");
             }
 
             if (kind == ProviderKind.AzureOpenAI && string.IsNullOrWhiteSpace(provider.ApiVersion))
@@ -48,7 +49,7 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
                 var endpoint = provider.Endpoints[i];
                 if (!Uri.TryCreate(endpoint.BaseUrl, UriKind.Absolute, out var endpointUri) || (endpointUri.Scheme != Uri.UriSchemeHttp && endpointUri.Scheme != Uri.UriSchemeHttps))
                 {
-                    failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl '{endpoint.BaseUrl}' is not an absolute http(s) URL.");
+                    failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl is not an absolute http(s) URL.");
                 }
                 else if (uri is not null && endpointUri.AbsolutePath.TrimEnd('/') != uri.AbsolutePath.TrimEnd('/'))
                 {

@@ -47,6 +47,13 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     /// <summary>The child's runtime settings, over the gateway's own environment.</summary>
     internal static void ChildEnvironment(IDictionary<string, string?> environment)
     {
+        // The child starts with the gateway's environment, which holds provider keys and admin tokens; the store needs
+        // none of them (its settings come on standard input), so it keeps only what the runtime and the OS read.
+        foreach (var name in environment.Keys.Where(name => !KeptForTheChild(name)).ToList())
+        {
+            environment.Remove(name);
+        }
+
         // The gateway's runtime settings are for a proxy (server GC, a heap per core); a store whose data lives in
         // Garnet's own log needs one small heap: the workstation collector keeps the second runtime's memory down.
         environment["DOTNET_gcServer"] = "0";
@@ -62,6 +69,19 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
             environment["DOTNET_" + SpinLimit] = "0";
         }
     }
+
+    private static readonly HashSet<string> KeptNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TMP", "TEMP", "LANG", "LANGUAGE", "TZ",
+        // Windows: what processes there need to start at all.
+        "SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT", "USERPROFILE", "LOCALAPPDATA", "APPDATA", "PROGRAMDATA",
+    };
+
+    private static bool KeptForTheChild(string name) =>
+        KeptNames.Contains(name)
+        || name.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("COMPlus_", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("LC_", StringComparison.Ordinal);
 
     private const string SpinLimit = "ThreadPool_UnfairSemaphoreSpinLimit";
     private const string SpinLimitProperty = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";

@@ -16,7 +16,9 @@ public sealed class CatalogOptionsValidatorTests
     [InlineData("Kind", "grpc", "is not one of")]
     [InlineData("BaseUrl", "not a url", "absolute http(s) URL")]
     [InlineData("BaseUrl", "ftp://host", "absolute http(s) URL")]
-    public void Rejects_a_broken_provider(string field, string value, string expected)
+    [InlineData("BaseUrl", "sk-proj-swapped0123456789abcdefghij", "absolute http(s) URL")]
+    [InlineData("Kind", "sk-proj-swapped0123456789abcdefghij", "is not one of")]
+    public void Rejects_a_broken_provider_without_quoting_the_value(string field, string value, string expected)
     {
         var options = Catalog();
         var provider = options.Providers["main"];
@@ -33,6 +35,8 @@ public sealed class CatalogOptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+        // A key set in the wrong variable would otherwise be in the start-up log.
+        Assert.DoesNotContain(value, result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,6 +17,26 @@ public sealed class EmbeddedStoreChildEnvironmentTests
         Assert.Equal("/usr/bin", environment["PATH"]);
     }
 
+    [Fact]
+    public void The_child_gets_no_secret_of_the_gateways_environment()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["PATH"] = "/usr/bin",
+            ["HOME"] = "/home/gw",
+            ["LC_ALL"] = "C.UTF-8",
+            ["DOTNET_GCgen0size"] = "0x1000000",
+            ["OPENAI_API_KEY"] = "sk-proj-0123456789abcdefghij",
+            ["Gateway__Admin__Tokens__ops__Token"] = "admin-secret",
+            ["Gateway__Providers__openai__ApiKey"] = "sk-other",
+            ["REDIS_URL"] = "redis://:pw@redis:6379",
+        };
+
+        EmbeddedStoreProcess.ChildEnvironment(environment);
+
+        Assert.Equal(["DOTNET_GCgen0size", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "DOTNET_gcServer", "HOME", "LC_ALL", "PATH"], environment.Keys.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")]
     [InlineData("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit")]

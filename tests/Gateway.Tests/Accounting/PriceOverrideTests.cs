@@ -52,11 +52,8 @@ public sealed class PriceOverrideTests(TestEnvironment env)
     [Fact]
     public async Task Prices_for_names_that_differ_only_in_case_are_one_model_and_never_stop_the_poll()
     {
-        // Its own key prefix: these prices must not reach the shared gateway's models.
-        var prefix = "gwtest-price-" + Guid.NewGuid().ToString("N")[..8];
-        var settings = env.GatewaySettings();
-        settings["Redis:KeyPrefix"] = prefix;
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (prefix, gateway) = await OwnPrefixGatewayAsync();
+        await using var _ = gateway;
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LlmGateway.Store.RedisUrl.Parse(env.StoreConnection));
         var database = connection.GetDatabase();
@@ -90,10 +87,8 @@ public sealed class PriceOverrideTests(TestEnvironment env)
     [Fact]
     public async Task Prices_put_for_one_model_at_the_same_moment_all_land()
     {
-        var prefix = "gwtest-price-" + Guid.NewGuid().ToString("N")[..8];
-        var settings = env.GatewaySettings();
-        settings["Redis:KeyPrefix"] = prefix;
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (prefix, gateway) = await OwnPrefixGatewayAsync();
+        await using var _ = gateway;
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         const int Puts = 16;
 
@@ -108,5 +103,14 @@ public sealed class PriceOverrideTests(TestEnvironment env)
         var stored = (string?)await connection.GetDatabase().HashGetAsync($"{prefix}:pricing:overrides", "race-model");
         var history = System.Text.Json.JsonDocument.Parse(stored!).RootElement;
         Assert.Equal(Enumerable.Range(1, Puts).Select(day => (decimal)day), history.EnumerateArray().Select(p => p.GetProperty("input_per_million").GetDecimal()));
+    }
+
+    /// <summary>A gateway on a key prefix of its own: the prices it stores must not reach the shared gateway's models.</summary>
+    private async Task<(string Prefix, GatewayHost Gateway)> OwnPrefixGatewayAsync()
+    {
+        var prefix = "gwtest-price-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = prefix;
+        return (prefix, await GatewayHost.StartAsync(settings));
     }
 }

@@ -9,7 +9,14 @@ if (args is [EmbeddedStoreChild.Switch])
 
 var app = await GatewayApp.BuildAsync(args);
 var store = app.Services.GetRequiredService<GatewayStore>();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (OperationCanceledException) when (store.EmbeddedProcessExited)
+{
+    // The store's process died while the host was still starting: its stop cancelled the start.
+}
 
 // Stopped because its embedded store's process died: a failure, for the supervisor that restarts it.
 return store.EmbeddedProcessExited ? 1 : 0;

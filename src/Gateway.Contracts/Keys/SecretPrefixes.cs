@@ -9,6 +9,10 @@ public static class SecretPrefixes
     public const string GatewayKey = "gwk_";
     public const string AdminToken = "gwa_";
 
-    public static bool IsSecretShaped(ReadOnlySpan<char> value) =>
-        value.StartsWith(GatewayKey, StringComparison.Ordinal) || value.StartsWith(AdminToken, StringComparison.Ordinal);
+    /// <summary>A value that begins, after any white space or quotes a paste brought with it, like an issued secret.</summary>
+    public static bool IsSecretShaped(ReadOnlySpan<char> value)
+    {
+        value = value.Trim().Trim("\"'").Trim();
+        return value.StartsWith(GatewayKey, StringComparison.Ordinal) || value.StartsWith(AdminToken, StringComparison.Ordinal);
+    }
 }

@@ -33,10 +33,12 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     public async Task<bool> AddAsync(string model, ModelPrice price)
     {
         var database = store.Database;
-        var field = model.ToLowerInvariant();
+        var field = FieldOf(model);
         for (var attempt = 1; ; attempt++)
         {
-            var spellings = (await database.HashGetAllAsync(Key)).Where(e => string.Equals(e.Name, model, StringComparison.OrdinalIgnoreCase)).ToList();
+            // Matched as the field is made (lower-cased), not by an ignore-case compare: the two disagree on a few
+            // characters (the Kelvin sign), and the condition on a field missed here would fail on every attempt.
+            var spellings = (await database.HashGetAllAsync(Key)).Where(e => FieldOf(e.Name!) == field).ToList();
             var transaction = database.CreateTransaction();
             foreach (var spelling in spellings)
             {
@@ -67,6 +69,9 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
             }
         }
     }
+
+    /// <summary>The one field a model's prices live in, whatever the spelling it was sent with.</summary>
+    private static string FieldOf(string model) => model.ToLowerInvariant();
 
     private static ModelPrice[] Merge(List<HashEntry> spellings, ModelPrice price) => spellings
         .SelectMany(e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])

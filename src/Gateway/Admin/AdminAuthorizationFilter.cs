@@ -194,15 +194,18 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         return Results.Json(new OpenAiErrorEnvelope(error.Body), GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: error.StatusCode);
     }
 
-    private static string Target(HttpContext http)
+    private string Target(HttpContext http)
     {
         var values = http.Request.RouteValues;
-        // A secret where an id belongs (a revoke by secret) is not kept in the audit trail, which viewers read.
+        // A secret where an id belongs (a revoke by secret, or by a configuration token's value) is not kept in the
+        // audit trail, which viewers read.
         var parts = TargetKeys
             .Where(values.ContainsKey)
-            .Select(k => $"{k}={(IssuedSecrets.IsSecretShaped(values[k]?.ToString()) ? IssuedSecrets.Masked : values[k])}");
+            .Select(k => $"{k}={(IsSecret(values[k]?.ToString()) ? IssuedSecrets.Masked : values[k])}");
         var joined = string.Join(" ", parts);
         var path = http.Request.Path.Value ?? "";
         return joined.Length > 0 ? joined : IssuedSecrets.ContainsSecret(path) ? IssuedSecrets.Masked : path;
     }
+
+    private bool IsSecret(string? value) => value is not null && (IssuedSecrets.IsSecretShaped(value) || _tokens.Find(value) is not null);
 }

@@ -111,6 +111,11 @@ internal static class PromptsApi
         }
 
         var status = stored.Status.IsApproved ? stored.Status : await registry.ApproveAsync(name, version, approver, request!.Reason);
+        if (status is null)
+        {
+            return AdminResults.Error(StatusCodes.Status409Conflict, "invalid_request_error", "concurrent_update", "The prompt's versions kept changing under this approval; send it again.", "version");
+        }
+
         return Results.Json(PromptBundleViews.From(stored.Bundle, status), GatewayJsonContext.Default.PromptBundleView);
     }
 

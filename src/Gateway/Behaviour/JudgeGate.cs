@@ -15,8 +15,8 @@ namespace LlmGateway.Behaviour;
 /// process's concurrency. Judge calls go through the gateway under the evaluator's own key (billed apart,
 /// tagged <c>user: gateway-online-judge</c>); what each call cost (the gateway's <c>X-Gateway-Cost-USD</c>) is
 /// added to the prompt's spend of the day in the store, shared by every evaluator. A call started under the
-/// budget may overrun it by at most one call per concurrent slot: per evaluator, so a fleet's overrun is that times the
-/// number of evaluators (a reservation in the store would bound it, at a store round trip per call).
+/// budget may overrun it by what one grant covers per concurrent slot (every rubric call of a sample, and of its shadow
+/// pair's stable side): per evaluator, so a fleet's overrun is that times the number of evaluators (README).
 /// </summary>
 internal sealed class JudgeGate : IDisposable
 {

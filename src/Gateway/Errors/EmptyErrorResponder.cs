@@ -19,10 +19,12 @@ internal static class EmptyErrorResponder
 
         var status = http.Response.StatusCode;
         var method = http.Request.Method;
+        // Not repeated when it holds an issued secret (a revoke by secret sent with the wrong method).
+        var path = Auth.IssuedSecrets.ContainsSecret(http.Request.Path.Value) ? "this path" : http.Request.Path.ToString();
         var error = status switch
         {
-            StatusCodes.Status404NotFound => new GatewayError(status, new OpenAiError($"No endpoint serves {method} {http.Request.Path}.", "invalid_request_error", null, "not_found")),
-            StatusCodes.Status405MethodNotAllowed => new GatewayError(status, new OpenAiError($"{http.Request.Path} does not take {method}.", "invalid_request_error", null, "method_not_allowed")),
+            StatusCodes.Status404NotFound => new GatewayError(status, new OpenAiError($"No endpoint serves {method} {path}.", "invalid_request_error", null, "not_found")),
+            StatusCodes.Status405MethodNotAllowed => new GatewayError(status, new OpenAiError($"{path} does not take {method}.", "invalid_request_error", null, "method_not_allowed")),
             StatusCodes.Status400BadRequest => GatewayError.InvalidRequest("A query or route value could not be read as its type (a number, a date or a version in the wrong form).", null, "invalid_parameter"),
             StatusCodes.Status415UnsupportedMediaType => GatewayError.UnsupportedMediaType(http.Request.ContentType),
             >= 500 => GatewayError.Internal(),

@@ -14,6 +14,8 @@ namespace LlmGateway.Prompts;
 /// </summary>
 internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
 {
+    /// <summary>Reads and conditional writes one approval tries; each failed one means the prompt's statuses changed.</summary>
+    private const int MaxApproveAttempts = 20;
 
     // KEYS: ids, seq, bundles, status, history.
     // ARGV: content id, bundle json, status json, event json, score, version placeholder, parent placeholder.
@@ -131,13 +133,14 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
     /// Marks a version approved and records the <c>approve</c> event, atomically, once: the write is conditional on the
     /// status read, so of two approvals at the same moment one records the event and the other returns its status.
     /// </summary>
-    public async Task<PromptVersionStatus> ApproveAsync(string name, int version, string approver, string? reason)
+    /// <returns>The version's status; null when its prompt's statuses changed under every attempt (nothing written).</returns>
+    public async Task<PromptVersionStatus?> ApproveAsync(string name, int version, string approver, string? reason)
     {
         var database = store.Database;
         var key = store.Keys.PromptStatus(name);
-        // A write that fails its condition lost to another approval (a draft's status changes no other way), so the
-        // next read returns that one: the loop ends on its second turn.
-        while (true)
+        // The transaction watches the prompt's whole status hash: a push or another version's approval also fails it,
+        // so it reads again, a bounded number of times.
+        for (var attempt = 0; attempt < MaxApproveAttempts; attempt++)
         {
             var read = await database.HashGetAsync(key, version);
             if (!read.IsNull && DeserializeStatus(read!) is { IsApproved: true } approved)
@@ -157,6 +160,8 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
                 return status;
             }
         }
+
+        return null;
     }
 
     private static string ReplaceFirst(string text, string find, string replacement)

@@ -81,7 +81,13 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
         KeptNames.Contains(name)
         || name.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("COMPlus_", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("LC_", StringComparison.Ordinal);
+        || name.StartsWith("LC_", StringComparison.Ordinal)
+        // The dynamic loader's paths (a libicu found only through them), the allocator's limits (MALLOC_ARENA_MAX),
+        // glibc's tunables and the runtime's native library overrides (CLR_ICU_VERSION_OVERRIDE).
+        || name.StartsWith("LD_", StringComparison.Ordinal)
+        || name.StartsWith("MALLOC_", StringComparison.Ordinal)
+        || name.StartsWith("CLR_", StringComparison.Ordinal)
+        || name == "GLIBC_TUNABLES";
 
     private const string SpinLimit = "ThreadPool_UnfairSemaphoreSpinLimit";
     private const string SpinLimitProperty = "System.Threading.ThreadPool.UnfairSemaphoreSpinLimit";

@@ -82,6 +82,8 @@ public sealed class AdminTokensCommandsTests
     [Theory]
     [InlineData("admin-tokens", "gwa_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-")]
     [InlineData("keys", "gwk_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-")]
+    [InlineData("keys", "\"gwk_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-\"")]
+    [InlineData("keys", " gwk_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEuGiK5oRtV_x-")]
     public async Task Revoking_by_a_secret_is_refused_before_anything_is_sent(string noun, string secret)
     {
         var api = new FakeAdminApi(_ => new HttpResponseMessage(HttpStatusCode.NoContent));

@@ -21,9 +21,6 @@ internal sealed class BehaviourChangeDetector(
     TimeProvider time,
     ILogger<BehaviourChangeDetector> logger)
 {
-    // Sampling-rate edits are history, not behaviour: they are never the cause of a change.
-    private static readonly HashSet<string> NotCauses = new(StringComparer.Ordinal) { "sampling-set" };
-
     public ChangePointOptions Options { get; init; } = ChangePointOptions.Default;
 
     /// <summary>
@@ -41,7 +38,15 @@ internal sealed class BehaviourChangeDetector(
                 break;
             }
 
-            found.AddRange(await DetectAsync(prompt, environment));
+            try
+            {
+                found.AddRange(await DetectAsync(prompt, environment));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One prompt's unreadable history or segment must not stop the look for every prompt after it.
+                BehaviourLog.DetectionFailed(logger, prompt, environment, ex.GetType().Name);
+            }
         }
 
         return found;
@@ -134,18 +139,17 @@ internal sealed class BehaviourChangeDetector(
         return buckets;
     }
 
-    /// <summary>The last activation of the environment at or before the end of the change's minute.</summary>
+    /// <summary>
+    /// The last activation of the environment at or before the end of the change's minute. A sampling edit counts: the
+    /// series adds every arm's samples together, so a new rate for one arm moves its level as a release does.
+    /// </summary>
     private async Task<NearestActivation?> NearestActivationAsync(string prompt, string environment, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
-        var events = await history.ListAsync(prompt, environment, from: null, to: windowEnd, limit: 50);
-        for (var i = events.Count - 1; i >= 0; i--)
+        // A few, not one: events of one millisecond come back in member order, and the list puts them in time order.
+        var events = await history.ListAsync(prompt, environment, from: null, to: windowEnd, limit: 16);
+        if (events.Count > 0)
         {
-            var candidate = events[i];
-            if (NotCauses.Contains(candidate.Action))
-            {
-                continue;
-            }
-
+            var candidate = events[^1];
             return new NearestActivation
             {
                 Id = candidate.Id,

@@ -25,4 +25,7 @@ internal static partial class BehaviourLog
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Warning, Message = "Online judges are configured by {Prompt} but Gateway:OnlineEval:Judge:ApiKey is not set; its llm-rubric assertions are skipped")]
     public static partial void JudgeWithoutKey(ILogger logger, string prompt);
+
+    [LoggerMessage(EventId = 9009, Level = LogLevel.Warning, Message = "Change detection of {Prompt} ({Environment}) failed ({ExceptionType}); the other prompts are looked at")]
+    public static partial void DetectionFailed(ILogger logger, string prompt, string environment, string exceptionType);
 }

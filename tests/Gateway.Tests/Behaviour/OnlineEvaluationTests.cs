@@ -77,7 +77,11 @@ public sealed class OnlineEvaluationTests(TestEnvironment env)
 
         // A look whose lease is gone stops before it records anything (the next leader looks instead).
         Assert.Empty(await gateway.GetRequiredService<BehaviourChangeDetector>().DetectAsync(Ct, () => Task.FromResult(false)));
-        var changes = await gateway.GetRequiredService<BehaviourChangeDetector>().DetectAsync(name, PromptSetup.Environment);
+        // Another prompt whose look fails (a segment that is not a minute): the look goes on to this one.
+        var store = gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        await store.Database.SetAddAsync(store.Keys.BehaviourIndex, "beh-broken|" + PromptSetup.Environment);
+        await store.Database.HashSetAsync(store.Keys.BehaviourSegments("beh-broken", PromptSetup.Environment), "refusal", "not-a-minute");
+        var changes = (await gateway.GetRequiredService<BehaviourChangeDetector>().DetectAsync(Ct, () => Task.FromResult(true))).Where(c => c.Prompt == name).ToList();
         var refusal = Assert.Single(changes, c => c.Metric == "refusal");
         Assert.Equal("increase", refusal.Direction);
         Assert.Equal(0, refusal.Before);

@@ -34,18 +34,19 @@ internal sealed class BehaviourStore(GatewayStore store)
     private StoreKeys Keys => store.Keys;
 
     /// <summary>Counts the samples into their series; returns how many were new (a redelivered sample counts once).</summary>
-    public async Task<int> CountAsync(IReadOnlyList<ScoredSample> samples)
+    /// <returns>The samples counted now: not those counted before (redelivered), nor a second copy in the batch.</returns>
+    public async Task<IReadOnlyList<ScoredSample>> CountAsync(IReadOnlyList<ScoredSample> samples)
     {
-        var counted = 0;
+        var counted = new List<ScoredSample>(samples.Count);
         foreach (var group in samples.GroupBy(s => s.Prompt, StringComparer.Ordinal))
         {
-            counted += await CountPromptAsync(group.Key, [.. group]);
+            counted.AddRange(await CountPromptAsync(group.Key, [.. group]));
         }
 
         return counted;
     }
 
-    private async Task<int> CountPromptAsync(string prompt, IReadOnlyList<ScoredSample> samples)
+    private async Task<IReadOnlyList<ScoredSample>> CountPromptAsync(string prompt, IReadOnlyList<ScoredSample> samples)
     {
         // Samples found counted already (redelivered): summed again without them. Each retry drops at least one.
         // A sample twice in one batch is counted once, as a mark set by its first copy would have it.
@@ -56,7 +57,7 @@ internal sealed class BehaviourStore(GatewayStore store)
             counted[i] = !seen.Add(samples[i].SampleId);
         }
 
-        var added = 0;
+        IReadOnlyList<ScoredSample> added = [];
         while (true)
         {
             var (indexes, keys, args) = Step(prompt, samples, counted);
@@ -68,7 +69,7 @@ internal sealed class BehaviourStore(GatewayStore store)
             var result = (RedisResult[])(await store.Database.ScriptEvaluateAsync(BehaviourScripts.Count, keys, args))!;
             if ((int)result[0] > 0)
             {
-                added = (int)result[0];
+                added = [.. indexes.Select(i => samples[i])];
                 break;
             }
 

@@ -146,9 +146,10 @@ internal sealed class OnlineEvaluator(
             try
             {
                 var counted = await behaviour.CountAsync([.. batch.Select(b => b.Result)]);
-                metrics.Samples("scored", counted);
-                metrics.Samples("duplicate", batch.Count - counted);
-                foreach (var (_, result) in batch)
+                metrics.Samples("scored", counted.Count);
+                metrics.Samples("duplicate", batch.Count - counted.Count);
+                // Only what the store counted now: a redelivered sample is in the instruments already.
+                foreach (var result in counted)
                 {
                     metrics.Record(result);
                 }
@@ -185,7 +186,8 @@ internal sealed class OnlineEvaluator(
         try
         {
             var plan = await plans.GetAsync(prompt, version);
-            if (plan.NeedsJudge)
+            // A failed answer is never judged: it takes no judge slot and counts no judge call.
+            if (plan.NeedsJudge && !SampleScorer.Failed(record))
             {
                 grant = await judges.TryEnterAsync(record.Id, prompt, plan.Judge!, cancellationToken);
             }

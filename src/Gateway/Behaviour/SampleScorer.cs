@@ -15,7 +15,7 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
     {
         var observations = new List<MetricObservation>(16 + plan.Assertions.Count);
         var response = sample.Response;
-        var failed = response.Status >= 400 || response.Error is not null || !response.Complete;
+        var failed = Failed(sample);
         observations.Add(MetricObservation.Event(OnlineMetrics.Error, failed));
         observations.Add(MetricObservation.Measure(OnlineMetrics.LatencyMs, sample.LatencyMs));
 
@@ -105,6 +105,10 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
 
         return observations;
     }
+
+    /// <summary>An error status, an error, or a cut answer: scored for its error, cost and timing, never judged.</summary>
+    public static bool Failed(SampleRecord sample) =>
+        sample.Response.Status >= 400 || sample.Response.Error is not null || !sample.Response.Complete;
 
     private static readonly AssertionSpec RefusalAssertion = new("is-refusal");
 

@@ -31,7 +31,7 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
             samples.Add(new ScoredSample($"c{offset}", prompt, Environment, 2, "canary", Hour + offset, [MetricObservation.Measure("latency_ms", 1000 + offset)]));
         }
 
-        Assert.Equal(samples.Count, await behaviour.CountAsync(samples));
+        Assert.Equal(samples.Count, (await behaviour.CountAsync(samples)).Count);
 
         var read = await readings.ReadAsync(prompt, Environment, baseline: 1, candidate: 2, ["latency_ms"],
             DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60), DateTimeOffset.FromUnixTimeSeconds(((Hour + 185) * 60) + 30));

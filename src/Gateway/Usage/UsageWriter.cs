@@ -20,6 +20,8 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
     // busy gateway's samples (its buffer would grow to that size and stay there).
     private const int Slices = 4;
 
+    private const string RequestsSuffix = "|" + UsageMetrics.Requests;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = recorder.Reader;
@@ -107,9 +109,17 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
         {
             var batch = store.Database.CreateBatch();
             var writes = new List<Task>(totals.Count + 8);
-            foreach (var ((key, field), value) in totals)
+            // Each row's request count last: one connection's commands run in order, so a reader (the usage API) that
+            // sees a request counted sees its tokens and cost too, never a row caught between two increments.
+            foreach (var requests in (bool[])[false, true])
             {
-                writes.Add(batch.HashIncrementAsync(key, field, value));
+                foreach (var ((key, field), value) in totals)
+                {
+                    if (field.EndsWith(RequestsSuffix, StringComparison.Ordinal) == requests)
+                    {
+                        writes.Add(batch.HashIncrementAsync(key, field, value));
+                    }
+                }
             }
 
             foreach (var key in totals.Keys.Select(k => k.Key).Distinct())

@@ -2,7 +2,7 @@ namespace LlmGateway.Contracts.Keys;
 
 /// <summary>
 /// How the secrets the gateway issues begin, so that both sides can tell a secret from an id (<c>key_…</c>,
-/// <c>adm_…</c>) and refuse one where an id belongs.
+/// <c>adm_…</c>) and refuse one where an id belongs: it is never echoed, audited or traced.
 /// </summary>
 public static class SecretPrefixes
 {
@@ -15,4 +15,8 @@ public static class SecretPrefixes
         value = value.Trim().Trim("\"'").Trim();
         return value.StartsWith(GatewayKey, StringComparison.Ordinal) || value.StartsWith(AdminToken, StringComparison.Ordinal);
     }
+
+    /// <summary>A text (a request path) that holds an issued secret anywhere.</summary>
+    public static bool ContainsSecret(ReadOnlySpan<char> text) =>
+        text.Contains(GatewayKey, StringComparison.Ordinal) || text.Contains(AdminToken, StringComparison.Ordinal);
 }

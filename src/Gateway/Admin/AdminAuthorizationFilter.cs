@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using LlmGateway.Audit;
-using LlmGateway.Auth;
 using LlmGateway.Errors;
 using LlmGateway.Serialization;
 using LlmGateway.Telemetry;
@@ -23,6 +22,8 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     public const string UnknownActor = "(unauthenticated)";
 
     private static readonly string[] TargetKeys = ["name", "version", "environment", "id"];
+
+    private const string MaskedSecret = "<secret>";
 
     private readonly AdminTokenRegistry _tokens;
     private readonly AuditLog _audit;
@@ -201,11 +202,13 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         // audit trail, which viewers read.
         var parts = TargetKeys
             .Where(values.ContainsKey)
-            .Select(k => $"{k}={(IsSecret(values[k]?.ToString()) ? IssuedSecrets.Masked : values[k])}");
+            .Select(k => $"{k}={(IsSecret(k, values[k]?.ToString()) ? MaskedSecret : values[k])}");
         var joined = string.Join(" ", parts);
         var path = http.Request.Path.Value ?? "";
-        return joined.Length > 0 ? joined : IssuedSecrets.ContainsSecret(path) ? IssuedSecrets.Masked : path;
+        return joined.Length > 0 ? joined : Contracts.Keys.SecretPrefixes.ContainsSecret(path) ? MaskedSecret : path;
     }
 
-    private bool IsSecret(string? value) => value is not null && (IssuedSecrets.IsSecretShaped(value) || _tokens.Find(value) is not null);
+    // A configuration token can be any string: only an id is looked up as one (a hash per admin request, not four).
+    private bool IsSecret(string key, string? value) =>
+        value is not null && (Contracts.Keys.SecretPrefixes.IsSecretShaped(value) || (key == "id" && _tokens.Find(value) is not null));
 }

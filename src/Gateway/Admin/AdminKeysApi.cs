@@ -71,14 +71,20 @@ internal static partial class AdminKeysApi
     private static async Task<IResult> ListAsync(GatewayKeyStore store) =>
         Results.Json((await store.ListAsync()).ToArray(), GatewayJsonContext.Default.GatewayKeyArray);
 
-    private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store) =>
-        IssuedSecrets.IsSecretShaped(id) ? SecretNotId.Result("key", "key_", "/admin/v1/keys")
-        : await store.RevokeAsync(id)
+    private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store)
+    {
+        if (SecretPrefixes.IsSecretShaped(id))
+        {
+            return SecretNotId.Result("key", "key_", "/admin/v1/keys");
+        }
+
+        return await store.RevokeAsync(id)
             ? Results.NoContent()
             : Results.Json(
                 new OpenAiErrorEnvelope(new OpenAiError($"No gateway key has id '{id}'.", "invalid_request_error", "id", "key_not_found")),
                 GatewayJsonContext.Default.OpenAiErrorEnvelope,
                 statusCode: StatusCodes.Status404NotFound);
+    }
 
     private static IResult Invalid(string message, string param)
     {

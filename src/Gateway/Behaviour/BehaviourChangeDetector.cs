@@ -145,11 +145,8 @@ internal sealed class BehaviourChangeDetector(
     /// </summary>
     private async Task<NearestActivation?> NearestActivationAsync(string prompt, string environment, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
-        // A few, not one: events of one millisecond come back in member order, and the list puts them in time order.
-        var events = await history.ListAsync(prompt, environment, from: null, to: windowEnd, limit: 16);
-        if (events.Count > 0)
+        if (await history.ActiveAtAsync(prompt, environment, windowEnd) is { } candidate)
         {
-            var candidate = events[^1];
             return new NearestActivation
             {
                 Id = candidate.Id,

@@ -20,7 +20,7 @@ internal static class EmptyErrorResponder
         var status = http.Response.StatusCode;
         var method = http.Request.Method;
         // Not repeated when it holds an issued secret (a revoke by secret sent with the wrong method).
-        var path = Auth.IssuedSecrets.ContainsSecret(http.Request.Path.Value) ? "this path" : http.Request.Path.ToString();
+        var path = Contracts.Keys.SecretPrefixes.ContainsSecret(http.Request.Path.Value) ? "this path" : http.Request.Path.ToString();
         var error = status switch
         {
             StatusCodes.Status404NotFound => new GatewayError(status, new OpenAiError($"No endpoint serves {method} {path}.", "invalid_request_error", null, "not_found")),

@@ -106,7 +106,7 @@ internal static class SizeCheckedFilters
     {
         var tooLarge = value switch
         {
-            StringValue text => text.ToStringValue().Length > maxChars && text.ToStringValue().Length > (input is StringValue given ? given.ToStringValue().Length : 0),
+            StringValue text => text.ToStringValue().Length is var length && length > maxChars && length > (input is StringValue given ? given.ToStringValue().Length : 0),
             ArrayValue array => array.Values.Count > maxChars,
             _ => false,
         };

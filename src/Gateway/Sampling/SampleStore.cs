@@ -19,6 +19,7 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     public const string QueueName = "samples";
 
     private const int ScanChunk = 200;
+    private const int MaxScannedPerPage = 20_000;
 
     /// <summary>
     /// Takes the ids beyond the cap out of the cap's index and returns them, in one step: two instances' writers
@@ -33,7 +34,6 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
         return oldest
         """;
-    private const int MaxScannedPerPage = 20_000;
 
     private readonly SamplingOptions _options = options.Value;
     private WorkQueue? _queue;

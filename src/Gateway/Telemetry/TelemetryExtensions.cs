@@ -67,7 +67,7 @@ internal static class TelemetryExtensions
                 // whose span would export it as url.path.
                 .AddAspNetCoreInstrumentation(options => options.Filter = context =>
                     !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(PrometheusPath)
-                    && !Auth.IssuedSecrets.ContainsSecret(context.Request.Path.Value))
+                    && !Contracts.Keys.SecretPrefixes.ContainsSecret(context.Request.Path.Value))
                 .AddHttpClientInstrumentation());
         }
 

@@ -111,15 +111,9 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
             var writes = new List<Task>(totals.Count + 8);
             // Each row's request count last: one connection's commands run in order, so a reader (the usage API) that
             // sees a request counted sees its tokens and cost too, never a row caught between two increments.
-            foreach (var requests in (bool[])[false, true])
+            foreach (var ((key, field), value) in totals.OrderBy(t => t.Key.Field.EndsWith(RequestsSuffix, StringComparison.Ordinal)))
             {
-                foreach (var ((key, field), value) in totals)
-                {
-                    if (field.EndsWith(RequestsSuffix, StringComparison.Ordinal) == requests)
-                    {
-                        writes.Add(batch.HashIncrementAsync(key, field, value));
-                    }
-                }
+                writes.Add(batch.HashIncrementAsync(key, field, value));
             }
 
             foreach (var key in totals.Keys.Select(k => k.Key).Distinct())

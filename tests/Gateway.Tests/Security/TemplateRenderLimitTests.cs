@@ -98,14 +98,9 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
     [Fact]
     public async Task Variables_longer_than_any_render_may_be_are_the_clients_400_not_a_template_error()
     {
-        var name = Bundles.UniqueName("long-variable");
-        var bundle = TemplatePushBoundsTests.BundleJson(name, "Answer about {{ text }}.", """{"name":"text","required":false}""");
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [bundle]);
-        var key = await PromptSetup.KeyAsync(env.Gateway);
         var tag = OpenAiClients.NewTag();
-        var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;
 
-        using var refused = await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", tag);
+        using var refused = await SendTextOverTheCapAsync("long-variable", "Answer about {{ text }}.", tag);
 
         var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "prompt_variables_too_long");
         Assert.Equal("prompt_variables", error.GetProperty("param").GetString());
@@ -115,13 +110,7 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
     [Fact]
     public async Task A_long_variable_the_template_cuts_short_still_renders()
     {
-        var name = Bundles.UniqueName("cut-variable");
-        var bundle = TemplatePushBoundsTests.BundleJson(name, "Answer about {{ text | strip | downcase | truncate: 20 }}.", """{"name":"text","required":false}""");
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [bundle]);
-        var key = await PromptSetup.KeyAsync(env.Gateway);
-        var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;
-
-        using var served = await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", OpenAiClients.NewTag());
+        using var served = await SendTextOverTheCapAsync("cut-variable", "Answer about {{ text | strip | downcase | truncate: 20 }}.", OpenAiClients.NewTag());
 
         Assert.True(served.StatusCode == HttpStatusCode.OK, await served.Content.ReadAsStringAsync(Ct));
     }
@@ -130,17 +119,22 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
     public async Task A_long_variable_split_into_an_array_is_still_cut_at_the_cap()
     {
         // A string a filter only passes on is not cut, an array always is: split: "" makes an object per character.
-        var name = Bundles.UniqueName("split-variable");
-        var bundle = TemplatePushBoundsTests.BundleJson(name, "Letters: {{ text | split: \"\" | size }}.", """{"name":"text","required":false}""");
-        await PromptSetup.ReleaseAsync(env.Gateway, name, [bundle]);
-        var key = await PromptSetup.KeyAsync(env.Gateway);
         var tag = OpenAiClients.NewTag();
-        var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;
 
-        using var refused = await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", tag);
+        using var refused = await SendTextOverTheCapAsync("split-variable", "Letters: {{ text | split: \"\" | size }}.", tag);
 
         await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "prompt_variables_too_long");
         Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    /// <summary>A prompt whose template reads an optional <c>text</c>, released and called with a text one character over the output cap.</summary>
+    private async Task<HttpResponseMessage> SendTextOverTheCapAsync(string prefix, string template, string tag)
+    {
+        var name = Bundles.UniqueName(prefix);
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [TemplatePushBoundsTests.BundleJson(name, template, """{"name":"text","required":false}""")]);
+        var key = await PromptSetup.KeyAsync(env.Gateway);
+        var limit = LlmGateway.Rewriting.TemplateLimits.Default.MaxOutputChars;
+        return await ChatAsync(key, name, $$"""{"text":"{{new string('z', limit + 1)}}"}""", tag);
     }
 
     private async Task<HttpResponseMessage> ChatAsync(string key, string name, string variables, string tag)

@@ -100,18 +100,32 @@ internal sealed class ControlPlane(Uri gateway) : IDisposable
 
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, string token, JsonNode body)
     {
-        using var request = new HttpRequestMessage(method, path)
+        // A set-up call right after start can meet a store still warming (503 store_unavailable, "retry shortly"):
+        // retried as the answer asks, a few times with growing pauses; every other refusal fails the run at once.
+        for (var attempt = 1; ; attempt++)
         {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
-        }
+            using var request = new HttpRequestMessage(method, path)
+            {
+                Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await _http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt < StoreRetries
+                && text.Contains("\"store_unavailable\"", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
+                continue;
+            }
 
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+            }
+
+            return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+        }
     }
+
+    private const int StoreRetries = 5;
 }

@@ -55,17 +55,23 @@ internal static class BehaviourChangesRenderer
             $"({BehaviourFormat.Signed(change.Difference)}, 95% CI {BehaviourFormat.Signed(change.CiLow)} to {BehaviourFormat.Signed(change.CiHigh)})";
     }
 
-    /// <summary>"canary-start v3 by alice at 2026-11-29 13:04:12Z (try v3), 48s before", or why there is none.</summary>
+    /// <summary>"canary-start v3 by alice at 2026-11-29 13:04:12Z (try v3), 48s before" (or "… after"), or why there is none.</summary>
     internal static string Activation(NearestActivation? activation)
     {
         if (activation is null)
         {
-            return "none: no activation precedes this change";
+            return "none: no activation before or just after this change";
         }
 
         var version = activation.Version is { } v ? " " + Display.Version(v) : "";
         var reason = string.IsNullOrWhiteSpace(activation.Reason) ? "" : $" ({activation.Reason})";
-        var when = activation.SecondsBefore <= 0 ? "inside the window" : BehaviourFormat.Seconds(activation.SecondsBefore) + " before";
+        var when = activation switch
+        {
+            { SecondsBefore: > 0 } => BehaviourFormat.Seconds(activation.SecondsBefore) + " before",
+            // The change's minute is an estimate: the activation that caused it can come just after.
+            { SecondsAfter: > 0 } => BehaviourFormat.Seconds(activation.SecondsAfter) + " after",
+            _ => "inside the window",
+        };
         return $"{Display.Text(activation.Action)}{version} by {Display.Text(activation.Actor)} at {Display.Instant(activation.At)}{reason}, {when}";
     }
 }

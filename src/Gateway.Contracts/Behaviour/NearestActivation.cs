@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace LlmGateway.Contracts.Behaviour;
 
-/// <summary>The activation-history event nearest before a detected change: what most likely caused it.</summary>
+/// <summary>
+/// The activation-history event nearest to a detected change: what most likely caused it. The change's minute is an
+/// estimate, so the event can be a little after it (<see cref="SecondsAfter"/>) as well as before or inside it.
+/// </summary>
 public sealed record NearestActivation
 {
     [JsonPropertyName("id")]
@@ -24,7 +27,11 @@ public sealed record NearestActivation
     [JsonPropertyName("version")]
     public int? Version { get; init; }
 
-    /// <summary>How long before the change's window began (seconds; 0 when inside the window).</summary>
+    /// <summary>How long before the change's window began (seconds; 0 when inside or after the window).</summary>
     [JsonPropertyName("seconds_before")]
     public double SecondsBefore { get; init; }
+
+    /// <summary>How long after the change's window ended (seconds; 0 when before or inside the window).</summary>
+    [JsonPropertyName("seconds_after")]
+    public double SecondsAfter { get; init; }
 }

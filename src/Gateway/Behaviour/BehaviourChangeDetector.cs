@@ -140,25 +140,19 @@ internal sealed class BehaviourChangeDetector(
     }
 
     /// <summary>
-    /// The last activation of the environment at or before the end of the change's minute. A sampling edit counts: the
-    /// series adds every arm's samples together, so a new rate for one arm moves its level as a release does.
+    /// The activation nearest to the change's minute (<see cref="ActivationAttribution"/>): the last at or before its
+    /// end, or one up to <see cref="OnlineEvalOptions.AttributionMarginMinutes"/> after it when that is closer. A
+    /// sampling edit counts: the series adds every arm's samples together, so a new rate for one arm moves its level as
+    /// a release does.
     /// </summary>
     private async Task<NearestActivation?> NearestActivationAsync(string prompt, string environment, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
-        if (await history.ActiveAtAsync(prompt, environment, windowEnd) is { } candidate)
-        {
-            return new NearestActivation
-            {
-                Id = candidate.Id,
-                At = candidate.At,
-                Action = candidate.Action,
-                Actor = candidate.Actor,
-                Reason = candidate.Reason,
-                Version = candidate.Version ?? candidate.After?.Canary ?? candidate.After?.Stable,
-                SecondsBefore = Math.Max(0, (windowStart - candidate.At).TotalSeconds),
-            };
-        }
-
-        return null;
+        var atOrBefore = await history.ActiveAtAsync(prompt, environment, windowEnd);
+        var margin = TimeSpan.FromMinutes(options.Value.AttributionMarginMinutes);
+        // An event inside the window is as close as any can be: nothing after it is looked for.
+        var after = margin > TimeSpan.Zero && (atOrBefore is null || atOrBefore.At < windowStart)
+            ? await history.FirstAfterAsync(prompt, environment, windowEnd, windowEnd + margin)
+            : null;
+        return ActivationAttribution.Choose(atOrBefore, after, windowStart, windowEnd);
     }
 }

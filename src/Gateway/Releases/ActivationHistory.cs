@@ -63,6 +63,23 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time, G
         return entries.Where(e => e.Score == newest).Select(e => Parse(e.Element!)).MaxBy(e => e.At);
     }
 
+    /// <summary>
+    /// The first release event in <paramref name="environment"/> after <paramref name="after"/> and at or before
+    /// <paramref name="until"/> (the millisecond of <paramref name="after"/> excluded), if any.
+    /// </summary>
+    public async Task<ActivationEvent?> FirstAfterAsync(string prompt, string environment, DateTimeOffset after, DateTimeOffset until)
+    {
+        var entries = await store.Database.SortedSetRangeByScoreWithScoresAsync(
+            store.Keys.EnvironmentHistory(prompt, environment), after.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds(), Exclude.Start, Order.Ascending, 0, SameMillisecondLookback);
+        if (entries.Length == 0)
+        {
+            return null;
+        }
+
+        var oldest = entries[0].Score;
+        return entries.Where(e => e.Score == oldest).Select(e => Parse(e.Element!)).MinBy(e => e.At);
+    }
+
     // Events of one millisecond looked at to find its latest: more in one millisecond than this is not a release history.
     private const int SameMillisecondLookback = 16;
 

@@ -46,7 +46,7 @@ public sealed class BehaviourChangesCommandTests
               window:              2026-11-28 09:00:00Z to 2026-11-28 09:01:00Z
               samples:             1200 before, 300 after
               detected:            2026-11-28 09:03:30Z (statistic 5.5, threshold 5)
-              nearest activation:  none: no activation precedes this change
+              nearest activation:  none: no activation before or just after this change
               id:                  chg_0001
 
             """;
@@ -142,5 +142,8 @@ public sealed class BehaviourChangesCommandTests
         Assert.Equal(expected, BehaviourChangesRenderer.Activation(activation));
         Assert.Equal("external-change by ops at 2026-11-29 13:04:12Z (hotfix), 48s before", BehaviourChangesRenderer.Activation(
             activation with { Action = "external-change", Actor = "ops", Version = null, Reason = "hotfix", SecondsBefore = 48 }));
+        // The change's minute is an estimate: its cause can come just after it.
+        Assert.Equal("canary-start v3 by alice at 2026-11-29 13:04:12Z, 30s after", BehaviourChangesRenderer.Activation(
+            activation with { SecondsBefore = 0, SecondsAfter = 30 }));
     }
 }

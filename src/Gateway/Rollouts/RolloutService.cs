@@ -337,7 +337,8 @@ internal sealed class RolloutService(
     {
         var step = plan.Steps[view.Step];
         var what = step.Shadow
-            ? string.Create(CultureInfo.InvariantCulture, $"shadow {step.ShadowShare:P0}")
+            // The share as stored (basis points), written as the weights are: "shadow 12.5%", not P0's "shadow 13 %".
+            ? string.Create(CultureInfo.InvariantCulture, $"shadow {step.ShadowShareBps / 100.0}%")
             : string.Create(CultureInfo.InvariantCulture, $"{step.WeightBps / 100.0}%");
         return string.Create(CultureInfo.InvariantCulture, $"rollout step {view.Step + 1}/{plan.Steps.Count} ({what})") + (reason is null ? "" : ": " + reason);
     }

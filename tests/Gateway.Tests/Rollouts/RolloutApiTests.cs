@@ -76,6 +76,20 @@ public sealed class RolloutApiTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_shadow_steps_event_names_its_share_as_the_weights_are_named()
+    {
+        var name = await ReleasedAsync();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        const string shadowPlan = """{"steps":[{"shadow":true,"share":0.125,"min_duration":"24h"},{"weight":5}],"metrics":[{"metric":"error","threshold":0.1}]}""";
+
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{shadowPlan}},"reason":"mirror"}""")).Expect(HttpStatusCode.Created);
+
+        var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
+        Assert.Equal("rollout step 1/2 (shadow 12.5%): mirror", history[^1].GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task An_operators_abort_takes_the_canary_away_at_once()
     {
         var name = await ReleasedAsync();

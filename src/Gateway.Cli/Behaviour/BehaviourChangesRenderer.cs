@@ -7,7 +7,7 @@ namespace LlmGateway.Cli.Behaviour;
 
 /// <summary>
 /// <c>gatewayctl behaviour changes</c>: one block per detected change, newest first, saying what moved, by how much
-/// and how surely, when, and which activation came nearest before it.
+/// and how surely, when, which arm moved, and which activation came nearest to it.
 /// </summary>
 internal static class BehaviourChangesRenderer
 {
@@ -32,6 +32,7 @@ internal static class BehaviourChangesRenderer
             var details = new LabelledValues()
                 .Add("window", $"{Display.Instant(change.WindowStart)} to {Display.Instant(change.WindowEnd)}")
                 .Add("samples", $"{Display.Number(change.SamplesBefore)} before, {Display.Number(change.SamplesAfter)} after")
+                .Add("by arm", ByArm(change.Arms))
                 .Add("detected", $"{Display.Instant(change.DetectedAt)} (statistic {BehaviourFormat.Number(change.Statistic)}, threshold {BehaviourFormat.Number(change.Threshold)})")
                 .Add("nearest activation", Activation(change.NearestActivation))
                 .Add("id", change.Id);
@@ -53,6 +54,27 @@ internal static class BehaviourChangesRenderer
         };
         return $"{Display.Text(change.Metric)} {direction}: {BehaviourFormat.Number(change.Before)} → {BehaviourFormat.Number(change.After)} " +
             $"({BehaviourFormat.Signed(change.Difference)}, 95% CI {BehaviourFormat.Signed(change.CiLow)} to {BehaviourFormat.Signed(change.CiHigh)})";
+    }
+
+    /// <summary>
+    /// One line per version and arm, "v2 canary  0.02 → 0.31  (40 → 60 samples)": the headline weighs the arms by their
+    /// samples, so this says which one moved. Null (shown as "-") for a change recorded before arms were kept.
+    /// </summary>
+    internal static string? ByArm(IReadOnlyList<BehaviourChangeArm>? arms)
+    {
+        if (arms is null || arms.Count == 0)
+        {
+            return null;
+        }
+
+        var names = arms.Select(a => $"{Display.Version(a.Version)} {Display.Text(a.Variant)}").ToList();
+        var levels = arms.Select(a => $"{Level(a.Before)} → {Level(a.After)}").ToList();
+        var width = names.Max(n => n.Length);
+        var levelWidth = levels.Max(l => l.Length);
+        return string.Join('\n', arms.Select((a, i) =>
+            $"{names[i].PadRight(width)}  {levels[i].PadRight(levelWidth)}  ({Display.Number(a.SamplesBefore)} → {Display.Number(a.SamplesAfter)} samples)"));
+
+        static string Level(double? mean) => mean is { } m ? BehaviourFormat.Number(m) : "-";
     }
 
     /// <summary>"canary-start v3 by alice at 2026-11-29 13:04:12Z (try v3), 48s before" (or "… after"), or why there is none.</summary>

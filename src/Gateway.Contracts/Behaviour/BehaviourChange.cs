@@ -3,9 +3,9 @@ using System.Text.Json.Serialization;
 namespace LlmGateway.Contracts.Behaviour;
 
 /// <summary>
-/// One change the detector found in a metric's series for a prompt and environment (all arms together): the
-/// mean moved from <see cref="Before"/> to <see cref="After"/> at some time inside
-/// [<see cref="WindowStart"/>, <see cref="WindowEnd"/>).
+/// One change the detector found in a metric's series for a prompt and environment (all arms together, each in
+/// proportion to its samples): the mean moved from <see cref="Before"/> to <see cref="After"/> at some time inside
+/// [<see cref="WindowStart"/>, <see cref="WindowEnd"/>); <see cref="Arms"/> says which arm moved.
 /// </summary>
 public sealed record BehaviourChange
 {
@@ -66,7 +66,14 @@ public sealed record BehaviourChange
     [JsonPropertyName("threshold")]
     public double Threshold { get; init; }
 
-    /// <summary>Null when no activation precedes the change.</summary>
+    /// <summary>Null when no activation comes near the change (before it, or just after its estimated minute).</summary>
     [JsonPropertyName("nearest_activation")]
     public NearestActivation? NearestActivation { get; init; }
+
+    /// <summary>
+    /// Each version and arm's own mean either side of the boundary, by version then arm: <see cref="Before"/> and
+    /// <see cref="After"/> weigh the arms by their samples, not by their traffic. Null on changes recorded before it existed.
+    /// </summary>
+    [JsonPropertyName("arms")]
+    public IReadOnlyList<BehaviourChangeArm>? Arms { get; init; }
 }

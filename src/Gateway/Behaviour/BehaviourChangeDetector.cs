@@ -101,6 +101,7 @@ internal sealed class BehaviourChangeDetector(
                 Statistic = detected.Statistic,
                 Threshold = detected.Threshold,
                 NearestActivation = nearest,
+                Arms = Arms(minutes, metric, starts[metric], boundary.ToUnixTimeSeconds() / 60),
             };
             await changes.RecordAsync(change, boundary.ToUnixTimeSeconds() / 60);
             BehaviourLog.ChangeDetected(logger, prompt, environment, metric, change.Direction, change.Before, change.After, boundary,
@@ -123,13 +124,9 @@ internal sealed class BehaviourChangeDetector(
             }
 
             var sum = new SeriesAccumulator();
-            foreach (var entry in entries)
+            foreach (var (field, value) in Readings(entries, metric))
             {
-                if (SeriesField.TryParse(entry.Name!, out var field) && field.Metric == metric
-                    && double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                {
-                    sum.Add(field.Stat, value);
-                }
+                sum.Add(field.Stat, value);
             }
 
             var squares = kind == MetricKind.Rate ? sum.Sum : sum.SumOfSquares;
@@ -137,6 +134,59 @@ internal sealed class BehaviourChangeDetector(
         }
 
         return buckets;
+    }
+
+    /// <summary>One minute's statistics of <paramref name="metric"/>, every version and arm.</summary>
+    private static IEnumerable<(SeriesField Field, double Value)> Readings(StackExchange.Redis.HashEntry[] entries, string metric)
+    {
+        foreach (var entry in entries)
+        {
+            if (SeriesField.TryParse(entry.Name!, out var field) && field.Metric == metric
+                && double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                yield return (field, value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each version and arm's mean either side of <paramref name="boundaryMinute"/>, over the same minutes the scan read:
+    /// the series weighs arms by their samples, so this is what says which arm moved.
+    /// </summary>
+    private static List<BehaviourChangeArm> Arms(IReadOnlyList<(long Minute, StackExchange.Redis.HashEntry[] Entries)> minutes, string metric, long fromMinute, long boundaryMinute)
+    {
+        var sides = new SortedDictionary<(int Version, string Variant), (SeriesAccumulator Before, SeriesAccumulator After)>(
+            Comparer<(int Version, string Variant)>.Create((a, b) => a.Version != b.Version ? a.Version.CompareTo(b.Version) : string.CompareOrdinal(a.Variant, b.Variant)));
+        foreach (var (minute, entries) in minutes)
+        {
+            if (minute < fromMinute)
+            {
+                continue;
+            }
+
+            foreach (var (field, value) in Readings(entries, metric))
+            {
+                if (!sides.TryGetValue((field.Version, field.Variant), out var arm))
+                {
+                    arm = (new SeriesAccumulator(), new SeriesAccumulator());
+                    sides[(field.Version, field.Variant)] = arm;
+                }
+
+                (minute < boundaryMinute ? arm.Before : arm.After).Add(field.Stat, value);
+            }
+        }
+
+        return [.. sides.Select(arm => new BehaviourChangeArm
+        {
+            Version = arm.Key.Version,
+            Variant = arm.Key.Variant,
+            Before = Mean(arm.Value.Before),
+            After = Mean(arm.Value.After),
+            SamplesBefore = (long)Math.Round(arm.Value.Before.Count),
+            SamplesAfter = (long)Math.Round(arm.Value.After.Count),
+        })];
+
+        static double? Mean(SeriesAccumulator side) => side.Count > 0 ? side.Sum / side.Count : null;
     }
 
     /// <summary>

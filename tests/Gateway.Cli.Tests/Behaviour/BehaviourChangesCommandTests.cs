@@ -15,7 +15,9 @@ public sealed class BehaviourChangesCommandTests
            "before":0.02,"after":0.11,"difference":0.09,"ci_low":0.05,"ci_high":0.13,"samples_before":480,"samples_after":95,
            "window_start":"2026-11-29T13:05:00Z","window_end":"2026-11-29T13:06:00Z","detected_at":"2026-11-29T13:09:00Z",
            "statistic":6.2,"threshold":5,
-           "nearest_activation":{"id":"evt_41","at":"2026-11-29T13:04:12Z","action":"canary-start","actor":"alice","reason":"try v3","version":3,"seconds_before":48}},
+           "nearest_activation":{"id":"evt_41","at":"2026-11-29T13:04:12Z","action":"canary-start","actor":"alice","reason":"try v3","version":3,"seconds_before":48},
+           "arms":[{"version":2,"variant":"stable","before":0.02,"after":0.02,"samples_before":480,"samples_after":60},
+                   {"version":3,"variant":"canary","before":null,"after":0.26,"samples_before":0,"samples_after":35}]},
           {"id":"chg_0001","prompt":"support-bot","environment":"production","metric":"output_tokens","direction":"decrease",
            "before":412.3,"after":388,"difference":-24.3,"ci_low":-31.04,"ci_high":-17.5,"samples_before":1200,"samples_after":300,
            "window_start":"2026-11-28T09:00:00Z","window_end":"2026-11-28T09:01:00Z","detected_at":"2026-11-28T09:03:30Z",
@@ -38,6 +40,8 @@ public sealed class BehaviourChangesCommandTests
             refusal ↑ increase: 0.02 → 0.11 (+0.09, 95% CI +0.05 to +0.13)
               window:              2026-11-29 13:05:00Z to 2026-11-29 13:06:00Z
               samples:             480 before, 95 after
+              by arm:              v2 stable  0.02 → 0.02  (480 → 60 samples)
+                                   v3 canary  - → 0.26     (0 → 35 samples)
               detected:            2026-11-29 13:09:00Z (statistic 6.2, threshold 5)
               nearest activation:  canary-start v3 by alice at 2026-11-29 13:04:12Z (try v3), 48s before
               id:                  chg_0002
@@ -45,6 +49,7 @@ public sealed class BehaviourChangesCommandTests
             output_tokens ↓ decrease: 412.3 → 388 (-24.3, 95% CI -31.04 to -17.5)
               window:              2026-11-28 09:00:00Z to 2026-11-28 09:01:00Z
               samples:             1200 before, 300 after
+              by arm:              -
               detected:            2026-11-28 09:03:30Z (statistic 5.5, threshold 5)
               nearest activation:  none: no activation before or just after this change
               id:                  chg_0001
@@ -145,5 +150,20 @@ public sealed class BehaviourChangesCommandTests
         // The change's minute is an estimate: its cause can come just after it.
         Assert.Equal("canary-start v3 by alice at 2026-11-29 13:04:12Z, 30s after", BehaviourChangesRenderer.Activation(
             activation with { SecondsBefore = 0, SecondsAfter = 30 }));
+    }
+
+    [Fact]
+    public void Each_arm_reads_on_its_own_line_with_its_levels_and_samples()
+    {
+        var arms = new[]
+        {
+            new BehaviourChangeArm { Version = 1, Variant = "stable", Before = 0.02, After = 0.021, SamplesBefore = 1200, SamplesAfter = 300 },
+            new BehaviourChangeArm { Version = 2, Variant = "canary", Before = null, After = 0.31, SamplesBefore = 0, SamplesAfter = 640 },
+        };
+
+        Assert.Equal(
+            "v1 stable  0.02 → 0.021  (1200 → 300 samples)\nv2 canary  - → 0.31      (0 → 640 samples)",
+            BehaviourChangesRenderer.ByArm(arms));
+        Assert.Null(BehaviourChangesRenderer.ByArm(null));
     }
 }

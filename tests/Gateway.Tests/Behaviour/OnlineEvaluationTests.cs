@@ -86,6 +86,15 @@ public sealed class OnlineEvaluationTests(TestEnvironment env)
         Assert.Equal("increase", refusal.Direction);
         Assert.Equal(0, refusal.Before);
         Assert.True(refusal.CiLow > 0, "the increase's interval excludes zero");
+        // The headline weighs the arms by their samples; the arms say which one moved: v2's canary, from nothing.
+        Assert.NotNull(refusal.Arms);
+        var stableArm = Assert.Single(refusal.Arms, a => a.Version == 1 && a.Variant == "stable");
+        var canaryArm = Assert.Single(refusal.Arms, a => a.Version == 2 && a.Variant == "canary");
+        Assert.Equal((0.0, 0.0), (stableArm.Before, stableArm.After));
+        Assert.Null(canaryArm.Before);
+        Assert.Equal(0, canaryArm.SamplesBefore);
+        Assert.InRange(canaryArm.After!.Value, 0.10, 0.60);
+        Assert.Equal(refusal.SamplesAfter, stableArm.SamplesAfter + canaryArm.SamplesAfter);
         var activation = Assert.IsType<LlmGateway.Contracts.Behaviour.NearestActivation>(refusal.NearestActivation);
         Assert.Equal("canary-start", activation.Action);
         Assert.Equal(2, activation.Version);

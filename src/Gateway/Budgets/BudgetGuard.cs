@@ -113,22 +113,25 @@ internal sealed class BudgetGuard(
         }
 
         var costNanoUsd = cost is { } c ? Nano(c) : 0;
+        // A shadow copy is never let through unbudgeted: no user waits for it, and with the store down its spend
+        // could be neither limited nor counted (nor its sample written).
+        var failOpen = _options.FailOpen && !key.IsShadow;
         if (cost is not null && limits is { TokensPerMinute: null, MonthlySpendUsd: null } && key.SpendSliceUsd is { } slice)
         {
             // Drawn from this instance's slice of the key's day: no store round trip until the slice runs short.
             var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, Nano(slice))), slice);
             var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease };
-            return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased);
+            return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased, failOpen);
         }
 
         // The request's own reservation in the store: every key's way.
         var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output));
-        return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null), reservation, limits);
+        return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
     }
 
-    private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits) => verdict switch
+    private static (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen) => verdict switch
     {
-        null => _options.FailOpen ? (null, null) : (null, GatewayError.StoreUnavailable()),
+        null => failOpen ? (null, null) : (null, GatewayError.StoreUnavailable()),
         0 => (reservation, null),
         _ => (null, Refusal(verdict.Value, limits, reservation.At)),
     };
@@ -136,7 +139,7 @@ internal sealed class BudgetGuard(
     // The slice ran short: one refill at a time (a request that waited may find a slice the refill ahead of it added,
     // or the refusal it got). The store grants a whole slice if the limits allow it,
     // else just this request's shortfall, so the day's last cents still serve the requests that fit.
-    private async Task<(BudgetReservation?, GatewayError?)> RefillAsync(SpendLease lease, KeyLimits limits, BudgetReservation leased)
+    private async Task<(BudgetReservation?, GatewayError?)> RefillAsync(SpendLease lease, KeyLimits limits, BudgetReservation leased, bool failOpen)
     {
         var (day, cost) = (leased.Day, leased.CostNanoUsd);
         await lease.Refilling.WaitAsync();
@@ -145,7 +148,7 @@ internal sealed class BudgetGuard(
             if (lease.IsBehind(day))
             {
                 var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens);
-                return Outcome(await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false), alone, limits);
+                return Outcome(await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false, failOpen), alone, limits, failOpen);
             }
 
             // What the slice holds goes to this request now (all it needs, when a refill ahead of it added a slice):
@@ -161,15 +164,15 @@ internal sealed class BudgetGuard(
             if (lease.TryRecentRefusal(day, time.GetUtcNow(), need, out var recent))
             {
                 lease.GiveBack(day, taken);
-                return Outcome(recent, leased, limits);
+                return Outcome(recent, leased, limits, failOpen);
             }
 
             var grant = Math.Max(lease.SliceNanoUsd, need);
-            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
+            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false, failOpen);
             if (verdict is 1 or 2 && grant > need)
             {
                 grant = need;
-                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false);
+                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false, failOpen);
             }
 
             if (verdict != 0)
@@ -177,7 +180,7 @@ internal sealed class BudgetGuard(
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
-                return Outcome(verdict, leased, limits);
+                return Outcome(verdict, leased, limits, failOpen);
             }
 
             // The lease moved on to a later day during the call: the grant (and what the slice gave) is then this
@@ -195,7 +198,7 @@ internal sealed class BudgetGuard(
     }
 
     /// <summary>The Lua reservation's verdict (0 reserved, else the limit it would cross); null when the store failed.</summary>
-    private async Task<int?> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced)
+    private async Task<int?> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced, bool failOpen)
     {
         try
         {
@@ -214,8 +217,8 @@ internal sealed class BudgetGuard(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            BudgetLog.StoreUnavailable(logger, _options.FailOpen ? "let through" : "refused", ex.GetType().Name);
-            metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", _options.FailOpen ? "allowed" : "refused"));
+            BudgetLog.StoreUnavailable(logger, failOpen ? "let through" : "refused", ex.GetType().Name);
+            metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", failOpen ? "allowed" : "refused"));
             return null;
         }
     }

@@ -25,6 +25,14 @@ internal sealed class UpstreamHealthPolicy(
 
     public void RequestProxied(HttpContext context, ClusterState cluster, DestinationState destination)
     {
+        // A shadow copy is the candidate's, answered by no user: its failures (a candidate model the provider refuses,
+        // its own rate limit) must not take the destination out of rotation for the stable traffic users are served,
+        // nor its successes reset a count that stable failures are building.
+        if (context.Features.Get<Shadow.ShadowCopy>() is not null)
+        {
+            return;
+        }
+
         // YARP passes the route's cluster, which is the gateway's placeholder: the request was
         // reassigned to its provider's cluster, so judge that one.
         var clusterId = context.GetReverseProxyFeature().Cluster.Config.ClusterId;

@@ -220,6 +220,29 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
 
     private BudgetGuard Guard(TimeProvider clock) => ActivatorUtilities.CreateInstance<BudgetGuard>(env.Gateway.Services, clock);
 
+    [Fact]
+    public async Task With_the_store_down_a_shadow_copy_is_refused_while_a_clients_request_fails_open()
+    {
+        await using var outage = RelayedStore.Start();
+        await using var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env));
+        var guard = gateway.GetRequiredService<BudgetGuard>();
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var client = Key(dailyUsd: 1m, sliceUsd: 0.01m);
+        var leasedShadow = Key(dailyUsd: 1m, sliceUsd: 0.01m) with { IsShadow = true };
+        // A shadow budget with a token limit reserves in the store on every copy, not from a slice.
+        var storeShadow = Key(dailyUsd: 1m, sliceUsd: 0.01m) with { IsShadow = true, Limits = new KeyLimits(1m, null, 100_000), SpendSliceUsd = null };
+
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        var clientOutcome = await guard.ReserveAsync(client, Model(), Estimate(), 100);
+        var shadowOutcomes = await Task.WhenAll(new[] { leasedShadow, leasedShadow, storeShadow }.Select(k => guard.ReserveAsync(k, Model(), Estimate(), 100).AsTask()));
+
+        // Nobody waits for a copy: with nothing to limit or count its spend by, it is not sent.
+        Assert.Equal((null, null), (clientOutcome.Reservation, clientOutcome.Error));
+        Assert.All(shadowOutcomes, o => Assert.Equal("store_unavailable", o.Error?.Body.Code));
+        Assert.All(shadowOutcomes, o => Assert.Null(o.Reservation));
+    }
+
     private static GatewayKey Key(decimal dailyUsd, decimal sliceUsd) =>
         new("lease-" + Guid.NewGuid().ToString("n")[..12], "test", "test", [], Noon)
         {

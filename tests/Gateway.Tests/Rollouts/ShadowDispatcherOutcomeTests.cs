@@ -57,6 +57,31 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_candidates_failures_never_take_the_provider_out_of_rotation_for_stable_traffic()
+    {
+        // One failure would open the provider's breaker, were a copy's failure counted.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:mock:Resilience:BreakSeconds"] = "300";
+        await using var gateway = await StartGatewayAsync(settings);
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-health", "[[mock:error=1]]");
+        await ShadowStep.StartAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+        await AskAsync(client, name, company);
+        await calls.WaitForAsync("failed", 1);
+        await AskAsync(client, name, company);
+        await calls.WaitForAsync("failed", 2);
+        var after = await AskAsync(client, name, company);
+
+        // Two copies answered 500 by the same provider destination; the stable request after them is still served.
+        Assert.Equal(HttpStatusCode.OK, after.Status);
+        Assert.Equal(("1", "stable"), (after.Version, after.Variant));
+    }
+
+    [Fact]
     public async Task A_candidate_that_never_answers_is_counted_timeout_after_Gateway_Shadow_Timeout()
     {
         var settings = env.GatewaySettings();

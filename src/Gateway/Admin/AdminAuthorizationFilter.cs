@@ -84,12 +84,12 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
                 : RefuseUnauthenticated(http, action, "invalid_token", GatewayError.InvalidApiKey());
         }
 
-        var target = Target(http);
+        var (target, secret) = Target(http);
         if (!principal.IsIn(role))
         {
             var error = new GatewayError(StatusCodes.Status403Forbidden,
                 new OpenAiError($"'{principal.Name}' lacks the '{role}' role needed here.", "permission_error", null, "missing_role"));
-            await RecordAsync(principal.Name, action, target, error.StatusCode, $"{error.Body.Code}: {error.Body.Message}");
+            await RecordAsync(principal.Name, action, target, error.StatusCode, $"{error.Body.Code}: {error.Body.Message}", secret);
             return ErrorResult(http, error);
         }
 
@@ -106,7 +106,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
             var aborted = ex is OperationCanceledException;
             var detail = (aborted ? "aborted" : $"failed: {ex.GetType().Name}") + (AuditDetail.Get(http) is { } read ? "; " + read : "");
             // The status the exception handler will answer with (a store outage is a 503, not a 500).
-            await RecordAsync(principal.Name, action, target, aborted ? 499 : UnhandledErrorResponder.For(ex).StatusCode, detail);
+            await RecordAsync(principal.Name, action, target, aborted ? 499 : UnhandledErrorResponder.For(ex).StatusCode, detail, secret);
             throw;
         }
 
@@ -115,7 +115,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
             var status = (result as IStatusCodeHttpResult)?.StatusCode
                 ?? (http.Response.HasStarted ? http.Response.StatusCode : StatusCodes.Status200OK);
             var detail = (result as IValueHttpResult)?.Value is OpenAiErrorEnvelope envelope ? $"{envelope.Error.Code}: {envelope.Error.Message}" : AuditDetail.Get(http);
-            await RecordAsync(principal.Name, action, target, status, detail);
+            await RecordAsync(principal.Name, action, target, status, detail, secret);
         }
 
         return result;
@@ -152,8 +152,15 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         return new IPAddress(bytes).ToString() + "/64";
     }
 
-    private async Task RecordAsync(string actor, string action, string target, int status, string? detail)
+    /// <param name="secret">A secret the request put where an id belongs: masked in the detail too (an error that
+    /// names the id it did not find would repeat it).</param>
+    private async Task RecordAsync(string actor, string action, string target, int status, string? detail, string? secret = null)
     {
+        if (secret is not null && detail is not null)
+        {
+            detail = detail.Replace(secret, MaskedSecret, StringComparison.Ordinal);
+        }
+
         if (status is >= 400 and < 500 && status != 499)
         {
             // Refusals of a valid token: a key-holder may not flood the log with them.
@@ -195,17 +202,29 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         return Results.Json(new OpenAiErrorEnvelope(error.Body), GatewayJsonContext.Default.OpenAiErrorEnvelope, statusCode: error.StatusCode);
     }
 
-    private string Target(HttpContext http)
+    /// <summary>The audit target, and the secret it masked (one the request put where an id belongs), if any.</summary>
+    private (string Target, string? Secret) Target(HttpContext http)
     {
         var values = http.Request.RouteValues;
         // A secret where an id belongs (a revoke by secret, or by a configuration token's value) is not kept in the
         // audit trail, which viewers read.
-        var parts = TargetKeys
-            .Where(values.ContainsKey)
-            .Select(k => $"{k}={(IsSecret(k, values[k]?.ToString()) ? MaskedSecret : values[k])}");
+        string? secret = null;
+        var parts = new List<string>(TargetKeys.Length);
+        foreach (var key in TargetKeys.Where(values.ContainsKey))
+        {
+            var value = values[key]?.ToString();
+            if (IsSecret(key, value))
+            {
+                secret = value;
+                value = MaskedSecret;
+            }
+
+            parts.Add($"{key}={value}");
+        }
+
         var joined = string.Join(" ", parts);
         var path = http.Request.Path.Value ?? "";
-        return joined.Length > 0 ? joined : Contracts.Keys.SecretPrefixes.ContainsSecret(path) ? MaskedSecret : path;
+        return (joined.Length > 0 ? joined : Contracts.Keys.SecretPrefixes.ContainsSecret(path) ? MaskedSecret : path, secret);
     }
 
     // A configuration token can be any string: only an id is looked up as one (a hash per admin request, not four).

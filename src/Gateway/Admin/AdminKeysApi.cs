@@ -71,9 +71,10 @@ internal static partial class AdminKeysApi
     private static async Task<IResult> ListAsync(GatewayKeyStore store) =>
         Results.Json((await store.ListAsync()).ToArray(), GatewayJsonContext.Default.GatewayKeyArray);
 
-    private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store)
+    private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store, AdminTokenRegistry tokens)
     {
-        if (SecretPrefixes.IsSecretShaped(id))
+        // A configuration admin token can be any string: one the registry knows is a secret, whatever its shape.
+        if (SecretPrefixes.IsSecretShaped(id) || tokens.Find(id) is not null)
         {
             return SecretNotId.Result("key", "key_", "/admin/v1/keys");
         }

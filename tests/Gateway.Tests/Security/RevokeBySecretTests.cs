@@ -15,6 +15,7 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
         { "/admin/v1/admin-tokens/", "gwa_" + Guid.NewGuid().ToString("N") + "Xk2LrT9bN4wYc7Hf" },
         // A configuration token can be any string: the one the request itself presents.
         { "/admin/v1/admin-tokens/", TestEnvironment.AdminToken },
+        { "/admin/v1/keys/", TestEnvironment.AdminToken },
     };
 
     [Theory]
@@ -40,5 +41,22 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
         var entry = Assert.Single(await gateway.EntriesAsync(), e => e.Status == 400);
         Assert.Equal("id=<secret>", entry.Target);
         Assert.DoesNotContain(secret, entry.Detail ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_audited_read_whose_id_is_a_configuration_token_keeps_the_token_out_of_the_audit_detail()
+    {
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var reader = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+        var token = TestEnvironment.AdminToken;
+
+        // A sample read is audited, and its 404 names the id it did not find.
+        var missing = await reader.GetAsync("/admin/v1/samples/" + token);
+
+        missing.Expect(HttpStatusCode.NotFound);
+        var entry = Assert.Single(await gateway.EntriesAsync(), e => e.Status == 404);
+        Assert.Equal("id=<secret>", entry.Target);
+        Assert.Contains("<secret>", entry.Detail ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(token, entry.Detail ?? "", StringComparison.Ordinal);
     }
 }

@@ -36,14 +36,16 @@ internal static class SamplesApi
 
         admin.MapGet("/samples/queue", StatsAsync).WithTags("Sample queue").Produces<SampleQueueStatus>().WithName("SampleQueueStats")
             .WithSummary("How many sample ids wait, are claimed, and were dead-lettered.");
+        // A claim hands out the samples' content (conversations, outputs, variables): a sample-reader's read, audited with
+        // its count like the listing's. Ack and release only settle a claim its holder already has.
         admin.MapPost("/samples/queue/claim", ClaimAsync).WithTags("Sample queue").Produces<SampleClaimResponse>().WithName("ClaimSamples")
-            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader), new AuditedReadAttribute())
             .WithSummary("Claim up to 'max' samples for 'visibility_seconds'; unacknowledged claims come back, and go to dead letters after too many attempts.");
         admin.MapPost("/samples/queue/ack", AckAsync).WithTags("Sample queue").Accepts<SampleQueueReceipt>("application/json").WithName("AckSample")
-            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader))
             .WithSummary("Acknowledge a claimed sample (done).");
         admin.MapPost("/samples/queue/release", ReleaseAsync).WithTags("Sample queue").Accepts<SampleQueueReceipt>("application/json").WithName("ReleaseSample")
-            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader))
             .WithSummary("Give a claimed sample back at once (not done; it counts as an attempt).");
         admin.MapGet("/samples/queue/dead", DeadAsync).WithTags("Sample queue").Produces<string[]>().WithName("DeadSamples")
             .WithSummary("Ids of dead-lettered samples.");
@@ -187,6 +189,7 @@ internal static class SamplesApi
 
         await samples.Queue.AckAsync(gone);
 
+        AuditDetail.Set(http, string.Create(CultureInfo.InvariantCulture, $"max={max}; claimed {items.Count}"));
         return Results.Json(new SampleClaimResponse(items), GatewayJsonContext.Default.SampleClaimResponse);
     }
 

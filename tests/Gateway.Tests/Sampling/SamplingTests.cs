@@ -214,13 +214,16 @@ public sealed class SamplingTests(TestEnvironment env)
         }
 
         var id = Assert.Single(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1)).GetProperty("id").GetString();
+        // A claim hands out the samples' content: a sample-reader's read, not an operator's.
         using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        Assert.Equal("missing_role", (await operatorClient.PostAsync("/admin/v1/samples/queue/claim?max=1")).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        using var reader = new AdminClient(env.Gateway, TestEnvironment.SampleReaderToken);
 
         // Other tests queue samples too: claim until ours comes out, giving the others back.
         JsonElement? ours = null;
         for (var round = 0; round < 20 && ours is null; round++)
         {
-            var claimed = (await operatorClient.PostAsync("/admin/v1/samples/queue/claim?max=1000&visibility_seconds=60")).Expect(HttpStatusCode.OK).Json.GetProperty("items");
+            var claimed = (await reader.PostAsync("/admin/v1/samples/queue/claim?max=1000&visibility_seconds=60")).Expect(HttpStatusCode.OK).Json.GetProperty("items");
             foreach (var item in claimed.EnumerateArray())
             {
                 if (item.GetProperty("id").GetString() == id)
@@ -229,7 +232,7 @@ public sealed class SamplingTests(TestEnvironment env)
                 }
                 else
                 {
-                    await operatorClient.PostAsync("/admin/v1/samples/queue/release", Receipt(item));
+                    await reader.PostAsync("/admin/v1/samples/queue/release", Receipt(item));
                 }
             }
         }
@@ -237,8 +240,8 @@ public sealed class SamplingTests(TestEnvironment env)
         Assert.NotNull(ours);
         Assert.Equal(name, ours.Value.GetProperty("sample").GetProperty("prompt").GetString());
         Assert.Equal(1, ours.Value.GetProperty("attempt").GetInt32());
-        (await operatorClient.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.NoContent);
-        Assert.Equal("claim_lapsed", (await operatorClient.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.Conflict).ErrorCode);
+        (await reader.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.NoContent);
+        Assert.Equal("claim_lapsed", (await reader.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.Conflict).ErrorCode);
 
         using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
         (await viewer.PostAsync("/admin/v1/samples/queue/claim")).Expect(HttpStatusCode.Forbidden);

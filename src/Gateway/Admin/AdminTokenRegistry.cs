@@ -59,6 +59,43 @@ internal sealed class AdminTokenRegistry
     public IReadOnlyList<AdminTokenRecord> List() =>
         [.. _configured, .. Volatile.Read(ref _stored).Values.Select(t => t.Record).OrderBy(r => r.CreatedAt)];
 
+    /// <summary>
+    /// Whether <paramref name="name"/> may name a token <paramref name="issuer"/> issues: not a configuration token's
+    /// name, nor that of a token someone else issued. A token acts under its name in bundles, approvals, history and
+    /// the audit log, so a name held by another would let its issuer act as that person.
+    /// </summary>
+    public bool IsNameFree(string name, string issuer) =>
+        !List().Any(t => t.Name == name && (t.Source == AdminTokenRecord.ConfigurationSource || t.CreatedBy != issuer));
+
+    /// <summary>
+    /// <paramref name="name"/> and whoever issued its tokens, and who issued theirs, up to a configuration token: the
+    /// people an issued token acts for. Two names whose lineages meet are one person's (self-approval through a token
+    /// one issued oneself). A revoked token's issuer is no longer known.
+    /// </summary>
+    public IReadOnlySet<string> Lineage(string name)
+    {
+        var stored = Volatile.Read(ref _stored).Values.Select(t => t.Record).ToList();
+        var lineage = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Queue<string>([name]);
+        while (next.TryDequeue(out var current) && lineage.Count < MaxLineage)
+        {
+            if (!lineage.Add(current))
+            {
+                continue;
+            }
+
+            foreach (var issuer in stored.Where(t => t.Name == current && t.CreatedBy is not null).Select(t => t.CreatedBy!).Distinct(StringComparer.Ordinal))
+            {
+                next.Enqueue(issuer);
+            }
+        }
+
+        return lineage;
+    }
+
+    // Issued tokens issuing tokens: a chain this long is not an organisation's.
+    private const int MaxLineage = 64;
+
     /// <summary>The id under which a configuration token is listed; such a token is not revocable through the API.</summary>
     public static string ConfiguredId(string name) => "config:" + name;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LlmGateway.Audit;
 using LlmGateway.Auth;
 using LlmGateway.Contracts.AdminTokens;
 using LlmGateway.Errors;
@@ -76,8 +77,16 @@ internal static partial class AdminTokensApi
                 $"'{caller.Name}' cannot grant roles it does not hold: {string.Join(", ", beyond)}.", "permission_error", "roles", "role_not_held"));
         }
 
+        if (!registry.IsNameFree(request.Name, caller.Name))
+        {
+            return Error(StatusCodes.Status409Conflict, new OpenAiError(
+                $"'{request.Name}' is the name of a token someone else holds; a token acts under its name in history and approvals. Choose another.",
+                "invalid_request_error", "name", "name_taken"));
+        }
+
         var (record, hash, secret) = await store.IssueAsync(request.Name, roles, caller.Name);
         registry.Add(hash, record);
+        AuditDetail.Set(http, $"issued {record.Id} name={record.Name} roles={string.Join(",", record.Roles)}");
         return Results.Json(new IssuedAdminTokenResponse(secret, record), GatewayJsonContext.Default.IssuedAdminTokenResponse, statusCode: StatusCodes.Status201Created);
     }
 

@@ -91,7 +91,7 @@ internal static class PromptsApi
         return Results.Json(PromptBundleViews.From(stored.Bundle, stored.Status), GatewayJsonContext.Default.PromptBundleView);
     }
 
-    private static async Task<IResult> ApproveAsync(string name, int version, HttpContext http, PromptRegistry registry)
+    private static async Task<IResult> ApproveAsync(string name, int version, HttpContext http, PromptRegistry registry, AdminTokenRegistry tokens)
     {
         var (request, error) = await AdminRequestBody.ReadAsync(http.Request, AdminInputJsonContext.Default.ApproveRequest, new ApproveRequest(null));
         if (error is not null)
@@ -108,6 +108,12 @@ internal static class PromptsApi
         if (stored.Bundle.Author == approver)
         {
             return AdminResults.Forbidden("self_approval", $"'{approver}' authored {name} v{version}; someone else must approve it.");
+        }
+
+        // A token one issued acts for oneself: approving through it, or a version pushed through it, is self-approval too.
+        if (tokens.Lineage(approver).Overlaps(tokens.Lineage(stored.Bundle.Author)))
+        {
+            return AdminResults.Forbidden("self_approval", $"'{approver}' and '{stored.Bundle.Author}' (who authored {name} v{version}) act for the same person through tokens one issued; someone else must approve it.");
         }
 
         var status = stored.Status.IsApproved ? stored.Status : await registry.ApproveAsync(name, version, approver, request!.Reason);

@@ -1,0 +1,59 @@
+using System.Net;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Security;
+
+/// <summary>
+/// An issued admin token acts under its name in bundles, approvals, history and the audit log: so no one may issue a
+/// token under a name someone else holds, and a token one issued oneself cannot approve one's own version (nor can one
+/// approve a version pushed through one's own token). On a gateway and audit log of its own.
+/// </summary>
+public sealed class AdminTokenIdentityTests(TestEnvironment env)
+{
+    [Fact]
+    public async Task A_token_cannot_be_issued_under_a_name_someone_else_holds_but_its_issuer_may_rotate_it()
+    {
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var olga = new AdminClient(gateway.Host, TestEnvironment.OperatorToken);
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+
+        // A configuration token's name (vera, the viewer), and a name another operator issued.
+        var asVera = (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"vera","roles":["viewer"]}""")).Expect(HttpStatusCode.Conflict);
+        (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"release-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created);
+        var asTheBot = (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"release-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Conflict);
+        var rotated = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"release-bot","roles":["viewer","operator"]}""")).Expect(HttpStatusCode.Created);
+
+        Assert.Equal(("name_taken", "name"), (asVera.ErrorCode, asVera.Json.GetProperty("error").GetProperty("param").GetString()));
+        Assert.Equal("name_taken", asTheBot.ErrorCode);
+        // The audit trail says what was issued, and to which name, never the secret.
+        var id = rotated.Json.GetProperty("record").GetProperty("id").GetString();
+        var entry = Assert.Single(await gateway.EntriesAsync(), e => e.Detail?.Contains(id!, StringComparison.Ordinal) == true);
+        Assert.Equal($"issued {id} name=release-bot roles=operator,viewer", entry.Detail);
+        Assert.DoesNotContain(rotated.Json.GetProperty("token").GetString()!, entry.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_one_issued_oneself_neither_approves_ones_version_nor_pushes_one_for_oneself_to_approve()
+    {
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+        var approverSecret = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"admin-approves","roles":["approver"]}""")).Expect(HttpStatusCode.Created).Json.GetProperty("token").GetString()!;
+        var authorSecret = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"admin-writes","roles":["author"]}""")).Expect(HttpStatusCode.Created).Json.GetProperty("token").GetString()!;
+        using var ownApprover = new AdminClient(gateway.Host, approverSecret);
+        using var ownAuthor = new AdminClient(gateway.Host, authorSecret);
+        using var alan = new AdminClient(gateway.Host, TestEnvironment.ApproverToken);
+        var pushedByAdmin = Bundles.UniqueName("own-approval");
+        var pushedByToken = Bundles.UniqueName("own-approval");
+        (await admin.PushAsync(Bundles.Json(pushedByAdmin))).Expect(HttpStatusCode.Created);
+        (await ownAuthor.PushAsync(Bundles.Json(pushedByToken))).Expect(HttpStatusCode.Created);
+
+        var throughOwnToken = await ownApprover.PostAsync($"/admin/v1/prompts/{pushedByAdmin}/versions/1/approve", "{}");
+        var ofOwnToken = await admin.PostAsync($"/admin/v1/prompts/{pushedByToken}/versions/1/approve", "{}");
+
+        Assert.Equal("self_approval", throughOwnToken.Expect(HttpStatusCode.Forbidden).ErrorCode);
+        Assert.Equal("self_approval", ofOwnToken.Expect(HttpStatusCode.Forbidden).ErrorCode);
+        // Someone else approves either.
+        (await alan.PostAsync($"/admin/v1/prompts/{pushedByAdmin}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
+        (await alan.PostAsync($"/admin/v1/prompts/{pushedByToken}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
+    }
+}

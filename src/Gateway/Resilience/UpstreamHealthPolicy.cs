@@ -21,6 +21,9 @@ internal sealed class UpstreamHealthPolicy(
 
     private readonly FrozenDictionary<string, Provider> _providers = catalog.Providers.Values.ToFrozenDictionary(p => p.ClusterId, StringComparer.Ordinal);
 
+    /// <summary>The longest a provider's <c>Retry-After</c> takes a destination out (the configured break, if longer).</summary>
+    public static readonly TimeSpan MaxProviderBreak = TimeSpan.FromHours(1);
+
     public string Name => PolicyName;
 
     public void RequestProxied(HttpContext context, ClusterState cluster, DestinationState destination)
@@ -59,7 +62,11 @@ internal sealed class UpstreamHealthPolicy(
 
         var policy = provider.Policy;
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
-        var period = retryAfter is { } wait && wait > TimeSpan.Zero ? wait : policy.BreakDuration;
+        // A provider's wait is honoured up to MaxProviderBreak: a huge one (a broken or hostile header) would take the
+        // destination out for good, past what YARP's reactivation timer can even schedule.
+        var period = retryAfter is { } wait && wait > TimeSpan.Zero
+            ? TimeSpan.FromTicks(Math.Min(wait.Ticks, Math.Max(MaxProviderBreak.Ticks, policy.BreakDuration.Ticks)))
+            : policy.BreakDuration;
         if (breakers.Failed(cluster.ClusterId, destination.DestinationId, policy.FailureThreshold, period))
         {
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);

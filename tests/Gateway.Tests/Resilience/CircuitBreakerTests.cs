@@ -90,6 +90,32 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 5);
     }
 
+    [Theory]
+    [InlineData("99999999")]                       // about three years
+    [InlineData("Fri, 31 Dec 9999 23:59:59 GMT")]  // the HTTP-date form
+    public async Task A_providers_absurd_retry_after_breaks_the_destination_for_at_most_an_hour(string retryAfter)
+    {
+        var settings = env.GatewaySettings();
+        AddMockProvider(settings, "absurd");
+        settings["Gateway:Providers:absurd:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:absurd:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:absurd:Resilience:BreakSeconds"] = "30";
+        settings["Gateway:Models:absurd-model:Provider"] = "absurd";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        using (var limited = await SendAsync(client, OpenAiClients.NewTag(), "absurd-model", ("x-mock-status", "429"), ("x-mock-retry-after", retryAfter)))
+        {
+            // The provider's own answer, not a 500 from a break that could not be scheduled.
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        }
+
+        using var refused = await SendAsync(client, OpenAiClients.NewTag(), "absurd-model");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 3000, 3600);
+    }
+
     [Fact]
     public async Task The_failure_that_opens_the_circuit_takes_the_destination_out_before_the_request_ends()
     {

@@ -13,35 +13,52 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     private const int TokensPerMessage = 4;
     private const int ReplyPriming = 3;
 
+    /// <summary>
+    /// What an image is estimated at when the provider reports no usage: gpt-4o's count for a 1024×1024 image at high
+    /// detail (85 + 4 tiles × 170). What it really costs depends on its size, its detail and the model.
+    /// </summary>
+    public const int ImageTokensEstimate = 765;
+
+    /// <summary>
+    /// What a budget reserves per image: the most any OpenAI model counts for one (gpt-4o-mini at high detail, 8 tiles:
+    /// 2,833 + 8 × 5,667). Its bytes are no bound: a small image, or one given by URL, costs far more than its URL's length.
+    /// </summary>
+    public const int ImageTokensBound = 48_169;
+
     private int? _tokens;
-    private int _messages;
-    private int _textBytes;
+    private RequestTextShape _shape;
 
     /// <summary>How many times the prompt was tokenized: 0 or 1.</summary>
     public int Tokenizations { get; private set; }
 
-    /// <summary>The prompt's text tokens (what billing estimates when the provider reports no usage).</summary>
+    /// <summary>
+    /// The prompt's tokens as billing estimates them when the provider reports no usage: its text's, and
+    /// <see cref="ImageTokensEstimate"/> per image.
+    /// </summary>
     public int Count(TokenizerRegistry tokenizers)
     {
         if (_tokens is null)
         {
             Tokenizations++;
-            _tokens = tokenizers.Count(RequestText.Extract(body.Span, out _messages, out _textBytes), encoding);
+            var text = tokenizers.Count(RequestText.Extract(body.Span, out _shape), encoding);
+            _tokens = (int)Math.Min(int.MaxValue, text + ((long)_shape.Images * ImageTokensEstimate));
         }
 
         return _tokens.Value;
     }
 
     /// <summary>
-    /// An upper bound of what the provider will count as input (what a budget reserves): the text's
-    /// tokens, the per-message framing, and one token per byte of everything else in the body (tool
-    /// definitions, schemas, names, token-id arrays: a token is never shorter than a byte). Images and
-    /// server-side conversation state are not in the body, so not in the bound.
+    /// An upper bound of what the provider will count as input (what a budget reserves): the text's tokens, the
+    /// per-message framing, <see cref="ImageTokensBound"/> per image, and one token per byte of everything else in the
+    /// body (tool definitions, schemas, names, token-id arrays: a token is never shorter than a byte). Server-side
+    /// conversation state (a Responses <c>previous_response_id</c>) is not in the body, so not in the bound.
     /// </summary>
     public long UpperBound(TokenizerRegistry tokenizers)
     {
-        var text = Count(tokenizers);
-        var framing = _messages == 0 ? 0 : ((long)_messages * TokensPerMessage) + ReplyPriming;
-        return text + framing + Math.Max(0, body.Length - _textBytes);
+        var tokens = Count(tokenizers);
+        var text = tokens - ((long)_shape.Images * ImageTokensEstimate);
+        var framing = _shape.Messages == 0 ? 0 : ((long)_shape.Messages * TokensPerMessage) + ReplyPriming;
+        var images = (long)_shape.Images * ImageTokensBound;
+        return text + framing + images + Math.Max(0, body.Length - _shape.TextBytes - _shape.ImageBytes);
     }
 }

@@ -11,17 +11,16 @@ namespace LlmGateway.Accounting;
 /// </summary>
 internal static class RequestText
 {
-    public static string Extract(ReadOnlySpan<byte> body) => Extract(body, out _, out _);
+    public static string Extract(ReadOnlySpan<byte> body) => Extract(body, out _);
 
     /// <summary>
-    /// The text, how many messages (chat <c>messages</c> or Responses <c>input</c> items with a role)
-    /// carry it, and how many body bytes its strings took (the rest of the body bounds what it missed).
+    /// The text, how many messages (chat <c>messages</c> or Responses <c>input</c> items with a role) carry it, how
+    /// many body bytes its strings took (the rest of the body bounds what it missed), and the images it sends.
     /// </summary>
-    public static string Extract(ReadOnlySpan<byte> body, out int messages, out int textBytes)
+    public static string Extract(ReadOnlySpan<byte> body, out RequestTextShape shape)
     {
         var text = new StringBuilder();
-        messages = 0;
-        textBytes = 0;
+        shape = default;
         try
         {
             var reader = new Utf8JsonReader(body, RequestBodyScanner.ReaderOptions);
@@ -29,14 +28,14 @@ internal static class RequestText
             {
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("role"u8))
                 {
-                    messages++;
+                    shape.Messages++;
                 }
                 else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 3
                     && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
                         || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8)))
                 {
                     reader.Read();
-                    textBytes += AppendStrings(ref reader, text);
+                    AppendText(ref reader, text, ref shape);
                 }
             }
         }
@@ -48,29 +47,104 @@ internal static class RequestText
         return text.ToString();
     }
 
-    private static int AppendStrings(ref Utf8JsonReader reader, StringBuilder text)
+    /// <summary>
+    /// A text-bearing value: a string is text; an array's strings are text (embedding inputs, prompt lists) and its
+    /// objects are content parts or input items, read by <see cref="AppendParts"/>.
+    /// </summary>
+    private static void AppendText(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                Append(ref reader, text, ref shape);
+                break;
+            case JsonTokenType.StartArray:
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        AppendParts(ref reader, text, ref shape);
+                    }
+                    else
+                    {
+                        AppendText(ref reader, text, ref shape);
+                    }
+                }
+
+                break;
+            case JsonTokenType.StartObject:
+                AppendParts(ref reader, text, ref shape);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// One content part or input item: only what the model reads as text. A part's type, an image's detail, ids and
+    /// names are not text, and an image (a URL, or its bytes as a base64 data URL) is counted as an image: its bytes
+    /// read as text would bill a few hundred kilobytes of base64 as a hundred thousand tokens.
+    /// </summary>
+    private static void AppendParts(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var field = Classify(ref reader);
+            reader.Read();
+            switch (field)
+            {
+                case Field.Text:
+                    AppendText(ref reader, text, ref shape);
+                    break;
+                case Field.Image:
+                    shape.Images++;
+                    shape.ImageBytes += ValueBytes(ref reader);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+    }
+
+    // The bytes of a value's strings (an image's URL, as a string or inside its object), the value skipped past.
+    private static int ValueBytes(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            text.Append(reader.GetString()).Append('\n');
             return reader.ValueSpan.Length;
         }
 
         var bytes = 0;
-
-        if (reader.TokenType == JsonTokenType.StartArray)
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
             var depth = reader.CurrentDepth;
-            while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
+            while (reader.Read() && reader.CurrentDepth > depth)
             {
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    text.Append(reader.GetString()).Append('\n');
                     bytes += reader.ValueSpan.Length;
                 }
             }
         }
 
         return bytes;
+    }
+
+    private static Field Classify(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("output"u8)
+            || reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("refusal"u8) ? Field.Text
+        : reader.ValueTextEquals("image_url"u8) ? Field.Image
+        : Field.Other;
+
+    private static void Append(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
+    {
+        text.Append(reader.GetString()).Append('\n');
+        shape.TextBytes += reader.ValueSpan.Length;
+    }
+
+    private enum Field
+    {
+        Other,
+        Text,
+        Image,
     }
 }

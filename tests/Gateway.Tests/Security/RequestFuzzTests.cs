@@ -137,7 +137,7 @@ public sealed class RequestFuzzTests
 
         Assert.Null(error);
         Assert.InRange(reserved, 1, 8L * model.MaxOutputTokens);
-        Assert.Contains("hi", LlmGateway.Accounting.RequestText.Extract(body, out _, out _), StringComparison.Ordinal);
+        Assert.Contains("hi", LlmGateway.Accounting.RequestText.Extract(body, out _), StringComparison.Ordinal);
     }
 
     private static bool Parses(ReadOnlySpan<byte> json)

@@ -1,0 +1,67 @@
+using System.Text;
+using LlmGateway.Accounting;
+
+namespace LlmGateway.Tests.Accounting;
+
+/// <summary>What a request's prompt is estimated from: its text, never an image's bytes, a part's type or an id.</summary>
+public sealed class RequestTextTests
+{
+    // A 300 KB base64 image: read as text, it billed about a hundred thousand tokens.
+    private static readonly string ImageData = "data:image/png;base64," + Convert.ToBase64String(new byte[225_000]);
+
+    [Fact]
+    public void A_chat_image_part_is_an_image_and_its_type_and_detail_are_not_text()
+    {
+        var body = $$$"""
+            {"model":"gpt-4o","messages":[{"role":"user","content":[
+              {"type":"text","text":"What is in this picture?"},
+              {"type":"image_url","image_url":{"url":"{{{ImageData}}}","detail":"high"}}]}]}
+            """;
+
+        var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape);
+
+        Assert.Equal("What is in this picture?\n", text);
+        Assert.Equal((1, 1), (shape.Messages, shape.Images));
+        Assert.Equal(ImageData.Length + "high".Length, shape.ImageBytes);
+        Assert.Equal("What is in this picture?".Length, shape.TextBytes);
+    }
+
+    [Fact]
+    public void Responses_input_items_give_their_text_their_tool_outputs_and_their_images()
+    {
+        var body = $$$"""
+            {"model":"gpt-4o","instructions":"Be brief.","input":[
+              {"role":"user","content":[{"type":"input_text","text":"Describe"},{"type":"input_image","image_url":"{{{ImageData}}}"}]},
+              {"type":"function_call","call_id":"call_1","name":"lookup","arguments":"{\"q\":1}"},
+              {"type":"function_call_output","call_id":"call_1","output":"42"}]}
+            """;
+
+        var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape);
+
+        Assert.Equal("Be brief.\nDescribe\n{\"q\":1}\n42\n", text);
+        Assert.Equal((1, ImageData.Length), (shape.Images, shape.ImageBytes));
+    }
+
+    [Fact]
+    public void Plain_strings_and_lists_of_them_are_text_and_token_ids_are_not()
+    {
+        Assert.Equal("a\nb\n", RequestText.Extract("""{"model":"text-embedding-3-small","input":["a","b"]}"""u8.ToArray()));
+        Assert.Equal("", RequestText.Extract("""{"model":"text-embedding-3-small","input":[[1234,5678]]}"""u8.ToArray()));
+        Assert.Equal("hi\n", RequestText.Extract("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi","name":"ann"}]}"""u8.ToArray()));
+    }
+
+    [Fact]
+    public void An_image_is_estimated_at_a_fixed_count_and_bounded_by_the_most_any_model_counts_never_by_its_bytes()
+    {
+        var tokenizers = new TokenizerRegistry();
+        var withImage = new PromptTokenEstimate(Encoding.UTF8.GetBytes(
+            $$$"""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"{{{ImageData}}}"}}]}]}"""),
+            TokenizerRegistry.O200k);
+        var textOnly = new PromptTokenEstimate("""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}"""u8.ToArray(), TokenizerRegistry.O200k);
+
+        Assert.Equal(textOnly.Count(tokenizers) + PromptTokenEstimate.ImageTokensEstimate, withImage.Count(tokenizers));
+        var extra = withImage.UpperBound(tokenizers) - textOnly.UpperBound(tokenizers);
+        // The bound per image, plus the few bytes of the image part's own JSON (its type, its keys), never 300 KB.
+        Assert.InRange(extra, PromptTokenEstimate.ImageTokensBound, PromptTokenEstimate.ImageTokensBound + 64);
+    }
+}

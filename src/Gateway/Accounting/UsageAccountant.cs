@@ -25,9 +25,11 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         var servedModel = model.UpstreamModel;
         TokenUsage usage;
         string source;
-        if (seen.Usage is { InputTokens: { } input, OutputTokens: { } output } reported)
+        // Embeddings report only their input (prompt_tokens): with nothing generated, that is the whole usage.
+        if (seen.Usage is { InputTokens: { } input } reported
+            && (reported.OutputTokens is not null || (seen.Text.IsEmpty && seen.ToolCallText.Length == 0)))
         {
-            usage = new TokenUsage(input, reported.CachedInputTokens ?? 0, output, reported.ReasoningTokens ?? 0);
+            usage = new TokenUsage(input, reported.CachedInputTokens ?? 0, reported.OutputTokens ?? 0, reported.ReasoningTokens ?? 0);
             source = AccountingRecord.Reported;
         }
         else

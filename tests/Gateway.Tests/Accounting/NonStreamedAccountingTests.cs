@@ -54,6 +54,10 @@ public sealed class NonStreamedAccountingTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("unknown", Header(response, "X-Gateway-Cost-USD"));
         Assert.NotEqual("0", Header(response, "X-Gateway-Input-Tokens"));
+        // The provider reports only prompt_tokens for embeddings: that is the usage, reported, not an estimate.
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(body.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), Header(response, "X-Gateway-Input-Tokens"));
+        Assert.Equal(("reported", "0"), (Header(response, "X-Gateway-Usage-Source"), Header(response, "X-Gateway-Output-Tokens")));
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

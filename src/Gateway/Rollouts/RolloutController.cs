@@ -169,7 +169,9 @@ internal sealed class RolloutController(
                     return await RefusedAsync(claimed, change, fencingToken);
                 }
 
-                return await RecordAsync(next, claimed.Revision, fencingToken, evaluation);
+                await AfterReleaseChange();
+                return await RecordAsync(next, claimed.Revision, fencingToken, evaluation)
+                    ?? await ReconcileAsync(next, fencingToken, evaluation, decision.Action == RolloutAction.Promote ? "promote" : "advance");
             }
 
             case RolloutAction.Abort:
@@ -184,7 +186,10 @@ internal sealed class RolloutController(
                     return await RefusedAsync(claimed, change, fencingToken);
                 }
 
-                return await RecordAsync(claimed with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, UpdatedAt = now }, claimed.Revision, fencingToken, evaluation);
+                await AfterReleaseChange();
+                var aborted = claimed with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, UpdatedAt = now };
+                return await RecordAsync(aborted, claimed.Revision, fencingToken, evaluation)
+                    ?? await ReconcileAsync(aborted, fencingToken, evaluation, "abort");
             }
 
             default:
@@ -201,6 +206,49 @@ internal sealed class RolloutController(
         var claimed = view with { LastEvaluation = evaluation, UpdatedAt = evaluation.At };
         return await rollouts.TryWriteAsync(claimed, view.Revision, fencingToken) ? claimed with { Revision = view.Revision + 1 } : null;
     }
+
+    /// <summary>Test seam: runs between the controller's release change and its rollout write (where an operator's write can land).</summary>
+    internal Func<Task> AfterReleaseChange { get; set; } = static () => Task.CompletedTask;
+
+    /// <summary>
+    /// The release changed (the step, the promotion or the abort is in force for users), but the rollout's own write
+    /// lost to a write in between: an operator's pause or resume, which the release script could not see, as it landed
+    /// after it. The rollout is brought to what the release now serves, keeping the operator's status unless the
+    /// change ended the rollout; otherwise it would show the old step while users got the new one, and a later catch-up
+    /// would restart the step's clock from the release's time.
+    /// </summary>
+    private async Task<string?> ReconcileAsync(RolloutView intended, long fencingToken, RolloutEvaluation evaluation, string decision)
+    {
+        for (var attempt = 0; attempt < ReconcileAttempts; attempt++)
+        {
+            var current = await rollouts.GetAsync(intended.Prompt, intended.Environment);
+            if (current is null || current.Candidate != intended.Candidate || !RolloutStatuses.IsActive(current.Status))
+            {
+                return null;
+            }
+
+            var ended = !RolloutStatuses.IsActive(intended.Status);
+            var merged = current with
+            {
+                Step = intended.Step,
+                Weight = intended.Weight,
+                StepStartedAt = intended.StepStartedAt,
+                Status = ended ? intended.Status : current.Status,
+                StatusReason = ended ? intended.StatusReason : current.StatusReason,
+                LastEvaluation = evaluation,
+                UpdatedAt = time.GetUtcNow(),
+            };
+            if (await RecordAsync(merged, current.Revision, fencingToken, evaluation, decision) is { } recorded)
+            {
+                return recorded;
+            }
+        }
+
+        return null;
+    }
+
+    // Each attempt lost to yet another write; the next look catches up from the release.
+    private const int ReconcileAttempts = 3;
 
     /// <summary>A release change the release refused: a lost race is retried next look; anything else needs a human.</summary>
     private async Task<string?> RefusedAsync(RolloutView claimed, ReleaseRefusal? refusal, long fencingToken) =>

@@ -208,6 +208,31 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_operators_pause_between_the_controllers_step_and_its_record_keeps_the_pause_and_shows_the_step_users_get()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        await ShadowTrafficAsync(gateway, clock, name, 120);
+        var controller = gateway.GetRequiredService<RolloutController>();
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        // The operator's pause lands after the controller's release change, before its rollout write.
+        controller.AfterReleaseChange = async () =>
+            (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"looking"}""")).Expect(HttpStatusCode.OK);
+
+        var looked = clock.GetUtcNow();
+        var decision = await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+
+        // Users get the next step (the release changed first); the rollout says so, and stays paused for the human.
+        Assert.Equal("advance", decision);
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(5000, release.GetProperty("canary_weight").GetInt32());
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("paused", 1, 50.0, "looking"), (rollout.Status, rollout.Step, rollout.Weight, rollout.StatusReason));
+        // The step's clock started when the controller moved the release, not at some older time.
+        Assert.InRange(rollout.StepStartedAt, looked, clock.GetUtcNow());
+    }
+
+    [Fact]
     public async Task A_leader_that_left_the_shadow_step_in_the_release_but_not_in_the_rollout_is_caught_up_never_paused()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);

@@ -527,6 +527,14 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _gate = _retryableStatuses?.Contains(_response.StatusCode) == true || _response.StatusCode == StatusCodes.Status401Unauthorized ? TapGate.HoldError
             : _holdJson && _mode == TapMode.Json ? TapGate.HoldJson
             : TapGate.Open;
+        if (_mode == TapMode.Sse && !_response.HasStarted)
+        {
+            // The gateway ends every stream it reads with its usage comment (and may strip the usage chunk it asked
+            // for): a length the provider declared (a buffering front end sends one) cannot hold. Kestrel then frames
+            // the body itself; with the length kept, the appended comment failed the write past it.
+            _response.ContentLength = null;
+        }
+
         if (_mode == TapMode.Sse && _stripUsageChunk)
         {
             _filter = _strippingFilter ??= new UsageChunkFilter();

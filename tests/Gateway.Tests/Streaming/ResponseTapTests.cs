@@ -66,6 +66,21 @@ public sealed class ResponseTapTests
     }
 
     [Fact]
+    public async Task A_stream_loses_the_length_its_provider_declared_since_the_gateway_adds_to_it_and_json_keeps_it()
+    {
+        var (sse, _, sseContext) = Tap("text/event-stream");
+        var (json, _, jsonContext) = Tap("application/json");
+        sseContext.Response.ContentLength = 1234;
+        jsonContext.Response.ContentLength = 2;
+
+        await sse.WriteAsync(Encoding.UTF8.GetBytes(ContentEvent), Ct);
+        await json.WriteAsync("{}"u8.ToArray(), Ct);
+
+        Assert.Null(sseContext.Response.ContentLength);
+        Assert.Equal(2, jsonContext.Response.ContentLength);
+    }
+
+    [Fact]
     public async Task Without_stripping_every_event_is_also_parsed_once()
     {
         var (tap, _, _) = Tap("text/event-stream");

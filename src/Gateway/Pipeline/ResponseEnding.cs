@@ -43,8 +43,9 @@ internal static class ResponseEnding
         }
         else if (tap.IsSse)
         {
-            // After the final event: clients ignore SSE comments, so naive ones are unaffected.
-            await tap.WriteToClientAsync(UsageComment.Format(record), context.RequestAborted);
+            // After the final event: clients ignore SSE comments, so naive ones are unaffected. A stream the provider
+            // ended mid-line ("data: [DONE]" with no newline) gets its line and event ended first, not the comment glued on.
+            await tap.WriteToClientAsync(UsageComment.Format(record, endLineFirst: tap.EndsMidLine), context.RequestAborted);
         }
     }
 

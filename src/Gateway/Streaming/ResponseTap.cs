@@ -162,6 +162,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _broken = false;
         _passThroughEvent = null;
         SawResponse = false;
+        EndsMidLine = false;
         LineCapExceeded = false;
         SampleTruncated = false;
         Usage.Restart();
@@ -230,7 +231,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _gate = TapGate.Open;
         if (_body.Length > 0)
         {
-            await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+            await WriteThroughAsync(_body.WrittenMemory, cancellationToken);
         }
 
         _body.Clear();
@@ -255,7 +256,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
         if (_body.Length > 0)
         {
-            await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+            await WriteThroughAsync(_body.WrittenMemory, cancellationToken);
         }
     }
 
@@ -331,10 +332,27 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _body.Clear();
     }
 
+    /// <summary>
+    /// True when the last byte the client got is not a line feed: a provider's stream that ended mid-line (its last
+    /// <c>data: [DONE]</c> without a newline). A trailer written then must end that line first, or it would be glued to it.
+    /// </summary>
+    public bool EndsMidLine { get; private set; }
+
+    // Every byte to the client goes through here, so the end of the last line is known for the trailer.
+    private ValueTask WriteThroughAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (!bytes.IsEmpty)
+        {
+            EndsMidLine = bytes.Span[^1] is not ((byte)'\n' or (byte)'\r');
+        }
+
+        return _inner.Stream.WriteAsync(bytes, cancellationToken);
+    }
+
     /// <summary>Writes straight to the client, bypassing observation (the gateway's own trailer).</summary>
     public async Task WriteToClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        await _inner.Stream.WriteAsync(bytes, cancellationToken);
+        await WriteThroughAsync(bytes, cancellationToken);
         await _inner.Stream.FlushAsync(cancellationToken);
     }
 
@@ -395,7 +413,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                     // Over the cap: send what was held, then pass through; the usage is then estimated.
                     _gate = TapGate.Open;
                     _mode = TapMode.Other;
-                    await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+                    await WriteThroughAsync(_body.WrittenMemory, cancellationToken);
                     _body.Clear();
                     break;
             }
@@ -418,7 +436,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                 return;
             }
 
-            await _inner.Stream.WriteAsync(buffer, cancellationToken);
+            await WriteThroughAsync(buffer, cancellationToken);
             Observe(buffer.Span);
             await EndIfOverflowedAsync(cancellationToken);
         }
@@ -634,7 +652,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
                 if (start > from)
                 {
-                    await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(start - from)), cancellationToken);
+                    await WriteThroughAsync(source.Slice((int)(from - sourceStart), (int)(start - from)), cancellationToken);
                 }
 
                 from = Math.Max(from, end);
@@ -643,7 +661,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             _filter.Clear();
             if (decidedEnd > from)
             {
-                await _inner.Stream.WriteAsync(source.Slice((int)(from - sourceStart), (int)(decidedEnd - from)), cancellationToken);
+                await WriteThroughAsync(source.Slice((int)(from - sourceStart), (int)(decidedEnd - from)), cancellationToken);
             }
         }
         catch
@@ -690,7 +708,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         var held = _body.Length;
         try
         {
-            await _inner.Stream.WriteAsync(_body.WrittenMemory, cancellationToken);
+            await WriteThroughAsync(_body.WrittenMemory, cancellationToken);
         }
         catch
         {

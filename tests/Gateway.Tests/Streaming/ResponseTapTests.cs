@@ -81,6 +81,22 @@ public sealed class ResponseTapTests
     }
 
     [Fact]
+    public async Task A_stream_that_ends_mid_line_is_known_so_the_trailer_ends_the_line_before_its_comment()
+    {
+        var (cut, _, _) = Tap("text/event-stream");
+        var (whole, _, _) = Tap("text/event-stream");
+
+        await cut.WriteAsync(Encoding.UTF8.GetBytes(ContentEvent + "data: [DONE]"), Ct);
+        await whole.WriteAsync(Encoding.UTF8.GetBytes(ContentEvent + "data: [DONE]\n\n"), Ct);
+
+        Assert.True(cut.EndsMidLine);
+        Assert.False(whole.EndsMidLine);
+        var record = new LlmGateway.Accounting.AccountingRecord("gpt-4o-mini", 5, 0, 7, 0, "reported", 0.0001m, "stop", null, null);
+        Assert.StartsWith("\n\n: gateway-usage {", Encoding.UTF8.GetString(UsageComment.Format(record, endLineFirst: true)), StringComparison.Ordinal);
+        Assert.StartsWith(": gateway-usage {", Encoding.UTF8.GetString(UsageComment.Format(record)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_stripping_every_event_is_also_parsed_once()
     {
         var (tap, _, _) = Tap("text/event-stream");

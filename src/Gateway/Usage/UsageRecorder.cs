@@ -45,7 +45,9 @@ internal sealed class UsageRecorder
             record?.CachedInputTokens ?? 0,
             record?.OutputTokens ?? 0,
             record?.ReasoningTokens ?? 0,
-            record?.CostUsd is { } cost ? (long)(cost * 1_000_000_000m) : null,
+            // Only a billed request without a price is unpriced: one with nothing to bill (a provider's error passed
+            // through, the gateway's own 502) cost nothing.
+            record is null ? 0 : record.CostUsd is { } cost ? (long)(cost * 1_000_000_000m) : null,
             result.Duration.TotalMilliseconds));
     }
 

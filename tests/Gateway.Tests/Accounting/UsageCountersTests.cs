@@ -67,6 +67,31 @@ public sealed class UsageCountersTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_provider_refusal_passed_through_is_counted_but_not_as_an_unpriced_request()
+    {
+        var name = Bundles.UniqueName("usage-error");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"prompt:{{name}}","prompt_variables":{"company":"Acme"},"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        // A 400 the provider answers (not retried, and no weight in its health): passed through, nothing billed.
+        request.Headers.Add("x-mock-status", "400");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        var row = (await Eventually.ResultAsync(
+            () => viewer.GetAsync($"/admin/v1/usage?prompt={name}&groupBy=version"),
+            r => r.Json.EnumerateArray().Sum(row => row.GetProperty("requests").GetInt64()) == 1,
+            TimeSpan.FromSeconds(5))).Json.EnumerateArray().Single();
+        // Errors are the gateway's and the provider's failures (5xx, cut streams); a 400 is the request's own fault.
+        Assert.Equal((1, 0, 0), (row.GetProperty("requests").GetInt64(), row.GetProperty("errors").GetInt64(), row.GetProperty("unpriced_requests").GetInt64()));
+    }
+
+    [Fact]
     public async Task Bad_query_parameters_are_400()
     {
         using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);

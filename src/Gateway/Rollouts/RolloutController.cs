@@ -48,8 +48,16 @@ internal sealed class RolloutController(
 
         if (release.Canary != view.Candidate)
         {
-            // Someone promoted or took the canary away by hand: the rollout follows the release.
             var promoted = release.Stable == view.Candidate;
+            if (release.Actor == Actor && view.LastEvaluation is { Decision: "promote" or "abort" } last && (last.Decision == "promote") == promoted)
+            {
+                // A leader that promoted or aborted and died before recording it (its evaluation was written before it
+                // acted): its own decision, with its reason, announced now; not "outside the rollout".
+                var ended = view with { Status = promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted, StatusReason = last.Reason, UpdatedAt = time.GetUtcNow() };
+                return await RecordAsync(ended, view.Revision, fencingToken, last, last.Decision);
+            }
+
+            // Someone promoted or took the canary away by hand: the rollout follows the release.
             return await EndAsync(view, promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted,
                 promoted ? "promoted outside the rollout" : "the canary was removed outside the rollout", null, fencingToken);
         }

@@ -249,6 +249,26 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_leader_that_aborted_and_died_before_recording_it_is_caught_up_as_its_own_abort_with_its_reason()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var view = (await store.GetAsync(name, PromptSetup.Environment))!;
+        // The dead leader's claim (its evaluation, written before it acted), then its release change; no record after.
+        var evaluation = new LlmGateway.Contracts.Rollouts.RolloutEvaluation { At = view.StepStartedAt, Decision = "abort", Reason = "refusal is worse than its threshold" };
+        Assert.True(await store.TryWriteAsync(view with { LastEvaluation = evaluation }, view.Revision, fencingToken: 1));
+        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
+            new LlmGateway.Releases.ReleaseChange("abort", null, null, "refusal is worse than its threshold", null, null), RolloutController.Actor, Ct);
+        Assert.Null(refusal);
+
+        Assert.Equal("abort", await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+
+        var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("aborted", "refusal is worse than its threshold"), (rollout.Status, rollout.StatusReason));
+    }
+
+    [Fact]
     public async Task An_operators_weight_equal_to_a_later_step_pauses_the_rollout_and_skips_nothing()
     {
         const string ThreeSteps = """

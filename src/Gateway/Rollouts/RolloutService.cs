@@ -183,7 +183,17 @@ internal sealed class RolloutService(
                     return new RolloutOutcome(null, ReleaseRefusal.Conflict("plan_unreadable", "The rollout's stored plan no longer validates (" + string.Join("; ", errors.Select(e => e.Message)) + "); pause, resume or abort it instead."));
                 }
 
-                var (advanced, refusal) = await AdvanceAsync(view, plan, reason ?? $"step skipped by {actor}", view.LastEvaluation, actor, release!.Revision, cancellationToken);
+                // The release must still serve the step this read of the rollout is at: one already at the next (the
+                // controller's step landing between the two reads, or a leader's not yet recorded) would be stepped
+                // to again, writing that step's event twice.
+                var current = plan.Steps[view.Step];
+                if (current.Shadow ? release!.CanaryWeight != 0 || release.ShadowShare != current.ShadowShareBps : release!.CanaryWeight != current.WeightBps)
+                {
+                    return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_moved",
+                        string.Create(CultureInfo.InvariantCulture, $"The release no longer serves step {view.Step + 1} (canary weight {release.CanaryWeight / 100.0}%): the rollout moved on meanwhile. Re-read it.")));
+                }
+
+                var (advanced, refusal) = await AdvanceAsync(view, plan, reason ?? $"step skipped by {actor}", view.LastEvaluation, actor, release.Revision, cancellationToken);
                 if (refusal is not null)
                 {
                     return new RolloutOutcome(null, refusal);

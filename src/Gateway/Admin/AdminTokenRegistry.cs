@@ -60,12 +60,18 @@ internal sealed class AdminTokenRegistry
         [.. _configured, .. Volatile.Read(ref _stored).Values.Select(t => t.Record).OrderBy(r => r.CreatedAt)];
 
     /// <summary>
-    /// Whether <paramref name="name"/> may name a token <paramref name="issuer"/> issues: not a configuration token's
-    /// name, nor that of a token someone else issued. A token acts under its name in bundles, approvals, history and
-    /// the audit log, so a name held by another would let its issuer act as that person.
+    /// Whether <paramref name="issuer"/> may issue a token named <paramref name="name"/>: a name no one holds, its own
+    /// (a token rotating itself), or one whose holders it issued, directly or through tokens it issued (rotation by the
+    /// issuer). A token acts under its name in bundles, approvals, history and the audit log, so a name held by someone
+    /// else (a configuration token's, or another's issued one) would let its issuer act as that person.
     /// </summary>
-    public bool IsNameFree(string name, string issuer) =>
-        !List().Any(t => t.Name == name && (t.Source == AdminTokenRecord.ConfigurationSource || t.CreatedBy != issuer));
+    public bool IsNameFree(string name, string issuer)
+    {
+        var holders = List().Where(t => t.Name == name).ToList();
+        return issuer == name
+            || holders.Count == 0
+            || (holders.TrueForAll(t => t.Source == AdminTokenRecord.StoredSource) && Lineage(name).Contains(issuer));
+    }
 
     /// <summary>
     /// <paramref name="name"/> and whoever issued its tokens, and who issued theirs, up to a configuration token: the

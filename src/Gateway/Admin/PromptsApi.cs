@@ -111,7 +111,8 @@ internal static class PromptsApi
         }
 
         // A token one issued acts for oneself: approving through it, or a version pushed through it, is self-approval too.
-        if (tokens.Lineage(approver).Overlaps(tokens.Lineage(stored.Bundle.Author)))
+        // (Two tokens issued by the same administrator are two people: only one's own chain of issuers counts.)
+        if (tokens.Lineage(approver).Contains(stored.Bundle.Author) || tokens.Lineage(stored.Bundle.Author).Contains(approver))
         {
             return AdminResults.Forbidden("self_approval", $"'{approver}' and '{stored.Bundle.Author}' (who authored {name} v{version}) act for the same person through tokens one issued; someone else must approve it.");
         }

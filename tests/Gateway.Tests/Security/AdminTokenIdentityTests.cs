@@ -25,6 +25,9 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
 
         Assert.Equal(("name_taken", "name"), (asVera.ErrorCode, asVera.Json.GetProperty("error").GetProperty("param").GetString()));
         Assert.Equal("name_taken", asTheBot.ErrorCode);
+        // The token itself may rotate too.
+        using var bot = new AdminClient(gateway.Host, rotated.Json.GetProperty("token").GetString()!);
+        (await bot.PostAsync("/admin/v1/admin-tokens", """{"name":"release-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created);
         // The audit trail says what was issued, and to which name, never the secret.
         var id = rotated.Json.GetProperty("record").GetProperty("id").GetString();
         var entry = Assert.Single(await gateway.EntriesAsync(), e => e.Detail?.Contains(id!, StringComparison.Ordinal) == true);
@@ -55,5 +58,20 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
         // Someone else approves either.
         (await alan.PostAsync($"/admin/v1/prompts/{pushedByAdmin}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
         (await alan.PostAsync($"/admin/v1/prompts/{pushedByToken}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Two_people_whose_tokens_one_administrator_issued_may_approve_each_others_versions()
+    {
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+        var writer = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"wanda","roles":["author"]}""")).Expect(HttpStatusCode.Created).Json.GetProperty("token").GetString()!;
+        var reviewer = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"rex","roles":["approver"]}""")).Expect(HttpStatusCode.Created).Json.GetProperty("token").GetString()!;
+        using var wanda = new AdminClient(gateway.Host, writer);
+        using var rex = new AdminClient(gateway.Host, reviewer);
+        var name = Bundles.UniqueName("peer-approval");
+        (await wanda.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+
+        (await rex.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
     }
 }

@@ -20,10 +20,21 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     public const int ImageTokensEstimate = 765;
 
     /// <summary>
-    /// What a budget reserves per image: the most any OpenAI model counts for one (gpt-4o-mini at high detail, 8 tiles:
-    /// 2,833 + 8 × 5,667). Its bytes are no bound: a small image, or one given by URL, costs far more than its URL's length.
+    /// What a budget reserves per image for gpt-4o-mini, which counts images at about 33 times gpt-4o's tokens (its
+    /// high-detail maximum, 8 tiles: 2,833 + 8 × 5,667). An image's bytes are no bound: a small image, or one given by
+    /// URL, costs far more than its URL's length.
     /// </summary>
-    public const int ImageTokensBound = 48_169;
+    public const int MiniImageTokensBound = 48_169;
+
+    /// <summary>
+    /// What a budget reserves per image for every other model: the largest of the other OpenAI counts (gpt-4.1-nano's
+    /// 1,536 patches × 2.46; gpt-4o and gpt-4.1 top out at 85 + 8 × 170 = 1,445).
+    /// </summary>
+    public const int ImageTokensBound = 3_779;
+
+    /// <summary>The per-image reservation for <paramref name="upstreamModel"/>.</summary>
+    public static int ImageTokensBoundFor(string upstreamModel) =>
+        upstreamModel.Contains("4o-mini", StringComparison.OrdinalIgnoreCase) ? MiniImageTokensBound : ImageTokensBound;
 
     private int? _tokens;
     private RequestTextShape _shape;
@@ -49,16 +60,17 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
 
     /// <summary>
     /// An upper bound of what the provider will count as input (what a budget reserves): the text's tokens, the
-    /// per-message framing, <see cref="ImageTokensBound"/> per image, and one token per byte of everything else in the
-    /// body (tool definitions, schemas, names, token-id arrays: a token is never shorter than a byte). Server-side
-    /// conversation state (a Responses <c>previous_response_id</c>) is not in the body, so not in the bound.
+    /// per-message framing, <paramref name="imageTokensBound"/> per image (<see cref="ImageTokensBoundFor"/>), and one
+    /// token per byte of everything else in the body (tool definitions, schemas, names, token-id arrays: a token is never
+    /// shorter than a byte). Server-side conversation state (a Responses <c>previous_response_id</c>) is not in the body,
+    /// so not in the bound.
     /// </summary>
-    public long UpperBound(TokenizerRegistry tokenizers)
+    public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {
         var tokens = Count(tokenizers);
         var text = tokens - ((long)_shape.Images * ImageTokensEstimate);
         var framing = _shape.Messages == 0 ? 0 : ((long)_shape.Messages * TokensPerMessage) + ReplyPriming;
-        var images = (long)_shape.Images * ImageTokensBound;
+        var images = (long)_shape.Images * imageTokensBound;
         return text + framing + images + Math.Max(0, body.Length - _shape.TextBytes - _shape.ImageBytes);
     }
 }

@@ -89,7 +89,14 @@ internal sealed class BudgetGuard(
 
         var now = time.GetUtcNow();
         // The request's one estimate: billing reuses it if the provider reports no usage.
-        var input = prompt.UpperBound(tokenizers);
+        // Images at the most the dearest model that may serve it counts for one (a fallback may count more).
+        var imageBound = PromptTokenEstimate.ImageTokensBoundFor(model.UpstreamModel);
+        foreach (var fallback in model.Fallbacks)
+        {
+            imageBound = Math.Max(imageBound, PromptTokenEstimate.ImageTokensBoundFor(fallback.UpstreamModel));
+        }
+
+        var input = prompt.UpperBound(tokenizers, imageBound);
         var output = reservedOutputTokens;
         // Priced at the dearest model that may serve it: a fallback is billed at its own price.
         var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(input, 0, output, 0));

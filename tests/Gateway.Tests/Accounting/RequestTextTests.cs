@@ -63,5 +63,15 @@ public sealed class RequestTextTests
         var extra = withImage.UpperBound(tokenizers) - textOnly.UpperBound(tokenizers);
         // The bound per image, plus the few bytes of the image part's own JSON (its type, its keys), never 300 KB.
         Assert.InRange(extra, PromptTokenEstimate.ImageTokensBound, PromptTokenEstimate.ImageTokensBound + 64);
+        var extraForMini = withImage.UpperBound(tokenizers, PromptTokenEstimate.MiniImageTokensBound) - textOnly.UpperBound(tokenizers);
+        Assert.InRange(extraForMini, PromptTokenEstimate.MiniImageTokensBound, PromptTokenEstimate.MiniImageTokensBound + 64);
     }
+
+    [Theory]
+    [InlineData("gpt-4o-mini", PromptTokenEstimate.MiniImageTokensBound)]
+    [InlineData("gpt-4o-mini-2024-07-18", PromptTokenEstimate.MiniImageTokensBound)]
+    [InlineData("gpt-4o", PromptTokenEstimate.ImageTokensBound)]
+    [InlineData("gpt-4.1-nano", PromptTokenEstimate.ImageTokensBound)]
+    public void Gpt_4o_mini_reserves_its_own_image_count_and_every_other_model_the_largest_of_the_rest(string model, int bound) =>
+        Assert.Equal(bound, PromptTokenEstimate.ImageTokensBoundFor(model));
 }

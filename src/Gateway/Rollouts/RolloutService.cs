@@ -183,17 +183,27 @@ internal sealed class RolloutService(
                     return new RolloutOutcome(null, ReleaseRefusal.Conflict("plan_unreadable", "The rollout's stored plan no longer validates (" + string.Join("; ", errors.Select(e => e.Message)) + "); pause, resume or abort it instead."));
                 }
 
-                // The release must still serve the step this read of the rollout is at: one already at the next (the
-                // controller's step landing between the two reads, or a leader's not yet recorded) would be stepped
-                // to again, writing that step's event twice.
-                var current = plan.Steps[view.Step];
-                if (current.Shadow ? release!.CanaryWeight != 0 || release.ShadowShare != current.ShadowShareBps : release!.CanaryWeight != current.WeightBps)
+                // The release must still serve the step this read of the rollout is at, or the step is changed again,
+                // writing its event twice. One that already serves the next step (the controller's step landing between
+                // the two reads, or an earlier skip whose rollout write was cut short) is recorded there, no second
+                // change; one that serves neither moved on some other way.
+                // The canary is this rollout's candidate (above): there is a release.
+                var live = release!;
+                if (!Serves(live, plan.Steps[view.Step]))
                 {
+                    if (view.Step + 1 < plan.Steps.Count && live.Canary == view.Candidate && Serves(live, plan.Steps[view.Step + 1]))
+                    {
+                        var served = plan.Steps[view.Step + 1];
+                        var startedAt = live.UpdatedAt ?? now;
+                        apply = v => v with { Step = view.Step + 1, Weight = served.WeightBps / 100.0, StepStartedAt = startedAt, UpdatedAt = now };
+                        break;
+                    }
+
                     return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_moved",
-                        string.Create(CultureInfo.InvariantCulture, $"The release no longer serves step {view.Step + 1} (canary weight {release.CanaryWeight / 100.0}%): the rollout moved on meanwhile. Re-read it.")));
+                        string.Create(CultureInfo.InvariantCulture, $"The release no longer serves step {view.Step + 1} (canary weight {live.CanaryWeight / 100.0}%): the rollout moved on meanwhile. Re-read it.")));
                 }
 
-                var (advanced, refusal) = await AdvanceAsync(view, plan, reason ?? $"step skipped by {actor}", view.LastEvaluation, actor, release.Revision, cancellationToken);
+                var (advanced, refusal) = await AdvanceAsync(view, plan, reason ?? $"step skipped by {actor}", view.LastEvaluation, actor, live.Revision, cancellationToken);
                 if (refusal is not null)
                 {
                     return new RolloutOutcome(null, refusal);
@@ -342,6 +352,12 @@ internal sealed class RolloutService(
         var (_, refusal) = await releases.ApplyAsync(view.Prompt, view.Environment, change, actor, cancellationToken);
         return refusal;
     }
+
+    /// <summary>Whether the release serves <paramref name="step"/>: its weight, or its shadow share with no weight.</summary>
+    private static bool Serves(ReleaseRecord release, RolloutStepPlan step) =>
+        step.Shadow
+            ? release.CanaryWeight == 0 && release.ShadowShare == step.ShadowShareBps
+            : release.CanaryWeight == step.WeightBps && release.ShadowShare == 0;
 
     private static string StepReason(RolloutView view, ValidatedRolloutPlan plan, string? reason)
     {

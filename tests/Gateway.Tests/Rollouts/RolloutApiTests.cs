@@ -76,22 +76,42 @@ public sealed class RolloutApiTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_skip_step_on_a_rollout_whose_release_already_serves_the_next_step_is_refused_and_writes_no_second_event()
+    public async Task A_skip_step_on_a_rollout_whose_release_already_serves_the_next_step_records_it_there_without_a_second_event()
     {
         var name = await ReleasedAsync();
         using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
         using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
-        // The controller's step to 50%, in the release, not yet in the rollout (it lands between the skip's two reads).
-        var (_, refusal) = await env.Gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, "staging",
-            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), LlmGateway.Rollouts.RolloutController.Actor, TestContext.Current.CancellationToken);
-        Assert.Null(refusal);
+        // The controller's step to 50% (or an earlier skip cut short), in the release, not yet in the rollout.
+        await ChangeAsRolloutControllerAsync(name, 5000);
+
+        var skipped = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", "{}")).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal((1, 50.0), (skipped.GetProperty("step").GetInt32(), skipped.GetProperty("weight").GetDouble()));
+        var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
+        Assert.Single(history, e => e.GetProperty("action").GetString() == "canary-weight");
+    }
+
+    [Fact]
+    public async Task A_skip_step_on_a_rollout_whose_release_serves_neither_its_step_nor_the_next_is_refused()
+    {
+        var name = await ReleasedAsync();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""")).Expect(HttpStatusCode.Created);
+        await ChangeAsRolloutControllerAsync(name, 3000);
 
         var skipped = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", "{}");
 
         Assert.Equal("rollout_moved", skipped.Expect(HttpStatusCode.Conflict).ErrorCode);
-        var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
-        Assert.Single(history, e => e.GetProperty("action").GetString() == "canary-weight");
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(3000, release.GetProperty("canary_weight").GetInt32());
+    }
+
+    private async Task ChangeAsRolloutControllerAsync(string name, int weight)
+    {
+        var (_, refusal) = await env.Gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, "staging",
+            new LlmGateway.Releases.ReleaseChange("canary-start", 2, weight, "rollout step", null, null), LlmGateway.Rollouts.RolloutController.Actor, TestContext.Current.CancellationToken);
+        Assert.Null(refusal);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ internal static class TelemetryExtensions
                 // whose span would export it as url.path.
                 .AddAspNetCoreInstrumentation(options => options.Filter = context =>
                     !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(PrometheusPath)
-                    && !Contracts.Keys.SecretPrefixes.ContainsSecret(context.Request.Path.Value))
+                    && !HoldsSecret(context))
                 .AddHttpClientInstrumentation());
         }
 
@@ -192,5 +192,26 @@ internal static class TelemetryExtensions
         // The same interface as the API's first address (loopback stays loopback).
         var host = Microsoft.AspNetCore.Http.BindingAddress.Parse(app.Urls.First()).Host;
         app.Urls.Add($"http://{host}:{port}");
+    }
+
+    /// <summary>
+    /// A path holding an issued secret, or (under <c>/admin</c>) a configuration admin token where an id belongs: that
+    /// can be any string, so it is looked up (a hash per admin request, only with tracing on).
+    /// </summary>
+    private static bool HoldsSecret(HttpContext context)
+    {
+        var path = context.Request.Path.Value;
+        if (Contracts.Keys.SecretPrefixes.ContainsSecret(path))
+        {
+            return true;
+        }
+
+        if (path is null || !context.Request.Path.StartsWithSegments("/admin"))
+        {
+            return false;
+        }
+
+        var last = path[(path.LastIndexOf('/') + 1)..];
+        return last.Length > 0 && context.RequestServices.GetService<Admin.AdminTokenRegistry>()?.Find(last) is not null;
     }
 }

@@ -25,6 +25,8 @@ public sealed class SecretPathTracingTests(TestEnvironment env)
         var control = "key_" + Guid.NewGuid().ToString("N");
 
         (await admin.DeleteAsync("/admin/v1/keys/" + secret)).Expect(HttpStatusCode.BadRequest);
+        // A configuration admin token can be any string: pasted where an id belongs, it is a secret too.
+        (await admin.DeleteAsync("/admin/v1/keys/" + TestEnvironment.AdminToken)).Expect(HttpStatusCode.BadRequest);
         (await admin.DeleteAsync("/admin/v1/keys/" + control)).Expect(HttpStatusCode.NotFound);
 
         // Spans are exported as they end, in order: once the control request's is in, the secret one's would be too.
@@ -32,6 +34,7 @@ public sealed class SecretPathTracingTests(TestEnvironment env)
             () => Task.FromResult(GatewaySpans(spans).Any(s => Describe(s).Contains(control, StringComparison.Ordinal))),
             TimeSpan.FromSeconds(5)));
         Assert.DoesNotContain(GatewaySpans(spans), s => Describe(s).Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(GatewaySpans(spans), s => Describe(s).Contains(TestEnvironment.AdminToken, StringComparison.Ordinal));
     }
 
     // The listener is process-wide: the test's own HttpClient calls are traced too (as client spans, with the URL the

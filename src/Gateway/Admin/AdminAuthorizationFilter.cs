@@ -229,5 +229,5 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
 
     // A configuration token can be any string: only an id is looked up as one (a hash per admin request, not four).
     private bool IsSecret(string key, string? value) =>
-        value is not null && (Contracts.Keys.SecretPrefixes.IsSecretShaped(value) || (key == "id" && _tokens.Find(value) is not null));
+        key == "id" ? _tokens.IsSecret(value) : value is not null && Contracts.Keys.SecretPrefixes.IsSecretShaped(value);
 }

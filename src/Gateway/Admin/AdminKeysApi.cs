@@ -74,7 +74,7 @@ internal static partial class AdminKeysApi
     private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store, AdminTokenRegistry tokens)
     {
         // A configuration admin token can be any string: one the registry knows is a secret, whatever its shape.
-        if (SecretPrefixes.IsSecretShaped(id) || tokens.Find(id) is not null)
+        if (tokens.IsSecret(id))
         {
             return SecretNotId.Result("key", "key_", "/admin/v1/keys");
         }

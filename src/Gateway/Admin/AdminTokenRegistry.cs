@@ -49,6 +49,13 @@ internal sealed class AdminTokenRegistry
     /// </summary>
     public bool IsEnabled => _byHash.Count > 0;
 
+    /// <summary>
+    /// Whether <paramref name="value"/> is a secret where an id belongs: an issued one by its prefix, or a configuration
+    /// token, which can be any string, by lookup (a hash).
+    /// </summary>
+    public bool IsSecret(string? value) =>
+        value is { Length: > 0 } && (Contracts.Keys.SecretPrefixes.IsSecretShaped(value) || Find(value) is not null);
+
     public AdminPrincipal? Find(string presentedToken)
     {
         var hash = GatewayKeySecret.Hash(presentedToken);

@@ -96,7 +96,7 @@ internal static partial class AdminTokensApi
     private static async Task<IResult> RevokeAsync(string id, AdminTokenStore store, AdminTokenRegistry registry)
     {
         // A configuration token can be any string: one the registry knows is a secret, whatever its shape.
-        if (Contracts.Keys.SecretPrefixes.IsSecretShaped(id) || registry.Find(id) is not null)
+        if (registry.IsSecret(id))
         {
             return SecretNotId.Result("admin token", "adm_", "/admin/v1/admin-tokens");
         }

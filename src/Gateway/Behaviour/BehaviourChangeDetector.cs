@@ -155,8 +155,7 @@ internal sealed class BehaviourChangeDetector(
     /// </summary>
     private static List<BehaviourChangeArm> Arms(IReadOnlyList<(long Minute, StackExchange.Redis.HashEntry[] Entries)> minutes, string metric, long fromMinute, long boundaryMinute)
     {
-        var sides = new SortedDictionary<(int Version, string Variant), (SeriesAccumulator Before, SeriesAccumulator After)>(
-            Comparer<(int Version, string Variant)>.Create((a, b) => a.Version != b.Version ? a.Version.CompareTo(b.Version) : string.CompareOrdinal(a.Variant, b.Variant)));
+        var sides = new Dictionary<(int Version, string Variant), (SeriesAccumulator Before, SeriesAccumulator After)>();
         foreach (var (minute, entries) in minutes)
         {
             if (minute < fromMinute)
@@ -176,7 +175,7 @@ internal sealed class BehaviourChangeDetector(
             }
         }
 
-        return [.. sides.Select(arm => new BehaviourChangeArm
+        return [.. sides.OrderBy(arm => arm.Key.Version).ThenBy(arm => arm.Key.Variant, StringComparer.Ordinal).Select(arm => new BehaviourChangeArm
         {
             Version = arm.Key.Version,
             Variant = arm.Key.Variant,

@@ -64,9 +64,8 @@ internal sealed class UpstreamHealthPolicy(
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
         // A provider's wait is honoured up to MaxProviderBreak: a huge one (a broken or hostile header) would take the
         // destination out for good, past what YARP's reactivation timer can even schedule.
-        var period = retryAfter is { } wait && wait > TimeSpan.Zero
-            ? TimeSpan.FromTicks(Math.Min(wait.Ticks, Math.Max(MaxProviderBreak.Ticks, policy.BreakDuration.Ticks)))
-            : policy.BreakDuration;
+        var longest = policy.BreakDuration > MaxProviderBreak ? policy.BreakDuration : MaxProviderBreak;
+        var period = retryAfter is { } wait && wait > TimeSpan.Zero ? (wait < longest ? wait : longest) : policy.BreakDuration;
         if (breakers.Failed(cluster.ClusterId, destination.DestinationId, policy.FailureThreshold, period))
         {
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);

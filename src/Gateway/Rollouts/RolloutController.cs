@@ -88,17 +88,14 @@ internal sealed class RolloutController(
 
         var step = plan.Steps[view.Step];
 
-        var drifted = step.Shadow
-            ? release.CanaryWeight != 0 || release.ShadowShare != step.ShadowShareBps
-            : release.CanaryWeight != step.WeightBps;
-        if (drifted)
+        if (!step.IsServedBy(release))
         {
             // A leader that changed the weight and died before recording it (from a shadow step too: the release
             // then holds the next weight and no shadow share): catch up, never act twice.
             // A leader can only have got one step ahead, and the change is its own: an operator's weight that happens
             // to equal a later step's is a change outside the rollout, which pauses it (never skips steps unjudged).
             var next = view.Step + 1 < plan.Steps.Count ? plan.Steps[view.Step + 1] : null;
-            if (release.ShadowShare == 0 && release.Actor == Actor && next is { Shadow: false } && next.WeightBps == release.CanaryWeight)
+            if (release.ShadowShare == 0 && release.Actor == Actor && next is { Shadow: false } && next.IsServedBy(release))
             {
                 var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
                 // The dead leader's advance (its evaluation was written before it acted), announced now: it never was.

@@ -189,9 +189,9 @@ internal sealed class RolloutService(
                 // change; one that serves neither moved on some other way.
                 // The canary is this rollout's candidate (above): there is a release.
                 var live = release!;
-                if (!Serves(live, plan.Steps[view.Step]))
+                if (!plan.Steps[view.Step].IsServedBy(live))
                 {
-                    if (view.Step + 1 < plan.Steps.Count && live.Canary == view.Candidate && Serves(live, plan.Steps[view.Step + 1]))
+                    if (view.Step + 1 < plan.Steps.Count && live.Canary == view.Candidate && live.ShadowShare == 0 && plan.Steps[view.Step + 1].IsServedBy(live))
                     {
                         var served = plan.Steps[view.Step + 1];
                         var startedAt = live.UpdatedAt ?? now;
@@ -352,12 +352,6 @@ internal sealed class RolloutService(
         var (_, refusal) = await releases.ApplyAsync(view.Prompt, view.Environment, change, actor, cancellationToken);
         return refusal;
     }
-
-    /// <summary>Whether the release serves <paramref name="step"/>: its weight, or its shadow share with no weight.</summary>
-    private static bool Serves(ReleaseRecord release, RolloutStepPlan step) =>
-        step.Shadow
-            ? release.CanaryWeight == 0 && release.ShadowShare == step.ShadowShareBps
-            : release.CanaryWeight == step.WeightBps && release.ShadowShare == 0;
 
     private static string StepReason(RolloutView view, ValidatedRolloutPlan plan, string? reason)
     {

@@ -5,4 +5,8 @@ internal sealed record RolloutStepPlan(int WeightBps, bool Shadow, double Shadow
 {
     /// <summary>A shadow step's share of stable requests copied to the candidate, in basis points as the release holds it (0 on a weight step).</summary>
     public int ShadowShareBps => Shadow ? Math.Max(1, (int)Math.Round(ShadowShare * 10_000, MidpointRounding.AwayFromZero)) : 0;
+
+    /// <summary>Whether <paramref name="release"/> serves this step: its shadow share with no canary weight, or its weight.</summary>
+    public bool IsServedBy(Contracts.Releases.ReleaseRecord release) =>
+        Shadow ? release.CanaryWeight == 0 && release.ShadowShare == ShadowShareBps : release.CanaryWeight == WeightBps;
 }

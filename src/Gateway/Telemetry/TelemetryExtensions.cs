@@ -211,7 +211,6 @@ internal static class TelemetryExtensions
             return false;
         }
 
-        var last = path[(path.LastIndexOf('/') + 1)..];
-        return last.Length > 0 && context.RequestServices.GetService<Admin.AdminTokenRegistry>()?.Find(last) is not null;
+        return context.RequestServices.GetService<Admin.AdminTokenRegistry>()?.IsSecret(path[(path.LastIndexOf('/') + 1)..]) == true;
     }
 }

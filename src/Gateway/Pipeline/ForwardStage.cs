@@ -183,7 +183,9 @@ internal sealed class ForwardStage(
             Failed = outcome.Error is not null || outcome.Interruption is not null || status >= 500,
             Interruption = outcome.Interruption,
             ClientGone = outcome.ClientGone,
-            FailureNote = outcome.Error?.Body.Message ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})." : null),
+            FailureNote = outcome.Error?.Body.Message
+                ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})."
+                : tap?.ContentEncoding is { } coding ? $"The provider's response was content-encoded ({coding}); the gateway did not read it." : null),
             RequestedAt = requestedAt,
             Duration = duration,
             Sampling = sampling,

@@ -11,8 +11,9 @@ namespace LlmGateway.Providers;
 internal static class ProviderHeaders
 {
     /// <summary>
-    /// Request headers forwarded to every provider. <c>Accept-Encoding</c> is not among them: the gateway must read
-    /// the response (usage, the usage chunk) and does not decompress it, so providers answer uncompressed.
+    /// Request headers forwarded to every provider. <c>Accept-Encoding</c> is never forwarded: the gateway must read
+    /// the response (usage, the usage chunk, samples) and does not decompress it, so it asks every provider for
+    /// <c>identity</c> itself (<see cref="ProviderRequestTransform"/>).
     /// </summary>
     public static readonly string[] DefaultRequest =
     [
@@ -32,6 +33,7 @@ internal static class ProviderHeaders
     [
         "Authorization",
         "Proxy-Authorization",
+        "Accept-Encoding",
         "api-key",
         "Cookie",
         "Host",

@@ -20,6 +20,8 @@ internal static class ProviderRequestTransform
 {
     private const string TraceParent = "traceparent";
     private const string TraceState = "tracestate";
+    private const string AcceptEncoding = "Accept-Encoding";
+    private const string Identity = "identity";
 
     /// <summary>Every route: no header copied by YARP, no <c>X-Forwarded-*</c> added, no trailers returned.</summary>
     public static void Configure(TransformBuilderContext context)
@@ -46,6 +48,9 @@ internal static class ProviderRequestTransform
                 RequestTransform.AddHeader(context, name, value);
             }
         }
+
+        // Without Accept-Encoding any coding is acceptable (RFC 9110 §12.5.3): say identity, so the body can be read.
+        context.ProxyRequest.Headers.TryAddWithoutValidation(AcceptEncoding, Identity);
 
         if (Activity.Current is null)
         {

@@ -165,6 +165,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         EndsMidLine = false;
         LineCapExceeded = false;
         SampleTruncated = false;
+        ContentEncoding = null;
         Usage.Restart();
         // Each kept reader was made with the cap of the attempt that made it: another cap needs a new one.
         if (_plainReader is not null && _plainReader.MaxLineBytes != _maxLineBytes)
@@ -196,6 +197,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public bool IsHolding => _gate == TapGate.HoldJson || (_gate == TapGate.Undecided && _holdJson);
 
     public bool IsSse => _mode == TapMode.Sse;
+
+    /// <summary>The provider's content coding (gzip, br…) when it encoded the body: then nothing of it is read.</summary>
+    public string? ContentEncoding { get; private set; }
 
     /// <summary>The provider sent a line longer than the cap: the stream was ended there (and is billed as cut).</summary>
     public bool LineCapExceeded { get; private set; }
@@ -538,9 +542,19 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
 
         var type = _response.ContentType ?? "";
-        _mode = type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) ? TapMode.Sse
+        ContentEncoding = EncodingOf(_response.Headers.ContentEncoding);
+        _mode = ContentEncoding is not null ? TapMode.Other
+            : type.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) ? TapMode.Sse
             : type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ? TapMode.Json
             : TapMode.Other;
+        if (ContentEncoding is not null)
+        {
+            // The gateway asks for identity (ProviderRequestTransform), yet a provider may compress anyway: its bytes
+            // pass through untouched and unread (nothing appended to them, usage estimated), and a sample of them would
+            // only be read as garbage.
+            _sample = null;
+        }
+
         // A provider's 401 is held too: it is the gateway's credentials refused, answered by the gateway itself.
         _gate = _retryableStatuses?.Contains(_response.StatusCode) == true || _response.StatusCode == StatusCodes.Status401Unauthorized ? TapGate.HoldError
             : _holdJson && _mode == TapMode.Json ? TapGate.HoldJson
@@ -563,6 +577,23 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         {
             _reader = Restarted(ref _plainReader, null);
         }
+    }
+
+    /// <summary>A content coding other than identity, or null.</summary>
+    private static string? EncodingOf(Microsoft.Extensions.Primitives.StringValues header)
+    {
+        foreach (var value in header)
+        {
+            foreach (var coding in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    return coding;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A reader for this response: the one kept from an earlier attempt, restarted, or a new one.</summary>

@@ -82,6 +82,32 @@ public sealed class SmugglingResponseHeaderTests(TestEnvironment env)
         Assert.Null(Header(response, "openai-organization"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_response_the_provider_encodes_anyway_passes_through_unread_with_nothing_added(bool stream)
+    {
+        // The gateway asks for identity; a provider that compresses regardless gets its bytes passed on as they are
+        // (here labelled gzip by the mock): no usage comment appended to a stream, no usage chunk stripped from it,
+        // no usage headers from a body the gateway cannot read.
+        using var response = await SendAsync(env.Gateway, stream, ("x-mock-response-headers", """{"Content-Encoding":"gzip"}"""));
+        var body = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gzip", Header(response, "Content-Encoding"));
+        Assert.DoesNotContain("gateway-usage", body, StringComparison.Ordinal);
+        Assert.Null(Header(response, "X-Gateway-Input-Tokens"));
+        if (stream)
+        {
+            Assert.EndsWith("data: [DONE]\n\n", body, StringComparison.Ordinal);
+            Assert.Contains("\"choices\":[]", body, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("mock reply", body, StringComparison.Ordinal);
+        }
+    }
+
     private static void AssertNoProviderAccountHeaders(HttpResponseMessage response)
     {
         Assert.False(response.Headers.Contains("Set-Cookie"), "Set-Cookie reached the client");

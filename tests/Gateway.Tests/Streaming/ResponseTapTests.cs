@@ -96,6 +96,41 @@ public sealed class ResponseTapTests
         Assert.StartsWith(": gateway-usage {", Encoding.UTF8.GetString(UsageComment.Format(record)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("identity, br")]
+    public async Task An_encoded_response_passes_through_unread_unstripped_and_unsampled(string coding)
+    {
+        var (tap, client, context) = Tap("text/event-stream", strip: true);
+        context.Response.Headers.ContentEncoding = coding;
+        tap.StartSampleCapture(1 << 20);
+        var bytes = Encoding.UTF8.GetBytes(Stream);
+
+        await WriteAsync(tap, bytes, [9]);
+        await tap.FlushPendingAsync(Ct);
+        tap.Complete();
+
+        Assert.Equal(bytes, client.ToArray());
+        Assert.False(tap.IsSse);
+        Assert.Equal(coding.Split(',')[^1].Trim(), tap.ContentEncoding);
+        Assert.Null(tap.Usage.Usage);
+        Assert.Empty(tap.TakeSampleBytes());
+    }
+
+    [Fact]
+    public async Task An_identity_coding_is_read_as_if_none_were_named()
+    {
+        var (tap, _, context) = Tap("text/event-stream");
+        context.Response.Headers.ContentEncoding = "identity";
+
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(Stream), Ct);
+        tap.Complete();
+
+        Assert.True(tap.IsSse);
+        Assert.Null(tap.ContentEncoding);
+        Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
+    }
+
     [Fact]
     public async Task Without_stripping_every_event_is_also_parsed_once()
     {

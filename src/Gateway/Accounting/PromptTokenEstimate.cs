@@ -63,7 +63,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// per-message framing, <paramref name="imageTokensBound"/> per image (<see cref="ImageTokensBoundFor"/>), and one
     /// token per byte of everything else in the body (tool definitions, schemas, names, token-id arrays: a token is never
     /// shorter than a byte). Server-side conversation state (a Responses <c>previous_response_id</c>) is not in the body,
-    /// so not in the bound.
+    /// so not in this bound: the budget adds it (<see cref="Budgets.ServerState"/>).
     /// </summary>
     public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {

@@ -109,9 +109,7 @@ internal static class OutputRequest
     private static bool IsPromptArray(ReadOnlySpan<byte> body, ScannedProperty property, out int count)
     {
         count = 0;
-        var token = body[property.Start..property.ValueStart].TrimEnd(" \t\r\n:"u8);
-        var name = new Utf8JsonReader(token);
-        if (!name.Read() || name.TokenType != JsonTokenType.String || !name.ValueTextEquals("prompt"u8))
+        if (!property.NameIs(body, "prompt"u8))
         {
             return false;
         }
@@ -145,8 +143,7 @@ internal static class OutputRequest
     /// <summary>The name of a property the scanner does not act on, when it bounds the output (escapes decoded).</summary>
     private static string? OtherName(ReadOnlySpan<byte> body, ScannedProperty property)
     {
-        var token = body[property.Start..property.ValueStart].TrimEnd(" \t\r\n:"u8);
-        var reader = new Utf8JsonReader(token);
+        var reader = property.NameReader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.String)
         {
             return null;

@@ -14,7 +14,9 @@ internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
     public Task InvokeAsync(HttpContext context)
     {
         var exchange = context.Features.GetRequiredFeature<LlmExchange>();
-        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens);
+        // Only a key with limits pays for the look at the body's other property names.
+        var continuesState = exchange.Key.Limits is { IsEmpty: false } && ServerState.IsContinued(exchange.ClientBody.WrittenSpan, exchange.Scan);
+        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, continuesState);
         if (!reserving.IsCompletedSuccessfully)
         {
             // Pending: the ValueTask is its async method's own task, so AsTask allocates nothing.

@@ -5,9 +5,10 @@ namespace LlmGateway.Providers;
 /// <summary>A public model name and where it goes.</summary>
 internal sealed class CatalogModel
 {
-    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null, int? maxOutputTokens = null)
+    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null, int? maxOutputTokens = null, int? maxInputTokens = null)
     {
         MaxOutputTokens = maxOutputTokens ?? OutputLimits.For(upstreamModel);
+        MaxInputTokens = maxInputTokens ?? InputLimits.For(upstreamModel);
         Resilience = resilience is null && provider.ResilienceSettings is null
             ? provider.Policy
             : LlmGateway.Resilience.ResiliencePolicy.Resolve(resilience, provider.ResilienceSettings, (int)provider.Timeout.TotalSeconds);
@@ -26,6 +27,9 @@ internal sealed class CatalogModel
 
     /// <summary>The most output tokens one choice may ask for; a request without <c>max_tokens</c> reserves this much.</summary>
     public int MaxOutputTokens { get; }
+
+    /// <summary>The model's context window: what a request continuing the provider's stored conversation may make it read.</summary>
+    public int MaxInputTokens { get; }
 
     public Provider Provider { get; }
 

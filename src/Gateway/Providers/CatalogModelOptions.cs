@@ -32,6 +32,14 @@ internal sealed class CatalogModelOptions
     [Range(1, 10_000_000)]
     public int? MaxOutputTokens { get; set; }
 
+    /// <summary>
+    /// The model's context window in tokens. A request that continues a conversation the provider keeps (a Responses
+    /// <c>previous_response_id</c> or <c>conversation</c>) makes it read more than the body shows, up to this: a spend
+    /// limit reserves it. Defaults to the published window of known model families, else <see cref="InputLimits.UnknownModelDefault"/>.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int? MaxInputTokens { get; set; }
+
     /// <summary>Who owns the model, as reported by <c>GET /v1/models</c>.</summary>
     public string? OwnedBy { get; set; }
 }

@@ -23,17 +23,5 @@ internal static class OutputLimits
         ("text-embedding", 1),
     ];
 
-    public static int For(string upstreamModel)
-    {
-        var best = (Length: -1, Limit: UnknownModelDefault);
-        foreach (var (prefix, limit) in Families)
-        {
-            if (upstreamModel.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && prefix.Length > best.Length)
-            {
-                best = (prefix.Length, limit);
-            }
-        }
-
-        return best.Limit;
-    }
+    public static int For(string upstreamModel) => ModelFamilies.Lookup(Families, upstreamModel, UnknownModelDefault);
 }

@@ -60,6 +60,48 @@ public sealed class BudgetBypassTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
     }
 
+    [Theory]
+    [InlineData("", HttpStatusCode.OK)]
+    [InlineData(",\"previous_response_id\":null", HttpStatusCode.OK)]
+    [InlineData(",\"metadata\":{\"previous_response_id\":\"resp_1\"}", HttpStatusCode.OK)]
+    [InlineData(",\"previous_response_id\":\"resp_1\"", HttpStatusCode.TooManyRequests)]
+    [InlineData(",\"previous\\u005fresponse_id\":\"resp_1\"", HttpStatusCode.TooManyRequests)]
+    [InlineData(",\"conversation\":\"conv_1\"", HttpStatusCode.TooManyRequests)]
+    [InlineData(",\"conversation\":{\"id\":\"conv_1\"}", HttpStatusCode.TooManyRequests)]
+    public async Task A_request_continuing_a_stored_conversation_reserves_the_model_s_context_window(string state, HttpStatusCode expected)
+    {
+        // The provider reads the stored conversation too, up to gpt-4o-mini's 128,000-token window (~0.0192 USD of input):
+        // more than this budget. The body alone (a word, 1,000 output tokens: ~0.0006 USD) fits.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("state", "test", [], new KeyLimits(0.01m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync(
+            "/v1/responses", Chat($$"""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi"{{state}}}"""), Ct);
+
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        else
+        {
+            await ErrorAssertions.AssertOpenAiErrorAsync(response, expected, "budget_exceeded");
+        }
+    }
+
+    [Fact]
+    public async Task A_stored_conversation_is_reserved_in_spend_not_in_tokens_per_minute()
+    {
+        // 5,000 tokens a minute is far under the context window: a continued conversation still goes through, and its
+        // minute is settled to what the provider reports.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("state-tpm", "test", [], new KeyLimits(null, null, 5_000));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync(
+            "/v1/responses", Chat("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","previous_response_id":"resp_1"}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_key_with_a_spend_limit_calling_a_model_without_a_price_is_refused()
     {

@@ -109,18 +109,56 @@ internal sealed class RolloutService(
         var first = validated.Steps[0];
         var change = new ReleaseChange(ActivationActions.CanaryStart, version, first.WeightBps, StepReason(view, validated, request.Reason), release.Revision,
             RolloutEvidence.For(view, null, actor), ShadowShare: first.ShadowShareBps);
-        var (_, startRefusal) = await releases.ApplyAsync(prompt, environment, change, actor, cancellationToken);
+        var (started, startRefusal) = await releases.ApplyAsync(prompt, environment, change, actor, cancellationToken);
         if (startRefusal is not null)
         {
             return new RolloutOutcome(null, startRefusal);
         }
 
-        if (!await rollouts.TryWriteAsync(view, existing?.Revision ?? 0, fencingToken: null))
+        bool written;
+        try
         {
-            return new RolloutOutcome(null, ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently. Re-read it and retry."));
+            await AfterCanaryStart();
+            written = await rollouts.TryWriteAsync(view, existing?.Revision ?? 0, fencingToken: null);
+        }
+        catch
+        {
+            // The store failed between the two writes: the canary is live with no rollout to drive it. Take it back if
+            // the store lets us, then answer with the store's failure as any other request would.
+            await WithdrawCanaryAsync(view, started!.Revision, actor);
+            throw;
+        }
+
+        if (!written)
+        {
+            var withdrawal = await WithdrawCanaryAsync(view, started!.Revision, actor);
+            return new RolloutOutcome(null, withdrawal is null
+                ? ReleaseRefusal.Conflict("revision_conflict", "The rollout was changed concurrently; the canary it started was withdrawn. Re-read it and retry.")
+                : ReleaseRefusal.Conflict("rollout_not_recorded",
+                    $"v{version} was started as a canary, but its rollout could not be recorded and withdrawing the canary failed ({withdrawal.Message}); abort the canary with the release API."));
         }
 
         return await NotifiedAsync(prompt, environment, "start", request.Reason ?? $"started by {actor}");
+    }
+
+    /// <summary>Test seam: runs between a start's canary and its rollout record.</summary>
+    internal Func<Task> AfterCanaryStart { get; set; } = static () => Task.CompletedTask;
+
+    /// <summary>
+    /// Undoes a start's canary whose rollout was not recorded, by compare-and-swap on the release the start wrote (a later
+    /// change by anyone else is left alone). Null when withdrawn; never throws.
+    /// </summary>
+    private async Task<ReleaseRefusal?> WithdrawCanaryAsync(RolloutView view, long startedRevision, string actor)
+    {
+        try
+        {
+            return await ChangeReleaseAsync(
+                view, ActivationActions.Abort, null, $"rollout start of v{view.Candidate} not recorded: canary withdrawn", null, actor, CancellationToken.None, startedRevision);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            return ReleaseRefusal.Conflict("store_unavailable", "the store did not answer");
+        }
     }
 
     /// <summary>pause, resume, abort or skip-step, by an operator: always wins over the controller.</summary>

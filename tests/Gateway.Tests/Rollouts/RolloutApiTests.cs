@@ -107,6 +107,47 @@ public sealed class RolloutApiTests(TestEnvironment env)
         Assert.Equal(3000, release.GetProperty("canary_weight").GetInt32());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_start_whose_rollout_cannot_be_recorded_withdraws_the_canary_it_started(bool storeFails)
+    {
+        // Its own gateway: the seam is on this instance's rollout service.
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings());
+        var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var service = gateway.GetRequiredService<LlmGateway.Rollouts.RolloutService>();
+        var store = gateway.GetRequiredService<LlmGateway.Rollouts.RolloutStore>();
+        service.AfterCanaryStart = async () =>
+        {
+            if (storeFails)
+            {
+                throw new StackExchange.Redis.RedisConnectionException(
+                    StackExchange.Redis.ConnectionFailureType.SocketFailure, StackExchange.Redis.CommandFlags.None, "cut between the two writes", null, StackExchange.Redis.CommandStatus.Unknown);
+            }
+
+            // Another writer's rollout record lands first: the start's write expects none.
+            var other = new LlmGateway.Contracts.Rollouts.RolloutView
+            {
+                Prompt = name, Environment = "staging", Candidate = 2, Baseline = 1, Status = "aborted", Step = 0,
+                StepStartedAt = DateTimeOffset.UtcNow, Weight = 0, StartedAt = DateTimeOffset.UtcNow, StartedBy = "someone",
+                UpdatedAt = DateTimeOffset.UtcNow, Plan = new LlmGateway.Contracts.Rollouts.RolloutPlan(),
+            };
+            Assert.True(await store.TryWriteAsync(other, 0, fencingToken: null));
+        };
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        using var viewer = new AdminClient(gateway, TestEnvironment.ViewerToken);
+
+        var started = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""");
+
+        Assert.Equal(storeFails ? "store_unavailable" : "revision_conflict",
+            started.Expect(storeFails ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.Conflict).ErrorCode);
+        var release = Release(await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging"));
+        Assert.Equal((1, JsonValueKind.Null), (release.GetProperty("stable").GetInt32(), release.GetProperty("canary").ValueKind));
+        var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Expect(HttpStatusCode.OK).Json.EnumerateArray().ToList();
+        Assert.Equal("rollout start of v2 not recorded: canary withdrawn", history[^1].GetProperty("reason").GetString());
+    }
+
     private async Task ChangeAsRolloutControllerAsync(string name, int weight)
     {
         var (_, refusal) = await env.Gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, "staging",

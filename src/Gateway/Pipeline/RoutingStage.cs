@@ -63,6 +63,11 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
     private async ValueTask<(LlmExchange? Exchange, GatewayError? Error)> RouteAsync(HttpContext context, AdmittedRequest admitted)
     {
         var scan = admitted.Scan;
+        if (DetachedWork.Check(admitted.Body.WrittenSpan, scan) is { } detached)
+        {
+            return (null, detached);
+        }
+
         var injectUsage = NeedsUsageInjection(context, scan);
         if (!scan.Model!.StartsWith(ModelCatalog.PromptPrefix, StringComparison.Ordinal))
         {

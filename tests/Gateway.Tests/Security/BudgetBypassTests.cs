@@ -88,6 +88,38 @@ public sealed class BudgetBypassTests(TestEnvironment env)
         }
     }
 
+    [Theory]
+    [InlineData("\"background\":true", true)]
+    [InlineData("\"backgroun\\u0064\": true ", true)]
+    [InlineData("\"background\":false", false)]
+    [InlineData("\"background\":null", false)]
+    [InlineData("\"metadata\":{\"background\":\"true\"}", false)]
+    public async Task A_background_response_whose_cost_the_gateway_would_never_see_is_refused_before_the_provider(string field, bool refused)
+    {
+        // A background response answers at once, queued, with no usage; it runs and is billed out of the gateway's sight.
+        var tag = OpenAiClients.NewTag();
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses")
+        {
+            Content = Chat($$"""{"model":"gpt-4o-mini","input":"hi",{{field}}}"""),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+
+        using var response = await client.SendAsync(request, Ct);
+
+        if (refused)
+        {
+            var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "unsupported_parameter");
+            Assert.Equal("background", error.GetProperty("param").GetString());
+            Assert.Empty(env.Received.ForTag(tag));
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Single(env.Received.ForTag(tag));
+        }
+    }
+
     [Fact]
     public async Task A_stored_conversation_is_reserved_in_spend_not_in_tokens_per_minute()
     {

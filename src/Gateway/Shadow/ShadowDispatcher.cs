@@ -145,8 +145,9 @@ internal sealed class ShadowDispatcher : BackgroundService
         headers.ContentType = "application/json";
         headers[RequestIds.Header] = call.RequestId + ".shadow";
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        deadline.CancelAfter(_options.Timeout);
+        // The timeout on the gateway's TimeProvider (the one every other deadline runs on), linked with the stop.
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token, call.Query);
         var copy = new ShadowCopy(call.Environment, call.PairedWith);
         exchange.Features.Set(copy);

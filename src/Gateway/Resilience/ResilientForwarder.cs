@@ -332,7 +332,7 @@ internal sealed class ResilientForwarder(
             return AttemptResult.Success;
         }
 
-        var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+        var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
         var outlastsTotal = retryAfter is { } wait && wait >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
         return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, outlastsTotal);
     }

@@ -234,6 +234,7 @@ internal static class SampleFormatter
     {
         "reported" => "reported by the provider",
         "estimated" => "estimated by the gateway",
+        "bounded" => "unread by the gateway: billed at the request's output bound",
         _ => Display.Text(source),
     };
 

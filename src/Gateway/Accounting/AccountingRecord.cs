@@ -31,4 +31,7 @@ internal sealed record AccountingRecord(
 
     public const string Reported = "reported";
     public const string Estimated = "estimated";
+
+    /// <summary>The answer reached the client unread: its output is billed at the request's bound (output cap × choices).</summary>
+    public const string Bounded = "bounded";
 }

@@ -11,7 +11,10 @@ namespace LlmGateway.Accounting;
 /// </summary>
 internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable pricing, ILogger<UsageAccountant> logger)
 {
-    public AccountingRecord Account(CatalogModel model, PromptTokenEstimate prompt, ResponseTap tap, DateTimeOffset requestedAt)
+    /// <param name="outputBound">The most the request could generate (its output cap times its choices): what an answer the gateway could not read is billed for.</param>
+    /// <param name="interrupted">The stream was cut or stalled: a usage it reported before that may count less than what the client got.</param>
+    public AccountingRecord Account(
+        CatalogModel model, PromptTokenEstimate prompt, ResponseTap tap, DateTimeOffset requestedAt, long outputBound = 0, bool interrupted = false)
     {
         tap.Complete();
         var seen = tap.Usage;
@@ -26,21 +29,37 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         TokenUsage usage;
         string source;
         // Embeddings report only their input (prompt_tokens): with nothing generated, that is the whole usage.
-        if (seen.Usage is { InputTokens: { } input } reported
+        if (seen.Usage is { InputTokens: { } reportedInput } reported
             && (reported.OutputTokens is not null || (seen.Text.IsEmpty && seen.ToolCallText.Length == 0)))
         {
-            usage = new TokenUsage(input, reported.CachedInputTokens ?? 0, reported.OutputTokens ?? 0, reported.ReasoningTokens ?? 0);
+            // Never below zero, and never below what the provider's own total says was generated: compatible providers
+            // have reported reasoning in the total and not in the output.
+            var input = Math.Max(0, reportedInput);
+            long output = Math.Max(0, reported.OutputTokens ?? 0);
+            if (reported.TotalTokens is { } total && (long)total - input > output)
+            {
+                output = (long)total - input;
+            }
+
+            if (interrupted)
+            {
+                // A usage sent before the cut (a provider reporting as it goes) may count less than the client received.
+                output = Math.Max(output, Generated(seen, model));
+            }
+
+            usage = new TokenUsage(input, Math.Clamp(reported.CachedInputTokens ?? 0, 0, input), output, Math.Max(0, reported.ReasoningTokens ?? 0));
             source = AccountingRecord.Reported;
+        }
+        else if (tap.Unread && outputBound > 0)
+        {
+            // The answer reached the client unread (a coding or content type the gateway does not read, or a body past
+            // its cap with no usage at its end): what it generated is unknown, so it is billed at the most it could be.
+            usage = new TokenUsage(prompt.Count(tokenizers), 0, outputBound, 0);
+            source = AccountingRecord.Bounded;
         }
         else
         {
-            // What was generated: text and refusals, and tool calls' names and arguments (a client that cuts a forced
-            // tool call before the usage chunk must not get it free). Reasoning tokens never show as text: a cut
-            // reasoning model's stream is billed below what the provider charges (README, Accounting).
-            var text = seen.Text;
-            var tools = seen.ToolCallText;
-            var generated = (text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding)) + (tools.Length == 0 ? 0 : tokenizers.Count(tools, model.Encoding));
-            usage = new TokenUsage(prompt.Count(tokenizers), 0, generated, 0);
+            usage = new TokenUsage(prompt.Count(tokenizers), 0, Generated(seen, model), 0);
             source = AccountingRecord.Estimated;
         }
 
@@ -51,5 +70,17 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         {
             UnreadableEvents = tap.Reader is { } read ? read.MalformedEvents + read.InvalidTextEvents : 0,
         };
+    }
+
+    /// <summary>
+    /// What the response generated, by the tokenizer: text and refusals, and tool calls' names and arguments (a client
+    /// that cuts a forced tool call before the usage chunk must not get it free). Reasoning tokens never show as text: a
+    /// cut reasoning model's stream is billed below what the provider charges (README, Accounting).
+    /// </summary>
+    private long Generated(UsageObserver seen, CatalogModel model)
+    {
+        var text = seen.Text;
+        var tools = seen.ToolCallText;
+        return (text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding)) + (tools.Length == 0 ? 0 : tokenizers.Count(tools, model.Encoding));
     }
 }

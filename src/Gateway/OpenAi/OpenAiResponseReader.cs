@@ -11,6 +11,8 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
 {
     private static ReadOnlySpan<byte> Done => "[DONE]"u8;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     private readonly int _maxLineBytes;
     private readonly OpenAiEventReader _events;
 
@@ -64,8 +66,12 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
     /// <summary>The stream ended: an event cut before its blank line is still read if its JSON is whole.</summary>
     public void CompleteSse() => _framer?.Complete();
 
-    /// <summary>Reads a whole (non-streamed) JSON body.</summary>
-    public OpenAiEventFlags ReadJson(ReadOnlySpan<byte> body) => Count(_events.Read(body, 0, body.Length));
+    /// <summary>Reads a whole (non-streamed) JSON body; a UTF-8 byte order mark before it is skipped, as the framer skips one before a stream.</summary>
+    public OpenAiEventFlags ReadJson(ReadOnlySpan<byte> body)
+    {
+        var start = body.StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        return Count(_events.Read(body[start..], start, body.Length));
+    }
 
     void ISseEventHandler.OnEvent(ReadOnlySpan<byte> data, long start, long end, bool oversized)
     {

@@ -10,6 +10,7 @@ using LlmGateway.Telemetry;
 using LlmGateway.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace LlmGateway.Pipeline;
 
@@ -82,9 +83,9 @@ internal sealed class ForwardStage(
                 // A stream cut by the provider, or abandoned by the client, is still billed for what was
                 // generated. A held JSON body that never reached the client (cut mid-body, then retried
                 // or answered with the gateway's error) is not: the client received nothing of it.
-                if (outcome.Error is null && context.Response.StatusCode < 400 && (context.GetForwarderErrorFeature() is null || context.Response.HasStarted))
+                if (outcome.Error is null && context.Response.StatusCode < 400 && Answered(context))
                 {
-                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt);
+                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null);
                     if (outcome.Interruption is not null)
                     {
                         record = record with { Cut = true };
@@ -163,6 +164,15 @@ internal sealed class ForwardStage(
         {
         }
     }
+
+    /// <summary>
+    /// Whether this attempt's answer is the client's: it started reaching the client, or nothing went wrong, or only the
+    /// request body's copy failed after the provider answered in full (YARP reports that beside the answer, which stands
+    /// and is released to the client).
+    /// </summary>
+    private static bool Answered(HttpContext context) =>
+        context.Response.HasStarted
+        || context.GetForwarderErrorFeature()?.Error is null or ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient;
 
     private static ExchangeResult Result(
         HttpContext context, LlmExchange exchange, ForwardOutcome outcome, AccountingRecord? record, SamplingDecision sampling, ResponseTap? tap, DateTimeOffset requestedAt, TimeSpan duration)

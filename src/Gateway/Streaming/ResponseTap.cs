@@ -47,6 +47,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     // Held bytes (an error, a JSON body, an undecided SSE event), or a JSON body kept to be read.
     private readonly PooledArray<byte> _body = new();
     private readonly PooledArray<byte> _sampleBuffer = new();
+
+    // The last bytes of a JSON body past MaxJsonCapture (JsonTailUsage reads its usage there).
+    private readonly PooledArray<byte> _tail = new();
     private PooledArray<byte>? _sample;
     private int _sampleLimit;
     private OpenAiResponseReader? _reader;
@@ -150,6 +153,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         Timer = timer;
         StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         _body.Clear();
+        _tail.Clear();
         _sample = null;
         _sampleLimit = 0;
         _reader = null;
@@ -306,7 +310,17 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         {
             _reader.ReadJson(_body.WrittenSpan);
         }
+        else if (_mode == TapMode.JsonTail)
+        {
+            JsonTailUsage.TryRead(_tail.WrittenSpan, _reader);
+        }
     }
+
+    /// <summary>
+    /// The answer went to the client without the gateway reading what it generated: a body it does not read (another
+    /// content type, a content coding) or a JSON body past the cap whose end held no usage. It cannot be estimated.
+    /// </summary>
+    public bool Unread => _mode == TapMode.Other || (_mode == TapMode.JsonTail && Usage.Usage is null);
 
     /// <summary>Sends what the stripping still held when the stream ended (a cut stream's last line) and finishes reading.</summary>
     public async Task FlushPendingAsync(CancellationToken cancellationToken)
@@ -414,11 +428,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                     await ReleaseErrorAsync(cancellationToken);
                     break;
                 case TapGate.HoldJson:
-                    // Over the cap: send what was held, then pass through; the usage is then estimated.
+                    // Over the cap: send what was held, then pass through, keeping only the body's end for its usage.
                     _gate = TapGate.Open;
-                    _mode = TapMode.Other;
                     await WriteThroughAsync(_body.WrittenMemory, cancellationToken);
-                    _body.Clear();
+                    KeepTailOnly();
                     break;
             }
 
@@ -507,6 +520,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (disposing && (_pool is null || Interlocked.Exchange(ref _rented, 0) == 1))
         {
             _body.Dispose();
+            _tail.Dispose();
             _sampleBuffer.Dispose();
             _reader?.Dispose();
             Usage.Dispose();
@@ -645,13 +659,43 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         {
             if (_body.Length + bytes.Length > MaxJsonCapture)
             {
-                // Too large to be worth reading: the usage is then estimated.
-                _mode = TapMode.Other;
-                _body.Clear();
+                // Too large to keep whole: from here on only its end is kept, where its usage is.
+                KeepTailOnly();
+                AppendTail(bytes);
                 return;
             }
 
             _body.Append(bytes);
+        }
+        else if (_mode == TapMode.JsonTail)
+        {
+            AppendTail(bytes);
+        }
+    }
+
+    /// <summary>The JSON body is past the cap: keep only its last bytes (and what comes after them).</summary>
+    private void KeepTailOnly()
+    {
+        _mode = TapMode.JsonTail;
+        _tail.Clear();
+        AppendTail(_body.WrittenSpan);
+        _body.Clear();
+    }
+
+    private void AppendTail(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length >= JsonTailUsage.TailBytes)
+        {
+            _tail.Clear();
+            _tail.Append(bytes[^JsonTailUsage.TailBytes..]);
+            return;
+        }
+
+        _tail.Append(bytes);
+        if (_tail.Length > 2 * JsonTailUsage.TailBytes)
+        {
+            // Trimmed in batches: each byte is moved at most once per TailBytes appended.
+            _tail.RemovePrefix(_tail.Length - JsonTailUsage.TailBytes);
         }
     }
 

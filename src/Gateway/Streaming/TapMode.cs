@@ -6,5 +6,8 @@ internal enum TapMode
     Undecided,
     Sse,
     Json,
+
+    /// <summary>A JSON body past the cap on what is kept whole: only its last bytes are kept, for its usage.</summary>
+    JsonTail,
     Other,
 }

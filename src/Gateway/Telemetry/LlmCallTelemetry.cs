@@ -161,7 +161,7 @@ internal sealed class LlmCallTelemetry(GatewayMetrics metrics)
             metrics.UnpricedRequests.Add(1, tags);
         }
 
-        if (record.Source == AccountingRecord.Estimated)
+        if (record.Source != AccountingRecord.Reported)
         {
             metrics.TokenizerFallbacks.Add(1, tags);
         }

@@ -87,12 +87,106 @@ public sealed class UsageAccountantTests
         Assert.Equal(1, prompt.Tokenizations);
     }
 
+    [Theory]
+    // A compatible provider that reports reasoning in the total only: the total says what was generated.
+    [InlineData("{\"prompt_tokens\":21,\"completion_tokens\":0,\"total_tokens\":81,\"completion_tokens_details\":{\"reasoning_tokens\":60}}", 21, 60)]
+    [InlineData("{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}", 5, 7)]
+    [InlineData("{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":3}", 5, 7)]
+    // Negative figures are never billed as negative tokens (a negative cost).
+    [InlineData("{\"prompt_tokens\":-1000000,\"completion_tokens\":-5,\"prompt_tokens_details\":{\"cached_tokens\":-3}}", 0, 0)]
+    [InlineData("{\"input_tokens\":4,\"output_tokens\":0,\"total_tokens\":10}", 4, 6)]
+    public async Task Reported_usage_is_billed_never_below_zero_nor_below_what_its_total_says_was_generated(string usage, long input, long output)
+    {
+        var (tap, _) = Tap("application/json", strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes("""{"choices":[{"message":{"content":""}}],"usage":""" + usage + "}"), TestContext.Current.CancellationToken);
+
+        var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow);
+
+        Assert.Equal((AccountingRecord.Reported, input, output), (record.Source, record.InputTokens, record.OutputTokens));
+        Assert.True(record.CachedInputTokens >= 0 && record.CachedInputTokens <= record.InputTokens);
+    }
+
+    [Fact]
+    public async Task A_cut_stream_whose_early_usage_counts_less_than_it_delivered_is_billed_for_what_it_delivered()
+    {
+        var (tap, _) = Tap("text/event-stream", strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"\"}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":0}}\n\n"
+            + "data: {\"choices\":[{\"delta\":{\"content\":\"a long answer that was delivered\"}}]}\n\n"), TestContext.Current.CancellationToken);
+
+        var whole = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, interrupted: false);
+        var cut = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, interrupted: true);
+
+        Assert.Equal(0, whole.OutputTokens);
+        Assert.Equal((AccountingRecord.Reported, (long)O200k.CountTokens("a long answer that was delivered")), (cut.Source, cut.OutputTokens));
+    }
+
+    [Fact]
+    public async Task A_json_body_past_the_cap_is_billed_from_the_usage_at_its_end()
+    {
+        var (tap, client) = Tap("application/json", strip: false);
+        var body = Encoding.UTF8.GetBytes("{\"choices\":[{\"message\":{\"content\":\"" + new string('x', 5 * 1024 * 1024)
+            + "\\\"usage\\\": {\\\"prompt_tokens\\\":1}\"}}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":1234567,\"total_tokens\":1234576}}");
+        for (var i = 0; i < body.Length; i += 100_000)
+        {
+            await tap.WriteAsync(body.AsMemory(i, Math.Min(100_000, body.Length - i)), TestContext.Current.CancellationToken);
+        }
+
+        var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, outputBound: 16_384);
+
+        Assert.Equal(body.Length, client.Length);
+        Assert.False(tap.Unread);
+        Assert.Equal((AccountingRecord.Reported, 9L, 1_234_567L), (record.Source, record.InputTokens, record.OutputTokens));
+    }
+
+    [Theory]
+    [InlineData("application/json", null, true)]
+    [InlineData("text/plain", null, false)]
+    [InlineData("application/json", "gzip", false)]
+    public async Task An_answer_the_gateway_could_not_read_is_billed_at_the_requests_output_bound(string contentType, string? coding, bool pastTheCap)
+    {
+        var (tap, _, context) = TapWithContext(contentType);
+        if (coding is not null)
+        {
+            context.Response.Headers.ContentEncoding = coding;
+        }
+
+        // Past the cap with no usage at its end, or a body the gateway does not read at all.
+        var body = pastTheCap ? "{\"choices\":[{\"message\":{\"content\":\"" + new string('x', 5 * 1024 * 1024) + "\"}}]}" : "{\"choices\":[{\"message\":{\"content\":\"unread\"}}]}";
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+
+        var record = Accountant.Account(Model(), Prompt("""{"messages":[{"role":"user","content":"hi"}]}"""), tap, DateTimeOffset.UtcNow, outputBound: 16_384);
+
+        Assert.True(tap.Unread);
+        Assert.Equal((AccountingRecord.Bounded, 16_384L), (record.Source, record.OutputTokens));
+    }
+
+    [Fact]
+    public async Task A_json_body_after_a_byte_order_mark_is_read()
+    {
+        var (tap, _) = Tap("application/json", strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes("\uFEFF{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}"), TestContext.Current.CancellationToken);
+
+        var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow);
+
+        Assert.Equal((AccountingRecord.Reported, 5L, 2L), (record.Source, record.InputTokens, record.OutputTokens));
+    }
+
     private static PromptTokenEstimate Prompt(string body) => new(Encoding.UTF8.GetBytes(body), TokenizerRegistry.O200k);
 
     private static CatalogModel Model()
     {
         Assert.True(Catalog.TryGetModel("gpt-4o-mini", out var model));
         return model;
+    }
+
+    private static (ResponseTap Tap, MemoryStream Client, DefaultHttpContext Context) TapWithContext(string contentType)
+    {
+        var client = new MemoryStream();
+        var context = new DefaultHttpContext();
+        context.Response.ContentType = contentType;
+        var inner = new StreamResponseBodyFeature(client);
+        return (new ResponseTap(inner, context.Response), client, context);
     }
 
     private static (ResponseTap Tap, MemoryStream Client) Tap(string contentType, bool strip)

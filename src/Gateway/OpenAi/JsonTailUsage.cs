@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace LlmGateway.OpenAi;
+
+/// <summary>
+/// The usage of a JSON body too large to keep whole (a long answer with log probabilities, say), read from its last
+/// bytes: OpenAI's chat, completions and Responses bodies end with their top-level <c>usage</c> object. A quote inside a
+/// JSON string is always escaped, so an unescaped <c>"usage"</c> followed by a colon and an object is a real key.
+/// </summary>
+internal static class JsonTailUsage
+{
+    /// <summary>How much of a body's end is kept for this: far more than a usage object and what follows it.</summary>
+    public const int TailBytes = 64 * 1024;
+
+    private const int MaxUsageBytes = 4 * 1024;
+
+    private static ReadOnlySpan<byte> Key => "\"usage\""u8;
+
+    /// <summary>Reads the last whole <c>"usage": {…}</c> of <paramref name="tail"/> into <paramref name="reader"/>; false when there is none.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> tail, OpenAiResponseReader reader)
+    {
+        if (!TryFind(tail, out var usage))
+        {
+            return false;
+        }
+
+        // Read as the body it came from would be: {"usage": …}.
+        var length = "{\"usage\":"u8.Length + usage.Length + 1;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            "{\"usage\":"u8.CopyTo(rented);
+            usage.CopyTo(rented.AsSpan("{\"usage\":"u8.Length));
+            rented[length - 1] = (byte)'}';
+            return (reader.ReadJson(rented.AsSpan(0, length)) & OpenAiEventFlags.Malformed) == 0;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The last whole usage object in <paramref name="tail"/>, braces included.</summary>
+    internal static bool TryFind(ReadOnlySpan<byte> tail, out ReadOnlySpan<byte> usage)
+    {
+        usage = default;
+        var at = tail.LastIndexOf(Key);
+        while (at >= 0 && IsEscaped(tail, at))
+        {
+            at = tail[..at].LastIndexOf(Key);
+        }
+
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = tail[(at + Key.Length)..].TrimStart(" \t\r\n"u8);
+        if (rest.IsEmpty || rest[0] != (byte)':')
+        {
+            return false;
+        }
+
+        rest = rest[1..].TrimStart(" \t\r\n"u8);
+        if (rest.IsEmpty || rest[0] != (byte)'{')
+        {
+            return false;
+        }
+
+        try
+        {
+            var json = new Utf8JsonReader(rest, new JsonReaderOptions { MaxDepth = 8 });
+            if (!json.Read() || !json.TrySkip() || json.BytesConsumed > MaxUsageBytes)
+            {
+                return false;
+            }
+
+            usage = rest[..(int)json.BytesConsumed];
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the quote at <paramref name="quote"/> is escaped: an odd run of backslashes before it.</summary>
+    private static bool IsEscaped(ReadOnlySpan<byte> text, int quote)
+    {
+        var backslashes = 0;
+        for (var i = quote - 1; i >= 0 && text[i] == (byte)'\\'; i--)
+        {
+            backslashes++;
+        }
+
+        return backslashes % 2 == 1;
+    }
+}

@@ -39,6 +39,12 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     private int? _tokens;
     private RequestTextShape _shape;
 
+    /// <summary>
+    /// The prompt names content the provider fetches or keeps (a file by id or URL, an earlier item): it reads more than
+    /// the body shows. Known once the prompt is counted (<see cref="Count"/>, <see cref="UpperBound"/>).
+    /// </summary>
+    public bool ReferencesContent => _shape.References > 0;
+
     /// <summary>How many times the prompt was tokenized: 0 or 1.</summary>
     public int Tokenizations { get; private set; }
 
@@ -63,7 +69,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// per-message framing, <paramref name="imageTokensBound"/> per image (<see cref="ImageTokensBoundFor"/>), and one
     /// token per byte of everything else in the body (tool definitions, schemas, names, token-id arrays: a token is never
     /// shorter than a byte). Server-side conversation state (a Responses <c>previous_response_id</c>) is not in the body,
-    /// so not in this bound: the budget adds it (<see cref="Budgets.ServerState"/>).
+    /// so not in this bound: the budget adds it (<see cref="Budgets.UnseenInput"/>, <see cref="ReferencesContent"/>).
     /// </summary>
     public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {

@@ -98,6 +98,22 @@ internal static class RequestText
                     shape.Images++;
                     shape.ImageBytes += ValueBytes(ref reader);
                     break;
+                case Field.Reference:
+                    shape.References++;
+                    reader.Skip();
+                    break;
+                case Field.Type:
+                    if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("item_reference"u8))
+                    {
+                        shape.References++;
+                    }
+
+                    reader.Skip();
+                    break;
+                case Field.File when reader.TokenType == JsonTokenType.StartObject:
+                    // Chat's file part: {"type":"file","file":{"file_id"|"file_data", "filename"}}.
+                    AppendParts(ref reader, text, ref shape);
+                    break;
                 default:
                     reader.Skip();
                     break;
@@ -133,6 +149,9 @@ internal static class RequestText
         reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("output"u8)
             || reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("refusal"u8) ? Field.Text
         : reader.ValueTextEquals("image_url"u8) ? Field.Image
+        : reader.ValueTextEquals("file_id"u8) || reader.ValueTextEquals("file_url"u8) ? Field.Reference
+        : reader.ValueTextEquals("type"u8) ? Field.Type
+        : reader.ValueTextEquals("file"u8) ? Field.File
         : Field.Other;
 
     private static void Append(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
@@ -146,5 +165,8 @@ internal static class RequestText
         Other,
         Text,
         Image,
+        Reference,
+        Type,
+        File,
     }
 }

@@ -14,4 +14,10 @@ internal struct RequestTextShape
 
     /// <summary>The body bytes the images' URLs took (a data URL is the image itself, base64).</summary>
     public int ImageBytes;
+
+    /// <summary>
+    /// Content the provider fetches or keeps, named by the body but not in it: files by id or URL (<c>file_id</c>,
+    /// <c>file_url</c>), and earlier items by reference (<c>item_reference</c>).
+    /// </summary>
+    public int References;
 }

@@ -80,13 +80,15 @@ internal sealed class BudgetGuard(
     // How long a lease's failed or refused refill answers the requests behind it.
     private static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(1);
 
-    /// <param name="continuesServerState">
-    /// The request continues a conversation the provider keeps (<see cref="ServerState"/>): its spend is reserved for
-    /// input up to the context window of the dearest model that may serve it, since the body does not show that state.
-    /// Its tokens-per-minute reservation stays what the body shows; the minute is settled to what the provider reports.
+    /// <param name="readsUnseenInput">
+    /// The provider will read input the body does not show (<see cref="UnseenInput"/>; a file or item named by id is
+    /// found by the prompt's count, <see cref="PromptTokenEstimate.ReferencesContent"/>): its spend is reserved for input
+    /// up to the context window of the dearest model that may serve it. Its tokens-per-minute reservation stays what the
+    /// body shows (a window-sized one would refuse every such request under a small limit); the minute is settled to what
+    /// the provider reports.
     /// </param>
     public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(
-        GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens, bool continuesServerState = false)
+        GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens, bool readsUnseenInput = false)
     {
         if (key.Limits is not { IsEmpty: false } limits)
         {
@@ -103,14 +105,15 @@ internal sealed class BudgetGuard(
         }
 
         var input = prompt.UpperBound(tokenizers, imageBound);
+        var unseen = readsUnseenInput || prompt.ReferencesContent;
         var output = reservedOutputTokens;
         // Priced at the dearest model that may serve it: a fallback is billed at its own price, and may read a longer
         // stored conversation.
-        var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(PricedInput(model, input, continuesServerState), 0, output, 0));
+        var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(PricedInput(model, input, unseen), 0, output, 0));
         foreach (var fallback in model.Fallbacks)
         {
             if (cost is { } first
-                && pricing.Cost(fallback.UpstreamModel, now, new TokenUsage(PricedInput(fallback, input, continuesServerState), 0, output, 0)) is { } other
+                && pricing.Cost(fallback.UpstreamModel, now, new TokenUsage(PricedInput(fallback, input, unseen), 0, output, 0)) is { } other
                 && other > first)
             {
                 cost = other;
@@ -145,9 +148,9 @@ internal sealed class BudgetGuard(
         return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
     }
 
-    /// <summary>The input a reservation prices: the body's bound, or the model's whole context window when stored state is read too.</summary>
-    private static long PricedInput(CatalogModel model, long input, bool continuesServerState) =>
-        continuesServerState ? Math.Max(input, model.MaxInputTokens) : input;
+    /// <summary>The input a reservation prices: the body's bound, or the model's whole context window when input the body does not show is read too.</summary>
+    private static long PricedInput(CatalogModel model, long input, bool unseen) =>
+        unseen ? Math.Max(input, model.MaxInputTokens) : input;
 
     private static (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen) => verdict switch
     {

@@ -1,24 +1,69 @@
+using System.Text.Json;
 using LlmGateway.Proxy;
 
 namespace LlmGateway.Budgets;
 
 /// <summary>
-/// Whether a request continues a conversation the provider keeps (a Responses <c>previous_response_id</c> or
-/// <c>conversation</c>): the provider then reads that stored state as input too, which the body does not show.
+/// Whether the provider will read input the body does not show: a conversation it keeps (a Responses
+/// <c>previous_response_id</c> or <c>conversation</c>), a prompt it stores (a Responses <c>prompt</c> object), or the
+/// results of tools it runs itself (any tool but a <c>function</c> or <c>custom</c> one: web and file search, MCP
+/// servers, code interpreter…; chat's <c>web_search_options</c>), which it reads back as input. Files and items the input names by id are found by the
+/// prompt's own reading (<see cref="Accounting.RequestTextShape.References"/>).
 /// </summary>
-internal static class ServerState
+internal static class UnseenInput
 {
-    /// <summary>Reads only the names of the top-level properties the scanner does not act on (offsets from the one scan).</summary>
-    public static bool IsContinued(ReadOnlySpan<byte> body, RequestScan scan)
+    /// <summary>Reads only the top-level properties the scanner does not act on, and the tools' types (offsets from the one scan).</summary>
+    public static bool IsRead(ReadOnlySpan<byte> body, RequestScan scan)
     {
         foreach (var property in scan.Properties)
         {
-            if (property.Field == TopLevelField.Other
-                && (property.NameIs(body, "previous_response_id"u8) || property.NameIs(body, "conversation"u8))
-                && !property.IsNull(body))
+            if (property.Field == TopLevelField.Tools)
+            {
+                if (RunsBuiltInTools(body[property.ValueStart..property.End]))
+                {
+                    return true;
+                }
+            }
+            else if (property.Field == TopLevelField.Other && !property.IsNull(body)
+                && (property.NameIs(body, "previous_response_id"u8) || property.NameIs(body, "conversation"u8) || property.NameIs(body, "web_search_options"u8)
+                    || (property.NameIs(body, "prompt"u8) && body[property.ValueStart..property.End].TrimStart(" \t\r\n"u8).StartsWith("{"u8))))
             {
                 return true;
             }
+        }
+
+        return false;
+    }
+
+    /// <summary>A tool whose <c>type</c> is neither <c>function</c> nor <c>custom</c>: the provider runs it and reads its results.</summary>
+    private static bool RunsBuiltInTools(ReadOnlySpan<byte> tools)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(tools, RequestBodyScanner.ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.CurrentDepth >= 1)
+            {
+                if (reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("type"u8)
+                    && reader.Read() && reader.TokenType == JsonTokenType.String
+                    && !reader.ValueTextEquals("function"u8) && !reader.ValueTextEquals("custom"u8))
+                {
+                    return true;
+                }
+
+                if (reader.CurrentDepth >= 2 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The body was validated before forwarding: nothing here is unreadable.
         }
 
         return false;

@@ -15,8 +15,8 @@ internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
     {
         var exchange = context.Features.GetRequiredFeature<LlmExchange>();
         // Only a key with limits pays for the look at the body's other property names.
-        var continuesState = exchange.Key.Limits is { IsEmpty: false } && ServerState.IsContinued(exchange.ClientBody.WrittenSpan, exchange.Scan);
-        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, continuesState);
+        var unseen = exchange.Key.Limits is { IsEmpty: false } && UnseenInput.IsRead(exchange.ClientBody.WrittenSpan, exchange.Scan);
+        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, unseen);
         if (!reserving.IsCompletedSuccessfully)
         {
             // Pending: the ValueTask is its async method's own task, so AsTask allocates nothing.

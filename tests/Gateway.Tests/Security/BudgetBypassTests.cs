@@ -120,6 +120,46 @@ public sealed class BudgetBypassTests(TestEnvironment env)
         }
     }
 
+    [Theory]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"type":"item_reference","id":"msg_1"}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":[{"type":"input_file","file_url":"https://example.com/100-pages.pdf"}]}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":[{"type":"input_image","file_id":"file-1"}]}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","prompt":{"id":"pmpt_1"}}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"web_search"}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"function","name":"f","parameters":{"type":"object"}},{"type":"mcp","server_url":"https://mcp.example.com"}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"function","name":"f","parameters":{"type":"web_search"}}]}""", HttpStatusCode.OK)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":[{"type":"input_text","text":"the type is item_reference"}]}]}""", HttpStatusCode.OK)]
+    public async Task Input_the_provider_reads_beyond_the_body_reserves_the_model_s_context_window(string body, HttpStatusCode expected)
+    {
+        // Files and items named by id or URL, stored prompts and built-in tools' results: the provider reads them as
+        // input, up to gpt-4o-mini's 128,000-token window (~0.0192 USD): more than this budget. The body alone fits.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unseen", "test", [], new KeyLimits(0.01m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync("/v1/responses", Chat(body), Ct);
+
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        else
+        {
+            await ErrorAssertions.AssertOpenAiErrorAsync(response, expected, "budget_exceeded");
+        }
+    }
+
+    [Fact]
+    public async Task A_chat_file_named_by_id_reserves_the_model_s_context_window()
+    {
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unseen-chat", "test", [], new KeyLimits(0.01m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync("/v1/chat/completions",
+            Chat("""{"model":"gpt-4o-mini","max_tokens":1000,"messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-1"}}]}]}"""), Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "budget_exceeded");
+    }
+
     [Fact]
     public async Task A_stored_conversation_is_reserved_in_spend_not_in_tokens_per_minute()
     {

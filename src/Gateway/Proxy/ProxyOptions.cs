@@ -7,8 +7,11 @@ internal sealed class ProxyOptions
 {
     public const string SectionName = "Gateway:Proxy";
 
-    /// <summary>The default of <see cref="MaxProviderLineBytes"/>: 4 MB.</summary>
-    public const int DefaultMaxProviderLineBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// The default of <see cref="MaxProviderLineBytes"/>: 12 MB, past the default request limit (8 MB), since a Responses
+    /// stream's <c>response.created</c> and <c>response.completed</c> echo the request's instructions and tools on one line.
+    /// </summary>
+    public const int DefaultMaxProviderLineBytes = 12 * 1024 * 1024;
 
     /// <summary>Largest request body accepted; bigger ones get 413 before anything is forwarded.</summary>
     [Range(1024, 512L * 1024 * 1024)]
@@ -16,10 +19,11 @@ internal sealed class ProxyOptions
 
     /// <summary>
     /// Longest line (and longest event's data) a provider's event stream may send. Every buffer that holds a
-    /// provider line is capped by it; a longer line ends the stream with an SSE error event
-    /// (<c>upstream_stream_oversized</c>) and the request is billed as cut.
+    /// provider line is capped by it (and grows only as far as the lines it holds); a longer line ends the stream with an
+    /// SSE error event (<c>upstream_stream_oversized</c>) and the request is billed as cut. Must exceed
+    /// <see cref="MaxRequestBodyBytes"/> (<see cref="ProxyLimitsValidator"/>).
     /// </summary>
-    [Range(16 * 1024, 256 * 1024 * 1024)]
+    [Range(16 * 1024, 1024 * 1024 * 1024)]
     public int MaxProviderLineBytes { get; set; } = DefaultMaxProviderLineBytes;
 
     /// <summary>

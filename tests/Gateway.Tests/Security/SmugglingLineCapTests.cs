@@ -6,7 +6,7 @@ using LlmGateway.Tests.Infrastructure;
 namespace LlmGateway.Tests.Security;
 
 /// <summary>
-/// No buffer holds a provider line past the cap (<c>Gateway:Proxy:MaxProviderLineBytes</c>, 4 MB by default): a
+/// No buffer holds a provider line past the cap (<c>Gateway:Proxy:MaxProviderLineBytes</c>, 12 MB by default): a
 /// provider that sends a longer line gets its stream ended there, the client gets the OpenAI-style SSE error event,
 /// and the request is billed as cut for what was generated.
 /// </summary>
@@ -22,6 +22,7 @@ public sealed class SmugglingLineCapTests(TestEnvironment env)
         // Without include_usage from the client the gateway injects it and strips the usage chunk (the held-event path).
         var settings = env.GatewaySettings();
         settings["Gateway:Proxy:MaxProviderLineBytes"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Gateway:Proxy:MaxRequestBodyBytes"] = (32 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var gateway = await GatewayHost.StartAsync(settings);
 
         var under = await StreamAsync(gateway, clientAsksForUsage, 48 * 1024);
@@ -36,9 +37,9 @@ public sealed class SmugglingLineCapTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_line_past_the_default_cap_of_4_MB_ends_the_stream()
+    public async Task A_line_past_the_default_cap_of_12_MB_ends_the_stream()
     {
-        var sse = await StreamAsync(env.Gateway, clientAsksForUsage: true, (4 * 1024 * 1024) + (64 * 1024));
+        var sse = await StreamAsync(env.Gateway, clientAsksForUsage: true, (12 * 1024 * 1024) + (64 * 1024));
 
         AssertEndedOversized(sse);
     }

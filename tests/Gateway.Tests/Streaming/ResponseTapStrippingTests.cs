@@ -82,7 +82,7 @@ public sealed class ResponseTapStrippingTests
         var inner = new StreamResponseBodyFeature(client);
         context.Features.Set<IHttpResponseBodyFeature>(inner);
         context.Response.ContentType = "text/event-stream";
-        return new ResponseTap(inner, context.Response, true, false, new HashSet<int> { 429 });
+        return new ResponseTap(inner, context.Response, true, false, new HashSet<int> { 429 }, maxLineBytes: 4 * 1024 * 1024);
     }
 
     private sealed class FailingStream(int failAfterWrites) : MemoryStream

@@ -75,6 +75,14 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status502BadGateway, new OpenAiError(
             $"The provider '{provider}' refused the gateway's credentials. The gateway's operators have the details in its logs.", "api_error", null, "upstream_auth_failed"));
 
+    /// <summary>
+    /// The provider rate-limited the gateway past its retries. Its own text is not passed on: it names the operators'
+    /// organisation, its limits and usage, or its billing state (the account headers are dropped for the same reason).
+    /// </summary>
+    public static GatewayError UpstreamRateLimited(string provider) =>
+        new(StatusCodes.Status429TooManyRequests, new OpenAiError(
+            $"The provider '{provider}' is rate limiting the gateway; retry after the Retry-After delay.", "requests", null, "rate_limit_exceeded"));
+
     public static GatewayError UpstreamFailed(string provider) =>
         new(StatusCodes.Status502BadGateway, new OpenAiError(
             $"The request to provider '{provider}' failed before a response was received.", "api_error", null, "upstream_error"));

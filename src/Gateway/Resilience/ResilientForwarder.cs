@@ -370,6 +370,11 @@ internal sealed class ResilientForwarder(
             ResilienceLog.GaveUp(logger, requested.Name, s.Number, last.Reason);
             if (s.Tap!.IsHoldingError || (!s.Context.Response.HasStarted && s.Context.GetForwarderErrorFeature() is null))
             {
+                if (IsRateLimited(s))
+                {
+                    return RateLimitedOutcome(s, last.RetryAfter);
+                }
+
                 // The provider's own error, passed through as it came (held until now in case of a retry).
                 await s.Tap.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
                 return s.Outcome();
@@ -386,12 +391,36 @@ internal sealed class ResilientForwarder(
         }
         else if (s.Tap?.IsHoldingError == true)
         {
+            if (IsRateLimited(s))
+            {
+                return RateLimitedOutcome(s, RetryAfterHeader.Parse(s.Context.Response.Headers.RetryAfter, time.GetUtcNow()));
+            }
+
             // A retryable status that stands as the answer (the provider answered it before reading the whole body):
             // its held body goes on, as it came.
             await s.Tap.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
         }
 
         return s.Outcome(error: s.Error, interruption: s.Interruption);
+    }
+
+    private static bool IsRateLimited(AttemptState s) =>
+        s.Context.Response.StatusCode == StatusCodes.Status429TooManyRequests && !s.Context.Response.HasStarted;
+
+    /// <summary>
+    /// A provider's 429 that has not reached the client is answered by the gateway, in its own words
+    /// (<see cref="GatewayError.UpstreamRateLimited"/>), with the provider's delay and its request id kept.
+    /// </summary>
+    private static ForwardOutcome RateLimitedOutcome(AttemptState s, TimeSpan? retryAfter)
+    {
+        var upstreamId = s.Context.Response.Headers[RequestIds.UpstreamHeader];
+        var outcome = s.Outcome(error: GatewayError.UpstreamRateLimited(s.Model.Provider.Name), retryAfter: retryAfter);
+        if (!Microsoft.Extensions.Primitives.StringValues.IsNullOrEmpty(upstreamId))
+        {
+            s.Context.Response.Headers[RequestIds.UpstreamHeader] = upstreamId;
+        }
+
+        return outcome;
     }
 
     /// <summary>

@@ -23,5 +23,6 @@ internal static class RetryAfterHeader
     }
 
     /// <summary>Whole seconds for a <c>Retry-After</c> we send: rounded up, at least 1.</summary>
-    public static string Format(TimeSpan delay) => Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    // Clamped before the cast: a date thousands of years away is past int's range, which a cast would wrap.
+    public static string Format(TimeSpan delay) => ((long)Math.Clamp(Math.Ceiling(delay.TotalSeconds), 1, int.MaxValue)).ToString(CultureInfo.InvariantCulture);
 }

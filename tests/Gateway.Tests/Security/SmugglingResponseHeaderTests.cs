@@ -52,13 +52,15 @@ public sealed class SmugglingResponseHeaderTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_provider_error_passed_through_keeps_its_retry_after_and_loses_its_cookies()
+    public async Task A_providers_429_is_answered_in_the_gateways_words_with_its_retry_after_and_request_id_and_no_cookies()
     {
         // 429 with a Retry-After past the retry cap: not retried, the provider's answer goes to the client.
         using var response = await SendAsync(env.Gateway, stream: false,
             ("x-mock-status", "429"), ("x-mock-retry-after", "30"), ("x-mock-response-headers", ProviderHeaders.ReplaceLineEndings("")));
 
-        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests);
+        // The gateway's words, not the provider's (OpenAI's name the operators' organisation, limits and usage).
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
+        Assert.DoesNotContain("mock provider", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("30", Header(response, "Retry-After"));
         AssertNoProviderAccountHeaders(response);
         Assert.Equal("req_upstream_1", Header(response, "X-Upstream-Request-Id"));

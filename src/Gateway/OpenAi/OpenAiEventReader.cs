@@ -195,7 +195,8 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             flags |= OpenAiEventFlags.InvalidText;
         }
 
-        if (_emptyChoices && _usage is not null)
+        // Never an event that also carries an error: dropping it would hide the error from the client.
+        if (_emptyChoices && _usage is not null && !_sawError)
         {
             flags |= OpenAiEventFlags.UsageOnly;
         }
@@ -464,7 +465,12 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             position++;
         }
 
-        _emptyChoices |= topLevel && position == 0;
+        // The last "choices" decides (a repeated key is read as the last one by most parsers): an empty array after a
+        // full one must not make the event look usage-only, nor a full one after an empty one.
+        if (topLevel)
+        {
+            _emptyChoices = position == 0;
+        }
     }
 
     /// <summary>Looks ahead (on a copy) for a choice's <c>index</c>; its position stands in when there is none.</summary>

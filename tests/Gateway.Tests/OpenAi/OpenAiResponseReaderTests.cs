@@ -293,6 +293,20 @@ public sealed class OpenAiResponseReaderTests
         Assert.All(events.Take(4), e => Assert.Equal(OpenAiEventFlags.None, e.Flags));
     }
 
+    [Theory]
+    [InlineData("{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}", "UsageOnly")]
+    // An error beside the usage must reach the client: not usage-only.
+    [InlineData("{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1},\"error\":{\"message\":\"filtered\"}}", "Error")]
+    // A repeated "choices": the last one decides, as the client's parser reads it.
+    [InlineData("{\"choices\":[],\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}", "None")]
+    [InlineData("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}],\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}", "UsageOnly")]
+    public void Only_an_event_of_usage_alone_is_usage_only(string data, string expected)
+    {
+        var (_, observer) = Read("data: " + data + "\n\n", [int.MaxValue]);
+
+        Assert.Equal(Enum.Parse<OpenAiEventFlags>(expected), Assert.Single(observer.Events).Flags);
+    }
+
     [Fact]
     public void A_stream_cut_mid_event_keeps_what_arrived_and_reads_a_last_whole_event()
     {

@@ -28,6 +28,9 @@ internal sealed class AdminTokenRegistry
     private readonly ICredentialLookupHook? _hook;
     private readonly Lock _gate = new();
     private FrozenDictionary<string, StoredToken> _stored = FrozenDictionary<string, StoredToken>.Empty;
+
+    // Who ever issued a token under each name, revoked tokens included (AdminTokenStore.IssuersAsync): only grows.
+    private FrozenDictionary<string, string[]> _issuers = FrozenDictionary<string, string[]>.Empty;
     private long _generation;
 
     public AdminTokenRegistry(IOptions<AdminOptions> options, ICredentialLookupHook? hook = null)
@@ -83,11 +86,13 @@ internal sealed class AdminTokenRegistry
     /// <summary>
     /// <paramref name="name"/> and whoever issued its tokens, and who issued theirs, up to a configuration token: the
     /// people an issued token acts for. Two names whose lineages meet are one person's (self-approval through a token
-    /// one issued oneself). A revoked token's issuer is no longer known.
+    /// one issued oneself). A revoked token's issuer is still known (the store keeps who issued under each name), so
+    /// revoking the token one pushed a version through does not make one a stranger to it.
     /// </summary>
     public IReadOnlySet<string> Lineage(string name)
     {
         var stored = Volatile.Read(ref _stored).Values.Select(t => t.Record).ToList();
+        var ledger = Volatile.Read(ref _issuers);
         var lineage = new HashSet<string>(StringComparer.Ordinal);
         var next = new Queue<string>([name]);
         while (next.TryDequeue(out var current) && lineage.Count < MaxLineage)
@@ -97,7 +102,9 @@ internal sealed class AdminTokenRegistry
                 continue;
             }
 
-            foreach (var issuer in stored.Where(t => t.Name == current && t.CreatedBy is not null).Select(t => t.CreatedBy!).Distinct(StringComparer.Ordinal))
+            var issuers = stored.Where(t => t.Name == current && t.CreatedBy is not null).Select(t => t.CreatedBy!)
+                .Concat(ledger.GetValueOrDefault(current) ?? []);
+            foreach (var issuer in issuers.Distinct(StringComparer.Ordinal))
             {
                 next.Enqueue(issuer);
             }
@@ -113,8 +120,19 @@ internal sealed class AdminTokenRegistry
     public static string ConfiguredId(string name) => "config:" + name;
 
     /// <summary>A token just issued on this instance: usable here at once, before any reload.</summary>
-    public void Add(string hash, AdminTokenRecord record) =>
+    public void Add(string hash, AdminTokenRecord record)
+    {
         Change(stored => stored[hash] = new StoredToken(record));
+        if (record.CreatedBy is { } issuer)
+        {
+            lock (_gate)
+            {
+                var issuers = new Dictionary<string, string[]>(_issuers, StringComparer.Ordinal);
+                issuers[record.Name] = [.. (issuers.GetValueOrDefault(record.Name) ?? []).Append(issuer).Distinct(StringComparer.Ordinal)];
+                Volatile.Write(ref _issuers, issuers.ToFrozenDictionary(StringComparer.Ordinal));
+            }
+        }
+    }
 
     /// <summary>Forgets a stored token at once (its revocation, here or published by another instance).</summary>
     public void Evict(string hash) => Change(stored => stored.Remove(hash));
@@ -135,8 +153,15 @@ internal sealed class AdminTokenRegistry
             }
 
             var snapshot = tokens.ToFrozenDictionary(t => t.Hash, t => new StoredToken(t.Record), StringComparer.Ordinal);
+            var issuers = await store.IssuersAsync();
             lock (_gate)
             {
+                // What was issued here meanwhile is kept (the ledger only grows; a read may predate an issue).
+                var ledger = issuers.Concat(_issuers.SelectMany(e => e.Value.Select(issuer => (Name: e.Key, Issuer: issuer))))
+                    .GroupBy(e => e.Name, StringComparer.Ordinal)
+                    .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Issuer).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+                Volatile.Write(ref _issuers, ledger);
+
                 // A token issued or revoked while the store was read: what was read may predate it, so read again.
                 if (_generation == generation)
                 {

@@ -25,6 +25,10 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
 
     private string IndexKey => $"{store.Keys.Prefix}:{{admin-token}}:index";
 
+    // Who issued tokens under which name, kept after the tokens are revoked (field "name\nissuer"): a revoked token must
+    // not make its name a stranger to its issuer (self-approval through a token one issued, then revoked).
+    private string IssuersKey => $"{store.Keys.Prefix}:{{admin-token}}:issuers";
+
     /// <summary>Issues a token; the secret is returned once and never stored.</summary>
     public async Task<(AdminTokenRecord Record, string Hash, string Secret)> IssueAsync(string name, IEnumerable<string> roles, string createdBy)
     {
@@ -42,6 +46,7 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
         var transaction = store.Database.CreateTransaction();
         _ = transaction.StringSetAsync(TokenKey(hash), json);
         _ = transaction.HashSetAsync(IndexKey, record.Id, hash);
+        _ = transaction.HashSetAsync(IssuersKey, IssuerField(name, createdBy), 1);
         await transaction.ExecuteAsync();
 
         // Other instances learn of it now rather than at their next reload.
@@ -71,6 +76,27 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
 
         return [.. tokens.OrderBy(t => t.Item2.CreatedAt)];
     }
+
+    /// <summary>Every (name, issuer) a token was ever issued under, revoked ones included.</summary>
+    public async Task<IReadOnlyList<(string Name, string Issuer)>> IssuersAsync()
+    {
+        var fields = await store.Database.HashKeysAsync(IssuersKey);
+        var issuers = new List<(string, string)>(fields.Length);
+        foreach (var field in fields)
+        {
+            var text = (string)field!;
+            var split = text.IndexOf('\n', StringComparison.Ordinal);
+            if (split > 0)
+            {
+                issuers.Add((text[..split], text[(split + 1)..]));
+            }
+        }
+
+        return issuers;
+    }
+
+    // Names are validated (no control characters), so a newline cannot be part of one.
+    private static string IssuerField(string name, string issuer) => name + "\n" + issuer;
 
     /// <returns>The revoked token's hash, or null when no stored token has that id.</returns>
     public async Task<string?> RevokeAsync(string id)

@@ -36,6 +36,31 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_version_pushed_through_a_token_one_issued_and_then_revoked_is_still_ones_own_on_every_instance()
+    {
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+        var issued = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"admin-writes-once","roles":["author"]}""")).Expect(HttpStatusCode.Created).Json;
+        var name = Bundles.UniqueName("revoked-author");
+        using (var ownAuthor = new AdminClient(gateway.Host, issued.GetProperty("token").GetString()!))
+        {
+            (await ownAuthor.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        }
+
+        (await admin.DeleteAsync($"/admin/v1/admin-tokens/{issued.GetProperty("record").GetProperty("id").GetString()}")).Expect(HttpStatusCode.NoContent);
+        // An instance that never saw the token: who issued it is read from the store.
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = gateway.Prefix;
+        await using var other = await GatewayHost.StartAsync(settings);
+        using var adminThere = new AdminClient(other, TestEnvironment.AdminToken);
+
+        Assert.Equal("self_approval", (await admin.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve", "{}")).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        Assert.Equal("self_approval", (await adminThere.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve", "{}")).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        using var alan = new AdminClient(gateway.Host, TestEnvironment.ApproverToken);
+        (await alan.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_token_one_issued_oneself_neither_approves_ones_version_nor_pushes_one_for_oneself_to_approve()
     {
         await using var gateway = await AuditGateway.StartAsync(env);

@@ -2,12 +2,17 @@ using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Accounting;
 
-/// <summary>Refuses negative prices and two prices of one model from the same instant.</summary>
+/// <summary>Refuses negative prices, two prices of one model from the same instant, and a priority factor out of range.</summary>
 internal sealed class PricingOptionsValidator : IValidateOptions<PricingOptions>
 {
     public ValidateOptionsResult Validate(string? name, PricingOptions options)
     {
         var failures = new List<string>();
+        if (options.PriorityTierFactor is < 1m or > 10m)
+        {
+            failures.Add($"{PricingOptions.SectionName}:PriorityTierFactor must be from 1 to 10, got {options.PriorityTierFactor}.");
+        }
+
         foreach (var (model, prices) in options.Models)
         {
             var path = $"{PricingOptions.SectionName}:Models:{model}";

@@ -11,6 +11,7 @@ internal sealed class PricingTable
 {
     private readonly FrozenDictionary<string, ModelPrice[]> _configured;
     private FrozenDictionary<string, ModelPrice[]> _prices;
+    private readonly decimal _priorityFactor;
 
     public PricingTable(IOptions<PricingOptions> options)
         : this(options.Value)
@@ -20,6 +21,7 @@ internal sealed class PricingTable
     public PricingTable(PricingOptions options)
     {
         Currency = options.Currency;
+        _priorityFactor = options.PriorityTierFactor;
         _configured = options.Models.ToFrozenDictionary(
             m => m.Key,
             m => m.Value.OrderBy(p => p.EffectiveFrom).ToArray(),
@@ -71,7 +73,8 @@ internal sealed class PricingTable
     }
 
     /// <summary>The cost of <paramref name="usage"/> at the price in force at <paramref name="at"/>; null when unknown.</summary>
-    public decimal? Cost(string model, DateTimeOffset at, TokenUsage usage)
+    /// <param name="priorityTier">The request asked for <c>"service_tier": "priority"</c>: priced at <see cref="PricingOptions.PriorityTierFactor"/> times.</param>
+    public decimal? Cost(string model, DateTimeOffset at, TokenUsage usage, bool priorityTier = false)
     {
         if (PriceAt(model, at) is not { } price)
         {
@@ -80,8 +83,9 @@ internal sealed class PricingTable
 
         var cached = Math.Min(usage.CachedInputTokens, usage.InputTokens);
         var uncached = usage.InputTokens - cached;
-        return ((uncached * price.InputPerMillion)
+        var cost = ((uncached * price.InputPerMillion)
             + (cached * (price.CachedInputPerMillion ?? price.InputPerMillion))
             + (usage.OutputTokens * price.OutputPerMillion)) / 1_000_000m;
+        return priorityTier ? cost * _priorityFactor : cost;
     }
 }

@@ -87,8 +87,9 @@ internal sealed class BudgetGuard(
     /// body shows (a window-sized one would refuse every such request under a small limit); the minute is settled to what
     /// the provider reports.
     /// </param>
+    /// <param name="priorityTier">The request asked for priority processing: priced as the provider will bill it (<see cref="PricingTable.Cost"/>).</param>
     public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(
-        GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens, bool readsUnseenInput = false)
+        GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens, bool readsUnseenInput = false, bool priorityTier = false)
     {
         if (key.Limits is not { IsEmpty: false } limits)
         {
@@ -109,11 +110,11 @@ internal sealed class BudgetGuard(
         var output = reservedOutputTokens;
         // Priced at the dearest model that may serve it: a fallback is billed at its own price, and may read a longer
         // stored conversation.
-        var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(PricedInput(model, input, unseen), 0, output, 0));
+        var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(PricedInput(model, input, unseen), 0, output, 0), priorityTier);
         foreach (var fallback in model.Fallbacks)
         {
             if (cost is { } first
-                && pricing.Cost(fallback.UpstreamModel, now, new TokenUsage(PricedInput(fallback, input, unseen), 0, output, 0)) is { } other
+                && pricing.Cost(fallback.UpstreamModel, now, new TokenUsage(PricedInput(fallback, input, unseen), 0, output, 0), priorityTier) is { } other
                 && other > first)
             {
                 cost = other;

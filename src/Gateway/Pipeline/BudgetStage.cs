@@ -16,7 +16,7 @@ internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
         var exchange = context.Features.GetRequiredFeature<LlmExchange>();
         // Only a key with limits pays for the look at the body's other property names.
         var unseen = exchange.Key.Limits is { IsEmpty: false } && UnseenInput.IsRead(exchange.ClientBody.WrittenSpan, exchange.Scan);
-        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, unseen);
+        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, unseen, exchange.Scan.PriorityTier);
         if (!reserving.IsCompletedSuccessfully)
         {
             // Pending: the ValueTask is its async method's own task, so AsTask allocates nothing.

@@ -85,7 +85,7 @@ internal sealed class ForwardStage(
                 // or answered with the gateway's error) is not: the client received nothing of it.
                 if (outcome.Error is null && context.Response.StatusCode < 400 && Answered(context))
                 {
-                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null);
+                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null, exchange.Scan.PriorityTier);
                     if (outcome.Interruption is not null)
                     {
                         record = record with { Cut = true };

@@ -63,7 +63,7 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
     private async ValueTask<(LlmExchange? Exchange, GatewayError? Error)> RouteAsync(HttpContext context, AdmittedRequest admitted)
     {
         var scan = admitted.Scan;
-        if (DetachedWork.Check(admitted.Body.WrittenSpan, scan) is { } detached)
+        if (DetachedWork.Check(scan) is { } detached)
         {
             return (null, detached);
         }

@@ -10,21 +10,10 @@ namespace LlmGateway.Proxy;
 /// </summary>
 internal static class DetachedWork
 {
-    /// <summary>Reads only the names of the top-level properties the scanner does not act on (offsets from the one scan).</summary>
-    public static GatewayError? Check(ReadOnlySpan<byte> body, RequestScan scan)
-    {
-        foreach (var property in scan.Properties)
-        {
-            if (property.Field == TopLevelField.Other
-                && property.NameIs(body, "background"u8)
-                && body[property.ValueStart..property.End].Trim(" \t\r\n"u8).SequenceEqual("true"u8))
-            {
-                return GatewayError.InvalidRequest(
-                    "Background responses are not supported through the gateway: their usage and cost would never reach it. Send the request without 'background' (stream it for long answers).",
-                    "background", "unsupported_parameter");
-            }
-        }
-
-        return null;
-    }
+    public static GatewayError? Check(RequestScan scan) =>
+        scan.Background
+            ? GatewayError.InvalidRequest(
+                "Background responses are not supported through the gateway: their usage and cost would never reach it. Send the request without 'background' (stream it for long answers).",
+                "background", "unsupported_parameter")
+            : null;
 }

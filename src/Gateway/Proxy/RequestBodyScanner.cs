@@ -118,6 +118,12 @@ internal static class RequestBodyScanner
                     case TopLevelField.PromptVariables when reader.TokenType != JsonTokenType.Null:
                         scan.PromptVariablesNotObject = true;
                         break;
+                    case TopLevelField.Background:
+                        scan.Background = reader.TokenType == JsonTokenType.True;
+                        break;
+                    case TopLevelField.ServiceTier when reader.TokenType == JsonTokenType.String:
+                        scan.PriorityTier = reader.ValueTextEquals("priority"u8);
+                        break;
                 }
 
                 // Whatever the branch consumed, finish the value (a no-op for scalars and for
@@ -271,6 +277,8 @@ internal static class RequestBodyScanner
         if (reader.ValueTextEquals("seed"u8)) return TopLevelField.Seed;
         if (reader.ValueTextEquals("presence_penalty"u8)) return TopLevelField.PresencePenalty;
         if (reader.ValueTextEquals("frequency_penalty"u8)) return TopLevelField.FrequencyPenalty;
+        if (reader.ValueTextEquals("service_tier"u8)) return TopLevelField.ServiceTier;
+        if (reader.ValueTextEquals("background"u8)) return TopLevelField.Background;
         return TopLevelField.Other;
     }
 

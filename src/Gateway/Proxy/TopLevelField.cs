@@ -21,4 +21,6 @@ internal enum TopLevelField : byte
     ResponseFormat,
     Tools,
     ToolChoice,
+    Background,
+    ServiceTier,
 }

@@ -162,6 +162,27 @@ public sealed class UsageAccountantTests
     }
 
     [Fact]
+    public async Task Priority_processing_is_billed_at_its_factor_of_the_standard_price()
+    {
+        var pricing = new PricingTable(new PricingOptions
+        {
+            PriorityTierFactor = 1.75m,
+            Models = { ["gpt-4o-mini"] = [new ModelPrice { EffectiveFrom = DateTimeOffset.UnixEpoch, InputPerMillion = 1m, OutputPerMillion = 2m }] },
+        });
+        var accountant = new UsageAccountant(new TokenizerRegistry(), pricing, Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageAccountant>.Instance);
+        const string body = "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000}}";
+        var (standardTap, _) = Tap("application/json", strip: false);
+        var (priorityTap, _) = Tap("application/json", strip: false);
+        await standardTap.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+        await priorityTap.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+
+        var standard = accountant.Account(Model(), Prompt("{}"), standardTap, DateTimeOffset.UtcNow);
+        var priority = accountant.Account(Model(), Prompt("{}"), priorityTap, DateTimeOffset.UtcNow, priorityTier: true);
+
+        Assert.Equal((3m, 5.25m), (standard.CostUsd, priority.CostUsd));
+    }
+
+    [Fact]
     public async Task A_json_body_after_a_byte_order_mark_is_read()
     {
         var (tap, _) = Tap("application/json", strip: false);

@@ -40,6 +40,17 @@ public sealed class StartupValidationTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_priority_tier_factor_below_the_standard_price_fails_start_up()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Pricing:PriorityTierFactor"] = "0.5";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("Gateway:Pricing:PriorityTierFactor must be from 1 to 10, got 0.5.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_provider_line_cap_not_above_the_body_limit_fails_start_up()
     {
         // A Responses stream echoes the request on one line: a legitimate request's stream would be ended.

@@ -20,6 +20,19 @@ public sealed class RequestBodyScannerTests
         Assert.Equal(stream, scan.Stream);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","service_tier":"priority","background":true}""", true, true)]
+    [InlineData("""{"model":"m","service_tier":"pri\u006frity","backgroun\u0064":true}""", true, true)]
+    [InlineData("""{"model":"m","service_tier":"default","background":false}""", false, false)]
+    [InlineData("""{"model":"m","service_tier":null,"background":"true","metadata":{"service_tier":"priority","background":true}}""", false, false)]
+    public void Finds_the_priority_tier_and_a_background_request_at_the_top_level_only(string json, bool priority, bool background)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.True(scan.IsValid, scan.Error);
+        Assert.Equal((priority, background), (scan.PriorityTier, scan.Background));
+    }
+
     [Fact]
     public void Records_the_exact_bytes_of_the_model_token()
     {

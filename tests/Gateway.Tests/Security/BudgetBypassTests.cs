@@ -160,6 +160,29 @@ public sealed class BudgetBypassTests(TestEnvironment env)
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "budget_exceeded");
     }
 
+    [Theory]
+    [InlineData("", HttpStatusCode.OK)]
+    [InlineData(",\"service_tier\":\"default\"", HttpStatusCode.OK)]
+    [InlineData(",\"service_tier\":\"priority\"", HttpStatusCode.TooManyRequests)]
+    public async Task Priority_processing_is_reserved_at_its_price(string tier, HttpStatusCode expected)
+    {
+        // 10,000 output tokens of gpt-4o-mini: ~0.006 USD at the standard price, ~0.012 at priority's 2x: over 0.01.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("priority", "test", [], new KeyLimits(0.01m, null, null));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync(
+            "/v1/chat/completions", Chat($$"""{"model":"gpt-4o-mini","max_tokens":10000,"messages":[{"role":"user","content":"hi"}]{{tier}}}"""), Ct);
+
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        else
+        {
+            await ErrorAssertions.AssertOpenAiErrorAsync(response, expected, "budget_exceeded");
+        }
+    }
+
     [Fact]
     public async Task A_stored_conversation_is_reserved_in_spend_not_in_tokens_per_minute()
     {

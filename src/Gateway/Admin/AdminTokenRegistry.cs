@@ -80,7 +80,7 @@ internal sealed class AdminTokenRegistry
         var holders = List().Where(t => t.Name == name).ToList();
         return issuer == name
             || holders.Count == 0
-            || (holders.TrueForAll(t => t.Source == AdminTokenRecord.StoredSource) && Lineage(name).Contains(issuer));
+            || (holders.TrueForAll(t => t.Source == AdminTokenRecord.StoredSource) && Lineage(name, includeRevoked: false).Contains(issuer));
     }
 
     /// <summary>
@@ -89,10 +89,14 @@ internal sealed class AdminTokenRegistry
     /// one issued oneself). A revoked token's issuer is still known (the store keeps who issued under each name), so
     /// revoking the token one pushed a version through does not make one a stranger to it.
     /// </summary>
-    public IReadOnlySet<string> Lineage(string name)
+    /// <param name="includeRevoked">
+    /// Count who issued revoked tokens too (self-approval); false for who may issue under a name now (a past issuer of a
+    /// revoked token is no one's issuer once someone else holds the name).
+    /// </param>
+    public IReadOnlySet<string> Lineage(string name, bool includeRevoked = true)
     {
         var stored = Volatile.Read(ref _stored).Values.Select(t => t.Record).ToList();
-        var ledger = Volatile.Read(ref _issuers);
+        var ledger = includeRevoked ? Volatile.Read(ref _issuers) : FrozenDictionary<string, string[]>.Empty;
         var lineage = new HashSet<string>(StringComparer.Ordinal);
         var next = new Queue<string>([name]);
         while (next.TryDequeue(out var current) && lineage.Count < MaxLineage)
@@ -123,19 +127,35 @@ internal sealed class AdminTokenRegistry
     public void Add(string hash, AdminTokenRecord record)
     {
         Change(stored => stored[hash] = new StoredToken(record));
-        if (record.CreatedBy is { } issuer)
-        {
-            lock (_gate)
-            {
-                var issuers = new Dictionary<string, string[]>(_issuers, StringComparer.Ordinal);
-                issuers[record.Name] = [.. (issuers.GetValueOrDefault(record.Name) ?? []).Append(issuer).Distinct(StringComparer.Ordinal)];
-                Volatile.Write(ref _issuers, issuers.ToFrozenDictionary(StringComparer.Ordinal));
-            }
-        }
+        RememberIssuer(record);
     }
 
     /// <summary>Forgets a stored token at once (its revocation, here or published by another instance).</summary>
-    public void Evict(string hash) => Change(stored => stored.Remove(hash));
+    public void Evict(string hash)
+    {
+        // Who issued it outlives it here as in the store (AdminTokenStore.RevokeAsync enters it there).
+        if (Volatile.Read(ref _stored).GetValueOrDefault(hash)?.Record is { } record)
+        {
+            RememberIssuer(record);
+        }
+
+        Change(stored => stored.Remove(hash));
+    }
+
+    private void RememberIssuer(AdminTokenRecord record)
+    {
+        if (record.CreatedBy is not { } issuer)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var issuers = new Dictionary<string, string[]>(_issuers, StringComparer.Ordinal);
+            issuers[record.Name] = [.. (issuers.GetValueOrDefault(record.Name) ?? []).Append(issuer).Distinct(StringComparer.Ordinal)];
+            Volatile.Write(ref _issuers, issuers.ToFrozenDictionary(StringComparer.Ordinal));
+        }
+    }
 
     /// <summary>Replaces the stored snapshot with what the store holds now.</summary>
     public async Task ReloadAsync(AdminTokenStore store)

@@ -107,9 +107,17 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
             return null;
         }
 
+        // Who issued it outlives it (a token issued before the ledger existed is entered now, as it goes).
+        var json = await store.Database.StringGetAsync(TokenKey(hash!));
+        var record = json.IsNull ? null : JsonSerializer.Deserialize((byte[])json!, GatewayJsonContext.Default.AdminTokenRecord);
         var transaction = store.Database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(TokenKey(hash!));
         _ = transaction.HashDeleteAsync(IndexKey, id);
+        if (record?.CreatedBy is { } issuer)
+        {
+            _ = transaction.HashSetAsync(IssuersKey, IssuerField(record.Name, issuer), 1);
+        }
+
         await transaction.ExecuteAsync();
 
         await PublishAsync(RevokedChange, hash!);

@@ -41,6 +41,9 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
         await using var gateway = await AuditGateway.StartAsync(env);
         using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
         var issued = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"admin-writes-once","roles":["author"]}""")).Expect(HttpStatusCode.Created).Json;
+        // As if issued before the store kept who issued what: the revocation enters it.
+        var store = gateway.Host.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        Assert.True(await store.Database.KeyDeleteAsync($"{gateway.Prefix}:{{admin-token}}:issuers"));
         var name = Bundles.UniqueName("revoked-author");
         using (var ownAuthor = new AdminClient(gateway.Host, issued.GetProperty("token").GetString()!))
         {
@@ -58,6 +61,21 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
         Assert.Equal("self_approval", (await adminThere.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve", "{}")).Expect(HttpStatusCode.Forbidden).ErrorCode);
         using var alan = new AdminClient(gateway.Host, TestEnvironment.ApproverToken);
         (await alan.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_name_whose_token_was_revoked_and_reissued_by_someone_else_is_not_its_past_issuers_to_take()
+    {
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+        using var olga = new AdminClient(gateway.Host, TestEnvironment.OperatorToken);
+        var first = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created).Json;
+        (await admin.DeleteAsync($"/admin/v1/admin-tokens/{first.GetProperty("record").GetProperty("id").GetString()}")).Expect(HttpStatusCode.NoContent);
+        (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created);
+
+        var again = await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""");
+
+        Assert.Equal("name_taken", again.Expect(HttpStatusCode.Conflict).ErrorCode);
     }
 
     [Fact]

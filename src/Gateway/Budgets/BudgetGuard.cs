@@ -149,9 +149,12 @@ internal sealed class BudgetGuard(
         return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
     }
 
-    /// <summary>The input a reservation prices: the body's bound, or the model's whole context window when input the body does not show is read too.</summary>
-    private static long PricedInput(CatalogModel model, long input, bool unseen) =>
-        unseen ? Math.Max(input, model.MaxInputTokens) : input;
+    /// <summary>
+    /// The input a reservation prices: the body's bound, or, when input the body does not show is read too, the model's
+    /// context window (at most <see cref="BudgetOptions.UnseenInputTokens"/>).
+    /// </summary>
+    private long PricedInput(CatalogModel model, long input, bool unseen) =>
+        unseen ? Math.Max(input, Math.Min(model.MaxInputTokens, _options.UnseenInputTokens ?? int.MaxValue)) : input;
 
     private static (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen) => verdict switch
     {

@@ -17,6 +17,15 @@ internal sealed class BudgetOptions
     /// </summary>
     public bool RefuseUnpricedModels { get; set; } = true;
 
+    /// <summary>
+    /// The most input a request reserves for what the provider reads beyond its body (a stored conversation, files by id,
+    /// built-in tools' results: <see cref="UnseenInput"/>). Unset, the model's whole context window: a true bound, which
+    /// a key whose daily limit is under one window's price can never afford. Set, a smaller reservation such keys can
+    /// afford; a request that reads more is still settled to what the provider reports, past the limit.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int? UnseenInputTokens { get; set; }
+
     /// <summary>When the store is unreachable: true lets requests through (counted), false refuses them.</summary>
     public bool FailOpen { get; set; } = true;
 

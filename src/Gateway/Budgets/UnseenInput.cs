@@ -6,8 +6,8 @@ namespace LlmGateway.Budgets;
 /// <summary>
 /// Whether the provider will read input the body does not show: a conversation it keeps (a Responses
 /// <c>previous_response_id</c> or <c>conversation</c>), a prompt it stores (a Responses <c>prompt</c> object), or the
-/// results of tools it runs itself (any tool but a <c>function</c> or <c>custom</c> one: web and file search, MCP
-/// servers, code interpreter…; chat's <c>web_search_options</c>), which it reads back as input. Files and items the input names by id are found by the
+/// results of tools it runs itself (web and file search, MCP servers, code interpreter…, not the tools the client runs;
+/// chat's <c>web_search_options</c>), which it reads back as input. Files and items the input names by id are found by the
 /// prompt's own reading (<see cref="Accounting.RequestTextShape.References"/>).
 /// </summary>
 internal static class UnseenInput
@@ -35,7 +35,24 @@ internal static class UnseenInput
         return false;
     }
 
-    /// <summary>A tool whose <c>type</c> is neither <c>function</c> nor <c>custom</c>: the provider runs it and reads its results.</summary>
+    /// <summary>
+    /// Tools the client runs itself: their results come back in its next request's body, where they are counted. Any
+    /// other type (web and file search, MCP, code interpreter, image generation…) the provider runs and reads back.
+    /// </summary>
+    private static ReadOnlySpan<byte> ClientRun(int i) => i switch
+    {
+        0 => "function"u8,
+        1 => "custom"u8,
+        2 => "computer_use_preview"u8,
+        3 => "computer_use"u8,
+        4 => "local_shell"u8,
+        5 => "shell"u8,
+        _ => "apply_patch"u8,
+    };
+
+    private const int ClientRunTypes = 7;
+
+    /// <summary>A tool the provider runs itself (<see cref="ClientRun"/>): it reads its results as input.</summary>
     private static bool RunsBuiltInTools(ReadOnlySpan<byte> tools)
     {
         try
@@ -49,8 +66,7 @@ internal static class UnseenInput
             while (reader.Read() && reader.CurrentDepth >= 1)
             {
                 if (reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("type"u8)
-                    && reader.Read() && reader.TokenType == JsonTokenType.String
-                    && !reader.ValueTextEquals("function"u8) && !reader.ValueTextEquals("custom"u8))
+                    && reader.Read() && reader.TokenType == JsonTokenType.String && !IsClientRun(ref reader))
                 {
                     return true;
                 }
@@ -64,6 +80,19 @@ internal static class UnseenInput
         catch (JsonException)
         {
             // The body was validated before forwarding: nothing here is unreadable.
+        }
+
+        return false;
+    }
+
+    private static bool IsClientRun(ref Utf8JsonReader reader)
+    {
+        for (var i = 0; i < ClientRunTypes; i++)
+        {
+            if (reader.ValueTextEquals(ClientRun(i)))
+            {
+                return true;
+            }
         }
 
         return false;

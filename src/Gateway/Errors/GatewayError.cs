@@ -81,7 +81,7 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
     /// </summary>
     public static GatewayError UpstreamRateLimited(string provider) =>
         new(StatusCodes.Status429TooManyRequests, new OpenAiError(
-            $"The provider '{provider}' is rate limiting the gateway; retry after the Retry-After delay.", "requests", null, "rate_limit_exceeded"));
+            $"The provider '{provider}' is rate limiting the gateway; retry later (after the Retry-After delay, when one is given).", "requests", null, "rate_limit_exceeded"));
 
     public static GatewayError UpstreamFailed(string provider) =>
         new(StatusCodes.Status502BadGateway, new OpenAiError(

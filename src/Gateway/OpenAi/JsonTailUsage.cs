@@ -41,22 +41,29 @@ internal static class JsonTailUsage
         }
     }
 
-    /// <summary>The last whole usage object in <paramref name="tail"/>, braces included.</summary>
+    /// <summary>
+    /// The last whole usage object in <paramref name="tail"/>, braces included. A later <c>"usage"</c> that is not one (a
+    /// key of the client's <c>metadata</c>, after the body's own usage in a Responses body) is passed over.
+    /// </summary>
     internal static bool TryFind(ReadOnlySpan<byte> tail, out ReadOnlySpan<byte> usage)
     {
         usage = default;
-        var at = tail.LastIndexOf(Key);
-        while (at >= 0 && IsEscaped(tail, at))
+        for (var at = tail.LastIndexOf(Key); at >= 0; at = tail[..at].LastIndexOf(Key))
         {
-            at = tail[..at].LastIndexOf(Key);
+            if (!IsEscaped(tail, at) && TryObjectAfter(tail[(at + Key.Length)..], out usage))
+            {
+                return true;
+            }
         }
 
-        if (at < 0)
-        {
-            return false;
-        }
+        return false;
+    }
 
-        var rest = tail[(at + Key.Length)..].TrimStart(" \t\r\n"u8);
+    /// <summary>After a key: a colon, then a whole object (the usage).</summary>
+    private static bool TryObjectAfter(ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> usage)
+    {
+        usage = default;
+        rest = rest.TrimStart(" \t\r\n"u8);
         if (rest.IsEmpty || rest[0] != (byte)':')
         {
             return false;

@@ -33,9 +33,9 @@ internal sealed class CatalogModelOptions
     public int? MaxOutputTokens { get; set; }
 
     /// <summary>
-    /// The model's context window in tokens. A request that continues a conversation the provider keeps (a Responses
-    /// <c>previous_response_id</c> or <c>conversation</c>) makes it read more than the body shows, up to this: a spend
-    /// limit reserves it. Defaults to the published window of known model families, else <see cref="InputLimits.UnknownModelDefault"/>.
+    /// The model's context window in tokens. A request whose input the provider reads beyond the body (a stored
+    /// conversation or prompt, files and items named by id, built-in tools' results: <c>Budgets.UnseenInput</c>) makes it
+    /// read up to this: a spend limit reserves it (at most <c>Gateway:Budgets:UnseenInputTokens</c>). Defaults to the published window of known model families, else <see cref="InputLimits.UnknownModelDefault"/>.
     /// </summary>
     [Range(1, 100_000_000)]
     public int? MaxInputTokens { get; set; }

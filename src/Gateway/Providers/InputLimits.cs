@@ -13,14 +13,21 @@ internal static class InputLimits
     private static readonly (string Prefix, int Limit)[] Families =
     [
         ("gpt-4.1", 1_047_576),
+        ("gpt-4.5", 128_000),
         ("gpt-4o", 128_000),
+        ("chatgpt-4o", 128_000),
         ("gpt-4-turbo", 128_000),
+        ("gpt-4-0125", 128_000),
+        ("gpt-4-1106", 128_000),
+        ("gpt-4-vision", 128_000),
+        ("gpt-4-32k", 32_768),
         ("gpt-4", 8_192),
         ("gpt-3.5-turbo", 16_385),
         ("gpt-5", 272_000),
         ("o1", 200_000),
         ("o3", 200_000),
         ("o4", 200_000),
+        ("codex-mini", 200_000),
         ("text-embedding", 8_192),
     ];
 

@@ -12,6 +12,7 @@ internal static class OutputLimits
     private static readonly (string Prefix, int Limit)[] Families =
     [
         ("gpt-4.1", 32_768),
+        ("gpt-4.5", 16_384),
         ("gpt-4o", 16_384),
         ("gpt-4-turbo", 4_096),
         ("gpt-4", 8_192),

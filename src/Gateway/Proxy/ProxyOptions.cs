@@ -20,11 +20,18 @@ internal sealed class ProxyOptions
     /// <summary>
     /// Longest line (and longest event's data) a provider's event stream may send. Every buffer that holds a
     /// provider line is capped by it (and grows only as far as the lines it holds); a longer line ends the stream with an
-    /// SSE error event (<c>upstream_stream_oversized</c>) and the request is billed as cut. Must exceed
-    /// <see cref="MaxRequestBodyBytes"/> (<see cref="ProxyLimitsValidator"/>).
+    /// SSE error event (<c>upstream_stream_oversized</c>) and the request is billed as cut. The cap in force is never
+    /// below twice <see cref="MaxRequestBodyBytes"/> (<see cref="EffectiveMaxProviderLineBytes"/>).
     /// </summary>
-    [Range(16 * 1024, 1024 * 1024 * 1024)]
+    [Range(16 * 1024, 256 * 1024 * 1024)]
     public int MaxProviderLineBytes { get; set; } = DefaultMaxProviderLineBytes;
+
+    /// <summary>
+    /// The line cap in force: <see cref="MaxProviderLineBytes"/>, or twice <see cref="MaxRequestBodyBytes"/> when that is
+    /// more, since a Responses stream's lifecycle events echo the request (its instructions and tools, re-escaped) on one
+    /// line. A buffer grows only as far as the lines it holds.
+    /// </summary>
+    public int EffectiveMaxProviderLineBytes => (int)Math.Min(int.MaxValue, Math.Max(MaxProviderLineBytes, 2 * MaxRequestBodyBytes));
 
     /// <summary>
     /// Requests one gateway key may have in flight at once on this instance; one more gets 429

@@ -14,7 +14,6 @@ internal static class ProxyServiceCollectionExtensions
             .Bind(configuration.GetSection(ProxyOptions.SectionName))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyLimitsValidator>();
         services.AddSingleton<KeyConcurrencyLimiter>();
 
         services.AddSingleton<IProxyConfigProvider, ProviderProxyConfigProvider>();

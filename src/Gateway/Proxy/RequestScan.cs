@@ -29,13 +29,13 @@ internal sealed class RequestScan
 
     public bool Stream { get; set; }
 
-    /// <summary>The client asked for the usage chunk (<c>stream_options.include_usage: true</c>).</summary>
     /// <summary><c>"background": true</c>: a Responses request the provider would run out of the gateway's sight (<see cref="DetachedWork"/>).</summary>
     public bool Background { get; set; }
 
     /// <summary><c>"service_tier": "priority"</c>: billed by the provider above its standard price (<see cref="Accounting.PricingOptions.PriorityTierFactor"/>).</summary>
     public bool PriorityTier { get; set; }
 
+    /// <summary>The client asked for the usage chunk (<c>stream_options.include_usage: true</c>).</summary>
     public bool ClientIncludesUsage { get; set; }
 
     /// <summary>The output cap the client asked for (<c>max_tokens</c> or <c>max_completion_tokens</c>), if any.</summary>

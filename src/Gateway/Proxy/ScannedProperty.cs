@@ -11,7 +11,14 @@ internal readonly record struct ScannedProperty(TopLevelField Field, int Start, 
     /// <summary>Whether the property's name, escapes decoded, is <paramref name="name"/>.</summary>
     public bool NameIs(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name)
     {
-        var reader = NameReader(body);
+        var token = body[Start..ValueStart].TrimEnd(" \t\r\n:"u8);
+        if (!token.Contains((byte)'\\'))
+        {
+            // No escape (nearly always): the name is the bytes between the quotes.
+            return token.Length == name.Length + 2 && token[1..^1].SequenceEqual(name);
+        }
+
+        var reader = new Utf8JsonReader(token);
         return reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(name);
     }
 

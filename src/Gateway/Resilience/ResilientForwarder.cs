@@ -33,7 +33,7 @@ internal sealed class ResilientForwarder(
     // Requests' attempt states (with their outcome), kept for the next requests: the outcome's Dispose gives one back.
     private static readonly ObjectPool<AttemptState> States = new DefaultObjectPool<AttemptState>(new DefaultPooledObjectPolicy<AttemptState>(), 1024);
 
-    private readonly int _maxLineBytes = options.Value.MaxProviderLineBytes;
+    private readonly int _maxLineBytes = options.Value.EffectiveMaxProviderLineBytes;
 
     // A provider's refused credentials, logged once a minute per provider: every request fails the same way until fixed.
     private readonly KeyedWindowLimiter _authFailureLogs = new(time, TimeSpan.FromMinutes(1), limit: 1);

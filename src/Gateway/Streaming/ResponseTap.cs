@@ -529,6 +529,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                 // Nothing of the attempt is kept alive by the pool (the provider's strings included): the next Rent
                 // starts everything again.
                 Usage.Restart();
+                ContentEncoding = null;
                 _reader?.Restart();
                 _inner = null!;
                 _response = null!;
@@ -564,13 +565,15 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (ContentEncoding is not null)
         {
             // The gateway asks for identity (ProviderRequestTransform), yet a provider may compress anyway: its bytes
-            // pass through untouched and unread (nothing appended to them, usage estimated), and a sample of them would
-            // only be read as garbage.
+            // pass through untouched and unread (nothing appended to them, billed at the request's output bound), and a
+            // sample of them would only be read as garbage.
             _sample = null;
         }
 
-        // A provider's 401 is held too: it is the gateway's credentials refused, answered by the gateway itself.
-        _gate = _retryableStatuses?.Contains(_response.StatusCode) == true || _response.StatusCode == StatusCodes.Status401Unauthorized ? TapGate.HoldError
+        // A provider's 401 and 429 are held too, retried or not: the gateway answers them in its own words (its
+        // credentials refused; its account's limits, which the provider's text names).
+        _gate = _retryableStatuses?.Contains(_response.StatusCode) == true
+            || _response.StatusCode is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests ? TapGate.HoldError
             : _holdJson && _mode == TapMode.Json ? TapGate.HoldJson
             : TapGate.Open;
         if (_mode == TapMode.Sse && !_response.HasStarted)

@@ -11,6 +11,8 @@ public sealed class JsonTailUsageTests
     [InlineData("t\"}],\"usage\" : \n { \"input_tokens\":1,\"output_tokens\":2,\"output_tokens_details\":{\"reasoning_tokens\":1}} ,\"service_tier\":\"default\"}", "{ \"input_tokens\":1,\"output_tokens\":2,\"output_tokens_details\":{\"reasoning_tokens\":1}}")]
     // A "usage" inside a string is escaped: the real key is the later one, even after a string ending in a backslash.
     [InlineData("\\\"usage\\\":{\\\"prompt_tokens\\\":1}\\\\\"}],\"usage\":{\"prompt_tokens\":2}}", "{\"prompt_tokens\":2}")]
+    // A Responses body's metadata comes after its usage: a client's "usage" key there is passed over.
+    [InlineData("\"usage\":{\"input_tokens\":3,\"output_tokens\":4},\"metadata\":{\"usage\":\"x\"}}", "{\"input_tokens\":3,\"output_tokens\":4}")]
     public void The_last_unescaped_usage_object_is_found(string tail, string expected)
     {
         Assert.True(JsonTailUsage.TryFind(Encoding.UTF8.GetBytes(tail), out var usage));

@@ -10,6 +10,8 @@ public sealed class ModelFamilyLimitsTests
     [InlineData("gpt-4.1-mini", 32_768, 1_047_576)]
     [InlineData("gpt-4-turbo", 4_096, 128_000)]
     [InlineData("gpt-4-0613", 8_192, 8_192)]
+    [InlineData("gpt-4-1106-preview", 8_192, 128_000)]
+    [InlineData("gpt-4.5-preview", 16_384, 128_000)]
     [InlineData("GPT-5", 128_000, 272_000)]
     [InlineData("o3-mini", 100_000, 200_000)]
     [InlineData("some-local-model", OutputLimits.UnknownModelDefault, InputLimits.UnknownModelDefault)]

@@ -56,6 +56,7 @@ public sealed class ResilientForwarderTests : IDisposable
                 Resilience = new ResilienceSettings { MaxAttempts = 10, FirstByteTimeoutMs = 600_000, TotalTimeoutMs = 30 },
             },
             ["brief"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { TotalTimeoutMs = 2_000 } },
+            ["no-429-retry"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { RetryStatuses = [503] } },
             ["slow-retry"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { BaseDelayMs = 60_000, MaxDelayMs = 60_000 } },
         },
     });
@@ -448,6 +449,17 @@ public sealed class ResilientForwarderTests : IDisposable
         Assert.Equal(["brief"], run.Models);
         Assert.Equal(GatewayError.UpstreamRateLimited("alpha"), run.Outcome.Error);
         Assert.Equal(TimeSpan.FromSeconds(5), run.Outcome.RetryAfter);
+        Assert.Equal("", run.Client.Text);
+    }
+
+    [Fact]
+    public async Task A_429_that_is_not_retried_is_still_answered_in_the_gateways_words()
+    {
+        var run = await ForwardAsync("no-429-retry", Respond(429, "Rate limit reached in organization org-secret", headers: ("Retry-After", "7")), Respond(200, "never asked"));
+
+        Assert.Single(run.Models);
+        Assert.Equal(GatewayError.UpstreamRateLimited("alpha"), run.Outcome.Error);
+        Assert.Equal(TimeSpan.FromSeconds(7), run.Outcome.RetryAfter);
         Assert.Equal("", run.Client.Text);
     }
 

@@ -128,6 +128,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"web_search"}]}""", HttpStatusCode.TooManyRequests)]
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"function","name":"f","parameters":{"type":"object"}},{"type":"mcp","server_url":"https://mcp.example.com"}]}""", HttpStatusCode.TooManyRequests)]
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"function","name":"f","parameters":{"type":"web_search"}}]}""", HttpStatusCode.OK)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"computer_use_preview","display_width":1024,"display_height":768},{"type":"local_shell"},{"type":"apply_patch"}]}""", HttpStatusCode.OK)]
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":[{"type":"input_text","text":"the type is item_reference"}]}]}""", HttpStatusCode.OK)]
     public async Task Input_the_provider_reads_beyond_the_body_reserves_the_model_s_context_window(string body, HttpStatusCode expected)
     {
@@ -146,6 +147,22 @@ public sealed class BudgetBypassTests(TestEnvironment env)
         {
             await ErrorAssertions.AssertOpenAiErrorAsync(response, expected, "budget_exceeded");
         }
+    }
+
+    [Fact]
+    public async Task An_operator_caps_what_unseen_input_reserves_so_a_small_key_can_afford_it()
+    {
+        // 20,000 tokens of gpt-4o-mini (0.003 USD) fit the 0.01 USD budget where the 128,000-token window does not.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Budgets:UnseenInputTokens"] = "20000";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unseen-capped", "test", [], new KeyLimits(0.01m, null, null));
+        using var client = gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync(
+            "/v1/responses", Chat("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","previous_response_id":"resp_1"}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -17,7 +17,6 @@ public sealed class SmugglingBodyReaderTests(TestEnvironment env)
     {
         var settings = env.GatewaySettings();
         settings["Gateway:Proxy:MaxRequestBodyBytes"] = (512L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        settings["Gateway:Proxy:MaxProviderLineBytes"] = (513 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var gateway = await GatewayHost.StartAsync(settings);
         using var rents = new SmugglingLargeRents(minimumBytes: 64 * 1024 * 1024);
 

@@ -36,6 +36,18 @@ public sealed class SmugglingLineCapTests(TestEnvironment env)
         AssertEndedOversized(over);
     }
 
+    [Theory]
+    [InlineData(12 * 1024 * 1024, 8 * 1024 * 1024, 16 * 1024 * 1024)]
+    [InlineData(12 * 1024 * 1024, 1024 * 1024, 12 * 1024 * 1024)]
+    [InlineData(64 * 1024, 32 * 1024, 64 * 1024)]
+    [InlineData(16 * 1024 * 1024, 512 * 1024 * 1024, 1024 * 1024 * 1024)]
+    public void The_cap_in_force_is_never_below_twice_the_request_limit_since_a_responses_stream_echoes_the_request(int configured, long bodyLimit, int inForce)
+    {
+        var options = new LlmGateway.Proxy.ProxyOptions { MaxProviderLineBytes = configured, MaxRequestBodyBytes = bodyLimit };
+
+        Assert.Equal(inForce, options.EffectiveMaxProviderLineBytes);
+    }
+
     [Fact]
     public async Task A_line_past_the_default_cap_of_12_MB_ends_the_stream()
     {

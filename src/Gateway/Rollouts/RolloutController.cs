@@ -227,7 +227,10 @@ internal sealed class RolloutController(
         for (var attempt = 0; attempt < ReconcileAttempts; attempt++)
         {
             var current = await rollouts.GetAsync(intended.Prompt, intended.Environment);
-            if (current is null || current.Candidate != intended.Candidate || !RolloutStatuses.IsActive(current.Status))
+            // The same rollout, not a new one of the same version an operator started since (aborted, then started
+            // again): its start identifies it. Another rollout is never given this one's step or end.
+            if (current is null || current.Candidate != intended.Candidate || current.StartedAt != intended.StartedAt
+                || !RolloutStatuses.IsActive(current.Status))
             {
                 return null;
             }

@@ -233,6 +233,32 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_rollout_an_operator_restarted_between_the_controllers_step_and_its_record_is_not_given_the_old_ones_step()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        await ShadowTrafficAsync(gateway, clock, name, 120);
+        var controller = gateway.GetRequiredService<RolloutController>();
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        // After the controller's release change, before its rollout write: the operator aborts, then starts the same version again.
+        controller.AfterReleaseChange = async () =>
+        {
+            (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", """{"reason":"redo"}""")).Expect(HttpStatusCode.OK);
+            (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowPlan}}}""")).Expect(HttpStatusCode.Created);
+        };
+        var first = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!.StartedAt;
+
+        await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+
+        // The new rollout stays at its own first step, as its release does.
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.True(rollout.StartedAt > first, "the rollout read is the restarted one");
+        Assert.Equal(("running", 0), (rollout.Status, rollout.Step));
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal((2, 0), (release.GetProperty("canary").GetInt32(), release.GetProperty("canary_weight").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_leader_that_left_the_shadow_step_in_the_release_but_not_in_the_rollout_is_caught_up_never_paused()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);

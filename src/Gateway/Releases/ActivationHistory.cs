@@ -103,7 +103,7 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time, G
         var now = time.GetUtcNow();
         var activation = new ActivationEvent
         {
-            Id = ActivationEvents.NewId(),
+            Id = ActivationEvents.NewId(now),
             At = now,
             Prompt = prompt,
             Environment = environment,

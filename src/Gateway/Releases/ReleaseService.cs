@@ -90,7 +90,7 @@ internal sealed class ReleaseService(
         next = next! with { Revision = (current?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
         var activation = new ActivationEvent
         {
-            Id = ActivationEvents.NewId(),
+            Id = ActivationEvents.NewId(now),
             At = now,
             Prompt = prompt,
             Environment = environment,

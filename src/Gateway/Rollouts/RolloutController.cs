@@ -37,6 +37,9 @@ internal sealed class RolloutController(
         var view = await rollouts.GetAsync(prompt, environment);
         if (view is null || !RolloutStatuses.IsActive(view.Status))
         {
+            // A member the index kept (a writer that died between an ended rollout's write and its removal, or a
+            // rollout deleted from the store): dropped now, or every instance would lease and read it forever.
+            await rollouts.UnlistUnlessActiveAsync(prompt, environment);
             return null;
         }
 

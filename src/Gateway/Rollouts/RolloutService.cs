@@ -109,23 +109,25 @@ internal sealed class RolloutService(
         var first = validated.Steps[0];
         var change = new ReleaseChange(ActivationActions.CanaryStart, version, first.WeightBps, StepReason(view, validated, request.Reason), release.Revision,
             RolloutEvidence.For(view, null, actor), ShadowShare: first.ShadowShareBps);
-        var (started, startRefusal) = await releases.ApplyAsync(prompt, environment, change, actor, cancellationToken);
-        if (startRefusal is not null)
-        {
-            return new RolloutOutcome(null, startRefusal);
-        }
-
+        // A start writes the release (the canary at its first step), then the rollout. If either answer is lost (the
+        // store failing, the caller gone), the canary this start made, if it was made, is taken back before the failure
+        // is answered: no canary serves users with no rollout judging it.
+        ReleaseRecord? started;
         bool written;
         try
         {
+            (started, var startRefusal) = await releases.ApplyAsync(prompt, environment, change, actor, cancellationToken);
+            if (startRefusal is not null)
+            {
+                return new RolloutOutcome(null, startRefusal);
+            }
+
             await AfterCanaryStart();
             written = await rollouts.TryWriteAsync(view, existing?.Revision ?? 0, fencingToken: null);
         }
         catch
         {
-            // The store failed between the two writes: the canary is live with no rollout to drive it. Take it back if
-            // the store lets us, then answer with the store's failure as any other request would.
-            await WithdrawCanaryAsync(view, started!.Revision, actor);
+            await WithdrawIfStartedAsync(view, release.Revision + 1, actor);
             throw;
         }
 
@@ -139,6 +141,26 @@ internal sealed class RolloutService(
         }
 
         return await NotifiedAsync(prompt, environment, "start", request.Reason ?? $"started by {actor}");
+    }
+
+    /// <summary>
+    /// After a start that failed part-way: the canary it wrote, if the release shows it (this start's revision, by this
+    /// actor), is withdrawn. Never throws.
+    /// </summary>
+    private async Task WithdrawIfStartedAsync(RolloutView view, long startedRevision, string actor)
+    {
+        try
+        {
+            var (release, _) = await releases.GetAsync(view.Prompt, view.Environment);
+            if (release is { Canary: { } canary } && canary == view.Candidate && release.Revision == startedRevision && release.Actor == actor)
+            {
+                await WithdrawCanaryAsync(view, startedRevision, actor);
+            }
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // The store is still failing: the start's caller gets its failure, and the release shows the canary.
+        }
     }
 
     /// <summary>Test seam: runs between a start's canary and its rollout record.</summary>
@@ -198,6 +220,9 @@ internal sealed class RolloutService(
             case "pause":
                 apply = v => v with { Status = RolloutStatuses.Paused, StatusReason = reason ?? $"paused by {actor}", UpdatedAt = now };
                 break;
+            case "resume" when view.Status != RolloutStatuses.Paused:
+                // Resuming a running rollout would only restart its step's clock, and give the step a fresh test.
+                return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_not_paused", $"The rollout of v{view.Candidate} is {view.Status}; only a paused rollout resumes."));
             case "resume":
                 // The step's clock restarts: what it waited for must be seen again, by the same rules.
                 apply = v => v with { Status = RolloutStatuses.Running, StatusReason = null, StepStartedAt = now, UpdatedAt = now };

@@ -44,7 +44,7 @@ internal sealed class RolloutStore(GatewayStore store)
         // The index is its own slot (Redis Cluster), so it cannot be in the write's script: an active rollout is
         // added before the write (never written yet unlisted) and again after it (so an ended rollout's removal,
         // racing with it, cannot leave it out); an ended one is removed after, then put back if a new rollout was
-        // written meanwhile. The list drops stale members.
+        // written meanwhile. A member left behind is dropped by the controller's next look (RolloutController).
         if (active)
         {
             await store.Database.SetAddAsync(store.Keys.RolloutIndex, member);

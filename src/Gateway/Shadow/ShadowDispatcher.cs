@@ -169,7 +169,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             var running = _application.SendAsync(exchange);
             try
             {
-                await running.WaitAsync(_options.Timeout + OverdueAfter, CancellationToken.None); // a stop aborts the copy: it ends, and is waited for
+                await running.WaitAsync(_options.Timeout + OverdueAfter, _time, CancellationToken.None); // a stop aborts the copy: it ends, and is waited for
             }
             catch (TimeoutException)
             {

@@ -51,6 +51,8 @@ public sealed class RolloutApiTests(TestEnvironment env)
         Assert.Equal("olga", started.GetProperty("started_by").GetString());
         Assert.Equal(1000, Release(await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).GetProperty("canary_weight").GetInt32());
         Assert.Equal("rollout_in_progress", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", """{"version":2}""")).Expect(HttpStatusCode.Conflict).ErrorCode);
+        // Resuming a running rollout would only restart its step's clock.
+        Assert.Equal("rollout_not_paused", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/resume", "{}")).Expect(HttpStatusCode.Conflict).ErrorCode);
 
         Assert.Equal("paused", (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"lunch"}""")).Expect(HttpStatusCode.OK).Json.GetProperty("status").GetString());
         Assert.Equal("lunch", (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json.GetProperty("status_reason").GetString());

@@ -233,6 +233,23 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_index_member_with_no_active_rollout_behind_it_is_dropped_at_the_next_look()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        var rollouts = gateway.GetRequiredService<RolloutStore>();
+        // The rollout is gone from the store (a writer died between an ended rollout's write and its removal, or a
+        // hand-deleted key), its index member left behind.
+        Assert.True(await store.Database.KeyDeleteAsync(store.Keys.Rollout(name, PromptSetup.Environment)));
+        Assert.Contains((name, PromptSetup.Environment), await rollouts.ListActiveAsync());
+
+        Assert.Null(await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+
+        Assert.DoesNotContain((name, PromptSetup.Environment), await rollouts.ListActiveAsync());
+    }
+
+    [Fact]
     public async Task A_rollout_an_operator_restarted_between_the_controllers_step_and_its_record_is_not_given_the_old_ones_step()
     {
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);

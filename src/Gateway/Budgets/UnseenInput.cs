@@ -39,20 +39,10 @@ internal static class UnseenInput
     /// Tools the client runs itself: their results come back in its next request's body, where they are counted. Any
     /// other type (web and file search, MCP, code interpreter, image generation…) the provider runs and reads back.
     /// </summary>
-    private static ReadOnlySpan<byte> ClientRun(int i) => i switch
-    {
-        0 => "function"u8,
-        1 => "custom"u8,
-        2 => "computer_use_preview"u8,
-        3 => "computer_use"u8,
-        4 => "local_shell"u8,
-        5 => "shell"u8,
-        _ => "apply_patch"u8,
-    };
+    private static readonly byte[][] ClientRunTypes =
+        [.. new[] { "function", "custom", "computer_use_preview", "computer_use", "local_shell", "shell", "apply_patch" }.Select(System.Text.Encoding.UTF8.GetBytes)];
 
-    private const int ClientRunTypes = 7;
-
-    /// <summary>A tool the provider runs itself (<see cref="ClientRun"/>): it reads its results as input.</summary>
+    /// <summary>A tool the provider runs itself (not one of <see cref="ClientRunTypes"/>): it reads its results as input.</summary>
     private static bool RunsBuiltInTools(ReadOnlySpan<byte> tools)
     {
         try
@@ -87,9 +77,9 @@ internal static class UnseenInput
 
     private static bool IsClientRun(ref Utf8JsonReader reader)
     {
-        for (var i = 0; i < ClientRunTypes; i++)
+        foreach (var type in ClientRunTypes)
         {
-            if (reader.ValueTextEquals(ClientRun(i)))
+            if (reader.ValueTextEquals(type))
             {
                 return true;
             }

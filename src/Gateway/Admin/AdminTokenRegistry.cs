@@ -80,7 +80,33 @@ internal sealed class AdminTokenRegistry
         var holders = List().Where(t => t.Name == name).ToList();
         return issuer == name
             || holders.Count == 0
-            || (holders.TrueForAll(t => t.Source == AdminTokenRecord.StoredSource) && Lineage(name, includeRevoked: false).Contains(issuer));
+            || (holders.TrueForAll(t => t.Source == AdminTokenRecord.StoredSource) && IssuersOfLiveTokens(holders).Contains(issuer));
+    }
+
+    /// <summary>
+    /// Who issued these live tokens, and who issued the tokens that issued them, token by token: a token's issuer counts
+    /// only through the issuer's tokens that existed when it was issued. By name alone, a name revoked and taken by
+    /// someone else since would make its new holder the issuer of every token the old one issued.
+    /// </summary>
+    private HashSet<string> IssuersOfLiveTokens(List<AdminTokenRecord> holders)
+    {
+        var stored = Volatile.Read(ref _stored).Values.Select(t => t.Record).ToList();
+        var issuers = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Queue<AdminTokenRecord>(holders);
+        while (next.TryDequeue(out var token) && issuers.Count < MaxLineage)
+        {
+            if (token.CreatedBy is not { } issuer || !issuers.Add(issuer))
+            {
+                continue;
+            }
+
+            foreach (var older in stored.Where(t => t.Name == issuer && t.CreatedAt <= token.CreatedAt))
+            {
+                next.Enqueue(older);
+            }
+        }
+
+        return issuers;
     }
 
     /// <summary>
@@ -89,14 +115,10 @@ internal sealed class AdminTokenRegistry
     /// one issued oneself). A revoked token's issuer is still known (the store keeps who issued under each name), so
     /// revoking the token one pushed a version through does not make one a stranger to it.
     /// </summary>
-    /// <param name="includeRevoked">
-    /// Count who issued revoked tokens too (self-approval); false for who may issue under a name now (a past issuer of a
-    /// revoked token is no one's issuer once someone else holds the name).
-    /// </param>
-    public IReadOnlySet<string> Lineage(string name, bool includeRevoked = true)
+    public IReadOnlySet<string> Lineage(string name)
     {
         var stored = Volatile.Read(ref _stored).Values.Select(t => t.Record).ToList();
-        var ledger = includeRevoked ? Volatile.Read(ref _issuers) : FrozenDictionary<string, string[]>.Empty;
+        var ledger = Volatile.Read(ref _issuers);
         var lineage = new HashSet<string>(StringComparer.Ordinal);
         var next = new Queue<string>([name]);
         while (next.TryDequeue(out var current) && lineage.Count < MaxLineage)

@@ -83,7 +83,7 @@ internal sealed class BudgetGuard(
     /// <param name="readsUnseenInput">
     /// The provider will read input the body does not show (<see cref="UnseenInput"/>; a file or item named by id is
     /// found by the prompt's count, <see cref="PromptTokenEstimate.ReferencesContent"/>): its spend is reserved for input
-    /// up to the context window of the dearest model that may serve it. Its tokens-per-minute reservation stays what the
+    /// up to the context window of the dearest model that may serve it, at most <see cref="BudgetOptions.UnseenInputTokens"/>. Its tokens-per-minute reservation stays what the
     /// body shows (a window-sized one would refuse every such request under a small limit); the minute is settled to what
     /// the provider reports.
     /// </param>

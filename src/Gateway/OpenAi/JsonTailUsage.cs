@@ -42,18 +42,30 @@ internal static class JsonTailUsage
     }
 
     /// <summary>
-    /// The last whole usage object in <paramref name="tail"/>, braces included. A later <c>"usage"</c> that is not one (a
-    /// key of the client's <c>metadata</c>, after the body's own usage in a Responses body) is passed over.
+    /// The last whole usage object in <paramref name="tail"/>, braces included. A later <c>"usage"</c> with a string value
+    /// (a key of the client's <c>metadata</c>, after the body's own usage in a Responses body) is passed over; any other
+    /// value ends the search.
     /// </summary>
     internal static bool TryFind(ReadOnlySpan<byte> tail, out ReadOnlySpan<byte> usage)
     {
         usage = default;
         for (var at = tail.LastIndexOf(Key); at >= 0; at = tail[..at].LastIndexOf(Key))
         {
-            if (!IsEscaped(tail, at) && TryObjectAfter(tail[(at + Key.Length)..], out usage))
+            if (IsEscaped(tail, at))
             {
-                return true;
+                continue;
             }
+
+            var after = tail[(at + Key.Length)..].TrimStart(" \t\r\n"u8);
+            if (after.StartsWith(":"u8) && after[1..].TrimStart(" \t\r\n"u8).StartsWith("\""u8))
+            {
+                // A string value is a client's metadata key, never the body's usage: look further back.
+                continue;
+            }
+
+            // The body's own usage, or nothing: an earlier object named "usage" (a tool's schema echoed in a Responses
+            // body whose usage is null) is not the usage.
+            return TryObjectAfter(tail[(at + Key.Length)..], out usage);
         }
 
         return false;

@@ -21,6 +21,7 @@ internal static class OutputLimits
         ("o1", 100_000),
         ("o3", 100_000),
         ("o4", 100_000),
+        ("codex-mini", 100_000),
         ("text-embedding", 1),
     ];
 

@@ -8,8 +8,8 @@ internal sealed class ProxyOptions
     public const string SectionName = "Gateway:Proxy";
 
     /// <summary>
-    /// The default of <see cref="MaxProviderLineBytes"/>: 12 MB, past the default request limit (8 MB), since a Responses
-    /// stream's <c>response.created</c> and <c>response.completed</c> echo the request's instructions and tools on one line.
+    /// The default of <see cref="MaxProviderLineBytes"/>: 12 MB. With the default request limit (8 MB) the cap in force
+    /// is 16 MB (<see cref="EffectiveMaxProviderLineBytes"/>): a Responses stream's lifecycle events echo the request.
     /// </summary>
     public const int DefaultMaxProviderLineBytes = 12 * 1024 * 1024;
 

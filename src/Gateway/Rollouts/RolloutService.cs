@@ -127,7 +127,12 @@ internal sealed class RolloutService(
         }
         catch
         {
-            await WithdrawIfStartedAsync(view, release.Revision + 1, actor);
+            if (await WithdrawIfStartedAsync(view, release.Revision + 1, actor))
+            {
+                // Both writes landed; only an answer was lost: the rollout runs, and the start succeeded.
+                return await NotifiedAsync(prompt, environment, "start", request.Reason ?? $"started by {actor}");
+            }
+
             throw;
         }
 
@@ -145,12 +150,19 @@ internal sealed class RolloutService(
 
     /// <summary>
     /// After a start that failed part-way: the canary it wrote, if the release shows it (this start's revision, by this
-    /// actor), is withdrawn. Never throws.
+    /// actor), is withdrawn, unless the rollout was recorded after all (this start's, by its start): then true, the start
+    /// stands. Never throws.
     /// </summary>
-    private async Task WithdrawIfStartedAsync(RolloutView view, long startedRevision, string actor)
+    private async Task<bool> WithdrawIfStartedAsync(RolloutView view, long startedRevision, string actor)
     {
         try
         {
+            if (await rollouts.GetAsync(view.Prompt, view.Environment) is { } recorded
+                && recorded.StartedAt == view.StartedAt && recorded.Candidate == view.Candidate && RolloutStatuses.IsActive(recorded.Status))
+            {
+                return true;
+            }
+
             var (release, _) = await releases.GetAsync(view.Prompt, view.Environment);
             if (release is { Canary: { } canary } && canary == view.Candidate && release.Revision == startedRevision && release.Actor == actor)
             {
@@ -161,6 +173,8 @@ internal sealed class RolloutService(
         {
             // The store is still failing: the start's caller gets its failure, and the release shows the canary.
         }
+
+        return false;
     }
 
     /// <summary>Test seam: runs between a start's canary and its rollout record.</summary>
@@ -299,6 +313,12 @@ internal sealed class RolloutService(
             if (!RolloutStatuses.IsActive(view.Status) || (action == "skip-step" && view.Step != step))
             {
                 return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_moved", $"The rollout moved on meanwhile (now {view.Status}, step {view.Step + 1}). Re-read it."));
+            }
+
+            if (action == "resume" && view.Status != RolloutStatuses.Paused)
+            {
+                // Resumed by someone else meanwhile: resuming again would only restart the step's clock.
+                return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_not_paused", $"The rollout of v{view.Candidate} is {view.Status}; only a paused rollout resumes."));
             }
         }
 

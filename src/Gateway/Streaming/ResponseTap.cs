@@ -15,7 +15,7 @@ namespace LlmGateway.Streaming;
 /// error response (until it is known to be the last), a non-streamed JSON body (until its usage is in
 /// the headers), and, while stripping, an SSE event until it is known not to be the usage chunk.
 /// All of it lives in one pooled buffer; a sampled request's bytes are also copied, capped. A provider line longer
-/// than <see cref="ProxyOptions.MaxProviderLineBytes"/> ends the stream: the write fails (so YARP stops copying and
+/// than <see cref="ProxyOptions.EffectiveMaxProviderLineBytes"/> ends the stream: the write fails (so YARP stops copying and
 /// the attempt ends interrupted, <see cref="LineCapExceeded"/>), and the completion writes the SSE error event.
 /// </summary>
 internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
@@ -87,7 +87,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// </param>
     /// <param name="timer">Told of every response byte, so a stalled stream is noticed.</param>
     /// <param name="maxLineBytes">
-    /// The cap on one provider line (<see cref="ProxyOptions.MaxProviderLineBytes"/>); unset, its default. Given, not
+    /// The cap on one provider line (<see cref="ProxyOptions.EffectiveMaxProviderLineBytes"/>); unset, the configured default. Given, not
     /// looked up in the request's services: that would make a service scope per request.
     /// </param>
     public ResponseTap(

@@ -23,6 +23,8 @@ public sealed class JsonTailUsageTests
     [InlineData("\"content\":\"no usage here\"}}]}")]
     [InlineData("\"usage\":null}")]
     [InlineData("\"usage\":{\"prompt_tokens\":9,\"compl")]
+    // A Responses body whose usage is null, with a tool's schema naming a "usage" property before it.
+    [InlineData("\"parameters\":{\"properties\":{\"usage\":{\"type\":\"string\"}}}}],\"usage\":null}")]
     [InlineData("\"content\":\"say \\\"usage\\\":{\\\"prompt_tokens\\\":1} please\"}}]}")]
     public void Nothing_is_found_without_a_whole_unescaped_usage_object(string tail)
     {

@@ -69,13 +69,21 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
         await using var gateway = await AuditGateway.StartAsync(env);
         using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
         using var olga = new AdminClient(gateway.Host, TestEnvironment.OperatorToken);
-        var first = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created).Json;
+        var first = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["operator","viewer"]}""")).Expect(HttpStatusCode.Created).Json;
+        using (var ciBot = new AdminClient(gateway.Host, first.GetProperty("token").GetString()!))
+        {
+            (await ciBot.PostAsync("/admin/v1/admin-tokens", """{"name":"deploy-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created);
+        }
+
         (await admin.DeleteAsync($"/admin/v1/admin-tokens/{first.GetProperty("record").GetProperty("id").GetString()}")).Expect(HttpStatusCode.NoContent);
         (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created);
 
         var again = await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""");
+        // Nor does the new holder of "ci-bot" become the issuer of what the old one issued.
+        var below = await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"deploy-bot","roles":["viewer"]}""");
 
         Assert.Equal("name_taken", again.Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal("name_taken", below.Expect(HttpStatusCode.Conflict).ErrorCode);
     }
 
     [Fact]

@@ -85,22 +85,31 @@ internal sealed class AdminTokenRegistry
 
     /// <summary>
     /// Who issued these live tokens, and who issued the tokens that issued them, token by token: a token's issuer counts
-    /// only through the issuer's tokens that existed when it was issued. By name alone, a name revoked and taken by
-    /// someone else since would make its new holder the issuer of every token the old one issued.
+    /// only as a configuration token, or through its own live tokens that existed when it issued this one. By name alone,
+    /// a name revoked and taken by someone else since would make its new holder the issuer of every token the old holder
+    /// issued. (So after a token rotates itself and its old one is revoked, the new one does not rotate what the old one
+    /// issued: whoever issued those, further up, still can.)
     /// </summary>
     private HashSet<string> IssuersOfLiveTokens(List<AdminTokenRecord> holders)
     {
         var stored = Volatile.Read(ref _stored).Values.Select(t => t.Record).ToList();
         var issuers = new HashSet<string>(StringComparer.Ordinal);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
         var next = new Queue<AdminTokenRecord>(holders);
-        while (next.TryDequeue(out var token) && issuers.Count < MaxLineage)
+        while (next.TryDequeue(out var token) && visited.Count < MaxLineage)
         {
-            if (token.CreatedBy is not { } issuer || !issuers.Add(issuer))
+            if (!visited.Add(token.Id) || token.CreatedBy is not { } issuer)
             {
                 continue;
             }
 
-            foreach (var older in stored.Where(t => t.Name == issuer && t.CreatedAt <= token.CreatedAt))
+            var issuing = stored.Where(t => t.Name == issuer && t.CreatedAt <= token.CreatedAt).ToList();
+            if (issuing.Count > 0 || Array.Exists(_configured, t => t.Name == issuer))
+            {
+                issuers.Add(issuer);
+            }
+
+            foreach (var older in issuing)
             {
                 next.Enqueue(older);
             }

@@ -42,9 +42,9 @@ internal static class JsonTailUsage
     }
 
     /// <summary>
-    /// The last whole usage object in <paramref name="tail"/>, braces included. A later <c>"usage"</c> with a string value
-    /// (a key of the client's <c>metadata</c>, after the body's own usage in a Responses body) is passed over; any other
-    /// value ends the search.
+    /// The last whole usage object in <paramref name="tail"/>, braces included. A later <c>"usage"</c> that is a string
+    /// value, or a key with a string value (the client's <c>metadata</c> and <c>user</c>, after the body's own usage in a
+    /// Responses body), is passed over; a key with any other value ends the search.
     /// </summary>
     internal static bool TryFind(ReadOnlySpan<byte> tail, out ReadOnlySpan<byte> usage)
     {
@@ -57,9 +57,10 @@ internal static class JsonTailUsage
             }
 
             var after = tail[(at + Key.Length)..].TrimStart(" \t\r\n"u8);
-            if (after.StartsWith(":"u8) && after[1..].TrimStart(" \t\r\n"u8).StartsWith("\""u8))
+            if (!after.StartsWith(":"u8) || after[1..].TrimStart(" \t\r\n"u8).StartsWith("\""u8))
             {
-                // A string value is a client's metadata key, never the body's usage: look further back.
+                // A string "usage" (a value: "purpose":"usage"), or a key whose value is a string (a client's metadata):
+                // never the body's usage; look further back.
                 continue;
             }
 

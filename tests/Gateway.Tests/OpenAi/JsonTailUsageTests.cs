@@ -13,6 +13,7 @@ public sealed class JsonTailUsageTests
     [InlineData("\\\"usage\\\":{\\\"prompt_tokens\\\":1}\\\\\"}],\"usage\":{\"prompt_tokens\":2}}", "{\"prompt_tokens\":2}")]
     // A Responses body's metadata comes after its usage: a client's "usage" key there is passed over.
     [InlineData("\"usage\":{\"input_tokens\":3,\"output_tokens\":4},\"metadata\":{\"usage\":\"x\"}}", "{\"input_tokens\":3,\"output_tokens\":4}")]
+    [InlineData("\"usage\":{\"input_tokens\":3,\"output_tokens\":4},\"user\":\"usage\",\"metadata\":{\"purpose\":\"usage\"}}", "{\"input_tokens\":3,\"output_tokens\":4}")]
     public void The_last_unescaped_usage_object_is_found(string tail, string expected)
     {
         Assert.True(JsonTailUsage.TryFind(Encoding.UTF8.GetBytes(tail), out var usage));

@@ -76,14 +76,17 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
         }
 
         (await admin.DeleteAsync($"/admin/v1/admin-tokens/{first.GetProperty("record").GetProperty("id").GetString()}")).Expect(HttpStatusCode.NoContent);
-        (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created);
+        var second = (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["operator","viewer"]}""")).Expect(HttpStatusCode.Created).Json;
+        using var newCiBot = new AdminClient(gateway.Host, second.GetProperty("token").GetString()!);
 
         var again = await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"ci-bot","roles":["viewer"]}""");
         // Nor does the new holder of "ci-bot" become the issuer of what the old one issued.
         var below = await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"deploy-bot","roles":["viewer"]}""");
+        var belowThroughIt = await newCiBot.PostAsync("/admin/v1/admin-tokens", """{"name":"deploy-bot","roles":["viewer"]}""");
 
         Assert.Equal("name_taken", again.Expect(HttpStatusCode.Conflict).ErrorCode);
         Assert.Equal("name_taken", below.Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal("name_taken", belowThroughIt.Expect(HttpStatusCode.Conflict).ErrorCode);
     }
 
     [Fact]

@@ -109,7 +109,9 @@ public sealed class ProviderRoutingTests(TestEnvironment env)
         using var response = await PostAsync("/v1/chat/completions", Chat("slow-model"), tag, ("x-mock-hang", "true"));
 
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "upstream_timeout");
-        Assert.Single(env.Received.ForTag(tag));
+        // Not retried (one attempt). On a loaded box the 1 s timeout can end the attempt before the mock has read and
+        // logged the request, so it is seen at most once, not necessarily once.
+        Assert.InRange(env.Received.ForTag(tag).Count, 0, 1);
     }
 
     [Fact]

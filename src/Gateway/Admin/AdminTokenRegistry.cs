@@ -175,18 +175,21 @@ internal sealed class AdminTokenRegistry
 
     private void RememberIssuer(AdminTokenRecord record)
     {
-        if (record.CreatedBy is not { } issuer)
+        if (record.CreatedBy is { } issuer)
         {
-            return;
-        }
-
-        lock (_gate)
-        {
-            var issuers = new Dictionary<string, string[]>(_issuers, StringComparer.Ordinal);
-            issuers[record.Name] = [.. (issuers.GetValueOrDefault(record.Name) ?? []).Append(issuer).Distinct(StringComparer.Ordinal)];
-            Volatile.Write(ref _issuers, issuers.ToFrozenDictionary(StringComparer.Ordinal));
+            lock (_gate)
+            {
+                AddIssuers([(record.Name, issuer)]);
+            }
         }
     }
+
+    /// <summary>Adds (name, issuer) pairs to the ledger, which only grows. Under <see cref="_gate"/>.</summary>
+    private void AddIssuers(IEnumerable<(string Name, string Issuer)> added) =>
+        Volatile.Write(ref _issuers, _issuers.SelectMany(e => e.Value.Select(issuer => (Name: e.Key, Issuer: issuer)))
+            .Concat(added)
+            .GroupBy(e => e.Name, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Issuer).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal));
 
     /// <summary>Replaces the stored snapshot with what the store holds now.</summary>
     public async Task ReloadAsync(AdminTokenStore store)
@@ -207,11 +210,8 @@ internal sealed class AdminTokenRegistry
             var issuers = await store.IssuersAsync();
             lock (_gate)
             {
-                // What was issued here meanwhile is kept (the ledger only grows; a read may predate an issue).
-                var ledger = issuers.Concat(_issuers.SelectMany(e => e.Value.Select(issuer => (Name: e.Key, Issuer: issuer))))
-                    .GroupBy(e => e.Name, StringComparer.Ordinal)
-                    .ToFrozenDictionary(g => g.Key, g => g.Select(e => e.Issuer).Distinct(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
-                Volatile.Write(ref _issuers, ledger);
+                // Merged, not replaced: what was issued here meanwhile is kept (a read may predate an issue).
+                AddIssuers(issuers);
 
                 // A token issued or revoked while the store was read: what was read may predate it, so read again.
                 if (_generation == generation)

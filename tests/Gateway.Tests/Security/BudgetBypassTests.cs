@@ -32,8 +32,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     public async Task An_output_bound_out_of_range_is_refused_before_anything_is_reserved(string field, string param)
     {
         // A budget no real request fits: only a bypass could get an answer out of it.
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("bypass", "test", [], new KeyLimits(0.00001m, null, null));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "bypass", new KeyLimits(0.00001m, null, null));
 
         using var response = await client.PostAsync(
             "/v1/chat/completions",
@@ -50,8 +49,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     {
         // 16 384 output tokens of gpt-4o-mini cost ~0.0098 USD: more than this budget, so it is refused
         // (a fixed 4 096 would have cost ~0.0025 USD and been let through).
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("no-cap", "test", [], new KeyLimits(0.005m, null, null));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "no-cap", new KeyLimits(0.005m, null, null));
 
         using var refused = await client.PostAsync("/v1/chat/completions", Chat("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""), Ct);
         using var fits = await client.PostAsync("/v1/chat/completions", Chat("""{"model":"gpt-4o-mini","max_tokens":4096,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
@@ -72,8 +70,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     {
         // The provider reads the stored conversation too, up to gpt-4o-mini's 128,000-token window (~0.0192 USD of input):
         // more than this budget. The body alone (a word, 1,000 output tokens: ~0.0006 USD) fits.
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("state", "test", [], new KeyLimits(0.01m, null, null));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "state", new KeyLimits(0.01m, null, null));
 
         using var response = await client.PostAsync(
             "/v1/responses", Chat($$"""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi"{{state}}}"""), Ct);
@@ -127,8 +124,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     {
         // Files and items named by id or URL, stored prompts and built-in tools' results: the provider reads them as
         // input, up to gpt-4o-mini's 128,000-token window (~0.0192 USD): more than this budget. The body alone fits.
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unseen", "test", [], new KeyLimits(0.01m, null, null));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "unseen", new KeyLimits(0.01m, null, null));
 
         using var response = await client.PostAsync("/v1/responses", Chat(body), Ct);
 
@@ -142,8 +138,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
         var settings = env.GatewaySettings();
         settings["Gateway:Budgets:UnseenInputTokens"] = "20000";
         await using var gateway = await GatewayHost.StartAsync(settings);
-        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unseen-capped", "test", [], new KeyLimits(0.01m, null, null));
-        using var client = gateway.CreateClient(secret);
+        using var client = await ClientAsync(gateway, "unseen-capped", new KeyLimits(0.01m, null, null));
 
         using var response = await client.PostAsync(
             "/v1/responses", Chat("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","previous_response_id":"resp_1"}"""), Ct);
@@ -154,8 +149,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     [Fact]
     public async Task A_chat_file_named_by_id_reserves_the_model_s_context_window()
     {
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unseen-chat", "test", [], new KeyLimits(0.01m, null, null));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "unseen-chat", new KeyLimits(0.01m, null, null));
 
         using var response = await client.PostAsync("/v1/chat/completions",
             Chat("""{"model":"gpt-4o-mini","max_tokens":1000,"messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-1"}}]}]}"""), Ct);
@@ -170,8 +164,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     public async Task Priority_processing_is_reserved_at_its_price(string tier, HttpStatusCode expected)
     {
         // 10,000 output tokens of gpt-4o-mini: ~0.006 USD at the standard price, ~0.012 at priority's 2x: over 0.01.
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("priority", "test", [], new KeyLimits(0.01m, null, null));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "priority", new KeyLimits(0.01m, null, null));
 
         using var response = await client.PostAsync(
             "/v1/chat/completions", Chat($$"""{"model":"gpt-4o-mini","max_tokens":10000,"messages":[{"role":"user","content":"hi"}]{{tier}}}"""), Ct);
@@ -184,8 +177,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     {
         // 5,000 tokens a minute is far under the context window: a continued conversation still goes through, and its
         // minute is settled to what the provider reports.
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("state-tpm", "test", [], new KeyLimits(null, null, 5_000));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "state-tpm", new KeyLimits(null, null, 5_000));
 
         using var response = await client.PostAsync(
             "/v1/responses", Chat("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","previous_response_id":"resp_1"}"""), Ct);
@@ -196,8 +188,7 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     [Fact]
     public async Task A_key_with_a_spend_limit_calling_a_model_without_a_price_is_refused()
     {
-        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("unpriced", "test", [], new KeyLimits(1m, null, null));
-        using var client = env.Gateway.CreateClient(secret);
+        using var client = await ClientAsync(env.Gateway, "unpriced", new KeyLimits(1m, null, null));
 
         using var response = await client.PostAsync("/v1/chat/completions", Chat("""{"model":"gpt-4o","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
 
@@ -248,6 +239,13 @@ public sealed class BudgetBypassTests(TestEnvironment env)
         var store = env.Gateway.GetRequiredService<GatewayStore>();
         var spent = (long)await store.Database.StringGetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{DateTimeOffset.UtcNow:yyyyMMdd}");
         Assert.InRange(spent, 1, 100_000);
+    }
+
+    /// <summary>A client of a new key with these limits.</summary>
+    private static async Task<HttpClient> ClientAsync(GatewayHost gateway, string app, KeyLimits limits)
+    {
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync(app, "test", [], limits);
+        return gateway.CreateClient(secret);
     }
 
     /// <summary>Served (200), or refused before anything was sent (429 <c>budget_exceeded</c>).</summary>

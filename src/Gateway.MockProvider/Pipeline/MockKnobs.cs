@@ -22,7 +22,8 @@ internal sealed record MockKnobs(
     string? Corrupt = null,
     int? LongLine = null,
     IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null,
-    bool EmptyError = false)
+    bool EmptyError = false,
+    bool CutMidLine = false)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -41,7 +42,8 @@ internal sealed record MockKnobs(
         Corrupt: Corruption(request),
         LongLine: Integer(request, "long-line", min: 1),
         ResponseHeaders: ResponseHeadersKnob.Parse(Raw(request, "response-headers")),
-        EmptyError: Boolean(request, "empty-error"));
+        EmptyError: Boolean(request, "empty-error"),
+        CutMidLine: Boolean(request, "cut-mid-line"));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

@@ -89,6 +89,13 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
         await pipe.FlushAsync(cancellationToken);
     }
 
+    /// <summary>The <c>cut-mid-line</c> knob: the first half of a chunk's line, flushed, as a provider that dies mid-write leaves it.</summary>
+    public async Task WriteHalfLineAsync(CancellationToken cancellationToken)
+    {
+        pipe.Write("data: {\"id\":\"mock-cut\",\"object\":\"chat.completion.chunk\",\"choi"u8);
+        await pipe.FlushAsync(cancellationToken);
+    }
+
     /// <summary>In the next event, the text <see cref="CorruptText.Marker"/> becomes these raw bytes.</summary>
     public void CorruptNext(byte[] replacement) => _corruption = replacement;
 

@@ -59,6 +59,11 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
 
             if (knobs.CutAfter == i + 1)
             {
+                if (knobs.CutMidLine)
+                {
+                    await events.WriteHalfLineAsync(aborted);
+                }
+
                 await CutAsync(context);
                 return;
             }

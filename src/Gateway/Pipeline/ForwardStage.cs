@@ -77,7 +77,7 @@ internal sealed class ForwardStage(
             {
                 if (outcome.Error is null)
                 {
-                    await tap.FlushPendingAsync(context.RequestAborted);
+                    await tap.FlushPendingAsync(cut: outcome.Interruption is not null, context.RequestAborted);
                 }
 
                 // A stream cut by the provider, or abandoned by the client, is still billed for what was

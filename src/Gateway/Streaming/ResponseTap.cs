@@ -322,8 +322,13 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// </summary>
     public bool Unread => _mode == TapMode.Other || (_mode == TapMode.JsonTail && Usage.Usage is null);
 
-    /// <summary>Sends what the stripping still held when the stream ended (a cut stream's last line) and finishes reading.</summary>
-    public async Task FlushPendingAsync(CancellationToken cancellationToken)
+    /// <summary>Sends what the stripping still held when the stream ended (a stream's last line) and finishes reading.</summary>
+    /// <param name="cut">
+    /// The provider cut or stalled the stream: a held line it never finished is dropped, not sent. The client never had
+    /// a byte of it, and the error event that follows opens with a blank line, which would hand the client half an event
+    /// (JSON cut short) before the error.
+    /// </param>
+    public async Task FlushPendingAsync(bool cut, CancellationToken cancellationToken)
     {
         if (_mode != TapMode.Sse)
         {
@@ -331,9 +336,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
 
         Complete();
-        if (_filter is null || _broken)
+        if (_filter is null || _broken || (cut && _body.Length > 0 && _body.WrittenSpan[^1] is not ((byte)'\n' or (byte)'\r')))
         {
-            // Nothing to strip, or the client is already gone mid-write: nothing left to deliver.
+            // Nothing to strip, the client is already gone mid-write, or a cut stream's unfinished line: nothing to deliver.
+            _filter?.Clear();
             _body.Clear();
             return;
         }

@@ -45,7 +45,7 @@ public class ResponseTapBenchmarks
         using var tap = new ResponseTap(new StreamResponseBodyFeature(recorded), _response, StripUsageChunk);
         tap.StartSampleCapture(MaxCaptureBytes);
         Write(tap);
-        tap.FlushPendingAsync(CancellationToken.None).GetAwaiter().GetResult();
+        tap.FlushPendingAsync(cut: false, CancellationToken.None).GetAwaiter().GetResult();
         var sample = tap.TakeSampleBytes();
         var expected = _streamBytes - (StripUsageChunk ? _events[^2].Length : 0);
         if (_events.Length != 50 || _events[1..^3].Any(e => e.Length is < 180 or > 220) || _streamBytes is < 9000 or > 11000 || !tap.IsSse || tap.Usage.Text.ToString() != _text

@@ -27,7 +27,7 @@ public sealed class UsageAccountantTests
         var (tap, client) = Tap("text/event-stream", strip: true);
         await tap.WriteAsync(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"delta\":{\"content\":\"Hello there, \"}}]}\n\n"), TestContext.Current.CancellationToken);
         await tap.WriteAsync(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"delta\":{\"content\":\"general Kenobi\"}}]}\n\ndata: {\"choi"), TestContext.Current.CancellationToken);
-        await tap.FlushPendingAsync(TestContext.Current.CancellationToken);
+        await tap.FlushPendingAsync(cut: false, TestContext.Current.CancellationToken);
 
         var record = Accountant.Account(Model(), Prompt("""{"messages":[{"role":"user","content":"Say hello"}]}"""), tap, DateTimeOffset.UtcNow);
 
@@ -49,7 +49,7 @@ public sealed class UsageAccountantTests
             await tap.WriteAsync(bytes.AsMemory(i, Math.Min(7, bytes.Length - i)), TestContext.Current.CancellationToken);
         }
 
-        await tap.FlushPendingAsync(TestContext.Current.CancellationToken);
+        await tap.FlushPendingAsync(cut: false, TestContext.Current.CancellationToken);
         var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow);
 
         var seen = Encoding.UTF8.GetString(client.ToArray());

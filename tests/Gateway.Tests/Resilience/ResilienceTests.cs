@@ -119,6 +119,23 @@ public sealed class ResilienceTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_stream_cut_mid_line_hands_the_client_whole_events_and_then_the_error()
+    {
+        // The gateway strips the usage chunk it asked for, so it holds each short line until its event ends: the half
+        // line the provider left is the gateway's to drop, and the client's parser never sees JSON cut short.
+        var tag = OpenAiClients.NewTag();
+        var (status, sse) = await StreamAsync("gpt-4o-mini", tag, ("x-mock-chunks", "6"), ("x-mock-cut-after", "3"), ("x-mock-cut-mid-line", "true"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("mock-cut", sse, StringComparison.Ordinal);
+        var events = Events(sse).ToList();
+        Assert.Equal("upstream_stream_cut", events[^1].GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(3, events.Count(e => e.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0
+            && c[0].GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 }));
+        Assert.True(Usage(sse).GetProperty("cut").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_stream_that_stalls_past_the_idle_timeout_ends_like_a_cut()
     {
         var tag = OpenAiClients.NewTag();

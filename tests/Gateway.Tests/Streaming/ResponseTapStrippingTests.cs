@@ -24,7 +24,7 @@ public sealed class ResponseTapStrippingTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await tap.WriteAsync(bytes.AsMemory(ContentEvent.Length), Ct));
 
         // What the middleware does next for a client-gone attempt, before billing the request: it must not throw.
-        var thrown = await Record.ExceptionAsync(() => tap.FlushPendingAsync(Ct));
+        var thrown = await Record.ExceptionAsync(() => tap.FlushPendingAsync(cut: false, Ct));
 
         Assert.Null(thrown);
     }
@@ -74,6 +74,36 @@ public sealed class ResponseTapStrippingTests
         Assert.NotNull(ended);
         Assert.True(tap.LineCapExceeded);
         Assert.InRange(written, (4 * 1024 * 1024) - chunk.Length, 4 * 1024 * 1024);
+    }
+
+    [Theory]
+    [InlineData(true, "")]
+    [InlineData(false, "data: {\"id\":\"c\",\"choi")]
+    public async Task A_line_the_provider_cut_short_never_reaches_the_client(bool cut, string expectedTail)
+    {
+        var client = new MemoryStream();
+        var tap = Tap(client);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(ContentEvent + "data: {\"id\":\"c\",\"choi"), Ct);
+
+        await tap.FlushPendingAsync(cut, Ct);
+
+        // Cut: the held half line is dropped, so the error event's opening blank line cannot end it into a half event.
+        // Ended by the provider without a newline (not cut): the line is the provider's last word and goes out.
+        Assert.Equal(ContentEvent + expectedTail, Encoding.UTF8.GetString(client.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_whole_line_before_a_cut_still_reaches_the_client()
+    {
+        var client = new MemoryStream();
+        var tap = Tap(client);
+        var line = ContentEvent.TrimEnd('\n') + "\n";
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(line), Ct);
+
+        await tap.FlushPendingAsync(cut: true, Ct);
+
+        // A complete data line: the error event's blank line ends its event, which the client reads whole.
+        Assert.Equal(line, Encoding.UTF8.GetString(client.ToArray()));
     }
 
     private static ResponseTap Tap(Stream client)

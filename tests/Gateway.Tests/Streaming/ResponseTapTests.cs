@@ -36,7 +36,7 @@ public sealed class ResponseTapTests
             Assert.Equal(Math.Min(i + 10, bytes.Length), client.Length);
         }
 
-        await tap.FlushPendingAsync(Ct);
+        await tap.FlushPendingAsync(cut: false, Ct);
         tap.Complete();
         Assert.Equal(bytes, client.ToArray());
         Assert.Equal("Hi thére", tap.Usage.Text.ToString());
@@ -55,7 +55,7 @@ public sealed class ResponseTapTests
         {
             var (tap, client, _) = Tap("text/event-stream", strip: true);
             await WriteAsync(tap, bytes, sizes);
-            await tap.FlushPendingAsync(Ct);
+            await tap.FlushPendingAsync(cut: false, Ct);
             tap.Complete();
 
             Assert.Equal(expected, Encoding.UTF8.GetString(client.ToArray()));
@@ -107,7 +107,7 @@ public sealed class ResponseTapTests
         var bytes = Encoding.UTF8.GetBytes(Stream);
 
         await WriteAsync(tap, bytes, [9]);
-        await tap.FlushPendingAsync(Ct);
+        await tap.FlushPendingAsync(cut: false, Ct);
         tap.Complete();
 
         Assert.Equal(bytes, client.ToArray());
@@ -163,7 +163,7 @@ public sealed class ResponseTapTests
         var (tap, client, _) = Tap("text/event-stream", strip: true);
 
         await WriteAsync(tap, Encoding.UTF8.GetBytes(ContentEvent + bad + UsageEvent + "data: [DONE]\n\n"), [3]);
-        await tap.FlushPendingAsync(Ct);
+        await tap.FlushPendingAsync(cut: false, Ct);
         tap.Complete();
 
         Assert.Equal(ContentEvent + bad + "data: [DONE]\n\n", Encoding.UTF8.GetString(client.ToArray()));
@@ -194,7 +194,7 @@ public sealed class ResponseTapTests
         const string Cut = ContentEvent + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"}}]}";
 
         await WriteAsync(tap, Encoding.UTF8.GetBytes(Cut), [9]);
-        await tap.FlushPendingAsync(Ct);
+        await tap.FlushPendingAsync(cut: false, Ct);
 
         Assert.Equal(Cut, Encoding.UTF8.GetString(client.ToArray()));
         Assert.Equal("Hi !", tap.Usage.Text.ToString());

@@ -74,6 +74,19 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
     }
 
     /// <summary>
+    /// The client left before any answer reached it, while the provider had its whole request: the provider bills the
+    /// prompt, and a non-streamed answer it goes on to generate (providers stop a stream whose reader has gone, not a
+    /// JSON answer), which the gateway never sees; so that is billed at the most it could be.
+    /// </summary>
+    /// <param name="outputBound">The request's output cap times its choices for a JSON answer; 0 for a stream.</param>
+    public AccountingRecord Abandoned(CatalogModel model, PromptTokenEstimate prompt, DateTimeOffset requestedAt, long outputBound, bool priorityTier = false)
+    {
+        var usage = new TokenUsage(prompt.Count(tokenizers), 0, outputBound, 0);
+        return new AccountingRecord(model.UpstreamModel, usage.InputTokens, 0, usage.OutputTokens, 0,
+            outputBound > 0 ? AccountingRecord.Bounded : AccountingRecord.Estimated, pricing.Cost(model.UpstreamModel, requestedAt, usage, priorityTier), FinishReason: null);
+    }
+
+    /// <summary>
     /// What the response generated, by the tokenizer: text and refusals, and tool calls' names and arguments (a client
     /// that cuts a forced tool call before the usage chunk must not get it free). Reasoning tokens never show as text: a
     /// cut reasoning model's stream is billed below what the provider charges (README, Accounting).

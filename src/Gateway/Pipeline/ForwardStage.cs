@@ -82,7 +82,8 @@ internal sealed class ForwardStage(
 
                 // A stream cut by the provider, or abandoned by the client, is still billed for what was
                 // generated. A held JSON body that never reached the client (cut mid-body, then retried
-                // or answered with the gateway's error) is not: the client received nothing of it.
+                // or answered with the gateway's error) is not: the client received nothing of it. A request the
+                // client left before any answer, while the provider had it whole, is billed as the provider bills it.
                 if (outcome.Error is null && context.Response.StatusCode < 400 && Answered(context))
                 {
                     record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null, exchange.Scan.PriorityTier);
@@ -90,6 +91,10 @@ internal sealed class ForwardStage(
                     {
                         record = record with { Cut = true };
                     }
+                }
+                else if (outcome.AbandonedWithProvider)
+                {
+                    record = accountant.Abandoned(outcome.ServedModel, exchange.InputEstimate, requestedAt, exchange.Stream ? 0 : exchange.ReservedOutputTokens, exchange.Scan.PriorityTier);
                 }
 
                 if (context.Features.Get<BudgetReservation>() is { } reservation)

@@ -33,9 +33,15 @@ internal sealed class ForwardOutcome(IDisposable? owner = null) : IDisposable
 
     public bool ClientGone { get; private set; }
 
+    /// <summary>
+    /// The client left while the provider had the last attempt's whole request and no answer had reached the client: a
+    /// provider goes on to answer (and bill) a request it has, so the gateway bills it too.
+    /// </summary>
+    public bool AbandonedWithProvider { get; private set; }
+
     /// <summary>Set once, when forwarding ends (and cleared when its state goes back to the pool).</summary>
     public void Set(
-        Providers.CatalogModel servedModel, int attempts, ResponseTap? tap, PooledBuffer? body, GatewayError? error, TimeSpan? retryAfter, StreamInterruption? interruption, bool clientGone)
+        Providers.CatalogModel servedModel, int attempts, ResponseTap? tap, PooledBuffer? body, GatewayError? error, TimeSpan? retryAfter, StreamInterruption? interruption, bool clientGone, bool abandonedWithProvider = false)
     {
         ServedModel = servedModel;
         Attempts = attempts;
@@ -45,6 +51,7 @@ internal sealed class ForwardOutcome(IDisposable? owner = null) : IDisposable
         RetryAfter = retryAfter;
         Interruption = interruption;
         ClientGone = clientGone;
+        AbandonedWithProvider = abandonedWithProvider;
     }
 
     public void Dispose() => owner?.Dispose();

@@ -261,6 +261,8 @@ internal sealed class ResilientForwarder(
     {
         if (lifetime.ClientGone)
         {
+            // The request's body is the gateway's own buffer: read to its end, the provider has the request whole.
+            s.AbandonedWithProvider = !context.Response.HasStarted && context.Request.Body is MemoryStream { CanSeek: true, Length: > 0 } sent && sent.Position == sent.Length;
             return new AttemptResult(AttemptKind.ClientGone, "client_gone");
         }
 
@@ -362,7 +364,7 @@ internal sealed class ResilientForwarder(
         metrics.UpstreamAttempts.Add(s.Number, new(GenAiAttributes.GatewayModel, s.Model.Name), new("outcome", last == AttemptResult.Success ? "served" : last.Reason));
         if (last.Kind == AttemptKind.ClientGone)
         {
-            return s.Outcome(clientGone: true);
+            return s.Outcome(clientGone: true, abandonedWithProvider: s.AbandonedWithProvider);
         }
 
         if (last.Kind == AttemptKind.Retryable)
@@ -516,6 +518,9 @@ internal sealed class ResilientForwarder(
 
         public StreamInterruption? Interruption { get; set; }
 
+        /// <summary>The client left the latest attempt while the provider had its whole request (see <see cref="ForwardOutcome.AbandonedWithProvider"/>).</summary>
+        public bool AbandonedWithProvider { get; set; }
+
         /// <summary>A first attempt's result, for Polly to read as its own first attempt's outcome.</summary>
         public AttemptResult? Replay { get; set; }
 
@@ -615,7 +620,7 @@ internal sealed class ResilientForwarder(
             Interruption = null;
         }
 
-        public ForwardOutcome Outcome(GatewayError? error = null, TimeSpan? retryAfter = null, StreamInterruption? interruption = null, bool clientGone = false)
+        public ForwardOutcome Outcome(GatewayError? error = null, TimeSpan? retryAfter = null, StreamInterruption? interruption = null, bool clientGone = false, bool abandonedWithProvider = false)
         {
             DisposeSpent();
             if (error is not null && !Context.Response.HasStarted)
@@ -641,7 +646,7 @@ internal sealed class ResilientForwarder(
             }
 
             ReturnHeaders();
-            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone);
+            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone, abandonedWithProvider);
             return _outcome;
         }
 
@@ -684,6 +689,7 @@ internal sealed class ResilientForwarder(
             Reset = null;
             Error = null;
             Interruption = null;
+            AbandonedWithProvider = false;
             Replay = null;
             _timer = null;
             _spent?.Clear();

@@ -17,4 +17,5 @@ internal enum EventKey
     OutputIndex,
     Item,
     IncompleteDetails,
+    ServiceTier,
 }

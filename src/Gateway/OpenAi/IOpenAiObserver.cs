@@ -58,6 +58,11 @@ internal interface IOpenAiObserver
     {
     }
 
+    /// <summary>The response's <c>service_tier</c> (which tier served it): whether that is <c>priority</c>.</summary>
+    void OnServiceTier(bool priority)
+    {
+    }
+
     /// <summary>A <c>usage</c> object (top level, or in a Responses API event's <c>response</c>).</summary>
     void OnUsage(in OpenAiUsage usage)
     {

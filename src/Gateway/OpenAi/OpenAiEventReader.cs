@@ -35,6 +35,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     private bool _invalid;
     private bool _emptyChoices;
 
+    // The tier the event says served the response (service_tier): null when it says none.
+    private bool? _servedPriority;
+
     private string? _model;
 
     /// <summary>JSON payloads parsed so far (each data event once, each body once).</summary>
@@ -128,6 +131,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         _modelLength = _finishLength = _errorLength = 0;
         _usage = null;
         _sawError = _end = _invalid = _emptyChoices = _otherChoice = false;
+        _servedPriority = null;
     }
 
     private OpenAiEventFlags Commit()
@@ -161,6 +165,14 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             foreach (var observer in observers)
             {
                 observer.OnFinishReason(reason);
+            }
+        }
+
+        if (_servedPriority is { } priority)
+        {
+            foreach (var observer in observers)
+            {
+                observer.OnServiceTier(priority);
             }
         }
 
@@ -279,6 +291,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 case EventKey.Usage when reader.TokenType == JsonTokenType.StartObject:
                     _usage = UsageReader.Read(ref reader);
                     break;
+                case EventKey.ServiceTier when reader.TokenType == JsonTokenType.String:
+                    _servedPriority = reader.ValueTextEquals("priority"u8);
+                    break;
                 case EventKey.Error:
                     ReadError(ref reader);
                     break;
@@ -360,7 +375,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             6 => name.SequenceEqual("output"u8) ? EventKey.Output : name.SequenceEqual("status"u8) ? EventKey.Status : EventKey.Other,
             7 => name.SequenceEqual("choices"u8) ? EventKey.Choices : name.SequenceEqual("message"u8) ? EventKey.Message : EventKey.Other,
             8 => name.SequenceEqual("response"u8) ? EventKey.Response : EventKey.Other,
-            12 => name.SequenceEqual("output_index"u8) ? EventKey.OutputIndex : EventKey.Other,
+            12 => name.SequenceEqual("output_index"u8) ? EventKey.OutputIndex : name.SequenceEqual("service_tier"u8) ? EventKey.ServiceTier : EventKey.Other,
             18 => name.SequenceEqual("incomplete_details"u8) ? EventKey.IncompleteDetails : EventKey.Other,
             _ => EventKey.Other,
         };
@@ -379,6 +394,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         : reader.ValueTextEquals("message"u8) ? EventKey.Message
         : reader.ValueTextEquals("status"u8) ? EventKey.Status
         : reader.ValueTextEquals("output_index"u8) ? EventKey.OutputIndex
+        : reader.ValueTextEquals("service_tier"u8) ? EventKey.ServiceTier
         : reader.ValueTextEquals("item"u8) ? EventKey.Item
         : reader.ValueTextEquals("incomplete_details"u8) ? EventKey.IncompleteDetails
         : EventKey.Other;

@@ -24,6 +24,9 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 
     public string? FinishReason { get; private set; }
 
+    /// <summary>Whether the tier the provider says served the response is priority; null when it did not say.</summary>
+    public bool? ServedPriority { get; private set; }
+
     /// <summary>When the first generated text was read (the tap reads it right after sending it on).</summary>
     public long? FirstTextTimestamp { get; private set; }
 
@@ -53,6 +56,8 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     }
 
     public void OnModel(string model) => Model = model;
+
+    public void OnServiceTier(bool priority) => ServedPriority = priority;
 
     public void OnText(ReadOnlySpan<char> text)
     {
@@ -123,6 +128,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         Usage = null;
         Model = null;
         FinishReason = null;
+        ServedPriority = null;
         FirstTextTimestamp = null;
     }
 

@@ -182,6 +182,31 @@ public sealed class UsageAccountantTests
         Assert.Equal((3m, 5.25m), (standard.CostUsd, priority.CostUsd));
     }
 
+    [Theory]
+    [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"default\"}", 3)]
+    [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"priority\"}", 5.25)]
+    [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000}}", 5.25)]
+    [InlineData("application/json", "{\"object\":\"response\",\"service_tier\":\"default\",\"output\":[],\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}", 3)]
+    [InlineData("text/event-stream", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"service_tier\":\"default\"}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"default\"}\n\ndata: [DONE]\n\n", 3)]
+    [InlineData("text/event-stream", "data: {\"type\":\"response.completed\",\"response\":{\"service_tier\":\"default\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}}\n\n", 3)]
+    public async Task Priority_asked_for_is_billed_at_the_tier_the_response_says_served_it(string contentType, string body, decimal expectedCost)
+    {
+        // A project without priority access is served, and billed, at its default tier; a response that names no tier
+        // is priced as asked.
+        var pricing = new PricingTable(new PricingOptions
+        {
+            PriorityTierFactor = 1.75m,
+            Models = { ["gpt-4o-mini"] = [new ModelPrice { EffectiveFrom = DateTimeOffset.UnixEpoch, InputPerMillion = 1m, OutputPerMillion = 2m }] },
+        });
+        var accountant = new UsageAccountant(new TokenizerRegistry(), pricing, Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageAccountant>.Instance);
+        var (tap, _) = Tap(contentType, strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+
+        var record = accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, priorityTier: true);
+
+        Assert.Equal((AccountingRecord.Reported, expectedCost), (record.Source, record.CostUsd));
+    }
+
     [Fact]
     public async Task A_json_body_after_a_byte_order_mark_is_read()
     {

@@ -32,7 +32,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// </summary>
     public const int ImageTokensBound = 3_779;
 
-    /// <summary>The per-image reservation for <paramref name="upstreamModel"/>.</summary>
+    /// <summary>The per-image reservation for <paramref name="upstreamModel"/> when its catalog entry sets none (<c>ImageInputTokens</c>).</summary>
     public static int ImageTokensBoundFor(string upstreamModel) =>
         upstreamModel.Contains("4o-mini", StringComparison.OrdinalIgnoreCase) ? MiniImageTokensBound : ImageTokensBound;
 

@@ -99,10 +99,10 @@ internal sealed class BudgetGuard(
         var now = time.GetUtcNow();
         // The request's one estimate: billing reuses it if the provider reports no usage.
         // Images at the most the dearest model that may serve it counts for one (a fallback may count more).
-        var imageBound = PromptTokenEstimate.ImageTokensBoundFor(model.UpstreamModel);
+        var imageBound = model.ImageInputTokens;
         foreach (var fallback in model.Fallbacks)
         {
-            imageBound = Math.Max(imageBound, PromptTokenEstimate.ImageTokensBoundFor(fallback.UpstreamModel));
+            imageBound = Math.Max(imageBound, fallback.ImageInputTokens);
         }
 
         var input = prompt.UpperBound(tokenizers, imageBound);

@@ -5,10 +5,11 @@ namespace LlmGateway.Providers;
 /// <summary>A public model name and where it goes.</summary>
 internal sealed class CatalogModel
 {
-    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null, int? maxOutputTokens = null, int? maxInputTokens = null)
+    public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null, int? maxOutputTokens = null, int? maxInputTokens = null, int? imageInputTokens = null)
     {
         MaxOutputTokens = maxOutputTokens ?? OutputLimits.For(upstreamModel);
         MaxInputTokens = maxInputTokens ?? InputLimits.For(upstreamModel);
+        ImageInputTokens = imageInputTokens ?? Accounting.PromptTokenEstimate.ImageTokensBoundFor(upstreamModel);
         Resilience = resilience is null && provider.ResilienceSettings is null
             ? provider.Policy
             : LlmGateway.Resilience.ResiliencePolicy.Resolve(resilience, provider.ResilienceSettings, (int)provider.Timeout.TotalSeconds);
@@ -30,6 +31,9 @@ internal sealed class CatalogModel
 
     /// <summary>The model's context window: what a request continuing the provider's stored conversation may make it read.</summary>
     public int MaxInputTokens { get; }
+
+    /// <summary>The most tokens the model counts for one input image: what a spend limit reserves per image.</summary>
+    public int ImageInputTokens { get; }
 
     public Provider Provider { get; }
 

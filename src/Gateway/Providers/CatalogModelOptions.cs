@@ -40,6 +40,14 @@ internal sealed class CatalogModelOptions
     [Range(1, 100_000_000)]
     public int? MaxInputTokens { get; set; }
 
+    /// <summary>
+    /// The most tokens the model counts for one input image: what a spend limit reserves per image (an image's bytes
+    /// are no bound). Defaults to 48,169 for gpt-4o-mini (which counts images at about 33 times gpt-4o's tokens) and
+    /// 3,779 for any other model (the largest of OpenAI's other counts); set it for a model that counts images otherwise.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int? ImageInputTokens { get; set; }
+
     /// <summary>Who owns the model, as reported by <c>GET /v1/models</c>.</summary>
     public string? OwnedBy { get; set; }
 }

@@ -22,7 +22,7 @@ internal sealed class ModelCatalog
             .ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
         _models = options.Models
-            .Select(m => new CatalogModel(m.Key, Providers[m.Value.Provider], string.IsNullOrWhiteSpace(m.Value.UpstreamModel) ? m.Key : m.Value.UpstreamModel, m.Value.OwnedBy, m.Value.Encoding, m.Value.Resilience, m.Value.MaxOutputTokens, m.Value.MaxInputTokens))
+            .Select(m => new CatalogModel(m.Key, Providers[m.Value.Provider], string.IsNullOrWhiteSpace(m.Value.UpstreamModel) ? m.Key : m.Value.UpstreamModel, m.Value.OwnedBy, m.Value.Encoding, m.Value.Resilience, m.Value.MaxOutputTokens, m.Value.MaxInputTokens, m.Value.ImageInputTokens))
             .ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
         foreach (var (name, model) in options.Models)
         {

@@ -158,6 +158,28 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     }
 
     [Theory]
+    [InlineData(null, HttpStatusCode.TooManyRequests)]
+    [InlineData("1000", HttpStatusCode.OK)]
+    public async Task An_image_reserves_what_the_catalog_says_the_model_counts_for_one(string? imageInputTokens, HttpStatusCode expected)
+    {
+        // gpt-4o-mini counts an image at up to 48,169 tokens by default (~0.0072 USD), over the 0.005 USD budget; a
+        // catalog entry that says 1,000 reserves ~0.00015 USD.
+        var settings = env.GatewaySettings();
+        if (imageInputTokens is not null)
+        {
+            settings["Gateway:Models:gpt-4o-mini:ImageInputTokens"] = imageInputTokens;
+        }
+
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = await ClientAsync(gateway, "image-bound", new KeyLimits(0.005m, null, null));
+
+        using var response = await client.PostAsync("/v1/chat/completions", Chat(
+            """{"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"""), Ct);
+
+        await AssertServedOrOverBudgetAsync(response, expected);
+    }
+
+    [Theory]
     [InlineData("", HttpStatusCode.OK)]
     [InlineData(",\"service_tier\":\"default\"", HttpStatusCode.OK)]
     [InlineData(",\"service_tier\":\"priority\"", HttpStatusCode.TooManyRequests)]

@@ -86,7 +86,7 @@ internal sealed class ReleaseService(
             return (null, refusal);
         }
 
-        var now = time.GetUtcNow();
+        var now = change.At ?? time.GetUtcNow();
         next = next! with { Revision = (current?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
         var activation = new ActivationEvent
         {

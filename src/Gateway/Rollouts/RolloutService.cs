@@ -108,7 +108,7 @@ internal sealed class RolloutService(
         // A shadow step starts the candidate as a canary of weight 0 with a shadow share: no user sees it.
         var first = validated.Steps[0];
         var change = new ReleaseChange(ActivationActions.CanaryStart, version, first.WeightBps, StepReason(view, validated, request.Reason), release.Revision,
-            RolloutEvidence.For(view, null, actor), ShadowShare: first.ShadowShareBps);
+            RolloutEvidence.For(view, null, actor), ShadowShare: first.ShadowShareBps, At: now);
         // A start writes the release (the canary at its first step), then the rollout. If either answer is lost (the
         // store failing, the caller gone), the canary this start made, if it was made, is taken back before the failure
         // is answered: no canary serves users with no rollout judging it.
@@ -150,7 +150,7 @@ internal sealed class RolloutService(
 
     /// <summary>
     /// After a start that failed part-way: the canary it wrote, if the release shows it (this start's revision, by this
-    /// actor), is withdrawn, unless the rollout was recorded after all (this start's, by its start): then true, the start
+    /// actor, stamped with this start's time), is withdrawn, unless the rollout was recorded after all (this start's, by its start): then true, the start
     /// stands. Never throws.
     /// </summary>
     private async Task<bool> WithdrawIfStartedAsync(RolloutView view, long startedRevision, string actor)
@@ -164,7 +164,10 @@ internal sealed class RolloutService(
             }
 
             var (release, _) = await releases.GetAsync(view.Prompt, view.Environment);
-            if (release is { Canary: { } canary } && canary == view.Candidate && release.Revision == startedRevision && release.Actor == actor)
+            // Its time tells this start's canary from another start's of the same version, by the same token, whose write
+            // won the same revision.
+            if (release is { Canary: { } canary } && canary == view.Candidate && release.Revision == startedRevision && release.Actor == actor
+                && release.UpdatedAt == view.StartedAt)
             {
                 await WithdrawCanaryAsync(view, startedRevision, actor);
             }

@@ -150,6 +150,35 @@ public sealed class RolloutApiTests(TestEnvironment env)
         Assert.Equal("rollout start of v2 not recorded: canary withdrawn", history[^1].GetProperty("reason").GetString());
     }
 
+    [Fact]
+    public async Task A_failed_start_leaves_alone_a_canary_another_start_by_the_same_token_made()
+    {
+        // The start's answer is lost after its canary write; meanwhile that revision is found holding another start's
+        // canary of the same version by the same token (stamped with another time). Withdrawing it would abort the
+        // rollout the other start is running.
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings());
+        var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var service = gateway.GetRequiredService<LlmGateway.Rollouts.RolloutService>();
+        var store = gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        service.AfterCanaryStart = async () =>
+        {
+            var key = store.Keys.Release(name, "staging");
+            var release = System.Text.Json.Nodes.JsonNode.Parse((string)(await store.Database.StringGetAsync(key))!)!;
+            release["updated_at"] = DateTimeOffset.UtcNow.AddSeconds(5).ToString("O");
+            await store.Database.StringSetAsync(key, release.ToJsonString());
+            throw new StackExchange.Redis.RedisConnectionException(
+                StackExchange.Redis.ConnectionFailureType.SocketFailure, StackExchange.Redis.CommandFlags.None, "cut between the two writes", null, StackExchange.Redis.CommandStatus.Unknown);
+        };
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var started = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{Plan}}}""");
+
+        Assert.Equal("store_unavailable", started.Expect(HttpStatusCode.ServiceUnavailable).ErrorCode);
+        var release = Release(await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging"));
+        Assert.Equal(2, release.GetProperty("canary").GetInt32());
+    }
+
     private async Task ChangeAsRolloutControllerAsync(string name, int weight)
     {
         var (_, refusal) = await env.Gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, "staging",

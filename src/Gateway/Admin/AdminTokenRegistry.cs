@@ -118,6 +118,10 @@ internal sealed class AdminTokenRegistry
         return issuers;
     }
 
+    // Issued tokens issuing tokens: past this many, the walk for who may rotate a name stops (fewer may rotate it: the
+    // safe side). The walk for self-approval has no cap.
+    private const int MaxLineage = 64;
+
     /// <summary>
     /// <paramref name="name"/> and whoever issued its tokens, and who issued theirs, up to a configuration token: the
     /// people an issued token acts for. Two names whose lineages meet are one person's (self-approval through a token
@@ -130,7 +134,9 @@ internal sealed class AdminTokenRegistry
         var ledger = Volatile.Read(ref _issuers);
         var lineage = new HashSet<string>(StringComparer.Ordinal);
         var next = new Queue<string>([name]);
-        while (next.TryDequeue(out var current) && lineage.Count < MaxLineage)
+        // No cap on the walk (the visited set ends it; it is bounded by the names there are): a cap would let a long
+        // enough chain of tokens, each issuing the next, end as a stranger to the one who began it.
+        while (next.TryDequeue(out var current))
         {
             if (!lineage.Add(current))
             {
@@ -147,9 +153,6 @@ internal sealed class AdminTokenRegistry
 
         return lineage;
     }
-
-    // Issued tokens issuing tokens: a chain this long is not an organisation's.
-    private const int MaxLineage = 64;
 
     /// <summary>The id under which a configuration token is listed; such a token is not revocable through the API.</summary>
     public static string ConfiguredId(string name) => "config:" + name;

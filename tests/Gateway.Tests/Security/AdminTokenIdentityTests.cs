@@ -115,6 +115,32 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_long_chain_of_issued_tokens_still_acts_for_the_one_who_began_it()
+    {
+        // Each token issues the next: however long the chain, its last token approves for the administrator at its head.
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+        var holder = admin;
+        var prefix = "chain-" + Guid.NewGuid().ToString("N")[..6];
+        for (var i = 0; i < 70; i++)
+        {
+            var secret = (await holder.PostAsync("/admin/v1/admin-tokens", $$"""{"name":"{{prefix}}-{{i}}","roles":["operator","approver"]}""")).Expect(HttpStatusCode.Created).Json.GetProperty("token").GetString()!;
+            if (holder != admin)
+            {
+                holder.Dispose();
+            }
+
+            holder = new AdminClient(gateway.Host, secret);
+        }
+
+        using var last = holder;
+        var name = Bundles.UniqueName("chain-approval");
+        (await admin.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+
+        Assert.Equal("self_approval", (await last.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve", "{}")).Expect(HttpStatusCode.Forbidden).ErrorCode);
+    }
+
+    [Fact]
     public async Task Two_people_whose_tokens_one_administrator_issued_may_approve_each_others_versions()
     {
         await using var gateway = await AuditGateway.StartAsync(env);

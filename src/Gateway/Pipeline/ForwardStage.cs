@@ -123,9 +123,12 @@ internal sealed class ForwardStage(
         HttpServerErrorType.Mark(context, context.Response.StatusCode);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
-        if (sampling.Sampled && tap is not null && !ShadowPrincipal.CutByStop(context, result) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null)
+        if (sampling.Sampled && tap is not null && !ShadowPrincipal.CutByStop(context, result) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null
+            && !result.ClientGone)
         {
-            // After the client has its answer: the copy never delays it, and pairs with the sample just offered.
+            // After the client has its answer: the copy never delays it, and pairs with the sample just offered. Not when
+            // the client left: a stable answer the user stopped, paired with the candidate's whole one, would judge the
+            // candidate on how often users press stop.
             shadow.Offer(exchange, result.ServedModel.Provider.RequestHeaders, context.Request, sampleId);
         }
 

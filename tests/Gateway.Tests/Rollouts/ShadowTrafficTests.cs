@@ -83,6 +83,51 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_stable_answer_the_client_left_gets_no_copy()
+    {
+        // Paired against a full answer from the candidate, a stable stream the user stopped would count as stable's
+        // error (and its cut latency and cost against the candidate's whole ones): a shadow step would be judged on
+        // how often users press stop.
+        var name = await ShadowStep.StartOnNewPromptAsync(env.Gateway, "shadow-left");
+        var (record, secret) = await env.Gateway.GetRequiredService<LlmGateway.Auth.GatewayKeyStore>().CreateAsync("shadow-left", PromptSetup.Environment, []);
+        using var client = env.Gateway.CreateClient(secret);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (left, stayed) = ("Left-" + suffix, "Stayed-" + suffix);
+        var hold = "hold-" + Guid.NewGuid().ToString("N");
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json(Body(name, stream: true).Replace("\"Acme\"", $"\"{left}\"", StringComparison.Ordinal)) })
+        {
+            request.Headers.Add("x-mock-hold", hold);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+            while (await reader.ReadLineAsync(Ct) is { } line && !line.StartsWith("data: {", StringComparison.Ordinal))
+            {
+            }
+
+            // The user stops it here, after its first chunk.
+        }
+
+        // Its usage is recorded just before its sample is offered: the sign the gateway is done with it.
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        await Eventually.ResultAsync(
+            () => viewer.GetAsync($"/admin/v1/usage?key={record.Id}"),
+            r => r.Json.EnumerateArray().Sum(row => row.GetProperty("requests").GetInt64()) == 1,
+            TimeSpan.FromSeconds(10));
+        using (var mock = new HttpClient { BaseAddress = env.MockUrl })
+        {
+            (await mock.PostAsync($"/mock/release/{hold}", null, Ct)).Dispose();
+        }
+
+        // A request the client stays for is copied (made after the first was done with).
+        using var kept = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream: false).Replace("\"Acme\"", $"\"{stayed}\"", StringComparison.Ordinal)), Ct);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(env.Received.Snapshot().Any(r => r.Body.Contains($"v2 for {stayed}", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10)));
+
+        Assert.DoesNotContain(env.Received.Snapshot(), r => r.Body.Contains($"v2 for {left}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Shadow_headers_sent_by_a_client_change_nothing()
     {
         var name = await ShadowStep.StartOnNewPromptAsync(env.Gateway, "shadow-forge");

@@ -12,6 +12,10 @@ internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOpti
         foreach (var (actor, token) in options.Tokens)
         {
             var path = $"{AdminOptions.SectionName}:Tokens:{actor}";
+            if (ReservedActorNames.IsReserved(actor))
+            {
+                failures.Add($"{path}: '{actor}' is a name the gateway itself acts under; choose another.");
+            }
             if (string.IsNullOrEmpty(token.Token) == string.IsNullOrWhiteSpace(token.TokenSha256))
             {
                 failures.Add($"{path}: set exactly one of Token and TokenSha256.");

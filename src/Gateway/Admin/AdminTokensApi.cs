@@ -56,6 +56,11 @@ internal static partial class AdminTokensApi
             return Invalid("'name' is required: letters, digits, '.', '_' or '-', up to 64 characters.", "name");
         }
 
+        if (ReservedActorNames.IsReserved(request.Name))
+        {
+            return Invalid($"'{request.Name}' is a name the gateway itself acts under; choose another.", "name");
+        }
+
         var roles = (request.Roles ?? []).Distinct(StringComparer.Ordinal).ToList();
         if (roles.Count == 0)
         {

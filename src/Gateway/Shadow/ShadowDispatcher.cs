@@ -26,7 +26,8 @@ internal sealed class ShadowDispatcher : BackgroundService
     private readonly ILogger<ShadowDispatcher> _logger;
     private readonly Channel<ShadowCall> _queue;
     private readonly Counter<long> _calls;
-    private readonly ConcurrentDictionary<string, bool> _overBudgetLogged = new(StringComparer.Ordinal);
+    // Per environment, the last UTC day its over-budget warning was logged: once a day, and one entry per environment.
+    private readonly ConcurrentDictionary<string, DateOnly> _overBudgetLogged = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private int _notRunningLogged;
     private long _queuedBytes;
@@ -201,7 +202,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        if (outcome == "over_budget" && _overBudgetLogged.TryAdd(call.Environment + _time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), true))
+        if (outcome == "over_budget" && FirstOverBudgetToday(call.Environment))
         {
             ShadowLog.OverBudget(_logger, call.Environment);
         }
@@ -226,4 +227,27 @@ internal sealed class ShadowDispatcher : BackgroundService
 
     private void Count(string outcome) => _calls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
+    private bool FirstOverBudgetToday(string environment)
+    {
+        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        while (true)
+        {
+            if (_overBudgetLogged.TryGetValue(environment, out var logged))
+            {
+                if (logged >= today)
+                {
+                    return false;
+                }
+
+                if (_overBudgetLogged.TryUpdate(environment, today, logged))
+                {
+                    return true;
+                }
+            }
+            else if (_overBudgetLogged.TryAdd(environment, today))
+            {
+                return true;
+            }
+        }
+    }
 }

@@ -29,6 +29,18 @@ public sealed class StartupValidationTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_admin_token_under_the_rollout_controllers_name_fails_start_up()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Admin:Tokens:Rollout-Controller:Token"] = "a-token-of-sixteen-chars-at-least";
+        settings["Gateway:Admin:Tokens:Rollout-Controller:Roles:0"] = "operator";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("Gateway:Admin:Tokens:Rollout-Controller: 'Rollout-Controller' is a name the gateway itself acts under", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_body_limit_below_the_minimum_fails_start_up()
     {
         var settings = env.GatewaySettings();

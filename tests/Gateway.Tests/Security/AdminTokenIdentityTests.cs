@@ -114,6 +114,21 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
         (await alan.PostAsync($"/admin/v1/prompts/{pushedByToken}/versions/1/approve", "{}")).Expect(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("rollout-controller")]
+    [InlineData("Rollout-Controller")]
+    [InlineData("redis")]
+    public async Task No_token_is_issued_under_a_name_the_gateway_itself_acts_under(string name)
+    {
+        // The controller knows its own release changes by its name: an operator's change under it would pass for a step.
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+
+        var issued = await admin.PostAsync("/admin/v1/admin-tokens", $$"""{"name":"{{name}}","roles":["operator"]}""");
+
+        Assert.Equal(("invalid_request_error", "name"), (issued.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("type").GetString(), issued.Json.GetProperty("error").GetProperty("param").GetString()));
+    }
+
     [Fact]
     public async Task A_long_chain_of_issued_tokens_still_acts_for_the_one_who_began_it()
     {

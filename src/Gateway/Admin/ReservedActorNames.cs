@@ -1,0 +1,13 @@
+namespace LlmGateway.Admin;
+
+/// <summary>
+/// Names the gateway itself acts under in history and the audit log. No admin token may carry one (in any letter case):
+/// the rollout controller knows its own release changes by its name, and a person acting under it could make it take
+/// an operator's change for its own step (and skip judging one), or have their actions recorded as the controller's.
+/// </summary>
+internal static class ReservedActorNames
+{
+    private static readonly string[] Names = [Rollouts.RolloutController.Actor, "redis", AdminAuthorizationFilter.UnknownActor];
+
+    public static bool IsReserved(string name) => Array.Exists(Names, n => string.Equals(n, name.Trim(), StringComparison.OrdinalIgnoreCase));
+}

@@ -13,8 +13,9 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
 {
     /// <param name="outputBound">The most the request could generate (its output cap times its choices): what an answer the gateway could not read is billed for.</param>
     /// <param name="priorityTier">
-    /// The request asked for <c>"service_tier": "priority"</c>: priced as the provider bills it, unless the response says
-    /// another tier served it (a project without priority access is served, and billed, at its default tier).
+    /// The request asked for <c>"service_tier": "priority"</c>: priced as the provider bills it. The tier the response says
+    /// served it decides when it names one: a project without priority access is served, and billed, at its default tier;
+    /// one whose default tier is priority is served, and billed, at priority without asking.
     /// </param>
     /// <param name="interrupted">The stream was cut or stalled: a usage it reported before that may count less than what the client got.</param>
     public AccountingRecord Account(
@@ -68,7 +69,7 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         }
 
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
-            pricing.Cost(servedModel, requestedAt, usage, priorityTier && seen.ServedPriority != false), seen.FinishReason,
+            pricing.Cost(servedModel, requestedAt, usage, seen.ServedPriority ?? priorityTier), seen.FinishReason,
             tap.IsSse && seen.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
             seen.Model)
         {

@@ -292,7 +292,10 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                     _usage = UsageReader.Read(ref reader);
                     break;
                 case EventKey.ServiceTier when reader.TokenType == JsonTokenType.String:
-                    _servedPriority = reader.ValueTextEquals("priority"u8);
+                    // Only a tier that serves decides ("auto" is what a request asks, not what serves it).
+                    _servedPriority = reader.ValueTextEquals("priority"u8) ? true
+                        : reader.ValueTextEquals("default"u8) || reader.ValueTextEquals("flex"u8) || reader.ValueTextEquals("scale"u8) ? false
+                        : null;
                     break;
                 case EventKey.Error:
                     ReadError(ref reader);

@@ -183,16 +183,19 @@ public sealed class UsageAccountantTests
     }
 
     [Theory]
-    [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"default\"}", 3)]
-    [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"priority\"}", 5.25)]
-    [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000}}", 5.25)]
-    [InlineData("application/json", "{\"object\":\"response\",\"service_tier\":\"default\",\"output\":[],\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}", 3)]
-    [InlineData("text/event-stream", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"service_tier\":\"default\"}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"default\"}\n\ndata: [DONE]\n\n", 3)]
-    [InlineData("text/event-stream", "data: {\"type\":\"response.completed\",\"response\":{\"service_tier\":\"default\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}}\n\n", 3)]
-    public async Task Priority_asked_for_is_billed_at_the_tier_the_response_says_served_it(string contentType, string body, decimal expectedCost)
+    [InlineData(false, "application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"priority\"}", 5.25)]
+    [InlineData(false, "application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"default\"}", 3)]
+    [InlineData(true, "application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"auto\"}", 5.25)]
+    [InlineData(true, "application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"default\"}", 3)]
+    [InlineData(true, "application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"priority\"}", 5.25)]
+    [InlineData(true, "application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000}}", 5.25)]
+    [InlineData(true, "application/json", "{\"object\":\"response\",\"service_tier\":\"default\",\"output\":[],\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}", 3)]
+    [InlineData(true, "text/event-stream", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}],\"service_tier\":\"default\"}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000},\"service_tier\":\"default\"}\n\ndata: [DONE]\n\n", 3)]
+    [InlineData(true, "text/event-stream", "data: {\"type\":\"response.completed\",\"response\":{\"service_tier\":\"default\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}}\n\n", 3)]
+    public async Task Priority_is_billed_at_the_tier_the_response_says_served_it(bool asked, string contentType, string body, decimal expectedCost)
     {
-        // A project without priority access is served, and billed, at its default tier; a response that names no tier
-        // is priced as asked.
+        // A project without priority access is served, and billed, at its default tier; one whose default is priority is
+        // served and billed at priority without asking; a response that names no tier is priced as asked.
         var pricing = new PricingTable(new PricingOptions
         {
             PriorityTierFactor = 1.75m,
@@ -202,7 +205,7 @@ public sealed class UsageAccountantTests
         var (tap, _) = Tap(contentType, strip: false);
         await tap.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
 
-        var record = accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, priorityTier: true);
+        var record = accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, priorityTier: asked);
 
         Assert.Equal((AccountingRecord.Reported, expectedCost), (record.Source, record.CostUsd));
     }

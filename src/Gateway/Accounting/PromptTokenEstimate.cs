@@ -37,6 +37,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
         upstreamModel.Contains("4o-mini", StringComparison.OrdinalIgnoreCase) ? MiniImageTokensBound : ImageTokensBound;
 
     private int? _tokens;
+    private long _textTokens;
     private RequestTextShape _shape;
 
     /// <summary>
@@ -49,16 +50,18 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     public int Tokenizations { get; private set; }
 
     /// <summary>
-    /// The prompt's tokens as billing estimates them when the provider reports no usage: its text's, and
-    /// <see cref="ImageTokensEstimate"/> per image.
+    /// The prompt's tokens as billing estimates them when the provider reports no usage: its text's, its tools' and
+    /// output schema's (their JSON's tokens), and <see cref="ImageTokensEstimate"/> per image.
     /// </summary>
     public int Count(TokenizerRegistry tokenizers)
     {
         if (_tokens is null)
         {
             Tokenizations++;
-            var text = tokenizers.Count(RequestText.Extract(body.Span, out _shape), encoding);
-            _tokens = (int)Math.Min(int.MaxValue, text + ((long)_shape.Images * ImageTokensEstimate));
+            var definitions = new System.Text.StringBuilder();
+            _textTokens = tokenizers.Count(RequestText.Extract(body.Span, out _shape, definitions), encoding);
+            var defined = definitions.Length == 0 ? 0 : tokenizers.Count(definitions.ToString(), encoding);
+            _tokens = (int)Math.Min(int.MaxValue, _textTokens + defined + ((long)_shape.Images * ImageTokensEstimate));
         }
 
         return _tokens.Value;
@@ -73,8 +76,9 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// </summary>
     public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {
-        var tokens = Count(tokenizers);
-        var text = tokens - ((long)_shape.Images * ImageTokensEstimate);
+        Count(tokenizers);
+        // The definitions are in the bytes below, a token per byte: not counted twice.
+        var text = _textTokens;
         var framing = _shape.Messages == 0 ? 0 : ((long)_shape.Messages * TokensPerMessage) + ReplyPriming;
         var images = (long)_shape.Images * imageTokensBound;
         return text + framing + images + Math.Max(0, body.Length - _shape.TextBytes - _shape.ImageBytes);

@@ -17,7 +17,12 @@ internal static class RequestText
     /// The text, how many messages (chat <c>messages</c> or Responses <c>input</c> items with a role) carry it, how
     /// many body bytes its strings took (the rest of the body bounds what it missed), and the images it sends.
     /// </summary>
-    public static string Extract(ReadOnlySpan<byte> body, out RequestTextShape shape)
+    /// <param name="definitions">
+    /// When given, receives the JSON of what else the model reads in the same pass: the tools' and functions' definitions
+    /// and the output schema (<c>tools</c>, <c>functions</c>, <c>response_format</c>, the Responses API's <c>text</c>
+    /// object). Providers bill them as input; they are not text, so not in <see cref="RequestTextShape.TextBytes"/>.
+    /// </param>
+    public static string Extract(ReadOnlySpan<byte> body, out RequestTextShape shape, StringBuilder? definitions = null)
     {
         var text = new StringBuilder();
         shape = default;
@@ -29,6 +34,19 @@ internal static class RequestText
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 3 && reader.ValueTextEquals("role"u8))
                 {
                     shape.Messages++;
+                }
+                else if (definitions is not null && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && IsDefinition(ref reader, out var isText))
+                {
+                    reader.Read();
+                    if (isText && reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        AppendText(ref reader, text, ref shape);
+                        continue;
+                    }
+
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    definitions.Append(Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed])).Append('\n');
                 }
                 else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 3
                     && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
@@ -143,6 +161,13 @@ internal static class RequestText
         }
 
         return bytes;
+    }
+
+    // A top-level name whose value the model reads as definitions; "text" only as the Responses API's object.
+    private static bool IsDefinition(ref Utf8JsonReader reader, out bool isText)
+    {
+        isText = reader.ValueTextEquals("text"u8);
+        return isText || reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8) || reader.ValueTextEquals("response_format"u8);
     }
 
     private static Field Classify(ref Utf8JsonReader reader) =>

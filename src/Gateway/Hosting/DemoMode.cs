@@ -29,6 +29,14 @@ internal sealed class DemoMode
             return null;
         }
 
+        // Its published tokens (an operator's, an approver's) would control every gateway on a shared store, and what
+        // they issue there outlives the demo: the demo runs on its own embedded store, or not at all.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Redis:Configuration"]) || !string.IsNullOrWhiteSpace(builder.Configuration["REDIS_URL"]))
+        {
+            throw new InvalidOperationException(
+                $"{Switch} runs on its own embedded store only: its published admin tokens would control the configured store's gateways. Unset Redis:Configuration and REDIS_URL.");
+        }
+
         var mock = MockProviderApp.Build(["--urls", "http://127.0.0.1:0"]);
         await mock.StartAsync();
         var mockUrl = mock.Urls.First();

@@ -28,6 +28,8 @@ internal sealed class PipelineGateway : IAsyncDisposable
         [
             DemoMode.Switch,
             "--urls", "http://127.0.0.1:0",
+            // The demo runs on its own embedded store only.
+            "--REDIS_URL=",
             // A folder that does not exist: the repository's config/ (real providers) stays out.
             $"--{GatewayConfigurationExtensions.ConfigDirectoryKey}={Path.Combine(AppContext.BaseDirectory, "no-config")}",
             "--Logging:LogLevel:Default=Warning",

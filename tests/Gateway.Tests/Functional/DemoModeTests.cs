@@ -10,6 +10,17 @@ public sealed class DemoModeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("--REDIS_URL=redis://127.0.0.1:6379")]
+    [InlineData("--Redis:Configuration=127.0.0.1:6379")]
+    public async Task The_demo_refuses_to_start_on_a_configured_store(string store)
+    {
+        // Its published tokens would control the real gateways on that store, and what they issued would outlive it.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayApp.BuildAsync(["--demo", "--urls", "http://127.0.0.1:0", store]));
+
+        Assert.Contains("embedded store only", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_demo_serves_chat_and_streamed_chat_to_the_openai_sdk()
     {

@@ -99,6 +99,11 @@ internal static class PromptsApi
             return error;
         }
 
+        if (OperatorReason.Check(request!.Reason) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         if (await registry.GetAsync(name, version) is not { } stored)
         {
             return await VersionNotFoundAsync(registry, name, version);

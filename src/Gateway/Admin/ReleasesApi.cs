@@ -7,6 +7,9 @@ namespace LlmGateway.Admin;
 /// <summary><c>/admin/v1/prompts/{name}/releases/{environment}</c>: set, canary, promote, roll back, abort, sampling.</summary>
 internal static class ReleasesApi
 {
+    /// <summary>The most JSON a release change's evidence may hold (16 KB).</summary>
+    public const int MaxEvidenceChars = 16 * 1024;
+
     public static RouteGroupBuilder MapReleasesApi(this RouteGroupBuilder admin)
     {
         var releases = admin.MapGroup("/prompts/{name}/releases/{environment}").WithTags("Releases");
@@ -49,6 +52,12 @@ internal static class ReleasesApi
         if (request.Evidence is { ValueKind: not System.Text.Json.JsonValueKind.Object })
         {
             return AdminResults.Invalid("'evidence' must be a JSON object.", "evidence");
+        }
+
+        // Kept in the history for good and sent to every viewer: a summary of the evidence (links to the rest), not a dump.
+        if (request.Evidence is { } evidence && evidence.GetRawText().Length > MaxEvidenceChars)
+        {
+            return AdminResults.Invalid($"'evidence' is at most {MaxEvidenceChars} characters of JSON.", "evidence");
         }
 
         if (request.Sampling?.Problem() is { } problem)

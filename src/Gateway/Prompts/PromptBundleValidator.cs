@@ -61,6 +61,12 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
             errors.Add(new FieldError("label", "At most 32 characters."));
         }
 
+        // Kept with the version and in its history for good, and shown to every viewer: a commit message, not a document.
+        if (content.Message is { Length: > Admin.OperatorReason.MaxLength })
+        {
+            errors.Add(new FieldError("message", $"At most {Admin.OperatorReason.MaxLength} characters."));
+        }
+
         if (string.IsNullOrWhiteSpace(content.Model))
         {
             errors.Add(new FieldError("model", "Required: a model from the catalog (GET /v1/models)."));

@@ -80,6 +80,29 @@ public sealed class ControlPlaneTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task Text_kept_in_history_for_good_is_bounded_where_it_is_given()
+    {
+        // Push messages, approval reasons and release evidence are kept for good and shown to every viewer: a commit
+        // message, a sentence, a summary; never a megabyte each, however much the body limit lets through.
+        var name = await ReleasedPromptAsync("bounded-text", versions: 1);
+        var longText = new string('x', 1001);
+        var evidence = $$"""{"notes":"{{new string('y', 17 * 1024)}}"}""";
+
+        var push = await _author.PushAsync(Bundles.Json(name, "v2 {{ company }}", extra: $$""", "message": "{{longText}}" """));
+        (await _author.PushAsync(Bundles.Json(name, "v2 {{ company }}"))).Expect(HttpStatusCode.Created);
+        var approve = await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve", $$"""{"reason":"{{longText}}"}""");
+        var canary = await _operator.ReleaseAsync(name, "staging", "canary", $$"""{"version":2,"weight":500,"evidence":{{evidence}}}""");
+
+        var pushError = push.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error");
+        Assert.Contains(pushError.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "message");
+        Assert.Equal("reason", approve.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("evidence", canary.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        // Nothing of them was kept.
+        Assert.Equal("draft", (await _viewer.GetAsync($"/admin/v1/prompts/{name}/versions/2")).Expect(HttpStatusCode.OK).Json.GetProperty("status").GetString());
+        Assert.Equal(1, (await _viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Json.GetProperty("revision").GetInt64());
+    }
+
+    [Fact]
     public async Task Unprotected_environments_take_drafts_and_a_required_eval_gate_blocks_production()
     {
         var name = Bundles.UniqueName("gate");

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LlmGateway.Audit;
 using LlmGateway.Auth;
 using LlmGateway.Contracts.Keys;
 using LlmGateway.Errors;
@@ -65,6 +66,12 @@ internal static partial class AdminKeysApi
         }
 
         var (key, secret) = await store.CreateAsync(request.App, request.Environment, permissions, request.Limits);
+        // Which key this was (its id, never its secret) and what it may do: the route names none.
+        var limited = request.Limits is { } set
+            ? string.Join(",", new[] { ("daily_usd", set.DailySpendUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("monthly_usd", set.MonthlySpendUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("tpm", set.TokensPerMinute?.ToString(System.Globalization.CultureInfo.InvariantCulture)) }
+                .Where(l => l.Item2 is not null).Select(l => $"{l.Item1}={l.Item2}"))
+            : "";
+        AuditDetail.Set(http.HttpContext, $"created {key.Id} app={key.App} env={key.Environment} permissions={string.Join(",", permissions)} limits={(limited.Length == 0 ? "none" : limited)}");
         return Results.Json(new CreatedKeyResponse(secret, key), GatewayJsonContext.Default.CreatedKeyResponse, statusCode: StatusCodes.Status201Created);
     }
 

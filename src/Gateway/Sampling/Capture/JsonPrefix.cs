@@ -17,20 +17,27 @@ internal static class JsonPrefix
     // The longest tail that can leave a cut string undecodable: a split surrogate pair's escapes (12 bytes).
     private const int LongestBrokenTail = 12;
 
+    /// <summary>
+    /// Characters dropped before the marker from a string the cut went through, longer than any key the redaction knows:
+    /// a secret the cut split (39 of an AWS secret's 40, a key's first few) no longer matches its pattern.
+    /// </summary>
+    public const int SecretTail = 64;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// The document that <paramref name="prefix"/> starts, closed after <paramref name="marker"/>; null
     /// when the prefix is not the start of a JSON object or array.
     /// </summary>
-    public static JsonNode? Close(ReadOnlySpan<byte> prefix, string marker)
+    /// <param name="secretTail">Characters of a cut string dropped before the marker (<see cref="SecretTail"/>).</param>
+    public static JsonNode? Close(ReadOnlySpan<byte> prefix, string marker, int secretTail = SecretTail)
     {
         try
         {
             var output = new ArrayBufferWriter<byte>(prefix.Length + marker.Length + 256);
             using (var writer = new Utf8JsonWriter(output, WriterOptions))
             {
-                if (!Rewrite(prefix, marker, writer))
+                if (!Rewrite(prefix, marker, secretTail, writer))
                 {
                     return null;
                 }
@@ -49,7 +56,7 @@ internal static class JsonPrefix
         }
     }
 
-    private static bool Rewrite(ReadOnlySpan<byte> prefix, string marker, Utf8JsonWriter writer)
+    private static bool Rewrite(ReadOnlySpan<byte> prefix, string marker, int secretTail, Utf8JsonWriter writer)
     {
         var reader = new Utf8JsonReader(prefix, isFinalBlock: false, state: default);
         var open = new Stack<bool>(); // true: an array
@@ -114,7 +121,9 @@ internal static class JsonPrefix
             if (valueExpected || open.Peek())
             {
                 var cut = rest.Length > 0 && rest[0] == (byte)'"' ? PartialString(rest[1..]) : "";
-                writer.WriteStringValue(cut + marker);
+                // The string's last characters go too: a secret the cut split would no longer match the redaction's
+                // patterns, and be stored as it came.
+                writer.WriteStringValue(cut[..Math.Max(0, cut.Length - secretTail)] + marker);
             }
             else
             {

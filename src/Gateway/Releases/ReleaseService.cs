@@ -25,12 +25,19 @@ internal sealed class ReleaseService(
     IOptions<ReleaseOptions> options,
     TimeProvider time)
 {
-    // KEYS: release, logged, history, env history, envs, rollout. ARGV: expected value ('' = none), new value, event,
-    // score, env, the rollout's expected revision ('' = not a rollout controller's change).
+    // KEYS: release, logged, history, env history, envs, rollout, rollout lease. ARGV: expected value ('' = none), new
+    // value, event, score, env, the rollout's expected revision ('' = not a rollout controller's change), the
+    // controller's fencing token ('' = none; the lease holds "holder|token").
     private const string CompareAndSwapScript = """
         local current = redis.call('GET', KEYS[1])
         if (current or '') ~= ARGV[1] then return 0 end
         if ARGV[6] ~= '' and tonumber(redis.call('HGET', KEYS[6], 'revision') or '0') ~= tonumber(ARGV[6]) then return 0 end
+        if ARGV[7] ~= '' then
+          local lease = redis.call('GET', KEYS[7])
+          if not lease then return 0 end
+          local bar = string.find(lease, '|', 1, true)
+          if not bar or string.sub(lease, bar + 1) ~= ARGV[7] then return 0 end
+        end
         redis.call('SET', KEYS[1], ARGV[2])
         redis.call('SET', KEYS[2], ARGV[2])
         redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
@@ -106,9 +113,11 @@ internal sealed class ReleaseService(
         var nextJson = ReleaseJson.Serialize(next);
         var swapped = (int)await store.Database.ScriptEvaluateAsync(
             CompareAndSwapScript,
-            [keys.Release(prompt, environment), keys.ReleaseLogged(prompt, environment), keys.History(prompt), keys.EnvironmentHistory(prompt, environment), keys.ReleaseEnvironments(prompt), keys.Rollout(prompt, environment)],
+            [keys.Release(prompt, environment), keys.ReleaseLogged(prompt, environment), keys.History(prompt), keys.EnvironmentHistory(prompt, environment), keys.ReleaseEnvironments(prompt), keys.Rollout(prompt, environment),
+             keys.RolloutLease(prompt, environment)],
             [raw.IsNull ? "" : raw, nextJson, JsonSerializer.Serialize(activation, GatewayJsonContext.Default.ActivationEvent), now.ToUnixTimeMilliseconds(), environment,
-             change.RolloutRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]);
+             change.RolloutRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+             change.FencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""]);
         if (swapped == 0)
         {
             return (null, ReleaseRefusal.Conflict("revision_conflict", "The release was changed concurrently. Re-read it and retry."));

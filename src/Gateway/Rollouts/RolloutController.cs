@@ -98,7 +98,9 @@ internal sealed class RolloutController(
             // A leader can only have got one step ahead, and the change is its own: an operator's weight that happens
             // to equal a later step's is a change outside the rollout, which pauses it (never skips steps unjudged).
             var next = view.Step + 1 < plan.Steps.Count ? plan.Steps[view.Step + 1] : null;
-            if (release.ShadowShare == 0 && release.Actor == Actor && next is { Shadow: false } && next.IsServedBy(release))
+            // Only after its claim said "advance": a release at the next step under any other last word is not this
+            // rollout's advance, and announcing one would contradict the evidence.
+            if (release.ShadowShare == 0 && release.Actor == Actor && view.LastEvaluation is { Decision: "advance" } && next is { Shadow: false } && next.IsServedBy(release))
             {
                 var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
                 // The dead leader's advance (its evaluation was written before it acted), announced now: it never was.
@@ -171,7 +173,7 @@ internal sealed class RolloutController(
                 }
 
                 // Fenced by the claim's revision: an operator's pause or abort after it leaves the release as it is.
-                var (next, change) = await service.AdvanceAsync(claimed, plan, evaluation.Reason!, evaluation, Actor, release.Revision, cancellationToken, claimed.Revision);
+                var (next, change) = await service.AdvanceAsync(claimed, plan, evaluation.Reason!, evaluation, Actor, release.Revision, cancellationToken, claimed.Revision, fencingToken);
                 if (change is not null || next is null)
                 {
                     return await RefusedAsync(claimed, change, fencingToken);
@@ -189,7 +191,7 @@ internal sealed class RolloutController(
                     return null;
                 }
 
-                if (await service.ChangeReleaseAsync(claimed, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision, claimed.Revision) is { } change)
+                if (await service.ChangeReleaseAsync(claimed, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision, claimed.Revision, fencingToken) is { } change)
                 {
                     return await RefusedAsync(claimed, change, fencingToken);
                 }

@@ -409,12 +409,12 @@ internal sealed class RolloutService(
     /// </summary>
     public async Task<(RolloutView? Next, ReleaseRefusal? Refusal)> AdvanceAsync(
         RolloutView view, ValidatedRolloutPlan plan, string reason, RolloutEvaluation? evaluation, string actor, long? expectedReleaseRevision, CancellationToken cancellationToken,
-        long? rolloutRevision = null)
+        long? rolloutRevision = null, long? fencingToken = null)
     {
         var now = time.GetUtcNow();
         if (view.Step + 1 >= plan.Steps.Count)
         {
-            var refusal = await ChangeReleaseAsync(view, ActivationActions.Promote, null, reason, evaluation, actor, cancellationToken, expectedReleaseRevision, rolloutRevision);
+            var refusal = await ChangeReleaseAsync(view, ActivationActions.Promote, null, reason, evaluation, actor, cancellationToken, expectedReleaseRevision, rolloutRevision, fencingToken);
             return refusal is not null
                 ? (null, refusal)
                 : (view with { Status = RolloutStatuses.Promoted, StatusReason = reason, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now }, null);
@@ -422,7 +422,7 @@ internal sealed class RolloutService(
 
         var nextStep = plan.Steps[view.Step + 1];
         var advanced = view with { Step = view.Step + 1, StepStartedAt = now, Weight = nextStep.WeightBps / 100.0, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now };
-        var change = await ChangeReleaseAsync(view, ActivationActions.CanaryStart, nextStep.WeightBps, StepReason(advanced, plan, reason), evaluation, actor, cancellationToken, expectedReleaseRevision, rolloutRevision);
+        var change = await ChangeReleaseAsync(view, ActivationActions.CanaryStart, nextStep.WeightBps, StepReason(advanced, plan, reason), evaluation, actor, cancellationToken, expectedReleaseRevision, rolloutRevision, fencingToken);
         return change is not null ? (null, change) : (advanced, null);
     }
 
@@ -430,11 +430,13 @@ internal sealed class RolloutService(
     /// The controller's: the release changes only if the rollout is still at this revision (no operator's pause or
     /// abort since its look). Null for an operator's own action.
     /// </param>
+    /// <param name="fencingToken">The controller's: the release changes only while its lease still holds this token.</param>
     public async Task<ReleaseRefusal?> ChangeReleaseAsync(
         RolloutView view, string action, int? weight, string reason, RolloutEvaluation? evaluation, string actor, CancellationToken cancellationToken, long? expectedReleaseRevision = null,
-        long? rolloutRevision = null)
+        long? rolloutRevision = null, long? fencingToken = null)
     {
-        var change = new ReleaseChange(action, action == ActivationActions.CanaryStart ? view.Candidate : null, weight, reason, expectedReleaseRevision, RolloutEvidence.For(view, evaluation, actor), RolloutRevision: rolloutRevision);
+        var change = new ReleaseChange(action, action == ActivationActions.CanaryStart ? view.Candidate : null, weight, reason, expectedReleaseRevision, RolloutEvidence.For(view, evaluation, actor),
+            RolloutRevision: rolloutRevision, FencingToken: fencingToken);
         var (_, refusal) = await releases.ApplyAsync(view.Prompt, view.Environment, change, actor, cancellationToken);
         return refusal;
     }

@@ -31,7 +31,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         await using var _ = gateway;
 
         await TrafficAsync(gateway, clock, name, 240);
-        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        var decision = await LookAsync(gateway, name);
 
         Assert.Equal("abort", decision);
         using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
@@ -56,16 +56,15 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     {
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
         await using var _ = gateway;
-        var controller = gateway.GetRequiredService<RolloutController>();
 
         await TrafficAsync(gateway, clock, name, 240);
-        var first = await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        var first = await LookAsync(gateway, name);
         using var debug = new AdminClient(gateway, TestEnvironment.AdminToken);
         Assert.True(first == "advance", (await debug.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Text);
         await TrafficAsync(gateway, clock, name, 240);
-        Assert.Equal("promote", await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+        Assert.Equal("promote", await LookAsync(gateway, name));
         // Looked at again, an ended rollout does nothing.
-        Assert.Null(await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+        Assert.Null(await LookAsync(gateway, name));
 
         using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
         var history = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToArray();
@@ -162,7 +161,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
 
         // Every client was answered by the stable version; the candidate answered only the copies.
         Assert.Equal(["1|stable"], served.Distinct().ToArray());
-        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        var decision = await LookAsync(gateway, name);
         Assert.Equal("abort", decision);
 
         using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
@@ -200,7 +199,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var served = await ShadowTrafficAsync(gateway, clock, name, 120);
         Assert.Equal(["1|stable"], served.Distinct().ToArray());
         using var debug = new AdminClient(gateway, TestEnvironment.AdminToken);
-        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        var decision = await LookAsync(gateway, name);
         Assert.True(decision == "advance", (await debug.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Text);
 
         var release = (await debug.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
@@ -220,7 +219,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
             (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"looking"}""")).Expect(HttpStatusCode.OK);
 
         var looked = clock.GetUtcNow();
-        var decision = await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        var decision = await LookAsync(gateway, name);
 
         // Users get the next step (the release changed first); the rollout says so, and stays paused for the human.
         Assert.Equal("advance", decision);
@@ -244,7 +243,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.True(await store.Database.KeyDeleteAsync(store.Keys.Rollout(name, PromptSetup.Environment)));
         Assert.Contains((name, PromptSetup.Environment), await rollouts.ListActiveAsync());
 
-        Assert.Null(await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+        Assert.Null(await LookAsync(gateway, name));
 
         Assert.DoesNotContain((name, PromptSetup.Environment), await rollouts.ListActiveAsync());
     }
@@ -265,7 +264,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         };
         var first = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!.StartedAt;
 
-        await controller.EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        await LookAsync(gateway, name);
 
         // The new rollout stays at its own first step, as its release does.
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
@@ -280,15 +279,61 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
         await using var _ = gateway;
-        // The dead leader's release change: the first weight step, shadow share cleared; its rollout write never happened.
+        // The dead leader's claim (its evaluation, written before it acted), then its release change: the first weight
+        // step, shadow share cleared; its rollout write never happened.
+        await ClaimAsync(gateway, name, "advance");
         var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
             new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
         Assert.Null(refusal);
 
-        Assert.Equal("caught-up", await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+        Assert.Equal("caught-up", await LookAsync(gateway, name));
 
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
         Assert.Equal(("running", 1, 50.0), (rollout.Status, rollout.Step, rollout.Weight));
+    }
+
+    [Fact]
+    public async Task A_release_at_the_next_step_after_a_claimed_abort_is_not_announced_as_an_advance()
+    {
+        // The last word was an abort: a release at the next step under the controller's name is not this rollout's
+        // advance (announcing one would contradict the evidence), so the step pauses for a human.
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        await ClaimAsync(gateway, name, "abort");
+        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
+            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
+        Assert.Null(refusal);
+
+        Assert.Equal("paused", await LookAsync(gateway, name));
+    }
+
+    [Fact]
+    public async Task A_leader_whose_lease_lapsed_cannot_change_the_release_under_the_one_that_took_over()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        var releases = gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>();
+        var lease = new RolloutLease(gateway.GetRequiredService<GatewayStore>(), "new-leader");
+        var token = await lease.TryHoldAsync(name, PromptSetup.Environment, TimeSpan.FromMinutes(5));
+        var rolloutRevision = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!.Revision;
+        LlmGateway.Releases.ReleaseChange Step(long fencingToken) =>
+            new("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null, RolloutRevision: rolloutRevision, FencingToken: fencingToken);
+
+        var (_, byOldLeader) = await releases.ApplyAsync(name, PromptSetup.Environment, Step(token - 1), RolloutController.Actor, Ct);
+        var (changed, byLeader) = await releases.ApplyAsync(name, PromptSetup.Environment, Step(token), RolloutController.Actor, Ct);
+
+        Assert.Equal("revision_conflict", byOldLeader?.Code);
+        Assert.Null(byLeader);
+        Assert.Equal(5000, changed!.CanaryWeight);
+    }
+
+    /// <summary>A leader's claim: its evaluation, written before it acts.</summary>
+    private static async Task ClaimAsync(GatewayHost gateway, string name, string decision)
+    {
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var view = (await store.GetAsync(name, PromptSetup.Environment))!;
+        var evaluation = new LlmGateway.Contracts.Rollouts.RolloutEvaluation { At = view.StepStartedAt, Decision = decision, Reason = "its reason" };
+        Assert.True(await store.TryWriteAsync(view with { LastEvaluation = evaluation }, view.Revision, fencingToken: 1));
     }
 
     [Fact]
@@ -305,7 +350,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
             new LlmGateway.Releases.ReleaseChange("abort", null, null, "refusal is worse than its threshold", null, null), RolloutController.Actor, Ct);
         Assert.Null(refusal);
 
-        Assert.Equal("abort", await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+        Assert.Equal("abort", await LookAsync(gateway, name));
 
         var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
         Assert.Equal(("aborted", "refusal is worse than its threshold"), (rollout.Status, rollout.StatusReason));
@@ -323,7 +368,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "canary", """{"version":2,"weight":3000}""")).Expect(HttpStatusCode.OK);
 
-        Assert.Equal("paused", await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct));
+        Assert.Equal("paused", await LookAsync(gateway, name));
 
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
         Assert.Equal(("paused", 0), (rollout.Status, rollout.Step));
@@ -342,7 +387,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
 
         // No traffic at all (sampling off, or no evaluator): the step only runs out of time.
         clock.Advance(TimeSpan.FromMinutes(3));
-        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        var decision = await LookAsync(gateway, name);
 
         Assert.Equal("pause", decision);
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
@@ -363,7 +408,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var unreadable = view.Plan with { Metrics = [new LlmGateway.Contracts.Rollouts.RolloutMetricSpec { Metric = "answered", Threshold = 0.05 }] };
         Assert.True(await store.TryWriteAsync(view with { Plan = unreadable }, view.Revision, fencingToken: null));
 
-        var decision = await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, fencingToken: 1, Ct);
+        var decision = await LookAsync(gateway, name);
 
         Assert.Equal("paused", decision);
         var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
@@ -426,6 +471,17 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{plan}}}""")).Expect(HttpStatusCode.Created);
         return (gateway, clock, name);
+    }
+
+    /// <summary>
+    /// One look, as the controller service makes it: under the rollout's lease, with the token it holds (the release
+    /// refuses a controller's change without it).
+    /// </summary>
+    internal static async Task<string?> LookAsync(GatewayHost gateway, string name)
+    {
+        var token = await new RolloutLease(gateway.GetRequiredService<GatewayStore>(), "test-leader").TryHoldAsync(name, PromptSetup.Environment, TimeSpan.FromMinutes(5));
+        Assert.True(token > 0, "another holder has the rollout's lease");
+        return await gateway.GetRequiredService<RolloutController>().EvaluateAsync(name, PromptSetup.Environment, token, Ct);
     }
 
     /// <summary>A step's worth of traffic in the step's first whole minute, scored, then the step's minimum duration passed.</summary>

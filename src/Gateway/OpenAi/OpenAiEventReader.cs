@@ -427,7 +427,8 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 AddText(OpenAiEffectKind.Refusal, ref delta);
             }
         }
-        else if (type.ValueTextEquals("response.function_call_arguments.delta"u8))
+        else if (type.ValueTextEquals("response.function_call_arguments.delta"u8) || type.ValueTextEquals("response.custom_tool_call_input.delta"u8)
+            || type.ValueTextEquals("response.mcp_call_arguments.delta"u8) || type.ValueTextEquals("response.code_interpreter_call_code.delta"u8))
         {
             if (hasDelta && outputIndex is { } index)
             {
@@ -572,12 +573,12 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 reader.Read();
                 AddTextIfString(OpenAiEffectKind.Refusal, ref reader);
             }
-            else if (reader.ValueTextEquals("tool_calls"u8) && !_otherChoice)
+            else if (reader.ValueTextEquals("tool_calls"u8))
             {
                 reader.Read();
                 ReadToolCalls(ref reader);
             }
-            else if (reader.ValueTextEquals("function_call"u8) && !_otherChoice)
+            else if (reader.ValueTextEquals("function_call"u8))
             {
                 // The legacy single function call: index 0 is the only one there can be.
                 reader.Read();
@@ -651,8 +652,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 reader.Read();
                 type = DecodeIfString(ref reader);
             }
-            else if (!legacy && reader.ValueTextEquals("function"u8))
+            else if (!legacy && (reader.ValueTextEquals("function"u8) || reader.ValueTextEquals("custom"u8)))
             {
+                // A function's name and arguments, or a custom tool's name and free-form input.
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)
                 {
@@ -680,7 +682,23 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             }
         }
 
+        if (_otherChoice)
+        {
+            // A choice other than 0: its calls are not reassembled, but they were generated and an estimate counts them.
+            AddOtherChoiceText(name);
+            AddOtherChoiceText(arguments);
+            return;
+        }
+
         AddToolCall(index ?? fallbackIndex, id, type, name, arguments, isItem: false, isLegacy: legacy);
+    }
+
+    private void AddOtherChoiceText((int Start, int Length) text)
+    {
+        if (text.Start >= 0)
+        {
+            AddEffect(new OpenAiEffect { Kind = OpenAiEffectKind.OtherChoiceText, Start = text.Start, Length = text.Length });
+        }
     }
 
     private void ReadFunction(ref Utf8JsonReader reader, ref (int, int) name, ref (int, int) arguments)
@@ -692,7 +710,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 reader.Read();
                 name = DecodeIfString(ref reader);
             }
-            else if (reader.ValueTextEquals("arguments"u8))
+            else if (reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("input"u8))
             {
                 reader.Read();
                 arguments = DecodeIfString(ref reader);
@@ -761,8 +779,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 reader.Read();
                 name = DecodeIfString(ref reader);
             }
-            else if (reader.ValueTextEquals("arguments"u8))
+            else if (reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("code"u8))
             {
+                // A function's or an MCP call's arguments, a custom tool's input, the code interpreter's code.
                 reader.Read();
                 arguments = DecodeIfString(ref reader);
             }
@@ -797,8 +816,10 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             return;
         }
 
-        if (type.ValueTextEquals("function_call"u8))
+        if (type.ValueTextEquals("function_call"u8) || type.ValueTextEquals("custom_tool_call"u8) || type.ValueTextEquals("mcp_call"u8)
+            || type.ValueTextEquals("code_interpreter_call"u8))
         {
+            // Every call the model writes out is generated output (billed, and a cut stream's estimate counts it).
             // call_id is what the client answers with; id is the item's own.
             AddToolCall(outputIndex, callId.Item1 >= 0 ? callId : id, (-1, 0), name, arguments, isItem: true, isLegacy: false);
         }

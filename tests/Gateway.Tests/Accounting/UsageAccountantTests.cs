@@ -38,6 +38,28 @@ public sealed class UsageAccountantTests
         Assert.EndsWith("data: {\"choi", Encoding.UTF8.GetString(client.ToArray()), StringComparison.Ordinal);
     }
 
+    [Theory]
+    // Choice 1's forced tool call, beside choice 0's: every choice's calls were generated.
+    [InlineData("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"save\",\"arguments\":\"{\\\"a\\\":\\\"alpha beta\\\"}\"}}]}},{\"index\":1,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"save\",\"arguments\":\"{\\\"a\\\":\\\"gamma delta\\\"}\"}}]}}]}\n\n",
+        "save {\"a\":\"alpha beta\"}\n", "save{\"a\":\"gamma delta\"}")]
+    // A custom tool's free-form input.
+    [InlineData("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"type\":\"custom\",\"custom\":{\"name\":\"shell\",\"input\":\"ls -la /tmp\"}}]}}]}\n\n",
+        "shell ls -la /tmp\n", "")]
+    // Responses API: an MCP call's arguments and the code interpreter's code, as their deltas streamed.
+    [InlineData("data: {\"type\":\"response.mcp_call_arguments.delta\",\"output_index\":0,\"delta\":\"{\\\"q\\\":\\\"weather\\\"}\"}\n\ndata: {\"type\":\"response.code_interpreter_call_code.delta\",\"output_index\":1,\"delta\":\"print(1 + 1)\"}\n\n",
+        "{\"q\":\"weather\"}\nprint(1 + 1)\n", "")]
+    public async Task A_cut_stream_is_billed_for_every_call_it_wrote(string events, string calls, string otherChoices)
+    {
+        var (tap, _) = Tap("text/event-stream", strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(events), TestContext.Current.CancellationToken);
+        await tap.FlushPendingAsync(cut: true, TestContext.Current.CancellationToken);
+
+        var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, interrupted: true);
+
+        Assert.Equal(AccountingRecord.Estimated, record.Source);
+        Assert.Equal(O200k.CountTokens(calls) + (otherChoices.Length == 0 ? 0 : O200k.CountTokens(otherChoices)), record.OutputTokens);
+    }
+
     [Fact]
     public async Task The_usage_only_chunk_is_removed_when_split_across_writes_and_still_counted()
     {

@@ -77,7 +77,14 @@ internal sealed class AdminTokenRegistry
     /// </summary>
     public bool IsNameFree(string name, string issuer)
     {
-        var holders = List().Where(t => t.Name == name).ToList();
+        var listed = List();
+        // A name that differs from a held one only in letter case would pass for it in history and the audit log.
+        if (listed.Any(t => !string.Equals(t.Name, name, StringComparison.Ordinal) && string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var holders = listed.Where(t => t.Name == name).ToList();
         return issuer == name
             || holders.Count == 0
             || (holders.TrueForAll(t => t.Source == AdminTokenRecord.StoredSource) && IssuersOfLiveTokens(holders).Contains(issuer));

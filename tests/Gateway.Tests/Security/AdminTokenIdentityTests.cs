@@ -19,6 +19,8 @@ public sealed class AdminTokenIdentityTests(TestEnvironment env)
 
         // A configuration token's name (vera, the viewer), and a name another operator issued.
         var asVera = (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"vera","roles":["viewer"]}""")).Expect(HttpStatusCode.Conflict);
+        // Nor a look-alike that differs only in letter case.
+        Assert.Equal("name_taken", (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"Vera","roles":["viewer"]}""")).Expect(HttpStatusCode.Conflict).ErrorCode);
         (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"release-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Created);
         var asTheBot = (await olga.PostAsync("/admin/v1/admin-tokens", """{"name":"release-bot","roles":["viewer"]}""")).Expect(HttpStatusCode.Conflict);
         var rotated = (await admin.PostAsync("/admin/v1/admin-tokens", """{"name":"release-bot","roles":["viewer","operator"]}""")).Expect(HttpStatusCode.Created);

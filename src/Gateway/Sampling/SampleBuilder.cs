@@ -32,7 +32,8 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
         var tally = new RedactionTally();
         redactor.RedactJson(request, tally);
         redactor.RedactJson(input.Messages, tally);
-        redactor.RedactJson(input.Variables, tally);
+        // The client's own data: a card number sent as a JSON number is read too (the rendered copy has it as text).
+        redactor.RedactJson(input.Variables, tally, numbers: true);
 
         var record = new SampleRecord
         {

@@ -22,6 +22,9 @@ namespace LlmGateway.Sampling.Redaction;
 /// </remarks>
 internal sealed class TextRedactor
 {
+    // The fewest digits a number must have to be read for secrets (a national id's 9).
+    private const int MinSecretDigits = 9;
+
     // Built-ins are shared by every instance: the regexes are source-generated statics.
     private static readonly RedactionDetector[] Secrets =
     [
@@ -154,8 +157,13 @@ internal sealed class TextRedactor
     /// Redacts every string value under <paramref name="node"/> in place; property names are kept, as
     /// they are the request's schema, not its content.
     /// </summary>
+    /// <param name="numbers">
+    /// Long numbers are read too (as their text), and replaced by the marker when they hold a secret: for user data such
+    /// as prompt variables, where a card number sent as a JSON number is the same secret as in a string; not for a
+    /// request's parameters, whose numbers are settings.
+    /// </param>
     /// <exception cref="ArgumentException"><paramref name="node"/> is a string with no parent, which cannot be replaced in place; use <see cref="Redact"/>.</exception>
-    public void RedactJson(JsonNode? node, RedactionTally tally)
+    public void RedactJson(JsonNode? node, RedactionTally tally, bool numbers = false)
     {
         ArgumentNullException.ThrowIfNull(tally);
 
@@ -165,13 +173,13 @@ internal sealed class TextRedactor
                 for (var i = 0; i < obj.Count; i++)
                 {
                     var child = obj.GetAt(i).Value;
-                    if (TryRedactString(child, tally, out var replacement))
+                    if (TryRedactString(child, tally, numbers, out var replacement))
                     {
                         obj.SetAt(i, replacement);
                     }
                     else
                     {
-                        RedactJson(child, tally);
+                        RedactJson(child, tally, numbers);
                     }
                 }
 
@@ -181,13 +189,13 @@ internal sealed class TextRedactor
                 for (var i = 0; i < array.Count; i++)
                 {
                     var child = array[i];
-                    if (TryRedactString(child, tally, out var replacement))
+                    if (TryRedactString(child, tally, numbers, out var replacement))
                     {
                         array[i] = replacement;
                     }
                     else
                     {
-                        RedactJson(child, tally);
+                        RedactJson(child, tally, numbers);
                     }
                 }
 
@@ -200,7 +208,7 @@ internal sealed class TextRedactor
                     throw new ArgumentException("A string with no parent cannot be redacted in place; redact the text instead.", nameof(node));
                 }
 
-                if (TryRedactString(value, tally, out var redacted))
+                if (TryRedactString(value, tally, numbers: false, out var redacted))
                 {
                     value.ReplaceWith(redacted);
                 }
@@ -270,8 +278,15 @@ internal sealed class TextRedactor
         hits.Insert(low, hit);
     }
 
-    private static string? StringOf(JsonValue value)
+    private static string? StringOf(JsonValue value, bool numbers)
     {
+        if (numbers && value.GetValueKind() == JsonValueKind.Number)
+        {
+            // A long number is read as its text; short ones (counts, amounts) cannot be a secret.
+            var digits = value.ToJsonString();
+            return digits.Count(char.IsAsciiDigit) >= MinSecretDigits ? digits : null;
+        }
+
         if (value.GetValueKind() != JsonValueKind.String)
         {
             return null;
@@ -288,10 +303,10 @@ internal sealed class TextRedactor
         return document.RootElement.GetString();
     }
 
-    private bool TryRedactString(JsonNode? node, RedactionTally tally, out JsonNode? replacement)
+    private bool TryRedactString(JsonNode? node, RedactionTally tally, bool numbers, out JsonNode? replacement)
     {
         replacement = null;
-        if (node is not JsonValue value || StringOf(value) is not { } text)
+        if (node is not JsonValue value || StringOf(value, numbers) is not { } text)
         {
             return false;
         }

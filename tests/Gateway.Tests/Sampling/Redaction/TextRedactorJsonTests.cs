@@ -33,6 +33,18 @@ public sealed class TextRedactorJsonTests
     }
 
     [Fact]
+    public void In_user_data_a_long_number_is_read_for_secrets_and_short_ones_are_left()
+    {
+        // Prompt variables: a card number sent as a JSON number is the same secret as in a string.
+        var variables = JsonNode.Parse("""{"card":4111111111111111,"quantity":3,"price":12.5,"order":{"ids":[4111111111111111]}}""");
+        var tally = new RedactionTally();
+
+        Redactor.RedactJson(variables, tally, numbers: true);
+
+        Assert.Equal("""{"card":"[REDACTED:card]","quantity":3,"price":12.5,"order":{"ids":["[REDACTED:card]"]}}""", variables!.ToJsonString());
+    }
+
+    [Fact]
     public void Values_built_in_code_rather_than_parsed_are_redacted_too()
     {
         var sample = new JsonObject

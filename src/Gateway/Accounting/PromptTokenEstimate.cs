@@ -37,8 +37,9 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
         upstreamModel.Contains("4o-mini", StringComparison.OrdinalIgnoreCase) ? MiniImageTokensBound : ImageTokensBound;
 
     private int? _tokens;
-    private long _textTokens;
+    private int? _billed;
     private RequestTextShape _shape;
+    private List<Range>? _definitions;
 
     /// <summary>
     /// The prompt names content the provider fetches or keeps (a file by id or URL, an earlier item): it reads more than
@@ -50,21 +51,45 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     public int Tokenizations { get; private set; }
 
     /// <summary>
-    /// The prompt's tokens as billing estimates them when the provider reports no usage: its text's, its tools' and
-    /// output schema's (their JSON's tokens), and <see cref="ImageTokensEstimate"/> per image.
+    /// The prompt's text tokens, and <see cref="ImageTokensEstimate"/> per image: what a budget's bound starts from.
     /// </summary>
     public int Count(TokenizerRegistry tokenizers)
     {
         if (_tokens is null)
         {
             Tokenizations++;
-            var definitions = new System.Text.StringBuilder();
-            _textTokens = tokenizers.Count(RequestText.Extract(body.Span, out _shape, definitions), encoding);
-            var defined = definitions.Length == 0 ? 0 : tokenizers.Count(definitions.ToString(), encoding);
-            _tokens = (int)Math.Min(int.MaxValue, _textTokens + defined + ((long)_shape.Images * ImageTokensEstimate));
+            var text = tokenizers.Count(RequestText.Extract(body.Span, out _shape, out _definitions), encoding);
+            _tokens = (int)Math.Min(int.MaxValue, text + ((long)_shape.Images * ImageTokensEstimate));
         }
 
         return _tokens.Value;
+    }
+
+    /// <summary>
+    /// The prompt's tokens as billing estimates them when the provider reports no usage: <see cref="Count"/>, and its
+    /// tools' and output schema's (their JSON's tokens), which providers bill as input. Those are tokenized only here,
+    /// when an estimate is needed: a budget's bound already takes them at a token per byte.
+    /// </summary>
+    public int Billed(TokenizerRegistry tokenizers)
+    {
+        var count = Count(tokenizers);
+        if (_definitions is null)
+        {
+            return count;
+        }
+
+        if (_billed is null)
+        {
+            long defined = 0;
+            foreach (var range in _definitions)
+            {
+                defined += tokenizers.Count(System.Text.Encoding.UTF8.GetString(body.Span[range]), encoding);
+            }
+
+            _billed = (int)Math.Min(int.MaxValue, count + defined);
+        }
+
+        return _billed.Value;
     }
 
     /// <summary>
@@ -76,9 +101,9 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// </summary>
     public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {
-        Count(tokenizers);
-        // The definitions are in the bytes below, a token per byte: not counted twice.
-        var text = _textTokens;
+        var tokens = Count(tokenizers);
+        // The definitions are in the bytes below, a token per byte.
+        var text = tokens - ((long)_shape.Images * ImageTokensEstimate);
         var framing = _shape.Messages == 0 ? 0 : ((long)_shape.Messages * TokensPerMessage) + ReplyPriming;
         var images = (long)_shape.Images * imageTokensBound;
         return text + framing + images + Math.Max(0, body.Length - _shape.TextBytes - _shape.ImageBytes);

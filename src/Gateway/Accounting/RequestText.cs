@@ -11,19 +11,23 @@ namespace LlmGateway.Accounting;
 /// </summary>
 internal static class RequestText
 {
-    public static string Extract(ReadOnlySpan<byte> body) => Extract(body, out _);
+    public static string Extract(ReadOnlySpan<byte> body) => Extract(body, out _, out _);
+
+    public static string Extract(ReadOnlySpan<byte> body, out RequestTextShape shape) => Extract(body, out shape, out _);
 
     /// <summary>
     /// The text, how many messages (chat <c>messages</c> or Responses <c>input</c> items with a role) carry it, how
     /// many body bytes its strings took (the rest of the body bounds what it missed), and the images it sends.
     /// </summary>
     /// <param name="definitions">
-    /// When given, receives the JSON of what else the model reads in the same pass: the tools' and functions' definitions
-    /// and the output schema (<c>tools</c>, <c>functions</c>, <c>response_format</c>, the Responses API's <c>text</c>
-    /// object). Providers bill them as input; they are not text, so not in <see cref="RequestTextShape.TextBytes"/>.
+    /// Where the body holds, found in the same pass, what else the model reads: the tools' and functions' definitions and
+    /// the output schema (<c>tools</c>, <c>functions</c>, <c>response_format</c>, the Responses API's <c>text</c> object);
+    /// null when it has none. Providers bill them as input; they are not text, so not in
+    /// <see cref="RequestTextShape.TextBytes"/>.
     /// </param>
-    public static string Extract(ReadOnlySpan<byte> body, out RequestTextShape shape, StringBuilder? definitions = null)
+    public static string Extract(ReadOnlySpan<byte> body, out RequestTextShape shape, out List<Range>? definitions)
     {
+        definitions = null;
         var text = new StringBuilder();
         shape = default;
         try
@@ -35,7 +39,7 @@ internal static class RequestText
                 {
                     shape.Messages++;
                 }
-                else if (definitions is not null && reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && IsDefinition(ref reader, out var isText))
+                else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && IsDefinition(ref reader, out var isText))
                 {
                     reader.Read();
                     if (isText && reader.TokenType != JsonTokenType.StartObject)
@@ -46,7 +50,7 @@ internal static class RequestText
 
                     var start = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    definitions.Append(Encoding.UTF8.GetString(body[start..(int)reader.BytesConsumed])).Append('\n');
+                    (definitions ??= []).Add(start..(int)reader.BytesConsumed);
                 }
                 else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 3
                     && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)

@@ -18,13 +18,8 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
     /// one whose default tier is priority is served, and billed, at priority without asking.
     /// </param>
     /// <param name="interrupted">The stream was cut or stalled: a usage it reported before that may count less than what the client got.</param>
-    /// <param name="unseenInputBound">
-    /// The provider reads input the body does not show, up to this: with no usage reported, the input is billed at it
-    /// (<c>bounded</c>), as the gateway cannot count what it never saw.
-    /// </param>
     public AccountingRecord Account(
-        CatalogModel model, PromptTokenEstimate prompt, ResponseTap tap, DateTimeOffset requestedAt, long outputBound = 0, bool interrupted = false, bool priorityTier = false,
-        long? unseenInputBound = null)
+        CatalogModel model, PromptTokenEstimate prompt, ResponseTap tap, DateTimeOffset requestedAt, long outputBound = 0, bool interrupted = false, bool priorityTier = false)
     {
         tap.Complete();
         var seen = tap.Usage;
@@ -64,14 +59,13 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         {
             // The answer reached the client unread (a coding or content type the gateway does not read, or a body past
             // its cap with no usage at its end): what it generated is unknown, so it is billed at the most it could be.
-            usage = new TokenUsage(Input(prompt, unseenInputBound), 0, outputBound, 0);
+            usage = new TokenUsage(prompt.Billed(tokenizers), 0, outputBound, 0);
             source = AccountingRecord.Bounded;
         }
         else
         {
-            var input = Input(prompt, unseenInputBound);
-            usage = new TokenUsage(input, 0, Generated(seen, model), 0);
-            source = input > prompt.Count(tokenizers) ? AccountingRecord.Bounded : AccountingRecord.Estimated;
+            usage = new TokenUsage(prompt.Billed(tokenizers), 0, Generated(seen, model), 0);
+            source = AccountingRecord.Estimated;
         }
 
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
@@ -89,17 +83,12 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
     /// JSON answer), which the gateway never sees; so that is billed at the most it could be.
     /// </summary>
     /// <param name="outputBound">The request's output cap times its choices for a JSON answer; 0 for a stream.</param>
-    /// <param name="unseenInputBound">As for <see cref="Account"/>: input the provider reads beyond the body, billed at its bound.</param>
-    public AccountingRecord Abandoned(CatalogModel model, PromptTokenEstimate prompt, DateTimeOffset requestedAt, long outputBound, bool priorityTier = false, long? unseenInputBound = null)
+    public AccountingRecord Abandoned(CatalogModel model, PromptTokenEstimate prompt, DateTimeOffset requestedAt, long outputBound, bool priorityTier = false)
     {
-        var usage = new TokenUsage(Input(prompt, unseenInputBound), 0, outputBound, 0);
+        var usage = new TokenUsage(prompt.Billed(tokenizers), 0, outputBound, 0);
         return new AccountingRecord(model.UpstreamModel, usage.InputTokens, 0, usage.OutputTokens, 0,
-            outputBound > 0 || usage.InputTokens > prompt.Count(tokenizers) ? AccountingRecord.Bounded : AccountingRecord.Estimated,
-            pricing.Cost(model.UpstreamModel, requestedAt, usage, priorityTier), FinishReason: null);
+            outputBound > 0 ? AccountingRecord.Bounded : AccountingRecord.Estimated, pricing.Cost(model.UpstreamModel, requestedAt, usage, priorityTier), FinishReason: null);
     }
-
-    // The prompt's estimate, or, when the provider reads input the body does not show, the most it may read.
-    private long Input(PromptTokenEstimate prompt, long? unseenInputBound) => Math.Max(prompt.Count(tokenizers), unseenInputBound ?? 0);
 
     /// <summary>
     /// What the response generated, by the tokenizer: text and refusals, and tool calls' names and arguments (a client

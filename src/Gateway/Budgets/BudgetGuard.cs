@@ -140,28 +140,21 @@ internal sealed class BudgetGuard(
         {
             // Drawn from this instance's slice of the key's day: no store round trip until the slice runs short.
             var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, Nano(slice))), slice);
-            var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease, ReadsUnseenInput = unseen };
+            var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease };
             return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased, failOpen);
         }
 
         // The request's own reservation in the store: every key's way.
-        var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { ReadsUnseenInput = unseen };
+        var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output));
         return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
     }
-
-    /// <summary>
-    /// What input the provider may read beyond the body on <paramref name="model"/>: its context window, at most
-    /// <see cref="BudgetOptions.UnseenInputTokens"/>. What such a request is billed for input when the provider never
-    /// reports its usage (cut, or left by its client): the gateway cannot count what it never saw.
-    /// </summary>
-    public long UnseenInputBound(CatalogModel model) => Math.Min(model.MaxInputTokens, _options.UnseenInputTokens ?? int.MaxValue);
 
     /// <summary>
     /// The input a reservation prices: the body's bound, or, when input the body does not show is read too, the model's
     /// context window (at most <see cref="BudgetOptions.UnseenInputTokens"/>).
     /// </summary>
     private long PricedInput(CatalogModel model, long input, bool unseen) =>
-        unseen ? Math.Max(input, UnseenInputBound(model)) : input;
+        unseen ? Math.Max(input, Math.Min(model.MaxInputTokens, _options.UnseenInputTokens ?? int.MaxValue)) : input;
 
     private static (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen) => verdict switch
     {

@@ -19,12 +19,6 @@ internal sealed class BudgetReservation(string keyId, DateTimeOffset at, long co
     /// <summary>The key's lease when the cost was taken from a slice in this process: settled there, not in the store.</summary>
     public SpendLease? Lease { get; init; }
 
-    /// <summary>
-    /// The provider will read input the body does not show (a stored conversation, files by id): reserved up to the
-    /// model's context window, and billed so when the provider never reports its usage (<see cref="BudgetGuard.UnseenInputBound"/>).
-    /// </summary>
-    public bool ReadsUnseenInput { get; init; }
-
     /// <summary>The UTC day the reservation counts against.</summary>
     public DateOnly Day => DateOnly.FromDateTime(At.UtcDateTime);
 

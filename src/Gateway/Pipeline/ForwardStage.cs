@@ -84,11 +84,9 @@ internal sealed class ForwardStage(
                 // generated. A held JSON body that never reached the client (cut mid-body, then retried
                 // or answered with the gateway's error) is not: the client received nothing of it. A request the
                 // client left before any answer, while the provider had it whole, is billed as the provider bills it.
-                var unseenInput = context.Features.Get<BudgetReservation>() is { ReadsUnseenInput: true } ? budgets.UnseenInputBound(outcome.ServedModel) : (long?)null;
                 if (outcome.Error is null && context.Response.StatusCode < 400 && Answered(context))
                 {
-                    record = accountant.Account(
-                        outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null, exchange.Scan.PriorityTier, unseenInput);
+                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null, exchange.Scan.PriorityTier);
                     if (outcome.Interruption is not null)
                     {
                         record = record with { Cut = true };
@@ -96,7 +94,7 @@ internal sealed class ForwardStage(
                 }
                 else if (outcome.AbandonedWithProvider)
                 {
-                    record = accountant.Abandoned(outcome.ServedModel, exchange.InputEstimate, requestedAt, exchange.Stream ? 0 : exchange.ReservedOutputTokens, exchange.Scan.PriorityTier, unseenInput);
+                    record = accountant.Abandoned(outcome.ServedModel, exchange.InputEstimate, requestedAt, exchange.Stream ? 0 : exchange.ReservedOutputTokens, exchange.Scan.PriorityTier);
                 }
 
                 if (context.Features.Get<BudgetReservation>() is { } reservation)

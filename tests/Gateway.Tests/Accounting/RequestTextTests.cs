@@ -68,10 +68,11 @@ public sealed class RequestTextTests
     }
 
     [Fact]
-    public void The_estimate_counts_tools_and_output_schemas_and_the_bound_still_counts_them_a_token_per_byte()
+    public void The_billed_estimate_counts_tools_and_output_schemas_and_the_bound_still_counts_them_a_token_per_byte()
     {
         // Providers bill tool definitions and schemas as input: a cut stream estimated without them billed a 400 KB
-        // tool list as nothing. The budget's bound already took them at a token per byte, and still does, once.
+        // tool list as nothing. The budget's bound already took them at a token per byte, and still does, once; they are
+        // tokenized only for a bill (the bound does not need their tokens).
         var tokenizers = new TokenizerRegistry();
         const string Tools = ""","tools":[{"type":"function","function":{"name":"lookup_order","description":"Finds an order by its number and says where it is","parameters":{"type":"object","properties":{"number":{"type":"string"}}}}}]""";
         var plain = new PromptTokenEstimate("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""u8.ToArray(), TokenizerRegistry.O200k);
@@ -80,9 +81,9 @@ public sealed class RequestTextTests
         var withSchema = new PromptTokenEstimate(Encoding.UTF8.GetBytes(schema), TokenizerRegistry.O200k);
         var toolTokens = tokenizers.Count(Tools[",\"tools\":".Length..], TokenizerRegistry.O200k);
 
-        // The definitions' JSON, and at most the line feed that ends it.
-        Assert.InRange(withTools.Count(tokenizers) - plain.Count(tokenizers), toolTokens, toolTokens + 1);
-        Assert.True(withSchema.Count(tokenizers) > 20, withSchema.Count(tokenizers).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(plain.Count(tokenizers), withTools.Count(tokenizers));
+        Assert.Equal(plain.Billed(tokenizers) + toolTokens, withTools.Billed(tokenizers));
+        Assert.True(withSchema.Billed(tokenizers) > withSchema.Count(tokenizers) + 20, withSchema.Billed(tokenizers).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(plain.UpperBound(tokenizers) + Tools.Length, withTools.UpperBound(tokenizers));
     }
 

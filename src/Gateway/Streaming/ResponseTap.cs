@@ -324,9 +324,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     /// <summary>Sends what the stripping still held when the stream ended (a stream's last line) and finishes reading.</summary>
     /// <param name="cut">
-    /// The provider cut or stalled the stream: a held line it never finished is dropped, not sent. The client never had
-    /// a byte of it, and the error event that follows opens with a blank line, which would hand the client half an event
-    /// (JSON cut short) before the error.
+    /// The provider cut or stalled the stream: a held line it never finished, and that does not read as a whole event, is
+    /// dropped, not sent. The client never had a byte of it, and the error event that follows opens with a blank line,
+    /// which would hand the client half an event (JSON cut short) before the error. A whole line cut just before its
+    /// line feed reads as an event (and is billed): it goes out, and the blank line ends it.
     /// </param>
     public async Task FlushPendingAsync(bool cut, CancellationToken cancellationToken)
     {
@@ -335,8 +336,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             return;
         }
 
+        var unreadable = _reader?.MalformedEvents ?? 0;
         Complete();
-        if (_filter is null || _broken || (cut && _body.Length > 0 && _body.WrittenSpan[^1] is not ((byte)'\n' or (byte)'\r')))
+        var halfLine = cut && _body.Length > 0 && _body.WrittenSpan[^1] is not ((byte)'\n' or (byte)'\r') && (_reader?.MalformedEvents ?? 0) > unreadable;
+        if (_filter is null || _broken || halfLine)
         {
             // Nothing to strip, the client is already gone mid-write, or a cut stream's unfinished line: nothing to deliver.
             _filter?.Clear();

@@ -93,6 +93,20 @@ public sealed class ResponseTapStrippingTests
     }
 
     [Fact]
+    public async Task A_whole_line_cut_just_before_its_line_feed_still_reaches_the_client()
+    {
+        // It reads as an event (and is billed): the client gets it, ended by the error event's blank line.
+        var client = new MemoryStream();
+        var tap = Tap(client);
+        var line = ContentEvent.TrimEnd('\n');
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(line), Ct);
+
+        await tap.FlushPendingAsync(cut: true, Ct);
+
+        Assert.Equal(line, Encoding.UTF8.GetString(client.ToArray()));
+    }
+
+    [Fact]
     public async Task A_whole_line_before_a_cut_still_reaches_the_client()
     {
         var client = new MemoryStream();

@@ -99,6 +99,8 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
     {
         var text = seen.Text;
         var tools = seen.ToolCallText;
-        return (text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding)) + (tools.Length == 0 ? 0 : tokenizers.Count(tools, model.Encoding));
+        var other = seen.OtherOutput;
+        return (text.IsEmpty ? 0 : tokenizers.Count(new string(text), model.Encoding)) + (tools.Length == 0 ? 0 : tokenizers.Count(tools, model.Encoding))
+            + (other.IsEmpty ? 0 : tokenizers.Count(new string(other), model.Encoding));
     }
 }

@@ -29,6 +29,14 @@ internal interface IOpenAiObserver
     {
     }
 
+    /// <summary>
+    /// Generated output that is neither the answer's text nor a function call the client runs (a custom tool's input, an
+    /// MCP call's arguments, the code interpreter's code): what an output-token estimate must count too.
+    /// </summary>
+    void OnOtherOutput(ReadOnlySpan<char> text)
+    {
+    }
+
     /// <summary>Refusal text: choice 0's <c>refusal</c> or refusal parts, <c>response.refusal.delta</c>.</summary>
     void OnRefusal(ReadOnlySpan<char> text)
     {

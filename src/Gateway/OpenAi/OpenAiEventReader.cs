@@ -235,6 +235,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             case OpenAiEffectKind.OtherChoiceText:
                 observer.OnOtherChoiceText(text);
                 break;
+            case OpenAiEffectKind.OtherOutput:
+                observer.OnOtherOutput(text);
+                break;
             case OpenAiEffectKind.OutputStart:
                 observer.OnOutputStart();
                 break;
@@ -427,8 +430,15 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 AddText(OpenAiEffectKind.Refusal, ref delta);
             }
         }
-        else if (type.ValueTextEquals("response.function_call_arguments.delta"u8) || type.ValueTextEquals("response.custom_tool_call_input.delta"u8)
-            || type.ValueTextEquals("response.mcp_call_arguments.delta"u8) || type.ValueTextEquals("response.code_interpreter_call_code.delta"u8))
+        else if (type.ValueTextEquals("response.custom_tool_call_input.delta"u8) || type.ValueTextEquals("response.mcp_call_arguments.delta"u8)
+            || type.ValueTextEquals("response.code_interpreter_call_code.delta"u8))
+        {
+            if (hasDelta)
+            {
+                AddText(OpenAiEffectKind.OtherOutput, ref delta);
+            }
+        }
+        else if (type.ValueTextEquals("response.function_call_arguments.delta"u8))
         {
             if (hasDelta && outputIndex is { } index)
             {
@@ -693,11 +703,13 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         AddToolCall(index ?? fallbackIndex, id, type, name, arguments, isItem: false, isLegacy: legacy);
     }
 
-    private void AddOtherChoiceText((int Start, int Length) text)
+    private void AddOtherChoiceText((int Start, int Length) text) => AddSpan(OpenAiEffectKind.OtherChoiceText, text);
+
+    private void AddSpan(OpenAiEffectKind kind, (int Start, int Length) text)
     {
         if (text.Start >= 0)
         {
-            AddEffect(new OpenAiEffect { Kind = OpenAiEffectKind.OtherChoiceText, Start = text.Start, Length = text.Length });
+            AddEffect(new OpenAiEffect { Kind = kind, Start = text.Start, Length = text.Length });
         }
     }
 
@@ -816,10 +828,15 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             return;
         }
 
-        if (type.ValueTextEquals("function_call"u8) || type.ValueTextEquals("custom_tool_call"u8) || type.ValueTextEquals("mcp_call"u8)
-            || type.ValueTextEquals("code_interpreter_call"u8))
+        if (includeMessages && (type.ValueTextEquals("custom_tool_call"u8) || type.ValueTextEquals("mcp_call"u8) || type.ValueTextEquals("code_interpreter_call"u8)))
         {
-            // Every call the model writes out is generated output (billed, and a cut stream's estimate counts it).
+            // Generated output, but not a function call the client runs: counted for an estimate, never reassembled as
+            // one. From the whole answer only (a stream counts these calls' deltas, not also their items).
+            AddSpan(OpenAiEffectKind.OtherOutput, name);
+            AddSpan(OpenAiEffectKind.OtherOutput, arguments);
+        }
+        else if (type.ValueTextEquals("function_call"u8))
+        {
             // call_id is what the client answers with; id is the item's own.
             AddToolCall(outputIndex, callId.Item1 >= 0 ? callId : id, (-1, 0), name, arguments, isItem: true, isLegacy: false);
         }

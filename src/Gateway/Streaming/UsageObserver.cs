@@ -12,6 +12,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 {
     private readonly PooledArray<char> _text = new();
     private readonly PooledArray<char> _outputText = new();
+    private readonly PooledArray<char> _otherOutput = new();
     // Tool calls are generated and billed as output too. Per call (its index): the fragments as they streamed, and the
     // latest whole item (a Responses API function_call item repeats what its deltas said), so a call counts once, as
     // the fuller of the two. Made only for a response that has tool calls.
@@ -34,6 +35,9 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     /// The generated text, refusals included: the deltas a stream carried, else a Responses API body's whole output.
     /// </summary>
     public ReadOnlySpan<char> Text => _sawText ? _text.WrittenSpan : _outputText.WrittenSpan;
+
+    /// <summary>Other generated output (a custom tool's input, an MCP call's arguments, the code interpreter's code).</summary>
+    public ReadOnlySpan<char> OtherOutput => _otherOutput.WrittenSpan;
 
     /// <summary>The tool calls' names and arguments, each call once (the fuller of its fragments and its whole item).</summary>
     public string ToolCallText
@@ -76,6 +80,8 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _text.Append(text);
     }
 
+    public void OnOtherOutput(ReadOnlySpan<char> text) => _otherOutput.Append(text);
+
     // A refusal is generated text the client received, billed like any other.
     public void OnRefusal(ReadOnlySpan<char> text) => OnText(text);
 
@@ -116,6 +122,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     {
         _text.Dispose();
         _outputText.Dispose();
+        _otherOutput.Dispose();
     }
 
     /// <summary>Forgets everything it observed, for the next response (its buffers are given back by <see cref="Dispose"/>).</summary>
@@ -123,6 +130,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     {
         _text.Clear();
         _outputText.Clear();
+        _otherOutput.Clear();
         _toolCalls = null;
         _sawText = false;
         Usage = null;

@@ -47,10 +47,13 @@ public sealed class UsageAccountantTests
         "shell ls -la /tmp\n", "")]
     // Responses API: an MCP call's arguments and the code interpreter's code, as their deltas streamed.
     [InlineData("data: {\"type\":\"response.mcp_call_arguments.delta\",\"output_index\":0,\"delta\":\"{\\\"q\\\":\\\"weather\\\"}\"}\n\ndata: {\"type\":\"response.code_interpreter_call_code.delta\",\"output_index\":1,\"delta\":\"print(1 + 1)\"}\n\n",
-        "{\"q\":\"weather\"}\nprint(1 + 1)\n", "")]
+        "{\"q\":\"weather\"}print(1 + 1)", "")]
+    // The same calls in a whole Responses body with no usage: from its output items, once.
+    [InlineData("{\"object\":\"response\",\"output\":[{\"type\":\"mcp_call\",\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":\\\"weather\\\"}\"},{\"type\":\"code_interpreter_call\",\"code\":\"print(1 + 1)\"}]}",
+        "lookup{\"q\":\"weather\"}print(1 + 1)", "")]
     public async Task A_cut_stream_is_billed_for_every_call_it_wrote(string events, string calls, string otherChoices)
     {
-        var (tap, _) = Tap("text/event-stream", strip: false);
+        var (tap, _) = Tap(events.StartsWith('{') ? "application/json" : "text/event-stream", strip: false);
         await tap.WriteAsync(Encoding.UTF8.GetBytes(events), TestContext.Current.CancellationToken);
         await tap.FlushPendingAsync(cut: true, TestContext.Current.CancellationToken);
 

@@ -425,6 +425,22 @@ public sealed class ResponseReassemblerTests
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
+    [Fact]
+    public void Calls_the_provider_runs_are_not_reassembled_as_function_calls()
+    {
+        // An MCP call and the code interpreter's code are billed as output, but they are no call the client answers.
+        var result = Reassemble(Json, """
+            {"object":"response","model":"gpt-test","output":[
+              {"type":"mcp_call","name":"lookup","arguments":"{\"q\":1}"},
+              {"type":"code_interpreter_call","code":"print(1)"},
+              {"type":"function_call","call_id":"call_1","name":"save","arguments":"{}"},
+              {"type":"message","content":[{"type":"output_text","text":"Done."}]}]}
+            """);
+
+        Assert.Equal("Done.", result.Text);
+        Assert.Equal("save", Assert.Single(result.ToolCalls).Name);
+    }
+
     private static ReassembledResponse Reassemble(string? contentType, string body, bool truncated = false) =>
         ResponseReassembler.Reassemble(contentType, Encoding.UTF8.GetBytes(body), truncated);
 }

@@ -18,8 +18,10 @@ internal static class JsonPrefix
     private const int LongestBrokenTail = 12;
 
     /// <summary>
-    /// Characters dropped before the marker from a string the cut went through, longer than any key the redaction knows:
-    /// a secret the cut split (39 of an AWS secret's 40, a key's first few) no longer matches its pattern.
+    /// Characters dropped before the marker from a string the cut went through: a secret the cut split (39 of an AWS
+    /// secret's 40, a key's first few characters) no longer matches its pattern. The built-in key patterns match a key by
+    /// its first 20–30 characters, so a longer key cut past those is still caught; a custom pattern that needs more than
+    /// 64 characters may still leave a cut key's head.
     /// </summary>
     public const int SecretTail = 64;
 

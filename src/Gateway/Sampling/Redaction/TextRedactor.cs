@@ -22,7 +22,7 @@ namespace LlmGateway.Sampling.Redaction;
 /// </remarks>
 internal sealed class TextRedactor
 {
-    // The fewest digits a number must have to be read for secrets (a national id's 9).
+    // The fewest digits a number must have to be scanned like a string: shorter ones (counts, amounts) are left unread.
     private const int MinSecretDigits = 9;
 
     // Built-ins are shared by every instance: the regexes are source-generated statics.

@@ -262,8 +262,9 @@ internal sealed class ResilientForwarder(
         if (lifetime.ClientGone)
         {
             // The request's body is the gateway's own buffer: read to its end, the provider has the request whole.
-            // Not when the provider already refused it (a held error status): nothing was generated to bill.
-            s.AbandonedWithProvider = !context.Response.HasStarted && context.Response.StatusCode < 400
+            // Not when the provider had already answered (a held error status: nothing was generated to bill; a held
+            // whole answer is billed from what it says).
+            s.AbandonedWithProvider = !context.Response.HasStarted && s.Tap?.SawResponse != true
                 && context.Request.Body is MemoryStream { CanSeek: true, Length: > 0 } sent && sent.Position == sent.Length;
             return new AttemptResult(AttemptKind.ClientGone, "client_gone");
         }

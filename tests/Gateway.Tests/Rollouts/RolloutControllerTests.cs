@@ -274,37 +274,28 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.Equal((2, 0), (release.GetProperty("canary").GetInt32(), release.GetProperty("canary_weight").GetInt32()));
     }
 
-    [Fact]
-    public async Task A_leader_that_left_the_shadow_step_in_the_release_but_not_in_the_rollout_is_caught_up_never_paused()
+    [Theory]
+    // The dead leader's claim said advance: its own step, caught up (never paused).
+    [InlineData("advance", "caught-up", "running", 1)]
+    // The last word was an abort: a release at the next step under the controller's name is not this rollout's advance
+    // (announcing one would contradict the evidence), so the step pauses for a human.
+    [InlineData("abort", "paused", "paused", 0)]
+    public async Task A_leader_that_left_the_shadow_step_in_the_release_but_not_in_the_rollout_is_caught_up_only_after_a_claimed_advance(
+        string claimed, string decision, string status, int step)
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
         await using var _ = gateway;
         // The dead leader's claim (its evaluation, written before it acted), then its release change: the first weight
         // step, shadow share cleared; its rollout write never happened.
-        await ClaimAsync(gateway, name, "advance");
+        await ClaimAsync(gateway, name, claimed);
         var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
             new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
         Assert.Null(refusal);
 
-        Assert.Equal("caught-up", await LookAsync(gateway, name));
+        Assert.Equal(decision, await LookAsync(gateway, name));
 
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
-        Assert.Equal(("running", 1, 50.0), (rollout.Status, rollout.Step, rollout.Weight));
-    }
-
-    [Fact]
-    public async Task A_release_at_the_next_step_after_a_claimed_abort_is_not_announced_as_an_advance()
-    {
-        // The last word was an abort: a release at the next step under the controller's name is not this rollout's
-        // advance (announcing one would contradict the evidence), so the step pauses for a human.
-        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
-        await using var _ = gateway;
-        await ClaimAsync(gateway, name, "abort");
-        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
-            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
-        Assert.Null(refusal);
-
-        Assert.Equal("paused", await LookAsync(gateway, name));
+        Assert.Equal((status, step), (rollout.Status, rollout.Step));
     }
 
     [Fact]

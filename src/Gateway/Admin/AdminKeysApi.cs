@@ -67,12 +67,29 @@ internal static partial class AdminKeysApi
 
         var (key, secret) = await store.CreateAsync(request.App, request.Environment, permissions, request.Limits);
         // Which key this was (its id, never its secret) and what it may do: the route names none.
-        var limited = request.Limits is { } set
-            ? string.Join(",", new[] { ("daily_usd", set.DailySpendUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("monthly_usd", set.MonthlySpendUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("tpm", set.TokensPerMinute?.ToString(System.Globalization.CultureInfo.InvariantCulture)) }
-                .Where(l => l.Item2 is not null).Select(l => $"{l.Item1}={l.Item2}"))
-            : "";
-        AuditDetail.Set(http.HttpContext, $"created {key.Id} app={key.App} env={key.Environment} permissions={string.Join(",", permissions)} limits={(limited.Length == 0 ? "none" : limited)}");
+        AuditDetail.Set(http.HttpContext, $"created {key.Id} app={key.App} env={key.Environment} permissions={string.Join(",", permissions)} limits={LimitsText(request.Limits)}");
         return Results.Json(new CreatedKeyResponse(secret, key), GatewayJsonContext.Default.CreatedKeyResponse, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static string LimitsText(KeyLimits? limits)
+    {
+        var set = new List<string>(3);
+        if (limits?.DailySpendUsd is { } daily)
+        {
+            set.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"daily_usd={daily}"));
+        }
+
+        if (limits?.MonthlySpendUsd is { } monthly)
+        {
+            set.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"monthly_usd={monthly}"));
+        }
+
+        if (limits?.TokensPerMinute is { } tpm)
+        {
+            set.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"tpm={tpm}"));
+        }
+
+        return set.Count == 0 ? "none" : string.Join(",", set);
     }
 
     private static async Task<IResult> ListAsync(GatewayKeyStore store) =>

@@ -227,27 +227,16 @@ internal sealed class ShadowDispatcher : BackgroundService
 
     private void Count(string outcome) => _calls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
+    // At worst two senders both log the day's first warning: a log line, not a limit.
     private bool FirstOverBudgetToday(string environment)
     {
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        while (true)
+        if (_overBudgetLogged.TryGetValue(environment, out var logged) && logged >= today)
         {
-            if (_overBudgetLogged.TryGetValue(environment, out var logged))
-            {
-                if (logged >= today)
-                {
-                    return false;
-                }
-
-                if (_overBudgetLogged.TryUpdate(environment, today, logged))
-                {
-                    return true;
-                }
-            }
-            else if (_overBudgetLogged.TryAdd(environment, today))
-            {
-                return true;
-            }
+            return false;
         }
+
+        _overBudgetLogged[environment] = today;
+        return true;
     }
 }

@@ -55,6 +55,9 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FailureCoun
             case ScheduleStepKind.Reset:
                 context.Abort();
                 return;
+            case ScheduleStepKind.Slow:
+                await Task.Delay(step.Value, context.RequestAborted);
+                goto default;
             default:
                 context.Features.Set(knobs with
                 {

@@ -13,4 +13,7 @@ internal enum ScheduleStepKind
 
     /// <summary>Abort the connection before any response.</summary>
     Reset,
+
+    /// <summary>Wait this many milliseconds (or until the client leaves), then answer normally.</summary>
+    Slow,
 }

@@ -29,6 +29,23 @@ internal sealed record AccountingRecord(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int UnreadableEvents { get; init; }
 
+    /// <summary>
+    /// Attempts the provider had whole and went on with while the gateway left them (timed out, cut, or the client
+    /// gone): included in the tokens and cost, each at its model's price, billed at the request's bound.
+    /// </summary>
+    [JsonPropertyName("abandoned_attempts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int AbandonedAttempts { get; init; }
+
+    /// <summary>This record with an abandoned attempt's bill added (its cost unknown when either is).</summary>
+    public AccountingRecord WithAbandoned(AccountingRecord attempt) => this with
+    {
+        InputTokens = InputTokens + attempt.InputTokens,
+        OutputTokens = OutputTokens + attempt.OutputTokens,
+        CostUsd = CostUsd is { } cost && attempt.CostUsd is { } more ? cost + more : null,
+        AbandonedAttempts = AbandonedAttempts + 1,
+    };
+
     public const string Reported = "reported";
     public const string Estimated = "estimated";
 

@@ -10,6 +10,7 @@ internal static class UsageHeaders
     public const string OutputTokens = "X-Gateway-Output-Tokens";
     public const string Cost = "X-Gateway-Cost-USD";
     public const string Source = "X-Gateway-Usage-Source";
+    public const string AbandonedAttempts = "X-Gateway-Abandoned-Attempts";
 
     public static void Apply(IHeaderDictionary headers, AccountingRecord record)
     {
@@ -20,5 +21,9 @@ internal static class UsageHeaders
         // "unknown", never 0, when the model has no price.
         headers[Cost] = record.CostUsd?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
         headers[Source] = record.Source;
+        if (record.AbandonedAttempts > 0)
+        {
+            headers[AbandonedAttempts] = record.AbandonedAttempts.ToString(CultureInfo.InvariantCulture);
+        }
     }
 }

@@ -81,10 +81,10 @@ internal sealed class ForwardStage(
                 }
 
                 // A stream cut by the provider, or abandoned by the client, is still billed for what was
-                // generated. A held JSON body that never reached the client (cut mid-body, then retried
-                // or answered with the gateway's error) is not: the client received nothing of it. A request the
-                // client left before any answer, while the provider had it whole, is billed as the provider bills it.
-                if (outcome.Error is null && context.Response.StatusCode < 400 && Answered(context))
+                // generated. So is every attempt the provider had whole and went on with while no answer of its reached
+                // the client (the client left; the gateway timed it out, or its held JSON answer was cut, and retried):
+                // the provider bills it as it bills any request it answers.
+                if (outcome.Error is null && !outcome.LastAttemptAbandoned && context.Response.StatusCode < 400 && Answered(context))
                 {
                     record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null, exchange.Scan.PriorityTier);
                     if (outcome.Interruption is not null)
@@ -92,9 +92,11 @@ internal sealed class ForwardStage(
                         record = record with { Cut = true };
                     }
                 }
-                else if (outcome.AbandonedWithProvider)
+
+                foreach (var attempt in outcome.Abandoned)
                 {
-                    record = accountant.Abandoned(outcome.ServedModel, exchange.InputEstimate, requestedAt, exchange.Stream ? 0 : exchange.ReservedOutputTokens, exchange.Scan.PriorityTier);
+                    var left = accountant.Abandoned(attempt.Model, exchange.InputEstimate, requestedAt, exchange.Stream ? 0 : exchange.ReservedOutputTokens, exchange.Scan.PriorityTier);
+                    record = record is null ? left with { AbandonedAttempts = 1 } : record.WithAbandoned(left);
                 }
 
                 if (context.Features.Get<BudgetReservation>() is { } reservation)

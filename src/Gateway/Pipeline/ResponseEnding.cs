@@ -37,6 +37,18 @@ internal static class ResponseEnding
         }
 
         context.Features.Set(record);
+        if (outcome.Error is not null)
+        {
+            // The gateway's own error follows, and the key was billed for attempts its provider went on with: the
+            // error's headers say so.
+            if (!context.Response.HasStarted)
+            {
+                UsageHeaders.Apply(context.Response.Headers, record);
+            }
+
+            return;
+        }
+
         if (tap.IsHolding)
         {
             UsageHeaders.Apply(context.Response.Headers, record);

@@ -34,14 +34,18 @@ internal sealed class ForwardOutcome(IDisposable? owner = null) : IDisposable
     public bool ClientGone { get; private set; }
 
     /// <summary>
-    /// The client left while the provider had the last attempt's whole request and no answer had reached the client: a
-    /// provider goes on to answer (and bill) a request it has, so the gateway bills it too.
+    /// Attempts given up while their provider had the whole request and no answer of theirs reached the client (the
+    /// client left; a timer fired; a held answer was cut, then retried): a provider goes on to answer (and bill) a request
+    /// it has, so the gateway bills each too. Empty for almost every request.
     /// </summary>
-    public bool AbandonedWithProvider { get; private set; }
+    public IReadOnlyList<AbandonedAttempt> Abandoned { get; private set; } = [];
+
+    /// <summary>The last attempt is among <see cref="Abandoned"/>: it is not the client's answer, whatever its status says.</summary>
+    public bool LastAttemptAbandoned => Abandoned.Count > 0 && Abandoned[^1].Number == Attempts;
 
     /// <summary>Set once, when forwarding ends (and cleared when its state goes back to the pool).</summary>
     public void Set(
-        Providers.CatalogModel servedModel, int attempts, ResponseTap? tap, PooledBuffer? body, GatewayError? error, TimeSpan? retryAfter, StreamInterruption? interruption, bool clientGone, bool abandonedWithProvider = false)
+        Providers.CatalogModel servedModel, int attempts, ResponseTap? tap, PooledBuffer? body, GatewayError? error, TimeSpan? retryAfter, StreamInterruption? interruption, bool clientGone, IReadOnlyList<AbandonedAttempt> abandoned)
     {
         ServedModel = servedModel;
         Attempts = attempts;
@@ -51,7 +55,7 @@ internal sealed class ForwardOutcome(IDisposable? owner = null) : IDisposable
         RetryAfter = retryAfter;
         Interruption = interruption;
         ClientGone = clientGone;
-        AbandonedWithProvider = abandonedWithProvider;
+        Abandoned = abandoned;
     }
 
     public void Dispose() => owner?.Dispose();

@@ -264,8 +264,11 @@ internal sealed class ResilientForwarder(
             // The request's body is the gateway's own buffer: read to its end, the provider has the request whole.
             // Not when the provider had already answered (a held error status: nothing was generated to bill; a held
             // whole answer is billed from what it says).
-            s.AbandonedWithProvider = !context.Response.HasStarted && s.Tap?.SawResponse != true
-                && context.Request.Body is MemoryStream { CanSeek: true, Length: > 0 } sent && sent.Position == sent.Length;
+            if (s.Tap?.SawResponse != true && ProviderHasWholeRequest(context))
+            {
+                s.MarkAbandoned();
+            }
+
             return new AttemptResult(AttemptKind.ClientGone, "client_gone");
         }
 
@@ -286,6 +289,7 @@ internal sealed class ResilientForwarder(
 
         if (fired == UpstreamTimeout.Total)
         {
+            MarkIfLeftWithProvider(s, context);
             s.Error = GatewayError.UpstreamTimeout(s.Model.Provider.Name);
             return new AttemptResult(AttemptKind.Done, "total_timeout");
         }
@@ -319,6 +323,11 @@ internal sealed class ResilientForwarder(
         if (error is { } forwarderError)
         {
             var timedOut = fired != UpstreamTimeout.None || forwarderError == ForwarderError.RequestTimedOut;
+            if (timedOut || forwarderError is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
+            {
+                MarkIfLeftWithProvider(s, context);
+            }
+
             return forwarderError switch
             {
                 ForwarderError.NoAvailableDestinations => new AttemptResult(AttemptKind.Unavailable, "no_destination"),
@@ -341,6 +350,27 @@ internal sealed class ResilientForwarder(
         var outlastsTotal = retryAfter is { } wait && wait >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
         return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, outlastsTotal);
     }
+
+    /// <summary>
+    /// The gateway gave up on an attempt (a timer fired, or a held answer was cut) that the provider will answer and
+    /// bill all the same: it had the whole request and was still working on it (no answer yet), or it had answered with
+    /// success (a JSON answer comes whole once generated; its cut copy never reached the client). A provider's held error
+    /// generated nothing; a plain connection failure with no answer is not known to have reached a working provider.
+    /// </summary>
+    private static void MarkIfLeftWithProvider(AttemptState s, HttpContext context)
+    {
+        if ((s.Tap?.SawResponse != true || context.Response.StatusCode < StatusCodes.Status400BadRequest) && ProviderHasWholeRequest(context))
+        {
+            s.MarkAbandoned();
+        }
+    }
+
+    /// <summary>
+    /// No answer has reached the client, and the request's body (the gateway's own buffer) was read to its end: the
+    /// provider has the request whole.
+    /// </summary>
+    private static bool ProviderHasWholeRequest(HttpContext context) =>
+        !context.Response.HasStarted && context.Request.Body is MemoryStream { CanSeek: true, Length: > 0 } sent && sent.Position == sent.Length;
 
     /// <summary>
     /// A forwarding failure with no retry: the client gets the gateway's 502 in OpenAI's error shape, not the bare
@@ -367,7 +397,7 @@ internal sealed class ResilientForwarder(
         metrics.UpstreamAttempts.Add(s.Number, new(GenAiAttributes.GatewayModel, s.Model.Name), new("outcome", last == AttemptResult.Success ? "served" : last.Reason));
         if (last.Kind == AttemptKind.ClientGone)
         {
-            return s.Outcome(clientGone: true, abandonedWithProvider: s.AbandonedWithProvider);
+            return s.Outcome(clientGone: true);
         }
 
         if (last.Kind == AttemptKind.Retryable)
@@ -442,6 +472,7 @@ internal sealed class ResilientForwarder(
         private List<IDisposable>? _spent;
         private AttemptTimer? _timer;
         private List<CatalogModel>? _unavailable;
+        private List<AbandonedAttempt>? _abandoned;
         // Rented (given back by Outcome, or by Abandon when the forwarder throws): most requests never need it.
         private KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] _headers;
         private int _headerCount;
@@ -521,8 +552,18 @@ internal sealed class ResilientForwarder(
 
         public StreamInterruption? Interruption { get; set; }
 
-        /// <summary>The client left the latest attempt while the provider had its whole request (see <see cref="ForwardOutcome.AbandonedWithProvider"/>).</summary>
-        public bool AbandonedWithProvider { get; set; }
+        /// <summary>Attempts left with a provider that answers and bills them (see <see cref="ForwardOutcome.Abandoned"/>).</summary>
+        public IReadOnlyList<AbandonedAttempt> Abandoned => _abandoned ?? [];
+
+        /// <summary>The latest attempt was given up while its provider goes on with it.</summary>
+        public void MarkAbandoned()
+        {
+            _abandoned ??= [];
+            if (_abandoned.Count == 0 || _abandoned[^1].Number != Number)
+            {
+                _abandoned.Add(new AbandonedAttempt(Model, Number));
+            }
+        }
 
         /// <summary>A first attempt's result, for Polly to read as its own first attempt's outcome.</summary>
         public AttemptResult? Replay { get; set; }
@@ -623,7 +664,7 @@ internal sealed class ResilientForwarder(
             Interruption = null;
         }
 
-        public ForwardOutcome Outcome(GatewayError? error = null, TimeSpan? retryAfter = null, StreamInterruption? interruption = null, bool clientGone = false, bool abandonedWithProvider = false)
+        public ForwardOutcome Outcome(GatewayError? error = null, TimeSpan? retryAfter = null, StreamInterruption? interruption = null, bool clientGone = false)
         {
             DisposeSpent();
             if (error is not null && !Context.Response.HasStarted)
@@ -649,7 +690,7 @@ internal sealed class ResilientForwarder(
             }
 
             ReturnHeaders();
-            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone, abandonedWithProvider);
+            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone, _abandoned is { Count: > 0 } abandoned ? [.. abandoned] : []);
             return _outcome;
         }
 
@@ -666,7 +707,7 @@ internal sealed class ResilientForwarder(
                 Context.Features.Set<IUpstreamAttemptFeature>(null);
             }
 
-            _outcome.Set(null!, 0, null, null, null, null, null, false);
+            _outcome.Set(null!, 0, null, null, null, null, null, false, []);
             Owner = null!;
             Context = null!;
             Next = null!;
@@ -692,7 +733,7 @@ internal sealed class ResilientForwarder(
             Reset = null;
             Error = null;
             Interruption = null;
-            AbandonedWithProvider = false;
+            _abandoned?.Clear();
             Replay = null;
             _timer = null;
             _spent?.Clear();

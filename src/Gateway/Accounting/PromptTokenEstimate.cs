@@ -36,14 +36,23 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     public static int ImageTokensBoundFor(string upstreamModel) =>
         upstreamModel.Contains("4o-mini", StringComparison.OrdinalIgnoreCase) ? MiniImageTokensBound : ImageTokensBound;
 
+    /// <summary>
+    /// Above this body size a budget's bound counts the prompt's text at a token per byte instead of tokenizing it:
+    /// tokenizing costs up to about 0.3 s of CPU per MB (one letter repeated), paid before the store could refuse the
+    /// request, so a key with its budget spent could keep cores busy with refusals. The bound is looser (about four
+    /// times the tokens of English text, prompts above ~64K tokens only); what is billed is still counted exactly.
+    /// </summary>
+    public const int TokenizeUpToBytes = 256 * 1024;
+
     private int? _tokens;
+    private bool _shaped;
     private int? _billed;
     private RequestTextShape _shape;
     private List<Range>? _definitions;
 
     /// <summary>
     /// The prompt names content the provider fetches or keeps (a file by id or URL, an earlier item): it reads more than
-    /// the body shows. Known once the prompt is counted (<see cref="Count"/>, <see cref="UpperBound"/>).
+    /// the body shows. Known once the prompt is counted or bounded (<see cref="Count"/>, <see cref="UpperBound"/>).
     /// </summary>
     public bool ReferencesContent => _shape.References > 0;
 
@@ -59,6 +68,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
         {
             Tokenizations++;
             var text = tokenizers.Count(RequestText.Extract(body.Span, out _shape, out _definitions), encoding);
+            _shaped = true;
             _tokens = (int)Math.Min(int.MaxValue, text + ((long)_shape.Images * ImageTokensEstimate));
         }
 
@@ -101,9 +111,24 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// </summary>
     public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {
-        var tokens = Count(tokenizers);
+        long text;
+        if (_tokens is null && body.Length > TokenizeUpToBytes)
+        {
+            // A token is never shorter than a byte, and the body's JSON escapes only lengthen the text.
+            if (!_shaped)
+            {
+                _ = RequestText.Extract(body.Span, out _shape, out _definitions);
+                _shaped = true;
+            }
+
+            text = _shape.TextBytes;
+        }
+        else
+        {
+            text = Count(tokenizers) - ((long)_shape.Images * ImageTokensEstimate);
+        }
+
         // The definitions are in the bytes below, a token per byte.
-        var text = tokens - ((long)_shape.Images * ImageTokensEstimate);
         var framing = _shape.Messages == 0 ? 0 : ((long)_shape.Messages * TokensPerMessage) + ReplyPriming;
         var images = (long)_shape.Images * imageTokensBound;
         return text + framing + images + Math.Max(0, body.Length - _shape.TextBytes - _shape.ImageBytes);

@@ -94,4 +94,25 @@ public sealed class RequestTextTests
     [InlineData("gpt-4.1-nano", PromptTokenEstimate.ImageTokensBound)]
     public void Gpt_4o_mini_reserves_its_own_image_count_and_every_other_model_the_largest_of_the_rest(string model, int bound) =>
         Assert.Equal(bound, PromptTokenEstimate.ImageTokensBoundFor(model));
+
+    [Fact]
+    public void A_large_prompt_is_bounded_without_tokenizing_and_the_bound_still_holds_its_tokens()
+    {
+        // A refusal must not cost megabytes of tokenizing first: above the limit, a token per byte of text.
+        var tokenizers = new TokenizerRegistry();
+        var words = string.Concat(Enumerable.Repeat("where is my parcel, said the user ", (PromptTokenEstimate.TokenizeUpToBytes / 34) + 100));
+        var large = new PromptTokenEstimate(Encoding.UTF8.GetBytes($$"""{"model":"gpt-4o","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"{{words}}"}]}"""), TokenizerRegistry.O200k);
+
+        var bound = large.UpperBound(tokenizers);
+
+        Assert.Equal(0, large.Tokenizations);
+        Assert.True(bound >= words.Length, bound.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Billing still counts it, once, and the bound is above what it counts.
+        Assert.True(large.Billed(tokenizers) < bound);
+        Assert.Equal(1, large.Tokenizations);
+
+        var small = new PromptTokenEstimate("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""u8.ToArray(), TokenizerRegistry.O200k);
+        _ = small.UpperBound(tokenizers);
+        Assert.Equal(1, small.Tokenizations);
+    }
 }

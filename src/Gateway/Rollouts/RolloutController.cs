@@ -65,11 +65,9 @@ internal sealed class RolloutController(
                 promoted ? "promoted outside the rollout" : "the canary was removed outside the rollout", null, fencingToken);
         }
 
-        if (view.Status != RolloutStatuses.Running)
-        {
-            return null;
-        }
-
+        // A paused rollout is not judged, but it is still caught up with its dead leader's last advance below: otherwise it
+        // would show the old step while users get the next one, and a resume would judge the new step on the old clock.
+        var paused = view.Status != RolloutStatuses.Running;
         var errors = new List<FieldError>();
         var (candidatePlan, candidateFound) = await plans.FindAsync(prompt, view.Candidate);
         var (baselinePlan, baselineFound) = await plans.FindAsync(prompt, view.Baseline);
@@ -78,7 +76,7 @@ internal sealed class RolloutController(
         {
             var problems = string.Join("; ", errors.Select(e => e.Message));
             RolloutLog.PlanUnreadable(logger, prompt, environment, problems);
-            if (!candidateFound || !baselineFound)
+            if (!candidateFound || !baselineFound || paused)
             {
                 // A registry read that missed a version (a replica's lag): look again next time.
                 return null;
@@ -102,14 +100,27 @@ internal sealed class RolloutController(
             // rollout's advance, and announcing one would contradict the evidence.
             if (release.ShadowShare == 0 && release.Actor == Actor && view.LastEvaluation is { Decision: "advance" } && next is { Shadow: false } && next.IsServedBy(release))
             {
-                var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = release.UpdatedAt ?? time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
+                // The later of the two clocks: a resume since restarted the step's clock, which the release's time predates.
+                var movedAt = release.UpdatedAt ?? time.GetUtcNow();
+                var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = movedAt > view.StepStartedAt ? movedAt : view.StepStartedAt, UpdatedAt = time.GetUtcNow() };
                 // The dead leader's advance (its evaluation was written before it acted), announced now: it never was.
                 return await RecordAsync(aligned, view.Revision, fencingToken, view.LastEvaluation, "advance") is null ? null : "caught-up";
+            }
+
+            if (paused)
+            {
+                // Already waiting for a human, whose pause reason stands.
+                return null;
             }
 
             return await EndAsync(view, RolloutStatuses.Paused, step.Shadow
                 ? string.Create(CultureInfo.InvariantCulture, $"the shadow step's release was changed outside the rollout (canary weight {release.CanaryWeight / 100.0}%, shadow share {release.ShadowShare / 100.0}%)")
                 : string.Create(CultureInfo.InvariantCulture, $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout (if by this rollout's own skip-step, cut short, skip-step again)"), null, fencingToken);
+        }
+
+        if (paused)
+        {
+            return null;
         }
 
         var now = time.GetUtcNow();
@@ -241,11 +252,18 @@ internal sealed class RolloutController(
             }
 
             var ended = !RolloutStatuses.IsActive(intended.Status);
+            if (!ended && current.Step > intended.Step)
+            {
+                // An operator's skip-step recorded a later step since (and moved the release on): theirs stands.
+                return null;
+            }
+
             var merged = current with
             {
                 Step = intended.Step,
                 Weight = intended.Weight,
-                StepStartedAt = intended.StepStartedAt,
+                // Already at this step (an operator's skip-step, recorded without a release change): the later clock.
+                StepStartedAt = current.Step == intended.Step && current.StepStartedAt > intended.StepStartedAt ? current.StepStartedAt : intended.StepStartedAt,
                 Status = ended ? intended.Status : current.Status,
                 StatusReason = ended ? intended.StatusReason : current.StatusReason,
                 LastEvaluation = evaluation,

@@ -212,6 +212,14 @@ internal static class RolloutPlanReader
                 continue;
             }
 
+            if (relative && !kind.LowerIsBetter)
+            {
+                // A relative change is read on the log of the ratio, undefined once the canary's mean is 0: a candidate
+                // whose every answer scores 0 (the worst there is) would never be found harmful.
+                errors.Add(new FieldError($"{at}.relative", $"'{name}' is a score (higher is better): give its threshold in score units (0.1 on a 0 to 1 scale), not relative."));
+                continue;
+            }
+
             if (metric.Threshold is not { } threshold || !double.IsFinite(threshold) || threshold < 1e-6 || threshold > 1e6
                 || (kind.Kind == MetricKind.Rate && threshold >= 1) || (relative && !kind.LowerIsBetter && threshold >= 1))
             {

@@ -249,6 +249,36 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_operator_who_skipped_past_the_controllers_step_before_its_record_keeps_the_later_step()
+    {
+        const string ThreeSteps = """
+            {"steps":[{"shadow":true,"share":1,"min_duration":"1m","min_samples":30},{"weight":10,"min_duration":"1m","min_samples":30},{"weight":50,"min_duration":"1m","min_samples":30},{"weight":80,"min_duration":"1m","min_samples":30}],
+             "metrics":[{"metric":"refusal","threshold":0.1},{"metric":"error","threshold":0.1}]}
+            """;
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ThreeSteps);
+        await using var _ = gateway;
+        await ShadowTrafficAsync(gateway, clock, name, 120);
+        var controller = gateway.GetRequiredService<RolloutController>();
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        // After the controller's release change (to 10%), before its rollout write: two skip-steps. The first finds the
+        // release already at 10% and records it; the second moves the release to 50% and records that.
+        controller.AfterReleaseChange = async () =>
+        {
+            controller.AfterReleaseChange = static () => Task.CompletedTask;
+            (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", "{}")).Expect(HttpStatusCode.OK);
+            (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", "{}")).Expect(HttpStatusCode.OK);
+        };
+
+        await LookAsync(gateway, name);
+
+        // The rollout shows the step its users get, not the controller's older one.
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("running", 2), (rollout.Status, rollout.Step));
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(5000, release.GetProperty("canary_weight").GetInt32());
+    }
+
+    [Fact]
     public async Task A_rollout_an_operator_restarted_between_the_controllers_step_and_its_record_is_not_given_the_old_ones_step()
     {
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
@@ -296,6 +326,51 @@ public sealed class RolloutControllerTests(TestEnvironment env)
 
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
         Assert.Equal((status, step), (rollout.Status, rollout.Step));
+    }
+
+    [Fact]
+    public async Task A_paused_rollout_is_caught_up_with_its_dead_leaders_advance_and_stays_paused_on_its_own_clock()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        // The dead leader's claim and release change (the first weight step); then an operator pauses, and later resumes.
+        await ClaimAsync(gateway, name, "advance");
+        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
+            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
+        Assert.Null(refusal);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"lunch"}""")).Expect(HttpStatusCode.OK);
+
+        // Paused: caught up to the step its users get, the operator's pause kept.
+        Assert.Equal("caught-up", await LookAsync(gateway, name));
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var paused = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("paused", 1, "lunch"), (paused.Status, paused.Step, paused.StatusReason));
+
+    }
+
+    [Fact]
+    public async Task A_catch_up_after_a_resume_keeps_the_resumed_steps_clock()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        await ClaimAsync(gateway, name, "advance");
+        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
+            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
+        Assert.Null(refusal);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        clock.Advance(TimeSpan.FromMinutes(3));
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", "{}")).Expect(HttpStatusCode.OK);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/resume", "{}")).Expect(HttpStatusCode.OK);
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var resumedAt = (await store.GetAsync(name, PromptSetup.Environment))!.StepStartedAt;
+
+        Assert.Equal("caught-up", await LookAsync(gateway, name));
+
+        // The step is judged from the resume, not from the release's older time (evidence gathered while paused).
+        var running = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("running", 1), (running.Status, running.Step));
+        Assert.Equal(resumedAt, running.StepStartedAt);
     }
 
     [Fact]

@@ -284,9 +284,16 @@ internal sealed class ReleaseService(
             return ReleaseRefusal.NotFound("environment_not_found", $"'{environment}' is not a configured environment ({string.Join(", ", _options.Environments)}).", "environment");
         }
 
-        return await store.Database.KeyExistsAsync(store.Keys.PromptSequence(prompt))
-            ? null
-            : ReleaseRefusal.NotFound("prompt_not_found", $"No prompt is named '{prompt}'.", "name");
+        if (!await store.Database.KeyExistsAsync(store.Keys.PromptSequence(prompt)))
+        {
+            return ReleaseRefusal.NotFound("prompt_not_found", $"No prompt is named '{prompt}'.", "name");
+        }
+
+        // The prompt index is its own key (another slot on a cluster), added after a push's script: a push whose script
+        // landed and whose index write failed would leave a prompt every instance's release sync skips. Releasing it
+        // puts it back (idempotent).
+        await store.Database.SetAddAsync(store.Keys.PromptIndex, prompt);
+        return null;
     }
 
     private static string Truncate(string value) => value.Length <= 200 ? value : value[..200] + "…";

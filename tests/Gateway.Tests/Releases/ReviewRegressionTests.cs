@@ -31,6 +31,22 @@ public sealed class ReviewRegressionTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_prompt_whose_index_entry_was_lost_after_its_push_is_listed_again_when_released()
+    {
+        // The prompt index is another key (another slot on a cluster) than the push's script writes: a push whose index
+        // write failed left a prompt every instance's release sync skipped. Releasing it puts it back.
+        var name = Bundles.UniqueName("unindexed");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        Assert.True(await store.Database.SetRemoveAsync(store.Keys.PromptIndex, name));
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "set", """{"version":2}""")).Expect(HttpStatusCode.OK);
+
+        Assert.True(await store.Database.SetContainsAsync(store.Keys.PromptIndex, name));
+    }
+
+    [Fact]
     public async Task A_second_rollback_does_not_put_the_bad_version_back()
     {
         var name = Bundles.UniqueName("rollback-twice");

@@ -29,6 +29,11 @@ internal sealed record AccountingRecord(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int UnreadableEvents { get; init; }
 
+    /// <summary>Calls of tools the provider runs (web and file search, code interpreter, …): their fees are in the cost.</summary>
+    [JsonPropertyName("provider_tool_calls")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int ProviderToolCalls { get; init; }
+
     /// <summary>
     /// Attempts the provider had whole and went on with while the gateway left them (timed out, cut, or the client
     /// gone): included in the tokens and cost, each at its model's price, billed at the request's bound.

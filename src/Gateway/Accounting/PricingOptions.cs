@@ -14,6 +14,14 @@ internal sealed class PricingOptions
     /// </summary>
     public decimal PriorityTierFactor { get; set; } = 2m;
 
+    /// <summary>
+    /// What one call of a tool the provider runs itself costs, beside the tokens, by tool: <c>web_search</c>,
+    /// <c>file_search</c>, <c>code_interpreter</c> (a container session, counted per call: an upper bound),
+    /// <c>image_generation</c>. A call of a tool without a price here makes its request's cost unknown, as a model
+    /// without a price does; MCP calls cost only tokens.
+    /// </summary>
+    public Dictionary<string, decimal> ToolCalls { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Upstream model name → its prices over time.</summary>
     public Dictionary<string, List<ModelPrice>> Models { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

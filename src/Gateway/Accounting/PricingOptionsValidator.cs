@@ -13,6 +13,14 @@ internal sealed class PricingOptionsValidator : IValidateOptions<PricingOptions>
             failures.Add($"{PricingOptions.SectionName}:PriorityTierFactor must be from 1 to 10, got {options.PriorityTierFactor}.");
         }
 
+        foreach (var (tool, price) in options.ToolCalls)
+        {
+            if (price is < 0m or > 100m)
+            {
+                failures.Add($"{PricingOptions.SectionName}:ToolCalls:{tool} must be from 0 to 100 (USD per call), got {price}.");
+            }
+        }
+
         foreach (var (model, prices) in options.Models)
         {
             var path = $"{PricingOptions.SectionName}:Models:{model}";

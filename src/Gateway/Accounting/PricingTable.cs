@@ -12,6 +12,7 @@ internal sealed class PricingTable
     private readonly FrozenDictionary<string, ModelPrice[]> _configured;
     private FrozenDictionary<string, ModelPrice[]> _prices;
     private readonly decimal _priorityFactor;
+    private readonly FrozenDictionary<string, decimal> _toolCalls;
 
     public PricingTable(IOptions<PricingOptions> options)
         : this(options.Value)
@@ -22,6 +23,7 @@ internal sealed class PricingTable
     {
         Currency = options.Currency;
         _priorityFactor = options.PriorityTierFactor;
+        _toolCalls = options.ToolCalls.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _configured = options.Models.ToFrozenDictionary(
             m => m.Key,
             m => m.Value.OrderBy(p => p.EffectiveFrom).ToArray(),
@@ -70,6 +72,22 @@ internal sealed class PricingTable
         }
 
         return found;
+    }
+
+    /// <summary>What one call of a tool the provider runs (<c>web_search</c>, …) costs; null when it has no price.</summary>
+    public decimal? ToolCallPrice(string tool) => _toolCalls.TryGetValue(tool, out var price) ? price : null;
+
+    /// <summary>
+    /// The calls' fees added to <paramref name="cost"/>: unknown (null) when the cost is, or when a call's tool has no price.
+    /// </summary>
+    public decimal? WithToolCalls(decimal? cost, IReadOnlyCollection<string> tools)
+    {
+        foreach (var tool in tools)
+        {
+            cost = cost is { } c && ToolCallPrice(tool) is { } fee ? c + fee : null;
+        }
+
+        return cost;
     }
 
     /// <summary>The cost of <paramref name="usage"/> at the price in force at <paramref name="at"/>; null when unknown.</summary>

@@ -18,8 +18,10 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
     /// one whose default tier is priority is served, and billed, at priority without asking.
     /// </param>
     /// <param name="interrupted">The stream was cut or stalled: a usage it reported before that may count less than what the client got.</param>
+    /// <param name="searchesAsked">Web searches the request itself makes (chat's <c>web_search_options</c>: one per request), beside the calls the answer shows.</param>
     public AccountingRecord Account(
-        CatalogModel model, PromptTokenEstimate prompt, ResponseTap tap, DateTimeOffset requestedAt, long outputBound = 0, bool interrupted = false, bool priorityTier = false)
+        CatalogModel model, PromptTokenEstimate prompt, ResponseTap tap, DateTimeOffset requestedAt, long outputBound = 0, bool interrupted = false, bool priorityTier = false,
+        int searchesAsked = 0)
     {
         tap.Complete();
         var seen = tap.Usage;
@@ -68,12 +70,26 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
             source = AccountingRecord.Estimated;
         }
 
+        // The provider's own tools are charged per call beside the tokens (web search's results are already in the input).
+        var cost = pricing.Cost(servedModel, requestedAt, usage, seen.ServedPriority ?? priorityTier);
+        var calls = seen.ProviderToolCalls;
+        if (searchesAsked > 0)
+        {
+            calls = [.. calls, .. Enumerable.Repeat(ProviderToolNames.WebSearch, searchesAsked)];
+        }
+
+        if (calls.Count > 0)
+        {
+            cost = pricing.WithToolCalls(cost, calls);
+        }
+
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
-            pricing.Cost(servedModel, requestedAt, usage, seen.ServedPriority ?? priorityTier), seen.FinishReason,
+            cost, seen.FinishReason,
             tap.IsSse && seen.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
             seen.Model)
         {
             UnreadableEvents = tap.Reader is { } read ? read.MalformedEvents + read.InvalidTextEvents : 0,
+            ProviderToolCalls = calls.Count,
         };
     }
 

@@ -89,7 +89,8 @@ internal sealed class BudgetGuard(
     /// </param>
     /// <param name="priorityTier">The request asked for priority processing: priced as the provider will bill it (<see cref="PricingTable.Cost"/>).</param>
     public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(
-        GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens, bool readsUnseenInput = false, bool priorityTier = false)
+        GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens, bool readsUnseenInput = false, bool priorityTier = false,
+        ProviderToolUse? tools = null)
     {
         if (key.Limits is not { IsEmpty: false } limits)
         {
@@ -120,7 +121,28 @@ internal sealed class BudgetGuard(
                 cost = other;
             }
         }
-        if (cost is null && (limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null) && _options.RefuseUnpricedModels)
+        var spendLimited = limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null;
+        if (tools is { IsEmpty: false } && cost is not null)
+        {
+            var (fees, unpriced) = ToolFees(tools);
+            if (unpriced is not null)
+            {
+                if (spendLimited && _options.RefuseUnpricedModels)
+                {
+                    // As for a model without a price: a spend limit cannot be enforced on calls whose fee is unknown.
+                    return (null, GatewayError.InvalidRequest(
+                        $"The tool '{unpriced}' has no price per call (Gateway:Pricing:ToolCalls), so this key's spend limit cannot be enforced on it.", "tools", "tool_not_priced"));
+                }
+
+                cost = null;
+            }
+            else
+            {
+                cost += fees;
+            }
+        }
+
+        if (cost is null && spendLimited && _options.RefuseUnpricedModels)
         {
             // A spend limit cannot be enforced on a model without a price: refuse rather than skip it.
             return (null, GatewayError.InvalidRequest(
@@ -147,6 +169,39 @@ internal sealed class BudgetGuard(
         // The request's own reservation in the store: every key's way.
         var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output));
         return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
+    }
+
+    /// <summary>
+    /// The most the provider's own tools can charge this request: each declared tool's fee times the calls allowed
+    /// (<c>max_tool_calls</c> calls of the dearest, else <see cref="BudgetOptions.ProviderToolCallsBound"/> of each), and a
+    /// chat request's one search. The first tool without a price, if any.
+    /// </summary>
+    private (decimal Fees, string? Unpriced) ToolFees(ProviderToolUse tools)
+    {
+        decimal each = 0, dearest = 0;
+        foreach (var tool in tools.Tools)
+        {
+            if (pricing.ToolCallPrice(tool) is not { } fee)
+            {
+                return (0, tool);
+            }
+
+            each += fee;
+            dearest = Math.Max(dearest, fee);
+        }
+
+        var fees = tools.MaxToolCalls is { } calls ? calls * dearest : each * _options.ProviderToolCallsBound;
+        if (tools.ChatSearch)
+        {
+            if (pricing.ToolCallPrice(ProviderToolNames.WebSearch) is not { } search)
+            {
+                return (0, ProviderToolNames.WebSearch);
+            }
+
+            fees += search;
+        }
+
+        return (fees, null);
     }
 
     /// <summary>

@@ -18,6 +18,14 @@ internal sealed class BudgetOptions
     public bool RefuseUnpricedModels { get; set; } = true;
 
     /// <summary>
+    /// How many calls of the tools the provider runs (web and file search, code interpreter, image generation) a
+    /// Responses request without <c>max_tool_calls</c> is reserved for, per declared tool: their fees are reserved
+    /// beside its tokens, and settled to the calls the answer shows.
+    /// </summary>
+    [Range(1, 1000)]
+    public int ProviderToolCallsBound { get; set; } = 10;
+
+    /// <summary>
     /// The most input a request reserves for what the provider reads beyond its body (a stored conversation, files by id,
     /// built-in tools' results: <see cref="UnseenInput"/>). Unset, the model's whole context window: a true bound, which
     /// a key whose daily limit is under one window's price can never afford. Set, a smaller reservation such keys can

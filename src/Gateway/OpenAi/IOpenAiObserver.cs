@@ -61,6 +61,15 @@ internal interface IOpenAiObserver
     {
     }
 
+    /// <summary>
+    /// A Responses API output item that is a call of a tool the provider runs (<paramref name="itemType"/>, e.g.
+    /// <c>web_search_call</c>), at <paramref name="outputIndex"/>: from a stream's item events and again from the final
+    /// <c>output</c>, so the same index is the same call.
+    /// </summary>
+    void OnProviderToolCall(int outputIndex, ReadOnlySpan<char> itemType)
+    {
+    }
+
     /// <summary>Choice 0's <c>finish_reason</c>; for the Responses API, the incomplete reason or the terminal status.</summary>
     void OnFinishReason(string reason)
     {

@@ -18,4 +18,10 @@ internal enum OpenAiEffectKind
     /// MCP call's arguments, the code interpreter's code, in the Responses API): only what an output estimate needs.
     /// </summary>
     OtherOutput,
+
+    /// <summary>
+    /// A Responses API output item that is a call of a tool the provider runs (<c>web_search_call</c>, …): its type, and
+    /// its output index in <see cref="OpenAiEffect.Index"/>. Such calls cost a fee each beside the tokens.
+    /// </summary>
+    ProviderToolCall,
 }

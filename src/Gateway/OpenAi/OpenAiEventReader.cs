@@ -238,6 +238,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             case OpenAiEffectKind.OtherOutput:
                 observer.OnOtherOutput(text);
                 break;
+            case OpenAiEffectKind.ProviderToolCall:
+                observer.OnProviderToolCall(effect.Index, text);
+                break;
             case OpenAiEffectKind.OutputStart:
                 observer.OnOutputStart();
                 break;
@@ -464,6 +467,17 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             }
         }
     }
+
+    /// <summary>
+    /// An output item that calls a tool the provider runs (<c>web_search_call</c>, <c>file_search_call</c>,
+    /// <c>code_interpreter_call</c>, <c>image_generation_call</c>, …): any <c>*_call</c> but the calls the client runs and
+    /// MCP's (<see cref="Accounting.ProviderToolNames"/> says which tool it is).
+    /// </summary>
+    private static bool IsProviderToolCall(ref Utf8JsonReader type) =>
+        !type.HasValueSequence && type.ValueSpan.EndsWith("_call"u8)
+        && !type.ValueTextEquals("function_call"u8) && !type.ValueTextEquals("custom_tool_call"u8) && !type.ValueTextEquals("mcp_call"u8)
+        && !type.ValueTextEquals("computer_call"u8) && !type.ValueTextEquals("local_shell_call"u8) && !type.ValueTextEquals("shell_call"u8)
+        && !type.ValueTextEquals("apply_patch_call"u8);
 
     private static bool IsOutputItemEvent(ref Utf8JsonReader type) =>
         type.ValueTextEquals("response.output_item.added"u8) || type.ValueTextEquals("response.output_item.done"u8);
@@ -826,6 +840,13 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         if (!hasType)
         {
             return;
+        }
+
+        if (IsProviderToolCall(ref type))
+        {
+            // A call the provider runs and charges for: counted once per output index (item events and final output alike).
+            var (start, length) = Decode(ref type);
+            AddEffect(new OpenAiEffect { Kind = OpenAiEffectKind.ProviderToolCall, Start = start, Length = length, Index = outputIndex });
         }
 
         if (includeMessages && (type.ValueTextEquals("custom_tool_call"u8) || type.ValueTextEquals("mcp_call"u8) || type.ValueTextEquals("code_interpreter_call"u8)))

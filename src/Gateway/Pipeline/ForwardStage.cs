@@ -86,7 +86,8 @@ internal sealed class ForwardStage(
                 // the provider bills it as it bills any request it answers.
                 if (outcome.Error is null && !outcome.LastAttemptAbandoned && context.Response.StatusCode < 400 && Answered(context))
                 {
-                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null, exchange.Scan.PriorityTier);
+                    record = accountant.Account(outcome.ServedModel, exchange.InputEstimate, tap, requestedAt, exchange.ReservedOutputTokens, outcome.Interruption is not null, exchange.Scan.PriorityTier,
+                        searchesAsked: ProviderToolUse.AsksChatSearch(exchange.ClientBody.WrittenSpan, exchange.Scan) ? 1 : 0);
                     if (outcome.Interruption is not null)
                     {
                         record = record with { Cut = true };

@@ -17,6 +17,8 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     // latest whole item (a Responses API function_call item repeats what its deltas said), so a call counts once, as
     // the fuller of the two. Made only for a response that has tool calls.
     private Dictionary<int, ToolCallSeen>? _toolCalls;
+    // Calls of tools the provider runs, by output index (a stream names each in its item events and its final output).
+    private Dictionary<int, string>? _providerToolCalls;
     private bool _sawText;
 
     public OpenAiUsage? Usage { get; private set; }
@@ -114,6 +116,17 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         call.Fragments.Append(fragment.Arguments);
     }
 
+    /// <summary>The tools the provider ran, one entry per call (<c>web_search</c>, …): each call costs a fee.</summary>
+    public IReadOnlyCollection<string> ProviderToolCalls => _providerToolCalls is { } calls ? calls.Values : [];
+
+    public void OnProviderToolCall(int outputIndex, ReadOnlySpan<char> itemType)
+    {
+        if (Accounting.ProviderToolNames.OfCallItem(itemType) is { } tool)
+        {
+            (_providerToolCalls ??= [])[outputIndex] = tool;
+        }
+    }
+
     public void OnFinishReason(string reason) => FinishReason = reason;
 
     public void OnUsage(in OpenAiUsage usage) => Usage = usage;
@@ -132,6 +145,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _outputText.Clear();
         _otherOutput.Clear();
         _toolCalls = null;
+        _providerToolCalls = null;
         _sawText = false;
         Usage = null;
         Model = null;

@@ -65,4 +65,16 @@ public sealed class PricingTableTests
         Assert.Contains("cannot be negative", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("same instant", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("-0.01")]
+    [InlineData("100.5")]
+    public void A_tool_call_price_out_of_range_is_refused(string price)
+    {
+        var options = new PricingOptions { ToolCalls = { ["web_search"] = decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture) } };
+
+        var result = new PricingOptionsValidator().Validate(null, options);
+
+        Assert.Contains("Gateway:Pricing:ToolCalls:web_search must be from 0 to 100", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -235,6 +235,51 @@ public sealed class UsageAccountantTests
         Assert.Equal((AccountingRecord.Reported, expectedCost), (record.Source, record.CostUsd));
     }
 
+    [Theory]
+    // A whole Responses body: two searches and a file search beside the answer; a function call the client runs is free.
+    [InlineData("application/json",
+        "{\"object\":\"response\",\"output\":[{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\"},{\"type\":\"web_search_call\",\"id\":\"ws_2\",\"status\":\"completed\"},{\"type\":\"file_search_call\",\"id\":\"fs_1\"},{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"},{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"hi\"}]}],\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}",
+        3, 3.0225)]
+    // A stream names each call in its item events and again in its final output: each call counted once.
+    [InlineData("text/event-stream",
+        "data: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"in_progress\"}}\n\n"
+        + "data: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\"}}\n\n"
+        + "data: {\"type\":\"response.output_text.delta\",\"output_index\":1,\"delta\":\"hi\"}\n\n"
+        + "data: {\"type\":\"response.completed\",\"response\":{\"output\":[{\"type\":\"web_search_call\",\"id\":\"ws_1\"},{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"hi\"}]}],\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}}\n\n",
+        1, 3.01)]
+    public async Task Calls_of_the_providers_own_tools_are_billed_at_their_fee_beside_the_tokens(string contentType, string body, int calls, decimal expectedCost)
+    {
+        var accountant = new UsageAccountant(new TokenizerRegistry(), ToolPricing(), Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageAccountant>.Instance);
+        var (tap, _) = Tap(contentType, strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+
+        var record = accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow);
+
+        Assert.Equal((AccountingRecord.Reported, calls, expectedCost), (record.Source, record.ProviderToolCalls, record.CostUsd));
+    }
+
+    [Fact]
+    public async Task A_chat_search_is_billed_once_and_a_call_of_a_tool_without_a_price_makes_the_cost_unknown()
+    {
+        var accountant = new UsageAccountant(new TokenizerRegistry(), ToolPricing(), Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageAccountant>.Instance);
+        var (chat, _) = Tap("application/json", strip: false);
+        await chat.WriteAsync("{\"choices\":[{\"message\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1000000,\"completion_tokens\":1000000}}"u8.ToArray(), TestContext.Current.CancellationToken);
+        var (unpriced, _) = Tap("application/json", strip: false);
+        await unpriced.WriteAsync("{\"object\":\"response\",\"output\":[{\"type\":\"image_generation_call\",\"id\":\"ig_1\"}],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}"u8.ToArray(), TestContext.Current.CancellationToken);
+
+        var searched = accountant.Account(Model(), Prompt("{}"), chat, DateTimeOffset.UtcNow, searchesAsked: 1);
+        var unknown = accountant.Account(Model(), Prompt("{}"), unpriced, DateTimeOffset.UtcNow);
+
+        Assert.Equal((1, 3.01m), (searched.ProviderToolCalls, searched.CostUsd));
+        Assert.Equal((1, (decimal?)null), (unknown.ProviderToolCalls, unknown.CostUsd));
+    }
+
+    private static PricingTable ToolPricing() => new(new PricingOptions
+    {
+        Models = { ["gpt-4o-mini"] = [new ModelPrice { EffectiveFrom = DateTimeOffset.UnixEpoch, InputPerMillion = 1m, OutputPerMillion = 2m }] },
+        ToolCalls = { ["web_search"] = 0.01m, ["file_search"] = 0.0025m },
+    });
+
     [Fact]
     public async Task A_json_body_after_a_byte_order_mark_is_read()
     {

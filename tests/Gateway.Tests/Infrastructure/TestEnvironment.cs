@@ -147,6 +147,8 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Pricing:Models:gpt-4o-mini:0:EffectiveFrom"] = "2024-07-18T00:00:00Z",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:InputPerMillion"] = "0.15",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:OutputPerMillion"] = "0.60",
+            // As config/pricing.json prices it; the other provider-run tools are left unpriced here (ProviderToolFeeTests).
+            ["Gateway:Pricing:ToolCalls:web_search"] = "0.025",
             ["Gateway:Proxy:MaxRequestBodyBytes"] = (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Providers:mock:Kind"] = "openai",
             ["Gateway:Providers:mock:BaseUrl"] = new Uri(MockUrl, "/v1").ToString(),

@@ -1,0 +1,42 @@
+namespace LlmGateway.Accounting;
+
+/// <summary>
+/// The tools a provider runs itself and charges per call beside the tokens (<see cref="PricingOptions.ToolCalls"/>):
+/// named as declared in a request's <c>tools</c> (<c>web_search</c>) and as their calls appear in a Responses answer's
+/// <c>output</c> (<c>web_search_call</c>).
+/// </summary>
+internal static class ProviderToolNames
+{
+    public const string WebSearch = "web_search";
+
+    /// <summary>Tools the client runs (their calls come back to it), and MCP servers (tokens only): no fee.</summary>
+    private static readonly string[] Unpriced =
+        ["function", "custom", "computer_use_preview", "computer_use", "computer", "local_shell", "shell", "apply_patch", "mcp"];
+
+    /// <summary>
+    /// The priced tool an output item of this type is a call of (<c>web_search_call</c> → <c>web_search</c>); null for an
+    /// item that is no such call (a message, a function call the client runs, an MCP call).
+    /// </summary>
+    public static string? OfCallItem(ReadOnlySpan<char> itemType) =>
+        itemType.EndsWith("_call", StringComparison.Ordinal) ? Priced(itemType[..^"_call".Length]) : null;
+
+    /// <summary>
+    /// The priced tool a declared tool type stands for (<c>web_search_preview</c> and its dated versions are
+    /// <c>web_search</c>); null for a tool the client runs, or MCP.
+    /// </summary>
+    public static string? OfDeclaredType(ReadOnlySpan<char> type) =>
+        type.StartsWith(WebSearch, StringComparison.Ordinal) ? WebSearch : Priced(type);
+
+    private static string? Priced(ReadOnlySpan<char> tool)
+    {
+        foreach (var unpriced in Unpriced)
+        {
+            if (tool.SequenceEqual(unpriced))
+            {
+                return null;
+            }
+        }
+
+        return tool.IsEmpty ? null : tool.ToString();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using LlmGateway.Accounting;
+using LlmGateway.Proxy;
+
+namespace LlmGateway.Budgets;
+
+/// <summary>
+/// The tools a request lets the provider run at a fee per call: those declared in its <c>tools</c> (web and file
+/// search, code interpreter, image generation, by <see cref="ProviderToolNames"/>), the most calls it allows
+/// (<c>max_tool_calls</c>), and chat's <c>web_search_options</c> (a search-preview model searches once per request).
+/// Read from the one scan's offsets; only for a key with limits.
+/// </summary>
+internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxToolCalls, bool ChatSearch)
+{
+    public static readonly ProviderToolUse None = new([], null, false);
+
+    public bool IsEmpty => Tools.Count == 0 && !ChatSearch;
+
+    public static ProviderToolUse Read(ReadOnlySpan<byte> body, RequestScan scan)
+    {
+        List<string>? tools = null;
+        int? maxCalls = null;
+        var chatSearch = false;
+        foreach (var property in scan.Properties)
+        {
+            if (property.Field == TopLevelField.Tools)
+            {
+                tools = DeclaredTools(body[property.ValueStart..property.End]);
+            }
+            else if (property.Field == TopLevelField.Other && !property.IsNull(body))
+            {
+                if (property.NameIs(body, "web_search_options"u8))
+                {
+                    chatSearch = true;
+                }
+                else if (property.NameIs(body, "max_tool_calls"u8))
+                {
+                    maxCalls = PositiveInt(body[property.ValueStart..property.End]);
+                }
+            }
+        }
+
+        return tools is null && !chatSearch ? None : new ProviderToolUse(tools ?? [], maxCalls, chatSearch);
+    }
+
+    /// <summary>
+    /// Whether the request has chat's <c>web_search_options</c>: the search it makes once per request, billed whether or
+    /// not its answer shows it. Property names only, no parse: it is asked of every billed request.
+    /// </summary>
+    public static bool AsksChatSearch(ReadOnlySpan<byte> body, RequestScan scan)
+    {
+        foreach (var property in scan.Properties)
+        {
+            if (property.Field == TopLevelField.Other && property.NameIs(body, "web_search_options"u8) && !property.IsNull(body))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static List<string>? DeclaredTools(ReadOnlySpan<byte> tools)
+    {
+        List<string>? declared = null;
+        try
+        {
+            var reader = new Utf8JsonReader(tools, RequestBodyScanner.ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.CurrentDepth >= 1)
+            {
+                if (reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("type"u8)
+                    && reader.Read() && reader.TokenType == JsonTokenType.String
+                    && ProviderToolNames.OfDeclaredType(reader.GetString()) is { } tool)
+                {
+                    declared ??= [];
+                    if (!declared.Contains(tool, StringComparer.Ordinal))
+                    {
+                        declared.Add(tool);
+                    }
+                }
+
+                if (reader.CurrentDepth >= 2 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The body was validated before forwarding: nothing here is unreadable.
+        }
+
+        return declared;
+    }
+
+    private static int? PositiveInt(ReadOnlySpan<byte> value)
+    {
+        var reader = new Utf8JsonReader(value);
+        return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) && n > 0 ? n : null;
+    }
+}

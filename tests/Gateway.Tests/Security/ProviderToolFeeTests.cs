@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
+using LlmGateway.Tests.Infrastructure;
+
+namespace LlmGateway.Tests.Security;
+
+/// <summary>
+/// The tools a provider runs itself (web and file search, code interpreter, image generation) cost a fee per call beside
+/// the tokens. A key's spend limit holds for them too: their fees are reserved before anything is sent (calls allowed ×
+/// fee), billed to what the answer shows, and a tool without a price is refused to a key with a spend limit.
+/// </summary>
+public sealed class ProviderToolFeeTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_calls_a_request_allows_are_reserved_at_their_fee()
+    {
+        await using var gateway = await StartAsync();
+        // Ten searches (the default bound) at 0.01 USD are more than this budget; two are not, nor is no search.
+        using var client = await ClientAsync(gateway, new KeyLimits(0.05m, null, null));
+
+        using var tenSearches = await client.PostAsync("/v1/responses", Json(Responses("""[{"type":"web_search"}]""")), Ct);
+        using var twoSearches = await client.PostAsync("/v1/responses", Json(Responses("""[{"type":"web_search_preview"}]""", ""","max_tool_calls":2""")), Ct);
+        using var clientTools = await client.PostAsync("/v1/responses", Json(Responses("""[{"type":"function","name":"f","parameters":{}}]""")), Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(tenSearches, HttpStatusCode.TooManyRequests, "budget_exceeded");
+        Assert.Equal(HttpStatusCode.OK, twoSearches.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, clientTools.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_tool_without_a_price_is_refused_to_a_key_with_a_spend_limit_and_served_to_one_without()
+    {
+        await using var gateway = await StartAsync();
+        using var limited = await ClientAsync(gateway, new KeyLimits(5m, null, null));
+        using var unlimited = gateway.CreateClient(env.ApiKey);
+
+        using var refused = await limited.PostAsync("/v1/responses", Json(Responses("""[{"type":"code_interpreter","container":{"type":"auto"}}]""")), Ct);
+        using var served = await unlimited.PostAsync("/v1/responses", Json(Responses("""[{"type":"code_interpreter","container":{"type":"auto"}}]""")), Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "tool_not_priced");
+        Assert.Equal("tools", error.GetProperty("param").GetString());
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_chat_search_is_reserved_and_billed_once()
+    {
+        await using var gateway = await StartAsync();
+        using var small = await ClientAsync(gateway, new KeyLimits(0.005m, null, null));
+        using var large = await ClientAsync(gateway, new KeyLimits(1m, null, null));
+        const string Searching = """{"model":"gpt-4o-mini","max_tokens":10,"web_search_options":{},"messages":[{"role":"user","content":"news?"}]}""";
+
+        using var refused = await small.PostAsync("/v1/chat/completions", Json(Searching), Ct);
+        using var plain = await small.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-4o-mini","max_tokens":10,"messages":[{"role":"user","content":"news?"}]}"""), Ct);
+        using var searched = await large.PostAsync("/v1/chat/completions", Json(Searching), Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.TooManyRequests, "budget_exceeded");
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, searched.StatusCode);
+        var cost = decimal.Parse(searched.Headers.GetValues("X-Gateway-Cost-USD").Single(), CultureInfo.InvariantCulture);
+        Assert.InRange(cost, 0.01m, 0.011m);
+    }
+
+    private Task<GatewayHost> StartAsync()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Pricing:ToolCalls:web_search"] = "0.01";
+        return GatewayHost.StartAsync(settings);
+    }
+
+    private static async Task<HttpClient> ClientAsync(GatewayHost gateway, KeyLimits limits)
+    {
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("tool-fees", "test", [], limits);
+        return gateway.CreateClient(secret);
+    }
+
+    private static string Responses(string tools, string extra = "") =>
+        $$"""{"model":"gpt-4o-mini","max_output_tokens":16,"input":"what is new?","tools":{{tools}}{{extra}}}""";
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}

@@ -53,4 +53,25 @@ public sealed record ReleaseRecord
 
     [JsonPropertyName("actor")]
     public string? Actor { get; init; }
+
+    /// <summary>
+    /// When the versions or weights were last changed (every change but a sampling edit); null in a release stored
+    /// before this field, whose <see cref="UpdatedAt"/> stands for it.
+    /// </summary>
+    [JsonPropertyName("routed_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? RoutedAt { get; init; }
+
+    /// <summary>Who last changed the versions or weights (see <see cref="RoutedAt"/>); null before this field, as <see cref="Actor"/>.</summary>
+    [JsonPropertyName("routed_by")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RoutedBy { get; init; }
+
+    /// <summary>When the routing was last changed: <see cref="RoutedAt"/>, or <see cref="UpdatedAt"/> for an older release.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? RoutingChangedAt => RoutedAt ?? UpdatedAt;
+
+    /// <summary>Who last changed the routing: <see cref="RoutedBy"/>, or <see cref="Actor"/> for an older release.</summary>
+    [JsonIgnore]
+    public string? RoutingChangedBy => RoutedBy ?? Actor;
 }

@@ -95,6 +95,13 @@ internal sealed class ReleaseService(
 
         var now = change.At ?? time.GetUtcNow();
         next = next! with { Revision = (current?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
+        if (action != ActivationActions.SamplingSet)
+        {
+            // A sampling edit keeps who moved the traffic, and when: the rollout controller reads them (its catch-up, a
+            // step's clock), and an edit made while a rollout waits for samples must not pass for a change of its step.
+            next = next with { RoutedAt = now, RoutedBy = actor };
+        }
+
         var activation = new ActivationEvent
         {
             Id = ActivationEvents.NewId(now),

@@ -52,7 +52,7 @@ internal sealed class RolloutController(
         if (release.Canary != view.Candidate)
         {
             var promoted = release.Stable == view.Candidate;
-            if (release.Actor == Actor && view.LastEvaluation is { Decision: "promote" or "abort" } last && (last.Decision == "promote") == promoted)
+            if (release.RoutingChangedBy == Actor && view.LastEvaluation is { Decision: "promote" or "abort" } last && (last.Decision == "promote") == promoted)
             {
                 // A leader that promoted or aborted and died before recording it (its evaluation was written before it
                 // acted): its own decision, with its reason, announced now; not "outside the rollout".
@@ -98,10 +98,10 @@ internal sealed class RolloutController(
             var next = view.Step + 1 < plan.Steps.Count ? plan.Steps[view.Step + 1] : null;
             // Only after its claim said "advance": a release at the next step under any other last word is not this
             // rollout's advance, and announcing one would contradict the evidence.
-            if (release.ShadowShare == 0 && release.Actor == Actor && view.LastEvaluation is { Decision: "advance" } && next is { Shadow: false } && next.IsServedBy(release))
+            if (release.ShadowShare == 0 && release.RoutingChangedBy == Actor && view.LastEvaluation is { Decision: "advance" } && next is { Shadow: false } && next.IsServedBy(release))
             {
                 // The later of the two clocks: a resume since restarted the step's clock, which the release's time predates.
-                var movedAt = release.UpdatedAt ?? time.GetUtcNow();
+                var movedAt = release.RoutingChangedAt ?? time.GetUtcNow();
                 var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = movedAt > view.StepStartedAt ? movedAt : view.StepStartedAt, UpdatedAt = time.GetUtcNow() };
                 // The dead leader's advance (its evaluation was written before it acted), announced now: it never was.
                 return await RecordAsync(aligned, view.Revision, fencingToken, view.LastEvaluation, "advance") is null ? null : "caught-up";

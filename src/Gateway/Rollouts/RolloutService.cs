@@ -274,7 +274,7 @@ internal sealed class RolloutService(
                     if (view.Step + 1 < plan.Steps.Count && live.Canary == view.Candidate && live.ShadowShare == 0 && plan.Steps[view.Step + 1].IsServedBy(live))
                     {
                         var served = plan.Steps[view.Step + 1];
-                        var startedAt = live.UpdatedAt ?? now;
+                        var startedAt = live.RoutingChangedAt ?? now;
                         apply = v => v with { Step = view.Step + 1, Weight = served.WeightBps / 100.0, StepStartedAt = startedAt, UpdatedAt = now };
                         break;
                     }

@@ -329,6 +329,26 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_sampling_edit_after_a_dead_leaders_step_does_not_defeat_the_catch_up()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        await ClaimAsync(gateway, name, "advance");
+        var (moved, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
+            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
+        Assert.Null(refusal);
+        // An operator raises the canary's sampling while the rollout waits for samples: a release change by someone else,
+        // but not of the traffic.
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PutAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}/sampling", """{"sampling":{"canary":1}}""")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal("caught-up", await LookAsync(gateway, name));
+
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("running", 1, moved!.UpdatedAt), (rollout.Status, rollout.Step, (DateTimeOffset?)rollout.StepStartedAt));
+    }
+
+    [Fact]
     public async Task A_paused_rollout_is_caught_up_with_its_dead_leaders_advance_and_stays_paused_on_its_own_clock()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);

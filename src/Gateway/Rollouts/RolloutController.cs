@@ -31,6 +31,12 @@ internal sealed class RolloutController(
 {
     public const string Actor = "rollout-controller";
 
+    /// <summary>The reason a rollout ends with when its canary was promoted by hand.</summary>
+    public const string PromotedOutside = "promoted outside the rollout";
+
+    /// <summary>The reason a rollout ends with when its canary was taken away by hand.</summary>
+    public const string RemovedOutside = "the canary was removed outside the rollout";
+
     /// <summary>Judges the rollout once; returns the decision taken (null when there was nothing to do).</summary>
     public async Task<string?> EvaluateAsync(string prompt, string environment, long fencingToken, CancellationToken cancellationToken)
     {
@@ -62,7 +68,7 @@ internal sealed class RolloutController(
 
             // Someone promoted or took the canary away by hand: the rollout follows the release.
             return await EndAsync(view, promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted,
-                promoted ? "promoted outside the rollout" : "the canary was removed outside the rollout", null, fencingToken);
+                promoted ? PromotedOutside : RemovedOutside, null, fencingToken);
         }
 
         // A paused rollout is not judged, but it is still caught up with its dead leader's last advance below: otherwise it

@@ -183,6 +183,9 @@ internal sealed class RolloutService(
     /// <summary>Test seam: runs between a start's canary and its rollout record.</summary>
     internal Func<Task> AfterCanaryStart { get; set; } = static () => Task.CompletedTask;
 
+    /// <summary>Test seam: runs after an abort's or a skip-step's release change, before its rollout write (where a controller's look can land).</summary>
+    internal Func<Task> AfterManualReleaseChange { get; set; } = static () => Task.CompletedTask;
+
     /// <summary>
     /// Undoes a start's canary whose rollout was not recorded, by compare-and-swap on the release the start wrote (a later
     /// change by anyone else is left alone). Null when withdrawn; never throws.
@@ -232,6 +235,7 @@ internal sealed class RolloutService(
         var now = time.GetUtcNow();
         var step = view.Step;
         Func<RolloutView, RolloutView> apply;
+
         switch (action)
         {
             case "pause":
@@ -297,6 +301,11 @@ internal sealed class RolloutService(
                 return new RolloutOutcome(null, ReleaseRefusal.Invalid($"Unknown action '{action}'.", "action"));
         }
 
+        if (action is "abort" or "skip-step")
+        {
+            await AfterManualReleaseChange();
+        }
+
         // Manual control always wins: the controller writes its evaluations every look, so a lost race is retried
         // on the fresh rollout (the release change, if any, is already made) — unless it ended or moved on meanwhile.
         for (var attempt = 0; attempt < 10; attempt++)
@@ -307,6 +316,14 @@ internal sealed class RolloutService(
             }
 
             view = await rollouts.GetAsync(prompt, environment) ?? view;
+            if (action is "abort" or "skip-step" && view.StatusReason is RolloutController.RemovedOutside or RolloutController.PromotedOutside
+                && apply(view).Status == view.Status)
+            {
+                // The controller looked between this request's release change and its rollout write, and ended the
+                // rollout as changed "outside" it: that change was this one. The operator's reason and notification stand.
+                continue;
+            }
+
             if (action == "abort" && view.Status == RolloutStatuses.Aborted)
             {
                 // The controller aborted meanwhile: what was asked for is done.

@@ -349,6 +349,36 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_operators_abort_seen_by_the_controller_before_its_rollout_write_keeps_the_operators_reason()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        // The controller looks between the abort's release change and its rollout write.
+        gateway.GetRequiredService<RolloutService>().AfterManualReleaseChange = async () => await LookAsync(gateway, name);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var aborted = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", """{"reason":"tone is off"}""")).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(("aborted", "tone is off"), (aborted.GetProperty("status").GetString(), aborted.GetProperty("status_reason").GetString()));
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("aborted", "tone is off"), (rollout.Status, rollout.StatusReason));
+    }
+
+    [Fact]
+    public async Task An_operators_last_skip_step_seen_by_the_controller_before_its_rollout_write_is_a_promotion_not_a_conflict()
+    {
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", "{}")).Expect(HttpStatusCode.OK);
+        gateway.GetRequiredService<RolloutService>().AfterManualReleaseChange = async () => await LookAsync(gateway, name);
+
+        var promoted = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", """{"reason":"looks good"}""")).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(("promoted", "looks good"), (promoted.GetProperty("status").GetString(), promoted.GetProperty("status_reason").GetString()));
+    }
+
+    [Fact]
     public async Task A_paused_rollout_is_caught_up_with_its_dead_leaders_advance_and_stays_paused_on_its_own_clock()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);

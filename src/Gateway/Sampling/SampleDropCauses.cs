@@ -12,6 +12,12 @@ internal static class SampleDropCauses
     /// <summary>The store was unreachable or failed the write.</summary>
     public const string StoreUnavailable = "store_unavailable";
 
+    /// <summary>
+    /// Stored, but not queued for the evaluators: its queueing kept failing while more than
+    /// <see cref="SampleWriter.MaxUnqueued"/> stored samples waited for it (the oldest went first).
+    /// </summary>
+    public const string NotQueued = "not_queued";
+
     /// <summary>The sample could not be built (a bug; logged).</summary>
     public const string BuildFailed = "build_failed";
 }

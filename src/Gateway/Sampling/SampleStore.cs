@@ -114,12 +114,13 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         {
             await TrimAsync(database, index, alongside);
         }
-
-        if (_options.Enqueue)
-        {
-            await Queue.EnqueueAsync(samples.Select(s => s.Record.Id).ToArray());
-        }
     }
+
+    /// <summary>
+    /// Queues stored samples for the evaluators. Apart from <see cref="WriteAsync"/>: the queue is another key (another
+    /// slot on a cluster), so a stored batch whose queueing failed is queued again later, not written again.
+    /// </summary>
+    public Task EnqueueAsync(IReadOnlyList<string> ids) => _options.Enqueue ? Queue.EnqueueAsync(ids) : Task.CompletedTask;
 
     public async Task<SampleRecord?> GetAsync(string id) => Parse(await store.Database.StringGetAsync(Keys.Sample(id)));
 

@@ -23,8 +23,13 @@ internal sealed class SampleWriter(
     private static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan GatherPoll = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Stored samples waiting to be queued again (their queueing failed) before the oldest are given up.</summary>
+    internal const int MaxUnqueued = 10_000;
+
     private readonly int _batchSize = options.Value.BatchSize;
+    private readonly List<string> _unqueued = [];
     private bool _failing;
+    private bool _enqueueFailing;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +57,11 @@ internal sealed class SampleWriter(
             Fill(batch);
             if (batch.Count == 0)
             {
+                if (!_failing)
+                {
+                    await EnqueueAsync();
+                }
+
                 return;
             }
 
@@ -155,6 +165,52 @@ internal sealed class SampleWriter(
 #pragma warning restore CA1031
         {
             Failed(records.Count, ex.GetType().Name);
+            return;
+        }
+
+        // Stored: now queued for the evaluators, with any earlier stored samples whose queueing failed.
+        foreach (var record in records)
+        {
+            _unqueued.Add(record.Record.Id);
+        }
+
+        await EnqueueAsync();
+    }
+
+    /// <summary>
+    /// Queues the stored samples not yet queued. A failure keeps them for the next batch (they are stored: only their
+    /// queueing is retried), at most <see cref="MaxUnqueued"/>, the oldest given up first and counted.
+    /// </summary>
+    private async Task EnqueueAsync()
+    {
+        if (_unqueued.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await samples.EnqueueAsync(_unqueued);
+            _unqueued.Clear();
+            _enqueueFailing = false;
+        }
+#pragma warning disable CA1031 // As for a batch: the writer lives on, and tries again with the next one.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (!_enqueueFailing)
+            {
+                // Once per outage, not once per batch.
+                _enqueueFailing = true;
+                SamplingLog.EnqueueFailed(logger, _unqueued.Count, ex.GetType().Name);
+            }
+
+            if (_unqueued.Count > MaxUnqueued)
+            {
+                var over = _unqueued.Count - MaxUnqueued;
+                _unqueued.RemoveRange(0, over);
+                recorder.Dropped(SampleDropCauses.NotQueued, over);
+            }
         }
     }
 

@@ -15,6 +15,9 @@ internal static partial class SamplingLog
     [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Sample {SampleId} could not be built.")]
     public static partial void BuildFailedDetail(ILogger logger, string sampleId, Exception exception);
 
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Queueing {Count} stored samples for the evaluators failed ({Reason}); tried again with each next batch until it succeeds.")]
+    public static partial void EnqueueFailed(ILogger logger, int count, string reason);
+
     public static void BuildFailed(ILogger logger, string sampleId, Exception exception)
     {
         BuildFailedSummary(logger, sampleId);

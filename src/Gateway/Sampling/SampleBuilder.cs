@@ -21,17 +21,27 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
     {
         var client = ParseOrNull(capture.ClientBody.Span, capture.ClientBodyOmitted) as JsonObject;
         var request = capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span, capture.UpstreamBodyOmitted) : client?.DeepClone();
+        var redactor = redactors.For(capture.Prompt);
+        var tally = new RedactionTally();
+        var messages = (client?["messages"] ?? client?["input"] ?? client?["prompt"])?.DeepClone();
+        if (messages is JsonValue single && single.GetValueKind() == JsonValueKind.String)
+        {
+            // A plain-string input (a Responses "input": "hi", a completion's "prompt") has no parent to redact it in.
+            messages = JsonValue.Create(redactor.Redact(single.GetValue<string>(), tally));
+        }
+        else
+        {
+            redactor.RedactJson(messages, tally);
+        }
+
         var input = new SampleInput
         {
-            Messages = (client?["messages"] ?? client?["input"] ?? client?["prompt"])?.DeepClone(),
+            Messages = messages,
             Variables = client?["prompt_variables"]?.DeepClone(),
         };
 
         var reassembled = ResponseReassembler.Reassemble(capture.ContentType, capture.ResponseBody, capture.ResponseTruncated);
-        var redactor = redactors.For(capture.Prompt);
-        var tally = new RedactionTally();
         redactor.RedactJson(request, tally);
-        redactor.RedactJson(input.Messages, tally);
         // The client's own data: a card number sent as a JSON number is read too (the rendered copy has it as text).
         redactor.RedactJson(input.Variables, tally, numbers: true);
 

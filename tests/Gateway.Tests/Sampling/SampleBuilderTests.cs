@@ -37,6 +37,18 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.False(record.Truncated);
     }
 
+    [Theory]
+    [InlineData("""{"model":"gpt-4o-mini","input":"I am jane@example.com"}""")]
+    [InlineData("""{"model":"gpt-4o-mini","prompt":"I am jane@example.com"}""")]
+    public void A_plain_string_input_is_redacted_and_kept_not_dropped(string client)
+    {
+        // The Responses API's commonest form, and a legacy completion's prompt: a string, not a list of messages.
+        var record = Builder().Build(Capture(client, null, """{"object":"response","output":[]}""", "application/json"));
+
+        Assert.Equal("I am [REDACTED:email]", record.Input.Messages!.GetValue<string>());
+        Assert.DoesNotContain("jane@", record.Request!.ToJsonString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unchanged_body_is_stored_once_as_the_request_and_once_as_input()
     {

@@ -12,9 +12,19 @@ namespace LlmGateway.Eval.Running;
 /// never as a pass.
 /// </summary>
 /// <param name="user">Sent as OpenAI's <c>user</c>, so the judge's calls are tagged as such wherever they are counted.</param>
-/// <param name="onResponse">Sees every answer (its headers carry the gateway's cost) before its body is read.</param>
-internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKey, string model, string? user = null, Action<HttpResponseMessage>? onResponse = null) : ILlmJudge
+/// <param name="onResponse">Sees every answer, errors included (its headers carry the gateway's cost), before its body is read.</param>
+/// <param name="onNoAnswer">
+/// The call was given up (its deadline passed) before any answer: the gateway has billed what its provider went on with,
+/// and no header says how much.
+/// </param>
+internal sealed class GatewayLlmJudge(
+    HttpClient http, Uri baseUrl, string apiKey, string model, string? user = null, Action<HttpResponseMessage>? onResponse = null, Action? onNoAnswer = null) : ILlmJudge
 {
+    /// <summary>
+    /// The verdict is a line of JSON: a bound on what a call can generate (and cost), whatever the judge model's own cap.
+    /// </summary>
+    public const int MaxVerdictTokens = 1024;
+
     private const string Instructions =
         "You grade an AI assistant's output against a rubric. Reply with JSON only, exactly " +
         "{\"pass\": true|false, \"score\": <number from 0 to 1>, \"reason\": \"<one sentence>\"}, and nothing else.";
@@ -27,6 +37,7 @@ internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKe
         {
             ["model"] = model,
             ["temperature"] = 0,
+            ["max_tokens"] = MaxVerdictTokens,
             ["messages"] = new[]
             {
                 new Dictionary<string, string> { ["role"] = "system", ["content"] = Instructions },
@@ -62,6 +73,11 @@ internal sealed class GatewayLlmJudge(HttpClient http, Uri baseUrl, string apiKe
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // Our deadline, not the caller's: say so, as HttpClient's own timeout does.
+            if (response is null)
+            {
+                onNoAnswer?.Invoke();
+            }
+
             throw new TimeoutException(
                 string.Create(CultureInfo.InvariantCulture, $"The judge model '{model}' did not answer within {http.Timeout.TotalSeconds:0.###} s (HttpClient.Timeout)."), ex);
         }

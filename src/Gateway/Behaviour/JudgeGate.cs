@@ -43,6 +43,9 @@ internal sealed class JudgeGate : IDisposable
     // Judge models whose calls came back without a price: their spend cannot be held to a budget, so they rest.
     private readonly ConcurrentDictionary<string, bool> _unpriced = new(StringComparer.Ordinal);
 
+    // The dearest judge call seen per model: what a call given up before its answer is counted at.
+    private readonly ConcurrentDictionary<string, decimal> _dearest = new(StringComparer.Ordinal);
+
     public JudgeGate(IOptions<OnlineEvalOptions> options, GatewayStore store, TimeProvider time, BehaviourMetrics metrics, ILogger<JudgeGate> logger, JudgeAddress address)
     {
         _options = options.Value.Judge;
@@ -112,7 +115,8 @@ internal sealed class JudgeGate : IDisposable
 
         _metrics.Judge("called");
         var registry = _registries.GetOrAdd((prompt, plan.Model), key => ScorerRegistry.CreateDefault(
-            judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, key.Model, response))));
+            judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, key.Model, response),
+                () => BillUnanswered(key.Prompt, key.Model))));
         return new JudgeGrant(registry, _slots);
     }
 
@@ -120,15 +124,16 @@ internal sealed class JudgeGate : IDisposable
     public static double Draw(string sampleId) =>
         (XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(sampleId)) >> 11) * (1.0 / (1UL << 53));
 
-    private void Bill(string prompt, string model, HttpResponseMessage response)
+    internal void Bill(string prompt, string model, HttpResponseMessage response)
     {
-        if (!response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
         if (!response.Headers.TryGetValues(CostHeader, out var values))
         {
+            if (!response.IsSuccessStatusCode)
+            {
+                // An error with nothing billed (a provider's own error, passed through): no spend.
+                return;
+            }
+
             // The gateway sends its cost headers only with a body it held whole (one too long to hold streams on without
             // them), and a proxy between a separate evaluator and the gateway may strip them: a spend the budget cannot
             // see, so the model rests as an unpriced one does, with its own reason.
@@ -151,6 +156,25 @@ internal sealed class JudgeGate : IDisposable
             return;
         }
 
+        // An error can carry a cost too (a 504 after attempts the provider went on with): it is spent all the same.
+        _dearest.AddOrUpdate(model, cost, (_, seen) => Math.Max(seen, cost));
+        AddSpend(prompt, cost);
+    }
+
+    /// <summary>
+    /// A judge call given up before any answer: the gateway bills the judge's key for what its provider went on with,
+    /// which no header tells this gate; the dearest call seen for the model stands in for it (nothing before one was).
+    /// </summary>
+    internal void BillUnanswered(string prompt, string model)
+    {
+        if (_dearest.TryGetValue(model, out var estimate))
+        {
+            AddSpend(prompt, estimate);
+        }
+    }
+
+    private void AddSpend(string prompt, decimal cost)
+    {
         if (cost > 0)
         {
             var key = SpendKey(prompt);

@@ -9,8 +9,9 @@ namespace LlmGateway.Releases;
 /// environment only with a recorded, <b>complete</b> <c>pass</c> for its version, measured against what that
 /// environment serves now (its current stable) and, when the bundle names a dataset, on that dataset. A run against
 /// an older stable proves nothing about replacing the current one; a run in which too many calls failed proves
-/// nothing at all. While the environment has no stable (a first release), a complete run that meets the bundle's
-/// <c>eval.thresholds</c> on its own admits it too.
+/// nothing at all; of the eligible runs, the newest decides. While the environment has no stable (a first release), a
+/// complete run that meets the bundle's <c>eval.thresholds</c> admits it (a comparison run only when it has none, and
+/// never one of the version against itself).
 /// </summary>
 internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) : IReleaseEvalGate
 {
@@ -48,15 +49,19 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
         }
 
         var bundleThresholds = eval.TryReadThresholds(out var thresholds) ? thresholds : [];
+        // A first release: with thresholds, only a run judged on them (a comparison never checks them); without, a
+        // comparison against another version. A version compared with itself measures only noise: never eligible.
         var eligible = first
-            ? [.. complete.Where(r => !IsThresholdsRun(r) || MeetsBundleThresholds(r, bundleThresholds))]
+            ? [.. complete.Where(r => IsThresholdsRun(r)
+                ? JudgedOnBundleThresholds(r, bundleThresholds)
+                : bundleThresholds.Count == 0 && r.Baseline?.Version is { } against && against != bundle.Version)]
             : complete.Where(r => !IsThresholdsRun(r) && r.Baseline?.Version == stable).ToList();
         if (eligible.Count == 0)
         {
             if (first)
             {
                 return EvalGateDecision.Refuse(bundleThresholds.Count == 0
-                    ? $"{subject}: its complete runs are judged on thresholds, but the bundle's eval.thresholds is empty."
+                    ? $"{subject}: no complete run compares it with another version (one with itself measures only noise), and the bundle has no eval.thresholds to judge it on alone."
                     : $"{subject}: no complete run was judged on the bundle's eval.thresholds ({Describe(bundleThresholds)}) and met them.");
             }
 
@@ -72,19 +77,28 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
             return EvalGateDecision.Refuse($"{subject}: no eligible run used the bundle's dataset '{eval.Dataset}'.");
         }
 
-        // Newest first: the newest passing run is the one the release rests on.
-        if (onDataset.FirstOrDefault(r => r.Verdict == EvalRunVerdicts.Pass) is { Id: { } passed } run)
+        // Newest first: the newest eligible run is the one the release rests on. An older pass does not outvote a newer
+        // fail or inconclusive run: re-running until one passes would be a test repeated until it says yes.
+        var latest = onDataset[0];
+        if (latest is { Verdict: EvalRunVerdicts.Pass, Id: { } passed } && (!IsThresholdsRun(latest) || MeetsBundleThresholds(latest, bundleThresholds)))
         {
-            return EvalGateDecision.AdmitOn(passed, run.Calls);
+            return EvalGateDecision.AdmitOn(passed, latest.Calls);
         }
 
-        var latest = onDataset[0];
         var regressed = latest.Metrics?.Where(m => m.Verdict == EvalRunVerdicts.Regressed).Select(m => m.Name).ToList() ?? [];
         var detail = regressed.Count > 0 ? $"; regressed: {string.Join(", ", regressed)}" : "";
-        return EvalGateDecision.Refuse($"{subject}: {onDataset.Count} eligible run(s) recorded but none passed (newest {latest.Id} is '{latest.Verdict}'{detail}).");
+        var olderPass = onDataset.Skip(1).Any(r => r.Verdict == EvalRunVerdicts.Pass) ? " An older run passed, but the newest decides." : "";
+        var judgedOn = IsThresholdsRun(latest) ? $" (judged on the bundle's eval.thresholds: {Describe(bundleThresholds)})" : "";
+        var verdict = latest.Verdict == EvalRunVerdicts.Pass ? "'pass', but its metrics do not meet them" : $"'{latest.Verdict}'";
+        return EvalGateDecision.Refuse($"{subject}: the newest eligible run {latest.Id}{judgedOn} is {verdict}{detail}.{olderPass}");
     }
 
     private static bool IsThresholdsRun(EvalRun run) => run.Mode == EvalRunVerdicts.ThresholdsMode;
+
+    /// <summary>The run was judged on exactly the thresholds the bundle holds now (whatever it found).</summary>
+    private static bool JudgedOnBundleThresholds(EvalRun run, Dictionary<string, double> bundleThresholds) =>
+        bundleThresholds.Count > 0 && run.Thresholds is { } judged && judged.Count == bundleThresholds.Count
+        && bundleThresholds.All(t => judged.TryGetValue(t.Key, out var used) && used == t.Value);
 
     /// <summary>
     /// The run was judged on exactly the thresholds the bundle holds now, and every one of them has a metric whose
@@ -92,18 +106,13 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
     /// </summary>
     private static bool MeetsBundleThresholds(EvalRun run, Dictionary<string, double> bundleThresholds)
     {
-        if (bundleThresholds.Count == 0 || run.Thresholds is not { } judged || judged.Count != bundleThresholds.Count)
+        if (!JudgedOnBundleThresholds(run, bundleThresholds))
         {
             return false;
         }
 
         foreach (var (metric, threshold) in bundleThresholds)
         {
-            if (!judged.TryGetValue(metric, out var used) || used != threshold)
-            {
-                return false;
-            }
-
             if (run.Metrics?.FirstOrDefault(m => m.Name == metric) is not { } measured
                 || measured.Verdict == EvalRunVerdicts.Regressed
                 || measured.Baseline != threshold

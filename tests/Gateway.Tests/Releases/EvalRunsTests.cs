@@ -215,6 +215,44 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task A_first_version_with_thresholds_is_not_admitted_on_a_comparison_nor_on_itself()
+    {
+        // A comparison never checks the bundle's thresholds, and a version against itself measures only noise.
+        var name = Bundles.UniqueName("evals-self");
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support.", """, "eval": { "gate_required": true, "thresholds": { "accuracy": 0.9 } }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        var other = Bundles.UniqueName("evals-self-nothresholds");
+        (await _author.PushAsync(Bundles.Json(other, "You are {{ company }} support.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{other}/versions/1/approve")).Expect(HttpStatusCode.OK);
+
+        (await _author.PostAsync($"/admin/v1/prompts/{name}/evals", Run(1, 1, "pass"))).Expect(HttpStatusCode.Created);
+        (await _author.PostAsync($"/admin/v1/prompts/{other}/evals", Run(1, 1, "pass"))).Expect(HttpStatusCode.Created);
+        var withThresholds = await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""");
+        var withoutThresholds = await _operator.ReleaseAsync(other, "production", "set", """{"version":1}""");
+
+        Assert.Contains("eval.thresholds (accuracy 0.9)", Message(withThresholds.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
+        Assert.Contains("measures only noise", Message(withoutThresholds.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_newest_run_decides_an_older_pass_does_not_outvote_a_newer_fail()
+    {
+        var name = Bundles.UniqueName("evals-newest");
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var evals = $"/admin/v1/prompts/{name}/evals";
+
+        (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
+        (await _author.PostAsync(evals, Run(2, 1, "fail", "accuracy"))).Expect(HttpStatusCode.Created);
+        var refused = await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""");
+
+        Assert.Contains("An older run passed, but the newest decides", Message(refused.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Thresholds_that_are_not_numbers_are_refused_at_push()
     {
         var name = Bundles.UniqueName("evals-thresholds");

@@ -100,6 +100,54 @@ internal sealed class TextRedactor
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(tally);
 
+        // JSON inside a string (a tool's result, a function's arguments) keeps its own escapes, and .NET's serializer
+        // writes '+' as \u002B: "\u002B44 20 7946 0958" is a phone number no pattern reads as written, and an email's
+        // match would start after the escape. The unescaped reading is scanned first, and kept when it had something to
+        // redact; otherwise the text stays as written.
+        if (text.Contains("\\u", StringComparison.Ordinal) && UnescapeUnicode(text) is { } decoded)
+        {
+            var found = new RedactionTally();
+            var redacted = RedactAsWritten(decoded, found);
+            if (!ReferenceEquals(redacted, decoded))
+            {
+                foreach (var (kind, count) in found.Counts)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        tally.Add(kind);
+                    }
+                }
+
+                return redacted;
+            }
+        }
+
+        return RedactAsWritten(text, tally);
+    }
+
+    /// <summary>The text with its <c>\uXXXX</c> escapes read as the characters they stand for; null when it has none.</summary>
+    private static string? UnescapeUnicode(string text)
+    {
+        StringBuilder? builder = null;
+        var position = 0;
+        for (var i = text.IndexOf("\\u", StringComparison.Ordinal); i >= 0 && i + 6 <= text.Length; i = text.IndexOf("\\u", i + 1, StringComparison.Ordinal))
+        {
+            if (!ushort.TryParse(text.AsSpan(i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code))
+            {
+                continue;
+            }
+
+            builder ??= new StringBuilder(text.Length);
+            builder.Append(text, position, i - position).Append((char)code);
+            position = i + 6;
+            i += 5;
+        }
+
+        return builder?.Append(text, position, text.Length - position).ToString();
+    }
+
+    private string RedactAsWritten(string text, RedactionTally tally)
+    {
         if (text.Length == 0)
         {
             return text;

@@ -213,4 +213,27 @@ public sealed class TextRedactorTests
 
         Assert.Equal("mail <email:15> at <ip:8>", redactor.Redact("mail ops@example.com at 10.0.0.1", tally));
     }
+
+    [Theory]
+    // A tool's result as .NET serializes it: '+' written as an escape inside the JSON text the string holds.
+    [InlineData("{\"phone\":\"\\u002B44 20 7946 0958\"}", "{\"phone\":\"[REDACTED:phone]\"}", "7946 0958")]
+    [InlineData("{\"email\":\"jane\\u002Bx@example.com\"}", "{\"email\":\"[REDACTED:email]\"}", "jane")]
+    public void Json_escapes_inside_a_string_do_not_hide_what_they_spell(string text, string expected, string secret)
+    {
+        var tally = new RedactionTally();
+
+        var redacted = Redactor.Redact(text, tally);
+
+        Assert.Equal(expected, redacted);
+        Assert.DoesNotContain(secret, redacted, StringComparison.Ordinal);
+        Assert.Equal(1, tally.Total);
+    }
+
+    [Fact]
+    public void Text_with_escapes_and_nothing_to_redact_is_kept_as_written()
+    {
+        const string Text = "{\"note\":\"caf\\u00e9 at noon\"}";
+
+        Assert.Same(Text, Redactor.Redact(Text, new RedactionTally()));
+    }
 }

@@ -14,7 +14,8 @@ internal static class SampleDropCauses
 
     /// <summary>
     /// Stored, but not queued for the evaluators: its queueing kept failing while more than
-    /// <see cref="SampleWriter.MaxUnqueued"/> stored samples waited for it (the oldest went first).
+    /// <see cref="SampleWriter.MaxUnqueued"/> stored samples waited for it, or the queue held
+    /// <see cref="SamplingOptions.QueueMaxReady"/> (the oldest went first).
     /// </summary>
     public const string NotQueued = "not_queued";
 

@@ -45,7 +45,7 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         store.Database,
         Keys.Prefix,
         QueueName,
-        new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility },
+        new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility, MaxReady = _options.QueueMaxReady },
         time);
 
     /// <summary>
@@ -120,7 +120,8 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     /// Queues stored samples for the evaluators. Apart from <see cref="WriteAsync"/>: the queue is another key (another
     /// slot on a cluster), so a stored batch whose queueing failed is queued again later, not written again.
     /// </summary>
-    public Task EnqueueAsync(IReadOnlyList<string> ids) => _options.Enqueue ? Queue.EnqueueAsync(ids) : Task.CompletedTask;
+    /// <returns>How many of the oldest waiting ids the queue's cap gave up (<see cref="SamplingOptions.QueueMaxReady"/>).</returns>
+    public Task<long> EnqueueAsync(IReadOnlyList<string> ids) => _options.Enqueue ? Queue.EnqueueAsync(ids) : Task.FromResult(0L);
 
     public async Task<SampleRecord?> GetAsync(string id) => Parse(await store.Database.StringGetAsync(Keys.Sample(id)));
 

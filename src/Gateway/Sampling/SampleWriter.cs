@@ -190,8 +190,13 @@ internal sealed class SampleWriter(
 
         try
         {
-            await samples.EnqueueAsync(_unqueued);
+            var givenUp = await samples.EnqueueAsync(_unqueued);
             _unqueued.Clear();
+            if (givenUp > 0)
+            {
+                recorder.Dropped(SampleDropCauses.NotQueued, (int)Math.Min(givenUp, int.MaxValue));
+            }
+
             _enqueueFailing = false;
         }
 #pragma warning disable CA1031 // As for a batch: the writer lives on, and tries again with the next one.

@@ -86,6 +86,13 @@ internal sealed class SamplingOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan QueueVisibility { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Sample ids waiting in the evaluators' queue, at most; beyond, the oldest are given up (counted <c>not_queued</c>).
+    /// A queue no evaluator drains would otherwise grow by every sample.
+    /// </summary>
+    [Range(1_000, 100_000_000)]
+    public long QueueMaxReady { get; set; } = 1_000_000;
+
     /// <summary>Claims of one item before it is dead-lettered.</summary>
     [Range(1, 100)]
     public int QueueMaxAttempts { get; set; } = 5;

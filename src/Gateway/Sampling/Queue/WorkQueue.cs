@@ -62,13 +62,16 @@ internal sealed class WorkQueue
     /// <summary>How long a claim hides an item unless acked or extended.</summary>
     public TimeSpan Visibility => _options.Visibility;
 
-    /// <summary>Adds ids at the tail, in order: the first id given is claimed first.</summary>
-    public async Task EnqueueAsync(IReadOnlyList<string> ids)
+    /// <summary>
+    /// Adds ids at the tail, in order: the first id given is claimed first. Returns how many of the oldest waiting items
+    /// the cap (<see cref="WorkQueueOptions.MaxReady"/>) gave up to make room.
+    /// </summary>
+    public async Task<long> EnqueueAsync(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Count == 0)
         {
-            return;
+            return 0;
         }
 
         var values = new RedisValue[ids.Count];
@@ -79,7 +82,20 @@ internal sealed class WorkQueue
         }
 
         // LPUSH of [a, b] leaves b nearer the head, so RPOP still hands out a first.
-        await _database.ListLeftPushAsync(_keys.Ready, values);
+        if (_options.MaxReady is not { } cap)
+        {
+            await _database.ListLeftPushAsync(_keys.Ready, values);
+            return 0;
+        }
+
+        // The push and the trim in one round trip; the trim keeps the newest (the head), giving up the oldest.
+        var batch = _database.CreateBatch();
+        var pushed = batch.ListLeftPushAsync(_keys.Ready, values);
+        var trimmed = batch.ListTrimAsync(_keys.Ready, 0, cap - 1);
+        batch.Execute();
+        var length = await pushed;
+        await trimmed;
+        return Math.Max(0, length - cap);
     }
 
     /// <summary>

@@ -13,4 +13,10 @@ internal sealed class WorkQueueOptions
     /// crashed consumers' items drains over several claims instead of stalling the store.
     /// </summary>
     public int MaxExpiredPerClaim { get; set; } = 100;
+
+    /// <summary>
+    /// Items waiting, at most: an enqueue beyond it gives up the oldest waiting ones (the next to be claimed). Null: no cap.
+    /// Without one, a queue nobody consumes (the evaluators down, or never deployed) grows by every item forever.
+    /// </summary>
+    public long? MaxReady { get; set; }
 }

@@ -180,10 +180,23 @@ public sealed class WorkQueueTests(TestEnvironment env)
         Assert.Throws<ArgumentException>(() => new WorkQueue(database, "x{y", "q", new WorkQueueOptions(), _clock));
     }
 
-    private WorkQueue NewQueue(int maxAttempts = 5, int maxExpiredPerClaim = 100) => new(
+    [Fact]
+    public async Task A_capped_queue_gives_up_its_oldest_waiting_items_and_says_how_many()
+    {
+        // A queue nobody drains (the evaluators down) stays at its cap instead of growing by every item.
+        var queue = NewQueue(maxReady: 3);
+
+        Assert.Equal(0, await queue.EnqueueAsync(["a", "b"]));
+        Assert.Equal(2, await queue.EnqueueAsync(["c", "d", "e"]));
+
+        Assert.Equal(new QueueStats(3, 0, 0), await queue.StatsAsync());
+        Assert.Equal(["c", "d", "e"], (await queue.ClaimAsync(10)).Select(c => c.Id));
+    }
+
+    private WorkQueue NewQueue(int maxAttempts = 5, int maxExpiredPerClaim = 100, long? maxReady = null) => new(
         env.Gateway.GetRequiredService<GatewayStore>().Database,
         env.KeyPrefix,
         "test-" + Guid.NewGuid().ToString("N"),
-        new WorkQueueOptions { MaxAttempts = maxAttempts, Visibility = Visibility, MaxExpiredPerClaim = maxExpiredPerClaim },
+        new WorkQueueOptions { MaxAttempts = maxAttempts, Visibility = Visibility, MaxExpiredPerClaim = maxExpiredPerClaim, MaxReady = maxReady },
         _clock);
 }

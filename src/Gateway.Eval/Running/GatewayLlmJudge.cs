@@ -21,9 +21,11 @@ internal sealed class GatewayLlmJudge(
     HttpClient http, Uri baseUrl, string apiKey, string model, string? user = null, Action<HttpResponseMessage>? onResponse = null, Action? onNoAnswer = null) : ILlmJudge
 {
     /// <summary>
-    /// The verdict is a line of JSON: a bound on what a call can generate (and cost), whatever the judge model's own cap.
+    /// The verdict is a line of JSON: a bound on what a call can generate (and cost), whatever the judge model's own cap;
+    /// room for a reasoning model's thinking too. Sent as <c>max_completion_tokens</c>, which reasoning models take and
+    /// <c>max_tokens</c> they refuse.
     /// </summary>
-    public const int MaxVerdictTokens = 1024;
+    public const int MaxVerdictTokens = 4096;
 
     private const string Instructions =
         "You grade an AI assistant's output against a rubric. Reply with JSON only, exactly " +
@@ -37,7 +39,7 @@ internal sealed class GatewayLlmJudge(
         {
             ["model"] = model,
             ["temperature"] = 0,
-            ["max_tokens"] = MaxVerdictTokens,
+            ["max_completion_tokens"] = MaxVerdictTokens,
             ["messages"] = new[]
             {
                 new Dictionary<string, string> { ["role"] = "system", ["content"] = Instructions },

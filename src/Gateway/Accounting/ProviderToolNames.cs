@@ -22,10 +22,51 @@ internal static class ProviderToolNames
 
     /// <summary>
     /// The priced tool a declared tool type stands for (<c>web_search_preview</c> and its dated versions are
-    /// <c>web_search</c>); null for a tool the client runs, or MCP.
+    /// <c>web_search</c>); null for a tool the client runs, or MCP. The reader is at the type's string token: the known
+    /// names are compared as bytes (no string per tool), and a type that is not text (a lone surrogate escape) is a
+    /// tool of its own, never an exception.
     /// </summary>
+    public static string? OfDeclaredType(ref System.Text.Json.Utf8JsonReader type)
+    {
+        try
+        {
+            foreach (var unpriced in UnpricedUtf8)
+            {
+                if (type.ValueTextEquals(unpriced))
+                {
+                    return null;
+                }
+            }
+
+            if (!type.HasValueSequence && !type.ValueIsEscaped && type.ValueSpan.StartsWith("web_search"u8))
+            {
+                return WebSearch;
+            }
+
+            foreach (var known in KnownPriced)
+            {
+                if (type.ValueTextEquals(known))
+                {
+                    return known;
+                }
+            }
+
+            return type.GetString() is { Length: > 0 } other ? OfDeclaredType(other) : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Comparing or reading it unescapes it, which a lone surrogate escape makes throw.
+            return "(a tool type that is not valid text)";
+        }
+    }
+
+    /// <summary>As <see cref="OfDeclaredType(ref System.Text.Json.Utf8JsonReader)"/>, for a type already read.</summary>
     public static string? OfDeclaredType(ReadOnlySpan<char> type) =>
         type.StartsWith(WebSearch, StringComparison.Ordinal) ? WebSearch : Priced(type);
+
+    private static readonly string[] KnownPriced = [WebSearch, "file_search", "code_interpreter", "image_generation"];
+
+    private static readonly byte[][] UnpricedUtf8 = [.. Unpriced.Select(System.Text.Encoding.UTF8.GetBytes)];
 
     private static string? Priced(ReadOnlySpan<char> tool)
     {

@@ -75,7 +75,7 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
             {
                 if (reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("type"u8)
                     && reader.Read() && reader.TokenType == JsonTokenType.String
-                    && ProviderToolNames.OfDeclaredType(reader.GetString()) is { } tool)
+                    && ProviderToolNames.OfDeclaredType(ref reader) is { } tool)
                 {
                     declared ??= [];
                     if (!declared.Contains(tool, StringComparer.Ordinal))

@@ -71,6 +71,12 @@ internal static class UnseenInput
         {
             // The body was validated before forwarding: nothing here is unreadable.
         }
+        catch (InvalidOperationException)
+        {
+            // A type that is not valid text (a lone surrogate escape), which comparing it unescapes: not a tool the
+            // client runs, so the provider may run it and read what it returns.
+            return true;
+        }
 
         return false;
     }

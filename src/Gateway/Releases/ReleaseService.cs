@@ -101,6 +101,11 @@ internal sealed class ReleaseService(
             // step's clock), and an edit made while a rollout waits for samples must not pass for a change of its step.
             next = next with { RoutedAt = now, RoutedBy = actor };
         }
+        else if (next.RoutedAt is null && current is not null)
+        {
+            // A release stored before these fields: its last change, whatever it was, stands for the routing's.
+            next = next with { RoutedAt = current.UpdatedAt, RoutedBy = current.Actor };
+        }
 
         var activation = new ActivationEvent
         {
@@ -131,6 +136,10 @@ internal sealed class ReleaseService(
         }
 
         metrics.RecordActivation(activation);
+        // The prompt index is its own key (another slot on a cluster), added after a push's script: a push whose script
+        // landed and whose index write failed would leave a prompt every instance's release sync skips. A release
+        // change puts it back (idempotent).
+        await store.Database.SetAddAsync(keys.PromptIndex, prompt);
         await notifier.PublishReleaseChangedAsync(prompt, environment);
         return (next, null);
     }
@@ -291,16 +300,9 @@ internal sealed class ReleaseService(
             return ReleaseRefusal.NotFound("environment_not_found", $"'{environment}' is not a configured environment ({string.Join(", ", _options.Environments)}).", "environment");
         }
 
-        if (!await store.Database.KeyExistsAsync(store.Keys.PromptSequence(prompt)))
-        {
-            return ReleaseRefusal.NotFound("prompt_not_found", $"No prompt is named '{prompt}'.", "name");
-        }
-
-        // The prompt index is its own key (another slot on a cluster), added after a push's script: a push whose script
-        // landed and whose index write failed would leave a prompt every instance's release sync skips. Releasing it
-        // puts it back (idempotent).
-        await store.Database.SetAddAsync(store.Keys.PromptIndex, prompt);
-        return null;
+        return await store.Database.KeyExistsAsync(store.Keys.PromptSequence(prompt))
+            ? null
+            : ReleaseRefusal.NotFound("prompt_not_found", $"No prompt is named '{prompt}'.", "name");
     }
 
     private static string Truncate(string value) => value.Length <= 200 ? value : value[..200] + "…";

@@ -262,9 +262,11 @@ internal sealed class ResilientForwarder(
         if (lifetime.ClientGone)
         {
             // The request's body is the gateway's own buffer: read to its end, the provider has the request whole.
-            // Not when the provider had already answered (a held error status: nothing was generated to bill; a held
-            // whole answer is billed from what it says).
-            if (s.Tap?.SawResponse != true && ProviderHasWholeRequest(context))
+            // Not when the provider had already answered with an error status (nothing was generated to bill), nor with a
+            // whole answer the tap holds (billed from what it says); a success still arriving when the client left was
+            // generated whole, and is billed at its bound.
+            if ((s.Tap?.SawResponse != true || (context.Response.StatusCode < StatusCodes.Status400BadRequest && context.GetForwarderErrorFeature() is not null))
+                && ProviderHasWholeRequest(context))
             {
                 s.MarkAbandoned();
             }

@@ -77,7 +77,7 @@ internal sealed class RolloutController(
         var errors = new List<FieldError>();
         var (candidatePlan, candidateFound) = await plans.FindAsync(prompt, view.Candidate);
         var (baselinePlan, baselineFound) = await plans.FindAsync(prompt, view.Baseline);
-        var plan = RolloutPlanReader.Read(view.Plan, candidatePlan, errors, baseline: baselinePlan, baselineVersion: view.Baseline);
+        var plan = RolloutPlanReader.Read(view.Plan, candidatePlan, errors, baseline: baselinePlan, baselineVersion: view.Baseline, running: true);
         if (plan is null)
         {
             var problems = string.Join("; ", errors.Select(e => e.Message));

@@ -58,7 +58,12 @@ internal static class RolloutPlanReader
     /// same way on both.
     /// </param>
     /// <param name="baselineVersion">The stable version, for the message.</param>
-    public static ValidatedRolloutPlan? Read(RolloutPlan plan, OnlineEvalPlan candidate, List<FieldError> errors, string field = "plan", OnlineEvalPlan? baseline = null, int baselineVersion = 0)
+    /// <param name="running">
+    /// The plan of a rollout already running (read again at each look or skip-step), not one being pushed or started:
+    /// a relative threshold on a score, refused since, is still read, so a deploy does not stop such a rollout.
+    /// </param>
+    public static ValidatedRolloutPlan? Read(
+        RolloutPlan plan, OnlineEvalPlan candidate, List<FieldError> errors, string field = "plan", OnlineEvalPlan? baseline = null, int baselineVersion = 0, bool running = false)
     {
         var before = errors.Count;
         var steps = new List<RolloutStepPlan>();
@@ -212,7 +217,7 @@ internal static class RolloutPlanReader
                 continue;
             }
 
-            if (relative && !kind.LowerIsBetter)
+            if (relative && !kind.LowerIsBetter && !running)
             {
                 // A relative change is read on the log of the ratio, undefined once the canary's mean is 0: a candidate
                 // whose every answer scores 0 (the worst there is) would never be found harmful.

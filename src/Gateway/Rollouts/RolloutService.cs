@@ -262,7 +262,7 @@ internal sealed class RolloutService(
             case "skip-step":
             {
                 var errors = new List<FieldError>();
-                if (RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors, baseline: await plans.GetAsync(prompt, view.Baseline), baselineVersion: view.Baseline) is not { } plan)
+                if (RolloutPlanReader.Read(view.Plan, await plans.GetAsync(prompt, view.Candidate), errors, baseline: await plans.GetAsync(prompt, view.Baseline), baselineVersion: view.Baseline, running: true) is not { } plan)
                 {
                     return new RolloutOutcome(null, ReleaseRefusal.Conflict("plan_unreadable", "The rollout's stored plan no longer validates (" + string.Join("; ", errors.Select(e => e.Message)) + "); pause, resume or abort it instead."));
                 }

@@ -62,6 +62,13 @@ internal sealed class SampleWriter(
                     await EnqueueAsync();
                 }
 
+                // Stored but never to be queued now: counted, as the README says.
+                if (_unqueued.Count > 0)
+                {
+                    recorder.Dropped(SampleDropCauses.NotQueued, _unqueued.Count);
+                    _unqueued.Clear();
+                }
+
                 return;
             }
 

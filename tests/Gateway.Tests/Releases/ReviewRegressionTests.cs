@@ -47,6 +47,25 @@ public sealed class ReviewRegressionTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_sampling_edit_of_a_release_stored_before_routed_at_keeps_its_last_change_as_the_routing_one()
+    {
+        var name = Bundles.UniqueName("routed-upgrade");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var key = store.Keys.Release(name, PromptSetup.Environment);
+        // As an older gateway stored it: no routed_at, routed_by.
+        await store.Database.StringSetAsync(key, """{"stable":1,"canary":2,"canary_weight":5000,"stickiness":"auto","salt":"ab12","revision":3,"updated_at":"2026-11-29T12:00:00+00:00","actor":"rollout-controller"}""");
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        (await operatorClient.PutAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}/sampling", """{"sampling":{"canary":1}}""")).Expect(HttpStatusCode.OK);
+
+        using var stored = JsonDocument.Parse((string)(await store.Database.StringGetAsync(key))!);
+        Assert.Equal("rollout-controller", stored.RootElement.GetProperty("routed_by").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-11-29T12:00:00+00:00", System.Globalization.CultureInfo.InvariantCulture), stored.RootElement.GetProperty("routed_at").GetDateTimeOffset());
+        Assert.Equal("olga", stored.RootElement.GetProperty("actor").GetString());
+    }
+
+    [Fact]
     public async Task A_second_rollback_does_not_put_the_bad_version_back()
     {
         var name = Bundles.UniqueName("rollback-twice");

@@ -47,6 +47,22 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
+    [Theory]
+    // A known tool beside one whose type is not text (a lone surrogate escape): refused as unpriced, never a 500.
+    [InlineData("""[{"type":"web_search"},{"type":"\ud800"}]""")]
+    [InlineData("""[{"type":"\ud800"}]""")]
+    [InlineData("""[{"type":"function","name":"f","parameters":{}},{"type":"some_new_tool"}]""")]
+    public async Task An_unknown_or_unreadable_tool_type_is_refused_as_unpriced(string tools)
+    {
+        await using var gateway = await StartAsync();
+        using var limited = await ClientAsync(gateway, new KeyLimits(5m, null, null));
+
+        using var refused = await limited.PostAsync("/v1/responses", Json(Responses(tools)), Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "tool_not_priced");
+        Assert.Equal("tools", error.GetProperty("param").GetString());
+    }
+
     [Fact]
     public async Task A_chat_search_is_reserved_and_billed_once()
     {

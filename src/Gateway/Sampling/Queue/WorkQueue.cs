@@ -88,14 +88,14 @@ internal sealed class WorkQueue
             return 0;
         }
 
-        // The push and the trim in one round trip; the trim keeps the newest (the head), giving up the oldest.
+        // The push and the trim in one round trip; the trim (one script) gives up the oldest waiting items, the next to
+        // be claimed, and their attempt counts, and counts only what it removed.
         var batch = _database.CreateBatch();
         var pushed = batch.ListLeftPushAsync(_keys.Ready, values);
-        var trimmed = batch.ListTrimAsync(_keys.Ready, 0, cap - 1);
+        var trimmed = batch.ScriptEvaluateAsync(WorkQueueScripts.Trim, [_keys.Ready, _keys.Attempts], [cap]);
         batch.Execute();
-        var length = await pushed;
-        await trimmed;
-        return Math.Max(0, length - cap);
+        await Task.WhenAll(pushed, trimmed);
+        return (long)await trimmed;
     }
 
     /// <summary>

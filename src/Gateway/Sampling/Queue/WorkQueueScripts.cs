@@ -8,6 +8,22 @@ namespace LlmGateway.Sampling.Queue;
 /// </summary>
 internal static class WorkQueueScripts
 {
+    // KEYS: ready, attempts.
+    // ARGV: the most items waiting.
+    // Returns: how many of the oldest waiting items (the claiming end) were given up, their attempt counts with them.
+    public const string Trim = """
+        local cap = tonumber(ARGV[1])
+        if redis.call('LLEN', KEYS[1]) <= cap then
+          return 0
+        end
+        local dropped = redis.call('LRANGE', KEYS[1], cap, -1)
+        redis.call('LTRIM', KEYS[1], 0, cap - 1)
+        for i = 1, #dropped do
+          redis.call('HDEL', KEYS[2], dropped[i])
+        end
+        return #dropped
+        """;
+
     // KEYS: ready, inflight, attempts, receipts, dead.
     // ARGV: now (unix ms), deadline (unix ms), max to claim, max attempts, max expired to move, receipt prefix.
     // Returns: { dead-lettered count, id, receipt, attempt, id, receipt, attempt, ... }.

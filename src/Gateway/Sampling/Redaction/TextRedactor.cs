@@ -125,22 +125,36 @@ internal sealed class TextRedactor
         return RedactAsWritten(text, tally);
     }
 
-    /// <summary>The text with its <c>\uXXXX</c> escapes read as the characters they stand for; null when it has none.</summary>
+    /// <summary>
+    /// The text with its <c>\uXXXX</c> escapes read as the characters they stand for; null when it has none to read. An
+    /// escaped backslash (<c>\\</c>) is passed over, and an escape of a character JSON must keep escaped (a quote, a
+    /// backslash, a control character) is left as written: the result stays the valid JSON text it was.
+    /// </summary>
     private static string? UnescapeUnicode(string text)
     {
         StringBuilder? builder = null;
         var position = 0;
-        for (var i = text.IndexOf("\\u", StringComparison.Ordinal); i >= 0 && i + 6 <= text.Length; i = text.IndexOf("\\u", i + 1, StringComparison.Ordinal))
+        for (var i = text.IndexOf('\\'); i >= 0 && i + 1 < text.Length; i = text.IndexOf('\\', i))
         {
-            if (!ushort.TryParse(text.AsSpan(i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code))
+            if (text[i + 1] != 'u')
             {
+                // Another escape (an escaped backslash included): its two characters are passed over together.
+                i += 2;
+                continue;
+            }
+
+            if (i + 6 > text.Length
+                || !ushort.TryParse(text.AsSpan(i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code)
+                || code < 0x20 || code is '"' or '\\')
+            {
+                i += 2;
                 continue;
             }
 
             builder ??= new StringBuilder(text.Length);
             builder.Append(text, position, i - position).Append((char)code);
             position = i + 6;
-            i += 5;
+            i += 6;
         }
 
         return builder?.Append(text, position, text.Length - position).ToString();

@@ -37,6 +37,18 @@ public sealed class RolloutPlanReaderScoreTests
         Assert.Equal("polite.score", Assert.Single(plan!.Metrics).Metric);
     }
 
+    [Fact]
+    public void A_running_rollouts_stored_plan_with_a_relative_score_threshold_is_still_read()
+    {
+        // Refused at push and start since; a rollout started before that is not stopped by a deploy.
+        var errors = new List<FieldError>();
+
+        var plan = RolloutPlanReader.Read(Plan(relative: true), Candidate, errors, running: true);
+
+        Assert.Empty(errors);
+        Assert.True(Assert.Single(plan!.Metrics).Relative);
+    }
+
     private static RolloutPlan Plan(bool relative) => new()
     {
         Steps = [new RolloutPlanStep { Weight = 10 }],

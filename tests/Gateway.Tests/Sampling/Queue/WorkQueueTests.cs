@@ -193,6 +193,34 @@ public sealed class WorkQueueTests(TestEnvironment env)
         Assert.Equal(["c", "d", "e"], (await queue.ClaimAsync(10)).Select(c => c.Id));
     }
 
+    [Fact]
+    public async Task An_item_the_cap_gives_up_takes_its_attempt_count_with_it()
+    {
+        var (queue, keys) = NewQueueWithKeys(maxReady: 2);
+        await queue.EnqueueAsync(["a"]);
+        var claimed = Assert.Single(await queue.ClaimAsync(1));
+        Assert.True(await queue.ReleaseAsync("a", claimed.Receipt));
+
+        // "a" is back at the claiming end, the oldest waiting: the next overflow gives it up.
+        Assert.Equal(1, await queue.EnqueueAsync(["b", "c"]));
+
+        var database = env.Gateway.GetRequiredService<GatewayStore>().Database;
+        Assert.False(await database.HashExistsAsync(keys.Attempts, "a"));
+        Assert.Equal(["b", "c"], (await queue.ClaimAsync(10)).Select(c => c.Id));
+    }
+
+    private (WorkQueue Queue, WorkQueueKeys Keys) NewQueueWithKeys(long? maxReady)
+    {
+        var name = "test-" + Guid.NewGuid().ToString("N");
+        var queue = new WorkQueue(
+            env.Gateway.GetRequiredService<GatewayStore>().Database,
+            env.KeyPrefix,
+            name,
+            new WorkQueueOptions { Visibility = Visibility, MaxReady = maxReady },
+            _clock);
+        return (queue, new WorkQueueKeys(env.KeyPrefix, name));
+    }
+
     private WorkQueue NewQueue(int maxAttempts = 5, int maxExpiredPerClaim = 100, long? maxReady = null) => new(
         env.Gateway.GetRequiredService<GatewayStore>().Database,
         env.KeyPrefix,

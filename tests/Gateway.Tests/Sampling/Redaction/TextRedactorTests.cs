@@ -236,4 +236,17 @@ public sealed class TextRedactorTests
 
         Assert.Same(Text, Redactor.Redact(Text, new RedactionTally()));
     }
+
+    [Fact]
+    public void Unescaping_to_redact_keeps_the_json_text_valid_and_an_escaped_backslash_is_not_an_escape()
+    {
+        // Quotes stay escaped (the text stays the JSON it was); "\\u0041" is a backslash and "u0041", not an 'A'.
+        const string Text = "{\"n\":\"say \\u0022hi\\u0022 \\\\u0041\",\"p\":\"\\u002B44 20 7946 0958\"}";
+
+        var redacted = Redactor.Redact(Text, new RedactionTally());
+
+        using var parsed = System.Text.Json.JsonDocument.Parse(redacted);
+        Assert.Equal("say \"hi\" \\u0041", parsed.RootElement.GetProperty("n").GetString());
+        Assert.Equal("[REDACTED:phone]", parsed.RootElement.GetProperty("p").GetString());
+    }
 }

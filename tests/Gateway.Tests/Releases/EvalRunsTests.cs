@@ -91,12 +91,7 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     [Fact]
     public async Task The_passing_run_becomes_evidence_on_the_activation_event_and_shows_beside_its_version()
     {
-        var name = Bundles.UniqueName("evals-evidence");
-        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
-        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
-        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var name = await GatedSecondVersionAsync("evals-evidence");
         var evals = $"/admin/v1/prompts/{name}/evals";
         (await _author.PostAsync(evals, Run(2, 1, "fail", "accuracy", id: "evr_older_fail"))).Expect(HttpStatusCode.Created);
         var passed = (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created).Json.GetProperty("id").GetString()!;
@@ -160,12 +155,7 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     [Fact]
     public async Task Only_complete_runs_open_the_gate_and_the_admitting_runs_calls_become_evidence()
     {
-        var name = Bundles.UniqueName("evals-complete");
-        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
-        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
-        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var name = await GatedSecondVersionAsync("evals-complete");
         var evals = $"/admin/v1/prompts/{name}/evals";
 
         // What gatewayctl stored before this fix for a key without the pin permission: every call failed.
@@ -237,12 +227,7 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     [Fact]
     public async Task The_newest_run_decides_an_older_pass_does_not_outvote_a_newer_fail()
     {
-        var name = Bundles.UniqueName("evals-newest");
-        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
-        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
-        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var name = await GatedSecondVersionAsync("evals-newest");
         var evals = $"/admin/v1/prompts/{name}/evals";
 
         (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
@@ -292,6 +277,18 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         """;
 
     private const string CompleteCalls = """{"baseline":{"total":40,"failed":0},"candidate":{"total":40,"failed":0},"max_error_rate":0.02}""";
+
+    /// <summary>A prompt whose v1 serves production and whose approved v2 requires a passing run (no dataset named).</summary>
+    private async Task<string> GatedSecondVersionAsync(string prefix)
+    {
+        var name = Bundles.UniqueName(prefix);
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        return name;
+    }
 
     private static string Run(int candidate, int baseline, string verdict, string? regressed = null, string? id = null, string dataset = "golden.jsonl", string calls = CompleteCalls) => $$"""
         {

@@ -315,12 +315,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
         await using var _ = gateway;
-        // The dead leader's claim (its evaluation, written before it acted), then its release change: the first weight
-        // step, shadow share cleared; its rollout write never happened.
-        await ClaimAsync(gateway, name, claimed);
-        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
-            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
-        Assert.Null(refusal);
+        await DeadLeaderStepAsync(gateway, name, claimed);
 
         Assert.Equal(decision, await LookAsync(gateway, name));
 
@@ -333,10 +328,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
         await using var _ = gateway;
-        await ClaimAsync(gateway, name, "advance");
-        var (moved, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
-            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
-        Assert.Null(refusal);
+        var moved = await DeadLeaderStepAsync(gateway, name, "advance");
         // An operator raises the canary's sampling while the rollout waits for samples: a release change by someone else,
         // but not of the traffic.
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
@@ -345,7 +337,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.Equal("caught-up", await LookAsync(gateway, name));
 
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
-        Assert.Equal(("running", 1, moved!.UpdatedAt), (rollout.Status, rollout.Step, (DateTimeOffset?)rollout.StepStartedAt));
+        Assert.Equal(("running", 1, moved.UpdatedAt), (rollout.Status, rollout.Step, (DateTimeOffset?)rollout.StepStartedAt));
     }
 
     [Fact]
@@ -384,10 +376,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
         await using var _ = gateway;
         // The dead leader's claim and release change (the first weight step); then an operator pauses, and later resumes.
-        await ClaimAsync(gateway, name, "advance");
-        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
-            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
-        Assert.Null(refusal);
+        await DeadLeaderStepAsync(gateway, name, "advance");
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"lunch"}""")).Expect(HttpStatusCode.OK);
 
@@ -404,10 +393,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     {
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
         await using var _ = gateway;
-        await ClaimAsync(gateway, name, "advance");
-        var (_, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
-            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
-        Assert.Null(refusal);
+        await DeadLeaderStepAsync(gateway, name, "advance");
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         clock.Advance(TimeSpan.FromMinutes(3));
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", "{}")).Expect(HttpStatusCode.OK);
@@ -441,6 +427,19 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.Equal("revision_conflict", byOldLeader?.Code);
         Assert.Null(byLeader);
         Assert.Equal(5000, changed!.CanaryWeight);
+    }
+
+    /// <summary>
+    /// A leader that died mid-step: its claim (the evaluation, written before it acts), then its release change to the
+    /// first weight step (shadow share cleared); its rollout write never happened. Returns the release as changed.
+    /// </summary>
+    private static async Task<LlmGateway.Contracts.Releases.ReleaseRecord> DeadLeaderStepAsync(GatewayHost gateway, string name, string claimed)
+    {
+        await ClaimAsync(gateway, name, claimed);
+        var (moved, refusal) = await gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>().ApplyAsync(name, PromptSetup.Environment,
+            new LlmGateway.Releases.ReleaseChange("canary-start", 2, 5000, "rollout step 2/2 (50%)", null, null), RolloutController.Actor, Ct);
+        Assert.Null(refusal);
+        return moved!;
     }
 
     /// <summary>A leader's claim: its evaluation, written before it acts.</summary>

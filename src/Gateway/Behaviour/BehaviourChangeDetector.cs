@@ -136,12 +136,17 @@ internal sealed class BehaviourChangeDetector(
         return buckets;
     }
 
-    /// <summary>One minute's statistics of <paramref name="metric"/>, every version and arm.</summary>
+    /// <summary>
+    /// One minute's statistics of <paramref name="metric"/>, every version of the arms the split serves users: not a
+    /// pinned version's (an evaluation run's burst) nor a shadow copy's (answers no user saw), whose readings would move
+    /// the series without any change in what users got.
+    /// </summary>
     private static IEnumerable<(SeriesField Field, double Value)> Readings(StackExchange.Redis.HashEntry[] entries, string metric)
     {
         foreach (var entry in entries)
         {
             if (SeriesField.TryParse(entry.Name!, out var field) && field.Metric == metric
+                && field.Variant is Routing.Variants.Stable or Routing.Variants.Canary
                 && double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
                 yield return (field, value);

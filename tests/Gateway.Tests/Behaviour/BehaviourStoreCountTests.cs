@@ -115,6 +115,36 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
         Assert.False(minute.ContainsKey($"1|stable|latency_ms|{SeriesField.Count}"));
     }
 
+    [Fact]
+    public async Task A_burst_of_pinned_or_shadow_readings_is_no_change_in_what_users_got()
+    {
+        // An hour of stable answers that never refuse; in its last 20 minutes an evaluation run pins the version (or a
+        // shadow step copies requests) and every one of those answers refuses. Users saw no change.
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var prompt = Bundles.UniqueName("not-served");
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() / 60;
+        var samples = new List<ScoredSample>();
+        for (var minute = now - 60; minute < now; minute++)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                samples.Add(new ScoredSample($"s{minute}-{i}", prompt, Environment, 1, "stable", minute, [MetricObservation.Event("refusal", happened: false)]));
+                if (minute >= now - 20)
+                {
+                    var variant = i % 2 == 0 ? "pinned" : "shadow";
+                    samples.Add(new ScoredSample($"p{minute}-{i}", prompt, Environment, 1, variant, minute, [MetricObservation.Event("refusal", happened: true)]));
+                }
+            }
+        }
+
+        foreach (var chunk in samples.Chunk(200))
+        {
+            await behaviour.CountAsync(chunk);
+        }
+
+        Assert.DoesNotContain(await env.Gateway.GetRequiredService<BehaviourChangeDetector>().DetectAsync(prompt, Environment), c => c.Metric == "refusal");
+    }
+
     private static ScoredSample Sample(string prompt, string id, double latencyMs) => new(
         id, prompt, Environment, 1, "stable", Minute,
         [MetricObservation.Measure("latency_ms", latencyMs), MetricObservation.Event("refusal", happened: false)]);

@@ -15,7 +15,7 @@ internal sealed class BehaviourMetrics
     private readonly Histogram<double> _score;
     private readonly Counter<long> _samples;
     private readonly Counter<long> _judgeCalls;
-    private readonly ConcurrentDictionary<(string Prompt, int Version, string Variant, string Metric), PassCounts> _passes = new();
+    private readonly ConcurrentDictionary<(string Prompt, string Environment, int Version, string Variant, string Metric), PassCounts> _passes = new();
 
     public BehaviourMetrics(IMeterFactory meters)
     {
@@ -37,9 +37,11 @@ internal sealed class BehaviourMetrics
                 continue;
             }
 
+            // Per environment: staging's and production's readings of one version are not one series.
             var tags = new TagList
             {
                 { "prompt", sample.Prompt },
+                { "environment", sample.Environment },
                 { "version", sample.Version },
                 { "variant", sample.Variant },
                 { "metric", observation.Metric },
@@ -47,7 +49,7 @@ internal sealed class BehaviourMetrics
             _score.Record(value, tags);
             if (observation.Pass is { } pass)
             {
-                var counts = _passes.GetOrAdd((sample.Prompt, sample.Version, sample.Variant, observation.Metric), _ => new PassCounts());
+                var counts = _passes.GetOrAdd((sample.Prompt, sample.Environment, sample.Version, sample.Variant, observation.Metric), _ => new PassCounts());
                 counts.Add(pass);
             }
         }
@@ -65,13 +67,14 @@ internal sealed class BehaviourMetrics
 
     private IEnumerable<Measurement<double>> ObservePassRatios()
     {
-        foreach (var ((prompt, version, variant, metric), counts) in _passes)
+        foreach (var ((prompt, environment, version, variant, metric), counts) in _passes)
         {
             if (counts.Ratio is { } ratio)
             {
                 yield return new Measurement<double>(ratio, new TagList
                 {
                     { "prompt", prompt },
+                    { "environment", environment },
                     { "version", version },
                     { "variant", variant },
                     { "metric", metric },

@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+using LlmGateway.Behaviour;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmGateway.Tests.Behaviour.Unit;
+
+/// <summary>The evaluation readings' instruments keep environments apart: staging's readings of a version are not production's.</summary>
+public sealed class BehaviourMetricsTests
+{
+    [Fact]
+    public void Readings_and_pass_ratios_are_tagged_with_their_environment()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
+        var metrics = new BehaviourMetrics(factory);
+        var scores = new List<string?>();
+        var ratios = new List<(string? Environment, double Ratio)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name is "gateway.eval.score" or "gateway.eval.pass_ratio")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            string? environment = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "environment")
+                {
+                    environment = tag.Value as string;
+                }
+            }
+
+            if (instrument.Name == "gateway.eval.score")
+            {
+                scores.Add(environment);
+            }
+            else
+            {
+                ratios.Add((environment, value));
+            }
+        });
+        listener.Start();
+
+        metrics.Record(new ScoredSample("a", "bot", "staging", 1, "stable", 1, [MetricObservation.Event("refusal", happened: true)]));
+        metrics.Record(new ScoredSample("b", "bot", "production", 1, "stable", 1, [MetricObservation.Event("refusal", happened: false)]));
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(["staging", "production"], scores);
+        Assert.Equal(2, ratios.Count);
+        Assert.NotEqual(ratios[0].Ratio, ratios[1].Ratio);
+        Assert.Equal(["production", "staging"], ratios.Select(r => r.Environment).Order(StringComparer.Ordinal));
+    }
+}

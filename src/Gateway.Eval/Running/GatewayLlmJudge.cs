@@ -21,9 +21,9 @@ internal sealed class GatewayLlmJudge(
     HttpClient http, Uri baseUrl, string apiKey, string model, string? user = null, Action<HttpResponseMessage>? onResponse = null, Action? onNoAnswer = null) : ILlmJudge
 {
     /// <summary>
-    /// The verdict is a line of JSON: a bound on what a call can generate (and cost), whatever the judge model's own cap;
-    /// room for a reasoning model's thinking too. Sent as <c>max_completion_tokens</c>, which reasoning models take and
-    /// <c>max_tokens</c> they refuse.
+    /// The verdict is a line of JSON: a bound on what a call can generate (and cost), whatever the judge model's own cap.
+    /// Sent as <c>max_completion_tokens</c>, the field every current OpenAI chat model takes. (The call also asks for
+    /// temperature 0, which reasoning models refuse: they are not judges here.)
     /// </summary>
     public const int MaxVerdictTokens = 4096;
 

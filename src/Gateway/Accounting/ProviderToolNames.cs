@@ -9,6 +9,9 @@ internal static class ProviderToolNames
 {
     public const string WebSearch = "web_search";
 
+    /// <summary>What a declared tool whose type (or a property name) is not valid text is called: never priced.</summary>
+    public const string Unreadable = "(a tool type that is not valid text)";
+
     /// <summary>Tools the client runs (their calls come back to it), and MCP servers (tokens only): no fee.</summary>
     private static readonly string[] Unpriced =
         ["function", "custom", "computer_use_preview", "computer_use", "computer", "local_shell", "shell", "apply_patch", "mcp"];
@@ -56,7 +59,7 @@ internal static class ProviderToolNames
         catch (InvalidOperationException)
         {
             // Comparing or reading it unescapes it, which a lone surrogate escape makes throw.
-            return "(a tool type that is not valid text)";
+            return Unreadable;
         }
     }
 

@@ -94,6 +94,13 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
         {
             // The body was validated before forwarding: nothing here is unreadable.
         }
+        catch (InvalidOperationException)
+        {
+            // A property name that is not valid text (a lone surrogate escape), which comparing it unescapes: a tool
+            // nothing can price.
+            declared ??= [];
+            declared.Add(ProviderToolNames.Unreadable);
+        }
 
         return declared;
     }

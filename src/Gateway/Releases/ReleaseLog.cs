@@ -13,4 +13,7 @@ internal static partial class ReleaseLog
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "Release snapshot swapped: {Count} releases.")]
     public static partial void Swapped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "The release change of '{Prompt}' is in force, but adding the prompt to the prompt index failed ({ErrorType}); the next release change tries again.")]
+    public static partial void PromptIndexRepairFailed(ILogger logger, string prompt, string errorType);
 }

@@ -23,7 +23,8 @@ internal sealed class ReleaseService(
     ChangeNotifier notifier,
     GatewayMetrics metrics,
     IOptions<ReleaseOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ReleaseService> logger)
 {
     // KEYS: release, logged, history, env history, envs, rollout, rollout lease. ARGV: expected value ('' = none), new
     // value, event, score, env, the rollout's expected revision ('' = not a rollout controller's change), the
@@ -136,11 +137,20 @@ internal sealed class ReleaseService(
         }
 
         metrics.RecordActivation(activation);
+        await notifier.PublishReleaseChangedAsync(prompt, environment);
         // The prompt index is its own key (another slot on a cluster), added after a push's script: a push whose script
         // landed and whose index write failed would leave a prompt every instance's release sync skips. A release
-        // change puts it back (idempotent).
-        await store.Database.SetAddAsync(keys.PromptIndex, prompt);
-        await notifier.PublishReleaseChangedAsync(prompt, environment);
+        // change puts it back (idempotent); best effort, after the change is in force and announced: a failure here
+        // must not answer 500 for a change that took effect.
+        try
+        {
+            await store.Database.SetAddAsync(keys.PromptIndex, prompt);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            ReleaseLog.PromptIndexRepairFailed(logger, prompt, ex.GetType().Name);
+        }
+
         return (next, null);
     }
 

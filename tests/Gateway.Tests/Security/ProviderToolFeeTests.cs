@@ -51,6 +51,7 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
     // A known tool beside one whose type is not text (a lone surrogate escape): refused as unpriced, never a 500.
     [InlineData("""[{"type":"web_search"},{"type":"\ud800"}]""")]
     [InlineData("""[{"type":"\ud800"}]""")]
+    [InlineData("""[{"\ud800":1}]""")]
     [InlineData("""[{"type":"function","name":"f","parameters":{}},{"type":"some_new_tool"}]""")]
     public async Task An_unknown_or_unreadable_tool_type_is_refused_as_unpriced(string tools)
     {

@@ -41,6 +41,7 @@ internal sealed class WorkQueue
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxExpiredPerClaim, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Visibility, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReady ?? 1, 1, nameof(options));
 
         _database = database;
         _options = options;
@@ -61,6 +62,9 @@ internal sealed class WorkQueue
 
     /// <summary>How long a claim hides an item unless acked or extended.</summary>
     public TimeSpan Visibility => _options.Visibility;
+
+    /// <summary>Waiting items given up with their attempt counts per enqueue, at most (the rest go with the next ones).</summary>
+    private const int MaxTrimmedPerCall = 1000;
 
     /// <summary>
     /// Adds ids at the tail, in order: the first id given is claimed first. Returns how many of the oldest waiting items
@@ -92,7 +96,7 @@ internal sealed class WorkQueue
         // be claimed, and their attempt counts, and counts only what it removed.
         var batch = _database.CreateBatch();
         var pushed = batch.ListLeftPushAsync(_keys.Ready, values);
-        var trimmed = batch.ScriptEvaluateAsync(WorkQueueScripts.Trim, [_keys.Ready, _keys.Attempts], [cap]);
+        var trimmed = batch.ScriptEvaluateAsync(WorkQueueScripts.Trim, [_keys.Ready, _keys.Attempts], [cap, MaxTrimmedPerCall]);
         batch.Execute();
         await Task.WhenAll(pushed, trimmed);
         return (long)await trimmed;

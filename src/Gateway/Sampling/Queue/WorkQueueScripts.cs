@@ -9,19 +9,26 @@ namespace LlmGateway.Sampling.Queue;
 internal static class WorkQueueScripts
 {
     // KEYS: ready, attempts.
-    // ARGV: the most items waiting.
-    // Returns: how many of the oldest waiting items (the claiming end) were given up, their attempt counts with them.
+    // ARGV: the most items waiting, the most given up with their attempt counts in one call.
+    // Returns: how many of the oldest waiting items (the claiming end) were given up. With no attempt counts to drop,
+    // one LTRIM takes the whole excess; otherwise at most ARGV[2] go per call (the next enqueue takes more), so a queue
+    // grown far past the cap is never read into one script's memory.
     public const string Trim = """
-        local cap = tonumber(ARGV[1])
-        if redis.call('LLEN', KEYS[1]) <= cap then
+        local over = redis.call('LLEN', KEYS[1]) - tonumber(ARGV[1])
+        if over <= 0 then
           return 0
         end
-        local dropped = redis.call('LRANGE', KEYS[1], cap, -1)
-        redis.call('LTRIM', KEYS[1], 0, cap - 1)
+        if redis.call('HLEN', KEYS[2]) == 0 then
+          redis.call('LTRIM', KEYS[1], 0, -over - 1)
+          return over
+        end
+        local n = math.min(over, tonumber(ARGV[2]))
+        local dropped = redis.call('LRANGE', KEYS[1], -n, -1)
+        redis.call('LTRIM', KEYS[1], 0, -n - 1)
         for i = 1, #dropped do
           redis.call('HDEL', KEYS[2], dropped[i])
         end
-        return #dropped
+        return n
         """;
 
     // KEYS: ready, inflight, attempts, receipts, dead.

@@ -145,7 +145,7 @@ internal sealed class TextRedactor
 
             if (i + 6 > text.Length
                 || !ushort.TryParse(text.AsSpan(i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var code)
-                || code < 0x20 || code is '"' or '\\')
+                || code < 0x20 || code is '"' or '\\' or (>= 0xD800 and <= 0xDFFF))
             {
                 i += 2;
                 continue;

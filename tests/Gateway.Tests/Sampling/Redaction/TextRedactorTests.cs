@@ -249,4 +249,14 @@ public sealed class TextRedactorTests
         Assert.Equal("say \"hi\" \\u0041", parsed.RootElement.GetProperty("n").GetString());
         Assert.Equal("[REDACTED:phone]", parsed.RootElement.GetProperty("p").GetString());
     }
+
+    [Fact]
+    public void A_lone_surrogate_escape_stays_escaped_when_the_rest_is_redacted()
+    {
+        const string Text = "{\"m\":\"\\ud83d half\",\"p\":\"\\u002B44 20 7946 0958\"}";
+
+        var redacted = Redactor.Redact(Text, new RedactionTally());
+
+        Assert.Equal("{\"m\":\"\\ud83d half\",\"p\":\"[REDACTED:phone]\"}", redacted);
+    }
 }

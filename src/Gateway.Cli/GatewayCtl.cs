@@ -52,19 +52,24 @@ public static class GatewayCtl
             new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
     }
 
-    private static Dictionary<string, string?> ReadEnvironment(IDictionary<string, string?>? environment)
+    /// <summary>
+    /// The variables the commands read: the connection's, the gateway key's, and the commit an evaluation run records
+    /// (<see cref="Eval.EvalRunRecord.GitShaVariables"/>; without them every stored run lacked its <c>git_sha</c>).
+    /// </summary>
+    internal static Dictionary<string, string?> ReadEnvironment(IDictionary<string, string?>? environment)
     {
         if (environment is not null)
         {
             return new Dictionary<string, string?>(environment, StringComparer.Ordinal);
         }
 
-        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        var read = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var name in (string[])[ConnectionSettings.UrlVariable, ConnectionSettings.TokenVariable, Eval.EvalCommands.GatewayKeyVariable, .. Eval.EvalRunRecord.GitShaVariables])
         {
-            [ConnectionSettings.UrlVariable] = Environment.GetEnvironmentVariable(ConnectionSettings.UrlVariable),
-            [ConnectionSettings.TokenVariable] = Environment.GetEnvironmentVariable(ConnectionSettings.TokenVariable),
-            [Eval.EvalCommands.GatewayKeyVariable] = Environment.GetEnvironmentVariable(Eval.EvalCommands.GatewayKeyVariable),
-        };
+            read[name] = Environment.GetEnvironmentVariable(name);
+        }
+
+        return read;
     }
 
     private static void ReportParseErrors(ParseResult parseResult, TextWriter stderr)

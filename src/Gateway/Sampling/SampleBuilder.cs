@@ -41,6 +41,9 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
         };
 
         var reassembled = ResponseReassembler.Reassemble(capture.ContentType, capture.ResponseBody, capture.ResponseTruncated);
+        // A response cut at the capture cap may end inside a secret too short for its pattern to match: as a request body's
+        // cut string (JsonPrefix), its last characters go, in each field the cut may have fallen in.
+        var cut = capture.ResponseTruncated;
         redactor.RedactJson(request, tally);
         // The client's own data: a card number sent as a JSON number is read too (the rendered copy has it as text).
         redactor.RedactJson(input.Variables, tally, numbers: true);
@@ -65,13 +68,13 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             Response = new SampleResponse
             {
                 Status = capture.Status,
-                Text = Redact(redactor, reassembled.Text, tally),
+                Text = Redact(redactor, CutTail(reassembled.Text, cut), tally),
                 ToolCalls = reassembled.ToolCalls
-                    .Select(call => new SampleToolCall(call.Id, call.Type, call.Name, redactor.Redact(call.Arguments, tally)))
+                    .Select(call => new SampleToolCall(call.Id, call.Type, call.Name, redactor.Redact(CutTail(call.Arguments, cut)!, tally)))
                     .ToArray(),
                 FinishReason = reassembled.FinishReason,
                 Model = reassembled.Model,
-                Refusal = Redact(redactor, reassembled.Refusal, tally),
+                Refusal = Redact(redactor, CutTail(reassembled.Refusal, cut), tally),
                 Streamed = reassembled.Streamed,
                 Complete = reassembled.Complete,
                 Error = Redact(redactor, reassembled.Error ?? capture.FailureNote, tally),
@@ -93,6 +96,10 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
 
     private static string? Redact(TextRedactor redactor, string? text, RedactionTally tally) =>
         text is null ? null : redactor.Redact(text, tally);
+
+    /// <summary>The text without its last <see cref="JsonPrefix.SecretTail"/> characters when the response was cut, marked.</summary>
+    private static string? CutTail(string? text, bool cut) =>
+        !cut || string.IsNullOrEmpty(text) ? text : string.Concat(text.AsSpan(0, Math.Max(0, text.Length - JsonPrefix.SecretTail)), "…");
 
     private static JsonNode? ParseOrNull(ReadOnlySpan<byte> json, int omitted)
     {

@@ -50,6 +50,20 @@ public sealed class SampleBuilderTests(TestEnvironment env)
     }
 
     [Fact]
+    public void A_response_cut_at_the_capture_cap_loses_its_last_characters_not_a_secret_split_by_the_cut()
+    {
+        // 39 of an AWS secret's 40 characters: too short for its pattern, and the start of a real key all the same.
+        const string Partial = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE";
+        var response = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Here it is: " + Partial + "\"}}]}\n\n";
+
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream") with { ResponseTruncated = true });
+
+        Assert.DoesNotContain("wJalrXUtnFEMI", record.Response.Text, StringComparison.Ordinal);
+        Assert.EndsWith("…", record.Response.Text, StringComparison.Ordinal);
+        Assert.True(record.Truncated);
+    }
+
+    [Fact]
     public void An_unchanged_body_is_stored_once_as_the_request_and_once_as_input()
     {
         var client = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""";

@@ -12,9 +12,19 @@ internal static class ProviderToolNames
     /// <summary>What a declared tool whose type (or a property name) is not valid text is called: never priced.</summary>
     public const string Unreadable = "(a tool type that is not valid text)";
 
-    /// <summary>Tools the client runs (their calls come back to it), and MCP servers (tokens only): no fee.</summary>
+    /// <summary>
+    /// Tools the client runs itself: their results come back in its next request's body, where they are counted. Any
+    /// other type (web and file search, MCP, code interpreter, image generation…) the provider runs and reads back.
+    /// </summary>
+    public static readonly byte[][] ClientRunUtf8 =
+        [.. new[] { "function", "custom", "computer_use_preview", "computer_use", "local_shell", "shell", "apply_patch" }.Select(System.Text.Encoding.UTF8.GetBytes)];
+
+    /// <summary>
+    /// Tools the client runs (their calls come back to it), and MCP servers (tokens only): no fee. By declared type, and
+    /// by call item without its <c>_call</c> (a custom tool's item is <c>custom_tool_call</c>, computer use's <c>computer_call</c>).
+    /// </summary>
     private static readonly string[] Unpriced =
-        ["function", "custom", "computer_use_preview", "computer_use", "computer", "local_shell", "shell", "apply_patch", "mcp"];
+        ["function", "custom", "custom_tool", "computer_use_preview", "computer_use", "computer", "local_shell", "shell", "apply_patch", "mcp"];
 
     /// <summary>
     /// The priced tool an output item of this type is a call of (<c>web_search_call</c> → <c>web_search</c>); null for an

@@ -62,7 +62,9 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
 
     private static List<string>? DeclaredTools(ReadOnlySpan<byte> tools)
     {
+        // In the order declared, each once (a set beside the list: a hostile body may declare tens of thousands).
         List<string>? declared = null;
+        HashSet<string>? seen = null;
         try
         {
             var reader = new Utf8JsonReader(tools, RequestBodyScanner.ReaderOptions);
@@ -77,10 +79,10 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
                     && reader.Read() && reader.TokenType == JsonTokenType.String
                     && ProviderToolNames.OfDeclaredType(ref reader) is { } tool)
                 {
-                    declared ??= [];
-                    if (!declared.Contains(tool, StringComparer.Ordinal))
+                    seen ??= new HashSet<string>(StringComparer.Ordinal);
+                    if (seen.Add(tool))
                     {
-                        declared.Add(tool);
+                        (declared ??= []).Add(tool);
                     }
                 }
 

@@ -35,14 +35,7 @@ internal static class UnseenInput
         return false;
     }
 
-    /// <summary>
-    /// Tools the client runs itself: their results come back in its next request's body, where they are counted. Any
-    /// other type (web and file search, MCP, code interpreter, image generation…) the provider runs and reads back.
-    /// </summary>
-    private static readonly byte[][] ClientRunTypes =
-        [.. new[] { "function", "custom", "computer_use_preview", "computer_use", "local_shell", "shell", "apply_patch" }.Select(System.Text.Encoding.UTF8.GetBytes)];
-
-    /// <summary>A tool the provider runs itself (not one of <see cref="ClientRunTypes"/>): it reads its results as input.</summary>
+    /// <summary>A tool the provider runs itself (not one of <see cref="Accounting.ProviderToolNames.ClientRunUtf8"/>): it reads its results as input.</summary>
     private static bool RunsBuiltInTools(ReadOnlySpan<byte> tools)
     {
         try
@@ -83,7 +76,7 @@ internal static class UnseenInput
 
     private static bool IsClientRun(ref Utf8JsonReader reader)
     {
-        foreach (var type in ClientRunTypes)
+        foreach (var type in Accounting.ProviderToolNames.ClientRunUtf8)
         {
             if (reader.ValueTextEquals(type))
             {

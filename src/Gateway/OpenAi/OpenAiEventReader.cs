@@ -469,15 +469,11 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     }
 
     /// <summary>
-    /// An output item that calls a tool the provider runs (<c>web_search_call</c>, <c>file_search_call</c>,
-    /// <c>code_interpreter_call</c>, <c>image_generation_call</c>, …): any <c>*_call</c> but the calls the client runs and
-    /// MCP's (<see cref="Accounting.ProviderToolNames"/> says which tool it is).
+    /// An output item that may call a tool the provider runs (<c>web_search_call</c>, …): any <c>*_call</c> but a function
+    /// call. Which tools cost a fee is <see cref="Accounting.ProviderToolNames.OfCallItem"/>'s to say, in the observer.
     /// </summary>
     private static bool IsProviderToolCall(ref Utf8JsonReader type) =>
-        !type.HasValueSequence && type.ValueSpan.EndsWith("_call"u8)
-        && !type.ValueTextEquals("function_call"u8) && !type.ValueTextEquals("custom_tool_call"u8) && !type.ValueTextEquals("mcp_call"u8)
-        && !type.ValueTextEquals("computer_call"u8) && !type.ValueTextEquals("local_shell_call"u8) && !type.ValueTextEquals("shell_call"u8)
-        && !type.ValueTextEquals("apply_patch_call"u8);
+        !type.HasValueSequence && type.ValueSpan.EndsWith("_call"u8) && !type.ValueTextEquals("function_call"u8);
 
     private static bool IsOutputItemEvent(ref Utf8JsonReader type) =>
         type.ValueTextEquals("response.output_item.added"u8) || type.ValueTextEquals("response.output_item.done"u8);

@@ -238,7 +238,7 @@ public sealed class UsageAccountantTests
     [Theory]
     // A whole Responses body: two searches and a file search beside the answer; a function call the client runs is free.
     [InlineData("application/json",
-        "{\"object\":\"response\",\"output\":[{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\"},{\"type\":\"web_search_call\",\"id\":\"ws_2\",\"status\":\"completed\"},{\"type\":\"file_search_call\",\"id\":\"fs_1\"},{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"},{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"hi\"}]}],\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}",
+        "{\"object\":\"response\",\"output\":[{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\"},{\"type\":\"web_search_call\",\"id\":\"ws_2\",\"status\":\"completed\"},{\"type\":\"file_search_call\",\"id\":\"fs_1\"},{\"type\":\"function_call\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"},{\"type\":\"custom_tool_call\",\"call_id\":\"c2\",\"name\":\"g\",\"input\":\"x\"},{\"type\":\"mcp_call\",\"id\":\"m1\",\"name\":\"h\",\"arguments\":\"{}\"},{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"hi\"}]}],\"usage\":{\"input_tokens\":1000000,\"output_tokens\":1000000}}",
         3, 3.0225)]
     // A stream names each call in its item events and again in its final output: each call counted once.
     [InlineData("text/event-stream",

@@ -20,4 +20,15 @@ internal sealed class RedactionTally
         CollectionsMarshal.GetValueRefOrAddDefault(_counts, kind, out _)++;
         Total++;
     }
+
+    /// <summary>Adds every replacement <paramref name="other"/> counted.</summary>
+    public void Add(RedactionTally other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var (kind, count) in other._counts)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_counts, kind, out _) += count;
+            Total += count;
+        }
+    }
 }

@@ -110,14 +110,7 @@ internal sealed class TextRedactor
             var redacted = RedactAsWritten(decoded, found);
             if (!ReferenceEquals(redacted, decoded))
             {
-                foreach (var (kind, count) in found.Counts)
-                {
-                    for (var i = 0; i < count; i++)
-                    {
-                        tally.Add(kind);
-                    }
-                }
-
+                tally.Add(found);
                 return redacted;
             }
         }

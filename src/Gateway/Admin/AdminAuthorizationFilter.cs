@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using LlmGateway.Audit;
 using LlmGateway.Errors;
 using LlmGateway.Serialization;
@@ -67,15 +65,10 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
             // address (every client behind an ingress shares one) or from addresses sprayed past the limiter's table
             // must not lock the operators out during an incident. Tokens are at least 16 characters or issued with
             // 256 bits, so letting a right guess in costs nothing a per-address limit could protect.
-            var address = AddressKey(http.Connection.RemoteIpAddress);
+            var address = Auth.RemoteAddressKey.For(http.Connection.RemoteIpAddress);
             if (_failedAuthentications.IsExhausted(address, out var retryAfter))
             {
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                return RefuseUnauthenticated(http, action, "rate_limited", new GatewayError(StatusCodes.Status429TooManyRequests,
-                    new OpenAiError($"Too many failed admin authentications from this address; retry after {seconds.ToString(CultureInfo.InvariantCulture)} s.", "requests", null, "too_many_failed_authentications"))
-                {
-                    RetryAfterSeconds = seconds,
-                });
+                return RefuseUnauthenticated(http, action, "rate_limited", GatewayError.TooManyFailedAuthentications("admin", retryAfter));
             }
 
             _failedAuthentications.Hit(address);
@@ -125,33 +118,6 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     public static AdminPrincipal Principal(HttpContext context) =>
         (AdminPrincipal)context.Items[typeof(AdminPrincipal)]!;
 
-    /// <summary>
-    /// The rate-limit key of a remote address: IPv4 as is, IPv6 by its /64 (one host usually
-    /// holds a whole /64, so per-address limits would be free to escape).
-    /// </summary>
-    internal static string AddressKey(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return "(none)";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return address.ToString();
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out _);
-        bytes[8..].Clear();
-        return new IPAddress(bytes).ToString() + "/64";
-    }
-
     /// <param name="secret">A secret the request put where an id belongs: masked in the detail too (an error that
     /// names the id it did not find would repeat it).</param>
     private async Task RecordAsync(string actor, string action, string target, int status, string? detail, string? secret = null)
@@ -183,7 +149,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     private IResult RefuseUnauthenticated(HttpContext http, string action, string reason, GatewayError error)
     {
         _metrics.AdminRefusalsUnaudited.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        var address = AddressKey(http.Connection.RemoteIpAddress);
+        var address = Auth.RemoteAddressKey.For(http.Connection.RemoteIpAddress);
         if (_refusalLogs.TryAcquire(address))
         {
             AuditLogMessages.UnauthenticatedRefused(_logger, address, reason, action);

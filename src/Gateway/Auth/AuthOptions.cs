@@ -20,6 +20,15 @@ internal sealed class AuthOptions
     public double NegativeCacheSeconds { get; set; } = 1;
 
     /// <summary>
+    /// Store lookups of unknown keys allowed per remote address (IPv6 by its /64) per minute, per instance. Past it,
+    /// keys this instance does not know yet get 429 until the minute ends, without a store read: a spray of random keys
+    /// would otherwise cost a store read each. Keys it knows are never refused by it. Behind an ingress every client
+    /// shares its address: raise it there, or set 0 to turn it off.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int FailedLookupsPerAddressPerMinute { get; set; } = 600;
+
+    /// <summary>
     /// How often every instance reloads the admin tokens issued through the admin API. Issuing and revoking are
     /// published and applied at once; this bounds how late a change that was not published (a raw DEL, a message
     /// missed during a reconnect) takes effect.

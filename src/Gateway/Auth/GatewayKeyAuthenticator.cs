@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LlmGateway.Audit;
 using LlmGateway.Errors;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +15,11 @@ namespace LlmGateway.Auth;
 /// A revocation cannot be undone by a lookup in flight: every eviction moves a generation counter,
 /// and a lookup that sees it moved between its store read and its cache insert takes its entry out
 /// again and reads the store once more.
+/// </para>
+/// <para>
+/// Only a key this instance does not know costs a store read, so only those are limited: after
+/// <see cref="AuthOptions.FailedLookupsPerAddressPerMinute"/> unknown keys from one address, its further unknown keys get
+/// 429 without a read until the minute ends.
 /// </para>
 /// </summary>
 internal sealed class GatewayKeyAuthenticator(
@@ -35,6 +41,9 @@ internal sealed class GatewayKeyAuthenticator(
     internal int RememberedSecrets => _hashes.Count;
     private readonly AuthOptions _options = options.Value;
     private long _evictions;
+    private readonly KeyedWindowLimiter? _failedLookups = options.Value.FailedLookupsPerAddressPerMinute > 0
+        ? new(time, TimeSpan.FromMinutes(1), options.Value.FailedLookupsPerAddressPerMinute)
+        : null;
     private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);
 
     public ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
@@ -74,11 +83,17 @@ internal sealed class GatewayKeyAuthenticator(
             return new(Result(cached.Key));
         }
 
-        // The secret as a string only on this slow path: a span cannot cross an await.
-        return AuthenticateFromStoreAsync(remembered ? null : secret.ToString(), hash);
+        // The address and the secret as strings only on this slow path: a span cannot cross an await.
+        var address = _failedLookups is null ? null : RemoteAddressKey.For(request.HttpContext.Connection.RemoteIpAddress);
+        if (address is not null && _failedLookups!.IsExhausted(address, out var retryAfter))
+        {
+            return new(AuthenticationResult.Fail(GatewayError.TooManyFailedAuthentications("API key", retryAfter)));
+        }
+
+        return AuthenticateFromStoreAsync(remembered ? null : secret.ToString(), hash, address);
     }
 
-    private async ValueTask<AuthenticationResult> AuthenticateFromStoreAsync(string? secret, string hash)
+    private async ValueTask<AuthenticationResult> AuthenticateFromStoreAsync(string? secret, string hash, string? address)
     {
         try
         {
@@ -86,6 +101,10 @@ internal sealed class GatewayKeyAuthenticator(
             if (key is not null && secret is not null)
             {
                 Remember(secret, hash);
+            }
+            else if (key is null && address is not null && _failedLookups!.Hit(address) == _failedLookups.Limit)
+            {
+                AuthLog.FailedLookupsLimited(logger, address, _failedLookups.Limit);
             }
 
             return Result(key);

@@ -86,4 +86,15 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
     public static GatewayError UpstreamFailed(string provider) =>
         new(StatusCodes.Status502BadGateway, new OpenAiError(
             $"The request to provider '{provider}' failed before a response was received.", "api_error", null, "upstream_error"));
+
+    /// <summary>An address past its failed authentications for the minute (<paramref name="scope"/>: "admin", "API key").</summary>
+    public static GatewayError TooManyFailedAuthentications(string scope, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new(StatusCodes.Status429TooManyRequests, new OpenAiError(
+            $"Too many failed {scope} authentications from this address; retry after {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s.", "requests", null, "too_many_failed_authentications"))
+        {
+            RetryAfterSeconds = seconds,
+        };
+    }
 }

@@ -143,6 +143,7 @@ public sealed class TestEnvironment : IAsyncLifetime
             // The shared gateway serves every test class from one address and a few tokens: the per-address
             // and per-token admin limits (issue #15) would make tests interfere. Their own tests restore them.
             ["Gateway:Admin:FailedAuthenticationsPerMinute"] = "100000",
+            ["Gateway:Auth:FailedLookupsPerAddressPerMinute"] = "1000000",
             ["Gateway:Admin:Audit:RefusalsPerActorPerMinute"] = "100000",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:EffectiveFrom"] = "2024-07-18T00:00:00Z",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:InputPerMillion"] = "0.15",

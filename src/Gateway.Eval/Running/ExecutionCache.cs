@@ -71,7 +71,9 @@ internal sealed class ExecutionCache : IAsyncDisposable
 
     public bool TryGet(string key, out CaseExecution execution)
     {
-        if (_entries.TryGetValue(key, out var entry))
+        // An entry that does not show the pinned version served it (written before the answer had to say so) is
+        // called again: a cached answer counts only as what a fresh one would.
+        if (_entries.TryGetValue(key, out var entry) && entry.ServedVersion == entry.Version)
         {
             execution = new CaseExecution
             {

@@ -91,8 +91,16 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
 
             var servedVersion = Header(response, PinHeader) is { } v && int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
 
-            // Scoring another version's answer as this one's would make the comparison meaningless.
-            if (servedVersion is { } served && served != request.Target.Version)
+            // Scoring another version's answer as this one's would make the comparison meaningless, and so would scoring
+            // an answer that does not say which version it came from (a base URL that is not a gateway, a proxy that
+            // drops the header): a run made of such answers could pass for a version it never measured.
+            if (servedVersion is not { } served)
+            {
+                return CaseExecution.Failed(
+                    $"the answer does not say which version served it (no {PinHeader} header): is the base URL a gateway serving '{request.Target.Name}'?");
+            }
+
+            if (served != request.Target.Version)
             {
                 return CaseExecution.Failed(
                     $"the gateway served version {served.ToString(CultureInfo.InvariantCulture)}, not the pinned {request.Target.Version.ToString(CultureInfo.InvariantCulture)} (does the key have the pin permission?)");

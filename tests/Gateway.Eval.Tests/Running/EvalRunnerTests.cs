@@ -187,6 +187,28 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task A_cached_answer_that_does_not_show_its_version_served_it_is_called_again()
+    {
+        var dir = Directory.CreateTempSubdirectory("evalcache-").FullName;
+        try
+        {
+            var config = Config(cacheDir: dir);
+            // Entries whose served version is not the pinned one (a cache written before answers had to say it holds none).
+            await Run(new FakeCaseExecutor((r, _) => Ok() with { ServedVersion = r.Target.Version + 1 }), config, Dataset(2));
+
+            var second = new FakeCaseExecutor((_, _) => Ok("fresh"));
+            var result = await Run(second, config, Dataset(2));
+
+            Assert.Equal(4, second.Calls.Count);
+            Assert.Equal(0, result.CacheHits);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_torn_cache_line_is_only_a_miss()
     {
         var dir = Directory.CreateTempSubdirectory("evalcache-").FullName;

@@ -31,7 +31,10 @@ internal sealed class FakeCaseExecutor(Func<CaseRequest, int, CaseExecution> ans
             }
 
             var attempt = _attempts.AddOrUpdate((request.Target.ToString() + "/" + request.Case.Id, request.Target.Version, request.Seed), 1, (_, n) => n + 1);
-            return answer(request, attempt);
+            // As the gateway's executor does: a successful answer says the pinned version served it, unless the test
+            // says otherwise.
+            var execution = answer(request, attempt);
+            return execution.Succeeded && execution.ServedVersion is null ? execution with { ServedVersion = request.Target.Version } : execution;
         }
         finally
         {

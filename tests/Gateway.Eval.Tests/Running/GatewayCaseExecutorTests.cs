@@ -17,6 +17,9 @@ public sealed class GatewayCaseExecutorTests
         Encoding.UTF8.GetBytes("""{"id":"a","vars":{"customer":"Ada","order":42},"messages":[{"role":"user","content":"Where is my refund?"}]}"""),
         "golden.jsonl").Cases[0];
 
+    /// <summary>The version header the gateway sends with every prompt answer (version 4, as <see cref="Request"/> pins).</summary>
+    private static readonly (string Name, string Value) Served = ("X-Prompt-Version", "4");
+
     private static CaseRequest Request(int version = 4) => new(new PromptTarget("support-reply", version), Case, 17);
 
     private static (GatewayCaseExecutor Executor, StubHandler Handler) Create(Func<HttpRequestMessage, HttpResponseMessage> respond)
@@ -88,7 +91,7 @@ public sealed class GatewayCaseExecutorTests
     [InlineData("-1")]
     public async Task An_unknown_cost_is_null_not_zero(string? header)
     {
-        var (executor, _) = Create(_ => header is null ? Json(HttpStatusCode.OK, Completion) : Json(HttpStatusCode.OK, Completion, ("X-Gateway-Cost-USD", header)));
+        var (executor, _) = Create(_ => header is null ? Json(HttpStatusCode.OK, Completion, Served) : Json(HttpStatusCode.OK, Completion, Served, ("X-Gateway-Cost-USD", header)));
 
         var result = await executor.ExecuteAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -99,7 +102,7 @@ public sealed class GatewayCaseExecutorTests
     [Fact]
     public async Task Content_null_with_only_tool_calls_is_an_empty_output()
     {
-        var (executor, _) = Create(_ => Json(HttpStatusCode.OK, """{"choices":[{"message":{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]}}]}"""));
+        var (executor, _) = Create(_ => Json(HttpStatusCode.OK, """{"choices":[{"message":{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]}}]}""", Served));
 
         var result = await executor.ExecuteAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -154,13 +157,25 @@ public sealed class GatewayCaseExecutorTests
         Assert.Contains("served version 3, not the pinned 4", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answer_that_does_not_say_its_version_is_an_error()
+    {
+        var (executor, _) = Create(_ => Json(HttpStatusCode.OK, Completion));
+
+        var result = await executor.ExecuteAsync(Request(version: 4), TestContext.Current.CancellationToken);
+
+        Assert.False(result.Succeeded);
+        Assert.False(result.Transient);
+        Assert.Contains("no X-Prompt-Version header", result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{"choices":[]}""")]
     [InlineData("""{"choices":[{"text":"legacy"}]}""")]
     public async Task A_malformed_completion_is_an_error(string body)
     {
-        var (executor, _) = Create(_ => Json(HttpStatusCode.OK, body));
+        var (executor, _) = Create(_ => Json(HttpStatusCode.OK, body, Served));
 
         var result = await executor.ExecuteAsync(Request(), TestContext.Current.CancellationToken);
 
@@ -171,7 +186,7 @@ public sealed class GatewayCaseExecutorTests
     public async Task Retrying_a_429_then_succeeding_gives_the_answer()
     {
         var calls = 0;
-        var (executor, _) = Create(_ => ++calls == 1 ? Json(HttpStatusCode.TooManyRequests, "{}") : Json(HttpStatusCode.OK, Completion));
+        var (executor, _) = Create(_ => ++calls == 1 ? Json(HttpStatusCode.TooManyRequests, "{}") : Json(HttpStatusCode.OK, Completion, Served));
         var retrying = new RetryingCaseExecutor(executor, new CaseRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.Zero });
 
         var result = await retrying.ExecuteAsync(Request(), TestContext.Current.CancellationToken);

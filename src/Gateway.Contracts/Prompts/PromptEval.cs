@@ -10,7 +10,12 @@ namespace LlmGateway.Contracts.Prompts;
 /// Metric name → absolute threshold (a minimum pass rate, or a maximum for a lower-is-better metric). A gated
 /// prompt's first version, with no stable to compare with, is admitted by a run that meets them all.
 /// </param>
+/// <param name="DatasetSha256">
+/// The SHA-256 (lowercase hex) of <paramref name="Dataset"/>'s bytes: when set, only runs on exactly that content count
+/// (a dataset edited under the same name is another test).
+/// </param>
 public sealed record PromptEval(
     [property: JsonPropertyName("dataset")] string? Dataset,
     [property: JsonPropertyName("gate_required")] bool GateRequired,
-    [property: JsonPropertyName("thresholds")] JsonElement? Thresholds);
+    [property: JsonPropertyName("thresholds")] JsonElement? Thresholds,
+    [property: JsonPropertyName("dataset_sha256")] string? DatasetSha256 = null);

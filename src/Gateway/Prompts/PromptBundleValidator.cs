@@ -95,6 +95,18 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
             errors.Add(new FieldError("eval.thresholds", "An object of metric name to a non-negative number, e.g. {\"accuracy\": 0.9, \"format\": 0.95}."));
         }
 
+        if (content.Eval?.DatasetSha256 is { } datasetSha256)
+        {
+            if (content.Eval.Dataset is not { Length: > 0 })
+            {
+                errors.Add(new FieldError("eval.dataset_sha256", "Pins eval.dataset's content: name the dataset too."));
+            }
+            else if (!Sha256Hex().IsMatch(datasetSha256))
+            {
+                errors.Add(new FieldError("eval.dataset_sha256", "The dataset file's SHA-256: 64 lowercase hex digits (as `sha256sum` prints it)."));
+            }
+        }
+
         var onlineEval = OnlineEvalPlan.Read(content.OnlineEval, catalog, errors);
         if (content.Rollout is { } rollout && onlineEval is not null)
         {
@@ -279,4 +291,7 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();
+
+    [GeneratedRegex(@"^[0-9a-f]{64}\z")]
+    private static partial Regex Sha256Hex();
 }

@@ -11,7 +11,8 @@ namespace LlmGateway.Releases;
 /// an older stable proves nothing about replacing the current one; a run in which too many calls failed proves
 /// nothing at all; of the eligible runs, the newest decides. While the environment has no stable (a first release), a
 /// complete run that meets the bundle's <c>eval.thresholds</c> admits it (a comparison run only when it has none, and
-/// never one of the version against itself).
+/// never one of the version against itself). A bundle that pins its dataset's content (<c>eval.dataset_sha256</c>)
+/// counts only runs on that content.
 /// </summary>
 internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) : IReleaseEvalGate
 {
@@ -69,12 +70,17 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
             return EvalGateDecision.Refuse($"{subject}: complete runs compare against {baselines}, {environment}'s stable is v{stable}.");
         }
 
+        // A pinned dataset counts only at that content: the same file name with other cases is another test.
         var onDataset = eval.Dataset is { Length: > 0 } dataset
-            ? [.. eligible.Where(r => r.Datasets?.Any(d => SameDataset(d.Id, dataset)) == true)]
+            ? [.. eligible.Where(r => r.Datasets?.Any(d => SameDataset(d.Id, dataset) && (eval.DatasetSha256 is null || d.Sha256 == eval.DatasetSha256)) == true)]
             : eligible;
         if (onDataset.Count == 0)
         {
-            return EvalGateDecision.Refuse($"{subject}: no eligible run used the bundle's dataset '{eval.Dataset}'.");
+            var pinned = eval.DatasetSha256 is { } sha ? $" at sha256 {sha} (eval.dataset_sha256)" : "";
+            var onOther = pinned.Length > 0 && eligible.Any(r => r.Datasets?.Any(d => SameDataset(d.Id, eval.Dataset!)) == true)
+                ? " Runs on a file of that name with other content do not count."
+                : "";
+            return EvalGateDecision.Refuse($"{subject}: no eligible run used the bundle's dataset '{eval.Dataset}'{pinned}.{onOther}");
         }
 
         // Newest first: the newest eligible run is the one the release rests on. An older pass does not outvote a newer

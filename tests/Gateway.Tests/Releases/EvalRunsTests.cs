@@ -89,6 +89,39 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task A_bundle_that_pins_its_datasets_content_counts_only_runs_on_that_content()
+    {
+        var name = Bundles.UniqueName("evals-pinned");
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        var pinned = new string('b', 64);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", $$""", "eval": { "dataset": "datasets/golden.jsonl", "dataset_sha256": "{{pinned}}", "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var evals = $"/admin/v1/prompts/{name}/evals";
+
+        // A pass on a file of the same name with other cases (a trimmed copy, an edited one) is another test.
+        (await _author.PostAsync(evals, Run(2, 1, "pass", sha: 'a'))).Expect(HttpStatusCode.Created);
+        var otherContent = await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""");
+        Assert.Equal("eval_gate_required", otherContent.Expect(HttpStatusCode.Forbidden).ErrorCode);
+        Assert.Contains($"at sha256 {pinned}", Message(otherContent), StringComparison.Ordinal);
+        Assert.Contains("other content do not count", Message(otherContent), StringComparison.Ordinal);
+
+        (await _author.PostAsync(evals, Run(2, 1, "pass", sha: 'b'))).Expect(HttpStatusCode.Created);
+        Assert.Equal(2, (await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""")).Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(""", "eval": { "dataset_sha256": "0000000000000000000000000000000000000000000000000000000000000000" }""")]
+    [InlineData(""", "eval": { "dataset": "golden.jsonl", "dataset_sha256": "ABCDEF" }""")]
+    [InlineData(""", "eval": { "dataset": "golden.jsonl", "dataset_sha256": "sha256:0000000000000000000000000000000000000000000000000000000000000000" }""")]
+    public async Task A_dataset_pin_needs_the_dataset_and_a_sha256_in_lowercase_hex(string eval)
+    {
+        var refused = await _author.PushAsync(Bundles.Json(Bundles.UniqueName("evals-pin-bad"), "Hi {{ company }}.", eval));
+        Assert.Contains("eval.dataset_sha256", refused.Expect(HttpStatusCode.BadRequest).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_passing_run_becomes_evidence_on_the_activation_event_and_shows_beside_its_version()
     {
         var name = await GatedSecondVersionAsync("evals-evidence");
@@ -290,13 +323,13 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         return name;
     }
 
-    private static string Run(int candidate, int baseline, string verdict, string? regressed = null, string? id = null, string dataset = "golden.jsonl", string calls = CompleteCalls) => $$"""
+    private static string Run(int candidate, int baseline, string verdict, string? regressed = null, string? id = null, string dataset = "golden.jsonl", string calls = CompleteCalls, char sha = 'a') => $$"""
         {
           {{(id is null ? "" : $"\"id\":\"{id}\",")}}
           "calls": {{calls}},
           "candidate": { "version": {{candidate}} },
           "baseline": { "version": {{baseline}}, "environment": "production" },
-          "datasets": [ { "id": "{{dataset}}", "sha256": "{{new string('a', 64)}}" } ],
+          "datasets": [ { "id": "{{dataset}}", "sha256": "{{new string(sha, 64)}}" } ],
           "metrics": [ { "name": "{{regressed ?? "pass_rate"}}", "baseline": 0.9, "candidate": 0.8, "delta": -0.1, "ci_low": -0.15, "ci_high": -0.05,
                          "verdict": "{{(regressed is null ? "unchanged" : "regressed")}}", "n": 40, "gated": true } ],
           "verdict": "{{verdict}}",

@@ -45,7 +45,7 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         store.Database,
         Keys.Prefix,
         QueueName,
-        new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility, MaxReady = _options.QueueMaxReady },
+        new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility, MaxReady = _options.QueueMaxReady, MaxDead = _options.QueueMaxDead },
         time);
 
     /// <summary>

@@ -93,6 +93,13 @@ internal sealed class SamplingOptions
     [Range(1_000, 100_000_000)]
     public long QueueMaxReady { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// Dead-lettered sample ids kept, at most; beyond, the oldest are dropped (their samples stay until the retention).
+    /// An evaluator failing every sample (its judge down) would otherwise grow the list by every sample.
+    /// </summary>
+    [Range(1_000, 100_000_000)]
+    public long QueueMaxDead { get; set; } = 100_000;
+
     /// <summary>Claims of one item before it is dead-lettered.</summary>
     [Range(1, 100)]
     public int QueueMaxAttempts { get; set; } = 5;

@@ -42,6 +42,7 @@ internal sealed class WorkQueue
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxExpiredPerClaim, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Visibility, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxReady ?? 1, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDead ?? 1, 1, nameof(options));
 
         _database = database;
         _options = options;
@@ -123,7 +124,7 @@ internal sealed class WorkQueue
         var result = (RedisResult[])(await _database.ScriptEvaluateAsync(
             WorkQueueScripts.Claim,
             _claimKeys,
-            [now, deadline, max, _options.MaxAttempts, _options.MaxExpiredPerClaim, receiptPrefix]))!;
+            [now, deadline, max, _options.MaxAttempts, _options.MaxExpiredPerClaim, receiptPrefix, _options.MaxDead ?? -1]))!;
 
         var deadLettered = (int)result[0];
         if (deadLettered > 0)
@@ -131,11 +132,16 @@ internal sealed class WorkQueue
             WorkQueueLog.DeadLettered(_logger, Name, deadLettered, _options.MaxAttempts);
         }
 
+        if ((long)result[1] is var dropped and > 0)
+        {
+            WorkQueueLog.DeadLettersDropped(_logger, Name, dropped, _options.MaxDead ?? 0);
+        }
+
         var visibleUntil = DateTimeOffset.FromUnixTimeMilliseconds(deadline);
-        var claimed = new ClaimedItem[(result.Length - 1) / 3];
+        var claimed = new ClaimedItem[(result.Length - 2) / 3];
         for (var i = 0; i < claimed.Length; i++)
         {
-            var at = 1 + (i * 3);
+            var at = 2 + (i * 3);
             claimed[i] = new ClaimedItem((string)result[at]!, (string)result[at + 1]!, (int)result[at + 2], visibleUntil);
         }
 
@@ -197,10 +203,15 @@ internal sealed class WorkQueue
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(receipt);
-        var outcome = (int)await _database.ScriptEvaluateAsync(WorkQueueScripts.Release, _releaseKeys, [id, receipt, _options.MaxAttempts]);
-        if (outcome == 2)
+        var outcome = (int)await _database.ScriptEvaluateAsync(WorkQueueScripts.Release, _releaseKeys, [id, receipt, _options.MaxAttempts, _options.MaxDead ?? -1]);
+        if (outcome >= 2)
         {
             WorkQueueLog.DeadLettered(_logger, Name, 1, _options.MaxAttempts);
+        }
+
+        if (outcome == 3)
+        {
+            WorkQueueLog.DeadLettersDropped(_logger, Name, 1, _options.MaxDead ?? 0);
         }
 
         return outcome != 0;

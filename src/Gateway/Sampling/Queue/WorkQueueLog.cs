@@ -7,4 +7,7 @@ internal static partial class WorkQueueLog
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Work queue '{Queue}': {Count} dead letters moved back to ready.")]
     public static partial void RequeuedDead(ILogger logger, string queue, long count);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Work queue '{Queue}': {Count} oldest dead letters dropped to keep at most {MaxDead}.")]
+    public static partial void DeadLettersDropped(ILogger logger, string queue, long count, long maxDead);
 }

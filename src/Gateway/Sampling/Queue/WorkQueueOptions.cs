@@ -19,4 +19,10 @@ internal sealed class WorkQueueOptions
     /// Without one, a queue nobody consumes (the evaluators down, or never deployed) grows by every item forever.
     /// </summary>
     public long? MaxReady { get; set; }
+
+    /// <summary>
+    /// Dead letters kept, at most: beyond it the oldest are dropped (the newest explain a failure best). Null: no cap.
+    /// Without one, a consumer that fails every item (its judge down for a day) grows the dead list by every item.
+    /// </summary>
+    public long? MaxDead { get; set; }
 }

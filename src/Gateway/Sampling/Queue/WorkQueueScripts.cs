@@ -32,8 +32,9 @@ internal static class WorkQueueScripts
         """;
 
     // KEYS: ready, inflight, attempts, receipts, dead.
-    // ARGV: now (unix ms), deadline (unix ms), max to claim, max attempts, max expired to move, receipt prefix.
-    // Returns: { dead-lettered count, id, receipt, attempt, id, receipt, attempt, ... }.
+    // ARGV: now (unix ms), deadline (unix ms), max to claim, max attempts, max expired to move, receipt prefix,
+    // the most dead letters kept (-1: no cap).
+    // Returns: { dead-lettered count, oldest dead letters dropped, id, receipt, attempt, id, receipt, attempt, ... }.
     public const string Claim = """
         local maxAttempts = tonumber(ARGV[4])
         local dead = 0
@@ -56,7 +57,15 @@ internal static class WorkQueueScripts
         for i = #back, 1, -1 do
           redis.call('RPUSH', KEYS[1], back[i])
         end
-        local result = { dead }
+        local dropped = 0
+        local maxDead = tonumber(ARGV[7])
+        if dead > 0 and maxDead >= 0 then
+          dropped = math.max(0, redis.call('LLEN', KEYS[5]) - maxDead)
+          if dropped > 0 then
+            redis.call('LTRIM', KEYS[5], 0, maxDead - 1)
+          end
+        end
+        local result = { dead, dropped }
         for i = 1, tonumber(ARGV[3]) do
           local id = redis.call('RPOP', KEYS[1])
           if not id then break end
@@ -88,15 +97,21 @@ internal static class WorkQueueScripts
         return result
         """;
 
-    // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts.
-    // Returns 0 if the receipt is not current, 1 if back in ready, 2 if dead-lettered.
+    // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts, the most dead letters kept (-1: no cap).
+    // Returns 0 if the receipt is not current, 1 if back in ready, 2 if dead-lettered, 3 if dead-lettered and the
+    // oldest dead letter dropped for it.
     public const string Release = """
         if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
         redis.call('ZREM', KEYS[1], ARGV[1])
         redis.call('HDEL', KEYS[3], ARGV[1])
         if tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') >= tonumber(ARGV[3]) then
           redis.call('HDEL', KEYS[2], ARGV[1])
-          redis.call('LPUSH', KEYS[5], ARGV[1])
+          local length = redis.call('LPUSH', KEYS[5], ARGV[1])
+          local maxDead = tonumber(ARGV[4])
+          if maxDead >= 0 and length > maxDead then
+            redis.call('LTRIM', KEYS[5], 0, maxDead - 1)
+            return 3
+          end
           return 2
         end
         redis.call('RPUSH', KEYS[4], ARGV[1])

@@ -160,6 +160,25 @@ public sealed class WorkQueueTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_capped_dead_list_keeps_its_newest_letters_whether_a_claim_or_a_release_fills_it()
+    {
+        var queue = NewQueue(maxAttempts: 1, maxDead: 2);
+        await queue.EnqueueAsync(["d1", "d2", "d3", "r1", "r2"]);
+
+        // Three expire on their only attempt; the claim that sweeps them keeps the two newest.
+        Assert.Equal(3, (await queue.ClaimAsync(3)).Count);
+        _clock.Advance(Visibility);
+        var held = Assert.Single(await queue.ClaimAsync(1));
+        Assert.Equal(["d2", "d3"], await queue.DeadLettersAsync(10));
+
+        // A release on the last attempt pushes out the oldest too.
+        Assert.True(await queue.ReleaseAsync(held.Id, held.Receipt));
+        Assert.Equal(["d3", "r1"], await queue.DeadLettersAsync(10));
+        Assert.Equal(new QueueStats(1, 0, 2), await queue.StatsAsync());
+        Assert.Equal("r2", Assert.Single(await queue.ClaimAsync(10)).Id);
+    }
+
+    [Fact]
     public async Task One_claim_moves_a_bounded_number_of_expired_items()
     {
         var queue = NewQueue(maxExpiredPerClaim: 2);
@@ -221,10 +240,10 @@ public sealed class WorkQueueTests(TestEnvironment env)
         return (queue, new WorkQueueKeys(env.KeyPrefix, name));
     }
 
-    private WorkQueue NewQueue(int maxAttempts = 5, int maxExpiredPerClaim = 100, long? maxReady = null) => new(
+    private WorkQueue NewQueue(int maxAttempts = 5, int maxExpiredPerClaim = 100, long? maxReady = null, long? maxDead = null) => new(
         env.Gateway.GetRequiredService<GatewayStore>().Database,
         env.KeyPrefix,
         "test-" + Guid.NewGuid().ToString("N"),
-        new WorkQueueOptions { MaxAttempts = maxAttempts, Visibility = Visibility, MaxExpiredPerClaim = maxExpiredPerClaim, MaxReady = maxReady },
+        new WorkQueueOptions { MaxAttempts = maxAttempts, Visibility = Visibility, MaxExpiredPerClaim = maxExpiredPerClaim, MaxReady = maxReady, MaxDead = maxDead },
         _clock);
 }

@@ -21,6 +21,12 @@ internal static partial class YamlToJsonConverter
     /// <summary>Deeper than any real bundle; stops a self-referencing alias from recursing forever.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>
+    /// The most JSON one conversion writes. Aliases repeat nodes, so a few lines can expand without end (nine anchors
+    /// of nine aliases each are 387 million values: "billion laughs"); far above any real bundle, config or dataset.
+    /// </summary>
+    public const long MaxJsonBytes = 64L * 1024 * 1024;
+
     private const string CoreSchemaPrefix = "tag:yaml.org,2002:";
 
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -90,6 +96,11 @@ internal static partial class YamlToJsonConverter
         if (depth > MaxDepth)
         {
             throw Error(node, $"The YAML nests deeper than {MaxDepth} levels (or an alias refers to itself).");
+        }
+
+        if (writer.BytesCommitted + writer.BytesPending > MaxJsonBytes)
+        {
+            throw Error(node, $"The YAML expands to more than {MaxJsonBytes / (1024 * 1024)} MB of JSON (aliases repeating aliases?).");
         }
 
         switch (node)

@@ -116,7 +116,7 @@ internal static partial class EvalConfigReader
         {
             foreach (var (keyNode, valueNode) in metricMap.Children)
             {
-                var name = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+                var name = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
                 if (!MetricName().IsMatch(name))
                 {
                     Error(errors, $"metrics.{name}", keyNode, "a metric name is letters, digits, '_', '-' or '.', starting with a letter");

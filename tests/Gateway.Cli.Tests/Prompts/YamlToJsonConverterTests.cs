@@ -157,4 +157,20 @@ public sealed class YamlToJsonConverterTests
         Assert.Contains(expectedFragment, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Idx:", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Aliases_that_expand_without_end_fail_with_a_message_not_the_memory()
+    {
+        // Nine levels of nine aliases: 387 million strings if expanded.
+        var yaml = new System.Text.StringBuilder("l0: &l0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+        for (var level = 1; level <= 9; level++)
+        {
+            var previous = "*l" + (level - 1);
+            yaml.Append($"l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat(previous, 9))}]\n");
+        }
+
+        var error = Assert.Throws<YamlConversionException>(() => YamlToJsonConverter.Convert(yaml.ToString()));
+
+        Assert.Contains("expands to more than 64 MB of JSON", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -202,8 +202,9 @@ internal static partial class EvalsApi
     }
 
     /// <summary>
-    /// A <c>pass</c> must agree with its own metrics: no gated metric regressed or inconclusive, and in a thresholds
-    /// run every gated metric's candidate value on the right side of its threshold (the metric's <c>baseline</c>).
+    /// A <c>pass</c> must agree with its own metrics: at least one gated metric, each measured on at least one case, none
+    /// regressed or inconclusive, and in a thresholds run every gated metric's candidate value on the right side of its
+    /// threshold (the metric's <c>baseline</c>). A pass that gated nothing, or gated on nothing measured, says nothing.
     /// </summary>
     private static IResult? CheckPassingMetrics(EvalRun run)
     {
@@ -213,12 +214,22 @@ internal static partial class EvalsApi
         }
 
         var metrics = run.Metrics ?? [];
+        if (!metrics.Any(m => m.Gated))
+        {
+            return AdminResults.Invalid("A 'pass' needs at least one gated metric: a run that gated nothing cannot show the version is no worse.", "metrics");
+        }
+
         for (var i = 0; i < metrics.Length; i++)
         {
             var metric = metrics[i];
             if (!metric.Gated)
             {
                 continue;
+            }
+
+            if (metric.N is not > 0)
+            {
+                return AdminResults.Invalid($"A 'pass' cannot rest on gated metric '{metric.Name}' measured on no case ('n' must be at least 1).", $"metrics[{i}].n");
             }
 
             if (metric.Verdict is EvalRunVerdicts.Regressed or EvalRunVerdicts.Inconclusive)

@@ -55,6 +55,12 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         AssertInvalid(await _author.PostAsync(path, """{"verdict":"pass","candidate":{"version":1,"bundle_id":"abc"},"baseline":{"version":1}}"""), "candidate.bundle_id");
         AssertInvalid(await _author.PostAsync(path, """{"verdict":"pass","candidate":{"version":1},"baseline":{"version":1},"surprise":1}"""), "surprise");
         Assert.Equal("missing_role", (await _viewer.PostAsync(path, Run(1, 1, "pass"))).Expect(HttpStatusCode.Forbidden).ErrorCode);
+
+        // A pass that gated nothing, or gated on a metric no case measured, says nothing about the version.
+        var ungated = Run(1, 1, "pass").Replace("\"gated\": true", "\"gated\": false", StringComparison.Ordinal);
+        AssertInvalid(await _author.PostAsync(path, ungated), "metrics");
+        AssertInvalid(await _author.PostAsync(path, Run(1, 1, "pass").Replace("\"n\": 40", "\"n\": 0", StringComparison.Ordinal)), "metrics[0].n");
+        (await _author.PostAsync(path, ungated.Replace("\"verdict\": \"pass\"", "\"verdict\": \"inconclusive\"", StringComparison.Ordinal))).Expect(HttpStatusCode.Created);
     }
 
     [Fact]

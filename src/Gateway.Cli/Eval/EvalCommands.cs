@@ -185,7 +185,7 @@ internal sealed class EvalCommands(CommandRunner runner)
             ? new CachingEmbeddingClient(new GatewayEmbeddingClient(http, gatewayUrl, key, embedWith))
             : null;
         var judge = context.Value(judgeModel) is { Length: > 0 } judgeWith ? new GatewayLlmJudge(http, gatewayUrl, key, judgeWith) : null;
-        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(embeddings, judge), new EvalRunnerOptions { Progress = progress.Report, CacheScope = streamed ? "stream" : null });
+        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(embeddings, judge), new EvalRunnerOptions { Progress = progress.Report, CacheScope = CacheScope(gatewayUrl, streamed) });
 
         RunResult result;
         try
@@ -283,6 +283,14 @@ internal sealed class EvalCommands(CommandRunner runner)
     }
 
     private static bool IsAuto(string text) => string.Equals(text.Trim(), "auto", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A version number means one bundle only on one gateway's store: another gateway (staging's v3 is not
+    /// production's, nor a restarted demo's) never shares cached answers; nor do streamed calls (their latency and
+    /// billing come from another path).
+    /// </summary>
+    internal static string CacheScope(Uri gatewayUrl, bool streamed) =>
+        (streamed ? "stream\n" : "") + "gateway:" + gatewayUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
     private async Task<(EvalConfig Config, IReadOnlyList<EvalDataset> Datasets)?> LoadAsync(CommandContext context, CancellationToken cancellationToken)
     {

@@ -107,12 +107,20 @@ internal static class RequestText
     /// </summary>
     private static void AppendParts(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
     {
+        // An object with an id and no type is an item reference too: the Responses API takes {"id": "msg_…"} alone
+        // (its type is optional) and reads the stored item, which the body does not show.
+        var hasId = false;
+        var hasType = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var field = Classify(ref reader);
             reader.Read();
             switch (field)
             {
+                case Field.Id:
+                    hasId = true;
+                    reader.Skip();
+                    break;
                 case Field.Text:
                     AppendText(ref reader, text, ref shape);
                     break;
@@ -125,7 +133,8 @@ internal static class RequestText
                     reader.Skip();
                     break;
                 case Field.Type:
-                    if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("item_reference"u8))
+                    hasType = reader.TokenType == JsonTokenType.String;
+                    if (hasType && reader.ValueTextEquals("item_reference"u8))
                     {
                         shape.References++;
                     }
@@ -140,6 +149,11 @@ internal static class RequestText
                     reader.Skip();
                     break;
             }
+        }
+
+        if (hasId && !hasType)
+        {
+            shape.References++;
         }
     }
 
@@ -178,7 +192,10 @@ internal static class RequestText
         reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("output"u8)
             || reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("refusal"u8) ? Field.Text
         : reader.ValueTextEquals("image_url"u8) ? Field.Image
-        : reader.ValueTextEquals("file_id"u8) || reader.ValueTextEquals("file_url"u8) ? Field.Reference
+        // A file's bytes inline (file_data) are no bound on what the model reads from it: a PDF's pages are read as
+        // images and its text from compressed streams, so an inline file counts as input the body does not show.
+        : reader.ValueTextEquals("file_id"u8) || reader.ValueTextEquals("file_url"u8) || reader.ValueTextEquals("file_data"u8) ? Field.Reference
+        : reader.ValueTextEquals("id"u8) ? Field.Id
         : reader.ValueTextEquals("type"u8) ? Field.Type
         : reader.ValueTextEquals("file"u8) ? Field.File
         : Field.Other;
@@ -197,5 +214,6 @@ internal static class RequestText
         Reference,
         Type,
         File,
+        Id,
     }
 }

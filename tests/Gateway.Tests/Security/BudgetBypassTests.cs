@@ -120,6 +120,10 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"function","name":"f","parameters":{"type":"web_search"}}]}""", HttpStatusCode.OK)]
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":"hi","tools":[{"type":"computer_use_preview","display_width":1024,"display_height":768},{"type":"local_shell"},{"type":"apply_patch"}]}""", HttpStatusCode.OK)]
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":[{"type":"input_text","text":"the type is item_reference"}]}]}""", HttpStatusCode.OK)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"id":"msg_1"},{"id":"msg_2"}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"type":null,"id":"msg_1"}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":[{"type":"input_file","filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0xLjQK"}]}]}""", HttpStatusCode.TooManyRequests)]
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"type":"message","id":"msg_1","role":"assistant","content":[{"type":"output_text","text":"replayed"}]}]}""", HttpStatusCode.OK)]
     public async Task Input_the_provider_reads_beyond_the_body_reserves_the_model_s_context_window(string body, HttpStatusCode expected)
     {
         // Files and items named by id or URL, stored prompts and built-in tools' results: the provider reads them as
@@ -153,6 +157,19 @@ public sealed class BudgetBypassTests(TestEnvironment env)
 
         using var response = await client.PostAsync("/v1/chat/completions",
             Chat("""{"model":"gpt-4o-mini","max_tokens":1000,"messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-1"}}]}]}"""), Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "budget_exceeded");
+    }
+
+    [Fact]
+    public async Task A_chat_file_sent_inline_reserves_the_model_s_context_window()
+    {
+        // A few kilobytes of compressed PDF can hold a hundred pages, each read as an image plus its text: its bytes
+        // bound nothing.
+        using var client = await ClientAsync(env.Gateway, "unseen-inline", new KeyLimits(0.01m, null, null));
+
+        using var response = await client.PostAsync("/v1/chat/completions",
+            Chat("""{"model":"gpt-4o-mini","max_tokens":1000,"messages":[{"role":"user","content":[{"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0xLjQK"}}]}]}"""), Ct);
 
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "budget_exceeded");
     }

@@ -325,9 +325,14 @@ internal sealed class ResilientForwarder(
         if (error is { } forwarderError)
         {
             var timedOut = fired != UpstreamTimeout.None || forwarderError == ForwarderError.RequestTimedOut;
-            if (timedOut || forwarderError is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
+            if ((timedOut || forwarderError is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
+                && MarkIfLeftWithProvider(s, context) && context.Features.Get<Budgets.BudgetReservation>() is not null)
             {
-                MarkIfLeftWithProvider(s, context);
+                // The provider goes on and bills this attempt, and the key's reservation covers one: another attempt
+                // (a retry or a fallback) would spend past its limit before anything checked it. The client may retry,
+                // through the budget.
+                s.Error = timedOut ? GatewayError.UpstreamTimeout(s.Model.Provider.Name) : GatewayError.UpstreamFailed(s.Model.Provider.Name);
+                return new AttemptResult(AttemptKind.Done, timedOut ? "timeout" : "connection");
             }
 
             return forwarderError switch
@@ -359,12 +364,16 @@ internal sealed class ResilientForwarder(
     /// success (a JSON answer comes whole once generated; its cut copy never reached the client). A provider's held error
     /// generated nothing; a plain connection failure with no answer is not known to have reached a working provider.
     /// </summary>
-    private static void MarkIfLeftWithProvider(AttemptState s, HttpContext context)
+    /// <returns>True when the attempt was marked abandoned.</returns>
+    private static bool MarkIfLeftWithProvider(AttemptState s, HttpContext context)
     {
         if ((s.Tap?.SawResponse != true || context.Response.StatusCode < StatusCodes.Status400BadRequest) && ProviderHasWholeRequest(context))
         {
             s.MarkAbandoned();
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Accounting;
@@ -60,6 +61,26 @@ public sealed class TimedOutAttemptTests(TestEnvironment env)
         var row = await UsageRowAsync(gateway, record.Id);
         Assert.True(row.GetProperty("output_tokens").GetInt64() > 40, row.ToString());
         Assert.Equal(long.Parse(response.Headers.GetValues("X-Gateway-Output-Tokens").Single(), System.Globalization.CultureInfo.InvariantCulture), row.GetProperty("output_tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_key_with_limits_gets_no_second_attempt_after_one_the_provider_goes_on_with()
+    {
+        // Its reservation covers one attempt: a retry (or a fallback) would be billed past the limit before anything
+        // checked it. The client's own retry goes through the budget again.
+        await using var gateway = await StartAsync();
+        var (record, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("timed-out-limited", "test", [], new KeyLimits(10m, null, null));
+        var tag = OpenAiClients.NewTag();
+        using var client = gateway.CreateClient(secret);
+        using var request = Chat(stream: false, tag, ("x-mock-schedule", "slow:3000,ok"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.GatewayTimeout, "upstream_timeout");
+        Assert.Single(env.Received.ForTag(tag));
+        Assert.Equal("1", response.Headers.GetValues("X-Gateway-Abandoned-Attempts").Single());
+        var row = await UsageRowAsync(gateway, record.Id);
+        Assert.Equal(40, row.GetProperty("output_tokens").GetInt64());
     }
 
     [Fact]

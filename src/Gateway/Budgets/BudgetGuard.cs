@@ -213,7 +213,9 @@ internal sealed class BudgetGuard(
 
     private static (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen) => verdict switch
     {
-        null => failOpen ? (null, null) : (null, GatewayError.StoreUnavailable()),
+        // Let through with nothing reserved: its settlement counts all it spent (the store must not read less than
+        // was spent once it is back).
+        null => failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.StoreUnavailable()),
         0 => (reservation, null),
         _ => (null, Refusal(verdict.Value, limits, reservation.At)),
     };
@@ -326,7 +328,7 @@ internal sealed class BudgetGuard(
 
         var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
         var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
-        if (tokens > reservation.Tokens)
+        if (tokens > reservation.Tokens && !reservation.LetThrough)
         {
             // Counted as spent all the same: the budget reflects what the provider billed.
             metrics.BudgetOverruns.Add(tokens - reservation.Tokens);

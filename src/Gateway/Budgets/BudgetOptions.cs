@@ -34,7 +34,10 @@ internal sealed class BudgetOptions
     [Range(1, 100_000_000)]
     public int? UnseenInputTokens { get; set; }
 
-    /// <summary>When the store is unreachable: true lets requests through (counted), false refuses them.</summary>
+    /// <summary>
+    /// When the store is unreachable: true lets requests through (counted in <c>gateway.budget.checks_skipped</c>; what they
+    /// spend is added to the key's counters when they settle, or kept until the store is back), false refuses them.
+    /// </summary>
     public bool FailOpen { get; set; } = true;
 
     /// <summary>

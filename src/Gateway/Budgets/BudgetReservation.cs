@@ -16,6 +16,12 @@ internal sealed class BudgetReservation(string keyId, DateTimeOffset at, long co
 
     public long Tokens { get; } = tokens;
 
+    /// <summary>
+    /// Let through with the store down (<see cref="BudgetOptions.FailOpen"/>): nothing was reserved, so all it spends is
+    /// counted when it is settled, or kept for the store's return if it is still away.
+    /// </summary>
+    public bool LetThrough { get; init; }
+
     /// <summary>The key's lease when the cost was taken from a slice in this process: settled there, not in the store.</summary>
     public SpendLease? Lease { get; init; }
 

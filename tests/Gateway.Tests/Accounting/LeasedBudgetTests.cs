@@ -174,8 +174,9 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => guard.ReserveAsync(key, Model(), Estimate(), 100).AsTask()));
 
-        // Fail-open (the default): every request goes on without a reservation, and only the first asked the store.
-        Assert.All(outcomes, o => Assert.Equal((null, null), (o.Reservation, o.Error)));
+        // Fail-open (the default): every request goes on with nothing reserved (its spend counted when it settles), and
+        // only the first asked the store.
+        Assert.All(outcomes, o => Assert.Equal((true, 0L, null, null), (o.Reservation?.LetThrough, o.Reservation?.CostNanoUsd, o.Reservation?.Lease, o.Error)));
         Assert.Single(logs.Lines, l => l.Category == typeof(BudgetGuard).FullName && l.Text.StartsWith("Budget check impossible", StringComparison.Ordinal));
     }
 
@@ -238,7 +239,7 @@ public sealed class LeasedBudgetTests(TestEnvironment env)
         var shadowOutcomes = await Task.WhenAll(new[] { leasedShadow, leasedShadow, storeShadow }.Select(k => guard.ReserveAsync(k, Model(), Estimate(), 100).AsTask()));
 
         // Nobody waits for a copy: with nothing to limit or count its spend by, it is not sent.
-        Assert.Equal((null, null), (clientOutcome.Reservation, clientOutcome.Error));
+        Assert.Equal((true, null), (clientOutcome.Reservation?.LetThrough, clientOutcome.Error));
         Assert.All(shadowOutcomes, o => Assert.Equal("store_unavailable", o.Error?.Body.Code));
         Assert.All(shadowOutcomes, o => Assert.Null(o.Reservation));
     }

@@ -42,6 +42,32 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Requests_let_through_with_the_store_down_have_all_they_spent_counted_once_it_is_back()
+    {
+        // Nothing was reserved for them (fail-open): a settlement that counted only the difference from a reservation
+        // would leave their spend out of the key's counters for good.
+        await using var rig = await BudgetOutage.StartAsync(env);
+        var (outage, gateway, guard, store) = rig;
+        var key = Key();
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+
+        var (settledWhileDown, error) = await guard.ReserveAsync(key, Model(gateway), Estimate(gateway), 100);
+        Assert.Null(error);
+        Assert.True(settledWhileDown!.LetThrough);
+        var (settledAfter, _) = await guard.ReserveAsync(key, Model(gateway), Estimate(gateway), 100);
+        await guard.SettleAsync(settledWhileDown, Spent(700_000));
+        Assert.Equal(1, guard.PendingSettlements);
+
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+        await guard.SettleAsync(settledAfter!, Spent(200_000));
+        Assert.Equal(0, await guard.RetrySettlementsAsync());
+        Assert.Equal(900_000, await CounterAsync(store, key, "day", "20261205"));
+        Assert.Equal(900_000, await CounterAsync(store, key, "month", "202612"));
+    }
+
+    [Fact]
     public async Task A_retry_the_store_still_fails_keeps_the_settlement_for_the_next()
     {
         await using var rig = await BudgetOutage.StartAsync(env);

@@ -17,8 +17,7 @@ internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
         // Only a key with limits pays for the look at the body's other property names.
         var limited = exchange.Key.Limits is { IsEmpty: false };
         var unseen = limited && UnseenInput.IsRead(exchange.ClientBody.WrittenSpan, exchange.Scan);
-        var tools = limited ? ProviderToolUse.Read(exchange.ClientBody.WrittenSpan, exchange.Scan) : ProviderToolUse.None;
-        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, unseen, exchange.Scan.PriorityTier, tools);
+        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, unseen, exchange.Scan.PriorityTier, exchange.ProviderTools);
         if (!reserving.IsCompletedSuccessfully)
         {
             // Pending: the ValueTask is its async method's own task, so AsTask allocates nothing.

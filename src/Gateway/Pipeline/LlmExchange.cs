@@ -47,6 +47,12 @@ internal sealed class LlmExchange
     /// </summary>
     public required long ReservedOutputTokens { get; init; }
 
+    /// <summary>
+    /// The tools the request lets the provider run at a fee per call, and the calls it allows (read once, for a key
+    /// with limits only: their fees are reserved).
+    /// </summary>
+    public Budgets.ProviderToolUse ProviderTools { get; init; } = Budgets.ProviderToolUse.None;
+
     public bool Stream => Scan.Stream;
 
     /// <summary>False for pinned versions and bundles that forbid it: only other deployments of the same model may serve.</summary>

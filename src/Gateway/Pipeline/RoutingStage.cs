@@ -18,9 +18,11 @@ namespace LlmGateway.Pipeline;
 internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, PromptRouter prompts, PromptRenderer renderer, GatewayMetrics metrics, IOptions<BudgetOptions> budgets)
 {
     private readonly int _maxChoices = budgets.Value.MaxChoices;
+    private readonly int _toolCallsBound = budgets.Value.ProviderToolCallsBound;
 
     private const string ChatCompletionsPath = "/v1/chat/completions";
     private const string CompletionsPath = "/v1/completions";
+    private const string ResponsesPath = "/v1/responses";
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -69,6 +71,8 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
         }
 
         var injectUsage = NeedsUsageInjection(context, scan);
+        // Only a key with limits pays for reading the tools: their fees are reserved for the calls the request allows.
+        var tools = admitted.Key.Limits is { IsEmpty: false } ? ProviderToolUse.Read(admitted.Body.WrittenSpan, scan) : ProviderToolUse.None;
         if (!scan.Model!.StartsWith(ModelCatalog.PromptPrefix, StringComparison.Ordinal))
         {
             if (!catalog.TryGetModel(scan.Model, out var model))
@@ -83,8 +87,12 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
                 return (null, invalidOutput);
             }
 
-            var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage);
-            return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, output), null);
+            // Without its own max_tool_calls, the Responses API is told the bound the reservation counted, so the bound holds.
+            int? capToolCalls = tools is { Tools.Count: > 0, MaxToolCalls: null } && context.Request.Path.Equals(ResponsesPath, StringComparison.Ordinal)
+                ? _toolCallsBound
+                : null;
+            var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage, capToolCalls);
+            return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, output, tools), null);
         }
 
         if (!context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal))
@@ -120,11 +128,13 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
         }
 
         PromptResponseHeaders.Apply(context.Response.Headers, selection);
-        return (Exchange(context, admitted, bundle.Model, selection, bodies!, injectUsage, reservedOutput), null);
+        return (Exchange(context, admitted, bundle.Model, selection, bodies!, injectUsage, reservedOutput, tools), null);
     }
 
-    private static LlmExchange Exchange(HttpContext context, AdmittedRequest admitted, CatalogModel model, PromptSelection? prompt, UpstreamBodies bodies, bool injectUsage, long reservedOutput) => new()
+    private static LlmExchange Exchange(
+        HttpContext context, AdmittedRequest admitted, CatalogModel model, PromptSelection? prompt, UpstreamBodies bodies, bool injectUsage, long reservedOutput, ProviderToolUse tools) => new()
     {
+        ProviderTools = tools,
         RequestId = admitted.RequestId,
         Key = admitted.Key,
         Endpoint = context.Request.Path.Value ?? "",

@@ -7,7 +7,7 @@ namespace LlmGateway.Pipeline;
 
 /// <summary>
 /// The one place that chooses what is sent upstream: the client's body as is, spliced with the
-/// provider's model name, with <c>stream_options.include_usage</c> added, or rewritten from a
+/// provider's model name, with <c>stream_options.include_usage</c> (or a budget's <c>max_tool_calls</c>) added, or rewritten from a
 /// prompt bundle. The first model's body is built (and validated) by the routing stage; a
 /// fallback's is built from the same scan only if a fallback is tried.
 /// </summary>
@@ -18,11 +18,13 @@ internal sealed class UpstreamBodies : IDisposable
     private readonly PreparedBundle? _bundle;
     private readonly IReadOnlyList<string>? _rendered;
     private readonly bool _injectUsage;
+    private readonly int? _maxToolCalls;
     private readonly CatalogModel _first;
     private List<(CatalogModel Model, PooledBuffer Body)>? _fallbacks;
 
-    private UpstreamBodies(PooledBuffer client, RequestScan scan, CatalogModel first, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage)
+    private UpstreamBodies(PooledBuffer client, RequestScan scan, CatalogModel first, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage, int? maxToolCalls)
     {
+        _maxToolCalls = maxToolCalls;
         _client = client;
         _scan = scan;
         _first = first;
@@ -39,10 +41,11 @@ internal sealed class UpstreamBodies : IDisposable
     public bool Rewritten => !ReferenceEquals(First, _client);
 
     /// <summary>Builds the first model's body; a bundle that cannot apply to this request is an error.</summary>
+    /// <param name="maxToolCalls">A plain request's <c>max_tool_calls</c> to set (it has none): the bound its reservation counted.</param>
     public static (UpstreamBodies? Bodies, GatewayError? Error) Create(
-        PooledBuffer client, RequestScan scan, CatalogModel model, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage)
+        PooledBuffer client, RequestScan scan, CatalogModel model, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage, int? maxToolCalls = null)
     {
-        var bodies = new UpstreamBodies(client, scan, model, bundle, rendered, injectUsage);
+        var bodies = new UpstreamBodies(client, scan, model, bundle, rendered, injectUsage, maxToolCalls);
         var (first, error) = bodies.Build(model);
         if (error is not null)
         {
@@ -108,11 +111,11 @@ internal sealed class UpstreamBodies : IDisposable
             return (rewritten, null);
         }
 
-        if (_injectUsage)
+        if (_injectUsage || _maxToolCalls is not null)
         {
-            var withUsage = new PooledBuffer(_client.Length + model.UpstreamModelJson.Length + 64);
-            PlainRequestRewriter.Rewrite(_client.WrittenSpan, _scan, model.UpstreamModelJson.Span, injectUsage: true, withUsage);
-            return (withUsage, null);
+            var rewritten = new PooledBuffer(_client.Length + model.UpstreamModelJson.Length + 64);
+            PlainRequestRewriter.Rewrite(_client.WrittenSpan, _scan, model.UpstreamModelJson.Span, _injectUsage, rewritten, _maxToolCalls);
+            return (rewritten, null);
         }
 
         // A fallback always gets its own name: the client's body names the model it asked for.

@@ -2,11 +2,13 @@ namespace LlmGateway.Proxy;
 
 /// <summary>
 /// The rewrite of a plain-model request, when one is needed: the catalog's upstream model name
-/// and/or <c>stream_options.include_usage</c>. Every other byte is copied as the client sent it.
+/// and/or <c>stream_options.include_usage</c>, and/or a <c>max_tool_calls</c> the request did not set. Every other byte
+/// is copied as the client sent it.
 /// </summary>
 internal static class PlainRequestRewriter
 {
-    public static void Rewrite(ReadOnlySpan<byte> body, RequestScan scan, ReadOnlySpan<byte> upstreamModelJson, bool injectUsage, PooledBuffer destination)
+    /// <param name="maxToolCalls">Written as <c>max_tool_calls</c> (in place of a <c>null</c> one) when set.</param>
+    public static void Rewrite(ReadOnlySpan<byte> body, RequestScan scan, ReadOnlySpan<byte> upstreamModelJson, bool injectUsage, PooledBuffer destination, int? maxToolCalls = null)
     {
         var clientOptions = injectUsage ? StreamOptionsWriter.Find(body, scan) : null;
         var first = true;
@@ -28,6 +30,13 @@ internal static class PlainRequestRewriter
             {
                 StreamOptionsWriter.Write(body, clientOptions, destination);
             }
+            else if (maxToolCalls is { } calls && property.Field == TopLevelField.Other && property.NameIs(body, "max_tool_calls"u8))
+            {
+                // Only a null one reaches here (a set one needs no bound): the bound takes its place.
+                destination.Write(body[property.Start..property.ValueStart]);
+                WriteNumber(calls, destination);
+                maxToolCalls = null;
+            }
             else
             {
                 destination.Write(body[property.Start..property.End]);
@@ -40,6 +49,19 @@ internal static class PlainRequestRewriter
             StreamOptionsWriter.Write(body, null, destination);
         }
 
+        if (maxToolCalls is { } cap)
+        {
+            destination.Write(first ? "\"max_tool_calls\":"u8 : ",\"max_tool_calls\":"u8);
+            WriteNumber(cap, destination);
+        }
+
         destination.Write("}"u8);
+    }
+
+    private static void WriteNumber(int value, PooledBuffer destination)
+    {
+        Span<byte> digits = stackalloc byte[11];
+        value.TryFormat(digits, out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        destination.Write(digits[..written]);
     }
 }

@@ -91,6 +91,21 @@ public sealed class PlainRequestRewriterTests
         Assert.True(expected == output, $"{because}:\n expected {expected}\n actual   {output}");
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","tools":[{"type":"web_search"}]}""", false, """{"model":"up","tools":[{"type":"web_search"}],"max_tool_calls":10}""")]
+    [InlineData("""{"model":"m","max_tool_calls":null,"tools":[]}""", false, """{"model":"up","max_tool_calls":10,"tools":[]}""")]
+    [InlineData("""{"model":"m","stream":true}""", true, """{"model":"up","stream":true,"stream_options":{"include_usage":true},"max_tool_calls":10}""")]
+    [InlineData("""{}""", false, """{"max_tool_calls":10}""")]
+    public void A_budget_s_tool_call_bound_is_written_once_where_the_request_set_none(string clientBody, bool injectUsage, string expected)
+    {
+        var body = Encoding.UTF8.GetBytes(clientBody);
+        using var buffer = new PooledBuffer(16);
+
+        PlainRequestRewriter.Rewrite(body, RequestBodyScanner.Scan(body), "\"up\""u8, injectUsage, buffer, maxToolCalls: 10);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
     [Fact]
     public void The_upstream_model_is_written_as_the_json_token_it_is_given()
     {

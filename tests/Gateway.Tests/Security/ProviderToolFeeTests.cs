@@ -33,6 +33,26 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task The_provider_is_told_the_bound_a_limited_key_s_reservation_counted_when_the_request_set_none()
+    {
+        // Reserved for ten calls, so the provider may make no more: otherwise each call past the tenth is billed beyond
+        // the limit. A request's own max_tool_calls, and a key without limits, are left as sent.
+        await using var gateway = await StartAsync();
+        using var limited = await ClientAsync(gateway, new KeyLimits(5m, null, null));
+        using var unlimited = gateway.CreateClient(env.ApiKey);
+        var (bounded, ownBound, noLimits) = (OpenAiClients.NewTag(), OpenAiClients.NewTag(), OpenAiClients.NewTag());
+
+        using var first = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]"""), bounded), Ct);
+        using var second = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":3"""), ownBound), Ct);
+        using var third = await unlimited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]"""), noLimits), Ct);
+
+        Assert.All([first, second, third], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(10, MaxToolCalls(bounded));
+        Assert.Equal(3, MaxToolCalls(ownBound));
+        Assert.Null(MaxToolCalls(noLimits));
+    }
+
+    [Fact]
     public async Task A_tool_without_a_price_is_refused_to_a_key_with_a_spend_limit_and_served_to_one_without()
     {
         await using var gateway = await StartAsync();
@@ -100,4 +120,17 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
         $$"""{"model":"gpt-4o-mini","max_output_tokens":16,"input":"what is new?","tools":{{tools}}{{extra}}}""";
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static HttpRequestMessage Tagged(string body, string tag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = Json(body) };
+        request.Headers.Add("x-mock-tag", tag);
+        return request;
+    }
+
+    private int? MaxToolCalls(string tag)
+    {
+        using var sent = System.Text.Json.JsonDocument.Parse(Assert.Single(env.Received.ForTag(tag)).Body);
+        return sent.RootElement.TryGetProperty("max_tool_calls", out var calls) ? calls.GetInt32() : null;
+    }
 }

@@ -23,7 +23,8 @@ internal sealed record MockKnobs(
     int? LongLine = null,
     IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null,
     bool EmptyError = false,
-    bool CutMidLine = false)
+    bool CutMidLine = false,
+    string? AfterEnd = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -43,7 +44,8 @@ internal sealed record MockKnobs(
         LongLine: Integer(request, "long-line", min: 1),
         ResponseHeaders: ResponseHeadersKnob.Parse(Raw(request, "response-headers")),
         EmptyError: Boolean(request, "empty-error"),
-        CutMidLine: Boolean(request, "cut-mid-line"));
+        CutMidLine: Boolean(request, "cut-mid-line"),
+        AfterEnd: AfterEndKnob(request));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);
@@ -71,6 +73,13 @@ internal sealed record MockKnobs(
             ? value
             : throw new InvalidRequestException($"Mock knob '{name}' must be an integer in [{min}, {max}], got '{raw}'.");
     }
+
+    private static string? AfterEndKnob(HttpRequest request) => Raw(request, "after-end") switch
+    {
+        null => null,
+        var value when value is "hang" or "reset" => value,
+        var raw => throw new InvalidRequestException($"Mock knob 'after-end' must be hang or reset, got '{raw}'."),
+    };
 
     private static string? Corruption(HttpRequest request)
     {

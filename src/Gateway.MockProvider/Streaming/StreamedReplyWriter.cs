@@ -7,7 +7,7 @@ namespace LlmGateway.MockProvider.Streaming;
 
 /// <summary>
 /// Streams a reply as SSE in an endpoint's format (opening, content pieces, closing), applying the
-/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, corrupt, long-line) along the way.
+/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, corrupt, long-line, after-end) along the way.
 /// </summary>
 internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProviderOptions> options)
 {
@@ -76,6 +76,19 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
         }
 
         await format.CloseAsync(events, aborted);
+        if (knobs.AfterEnd is { } afterEnd)
+        {
+            // A whole stream whose connection then stalls (hang: open until the client leaves) or breaks (reset), as
+            // a provider or an intermediary may do after the last event.
+            await response.BodyWriter.FlushAsync(aborted);
+            if (afterEnd == "reset")
+            {
+                await CutAsync(context);
+                return;
+            }
+
+            await Task.Delay(Timeout.Infinite, aborted);
+        }
     }
 
     /// <summary>cut-after: drop the connection mid-stream (no closing events) like a crashed upstream.</summary>

@@ -46,6 +46,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     /// <summary>Why the last malformed payload could not be read.</summary>
     public string? LastProblem { get; private set; }
 
+    /// <summary>The stream said it is over (<c>[DONE]</c>, <c>response.completed</c> or <c>response.incomplete</c>).</summary>
+    public bool Ended { get; private set; }
+
     /// <summary>Reads one JSON object and tells the observers what it said (nothing, if it is not whole).</summary>
     /// <param name="start">Where the payload's event starts in the stream (for <see cref="OpenAiEventInfo"/>).</param>
     /// <param name="end">Where it ends.</param>
@@ -91,6 +94,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     {
         if ((flags & OpenAiEventFlags.Done) != 0)
         {
+            Ended = true;
             foreach (var observer in observers)
             {
                 observer.OnEnd();
@@ -117,6 +121,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     /// <summary>Forgets the response it read (counts, the model seen, the last problem), for the next one.</summary>
     public void Restart()
     {
+        Ended = false;
         Reset();
         _model = null;
         Parses = 0;
@@ -195,6 +200,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
 
         if (_end)
         {
+            Ended = true;
             foreach (var observer in observers)
             {
                 observer.OnEnd();

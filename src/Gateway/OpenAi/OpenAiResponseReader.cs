@@ -55,6 +55,9 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
 
     public bool SawDone { get; private set; }
 
+    /// <summary>The stream said it is over: <c>[DONE]</c>, or the Responses API's <c>response.completed</c> or <c>response.incomplete</c>.</summary>
+    public bool SawEnd => _events.Ended;
+
     /// <summary>The stream sent a line (or an event) longer than the cap: nothing after it was read.</summary>
     public bool Overflowed => _framer?.Overflowed == true;
 

@@ -278,8 +278,11 @@ internal sealed class ResilientForwarder(
         var fired = timer.Fired;
         if (context.Response.HasStarted)
         {
-            // Bytes reached the client: whatever happens now, this attempt is the answer.
-            if (lifetime.AbortRequested || s.Tap?.LineCapExceeded == true || error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
+            // Bytes reached the client: whatever happens now, this attempt is the answer. A stream that had said it was
+            // over ([DONE], response.completed) before its connection stalled or broke is whole: no error event after
+            // the end, no cut bill, no failure for the breaker.
+            if (s.Tap?.StreamEnded != true
+                && (lifetime.AbortRequested || s.Tap?.LineCapExceeded == true || error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled))
             {
                 s.Interruption = s.Tap?.LineCapExceeded == true ? StreamInterruption.Oversized
                     : fired is UpstreamTimeout.Idle or UpstreamTimeout.Total ? StreamInterruption.Stalled

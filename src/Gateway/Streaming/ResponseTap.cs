@@ -194,6 +194,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// <summary>True once the provider's response showed itself (a write, or an explicit start).</summary>
     public bool SawResponse { get; private set; }
 
+    /// <summary>The provider's stream said it is over: whatever happens to the connection after, the client has the answer.</summary>
+    public bool StreamEnded => _reader?.SawEnd == true;
+
     /// <summary>True while a retryable error response is held back from the client.</summary>
     public bool IsHoldingError => _gate == TapGate.HoldError;
 

@@ -159,6 +159,24 @@ public sealed class ResilienceTests(TestEnvironment env)
         }
     }
 
+    [Theory]
+    [InlineData("hang")]
+    [InlineData("reset")]
+    public async Task A_whole_stream_whose_connection_then_stalls_or_breaks_is_whole_for_the_client_and_the_bill(string afterEnd)
+    {
+        // [DONE] came: the client has the answer. An error event after it (which an SDK raises), a cut bill, and a
+        // failure for the breaker would all be wrong.
+        var tag = OpenAiClients.NewTag();
+        var (status, sse) = await StreamAsync("stall-model", tag, ("x-mock-chunks", "4"), ("x-mock-after-end", afterEnd));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("data: [DONE]", sse, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"error\"", sse, StringComparison.Ordinal);
+        var usage = Usage(sse);
+        Assert.False(usage.TryGetProperty("cut", out var cut) && cut.GetBoolean(), usage.ToString());
+        Assert.Equal("reported", usage.GetProperty("source").GetString());
+    }
+
     [Fact]
     public async Task A_first_byte_timeout_is_retried_and_then_answered_with_504()
     {

@@ -18,27 +18,43 @@ internal static class JsonTailUsage
     private static ReadOnlySpan<byte> Key => "\"usage\""u8;
 
     /// <summary>Reads the last whole <c>"usage": {…}</c> of <paramref name="tail"/> into <paramref name="reader"/>; false when there is none.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> tail, OpenAiResponseReader reader)
+    /// <param name="calls">The body's call items' types (<see cref="JsonCallItemScanner"/>), read with the usage as its <c>output</c>.</param>
+    public static bool TryRead(ReadOnlySpan<byte> tail, OpenAiResponseReader reader, IReadOnlyList<string>? calls = null)
     {
-        if (!TryFind(tail, out var usage))
+        var found = TryFind(tail, out var usage);
+        if (!found && calls is not { Count: > 0 })
         {
             return false;
         }
 
-        // Read as the body it came from would be: {"usage": …}.
-        var length = "{\"usage\":"u8.Length + usage.Length + 1;
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
+        // Read as the body it came from would be: {"output": [{"type": …}, …], "usage": …}, in one parse.
+        var buffer = new ArrayBufferWriter<byte>(usage.Length + 64 + (32 * (calls?.Count ?? 0)));
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            "{\"usage\":"u8.CopyTo(rented);
-            usage.CopyTo(rented.AsSpan("{\"usage\":"u8.Length));
-            rented[length - 1] = (byte)'}';
-            return (reader.ReadJson(rented.AsSpan(0, length)) & OpenAiEventFlags.Malformed) == 0;
+            writer.WriteStartObject();
+            if (calls is { Count: > 0 })
+            {
+                writer.WriteStartArray("output"u8);
+                foreach (var type in calls)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, type);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            if (found)
+            {
+                writer.WritePropertyName("usage"u8);
+                writer.WriteRawValue(usage, skipInputValidation: true);
+            }
+
+            writer.WriteEndObject();
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+
+        return (reader.ReadJson(buffer.WrittenSpan) & OpenAiEventFlags.Malformed) == 0 && found;
     }
 
     /// <summary>

@@ -53,6 +53,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private PooledArray<byte>? _sample;
     private int _sampleLimit;
     private OpenAiResponseReader? _reader;
+
+    // A JSON body past the capture cap: its call items, found as it passes (only its end is kept).
+    private JsonCallItemScanner? _callItems;
     private UsageChunkFilter? _filter;
 
     // Made on first use and kept with the tap: a reader for responses read as they are, and one that also finds the
@@ -154,6 +157,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         _body.Clear();
         _tail.Clear();
+        _callItems = null;
         _sample = null;
         _sampleLimit = 0;
         _reader = null;
@@ -315,7 +319,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
         else if (_mode == TapMode.JsonTail)
         {
-            JsonTailUsage.TryRead(_tail.WrittenSpan, _reader);
+            JsonTailUsage.TryRead(_tail.WrittenSpan, _reader, _callItems?.Calls);
         }
     }
 
@@ -693,12 +697,14 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     {
         _mode = TapMode.JsonTail;
         _tail.Clear();
+        _callItems = new JsonCallItemScanner();
         AppendTail(_body.WrittenSpan);
         _body.Clear();
     }
 
     private void AppendTail(ReadOnlySpan<byte> bytes)
     {
+        _callItems?.Append(bytes);
         if (bytes.Length >= JsonTailUsage.TailBytes)
         {
             _tail.Clear();

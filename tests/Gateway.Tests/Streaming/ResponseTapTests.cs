@@ -262,6 +262,33 @@ public sealed class ResponseTapTests
     }
 
     [Fact]
+    public async Task A_json_body_over_the_cap_keeps_its_call_items_and_usage_for_the_bill()
+    {
+        // Two generated images of ~2.5 MB of base64 each: past the cap, only the body's end is kept, yet both calls
+        // (the fees of the tool that made them) and the usage at its end are read. Pretty-printed, as OpenAI sends it.
+        var (tap, client, _) = Tap("application/json", holdJson: true);
+        var image = new string('A', 2_500_000);
+        var body = Encoding.UTF8.GetBytes(
+            "{\n  \"object\": \"response\",\n  \"output\": [\n    {\n      \"type\": \"image_generation_call\",\n      \"result\": \"" + image + "\"\n    },\n" +
+            "    {\"type\":\"image_generation_call\",\"result\":\"" + image + "\"},\n" +
+            "    {\"type\": \"message\", \"content\": [{\"type\": \"output_text\", \"text\": \"a \\\"type\\\": \\\"web_search_call\\\" in text\"}]},\n" +
+            "    {\"type\": \"function_call\", \"name\": \"f\", \"arguments\": \"{}\"}\n  ],\n" +
+            "  \"usage\": {\"input_tokens\": 40, \"output_tokens\": 12, \"total_tokens\": 52}\n}");
+
+        for (var i = 0; i < body.Length; i += 65_536)
+        {
+            await tap.WriteAsync(body.AsMemory(i, Math.Min(65_536, body.Length - i)), Ct);
+        }
+
+        await tap.FlushPendingAsync(cut: false, Ct);
+        tap.Complete();
+        Assert.Equal(body.Length, client.Length);
+        Assert.Equal(["image_generation", "image_generation"], tap.Usage.ProviderToolCalls.OrderBy(c => c, StringComparer.Ordinal));
+        Assert.Equal(40, tap.Usage.Usage?.InputTokens);
+        Assert.Equal(12, tap.Usage.Usage?.OutputTokens);
+    }
+
+    [Fact]
     public async Task A_retryable_error_is_held_then_released_or_discarded()
     {
         var error = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"u8.ToArray();

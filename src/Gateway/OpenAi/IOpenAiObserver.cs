@@ -37,6 +37,14 @@ internal interface IOpenAiObserver
     {
     }
 
+    /// <summary>
+    /// The same kind of output, from a Responses API answer's whole <c>output</c>: a stream's final event repeats what its
+    /// deltas said, so an estimate counts the fuller of the two, not both.
+    /// </summary>
+    void OnOutputOther(ReadOnlySpan<char> text)
+    {
+    }
+
     /// <summary>Refusal text: choice 0's <c>refusal</c> or refusal parts, <c>response.refusal.delta</c>.</summary>
     void OnRefusal(ReadOnlySpan<char> text)
     {

@@ -15,9 +15,16 @@ internal enum OpenAiEffectKind
 
     /// <summary>
     /// Generated output that is neither the answer's text nor a function call the client runs (a custom tool's input, an
-    /// MCP call's arguments, the code interpreter's code, in the Responses API): only what an output estimate needs.
+    /// MCP call's arguments, the code interpreter's code, in the Responses API; reasoning text a provider shows): only what
+    /// an output estimate needs. From a stream's deltas, or a chat message.
     /// </summary>
     OtherOutput,
+
+    /// <summary>
+    /// The same kind of output in a Responses API answer's whole <c>output</c> (a body, or a stream's final event, which
+    /// repeats its deltas): the fuller of it and the deltas counts.
+    /// </summary>
+    OutputOther,
 
     /// <summary>
     /// A Responses API output item that is a call of a tool the provider runs (<c>web_search_call</c>, …): its type, and

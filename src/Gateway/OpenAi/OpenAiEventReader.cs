@@ -244,6 +244,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             case OpenAiEffectKind.OtherOutput:
                 observer.OnOtherOutput(text);
                 break;
+            case OpenAiEffectKind.OutputOther:
+                observer.OnOutputOther(text);
+                break;
             case OpenAiEffectKind.ProviderToolCall:
                 observer.OnProviderToolCall(effect.Index, text);
                 break;
@@ -440,7 +443,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             }
         }
         else if (type.ValueTextEquals("response.custom_tool_call_input.delta"u8) || type.ValueTextEquals("response.mcp_call_arguments.delta"u8)
-            || type.ValueTextEquals("response.code_interpreter_call_code.delta"u8))
+            || type.ValueTextEquals("response.code_interpreter_call_code.delta"u8)
+            // Reasoning a provider shows is generated output too: the client received it.
+            || type.ValueTextEquals("response.reasoning_summary_text.delta"u8) || type.ValueTextEquals("response.reasoning_text.delta"u8))
         {
             if (hasDelta)
             {
@@ -598,6 +603,13 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             {
                 reader.Read();
                 AddTextIfString(OpenAiEffectKind.Refusal, ref reader);
+            }
+            else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
+            {
+                // Reasoning that OpenAI-compatible providers (DeepSeek, vLLM, OpenRouter) stream beside the content: the
+                // client received it and it is billed as output, so an estimate counts it.
+                reader.Read();
+                AddTextIfString(OpenAiEffectKind.OtherOutput, ref reader);
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
@@ -855,8 +867,8 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         {
             // Generated output, but not a function call the client runs: counted for an estimate, never reassembled as
             // one. From the whole answer only (a stream counts these calls' deltas, not also their items).
-            AddSpan(OpenAiEffectKind.OtherOutput, name);
-            AddSpan(OpenAiEffectKind.OtherOutput, arguments);
+            AddSpan(OpenAiEffectKind.OutputOther, name);
+            AddSpan(OpenAiEffectKind.OutputOther, arguments);
         }
         else if (type.ValueTextEquals("function_call"u8))
         {

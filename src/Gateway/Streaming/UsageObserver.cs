@@ -13,6 +13,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     private readonly PooledArray<char> _text = new();
     private readonly PooledArray<char> _outputText = new();
     private readonly PooledArray<char> _otherOutput = new();
+    private readonly PooledArray<char> _outputOther = new();
     // Tool calls are generated and billed as output too. Per call (its index): the fragments as they streamed, and the
     // latest whole item (a Responses API function_call item repeats what its deltas said), so a call counts once, as
     // the fuller of the two. Made only for a response that has tool calls.
@@ -38,8 +39,11 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     /// </summary>
     public ReadOnlySpan<char> Text => _sawText ? _text.WrittenSpan : _outputText.WrittenSpan;
 
-    /// <summary>Other generated output (a custom tool's input, an MCP call's arguments, the code interpreter's code).</summary>
-    public ReadOnlySpan<char> OtherOutput => _otherOutput.WrittenSpan;
+    /// <summary>
+    /// Other generated output (a custom tool's input, an MCP call's arguments, the code interpreter's code, reasoning a
+    /// provider shows): the deltas' or the whole output's, whichever says more (a stream's final event repeats its deltas).
+    /// </summary>
+    public ReadOnlySpan<char> OtherOutput => _otherOutput.Length >= _outputOther.Length ? _otherOutput.WrittenSpan : _outputOther.WrittenSpan;
 
     /// <summary>The tool calls' names and arguments, each call once (the fuller of its fragments and its whole item).</summary>
     public string ToolCallText
@@ -84,10 +88,16 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 
     public void OnOtherOutput(ReadOnlySpan<char> text) => _otherOutput.Append(text);
 
+    public void OnOutputOther(ReadOnlySpan<char> text) => _outputOther.Append(text);
+
     // A refusal is generated text the client received, billed like any other.
     public void OnRefusal(ReadOnlySpan<char> text) => OnText(text);
 
-    public void OnOutputStart() => _outputText.Clear();
+    public void OnOutputStart()
+    {
+        _outputText.Clear();
+        _outputOther.Clear();
+    }
 
     public void OnOutputText(ReadOnlySpan<char> text) => _outputText.Append(text);
 
@@ -136,6 +146,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _text.Dispose();
         _outputText.Dispose();
         _otherOutput.Dispose();
+        _outputOther.Dispose();
     }
 
     /// <summary>Forgets everything it observed, for the next response (its buffers are given back by <see cref="Dispose"/>).</summary>
@@ -144,6 +155,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _text.Clear();
         _outputText.Clear();
         _otherOutput.Clear();
+        _outputOther.Clear();
         _toolCalls = null;
         _providerToolCalls = null;
         _sawText = false;

@@ -51,6 +51,14 @@ public sealed class UsageAccountantTests
     // The same calls in a whole Responses body with no usage: from its output items, once.
     [InlineData("{\"object\":\"response\",\"output\":[{\"type\":\"mcp_call\",\"name\":\"lookup\",\"arguments\":\"{\\\"q\\\":\\\"weather\\\"}\"},{\"type\":\"code_interpreter_call\",\"code\":\"print(1 + 1)\"}]}",
         "lookup{\"q\":\"weather\"}print(1 + 1)", "")]
+    // The code's deltas, then a final event whose output repeats them: counted once, not twice.
+    [InlineData("data: {\"type\":\"response.code_interpreter_call_code.delta\",\"output_index\":0,\"delta\":\"print(1 + 1)\"}\n\ndata: {\"type\":\"response.failed\",\"response\":{\"status\":\"failed\",\"usage\":null,\"output\":[{\"type\":\"code_interpreter_call\",\"code\":\"print(1 + 1)\"}]}}\n\n",
+        "print(1 + 1)", "")]
+    // Reasoning a provider shows (DeepSeek's reasoning_content, the Responses API's reasoning summary): the client got it.
+    [InlineData("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"Let me think it through, step by step.\"}}]}\n\n",
+        "Let me think it through, step by step.", "")]
+    [InlineData("data: {\"type\":\"response.reasoning_summary_text.delta\",\"output_index\":0,\"summary_index\":0,\"delta\":\"Weighing the two options.\"}\n\n",
+        "Weighing the two options.", "")]
     public async Task A_cut_stream_is_billed_for_every_call_it_wrote(string events, string calls, string otherChoices)
     {
         var (tap, _) = Tap(events.StartsWith('{') ? "application/json" : "text/event-stream", strip: false);

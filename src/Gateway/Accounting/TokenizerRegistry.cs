@@ -81,6 +81,37 @@ internal sealed class TokenizerRegistry
             }
         }
 
-        return total + tokenizer.CountTokens(span[start..]);
+        return total + tokenizer.CountTokens(span[start..]) + SpecialTextSurcharge(span, tokenizer);
+    }
+
+    /// <summary>
+    /// The tokenizer reads the text of its special tokens (<c>&lt;|endoftext|&gt;</c>) as one token each, while a provider
+    /// reads a user's text as ordinary text, several tokens each: a prompt made of them would be counted a fraction of
+    /// what it costs. Each is counted at a token per character instead (a token is never shorter), an upper bound.
+    /// </summary>
+    private static int SpecialTextSurcharge(ReadOnlySpan<char> text, Tokenizer tokenizer)
+    {
+        if (tokenizer is not TiktokenTokenizer { SpecialTokens: { Count: > 0 } specials })
+        {
+            return 0;
+        }
+
+        var extra = 0;
+        for (var at = text.IndexOf("<|", StringComparison.Ordinal); at >= 0; at = text.IndexOf("<|", StringComparison.Ordinal))
+        {
+            text = text[at..];
+            foreach (var special in specials.Keys)
+            {
+                if (text.StartsWith(special, StringComparison.Ordinal))
+                {
+                    extra += special.Length - 1;
+                    break;
+                }
+            }
+
+            text = text[2..];
+        }
+
+        return extra;
     }
 }

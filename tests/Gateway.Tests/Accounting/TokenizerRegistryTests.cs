@@ -24,6 +24,19 @@ public sealed class TokenizerRegistryTests
         Assert.Equal(cl100k, Registry.Count(text, TokenizerRegistry.Cl100k));
     }
 
+    [Theory]
+    [InlineData(TokenizerRegistry.O200k)]
+    [InlineData(TokenizerRegistry.Cl100k)]
+    public void Special_token_text_in_a_prompt_counts_as_the_text_it_is_for_the_provider(string encoding)
+    {
+        // A provider reads "<|endoftext|>" in a user's text as ordinary text, several tokens; the tokenizer alone reads
+        // one special token. Counted at a token per character of it, an upper bound.
+        var text = string.Concat(Enumerable.Repeat("<|endoftext|>a", 100));
+
+        Assert.True(Registry.Count(text, encoding) >= 100 * "<|endoftext|>".Length, Registry.Count(text, encoding).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Registry.Count("a <| b |> c", encoding), Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding(encoding).CountTokens("a <| b |> c"));
+    }
+
     [Fact]
     public void Ordinary_text_is_counted_exactly_as_the_tokenizer_counts_it_whole()
     {

@@ -78,8 +78,11 @@ internal sealed class UpstreamHealthPolicy(
         }
     }
 
+    // A stream that said it was over ([DONE], response.completed) is a whole answer, whatever happened to its
+    // connection after (the forwarder reads it so too).
     private static bool IsFailure(HttpContext context, ResiliencePolicy policy, ForwardingLifetime? lifetime) =>
-        context.GetForwarderErrorFeature()?.Error switch
+        context.Features.Get<IHttpResponseBodyFeature>() is not Streaming.ResponseTap { StreamEnded: true }
+        && context.GetForwarderErrorFeature()?.Error switch
         {
             null => policy.RetryStatuses.Contains(context.Response.StatusCode),
             ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders or ForwarderError.ResponseBodyDestination => true,

@@ -178,6 +178,29 @@ public sealed class ResilienceTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_whole_stream_whose_connection_then_stalls_is_no_failure_for_the_breaker()
+    {
+        // One failure would open this provider's circuit: the next request would get 503 upstream_unhealthy.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:stall:Resilience:FailureThreshold"] = "1";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        foreach (var afterEnd in new[] { "hang", "reset", "hang" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent("""{"model":"stall-model","stream":true,"messages":[{"role":"user","content":"tell me"}]}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("x-mock-after-end", afterEnd);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("data: [DONE]", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_first_byte_timeout_is_retried_and_then_answered_with_504()
     {
         var settings = env.GatewaySettings();

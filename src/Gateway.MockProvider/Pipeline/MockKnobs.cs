@@ -24,7 +24,8 @@ internal sealed record MockKnobs(
     IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null,
     bool EmptyError = false,
     bool CutMidLine = false,
-    string? AfterEnd = null)
+    string? AfterEnd = null,
+    int? ErrorAfter = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -45,7 +46,8 @@ internal sealed record MockKnobs(
         ResponseHeaders: ResponseHeadersKnob.Parse(Raw(request, "response-headers")),
         EmptyError: Boolean(request, "empty-error"),
         CutMidLine: Boolean(request, "cut-mid-line"),
-        AfterEnd: AfterEndKnob(request));
+        AfterEnd: AfterEndKnob(request),
+        ErrorAfter: Integer(request, "error-after", min: 1));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

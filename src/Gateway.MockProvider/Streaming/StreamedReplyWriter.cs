@@ -7,7 +7,7 @@ namespace LlmGateway.MockProvider.Streaming;
 
 /// <summary>
 /// Streams a reply as SSE in an endpoint's format (opening, content pieces, closing), applying the
-/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, corrupt, long-line, after-end) along the way.
+/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, error-after, corrupt, long-line, after-end) along the way.
 /// </summary>
 internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProviderOptions> options)
 {
@@ -55,6 +55,24 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
             if (i == 0 && knobs.LongLine is int padding)
             {
                 await events.WriteLongLineAsync(padding, aborted);
+            }
+
+            if (knobs.ErrorAfter == i + 1)
+            {
+                // A provider's failure reported in a stream that already started (its status was 200): an error event,
+                // then the end of the body, with no closing events.
+                await events.WriteAsync(static json =>
+                {
+                    json.WriteStartObject();
+                    json.WriteStartObject("error");
+                    json.WriteString("message", "The server had an error while processing your request.");
+                    json.WriteString("type", "server_error");
+                    json.WriteNull("param");
+                    json.WriteNull("code");
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }, aborted);
+                return;
             }
 
             if (knobs.CutAfter == i + 1)

@@ -190,6 +190,9 @@ internal sealed class ForwardStage(
     {
         var status = context.Response.StatusCode;
         var sampled = sampling.Sampled && tap is not null;
+        // A provider's failure inside an answer whose status was already 200 (an error event in its stream): a failed
+        // request for the counters and the rollout's error rate, not a served one.
+        var failedInside = status < 400 && outcome.Error is null && outcome.Interruption is null && tap?.Usage.SawError == true;
         return new ExchangeResult
         {
             Exchange = exchange,
@@ -199,14 +202,16 @@ internal sealed class ForwardStage(
             ContentType = context.Response.ContentType,
             ErrorType = outcome.Error?.Body.Code
                 ?? (outcome.Interruption is { } interruption ? "stream_" + interruption.ToString().ToLowerInvariant()
-                : status >= 400 ? GenAiAttributes.StatusErrorType(status) : null),
+                : status >= 400 ? GenAiAttributes.StatusErrorType(status)
+                : failedInside ? "stream_error" : null),
             Record = record,
-            Failed = outcome.Error is not null || outcome.Interruption is not null || status >= 500,
+            Failed = outcome.Error is not null || outcome.Interruption is not null || status >= 500 || failedInside,
             Interruption = outcome.Interruption,
             ClientGone = outcome.ClientGone,
             FailureNote = outcome.Error?.Body.Message
                 ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})."
-                : tap?.ContentEncoding is { } coding ? $"The provider's response was content-encoded ({coding}); the gateway did not read it." : null),
+                : tap?.ContentEncoding is { } coding ? $"The provider's response was content-encoded ({coding}); the gateway did not read it."
+                : failedInside ? "The provider's answer carried an error event after its 200 status." : null),
             RequestedAt = requestedAt,
             Duration = duration,
             Sampling = sampling,

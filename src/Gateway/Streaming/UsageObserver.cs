@@ -139,6 +139,11 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 
     public void OnFinishReason(string reason) => FinishReason = reason;
 
+    /// <summary>The response carried an error event or object (a stream that failed after its 200, say).</summary>
+    public bool SawError { get; private set; }
+
+    public void OnError(string message) => SawError = true;
+
     public void OnUsage(in OpenAiUsage usage) => Usage = usage;
 
     public void Dispose()
@@ -154,6 +159,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     {
         _text.Clear();
         _outputText.Clear();
+        SawError = false;
         _otherOutput.Clear();
         _outputOther.Clear();
         _toolCalls = null;

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using LlmGateway.Auth;
 using LlmGateway.Tests.Infrastructure;
 using OpenAI.Chat;
 
@@ -198,6 +199,33 @@ public sealed class ResilienceTests(TestEnvironment env)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("data: [DONE]", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_provider_error_inside_a_200_stream_counts_as_a_failed_request()
+    {
+        // The error event reaches the client as the provider sent it; the key's usage counts an error, not a success
+        // (and so does the rollout's error rate, which reads the same counters).
+        var (record, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("stream-error", "test", []);
+        using var client = env.Gateway.CreateClient(secret);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"tell me"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-chunks", "4");
+        request.Headers.Add("x-mock-error-after", "2");
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var sse = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("server_error", Events(sse).Single(e => e.TryGetProperty("error", out _)).GetProperty("error").GetProperty("type").GetString());
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        var rows = await Eventually.ResultAsync(
+            () => viewer.GetAsync($"/admin/v1/usage?key={record.Id}"),
+            r => r.Json.EnumerateArray().Sum(row => row.GetProperty("requests").GetInt64()) == 1,
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(1, Assert.Single(rows.Json.EnumerateArray()).GetProperty("errors").GetInt64());
     }
 
     [Fact]

@@ -21,12 +21,6 @@ internal static partial class YamlToJsonConverter
     /// <summary>Deeper than any real bundle; stops a self-referencing alias from recursing forever.</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>
-    /// The most JSON one conversion writes. Aliases repeat nodes, so a few lines can expand without end (nine anchors
-    /// of nine aliases each are 387 million values: "billion laughs"); far above any real bundle, config or dataset.
-    /// </summary>
-    public const long MaxJsonBytes = 64L * 1024 * 1024;
-
     private const string CoreSchemaPrefix = "tag:yaml.org,2002:";
 
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -68,7 +62,7 @@ internal static partial class YamlToJsonConverter
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            WriteNode(writer, stream.Documents[0].RootNode, depth: 0);
+            WriteNode(writer, stream.Documents[0].RootNode, depth: 0, new YamlExpansionBudget());
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -78,29 +72,47 @@ internal static partial class YamlToJsonConverter
     /// The JSON text of one node of an already loaded document (a config's assertion, a promptfoo test), with the
     /// same typing rules as <see cref="Convert"/>.
     /// </summary>
-    /// <exception cref="YamlConversionException">A value JSON cannot hold, or nesting deeper than <see cref="MaxDepth"/>.</exception>
-    public static string ConvertNode(YamlNode node)
+    /// <param name="budget">The file's, when its nodes are converted one by one: what they expand to is bounded together.</param>
+    /// <exception cref="YamlConversionException">A value JSON cannot hold, nesting deeper than <see cref="MaxDepth"/>, or a file expanding past its budget.</exception>
+    public static string ConvertNode(YamlNode node, YamlExpansionBudget? budget = null)
     {
         ArgumentNullException.ThrowIfNull(node);
+        budget ??= new YamlExpansionBudget();
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            WriteNode(writer, node, depth: 0);
+            WriteNode(writer, node, depth: 0, budget);
+        }
+
+        if (!budget.TryWrite(buffer.Length))
+        {
+            throw Error(node, TooLarge);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void WriteNode(Utf8JsonWriter writer, YamlNode node, int depth)
+    private static string TooMuchWork =>
+        $"The YAML's aliases and merge keys expand to more than {YamlExpansionBudget.MaxSteps} values (merge keys of merge keys?).";
+
+    private static string TooLarge =>
+        $"The YAML's aliases expand to more than {YamlExpansionBudget.MaxJsonBytes / (1024 * 1024)} MB of JSON (aliases repeating aliases?).";
+
+    private static void WriteNode(Utf8JsonWriter writer, YamlNode node, int depth, YamlExpansionBudget budget)
     {
         if (depth > MaxDepth)
         {
             throw Error(node, $"The YAML nests deeper than {MaxDepth} levels (or an alias refers to itself).");
         }
 
-        if (writer.BytesCommitted + writer.BytesPending > MaxJsonBytes)
+        if (budget.Written + writer.BytesCommitted + writer.BytesPending > YamlExpansionBudget.MaxJsonBytes)
         {
-            throw Error(node, $"The YAML expands to more than {MaxJsonBytes / (1024 * 1024)} MB of JSON (aliases repeating aliases?).");
+            throw Error(node, TooLarge);
+        }
+
+        if (!budget.TryStep())
+        {
+            throw Error(node, TooMuchWork);
         }
 
         switch (node)
@@ -112,17 +124,17 @@ internal static partial class YamlToJsonConverter
                 writer.WriteStartArray();
                 foreach (var item in sequence.Children)
                 {
-                    WriteNode(writer, item, depth + 1);
+                    WriteNode(writer, item, depth + 1, budget);
                 }
 
                 writer.WriteEndArray();
                 break;
             case YamlMappingNode mapping:
                 writer.WriteStartObject();
-                foreach (var (key, value) in MappingEntries(mapping, depth))
+                foreach (var (key, value) in MappingEntries(mapping, depth, budget))
                 {
                     writer.WritePropertyName(key);
-                    WriteNode(writer, value, depth + 1);
+                    WriteNode(writer, value, depth + 1, budget);
                 }
 
                 writer.WriteEndObject();
@@ -136,7 +148,7 @@ internal static partial class YamlToJsonConverter
     /// The entries of a mapping as JSON property names, in document order, with <c>&lt;&lt;</c> merge keys
     /// expanded where they stand (keys written explicitly win over merged ones).
     /// </summary>
-    private static List<KeyValuePair<string, YamlNode>> MappingEntries(YamlMappingNode mapping, int depth)
+    private static List<KeyValuePair<string, YamlNode>> MappingEntries(YamlMappingNode mapping, int depth, YamlExpansionBudget budget)
     {
         if (depth > MaxDepth)
         {
@@ -171,8 +183,13 @@ internal static partial class YamlToJsonConverter
 
             foreach (var source in MergeSources(valueNode))
             {
-                foreach (var merged in MappingEntries(source, depth + 1))
+                foreach (var merged in MappingEntries(source, depth + 1, budget))
                 {
+                    if (!budget.TryStep())
+                    {
+                        throw Error(source, TooMuchWork);
+                    }
+
                     if (!explicitKeys.Contains(merged.Key) && written.Add(merged.Key))
                     {
                         entries.Add(merged);

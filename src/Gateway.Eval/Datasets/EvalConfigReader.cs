@@ -139,9 +139,11 @@ internal static partial class EvalConfigReader
             }
             else
             {
+                // One budget for the file's assertions: aliases repeating one cannot multiply what the file expands to.
+                var budget = new YamlExpansionBudget();
                 for (var i = 0; i < list.Children.Count; i++)
                 {
-                    if (Assertion(list.Children[i], $"default_assert[{i}]", errors) is { } spec)
+                    if (Assertion(list.Children[i], $"default_assert[{i}]", errors, budget) is { } spec)
                     {
                         if (spec.Metric is { } named && metrics.Count > 0 && !metrics.Exists(m => m.AcceptsMetricName(named)))
                         {
@@ -374,7 +376,7 @@ internal static partial class EvalConfigReader
         _ => "assertions",
     };
 
-    private static AssertionSpec? Assertion(YamlNode node, string at, List<string> errors)
+    private static AssertionSpec? Assertion(YamlNode node, string at, List<string> errors, YamlExpansionBudget budget)
     {
         if (node is not YamlMappingNode)
         {
@@ -384,7 +386,7 @@ internal static partial class EvalConfigReader
 
         try
         {
-            using var document = JsonDocument.Parse(YamlToJsonConverter.ConvertNode(node));
+            using var document = JsonDocument.Parse(YamlToJsonConverter.ConvertNode(node, budget));
             return AssertionSpec.FromJson(document.RootElement);
         }
         catch (Exception ex) when (ex is JsonException or YamlConversionException)

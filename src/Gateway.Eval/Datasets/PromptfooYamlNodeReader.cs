@@ -11,6 +11,9 @@ namespace LlmGateway.Eval.Datasets;
 /// </summary>
 internal sealed class PromptfooYamlNodeReader(string file)
 {
+    // One for the file: its nodes are converted one by one, and aliases repeating them must not multiply what it expands to.
+    private readonly YamlExpansionBudget _budget = new();
+
     private static readonly string[] SuiteKeys = ["tests", "defaultTest"];
 
     // Suite keys that say how promptfoo calls models or stores results: the gateway decides those.
@@ -239,7 +242,7 @@ internal sealed class PromptfooYamlNodeReader(string file)
     {
         try
         {
-            return JsonNode.Parse(YamlToJsonConverter.ConvertNode(node));
+            return JsonNode.Parse(YamlToJsonConverter.ConvertNode(node, _budget));
         }
         catch (YamlConversionException ex)
         {

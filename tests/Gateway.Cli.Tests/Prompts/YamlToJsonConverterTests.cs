@@ -171,6 +171,46 @@ public sealed class YamlToJsonConverterTests
 
         var error = Assert.Throws<YamlConversionException>(() => YamlToJsonConverter.Convert(yaml.ToString()));
 
-        Assert.Contains("expands to more than 64 MB of JSON", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expand to more than", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Merge_keys_of_merge_keys_fail_with_a_message_not_endless_work()
+    {
+        // Thirteen levels of ten merges each: 10^12 merged mappings, a few bytes of JSON.
+        var yaml = new System.Text.StringBuilder("a0: &a0 {k: v}\n");
+        for (var level = 1; level <= 12; level++)
+        {
+            yaml.Append($"a{level}: &a{level} {{<<: [{string.Join(", ", Enumerable.Repeat("*a" + (level - 1), 10))}]}}\n");
+        }
+
+        var error = Assert.Throws<YamlConversionException>(() => YamlToJsonConverter.Convert(yaml.ToString()));
+
+        Assert.Contains("merge keys", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nodes_of_one_file_converted_one_by_one_share_its_budget()
+    {
+        // Four levels of nine aliases of nine 500-character strings: ~30 MB of JSON each time the last is converted.
+        // Three conversions of it for one file pass 64 MB: a dataset repeating one huge test by alias is bounded as a whole.
+        var yaml = new System.Text.StringBuilder($"l0: &l0 [{string.Join(", ", Enumerable.Repeat(new string('x', 500), 9))}]\n");
+        for (var level = 1; level <= 4; level++)
+        {
+            yaml.Append($"l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat("*l" + (level - 1), 9))}]\n");
+        }
+
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(yaml.ToString()));
+        var root = (YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode;
+        var huge = root.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("l4")];
+        var budget = new YamlExpansionBudget();
+
+        YamlToJsonConverter.ConvertNode(huge, budget);
+        YamlToJsonConverter.ConvertNode(huge, budget);
+        var error = Assert.Throws<YamlConversionException>(() => YamlToJsonConverter.ConvertNode(huge, budget));
+
+        Assert.Contains("64 MB", error.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(YamlToJsonConverter.ConvertNode(huge));
     }
 }

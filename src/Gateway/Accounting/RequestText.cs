@@ -107,10 +107,12 @@ internal static class RequestText
     /// </summary>
     private static void AppendParts(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
     {
-        // An object with an id and no type is an item reference too: the Responses API takes {"id": "msg_…"} alone
-        // (its type is optional) and reads the stored item, which the body does not show.
+        // An object with an id and nothing else the model reads (no type, role or text) is an item reference too: the
+        // Responses API takes {"id": "msg_…"} alone (its type is optional) and reads the stored item, which the body does
+        // not show. A replayed message with an id and its role and content (as some SDKs send them) is read as text.
         var hasId = false;
         var hasType = false;
+        var hasText = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var field = Classify(ref reader);
@@ -122,7 +124,12 @@ internal static class RequestText
                     reader.Skip();
                     break;
                 case Field.Text:
+                    hasText = true;
                     AppendText(ref reader, text, ref shape);
+                    break;
+                case Field.Role:
+                    hasText = true;
+                    reader.Skip();
                     break;
                 case Field.Image:
                     shape.Images++;
@@ -151,7 +158,7 @@ internal static class RequestText
             }
         }
 
-        if (hasId && !hasType)
+        if (hasId && !hasType && !hasText)
         {
             shape.References++;
         }
@@ -196,6 +203,7 @@ internal static class RequestText
         // images and its text from compressed streams, so an inline file counts as input the body does not show.
         : reader.ValueTextEquals("file_id"u8) || reader.ValueTextEquals("file_url"u8) || reader.ValueTextEquals("file_data"u8) ? Field.Reference
         : reader.ValueTextEquals("id"u8) ? Field.Id
+        : reader.ValueTextEquals("role"u8) ? Field.Role
         : reader.ValueTextEquals("type"u8) ? Field.Type
         : reader.ValueTextEquals("file"u8) ? Field.File
         : Field.Other;
@@ -215,5 +223,6 @@ internal static class RequestText
         Type,
         File,
         Id,
+        Role,
     }
 }

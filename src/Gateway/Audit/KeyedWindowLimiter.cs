@@ -32,11 +32,15 @@ internal sealed class KeyedWindowLimiter(TimeProvider time, TimeSpan window, int
     }
 
     /// <summary>True when the key has used its limit in the current window; then also how long until it ends.</summary>
-    public bool IsExhausted(string key, out TimeSpan retryAfter)
+    /// <param name="overflowShares">
+    /// Whether a key the full table does not track answers for the shared overflow key (it can then be refused for what
+    /// other keys did); false: only a tracked key's own window can refuse it.
+    /// </param>
+    public bool IsExhausted(string key, out TimeSpan retryAfter, bool overflowShares = true)
     {
         var now = time.GetUtcNow().UtcTicks;
         retryAfter = TimeSpan.Zero;
-        if ((_windows.TryGetValue(key, out var current) || (_windows.Count >= maxKeys && _windows.TryGetValue(OverflowKey, out current)))
+        if ((_windows.TryGetValue(key, out var current) || (overflowShares && _windows.Count >= maxKeys && _windows.TryGetValue(OverflowKey, out current)))
             && !Ended(current.Start, now) && current.Count >= limit)
         {
             retryAfter = window - TimeSpan.FromTicks(now - current.Start);

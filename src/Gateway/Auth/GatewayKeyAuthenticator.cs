@@ -85,7 +85,9 @@ internal sealed class GatewayKeyAuthenticator(
 
         // The address and the secret as strings only on this slow path: a span cannot cross an await.
         var address = _failedLookups is null ? null : RemoteAddressKey.For(request.HttpContext.Connection.RemoteIpAddress);
-        if (address is not null && _failedLookups!.IsExhausted(address, out var retryAfter))
+        // Only an address's own window refuses it: with the table full (10,000 addresses sprayed), the shared overflow window
+        // would refuse every new client's first lookup for what the spray did. Such addresses cost a read each, as before.
+        if (address is not null && _failedLookups!.IsExhausted(address, out var retryAfter, overflowShares: false))
         {
             return new(AuthenticationResult.Fail(GatewayError.TooManyFailedAuthentications("API key", retryAfter)));
         }

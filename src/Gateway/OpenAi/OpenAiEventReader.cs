@@ -585,6 +585,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             return;
         }
 
+        var reasoningRead = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("content"u8))
@@ -604,11 +605,13 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 reader.Read();
                 AddTextIfString(OpenAiEffectKind.Refusal, ref reader);
             }
-            else if (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8))
+            else if (!reasoningRead && (reader.ValueTextEquals("reasoning_content"u8) || reader.ValueTextEquals("reasoning"u8)))
             {
                 // Reasoning that OpenAI-compatible providers (DeepSeek, vLLM, OpenRouter) stream beside the content: the
-                // client received it and it is billed as output, so an estimate counts it.
+                // client received it and it is billed as output, so an estimate counts it. Once per message: vLLM sends
+                // the same text under both names.
                 reader.Read();
+                reasoningRead = reader.TokenType == JsonTokenType.String;
                 AddTextIfString(OpenAiEffectKind.OtherOutput, ref reader);
             }
             else if (reader.ValueTextEquals("tool_calls"u8))

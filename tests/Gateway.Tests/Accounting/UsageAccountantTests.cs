@@ -57,6 +57,9 @@ public sealed class UsageAccountantTests
     // Reasoning a provider shows (DeepSeek's reasoning_content, the Responses API's reasoning summary): the client got it.
     [InlineData("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"Let me think it through, step by step.\"}}]}\n\n",
         "Let me think it through, step by step.", "")]
+    // vLLM sends the same reasoning under both names: once.
+    [InlineData("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"Let me think it through, step by step.\",\"reasoning_content\":\"Let me think it through, step by step.\"}}]}\n\n",
+        "Let me think it through, step by step.", "")]
     [InlineData("data: {\"type\":\"response.reasoning_summary_text.delta\",\"output_index\":0,\"summary_index\":0,\"delta\":\"Weighing the two options.\"}\n\n",
         "Weighing the two options.", "")]
     public async Task A_cut_stream_is_billed_for_every_call_it_wrote(string events, string calls, string otherChoices)

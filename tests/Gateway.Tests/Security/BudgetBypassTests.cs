@@ -124,6 +124,8 @@ public sealed class BudgetBypassTests(TestEnvironment env)
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"type":null,"id":"msg_1"}]}""", HttpStatusCode.TooManyRequests)]
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":[{"type":"input_file","filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0xLjQK"}]}]}""", HttpStatusCode.TooManyRequests)]
     [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"type":"message","id":"msg_1","role":"assistant","content":[{"type":"output_text","text":"replayed"}]}]}""", HttpStatusCode.OK)]
+    // As the Vercel AI SDK replays an earlier answer: an id, its role and content, no type.
+    [InlineData("""{"model":"gpt-4o-mini","max_output_tokens":1000,"input":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"output_text","text":"hello"}],"id":"msg_1"},{"role":"user","content":"and?"}]}""", HttpStatusCode.OK)]
     public async Task Input_the_provider_reads_beyond_the_body_reserves_the_model_s_context_window(string body, HttpStatusCode expected)
     {
         // Files and items named by id or URL, stored prompts and built-in tools' results: the provider reads them as

@@ -107,9 +107,10 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
     }
 
     /// <summary>
-    /// What the response generated, by the tokenizer: text and refusals, and tool calls' names and arguments (a client
-    /// that cuts a forced tool call before the usage chunk must not get it free). Reasoning tokens never show as text: a
-    /// cut reasoning model's stream is billed below what the provider charges (README, Accounting).
+    /// What the response generated, by the tokenizer: text and refusals, tool calls' names and arguments (a client that
+    /// cuts a forced tool call before the usage chunk must not get it free), and other output (reasoning a provider shows,
+    /// what its tools were given). Hidden reasoning never shows as text: a cut reasoning model's stream is billed below
+    /// what the provider charges (README, Accounting).
     /// </summary>
     private long Generated(UsageObserver seen, CatalogModel model)
     {

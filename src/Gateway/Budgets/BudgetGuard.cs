@@ -352,6 +352,23 @@ internal sealed class BudgetGuard(
         // than was spent. An unspent part it could not take back stays counted (the budget only stricter): given back
         // later, it could land on a counter the store lost and re-created meanwhile, and take off other requests' spend.
         var adjustment = cost - reservation.CostNanoUsd;
+        if (adjustment == 0 && tokens == reservation.Tokens)
+        {
+            return;
+        }
+
+        if (reservation.LetThrough && !store.IsConnected)
+        {
+            // Let through because the store was away, and it still is: kept at once, not after another time-out that the
+            // held answer would wait for.
+            if (adjustment > 0)
+            {
+                Keep(reservation.KeyId, reservation.Day, adjustment);
+            }
+
+            return;
+        }
+
         if (!await CountAsync(reservation.KeyId, reservation.At, adjustment, tokens - reservation.Tokens) && adjustment > 0)
         {
             Keep(reservation.KeyId, reservation.Day, adjustment);

@@ -12,6 +12,9 @@ namespace LlmGateway.Budgets;
 /// </summary>
 internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxToolCalls, bool ChatSearch)
 {
+    /// <summary>The request sets <c>max_tool_calls</c> (to anything but null), whether or not it reads as a count.</summary>
+    public bool MaxToolCallsGiven { get; init; }
+
     public static readonly ProviderToolUse None = new([], null, false);
 
     public bool IsEmpty => Tools.Count == 0 && !ChatSearch;
@@ -20,6 +23,7 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
     {
         List<string>? tools = null;
         int? maxCalls = null;
+        var maxCallsGiven = false;
         var chatSearch = false;
         foreach (var property in scan.Properties)
         {
@@ -35,12 +39,13 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
                 }
                 else if (property.NameIs(body, "max_tool_calls"u8))
                 {
+                    maxCallsGiven = true;
                     maxCalls = PositiveInt(body[property.ValueStart..property.End]);
                 }
             }
         }
 
-        return tools is null && !chatSearch ? None : new ProviderToolUse(tools ?? [], maxCalls, chatSearch);
+        return tools is null && !chatSearch ? None : new ProviderToolUse(tools ?? [], maxCalls, chatSearch) { MaxToolCallsGiven = maxCallsGiven };
     }
 
     /// <summary>

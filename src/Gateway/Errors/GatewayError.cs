@@ -83,6 +83,11 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status429TooManyRequests, new OpenAiError(
             $"The provider '{provider}' is rate limiting the gateway; retry later (after the Retry-After delay, when one is given).", "requests", null, "rate_limit_exceeded"));
 
+    /// <summary>A held answer the provider cut mid-body, not retried (a key with limits): what it generated is billed.</summary>
+    public static GatewayError UpstreamResponseCut(string provider) =>
+        new(StatusCodes.Status502BadGateway, new OpenAiError(
+            $"The provider '{provider}' cut its response before it was complete. What it generated is billed; retry the request.", "api_error", null, "upstream_response_cut"));
+
     public static GatewayError UpstreamFailed(string provider) =>
         new(StatusCodes.Status502BadGateway, new OpenAiError(
             $"The request to provider '{provider}' failed before a response was received.", "api_error", null, "upstream_error"));

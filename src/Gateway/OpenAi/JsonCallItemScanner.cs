@@ -5,7 +5,8 @@ namespace LlmGateway.OpenAi;
 /// whole, found as its bytes pass: an answer holding generated images (megabytes of base64 each) would otherwise lose the
 /// fees of the tools that made them, read only from a body the gateway keeps. A small tokenizer of JSON strings: a quote
 /// inside a string is always escaped, so a string that follows a <c>"type"</c> key and its colon is that key's value.
-/// Strings are skipped by a vectorized search; only short ones are kept to compare.
+/// Strings are skipped by a vectorized search; only short ones are kept to compare. A key or type written with escapes
+/// (<c>"type"</c>) is not recognized: providers write them plainly.
 /// </summary>
 internal sealed class JsonCallItemScanner
 {

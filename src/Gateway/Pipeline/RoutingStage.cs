@@ -87,8 +87,11 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
                 return (null, invalidOutput);
             }
 
-            // Without its own max_tool_calls, the Responses API is told the bound the reservation counted, so the bound holds.
-            int? capToolCalls = tools is { Tools.Count: > 0, MaxToolCalls: null } && context.Request.Path.Equals(ResponsesPath, StringComparison.Ordinal)
+            // A spend-limited key's request without a max_tool_calls of its own (absent or null) is sent with the bound its
+            // reservation counted, so the bound holds. One the client set, whatever it is, is left to the provider.
+            int? capToolCalls = tools is { Tools.Count: > 0, MaxToolCallsGiven: false }
+                && admitted.Key.Limits is { } limits && (limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null)
+                && context.Request.Path.Equals(ResponsesPath, StringComparison.Ordinal)
                 ? _toolCallsBound
                 : null;
             var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage, capToolCalls);

@@ -32,7 +32,7 @@ internal static class PlainRequestRewriter
             }
             else if (maxToolCalls is { } calls && property.Field == TopLevelField.Other && property.NameIs(body, "max_tool_calls"u8))
             {
-                // Only a null one reaches here (a set one needs no bound): the bound takes its place.
+                // The caller asks for a bound only when the request's own is absent or null: a null one is replaced.
                 destination.Write(body[property.Start..property.ValueStart]);
                 WriteNumber(calls, destination);
                 maxToolCalls = null;

@@ -334,7 +334,7 @@ internal sealed class ResilientForwarder(
                 // The provider goes on and bills this attempt, and the key's reservation covers one: another attempt
                 // (a retry or a fallback) would spend past its limit before anything checked it. The client may retry,
                 // through the budget.
-                s.Error = timedOut ? GatewayError.UpstreamTimeout(s.Model.Provider.Name) : GatewayError.UpstreamFailed(s.Model.Provider.Name);
+                s.Error = timedOut ? GatewayError.UpstreamTimeout(s.Model.Provider.Name) : GatewayError.UpstreamResponseCut(s.Model.Provider.Name);
                 return new AttemptResult(AttemptKind.Done, timedOut ? "timeout" : "connection");
             }
 

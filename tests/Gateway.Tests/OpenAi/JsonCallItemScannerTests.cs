@@ -15,7 +15,6 @@ public sealed class JsonCallItemScannerTests
           {"type":"message","content":[{"type":"output_text","text":"\"type\": \"code_interpreter_call\" \\"}]},
           {"type":"function_call","name":"f","arguments":"{\"type\":\"mcp_call\"}"},
           {"type":"mcp_call","name":"m"},
-          {"t\u0079pe":"file_search_call"},
           {"kind":"type","type":"x_call_not"}
         ],"tools":[{"type":"web_search"}],"usage":{"input_tokens":1}}
         """;

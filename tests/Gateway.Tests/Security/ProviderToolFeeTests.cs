@@ -46,10 +46,15 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
         using var second = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":3"""), ownBound), Ct);
         using var third = await unlimited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]"""), noLimits), Ct);
 
-        Assert.All([first, second, third], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var zero = OpenAiClients.NewTag();
+        using var fourth = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":0"""), zero), Ct);
+
+        Assert.All([first, second, third, fourth], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(10, MaxToolCalls(bounded));
         Assert.Equal(3, MaxToolCalls(ownBound));
         Assert.Null(MaxToolCalls(noLimits));
+        // A client's own value, even one the reservation cannot read as a count, is never raised.
+        Assert.Equal(0, MaxToolCalls(zero));
     }
 
     [Fact]

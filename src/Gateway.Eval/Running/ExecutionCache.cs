@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace LlmGateway.Eval.Running;
 
 /// <summary>
-/// Successful calls, keyed by (prompt, version, input hash, seed), appended to <c>executions.jsonl</c> in a cache
-/// directory as they complete. A re-run, or a run resumed after a crash, reuses them instead of paying again.
+/// Successful calls, keyed by (prompt, version, input hash, seed, and the runner's scope: the gateway's base URL and
+/// whether the call streamed), appended to <c>executions.jsonl</c> in a cache directory as they complete. A re-run, or a run resumed after a crash, reuses them instead of paying again.
 /// Failed calls are not cached, so a re-run retries them. A torn last line (a crash mid-write) or any other
 /// unreadable line is only a cache miss; <see cref="UnreadableLines"/> counts them.
 /// </summary>
@@ -118,7 +118,10 @@ internal sealed class ExecutionCache : IAsyncDisposable
             execution.ServedPrompt,
             execution.ServedVersion,
             DateTimeOffset.UtcNow);
-        if (!_entries.TryAdd(key, entry))
+        // A fresh answer replaces an entry that did not show the pinned version served it (the line written later wins
+        // when the file is read again); a valid one already there stays.
+        var added = _entries.AddOrUpdate(key, entry, (_, existing) => existing.ServedVersion == existing.Version ? existing : entry);
+        if (!ReferenceEquals(added, entry))
         {
             return;
         }

@@ -72,7 +72,7 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
 
         // A pinned dataset counts only at that content: the same file name with other cases is another test.
         var onDataset = eval.Dataset is { Length: > 0 } dataset
-            ? [.. eligible.Where(r => r.Datasets?.Any(d => SameDataset(d.Id, dataset) && (eval.DatasetSha256 is null || d.Sha256 == eval.DatasetSha256)) == true)]
+            ? [.. eligible.Where(r => r.Datasets?.Any(d => SameDataset(d.Id, dataset) && (eval.DatasetSha256 is null || string.Equals(d.Sha256, eval.DatasetSha256, StringComparison.OrdinalIgnoreCase))) == true)]
             : eligible;
         if (onDataset.Count == 0)
         {

@@ -14,7 +14,7 @@ namespace LlmGateway.Sampling;
 /// sorted-set indexes by prompt, version, arm and model (score = unix ms), a count cap per prompt,
 /// and the evaluator work queue that every stored sample's id joins.
 /// </summary>
-internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> options, TimeProvider time)
+internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> options, TimeProvider time, ILogger<SampleStore>? logger = null)
 {
     public const string QueueName = "samples";
 
@@ -46,7 +46,8 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         Keys.Prefix,
         QueueName,
         new WorkQueueOptions { MaxAttempts = _options.QueueMaxAttempts, Visibility = _options.QueueVisibility, MaxReady = _options.QueueMaxReady, MaxDead = _options.QueueMaxDead },
-        time);
+        time,
+        logger);
 
     /// <summary>
     /// Writes a batch in one round trip, then trims by age and count and queues the ids. Every index stays bounded:

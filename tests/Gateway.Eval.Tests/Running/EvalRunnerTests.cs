@@ -201,6 +201,12 @@ public sealed class EvalRunnerTests
 
             Assert.Equal(4, second.Calls.Count);
             Assert.Equal(0, result.CacheHits);
+
+            // The fresh answers replaced them: a third run is served from the cache.
+            var third = new FakeCaseExecutor((_, _) => Ok("later"));
+            var cached = await Run(third, config, Dataset(2));
+            Assert.Empty(third.Calls);
+            Assert.Equal(4, cached.CacheHits);
         }
         finally
         {

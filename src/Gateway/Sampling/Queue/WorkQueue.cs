@@ -209,9 +209,9 @@ internal sealed class WorkQueue
             WorkQueueLog.DeadLettered(_logger, Name, 1, _options.MaxAttempts);
         }
 
-        if (outcome == 3)
+        if (outcome > 2)
         {
-            WorkQueueLog.DeadLettersDropped(_logger, Name, 1, _options.MaxDead ?? 0);
+            WorkQueueLog.DeadLettersDropped(_logger, Name, outcome - 2, _options.MaxDead ?? 0);
         }
 
         return outcome != 0;

@@ -57,12 +57,14 @@ internal static class WorkQueueScripts
         for i = #back, 1, -1 do
           redis.call('RPUSH', KEYS[1], back[i])
         end
+        -- The oldest dead letters beyond the cap go from the tail, at most 1000 a call: a list grown before the cap (or
+        -- past a lowered one) shrinks over several calls instead of stalling the store in one.
         local dropped = 0
         local maxDead = tonumber(ARGV[7])
         if dead > 0 and maxDead >= 0 then
-          dropped = math.max(0, redis.call('LLEN', KEYS[5]) - maxDead)
-          if dropped > 0 then
-            redis.call('LTRIM', KEYS[5], 0, maxDead - 1)
+          local over = math.min(redis.call('LLEN', KEYS[5]) - maxDead, 1000)
+          while dropped < over and redis.call('RPOP', KEYS[5]) do
+            dropped = dropped + 1
           end
         end
         local result = { dead, dropped }
@@ -98,8 +100,8 @@ internal static class WorkQueueScripts
         """;
 
     // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts, the most dead letters kept (-1: no cap).
-    // Returns 0 if the receipt is not current, 1 if back in ready, 2 if dead-lettered, 3 if dead-lettered and the
-    // oldest dead letter dropped for it.
+    // Returns 0 if the receipt is not current, 1 if back in ready, 2 + n if dead-lettered with the n oldest dead letters
+    // dropped for the cap (at most 1000 a call, as Claim).
     public const string Release = """
         if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
         redis.call('ZREM', KEYS[1], ARGV[1])
@@ -108,11 +110,14 @@ internal static class WorkQueueScripts
           redis.call('HDEL', KEYS[2], ARGV[1])
           local length = redis.call('LPUSH', KEYS[5], ARGV[1])
           local maxDead = tonumber(ARGV[4])
-          if maxDead >= 0 and length > maxDead then
-            redis.call('LTRIM', KEYS[5], 0, maxDead - 1)
-            return 3
+          local dropped = 0
+          if maxDead >= 0 then
+            local over = math.min(length - maxDead, 1000)
+            while dropped < over and redis.call('RPOP', KEYS[5]) do
+              dropped = dropped + 1
+            end
           end
-          return 2
+          return 2 + dropped
         end
         redis.call('RPUSH', KEYS[4], ARGV[1])
         return 1

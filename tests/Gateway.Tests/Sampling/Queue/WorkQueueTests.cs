@@ -1,6 +1,7 @@
 using LlmGateway.Sampling.Queue;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace LlmGateway.Tests.Sampling.Queue;
 
@@ -176,6 +177,27 @@ public sealed class WorkQueueTests(TestEnvironment env)
         Assert.Equal(["d3", "r1"], await queue.DeadLettersAsync(10));
         Assert.Equal(new QueueStats(1, 0, 2), await queue.StatsAsync());
         Assert.Equal("r2", Assert.Single(await queue.ClaimAsync(10)).Id);
+    }
+
+    [Fact]
+    public async Task A_dead_list_grown_past_its_cap_shrinks_by_at_most_a_thousand_a_call()
+    {
+        // A list that grew before the cap existed (or past a lowered one) is never trimmed in one step: that would stall
+        // the store for every caller.
+        var name = "test-" + Guid.NewGuid().ToString("N");
+        var keys = new WorkQueueKeys(env.KeyPrefix, name);
+        var database = env.Gateway.GetRequiredService<GatewayStore>().Database;
+        await database.ListLeftPushAsync(keys.Dead, Enumerable.Range(0, 1500).Select(i => (RedisValue)("old-" + i)).ToArray());
+        var queue = new WorkQueue(database, env.KeyPrefix, name, new WorkQueueOptions { MaxAttempts = 1, Visibility = Visibility, MaxDead = 2 }, _clock);
+        await queue.EnqueueAsync(["x", "y"]);
+
+        var x = Assert.Single(await queue.ClaimAsync(1));
+        Assert.True(await queue.ReleaseAsync(x.Id, x.Receipt));
+        Assert.Equal(501, await database.ListLengthAsync(keys.Dead));
+
+        var y = Assert.Single(await queue.ClaimAsync(1));
+        Assert.True(await queue.ReleaseAsync(y.Id, y.Receipt));
+        Assert.Equal(["x", "y"], await queue.DeadLettersAsync(10));
     }
 
     [Fact]

@@ -66,12 +66,7 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     [Fact]
     public async Task A_gated_version_enters_production_only_with_a_passing_run_against_the_current_stable()
     {
-        var name = Bundles.UniqueName("evals-gate");
-        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
-        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
-        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "dataset": "datasets/golden.jsonl", "gate_required": true }"""))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var name = await GatedSecondVersionAsync("evals-gate", """{ "dataset": "datasets/golden.jsonl", "gate_required": true }""");
         var evals = $"/admin/v1/prompts/{name}/evals";
 
         var noRun = await _operator.ReleaseAsync(name, "production", "set", """{"version":2}""");
@@ -97,13 +92,8 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     [Fact]
     public async Task A_bundle_that_pins_its_datasets_content_counts_only_runs_on_that_content()
     {
-        var name = Bundles.UniqueName("evals-pinned");
-        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
-        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
         var pinned = new string('b', 64);
-        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", $$""", "eval": { "dataset": "datasets/golden.jsonl", "dataset_sha256": "{{pinned}}", "gate_required": true }"""))).Expect(HttpStatusCode.Created);
-        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        var name = await GatedSecondVersionAsync("evals-pinned", $$"""{ "dataset": "datasets/golden.jsonl", "dataset_sha256": "{{pinned}}", "gate_required": true }""");
         var evals = $"/admin/v1/prompts/{name}/evals";
 
         // A pass on a file of the same name with other cases (a trimmed copy, an edited one) is another test.
@@ -318,14 +308,14 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
 
     private const string CompleteCalls = """{"baseline":{"total":40,"failed":0},"candidate":{"total":40,"failed":0},"max_error_rate":0.02}""";
 
-    /// <summary>A prompt whose v1 serves production and whose approved v2 requires a passing run (no dataset named).</summary>
-    private async Task<string> GatedSecondVersionAsync(string prefix)
+    /// <summary>A prompt whose v1 serves production and whose approved v2 requires a passing run (by default, no dataset named).</summary>
+    private async Task<string> GatedSecondVersionAsync(string prefix, string eval = """{ "gate_required": true }""")
     {
         var name = Bundles.UniqueName(prefix);
         (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
         (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
         (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
-        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", """, "eval": { "gate_required": true }"""))).Expect(HttpStatusCode.Created);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", $$""", "eval": {{eval}}"""))).Expect(HttpStatusCode.Created);
         (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
         return name;
     }

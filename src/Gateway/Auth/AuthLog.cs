@@ -14,6 +14,6 @@ internal static partial class AuthLog
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Could not reload the stored admin tokens: the store failed with {ErrorType}. The last known tokens stay in force.")]
     public static partial void AdminTokensUnavailable(ILogger logger, string errorType);
 
-    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Address {Address} presented more than {Limit} unknown API keys this minute; its unknown keys get 429 until the minute ends.")]
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Address {Address} presented {Limit} unknown API keys this minute; its further unknown keys get 429 until the minute ends.")]
     public static partial void FailedLookupsLimited(ILogger logger, string address, int limit);
 }

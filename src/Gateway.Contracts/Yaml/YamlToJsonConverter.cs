@@ -96,7 +96,7 @@ internal static partial class YamlToJsonConverter
         $"The YAML's aliases and merge keys expand to more than {YamlExpansionBudget.MaxSteps} values (merge keys of merge keys?).";
 
     private static string TooLarge =>
-        $"The YAML's aliases expand to more than {YamlExpansionBudget.MaxJsonBytes / (1024 * 1024)} MB of JSON (aliases repeating aliases?).";
+        $"The YAML converts to more than {YamlExpansionBudget.MaxJsonBytes / (1024 * 1024)} MB of JSON (aliases repeating aliases? A dataset that large belongs in JSONL).";
 
     private static void WriteNode(Utf8JsonWriter writer, YamlNode node, int depth, YamlExpansionBudget budget)
     {
@@ -150,6 +150,12 @@ internal static partial class YamlToJsonConverter
     /// </summary>
     private static List<KeyValuePair<string, YamlNode>> MappingEntries(YamlMappingNode mapping, int depth, YamlExpansionBudget budget)
     {
+        // Each visit counts, merged entries or none: merge keys of empty mappings are work that writes nothing.
+        if (!budget.TryStep())
+        {
+            throw Error(mapping, TooMuchWork);
+        }
+
         if (depth > MaxDepth)
         {
             throw Error(mapping, $"The YAML nests deeper than {MaxDepth} levels (or an alias refers to itself).");

@@ -12,7 +12,7 @@ namespace LlmGateway.Budgets;
 /// </summary>
 internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxToolCalls, bool ChatSearch)
 {
-    /// <summary>The request sets <c>max_tool_calls</c> (to anything but null), whether or not it reads as a count.</summary>
+    /// <summary>The request sets <c>max_tool_calls</c> to a count the reservation reads (0 or a positive int32).</summary>
     public bool MaxToolCallsGiven { get; init; }
 
     public static readonly ProviderToolUse None = new([], null, false);
@@ -39,8 +39,10 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
                 }
                 else if (property.NameIs(body, "max_tool_calls"u8))
                 {
-                    maxCallsGiven = true;
-                    maxCalls = PositiveInt(body[property.ValueStart..property.End]);
+                    var value = body[property.ValueStart..property.End];
+                    maxCalls = PositiveInt(value);
+                    // A count the reservation can read (0 included); anything else the gateway replaces with its bound.
+                    maxCallsGiven = maxCalls is not null || value.Trim(" \t\r\n"u8).SequenceEqual("0"u8);
                 }
             }
         }

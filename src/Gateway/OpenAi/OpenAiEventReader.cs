@@ -611,7 +611,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 // client received it and it is billed as output, so an estimate counts it. Once per message: vLLM sends
                 // the same text under both names.
                 reader.Read();
-                reasoningRead = reader.TokenType == JsonTokenType.String;
+                reasoningRead = reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0;
                 AddTextIfString(OpenAiEffectKind.OtherOutput, ref reader);
             }
             else if (reader.ValueTextEquals("tool_calls"u8))

@@ -87,8 +87,8 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
                 return (null, invalidOutput);
             }
 
-            // A spend-limited key's request without a max_tool_calls of its own (absent or null) is sent with the bound its
-            // reservation counted, so the bound holds. One the client set, whatever it is, is left to the provider.
+            // A spend-limited key's request without a readable max_tool_calls of its own (absent, null, or not a count) is sent
+            // with the bound its reservation counted, so the bound holds. A count the client set is left as it is.
             int? capToolCalls = tools is { Tools.Count: > 0, MaxToolCallsGiven: false }
                 && admitted.Key.Limits is { } limits && (limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null)
                 && context.Request.Path.Equals(ResponsesPath, StringComparison.Ordinal)

@@ -103,7 +103,7 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
             }
             else if (!Sha256Hex().IsMatch(datasetSha256))
             {
-                errors.Add(new FieldError("eval.dataset_sha256", "The dataset file's SHA-256: 64 lowercase hex digits (as `sha256sum` prints it)."));
+                errors.Add(new FieldError("eval.dataset_sha256", "The dataset file's SHA-256: 64 hex digits (as `sha256sum` or `Get-FileHash` prints it)."));
             }
         }
 
@@ -292,6 +292,6 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();
 
-    [GeneratedRegex(@"^[0-9a-f]{64}\z")]
+    [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
     private static partial Regex Sha256Hex();
 }

@@ -32,7 +32,7 @@ internal static class PlainRequestRewriter
             }
             else if (maxToolCalls is { } calls && property.Field == TopLevelField.Other && property.NameIs(body, "max_tool_calls"u8))
             {
-                // The caller asks for a bound only when the request's own is absent or null: a null one is replaced.
+                // The caller asks for a bound only when the request's own is not a count it reads: that one is replaced.
                 destination.Write(body[property.Start..property.ValueStart]);
                 WriteNumber(calls, destination);
                 maxToolCalls = null;

@@ -46,15 +46,17 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
         using var second = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":3"""), ownBound), Ct);
         using var third = await unlimited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]"""), noLimits), Ct);
 
-        var zero = OpenAiClients.NewTag();
+        var (zero, huge) = (OpenAiClients.NewTag(), OpenAiClients.NewTag());
         using var fourth = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":0"""), zero), Ct);
+        using var fifth = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":3000000000"""), huge), Ct);
 
-        Assert.All([first, second, third, fourth], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All([first, second, third, fourth, fifth], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(10, MaxToolCalls(bounded));
         Assert.Equal(3, MaxToolCalls(ownBound));
         Assert.Null(MaxToolCalls(noLimits));
-        // A client's own value, even one the reservation cannot read as a count, is never raised.
+        // A client's own count is never raised; one the reservation cannot read is replaced by the bound it reserved.
         Assert.Equal(0, MaxToolCalls(zero));
+        Assert.Equal(10, MaxToolCalls(huge));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace LlmGateway.Tests.Security;
 /// A request whose path holds an issued secret (a revoke by secret, refused) gets no server span: its <c>url.path</c>
 /// would carry the secret to every trace backend. Read from an in-memory OpenTelemetry exporter.
 /// </summary>
+[Collection(LlmGateway.Tests.Telemetry.TracingListenersIsolation.Name)]
 public sealed class SecretPathTracingTests(TestEnvironment env)
 {
     [Fact]

@@ -8,6 +8,7 @@ using OpenTelemetry.Trace;
 namespace LlmGateway.Tests.Telemetry;
 
 /// <summary>The gateway's span per LLM call, read from an in-memory OpenTelemetry exporter.</summary>
+[Collection(TracingListenersIsolation.Name)]
 public sealed class GenAiSpanTests(TestEnvironment env)
 {
     // On the command line, not in the settings: whether a tracer exists at all is decided while the services are

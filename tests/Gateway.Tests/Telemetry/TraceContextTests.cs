@@ -13,6 +13,7 @@ namespace LlmGateway.Tests.Telemetry;
 /// context still reaches the provider. The end-to-end checks hold with or without an Activity, since another test's
 /// tracing gateway in this process may make ASP.NET Core create them for every host while it runs.
 /// </summary>
+[Collection(TracingListenersIsolation.Name)]
 public sealed class TraceContextTests(TestEnvironment env)
 {
     private const string HostingDiagnostics = "Microsoft.AspNetCore.Hosting.Diagnostics";

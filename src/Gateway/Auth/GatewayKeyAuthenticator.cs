@@ -104,7 +104,9 @@ internal sealed class GatewayKeyAuthenticator(
             {
                 Remember(secret, hash);
             }
-            else if (key is null && address is not null && _failedLookups!.Hit(address) == _failedLookups.Limit)
+            // Logged once, when the address's own window fills (an untracked address counts on the shared one, not limited).
+            else if (key is null && address is not null && _failedLookups!.Hit(address) == _failedLookups.Limit
+                && _failedLookups.IsExhausted(address, out _, overflowShares: false))
             {
                 AuthLog.FailedLookupsLimited(logger, address, _failedLookups.Limit);
             }

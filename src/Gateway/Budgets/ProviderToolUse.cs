@@ -39,10 +39,10 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
                 }
                 else if (property.NameIs(body, "max_tool_calls"u8))
                 {
-                    var value = body[property.ValueStart..property.End];
-                    maxCalls = PositiveInt(value);
                     // A count the reservation can read (0 included); anything else the gateway replaces with its bound.
-                    maxCallsGiven = maxCalls is not null || value.Trim(" \t\r\n"u8).SequenceEqual("0"u8);
+                    var count = Count(body[property.ValueStart..property.End]);
+                    maxCalls = count is > 0 ? count : null;
+                    maxCallsGiven = count is not null;
                 }
             }
         }
@@ -114,9 +114,10 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
         return declared;
     }
 
-    private static int? PositiveInt(ReadOnlySpan<byte> value)
+    /// <summary>A JSON integer from 0 to int.MaxValue; null for anything else.</summary>
+    private static int? Count(ReadOnlySpan<byte> value)
     {
         var reader = new Utf8JsonReader(value);
-        return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) && n > 0 ? n : null;
+        return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) && n >= 0 ? n : null;
     }
 }

@@ -1,3 +1,4 @@
+using LlmGateway.Store;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Behaviour;

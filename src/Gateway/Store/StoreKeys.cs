@@ -129,6 +129,15 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Set of <c>prompt|environment</c> pairs with a rollout that is running or paused.</summary>
     public string RolloutIndex => $"{Prefix}:rollouts";
 
+    /// <summary>List of one environment's rollout notifications not yet delivered to its webhook, oldest first (the payloads' JSON).</summary>
+    public string RolloutWebhookOutbox(string environment) => $"{Prefix}:{{webhooks}}:outbox:{environment}";
+
+    /// <summary>The lease of the one instance that delivers an environment's rollout notifications.</summary>
+    public string RolloutWebhookSenderLease(string environment) => $"{Prefix}:{{webhooks}}:sender:{environment}";
+
+    /// <summary>Hash of environment → its webhook's last outcome (JSON), whichever instance delivered it: what <c>/readyz</c> reports.</summary>
+    public string RolloutWebhookStatus => $"{Prefix}:{{webhooks}}:status";
+
     /// <summary>Pub/sub channel on which changes are announced to every gateway instance.</summary>
     public string ChangesChannel => $"{Prefix}:changes";
 

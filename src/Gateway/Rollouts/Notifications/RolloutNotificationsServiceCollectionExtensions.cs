@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Rollouts.Notifications;
 
-/// <summary>Rollout decision webhooks per environment (<c>Gateway:Rollouts:Webhooks:&lt;environment&gt;</c>), their sender and their <c>/readyz</c> check.</summary>
+/// <summary>Rollout decision webhooks per environment (<c>Gateway:Rollouts:Webhooks:&lt;environment&gt;</c>), their outbox in the store, their sender and their <c>/readyz</c> check.</summary>
 internal static class RolloutNotificationsServiceCollectionExtensions
 {
     public static IServiceCollection AddRolloutNotifications(this IServiceCollection services, IConfiguration configuration)
@@ -17,6 +17,7 @@ internal static class RolloutNotificationsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RolloutWebhookMetrics>();
         services.TryAddSingleton<RolloutWebhookState>();
+        services.TryAddSingleton<RolloutWebhookOutbox>();
         services.TryAddSingleton<RolloutWebhookTargets>();
         services.TryAddSingleton<RolloutWebhookDeliverer>();
         services.TryAddSingleton<IRolloutNotifier, WebhookRolloutNotifier>();

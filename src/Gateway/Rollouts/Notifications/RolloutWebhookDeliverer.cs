@@ -10,7 +10,7 @@ internal sealed class RolloutWebhookDeliverer(RolloutWebhookMetrics metrics, Rol
     /// </summary>
     public async Task DeliverAsync(RolloutWebhookTarget target, RolloutWebhookMessage message, CancellationToken stopping)
     {
-        var delivery = new Delivery(target, message.Body, target.Sign(message.Body));
+        var delivery = new Delivery(target, message.Id, message.Body, target.Sign(message.Body));
         string? failure;
 #pragma warning disable CA1031 // Whatever one delivery throws, the sender lives on; the failure is counted, logged and shown in /readyz.
         try
@@ -28,22 +28,43 @@ internal sealed class RolloutWebhookDeliverer(RolloutWebhookMetrics metrics, Rol
         }
 #pragma warning restore CA1031
 
+        await RememberAsync(target.Environment, failure is null ? null : new RolloutWebhookFailure(time.GetUtcNow(), failure, delivery.Attempts));
         if (failure is null)
         {
-            state.Delivered(target.Environment, time.GetUtcNow());
             RolloutNotificationsLog.Delivered(logger, target.Environment, target.Host, message.Decision, message.Prompt, delivery.Attempts);
             metrics.Record(target.Environment, RolloutWebhookMetrics.Delivered);
         }
         else
         {
-            state.Failed(target.Environment, new RolloutWebhookFailure(time.GetUtcNow(), failure, delivery.Attempts));
             RolloutNotificationsLog.Failed(logger, target.Environment, target.Host, message.Decision, message.Prompt, failure, delivery.Attempts);
             metrics.Record(target.Environment, RolloutWebhookMetrics.Failed);
         }
     }
 
+    // The outcome is for every instance's /readyz; a store that cannot take it leaves the last one there (logged).
+    private async Task RememberAsync(string environment, RolloutWebhookFailure? failure)
+    {
+#pragma warning disable CA1031
+        try
+        {
+            if (failure is null)
+            {
+                await state.DeliveredAsync(environment, time.GetUtcNow());
+            }
+            else
+            {
+                await state.FailedAsync(environment, failure);
+            }
+        }
+        catch (Exception exception)
+        {
+            RolloutNotificationsLog.StoreFailed(logger, environment, exception.GetType().Name, exception);
+        }
+#pragma warning restore CA1031
+    }
+
     /// <summary>One notification's attempts, passed to Polly as state.</summary>
-    private sealed class Delivery(RolloutWebhookTarget target, byte[] body, string? signature)
+    private sealed class Delivery(RolloutWebhookTarget target, string id, byte[] body, string? signature)
     {
         private int _attempts;
 
@@ -55,7 +76,7 @@ internal sealed class RolloutWebhookDeliverer(RolloutWebhookMetrics metrics, Rol
             // No client span: its url.full would carry the webhook's path, which is the credential of a Slack-style
             // hook, to the trace backend (logs, errors and /readyz name only the host).
             using var untraced = SuppressInstrumentationScope.Begin();
-            using var request = target.Request(body, signature);
+            using var request = target.Request(id, body, signature);
             using var response = await RolloutWebhookHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return (int)response.StatusCode;
         }

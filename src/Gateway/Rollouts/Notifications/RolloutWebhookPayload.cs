@@ -9,6 +9,10 @@ namespace LlmGateway.Rollouts.Notifications;
 /// </summary>
 internal sealed record RolloutWebhookPayload
 {
+    /// <summary>This notification's own id, also sent as <c>X-Gateway-Delivery</c>: a receiver that sees it twice (an instance stopped mid-delivery) can tell.</summary>
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
     [JsonPropertyName("text")]
     public required string Text { get; init; }
 

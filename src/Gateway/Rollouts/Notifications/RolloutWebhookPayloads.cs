@@ -12,6 +12,7 @@ internal static class RolloutWebhookPayloads
         var reason = Reason(rollout);
         return new RolloutWebhookPayload
         {
+            Id = "whk_" + Guid.NewGuid().ToString("n"),
             Text = Text(rollout, decision, reason),
             Prompt = rollout.Prompt,
             Environment = rollout.Environment,

@@ -9,33 +9,34 @@ using Polly.Timeout;
 namespace LlmGateway.Rollouts.Notifications;
 
 /// <summary>
-/// One environment's webhook: its URL, signing key, retry pipeline (exponential backoff with jitter around a per-attempt
-/// timeout) and bounded queue (the oldest notification is dropped, and counted, when it is full).
+/// One environment's webhook: its URL, signing key and retry pipeline (exponential backoff with jitter around a
+/// per-attempt timeout). Its notifications wait in the store (<see cref="RolloutWebhookOutbox"/>); this instance's
+/// sender is woken when this instance queues one, and looks every <see cref="PollInterval"/> for those of others.
 /// </summary>
 internal sealed class RolloutWebhookTarget
 {
+    /// <summary>Notifications an environment's outbox holds; past it, the oldest are dropped (and counted).</summary>
     public const int QueueCapacity = 1000;
     public const string SignatureHeader = "X-Gateway-Signature";
+    public const string DeliveryHeader = "X-Gateway-Delivery";
+
+    /// <summary>How often a sender looks for notifications another instance queued (its own wake it at once).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     private readonly byte[]? _secret;
 
-    public RolloutWebhookTarget(string environment, RolloutWebhookOptions options, TimeProvider time, RolloutWebhookMetrics metrics, ILogger logger)
+    // Full: a wake is already pending, which is all the sender needs to know.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public RolloutWebhookTarget(string environment, RolloutWebhookOptions options, TimeProvider time, ILogger logger)
     {
         Environment = environment;
         Uri = new Uri(options.Url!, UriKind.Absolute);
         Host = Uri.IsDefaultPort ? Uri.Host : $"{Uri.Host}:{Uri.Port}";
         MaxAttempts = options.MaxAttempts;
         _secret = string.IsNullOrEmpty(options.Secret) ? null : Encoding.UTF8.GetBytes(options.Secret);
-        Queue = Channel.CreateBounded<RolloutWebhookMessage>(
-            new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped =>
-            {
-                metrics.Record(environment, RolloutWebhookMetrics.Dropped);
-                RolloutNotificationsLog.Dropped(logger, environment, dropped.Decision, dropped.Prompt);
-            });
-
         var builder = new ResiliencePipelineBuilder<int> { TimeProvider = time };
         if (options.MaxAttempts > 1)
         {
@@ -72,7 +73,22 @@ internal sealed class RolloutWebhookTarget
 
     public int MaxAttempts { get; }
 
-    public Channel<RolloutWebhookMessage> Queue { get; }
+    /// <summary>Tells this instance's sender that a notification was queued.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Until <see cref="Wake"/> is called (or was since the last wait), or <paramref name="timeout"/> passes.</summary>
+    public async Task WaitForWorkAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            await _wake.Reader.ReadAsync(waiting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
 
     /// <summary>Attempts of one notification; the result is the HTTP status of the last.</summary>
     public ResiliencePipeline<int> Pipeline { get; }
@@ -80,10 +96,11 @@ internal sealed class RolloutWebhookTarget
     /// <summary><c>sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>, or null without a secret.</summary>
     public string? Sign(byte[] body) => _secret is null ? null : "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(_secret, body));
 
-    public HttpRequestMessage Request(byte[] body, string? signature)
+    public HttpRequestMessage Request(string id, byte[] body, string? signature)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, Uri) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = Json;
+        request.Headers.TryAddWithoutValidation(DeliveryHeader, id);
         if (signature is not null)
         {
             request.Headers.TryAddWithoutValidation(SignatureHeader, signature);

@@ -9,11 +9,11 @@ internal sealed class RolloutWebhookTargets
 {
     private readonly FrozenDictionary<string, RolloutWebhookTarget> _byEnvironment;
 
-    public RolloutWebhookTargets(IOptions<RolloutWebhooksOptions> options, RolloutWebhookMetrics metrics, TimeProvider time, ILogger<RolloutWebhookTargets> logger)
+    public RolloutWebhookTargets(IOptions<RolloutWebhooksOptions> options, TimeProvider time, ILogger<RolloutWebhookTargets> logger)
     {
         _byEnvironment = options.Value.Environments
             .Where(e => !string.IsNullOrWhiteSpace(e.Value.Url))
-            .ToFrozenDictionary(e => e.Key, e => new RolloutWebhookTarget(e.Key, e.Value, time, metrics, logger), StringComparer.OrdinalIgnoreCase);
+            .ToFrozenDictionary(e => e.Key, e => new RolloutWebhookTarget(e.Key, e.Value, time, logger), StringComparer.OrdinalIgnoreCase);
         All = [.. _byEnvironment.Values.OrderBy(t => t.Environment, StringComparer.Ordinal)];
         Summary = string.Join(", ", All.Select(t => $"{t.Environment} ({t.Host})"));
     }

@@ -12,11 +12,11 @@ using OpenTelemetry.Trace;
 namespace LlmGateway.Tests.Rollouts.Notifications;
 
 /// <summary>
-/// Rollout decision webhooks over real HTTP: a Kestrel receiver on a loopback port records what arrives and answers as
-/// told. Waits are on signals (the receiver's first request, the notification counter's next measurement), bounded;
+/// Rollout decision webhooks over real HTTP and a real store: a Kestrel receiver on a loopback port records what arrives
+/// and answers as told; the outbox and the outcomes are in the test store. Waits are on signals (the receiver's first request, the notification counter's next measurement), bounded;
 /// backoffs are Polly's own, 10 ms here.
 /// </summary>
-public sealed class RolloutNotificationsTests
+public sealed class RolloutNotificationsTests(TestEnvironment env)
 {
     private const string Secret = "webhook-signing-secret-1";
 
@@ -36,7 +36,7 @@ public sealed class RolloutNotificationsTests
     public async Task A_decision_is_posted_as_json_with_a_slack_text_line_and_a_signature_the_secret_verifies()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, secret: Secret));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, secret: Secret));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
 
@@ -45,6 +45,8 @@ public sealed class RolloutNotificationsTests
         Assert.Equal("application/json; charset=utf-8", request.ContentType);
         Assert.Equal("/hook?token=query-token-42", request.PathAndQuery);
         Assert.Equal("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), request.Body)), request.Signature);
+        Assert.StartsWith("whk_", request.Id, StringComparison.Ordinal);
+        Assert.Equal(request.Id, request.Delivery);
 
         using var body = JsonDocument.Parse(request.Body);
         var root = body.RootElement;
@@ -73,7 +75,7 @@ public sealed class RolloutNotificationsTests
         var spans = new ThreadSafeCollection<System.Diagnostics.Activity>();
         using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddHttpClientInstrumentation().AddInMemoryExporter(spans).Build();
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver));
         var port = ":" + receiver.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
         bool Names(System.Diagnostics.Activity span) => span.TagObjects.Any(t => t.Value is string v && v.Contains(port, StringComparison.Ordinal));
 
@@ -97,7 +99,7 @@ public sealed class RolloutNotificationsTests
     public async Task Without_a_secret_no_signature_is_sent()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Aborted(), "abort");
 
@@ -110,7 +112,7 @@ public sealed class RolloutNotificationsTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Fail(times: 2, status: 500);
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, secret: Secret));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, secret: Secret));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
 
@@ -126,7 +128,7 @@ public sealed class RolloutNotificationsTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Fail(times: 1, status: 429);
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
 
@@ -139,13 +141,13 @@ public sealed class RolloutNotificationsTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Fail(times: 100, status: 400);
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
 
         Assert.Equal(("production", "failed"), await harness.NextOutcomeAsync());
         Assert.Equal([400], receiver.Requests.Select(r => r.AnsweredStatus));
-        var failure = harness.State.Get("production")!.LastFailure!;
+        var failure = (await harness.State.GetAsync("production"))!.LastFailure!;
         Assert.Equal("HTTP 400", failure.Reason);
         Assert.Equal(1, failure.Attempts);
     }
@@ -155,7 +157,7 @@ public sealed class RolloutNotificationsTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Hang(times: 1);
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, timeout: "00:00:00.200"));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, timeout: "00:00:00.200"));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
 
@@ -168,7 +170,7 @@ public sealed class RolloutNotificationsTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Fail(times: 3, status: 500);
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, secret: Secret, maxAttempts: 3));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, secret: Secret, maxAttempts: 3));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Paused(), "pause");
 
@@ -189,7 +191,7 @@ public sealed class RolloutNotificationsTests
         await harness.Notifier.NotifyAsync(RolloutViews.Running(), "resume");
         Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
         Assert.Equal(HealthStatus.Healthy, (await harness.ReadinessAsync()).Status);
-        Assert.Equal("HTTP 500", harness.State.Get("production")!.LastFailure!.Reason);
+        Assert.Equal("HTTP 500", (await harness.State.GetAsync("production"))!.LastFailure!.Reason);
     }
 
     [Fact]
@@ -205,12 +207,12 @@ public sealed class RolloutNotificationsTests
         {
             ["production"] = new Dictionary<string, string?> { ["Url"] = $"http://127.0.0.1:{port}/hook", ["MaxAttempts"] = "2", ["BaseDelay"] = "00:00:00.010" },
         };
-        await using var harness = await RolloutWebhookHarness.StartAsync(webhooks);
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, webhooks);
 
         await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
 
         Assert.Equal(("production", "failed"), await harness.NextOutcomeAsync());
-        var failure = harness.State.Get("production")!.LastFailure!;
+        var failure = (await harness.State.GetAsync("production"))!.LastFailure!;
         Assert.StartsWith("HttpRequestException", failure.Reason, StringComparison.Ordinal);
         Assert.Equal(2, failure.Attempts);
     }
@@ -219,7 +221,7 @@ public sealed class RolloutNotificationsTests
     public async Task An_environment_without_a_webhook_sends_nothing()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver));
 
         await harness.Notifier.NotifyAsync(RolloutViews.Running("staging"), "advance");
         await harness.Notifier.NotifyAsync(RolloutViews.Running("production"), "advance");
@@ -235,7 +237,7 @@ public sealed class RolloutNotificationsTests
     [Fact]
     public async Task Without_any_webhook_readyz_is_healthy_and_decisions_are_dropped_silently()
     {
-        await using var harness = await RolloutWebhookHarness.StartAsync(new Dictionary<string, IDictionary<string, string?>>());
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, new Dictionary<string, IDictionary<string, string?>>());
 
         var notified = harness.Notifier.NotifyAsync(RolloutViews.Aborted(), "abort");
 
@@ -250,7 +252,7 @@ public sealed class RolloutNotificationsTests
     [Fact]
     public async Task The_check_is_a_readyz_check_that_can_only_degrade()
     {
-        await using var harness = await RolloutWebhookHarness.StartAsync(new Dictionary<string, IDictionary<string, string?>>());
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, new Dictionary<string, IDictionary<string, string?>>());
 
         var registration = Assert.Single(
             harness.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations,
@@ -260,27 +262,95 @@ public sealed class RolloutNotificationsTests
     }
 
     [Fact]
-    public async Task NotifyAsync_returns_at_once_while_the_receiver_hangs_and_a_full_queue_drops_the_oldest()
+    public async Task NotifyAsync_does_not_wait_for_a_hanging_receiver_and_a_full_outbox_drops_the_oldest()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.HoldAll();
-        await using var harness = await RolloutWebhookHarness.StartAsync(Webhook(receiver, timeout: "00:01:00"));
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, timeout: "00:01:00"));
 
-        var first = harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
-        Assert.True(first.IsCompletedSuccessfully);
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance").WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         await receiver.FirstRequest.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
-        // The first is in flight and held; the queue holds 1000 more, so the 1001st queued drops the oldest.
-        for (var i = 0; i < RolloutWebhookTarget.QueueCapacity + 1; i++)
+        // The first is in flight and held, still in the outbox (it leaves when delivered): 999 more fill it, the next drops the oldest.
+        for (var i = 0; i < RolloutWebhookTarget.QueueCapacity; i++)
         {
-            Assert.True(harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance").IsCompletedSuccessfully);
+            await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance").WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         }
 
         Assert.Equal([("production", "dropped")], harness.Measurements);
         Assert.Equal(("production", "dropped"), await harness.NextOutcomeAsync());
         Assert.Single(receiver.Requests);
+        Assert.Equal(RolloutWebhookTarget.QueueCapacity, await harness.Store.Database.ListLengthAsync(harness.Store.Keys.RolloutWebhookOutbox("production")));
+        Assert.Contains(harness.Logs.Lines, l => l.Text.Contains("outbox for production is full: dropped the oldest notification (advance of summarize)", StringComparison.Ordinal));
 
         receiver.Release();
         Assert.Equal(("production", "delivered"), await harness.NextOutcomeAsync());
+    }
+
+    [Fact]
+    public async Task A_notification_cut_by_a_stopping_instance_stays_queued_and_the_next_instance_sends_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.HoldAll();
+        var prefix = RolloutWebhookHarness.NewKeyPrefix(env);
+        var first = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, timeout: "00:01:00"), prefix);
+        await first.Notifier.NotifyAsync(RolloutViews.Aborted(), "abort");
+        await receiver.FirstRequest.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        // Stopped mid-delivery: the post is cut, the notification stays in the outbox and the sender's lease is given up.
+        await first.DisposeAsync();
+        receiver.Release();
+        await using var second = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver), prefix);
+
+        Assert.Equal(("production", "delivered"), await second.NextOutcomeAsync());
+        var requests = receiver.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.Equal(requests[0].Id, requests[1].Id);
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        Assert.Equal("abort", JsonDocument.Parse(requests[1].Body).RootElement.GetProperty("decision").GetString());
+        Assert.Equal(0, await second.Store.Database.ListLengthAsync(second.Store.Keys.RolloutWebhookOutbox("production")));
+    }
+
+    [Fact]
+    public async Task Two_instances_send_every_notification_either_queued_once_and_in_the_order_queued()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var prefix = RolloutWebhookHarness.NewKeyPrefix(env);
+        await using var one = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver), prefix);
+        await using var two = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver), prefix);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await (i % 2 == 0 ? one : two).Notifier.NotifyAsync(RolloutViews.Running() with { Step = i }, "advance");
+        }
+
+        var outbox = one.Store.Keys.RolloutWebhookOutbox("production");
+        Assert.True(await Eventually.TrueAsync(
+            async () => await one.Store.Database.ListLengthAsync(outbox) == 0 && one.Measurements.Count + two.Measurements.Count == 10,
+            TimeSpan.FromSeconds(30)));
+        var requests = receiver.Requests;
+        Assert.Equal(10, requests.Count);
+        Assert.Equal(10, requests.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, 10), requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("step").GetInt32()));
+        Assert.All(one.Measurements.Concat(two.Measurements), m => Assert.Equal(("production", "delivered"), m));
+    }
+
+    [Fact]
+    public async Task A_failure_one_instance_saw_degrades_every_instances_readyz()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Fail(times: 100, status: 400);
+        var prefix = RolloutWebhookHarness.NewKeyPrefix(env);
+        await using var sender = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver), prefix);
+        await sender.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+        Assert.Equal(("production", "failed"), await sender.NextOutcomeAsync());
+
+        // Another instance, which sent nothing.
+        await using var other = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver), prefix);
+        var readiness = await other.ReadinessAsync();
+
+        Assert.Equal(HealthStatus.Degraded, readiness.Status);
+        Assert.StartsWith("HTTP 400 after 1 attempt(s) at ", Assert.IsType<string>(readiness.Data["production"]), StringComparison.Ordinal);
+        Assert.Empty(other.Measurements);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using LlmGateway.Rollouts;
 using LlmGateway.Rollouts.Notifications;
+using LlmGateway.Store;
 using LlmGateway.Telemetry;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -9,12 +10,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Tests.Rollouts.Notifications;
 
 /// <summary>
-/// The notifications' services as the gateway registers them (options, notifier, sender, health check, metrics), started
-/// like a host starts them. Every <c>gateway.rollouts.notifications</c> measurement is both kept and signalled, so a test
+/// The notifications' services as the gateway registers them (options, notifier, outbox, sender, health check, metrics),
+/// on a connection of their own to the test store (one instance of a fleet: harnesses given the same key prefix share
+/// an outbox), started like a host starts them. Every <c>gateway.rollouts.notifications</c> measurement is both kept and signalled, so a test
 /// awaits an outcome instead of sleeping.
 /// </summary>
 internal sealed class RolloutWebhookHarness : IAsyncDisposable
@@ -27,12 +31,14 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
     private readonly Channel<(string Environment, string Outcome)> _outcomes = Channel.CreateUnbounded<(string, string)>();
     private readonly List<IHostedService> _started = [];
 
-    private RolloutWebhookHarness(IDictionary<string, string?> settings)
+    private RolloutWebhookHarness(IDictionary<string, string?> settings, GatewayStore store)
     {
+        Store = store;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs))
             .AddMetrics()
+            .AddSingleton(store)
             .AddRolloutNotifications(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var meters = _services.GetRequiredService<IMeterFactory>();
@@ -66,6 +72,8 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    public GatewayStore Store { get; }
+
     public IServiceProvider Services => _services;
 
     public IRolloutNotifier Notifier => _services.GetRequiredService<IRolloutNotifier>();
@@ -75,7 +83,8 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
     public IReadOnlyList<(string Environment, string Outcome)> Measurements => _measurements.Snapshot();
 
     /// <param name="webhooks">Per environment, its <c>Gateway:Rollouts:Webhooks:&lt;environment&gt;</c> settings (Url, Secret, …).</param>
-    public static async Task<RolloutWebhookHarness> StartAsync(IDictionary<string, IDictionary<string, string?>> webhooks)
+    /// <param name="keyPrefix">The store's key prefix; a new one (an outbox of its own) when null.</param>
+    public static async Task<RolloutWebhookHarness> StartAsync(TestEnvironment env, IDictionary<string, IDictionary<string, string?>> webhooks, string? keyPrefix = null)
     {
         var settings = new Dictionary<string, string?>();
         foreach (var (environment, values) in webhooks)
@@ -86,7 +95,11 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
             }
         }
 
-        var harness = new RolloutWebhookHarness(settings);
+        var store = new GatewayStore(
+            Options.Create(new StoreOptions { Configuration = env.StoreConnection, KeyPrefix = keyPrefix ?? NewKeyPrefix(env) }),
+            NullLoggerFactory.Instance);
+        await store.StartAsync(TestContext.Current.CancellationToken);
+        var harness = new RolloutWebhookHarness(settings, store);
         foreach (var service in harness._services.GetServices<IHostedService>())
         {
             await service.StartAsync(TestContext.Current.CancellationToken);
@@ -95,6 +108,9 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
 
         return harness;
     }
+
+    /// <summary>A key prefix of its own under the test run's (so the run's clean-up removes it).</summary>
+    public static string NewKeyPrefix(TestEnvironment env) => $"{env.KeyPrefix}:whk{Guid.NewGuid():n}";
 
     /// <summary>The next <c>gateway.rollouts.notifications</c> measurement (delivered, failed or dropped).</summary>
     public async Task<(string Environment, string Outcome)> NextOutcomeAsync() =>
@@ -115,5 +131,6 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
 
         _listener.Dispose();
         await _services.DisposeAsync();
+        await Store.DisposeAsync();
     }
 }

@@ -81,7 +81,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             context.Request.Headers["X-Gateway-Signature"].FirstOrDefault(),
             context.Request.ContentType,
             context.Request.Path + context.Request.QueryString,
-            hang ? 0 : status));
+            hang ? 0 : status,
+            context.Request.Headers["X-Gateway-Delivery"].FirstOrDefault()));
         _firstRequest.TrySetResult();
         if (hang)
         {

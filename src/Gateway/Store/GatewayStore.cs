@@ -119,7 +119,17 @@ internal sealed class GatewayStore : IAsyncDisposable
         _connection = await ConnectionMultiplexer.ConnectAsync(configuration).WaitAsync(cancellationToken);
         var endpoints = string.Join(",", configuration.EndPoints.Select(e => e.ToString()));
         StoreLog.Connected(_logger, endpoints, _connection.IsConnected);
+        if (configuration.DefaultDatabase is > 0 && IsCluster)
+        {
+            // Every command would fail ("Multiple databases are not supported on this server"): say so once, at start.
+            await DisposeAsync();
+            throw new InvalidOperationException(
+                $"Redis:Configuration names database {configuration.DefaultDatabase}, but the store is a Redis Cluster, which has only database 0: remove the database number (a URL's /{configuration.DefaultDatabase}, or defaultDatabase=) and keep gateways apart with Redis:KeyPrefix.");
+        }
     }
+
+    /// <summary>The store is a Redis Cluster (known once a node has answered).</summary>
+    public bool IsCluster => _connection?.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster) == true;
 
     public async ValueTask DisposeAsync()
     {

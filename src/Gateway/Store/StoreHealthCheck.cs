@@ -22,6 +22,11 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
 
         try
         {
+            if (store.IsCluster)
+            {
+                return await CheckPrimariesAsync(cancellationToken);
+            }
+
             var latency = await store.Database.PingAsync().WaitAsync(cancellationToken);
             return HealthCheckResult.Healthy($"{kind} answered PING in {latency.TotalMilliseconds:F1} ms.");
         }
@@ -33,5 +38,34 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
                 ? HealthCheckResult.Degraded(message + " Serving the last known good releases.")
                 : HealthCheckResult.Unhealthy(message);
         }
+    }
+
+    /// <summary>
+    /// A cluster's PING is each primary's: one that does not answer leaves its slots (their prompts, keys, samples)
+    /// unreachable while the others answer, which a PING to one node would not see.
+    /// </summary>
+    private async Task<HealthCheckResult> CheckPrimariesAsync(CancellationToken cancellationToken)
+    {
+        var primaries = store.Connection.GetServers().Where(s => !s.IsReplica).ToArray();
+        var pings = await Task.WhenAll(primaries.Select(async server =>
+        {
+            try
+            {
+                return (Server: server, Latency: (TimeSpan?)await server.PingAsync().WaitAsync(cancellationToken));
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                return (Server: server, Latency: (TimeSpan?)null);
+            }
+        }));
+        var silent = pings.Where(p => p.Latency is null).Select(p => p.Server.EndPoint.ToString()).ToArray();
+        if (silent.Length == 0)
+        {
+            return HealthCheckResult.Healthy(
+                $"Redis Cluster: all {pings.Length} primaries answered PING, the slowest in {pings.Max(p => p.Latency!.Value).TotalMilliseconds:F1} ms.");
+        }
+
+        var message = $"Redis Cluster: {silent.Length} of {pings.Length} primaries did not answer PING ({string.Join(", ", silent)}); the keys in their slots are unreachable.";
+        return snapshots.Current.IsLoaded ? HealthCheckResult.Degraded(message + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(message);
     }
 }

@@ -43,6 +43,9 @@ public sealed class TestEnvironment : IAsyncLifetime
     public string StoreKind { get; private set; } = "";
 
     /// <summary>Unique per run, so runs against a long-lived Redis never see each other's keys.</summary>
+    /// <summary>The store is a Redis Cluster (CI runs the suite once against a one-node cluster).</summary>
+    public bool IsCluster => Gateway.GetRequiredService<GatewayStore>().IsCluster;
+
     public string KeyPrefix { get; } = "gwtest-" + Guid.NewGuid().ToString("N")[..8];
 
     public Uri MockUrl { get; private set; } = null!;

@@ -185,7 +185,20 @@ internal sealed class EvalCommands(CommandRunner runner)
             ? new CachingEmbeddingClient(new GatewayEmbeddingClient(http, gatewayUrl, key, embedWith))
             : null;
         var judge = context.Value(judgeModel) is { Length: > 0 } judgeWith ? new GatewayLlmJudge(http, gatewayUrl, key, judgeWith) : null;
-        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(embeddings, judge), new EvalRunnerOptions { Progress = progress.Report, CacheScope = CacheScope(gatewayUrl, streamed) });
+        // Cached answers are keyed by the bundles' content ids, not only their version numbers: a restarted demo (or a
+        // store that was reset) numbers different bundles the same. Without the ids nothing is cached.
+        var bundleIds = evalConfig.CacheDirectory is null ? null : await ReadBundleIdsAsync(context, name, candidateVersion, baselineVersion, cancellationToken).ConfigureAwait(false);
+        if (evalConfig.CacheDirectory is not null && bundleIds is null)
+        {
+            context.Error.WriteLine("cache_dir is not used in this run: the bundles' ids could not be read from the admin API (GATEWAY_ADMIN_TOKEN), and a version number alone does not name one bundle.");
+        }
+
+        var evalRunner = new EvalRunner(executor, ScorerRegistry.CreateDefault(embeddings, judge), new EvalRunnerOptions
+        {
+            Progress = progress.Report,
+            CacheScope = CacheScope(gatewayUrl, streamed, bundleIds ?? []),
+            UseCache = bundleIds is not null,
+        });
 
         RunResult result;
         try
@@ -286,11 +299,36 @@ internal sealed class EvalCommands(CommandRunner runner)
 
     /// <summary>
     /// A version number means one bundle only on one gateway's store: another gateway (staging's v3 is not
-    /// production's, nor a restarted demo's) never shares cached answers; nor do streamed calls (their latency and
-    /// billing come from another path).
+    /// production's) never shares cached answers, nor do other bundles under the same numbers (a restarted demo's v3:
+    /// the scope names the bundles' content ids), nor streamed calls (their latency and billing come from another path).
     /// </summary>
-    internal static string CacheScope(Uri gatewayUrl, bool streamed) =>
-        (streamed ? "stream\n" : "") + "gateway:" + gatewayUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    internal static string CacheScope(Uri gatewayUrl, bool streamed, IReadOnlyList<string> bundleIds) =>
+        (streamed ? "stream\n" : "") + "gateway:" + gatewayUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "\nbundles:" + string.Join(",", bundleIds);
+
+    /// <summary>The content ids (SHA-256) of the candidate's and the baseline's bundles; null when the admin API cannot say.</summary>
+    private static async Task<IReadOnlyList<string>?> ReadBundleIdsAsync(CommandContext context, string name, int candidate, int? baseline, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>(2);
+        try
+        {
+            foreach (var version in baseline is { } b ? new[] { candidate, b } : [candidate])
+            {
+                var bundle = (await context.Api.GetAsync(AdminRoutes.Version(name, version), cancellationToken).ConfigureAwait(false)).ReadElement();
+                if (bundle.ValueKind != JsonValueKind.Object || !bundle.TryGetProperty("id", out var id) || id.GetString() is not { Length: > 0 } text)
+                {
+                    return null;
+                }
+
+                ids.Add(text);
+            }
+        }
+        catch (Exception ex) when (ex is GatewayRequestFailedException or GatewayUnavailableException or UsageException)
+        {
+            return null;
+        }
+
+        return ids;
+    }
 
     private async Task<(EvalConfig Config, IReadOnlyList<EvalDataset> Datasets)?> LoadAsync(CommandContext context, CancellationToken cancellationToken)
     {

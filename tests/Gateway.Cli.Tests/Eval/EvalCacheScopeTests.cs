@@ -6,15 +6,17 @@ namespace LlmGateway.Cli.Tests.Eval;
 public sealed class EvalCacheScopeTests
 {
     [Fact]
-    public void Another_gateway_or_the_stream_path_is_another_scope_and_spelling_of_the_same_url_is_not()
+    public void Another_gateway_other_bundles_or_the_stream_path_is_another_scope_and_spelling_of_the_same_url_is_not()
     {
-        var staging = EvalCommands.CacheScope(new Uri("https://staging.example.com/"), streamed: false);
+        var staging = EvalCommands.CacheScope(new Uri("https://staging.example.com/"), streamed: false, ["a", "b"]);
 
-        Assert.Equal(staging, EvalCommands.CacheScope(new Uri("https://staging.example.com"), streamed: false));
-        Assert.NotEqual(staging, EvalCommands.CacheScope(new Uri("https://production.example.com/"), streamed: false));
-        Assert.NotEqual(staging, EvalCommands.CacheScope(new Uri("https://staging.example.com/"), streamed: true));
+        Assert.Equal(staging, EvalCommands.CacheScope(new Uri("https://staging.example.com"), streamed: false, ["a", "b"]));
+        Assert.NotEqual(staging, EvalCommands.CacheScope(new Uri("https://production.example.com/"), streamed: false, ["a", "b"]));
+        Assert.NotEqual(staging, EvalCommands.CacheScope(new Uri("https://staging.example.com/"), streamed: true, ["a", "b"]));
         Assert.NotEqual(
-            EvalCommands.CacheScope(new Uri("http://127.0.0.1:8080/"), streamed: false),
-            EvalCommands.CacheScope(new Uri("http://127.0.0.1:8081/"), streamed: false));
+            EvalCommands.CacheScope(new Uri("http://127.0.0.1:8080/"), streamed: false, ["a", "b"]),
+            EvalCommands.CacheScope(new Uri("http://127.0.0.1:8081/"), streamed: false, ["a", "b"]));
+        Assert.NotEqual(staging, EvalCommands.CacheScope(new Uri("https://staging.example.com/"), streamed: false, ["a", "c"]));
+        Assert.NotEqual(staging, EvalCommands.CacheScope(new Uri("https://staging.example.com/"), streamed: false, ["a"]));
     }
 }

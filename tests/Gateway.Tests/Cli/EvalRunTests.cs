@@ -91,6 +91,55 @@ public sealed class EvalRunTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task A_cache_dir_never_serves_the_answers_of_another_bundle_that_had_the_same_version_number()
+    {
+        // Two gateways, one after the other, at one URL, each with a store of its own (a demo restarted without its
+        // data): the second numbers other bundles 1 and 2, and its v2 loses "Acme".
+        var url = new Uri($"http://127.0.0.1:{ClosedPort.Pick()}/");
+        var name = Bundles.UniqueName("evalcache");
+        var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");
+        try
+        {
+            var config = await WriteFilesAsync(folder.FullName, name);
+            await File.AppendAllTextAsync(config, "\ncache_dir: cache\n", Ct);
+            string[] run = ["eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--no-store", "--concurrency", "8"];
+
+            CliRun first;
+            await using (var gateway = await GatewayHost.StartAsync(Settings("first"), "--urls", url.ToString()))
+            {
+                await PromptSetup.ReleaseAsync(gateway, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Acme help desk.")]);
+                first = await EvalCli.RunAsync(url, await PromptSetup.KeyAsync(gateway, "pin"), run);
+            }
+
+            await using var restarted = await GatewayHost.StartAsync(Settings("restarted"), "--urls", url.ToString());
+            await PromptSetup.ReleaseAsync(restarted, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support.")]);
+            var key = await PromptSetup.KeyAsync(restarted, "pin");
+            var second = await EvalCli.RunAsync(url, key, run);
+            var again = await EvalCli.RunAsync(url, key, run);
+
+            first.AssertExit(0);
+            Assert.Contains("Result: PASS", first.Out, StringComparison.Ordinal);
+            second.AssertExit(100);
+            Assert.Contains("Result: FAIL (accuracy)", second.Out, StringComparison.Ordinal);
+            // The cache still serves the same bundles again.
+            again.AssertExit(100);
+            Assert.Contains("60/60 runs, 60 cached", again.Err, StringComparison.Ordinal);
+            Assert.Contains("60/60 runs, 0 cached", second.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        Dictionary<string, string?> Settings(string store)
+        {
+            var settings = env.GatewaySettings();
+            settings["Redis:KeyPrefix"] = $"{env.KeyPrefix}:{store}";
+            return settings;
+        }
+    }
+
     private static string Bundle(string name, string system) =>
         $$"""{"name":"{{name}}","model":"gpt-4o-mini","messages":[{"role":"system","content":"{{system}}"}]}""";
 

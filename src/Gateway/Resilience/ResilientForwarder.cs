@@ -224,7 +224,8 @@ internal sealed class ResilientForwarder(
 
         var policy = model.Resilience;
         var timer = new AttemptTimer(policy.FirstByteTimeout, policy.IdleTimeout, s.Deadline, time, s.ClientLifetime.RequestAborted);
-        var tap = ResponseTap.Rent(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson, policy.RetryStatuses, timer, _maxLineBytes);
+        // After an attempt the key is billed for, a JSON reply (a stream's error too) is held so its headers can say so.
+        var tap = ResponseTap.Rent(s.ResponseBody, context.Response, s.Forward.StripUsageChunk, s.Forward.HoldJson || s.HasAbandoned, policy.RetryStatuses, timer, _maxLineBytes);
         s.Forward.OnNewTap?.Invoke(tap);
         s.Track(tap, timer, body, new ForwardingLifetime(s.ClientLifetime, timer));
 
@@ -425,7 +426,7 @@ internal sealed class ResilientForwarder(
                 }
 
                 // The provider's own error, passed through as it came (held until now in case of a retry).
-                await s.Tap.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
+                await ReleaseErrorAsync(s);
                 return s.Outcome();
             }
 
@@ -447,10 +448,25 @@ internal sealed class ResilientForwarder(
 
             // A retryable status that stands as the answer (the provider answered it before reading the whole body):
             // its held body goes on, as it came.
-            await s.Tap.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
+            await ReleaseErrorAsync(s);
         }
 
         return s.Outcome(error: s.Error, interruption: s.Interruption);
+    }
+
+    /// <summary>
+    /// Sends a held error on, unless attempts before it are billed: then it stays held, so that the usage headers of
+    /// those attempts go on it like on an answer (the caller releases it after).
+    /// </summary>
+    private static Task ReleaseErrorAsync(AttemptState s)
+    {
+        if (s.HasAbandoned)
+        {
+            s.Tap!.KeepErrorAsAnswer();
+            return Task.CompletedTask;
+        }
+
+        return s.Tap!.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
     }
 
     private static bool IsRateLimited(AttemptState s) =>
@@ -568,6 +584,9 @@ internal sealed class ResilientForwarder(
 
         /// <summary>Attempts left with a provider that answers and bills them (see <see cref="ForwardOutcome.Abandoned"/>).</summary>
         public IReadOnlyList<AbandonedAttempt> Abandoned => _abandoned ?? [];
+
+        /// <summary>An earlier attempt of this request is billed (<see cref="Abandoned"/> is not empty).</summary>
+        public bool HasAbandoned => _abandoned is { Count: > 0 };
 
         /// <summary>The latest attempt was given up while its provider goes on with it.</summary>
         public void MarkAbandoned()

@@ -252,6 +252,18 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _body.Clear();
     }
 
+    /// <summary>
+    /// Keeps a held error as the answer, held like a JSON body (<see cref="IsHolding"/>) instead of sent on at once:
+    /// the caller's headers go on it first (the bill of attempts before it), then <see cref="ReleaseHeldAsync"/> sends it.
+    /// </summary>
+    public void KeepErrorAsAnswer()
+    {
+        if (_gate == TapGate.HoldError)
+        {
+            _gate = TapGate.HoldJson;
+        }
+    }
+
     /// <summary>Sends the held JSON body (after the caller added its headers). Safe to call when nothing is held.</summary>
     public async Task ReleaseHeldAsync(CancellationToken cancellationToken)
     {

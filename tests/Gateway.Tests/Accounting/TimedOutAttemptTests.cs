@@ -83,6 +83,32 @@ public sealed class TimedOutAttemptTests(TestEnvironment env)
         Assert.Equal(40, row.GetProperty("output_tokens").GetInt64());
     }
 
+    [Theory]
+    [InlineData(false, 400)]
+    [InlineData(true, 400)]
+    [InlineData(false, 500)]
+    public async Task A_provider_error_passed_through_after_a_timed_out_attempt_carries_that_attempts_bill(bool stream, int status)
+    {
+        // The client gets the provider's own error, and its key pays for the attempt before it: the headers say so,
+        // as they do beside an answer or on the gateway's 504.
+        await using var gateway = await StartAsync();
+        var (record, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("timed-out-then-refused", "test", []);
+        var tag = OpenAiClients.NewTag();
+        using var client = gateway.CreateClient(secret);
+        using var request = Chat(stream, tag, ("x-mock-schedule", $"slow:3000,{status}"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal((HttpStatusCode)status, response.StatusCode);
+        Assert.Equal(2, env.Received.ForTag(tag).Count);
+        Assert.Equal("1", response.Headers.GetValues("X-Gateway-Abandoned-Attempts").Single());
+        var expectedOutput = stream ? 0L : 40L;
+        Assert.Equal(expectedOutput.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Gateway-Output-Tokens").Single());
+        var row = await UsageRowAsync(gateway, record.Id);
+        Assert.Equal(expectedOutput, row.GetProperty("output_tokens").GetInt64());
+        Assert.True(row.GetProperty("cost_usd").GetDecimal() > 0, row.ToString());
+    }
+
     [Fact]
     public async Task A_provider_error_retried_is_not_billed()
     {

@@ -129,6 +129,12 @@ internal static class RequestText
                     break;
                 case Field.Role:
                     hasText = true;
+                    // A Responses input item with a role is a message (the main loop never sees it: this reads the item).
+                    if (reader.CurrentDepth == 3)
+                    {
+                        shape.Messages++;
+                    }
+
                     reader.Skip();
                     break;
                 case Field.Image:

@@ -40,6 +40,18 @@ public sealed class RequestTextTests
 
         Assert.Equal("Be brief.\nDescribe\n{\"q\":1}\n42\n", text);
         Assert.Equal((1, ImageData.Length), (shape.Images, shape.ImageBytes));
+        Assert.Equal(1, shape.Messages);
+    }
+
+    [Fact]
+    public void Responses_input_messages_are_counted_for_their_framing_as_chat_messages_are()
+    {
+        var responses = RequestText.Extract("""{"model":"gpt-4o","input":[{"role":"developer","content":"Be brief."},{"role":"user","content":[{"type":"input_text","text":"hi"}]},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"hello"}]}]}"""u8, out var shape);
+        var chat = RequestText.Extract("""{"model":"gpt-4o","messages":[{"role":"developer","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"hi"}]},{"role":"assistant","content":"hello"}]}"""u8, out var chatShape);
+
+        Assert.Equal(responses, chat);
+        Assert.Equal(3, shape.Messages);
+        Assert.Equal(chatShape.Messages, shape.Messages);
     }
 
     [Fact]

@@ -31,11 +31,27 @@ internal static class WorkQueueScripts
         return n
         """;
 
+    // Claim's and Release's: the oldest dead letters beyond the cap (-1: none) go from the tail, at most 1000 a call, so
+    // a list grown before the cap (or past a lowered one) shrinks over several calls instead of stalling the store in
+    // one. Returns how many went.
+    private const string TrimDead = """
+        local function trimDead(key, maxDead)
+          if maxDead < 0 then return 0 end
+          local over = math.min(redis.call('LLEN', key) - maxDead, 1000)
+          local dropped = 0
+          while dropped < over and redis.call('RPOP', key) do
+            dropped = dropped + 1
+          end
+          return dropped
+        end
+
+        """;
+
     // KEYS: ready, inflight, attempts, receipts, dead.
     // ARGV: now (unix ms), deadline (unix ms), max to claim, max attempts, max expired to move, receipt prefix,
     // the most dead letters kept (-1: no cap).
     // Returns: { dead-lettered count, oldest dead letters dropped, id, receipt, attempt, id, receipt, attempt, ... }.
-    public const string Claim = """
+    public const string Claim = TrimDead + """
         local maxAttempts = tonumber(ARGV[4])
         local dead = 0
         local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[5]))
@@ -57,15 +73,9 @@ internal static class WorkQueueScripts
         for i = #back, 1, -1 do
           redis.call('RPUSH', KEYS[1], back[i])
         end
-        -- The oldest dead letters beyond the cap go from the tail, at most 1000 a call: a list grown before the cap (or
-        -- past a lowered one) shrinks over several calls instead of stalling the store in one.
         local dropped = 0
-        local maxDead = tonumber(ARGV[7])
-        if dead > 0 and maxDead >= 0 then
-          local over = math.min(redis.call('LLEN', KEYS[5]) - maxDead, 1000)
-          while dropped < over and redis.call('RPOP', KEYS[5]) do
-            dropped = dropped + 1
-          end
+        if dead > 0 then
+          dropped = trimDead(KEYS[5], tonumber(ARGV[7]))
         end
         local result = { dead, dropped }
         for i = 1, tonumber(ARGV[3]) do
@@ -102,22 +112,14 @@ internal static class WorkQueueScripts
     // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts, the most dead letters kept (-1: no cap).
     // Returns 0 if the receipt is not current, 1 if back in ready, 2 + n if dead-lettered with the n oldest dead letters
     // dropped for the cap (at most 1000 a call, as Claim).
-    public const string Release = """
+    public const string Release = TrimDead + """
         if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
         redis.call('ZREM', KEYS[1], ARGV[1])
         redis.call('HDEL', KEYS[3], ARGV[1])
         if tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') >= tonumber(ARGV[3]) then
           redis.call('HDEL', KEYS[2], ARGV[1])
-          local length = redis.call('LPUSH', KEYS[5], ARGV[1])
-          local maxDead = tonumber(ARGV[4])
-          local dropped = 0
-          if maxDead >= 0 then
-            local over = math.min(length - maxDead, 1000)
-            while dropped < over and redis.call('RPOP', KEYS[5]) do
-              dropped = dropped + 1
-            end
-          end
-          return 2 + dropped
+          redis.call('LPUSH', KEYS[5], ARGV[1])
+          return 2 + trimDead(KEYS[5], tonumber(ARGV[4]))
         end
         redis.call('RPUSH', KEYS[4], ARGV[1])
         return 1

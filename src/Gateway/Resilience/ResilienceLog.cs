@@ -5,6 +5,9 @@ internal static partial class ResilienceLog
     [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Model '{Model}' could not serve ({Reason}); falling back to '{Fallback}'.")]
     public static partial void FallingBack(ILogger logger, string model, string fallback, string reason);
 
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Model '{Model}' could not serve; its fallback '{Fallback}' has no price, so it does not serve a key with a spend limit.")]
+    public static partial void UnpricedFallbackSkipped(ILogger logger, string model, string fallback);
+
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Gave up on '{Model}' after {Attempts} attempts ({Reason}).")]
     public static partial void GaveUp(ILogger logger, string model, int attempts, string reason);
 

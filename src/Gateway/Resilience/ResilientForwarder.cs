@@ -25,7 +25,8 @@ namespace LlmGateway.Resilience;
 /// client until it is known to be the last.
 /// </summary>
 internal sealed class ResilientForwarder(
-    IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ResilientForwarder> logger)
+    IProxyStateLookup proxyState, DestinationBreakers breakers, GatewayMetrics metrics, TimeProvider time, IOptions<ProxyOptions> options,
+    Accounting.PricingTable pricing, IOptions<Budgets.BudgetOptions> budgets, ILogger<ResilientForwarder> logger)
 {
     public const string AttemptsHeader = "X-Gateway-Attempts";
     public const string ServedModelHeader = "X-Gateway-Served-Model";
@@ -53,6 +54,14 @@ internal sealed class ResilientForwarder(
                 if (!proxyState.TryGetCluster(model.Provider.ClusterId, out var cluster) || cluster.DestinationsState.AvailableDestinations.Count == 0)
                 {
                     state.MarkUnavailable(model);
+                    continue;
+                }
+
+                if (model != exchange.Model && !CanBill(exchange, model))
+                {
+                    // A spend limit cannot count what a model without a price costs: its reservation left it out, and
+                    // so does its routing.
+                    ResilienceLog.UnpricedFallbackSkipped(logger, exchange.Model.Name, model.Name);
                     continue;
                 }
 
@@ -468,6 +477,13 @@ internal sealed class ResilientForwarder(
 
         return s.Tap!.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
     }
+
+    /// <summary>False for a model without a price serving a key with a spend limit (when such models are refused to it).</summary>
+    private bool CanBill(LlmExchange exchange, CatalogModel model) =>
+        exchange.Key.Limits is not { } limits
+        || (limits.DailySpendUsd is null && limits.MonthlySpendUsd is null)
+        || !budgets.Value.RefuseUnpricedModels
+        || pricing.PriceAt(model.UpstreamModel, time.GetUtcNow()) is not null;
 
     private static bool IsRateLimited(AttemptState s) =>
         s.Context.Response.StatusCode == StatusCodes.Status429TooManyRequests && !s.Context.Response.HasStarted;

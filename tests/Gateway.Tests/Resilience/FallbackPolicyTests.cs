@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Resilience;
@@ -27,6 +29,45 @@ public sealed class FallbackPolicyTests(TestEnvironment env)
         await ErrorAssertions.AssertOpenAiErrorAsync(pinned, HttpStatusCode.BadGateway, "upstream_unavailable");
         await ErrorAssertions.AssertOpenAiErrorAsync(forbidden, HttpStatusCode.BadGateway, "upstream_unavailable");
         Assert.Equal("fallback-model", forbidden.Headers.GetValues("X-Gateway-Served-Model").Single());
+    }
+
+    [Fact]
+    public async Task A_key_with_a_spend_limit_is_never_served_by_a_fallback_without_a_price()
+    {
+        // Its reservation priced the primary only, and its spend on an unpriced model could not be counted; a key
+        // without limits falls back as before.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Models:priced-primary:Provider"] = "dead";
+        settings["Gateway:Models:priced-primary:UpstreamModel"] = "gpt-4o-mini";
+        settings["Gateway:Models:priced-primary:Fallbacks:0"] = "unpriced-fallback";
+        settings["Gateway:Models:unpriced-fallback:Provider"] = "mock";
+        settings["Gateway:Models:unpriced-fallback:UpstreamModel"] = "house-unpriced";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var keys = gateway.GetRequiredService<GatewayKeyStore>();
+        var (_, limited) = await keys.CreateAsync("spend-limited", "test", [], new KeyLimits(10m, null, null));
+        var (_, open) = await keys.CreateAsync("no-limits", "test", []);
+        var limitedTag = OpenAiClients.NewTag();
+        var openTag = OpenAiClients.NewTag();
+
+        using var refused = await ChatAsync(gateway, limited, limitedTag);
+        using var served = await ChatAsync(gateway, open, openTag);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadGateway, "upstream_unavailable");
+        Assert.Empty(env.Received.ForTag(limitedTag));
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("unpriced-fallback", served.Headers.GetValues("X-Gateway-Served-Model").Single());
+        Assert.Single(env.Received.ForTag(openTag));
+    }
+
+    private static async Task<HttpResponseMessage> ChatAsync(GatewayHost gateway, string key, string tag)
+    {
+        using var client = gateway.CreateClient(key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"priced-primary","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        return await client.SendAsync(request, Ct);
     }
 
     private async Task<HttpResponseMessage> SendAsync(string key, string prompt, params (string Name, string Value)[] headers)

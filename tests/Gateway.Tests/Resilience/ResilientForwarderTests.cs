@@ -91,7 +91,9 @@ public sealed class ResilientForwarderTests : IDisposable
 
     /// <summary>A forwarder whose attempt timers and deadlines run on <paramref name="clock"/>.</summary>
     private ResilientForwarder ForwarderOn(TimeProvider clock) =>
-        new(new ProxyState(_clusters), _breakers, _metrics, clock, Microsoft.Extensions.Options.Options.Create(new ProxyOptions()), NullLogger<ResilientForwarder>.Instance);
+        new(new ProxyState(_clusters), _breakers, _metrics, clock, Microsoft.Extensions.Options.Options.Create(new ProxyOptions()),
+            new LlmGateway.Accounting.PricingTable(new LlmGateway.Accounting.PricingOptions()), Microsoft.Extensions.Options.Options.Create(new LlmGateway.Budgets.BudgetOptions()),
+            NullLogger<ResilientForwarder>.Instance);
 
     [Fact]
     public async Task A_first_answer_is_served_with_one_attempt()

@@ -10,10 +10,11 @@ internal static class OpenAiErrors
     public static Task WriteAsync(HttpContext context, int status, string message, string type, string? code = null)
     {
         context.Response.StatusCode = status;
+        // A content type the response-headers knob set stays (a provider that labels its error an event stream).
         return context.Response.WriteAsJsonAsync(
             new ErrorResponse(new ErrorDetail(message, type, Param: null, code)),
             MockJsonContext.Relaxed.ErrorResponse,
-            contentType: null,
+            contentType: context.Response.ContentType,
             context.RequestAborted);
     }
 

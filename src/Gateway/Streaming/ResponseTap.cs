@@ -261,6 +261,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         if (_gate == TapGate.HoldError)
         {
             _gate = TapGate.HoldJson;
+            // Its bytes go out as they were held: not an answer to read, nor an event stream whose end flushes (and
+            // clears) the held bytes, which would leave the client a bare status.
+            _mode = TapMode.Other;
         }
     }
 

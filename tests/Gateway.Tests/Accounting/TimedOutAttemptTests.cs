@@ -110,6 +110,23 @@ public sealed class TimedOutAttemptTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_held_error_labelled_an_event_stream_keeps_its_body_when_it_carries_the_bill()
+    {
+        // The stream's end flushes what an event stream's stripping held: the error kept as the answer is not one.
+        await using var gateway = await StartAsync();
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("timed-out-then-sse-error", "test", []);
+        var tag = OpenAiClients.NewTag();
+        using var client = gateway.CreateClient(secret);
+        using var request = Chat(stream: true, tag, ("x-mock-schedule", "slow:3000,503"), ("x-mock-response-headers", """{"Content-Type":"text/event-stream"}"""));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("1", response.Headers.GetValues("X-Gateway-Abandoned-Attempts").Single());
+        Assert.Contains("injected HTTP 503", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_provider_error_retried_is_not_billed()
     {
         // The provider generated nothing for its own 503: nothing to bill, however many attempts.

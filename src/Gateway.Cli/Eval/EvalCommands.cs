@@ -305,7 +305,7 @@ internal sealed class EvalCommands(CommandRunner runner)
     internal static string CacheScope(Uri gatewayUrl, bool streamed, IReadOnlyList<string> bundleIds) =>
         (streamed ? "stream\n" : "") + "gateway:" + gatewayUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "\nbundles:" + string.Join(",", bundleIds);
 
-    /// <summary>The content ids (SHA-256) of the candidate's and the baseline's bundles; null when the admin API cannot say.</summary>
+    /// <summary>The candidate's and the baseline's versions with their bundles' content ids (SHA-256), <c>v2=…</c>; null when the admin API cannot say.</summary>
     private static async Task<IReadOnlyList<string>?> ReadBundleIdsAsync(CommandContext context, string name, int candidate, int? baseline, CancellationToken cancellationToken)
     {
         var ids = new List<string>(2);
@@ -314,12 +314,14 @@ internal sealed class EvalCommands(CommandRunner runner)
             foreach (var version in baseline is { } b ? new[] { candidate, b } : [candidate])
             {
                 var bundle = (await context.Api.GetAsync(AdminRoutes.Version(name, version), cancellationToken).ConfigureAwait(false)).ReadElement();
-                if (bundle.ValueKind != JsonValueKind.Object || !bundle.TryGetProperty("id", out var id) || id.GetString() is not { Length: > 0 } text)
+                if (bundle.ValueKind != JsonValueKind.Object || !bundle.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } text)
                 {
                     return null;
                 }
 
-                ids.Add(text);
+                // The number with its id: a cached answer is keyed by its version's number, so the scope must say
+                // which bundle each number was (candidate v2 = B and baseline v1 = A is not v1 = B and v2 = A).
+                ids.Add(string.Create(CultureInfo.InvariantCulture, $"v{version}={text}"));
             }
         }
         catch (Exception ex) when (ex is GatewayRequestFailedException or GatewayUnavailableException or UsageException)

@@ -140,6 +140,51 @@ public sealed class EvalRunTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task A_cache_dir_never_serves_one_bundles_answers_for_another_when_two_bundles_swap_numbers()
+    {
+        // The same two bundles in both stores, numbered the other way round: the cache must tie each number to its bundle.
+        var url = new Uri($"http://127.0.0.1:{ClosedPort.Pick()}/");
+        var name = Bundles.UniqueName("evalswap");
+        var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");
+        try
+        {
+            var config = await WriteFilesAsync(folder.FullName, name);
+            await File.AppendAllTextAsync(config, "\ncache_dir: cache\n", Ct);
+            var acme = Bundle(name, "You are Acme support.");
+            var generic = Bundle(name, "You are Generic support.");
+
+            CliRun first;
+            await using (var gateway = await GatewayHost.StartAsync(Settings("first"), "--urls", url.ToString()))
+            {
+                await PromptSetup.ReleaseAsync(gateway, name, [acme, generic]);
+                first = await EvalCli.RunAsync(url, await PromptSetup.KeyAsync(gateway, "pin"),
+                    "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--no-store", "--concurrency", "8");
+            }
+
+            await using var restarted = await GatewayHost.StartAsync(Settings("restarted"), "--urls", url.ToString());
+            await PromptSetup.ReleaseAsync(restarted, name, [generic, acme]);
+            var swapped = await EvalCli.RunAsync(url, await PromptSetup.KeyAsync(restarted, "pin"),
+                "eval", "run", "--config", config, "--candidate", "1", "--baseline", "2", "--no-store", "--concurrency", "8");
+
+            first.AssertExit(100);
+            swapped.AssertExit(100);
+            Assert.Contains("Result: FAIL (accuracy)", swapped.Out, StringComparison.Ordinal);
+            Assert.Contains("60/60 runs, 0 cached", swapped.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+
+        Dictionary<string, string?> Settings(string store)
+        {
+            var settings = env.GatewaySettings();
+            settings["Redis:KeyPrefix"] = $"{env.KeyPrefix}:swap-{store}";
+            return settings;
+        }
+    }
+
     private static string Bundle(string name, string system) =>
         $$"""{"name":"{{name}}","model":"gpt-4o-mini","messages":[{"role":"system","content":"{{system}}"}]}""";
 

@@ -26,4 +26,7 @@ internal static partial class RolloutNotificationsLog
 
     [LoggerMessage(EventId = 9167, Level = LogLevel.Warning, Message = "Rollout webhook outbox for {Environment} held an entry that is not a notification ({Bytes} bytes); removed")]
     public static partial void Unreadable(ILogger logger, string environment, int bytes);
+
+    [LoggerMessage(EventId = 9168, Level = LogLevel.Warning, Message = "Rollout webhook for {Environment}: this instance lost the sender lease while sending {Decision} of {Prompt}; the holder now sends it")]
+    public static partial void LeaseLost(ILogger logger, string environment, string decision, string prompt);
 }

@@ -19,7 +19,7 @@ internal sealed record RolloutWebhookMessage(string Id, string Prompt, string De
                 message = new RolloutWebhookMessage(id, payload.Prompt ?? "", payload.Decision ?? "", body);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException)
         {
         }
 

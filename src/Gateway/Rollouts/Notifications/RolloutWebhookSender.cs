@@ -1,11 +1,13 @@
+using LlmGateway.Store;
+
 namespace LlmGateway.Rollouts.Notifications;
 
 /// <summary>
 /// Sends each environment's notifications from its outbox in the store, oldest first, one at a time; environments do
 /// not wait on each other. In a fleet, the instance holding an environment's sender lease sends (so the order holds);
 /// the others look again every <see cref="RolloutWebhookTarget.PollInterval"/> and take over when it stops or dies.
-/// A notification leaves the outbox only once delivered or failed every attempt: one cut by a stop is sent again by
-/// the next holder (at least once; receivers can tell a repeat by its id).
+/// A notification leaves the outbox only once delivered or failed every attempt: one cut by a stop, or by the lease
+/// lost mid-delivery, is sent again by the next holder (at least once; receivers can tell a repeat by its id).
 /// </summary>
 internal sealed class RolloutWebhookSender(
     RolloutWebhookTargets targets, RolloutWebhookOutbox outbox, RolloutWebhookDeliverer deliverer, RolloutWebhookMetrics metrics, TimeProvider time,
@@ -13,6 +15,9 @@ internal sealed class RolloutWebhookSender(
 {
     /// <summary>How long a sender's lease outlives its last renewal: the longest a dead instance holds up the others.</summary>
     public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(30);
+
+    // A store that is away fails every look, every second, in every instance: said once a minute per environment.
+    private static readonly TimeSpan StoreFailureLogInterval = TimeSpan.FromMinutes(1);
 
     private readonly string _holder = Guid.NewGuid().ToString("n");
 
@@ -30,11 +35,30 @@ internal sealed class RolloutWebhookSender(
     private async Task DrainAsync(RolloutWebhookTarget target, CancellationToken stoppingToken)
     {
         var lease = outbox.SenderLease(target.Environment, _holder);
+        DateTimeOffset? failureLogged = null;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!await SendNextAsync(target, lease, stoppingToken))
+                bool sent;
+                try
+                {
+                    sent = await SendNextAsync(target, lease, stoppingToken);
+                    failureLogged = null;
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The store is away: the notification stays queued and is sent when it is back.
+                    if (failureLogged is not { } logged || time.GetUtcNow() - logged >= StoreFailureLogInterval)
+                    {
+                        RolloutNotificationsLog.StoreFailed(logger, target.Environment, exception.GetType().Name, exception);
+                        failureLogged = time.GetUtcNow();
+                    }
+
+                    sent = false;
+                }
+
+                if (!sent)
                 {
                     await target.WaitForWorkAsync(RolloutWebhookTarget.PollInterval, time, stoppingToken);
                 }
@@ -49,73 +73,89 @@ internal sealed class RolloutWebhookSender(
         }
     }
 
-    /// <summary>True when a notification was handled (look again at once); false when there was none, another instance sends, or the store did not answer.</summary>
-    private async Task<bool> SendNextAsync(RolloutWebhookTarget target, Store.StoreLease lease, CancellationToken stoppingToken)
+    /// <summary>True when a notification was handled (look again at once); false when there was none, another instance sends, or the lease was lost mid-delivery.</summary>
+    private async Task<bool> SendNextAsync(RolloutWebhookTarget target, StoreLease lease, CancellationToken stoppingToken)
     {
-        byte[]? head;
-        try
+        if (!await lease.TryHoldAsync(LeaseTtl) || await outbox.PeekAsync(target.Environment) is not { } head)
         {
-            if (!await lease.TryHoldAsync(LeaseTtl) || (head = await outbox.PeekAsync(target.Environment)) is null)
-            {
-                return false;
-            }
+            return false;
+        }
 
-            if (!RolloutWebhookMessage.TryRead(head, out var message))
-            {
-                RolloutNotificationsLog.Unreadable(logger, target.Environment, head.Length);
-                metrics.Record(target.Environment, RolloutWebhookMetrics.Dropped);
-                await outbox.RemoveAsync(target.Environment, head);
-                return true;
-            }
-
-            using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
-            {
-                var renewal = RenewAsync(lease, renewing.Token);
-                try
-                {
-                    await deliverer.DeliverAsync(target, message, stoppingToken);
-                }
-                finally
-                {
-                    await renewing.CancelAsync();
-                    await renewal;
-                }
-            }
-
+        if (!RolloutWebhookMessage.TryRead(head, out var message))
+        {
+            RolloutNotificationsLog.Unreadable(logger, target.Environment, head.Length);
+            metrics.Record(target.Environment, RolloutWebhookMetrics.Dropped);
             await outbox.RemoveAsync(target.Environment, head);
             return true;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+
+        // Cancelled when the lease is lost mid-delivery: another instance sends from then on, this one stops at once so
+        // that nothing it still sends can arrive after what the new holder sends.
+        using var delivery = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewal = RenewAsync(lease, delivery, renewing.Token);
+        try
         {
-            // The store is away: the notification stays queued and is sent when it is back.
-            RolloutNotificationsLog.StoreFailed(logger, target.Environment, exception.GetType().Name, exception);
+            await deliverer.DeliverAsync(target, message, delivery.Token);
+        }
+        catch (OperationCanceledException) when (delivery.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            RolloutNotificationsLog.LeaseLost(logger, target.Environment, message.Decision, message.Prompt);
             return false;
         }
+        finally
+        {
+            await renewing.CancelAsync();
+            await renewal;
+        }
+
+        await outbox.RemoveAsync(target.Environment, head);
+        return true;
     }
 
-    // A delivery can outlast the lease (every attempt and backoff): renewed at a third of its time-to-live while it runs.
-    private async Task RenewAsync(Store.StoreLease lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews the lease at a third of its time-to-live while a delivery runs (it can outlast the lease: every attempt
+    /// and backoff), every second after a renewal the store missed; cancels <paramref name="delivery"/> when another
+    /// instance holds the lease, or when no renewal got through for a whole time-to-live (another may by then).
+    /// </summary>
+    private async Task RenewAsync(StoreLease lease, CancellationTokenSource delivery, CancellationToken cancellationToken)
     {
+        var renewed = time.GetUtcNow();
+        var wait = LeaseTtl / 3;
         while (!cancellationToken.IsCancellationRequested)
         {
-#pragma warning disable CA1031 // A renewal the store missed is tried again a third later; the delivery goes on.
+#pragma warning disable CA1031 // A renewal the store missed is tried again a second later; the delivery goes on while the lease lasts.
             try
             {
-                await Task.Delay(LeaseTtl / 3, time, cancellationToken);
-                await lease.TryHoldAsync(LeaseTtl);
+                await Task.Delay(wait, time, cancellationToken);
+                if (!await lease.TryHoldAsync(LeaseTtl))
+                {
+                    await delivery.CancelAsync();
+                    return;
+                }
+
+                renewed = time.GetUtcNow();
+                wait = LeaseTtl / 3;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
             }
             catch (Exception)
             {
+                if (time.GetUtcNow() - renewed >= LeaseTtl)
+                {
+                    await delivery.CancelAsync();
+                    return;
+                }
+
+                wait = TimeSpan.FromSeconds(1);
             }
 #pragma warning restore CA1031
         }
     }
 
     // The next instance takes over at once instead of after the lease's time-to-live.
-    private async Task ReleaseAsync(RolloutWebhookTarget target, Store.StoreLease lease)
+    private async Task ReleaseAsync(RolloutWebhookTarget target, StoreLease lease)
     {
 #pragma warning disable CA1031 // A stopping instance whose store is away leaves the lease to expire.
         try

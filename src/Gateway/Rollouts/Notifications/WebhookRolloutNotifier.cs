@@ -33,7 +33,8 @@ internal sealed class WebhookRolloutNotifier(
         }
         catch (Exception exception)
         {
-            metrics.Record(target.Environment, RolloutWebhookMetrics.Dropped);
+            // Not known to be queued (a time-out may still have queued it): counted apart from the drops a full outbox makes.
+            metrics.Record(target.Environment, RolloutWebhookMetrics.NotQueued);
             RolloutNotificationsLog.NotQueued(logger, decision, rollout.Prompt, target.Environment, exception.GetType().Name, exception);
         }
 #pragma warning restore CA1031

@@ -312,6 +312,29 @@ public sealed class RolloutNotificationsTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_sender_that_loses_its_lease_mid_delivery_stops_and_leaves_the_notification_to_the_holder()
+    {
+        // As after a store failover that lost the lease, or an outage longer than its time-to-live: another instance
+        // holds it and sends from the outbox, so this one must send nothing more (a late post would arrive out of order).
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(RolloutViews.At);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.HoldAll();
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, timeout: "00:01:00"), time: clock);
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+        await receiver.FirstRequest.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        await harness.Store.Database.StringSetAsync(harness.Store.Keys.RolloutWebhookSenderLease("production"), "another-instance", TimeSpan.FromMinutes(5));
+        clock.Advance(RolloutWebhookSender.LeaseTtl / 3);
+
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(harness.Logs.Lines.Any(l => l.Text.Contains("lost the sender lease while sending advance of summarize", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30)));
+        Assert.Empty(harness.Measurements);
+        Assert.Equal(1, await harness.Store.Database.ListLengthAsync(harness.Store.Keys.RolloutWebhookOutbox("production")));
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
     public async Task Two_instances_send_every_notification_either_queued_once_and_in_the_order_queued()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -31,7 +31,7 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
     private readonly Channel<(string Environment, string Outcome)> _outcomes = Channel.CreateUnbounded<(string, string)>();
     private readonly List<IHostedService> _started = [];
 
-    private RolloutWebhookHarness(IDictionary<string, string?> settings, GatewayStore store)
+    private RolloutWebhookHarness(IDictionary<string, string?> settings, GatewayStore store, TimeProvider time)
     {
         Store = store;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -39,6 +39,7 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs))
             .AddMetrics()
             .AddSingleton(store)
+            .AddSingleton(time)
             .AddRolloutNotifications(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var meters = _services.GetRequiredService<IMeterFactory>();
@@ -84,7 +85,8 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
 
     /// <param name="webhooks">Per environment, its <c>Gateway:Rollouts:Webhooks:&lt;environment&gt;</c> settings (Url, Secret, …).</param>
     /// <param name="keyPrefix">The store's key prefix; a new one (an outbox of its own) when null.</param>
-    public static async Task<RolloutWebhookHarness> StartAsync(TestEnvironment env, IDictionary<string, IDictionary<string, string?>> webhooks, string? keyPrefix = null)
+    /// <param name="time">The senders' and retries' clock (the system's when null).</param>
+    public static async Task<RolloutWebhookHarness> StartAsync(TestEnvironment env, IDictionary<string, IDictionary<string, string?>> webhooks, string? keyPrefix = null, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>();
         foreach (var (environment, values) in webhooks)
@@ -99,7 +101,7 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
             Options.Create(new StoreOptions { Configuration = env.StoreConnection, KeyPrefix = keyPrefix ?? NewKeyPrefix(env) }),
             NullLoggerFactory.Instance);
         await store.StartAsync(TestContext.Current.CancellationToken);
-        var harness = new RolloutWebhookHarness(settings, store);
+        var harness = new RolloutWebhookHarness(settings, store, time ?? TimeProvider.System);
         foreach (var service in harness._services.GetServices<IHostedService>())
         {
             await service.StartAsync(TestContext.Current.CancellationToken);

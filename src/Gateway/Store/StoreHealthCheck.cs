@@ -46,19 +46,18 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
     /// </summary>
     private async Task<HealthCheckResult> CheckPrimariesAsync(CancellationToken cancellationToken)
     {
-        var primaries = store.Connection.GetServers().Where(s => !s.IsReplica).ToArray();
-        var pings = await Task.WhenAll(primaries.Select(async server =>
+        var pings = await Task.WhenAll(Primaries().Select(async endpoint =>
         {
             try
             {
-                return (Server: server, Latency: (TimeSpan?)await server.PingAsync().WaitAsync(cancellationToken));
+                return (EndPoint: endpoint, Latency: (TimeSpan?)await store.Connection.GetServer(endpoint).PingAsync().WaitAsync(cancellationToken));
             }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ArgumentException)
             {
-                return (Server: server, Latency: (TimeSpan?)null);
+                return (EndPoint: endpoint, Latency: (TimeSpan?)null);
             }
         }));
-        var silent = pings.Where(p => p.Latency is null).Select(p => p.Server.EndPoint.ToString()).ToArray();
+        var silent = pings.Where(p => p.Latency is null).Select(p => p.EndPoint.ToString()).ToArray();
         if (silent.Length == 0)
         {
             return HealthCheckResult.Healthy(
@@ -67,5 +66,18 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
 
         var message = $"Redis Cluster: {silent.Length} of {pings.Length} primaries did not answer PING ({string.Join(", ", silent)}); the keys in their slots are unreachable.";
         return snapshots.Current.IsLoaded ? HealthCheckResult.Degraded(message + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(message);
+    }
+
+    /// <summary>
+    /// The primaries that serve slots, by the cluster's own view (a node removed from it, or an old primary now a
+    /// replica, stays among the client's known servers); every known primary when no node has given that view.
+    /// </summary>
+    private IEnumerable<System.Net.EndPoint> Primaries()
+    {
+        var servers = store.Connection.GetServers();
+        var view = servers.Where(s => s.IsConnected).Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null);
+        return view is null
+            ? servers.Where(s => !s.IsReplica).Select(s => s.EndPoint)
+            : view.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0 && n.EndPoint is not null).Select(n => n.EndPoint!);
     }
 }

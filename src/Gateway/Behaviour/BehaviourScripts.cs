@@ -4,21 +4,29 @@ namespace LlmGateway.Behaviour;
 internal static class BehaviourScripts
 {
     /// <summary>
-    /// KEYS: N sample marks, then H series hashes. ARGV: N, mark TTL (s), H, H hash TTLs (s), F, then F triples
-    /// (hash index 1..H, field name, delta): the batch's deltas, already summed per field by the caller.
+    /// KEYS: the prompt's counted set (a sorted set of sample ids, scored by when they were counted), then H series
+    /// hashes. ARGV: N, now (unix ms), the oldest mark kept (unix ms), the most marks kept, the set's TTL (s), the N
+    /// sample ids, H, H hash TTLs (s), F, then F triples (hash index 1..H, field name, delta): the batch's deltas,
+    /// already summed per field by the caller.
     /// <para>
-    /// A sample whose mark already exists (a redelivery after a crash between write and ack) must add nothing, but
-    /// its deltas are inside the sums. So the step checks every mark first and, if any exists, writes nothing and
-    /// returns <c>{0, i…}</c>, the marks (1-based) found; the caller sums again without those samples and retries.
-    /// Otherwise it sets every mark, applies the sums and returns <c>{N}</c>. Summing in the caller sends one
-    /// triple per field instead of one pair per sample and field: a batch of 100 samples was some 20,000 arguments.
+    /// A sample already in the set (a redelivery after a crash between write and ack, or a dead letter requeued) must
+    /// add nothing, but its deltas are inside the sums. So the step checks every id first and, if any is there, writes
+    /// nothing and returns <c>{0, i…}</c>, the ids (1-based) found; the caller sums again without those samples and
+    /// retries. Otherwise it adds every id, trims the set by age and count, applies the sums and returns <c>{N}</c>.
+    /// Summing in the caller sends one triple per field instead of one pair per sample and field: a batch of 100
+    /// samples was some 20,000 arguments.
+    /// </para>
+    /// <para>
+    /// One set per prompt, bounded like the prompt's samples (their retention, and a multiple of their count cap): a
+    /// mark is needed only while its sample can still be scored, and a key per sample kept for days grew with the
+    /// sampling rate, far past the samples it marked.
     /// </para>
     /// </summary>
     public const string Count = """
         local n = tonumber(ARGV[1])
         local found = {0}
         for i = 1, n do
-          if redis.call('EXISTS', KEYS[i]) == 1 then
+          if redis.call('ZSCORE', KEYS[1], ARGV[5 + i]) then
             found[#found + 1] = i
           end
         end
@@ -26,18 +34,23 @@ internal static class BehaviourScripts
           return found
         end
         for i = 1, n do
-          redis.call('SET', KEYS[i], '1', 'EX', ARGV[2])
+          redis.call('ZADD', KEYS[1], ARGV[2], ARGV[5 + i])
         end
-        local h = tonumber(ARGV[3])
-        local at = 4 + h
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+        redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
+        redis.call('EXPIRE', KEYS[1], ARGV[5])
+        local at = 6 + n
+        local h = tonumber(ARGV[at])
+        local ttls = at + 1
+        at = ttls + h
         local f = tonumber(ARGV[at])
         at = at + 1
         for j = 1, f do
-          redis.call('HINCRBYFLOAT', KEYS[n + tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 2])
+          redis.call('HINCRBYFLOAT', KEYS[1 + tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 2])
           at = at + 3
         end
         for k = 1, h do
-          redis.call('EXPIRE', KEYS[n + k], ARGV[3 + k])
+          redis.call('EXPIRE', KEYS[1 + k], ARGV[ttls + k - 1])
         end
         return {n}
         """;

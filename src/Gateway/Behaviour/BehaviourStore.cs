@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using LlmGateway.Sampling;
 using LlmGateway.Store;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LlmGateway.Behaviour;
@@ -11,13 +13,16 @@ namespace LlmGateway.Behaviour;
 /// per batch (another for each time it finds samples of the batch counted already); read by the behaviour API and the
 /// change detector.
 /// </summary>
-internal sealed class BehaviourStore(GatewayStore store)
+internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOptions> sampling, TimeProvider time)
 {
     public static readonly TimeSpan MinuteRetention = TimeSpan.FromDays(2);
     public static readonly TimeSpan HourRetention = TimeSpan.FromDays(90);
 
-    // Longer than any redelivery: visibility × attempts is minutes, not days.
-    private static readonly TimeSpan MarkRetention = TimeSpan.FromDays(2);
+    /// <summary>
+    /// Marks kept per prompt, as a multiple of the samples it keeps (<see cref="SamplingOptions.MaxPerPrompt"/>): a sample
+    /// past that many newer ones has been deleted by its prompt's cap, and cannot be scored again.
+    /// </summary>
+    public const int MarksPerKeptSample = 2;
 
     /// <summary>
     /// The largest reading counted (in absolute value); beyond it a reading is an error reading. No metric comes
@@ -145,23 +150,30 @@ internal sealed class BehaviourStore(GatewayStore store)
             }
         }
 
-        var keys = new RedisKey[indexes.Count + hashes.Count];
-        for (var k = 0; k < indexes.Count; k++)
-        {
-            keys[k] = Keys.BehaviourScored(prompt, samples[indexes[k]].SampleId);
-        }
-
+        var keys = new RedisKey[1 + hashes.Count];
+        keys[0] = Keys.BehaviourCounted(prompt);
         for (var k = 0; k < hashes.Count; k++)
         {
-            keys[indexes.Count + k] = hashes[k].Key;
+            keys[1 + k] = hashes[k].Key;
         }
 
+        // A mark lives as long as the sample it marks can: its retention, and the prompt's count cap.
+        var options = sampling.Value;
+        var now = time.GetUtcNow();
         // A field whose deltas cancel out (or are all zero) is not written, as no sample changed it.
         var changed = sums.Count(s => s.Value != 0);
-        var args = new RedisValue[4 + hashes.Count + (changed * 3)];
+        var args = new RedisValue[7 + indexes.Count + hashes.Count + (changed * 3)];
         var at = 0;
         args[at++] = indexes.Count;
-        args[at++] = (long)MarkRetention.TotalSeconds;
+        args[at++] = now.ToUnixTimeMilliseconds();
+        args[at++] = (now - options.Retention).ToUnixTimeMilliseconds();
+        args[at++] = (long)options.MaxPerPrompt * MarksPerKeptSample;
+        args[at++] = (long)options.Retention.TotalSeconds;
+        foreach (var index in indexes)
+        {
+            args[at++] = samples[index].SampleId;
+        }
+
         args[at++] = hashes.Count;
         foreach (var (_, ttl) in hashes)
         {

@@ -96,8 +96,8 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>The hourly rollup of <see cref="BehaviourMinute"/> (the hour's first minute).</summary>
     public string BehaviourHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:h:{environment}:{hourStartMinute}";
 
-    /// <summary>Marks a sample as counted in the prompt's series, so a redelivered sample is not counted twice.</summary>
-    public string BehaviourScored(string prompt, string sampleId) => $"{BehaviourTag(prompt)}:done:{sampleId}";
+    /// <summary>Sorted set of the prompt's samples counted in its series (scored by when), so a redelivered sample is not counted twice.</summary>
+    public string BehaviourCounted(string prompt) => $"{BehaviourTag(prompt)}:counted";
 
     /// <summary>Hash of every metric a prompt has a series of in one environment → <c>rate</c> or <c>value</c>.</summary>
     public string BehaviourMetrics(string prompt, string environment) => $"{BehaviourTag(prompt)}:metrics:{environment}";

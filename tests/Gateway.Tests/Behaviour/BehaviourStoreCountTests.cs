@@ -43,6 +43,34 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task The_marks_of_counted_samples_are_one_set_per_prompt_bounded_like_the_samples_they_mark()
+    {
+        // A key per sample, kept two days, grew with the sampling rate far past the samples kept; a mark is only
+        // needed while its sample can still be scored: within the retention, among the prompt's newest.
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new LlmGateway.Sampling.SamplingOptions { MaxPerPrompt = 10, Retention = TimeSpan.FromDays(1) };
+        var behaviour = new BehaviourStore(store, Microsoft.Extensions.Options.Options.Create(options), clock);
+        var prompt = Bundles.UniqueName("marks");
+        var marks = store.Keys.BehaviourCounted(prompt);
+
+        for (var i = 0; i < 25; i++)
+        {
+            Assert.Single(await behaviour.CountAsync([Sample(prompt, $"s{i:00}", 100)]));
+        }
+
+        Assert.Equal(10 * BehaviourStore.MarksPerKeptSample, await store.Database.SortedSetLengthAsync(marks));
+        Assert.Empty(await behaviour.CountAsync([Sample(prompt, "s24", 100), Sample(prompt, "s05", 100)]));
+        var ttl = await store.Database.KeyTimeToLiveAsync(marks);
+        Assert.True(ttl > TimeSpan.FromHours(23) && ttl <= TimeSpan.FromDays(1), ttl?.ToString());
+
+        // A day on, the next count drops the marks older than the retention (their samples expired with it).
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
+        Assert.Single(await behaviour.CountAsync([Sample(prompt, "later", 100)]));
+        Assert.Equal(1, await store.Database.SortedSetLengthAsync(marks));
+    }
+
+    [Fact]
     public async Task A_sample_twice_in_one_batch_counts_once()
     {
         var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();

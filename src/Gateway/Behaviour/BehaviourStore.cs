@@ -24,6 +24,9 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     /// </summary>
     public const int MarksPerKeptSample = 2;
 
+    /// <summary>How much longer than the samples' retention a mark is kept.</summary>
+    public static readonly TimeSpan MarkMargin = TimeSpan.FromHours(1);
+
     /// <summary>
     /// The largest reading counted (in absolute value); beyond it a reading is an error reading. No metric comes
     /// near it, and with it a series' sums of squares cannot overflow: neither a batch's nor the stored totals, which
@@ -157,18 +160,20 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
             keys[1 + k] = hashes[k].Key;
         }
 
-        // A mark lives as long as the sample it marks can: its retention, and the prompt's count cap.
+        // A mark lives as long as the sample it marks can: its retention (plus an hour, for evaluators' clocks that
+        // differ), and the prompt's count cap.
         var options = sampling.Value;
         var now = time.GetUtcNow();
+        var kept = options.Retention + MarkMargin;
         // A field whose deltas cancel out (or are all zero) is not written, as no sample changed it.
         var changed = sums.Count(s => s.Value != 0);
         var args = new RedisValue[7 + indexes.Count + hashes.Count + (changed * 3)];
         var at = 0;
         args[at++] = indexes.Count;
         args[at++] = now.ToUnixTimeMilliseconds();
-        args[at++] = (now - options.Retention).ToUnixTimeMilliseconds();
+        args[at++] = (now - kept).ToUnixTimeMilliseconds();
         args[at++] = (long)options.MaxPerPrompt * MarksPerKeptSample;
-        args[at++] = (long)options.Retention.TotalSeconds;
+        args[at++] = (long)kept.TotalSeconds;
         foreach (var index in indexes)
         {
             args[at++] = samples[index].SampleId;

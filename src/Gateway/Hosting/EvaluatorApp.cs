@@ -28,7 +28,10 @@ public static class EvaluatorApp
         services.AddSingleton(TimeProvider.System);
         services.AddGatewayStore(configuration);
         services.AddGatewayProviders(configuration);
-        services.AddOptions<SamplingOptions>().Bind(configuration.GetSection(SamplingOptions.SectionName));
+        // Its retention and per-prompt cap bound the counted-sample marks (BehaviourStore): checked as the gateways check
+        // them, and to be set as theirs are.
+        services.AddOptions<SamplingOptions>().Bind(configuration.GetSection(SamplingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SamplingOptions>, SamplingOptionsValidator>();
         services.AddSingleton<SampleStore>();
         services.AddSingleton<PromptRegistry>();
         services.AddSingleton<ActivationHistory>();

@@ -170,6 +170,23 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
             // Empty on the command line, which wins over CI's REDIS_URL environment variable.
             ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}", "--REDIS_URL=", "--Redis:Configuration="])).Message, StringComparison.Ordinal);
 
+    [Fact]
+    public async Task The_separate_evaluator_refuses_sampling_settings_the_gateways_would_refuse()
+    {
+        // Its retention and per-prompt cap bound which counted samples it remembers: a cap of 0 would forget them all.
+        await using var evaluator = EvaluatorApp.Build(
+            ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}", "--Logging:LogLevel:Default=Warning"],
+            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Redis:Configuration"] = env.StoreConnection,
+                ["Gateway:Sampling:MaxPerPrompt"] = "0",
+            }));
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => evaluator.StartAsync(Ct));
+
+        Assert.Contains("MaxPerPrompt", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Sends prompt requests until the sample writer has queued one sample each.</summary>
     /// <summary>
     /// Queues <c>smp_poison</c>, stored as a record that is not JSON, and <paramref name="alsoQueued"/> ids, behind what is

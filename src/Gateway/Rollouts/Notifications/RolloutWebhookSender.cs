@@ -19,6 +19,9 @@ internal sealed class RolloutWebhookSender(
     // A store that is away fails every look, every second, in every instance: said once a minute per environment.
     private static readonly TimeSpan StoreFailureLogInterval = TimeSpan.FromMinutes(1);
 
+    // Stop sending this long before the lease would run out unrenewed, so no post outlives it.
+    private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(2);
+
     private readonly string _holder = Guid.NewGuid().ToString("n");
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -76,6 +79,8 @@ internal sealed class RolloutWebhookSender(
     /// <summary>True when a notification was handled (look again at once); false when there was none, another instance sends, or the lease was lost mid-delivery.</summary>
     private async Task<bool> SendNextAsync(RolloutWebhookTarget target, StoreLease lease, CancellationToken stoppingToken)
     {
+        // Taken before asking: the store's lease runs from when it answered, never before this.
+        var asked = time.GetUtcNow();
         if (!await lease.TryHoldAsync(LeaseTtl) || await outbox.PeekAsync(target.Environment) is not { } head)
         {
             return false;
@@ -89,11 +94,12 @@ internal sealed class RolloutWebhookSender(
             return true;
         }
 
-        // Cancelled when the lease is lost mid-delivery: another instance sends from then on, this one stops at once so
-        // that nothing it still sends can arrive after what the new holder sends.
-        using var delivery = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // Cancelled when the lease is lost mid-delivery, or is about to run out unrenewed: another instance sends from
+        // then on, and this one stops first, so that nothing it still sends can arrive after what the new holder sends.
+        using var expiry = new CancellationTokenSource(Remaining(asked), time);
+        using var delivery = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, expiry.Token);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var renewal = RenewAsync(lease, delivery, renewing.Token);
+        var renewal = RenewAsync(lease, delivery, expiry, renewing.Token);
         try
         {
             await deliverer.DeliverAsync(target, message, delivery.Token);
@@ -115,26 +121,26 @@ internal sealed class RolloutWebhookSender(
 
     /// <summary>
     /// Renews the lease at a third of its time-to-live while a delivery runs (it can outlast the lease: every attempt
-    /// and backoff), every second after a renewal the store missed; cancels <paramref name="delivery"/> when another
-    /// instance holds the lease, or when no renewal got through for a whole time-to-live (another may by then).
+    /// and backoff), every second after a renewal the store missed. Each renewal pushes <paramref name="expiry"/> back
+    /// to just before the lease would run out; another instance holding the lease cancels <paramref name="delivery"/>.
     /// </summary>
-    private async Task RenewAsync(StoreLease lease, CancellationTokenSource delivery, CancellationToken cancellationToken)
+    private async Task RenewAsync(StoreLease lease, CancellationTokenSource delivery, CancellationTokenSource expiry, CancellationToken cancellationToken)
     {
-        var renewed = time.GetUtcNow();
         var wait = LeaseTtl / 3;
         while (!cancellationToken.IsCancellationRequested)
         {
-#pragma warning disable CA1031 // A renewal the store missed is tried again a second later; the delivery goes on while the lease lasts.
+#pragma warning disable CA1031 // A renewal the store missed is tried again a second later; the delivery goes on until its expiry.
             try
             {
                 await Task.Delay(wait, time, cancellationToken);
+                var asked = time.GetUtcNow();
                 if (!await lease.TryHoldAsync(LeaseTtl))
                 {
                     await delivery.CancelAsync();
                     return;
                 }
 
-                renewed = time.GetUtcNow();
+                expiry.CancelAfter(Remaining(asked));
                 wait = LeaseTtl / 3;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -142,16 +148,18 @@ internal sealed class RolloutWebhookSender(
             }
             catch (Exception)
             {
-                if (time.GetUtcNow() - renewed >= LeaseTtl)
-                {
-                    await delivery.CancelAsync();
-                    return;
-                }
-
                 wait = TimeSpan.FromSeconds(1);
             }
 #pragma warning restore CA1031
         }
+    }
+
+    // Until a couple of seconds before a lease renewed at `asked` runs out (at least a moment: a renewal that took
+    // nearly its whole time-to-live leaves no delivery time).
+    private TimeSpan Remaining(DateTimeOffset asked)
+    {
+        var left = asked + LeaseTtl - ExpiryMargin - time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
     }
 
     // The next instance takes over at once instead of after the lease's time-to-live.

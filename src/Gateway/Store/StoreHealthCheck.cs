@@ -46,7 +46,14 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
     /// </summary>
     private async Task<HealthCheckResult> CheckPrimariesAsync(CancellationToken cancellationToken)
     {
-        var pings = await Task.WhenAll(Primaries().Select(async endpoint =>
+        var primaries = Primaries();
+        if (primaries.Count == 0)
+        {
+            var none = "Redis Cluster: no primary serves slots in the cluster's view.";
+            return snapshots.Current.IsLoaded ? HealthCheckResult.Degraded(none + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(none);
+        }
+
+        var pings = await Task.WhenAll(primaries.Select(async endpoint =>
         {
             try
             {
@@ -69,15 +76,17 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
     }
 
     /// <summary>
-    /// The primaries that serve slots, by the cluster's own view (a node removed from it, or an old primary now a
-    /// replica, stays among the client's known servers); every known primary when no node has given that view.
+    /// The primaries that serve slots, by the cluster's own view as the client last read it (it reads it again when a
+    /// node redirects a command, and at its configuration checks; CLUSTER NODES itself needs the client's admin mode):
+    /// a node removed from the cluster, or an old primary now a replica, stays among the client's known servers.
+    /// Every known primary when no node has given that view.
     /// </summary>
-    private IEnumerable<System.Net.EndPoint> Primaries()
+    private IReadOnlyList<System.Net.EndPoint> Primaries()
     {
         var servers = store.Connection.GetServers();
         var view = servers.Where(s => s.IsConnected).Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null);
         return view is null
-            ? servers.Where(s => !s.IsReplica).Select(s => s.EndPoint)
-            : view.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0 && n.EndPoint is not null).Select(n => n.EndPoint!);
+            ? [.. servers.Where(s => !s.IsReplica).Select(s => s.EndPoint)]
+            : [.. view.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0 && n.EndPoint is not null).Select(n => n.EndPoint!)];
     }
 }

@@ -18,7 +18,7 @@ public sealed class RedisClusterTests(TestEnvironment env)
 
         using var ready = await client.GetAsync("/readyz", TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         using var report = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var store = report.RootElement.GetProperty("checks").GetProperty("store");
         Assert.Equal("Healthy", store.GetProperty("status").GetString());

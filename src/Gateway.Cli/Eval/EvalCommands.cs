@@ -311,7 +311,8 @@ internal sealed class EvalCommands(CommandRunner runner)
         var ids = new List<string>(2);
         try
         {
-            foreach (var version in baseline is { } b ? new[] { candidate, b } : [candidate])
+            // In number order: the same two versions compared either way round share their answers.
+            foreach (var version in (baseline is { } b ? new[] { candidate, b } : [candidate]).Order())
             {
                 var bundle = (await context.Api.GetAsync(AdminRoutes.Version(name, version), cancellationToken).ConfigureAwait(false)).ReadElement();
                 if (bundle.ValueKind != JsonValueKind.Object || !bundle.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } text)

@@ -19,15 +19,24 @@ internal sealed class RelayedStore : IAsyncDisposable
 
     public static RelayedStore Start() => new(EmbeddedGarnetServer.Start(memory: "64m", index: "8m"));
 
+    /// <summary>The store's configuration through the relay (with the store's per-start password).</summary>
+    public string Configuration
+    {
+        get
+        {
+            var store = ConfigurationOptions.Parse(_garnet.ConnectionString);
+            store.EndPoints.Clear();
+            store.EndPoints.Add(IPAddress.Loopback, Relay.Port);
+            store.ConnectTimeout = 500;
+            return store.ToString(includePassword: true);
+        }
+    }
+
     /// <summary>The environment's gateway settings, with the store through the relay (and the store's per-start password).</summary>
     public Dictionary<string, string?> GatewaySettings(TestEnvironment env)
     {
-        var store = ConfigurationOptions.Parse(_garnet.ConnectionString);
-        store.EndPoints.Clear();
-        store.EndPoints.Add(IPAddress.Loopback, Relay.Port);
-        store.ConnectTimeout = 500;
         var settings = env.GatewaySettings();
-        settings["Redis:Configuration"] = store.ToString(includePassword: true);
+        settings["Redis:Configuration"] = Configuration;
         // Long enough for set-up calls on a loaded machine; an outage itself is seen by the connection state.
         settings["Redis:OperationTimeoutMs"] = "2000";
         return settings;

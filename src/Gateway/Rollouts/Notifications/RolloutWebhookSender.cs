@@ -79,8 +79,9 @@ internal sealed class RolloutWebhookSender(
     /// <summary>True when a notification was handled (look again at once); false when there was none, another instance sends, or the lease was lost mid-delivery.</summary>
     private async Task<bool> SendNextAsync(RolloutWebhookTarget target, StoreLease lease, CancellationToken stoppingToken)
     {
-        // Taken before asking: the store's lease runs from when it answered, never before this.
-        var asked = time.GetUtcNow();
+        // Taken before asking: the store's lease runs from when it answered, never before this. A timestamp, not the
+        // wall clock, which a clock step could move under the deadline.
+        var asked = time.GetTimestamp();
         if (!await lease.TryHoldAsync(LeaseTtl) || await outbox.PeekAsync(target.Environment) is not { } head)
         {
             return false;
@@ -133,7 +134,7 @@ internal sealed class RolloutWebhookSender(
             try
             {
                 await Task.Delay(wait, time, cancellationToken);
-                var asked = time.GetUtcNow();
+                var asked = time.GetTimestamp();
                 if (!await lease.TryHoldAsync(LeaseTtl))
                 {
                     await delivery.CancelAsync();
@@ -156,9 +157,9 @@ internal sealed class RolloutWebhookSender(
 
     // Until a couple of seconds before a lease renewed at `asked` runs out (at least a moment: a renewal that took
     // nearly its whole time-to-live leaves no delivery time).
-    private TimeSpan Remaining(DateTimeOffset asked)
+    private TimeSpan Remaining(long asked)
     {
-        var left = asked + LeaseTtl - ExpiryMargin - time.GetUtcNow();
+        var left = LeaseTtl - ExpiryMargin - time.GetElapsedTime(asked);
         return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
     }
 

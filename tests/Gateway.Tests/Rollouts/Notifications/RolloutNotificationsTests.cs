@@ -335,6 +335,31 @@ public sealed class RolloutNotificationsTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_delivery_stops_before_its_lease_runs_out_while_the_store_takes_no_renewal()
+    {
+        // The store unreachable mid-delivery: the lease will run out there after its time-to-live, and another instance
+        // may then send; this one stops a couple of seconds before, whatever the store does.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(RolloutViews.At);
+        await using var relayed = RelayedStore.Start();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.HoldAll();
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver, timeout: "00:01:00"), time: clock, storeConfiguration: relayed.Configuration);
+        await harness.Notifier.NotifyAsync(RolloutViews.Running(), "advance");
+        await receiver.FirstRequest.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        relayed.Relay.Cut();
+        clock.Advance(RolloutWebhookSender.LeaseTtl / 3);
+        Assert.DoesNotContain(harness.Logs.Lines, l => l.Text.Contains("lost the sender lease", StringComparison.Ordinal));
+        clock.Advance(RolloutWebhookSender.LeaseTtl - (RolloutWebhookSender.LeaseTtl / 3));
+
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(harness.Logs.Lines.Any(l => l.Text.Contains("lost the sender lease while sending advance of summarize", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(30)));
+        Assert.Empty(harness.Measurements);
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
     public async Task Two_instances_send_every_notification_either_queued_once_and_in_the_order_queued()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

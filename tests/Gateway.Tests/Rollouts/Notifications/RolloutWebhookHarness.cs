@@ -86,7 +86,9 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
     /// <param name="webhooks">Per environment, its <c>Gateway:Rollouts:Webhooks:&lt;environment&gt;</c> settings (Url, Secret, …).</param>
     /// <param name="keyPrefix">The store's key prefix; a new one (an outbox of its own) when null.</param>
     /// <param name="time">The senders' and retries' clock (the system's when null).</param>
-    public static async Task<RolloutWebhookHarness> StartAsync(TestEnvironment env, IDictionary<string, IDictionary<string, string?>> webhooks, string? keyPrefix = null, TimeProvider? time = null)
+    /// <param name="storeConfiguration">The store to use instead of the test environment's (e.g. one behind a relay).</param>
+    public static async Task<RolloutWebhookHarness> StartAsync(
+        TestEnvironment env, IDictionary<string, IDictionary<string, string?>> webhooks, string? keyPrefix = null, TimeProvider? time = null, string? storeConfiguration = null)
     {
         var settings = new Dictionary<string, string?>();
         foreach (var (environment, values) in webhooks)
@@ -98,7 +100,7 @@ internal sealed class RolloutWebhookHarness : IAsyncDisposable
         }
 
         var store = new GatewayStore(
-            Options.Create(new StoreOptions { Configuration = env.StoreConnection, KeyPrefix = keyPrefix ?? NewKeyPrefix(env) }),
+            Options.Create(new StoreOptions { Configuration = storeConfiguration ?? env.StoreConnection, KeyPrefix = keyPrefix ?? NewKeyPrefix(env), OperationTimeoutMs = 1000 }),
             NullLoggerFactory.Instance);
         await store.StartAsync(TestContext.Current.CancellationToken);
         var harness = new RolloutWebhookHarness(settings, store, time ?? TimeProvider.System);

@@ -94,93 +94,80 @@ public sealed class EvalRunTests(TestEnvironment env)
     [Fact]
     public async Task A_cache_dir_never_serves_the_answers_of_another_bundle_that_had_the_same_version_number()
     {
-        // Two gateways, one after the other, at one URL, each with a store of its own (a demo restarted without its
-        // data): the second numbers other bundles 1 and 2, and its v2 loses "Acme".
-        var url = new Uri($"http://127.0.0.1:{ClosedPort.Pick()}/");
+        // The restarted store numbers other bundles 1 and 2, and its v2 loses "Acme".
         var name = Bundles.UniqueName("evalcache");
-        var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");
-        try
-        {
-            var config = await WriteFilesAsync(folder.FullName, name);
-            await File.AppendAllTextAsync(config, "\ncache_dir: cache\n", Ct);
-            string[] run = ["eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--no-store", "--concurrency", "8"];
+        var runs = await AcrossARestartAsync(
+            name,
+            ([Bundle(name, "You are Acme support."), Bundle(name, "You are Acme help desk.")], ["--candidate", "2", "--baseline", "1"]),
+            ([Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support.")], ["--candidate", "2", "--baseline", "1"]),
+            again: true);
 
-            CliRun first;
-            await using (var gateway = await GatewayHost.StartAsync(Settings("first"), "--urls", url.ToString()))
-            {
-                await PromptSetup.ReleaseAsync(gateway, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Acme help desk.")]);
-                first = await EvalCli.RunAsync(url, await PromptSetup.KeyAsync(gateway, "pin"), run);
-            }
-
-            await using var restarted = await GatewayHost.StartAsync(Settings("restarted"), "--urls", url.ToString());
-            await PromptSetup.ReleaseAsync(restarted, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support.")]);
-            var key = await PromptSetup.KeyAsync(restarted, "pin");
-            var second = await EvalCli.RunAsync(url, key, run);
-            var again = await EvalCli.RunAsync(url, key, run);
-
-            first.AssertExit(0);
-            Assert.Contains("Result: PASS", first.Out, StringComparison.Ordinal);
-            second.AssertExit(100);
-            Assert.Contains("Result: FAIL (accuracy)", second.Out, StringComparison.Ordinal);
-            // The cache still serves the same bundles again.
-            again.AssertExit(100);
-            Assert.Contains("60/60 runs, 60 cached", again.Err, StringComparison.Ordinal);
-            Assert.Contains("60/60 runs, 0 cached", second.Err, StringComparison.Ordinal);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-
-        Dictionary<string, string?> Settings(string store)
-        {
-            var settings = env.GatewaySettings();
-            settings["Redis:KeyPrefix"] = $"{env.KeyPrefix}:{store}";
-            return settings;
-        }
+        runs.First.AssertExit(0);
+        Assert.Contains("Result: PASS", runs.First.Out, StringComparison.Ordinal);
+        runs.Restarted.AssertExit(100);
+        Assert.Contains("Result: FAIL (accuracy)", runs.Restarted.Out, StringComparison.Ordinal);
+        Assert.Contains("60/60 runs, 0 cached", runs.Restarted.Err, StringComparison.Ordinal);
+        // The cache still serves the same bundles again.
+        runs.Again!.AssertExit(100);
+        Assert.Contains("60/60 runs, 60 cached", runs.Again.Err, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_cache_dir_never_serves_one_bundles_answers_for_another_when_two_bundles_swap_numbers()
     {
         // The same two bundles in both stores, numbered the other way round: the cache must tie each number to its bundle.
-        var url = new Uri($"http://127.0.0.1:{ClosedPort.Pick()}/");
         var name = Bundles.UniqueName("evalswap");
+        var (acme, generic) = (Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support."));
+        var runs = await AcrossARestartAsync(
+            name,
+            ([acme, generic], ["--candidate", "2", "--baseline", "1"]),
+            ([generic, acme], ["--candidate", "1", "--baseline", "2"]));
+
+        runs.First.AssertExit(100);
+        runs.Restarted.AssertExit(100);
+        Assert.Contains("Result: FAIL (accuracy)", runs.Restarted.Out, StringComparison.Ordinal);
+        Assert.Contains("60/60 runs, 0 cached", runs.Restarted.Err, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One eval config with a <c>cache_dir</c>, run against two gateways one after the other at one URL, each with a
+    /// store of its own (a demo restarted without its data) and its own bundles; <paramref name="again"/> runs the
+    /// second once more.
+    /// </summary>
+    private async Task<(CliRun First, CliRun Restarted, CliRun? Again)> AcrossARestartAsync(
+        string name, (string[] Bundles, string[] Versions) first, (string[] Bundles, string[] Versions) restarted, bool again = false)
+    {
+        var url = new Uri($"http://127.0.0.1:{ClosedPort.Pick()}/");
         var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");
         try
         {
             var config = await WriteFilesAsync(folder.FullName, name);
             await File.AppendAllTextAsync(config, "\ncache_dir: cache\n", Ct);
-            var acme = Bundle(name, "You are Acme support.");
-            var generic = Bundle(name, "You are Generic support.");
+            string[] Run(string[] versions) => ["eval", "run", "--config", config, .. versions, "--no-store", "--concurrency", "8"];
 
-            CliRun first;
-            await using (var gateway = await GatewayHost.StartAsync(Settings("first"), "--urls", url.ToString()))
+            CliRun firstRun;
+            await using (var gateway = await GatewayHost.StartAsync(Settings("a"), "--urls", url.ToString()))
             {
-                await PromptSetup.ReleaseAsync(gateway, name, [acme, generic]);
-                first = await EvalCli.RunAsync(url, await PromptSetup.KeyAsync(gateway, "pin"),
-                    "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--no-store", "--concurrency", "8");
+                await PromptSetup.ReleaseAsync(gateway, name, first.Bundles);
+                firstRun = await EvalCli.RunAsync(url, await PromptSetup.KeyAsync(gateway, "pin"), Run(first.Versions));
             }
 
-            await using var restarted = await GatewayHost.StartAsync(Settings("restarted"), "--urls", url.ToString());
-            await PromptSetup.ReleaseAsync(restarted, name, [generic, acme]);
-            var swapped = await EvalCli.RunAsync(url, await PromptSetup.KeyAsync(restarted, "pin"),
-                "eval", "run", "--config", config, "--candidate", "1", "--baseline", "2", "--no-store", "--concurrency", "8");
-
-            first.AssertExit(100);
-            swapped.AssertExit(100);
-            Assert.Contains("Result: FAIL (accuracy)", swapped.Out, StringComparison.Ordinal);
-            Assert.Contains("60/60 runs, 0 cached", swapped.Err, StringComparison.Ordinal);
+            await using var second = await GatewayHost.StartAsync(Settings("b"), "--urls", url.ToString());
+            await PromptSetup.ReleaseAsync(second, name, restarted.Bundles);
+            var key = await PromptSetup.KeyAsync(second, "pin");
+            var restartedRun = await EvalCli.RunAsync(url, key, Run(restarted.Versions));
+            return (firstRun, restartedRun, again ? await EvalCli.RunAsync(url, key, Run(restarted.Versions)) : null);
         }
         finally
         {
             folder.Delete(recursive: true);
         }
 
+        // A prefix of its own per gateway and test (at most 32 characters).
         Dictionary<string, string?> Settings(string store)
         {
             var settings = env.GatewaySettings();
-            settings["Redis:KeyPrefix"] = $"{env.KeyPrefix}:swap-{store}";
+            settings["Redis:KeyPrefix"] = $"{env.KeyPrefix}:{store}{name[^6..]}";
             return settings;
         }
     }

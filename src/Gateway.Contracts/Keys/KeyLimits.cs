@@ -16,4 +16,8 @@ public sealed record KeyLimits(
     /// <c>"IsEmpty"</c> (in stored keys and in the key listings); kept so neither changes.
     /// </summary>
     public bool IsEmpty => DailySpendUsd is null && MonthlySpendUsd is null && TokensPerMinute is null;
+
+    /// <summary>A spend limit (per day or per month) is set: the key's spend must be priced to be counted.</summary>
+    [JsonIgnore]
+    public bool HasSpendLimit => DailySpendUsd is not null || MonthlySpendUsd is not null;
 }

@@ -5,8 +5,9 @@ using System.Text.Json;
 namespace LlmGateway.Eval.Running;
 
 /// <summary>
-/// Successful calls, keyed by (prompt, version, input hash, seed, and the runner's scope: the gateway's base URL and
-/// whether the call streamed), appended to <c>executions.jsonl</c> in a cache directory as they complete. A re-run, or a run resumed after a crash, reuses them instead of paying again.
+/// Successful calls, keyed by (prompt, version, input hash, seed, and the runner's scope: for <c>gatewayctl</c> the
+/// gateway's base URL, each version's bundle id and whether the call streamed), appended to <c>executions.jsonl</c> in
+/// a cache directory as they complete. A re-run, or a run resumed after a crash, reuses them instead of paying again.
 /// Failed calls are not cached, so a re-run retries them. A torn last line (a crash mid-write) or any other
 /// unreadable line is only a cache miss; <see cref="UnreadableLines"/> counts them.
 /// </summary>

@@ -121,7 +121,7 @@ internal sealed class BudgetGuard(
                 cost = other;
             }
         }
-        var spendLimited = limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null;
+        var spendLimited = limits.HasSpendLimit;
         if (tools is { IsEmpty: false } && cost is not null)
         {
             var (fees, unpriced) = ToolFees(tools);

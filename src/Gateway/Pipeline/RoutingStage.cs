@@ -90,7 +90,7 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
             // A spend-limited key's request without a readable max_tool_calls of its own (absent, null, or not a count) is sent
             // with the bound its reservation counted, so the bound holds. A count the client set is left as it is.
             int? capToolCalls = tools is { Tools.Count: > 0, MaxToolCallsGiven: false }
-                && admitted.Key.Limits is { } limits && (limits.DailySpendUsd is not null || limits.MonthlySpendUsd is not null)
+                && admitted.Key.Limits is { HasSpendLimit: true }
                 && context.Request.Path.Equals(ResponsesPath, StringComparison.Ordinal)
                 ? _toolCallsBound
                 : null;

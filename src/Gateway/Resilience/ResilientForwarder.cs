@@ -480,8 +480,7 @@ internal sealed class ResilientForwarder(
 
     /// <summary>False for a model without a price serving a key with a spend limit (when such models are refused to it).</summary>
     private bool CanBill(LlmExchange exchange, CatalogModel model) =>
-        exchange.Key.Limits is not { } limits
-        || (limits.DailySpendUsd is null && limits.MonthlySpendUsd is null)
+        exchange.Key.Limits is not { HasSpendLimit: true }
         || !budgets.Value.RefuseUnpricedModels
         || pricing.PriceAt(model.UpstreamModel, time.GetUtcNow()) is not null;
 

@@ -231,10 +231,17 @@ internal sealed class EvalCommands(CommandRunner runner)
 
         // Most failures without any answer means the gateway went away mid-run: say so with the code every
         // other command uses for an unreachable gateway, and keep the evidence out of a store that is not there.
-        var unreachable = report.Result == GateResult.Incomplete && UnreachableMostly(result);
-        if (report.Result == GateResult.Incomplete)
+        // (Checked for a fail on an incomplete run too: an outage that happened to hit the candidate's calls is not a
+        // verdict on the candidate.)
+        var unreachable = (report.Result == GateResult.Incomplete || !result.Calls.Complete) && UnreachableMostly(result);
+        if (report.Result == GateResult.Incomplete || unreachable)
         {
             context.Errors.Report(report.IncompleteReason ?? "the run is incomplete: its bundle has no eval.thresholds to judge it on", unreachable ? "gateway_unreachable" : "incomplete_run");
+        }
+        else if (!result.Calls.Complete && report.IncompleteReason is { } failedCalls)
+        {
+            // A fail on an incomplete run: the failures behind it, as an incomplete run names them.
+            context.Errors.Report(failedCalls, report.CandidateBroke ? "candidate_calls_failed" : "incomplete_run");
         }
 
         if (!context.Value(noStore) && !unreachable)

@@ -10,17 +10,27 @@ namespace LlmGateway.Eval.Reports;
 internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IReadOnlyDictionary<string, string> Skipped, IReadOnlyDictionary<string, double>? Thresholds = null)
 {
     /// <summary>
-    /// The run's outcome: <see cref="GateResult.Incomplete"/> when too many calls failed or could not be scored (the
+    /// The run's outcome. A fail comes first, complete run or not: a regression among the metrics that were measured,
+    /// or a candidate whose own calls failed beyond <c>max_error_rate</c> while the baseline's did not
+    /// (<see cref="CandidateBroke"/>): that run says something about the candidate, and "incomplete" would let an older
+    /// pass stand for it. Then <see cref="GateResult.Incomplete"/> when too many calls failed or could not be scored (the
     /// comparison of what survived says nothing about the dataset), when a gated metric has no values at all (an
     /// unmeasured gate is not a passed one), or when a candidate-only run has no thresholds; otherwise the comparison's.
     /// </summary>
-    /// <remarks>A regression found among the metrics that were measured still fails the run: a fail is never a pass.</remarks>
     public GateResult Result =>
-        !Run.Calls.Complete ? GateResult.Incomplete
+        CandidateBroke || Comparison.Result == GateResult.Fail ? GateResult.Fail
+        : !Run.Calls.Complete ? GateResult.Incomplete
         : Run.Baseline is null ? (Thresholds is not { Count: > 0 } ? GateResult.Incomplete : ThresholdProblems.Count > 0 ? GateResult.Fail : Comparison.Result)
-        : Comparison.Result == GateResult.Fail ? GateResult.Fail
         : UnmeasuredGated.Count > 0 ? GateResult.Incomplete
         : Comparison.Result;
+
+    /// <summary>
+    /// The candidate's calls failed (after retries) beyond <c>max_error_rate</c> and the baseline's, made by the same run
+    /// through the same gateway, did not (or there is no baseline): the candidate is what broke, whatever its metrics.
+    /// Scoring errors do not count here: a judge that failed says nothing about the candidate.
+    /// </summary>
+    public bool CandidateBroke =>
+        Run.Calls.Candidate.ErrorRate > Run.Calls.MaxErrorRate && Run.Calls.Baseline.ErrorRate <= Run.Calls.MaxErrorRate;
 
     /// <summary>
     /// Gated metrics of a comparison that ended with no paired values (no assertion feeds them, every candidate cost
@@ -39,7 +49,9 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
         : [.. Thresholds.Keys.Where(name => Comparison.Metrics.All(m => m.Name != name)).Order(StringComparer.Ordinal)];
 
     /// <summary>The metrics to name beside the result: for an incomplete run, the gated metrics it could not measure.</summary>
-    public IReadOnlyList<string> Blamed => Result == GateResult.Incomplete ? UnmeasuredGated : [.. Comparison.Blamed, .. ThresholdProblems];
+    public IReadOnlyList<string> Blamed => Result == GateResult.Incomplete
+        ? UnmeasuredGated
+        : [.. Comparison.Blamed, .. ThresholdProblems, .. CandidateBroke && !Comparison.Blamed.Contains(Run.Config.ErrorRate.Name) ? [Run.Config.ErrorRate.Name] : Array.Empty<string>()];
 
     public int ExitCode => EvalExitCodes.For(Result);
 
@@ -102,8 +114,8 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
     }
 
     /// <summary>
-    /// Why the run is incomplete, naming each side's failed share and the first failures (status, code, message);
-    /// null for a complete run.
+    /// Why the run is incomplete (or, for a fail on an incomplete run, which fail), naming each side's failed share and
+    /// the first failures (status, code, message); null for a complete run.
     /// </summary>
     public string? IncompleteReason
     {
@@ -125,7 +137,11 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
             var scoring = calls.ScoringErrors > 0
                 ? $" and {calls.Baseline.ScoringErrors} baseline and {calls.Candidate.ScoringErrors} candidate runs could not be scored"
                 : string.Empty;
-            return $"incomplete: {calls.Baseline.Failed} of {calls.Baseline.Total} baseline and {calls.Candidate.Failed} of {calls.Candidate.Total} candidate calls failed{scoring}, "
+            // A fail stands on an incomplete run (Result): the note says which fail it is.
+            var outcome = CandidateBroke ? "fail (the candidate's own calls failed; the baseline's did not)"
+                : Result == GateResult.Fail ? "fail (a regression among the metrics measured; the run is otherwise incomplete)"
+                : "incomplete";
+            return $"{outcome}: {calls.Baseline.Failed} of {calls.Baseline.Total} baseline and {calls.Candidate.Failed} of {calls.Candidate.Total} candidate calls failed{scoring}, "
                 + $"more than the {ReportFormat.Percent(calls.MaxErrorRate)} allowed (max_error_rate); first errors: {first}";
         }
     }

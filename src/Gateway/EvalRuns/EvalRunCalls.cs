@@ -27,6 +27,15 @@ internal sealed record EvalRunCalls
         && candidate.ErrorRate <= MaxErrorRate
         && (Baseline is null || (Baseline.Total > 0 && Baseline.ErrorRate <= MaxErrorRate));
 
+    /// <summary>
+    /// The candidate's calls failed beyond <see cref="MaxErrorRate"/> and the baseline's (same run, same gateway) did
+    /// not: whatever verdict the run carries, it shows the candidate breaking, so the release gate counts it as a fail.
+    /// </summary>
+    public bool CandidateBroke() =>
+        Candidate is { Total: > 0 } candidate
+        && candidate.ErrorRate > MaxErrorRate
+        && (Baseline is null || Baseline.ErrorRate <= MaxErrorRate);
+
     /// <summary>"60/60 baseline, 58/60 candidate calls succeeded", for messages and evidence.</summary>
     public string Describe()
     {

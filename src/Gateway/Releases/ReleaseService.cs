@@ -206,9 +206,19 @@ internal sealed class ReleaseService(
             }
 
             case ActivationActions.Promote:
-                return baseline.Canary is null
-                    ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to promote."), null)
-                    : (baseline with { Stable = baseline.Canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Promote, null, null);
+            {
+                if (baseline.Canary is not { } canary)
+                {
+                    return (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to promote."), null);
+                }
+
+                // Checked again, as every canary weight is: a run recorded since the canary started may have failed (the
+                // newest decides), and promoting puts the version in front of everyone.
+                var (refusal, evalRun) = await CheckEligibleAsync(prompt, environment, canary, cancellationToken);
+                return refusal is not null
+                    ? (null, null, refusal, null)
+                    : (baseline with { Stable = canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Promote, null, evalRun);
+            }
 
             case ActivationActions.Rollback:
                 // previous_stable is cleared: a second rollback must not put the bad version back.

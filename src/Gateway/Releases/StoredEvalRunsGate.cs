@@ -9,7 +9,8 @@ namespace LlmGateway.Releases;
 /// environment only with a recorded, <b>complete</b> <c>pass</c> for its version, measured against what that
 /// environment serves now (its current stable) and, when the bundle names a dataset, on that dataset. A run against
 /// an older stable proves nothing about replacing the current one; a run in which too many calls failed proves
-/// nothing at all; of the eligible runs, the newest decides. While the environment has no stable (a first release), a
+/// nothing at all, unless it fails (its verdict, or the candidate's calls alone failing): a fail counts, complete or
+/// not; of the eligible runs, the newest decides. While the environment has no stable (a first release), a
 /// complete run that meets the bundle's <c>eval.thresholds</c> admits it (a comparison run only when it has none, and
 /// never one of the version against itself). A bundle that pins its dataset's content (<c>eval.dataset_sha256</c>)
 /// counts only runs on that content.
@@ -41,7 +42,10 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
             return EvalGateDecision.Refuse($"{subject}, and none is recorded. {how}");
         }
 
-        var complete = recorded.Where(r => r.Calls?.IsComplete() == true).ToList();
+        // A run decides when it is complete, and also when it fails, complete or not: a fail is never a pass, and an
+        // older pass must not stand for a version whose newer run found a regression or saw its calls break
+        // (CandidateBroke: read from the counts, whatever verdict the run carries).
+        var complete = recorded.Where(r => r.Calls?.IsComplete() == true || r.Verdict == EvalRunVerdicts.Fail || r.Calls?.CandidateBroke() == true).ToList();
         if (complete.Count == 0)
         {
             var newest = recorded[0];
@@ -92,7 +96,8 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
         }
 
         var regressed = latest.Metrics?.Where(m => m.Verdict == EvalRunVerdicts.Regressed).Select(m => m.Name).ToList() ?? [];
-        var detail = regressed.Count > 0 ? $"; regressed: {string.Join(", ", regressed)}" : "";
+        var detail = (regressed.Count > 0 ? $"; regressed: {string.Join(", ", regressed)}" : "")
+            + (latest.Calls?.CandidateBroke() == true ? $"; the candidate's calls failed ({latest.Calls.Describe()})" : "");
         var olderPass = onDataset.Skip(1).Any(r => r.Verdict == EvalRunVerdicts.Pass) ? " An older run passed, but the newest decides." : "";
         var judgedOn = IsThresholdsRun(latest) ? $" (judged on the bundle's eval.thresholds: {Describe(bundleThresholds)})" : "";
         var verdict = latest.Verdict == EvalRunVerdicts.Pass ? "'pass', but its metrics do not meet them" : $"'{latest.Verdict}'";

@@ -55,14 +55,18 @@ public sealed class AdaptiveRunTests
     }
 
     [Fact]
-    public async Task A_run_whose_calls_fail_stops_after_its_first_round_as_incomplete()
+    public async Task A_run_whose_candidate_calls_fail_stops_after_its_first_round_as_a_fail_and_one_whose_baseline_calls_fail_as_incomplete()
     {
         var executor = new FakeCaseExecutor((r, _) => r.Target == Candidate ? CaseExecution.Failed("gateway answered 403: no pin") : Ok());
+        var baselineBroken = new FakeCaseExecutor((r, _) => r.Target == Candidate ? Ok() : CaseExecution.Failed("gateway answered 403: no pin"));
 
         var run = await RunAsync(executor);
+        var other = await RunAsync(baselineBroken);
 
         Assert.Equal(2 * Cases, executor.Calls.Count);
-        Assert.Equal(GateResult.Incomplete, EvalReport.Create(run).Result);
+        Assert.Equal(GateResult.Fail, EvalReport.Create(run).Result);
+        Assert.Equal(2 * Cases, baselineBroken.Calls.Count);
+        Assert.Equal(GateResult.Incomplete, EvalReport.Create(other).Result);
         Assert.Contains(run.Notes, n => n.Contains("too many calls failed", StringComparison.Ordinal));
     }
 

@@ -114,15 +114,32 @@ public sealed class EvalRunnerTests
         Assert.False(result.Calls.Complete);
         Assert.Equal(3, result.PairsDroppedForErrors);
 
-        // Only the error rate has pairs; the others are skipped, not faked, and the report has no verdict.
+        // Only the error rate has pairs; the others are skipped, not faked. The candidate's own calls broke and the
+        // baseline's did not: a fail, not "incomplete" (which the release gate passes over for an older pass).
         var set = result.ToMetricSamples();
         Assert.Equal([EvalConfig.ErrorRateMetric], set.Samples.Select(s => s.Name));
         Assert.Contains("accuracy", set.Skipped.Keys);
         Assert.Contains("cost", set.Skipped.Keys);
         var report = LlmGateway.Eval.Reports.EvalReport.Create(result);
+        Assert.True(report.CandidateBroke);
+        Assert.Equal(GateResult.Fail, report.Result);
+        Assert.Equal(EvalExitCodes.Fail, report.ExitCode);
+        Assert.Contains(EvalConfig.ErrorRateMetric, report.Blamed);
+        Assert.StartsWith("fail (the candidate's own calls failed", report.IncompleteReason, StringComparison.Ordinal);
+        Assert.Contains("case 'c0' candidate", report.IncompleteReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_whose_baseline_calls_keep_failing_is_incomplete_not_a_verdict_on_the_candidate()
+    {
+        var executor = new FakeCaseExecutor((r, _) => r.Target == Candidate ? Ok() : CaseExecution.Failed("gateway answered 500", transient: true));
+
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(await Run(executor, Config(), Dataset(3)));
+
+        Assert.False(report.CandidateBroke);
         Assert.Equal(GateResult.Incomplete, report.Result);
         Assert.Equal(EvalExitCodes.Error, report.ExitCode);
-        Assert.Contains("case 'c0' candidate", report.IncompleteReason, StringComparison.Ordinal);
+        Assert.StartsWith("incomplete: 3 of 3 baseline", report.IncompleteReason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class EvalGateTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
-    public async Task A_candidate_whose_every_call_fails_cannot_improve_a_lower_is_better_metric()
+    public async Task A_candidate_whose_every_call_fails_fails_the_run_and_cannot_improve_a_lower_is_better_metric()
     {
         var name = Bundles.UniqueName("gate-refusal");
         // v2 needs a variable the dataset never gives: every candidate call is a 400 missing_variable. Failed calls
@@ -66,10 +66,12 @@ public sealed class EvalGateTests(TestEnvironment env) : IDisposable
 
         var run = await EvalCli.RunAsync(env.Gateway.BaseUrl, key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1", "--no-store");
 
-        run.AssertExit(2);
-        Assert.Contains("Result: INCOMPLETE", run.Out, StringComparison.Ordinal);
+        // The candidate's own calls broke and the baseline's did not: a fail on the error rate, not "incomplete",
+        // which the release gate would pass over for an older pass.
+        run.AssertExit(100);
+        Assert.Contains("Result: FAIL (error-rate)", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("improved", run.Out, StringComparison.Ordinal);
-        Assert.Contains("error-rate", run.Out, StringComparison.Ordinal);
+        Assert.Contains("(candidate_calls_failed)", run.Err, StringComparison.Ordinal);
         Assert.Contains("400", run.Err, StringComparison.Ordinal);
         Assert.Contains("tier", run.Err, StringComparison.Ordinal);
     }

@@ -267,6 +267,68 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         Assert.Contains("An older run passed, but the newest decides", Message(refused.Expect(HttpStatusCode.Forbidden)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("fail", BrokenBaselineCalls)]
+    [InlineData("fail", null)]
+    [InlineData("incomplete", BrokenCandidateCalls)]
+    public async Task A_newer_fail_counts_complete_or_not_and_so_does_a_run_whose_candidate_calls_broke(string verdict, string? calls)
+    {
+        // An incomplete run proves nothing, unless it fails: its verdict says so, or its counts show the candidate's own
+        // calls failing while the baseline's did not. Skipping it would let the older pass stand for the version.
+        var name = await GatedSecondVersionAsync("evals-incomplete-fail");
+        var evals = $"/admin/v1/prompts/{name}/evals";
+        var newer = calls is null
+            ? Run(2, 1, verdict, "accuracy").Replace($"\"calls\": {CompleteCalls},", "", StringComparison.Ordinal)
+            : Run(2, 1, verdict, calls: calls);
+
+        (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
+        (await _author.PostAsync(evals, newer)).Expect(HttpStatusCode.Created);
+        var refused = await _operator.ReleaseAsync(name, "production", "canary", """{"version":2,"weight":1000}""");
+
+        var message = Message(refused.Expect(HttpStatusCode.Forbidden));
+        Assert.Contains("An older run passed, but the newest decides", message, StringComparison.Ordinal);
+        Assert.Contains($"is '{verdict}'", message, StringComparison.Ordinal);
+        if (calls == BrokenCandidateCalls)
+        {
+            Assert.Contains("the candidate's calls failed (40/40 baseline, 10/40 candidate calls succeeded)", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task An_incomplete_run_that_does_not_fail_still_leaves_the_older_pass_standing()
+    {
+        // The baseline's calls broke (the gateway, the provider): nothing about the candidate.
+        var name = await GatedSecondVersionAsync("evals-incomplete-baseline");
+        var evals = $"/admin/v1/prompts/{name}/evals";
+
+        (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
+        (await _author.PostAsync(evals, Run(2, 1, "incomplete", calls: BrokenBaselineCalls))).Expect(HttpStatusCode.Created);
+        var admitted = await _operator.ReleaseAsync(name, "production", "canary", """{"version":2,"weight":1000}""");
+
+        Assert.Equal(2, admitted.Expect(HttpStatusCode.OK).Json.GetProperty("canary").GetInt32());
+    }
+
+    [Fact]
+    public async Task Promote_checks_the_evaluation_gate_again()
+    {
+        // A canary started on a pass; a newer run failed: the weight cannot grow, and neither can promote take it to all.
+        var name = await GatedSecondVersionAsync("evals-promote");
+        var evals = $"/admin/v1/prompts/{name}/evals";
+        (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
+        (await _operator.ReleaseAsync(name, "production", "canary", """{"version":2,"weight":1000}""")).Expect(HttpStatusCode.OK);
+        (await _author.PostAsync(evals, Run(2, 1, "fail", "accuracy"))).Expect(HttpStatusCode.Created);
+
+        var promote = await _operator.ReleaseAsync(name, "production", "promote", "{}");
+
+        Assert.Equal("eval_gate_required", promote.Expect(HttpStatusCode.Forbidden).Json.GetProperty("error").GetProperty("code").GetString());
+        var release = (await _viewer.GetAsync($"/admin/v1/prompts/{name}/releases/production")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal((1, 2), (release.GetProperty("stable").GetInt32(), release.GetProperty("canary").GetInt32()));
+
+        (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
+        var promoted = (await _operator.ReleaseAsync(name, "production", "promote", "{}")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(2, promoted.GetProperty("stable").GetInt32());
+    }
+
     [Fact]
     public async Task Thresholds_that_are_not_numbers_are_refused_at_push()
     {
@@ -305,6 +367,10 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
           "verdict": "{{verdict}}"
         }
         """;
+
+    private const string BrokenCandidateCalls = """{"baseline":{"total":40,"failed":0},"candidate":{"total":40,"failed":30},"max_error_rate":0.02}""";
+
+    private const string BrokenBaselineCalls = """{"baseline":{"total":40,"failed":30},"candidate":{"total":40,"failed":0},"max_error_rate":0.02}""";
 
     private const string CompleteCalls = """{"baseline":{"total":40,"failed":0},"candidate":{"total":40,"failed":0},"max_error_rate":0.02}""";
 

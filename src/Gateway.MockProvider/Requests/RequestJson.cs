@@ -77,14 +77,14 @@ internal static class RequestJson
             case null:
                 return string.Empty;
             case { ValueKind: JsonValueKind.String } text:
-                return text.GetString()!;
+                return Text(text);
             case { ValueKind: JsonValueKind.Array } parts:
                 var builder = new StringBuilder();
                 foreach (var part in parts.EnumerateArray())
                 {
                     if (part.ValueKind == JsonValueKind.Object && Property(part, "text") is { ValueKind: JsonValueKind.String } partText)
                     {
-                        builder.Append(partText.GetString());
+                        builder.Append(Text(partText));
                     }
                 }
 
@@ -113,5 +113,21 @@ internal static class RequestJson
         }
 
         return messages;
+    }
+
+    /// <summary>
+    /// A message string's text. OpenAI reads one that does not decode (a lone surrogate escape, which JavaScript's
+    /// <c>JSON.stringify</c> writes for text cut inside an emoji), so the mock reads it as written instead of failing.
+    /// </summary>
+    private static string Text(JsonElement text)
+    {
+        try
+        {
+            return text.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return text.GetRawText().Trim('"');
+        }
     }
 }

@@ -52,9 +52,13 @@ internal static class RequestText
                     reader.Skip();
                     (definitions ??= []).Add(start..(int)reader.BytesConsumed);
                 }
-                else if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth <= 3
-                    && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
-                        || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8)))
+                else if (reader.TokenType == JsonTokenType.PropertyName
+                    && ((reader.CurrentDepth <= 3
+                            && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
+                                || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8) || reader.ValueTextEquals("refusal"u8)))
+                        // An earlier assistant turn's tool calls (messages[i].tool_calls[j].function.arguments) and the
+                        // legacy function_call's (messages[i].function_call.arguments): the model reads them as input.
+                        || (reader.CurrentDepth is 4 or 6 && reader.ValueTextEquals("arguments"u8))))
                 {
                     reader.Read();
                     AppendText(ref reader, text, ref shape);
@@ -64,6 +68,11 @@ internal static class RequestText
         catch (JsonException)
         {
             // The body was validated before forwarding; a failure here only makes the estimate smaller.
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name that is not valid text (a lone surrogate escape), which comparing it unescapes: the walk
+            // ends there, and the rest of the body bounds what it missed. Never a 500 for a body the provider reads.
         }
 
         return text.ToString();
@@ -216,8 +225,24 @@ internal static class RequestText
 
     private static void Append(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
     {
-        text.Append(reader.GetString()).Append('\n');
+        text.Append(TextOf(ref reader)).Append('\n');
         shape.TextBytes += reader.ValueSpan.Length;
+    }
+
+    /// <summary>
+    /// A string's text. One that does not decode (a lone surrogate escape, as JavaScript's <c>JSON.stringify</c> writes
+    /// text cut inside an emoji; providers accept it) counts as its raw bytes instead, which is never less than it.
+    /// </summary>
+    private static string TextOf(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(reader.ValueSpan);
+        }
     }
 
     private enum Field

@@ -59,4 +59,18 @@ public sealed class BudgetTests(TestEnvironment env)
         Assert.Contains("daily budget", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.NotNull(response.Headers.RetryAfter);
     }
+
+    [Fact]
+    public async Task A_prompt_with_a_lone_surrogate_escape_is_served_to_a_key_with_limits_and_billed()
+    {
+        // JSON.stringify writes "\ud83d" for text cut inside an emoji, and providers accept it; estimating the prompt
+        // threw on it, a 500 before the request was forwarded.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("surrogate", "test", [], new KeyLimits(1m, null, 100_000));
+        using var client = env.Gateway.CreateClient(secret);
+
+        using var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-4o-mini","max_tokens":50,"messages":[{"role":"user","content":"cut \ud83d"}]}""", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty(response.Headers.GetValues("X-Gateway-Input-Tokens"));
+    }
 }

@@ -27,6 +27,49 @@ public sealed class RequestTextTests
     }
 
     [Fact]
+    public void A_string_that_does_not_decode_counts_as_its_bytes_and_the_walk_goes_on()
+    {
+        // JSON.stringify writes a lone surrogate escape for text cut inside an emoji; providers accept it. Decoding it
+        // threw InvalidOperationException: a 500 for a key with limits, an unrecorded request for the others.
+        var body = """{"model":"gpt-4o","messages":[{"role":"user","content":"cut \ud83d"},{"role":"user","content":"after"}]}""";
+
+        var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape);
+
+        Assert.Equal("cut \\ud83d\nafter\n", text);
+        Assert.Equal(2, shape.Messages);
+    }
+
+    [Fact]
+    public void A_property_name_that_does_not_decode_ends_the_walk_without_throwing()
+    {
+        var body = """{"model":"gpt-4o","messages":[{"role":"user","content":"before","\ud800":"x"},{"role":"user","content":"after"}]}""";
+
+        var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out _);
+
+        Assert.StartsWith("before\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_earlier_assistant_turns_tool_call_arguments_and_refusal_are_input()
+    {
+        var body = """
+            {"model":"gpt-4o","messages":[
+              {"role":"user","content":"fix it"},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"edit","arguments":"{\"patch\":\"alpha beta\"}"}}]},
+              {"role":"tool","tool_call_id":"c1","content":"ok"},
+              {"role":"assistant","function_call":{"name":"old","arguments":"{\"legacy\":1}"}},
+              {"role":"assistant","refusal":"I cannot help with that."}],
+             "tools":[{"type":"function","function":{"name":"edit","parameters":{"type":"object","properties":{"arguments":{"type":"string"}}}}}]}
+            """;
+
+        var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape, out var definitions);
+
+        Assert.Equal("fix it\n{\"patch\":\"alpha beta\"}\nok\n{\"legacy\":1}\nI cannot help with that.\n", text);
+        Assert.Equal(5, shape.Messages);
+        Assert.Single(definitions!);
+    }
+
+    [Fact]
     public void Responses_input_items_give_their_text_their_tool_outputs_and_their_images()
     {
         var body = $$$"""

@@ -216,7 +216,7 @@ internal sealed class RunResult
                 continue;
             }
 
-            samples.Add(new MetricSamples(metric.Name, metric.Kind, metric.Gate, PairedSamples.FromCases(pairs.Baseline, pairs.Candidate)));
+            samples.Add(new MetricSamples(metric.Name, metric.Kind, metric.Gate, PairedSamples.FromCases(pairs.Baseline, pairs.Candidate), BoundedByRun: metric.Source == MetricSource.Errors));
         }
 
         return new MetricSampleSet(samples, skipped);

@@ -12,6 +12,7 @@ namespace LlmGateway.Eval.Statistics;
 /// a regression the gate would not tolerate. Outside strict mode the same case is <b>unchanged</b> but flagged
 /// <see cref="MetricDecision.Underpowered"/>, with the same "more cases" estimate, so a pass never hides it.</item>
 /// <item>Otherwise <b>unchanged</b>.</item>
+/// <item>An interval without finite ends is <b>inconclusive</b> in either mode: it measured nothing.</item>
 /// </list>
 /// </summary>
 internal static class VerdictRule
@@ -28,6 +29,13 @@ internal static class VerdictRule
         var worst = sign > 0 ? result.CiLow : -result.CiHigh;
         var best = sign > 0 ? result.CiHigh : -result.CiLow;
         var tolerance = gate.ToleranceInDeltaUnits(result.BaselineMean);
+
+        // An interval without finite ends (a metric measured on one case, once, in an adaptive run) says nothing about
+        // the candidate: inconclusive whatever the mode, never an "unchanged" that passes.
+        if (!double.IsFinite(result.CiLow) || !double.IsFinite(result.CiHigh))
+        {
+            return new MetricDecision(Verdict.Inconclusive, tolerance, null, Underpowered: true);
+        }
 
         if (best < 0 && delta < -tolerance)
         {

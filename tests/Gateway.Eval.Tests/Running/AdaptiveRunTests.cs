@@ -39,9 +39,10 @@ public sealed class AdaptiveRunTests
     }
 
     [Fact]
-    public async Task Identical_versions_of_a_seeded_model_stop_after_one_round_and_pass()
+    public async Task Identical_versions_of_a_seeded_model_stop_after_two_rounds_and_pass()
     {
-        // Same seed, same answer on both versions: repeats cannot move a difference that is never there.
+        // Same seed, same answer on both versions. One round of 40 agreeing pairs does not clear a pass rate (a candidate
+        // failing one call in ten would show none 1.5% of the time at 40 calls, and often at fewer): a second does.
         var executor = new FakeCaseExecutor((r, _) => (Number(r) + r.Seed) % 4 == 0 ? new CaseExecution { Output = "nope", LatencyMs = 100 } : Ok());
 
         var run = await RunAsync(executor);
@@ -49,7 +50,7 @@ public sealed class AdaptiveRunTests
 
         Assert.NotNull(run.Adaptive);
         Assert.Equal(SequentialStopReason.AllDecided, run.Adaptive.Reason);
-        Assert.Equal(2 * Cases, executor.Calls.Count);
+        Assert.Equal(2 * 2 * Cases, executor.Calls.Count);
         Assert.Equal(GateResult.Pass, report.Result);
         Assert.True(run.UniformRepeats, "every round repeats every case");
     }

@@ -125,9 +125,10 @@ internal sealed class AdaptiveRepeatsPlanner
 
         var moments = ClusterMoments.From(metric.Samples);
         var critical = Critical[look - 1];
-        var se = moments.StandardError;
+        var se = moments.StandardError(metric.Kind);
 
-        // Zero spread (every case's difference the same, e.g. all pass on both sides) is a zero-width interval.
+        // Zero spread (every case's difference the same) is a zero-width interval, except for a rate, whose standard
+        // error has a floor (ClusterMoments.StandardError).
         var half = se == 0 ? 0 : critical * se;
         var interval = new BootstrapResult(
             moments.BaselineMean,
@@ -146,9 +147,9 @@ internal sealed class AdaptiveRepeatsPlanner
         var tolerance = decision.ToleranceInDeltaUnits;
         var status = decision.Verdict == Verdict.Regressed ? SequentialStatus.Regressed
             : worst >= -tolerance ? SequentialStatus.Cleared
-            : IsFutile(moments, better ? moments.Delta : -moments.Delta, tolerance) ? SequentialStatus.Futile
+            : IsFutile(moments, metric.Kind, se, better ? moments.Delta : -moments.Delta, tolerance) ? SequentialStatus.Futile
             : SequentialStatus.Open;
-        return new SequentialMetricState(metric.Name, metric.Kind, metric.Gate, status, interval, decision, critical);
+        return new SequentialMetricState(metric.Name, metric.Kind, metric.Gate, status, interval, decision, critical, metric.BoundedByRun && !_options.Strict);
     }
 
     /// <summary>
@@ -161,7 +162,7 @@ internal sealed class AdaptiveRepeatsPlanner
     /// projects the smallest SE_K, hence the smallest δ₁ and the highest bar for futility, never a lower one. A metric
     /// whose repeats never differ within a case is futile outright: repeats cannot change it.
     /// </summary>
-    private bool IsFutile(ClusterMoments moments, double delta, double tolerance)
+    private bool IsFutile(ClusterMoments moments, MetricKind kind, double se, double delta, double tolerance)
     {
         var k = moments.Repeats;
         var n = moments.Cases;
@@ -171,8 +172,9 @@ internal sealed class AdaptiveRepeatsPlanner
         }
 
         // Every case gave the same difference on every repeat: more repeats reproduce the same case means, so no
-        // number of them can move the verdict, in strict mode or not.
-        if (moments.WithinVariance == 0)
+        // number of them can move the verdict, in strict mode or not. Not for a rate whose pairs all agreed: that is
+        // as likely a disagreement too rare to have shown yet, which more repeats are there to find.
+        if (moments.WithinVariance == 0 && (kind != MetricKind.Rate || moments.Discordance > 0))
         {
             return true;
         }
@@ -191,7 +193,9 @@ internal sealed class AdaptiveRepeatsPlanner
             return false;
         }
 
-        var variance = moments.CaseVariance / n;
+        // The estimate's variance as the interval has it (a rate's floor included): pairs that all agreed are not
+        // certainty for futility either.
+        var variance = se * se;
         return delta >= (-target / 2) + (variance * Math.Log(1 / _options.Futility) / target);
     }
 

@@ -14,6 +14,8 @@ namespace LlmGateway.Eval.Statistics.Sequential;
 /// Sample variance (n − 1) of the per-case mean differences: it estimates σ²_between + σ²_within / r, the whole
 /// variance the interval must carry, so the interval covers the population of cases and not just these cases.
 /// </param>
+/// <param name="Pairs">Every pair, over all cases and repeats.</param>
+/// <param name="Discordance">Σ |candidate − baseline| over the pairs: for a rate, the pairs whose outcomes differ.</param>
 /// <param name="WithinVariance">
 /// The run-to-run variance of one pair's difference within a case (σ²_within), or null when it cannot be told apart
 /// from the between-case part: with one repeat per case, or with unequal repeats (rare: a pair lost to a failed
@@ -27,10 +29,32 @@ internal sealed record ClusterMoments(
     double CandidateMean,
     double Delta,
     double CaseVariance,
-    double? WithinVariance)
+    double? WithinVariance,
+    int Pairs,
+    double Discordance)
 {
-    /// <summary>The standard error of <see cref="Delta"/> over the population of cases.</summary>
-    public double StandardError => Cases < 2 ? double.PositiveInfinity : Math.Sqrt(CaseVariance / Cases);
+    /// <summary>
+    /// The standard error of <see cref="Delta"/>: over the population of cases when there are two or more; with one
+    /// case, that case's own repeats' (the fixed design's bootstrap also judges one case on its runs), infinite when it
+    /// has a single run. For a rate it is never below the binomial standard error of the pairs' discordance with two
+    /// pseudo-discordances added (Agresti &amp; Coull's adjustment, q = (D + 2) / (N + 4)): pairs that all agree show a
+    /// spread of 0, which says a disagreement is rare (below about 3 / N), not that it never happens. Without the floor
+    /// a first round in which every pair agreed was an interval of one point, cleared at once: a candidate failing
+    /// one call in ten on a dataset the baseline always passes passed whenever its first 20 calls happened to pass.
+    /// </summary>
+    public double StandardError(MetricKind kind)
+    {
+        var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases)
+            : WithinVariance is { } within ? Math.Sqrt(within / Repeats)
+            : double.PositiveInfinity;
+        if (kind == MetricKind.Rate && Pairs > 0)
+        {
+            var q = (Discordance + 2) / (Pairs + 4.0);
+            se = Math.Max(se, Math.Sqrt(q * (1 - q) / Pairs));
+        }
+
+        return se;
+    }
 
     public static ClusterMoments From(PairedSamples samples)
     {
@@ -45,6 +69,11 @@ internal sealed record ClusterMoments(
         }
 
         var caseVariance = n < 2 ? double.PositiveInfinity : squares / (n - 1);
+        double discordance = 0;
+        for (var j = 0; j < samples.Observations; j++)
+        {
+            discordance += Math.Abs(samples.Candidate[j] - samples.Baseline[j]);
+        }
 
         // Every case has at most MaxRepeats pairs, so the total equals n × MaxRepeats only when each has exactly
         // that many; then case i's pairs are the contiguous block [i·r, (i + 1)·r).
@@ -76,7 +105,9 @@ internal sealed record ClusterMoments(
             Mean(samples.CaseCandidateMeans),
             delta,
             caseVariance,
-            within);
+            within,
+            samples.Observations,
+            discordance);
     }
 
     private static double Mean(ReadOnlySpan<double> values)

@@ -21,7 +21,8 @@ internal sealed record SequentialMetricState(
     SequentialStatus Status,
     BootstrapResult Interval,
     MetricDecision Decision,
-    double Critical)
+    double Critical,
+    bool BoundedByRun = false)
 {
     public Verdict Verdict => Decision.Verdict;
 
@@ -31,6 +32,9 @@ internal sealed record SequentialMetricState(
 
     public double High => Interval.CiHigh;
 
-    /// <summary>Whether this metric still needs calls: gated and open. Ungated metrics never hold a run open.</summary>
-    public bool HoldsRunOpen => Gate.Gated && Status == SequentialStatus.Open;
+    /// <summary>
+    /// Whether this metric still needs calls: gated and open. Ungated metrics never hold a run open, nor, outside strict
+    /// mode, one another rule bounds over the whole run (<see cref="MetricSamples.BoundedByRun"/>: the error rate).
+    /// </summary>
+    public bool HoldsRunOpen => Gate.Gated && Status == SequentialStatus.Open && !BoundedByRun;
 }

@@ -46,14 +46,104 @@ public sealed class AdaptiveRepeatsPlannerTests
     }
 
     [Fact]
-    public void Identical_results_on_every_case_clear_the_metric_at_once()
+    public void Pairs_that_all_agree_are_not_a_point_a_rate_clears_once_enough_of_them_agreed()
     {
-        var decision = Planner.Evaluate([Rate("accuracy", Accuracy, 1, (i, _) => (i % 3 == 0 ? 0 : 1, i % 3 == 0 ? 0 : 1))], 120);
+        // 60 pairs that agree say a disagreement is rarer than about 5%, not that it never happens: the interval keeps
+        // a width (ClusterMoments.StandardError's floor) and the metric stays open; 120 pairs clear it.
+        Func<int, int, (double, double)> same = (i, _) => (i % 3 == 0 ? 0 : 1, i % 3 == 0 ? 0 : 1);
 
-        Assert.Equal(SequentialStopReason.AllDecided, decision.Reason);
+        var first = Planner.Evaluate([Rate("accuracy", Accuracy, 1, same)], 120);
+        var second = Planner.Evaluate([Rate("accuracy", Accuracy, 2, same)], 240);
+
+        Assert.Equal(SequentialStatus.Open, first.Metrics[0].Status);
+        Assert.Equal(SequentialAction.Continue, first.Action);
+        Assert.True(first.Metrics[0].Low < -0.05, $"low {first.Metrics[0].Low}");
+        Assert.Equal(SequentialStopReason.AllDecided, second.Reason);
+        Assert.Equal(SequentialStatus.Cleared, second.Metrics[0].Status);
+        Assert.Equal(Verdict.Unchanged, second.Metrics[0].Verdict);
+        Assert.InRange(second.Metrics[0].High - second.Metrics[0].Low, 0.01, 0.1);
+    }
+
+    [Fact]
+    public void A_continuous_metric_whose_pairs_all_agree_is_still_a_point()
+    {
+        var decision = Planner.Evaluate([Metric("latency", MetricKind.Continuous, MetricGate.LowerIsBetterRelative(0.15), 1, (i, _) => (100 + i, 100 + i))], 120);
+
         Assert.Equal(SequentialStatus.Cleared, decision.Metrics[0].Status);
-        Assert.Equal(Verdict.Unchanged, decision.Metrics[0].Verdict);
         Assert.Equal((0.0, 0.0), (decision.Metrics[0].Low, decision.Metrics[0].High));
+    }
+
+    [Fact]
+    public void Rare_failures_on_a_set_the_baseline_always_passes_are_caught_not_cleared_by_a_lucky_first_round()
+    {
+        // 20 cases the baseline always passes; the candidate fails one call in ten. A first round of 20 passing calls
+        // (12% of trials) used to be a zero-width interval, cleared at once: the gate passed. Seeded, 400 trials.
+        const int cases = 20;
+        const int trials = 400;
+        var planner = new AdaptiveRepeatsPlanner(new AdaptiveRepeatsOptions { MaxCalls = 2 * cases * 10, Cases = cases });
+        var caught = 0;
+        var calls = 0L;
+        for (var trial = 0; trial < trials; trial++)
+        {
+            var random = new SimulationRandom(900_000 + (ulong)trial);
+            var candidate = new double[cases][];
+            for (var i = 0; i < cases; i++)
+            {
+                candidate[i] = [.. Enumerable.Range(0, planner.MaxRounds).Select(_ => random.Bernoulli(0.9))];
+            }
+
+            for (var round = 1; ; round++)
+            {
+                var samples = PairedSamples.FromCases(
+                    [.. Enumerable.Range(0, cases).Select(_ => (IReadOnlyList<double>)Enumerable.Repeat(1.0, round).ToArray())],
+                    [.. candidate.Select(c => (IReadOnlyList<double>)c[..round])]);
+                var decision = planner.Evaluate([new MetricSamples("accuracy", MetricKind.Rate, Accuracy, samples)], 2 * cases * round);
+                if (!decision.Continue)
+                {
+                    caught += decision.Metrics[0].Verdict == Verdict.Regressed ? 1 : 0;
+                    calls += 2 * cases * round;
+                    break;
+                }
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"caught {caught}/{trials}, mean calls {(double)calls / trials:0} of {2 * cases * 10}");
+        Assert.InRange((double)caught / trials, 0.95, 1);
+    }
+
+    [Fact]
+    public void The_error_rate_fails_a_run_but_holds_it_open_only_in_strict_mode()
+    {
+        // No failures on either side: a 1-point tolerance is far from cleared at 60 pairs, but max_error_rate bounds the
+        // error rate over the whole run, so it does not keep a run going; strict mode asks for it cleared.
+        var errorRate = new MetricSamples("error-rate", MetricKind.Rate, new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute),
+            CalibrationSimulation.Build(Cases, 2, (_, _) => (0, 0)), BoundedByRun: true);
+        var accuracy = Rate("accuracy", Accuracy, 2, (_, _) => (1, 1));
+        var broken = new MetricSamples("error-rate", MetricKind.Rate, new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute),
+            CalibrationSimulation.Build(Cases, 2, (i, _) => (0, i % 2)), BoundedByRun: true);
+        var strict = new AdaptiveRepeatsPlanner(Planner.Options with { Strict = true });
+
+        var lenient = Planner.Evaluate([errorRate, accuracy], 240);
+
+        Assert.Equal(SequentialStopReason.AllDecided, lenient.Reason);
+        Assert.Equal(SequentialStatus.Open, lenient.Metrics[0].Status);
+        Assert.Equal(SequentialAction.Continue, strict.Evaluate([errorRate, accuracy], 240).Action);
+        Assert.Equal(SequentialStopReason.Regressed, Planner.Evaluate([broken, accuracy], 240).Reason);
+    }
+
+    [Fact]
+    public void A_metric_measured_on_one_case_is_judged_on_its_repeats_and_never_passes_unmeasured()
+    {
+        // One case carries the metric (an unlisted metric one case names): the case-clustered error is undefined. Its
+        // repeats judge it, as the fixed design's bootstrap does; one run alone is inconclusive, never "unchanged".
+        MetricSamples OneCase(int repeats) => new("safety", MetricKind.Rate, Accuracy, PairedSamples.FromCases(
+            [Enumerable.Repeat(1.0, repeats).ToArray()], [Enumerable.Repeat(0.0, repeats).ToArray()]));
+
+        var once = Planner.Assess(OneCase(1));
+        var thrice = Planner.Assess(OneCase(3));
+
+        Assert.Equal(Verdict.Inconclusive, once.Verdict);
+        Assert.Equal(Verdict.Regressed, thrice.Verdict);
     }
 
     [Fact]
@@ -146,10 +236,11 @@ public sealed class AdaptiveRepeatsPlannerTests
     [Fact]
     public void Ungated_metrics_never_hold_a_run_open()
     {
-        var open = Rate("tone", MetricGate.HigherIsBetter(0.05, gated: false), 1, Disagreeing);
-        var cleared = Rate("accuracy", Accuracy, 1, (_, _) => (1, 1));
+        // Two rounds: a rate whose pairs all agree clears at 120 pairs, not 60 (its standard error's floor).
+        var open = Rate("tone", MetricGate.HigherIsBetter(0.05, gated: false), 2, Disagreeing);
+        var cleared = Rate("accuracy", Accuracy, 2, (_, _) => (1, 1));
 
-        Assert.Equal(SequentialStopReason.AllDecided, Planner.Evaluate([open, cleared], 120).Reason);
+        Assert.Equal(SequentialStopReason.AllDecided, Planner.Evaluate([open, cleared], 240).Reason);
         Assert.Equal(SequentialStopReason.NothingGated, Planner.Evaluate([open], 120).Reason);
         Assert.Equal(SequentialStopReason.NothingGated, Planner.Evaluate([], 0).Reason);
     }

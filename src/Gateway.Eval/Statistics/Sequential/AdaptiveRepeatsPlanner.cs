@@ -149,7 +149,7 @@ internal sealed class AdaptiveRepeatsPlanner
             : worst >= -tolerance ? SequentialStatus.Cleared
             : IsFutile(moments, metric.Kind, se, better ? moments.Delta : -moments.Delta, tolerance) ? SequentialStatus.Futile
             : SequentialStatus.Open;
-        return new SequentialMetricState(metric.Name, metric.Kind, metric.Gate, status, interval, decision, critical, metric.BoundedByRun && !_options.Strict);
+        return new SequentialMetricState(metric.Name, metric.Kind, metric.Gate, status, interval, decision, critical, metric.BoundedByRun && !_options.Strict && moments.Discordance == 0);
     }
 
     /// <summary>
@@ -193,9 +193,9 @@ internal sealed class AdaptiveRepeatsPlanner
             return false;
         }
 
-        // The estimate's variance as the interval has it (a rate's floor included): pairs that all agreed are not
-        // certainty for futility either.
-        var variance = se * se;
+        // The estimate's variance from the cases' spread; where that is 0, as the interval has it (a rate's floor):
+        // pairs that all agreed are not certainty for futility either.
+        var variance = moments.CaseVariance > 0 ? moments.CaseVariance / n : se * se;
         return delta >= (-target / 2) + (variance * Math.Log(1 / _options.Futility) / target);
     }
 

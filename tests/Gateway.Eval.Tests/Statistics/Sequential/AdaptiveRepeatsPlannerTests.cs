@@ -112,7 +112,7 @@ public sealed class AdaptiveRepeatsPlannerTests
     }
 
     [Fact]
-    public void The_error_rate_fails_a_run_but_holds_it_open_only_in_strict_mode()
+    public void An_error_rate_without_failures_holds_a_run_open_only_in_strict_mode()
     {
         // No failures on either side: a 1-point tolerance is far from cleared at 60 pairs, but max_error_rate bounds the
         // error rate over the whole run, so it does not keep a run going; strict mode asks for it cleared.
@@ -129,6 +129,11 @@ public sealed class AdaptiveRepeatsPlannerTests
         Assert.Equal(SequentialStatus.Open, lenient.Metrics[0].Status);
         Assert.Equal(SequentialAction.Continue, strict.Evaluate([errorRate, accuracy], 240).Action);
         Assert.Equal(SequentialStopReason.Regressed, Planner.Evaluate([broken, accuracy], 240).Reason);
+
+        // Failures seen hold it open, as any metric: one candidate call failed.
+        var someFailures = new MetricSamples("error-rate", MetricKind.Rate, new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute),
+            CalibrationSimulation.Build(Cases, 2, (i, r) => (0, i == 7 && r == 0 ? 1 : 0)), BoundedByRun: true);
+        Assert.Equal(SequentialAction.Continue, Planner.Evaluate([someFailures, accuracy], 240).Action);
     }
 
     [Fact]

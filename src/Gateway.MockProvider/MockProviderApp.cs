@@ -26,6 +26,10 @@ public static class MockProviderApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Providers take bodies past Kestrel's 30,000,000-byte default (inline images, files): so does the mock, up to the
+        // gateway's own largest Gateway:Proxy:MaxRequestBodyBytes.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 512L * 1024 * 1024);
+
         // Per-request hosting logs would drown load tests.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 

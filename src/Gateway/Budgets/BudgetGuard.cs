@@ -215,7 +215,7 @@ internal sealed class BudgetGuard(
     {
         // Let through with nothing reserved: its settlement counts all it spent (the store must not read less than
         // was spent once it is back).
-        null => failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.StoreUnavailable()),
+        null => failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.BudgetUnavailable()),
         0 => (reservation, null),
         _ => (null, Refusal(verdict.Value, limits, reservation.At)),
     };

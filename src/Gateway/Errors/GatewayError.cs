@@ -42,6 +42,17 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
             "The gateway cannot verify API keys right now because its store is unreachable. Retry shortly.", "api_error", null, "store_unavailable"));
 
+    /// <summary>
+    /// A key with limits whose budget could not be checked, with <c>Gateway:Budgets:FailOpen</c> off: the key was
+    /// verified; its spend cannot be reserved until the store answers.
+    /// </summary>
+    public static GatewayError BudgetUnavailable() =>
+        new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(
+            "The gateway cannot check this key's budget right now because its store is unreachable. Retry shortly.", "api_error", null, "store_unavailable"))
+        {
+            RetryAfterSeconds = 1,
+        };
+
     /// <summary>Any call whose store operation timed out or lost its connection: the client may retry.</summary>
     public static GatewayError StoreDidNotAnswer() =>
         new(StatusCodes.Status503ServiceUnavailable, new OpenAiError(

@@ -73,4 +73,32 @@ public sealed class BudgetTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotEmpty(response.Headers.GetValues("X-Gateway-Input-Tokens"));
     }
+
+    [Fact]
+    public async Task With_fail_open_off_and_the_store_down_a_key_with_limits_gets_a_retryable_503_about_its_budget()
+    {
+        await using var outage = RelayedStore.Start();
+        var settings = outage.GatewaySettings(env);
+        settings["Gateway:Budgets:FailOpen"] = "false";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("fail-closed", "test", [], new KeyLimits(1m, null, null));
+        using var client = gateway.CreateClient(secret);
+        const string body = """{"model":"gpt-4o-mini","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}""";
+
+        // Seen once while the store answers: the key is then known without it, so what the outage refuses is the budget.
+        using (var first = await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var store = gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        using var refused = await client.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "store_unavailable");
+        Assert.Contains("budget", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("verify API keys", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+    }
 }

@@ -51,7 +51,15 @@ internal static class UsageReader
             return null;
         }
 
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : null;
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            return null;
+        }
+
+        // A count written as 5.0 or 1.2e3 is still the provider's count (a JSON number; some serializers write floats).
+        return reader.TryGetInt32(out var value) ? value
+            : reader.TryGetDouble(out var number) && number >= 0 && number <= int.MaxValue && number == Math.Floor(number) ? (int)number
+            : null;
     }
 
     private static int? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)

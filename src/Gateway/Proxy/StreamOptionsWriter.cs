@@ -1,9 +1,12 @@
+using System.Text.Json;
+
 namespace LlmGateway.Proxy;
 
 /// <summary>
-/// Writes <c>"stream_options"</c> with <c>include_usage: true</c>, keeping any other options the
-/// client set. Ours goes last, so a client's <c>"include_usage": false</c> is overridden (JSON readers
-/// keep the last of duplicate keys); the usage chunk is removed again before the client sees it.
+/// Writes <c>"stream_options"</c> with <c>include_usage: true</c>, keeping every other option the client set. A
+/// client's own <c>include_usage</c> is left out rather than followed by ours: duplicate keys are read as the last by
+/// some JSON readers and refused by others (serde-derived providers); the usage chunk is removed again before the
+/// client sees it.
 /// </summary>
 internal static class StreamOptionsWriter
 {
@@ -12,11 +15,21 @@ internal static class StreamOptionsWriter
         destination.Write("\"stream_options\":{"u8);
         if (clientOptions is { } options)
         {
-            var inner = body[(options.ValueStart + 1)..(options.End - 1)].Trim(" \t\r\n"u8);
-            if (!inner.IsEmpty)
+            var members = body[options.ValueStart..options.End];
+            var reader = new Utf8JsonReader(members, RequestBodyScanner.ReaderOptions);
+            reader.Read();
+            // The body was scanned whole before this (its stream_options read by the same comparison), so it reads.
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                destination.Write(inner);
-                destination.Write(","u8);
+                var start = (int)reader.TokenStartIndex;
+                var includeUsage = reader.ValueTextEquals("include_usage"u8);
+                reader.Read();
+                reader.Skip();
+                if (!includeUsage)
+                {
+                    destination.Write(members[start..(int)reader.BytesConsumed]);
+                    destination.Write(","u8);
+                }
             }
         }
 

@@ -94,6 +94,18 @@ public sealed class OpenAiResponseReaderTests
     }
 
     [Fact]
+    public void Token_counts_written_as_integral_floats_are_the_providers_counts_and_fractions_are_not()
+    {
+        var transcript =
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5.0,\"completion_tokens\":1.2e1,\"total_tokens\":17.5}}\n\n" +
+            "data: [DONE]\n\n";
+
+        var (_, observer) = Read(transcript, [int.MaxValue]);
+
+        Assert.Equal(new OpenAiUsage(5, 12, null, null, null), observer.Usage);
+    }
+
+    [Fact]
     public void A_lone_surrogate_escape_is_read_as_a_replacement_character_counted_and_the_usage_still_read()
     {
         var transcript =

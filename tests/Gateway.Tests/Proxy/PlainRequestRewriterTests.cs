@@ -33,10 +33,10 @@ public sealed class PlainRequestRewriterTests
             """{"model":"gpt-4o-2024-08-06","stream_options":{"foo":1,"bar":"x","include_usage":true},"stream":true}"""
         },
         {
-            "a client's include_usage false is overridden by ours, written after it",
-            """{"model":"m","stream":true,"stream_options":{"include_usage":false}}""",
+            "a client's include_usage false is replaced by ours, never written twice (some providers refuse duplicate keys)",
+            """{"model":"m","stream":true,"stream_options":{"include_usage":false, "foo" : [1, {"include_usage":2}]}}""",
             true,
-            """{"model":"gpt-4o-2024-08-06","stream":true,"stream_options":{"include_usage":false,"include_usage":true}}"""
+            """{"model":"gpt-4o-2024-08-06","stream":true,"stream_options":{"foo" : [1, {"include_usage":2}],"include_usage":true}}"""
         },
         {
             "an empty or blank stream_options object gets include_usage alone",
@@ -185,8 +185,8 @@ public sealed class PlainRequestRewriterTests
                 node["stream_options"] = clientOptions.DeepClone();
             }
 
-            // A provider's JSON reader keeps the last of duplicate keys (ours comes after a client's include_usage).
-            using var document = JsonDocument.Parse(Rewrite(node.ToJsonString(), newModel, inject));
+            // No duplicate keys: a reader that refuses them reads the output.
+            using var document = JsonDocument.Parse(Rewrite(node.ToJsonString(), newModel, inject), new JsonDocumentOptions { AllowDuplicateProperties = false });
             var result = LastWins(document.RootElement)!.AsObject();
 
             var expected = node.DeepClone().AsObject();

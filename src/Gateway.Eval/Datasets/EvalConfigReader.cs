@@ -147,7 +147,10 @@ internal static partial class EvalConfigReader
                     {
                         if (spec.Metric is { } named && metrics.Count > 0 && !metrics.Exists(m => m.AcceptsMetricName(named)))
                         {
-                            Error(errors, $"default_assert[{i}].metric", list.Children[i], $"'{named}' is not a metric of this config (metrics: {string.Join(", ", metrics.Select(m => m.Name))})");
+                            Error(errors, $"default_assert[{i}].metric", list.Children[i],
+                                metrics.Find(m => string.Equals(m.Name, named, StringComparison.OrdinalIgnoreCase)) is { } taken
+                                    ? MetricDefinition.NotFedByAssertions(taken)
+                                    : $"'{named}' is not a metric of this config (metrics: {string.Join(", ", metrics.Select(m => m.Name))})");
                         }
 
                         defaults.Add(spec);

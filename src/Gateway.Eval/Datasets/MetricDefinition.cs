@@ -25,6 +25,13 @@ internal sealed record MetricDefinition
         ? MetricKind.Rate
         : MetricKind.Continuous;
 
+    /// <summary>Why an assertion cannot name <paramref name="metric"/>, a metric measured from the calls.</summary>
+    public static string NotFedByAssertions(MetricDefinition metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return $"metric '{metric.Name}' is measured from the calls ({metric.Source.ToString().ToLowerInvariant()}), not from assertions: give the assertion's metric another name";
+    }
+
     /// <summary>Whether an assertion's <c>metric</c> field of <paramref name="name"/> selects this metric (its name or <see cref="AssertionMetric"/>, case-insensitive).</summary>
     public bool AcceptsMetricName(string name) =>
         Source == MetricSource.Assertions

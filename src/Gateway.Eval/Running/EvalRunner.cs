@@ -284,6 +284,14 @@ internal sealed class EvalRunner
 
                 if (assertion.Metric is { } metric && !config.Metrics.Any(m => m.AcceptsMetricName(metric)))
                 {
+                    // A metric measured from the calls (cost, latency, the error rate) under that name: an unlisted
+                    // metric of the same name would be a second one, found only when the first call is scored.
+                    if (config.AllMetrics.FirstOrDefault(m => string.Equals(m.Name, metric, StringComparison.OrdinalIgnoreCase)) is { } taken)
+                    {
+                        problems.Add($"{at}: {MetricDefinition.NotFedByAssertions(taken)}");
+                        continue;
+                    }
+
                     unlisted[metric] = unlisted.GetValueOrDefault(metric) + 1;
                 }
             }

@@ -312,6 +312,22 @@ public sealed class EvalRunnerTests
         Assert.Equal(0, record.Metrics["accuracy"]);
     }
 
+    [Theory]
+    [InlineData("latency")]
+    [InlineData("Cost")]
+    [InlineData("error-rate")]
+    public async Task An_assertion_naming_a_metric_measured_from_the_calls_is_refused_before_any_call(string metric)
+    {
+        // It became a second metric of that name, and the run threw when the first call was scored, after paying.
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+
+        var ex = await Assert.ThrowsAsync<EvalConfigException>(() => Run(executor, Config(), Dataset(3, $$"""[{"type":"latency","threshold":2000,"metric":"{{metric}}"}]""")));
+
+        Assert.Contains("is measured from the calls", ex.Errors[0], StringComparison.Ordinal);
+        Assert.Contains("case 'c0' assert[0]", ex.Errors[0], StringComparison.Ordinal);
+        Assert.Empty(executor.Calls);
+    }
+
     [Fact]
     public async Task A_scorer_that_cannot_run_scores_nothing_and_makes_the_run_incomplete()
     {

@@ -17,6 +17,15 @@ internal sealed class BehaviourMetrics
     private readonly Counter<long> _judgeCalls;
     private readonly ConcurrentDictionary<(string Prompt, string Environment, int Version, string Variant, string Metric), PassCounts> _passes = new();
 
+    /// <summary>
+    /// Pass-ratio series kept (OpenTelemetry's default cardinality limit per instrument). Every version ever scored
+    /// adds series; past this many, the one counted least recently is dropped (a retired version's, in practice),
+    /// so a long-running evaluator's memory and its exported series stay bounded.
+    /// </summary>
+    internal const int MaxPassSeries = 2_000;
+
+    private long _touches;
+
     public BehaviourMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(GatewayTelemetry.Name);
@@ -49,8 +58,18 @@ internal sealed class BehaviourMetrics
             _score.Record(value, tags);
             if (observation.Pass is { } pass)
             {
-                var counts = _passes.GetOrAdd((sample.Prompt, sample.Environment, sample.Version, sample.Variant, observation.Metric), _ => new PassCounts());
-                counts.Add(pass);
+                var key = (sample.Prompt, sample.Environment, sample.Version, sample.Variant, observation.Metric);
+                if (!_passes.TryGetValue(key, out var counts))
+                {
+                    if (_passes.Count >= MaxPassSeries)
+                    {
+                        DropLeastRecent();
+                    }
+
+                    counts = _passes.GetOrAdd(key, static _ => new PassCounts());
+                }
+
+                counts.Add(pass, Interlocked.Increment(ref _touches));
             }
         }
     }
@@ -64,6 +83,16 @@ internal sealed class BehaviourMetrics
     }
 
     public void Judge(string outcome) => _judgeCalls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>Test seam: the pass-ratio series kept.</summary>
+    internal int PassSeries => _passes.Count;
+
+    // Only when a new series arrives at the cap: one scan, rare (a version's first readings).
+    private void DropLeastRecent()
+    {
+        var oldest = _passes.MinBy(entry => entry.Value.LastTouch);
+        _passes.TryRemove(oldest.Key, out _);
+    }
 
     private IEnumerable<Measurement<double>> ObservePassRatios()
     {
@@ -99,8 +128,14 @@ internal sealed class BehaviourMetrics
             }
         }
 
-        public void Add(bool pass)
+        private long _lastTouch;
+
+        /// <summary>When this series was last counted, in the order of every series' counts.</summary>
+        public long LastTouch => Interlocked.Read(ref _lastTouch);
+
+        public void Add(bool pass, long touch)
         {
+            Interlocked.Exchange(ref _lastTouch, touch);
             Interlocked.Increment(ref _total);
             if (pass)
             {

@@ -54,4 +54,49 @@ public sealed class BehaviourMetricsTests
         Assert.NotEqual(ratios[0].Ratio, ratios[1].Ratio);
         Assert.Equal(["production", "staging"], ratios.Select(r => r.Environment).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Pass_ratio_series_stay_bounded_dropping_the_least_recently_counted()
+    {
+        // Every version ever scored added a series, kept and exported for the life of the process.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new BehaviourMetrics(services.GetRequiredService<IMeterFactory>());
+        metrics.Record(new ScoredSample("s0", "bot", "production", 1, "stable", 1, [MetricObservation.Event("refusal", happened: false)]));
+
+        for (var version = 2; version <= BehaviourMetrics.MaxPassSeries + 50; version++)
+        {
+            metrics.Record(new ScoredSample($"s{version}", "bot", "production", version, "stable", 1, [MetricObservation.Event("refusal", happened: false)]));
+
+            // Version 1 keeps being counted: it is never the least recent.
+            metrics.Record(new ScoredSample($"t{version}", "bot", "production", 1, "stable", 1, [MetricObservation.Event("refusal", happened: true)]));
+        }
+
+        var ratios = new List<(int Version, double Ratio)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "gateway.eval.pass_ratio" && ReferenceEquals(instrument.Meter.Scope, services.GetRequiredService<IMeterFactory>()))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "version")
+                {
+                    ratios.Add(((int)tag.Value!, value));
+                }
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(BehaviourMetrics.MaxPassSeries, metrics.PassSeries);
+        Assert.Equal(BehaviourMetrics.MaxPassSeries, ratios.Count);
+        Assert.Contains(ratios, r => r.Version == 1);
+        Assert.Contains(ratios, r => r.Version == BehaviourMetrics.MaxPassSeries + 50);
+        Assert.DoesNotContain(ratios, r => r.Version == 2);
+    }
 }

@@ -46,12 +46,16 @@ internal sealed class AttemptTimer : IDisposable
             throw new ArgumentException("The pool's sources run on another clock.", nameof(pool));
         }
 
+        StartedAt = time.GetTimestamp();
         _cts = _pool?.Rent() ?? new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _idle = idle;
         _deadline = deadlineTimestamp;
         Arm(firstByte);
         _client = client.UnsafeRegister(static state => ((AttemptTimer)state!).CancelForClient(), this);
     }
+
+    /// <summary>When the attempt began, a timestamp of the timer's time provider.</summary>
+    public long StartedAt { get; }
 
     /// <summary>Cancelled when the client goes away or a timer fires.</summary>
     public CancellationToken Token => _cts.Token;

@@ -28,9 +28,12 @@ internal sealed class DestinationBreakers(TimeProvider time)
         }
     }
 
+    /// <summary>A request the destination answered: resets its failures, and is when it last answered.</summary>
     public void Succeeded(string cluster, string destination)
     {
-        if (_breakers.TryGetValue((cluster, destination), out var breaker))
+        var breaker = _breakers.GetOrAdd((cluster, destination), static _ => new Breaker());
+        breaker.LastAnswered = time.GetTimestamp();
+        if (breaker.Failures > 0)
         {
             lock (breaker)
             {
@@ -38,6 +41,13 @@ internal sealed class DestinationBreakers(TimeProvider time)
             }
         }
     }
+
+    /// <summary>
+    /// Whether the destination answered a request that ended after <paramref name="timestamp"/> (one of the time
+    /// provider's timestamps): it was serving others while the request that began then waited.
+    /// </summary>
+    public bool AnsweredSince(string cluster, string destination, long timestamp) =>
+        _breakers.TryGetValue((cluster, destination), out var breaker) && breaker.LastAnswered > timestamp;
 
     /// <summary>How long until the first open circuit of the cluster closes again; null when none is open.</summary>
     public TimeSpan? RetryAfter(string cluster)
@@ -57,7 +67,15 @@ internal sealed class DestinationBreakers(TimeProvider time)
 
     private sealed class Breaker
     {
+        private long _lastAnswered;
+
         public int Failures { get; set; }
+
+        public long LastAnswered
+        {
+            get => Interlocked.Read(ref _lastAnswered);
+            set => Interlocked.Exchange(ref _lastAnswered, value);
+        }
 
         public DateTimeOffset OpenUntil { get; set; }
     }

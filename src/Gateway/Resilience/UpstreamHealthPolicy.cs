@@ -60,6 +60,16 @@ internal sealed class UpstreamHealthPolicy(
             return;
         }
 
+        // A first-byte timeout while the destination answered other requests is this request's own length (a long
+        // answer not streamed, which sends nothing until it is whole; a huge prompt), not the provider failing:
+        // counted, a few such requests sent at once by one client opened the circuit for everyone. A provider that
+        // hangs answers no one, and its timeouts count.
+        if (lifetime?.Timer.Fired == UpstreamTimeout.FirstByte
+            && breakers.AnsweredSince(cluster.ClusterId, destination.DestinationId, lifetime.Timer.StartedAt))
+        {
+            return;
+        }
+
         var policy = provider.Policy;
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
         // A provider's wait is honoured up to MaxProviderBreak: a huge one (a broken or hostile header) would take the

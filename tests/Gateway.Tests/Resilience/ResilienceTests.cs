@@ -246,6 +246,62 @@ public sealed class ResilienceTests(TestEnvironment env)
         Assert.Equal(2, env.Received.ForTag(tag).Count);
     }
 
+    [Fact]
+    public async Task First_byte_timeouts_while_the_provider_answers_others_do_not_open_its_circuit()
+    {
+        // Long answers not streamed send nothing until they are whole: a few sent at once by one client timed out
+        // together and opened the circuit for everyone, though the provider went on answering.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "1500";
+        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+        var slowTag = OpenAiClients.NewTag();
+
+        var slow = Enumerable.Range(0, 3).Select(async _ =>
+        {
+            using var request = Chat("gpt-4o-mini", slowTag, ("x-mock-ttfb-ms", "5000"));
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }).ToList();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(slowTag).Count == 3), TimeSpan.FromSeconds(10)));
+        using (var meanwhile = Chat("gpt-4o-mini", OpenAiClients.NewTag()))
+        using (var answered = await client.SendAsync(meanwhile, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        Assert.All(await Task.WhenAll(slow), status => Assert.Equal(HttpStatusCode.GatewayTimeout, status));
+        using var after = Chat("gpt-4o-mini", OpenAiClients.NewTag());
+        using var next = await client.SendAsync(after, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task First_byte_timeouts_of_a_provider_that_answers_no_one_open_its_circuit()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "300";
+        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        var slow = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
+        {
+            using var request = Chat("gpt-4o-mini", OpenAiClients.NewTag(), ("x-mock-ttfb-ms", "2000"));
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }));
+        using var after = Chat("gpt-4o-mini", OpenAiClients.NewTag());
+        using var next = await client.SendAsync(after, Ct);
+
+        Assert.All(slow, status => Assert.Equal(HttpStatusCode.GatewayTimeout, status));
+        await ErrorAssertions.AssertOpenAiErrorAsync(next, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+    }
+
     private async Task<(HttpStatusCode Status, string Sse)> StreamAsync(string model, string tag, params (string Name, string Value)[] headers)
     {
         using var client = env.Gateway.CreateClient(env.ApiKey);

@@ -37,6 +37,20 @@ internal sealed class RolloutController(
     /// <summary>The reason a rollout ends with when its canary was taken away by hand.</summary>
     public const string RemovedOutside = "the canary was removed outside the rollout";
 
+    /// <summary>
+    /// How long a release change made by someone else is left to its author's own rollout write: an operator's abort or
+    /// skip-step changes the release, then the rollout, back to back (retried on a lost race, seconds at most).
+    /// </summary>
+    internal static readonly TimeSpan ManualWriteGrace = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The release was changed by someone else after the rollout's last write, and lately: its author's rollout write
+    /// may be on its way.
+    /// </summary>
+    private bool JustChangedByHand(Contracts.Releases.ReleaseRecord release, RolloutView view) =>
+        release.RoutingChangedBy is { } by && by != Actor
+        && release.RoutingChangedAt is { } at && at > view.UpdatedAt && time.GetUtcNow() - at < ManualWriteGrace;
+
     /// <summary>Judges the rollout once; returns the decision taken (null when there was nothing to do).</summary>
     public async Task<string?> EvaluateAsync(string prompt, string environment, long fencingToken, CancellationToken cancellationToken)
     {
@@ -64,6 +78,14 @@ internal sealed class RolloutController(
                 // acted): its own decision, with its reason, announced now; not "outside the rollout".
                 var ended = view with { Status = promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted, StatusReason = last.Reason, UpdatedAt = time.GetUtcNow() };
                 return await RecordAsync(ended, view.Revision, fencingToken, last, last.Decision);
+            }
+
+            if (JustChangedByHand(release, view))
+            {
+                // Most likely an operator's rollout abort (or last skip-step) between its release change and its rollout
+                // write: that write records it with the operator's reason and announces it once. A look later it is
+                // recorded here if it never came (a release command, or a writer that died).
+                return null;
             }
 
             // Someone promoted or took the canary away by hand: the rollout follows the release.
@@ -116,6 +138,13 @@ internal sealed class RolloutController(
             if (paused)
             {
                 // Already waiting for a human, whose pause reason stands.
+                return null;
+            }
+
+            if (next is not null && next.IsServedBy(release) && JustChangedByHand(release, view))
+            {
+                // Most likely an operator's skip-step between its release change and its rollout write: pausing now would
+                // announce "skip-step again" while that write lands. A look later it pauses if the write never came.
                 return null;
             }
 

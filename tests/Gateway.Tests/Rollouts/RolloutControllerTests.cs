@@ -357,6 +357,48 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_look_between_an_operators_skip_step_and_its_rollout_write_leaves_it_to_that_write()
+    {
+        // The look used to pause the rollout and announce "skip-step again" while the operator's write landed: whoever
+        // followed the notification skipped the next step too, unjudged.
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        string? seen = "not looked";
+        gateway.GetRequiredService<RolloutService>().AfterManualReleaseChange = async () => seen = await LookAsync(gateway, name);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var skipped = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", """{"reason":"enough"}""")).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Null(seen);
+        Assert.Equal(("running", 1), (skipped.GetProperty("status").GetString(), skipped.GetProperty("step").GetInt32()));
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(("running", 1), (rollout.Status, rollout.Step));
+    }
+
+    [Fact]
+    public async Task A_look_between_an_operators_abort_and_its_rollout_write_records_nothing_and_a_release_abort_is_followed_after_the_grace()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        string? seen = "not looked";
+        gateway.GetRequiredService<RolloutService>().AfterManualReleaseChange = async () => seen = await LookAsync(gateway, name);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        // Through the rollout: the look between its two writes leaves it to the operator's (one record, one notification).
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", """{"reason":"tone is off"}""")).Expect(HttpStatusCode.OK);
+        Assert.Null(seen);
+
+        // Through the release alone: no rollout write follows, so the controller records it once the grace has passed.
+        var other = await StartRolloutAsync(gateway, "v2 for {{ company }}");
+        (await operatorClient.ReleaseAsync(other, PromptSetup.Environment, "abort", """{"reason":"by hand"}""")).Expect(HttpStatusCode.OK);
+        Assert.Null(await LookAsync(gateway, other));
+        clock.Advance(RolloutController.ManualWriteGrace);
+        Assert.Equal("aborted", await LookAsync(gateway, other));
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(other, PromptSetup.Environment))!;
+        Assert.Equal(("aborted", RolloutController.RemovedOutside), (rollout.Status, rollout.StatusReason));
+    }
+
+    [Fact]
     public async Task An_operators_last_skip_step_seen_by_the_controller_before_its_rollout_write_is_a_promotion_not_a_conflict()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}", ShadowPlan);
@@ -581,11 +623,17 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem, string plan = Plan)
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s => s["Gateway:Rollouts:Enabled"] = "false");
+        return (gateway, clock, await StartRolloutAsync(gateway, candidateSystem, plan));
+    }
+
+    /// <summary>A prompt released with v1 and a rollout of v2 started on <paramref name="gateway"/>.</summary>
+    private static async Task<string> StartRolloutAsync(GatewayHost gateway, string candidateSystem, string plan = Plan)
+    {
         var name = "rollout-ctl-" + Guid.NewGuid().ToString("N")[..8];
         await PromptSetup.ReleaseAsync(gateway, name, [Bundle(name, "v1 for {{ company }}"), Bundle(name, candidateSystem)]);
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{plan}}}""")).Expect(HttpStatusCode.Created);
-        return (gateway, clock, name);
+        return name;
     }
 
     /// <summary>

@@ -231,9 +231,10 @@ internal sealed class EvalCommands(CommandRunner runner)
 
         // Most failures without any answer means the gateway went away mid-run: say so with the code every
         // other command uses for an unreachable gateway, and keep the evidence out of a store that is not there.
-        // (Checked for a fail on an incomplete run too: an outage that happened to hit the candidate's calls is not a
-        // verdict on the candidate.)
-        var unreachable = (report.Result == GateResult.Incomplete || !result.Calls.Complete) && UnreachableMostly(result);
+        // (Checked for a candidate-broke fail too: an outage that happened to hit the candidate's calls is not a verdict on
+        // the candidate. A regression among the pairs measured is one, outage or not: it stays a fail, and is stored.)
+        var unreachable = (report.Result == GateResult.Incomplete || (report.CandidateBroke && report.Comparison.Result != GateResult.Fail))
+            && UnreachableMostly(result);
         if (report.Result == GateResult.Incomplete || unreachable)
         {
             context.Errors.Report(report.IncompleteReason ?? "the run is incomplete: its bundle has no eval.thresholds to judge it on", unreachable ? "gateway_unreachable" : "incomplete_run");
@@ -241,7 +242,7 @@ internal sealed class EvalCommands(CommandRunner runner)
         else if (!result.Calls.Complete && report.IncompleteReason is { } failedCalls)
         {
             // A fail on an incomplete run: the failures behind it, as an incomplete run names them.
-            context.Errors.Report(failedCalls, report.CandidateBroke ? "candidate_calls_failed" : "incomplete_run");
+            context.Errors.Report(failedCalls, report.CandidateBroke ? "candidate_calls_failed" : "regressed_on_incomplete_run");
         }
 
         if (!context.Value(noStore) && !unreachable)

@@ -46,13 +46,15 @@ internal sealed record EvalConfig
     /// left out of every other metric.
     /// </summary>
     public MetricDefinition ErrorRate =>
-        Metrics.FirstOrDefault(m => m.Source == MetricSource.Errors)
-        ?? new MetricDefinition
-        {
-            Name = ErrorRateMetric,
-            Source = MetricSource.Errors,
-            Gate = new MetricGate(MetricDirection.LowerIsBetter, DefaultErrorRateTolerance, ToleranceKind.Absolute),
-        };
+        Metrics.FirstOrDefault(m => m.Source == MetricSource.Errors) ?? DefaultErrorRate;
+
+    /// <summary>The error-rate metric a config that does not list one measures (lower is better, 1 pp tolerance).</summary>
+    public static MetricDefinition DefaultErrorRate { get; } = new()
+    {
+        Name = ErrorRateMetric,
+        Source = MetricSource.Errors,
+        Gate = new MetricGate(MetricDirection.LowerIsBetter, DefaultErrorRateTolerance, ToleranceKind.Absolute),
+    };
 
     /// <summary>Every metric a run measures: the error rate first, then the configured ones.</summary>
     public IReadOnlyList<MetricDefinition> AllMetrics =>

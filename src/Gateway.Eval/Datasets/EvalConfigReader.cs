@@ -16,6 +16,7 @@ namespace LlmGateway.Eval.Datasets;
 /// </summary>
 internal static partial class EvalConfigReader
 {
+
     private static readonly string[] TopLevelKeys =
         ["description", "prompt", "datasets", "default_assert", "metrics", "repeats", "concurrency", "seed", "strict", "cache_dir", "resamples", "confidence", "max_error_rate", "max_calls"];
 
@@ -148,7 +149,8 @@ internal static partial class EvalConfigReader
                         if (spec.Metric is { } named && metrics.Count > 0 && !metrics.Exists(m => m.AcceptsMetricName(named)))
                         {
                             Error(errors, $"default_assert[{i}].metric", list.Children[i],
-                                metrics.Find(m => string.Equals(m.Name, named, StringComparison.OrdinalIgnoreCase)) is { } taken
+                                (metrics.Find(m => string.Equals(m.Name, named, StringComparison.OrdinalIgnoreCase))
+                                    ?? (string.Equals(named, EvalConfig.ErrorRateMetric, StringComparison.OrdinalIgnoreCase) ? EvalConfig.DefaultErrorRate : null)) is { } taken
                                     ? MetricDefinition.NotFedByAssertions(taken)
                                     : $"'{named}' is not a metric of this config (metrics: {string.Join(", ", metrics.Select(m => m.Name))})");
                         }

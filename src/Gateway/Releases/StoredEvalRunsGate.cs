@@ -45,7 +45,10 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
         // A run decides when it is complete, and also when it fails, complete or not: a fail is never a pass, and an
         // older pass must not stand for a version whose newer run found a regression or saw its calls break
         // (CandidateBroke: read from the counts, whatever verdict the run carries).
-        var complete = recorded.Where(r => r.Calls?.IsComplete() == true || r.Verdict == EvalRunVerdicts.Fail || r.Calls?.CandidateBroke() == true).ToList();
+        // A run its client called incomplete decides only when its counts show the candidate breaking: the counts the
+        // server reads hold failed calls, not scoring errors (a judge that was down), which can make a run incomplete.
+        var complete = recorded.Where(r => (r.Calls?.IsComplete() == true && r.Verdict != EvalRunVerdicts.Incomplete)
+            || r.Verdict == EvalRunVerdicts.Fail || r.Calls?.CandidateBroke() == true).ToList();
         if (complete.Count == 0)
         {
             var newest = recorded[0];

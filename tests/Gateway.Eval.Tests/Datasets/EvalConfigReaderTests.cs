@@ -132,6 +132,7 @@ public sealed class EvalConfigReaderTests
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    max_regression: 0.1\ndefault_assert:\n  - type: contains\n    weight: -1", "default_assert[0] (line 6): assertion 'contains': 'weight' must be a finite number >= 0")]
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    max_regression: 0.1\ndefault_assert:\n  - type: contains\n    metric: acuracy", "default_assert[0].metric (line 6): 'acuracy' is not a metric of this config")]
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  cost:\n    max_regression: 0.1\ndefault_assert:\n  - type: contains\n    metric: cost", "default_assert[0].metric (line 6): metric 'cost' is measured from the calls (cost), not from assertions")]
+    [InlineData("datasets: [a.jsonl]\nmetrics:\n  accuracy:\n    max_regression: 0.1\ndefault_assert:\n  - type: contains\n    metric: error-rate", "default_assert[0].metric (line 6): metric 'error-rate' is measured from the calls (errors), not from assertions")]
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  9lives:\n    max_regression: 0.1", "metrics.9lives (line 3): a metric name is")]
     [InlineData("datasets: [a.jsonl]\nmetrics:\n  ? [a, b]\n  : {max_regression: 0.1}", "metrics. (line 3): a metric name is")]
     public void Each_problem_names_its_field_path_and_line(string yaml, string expected)

@@ -294,15 +294,18 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         }
     }
 
-    [Fact]
-    public async Task An_incomplete_run_that_does_not_fail_still_leaves_the_older_pass_standing()
+    [Theory]
+    [InlineData(BrokenBaselineCalls)]
+    [InlineData(CompleteCalls)]
+    public async Task An_incomplete_run_that_does_not_fail_still_leaves_the_older_pass_standing(string calls)
     {
-        // The baseline's calls broke (the gateway, the provider): nothing about the candidate.
+        // The baseline's calls broke (the gateway, the provider), or no call failed and the judge did (scoring errors,
+        // which the counts the server reads leave out): nothing about the candidate.
         var name = await GatedSecondVersionAsync("evals-incomplete-baseline");
         var evals = $"/admin/v1/prompts/{name}/evals";
 
         (await _author.PostAsync(evals, Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
-        (await _author.PostAsync(evals, Run(2, 1, "incomplete", calls: BrokenBaselineCalls))).Expect(HttpStatusCode.Created);
+        (await _author.PostAsync(evals, Run(2, 1, "incomplete", calls: calls))).Expect(HttpStatusCode.Created);
         var admitted = await _operator.ReleaseAsync(name, "production", "canary", """{"version":2,"weight":1000}""");
 
         Assert.Equal(2, admitted.Expect(HttpStatusCode.OK).Json.GetProperty("canary").GetInt32());

@@ -125,7 +125,10 @@ internal sealed class AdaptiveRepeatsPlanner
 
         var moments = ClusterMoments.From(metric.Samples);
         var critical = Critical[look - 1];
-        var se = moments.StandardError(metric.Kind);
+        // The error rate has no floor: max_error_rate bounds it over the whole run (a candidate whose own calls fail
+        // beyond it fails the run), and clearing a 1-point tolerance against the floor with no failures would take
+        // ~300 pairs, more than most budgets, in strict mode a run that could never pass.
+        var se = moments.StandardError(metric.Kind, rateFloor: !metric.BoundedByRun);
 
         // Zero spread (every case's difference the same) is a zero-width interval, except for a rate, whose standard
         // error has a floor (ClusterMoments.StandardError).
@@ -149,7 +152,7 @@ internal sealed class AdaptiveRepeatsPlanner
             : worst >= -tolerance ? SequentialStatus.Cleared
             : IsFutile(moments, metric.Kind, se, better ? moments.Delta : -moments.Delta, tolerance) ? SequentialStatus.Futile
             : SequentialStatus.Open;
-        return new SequentialMetricState(metric.Name, metric.Kind, metric.Gate, status, interval, decision, critical, metric.BoundedByRun && !_options.Strict && moments.Discordance == 0);
+        return new SequentialMetricState(metric.Name, metric.Kind, metric.Gate, status, interval, decision, critical);
     }
 
     /// <summary>
@@ -172,9 +175,9 @@ internal sealed class AdaptiveRepeatsPlanner
         }
 
         // Every case gave the same difference on every repeat: more repeats reproduce the same case means, so no
-        // number of them can move the verdict, in strict mode or not. Not for a rate whose pairs all agreed: that is
-        // as likely a disagreement too rare to have shown yet, which more repeats are there to find.
-        if (moments.WithinVariance == 0 && (kind != MetricKind.Rate || moments.Discordance > 0))
+        // number of them can move the verdict, in strict mode or not. For a rate only when every pair disagreed: cases
+        // whose pairs agreed so far may hide a disagreement too rare to have shown yet, which repeats are there to find.
+        if (moments.WithinVariance == 0 && (kind != MetricKind.Rate || moments.Discordance == moments.Pairs))
         {
             return true;
         }

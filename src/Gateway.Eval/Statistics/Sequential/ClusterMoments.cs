@@ -34,20 +34,22 @@ internal sealed record ClusterMoments(
     double Discordance)
 {
     /// <summary>
-    /// The standard error of <see cref="Delta"/>: over the population of cases when there are two or more; with one
-    /// case, that case's own repeats' (the fixed design's bootstrap also judges one case on its runs), infinite when it
-    /// has a single run. For a rate it is never below the binomial standard error of the pairs' discordance with two
-    /// pseudo-discordances added (Agresti &amp; Coull's adjustment, q = (D + 2) / (N + 4)): pairs that all agree show a
-    /// spread of 0, which says a disagreement is rare (below about 3 / N), not that it never happens. Without the floor
-    /// a first round in which every pair agreed was an interval of one point, cleared at once: a candidate failing
-    /// one call in ten on a dataset the baseline always passes passed whenever its first 20 calls happened to pass.
+    /// The standard error of <see cref="Delta"/>: over the population of cases when there are two or more. With one
+    /// case, that case's own repeats', inflated by Student's t over the normal quantile for their k − 1 degrees of
+    /// freedom (the interval uses normal boundaries; two repeats are one degree of freedom), infinite when it has a
+    /// single run: the judgement is then about this case alone. With <paramref name="rateFloor"/>, for a rate it is
+    /// never below the binomial standard error of the pairs' discordance with two pseudo-discordances added (Agresti
+    /// &amp; Coull's adjustment, q = (D + 2) / (N + 4)): pairs that all agree show a spread of 0, which says a
+    /// disagreement is rare (below about 3 / N), not that it never happens. Without the floor a first round in which
+    /// every pair agreed was an interval of one point, cleared at once: a candidate failing one call in ten on a
+    /// dataset the baseline always passes passed whenever its first 20 calls happened to pass.
     /// </summary>
-    public double StandardError(MetricKind kind)
+    public double StandardError(MetricKind kind, bool rateFloor = true)
     {
         var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases)
-            : WithinVariance is { } within ? Math.Sqrt(within / Repeats)
+            : WithinVariance is { } within && Repeats >= 2 ? Math.Sqrt(within / Repeats) * StudentInflation((int)Repeats - 1)
             : double.PositiveInfinity;
-        if (kind == MetricKind.Rate && Pairs > 0)
+        if (rateFloor && kind == MetricKind.Rate && Pairs > 0)
         {
             var q = (Discordance + 2) / (Pairs + 4.0);
             se = Math.Max(se, Math.Sqrt(q * (1 - q) / Pairs));
@@ -55,6 +57,16 @@ internal sealed record ClusterMoments(
 
         return se;
     }
+
+    // Student's t at 97.5% over the normal's 1.96, for 1 to 30 degrees of freedom; beyond, within 4%.
+    private static readonly double[] TQuantiles =
+    [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+
+    private static double StudentInflation(int degreesOfFreedom) =>
+        degreesOfFreedom <= TQuantiles.Length ? TQuantiles[degreesOfFreedom - 1] / 1.96 : 2.042 / 1.96;
 
     public static ClusterMoments From(PairedSamples samples)
     {

@@ -21,8 +21,7 @@ internal sealed record SequentialMetricState(
     SequentialStatus Status,
     BootstrapResult Interval,
     MetricDecision Decision,
-    double Critical,
-    bool BoundedByRun = false)
+    double Critical)
 {
     public Verdict Verdict => Decision.Verdict;
 
@@ -32,9 +31,6 @@ internal sealed record SequentialMetricState(
 
     public double High => Interval.CiHigh;
 
-    /// <summary>
-    /// Whether this metric still needs calls: gated and open. Ungated metrics never hold a run open, nor, outside strict
-    /// mode, one another rule bounds over the whole run (<see cref="MetricSamples.BoundedByRun"/>: the error rate).
-    /// </summary>
-    public bool HoldsRunOpen => Gate.Gated && Status == SequentialStatus.Open && !BoundedByRun;
+    /// <summary>Whether this metric still needs calls: gated and open. Ungated metrics never hold a run open.</summary>
+    public bool HoldsRunOpen => Gate.Gated && Status == SequentialStatus.Open;
 }

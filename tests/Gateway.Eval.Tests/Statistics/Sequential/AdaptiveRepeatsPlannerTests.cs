@@ -112,28 +112,35 @@ public sealed class AdaptiveRepeatsPlannerTests
     }
 
     [Fact]
-    public void An_error_rate_without_failures_holds_a_run_open_only_in_strict_mode()
+    public void An_error_rate_without_failures_clears_at_once_in_strict_mode_too_and_failures_keep_it_open()
     {
-        // No failures on either side: a 1-point tolerance is far from cleared at 60 pairs, but max_error_rate bounds the
-        // error rate over the whole run, so it does not keep a run going; strict mode asks for it cleared.
-        var errorRate = new MetricSamples("error-rate", MetricKind.Rate, new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute),
-            CalibrationSimulation.Build(Cases, 2, (_, _) => (0, 0)), BoundedByRun: true);
+        // max_error_rate bounds the error rate over the whole run: no floor for agreeing pairs, which with a 1-point
+        // tolerance would take ~300 clean pairs to clear (a strict run could never pass). Failures are judged as ever.
+        var errorGate = new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute);
+        var clean = new MetricSamples("error-rate", MetricKind.Rate, errorGate, CalibrationSimulation.Build(Cases, 2, (_, _) => (0, 0)), BoundedByRun: true);
         var accuracy = Rate("accuracy", Accuracy, 2, (_, _) => (1, 1));
-        var broken = new MetricSamples("error-rate", MetricKind.Rate, new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute),
-            CalibrationSimulation.Build(Cases, 2, (i, _) => (0, i % 2)), BoundedByRun: true);
+        var broken = new MetricSamples("error-rate", MetricKind.Rate, errorGate, CalibrationSimulation.Build(Cases, 2, (i, _) => (0, i % 2)), BoundedByRun: true);
+        var someFailures = new MetricSamples("error-rate", MetricKind.Rate, errorGate,
+            CalibrationSimulation.Build(Cases, 2, (i, r) => (0, i == 7 && r == 0 ? 1 : 0)), BoundedByRun: true);
         var strict = new AdaptiveRepeatsPlanner(Planner.Options with { Strict = true });
 
-        var lenient = Planner.Evaluate([errorRate, accuracy], 240);
-
-        Assert.Equal(SequentialStopReason.AllDecided, lenient.Reason);
-        Assert.Equal(SequentialStatus.Open, lenient.Metrics[0].Status);
-        Assert.Equal(SequentialAction.Continue, strict.Evaluate([errorRate, accuracy], 240).Action);
+        Assert.Equal(SequentialStopReason.AllDecided, Planner.Evaluate([clean, accuracy], 240).Reason);
+        var strictly = strict.Evaluate([clean, accuracy], 240);
+        Assert.Equal(SequentialStopReason.AllDecided, strictly.Reason);
+        Assert.Equal(Verdict.Unchanged, strictly.Metrics[0].Verdict);
         Assert.Equal(SequentialStopReason.Regressed, Planner.Evaluate([broken, accuracy], 240).Reason);
-
-        // Failures seen hold it open, as any metric: one candidate call failed.
-        var someFailures = new MetricSamples("error-rate", MetricKind.Rate, new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute),
-            CalibrationSimulation.Build(Cases, 2, (i, r) => (0, i == 7 && r == 0 ? 1 : 0)), BoundedByRun: true);
         Assert.Equal(SequentialAction.Continue, Planner.Evaluate([someFailures, accuracy], 240).Action);
+    }
+
+    [Fact]
+    public void A_continuous_metric_on_one_case_with_two_runs_is_not_judged_on_normal_quantiles()
+    {
+        // Two runs are one degree of freedom: Student's t at 97.5% is 12.7, not 1.96. A 20% rise seen on two noisy runs
+        // of a single case must not fail the run.
+        var latency = new MetricSamples("latency", MetricKind.Continuous, MetricGate.LowerIsBetterRelative(0.15),
+            PairedSamples.FromCases([[100.0, 100.0]], [[115.0, 125.0]]));
+
+        Assert.NotEqual(Verdict.Regressed, Planner.Assess(latency).Verdict);
     }
 
     [Fact]

@@ -28,11 +28,14 @@ internal sealed class DestinationBreakers(TimeProvider time)
         }
     }
 
-    /// <summary>A request the destination answered: resets its failures, and is when it last answered.</summary>
+    /// <summary>Answers a destination banks to excuse first-byte timeouts with (<see cref="TryExcuse"/>).</summary>
+    internal const int MaxExcuses = 20;
+
+    /// <summary>A request the destination answered: resets its failures, and banks one excuse (<see cref="TryExcuse"/>).</summary>
     public void Succeeded(string cluster, string destination)
     {
         var breaker = _breakers.GetOrAdd((cluster, destination), static _ => new Breaker());
-        breaker.LastAnswered = time.GetTimestamp();
+        breaker.Answered(time.GetTimestamp());
         if (breaker.Failures > 0)
         {
             lock (breaker)
@@ -43,11 +46,12 @@ internal sealed class DestinationBreakers(TimeProvider time)
     }
 
     /// <summary>
-    /// Whether the destination answered a request that ended after <paramref name="timestamp"/> (one of the time
-    /// provider's timestamps): it was serving others while the request that began then waited.
+    /// Whether a first-byte timeout of an attempt that began at <paramref name="startedAt"/> (a timestamp of the time
+    /// provider) is excused: the destination answered a request after it began, and each answer excuses one timeout.
+    /// A provider that answers one request in twenty and leaves the rest waiting has its other timeouts counted.
     /// </summary>
-    public bool AnsweredSince(string cluster, string destination, long timestamp) =>
-        _breakers.TryGetValue((cluster, destination), out var breaker) && breaker.LastAnswered > timestamp;
+    public bool TryExcuse(string cluster, string destination, long startedAt) =>
+        _breakers.TryGetValue((cluster, destination), out var breaker) && breaker.TryExcuse(startedAt);
 
     /// <summary>How long until the first open circuit of the cluster closes again; null when none is open.</summary>
     public TimeSpan? RetryAfter(string cluster)
@@ -68,13 +72,39 @@ internal sealed class DestinationBreakers(TimeProvider time)
     private sealed class Breaker
     {
         private long _lastAnswered;
+        private int _excuses;
 
         public int Failures { get; set; }
 
-        public long LastAnswered
+        public void Answered(long timestamp)
         {
-            get => Interlocked.Read(ref _lastAnswered);
-            set => Interlocked.Exchange(ref _lastAnswered, value);
+            Interlocked.Exchange(ref _lastAnswered, timestamp);
+            if (Volatile.Read(ref _excuses) < MaxExcuses)
+            {
+                Interlocked.Increment(ref _excuses);
+            }
+        }
+
+        public bool TryExcuse(long startedAt)
+        {
+            if (Interlocked.Read(ref _lastAnswered) <= startedAt)
+            {
+                return false;
+            }
+
+            var excuses = Volatile.Read(ref _excuses);
+            while (excuses > 0)
+            {
+                var seen = Interlocked.CompareExchange(ref _excuses, excuses - 1, excuses);
+                if (seen == excuses)
+                {
+                    return true;
+                }
+
+                excuses = seen;
+            }
+
+            return false;
         }
 
         public DateTimeOffset OpenUntil { get; set; }

@@ -56,16 +56,21 @@ internal sealed class UpstreamHealthPolicy(
 
         if (!IsFailure(context, provider.Policy, lifetime))
         {
-            breakers.Succeeded(cluster.ClusterId, destination.DestinationId);
+            // The request's total time running out is neither: not a failure of the destination, nor an answer.
+            if (lifetime?.Timer.Fired != UpstreamTimeout.Total)
+            {
+                breakers.Succeeded(cluster.ClusterId, destination.DestinationId);
+            }
+
             return;
         }
 
-        // A first-byte timeout while the destination answered other requests is this request's own length (a long
-        // answer not streamed, which sends nothing until it is whole; a huge prompt), not the provider failing:
-        // counted, a few such requests sent at once by one client opened the circuit for everyone. A provider that
-        // hangs answers no one, and its timeouts count.
+        // A first-byte timeout while the destination answered other requests is likely this request's own length (a
+        // long answer not streamed, which sends nothing until it is whole; a huge prompt), not the provider failing:
+        // counted, a few such requests sent at once by one client opened the circuit for everyone. Each answer since
+        // the attempt began excuses one: a provider that answers no one, or one request in many, has its timeouts counted.
         if (lifetime?.Timer.Fired == UpstreamTimeout.FirstByte
-            && breakers.AnsweredSince(cluster.ClusterId, destination.DestinationId, lifetime.Timer.StartedAt))
+            && breakers.TryExcuse(cluster.ClusterId, destination.DestinationId, lifetime.Timer.StartedAt))
         {
             return;
         }

@@ -252,7 +252,7 @@ public sealed class ResilienceTests(TestEnvironment env)
         // Long answers not streamed send nothing until they are whole: a few sent at once by one client timed out
         // together and opened the circuit for everyone, though the provider went on answering.
         var settings = env.GatewaySettings();
-        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "1500";
+        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "4000";
         settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
         settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
         await using var gateway = await GatewayHost.StartAsync(settings);
@@ -261,11 +261,45 @@ public sealed class ResilienceTests(TestEnvironment env)
 
         var slow = Enumerable.Range(0, 3).Select(async _ =>
         {
-            using var request = Chat("gpt-4o-mini", slowTag, ("x-mock-ttfb-ms", "5000"));
+            using var request = Chat("gpt-4o-mini", slowTag, ("x-mock-ttfb-ms", "20000"));
             using var response = await client.SendAsync(request, Ct);
             return response.StatusCode;
         }).ToList();
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(slowTag).Count == 3), TimeSpan.FromSeconds(10)));
+
+        // Three answers meanwhile: each excuses one timeout.
+        for (var i = 0; i < 3; i++)
+        {
+            using var meanwhile = Chat("gpt-4o-mini", OpenAiClients.NewTag());
+            using var answered = await client.SendAsync(meanwhile, Ct);
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        Assert.All(await Task.WhenAll(slow), status => Assert.Equal(HttpStatusCode.GatewayTimeout, status));
+        using var after = Chat("gpt-4o-mini", OpenAiClients.NewTag());
+        using var next = await client.SendAsync(after, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task Each_answer_excuses_one_first_byte_timeout_so_a_provider_answering_few_still_opens_its_circuit()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "4000";
+        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+        var slowTag = OpenAiClients.NewTag();
+
+        var slow = Enumerable.Range(0, 4).Select(async _ =>
+        {
+            using var request = Chat("gpt-4o-mini", slowTag, ("x-mock-ttfb-ms", "20000"));
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }).ToList();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(slowTag).Count == 4), TimeSpan.FromSeconds(10)));
         using (var meanwhile = Chat("gpt-4o-mini", OpenAiClients.NewTag()))
         using (var answered = await client.SendAsync(meanwhile, Ct))
         {
@@ -276,7 +310,8 @@ public sealed class ResilienceTests(TestEnvironment env)
         using var after = Chat("gpt-4o-mini", OpenAiClients.NewTag());
         using var next = await client.SendAsync(after, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        // One of the four excused, three counted: the threshold.
+        await ErrorAssertions.AssertOpenAiErrorAsync(next, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
     }
 
     [Fact]

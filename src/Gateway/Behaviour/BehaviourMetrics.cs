@@ -18,16 +18,17 @@ internal sealed class BehaviourMetrics
     private readonly ConcurrentDictionary<(string Prompt, string Environment, int Version, string Variant, string Metric), PassCounts> _passes = new();
 
     /// <summary>
-    /// Pass-ratio series kept (OpenTelemetry's default cardinality limit per instrument). Every version ever scored
-    /// adds series; past this many, the one counted least recently is dropped (a retired version's, in practice),
-    /// so a long-running evaluator's memory and its exported series stay bounded.
+    /// Pass-ratio series kept: <c>Gateway:Telemetry:MaxSeriesPerMetric</c> (OpenTelemetry's cardinality limit per
+    /// instrument, 2,000 by default). Every version ever scored adds series; past this many, the one counted least
+    /// recently is dropped (a retired version's, in practice), so a long-running evaluator's memory stays bounded.
     /// </summary>
-    internal const int MaxPassSeries = 2_000;
+    private readonly int _maxPassSeries;
 
     private long _touches;
 
-    public BehaviourMetrics(IMeterFactory meters)
+    public BehaviourMetrics(IMeterFactory meters, IConfiguration? configuration = null)
     {
+        _maxPassSeries = configuration is null ? TelemetryExtensions.DefaultMaxSeriesPerMetric : TelemetryExtensions.MaxSeriesPerMetric(configuration);
         var meter = meters.Create(GatewayTelemetry.Name);
         _score = meter.CreateHistogram<double>(
             "gateway.eval.score", description: "Online evaluation readings in [0, 1]: an assertion's score, or a rate metric's 0/1.",
@@ -61,7 +62,8 @@ internal sealed class BehaviourMetrics
                 var key = (sample.Prompt, sample.Environment, sample.Version, sample.Variant, observation.Metric);
                 if (!_passes.TryGetValue(key, out var counts))
                 {
-                    if (_passes.Count >= MaxPassSeries)
+                    // Read again after each drop: two evaluator rounds dropping the same series at once remove one.
+                    while (_passes.Count >= _maxPassSeries)
                     {
                         DropLeastRecent();
                     }

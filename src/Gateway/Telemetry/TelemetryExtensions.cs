@@ -23,7 +23,7 @@ internal static class TelemetryExtensions
     internal const string MaxSeriesPerMetricSetting = "Gateway:Telemetry:MaxSeriesPerMetric";
 
     /// <summary>OpenTelemetry's own default: series per metric before new tag sets fold into one overflow series.</summary>
-    private const int DefaultMaxSeriesPerMetric = 2000;
+    internal const int DefaultMaxSeriesPerMetric = 2000;
     // OpenTelemetry sets aside a slot per series of the limit (about 80 bytes) per instrument and exporter when the
     // instrument first records: a limit is paid for up front, not as series appear.
     private const int MaxSeriesPerMetricCeiling = 100_000;
@@ -120,7 +120,7 @@ internal static class TelemetryExtensions
             : null);
     }
 
-    private static int MaxSeriesPerMetric(IConfiguration configuration)
+    internal static int MaxSeriesPerMetric(IConfiguration configuration)
     {
         var value = configuration.GetValue(MaxSeriesPerMetricSetting, DefaultMaxSeriesPerMetric);
         return value is >= 1 and <= MaxSeriesPerMetricCeiling

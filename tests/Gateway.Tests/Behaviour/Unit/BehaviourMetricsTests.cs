@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Diagnostics.Metrics;
 using LlmGateway.Behaviour;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,7 @@ public sealed class BehaviourMetricsTests
         var metrics = new BehaviourMetrics(services.GetRequiredService<IMeterFactory>());
         metrics.Record(new ScoredSample("s0", "bot", "production", 1, "stable", 1, [MetricObservation.Event("refusal", happened: false)]));
 
-        for (var version = 2; version <= BehaviourMetrics.MaxPassSeries + 50; version++)
+        for (var version = 2; version <= LlmGateway.Telemetry.TelemetryExtensions.DefaultMaxSeriesPerMetric + 50; version++)
         {
             metrics.Record(new ScoredSample($"s{version}", "bot", "production", version, "stable", 1, [MetricObservation.Event("refusal", happened: false)]));
 
@@ -93,10 +94,27 @@ public sealed class BehaviourMetricsTests
         listener.Start();
         listener.RecordObservableInstruments();
 
-        Assert.Equal(BehaviourMetrics.MaxPassSeries, metrics.PassSeries);
-        Assert.Equal(BehaviourMetrics.MaxPassSeries, ratios.Count);
+        Assert.Equal(LlmGateway.Telemetry.TelemetryExtensions.DefaultMaxSeriesPerMetric, metrics.PassSeries);
+        Assert.Equal(LlmGateway.Telemetry.TelemetryExtensions.DefaultMaxSeriesPerMetric, ratios.Count);
         Assert.Contains(ratios, r => r.Version == 1);
-        Assert.Contains(ratios, r => r.Version == BehaviourMetrics.MaxPassSeries + 50);
+        Assert.Contains(ratios, r => r.Version == LlmGateway.Telemetry.TelemetryExtensions.DefaultMaxSeriesPerMetric + 50);
         Assert.DoesNotContain(ratios, r => r.Version == 2);
+    }
+
+    [Fact]
+    public void The_pass_ratio_series_follow_the_configured_series_limit()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:Telemetry:MaxSeriesPerMetric"] = "10" })
+            .Build();
+        var metrics = new BehaviourMetrics(services.GetRequiredService<IMeterFactory>(), configuration);
+
+        for (var version = 1; version <= 15; version++)
+        {
+            metrics.Record(new ScoredSample($"s{version}", "bot", "production", version, "stable", 1, [MetricObservation.Event("refusal", happened: false)]));
+        }
+
+        Assert.Equal(10, metrics.PassSeries);
     }
 }

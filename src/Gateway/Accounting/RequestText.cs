@@ -56,9 +56,11 @@ internal static class RequestText
                     && ((reader.CurrentDepth <= 3
                             && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
                                 || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8) || reader.ValueTextEquals("refusal"u8)))
-                        // An earlier assistant turn's tool calls (messages[i].tool_calls[j].function.arguments) and the
-                        // legacy function_call's (messages[i].function_call.arguments): the model reads them as input.
-                        || (reader.CurrentDepth is 4 or 6 && reader.ValueTextEquals("arguments"u8))))
+                        // An earlier assistant turn's tool calls (messages[i].tool_calls[j].function.arguments, a custom
+                        // tool's messages[i].tool_calls[j].custom.input) and the legacy function_call's
+                        // (messages[i].function_call.arguments): the model reads them as input.
+                        || (reader.CurrentDepth is 4 or 6 && reader.ValueTextEquals("arguments"u8))
+                        || (reader.CurrentDepth == 6 && reader.ValueTextEquals("input"u8))))
                 {
                     reader.Read();
                     AppendText(ref reader, text, ref shape);

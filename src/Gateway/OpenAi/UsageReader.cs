@@ -56,9 +56,10 @@ internal static class UsageReader
             return null;
         }
 
-        // A count written as 5.0 or 1.2e3 is still the provider's count (a JSON number; some serializers write floats).
+        // A count written as 5.0 or 1.2e3 is still the provider's count (a JSON number; some serializers write floats),
+        // read as an integer one is (a negative one too, which the accountant bills as 0, either way it is written).
         return reader.TryGetInt32(out var value) ? value
-            : reader.TryGetDouble(out var number) && number >= 0 && number <= int.MaxValue && number == Math.Floor(number) ? (int)number
+            : reader.TryGetDouble(out var number) && number >= int.MinValue && number <= int.MaxValue && number == Math.Floor(number) ? (int)number
             : null;
     }
 

@@ -55,7 +55,7 @@ public sealed class RequestTextTests
         var body = """
             {"model":"gpt-4o","messages":[
               {"role":"user","content":"fix it"},
-              {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"edit","arguments":"{\"patch\":\"alpha beta\"}"}}]},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"edit","arguments":"{\"patch\":\"alpha beta\"}"}},{"id":"c2","type":"custom","custom":{"name":"sql","input":"select 1"}}]},
               {"role":"tool","tool_call_id":"c1","content":"ok"},
               {"role":"assistant","function_call":{"name":"old","arguments":"{\"legacy\":1}"}},
               {"role":"assistant","refusal":"I cannot help with that."}],
@@ -64,7 +64,7 @@ public sealed class RequestTextTests
 
         var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape, out var definitions);
 
-        Assert.Equal("fix it\n{\"patch\":\"alpha beta\"}\nok\n{\"legacy\":1}\nI cannot help with that.\n", text);
+        Assert.Equal("fix it\n{\"patch\":\"alpha beta\"}\nselect 1\nok\n{\"legacy\":1}\nI cannot help with that.\n", text);
         Assert.Equal(5, shape.Messages);
         Assert.Single(definitions!);
     }

@@ -94,15 +94,15 @@ public sealed class OpenAiResponseReaderTests
     }
 
     [Fact]
-    public void Token_counts_written_as_integral_floats_are_the_providers_counts_and_fractions_are_not()
+    public void Token_counts_written_as_integral_floats_are_read_as_integers_are_and_fractions_are_not()
     {
         var transcript =
-            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5.0,\"completion_tokens\":1.2e1,\"total_tokens\":17.5}}\n\n" +
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5.0,\"completion_tokens\":1.2e1,\"total_tokens\":17.5,\"prompt_tokens_details\":{\"cached_tokens\":-1.0}}}\n\n" +
             "data: [DONE]\n\n";
 
         var (_, observer) = Read(transcript, [int.MaxValue]);
 
-        Assert.Equal(new OpenAiUsage(5, 12, null, null, null), observer.Usage);
+        Assert.Equal(new OpenAiUsage(5, 12, -1, null, null), observer.Usage);
     }
 
     [Fact]

@@ -233,7 +233,7 @@ internal sealed class EvalCommands(CommandRunner runner)
         // other command uses for an unreachable gateway, and keep the evidence out of a store that is not there.
         // (Checked for a candidate-broke fail too: an outage that happened to hit the candidate's calls is not a verdict on
         // the candidate. A regression among the pairs measured is one, outage or not: it stays a fail, and is stored.)
-        var unreachable = (report.Result == GateResult.Incomplete || (report.CandidateBroke && report.Comparison.Result != GateResult.Fail))
+        var unreachable = (report.Result == GateResult.Incomplete || (!result.Calls.Complete && !report.RegressedBeyondErrors))
             && UnreachableMostly(result);
         if (report.Result == GateResult.Incomplete || unreachable)
         {

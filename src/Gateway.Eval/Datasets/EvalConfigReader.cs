@@ -150,7 +150,7 @@ internal static partial class EvalConfigReader
                         {
                             Error(errors, $"default_assert[{i}].metric", list.Children[i],
                                 (metrics.Find(m => string.Equals(m.Name, named, StringComparison.OrdinalIgnoreCase))
-                                    ?? (string.Equals(named, EvalConfig.ErrorRateMetric, StringComparison.OrdinalIgnoreCase) ? EvalConfig.DefaultErrorRate : null)) is { } taken
+                                    ?? (string.Equals(named, EvalConfig.ErrorRateMetric, StringComparison.OrdinalIgnoreCase) && !metrics.Exists(m => m.Source == MetricSource.Errors) ? EvalConfig.DefaultErrorRate : null)) is { } taken
                                     ? MetricDefinition.NotFedByAssertions(taken)
                                     : $"'{named}' is not a metric of this config (metrics: {string.Join(", ", metrics.Select(m => m.Name))})");
                         }

@@ -29,6 +29,13 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
     /// through the same gateway, did not (or there is no baseline): the candidate is what broke, whatever its metrics.
     /// Scoring errors do not count here: a judge that failed says nothing about the candidate.
     /// </summary>
+    /// <summary>
+    /// A gated metric other than the error rate regressed (or, for a candidate-only run, missed its threshold): what the
+    /// run found about the candidate's answers, whatever happened to its calls.
+    /// </summary>
+    public bool RegressedBeyondErrors =>
+        Comparison.Metrics.Any(m => m.Gated && m.Verdict == Verdict.Regressed && m.Name != Run.Config.ErrorRate.Name);
+
     public bool CandidateBroke =>
         Run.Calls.Candidate.ErrorRate > Run.Calls.MaxErrorRate && Run.Calls.Baseline.ErrorRate <= Run.Calls.MaxErrorRate;
 

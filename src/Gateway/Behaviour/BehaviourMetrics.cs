@@ -68,7 +68,7 @@ internal sealed class BehaviourMetrics
                         DropLeastRecent();
                     }
 
-                    counts = _passes.GetOrAdd(key, static _ => new PassCounts());
+                    counts = _passes.GetOrAdd(key, static (_, touch) => new PassCounts(touch), Interlocked.Increment(ref _touches));
                 }
 
                 counts.Add(pass, Interlocked.Increment(ref _touches));
@@ -92,6 +92,12 @@ internal sealed class BehaviourMetrics
     // Only when a new series arrives at the cap: one scan, rare (a version's first readings).
     private void DropLeastRecent()
     {
+        // Another round may have emptied it since the count was read.
+        if (_passes.IsEmpty)
+        {
+            return;
+        }
+
         var oldest = _passes.MinBy(entry => entry.Value.LastTouch);
         _passes.TryRemove(oldest.Key, out _);
     }
@@ -114,7 +120,7 @@ internal sealed class BehaviourMetrics
         }
     }
 
-    private sealed class PassCounts
+    private sealed class PassCounts(long created)
     {
         private long _passes;
         private long _total;
@@ -130,7 +136,8 @@ internal sealed class BehaviourMetrics
             }
         }
 
-        private long _lastTouch;
+        // A new series is as recent as its creation: a drop racing its first count does not take it first.
+        private long _lastTouch = created;
 
         /// <summary>When this series was last counted, in the order of every series' counts.</summary>
         public long LastTouch => Interlocked.Read(ref _lastTouch);

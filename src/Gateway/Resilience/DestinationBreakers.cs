@@ -28,14 +28,21 @@ internal sealed class DestinationBreakers(TimeProvider time)
         }
     }
 
-    /// <summary>Answers a destination banks to excuse first-byte timeouts with (<see cref="TryExcuse"/>).</summary>
-    internal const int MaxExcuses = 20;
+    /// <summary>The latest answers a destination remembers, each able to excuse one first-byte timeout (<see cref="TryExcuse"/>).</summary>
+    internal const int RememberedAnswers = 64;
 
-    /// <summary>A request the destination answered: resets its failures, and banks one excuse (<see cref="TryExcuse"/>).</summary>
-    public void Succeeded(string cluster, string destination)
+    /// <summary>
+    /// A request the destination handled: resets its failures; when <paramref name="answered"/> (it answered below 400:
+    /// an edge that refuses at once while inference hangs earns nothing), it is one answer (<see cref="TryExcuse"/>).
+    /// </summary>
+    public void Succeeded(string cluster, string destination, bool answered = true)
     {
         var breaker = _breakers.GetOrAdd((cluster, destination), static _ => new Breaker());
-        breaker.Answered(time.GetTimestamp());
+        if (answered)
+        {
+            breaker.Answered(time);
+        }
+
         if (breaker.Failures > 0)
         {
             lock (breaker)
@@ -47,8 +54,8 @@ internal sealed class DestinationBreakers(TimeProvider time)
 
     /// <summary>
     /// Whether a first-byte timeout of an attempt that began at <paramref name="startedAt"/> (a timestamp of the time
-    /// provider) is excused: the destination answered a request after it began, and each answer excuses one timeout.
-    /// A provider that answers one request in twenty and leaves the rest waiting has its other timeouts counted.
+    /// provider) is excused: by an answer the destination gave after it began that no other timeout used. A provider
+    /// that answers one request in twenty and leaves the rest waiting has its other timeouts counted.
     /// </summary>
     public bool TryExcuse(string cluster, string destination, long startedAt) =>
         _breakers.TryGetValue((cluster, destination), out var breaker) && breaker.TryExcuse(startedAt);
@@ -71,42 +78,46 @@ internal sealed class DestinationBreakers(TimeProvider time)
 
     private sealed class Breaker
     {
-        private long _lastAnswered;
-        private int _excuses;
+        // The latest answers' timestamps, a ring in answer order (taken under the lock: never out of order); how many
+        // answers there were; how many of them excused a timeout (always the earliest usable ones).
+        private readonly long[] _answeredAt = new long[RememberedAnswers];
+        private readonly Lock _answers = new();
+        private long _answerCount;
+        private long _excused;
 
         public int Failures { get; set; }
 
-        public void Answered(long timestamp)
+        public DateTimeOffset OpenUntil { get; set; }
+
+        public void Answered(TimeProvider time)
         {
-            Interlocked.Exchange(ref _lastAnswered, timestamp);
-            if (Volatile.Read(ref _excuses) < MaxExcuses)
+            lock (_answers)
             {
-                Interlocked.Increment(ref _excuses);
+                _answeredAt[_answerCount % RememberedAnswers] = time.GetTimestamp();
+                _answerCount++;
             }
         }
 
         public bool TryExcuse(long startedAt)
         {
-            if (Interlocked.Read(ref _lastAnswered) <= startedAt)
+            lock (_answers)
             {
-                return false;
-            }
-
-            var excuses = Volatile.Read(ref _excuses);
-            while (excuses > 0)
-            {
-                var seen = Interlocked.CompareExchange(ref _excuses, excuses - 1, excuses);
-                if (seen == excuses)
+                // The answers after the attempt began are the latest ones: count back while they are.
+                var after = 0L;
+                for (var i = _answerCount - 1; i >= 0 && i >= _answerCount - RememberedAnswers && _answeredAt[i % RememberedAnswers] > startedAt; i--)
                 {
-                    return true;
+                    after++;
                 }
 
-                excuses = seen;
+                var usable = Math.Max(_excused, _answerCount - after);
+                if (usable >= _answerCount)
+                {
+                    return false;
+                }
+
+                _excused = usable + 1;
+                return true;
             }
-
-            return false;
         }
-
-        public DateTimeOffset OpenUntil { get; set; }
     }
 }

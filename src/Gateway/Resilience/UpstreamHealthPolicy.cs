@@ -59,7 +59,7 @@ internal sealed class UpstreamHealthPolicy(
             // The request's total time running out is neither: not a failure of the destination, nor an answer.
             if (lifetime?.Timer.Fired != UpstreamTimeout.Total)
             {
-                breakers.Succeeded(cluster.ClusterId, destination.DestinationId);
+                breakers.Succeeded(cluster.ClusterId, destination.DestinationId, answered: context.Response.StatusCode < 400);
             }
 
             return;

@@ -293,6 +293,14 @@ public sealed class ResilienceTests(TestEnvironment env)
         using var client = gateway.CreateClient(env.ApiKey);
         var slowTag = OpenAiClients.NewTag();
 
+        // Answers before the timeouts' attempts began excuse none of them.
+        for (var i = 0; i < 5; i++)
+        {
+            using var before = Chat("gpt-4o-mini", OpenAiClients.NewTag());
+            using var answered = await client.SendAsync(before, Ct);
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
         var slow = Enumerable.Range(0, 4).Select(async _ =>
         {
             using var request = Chat("gpt-4o-mini", slowTag, ("x-mock-ttfb-ms", "20000"));

@@ -35,9 +35,9 @@ internal sealed record ClusterMoments(
 {
     /// <summary>
     /// The standard error of <see cref="Delta"/>: over the population of cases when there are two or more. With one
-    /// case, that case's own repeats', inflated by Student's t over the normal quantile for their k − 1 degrees of
-    /// freedom (the interval uses normal boundaries; two repeats are one degree of freedom), infinite when it has a
-    /// single run: the judgement is then about this case alone. With <paramref name="rateFloor"/>, for a rate it is
+    /// case, that case's own repeats', infinite when it has a single run: the judgement is then about this case alone.
+    /// Either is inflated by Student's t over the normal quantile for its degrees of freedom (n − 1 cases, or k − 1
+    /// repeats) up to 30: the boundaries are the normal's, and two cases, or two repeats, are one degree of freedom. With <paramref name="rateFloor"/>, for a rate it is
     /// never below the binomial standard error of the pairs' discordance with two pseudo-discordances added (Agresti
     /// &amp; Coull's adjustment, q = (D + 2) / (N + 4)): pairs that all agree show a spread of 0, which says a
     /// disagreement is rare (below about 3 / N), not that it never happens. Without the floor a first round in which
@@ -46,7 +46,7 @@ internal sealed record ClusterMoments(
     /// </summary>
     public double StandardError(MetricKind kind, bool rateFloor = true)
     {
-        var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases)
+        var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases) * StudentInflation(Cases - 1)
             : WithinVariance is { } within && Repeats >= 2 ? Math.Sqrt(within / Repeats) * StudentInflation((int)Repeats - 1)
             : double.PositiveInfinity;
         if (rateFloor && kind == MetricKind.Rate && Pairs > 0)
@@ -58,7 +58,8 @@ internal sealed record ClusterMoments(
         return se;
     }
 
-    // Student's t at 97.5% over the normal's 1.96, for 1 to 30 degrees of freedom; beyond, within 4%.
+    // Student's t at 97.5% over the normal's 1.96, for 1 to 30 degrees of freedom, where the normal boundary is
+    // furthest off (t₁ = 12.7); beyond, none (at most 4%: the boundaries' calibration at 60 cases is the normal's).
     private static readonly double[] TQuantiles =
     [
         12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
@@ -66,7 +67,7 @@ internal sealed record ClusterMoments(
     ];
 
     private static double StudentInflation(int degreesOfFreedom) =>
-        degreesOfFreedom <= TQuantiles.Length ? TQuantiles[degreesOfFreedom - 1] / 1.96 : 2.042 / 1.96;
+        degreesOfFreedom <= TQuantiles.Length ? TQuantiles[degreesOfFreedom - 1] / 1.96 : 1;
 
     public static ClusterMoments From(PairedSamples samples)
     {

@@ -133,7 +133,7 @@ public sealed class AdaptiveRepeatsPlannerTests
     }
 
     [Fact]
-    public void A_continuous_metric_on_one_case_with_two_runs_is_not_judged_on_normal_quantiles()
+    public void A_continuous_metric_on_one_case_with_two_runs_or_on_two_cases_is_not_judged_on_normal_quantiles()
     {
         // Two runs are one degree of freedom: Student's t at 97.5% is 12.7, not 1.96. A 20% rise seen on two noisy runs
         // of a single case must not fail the run.
@@ -141,6 +141,11 @@ public sealed class AdaptiveRepeatsPlannerTests
             PairedSamples.FromCases([[100.0, 100.0]], [[115.0, 125.0]]));
 
         Assert.NotEqual(Verdict.Regressed, Planner.Assess(latency).Verdict);
+
+        // Two cases are one degree of freedom too.
+        var twoCases = new MetricSamples("latency", MetricKind.Continuous, MetricGate.LowerIsBetterRelative(0.15),
+            PairedSamples.FromCases([[100.0], [100.0]], [[118.0], [124.0]]));
+        Assert.NotEqual(Verdict.Regressed, Planner.Assess(twoCases).Verdict);
     }
 
     [Fact]

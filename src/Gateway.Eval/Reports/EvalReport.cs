@@ -25,17 +25,18 @@ internal sealed record EvalReport(ComparisonReport Comparison, RunResult Run, IR
         : Comparison.Result;
 
     /// <summary>
-    /// The candidate's calls failed (after retries) beyond <c>max_error_rate</c> and the baseline's, made by the same run
-    /// through the same gateway, did not (or there is no baseline): the candidate is what broke, whatever its metrics.
-    /// Scoring errors do not count here: a judge that failed says nothing about the candidate.
-    /// </summary>
-    /// <summary>
     /// A gated metric other than the error rate regressed (or, for a candidate-only run, missed its threshold): what the
     /// run found about the candidate's answers, whatever happened to its calls.
     /// </summary>
     public bool RegressedBeyondErrors =>
-        Comparison.Metrics.Any(m => m.Gated && m.Verdict == Verdict.Regressed && m.Name != Run.Config.ErrorRate.Name);
+        Comparison.Metrics.Any(m => m.Gated && m.Verdict == Verdict.Regressed
+            && !Run.Config.AllMetrics.Any(e => e.Source == Datasets.MetricSource.Errors && e.Name == m.Name));
 
+    /// <summary>
+    /// The candidate's calls failed (after retries) beyond <c>max_error_rate</c> and the baseline's, made by the same run
+    /// through the same gateway, did not (or there is no baseline): the candidate is what broke, whatever its metrics.
+    /// Scoring errors do not count here: a judge that failed says nothing about the candidate.
+    /// </summary>
     public bool CandidateBroke =>
         Run.Calls.Candidate.ErrorRate > Run.Calls.MaxErrorRate && Run.Calls.Baseline.ErrorRate <= Run.Calls.MaxErrorRate;
 

@@ -92,14 +92,21 @@ internal sealed class BehaviourMetrics
     // Only when a new series arrives at the cap: one scan, rare (a version's first readings).
     private void DropLeastRecent()
     {
-        // Another round may have emptied it since the count was read.
-        if (_passes.IsEmpty)
+        // A walk, not MinBy: another round may empty the map meanwhile, and MinBy throws on an empty sequence.
+        (string, string, int, string, string)? oldest = null;
+        var oldestTouch = long.MaxValue;
+        foreach (var (key, counts) in _passes)
         {
-            return;
+            if (counts.LastTouch < oldestTouch)
+            {
+                (oldest, oldestTouch) = (key, counts.LastTouch);
+            }
         }
 
-        var oldest = _passes.MinBy(entry => entry.Value.LastTouch);
-        _passes.TryRemove(oldest.Key, out _);
+        if (oldest is { } drop)
+        {
+            _passes.TryRemove(drop, out _);
+        }
     }
 
     private IEnumerable<Measurement<double>> ObservePassRatios()

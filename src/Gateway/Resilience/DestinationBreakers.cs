@@ -79,11 +79,11 @@ internal sealed class DestinationBreakers(TimeProvider time)
     private sealed class Breaker
     {
         // The latest answers' timestamps, a ring in answer order (taken under the lock: never out of order); how many
-        // answers there were; how many of them excused a timeout (always the earliest usable ones).
+        // answers there were; which of the remembered ones excused a timeout (a bit per ring slot).
         private readonly long[] _answeredAt = new long[RememberedAnswers];
         private readonly Lock _answers = new();
         private long _answerCount;
-        private long _excused;
+        private ulong _used;
 
         public int Failures { get; set; }
 
@@ -93,30 +93,32 @@ internal sealed class DestinationBreakers(TimeProvider time)
         {
             lock (_answers)
             {
-                _answeredAt[_answerCount % RememberedAnswers] = time.GetTimestamp();
+                var slot = (int)(_answerCount % RememberedAnswers);
+                _answeredAt[slot] = time.GetTimestamp();
+                _used &= ~(1UL << slot);
                 _answerCount++;
             }
         }
 
+        /// <summary>
+        /// Takes the earliest unused answer given after <paramref name="startedAt"/>: timeouts need not fire in the order
+        /// their attempts began (timeouts are per model), and the earliest leaves the later answers to later attempts.
+        /// </summary>
         public bool TryExcuse(long startedAt)
         {
             lock (_answers)
             {
-                // The answers after the attempt began are the latest ones: count back while they are.
-                var after = 0L;
-                for (var i = _answerCount - 1; i >= 0 && i >= _answerCount - RememberedAnswers && _answeredAt[i % RememberedAnswers] > startedAt; i--)
+                for (var i = Math.Max(0, _answerCount - RememberedAnswers); i < _answerCount; i++)
                 {
-                    after++;
+                    var slot = (int)(i % RememberedAnswers);
+                    if (_answeredAt[slot] > startedAt && (_used & (1UL << slot)) == 0)
+                    {
+                        _used |= 1UL << slot;
+                        return true;
+                    }
                 }
 
-                var usable = Math.Max(_excused, _answerCount - after);
-                if (usable >= _answerCount)
-                {
-                    return false;
-                }
-
-                _excused = usable + 1;
-                return true;
+                return false;
             }
         }
     }

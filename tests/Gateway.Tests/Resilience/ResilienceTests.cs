@@ -251,98 +251,84 @@ public sealed class ResilienceTests(TestEnvironment env)
     {
         // Long answers not streamed send nothing until they are whole: a few sent at once by one client timed out
         // together and opened the circuit for everyone, though the provider went on answering.
-        var settings = env.GatewaySettings();
-        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "4000";
-        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
-        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        await using var gateway = await TimeoutGatewayAsync(firstByteMs: 4000);
         using var client = gateway.CreateClient(env.ApiKey);
-        var slowTag = OpenAiClients.NewTag();
 
-        var slow = Enumerable.Range(0, 3).Select(async _ =>
-        {
-            using var request = Chat("gpt-4o-mini", slowTag, ("x-mock-ttfb-ms", "20000"));
-            using var response = await client.SendAsync(request, Ct);
-            return response.StatusCode;
-        }).ToList();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(slowTag).Count == 3), TimeSpan.FromSeconds(10)));
-
+        var slow = await SlowRequestsAsync(client, count: 3, ttfbMs: 20_000);
         // Three answers meanwhile: each excuses one timeout.
-        for (var i = 0; i < 3; i++)
-        {
-            using var meanwhile = Chat("gpt-4o-mini", OpenAiClients.NewTag());
-            using var answered = await client.SendAsync(meanwhile, Ct);
-            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        }
+        await AnsweredAsync(client, 3);
 
         Assert.All(await Task.WhenAll(slow), status => Assert.Equal(HttpStatusCode.GatewayTimeout, status));
-        using var after = Chat("gpt-4o-mini", OpenAiClients.NewTag());
-        using var next = await client.SendAsync(after, Ct);
-
-        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client));
     }
 
     [Fact]
     public async Task Each_answer_excuses_one_first_byte_timeout_so_a_provider_answering_few_still_opens_its_circuit()
     {
-        var settings = env.GatewaySettings();
-        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "4000";
-        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
-        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        await using var gateway = await TimeoutGatewayAsync(firstByteMs: 4000);
         using var client = gateway.CreateClient(env.ApiKey);
-        var slowTag = OpenAiClients.NewTag();
 
         // Answers before the timeouts' attempts began excuse none of them.
-        for (var i = 0; i < 5; i++)
-        {
-            using var before = Chat("gpt-4o-mini", OpenAiClients.NewTag());
-            using var answered = await client.SendAsync(before, Ct);
-            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        }
-
-        var slow = Enumerable.Range(0, 4).Select(async _ =>
-        {
-            using var request = Chat("gpt-4o-mini", slowTag, ("x-mock-ttfb-ms", "20000"));
-            using var response = await client.SendAsync(request, Ct);
-            return response.StatusCode;
-        }).ToList();
-        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(slowTag).Count == 4), TimeSpan.FromSeconds(10)));
-        using (var meanwhile = Chat("gpt-4o-mini", OpenAiClients.NewTag()))
-        using (var answered = await client.SendAsync(meanwhile, Ct))
-        {
-            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        }
+        await AnsweredAsync(client, 5);
+        var slow = await SlowRequestsAsync(client, count: 4, ttfbMs: 20_000);
+        await AnsweredAsync(client, 1);
 
         Assert.All(await Task.WhenAll(slow), status => Assert.Equal(HttpStatusCode.GatewayTimeout, status));
-        using var after = Chat("gpt-4o-mini", OpenAiClients.NewTag());
-        using var next = await client.SendAsync(after, Ct);
-
         // One of the four excused, three counted: the threshold.
-        await ErrorAssertions.AssertOpenAiErrorAsync(next, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusAsync(client));
     }
 
     [Fact]
     public async Task First_byte_timeouts_of_a_provider_that_answers_no_one_open_its_circuit()
     {
-        var settings = env.GatewaySettings();
-        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "300";
-        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
-        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
-        await using var gateway = await GatewayHost.StartAsync(settings);
+        await using var gateway = await TimeoutGatewayAsync(firstByteMs: 300);
         using var client = gateway.CreateClient(env.ApiKey);
 
-        var slow = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
-        {
-            using var request = Chat("gpt-4o-mini", OpenAiClients.NewTag(), ("x-mock-ttfb-ms", "2000"));
-            using var response = await client.SendAsync(request, Ct);
-            return response.StatusCode;
-        }));
+        var slow = await Task.WhenAll(await SlowRequestsAsync(client, count: 3, ttfbMs: 2000));
         using var after = Chat("gpt-4o-mini", OpenAiClients.NewTag());
         using var next = await client.SendAsync(after, Ct);
 
         Assert.All(slow, status => Assert.Equal(HttpStatusCode.GatewayTimeout, status));
         await ErrorAssertions.AssertOpenAiErrorAsync(next, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+    }
+
+    /// <summary>A gateway whose mock provider times out at <paramref name="firstByteMs"/>, one attempt, circuit at 3 failures.</summary>
+    private Task<GatewayHost> TimeoutGatewayAsync(int firstByteMs)
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = firstByteMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:mock:Resilience:FailureThreshold"] = "3";
+        return GatewayHost.StartAsync(settings);
+    }
+
+    /// <summary>Sends <paramref name="count"/> requests the mock answers after <paramref name="ttfbMs"/>; returns once the mock has them all.</summary>
+    private async Task<List<Task<HttpStatusCode>>> SlowRequestsAsync(HttpClient client, int count, int ttfbMs)
+    {
+        var tag = OpenAiClients.NewTag();
+        var sent = Enumerable.Range(0, count).Select(async _ =>
+        {
+            using var request = Chat("gpt-4o-mini", tag, ("x-mock-ttfb-ms", ttfbMs.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }).ToList();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(tag).Count == count), TimeSpan.FromSeconds(10)));
+        return sent;
+    }
+
+    private static async Task AnsweredAsync(HttpClient client, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client));
+        }
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client)
+    {
+        using var request = Chat("gpt-4o-mini", OpenAiClients.NewTag());
+        using var response = await client.SendAsync(request, Ct);
+        return response.StatusCode;
     }
 
     private async Task<(HttpStatusCode Status, string Sse)> StreamAsync(string model, string tag, params (string Name, string Value)[] headers)

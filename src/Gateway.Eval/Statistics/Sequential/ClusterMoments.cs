@@ -37,7 +37,7 @@ internal sealed record ClusterMoments(
     /// The standard error of <see cref="Delta"/>: over the population of cases when there are two or more. With one
     /// case, that case's own repeats', infinite when it has a single run: the judgement is then about this case alone.
     /// Either is inflated by Student's t over the normal quantile for its degrees of freedom (n − 1 cases, or k − 1
-    /// repeats) up to 30: the boundaries are the normal's, and two cases, or two repeats, are one degree of freedom. With <paramref name="rateFloor"/>, for a rate it is
+    /// repeats) below 30: the boundaries are the normal's, and two cases, or two repeats, are one degree of freedom. With <paramref name="rateFloor"/>, for a rate it is
     /// never below the binomial standard error of the pairs' discordance with two pseudo-discordances added (Agresti
     /// &amp; Coull's adjustment, q = (D + 2) / (N + 4)): pairs that all agree show a spread of 0, which says a
     /// disagreement is rare (below about 3 / N), not that it never happens. Without the floor a first round in which
@@ -58,12 +58,12 @@ internal sealed record ClusterMoments(
         return se;
     }
 
-    // Student's t at 97.5% over the normal's 1.96, for 1 to 30 degrees of freedom, where the normal boundary is
-    // furthest off (t₁ = 12.7); beyond, none (at most 4%: the boundaries' calibration at 60 cases is the normal's).
+    // Student's t at 97.5% over the normal's 1.96, for 1 to 29 degrees of freedom (below 31 cases, or repeats), where
+    // the normal boundary is furthest off (t₁ = 12.7); beyond, none (at most 4%: the calibration at 60 cases is the normal's).
     private static readonly double[] TQuantiles =
     [
         12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045,
     ];
 
     private static double StudentInflation(int degreesOfFreedom) =>

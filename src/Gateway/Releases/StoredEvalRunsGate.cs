@@ -44,9 +44,9 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
 
         // A run decides when it is complete, and also when it fails, complete or not: a fail is never a pass, and an
         // older pass must not stand for a version whose newer run found a regression or saw its calls break
-        // (CandidateBroke: read from the counts, whatever verdict the run carries).
-        // A run its client called incomplete decides only when its counts show the candidate breaking: the counts the
-        // server reads hold failed calls, not scoring errors (a judge that was down), which can make a run incomplete.
+        // (CandidateBroke: read from the counts, whatever verdict the run carries). One its client called incomplete
+        // decides only so: the counts the server reads hold failed calls, not the scoring errors (a judge that was
+        // down) that can make a run incomplete.
         var complete = recorded.Where(r => (r.Calls?.IsComplete() == true && r.Verdict != EvalRunVerdicts.Incomplete)
             || r.Verdict == EvalRunVerdicts.Fail || r.Calls?.CandidateBroke() == true).ToList();
         if (complete.Count == 0)

@@ -47,9 +47,9 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
         // (CandidateBroke: read from the counts, whatever verdict the run carries). One its client called incomplete
         // decides only so: the counts the server reads hold failed calls, not the scoring errors (a judge that was
         // down) that can make a run incomplete.
-        var complete = recorded.Where(r => (r.Calls?.IsComplete() == true && r.Verdict != EvalRunVerdicts.Incomplete)
+        var deciding = recorded.Where(r => (r.Calls?.IsComplete() == true && r.Verdict != EvalRunVerdicts.Incomplete)
             || r.Verdict == EvalRunVerdicts.Fail || r.Calls?.CandidateBroke() == true).ToList();
-        if (complete.Count == 0)
+        if (deciding.Count == 0)
         {
             var newest = recorded[0];
             var calls = newest.Calls is { } c ? c.Describe() : "it has no call counts";
@@ -60,10 +60,10 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
         // A first release: with thresholds, only a run judged on them (a comparison never checks them); without, a
         // comparison against another version. A version compared with itself measures only noise: never eligible.
         var eligible = first
-            ? [.. complete.Where(r => IsThresholdsRun(r)
+            ? [.. deciding.Where(r => IsThresholdsRun(r)
                 ? JudgedOnBundleThresholds(r, bundleThresholds)
                 : bundleThresholds.Count == 0 && r.Baseline?.Version is { } against && against != bundle.Version)]
-            : complete.Where(r => !IsThresholdsRun(r) && r.Baseline?.Version == stable).ToList();
+            : deciding.Where(r => !IsThresholdsRun(r) && r.Baseline?.Version == stable).ToList();
         if (eligible.Count == 0)
         {
             if (first)
@@ -73,7 +73,7 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
                     : $"{subject}: no complete run was judged on the bundle's eval.thresholds ({Describe(bundleThresholds)}) and met them.");
             }
 
-            var baselines = string.Join(", ", complete.Select(r => r.Baseline?.Version is { } v ? $"v{v}" : "thresholds").Distinct());
+            var baselines = string.Join(", ", deciding.Select(r => r.Baseline?.Version is { } v ? $"v{v}" : "thresholds").Distinct());
             return EvalGateDecision.Refuse($"{subject}: complete runs compare against {baselines}, {environment}'s stable is v{stable}.");
         }
 

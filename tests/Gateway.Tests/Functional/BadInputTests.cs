@@ -154,12 +154,9 @@ public sealed class BadInputTests(TestEnvironment env)
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.NotFound, "model_not_found");
     }
 
-    private Task<HttpResponseMessage> SendAsync(string path, string body, string? contentType, string? apiKey, string tag) =>
-        SendAsync(env.Gateway, path, body, contentType, apiKey, tag);
-
-    private static async Task<HttpResponseMessage> SendAsync(GatewayHost gateway, string path, string body, string? contentType, string? apiKey, string tag)
+    private async Task<HttpResponseMessage> SendAsync(string path, string body, string? contentType, string? apiKey, string tag)
     {
-        using var client = gateway.CreateClient(apiKey);
+        using var client = env.Gateway.CreateClient(apiKey);
         using var request = new HttpRequestMessage(HttpMethod.Post, path);
         request.Headers.Add("x-mock-tag", tag);
         request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));

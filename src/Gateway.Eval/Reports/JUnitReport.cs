@@ -47,22 +47,32 @@ internal static class JUnitReport
         {
             gateTests++;
             gateFailures++;
-            gates.Add(new XElement(
-                "testcase",
-                new XAttribute("classname", "eval.gates"),
-                new XAttribute("name", name),
-                new XElement("failure", new XAttribute("type", "unmeasured"), new XAttribute("message", Clean($"{name}: {report.Skipped[name]}")))));
+            gates.Add(FailedGate(name, "unmeasured", $"{name}: {report.Skipped[name]}"));
         }
 
         if (report.Result == GateResult.Incomplete)
         {
             gateTests++;
             gateFailures++;
-            gates.Add(new XElement(
-                "testcase",
-                new XAttribute("classname", "eval.gates"),
-                new XAttribute("name", "complete"),
-                new XElement("failure", new XAttribute("type", "incomplete"), new XAttribute("message", Clean(report.IncompleteReason ?? "the run is incomplete")))));
+            gates.Add(FailedGate("complete", "incomplete", report.IncompleteReason ?? "the run is incomplete"));
+        }
+
+        // The candidate's own calls failing is a fail whatever the metrics say: its own testcase, since the error-rate
+        // gate may read inconclusive on a few pairs, and the cases suite lists the calls only as errors.
+        if (report.CandidateBroke)
+        {
+            gateTests++;
+            gateFailures++;
+            gates.Add(FailedGate("candidate-calls", "candidate-calls-failed", report.IncompleteReason ?? "the candidate's own calls failed"));
+        }
+
+        // Whatever else fails a run (a threshold naming no metric at all, say) still shows red: a test tab is never
+        // green for a run that exits non-zero.
+        if (report.Result != GateResult.Pass && gateFailures == 0)
+        {
+            gateTests++;
+            gateFailures++;
+            gates.Add(FailedGate("result", report.Result.ToString().ToLowerInvariant(), $"{report.Result}: {string.Join(", ", report.Blamed)}"));
         }
 
         SetCounts(gates, gateTests, gateFailures, 0);
@@ -112,6 +122,12 @@ internal static class JUnitReport
 
         return text.ToString();
     }
+
+    private static XElement FailedGate(string name, string type, string message) => new(
+        "testcase",
+        new XAttribute("classname", "eval.gates"),
+        new XAttribute("name", name),
+        new XElement("failure", new XAttribute("type", type), new XAttribute("message", Clean(message))));
 
     private static void SetCounts(XElement suite, int tests, int failures, int errors)
     {

@@ -130,6 +130,23 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task A_candidate_whose_calls_failed_is_a_failed_gate_in_the_junit_test_tab()
+    {
+        var executor = new FakeCaseExecutor((r, _) => r.Target == Candidate ? CaseExecution.Failed("gateway answered 500", transient: true) : Ok());
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(await Run(executor, Config(), Dataset(3)));
+
+        var gates = System.Xml.Linq.XDocument.Parse(LlmGateway.Eval.Reports.JUnitReport.Render(report)).Root!
+            .Elements("testsuite").Single(s => (string?)s.Attribute("name") == "gates");
+
+        // Three failed pairs leave the error-rate gate inconclusive at best: the run's fail has a testcase of its own.
+        Assert.Equal(EvalExitCodes.Fail, report.ExitCode);
+        var failure = gates.Elements("testcase").Single(t => (string?)t.Attribute("name") == "candidate-calls").Element("failure")!;
+        Assert.Equal("candidate-calls-failed", (string?)failure.Attribute("type"));
+        Assert.StartsWith("fail (the candidate's own calls failed", (string?)failure.Attribute("message"), StringComparison.Ordinal);
+        Assert.NotEqual("0", (string?)gates.Attribute("failures"));
+    }
+
+    [Fact]
     public async Task A_run_whose_baseline_calls_keep_failing_is_incomplete_not_a_verdict_on_the_candidate()
     {
         var executor = new FakeCaseExecutor((r, _) => r.Target == Candidate ? Ok() : CaseExecution.Failed("gateway answered 500", transient: true));

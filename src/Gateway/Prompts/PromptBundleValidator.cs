@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Fluid;
 using LlmGateway.Behaviour;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Errors;
@@ -177,6 +178,7 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
             return;
         }
 
+        var parsed = new IFluidTemplate?[messages.Length];
         for (var i = 0; i < messages.Length; i++)
         {
             var message = messages[i];
@@ -191,18 +193,27 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
                 continue;
             }
 
-            if (!templates.TryParse(message.Content, out var template, out var parseError))
+            if (!templates.TryParse(message.Content, out parsed[i], out var parseError))
             {
                 errors.Add(new FieldError($"messages[{i}].content", $"The template does not parse: {parseError?.Split('\n')[0]}"));
+            }
+        }
+
+        // The messages render in one context: a name one of them assigns is assigned for all that follow.
+        var assigned = new HashSet<string>(parsed.OfType<IFluidTemplate>().SelectMany(PromptTemplateAnalyzer.AssignedVariables), StringComparer.Ordinal);
+        for (var i = 0; i < messages.Length; i++)
+        {
+            if (parsed[i] is not { } template)
+            {
                 continue;
             }
 
-            foreach (var undeclared in PromptTemplateAnalyzer.FreeVariables(template!).Where(v => !declared.ContainsKey(v)).Order(StringComparer.Ordinal))
+            foreach (var undeclared in PromptTemplateAnalyzer.FreeVariables(template).Where(v => !declared.ContainsKey(v)).Order(StringComparer.Ordinal))
             {
                 errors.Add(new FieldError($"messages[{i}].content", $"Uses the undeclared variable '{undeclared}'. Declare it in 'variables'."));
             }
 
-            foreach (var problem in TemplateLoopBounds.Problems(template!, declared, _maxLoopIterations))
+            foreach (var problem in TemplateLoopBounds.Problems(template, declared, assigned, _maxLoopIterations))
             {
                 errors.Add(new FieldError($"messages[{i}].content", problem));
             }

@@ -31,6 +31,25 @@ internal sealed class PromptTemplateAnalyzer
     }
 
     /// <summary>
+    /// Every name the template reads from its scope, whether or not it also gives it a value (<c>{% assign name = name |
+    /// strip %}</c> still reads the client's <c>name</c> first).
+    /// </summary>
+    public static IReadOnlySet<string> ReadVariables(IFluidTemplate template)
+    {
+        var collector = new VariableCollector();
+        collector.VisitTemplate(template);
+        return collector.Used;
+    }
+
+    /// <summary>Names the template gives a value to (assign, capture, a loop variable, increment or decrement).</summary>
+    public static IReadOnlySet<string> AssignedVariables(IFluidTemplate template)
+    {
+        var collector = new VariableCollector();
+        collector.VisitTemplate(template);
+        return collector.Defined;
+    }
+
+    /// <summary>
     /// Whether the template may print something other than a function of its variables: Liquid's date filters read the
     /// clock (<c>{{ "now" | date: "%Y" }}</c>), so such a template must render every time.
     /// </summary>
@@ -93,6 +112,12 @@ internal sealed class PromptTemplateAnalyzer
         {
             Defined.Add(incrementStatement.Identifier);
             return base.VisitIncrementStatement(incrementStatement);
+        }
+
+        protected override Statement VisitDecrementStatement(DecrementStatement decrementStatement)
+        {
+            Defined.Add(decrementStatement.Identifier);
+            return base.VisitDecrementStatement(decrementStatement);
         }
     }
 }

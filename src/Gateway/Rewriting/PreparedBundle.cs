@@ -48,7 +48,8 @@ internal sealed record PreparedBundle(
         {
             if (message.IsInstruction)
             {
-                used.UnionWith(PromptTemplateAnalyzer.FreeVariables(message.Template));
+                // Read at all, not only free: a template that reassigns a variable reads the client's value first.
+                used.UnionWith(PromptTemplateAnalyzer.ReadVariables(message.Template));
             }
         }
 

@@ -7,7 +7,7 @@ internal sealed class TemplateLimitsOptions
 {
     public const string SectionName = "Gateway:Templates";
 
-    /// <summary>Fluid's step budget per request (every loop iteration and statement counts); beyond it: 500 <c>template_error</c>.</summary>
+    /// <summary>Fluid's step budget per request (every loop iteration and statement counts; so, apart, does every value the loop ranges build); beyond it: 500 <c>template_error</c>.</summary>
     [Range(1_000, 100_000_000)]
     public int MaxSteps { get; set; } = 100_000;
 

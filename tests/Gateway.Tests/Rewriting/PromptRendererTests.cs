@@ -215,6 +215,29 @@ public sealed class PromptRendererTests
     }
 
     [Fact]
+    public async Task A_multi_turn_request_requires_a_variable_an_instruction_reads_before_it_reassigns_it()
+    {
+        var bundle = Prepare(
+            [("system", "{% assign a = a | strip %}S {{ a }}"), ("user", "U {{ b }}")],
+            new PromptVariable("a", true, null, null), new PromptVariable("b", true, null, null));
+
+        var error = await RenderErrorAsync(bundle, """{"prompt_variables":{"b":"1"},"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal("missing_variable", error.Body.Code);
+        Assert.Equal("prompt_variables.a", error.Body.Param);
+    }
+
+    [Fact]
+    public async Task Loop_ranges_render_as_Fluid_renders_them_under_their_cap()
+    {
+        var bundle = Prepare([("system", "{% for i in (1..3) %}{% for j in (2..1) %}x{% endfor %}{% for j in (0..1) %}{{ i }}{{ j }},{% endfor %}{% endfor %}{{ (1..4) | join: '' }}")]);
+
+        var contents = await RenderOkAsync(bundle, """{"messages":[]}""");
+
+        Assert.Equal(["10,11,20,21,30,31,1234"], contents);
+    }
+
+    [Fact]
     public async Task A_multi_turn_request_still_refuses_a_non_scalar_for_a_variable_no_rendered_template_reads()
     {
         var error = await RenderErrorAsync(Support, """{"prompt_variables":{"company":"Acme","order":{"id":1}},"messages":[{"role":"user","content":"Hi"}]}""");

@@ -39,6 +39,44 @@ public sealed class TemplatePushBoundsTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.NotFound, (await viewer.GetAsync($"/admin/v1/prompts/{name}")).Status);
     }
 
+    [Theory]
+    [InlineData("{% assign count = 2000000000 %}{% for i in (1..count) %}x{% endfor %}")]
+    [InlineData("{% capture count %}2000000000{% endcapture %}{% for i in (1..count) %}x{% endfor %}")]
+    [InlineData("{% for i in (1..count) %}x{% endfor %}{% for count in (1..3) %}{% endfor %}")]
+    public async Task A_loop_bound_the_template_gives_another_value_is_refused_though_it_is_declared_with_a_maximum(string template)
+    {
+        using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);
+
+        var response = await author.PushAsync(BundleJson(Bundles.UniqueName("bound-overwritten"), template, """{"name":"count","required":false,"maximum":100}"""));
+
+        Assert.Contains(response.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("errors").EnumerateArray(), e =>
+            e.GetProperty("field").GetString() == "messages[0].content"
+            && e.GetProperty("message").GetString()!.Contains("'count' is given another value", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_loop_bound_another_message_overwrites_is_refused_since_the_messages_render_in_one_context()
+    {
+        using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);
+        var bundle = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["name"] = Bundles.UniqueName("bound-overwritten-before"),
+            ["model"] = "gpt-4o-mini",
+            ["messages"] = new[]
+            {
+                new Dictionary<string, string> { ["role"] = "system", ["content"] = "{% assign count = 2000000000 %}Hi" },
+                new Dictionary<string, string> { ["role"] = "user", ["content"] = "{% for i in (1..count) %}x{% endfor %}" },
+            },
+            ["variables"] = new[] { JsonDocument.Parse("""{"name":"count","required":false,"maximum":100}""").RootElement },
+        });
+
+        var response = await author.PushAsync(bundle);
+
+        Assert.Contains(response.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("errors").EnumerateArray(), e =>
+            e.GetProperty("field").GetString() == "messages[1].content"
+            && e.GetProperty("message").GetString()!.Contains("'count' is given another value", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_declared_maximum_above_the_configured_iterations_or_a_default_above_it_is_refused()
     {

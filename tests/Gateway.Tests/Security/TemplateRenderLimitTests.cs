@@ -43,6 +43,12 @@ public sealed class TemplateRenderLimitTests(TestEnvironment env)
             """{"text":"x"}"""
         },
         {
+            "a 10 000-value range rebuilt on each of 10 000 passes (10^8 values built, 10^4 steps): cut by the values ranges build",
+            "{% for i in (1..10000) %}{% for j in (1..10000) limit: 1 %}{% endfor %}{% endfor %}",
+            """{"name":"n","required":false}""",
+            """{"text":"x"}"""
+        },
+        {
             "one replace that multiplies a 1 000-character string by 1 000",
             "{% assign big = text | replace: 'x', text %}{{ big | size }}",
             """{"name":"n","required":false}""",

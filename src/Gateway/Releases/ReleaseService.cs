@@ -3,6 +3,7 @@ using System.Text.Json;
 using LlmGateway.Contracts.Releases;
 using LlmGateway.EvalRuns;
 using LlmGateway.Prompts;
+using LlmGateway.Rewriting;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
 using LlmGateway.Telemetry;
@@ -19,6 +20,7 @@ namespace LlmGateway.Releases;
 internal sealed class ReleaseService(
     GatewayStore store,
     PromptRegistry registry,
+    PreparedBundleCache bundles,
     IReleaseEvalGate evalGate,
     ChangeNotifier notifier,
     GatewayMetrics metrics,
@@ -117,7 +119,9 @@ internal sealed class ReleaseService(
             Action = action!,
             Actor = actor,
             Reason = change.Reason,
-            Version = change.Version ?? next.Stable,
+            // The version the action routes to: a client's `version` on a rollback, promote, abort or sampling edit
+            // is not what changed, and would be recorded and counted as if it were.
+            Version = action is ActivationActions.ReleaseSet or ActivationActions.CanaryStart or ActivationActions.CanaryWeight ? change.Version : next.Stable,
             Before = current,
             After = next,
             Evidence = WithEvalRun(change.Evidence, evalRun),
@@ -221,10 +225,21 @@ internal sealed class ReleaseService(
             }
 
             case ActivationActions.Rollback:
+            {
+                if (baseline.PreviousStable is not { } previous)
+                {
+                    return (null, null, ReleaseRefusal.Conflict("nothing_to_roll_back", $"'{prompt}' has no previous stable version in '{environment}'."), null);
+                }
+
+                // No other check stands between a rollback and the previous stable, but it must still be servable.
+                if (await UnservableAsync(prompt, previous) is { } unservable)
+                {
+                    return (null, null, unservable, null);
+                }
+
                 // previous_stable is cleared: a second rollback must not put the bad version back.
-                return baseline.PreviousStable is null
-                    ? (null, null, ReleaseRefusal.Conflict("nothing_to_roll_back", $"'{prompt}' has no previous stable version in '{environment}'."), null)
-                    : (baseline with { Stable = baseline.PreviousStable, PreviousStable = null, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Rollback, null, null);
+                return (baseline with { Stable = previous, PreviousStable = null, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Rollback, null, null);
+            }
 
             case ActivationActions.Abort:
                 return baseline.Canary is null
@@ -254,6 +269,11 @@ internal sealed class ReleaseService(
             return (ReleaseRefusal.NotFound("version_not_found", $"'{prompt}' has no version {version}.", "version"), null);
         }
 
+        if (await UnservableAsync(prompt, version.Value) is { } unservable)
+        {
+            return (unservable, null);
+        }
+
         if (!_options.IsProtected(environment))
         {
             return (null, null);
@@ -269,6 +289,15 @@ internal sealed class ReleaseService(
             ? (ReleaseRefusal.Forbidden("eval_gate_required", reason), null)
             : (null, decision.RunId is null ? null : decision);
     }
+
+    /// <summary>
+    /// A version the gateways could not prepare (its model gone from the catalog since it was pushed): every instance
+    /// would ignore the release and keep the old value, and one started later would have none, so it is refused here.
+    /// </summary>
+    private async Task<ReleaseRefusal?> UnservableAsync(string prompt, int version) =>
+        (await bundles.GetAsync(prompt, version)).Problem is { } problem
+            ? new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: {problem}.", "version")
+            : null;
 
     /// <summary>
     /// The event's evidence: the caller's object with <c>eval_run</c> (the passing run's id), <c>verdict</c>

@@ -52,6 +52,18 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
             observations.Add(MetricObservation.Measure(OnlineMetrics.OutputTokens, used.OutputTokens));
         }
 
+        if (response.Cut)
+        {
+            // The record holds a prefix of the answer (a byte cap): what it said, whether it refused, and its finish
+            // reason (read at its end) cannot be read from it. Its assertions are error readings, never fails.
+            foreach (var assertion in plan.Assertions.Where(a => !a.NeedsJudge || judge is not null))
+            {
+                observations.Add(MetricObservation.Error(assertion.Metric, MetricKind.Rate));
+            }
+
+            return observations;
+        }
+
         observations.Add(MetricObservation.Event(OnlineMetrics.Truncation, string.Equals(response.FinishReason, "length", StringComparison.Ordinal)));
 
         var scoring = new ScoringInput

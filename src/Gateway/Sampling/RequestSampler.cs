@@ -67,6 +67,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             ContentType = result.ContentType,
             ResponseBody = result.SampledResponse,
             ResponseTruncated = result.SampledResponseTruncated,
+            AnswerWhole = !result.Failed && !result.ClientGone,
             Usage = result.Record,
             LatencyMs = result.Duration.TotalMilliseconds,
             FailureNote = result.FailureNote,

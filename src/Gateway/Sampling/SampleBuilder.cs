@@ -76,7 +76,9 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
                 Model = reassembled.Model,
                 Refusal = Redact(redactor, CutTail(reassembled.Refusal, cut), tally),
                 Streamed = reassembled.Streamed,
-                Complete = reassembled.Complete,
+                // The capture's cap cuts a long answer before its end: not a cut stream when the client got it all.
+                Complete = reassembled.Complete || (reassembled.Truncated && capture.AnswerWhole && reassembled.Error is null),
+                Cut = reassembled.Truncated,
                 Error = Redact(redactor, reassembled.Error ?? capture.FailureNote, tally),
             },
             Usage = capture.Usage,

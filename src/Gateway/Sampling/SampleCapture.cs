@@ -59,6 +59,9 @@ internal sealed record SampleCapture
 
     public bool ResponseTruncated { get; init; }
 
+    /// <summary>The client got the whole answer (nothing failed, the client stayed): a capture cut at its cap is then a prefix of a complete answer.</summary>
+    public bool AnswerWhole { get; init; }
+
     public AccountingRecord? Usage { get; init; }
 
     public double LatencyMs { get; init; }

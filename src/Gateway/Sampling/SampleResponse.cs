@@ -26,9 +26,16 @@ internal sealed record SampleResponse
     [JsonPropertyName("streamed")]
     public bool Streamed { get; init; }
 
-    /// <summary>False when the stream was cut before its end.</summary>
+    /// <summary>False when the answer did not reach its end (a stream cut, a failed request); a capture cut at its cap is still complete.</summary>
     [JsonPropertyName("complete")]
     public bool Complete { get; init; }
+
+    /// <summary>
+    /// The text or a tool call's arguments are cut in this record (the capture's or the stored sample's byte cap): a
+    /// prefix of what the client got, so what the answer said cannot be scored from it.
+    /// </summary>
+    [JsonPropertyName("cut")]
+    public bool Cut { get; init; }
 
     /// <summary>The provider's or the gateway's error message, when the request failed.</summary>
     [JsonPropertyName("error")]

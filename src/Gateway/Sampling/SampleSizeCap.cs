@@ -37,7 +37,7 @@ internal static class SampleSizeCap
         }
 
         var bare = Cut(record, SmallestAllowance) with { Request = null, Input = new SampleInput() };
-        bare = bare with { Response = bare.Response with { ToolCalls = [] } };
+        bare = bare with { Response = bare.Response with { ToolCalls = [], Cut = bare.Response.Cut || record.Response.ToolCalls.Count > 0 } };
         return new SerializedSample(bare, Serialize(bare));
     }
 
@@ -59,6 +59,7 @@ internal static class SampleSizeCap
         Input = new SampleInput { Messages = CutTree(record.Input.Messages, allowance), Variables = CutTree(record.Input.Variables, allowance) },
         Response = record.Response with
         {
+            Cut = record.Response.Cut || record.Response.Text?.Length > allowance || record.Response.ToolCalls.Any(c => c.Arguments.Length > allowance),
             Text = CutText(record.Response.Text, allowance),
             ToolCalls = record.Response.ToolCalls.Select(c => c with { Arguments = CutText(c.Arguments, allowance)! }).ToArray(),
         },

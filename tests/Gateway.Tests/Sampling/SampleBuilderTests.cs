@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmGateway.Accounting;
+using LlmGateway.Behaviour;
 using LlmGateway.Sampling;
 using LlmGateway.Sampling.Redaction;
 using LlmGateway.Telemetry;
@@ -63,6 +64,22 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.True(record.Truncated);
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void A_long_answer_the_capture_cap_cut_is_complete_when_the_client_got_it_all_and_marked_cut(bool answerWhole, bool complete)
+    {
+        // The capture stopped before the stream's end ([DONE] and the finish reason are past the cap).
+        var response = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"chapter one\"}}]}\n\n";
+
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream") with { ResponseTruncated = true, AnswerWhole = answerWhole });
+
+        // Whole for the client: not a cut stream, which would read as an error. Cut in the record: not scored on its text.
+        Assert.Equal(complete, record.Response.Complete);
+        Assert.True(record.Response.Cut);
+        Assert.Equal(complete, !SampleScorer.Failed(record));
+    }
+
     [Fact]
     public void An_unchanged_body_is_stored_once_as_the_request_and_once_as_input()
     {
@@ -104,6 +121,7 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.Equal(SampleSizeCap.Serialize(record), built.Json);
         Assert.StartsWith("aaaa", record.Response.Text, StringComparison.Ordinal);
         Assert.Matches(@"…\[truncated \d+ chars\]$", record.Response.Text);
+        Assert.True(record.Response.Cut);
         Assert.Matches(@"…\[truncated \d+ chars\]$", record.Input.Messages![0]!["content"]!.GetValue<string>());
     }
 
@@ -119,6 +137,7 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.True(record.Truncated);
         Assert.True(SampleSizeCap.Size(record) <= 16 * 1024);
         Assert.Equal("fine", record.Response.Text);
+        Assert.False(record.Response.Cut);
     }
 
     [Fact]

@@ -113,6 +113,24 @@ public sealed class SampleScorerTests
         Assert.DoesNotContain(observations, o => NeverOnAFailure.Contains(o.Metric));
     }
 
+    [Fact]
+    public async Task A_cut_answer_reads_its_error_cost_and_tokens_and_its_assertions_as_error_readings()
+    {
+        var plan = OnlineEvalFixtures.Plan("""[{"type":"is-json","metric":"valid-json"}]""");
+        var sample = Sample(
+            new SampleResponse { Status = 200, Text = "{\"items\":[1,2,…[truncated 900 chars]", Complete = true, Cut = true },
+            usage: Usage(input: 120, output: 4000, cost: 0.002m));
+
+        var observations = await Scorer.ScoreAsync(sample, plan, null, Ct);
+
+        Assert.Equal(new MetricObservation("error", MetricKind.Rate, 0, true), Single(observations, OnlineMetrics.Error));
+        Assert.Equal(new MetricObservation("output_tokens", MetricKind.Value, 4000, null), Single(observations, OnlineMetrics.OutputTokens));
+        Assert.Equal(MetricObservation.Error("valid-json", MetricKind.Rate), Single(observations, "valid-json"));
+
+        // Its finish reason and whether it refused are past the cut.
+        Assert.DoesNotContain(observations, o => o.Metric is OnlineMetrics.Refusal or OnlineMetrics.Truncation);
+    }
+
     [Theory]
     [InlineData("length", 1)]
     [InlineData("stop", 0)]

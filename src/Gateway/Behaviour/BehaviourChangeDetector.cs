@@ -8,8 +8,8 @@ namespace LlmGateway.Behaviour;
 
 /// <summary>
 /// One look at every series: for each prompt, environment and metric, the minutes since the metric's current
-/// level began (at most <see cref="OnlineEvalOptions.DetectionWindowMinutes"/>, the minute still filling left
-/// out), all arms together, through the GLR change-point scan (<see cref="ChangePointDetector"/>; see
+/// level began (at most <see cref="OnlineEvalOptions.DetectionWindowMinutes"/>, the minute still filling and those
+/// that ended within <see cref="OnlineEvalOptions.DetectionSettleSeconds"/> left out), all arms together, through the GLR change-point scan (<see cref="ChangePointDetector"/>; see
 /// docs/change-detection.md). A change is recorded with its nearest activation, and the metric's next look
 /// starts at its boundary.
 /// </summary>
@@ -55,7 +55,8 @@ internal sealed class BehaviourChangeDetector(
     public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(string prompt, string environment)
     {
         var now = time.GetUtcNow();
-        var toMinute = now.ToUnixTimeSeconds() / 60;
+        // Exclusive: the minute still filling and those whose late samples may still be arriving are left out.
+        var toMinute = (now.ToUnixTimeSeconds() - options.Value.DetectionSettleSeconds) / 60;
         var window = options.Value.DetectionWindowMinutes;
         var kinds = await behaviour.MetricsAsync(prompt, environment);
         var segments = await changes.SegmentsAsync(prompt, environment);

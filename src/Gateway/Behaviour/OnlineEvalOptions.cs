@@ -35,6 +35,14 @@ internal sealed class OnlineEvalOptions
     public int DetectionWindowMinutes { get; set; } = 360;
 
     /// <summary>
+    /// How long after a minute ends before the detector reads it. A sample counts in its request's starting minute but
+    /// arrives only when the request has ended (and the writer and evaluator have had it): a minute just ended lacks its
+    /// slowest requests, so its latency reads low and its fast failures high. 0 reads every minute that has ended.
+    /// </summary>
+    [Range(0, 3600)]
+    public int DetectionSettleSeconds { get; set; } = 60;
+
+    /// <summary>
     /// How far after a detected change's minute an activation may be and still be named its cause: the minute is an
     /// estimate (within ±2 minutes of the true one in 81–98% of the simulated detections), so the activation that
     /// caused a change can come just after it. 0 looks only at or before the minute.

@@ -90,12 +90,35 @@ public sealed class ChangeAttributionTests(TestEnvironment env)
         Assert.Equal("evt_later", (await history.FirstAfterAsync(name, Environment, millisecond.AddMilliseconds(8), millisecond.AddMinutes(1)))?.Id);
     }
 
-    private BehaviourChangeDetector DetectorWith(int marginMinutes) => new(
+    [Fact]
+    public async Task The_minute_just_ended_is_not_read_until_its_late_samples_have_had_time_to_arrive()
+    {
+        // Twenty steady minutes, then one that ended ten seconds ago and has only its fast failures so far.
+        var name = Bundles.UniqueName("settling");
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var first = Start.ToUnixTimeSeconds() / 60;
+        for (var minute = first; minute <= first + 20; minute++)
+        {
+            await store.Database.HashSetAsync(store.Keys.BehaviourMinute(name, Environment, minute),
+            [
+                new HashEntry(new SeriesField(1, "stable", "refusal", SeriesField.Count).ToString(), minute == first + 20 ? 40 : 100),
+                new HashEntry(new SeriesField(1, "stable", "refusal", SeriesField.Sum).ToString(), minute == first + 20 ? 40 : 0),
+            ]);
+        }
+
+        await store.Database.HashSetAsync(store.Keys.BehaviourMetrics(name, Environment), "refusal", BehaviourStore.KindName(MetricKind.Rate));
+        var justEnded = Start.AddMinutes(21).AddSeconds(10);
+
+        Assert.Empty(await DetectorWith(marginMinutes: 2, now: justEnded).DetectAsync(name, Environment));
+        Assert.Single(await DetectorWith(marginMinutes: 2, now: justEnded, settleSeconds: 0).DetectAsync(name, Environment));
+    }
+
+    private BehaviourChangeDetector DetectorWith(int marginMinutes, DateTimeOffset? now = null, int settleSeconds = 60) => new(
         env.Gateway.GetRequiredService<BehaviourStore>(),
         env.Gateway.GetRequiredService<BehaviourChangeStore>(),
         env.Gateway.GetRequiredService<ActivationHistory>(),
-        Options.Create(new OnlineEvalOptions { AttributionMarginMinutes = marginMinutes }),
-        new ManualTimeProvider(Start.AddMinutes(20).AddSeconds(10)),
+        Options.Create(new OnlineEvalOptions { AttributionMarginMinutes = marginMinutes, DetectionSettleSeconds = settleSeconds }),
+        new ManualTimeProvider(now ?? Start.AddMinutes(20).AddSeconds(10)),
         NullLogger<BehaviourChangeDetector>.Instance);
 
     private async Task<string> SeriesWithAStepAsync()

@@ -21,7 +21,8 @@ public sealed class OnlineEvaluationTests(TestEnvironment env)
     [Fact]
     public async Task A_canary_that_refuses_more_shows_per_arm_and_the_detector_ties_the_change_to_the_canary_start()
     {
-        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true);
+        // Every sample is in before the look (the test waits for them): the minute just ended is read at once.
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, settings => settings["Gateway:OnlineEval:DetectionSettleSeconds"] = "0");
         await using var _ = gateway;
         var name = "beh-e2e-" + Guid.NewGuid().ToString("N")[..8];
         var v1 = Bundle(name, "v1 for {{ company }}");

@@ -122,12 +122,15 @@ internal sealed class BudgetGuard(
             }
         }
         var spendLimited = limits.HasSpendLimit;
+
+        // A shadow copy's daily budget is never waived for want of a price (no user waits for the copy).
+        var refuseUnpriced = _options.RefuseUnpricedModels || key.IsShadow;
         if (tools is { IsEmpty: false } && cost is not null)
         {
             var (fees, unpriced) = ToolFees(tools);
             if (unpriced is not null)
             {
-                if (spendLimited && _options.RefuseUnpricedModels)
+                if (spendLimited && refuseUnpriced)
                 {
                     // As for a model without a price: a spend limit cannot be enforced on calls whose fee is unknown.
                     return (null, GatewayError.InvalidRequest(
@@ -142,7 +145,7 @@ internal sealed class BudgetGuard(
             }
         }
 
-        if (cost is null && spendLimited && _options.RefuseUnpricedModels)
+        if (cost is null && spendLimited && refuseUnpriced)
         {
             // A spend limit cannot be enforced on a model without a price: refuse rather than skip it.
             return (null, GatewayError.InvalidRequest(

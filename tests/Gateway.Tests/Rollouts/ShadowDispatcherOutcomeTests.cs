@@ -153,6 +153,26 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_copy_to_an_unpriced_candidate_is_refused_even_where_unpriced_models_are_let_through()
+    {
+        // Unpriced models pass for ordinary keys here; the shadow budget could be neither enforced nor counted on one.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Budgets:RefuseUnpricedModels"] = "false";
+        await using var gateway = await StartGatewayAsync(settings);
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-unpriced", "", candidateModel: "gpt-4o");
+        await ShadowStep.StartAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+        var answer = await AskAsync(client, name, company);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        await calls.WaitForAsync("failed", 1);
+        Assert.Equal(Counts(("failed", 1)), calls.Snapshot());
+        Assert.Equal(0, CandidateCalls(company));
+    }
+
+    [Fact]
     public async Task Behind_a_narrowed_AllowedHosts_a_copy_is_answered_under_the_clients_host()
     {
         await using var gateway = await StartGatewayAsync();
@@ -361,12 +381,12 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     }
 
     /// <summary>v1 (stable) and v2 (the candidate, with the mock's <paramref name="directive"/>), each naming the test's company.</summary>
-    private static async Task<(string Name, string Company)> ReleaseAsync(GatewayHost gateway, string prefix, string directive)
+    private static async Task<(string Name, string Company)> ReleaseAsync(GatewayHost gateway, string prefix, string directive, string candidateModel = "gpt-4o-mini")
     {
         var name = Bundles.UniqueName(prefix);
         var company = "Acme-" + Guid.NewGuid().ToString("N")[..8];
         var candidate = $$$"""
-            {"name":"{{{name}}}","model":"gpt-4o-mini",
+            {"name":"{{{name}}}","model":"{{{candidateModel}}}",
              "messages":[{"role":"system","content":"v2 for {{ company }} {{{directive}}}"}],
              "variables":[{"name":"company","required":true}]}
             """;

@@ -26,6 +26,10 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status413PayloadTooLarge, new OpenAiError(
             $"The request body is larger than the gateway's limit of {limit} bytes.", "invalid_request_error", null, "request_too_large"));
 
+    public static GatewayError BodyTimedOut(TimeSpan timeout) =>
+        new(StatusCodes.Status408RequestTimeout, new OpenAiError(
+            $"The request body did not arrive within {timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s (Gateway:Proxy:RequestBodyTimeout).", "invalid_request_error", null, "request_timeout"));
+
     public static GatewayError UnsupportedMediaType(string? contentType) =>
         new(StatusCodes.Status415UnsupportedMediaType, new OpenAiError(
             $"Content-Type must be application/json, not '{contentType ?? "(none)"}'.", "invalid_request_error", null, "unsupported_media_type"));

@@ -14,6 +14,7 @@ namespace LlmGateway.Pipeline;
 internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticator authenticator, ShadowPrincipal shadow, KeyConcurrencyLimiter concurrency, IOptions<ProxyOptions> options)
 {
     private readonly long _maxBodyBytes = options.Value.MaxRequestBodyBytes;
+    private readonly TimeSpan _bodyTimeout = options.Value.RequestBodyTimeout;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -55,7 +56,7 @@ internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticat
             return;
         }
 
-        var (body, bodyError) = await RequestBodyReader.ReadAsync(context.Request, _maxBodyBytes, context.RequestAborted);
+        var (body, bodyError) = await RequestBodyReader.ReadAsync(context.Request, _maxBodyBytes, _bodyTimeout, context.RequestAborted);
         if (bodyError is not null)
         {
             await GatewayErrorWriter.WriteAsync(context, bodyError);

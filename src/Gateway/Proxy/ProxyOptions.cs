@@ -18,6 +18,14 @@ internal sealed class ProxyOptions
     public long MaxRequestBodyBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>
+    /// Longest a request body may take to arrive once it has not come in one read; past it: 408 <c>request_timeout</c>.
+    /// Kestrel's minimum upload rate is an average since the body began (240 B/s), so a client that sends megabytes
+    /// at once and then stalls would otherwise hold its buffer, and its key's concurrency place, for hours.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RequestBodyTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
     /// Longest line (and longest event's data) a provider's event stream may send. Every buffer that holds a
     /// provider line is capped by it (and grows only as far as the lines it holds); a longer line ends the stream with an
     /// SSE error event (<c>upstream_stream_oversized</c>) and the request is billed as cut. The cap in force is never

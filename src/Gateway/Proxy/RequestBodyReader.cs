@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using LlmGateway.Errors;
 
 namespace LlmGateway.Proxy;
@@ -12,7 +13,8 @@ internal static class RequestBodyReader
     /// <summary>The first buffer: most chat bodies fit, and a bigger one doubles as it fills.</summary>
     private const int InitialBytes = 16 * 1024;
 
-    public static async ValueTask<(PooledBuffer? Body, GatewayError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    /// <param name="timeout">How long the body may take once one read has not brought all of it (a deadline, not a rate).</param>
+    public static async ValueTask<(PooledBuffer? Body, GatewayError? Error)> ReadAsync(HttpRequest request, long limit, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -21,12 +23,24 @@ internal static class RequestBodyReader
 
         // A smaller declared length may size the first buffer down; a larger one never sizes it up.
         var buffer = new PooledBuffer((int)Math.Min(Math.Min(request.ContentLength ?? InitialBytes, InitialBytes), limit));
+        CancellationTokenSource? deadline = null;
         try
         {
             var reader = request.BodyReader;
+            var token = cancellationToken;
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken);
+                ReadResult result;
+                try
+                {
+                    result = await reader.ReadAsync(token);
+                }
+                catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+                {
+                    buffer.Dispose();
+                    return (null, GatewayError.BodyTimedOut(timeout));
+                }
+
                 foreach (var segment in result.Buffer)
                 {
                     if (buffer.Length + segment.Length > limit)
@@ -44,12 +58,24 @@ internal static class RequestBodyReader
                 {
                     return (buffer, null);
                 }
+
+                // Armed only for a body that did not come in one read: most do, and pay no timer.
+                if (deadline is null)
+                {
+                    deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    deadline.CancelAfter(timeout);
+                    token = deadline.Token;
+                }
             }
         }
         catch
         {
             buffer.Dispose();
             throw;
+        }
+        finally
+        {
+            deadline?.Dispose();
         }
     }
 }

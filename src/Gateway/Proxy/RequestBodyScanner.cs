@@ -50,6 +50,19 @@ internal static class RequestBodyScanner
         scratch.Clear();
     }
 
+    /// <summary>
+    /// The most messages, prompt variables and top-level fields one body may hold. Each is recorded as the scan meets
+    /// it, so without a bound an 8 MB body of <c>[0,0,…]</c> made four million entries (~190 MB allocated) before the
+    /// model was even looked up. Far above what any provider takes.
+    /// </summary>
+    public const int MaxMessages = 100_000;
+
+    /// <inheritdoc cref="MaxMessages"/>
+    public const int MaxVariables = 1_000;
+
+    /// <inheritdoc cref="MaxMessages"/>
+    public const int MaxTopLevelFields = 1_000;
+
     /// <summary>How deep a request body may nest: every later reader of the same body reads with it (a default reader stops at 64).</summary>
     public static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
 
@@ -74,6 +87,11 @@ internal static class RequestBodyScanner
             var properties = t_properties ??= new List<ScannedProperty>(16);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (properties.Count == MaxTopLevelFields)
+                {
+                    return RequestScan.TooMany(null, MaxTopLevelFields);
+                }
+
                 var start = (int)reader.TokenStartIndex;
                 var field = Identify(ref reader);
                 if (!names.Add(field, ref reader, json))
@@ -107,13 +125,29 @@ internal static class RequestBodyScanner
                         scan.User = reader.GetString();
                         break;
                     case TopLevelField.Messages when reader.TokenType == JsonTokenType.StartArray:
-                        scan.Messages = ReadMessages(ref reader);
+                        if (ReadMessages(ref reader) is not { } messages)
+                        {
+                            return RequestScan.TooMany("messages", MaxMessages);
+                        }
+
+                        scan.Messages = messages;
                         break;
                     case TopLevelField.Messages:
                         scan.MessagesNotArray = true;
                         break;
                     case TopLevelField.PromptVariables when reader.TokenType == JsonTokenType.StartObject:
-                        scan.Variables = ReadVariables(ref reader);
+                        if (ReadVariables(ref reader) is not { } variables)
+                        {
+                            return RequestScan.TooMany("prompt_variables", MaxVariables);
+                        }
+
+                        if (DuplicateName(variables) is { } twice)
+                        {
+                            // As for top-level keys: which of two values a reader takes differs; the body says two things.
+                            return RequestScan.Duplicate("prompt_variables." + twice);
+                        }
+
+                        scan.Variables = variables;
                         break;
                     case TopLevelField.PromptVariables when reader.TokenType != JsonTokenType.Null:
                         scan.PromptVariablesNotObject = true;
@@ -163,11 +197,17 @@ internal static class RequestBodyScanner
         }
     }
 
-    private static ScannedMessage[] ReadMessages(ref Utf8JsonReader reader)
+    /// <returns>The messages; null past <see cref="MaxMessages"/>.</returns>
+    private static ScannedMessage[]? ReadMessages(ref Utf8JsonReader reader)
     {
         var messages = t_messages ??= [];
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
+            if (messages.Count == MaxMessages)
+            {
+                return null;
+            }
+
             var start = (int)reader.TokenStartIndex;
             string? role = null;
             if (reader.TokenType == JsonTokenType.StartObject)
@@ -230,11 +270,17 @@ internal static class RequestBodyScanner
         : reader.ValueTextEquals("developer"u8) ? "developer"
         : reader.GetString();
 
-    private static ScannedVariable[] ReadVariables(ref Utf8JsonReader reader)
+    /// <returns>The variables; null past <see cref="MaxVariables"/>.</returns>
+    private static ScannedVariable[]? ReadVariables(ref Utf8JsonReader reader)
     {
         var variables = t_variables ??= [];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (variables.Count == MaxVariables)
+            {
+                return null;
+            }
+
             var name = reader.GetString()!;
             reader.Read();
             variables.Add(reader.TokenType switch
@@ -255,6 +301,37 @@ internal static class RequestBodyScanner
 
         // Strings from the reader are the only things kept: the scratch list is cleared before its next use.
         return variables.ToArray();
+    }
+
+    /// <summary>A name given twice, or null. Pairwise for the few variables a request has; a set past that.</summary>
+    private static string? DuplicateName(ScannedVariable[] variables)
+    {
+        if (variables.Length <= 16)
+        {
+            for (var i = 1; i < variables.Length; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (string.Equals(variables[i].Name, variables[j].Name, StringComparison.Ordinal))
+                    {
+                        return variables[i].Name;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        var seen = new HashSet<string>(variables.Length, StringComparer.Ordinal);
+        foreach (var variable in variables)
+        {
+            if (!seen.Add(variable.Name))
+            {
+                return variable.Name;
+            }
+        }
+
+        return null;
     }
 
     private static TopLevelField Identify(ref Utf8JsonReader reader)

@@ -15,9 +15,19 @@ internal sealed class RequestScan
     /// <summary>A top-level key the body holds more than once (the body is then invalid).</summary>
     public string? DuplicateKey { get; init; }
 
-    /// <summary>The answer to an invalid body: a duplicate key names itself as <c>param</c>; anything else is invalid JSON.</summary>
+    /// <summary>The body, or a field of it, holds more items than the gateway reads (the body is then invalid).</summary>
+    public bool TooManyItems { get; init; }
+
+    /// <summary>That field (null: the body's own keys).</summary>
+    public string? TooManyIn { get; init; }
+
+    /// <summary>
+    /// The answer to an invalid body: a duplicate key names itself as <c>param</c>, as does a field with too many items;
+    /// anything else is invalid JSON.
+    /// </summary>
     public GatewayError Refusal => DuplicateKey is { } key
         ? GatewayError.InvalidRequest($"The request body holds the key '{key}' more than once; send each key once.", key, "duplicate_key")
+        : TooManyItems ? GatewayError.InvalidRequest(Error!, TooManyIn, "too_many_items")
         : GatewayError.InvalidJson(Error ?? "invalid JSON.");
 
     public string? Model { get; set; }
@@ -63,6 +73,16 @@ internal sealed class RequestScan
     public bool PromptVariablesNotObject { get; set; }
 
     public static RequestScan Invalid(string error) => new() { Error = error };
+
+    /// <summary>A body whose <paramref name="field"/> (null: the body itself) holds more than <paramref name="max"/> items.</summary>
+    public static RequestScan TooMany(string? field, int max) => new()
+    {
+        Error = field is null
+            ? $"The request body holds more than {max} keys, the most the gateway reads."
+            : $"'{field}' holds more than {max} items, the most the gateway reads.",
+        TooManyItems = true,
+        TooManyIn = field,
+    };
 
     /// <summary>A body that gives a top-level key twice; the key is echoed back cut to 256 characters.</summary>
     public static RequestScan Duplicate(string key)

@@ -20,6 +20,55 @@ public sealed class RequestBodyScannerTests
         Assert.Equal(stream, scan.Stream);
     }
 
+    public static TheoryData<string, string?, int> TooMany => new()
+    {
+        { "messages", "messages", RequestBodyScanner.MaxMessages },
+        { "prompt_variables", "prompt_variables", RequestBodyScanner.MaxVariables },
+        { "keys", null, RequestBodyScanner.MaxTopLevelFields },
+    };
+
+    [Theory]
+    [MemberData(nameof(TooMany))]
+    public void A_body_with_more_items_than_the_gateway_reads_is_refused_with_400_naming_the_field(string what, string? param, int max)
+    {
+        var items = max + 1;
+        var json = what switch
+        {
+            "messages" => """{"model":"m","messages":[""" + string.Join(',', Enumerable.Repeat("0", items)) + "]}",
+            "prompt_variables" => """{"model":"m","prompt_variables":{""" + string.Join(',', Enumerable.Range(0, items).Select(i => $"\"v{i}\":0")) + "}}",
+            _ => """{"model":"m",""" + string.Join(',', Enumerable.Range(0, items).Select(i => $"\"k{i}\":0")) + "}",
+        };
+
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.False(scan.IsValid);
+        var refusal = scan.Refusal;
+        Assert.Equal(400, refusal.StatusCode);
+        Assert.Equal("too_many_items", refusal.Body.Code);
+        Assert.Equal(param, refusal.Body.Param);
+
+        // One fewer is read as ever (the body's own keys count the model too).
+        var fewer = what switch
+        {
+            "messages" => """{"model":"m","messages":[""" + string.Join(',', Enumerable.Repeat("0", max)) + "]}",
+            "prompt_variables" => """{"model":"m","prompt_variables":{""" + string.Join(',', Enumerable.Range(0, max).Select(i => $"\"v{i}\":0")) + "}}",
+            _ => """{"model":"m",""" + string.Join(',', Enumerable.Range(0, max - 1).Select(i => $"\"k{i}\":0")) + "}",
+        };
+        Assert.True(RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(fewer)).IsValid);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","prompt_variables":{"company":"A","company":"B"}}""")]
+    [InlineData("""{"model":"m","prompt_variables":{"company":"A","c\u006fmpany":null}}""")]
+    public void A_prompt_variable_given_twice_is_refused_as_a_duplicate_key(string json)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.False(scan.IsValid);
+        Assert.Equal("duplicate_key", scan.Refusal.Body.Code);
+        Assert.Equal("prompt_variables.company", scan.Refusal.Body.Param);
+    }
+
     [Theory]
     [InlineData("""{"model":"m","service_tier":"priority","background":true}""", true, true)]
     [InlineData("""{"model":"m","service_tier":"pri\u006frity","backgroun\u0064":true}""", true, true)]

@@ -62,6 +62,47 @@ public sealed class SmugglingConcurrencyTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task A_body_that_stalls_after_its_first_bytes_is_answered_408_and_gives_its_place_back()
+    {
+        // Kestrel's minimum upload rate averages from the body's start: half a megabyte at once would buy this stall
+        // more than half an hour. The body's deadline cuts it, and the key's only place is free again.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Proxy:MaxConcurrentRequestsPerKey"] = "1";
+        settings["Gateway:Proxy:RequestBodyTimeout"] = "00:00:01";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("stalled-body", "test", []);
+
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(gateway.BaseUrl.Host, gateway.BaseUrl.Port, Ct);
+        var stream = tcp.GetStream();
+        var sent = new string('a', 512 * 1024);
+        var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: {gateway.BaseUrl.Authority}\r\nAuthorization: Bearer {secret}\r\n"
+            + $"Content-Type: application/json\r\nContent-Length: {sent.Length * 2}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head + sent), Ct);
+
+        // Read until the answer's head and body are in (the server closes the connection after it).
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, Ct)) > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            if (answer.ToString().Contains("\"request_timeout\"", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        var text = answer.ToString();
+        Assert.StartsWith("HTTP/1.1 408", text, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"invalid_request_error\"", text, StringComparison.Ordinal);
+        Assert.Contains("RequestBodyTimeout", text, StringComparison.Ordinal);
+        using var client = gateway.CreateClient(secret);
+        using var next = await SendAsync(client, stream: false, hold: null);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Fluid;
 using Fluid.Values;
+using LlmGateway.Contracts.Prompts;
 using LlmGateway.Errors;
 using LlmGateway.Proxy;
 
@@ -131,14 +132,22 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         foreach (var declared in bundle.Bundle.Variables)
         {
             var name = declared.Name!;
-            context.SetValue(name, Find(scan.Variables, name) is not { } value
-                ? declared.Default is null ? NilValue.Instance : new StringValue(declared.Default)
+            context.SetValue(name, Find(scan.Variables, name) is not { } value ? Default(declared)
                 : declared.Maximum is { } maximum ? NumberValue.Create(WholeNumber(value, maximum)!.Value)
                 : ToFluid(value));
         }
 
         return context;
     }
+
+    /// <summary>
+    /// A declared default: a number for a variable with a maximum (checked a whole number within it at push), as a
+    /// client's value of it is, so <c>{% if n > 1 %}</c> reads the same whether the client sent 3 or left the default 3.
+    /// </summary>
+    private static FluidValue Default(PromptVariable declared) =>
+        declared.Default is not { } text ? NilValue.Instance
+        : declared.Maximum is not null && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? NumberValue.Create(number)
+        : new StringValue(text);
 
     private static long? WholeNumber(ScannedVariable value, long maximum) =>
         value.Kind == JsonValueKind.Number

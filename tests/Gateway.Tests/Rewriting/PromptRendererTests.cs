@@ -90,6 +90,18 @@ public sealed class PromptRendererTests
     }
 
     [Theory]
+    [InlineData("""{"prompt_variables":{"n":3}}""")]
+    [InlineData("""{"prompt_variables":{}}""")]
+    public async Task A_bounded_variable_left_to_its_default_is_the_same_number_a_client_would_send(string body)
+    {
+        var bundle = Prepare([("system", "{% if n == 3 %}three{% endif %} {% if n > 1 %}more{% endif %} {{ n | plus: 1 }}")], new PromptVariable("n", false, "3", null, 10));
+
+        var contents = await RenderOkAsync(bundle, body);
+
+        Assert.Equal("three more 4", Assert.Single(contents));
+    }
+
+    [Theory]
     [InlineData("true", "yes")]
     [InlineData("false", "no")]
     [InlineData("null", "no")]

@@ -22,8 +22,8 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
 
     /// <summary>
     /// Copies what the writer needs (the pooled bodies are returned when the request ends) and offers it; returns the
-    /// sample's id, or null when the queue's bytes had no room for it (dropped and counted). An id is no promise the
-    /// sample is stored: a full channel drops its newest capture to take this one (counted too).
+    /// sample's id, or null when the queue had no room for it (dropped and counted): a shadow copy is then not sent, as
+    /// it could never be paired. An id is no promise the sample is stored (the writer may still fail to store it).
     /// </summary>
     public string? Offer(ExchangeResult result)
     {
@@ -44,7 +44,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
 
         var prompt = exchange.Prompt;
         var id = SampleIds.New(result.RequestedAt);
-        recorder.Offer(new SampleCapture
+        var queued = recorder.Offer(new SampleCapture
         {
             Id = id,
             RequestId = exchange.RequestId,
@@ -73,6 +73,6 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             FailureNote = result.FailureNote,
             QueuedBytes = cost,
         });
-        return id;
+        return queued ? id : null;
     }
 }

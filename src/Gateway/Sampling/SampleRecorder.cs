@@ -21,6 +21,10 @@ internal sealed class SampleRecorder
     private readonly GatewayMetrics _metrics;
     private readonly long _maxQueuedBytes;
 
+    // The capture the channel's callback dropped, seen by the Offer whose TryWrite ran it (on the same thread).
+    [ThreadStatic]
+    private static SampleCapture? t_droppedNow;
+
     private long _dropped;
     private long _queuedBytes;
     private long _peakQueuedBytes;
@@ -76,15 +80,25 @@ internal sealed class SampleRecorder
         }
     }
 
-    /// <summary>Queues a capture whose <see cref="SampleCapture.QueuedBytes"/> were reserved with <see cref="TryReserve"/>.</summary>
-    public void Offer(SampleCapture capture)
+    /// <summary>
+    /// Queues a capture whose <see cref="SampleCapture.QueuedBytes"/> were reserved with <see cref="TryReserve"/>;
+    /// false when it was dropped (a full channel drops the capture being written, and counts it).
+    /// </summary>
+    public bool Offer(SampleCapture capture)
     {
-        // False only once the channel is completed; a full channel drops through DroppedByChannel.
+        t_droppedNow = null;
+
+        // False only once the channel is completed; a full channel drops through DroppedByChannel, synchronously.
         if (!_channel.Writer.TryWrite(capture))
         {
             Release(capture);
             Dropped(SampleDropCauses.QueueFull, 1);
+            return false;
         }
+
+        var dropped = ReferenceEquals(t_droppedNow, capture);
+        t_droppedNow = null;
+        return !dropped;
     }
 
     /// <summary>Gives back a capture's bytes: the writer has built it (or failed to).</summary>
@@ -98,6 +112,7 @@ internal sealed class SampleRecorder
 
     private void DroppedByChannel(SampleCapture capture)
     {
+        t_droppedNow = capture;
         Release(capture);
         Dropped(SampleDropCauses.QueueFull, 1);
     }

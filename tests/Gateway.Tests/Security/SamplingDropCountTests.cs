@@ -24,7 +24,9 @@ public sealed class SamplingDropCountTests(TestEnvironment env)
         for (var i = 0; i < 5; i++)
         {
             Assert.True(recorder.TryReserve(1000));
-            recorder.Offer(Capture(1000));
+
+            // The caller learns which were dropped (a sample that is not queued gets no shadow copy to pair with it).
+            Assert.Equal(i < 2, recorder.Offer(Capture(1000)));
         }
 
         Assert.Equal(3, recorder.DroppedCount);

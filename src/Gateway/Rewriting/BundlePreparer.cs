@@ -30,7 +30,8 @@ internal sealed class BundlePreparer(PromptTemplateAnalyzer templates, ModelCata
                 return (null, "a template does not parse");
             }
 
-            messages.Add(new PreparedMessage(message.Role ?? "system", _limits.Harden(template!)));
+            messages.Add(new PreparedMessage(
+                message.Role ?? "system", _limits.Harden(template!), PromptTemplateAnalyzer.ReadVariables(template!), PromptTemplateAnalyzer.ReadsTheClock(template!)));
         }
 
         return (new PreparedBundle(bundle, model, messages, [.. PrepareParameters(bundle.Params)]), null);

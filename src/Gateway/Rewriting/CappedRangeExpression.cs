@@ -18,11 +18,12 @@ internal sealed class CappedRangeExpression(RangeExpression range, int maxValues
 
     public override async ValueTask<FluidValue> EvaluateAsync(TemplateContext context)
     {
-        var from = (await range.From.EvaluateAsync(context)).ToNumberValue();
-        var to = (await range.To.EvaluateAsync(context)).ToNumberValue();
+        // Rounded as Fluid rounds them when it builds the range (Convert.ToInt32: to the nearest, halves to even).
+        var from = decimal.Round((await range.From.EvaluateAsync(context)).ToNumberValue());
+        var to = decimal.Round((await range.To.EvaluateAsync(context)).ToNumberValue());
         if (to >= from)
         {
-            Charge(context, decimal.Truncate(to) - decimal.Truncate(from) + 1);
+            Charge(context, to - from + 1);
         }
 
         return await range.EvaluateAsync(context);

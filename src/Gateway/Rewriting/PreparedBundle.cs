@@ -28,7 +28,7 @@ internal sealed record PreparedBundle(
     public FrozenSet<string> InstructionVariables { get; } = CollectInstructionVariables(Messages);
 
     /// <summary>Renders by bound values; null when a template reads the clock, so every request renders.</summary>
-    public RenderMemo? Renders { get; } = Messages.Any(m => PromptTemplateAnalyzer.ReadsTheClock(m.Template)) ? null : new RenderMemo();
+    public RenderMemo? Renders { get; } = Messages.Any(m => m.ReadsTheClock) ? null : new RenderMemo();
 
     private readonly string _stableArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Stable}";
     private readonly string _canaryArm = $"{Bundle.Name}|{Bundle.Version}|{Routing.Variants.Canary}";
@@ -49,7 +49,7 @@ internal sealed record PreparedBundle(
             if (message.IsInstruction)
             {
                 // Read at all, not only free: a template that reassigns a variable reads the client's value first.
-                used.UnionWith(PromptTemplateAnalyzer.ReadVariables(message.Template));
+                used.UnionWith(message.Reads);
             }
         }
 

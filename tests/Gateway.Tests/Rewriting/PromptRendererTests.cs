@@ -239,6 +239,27 @@ public sealed class PromptRendererTests
         Assert.Equal("prompt_variables.a", error.Body.Param);
     }
 
+    [Theory]
+    [InlineData("{% for i in (1..a) %}S{% endfor %}")]
+    [InlineData("{% capture c %}{{ a | strip }}{% endcapture %}S {{ c }}")]
+    public async Task A_multi_turn_request_requires_what_an_instruction_reads_inside_a_range_or_a_capture(string system)
+    {
+        // The templates render hardened (ranges and captures capped); what they read is known from them as written.
+        var bundle = Prepare([("system", system), ("user", "U")], new PromptVariable("a", true, null, null, 10));
+
+        var error = await RenderErrorAsync(bundle, """{"messages":[{"role":"user","content":"Hi"}]}""");
+
+        Assert.Equal("prompt_variables.a", error.Body.Param);
+    }
+
+    [Fact]
+    public void A_bundle_that_prints_the_date_inside_a_capture_is_rendered_every_time()
+    {
+        var bundle = Prepare([("system", "{% capture today %}{{ 'now' | date: '%Y-%m-%d' }}{% endcapture %}Today is {{ today }}.")]);
+
+        Assert.Null(bundle.Renders);
+    }
+
     [Fact]
     public async Task Loop_ranges_render_as_Fluid_renders_them_under_their_cap()
     {

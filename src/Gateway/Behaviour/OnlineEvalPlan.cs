@@ -43,6 +43,13 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
 
     public bool NeedsJudge => Judge is not null && Assertions.Any(a => a.NeedsJudge);
 
+    /// <summary>A limit type (<c>latency</c>, <c>cost</c>, <c>output-tokens</c>), negated or not.</summary>
+    public static bool IsLimit(string type)
+    {
+        var name = type.Trim();
+        return Limits.Contains(name.StartsWith(ScorerRegistry.NegationPrefix, StringComparison.OrdinalIgnoreCase) ? name[ScorerRegistry.NegationPrefix.Length..] : name);
+    }
+
     /// <summary>Reads the block; every problem lands in <paramref name="errors"/> with its field path, and the result is then null.</summary>
     public static OnlineEvalPlan? Read(PromptOnlineEval? block, ModelCatalog catalog, List<FieldError> errors)
     {

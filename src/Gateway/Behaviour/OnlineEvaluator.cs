@@ -186,8 +186,9 @@ internal sealed class OnlineEvaluator(
         try
         {
             var plan = await plans.GetAsync(prompt, version);
-            // A failed answer is never judged: it takes no judge slot and counts no judge call.
-            if (plan.NeedsJudge && !SampleScorer.Failed(record))
+            // A failed answer is never judged, nor one whose record has only the answer's start: it takes no judge slot
+            // and counts no judge call.
+            if (plan.NeedsJudge && !SampleScorer.Failed(record) && !record.Response.Cut)
             {
                 grant = await judges.TryEnterAsync(record.Id, prompt, plan.Judge!, cancellationToken);
             }

@@ -52,19 +52,13 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
             observations.Add(MetricObservation.Measure(OnlineMetrics.OutputTokens, used.OutputTokens));
         }
 
-        if (response.Cut)
+        // A record cut by the capture's cap lacks the answer's end (its finish reason, its last words); one the stored
+        // size cap shortened was read whole first, so its finish reason and refusal field stand.
+        var endSeen = !response.Cut || response.FinishReason is not null;
+        if (endSeen)
         {
-            // The record holds a prefix of the answer (a byte cap): what it said, whether it refused, and its finish
-            // reason (read at its end) cannot be read from it. Its assertions are error readings, never fails.
-            foreach (var assertion in plan.Assertions.Where(a => !a.NeedsJudge || judge is not null))
-            {
-                observations.Add(MetricObservation.Error(assertion.Metric, MetricKind.Rate));
-            }
-
-            return observations;
+            observations.Add(MetricObservation.Event(OnlineMetrics.Truncation, string.Equals(response.FinishReason, "length", StringComparison.Ordinal)));
         }
-
-        observations.Add(MetricObservation.Event(OnlineMetrics.Truncation, string.Equals(response.FinishReason, "length", StringComparison.Ordinal)));
 
         var scoring = new ScoringInput
         {
@@ -79,14 +73,29 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
         ScoreResult? heuristic = null;
         async ValueTask<ScoreResult> RefusalHeuristicAsync() => heuristic ??= await scorers.ScoreAsync(RefusalAssertion, scoring, cancellationToken);
 
-        observations.Add(MetricObservation.Event(OnlineMetrics.Refusal, response.Refusal is not null
-            || (string.IsNullOrEmpty(response.Text)
-                ? response.ToolCalls.Count == 0 // an answer made only of tool calls declined nothing; is-refusal would count the empty text
-                : (await RefusalHeuristicAsync()).Pass)));
+        if (response.Refusal is not null || !response.Cut)
+        {
+            observations.Add(MetricObservation.Event(OnlineMetrics.Refusal, response.Refusal is not null
+                || (string.IsNullOrEmpty(response.Text)
+                    ? response.ToolCalls.Count == 0 // an answer made only of tool calls declined nothing; is-refusal would count the empty text
+                    : (await RefusalHeuristicAsync()).Pass)));
+        }
 
         foreach (var assertion in plan.Assertions)
         {
             ScoreResult result;
+            if (response.Cut && assertion.ReadsText)
+            {
+                // The text is a prefix of the answer: its verdict cannot be read from it, so an error reading, never a
+                // fail (and never a judge's call). The limits read what the hot path measured, and stand.
+                if (!assertion.NeedsJudge || judge is not null)
+                {
+                    observations.Add(MetricObservation.Error(assertion.Metric, MetricKind.Rate));
+                }
+
+                continue;
+            }
+
             if (assertion.NeedsJudge)
             {
                 if (judge is null)

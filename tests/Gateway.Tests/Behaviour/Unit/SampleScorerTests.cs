@@ -114,11 +114,11 @@ public sealed class SampleScorerTests
     }
 
     [Fact]
-    public async Task A_cut_answer_reads_its_error_cost_and_tokens_and_its_assertions_as_error_readings()
+    public async Task A_cut_answer_reads_its_error_tokens_and_limits_and_its_text_assertions_as_error_readings()
     {
-        var plan = OnlineEvalFixtures.Plan("""[{"type":"is-json","metric":"valid-json"}]""");
+        var plan = OnlineEvalFixtures.Plan("""[{"type":"is-json","metric":"valid-json"},{"type":"output-tokens","threshold":1000,"metric":"short"}]""");
         var sample = Sample(
-            new SampleResponse { Status = 200, Text = "{\"items\":[1,2,…[truncated 900 chars]", Complete = true, Cut = true },
+            new SampleResponse { Status = 200, Text = "{\"items\":[1,2,", Complete = true, Cut = true },
             usage: Usage(input: 120, output: 4000, cost: 0.002m));
 
         var observations = await Scorer.ScoreAsync(sample, plan, null, Ct);
@@ -127,8 +127,21 @@ public sealed class SampleScorerTests
         Assert.Equal(new MetricObservation("output_tokens", MetricKind.Value, 4000, null), Single(observations, OnlineMetrics.OutputTokens));
         Assert.Equal(MetricObservation.Error("valid-json", MetricKind.Rate), Single(observations, "valid-json"));
 
-        // Its finish reason and whether it refused are past the cut.
+        // A limit reads what the hot path measured: the longest answers still fail their token budget.
+        Assert.Equal(new MetricObservation("short", MetricKind.Rate, 0, false), Single(observations, "short"));
+
+        // The capture cut it: its finish reason and whether it refused are past the cut.
         Assert.DoesNotContain(observations, o => o.Metric is OnlineMetrics.Refusal or OnlineMetrics.Truncation);
+    }
+
+    [Fact]
+    public async Task An_answer_the_stored_size_cap_shortened_still_reads_its_finish_reason()
+    {
+        var sample = Sample(new SampleResponse { Status = 200, Text = "Chapter one…[truncated 90000 chars]", FinishReason = "length", Complete = true, Cut = true });
+
+        var observations = await Scorer.ScoreAsync(sample, OnlineEvalPlan.Empty, null, Ct);
+
+        Assert.Equal(new MetricObservation("truncation", MetricKind.Rate, 1, false), Single(observations, OnlineMetrics.Truncation));
     }
 
     [Theory]

@@ -294,10 +294,21 @@ internal sealed class ReleaseService(
     /// A version the gateways could not prepare (its model gone from the catalog since it was pushed): every instance
     /// would ignore the release and keep the old value, and one started later would have none, so it is refused here.
     /// </summary>
-    private async Task<ReleaseRefusal?> UnservableAsync(string prompt, int version) =>
-        (await bundles.GetAsync(prompt, version)).Problem is { } problem
-            ? new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: {problem}.", "version")
-            : null;
+    private async Task<ReleaseRefusal?> UnservableAsync(string prompt, int version)
+    {
+        string? problem;
+        try
+        {
+            problem = (await bundles.GetAsync(prompt, version)).Problem;
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or StackExchange.Redis.RedisException or TimeoutException))
+        {
+            // As the instances would find it: a bundle that cannot be read (they ignore the release that names it).
+            problem = $"it cannot be read ({ex.GetType().Name})";
+        }
+
+        return problem is null ? null : new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: {problem}.", "version");
+    }
 
     /// <summary>
     /// The event's evidence: the caller's object with <c>eval_run</c> (the passing run's id), <c>verdict</c>

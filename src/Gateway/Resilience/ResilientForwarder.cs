@@ -295,7 +295,8 @@ internal sealed class ResilientForwarder(
                 && (lifetime.AbortRequested || s.Tap?.LineCapExceeded == true || error is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled))
             {
                 s.Interruption = s.Tap?.LineCapExceeded == true ? StreamInterruption.Oversized
-                    : fired is UpstreamTimeout.Idle or UpstreamTimeout.Total ? StreamInterruption.Stalled
+                    : fired is UpstreamTimeout.Idle ? StreamInterruption.Stalled
+                    : fired is UpstreamTimeout.Total ? StreamInterruption.TimedOut
                     : StreamInterruption.Cut;
             }
 

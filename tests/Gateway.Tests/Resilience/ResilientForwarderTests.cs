@@ -256,6 +256,53 @@ public sealed class ResilientForwarderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_reading_past_the_total_time_is_a_timed_out_stream_not_a_stalled_provider()
+    {
+        using var run = NewRun("brief", allowModelFallback: false,
+        [
+            async context =>
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "text/event-stream";
+                try
+                {
+                    foreach (var chunk in SlowClientChunks)
+                    {
+                        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(chunk), context.RequestAborted);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyCanceled));
+                }
+            },
+        ]);
+        // The client takes the first chunk, then holds the second write past the model's whole 2 s: the total runs out
+        // while the client reads.
+        var clock = new FakeTimeProvider();
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writes = 0;
+        run.Client.Backpressure = async token =>
+        {
+            if (Interlocked.Increment(ref writes) == 2)
+            {
+                writing.TrySetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, token);
+            }
+        };
+
+        var forwarding = run.StartAsync(ForwarderOn(clock));
+        await writing.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        clock.Advance(TimeSpan.FromSeconds(3));
+        await forwarding.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Null(run.Outcome.Error);
+        Assert.Equal(StreamInterruption.TimedOut, run.Outcome.Interruption);
+        Assert.StartsWith(SlowClientChunks[0], run.Client.Text, StringComparison.Ordinal);
+        Assert.Contains("\"stream_timeout\"", System.Text.Encoding.UTF8.GetString(StreamErrorEvent.For(StreamInterruption.TimedOut).Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_non_retryable_error_status_is_the_answer_at_once()
     {
         var run = await ForwardAsync("main", Respond(400, """{"error":"bad"}"""), Respond(200, "must not be sent"));

@@ -299,7 +299,7 @@ internal sealed class ReleaseService(
         string? problem;
         try
         {
-            problem = (await bundles.GetAsync(prompt, version)).Problem;
+            problem = await bundles.ProblemAsync(prompt, version);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or StackExchange.Redis.RedisException or TimeoutException))
         {

@@ -58,6 +58,21 @@ internal sealed class PreparedBundleCache
     }
 
     /// <summary>
+    /// Why the version cannot serve, or null. One not held is prepared to find out, but not kept: a release keeps the
+    /// bundles it serves itself (with their render memos), and a check must not put a second copy in their place.
+    /// </summary>
+    public async ValueTask<string?> ProblemAsync(string prompt, int version)
+    {
+        if (_bundles.TryGet((prompt, version), out _))
+        {
+            return null;
+        }
+
+        var stored = await _registry.GetBundleAsync(prompt, version);
+        return stored is null ? $"version {version} does not exist" : _preparer.Prepare(stored).Problem;
+    }
+
+    /// <summary>
     /// Keeps a prepared bundle under the name and version it was asked for. One already kept (prepared at the same time
     /// by another caller, or put back by the snapshot loader) wins, so all callers share one render memo.
     /// </summary>

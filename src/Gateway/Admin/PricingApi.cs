@@ -15,7 +15,7 @@ internal static class PricingApi
                 Results.Json(pricing.All.ToDictionary(p => p.Key, p => p.Value), GatewayJsonContext.Default.DictionaryStringModelPriceArray))
             .WithTags("Pricing").WithName("ShowPricing").WithSummary("Every model's prices over time (configured and runtime).");
         admin.MapPut("/pricing/{model}", SetAsync)
-            .Accepts<ModelPrice>("application/json")
+            .Accepts<PriceRequest>("application/json")
             .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
             .WithTags("Pricing").WithName("SetPrice").WithSummary("Add a price for a model from an instant (default: now); earlier requests keep their price.");
         return admin;
@@ -23,7 +23,7 @@ internal static class PricingApi
 
     private static async Task<IResult> SetAsync(string model, HttpContext http, PriceOverrides overrides, TimeProvider time)
     {
-        var (price, error) = await AdminRequestBody.ReadAsync(http.Request, GatewayJsonContext.Default.ModelPrice, new ModelPrice());
+        var (request, error) = await AdminRequestBody.ReadAsync(http.Request, AdminInputJsonContext.Default.PriceRequest, new PriceRequest(null, null, null, null));
         if (error is not null)
         {
             return error;
@@ -34,7 +34,7 @@ internal static class PricingApi
             return AdminResults.Invalid($"A model name of at most {MaxModelLength} characters, without control characters.", "model");
         }
 
-        foreach (var (field, value) in new[] { ("input_per_million", price!.InputPerMillion), ("output_per_million", price.OutputPerMillion), ("cached_input_per_million", price.CachedInputPerMillion ?? 0) })
+        foreach (var (field, value) in new[] { ("input_per_million", request!.InputPerMillion), ("output_per_million", request.OutputPerMillion), ("cached_input_per_million", request.CachedInputPerMillion) })
         {
             if (value is < 0 or > MaxPerMillion)
             {
@@ -43,10 +43,20 @@ internal static class PricingApi
             }
         }
 
-        if (price.EffectiveFrom == default)
+        if (request.InputPerMillion is not { } input || request.OutputPerMillion is not { } output)
         {
-            price.EffectiveFrom = time.GetUtcNow();
+            return AdminResults.Invalid(
+                "Both 'input_per_million' and 'output_per_million' are required (0 is a price, and must be said).",
+                request.InputPerMillion is null ? "input_per_million" : "output_per_million");
         }
+
+        var price = new ModelPrice
+        {
+            EffectiveFrom = request.EffectiveFrom ?? time.GetUtcNow(),
+            InputPerMillion = input,
+            CachedInputPerMillion = request.CachedInputPerMillion,
+            OutputPerMillion = output,
+        };
 
         if (!await overrides.AddAsync(model, price))
         {

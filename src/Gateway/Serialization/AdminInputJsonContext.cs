@@ -15,4 +15,5 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(EvalRun))]
 [JsonSerializable(typeof(RolloutStartRequest))]
 [JsonSerializable(typeof(RolloutControlRequest))]
+[JsonSerializable(typeof(PriceRequest))]
 internal sealed partial class AdminInputJsonContext : JsonSerializerContext;

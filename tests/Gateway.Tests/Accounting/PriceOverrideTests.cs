@@ -49,6 +49,23 @@ public sealed class PriceOverrideTests(TestEnvironment env)
         Assert.Contains("from 0 to", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", "input_per_million")]
+    [InlineData("{}", "input_per_million")]
+    [InlineData("""{"input_per_million":3}""", "output_per_million")]
+    [InlineData("""{"InputPerMillion":3,"OutputPerMillion":12}""", "InputPerMillion")]
+    [InlineData("""{"input_per_million":3,"output_per_million":12,"currency":"EUR"}""", "currency")]
+    public async Task A_body_that_does_not_give_both_prices_by_their_names_is_refused_not_priced_at_zero(string body, string field)
+    {
+        var model = "unpriced-" + Guid.NewGuid().ToString("N")[..8];
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        var refused = await operatorClient.PutAsync($"/admin/v1/pricing/{model}", body.Length == 0 ? null : body);
+
+        Assert.Equal(field, refused.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.DoesNotContain($"\"{model}\"", (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Prices_for_names_that_differ_only_in_case_are_one_model_and_never_stop_the_poll()
     {

@@ -14,7 +14,8 @@ public sealed class AdminClient(GatewayHost gateway, string token) : IDisposable
 
     public Task<AdminResponse> PostAsync(string path, string? json = null) => SendAsync(HttpMethod.Post, path, json);
 
-    public Task<AdminResponse> PutAsync(string path, string json) => SendAsync(HttpMethod.Put, path, json);
+    /// <summary>A PUT; without <paramref name="json"/>, one with no body at all.</summary>
+    public Task<AdminResponse> PutAsync(string path, string? json) => SendAsync(HttpMethod.Put, path, json);
 
     public Task<AdminResponse> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
 

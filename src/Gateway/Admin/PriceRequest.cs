@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace LlmGateway.Admin;
+
+/// <summary>
+/// The body of <c>PUT /admin/v1/pricing/{model}</c>, read strictly: both prices are required (an empty or misspelt
+/// body would otherwise price the model at 0, and every spend limit on it would stop counting).
+/// </summary>
+internal sealed record PriceRequest(
+    [property: JsonPropertyName("effective_from")] DateTimeOffset? EffectiveFrom,
+    [property: JsonPropertyName("input_per_million")] decimal? InputPerMillion,
+    [property: JsonPropertyName("cached_input_per_million")] decimal? CachedInputPerMillion,
+    [property: JsonPropertyName("output_per_million")] decimal? OutputPerMillion);

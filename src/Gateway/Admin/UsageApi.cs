@@ -17,7 +17,8 @@ internal static class UsageApi
     {
         var request = http.Request.Query;
         var now = time.GetUtcNow();
-        if (!TryTime(request["from"], now.AddHours(-1), out var from) || !TryTime(request["to"], now, out var to) || to < from)
+        // Without 'from', the hour before 'to' (before now when 'to' is not given either).
+        if (!TryTime(request["to"], now, out var to) || !TryTime(request["from"], to.AddHours(-1), out var from) || to < from)
         {
             return AdminResults.Invalid("'from' and 'to' must be ISO-8601 instants, with from ≤ to.", "from");
         }
@@ -37,7 +38,12 @@ internal static class UsageApi
         var filters = UsageDimensions.Names
             .Where(n => !string.IsNullOrEmpty(request[n]))
             .ToDictionary(n => n, n => request[n].ToString(), StringComparer.Ordinal);
-        var rows = await query.RunAsync(from, to, filters, groupBy);
+        var window = UsageWindow.For(from, to, now);
+        var rows = await query.RunAsync(window, filters, groupBy);
+
+        // What was read: [from, to) widened to whole minutes or hours.
+        http.Response.Headers["X-Usage-Window"] = $"{window.From:yyyy-MM-ddTHH:mm:ssZ}/{window.To:yyyy-MM-ddTHH:mm:ssZ}";
+        http.Response.Headers["X-Usage-Granularity"] = window.ByMinute ? "minute" : "hour";
         return Results.Json(rows.ToArray(), GatewayJsonContext.Default.UsageRowArray);
     }
 

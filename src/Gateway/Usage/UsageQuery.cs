@@ -5,20 +5,14 @@ namespace LlmGateway.Usage;
 /// <summary>Sums the usage counters over a time range, filtered and grouped by dimensions.</summary>
 internal sealed class UsageQuery(GatewayStore store)
 {
-    /// <summary>Up to this range the minute hashes are read; beyond it, the hourly rollups.</summary>
-    public static readonly TimeSpan MinuteGranularityLimit = TimeSpan.FromHours(6);
-
-    public async Task<IReadOnlyList<UsageRow>> RunAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<string, string> filters, IReadOnlyList<string> groupBy)
+    /// <summary>Sums the buckets of <paramref name="window"/> (<see cref="UsageWindow.For"/>).</summary>
+    public async Task<IReadOnlyList<UsageRow>> RunAsync(UsageWindow window, IReadOnlyDictionary<string, string> filters, IReadOnlyList<string> groupBy)
     {
-        var byMinute = to - from <= MinuteGranularityLimit;
-        var step = byMinute ? 1 : 60;
-        var first = from.ToUnixTimeSeconds() / 60 / step * step;
-        var last = to.ToUnixTimeSeconds() / 60;
         var batch = store.Database.CreateBatch();
         var reads = new List<Task<StackExchange.Redis.HashEntry[]>>();
-        for (var bucket = first; bucket <= last; bucket += step)
+        for (var bucket = window.FirstMinute; bucket < window.EndMinute; bucket += window.Step)
         {
-            reads.Add(batch.HashGetAllAsync(byMinute ? store.Keys.UsageMinute(bucket) : store.Keys.UsageHour(bucket)));
+            reads.Add(batch.HashGetAllAsync(window.ByMinute ? store.Keys.UsageMinute(bucket) : store.Keys.UsageHour(bucket)));
         }
 
         batch.Execute();

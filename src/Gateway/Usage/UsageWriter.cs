@@ -10,7 +10,8 @@ namespace LlmGateway.Usage;
 /// </summary>
 internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, ILogger<UsageWriter> logger) : BackgroundService
 {
-    private static readonly TimeSpan MinuteRetention = TimeSpan.FromDays(2);
+    /// <summary>How long a minute's counters are kept after its last write (then only its hour's rollup).</summary>
+    public static readonly TimeSpan MinuteRetention = TimeSpan.FromDays(2);
     private static readonly TimeSpan HourRetention = TimeSpan.FromDays(90);
 
     /// <summary>How long a batch gathers after its first sample.</summary>

@@ -98,5 +98,9 @@ public sealed class UsageCountersTests(TestEnvironment env)
 
         Assert.Equal("groupBy", (await viewer.GetAsync("/admin/v1/usage?groupBy=colour")).Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
         (await viewer.GetAsync("/admin/v1/usage?from=yesterday")).Expect(HttpStatusCode.BadRequest);
+
+        // 'to' alone is the hour before it, however long ago.
+        var yesterday = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+        (await viewer.GetAsync($"/admin/v1/usage?to={yesterday}")).Expect(HttpStatusCode.OK);
     }
 }

@@ -42,7 +42,7 @@ internal static class UsageApi
         var rows = await query.RunAsync(window, filters, groupBy);
 
         // What was read: [from, to) widened to whole minutes or hours.
-        http.Response.Headers["X-Usage-Window"] = $"{window.From:yyyy-MM-ddTHH:mm:ssZ}/{window.To:yyyy-MM-ddTHH:mm:ssZ}";
+        http.Response.Headers["X-Usage-Window"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{window.From:yyyy-MM-dd'T'HH:mm:ss'Z'}/{window.To:yyyy-MM-dd'T'HH:mm:ss'Z'}");
         http.Response.Headers["X-Usage-Granularity"] = window.ByMinute ? "minute" : "hour";
         return Results.Json(rows.ToArray(), GatewayJsonContext.Default.UsageRowArray);
     }

@@ -59,8 +59,24 @@ internal sealed class CommandContext : IDisposable
     /// <summary>An argument that may be left out (arity zero or one).</summary>
     public T? OptionalValue<T>(Argument<T> argument) => parseResult.GetValue(argument);
 
-    /// <summary>Prints a body from the gateway, re-indented, for <c>--json</c>.</summary>
-    public void WriteJson(string json) => Out.WriteLine(JsonPrinter.Pretty(json));
+    /// <summary>
+    /// Prints a body from the gateway, re-indented, for <c>--json</c>. A 2xx body that is not JSON (a proxy's login page,
+    /// an empty answer) is an unexpected response (exit 3), as without <c>--json</c>, never a crash.
+    /// </summary>
+    public void WriteJson(string json)
+    {
+        string pretty;
+        try
+        {
+            pretty = JsonPrinter.Pretty(json);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new GatewayUnavailableException($"The gateway's answer is not JSON ({ex.Message}).", "unexpected_response", ex);
+        }
+
+        Out.WriteLine(pretty);
+    }
 
     public void Dispose() => httpClient?.Dispose();
 

@@ -17,10 +17,16 @@ internal static class PromptFileReader
         if (Directory.Exists(path))
         {
             // Sorted by name with ordinal comparison, so the push order is the same on every machine.
-            var files = Directory.EnumerateFiles(path)
-                .Where(IsPromptFile)
-                .OrderBy(file => Path.GetFileName(file), StringComparer.Ordinal)
-                .ToList();
+            List<string> files;
+            try
+            {
+                files = [.. Directory.EnumerateFiles(path).Where(IsPromptFile).OrderBy(file => Path.GetFileName(file), StringComparer.Ordinal)];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"{path}: cannot list the directory: {ex.Message}", "unreadable_file");
+            }
+
             return files.Count > 0
                 ? files
                 : throw new UsageException($"{path} has no {DescribeExtensions()} files (subdirectories are not searched).", "no_prompt_files");

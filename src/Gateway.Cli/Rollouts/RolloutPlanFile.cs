@@ -77,9 +77,17 @@ internal static class RolloutPlanFile
             throw new UsageException($"{path}: {problem}", "invalid_plan");
         }
 
-        // Every field and type was checked above, so this reads exactly what the file says.
-        return plan.Deserialize(CliJsonContext.Default.RolloutPlan)
-            ?? throw new UsageException($"{path}: the plan is empty.", "invalid_plan");
+        // Every field and type was checked above, so this reads exactly what the file says; only a number out of its
+        // type's range (1e400) can still fail here.
+        try
+        {
+            return plan.Deserialize(CliJsonContext.Default.RolloutPlan)
+                ?? throw new UsageException($"{path}: the plan is empty.", "invalid_plan");
+        }
+        catch (JsonException ex)
+        {
+            throw new UsageException($"{path}: {ex.Message}", "invalid_plan");
+        }
     }
 
     /// <summary>The first problem of <paramref name="element"/> read as <paramref name="type"/>, or null.</summary>

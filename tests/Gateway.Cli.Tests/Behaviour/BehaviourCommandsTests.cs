@@ -233,6 +233,18 @@ public sealed class BehaviourCommandsTests
         Assert.Contains("(unexpected_response)", run.Err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("<html>proxy</html>")]
+    [InlineData("")]
+    public async Task With_json_an_answer_that_is_not_json_is_the_gateway_failing_not_a_crash(string body)
+    {
+        var run = await FakeAdminApi.Answering(HttpStatusCode.OK, body, "text/html").RunAsync("behaviour", "support-bot", "--json");
+
+        run.AssertExit(ExitCodes.Unavailable);
+        Assert.Contains("(unexpected_response)", run.Err, StringComparison.Ordinal);
+        Assert.Empty(run.Out);
+    }
+
     [Fact]
     public async Task Help_lists_the_flags_and_the_changes_command()
     {

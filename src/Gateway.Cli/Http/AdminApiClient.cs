@@ -11,8 +11,11 @@ namespace LlmGateway.Cli.Http;
 /// Sends admin requests and turns every failure into one of two exceptions: the gateway refused
 /// (<see cref="GatewayRequestFailedException"/>) or there was no usable answer (<see cref="GatewayUnavailableException"/>).
 /// </summary>
-internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings settings, TextWriter? trace)
+/// <param name="time">The clock of a streamed answer's per-read timeout (the system's; a test's).</param>
+internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings settings, TextWriter? trace, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The one HttpClient of an invocation. A caller's handler (tests) is left for the caller to dispose.</summary>
@@ -87,15 +90,16 @@ internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings s
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
 
-            // HttpClient's timeout ends with the headers; without one per read a stalled export would hang forever.
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // HttpClient's timeout ends with the headers; without one per read a stalled export would hang forever. It
+            // runs only while a read waits: the consumer's own time between reads (a pager, a full pipe) is not the gateway's.
             while (true)
             {
                 string? line;
-                idle.CancelAfter(RequestTimeout);
+                using var idle = new CancellationTokenSource(RequestTimeout, _time);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
                 try
                 {
-                    line = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+                    line = await reader.ReadLineAsync(either.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {

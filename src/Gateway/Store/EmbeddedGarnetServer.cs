@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Garnet;
+using StackExchange.Redis;
 
 namespace LlmGateway.Store;
 
@@ -40,6 +41,14 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     /// configured), so no other local process can write releases or keys. Never log it.
     /// </summary>
     public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
+
+    /// <inheritdoc cref="IEmbeddedStoreServer.ConnectionOptions"/>
+    public ConfigurationOptions ConnectionOptions()
+    {
+        var options = new ConfigurationOptions { Password = _password };
+        options.EndPoints.Add("127.0.0.1", Port);
+        return options;
+    }
 
     /// <param name="port">0 picks a free loopback port.</param>
     /// <param name="dataDirectory">Null keeps no state across restarts (the log spills to a temporary folder).</param>

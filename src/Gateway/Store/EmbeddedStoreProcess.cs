@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using LlmGateway.Serialization;
+using StackExchange.Redis;
 
 namespace LlmGateway.Store;
 
@@ -43,6 +44,14 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     public int ProcessId { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
+
+    /// <inheritdoc cref="IEmbeddedStoreServer.ConnectionOptions"/>
+    public ConfigurationOptions ConnectionOptions()
+    {
+        var options = new ConfigurationOptions { Password = _password };
+        options.EndPoints.Add("127.0.0.1", Port);
+        return options;
+    }
 
     /// <summary>The child's runtime settings, over the gateway's own environment.</summary>
     internal static void ChildEnvironment(IDictionary<string, string?> environment)

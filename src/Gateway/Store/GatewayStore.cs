@@ -101,7 +101,7 @@ internal sealed class GatewayStore : IAsyncDisposable
             }
 
             StoreLog.EmbeddedStarted(_logger, _embedded.Port, string.IsNullOrWhiteSpace(embedded.DataDirectory) ? "no data directory: state is not kept across restarts" : embedded.DataDirectory, embedded.Memory, embedded.PageSize, embedded.Index);
-            configuration = ConfigurationOptions.Parse(_embedded.ConnectionString);
+            configuration = _embedded.ConnectionOptions();
         }
         else
         {

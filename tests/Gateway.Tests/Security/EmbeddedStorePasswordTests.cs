@@ -24,6 +24,17 @@ public sealed class EmbeddedStorePasswordTests
     }
 
     [Fact]
+    public async Task A_configured_password_with_the_connection_string_s_separators_still_connects()
+    {
+        using var garnet = EmbeddedGarnetServer.Start(memory: "1m", pageSize: "64k", index: "64k", password: "ab,cd=ef gh");
+        await using var owner = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionOptions());
+
+        await owner.GetDatabase().StringSetAsync("gw:release", "stable");
+
+        Assert.Equal("stable", (string?)await owner.GetDatabase().StringGetAsync("gw:release"));
+    }
+
+    [Fact]
     public void Every_start_has_its_own_password()
     {
         using var first = EmbeddedGarnetServer.Start(memory: "1m", pageSize: "64k", index: "64k");

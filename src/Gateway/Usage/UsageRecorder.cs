@@ -60,6 +60,13 @@ internal sealed class UsageRecorder
         }
     }
 
+    /// <summary>Counts <paramref name="samples"/> whose counts a failed write lost (the store refused or timed out).</summary>
+    public void Lost(long samples)
+    {
+        Interlocked.Add(ref _dropped, samples);
+        _metrics.UsageSamplesDropped.Add(samples);
+    }
+
     private void CountDrop()
     {
         Interlocked.Increment(ref _dropped);

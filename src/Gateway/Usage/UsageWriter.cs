@@ -128,8 +128,10 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             // Counts for this batch are lost; requests were never affected. (Disposed: the store closed under the last
-            // write of a shutdown that ran out of time.)
+            // write of a shutdown that ran out of time.) Counted as dropped samples, as a full channel's are: one per
+            // request the batch's minutes counted.
             UsageLog.WriteFailed(logger, totals.Count, ex.GetType().Name);
+            recorder.Lost(totals.Where(t => t.Key.Key.Contains(":usage:m:", StringComparison.Ordinal) && t.Key.Field.EndsWith(RequestsSuffix, StringComparison.Ordinal)).Sum(t => t.Value));
         }
     }
 }

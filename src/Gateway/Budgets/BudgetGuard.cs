@@ -158,6 +158,7 @@ internal sealed class BudgetGuard(
         }
 
         var costNanoUsd = cost is { } c ? Nano(c) : 0;
+        var bodyBoundOnly = unseen || tools is { IsEmpty: false };
         // A shadow copy is never let through unbudgeted: no user waits for it, and with the store down its spend
         // could be neither limited nor counted (nor its sample written).
         var failOpen = _options.FailOpen && !key.IsShadow;
@@ -165,12 +166,12 @@ internal sealed class BudgetGuard(
         {
             // Drawn from this instance's slice of the key's day: no store round trip until the slice runs short.
             var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, Nano(slice))), slice);
-            var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease };
+            var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease, BodyBoundOnly = bodyBoundOnly };
             return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased, failOpen);
         }
 
         // The request's own reservation in the store: every key's way.
-        var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output));
+        var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { BodyBoundOnly = bodyBoundOnly };
         return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
     }
 
@@ -234,7 +235,7 @@ internal sealed class BudgetGuard(
         {
             if (lease.IsBehind(day))
             {
-                var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens);
+                var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens) { BodyBoundOnly = leased.BodyBoundOnly };
                 return Outcome(await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false, failOpen), alone, limits, failOpen);
             }
 
@@ -276,7 +277,7 @@ internal sealed class BudgetGuard(
             // limit.)
             return lease.AddAndTake(day, grant, need)
                 ? (leased, null)
-                : (new BudgetReservation(leased.KeyId, leased.At, grant + taken, leased.Tokens), null);
+                : (new BudgetReservation(leased.KeyId, leased.At, grant + taken, leased.Tokens) { BodyBoundOnly = leased.BodyBoundOnly }, null);
         }
         finally
         {
@@ -331,7 +332,7 @@ internal sealed class BudgetGuard(
 
         var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
         var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
-        if (tokens > reservation.Tokens && !reservation.LetThrough)
+        if (tokens > reservation.Tokens && !reservation.LetThrough && !reservation.BodyBoundOnly)
         {
             // Counted as spent all the same: the budget reflects what the provider billed.
             metrics.BudgetOverruns.Add(tokens - reservation.Tokens);

@@ -22,6 +22,13 @@ internal sealed class BudgetReservation(string keyId, DateTimeOffset at, long co
     /// </summary>
     public bool LetThrough { get; init; }
 
+    /// <summary>
+    /// <see cref="Tokens"/> bounds only what the body shows: the provider also reads input the gateway cannot see (a
+    /// stored conversation, a file by id) or bills its own tools' results as input (web search). Such a request's
+    /// reported tokens are expected to pass it, so settling does not call that an overrun.
+    /// </summary>
+    public bool BodyBoundOnly { get; init; }
+
     /// <summary>The key's lease when the cost was taken from a slice in this process: settled there, not in the store.</summary>
     public SpendLease? Lease { get; init; }
 

@@ -50,12 +50,16 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         return options;
     }
 
+    /// <summary>How often a store with a data directory takes a background checkpoint (seconds between two).</summary>
+    public const int DefaultCheckpointSeconds = 300;
+
     /// <param name="port">0 picks a free loopback port.</param>
     /// <param name="dataDirectory">Null keeps no state across restarts (the log spills to a temporary folder).</param>
     /// <param name="memory">The log's memory, Garnet size syntax (<see cref="EmbeddedStoreOptions.Memory"/>).</param>
     /// <param name="index">Starting size of the hash index (<see cref="EmbeddedStoreOptions.Index"/>).</param>
     /// <param name="loggerFactory">Routes Garnet's own logs through the host's logging.</param>
     /// <param name="pageSize">One log page (<see cref="EmbeddedStoreOptions.PageSize"/>).</param>
+    /// <param name="checkpointSeconds">With a data directory, seconds between background checkpoints.</param>
     public static EmbeddedGarnetServer Start(
         int port = 0,
         string? dataDirectory = null,
@@ -63,7 +67,8 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         string index = EmbeddedStoreOptions.DefaultIndex,
         ILoggerFactory? loggerFactory = null,
         string pageSize = EmbeddedStoreOptions.DefaultPageSize,
-        string? password = null)
+        string? password = null,
+        int checkpointSeconds = DefaultCheckpointSeconds)
     {
         password = string.IsNullOrEmpty(password) ? NewPassword() : password;
         port = port == 0 ? FreeLoopbackPort() : port;
@@ -113,6 +118,9 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
             args.AddRange(
             [
                 "--checkpointdir", logDirectory, "--aof", "--recover",
+                // Without checkpoints the append-only file grows for ever, the segments compaction dropped stay on disk,
+                // and every start replays the whole file (past the start timeout, the gateway could not start at all).
+                "--checkpoint-freq", checkpointSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--aof-page-size", aofPage.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--aof-memory", (2 * aofPage).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ]);

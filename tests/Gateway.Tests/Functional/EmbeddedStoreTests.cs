@@ -162,6 +162,28 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_store_with_a_data_directory_takes_checkpoints_on_its_own()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "gw-garnet-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var garnet = EmbeddedGarnetServer.Start(dataDirectory: directory, memory: "64m", index: "8m", checkpointSeconds: 1);
+            await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
+            await connection.GetDatabase().StringSetAsync("checkpointed", "yes");
+
+            // Without one the append-only file only grows, and every start replays all of it.
+            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Checkpoints(directory).Any()), TimeSpan.FromSeconds(30)), string.Join("\n", Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories)));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static IEnumerable<string> Checkpoints(string directory) =>
+        Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories).Where(d => d.Contains("checkpoints", StringComparison.OrdinalIgnoreCase) && Directory.EnumerateFiles(d).Any());
+
+    [Fact]
     public async Task The_embedded_store_keeps_data_across_restarts_when_given_a_data_directory()
     {
         var directory = Path.Combine(Path.GetTempPath(), "gw-garnet-" + Guid.NewGuid().ToString("N"));

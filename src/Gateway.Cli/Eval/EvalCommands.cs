@@ -123,6 +123,12 @@ internal sealed class EvalCommands(CommandRunner runner)
 
     private async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
     {
+        // Before any call is paid for: a report that cannot be written is known now, not after the run.
+        foreach (var file in new[] { jsonReport, junitReport, markdownReport, htmlReport }.Select(context.Value))
+        {
+            CheckWritable(file);
+        }
+
         var loaded = await LoadAsync(context, cancellationToken).ConfigureAwait(false);
         if (loaded is null)
         {
@@ -224,10 +230,27 @@ internal sealed class EvalCommands(CommandRunner runner)
 
         var report = EvalReport.Create(result, thresholds);
         context.Out.Write(ConsoleReport.Render(report));
-        WriteReport(context.Value(jsonReport), JsonReport.Render(report));
-        WriteReport(context.Value(junitReport), Encoding.UTF8.GetBytes(JUnitReport.Render(report)));
-        WriteReport(context.Value(markdownReport), Encoding.UTF8.GetBytes(MarkdownReport.Render(report)));
-        WriteReport(context.Value(htmlReport), Encoding.UTF8.GetBytes(HtmlReportRenderer.Render(report)));
+
+        // A report that cannot be written (its folder removed during the run) is said, and the run is still stored: it
+        // was paid for, and the release gate reads the stored run, not the files.
+        var unwritten = new List<UsageException>();
+        foreach (var (file, render) in new (Option<string?> File, Func<byte[]> Render)[]
+        {
+            (jsonReport, () => JsonReport.Render(report)),
+            (junitReport, () => Encoding.UTF8.GetBytes(JUnitReport.Render(report))),
+            (markdownReport, () => Encoding.UTF8.GetBytes(MarkdownReport.Render(report))),
+            (htmlReport, () => Encoding.UTF8.GetBytes(HtmlReportRenderer.Render(report))),
+        })
+        {
+            try
+            {
+                WriteReport(context.Value(file), render());
+            }
+            catch (UsageException ex)
+            {
+                unwritten.Add(ex);
+            }
+        }
 
         // Most failures without any answer means the gateway went away mid-run: say so with the code every
         // other command uses for an unreachable gateway, and keep the evidence out of a store that is not there.
@@ -268,7 +291,32 @@ internal sealed class EvalCommands(CommandRunner runner)
             }
         }
 
-        return unreachable ? EvalExitCodes.Unavailable : report.ExitCode;
+        foreach (var ex in unwritten)
+        {
+            context.Errors.Report(ex.Message, ex.Code);
+        }
+
+        return unreachable ? EvalExitCodes.Unavailable : unwritten.Count > 0 ? EvalExitCodes.Error : report.ExitCode;
+    }
+
+    /// <summary>Refuses a report path whose folder does not exist, or that names a folder.</summary>
+    private static void CheckWritable(string? file)
+    {
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return;
+        }
+
+        var destination = Path.GetFullPath(file);
+        if (Directory.Exists(destination))
+        {
+            throw new UsageException($"Cannot write {file}: it is a directory.", "unwritable_file");
+        }
+
+        if (Path.GetDirectoryName(destination) is { } folder && !Directory.Exists(folder))
+        {
+            throw new UsageException($"Cannot write {file}: the folder {folder} does not exist.", "unwritable_file");
+        }
     }
 
     private static bool UnreachableMostly(RunResult result)
@@ -562,7 +610,9 @@ internal sealed class EvalCommands(CommandRunner runner)
         }
 
         var destination = Path.GetFullPath(file);
-        var temporary = destination + ".tmp";
+        // A name of its own: a fixed one would overwrite a file of that name, and two runs writing one report would
+        // write through the same temporary file.
+        var temporary = $"{destination}.{Guid.NewGuid():N}.tmp";
         try
         {
             File.WriteAllBytes(temporary, content);
@@ -570,6 +620,15 @@ internal sealed class EvalCommands(CommandRunner runner)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Left behind; the error below is what matters.
+            }
+
             throw new UsageException($"Cannot write {file}: {ex.Message}", "unwritable_file");
         }
     }

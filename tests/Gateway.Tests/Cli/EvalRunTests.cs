@@ -71,6 +71,32 @@ public sealed class EvalRunTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_report_path_that_cannot_be_written_is_refused_before_any_call_is_paid_for()
+    {
+        var name = Bundles.UniqueName("eval-unwritable");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [Bundle(name, "You are Acme support."), Bundle(name, "You are Generic support.")]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "pin");
+        var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");
+        try
+        {
+            var config = await WriteFilesAsync(folder.FullName, name);
+
+            var run = await RunAsync(key, "eval", "run", "--config", config, "--candidate", "2", "--baseline", "1",
+                "--junit", Path.Combine(folder.FullName, "missing", "report.xml"));
+
+            run.AssertExit(2);
+            Assert.Contains("(unwritable_file)", run.Err, StringComparison.Ordinal);
+            Assert.DoesNotContain("Result:", run.Out, StringComparison.Ordinal);
+            var stored = System.Text.Json.JsonDocument.Parse((await RunAsync(key, "eval", "list", name, "--json")).AssertExit(0).Out).RootElement;
+            Assert.Equal(0, stored.GetArrayLength());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_invalid_config_exits_2_with_the_readers_messages()
     {
         var folder = Directory.CreateTempSubdirectory("gatewayctl-eval-");

@@ -268,6 +268,12 @@ internal sealed class EvalCommands(CommandRunner runner)
             context.Errors.Report(failedCalls, report.CandidateBroke ? "candidate_calls_failed" : "regressed_on_incomplete_run");
         }
 
+        // Said before storing: a store that fails returns early, and the missing file must not go unsaid.
+        foreach (var ex in unwritten)
+        {
+            context.Errors.Report(ex.Message, ex.Code);
+        }
+
         if (!context.Value(noStore) && !unreachable)
         {
             var gitSha = EvalRunRecord.GitShaVariables.Select(context.Environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
@@ -289,11 +295,6 @@ internal sealed class EvalCommands(CommandRunner runner)
                 context.Errors.Report(ex.Message, ex.Code, "storing the run (pass --no-store to skip)");
                 return EvalExitCodes.Unavailable;
             }
-        }
-
-        foreach (var ex in unwritten)
-        {
-            context.Errors.Report(ex.Message, ex.Code);
         }
 
         return unreachable ? EvalExitCodes.Unavailable : unwritten.Count > 0 ? EvalExitCodes.Error : report.ExitCode;

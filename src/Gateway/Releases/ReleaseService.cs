@@ -264,7 +264,18 @@ internal sealed class ReleaseService(
             return (ReleaseRefusal.Invalid("'version' is required: a pushed version number.", "version"), null);
         }
 
-        if (await registry.GetAsync(prompt, version.Value) is not { } stored)
+        (PromptBundle Bundle, PromptVersionStatus Status)? stored;
+        try
+        {
+            stored = await registry.GetAsync(prompt, version.Value);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            // A record that does not read: no instance could serve it either.
+            return (new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: it cannot be read ({ex.GetType().Name}).", "version"), null);
+        }
+
+        if (stored is not { } found)
         {
             return (ReleaseRefusal.NotFound("version_not_found", $"'{prompt}' has no version {version}.", "version"), null);
         }
@@ -279,12 +290,12 @@ internal sealed class ReleaseService(
             return (null, null);
         }
 
-        if (!stored.Status.IsApproved)
+        if (!found.Status.IsApproved)
         {
             return (ReleaseRefusal.Forbidden("not_approved", $"'{environment}' is protected: {prompt} v{version} must be approved by someone other than its author first."), null);
         }
 
-        var decision = await evalGate.CheckAsync(stored.Bundle, environment, cancellationToken);
+        var decision = await evalGate.CheckAsync(found.Bundle, environment, cancellationToken);
         return decision.Refusal is { } reason
             ? (ReleaseRefusal.Forbidden("eval_gate_required", reason), null)
             : (null, decision.RunId is null ? null : decision);

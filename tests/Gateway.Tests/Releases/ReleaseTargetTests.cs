@@ -46,6 +46,20 @@ public sealed class ReleaseTargetTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_version_whose_stored_record_does_not_read_is_refused_as_unservable_not_a_500()
+    {
+        var name = Bundles.UniqueName("unreadable");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        await store.Database.HashSetAsync(store.Keys.PromptBundles(name), 2, "{not json");
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        var set = await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "set", """{"version":2}""");
+
+        Assert.Equal("version_unservable", set.Expect(HttpStatusCode.Conflict).ErrorCode);
+    }
+
+    [Fact]
     public async Task A_rollback_is_recorded_with_the_version_it_restored_whatever_version_the_client_sent()
     {
         var name = Bundles.UniqueName("rollback-version");

@@ -87,6 +87,17 @@ internal sealed class RolloutService(
             validated = RolloutPlanReader.Read(plan, await plans.GetAsync(prompt, version), errors, field, await plans.GetAsync(prompt, stable), stable)!;
         }
 
+        // A shadow step's copies are budgeted against the shadow day: to an unpriced candidate every copy is refused, and
+        // the step would wait out its maximum with no pair to judge.
+        var shadowStep = validated.Steps.ToList().FindIndex(s => s.Shadow);
+        if (shadowStep >= 0
+            && catalog.TryGetModel(bundle.Model, out var candidateModel)
+            && pricing.PriceAt(candidateModel.UpstreamModel, time.GetUtcNow()) is null)
+        {
+            return new RolloutOutcome(null, null, [new FieldError($"{field}.steps[{shadowStep}].shadow",
+                $"A shadow step needs the candidate's model priced: '{candidateModel.UpstreamModel}' has none (config/pricing.json, or PUT /admin/v1/pricing/{candidateModel.UpstreamModel}), and its copies are budgeted in dollars.")]);
+        }
+
         var now = time.GetUtcNow();
         var view = new RolloutView
         {

@@ -161,7 +161,23 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         await using var gateway = await StartGatewayAsync(settings);
         using var calls = new ShadowCalls(gateway);
         var (name, company) = await ReleaseAsync(gateway, "shadow-unpriced", "", candidateModel: "gpt-4o");
-        await ShadowStep.StartAsync(gateway, name);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        // A rollout refuses such a shadow step at its start; a release written to the store by hand is obeyed as it is,
+        // and its copies meet the budget's own refusal.
+        var refused = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowStep.Plan}}}""");
+        var error = refused.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error");
+        Assert.Contains(error.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "plan.steps[0].shadow");
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var release = System.Text.Json.Nodes.JsonNode.Parse((string)(await store.Database.StringGetAsync(store.Keys.Release(name, PromptSetup.Environment)))!)!;
+        release["canary"] = 2;
+        release["canary_weight"] = 0;
+        release["shadow_share"] = 10_000;
+        await store.Database.StringSetAsync(store.Keys.Release(name, PromptSetup.Environment), release.ToJsonString());
+        var snapshots = gateway.GetRequiredService<ReleaseSnapshotProvider>();
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var release) && release.Record.ShadowShare == 10_000),
+            TimeSpan.FromSeconds(10)));
         using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
 
         var answer = await AskAsync(client, name, company);

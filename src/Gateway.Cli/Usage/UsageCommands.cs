@@ -18,7 +18,7 @@ internal sealed class UsageCommands(CommandRunner runner)
     private readonly Option<string?> model = new("--model") { Description = "Only this catalog model" };
     private readonly Option<string?> key = new("--key") { Description = "Only this gateway key id (key_…)" };
     private readonly Option<string?> groupBy = new("--group-by") { Description = "Comma-separated: prompt, version, variant, model, key", HelpName = "dims" };
-    private readonly Option<string?> from = new("--from") { Description = $"From this instant ({InstantParser.Examples}); default: an hour ago", HelpName = "time" };
+    private readonly Option<string?> from = new("--from") { Description = $"From this instant ({InstantParser.Examples}); default: an hour before --to, or an hour ago", HelpName = "time" };
     private readonly Option<string?> to = new("--to") { Description = "Until this instant; default: now", HelpName = "time" };
 
     public Command Build()

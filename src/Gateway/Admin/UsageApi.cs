@@ -17,10 +17,12 @@ internal static class UsageApi
     {
         var request = http.Request.Query;
         var now = time.GetUtcNow();
-        // Without 'from', the hour before 'to' (before now when 'to' is not given either).
-        if (!TryTime(request["to"], now, out var to) || !TryTime(request["from"], to.AddHours(-1), out var from) || to < from)
+        // Without 'from', the hour before 'to' (before now when 'to' is not given either). Instants from 1970 to 9000
+        // only: the buckets are minutes since 1970, and an hour either side must stay a date.
+        if (!TryTime(request["to"], now, out var to) || !InRange(to)
+            || !TryTime(request["from"], to.AddHours(-1), out var from) || !InRange(from) || to < from)
         {
-            return AdminResults.Invalid("'from' and 'to' must be ISO-8601 instants, with from ≤ to.", "from");
+            return AdminResults.Invalid("'from' and 'to' must be ISO-8601 instants from 1970 to 9000, with from ≤ to.", "from");
         }
 
         if (to - from > TimeSpan.FromDays(90))
@@ -46,6 +48,9 @@ internal static class UsageApi
         http.Response.Headers["X-Usage-Granularity"] = window.ByMinute ? "minute" : "hour";
         return Results.Json(rows.ToArray(), GatewayJsonContext.Default.UsageRowArray);
     }
+
+    private static bool InRange(DateTimeOffset instant) =>
+        instant >= DateTimeOffset.UnixEpoch.AddHours(1) && instant < new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static bool TryTime(Microsoft.Extensions.Primitives.StringValues value, DateTimeOffset fallback, out DateTimeOffset result)
     {

@@ -106,6 +106,8 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
             return;
         }
 
+        // The minutes' request counts: one per request, so what a failed write lost is counted in requests.
+        var requestCounts = new List<(Task<long> Write, long Requests)>();
         try
         {
             var batch = store.Database.CreateBatch();
@@ -114,7 +116,12 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
             // sees a request counted sees its tokens and cost too, never a row caught between two increments.
             foreach (var ((key, field), value) in totals.OrderBy(t => t.Key.Field.EndsWith(RequestsSuffix, StringComparison.Ordinal)))
             {
-                writes.Add(batch.HashIncrementAsync(key, field, value));
+                var write = batch.HashIncrementAsync(key, field, value);
+                writes.Add(write);
+                if (field.EndsWith(RequestsSuffix, StringComparison.Ordinal) && key.Contains(":usage:m:", StringComparison.Ordinal))
+                {
+                    requestCounts.Add((write, value));
+                }
             }
 
             foreach (var key in totals.Keys.Select(k => k.Key).Distinct())
@@ -131,7 +138,8 @@ internal sealed class UsageWriter(UsageRecorder recorder, GatewayStore store, IL
             // write of a shutdown that ran out of time.) Counted as dropped samples, as a full channel's are: one per
             // request the batch's minutes counted.
             UsageLog.WriteFailed(logger, totals.Count, ex.GetType().Name);
-            recorder.Lost(totals.Where(t => t.Key.Key.Contains(":usage:m:", StringComparison.Ordinal) && t.Key.Field.EndsWith(RequestsSuffix, StringComparison.Ordinal)).Sum(t => t.Value));
+            // Only the requests whose count did not land: an expiry that timed out after the increments lost nothing.
+            recorder.Lost(requestCounts.Where(c => !c.Write.IsCompletedSuccessfully).Sum(c => c.Requests));
         }
     }
 }

@@ -102,5 +102,9 @@ public sealed class UsageCountersTests(TestEnvironment env)
         // 'to' alone is the hour before it, however long ago.
         var yesterday = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("o", System.Globalization.CultureInfo.InvariantCulture));
         (await viewer.GetAsync($"/admin/v1/usage?to={yesterday}")).Expect(HttpStatusCode.OK);
+
+        // Instants the buckets cannot hold are refused, not a 500.
+        (await viewer.GetAsync("/admin/v1/usage?to=0001-01-01T00:30:00Z")).Expect(HttpStatusCode.BadRequest);
+        (await viewer.GetAsync("/admin/v1/usage?from=9999-12-31T23:00:00Z&to=9999-12-31T23:59:59Z")).Expect(HttpStatusCode.BadRequest);
     }
 }

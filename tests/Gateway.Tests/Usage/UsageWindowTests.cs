@@ -22,7 +22,7 @@ public sealed class UsageWindowTests
     [Fact]
     public void Back_to_back_hours_read_sixty_minutes_each()
     {
-        var ten = Now.Date.AddHours(10);
+        var ten = At(10);
         var first = UsageWindow.For(ten, ten.AddHours(1), Now);
         var second = UsageWindow.For(ten.AddHours(1), ten.AddHours(2), Now);
 
@@ -34,12 +34,12 @@ public sealed class UsageWindowTests
     [Fact]
     public void A_window_is_widened_to_whole_buckets_and_says_so()
     {
-        var from = Now.Date.AddHours(10).AddSeconds(30);
-        var to = Now.Date.AddHours(10).AddMinutes(2).AddMilliseconds(1);
+        var from = At(10).AddSeconds(30);
+        var to = At(10).AddMinutes(2).AddMilliseconds(1);
 
         var window = UsageWindow.For(from, to, Now);
 
-        Assert.Equal((Now.Date.AddHours(10), Now.Date.AddHours(10).AddMinutes(3)), (window.From, window.To));
+        Assert.Equal((At(10), At(10).AddMinutes(3)), (window.From, window.To));
     }
 
     [Fact]
@@ -63,4 +63,7 @@ public sealed class UsageWindowTests
     }
 
     private static DateTimeOffset Midnight(int day) => new(2026, 12, day, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>An hour of Now's UTC day.</summary>
+    private static DateTimeOffset At(int hour) => new(2026, 12, 6, hour, 0, 0, TimeSpan.Zero);
 }

@@ -332,11 +332,14 @@ internal sealed class BudgetGuard(
 
         var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
         var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
-        if (tokens > reservation.Tokens && !reservation.LetThrough && !reservation.BodyBoundOnly)
+        // A request whose provider reads input the body does not show is expected to pass the body's bound on input;
+        // its output alone past the whole bound is still an overrun.
+        var counted = reservation.BodyBoundOnly ? actual?.OutputTokens ?? 0 : tokens;
+        if (counted > reservation.Tokens && !reservation.LetThrough)
         {
             // Counted as spent all the same: the budget reflects what the provider billed.
-            metrics.BudgetOverruns.Add(tokens - reservation.Tokens);
-            BudgetLog.Overrun(logger, reservation.KeyId, reservation.Tokens, tokens);
+            metrics.BudgetOverruns.Add(counted - reservation.Tokens);
+            BudgetLog.Overrun(logger, reservation.KeyId, reservation.Tokens, counted);
         }
 
         if (reservation.Lease is { } lease)

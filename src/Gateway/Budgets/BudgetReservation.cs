@@ -25,7 +25,7 @@ internal sealed class BudgetReservation(string keyId, DateTimeOffset at, long co
     /// <summary>
     /// <see cref="Tokens"/> bounds only what the body shows: the provider also reads input the gateway cannot see (a
     /// stored conversation, a file by id) or bills its own tools' results as input (web search). Such a request's
-    /// reported tokens are expected to pass it, so settling does not call that an overrun.
+    /// reported input is expected to pass it, so settling counts only its output against the bound as an overrun.
     /// </summary>
     public bool BodyBoundOnly { get; init; }
 

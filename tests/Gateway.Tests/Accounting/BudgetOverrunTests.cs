@@ -17,9 +17,10 @@ namespace LlmGateway.Tests.Accounting;
 public sealed class BudgetOverrunTests(TestEnvironment env)
 {
     [Theory]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    public async Task Reported_tokens_past_the_reservation_are_an_overrun_only_when_it_bounded_all_the_input(bool readsUnseenInput, bool overrun)
+    [InlineData(false, 10, true)]
+    [InlineData(true, 10, false)]
+    [InlineData(true, 60_000, true)]
+    public async Task Reported_tokens_past_the_reservation_are_an_overrun_unless_only_input_the_body_does_not_show_passed_it(bool readsUnseenInput, long output, bool overrun)
     {
         await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings());
         var guard = gateway.GetRequiredService<BudgetGuard>();
@@ -28,7 +29,7 @@ public sealed class BudgetOverrunTests(TestEnvironment env)
 
         var (reservation, error) = await guard.ReserveAsync(key, Model(gateway), Estimate(gateway), 100, readsUnseenInput);
         Assert.Null(error);
-        await guard.SettleAsync(reservation!, new AccountingRecord("gpt-4o-mini", 50_000, 0, 10, 0, AccountingRecord.Reported, 0.0075m, "stop"));
+        await guard.SettleAsync(reservation!, new AccountingRecord("gpt-4o-mini", 50_000, 0, output, 0, AccountingRecord.Reported, 0.0075m, "stop"));
 
         Assert.Equal(readsUnseenInput, reservation!.BodyBoundOnly);
         Assert.Equal(overrun, counted.Total > 0);

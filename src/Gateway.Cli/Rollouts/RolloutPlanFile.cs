@@ -154,7 +154,7 @@ internal static class RolloutPlanFile
                         path.EndsWith("_duration", StringComparison.Ordinal) ? "a duration such as 30s, 5m or 1h" : "text"),
                     _ when target == typeof(bool) => (value.ValueKind is JsonValueKind.True or JsonValueKind.False, "true or false"),
                     _ when target == typeof(long) || target == typeof(int) => (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _), "a whole number"),
-                    _ when target == typeof(double) => (value.ValueKind == JsonValueKind.Number, "a number"),
+                    _ when target == typeof(double) => (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number), "a number"),
                     _ => (true, ""),
                 };
                 return fits ? null : $"{path} must be {expected}, not {Describe(value)}.";

@@ -12,7 +12,8 @@ namespace LlmGateway.Eval.Running;
 /// </summary>
 /// <remarks>
 /// Only a stream that reached <c>[DONE]</c> without an error event is an answer. The gateway ends a stream the provider
-/// cut or stalled with an error event (<c>upstream_stream_cut</c>/<c>_stalled</c>); a stream that simply stops, or
+/// cut or stalled, or that ran out of time, with an error event (<c>upstream_stream_cut</c>/<c>_stalled</c>,
+/// <c>stream_timeout</c>); a stream that simply stops, or
 /// whose usage says <c>cut</c>, is cut too. Scoring the partial text of any of them would score an answer no client got
 /// whole. Events follow the SSE rules: lines end with LF, CRLF or CR; an event ends at a blank line (one left
 /// unterminated at the end is dropped); several <c>data:</c> lines join with LF; lines starting with <c>:</c> are comments.

@@ -8,9 +8,9 @@ internal sealed class PricingOptions
     public string Currency { get; set; } = "USD";
 
     /// <summary>
-    /// What a request with <c>"service_tier": "priority"</c> costs against the standard price: reserved and billed at
-    /// this multiple (OpenAI's priority processing is about 1.7–2× standard; a request the provider serves at another
-    /// tier is still billed at this one, since the gateway prices what was asked for). From 1 to 10.
+    /// What a request with <c>"service_tier": "priority"</c> costs against the standard price: reserved at this multiple
+    /// (OpenAI's priority processing is about 1.7–2× standard), and billed at it when the response says it was served at
+    /// priority (or names no tier); one the provider served at another tier is billed at that tier. From 1 to 10.
     /// </summary>
     public decimal PriorityTierFactor { get; set; } = 2m;
 

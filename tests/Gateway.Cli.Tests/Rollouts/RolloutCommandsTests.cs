@@ -99,6 +99,7 @@ public sealed class RolloutCommandsTests : IDisposable
     [InlineData("metrics:\n  - metric: error\n    relative: yes\n", "plan.metrics[0].relative must be true or false, not the text \"yes\".")]
     [InlineData("rollout:\n  steps: []\n", "plan.rollout is not a field of a plan; the fields are steps, metrics, on_inconclusive.")]
     [InlineData("steps: 5\n", "plan.steps must be a list, not the number 5.")]
+    [InlineData("steps:\n  - weight: 1e400\n", "plan.steps[0].weight must be a number, not the number 1e400.")]
     [InlineData("- weight: 5\n", "plan must be a mapping of steps, metrics, on_inconclusive, not a list.")]
     public async Task A_plan_that_is_not_a_plan_is_a_usage_error_named_by_its_path_and_nothing_is_sent(string yaml, string expected)
     {

@@ -161,6 +161,23 @@ public sealed class EmbeddedStoreTests(TestEnvironment env)
         Assert.Contains("user=ping", completion.Content[0].Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_configured_store_password_holding_the_connection_string_s_separators_still_serves(bool ownProcess)
+    {
+        var settings = env.GatewaySettings(useSharedStore: false);
+        settings["Redis:Embedded:Password"] = "ab,cd=ef";
+        settings["Redis:Embedded:OwnProcess"] = ownProcess ? "true" : "false";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+
+        // A key is written to the store and read back to serve a request.
+        var (_, key) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("embedded-password", "test", []);
+        ChatCompletion completion = await OpenAiClients.For(gateway, key).GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage("ping")], cancellationToken: Ct);
+
+        Assert.Contains("user=ping", completion.Content[0].Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_store_with_a_data_directory_takes_checkpoints_on_its_own()
     {

@@ -81,11 +81,14 @@ public sealed class SmugglingConcurrencyTests(TestEnvironment env)
             + $"Content-Type: application/json\r\nContent-Length: {sent.Length * 2}\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head + sent), Ct);
 
-        // Read until the answer's head and body are in (the server closes the connection after it).
+        // Read until the answer's head and body are in (the server closes the connection after it); bounded, so a gateway
+        // that never answers fails the test instead of hanging it.
         var answer = new StringBuilder();
         var buffer = new byte[4096];
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
         int read;
-        while ((read = await stream.ReadAsync(buffer, Ct)) > 0)
+        while ((read = await stream.ReadAsync(buffer, bound.Token)) > 0)
         {
             answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
             if (answer.ToString().Contains("\"request_timeout\"", StringComparison.Ordinal))

@@ -73,9 +73,14 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         password = string.IsNullOrEmpty(password) ? NewPassword() : password;
         port = port == 0 ? FreeLoopbackPort() : port;
         var persistent = !string.IsNullOrWhiteSpace(dataDirectory);
+        if (!persistent)
+        {
+            DeleteOrphans(Path.GetTempPath());
+        }
+
         var logDirectory = persistent
             ? dataDirectory!
-            : Path.Combine(Path.GetTempPath(), $"llm-gateway-store-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            : Path.Combine(Path.GetTempPath(), $"{TemporaryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(logDirectory);
 
         var args = new List<string>
@@ -154,6 +159,54 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         if (_ownsLogDirectory)
         {
             TryDelete(LogDirectory);
+        }
+    }
+
+    /// <summary>The name of a store's temporary log folder, before its process id and a random part.</summary>
+    internal const string TemporaryPrefix = "llm-gateway-store-";
+
+    /// <summary>
+    /// Deletes the temporary log folders of stores whose process is gone: only a clean stop deletes its own, so a store
+    /// killed (a hung one the watchdog ended, the OOM killer) left its segments behind, one more folder per restart.
+    /// A folder whose process id is running now is kept, whoever that process is.
+    /// </summary>
+    internal static void DeleteOrphans(string temporary)
+    {
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.EnumerateDirectories(temporary, TemporaryPrefix + "*").ToList();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var folder in folders)
+        {
+            var name = Path.GetFileName(folder).AsSpan(TemporaryPrefix.Length);
+            var dash = name.IndexOf('-');
+            if (dash > 0 && int.TryParse(name[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var processId) && !IsRunning(processId))
+            {
+                TryDelete(folder);
+            }
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

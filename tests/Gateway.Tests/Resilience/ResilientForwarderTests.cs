@@ -206,29 +206,29 @@ public sealed class ResilientForwarderTests : IDisposable
 
     private static readonly string[] SlowClientChunks = ["data: {\"choices\":[]}\n\n", "data: {\"choices\":[1]}\n\n", "data: [DONE]\n\n"];
 
+    /// <summary>The provider's stream of <see cref="SlowClientChunks"/>, each written to the client as it comes.</summary>
+    private static async Task StreamsToTheClient(HttpContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        try
+        {
+            // YARP writes to the client with the attempt's token, as here.
+            foreach (var chunk in SlowClientChunks)
+            {
+                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(chunk), context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyCanceled));
+        }
+    }
+
     [Fact]
     public async Task A_client_reading_slowly_is_not_a_stalled_provider()
     {
-        using var run = NewRun("stalls", allowModelFallback: true,
-        [
-            async context =>
-            {
-                context.Response.StatusCode = 200;
-                context.Response.ContentType = "text/event-stream";
-                try
-                {
-                    // YARP writes to the client with the attempt's token, as here.
-                    foreach (var chunk in SlowClientChunks)
-                    {
-                        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(chunk), context.RequestAborted);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyCanceled));
-                }
-            },
-        ]);
+        using var run = NewRun("stalls", allowModelFallback: true, [StreamsToTheClient]);
         // The client holds the first write for a minute of the gateway's clock, 3,000 times the idle timeout (20 ms):
         // the provider was never silent, the client slow. The write ends early only if the attempt's token cancels it.
         var clock = new FakeTimeProvider();
@@ -258,25 +258,7 @@ public sealed class ResilientForwarderTests : IDisposable
     [Fact]
     public async Task A_client_reading_past_the_total_time_is_a_timed_out_stream_not_a_stalled_provider()
     {
-        using var run = NewRun("brief", allowModelFallback: false,
-        [
-            async context =>
-            {
-                context.Response.StatusCode = 200;
-                context.Response.ContentType = "text/event-stream";
-                try
-                {
-                    foreach (var chunk in SlowClientChunks)
-                    {
-                        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(chunk), context.RequestAborted);
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyCanceled));
-                }
-            },
-        ]);
+        using var run = NewRun("brief", allowModelFallback: false, [StreamsToTheClient]);
         // The client takes the first chunk, then holds the second write past the model's whole 2 s: the total runs out
         // while the client reads.
         var clock = new FakeTimeProvider();

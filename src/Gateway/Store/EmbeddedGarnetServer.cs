@@ -22,13 +22,18 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     private readonly bool _ownsLogDirectory;
     private readonly string _password;
 
-    private EmbeddedGarnetServer(GarnetServer server, int port, string logDirectory, bool ownsLogDirectory, string password)
+    // Held for the store's life beside its temporary log folder: the kernel lets go of it when the process ends however
+    // it ends, so a start that can take it knows the folder's store is gone (see DeleteOrphans).
+    private readonly FileStream? _folderLock;
+
+    private EmbeddedGarnetServer(GarnetServer server, int port, string logDirectory, bool ownsLogDirectory, string password, FileStream? folderLock)
     {
         _server = server;
         _password = password;
         Port = port;
         LogDirectory = logDirectory;
         _ownsLogDirectory = ownsLogDirectory;
+        _folderLock = folderLock;
     }
 
     public int Port { get; }
@@ -73,14 +78,21 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         password = string.IsNullOrEmpty(password) ? NewPassword() : password;
         port = port == 0 ? FreeLoopbackPort() : port;
         var persistent = !string.IsNullOrWhiteSpace(dataDirectory);
-        if (!persistent)
+        FileStream? folderLock = null;
+        string logDirectory;
+        if (persistent)
+        {
+            logDirectory = dataDirectory!;
+        }
+        else
         {
             DeleteOrphans(Path.GetTempPath());
+            logDirectory = Path.Combine(Path.GetTempPath(), $"{TemporaryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+            // The lock first, then the folder: a folder is only ever seen with its lock held.
+            folderLock = HoldLock(logDirectory + LockSuffix);
         }
 
-        var logDirectory = persistent
-            ? dataDirectory!
-            : Path.Combine(Path.GetTempPath(), $"{TemporaryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(logDirectory);
 
         var args = new List<string>
@@ -140,13 +152,14 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         {
             var server = new GarnetServer([.. args], loggerFactory);
             server.Start();
-            return new EmbeddedGarnetServer(server, port, logDirectory, ownsLogDirectory: !persistent, password);
+            return new EmbeddedGarnetServer(server, port, logDirectory, ownsLogDirectory: !persistent, password, folderLock);
         }
         catch
         {
             if (!persistent)
             {
                 TryDelete(logDirectory);
+                Release(folderLock, logDirectory + LockSuffix);
             }
 
             throw;
@@ -159,55 +172,73 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         if (_ownsLogDirectory)
         {
             TryDelete(LogDirectory);
+            Release(_folderLock, LogDirectory + LockSuffix);
         }
     }
 
     /// <summary>The name of a store's temporary log folder, before its process id and a random part.</summary>
     internal const string TemporaryPrefix = "llm-gateway-store-";
 
+    /// <summary>Beside a temporary log folder, the file its store holds locked while it runs.</summary>
+    internal const string LockSuffix = ".lock";
+
     /// <summary>
-    /// Deletes the temporary log folders of stores whose process is gone: only a clean stop deletes its own, so a store
-    /// killed (a hung one the watchdog ended, the OOM killer) left its segments behind, one more folder per restart.
-    /// A folder whose process id is running now is kept, whoever that process is.
+    /// Deletes the temporary log folders of stores that are gone: only a clean stop deletes its own, so a store killed (a
+    /// hung one the watchdog ended, the OOM killer) left its segments behind, one more folder per restart. A folder goes
+    /// only when the lock its store held beside it can be taken, which the kernel allows once that store's process has
+    /// ended, whatever process ids say (they repeat in containers, and differ between namespaces sharing a folder). A
+    /// folder without such a lock is kept.
     /// </summary>
     internal static void DeleteOrphans(string temporary)
     {
-        IEnumerable<string> folders;
+        IEnumerable<string> locks;
         try
         {
-            folders = Directory.EnumerateDirectories(temporary, TemporaryPrefix + "*").ToList();
+            locks = Directory.EnumerateFiles(temporary, TemporaryPrefix + "*" + LockSuffix).ToList();
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return;
         }
 
-        foreach (var folder in folders)
+        foreach (var lockFile in locks)
         {
-            var name = Path.GetFileName(folder).AsSpan(TemporaryPrefix.Length);
-            var dash = name.IndexOf('-');
-            if (dash > 0 && int.TryParse(name[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var processId) && !IsRunning(processId))
+            FileStream held;
+            try
             {
-                TryDelete(folder);
+                held = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
             }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Held: its store runs. (Or not ours to take.)
+                continue;
+            }
+
+            TryDelete(lockFile[..^LockSuffix.Length]);
+            Release(held, lockFile);
         }
     }
 
-    private static bool IsRunning(int processId)
+    private static FileStream HoldLock(string path) => new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+    private static void Release(FileStream? held, string path)
     {
+        if (held is null)
+        {
+            return;
+        }
+
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
+            // Deleted while held, so no other start can take a lock whose folder is half gone.
+            File.Delete(path);
         }
-        catch (ArgumentException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return false;
+            // A leftover lock file with no folder is harmless: the next start takes it and deletes it.
         }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+
+        held.Dispose();
     }
 
     private static void TryDelete(string directory)

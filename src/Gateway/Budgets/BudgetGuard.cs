@@ -166,12 +166,12 @@ internal sealed class BudgetGuard(
         {
             // Drawn from this instance's slice of the key's day: no store round trip until the slice runs short.
             var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, Nano(slice))), slice);
-            var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease, BodyBoundOnly = bodyBoundOnly };
+            var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease, BodyBoundOnly = bodyBoundOnly, OutputTokens = output };
             return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased, failOpen);
         }
 
         // The request's own reservation in the store: every key's way.
-        var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { BodyBoundOnly = bodyBoundOnly };
+        var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { BodyBoundOnly = bodyBoundOnly, OutputTokens = output };
         return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
     }
 
@@ -235,7 +235,7 @@ internal sealed class BudgetGuard(
         {
             if (lease.IsBehind(day))
             {
-                var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens) { BodyBoundOnly = leased.BodyBoundOnly };
+                var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens) { BodyBoundOnly = leased.BodyBoundOnly, OutputTokens = leased.OutputTokens };
                 return Outcome(await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false, failOpen), alone, limits, failOpen);
             }
 
@@ -277,7 +277,7 @@ internal sealed class BudgetGuard(
             // limit.)
             return lease.AddAndTake(day, grant, need)
                 ? (leased, null)
-                : (new BudgetReservation(leased.KeyId, leased.At, grant + taken, leased.Tokens) { BodyBoundOnly = leased.BodyBoundOnly }, null);
+                : (new BudgetReservation(leased.KeyId, leased.At, grant + taken, leased.Tokens) { BodyBoundOnly = leased.BodyBoundOnly, OutputTokens = leased.OutputTokens }, null);
         }
         finally
         {
@@ -333,13 +333,13 @@ internal sealed class BudgetGuard(
         var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
         var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
         // A request whose provider reads input the body does not show is expected to pass the body's bound on input;
-        // its output alone past the whole bound is still an overrun.
-        var counted = reservation.BodyBoundOnly ? actual?.OutputTokens ?? 0 : tokens;
-        if (counted > reservation.Tokens && !reservation.LetThrough)
+        // its output past the output it reserved is still an overrun.
+        var (counted, bound) = reservation.BodyBoundOnly ? (actual?.OutputTokens ?? 0, reservation.OutputTokens) : (tokens, reservation.Tokens);
+        if (counted > bound && !reservation.LetThrough)
         {
             // Counted as spent all the same: the budget reflects what the provider billed.
-            metrics.BudgetOverruns.Add(counted - reservation.Tokens);
-            BudgetLog.Overrun(logger, reservation.KeyId, reservation.Tokens, counted);
+            metrics.BudgetOverruns.Add(counted - bound);
+            BudgetLog.Overrun(logger, reservation.KeyId, bound, counted);
         }
 
         if (reservation.Lease is { } lease)

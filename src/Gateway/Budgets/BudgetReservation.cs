@@ -25,9 +25,12 @@ internal sealed class BudgetReservation(string keyId, DateTimeOffset at, long co
     /// <summary>
     /// <see cref="Tokens"/> bounds only what the body shows: the provider also reads input the gateway cannot see (a
     /// stored conversation, a file by id) or bills its own tools' results as input (web search). Such a request's
-    /// reported input is expected to pass it, so settling counts only its output against the bound as an overrun.
+    /// reported input is expected to pass it, so settling holds only its output to the output it reserved.
     /// </summary>
     public bool BodyBoundOnly { get; init; }
+
+    /// <summary>The output part of <see cref="Tokens"/>: what a <see cref="BodyBoundOnly"/> request's output is held to.</summary>
+    public long OutputTokens { get; init; }
 
     /// <summary>The key's lease when the cost was taken from a slice in this process: settled there, not in the store.</summary>
     public SpendLease? Lease { get; init; }

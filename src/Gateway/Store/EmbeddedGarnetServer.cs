@@ -87,13 +87,18 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         else
         {
             DeleteOrphans(Path.GetTempPath());
-            logDirectory = Path.Combine(Path.GetTempPath(), $"{TemporaryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-
-            // The lock first, then the folder: a folder is only ever seen with its lock held.
-            folderLock = HoldLock(logDirectory + LockSuffix);
+            (logDirectory, folderLock) = NewTemporaryFolder(Path.GetTempPath());
         }
 
-        Directory.CreateDirectory(logDirectory);
+        try
+        {
+            Directory.CreateDirectory(logDirectory);
+        }
+        catch
+        {
+            Release(folderLock, logDirectory + LockSuffix);
+            throw;
+        }
 
         var args = new List<string>
         {
@@ -168,11 +173,17 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
 
     public void Dispose()
     {
-        _server.Dispose();
-        if (_ownsLogDirectory)
+        try
         {
-            TryDelete(LogDirectory);
-            Release(_folderLock, LogDirectory + LockSuffix);
+            _server.Dispose();
+        }
+        finally
+        {
+            if (_ownsLogDirectory)
+            {
+                TryDelete(LogDirectory);
+                Release(_folderLock, LogDirectory + LockSuffix);
+            }
         }
     }
 
@@ -191,6 +202,13 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     /// </summary>
     internal static void DeleteOrphans(string temporary)
     {
+        // Where locks are not enforced (DOTNET_SYSTEM_IO_DISABLEFILELOCKING, a file system without flock) every lock
+        // could be taken, live stores' included: then nothing is deleted.
+        if (!LocksHold(temporary))
+        {
+            return;
+        }
+
         IEnumerable<string> locks;
         try
         {
@@ -206,7 +224,7 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
             FileStream held;
             try
             {
-                held = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                held = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, LockShare);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -219,7 +237,62 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         }
     }
 
-    private static FileStream HoldLock(string path) => new(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+    // Exclusive; on Windows deletable while held, so a store can delete its own lock file before letting go of it (on
+    // Unix any share but None is a shared flock, which would not keep another start out).
+    private static readonly FileShare LockShare = OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None;
+
+    /// <summary>
+    /// A new temporary log folder's path and its lock, held. Created and locked in two steps, so a start cleaning up at
+    /// that instant may take a brand-new lock first (and delete it): then another name is tried.
+    /// </summary>
+    private static (string Folder, FileStream Lock) NewTemporaryFolder(string temporary)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var folder = Path.Combine(temporary, $"{TemporaryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
+            FileStream? held = null;
+            try
+            {
+                held = new FileStream(folder + LockSuffix, FileMode.CreateNew, FileAccess.ReadWrite, LockShare);
+                if (File.Exists(folder + LockSuffix))
+                {
+                    return (folder, held);
+                }
+            }
+            catch (IOException) when (attempt < 3)
+            {
+            }
+
+            held?.Dispose();
+            if (attempt >= 3)
+            {
+                throw new IOException($"Could not lock a temporary folder for the store in {temporary}.");
+            }
+        }
+    }
+
+    /// <summary>Whether a lock held here keeps a second opener out.</summary>
+    private static bool LocksHold(string temporary)
+    {
+        var probe = Path.Combine(temporary, $"llm-gateway-lock-probe-{Guid.NewGuid():N}");
+        try
+        {
+            using var first = new FileStream(probe, FileMode.CreateNew, FileAccess.ReadWrite, LockShare, 1, FileOptions.DeleteOnClose);
+            try
+            {
+                using var second = new FileStream(probe, FileMode.Open, FileAccess.ReadWrite, LockShare);
+                return false;
+            }
+            catch (IOException)
+            {
+                return true;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static void Release(FileStream? held, string path)
     {

@@ -30,7 +30,17 @@ internal sealed class RolloutService(
             return new RolloutOutcome(null, ReleaseRefusal.Invalid("'version' is required: the version to roll out.", "version"));
         }
 
-        var bundle = await registry.GetBundleAsync(prompt, version);
+        PromptBundle? bundle;
+        try
+        {
+            bundle = await registry.GetBundleAsync(prompt, version);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            // As a release change answers it: a record that does not read cannot serve.
+            return new RolloutOutcome(null, new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: it cannot be read ({ex.GetType().Name}).", "version"));
+        }
+
         if (bundle is null)
         {
             return new RolloutOutcome(null, ReleaseRefusal.NotFound("version_not_found", $"'{prompt}' has no version {version}.", "version"));

@@ -55,8 +55,10 @@ public sealed class ReleaseTargetTests(TestEnvironment env)
         using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
 
         var set = await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "set", """{"version":2}""");
+        var rollout = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/{PromptSetup.Environment}", """{"version":2}""");
 
         Assert.Equal("version_unservable", set.Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal("version_unservable", rollout.Expect(HttpStatusCode.Conflict).ErrorCode);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal sealed class RolloutWebhookDeliverer(RolloutWebhookMetrics metrics, Rol
         }
 #pragma warning restore CA1031
 
-        await RememberAsync(target.Environment, failure is null ? null : new RolloutWebhookFailure(time.GetUtcNow(), failure, delivery.Attempts));
+        await RememberAsync(target.Environment, failure is null ? null : new RolloutWebhookFailure(time.GetUtcNow(), failure, delivery.Attempts, target.Fingerprint));
         if (failure is null)
         {
             RolloutNotificationsLog.Delivered(logger, target.Environment, target.Host, message.Decision, message.Prompt, delivery.Attempts);

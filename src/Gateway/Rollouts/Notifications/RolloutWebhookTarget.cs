@@ -68,6 +68,11 @@ internal sealed class RolloutWebhookTarget
 
     public Uri Uri { get; }
 
+    /// <summary>The URL's SHA-256, shortened: names the webhook in stored outcomes without its secrets (query tokens).</summary>
+    public string Fingerprint => _fingerprint ??= Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Uri.AbsoluteUri)))[..16];
+
+    private string? _fingerprint;
+
     /// <summary>What logs show of the URL: its host (and port), never its path or query.</summary>
     public string Host { get; }
 

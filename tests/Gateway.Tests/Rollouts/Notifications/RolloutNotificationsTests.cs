@@ -195,6 +195,24 @@ public sealed class RolloutNotificationsTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_failure_recorded_at_another_url_does_not_degrade_the_webhook_configured_now()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var harness = await RolloutWebhookHarness.StartAsync(env, Webhook(receiver));
+
+        // The last outcome failed at the URL the operator has since fixed (another fingerprint).
+        await harness.State.FailedAsync("production", new RolloutWebhookFailure(DateTimeOffset.UtcNow, "HTTP 404", 5, "0123456789ABCDEF"));
+        var afterTheFix = await harness.ReadinessAsync();
+
+        // One stored before targets were kept still counts.
+        await harness.State.FailedAsync("production", new RolloutWebhookFailure(DateTimeOffset.UtcNow, "HTTP 404", 5));
+        var unknownTarget = await harness.ReadinessAsync();
+
+        Assert.Equal(HealthStatus.Healthy, afterTheFix.Status);
+        Assert.Equal(HealthStatus.Degraded, unknownTarget.Status);
+    }
+
+    [Fact]
     public async Task A_connection_error_is_retried_then_reported_by_its_kind()
     {
         int port;

@@ -68,8 +68,13 @@ internal sealed class RolloutWebhookTarget
 
     public Uri Uri { get; }
 
-    /// <summary>The URL's SHA-256, shortened: names the webhook in stored outcomes without its secrets (query tokens).</summary>
-    public string Fingerprint => _fingerprint ??= Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Uri.AbsoluteUri)))[..16];
+    /// <summary>
+    /// Names the webhook in stored outcomes without its URL: a hash of the URL, shortened, keyed with the signing secret
+    /// when there is one (so a short query token cannot be guessed from it offline, and a changed secret is a new webhook).
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= Convert.ToHexString(_secret is null
+        ? SHA256.HashData(Encoding.UTF8.GetBytes(Uri.AbsoluteUri))
+        : HMACSHA256.HashData(_secret, Encoding.UTF8.GetBytes(Uri.AbsoluteUri)))[..16];
 
     private string? _fingerprint;
 

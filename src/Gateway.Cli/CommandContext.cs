@@ -72,7 +72,7 @@ internal sealed class CommandContext : IDisposable
         }
         catch (System.Text.Json.JsonException ex)
         {
-            throw new GatewayUnavailableException($"The gateway's answer is not JSON ({ex.Message}).", "unexpected_response", ex);
+            throw GatewayResponse.Unexpected(ex);
         }
 
         Out.WriteLine(pretty);

@@ -34,6 +34,7 @@ internal sealed record GatewayResponse(HttpStatusCode Status, string Body)
         }
     }
 
-    private static GatewayUnavailableException Unexpected(JsonException ex) =>
+    /// <summary>A 2xx answer that is not the JSON expected: the gateway failing (exit 3), as any unreadable answer is.</summary>
+    public static GatewayUnavailableException Unexpected(JsonException ex) =>
         new($"The gateway's answer is not the JSON that gatewayctl {CliVersion.Current} expects ({ex.Message}).", "unexpected_response", ex);
 }

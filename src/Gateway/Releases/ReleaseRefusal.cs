@@ -9,5 +9,9 @@ internal sealed record ReleaseRefusal(int StatusCode, string Code, string Messag
 
     public static ReleaseRefusal Conflict(string code, string message) => new(StatusCodes.Status409Conflict, code, message, "revision");
 
+    /// <summary>A version no instance could serve (its bundle cannot be read or prepared): <paramref name="problem"/> says why.</summary>
+    public static ReleaseRefusal Unservable(string prompt, int version, string problem) =>
+        new(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: {problem}.", "version");
+
     public static ReleaseRefusal Invalid(string message, string param) => new(StatusCodes.Status400BadRequest, "invalid_value", message, param);
 }

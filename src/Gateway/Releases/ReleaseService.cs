@@ -272,7 +272,7 @@ internal sealed class ReleaseService(
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
         {
             // A record that does not read: no instance could serve it either.
-            return (new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: it cannot be read ({ex.GetType().Name}).", "version"), null);
+            return (ReleaseRefusal.Unservable(prompt, version.Value, $"it cannot be read ({ex.GetType().Name})"), null);
         }
 
         if (stored is not { } found)
@@ -318,7 +318,7 @@ internal sealed class ReleaseService(
             problem = $"it cannot be read ({ex.GetType().Name})";
         }
 
-        return problem is null ? null : new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: {problem}.", "version");
+        return problem is null ? null : ReleaseRefusal.Unservable(prompt, version, problem);
     }
 
     /// <summary>

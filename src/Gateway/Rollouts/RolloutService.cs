@@ -38,7 +38,7 @@ internal sealed class RolloutService(
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
         {
             // As a release change answers it: a record that does not read cannot serve.
-            return new RolloutOutcome(null, new ReleaseRefusal(StatusCodes.Status409Conflict, "version_unservable", $"{prompt} v{version} cannot serve: it cannot be read ({ex.GetType().Name}).", "version"));
+            return new RolloutOutcome(null, ReleaseRefusal.Unservable(prompt, version, $"it cannot be read ({ex.GetType().Name})"));
         }
 
         if (bundle is null)

@@ -48,12 +48,7 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
 
     /// <inheritdoc cref="IEmbeddedStoreServer.ConnectionOptions"/>
-    public ConfigurationOptions ConnectionOptions()
-    {
-        var options = new ConfigurationOptions { Password = _password };
-        options.EndPoints.Add("127.0.0.1", Port);
-        return options;
-    }
+    public ConfigurationOptions ConnectionOptions() => IEmbeddedStoreServer.Loopback(Port, _password);
 
     /// <summary>How often a store with a data directory takes a background checkpoint (seconds between two).</summary>
     public const int DefaultCheckpointSeconds = 300;

@@ -46,12 +46,7 @@ internal sealed class EmbeddedStoreProcess : IEmbeddedStoreServer
     public string ConnectionString => $"127.0.0.1:{Port},password={_password}";
 
     /// <inheritdoc cref="IEmbeddedStoreServer.ConnectionOptions"/>
-    public ConfigurationOptions ConnectionOptions()
-    {
-        var options = new ConfigurationOptions { Password = _password };
-        options.EndPoints.Add("127.0.0.1", Port);
-        return options;
-    }
+    public ConfigurationOptions ConnectionOptions() => IEmbeddedStoreServer.Loopback(Port, _password);
 
     /// <summary>The child's runtime settings, over the gateway's own environment.</summary>
     internal static void ChildEnvironment(IDictionary<string, string?> environment)

@@ -15,4 +15,12 @@ internal interface IEmbeddedStoreServer : IDisposable
     /// any character (a ',' split it into an endpoint, and every store call failed authentication). Never log it.
     /// </summary>
     ConfigurationOptions ConnectionOptions();
+
+    /// <summary>The options for a store on this machine's loopback <paramref name="port"/> with <paramref name="password"/>.</summary>
+    protected static ConfigurationOptions Loopback(int port, string password)
+    {
+        var options = new ConfigurationOptions { Password = password };
+        options.EndPoints.Add("127.0.0.1", port);
+        return options;
+    }
 }

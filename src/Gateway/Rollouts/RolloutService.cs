@@ -30,15 +30,10 @@ internal sealed class RolloutService(
             return new RolloutOutcome(null, ReleaseRefusal.Invalid("'version' is required: the version to roll out.", "version"));
         }
 
-        PromptBundle? bundle;
-        try
+        var (bundle, unreadable) = await ReadBundleAsync(prompt, version);
+        if (unreadable is not null)
         {
-            bundle = await registry.GetBundleAsync(prompt, version);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
-        {
-            // As a release change answers it: a record that does not read cannot serve.
-            return new RolloutOutcome(null, ReleaseRefusal.Unservable(prompt, version, $"it cannot be read ({ex.GetType().Name})"));
+            return new RolloutOutcome(null, unreadable);
         }
 
         if (bundle is null)
@@ -71,6 +66,13 @@ internal sealed class RolloutService(
         if (release.Canary is { } canary)
         {
             return new RolloutOutcome(null, ReleaseRefusal.Conflict("canary_in_progress", $"v{canary} is already a canary in '{environment}'; promote or abort it first."));
+        }
+
+        // The stable arm is the baseline every step is judged against: a record that does not read cannot be one (set a
+        // version that reads first), and reading it below would otherwise fail as a 500.
+        if ((await ReadBundleAsync(prompt, stable)).Refusal is { } stableUnreadable)
+        {
+            return new RolloutOutcome(null, stableUnreadable with { Message = $"The stable version: {stableUnreadable.Message}", Param = null });
         }
 
         var plan = request.Plan ?? bundle.Rollout ?? RolloutPlanReader.Default;
@@ -409,6 +411,19 @@ internal sealed class RolloutService(
     }
 
     /// <summary>The upstream model of the candidate's or the stable version's bundle that has no positive price now, if any.</summary>
+    /// <summary>A version's bundle; a record that does not read is refused as a release change refuses it: it cannot serve.</summary>
+    private async Task<(PromptBundle? Bundle, ReleaseRefusal? Refusal)> ReadBundleAsync(string prompt, int version)
+    {
+        try
+        {
+            return (await registry.GetBundleAsync(prompt, version), null);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            return (null, ReleaseRefusal.Unservable(prompt, version, $"it cannot be read ({ex.GetType().Name})"));
+        }
+    }
+
     private async Task<string?> UnpricedModelAsync(string prompt, PromptBundle candidate, int stable)
     {
         var baseline = await registry.GetBundleAsync(prompt, stable);

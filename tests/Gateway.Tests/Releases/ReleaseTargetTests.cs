@@ -62,6 +62,24 @@ public sealed class ReleaseTargetTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_rollout_against_a_stable_version_whose_record_does_not_read_is_refused_as_unservable_not_a_500()
+    {
+        var name = Bundles.UniqueName("unreadable-stable");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        await store.Database.HashSetAsync(store.Keys.PromptBundles(name), 1, "{not json");
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        var rollout = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/{PromptSetup.Environment}", """{"version":2}""");
+
+        var error = rollout.Expect(HttpStatusCode.Conflict).Json.GetProperty("error");
+        Assert.Equal("version_unservable", error.GetProperty("code").GetString());
+        Assert.StartsWith($"The stable version: {name} v1 cannot serve", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}")).Expect(HttpStatusCode.OK).Json;
+        Assert.False(release.TryGetProperty("canary", out var canary) && canary.ValueKind == System.Text.Json.JsonValueKind.Number, "no canary was started");
+    }
+
+    [Fact]
     public async Task A_rollback_is_recorded_with_the_version_it_restored_whatever_version_the_client_sent()
     {
         var name = Bundles.UniqueName("rollback-version");

@@ -3,7 +3,9 @@ using LlmGateway.Audit;
 using LlmGateway.Auth;
 using LlmGateway.Contracts.Keys;
 using LlmGateway.Errors;
+using LlmGateway.Releases;
 using LlmGateway.Serialization;
+using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Admin;
 
@@ -20,7 +22,7 @@ internal static partial class AdminKeysApi
         return admin;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, GatewayKeyStore store)
+    private static async Task<IResult> CreateAsync(HttpRequest http, GatewayKeyStore store, IOptions<ReleaseOptions> releases)
     {
         // Read by hand so a malformed body gets the same error shape as the rest of the gateway.
         if (AdminRequestBody.TooLarge(http) is { } tooLarge)
@@ -51,6 +53,13 @@ internal static partial class AdminKeysApi
         if (string.IsNullOrWhiteSpace(request.Environment) || !NamePattern().IsMatch(request.Environment))
         {
             return Invalid("'environment' is required: letters, digits, '.', '_' or '-', up to 64 characters.", "environment");
+        }
+
+        // A key reads its environment's releases: one no release can ever be set in (a typo, another case) would get 404
+        // for every prompt, and its X-Prompt-Version pins would escape the protected environment's approval rule.
+        if (!releases.Value.IsKnown(request.Environment))
+        {
+            return Invalid($"'environment' must be a configured environment ({string.Join(", ", releases.Value.Environments)}); '{request.Environment}' is not one.", "environment");
         }
 
         var permissions = request.Permissions ?? [];

@@ -42,7 +42,9 @@ public sealed class AdminKeysApiTests(TestEnvironment env)
     [InlineData("""{"environment":"prod"}""", "app")]
     [InlineData("""{"app":"a b","environment":"prod"}""", "app")]
     [InlineData("""{"app":"a","environment":""}""", "environment")]
-    [InlineData("""{"app":"a","environment":"prod","permissions":["root"]}""", "permissions")]
+    [InlineData("""{"app":"a","environment":"production","permissions":["root"]}""", "permissions")]
+    [InlineData("""{"app":"a","environment":"prod"}""", "environment")]
+    [InlineData("""{"app":"a","environment":"Production"}""", "environment")]
     public async Task Bad_key_requests_are_400_naming_the_field(string json, string param)
     {
         using var admin = env.Gateway.CreateClient(TestEnvironment.AdminToken);

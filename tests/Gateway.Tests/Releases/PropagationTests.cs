@@ -81,7 +81,7 @@ public sealed class PropagationTests(TestEnvironment env)
         settings["Gateway:Auth:CacheSeconds"] = "3600";
         await using var second = await GatewayHost.StartAsync(settings);
         using var admin = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
-        var created = (await admin.PostAsync("/admin/v1/keys", """{"app":"two","environment":"test"}""")).Expect(HttpStatusCode.Created).Json;
+        var created = (await admin.PostAsync("/admin/v1/keys", """{"app":"two","environment":"staging"}""")).Expect(HttpStatusCode.Created).Json;
         var secret = created.GetProperty("key").GetString()!;
         var id = created.GetProperty("record").GetProperty("id").GetString()!;
         using var client = second.CreateClient(secret);

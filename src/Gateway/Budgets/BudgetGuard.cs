@@ -27,16 +27,23 @@ internal sealed class BudgetGuard(
 {
     // KEYS: day spend, month spend, minute tokens. ARGV: day limit, month limit, tpm limit (-1 = none),
     // cost, tokens, day ttl, month ttl. Returns 0 (reserved), 1 (day), 2 (month), 3 (tokens/minute),
-    // 4 (a negative amount: never reserved, whatever the caller computed).
+    // 4 (a negative amount: never reserved, whatever the caller computed); 5, 6 and 7 for day, month and minute when the
+    // counter alone is already at its limit (no request of any size fits: see ExhaustedKeys).
     private const string ReserveScript = """
         local function over(key, limit, amount)
-          if tonumber(limit) < 0 then return false end
-          return (tonumber(redis.call('GET', key) or '0') + tonumber(amount)) > tonumber(limit)
+          if tonumber(limit) < 0 then return 0 end
+          local held = tonumber(redis.call('GET', key) or '0')
+          if held + tonumber(amount) <= tonumber(limit) then return 0 end
+          if held >= tonumber(limit) then return 2 end
+          return 1
         end
         if tonumber(ARGV[4]) < 0 or tonumber(ARGV[5]) < 0 then return 4 end
-        if over(KEYS[1], ARGV[1], ARGV[4]) then return 1 end
-        if over(KEYS[2], ARGV[2], ARGV[4]) then return 2 end
-        if over(KEYS[3], ARGV[3], ARGV[5]) then return 3 end
+        local d = over(KEYS[1], ARGV[1], ARGV[4])
+        if d > 0 then return d == 2 and 5 or 1 end
+        local m = over(KEYS[2], ARGV[2], ARGV[4])
+        if m > 0 then return m == 2 and 6 or 2 end
+        local t = over(KEYS[3], ARGV[3], ARGV[5])
+        if t > 0 then return t == 2 and 7 or 3 end
         redis.call('INCRBY', KEYS[1], ARGV[4])
         redis.call('EXPIRE', KEYS[1], ARGV[6])
         redis.call('INCRBY', KEYS[2], ARGV[4])
@@ -75,6 +82,7 @@ internal sealed class BudgetGuard(
     private readonly BudgetOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
     private readonly SettlementBacklog _backlog = new();
+    private readonly ExhaustedKeys _exhausted = new();
     private bool _stopped;
 
     // How long a lease's failed or refused refill answers the requests behind it.
@@ -215,14 +223,41 @@ internal sealed class BudgetGuard(
     private long PricedInput(CatalogModel model, long input, bool unseen) =>
         unseen ? Math.Max(input, Math.Min(model.MaxInputTokens, _options.UnseenInputTokens ?? int.MaxValue)) : input;
 
-    private static (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen) => verdict switch
+    private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen)
     {
-        // Let through with nothing reserved: its settlement counts all it spent (the store must not read less than
-        // was spent once it is back).
-        null => failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.BudgetUnavailable()),
-        0 => (reservation, null),
-        _ => (null, Refusal(verdict.Value, limits, reservation.At)),
-    };
+        switch (verdict)
+        {
+            case null:
+                // Let through with nothing reserved: its settlement counts all it spent (the store must not read less
+                // than was spent once it is back).
+                return failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.BudgetUnavailable());
+            case 0:
+                return (reservation, null);
+            case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute:
+                _exhausted.Remember(reservation.KeyId, verdict.Value, time.GetUtcNow() + RefusalMemory);
+                return (null, Refusal(verdict.Value, limits, reservation.At));
+            default:
+                return (null, Refusal(verdict.Value, limits, reservation.At));
+        }
+    }
+
+    /// <summary>
+    /// The refusal a request of <paramref name="key"/> to <paramref name="model"/> gets at once, before it is rendered or
+    /// tokenized, when this instance saw the key's day, month or minute already spent within <see cref="RefusalMemory"/>
+    /// (a spent key would otherwise buy that work for free with every refused request). A spent day or month applies
+    /// only to a model priced above nothing: a free one still fits, and an unpriced one gets its own answer.
+    /// </summary>
+    public GatewayError? RefusedBeforeWork(GatewayKey key, CatalogModel model)
+    {
+        if (key.Limits is not { IsEmpty: false } limits || !_exhausted.TryGet(key.Id, time.GetUtcNow(), out var verdict))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var pricedAboveNothing = pricing.PriceAt(model.UpstreamModel, now) is { } price && (price.InputPerMillion > 0 || price.OutputPerMillion > 0);
+        return verdict == ExhaustedKeys.Minute || pricedAboveNothing ? Refusal(verdict, limits, now) : null;
+    }
 
     // The slice ran short: one refill at a time (a request that waited may find a slice the refill ahead of it added,
     // or the refusal it got). The store grants a whole slice if the limits allow it,
@@ -257,6 +292,7 @@ internal sealed class BudgetGuard(
 
             var grant = Math.Max(lease.SliceNanoUsd, need);
             var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false, failOpen);
+            // A limit the grant alone would cross may still fit the request's need; a counter already at its limit fits nothing.
             if (verdict is 1 or 2 && grant > need)
             {
                 grant = need;
@@ -314,8 +350,8 @@ internal sealed class BudgetGuard(
     private static GatewayError Refusal(int verdict, KeyLimits limits, DateTimeOffset now) => verdict switch
     {
         4 => GatewayError.InvalidRequest("The request's budget reservation is invalid.", null, "invalid_reservation"),
-        3 => Refuse("rate_limit_exceeded", $"This key's limit of {limits.TokensPerMinute} tokens per minute would be exceeded.", 60 - now.Second),
-        1 => Refuse("budget_exceeded", $"This key's daily budget of {limits.DailySpendUsd} USD would be exceeded.", (int)(now.Date.AddDays(1) - now.UtcDateTime).TotalSeconds),
+        3 or ExhaustedKeys.Minute => Refuse("rate_limit_exceeded", $"This key's limit of {limits.TokensPerMinute} tokens per minute would be exceeded.", 60 - now.Second),
+        1 or ExhaustedKeys.Day => Refuse("budget_exceeded", $"This key's daily budget of {limits.DailySpendUsd} USD would be exceeded.", (int)(now.Date.AddDays(1) - now.UtcDateTime).TotalSeconds),
         _ => Refuse("budget_exceeded", $"This key's monthly budget of {limits.MonthlySpendUsd} USD would be exceeded.", (int)(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime).TotalSeconds),
     };
 

@@ -15,7 +15,8 @@ namespace LlmGateway.Pipeline;
 /// Stage 2: resolve the model (a catalog name, or <c>prompt:&lt;name&gt;</c> through its release:
 /// version and arm), render and rewrite, and build the request's one <see cref="LlmExchange"/>.
 /// </summary>
-internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, PromptRouter prompts, PromptRenderer renderer, GatewayMetrics metrics, IOptions<BudgetOptions> budgets)
+internal sealed class RoutingStage(
+    RequestDelegate next, ModelCatalog catalog, PromptRouter prompts, PromptRenderer renderer, BudgetGuard budgetGuard, GatewayMetrics metrics, IOptions<BudgetOptions> budgets)
 {
     private readonly int _maxChoices = budgets.Value.MaxChoices;
     private readonly int _toolCallsBound = budgets.Value.ProviderToolCallsBound;
@@ -80,6 +81,11 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
                 return (null, GatewayError.ModelNotFound(scan.Model));
             }
 
+            if (budgetGuard.RefusedBeforeWork(admitted.Key, model) is { } spent)
+            {
+                return (null, spent);
+            }
+
             // Checked before anything is built or reserved: a bound the budget can trust.
             var (output, invalidOutput) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, model, bundle: null, _maxChoices);
             if (invalidOutput is not null)
@@ -110,6 +116,12 @@ internal sealed class RoutingStage(RequestDelegate next, ModelCatalog catalog, P
         }
 
         var bundle = selection!.Bundle;
+        // Before the render and the prompt's count: a spent key gets its answer for nothing.
+        if (budgetGuard.RefusedBeforeWork(admitted.Key, bundle.Model) is { } exhausted)
+        {
+            return (null, exhausted);
+        }
+
         var (reservedOutput, outputError) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, bundle.Model, bundle, _maxChoices);
         if (outputError is not null)
         {

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json;
+using LlmGateway.Auth;
+using LlmGateway.Contracts.Keys;
+using LlmGateway.Store;
+using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmGateway.Tests.Security;
+
+/// <summary>
+/// A key whose day is spent gets its refusal before its request is rendered, checked or tokenized (for a moment after an
+/// instance found it spent): a spent key cannot buy the gateway's work for free with every refused request.
+/// </summary>
+public sealed class SpentKeyRefusalTests(TestEnvironment env)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_spent_keys_requests_are_refused_before_rendering_or_checking_until_the_moment_passes()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = env.KeyPrefix + "-spent-" + Guid.NewGuid().ToString("N")[..8];
+        await using var gateway = await GatewayHost.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        var name = Bundles.UniqueName("spent");
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var (key, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("spent", PromptSetup.Environment, [], new KeyLimits(0.0001m, null, null));
+        var store = gateway.GetRequiredService<GatewayStore>();
+        // The day is spent to its limit (0.0001 USD in nano-USD), as earlier requests would have left it.
+        await store.Database.StringSetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{clock.GetUtcNow():yyyyMMdd}", 100_000);
+        using var client = gateway.CreateClient(secret);
+        const string Unservable = """{"model":"gpt-4o-mini","max_tokens":99999999999999999,"messages":[{"role":"user","content":"hi"}]}""";
+        var unrendered = $$"""{"model":"prompt:{{name}}","messages":[{"role":"user","content":"hi"}]}""";
+
+        // Before any refusal the instance does the work: the checks answer first.
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_value"), await PostAsync(client, Unservable));
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, unrendered)).Status);
+
+        // A request that reaches the store finds the day spent: from then on, for a moment, the key's requests are
+        // refused before the body is checked, the prompt rendered or the input counted.
+        Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), await PostAsync(client, """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), await PostAsync(client, Unservable));
+        Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), await PostAsync(client, unrendered));
+
+        // Past the moment the store is asked again (the day may have room by then: reservations settle).
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_value"), await PostAsync(client, Unservable));
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Code)> PostAsync(HttpClient client, string body)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync("/v1/chat/completions", content, Ct);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return (response.StatusCode, json.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+}

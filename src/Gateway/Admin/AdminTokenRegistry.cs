@@ -57,7 +57,17 @@ internal sealed class AdminTokenRegistry
     /// token, which can be any string, by lookup (a hash).
     /// </summary>
     public bool IsSecret(string? value) =>
-        value is { Length: > 0 } && (Contracts.Keys.SecretPrefixes.IsSecretShaped(value) || Find(value) is not null);
+        value is { Length: > 0 } && (Contracts.Keys.SecretPrefixes.IsSecretShaped(value) || Find(value) is not null || HoldsConfiguredToken(value));
+
+    // A configuration token pasted with what surrounded it (quotes, "Bearer ", "NAME=", a new line): each word is
+    // looked up too, the first few only (a hash each; the value is one path segment of an admin request).
+    private bool HoldsConfiguredToken(string value)
+    {
+        var words = value.Split(PasteSeparators, 16, StringSplitOptions.RemoveEmptyEntries);
+        return words.Any(w => w.Length < value.Length && Find(w) is not null);
+    }
+
+    private static readonly char[] PasteSeparators = [' ', '\t', '\r', '\n', '=', '"', '\'', '`', ':', ','];
 
     public AdminPrincipal? Find(string presentedToken)
     {

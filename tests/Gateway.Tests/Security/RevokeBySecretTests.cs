@@ -16,6 +16,10 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
         // A configuration token can be any string: the one the request itself presents.
         { "/admin/v1/admin-tokens/", TestEnvironment.AdminToken },
         { "/admin/v1/keys/", TestEnvironment.AdminToken },
+        // Pasted with what surrounded it: a line of an env file, a header, quotes.
+        { "/admin/v1/keys/", "OPENAI_API_KEY=gwk_" + Guid.NewGuid().ToString("N") + "Xk2LrT9bN4wYc7Hf" },
+        { "/admin/v1/admin-tokens/", "Bearer " + TestEnvironment.AdminToken },
+        { "/admin/v1/keys/", "\"" + TestEnvironment.AdminToken + "\"" },
     };
 
     [Theory]

@@ -6,8 +6,11 @@ namespace LlmGateway.Store;
 /// Ready when a PING round-trips to the store; degraded when it does not but releases are in memory; unhealthy when the
 /// embedded store's process has exited (that never heals by itself).
 /// </summary>
-internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnapshotProvider snapshots) : IHealthCheck
+internal sealed class StoreHealthCheck(GatewayStore store, IServiceProvider services) : IHealthCheck
 {
+    // A gateway's releases; the separate evaluator has none (and nothing to serve without the store).
+    private readonly Releases.ReleaseSnapshotProvider? _snapshots = services.GetService<Releases.ReleaseSnapshotProvider>();
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var kind = store.EmbeddedProcessId is { } pid ? $"embedded Garnet (process {pid})" : store.IsEmbedded ? "embedded Garnet" : "Redis";
@@ -34,7 +37,7 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
         {
             // With releases already in memory the gateway keeps serving, so it stays in rotation.
             var message = $"{kind} is unreachable: {ex.GetType().Name}.";
-            return snapshots.Current.IsLoaded
+            return _snapshots?.Current.IsLoaded == true
                 ? HealthCheckResult.Degraded(message + " Serving the last known good releases.")
                 : HealthCheckResult.Unhealthy(message);
         }
@@ -50,7 +53,7 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
         if (primaries.Count == 0)
         {
             var none = "Redis Cluster: no primary serves slots in the cluster's view.";
-            return snapshots.Current.IsLoaded ? HealthCheckResult.Degraded(none + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(none);
+            return _snapshots?.Current.IsLoaded == true ? HealthCheckResult.Degraded(none + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(none);
         }
 
         var pings = await Task.WhenAll(primaries.Select(async endpoint =>
@@ -72,7 +75,7 @@ internal sealed class StoreHealthCheck(GatewayStore store, Releases.ReleaseSnaps
         }
 
         var message = $"Redis Cluster: {silent.Length} of {pings.Length} primaries did not answer PING ({string.Join(", ", silent)}); the keys in their slots are unreachable.";
-        return snapshots.Current.IsLoaded ? HealthCheckResult.Degraded(message + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(message);
+        return _snapshots?.Current.IsLoaded == true ? HealthCheckResult.Degraded(message + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(message);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using LlmGateway.Behaviour;
 using LlmGateway.Hosting;
 using LlmGateway.Sampling;
@@ -161,6 +162,9 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
         Assert.Equal(new QueueStats(0, 0, 0), await Eventually.ResultAsync(queue.StatsAsync, s => s == new QueueStats(0, 0, 0), TimeSpan.FromSeconds(10)));
         using var http = new HttpClient { BaseAddress = new Uri(evaluator.Urls.First()) };
         Assert.Contains("gateway_eval_samples_total", await http.GetStringAsync("/metrics", Ct), StringComparison.Ordinal);
+        // Its readiness is the store's: an orchestrator's probe must find it ready (it has no releases to fall back on).
+        using var ready = await http.GetAsync("/readyz", Ct);
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), (ready.StatusCode, await ready.Content.ReadAsStringAsync(Ct)));
         await evaluator.StopAsync(Ct);
     }
 

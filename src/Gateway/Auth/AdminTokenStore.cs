@@ -12,7 +12,7 @@ namespace LlmGateway.Auth;
 /// Issuing and revoking are published (<c>admin-token|issued|sha256</c>, <c>admin-token|revoked|sha256</c>) so every
 /// instance knows the token, or drops it, at once.
 /// </summary>
-internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
+internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time, ILogger<AdminTokenStore> logger)
 {
     /// <summary>The change message kind on <see cref="ChangeNotifier.Channel"/>.</summary>
     public const string ChangeKind = "admin-token";
@@ -68,9 +68,20 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
         var tokens = new List<(string, AdminTokenRecord)>(hashes.Length);
         for (var i = 0; i < hashes.Length; i++)
         {
-            if (!values[i].IsNull && JsonSerializer.Deserialize((byte[])values[i]!, GatewayJsonContext.Default.AdminTokenRecord) is { } record)
+            if (values[i].IsNull)
+            {
+                continue;
+            }
+
+            // One record that does not read (a raw write, another version's shape) is left out, not every token with it:
+            // a reload that threw would stop the gateway at start, and keep it from seeing revocations after.
+            if (Read(values[i]!, out var failure) is { } record)
             {
                 tokens.Add((hashes[i], record));
+            }
+            else
+            {
+                AuthLog.AdminTokenUnreadable(logger, (string)index[i].Name!, failure!);
             }
         }
 
@@ -95,6 +106,22 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
         return issuers;
     }
 
+    /// <summary>A stored record, or null with why when it does not read or lacks what every token has.</summary>
+    private static AdminTokenRecord? Read(RedisValue json, out string? failure)
+    {
+        try
+        {
+            var record = JsonSerializer.Deserialize((byte[])json!, GatewayJsonContext.Default.AdminTokenRecord);
+            failure = record is { Id: not null, Name: not null, Roles: not null } ? null : "a required field is missing";
+            return failure is null ? record : null;
+        }
+        catch (JsonException ex)
+        {
+            failure = ex.GetType().Name;
+            return null;
+        }
+    }
+
     // Names are validated (no control characters), so a newline cannot be part of one.
     private static string IssuerField(string name, string issuer) => name + "\n" + issuer;
 
@@ -109,7 +136,8 @@ internal sealed class AdminTokenStore(GatewayStore store, ChangeNotifier notifie
 
         // Who issued it outlives it (a token issued before the ledger existed is entered now, as it goes).
         var json = await store.Database.StringGetAsync(TokenKey(hash!));
-        var record = json.IsNull ? null : JsonSerializer.Deserialize((byte[])json!, GatewayJsonContext.Default.AdminTokenRecord);
+        // A record that does not read is revoked all the same (its issuer then goes unrecorded).
+        var record = json.IsNull ? null : Read(json!, out _);
         var transaction = store.Database.CreateTransaction();
         _ = transaction.KeyDeleteAsync(TokenKey(hash!));
         _ = transaction.HashDeleteAsync(IndexKey, id);

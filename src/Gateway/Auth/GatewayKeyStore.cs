@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace LlmGateway.Auth;
 
 /// <summary>Gateway keys in the store: <c>{prefix}:{key}:{sha256}</c> holds the JSON record.</summary>
-internal sealed class GatewayKeyStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
+internal sealed class GatewayKeyStore(GatewayStore store, ChangeNotifier notifier, TimeProvider time, ILogger<GatewayKeyStore> logger)
 {
     /// <summary>Issues a new key; the secret is returned once and never stored.</summary>
     public async Task<(GatewayKey Key, string Secret)> CreateAsync(string app, string environment, IEnumerable<string> permissions, KeyLimits? limits = null)
@@ -34,10 +34,35 @@ internal sealed class GatewayKeyStore(GatewayStore store, ChangeNotifier notifie
         return key;
     }
 
+    /// <summary>
+    /// The key with that secret hash; null when there is none, or when its record does not read (a raw write, another
+    /// version's shape): a key whose environment and limits cannot be known is refused, never served without them.
+    /// </summary>
     public async Task<GatewayKey?> FindByHashAsync(string hash)
     {
         var value = await store.Database.StringGetAsync(store.Keys.GatewayKey(hash));
-        return value.IsNull ? null : JsonSerializer.Deserialize((byte[])value!, GatewayJsonContext.Default.GatewayKey);
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        string failure;
+        try
+        {
+            if (JsonSerializer.Deserialize((byte[])value!, GatewayJsonContext.Default.GatewayKey) is { Id: not null, App: not null, Environment: not null, Permissions: not null } key)
+            {
+                return key;
+            }
+
+            failure = "a required field is missing";
+        }
+        catch (JsonException ex)
+        {
+            failure = ex.GetType().Name;
+        }
+
+        AuthLog.GatewayKeyUnreadable(logger, GatewayKeySecret.IdFromHash(hash), failure);
+        return null;
     }
 
     public async Task<IReadOnlyList<GatewayKey>> ListAsync()

@@ -14,8 +14,17 @@ internal sealed class PromptTemplateAnalyzer
 
     public FluidParser Parser => _parser;
 
-    public bool TryParse(string template, out IFluidTemplate? parsed, out string? error) =>
-        _parser.TryParse(template, out parsed, out error);
+    /// <summary>The one way a template is parsed: nesting that would overflow the stack is refused first.</summary>
+    public bool TryParse(string template, out IFluidTemplate? parsed, out string? error)
+    {
+        if (TemplateNesting.Problem(template) is { } problem)
+        {
+            (parsed, error) = (null, problem);
+            return false;
+        }
+
+        return _parser.TryParse(template, out parsed, out error);
+    }
 
     /// <summary>Names read from the template's scope that the template itself does not define (loops, assign, capture).</summary>
     public static IReadOnlySet<string> FreeVariables(IFluidTemplate template)

@@ -40,6 +40,30 @@ public sealed class TemplatePushBoundsTests(TestEnvironment env)
     }
 
     [Theory]
+    [InlineData("blocks", "Nests blocks")]
+    [InlineData("filters", "Chains more than 64")]
+    [InlineData("parentheses", "Nests parentheses")]
+    public async Task A_template_nested_deep_enough_to_overflow_the_stack_is_refused_at_push_and_the_gateway_stays_up(string kind, string expected)
+    {
+        // Each of these ended the gateway's process (a stack overflow is not an exception) before the push checked nesting.
+        var template = kind switch
+        {
+            "blocks" => string.Concat(Enumerable.Repeat("{% if a %}", 20_000)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 20_000)),
+            "filters" => "{{ a" + string.Concat(Enumerable.Repeat(" | upcase", 50_000)) + " }}",
+            _ => "{{ " + new string('(', 20_000) + "a" + new string(')', 20_000) + " }}",
+        };
+        using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);
+
+        var response = await author.PushAsync(BundleJson(Bundles.UniqueName("deep"), template));
+
+        var error = response.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error");
+        Assert.Contains(error.GetProperty("errors").EnumerateArray(), e =>
+            e.GetProperty("field").GetString() == "messages[0].content" && e.GetProperty("message").GetString()!.Contains(expected, StringComparison.Ordinal));
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/admin/v1/prompts")).Status);
+    }
+
+    [Theory]
     [InlineData("{% assign count = 2000000000 %}{% for i in (1..count) %}x{% endfor %}")]
     [InlineData("{% capture count %}2000000000{% endcapture %}{% for i in (1..count) %}x{% endfor %}")]
     [InlineData("{% for i in (1..count) %}x{% endfor %}{% for count in (1..3) %}{% endfor %}")]

@@ -61,6 +61,6 @@ internal static class ChatCompletionsEndpoint
             request.Model,
             [new ChatCompletionChoice(0, new AssistantMessage("assistant", reply), cut ? "length" : "stop")],
             usage);
-        await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Relaxed.ChatCompletion, contentType: null, context.RequestAborted);
+        await JsonReplyWriter.WriteAsync(context, completion, MockJsonContext.Relaxed.ChatCompletion);
     }
 }

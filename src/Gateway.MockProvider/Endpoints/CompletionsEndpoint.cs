@@ -55,6 +55,6 @@ internal static class CompletionsEndpoint
             request.Model,
             [new TextCompletionChoice(reply, 0, cut ? "length" : "stop", Logprobs: null)],
             usage);
-        await context.Response.WriteAsJsonAsync(completion, MockJsonContext.Relaxed.TextCompletion, contentType: null, context.RequestAborted);
+        await JsonReplyWriter.WriteAsync(context, completion, MockJsonContext.Relaxed.TextCompletion);
     }
 }

@@ -53,6 +53,6 @@ internal static class ResponsesEndpoint
             request.Model,
             [new ResponseOutputMessage("message", $"msg_mock_{n}", "completed", "assistant", [new ResponseOutputText("output_text", reply, [])])],
             usage);
-        await context.Response.WriteAsJsonAsync(response, MockJsonContext.Relaxed.ModelResponse, contentType: null, context.RequestAborted);
+        await JsonReplyWriter.WriteAsync(context, response, MockJsonContext.Relaxed.ModelResponse);
     }
 }

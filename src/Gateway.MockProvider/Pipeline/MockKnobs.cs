@@ -25,7 +25,8 @@ internal sealed record MockKnobs(
     bool EmptyError = false,
     bool CutMidLine = false,
     string? AfterEnd = null,
-    int? ErrorAfter = null)
+    int? ErrorAfter = null,
+    int? BodyCutAfter = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -47,7 +48,8 @@ internal sealed record MockKnobs(
         EmptyError: Boolean(request, "empty-error"),
         CutMidLine: Boolean(request, "cut-mid-line"),
         AfterEnd: AfterEndKnob(request),
-        ErrorAfter: Integer(request, "error-after", min: 1));
+        ErrorAfter: Integer(request, "error-after", min: 1),
+        BodyCutAfter: Integer(request, "body-cut-after", min: 1));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

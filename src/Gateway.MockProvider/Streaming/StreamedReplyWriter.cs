@@ -16,7 +16,7 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
     /// sent yet (measured: without a pause the client usually receives nothing at all). This pause lets the
     /// flushed chunks reach the wire so cut-after really means "N chunks arrive, then the connection dies".
     /// </summary>
-    private static readonly TimeSpan DrainBeforeAbort = TimeSpan.FromMilliseconds(100);
+    internal static readonly TimeSpan DrainBeforeAbort = TimeSpan.FromMilliseconds(100);
 
     public async Task WriteAsync(HttpContext context, IReplyStreamFormat format, string reply)
     {

@@ -275,7 +275,7 @@ internal sealed class ResilientForwarder(
             // Not when the provider had already answered with an error status (nothing was generated to bill), nor with a
             // whole answer the tap holds (billed from what it says); a success still arriving when the client left was
             // generated whole, and is billed at its bound.
-            if ((s.Tap?.SawResponse != true || (context.Response.StatusCode < StatusCodes.Status400BadRequest && context.GetForwarderErrorFeature() is not null))
+            if ((s.Tap?.SawResponse != true || (s.Tap.ProviderStatus < StatusCodes.Status400BadRequest && context.GetForwarderErrorFeature() is not null))
                 && ProviderHasWholeRequest(context))
             {
                 s.MarkAbandoned();
@@ -329,10 +329,12 @@ internal sealed class ResilientForwarder(
             return new AttemptResult(AttemptKind.Done, "upstream_auth");
         }
 
-        if (error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient && s.Tap?.SawResponse == true)
+        if (error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+            && s.Tap is { SawResponse: true } answered && answered.ProviderStatus == status)
         {
             // The provider answered without reading the whole request body (e.g. a 413): YARP reports
-            // the body copy after a complete response. The answer stands; retrying would re-bill it.
+            // the body copy after a complete response. The answer stands; retrying would re-bill it. Not when YARP
+            // replaced the answer (its response body failed too): that is a cut answer, below.
             return AttemptResult.Success;
         }
 
@@ -381,7 +383,8 @@ internal sealed class ResilientForwarder(
     /// <returns>True when the attempt was marked abandoned.</returns>
     private static bool MarkIfLeftWithProvider(AttemptState s, HttpContext context)
     {
-        if ((s.Tap?.SawResponse != true || context.Response.StatusCode < StatusCodes.Status400BadRequest) && ProviderHasWholeRequest(context))
+        // The provider's own status: YARP sets 502 on the response when a held body fails.
+        if ((s.Tap?.SawResponse != true || s.Tap.ProviderStatus < StatusCodes.Status400BadRequest) && ProviderHasWholeRequest(context))
         {
             s.MarkAbandoned();
             return true;

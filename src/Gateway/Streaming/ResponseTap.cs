@@ -170,6 +170,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _broken = false;
         _passThroughEvent = null;
         SawResponse = false;
+        ProviderStatus = 0;
         EndsMidLine = false;
         LineCapExceeded = false;
         SampleTruncated = false;
@@ -197,6 +198,12 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     /// <summary>True once the provider's response showed itself (a write, or an explicit start).</summary>
     public bool SawResponse { get; private set; }
+
+    /// <summary>
+    /// The status the provider answered with, as it first showed itself: YARP replaces the response's own (502, headers
+    /// cleared) when the body then fails before any byte reached the client, as it does for a held answer.
+    /// </summary>
+    public int ProviderStatus { get; private set; }
 
     /// <summary>The provider's stream said it is over: whatever happens to the connection after, the client has the answer.</summary>
     public bool StreamEnded => _reader?.SawEnd == true;
@@ -581,11 +588,14 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// <summary>Decided once, when the response first shows itself: what it is, and whether it is held.</summary>
     private void Decide()
     {
-        SawResponse = true;
         if (_gate != TapGate.Undecided)
         {
+            SawResponse = true;
             return;
         }
+
+        SawResponse = true;
+        ProviderStatus = _response.StatusCode;
 
         var type = _response.ContentType ?? "";
         ContentEncoding = EncodingOf(_response.Headers.ContentEncoding);

@@ -83,6 +83,44 @@ public sealed class TimedOutAttemptTests(TestEnvironment env)
         Assert.Equal(40, row.GetProperty("output_tokens").GetInt64());
     }
 
+    [Fact]
+    public async Task A_held_answer_the_provider_cut_mid_body_is_billed_and_not_retried_for_a_key_with_limits()
+    {
+        // YARP answers a body that failed before any byte reached the client with its own 502: the provider's 200 must
+        // still be what tells that it generated (and bills) the answer.
+        await using var gateway = await StartAsync();
+        var (record, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("cut-mid-body-limited", "test", [], new KeyLimits(10m, null, null));
+        var tag = OpenAiClients.NewTag();
+        using var client = gateway.CreateClient(secret);
+        using var request = Chat(stream: false, tag, ("x-mock-body-cut-after", "20"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_response_cut");
+        Assert.Single(env.Received.ForTag(tag));
+        Assert.Equal("1", response.Headers.GetValues("X-Gateway-Abandoned-Attempts").Single());
+        var row = await UsageRowAsync(gateway, record.Id);
+        Assert.Equal(40, row.GetProperty("output_tokens").GetInt64());
+    }
+
+    [Fact]
+    public async Task Every_held_answer_the_provider_cut_mid_body_is_billed_when_the_request_is_retried()
+    {
+        await using var gateway = await StartAsync();
+        var (record, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("cut-mid-body", "test", []);
+        var tag = OpenAiClients.NewTag();
+        using var client = gateway.CreateClient(secret);
+        using var request = Chat(stream: false, tag, ("x-mock-body-cut-after", "20"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(2, env.Received.ForTag(tag).Count);
+        Assert.Equal("2", response.Headers.GetValues("X-Gateway-Abandoned-Attempts").Single());
+        var row = await UsageRowAsync(gateway, record.Id);
+        Assert.Equal(80, row.GetProperty("output_tokens").GetInt64());
+    }
+
     [Theory]
     [InlineData(false, 400)]
     [InlineData(true, 400)]

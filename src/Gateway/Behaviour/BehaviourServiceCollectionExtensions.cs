@@ -20,8 +20,10 @@ internal static class BehaviourServiceCollectionExtensions
         services.AddOptions<OnlineEvalOptions>()
             .Bind(configuration.GetSection(OnlineEvalOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.DetectionInterval >= TimeSpan.FromSeconds(1) && o.Judge.Timeout > TimeSpan.Zero,
-                "Gateway:OnlineEval: PollInterval and Judge:Timeout must be positive, DetectionInterval at least 1 s.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.DetectionInterval >= TimeSpan.FromSeconds(1) && o.Judge.Timeout > TimeSpan.Zero && o.Judge.Timeout <= TimeSpan.FromMinutes(10),
+                "Gateway:OnlineEval: PollInterval must be positive, Judge:Timeout from 0 to 10 minutes (exclusive of 0), DetectionInterval at least 1 s.")
+            .Validate(o => o.Judge.BaseUrl is null || (o.Judge.BaseUrl.IsAbsoluteUri && o.Judge.BaseUrl.Scheme is "http" or "https"),
+                "Gateway:OnlineEval:Judge:BaseUrl must be an absolute http(s) URL (the gateway the judge calls go through).")
             .ValidateOnStart();
         services.AddSingleton(ScorerRegistry.CreateDefault());
         services.AddSingleton<SampleScorer>();

@@ -96,6 +96,7 @@ internal sealed class JudgeGate : IDisposable
         }
 
         await _slots.WaitAsync(cancellationToken);
+        ScorerRegistry registry;
         try
         {
             var spent = await _store.Database.StringGetAsync(SpendKey(prompt));
@@ -106,6 +107,11 @@ internal sealed class JudgeGate : IDisposable
                 _slots.Release();
                 return null;
             }
+
+            // Inside the slot's guard: a slot taken and never given back would leave judging one slot short for good.
+            registry = _registries.GetOrAdd((prompt, plan.Model), key => ScorerRegistry.CreateDefault(
+                judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, key.Model, response),
+                    () => BillUnanswered(key.Prompt, key.Model))));
         }
         catch
         {
@@ -114,9 +120,6 @@ internal sealed class JudgeGate : IDisposable
         }
 
         _metrics.Judge("called");
-        var registry = _registries.GetOrAdd((prompt, plan.Model), key => ScorerRegistry.CreateDefault(
-            judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, key.Model, response),
-                () => BillUnanswered(key.Prompt, key.Model))));
         return new JudgeGrant(registry, _slots);
     }
 

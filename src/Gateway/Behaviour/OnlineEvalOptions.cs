@@ -51,5 +51,6 @@ internal sealed class OnlineEvalOptions
     public int AttributionMarginMinutes { get; set; } = 2;
 
     /// <summary>The judge: where the gateway is, and the key its calls are billed to.</summary>
+    [Microsoft.Extensions.Options.ValidateObjectMembers]
     public OnlineJudgeOptions Judge { get; set; } = new();
 }

@@ -17,6 +17,24 @@ public sealed class StartupValidationTests(TestEnvironment env)
         Assert.Contains("Gateway:Models:orphan:Provider 'nowhere'", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Gateway:OnlineEval:Judge:MaxConcurrency", "0", "MaxConcurrency")]
+    [InlineData("Gateway:OnlineEval:Judge:MaxConcurrency", "-1", "MaxConcurrency")]
+    [InlineData("Gateway:OnlineEval:Judge:BaseUrl", "10.0.0.5:8080", "Judge:BaseUrl")]
+    [InlineData("Gateway:OnlineEval:Judge:BaseUrl", "ftp://judge.example", "Judge:BaseUrl")]
+    [InlineData("Gateway:OnlineEval:Judge:Timeout", "30.00:00:00", "Judge:Timeout")]
+    public async Task A_judge_setting_that_would_stall_or_break_online_evaluation_fails_start_up(string key, string value, string named)
+    {
+        // A concurrency of 0 made every judge call wait for ever (the nested settings were never validated); a relative
+        // base URL threw after a judge slot was taken, and each such call kept one.
+        var settings = env.GatewaySettings();
+        settings[key] = value;
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_demo_key_cannot_be_enabled_outside_demo_mode()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Fluid;
 using Fluid.Ast;
 
@@ -14,7 +15,18 @@ internal sealed class PromptTemplateAnalyzer
 
     public FluidParser Parser => _parser;
 
-    /// <summary>The one way a template is parsed: nesting that would overflow the stack is refused first.</summary>
+    /// <summary>The deepest tree a template may parse to: what its walks and renders recurse through.</summary>
+    public const int MaxTreeDepth = 256;
+
+    // Enough for any template a bundle's size admits: a stack overflow ends the process, so the parse and the measure of
+    // what it built run where none can happen (reserved, not committed, memory).
+    private const int ParseStackBytes = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// The one way a template is parsed. Nesting that would overflow the stack is refused before (a quick look at the
+    /// text, <see cref="TemplateNesting"/>, for a clear message) and after (the parsed tree's depth, on a stack deep
+    /// enough to measure any: every later walk and render of an accepted tree is within <see cref="MaxTreeDepth"/>).
+    /// </summary>
     public bool TryParse(string template, out IFluidTemplate? parsed, out string? error)
     {
         if (TemplateNesting.Problem(template) is { } problem)
@@ -23,7 +35,30 @@ internal sealed class PromptTemplateAnalyzer
             return false;
         }
 
-        return _parser.TryParse(template, out parsed, out error);
+        IFluidTemplate? result = null;
+        string? failure = null;
+        ExceptionDispatchInfo? thrown = null;
+        var parser = new Thread(
+            () =>
+            {
+                try
+                {
+                    if (_parser.TryParse(template, out result, out failure) && TemplateDepthMeter.Measure(result!) > MaxTreeDepth)
+                    {
+                        (result, failure) = (null, $"Nests deeper than {MaxTreeDepth} levels of tags, filters and operators.");
+                    }
+                }
+                catch (Exception ex)
+                {
+                    thrown = ExceptionDispatchInfo.Capture(ex);
+                }
+            },
+            ParseStackBytes) { IsBackground = true, Name = "template-parse" };
+        parser.Start();
+        parser.Join();
+        thrown?.Throw();
+        (parsed, error) = (result, failure);
+        return result is not null;
     }
 
     /// <summary>Names read from the template's scope that the template itself does not define (loops, assign, capture).</summary>

@@ -36,8 +36,7 @@ internal static class TemplateNesting
                 continue;
             }
 
-            var end = template.IndexOf(kind == '{' ? "}}" : "%}", open + 2, StringComparison.Ordinal);
-            end = end < 0 ? template.Length : end;
+            var end = TagEnd(template, open + 2, kind == '{' ? '}' : '%');
             var body = template.AsSpan(open + 2, end - open - 2).Trim('-').Trim();
             i = Math.Min(template.Length, end + 2);
             if (kind == '{')
@@ -55,6 +54,11 @@ internal static class TemplateNesting
             {
                 // Their content is text, not tags: on to the tag that ends them.
                 i = EndOf(template, i, "end" + word.ToString());
+                if (i < 0)
+                {
+                    return $"Opens a {word} block it never closes.";
+                }
+
                 continue;
             }
 
@@ -145,6 +149,34 @@ internal static class TemplateNesting
         return null;
     }
 
+    /// <summary>
+    /// Where a tag or output that began before <paramref name="from"/> ends (its closing <paramref name="first"/> and
+    /// <c>}</c>), past any quoted string in it, as Fluid reads one: <c>{{ "}}" | upcase }}</c> is one output.
+    /// </summary>
+    private static int TagEnd(string template, int from, char first)
+    {
+        var quote = '\0';
+        for (var i = from; i < template.Length - 1; i++)
+        {
+            var c = template[i];
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+            }
+            else if (c == first && template[i + 1] == '}')
+            {
+                return i;
+            }
+        }
+
+        return template.Length;
+    }
+
+    /// <summary>Where the tag <paramref name="endTag"/> ends, or -1 when the template never closes the block.</summary>
     private static int EndOf(string template, int from, string endTag)
     {
         for (var i = template.IndexOf("{%", from, StringComparison.Ordinal); i >= 0; i = template.IndexOf("{%", i + 2, StringComparison.Ordinal))
@@ -161,7 +193,7 @@ internal static class TemplateNesting
             }
         }
 
-        return template.Length;
+        return -1;
     }
 
     private static ReadOnlySpan<char> FirstWord(ReadOnlySpan<char> text) => Word(text.TrimStart());

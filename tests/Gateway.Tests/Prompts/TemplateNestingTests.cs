@@ -1,3 +1,4 @@
+using Fluid;
 using LlmGateway.Prompts;
 
 namespace LlmGateway.Tests.Prompts;
@@ -17,6 +18,12 @@ public sealed class TemplateNestingTests
         { "{% if a" + Repeat(" == a and a", 33) + " %}x{% endif %}", "Chains more than 64" },
         { "{{ " + new string('(', 33) + "a" + new string(')', 33) + " }}", "Nests parentheses" },
         { "{{ a" + Repeat("[a", 33) + Repeat("]", 33) + " }}", "Nests parentheses" },
+        // A quoted end of tag is text to Fluid: the look reads past it as Fluid does.
+        { "{{ \"}}\"" + Repeat(" | upcase", 65) + " }}", "Chains more than 64" },
+        { "{{ '%}}' }}{% if a" + Repeat(" or a", 65) + " %}x{% endif %}", "Chains more than 64" },
+        { "{{ \"}}{% raw %}\" }}" + Repeat("{% if a %}", 65) + "x" + Repeat("{% endif %}", 65), "Nests blocks" },
+        { "{% raw %}" + Repeat("{% if a %}", 65), "Opens a raw block it never closes" },
+        { "{% comment %}" + Repeat("{% if a %}", 65), "Opens a comment block it never closes" },
     };
 
     [Theory]
@@ -27,6 +34,18 @@ public sealed class TemplateNestingTests
         Assert.False(new PromptTemplateAnalyzer().TryParse(template, out var parsed, out var error));
         Assert.Null(parsed);
         Assert.StartsWith(problem, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_parsed_trees_depth_is_measured_and_a_tree_past_the_bound_is_one_the_look_would_have_refused()
+    {
+        // The look at the text refuses first; the tree's own depth is the bound every walk and render relies on.
+        var parser = new FluidParser();
+        Assert.True(parser.TryParse(Repeat("{% if a %}", 64) + "x" + Repeat("{% endif %}", 64), out var allowed, out _));
+        Assert.True(parser.TryParse("{{ a" + Repeat(" | upcase", 300) + " }}", out var deep, out _));
+
+        Assert.InRange(TemplateDepthMeter.Measure(allowed), 64, PromptTemplateAnalyzer.MaxTreeDepth);
+        Assert.True(TemplateDepthMeter.Measure(deep) > PromptTemplateAnalyzer.MaxTreeDepth);
     }
 
     [Theory]

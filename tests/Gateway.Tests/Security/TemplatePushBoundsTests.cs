@@ -43,6 +43,7 @@ public sealed class TemplatePushBoundsTests(TestEnvironment env)
     [InlineData("blocks", "Nests blocks")]
     [InlineData("filters", "Chains more than 64")]
     [InlineData("parentheses", "Nests parentheses")]
+    [InlineData("quoted", "Chains more than 64")]
     public async Task A_template_nested_deep_enough_to_overflow_the_stack_is_refused_at_push_and_the_gateway_stays_up(string kind, string expected)
     {
         // Each of these ended the gateway's process (a stack overflow is not an exception) before the push checked nesting.
@@ -50,6 +51,7 @@ public sealed class TemplatePushBoundsTests(TestEnvironment env)
         {
             "blocks" => string.Concat(Enumerable.Repeat("{% if a %}", 20_000)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", 20_000)),
             "filters" => "{{ a" + string.Concat(Enumerable.Repeat(" | upcase", 50_000)) + " }}",
+            "quoted" => "{{ \"}}\"" + string.Concat(Enumerable.Repeat(" | upcase", 50_000)) + " }}",
             _ => "{{ " + new string('(', 20_000) + "a" + new string(')', 20_000) + " }}",
         };
         using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);

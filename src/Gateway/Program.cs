@@ -1,5 +1,9 @@
+using LlmGateway.Eval.Scoring;
 using LlmGateway.Hosting;
 using LlmGateway.Store;
+
+// First: the runtime reads it at the process's first regular expression.
+RegexMatchDefaults.Apply();
 
 // The embedded store's own process (see EmbeddedStoreProcess): the same executable, so it ships with the gateway.
 if (args is [EmbeddedStoreChild.Switch])

@@ -26,6 +26,12 @@ internal static class JsonSchemaCheck
             return false;
         }
 
+        if (SchemaReferences.Problem(element) is { } references)
+        {
+            error = $"invalid JSON schema: {references}";
+            return false;
+        }
+
         try
         {
             // A private registry per build: the global one rejects a second schema with the same $id, which every
@@ -58,6 +64,13 @@ internal static class JsonSchemaCheck
         {
             valid = false;
             detail = $"invalid JSON schema: {ex.Message}";
+            return false;
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            // A pattern of the schema that backtracks on this answer (the process-wide timeout, RegexMatchDefaults).
+            valid = false;
+            detail = $"the schema's pattern took over {RegexMatchDefaults.Timeout.TotalSeconds:0.#} s on this answer";
             return false;
         }
 

@@ -106,6 +106,15 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
                 continue;
             }
 
+            // A schema is built at push, not first on a live answer: one that cannot be evaluated safely (it refers to
+            // itself, or fans out) would otherwise run against every sampled answer.
+            if (type is "is-json" or "contains-json" && spec.Value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } schema
+                && !LlmGateway.Eval.Scoring.JsonSchemaCheck.TryBuild(schema, out _, out var schemaError))
+            {
+                errors.Add(new FieldError($"{field}.value", schemaError));
+                continue;
+            }
+
             var metric = string.IsNullOrWhiteSpace(spec.Metric) ? spec.Type.Trim().ToLowerInvariant() : spec.Metric.Trim();
             if (!MetricNames.IsValid(metric))
             {

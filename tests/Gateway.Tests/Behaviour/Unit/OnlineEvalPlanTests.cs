@@ -155,6 +155,25 @@ public sealed class OnlineEvalPlanTests
         Assert.Equal(new FieldError(field, message), Assert.Single(errors));
     }
 
+    [Theory]
+    // Its evaluation recursed without end: the first sampled JSON answer ended the gateway's process.
+    [InlineData("""[{"type":"is-json","value":{"allOf":[{"$ref":"#"}]}}]""", "refers back to itself")]
+    [InlineData("""[{"type":"contains-json","value":{"$ref":"#/$defs/n","$defs":{"n":{"anyOf":[{"$ref":"#/$defs/n"}]}}}}]""", "refers back to itself")]
+    [InlineData("""[{"type":"is-json","value":5,"metric":"format"}]""", "invalid JSON schema")]
+    [InlineData("""[{"type":"is-json","value":"{not a schema","metric":"format"}]""", "invalid JSON schema")]
+    [InlineData("""[{"type":"not-is-json","value":5,"metric":"format"}]""", "invalid JSON schema")]
+    public void A_json_schema_that_cannot_be_evaluated_safely_is_refused_at_push_not_run_on_live_answers(string assertJson, string problem)
+    {
+        var errors = new List<FieldError>();
+
+        var plan = OnlineEvalFixtures.Read(assertJson, null, errors);
+
+        Assert.Null(plan);
+        var error = Assert.Single(errors);
+        Assert.Equal("online_eval.assert[0].value", error.Field);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_metric_of_65_characters_is_refused()
     {

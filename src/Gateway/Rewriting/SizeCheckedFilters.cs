@@ -5,8 +5,8 @@ namespace LlmGateway.Rewriting;
 
 /// <summary>
 /// Wraps every registered filter so that no filter builds a string or an array larger than the output limit:
-/// the filters that can multiply their input (<c>replace*</c>, <c>join</c>) are checked before they run, every
-/// result after. Without this, <c>{% assign s = s | append: s %}</c> in a short loop doubles a string past any
+/// the filters that can multiply their input (<c>replace*</c>, <c>join</c>) or make an object per part
+/// (<c>split</c>) are checked before they run, every result after. Without this, <c>{% assign s = s | append: s %}</c> in a short loop doubles a string past any
 /// memory before a single character is written.
 /// </summary>
 internal static class SizeCheckedFilters
@@ -21,7 +21,7 @@ internal static class SizeCheckedFilters
 
     private static FilterDelegate Wrap(string name, FilterDelegate inner, int maxChars)
     {
-        var multiplies = name is "replace" or "replace_first" or "replace_last" or "join";
+        var multiplies = name is "replace" or "replace_first" or "replace_last" or "join" or "split";
         return (input, arguments, context) =>
         {
             if (multiplies)
@@ -50,7 +50,15 @@ internal static class SizeCheckedFilters
     private static void CheckBefore(string name, FluidValue input, FilterArguments arguments, int maxChars)
     {
         long estimate;
-        if (name == "join")
+        if (name == "split")
+        {
+            // The parts counted before they are made: split: "" of a client's megabytes made an object per character
+            // (hundreds of megabytes) before the result's check refused it.
+            var text = input.ToStringValue();
+            var separator = arguments.Count > 0 ? arguments.At(0).ToStringValue() : " ";
+            estimate = separator.Length == 0 ? text.Length : Count(text, separator) + 1;
+        }
+        else if (name == "join")
         {
             if (input is not ArrayValue array)
             {

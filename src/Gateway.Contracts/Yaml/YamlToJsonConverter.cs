@@ -23,6 +23,9 @@ internal static partial class YamlToJsonConverter
 
     private const string CoreSchemaPrefix = "tag:yaml.org,2002:";
 
+    /// <summary>The longest integer (decimal, octal or hex) converted: its conversion grows with the square of its length.</summary>
+    public const int MaxNumberDigits = 400;
+
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -36,10 +39,10 @@ internal static partial class YamlToJsonConverter
     {
         ArgumentNullException.ThrowIfNull(yaml);
 
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = YamlNesting.Load(yaml);
         }
         catch (YamlException ex)
         {
@@ -316,6 +319,13 @@ internal static partial class YamlToJsonConverter
             return true;
         }
 
+        // Converting grows with the square of the digits: a million-digit literal would take hours (and no longer one is
+        // a real value).
+        if (text.Length > MaxNumberDigits + 2 && (IntegerPattern().IsMatch(text) || OctalPattern().IsMatch(text) || HexPattern().IsMatch(text)))
+        {
+            throw Error(scalar, $"A number of more than {MaxNumberDigits} digits; quote it if you mean the text.");
+        }
+
         if (IntegerPattern().IsMatch(text))
         {
             json = BigInteger.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
@@ -356,6 +366,7 @@ internal static partial class YamlToJsonConverter
 
     private static BigInteger ParseRadix(string digits, int radix)
     {
+
         var value = BigInteger.Zero;
         foreach (var digit in digits)
         {

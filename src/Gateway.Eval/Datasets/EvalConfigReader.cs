@@ -41,10 +41,10 @@ internal static partial class EvalConfigReader
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentException.ThrowIfNullOrWhiteSpace(baseDirectory);
         var errors = new List<string>();
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = LlmGateway.Contracts.Yaml.YamlNesting.Load(yaml);
         }
         catch (YamlException ex)
         {

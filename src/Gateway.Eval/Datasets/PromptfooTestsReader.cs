@@ -18,10 +18,10 @@ internal static class PromptfooTestsReader
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
         var id = DatasetReader.IdOf(bytes, fileName);
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(Decode(bytes)));
+            stream = LlmGateway.Contracts.Yaml.YamlNesting.Load(Decode(bytes));
         }
         catch (YamlException ex)
         {

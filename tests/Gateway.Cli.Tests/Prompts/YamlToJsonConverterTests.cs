@@ -174,6 +174,31 @@ public sealed class YamlToJsonConverterTests
         Assert.Contains("more than", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("flow")]
+    [InlineData("block")]
+    public void Yaml_nested_past_the_depth_fails_with_a_message_before_the_document_is_built(string style)
+    {
+        // Building the document recursed once per level with no limit: 200,000 '[' ended the process.
+        var yaml = style == "flow" ? new string('[', 200_000) + new string(']', 200_000) : string.Concat(Enumerable.Range(0, 65).Select(i => new string(' ', i * 2) + "k:\n")) + new string(' ', 130) + "v";
+
+        var error = Assert.Throws<YamlConversionException>(() => YamlToJsonConverter.Convert(yaml));
+
+        Assert.Contains("Nested more than 64 levels deep", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Line > 0);
+    }
+
+    [Theory]
+    [InlineData("x: 0x")]
+    [InlineData("x: 0o")]
+    [InlineData("x: +0")]
+    public void A_number_of_a_million_digits_fails_with_a_message_not_hours_of_work(string prefix)
+    {
+        var error = Assert.Throws<YamlConversionException>(() => YamlToJsonConverter.Convert(prefix + new string('7', 1_000_000)));
+
+        Assert.Contains("more than 400 digits", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Merge_keys_of_merge_keys_fail_with_a_message_not_endless_work()
     {

@@ -25,6 +25,11 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             {
                 failures.Add($"Gateway:Providers:{providerName}:BaseUrl is not an absolute http(s) URL.");
             }
+            else if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            {
+                // The request's path is joined to the base's: a query there would be lost (and split the path from it).
+                failures.Add($"Gateway:Providers:{providerName}:BaseUrl must not carry a query or fragment (Azure's api-version goes in ApiVersion).");
+            }
 
             if (kind == ProviderKind.AzureOpenAI && string.IsNullOrWhiteSpace(provider.ApiVersion))
             {
@@ -55,6 +60,10 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
                 {
                     // The path is built once per provider; deployments differ by host only.
                     failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl must have the same path as BaseUrl ('{uri.AbsolutePath}').");
+                }
+                else if (endpointUri.Query.Length > 0 || endpointUri.Fragment.Length > 0)
+                {
+                    failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl must not carry a query or fragment.");
                 }
             }
         }

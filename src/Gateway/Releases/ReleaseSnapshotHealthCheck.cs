@@ -18,7 +18,10 @@ internal sealed class ReleaseSnapshotHealthCheck(ReleaseSnapshotProvider snapsho
         }
 
         var age = snapshots.Age;
-        return Task.FromResult(snapshots.IsServingLastKnownGood || age > TimeSpan.FromSeconds(options.Value.StaleAfterSeconds)
+        // A snapshot is confirmed once per revalidation: with an interval near or past StaleAfterSeconds, a healthy
+        // instance would read stale for part of every interval. Two intervals missed is stale whatever the setting.
+        var staleAfter = TimeSpan.FromSeconds(Math.Max(options.Value.StaleAfterSeconds, 2 * options.Value.RevalidationIntervalMs / 1000.0));
+        return Task.FromResult(snapshots.IsServingLastKnownGood || age > staleAfter
             ? HealthCheckResult.Degraded($"Serving the last known good snapshot ({snapshot.Count} releases) loaded at {snapshot.LoadedAt:o}; last confirmed {age.TotalSeconds:F0} s ago.")
             : HealthCheckResult.Healthy($"{snapshot.Count} releases, confirmed {age.TotalMilliseconds:F0} ms ago."));
     }

@@ -36,6 +36,18 @@ public sealed class StartupValidationTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_provider_base_url_with_a_query_fails_start_up()
+    {
+        // The request path is joined to the base's path: the query was dropped and the path ran into it (…/modelschat/…).
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:mock:BaseUrl"] = new Uri(env.MockUrl, "/v1?api-version=2024-05-01").ToString();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("Gateway:Providers:mock:BaseUrl must not carry a query or fragment", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_demo_key_cannot_be_enabled_outside_demo_mode()
     {
         var settings = env.GatewaySettings();

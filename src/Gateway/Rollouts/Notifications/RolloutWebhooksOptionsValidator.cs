@@ -3,14 +3,22 @@ using Microsoft.Extensions.Options;
 namespace LlmGateway.Rollouts.Notifications;
 
 /// <summary>Checked when the host starts. Messages name the environment, never the URL (it may carry a token) or the secret.</summary>
-internal sealed class RolloutWebhooksOptionsValidator : IValidateOptions<RolloutWebhooksOptions>
+internal sealed class RolloutWebhooksOptionsValidator(IOptions<Releases.ReleaseOptions> releases) : IValidateOptions<RolloutWebhooksOptions>
 {
     public ValidateOptionsResult Validate(string? name, RolloutWebhooksOptions options)
     {
         var failures = new List<string>();
+        var environments = releases.Value.Environments;
         foreach (var (environment, webhook) in options.Environments)
         {
             var prefix = $"{RolloutWebhooksOptions.SectionName}:{environment}";
+            // (The release feature always lists its environments; a host without it has none to check against.)
+            if (!string.IsNullOrWhiteSpace(webhook.Url) && environments.Length > 0 && !environments.Contains(environment, StringComparer.OrdinalIgnoreCase))
+            {
+                // No rollout runs there: its decisions would never be posted, and readiness would say all is well.
+                failures.Add($"{prefix}: '{environment}' is not one of Gateway:Releases:Environments ({string.Join(", ", environments)}).");
+                continue;
+            }
             if (string.IsNullOrWhiteSpace(webhook.Url))
             {
                 if (!string.IsNullOrEmpty(webhook.Secret))

@@ -11,8 +11,21 @@ public sealed class RolloutNotificationsOptionsTests
     private static ServiceProvider Services(Dictionary<string, string?> settings) => new ServiceCollection()
         .AddLogging()
         .AddMetrics()
+        .Configure<LlmGateway.Releases.ReleaseOptions>(o => o.Environments = ["development", "staging", "production"])
         .AddRolloutNotifications(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
         .BuildServiceProvider();
+
+    [Fact]
+    public void A_webhook_for_an_environment_the_gateway_does_not_have_is_refused()
+    {
+        // "prod" where the environment is "production": no decision would ever be posted, and readiness said all was well.
+        using var services = Services(new() { ["Gateway:Rollouts:Webhooks:prod:Url"] = "https://hooks.example/x?token=leak" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RolloutWebhooksOptions>>().Value);
+
+        Assert.Contains("Gateway:Rollouts:Webhooks:prod: 'prod' is not one of Gateway:Releases:Environments (development, staging, production)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("leak", error.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData("Url", "ftp://hooks.example/x?token=leak", "Url must be an absolute http or https URL")]

@@ -48,6 +48,32 @@ public sealed class StartupValidationTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_price_entry_without_its_output_price_fails_start_up()
+    {
+        // An unset price bound as 0: the model's output was free, and no spend limit counted it.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Pricing:Models:typo-model:0:EffectiveFrom"] = "2024-01-01T00:00:00Z";
+        settings["Gateway:Pricing:Models:typo-model:0:InputPerMillion"] = "3";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("Gateway:Pricing:Models:typo-model:0: an entry needs EffectiveFrom, InputPerMillion and OutputPerMillion", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_price_field_fails_start_up()
+    {
+        var settings = env.GatewaySettings();
+        settings["Gateway:Pricing:Models:typo-model:0:EffectiveFrom"] = "2024-01-01T00:00:00Z";
+        settings["Gateway:Pricing:Models:typo-model:0:InputPerMillion"] = "3";
+        settings["Gateway:Pricing:Models:typo-model:0:OutputPerMilion"] = "15";
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => GatewayHost.StartAsync(settings));
+
+        Assert.Contains("OutputPerMilion", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_demo_key_cannot_be_enabled_outside_demo_mode()
     {
         var settings = env.GatewaySettings();

@@ -16,16 +16,18 @@ internal sealed class PromptTemplateAnalyzer
     public FluidParser Parser => _parser;
 
     /// <summary>The deepest tree a template may parse to: what its walks and renders recurse through.</summary>
-    public const int MaxTreeDepth = 256;
+    public const int MaxTreeDepth = 160;
 
-    // Enough for any template a bundle's size admits: a stack overflow ends the process, so the parse and the measure of
-    // what it built run where none can happen (reserved, not committed, memory).
-    private const int ParseStackBytes = 256 * 1024 * 1024;
+    // The parse recurses through brackets and blocks (the text's look bounds those in tags, not the lines of a liquid tag,
+    // each a tag of its own), the measure through as long a chain of filters or operators as the text holds: a stack
+    // overflow ends the process, so both run on a stack deep enough for any text of this length (about 600 bytes of
+    // stack a level, five characters the shortest level): reserved, not committed, memory.
+    private static int ParseStackBytes(string template) => (int)Math.Min(1L << 30, (64L << 20) + (256L * template.Length));
 
     /// <summary>
-    /// The one way a template is parsed. Nesting that would overflow the stack is refused before (a quick look at the
-    /// text, <see cref="TemplateNesting"/>, for a clear message) and after (the parsed tree's depth, on a stack deep
-    /// enough to measure any: every later walk and render of an accepted tree is within <see cref="MaxTreeDepth"/>).
+    /// The one way a template is parsed. Nesting that would overflow the stack is refused before (brackets and blocks,
+    /// by a look at the text, <see cref="TemplateNesting"/>) and after (the parsed tree's depth, measured on a stack
+    /// deep enough for any tree: every later walk and render of an accepted tree is within <see cref="MaxTreeDepth"/>).
     /// </summary>
     public bool TryParse(string template, out IFluidTemplate? parsed, out string? error)
     {
@@ -45,7 +47,7 @@ internal sealed class PromptTemplateAnalyzer
                 {
                     if (_parser.TryParse(template, out result, out failure) && TemplateDepthMeter.Measure(result!) > MaxTreeDepth)
                     {
-                        (result, failure) = (null, $"Nests deeper than {MaxTreeDepth} levels of tags, filters and operators.");
+                        (result, failure) = (null, $"Nests deeper than {MaxTreeDepth} levels of tags, filters and operators (a chain of filters or operators counts a level each).");
                     }
                 }
                 catch (Exception ex)
@@ -53,7 +55,7 @@ internal sealed class PromptTemplateAnalyzer
                     thrown = ExceptionDispatchInfo.Capture(ex);
                 }
             },
-            ParseStackBytes) { IsBackground = true, Name = "template-parse" };
+            ParseStackBytes(template)) { IsBackground = true, Name = "template-parse" };
         parser.Start();
         parser.Join();
         thrown?.Throw();

@@ -41,9 +41,9 @@ public sealed class TemplatePushBoundsTests(TestEnvironment env)
 
     [Theory]
     [InlineData("blocks", "Nests blocks")]
-    [InlineData("filters", "Chains more than 64")]
+    [InlineData("filters", "Nests deeper than 160")]
     [InlineData("parentheses", "Nests parentheses")]
-    [InlineData("quoted", "Chains more than 64")]
+    [InlineData("quoted", "Nests deeper than 160")]
     public async Task A_template_nested_deep_enough_to_overflow_the_stack_is_refused_at_push_and_the_gateway_stays_up(string kind, string expected)
     {
         // Each of these ended the gateway's process (a stack overflow is not an exception) before the push checked nesting.

@@ -104,7 +104,7 @@ internal sealed class AdminTokensCommands(CommandRunner runner)
     private async Task<int> RevokeAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var tokenId = context.Value(id);
-        if (SecretPrefixes.IsSecretShaped(tokenId))
+        if (SecretPrefixes.IsSecretWhereIdBelongs(tokenId))
         {
             // Not sent: a secret in a URL reaches access logs on the way.
             throw new UsageException("That is an admin token's secret, not its id (adm_…, from 'gatewayctl admin-tokens list'); nothing was sent. Treat the secret as exposed.");

@@ -112,7 +112,7 @@ internal sealed class KeysCommands(CommandRunner runner)
     private async Task<int> RevokeAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var keyId = context.Value(id);
-        if (SecretPrefixes.IsSecretShaped(keyId))
+        if (SecretPrefixes.IsSecretWhereIdBelongs(keyId))
         {
             // Not sent: a secret in a URL reaches access logs on the way.
             throw new UsageException("That is a key's secret, not its id (key_…, from 'gatewayctl keys list'); nothing was sent. Treat the secret as exposed.");

@@ -57,17 +57,30 @@ internal sealed class AdminTokenRegistry
     /// token, which can be any string, by lookup (a hash).
     /// </summary>
     public bool IsSecret(string? value) =>
-        value is { Length: > 0 } && (Contracts.Keys.SecretPrefixes.IsSecretShaped(value) || Find(value) is not null || HoldsConfiguredToken(value));
+        value is { Length: > 0 } && (Contracts.Keys.SecretPrefixes.IsSecretWhereIdBelongs(value) || Find(value) is not null || HoldsConfiguredToken(value));
 
     // A configuration token pasted with what surrounded it (quotes, "Bearer ", "NAME=", a new line): each word is
-    // looked up too, the first few only (a hash each; the value is one path segment of an admin request).
+    // looked up too, the first few only (a hash each; the value is one path segment of an admin request). A token may
+    // itself hold '=' or ':' (base64 padding): a word is tried whole, after its first '=', and without a trailing ':' or
+    // ',' or ';'.
     private bool HoldsConfiguredToken(string value)
     {
-        var words = value.Split(PasteSeparators, 16, StringSplitOptions.RemoveEmptyEntries);
-        return words.Any(w => w.Length < value.Length && Find(w) is not null);
+        foreach (var word in value.Split(PasteSeparators, 16, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var afterName = word.IndexOf('=', StringComparison.Ordinal) is var at and >= 0 ? word[(at + 1)..] : null;
+            foreach (var candidate in (string?[])[word, afterName, word.TrimEnd(':', ',', ';')])
+            {
+                if (candidate is { Length: > 0 } && candidate.Length < value.Length && Find(candidate) is not null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
-    private static readonly char[] PasteSeparators = [' ', '\t', '\r', '\n', '=', '"', '\'', '`', ':', ','];
+    private static readonly char[] PasteSeparators = [' ', '\t', '\r', '\n', '"', '\'', '`', ','];
 
     public AdminPrincipal? Find(string presentedToken)
     {

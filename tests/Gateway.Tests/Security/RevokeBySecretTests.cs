@@ -36,7 +36,7 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
         Assert.Equal("secret_not_id", error.GetProperty("code").GetString());
         Assert.Equal("id", error.GetProperty("param").GetString());
         Assert.DoesNotContain(secret, refused.Text, StringComparison.Ordinal);
-        if (LlmGateway.Contracts.Keys.SecretPrefixes.IsSecretShaped(secret))
+        if (LlmGateway.Contracts.Keys.SecretPrefixes.IsSecretWhereIdBelongs(secret))
         {
             // The 405 for the wrong method answers the caller with its own path, unless it holds an issued secret.
             Assert.DoesNotContain(secret, wrongMethod.Text, StringComparison.Ordinal);

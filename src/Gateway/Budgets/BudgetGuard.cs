@@ -234,7 +234,9 @@ internal sealed class BudgetGuard(
             case 0:
                 return (reservation, null);
             case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute:
-                _exhausted.Remember(reservation.KeyId, verdict.Value, time.GetUtcNow() + RefusalMemory);
+                // Never past the counter's own day, month or minute: the next one starts empty.
+                var until = time.GetUtcNow() + RefusalMemory;
+                _exhausted.Remember(reservation.KeyId, verdict.Value, until < ExhaustedKeys.PeriodEnd(verdict.Value, reservation.At) ? until : ExhaustedKeys.PeriodEnd(verdict.Value, reservation.At));
                 return (null, Refusal(verdict.Value, limits, reservation.At));
             default:
                 return (null, Refusal(verdict.Value, limits, reservation.At));

@@ -19,6 +19,18 @@ internal sealed class ExhaustedKeys
 
     public void Remember(string keyId, int verdict, DateTimeOffset until) => _keys[keyId] = (verdict, until);
 
+    /// <summary>When the counter a verdict read (the day, month or minute of <paramref name="at"/>, UTC) ends.</summary>
+    public static DateTimeOffset PeriodEnd(int verdict, DateTimeOffset at)
+    {
+        var utc = at.UtcDateTime;
+        return verdict switch
+        {
+            Day => new DateTimeOffset(utc.Date.AddDays(1), TimeSpan.Zero),
+            Month => new DateTimeOffset(new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1), TimeSpan.Zero),
+            _ => new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(1),
+        };
+    }
+
     public bool TryGet(string keyId, DateTimeOffset now, out int verdict)
     {
         verdict = 0;

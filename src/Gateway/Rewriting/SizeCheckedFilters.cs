@@ -55,7 +55,8 @@ internal static class SizeCheckedFilters
             // The parts counted before they are made: split: "" of a client's megabytes made an object per character
             // (hundreds of megabytes) before the result's check refused it.
             var text = input.ToStringValue();
-            var separator = arguments.Count > 0 ? arguments.At(0).ToStringValue() : " ";
+            // Without an argument Fluid splits on nothing (a part per character), as with "".
+            var separator = arguments.Count > 0 ? arguments.At(0).ToStringValue() : "";
             estimate = separator.Length == 0 ? text.Length : Count(text, separator) + 1;
         }
         else if (name == "join")

@@ -20,6 +20,15 @@ public sealed class SizeCheckedFiltersTests
     }
 
     [Fact]
+    public async Task A_split_without_a_separator_is_counted_a_part_per_character_as_fluid_splits_it()
+    {
+        var (split, ran) = Wrapped("split", 50);
+
+        await Assert.ThrowsAsync<TemplateLimitExceededException>(async () => await split(new StringValue(new string('x', 51)), new FilterArguments(), new TemplateContext()));
+        Assert.False(ran());
+    }
+
+    [Fact]
     public async Task A_split_within_the_limit_runs()
     {
         var (split, ran) = Wrapped("split", 50);

@@ -48,6 +48,34 @@ public sealed class SpentKeyRefusalTests(TestEnvironment env)
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_value"), await PostAsync(client, Unservable));
     }
 
+    [Fact]
+    public async Task A_spent_day_is_not_remembered_into_the_next_day()
+    {
+        // Found spent half a second before midnight: the new day's counter is empty, and its requests are served (the
+        // memo answered them with a Retry-After of a whole day).
+        var clock = new ManualTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(1).AddMilliseconds(-500), TimeSpan.Zero));
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = env.KeyPrefix + "-spent-" + Guid.NewGuid().ToString("N")[..8];
+        await using var gateway = await GatewayHost.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        var (key, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("spent-midnight", PromptSetup.Environment, [], new KeyLimits(0.0001m, null, null));
+        var store = gateway.GetRequiredService<GatewayStore>();
+        await store.Database.StringSetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{clock.GetUtcNow():yyyyMMdd}", 100_000);
+        using var client = gateway.CreateClient(secret);
+        const string Unservable = """{"model":"gpt-4o-mini","max_tokens":99999999999999999,"messages":[{"role":"user","content":"hi"}]}""";
+        Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), await PostAsync(client, """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
+
+        clock.Advance(TimeSpan.FromMilliseconds(600));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_value"), await PostAsync(client, Unservable));
+    }
+
+    [Theory]
+    [InlineData(5, "2026-12-06T23:59:59.5Z", "2026-12-07T00:00:00Z")]
+    [InlineData(6, "2026-12-31T10:00:00Z", "2027-01-01T00:00:00Z")]
+    [InlineData(7, "2026-12-06T10:41:59.9Z", "2026-12-06T10:42:00Z")]
+    public void A_verdict_is_remembered_at_most_to_the_end_of_its_counters_period(int verdict, string at, string end) =>
+        Assert.Equal(DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture), LlmGateway.Budgets.ExhaustedKeys.PeriodEnd(verdict, DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
+
     private static async Task<(HttpStatusCode Status, string? Code)> PostAsync(HttpClient client, string body)
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");

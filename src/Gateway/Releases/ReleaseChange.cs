@@ -11,7 +11,8 @@ namespace LlmGateway.Releases;
 /// <see cref="FencingToken"/>, only while the controller's lease still holds that token, so a leader whose lease lapsed
 /// mid-action (a pause, a slow store) cannot change the release under the leader that took over. <see cref="At"/>,
 /// when given, is the change's time (the release's <c>updated_at</c>): a rollout start stamps its own, so a start whose
-/// answer was lost can tell its canary from another's.
+/// answer was lost can tell its canary from another's. <see cref="CanaryMustServe"/>, a rollout's step: the weight
+/// changes only for the canary already serving (a step never starts one again over a rollback or abort that removed it).
 /// </summary>
 internal sealed record ReleaseChange(
     string Action,
@@ -24,4 +25,5 @@ internal sealed record ReleaseChange(
     int ShadowShare = 0,
     long? RolloutRevision = null,
     DateTimeOffset? At = null,
-    long? FencingToken = null);
+    long? FencingToken = null,
+    bool CanaryMustServe = false);

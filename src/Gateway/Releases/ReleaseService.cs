@@ -194,6 +194,13 @@ internal sealed class ReleaseService(
                     return (null, null, ReleaseRefusal.Conflict("no_stable", $"'{prompt}' has no stable version in '{environment}'; set one before starting a canary."), null);
                 }
 
+                if (change.CanaryMustServe && baseline.Canary != change.Version)
+                {
+                    // A rollout's next step over a release whose canary was taken away (a rollback written by hand keeps
+                    // the revision it copied): the step must not bring it back.
+                    return (null, null, ReleaseRefusal.Conflict("canary_gone", $"v{change.Version} is no longer the canary of '{prompt}' in '{environment}'; the rollout's step is not taken."), null);
+                }
+
                 if (change.Version == baseline.Stable)
                 {
                     return (null, null, ReleaseRefusal.Invalid($"v{change.Version} is already the stable version.", "version"), null);

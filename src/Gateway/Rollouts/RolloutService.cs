@@ -16,7 +16,8 @@ namespace LlmGateway.Rollouts;
 /// activation events with their evidence, and an operator's <c>release</c> commands stay valid beside it.
 /// </summary>
 internal sealed class RolloutService(
-    RolloutStore rollouts, ReleaseService releases, PromptRegistry registry, OnlineEvalPlans plans, ModelCatalog catalog, PricingTable pricing, IRolloutNotifier notifier, TimeProvider time)
+    RolloutStore rollouts, ReleaseService releases, PromptRegistry registry, OnlineEvalPlans plans, ModelCatalog catalog, PricingTable pricing, IRolloutNotifier notifier, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Shadow.ShadowOptions> shadow)
 {
     public async Task<RolloutOutcome> GetAsync(string prompt, string environment) =>
         await rollouts.GetAsync(prompt, environment) is { } view
@@ -102,6 +103,12 @@ internal sealed class RolloutService(
         // A shadow step's copies are budgeted against the shadow day: to an unpriced candidate every copy is refused, and
         // the step would wait out its maximum with no pair to judge.
         var shadowStep = validated.Steps.ToList().FindIndex(s => s.Shadow);
+        if (shadowStep >= 0 && !shadow.Value.Enabled)
+        {
+            return new RolloutOutcome(null, null, [new FieldError($"{field}.steps[{shadowStep}].shadow",
+                "Shadow traffic is off on this gateway (Gateway:Shadow:Enabled): no copy would be sent, and the step would wait out its maximum with nothing to judge.")]);
+        }
+
         if (shadowStep >= 0
             && catalog.TryGetModel(bundle.Model, out var candidateModel)
             && pricing.PriceAt(candidateModel.UpstreamModel, time.GetUtcNow()) is null)
@@ -316,7 +323,18 @@ internal sealed class RolloutService(
                     return new RolloutOutcome(null, refusal);
                 }
 
-                apply = v => v with { Status = advanced!.Status, StatusReason = advanced.StatusReason, Step = advanced.Step, StepStartedAt = advanced.StepStartedAt, Weight = advanced.Weight, UpdatedAt = now };
+                // The step moves; the status only if the skip changed it (a promotion at the last step): a pause the
+                // controller wrote meanwhile, with its reason, is kept when this write is retried on the fresh rollout.
+                var statusChanged = advanced!.Status != view.Status;
+                apply = v => v with
+                {
+                    Status = statusChanged ? advanced.Status : v.Status,
+                    StatusReason = statusChanged ? advanced.StatusReason : v.StatusReason,
+                    Step = advanced.Step,
+                    StepStartedAt = advanced.StepStartedAt,
+                    Weight = advanced.Weight,
+                    UpdatedAt = now,
+                };
                 break;
             }
 
@@ -488,8 +506,9 @@ internal sealed class RolloutService(
         RolloutView view, string action, int? weight, string reason, RolloutEvaluation? evaluation, string actor, CancellationToken cancellationToken, long? expectedReleaseRevision = null,
         long? rolloutRevision = null, long? fencingToken = null)
     {
+        // A step only moves the weight of the canary serving: never a new start.
         var change = new ReleaseChange(action, action == ActivationActions.CanaryStart ? view.Candidate : null, weight, reason, expectedReleaseRevision, RolloutEvidence.For(view, evaluation, actor),
-            RolloutRevision: rolloutRevision, FencingToken: fencingToken);
+            RolloutRevision: rolloutRevision, FencingToken: fencingToken, CanaryMustServe: action == ActivationActions.CanaryStart);
         var (_, refusal) = await releases.ApplyAsync(view.Prompt, view.Environment, change, actor, cancellationToken);
         return refusal;
     }

@@ -80,6 +80,26 @@ public sealed class ReleaseTargetTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_rollout_step_never_starts_a_canary_again_over_a_release_whose_canary_was_taken_away()
+    {
+        // A rollback written by hand that kept the revision it copied passed the step's revision check: the step then
+        // brought the canary back, at the next step's weight, over the operator's rollback.
+        var name = Bundles.UniqueName("canary-gone");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var releases = env.Gateway.GetRequiredService<LlmGateway.Releases.ReleaseService>();
+        var (current, _) = await releases.GetAsync(name, PromptSetup.Environment);
+
+        var (changed, refusal) = await releases.ApplyAsync(
+            name, PromptSetup.Environment, new LlmGateway.Releases.ReleaseChange("canary-start", 2, 2500, "rollout step 3/5 (25%)", current!.Revision, null, CanaryMustServe: true),
+            "rollout-controller", TestContext.Current.CancellationToken);
+
+        Assert.Null(changed);
+        Assert.Equal((409, "canary_gone"), (refusal!.StatusCode, refusal.Code));
+        var (after, _) = await releases.GetAsync(name, PromptSetup.Environment);
+        Assert.Null(after!.Canary);
+    }
+
+    [Fact]
     public async Task A_rollback_is_recorded_with_the_version_it_restored_whatever_version_the_client_sent()
     {
         var name = Bundles.UniqueName("rollback-version");

@@ -329,6 +329,24 @@ public sealed class RolloutApiTests(TestEnvironment env)
         Assert.Equal("aborted", posts[2].GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_shadow_step_on_a_gateway_with_shadow_traffic_off_is_refused_at_start()
+    {
+        // No copy would be sent: the step waited out its maximum (up to 24 h) with nothing to judge.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Enabled"] = "false";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var refused = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{ShadowStep.Plan}}}""")).Expect(HttpStatusCode.BadRequest);
+
+        Assert.Equal("plan.steps[0].shadow", refused.Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.Contains("Shadow traffic is off", refused.Text, StringComparison.Ordinal);
+        (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.NotFound);
+    }
+
     private async Task<string> ReleasedAsync()
     {
         var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];

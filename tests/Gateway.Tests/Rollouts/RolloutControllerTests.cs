@@ -376,6 +376,28 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_pause_the_controller_writes_between_an_operators_skip_step_and_its_rollout_write_is_kept()
+    {
+        // The skip's write was retried on the fresh rollout with the status it had read (running): the controller's
+        // pause and its reason were erased, and the rollout ran on at the next step's weight.
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<RolloutStore>();
+        gateway.GetRequiredService<RolloutService>().AfterManualReleaseChange = async () =>
+        {
+            var current = (await store.GetAsync(name, PromptSetup.Environment))!;
+            Assert.True(await store.TryWriteAsync(current with { Status = RolloutStatuses.Paused, StatusReason = "latency_ms is worse than its threshold" }, current.Revision, fencingToken: null));
+        };
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var skipped = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", """{"reason":"enough"}""")).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(("paused", 1), (skipped.GetProperty("status").GetString(), skipped.GetProperty("step").GetInt32()));
+        var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((RolloutStatuses.Paused, "latency_ms is worse than its threshold", 1), (rollout.Status, rollout.StatusReason, rollout.Step));
+    }
+
+    [Fact]
     public async Task A_look_between_an_operators_abort_and_its_rollout_write_records_nothing_and_a_release_abort_is_followed_after_the_grace()
     {
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");

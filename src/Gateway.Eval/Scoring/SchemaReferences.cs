@@ -3,32 +3,41 @@ using System.Text.Json;
 namespace LlmGateway.Eval.Scoring;
 
 /// <summary>
-/// What an assertion's JSON Schema refers to, checked before JsonSchema.Net builds it: its evaluation recurses through
-/// every <c>$ref</c> with no guard, so a schema that refers to itself (<c>{"allOf":[{"$ref":"#"}]}</c>) overflows the
-/// stack and ends the process, and one whose references fan out (forty <c>$defs</c> each referring twice to the next)
-/// asks 2^40 evaluations of any answer. Only references inside the schema (<c>#</c>, <c>#/json/pointer</c>,
-/// <c>#anchor</c>) are followed; a schema expanded through them must be finite and small.
+/// What an assertion's JSON Schema refers to, checked before JsonSchema.Net builds it: its evaluation follows every
+/// <c>$ref</c> with no guard, so a schema that refers back to itself without moving into the answer
+/// (<c>{"allOf":[{"$ref":"#"}]}</c>) overflows the stack and ends the process, and one whose references fan out (forty
+/// <c>$defs</c> each referring twice to the next) asks 2^40 evaluations of any answer. Recursion that moves into the
+/// answer (<c>{"properties":{"child":{"$ref":"#"}}}</c>, a tree) ends with the answer, and is allowed. Only references
+/// inside the schema are followed (<c>#</c>, <c>#/json/pointer</c>, <c>#anchor</c>), resolved against its root: an
+/// <c>$id</c> below the root, which would change that, is refused.
 /// </summary>
 internal static class SchemaReferences
 {
-    /// <summary>The most nodes a schema may expand to, every reference followed.</summary>
+    /// <summary>The most schema nodes a check visits, every reference followed once per path.</summary>
     public const int MaxExpandedNodes = 10_000;
 
     private const int MaxDepth = 128;
 
+    // Keywords whose schemas apply to the same instance, and those whose schemas apply to a part of it.
+    private static readonly HashSet<string> InPlace = ["allOf", "anyOf", "oneOf", "not", "if", "then", "else"];
+    private static readonly HashSet<string> InPlaceMaps = ["dependentSchemas", "dependencies"];
+    private static readonly HashSet<string> Descending = ["items", "prefixItems", "additionalItems", "contains", "additionalProperties", "propertyNames", "unevaluatedItems", "unevaluatedProperties"];
+    private static readonly HashSet<string> DescendingMaps = ["properties", "patternProperties"];
+    private static readonly HashSet<string> Definitions = ["$defs", "definitions"];
+
     /// <summary>Why the schema cannot be evaluated safely, or null.</summary>
-    public static string? Problem(JsonElement schema)
-    {
-        var walk = new Walk(schema);
-        return walk.Visit(schema, 0);
-    }
+    public static string? Problem(JsonElement schema) => new Walk(schema).Visit(schema, 0, root: true);
 
     private sealed class Walk(JsonElement root)
     {
-        private readonly List<string> _following = [];
+        // The references being followed on this path, each with the descent it was entered at: met again at the same
+        // descent, the schema refers back to itself on the same part of the answer.
+        private readonly List<(string Target, int Descent)> _following = [];
+        private Dictionary<string, JsonElement>? _anchors;
+        private int _descent;
         private int _budget = MaxExpandedNodes;
 
-        public string? Visit(JsonElement node, int depth)
+        public string? Visit(JsonElement node, int depth, bool root = false)
         {
             if (--_budget < 0)
             {
@@ -40,19 +49,6 @@ internal static class SchemaReferences
                 return $"its $ref references nest more than {MaxDepth} deep";
             }
 
-            if (node.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in node.EnumerateArray())
-                {
-                    if (Visit(item, depth + 1) is { } problem)
-                    {
-                        return problem;
-                    }
-                }
-
-                return null;
-            }
-
             if (node.ValueKind != JsonValueKind.Object)
             {
                 return null;
@@ -60,11 +56,19 @@ internal static class SchemaReferences
 
             foreach (var property in node.EnumerateObject())
             {
-                var problem = property.Name switch
+                var name = property.Name;
+                var value = property.Value;
+                var problem = name switch
                 {
-                    "$dynamicRef" or "$recursiveRef" => $"'{property.Name}' is not supported (its target is chosen while evaluating)",
-                    "$ref" => Follow(property.Value, depth),
-                    _ => Visit(property.Value, depth + 1),
+                    "$dynamicRef" or "$recursiveRef" => $"'{name}' is not supported (its target is chosen while evaluating)",
+                    "$id" when !root => "'$id' below the schema's root is not supported (references inside it would resolve against it)",
+                    "$ref" when value.ValueKind == JsonValueKind.String => Follow(value.GetString()!, depth),
+                    _ when InPlace.Contains(name) => Schemas(value, depth, descends: false),
+                    _ when InPlaceMaps.Contains(name) => MapValues(value, depth, descends: false),
+                    _ when Descending.Contains(name) => Schemas(value, depth, descends: true),
+                    _ when DescendingMaps.Contains(name) || Definitions.Contains(name) => MapValues(value, depth, descends: true),
+                    // Anything else is data (const, enum, examples, default) or an annotation: not a schema.
+                    _ => null,
                 };
                 if (problem is not null)
                 {
@@ -75,25 +79,70 @@ internal static class SchemaReferences
             return null;
         }
 
-        private string? Follow(JsonElement reference, int depth)
+        /// <summary>A schema, or an array of them.</summary>
+        private string? Schemas(JsonElement value, int depth, bool descends)
         {
-            if (reference.ValueKind != JsonValueKind.String)
+            _descent += descends ? 1 : 0;
+            try
+            {
+                if (value.ValueKind != JsonValueKind.Array)
+                {
+                    return Visit(value, depth + 1);
+                }
+
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (Visit(item, depth + 1) is { } problem)
+                    {
+                        return problem;
+                    }
+                }
+
+                return null;
+            }
+            finally
+            {
+                _descent -= descends ? 1 : 0;
+            }
+        }
+
+        /// <summary>An object of schemas by name (a property's, a definition's): the names are not keywords.</summary>
+        private string? MapValues(JsonElement value, int depth, bool descends)
+        {
+            if (value.ValueKind != JsonValueKind.Object)
             {
                 return null;
             }
 
-            var target = reference.GetString()!;
+            foreach (var property in value.EnumerateObject())
+            {
+                if (Schemas(property.Value, depth, descends) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            return null;
+        }
+
+        private string? Follow(string target, int depth)
+        {
             if (Resolve(target) is not { } resolved)
             {
                 return $"'$ref': \"{Shorten(target)}\" is not a reference inside the schema (#, #/pointer or #anchor)";
             }
 
-            if (_following.Contains(target))
+            var earlier = _following.FindLastIndex(f => f.Target == target);
+            if (earlier >= 0)
             {
-                return $"'$ref': \"{Shorten(target)}\" refers back to itself (a recursive schema is not supported: its evaluation would not end)";
+                // Met again after moving into a part of the answer: recursion the answer's own depth ends. Met again on
+                // the same part: it would not end.
+                return _following[earlier].Descent == _descent
+                    ? $"'$ref': \"{Shorten(target)}\" refers back to itself without moving into the answer (its evaluation would not end)"
+                    : null;
             }
 
-            _following.Add(target);
+            _following.Add((target, _descent));
             var problem = Visit(resolved, depth + 1);
             _following.RemoveAt(_following.Count - 1);
             return problem;
@@ -112,13 +161,14 @@ internal static class SchemaReferences
             }
 
             var fragment = Uri.UnescapeDataString(reference[1..]);
-            return fragment.StartsWith('/') ? Pointer(fragment) : Anchor(root, fragment, 0);
-        }
+            if (!fragment.StartsWith('/'))
+            {
+                _anchors ??= IndexAnchors();
+                return _anchors.TryGetValue(fragment, out var anchored) ? anchored : null;
+            }
 
-        private JsonElement? Pointer(string pointer)
-        {
             var node = root;
-            foreach (var raw in pointer[1..].Split('/'))
+            foreach (var raw in fragment[1..].Split('/'))
             {
                 var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
                 if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(token, out var child))
@@ -138,41 +188,37 @@ internal static class SchemaReferences
             return node;
         }
 
-        private static JsonElement? Anchor(JsonElement node, string name, int depth)
+        /// <summary>Every <c>$anchor</c> of the document, found once (the document is at most 64 deep: the parser's limit).</summary>
+        private Dictionary<string, JsonElement> IndexAnchors()
         {
-            // The document is at most 64 deep (the parser's limit): a walk of its own structure, no references followed.
-            if (depth > 64)
+            var anchors = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var pending = new Stack<JsonElement>();
+            pending.Push(root);
+            while (pending.Count > 0)
             {
-                return null;
-            }
-
-            if (node.ValueKind == JsonValueKind.Object)
-            {
-                if (node.TryGetProperty("$anchor", out var anchor) && anchor.ValueKind == JsonValueKind.String && anchor.GetString() == name)
+                var node = pending.Pop();
+                if (node.ValueKind == JsonValueKind.Object)
                 {
-                    return node;
-                }
-
-                foreach (var property in node.EnumerateObject())
-                {
-                    if (Anchor(property.Value, name, depth + 1) is { } found)
+                    if (node.TryGetProperty("$anchor", out var anchor) && anchor.ValueKind == JsonValueKind.String)
                     {
-                        return found;
+                        anchors.TryAdd(anchor.GetString()!, node);
+                    }
+
+                    foreach (var property in node.EnumerateObject())
+                    {
+                        pending.Push(property.Value);
                     }
                 }
-            }
-            else if (node.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in node.EnumerateArray())
+                else if (node.ValueKind == JsonValueKind.Array)
                 {
-                    if (Anchor(item, name, depth + 1) is { } found)
+                    foreach (var item in node.EnumerateArray())
                     {
-                        return found;
+                        pending.Push(item);
                     }
                 }
             }
 
-            return null;
+            return anchors;
         }
 
         private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";

@@ -13,7 +13,11 @@ public sealed class SchemaReferencesTests
     {
         { """{"allOf":[{"$ref":"#"}]}""", "refers back to itself" },
         { """{"$ref":"#/$defs/n","$defs":{"n":{"anyOf":[{"type":"string"},{"$ref":"#/$defs/n"}]}}}""", "refers back to itself" },
-        { """{"type":"object","properties":{"child":{"$ref":"#"}}}""", "refers back to itself" },
+        // The same schema met again through a $ref resolved against an inner $id: refused, as the $id is.
+        { """{"$defs":{"b":{}},"allOf":[{"$id":"https://x.example/r","$defs":{"b":{"allOf":[{"$ref":"#/$defs/b"}]}},"allOf":[{"$ref":"#/$defs/b"}]}]}""", "'$id' below the schema's root" },
+        // A property named "$ref" is a name, not a keyword: its schema is checked as one.
+        { """{"properties":{"$ref":{"allOf":[{"$ref":"#/properties/$ref"}]}}}""", "refers back to itself" },
+        { """{"dependentSchemas":{"a":{"$ref":"#"}}}""", "refers back to itself" },
         { FanOut(40), "expands to more than 10,000 nodes" },
         { """{"$ref":"https://example.com/schema.json"}""", "not a reference inside the schema" },
         { """{"$ref":"#/$defs/missing"}""", "not a reference inside the schema" },
@@ -35,6 +39,12 @@ public sealed class SchemaReferencesTests
     [InlineData("""{"type":"object","properties":{"a":{"$ref":"#/$defs/n"},"b":{"$ref":"#/$defs/n"}},"$defs":{"n":{"type":"integer"}}}""", """{"a":1,"b":"x"}""", false)]
     [InlineData("""{"$ref":"#item","$defs":{"i":{"$anchor":"item","type":"array"}}}""", "[1]", true)]
     [InlineData("""{"$ref":"#/$defs/a~1b","$defs":{"a/b":{"const":3}}}""", "3", true)]
+    // Recursion that moves into the answer ends with it: a tree.
+    [InlineData("""{"type":"object","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#"}}},"required":["name"]}""", """{"name":"a","children":[{"name":"b","children":[{"name":"c"}]}]}""", true)]
+    [InlineData("""{"type":"object","properties":{"child":{"$ref":"#"}},"required":["v"]}""", """{"v":1,"child":{"child":{}}}""", false)]
+    // Data that looks like a reference is data.
+    [InlineData("""{"$defs":{"n":{"type":"number"}},"$ref":"#/$defs/n","examples":[{"$ref":"#"}]}""", "2", true)]
+    [InlineData("""{"const":{"$ref":"#"}}""", """{"$ref":"#"}""", true)]
     public void Schemas_that_reuse_definitions_build_and_validate(string schema, string instance, bool expected)
     {
         using var json = JsonDocument.Parse(schema);

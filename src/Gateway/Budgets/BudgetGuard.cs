@@ -26,31 +26,32 @@ internal sealed class BudgetGuard(
     ILogger<BudgetGuard> logger)
 {
     // KEYS: day spend, month spend, minute tokens. ARGV: day limit, month limit, tpm limit (-1 = none),
-    // cost, tokens, day ttl, month ttl. Returns 0 (reserved), 1 (day), 2 (month), 3 (tokens/minute),
-    // 4 (a negative amount: never reserved, whatever the caller computed); 5, 6 and 7 for day, month and minute when the
-    // counter alone is already at its limit (no request of any size fits: see ExhaustedKeys).
+    // cost, tokens, day ttl, month ttl. Returns {verdict, room}: 0 (reserved), 1 (day), 2 (month), 3 (tokens/minute),
+    // with the room the counter had left (nano-USD, or tokens); 4 (a negative amount: never reserved, whatever the caller
+    // computed); 5, 6 and 7 for day, month and minute when the counter alone is already at its limit (no request of any
+    // size fits). The room of a refusal lets the next requests too large for it be refused before any work (ExhaustedKeys).
     private const string ReserveScript = """
         local function over(key, limit, amount)
-          if tonumber(limit) < 0 then return 0 end
+          if tonumber(limit) < 0 then return 0, 0 end
           local held = tonumber(redis.call('GET', key) or '0')
-          if held + tonumber(amount) <= tonumber(limit) then return 0 end
-          if held >= tonumber(limit) then return 2 end
-          return 1
+          if held + tonumber(amount) <= tonumber(limit) then return 0, 0 end
+          if held >= tonumber(limit) then return 2, 0 end
+          return 1, tonumber(limit) - held
         end
-        if tonumber(ARGV[4]) < 0 or tonumber(ARGV[5]) < 0 then return 4 end
-        local d = over(KEYS[1], ARGV[1], ARGV[4])
-        if d > 0 then return d == 2 and 5 or 1 end
-        local m = over(KEYS[2], ARGV[2], ARGV[4])
-        if m > 0 then return m == 2 and 6 or 2 end
-        local t = over(KEYS[3], ARGV[3], ARGV[5])
-        if t > 0 then return t == 2 and 7 or 3 end
+        if tonumber(ARGV[4]) < 0 or tonumber(ARGV[5]) < 0 then return {4, 0} end
+        local d, droom = over(KEYS[1], ARGV[1], ARGV[4])
+        if d > 0 then return d == 2 and {5, 0} or {1, droom} end
+        local m, mroom = over(KEYS[2], ARGV[2], ARGV[4])
+        if m > 0 then return m == 2 and {6, 0} or {2, mroom} end
+        local t, troom = over(KEYS[3], ARGV[3], ARGV[5])
+        if t > 0 then return t == 2 and {7, 0} or {3, troom} end
         redis.call('INCRBY', KEYS[1], ARGV[4])
         redis.call('EXPIRE', KEYS[1], ARGV[6])
         redis.call('INCRBY', KEYS[2], ARGV[4])
         redis.call('EXPIRE', KEYS[2], ARGV[7])
         redis.call('INCRBY', KEYS[3], ARGV[5])
         redis.call('EXPIRE', KEYS[3], 120)
-        return 0
+        return {0, 0}
         """;
 
     // KEYS: day spend, month spend, minute tokens. ARGV: nano-USD (signed), tokens (signed), day, month and minute ttl.
@@ -180,7 +181,8 @@ internal sealed class BudgetGuard(
 
         // The request's own reservation in the store: every key's way.
         var reservation = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { BodyBoundOnly = bodyBoundOnly, OutputTokens = output };
-        return Outcome(await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen), reservation, limits, failOpen);
+        var (verdict, room) = await ReserveInStoreAsync(limits, key.Id, now, costNanoUsd, reservation.Tokens, unpriced: cost is null, failOpen);
+        return Outcome(verdict, reservation, limits, failOpen, room);
     }
 
     /// <summary>
@@ -223,7 +225,7 @@ internal sealed class BudgetGuard(
     private long PricedInput(CatalogModel model, long input, bool unseen) =>
         unseen ? Math.Max(input, Math.Min(model.MaxInputTokens, _options.UnseenInputTokens ?? int.MaxValue)) : input;
 
-    private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen)
+    private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen, long room = 0)
     {
         switch (verdict)
         {
@@ -233,10 +235,11 @@ internal sealed class BudgetGuard(
                 return failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.BudgetUnavailable());
             case 0:
                 return (reservation, null);
-            case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute:
+            case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute or 1 or 2 or 3:
                 // Never past the counter's own day, month or minute: the next one starts empty.
                 var until = time.GetUtcNow() + RefusalMemory;
-                _exhausted.Remember(reservation.KeyId, verdict.Value, until < ExhaustedKeys.PeriodEnd(verdict.Value, reservation.At) ? until : ExhaustedKeys.PeriodEnd(verdict.Value, reservation.At));
+                var end = ExhaustedKeys.PeriodEnd(verdict.Value, reservation.At);
+                _exhausted.Remember(reservation.KeyId, verdict.Value, until < end ? until : end, room);
                 return (null, Refusal(verdict.Value, limits, reservation.At));
             default:
                 return (null, Refusal(verdict.Value, limits, reservation.At));
@@ -245,20 +248,29 @@ internal sealed class BudgetGuard(
 
     /// <summary>
     /// The refusal a request of <paramref name="key"/> to <paramref name="model"/> gets at once, before it is rendered or
-    /// tokenized, when this instance saw the key's day, month or minute already spent within <see cref="RefusalMemory"/>
-    /// (a spent key would otherwise buy that work for free with every refused request). A spent day or month applies
-    /// only to a model priced above nothing: a free one still fits, and an unpriced one gets its own answer.
+    /// tokenized, when this instance found the key's day, month or minute unable to hold it within <see cref="RefusalMemory"/>
+    /// (a spent key would otherwise buy that work for free with every refused request): a counter already at its limit
+    /// holds no request priced above nothing (a free one still fits, an unpriced one gets its own answer); one with some
+    /// room left holds no request whose least cost (one input token and <paramref name="outputTokens"/>, at the model's
+    /// own price) is more than that room.
     /// </summary>
-    public GatewayError? RefusedBeforeWork(GatewayKey key, CatalogModel model)
+    public GatewayError? RefusedBeforeWork(GatewayKey key, CatalogModel model, long outputTokens)
     {
-        if (key.Limits is not { IsEmpty: false } limits || !_exhausted.TryGet(key.Id, time.GetUtcNow(), out var verdict))
+        var now = time.GetUtcNow();
+        if (key.Limits is not { IsEmpty: false } limits || !_exhausted.TryGet(key.Id, now, out var verdict, out var room))
         {
             return null;
         }
 
-        var now = time.GetUtcNow();
-        var pricedAboveNothing = pricing.PriceAt(model.UpstreamModel, now) is { } price && (price.InputPerMillion > 0 || price.OutputPerMillion > 0);
-        return verdict == ExhaustedKeys.Minute || pricedAboveNothing ? Refusal(verdict, limits, now) : null;
+        var least = pricing.Cost(model.UpstreamModel, now, new TokenUsage(1, 0, outputTokens, 0));
+        var refused = verdict switch
+        {
+            ExhaustedKeys.Minute => true,
+            3 => 1 + outputTokens > room,
+            ExhaustedKeys.Day or ExhaustedKeys.Month => least > 0,
+            _ => least is { } cost && Nano(cost) > room,
+        };
+        return refused ? Refusal(verdict, limits, now) : null;
     }
 
     // The slice ran short: one refill at a time (a request that waited may find a slice the refill ahead of it added,
@@ -273,7 +285,8 @@ internal sealed class BudgetGuard(
             if (lease.IsBehind(day))
             {
                 var alone = new BudgetReservation(leased.KeyId, leased.At, cost, leased.Tokens) { BodyBoundOnly = leased.BodyBoundOnly, OutputTokens = leased.OutputTokens };
-                return Outcome(await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false, failOpen), alone, limits, failOpen);
+                var (aloneVerdict, aloneRoom) = await ReserveInStoreAsync(limits, alone.KeyId, alone.At, cost, alone.Tokens, unpriced: false, failOpen);
+                return Outcome(aloneVerdict, alone, limits, failOpen, aloneRoom);
             }
 
             // What the slice holds goes to this request now (all it needs, when a refill ahead of it added a slice):
@@ -293,12 +306,12 @@ internal sealed class BudgetGuard(
             }
 
             var grant = Math.Max(lease.SliceNanoUsd, need);
-            var verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false, failOpen);
+            var (verdict, room) = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false, failOpen);
             // A limit the grant alone would cross may still fit the request's need; a counter already at its limit fits nothing.
             if (verdict is 1 or 2 && grant > need)
             {
                 grant = need;
-                verdict = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false, failOpen);
+                (verdict, room) = await ReserveInStoreAsync(limits, leased.KeyId, leased.At, grant, 0, unpriced: false, failOpen);
             }
 
             if (verdict != 0)
@@ -306,7 +319,7 @@ internal sealed class BudgetGuard(
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
-                return Outcome(verdict, leased, limits, failOpen);
+                return Outcome(verdict, leased, limits, failOpen, room);
             }
 
             // The lease moved on to a later day during the call: the grant (and what the slice gave) is then this
@@ -323,12 +336,15 @@ internal sealed class BudgetGuard(
         }
     }
 
-    /// <summary>The Lua reservation's verdict (0 reserved, else the limit it would cross); null when the store failed.</summary>
-    private async Task<int?> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced, bool failOpen)
+    /// <summary>
+    /// The Lua reservation's verdict (0 reserved, else the limit it would cross; null when the store failed) and, for a
+    /// refusal of a request too large, the room its counter had left.
+    /// </summary>
+    private async Task<(int? Verdict, long Room)> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced, bool failOpen)
     {
         try
         {
-            return (int)await store.Database.ScriptEvaluateAsync(
+            var result = (RedisResult[])(await store.Database.ScriptEvaluateAsync(
                 ReserveScript,
                 [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)],
                 [
@@ -339,13 +355,14 @@ internal sealed class BudgetGuard(
                     tokens,
                     DayTtlSeconds,
                     MonthTtlSeconds,
-                ]);
+                ]))!;
+            return ((int)result[0], (long)result[1]);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             BudgetLog.StoreUnavailable(logger, failOpen ? "let through" : "refused", ex.GetType().Name);
             metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", failOpen ? "allowed" : "refused"));
-            return null;
+            return (null, 0);
         }
     }
 

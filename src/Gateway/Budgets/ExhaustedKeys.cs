@@ -3,10 +3,11 @@ using System.Collections.Concurrent;
 namespace LlmGateway.Budgets;
 
 /// <summary>
-/// Keys this instance recently found with a counter already at its limit (the reservation script's verdicts
-/// <see cref="Day"/>, <see cref="Month"/> and <see cref="Minute"/>), each until a moment: while one is remembered the
-/// key's requests are refused before any work. Remembered briefly, because a counter at its limit may hold
-/// reservations of requests still running, whose unspent part goes back when they settle.
+/// Keys this instance recently found unable to hold a request (the reservation script's refusals: a counter already at
+/// its limit, <see cref="Day"/>, <see cref="Month"/> and <see cref="Minute"/>, or one with less room than the request
+/// needed, with that room), each until a moment: meanwhile the key's requests that could not fit are refused before any
+/// work. Remembered briefly, because a counter may hold reservations of requests still running, whose unspent part
+/// goes back when they settle.
 /// </summary>
 internal sealed class ExhaustedKeys
 {
@@ -14,10 +15,11 @@ internal sealed class ExhaustedKeys
     public const int Month = 6;
     public const int Minute = 7;
 
-    // One entry per key that was refused so: as many as the keys issued, each dropped once read past its moment.
-    private readonly ConcurrentDictionary<string, (int Verdict, DateTimeOffset Until)> _keys = new(StringComparer.Ordinal);
+    // One entry per key that was refused: as many as the keys issued, each dropped once read past its moment.
+    private readonly ConcurrentDictionary<string, (int Verdict, DateTimeOffset Until, long Room)> _keys = new(StringComparer.Ordinal);
 
-    public void Remember(string keyId, int verdict, DateTimeOffset until) => _keys[keyId] = (verdict, until);
+    /// <param name="room">What the counter had left (nano-USD, or tokens for a minute) when it refused a request too large.</param>
+    public void Remember(string keyId, int verdict, DateTimeOffset until, long room) => _keys[keyId] = (verdict, until, room);
 
     /// <summary>When the counter a verdict read (the day, month or minute of <paramref name="at"/>, UTC) ends.</summary>
     public static DateTimeOffset PeriodEnd(int verdict, DateTimeOffset at)
@@ -25,15 +27,15 @@ internal sealed class ExhaustedKeys
         var utc = at.UtcDateTime;
         return verdict switch
         {
-            Day => new DateTimeOffset(utc.Date.AddDays(1), TimeSpan.Zero),
-            Month => new DateTimeOffset(new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1), TimeSpan.Zero),
+            Day or 1 => new DateTimeOffset(utc.Date.AddDays(1), TimeSpan.Zero),
+            Month or 2 => new DateTimeOffset(new DateTime(utc.Year, utc.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1), TimeSpan.Zero),
             _ => new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(1),
         };
     }
 
-    public bool TryGet(string keyId, DateTimeOffset now, out int verdict)
+    public bool TryGet(string keyId, DateTimeOffset now, out int verdict, out long room)
     {
-        verdict = 0;
+        (verdict, room) = (0, 0);
         if (!_keys.TryGetValue(keyId, out var entry))
         {
             return false;
@@ -45,7 +47,7 @@ internal sealed class ExhaustedKeys
             return false;
         }
 
-        verdict = entry.Verdict;
+        (verdict, room) = (entry.Verdict, entry.Room);
         return true;
     }
 }

@@ -81,16 +81,16 @@ internal sealed class RoutingStage(
                 return (null, GatewayError.ModelNotFound(scan.Model));
             }
 
-            if (budgetGuard.RefusedBeforeWork(admitted.Key, model) is { } spent)
-            {
-                return (null, spent);
-            }
-
             // Checked before anything is built or reserved: a bound the budget can trust.
             var (output, invalidOutput) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, model, bundle: null, _maxChoices);
             if (invalidOutput is not null)
             {
                 return (null, invalidOutput);
+            }
+
+            if (budgetGuard.RefusedBeforeWork(admitted.Key, model, output) is { } spent)
+            {
+                return (null, spent);
             }
 
             // A spend-limited key's request without a readable max_tool_calls of its own (absent, null, or not a count) is sent
@@ -116,16 +116,16 @@ internal sealed class RoutingStage(
         }
 
         var bundle = selection!.Bundle;
-        // Before the render and the prompt's count: a spent key gets its answer for nothing.
-        if (budgetGuard.RefusedBeforeWork(admitted.Key, bundle.Model) is { } exhausted)
-        {
-            return (null, exhausted);
-        }
-
         var (reservedOutput, outputError) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, bundle.Model, bundle, _maxChoices);
         if (outputError is not null)
         {
             return (null, outputError);
+        }
+
+        // Before the render and the prompt's count: a spent key gets its answer for nothing.
+        if (budgetGuard.RefusedBeforeWork(admitted.Key, bundle.Model, reservedOutput) is { } exhausted)
+        {
+            return (null, exhausted);
         }
 
         var (contents, renderError) = await renderer.RenderAsync(bundle, scan);

@@ -16,8 +16,12 @@ public sealed class SpentKeyRefusalTests(TestEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task A_spent_keys_requests_are_refused_before_rendering_or_checking_until_the_moment_passes()
+    [Theory]
+    [InlineData(100_000)]
+    // Not at the limit: ten nano-dollars of room, less than any request to the model costs (where a spent key's counter
+    // usually rests, as settlements give back what requests did not use).
+    [InlineData(99_990)]
+    public async Task A_spent_keys_requests_are_refused_before_rendering_until_the_moment_passes(long spentNanoUsd)
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var settings = env.GatewaySettings();
@@ -27,25 +31,22 @@ public sealed class SpentKeyRefusalTests(TestEnvironment env)
         await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1)]);
         var (key, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("spent", PromptSetup.Environment, [], new KeyLimits(0.0001m, null, null));
         var store = gateway.GetRequiredService<GatewayStore>();
-        // The day is spent to its limit (0.0001 USD in nano-USD), as earlier requests would have left it.
-        await store.Database.StringSetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{clock.GetUtcNow():yyyyMMdd}", 100_000);
+        // The day is spent (0.0001 USD is 100,000 nano-USD), as earlier requests would have left it.
+        await store.Database.StringSetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{clock.GetUtcNow():yyyyMMdd}", spentNanoUsd);
         using var client = gateway.CreateClient(secret);
-        const string Unservable = """{"model":"gpt-4o-mini","max_tokens":99999999999999999,"messages":[{"role":"user","content":"hi"}]}""";
         var unrendered = $$"""{"model":"prompt:{{name}}","messages":[{"role":"user","content":"hi"}]}""";
 
-        // Before any refusal the instance does the work: the checks answer first.
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid_value"), await PostAsync(client, Unservable));
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, unrendered)).Status);
+        // Before any refusal the instance does the work: the render answers first (its required variable is missing).
+        Assert.Equal((HttpStatusCode.BadRequest, "missing_variable"), await PostAsync(client, unrendered));
 
-        // A request that reaches the store finds the day spent: from then on, for a moment, the key's requests are
-        // refused before the body is checked, the prompt rendered or the input counted.
+        // A request that reaches the store finds the day unable to hold it: from then on, for a moment, the key's
+        // requests that could not fit are refused before the prompt is rendered or the input counted.
         Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), await PostAsync(client, """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
-        Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), await PostAsync(client, Unservable));
         Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), await PostAsync(client, unrendered));
 
         // Past the moment the store is asked again (the day may have room by then: reservations settle).
         clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid_value"), await PostAsync(client, Unservable));
+        Assert.Equal((HttpStatusCode.BadRequest, "missing_variable"), await PostAsync(client, unrendered));
     }
 
     [Fact]

@@ -23,7 +23,9 @@ internal static class JsonReplyWriter
         context.Response.ContentLength = bytes.Length;
         await context.Response.Body.WriteAsync(bytes.AsMemory(0, Math.Min(cutAfter, bytes.Length - 1)), context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
-        await Task.Delay(StreamedReplyWriter.DrainBeforeAbort, context.RequestAborted);
+        // Longer than a stream cut's drain: the headers and the first bytes must reach the client before the abort, or it
+        // reads a failure to answer, not an answer cut short.
+        await Task.Delay(StreamedReplyWriter.DrainBeforeAbort * 3, context.RequestAborted);
         context.Abort();
     }
 }

@@ -26,11 +26,13 @@ internal sealed class Provider
         RequestHeaders = HeaderAllowList.ForRequests(options.ForwardRequestHeaders);
         ResponseHeaders = HeaderAllowList.ForResponses(options.ReturnResponseHeaders);
         Policy = Resilience.ResiliencePolicy.Resolve(null, options.Resilience, options.TimeoutSeconds);
+        // Ids sort in the order configured (YARP's FirstAlphabetical takes the first by id: BaseUrl, then each endpoint in
+        // turn; "endpoint-1" sorted before "primary", and "endpoint-10" before "endpoint-2").
         Destinations =
         [
-            new ProviderDestination("primary", BaseUrl.GetLeftPart(UriPartial.Authority), null),
+            new ProviderDestination("000-primary", BaseUrl.GetLeftPart(UriPartial.Authority), null),
             .. options.Endpoints.Select((endpoint, i) => new ProviderDestination(
-                $"endpoint-{i + 1}", new Uri(endpoint.BaseUrl).GetLeftPart(UriPartial.Authority), endpoint.ResolveApiKey())),
+                $"{i + 1:D3}-endpoint", new Uri(endpoint.BaseUrl).GetLeftPart(UriPartial.Authority), endpoint.ResolveApiKey())),
         ];
         _credential = Credential(_apiKey);
         _credentialsByPrefix = Destinations.Where(d => d.ApiKey is not null).ToDictionary(d => d.Address, d => Credential(d.ApiKey)!, StringComparer.OrdinalIgnoreCase);

@@ -18,6 +18,20 @@ public sealed class ProviderTests
     }
 
     [Fact]
+    public void Destinations_sort_by_id_in_the_order_configured_so_first_alphabetical_takes_the_base_url_first()
+    {
+        // YARP's FirstAlphabetical serves the first destination by id: "endpoint-1" sorted before "primary", and
+        // "endpoint-10" before "endpoint-2", so a fail-over pair sent everything to the fail-over.
+        var options = new ProviderOptions { Kind = "azure-openai", BaseUrl = "https://eastus.example", ApiVersion = "v" };
+        options.Endpoints.AddRange(Enumerable.Range(1, 11).Select(i => new ProviderEndpointOptions { BaseUrl = $"https://region{i}.example" }));
+
+        var provider = new Provider("a", options);
+
+        var byId = provider.Destinations.OrderBy(d => d.Id, StringComparer.OrdinalIgnoreCase).Select(d => d.Address).ToList();
+        Assert.Equal(["https://eastus.example", .. Enumerable.Range(1, 11).Select(i => $"https://region{i}.example")], byId);
+    }
+
+    [Fact]
     public void Azure_sends_its_key_as_api_key_and_others_as_bearer()
     {
         var azure = new Provider("a", new ProviderOptions { Kind = "azure-openai", BaseUrl = "https://x", ApiVersion = "v", ApiKey = "k1" });

@@ -39,6 +39,25 @@ public sealed class ControlPlaneTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task A_null_inside_the_authors_own_json_is_content_so_removing_it_is_a_new_version()
+    {
+        // Nulls were dropped at every depth: the push without the schema's null answered 200 with the old version, and
+        // the change was never stored.
+        var name = Bundles.UniqueName("null-content");
+        static string Bundle(string name, string schema) =>
+            "{\"name\":\"" + name + "\",\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"Answer in JSON.\"}],"
+            + "\"params\":{\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"answer\",\"schema\":" + schema + "}}}}";
+
+        var first = (await _author.PushAsync(Bundle(name, """{"type":"object","properties":{"tenant":{"const":null}}}"""))).Expect(HttpStatusCode.Created).Json;
+        var second = (await _author.PushAsync(Bundle(name, """{"type":"object","properties":{"tenant":{}}}"""))).Expect(HttpStatusCode.Created).Json;
+        var again = (await _author.PushAsync(Bundle(name, """{"properties":{"tenant":{}},"type":"object"}"""))).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(1, first.GetProperty("bundle").GetProperty("version").GetInt32());
+        Assert.Equal(2, second.GetProperty("bundle").GetProperty("version").GetInt32());
+        Assert.False(again.GetProperty("created").GetBoolean());
+    }
+
+    [Fact]
     public async Task Approvals_at_the_same_moment_approve_once_and_all_answer_the_first()
     {
         var name = Bundles.UniqueName("approve-race");

@@ -174,14 +174,25 @@ internal static class TelemetryExtensions
 
     /// <summary>
     /// Adds the metrics port to the addresses Kestrel binds. Addresses set here replace the configured
-    /// ones, so those are carried over first (urls, else http_ports, else ASP.NET Core's default).
+    /// ones, so those are carried over first (urls, else http_ports and https_ports, else ASP.NET Core's default).
+    /// Kestrel's own endpoints (<c>Kestrel:Endpoints</c>) replace these addresses instead: the port would silently not
+    /// open, so the two together stop the start.
     /// </summary>
-    private static void ListenAlsoOn(WebApplication app, int port)
+    internal static void ListenAlsoOn(WebApplication app, int port)
     {
+        if (app.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
+        {
+            throw new InvalidOperationException(
+                "Gateway:Telemetry:MetricsPort cannot open a port beside Kestrel:Endpoints (Kestrel would ignore it): add the metrics endpoint to Kestrel:Endpoints and leave MetricsPort unset.");
+        }
+
         if (app.Urls.Count == 0)
         {
+            static IEnumerable<string> Ports(string? ports, string scheme) =>
+                (ports ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"{scheme}://*:{p}");
+            string[] fromPorts = [.. Ports(app.Configuration["http_ports"], "http"), .. Ports(app.Configuration["https_ports"], "https")];
             var configured = app.Configuration["urls"] is { Length: > 0 } urls ? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : app.Configuration["http_ports"] is { Length: > 0 } ports ? [.. ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")]
+                : fromPorts.Length > 0 ? fromPorts
                 : ["http://localhost:5000"];
             foreach (var url in configured)
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using LlmGateway.Tests.Infrastructure;
 
 namespace LlmGateway.Tests.Telemetry;
@@ -35,6 +36,32 @@ public sealed class MetricsPortTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, models.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, withSpoofedHost.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, apiOnMetricsPort.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_metrics_port_keeps_the_https_ports_the_host_would_have_bound()
+    {
+        // Setting the metrics port fills the addresses Kestrel binds: https_ports was left out, and HTTPS disappeared.
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["http_ports"] = "8080";
+        builder.Configuration["https_ports"] = "8443";
+        await using var app = builder.Build();
+
+        LlmGateway.Telemetry.TelemetryExtensions.ListenAlsoOn(app, 9464);
+
+        Assert.Equal(["http://*:8080", "https://*:8443", "http://*:9464"], app.Urls);
+    }
+
+    [Fact]
+    public async Task The_metrics_port_beside_kestrels_own_endpoints_stops_the_start_rather_than_not_opening()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["Kestrel:Endpoints:Api:Url"] = "http://127.0.0.1:8080";
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => LlmGateway.Telemetry.TelemetryExtensions.ListenAlsoOn(app, 9464));
+
+        Assert.Contains("Kestrel:Endpoints", error.Message, StringComparison.Ordinal);
     }
 
     private static int FreePort()

@@ -4,7 +4,7 @@ namespace LlmGateway.Resilience;
 /// <param name="Kind">What it means for the request.</param>
 /// <param name="Reason">For telemetry: a status (<c>"503"</c>), <c>connection</c>, <c>timeout</c>, <c>no_destination</c>, …</param>
 /// <param name="RetryAfter">The provider's <c>Retry-After</c>, when it sent one.</param>
-/// <param name="RetryAfterOutlastsTotal">The <c>Retry-After</c> ends after the request's total timeout: not waited for.</param>
+/// <param name="RetryAfterOutlastsTotal">A retry's wait (the <c>Retry-After</c>, or the backoff) and a moment to answer end after the request's total timeout: not retried, the answer stands.</param>
 internal sealed record AttemptResult(AttemptKind Kind, string Reason, TimeSpan? RetryAfter = null, bool RetryAfterOutlastsTotal = false)
 {
     public static readonly AttemptResult Success = new(AttemptKind.Done, "ok");
@@ -14,5 +14,5 @@ internal sealed record AttemptResult(AttemptKind Kind, string Reason, TimeSpan? 
     /// left of the total timeout (the wait would end in a 504 instead of the provider's answer).
     /// </summary>
     public bool ShouldRetry(TimeSpan maxRetryAfter) =>
-        Kind == AttemptKind.Retryable && (RetryAfter is null || (RetryAfter <= maxRetryAfter && !RetryAfterOutlastsTotal));
+        Kind == AttemptKind.Retryable && !RetryAfterOutlastsTotal && (RetryAfter is null || RetryAfter <= maxRetryAfter);
 }

@@ -370,9 +370,22 @@ internal sealed class ResilientForwarder(
         }
 
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
-        var outlastsTotal = retryAfter is { } wait && wait >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
-        return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, outlastsTotal);
+        return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, RetryOutlastsTotal(s, policy, retryAfter));
     }
+
+    /// <summary>
+    /// Whether a retry of this provider answer cannot fit before the request's total timeout: its wait (the provider's
+    /// Retry-After, else at most twice the backoff's next delay) and then a second, at least, for the provider to answer.
+    /// Such a retry would end in the gateway's 504 and throw away the provider's own answer, which is held: it stands.
+    /// </summary>
+    private bool RetryOutlastsTotal(AttemptState s, ResiliencePolicy policy, TimeSpan? retryAfter)
+    {
+        var backoff = TimeSpan.FromTicks(Math.Min(policy.MaxDelay.Ticks, policy.BaseDelay.Ticks * (1L << Math.Min(s.Number, 20))));
+        var answer = policy.FirstByteTimeout < OneSecond ? policy.FirstByteTimeout : OneSecond;
+        return (retryAfter ?? backoff) + answer >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
+    }
+
+    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The gateway gave up on an attempt (a timer fired, or a held answer was cut) that the provider will answer and

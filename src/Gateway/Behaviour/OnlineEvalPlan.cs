@@ -94,9 +94,10 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
                 continue;
             }
 
-            if (Limits.Contains(type) && spec.Threshold is null && spec.Value is not { ValueKind: JsonValueKind.Number })
+            if (Limits.Contains(type) && spec.Threshold is null && !(spec.Value is { ValueKind: JsonValueKind.Number } number && number.TryGetDouble(out var limit) && double.IsFinite(limit)))
             {
-                errors.Add(new FieldError($"{field}.threshold", $"'{type}' needs its limit as threshold or value."));
+                // (1e999 reads as infinity: a limit that every answer passes.)
+                errors.Add(new FieldError($"{field}.threshold", $"'{type}' needs its limit as threshold or value (a finite number)."));
                 continue;
             }
 

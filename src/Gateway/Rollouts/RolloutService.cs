@@ -248,7 +248,9 @@ internal sealed class RolloutService(
         }
 
         var (release, releaseRefusal) = await releases.GetAsync(prompt, environment);
-        if (releaseRefusal is not null)
+        // A pause or a resume changes the rollout alone: an unreadable release (a bad raw write) must not keep an
+        // operator from stopping the controller.
+        if (releaseRefusal is not null && action is not ("pause" or "resume"))
         {
             return new RolloutOutcome(null, releaseRefusal);
         }

@@ -330,6 +330,26 @@ public sealed class RolloutApiTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_operator_can_pause_a_rollout_whose_release_record_does_not_read()
+    {
+        // A pause changes the rollout alone; it was refused with the release's 409, so nothing could stop the controller.
+        // A store of its own: the unreadable release degrades the readiness of every gateway that reads it.
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = env.KeyPrefix + "-pu-" + Guid.NewGuid().ToString("N")[..8];
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var name = await ShadowStep.StartOnNewPromptAsync(gateway, "pause-unreadable");
+        var store = gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        await store.Database.StringSetAsync(store.Keys.Release(name, PromptSetup.Environment), "{not json");
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var paused = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"release looks wrong"}""")).Expect(HttpStatusCode.OK).Json;
+        var abort = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/abort", """{"reason":"no"}""");
+
+        Assert.Equal("paused", paused.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, abort.Status);
+    }
+
+    [Fact]
     public async Task A_shadow_step_on_a_gateway_with_shadow_traffic_off_is_refused_at_start()
     {
         // No copy would be sent: the step waited out its maximum (up to 24 h) with nothing to judge.

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace LlmGateway.Eval.Scoring;
 
 /// <summary>
-/// <c>regex</c>: the output matches the value, a .NET regular expression. Matching has a timeout because the pattern
-/// comes from a dataset and the input from a model: a catastrophic-backtracking pattern must not hang the run.
+/// <c>regex</c>: the output matches the value, a .NET regular expression. The pattern comes from a dataset or a plan and
+/// the input from a model a client can steer: matching runs on the non-backtracking engine (linear time), and a pattern
+/// only the backtracking one can run has a timeout, so neither hangs a run nor an evaluator.
 /// </summary>
 internal sealed class RegexScorer(TimeSpan timeout) : IScorer
 {
@@ -23,8 +24,19 @@ internal sealed class RegexScorer(TimeSpan timeout) : IScorer
         ScoreResult result;
         try
         {
-            // The static API keeps a cache of parsed patterns, so a dataset's few patterns are parsed once.
-            var match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant, timeout);
+            // The static API keeps a cache of parsed patterns, so a dataset's few patterns are parsed once. The engine
+            // that cannot backtrack takes time linear in the output whatever the pattern; the few patterns it cannot run
+            // (backreferences, lookarounds, atomic groups) fall back to the backtracking one, under the timeout.
+            Match match;
+            try
+            {
+                match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, timeout);
+            }
+            catch (NotSupportedException)
+            {
+                match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant, timeout);
+            }
+
             result = match.Success
                 ? ScoreResult.Passed($"output matches /{pattern}/ at {match.Index}: {AssertionValue.Quote(match.Value)}")
                 : ScoreResult.Failed($"output does not match /{pattern}/");

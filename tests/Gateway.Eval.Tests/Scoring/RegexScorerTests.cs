@@ -28,13 +28,31 @@ public sealed class RegexScorerTests
     }
 
     [Fact]
-    public async Task Catastrophic_backtracking_times_out_as_an_error_rather_than_hanging_the_run()
+    public async Task A_catastrophic_backtracking_pattern_is_matched_in_linear_time_and_fails_rather_than_timing_out()
     {
+        // The non-backtracking engine: a second per assertion, per sample, spent in the evaluator before.
+        var registry = new ScorerRegistry([new RegexScorer(TimeSpan.FromMilliseconds(20))]);
+
+        await AssertOutcomeAsync("""{"type":"regex","value":"^(a|aa)+$"}""", new string('a', 60) + "b", Outcome.Fail, registry);
+        await AssertOutcomeAsync("""{"type":"regex","value":"^(a|aa)+$"}""", new string('a', 60), Outcome.Pass, registry);
+    }
+
+    [Fact]
+    public async Task A_pattern_only_the_backtracking_engine_runs_still_times_out_as_an_error_rather_than_hanging_the_run()
+    {
+        // A backreference: the backtracking engine, under the timeout.
         var registry = new ScorerRegistry([new RegexScorer(TimeSpan.FromMilliseconds(20))]);
 
         var result = await AssertOutcomeAsync(
-            """{"type":"regex","value":"^(a|aa)+$"}""", new string('a', 60) + "b", Outcome.Error, registry);
+            """{"type":"regex","value":"^(a|aa)+\\1$"}""", new string('a', 60) + "b", Outcome.Error, registry);
 
         Assert.Contains("timed out", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"type":"regex","value":"(?<=order )#\\d+"}""", "order #17", Outcome.Pass)]
+    [InlineData("""{"type":"regex","value":"(\\w)\\1"}""", "bookkeeper", Outcome.Pass)]
+    [InlineData("""{"type":"regex","value":"(\\w)\\1"}""", "abc", Outcome.Fail)]
+    public async Task Lookarounds_and_backreferences_still_match(string json, string output, Outcome expected) =>
+        await AssertOutcomeAsync(json, output, expected);
 }

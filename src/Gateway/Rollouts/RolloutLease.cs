@@ -8,7 +8,9 @@ namespace LlmGateway.Rollouts;
 /// </summary>
 internal sealed class RolloutLease(GatewayStore store, string holder)
 {
-    // KEYS: lease, fence sequence. ARGV: holder, ttl ms. Returns the token held, or 0 when another instance holds it.
+    // KEYS: lease, fence sequence, rollout. ARGV: holder, ttl ms. Returns the token held, or 0 when another instance
+    // holds it. A new token is above the rollout's own fence too: the sequence may have been lost (evicted, or deleted
+    // by hand), and a token below the fence would have every write of the new leader refused, the rollout unjudged.
     private const string Script = """
         local current = redis.call('GET', KEYS[1])
         if current then
@@ -20,6 +22,11 @@ internal sealed class RolloutLease(GatewayStore store, string holder)
           return 0
         end
         local token = redis.call('INCR', KEYS[2])
+        local fence = tonumber(redis.call('HGET', KEYS[3], 'fence') or '0')
+        if token <= fence then
+          token = fence + 1
+          redis.call('SET', KEYS[2], token)
+        end
         redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token, 'PX', ARGV[2])
         return token
         """;
@@ -30,6 +37,6 @@ internal sealed class RolloutLease(GatewayStore store, string holder)
     public async Task<long> TryHoldAsync(string prompt, string environment, TimeSpan ttl) =>
         (long)await store.Database.ScriptEvaluateAsync(
             Script,
-            [store.Keys.RolloutLease(prompt, environment), store.Keys.RolloutFenceSequence(prompt, environment)],
+            [store.Keys.RolloutLease(prompt, environment), store.Keys.RolloutFenceSequence(prompt, environment), store.Keys.Rollout(prompt, environment)],
             [Holder, (long)ttl.TotalMilliseconds]);
 }

@@ -74,6 +74,26 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_lost_fence_sequence_gives_the_next_leader_a_token_above_the_rollouts_fence()
+    {
+        // The sequence is the coldest key (touched once per new lease): evicted, the next leader's token restarted at 1,
+        // below the fence the rollout remembers, and every write of it was refused for good, the rollout unjudged.
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var host = gateway;
+        var store = gateway.GetRequiredService<GatewayStore>();
+        var rollouts = gateway.GetRequiredService<RolloutStore>();
+        var view = (await rollouts.GetAsync(name, "staging"))!;
+        Assert.True(await rollouts.TryWriteAsync(view with { StatusReason = "an earlier leader's look" }, view.Revision, fencingToken: 41));
+        await store.Database.KeyDeleteAsync([store.Keys.RolloutLease(name, "staging"), store.Keys.RolloutFenceSequence(name, "staging")]);
+
+        var token = await new RolloutLease(store, "next-leader").TryHoldAsync(name, "staging", TimeSpan.FromMinutes(1));
+
+        Assert.Equal(42, token);
+        var after = (await rollouts.GetAsync(name, "staging"))!;
+        Assert.True(await rollouts.TryWriteAsync(after with { StatusReason = "the next leader's look" }, after.Revision, token));
+    }
+
+    [Fact]
     public async Task A_deposed_leader_cannot_write_and_a_follower_takes_over_with_a_larger_token()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}");

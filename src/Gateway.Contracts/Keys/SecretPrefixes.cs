@@ -9,11 +9,27 @@ public static class SecretPrefixes
     public const string GatewayKey = "gwk_";
     public const string AdminToken = "gwa_";
 
-    /// <summary>A value that begins, after any white space or quotes a paste brought with it, like an issued secret.</summary>
+    /// <summary>
+    /// A value holding an issued secret as a word of its own: at its start, or after white space, a quote, '=' or ':'
+    /// (a paste's <c>Bearer gwk_…</c>, <c>KEY=gwk_…</c>). A name's own letters (<c>x-gwk_summary</c>) are not one.
+    /// </summary>
     public static bool IsSecretShaped(ReadOnlySpan<char> value)
     {
-        value = value.Trim().Trim("\"'").Trim();
-        return value.StartsWith(GatewayKey, StringComparison.Ordinal) || value.StartsWith(AdminToken, StringComparison.Ordinal);
+        foreach (var prefix in (ReadOnlySpan<string>)[GatewayKey, AdminToken])
+        {
+            for (var at = value.IndexOf(prefix, StringComparison.Ordinal); at >= 0;)
+            {
+                if (at == 0 || value[at - 1] is ' ' or '\t' or '\r' or '\n' or '"' or '\'' or '`' or '=' or ':')
+                {
+                    return true;
+                }
+
+                var next = value[(at + 1)..].IndexOf(prefix, StringComparison.Ordinal);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

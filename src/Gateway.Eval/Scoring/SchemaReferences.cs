@@ -143,7 +143,8 @@ internal static class SchemaReferences
             }
 
             _following.Add((target, _descent));
-            var problem = Visit(resolved, depth + 1);
+            // The root reached again ("#", or an anchor on it) is the root: its own $id stands.
+            var problem = Visit(resolved, depth + 1, root: target == "#" || IsRootAnchor(target));
             _following.RemoveAt(_following.Count - 1);
             return problem;
         }
@@ -187,6 +188,11 @@ internal static class SchemaReferences
 
             return node;
         }
+
+        private bool IsRootAnchor(string target) =>
+            target.Length > 1 && target[1] != '/' && root.ValueKind == JsonValueKind.Object
+            && root.TryGetProperty("$anchor", out var anchor) && anchor.ValueKind == JsonValueKind.String
+            && anchor.GetString() == Uri.UnescapeDataString(target[1..]);
 
         /// <summary>Every <c>$anchor</c> of the document, found once (the document is at most 64 deep: the parser's limit).</summary>
         private Dictionary<string, JsonElement> IndexAnchors()

@@ -61,14 +61,15 @@ internal sealed class AdminTokenRegistry
 
     // A configuration token pasted with what surrounded it (quotes, "Bearer ", "NAME=", a new line): each word is
     // looked up too, the first few only (a hash each; the value is one path segment of an admin request). A token may
-    // itself hold '=' or ':' (base64 padding): a word is tried whole, after its first '=', and without a trailing ':' or
-    // ',' or ';'.
+    // itself hold '=' or ':' (base64 padding): a word is tried whole, after its first '=' or ':', and without a trailing
+    // ':' or ',' or ';'.
     private bool HoldsConfiguredToken(string value)
     {
         foreach (var word in value.Split(PasteSeparators, 16, StringSplitOptions.RemoveEmptyEntries))
         {
-            var afterName = word.IndexOf('=', StringComparison.Ordinal) is var at and >= 0 ? word[(at + 1)..] : null;
-            foreach (var candidate in (string?[])[word, afterName, word.TrimEnd(':', ',', ';')])
+            var afterEquals = word.IndexOf('=', StringComparison.Ordinal) is var equals and >= 0 ? word[(equals + 1)..] : null;
+            var afterColon = word.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 ? word[(colon + 1)..] : null;
+            foreach (var candidate in (string?[])[word, afterEquals, afterColon, word.TrimEnd(':', ',', ';')])
             {
                 if (candidate is { Length: > 0 } && candidate.Length < value.Length && Find(candidate) is not null)
                 {

@@ -235,7 +235,10 @@ internal sealed class BudgetGuard(
                 return failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.BudgetUnavailable());
             case 0:
                 return (reservation, null);
-            case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute or 1 or 2 or 3:
+            // A counter at its limit holds nothing; one too small for this request, with the room it had (the store's
+            // own reservations only: a spend lease's slice may hold more, and passes no room).
+            case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute:
+            case 1 or 2 or 3 when room > 0:
                 // Never past the counter's own day, month or minute: the next one starts empty.
                 var until = time.GetUtcNow() + RefusalMemory;
                 var end = ExhaustedKeys.PeriodEnd(verdict.Value, reservation.At);
@@ -319,7 +322,7 @@ internal sealed class BudgetGuard(
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
-                return Outcome(verdict, leased, limits, failOpen, room);
+                return Outcome(verdict, leased, limits, failOpen);
             }
 
             // The lease moved on to a later day during the call: the grant (and what the slice gave) is then this

@@ -19,10 +19,10 @@ internal sealed class PromptTemplateAnalyzer
     public const int MaxTreeDepth = 160;
 
     // The parse recurses through brackets and blocks (the text's look bounds those in tags, not the lines of a liquid tag,
-    // each a tag of its own), the measure through as long a chain of filters or operators as the text holds: a stack
-    // overflow ends the process, so both run on a stack deep enough for any text of this length (about 600 bytes of
-    // stack a level, five characters the shortest level): reserved, not committed, memory.
-    private static int ParseStackBytes(string template) => (int)Math.Min(1L << 30, (64L << 20) + (256L * template.Length));
+    // each a tag of its own), the measure through as long a chain of filters or operators as the text holds (two
+    // characters a level: "|a"): a stack overflow ends the process, so both run on a stack deep enough for any text of
+    // this length, 512 bytes for each of its characters: reserved, not committed, memory.
+    private static int ParseStackBytes(string template) => (int)Math.Min(1L << 30, (64L << 20) + (512L * template.Length));
 
     /// <summary>
     /// The one way a template is parsed. Nesting that would overflow the stack is refused before (brackets and blocks,

@@ -220,6 +220,8 @@ internal sealed class ResilientForwarder(
         }
 
         s.Number++;
+        // Polly's backoff starts again for each model: its attempts are counted apart.
+        s.ModelAttempts = s.Model == model ? s.ModelAttempts + 1 : 1;
         s.Model = model;
         var body = s.Forward.Exchange.Upstream.For(model);
         context.Request.Body = body.AsStream();
@@ -375,17 +377,18 @@ internal sealed class ResilientForwarder(
 
     /// <summary>
     /// Whether a retry of this provider answer cannot fit before the request's total timeout: its wait (the provider's
-    /// Retry-After, else at most twice the backoff's next delay) and then a second, at least, for the provider to answer.
+    /// Retry-After, else at most twice the backoff's next delay for this model) and then half a second, at least, for the
+    /// provider to answer.
     /// Such a retry would end in the gateway's 504 and throw away the provider's own answer, which is held: it stands.
     /// </summary>
     private bool RetryOutlastsTotal(AttemptState s, ResiliencePolicy policy, TimeSpan? retryAfter)
     {
-        var backoff = TimeSpan.FromTicks(Math.Min(policy.MaxDelay.Ticks, policy.BaseDelay.Ticks * (1L << Math.Min(s.Number, 20))));
-        var answer = policy.FirstByteTimeout < OneSecond ? policy.FirstByteTimeout : OneSecond;
+        var backoff = TimeSpan.FromTicks(Math.Min(policy.MaxDelay.Ticks, policy.BaseDelay.Ticks * (1L << Math.Min(s.ModelAttempts, 20))));
+        var answer = policy.FirstByteTimeout < HalfASecond ? policy.FirstByteTimeout : HalfASecond;
         return (retryAfter ?? backoff) + answer >= time.GetElapsedTime(time.GetTimestamp(), s.Deadline);
     }
 
-    private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HalfASecond = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// The gateway gave up on an attempt (a timer fired, or a held answer was cut) that the provider will answer and
@@ -589,6 +592,9 @@ internal sealed class ResilientForwarder(
 
         public int Number { get; set; }
 
+        /// <summary>Attempts made on <see cref="Model"/>: the number of the one that ends now.</summary>
+        public int ModelAttempts { get; set; }
+
         public ClusterState? Cluster { get; set; }
 
         /// <summary>Models that had no healthy destination.</summary>
@@ -789,6 +795,7 @@ internal sealed class ResilientForwarder(
         {
             Candidate = null;
             Number = 0;
+            ModelAttempts = 0;
             Cluster = null;
             Last = null;
             Previous = null;

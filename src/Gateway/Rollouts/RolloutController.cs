@@ -316,9 +316,12 @@ internal sealed class RolloutController(
     // Each attempt lost to yet another write; the next look catches up from the release.
     private const int ReconcileAttempts = 3;
 
-    /// <summary>A release change the release refused: a lost race is retried next look; anything else needs a human.</summary>
+    /// <summary>
+    /// A release change the release refused: a lost race is retried next look, a canary taken away is recorded there (as
+    /// removed outside the rollout); anything else needs a human.
+    /// </summary>
     private async Task<string?> RefusedAsync(RolloutView claimed, ReleaseRefusal? refusal, long fencingToken) =>
-        refusal is null or { Code: "revision_conflict" }
+        refusal is null or { Code: "revision_conflict" or "canary_gone" }
             ? null
             : await EndAsync(claimed, RolloutStatuses.Paused, $"the release refused the step: {refusal.Message}", null, fencingToken);
 

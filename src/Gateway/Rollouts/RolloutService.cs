@@ -267,6 +267,8 @@ internal sealed class RolloutService(
         var now = time.GetUtcNow();
         var step = view.Step;
         Func<RolloutView, RolloutView> apply;
+        // A skip of the last step promotes: it ends the rollout as the controller's look may have.
+        var skipEnds = false;
 
         switch (action)
         {
@@ -328,6 +330,7 @@ internal sealed class RolloutService(
                 // The step moves; the status only if the skip changed it (a promotion at the last step): a pause the
                 // controller wrote meanwhile, with its reason, is kept when this write is retried on the fresh rollout.
                 var statusChanged = advanced!.Status != view.Status;
+                skipEnds = statusChanged;
                 apply = v => v with
                 {
                     Status = statusChanged ? advanced.Status : v.Status,
@@ -359,7 +362,7 @@ internal sealed class RolloutService(
             }
 
             view = await rollouts.GetAsync(prompt, environment) ?? view;
-            if (action is "abort" or "skip-step" && view.StatusReason is RolloutController.RemovedOutside or RolloutController.PromotedOutside
+            if ((action == "abort" || (action == "skip-step" && skipEnds)) && view.StatusReason is RolloutController.RemovedOutside or RolloutController.PromotedOutside
                 && apply(view).Status == view.Status)
             {
                 // The controller looked between this request's release change and its rollout write, and ended the

@@ -39,7 +39,9 @@ public sealed class SchemaReferencesTests
     [InlineData("""{"type":"object","properties":{"a":{"$ref":"#/$defs/n"},"b":{"$ref":"#/$defs/n"}},"$defs":{"n":{"type":"integer"}}}""", """{"a":1,"b":"x"}""", false)]
     [InlineData("""{"$ref":"#item","$defs":{"i":{"$anchor":"item","type":"array"}}}""", "[1]", true)]
     [InlineData("""{"$ref":"#/$defs/a~1b","$defs":{"a/b":{"const":3}}}""", "3", true)]
-    // Recursion that moves into the answer ends with it: a tree.
+    // Recursion that moves into the answer ends with it: a tree (with the $id at its root that published schemas carry).
+    [InlineData("""{"$id":"https://example.com/tree","type":"object","properties":{"children":{"items":{"$ref":"#"}}}}""", """{"children":[{"children":[]}]}""", true)]
+    [InlineData("""{"$anchor":"node","type":"object","properties":{"next":{"$ref":"#node"}}}""", """{"next":{"next":5}}""", false)]
     [InlineData("""{"type":"object","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#"}}},"required":["name"]}""", """{"name":"a","children":[{"name":"b","children":[{"name":"c"}]}]}""", true)]
     [InlineData("""{"type":"object","properties":{"child":{"$ref":"#"}},"required":["v"]}""", """{"v":1,"child":{"child":{}}}""", false)]
     // Data that looks like a reference is data.

@@ -56,7 +56,7 @@ public sealed class ResilientForwarderTests : IDisposable
                 Resilience = new ResilienceSettings { MaxAttempts = 10, FirstByteTimeoutMs = 600_000, TotalTimeoutMs = 30 },
             },
             ["brief"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { TotalTimeoutMs = 2_000 } },
-            ["tight"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { TotalTimeoutMs = 1_000 } },
+            ["tight"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { TotalTimeoutMs = 400 } },
             ["no-429-retry"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { RetryStatuses = [503] } },
             ["slow-retry"] = new CatalogModelOptions { Provider = "alpha", Resilience = new ResilienceSettings { BaseDelayMs = 60_000, MaxDelayMs = 60_000 } },
         },
@@ -487,7 +487,7 @@ public sealed class ResilientForwarderTests : IDisposable
     [Fact]
     public async Task A_retry_whose_backoff_and_answer_cannot_fit_in_the_total_timeout_is_not_tried_and_the_providers_answer_stands()
     {
-        // A second left: the backoff and a moment for the provider to answer do not fit, and the retry would have ended in
+        // 400 ms in all: the backoff and half a second for the provider to answer do not fit, and the retry would have ended in
         // the gateway's 504, the provider's 503 thrown away.
         var run = await ForwardAsync("tight", Respond(503, "busy, try later"), Respond(200, "never asked"));
 

@@ -418,6 +418,28 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_skip_step_does_not_write_its_step_over_a_rollout_the_controller_ended_meanwhile()
+    {
+        // Keeping the status it finds (a pause) must not keep an end: a skip-step retried on a rollout ended as removed
+        // outside it wrote the next step's weight onto the ended rollout and announced it.
+        var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<RolloutStore>();
+        gateway.GetRequiredService<RolloutService>().AfterManualReleaseChange = async () =>
+        {
+            var current = (await store.GetAsync(name, PromptSetup.Environment))!;
+            Assert.True(await store.TryWriteAsync(current with { Status = RolloutStatuses.Aborted, StatusReason = RolloutController.RemovedOutside }, current.Revision, fencingToken: null));
+        };
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        var skipped = await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/skip-step", """{"reason":"enough"}""");
+
+        Assert.Equal("rollout_moved", skipped.Expect(HttpStatusCode.Conflict).ErrorCode);
+        var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((RolloutStatuses.Aborted, 0), (rollout.Status, rollout.Step));
+    }
+
+    [Fact]
     public async Task A_look_between_an_operators_abort_and_its_rollout_write_records_nothing_and_a_release_abort_is_followed_after_the_grace()
     {
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");

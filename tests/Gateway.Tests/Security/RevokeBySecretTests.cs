@@ -19,6 +19,7 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
         // Pasted with what surrounded it: a line of an env file, a header, quotes.
         { "/admin/v1/keys/", "OPENAI_API_KEY=gwk_" + Guid.NewGuid().ToString("N") + "Xk2LrT9bN4wYc7Hf" },
         { "/admin/v1/admin-tokens/", "Bearer " + TestEnvironment.AdminToken },
+        { "/admin/v1/admin-tokens/", "X-Admin-Token:" + TestEnvironment.AdminToken },
         { "/admin/v1/keys/", "\"" + TestEnvironment.AdminToken + "\"" },
     };
 
@@ -46,6 +47,17 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
         Assert.Equal("id=<secret>", entry.Target);
         Assert.DoesNotContain(secret, entry.Detail ?? "", StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Bearer gwk_abc123", true)]
+    [InlineData("KEY=gwa_abc123", true)]
+    [InlineData("key: gwk_abc123", true)]
+    [InlineData("'gwk_abc123'", true)]
+    [InlineData("gwk_abc123", true)]
+    [InlineData("x-gwk_summary", false)]
+    [InlineData("team.gwa_notes", false)]
+    public void A_name_holding_an_issued_secret_as_a_word_is_masked_and_one_holding_the_letters_is_not(string value, bool secret) =>
+        Assert.Equal(secret, LlmGateway.Contracts.Keys.SecretPrefixes.IsSecretShaped(value));
 
     [Fact]
     public async Task An_audited_read_whose_id_is_a_configuration_token_keeps_the_token_out_of_the_audit_detail()

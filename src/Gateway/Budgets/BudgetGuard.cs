@@ -225,7 +225,11 @@ internal sealed class BudgetGuard(
     private long PricedInput(CatalogModel model, long input, bool unseen) =>
         unseen ? Math.Max(input, Math.Min(model.MaxInputTokens, _options.UnseenInputTokens ?? int.MaxValue)) : input;
 
-    private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen, long room = 0)
+    /// <param name="remember">
+    /// False for a refusal of a spend lease's refill: this instance's slice may still hold what a smaller request needs,
+    /// so what the store said is not what this instance can serve (it keeps its own memory, SpendLease).
+    /// </param>
+    private (BudgetReservation?, GatewayError?) Outcome(int? verdict, BudgetReservation reservation, KeyLimits limits, bool failOpen, long room = 0, bool remember = true)
     {
         switch (verdict)
         {
@@ -235,10 +239,9 @@ internal sealed class BudgetGuard(
                 return failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.BudgetUnavailable());
             case 0:
                 return (reservation, null);
-            // A counter at its limit holds nothing; one too small for this request, with the room it had (the store's
-            // own reservations only: a spend lease's slice may hold more, and passes no room).
-            case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute:
-            case 1 or 2 or 3 when room > 0:
+            // A counter at its limit holds nothing; one too small for this request, with the room it had.
+            case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute when remember:
+            case 1 or 2 or 3 when remember && room > 0:
                 // Never past the counter's own day, month or minute: the next one starts empty.
                 var until = time.GetUtcNow() + RefusalMemory;
                 var end = ExhaustedKeys.PeriodEnd(verdict.Value, reservation.At);
@@ -305,7 +308,7 @@ internal sealed class BudgetGuard(
             if (lease.TryRecentRefusal(day, time.GetUtcNow(), need, out var recent))
             {
                 lease.GiveBack(day, taken);
-                return Outcome(recent, leased, limits, failOpen);
+                return Outcome(recent, leased, limits, failOpen, remember: false);
             }
 
             var grant = Math.Max(lease.SliceNanoUsd, need);
@@ -322,7 +325,7 @@ internal sealed class BudgetGuard(
                 lease.GiveBack(day, taken);
                 // Kept for a moment: the copies behind this one get the same answer without a store call each.
                 lease.RememberRefusal(day, verdict, need, time.GetUtcNow() + RefusalMemory);
-                return Outcome(verdict, leased, limits, failOpen);
+                return Outcome(verdict, leased, limits, failOpen, remember: false);
             }
 
             // The lease moved on to a later day during the call: the grant (and what the slice gave) is then this

@@ -10,8 +10,9 @@ public static class SecretPrefixes
     public const string AdminToken = "gwa_";
 
     /// <summary>
-    /// A value holding an issued secret as a word of its own: at its start, or after white space, a quote, '=' or ':'
-    /// (a paste's <c>Bearer gwk_…</c>, <c>KEY=gwk_…</c>). A name's own letters (<c>x-gwk_summary</c>) are not one.
+    /// A value holding an issued secret as a word of its own: at its start, or after any white space (a non-breaking space
+    /// too), a quote, an opening bracket, '=', ':', '+' or ',' (a paste's <c>Bearer gwk_…</c>, <c>KEY=gwk_…</c>). A name's
+    /// own letters (<c>x-gwk_summary</c>) are not one.
     /// </summary>
     public static bool IsSecretShaped(ReadOnlySpan<char> value)
     {
@@ -19,7 +20,7 @@ public static class SecretPrefixes
         {
             for (var at = value.IndexOf(prefix, StringComparison.Ordinal); at >= 0;)
             {
-                if (at == 0 || value[at - 1] is ' ' or '\t' or '\r' or '\n' or '"' or '\'' or '`' or '=' or ':')
+                if (at == 0 || char.IsWhiteSpace(value[at - 1]) || value[at - 1] is '"' or '\'' or '`' or '=' or ':' or '+' or ',' or '(' or '<' or '[' or '{')
                 {
                     return true;
                 }

@@ -12,6 +12,11 @@ internal sealed class RegexScorer(TimeSpan timeout) : IScorer
     /// <summary>Generous for any sane pattern on a model output, short enough not to stall a run.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
 
+    private const int MaxRemembered = 1024;
+
+    // Patterns the non-backtracking engine refused (backreferences, lookarounds).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> BacktrackingOnly = new(StringComparer.Ordinal);
+
     public string Name => "regex";
 
     public ValueTask<ScoreResult> ScoreAsync(AssertionSpec assertion, ScoringInput input, CancellationToken cancellationToken)
@@ -28,13 +33,27 @@ internal sealed class RegexScorer(TimeSpan timeout) : IScorer
             // that cannot backtrack takes time linear in the output whatever the pattern; the few patterns it cannot run
             // (backreferences, lookarounds, atomic groups) fall back to the backtracking one, under the timeout.
             Match match;
-            try
-            {
-                match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, timeout);
-            }
-            catch (NotSupportedException)
+            if (BacktrackingOnly.ContainsKey(pattern))
             {
                 match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant, timeout);
+            }
+            else
+            {
+                try
+                {
+                    match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, timeout);
+                }
+                catch (NotSupportedException)
+                {
+                    // Remembered (a construction that fails is not cached by the Regex class: it would be tried, and
+                    // thrown, for every answer), up to a bound: a dataset's or a plan's few patterns.
+                    if (BacktrackingOnly.Count < MaxRemembered)
+                    {
+                        BacktrackingOnly.TryAdd(pattern, true);
+                    }
+
+                    match = Regex.Match(input.Output, pattern, RegexOptions.CultureInvariant, timeout);
+                }
             }
 
             result = match.Success

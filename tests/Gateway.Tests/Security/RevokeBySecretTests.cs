@@ -53,6 +53,8 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
     [InlineData("KEY=gwa_abc123", true)]
     [InlineData("key: gwk_abc123", true)]
     [InlineData("'gwk_abc123'", true)]
+    [InlineData("\u00A0gwk_abc123", true)]
+    [InlineData("Bearer+gwk_abc123", true)]
     [InlineData("gwk_abc123", true)]
     [InlineData("x-gwk_summary", false)]
     [InlineData("team.gwa_notes", false)]

@@ -49,6 +49,13 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             ValidateHeaders(provider.ForwardRequestHeaders, ProviderHeaders.NeverForwarded, $"Gateway:Providers:{providerName}:ForwardRequestHeaders", failures);
             ValidateHeaders(provider.ReturnResponseHeaders, ProviderHeaders.NeverReturned, $"Gateway:Providers:{providerName}:ReturnResponseHeaders", failures);
 
+            // Deployments are told apart by host (their keys are found by it): two on one host cannot both be reached.
+            var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            if (uri is not null)
+            {
+                hosts.Add(uri.GetLeftPart(UriPartial.Authority));
+            }
+
             for (var i = 0; i < provider.Endpoints.Count; i++)
             {
                 var endpoint = provider.Endpoints[i];
@@ -64,6 +71,10 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
                 else if (endpointUri.Query.Length > 0 || endpointUri.Fragment.Length > 0)
                 {
                     failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl must not carry a query or fragment.");
+                }
+                else if (!hosts.Add(endpointUri.GetLeftPart(UriPartial.Authority)))
+                {
+                    failures.Add($"Gateway:Providers:{providerName}:Endpoints:{i}:BaseUrl is on the same host and port as another of the provider's deployments: deployments differ by host.");
                 }
             }
         }

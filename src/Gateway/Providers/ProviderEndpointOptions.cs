@@ -11,8 +11,5 @@ internal sealed class ProviderEndpointOptions
 
     public string? ApiKeyEnvironmentVariable { get; set; }
 
-    public string? ResolveApiKey() =>
-        !string.IsNullOrWhiteSpace(ApiKey) ? ApiKey
-        : string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable) ? null
-        : Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable);
+    public string? ResolveApiKey() => ProviderOptions.Resolve(ApiKey, ApiKeyEnvironmentVariable);
 }

@@ -58,15 +58,17 @@ internal sealed class ProviderOptions
     public string LoadBalancing { get; set; } = "PowerOfTwoChoices";
 
     /// <summary>The key, from configuration or the named environment variable.</summary>
-    public string? ResolveApiKey()
-    {
-        if (!string.IsNullOrWhiteSpace(ApiKey))
-        {
-            return ApiKey;
-        }
+    /// <summary>
+    /// The key, without the white space around it that a mounted secret file or a pasted value brings (a trailing new
+    /// line made every call's Authorization header invalid, or refused by the provider); null when unset or blank.
+    /// </summary>
+    public string? ResolveApiKey() => Resolve(ApiKey, ApiKeyEnvironmentVariable);
 
-        return string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable)
-            ? null
-            : Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable);
+    internal static string? Resolve(string? apiKey, string? environmentVariable)
+    {
+        var key = !string.IsNullOrWhiteSpace(apiKey) ? apiKey
+            : string.IsNullOrWhiteSpace(environmentVariable) ? null
+            : Environment.GetEnvironmentVariable(environmentVariable);
+        return string.IsNullOrWhiteSpace(key) ? null : key.Trim();
     }
 }

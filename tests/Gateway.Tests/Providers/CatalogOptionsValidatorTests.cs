@@ -53,6 +53,22 @@ public sealed class CatalogOptionsValidatorTests
     }
 
     [Fact]
+    public void Rejects_two_deployments_on_one_host()
+    {
+        // Their keys are found by host: start-up crashed on a duplicate key with a message that named nothing.
+        var options = Catalog();
+        var provider = options.Providers["main"];
+        provider.BaseUrl = "https://eastus.example/v1";
+        provider.Endpoints.Add(new ProviderEndpointOptions { BaseUrl = "https://westeu.example/v1", ApiKey = "k1" });
+        provider.Endpoints.Add(new ProviderEndpointOptions { BaseUrl = "https://WESTEU.example/v1", ApiKey = "k2" });
+
+        var result = new CatalogOptionsValidator().Validate(null, options);
+
+        Assert.Contains("Gateway:Providers:main:Endpoints:1:BaseUrl is on the same host and port as another", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Endpoints:0", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reserves_the_prompt_prefix()
     {
         var options = Catalog();

@@ -32,6 +32,22 @@ public sealed class ProviderTests
     }
 
     [Fact]
+    public void A_key_read_with_a_trailing_new_line_is_sent_without_it()
+    {
+        // A key mounted from a secret file ends in a new line: sent as it was, every call failed.
+        var azure = new Provider("a", new ProviderOptions { Kind = "azure-openai", BaseUrl = "https://x", ApiVersion = "v", ApiKey = "k1\n" });
+        var openai = new Provider("o", new ProviderOptions { Kind = "openai", BaseUrl = "https://x", ApiKey = "  k2\r\n" });
+        using var azureRequest = new HttpRequestMessage();
+        using var openaiRequest = new HttpRequestMessage();
+
+        azure.ApplyCredentials(azureRequest);
+        openai.ApplyCredentials(openaiRequest);
+
+        Assert.Equal("k1", azureRequest.Headers.GetValues("api-key").Single());
+        Assert.Equal("Bearer k2", openaiRequest.Headers.GetValues("Authorization").Single());
+    }
+
+    [Fact]
     public void Azure_sends_its_key_as_api_key_and_others_as_bearer()
     {
         var azure = new Provider("a", new ProviderOptions { Kind = "azure-openai", BaseUrl = "https://x", ApiVersion = "v", ApiKey = "k1" });

@@ -168,25 +168,8 @@ internal static class SchemaReferences
                 return _anchors.TryGetValue(fragment, out var anchored) ? anchored : null;
             }
 
-            var node = root;
-            foreach (var raw in fragment[1..].Split('/'))
-            {
-                var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-                if (node.ValueKind == JsonValueKind.Object && node.TryGetProperty(token, out var child))
-                {
-                    node = child;
-                }
-                else if (node.ValueKind == JsonValueKind.Array && int.TryParse(token, out var index) && index >= 0 && index < node.GetArrayLength())
-                {
-                    node = node[index];
-                }
-                else
-                {
-                    return null;
-                }
-            }
-
-            return node;
+            // JSON Pointer (RFC 6901, ~0 and ~1 escapes) as JsonSchema.Net itself resolves it.
+            return Json.Pointer.JsonPointer.TryParse(fragment, out var pointer) ? pointer!.Evaluate(root) : null;
         }
 
         private bool IsRootAnchor(string target) =>

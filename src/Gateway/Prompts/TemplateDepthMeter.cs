@@ -21,25 +21,16 @@ internal sealed class TemplateDepthMeter : AstVisitor
         return meter.MaxDepth;
     }
 
-    public override Statement Visit(Statement statement)
-    {
-        MaxDepth = Math.Max(MaxDepth, ++_depth);
-        try
-        {
-            return base.Visit(statement);
-        }
-        finally
-        {
-            _depth--;
-        }
-    }
+    public override Statement Visit(Statement statement) => OneLevelDown(statement, base.Visit);
 
-    public override Expression Visit(Expression expression)
+    public override Expression Visit(Expression expression) => OneLevelDown(expression, base.Visit);
+
+    private T OneLevelDown<T>(T node, Func<T, T> visit)
     {
         MaxDepth = Math.Max(MaxDepth, ++_depth);
         try
         {
-            return base.Visit(expression);
+            return visit(node);
         }
         finally
         {

@@ -588,13 +588,12 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// <summary>Decided once, when the response first shows itself: what it is, and whether it is held.</summary>
     private void Decide()
     {
+        SawResponse = true;
         if (_gate != TapGate.Undecided)
         {
-            SawResponse = true;
             return;
         }
 
-        SawResponse = true;
         ProviderStatus = _response.StatusCode;
 
         var type = _response.ContentType ?? "";

@@ -48,10 +48,30 @@ internal static class AdminRequestBody
             var value = await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted);
             return (value ?? empty, null);
         }
+        catch (JsonException ex) when (MissingRequired(ex.Message) is { } missing)
+        {
+            // The serializer's own message names our internal type: say only which field is missing.
+            return (default, AdminResults.Invalid($"The body must carry '{missing}'.", missing));
+        }
         catch (JsonException ex)
         {
             var field = ex.Path is null or "$" ? "body" : ex.Path.TrimStart('$', '.');
             return (default, AdminResults.Invalid($"The body is not valid here: {ex.Message.Split(" Path:")[0]}", field));
         }
+    }
+
+    // "JSON deserialization for type 'X' was missing required properties including: 'a', 'b'." → a
+    private static string? MissingRequired(string message)
+    {
+        const string Marker = "missing required properties including: '";
+        var at = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = at + Marker.Length;
+        var end = message.IndexOf('\'', start);
+        return end > start ? message[start..end] : null;
     }
 }

@@ -18,13 +18,17 @@ internal static class ReleasesApi
         Change(releases.MapPost("/canary", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.CanaryStart, name, environment, http, service)), "StartCanary", "Start a canary, or change its weight.");
         Change(releases.MapPost("/promote", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.Promote, name, environment, http, service)), "PromoteCanary", "Make the canary the stable version.");
         Change(releases.MapPost("/rollback", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.Rollback, name, environment, http, service)), "RollbackRelease", "Put the previous stable version back.");
-        Change(releases.MapPut("/sampling", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.SamplingSet, name, environment, http, service)), "SetReleaseSampling", "Set this release's sampling rates per arm and hourly floor ('sampling': null restores the configured defaults).");
+        Change<SamplingChangeRequest>(releases.MapPut("/sampling", SetSamplingAsync), "SetReleaseSampling", "Set this release's sampling rates per arm and hourly floor ('sampling' is required; null restores the configured defaults).");
         Change(releases.MapPost("/abort", (string name, string environment, HttpContext http, ReleaseService service) => ApplyAsync(ActivationActions.Abort, name, environment, http, service)), "AbortCanary", "Stop the canary, keeping the evidence.");
         return admin;
     }
 
     private static void Change(RouteHandlerBuilder route, string name, string summary) =>
-        route.Accepts<ReleaseRequest>("application/json")
+        Change<ReleaseRequest>(route, name, summary);
+
+    private static void Change<TBody>(RouteHandlerBuilder route, string name, string summary)
+        where TBody : notnull =>
+        route.Accepts<TBody>("application/json")
             .Produces<ReleaseView>()
             .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
             .WithName(name)
@@ -36,15 +40,28 @@ internal static class ReleasesApi
         return refusal is not null ? AdminResults.From(refusal) : View(name, environment, release!);
     }
 
-    private static async Task<IResult> ApplyAsync(string action, string name, string environment, HttpContext http, ReleaseService service)
+    private static async Task<IResult> SetSamplingAsync(string name, string environment, HttpContext http, ReleaseService service)
     {
-        var (request, error) = await AdminRequestBody.ReadAsync(http.Request, AdminInputJsonContext.Default.ReleaseRequest, new ReleaseRequest(null, null, null, null, null));
+        var (request, error) = await AdminRequestBody.ReadAsync<SamplingChangeRequest?>(http.Request, AdminInputJsonContext.Default.SamplingChangeRequest, null);
         if (error is not null)
         {
             return error;
         }
 
-        if (OperatorReason.Check(request!.Reason) is { } tooLong)
+        return request is null
+            ? AdminResults.Invalid("The body must carry 'sampling': the policy, or null to restore the configured defaults.", "sampling")
+            : await ApplyAsync(ActivationActions.SamplingSet, name, environment, new ReleaseRequest(null, null, request.Reason, request.Revision, request.Evidence, request.Sampling), http, service);
+    }
+
+    private static async Task<IResult> ApplyAsync(string action, string name, string environment, HttpContext http, ReleaseService service)
+    {
+        var (request, error) = await AdminRequestBody.ReadAsync(http.Request, AdminInputJsonContext.Default.ReleaseRequest, new ReleaseRequest(null, null, null, null, null));
+        return error ?? await ApplyAsync(action, name, environment, request!, http, service);
+    }
+
+    private static async Task<IResult> ApplyAsync(string action, string name, string environment, ReleaseRequest request, HttpContext http, ReleaseService service)
+    {
+        if (OperatorReason.Check(request.Reason) is { } tooLong)
         {
             return tooLong;
         }

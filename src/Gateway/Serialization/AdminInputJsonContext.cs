@@ -12,6 +12,7 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(PromptBundleContent))]
 [JsonSerializable(typeof(ApproveRequest))]
 [JsonSerializable(typeof(ReleaseRequest))]
+[JsonSerializable(typeof(SamplingChangeRequest))]
 [JsonSerializable(typeof(EvalRun))]
 [JsonSerializable(typeof(RolloutStartRequest))]
 [JsonSerializable(typeof(RolloutControlRequest))]

@@ -204,6 +204,31 @@ public sealed class SamplingTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_sampling_change_must_say_what_the_policy_is_and_null_alone_restores_the_defaults()
+    {
+        var name = "smp-reset-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        var path = $"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}/sampling";
+        (await operatorClient.PutAsync(path, """{"sampling":{"stable":0.25,"floor_per_hour":7}}""")).Expect(HttpStatusCode.OK);
+
+        // An empty body, an empty object or a body with only a reason used to read as "sampling": null and undo the policy.
+        foreach (var body in new string?[] { null, "", "{}", """{"reason":"forgot the policy"}""" })
+        {
+            var refused = (await operatorClient.PutAsync(path, body)).Expect(HttpStatusCode.BadRequest);
+            Assert.Equal("sampling", refused.Json.GetProperty("error").GetProperty("param").GetString());
+            Assert.DoesNotContain("LlmGateway", refused.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        var kept = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(0.25, kept.GetProperty("sampling").GetProperty("stable").GetDouble());
+        Assert.Equal(7, kept.GetProperty("sampling").GetProperty("floor_per_hour").GetInt32());
+
+        var reset = (await operatorClient.PutAsync(path, """{"sampling":null,"reason":"back to the defaults"}""")).Expect(HttpStatusCode.OK).Json;
+        Assert.True(!reset.TryGetProperty("sampling", out var none) || none.ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task Claimed_samples_are_acked_once_and_a_stale_receipt_is_refused()
     {
         var name = "smp-queue-" + Guid.NewGuid().ToString("N")[..8];

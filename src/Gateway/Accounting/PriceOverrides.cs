@@ -102,22 +102,37 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
         }
     }
 
+    /// <summary>
+    /// A first load before the server takes traffic: a model priced only at runtime would otherwise be unpriced for
+    /// the first requests after a start (refused under <c>RefuseUnpricedModels</c>, or billed as unknown). A store that
+    /// is down does not stop the start: the poll tries again every second.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await TryLoadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            try
-            {
-                await LoadAsync();
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Whatever a stored value holds, the poll lives on: a host whose background service faults stops.
-                // Prices in force stay; the next tick tries again.
-                PricingLog.OverridesNotLoaded(logger, ex.GetType().Name);
-            }
+            await TryLoadAsync(stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task TryLoadAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await LoadAsync();
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Whatever a stored value holds, the poll lives on: a host whose background service faults stops.
+            // Prices in force stay; the next tick tries again.
+            PricingLog.OverridesNotLoaded(logger, ex.GetType().Name);
+        }
     }
 }

@@ -122,6 +122,30 @@ public sealed class PriceOverrideTests(TestEnvironment env)
         Assert.Equal(Enumerable.Range(1, Puts).Select(day => (decimal)day), history.EnumerateArray().Select(p => p.GetProperty("input_per_million").GetDecimal()));
     }
 
+    [Fact]
+    public async Task Runtime_prices_in_the_store_are_in_force_before_an_instance_takes_traffic()
+    {
+        var (prefix, gateway) = await OwnPrefixGatewayAsync();
+        await using var _ = gateway;
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LlmGateway.Store.RedisUrl.Parse(env.StoreConnection));
+        await connection.GetDatabase().HashSetAsync($"{prefix}:pricing:overrides", "priced-before-start", """[{"input_per_million":1,"output_per_million":2,"effective_from":"2026-01-01T00:00:00Z"}]""");
+
+        // A second instance's poller on the same store: when its start returns (the host starts the server after it),
+        // the price must already be in its table, not a second later.
+        var table = new LlmGateway.Accounting.PricingTable(new LlmGateway.Accounting.PricingOptions());
+        using var overrides = new LlmGateway.Accounting.PriceOverrides(
+            gateway.GetRequiredService<LlmGateway.Store.GatewayStore>(), table, Microsoft.Extensions.Logging.Abstractions.NullLogger<LlmGateway.Accounting.PriceOverrides>.Instance);
+        await overrides.StartAsync(Ct);
+        try
+        {
+            Assert.True(table.All.ContainsKey("priced-before-start"), "The runtime price was not loaded when the start returned.");
+        }
+        finally
+        {
+            await overrides.StopAsync(CancellationToken.None);
+        }
+    }
+
     /// <summary>A gateway on a key prefix of its own: the prices it stores must not reach the shared gateway's models.</summary>
     private async Task<(string Prefix, GatewayHost Gateway)> OwnPrefixGatewayAsync()
     {

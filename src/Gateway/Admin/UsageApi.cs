@@ -43,7 +43,7 @@ internal static class UsageApi
         var window = UsageWindow.For(from, to, now);
         var rows = await query.RunAsync(window, filters, groupBy);
 
-        // What was read: [from, to) widened to whole minutes or hours.
+        // What was read: the minutes or hours that start in [from, to).
         http.Response.Headers["X-Usage-Window"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{window.From:yyyy-MM-dd'T'HH:mm:ss'Z'}/{window.To:yyyy-MM-dd'T'HH:mm:ss'Z'}");
         http.Response.Headers["X-Usage-Granularity"] = window.ByMinute ? "minute" : "hour";
         return Results.Json(rows.ToArray(), GatewayJsonContext.Default.UsageRowArray);

@@ -153,6 +153,31 @@ internal sealed class TextRedactor
         return builder?.Append(text, position, text.Length - position).ToString();
     }
 
+    /// <summary>
+    /// The text with each two-character escape that ends in a letter (<c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\b</c>,
+    /// <c>\f</c>) read as two spaces, at the same positions; null when it has none. JSON inside a string (a tool call's
+    /// arguments, a structured answer) writes a line break as a backslash and an <c>n</c>, and every pattern refuses a
+    /// match right after a letter: "my key:\nsk-…" hid the key from the scan.
+    /// </summary>
+    private static string? MaskLetterEscapes(string text)
+    {
+        char[]? masked = null;
+        for (var i = text.IndexOf('\\'); i >= 0 && i + 1 < text.Length; i = text.IndexOf('\\', i))
+        {
+            if (text[i + 1] is 'n' or 'r' or 't' or 'b' or 'f')
+            {
+                masked ??= text.ToCharArray();
+                masked[i] = ' ';
+                masked[i + 1] = ' ';
+            }
+
+            // An escaped backslash's two characters are passed over together, so "\\n" stays a backslash and an n.
+            i += 2;
+        }
+
+        return masked is null ? null : new string(masked);
+    }
+
     private string RedactAsWritten(string text, RedactionTally tally)
     {
         if (text.Length == 0)
@@ -160,20 +185,22 @@ internal sealed class TextRedactor
             return text;
         }
 
+        // Scanned with its letter escapes masked, replaced in the text as written: the positions are the same.
+        var scanned = MaskLetterEscapes(text) ?? text;
         List<Hit>? hits = null;
         try
         {
             for (var d = 0; d < _detectors.Length; d++)
             {
                 var detector = _detectors[d];
-                if (detector.MayMatch is { } mayMatch && !mayMatch(text))
+                if (detector.MayMatch is { } mayMatch && !mayMatch(scanned))
                 {
                     continue;
                 }
 
-                foreach (var match in detector.Pattern.EnumerateMatches(text))
+                foreach (var match in detector.Pattern.EnumerateMatches(scanned))
                 {
-                    var value = text.AsSpan(match.Index, match.Length);
+                    var value = scanned.AsSpan(match.Index, match.Length);
                     if (value.IsEmpty || (detector.Accepts is not null && !detector.Accepts(value)))
                     {
                         continue;
@@ -199,14 +226,22 @@ internal sealed class TextRedactor
         var position = 0;
         foreach (var hit in hits)
         {
-            builder.Append(text, position, hit.Start - position);
-            builder.AppendRedacted(_redactors[hit.Detector], text.AsSpan(hit.Start, hit.Length));
+            // A hit that begins or ends inside a masked escape (a configured pattern may match its spaces) takes the
+            // whole escape: half of one left beside the replacement would be a broken escape in the JSON text.
+            var start = Math.Max(position, InsideMaskedEscape(text, scanned, hit.Start) ? hit.Start - 1 : hit.Start);
+            var end = InsideMaskedEscape(text, scanned, hit.End) ? hit.End + 1 : hit.End;
+            builder.Append(text, position, start - position);
+            builder.AppendRedacted(_redactors[hit.Detector], text.AsSpan(start, end - start));
             tally.Add(_detectors[hit.Detector].Kind);
-            position = hit.Start + hit.Length;
+            position = end;
         }
 
         return builder.Append(text, position, text.Length - position).ToString();
     }
+
+    // Whether position i is the letter of an escape the scan read as spaces (so i - 1 is its backslash).
+    private static bool InsideMaskedEscape(string text, string scanned, int i) =>
+        !ReferenceEquals(text, scanned) && i > 0 && i < text.Length && text[i - 1] == '\\' && scanned[i - 1] == ' ' && scanned[i] == ' ' && text[i] != ' ';
 
     /// <summary>
     /// Redacts every string value under <paramref name="node"/> in place; property names are kept, as

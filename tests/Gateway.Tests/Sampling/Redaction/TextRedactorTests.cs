@@ -229,6 +229,42 @@ public sealed class TextRedactorTests
         Assert.Equal(1, tally.Total);
     }
 
+    [Theory]
+    // JSON inside a string (a tool call's arguments, a structured answer): a line break is a backslash and an 'n',
+    // and a letter right before a secret hid it from every pattern.
+    [InlineData("{\"note\":\"my key:\\nsk-proj-AbC123def456ghi789jkl\"}", "{\"note\":\"my key:\\n[REDACTED:api_key]\"}", "AbC123def456")]
+    [InlineData("{\"k\":\"line\\ngwk_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEu\"}", "{\"k\":\"line\\n[REDACTED:api_key]\"}", "q3Z8v0Xk2")]
+    [InlineData("{\"k\":\"\\tgwa_q3Z8v0Xk2LrT9bN4wYc7HfJ1sPmA6dEu\"}", "{\"k\":\"\\t[REDACTED:api_key]\"}", "q3Z8v0Xk2")]
+    [InlineData("{\"k\":\"\\r\\nAKIAIOSFODNN7EXAMPLE\"}", "{\"k\":\"\\r\\n[REDACTED:aws_access_key]\"}", "IOSFODNN7")]
+    [InlineData("{\"card\":\"card:\\n4111111111111111\"}", "{\"card\":\"card:\\n[REDACTED:card]\"}", "4111111111111111")]
+    [InlineData("{\"ip\":\"host\\f10.0.15.1\\b\"}", "{\"ip\":\"host\\f[REDACTED:ip]\\b\"}", "10.0.15.1")]
+    public void A_secret_right_after_a_letter_escape_in_json_text_is_redacted(string text, string expected, string secret)
+    {
+        var tally = new RedactionTally();
+
+        var redacted = Redactor.Redact(text, tally);
+
+        Assert.Equal(expected, redacted);
+        Assert.DoesNotContain(secret, redacted, StringComparison.Ordinal);
+        Assert.Equal(1, tally.Total);
+    }
+
+    [Fact]
+    public void An_escaped_backslash_before_a_letter_is_not_an_escape_and_a_match_never_splits_an_escape()
+    {
+        // "\\nsk-…" is a backslash, then the word "nsk-…": not a key (the letter is a letter).
+        const string Escaped = "{\"p\":\"C:\\\\nsk-proj-AbC123def456ghi789jkl\"}";
+        Assert.Same(Escaped, Redactor.Redact(Escaped, new RedactionTally()));
+
+        // A configured pattern may match the spaces an escape is scanned as: the replacement takes the whole escape,
+        // so the JSON text stays valid.
+        var pins = Redactor.WithPatterns(new Dictionary<string, string> { ["pin"] = @"\s[0-9]{4}" });
+        var redacted = pins.Redact("{\"p\":\"x\\n1234\"}", new RedactionTally());
+
+        Assert.Equal("{\"p\":\"x[REDACTED:pin]\"}", redacted);
+        using var parsed = System.Text.Json.JsonDocument.Parse(redacted);
+    }
+
     [Fact]
     public void Text_with_escapes_and_nothing_to_redact_is_kept_as_written()
     {

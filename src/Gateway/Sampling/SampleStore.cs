@@ -111,11 +111,31 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         batch.Execute();
         await Task.WhenAll(writes);
 
+        // The batch is stored: a trim that fails now must not make the writer count it lost and never queue it for the
+        // evaluators. The excess stays until the next batch of that prompt trims (the script takes all of it), or its age.
         foreach (var (index, alongside) in capped)
         {
-            await TrimAsync(database, index, alongside);
+            try
+            {
+                if (BeforeTrim is { } hook)
+                {
+                    await hook(index);
+                }
+
+                await TrimAsync(database, index, alongside);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                if (logger is not null)
+                {
+                    SamplingLog.TrimFailed(logger, ex.GetType().Name);
+                }
+            }
         }
     }
+
+    /// <summary>Test seam: runs before each count trim of <see cref="WriteAsync"/> (given the capped index).</summary>
+    internal Func<string, Task>? BeforeTrim { get; set; }
 
     /// <summary>
     /// Queues stored samples for the evaluators. Apart from <see cref="WriteAsync"/>: the queue is another key (another

@@ -18,6 +18,9 @@ internal static partial class SamplingLog
     [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "Queueing {Count} stored samples for the evaluators failed ({Reason}); tried again with each next batch until it succeeds.")]
     public static partial void EnqueueFailed(ILogger logger, int count, string reason);
 
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Trimming a prompt's samples to their cap failed ({Reason}) after the batch was stored; the next batch of that prompt trims the excess.")]
+    public static partial void TrimFailed(ILogger logger, string reason);
+
     public static void BuildFailed(ILogger logger, string sampleId, Exception exception)
     {
         BuildFailedSummary(logger, sampleId);

@@ -124,6 +124,29 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task A_trim_that_fails_after_the_batch_was_stored_does_not_fail_the_write_and_the_next_batch_trims()
+    {
+        var (samples, keys, database) = NewStore();
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+        samples.BeforeTrim = _ => throw new TimeoutException("the store stalled");
+
+        // Stored, so the writer must go on to queue it: a throw here made it count the batch lost and never queue it.
+        var first = Records(prompt, model, version: 1, "stable", Cap + 3);
+        await WriteAsync(samples, first);
+        foreach (var record in first)
+        {
+            Assert.True(await database.KeyExistsAsync(keys.Sample(record.Id)));
+        }
+
+        Assert.Equal(Cap + 3, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
+
+        samples.BeforeTrim = null;
+        await WriteAsync(samples, Records(prompt, model, version: 1, "stable", 1));
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
+    }
+
     private (SampleStore Samples, StoreKeys Keys, IDatabase Database) NewStore(GatewayHost? gateway = null)
     {
         var store = (gateway ?? env.Gateway).GetRequiredService<GatewayStore>();

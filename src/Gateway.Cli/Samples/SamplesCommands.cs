@@ -42,6 +42,14 @@ internal sealed class SamplesCommands(CommandRunner runner)
         runner.Bind(list, ListAsync);
 
         var show = new Command("show", "Show one sample: route, input, response, usage and cost") { id };
+        show.Validators.Add(result =>
+        {
+            // Checked here: "queue" or "export" in its place would read another endpoint of the samples API.
+            if (result.GetValue(id) is { } value && !IsSampleId(value))
+            {
+                result.AddError($"'{value}' is not a sample id (smp_ and 22 hexadecimal digits, from 'samples list').");
+            }
+        });
         runner.Bind(show, ShowAsync);
 
         var export = new Command("export", "Export samples as JSON lines, one golden example per line ({id, input, output, metadata})")
@@ -56,6 +64,11 @@ internal sealed class SamplesCommands(CommandRunner runner)
         samples.Subcommands.Add(export);
         return samples;
     }
+
+    private static bool IsSampleId(string value) =>
+        value.Length == 26 && value.StartsWith("smp_", StringComparison.Ordinal) && value.AsSpan(4).IndexOfAnyExcept(LowerHex) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private void AddFilterValidator(Command command, Option<int?> limit) => command.Validators.Add(result =>
     {
@@ -85,7 +98,10 @@ internal sealed class SamplesCommands(CommandRunner runner)
         var samples = page.Samples ?? [];
         if (samples.Count == 0)
         {
-            context.Out.WriteLine("No samples match.");
+            // A page that read its share of the index and found nothing still has a cursor: older samples may match.
+            context.Out.WriteLine(string.IsNullOrEmpty(page.NextCursor)
+                ? "No samples match."
+                : $"No samples match among the newest read; older ones may: repeat the command with --cursor {page.NextCursor}");
             return ExitCodes.Success;
         }
 
@@ -124,7 +140,8 @@ internal sealed class SamplesCommands(CommandRunner runner)
             return ExitCodes.Success;
         }
 
-        context.Out.Write(SampleFormatter.Render(response.Read(CliJsonContext.Default.SampleRecord)));
+        // A sample holds what a client and a model wrote: no escape sequence of theirs reaches the terminal.
+        context.Out.Write(TerminalText.Visible(SampleFormatter.Render(response.Read(CliJsonContext.Default.SampleRecord))));
         return ExitCodes.Success;
     }
 

@@ -74,7 +74,7 @@ internal static class SamplesApi
             return AdminResults.Invalid("'cursor' must be the next_cursor of a previous page.", "cursor");
         }
 
-        var page = await samples.ListAsync(filter!, limit, cursor.Length > 0 ? cursor : null);
+        var page = await samples.ListAsync(filter!, limit, cursor.Length > 0 ? cursor : null, http.RequestAborted);
         AuditDetail.Set(http, $"{Describe(http.Request.Query)}; returned {page.Samples.Count}");
         return Results.Json(page, GatewayJsonContext.Default.SamplePage);
     }
@@ -107,9 +107,10 @@ internal static class SamplesApi
         var newline = "\n"u8.ToArray();
         var filterText = Describe(http.Request.Query);
         var exported = 0;
+        var scan = new SampleExportScan();
         try
         {
-            await foreach (var record in samples.ExportAsync(filter!, limit, http.RequestAborted))
+            await foreach (var record in samples.ExportAsync(filter!, limit, scan, http.RequestAborted))
             {
                 // One line at a time: an export of thousands of samples is never held in memory.
                 await JsonSerializer.SerializeAsync(http.Response.Body, GoldenExample.From(record), GatewayJsonContext.Default.GoldenExample, http.RequestAborted);
@@ -120,7 +121,7 @@ internal static class SamplesApi
         finally
         {
             // Also when the caller breaks off: the audit entry says how many lines were written.
-            AuditDetail.Set(http, $"{filterText}; exported {exported}");
+            AuditDetail.Set(http, $"{filterText}; exported {exported}{(scan.LimitReached ? $"; stopped after reading {SampleStore.DefaultMaxScannedPerExport} ids" : "")}");
         }
     }
 

@@ -21,6 +21,9 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     private const int ScanChunk = 200;
     private const int MaxScannedPerPage = 20_000;
 
+    /// <summary>The most ids one export reads from its index (README "Reading and exporting samples").</summary>
+    public const int DefaultMaxScannedPerExport = 200_000;
+
     /// <summary>
     /// Takes the ids beyond the cap out of the cap's index and returns them, in one step: two instances' writers
     /// trimming at once would otherwise both count the same excess, and the second would remove samples within the cap.
@@ -134,6 +137,12 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         }
     }
 
+    /// <summary>The most ids one export reads from its index; lower in tests.</summary>
+    internal int MaxScannedPerExport { get; init; } = DefaultMaxScannedPerExport;
+
+    /// <summary>Test seam: runs after each full chunk a listing reads, before the next.</summary>
+    internal Func<Task>? AfterChunk { get; set; }
+
     /// <summary>Test seam: runs before each count trim of <see cref="WriteAsync"/> (given the capped index).</summary>
     internal Func<string, Task>? BeforeTrim { get; set; }
 
@@ -180,42 +189,49 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     /// Newest first, from the narrowest index the filter allows, the rest filtered on summaries.
     /// The cursor is the last id returned: ids sort by time, so the next page starts just below it.
     /// </summary>
-    public async Task<SamplePage> ListAsync(SampleFilter filter, int limit, string? cursor)
+    public async Task<SamplePage> ListAsync(SampleFilter filter, int limit, string? cursor, CancellationToken cancellationToken = default) =>
+        (await ScanAsync(filter, limit, cursor, MaxScannedPerPage, cancellationToken)).Page;
+
+    /// <summary>
+    /// One page, reading at most <paramref name="maxScanned"/> ids. Each chunk goes on below the last id read, by its
+    /// time and then by id (the cursor's own rule), never by a rank: samples written or trimmed meanwhile shift ranks,
+    /// and a chunk taken by offset repeated or skipped ids within one page (an export's duplicate id fails the whole
+    /// dataset).
+    /// </summary>
+    private async Task<(SamplePage Page, int Scanned)> ScanAsync(SampleFilter filter, int limit, string? cursor, int maxScanned, CancellationToken cancellationToken)
     {
         var database = store.Database;
         var index = IndexFor(filter);
-        var max = filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue;
-        if (cursor is not null && CursorTime(cursor) is { } cursorTime)
-        {
-            max = Math.Min(max, cursorTime);
-        }
-
+        var top = filter.To?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         var min = filter.From?.ToUnixTimeMilliseconds() ?? 0;
-        var found = new List<SampleSummary>(limit);
+        var found = new List<SampleSummary>(Math.Min(limit, ScanChunk));
         var scanned = 0;
-        var offset = 0;
-        string? lastScanned = null;
-        while (scanned < MaxScannedPerPage)
+        var below = cursor;
+        // Ids of the bound's own millisecond already read (they sort first at that score): skipped by the next chunk.
+        var sameMillisecond = 0;
+        while (scanned < maxScanned)
         {
-            var ids = await database.SortedSetRangeByScoreAsync(index, min, max, Exclude.None, Order.Descending, offset, ScanChunk);
+            cancellationToken.ThrowIfCancellationRequested();
+            var max = below is not null && CursorTime(below) is { } belowTime ? Math.Min(top, belowTime) : top;
+            var ids = await database.SortedSetRangeByScoreAsync(index, min, max, Exclude.None, Order.Descending, sameMillisecond, ScanChunk);
             if (ids.Length == 0)
             {
-                return new SamplePage(found, null);
+                return (new SamplePage(found, null), scanned);
             }
 
             scanned += ids.Length;
-            offset += ids.Length;
             var summaries = await database.StringGetAsync(ids.Select(id => (RedisKey)Keys.SampleSummary(id!)).ToArray());
             var stale = new List<RedisValue>();
             for (var i = 0; i < ids.Length; i++)
             {
                 var id = (string)ids[i]!;
-                if (cursor is not null && string.CompareOrdinal(id, cursor) >= 0)
+                if (below is not null && string.CompareOrdinal(id, below) >= 0)
                 {
+                    // At the bound's millisecond, above the bound: read by an earlier chunk or page.
                     continue;
                 }
 
-                lastScanned = id;
+                below = id;
                 if (summaries[i].IsNullOrEmpty)
                 {
                     // Trimmed by count from another index, or expired: drop the dangling id here too.
@@ -230,33 +246,48 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
                     if (found.Count == limit)
                     {
                         await RemoveStaleAsync(database, index, stale);
-                        return new SamplePage(found, id);
+                        return (new SamplePage(found, id), scanned);
                     }
                 }
             }
 
             await RemoveStaleAsync(database, index, stale);
-
-            // The removed ids no longer count in the set's ranks: the next chunk starts that much earlier.
-            offset -= stale.Count;
             if (ids.Length < ScanChunk)
             {
-                return new SamplePage(found, null);
+                return (new SamplePage(found, null), scanned);
             }
+
+            if (AfterChunk is { } hook)
+            {
+                await hook();
+            }
+
+            // The next chunk starts at the last id's millisecond, where the ids already met (and not removed) come
+            // first: skipped by rank, and one written at that millisecond meanwhile by id. While the bound stays in one
+            // millisecond (a chunk all of it, or one that read nothing new), the ranks skipped add up.
+            var lastTime = below is null ? (long?)null : CursorTime(below);
+            var atLast = ids.Count(id => CursorTime((string)id!) == lastTime) - stale.Count(id => CursorTime((string)id!) == lastTime);
+            sameMillisecond = lastTime == max ? sameMillisecond + atLast : atLast;
         }
 
         // Scanned enough for one call: hand back a cursor so the caller can go on.
-        return new SamplePage(found, lastScanned);
+        return (new SamplePage(found, below), scanned);
     }
 
-    /// <summary>Every matching record, newest first, up to <paramref name="limit"/>, fetched a page at a time.</summary>
-    public async IAsyncEnumerable<SampleRecord> ExportAsync(SampleFilter filter, int limit, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Every matching record, newest first, up to <paramref name="limit"/>, fetched a page at a time; reading at most
+    /// <see cref="MaxScannedPerExport"/> ids of the index, so a filter that matches little cannot walk all of it.
+    /// </summary>
+    /// <param name="scan">Told whether the export stopped at the scan limit with more of the index unread.</param>
+    public async IAsyncEnumerable<SampleRecord> ExportAsync(SampleFilter filter, int limit, SampleExportScan scan, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? cursor = null;
         var exported = 0;
+        var budget = MaxScannedPerExport;
         do
         {
-            var page = await ListAsync(filter, Math.Min(ScanChunk, limit - exported), cursor);
+            var (page, scanned) = await ScanAsync(filter, Math.Min(ScanChunk, limit - exported), cursor, Math.Min(budget, MaxScannedPerPage), cancellationToken);
+            budget -= scanned;
             foreach (var summary in page.Samples)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -269,7 +300,8 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
 
             cursor = page.NextCursor;
         }
-        while (cursor is not null && exported < limit);
+        while (cursor is not null && exported < limit && budget > 0);
+        scan.LimitReached = cursor is not null && exported < limit;
     }
 
     /// <summary>Every index the record is listed in, each with whether it holds a subset of its prompt's index.</summary>

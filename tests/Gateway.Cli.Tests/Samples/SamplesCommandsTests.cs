@@ -82,10 +82,10 @@ public sealed class SamplesCommandsTests
     {
         var api = FakeAdminApi.Answering(HttpStatusCode.OK, Record);
 
-        var run = await api.RunAsync("samples", "show", "smp_1");
+        var run = await api.RunAsync("samples", "show", "smp_0192f3c1a2b7c4e1d2a9f0");
 
         run.AssertExit(0);
-        Assert.Equal("/admin/v1/samples/smp_1", api.OnlyPathAndQuery);
+        Assert.Equal("/admin/v1/samples/smp_0192f3c1a2b7c4e1d2a9f0", api.OnlyPathAndQuery);
         var expected = """
             Sample smp_1 of request req_42 at 2026-11-29 15:04:05Z (sampled: floor)
             Route: support-bot v3 (canary) in production → gpt-4o-mini via openai, key key_7, /v1/chat/completions
@@ -120,11 +120,49 @@ public sealed class SamplesCommandsTests
     [Fact]
     public async Task Show_json_prints_the_record_as_is()
     {
-        var run = await FakeAdminApi.Answering(HttpStatusCode.OK, Record).RunAsync("--json", "samples", "show", "smp_1");
+        var run = await FakeAdminApi.Answering(HttpStatusCode.OK, Record).RunAsync("--json", "samples", "show", "smp_0192f3c1a2b7c4e1d2a9f0");
 
         using var json = JsonDocument.Parse(run.AssertExit(0).Out);
         using var original = JsonDocument.Parse(Record);
         Assert.True(JsonElement.DeepEquals(original.RootElement, json.RootElement));
+    }
+
+    [Theory]
+    [InlineData("queue")]
+    [InlineData("export")]
+    [InlineData("smp_1")]
+    [InlineData("smp_0192F3C1A2B7C4E1D2A9F0")]
+    public async Task Show_refuses_what_is_not_a_sample_id_before_asking_the_gateway(string notAnId)
+    {
+        var api = FakeAdminApi.Answering(HttpStatusCode.OK, Record);
+
+        var run = await api.RunAsync("samples", "show", notAnId);
+
+        run.AssertExit(ExitCodes.Usage);
+        Assert.Empty(api.Requests);
+        Assert.Contains("is not a sample id", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_prints_what_a_client_or_model_wrote_without_its_terminal_escapes()
+    {
+        // ESC ] 52 sets the clipboard in many terminals; ESC [ 1A rewrites the line above; U+202E reverses what follows.
+        var hostile = Record.Replace("Let me check.", """Let me check.\u001b]52;c;cm0gLXJmIH4=\u0007\u001b[1A\u202Eevil""", StringComparison.Ordinal);
+        var run = await FakeAdminApi.Answering(HttpStatusCode.OK, hostile).RunAsync("samples", "show", "smp_0192f3c1a2b7c4e1d2a9f0");
+
+        var shown = run.AssertExit(0).Out;
+        Assert.DoesNotContain('\u001b', shown);
+        Assert.DoesNotContain('\u0007', shown);
+        Assert.DoesNotContain('\u202E', shown);
+        Assert.Contains("Let me check.\\u001b]52;c;cm0gLXJmIH4=\\u0007\\u001b[1A\\u202eevil", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_page_with_a_cursor_says_older_samples_may_match()
+    {
+        var run = await FakeAdminApi.Answering(HttpStatusCode.OK, """{"samples":[],"next_cursor":"smp_0192f3c1a2b7c4e1d2a9f0"}""").RunAsync("samples", "list", "--env", "staging");
+
+        Assert.Contains("--cursor smp_0192f3c1a2b7c4e1d2a9f0", run.AssertExit(0).Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -132,7 +170,7 @@ public sealed class SamplesCommandsTests
     {
         var api = new FakeAdminApi(_ => FakeAdminApi.Error(HttpStatusCode.NotFound, "No sample 'smp_x'.", "invalid_request_error", "sample_not_found"));
 
-        var run = await api.RunAsync("samples", "show", "smp_x");
+        var run = await api.RunAsync("samples", "show", "smp_000000000000aaaaaaaaaa");
 
         run.AssertExit(ExitCodes.Refused);
         Assert.Empty(run.Out);

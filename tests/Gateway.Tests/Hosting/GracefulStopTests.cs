@@ -48,7 +48,7 @@ public sealed class GracefulStopTests(TestEnvironment env)
             UsageWindow.For(started.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), DateTimeOffset.UtcNow), new Dictionary<string, string> { ["prompt"] = name }, []);
         Assert.Equal(Requests, usage.Sum(row => row.Requests));
 
-        var samples = await reader.GetRequiredService<SampleStore>().ListAsync(new SampleFilter { Prompt = name }, limit: 50, cursor: null);
+        var samples = await reader.GetRequiredService<SampleStore>().ListAsync(new SampleFilter { Prompt = name }, limit: 50, cursor: null, TestContext.Current.CancellationToken);
         Assert.Equal(Requests, samples.Samples.Count);
     }
 

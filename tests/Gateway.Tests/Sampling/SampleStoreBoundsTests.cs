@@ -71,7 +71,7 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         Assert.Equal(Cap, await database.SortedSetLengthAsync(v1ArmIndex));
 
         // What is listed is what still exists: the newest version 1 sample alone.
-        var page = await samples.ListAsync(new SampleFilter { Prompt = prompt, Version = 1 }, limit: 50, cursor: null);
+        var page = await samples.ListAsync(new SampleFilter { Prompt = prompt, Version = 1 }, limit: 50, cursor: null, TestContext.Current.CancellationToken);
         Assert.Equal([last[0].Id], page.Samples.Select(s => s.Id));
     }
 

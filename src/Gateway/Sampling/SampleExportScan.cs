@@ -1,0 +1,8 @@
+namespace LlmGateway.Sampling;
+
+/// <summary>What an export's scan of its index came to, read when the export has ended (for its audit entry).</summary>
+internal sealed class SampleExportScan
+{
+    /// <summary>The export read its scan limit (<see cref="SampleStore.DefaultMaxScannedPerExport"/>) ids and stopped with more unread.</summary>
+    public bool LimitReached { get; set; }
+}

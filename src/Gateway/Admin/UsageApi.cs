@@ -41,7 +41,7 @@ internal static class UsageApi
             .Where(n => !string.IsNullOrEmpty(request[n]))
             .ToDictionary(n => n, n => request[n].ToString(), StringComparer.Ordinal);
         var window = UsageWindow.For(from, to, now);
-        var rows = await query.RunAsync(window, filters, groupBy);
+        var rows = await query.RunAsync(window, filters, groupBy, http.RequestAborted);
 
         // What was read: the minutes or hours that start in [from, to).
         http.Response.Headers["X-Usage-Window"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{window.From:yyyy-MM-dd'T'HH:mm:ss'Z'}/{window.To:yyyy-MM-dd'T'HH:mm:ss'Z'}");

@@ -166,7 +166,7 @@ internal sealed class BudgetGuard(
             return (null, null);
         }
 
-        var costNanoUsd = cost is { } c ? Nano(c) : 0;
+        var costNanoUsd = cost is { } c ? NanoUsd.From(c) : 0;
         var bodyBoundOnly = unseen || tools is { IsEmpty: false };
         // A shadow copy is never let through unbudgeted: no user waits for it, and with the store down its spend
         // could be neither limited nor counted (nor its sample written).
@@ -174,7 +174,7 @@ internal sealed class BudgetGuard(
         if (cost is not null && limits is { TokensPerMinute: null, MonthlySpendUsd: null } && key.SpendSliceUsd is { } slice)
         {
             // Drawn from this instance's slice of the key's day: no store round trip until the slice runs short.
-            var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, Nano(slice))), slice);
+            var lease = _leases.GetOrAdd(key.Id, static (_, slice) => new SpendLease(Math.Max(1, NanoUsd.From(slice))), slice);
             var leased = new BudgetReservation(key.Id, now, costNanoUsd, checked(input + output)) { Lease = lease, BodyBoundOnly = bodyBoundOnly, OutputTokens = output };
             return lease.TryTake(leased.Day, costNanoUsd) ? (leased, null) : await RefillAsync(lease, limits, leased, failOpen);
         }
@@ -274,7 +274,7 @@ internal sealed class BudgetGuard(
             ExhaustedKeys.Minute => true,
             3 => 1 + outputTokens > room,
             ExhaustedKeys.Day or ExhaustedKeys.Month => least > 0,
-            _ => least is { } cost && Nano(cost) > room,
+            _ => least is { } cost && NanoUsd.From(cost) > room,
         };
         return refused ? Refusal(verdict, limits, now) : null;
     }
@@ -354,8 +354,8 @@ internal sealed class BudgetGuard(
                 ReserveScript,
                 [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)],
                 [
-                    unpriced || limits.DailySpendUsd is null ? -1 : Nano(limits.DailySpendUsd.Value),
-                    unpriced || limits.MonthlySpendUsd is null ? -1 : Nano(limits.MonthlySpendUsd.Value),
+                    unpriced || limits.DailySpendUsd is null ? -1 : NanoUsd.From(limits.DailySpendUsd.Value),
+                    unpriced || limits.MonthlySpendUsd is null ? -1 : NanoUsd.From(limits.MonthlySpendUsd.Value),
                     limits.TokensPerMinute ?? -1,
                     costNanoUsd,
                     tokens,
@@ -391,7 +391,7 @@ internal sealed class BudgetGuard(
             return;
         }
 
-        var cost = actual?.CostUsd is { } c ? Nano(c) : actual is null ? 0 : reservation.CostNanoUsd;
+        var cost = actual?.CostUsd is { } c ? NanoUsd.From(c) : actual is null ? 0 : reservation.CostNanoUsd;
         var tokens = actual is null ? 0 : actual.InputTokens + actual.OutputTokens;
         // A request whose provider reads input the body does not show is expected to pass the body's bound on input;
         // its output past the output it reserved is still an overrun.
@@ -570,12 +570,6 @@ internal sealed class BudgetGuard(
         new(StatusCodes.Status429TooManyRequests, new OpenAiError(message, "requests", null, code)) { RetryAfterSeconds = Math.Max(1, retryAfterSeconds) };
 
     /// <summary>USD in nano-dollars, saturating: no price or token count can make this throw.</summary>
-    private static long Nano(decimal usd)
-    {
-        const decimal MaxUsd = long.MaxValue / 1_000_000_000m;
-        return usd >= MaxUsd ? long.MaxValue : usd <= 0 ? 0 : (long)(usd * 1_000_000_000m);
-    }
-
     private string DayKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:day:{at:yyyyMMdd}";
 
     private string MonthKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:month:{at:yyyyMM}";

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LlmGateway.Accounting;
 
 namespace LlmGateway.Usage;
 
@@ -47,7 +48,7 @@ internal sealed class UsageRecorder
             record?.ReasoningTokens ?? 0,
             // Only a billed request without a price is unpriced: one with nothing to bill (a provider's error passed
             // through, the gateway's own 502) cost nothing.
-            record is null ? 0 : record.CostUsd is { } cost ? (long)(cost * 1_000_000_000m) : null,
+            record is null ? 0 : record.CostUsd is { } cost ? NanoUsd.From(cost) : null,
             result.Duration.TotalMilliseconds));
     }
 

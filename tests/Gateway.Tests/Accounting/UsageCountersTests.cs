@@ -11,6 +11,28 @@ public sealed class UsageCountersTests(TestEnvironment env)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task A_ninety_day_query_sums_every_hour_it_reads_in_groups()
+    {
+        // Counters in hours spread over 89 days (the query reads them a day's worth at a time): every one counts once.
+        var name = Bundles.UniqueName("usage90");
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        var now = DateTimeOffset.UtcNow;
+        var field = LlmGateway.Usage.UsageDimensions.Join(name, 1, "stable", "gpt-4o-mini", "key_ninety") + "|" + LlmGateway.Usage.UsageMetrics.Requests;
+        var hours = Enumerable.Range(1, 89 * 24).Where(h => h % 7 == 0).Select(h => (now.AddHours(-h).ToUnixTimeSeconds() / 3600) * 60).ToArray();
+        foreach (var hour in hours)
+        {
+            await store.Database.HashIncrementAsync(store.Keys.UsageHour(hour), field, 3);
+        }
+
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        var from = Uri.EscapeDataString(now.AddDays(-89.9).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var rows = (await viewer.GetAsync($"/admin/v1/usage?prompt={name}&from={from}&groupBy=variant")).Expect(HttpStatusCode.OK).Json;
+
+        var row = Assert.Single(rows.EnumerateArray());
+        Assert.Equal(hours.Length * 3L, row.GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
     public async Task Requests_are_counted_per_prompt_version_and_arm_with_tokens_and_cost()
     {
         var name = Bundles.UniqueName("usage");

@@ -45,7 +45,7 @@ public sealed class GracefulStopTests(TestEnvironment env)
         // Read back by another instance on the same store, after the first has stopped.
         await using var reader = await GatewayHost.StartAsync(config);
         var usage = await reader.GetRequiredService<UsageQuery>().RunAsync(
-            UsageWindow.For(started.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), DateTimeOffset.UtcNow), new Dictionary<string, string> { ["prompt"] = name }, []);
+            UsageWindow.For(started.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), DateTimeOffset.UtcNow), new Dictionary<string, string> { ["prompt"] = name }, [], TestContext.Current.CancellationToken);
         Assert.Equal(Requests, usage.Sum(row => row.Requests));
 
         var samples = await reader.GetRequiredService<SampleStore>().ListAsync(new SampleFilter { Prompt = name }, limit: 50, cursor: null, TestContext.Current.CancellationToken);

@@ -73,14 +73,33 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     /// <summary>The one field a model's prices live in, whatever the spelling it was sent with.</summary>
     private static string FieldOf(string model) => model.ToLowerInvariant();
 
-    private static ModelPrice[] Merge(List<HashEntry> spellings, ModelPrice price) => spellings
-        .SelectMany(e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])
-        .Where(p => p.EffectiveFrom != price.EffectiveFrom)
-        .GroupBy(p => p.EffectiveFrom)
-        .Select(g => g.Last())
-        .Append(price)
-        .OrderBy(p => p.EffectiveFrom)
-        .ToArray();
+    /// <summary>
+    /// The stored prices with <paramref name="price"/> added at its date, leaving out every entry that only repeats the
+    /// price before it: a sync job that PUTs an unchanged price every minute would otherwise add 1,440 entries a day.
+    /// </summary>
+    private static ModelPrice[] Merge(List<HashEntry> spellings, ModelPrice price)
+    {
+        var dated = spellings
+            .SelectMany(e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])
+            .Where(p => p.EffectiveFrom != price.EffectiveFrom)
+            .GroupBy(p => p.EffectiveFrom)
+            .Select(g => g.Last())
+            .Append(price)
+            .OrderBy(p => p.EffectiveFrom);
+        var kept = new List<ModelPrice>();
+        foreach (var entry in dated)
+        {
+            if (kept.Count == 0 || !SamePrice(kept[^1], entry))
+            {
+                kept.Add(entry);
+            }
+        }
+
+        return [.. kept];
+    }
+
+    private static bool SamePrice(ModelPrice a, ModelPrice b) =>
+        a.InputPerMillion == b.InputPerMillion && a.CachedInputPerMillion == b.CachedInputPerMillion && a.OutputPerMillion == b.OutputPerMillion;
 
     public async Task LoadAsync()
     {

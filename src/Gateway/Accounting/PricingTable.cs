@@ -60,18 +60,23 @@ internal sealed class PricingTable
             return null;
         }
 
-        ModelPrice? found = null;
-        foreach (var price in history)
+        // The history is sorted by date and read on every request's cost: a binary search for the last entry in force.
+        var low = 0;
+        var high = history.Length;
+        while (low < high)
         {
-            if (price.EffectiveFrom > at)
+            var mid = (low + high) >>> 1;
+            if (history[mid].EffectiveFrom <= at)
             {
-                break;
+                low = mid + 1;
             }
-
-            found = price;
+            else
+            {
+                high = mid;
+            }
         }
 
-        return found;
+        return low == 0 ? null : history[low - 1];
     }
 
     /// <summary>What one call of a tool the provider runs (<c>web_search</c>, …) costs; null when it has no price.</summary>

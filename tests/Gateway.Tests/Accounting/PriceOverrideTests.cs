@@ -123,6 +123,28 @@ public sealed class PriceOverrideTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_price_put_again_unchanged_adds_no_entry_and_a_change_does()
+    {
+        var (prefix, gateway) = await OwnPrefixGatewayAsync();
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        // A sync job that PUTs the same price every minute: the history must not grow by one entry each time.
+        for (var minute = 0; minute < 5; minute++)
+        {
+            (await operatorClient.PutAsync("/admin/v1/pricing/synced-model", $$"""{"input_per_million":2,"output_per_million":8,"effective_from":"2026-03-01T00:{{minute:00}}:00Z"}""")).Expect(HttpStatusCode.OK);
+        }
+
+        (await operatorClient.PutAsync("/admin/v1/pricing/synced-model", """{"input_per_million":3,"output_per_million":8,"effective_from":"2026-03-02T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LlmGateway.Store.RedisUrl.Parse(env.StoreConnection));
+        var stored = (string?)await connection.GetDatabase().HashGetAsync($"{prefix}:pricing:overrides", "synced-model");
+
+        var history = System.Text.Json.JsonDocument.Parse(stored!).RootElement;
+        Assert.Equal([2m, 3m], history.EnumerateArray().Select(p => p.GetProperty("input_per_million").GetDecimal()));
+        Assert.Equal("2026-03-01T00:00:00+00:00", history[0].GetProperty("effective_from").GetString());
+    }
+
+    [Fact]
     public async Task Runtime_prices_in_the_store_are_in_force_before_an_instance_takes_traffic()
     {
         var (prefix, gateway) = await OwnPrefixGatewayAsync();

@@ -28,6 +28,20 @@ public sealed class PricingTableTests
     }
 
     [Fact]
+    public void The_price_in_force_is_the_last_one_dated_at_or_before_the_instant_in_a_long_history()
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var table = new PricingTable(new PricingOptions());
+        table.ApplyOverrides([KeyValuePair.Create("many", Enumerable.Range(1, 1000).Select(day => new ModelPrice { EffectiveFrom = start.AddDays(day), InputPerMillion = day, OutputPerMillion = 1 }).ToArray())]);
+
+        Assert.Null(table.PriceAt("many", start));
+        Assert.Equal(1m, table.PriceAt("many", start.AddDays(1))!.InputPerMillion);
+        Assert.Equal(1m, table.PriceAt("many", start.AddDays(2).AddTicks(-1))!.InputPerMillion);
+        Assert.Equal(500m, table.PriceAt("many", start.AddDays(500).AddHours(12))!.InputPerMillion);
+        Assert.Equal(1000m, table.PriceAt("many", start.AddYears(10))!.InputPerMillion);
+    }
+
+    [Fact]
     public void Cached_input_is_billed_at_its_own_price_and_cost_is_exact()
     {
         var usage = new TokenUsage(InputTokens: 1234, CachedInputTokens: 1000, OutputTokens: 77, ReasoningTokens: 10);

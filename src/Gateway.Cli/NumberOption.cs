@@ -18,9 +18,8 @@ internal static class NumberOption
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                // No thousands separators: "2,5" must be an error, not 25.
-                var styles = typeof(T) == typeof(decimal) ? NumberStyles.Integer | NumberStyles.AllowDecimalPoint : NumberStyles.Integer;
-                if (T.TryParse(text, styles, CultureInfo.InvariantCulture, out var value))
+                // No thousands separators: "2,5" must be an error, not 25. Non-finite values (NaN, ∞) are no one's setting.
+                if (T.TryParse(text, Styles<T>(), CultureInfo.InvariantCulture, out var value) && T.IsFinite(value))
                 {
                     return value;
                 }
@@ -29,4 +28,13 @@ internal static class NumberOption
                 return null;
             },
         };
+
+    /// <summary>
+    /// A decimal point for the types that hold a fraction: with <see cref="NumberStyles.Integer"/> alone a double
+    /// option refused "0.05" (<c>--max-error-rate</c>).
+    /// </summary>
+    private static NumberStyles Styles<T>() =>
+        typeof(T) == typeof(decimal) || typeof(T) == typeof(double) || typeof(T) == typeof(float) || typeof(T) == typeof(Half)
+            ? NumberStyles.Integer | NumberStyles.AllowDecimalPoint
+            : NumberStyles.Integer;
 }

@@ -41,6 +41,9 @@ internal sealed class CommandContext : IDisposable
 
     public AdminApiClient Api => api ??= Connect();
 
+    /// <summary>An admin request that changes something has been sent by this command (see <see cref="AdminApiClient.ChangeSent"/>).</summary>
+    public bool ChangeSent => api?.ChangeSent ?? false;
+
     /// <summary><c>--url</c>, else <c>GATEWAY_URL</c>; for commands that call the gateway's data plane too (eval).</summary>
     public string? GatewayUrl =>
         parseResult.GetValue(globals.Url) is { Length: > 0 } url ? url : host.Environment.GetValueOrDefault(ConnectionSettings.UrlVariable);

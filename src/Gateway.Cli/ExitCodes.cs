@@ -22,6 +22,9 @@ internal static class ExitCodes
     /// <summary>The admin token was missing or unknown (401).</summary>
     public const int AuthenticationFailed = 4;
 
+    /// <summary>Ctrl+C or SIGTERM stopped the command (128 + SIGINT, what shells report for an interrupted program).</summary>
+    public const int Interrupted = 130;
+
     public const string HelpText =
         """
         Exit codes:
@@ -30,7 +33,8 @@ internal static class ExitCodes
           2  usage error (bad flags, missing GATEWAY_URL/GATEWAY_ADMIN_TOKEN, unreadable file, bad YAML)
           3  the gateway is unreachable or failed (5xx, connection error, 30 s timeout)
           4  authentication failed (401: missing or unknown admin token)
-        eval run exits 0 pass, 100 fail, 3 inconclusive (--strict) or unreachable, 2 error or incomplete run instead.
+          130  interrupted (Ctrl+C or SIGTERM); a change already sent may or may not have been applied
+        eval run exits 0 pass, 100 fail, 3 inconclusive (--strict) or unreachable, 2 error or incomplete run instead; 130 when interrupted.
         """;
 
     public static int ForHttpStatus(HttpStatusCode status) => (int)status switch

@@ -9,7 +9,7 @@ namespace LlmGateway.Cli;
 internal sealed class ExitCodesHelpAction(HelpAction standardHelp) : SynchronousCommandLineAction
 {
     private const string ShortExitCodes =
-        "Exit codes: 0 success, 1 refused by the gateway, 2 usage error, 3 gateway unreachable or failed, 4 authentication failed (see gatewayctl --help).";
+        "Exit codes: 0 success, 1 refused by the gateway, 2 usage error, 3 gateway unreachable or failed, 4 authentication failed, 130 interrupted (see gatewayctl --help).";
 
     public override bool ClearsParseErrors => true;
 

@@ -24,12 +24,14 @@ public static class GatewayCtl
     /// <param name="environment">
     /// Replaces the process environment for <c>GATEWAY_URL</c>, <c>GATEWAY_ADMIN_TOKEN</c> and <c>GATEWAY_API_KEY</c>, so tests need not set variables.
     /// </param>
+    /// <param name="cancellationToken">Stops the command as Ctrl+C does (exit 130); Ctrl+C and SIGTERM still do too.</param>
     public static async Task<int> RunAsync(
         string[] args,
         TextWriter stdout,
         TextWriter stderr,
         HttpMessageHandler? handler = null,
-        IDictionary<string, string?>? environment = null)
+        IDictionary<string, string?>? environment = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -46,10 +48,10 @@ public static class GatewayCtl
             return ExitCodes.Usage;
         }
 
-        // Exceptions other than the three kinds CommandRunner maps are bugs: let them surface rather
+        // Exceptions other than the kinds CommandRunner maps (and an interruption) are bugs: let them surface rather
         // than be turned into an exit code that means something else.
         return await parseResult.InvokeAsync(
-            new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -18,6 +18,12 @@ internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings s
 
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A request other than a GET has been sent (or started): after an interruption the gateway may have applied it,
+    /// and only the caller can tell whether to check before running the command again.
+    /// </summary>
+    public bool ChangeSent { get; private set; }
+
     /// <summary>The one HttpClient of an invocation. A caller's handler (tests) is left for the caller to dispose.</summary>
     public static HttpClient CreateHttpClient(HttpMessageHandler? handler)
     {
@@ -128,6 +134,7 @@ internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings s
         var uri = settings.UriFor(path);
         using var request = CreateRequest(method, uri, jsonBody);
         var started = Stopwatch.GetTimestamp();
+        ChangeSent |= method != HttpMethod.Get;
         try
         {
             using var response = await httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);

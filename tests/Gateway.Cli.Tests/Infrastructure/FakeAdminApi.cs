@@ -41,7 +41,16 @@ internal sealed class FakeAdminApi(Func<HttpRequestMessage, HttpResponseMessage>
     }
 
     /// <summary>Runs one command line, with stdout the test can read while the command is still running.</summary>
-    public async Task<CliRun> RunAsync(StringWriter stdout, params string[] args)
+    public Task<CliRun> RunAsync(StringWriter stdout, params string[] args) => RunCoreAsync(stdout, args, CancellationToken.None);
+
+    /// <summary>Runs one command line that <paramref name="cancellationToken"/> interrupts as Ctrl+C would.</summary>
+    public async Task<CliRun> RunAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        return await RunCoreAsync(stdout, args, cancellationToken);
+    }
+
+    private async Task<CliRun> RunCoreAsync(StringWriter stdout, string[] args, CancellationToken cancellationToken)
     {
         using var stderr = new StringWriter();
         var exit = await GatewayCtl.RunAsync(
@@ -49,7 +58,8 @@ internal sealed class FakeAdminApi(Func<HttpRequestMessage, HttpResponseMessage>
             stdout,
             stderr,
             this,
-            new Dictionary<string, string?> { ["GATEWAY_URL"] = BaseUrl, ["GATEWAY_ADMIN_TOKEN"] = Token });
+            new Dictionary<string, string?> { ["GATEWAY_URL"] = BaseUrl, ["GATEWAY_ADMIN_TOKEN"] = Token },
+            cancellationToken);
         return new CliRun(exit, stdout.ToString(), stderr.ToString());
     }
 

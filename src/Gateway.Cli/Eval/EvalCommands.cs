@@ -204,6 +204,7 @@ internal sealed class EvalCommands(CommandRunner runner)
             Progress = progress.Report,
             CacheScope = CacheScope(gatewayUrl, streamed, bundleIds ?? []),
             UseCache = bundleIds is not null,
+            CacheWriteFailed = progress.Warn,
         });
 
         RunResult result;
@@ -219,6 +220,12 @@ internal sealed class EvalCommands(CommandRunner runner)
         catch (EvalConfigException ex)
         {
             ReportInvalid(context, ex.Errors, "invalid_dataset");
+            return EvalExitCodes.Error;
+        }
+        catch (ExecutionCacheException ex)
+        {
+            // Opened before the first call: nothing is paid for yet. (A write failing later only stops the caching.)
+            context.Errors.Report($"{ex.Message} Fix cache_dir (or --cache-dir), or leave it out to run uncached.", "unusable_cache_dir");
             return EvalExitCodes.Error;
         }
         catch (ArgumentException ex)

@@ -9,15 +9,35 @@ namespace LlmGateway.Cli.Eval;
 /// </summary>
 internal sealed class EvalProgress(TextWriter stderr, bool interactive)
 {
+    // Warnings come from the runner's worker threads, outside the lock it holds around progress.
+    private readonly Lock gate = new();
     private int lastTenth = -1;
 
     /// <summary>Whether <paramref name="stderr"/> is the process's own, unredirected stderr.</summary>
     public static bool IsTerminal(TextWriter stderr) =>
         ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
 
+    /// <summary>A problem the run goes on despite, on a line of its own.</summary>
+    public void Warn(string message)
+    {
+        lock (gate)
+        {
+            // On a terminal the progress line has no end yet: the warning must not be written into it.
+            stderr.WriteLine(interactive ? $"\nwarning: {message}" : $"warning: {message}");
+        }
+    }
+
     public void Report(RunProgress progress)
     {
         ArgumentNullException.ThrowIfNull(progress);
+        lock (gate)
+        {
+            Write(progress);
+        }
+    }
+
+    private void Write(RunProgress progress)
+    {
         var line = string.Create(
             CultureInfo.InvariantCulture,
             $"{progress.Completed}/{progress.Total} runs, {progress.CacheHits} cached, {progress.Errors} failed");

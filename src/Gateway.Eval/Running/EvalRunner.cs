@@ -29,6 +29,7 @@ internal sealed class EvalRunner
     }
 
     /// <exception cref="EvalConfigException">An assertion has an unknown type.</exception>
+    /// <exception cref="ExecutionCacheException">The config's cache directory cannot be opened (nothing has been called yet).</exception>
     /// <param name="baseline">The version to compare with, or null to run the candidate alone (judged on absolute thresholds).</param>
     public async Task<RunResult> RunAsync(
         EvalConfig config,
@@ -50,7 +51,7 @@ internal sealed class EvalRunner
         config = CheckAssertions(config, cases, notes);
 
         var cache = _options.UseCache && config.CacheDirectory is { } directory
-            ? await ExecutionCache.OpenAsync(directory, cancellationToken).ConfigureAwait(false)
+            ? await ExecutionCache.OpenAsync(directory, cancellationToken, _options.CacheWriteFailed, _options.OpenCacheFile).ConfigureAwait(false)
             : null;
         try
         {

@@ -16,6 +16,12 @@ internal sealed record EvalRunnerOptions
     /// <summary>Use the config's <c>cache_dir</c> when it has one.</summary>
     public bool UseCache { get; init; } = true;
 
+    /// <summary>Told once, from a worker thread, when writing to the cache fails; the run goes on without writing it.</summary>
+    public Action<string>? CacheWriteFailed { get; init; }
+
+    /// <summary>Opens the cache file for appending; tests pass a stream that fails. A <see cref="FileStream"/> by default.</summary>
+    public Func<string, Stream>? OpenCacheFile { get; init; }
+
     /// <summary>For the retry delays; tests pass a fake.</summary>
     public TimeProvider? TimeProvider { get; init; }
 }

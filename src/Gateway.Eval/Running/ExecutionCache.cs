@@ -9,22 +9,26 @@ namespace LlmGateway.Eval.Running;
 /// gateway's base URL, each version's bundle id and whether the call streamed), appended to <c>executions.jsonl</c> in
 /// a cache directory as they complete. A re-run, or a run resumed after a crash, reuses them instead of paying again.
 /// Failed calls are not cached, so a re-run retries them. A torn last line (a crash mid-write) or any other
-/// unreadable line is only a cache miss; <see cref="UnreadableLines"/> counts them.
+/// unreadable line is only a cache miss; <see cref="UnreadableLines"/> counts them. A directory that cannot be
+/// opened is an <see cref="ExecutionCacheException"/>; a write that fails later only stops the writing (the run goes on).
 /// </summary>
 internal sealed class ExecutionCache : IAsyncDisposable
 {
     public const string FileName = "executions.jsonl";
 
     private readonly ConcurrentDictionary<string, CachedExecution> _entries;
-    private readonly FileStream _append;
+    private readonly Stream _append;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Action<string>? _writeFailed;
+    private bool _writing = true;
 
-    private ExecutionCache(string path, ConcurrentDictionary<string, CachedExecution> entries, int unreadable)
+    private ExecutionCache(string path, ConcurrentDictionary<string, CachedExecution> entries, int unreadable, Stream append, Action<string>? writeFailed)
     {
         Path = path;
         _entries = entries;
         UnreadableLines = unreadable;
-        _append = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, useAsync: true);
+        _append = append;
+        _writeFailed = writeFailed;
     }
 
     public string Path { get; }
@@ -34,11 +38,35 @@ internal sealed class ExecutionCache : IAsyncDisposable
     public int UnreadableLines { get; }
 
     /// <summary>Opens (creating if needed) the cache in <paramref name="directory"/> and loads its entries.</summary>
-    public static async Task<ExecutionCache> OpenAsync(string directory, CancellationToken cancellationToken)
+    /// <param name="writeFailed">
+    /// Told once, with the reason, when a write fails: the cache then stops writing and the run goes on uncached, since a
+    /// full disk or a removed folder mid-run must not throw away the calls already paid for.
+    /// </param>
+    /// <param name="openAppend">Opens the file to append to (tests pass a stream that fails); a <see cref="FileStream"/> by default.</param>
+    /// <exception cref="ExecutionCacheException">The directory is a file, or it or its file cannot be created, read or written.</exception>
+    public static async Task<ExecutionCache> OpenAsync(
+        string directory,
+        CancellationToken cancellationToken,
+        Action<string>? writeFailed = null,
+        Func<string, Stream>? openAppend = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(directory, FileName);
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var path = System.IO.Path.Combine(directory, FileName);
+            var (entries, unreadable) = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            var append = openAppend?.Invoke(path) ?? new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, useAsync: true);
+            return new ExecutionCache(path, entries, unreadable, append, writeFailed);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ExecutionCacheException($"Cannot use the cache directory {directory}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<(ConcurrentDictionary<string, CachedExecution> Entries, int Unreadable)> ReadAsync(string path, CancellationToken cancellationToken)
+    {
         var entries = new ConcurrentDictionary<string, CachedExecution>(StringComparer.Ordinal);
         var unreadable = 0;
         if (File.Exists(path))
@@ -67,7 +95,7 @@ internal sealed class ExecutionCache : IAsyncDisposable
             }
         }
 
-        return new ExecutionCache(path, entries, unreadable);
+        return (entries, unreadable);
     }
 
     public bool TryGet(string key, out CaseExecution execution)
@@ -131,9 +159,18 @@ internal sealed class ExecutionCache : IAsyncDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!_writing)
+            {
+                return;
+            }
+
             // One write of the whole line, flushed, so a crash loses at most the line being written.
             await _append.WriteAsync(line, cancellationToken).ConfigureAwait(false);
             await _append.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            StopWriting(ex);
         }
         finally
         {
@@ -143,7 +180,28 @@ internal sealed class ExecutionCache : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _append.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _append.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Closing flushes what a failed write left in the buffer, and fails the same way: said once, not thrown.
+            StopWriting(ex);
+        }
+
         _writeLock.Dispose();
+    }
+
+    /// <summary>A torn line from the failed write is only a miss when the file is read again (see the class's remarks).</summary>
+    private void StopWriting(Exception failure)
+    {
+        if (!_writing)
+        {
+            return;
+        }
+
+        _writing = false;
+        _writeFailed?.Invoke($"cannot write the cache {Path}: {failure.Message}; the rest of this run's answers are not cached");
     }
 }

@@ -81,7 +81,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
             {
                 var status = (int)response.StatusCode;
                 var transient = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
-                var (text, code) = ErrorOf(await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false));
+                var (text, code) = ErrorOf(await ReadErrorBodyAsync(response, stopwatch, cancellationToken).ConfigureAwait(false));
                 return CaseExecution.Failed($"gateway answered {status.ToString(CultureInfo.InvariantCulture)}: {text}", transient, RetryAfter(response)) with
                 {
                     Status = status,
@@ -154,13 +154,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
             return CaseExecution.Failed($"the gateway answered a streamed request with {mediaType ?? "no content type"}, not {EventStreamMediaType}");
         }
 
-        // HttpClient.Timeout stops applying once the headers are in; the stream still gets the rest of it.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (_http.Timeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(_http.Timeout - stopwatch.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
-        }
-
+        using var timeout = RestOfTimeout(stopwatch, cancellationToken);
         StreamedCompletion streamed;
         try
         {
@@ -198,16 +192,38 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
         };
     }
 
-    private static async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// HttpClient.Timeout stops applying once the headers are in (a streamed request reads them alone): what is read
+    /// after them, a stream or an error's body, gets the rest of it, so a gateway that stalls mid-body ends the call.
+    /// </summary>
+    private CancellationTokenSource RestOfTimeout(Stopwatch stopwatch, CancellationToken cancellationToken)
     {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_http.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(_http.Timeout - stopwatch.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
+        return timeout;
+    }
+
+    private async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        // Without a deadline a streamed call whose error body stalled waited forever (only the caller's token applied).
+        using var timeout = RestOfTimeout(stopwatch, cancellationToken);
         try
         {
-            return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
             // The status already says it failed; a body lost on the way only loses the message.
             return [];
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The same: the status is the failure, and the message did not come in time.
+            return System.Text.Encoding.UTF8.GetBytes("(the error's body did not arrive within the call's timeout)");
         }
     }
 

@@ -100,6 +100,24 @@ public sealed class GatewayCaseExecutorStreamTests
     }
 
     [Fact]
+    public async Task An_error_answer_whose_body_stalls_ends_as_an_error_within_the_clients_timeout()
+    {
+        // A real server: the body arrives on a socket after the headers, where HttpClient.Timeout no longer applies.
+        await using var server = new StallingErrorServer(503);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
+        var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = server.BaseUrl, ApiKey = "gk_eval", Stream = true });
+
+        // The guard only stops a test that would otherwise hang (the bug): the call itself must end after about 0.5 s.
+        var result = await executor.ExecuteAsync(Request(), Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.False(result.Succeeded);
+        Assert.True(result.Transient);
+        Assert.Equal(503, result.Status);
+        Assert.Contains("gateway answered 503", result.Error, StringComparison.Ordinal);
+        Assert.Contains("did not arrive within the call's timeout", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_json_answer_to_a_streamed_request_is_not_the_sse_path_and_fails()
     {
         var (executor, _) = Create(_ =>

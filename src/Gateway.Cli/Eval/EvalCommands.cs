@@ -173,7 +173,11 @@ internal sealed class EvalCommands(CommandRunner runner)
             return EvalExitCodes.Unavailable;
         }
 
-        using var http = context.Handler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        // Redirects are not followed, as by the admin client: a followed POST is replayed as a GET, and a gateway URL that
+        // redirects is a misconfiguration the preflight reports (with its Location) rather than a run against elsewhere.
+        using var http = context.Handler is { } handler
+            ? new HttpClient(handler, disposeHandler: false)
+            : new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: true);
         http.Timeout = CallTimeout;
         http.DefaultRequestHeaders.UserAgent.ParseAdd($"{CliVersion.ProductName}/{CliVersion.Current}");
         if (await GatewayPreflight.CheckAsync(http, gatewayUrl, key, cancellationToken).ConfigureAwait(false) is { } unusable)

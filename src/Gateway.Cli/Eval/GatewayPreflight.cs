@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using LlmGateway.Cli.Http;
 using LlmGateway.Eval.Statistics;
 
 namespace LlmGateway.Cli.Eval;
@@ -8,7 +9,7 @@ namespace LlmGateway.Cli.Eval;
 /// <summary>
 /// One cheap call before an evaluation spends anything: <c>GET /v1/models</c> with the gateway key. An unreachable
 /// gateway then exits 3 at once, as every other command does, instead of retrying every case for half a minute and
-/// reporting an empty run; a refused key exits 2 with the gateway's message.
+/// reporting an empty run; a refused key exits 2 with the gateway's message; a redirect exits 3 naming where it points.
 /// </summary>
 internal static class GatewayPreflight
 {
@@ -31,6 +32,11 @@ internal static class GatewayPreflight
                     $"The gateway at {gatewayUrl} refused the gateway key (401): check GATEWAY_API_KEY.", "invalid_gateway_key", EvalExitCodes.Error),
                 _ when status >= 500 => new PreflightProblem(
                     $"The gateway at {gatewayUrl} answered {status.ToString(CultureInfo.InvariantCulture)} to GET /v1/models.", "gateway_unavailable", EvalExitCodes.Unavailable),
+                // Never followed (see eval run's client); said as the admin client says it, and exit 3 as for every other command.
+                _ when status is >= 300 and < 400 => new PreflightProblem(
+                    $"The gateway at {gatewayUrl} redirected GET /v1/models to {response.Headers.Location?.ToString() ?? "(no Location header)"}; point --url / {ConnectionSettings.UrlVariable} at the final address.",
+                    $"http_{status.ToString(CultureInfo.InvariantCulture)}",
+                    EvalExitCodes.Unavailable),
                 _ => null,
             };
         }

@@ -242,27 +242,6 @@ internal sealed class EvalCommands(CommandRunner runner)
         var report = EvalReport.Create(result, thresholds);
         context.Out.Write(ConsoleReport.Render(report));
 
-        // A report that cannot be written (its folder removed during the run) is said, and the run is still stored: it
-        // was paid for, and the release gate reads the stored run, not the files.
-        var unwritten = new List<UsageException>();
-        foreach (var (file, render) in new (Option<string?> File, Func<byte[]> Render)[]
-        {
-            (jsonReport, () => JsonReport.Render(report)),
-            (junitReport, () => Encoding.UTF8.GetBytes(JUnitReport.Render(report))),
-            (markdownReport, () => Encoding.UTF8.GetBytes(MarkdownReport.Render(report))),
-            (htmlReport, () => Encoding.UTF8.GetBytes(HtmlReportRenderer.Render(report))),
-        })
-        {
-            try
-            {
-                WriteReport(context.Value(file), render());
-            }
-            catch (UsageException ex)
-            {
-                unwritten.Add(ex);
-            }
-        }
-
         // Most failures without any answer means the gateway went away mid-run: say so with the code every
         // other command uses for an unreachable gateway, and keep the evidence out of a store that is not there.
         // (Checked for a candidate-broke fail too: an outage that happened to hit the candidate's calls is not a verdict on
@@ -279,12 +258,21 @@ internal sealed class EvalCommands(CommandRunner runner)
             context.Errors.Report(failedCalls, report.CandidateBroke ? "candidate_calls_failed" : "regressed_on_incomplete_run");
         }
 
-        // Said before storing: a store that fails returns early, and the missing file must not go unsaid.
-        foreach (var ex in unwritten)
+        // The reports without an exit code are written before storing, so a store that hangs (or is interrupted) cannot
+        // lose them. One that cannot be written (its folder removed during the run) is said, and the run is still
+        // stored: it was paid for, and the release gate reads the stored run, not the files.
+        var unwritten = false;
+        foreach (var (file, render) in new (Option<string?> File, Func<byte[]> Render)[]
         {
-            context.Errors.Report(ex.Message, ex.Code);
+            (junitReport, () => Encoding.UTF8.GetBytes(JUnitReport.Render(report))),
+            (markdownReport, () => Encoding.UTF8.GetBytes(MarkdownReport.Render(report))),
+            (htmlReport, () => Encoding.UTF8.GetBytes(HtmlReportRenderer.Render(report))),
+        })
+        {
+            unwritten |= !TryWriteReport(context, context.Value(file), render);
         }
 
+        int? storeFailure = null;
         if (!context.Value(noStore) && !unreachable)
         {
             var gitSha = EvalRunRecord.GitShaVariables.Select(context.Environment).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
@@ -299,16 +287,50 @@ internal sealed class EvalCommands(CommandRunner runner)
             {
                 // A run the gateway does not hold cannot open the release gate: fail now, not at release time.
                 context.Errors.Report(ex, "storing the run (pass --no-store to skip)");
-                return EvalExitCodes.Error;
+                storeFailure = EvalExitCodes.Error;
             }
             catch (GatewayUnavailableException ex)
             {
                 context.Errors.Report(ex.Message, ex.Code, "storing the run (pass --no-store to skip)");
-                return EvalExitCodes.Unavailable;
+                storeFailure = EvalExitCodes.Unavailable;
             }
         }
 
-        return unreachable ? EvalExitCodes.Unavailable : unwritten.Count > 0 ? EvalExitCodes.Error : report.ExitCode;
+        var exitCode = ExitCode(report, unreachable, storeFailure, unwritten);
+
+        // Last, so that its exit_code is the one the process returns (storing and the other reports included). If it
+        // cannot be written there is no JSON report to disagree with the code.
+        if (!TryWriteReport(context, context.Value(jsonReport), () => JsonReport.Render(report, exitCode: exitCode)))
+        {
+            exitCode = ExitCode(report, unreachable, storeFailure, unwritten: true);
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>
+    /// The one rule: a gateway gone mid-run is 3; a FAIL is 100 whatever failed after the verdict (storing, a report), so a
+    /// regression never reads as an error or as inconclusive in CI; otherwise a failed store is 2 (refused) or 3 (the
+    /// gateway could not be reached), an unwritten report 2, and else the verdict's code. Failures are said on stderr.
+    /// </summary>
+    internal static int ExitCode(EvalReport report, bool unreachable, int? storeFailure, bool unwritten) =>
+        unreachable ? EvalExitCodes.Unavailable
+        : report.ExitCode == EvalExitCodes.Fail ? EvalExitCodes.Fail
+        : storeFailure ?? (unwritten ? EvalExitCodes.Error : report.ExitCode);
+
+    /// <summary>Writes a report if its option was given; false, with the reason said on stderr, if it could not be.</summary>
+    private static bool TryWriteReport(CommandContext context, string? file, Func<byte[]> render)
+    {
+        try
+        {
+            WriteReport(file, render);
+            return true;
+        }
+        catch (UsageException ex)
+        {
+            context.Errors.Report(ex.Message, ex.Code);
+            return false;
+        }
     }
 
     /// <summary>Refuses a report path whose folder does not exist, or that names a folder.</summary>
@@ -614,12 +636,14 @@ internal sealed class EvalCommands(CommandRunner runner)
     }
 
     /// <summary>Writes through a temporary file, so a crash never leaves a half report where CI expects a whole one.</summary>
-    private static void WriteReport(string? file, byte[] content)
+    private static void WriteReport(string? file, Func<byte[]> render)
     {
         if (string.IsNullOrWhiteSpace(file))
         {
             return;
         }
+
+        var content = render();
 
         var destination = Path.GetFullPath(file);
         // A name of its own: a fixed one would overwrite a file of that name, and two runs writing one report would

@@ -13,7 +13,11 @@ namespace LlmGateway.Eval.Reports;
 /// </summary>
 internal static class JsonReport
 {
-    public static byte[] Render(EvalReport report, bool indented = true)
+    /// <param name="exitCode">
+    /// The process's exit code when the caller knows more than the verdict (gatewayctl: a gateway gone mid-run, a failed
+    /// store, an unwritten report); the verdict's own code otherwise. <c>exit_code</c> is never a code the process did not return.
+    /// </param>
+    public static byte[] Render(EvalReport report, bool indented = true, int? exitCode = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var comparison = report.Comparison;
@@ -23,7 +27,7 @@ internal static class JsonReport
         {
             w.WriteStartObject();
             w.WriteString("result", report.Result.ToString().ToLowerInvariant());
-            w.WriteNumber("exit_code", report.ExitCode);
+            w.WriteNumber("exit_code", exitCode ?? report.ExitCode);
             w.WriteStartArray("blamed");
             foreach (var name in report.Blamed)
             {

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using LlmGateway.Cli.Tests.Infrastructure;
+
+namespace LlmGateway.Cli.Tests.Eval;
+
+/// <summary>
+/// What eval run exits with when something fails after the verdict: a FAIL stays 100 (storing or a report failing is
+/// said on stderr), anything else becomes 2 (3 when the gateway could not be reached to store it), and the JSON report's
+/// <c>exit_code</c> is always the code the process returned.
+/// </summary>
+public sealed class EvalRunExitCodeTests
+{
+    private static HttpResponseMessage? StoreRefused(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/evals", StringComparison.Ordinal)
+            ? FakeAdminApi.Error(HttpStatusCode.Forbidden, "The admin token lacks the author role.", "permission_error", "forbidden")
+            : null;
+
+    private static int JsonExitCode(string file)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllBytes(file));
+        return json.RootElement.GetProperty("exit_code").GetInt32();
+    }
+
+    [Fact]
+    public async Task A_fail_stays_100_when_storing_the_run_is_refused_and_the_json_report_says_100()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        using var api = FakeEvalGateway.Create(StoreRefused);
+        var json = workspace.PathOf("report.json");
+
+        var run = await api.RunAsync(workspace.RunArgs("2", "1", "--json", json));
+
+        run.AssertExit(100);
+        Assert.Contains("Result: FAIL (accuracy)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("error: storing the run (pass --no-store to skip): The admin token lacks the author role. (forbidden)", run.Err, StringComparison.Ordinal);
+        Assert.Equal(100, JsonExitCode(json));
+    }
+
+    [Fact]
+    public async Task A_fail_stays_100_when_the_gateway_cannot_be_reached_to_store_it()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        using var api = FakeEvalGateway.Create(request =>
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/evals", StringComparison.Ordinal)
+                ? throw new HttpRequestException("Connection refused")
+                : null);
+
+        var run = await api.RunAsync(workspace.RunArgs("2", "1"));
+
+        run.AssertExit(100);
+        Assert.Contains("(gateway_unreachable)", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fail_stays_100_when_a_report_cannot_be_written_and_the_run_is_still_stored()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        var reports = Directory.CreateDirectory(workspace.PathOf("reports")).FullName;
+        var junit = Path.Combine(reports, "eval.xml");
+        // The report's folder exists when the run starts and is gone by the time the report is written.
+        using var api = FakeEvalGateway.Create(request =>
+        {
+            if (request.RequestUri!.AbsolutePath == "/v1/chat/completions" && Directory.Exists(reports))
+            {
+                Directory.Delete(reports);
+            }
+
+            return null;
+        });
+
+        var run = await api.RunAsync(workspace.RunArgs("2", "1", "--junit", junit));
+
+        run.AssertExit(100);
+        Assert.Contains($"Cannot write {junit}", run.Err, StringComparison.Ordinal);
+        Assert.Contains("(unwritable_file)", run.Err, StringComparison.Ordinal);
+        Assert.Contains("Stored as evr_test", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pass_whose_store_is_refused_exits_2_and_the_json_report_says_2()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        using var api = FakeEvalGateway.Create(StoreRefused);
+        var json = workspace.PathOf("report.json");
+
+        var run = await api.RunAsync(workspace.RunArgs("1", "1", "--json", json));
+
+        run.AssertExit(2);
+        Assert.Contains("Result: PASS", run.Out, StringComparison.Ordinal);
+        Assert.Contains("(forbidden)", run.Err, StringComparison.Ordinal);
+        Assert.Equal(2, JsonExitCode(json));
+    }
+
+    [Fact]
+    public async Task A_pass_with_an_unwritten_report_exits_2_and_the_json_report_written_after_it_says_2()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        var reports = Directory.CreateDirectory(workspace.PathOf("reports")).FullName;
+        var json = workspace.PathOf("report.json");
+        using var api = FakeEvalGateway.Create(request =>
+        {
+            if (request.RequestUri!.AbsolutePath == "/v1/chat/completions" && Directory.Exists(reports))
+            {
+                Directory.Delete(reports);
+            }
+
+            return null;
+        });
+
+        var run = await api.RunAsync(workspace.RunArgs("1", "1", "--markdown", Path.Combine(reports, "eval.md"), "--json", json));
+
+        run.AssertExit(2);
+        Assert.Contains("(unwritable_file)", run.Err, StringComparison.Ordinal);
+        Assert.Equal(2, JsonExitCode(json));
+    }
+
+    [Fact]
+    public async Task A_pass_stored_exits_0_and_the_json_report_says_0()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        using var api = FakeEvalGateway.Create();
+        var json = workspace.PathOf("report.json");
+
+        var run = await api.RunAsync(workspace.RunArgs("1", "1", "--json", json));
+
+        run.AssertExit(0);
+        Assert.Equal(0, JsonExitCode(json));
+    }
+}

@@ -130,7 +130,9 @@ internal static class HtmlReportRenderer
             .AppendLine();
         foreach (var m in report.Comparison.Metrics)
         {
-            var definition = report.Run.Config.Metrics.FirstOrDefault(d => d.Name == m.Name);
+            // AllMetrics, as EvalRunRecord.DirectionOf: the implicit error rate (lower is better) is not in Metrics, and
+            // taken as higher-is-better its tolerance line was drawn on the wrong side.
+            var definition = report.Run.Config.AllMetrics.FirstOrDefault(d => d.Name == m.Name);
             var direction = definition?.Gate.Direction ?? MetricDirection.HigherIsBetter;
             byte[]? png;
             try

@@ -58,6 +58,23 @@ public sealed partial class HtmlReportTests
     }
 
     [Fact]
+    public async Task The_implicit_error_rates_chart_is_drawn_lower_is_better()
+    {
+        var report = await RegressedReport();
+        Assert.DoesNotContain(report.Run.Config.Metrics, m => m.Source == MetricSource.Errors);
+        var errorRate = report.Comparison.Metrics.Single(m => m.Name == EvalConfig.ErrorRateMetric);
+        var lower = DeltaChart.Render(errorRate, MetricSource.Errors, MetricDirection.LowerIsBetter)!;
+        var higher = DeltaChart.Render(errorRate, MetricSource.Errors, MetricDirection.HigherIsBetter)!;
+        // The tolerance line's side is the only difference between the two pictures.
+        Assert.NotEqual(lower, higher);
+
+        var html = HtmlReportRenderer.Render(report);
+
+        Assert.Contains(Convert.ToBase64String(lower), html, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(higher), html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_html_report_is_one_document_with_the_table_gate_and_metric_names()
     {
         var report = await RegressedReport();

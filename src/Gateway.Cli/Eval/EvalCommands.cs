@@ -89,19 +89,21 @@ internal sealed class EvalCommands(CommandRunner runner)
         };
         run.Validators.Add(result =>
         {
-            if (result.ValueOrDefault(repeats) is { } text && !IsAuto(text) && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1))
+            // The config's bounds: without the upper ones, --repeats 2000000000 overflowed the runner's work list.
+            if (result.ValueOrDefault(repeats) is { } text && !IsAuto(text)
+                && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= EvalConfig.MaxRepeats))
             {
-                result.AddError($"--repeats '{text}' is neither a whole number of at least 1 nor auto.");
+                result.AddError($"--repeats '{text}' is neither a whole number from 1 to {EvalConfig.MaxRepeats} nor auto.");
             }
 
-            if (result.ValueOrDefault(maxCalls) is < 2)
+            if (result.ValueOrDefault(maxCalls) is { } calls && calls is not (>= 2 and <= EvalConfig.MaxCallsLimit))
             {
-                result.AddError("--max-calls must be at least 2.");
+                result.AddError($"--max-calls must be from 2 to {EvalConfig.MaxCallsLimit}.");
             }
 
-            if (result.ValueOrDefault(concurrency) is < 1)
+            if (result.ValueOrDefault(concurrency) is { } inFlight && inFlight is not (>= 1 and <= EvalConfig.MaxConcurrency))
             {
-                result.AddError("--concurrency must be at least 1.");
+                result.AddError($"--concurrency must be from 1 to {EvalConfig.MaxConcurrency}.");
             }
 
             // The gateway refuses to store a run that allowed more (EvalRunCalls.MaxAllowedErrorRate): beyond a quarter
@@ -232,9 +234,10 @@ internal sealed class EvalCommands(CommandRunner runner)
             context.Errors.Report($"{ex.Message} Fix cache_dir (or --cache-dir), or leave it out to run uncached.", "unusable_cache_dir");
             return EvalExitCodes.Error;
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException ex) when (ex.ParamName == "datasets")
         {
-            // Two datasets with the same file name and a shared case id: the runner cannot tell their cases apart.
+            // Two datasets with the same file name and a shared case id: the runner cannot tell their cases apart. (Only
+            // that: any other ArgumentException is a bug, once reported as an invalid dataset, e.g. an overflowing --repeats.)
             context.Errors.Report(ex.Message, "invalid_dataset");
             return EvalExitCodes.Error;
         }

@@ -9,6 +9,15 @@ internal sealed record EvalConfig
     public const int DefaultRepeats = 1;
     public const int DefaultConcurrency = 4;
 
+    /// <summary>The bounds of <c>repeats</c>, <c>concurrency</c> and <c>max_calls</c>, in the config and on gatewayctl's command line alike.</summary>
+    public const int MaxRepeats = 1000;
+
+    /// <inheritdoc cref="MaxRepeats"/>
+    public const int MaxConcurrency = 256;
+
+    /// <inheritdoc cref="MaxRepeats"/>
+    public const int MaxCallsLimit = 10_000_000;
+
     /// <summary>The error-rate metric's name; a config may list it to change its tolerance, never to ungate it.</summary>
     public const string ErrorRateMetric = "error-rate";
 

@@ -163,11 +163,11 @@ internal static partial class EvalConfigReader
 
         // "repeats: auto" spends calls round by round where a verdict is still open, up to max_calls.
         var adaptive = map.TryGetValue("repeats", out var r) && r is YamlScalarNode { Value: "auto" };
-        var repeats = adaptive ? 1 : map.TryGetValue("repeats", out r) ? Integer(r, "repeats", 1, 1000, errors) ?? 1 : EvalConfig.DefaultRepeats;
+        var repeats = adaptive ? 1 : map.TryGetValue("repeats", out r) ? Integer(r, "repeats", 1, EvalConfig.MaxRepeats, errors) ?? 1 : EvalConfig.DefaultRepeats;
         int? maxCalls = null;
         if (map.TryGetValue("max_calls", out var mc))
         {
-            maxCalls = (int?)Integer(mc, "max_calls", 2, 10_000_000, errors);
+            maxCalls = (int?)Integer(mc, "max_calls", 2, EvalConfig.MaxCallsLimit, errors);
             if (!adaptive)
             {
                 Error(errors, "max_calls", mc, "only applies with 'repeats: auto'");
@@ -178,7 +178,7 @@ internal static partial class EvalConfigReader
             Error(errors, "repeats", r!, "'auto' needs 'max_calls': the most calls (both versions) the run may spend, e.g. 20 × the number of cases");
         }
 
-        var concurrency = map.TryGetValue("concurrency", out var c) ? Integer(c, "concurrency", 1, 256, errors) ?? 1 : EvalConfig.DefaultConcurrency;
+        var concurrency = map.TryGetValue("concurrency", out var c) ? Integer(c, "concurrency", 1, EvalConfig.MaxConcurrency, errors) ?? 1 : EvalConfig.DefaultConcurrency;
         var seed = map.TryGetValue("seed", out var s) ? Integer(s, "seed", long.MinValue, long.MaxValue, errors) ?? 0 : 0;
         var strict = map.TryGetValue("strict", out var st) && (Boolean(st, "strict", errors) ?? false);
         var resamples = map.TryGetValue("resamples", out var rs) ? (int)(Integer(rs, "resamples", 100, 1_000_000, errors) ?? 100) : PairedBootstrap.DefaultResamples;

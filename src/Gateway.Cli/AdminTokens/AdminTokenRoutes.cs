@@ -1,3 +1,5 @@
+using LlmGateway.Cli.Http;
+
 namespace LlmGateway.Cli.AdminTokens;
 
 /// <summary>The admin API paths of <c>gatewayctl admin-tokens</c>.</summary>
@@ -5,5 +7,5 @@ internal static class AdminTokenRoutes
 {
     public const string AdminTokens = "/admin/v1/admin-tokens";
 
-    public static string AdminToken(string id) => $"{AdminTokens}/{Uri.EscapeDataString(id)}";
+    public static string AdminToken(string id) => $"{AdminTokens}/{AdminRoutes.Segment(id)}";
 }

@@ -140,6 +140,9 @@ internal sealed class EvalCommands(CommandRunner runner)
         var (evalConfig, datasets) = loaded.Value;
         var name = context.Value(prompt) is { Length: > 0 } p ? p.Trim() : evalConfig.Prompt
             ?? throw new UsageException("No prompt: pass --prompt or set 'prompt' in the eval config.");
+        // Refuses '.' and '..' now: the first route built from the name may come after the run (storing it), or be one
+        // whose failure only turns the cache off.
+        _ = AdminRoutes.Prompt(name);
         var gatewayUrl = ConnectionSettings.ParseBaseUri(context.GatewayUrl is { Length: > 0 } url
             ? url
             : throw new UsageException($"No gateway URL: set {ConnectionSettings.UrlVariable} or pass --url (e.g. http://127.0.0.1:8080).", "missing_configuration"));

@@ -4,7 +4,10 @@ using LlmGateway.Cli.Samples;
 
 namespace LlmGateway.Cli.Http;
 
-/// <summary>The admin API's paths (docs/admin-api.md), with every caller-supplied segment escaped.</summary>
+/// <summary>
+/// The admin API's paths (docs/admin-api.md), with every caller-supplied segment escaped, and <c>.</c> and <c>..</c>
+/// refused (<see cref="Segment"/>).
+/// </summary>
 internal static class AdminRoutes
 {
     public const string Prompts = "/admin/v1/prompts";
@@ -68,7 +71,20 @@ internal static class AdminRoutes
         ("to", filter.To is { } to ? InstantText(to) : null),
     ];
 
-    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+    private static string Escape(string segment) => Segment(segment);
+
+    /// <summary>
+    /// A caller's value as one escaped path segment. <c>.</c> and <c>..</c> are unreserved, so escaping leaves them as
+    /// they are, and Uri then collapses them as dot-segments: <c>prompts/..</c> would address another route. Refused
+    /// here, before any request is built (exit 2).
+    /// </summary>
+    public static string Segment(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value is "." or ".."
+            ? throw new UsageException($"'{value}' cannot be a prompt, environment or id: in a URL path it means a folder, not a name.")
+            : Uri.EscapeDataString(value);
+    }
 
     private static string Query(params (string Name, string? Value)[] parameters)
     {

@@ -10,7 +10,7 @@ internal static class RolloutRoutes
 
     /// <summary><c>POST</c> starts a rollout, <c>GET</c> reads it.</summary>
     public static string Rollout(string prompt, string environment) =>
-        $"{AdminRoutes.Prompt(prompt)}/rollouts/{Uri.EscapeDataString(environment)}";
+        $"{AdminRoutes.Prompt(prompt)}/rollouts/{AdminRoutes.Segment(environment)}";
 
     /// <summary><c>pause</c>, <c>resume</c>, <c>abort</c> or <c>skip-step</c>.</summary>
     public static string Control(string prompt, string environment, string control)

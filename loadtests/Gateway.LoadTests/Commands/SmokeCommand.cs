@@ -141,7 +141,7 @@ internal static class SmokeCommand
 
                 // A reading below zero is the runtime's, not ours: DATAS retiring a GC heap mid-window lowers the
                 // allocation total (dotnet/runtime#131069). Zero means the child never answered with its counters.
-                if (window.CpuSeconds < 0 || window.Runtime.AllocatedBytes == 0)
+                if (window.CpuSeconds <= 0 || window.Runtime.AllocatedBytes == 0)
                 {
                     problems.Add($"compare {phase.Name} {window.System}: no CPU or allocation reading (cpu {window.CpuSeconds} s, allocated {window.Runtime.AllocatedBytes} B)");
                 }

@@ -29,6 +29,32 @@ internal static class GoalEvaluator
     public const double TtftAddedP99Ms = 1;
 
     public static IReadOnlyList<GoalCheck> Evaluate(IReadOnlyList<PhaseResult> phases) =>
+        [.. Checks(phases).Select(check => WithFailures(check, phases))];
+
+    /// <summary>
+    /// A goal read from a phase in which the gateway or bare YARP failed requests does not stand: failures count in the
+    /// throughput, are left out of the latency histograms (a proxy that times out its slowest requests shows a better
+    /// p99), and cost less CPU than answers. It reads "not met", and says why.
+    /// </summary>
+    private static GoalCheck WithFailures(GoalCheck check, IReadOnlyList<PhaseResult> phases)
+    {
+        if (check.Verdict == GoalCheck.NotMeasured || phases.FirstOrDefault(p => p.Name == check.Phase) is not { } phase)
+        {
+            return check;
+        }
+
+        var gateway = phase.Of(SystemNames.Gateway)?.Failed ?? 0;
+        var yarp = phase.Of(SystemNames.YarpBare)?.Failed ?? 0;
+        if (gateway + yarp == 0)
+        {
+            return check;
+        }
+
+        var why = string.Create(CultureInfo.InvariantCulture, $"requests failed in this phase (gateway {gateway}, yarp-bare {yarp}): the reading does not stand");
+        return check with { Verdict = GoalCheck.NotMet, Note = Join(why, check.Note) };
+    }
+
+    private static IReadOnlyList<GoalCheck> Checks(IReadOnlyList<PhaseResult> phases) =>
     [
         Throughput(phases, ScenarioNames.Chat, "Plain chat throughput", PlainThroughputRatio),
         Throughput(phases, ScenarioNames.PromptChat, "Prompt-chat throughput", PromptThroughputRatio),

@@ -25,6 +25,10 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
     // Every mapping of two processes parsed each time: less often than the resident-set reads, on the generator's CPU.
     private static readonly TimeSpan SharedSampleInterval = TimeSpan.FromSeconds(1);
 
+    private static readonly TimeSpan SettleSlice = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
+    private const double SettledCores = 0.15;
+
     public async Task<PhaseResult> RunAsync(ComparePhase phase)
     {
         var clients = new Dictionary<string, HttpClient>(StringComparer.Ordinal);
@@ -61,7 +65,9 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             var rounds = 0;
             for (var round = 1; round <= settings.Rounds && !interrupt.IsCancellationRequested; round++)
             {
-                foreach (var target in targets.TakeWhile(_ => !interrupt.IsCancellationRequested))
+                // Each round starts one system later: whatever a window leaves on the box (the next system's warm
+                // connections, a late GC) falls on every system in turn, not always on the one after it.
+                foreach (var target in InRoundOrder(targets, round).TakeWhile(_ => !interrupt.IsCancellationRequested))
                 {
                     windows.Add(await MeasureAsync(phase, target, round, clients[target.System]));
                 }
@@ -203,6 +209,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             await Task.Delay(TimeSpan.FromSeconds(settings.CooldownSeconds), CancellationToken.None);
         }
 
+        var settled = await SettleAsync(target);
         var after = await CostReading.TakeAsync(target);
         var metricAfter = target.Metrics is { } probe ? await probe.MetricSumAsync(AllocatedMetric) : (double?)null;
 
@@ -217,9 +224,39 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             after.Runtime.Since(before.Runtime),
             // Both zero: the metric is not exported (Prometheus off), which is not "allocated nothing".
             metricBefore is { } mb && metricAfter is { } ma && ma > 0 ? ma - mb : null,
-            report);
+            report,
+            settled);
         await Console.Error.WriteLineAsync(Progress(phase, window));
         return window;
+    }
+
+    /// <summary>The targets of a round, rotated by one per round: round 1 in the order given, round 2 from the second.</summary>
+    internal static IEnumerable<CompareTarget> InRoundOrder(IReadOnlyList<CompareTarget> targets, int round) =>
+        targets.Count == 0 ? [] : targets.Skip((round - 1) % targets.Count).Concat(targets.Take((round - 1) % targets.Count));
+
+    /// <summary>
+    /// After the cool-down, waits until the system (and its separate store) use less than <see cref="SettledCores"/>
+    /// over half a second, at most <see cref="MaxSettle"/>: the gateway's work for the window's requests goes on after
+    /// the last answer (the online evaluator scoring the window's samples, the usage and sample writers' batches), and
+    /// read before it ended that CPU was charged to no window, and spent in the next system's.
+    /// </summary>
+    /// <returns>The seconds waited.</returns>
+    private static async Task<double> SettleAsync(CompareTarget target)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < MaxSettle)
+        {
+            var before = target.Process.ReadCpuTime() + (target.Store?.ReadCpuTime() ?? TimeSpan.Zero);
+            var at = Stopwatch.GetTimestamp();
+            await Task.Delay(SettleSlice, CancellationToken.None);
+            var used = target.Process.ReadCpuTime() + (target.Store?.ReadCpuTime() ?? TimeSpan.Zero) - before;
+            if (used.TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds < SettledCores)
+            {
+                break;
+            }
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     private LoadTestOptions Options(ComparePhase phase, CompareTarget target, double seconds) =>
@@ -232,6 +269,6 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         return string.Create(
             CultureInfo.InvariantCulture,
             $"  [{phase.Name}] round {window.Round}/{settings.Rounds} {window.System,-9}: {r.ThroughputPerSecond,9:N1} req/s, p99 {r.Latency?.P99Ms ?? 0,8:0.000} ms, "
-            + $"CPU {window.CpuMicrosecondsPerRequest ?? 0,7:0.0} µs/req, alloc {(window.AllocatedBytesPerRequest is { } alloc ? (alloc / 1024).ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),6} KB/req, {r.Requests.Failed} failed");
+            + $"CPU {window.CpuMicrosecondsPerRequest ?? 0,7:0.0} µs/req (settled {window.SettleSeconds:0.0} s), alloc {(window.AllocatedBytesPerRequest is { } alloc ? (alloc / 1024).ToString("0.00", CultureInfo.InvariantCulture) : "n/a"),6} KB/req, {r.Requests.Failed} failed");
     }
 }

@@ -4,13 +4,14 @@ using LlmGateway.LoadTests.Reporting;
 namespace LlmGateway.LoadTests.Comparison;
 
 /// <summary>
-/// One measured window: one system, one round. Costs are deltas over the window plus its cool-down, divided by the
-/// window's measured requests (succeeded or failed: a failed request costs the proxy too).
+/// One measured window: one system, one round. Costs are deltas over the window plus its cool-down and settle, divided
+/// by the window's measured requests (succeeded or failed: a failed request costs the proxy too).
 /// </summary>
 /// <param name="CpuSeconds">User + system CPU time of the system's process (<c>/proc/&lt;pid&gt;/stat</c>).</param>
 /// <param name="StoreCpuSeconds">The same for the gateway's store process, when it has one; null otherwise.</param>
 /// <param name="GeneratorCpuSeconds">The generator's own CPU time in the window: its share of the shared cores.</param>
 /// <param name="Runtime">The process's allocated bytes and GC counts in the window (its own counter, asked over stdin).</param>
+/// <param name="SettleSeconds">How long after the cool-down the system took to fall quiet before the "after" reading.</param>
 /// <param name="MetricAllocatedBytes">
 /// Gateway only: the delta of <c>dotnet_gc_heap_total_allocated_bytes_total</c> on its <c>/metrics</c>, a cross-check of
 /// <see cref="Runtime"/> that also includes one scrape's own allocations.
@@ -25,7 +26,8 @@ internal sealed record WindowResult(
     double GeneratorCpuSeconds,
     RuntimeStats Runtime,
     double? MetricAllocatedBytes,
-    LoadTestReport Report)
+    LoadTestReport Report,
+    double SettleSeconds = 0)
 {
     public long Requests => Report.Requests.Measured;
 

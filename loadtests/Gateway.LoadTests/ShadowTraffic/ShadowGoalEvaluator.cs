@@ -83,5 +83,17 @@ internal static class ShadowGoalEvaluator
         return new ShadowGoal(Goal, target, la.P99Ms, lb.P99Ms, difference, pooled, rounds, la.P999Ms - lb.P999Ms, verdict, notes);
     }
 
+    /// <summary>
+    /// The goal is also that the client's response is byte-identical with and without the shadow step: a run whose
+    /// byte check found a difference does not meet it, whatever the latency read.
+    /// </summary>
+    public static ShadowGoal WithByteIdentity(ShadowGoal goal, IReadOnlyList<ByteIdentityResult> checks)
+    {
+        var different = checks.Where(c => !c.Identical).Select(c => c.Kind).ToList();
+        return different.Count == 0
+            ? goal
+            : goal with { Verdict = "not met", Notes = [$"the client's response was not byte-identical with the shadow step ({string.Join(", ", different)})", .. goal.Notes] };
+    }
+
     public static double? MedianOf(IReadOnlyList<double> values) => Median.Of(values);
 }

@@ -86,7 +86,7 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
                 end.Calls);
 
             var arms = ShadowArm.Both.Select(arm => Summarize(arm, [.. windows.Where(w => w.Arm == arm.Label)], recorders[arm.Label])).ToList();
-            var goal = ShadowGoalEvaluator.Evaluate(settings, arms, windows);
+            var goal = ShadowGoalEvaluator.WithByteIdentity(ShadowGoalEvaluator.Evaluate(settings, arms, windows), checks);
             var usage = await ReadUsageAsync(gateway, startedAt);
             return new ShadowReport(startedAt, command, machine, settings, release, checks, warmups, windows, arms, goal, totals, usage);
         }

@@ -82,7 +82,7 @@ public sealed class UsageCountersTests(TestEnvironment env)
         using var stderr = new StringWriter();
         var exit = await LlmGateway.Cli.GatewayCtl.RunAsync(
             ["usage", "--prompt", name, "--group-by", "variant"], stdout, stderr, handler: null,
-            new Dictionary<string, string?> { ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(), ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.ViewerToken });
+            new Dictionary<string, string?> { ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(), ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.ViewerToken }, Ct);
         Assert.True(exit == 0, stderr.ToString());
         Assert.Contains("VARIANT", stdout.ToString(), StringComparison.Ordinal);
         Assert.Contains("stable", stdout.ToString(), StringComparison.Ordinal);

@@ -63,7 +63,8 @@ public sealed class ResolvePermissionTests(TestEnvironment env)
             stdout,
             stderr,
             handler: null,
-            new Dictionary<string, string?> { ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(), ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.OperatorToken });
+            new Dictionary<string, string?> { ["GATEWAY_URL"] = env.Gateway.BaseUrl.ToString(), ["GATEWAY_ADMIN_TOKEN"] = TestEnvironment.OperatorToken },
+            TestContext.Current.CancellationToken);
 
         Assert.True(exit == 0, $"exit {exit}\nstdout: {stdout}\nstderr: {stderr}");
         using var json = JsonDocument.Parse(stdout.ToString());

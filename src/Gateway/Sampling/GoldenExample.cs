@@ -14,6 +14,22 @@ internal sealed record GoldenExample(
     [property: JsonPropertyName("output")] GoldenOutput Output,
     [property: JsonPropertyName("metadata")] GoldenMetadata Metadata)
 {
+    /// <summary>
+    /// Whether the sample's input can be replayed as a case of the evaluation pipeline, which refuses a whole dataset
+    /// for one line it cannot read: variables that are an object, messages that are chat messages with a role, and at
+    /// least one of them. A sample cut to its bare form by the size cap, a body cut inside its messages (a marker in
+    /// their place), or a Responses API or legacy-completions input (a string, items without a role) is not.
+    /// </summary>
+    public static bool IsReplayable(SampleInput input) =>
+        (input.Messages is not null || input.Variables is not null)
+        && input.Variables is null or JsonObject
+        && input.Messages switch
+        {
+            null => true,
+            JsonArray messages => messages.All(m => m is JsonObject message && message["role"] is JsonValue role && role.TryGetValue<string>(out var name) && !string.IsNullOrWhiteSpace(name)),
+            _ => false,
+        };
+
     public static GoldenExample From(SampleRecord record) => new(
         record.Id,
         record.Input,

@@ -275,10 +275,10 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     }
 
     /// <summary>
-    /// Every matching record, newest first, up to <paramref name="limit"/>, fetched a page at a time; reading at most
+    /// Every matching record whose input can be replayed, newest first, up to <paramref name="limit"/>, fetched a page at a time; reading at most
     /// <see cref="MaxScannedPerExport"/> ids of the index, so a filter that matches little cannot walk all of it.
     /// </summary>
-    /// <param name="scan">Told whether the export stopped at the scan limit with more of the index unread.</param>
+    /// <param name="scan">Told how many matches were left out as not replayable, and whether the export stopped at the scan limit with more of the index unread.</param>
     public async IAsyncEnumerable<SampleRecord> ExportAsync(SampleFilter filter, int limit, SampleExportScan scan, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? cursor = null;
@@ -291,11 +291,20 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
             foreach (var summary in page.Samples)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await GetAsync(summary.Id) is { } record)
+                if (await GetAsync(summary.Id) is not { } record)
                 {
-                    exported++;
-                    yield return record;
+                    continue;
                 }
+
+                // One line the evaluation pipeline cannot read would make it refuse the whole file: left out, counted.
+                if (!GoldenExample.IsReplayable(record.Input))
+                {
+                    scan.NotReplayable++;
+                    continue;
+                }
+
+                exported++;
+                yield return record;
             }
 
             cursor = page.NextCursor;

@@ -73,6 +73,25 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
         Assert.False(wide.LimitReached);
     }
 
+    [Fact]
+    public async Task An_export_leaves_out_samples_the_evaluation_pipeline_could_not_replay_and_counts_them()
+    {
+        var samples = NewStore();
+        var prompt = Bundles.UniqueName("paging");
+        // A sample cut to its bare form, a Responses API input (a string), a body cut inside its messages, and one good.
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, input: new SampleInput()));
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, input: new SampleInput { Messages = System.Text.Json.Nodes.JsonValue.Create("hi") }));
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, input: new SampleInput { Messages = System.Text.Json.Nodes.JsonNode.Parse("""[{"role":"user","content":"hi"},"…[truncated 900 bytes]"]""") }));
+        var good = Records(prompt, 1, spacingMs: 1, input: new SampleInput { Messages = System.Text.Json.Nodes.JsonNode.Parse("""[{"role":"user","content":"hi"}]""") });
+        await WriteAsync(samples, good);
+
+        var scan = new SampleExportScan();
+        var exported = await Collect(samples.ExportAsync(new SampleFilter { Prompt = prompt }, 10, scan, TestContext.Current.CancellationToken));
+
+        Assert.Equal(good[0].Id, Assert.Single(exported).Id);
+        Assert.Equal(3, scan.NotReplayable);
+    }
+
     private static async Task<List<SampleRecord>> Collect(IAsyncEnumerable<SampleRecord> records)
     {
         var list = new List<SampleRecord>();
@@ -94,7 +113,7 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
     }
 
     /// <summary>Records <paramref name="spacingMs"/> apart (0: all in one millisecond), later than every one before.</summary>
-    private SampleRecord[] Records(string prompt, int count, int spacingMs, string variant = "stable")
+    private SampleRecord[] Records(string prompt, int count, int spacingMs, string variant = "stable", SampleInput? input = null)
     {
         var first = ++_written;
         return Enumerable.Range(0, count).Select(i =>
@@ -114,7 +133,7 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
                 Provider = "mock",
                 KeyId = "key",
                 Endpoint = "/v1/chat/completions",
-                Input = new SampleInput(),
+                Input = input ?? new SampleInput { Variables = new System.Text.Json.Nodes.JsonObject { ["company"] = "Acme" } },
                 Response = new SampleResponse { Status = 200, Text = "ok" },
             };
         }).ToArray();

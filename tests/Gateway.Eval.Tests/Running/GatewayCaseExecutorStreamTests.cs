@@ -104,10 +104,11 @@ public sealed class GatewayCaseExecutorStreamTests
     {
         // A real server: the body arrives on a socket after the headers, where HttpClient.Timeout no longer applies.
         await using var server = new StallingErrorServer(503);
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(500) };
+        // Long enough for the headers to arrive on a loaded CI box (0.5 s did not, once): the stall is what must end.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = server.BaseUrl, ApiKey = "gk_eval", Stream = true });
 
-        // The guard only stops a test that would otherwise hang (the bug): the call itself must end after about 0.5 s.
+        // The guard only stops a test that would otherwise hang (the bug): the call itself must end after about 3 s.
         var result = await executor.ExecuteAsync(Request(), Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         Assert.False(result.Succeeded);

@@ -59,8 +59,12 @@ internal static class SampleSizeCap
         Input = new SampleInput { Messages = CutTree(record.Input.Messages, allowance), Variables = CutTree(record.Input.Variables, allowance) },
         Response = record.Response with
         {
-            Cut = record.Response.Cut || record.Response.Text?.Length > allowance || record.Response.ToolCalls.Any(c => c.Arguments.Length > allowance),
+            Cut = record.Response.Cut || record.Response.Text?.Length > allowance || record.Response.Refusal?.Length > allowance || record.Response.ToolCalls.Any(c => c.Arguments.Length > allowance),
             Text = CutText(record.Response.Text, allowance),
+            // A refusal is the model's answer too, and a provider's error message is whatever it sent: both are cut
+            // like the text, or a long one kept the record over its cap and cost it its request and input for nothing.
+            Refusal = CutText(record.Response.Refusal, allowance),
+            Error = CutText(record.Response.Error, allowance),
             ToolCalls = record.Response.ToolCalls.Select(c => c with { Arguments = CutText(c.Arguments, allowance)! }).ToArray(),
         },
     };
@@ -123,7 +127,8 @@ internal static class SampleSizeCap
 
     private static int LongestString(SampleRecord record)
     {
-        var longest = Math.Max(record.Response.Text?.Length ?? 0, record.Response.ToolCalls.Select(c => c.Arguments.Length).DefaultIfEmpty(0).Max());
+        var longest = new[] { record.Response.Text?.Length ?? 0, record.Response.Refusal?.Length ?? 0, record.Response.Error?.Length ?? 0 }
+            .Concat(record.Response.ToolCalls.Select(c => c.Arguments.Length)).Max();
         foreach (var tree in new[] { record.Request, record.Input.Messages, record.Input.Variables })
         {
             longest = Math.Max(longest, LongestIn(tree));

@@ -125,6 +125,22 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.Matches(@"…\[truncated \d+ chars\]$", record.Input.Messages![0]!["content"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("refusal")]
+    [InlineData("error")]
+    public void A_long_refusal_or_provider_error_is_cut_and_the_sample_keeps_its_input(string which)
+    {
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"keep me"}]}""", null, "", null));
+        var longText = new string('r', 300_000);
+        record = record with { Response = which == "refusal" ? record.Response with { Refusal = longText } : record.Response with { Error = longText } };
+
+        var fitted = SampleSizeCap.Fit(record, 64 * 1024).Record;
+
+        Assert.True(SampleSizeCap.Size(fitted) <= 64 * 1024, $"{SampleSizeCap.Size(fitted)} bytes");
+        Assert.Equal("keep me", fitted.Input.Messages![0]!["content"]!.GetValue<string>());
+        Assert.Matches(@"…\[truncated \d+ chars\]$", which == "refusal" ? fitted.Response.Refusal : fitted.Response.Error);
+    }
+
     [Fact]
     public void A_sample_of_many_small_messages_that_cannot_be_cut_enough_keeps_its_response()
     {

@@ -143,7 +143,7 @@ internal sealed class AdminApiClient(HttpClient httpClient, ConnectionSettings s
 
             if (response.IsSuccessStatusCode)
             {
-                return new GatewayResponse(response.StatusCode, body);
+                return new GatewayResponse(response.StatusCode, body, response.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase));
             }
 
             throw Failure(response, body);

@@ -5,8 +5,12 @@ using System.Text.Json.Serialization.Metadata;
 namespace LlmGateway.Cli.Http;
 
 /// <summary>A successful answer of the gateway, kept as text so <c>--json</c> can print exactly what the server said.</summary>
-internal sealed record GatewayResponse(HttpStatusCode Status, string Body)
+/// <param name="Headers">The answer's own headers (not its content's), by name ignoring case; one value each, joined with ", ".</param>
+internal sealed record GatewayResponse(HttpStatusCode Status, string Body, IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>A header of the answer, or null.</summary>
+    public string? Header(string name) => Headers is not null && Headers.TryGetValue(name, out var value) ? value : null;
+
     /// <summary>The body as <typeparamref name="T"/>, read leniently (<see cref="CliJsonContext.Lenient{T}"/>).</summary>
     public T Read<T>(JsonTypeInfo<T> typeInfo)
     {

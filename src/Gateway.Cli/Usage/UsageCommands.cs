@@ -60,9 +60,18 @@ internal sealed class UsageCommands(CommandRunner runner)
             table.AddRow([
                 .. groups.Select(g => group.TryGetProperty(g, out var v) ? v.GetString() : null),
                 Number(row, "requests"), Number(row, "errors"), Number(row, "input_tokens"), Number(row, "output_tokens"),
-                row.GetProperty("cost_usd").GetDecimal().ToString("0.######", CultureInfo.InvariantCulture),
+                // Ten decimals, as 'samples' prints them: a row of a small model's requests costs millionths of a dollar.
+                row.GetProperty("cost_usd").GetDecimal().ToString("0.##########", CultureInfo.InvariantCulture),
                 Number(row, "unpriced_requests"),
             ]);
+        }
+
+        // What the gateway read, which may not be the range asked: the minutes or hours that start in it.
+        if (response.Header("X-Usage-Window") is { } window)
+        {
+            var parts = window.Split('/');
+            var granularity = response.Header("X-Usage-Granularity") is { } g ? $" (by {g})" : "";
+            context.Out.WriteLine(parts.Length == 2 ? $"Usage from {parts[0]} to {parts[1]}{granularity}" : $"Usage over {window}{granularity}");
         }
 
         if (table.RowCount == 0)

@@ -18,7 +18,7 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     // Never disposed: without its wait handle a SemaphoreSlim holds nothing to free, and a PUT at shutdown still uses it.
     private readonly SemaphoreSlim _loading = new(1, 1);
 
-    private string Key => $"{store.Keys.Prefix}:pricing:overrides";
+    private string Key => store.Keys.PriceOverrides;
 
     /// <summary>
     /// Adds a dated price. Prices are looked up ignoring case, so a model's prices live in one field, its name in lower

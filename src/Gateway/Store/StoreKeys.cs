@@ -62,6 +62,9 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Usage counters of one hour (unix minute of the hour's start), kept longer.</summary>
     public string UsageHour(long hourStartMinute) => $"{Prefix}:usage:h:{hourStartMinute}";
 
+    /// <summary>Hash of the prices set at runtime: field = model name in lower case, value = its dated prices (JSON array).</summary>
+    public string PriceOverrides => $"{Prefix}:pricing:overrides";
+
     /// <summary>A stored sample record (JSON, with the retention as its TTL).</summary>
     public string Sample(string id) => $"{SamplesTag}:s:{id}";
 

@@ -16,4 +16,8 @@ internal sealed record SoakReport(
     double? GcHeapStartMb,
     double? GcHeapEndMb,
     double? GcHeapGrowthPercent,
-    LoadTestReport Load);
+    LoadTestReport Load,
+    double? WithStoreStartMb = null,
+    double? WithStoreEndMb = null,
+    double? WithStoreMaxMb = null,
+    double? WithStoreGrowthPercent = null);

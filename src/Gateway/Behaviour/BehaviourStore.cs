@@ -41,6 +41,28 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
 
     private StoreKeys Keys => store.Keys;
 
+    /// <summary>
+    /// Which of a prompt's <paramref name="sampleIds"/> are counted in its series already (one round trip). For redelivered
+    /// samples only: scoring one again would pay its judge calls again for readings the count then throws away.
+    /// </summary>
+    public async Task<HashSet<string>> AlreadyCountedAsync(string prompt, IReadOnlyList<string> sampleIds)
+    {
+        var batch = store.Database.CreateBatch();
+        var key = Keys.BehaviourCounted(prompt);
+        var scores = sampleIds.Select(id => batch.SortedSetScoreAsync(key, id)).ToArray();
+        batch.Execute();
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (await scores[i] is not null)
+            {
+                counted.Add(sampleIds[i]);
+            }
+        }
+
+        return counted;
+    }
+
     /// <summary>Counts the samples into their series; returns how many were new (a redelivered sample counts once).</summary>
     /// <returns>The samples counted now: not those counted before (redelivered), nor a second copy in the batch.</returns>
     public async Task<IReadOnlyList<ScoredSample>> CountAsync(IReadOnlyList<ScoredSample> samples)

@@ -98,6 +98,7 @@ internal sealed class OnlineEvaluator(
 
         var toAck = new List<ClaimedItem>(claimed.Count);
         var toRelease = new List<ClaimedItem>();
+        var countedBefore = await CountedBeforeAsync(claimed, reads);
         var scoring = new List<Task<ScoredSample?>>(claimed.Count);
         var scored = new List<ClaimedItem>(claimed.Count);
         for (var i = 0; i < claimed.Count; i++)
@@ -113,6 +114,14 @@ internal sealed class OnlineEvaluator(
             {
                 // Trimmed since it was queued, or a plain-model sample: nothing to score per version.
                 metrics.Samples(record is null ? "missing" : "skipped");
+                toAck.Add(claimed[i]);
+                continue;
+            }
+
+            if (countedBefore.Contains(record.Id))
+            {
+                // Redelivered after it was counted (its worker died or lost the ack): not scored, nor judged, again.
+                metrics.Samples("duplicate");
                 toAck.Add(claimed[i]);
                 continue;
             }
@@ -176,6 +185,31 @@ internal sealed class OnlineEvaluator(
 
         metrics.Samples("failed", toRelease.Count);
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// The redelivered samples of the batch (a later attempt) that their prompt's series counted already; a first
+    /// delivery is never looked up. A store that does not answer leaves them to the count, which keeps them single.
+    /// </summary>
+    private async Task<HashSet<string>> CountedBeforeAsync(IReadOnlyList<ClaimedItem> claimed, SampleRead[] reads)
+    {
+        var counted = new HashSet<string>(StringComparer.Ordinal);
+        var again = claimed.Select((item, i) => (item, reads[i].Record))
+            .Where(c => c.item.Attempt > 1 && c.Record is { Prompt: not null, Version: not null })
+            .GroupBy(c => c.Record!.Prompt!, StringComparer.Ordinal);
+        foreach (var prompt in again)
+        {
+            try
+            {
+                counted.UnionWith(await behaviour.AlreadyCountedAsync(prompt.Key, [.. prompt.Select(c => c.Record!.Id)]));
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+            {
+                BehaviourLog.SampleFailed(logger, prompt.Key, ex.GetType().Name);
+            }
+        }
+
+        return counted;
     }
 
     /// <summary>The sample's readings; null when it could not be scored (it is released, and dead-lettered after its last attempt).</summary>

@@ -77,4 +77,46 @@ public sealed class OnlineJudgeTests(TestEnvironment env)
         // Judge calls name a model, not a prompt: they never count as the judged prompt's usage.
         Assert.Equal("-", row.GetProperty("group").GetProperty("prompt").GetString());
     }
+    [Fact]
+    public async Task A_sample_redelivered_after_it_was_counted_is_not_judged_or_paid_for_again()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var name = "beh-rejudge-" + Guid.NewGuid().ToString("N")[..8];
+        var bundle = PromptSetup.Bundle(name, 1, ""","online_eval":{"assert":[{"type":"llm-rubric","value":"Polite?","metric":"polite"}],"judge":{"model":"gpt-4o-mini","sample_rate":1}}""");
+        await PromptSetup.ReleaseAsync(gateway, name, [bundle]);
+        var chat = OpenAiClients.For(gateway, await PromptSetup.KeyAsync(gateway)).GetChatClient("prompt:" + name);
+        const int sent = 3;
+        for (var i = 0; i < sent; i++)
+        {
+            var request = new ChatCompletionOptions();
+            request.Patch.Set("$.prompt_variables.company"u8, "Acme");
+            await chat.CompleteChatAsync([new UserChatMessage($"judge me once {i} ({name})")], request, Ct);
+        }
+
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        Assert.True(await Eventually.TrueAsync(async () => (await queue.StatsAsync()).Ready == sent, TimeSpan.FromSeconds(10)));
+        var (_, judgeSecret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("online-judge", "test", []);
+        var options = gateway.GetRequiredService<IOptions<OnlineEvalOptions>>().Value;
+        options.Judge.ApiKey = judgeSecret;
+        options.Judge.BaseUrl = null;
+        using var judges = ActivatorUtilities.CreateInstance<JudgeGate>(gateway.Services, Options.Create(options), new JudgeAddress(gateway.GetRequiredService<LlmGateway.Hosting.InProcessApplication>()));
+
+        // The first worker counts the batch and dies before its ack: the batch comes back after the claims lapse.
+        var dying = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services, judges);
+        dying.BeforeAck = _ => throw new InvalidOperationException("killed after counting");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => dying.RunOnceAsync(Ct));
+        int JudgeCalls() => env.Received.Snapshot().Count(r => r.Body.Contains("You grade an AI assistant", StringComparison.Ordinal) && r.Body.Contains($"({name})", StringComparison.Ordinal));
+        Assert.Equal(sent, JudgeCalls());
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var survivor = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services, judges);
+        while (await survivor.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        // Acked without a second judge call each (they were paid for once, and counted once).
+        Assert.Equal(new LlmGateway.Sampling.Queue.QueueStats(0, 0, 0), await queue.StatsAsync());
+        Assert.Equal(sent, JudgeCalls());
+    }
 }

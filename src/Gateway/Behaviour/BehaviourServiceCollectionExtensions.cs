@@ -35,6 +35,13 @@ internal static class BehaviourServiceCollectionExtensions
         if (evaluatorProcess)
         {
             services.AddSingleton(sp => ActivatorUtilities.CreateInstance<JudgeGate>(sp, new JudgeAddress(null)));
+            // Apart from the gateways there is no pipeline to call in process: a key without an address judged nothing,
+            // and said only that the key was missing.
+            services.AddOptions<OnlineEvalOptions>()
+                .Validate(
+                    o => string.IsNullOrEmpty(o.Judge.ApiKey) || o.Judge.BaseUrl is not null,
+                    "Gateway:OnlineEval:Judge:ApiKey is set but Gateway:OnlineEval:Judge:BaseUrl is not: the separate evaluator calls its judge through a gateway's URL, and without one it never judges.")
+                .ValidateOnStart();
         }
         else
         {

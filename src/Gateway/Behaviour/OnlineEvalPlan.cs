@@ -50,6 +50,15 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
         return Limits.Contains(name.StartsWith(ScorerRegistry.NegationPrefix, StringComparison.OrdinalIgnoreCase) ? name[ScorerRegistry.NegationPrefix.Length..] : name);
     }
 
+    /// <summary>The block without its judge and the <c>llm-rubric</c> assertions that need one (negated or not).</summary>
+    public static PromptOnlineEval WithoutJudge(PromptOnlineEval block) => block with
+    {
+        Judge = null,
+        Assert = [.. (block.Assert ?? []).Where(a => !(a.ValueKind == JsonValueKind.Object
+            && a.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            && string.Equals(BaseType(type.GetString()!), JudgeType, StringComparison.OrdinalIgnoreCase)))],
+    };
+
     /// <summary>Reads the block; every problem lands in <paramref name="errors"/> with its field path, and the result is then null.</summary>
     public static OnlineEvalPlan? Read(PromptOnlineEval? block, ModelCatalog catalog, List<FieldError> errors)
     {

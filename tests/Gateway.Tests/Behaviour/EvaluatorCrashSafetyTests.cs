@@ -191,6 +191,23 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
         Assert.Contains("MaxPerPrompt", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_separate_evaluator_refuses_a_judge_key_without_the_gateway_url_its_calls_go_through()
+    {
+        await using var evaluator = EvaluatorApp.Build(
+            ["--urls", "http://127.0.0.1:0", $"--Gateway:ConfigDirectory={Path.Combine(AppContext.BaseDirectory, "no-config")}", "--Logging:LogLevel:Default=Warning"],
+            builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Redis:Configuration"] = env.StoreConnection,
+                ["Gateway:OnlineEval:Judge:ApiKey"] = "gwk_judge_key_for_the_test_only_0123456789",
+            }));
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => evaluator.StartAsync(Ct));
+
+        Assert.Contains("Gateway:OnlineEval:Judge:BaseUrl", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("gwk_judge_key", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Sends prompt requests until the sample writer has queued one sample each.</summary>
     /// <summary>
     /// Queues <c>smp_poison</c>, stored as a record that is not JSON, and <paramref name="alsoQueued"/> ids, behind what is

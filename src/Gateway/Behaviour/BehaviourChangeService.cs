@@ -44,5 +44,17 @@ internal sealed class BehaviourChangeService(
         catch (OperationCanceledException)
         {
         }
+        finally
+        {
+            // A stopping instance gives the lease up: the next looks at once instead of waiting out two intervals.
+            try
+            {
+                await lease.ReleaseAsync();
+            }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
+            {
+                // It lapses by itself.
+            }
+        }
     }
 }

@@ -41,10 +41,30 @@ internal sealed class OnlineEvaluator(
         {
             return await ProcessAsync(claimed, cancellationToken);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping (a rolling deploy): what this round claimed goes back now, not when its window lapses minutes
+            // later; a sample already acked is not in flight any more, and its release does nothing.
+            await ReleaseAtStopAsync(claimed);
+            throw;
+        }
         finally
         {
             await heartbeat.CancelAsync();
             await keepAlive;
+        }
+    }
+
+    private async Task ReleaseAtStopAsync(IReadOnlyList<ClaimedItem> claimed)
+    {
+        try
+        {
+            await Task.WhenAll(claimed.Select(item => samples.Queue.ReleaseAsync(item.Id, item.Receipt)));
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The claims lapse as they would have.
+            BehaviourLog.RoundFailed(logger, ex.GetType().Name, ex);
         }
     }
 

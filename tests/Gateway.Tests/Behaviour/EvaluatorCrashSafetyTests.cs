@@ -47,6 +47,34 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_worker_stopped_mid_round_hands_its_claims_back_at_once()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 8);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        // The host stops while the round is in hand: its claims must not stay hidden for the visibility window.
+        var stopped = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        stopped.BeforeAck = async _ =>
+        {
+            await stopping.CancelAsync();
+            stopping.Token.ThrowIfCancellationRequested();
+        };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped.RunOnceAsync(stopping.Token));
+
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        Assert.Equal(new QueueStats(sent, 0, 0), await queue.StatsAsync());
+        // Another worker takes them at once (no clock advance), and they count once.
+        var next = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        while (await next.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_right_after_claiming_loses_nothing()
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);

@@ -241,14 +241,14 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
     /// read before it ended that CPU was charged to no window, and spent in the next system's.
     /// </summary>
     /// <returns>The seconds waited.</returns>
-    private static async Task<double> SettleAsync(CompareTarget target)
+    private async Task<double> SettleAsync(CompareTarget target)
     {
         var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < MaxSettle)
+        while (Stopwatch.GetElapsedTime(started) < MaxSettle && !interrupt.IsCancellationRequested)
         {
             var before = target.Process.ReadCpuTime() + (target.Store?.ReadCpuTime() ?? TimeSpan.Zero);
             var at = Stopwatch.GetTimestamp();
-            await Task.Delay(SettleSlice, CancellationToken.None);
+            await Task.WhenAny(Task.Delay(SettleSlice, interrupt));
             var used = target.Process.ReadCpuTime() + (target.Store?.ReadCpuTime() ?? TimeSpan.Zero) - before;
             if (used.TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds < SettledCores)
             {

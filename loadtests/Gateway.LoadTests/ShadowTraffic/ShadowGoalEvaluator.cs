@@ -89,10 +89,15 @@ internal static class ShadowGoalEvaluator
     /// </summary>
     public static ShadowGoal WithByteIdentity(ShadowGoal goal, IReadOnlyList<ByteIdentityResult> checks)
     {
-        var different = checks.Where(c => !c.Identical).Select(c => c.Kind).ToList();
+        // A check that compared nothing (no identity pairs asked for) says nothing either way; a verdict not measured stays so.
+        var different = checks.Where(c => c.Pairs > 0 && !c.Identical).Select(c => c.Kind).ToList();
         return different.Count == 0
             ? goal
-            : goal with { Verdict = "not met", Notes = [$"the client's response was not byte-identical with the shadow step ({string.Join(", ", different)})", .. goal.Notes] };
+            : goal with
+            {
+                Verdict = goal.Verdict == "met" ? "not met" : goal.Verdict,
+                Notes = [$"the client's response was not byte-identical with the shadow step ({string.Join(", ", different)})", .. goal.Notes],
+            };
     }
 
     public static double? MedianOf(IReadOnlyList<double> values) => Median.Of(values);

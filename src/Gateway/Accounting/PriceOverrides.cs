@@ -56,7 +56,7 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
                 _ = transaction.HashDeleteAsync(Key, others);
             }
 
-            _ = transaction.HashSetAsync(Key, field, JsonSerializer.Serialize(Merge(spellings, price), GatewayJsonContext.Default.ModelPriceArray));
+            _ = transaction.HashSetAsync(Key, field, JsonSerializer.Serialize(Merge(spellings, price, pricing.ConfiguredPrices(model)), GatewayJsonContext.Default.ModelPriceArray));
             if (await transaction.ExecuteAsync())
             {
                 await LoadAsync();
@@ -74,28 +74,28 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     private static string FieldOf(string model) => model.ToLowerInvariant();
 
     /// <summary>
-    /// The stored prices with <paramref name="price"/> added at its date, leaving out every entry that only repeats the
-    /// price before it: a sync job that PUTs an unchanged price every minute would otherwise add 1,440 entries a day.
+    /// The stored prices with <paramref name="price"/> at its date (replacing one stored for that date), unless it only
+    /// repeats the price in force just before it, configured or stored: a sync job that PUTs an unchanged price every
+    /// minute would otherwise add 1,440 entries a day. The configured prices count (a price PUT again after a deploy
+    /// changed the configured one is a change), and so does a configured entry at the same date, which it overrides.
     /// </summary>
-    private static ModelPrice[] Merge(List<HashEntry> spellings, ModelPrice price)
+    private static ModelPrice[] Merge(List<HashEntry> spellings, ModelPrice price, IReadOnlyList<ModelPrice> configured)
     {
-        var dated = spellings
+        var stored = spellings
             .SelectMany(e => JsonSerializer.Deserialize((string)e.Value!, GatewayJsonContext.Default.ModelPriceArray) ?? [])
             .Where(p => p.EffectiveFrom != price.EffectiveFrom)
             .GroupBy(p => p.EffectiveFrom)
             .Select(g => g.Last())
-            .Append(price)
-            .OrderBy(p => p.EffectiveFrom);
-        var kept = new List<ModelPrice>();
-        foreach (var entry in dated)
-        {
-            if (kept.Count == 0 || !SamePrice(kept[^1], entry))
-            {
-                kept.Add(entry);
-            }
-        }
+            .ToList();
 
-        return [.. kept];
+        // As the table merges them: a stored price wins its date over a configured one.
+        var before = configured.Concat(stored)
+            .Where(p => p.EffectiveFrom < price.EffectiveFrom)
+            .GroupBy(p => p.EffectiveFrom)
+            .Select(g => g.Last())
+            .MaxBy(p => p.EffectiveFrom);
+        var repeats = before is not null && SamePrice(before, price) && !configured.Any(p => p.EffectiveFrom == price.EffectiveFrom);
+        return [.. (repeats ? stored : stored.Append(price)).OrderBy(p => p.EffectiveFrom)];
     }
 
     private static bool SamePrice(ModelPrice a, ModelPrice b) =>

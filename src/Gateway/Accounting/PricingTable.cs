@@ -31,6 +31,9 @@ internal sealed class PricingTable
         _prices = _configured;
     }
 
+    /// <summary>The prices <c>config/pricing.json</c> gives <paramref name="model"/>, by date (none: empty).</summary>
+    public IReadOnlyList<ModelPrice> ConfiguredPrices(string model) => _configured.TryGetValue(model, out var prices) ? prices : [];
+
     /// <summary>Every model's prices over time: the configured ones plus runtime overrides.</summary>
     public IReadOnlyDictionary<string, ModelPrice[]> All => Volatile.Read(ref _prices);
 

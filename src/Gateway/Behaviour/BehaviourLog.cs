@@ -8,7 +8,7 @@ internal static partial class BehaviourLog
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Sample {SampleId} could not be read or scored ({ExceptionType}); released, and dead-lettered after its last attempt")]
     public static partial void SampleFailed(ILogger logger, string sampleId, string exceptionType);
 
-    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "The online_eval block of {Prompt} v{Version} no longer reads ({Problems}); {WhatIsScored}, and it is read again in a minute")]
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "The online_eval block of {Prompt} v{Version} no longer reads ({Problems}); {WhatIsScored}")]
     public static partial void PlanUnreadable(ILogger logger, string prompt, int version, string problems, string whatIsScored);
 
     [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "Behaviour change: {Prompt} ({Environment}) {Metric} {Direction} from {Before:0.####} to {After:0.####} at {Boundary:o}; nearest activation: {Activation}")]

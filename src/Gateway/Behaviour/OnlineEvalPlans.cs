@@ -6,36 +6,31 @@ using LlmGateway.Providers;
 namespace LlmGateway.Behaviour;
 
 /// <summary>
-/// Each version's plan, read once: bundles are immutable, so a version's plan never changes, unless the catalog under it
-/// does. A plan whose judge model left the catalog keeps its other assertions (its <c>llm-rubric</c> ones are skipped),
-/// and is read again after <see cref="DegradedFor"/>: the model may come back.
+/// Each version's plan, read once: bundles are immutable, and the catalog is read at start, so a version's plan never
+/// changes within a process. A plan whose judge model is not in this process's catalog keeps its other assertions
+/// (its <c>llm-rubric</c> ones are skipped), and says so once.
 /// </summary>
-internal sealed class OnlineEvalPlans(PromptRegistry registry, ModelCatalog catalog, TimeProvider time, ILogger<OnlineEvalPlans> logger)
+internal sealed class OnlineEvalPlans(PromptRegistry registry, ModelCatalog catalog, ILogger<OnlineEvalPlans> logger)
 {
-    /// <summary>How long a plan read without its judge (or without its block) is kept before it is read again.</summary>
-    internal static readonly TimeSpan DegradedFor = TimeSpan.FromMinutes(1);
-
-    private readonly ConcurrentDictionary<(string Prompt, int Version), (OnlineEvalPlan Plan, DateTimeOffset? Until)> _plans = new();
+    private readonly ConcurrentDictionary<(string Prompt, int Version), OnlineEvalPlan> _plans = new();
 
     public async ValueTask<OnlineEvalPlan> GetAsync(string prompt, int version) => (await FindAsync(prompt, version)).Plan;
 
     /// <summary>The version's plan, and whether the version was found (an unfound one reads as empty, and may be a replica's lag).</summary>
     public async ValueTask<(OnlineEvalPlan Plan, bool Found)> FindAsync(string prompt, int version)
     {
-        if (_plans.TryGetValue((prompt, version), out var cached) && (cached.Until is not { } until || time.GetUtcNow() < until))
+        if (_plans.TryGetValue((prompt, version), out var cached))
         {
-            return (cached.Plan, true);
+            return (cached, true);
         }
 
         var bundle = await registry.GetBundleAsync(prompt, version);
         var errors = new List<FieldError>();
         var plan = OnlineEvalPlan.Read(bundle?.OnlineEval, catalog, errors);
-        var degraded = false;
         if (plan is null)
         {
             // Valid at push; a model since removed from the catalog can make it unreadable now. Without its judge, the
             // rest of the block still reads (a judge model gone must not stop is-json, regex or toxicity being scored).
-            degraded = true;
             var withoutJudge = OnlineEvalPlan.Read(OnlineEvalPlan.WithoutJudge(bundle!.OnlineEval!), catalog, []);
             BehaviourLog.PlanUnreadable(
                 logger,
@@ -49,7 +44,7 @@ internal sealed class OnlineEvalPlans(PromptRegistry registry, ModelCatalog cata
         // A version not found yet is not cached: it may be a replica's lag.
         if (bundle is not null)
         {
-            _plans[(prompt, version)] = (plan, degraded ? time.GetUtcNow() + DegradedFor : null);
+            _plans[(prompt, version)] = plan;
         }
 
         return (plan, bundle is not null);

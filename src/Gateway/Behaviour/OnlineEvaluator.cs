@@ -41,9 +41,10 @@ internal sealed class OnlineEvaluator(
         {
             return await ProcessAsync(claimed, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping (a rolling deploy): what this round claimed goes back now, not when its window lapses minutes
+            // Stopping (a rolling deploy), whatever the round ended with (a cancellation, or a store or judge call the
+            // stop cut with another exception): what it claimed goes back now, not when its window lapses minutes
             // later; a sample already acked is not in flight any more, and its release does nothing.
             await ReleaseAtStopAsync(claimed);
             throw;
@@ -140,7 +141,7 @@ internal sealed class OnlineEvaluator(
 
             if (countedBefore.Contains(record.Id))
             {
-                // Redelivered after it was counted (its worker died or lost the ack): not scored, nor judged, again.
+                // Counted before (a redelivery, or a second push of it): not scored, nor judged, again.
                 metrics.Samples("duplicate");
                 toAck.Add(claimed[i]);
                 continue;
@@ -208,14 +209,16 @@ internal sealed class OnlineEvaluator(
     }
 
     /// <summary>
-    /// The redelivered samples of the batch (a later attempt) that their prompt's series counted already; a first
-    /// delivery is never looked up. A store that does not answer leaves them to the count, which keeps them single.
+    /// The samples of the batch that their prompt's series counted already: redelivered after a worker died or lost its
+    /// ack, or pushed twice by a writer whose reply was lost (that second copy is a first delivery: its attempt count
+    /// went with the first copy's ack). One round trip per prompt. A store that does not answer leaves them to the
+    /// count, which keeps them single.
     /// </summary>
     private async Task<HashSet<string>> CountedBeforeAsync(IReadOnlyList<ClaimedItem> claimed, SampleRead[] reads)
     {
         var counted = new HashSet<string>(StringComparer.Ordinal);
         var again = claimed.Select((item, i) => (item, reads[i].Record))
-            .Where(c => c.item.Attempt > 1 && c.Record is { Prompt: not null, Version: not null })
+            .Where(c => c.Record is { Prompt: not null, Version: not null })
             .GroupBy(c => c.Record!.Prompt!, StringComparer.Ordinal);
         foreach (var prompt in again)
         {

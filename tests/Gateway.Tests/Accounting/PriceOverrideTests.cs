@@ -145,6 +145,49 @@ public sealed class PriceOverrideTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_price_put_again_after_a_deploy_changed_the_configured_price_is_a_change_not_a_repeat()
+    {
+        var prefix = "gwtest-price-" + Guid.NewGuid().ToString("N")[..8];
+        Dictionary<string, string?> Settings(params (string From, int Input)[] configured)
+        {
+            var settings = env.GatewaySettings();
+            settings["Redis:KeyPrefix"] = prefix;
+            for (var i = 0; i < configured.Length; i++)
+            {
+                settings[$"Gateway:Pricing:Models:deployed-model:{i}:EffectiveFrom"] = configured[i].From;
+                settings[$"Gateway:Pricing:Models:deployed-model:{i}:InputPerMillion"] = configured[i].Input.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                settings[$"Gateway:Pricing:Models:deployed-model:{i}:OutputPerMillion"] = "10";
+            }
+
+            return settings;
+        }
+
+        const string Put = """{"input_per_million":2,"output_per_million":10,"effective_from":"2026-0{0}-01T00:00:00Z"}""";
+        await using (var before = await GatewayHost.StartAsync(Settings(("2026-01-01T00:00:00Z", 5))))
+        {
+            using var operatorClient = new AdminClient(before, TestEnvironment.OperatorToken);
+            (await operatorClient.PutAsync("/admin/v1/pricing/deployed-model", Put.Replace("{0}", "2", StringComparison.Ordinal))).Expect(HttpStatusCode.OK);
+            // The same price again a month later repeats the one in force: nothing added.
+            (await operatorClient.PutAsync("/admin/v1/pricing/deployed-model", Put.Replace("{0}", "3", StringComparison.Ordinal))).Expect(HttpStatusCode.OK);
+        }
+
+        // A deploy adds a configured price after the runtime one; the sync job puts its price again after that.
+        await using var after = await GatewayHost.StartAsync(Settings(("2026-01-01T00:00:00Z", 5), ("2026-04-15T00:00:00Z", 7)));
+        using (var operatorClient = new AdminClient(after, TestEnvironment.OperatorToken))
+        {
+            (await operatorClient.PutAsync("/admin/v1/pricing/deployed-model", Put.Replace("{0}", "5", StringComparison.Ordinal))).Expect(HttpStatusCode.OK);
+        }
+
+        var table = after.GetRequiredService<LlmGateway.Accounting.PricingTable>();
+        Assert.Equal(2m, table.PriceAt("deployed-model", new DateTimeOffset(2026, 3, 15, 0, 0, 0, TimeSpan.Zero))!.InputPerMillion);
+        Assert.Equal(7m, table.PriceAt("deployed-model", new DateTimeOffset(2026, 4, 20, 0, 0, 0, TimeSpan.Zero))!.InputPerMillion);
+        Assert.Equal(2m, table.PriceAt("deployed-model", new DateTimeOffset(2026, 5, 2, 0, 0, 0, TimeSpan.Zero))!.InputPerMillion);
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LlmGateway.Store.RedisUrl.Parse(env.StoreConnection));
+        var stored = System.Text.Json.JsonDocument.Parse((string)(await connection.GetDatabase().HashGetAsync($"{prefix}:pricing:overrides", "deployed-model"))!).RootElement;
+        Assert.Equal(["2026-02-01", "2026-05-01"], stored.EnumerateArray().Select(p => p.GetProperty("effective_from").GetString()![..10]));
+    }
+
+    [Fact]
     public async Task Runtime_prices_in_the_store_are_in_force_before_an_instance_takes_traffic()
     {
         var (prefix, gateway) = await OwnPrefixGatewayAsync();

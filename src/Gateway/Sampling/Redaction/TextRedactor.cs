@@ -155,28 +155,38 @@ internal sealed class TextRedactor
 
     /// <summary>
     /// The text with each two-character escape that ends in a letter (<c>\n</c>, <c>\r</c>, <c>\t</c>, <c>\b</c>,
-    /// <c>\f</c>) read as two spaces, at the same positions; null when it has none. JSON inside a string (a tool call's
-    /// arguments, a structured answer) writes a line break as a backslash and an <c>n</c>, and every pattern refuses a
-    /// match right after a letter: "my key:\nsk-…" hid the key from the scan.
+    /// <c>\f</c>) and each <c>\uXXXX</c> escape still written (a control character, a quote, a lone surrogate: the
+    /// ones <see cref="UnescapeUnicode"/> leaves) read as spaces, at the same positions; null when it has none. JSON
+    /// inside a string (a tool call's arguments, a structured answer) writes a line break as a backslash and an
+    /// <c>n</c>, and every pattern refuses a match right after a letter: "my key:\nsk-…" hid the key from the scan.
     /// </summary>
     private static string? MaskLetterEscapes(string text)
     {
         char[]? masked = null;
         for (var i = text.IndexOf('\\'); i >= 0 && i + 1 < text.Length; i = text.IndexOf('\\', i))
         {
-            if (text[i + 1] is 'n' or 'r' or 't' or 'b' or 'f')
+            var length = EscapeLength(text, i);
+            if (length > 0)
             {
                 masked ??= text.ToCharArray();
-                masked[i] = ' ';
-                masked[i + 1] = ' ';
+                Array.Fill(masked, ' ', i, length);
+                i += length;
+                continue;
             }
 
-            // An escaped backslash's two characters are passed over together, so "\\n" stays a backslash and an n.
+            // Another escape (an escaped backslash included) is passed over whole, so "\\n" stays a backslash and an n.
             i += 2;
         }
 
         return masked is null ? null : new string(masked);
     }
+
+    // The length of the escape a masked scan reads as spaces at i (a backslash): 2, 6 for \uXXXX, 0 for one it keeps.
+    private static int EscapeLength(string text, int i) =>
+        text[i + 1] is 'n' or 'r' or 't' or 'b' or 'f' ? 2
+        : text[i + 1] == 'u' && i + 6 <= text.Length && char.IsAsciiHexDigit(text[i + 2]) && char.IsAsciiHexDigit(text[i + 3])
+            && char.IsAsciiHexDigit(text[i + 4]) && char.IsAsciiHexDigit(text[i + 5]) ? 6
+        : 0;
 
     private string RedactAsWritten(string text, RedactionTally tally)
     {
@@ -228,8 +238,10 @@ internal sealed class TextRedactor
         {
             // A hit that begins or ends inside a masked escape (a configured pattern may match its spaces) takes the
             // whole escape: half of one left beside the replacement would be a broken escape in the JSON text.
-            var start = Math.Max(position, InsideMaskedEscape(text, scanned, hit.Start) ? hit.Start - 1 : hit.Start);
-            var end = InsideMaskedEscape(text, scanned, hit.End) ? hit.End + 1 : hit.End;
+            var startsInside = MaskedEscapeAround(text, scanned, hit.Start);
+            var endsInside = MaskedEscapeAround(text, scanned, hit.End);
+            var start = Math.Max(position, startsInside >= 0 ? startsInside : hit.Start);
+            var end = endsInside >= 0 ? endsInside + EscapeLength(text, endsInside) : hit.End;
             builder.Append(text, position, start - position);
             builder.AppendRedacted(_redactors[hit.Detector], text.AsSpan(start, end - start));
             tally.Add(_detectors[hit.Detector].Kind);
@@ -239,9 +251,24 @@ internal sealed class TextRedactor
         return builder.Append(text, position, text.Length - position).ToString();
     }
 
-    // Whether position i is the letter of an escape the scan read as spaces (so i - 1 is its backslash).
-    private static bool InsideMaskedEscape(string text, string scanned, int i) =>
-        !ReferenceEquals(text, scanned) && i > 0 && i < text.Length && text[i - 1] == '\\' && scanned[i - 1] == ' ' && scanned[i] == ' ' && text[i] != ' ';
+    // The start of the masked escape position i lies strictly inside (after its backslash), or -1.
+    private static int MaskedEscapeAround(string text, string scanned, int i)
+    {
+        if (ReferenceEquals(text, scanned) || i <= 0 || i >= text.Length || scanned[i] != ' ' || text[i] == ' ')
+        {
+            return -1;
+        }
+
+        for (var j = i - 1; j >= 0 && j >= i - 5; j--)
+        {
+            if (text[j] == '\\' && scanned[j] == ' ')
+            {
+                return i - j < EscapeLength(text, j) ? j : -1;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>
     /// Redacts every string value under <paramref name="node"/> in place; property names are kept, as

@@ -238,6 +238,8 @@ public sealed class TextRedactorTests
     [InlineData("{\"k\":\"\\r\\nAKIAIOSFODNN7EXAMPLE\"}", "{\"k\":\"\\r\\n[REDACTED:aws_access_key]\"}", "IOSFODNN7")]
     [InlineData("{\"card\":\"card:\\n4111111111111111\"}", "{\"card\":\"card:\\n[REDACTED:card]\"}", "4111111111111111")]
     [InlineData("{\"ip\":\"host\\f10.0.15.1\\b\"}", "{\"ip\":\"host\\f[REDACTED:ip]\\b\"}", "10.0.15.1")]
+    // A control character stays escaped when the text is read (\u001b is ESC): its last hex digit is a letter too.
+    [InlineData("{\"k\":\"\\u001bsk-proj-AbC123def456ghi789jkl\"}", "{\"k\":\"\\u001b[REDACTED:api_key]\"}", "AbC123def456")]
     public void A_secret_right_after_a_letter_escape_in_json_text_is_redacted(string text, string expected, string secret)
     {
         var tally = new RedactionTally();
@@ -263,6 +265,8 @@ public sealed class TextRedactorTests
 
         Assert.Equal("{\"p\":\"x[REDACTED:pin]\"}", redacted);
         using var parsed = System.Text.Json.JsonDocument.Parse(redacted);
+        var unicode = pins.Redact("{\"p\":\"x\\u00011234\"}", new RedactionTally());
+        Assert.Equal("{\"p\":\"x[REDACTED:pin]\"}", unicode);
     }
 
     [Fact]

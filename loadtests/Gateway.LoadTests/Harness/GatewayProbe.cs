@@ -40,15 +40,26 @@ internal sealed class GatewayProbe(Uri gateway) : IDisposable
         }
     }
 
+    /// <summary>One scrape of <c>/metrics</c>, to read several metrics from (<see cref="Sum"/>, <see cref="ByLabel"/>).</summary>
+    public Task<string> ScrapeAsync() => _http.GetStringAsync("/metrics");
+
     /// <summary>
     /// Sum of every series of a Prometheus metric (all label sets), or 0 when it has none yet. Counters only appear
     /// once incremented, so "absent" is read as zero.
     /// </summary>
-    public async Task<double> MetricSumAsync(string name)
+    public async Task<double> MetricSumAsync(string name) => Sum(await ScrapeAsync(), name);
+
+    /// <summary>
+    /// A Prometheus metric summed per value of one label (e.g. <c>gateway_shadow_calls_total</c> by <c>outcome</c>); series
+    /// without that label are summed under the empty string. Empty when the metric has no series yet.
+    /// </summary>
+    public async Task<Dictionary<string, double>> MetricByLabelAsync(string name, string label) => ByLabel(await ScrapeAsync(), name, label);
+
+    /// <summary><see cref="MetricSumAsync"/> over a scrape already taken.</summary>
+    public static double Sum(string scrape, string name)
     {
-        var text = await _http.GetStringAsync("/metrics");
         double sum = 0;
-        foreach (var line in text.Split('\n'))
+        foreach (var line in scrape.Split('\n'))
         {
             if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is '{' or ' ')
             {
@@ -63,16 +74,12 @@ internal sealed class GatewayProbe(Uri gateway) : IDisposable
         return sum;
     }
 
-    /// <summary>
-    /// A Prometheus metric summed per value of one label (e.g. <c>gateway_shadow_calls_total</c> by <c>outcome</c>); series
-    /// without that label are summed under the empty string. Empty when the metric has no series yet.
-    /// </summary>
-    public async Task<Dictionary<string, double>> MetricByLabelAsync(string name, string label)
+    /// <summary><see cref="MetricByLabelAsync"/> over a scrape already taken.</summary>
+    public static Dictionary<string, double> ByLabel(string scrape, string name, string label)
     {
-        var text = await _http.GetStringAsync("/metrics");
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
         var marker = label + "=\"";
-        foreach (var line in text.Split('\n'))
+        foreach (var line in scrape.Split('\n'))
         {
             if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length <= name.Length || line[name.Length] is not ('{' or ' '))
             {

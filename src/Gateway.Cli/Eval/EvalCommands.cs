@@ -327,9 +327,27 @@ internal sealed class EvalCommands(CommandRunner runner)
     /// <summary>Writes a report if its option was given; false, with the reason said on stderr, if it could not be.</summary>
     private static bool TryWriteReport(CommandContext context, string? file, Func<byte[]> render)
     {
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return true;
+        }
+
+        byte[] content;
         try
         {
-            WriteReport(file, render);
+            content = render();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A report that cannot be rendered (a bug, or text a format cannot carry) is that report's failure alone: it
+            // must not escape past storing the run, the other reports and the exit code of a verdict already paid for.
+            context.Errors.Report($"Cannot render {file}: {ex.Message}", "unrenderable_report");
+            return false;
+        }
+
+        try
+        {
+            WriteReport(file, content);
             return true;
         }
         catch (UsageException ex)
@@ -642,15 +660,8 @@ internal sealed class EvalCommands(CommandRunner runner)
     }
 
     /// <summary>Writes through a temporary file, so a crash never leaves a half report where CI expects a whole one.</summary>
-    private static void WriteReport(string? file, Func<byte[]> render)
+    private static void WriteReport(string file, byte[] content)
     {
-        if (string.IsNullOrWhiteSpace(file))
-        {
-            return;
-        }
-
-        var content = render();
-
         var destination = Path.GetFullPath(file);
         // A name of its own: a fixed one would overwrite a file of that name, and two runs writing one report would
         // write through the same temporary file.

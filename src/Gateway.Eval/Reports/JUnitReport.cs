@@ -138,8 +138,28 @@ internal static class JUnitReport
 
     private static string Percent(double rate) => (rate * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
-    // Model output can hold characters XML 1.0 cannot carry at all (most C0 controls); drop them rather than fail the report.
-    private static string Clean(string text) => new([.. text.Where(ch => XmlConvert.IsXmlChar(ch) || char.IsSurrogate(ch))]);
+    /// <summary>
+    /// Model output can hold characters XML 1.0 cannot carry at all (most C0 controls, and half of a surrogate pair, which
+    /// a cut at a UTF-16 length can leave); drop them rather than fail the report.
+    /// </summary>
+    internal static string Clean(string text)
+    {
+        var kept = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (char.IsHighSurrogate(ch) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                kept.Append(ch).Append(text[++i]);
+            }
+            else if (XmlConvert.IsXmlChar(ch))
+            {
+                kept.Append(ch);
+            }
+        }
+
+        return kept.ToString();
+    }
 
     private sealed class Utf8StringWriter(StringBuilder builder) : StringWriter(builder, CultureInfo.InvariantCulture)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmGateway.Eval.Datasets;
 using LlmGateway.Eval.Running;
+using LlmGateway.Eval.Scoring;
 using LlmGateway.Eval.Statistics;
 
 namespace LlmGateway.Eval.Reports;
@@ -127,9 +128,8 @@ internal static class ReportFormat
         return $"case '{record.Case.Key}' {side}: {status}{code}{Truncate(execution.Error ?? "failed", 200)}";
     }
 
-    /// <summary>Cuts <paramref name="text"/> to <paramref name="max"/> characters, marking the cut.</summary>
-    public static string Truncate(string text, int max) =>
-        text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+    /// <summary>Cuts <paramref name="text"/> to <paramref name="max"/> characters, marking the cut (never inside a surrogate pair).</summary>
+    public static string Truncate(string text, int max) => TextCut.Truncate(text, max);
 
     private static bool IsRelative(MetricSource source) => source is MetricSource.Cost or MetricSource.Latency or MetricSource.OutputTokens;
 

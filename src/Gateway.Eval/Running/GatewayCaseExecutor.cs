@@ -346,7 +346,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
         return (Truncate(System.Text.Encoding.UTF8.GetString(body)), null);
     }
 
-    private static string Truncate(string text) => text.Length <= MaxErrorChars ? text : string.Concat(text.AsSpan(0, MaxErrorChars), "…");
+    private static string Truncate(string text) => TextCut.Truncate(text, MaxErrorChars);
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter switch

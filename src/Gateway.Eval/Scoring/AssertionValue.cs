@@ -77,7 +77,7 @@ internal static class AssertionValue
     /// <summary>A short, quoted rendering of <paramref name="text"/> for a reason.</summary>
     public static string Quote(string text)
     {
-        var shown = text.Length <= QuoteLimit ? text : string.Concat(text.AsSpan(0, QuoteLimit), "…");
+        var shown = TextCut.Truncate(text, QuoteLimit);
         return "\"" + shown.ReplaceLineEndings("\\n") + "\"";
     }
 
@@ -85,7 +85,7 @@ internal static class AssertionValue
     public static string Describe(JsonElement element)
     {
         var raw = element.GetRawText();
-        return raw.Length <= QuoteLimit ? raw : string.Concat(raw.AsSpan(0, QuoteLimit), "…");
+        return TextCut.Truncate(raw, QuoteLimit);
     }
 
     /// <summary>Formats a number for a reason without the culture's decimal separator.</summary>

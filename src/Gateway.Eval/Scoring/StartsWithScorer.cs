@@ -12,10 +12,11 @@ internal sealed class StartsWithScorer : IScorer
             return ValueTask.FromResult(ScoreResult.Errored("starts-with needs a non-empty string value"));
         }
 
+        // The output's opening is shown at the prefix's length, but never with half of an emoji the cut split.
         var result = input.Output.StartsWith(prefix, StringComparison.Ordinal)
             ? ScoreResult.Passed($"output starts with {AssertionValue.Quote(prefix)}")
             : ScoreResult.Failed(
-                $"output starts with {AssertionValue.Quote(input.Output[..Math.Min(input.Output.Length, prefix.Length)])}, not {AssertionValue.Quote(prefix)}");
+                $"output starts with {AssertionValue.Quote(TextCut.Prefix(input.Output, prefix.Length).ToString())}, not {AssertionValue.Quote(prefix)}");
         return ValueTask.FromResult(result);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Xml.Linq;
 using LlmGateway.Cli.Tests.Infrastructure;
 
 namespace LlmGateway.Cli.Tests.Eval;
@@ -75,6 +76,43 @@ public sealed class EvalRunExitCodeTests
         Assert.Contains($"Cannot write {junit}", run.Err, StringComparison.Ordinal);
         Assert.Contains("(unwritable_file)", run.Err, StringComparison.Ordinal);
         Assert.Contains("Stored as evr_test", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fail_whose_reason_cuts_an_emoji_writes_every_report_is_stored_and_exits_100()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        var dataset = string.Concat(Enumerable.Range(1, 20).Select(i =>
+            $$"""{"id":"c{{i}}","messages":[{"role":"user","content":"question {{i}}"}],"assert":[{"type":"starts-with","value":"AB","metric":"accuracy"}]}""" + "\n"));
+        await File.WriteAllTextAsync(workspace.PathOf("golden.jsonl"), dataset, TestContext.Current.CancellationToken);
+        // The candidate opens with an emoji: "output starts with ..." shows its first two UTF-16 units, half of the pair.
+        using var api = FakeEvalGateway.Create(request =>
+        {
+            if (request.RequestUri!.AbsolutePath != "/v1/chat/completions")
+            {
+                return null;
+            }
+
+            var version = request.Headers.GetValues("X-Prompt-Version").Single();
+            var content = version == "1" ? "AB support here." : "A\\ud83d\\udc4b support here.";
+            var response = FakeEvalGateway.Json(HttpStatusCode.OK, $$$"""{"choices":[{"index":0,"message":{"role":"assistant","content":"{{{content}}}"}}]}""");
+            response.Headers.TryAddWithoutValidation("X-Prompt-Version", version);
+            response.Headers.TryAddWithoutValidation("X-Prompt-Name", FakeEvalGateway.Prompt);
+            return response;
+        });
+        var junit = workspace.PathOf("eval.xml");
+        var json = workspace.PathOf("report.json");
+        var markdown = workspace.PathOf("eval.md");
+
+        var run = await api.RunAsync(workspace.RunArgs("2", "1", "--junit", junit, "--markdown", markdown, "--json", json));
+
+        run.AssertExit(100);
+        Assert.Contains("Result: FAIL (accuracy)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Stored as evr_test", run.Out, StringComparison.Ordinal);
+        var failure = XDocument.Load(junit).Descendants("testcase").First(t => (string?)t.Attribute("name") == "c1").Element("failure")!.Value;
+        Assert.Contains("output starts with \"A\", not \"AB\"", failure, StringComparison.Ordinal);
+        Assert.True(File.Exists(markdown));
+        Assert.Equal(100, JsonExitCode(json));
     }
 
     [Fact]

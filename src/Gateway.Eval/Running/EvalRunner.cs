@@ -130,10 +130,13 @@ internal sealed class EvalRunner
             // more rounds would only spend more on a broken setup. One early failure alone neither stops it nor ends it
             // incomplete: while it is incomplete but could still be complete, it goes on (the intervals stay valid at
             // any round), so completeness is judged on a run of the size the budget allows, as a fixed run's would be.
+            // A regression is the exception: among the pairs measured it is a fail, complete or not, and more rounds
+            // would only spend calls that could dilute it.
             var doomed = CannotBeComplete(sofar.Calls, planner.MaxRounds * cases.Count);
             var roomForAnother = decision.Rounds < planner.MaxRounds && records.Count + planner.CallsPerRound <= maxCalls;
             var recoverable = !sofar.Calls.Complete && roomForAnother;
-            if (doomed || (!decision.Continue && !recoverable))
+            var regressed = decision.Reason == SequentialStopReason.Regressed;
+            if (doomed || regressed || (!decision.Continue && !recoverable))
             {
                 notes.Add($"adaptive repeats: stopped after {decision.Rounds} round(s), {records.Count} of at most {planner.MaxRounds * planner.CallsPerRound} calls "
                     + $"({maxCalls} budgeted), because {Because(doomed ? SequentialStopReason.None : decision.Reason)}; intervals are repeated confidence intervals "

@@ -85,6 +85,28 @@ public sealed class AdaptiveRunTests
     }
 
     [Fact]
+    public async Task A_regression_stops_the_run_even_while_an_early_failure_leaves_it_incomplete_but_recoverable()
+    {
+        // Round 1: a 25+ pp drop, and one failed baseline call (2.5% of the round, over max_error_rate, but the budget
+        // could still make the run complete). A regression among the pairs measured is a fail: no more rounds to buy
+        // (they used to continue, and could dilute the regression into "unchanged (underpowered)").
+        var executor = new FakeCaseExecutor((r, _) =>
+            r.Target == Baseline && r.Case.Id == "c3" && r.Seed == 0 ? CaseExecution.Failed("gateway answered 502")
+            : r.Target == Baseline || Number(r) % 2 == 0 ? Ok()
+            : new CaseExecution { Output = "nope", LatencyMs = 100 });
+
+        var run = await RunAsync(executor);
+        var report = EvalReport.Create(run);
+
+        Assert.Equal(SequentialStopReason.Regressed, run.Adaptive!.Reason);
+        Assert.Equal(1, run.Adaptive.Rounds);
+        Assert.Equal(2 * Cases, executor.Calls.Count);
+        Assert.False(run.Calls.Complete);
+        Assert.Equal(GateResult.Fail, report.Result);
+        Assert.Equal(["accuracy"], report.Blamed);
+    }
+
+    [Fact]
     public async Task A_budget_below_one_round_is_refused_before_any_call()
     {
         var executor = new FakeCaseExecutor((_, _) => Ok());

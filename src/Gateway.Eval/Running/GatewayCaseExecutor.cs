@@ -294,7 +294,8 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
             }
 
             // content is null when the model only called tools.
-            output = message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String ? content.GetString()! : string.Empty;
+            // Leniently: a lone surrogate escape or invalid UTF-8 is one bad character (U+FFFD), not a failed call.
+            output = message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String ? Text(content) : string.Empty;
             if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
             {
                 var list = new List<ToolCall>();
@@ -302,8 +303,8 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
                 {
                     if (call.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object)
                     {
-                        var name = function.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : string.Empty;
-                        var arguments = function.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : string.Empty;
+                        var name = function.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? Text(n) : string.Empty;
+                        var arguments = function.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? Text(a) : string.Empty;
                         list.Add(new ToolCall(name, arguments));
                     }
                 }
@@ -335,7 +336,7 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
                 var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()
                     : error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
                     : null;
-                return (Truncate(message.GetString()!), code);
+                return (Truncate(Text(message)), code);
             }
         }
         catch (JsonException)
@@ -347,6 +348,8 @@ internal sealed class GatewayCaseExecutor : ICaseExecutor
     }
 
     private static string Truncate(string text) => TextCut.Truncate(text, MaxErrorChars);
+
+    private static string Text(JsonElement element) => LenientJsonText.WithoutLoneSurrogates(LenientJsonText.Read(element));
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter switch

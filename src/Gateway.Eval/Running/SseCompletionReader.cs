@@ -171,7 +171,8 @@ internal sealed class SseCompletionReader
 
         if (choice.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object)
         {
-            if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
+            // Leniently: a chunk can end inside an emoji, escaping half of its pair; the next chunk's half completes it.
+            if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && LenientJsonText.Read(content) is { Length: > 0 } text)
             {
                 FirstToken();
                 _text.Append(text);
@@ -213,12 +214,12 @@ internal sealed class SseCompletionReader
         {
             if (function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
             {
-                parts.Name.Append(name.GetString());
+                parts.Name.Append(LenientJsonText.Read(name));
             }
 
             if (function.TryGetProperty("arguments", out var arguments) && arguments.ValueKind == JsonValueKind.String)
             {
-                parts.Arguments.Append(arguments.GetString());
+                parts.Arguments.Append(LenientJsonText.Read(arguments));
             }
         }
     }
@@ -254,8 +255,11 @@ internal sealed class SseCompletionReader
     {
         var completion = new StreamedCompletion
         {
-            Output = _text.ToString(),
-            ToolCalls = [.. _toolCalls.Values.Select(parts => new ToolCall(parts.Name.ToString(), parts.Arguments.ToString()))],
+            // Halves of pairs the chunks never completed are replaced, so no report has to carry them.
+            Output = LenientJsonText.WithoutLoneSurrogates(_text.ToString()),
+            ToolCalls = [.. _toolCalls.Values.Select(parts => new ToolCall(
+                LenientJsonText.WithoutLoneSurrogates(parts.Name.ToString()),
+                LenientJsonText.WithoutLoneSurrogates(parts.Arguments.ToString())))],
             FinishReason = _finishReason,
             Usage = _usage,
             TimeToFirstTokenMs = _firstTokenMs,

@@ -63,6 +63,38 @@ public sealed class GatewayCaseExecutorTests
         Assert.False(root.GetProperty("stream").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("""{"choices":[{"index":0,"message":{"role":"assistant","content":"half \ud83d here"}}]}""")]
+    [InlineData("""{"choices":[{"index":0,"message":{"role":"assistant","content":"half \udc4b here"}}]}""")]
+    public async Task A_lone_surrogate_escape_in_the_answer_is_a_replacement_character_not_a_failed_call(string body)
+    {
+        var (executor, _) = Create(_ => Json(HttpStatusCode.OK, body, Served));
+
+        var result = await executor.ExecuteAsync(Request(), TestContext.Current.CancellationToken);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("half \uFFFD here", result.Output);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_the_answer_is_a_replacement_character_not_a_failed_call()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"choices":[{"index":0,"message":{"role":"assistant","content":"bad X byte"}}]}""");
+        bytes[Array.IndexOf(bytes, (byte)'X')] = 0xFF;
+        var (executor, _) = Create(_ =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(bytes) };
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            response.Headers.TryAddWithoutValidation(Served.Name, Served.Value);
+            return response;
+        });
+
+        var result = await executor.ExecuteAsync(Request(), TestContext.Current.CancellationToken);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("bad \uFFFD byte", result.Output);
+    }
+
     [Fact]
     public async Task It_reads_the_answer_tool_calls_and_accounting_headers()
     {

@@ -47,6 +47,39 @@ public sealed class SseCompletionReaderTests
         Assert.NotNull(result.TimeToFirstTokenMs);
     }
 
+    [Fact]
+    public async Task An_emoji_whose_surrogate_escapes_are_split_across_chunks_comes_out_whole()
+    {
+        var sse = string.Concat(
+            Data("""{"choices":[{"index":0,"delta":{"content":"Hi \ud83d"}}]}"""),
+            Data("""{"choices":[{"index":0,"delta":{"content":"\udc4b there"}}]}"""),
+            Data("""{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"wave","arguments":"{\"e\":\"\ud83d"}}]}}]}"""),
+            Data("""{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\udc4b\"}"}}]},"finish_reason":"stop"}]}"""),
+            "data: [DONE]\n\n",
+            Usage + "\n\n");
+
+        var result = await ReadAsync(sse);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("Hi \U0001F44B there", result.Output);
+        Assert.Equal([new ToolCall("wave", "{\"e\":\"\U0001F44B\"}")], result.ToolCalls);
+    }
+
+    [Fact]
+    public async Task A_surrogate_half_that_never_pairs_is_a_replacement_character_not_a_failed_call()
+    {
+        var sse = string.Concat(
+            Data("""{"choices":[{"index":0,"delta":{"content":"cut \ud83d"}}]}"""),
+            Data("""{"choices":[{"index":0,"delta":{"content":" here"},"finish_reason":"stop"}]}"""),
+            "data: [DONE]\n\n",
+            Usage + "\n\n");
+
+        var result = await ReadAsync(sse);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("cut \uFFFD here", result.Output);
+    }
+
     [Theory]
     [InlineData("\r\n", 1)]
     [InlineData("\r", 3)]

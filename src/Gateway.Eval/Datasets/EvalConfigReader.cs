@@ -263,6 +263,13 @@ internal static partial class EvalConfigReader
             source = Choice(sourceNode, $"{at}.source", errors, ("assertions", MetricSource.Assertions), ("cost", MetricSource.Cost), ("latency", MetricSource.Latency), ("output-tokens", MetricSource.OutputTokens), ("errors", MetricSource.Errors)) ?? source;
         }
 
+        // The error rate is always measured under its name (EvalConfig.AllMetrics adds it when no metric has its
+        // source): a metric of another source under that name would be a second metric of the same name.
+        if (string.Equals(name, EvalConfig.ErrorRateMetric, StringComparison.OrdinalIgnoreCase) && source != MetricSource.Errors)
+        {
+            Error(errors, $"{at}.source", sourceNode ?? mapping, $"'{name}' is the error rate's name, measured from the calls (source errors); give a metric of source '{SourceName(source)}' another name");
+        }
+
         var fromAssertions = source == MetricSource.Assertions;
         string? assertionMetric = null;
         var types = new List<string>();

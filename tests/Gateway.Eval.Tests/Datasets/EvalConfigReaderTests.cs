@@ -209,6 +209,19 @@ public sealed class EvalConfigReaderTests
         Assert.Contains(ungated, e => e.StartsWith("max_error_rate", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("assertions", "error-rate")]
+    [InlineData("cost", "error-rate")]
+    [InlineData("assertions", "Error-Rate")]
+    public void The_error_rates_name_is_refused_for_a_metric_of_another_source(string source, string name)
+    {
+        // AllMetrics adds the built-in error rate beside it: two metrics of one name, which used to crash the run after
+        // its first calls were paid for.
+        var errors = Errors($"datasets: [a.jsonl]\nmetrics:\n  {name}:\n    source: {source}\n    max_regression: 0.1\n");
+
+        Assert.Contains(errors, e => e.StartsWith($"metrics.{name}.source (line 4): '{name}' is the error rate's name", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Invalid_yaml_and_a_non_mapping_root_are_errors()
     {

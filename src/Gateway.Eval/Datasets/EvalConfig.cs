@@ -21,6 +21,12 @@ internal sealed record EvalConfig
     /// <summary>The error-rate metric's name; a config may list it to change its tolerance, never to ungate it.</summary>
     public const string ErrorRateMetric = "error-rate";
 
+    /// <summary>
+    /// The metric that assertions without a <c>metric</c> tag feed when no metric lists their type (a promptfoo file as
+    /// it is): promptfoo's own pass rate, every such assertion of a run passing.
+    /// </summary>
+    public const string UntaggedMetric = "pass-rate";
+
     /// <summary>More failed calls than this share, on either side, make a run incomplete: it has no verdict.</summary>
     public const double DefaultMaxErrorRate = 0.02;
 

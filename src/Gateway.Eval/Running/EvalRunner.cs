@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmGateway.Eval.Datasets;
 using LlmGateway.Eval.Scoring;
 using LlmGateway.Eval.Statistics.Sequential;
@@ -272,10 +273,13 @@ internal sealed class EvalRunner
     /// <summary>
     /// A typo in a type would otherwise show up only as errored scores after paying for the run, so unknown types are
     /// errors. A metric name the config does not list is not: the dataset's author named it on purpose, so it is
-    /// measured and gated with the defaults (<see cref="DefaultTolerances"/>) and one note says so.
+    /// measured and gated with the defaults (<see cref="DefaultTolerances"/>) and one note says so. An assertion with no
+    /// tag that no metric's <c>types</c> list would feed nothing and be ignored without a word: it is tagged
+    /// <see cref="EvalConfig.UntaggedMetric"/>, which is measured the same way.
     /// </summary>
     private EvalConfig CheckAssertions(EvalConfig config, List<RunCase> cases, List<string> notes)
     {
+        config = TagUnclaimed(config, cases, notes);
         var problems = new List<string>();
         var unlisted = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var runCase in cases)
@@ -325,6 +329,61 @@ internal sealed class EvalRunner
         }
 
         return config with { Metrics = [.. config.Metrics, .. added] };
+    }
+
+    /// <summary>
+    /// Tags <see cref="EvalConfig.UntaggedMetric"/> on every top-level assertion (the config's defaults and the cases')
+    /// that has no <c>metric</c> and whose type no metric lists, with one note naming how many and of which types.
+    /// </summary>
+    private static EvalConfig TagUnclaimed(EvalConfig config, List<RunCase> cases, List<string> notes)
+    {
+        var types = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        var count = 0;
+        AssertionSpec Claim(AssertionSpec assertion)
+        {
+            if (assertion.Metric is not null || config.Metrics.Any(m => m.IsFedBy(assertion)))
+            {
+                return assertion;
+            }
+
+            count++;
+            types.Add(assertion.Type.Trim());
+            return assertion with { Metric = EvalConfig.UntaggedMetric };
+        }
+
+        var defaults = config.DefaultAssertions.Select(Claim).ToList();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var tagged = cases[i].Case.Assertions.Select(Claim).ToList();
+            if (!tagged.SequenceEqual(cases[i].Case.Assertions))
+            {
+                cases[i] = cases[i] with { Case = cases[i].Case with { Assertions = tagged } };
+            }
+        }
+
+        if (count == 0)
+        {
+            return config;
+        }
+
+        var listed = config.Metrics.FirstOrDefault(m => string.Equals(m.Name, EvalConfig.UntaggedMetric, StringComparison.OrdinalIgnoreCase));
+        if (listed is { Source: not MetricSource.Assertions })
+        {
+            throw new EvalConfigException(config.SourcePath ?? "eval config", [
+                $"{count} assertion(s) without a metric tag, of types no metric lists ({string.Join(", ", types)}), would feed '{EvalConfig.UntaggedMetric}', but {MetricDefinition.NotFedByAssertions(listed)}"]);
+        }
+
+        // A config that lists the metric sets its gate; otherwise it gets the defaults, as an unlisted tag's metric does.
+        var gate = DefaultTolerances.ForUnlistedAssertionMetric();
+        var how = listed is null
+            ? $"not listed in the config: gated with the defaults (higher is better, all-pass, {(gate.Tolerance * 100).ToString("0.#", CultureInfo.InvariantCulture)} pp tolerance)"
+            : "as the config lists it";
+        notes.Add($"{count} assertion(s) without a metric tag, of types no metric lists ({string.Join(", ", types)}), feed metric '{EvalConfig.UntaggedMetric}', "
+            + $"{how}; tag them, or list their types under a metric's types, to measure them elsewhere");
+        IReadOnlyList<MetricDefinition> metrics = listed is null
+            ? [.. config.Metrics, new MetricDefinition { Name = EvalConfig.UntaggedMetric, Gate = gate }]
+            : config.Metrics;
+        return config with { DefaultAssertions = defaults, Metrics = metrics };
     }
 
     /// <summary>Checks an assertion's type, and an assert-set's members at any depth, against the registry.</summary>

@@ -390,6 +390,39 @@ public sealed class EvalRunnerTests
         Assert.All(result.Records, r => Assert.Equal(1, r.Metrics["tone"]));
     }
 
+    [Fact]
+    public async Task Untagged_assertions_no_metric_lists_feed_the_pass_rate_instead_of_being_ignored()
+    {
+        // A promptfoo file as it is: its icontains carries no metric tag and the config lists no metric of that type.
+        // It fed nothing, so a candidate failing it on every case passed on accuracy alone.
+        var executor = new FakeCaseExecutor((r, _) => Ok(r.Target == Baseline ? "ok Acme" : "ok"));
+        var config = Config() with { DefaultAssertions = [new AssertionSpec("not-is-refusal")] };
+
+        var result = await Run(executor, config, Dataset(30, """[{"type":"contains","value":"ok","metric":"accuracy"},{"type":"icontains","value":"acme"}]"""));
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(result);
+
+        var passRate = Assert.Single(result.Config.Metrics, m => m.Name == EvalConfig.UntaggedMetric);
+        Assert.True(passRate.Gate.Gated);
+        var note = Assert.Single(result.Notes);
+        Assert.Contains("31 assertion(s) without a metric tag, of types no metric lists (icontains, not-is-refusal), feed metric 'pass-rate'", note, StringComparison.Ordinal);
+        Assert.All(result.Records.Where(r => r.Side == RunSide.Candidate), r => Assert.Equal(0, r.Metrics[EvalConfig.UntaggedMetric]));
+        Assert.Equal(GateResult.Fail, report.Result);
+        Assert.Equal([EvalConfig.UntaggedMetric], report.Blamed);
+    }
+
+    [Fact]
+    public async Task Untagged_assertions_a_metric_lists_by_type_are_left_to_it()
+    {
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+        var config = Config() with { Metrics = [.. Config().Metrics, new MetricDefinition { Name = "brand", AssertionTypes = ["icontains"], Gate = MetricGate.HigherIsBetter(0.05) }] };
+
+        var result = await Run(executor, config, Dataset(3, """[{"type":"contains","value":"ok","metric":"accuracy"},{"type":"not-icontains","value":"acme"}]"""));
+
+        Assert.DoesNotContain(result.Config.Metrics, m => m.Name == EvalConfig.UntaggedMetric);
+        Assert.Empty(result.Notes);
+        Assert.All(result.Records, r => Assert.Equal(1, r.Metrics["brand"]));
+    }
+
     [Theory]
     [InlineData("""[{"type":"contians","value":"ok"}]""", "unknown assertion type 'contians'")]
     [InlineData("""[{"type":"assert-set","assert":[{"type":"contains","value":"ok"},{"type":"icontians","value":"ok"}]}]""", "assert[0].assert[1]: unknown assertion type 'icontians'")]

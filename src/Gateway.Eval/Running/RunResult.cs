@@ -216,7 +216,7 @@ internal sealed class RunResult
                 continue;
             }
 
-            samples.Add(new MetricSamples(metric.Name, metric.Kind, metric.Gate, PairedSamples.FromCases(pairs.Baseline, pairs.Candidate), BoundedByRun: metric.Source == MetricSource.Errors));
+            samples.Add(new MetricSamples(metric.Name, metric.Kind, metric.Gate, PairedSamples.FromCases(pairs.Baseline, pairs.Candidate), BoundedByRun: metric.Source == MetricSource.Errors, Scores: metric.Source == MetricSource.Assertions));
         }
 
         return new MetricSampleSet(samples, skipped);

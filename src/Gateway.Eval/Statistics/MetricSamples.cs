@@ -7,4 +7,9 @@ namespace LlmGateway.Eval.Statistics;
 /// no floor for pairs that all agree: clearing a 1-point tolerance against it with no failures would take about
 /// 3 / 0.01 = 300 pairs, most of any budget on every clean run, and a strict run that could never pass.
 /// </param>
-internal sealed record MetricSamples(string Name, MetricKind Kind, MetricGate Gate, PairedSamples Samples, bool BoundedByRun = false);
+/// <param name="Scores">
+/// The values are assertion outcomes: pass/fail, or scores in [0, 1]. A weighted score over pass/fail assertions is then
+/// a rate in all but name, and pairs that all agree are no more proof for it than for a rate (see
+/// <see cref="Sequential.ClusterMoments.StandardError"/>); cost, latency and tokens have no such floor.
+/// </param>
+internal sealed record MetricSamples(string Name, MetricKind Kind, MetricGate Gate, PairedSamples Samples, bool BoundedByRun = false, bool Scores = false);

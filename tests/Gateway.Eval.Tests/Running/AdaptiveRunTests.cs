@@ -56,6 +56,20 @@ public sealed class AdaptiveRunTests
     }
 
     [Fact]
+    public async Task A_weighted_score_over_pass_fail_assertions_that_all_agree_is_not_cleared_by_the_first_round()
+    {
+        // A weighted score of 0/1 assertions is a rate in all but name (continuous by kind): a first round of 40 agreeing
+        // pairs had a spread of 0 and cleared at once, as a pass rate's did before its floor.
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+
+        var run = await RunAsync(executor, aggregate: MetricAggregate.WeightedScore);
+
+        Assert.Equal(SequentialStopReason.AllDecided, run.Adaptive!.Reason);
+        Assert.Equal(2, run.Adaptive.Rounds);
+        Assert.Equal(GateResult.Pass, EvalReport.Create(run).Result);
+    }
+
+    [Fact]
     public async Task A_run_whose_candidate_calls_fail_stops_after_its_first_round_as_a_fail_and_one_whose_baseline_calls_fail_as_incomplete()
     {
         var executor = new FakeCaseExecutor((r, _) => r.Target == Candidate ? CaseExecution.Failed("gateway answered 403: no pin") : Ok());
@@ -121,14 +135,14 @@ public sealed class AdaptiveRunTests
 
     private static CaseExecution Ok() => new() { Output = "ok", LatencyMs = 100, CostUsd = 0.001m };
 
-    private static Task<RunResult> RunAsync(ICaseExecutor executor, int maxCalls = Budget)
+    private static Task<RunResult> RunAsync(ICaseExecutor executor, int maxCalls = Budget, MetricAggregate aggregate = MetricAggregate.AllPass)
     {
         var lines = Enumerable.Range(0, Cases).Select(i => $$"""{"id":"c{{i}}","vars":{"n":{{i}}},"assert":[{"type":"contains","value":"ok","metric":"accuracy"}]}""");
         var dataset = DatasetReader.Parse(Encoding.UTF8.GetBytes(string.Join('\n', lines)), "golden.jsonl");
         var config = new EvalConfig
         {
             Datasets = ["golden.jsonl"],
-            Metrics = [new MetricDefinition { Name = "accuracy", Gate = MetricGate.HigherIsBetter(0.05) }],
+            Metrics = [new MetricDefinition { Name = "accuracy", Aggregate = aggregate, Gate = MetricGate.HigherIsBetter(0.05) }],
             AdaptiveMaxCalls = maxCalls,
             Concurrency = 8,
         };

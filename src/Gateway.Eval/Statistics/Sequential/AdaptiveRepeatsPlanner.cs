@@ -128,7 +128,7 @@ internal sealed class AdaptiveRepeatsPlanner
         // The error rate has no floor: max_error_rate bounds it over the whole run (a candidate whose own calls fail
         // beyond it fails the run), and clearing a 1-point tolerance against the floor with no failures would take
         // ~300 pairs, more than most budgets, in strict mode a run that could never pass.
-        var se = moments.StandardError(metric.Kind, rateFloor: !metric.BoundedByRun);
+        var se = moments.StandardError(metric.Kind, rateFloor: !metric.BoundedByRun, scores: metric.Scores);
 
         // Zero spread (every case's difference the same) is a zero-width interval, except for a rate, whose standard
         // error has a floor (ClusterMoments.StandardError).
@@ -150,7 +150,7 @@ internal sealed class AdaptiveRepeatsPlanner
         var tolerance = decision.ToleranceInDeltaUnits;
         var status = decision.Verdict == Verdict.Regressed ? SequentialStatus.Regressed
             : worst >= -tolerance ? SequentialStatus.Cleared
-            : IsFutile(moments, metric.Kind, se, better ? moments.Delta : -moments.Delta, tolerance) ? SequentialStatus.Futile
+            : IsFutile(moments, RateLike(metric, moments), se, better ? moments.Delta : -moments.Delta, tolerance) ? SequentialStatus.Futile
             : SequentialStatus.Open;
         return new SequentialMetricState(metric.Name, metric.Kind, metric.Gate, status, interval, decision, critical);
     }
@@ -165,7 +165,11 @@ internal sealed class AdaptiveRepeatsPlanner
     /// projects the smallest SE_K, hence the smallest δ₁ and the highest bar for futility, never a lower one. A metric
     /// whose repeats never differ within a case is futile outright: repeats cannot change it.
     /// </summary>
-    private bool IsFutile(ClusterMoments moments, MetricKind kind, double se, double delta, double tolerance)
+    /// <summary>A rate, or assertion scores that are all 0/1: outcomes whose agreeing pairs may hide a rare disagreement.</summary>
+    private static bool RateLike(MetricSamples metric, ClusterMoments moments) =>
+        metric.Kind == MetricKind.Rate || (metric.Scores && moments.Binary);
+
+    private bool IsFutile(ClusterMoments moments, bool rateLike, double se, double delta, double tolerance)
     {
         var k = moments.Repeats;
         var n = moments.Cases;
@@ -177,7 +181,7 @@ internal sealed class AdaptiveRepeatsPlanner
         // Every case gave the same difference on every repeat: more repeats reproduce the same case means, so no
         // number of them can move the verdict, in strict mode or not. For a rate only when every pair disagreed: cases
         // whose pairs agreed so far may hide a disagreement too rare to have shown yet, which repeats are there to find.
-        if (moments.WithinVariance == 0 && (kind != MetricKind.Rate || moments.Discordance == moments.Pairs))
+        if (moments.WithinVariance == 0 && (!rateLike || moments.Discordance == moments.Pairs))
         {
             return true;
         }

@@ -16,6 +16,7 @@ namespace LlmGateway.Eval.Statistics.Sequential;
 /// </param>
 /// <param name="Pairs">Every pair, over all cases and repeats.</param>
 /// <param name="Discordance">Σ |candidate − baseline| over the pairs: for a rate, the pairs whose outcomes differ.</param>
+/// <param name="Binary">Whether every value, on both sides, is 0 or 1: pass/fail outcomes, whatever the metric's kind.</param>
 /// <param name="WithinVariance">
 /// The run-to-run variance of one pair's difference within a case (σ²_within), or null when it cannot be told apart
 /// from the between-case part: with one repeat per case, or with unequal repeats (rare: a pair lost to a failed
@@ -31,7 +32,8 @@ internal sealed record ClusterMoments(
     double CaseVariance,
     double? WithinVariance,
     int Pairs,
-    double Discordance)
+    double Discordance,
+    bool Binary = false)
 {
     /// <summary>
     /// The standard error of <see cref="Delta"/>: over the population of cases when there are two or more. With one
@@ -42,14 +44,17 @@ internal sealed record ClusterMoments(
     /// &amp; Coull's adjustment, q = (D + 2) / (N + 4)): pairs that all agree show a spread of 0, which says a
     /// disagreement is rare (below about 3 / N), not that it never happens. Without the floor a first round in which
     /// every pair agreed was an interval of one point, cleared at once: a candidate failing one call in ten on a
-    /// dataset the baseline always passes passed whenever its first 20 calls happened to pass.
+    /// dataset the baseline always passes passed whenever its first 20 calls happened to pass. With
+    /// <paramref name="scores"/> (assertion outcomes, <see cref="MetricSamples.Scores"/>) the floor applies to a
+    /// continuous metric too when its values are all 0/1 (a weighted score over pass/fail assertions) or its spread is 0:
+    /// such pairs agreeing everywhere say no more than a rate's.
     /// </summary>
-    public double StandardError(MetricKind kind, bool rateFloor = true)
+    public double StandardError(MetricKind kind, bool rateFloor = true, bool scores = false)
     {
         var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases) * StudentInflation(Cases - 1)
             : WithinVariance is { } within && Repeats >= 2 ? Math.Sqrt(within / Repeats) * StudentInflation((int)Repeats - 1)
             : double.PositiveInfinity;
-        if (rateFloor && kind == MetricKind.Rate && Pairs > 0)
+        if (rateFloor && Pairs > 0 && (kind == MetricKind.Rate || (scores && (Binary || se == 0))))
         {
             var q = (Discordance + 2) / (Pairs + 4.0);
             se = Math.Max(se, Math.Sqrt(q * (1 - q) / Pairs));
@@ -83,9 +88,11 @@ internal sealed record ClusterMoments(
 
         var caseVariance = n < 2 ? double.PositiveInfinity : squares / (n - 1);
         double discordance = 0;
+        var binary = true;
         for (var j = 0; j < samples.Observations; j++)
         {
             discordance += Math.Abs(samples.Candidate[j] - samples.Baseline[j]);
+            binary &= samples.Candidate[j] is 0 or 1 && samples.Baseline[j] is 0 or 1;
         }
 
         // Every case has at most MaxRepeats pairs, so the total equals n × MaxRepeats only when each has exactly
@@ -120,7 +127,8 @@ internal sealed record ClusterMoments(
             caseVariance,
             within,
             samples.Observations,
-            discordance);
+            discordance,
+            binary);
     }
 
     private static double Mean(ReadOnlySpan<double> values)

@@ -73,6 +73,21 @@ public sealed class AdaptiveRepeatsPlannerTests
         Assert.Equal((0.0, 0.0), (decision.Metrics[0].Low, decision.Metrics[0].High));
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    public void Assertion_scores_whose_pairs_all_agree_keep_a_width_like_a_rate(double score)
+    {
+        // A weighted score is continuous by kind; over 0/1 assertions, or agreeing everywhere, it has a rate's floor.
+        var samples = CalibrationSimulation.Build(Cases, 1, (_, _) => (score, score));
+        var scores = new MetricSamples("tone", MetricKind.Continuous, Accuracy, samples, Scores: true);
+        var latencyLike = new MetricSamples("tone", MetricKind.Continuous, Accuracy, samples);
+
+        Assert.Equal(SequentialStatus.Open, Planner.Assess(scores).Status);
+        Assert.True(Planner.Assess(scores).Low < -0.05);
+        Assert.Equal(SequentialStatus.Cleared, Planner.Assess(latencyLike).Status);
+    }
+
     [Fact]
     public void Rare_failures_on_a_set_the_baseline_always_passes_are_caught_not_cleared_by_a_lucky_first_round()
     {

@@ -39,7 +39,7 @@ internal sealed class ComparisonGate
     {
         // Every metric uses the same seed: with the same cases, each resample then draws the same cases for every
         // metric, so the metrics' intervals describe one set of bootstrap worlds rather than unrelated ones.
-        var result = _bootstrap.Run(metric.Samples, _options.Seed);
+        var result = _bootstrap.Run(metric, _options.Seed);
         var mcNemar = metric.Kind == MetricKind.Rate ? McNemarExact.Test(metric.Samples) : null;
         var decision = VerdictRule.Decide(result, metric.Gate, _options.Strict);
         var repeatsNeeded = decision is { Underpowered: true, MoreCasesNeeded: { } more }

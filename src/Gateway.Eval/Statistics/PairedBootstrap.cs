@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using LlmGateway.Eval.Statistics.Sequential;
 
 namespace LlmGateway.Eval.Statistics;
 
@@ -77,6 +78,32 @@ internal sealed class PairedBootstrap
         {
             ArrayPool<double>.Shared.Return(means);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Run(PairedSamples, long)"/> for a metric, with the adaptive design's guards against an interval that
+    /// is a point (<see cref="ClusterMoments.StandardError"/>). Pairs that all agree give every resample the same mean,
+    /// but say only that a disagreement is rare, not that there is none: the interval is at least Δ ± z times the
+    /// binomial floor (rates, and assertion scores that are 0/1 or agree everywhere; never the error rate, which
+    /// max_error_rate bounds). One case can only be redrawn as itself: it is judged on its own repeats, as the adaptive
+    /// design judges it, and a case measured once is an interval without finite ends (inconclusive, never unchanged).
+    /// </summary>
+    public BootstrapResult Run(MetricSamples metric, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        var result = Run(metric.Samples, seed);
+        var moments = ClusterMoments.From(metric.Samples);
+        var z = StandardNormal.Quantile(1 - ((1 - Confidence) / 2));
+        if (moments.Cases < 2)
+        {
+            var half = z * moments.StandardError(metric.Kind, rateFloor: !metric.BoundedByRun, scores: metric.Scores);
+            return result with { CiLow = result.Delta - half, CiHigh = result.Delta + half };
+        }
+
+        var floor = z * moments.BinomialFloor(metric.Kind, rateFloor: !metric.BoundedByRun, scores: metric.Scores);
+        return floor > 0
+            ? result with { CiLow = Math.Min(result.CiLow, result.Delta - floor), CiHigh = Math.Max(result.CiHigh, result.Delta + floor) }
+            : result;
     }
 
     /// <summary>

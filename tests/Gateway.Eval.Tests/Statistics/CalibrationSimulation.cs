@@ -26,11 +26,12 @@ internal static class CalibrationSimulation
     /// <summary>
     /// Over the trials: how often the metric is regressed under <paramref name="zeroGate"/> (default: accuracy, zero
     /// tolerance) and under <paramref name="gate"/> (default: accuracy, 2 pp), and how often strict mode calls it
-    /// inconclusive under the latter. One bootstrap per trial serves all three verdicts. <paramref name="flatten"/>
+    /// inconclusive under the latter. One bootstrap per trial serves all three verdicts; it is the gate's, floor
+    /// included (<see cref="PairedBootstrap.Run(MetricSamples, long)"/>), for a metric of <paramref name="kind"/>. <paramref name="flatten"/>
     /// treats every run as its own case, the mistake the cluster bootstrap exists to avoid.
     /// </summary>
     public static (double RegressedAtZero, double Regressed, double Inconclusive) Rates(
-        Func<Random, PairedSamples> scenario, MetricGate? zeroGate = null, MetricGate? gate = null, bool flatten = false)
+        Func<Random, PairedSamples> scenario, MetricGate? zeroGate = null, MetricGate? gate = null, bool flatten = false, MetricKind kind = MetricKind.Rate)
     {
         zeroGate ??= AccuracyZeroTolerance;
         gate ??= Accuracy2pp;
@@ -44,7 +45,7 @@ internal static class CalibrationSimulation
                 samples = PairedSamples.FromPairs(samples.Baseline, samples.Candidate);
             }
 
-            var result = bootstrap.Run(samples, seed: trial);
+            var result = bootstrap.Run(new MetricSamples("metric", kind, gate, samples), seed: trial);
             regressedAtZero += VerdictRule.Decide(result, zeroGate, strict: false).Verdict == Verdict.Regressed ? 1 : 0;
             regressed += VerdictRule.Decide(result, gate, strict: false).Verdict == Verdict.Regressed ? 1 : 0;
             inconclusive += VerdictRule.Decide(result, gate, strict: true).Verdict == Verdict.Inconclusive ? 1 : 0;

@@ -143,4 +143,52 @@ public sealed class ComparisonGateTests
 
     private static MetricComparison Comparison(string name, Verdict verdict, bool gated) =>
         new(name, MetricKind.Rate, gated, 0.8, 0.8, 0, 0, 0, null, 200, 1, 0.02, verdict, null, string.Empty);
+
+    [Fact]
+    public void Fixed_pairs_that_all_agree_are_underpowered_and_strict_calls_them_inconclusive()
+    {
+        // 40 cases that pass on both versions used to be a zero-width interval: unchanged, not even underpowered, and a
+        // strict pass, though 40 agreeing calls cannot rule out a candidate failing one call in twenty.
+        var agree = new MetricSamples("accuracy", MetricKind.Rate, MetricGate.HigherIsBetter(0.02), CalibrationSimulation.Build(40, 1, (_, _) => (1, 1)));
+
+        var lenient = new ComparisonGate(new ComparisonOptions { Seed = 1 }).Compare([agree]);
+        var strict = new ComparisonGate(new ComparisonOptions { Seed = 1, Strict = true }).Compare([agree]);
+
+        var metric = Assert.Single(lenient.Metrics);
+        Assert.Equal(Verdict.Unchanged, metric.Verdict);
+        Assert.True(metric.Underpowered);
+        Assert.True(metric.CiLow < -0.02, $"low {metric.CiLow}");
+        Assert.Equal(GateResult.Pass, lenient.Result);
+        Assert.Equal(Verdict.Inconclusive, strict.Metrics[0].Verdict);
+        Assert.Equal(GateResult.Inconclusive, strict.Result);
+    }
+
+    [Fact]
+    public void A_fixed_metric_measured_on_one_case_once_is_inconclusive_and_on_its_repeats_is_judged_on_them()
+    {
+        var once = new MetricSamples("accuracy", MetricKind.Rate, MetricGate.HigherIsBetter(0.05), CalibrationSimulation.Build(1, 1, (_, _) => (1, 1)));
+        var cost = new MetricSamples("cost", MetricKind.Continuous, MetricGate.LowerIsBetterRelative(0.15), CalibrationSimulation.Build(1, 1, (_, _) => (0.01, 0.01)));
+        var repeated = new MetricSamples("latency", MetricKind.Continuous, MetricGate.LowerIsBetterRelative(0.5), CalibrationSimulation.Build(1, 30, (_, r) => (100, 100 + (r % 2))));
+
+        var report = new ComparisonGate(new ComparisonOptions { Seed = 1 }).Compare([once, cost, repeated]);
+
+        Assert.Equal(Verdict.Inconclusive, report.Metrics[0].Verdict);
+        Assert.Equal(Verdict.Inconclusive, report.Metrics[1].Verdict);
+        Assert.Equal(GateResult.Inconclusive, report.Result);
+        Assert.Equal(Verdict.Unchanged, report.Metrics[2].Verdict);
+        Assert.True(report.Metrics[2].CiLow < report.Metrics[2].CiHigh);
+    }
+
+    [Fact]
+    public void A_fixed_error_rate_without_failures_and_a_clean_continuous_metric_stay_points()
+    {
+        // max_error_rate bounds the error rate over the run (as in the adaptive design), and cost has no binomial floor.
+        var errors = new MetricSamples("error-rate", MetricKind.Rate, new MetricGate(MetricDirection.LowerIsBetter, 0.01, ToleranceKind.Absolute), CalibrationSimulation.Build(40, 1, (_, _) => (0, 0)), BoundedByRun: true);
+        var cost = new MetricSamples("cost", MetricKind.Continuous, MetricGate.LowerIsBetterRelative(0.15), CalibrationSimulation.Build(40, 1, (i, _) => (0.01 * i, 0.01 * i)));
+
+        var report = new ComparisonGate(new ComparisonOptions { Seed = 1, Strict = true }).Compare([errors, cost]);
+
+        Assert.All(report.Metrics, m => Assert.Equal((Verdict.Unchanged, false, 0.0, 0.0), (m.Verdict, m.Underpowered, m.CiLow, m.CiHigh)));
+        Assert.Equal(GateResult.Pass, report.Result);
+    }
 }

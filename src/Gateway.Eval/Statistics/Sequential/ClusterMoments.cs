@@ -54,13 +54,23 @@ internal sealed record ClusterMoments(
         var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases) * StudentInflation(Cases - 1)
             : WithinVariance is { } within && Repeats >= 2 ? Math.Sqrt(within / Repeats) * StudentInflation((int)Repeats - 1)
             : double.PositiveInfinity;
-        if (rateFloor && Pairs > 0 && (kind == MetricKind.Rate || (scores && (Binary || se == 0))))
+        return Math.Max(se, BinomialFloor(kind, rateFloor, scores));
+    }
+
+    /// <summary>
+    /// The floor of <see cref="StandardError"/> alone, or 0 where none applies: for the fixed design, whose bootstrap
+    /// interval is likewise a point when every pair agrees.
+    /// </summary>
+    public double BinomialFloor(MetricKind kind, bool rateFloor = true, bool scores = false)
+    {
+        var zeroSpread = Cases >= 2 ? CaseVariance == 0 : WithinVariance == 0;
+        if (!rateFloor || Pairs == 0 || !(kind == MetricKind.Rate || (scores && (Binary || zeroSpread))))
         {
-            var q = (Discordance + 2) / (Pairs + 4.0);
-            se = Math.Max(se, Math.Sqrt(q * (1 - q) / Pairs));
+            return 0;
         }
 
-        return se;
+        var q = (Discordance + 2) / (Pairs + 4.0);
+        return Math.Sqrt(q * (1 - q) / Pairs);
     }
 
     // Student's t at 97.5% over the normal's 1.96, for 1 to 29 degrees of freedom (below 31 cases, or repeats), where

@@ -1,4 +1,5 @@
 using LlmGateway.Eval.Statistics;
+using LlmGateway.Eval.Tests.Statistics.Sequential;
 
 namespace LlmGateway.Eval.Tests.Statistics;
 
@@ -8,10 +9,11 @@ namespace LlmGateway.Eval.Tests.Statistics;
 /// A/B (a real drop) the detection rate.
 /// </summary>
 /// <remarks>
-/// Deterministic: trial t draws its data from <c>new Random(10_000 + t)</c> and bootstraps with seed t, so every run
-/// sees the same numbers and the thresholds cannot flake. Simulations use 1,000 resamples rather than the default
-/// 10,000: the 2.5% tail then rests on 25 resamples, which moves a CI end by a few percent of its width, small next
-/// to the sampling noise being measured. With 300 trials a rate near 2.5% is measured to about ±0.9 pp (one SE).
+/// Deterministic: trial t draws its data from <c>new SimulationRandom(10_000 + t)</c> (the production xoshiro256**, not
+/// <see cref="Random"/>, whose seeded sequence .NET does not promise across versions) and bootstraps with seed t, so
+/// every run, on any .NET, sees the same numbers and the thresholds cannot flake. Simulations use 1,000 resamples
+/// rather than the default 10,000: the 2.5% tail then rests on 25 resamples, which moves a CI end by a few percent of
+/// its width, small next to the sampling noise being measured. With 300 trials a rate near 2.5% is measured to about ±0.9 pp (one SE).
 /// The calibration classes are split by subject so the test runner can run them in parallel.
 /// </remarks>
 internal static class CalibrationSimulation
@@ -31,7 +33,7 @@ internal static class CalibrationSimulation
     /// treats every run as its own case, the mistake the cluster bootstrap exists to avoid.
     /// </summary>
     public static (double RegressedAtZero, double Regressed, double Inconclusive) Rates(
-        Func<Random, PairedSamples> scenario, MetricGate? zeroGate = null, MetricGate? gate = null, bool flatten = false, MetricKind kind = MetricKind.Rate)
+        Func<SimulationRandom, PairedSamples> scenario, MetricGate? zeroGate = null, MetricGate? gate = null, bool flatten = false, MetricKind kind = MetricKind.Rate)
     {
         zeroGate ??= AccuracyZeroTolerance;
         gate ??= Accuracy2pp;
@@ -39,7 +41,7 @@ internal static class CalibrationSimulation
         int regressedAtZero = 0, regressed = 0, inconclusive = 0;
         for (var trial = 0; trial < Trials; trial++)
         {
-            var samples = scenario(new Random(10_000 + trial));
+            var samples = scenario(new SimulationRandom(10_000 + (ulong)trial));
             if (flatten)
             {
                 samples = PairedSamples.FromPairs(samples.Baseline, samples.Candidate);
@@ -55,17 +57,17 @@ internal static class CalibrationSimulation
     }
 
     /// <summary>Each version passes each case independently: the noisiest pairing there is.</summary>
-    public static PairedSamples Independent(Random random, double baseline, double candidate) =>
+    public static PairedSamples Independent(SimulationRandom random, double baseline, double candidate) =>
         Build(1, (_, _) => (Pass(random, baseline), Pass(random, candidate)));
 
     /// <summary>
     /// Cases differ in difficulty (60% easy at 0.97, 25% medium at 0.7, 15% hard at 0.3: mean 0.80); each version
     /// passes independently given the case, the candidate at <paramref name="scale"/> times the case's rate.
     /// </summary>
-    public static PairedSamples Correlated(Random random, double scale) =>
+    public static PairedSamples Correlated(SimulationRandom random, double scale) =>
         Build(1, (_, _) =>
         {
-            var u = random.NextDouble();
+            var u = random.Uniform();
             var p = u < 0.60 ? 0.97 : u < 0.85 ? 0.7 : 0.3;
             return (Pass(random, p), Pass(random, p * scale));
         });
@@ -75,12 +77,12 @@ internal static class CalibrationSimulation
     /// nondeterminism), then a pass is turned into a failure with probability <paramref name="drop"/>/0.8, which
     /// lowers the pass rate by <paramref name="drop"/>.
     /// </summary>
-    public static PairedSamples Injected(Random random, double drop) =>
+    public static PairedSamples Injected(SimulationRandom random, double drop) =>
         Build(1, (_, _) =>
         {
             var baseline = Pass(random, 0.8);
-            var candidate = random.NextDouble() < 0.8 ? baseline : Pass(random, 0.8);
-            if (candidate == 1 && random.NextDouble() < drop / 0.8)
+            var candidate = random.Uniform() < 0.8 ? baseline : Pass(random, 0.8);
+            if (candidate == 1 && random.Uniform() < drop / 0.8)
             {
                 candidate = 0;
             }
@@ -92,15 +94,15 @@ internal static class CalibrationSimulation
     /// Each version, per case, finds the case easy (0.97, 80% of cases) or hard (0.12), independently of the other:
     /// both pass 80% on average, but they fail different cases, and every repeat of a case repeats that.
     /// </summary>
-    public static PairedSamples CaseEffects(Random random, int repeats)
+    public static PairedSamples CaseEffects(SimulationRandom random, int repeats)
     {
         double baselineRate = 0, candidateRate = 0;
         return Build(repeats, (_, repeat) =>
         {
             if (repeat == 0)
             {
-                baselineRate = random.NextDouble() < 0.8 ? 0.97 : 0.12;
-                candidateRate = random.NextDouble() < 0.8 ? 0.97 : 0.12;
+                baselineRate = random.Uniform() < 0.8 ? 0.97 : 0.12;
+                candidateRate = random.Uniform() < 0.8 ? 0.97 : 0.12;
             }
 
             return (Pass(random, baselineRate), Pass(random, candidateRate));
@@ -111,7 +113,7 @@ internal static class CalibrationSimulation
     /// Per-case cost log-normal around 0.01 USD (cases differ in size, σ = 0.8), each run with its own ±20%
     /// log-normal noise; the candidate costs <paramref name="factor"/> times as much.
     /// </summary>
-    public static PairedSamples Cost(Random random, double factor) =>
+    public static PairedSamples Cost(SimulationRandom random, double factor) =>
         Build(1, (_, _) =>
         {
             var size = 0.01 * Math.Exp(0.8 * Normal(random));
@@ -143,8 +145,7 @@ internal static class CalibrationSimulation
 
     private static PairedSamples Build(int repeats, Func<int, int, (double Baseline, double Candidate)> draw) => Build(Cases, repeats, draw);
 
-    private static double Pass(Random random, double p) => random.NextDouble() < p ? 1 : 0;
+    private static double Pass(SimulationRandom random, double p) => random.Bernoulli(p);
 
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    private static double Normal(SimulationRandom random) => random.Normal();
 }

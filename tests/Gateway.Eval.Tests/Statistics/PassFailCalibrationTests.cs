@@ -39,6 +39,16 @@ public sealed class PassFailCalibrationTests
     }
 
     [Fact]
+    public void The_published_figures_reproduce_exactly_on_any_dotnet()
+    {
+        // The README's table is exact: its data come from the project's xoshiro256**, whose sequence is ours, not from
+        // new Random(seed), which .NET may change in any version. This pins one row (rerun A/A: 4, 4 and 243 of 300).
+        var (zero, twoPp, inconclusive) = Rates(r => Injected(r, drop: 0));
+
+        Assert.Equal((4, 4, 243), ((int)Math.Round(zero * Trials), (int)Math.Round(twoPp * Trials), (int)Math.Round(inconclusive * Trials)));
+    }
+
+    [Fact]
     public void AB_an_injected_15_pp_drop_is_flagged()
     {
         var (_, detected, _) = Rates(r => Injected(r, drop: 0.15));

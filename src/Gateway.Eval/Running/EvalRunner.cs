@@ -325,7 +325,7 @@ internal sealed class EvalRunner
         {
             var gate = DefaultTolerances.ForUnlistedAssertionMetric();
             added.Add(new MetricDefinition { Name = name, AssertionMetric = name, Gate = gate });
-            notes.Add($"metric '{name}' is named by {count} assertion(s) but not listed in the config: gated with the defaults (higher is better, all-pass, {gate.Tolerance * 100:0.#} pp tolerance)");
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"metric '{name}' is named by {count} assertion(s) but not listed in the config: gated with the defaults (higher is better, all-pass, {gate.Tolerance * 100:0.#} pp tolerance)"));
         }
 
         return config with { Metrics = [.. config.Metrics, .. added] };

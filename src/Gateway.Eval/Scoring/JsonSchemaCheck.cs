@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text.Json;
 using Json.Schema;
 
@@ -70,7 +71,7 @@ internal static class JsonSchemaCheck
         {
             // A pattern of the schema that backtracks on this answer (the process-wide timeout, RegexMatchDefaults).
             valid = false;
-            detail = $"the schema's pattern took over {RegexMatchDefaults.Timeout.TotalSeconds:0.#} s on this answer";
+            detail = string.Create(CultureInfo.InvariantCulture, $"the schema's pattern took over {RegexMatchDefaults.Timeout.TotalSeconds:0.#} s on this answer");
             return false;
         }
 

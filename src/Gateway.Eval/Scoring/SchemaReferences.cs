@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace LlmGateway.Eval.Scoring;
@@ -41,7 +42,7 @@ internal static class SchemaReferences
         {
             if (--_budget < 0)
             {
-                return $"it expands to more than {MaxExpandedNodes:N0} nodes through its $ref references";
+                return string.Create(CultureInfo.InvariantCulture, $"it expands to more than {MaxExpandedNodes:N0} nodes through its $ref references");
             }
 
             if (depth > MaxDepth)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LlmGateway.Eval.Scoring;
 
 /// <summary>
@@ -65,5 +67,5 @@ public sealed class ScoreResult
 
     /// <inheritdoc />
     public override string ToString() =>
-        IsError ? $"ERROR: {Error}" : $"{(Pass ? "PASS" : "FAIL")} ({Score:0.###}): {Reason}";
+        IsError ? $"ERROR: {Error}" : string.Create(CultureInfo.InvariantCulture, $"{(Pass ? "PASS" : "FAIL")} ({Score:0.###}): {Reason}");
 }

@@ -75,7 +75,7 @@ public sealed class SchemaReferencesTests
     }
 
     /// <summary>Each of <paramref name="count"/> definitions refers twice to the next: 2^count evaluations.</summary>
-    private static string FanOut(int count)
+    internal static string FanOut(int count)
     {
         var defs = string.Join(",", Enumerable.Range(0, count).Select(i =>
             $$"""

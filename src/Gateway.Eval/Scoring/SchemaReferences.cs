@@ -211,6 +211,6 @@ internal static class SchemaReferences
             return anchors;
         }
 
-        private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+        private static string Shorten(string text) => TextCut.Truncate(text, 80);
     }
 }

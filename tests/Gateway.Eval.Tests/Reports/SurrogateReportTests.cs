@@ -63,6 +63,16 @@ public sealed class SurrogateReportTests
     }
 
     [Fact]
+    public void A_schema_problem_quoting_a_long_reference_cuts_before_an_emoji()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse("{\"$ref\":\"https://example.com/" + new string('x', 59) + Waving + "\"}");
+
+        Assert.False(JsonSchemaCheck.TryBuild(schema.RootElement, out _, out var error));
+        Assert.DoesNotContain(error, char.IsSurrogate);
+        Assert.Contains(new string('x', 59) + "…", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Quotes_and_truncations_cut_before_an_emoji_they_would_split()
     {
         var text = new string('x', 79) + Waving + "tail";

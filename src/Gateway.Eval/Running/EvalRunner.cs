@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmGateway.Eval.Datasets;
 using LlmGateway.Eval.Scoring;
+using LlmGateway.Eval.Statistics;
 using LlmGateway.Eval.Statistics.Sequential;
 
 namespace LlmGateway.Eval.Running;
@@ -352,12 +353,14 @@ internal sealed class EvalRunner
         }
 
         var defaults = config.DefaultAssertions.Select(Claim).ToList();
+        var casesFed = defaults.SequenceEqual(config.DefaultAssertions) ? 0 : cases.Count;
         for (var i = 0; i < cases.Count; i++)
         {
             var tagged = cases[i].Case.Assertions.Select(Claim).ToList();
             if (!tagged.SequenceEqual(cases[i].Case.Assertions))
             {
                 cases[i] = cases[i] with { Case = cases[i].Case with { Assertions = tagged } };
+                casesFed = defaults.SequenceEqual(config.DefaultAssertions) ? casesFed + 1 : casesFed;
             }
         }
 
@@ -366,18 +369,28 @@ internal sealed class EvalRunner
             return config;
         }
 
-        var listed = config.Metrics.FirstOrDefault(m => string.Equals(m.Name, EvalConfig.UntaggedMetric, StringComparison.OrdinalIgnoreCase));
+        // The metric that assertions tagged pass-rate feed: one named so, or one whose assertion_metric is pass-rate.
+        var listed = config.Metrics.FirstOrDefault(m => m.AcceptsMetricName(EvalConfig.UntaggedMetric));
+        if (listed is not null && !string.Equals(listed.Name, EvalConfig.UntaggedMetric, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new EvalConfigException(config.SourcePath ?? "eval config", [
+                $"{count} assertion(s) without a metric tag, of types no metric lists ({string.Join(", ", types)}), feed '{EvalConfig.UntaggedMetric}', which metric '{listed.Name}' takes as its assertion_metric: name that metric '{EvalConfig.UntaggedMetric}', or tag the assertions"]);
+        }
+
         if (listed is { Source: not MetricSource.Assertions })
         {
             throw new EvalConfigException(config.SourcePath ?? "eval config", [
                 $"{count} assertion(s) without a metric tag, of types no metric lists ({string.Join(", ", types)}), would feed '{EvalConfig.UntaggedMetric}', but {MetricDefinition.NotFedByAssertions(listed)}"]);
         }
 
-        // A config that lists the metric sets its gate; otherwise it gets the defaults, as an unlisted tag's metric does.
-        var gate = DefaultTolerances.ForUnlistedAssertionMetric();
-        var how = listed is null
-            ? $"not listed in the config: gated with the defaults (higher is better, all-pass, {(gate.Tolerance * 100).ToString("0.#", CultureInfo.InvariantCulture)} pp tolerance)"
-            : "as the config lists it";
+        // A config that lists the metric sets its gate; otherwise it gets the defaults, as an unlisted tag's metric does,
+        // unless it is measured on one case only: one case is an inconclusive interval, and a config that never asked
+        // for the metric must not have every run held inconclusive by one untagged assertion.
+        var defaultGate = DefaultTolerances.ForUnlistedAssertionMetric();
+        var gate = casesFed >= 2 ? defaultGate : MetricGate.HigherIsBetter(defaultGate.Tolerance, gated: false);
+        var how = listed is not null ? "as the config lists it"
+            : gate.Gated ? $"not listed in the config: gated with the defaults (higher is better, all-pass, {(gate.Tolerance * 100).ToString("0.#", CultureInfo.InvariantCulture)} pp tolerance)"
+            : "not listed in the config, and fed by one case only: reported, not gated";
         notes.Add($"{count} assertion(s) without a metric tag, of types no metric lists ({string.Join(", ", types)}), feed metric '{EvalConfig.UntaggedMetric}', "
             + $"{how}; tag them, or list their types under a metric's types, to measure them elsewhere");
         IReadOnlyList<MetricDefinition> metrics = listed is null

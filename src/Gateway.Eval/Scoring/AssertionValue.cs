@@ -77,7 +77,8 @@ internal static class AssertionValue
     /// <summary>A short, quoted rendering of <paramref name="text"/> for a reason.</summary>
     public static string Quote(string text)
     {
-        var shown = TextCut.Truncate(text, QuoteLimit);
+        // A match or an output may hold half an emoji (a regex's "." takes one UTF-16 unit): never quoted into a reason.
+        var shown = TextCut.Truncate(Running.LenientJsonText.WithoutLoneSurrogates(text), QuoteLimit);
         return "\"" + shown.ReplaceLineEndings("\\n") + "\"";
     }
 

@@ -28,4 +28,7 @@ internal static partial class BehaviourLog
 
     [LoggerMessage(EventId = 9009, Level = LogLevel.Warning, Message = "Change detection of {Prompt} ({Environment}) failed ({ExceptionType}); the other prompts are looked at")]
     public static partial void DetectionFailed(ILogger logger, string prompt, string environment, string exceptionType);
+
+    [LoggerMessage(EventId = 9010, Level = LogLevel.Warning, Message = "Looking up which samples of {Prompt} were counted already failed ({ExceptionType}); the batch is scored, and its count keeps each sample single")]
+    public static partial void CountedLookupFailed(ILogger logger, string prompt, string exceptionType);
 }

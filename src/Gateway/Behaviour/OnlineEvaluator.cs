@@ -217,19 +217,24 @@ internal sealed class OnlineEvaluator(
     private async Task<HashSet<string>> CountedBeforeAsync(IReadOnlyList<ClaimedItem> claimed, SampleRead[] reads)
     {
         var counted = new HashSet<string>(StringComparer.Ordinal);
-        var again = claimed.Select((item, i) => (item, reads[i].Record))
-            .Where(c => c.Record is { Prompt: not null, Version: not null })
-            .GroupBy(c => c.Record!.Prompt!, StringComparer.Ordinal);
-        foreach (var prompt in again)
+        var lookups = claimed.Select((item, i) => reads[i].Record)
+            .Where(r => r is { Prompt: not null, Version: not null })
+            .GroupBy(r => r!.Prompt!, StringComparer.Ordinal)
+            .Select(async prompt =>
+            {
+                try
+                {
+                    return await behaviour.AlreadyCountedAsync(prompt.Key, [.. prompt.Select(r => r!.Id)]);
+                }
+                catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    BehaviourLog.CountedLookupFailed(logger, prompt.Key, ex.GetType().Name);
+                    return [];
+                }
+            });
+        foreach (var found in await Task.WhenAll(lookups))
         {
-            try
-            {
-                counted.UnionWith(await behaviour.AlreadyCountedAsync(prompt.Key, [.. prompt.Select(c => c.Record!.Id)]));
-            }
-            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                BehaviourLog.SampleFailed(logger, prompt.Key, ex.GetType().Name);
-            }
+            counted.UnionWith(found);
         }
 
         return counted;

@@ -49,7 +49,7 @@ internal sealed class RedirectingGateway : IAsyncDisposable
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(response), _stop.Token);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or IOException or InvalidOperationException)
         {
             // Disposed.
         }

@@ -411,6 +411,36 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task An_untagged_assertion_in_one_case_is_reported_not_gated_and_a_clean_run_passes()
+    {
+        // One case measured once is an inconclusive interval: gated, it held every clean run inconclusive.
+        var executor = new FakeCaseExecutor((_, _) => Ok("ok Acme"));
+        var lines = Enumerable.Range(0, 30).Select(i => i == 0
+            ? $$"""{"id":"c{{i}}","vars":{"n":{{i}}},"assert":[{"type":"contains","value":"ok","metric":"accuracy"},{"type":"icontains","value":"acme"}]}"""
+            : $$"""{"id":"c{{i}}","vars":{"n":{{i}}},"assert":[{"type":"contains","value":"ok","metric":"accuracy"}]}""");
+        var dataset = DatasetReader.Parse(Encoding.UTF8.GetBytes(string.Join('\n', lines)), "golden.jsonl");
+
+        var result = await Run(executor, Config(), dataset);
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(result);
+
+        Assert.False(Assert.Single(result.Config.Metrics, m => m.Name == EvalConfig.UntaggedMetric).Gate.Gated);
+        Assert.Contains("fed by one case only: reported, not gated", Assert.Single(result.Notes), StringComparison.Ordinal);
+        Assert.Equal(GateResult.Pass, report.Result);
+    }
+
+    [Fact]
+    public async Task Untagged_assertions_are_refused_when_a_metric_of_another_name_takes_pass_rate_as_its_assertion_metric()
+    {
+        var executor = new FakeCaseExecutor((_, _) => Ok());
+        var config = Config() with { Metrics = [new MetricDefinition { Name = "quality", AssertionMetric = EvalConfig.UntaggedMetric, Gate = MetricGate.HigherIsBetter(0.05) }] };
+
+        var ex = await Assert.ThrowsAsync<EvalConfigException>(() => Run(executor, config, Dataset(3, """[{"type":"icontains","value":"ok"}]""")));
+
+        Assert.Contains(ex.Errors, e => e.Contains("which metric 'quality' takes as its assertion_metric", StringComparison.Ordinal));
+        Assert.Empty(executor.Calls);
+    }
+
+    [Fact]
     public async Task Untagged_assertions_a_metric_lists_by_type_are_left_to_it()
     {
         var executor = new FakeCaseExecutor((_, _) => Ok());

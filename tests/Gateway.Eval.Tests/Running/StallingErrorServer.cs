@@ -44,7 +44,7 @@ internal sealed class StallingErrorServer : IAsyncDisposable
                 await stream.FlushAsync(_stop.Token);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException or IOException or InvalidOperationException)
         {
             // Disposed.
         }

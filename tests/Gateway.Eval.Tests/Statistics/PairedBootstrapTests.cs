@@ -21,6 +21,21 @@ public sealed class PairedBootstrapTests
         Assert.True(first.CiLow != other.CiLow || first.CiHigh != other.CiHigh, "another seed should draw other resamples");
     }
 
+    [Theory]
+    [InlineData(4, "Unchanged")]
+    [InlineData(5, "Regressed")]
+    public void The_floor_trades_a_one_sided_four_in_forty_drop_for_fewer_false_alarms_and_five_still_regress(int failures, string expected)
+    {
+        // Every disagreement one way: the baseline passes all 40, the candidate fails some (README: the floor's trade).
+        var baseline = Enumerable.Repeat(1.0, 40).ToArray();
+        var candidate = baseline.Select((_, i) => i < failures ? 0.0 : 1.0).ToArray();
+        var gate = MetricGate.HigherIsBetter(0.05);
+
+        var result = Bootstrap.Run(new MetricSamples("accuracy", MetricKind.Rate, gate, PairedSamples.FromPairs(baseline, candidate)), seed: 0);
+
+        Assert.Equal(expected, VerdictRule.Decide(result, gate, strict: false).Verdict.ToString());
+    }
+
     [Fact]
     public void Identical_versions_give_a_zero_interval()
     {

@@ -8,4 +8,7 @@ internal static class NanoUsd
 
     /// <summary>Saturating: no price or token count can make a conversion throw after a request was served.</summary>
     public static long From(decimal usd) => usd >= MaxUsd ? long.MaxValue : usd <= 0 ? 0 : (long)(usd * PerUsd);
+
+    /// <summary>A count of billionths back in dollars.</summary>
+    public static decimal ToUsd(long nano) => nano / PerUsd;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
+using LlmGateway.Accounting;
 using LlmGateway.Eval.Running;
 using LlmGateway.Eval.Scoring;
 using LlmGateway.Store;
@@ -100,7 +101,7 @@ internal sealed class JudgeGate : IDisposable
         try
         {
             var spent = await _store.Database.StringGetAsync(SpendKey(prompt));
-            var spentUsd = (spent.HasValue && long.TryParse((string?)spent, System.Globalization.NumberStyles.Integer, CultureInfo.InvariantCulture, out var nano) ? nano : 0) / 1_000_000_000m;
+            var spentUsd = (spent.HasValue && long.TryParse((string?)spent, System.Globalization.NumberStyles.Integer, CultureInfo.InvariantCulture, out var nano) ? NanoUsd.ToUsd(nano) : 0m);
             if (spentUsd >= plan.DailyBudgetUsd)
             {
                 _metrics.Judge("over_budget");
@@ -181,7 +182,8 @@ internal sealed class JudgeGate : IDisposable
         if (cost > 0)
         {
             var key = SpendKey(prompt);
-            var nano = (long)Math.Min(cost * 1_000_000_000m, long.MaxValue / 2);
+            // Half the range at most: two instances' increments of the day's counter must not overflow it.
+            var nano = Math.Min(NanoUsd.From(cost), long.MaxValue / 2);
             // Fire and forget: spend is advisory bookkeeping, and a failed write must not fail the judged sample.
             _ = _store.Database.StringIncrementAsync(key, nano, StackExchange.Redis.CommandFlags.FireAndForget);
             _ = _store.Database.KeyExpireAsync(key, TimeSpan.FromDays(2), StackExchange.Redis.CommandFlags.FireAndForget);

@@ -1,3 +1,4 @@
+using LlmGateway.Accounting;
 using LlmGateway.Store;
 
 namespace LlmGateway.Usage;
@@ -61,7 +62,7 @@ internal sealed class UsageQuery(GatewayStore store) : IDisposable
             r.Counters.GetValueOrDefault(UsageMetrics.CachedInputTokens),
             r.Counters.GetValueOrDefault(UsageMetrics.OutputTokens),
             r.Counters.GetValueOrDefault(UsageMetrics.ReasoningTokens),
-            r.Counters.GetValueOrDefault(UsageMetrics.CostNanoUsd) / 1_000_000_000m,
+            NanoUsd.ToUsd(r.Counters.GetValueOrDefault(UsageMetrics.CostNanoUsd)),
             r.Counters.GetValueOrDefault(UsageMetrics.Unpriced),
             r.Counters.Where(c => c.Key.StartsWith("latency_", StringComparison.Ordinal)).ToDictionary(c => c.Key["latency_".Length..], c => c.Value, StringComparer.Ordinal)))
             .OrderByDescending(r => r.Requests)];

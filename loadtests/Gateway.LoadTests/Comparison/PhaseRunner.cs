@@ -25,9 +25,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
     // Every mapping of two processes parsed each time: less often than the resident-set reads, on the generator's CPU.
     private static readonly TimeSpan SharedSampleInterval = TimeSpan.FromSeconds(1);
 
-    private static readonly TimeSpan SettleSlice = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(10);
-    private const double SettledCores = 0.15;
 
     public async Task<PhaseResult> RunAsync(ComparePhase phase)
     {
@@ -235,29 +233,14 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         targets.Count == 0 ? [] : targets.Skip((round - 1) % targets.Count).Concat(targets.Take((round - 1) % targets.Count));
 
     /// <summary>
-    /// After the cool-down, waits until the system (and its separate store) use less than <see cref="SettledCores"/>
+    /// After the cool-down, waits until the system (and its separate store) use less than <see cref="QuietWait.SettledCores"/>
     /// over half a second, at most <see cref="MaxSettle"/>: the gateway's work for the window's requests goes on after
     /// the last answer (the online evaluator scoring the window's samples, the usage and sample writers' batches), and
     /// read before it ended that CPU was charged to no window, and spent in the next system's.
     /// </summary>
     /// <returns>The seconds waited.</returns>
-    private async Task<double> SettleAsync(CompareTarget target)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < MaxSettle && !interrupt.IsCancellationRequested)
-        {
-            var before = target.Process.ReadCpuTime() + (target.Store?.ReadCpuTime() ?? TimeSpan.Zero);
-            var at = Stopwatch.GetTimestamp();
-            await Task.WhenAny(Task.Delay(SettleSlice, interrupt));
-            var used = target.Process.ReadCpuTime() + (target.Store?.ReadCpuTime() ?? TimeSpan.Zero) - before;
-            if (used.TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds < SettledCores)
-            {
-                break;
-            }
-        }
-
-        return Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
+    private Task<double> SettleAsync(CompareTarget target) =>
+        QuietWait.UntilQuietAsync(() => target.Process.ReadCpuTime() + (target.Store?.ReadCpuTime() ?? TimeSpan.Zero), MaxSettle, interrupt);
 
     private LoadTestOptions Options(ComparePhase phase, CompareTarget target, double seconds) =>
         (phase.Load with { WarmupSeconds = 0, DurationSeconds = seconds })

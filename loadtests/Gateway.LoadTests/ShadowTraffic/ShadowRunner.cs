@@ -23,7 +23,6 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
     private static readonly TimeSpan MaxWindowDrain = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxFinalDrain = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(30);
-    private const double SettledCores = 0.15;
 
     // The usage writer batches about a second of counters before writing them.
     private static readonly TimeSpan UsageFlush = TimeSpan.FromSeconds(1.5);
@@ -184,27 +183,12 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
     }
 
     /// <summary>
-    /// Waits until the gateway uses less than <see cref="SettledCores"/> over half a second, at most <see cref="MaxSettle"/>;
+    /// Waits until the gateway uses less than <see cref="QuietWait.SettledCores"/> over half a second, at most <see cref="MaxSettle"/>;
     /// returns the seconds waited. The work a window leaves behind (its samples written and scored, its copies' usage)
     /// is then charged to it, and the next window starts on a quiet gateway instead of inheriting it.
     /// </summary>
-    private async Task<double> SettleAsync()
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (settings.Settle && Stopwatch.GetElapsedTime(started) < MaxSettle)
-        {
-            var before = WatchedCpu();
-            var at = Stopwatch.GetTimestamp();
-            await Task.Delay(DrainQuiet, CancellationToken.None);
-            var cores = (WatchedCpu() - before).TotalSeconds / Stopwatch.GetElapsedTime(at).TotalSeconds;
-            if (cores < SettledCores)
-            {
-                break;
-            }
-        }
-
-        return Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
+    private Task<double> SettleAsync() =>
+        settings.Settle ? QuietWait.UntilQuietAsync(WatchedCpu, MaxSettle, interrupt) : Task.FromResult(0.0);
 
     // An evaluator apart scores the window's samples after it: its work counts as the gateway's own would.
     private TimeSpan WatchedCpu() => bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero)

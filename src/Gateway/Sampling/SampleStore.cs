@@ -20,6 +20,7 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
 
     private const int ScanChunk = 200;
     private const int MaxScannedPerPage = 20_000;
+    private const int ExportReadChunk = 20;
 
     /// <summary>The most ids one export reads from its index (README "Reading and exporting samples").</summary>
     public const int DefaultMaxScannedPerExport = 200_000;
@@ -288,23 +289,34 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         {
             var (page, scanned) = await ScanAsync(filter, Math.Min(ScanChunk, limit - exported), cursor, Math.Min(budget, MaxScannedPerPage), cancellationToken);
             budget -= scanned;
-            foreach (var summary in page.Samples)
+            // The records a few at a time, one round trip each (not one per record), a few held at once.
+            foreach (var chunk in page.Samples.Chunk(ExportReadChunk))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await GetAsync(summary.Id) is not { } record)
+                foreach (var read in await GetAsync([.. chunk.Select(summary => summary.Id)]))
                 {
-                    continue;
-                }
+                    if (read.Error is { } error)
+                    {
+                        // As a read of that record alone would: an unreadable record ends the export.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+                    }
 
-                // One line the evaluation pipeline cannot read would make it refuse the whole file: left out, counted.
-                if (!GoldenExample.IsReplayable(record.Input))
-                {
-                    scan.NotReplayable++;
-                    continue;
-                }
+                    // Trimmed or expired since it was listed; or one the evaluation pipeline could not replay (one such
+                    // line would make it refuse the whole file): left out, counted.
+                    if (read.Record is not { } record)
+                    {
+                        continue;
+                    }
 
-                exported++;
-                yield return record;
+                    if (!GoldenExample.IsReplayable(record.Input))
+                    {
+                        scan.NotReplayable++;
+                        continue;
+                    }
+
+                    exported++;
+                    yield return record;
+                }
             }
 
             cursor = page.NextCursor;

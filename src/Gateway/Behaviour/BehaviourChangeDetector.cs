@@ -30,6 +30,7 @@ internal sealed class BehaviourChangeDetector(
     public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(CancellationToken cancellationToken, Func<Task<bool>>? stillLeader = null)
     {
         var found = new List<BehaviourChange>();
+        await PruneIdleAsync();
         foreach (var (prompt, environment) in await behaviour.ListSeriesAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -50,6 +51,29 @@ internal sealed class BehaviourChangeDetector(
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// A series nothing has counted into for a whole detection window (and the settling time, and a minute's margin)
+    /// has no bucket left for a look to read: it leaves the index, and a new sample brings it back. Without this,
+    /// every prompt that ever had a sample was read every look, for good.
+    /// </summary>
+    private async Task PruneIdleAsync()
+    {
+        var now = time.GetUtcNow();
+        var idle = TimeSpan.FromMinutes(options.Value.DetectionWindowMinutes + 1) + TimeSpan.FromSeconds(options.Value.DetectionSettleSeconds);
+        try
+        {
+            foreach (var (prompt, environment) in await behaviour.PruneIdleAsync(now - idle, now))
+            {
+                BehaviourLog.SeriesPruned(logger, prompt, environment);
+            }
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // Only housekeeping: the look goes on over the index as it is.
+            BehaviourLog.PruneFailed(logger, ex.GetType().Name);
+        }
     }
 
     public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(string prompt, string environment)

@@ -31,4 +31,10 @@ internal static partial class BehaviourLog
 
     [LoggerMessage(EventId = 9010, Level = LogLevel.Warning, Message = "Looking up which samples of {Prompt} were counted already failed ({ExceptionType}); the batch is scored, and its count keeps each sample single")]
     public static partial void CountedLookupFailed(ILogger logger, string prompt, string exceptionType);
+
+    [LoggerMessage(EventId = 9011, Level = LogLevel.Information, Message = "Behaviour series of {Prompt} ({Environment}) left the change detector's index: nothing was counted into it for a whole detection window")]
+    public static partial void SeriesPruned(ILogger logger, string prompt, string environment);
+
+    [LoggerMessage(EventId = 9012, Level = LogLevel.Warning, Message = "Dropping idle series from the change detector's index failed ({ExceptionType}); the look goes on")]
+    public static partial void PruneFailed(ILogger logger, string exceptionType);
 }

@@ -54,4 +54,27 @@ internal static class BehaviourScripts
         end
         return {n}
         """;
+
+    /// <summary>
+    /// Drops one idle series from the index. KEYS: the index, the seen hash (one slot: <c>{beh}</c>). ARGV: the member,
+    /// the cut-off (unix ms), now (unix ms). Checked and removed in one step, so a batch counting into the series at
+    /// that moment (which sets its seen time and re-adds it) is never undone: it is removed only if it was not seen
+    /// since the cut-off. A member never seen (listed before the seen times were kept) starts its clock now.
+    /// Returns 1 when removed.
+    /// </summary>
+    public const string PruneIdle = """
+        local seen = redis.call('HGET', KEYS[2], ARGV[1])
+        if not seen then
+          if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+          end
+          return 0
+        end
+        if tonumber(seen) >= tonumber(ARGV[2]) then
+          return 0
+        end
+        redis.call('SREM', KEYS[1], ARGV[1])
+        redis.call('HDEL', KEYS[2], ARGV[1])
+        return 1
+        """;
 }

@@ -240,14 +240,20 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
             }
         }
 
+        var seen = time.GetUtcNow().ToUnixTimeMilliseconds();
         var batch = store.Database.CreateBatch();
         var writes = new List<Task>();
         foreach (var environment in kinds.Keys.Select(k => k.Environment).Distinct(StringComparer.Ordinal))
         {
-            writes.Add(batch.SetAddAsync(Keys.BehaviourIndex, prompt + "|" + environment));
+            var member = IndexMember(prompt, environment);
+            writes.Add(batch.SetAddAsync(Keys.BehaviourIndex, member));
+            writes.Add(batch.HashSetAsync(Keys.BehaviourSeen, member, seen));
             var entries = kinds.Where(k => k.Key.Environment == environment)
                 .Select(k => new HashEntry(k.Key.Metric, KindName(k.Value))).ToArray();
-            writes.Add(batch.HashSetAsync(Keys.BehaviourMetrics(prompt, environment), entries));
+            var metrics = Keys.BehaviourMetrics(prompt, environment);
+            writes.Add(batch.HashSetAsync(metrics, entries));
+            // Rewritten by every batch; a series nothing counts into any more goes with its last hourly bucket.
+            writes.Add(batch.KeyExpireAsync(metrics, HourRetention));
         }
 
         batch.Execute();
@@ -309,6 +315,50 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
 
     public static MetricKind ParseKind(string? name) => name == "rate" ? MetricKind.Rate : MetricKind.Value;
 
+    private static string IndexMember(string prompt, string environment) => prompt + "|" + environment;
+
+    /// <summary>
+    /// Takes the series nothing has counted into since <paramref name="idleSince"/> out of the index, so the detector stops
+    /// reading the windows of dead prompts every look (their buckets expire by themselves). A batch counting into one
+    /// again puts it back. Returns the series removed.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Prompt, string Environment)>> PruneIdleAsync(DateTimeOffset idleSince, DateTimeOffset now)
+    {
+        var database = store.Database;
+        var batch = database.CreateBatch();
+        var membersRead = batch.SetMembersAsync(Keys.BehaviourIndex);
+        var seenRead = batch.HashGetAllAsync(Keys.BehaviourSeen);
+        batch.Execute();
+        var members = await membersRead;
+        var seen = (await seenRead).ToDictionary(e => (string)e.Name!, e => e.Value.TryParse(out long at) ? at : 0, StringComparer.Ordinal);
+
+        var cutOff = idleSince.ToUnixTimeMilliseconds();
+        var removed = new List<(string, string)>();
+        foreach (var member in members)
+        {
+            var text = (string)member!;
+            // Read without a lock: the script looks again, atomically, before it removes anything.
+            if (seen.TryGetValue(text, out var at) && at >= cutOff)
+            {
+                continue;
+            }
+
+            var result = await database.ScriptEvaluateAsync(BehaviourScripts.PruneIdle, [Keys.BehaviourIndex, Keys.BehaviourSeen], [text, cutOff, now.ToUnixTimeMilliseconds()]);
+            if ((long)result == 1 && Split(text) is { } series)
+            {
+                removed.Add(series);
+            }
+        }
+
+        return removed;
+    }
+
+    private static (string Prompt, string Environment)? Split(string member)
+    {
+        var bar = member.IndexOf('|', StringComparison.Ordinal);
+        return bar > 0 ? (member[..bar], member[(bar + 1)..]) : null;
+    }
+
     /// <summary>Every prompt and environment with behaviour series.</summary>
     public async Task<IReadOnlyList<(string Prompt, string Environment)>> ListSeriesAsync()
     {
@@ -316,11 +366,9 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         var pairs = new List<(string, string)>(members.Length);
         foreach (var member in members)
         {
-            var text = (string)member!;
-            var bar = text.IndexOf('|', StringComparison.Ordinal);
-            if (bar > 0)
+            if (Split((string)member!) is { } series)
             {
-                pairs.Add((text[..bar], text[(bar + 1)..]));
+                pairs.Add(series);
             }
         }
 

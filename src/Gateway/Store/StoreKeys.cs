@@ -114,6 +114,9 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Set of <c>prompt|environment</c> pairs that have behaviour series (written idempotently beside each batch).</summary>
     public string BehaviourIndex => $"{Prefix}:{{beh}}:index";
 
+    /// <summary>Hash of <see cref="BehaviourIndex"/> member → when a batch last counted into it (unix ms), so the detector can drop idle series from the index.</summary>
+    public string BehaviourSeen => $"{Prefix}:{{beh}}:seen";
+
     /// <summary>The change detector's lease: one instance looks at a time.</summary>
     public string BehaviourDetectorLease => $"{Prefix}:{{beh}}:detector-lease";
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LlmGateway.Auth;
 using LlmGateway.Behaviour;
 using LlmGateway.Sampling;
@@ -12,7 +13,7 @@ using OpenAI.Chat;
 namespace LlmGateway.Tests.Behaviour;
 
 /// <summary>The online judge: called through the gateway under its own key, and a judge that cannot grade is never a pass.</summary>
-public sealed class OnlineJudgeTests(TestEnvironment env)
+public sealed partial class OnlineJudgeTests(TestEnvironment env)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -65,6 +66,10 @@ public sealed class OnlineJudgeTests(TestEnvironment env)
         var judgeCalls = env.Received.Snapshot().Where(r => r.Body.Contains("You grade an AI assistant", StringComparison.Ordinal) && r.Body.Contains($"({name})", StringComparison.Ordinal)).ToList();
         Assert.Equal(sent, judgeCalls.Count);
         Assert.All(judgeCalls, r => Assert.Contains("\"user\":\"gateway-online-judge\"", r.Body, StringComparison.Ordinal));
+        // The live answer (client-influenced) reaches the judge inside a fence of a boundary of its own per call.
+        var fences = judgeCalls.Select(r => FencedAnswer().Match(JudgeUserMessage(r.Body))).ToList();
+        Assert.All(fences, fence => Assert.True(fence.Success));
+        Assert.Equal(sent, fences.Select(fence => fence.Groups[1].Value).Distinct(StringComparer.Ordinal).Count());
         Assert.All(judgeCalls, r => Assert.DoesNotContain(judgeSecret, string.Join("\n", r.Headers.Values), StringComparison.Ordinal));
         using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
         var window = $"from={Uri.EscapeDataString(clock.GetUtcNow().AddHours(-1).ToString("o"))}&to={Uri.EscapeDataString(clock.GetUtcNow().AddMinutes(1).ToString("o"))}";
@@ -119,4 +124,13 @@ public sealed class OnlineJudgeTests(TestEnvironment env)
         Assert.Equal(new LlmGateway.Sampling.Queue.QueueStats(0, 0, 0), await queue.StatsAsync());
         Assert.Equal(sent, JudgeCalls());
     }
+
+    private static string JudgeUserMessage(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("messages")[1].GetProperty("content").GetString()!;
+    }
+
+    [GeneratedRegex(@"\A<rubric>\nPolite\?\n</rubric>\n\n<output-([0-9a-f]{32})>\n(?s:.*)(?i:mock reply)(?s:.*)\n</output-\1>\z")]
+    private static partial Regex FencedAnswer();
 }

@@ -10,12 +10,13 @@ namespace LlmGateway.Budgets;
 /// The output a request may generate, checked before anything is reserved: <c>max_tokens</c>,
 /// <c>max_completion_tokens</c> and <c>max_output_tokens</c> must be integers from 1 to the
 /// model's catalog limit; <c>n</c> and <c>best_of</c> from 1 to the configured cap. The result is
-/// the worst case the budget reserves: the output cap in force, times the number of choices.
+/// the worst case the budget reserves: the output cap in force, times the number of choices; and that cap alone (what
+/// <see cref="OutputCap"/> sends a provider that would not stop the model at it).
 /// </summary>
 internal static class OutputRequest
 {
     /// <summary>Reads only the values of the few top-level properties that bound the output (offsets from the one scan).</summary>
-    public static (long ReservedOutputTokens, GatewayError? Error) Check(ReadOnlySpan<byte> body, RequestScan scan, CatalogModel model, PreparedBundle? bundle, int maxChoices)
+    public static (long ReservedOutputTokens, long PerChoice, GatewayError? Error) Check(ReadOnlySpan<byte> body, RequestScan scan, CatalogModel model, PreparedBundle? bundle, int maxChoices)
     {
         long? clientCap = null;
         long choices = 1;
@@ -49,7 +50,7 @@ internal static class OutputRequest
             var (value, error) = Integer(body[property.ValueStart..property.End], name, limit, isCap);
             if (error is not null)
             {
-                return (0, error);
+                return (0, 0, error);
             }
 
             if (value is not { } v)
@@ -76,7 +77,7 @@ internal static class OutputRequest
         }
 
         var perChoice = BundleCap(bundle, clientCap) ?? clientCap ?? uncapped;
-        return (checked(perChoice * choices * prompts), null);
+        return (checked(perChoice * choices * prompts), perChoice, null);
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ internal sealed class RoutingStage(
             }
 
             // Checked before anything is built or reserved: a bound the budget can trust.
-            var (output, invalidOutput) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, model, bundle: null, _maxChoices);
+            var (output, perChoice, invalidOutput) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, model, bundle: null, _maxChoices);
             if (invalidOutput is not null)
             {
                 return (null, invalidOutput);
@@ -100,7 +100,7 @@ internal sealed class RoutingStage(
                 && context.Request.Path.Equals(ResponsesPath, StringComparison.Ordinal)
                 ? _toolCallsBound
                 : null;
-            var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage, capToolCalls);
+            var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage, capToolCalls, OutputCapFor(context, admitted, perChoice));
             return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, output, tools), null);
         }
 
@@ -116,7 +116,7 @@ internal sealed class RoutingStage(
         }
 
         var bundle = selection!.Bundle;
-        var (reservedOutput, outputError) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, bundle.Model, bundle, _maxChoices);
+        var (reservedOutput, reservedPerChoice, outputError) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, bundle.Model, bundle, _maxChoices);
         if (outputError is not null)
         {
             return (null, outputError);
@@ -135,7 +135,7 @@ internal sealed class RoutingStage(
             return (null, renderError);
         }
 
-        var (bodies, rewriteError) = UpstreamBodies.Create(admitted.Body, scan, bundle.Model, bundle, contents, injectUsage);
+        var (bodies, rewriteError) = UpstreamBodies.Create(admitted.Body, scan, bundle.Model, bundle, contents, injectUsage, outputCap: OutputCapFor(context, admitted, reservedPerChoice));
         if (rewriteError is not null)
         {
             CountRewriteError(selection);
@@ -164,6 +164,14 @@ internal sealed class RoutingStage(
         ReservedOutputTokens = reservedOutput,
         AllowModelFallback = prompt is null || (prompt.Variant != Variants.Pinned && prompt.Bundle.Bundle.ModelFallback != false),
     };
+
+    /// <summary>
+    /// The output cap a key with limits has its request sent with when the request sets none the endpoint reads (its
+    /// reservation counted one; a provider that does not stop the model there itself would otherwise generate past it).
+    /// A key without limits: nothing read, its body untouched.
+    /// </summary>
+    private static OutputCap? OutputCapFor(HttpContext context, AdmittedRequest admitted, long perChoice) =>
+        admitted.Key.Limits is { IsEmpty: false } ? OutputCap.Unset(context.Request.Path, admitted.Body.WrittenSpan, admitted.Scan, perChoice) : null;
 
     /// <summary>
     /// A streamed chat or completions request whose client did not ask for usage: the gateway asks

@@ -1,3 +1,4 @@
+using LlmGateway.Budgets;
 using LlmGateway.Errors;
 using LlmGateway.Providers;
 using LlmGateway.Proxy;
@@ -7,8 +8,8 @@ namespace LlmGateway.Pipeline;
 
 /// <summary>
 /// The one place that chooses what is sent upstream: the client's body as is, spliced with the
-/// provider's model name, with <c>stream_options.include_usage</c> (or a budget's <c>max_tool_calls</c>) added, or rewritten from a
-/// prompt bundle. The first model's body is built (and validated) by the routing stage; a
+/// provider's model name, with <c>stream_options.include_usage</c> (or a budget's <c>max_tool_calls</c> or output cap) added,
+/// or rewritten from a prompt bundle. The first model's body is built (and validated) by the routing stage; a
 /// fallback's is built from the same scan only if a fallback is tried.
 /// </summary>
 internal sealed class UpstreamBodies : IDisposable
@@ -19,12 +20,14 @@ internal sealed class UpstreamBodies : IDisposable
     private readonly IReadOnlyList<string>? _rendered;
     private readonly bool _injectUsage;
     private readonly int? _maxToolCalls;
+    private readonly OutputCap? _outputCap;
     private readonly CatalogModel _first;
     private List<(CatalogModel Model, PooledBuffer Body)>? _fallbacks;
 
-    private UpstreamBodies(PooledBuffer client, RequestScan scan, CatalogModel first, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage, int? maxToolCalls)
+    private UpstreamBodies(PooledBuffer client, RequestScan scan, CatalogModel first, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage, int? maxToolCalls, OutputCap? outputCap)
     {
         _maxToolCalls = maxToolCalls;
+        _outputCap = outputCap;
         _client = client;
         _scan = scan;
         _first = first;
@@ -42,10 +45,14 @@ internal sealed class UpstreamBodies : IDisposable
 
     /// <summary>Builds the first model's body; a bundle that cannot apply to this request is an error.</summary>
     /// <param name="maxToolCalls">A plain request's <c>max_tool_calls</c> to set (it has none): the bound its reservation counted.</param>
+    /// <param name="outputCap">
+    /// The output cap its reservation counted, for a request that sets none (a limited key's): written for each model
+    /// whose provider would not stop it there (<see cref="OutputCap.For"/>), at most at that model's own limit.
+    /// </param>
     public static (UpstreamBodies? Bodies, GatewayError? Error) Create(
-        PooledBuffer client, RequestScan scan, CatalogModel model, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage, int? maxToolCalls = null)
+        PooledBuffer client, RequestScan scan, CatalogModel model, PreparedBundle? bundle, IReadOnlyList<string>? rendered, bool injectUsage, int? maxToolCalls = null, OutputCap? outputCap = null)
     {
-        var bodies = new UpstreamBodies(client, scan, model, bundle, rendered, injectUsage, maxToolCalls);
+        var bodies = new UpstreamBodies(client, scan, model, bundle, rendered, injectUsage, maxToolCalls, outputCap);
         var (first, error) = bodies.Build(model);
         if (error is not null)
         {
@@ -99,10 +106,12 @@ internal sealed class UpstreamBodies : IDisposable
 
     private (PooledBuffer? Body, GatewayError? Error) Build(CatalogModel model)
     {
+        // Decided per model: a fallback may be on a provider of another kind, or have a lower limit.
+        var outputCap = _outputCap?.For(model);
         if (_bundle is not null)
         {
             var rewritten = new PooledBuffer(_client.Length + model.UpstreamModelJson.Length + 1024);
-            if (ChatRequestRewriter.Rewrite(_client.WrittenSpan, _scan, _bundle, _rendered!, rewritten, _injectUsage, model) is { } error)
+            if (ChatRequestRewriter.Rewrite(_client.WrittenSpan, _scan, _bundle, _rendered!, rewritten, _injectUsage, model, outputCap) is { } error)
             {
                 rewritten.Dispose();
                 return (null, error);
@@ -111,10 +120,10 @@ internal sealed class UpstreamBodies : IDisposable
             return (rewritten, null);
         }
 
-        if (_injectUsage || _maxToolCalls is not null)
+        if (_injectUsage || _maxToolCalls is not null || outputCap is not null)
         {
-            var rewritten = new PooledBuffer(_client.Length + model.UpstreamModelJson.Length + 64);
-            PlainRequestRewriter.Rewrite(_client.WrittenSpan, _scan, model.UpstreamModelJson.Span, _injectUsage, rewritten, _maxToolCalls);
+            var rewritten = new PooledBuffer(_client.Length + model.UpstreamModelJson.Length + 96);
+            PlainRequestRewriter.Rewrite(_client.WrittenSpan, _scan, model.UpstreamModelJson.Span, _injectUsage, rewritten, _maxToolCalls, outputCap);
             return (rewritten, null);
         }
 

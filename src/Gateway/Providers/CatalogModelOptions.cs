@@ -26,7 +26,8 @@ internal sealed class CatalogModelOptions
 
     /// <summary>
     /// The most output tokens one choice may ask for (<c>max_tokens</c>); larger requests are refused,
-    /// and a request without <c>max_tokens</c> reserves this much against its key's budget. Defaults
+    /// and a request without <c>max_tokens</c> reserves this much against its key's budget (and, from a key with limits to
+    /// an OpenAI-compatible provider, is sent it as its cap: <c>Budgets.OutputCap</c>). Defaults
     /// to the provider's published limit for known model families, else <see cref="OutputLimits.UnknownModelDefault"/>.
     /// </summary>
     [Range(1, 10_000_000)]

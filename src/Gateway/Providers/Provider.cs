@@ -80,6 +80,18 @@ internal sealed class Provider
     /// <summary>OpenAI and Azure refuse every request without a key; compatible servers may not need one.</summary>
     public bool RequiresApiKey => Kind != ProviderKind.OpenAICompatible;
 
+    /// <summary>
+    /// The provider stops a model at its own output limit when a request sets no cap: OpenAI and Azure OpenAI. An
+    /// OpenAI-compatible server need not (vLLM generates to the end of its context window, Ollama's <c>num_predict</c>
+    /// -1 never stops), so a limited key's request without a cap is sent to one with the cap it reserved
+    /// (<see cref="Budgets.OutputCap"/>). OpenAI and Azure get the body as sent, on purpose: they already hold the
+    /// bound (the catalog's defaults are their published limits), and a cap the gateway wrote could make them refuse
+    /// requests that work today: reasoning models refuse chat's <c>max_tokens</c> (they read
+    /// <c>max_completion_tokens</c>), and gpt-4's 8,192 output tokens are its whole context window, so any prompt plus
+    /// that cap is too long.
+    /// </summary>
+    public bool StopsAtModelLimit => Kind != ProviderKind.OpenAICompatible;
+
     /// <summary>Sets the provider's own credentials (the destination's, when it has its own) on an outgoing request.</summary>
     public void ApplyCredentials(HttpRequestMessage request, string? destinationPrefix = null)
     {

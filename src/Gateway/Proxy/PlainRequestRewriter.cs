@@ -2,13 +2,15 @@ namespace LlmGateway.Proxy;
 
 /// <summary>
 /// The rewrite of a plain-model request, when one is needed: the catalog's upstream model name
-/// and/or <c>stream_options.include_usage</c>, and/or a <c>max_tool_calls</c> the request did not set. Every other byte
-/// is copied as the client sent it.
+/// and/or <c>stream_options.include_usage</c>, and/or a <c>max_tool_calls</c> or output cap the request did not set. Every
+/// other byte is copied as the client sent it.
 /// </summary>
 internal static class PlainRequestRewriter
 {
     /// <param name="maxToolCalls">Written as <c>max_tool_calls</c> (in place of a <c>null</c> one) when set.</param>
-    public static void Rewrite(ReadOnlySpan<byte> body, RequestScan scan, ReadOnlySpan<byte> upstreamModelJson, bool injectUsage, PooledBuffer destination, int? maxToolCalls = null)
+    /// <param name="outputCap">Written in its field (in place of a <c>null</c> one) when set.</param>
+    public static void Rewrite(
+        ReadOnlySpan<byte> body, RequestScan scan, ReadOnlySpan<byte> upstreamModelJson, bool injectUsage, PooledBuffer destination, int? maxToolCalls = null, Budgets.OutputCap? outputCap = null)
     {
         var clientOptions = injectUsage ? StreamOptionsWriter.Find(body, scan) : null;
         var first = true;
@@ -37,6 +39,13 @@ internal static class PlainRequestRewriter
                 WriteNumber(calls, destination);
                 maxToolCalls = null;
             }
+            else if (outputCap is { } output && output.Names(body, property))
+            {
+                // Asked for only when the request's own value is null: that one is replaced.
+                destination.Write(body[property.Start..property.ValueStart]);
+                output.WriteValue(destination);
+                outputCap = null;
+            }
             else
             {
                 destination.Write(body[property.Start..property.End]);
@@ -47,12 +56,20 @@ internal static class PlainRequestRewriter
         {
             destination.Write(first ? ""u8 : ","u8);
             StreamOptionsWriter.Write(body, null, destination);
+            first = false;
         }
 
         if (maxToolCalls is { } cap)
         {
             destination.Write(first ? "\"max_tool_calls\":"u8 : ",\"max_tool_calls\":"u8);
             WriteNumber(cap, destination);
+            first = false;
+        }
+
+        if (outputCap is { } uncapped)
+        {
+            destination.Write(first ? ""u8 : ","u8);
+            uncapped.Write(destination);
         }
 
         destination.Write("}"u8);

@@ -18,7 +18,12 @@ namespace LlmGateway.Rewriting;
 /// </summary>
 internal static class ChatRequestRewriter
 {
-    public static GatewayError? Rewrite(ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination, bool injectUsage = false, CatalogModel? model = null)
+    /// <param name="outputCap">
+    /// Written as <c>max_tokens</c> (in place of the client's null) unless the bundle writes its own: a limited key's
+    /// request to a provider that would not stop the model at the limit reserved (<see cref="Budgets.OutputCap"/>).
+    /// </param>
+    public static GatewayError? Rewrite(
+        ReadOnlySpan<byte> body, RequestScan scan, PreparedBundle bundle, IReadOnlyList<string> renderedContents, PooledBuffer destination, bool injectUsage = false, CatalogModel? model = null, Budgets.OutputCap? outputCap = null)
     {
         var policy = bundle.Bundle.SystemMessagePolicy;
         if (policy == SystemMessagePolicies.Reject && Array.Exists(scan.Messages, m => m.MaySetSystem))
@@ -50,7 +55,17 @@ internal static class ChatRequestRewriter
             else if (!IsReplaced(property.Field, scan, bundle))
             {
                 separator.Next();
-                destination.Write(body[property.Start..property.End]);
+                if (outputCap is { } output && output.Names(body, property))
+                {
+                    // Asked for only when the client's max_tokens is null: that one is replaced.
+                    destination.Write(body[property.Start..property.ValueStart]);
+                    output.WriteValue(destination);
+                    outputCap = null;
+                }
+                else
+                {
+                    destination.Write(body[property.Start..property.End]);
+                }
             }
         }
 
@@ -67,7 +82,18 @@ internal static class ChatRequestRewriter
             {
                 separator.Next();
                 destination.Write(parameter.PropertyJson);
+                if (parameter.Field == TopLevelField.MaxTokens)
+                {
+                    // The bundle's own cap, which its reservation counted: nothing to add.
+                    outputCap = null;
+                }
             }
+        }
+
+        if (outputCap is { } uncapped)
+        {
+            separator.Next();
+            uncapped.Write(destination);
         }
 
         destination.Write("}"u8);

@@ -193,7 +193,21 @@ public sealed class ChatRequestRewriterTests
         Assert.DoesNotContain("SECRET", error!.Body.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<(string Output, LlmGateway.Errors.GatewayError? Error)> RewriteAsync(string bundleJson, string clientBody)
+    [Theory]
+    [InlineData("", """{"model":"prompt:bot","prompt_variables":{"company":"A"},"messages":[]}""", ""","max_tokens":512}""")]
+    [InlineData("", """{"model":"prompt:bot","prompt_variables":{"company":"A"},"max_tokens":null,"messages":[]}""", ""","max_tokens":512}""")]
+    [InlineData(""","params":{"max_tokens":30}""", """{"model":"prompt:bot","prompt_variables":{"company":"A"},"messages":[]}""", ""","max_tokens":30}""")]
+    [InlineData(""","params":{"max_tokens":30,"client_overridable":["max_tokens"]}""", """{"model":"prompt:bot","prompt_variables":{"company":"A"},"max_tokens":null,"messages":[]}""", ""","max_tokens":512}""")]
+    public async Task A_limited_key_s_output_cap_is_written_once_unless_the_bundle_writes_its_own(string bundleExtra, string clientBody, string expectedEnd)
+    {
+        var (output, error) = await RewriteAsync(Bundle.TrimEnd()[..^1] + bundleExtra + "}", clientBody, outputCap: 512);
+
+        Assert.Null(error);
+        Assert.EndsWith(expectedEnd, output, StringComparison.Ordinal);
+        Assert.Equal(1, output.Split("\"max_tokens\":").Length - 1);
+    }
+
+    private static async Task<(string Output, LlmGateway.Errors.GatewayError? Error)> RewriteAsync(string bundleJson, string clientBody, long? outputCap = null)
     {
         var analyzer = new PromptTemplateAnalyzer();
         var validation = new PromptBundleValidator(analyzer, Catalog).Validate(Encoding.UTF8.GetBytes(bundleJson));
@@ -217,7 +231,8 @@ public sealed class ChatRequestRewriterTests
         }
 
         using var buffer = new PooledBuffer(256);
-        var error = ChatRequestRewriter.Rewrite(body, scan, prepared, contents!, buffer);
+        var cap = outputCap is { } tokens ? LlmGateway.Budgets.OutputCap.Unset(new Microsoft.AspNetCore.Http.PathString("/v1/chat/completions"), body, scan, tokens) : null;
+        var error = ChatRequestRewriter.Rewrite(body, scan, prepared, contents!, buffer, outputCap: cap);
         return (Encoding.UTF8.GetString(buffer.WrittenSpan), error);
     }
 }

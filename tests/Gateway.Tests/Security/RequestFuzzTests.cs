@@ -83,7 +83,7 @@ public sealed class RequestFuzzTests
             }
 
             var clientParses = Parses(body);
-            var (reserved, outputError) = OutputRequest.Check(body, scan, model, bundle: null, maxChoices: 8);
+            var (reserved, _, outputError) = OutputRequest.Check(body, scan, model, bundle: null, maxChoices: 8);
             if (outputError is not null)
             {
                 Assert.InRange(outputError.StatusCode, 400, 499);
@@ -133,7 +133,7 @@ public sealed class RequestFuzzTests
         Assert.True(scan.IsValid);
         Assert.True(Catalog.TryGetModel(scan.Model!, out var model));
 
-        var (reserved, error) = OutputRequest.Check(body, scan, model, bundle: null, maxChoices: 8);
+        var (reserved, _, error) = OutputRequest.Check(body, scan, model, bundle: null, maxChoices: 8);
 
         Assert.Null(error);
         Assert.InRange(reserved, 1, 8L * model.MaxOutputTokens);

@@ -127,6 +127,35 @@ public sealed partial class ShadowTrafficTests(TestEnvironment env)
         Assert.DoesNotContain(env.Received.Snapshot(), r => r.Body.Contains($"v2 for {left}", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(400)]
+    [InlineData(429)]
+    public async Task A_stable_request_the_provider_refused_gets_no_copy(int status)
+    {
+        // Refused, it cost its client nothing; copied, a candidate with a larger context (or laxer checks) would answer
+        // each one on the shadow budget: a client sending inputs the stable model refuses drains the step's budget,
+        // and the pairs (stable error, candidate answer) would judge the candidate on the client's bad input.
+        var name = await ShadowStep.StartOnNewPromptAsync(env.Gateway, "shadow-refused");
+        using var client = env.Gateway.CreateClient(await PromptSetup.KeyAsync(env.Gateway));
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (refused, answered) = ("Refused-" + suffix, "Answered-" + suffix);
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json(Body(name, stream: false).Replace("\"Acme\"", $"\"{refused}\"", StringComparison.Ordinal)) })
+        {
+            request.Headers.Add("x-mock-status", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var response = await client.SendAsync(request, Ct);
+            Assert.Equal(status == 429 ? HttpStatusCode.TooManyRequests : HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        // A request answered after it is copied: the first was done with (copies go in order of their offers).
+        using var kept = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), Json(Body(name, stream: false).Replace("\"Acme\"", $"\"{answered}\"", StringComparison.Ordinal)), Ct);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(env.Received.Snapshot().Any(r => r.Body.Contains($"v2 for {answered}", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10)));
+
+        Assert.DoesNotContain(env.Received.Snapshot(), r => r.Body.Contains($"v2 for {refused}", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Shadow_headers_sent_by_a_client_change_nothing()
     {

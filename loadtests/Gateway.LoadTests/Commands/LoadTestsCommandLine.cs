@@ -9,11 +9,30 @@ namespace LlmGateway.LoadTests.Commands;
 /// The whole command line, with System.CommandLine: the root command is the plain run against <c>--target</c>, and the
 /// harness commands (<c>compare</c>, <c>smoke</c>, <c>rollback-under-load</c>, <c>store-outage</c>, <c>soak</c>, <c>shadow</c>, …) are
 /// subcommands that start their own systems; <c>host</c> (hidden) is how they start them. Exit codes: 0 done, 1 the
-/// command's own failure (JSON not written, smoke check failed), 2 bad flags.
+/// command's own failure (JSON not written, smoke check failed), 2 bad flags, 3 a process the command started ended
+/// during the run (<see cref="ChildExited"/>).
 /// </summary>
 internal static class LoadTestsCommandLine
 {
     public const int BadFlags = 2;
+
+    /// <summary>
+    /// A process a harness command started (the gateway, its store, bare YARP, the mock, a separate store or evaluator)
+    /// ended during the run: the results so far are written, with "not met" and the reason for every goal it affected.
+    /// </summary>
+    public const int ChildExited = 3;
+
+    /// <summary>The exit code of a harness command that ran to its end: <see cref="ChildExited"/> when it lost a process.</summary>
+    public static async Task<int> ExitCodeAsync(Harness.ChildLoss? loss)
+    {
+        if (loss is null)
+        {
+            return 0;
+        }
+
+        await Console.Error.WriteLineAsync($"error: {loss.Reason} (exit code {ChildExited}).");
+        return ChildExited;
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -61,7 +80,9 @@ internal static class LoadTestsCommandLine
             + "command it runs one load test against --target; the commands start their own store, mock provider and proxies on "
             + "loopback, in child processes of this executable, and need nothing running. The run stops at whichever comes first: "
             + "warmup + duration, --max-requests, or Ctrl+C (which still reports). Exit codes: 0 the run completed (even with failed "
-            + "requests), 1 the JSON file could not be written or a smoke check failed, 2 bad flags.");
+            + "requests), 1 the JSON file could not be written or a smoke check failed, 2 bad flags, 3 a process a command started "
+            + "(gateway, its store, bare YARP, the mock) ended during the run: the run stops there, writes its results with the "
+            + "affected goals not met and why, and stops the other processes.");
         run.AddTo(root);
         root.SetAction((parseResult, _) => RunCommand.RunAsync(run.Read(parseResult)));
         root.Subcommands.Add(CompareCommand.Create());

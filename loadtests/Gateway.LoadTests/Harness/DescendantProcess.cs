@@ -9,9 +9,50 @@ internal sealed class DescendantProcess(int pid) : IWatchedProcess
 {
     public int Pid { get; } = pid;
 
-    public ProcessMemory ReadMemory() => ProcessMemory.Read(Pid);
+    public ProcessMemory ReadMemory()
+    {
+        try
+        {
+            return ProcessMemory.Read(Pid);
+        }
+        catch (IOException exception) when (!IsRunning())
+        {
+            throw Gone(exception);
+        }
+    }
 
-    public TimeSpan ReadCpuTime() => ProcessCpu.Read(Pid);
+    public TimeSpan ReadCpuTime()
+    {
+        try
+        {
+            return ProcessCpu.Read(Pid);
+        }
+        catch (IOException exception) when (!IsRunning())
+        {
+            throw Gone(exception);
+        }
+    }
+
+    /// <summary>
+    /// Whether it still runs: its <c>/proc</c> entry is there and not a zombie's (ended, not yet reaped by its parent).
+    /// Not a child of ours, so there is no exit event to wait for: <see cref="ChildSupervisor"/> asks this every so often.
+    /// </summary>
+    public bool IsRunning()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..];
+            return state.Length > 0 && state[0] is not ('Z' or 'X' or 'x');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    private ChildExitedException Gone(Exception cause) =>
+        new(Hosting.ChildHost.Store, Pid, null, "the gateway's log", [], cause);
 
     /// <summary>The child of <paramref name="parentPid"/> whose command line has <paramref name="argument"/>, if there is one.</summary>
     public static DescendantProcess? FindChild(int parentPid, string argument)

@@ -16,7 +16,16 @@ internal sealed class MemorySampler : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                _peakMb = Math.Max(_peakMb, process.ReadMemory().RssMb);
+                try
+                {
+                    _peakMb = Math.Max(_peakMb, process.ReadMemory().RssMb);
+                }
+                catch (ChildExitedException)
+                {
+                    // Gone: the peak so far is all there is, and the run reports the exit.
+                    return;
+                }
+
                 try
                 {
                     await Task.Delay(interval, _stop.Token);

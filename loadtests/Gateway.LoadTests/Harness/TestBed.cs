@@ -9,7 +9,7 @@ namespace LlmGateway.LoadTests.Harness;
 /// usage counters, sampling, releases, metrics). The store is either a child of its own, which the gateway reaches
 /// directly or through a <see cref="StoreRelay"/> when the command needs to cut it, or the gateway's own embedded
 /// Garnet (<see cref="StoreMode.Embedded"/>, the production default), on a port the harness picks so it can still
-/// ask Garnet about its memory.
+/// ask Garnet about its memory. <see cref="Children"/> watches every one of those processes while the bed is up.
 /// </summary>
 internal sealed class TestBed : IAsyncDisposable
 {
@@ -20,6 +20,9 @@ internal sealed class TestBed : IAsyncDisposable
     private TestBed(string logDirectory) => LogDirectory = logDirectory;
 
     public string LogDirectory { get; }
+
+    /// <summary>Watches every process of the bed; a command's runs stop on, and report, one that ends unasked.</summary>
+    public ChildSupervisor Children { get; } = new();
 
     public ChildProcess Mock { get; private set; } = null!;
 
@@ -60,15 +63,22 @@ internal sealed class TestBed : IAsyncDisposable
     /// Run the online evaluator in a process of its own against the gateway's store (the gateway must then be given
     /// <c>--Gateway:OnlineEval:Enabled=false</c> among <paramref name="gatewaySettings"/>).
     /// </param>
+    /// <param name="logDirectory">Where the children's logs go; by default <c>$TMPDIR/gateway-loadtests/&lt;time&gt;</c>.</param>
     public static async Task<TestBed> StartAsync(
-        bool yarp, bool gateway, bool relayStore = false, StoreMode storeMode = StoreMode.Process, IReadOnlyList<string>? gatewaySettings = null, bool evaluatorApart = false)
+        bool yarp,
+        bool gateway,
+        bool relayStore = false,
+        StoreMode storeMode = StoreMode.Process,
+        IReadOnlyList<string>? gatewaySettings = null,
+        bool evaluatorApart = false,
+        string? logDirectory = null)
     {
         if (relayStore && storeMode == StoreMode.Embedded)
         {
             throw new ArgumentException("An embedded store cannot be relayed: it lives inside the gateway.", nameof(relayStore));
         }
 
-        var logDirectory = Path.Combine(Path.GetTempPath(), "gateway-loadtests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        logDirectory ??= Path.Combine(Path.GetTempPath(), "gateway-loadtests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
         var bed = new TestBed(logDirectory) { StoreMode = storeMode };
         try
         {
@@ -89,10 +99,22 @@ internal sealed class TestBed : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // From here on the processes end because they are asked to.
+        Children.StopWatching();
+        var lost = Children.Lost.IsCancellationRequested;
+
         // Proxies first, then what they depend on, so nothing logs a storm of connection errors on the way out.
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             await _owned[i].DisposeAsync();
+        }
+
+        await Children.DisposeAsync();
+        if (lost)
+        {
+            // A store that was killed (its own process, or the gateway's) never deleted its temporary log folder; the
+            // kernel has released its lock, which is how these are told from a running store's (any other run's).
+            LlmGateway.Store.EmbeddedGarnetServer.DeleteOrphans(Path.GetTempPath());
         }
     }
 
@@ -111,12 +133,14 @@ internal sealed class TestBed : IAsyncDisposable
         var mockPort = FreePort.Pick();
         MockUrl = new Uri($"http://127.0.0.1:{mockPort}");
         Mock = Own(await ChildProcess.StartAsync(ChildHost.Mock, ["--urls", MockUrl.AbsoluteUri], LogDirectory));
+        Children.Watch(Mock);
 
         if (yarp)
         {
             var port = FreePort.Pick();
             YarpUrl = new Uri($"http://127.0.0.1:{port}");
             Yarp = Own(await ChildProcess.StartAsync(ChildHost.YarpBare, ["--urls", YarpUrl.AbsoluteUri, "--upstream", MockUrl.AbsoluteUri], LogDirectory));
+            Children.Watch(Yarp);
         }
 
         if (!gateway)
@@ -134,7 +158,8 @@ internal sealed class TestBed : IAsyncDisposable
         }
         else
         {
-            Store = Own(await ChildProcess.StartAsync(ChildHost.Store, [storePort.ToString(System.Globalization.CultureInfo.InvariantCulture)], LogDirectory));
+            var store = Own(await ChildProcess.StartAsync(ChildHost.Store, [storePort.ToString(System.Globalization.CultureInfo.InvariantCulture)], LogDirectory));
+            Store = Children.Watch(store);
             var gatewayStorePort = storePort;
             if (relayStore)
             {
@@ -148,13 +173,20 @@ internal sealed class TestBed : IAsyncDisposable
         var gatewayPort = FreePort.Pick();
         GatewayUrl = new Uri($"http://127.0.0.1:{gatewayPort}");
         Gateway = Own(await ChildProcess.StartAsync(ChildHost.Gateway, [.. GatewayArgs(gatewayPort), .. storeArgs, .. gatewaySettings], LogDirectory, ShippedGatewayEnvironment));
+        Children.Watch(Gateway);
 
         using var probe = new GatewayProbe(GatewayUrl);
         await probe.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
         if (StoreMode == StoreMode.Embedded)
         {
             // Started by the gateway before it was ready; its CPU and memory are counted with the gateway's.
-            Store = DescendantProcess.FindChild(Gateway.Pid, LlmGateway.Store.EmbeddedStoreChild.Switch);
+            var store = DescendantProcess.FindChild(Gateway.Pid, LlmGateway.Store.EmbeddedStoreChild.Switch);
+            if (store is not null)
+            {
+                Children.WatchDescendant(store, Gateway);
+            }
+
+            Store = store;
         }
 
         using var controlPlane = new ControlPlane(GatewayUrl);
@@ -169,6 +201,7 @@ internal sealed class TestBed : IAsyncDisposable
             ChildHost.Evaluator,
             ["--urls", $"http://127.0.0.1:{port}", $"--Redis:Configuration=127.0.0.1:{store.Port},password={HarnessStore.Password}"],
             LogDirectory));
+        Children.Watch(Evaluator);
     }
 
     /// <summary>

@@ -116,18 +116,21 @@ internal static class CompareCommand
         await using var bed = await TestBed.StartAsync(yarp: settings.Systems.Contains(SystemNames.YarpBare), gateway: gateway, storeMode: settings.StoreMode);
         if (gateway && phases.Any(p => p.Scenario == ScenarioKind.PromptChat))
         {
-            await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
+            // A process lost here leaves every phase not run, with the reason (CompareRun).
+            bed.Children.Stage = "the prompt set-up";
+            await bed.Children.GuardAsync(() => PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!));
         }
 
         using var interrupt = new InterruptSignal();
         var results = await CompareRun.RunAsync(bed, phases, settings, interrupt.Token);
-        var report = new CompareReport(startedAt, commandLine, machine, settings, results, GoalEvaluator.Evaluate(results));
+        var loss = await bed.Children.LossAsync();
+        var report = new CompareReport(startedAt, commandLine, machine, settings, results, GoalEvaluator.Evaluate(results), loss);
         var markdown = CompareMarkdown.Write(report);
         await Console.Out.WriteLineAsync(markdown);
 
         await files.WriteJsonAsync($"{name}.json", report, LoadTestJsonContext.Default.CompareReport);
         await files.WriteTextAsync($"{name}.md", markdown);
-        foreach (var phase in results)
+        foreach (var phase in results.Where(p => p.Windows.Count > 0))
         {
             // One phase keeps the plain name, as before; several get the phase's name appended.
             var chart = results.Count == 1 ? name : $"{name}-{phase.Name}";
@@ -143,7 +146,7 @@ internal static class CompareCommand
         }
 
         await Console.Out.WriteLineAsync($"Results: {files.PathOf(name)}.{{md,json}} and {(results.Count == 1 ? name : $"{name}-<phase>")}.png");
-        return 0;
+        return await LoadTestsCommandLine.ExitCodeAsync(loss);
     }
 
     private static IReadOnlyList<string> ParseSystems(string value)

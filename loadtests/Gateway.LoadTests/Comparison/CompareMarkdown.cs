@@ -21,6 +21,11 @@ internal static class CompareMarkdown
         var window = report.Phases.Count > 0 ? report.Phases[0].WindowSeconds : 0;
         Line(text, $"**compare**: {s.Rounds} interleaved rounds ({string.Join(" → ", s.Systems)}) of {window:0.##} s per system, after a {warmup:0.##} s warm-up per system and phase{s.WarmupConditions()} (not measured); {s.CooldownSeconds:0.##} s cool-down before each reading; store {store}. Figures are medians over rounds. `{report.Command}`");
         text.AppendLine();
+        if (report.Loss is { } loss)
+        {
+            text.AppendLine(loss.ToMarkdown());
+        }
+
         WriteGoals(text, report.Goals);
         foreach (var phase in report.Phases)
         {
@@ -71,6 +76,17 @@ internal static class CompareMarkdown
     {
         Line(text, $"#### {phase.Name}: {phase.Load}");
         text.AppendLine();
+        if (phase.StoppedBy is { } reason)
+        {
+            var what = phase.Windows.Count == 0 ? "No window measured" : Invariant($"Stopped after {phase.Windows.Count} complete window(s)");
+            Line(text, $"**{what}**: {reason}.");
+            text.AppendLine();
+            if (phase.Windows.Count == 0)
+            {
+                return;
+            }
+        }
+
         var stream = phase.Targets.Any(t => t.TimeToFirstToken is not null);
         var baseline = phase.Of(SystemNames.YarpBare);
         var header = "| System | Sent as | Throughput (req/s) | p50 (ms) | p99 (ms) | p99.9 (ms) | p99 vs yarp-bare (ms) |"

@@ -14,7 +14,8 @@ internal sealed record GoalCheck(string Goal, string Target, string? Gateway, st
     public const string NotMet = "not met";
     public const string NotMeasured = "not measured";
 
-    public static GoalCheck Missing(string goal, string target, string why) => new(goal, target, null, null, null, NotMeasured, null, why);
+    /// <param name="phase">The phase that should have measured it, if the run had one.</param>
+    public static GoalCheck Missing(string goal, string target, string why, string? phase = null) => new(goal, target, null, null, null, NotMeasured, phase, why);
 
     public static string VerdictOf(bool met) => met ? Met : NotMet;
 }

@@ -7,7 +7,8 @@ namespace LlmGateway.LoadTests.Comparison;
 /// The performance goals of issue #14, each checked against the phase of the run that measures it (the first such
 /// phase: closed-model phases for throughput, CPU and allocation; the open-model chat phase for added p99; the stream
 /// phase for time to first token). Every figure is a median over rounds, gateway against bare YARP in the same run.
-/// A goal whose phase or systems were not part of the run is reported as not measured, never guessed.
+/// A goal whose phase or systems were not part of the run is reported as not measured, never guessed; one whose phase
+/// was stopped by a process of the run ending (or never reached because of it) is not met, with that reason.
 /// </summary>
 internal static class GoalEvaluator
 {
@@ -29,7 +30,21 @@ internal static class GoalEvaluator
     public const double TtftAddedP99Ms = 1;
 
     public static IReadOnlyList<GoalCheck> Evaluate(IReadOnlyList<PhaseResult> phases) =>
-        [.. Checks(phases).Select(check => WithFailures(check, phases))];
+        [.. Checks(phases).Select(check => WithStop(WithFailures(check, phases), phases))];
+
+    /// <summary>
+    /// A goal whose phase a process's end stopped (the gateway, its store, bare YARP or the mock died under it) was not
+    /// measured as asked, whatever its windows so far read: it is not met, and the note says which process ended, how and when.
+    /// </summary>
+    private static GoalCheck WithStop(GoalCheck check, IReadOnlyList<PhaseResult> phases)
+    {
+        if (phases.FirstOrDefault(p => p.Name == check.Phase) is not { StoppedBy: { } reason })
+        {
+            return check;
+        }
+
+        return check with { Verdict = GoalCheck.NotMet, Note = Join(reason, check.Note) };
+    }
 
     /// <summary>
     /// A goal read from a phase in which the gateway or bare YARP failed requests does not stand: failures count in the
@@ -73,12 +88,12 @@ internal static class GoalEvaluator
         var phase = phases.FirstOrDefault(p => p.Scenario == scenario && !p.OpenModel);
         if (Pair(phase) is not ({ } gateway, { } yarp))
         {
-            return GoalCheck.Missing(goal, target, $"needs a closed-model {scenario} phase with gateway and yarp-bare");
+            return GoalCheck.Missing(goal, target, $"needs a closed-model {scenario} phase with gateway and yarp-bare", Planned(phase));
         }
 
         if (gateway.ThroughputPerSecond is not { } g || yarp.ThroughputPerSecond is not { } y || y <= 0)
         {
-            return GoalCheck.Missing(goal, target, "no request completed");
+            return GoalCheck.Missing(goal, target, "no request completed", phase!.Name);
         }
 
         var measured = g / y;
@@ -91,7 +106,7 @@ internal static class GoalEvaluator
         var phase = Preferred(phases, scenario);
         if (Pair(phase) is not ({ } gateway, { } yarp) || gateway.CpuWithStoreMicrosecondsPerRequest is not { } g || yarp.CpuMicrosecondsPerRequest is not { } y || y <= 0)
         {
-            return GoalCheck.Missing(goal, target, $"needs a {scenario} phase with gateway and yarp-bare");
+            return GoalCheck.Missing(goal, target, $"needs a {scenario} phase with gateway and yarp-bare", Planned(phase));
         }
 
         var measured = g / y;
@@ -109,7 +124,7 @@ internal static class GoalEvaluator
         var phase = candidates.FirstOrDefault(p => p.RatePerSecond == GoalRatePerSecond) ?? candidates.FirstOrDefault();
         if (Pair(phase) is not ({ } gateway, { } yarp) || gateway.Latency is not { } g || yarp.Latency is not { } y)
         {
-            return GoalCheck.Missing(goal, target, "needs an open-model chat phase with gateway and yarp-bare");
+            return GoalCheck.Missing(goal, target, "needs an open-model chat phase with gateway and yarp-bare", Planned(phase));
         }
 
         var added = g.P99Ms - y.P99Ms;
@@ -126,12 +141,12 @@ internal static class GoalEvaluator
         var phase = Preferred(phases, scenario);
         if (Pair(phase) is not ({ } gateway, { } yarp))
         {
-            return GoalCheck.Missing(goal, target, $"needs a {scenario} phase with gateway and yarp-bare");
+            return GoalCheck.Missing(goal, target, $"needs a {scenario} phase with gateway and yarp-bare", Planned(phase));
         }
 
         if (gateway.AllocatedBytesPerRequest is not { } g || yarp.AllocatedBytesPerRequest is not { } y)
         {
-            return GoalCheck.Missing(goal, target, AllocationCounterWentBackwards);
+            return GoalCheck.Missing(goal, target, AllocationCounterWentBackwards, phase!.Name);
         }
 
         var note = gateway.MetricAllocatedBytesPerRequest is { } fromMetrics
@@ -147,7 +162,7 @@ internal static class GoalEvaluator
         var phase = phases.FirstOrDefault(p => p.Scenario == ScenarioNames.PromptChat);
         if (phase?.Of(SystemNames.Gateway) is not { PeakRssWithStoreMb: { } rss } gateway)
         {
-            return GoalCheck.Missing(goal, target, "needs a prompt-chat phase with the gateway");
+            return GoalCheck.Missing(goal, target, "needs a prompt-chat phase with the gateway", Planned(phase, yarp: false));
         }
 
         var yarp = phase.Of(SystemNames.YarpBare)?.PeakRssMb;
@@ -161,7 +176,7 @@ internal static class GoalEvaluator
         var phase = phases.FirstOrDefault(p => p.Scenario == ScenarioNames.Stream);
         if (Pair(phase) is not ({ } gateway, { } yarp) || gateway.TimeToFirstToken is not { } g || yarp.TimeToFirstToken is not { } y)
         {
-            return GoalCheck.Missing(goal, target, "needs a stream phase with gateway and yarp-bare");
+            return GoalCheck.Missing(goal, target, "needs a stream phase with gateway and yarp-bare", Planned(phase));
         }
 
         var added = g.P99Ms - y.P99Ms;
@@ -172,6 +187,13 @@ internal static class GoalEvaluator
     /// <summary>Closed-model phases first: saturated, they carry the most requests per window.</summary>
     private static PhaseResult? Preferred(IReadOnlyList<PhaseResult> phases, string scenario) =>
         phases.Where(p => p.Scenario == scenario).OrderBy(p => p.OpenModel).FirstOrDefault();
+
+    /// <summary>
+    /// The phase's name when it was to measure the gateway (and bare YARP): it has them, with or without windows. A goal it
+    /// could not read is then that phase's to answer for, e.g. when a process ended under it.
+    /// </summary>
+    private static string? Planned(PhaseResult? phase, bool yarp = true) =>
+        phase?.Of(SystemNames.Gateway) is not null && (!yarp || phase.Of(SystemNames.YarpBare) is not null) ? phase.Name : null;
 
     private static (TargetSummary Gateway, TargetSummary Yarp)? Pair(PhaseResult? phase) =>
         phase?.Of(SystemNames.Gateway) is { Windows: > 0 } gateway && phase.Of(SystemNames.YarpBare) is { Windows: > 0 } yarp ? (gateway, yarp) : null;

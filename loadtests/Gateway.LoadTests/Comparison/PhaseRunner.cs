@@ -12,9 +12,11 @@ namespace LlmGateway.LoadTests.Comparison;
 /// never measured), then <see cref="CompareSettings.Rounds"/> interleaved rounds, each visiting every system for one
 /// window. Interleaving spreads whatever else happens on the box over every system alike, where back-to-back runs
 /// would charge it to whichever system ran then. Each system keeps one HTTP client (and so its warm connections) for
-/// the whole phase. Every run is bounded by its duration, so the phase is bounded too.
+/// the whole phase. Every run is bounded by its duration, so the phase is bounded too. A process of the run that ends
+/// mid-phase stops it (<paramref name="interrupt"/> is also cancelled by <see cref="ChildSupervisor.Lost"/>): the phase
+/// keeps its complete windows, drops the one cut short, and says why it stopped.
 /// </summary>
-internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<CompareTarget> targets, string apiKey, CancellationToken interrupt)
+internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<CompareTarget> targets, string apiKey, ChildSupervisor children, CancellationToken interrupt)
 {
     private const string AllocatedMetric = "dotnet_gc_heap_total_allocated_bytes_total";
 
@@ -54,24 +56,29 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             }
 
             var warmups = new List<WarmupResult>();
-            foreach (var target in targets.TakeWhile(_ => !interrupt.IsCancellationRequested))
-            {
-                warmups.Add(await WarmUpAsync(phase, target, clients[target.System]));
-            }
-
             var windows = new List<WindowResult>();
             var rounds = 0;
-            for (var round = 1; round <= settings.Rounds && !interrupt.IsCancellationRequested; round++)
+            var lost = await children.GuardAsync(async () =>
             {
-                // Each round starts one system later: whatever a window leaves on the box (the next system's warm
-                // connections, a late GC) falls on every system in turn, not always on the one after it.
-                foreach (var target in InRoundOrder(targets, round).TakeWhile(_ => !interrupt.IsCancellationRequested))
+                foreach (var target in targets.TakeWhile(_ => !interrupt.IsCancellationRequested))
                 {
-                    windows.Add(await MeasureAsync(phase, target, round, clients[target.System]));
+                    children.Stage = $"{phase.Name}, warm-up of {target.System}";
+                    warmups.Add(await WarmUpAsync(phase, target, clients[target.System]));
                 }
 
-                rounds = interrupt.IsCancellationRequested ? rounds : round;
-            }
+                for (var round = 1; round <= settings.Rounds && !interrupt.IsCancellationRequested; round++)
+                {
+                    // Each round starts one system later: whatever a window leaves on the box (the next system's warm
+                    // connections, a late GC) falls on every system in turn, not always on the one after it.
+                    foreach (var target in InRoundOrder(targets, round).TakeWhile(_ => !interrupt.IsCancellationRequested))
+                    {
+                        children.Stage = string.Create(CultureInfo.InvariantCulture, $"{phase.Name}, round {round}, {target.System} window");
+                        windows.Add(await MeasureAsync(phase, target, round, clients[target.System]));
+                    }
+
+                    rounds = interrupt.IsCancellationRequested ? rounds : round;
+                }
+            });
 
             var summaries = targets.Select(target => TargetSummary.From(
                 target.System,
@@ -79,7 +86,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
                 [.. windows.Where(w => w.System == target.System)],
                 samplers.GetValueOrDefault(target.Process.Pid)?.PeakRssMb,
                 target.Store is { } store ? samplers.GetValueOrDefault(store.Pid)?.PeakRssMb : null,
-                target.Process.ReadMemory().PeakRssMb,
+                LifetimePeak(target.Process),
                 pairs.GetValueOrDefault(target.System)?.PeakMb)).ToList();
 
             return new PhaseResult(
@@ -95,7 +102,8 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
                 warmups,
                 windows,
                 summaries,
-                Store: null);
+                Store: null,
+                StoppedBy: lost?.Reason);
         }
         finally
         {
@@ -133,6 +141,7 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
                 var storeJitBefore = StoreTieringCpu(target);
                 var sliceStarted = Stopwatch.GetTimestamp();
                 var report = await new LoadTest(Options(phase, target, seconds), sharedClient: client).RunAsync(interrupt);
+                children.ThrowIfLost();
                 var after = await target.Process.ReadRuntimeStatsAsync();
                 var sliceSeconds = Stopwatch.GetElapsedTime(sliceStarted).TotalSeconds;
                 jitRate = after.Since(before).JitCompiledMethods / sliceSeconds;
@@ -202,6 +211,9 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
         var metricBefore = target.Metrics is { } metrics ? await metrics.MetricSumAsync(AllocatedMetric) : (double?)null;
         var before = await CostReading.TakeAsync(target);
         var report = await new LoadTest(Options(phase, target, phase.Load.DurationSeconds), sharedClient: client).RunAsync(interrupt);
+
+        // A window cut short by a process ending is no window: its figures are the dead port's.
+        children.ThrowIfLost();
         if (settings.CooldownSeconds > 0)
         {
             await Task.Delay(TimeSpan.FromSeconds(settings.CooldownSeconds), CancellationToken.None);
@@ -226,6 +238,19 @@ internal sealed class PhaseRunner(CompareSettings settings, IReadOnlyList<Compar
             settled);
         await Console.Error.WriteLineAsync(Progress(phase, window));
         return window;
+    }
+
+    /// <summary><c>VmHWM</c> now; 0 for a process that has ended (its exit is what the phase reports).</summary>
+    private static double LifetimePeak(ChildProcess process)
+    {
+        try
+        {
+            return process.ReadMemory().PeakRssMb;
+        }
+        catch (ChildExitedException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The targets of a round, rotated by one per round: round 1 in the order given, round 2 from the second.</summary>

@@ -109,6 +109,6 @@ internal static class ShadowCommand
             string.Create(CultureInfo.InvariantCulture, $"prompt-chat at {settings.Rate:0.##} req/s: client latency with and without a 100% shadow share (medians over rounds)"),
             [.. report.Arms.Select(a => (a.Shadowed ? "A: shadow 100%" : "B: no shadow", a.Latency))]);
         await Console.Out.WriteLineAsync($"Results: {files.PathOf(name)}.{{md,json,png}}");
-        return 0;
+        return await LoadTestsCommandLine.ExitCodeAsync(report.Loss);
     }
 }

@@ -14,7 +14,8 @@ namespace LlmGateway.LoadTests.Commands;
 /// store's INFO MEMORY, the goals table) runs on every build. It asserts correctness only, never timing, because CI
 /// shares a noisy 2-core box: zero failed or dropped requests (warm-ups included), every prompt response names its
 /// version and arm and both arms were served, every stream ends with <c>[DONE]</c> and carries exactly the chunks the
-/// mock was asked for, and every goal got a figure.
+/// mock was asked for, and every goal got a figure. A process of the run that ends stops it: the smoke then fails with
+/// <see cref="LoadTestsCommandLine.ChildExited"/>, naming the process and quoting its last lines.
 /// </summary>
 internal static class SmokeCommand
 {
@@ -45,9 +46,10 @@ internal static class SmokeCommand
 
         Stage("starting the mock provider, bare YARP and the gateway (embedded store)");
         await using var bed = await TestBed.StartAsync(yarp: compareSeconds > 0, gateway: true, storeMode: StoreMode.Embedded);
-        await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
-
         using var interrupt = new InterruptSignal();
+
+        // Ctrl+C, or a process of the bed ending: the load stops at once either way.
+        using var stop = bed.Children.StopOn(interrupt.Token);
         var problems = new List<string>();
 
         long allFailures = 0;
@@ -59,47 +61,68 @@ internal static class SmokeCommand
             }
         }
 
-        Stage("prompt-chat");
-        var prompt = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.PromptChat), CountFailure).RunAsync(interrupt.Token);
-        TextReportWriter.Write(prompt, Console.Out);
-        Check(prompt, "prompt-chat", problems);
-        var tags = prompt.ResponseTags.Keys.ToList();
-        if (!tags.Any(t => t.EndsWith(" stable", StringComparison.Ordinal)) || !tags.Any(t => t.EndsWith(" canary", StringComparison.Ordinal)))
+        LoadTestReport? prompt = null;
+        LoadTestReport? stream = null;
+        var loss = await bed.Children.GuardAsync(async () =>
         {
-            problems.Add($"prompt-chat: expected both the stable and the canary arm to be served, got [{string.Join(", ", tags)}]");
-        }
+            bed.Children.Stage = "the prompt set-up";
+            await PromptSetUp.CanaryWithSamplingAsync(bed, bed.GatewayUrl!);
 
-        Console.Out.WriteLine();
-        Stage("stream");
-        KeyValuePair<string, string>[] streamHeaders = [new("x-mock-chunks", $"{Chunks}"), new("x-mock-chunk-delay-ms", $"{ChunkDelayMs}")];
-        var stream = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.Stream, streamHeaders, expectedChunks: Chunks), CountFailure).RunAsync(interrupt.Token);
-        TextReportWriter.Write(stream, Console.Out);
-        Check(stream, "stream", problems);
+            Stage("prompt-chat");
+            bed.Children.Stage = "the smoke's prompt-chat load";
+            prompt = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.PromptChat), CountFailure).RunAsync(stop.Token);
+            bed.Children.ThrowIfLost();
+            TextReportWriter.Write(prompt, Console.Out);
+            Check(prompt, "prompt-chat", problems);
+            var tags = prompt.ResponseTags.Keys.ToList();
+            if (!tags.Any(t => t.EndsWith(" stable", StringComparison.Ordinal)) || !tags.Any(t => t.EndsWith(" canary", StringComparison.Ordinal)))
+            {
+                problems.Add($"prompt-chat: expected both the stable and the canary arm to be served, got [{string.Join(", ", tags)}]");
+            }
 
-        if (Interlocked.Read(ref allFailures) > 0)
-        {
-            problems.Add($"{allFailures} request(s) failed in all, warmup included");
-        }
-
-        if (compareSeconds > 0 && !interrupt.Token.IsCancellationRequested)
-        {
             Console.Out.WriteLine();
-            Stage("miniature compare");
-            await MiniatureCompareAsync(bed, compareSeconds, problems, interrupt.Token);
-        }
+            Stage("stream");
+            bed.Children.Stage = "the smoke's stream load";
+            KeyValuePair<string, string>[] streamHeaders = [new("x-mock-chunks", $"{Chunks}"), new("x-mock-chunk-delay-ms", $"{ChunkDelayMs}")];
+            stream = await new LoadTest(load.ToOptions(bed.GatewayUrl!, bed.ApiKey, ScenarioKind.Stream, streamHeaders, expectedChunks: Chunks), CountFailure).RunAsync(stop.Token);
+            bed.Children.ThrowIfLost();
+            TextReportWriter.Write(stream, Console.Out);
+            Check(stream, "stream", problems);
 
-        if (shadowSeconds > 0 && !interrupt.Token.IsCancellationRequested)
-        {
-            Console.Out.WriteLine();
-            Stage("miniature shadow");
-            await MiniatureShadowAsync(bed, shadowSeconds, problems, interrupt.Token);
-        }
+            if (Interlocked.Read(ref allFailures) > 0)
+            {
+                problems.Add($"{allFailures} request(s) failed in all, warmup included");
+            }
+
+            if (compareSeconds > 0 && !stop.IsCancellationRequested)
+            {
+                Console.Out.WriteLine();
+                Stage("miniature compare");
+                await MiniatureCompareAsync(bed, compareSeconds, problems, interrupt.Token);
+            }
+
+            if (shadowSeconds > 0 && !stop.IsCancellationRequested)
+            {
+                Console.Out.WriteLine();
+                Stage("miniature shadow");
+                await MiniatureShadowAsync(bed, shadowSeconds, problems, interrupt.Token);
+            }
+        });
 
         Console.Out.WriteLine();
         Stage("done");
+        if (loss is not null)
+        {
+            // Whatever else failed follows from it; the process and its last lines are what to read.
+            await Console.Out.WriteLineAsync(loss.ToMarkdown());
+            await Console.Out.WriteLineAsync($"smoke: FAILED: {loss.Reason}");
+            await Console.Out.WriteLineAsync($"(child process logs: {bed.LogDirectory})");
+            return LoadTestsCommandLine.ChildExited;
+        }
+
         if (problems.Count == 0)
         {
-            await Console.Out.WriteLineAsync($"smoke: OK ({prompt.Requests.Succeeded} prompt-chat and {stream.Requests.Succeeded} stream requests measured, zero errors; miniature compare and shadow complete)");
+            await Console.Out.WriteLineAsync($"smoke: OK ({prompt!.Requests.Succeeded} prompt-chat and {stream!.Requests.Succeeded} stream requests measured, zero errors; miniature compare and shadow complete)");
             return 0;
         }
 

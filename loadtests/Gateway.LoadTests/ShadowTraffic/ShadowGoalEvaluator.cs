@@ -100,5 +100,12 @@ internal static class ShadowGoalEvaluator
             };
     }
 
+    /// <summary>
+    /// A run a process's end stopped (the gateway, its store, the mock) did not measure what the goal asks, whatever its
+    /// windows so far read: not met, and the first note says which process ended, how and when.
+    /// </summary>
+    public static ShadowGoal WithLoss(ShadowGoal goal, Harness.ChildLoss loss) =>
+        goal with { Verdict = "not met", Notes = [loss.Reason, .. goal.Notes] };
+
     public static double? MedianOf(IReadOnlyList<double> values) => Median.Of(values);
 }

@@ -28,6 +28,10 @@ internal static class ShadowMarkdown
         text.Append(FormattableString.Invariant($"Arm A `prompt:{ShadowArm.WithShadow.Prompt}` is in a rollout's shadow step (v2 candidate, share 100%); arm B `prompt:{ShadowArm.WithoutShadow.Prompt}` is the same bundle with no rollout. "));
         Line(text, $"{s.WarmupSeconds:0.##} s warm-up per arm, then {s.Rounds} round{(s.Rounds == 1 ? string.Empty : "s")} of one {s.WindowSeconds:0.##} s window per arm (A → B in odd rounds, B → A in even ones), {s.CooldownSeconds:0.##} s cool-down after each window. `{report.Command}`");
         text.AppendLine();
+        if (report.Loss is { } loss)
+        {
+            text.AppendLine(loss.ToMarkdown());
+        }
 
         var g = report.Goal;
         text.AppendLine("| Goal (issue #17) | Target | A (shadow 100%) p99 | B (no shadow) p99 | A − B (medians over rounds) | A − B (pooled) | Verdict |");

@@ -7,6 +7,7 @@ namespace LlmGateway.LoadTests.ShadowTraffic;
 /// <param name="Release">Arm A's release as <c>GET /admin/v1/prompts/{name}/releases/{env}</c> showed it after the rollout started.</param>
 /// <param name="Totals">What became of the copies over the whole load (warm-ups and windows), from the gateway's counters.</param>
 /// <param name="Usage">The admin usage API's rows for both prompts, by key, version and variant (the copies are the <c>shadow-production</c> key's).</param>
+/// <param name="Loss">The processes that ended during the run and stopped it; null when none did.</param>
 internal sealed record ShadowReport(
     DateTimeOffset StartedAt,
     string Command,
@@ -19,7 +20,8 @@ internal sealed record ShadowReport(
     IReadOnlyList<ShadowArmSummary> Arms,
     ShadowGoal Goal,
     ShadowTotals Totals,
-    IReadOnlyList<UsageGroup> Usage);
+    IReadOnlyList<UsageGroup> Usage,
+    ChildLoss? Loss = null);
 
 /// <summary>One arm's warm-up: sent at the measured rate, never measured; <paramref name="Copies"/> by outcome, drained.</summary>
 internal sealed record ShadowWarmup(string Arm, double Seconds, long Sent, long Failed, long Dropped, IReadOnlyDictionary<string, long> Copies);
@@ -136,7 +138,11 @@ internal sealed record ShadowTotals(
     long Unaccounted,
     long SamplesTaken,
     long SamplesDropped,
-    IReadOnlyDictionary<string, long> RunCalls);
+    IReadOnlyDictionary<string, long> RunCalls)
+{
+    /// <summary>For a run stopped before its last readings (a process ended): nothing counted.</summary>
+    public static ShadowTotals None { get; } = new(0, 0, new Dictionary<string, long>(StringComparer.Ordinal), 0, 0, 0, new Dictionary<string, long>(StringComparer.Ordinal));
+}
 
 /// <summary>One row of <c>GET /admin/v1/usage?groupBy=key,version,variant&amp;prompt=…</c>.</summary>
 internal sealed record UsageGroup(string Prompt, string Key, string Version, string Variant, long Requests, long Errors);

@@ -15,10 +15,14 @@ namespace LlmGateway.LoadTests.ShadowTraffic;
 /// per arm, the order alternating (A → B, B → A, …). After each window a cool-down and a drain, so arm A's last copies are
 /// answered and counted before B's window starts, then a settle, so the next window does not inherit this one's samples
 /// to write and score. Each arm keeps one HTTP client, so its connections stay warm. Every wait is bounded, so the whole
-/// measurement is too.
+/// measurement is too. A process of the bed that ends stops it (<see cref="ChildSupervisor"/>): the windows so far are
+/// kept, the one cut short is not, and the goal is not met, with the reason.
 /// </summary>
 internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, CancellationToken interrupt)
 {
+    // Ctrl+C, or a process of the bed ending.
+    private readonly CancellationTokenSource _stop = bed.Children.StopOn(interrupt);
+
     private static readonly TimeSpan DrainQuiet = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxWindowDrain = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxFinalDrain = TimeSpan.FromSeconds(30);
@@ -30,64 +34,83 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
     public async Task<ShadowReport> RunAsync(string command, MachineInfo machine, DateTimeOffset startedAt)
     {
         var gateway = bed.GatewayUrl!;
-        await Console.Error.WriteLineAsync("shadow: pushing both prompts and starting the shadow step on A...");
-        var release = await ShadowSetUp.RunAsync(bed);
-        await Console.Error.WriteLineAsync($"shadow: A's release: {release}");
+        var children = bed.Children;
+        var stop = _stop.Token;
         using var probe = new GatewayProbe(gateway);
-
+        var release = "(not set up: a process of the run ended first)";
         var checks = new List<ByteIdentityResult>();
-        foreach (var stream in new[] { false, true })
-        {
-            var check = await ByteIdentityCheck.RunAsync(gateway, bed.ApiKey, probe, stream, settings.IdentityPairs);
-            checks.Add(check);
-            await Console.Error.WriteLineAsync($"shadow: byte check ({check.Kind}): {check.IdenticalBodies}/{check.Pairs} bodies and {check.IdenticalHeaders}/{check.Pairs} header sets identical; {check.CopiesAnswered} copies answered");
-        }
-
+        var warmups = new List<ShadowWarmup>();
+        var windows = new List<ShadowWindow>();
+        ShadowTotals? totals = null;
+        IReadOnlyList<UsageGroup> usage = [];
         var recorders = ShadowArm.Both.ToDictionary(a => a.Label, _ => new ArmRecorder(), StringComparer.Ordinal);
         var clients = ShadowArm.Both.ToDictionary(a => a.Label, a => LoadHttpClientFactory.Create(Options(a, settings.WindowSeconds)), StringComparer.Ordinal);
         try
         {
-            var start = await ShadowCounters.ReadAsync(probe);
-            var warmups = new List<ShadowWarmup>();
-            foreach (var arm in ShadowArm.Both.TakeWhile(_ => !interrupt.IsCancellationRequested))
+            var loss = await children.GuardAsync(async () =>
             {
-                var before = await ShadowCounters.ReadAsync(probe);
-                var warmup = await WarmUpAsync(arm, recorders[arm.Label], clients[arm.Label]);
-                await DrainAsync(probe, MaxFinalDrain);
-                await SettleAsync();
-                var copies = (await ShadowCounters.ReadAsync(probe)).Since(before);
-                warmups.Add(warmup with { Copies = copies.Calls });
-                await Console.Error.WriteLineAsync($"  warm-up {arm.Label}: {warmup.Sent:N0} sent, {warmup.Failed} failed, {warmup.Dropped} dropped; copies {copies.DescribeCalls()}");
-            }
+                children.Stage = "the shadow set-up";
+                await Console.Error.WriteLineAsync("shadow: pushing both prompts and starting the shadow step on A...");
+                release = await ShadowSetUp.RunAsync(bed);
+                await Console.Error.WriteLineAsync($"shadow: A's release: {release}");
 
-            var windows = new List<ShadowWindow>();
-            for (var round = 1; round <= settings.Rounds && !interrupt.IsCancellationRequested; round++)
-            {
-                var order = ShadowArm.OrderOf(round);
-                for (var position = 0; position < order.Count && !interrupt.IsCancellationRequested; position++)
+                foreach (var stream in (bool[])[false, true])
                 {
-                    var arm = order[position];
-                    windows.Add(await MeasureAsync(arm, round, position + 1, probe, recorders[arm.Label], clients[arm.Label]));
+                    children.Stage = "the byte check";
+                    var check = await ByteIdentityCheck.RunAsync(gateway, bed.ApiKey, probe, stream, settings.IdentityPairs);
+                    checks.Add(check);
+                    await Console.Error.WriteLineAsync($"shadow: byte check ({check.Kind}): {check.IdenticalBodies}/{check.Pairs} bodies and {check.IdenticalHeaders}/{check.Pairs} header sets identical; {check.CopiesAnswered} copies answered");
                 }
-            }
 
-            await DrainAsync(probe, MaxFinalDrain);
-            var end = await ShadowCounters.ReadAsync(probe);
-            var span = end.Since(start);
-            var shadowed = recorders[ShadowArm.WithShadow.Label];
-            var totals = new ShadowTotals(
-                shadowed.Succeeded,
-                recorders[ShadowArm.WithoutShadow.Label].Succeeded,
-                span.Calls,
-                shadowed.Succeeded - span.AnsweredCalls - span.OtherCalls,
-                span.SamplesTaken,
-                span.SamplesDropped,
-                end.Calls);
+                var start = await ShadowCounters.ReadAsync(probe);
+                foreach (var arm in ShadowArm.Both.TakeWhile(_ => !stop.IsCancellationRequested))
+                {
+                    children.Stage = $"the warm-up of arm {arm.Label}";
+                    var before = await ShadowCounters.ReadAsync(probe);
+                    var warmup = await WarmUpAsync(arm, recorders[arm.Label], clients[arm.Label]);
+                    await DrainAsync(probe, MaxFinalDrain);
+                    await SettleAsync();
+                    var copies = (await ShadowCounters.ReadAsync(probe)).Since(before);
+                    warmups.Add(warmup with { Copies = copies.Calls });
+                    await Console.Error.WriteLineAsync($"  warm-up {arm.Label}: {warmup.Sent:N0} sent, {warmup.Failed} failed, {warmup.Dropped} dropped; copies {copies.DescribeCalls()}");
+                }
+
+                for (var round = 1; round <= settings.Rounds && !stop.IsCancellationRequested; round++)
+                {
+                    var order = ShadowArm.OrderOf(round);
+                    for (var position = 0; position < order.Count && !stop.IsCancellationRequested; position++)
+                    {
+                        var arm = order[position];
+                        children.Stage = string.Create(CultureInfo.InvariantCulture, $"round {round}, arm {arm.Label}'s window");
+                        windows.Add(await MeasureAsync(arm, round, position + 1, probe, recorders[arm.Label], clients[arm.Label]));
+                    }
+                }
+
+                children.Stage = "the final drain and readings";
+                await DrainAsync(probe, MaxFinalDrain);
+                var end = await ShadowCounters.ReadAsync(probe);
+                var span = end.Since(start);
+                var shadowed = recorders[ShadowArm.WithShadow.Label];
+                totals = new ShadowTotals(
+                    shadowed.Succeeded,
+                    recorders[ShadowArm.WithoutShadow.Label].Succeeded,
+                    span.Calls,
+                    shadowed.Succeeded - span.AnsweredCalls - span.OtherCalls,
+                    span.SamplesTaken,
+                    span.SamplesDropped,
+                    end.Calls);
+                usage = await ReadUsageAsync(gateway, startedAt);
+            });
 
             var arms = ShadowArm.Both.Select(arm => Summarize(arm, [.. windows.Where(w => w.Arm == arm.Label)], recorders[arm.Label])).ToList();
             var goal = ShadowGoalEvaluator.WithByteIdentity(ShadowGoalEvaluator.Evaluate(settings, arms, windows), checks);
-            var usage = await ReadUsageAsync(gateway, startedAt);
-            return new ShadowReport(startedAt, command, machine, settings, release, checks, warmups, windows, arms, goal, totals, usage);
+            if (loss is not null)
+            {
+                await Console.Error.WriteLineAsync($"shadow: stopped: {loss.Reason}");
+                goal = ShadowGoalEvaluator.WithLoss(goal, loss);
+            }
+
+            return new ShadowReport(startedAt, command, machine, settings, release, checks, warmups, windows, arms, goal, totals ?? ShadowTotals.None, usage, loss);
         }
         finally
         {
@@ -95,6 +118,8 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
             {
                 client.Dispose();
             }
+
+            _stop.Dispose();
         }
     }
 
@@ -106,7 +131,8 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
             return new ShadowWarmup(arm.Label, 0, 0, 0, 0, new Dictionary<string, long>(StringComparer.Ordinal));
         }
 
-        var report = await new LoadTest(Options(arm, settings.WarmupSeconds), recorder.Observe, client).RunAsync(interrupt);
+        var report = await new LoadTest(Options(arm, settings.WarmupSeconds), recorder.Observe, client).RunAsync(_stop.Token);
+        bed.Children.ThrowIfLost();
         return new ShadowWarmup(arm.Label, settings.WarmupSeconds, report.Requests.Sent, report.Requests.Failed, report.Requests.Dropped, new Dictionary<string, long>(StringComparer.Ordinal));
     }
 
@@ -118,8 +144,11 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
         var started = Stopwatch.GetTimestamp();
 
         recorder.Measuring = true;
-        var report = await new LoadTest(Options(arm, settings.WindowSeconds), recorder.Observe, client).RunAsync(interrupt);
+        var report = await new LoadTest(Options(arm, settings.WindowSeconds), recorder.Observe, client).RunAsync(_stop.Token);
         recorder.Measuring = false;
+
+        // A window cut short by a process ending is no window: its figures are the dead port's.
+        bed.Children.ThrowIfLost();
         var stalls = recorder.TakeStalls();
         var atEnd = await ShadowCounters.ReadAsync(probe);
         if (settings.CooldownSeconds > 0)
@@ -188,7 +217,7 @@ internal sealed class ShadowRunner(TestBed bed, ShadowSettings settings, Cancell
     /// is then charged to it, and the next window starts on a quiet gateway instead of inheriting it.
     /// </summary>
     private Task<double> SettleAsync() =>
-        settings.Settle ? QuietWait.UntilQuietAsync(WatchedCpu, MaxSettle, interrupt) : Task.FromResult(0.0);
+        settings.Settle ? QuietWait.UntilQuietAsync(WatchedCpu, MaxSettle, _stop.Token) : Task.FromResult(0.0);
 
     // An evaluator apart scores the window's samples after it: its work counts as the gateway's own would.
     private TimeSpan WatchedCpu() => bed.Gateway!.ReadCpuTime() + (bed.Evaluator?.ReadCpuTime() ?? TimeSpan.Zero)

@@ -32,7 +32,7 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FailureCoun
 
         if (InjectedStatus(knobs) is int status)
         {
-            await OpenAiErrors.WriteInjectedAsync(context, status, knobs.RetryAfter, knobs.EmptyError);
+            await OpenAiErrors.WriteInjectedAsync(context, status, knobs, knobs.EmptyError);
             return;
         }
 
@@ -50,7 +50,7 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FailureCoun
         switch (step.Kind)
         {
             case ScheduleStepKind.Status:
-                await OpenAiErrors.WriteInjectedAsync(context, step.Value, knobs.RetryAfter);
+                await OpenAiErrors.WriteInjectedAsync(context, step.Value, knobs);
                 return;
             case ScheduleStepKind.Reset:
                 context.Abort();

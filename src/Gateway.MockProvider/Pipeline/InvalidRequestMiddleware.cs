@@ -11,7 +11,7 @@ internal sealed class InvalidRequestMiddleware(RequestDelegate next)
         }
         catch (InvalidRequestException exception) when (!context.Response.HasStarted)
         {
-            await OpenAiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, exception.Message, OpenAiErrors.InvalidRequestType);
+            await OpenAiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, exception.Message, OpenAiErrors.InvalidRequestType, exception.Code, exception.Param);
         }
     }
 }

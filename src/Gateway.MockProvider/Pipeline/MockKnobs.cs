@@ -26,7 +26,9 @@ internal sealed record MockKnobs(
     bool CutMidLine = false,
     string? AfterEnd = null,
     int? ErrorAfter = null,
-    int? BodyCutAfter = null)
+    int? BodyCutAfter = null,
+    string? ErrorCode = null,
+    string? ErrorParam = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -49,7 +51,9 @@ internal sealed record MockKnobs(
         CutMidLine: Boolean(request, "cut-mid-line"),
         AfterEnd: AfterEndKnob(request),
         ErrorAfter: Integer(request, "error-after", min: 1),
-        BodyCutAfter: Integer(request, "body-cut-after", min: 1));
+        BodyCutAfter: Integer(request, "body-cut-after", min: 1),
+        ErrorCode: Raw(request, "error-code"),
+        ErrorParam: Raw(request, "error-param"));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

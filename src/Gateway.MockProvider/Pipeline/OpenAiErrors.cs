@@ -7,24 +7,27 @@ internal static class OpenAiErrors
 {
     public const string InvalidRequestType = "invalid_request_error";
 
-    public static Task WriteAsync(HttpContext context, int status, string message, string type, string? code = null)
+    public static Task WriteAsync(HttpContext context, int status, string message, string type, string? code = null, string? param = null)
     {
         context.Response.StatusCode = status;
         // A content type the response-headers knob set stays (a provider that labels its error an event stream).
         return context.Response.WriteAsJsonAsync(
-            new ErrorResponse(new ErrorDetail(message, type, Param: null, code)),
+            new ErrorResponse(new ErrorDetail(message, type, param, code)),
             MockJsonContext.Relaxed.ErrorResponse,
             contentType: context.Response.ContentType,
             context.RequestAborted);
     }
 
-    /// <summary>The error for the <c>status</c> / <c>fail-times</c> knobs, typed like the real provider would.</summary>
+    /// <summary>
+    /// The error for the <c>status</c> / <c>fail-times</c> knobs, typed like the real provider would; the
+    /// <c>error-code</c> and <c>error-param</c> knobs name its <c>code</c> and <c>param</c> (a refusal of a given field).
+    /// </summary>
     /// <param name="empty">The status alone, with no body (as some providers and proxies answer).</param>
-    public static Task WriteInjectedAsync(HttpContext context, int status, string? retryAfter, bool empty = false)
+    public static Task WriteInjectedAsync(HttpContext context, int status, MockKnobs knobs, bool empty = false)
     {
-        if (retryAfter is not null)
+        if (knobs.RetryAfter is not null)
         {
-            context.Response.Headers.RetryAfter = retryAfter;
+            context.Response.Headers.RetryAfter = knobs.RetryAfter;
         }
 
         if (empty)
@@ -40,6 +43,6 @@ internal static class OpenAiErrors
             >= 500 => ("server_error", null),
             _ => (InvalidRequestType, (string?)null),
         };
-        return WriteAsync(context, status, $"The mock provider injected HTTP {status} (x-mock-status / x-mock-fail-times).", type, code);
+        return WriteAsync(context, status, $"The mock provider injected HTTP {status} (x-mock-status / x-mock-fail-times).", type, knobs.ErrorCode ?? code, knobs.ErrorParam);
     }
 }

@@ -63,6 +63,25 @@ public sealed class MockProviderTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_injected_error_names_the_code_and_param_it_is_given()
+    {
+        using var response = await PostAsync("""{"model":"gpt-4o","messages":[]}""",
+            ("x-mock-status", "400"), ("x-mock-error-code", "context_length_exceeded"), ("x-mock-error-param", "messages"));
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "context_length_exceeded");
+        Assert.Equal(("invalid_request_error", "messages"), (error.GetProperty("type").GetString(), error.GetProperty("param").GetString()));
+    }
+
+    [Fact]
+    public async Task A_response_format_of_an_unknown_type_is_refused_naming_the_field()
+    {
+        using var response = await PostAsync("""{"model":"gpt-4o","messages":[],"response_format":{"type":"yaml"}}""");
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "invalid_value");
+        Assert.Equal("response_format.type", error.GetProperty("param").GetString());
+    }
+
+    [Fact]
     public async Task Requests_without_the_provider_key_are_refused()
     {
         using var client = new HttpClient { BaseAddress = env.MockUrl };

@@ -4,7 +4,7 @@ namespace LlmGateway.Contracts.Rollouts;
 
 /// <summary>
 /// A metric the controller judges, canary against stable on the same window: its series (a behaviour metric:
-/// <c>error</c>, <c>client_error</c>, <c>refusal</c>, <c>latency_ms</c>, <c>ttft_ms</c>, <c>cost_usd</c>, <c>output_tokens</c>, or a bundle's
+/// <c>error</c>, <c>refusal</c>, <c>latency_ms</c>, <c>ttft_ms</c>, <c>cost_usd</c>, <c>output_tokens</c>, or a bundle's
 /// online-eval metric), which way is better, the largest acceptable degradation, and whether it may abort or only pause.
 /// </summary>
 public sealed record RolloutMetricSpec

@@ -6,15 +6,8 @@ namespace LlmGateway.Behaviour;
 /// </summary>
 internal static class OnlineMetrics
 {
-    /// <summary>
-    /// The request failed through the version or its provider: an error status, an error message, or a stream cut before
-    /// its end; not a failure the client caused (<see cref="ClientError"/>), which a client can provoke on the arm it
-    /// chose at will.
-    /// </summary>
+    /// <summary>The request failed: an error status, an error message, or a stream cut before its end.</summary>
     public const string Error = "error";
-
-    /// <summary>The request failed through its client (<see cref="Sampling.ClientFault"/>): it left, or the provider refused what it sent.</summary>
-    public const string ClientError = "client_error";
 
     /// <summary><c>finish_reason: length</c>: the answer was cut by the output limit.</summary>
     public const string Truncation = "truncation";
@@ -40,6 +33,6 @@ internal static class OnlineMetrics
     /// <summary>The names a bundle's own assertions may not take.</summary>
     public static readonly IReadOnlySet<string> BuiltIn = new HashSet<string>(StringComparer.Ordinal)
     {
-        Error, ClientError, Truncation, Refusal, OutputTokens, CostUsd, LatencyMs, TimeToFirstTokenMs, InputTokens, MessageCount, ToolUse, NonLatinInput,
+        Error, Truncation, Refusal, OutputTokens, CostUsd, LatencyMs, TimeToFirstTokenMs, InputTokens, MessageCount, ToolUse, NonLatinInput,
     };
 }

@@ -16,15 +16,7 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
         var observations = new List<MetricObservation>(16 + plan.Assertions.Count);
         var response = sample.Response;
         var failed = Failed(sample);
-        // A failure the client caused is no reading of error at all, rather than a success: counted as either, a client
-        // that picks its arm (the split is sticky) could move that arm's error rate at will.
-        var clientFault = failed && sample.Response.ClientFault;
-        if (!clientFault)
-        {
-            observations.Add(MetricObservation.Event(OnlineMetrics.Error, failed));
-        }
-
-        observations.Add(MetricObservation.Event(OnlineMetrics.ClientError, clientFault));
+        observations.Add(MetricObservation.Event(OnlineMetrics.Error, failed));
         observations.Add(MetricObservation.Measure(OnlineMetrics.LatencyMs, sample.LatencyMs));
 
         var input = sample.Input;

@@ -126,8 +126,7 @@ internal sealed class ForwardStage(
         HttpServerErrorType.Mark(context, context.Response.StatusCode);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
-        if (sampling.Sampled && tap is not null && !ShadowPrincipal.CutByStop(context, result)
-            && sampler.Offer(result, ShadowPrincipal.PastTimeout(context)) is { } sampleId && exchange.Prompt?.ShadowVersion is not null
+        if (sampling.Sampled && tap is not null && !ShadowPrincipal.CutByStop(context, result) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null
             && !result.ClientGone && result.Status is < StatusCodes.Status400BadRequest or >= StatusCodes.Status500InternalServerError)
         {
             // After the client has its answer: the copy never delays it, and pairs with the sample just offered. Not when

@@ -23,7 +23,6 @@ internal static class RolloutPlanReader
     private static readonly Dictionary<string, (MetricKind Kind, bool LowerIsBetter)> BuiltIn = new(StringComparer.Ordinal)
     {
         [OnlineMetrics.Error] = (MetricKind.Rate, true),
-        [OnlineMetrics.ClientError] = (MetricKind.Rate, true),
         [OnlineMetrics.Refusal] = (MetricKind.Rate, true),
         [OnlineMetrics.Truncation] = (MetricKind.Rate, true),
         [OnlineMetrics.LatencyMs] = (MetricKind.Value, true),

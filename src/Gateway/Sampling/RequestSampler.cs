@@ -25,8 +25,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
     /// sample's id, or null when the queue had no room for it (dropped and counted): a shadow copy is then not sent, as
     /// it could never be paired. An id is no promise the sample is stored (the writer may still fail to store it).
     /// </summary>
-    /// <param name="copyPastTimeout">A shadow copy its own timeout ended: the candidate failed (too slow), no client left.</param>
-    public string? Offer(ExchangeResult result, bool copyPastTimeout)
+    public string? Offer(ExchangeResult result)
     {
         var exchange = result.Exchange;
         var client = exchange.ClientBody.WrittenSpan;
@@ -69,8 +68,6 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             ResponseBody = result.SampledResponse,
             ResponseTruncated = result.SampledResponseTruncated,
             AnswerWhole = !result.Failed && !result.ClientGone,
-            Failed = result.Failed || copyPastTimeout,
-            ClientGone = result.ClientGone && !copyPastTimeout,
             Usage = result.Record,
             LatencyMs = result.Duration.TotalMilliseconds,
             FailureNote = result.FailureNote,

@@ -21,11 +21,6 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
     {
         var client = ParseOrNull(capture.ClientBody.Span, capture.ClientBodyOmitted) as JsonObject;
         var request = capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span, capture.UpstreamBodyOmitted) : client?.DeepClone();
-        // Read from the bodies as they were sent (redaction below rewrites their strings), and only from whole ones.
-        var clientFault = ClientFault.Of(
-            capture,
-            capture.ClientBodyOmitted == 0 ? client : null,
-            capture.UpstreamBody is { Length: > 0 } && capture.UpstreamBodyOmitted == 0 ? request as JsonObject : null);
         var redactor = redactors.For(capture.Prompt);
         var tally = new RedactionTally();
         var messages = (client?["messages"] ?? client?["input"] ?? client?["prompt"])?.DeepClone();
@@ -85,7 +80,6 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
                 Complete = reassembled.Complete || (reassembled.Truncated && capture.AnswerWhole && reassembled.Error is null),
                 Cut = reassembled.Truncated,
                 Error = Redact(redactor, reassembled.Error ?? capture.FailureNote, tally),
-                ClientFault = clientFault,
             },
             Usage = capture.Usage,
             LatencyMs = Math.Round(capture.LatencyMs, 2),

@@ -62,12 +62,6 @@ internal sealed record SampleCapture
     /// <summary>The client got the whole answer (nothing failed, the client stayed): a capture cut at its cap is then a prefix of a complete answer.</summary>
     public bool AnswerWhole { get; init; }
 
-    /// <summary>The gateway failed the request, the provider's stream broke, or the status is a 5xx (<see cref="Pipeline.ExchangeResult.Failed"/>).</summary>
-    public bool Failed { get; init; }
-
-    /// <summary>The client left before the answer was whole.</summary>
-    public bool ClientGone { get; init; }
-
     public AccountingRecord? Usage { get; init; }
 
     public double LatencyMs { get; init; }

@@ -40,11 +40,4 @@ internal sealed record SampleResponse
     /// <summary>The provider's or the gateway's error message, when the request failed.</summary>
     [JsonPropertyName("error")]
     public string? Error { get; init; }
-
-    /// <summary>
-    /// The request failed through the client's own doing (see <see cref="ClientFault"/>): it left, or the provider refused
-    /// what the client sent. Online evaluation counts it in <c>client_error</c>, not in <c>error</c>.
-    /// </summary>
-    [JsonPropertyName("client_fault")]
-    public bool ClientFault { get; init; }
 }

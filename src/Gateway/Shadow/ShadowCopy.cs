@@ -30,7 +30,4 @@ internal sealed class ShadowCopy(string environment, string pairedWith)
     /// </summary>
     public bool CutByStop(HttpContext context, bool incomplete) =>
         incomplete && Volatile.Read(ref _endedByStop) == 1 && context.RequestAborted.IsCancellationRequested;
-
-    /// <summary>The copy's own <see cref="ShadowOptions.Timeout"/> ended it: the candidate's slowness, not a client that left.</summary>
-    public bool PastTimeout => Volatile.Read(ref _endedByStop) == -1;
 }

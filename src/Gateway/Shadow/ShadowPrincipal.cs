@@ -39,7 +39,4 @@ internal sealed class ShadowPrincipal(IOptions<ShadowOptions> options, TimeProvi
     /// <summary>True for a shadow copy the gateway's stop cut (<see cref="ShadowCopy.CutByStop"/>); false for any other request.</summary>
     public static bool CutByStop(HttpContext context, Pipeline.ExchangeResult result) =>
         context.Features.Get<ShadowCopy>()?.CutByStop(context, result.Failed || result.ClientGone || result.Status >= StatusCodes.Status400BadRequest) == true;
-
-    /// <summary>True for a shadow copy its own timeout ended (<see cref="ShadowCopy.PastTimeout"/>); false for any other request.</summary>
-    public static bool PastTimeout(HttpContext context) => context.Features.Get<ShadowCopy>()?.PastTimeout == true;
 }

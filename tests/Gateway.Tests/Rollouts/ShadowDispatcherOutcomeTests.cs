@@ -101,11 +101,6 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) > 0), SignalBound));
         await calls.WaitForAsync("timeout", 1);
         Assert.Equal(Counts(("timeout", 1)), calls.Snapshot());
-        // Sampled as the candidate's failure (its slowness), not as a client that left.
-        var copy = Assert.Single(await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(env.Gateway, $"prompt={name}&variant=shadow", 1, SignalBound));
-        var response = (await LlmGateway.Tests.Sampling.SampleWaiter.GetAsync(env.Gateway, copy.GetProperty("id").GetString()!)).GetProperty("response");
-        Assert.False(response.GetProperty("client_fault").GetBoolean(), response.ToString());
-        Assert.False(response.GetProperty("complete").GetBoolean());
     }
 
     [Fact]

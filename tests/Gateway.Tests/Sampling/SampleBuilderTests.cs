@@ -178,23 +178,6 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.Equal("where is ORD-123456", forOthers.Input.Messages![0]!["content"]!.GetValue<string>());
     }
 
-    [Theory]
-    [InlineData("response_format.type", 0, false)] // the bundle's parameter: the version's error
-    [InlineData("messages[1].content", 0, true)] // the client's own message
-    [InlineData("response_format.type", 10, true)] // an upstream body cut at the capture cap: the gateway cannot tell
-    public void A_providers_refusal_is_recorded_as_the_clients_fault_only_when_it_names_what_the_client_sent(string param, int upstreamOmitted, bool clientFault)
-    {
-        // Read before redaction: the email in both copies of the client's message is rewritten only in the record.
-        var client = """{"model":"prompt:bot","messages":[{"role":"user","content":"I am jane@example.com"}]}""";
-        var upstream = """{"model":"gpt-4o-mini","messages":[{"role":"system","content":"Acme"},{"role":"user","content":"I am jane@example.com"}],"response_format":{"type":"yaml"}}""";
-        var error = $$$"""{"error":{"message":"refused","type":"invalid_request_error","param":"{{{param}}}","code":null}}""";
-
-        var record = Builder().Build(Capture(client, upstream, error, "application/json") with { Status = 400, UpstreamBodyOmitted = upstreamOmitted });
-
-        Assert.Equal(clientFault, record.Response.ClientFault);
-        Assert.Equal(400, record.Response.Status);
-    }
-
     private SampleBuilder Builder(int maxSampleBytes = 64 * 1024, SamplingOptions? options = null)
     {
         options ??= new SamplingOptions();

@@ -32,7 +32,6 @@ public sealed class SampleScorerTests
         MetricObservation[] expected =
         [
             new("error", MetricKind.Rate, 0, true),
-            new("client_error", MetricKind.Rate, 0, true),
             new("latency_ms", MetricKind.Value, 850, null),
             new("message_count", MetricKind.Value, 2, null),
             new("tool_use", MetricKind.Rate, 1, false),
@@ -61,7 +60,6 @@ public sealed class SampleScorerTests
         MetricObservation[] expected =
         [
             new("error", MetricKind.Rate, 0, true),
-            new("client_error", MetricKind.Rate, 0, true),
             new("latency_ms", MetricKind.Value, 850, null),
             new("message_count", MetricKind.Value, 1, null),
             new("tool_use", MetricKind.Rate, 0, true),
@@ -103,7 +101,6 @@ public sealed class SampleScorerTests
         MetricObservation[] expected =
         [
             new("error", MetricKind.Rate, 1, false),
-            new("client_error", MetricKind.Rate, 0, true),
             new("latency_ms", MetricKind.Value, 850, null),
             new("message_count", MetricKind.Value, 1, null),
             new("tool_use", MetricKind.Rate, 0, true),
@@ -114,34 +111,6 @@ public sealed class SampleScorerTests
         ];
         Assert.Equal(expected, observations);
         Assert.DoesNotContain(observations, o => NeverOnAFailure.Contains(o.Metric));
-    }
-
-    [Theory]
-    [InlineData(400, true)]
-    [InlineData(200, false)]
-    public async Task A_failure_the_client_caused_reads_client_error_and_no_error_at_all(int status, bool complete)
-    {
-        var sample = Sample(
-            new SampleResponse { Status = status, Complete = complete, Error = status >= 400 ? "context too long" : null, ClientFault = true },
-            usage: null);
-
-        var observations = await Scorer.ScoreAsync(sample, OnlineEvalPlan.Empty, null, Ct);
-
-        Assert.DoesNotContain(observations, o => o.Metric == OnlineMetrics.Error);
-        Assert.Contains(new MetricObservation("client_error", MetricKind.Rate, 1, false), observations);
-        Assert.Contains(observations, o => o.Metric == OnlineMetrics.LatencyMs);
-        Assert.DoesNotContain(observations, o => NeverOnAFailure.Contains(o.Metric));
-    }
-
-    [Fact]
-    public async Task A_whole_answer_is_no_client_error_whatever_its_record_says()
-    {
-        var sample = Sample(new SampleResponse { Status = 200, Text = "Fine.", FinishReason = "stop", Complete = true, ClientFault = true }, usage: null);
-
-        var observations = await Scorer.ScoreAsync(sample, OnlineEvalPlan.Empty, null, Ct);
-
-        MetricObservation[] expected = [new("error", MetricKind.Rate, 0, true), new("client_error", MetricKind.Rate, 0, true)];
-        Assert.Equal(expected, observations.Where(o => o.Metric is OnlineMetrics.Error or OnlineMetrics.ClientError));
     }
 
     [Fact]

@@ -246,8 +246,10 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         foreach (var environment in kinds.Keys.Select(k => k.Environment).Distinct(StringComparer.Ordinal))
         {
             var member = IndexMember(prompt, environment);
-            writes.Add(batch.SetAddAsync(Keys.BehaviourIndex, member));
+            // The seen time first (a batch runs in order, not atomically): a prune between the two either sees the new
+            // time, or ran before it and is undone by the add that follows.
             writes.Add(batch.HashSetAsync(Keys.BehaviourSeen, member, seen));
+            writes.Add(batch.SetAddAsync(Keys.BehaviourIndex, member));
             var entries = kinds.Where(k => k.Key.Environment == environment)
                 .Select(k => new HashEntry(k.Key.Metric, KindName(k.Value))).ToArray();
             var metrics = Keys.BehaviourMetrics(prompt, environment);

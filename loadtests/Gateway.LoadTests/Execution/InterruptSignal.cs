@@ -8,6 +8,8 @@ namespace LlmGateway.LoadTests.Execution;
 /// </summary>
 internal sealed class InterruptSignal : IDisposable
 {
+    private static bool s_fired;
+
     private readonly CancellationTokenSource _interrupted = new();
     private readonly PosixSignalRegistration[] _registrations;
 
@@ -17,6 +19,12 @@ internal sealed class InterruptSignal : IDisposable
     }
 
     public CancellationToken Token => _interrupted.Token;
+
+    /// <summary>
+    /// Ctrl+C has been pressed in this process. The terminal sends it to the whole process group, so a child that
+    /// ends right after has been stopped by it, not died (<see cref="Harness.ChildSupervisor"/>).
+    /// </summary>
+    public static bool Fired => Volatile.Read(ref s_fired);
 
     public void Dispose()
     {
@@ -35,6 +43,7 @@ internal sealed class InterruptSignal : IDisposable
             return;
         }
 
+        Volatile.Write(ref s_fired, true);
         context.Cancel = true;
         Console.Error.WriteLine("Interrupted: stopping and printing the results so far (press Ctrl+C again to quit at once).");
         _interrupted.Cancel();

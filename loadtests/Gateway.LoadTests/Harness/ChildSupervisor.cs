@@ -210,7 +210,9 @@ internal sealed partial class ChildSupervisor : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_closed)
+            // Ctrl+C reaches the children too (one process group): one it ended is part of the interrupted run, which
+            // reports what it has, not a death.
+            if (_closed || Execution.InterruptSignal.Fired)
             {
                 return;
             }

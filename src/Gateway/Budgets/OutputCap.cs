@@ -12,11 +12,21 @@ namespace LlmGateway.Budgets;
 /// </summary>
 internal readonly struct OutputCap
 {
-    private OutputCap(bool responses, long tokens)
+    /// <summary>
+    /// What legacy completions generate without <c>max_tokens</c>, by OpenAI's API reference (and vLLM's): a cap of
+    /// this much is what a client of that API already gets, so it is always safe to write.
+    /// </summary>
+    public const long CompletionsDefault = 16;
+
+    private OutputCap(bool responses, long tokens, bool completions = false)
     {
         ResponsesField = responses;
         Tokens = tokens;
+        Completions = completions;
     }
+
+    /// <summary>The request is a legacy completion (<see cref="CompletionsDefault"/>).</summary>
+    private bool Completions { get; }
 
     /// <summary>The field is <c>max_output_tokens</c> (else <c>max_tokens</c>).</summary>
     public bool ResponsesField { get; }
@@ -32,7 +42,8 @@ internal readonly struct OutputCap
     public static OutputCap? Unset(PathString endpoint, ReadOnlySpan<byte> body, RequestScan scan, long perChoice)
     {
         bool responses;
-        if (endpoint.Equals("/v1/chat/completions", StringComparison.Ordinal) || endpoint.Equals("/v1/completions", StringComparison.Ordinal))
+        var completions = endpoint.Equals("/v1/completions", StringComparison.Ordinal);
+        if (completions || endpoint.Equals("/v1/chat/completions", StringComparison.Ordinal))
         {
             responses = false;
         }
@@ -45,7 +56,7 @@ internal readonly struct OutputCap
             return null;
         }
 
-        var cap = new OutputCap(responses, perChoice);
+        var cap = new OutputCap(responses, perChoice, completions);
         foreach (var property in scan.Properties)
         {
             if (cap.Names(body, property) && !property.IsNull(body))
@@ -58,9 +69,18 @@ internal readonly struct OutputCap
         return cap;
     }
 
-    /// <summary>What <paramref name="model"/> is sent: nothing when its provider stops it, else this cap or its own limit if lower.</summary>
+    /// <summary>
+    /// What <paramref name="model"/> is sent: nothing when its provider stops it; on legacy completions this cap, at most
+    /// the API's default of 16 (what the client gets without one anyway); elsewhere this cap or the model's own limit if
+    /// lower, and only when that limit was configured for the model: a family's default (16,384 for an unknown model)
+    /// may be more than the server accepts (vLLM refuses a prompt plus <c>max_tokens</c> past its context window), and
+    /// writing it would turn a limited key's working requests into refusals.
+    /// </summary>
     public OutputCap? For(CatalogModel model) =>
-        model.Provider.StopsAtModelLimit ? null : new OutputCap(ResponsesField, Math.Min(Tokens, model.MaxOutputTokens));
+        model.Provider.StopsAtModelLimit ? null
+        : Completions ? new OutputCap(ResponsesField, Math.Min(Math.Min(Tokens, model.MaxOutputTokens), CompletionsDefault), completions: true)
+        : model.MaxOutputTokensConfigured ? new OutputCap(ResponsesField, Math.Min(Tokens, model.MaxOutputTokens))
+        : null;
 
     /// <summary>Whether <paramref name="property"/> is the field this cap is written to.</summary>
     public bool Names(ReadOnlySpan<byte> body, ScannedProperty property) => ResponsesField

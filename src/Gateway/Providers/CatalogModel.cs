@@ -8,6 +8,7 @@ internal sealed class CatalogModel
     public CatalogModel(string name, Provider provider, string upstreamModel, string? ownedBy, string? encoding = null, Resilience.ResilienceSettings? resilience = null, int? maxOutputTokens = null, int? maxInputTokens = null, int? imageInputTokens = null)
     {
         MaxOutputTokens = maxOutputTokens ?? OutputLimits.For(upstreamModel);
+        MaxOutputTokensConfigured = maxOutputTokens is not null;
         MaxInputTokens = maxInputTokens ?? InputLimits.For(upstreamModel);
         ImageInputTokens = imageInputTokens ?? Accounting.PromptTokenEstimate.ImageTokensBoundFor(upstreamModel);
         Resilience = resilience is null && provider.ResilienceSettings is null
@@ -28,6 +29,12 @@ internal sealed class CatalogModel
 
     /// <summary>The most output tokens one choice may ask for; a request without <c>max_tokens</c> reserves this much.</summary>
     public int MaxOutputTokens { get; }
+
+    /// <summary>
+    /// <see cref="MaxOutputTokens"/> was set for this model, not taken from a model family's default: only then is it
+    /// known to be something the model's server accepts as a cap (<c>Budgets.OutputCap</c>).
+    /// </summary>
+    public bool MaxOutputTokensConfigured { get; }
 
     /// <summary>The model's context window: what a request continuing the provider's stored conversation may make it read.</summary>
     public int MaxInputTokens { get; }

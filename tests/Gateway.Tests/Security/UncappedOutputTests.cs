@@ -20,19 +20,21 @@ public sealed class UncappedOutputTests(TestEnvironment env)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string, string, string> UncappedBodies => new()
+    // Legacy completions get the API's own default (16), which the client gets without a cap anyway.
+    public static TheoryData<string, string, string, int> UncappedBodies => new()
     {
-        { "/v1/chat/completions", """{"model":"local-model","messages":[{"role":"user","content":"hi"}]}""", "max_tokens" },
-        { "/v1/chat/completions", """{"model":"local-model","stream":true,"messages":[{"role":"user","content":"hi"}]}""", "max_tokens" },
-        { "/v1/completions", """{"model":"local-model","prompt":"hi"}""", "max_tokens" },
-        { "/v1/completions", """{"model":"local-model","stream":true,"prompt":"hi"}""", "max_tokens" },
-        { "/v1/responses", """{"model":"local-model","input":"hi"}""", "max_output_tokens" },
-        { "/v1/responses", """{"model":"local-model","stream":true,"input":"hi"}""", "max_output_tokens" },
+        { "/v1/chat/completions", """{"model":"local-model","messages":[{"role":"user","content":"hi"}]}""", "max_tokens", LocalLimit },
+        { "/v1/chat/completions", """{"model":"local-model","stream":true,"messages":[{"role":"user","content":"hi"}]}""", "max_tokens", LocalLimit },
+        { "/v1/completions", """{"model":"local-model","prompt":"hi"}""", "max_tokens", 16 },
+        { "/v1/completions", """{"model":"local-model","stream":true,"prompt":"hi"}""", "max_tokens", 16 },
+        { "/v1/completions", """{"model":"unsized-local","prompt":"hi"}""", "max_tokens", 16 },
+        { "/v1/responses", """{"model":"local-model","input":"hi"}""", "max_output_tokens", LocalLimit },
+        { "/v1/responses", """{"model":"local-model","stream":true,"input":"hi"}""", "max_output_tokens", LocalLimit },
     };
 
     [Theory]
     [MemberData(nameof(UncappedBodies))]
-    public async Task A_limited_key_s_request_without_a_cap_reaches_an_openai_compatible_provider_with_the_cap_it_reserved(string path, string body, string field)
+    public async Task A_limited_key_s_request_without_a_cap_reaches_an_openai_compatible_provider_with_the_cap_it_reserved(string path, string body, string field, int cap)
     {
         await using var gateway = await StartAsync();
         using var spend = await ClientAsync(gateway, new KeyLimits(5m, null, null));
@@ -44,7 +46,7 @@ public sealed class UncappedOutputTests(TestEnvironment env)
 
             Assert.Equal(HttpStatusCode.OK, status);
             using var json = JsonDocument.Parse(sent);
-            Assert.Equal(LocalLimit, json.RootElement.GetProperty(field).GetInt32());
+            Assert.Equal(cap, json.RootElement.GetProperty(field).GetInt32());
             // Every field the client sent is still there, once.
             using var original = JsonDocument.Parse(body);
             foreach (var property in original.RootElement.EnumerateObject())
@@ -107,6 +109,22 @@ public sealed class UncappedOutputTests(TestEnvironment env)
     }
 
     [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"unsized-local","messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/v1/responses", """{"model":"unsized-local","input":"hi"}""")]
+    public async Task A_model_without_a_configured_output_limit_is_sent_no_cap_its_server_might_refuse(string path, string body)
+    {
+        // Its limit is a family default (16,384 for an unknown model), which a server with a smaller context window
+        // refuses as max_tokens: written, it would turn every limited key's working request into a 400.
+        await using var gateway = await StartAsync();
+        using var limited = await ClientAsync(gateway, new KeyLimits(5m, null, null));
+
+        var (status, sent) = await SendAsync(limited, path, body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(body, sent);
+    }
+
+    [Theory]
     // A null cap is no cap: it is replaced, not followed by a second key.
     [InlineData("/v1/chat/completions", """{"model":"local-model","max_tokens":null,"messages":[]}""", """{"model":"local-model","max_tokens":512,"messages":[]}""")]
     [InlineData("/v1/responses", """{"model":"local-model","max_output_tokens":null,"input":"hi"}""", """{"model":"local-model","max_output_tokens":512,"input":"hi"}""")]
@@ -114,7 +132,7 @@ public sealed class UncappedOutputTests(TestEnvironment env)
     // in the field it reads too.
     [InlineData("/v1/chat/completions", """{"model":"local-model","max_completion_tokens":40,"messages":[]}""", """{"model":"local-model","max_completion_tokens":40,"messages":[],"max_tokens":40}""")]
     [InlineData("/v1/responses", """{"model":"local-model","max_tokens":40,"input":"hi"}""", """{"model":"local-model","max_tokens":40,"input":"hi","max_output_tokens":40}""")]
-    [InlineData("/v1/completions", """{"model":"local-model","max_output_tokens":40,"prompt":"hi"}""", """{"model":"local-model","max_output_tokens":40,"prompt":"hi","max_tokens":40}""")]
+    [InlineData("/v1/completions", """{"model":"local-model","max_output_tokens":10,"prompt":"hi"}""", """{"model":"local-model","max_output_tokens":10,"prompt":"hi","max_tokens":10}""")]
     public async Task A_cap_the_endpoint_does_not_read_is_replaced_by_the_one_reserved(string path, string body, string expected)
     {
         await using var gateway = await StartAsync();
@@ -187,6 +205,10 @@ public sealed class UncappedOutputTests(TestEnvironment env)
         settings["Gateway:Providers:local:ForwardRequestHeaders:0"] = "x-mock-*";
         settings["Gateway:Models:local-model:Provider"] = "local";
         settings["Gateway:Models:local-model:MaxOutputTokens"] = LocalLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Gateway:Models:unsized-local:Provider"] = "local";
+        settings["Gateway:Pricing:Models:unsized-local:0:EffectiveFrom"] = "2024-01-01T00:00:00Z";
+        settings["Gateway:Pricing:Models:unsized-local:0:InputPerMillion"] = "0.1";
+        settings["Gateway:Pricing:Models:unsized-local:0:OutputPerMillion"] = "0.2";
         settings["Gateway:Pricing:Models:local-model:0:EffectiveFrom"] = "2024-01-01T00:00:00Z";
         settings["Gateway:Pricing:Models:local-model:0:InputPerMillion"] = "0.1";
         settings["Gateway:Pricing:Models:local-model:0:OutputPerMillion"] = "0.2";

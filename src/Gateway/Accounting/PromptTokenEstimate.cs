@@ -46,7 +46,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
 
     private int? _tokens;
     private bool _shaped;
-    private int? _billed;
+    private long? _defined;
     private RequestTextShape _shape;
     private List<Range>? _definitions;
 
@@ -60,19 +60,12 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     public int Tokenizations { get; private set; }
 
     /// <summary>
-    /// The prompt's text tokens, and <see cref="ImageTokensEstimate"/> per image: what a budget's bound starts from.
+    /// The prompt's text tokens, a token per token id, and <see cref="ImageTokensEstimate"/> per image.
     /// </summary>
     public int Count(TokenizerRegistry tokenizers)
     {
-        if (_tokens is null)
-        {
-            Tokenizations++;
-            var text = tokenizers.Count(RequestText.Extract(body.Span, out _shape, out _definitions), encoding);
-            _shaped = true;
-            _tokens = (int)Math.Min(int.MaxValue, text + ((long)_shape.Images * ImageTokensEstimate));
-        }
-
-        return _tokens.Value;
+        long text = TextTokens(tokenizers);
+        return (int)Math.Min(int.MaxValue, text + _shape.TokenIds + ((long)_shape.Images * ImageTokensEstimate));
     }
 
     /// <summary>
@@ -88,7 +81,7 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
             return count;
         }
 
-        if (_billed is null)
+        if (_defined is null)
         {
             long defined = 0;
             foreach (var range in _definitions)
@@ -96,10 +89,23 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
                 defined += tokenizers.Count(System.Text.Encoding.UTF8.GetString(body.Span[range]), encoding);
             }
 
-            _billed = (int)Math.Min(int.MaxValue, count + defined);
+            _defined = defined;
         }
 
-        return _billed.Value;
+        return (int)Math.Min(int.MaxValue, count + _defined.Value);
+    }
+
+    // The tokenizer's count of the text alone: made at most once.
+    private int TextTokens(TokenizerRegistry tokenizers)
+    {
+        if (_tokens is null)
+        {
+            Tokenizations++;
+            _tokens = tokenizers.Count(RequestText.Extract(body.Span, out _shape, out _definitions), encoding);
+            _shaped = true;
+        }
+
+        return _tokens.Value;
     }
 
     /// <summary>
@@ -125,10 +131,10 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
         }
         else
         {
-            text = Count(tokenizers) - ((long)_shape.Images * ImageTokensEstimate);
+            text = TextTokens(tokenizers);
         }
 
-        // The definitions are in the bytes below, a token per byte.
+        // The definitions and token ids are in the bytes below, a token per byte.
         var framing = _shape.Messages == 0 ? 0 : ((long)_shape.Messages * TokensPerMessage) + ReplyPriming;
         var images = (long)_shape.Images * imageTokensBound;
         return text + framing + images + Math.Max(0, body.Length - _shape.TextBytes - _shape.ImageBytes);

@@ -56,14 +56,14 @@ internal static class RequestText
                     && ((reader.CurrentDepth <= 3
                             && (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("prompt"u8)
                                 || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("instructions"u8) || reader.ValueTextEquals("refusal"u8)))
-                        // An earlier assistant turn's tool calls (messages[i].tool_calls[j].function.arguments, a custom
-                        // tool's messages[i].tool_calls[j].custom.input) and the legacy function_call's
-                        // (messages[i].function_call.arguments): the model reads them as input.
-                        || (reader.CurrentDepth is 4 or 6 && reader.ValueTextEquals("arguments"u8))
-                        || (reader.CurrentDepth == 6 && reader.ValueTextEquals("input"u8))))
+                        // Chat's messages are items as the Responses API's input is: each read whole (an earlier turn's
+                        // tool calls, their names and arguments, a message's name).
+                        || (reader.CurrentDepth == 1 && reader.ValueTextEquals("messages"u8))))
                 {
+                    // Embeddings' input and the legacy completions' prompt may be token ids ([ids] or [[ids], …]).
+                    var tokenIds = reader.CurrentDepth == 1 && (reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("prompt"u8));
                     reader.Read();
-                    AppendText(ref reader, text, ref shape);
+                    AppendText(ref reader, text, ref shape, tokenIds);
                 }
             }
         }
@@ -84,7 +84,11 @@ internal static class RequestText
     /// A text-bearing value: a string is text; an array's strings are text (embedding inputs, prompt lists) and its
     /// objects are content parts or input items, read by <see cref="AppendParts"/>.
     /// </summary>
-    private static void AppendText(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
+    /// <param name="tokenIds">
+    /// The value is a top-level <c>input</c> or <c>prompt</c>, whose arrays' numbers are token ids (<see cref="RequestTextShape.TokenIds"/>);
+    /// a number anywhere else (a score, a log probability's bytes) is not input.
+    /// </param>
+    private static void AppendText(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape, bool tokenIds = false)
     {
         switch (reader.TokenType)
         {
@@ -98,9 +102,13 @@ internal static class RequestText
                     {
                         AppendParts(ref reader, text, ref shape);
                     }
+                    else if (reader.TokenType == JsonTokenType.Number)
+                    {
+                        shape.TokenIds += tokenIds ? 1 : 0;
+                    }
                     else
                     {
-                        AppendText(ref reader, text, ref shape);
+                        AppendText(ref reader, text, ref shape, tokenIds);
                     }
                 }
 
@@ -112,9 +120,11 @@ internal static class RequestText
     }
 
     /// <summary>
-    /// One content part or input item: only what the model reads as text. A part's type, an image's detail, ids and
-    /// names are not text, and an image (a URL, or its bytes as a base64 data URL) is counted as an image: its bytes
-    /// read as text would bill a few hundred kilobytes of base64 as a hundred thousand tokens.
+    /// One content part, message or input item, of any type (a replayed tool call, an MCP server's tool list, file
+    /// search's results, a reasoning summary): every string the model reads. Ids, types, statuses, an image's detail and
+    /// base64 data (encrypted reasoning, audio, a generated image) are not text, and an image (a URL, or its bytes as a
+    /// base64 data URL) is counted as an image: its bytes read as text would bill a few hundred kilobytes of base64 as a
+    /// hundred thousand tokens.
     /// </summary>
     private static void AppendParts(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
     {
@@ -124,6 +134,9 @@ internal static class RequestText
         var hasId = false;
         var hasType = false;
         var hasText = false;
+        // A file named beside the text the object gives (a file search result's) is that text's source, not more input.
+        var references = 0;
+        var hasOwnText = false;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var field = Classify(ref reader);
@@ -136,6 +149,11 @@ internal static class RequestText
                     break;
                 case Field.Text:
                     hasText = true;
+                    hasOwnText = true;
+                    AppendText(ref reader, text, ref shape);
+                    break;
+                case Field.Other:
+                    // Read, but not what makes an object more than a reference by id (a stored prompt's version).
                     AppendText(ref reader, text, ref shape);
                     break;
                 case Field.Role:
@@ -153,7 +171,7 @@ internal static class RequestText
                     shape.ImageBytes += ValueBytes(ref reader);
                     break;
                 case Field.Reference:
-                    shape.References++;
+                    references++;
                     reader.Skip();
                     break;
                 case Field.Type:
@@ -173,6 +191,11 @@ internal static class RequestText
                     reader.Skip();
                     break;
             }
+        }
+
+        if (!hasOwnText)
+        {
+            shape.References += references;
         }
 
         if (hasId && !hasType && !hasText)
@@ -223,7 +246,15 @@ internal static class RequestText
         : reader.ValueTextEquals("role"u8) ? Field.Role
         : reader.ValueTextEquals("type"u8) ? Field.Type
         : reader.ValueTextEquals("file"u8) ? Field.File
+        : IsNotText(ref reader) ? Field.NotText
         : Field.Other;
+
+    // Names whose values the model does not read as text: other ids (call_id, tool_call_id, item_id, …), an item's
+    // status, an image's detail, and base64 (encrypted reasoning, audio's data, an image generation's result).
+    private static bool IsNotText(ref Utf8JsonReader reader) =>
+        (!reader.ValueIsEscaped && reader.ValueSpan.EndsWith("_id"u8))
+        || reader.ValueTextEquals("status"u8) || reader.ValueTextEquals("detail"u8) || reader.ValueTextEquals("encrypted_content"u8)
+        || reader.ValueTextEquals("data"u8) || reader.ValueTextEquals("result"u8);
 
     private static void Append(ref Utf8JsonReader reader, StringBuilder text, ref RequestTextShape shape)
     {
@@ -257,5 +288,6 @@ internal static class RequestText
         File,
         Id,
         Role,
+        NotText,
     }
 }

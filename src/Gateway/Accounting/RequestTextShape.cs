@@ -9,6 +9,12 @@ internal struct RequestTextShape
     /// <summary>The body bytes the text's strings took.</summary>
     public int TextBytes;
 
+    /// <summary>
+    /// Token ids sent instead of text (embeddings' <c>input</c>, the legacy completions' <c>prompt</c>: <c>[ids]</c> or
+    /// <c>[[ids], …]</c>): each is one token. Their bytes are not in <see cref="TextBytes"/>.
+    /// </summary>
+    public int TokenIds;
+
     /// <summary>Images sent (a URL or a data URL, chat's <c>image_url</c> parts and Responses' <c>input_image</c>).</summary>
     public int Images;
 

@@ -64,7 +64,8 @@ public sealed class RequestTextTests
 
         var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape, out var definitions);
 
-        Assert.Equal("fix it\n{\"patch\":\"alpha beta\"}\nselect 1\nok\n{\"legacy\":1}\nI cannot help with that.\n", text);
+        // The tools' names too (the model reads them); never their ids or types.
+        Assert.Equal("fix it\nedit\n{\"patch\":\"alpha beta\"}\nsql\nselect 1\nok\nold\n{\"legacy\":1}\nI cannot help with that.\n", text);
         Assert.Equal(5, shape.Messages);
         Assert.Single(definitions!);
     }
@@ -81,7 +82,7 @@ public sealed class RequestTextTests
 
         var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape);
 
-        Assert.Equal("Be brief.\nDescribe\n{\"q\":1}\n42\n", text);
+        Assert.Equal("Be brief.\nDescribe\nlookup\n{\"q\":1}\n42\n", text);
         Assert.Equal((1, ImageData.Length), (shape.Images, shape.ImageBytes));
         Assert.Equal(1, shape.Messages);
     }
@@ -98,11 +99,66 @@ public sealed class RequestTextTests
     }
 
     [Fact]
-    public void Plain_strings_and_lists_of_them_are_text_and_token_ids_are_not()
+    public void Plain_strings_and_lists_of_them_are_text_token_ids_are_counted_apart_and_a_message_s_name_is_read()
     {
         Assert.Equal("a\nb\n", RequestText.Extract("""{"model":"text-embedding-3-small","input":["a","b"]}"""u8.ToArray()));
-        Assert.Equal("", RequestText.Extract("""{"model":"text-embedding-3-small","input":[[1234,5678]]}"""u8.ToArray()));
-        Assert.Equal("hi\n", RequestText.Extract("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi","name":"ann"}]}"""u8.ToArray()));
+        Assert.Equal("", RequestText.Extract("""{"model":"text-embedding-3-small","input":[[1234,5678]]}"""u8.ToArray(), out var ids));
+        Assert.Equal((2, 0), (ids.TokenIds, ids.TextBytes));
+        // OpenAI counts a message's name as input.
+        Assert.Equal("hi\nann\n", RequestText.Extract("""{"model":"gpt-4o","messages":[{"role":"user","content":"hi","name":"ann"}]}"""u8.ToArray()));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"text-embedding-3-small","input":[[1234,5678,9],[10,11]]}""", 5)]
+    [InlineData("""{"model":"text-embedding-3-small","input":[1234,5678,9]}""", 3)]
+    [InlineData("""{"model":"gpt-3.5-turbo-instruct","prompt":[1234,5678]}""", 2)]
+    [InlineData("""{"model":"gpt-3.5-turbo-instruct","prompt":[[1234],[5678,1,2]]}""", 4)]
+    public void Each_id_of_a_token_id_array_is_estimated_as_one_token_and_bounded_once(string body, int ids)
+    {
+        // Token ids have no text: estimated at nothing, an abandoned request of 300,000 ids was billed nothing.
+        var tokenizers = new TokenizerRegistry();
+        var estimate = new PromptTokenEstimate(Encoding.UTF8.GetBytes(body), TokenizerRegistry.Cl100k);
+
+        Assert.Equal(ids, estimate.Billed(tokenizers));
+        // The bound already held them, a token per byte: not counted twice.
+        Assert.Equal(body.Length, estimate.UpperBound(tokenizers));
+    }
+
+    [Fact]
+    public void Responses_items_of_any_type_are_read_but_for_their_ids_types_statuses_and_encrypted_content()
+    {
+        // A replayed item the walk did not know (a custom tool's input, an MCP server's tool list, file search's
+        // results, a reasoning summary) was estimated at nothing.
+        var body = """
+            {"model":"gpt-4o","input":[
+              {"type":"reasoning","id":"rs_1","summary":[{"type":"summary_text","text":"Think of tables"}],"encrypted_content":"gAAAAABoZmFrZWVuY3J5cHRlZA=="},
+              {"type":"custom_tool_call","id":"ctc_1","call_id":"call_1","name":"sql","input":"select * from orders","status":"completed"},
+              {"type":"custom_tool_call_output","call_id":"call_1","output":"3 rows"},
+              {"type":"mcp_list_tools","id":"mcpl_1","server_label":"shop","tools":[{"name":"find_order","description":"Finds an order","input_schema":{"type":"object","properties":{"number":{"type":"string","description":"the order's number"}}}}]},
+              {"type":"file_search_call","id":"fs_1","status":"completed","queries":["refund policy"],"results":[{"file_id":"file-1","filename":"policy.pdf","score":0.9,"text":"Refunds within 30 days"}]}]}
+            """;
+        const string Expected = "Think of tables\nsql\nselect * from orders\n3 rows\nshop\nfind_order\nFinds an order\nthe order's number\nrefund policy\npolicy.pdf\nRefunds within 30 days\n";
+        var tokenizers = new TokenizerRegistry();
+
+        var text = RequestText.Extract(Encoding.UTF8.GetBytes(body), out var shape);
+        var estimate = new PromptTokenEstimate(Encoding.UTF8.GetBytes(body), TokenizerRegistry.O200k);
+
+        Assert.Equal(Expected, text);
+        Assert.Equal(tokenizers.Count(Expected, TokenizerRegistry.O200k), estimate.Billed(tokenizers));
+        // A search result's file is the source of the text it shows, not content the provider goes on to read.
+        Assert.Equal(0, shape.References);
+        Assert.False(estimate.ReferencesContent);
+    }
+
+    [Fact]
+    public void Base64_in_a_message_or_an_item_is_never_text()
+    {
+        // Audio's data and a generated image's bytes, read as text, would bill kilobytes of base64 as thousands of tokens.
+        var chat = RequestText.Extract("""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"hear this"},{"type":"input_audio","input_audio":{"data":"UklGRiQAAABXQVZFZm10","format":"wav"}}]}]}"""u8, out _);
+        var responses = RequestText.Extract("""{"model":"gpt-4o","input":[{"type":"image_generation_call","id":"ig_1","status":"completed","result":"iVBORw0KGgoAAAANSUhEUg=="},{"role":"user","content":"again"}]}"""u8, out _);
+
+        Assert.Equal("hear this\nwav\n", chat);
+        Assert.Equal("again\n", responses);
     }
 
     [Fact]

@@ -14,8 +14,10 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     private const int ReplyPriming = 3;
 
     /// <summary>
-    /// What an image is estimated at when the provider reports no usage: gpt-4o's count for a 1024×1024 image at high
-    /// detail (85 + 4 tiles × 170). What it really costs depends on its size, its detail and the model.
+    /// What an image is estimated at when the provider reports no usage, for a model whose per-image bound is
+    /// <see cref="ImageTokensBound"/> (gpt-4o's): gpt-4o's count for a 1024×1024 image at high detail (85 + 4 tiles × 170).
+    /// Other models scale it by their bound (<see cref="ImageTokensEstimateFor"/>). What an image really costs depends on
+    /// its size, its detail and the model.
     /// </summary>
     public const int ImageTokensEstimate = 765;
 
@@ -35,6 +37,15 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// <summary>The per-image reservation for <paramref name="upstreamModel"/> when its catalog entry sets none (<c>ImageInputTokens</c>).</summary>
     public static int ImageTokensBoundFor(string upstreamModel) =>
         upstreamModel.Contains("4o-mini", StringComparison.OrdinalIgnoreCase) ? MiniImageTokensBound : ImageTokensBound;
+
+    /// <summary>
+    /// What an image is estimated at for a model that counts at most <paramref name="imageTokensBound"/> tokens per image
+    /// (<see cref="Providers.CatalogModel.ImageInputTokens"/>): <see cref="ImageTokensEstimate"/> scaled as the bound is to
+    /// gpt-4o's (<see cref="ImageTokensBound"/>), so the same share of what a budget reserved for it for every model:
+    /// 765 for gpt-4o, 9,751 for gpt-4o-mini (which counts images at ~33 times gpt-4o's tokens), never above the bound.
+    /// </summary>
+    public static int ImageTokensEstimateFor(int imageTokensBound) =>
+        (int)Math.Clamp((((long)ImageTokensEstimate * imageTokensBound) + (ImageTokensBound / 2)) / ImageTokensBound, 1, Math.Max(1, imageTokensBound));
 
     /// <summary>
     /// Above this body size a budget's bound counts the prompt's text at a token per byte instead of tokenizing it:
@@ -60,22 +71,24 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     public int Tokenizations { get; private set; }
 
     /// <summary>
-    /// The prompt's text tokens, a token per token id, and <see cref="ImageTokensEstimate"/> per image.
+    /// The prompt's text tokens, a token per token id, and per image <see cref="ImageTokensEstimateFor"/>
+    /// <paramref name="imageTokensBound"/> (<see cref="ImageTokensEstimate"/> for gpt-4o's bound).
     /// </summary>
-    public int Count(TokenizerRegistry tokenizers)
+    public int Count(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {
         long text = TextTokens(tokenizers);
-        return (int)Math.Min(int.MaxValue, text + _shape.TokenIds + ((long)_shape.Images * ImageTokensEstimate));
+        return (int)Math.Min(int.MaxValue, text + _shape.TokenIds + ((long)_shape.Images * ImageTokensEstimateFor(imageTokensBound)));
     }
 
     /// <summary>
-    /// The prompt's tokens as billing estimates them when the provider reports no usage: <see cref="Count"/>, and its
-    /// tools' and output schema's (their JSON's tokens), which providers bill as input. Those are tokenized only here,
-    /// when an estimate is needed: a budget's bound already takes them at a token per byte.
+    /// The prompt's tokens as billing estimates them when the provider reports no usage: <see cref="Count"/> for the
+    /// model that served it (its per-image bound, <see cref="Providers.CatalogModel.ImageInputTokens"/>), and its tools'
+    /// and output schema's (their JSON's tokens), which providers bill as input. Those are tokenized only here, when an
+    /// estimate is needed: a budget's bound already takes them at a token per byte.
     /// </summary>
-    public int Billed(TokenizerRegistry tokenizers)
+    public int Billed(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
     {
-        var count = Count(tokenizers);
+        var count = Count(tokenizers, imageTokensBound);
         if (_definitions is null)
         {
             return count;

@@ -61,12 +61,12 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         {
             // The answer reached the client unread (a coding or content type the gateway does not read, or a body past
             // its cap with no usage at its end): what it generated is unknown, so it is billed at the most it could be.
-            usage = new TokenUsage(prompt.Billed(tokenizers), 0, outputBound, 0);
+            usage = new TokenUsage(prompt.Billed(tokenizers, model.ImageInputTokens), 0, outputBound, 0);
             source = AccountingRecord.Bounded;
         }
         else
         {
-            usage = new TokenUsage(prompt.Billed(tokenizers), 0, Generated(seen, model), 0);
+            usage = new TokenUsage(prompt.Billed(tokenizers, model.ImageInputTokens), 0, Generated(seen, model), 0);
             source = AccountingRecord.Estimated;
         }
 
@@ -101,7 +101,7 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
     /// <param name="outputBound">The request's output cap times its choices for a JSON answer; 0 for a stream.</param>
     public AccountingRecord Abandoned(CatalogModel model, PromptTokenEstimate prompt, DateTimeOffset requestedAt, long outputBound, bool priorityTier = false)
     {
-        var usage = new TokenUsage(prompt.Billed(tokenizers), 0, outputBound, 0);
+        var usage = new TokenUsage(prompt.Billed(tokenizers, model.ImageInputTokens), 0, outputBound, 0);
         return new AccountingRecord(model.UpstreamModel, usage.InputTokens, 0, usage.OutputTokens, 0,
             outputBound > 0 ? AccountingRecord.Bounded : AccountingRecord.Estimated, pricing.Cost(model.UpstreamModel, requestedAt, usage, priorityTier), FinishReason: null);
     }

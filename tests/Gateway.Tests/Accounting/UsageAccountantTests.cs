@@ -16,7 +16,11 @@ public sealed class UsageAccountantTests
     private static readonly ModelCatalog Catalog = new(new CatalogOptions
     {
         Providers = { ["p"] = new ProviderOptions { Kind = "openai", BaseUrl = "https://x/v1" } },
-        Models = { ["gpt-4o-mini"] = new CatalogModelOptions { Provider = "p" } },
+        Models =
+        {
+            ["gpt-4o-mini"] = new CatalogModelOptions { Provider = "p" },
+            ["gpt-4o"] = new CatalogModelOptions { Provider = "p" },
+        },
     });
 
     private static readonly UsageAccountant Accountant = new(new TokenizerRegistry(), new PricingTable(new PricingOptions()), Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageAccountant>.Instance);
@@ -300,6 +304,24 @@ public sealed class UsageAccountantTests
         var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow);
 
         Assert.Equal((AccountingRecord.Reported, 5L, 2L), (record.Source, record.InputTokens, record.OutputTokens));
+    }
+
+    [Theory]
+    // gpt-4o: 765, its count for a 1024×1024 image at high detail. gpt-4o-mini, whose per-image bound is 48,169 to
+    // the others' 3,779: 765 × 48,169 ÷ 3,779.
+    [InlineData("gpt-4o", 765)]
+    [InlineData("gpt-4o-mini", 9_751)]
+    public void An_image_of_a_request_left_unreported_is_estimated_in_proportion_to_its_models_per_image_bound(string modelName, long imageTokens)
+    {
+        // gpt-4o-mini counts images at ~33 times gpt-4o's tokens: estimated at gpt-4o's 765, an abandoned request with
+        // images cost the operators far more than the key was billed.
+        Assert.True(Catalog.TryGetModel(modelName, out var model));
+        var withImage = Prompt("""{"messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}""");
+        var textOnly = Prompt("""{"messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}""");
+
+        var billed = Accountant.Abandoned(model, withImage, DateTimeOffset.UtcNow, 0).InputTokens - Accountant.Abandoned(model, textOnly, DateTimeOffset.UtcNow, 0).InputTokens;
+
+        Assert.Equal(imageTokens, billed);
     }
 
     private static PromptTokenEstimate Prompt(string body) => new(Encoding.UTF8.GetBytes(body), TokenizerRegistry.O200k);

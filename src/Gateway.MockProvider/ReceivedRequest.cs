@@ -10,4 +10,12 @@ public sealed record ReceivedRequest(
     IReadOnlyDictionary<string, string> Headers,
     string Body,
     string? Tag,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    /// <summary>
+    /// Completes when the mock is done with the request: its handler returned, the last byte of its answer handed to
+    /// the server (or the request failed or was aborted). A test waits on it, not on a clock, for the answer to be written.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Task Finished { get; init; } = Task.CompletedTask;
+}

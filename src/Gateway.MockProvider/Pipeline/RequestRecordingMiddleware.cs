@@ -25,6 +25,7 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, ReceivedR
             headers[name] = values.ToString();
         }
 
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         log.Add(new ReceivedRequest(
             request.Method,
             request.Path.Value ?? string.Empty,
@@ -32,8 +33,18 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, ReceivedR
             headers,
             body,
             MockKnobs.Raw(request, "tag"),
-            DateTimeOffset.UtcNow));
+            DateTimeOffset.UtcNow)
+        {
+            Finished = finished.Task,
+        });
 
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            finished.TrySetResult();
+        }
     }
 }

@@ -36,7 +36,8 @@ internal sealed class ProviderProxyConfigProvider(ModelCatalog catalog) : IProxy
             .Select(provider => new ClusterConfig
             {
                 ClusterId = provider.ClusterId,
-                // A backstop only: the gateway's own first-byte and idle timers fire first (Resilience/AttemptTimer).
+                // A backstop only: the gateway's own timers fire first (Resilience/AttemptTimer). Past the total, not the
+                // first byte or idle: YARP counts a write waiting on a slow client as silence, and cancelling it cut the stream.
                 HttpRequest = new ForwarderRequestConfig { ActivityTimeout = Backstop(provider, catalog) },
                 // Only scheme, host and port: the transform builds the whole path.
                 Destinations = provider.Destinations.ToDictionary(d => d.Id, d => new DestinationConfig { Address = d.Address }),
@@ -64,7 +65,7 @@ internal sealed class ProviderProxyConfigProvider(ModelCatalog catalog) : IProxy
         catalog.Models.Where(m => m.Provider == provider)
             .Select(m => m.Resilience)
             .Append(provider.Policy)
-            .Max(p => p.FirstByteTimeout > p.IdleTimeout ? p.FirstByteTimeout : p.IdleTimeout) + TimeSpan.FromSeconds(1);
+            .Max(p => p.TotalTimeout) + TimeSpan.FromSeconds(1);
 
     private sealed class StaticProxyConfig(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig
     {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LlmGateway.Auth;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
 
 namespace LlmGateway.Tests.Resilience;
@@ -173,6 +174,70 @@ public sealed class ResilienceTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("data: [DONE]", sse, StringComparison.Ordinal);
         Assert.DoesNotContain("\"error\"", sse, StringComparison.Ordinal);
+        var usage = Usage(sse);
+        Assert.False(usage.TryGetProperty("cut", out var cut) && cut.GetBoolean(), usage.ToString());
+        Assert.Equal("reported", usage.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_longer_than_the_idle_and_first_byte_timeouts_gets_the_whole_stream()
+    {
+        // The provider streams fast; the client takes nothing while it writes a 1 MB line and then 40 chunks 100 ms
+        // apart (4 s, well past first byte + idle + 1 s = 2 s). The gateway's write waits on the client all that time:
+        // the client's wait, never the provider's silence, and within the total (10 s). Small socket buffers on both
+        // sides of the client's connection make that backpressure real.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:stall:Resilience:FirstByteTimeoutMs"] = "1000";
+        settings["Gateway:Providers:stall:Resilience:IdleTimeoutMs"] = "500";
+        settings["Gateway:Providers:stall:Resilience:TotalTimeoutMs"] = "10000";
+        await using var gateway = await GatewayHost.StartAsync(settings, builder =>
+            builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(options =>
+                options.CreateBoundListenSocket = endpoint =>
+                {
+                    // Accepted connections inherit it: the gateway's send buffer cannot grow to hold the stream.
+                    var socket = Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+                    socket.SendBufferSize = 8 * 1024;
+                    return socket;
+                }));
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 8 * 1024, NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, token);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        using var client = new HttpClient(handler) { BaseAddress = gateway.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", env.ApiKey);
+        var tag = OpenAiClients.NewTag();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"stall-model","stream":true,"messages":[{"role":"user","content":"tell me"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        request.Headers.Add("x-mock-chunks", "41");
+        request.Headers.Add("x-mock-chunk-delay-ms", "100");
+        request.Headers.Add("x-mock-long-line", (1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        // Not a byte more is read until the provider has written its whole answer (the served attempt is the last).
+        await env.Received.ForTag(tag)[^1].Finished.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        var sse = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("\"error\"", sse, StringComparison.Ordinal);
+        Assert.Contains("data: [DONE]", sse, StringComparison.Ordinal);
+        Assert.Equal(41, Events(sse).Count(e => e.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0
+            && c[0].GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 }));
         var usage = Usage(sse);
         Assert.False(usage.TryGetProperty("cut", out var cut) && cut.GetBoolean(), usage.ToString());
         Assert.Equal("reported", usage.GetProperty("source").GetString());

@@ -28,7 +28,8 @@ internal sealed record MockKnobs(
     int? ErrorAfter = null,
     int? BodyCutAfter = null,
     string? ErrorCode = null,
-    string? ErrorParam = null)
+    string? ErrorParam = null,
+    int? ErrorPadding = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -53,7 +54,8 @@ internal sealed record MockKnobs(
         ErrorAfter: Integer(request, "error-after", min: 1),
         BodyCutAfter: Integer(request, "body-cut-after", min: 1),
         ErrorCode: Raw(request, "error-code"),
-        ErrorParam: Raw(request, "error-param"));
+        ErrorParam: Raw(request, "error-param"),
+        ErrorPadding: Integer(request, "error-padding", min: 1));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

@@ -20,7 +20,8 @@ internal static class OpenAiErrors
 
     /// <summary>
     /// The error for the <c>status</c> / <c>fail-times</c> knobs, typed like the real provider would; the
-    /// <c>error-code</c> and <c>error-param</c> knobs name its <c>code</c> and <c>param</c> (a refusal of a given field).
+    /// <c>error-code</c> and <c>error-param</c> knobs name its <c>code</c> and <c>param</c> (a refusal of a given field),
+    /// and <c>error-padding</c> adds that many <c>x</c> to its message (a provider's long error body).
     /// </summary>
     /// <param name="empty">The status alone, with no body (as some providers and proxies answer).</param>
     public static Task WriteInjectedAsync(HttpContext context, int status, MockKnobs knobs, bool empty = false)
@@ -43,6 +44,7 @@ internal static class OpenAiErrors
             >= 500 => ("server_error", null),
             _ => (InvalidRequestType, (string?)null),
         };
-        return WriteAsync(context, status, $"The mock provider injected HTTP {status} (x-mock-status / x-mock-fail-times).", type, knobs.ErrorCode ?? code, knobs.ErrorParam);
+        var message = $"The mock provider injected HTTP {status} (x-mock-status / x-mock-fail-times).";
+        return WriteAsync(context, status, knobs.ErrorPadding is int size ? message + new string('x', size) : message, type, knobs.ErrorCode ?? code, knobs.ErrorParam);
     }
 }

@@ -461,6 +461,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                 case TapGate.HoldJson when _body.Length + buffer.Length <= MaxJsonCapture:
                     _body.Append(buffer.Span);
                     return;
+                case TapGate.HoldError when ProviderStatus is StatusCodes.Status401Unauthorized or StatusCodes.Status429TooManyRequests:
+                    // Never sent on: the gateway answers these in its own words. The rest of the body is dropped.
+                    return;
                 case TapGate.HoldError:
                     // Too large for an error worth retrying: pass everything through from here on.
                     await ReleaseErrorAsync(cancellationToken);

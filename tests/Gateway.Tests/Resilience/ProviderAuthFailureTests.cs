@@ -52,6 +52,26 @@ public sealed class ProviderAuthFailureTests(TestEnvironment env)
         Assert.Single(logs.Lines, l => l.Text.Contains("refused the gateway's credentials", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_providers_401_with_a_body_past_the_held_cap_is_still_the_gateways_502(bool stream)
+    {
+        // 70 KB: past the 64 KB an error is held with. The body is dropped past the cap, never sent on.
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"gpt-4o-mini","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-status", "401");
+        request.Headers.Add("x-mock-error-padding", "70000");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_auth_failed");
+        Assert.DoesNotContain("mock provider", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Another_client_error_of_the_provider_still_passes_through_as_it_came()
     {

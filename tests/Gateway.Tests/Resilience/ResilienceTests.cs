@@ -64,6 +64,20 @@ public sealed class ResilienceTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_429_with_a_body_past_the_held_cap_is_answered_in_the_gateways_words()
+    {
+        // 70 KB: past the 64 KB an error is held with; a Retry-After past the cap, so it is not retried.
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = Chat("gpt-4o-mini", OpenAiClients.NewTag(), ("x-mock-status", "429"), ("x-mock-retry-after", "30"), ("x-mock-error-padding", "70000"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
+        Assert.Contains("rate limiting the gateway", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("30", response.Headers.GetValues("Retry-After").Single());
+    }
+
+    [Fact]
     public async Task A_400_from_the_provider_is_passed_through_and_never_retried()
     {
         var tag = OpenAiClients.NewTag();

@@ -21,7 +21,6 @@ internal sealed class SseFramer(ISseEventHandler handler, int maxLineBytes = Sse
 
     private bool _lineStarted;
     private bool _skipLineFeed;
-    private bool _dispatchAfterLineFeed;
     private bool _firstLine = true;
 
     // The pending event's data: lines seen, and, while it lies whole in the current read, where.
@@ -55,19 +54,12 @@ internal sealed class SseFramer(ISseEventHandler handler, int maxLineBytes = Sse
         {
             if (_skipLineFeed)
             {
-                // The other half of a CRLF split across reads.
+                // The other half of a CRLF split across reads (an event its CR ended is already out; the LF lies between events).
                 _skipLineFeed = false;
                 if (rest[0] == (byte)'\n')
                 {
                     rest = rest[1..];
                     Position++;
-                }
-
-                if (_dispatchAfterLineFeed)
-                {
-                    // The blank line's ending is now whole: the event ends after it.
-                    _dispatchAfterLineFeed = false;
-                    Dispatch(default, inputStart);
                 }
 
                 continue;
@@ -111,12 +103,9 @@ internal sealed class SseFramer(ISseEventHandler handler, int maxLineBytes = Sse
 
             var lineStart = Position;
             Position += consumed;
-            if (end == 0 && _line.Length == 0 && _skipLineFeed)
-            {
-                // A blank line ended by a CR that may yet be a CRLF: the event ends when that is known.
-                _dispatchAfterLineFeed = true;
-            }
-            else if (_line.Length == 0)
+            // A line ended by a CR at the end of the read is whole: a blank one ends its event now (not at the provider's
+            // next read, which may be long), and an LF that follows is only skipped.
+            if (_line.Length == 0)
             {
                 Line(rest[..end], lineStart, input, inputStart);
             }
@@ -155,7 +144,6 @@ internal sealed class SseFramer(ISseEventHandler handler, int maxLineBytes = Sse
         }
 
         _skipLineFeed = false;
-        _dispatchAfterLineFeed = false;
         if (_lineStarted)
         {
             Line(_line.WrittenSpan, -1, default, Position);

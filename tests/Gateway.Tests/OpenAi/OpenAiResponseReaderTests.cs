@@ -39,11 +39,19 @@ public sealed class OpenAiResponseReaderTests
     {
         var (_, whole) = Read(ChatTranscript, [int.MaxValue]);
 
+        var bytes = Encoding.UTF8.GetBytes(ChatTranscript);
         Gen.Int[1, 40].Array[1, 200].Sample(sizes =>
         {
             var (reader, split) = Read(ChatTranscript, sizes);
             Assert.Equal(whole.Calls, split.Calls);
-            Assert.Equal(whole.Events, split.Events);
+            Assert.Equal(whole.Events.Count, split.Events.Count);
+            foreach (var (one, other) in whole.Events.Zip(split.Events))
+            {
+                // The same event, but for the LF of a blank line's CRLF split across reads: the CR ended the event.
+                Assert.Equal((one.Flags, one.Start), (other.Flags, other.Start));
+                Assert.True(other.End == one.End || (other.End == one.End - 1 && bytes[other.End] == (byte)'\n'), $"{other} for {one}");
+            }
+
             Assert.Equal(5, reader.Parses);
         });
     }
@@ -72,6 +80,27 @@ public sealed class OpenAiResponseReaderTests
             Assert.Equal(2, reader.DataEvents);
             Assert.True(reader.SawDone);
         }
+    }
+
+    [Theory]
+    [InlineData("\r\r")]
+    [InlineData("\r\n\r")]
+    public void A_read_ending_in_a_blank_lines_cr_ends_its_event_in_that_read(string ending)
+    {
+        var observer = new RecordingObserver();
+        using var reader = new OpenAiResponseReader(observer);
+
+        reader.AppendSse(Encoding.UTF8.GetBytes("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}" + ending));
+
+        Assert.Equal("a", observer.Text);
+        Assert.Null(reader.PendingEventStart);
+
+        // An LF after it (the rest of a CRLF) is skipped, not the start of an event.
+        reader.AppendSse("\ndata: [DONE]\r"u8);
+        reader.AppendSse("\r"u8);
+
+        Assert.True(reader.SawEnd);
+        Assert.Single(observer.Events, e => !e.Is(OpenAiEventFlags.Done));
     }
 
     [Fact]
@@ -299,7 +328,8 @@ public sealed class OpenAiResponseReaderTests
         var events = observer.Events.Select(e => (Encoding.UTF8.GetString(bytes.AsSpan((int)e.Start, (int)(e.End - e.Start))), e.Flags)).ToList();
         Assert.Equal(6, events.Count);
         Assert.StartsWith(": keep-alive\r\nevent: message\r\ndata: {\"id\":\"c1\"", events[0].Item1, StringComparison.Ordinal);
-        Assert.EndsWith("}\r\n\r\n", events[0].Item1, StringComparison.Ordinal);
+        // Reads of 4 bytes split its blank line's CRLF: the CR ended the event, and the LF lies between events.
+        Assert.EndsWith("}\r\n\r", events[0].Item1, StringComparison.Ordinal);
         Assert.Equal(("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":5,\"total_tokens\":17,\"prompt_tokens_details\":{\"cached_tokens\":4},\"completion_tokens_details\":{\"reasoning_tokens\":2}}}\n\n", OpenAiEventFlags.UsageOnly), events[4]);
         Assert.Equal(("data: [DONE]\n\n", OpenAiEventFlags.Done), events[5]);
         Assert.All(events.Take(4), e => Assert.Equal(OpenAiEventFlags.None, e.Flags));

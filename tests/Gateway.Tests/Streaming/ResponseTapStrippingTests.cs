@@ -120,6 +120,34 @@ public sealed class ResponseTapStrippingTests
         Assert.Equal(line, Encoding.UTF8.GetString(client.ToArray()));
     }
 
+    [Theory]
+    [InlineData("\r")]
+    [InlineData("\r\n")]
+    public async Task An_event_whose_blank_line_ends_with_a_cr_at_the_end_of_a_read_reaches_the_client_in_that_read(string newline)
+    {
+        // Its blank line may yet be a CRLF, but it is a blank line already: the event is not held until the provider's next read.
+        var client = new MemoryStream();
+        var tap = Tap(client);
+        var content = ContentEvent.Replace("\n", newline, StringComparison.Ordinal);
+        var usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}" + newline + newline;
+
+        // The read ends with the blank line's CR: "\r\r", or "\r\n\r" with its LF still to come.
+        var split = newline == "\r" ? content.Length : content.Length - 1;
+
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(content[..split]), Ct);
+
+        Assert.Equal(content[..split], Encoding.UTF8.GetString(client.ToArray()));
+
+        // The rest of a split CRLF lies between events and goes on; the usage chunk is still dropped.
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(content[split..] + usage + "data: [DONE]" + newline + newline), Ct);
+        await tap.FlushPendingAsync(cut: false, Ct);
+
+        var sent = Encoding.UTF8.GetString(client.ToArray());
+        Assert.DoesNotContain("usage\":{", sent, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]" + newline + newline, sent, StringComparison.Ordinal);
+        Assert.Equal("Hi ", tap.Usage.Text.ToString());
+    }
+
     private static ResponseTap Tap(Stream client)
     {
         var context = new DefaultHttpContext();

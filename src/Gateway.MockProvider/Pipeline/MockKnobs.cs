@@ -29,7 +29,8 @@ internal sealed record MockKnobs(
     int? BodyCutAfter = null,
     string? ErrorCode = null,
     string? ErrorParam = null,
-    int? ErrorPadding = null)
+    int? ErrorPadding = null,
+    bool EndUnfinished = false)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -55,7 +56,8 @@ internal sealed record MockKnobs(
         BodyCutAfter: Integer(request, "body-cut-after", min: 1),
         ErrorCode: Raw(request, "error-code"),
         ErrorParam: Raw(request, "error-param"),
-        ErrorPadding: Integer(request, "error-padding", min: 1));
+        ErrorPadding: Integer(request, "error-padding", min: 1),
+        EndUnfinished: Boolean(request, "end-unfinished"));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

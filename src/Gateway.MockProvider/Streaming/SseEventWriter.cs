@@ -19,13 +19,22 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
     private readonly Utf8JsonWriter _json = new(pipe, Options);
     private byte[]? _corruption;
 
+    // An event's blank line not written yet (WithholdBlankLine): it opens the next event.
+    private bool _blankLineOwed;
+
     private static ReadOnlySpan<byte> EventPrefix => "event: "u8;
 
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
 
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
 
-    private static ReadOnlySpan<byte> DoneEvent => "data: [DONE]\n\n"u8;
+    private static ReadOnlySpan<byte> DoneLine => "data: [DONE]"u8;
+
+    /// <summary>
+    /// Each event from now on is written with its data line ended but without its blank line, which opens the next event:
+    /// the last one never gets it (a provider that stops after its last line).
+    /// </summary>
+    public bool WithholdBlankLine { get; set; }
 
     /// <summary>Writes one event and flushes it, so the client sees it before the next one is produced.</summary>
     public Task WriteAsync(Action<Utf8JsonWriter> writeJson, CancellationToken cancellationToken) =>
@@ -34,6 +43,7 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
     /// <summary>Writes one event, preceded by an <c>event:</c> line when it has a name, and flushes it.</summary>
     public async Task WriteAsync(string? eventName, Action<Utf8JsonWriter> writeJson, CancellationToken cancellationToken)
     {
+        PayBlankLine();
         if (eventName is not null)
         {
             pipe.Write(EventPrefix);
@@ -54,14 +64,31 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
             _json.Flush();
         }
 
-        pipe.Write(EventEnd);
+        WriteEventEnd();
         await pipe.FlushAsync(cancellationToken);
     }
 
     public async Task WriteDoneAsync(CancellationToken cancellationToken)
     {
-        pipe.Write(DoneEvent);
+        PayBlankLine();
+        pipe.Write(DoneLine);
+        WriteEventEnd();
         await pipe.FlushAsync(cancellationToken);
+    }
+
+    private void WriteEventEnd()
+    {
+        pipe.Write(WithholdBlankLine ? EventEnd[..1] : EventEnd);
+        _blankLineOwed = WithholdBlankLine;
+    }
+
+    private void PayBlankLine()
+    {
+        if (_blankLineOwed)
+        {
+            pipe.Write("\n"u8);
+            _blankLineOwed = false;
+        }
     }
 
     /// <summary>

@@ -89,6 +89,43 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         return flags;
     }
 
+    /// <summary>
+    /// Whether <paramref name="json"/> is one whole object whose top-level <c>type</c> ends a Responses API stream
+    /// (<c>response.completed</c> or <c>response.incomplete</c>), without telling anyone: a look at an event not yet ended.
+    /// </summary>
+    public static bool IsTerminalEvent(ReadOnlySpan<byte> json)
+    {
+        var terminal = false;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isType = reader.ValueTextEquals("type"u8);
+                reader.Read();
+                if (isType)
+                {
+                    terminal = reader.TokenType == JsonTokenType.String
+                        && (reader.ValueTextEquals("response.completed"u8) || reader.ValueTextEquals("response.incomplete"u8));
+                }
+
+                reader.Skip();
+            }
+
+            // Whole: the object closed, and nothing but whitespace after it.
+            return terminal && reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>An event that is not JSON at all: the <c>[DONE]</c> sentinel, or one too large to read.</summary>
     public void ReadSentinel(OpenAiEventFlags flags, long start, long end)
     {

@@ -58,6 +58,20 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
     /// <summary>The stream said it is over: <c>[DONE]</c>, or the Responses API's <c>response.completed</c> or <c>response.incomplete</c>.</summary>
     public bool SawEnd => _events.Ended;
 
+    /// <summary>
+    /// The event not yet ended (its blank line still to come) already says the stream is over, in whole lines: a
+    /// <c>data: [DONE]</c> line, or a whole <c>response.completed</c> or <c>response.incomplete</c> event. Looked at, not
+    /// read: its effects wait for <see cref="CompleteSse"/>. For a stream that stalled or broke before its last blank line.
+    /// </summary>
+    public bool EndPending
+    {
+        get
+        {
+            var data = _framer is null ? default : _framer.PendingData;
+            return !data.IsEmpty && (data.Trim(" \t"u8).SequenceEqual(Done) || OpenAiEventReader.IsTerminalEvent(data));
+        }
+    }
+
     /// <summary>The stream sent a line (or an event) longer than the cap: nothing after it was read.</summary>
     public bool Overflowed => _framer?.Overflowed == true;
 

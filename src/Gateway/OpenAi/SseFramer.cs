@@ -35,6 +35,12 @@ internal sealed class SseFramer(ISseEventHandler handler, int maxLineBytes = Sse
     public long? PendingEventStart { get; private set; }
 
     /// <summary>
+    /// The data of the event not yet ended, when its lines so far are whole (no line begun since); empty otherwise. It
+    /// may still grow (another data line) or never end (no blank line): a look, not a dispatch.
+    /// </summary>
+    public ReadOnlySpan<byte> PendingData => _dataLines > 0 && !_lineStarted ? _data.WrittenSpan : default;
+
+    /// <summary>
     /// A line or an event's data passed the cap: the stream can no longer be framed. Everything after is only
     /// counted in <see cref="Position"/> (there is no event pending, so nothing is undecided).
     /// </summary>

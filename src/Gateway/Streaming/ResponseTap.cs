@@ -205,8 +205,11 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// </summary>
     public int ProviderStatus { get; private set; }
 
-    /// <summary>The provider's stream said it is over: whatever happens to the connection after, the client has the answer.</summary>
-    public bool StreamEnded => _reader?.SawEnd == true;
+    /// <summary>
+    /// The provider's stream said it is over: whatever happens to the connection after, the client has the answer. Its
+    /// last event counts once its lines are whole, before its blank line (a provider may stall or break just before it).
+    /// </summary>
+    public bool StreamEnded => _reader is { } reader && (reader.SawEnd || reader.EndPending);
 
     /// <summary>True while a retryable error response is held back from the client.</summary>
     public bool IsHoldingError => _gate == TapGate.HoldError;

@@ -103,6 +103,30 @@ public sealed class OpenAiResponseReaderTests
         Assert.Single(observer.Events, e => !e.Is(OpenAiEventFlags.Done));
     }
 
+    [Theory]
+    [InlineData("data: [DONE]\n", true)]
+    [InlineData("data: [DONE]\r", true)]
+    [InlineData("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}}\n", true)]
+    [InlineData("data: {\"type\":\"response.incomplete\",\"response\":{}}\n", true)]
+    // A line not yet ended, JSON not yet whole, another kind of event, or a second data line: not over.
+    [InlineData("data: [DONE]", false)]
+    [InlineData("data: {\"type\":\"response.completed\",\"response\":{\"status\":\n", false)]
+    [InlineData("data: {\"type\":\"response.output_text.delta\",\"delta\":\"x\"}\n", false)]
+    [InlineData("data: [DONE]\ndata: x\n", false)]
+    [InlineData("data: {\"type\":\"response.completed\"} {}\n", false)]
+    public void An_end_whose_blank_line_has_not_come_is_pending_and_told_only_when_read(string transcript, bool pending)
+    {
+        var observer = new RecordingObserver();
+        using var reader = new OpenAiResponseReader(observer);
+
+        reader.AppendSse(Encoding.UTF8.GetBytes(transcript));
+
+        Assert.False(reader.SawEnd);
+        Assert.Equal(pending, reader.EndPending);
+        Assert.Equal(0, observer.Ends);
+        Assert.Empty(observer.Events);
+    }
+
     [Fact]
     public void Data_on_several_lines_is_joined_with_newlines()
     {

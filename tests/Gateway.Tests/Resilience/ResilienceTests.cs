@@ -176,14 +176,16 @@ public sealed class ResilienceTests(TestEnvironment env)
     }
 
     [Theory]
-    [InlineData("hang")]
-    [InlineData("reset")]
-    public async Task A_whole_stream_whose_connection_then_stalls_or_breaks_is_whole_for_the_client_and_the_bill(string afterEnd)
+    [InlineData("hang", false)]
+    [InlineData("reset", false)]
+    [InlineData("hang", true)]
+    [InlineData("reset", true)]
+    public async Task A_whole_stream_whose_connection_then_stalls_or_breaks_is_whole_for_the_client_and_the_bill(string afterEnd, bool unfinished)
     {
         // [DONE] came: the client has the answer. An error event after it (which an SDK raises), a cut bill, and a
-        // failure for the breaker would all be wrong.
+        // failure for the breaker would all be wrong. So too when the blank line after its whole line never came.
         var tag = OpenAiClients.NewTag();
-        var (status, sse) = await StreamAsync("stall-model", tag, ("x-mock-chunks", "4"), ("x-mock-after-end", afterEnd));
+        var (status, sse) = await StreamAsync("stall-model", tag, ("x-mock-chunks", "4"), ("x-mock-after-end", afterEnd), ("x-mock-end-unfinished", unfinished ? "true" : "false"));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("data: [DONE]", sse, StringComparison.Ordinal);
@@ -252,6 +254,31 @@ public sealed class ResilienceTests(TestEnvironment env)
         Assert.Contains("data: [DONE]", sse, StringComparison.Ordinal);
         Assert.Equal(41, Events(sse).Count(e => e.TryGetProperty("choices", out var c) && c.GetArrayLength() > 0
             && c[0].GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 }));
+        var usage = Usage(sse);
+        Assert.False(usage.TryGetProperty("cut", out var cut) && cut.GetBoolean(), usage.ToString());
+        Assert.Equal("reported", usage.GetProperty("source").GetString());
+    }
+
+    [Theory]
+    [InlineData("hang")]
+    [InlineData("reset")]
+    public async Task A_responses_stream_whose_completed_event_lacks_its_blank_line_when_it_stalls_or_breaks_is_whole(string afterEnd)
+    {
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses")
+        {
+            Content = new StringContent("""{"model":"stall-model","stream":true,"input":"tell me"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-after-end", afterEnd);
+        request.Headers.Add("x-mock-end-unfinished", "true");
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var sse = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"type\":\"response.completed\"", sse, StringComparison.Ordinal);
+        // The response object has its own "error": null; the gateway's error event would say what ended the stream.
+        Assert.DoesNotContain("upstream_stream_", sse, StringComparison.Ordinal);
         var usage = Usage(sse);
         Assert.False(usage.TryGetProperty("cut", out var cut) && cut.GetBoolean(), usage.ToString());
         Assert.Equal("reported", usage.GetProperty("source").GetString());

@@ -485,17 +485,24 @@ internal sealed class ResilientForwarder(
 
     /// <summary>
     /// Sends a held error on, unless attempts before it are billed: then it stays held, so that the usage headers of
-    /// those attempts go on it like on an answer (the caller releases it after).
+    /// those attempts go on it like on an answer (the caller releases it after). A client gone meanwhile is not an error
+    /// here: the request still ends in its outcome, to be billed, counted and traced (as the forward stage's own writes).
     /// </summary>
-    private static Task ReleaseErrorAsync(AttemptState s)
+    private static async Task ReleaseErrorAsync(AttemptState s)
     {
         if (s.HasAbandoned)
         {
             s.Tap!.KeepErrorAsAnswer();
-            return Task.CompletedTask;
+            return;
         }
 
-        return s.Tap!.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
+        try
+        {
+            await s.Tap!.ReleaseErrorAsync(s.ClientLifetime.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>False for a model without a price serving a key with a spend limit (when such models are refused to it).</summary>

@@ -636,6 +636,29 @@ public sealed class ResilientForwarderTests : IDisposable
         Assert.DoesNotContain("must not be sent", run.Client.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_held_error_released_to_a_client_that_has_just_left_still_ends_in_an_outcome(bool answeredBeforeTheBody)
+    {
+        // The last attempt's 503 (retries spent, or answered before the provider read the body: it stands) is released
+        // as the client leaves: the write fails, yet the request still ends in an outcome to bill, count and trace.
+        using var run = NewRun("single", allowModelFallback: false,
+            [Respond(503, "busy", error: answeredBeforeTheBody ? ForwarderError.RequestBodyDestination : null)]);
+        run.Client.Backpressure = token =>
+        {
+            _clientAborted.Cancel();
+            throw new OperationCanceledException(token);
+        };
+
+        var outcome = await run.StartAsync(_forwarder);
+
+        Assert.Equal(["single"], run.Models);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Null(outcome.Error);
+        Assert.Equal("", run.Client.Text);
+    }
+
     [Fact]
     public async Task The_client_leaving_during_a_backoff_ends_the_wait_at_once()
     {

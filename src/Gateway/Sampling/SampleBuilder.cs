@@ -12,8 +12,10 @@ namespace LlmGateway.Sampling;
 /// parsed into a tree, off the request path; a body cut at the capture cap is closed by
 /// <see cref="JsonPrefix"/>), reassembles the response, redacts every string, and caps the size.
 /// </summary>
-internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<SamplingOptions> options, GatewayMetrics metrics)
+internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<SamplingOptions> options, IOptions<Proxy.ProxyOptions> proxy, GatewayMetrics metrics)
 {
+    private readonly int _maxLineBytes = proxy.Value.EffectiveMaxProviderLineBytes;
+
     public SampleRecord Build(SampleCapture capture) => BuildSerialized(capture).Record;
 
     /// <summary>The record and the JSON it is stored as (measured for the size cap, so serialized once).</summary>
@@ -40,7 +42,7 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             Variables = client?["prompt_variables"]?.DeepClone(),
         };
 
-        var reassembled = ResponseReassembler.Reassemble(capture.ContentType, capture.ResponseBody, capture.ResponseTruncated);
+        var reassembled = ResponseReassembler.Reassemble(capture.ContentType, capture.ResponseBody, capture.ResponseTruncated, _maxLineBytes);
         // A response cut at the capture cap may end inside a secret too short for its pattern to match: as a request body's
         // cut string (JsonPrefix), its last characters go, in each field the cut may have fallen in.
         var cut = capture.ResponseTruncated;
@@ -76,8 +78,11 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
                 Model = reassembled.Model,
                 Refusal = Redact(redactor, CutTail(reassembled.Refusal, cut), tally),
                 Streamed = reassembled.Streamed,
-                // The capture's cap cuts a long answer before its end: not a cut stream when the client got it all.
-                Complete = reassembled.Complete || (reassembled.Truncated && capture.AnswerWhole && reassembled.Error is null),
+                // The capture's cap cuts a long answer before its end: not a cut stream when the client got it all. Not a
+                // stream whose capture holds nothing of the answer (no text, refusal or tool call) and no end: nothing
+                // in the record says it is whole.
+                Complete = reassembled.Complete
+                    || (reassembled.Truncated && capture.AnswerWhole && reassembled.Error is null && (!reassembled.Streamed || HasOutput(reassembled))),
                 Cut = reassembled.Truncated,
                 Error = Redact(redactor, reassembled.Error ?? capture.FailureNote, tally),
             },
@@ -95,6 +100,9 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
 
         return SampleSizeCap.Fit(record, options.Value.MaxSampleBytes);
     }
+
+    private static bool HasOutput(ReassembledResponse response) =>
+        !string.IsNullOrEmpty(response.Text) || !string.IsNullOrEmpty(response.Refusal) || response.ToolCalls.Count > 0;
 
     private static string? Redact(TextRedactor redactor, string? text, RedactionTally tally) =>
         text is null ? null : redactor.Redact(text, tally);

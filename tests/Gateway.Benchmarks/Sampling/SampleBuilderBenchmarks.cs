@@ -25,7 +25,7 @@ public class SampleBuilderBenchmarks
     public void Setup()
     {
         var options = Options.Create(new SamplingOptions());
-        _builder = new SampleBuilder(new SampleRedactors(new MarkerRedactorProvider(), options), options, BenchmarkServices.Metrics);
+        _builder = new SampleBuilder(new SampleRedactors(new MarkerRedactorProvider(), options), options, Options.Create(new LlmGateway.Proxy.ProxyOptions()), BenchmarkServices.Metrics);
 
         var (client, upstream) = SampleData.PromptRequest(4 * 1024);
         var (events, text) = SampleData.CreateEvents(contentChunks: 60, usageChunk: true);

@@ -44,7 +44,7 @@ public sealed class OtherChoicesTests
     [Fact]
     public void The_reassembled_answer_is_choice_0s_alone()
     {
-        var reassembled = ResponseReassembler.Reassemble("text/event-stream", Encoding.UTF8.GetBytes(Stream), truncated: false);
+        var reassembled = ResponseReassembler.Reassemble("text/event-stream", Encoding.UTF8.GetBytes(Stream), truncated: false, SseFramer.DefaultMaxLineBytes);
 
         Assert.Equal("aaa", reassembled.Text);
         Assert.Equal("stop", reassembled.FinishReason);

@@ -81,6 +81,31 @@ public sealed class SampleBuilderTests(TestEnvironment env)
     }
 
     [Fact]
+    public void A_stream_capture_cut_before_any_of_the_answer_is_not_complete()
+    {
+        // Only the role chunk before the cap: no text, no tool call, no end. Nothing in the record says the answer is whole.
+        var response = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream") with { ResponseTruncated = true, AnswerWhole = true });
+
+        Assert.False(record.Response.Complete);
+        Assert.True(SampleScorer.Failed(record));
+    }
+
+    [Fact]
+    public void A_line_the_hot_path_read_whole_is_reassembled_whole()
+    {
+        // 5 MB in one line: past the reader's 4 MB default, within the cap the live path reads with (16 MB by default).
+        var reply = new string('a', 5 * 1024 * 1024);
+        var response = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + reply + "\"}}]}\n\ndata: [DONE]\n\n";
+
+        var record = Builder(maxSampleBytes: 16 * 1024 * 1024).Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream"));
+
+        Assert.True(record.Response.Complete);
+        Assert.Equal(reply.Length, record.Response.Text?.Length);
+    }
+
+    [Fact]
     public void An_unchanged_body_is_stored_once_as_the_request_and_once_as_input()
     {
         var client = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""";
@@ -183,7 +208,7 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         options ??= new SamplingOptions();
         options.MaxSampleBytes = maxSampleBytes;
         var wrapped = Options.Create(options);
-        return new SampleBuilder(new SampleRedactors(new MarkerRedactorProvider(), wrapped), wrapped, env.Gateway.GetRequiredService<GatewayMetrics>());
+        return new SampleBuilder(new SampleRedactors(new MarkerRedactorProvider(), wrapped), wrapped, Options.Create(new LlmGateway.Proxy.ProxyOptions()), env.Gateway.GetRequiredService<GatewayMetrics>());
     }
 
     private static SampleCapture Capture(string client, string? upstream, string response, string? contentType) =>

@@ -16,7 +16,11 @@ internal static class ResponseReassembler
     /// <param name="contentType">The response Content-Type.</param>
     /// <param name="body">The captured bytes.</param>
     /// <param name="truncated">True when the capture stopped at its cap.</param>
-    public static ReassembledResponse Reassemble(string? contentType, ReadOnlySpan<byte> body, bool truncated)
+    /// <param name="maxLineBytes">
+    /// The cap on one line the hot path read the stream with (<see cref="Proxy.ProxyOptions.EffectiveMaxProviderLineBytes"/>):
+    /// a line the client got whole is read whole here too.
+    /// </param>
+    public static ReassembledResponse Reassemble(string? contentType, ReadOnlySpan<byte> body, bool truncated, int maxLineBytes)
     {
         if (body.StartsWith(Utf8Bom))
         {
@@ -24,7 +28,7 @@ internal static class ResponseReassembler
         }
 
         var accumulator = new ResponseAccumulator();
-        using var reader = new OpenAiResponseReader(accumulator);
+        using var reader = new OpenAiResponseReader(maxLineBytes, accumulator);
         switch (Classify(contentType, body))
         {
             case BodyKind.Json:

@@ -164,7 +164,7 @@ public sealed class ResponseReassemblerTests
             "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"café 世界 🌍 \\\"q\\\" \\\\ \\n\"}}]}\n\n" +
             "data: [DONE]\n\n");
 
-        var result = ResponseReassembler.Reassemble(Sse, body, truncated: false);
+        var result = ResponseReassembler.Reassemble(Sse, body, truncated: false, LlmGateway.OpenAi.SseFramer.DefaultMaxLineBytes);
 
         Assert.Equal("café 🌍 café 世界 🌍 \"q\" \\ \n", result.Text);
     }
@@ -398,7 +398,7 @@ public sealed class ResponseReassemblerTests
         {
             var body = ChatStream(chunks, raw ? Raw : Escaped, crlf ? "\r\n" : "\n", space ? "data: " : "data:");
 
-            var result = ResponseReassembler.Reassemble(Sse, body, truncated: false);
+            var result = ResponseReassembler.Reassemble(Sse, body, truncated: false, LlmGateway.OpenAi.SseFramer.DefaultMaxLineBytes);
 
             Assert.Equal(string.Concat(chunks), result.Text);
             Assert.Equal("stop", result.FinishReason);
@@ -442,5 +442,5 @@ public sealed class ResponseReassemblerTests
     }
 
     private static ReassembledResponse Reassemble(string? contentType, string body, bool truncated = false) =>
-        ResponseReassembler.Reassemble(contentType, Encoding.UTF8.GetBytes(body), truncated);
+        ResponseReassembler.Reassemble(contentType, Encoding.UTF8.GetBytes(body), truncated, LlmGateway.OpenAi.SseFramer.DefaultMaxLineBytes);
 }

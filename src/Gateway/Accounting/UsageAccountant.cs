@@ -85,7 +85,7 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
 
         return new AccountingRecord(servedModel, usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, source,
             cost, seen.FinishReason,
-            tap.IsSse && seen.FirstTextTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
+            tap.IsSse && seen.FirstOutputTimestamp is { } first ? System.Diagnostics.Stopwatch.GetElapsedTime(tap.StartTimestamp, first).TotalMilliseconds : null,
             seen.Model)
         {
             UnreadableEvents = tap.Reader is { } read ? read.MalformedEvents + read.InvalidTextEvents : 0,

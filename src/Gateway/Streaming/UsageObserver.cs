@@ -5,7 +5,7 @@ namespace LlmGateway.Streaming;
 
 /// <summary>
 /// What accounting needs from a response, gathered as the reader tells it: the provider's usage,
-/// model and finish reason, when the first text reached the client, and the text itself (in a
+/// model and finish reason, when the first generated output reached the client, and the text itself (in a
 /// pooled buffer) in case the usage never comes and tokens must be estimated.
 /// </summary>
 internal sealed class UsageObserver : IOpenAiObserver, IDisposable
@@ -31,8 +31,11 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     /// <summary>Whether the tier the provider says served the response is priority; null when it did not say.</summary>
     public bool? ServedPriority { get; private set; }
 
-    /// <summary>When the first generated text was read (the tap reads it right after sending it on).</summary>
-    public long? FirstTextTimestamp { get; private set; }
+    /// <summary>
+    /// When the first generated output was read (the tap reads it right after sending it on): text, a refusal, a tool
+    /// call's fragment, reasoning a provider shows, or other output; not a role or an empty delta.
+    /// </summary>
+    public long? FirstOutputTimestamp { get; private set; }
 
     /// <summary>
     /// The generated text, refusals included: the deltas a stream carried, else a Responses API body's whole output.
@@ -74,7 +77,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _sawText = true;
         if (!text.IsEmpty)
         {
-            FirstTextTimestamp ??= Stopwatch.GetTimestamp();
+            FirstOutputTimestamp ??= Stopwatch.GetTimestamp();
             _text.Append(text);
         }
     }
@@ -83,10 +86,23 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     public void OnOtherChoiceText(ReadOnlySpan<char> text)
     {
         _sawText = true;
+        if (!text.IsEmpty)
+        {
+            FirstOutputTimestamp ??= Stopwatch.GetTimestamp();
+        }
+
         _text.Append(text);
     }
 
-    public void OnOtherOutput(ReadOnlySpan<char> text) => _otherOutput.Append(text);
+    public void OnOtherOutput(ReadOnlySpan<char> text)
+    {
+        if (!text.IsEmpty)
+        {
+            FirstOutputTimestamp ??= Stopwatch.GetTimestamp();
+        }
+
+        _otherOutput.Append(text);
+    }
 
     public void OnOutputOther(ReadOnlySpan<char> text) => _outputOther.Append(text);
 
@@ -105,6 +121,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 
     public void OnToolCall(in ToolCallFragment fragment)
     {
+        FirstOutputTimestamp ??= Stopwatch.GetTimestamp();
         _toolCalls ??= [];
         if (!_toolCalls.TryGetValue(fragment.Index, out var call))
         {
@@ -169,7 +186,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         Model = null;
         FinishReason = null;
         ServedPriority = null;
-        FirstTextTimestamp = null;
+        FirstOutputTimestamp = null;
     }
 
     private sealed class ToolCallSeen

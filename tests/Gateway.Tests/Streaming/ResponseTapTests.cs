@@ -42,7 +42,7 @@ public sealed class ResponseTapTests
         Assert.Equal("Hi thére", tap.Usage.Text.ToString());
         Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
         Assert.Equal(("gpt-4o-mini", "stop"), (tap.Usage.Model, tap.Usage.FinishReason));
-        Assert.NotNull(tap.Usage.FirstTextTimestamp);
+        Assert.NotNull(tap.Usage.FirstOutputTimestamp);
     }
 
     [Fact]
@@ -380,7 +380,7 @@ public sealed class ResponseTapTests
         Assert.Equal(bytes, client.ToArray());
         Assert.Equal(new OpenAiUsage(11, 3, 0, 0, 14), tap.Usage.Usage);
         Assert.Equal("Hello", tap.Usage.Text.ToString());
-        Assert.NotNull(tap.Usage.FirstTextTimestamp);
+        Assert.NotNull(tap.Usage.FirstOutputTimestamp);
     }
 
     [Fact]

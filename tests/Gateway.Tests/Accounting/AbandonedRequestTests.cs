@@ -35,13 +35,7 @@ public sealed class AbandonedRequestTests(TestEnvironment env)
             request.Headers.Add("x-mock-tag", tag);
             // The provider sits on it (until the gateway hangs up on it).
             request.Headers.Add("x-mock-ttfb-ms", "600000");
-            using var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            var sent = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, leave.Token);
-
-            // The provider has the whole request: now the client hangs up.
-            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(tag).Count == 1), TimeSpan.FromSeconds(10)));
-            await leave.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sent);
+            await HangUpOnceTheProviderHasItAsync(client, request, tag);
         }
 
         using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
@@ -79,12 +73,7 @@ public sealed class AbandonedRequestTests(TestEnvironment env)
             };
             request.Headers.Add("x-mock-tag", tag);
             request.Headers.Add("x-mock-ttfb-ms", "600000");
-            using var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            var sent = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, leave.Token);
-
-            Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(tag).Count == 1), TimeSpan.FromSeconds(10)));
-            await leave.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sent);
+            await HangUpOnceTheProviderHasItAsync(client, request, tag);
         }
 
         using var viewer = new AdminClient(gateway, TestEnvironment.ViewerToken);
@@ -107,5 +96,15 @@ public sealed class AbandonedRequestTests(TestEnvironment env)
         var store = env.Gateway.GetRequiredService<GatewayStore>();
         var value = await store.Database.StringGetAsync($"{store.Keys.Prefix}:{{budget:{keyId}}}:day:{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}");
         return value.IsNull ? 0 : (long)value;
+    }
+
+    /// <summary>Sends the request, waits until the provider has all of it, then hangs up as a client would.</summary>
+    private async Task HangUpOnceTheProviderHasItAsync(HttpClient client, HttpRequestMessage request, string tag)
+    {
+        using var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var sent = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, leave.Token);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(tag).Count == 1), TimeSpan.FromSeconds(10)));
+        await leave.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sent);
     }
 }

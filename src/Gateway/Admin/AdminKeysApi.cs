@@ -24,28 +24,15 @@ internal static partial class AdminKeysApi
 
     private static async Task<IResult> CreateAsync(HttpRequest http, GatewayKeyStore store, IOptions<ReleaseOptions> releases)
     {
-        // Read by hand so a malformed body gets the same error shape as the rest of the gateway.
-        if (AdminRequestBody.TooLarge(http) is { } tooLarge)
+        // Read strictly, as every admin body: a misspelt field ("limit", "Limits", "daily_usd") would otherwise be dropped
+        // and issue a key without the budget it asked for.
+        var (request, error) = await AdminRequestBody.ReadAsync(http, AdminInputJsonContext.Default.CreateKeyRequest, new CreateKeyRequest(null, null, null));
+        if (error is not null)
         {
-            return tooLarge;
+            return error;
         }
 
-        CreateKeyRequest? request;
-        try
-        {
-            request = await http.ReadFromJsonAsync(GatewayJsonContext.Default.CreateKeyRequest, http.HttpContext.RequestAborted);
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
-        {
-            return Invalid("The body must be a JSON object like {\"app\":\"billing\",\"environment\":\"production\",\"permissions\":[]}.", "body");
-        }
-
-        if (request is null)
-        {
-            return Invalid("The body must not be null.", "body");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.App) || !NamePattern().IsMatch(request.App))
+        if (string.IsNullOrWhiteSpace(request!.App) || !NamePattern().IsMatch(request.App))
         {
             return Invalid("'app' is required: letters, digits, '.', '_' or '-', up to 64 characters.", "app");
         }
@@ -67,6 +54,11 @@ internal static partial class AdminKeysApi
         if (unknown.Count > 0)
         {
             return Invalid($"Unknown permissions: {string.Join(", ", unknown)}. Known: {string.Join(", ", GatewayKeyPermissions.All)}.", "permissions");
+        }
+
+        if (request.Limits is { IsEmpty: true })
+        {
+            return Invalid("'limits' sets no limit: give daily_spend_usd, monthly_spend_usd or tokens_per_minute, or leave 'limits' out for none.", "limits");
         }
 
         if (request.Limits is { } limits && (limits.DailySpendUsd <= 0 || limits.MonthlySpendUsd <= 0 || limits.TokensPerMinute <= 0))

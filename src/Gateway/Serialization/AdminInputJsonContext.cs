@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using LlmGateway.Admin;
+using LlmGateway.Contracts.AdminTokens;
+using LlmGateway.Contracts.Keys;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Rollouts;
 using LlmGateway.EvalRuns;
@@ -17,4 +19,6 @@ namespace LlmGateway.Serialization;
 [JsonSerializable(typeof(RolloutStartRequest))]
 [JsonSerializable(typeof(RolloutControlRequest))]
 [JsonSerializable(typeof(PriceRequest))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(IssueAdminTokenRequest))]
 internal sealed partial class AdminInputJsonContext : JsonSerializerContext;

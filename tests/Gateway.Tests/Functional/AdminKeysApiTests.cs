@@ -45,6 +45,11 @@ public sealed class AdminKeysApiTests(TestEnvironment env)
     [InlineData("""{"app":"a","environment":"production","permissions":["root"]}""", "permissions")]
     [InlineData("""{"app":"a","environment":"prod"}""", "environment")]
     [InlineData("""{"app":"a","environment":"Production"}""", "environment")]
+    // A misspelt or empty budget would issue a key without one: refused, naming the field.
+    [InlineData("""{"app":"billing","environment":"production","limits":{"daily_usd":5}}""", "limits.daily_usd")]
+    [InlineData("""{"app":"billing","environment":"production","Limits":{"daily_spend_usd":5}}""", "Limits")]
+    [InlineData("""{"app":"billing","environment":"production","limit":{"daily_spend_usd":5}}""", "limit")]
+    [InlineData("""{"app":"billing","environment":"production","limits":{}}""", "limits")]
     public async Task Bad_key_requests_are_400_naming_the_field(string json, string param)
     {
         using var admin = env.Gateway.CreateClient(TestEnvironment.AdminToken);

@@ -67,6 +67,22 @@ public sealed class CredentialAdminTokenTests(TestEnvironment env)
         Assert.Equal(before, env.Gateway.GetRequiredService<AdminTokenRegistry>().List().Count);
     }
 
+    [Theory]
+    [InlineData("""{"name":"{name}","roles":["viewer"],"expires_in":"1h"}""", "expires_in")]
+    [InlineData("""{"name":"{name}","roles":["viewer"],"Roles":["operator"]}""", "Roles")]
+    public async Task A_token_request_with_a_field_the_gateway_does_not_know_is_400_naming_it_and_issues_nothing(string body, string param)
+    {
+        // A field the gateway does not read (an expiry it has none of, a misspelling) must not issue a token other than
+        // the one asked for.
+        var name = "typo-" + Guid.NewGuid().ToString("N")[..8];
+        using var admin = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        var refused = await admin.PostAsync("/admin/v1/admin-tokens", body.Replace("{name}", name, StringComparison.Ordinal));
+
+        Assert.Equal(param, refused.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+        Assert.DoesNotContain(env.Gateway.GetRequiredService<AdminTokenRegistry>().List(), t => t.Name == name);
+    }
+
     [Fact]
     public async Task A_token_issued_on_one_instance_works_on_another_until_revoked_there()
     {

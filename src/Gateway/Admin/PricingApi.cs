@@ -14,15 +14,24 @@ internal static class PricingApi
         admin.MapGet("/pricing", (PricingTable pricing) =>
                 Results.Json(pricing.All.ToDictionary(p => p.Key, p => p.Value), GatewayJsonContext.Default.DictionaryStringModelPriceArray))
             .WithTags("Pricing").WithName("ShowPricing").WithSummary("Every model's prices over time (configured and runtime).");
-        admin.MapPut("/pricing/{model}", SetAsync)
+        // A catch-all: provider model ids hold '/' ("meta-llama/Llama-3.1-8B-Instruct"), sent raw or escaped.
+        admin.MapPut("/pricing/{**model}", SetAsync)
             .Accepts<PriceRequest>("application/json")
             .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
             .WithTags("Pricing").WithName("SetPrice").WithSummary("Add a price for a model from an instant (default: now); earlier requests keep their price.");
         return admin;
     }
 
-    private static async Task<IResult> SetAsync(string model, HttpContext http, PriceOverrides overrides, TimeProvider time)
+    private static async Task<IResult> SetAsync(string? model, HttpContext http, PriceOverrides overrides, TimeProvider time)
     {
+        // The server decodes every escape in a path but %2F (so it cannot split a segment), and routing keeps it: a name
+        // sent as one escaped segment ("org%2Fmodel", as clients send a path value) is the model "org/model".
+        model = model?.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        if (string.IsNullOrEmpty(model) || model.StartsWith('/') || model.EndsWith('/'))
+        {
+            return AdminResults.Invalid("A model name is required after /pricing/, without a leading or trailing '/'.", "model");
+        }
+
         var (request, error) = await AdminRequestBody.ReadAsync(http.Request, AdminInputJsonContext.Default.PriceRequest, new PriceRequest(null, null, null, null));
         if (error is not null)
         {

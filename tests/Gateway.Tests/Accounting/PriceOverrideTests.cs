@@ -34,6 +34,41 @@ public sealed class PriceOverrideTests(TestEnvironment env)
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_model_id_holding_a_slash_is_priced_under_that_id_sent_escaped_or_not(bool escaped)
+    {
+        var (_, gateway) = await OwnPrefixGatewayAsync();
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        // A provider's model id, as vLLM and OpenRouter name models: organisation, then model.
+        var model = $"org-{Guid.NewGuid():N}"[..12] + "/Llama-3.1-8B-Instruct";
+
+        var set = await operatorClient.PutAsync(
+            "/admin/v1/pricing/" + (escaped ? Uri.EscapeDataString(model) : model),
+            """{"input_per_million":0.2,"output_per_million":0.6,"effective_from":"2026-01-01T00:00:00Z"}""");
+
+        set.Expect(HttpStatusCode.OK);
+        var table = gateway.GetRequiredService<LlmGateway.Accounting.PricingTable>();
+        Assert.Equal(0.6m, table.PriceAt(model, new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero))?.OutputPerMillion);
+        var listed = (await operatorClient.GetAsync("/admin/v1/pricing")).Expect(HttpStatusCode.OK).Json;
+        Assert.Contains(listed.EnumerateObject(), p => p.Name.Equals(model, StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(listed.EnumerateObject(), p => p.Name.Contains("%2f", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("/admin/v1/pricing/")]
+    [InlineData("/admin/v1/pricing/org%2F")]
+    public async Task A_price_for_no_model_name_is_refused(string path)
+    {
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        var refused = await operatorClient.PutAsync(path, """{"input_per_million":1,"output_per_million":1}""");
+
+        Assert.Equal("model", refused.Expect(HttpStatusCode.BadRequest).Json.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Theory]
     [InlineData("""{"input_per_million":-1}""", "input_per_million")]
     [InlineData("""{"output_per_million":-0.5}""", "output_per_million")]
     [InlineData("""{"input_per_million":1,"output_per_million":79228162514264337593543950335}""", "output_per_million")]

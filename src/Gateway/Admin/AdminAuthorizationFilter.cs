@@ -124,7 +124,8 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     {
         if (secret is not null && detail is not null)
         {
-            detail = detail.Replace(secret, MaskedSecret, StringComparison.Ordinal);
+            // As routed (a '/' still escaped) and as meant.
+            detail = detail.Replace(secret, MaskedSecret, StringComparison.Ordinal).Replace(Uri.UnescapeDataString(secret), MaskedSecret, StringComparison.Ordinal);
         }
 
         if (status is >= 400 and < 500 && status != 499)

@@ -54,10 +54,14 @@ internal sealed class AdminTokenRegistry
 
     /// <summary>
     /// Whether <paramref name="value"/> is a secret where an id belongs: an issued one by its prefix, or a configuration
-    /// token, which can be any string, by lookup (a hash).
+    /// token, which can be any string, by lookup (a hash). A route value keeps the <c>%2F</c> the server does not decode
+    /// (a token holding '/', as base64 ones do, escaped as one path segment by gatewayctl): it is also tried unescaped.
     /// </summary>
     public bool IsSecret(string? value) =>
-        value is { Length: > 0 } && (Contracts.Keys.SecretPrefixes.IsSecretWhereIdBelongs(value) || Find(value) is not null || HoldsConfiguredToken(value));
+        value is { Length: > 0 } && (IsSecretAsSent(value) || (value.Contains('%', StringComparison.Ordinal) && IsSecretAsSent(Uri.UnescapeDataString(value))));
+
+    private bool IsSecretAsSent(string value) =>
+        Contracts.Keys.SecretPrefixes.IsSecretWhereIdBelongs(value) || Find(value) is not null || HoldsConfiguredToken(value);
 
     // A configuration token pasted with what surrounded it (quotes, "Bearer ", "NAME=", a new line): each word is
     // looked up too, the first few only (a hash each; the value is one path segment of an admin request). A token may

@@ -28,6 +28,9 @@ internal static class TelemetryExtensions
     // instrument first records: a limit is paid for up front, not as series appear.
     private const int MaxSeriesPerMetricCeiling = 100_000;
 
+    // The most segments of an admin path looked at for a configuration admin token (its routes have fewer than ten).
+    private const int MaxAdminSegments = 16;
+
     /// <summary>
     /// Server request duration and active requests, Kestrel's connections, unhandled exceptions and rate limiting.
     /// </summary>
@@ -63,8 +66,8 @@ internal static class TelemetryExtensions
                 .SetSampler(services => new GatewaySampler(services.GetRequiredService<IConfiguration>()))
                 .AddSource(GatewayTelemetry.Name)
                 .AddSource("Yarp.ReverseProxy")
-                // Not traced: probes and scrapes, and a path holding an issued secret (a revoke by secret, refused),
-                // whose span would export it as url.path.
+                // Not traced: probes and scrapes, and a path holding an issued secret or a configuration admin token (a
+                // revoke by secret, refused), whose span would export it as url.path.
                 .AddAspNetCoreInstrumentation(options => options.Filter = context =>
                     !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(PrometheusPath)
                     && !HoldsSecret(context))
@@ -206,8 +209,8 @@ internal static class TelemetryExtensions
     }
 
     /// <summary>
-    /// A path holding an issued secret, or (under <c>/admin</c>) a configuration admin token where an id belongs: that
-    /// can be any string, so it is looked up (a hash per admin request, only with tracing on).
+    /// A path holding an issued secret, or (under <c>/admin</c>) a configuration admin token: that can be any string, so
+    /// it is looked up (a hash per run of segments of an admin request, only with tracing on).
     /// </summary>
     private static bool HoldsSecret(HttpContext context)
     {
@@ -222,6 +225,36 @@ internal static class TelemetryExtensions
             return false;
         }
 
-        return context.RequestServices.GetService<Admin.AdminTokenRegistry>()?.IsSecret(path[(path.LastIndexOf('/') + 1)..]) == true;
+        return context.RequestServices.GetService<Admin.AdminTokenRegistry>() is { } registry && HoldsConfiguredToken(path, registry);
+    }
+
+    // A token holding '/' sent unescaped spans segments (escaped, it is one, which IsSecret unescapes): every run of
+    // segments is tried, not only the last segment.
+    private static bool HoldsConfiguredToken(string path, Admin.AdminTokenRegistry registry)
+    {
+        Span<int> slashes = stackalloc int[MaxAdminSegments];
+        var count = 0;
+        for (var i = 0; i < path.Length && count < MaxAdminSegments; i++)
+        {
+            if (path[i] == '/')
+            {
+                slashes[count++] = i;
+            }
+        }
+
+        for (var first = 0; first < count; first++)
+        {
+            var start = slashes[first] + 1;
+            for (var next = first + 1; next <= count; next++)
+            {
+                var end = next < count ? slashes[next] : path.Length;
+                if (end > start && registry.IsSecret(path[start..end]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }

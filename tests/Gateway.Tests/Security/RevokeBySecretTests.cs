@@ -49,6 +49,31 @@ public sealed class RevokeBySecretTests(TestEnvironment env)
     }
 
     [Theory]
+    [InlineData("/admin/v1/keys/")]
+    [InlineData("/admin/v1/admin-tokens/")]
+    public async Task A_configuration_token_holding_a_slash_sent_escaped_is_refused_and_never_echoed_or_audited(string path)
+    {
+        // Base64 tokens hold '/': gatewayctl sends an id as one escaped segment, and the server keeps its %2F.
+        var token = "abc/def+" + Guid.NewGuid().ToString("N") + "==";
+        var escaped = Uri.EscapeDataString(token);
+        await using var gateway = await AuditGateway.StartAsync(env, new Dictionary<string, string?>
+        {
+            ["Gateway:Admin:Tokens:slashed:Token"] = token,
+            ["Gateway:Admin:Tokens:slashed:Roles:0"] = "viewer",
+        });
+        using var admin = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+
+        var refused = await admin.DeleteAsync(path + escaped);
+
+        Assert.Equal("secret_not_id", refused.Expect(HttpStatusCode.BadRequest).ErrorCode);
+        Assert.DoesNotContain(token, refused.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(escaped, refused.Text, StringComparison.OrdinalIgnoreCase);
+        var entries = await gateway.EntriesAsync();
+        Assert.Equal("id=<secret>", Assert.Single(entries, e => e.Status == 400).Target);
+        Assert.DoesNotContain(entries, e => $"{e.Target} {e.Detail}".Contains("def+", StringComparison.Ordinal) || $"{e.Target} {e.Detail}".Contains("%2F", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
     [InlineData("Bearer gwk_abc123", true)]
     [InlineData("KEY=gwa_abc123", true)]
     [InlineData("key: gwk_abc123", true)]

@@ -62,7 +62,7 @@ internal static class PromptsApi
         {
             var versions = await store.Database.HashLengthAsync(store.Keys.PromptBundles(name));
             var latest = (int?)await store.Database.StringGetAsync(store.Keys.PromptSequence(name)) ?? 0;
-            summaries.Add(new PromptSummary(name, latest, (int)versions, await ReleasesAsync(store, name, options.Value)));
+            summaries.Add(new PromptSummary(name, latest, (int)versions, await ReleasesAsync(store, registry, name, options.Value)));
         }
 
         return Results.Json(summaries.ToArray(), GatewayJsonContext.Default.PromptSummaryArray);
@@ -78,7 +78,7 @@ internal static class PromptsApi
 
         var latest = await runs.LatestByVersionAsync(name);
         IReadOnlyList<PromptBundleView> withEvals = [.. versions.Select(v => latest.TryGetValue(v.Version, out var run) ? v with { LatestEval = EvalRunSummaries.From(run) } : v)];
-        return Results.Json(new PromptDetail(name, withEvals, await ReleasesAsync(store, name, options.Value)), GatewayJsonContext.Default.PromptDetail);
+        return Results.Json(new PromptDetail(name, withEvals, await ReleasesAsync(store, registry, name, options.Value)), GatewayJsonContext.Default.PromptDetail);
     }
 
     private static async Task<IResult> ShowVersionAsync(string name, int version, PromptRegistry registry)
@@ -131,13 +131,15 @@ internal static class PromptsApi
         return Results.Json(PromptBundleViews.From(stored.Bundle, status), GatewayJsonContext.Default.PromptBundleView);
     }
 
-    internal static async Task<Dictionary<string, ReleaseView>> ReleasesAsync(GatewayStore store, string name, ReleaseOptions options)
+    internal static async Task<Dictionary<string, ReleaseView>> ReleasesAsync(GatewayStore store, PromptRegistry registry, string name, ReleaseOptions options)
     {
         var releases = new Dictionary<string, ReleaseView>(StringComparer.Ordinal);
         foreach (var environment in options.Environments)
         {
             var raw = await store.Database.StringGetAsync(store.Keys.Release(name, environment));
-            if (!raw.IsNull && ReleaseJson.TryParse(raw!, out var record))
+            // Only a release the instances can be serving: not one that does not read, nor one naming a version never
+            // pushed (written by hand; its own read answers 409 invalid_release).
+            if (!raw.IsNull && ReleaseJson.TryParse(raw!, out var record) && record is not null && await registry.MissingVersionAsync(name, record) is null)
             {
                 releases[environment] = ReleaseView.From(name, environment, record!);
             }

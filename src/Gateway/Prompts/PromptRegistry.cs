@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmGateway.Contracts.Prompts;
+using LlmGateway.Contracts.Releases;
 using LlmGateway.Releases;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
@@ -112,6 +113,23 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
     {
         var value = await store.Database.HashGetAsync(store.Keys.PromptBundles(name), version);
         return value.IsNull ? null : Deserialize(value!);
+    }
+
+    /// <summary>
+    /// The stable or canary version of <paramref name="release"/> that was never pushed, if any: a value written by hand
+    /// may name one, and every instance ignores such a release. One read per version, nothing parsed.
+    /// </summary>
+    public async Task<int?> MissingVersionAsync(string name, ReleaseRecord release)
+    {
+        foreach (var version in (int?[])[release.Stable, release.Canary])
+        {
+            if (version is { } v && !await store.Database.HashExistsAsync(store.Keys.PromptBundles(name), v))
+            {
+                return v;
+            }
+        }
+
+        return null;
     }
 
     public async Task<IReadOnlyList<PromptBundleView>> ListVersionsAsync(string name)

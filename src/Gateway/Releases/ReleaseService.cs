@@ -69,9 +69,15 @@ internal sealed class ReleaseService(
             return (null, ReleaseRefusal.NotFound("release_not_found", $"'{prompt}' has no release in '{environment}' yet."));
         }
 
-        return ReleaseJson.TryParse(raw!, out var record)
-            ? (record, null)
-            : (null, ReleaseRefusal.Conflict("invalid_release", $"The stored release is not a valid release record (it was written directly); set a version to repair it. Value: {Truncate(raw!)}"));
+        if (!ReleaseJson.TryParse(raw!, out var record) || record is null)
+        {
+            return (null, ReleaseRefusal.Conflict("invalid_release", $"The stored release is not a valid release record (it was written directly); set a version to repair it. Value: {Truncate(raw!)}"));
+        }
+
+        // Every instance ignores a release naming a version never pushed (a value written by hand): it is not in force.
+        return await registry.MissingVersionAsync(prompt, record) is { } missing
+            ? (null, ReleaseRefusal.Conflict("invalid_release", $"The stored release names v{missing}, which '{prompt}' does not have (it was written directly), so no instance serves it; set a version to repair it. Value: {Truncate(raw!)}"))
+            : (record, null);
     }
 
     public async Task<(ReleaseRecord? Release, ReleaseRefusal? Refusal)> ApplyAsync(string prompt, string environment, ReleaseChange change, string actor, CancellationToken cancellationToken)
@@ -83,11 +89,14 @@ internal sealed class ReleaseService(
 
         var keys = store.Keys;
         var raw = await store.Database.StringGetAsync(keys.Release(prompt, environment));
-        // An unreadable value (a bad raw write) has no baseline, but the swap still checks its exact bytes.
-        var current = !raw.IsNull && ReleaseJson.TryParse(raw!, out var parsed) ? parsed : null;
-        if (change.ExpectedRevision is { } expected && expected != (current?.Revision ?? 0))
+        // An unreadable value (a bad raw write) has no baseline, but the swap still checks its exact bytes. Nor has one
+        // naming a version never pushed (every instance ignores it): a `release set` repairs it, and its versions never
+        // become previous_stable. Its revision still counts on.
+        var stored = !raw.IsNull && ReleaseJson.TryParse(raw!, out var parsed) ? parsed : null;
+        var current = stored is not null && await registry.MissingVersionAsync(prompt, stored) is null ? stored : null;
+        if (change.ExpectedRevision is { } expected && expected != (stored?.Revision ?? 0))
         {
-            return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {current?.Revision ?? 0}, not {expected}. Re-read it and retry."));
+            return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {stored?.Revision ?? 0}, not {expected}. Re-read it and retry."));
         }
 
         var (next, action, refusal, evalRun) = await DecideAsync(prompt, environment, current, change, cancellationToken);
@@ -97,7 +106,7 @@ internal sealed class ReleaseService(
         }
 
         var now = change.At ?? time.GetUtcNow();
-        next = next! with { Revision = (current?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
+        next = next! with { Revision = (stored?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
         if (action != ActivationActions.SamplingSet)
         {
             // A sampling edit keeps who moved the traffic, and when: the rollout controller reads them (its catch-up, a
@@ -122,7 +131,7 @@ internal sealed class ReleaseService(
             // The version the action routes to: a client's `version` on a rollback, promote, abort or sampling edit
             // is not what changed, and would be recorded and counted as if it were.
             Version = action is ActivationActions.ReleaseSet or ActivationActions.CanaryStart or ActivationActions.CanaryWeight ? change.Version : next.Stable,
-            Before = current,
+            Before = stored,
             After = next,
             Evidence = WithEvalRun(change.Evidence, evalRun),
         };

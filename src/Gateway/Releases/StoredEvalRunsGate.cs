@@ -150,6 +150,9 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
     private async Task<int?> CurrentStableAsync(string prompt, string environment)
     {
         var raw = await store.Database.StringGetAsync(store.Keys.Release(prompt, environment));
-        return !raw.IsNull && ReleaseJson.TryParse(raw!, out var record) ? record!.Stable : null;
+        var stable = !raw.IsNull && ReleaseJson.TryParse(raw!, out var record) ? record?.Stable : null;
+        // A stable never pushed (a value written by hand, which every instance ignores) is none, as an unreadable value
+        // is: no run can compare against it, and the `release set` that repairs it must be admissible.
+        return stable is { } version && await store.Database.HashExistsAsync(store.Keys.PromptBundles(prompt), version) ? version : null;
     }
 }

@@ -235,6 +235,23 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task A_hand_written_stable_that_was_never_pushed_does_not_block_the_release_set_that_repairs_it()
+    {
+        var name = Bundles.UniqueName("evals-dangling");
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support.", """, "eval": { "gate_required": true, "thresholds": { "accuracy": 0.9 } }"""))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _author.PostAsync($"/admin/v1/prompts/{name}/evals", Thresholds(1, "pass", 0.95, 0.9, """{"candidate":{"total":30,"failed":0},"max_error_rate":0.02}"""))).Expect(HttpStatusCode.Created);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+
+        // No run can compare against a version that does not exist: the gate reads it as no stable, as the instances do.
+        await store.Database.StringSetAsync(store.Keys.Release(name, "production"), """{"stable":99,"revision":5}""");
+        var repaired = await _operator.ReleaseAsync(name, "production", "set", """{"version":1,"reason":"repair"}""");
+
+        Assert.Equal(1, repaired.Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+    }
+
+    [Fact]
     public async Task A_first_version_with_thresholds_is_not_admitted_on_a_comparison_nor_on_itself()
     {
         // A comparison never checks the bundle's thresholds, and a version against itself measures only noise.

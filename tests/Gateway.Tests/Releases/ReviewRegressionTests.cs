@@ -105,6 +105,33 @@ public sealed class ReviewRegressionTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_raw_release_naming_a_missing_version_is_invalid_until_a_release_set_repairs_it()
+    {
+        var name = Bundles.UniqueName("raw-dangling");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+
+        // Every instance ignores it and goes on serving v1: the API must not show it as the release in force.
+        await store.Database.StringSetAsync(store.Keys.Release(name, PromptSetup.Environment), """{"stable":99,"previous_stable":1,"revision":50}""");
+        var show = await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}");
+        var prompt = await operatorClient.GetAsync($"/admin/v1/prompts/{name}");
+        var repair = await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "set", """{"version":2,"reason":"repair"}""");
+        var rollback = await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "rollback", "{}");
+
+        Assert.Equal("invalid_release", show.Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Contains("v99", show.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(prompt.Expect(HttpStatusCode.OK).Json.GetProperty("releases").TryGetProperty(PromptSetup.Environment, out _));
+        var repaired = repair.Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(2, repaired.GetProperty("stable").GetInt32());
+        // The version never served is not what a rollback would restore; the revision counts on from the stored one.
+        Assert.Equal(JsonValueKind.Null, repaired.GetProperty("previous_stable").ValueKind);
+        Assert.Equal(51, repaired.GetProperty("revision").GetInt64());
+        Assert.Equal("nothing_to_roll_back", rollback.Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal(2, (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}")).Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+    }
+
+    [Fact]
     public async Task Long_numbers_in_prompt_variables_keep_every_digit()
     {
         var name = Bundles.UniqueName("digits");

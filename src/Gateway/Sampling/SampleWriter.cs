@@ -167,6 +167,17 @@ internal sealed class SampleWriter(
                 SamplingLog.WriterRecovered(logger);
             }
         }
+        catch (Exception ex) when (MayHaveLanded(ex))
+        {
+            // Sent, and its reply lost (late past the timeout, or the connection dropped under it): the batch is most
+            // likely stored, and listings and exports show it. Queued all the same, not counted lost: the evaluators
+            // ack an id whose sample is missing, so one that did not land costs a claim, not a wrong count.
+            if (!_failing)
+            {
+                _failing = true;
+                SamplingLog.WriteUncertain(logger, records.Count, ex.GetType().Name);
+            }
+        }
 #pragma warning disable CA1031 // Whatever fails a batch (the store, serialisation, a closing connection), the writer must live on.
         catch (Exception ex)
 #pragma warning restore CA1031
@@ -225,6 +236,14 @@ internal sealed class SampleWriter(
             }
         }
     }
+
+    /// <summary>
+    /// Whether a failed batch may have reached the store: its first failed write (the one reported; every write before
+    /// it succeeded) timed out or lost its connection after it was sent. A connection dropped mid-batch may have left
+    /// later writes unsent: the evaluators find those samples missing and ack them.
+    /// </summary>
+    private static bool MayHaveLanded(Exception ex) =>
+        ex is RedisTimeoutException { Commandstatus: CommandStatus.Sent } or RedisConnectionException { CommandStatus: CommandStatus.Sent };
 
     private void Failed(int count, string why)
     {

@@ -21,6 +21,9 @@ internal static partial class SamplingLog
     [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Trimming a prompt's samples to their cap failed ({Reason}) after the batch was stored; the next batch of that prompt trims the excess.")]
     public static partial void TrimFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Warning, Message = "A batch of {Count} samples reached the store but its reply was lost ({Reason}); queued for the evaluators as stored, not counted as dropped. Logged once until sample writes recover.")]
+    public static partial void WriteUncertain(ILogger logger, int count, string reason);
+
     public static void BuildFailed(ILogger logger, string sampleId, Exception exception)
     {
         BuildFailedSummary(logger, sampleId);

@@ -8,8 +8,8 @@ namespace LlmGateway.Behaviour;
 /// One evaluator round: claim a batch from the sample queue, read and score each sample, count the readings
 /// into the behaviour series (each sample at most once, by id), then ack. The same code runs in a gateway (a
 /// hosted service) and in <c>Gateway.Evaluator</c>; any number of them share one queue. A round that dies before
-/// its acks loses nothing: the claims come back after the visibility window, and the counted marks keep a
-/// redelivered sample from counting twice. A sample that cannot be read is released, and dead-lettered after
+/// its acks loses nothing: the claims come back after the visibility window (at once when the round fails on a store
+/// error or is stopped), and the counted marks keep a redelivered sample from counting twice. A sample that cannot be read is released, and dead-lettered after
 /// the queue's last attempt.
 /// </summary>
 internal sealed class OnlineEvaluator(
@@ -46,7 +46,15 @@ internal sealed class OnlineEvaluator(
             // Stopping (a rolling deploy), whatever the round ended with (a cancellation, or a store or judge call the
             // stop cut with another exception): what it claimed goes back now, not when its window lapses minutes
             // later; a sample already acked is not in flight any more, and its release does nothing.
-            await ReleaseAtStopAsync(claimed);
+            await ReleaseClaimsAsync(claimed);
+            throw;
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // A store error after claiming (the batch read, the ack, a release): the same, best effort. Left to lapse,
+            // the whole batch would stay hidden for the visibility window over one failed call; what the round counted
+            // already is acked as counted when it comes back.
+            await ReleaseClaimsAsync(claimed);
             throw;
         }
         finally
@@ -56,7 +64,7 @@ internal sealed class OnlineEvaluator(
         }
     }
 
-    private async Task ReleaseAtStopAsync(IReadOnlyList<ClaimedItem> claimed)
+    private async Task ReleaseClaimsAsync(IReadOnlyList<ClaimedItem> claimed)
     {
         try
         {

@@ -8,6 +8,7 @@ using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
+using StackExchange.Redis;
 
 #pragma warning disable SCME0001 // ChatCompletionOptions.Patch: the SDK's way to send extra body fields.
 
@@ -71,6 +72,31 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
         {
         }
 
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
+    public async Task A_round_that_fails_on_a_store_error_after_claiming_hands_its_claims_back_at_once()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 6);
+
+        // A brownout: the ack times out. Hidden for the visibility window, every such round would spend an attempt per
+        // sample, and after the last one the samples would go to the dead letters for good.
+        var failing = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        failing.BeforeAck = _ => throw new RedisTimeoutException(CommandFlags.None, "Timeout awaiting the ack", CommandStatus.Sent);
+        await Assert.ThrowsAsync<RedisTimeoutException>(() => failing.RunOnceAsync(Ct));
+
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        Assert.Equal(new QueueStats(sent, 0, 0), await queue.StatsAsync());
+        // The next round takes them at once (no clock advance); counted by the failed round, they count once.
+        var next = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        while (await next.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(new QueueStats(0, 0, 0), await queue.StatsAsync());
         Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
     }
 

@@ -87,6 +87,11 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
             counted[i] = !seen.Add(samples[i].SampleId);
         }
 
+        // First, so a count that lands always has its series listed and readable: a round failing (or a worker dying)
+        // right after the step would otherwise leave them unlisted for good, as its redelivered samples are found counted
+        // and acked without being scored again. Idempotent; a count that then fails only wrote it early.
+        await RecordKindsAsync(prompt, samples);
+
         IReadOnlyList<ScoredSample> added = [];
         while (true)
         {
@@ -109,11 +114,16 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
             }
         }
 
-        // Also when every sample was counted before: a worker that died after the step and before this still leaves
-        // the series listed and readable once its batch is redelivered.
-        await RecordKindsAsync(prompt, samples);
+        if (AfterCount is { } hook)
+        {
+            await hook(prompt);
+        }
+
         return added;
     }
+
+    /// <summary>Test seam: runs after a prompt's counting step (given the prompt); a throw here is a round failing right after it.</summary>
+    internal Func<string, Task>? AfterCount { get; set; }
 
     /// <summary>The keys and arguments of one <see cref="BehaviourScripts.Count"/> step over the samples not yet known counted.</summary>
     private (List<int> Indexes, RedisKey[] Keys, RedisValue[] Args) Step(string prompt, IReadOnlyList<ScoredSample> samples, bool[] counted)

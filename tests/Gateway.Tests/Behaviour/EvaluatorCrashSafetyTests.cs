@@ -101,6 +101,31 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_batch_redelivered_after_its_count_landed_still_lists_its_series()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 4);
+        var behaviour = gateway.GetRequiredService<BehaviourStore>();
+
+        // The counting step lands, then the round fails right after it (a store error, or the worker dying there).
+        behaviour.AfterCount = _ => throw new InvalidOperationException("failed after the count");
+        var worker = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        Assert.Equal(sent, await worker.RunOnceAsync(Ct));
+        behaviour.AfterCount = null;
+
+        // Redelivered and found counted: acked without scoring, and the series is listed and readable all the same.
+        while (await worker.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(new QueueStats(0, 0, 0), await gateway.GetRequiredService<SampleStore>().Queue.StatsAsync());
+        Assert.Contains((name, PromptSetup.Environment), await behaviour.ListSeriesAsync());
+        Assert.Equal(MetricKind.Rate, (await behaviour.MetricsAsync(name, PromptSetup.Environment))[OnlineMetrics.Error]);
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_right_after_claiming_loses_nothing()
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);

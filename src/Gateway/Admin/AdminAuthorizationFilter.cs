@@ -47,7 +47,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     {
         var http = context.HttpContext;
         var endpoint = http.GetEndpoint();
-        var role = endpoint?.Metadata.GetMetadata<RequiresAdminRoleAttribute>()?.Role ?? AdminRoles.Viewer;
+        var roles = endpoint?.Metadata.GetOrderedMetadata<RequiresAdminRoleAttribute>() ?? [];
         var action = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed)";
         var audited = !HttpMethods.IsGet(http.Request.Method) || endpoint?.Metadata.GetMetadata<AuditedReadAttribute>() is not null;
 
@@ -78,7 +78,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         }
 
         var (target, secret) = Target(http);
-        if (!principal.IsIn(role))
+        if (Missing(principal, roles) is { } role)
         {
             var error = new GatewayError(StatusCodes.Status403Forbidden,
                 new OpenAiError($"'{principal.Name}' lacks the '{role}' role needed here.", "permission_error", null, "missing_role"));
@@ -112,6 +112,25 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         }
 
         return result;
+    }
+
+    /// <summary>The first of the endpoint's roles the caller lacks (viewer when it names none); null when it has them all.</summary>
+    private static string? Missing(AdminPrincipal principal, IReadOnlyList<RequiresAdminRoleAttribute> roles)
+    {
+        if (roles.Count == 0)
+        {
+            return principal.IsIn(AdminRoles.Viewer) ? null : AdminRoles.Viewer;
+        }
+
+        foreach (var required in roles)
+        {
+            if (!principal.IsIn(required.Role))
+            {
+                return required.Role;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The caller, set by this filter for the handlers.</summary>

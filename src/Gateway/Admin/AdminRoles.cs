@@ -11,7 +11,7 @@ internal static class AdminRoles
     /// <summary>Approves versions authored by someone else.</summary>
     public const string Approver = "approver";
 
-    /// <summary>Changes releases; issues and revokes gateway keys.</summary>
+    /// <summary>Changes releases; issues and revokes gateway keys; claims from and settles the evaluators' sample queue.</summary>
     public const string Operator = "operator";
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace LlmGateway.Admin;
 
-/// <summary>Endpoint metadata: the role an admin endpoint needs.</summary>
-[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
+/// <summary>Endpoint metadata: a role an admin endpoint needs (an endpoint given several needs every one).</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, AllowMultiple = true)]
 internal sealed class RequiresAdminRoleAttribute(string role) : Attribute
 {
     public string Role { get; } = role;

@@ -13,7 +13,8 @@ namespace LlmGateway.Admin;
 /// <c>/admin/v1/samples</c>: sampled request/response pairs (list, one, JSONL export in the golden
 /// dataset format) and the evaluators' work queue (claim, ack, release, dead letters). Reading
 /// samples needs the <see cref="AdminRoles.SampleReader"/> role and every read is audited: who,
-/// the filter, and how many samples it returned.
+/// the filter, and how many samples it returned. The queue is the online evaluation's: claiming needs the
+/// <see cref="AdminRoles.Operator"/> role as well, acking and releasing that role alone.
 /// </summary>
 internal static class SamplesApi
 {
@@ -36,16 +37,19 @@ internal static class SamplesApi
 
         admin.MapGet("/samples/queue", StatsAsync).WithTags("Sample queue").Produces<SampleQueueStatus>().WithName("SampleQueueStats")
             .WithSummary("How many sample ids wait, are claimed, and were dead-lettered.");
-        // A claim hands out the samples' content (conversations, outputs, variables): a sample-reader's read, audited with
-        // its count like the listing's. Ack and release only settle a claim its holder already has.
+        // The queue is the built-in online evaluation's, its single consumer group: a sample claimed and acked here is
+        // never counted into the series that rollouts and the change detector read, and five claims without an ack send
+        // it to the dead letters. So claiming, acking and releasing are an operator's. A claim also hands out the samples'
+        // content (conversations, outputs, variables): a sample-reader's read too, audited with its count like the
+        // listing's. Ack and release only settle a claim its holder already has.
         admin.MapPost("/samples/queue/claim", ClaimAsync).WithTags("Sample queue").Produces<SampleClaimResponse>().WithName("ClaimSamples")
-            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader), new AuditedReadAttribute())
-            .WithSummary("Claim up to 'max' samples for 'visibility_seconds'; unacknowledged claims come back, and go to dead letters after too many attempts.");
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator), new RequiresAdminRoleAttribute(AdminRoles.SampleReader), new AuditedReadAttribute())
+            .WithSummary("Claim up to 'max' samples for 'visibility_seconds', taking them from the built-in online evaluation; unacknowledged claims come back, and go to dead letters after too many attempts.");
         admin.MapPost("/samples/queue/ack", AckAsync).WithTags("Sample queue").Accepts<SampleQueueReceipt>("application/json").WithName("AckSample")
-            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader))
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
             .WithSummary("Acknowledge a claimed sample (done).");
         admin.MapPost("/samples/queue/release", ReleaseAsync).WithTags("Sample queue").Accepts<SampleQueueReceipt>("application/json").WithName("ReleaseSample")
-            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.SampleReader))
+            .WithMetadata(new RequiresAdminRoleAttribute(AdminRoles.Operator))
             .WithSummary("Give a claimed sample back at once (not done; it counts as an attempt).");
         admin.MapGet("/samples/queue/dead", DeadAsync).WithTags("Sample queue").Produces<string[]>().WithName("DeadSamples")
             .WithSummary("Ids of dead-lettered samples.");

@@ -197,9 +197,9 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
         await using var host = gateway;
         var (_, sent) = await ProduceAsync(gateway, 2);
         var queue = await QueuePoisonAsync(gateway, alsoQueued: "smp_gone");
-        using var reader = new AdminClient(gateway, TestEnvironment.SampleReaderToken);
+        using var admin = new AdminClient(gateway, TestEnvironment.AdminToken);
 
-        var items = (await reader.PostAsync("/admin/v1/samples/queue/claim?max=10")).Expect(System.Net.HttpStatusCode.OK).Json.GetProperty("items");
+        var items = (await admin.PostAsync("/admin/v1/samples/queue/claim?max=10")).Expect(System.Net.HttpStatusCode.OK).Json.GetProperty("items");
 
         Assert.Equal(sent, items.GetArrayLength());
         Assert.All(items.EnumerateArray(), item =>

@@ -239,16 +239,19 @@ public sealed class SamplingTests(TestEnvironment env)
         }
 
         var id = Assert.Single(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1)).GetProperty("id").GetString();
-        // A claim hands out the samples' content: a sample-reader's read, not an operator's.
+        // A claim hands out the samples' content (a sample-reader's read) and takes them from the built-in evaluation
+        // (an operator's act): it needs both roles.
         using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
         Assert.Equal("missing_role", (await operatorClient.PostAsync("/admin/v1/samples/queue/claim?max=1")).Expect(HttpStatusCode.Forbidden).ErrorCode);
         using var reader = new AdminClient(env.Gateway, TestEnvironment.SampleReaderToken);
+        Assert.Equal("missing_role", (await reader.PostAsync("/admin/v1/samples/queue/claim?max=1")).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        using var admin = new AdminClient(env.Gateway, TestEnvironment.AdminToken);
 
-        // Other tests queue samples too: claim until ours comes out, giving the others back.
+        // Other tests queue samples too: claim until ours comes out, giving the others back (settling is an operator's).
         JsonElement? ours = null;
         for (var round = 0; round < 20 && ours is null; round++)
         {
-            var claimed = (await reader.PostAsync("/admin/v1/samples/queue/claim?max=1000&visibility_seconds=60")).Expect(HttpStatusCode.OK).Json.GetProperty("items");
+            var claimed = (await admin.PostAsync("/admin/v1/samples/queue/claim?max=1000&visibility_seconds=60")).Expect(HttpStatusCode.OK).Json.GetProperty("items");
             foreach (var item in claimed.EnumerateArray())
             {
                 if (item.GetProperty("id").GetString() == id)
@@ -257,7 +260,7 @@ public sealed class SamplingTests(TestEnvironment env)
                 }
                 else
                 {
-                    await reader.PostAsync("/admin/v1/samples/queue/release", Receipt(item));
+                    await operatorClient.PostAsync("/admin/v1/samples/queue/release", Receipt(item));
                 }
             }
         }
@@ -265,8 +268,9 @@ public sealed class SamplingTests(TestEnvironment env)
         Assert.NotNull(ours);
         Assert.Equal(name, ours.Value.GetProperty("sample").GetProperty("prompt").GetString());
         Assert.Equal(1, ours.Value.GetProperty("attempt").GetInt32());
-        (await reader.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.NoContent);
-        Assert.Equal("claim_lapsed", (await reader.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal("missing_role", (await reader.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        (await operatorClient.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.NoContent);
+        Assert.Equal("claim_lapsed", (await operatorClient.PostAsync("/admin/v1/samples/queue/ack", Receipt(ours.Value))).Expect(HttpStatusCode.Conflict).ErrorCode);
 
         using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
         (await viewer.PostAsync("/admin/v1/samples/queue/claim")).Expect(HttpStatusCode.Forbidden);

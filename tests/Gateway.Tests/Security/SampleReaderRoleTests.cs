@@ -29,7 +29,6 @@ public sealed class SampleReaderRoleTests(TestEnvironment env)
         (await reader.GetAsync("/admin/v1/samples")).Expect(HttpStatusCode.OK);
         (await reader.GetAsync("/admin/v1/samples/export")).Expect(HttpStatusCode.OK);
         (await reader.GetAsync("/admin/v1/samples/" + Id)).Expect(HttpStatusCode.NotFound);
-        (await reader.PostAsync("/admin/v1/samples/queue/claim?max=1")).Expect(HttpStatusCode.OK);
 
         // The queue's counts stay a viewer's; the refused reads are audited as refusals.
         (await viewer.GetAsync("/admin/v1/samples/queue")).Expect(HttpStatusCode.OK);
@@ -39,10 +38,35 @@ public sealed class SampleReaderRoleTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Claiming_acking_and_releasing_on_the_evaluators_queue_need_the_operator_role_and_a_claim_also_sample_reader()
+    {
+        // The queue is the built-in evaluation's: what an outside consumer claims and acks is never counted into the
+        // series a rollout's verdict and the change detector read, so a reader of samples must not drain it.
+        await using var gateway = await AuditGateway.StartAsync(env);
+        using var reader = new AdminClient(gateway.Host, TestEnvironment.SampleReaderToken);
+        using var operatorClient = new AdminClient(gateway.Host, TestEnvironment.OperatorToken);
+        using var both = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
+        const string Receipt = """{"id":"smp_0000000000000000000000","receipt":"not-a-held-claim"}""";
+
+        Assert.Equal("missing_role", (await reader.PostAsync("/admin/v1/samples/queue/claim?max=1000&visibility_seconds=86400")).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        Assert.Equal("missing_role", (await reader.PostAsync("/admin/v1/samples/queue/ack", Receipt)).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        Assert.Equal("missing_role", (await reader.PostAsync("/admin/v1/samples/queue/release", Receipt)).Expect(HttpStatusCode.Forbidden).ErrorCode);
+        // A claim hands out the samples' content: an operator needs the sample-reader role for it as well.
+        Assert.Equal("missing_role", (await operatorClient.PostAsync("/admin/v1/samples/queue/claim?max=1")).Expect(HttpStatusCode.Forbidden).ErrorCode);
+
+        (await both.PostAsync("/admin/v1/samples/queue/claim?max=1")).Expect(HttpStatusCode.OK);
+        // Settling reads nothing: an operator's alone (this receipt holds no claim).
+        Assert.Equal("claim_lapsed", (await operatorClient.PostAsync("/admin/v1/samples/queue/ack", Receipt)).Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal("claim_lapsed", (await operatorClient.PostAsync("/admin/v1/samples/queue/release", Receipt)).Expect(HttpStatusCode.Conflict).ErrorCode);
+        Assert.Equal(3, (await gateway.EntriesAsync()).Count(e => e.Actor == "sam" && e.Outcome == "refused" && e.Status == 403));
+    }
+
+    [Fact]
     public async Task Every_list_show_export_and_claim_is_audited_with_who_the_filter_and_the_count()
     {
         await using var gateway = await AuditGateway.StartAsync(env);
         using var reader = new AdminClient(gateway.Host, TestEnvironment.SampleReaderToken);
+        using var claimer = new AdminClient(gateway.Host, TestEnvironment.AdminToken);
         var prompt = "audited-" + Guid.NewGuid().ToString("N")[..8];
 
         (await reader.GetAsync($"/admin/v1/samples?prompt={prompt}&variant=canary&limit=7")).Expect(HttpStatusCode.OK);
@@ -54,10 +78,10 @@ public sealed class SampleReaderRoleTests(TestEnvironment env)
             Assert.Equal("", await export.Content.ReadAsStringAsync(Ct));
         }
 
-        (await reader.PostAsync("/admin/v1/samples/queue/claim?max=5")).Expect(HttpStatusCode.OK);
+        (await claimer.PostAsync("/admin/v1/samples/queue/claim?max=5")).Expect(HttpStatusCode.OK);
 
+        Assert.Equal("max=5; claimed 0", (await gateway.EntriesAsync()).Single(e => e.Actor == "admin" && e.Action == "ClaimSamples").Detail);
         var entries = (await gateway.EntriesAsync()).Where(e => e.Actor == "sam").ToDictionary(e => e.Action);
-        Assert.Equal("max=5; claimed 0", entries["ClaimSamples"].Detail);
         Assert.Equal($"prompt={prompt} variant=canary limit=7; returned 0", entries["ListSamples"].Detail);
         Assert.Equal("ok", entries["ListSamples"].Outcome);
         Assert.Equal("id=smp_0000000000000000000000", entries["ShowSample"].Target);

@@ -1,6 +1,7 @@
 using LlmGateway.Sampling;
 using LlmGateway.Sampling.Queue;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace LlmGateway.Behaviour;
 
@@ -46,15 +47,17 @@ internal sealed class OnlineEvaluator(
             // Stopping (a rolling deploy), whatever the round ended with (a cancellation, or a store or judge call the
             // stop cut with another exception): what it claimed goes back now, not when its window lapses minutes
             // later; a sample already acked is not in flight any more, and its release does nothing.
-            await ReleaseClaimsAsync(claimed);
+            await ReleaseClaimsAsync(claimed, refundAttempts: false);
             throw;
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // A store error after claiming (the batch read, the ack, a release): the same, best effort. Left to lapse,
             // the whole batch would stay hidden for the visibility window over one failed call; what the round counted
-            // already is acked as counted when it comes back.
-            await ReleaseClaimsAsync(claimed);
+            // already is acked as counted when it comes back. A timeout or a lost connection is the store's, not the
+            // samples': their attempts are given back, or a brownout of a few rounds (a second apart) would send the
+            // whole queue to the dead letters. Any other store error (a script's) may be the sample's: it counts.
+            await ReleaseClaimsAsync(claimed, refundAttempts: ex is RedisTimeoutException or RedisConnectionException or TimeoutException);
             throw;
         }
         finally
@@ -64,13 +67,13 @@ internal sealed class OnlineEvaluator(
         }
     }
 
-    private async Task ReleaseClaimsAsync(IReadOnlyList<ClaimedItem> claimed)
+    private async Task ReleaseClaimsAsync(IReadOnlyList<ClaimedItem> claimed, bool refundAttempts)
     {
         try
         {
-            await Task.WhenAll(claimed.Select(item => samples.Queue.ReleaseAsync(item.Id, item.Receipt)));
+            await Task.WhenAll(claimed.Select(item => samples.Queue.ReleaseAsync(item.Id, item.Receipt, refundAttempts)));
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             // The claims lapse as they would have.
             BehaviourLog.RoundFailed(logger, ex.GetType().Name, ex);
@@ -98,7 +101,7 @@ internal sealed class OnlineEvaluator(
         catch (OperationCanceledException)
         {
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The claims lapse as they would have: redelivery, and the counted marks keep it single.
             BehaviourLog.RoundFailed(logger, ex.GetType().Name, ex);
@@ -234,7 +237,7 @@ internal sealed class OnlineEvaluator(
                 {
                     return await behaviour.AlreadyCountedAsync(prompt.Key, [.. prompt.Select(r => r!.Id)]);
                 }
-                catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
                     BehaviourLog.CountedLookupFailed(logger, prompt.Key, ex.GetType().Name);
                     return [];

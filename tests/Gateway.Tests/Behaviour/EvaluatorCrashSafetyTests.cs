@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 using StackExchange.Redis;
 
@@ -76,20 +77,25 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_round_that_fails_on_a_store_error_after_claiming_hands_its_claims_back_at_once()
+    public async Task A_round_that_fails_on_a_store_timeout_after_claiming_hands_its_claims_back_at_once_with_their_attempts()
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
         await using var _ = gateway;
         var (name, sent) = await ProduceAsync(gateway, 6);
 
-        // A brownout: the ack times out. Hidden for the visibility window, every such round would spend an attempt per
-        // sample, and after the last one the samples would go to the dead letters for good.
+        // A brownout: the ack times out, for more rounds than the queue has attempts. Each round hands its claims back
+        // at once (not hidden for the visibility window), and the store's failure is not the samples': none of them is
+        // dead-lettered for it.
         var failing = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
         failing.BeforeAck = _ => throw new RedisTimeoutException(CommandFlags.None, "Timeout awaiting the ack", CommandStatus.Sent);
-        await Assert.ThrowsAsync<RedisTimeoutException>(() => failing.RunOnceAsync(Ct));
-
         var queue = gateway.GetRequiredService<SampleStore>().Queue;
-        Assert.Equal(new QueueStats(sent, 0, 0), await queue.StatsAsync());
+        var attempts = gateway.GetRequiredService<IOptions<SamplingOptions>>().Value.QueueMaxAttempts;
+        for (var round = 0; round <= attempts; round++)
+        {
+            await Assert.ThrowsAsync<RedisTimeoutException>(() => failing.RunOnceAsync(Ct));
+            Assert.Equal(new QueueStats(sent, 0, 0), await queue.StatsAsync());
+        }
+
         // The next round takes them at once (no clock advance); counted by the failed round, they count once.
         var next = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
         while (await next.RunOnceAsync(Ct) > 0)

@@ -196,14 +196,16 @@ internal sealed class WorkQueue
 
     /// <summary>
     /// Gives the item back at once, at the head of the queue. The claim already counted as an
-    /// attempt, so an item on its last attempt is dead-lettered instead. False if
+    /// attempt, so an item on its last attempt is dead-lettered instead, unless <paramref name="refundAttempt"/>: the
+    /// consumer failed, not the item (a store brownout), and the claim's attempt is given back. False if
     /// <paramref name="receipt"/> is not the current claim's.
     /// </summary>
-    public async Task<bool> ReleaseAsync(string id, string receipt)
+    public async Task<bool> ReleaseAsync(string id, string receipt, bool refundAttempt = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(receipt);
-        var outcome = (int)await _database.ScriptEvaluateAsync(WorkQueueScripts.Release, _releaseKeys, [id, receipt, _options.MaxAttempts, _options.MaxDead ?? -1]);
+        var outcome = (int)await _database.ScriptEvaluateAsync(
+            WorkQueueScripts.Release, _releaseKeys, [id, receipt, _options.MaxAttempts, _options.MaxDead ?? -1, refundAttempt ? 1 : 0]);
         if (outcome >= 2)
         {
             WorkQueueLog.DeadLettered(_logger, Name, 1, _options.MaxAttempts);

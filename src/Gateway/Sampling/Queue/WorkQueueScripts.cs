@@ -109,13 +109,19 @@ internal static class WorkQueueScripts
         return result
         """;
 
-    // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts, the most dead letters kept (-1: no cap).
+    // KEYS: inflight, attempts, receipts, ready, dead. ARGV: id, receipt, max attempts, the most dead letters kept (-1: no cap),
+    // 1 to give the claim's attempt back (the consumer failed, not the item).
     // Returns 0 if the receipt is not current, 1 if back in ready, 2 + n if dead-lettered with the n oldest dead letters
     // dropped for the cap (at most 1000 a call, as Claim).
     public const string Release = TrimDead + """
         if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
         redis.call('ZREM', KEYS[1], ARGV[1])
         redis.call('HDEL', KEYS[3], ARGV[1])
+        if ARGV[5] == '1' then
+          if tonumber(redis.call('HINCRBY', KEYS[2], ARGV[1], -1)) <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
+          redis.call('RPUSH', KEYS[4], ARGV[1])
+          return 1
+        end
         if tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0') >= tonumber(ARGV[3]) then
           redis.call('HDEL', KEYS[2], ARGV[1])
           redis.call('LPUSH', KEYS[5], ARGV[1])

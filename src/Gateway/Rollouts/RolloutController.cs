@@ -93,8 +93,9 @@ internal sealed class RolloutController(
                 promoted ? PromotedOutside : RemovedOutside, null, fencingToken);
         }
 
-        // A paused rollout is not judged, but it is still caught up with its dead leader's last advance below: otherwise it
-        // would show the old step while users get the next one, and a resume would judge the new step on the old clock.
+        // A paused rollout is caught up with its dead leader's last advance below: otherwise it would show the old step
+        // while users get the next one, and a resume would judge the new step on the old clock. It is judged too, but may
+        // only abort (below).
         var paused = view.Status != RolloutStatuses.Running;
         var errors = new List<FieldError>();
         var (candidatePlan, candidateFound) = await plans.FindAsync(prompt, view.Candidate);
@@ -153,11 +154,6 @@ internal sealed class RolloutController(
                 : string.Create(CultureInfo.InvariantCulture, $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout (if by this rollout's own skip-step, cut short, skip-step again)"), null, fencingToken);
         }
 
-        if (paused)
-        {
-            return null;
-        }
-
         var now = time.GetUtcNow();
         var metrics = plan.Metrics.Select(ToEval).ToList();
         var judgeOptions = new EvalRolloutOptions
@@ -180,7 +176,8 @@ internal sealed class RolloutController(
         }
         catch (ArgumentException ex)
         {
-            return await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + ex.Message, null, fencingToken);
+            // Already paused: its reason stands, and is not announced again at every look.
+            return paused ? null : await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + ex.Message, null, fencingToken);
         }
 
         // A step that gathered too few samples by its maximum duration learnt nothing (shadow traffic off or over its
@@ -204,6 +201,16 @@ internal sealed class RolloutController(
                 : string.Create(CultureInfo.InvariantCulture, $"the step reached its maximum duration with {fewest} of the {step.MinSamplesPerArm} samples per arm it needs (is sampling on, and an evaluator scoring?)"),
             Metrics = [.. decision.Verdicts.Select(ToContract)],
         };
+
+        if (paused && decision.Action != RolloutAction.Abort)
+        {
+            // Paused by the controller or by an operator alike: a pause holds the canary's weight for a human, it does not
+            // keep a canary found harmful in front of users (the README's abort "at any look", which only takes the canary
+            // away, as `rollout abort` does). Anything else waits for the human, the evidence written for `status` as it
+            // grows; as a pause, since an advance or promote on the rollout is a claim a new leader catches up on.
+            var held = evaluation with { Decision = "pause", Reason = "held by the pause: " + evaluation.Reason };
+            return await rollouts.TryWriteAsync(view with { LastEvaluation = held, UpdatedAt = now }, view.Revision, fencingToken) ? "held" : null;
+        }
 
         switch (decision.Action)
         {

@@ -619,6 +619,64 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_rollout_the_controller_paused_for_want_of_samples_is_still_judged_and_aborted_once_its_canary_shows_harm()
+    {
+        // It used to be judged no more: the canary kept its 50% with no abort, and status showed the pause's evaluation.
+        const string Continue = """
+            {"steps":[{"weight":50,"min_duration":"1m","min_samples":30,"max_duration":"2m"},{"weight":60,"min_duration":"1m","min_samples":30}],
+             "metrics":[{"metric":"refusal","threshold":0.1},{"metric":"error","threshold":0.1}],"on_inconclusive":"continue"}
+            """;
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]", Continue);
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<RolloutStore>();
+
+        // No samples by the step's maximum duration (the evaluator down): paused, the canary still at 50%.
+        clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal("pause", await LookAsync(gateway, name));
+        var paused = (await store.GetAsync(name, PromptSetup.Environment))!;
+
+        // The next look writes its own evaluation and holds the pause, its reason kept.
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal("held", await LookAsync(gateway, name));
+        var held = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((RolloutStatuses.Paused, paused.StatusReason, "pause"), (held.Status, held.StatusReason, held.LastEvaluation!.Decision));
+        Assert.True(held.LastEvaluation.At > paused.LastEvaluation!.At, "the evaluation moves while paused");
+
+        // The evaluator is back, and the canary refuses half its answers: aborted at the next look, paused or not.
+        await TrafficAsync(gateway, clock, name, 240);
+        Assert.Equal("abort", await LookAsync(gateway, name));
+
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var rollout = (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("aborted", rollout.GetProperty("status").GetString());
+        Assert.Contains("refusal", rollout.GetProperty("status_reason").GetString(), StringComparison.Ordinal);
+        var release = (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(JsonValueKind.Null, release.GetProperty("canary").ValueKind);
+        var abort = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Last();
+        Assert.Equal(("abort", RolloutController.Actor), (abort.GetProperty("action").GetString(), abort.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
+    public async Task An_operators_pause_holds_a_passing_canary_where_it_is_while_its_evaluation_stays_current()
+    {
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"waiting for legal"}""")).Expect(HttpStatusCode.OK);
+
+        // Evidence enough to advance: judged, but a pause only ever ends in an abort or by a human.
+        await TrafficAsync(gateway, clock, name, 240);
+        Assert.Equal("held", await LookAsync(gateway, name));
+
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((RolloutStatuses.Paused, "waiting for legal", 0), (rollout.Status, rollout.StatusReason, rollout.Step));
+        Assert.Equal(("pause", "held by the pause: every metric is within its threshold"), (rollout.LastEvaluation!.Decision, rollout.LastEvaluation.Reason));
+        Assert.All(rollout.LastEvaluation.Metrics, m => Assert.True(m.Canary.Count >= 30));
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(5000, release.GetProperty("canary_weight").GetInt32());
+    }
+
+    [Fact]
     public async Task A_stored_plan_that_no_longer_validates_pauses_the_rollout_for_a_human_instead_of_going_unjudged()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}");

@@ -53,6 +53,10 @@ public sealed record RolloutView
     [JsonPropertyName("last_evaluation")]
     public RolloutEvaluation? LastEvaluation { get; init; }
 
+    /// <summary>Its pauses, oldest first (the latest 20), each with the evaluation it paused on.</summary>
+    [JsonPropertyName("pauses")]
+    public IReadOnlyList<RolloutPause> Pauses { get; init; } = [];
+
     [JsonPropertyName("revision")]
     public long Revision { get; init; }
 

@@ -334,7 +334,16 @@ internal sealed class RolloutController(
 
     private async Task<string?> EndAsync(RolloutView view, string status, string reason, RolloutEvaluation? evaluation, long fencingToken)
     {
-        var next = view with { Status = status, StatusReason = reason, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = time.GetUtcNow() };
+        var now = time.GetUtcNow();
+        var next = view with { Status = status, StatusReason = reason, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now };
+        if (status == RolloutStatuses.Paused)
+        {
+            // A pause changes nothing users are served, so it is no activation event: the change detector would name it as
+            // a behaviour change's likely cause, and "active at T" would answer with it. It is kept on the rollout with its
+            // evidence instead, which the looks that follow overwrite as the last evaluation.
+            next = next with { Pauses = RolloutPauses.With(next, Actor, now) };
+        }
+
         return await RecordAsync(next, view.Revision, fencingToken, evaluation);
     }
 

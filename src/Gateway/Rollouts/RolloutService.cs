@@ -273,7 +273,11 @@ internal sealed class RolloutService(
         switch (action)
         {
             case "pause":
-                apply = v => v with { Status = RolloutStatuses.Paused, StatusReason = reason ?? $"paused by {actor}", UpdatedAt = now };
+                apply = v =>
+                {
+                    var paused = v with { Status = RolloutStatuses.Paused, StatusReason = reason ?? $"paused by {actor}", UpdatedAt = now };
+                    return paused with { Pauses = RolloutPauses.With(paused, actor, now) };
+                };
                 break;
             case "resume" when view.Status != RolloutStatuses.Paused:
                 // Resuming a running rollout would only restart its step's clock, and give the step a fresh test.

@@ -674,6 +674,42 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.All(rollout.LastEvaluation.Metrics, m => Assert.True(m.Canary.Count >= 30));
         var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
         Assert.Equal(5000, release.GetProperty("canary_weight").GetInt32());
+        var pause = Assert.Single(rollout.Pauses);
+        Assert.Equal(("olga", "waiting for legal", 0), (pause.By, pause.Reason, pause.Step));
+    }
+
+    [Fact]
+    public async Task A_controller_pause_keeps_its_evidence_on_the_rollout_after_a_resume_and_later_looks()
+    {
+        // A pause is no activation event (it changes nothing users get), and the looks after it overwrite the last
+        // evaluation: its evidence used to survive only in a webhook's body.
+        const string PauseOnly = """
+            {"steps":[{"weight":50,"min_duration":"1m","min_samples":30},{"weight":60,"min_duration":"1m","min_samples":30}],
+             "metrics":[{"metric":"refusal","threshold":0.1,"abort":false},{"metric":"error","threshold":0.1}]}
+            """;
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]", PauseOnly);
+        await using var _ = gateway;
+        await TrafficAsync(gateway, clock, name, 240);
+        Assert.Equal("pause", await LookAsync(gateway, name));
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/resume", """{"reason":"known, accepted"}""")).Expect(HttpStatusCode.OK);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal("continue", await LookAsync(gateway, name));
+
+        var rollout = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal("continue", rollout.GetProperty("last_evaluation").GetProperty("decision").GetString());
+        var pause = Assert.Single(rollout.GetProperty("pauses").EnumerateArray().ToArray());
+        Assert.Equal((RolloutController.Actor, 0), (pause.GetProperty("by").GetString(), pause.GetProperty("step").GetInt32()));
+        Assert.Contains("refusal", pause.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var evidence = pause.GetProperty("evaluation");
+        Assert.Equal("pause", evidence.GetProperty("decision").GetString());
+        var refusal = evidence.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "refusal");
+        Assert.Equal("harmful", refusal.GetProperty("verdict").GetString());
+        Assert.True(refusal.GetProperty("canary").GetProperty("count").GetInt64() >= 30);
+
+        // Still no activation event: the history holds only what changed what users get.
+        var history = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToArray();
+        Assert.Equal(["release-set", "canary-start"], history);
     }
 
     [Fact]

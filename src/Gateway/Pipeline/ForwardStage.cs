@@ -126,15 +126,16 @@ internal sealed class ForwardStage(
         HttpServerErrorType.Mark(context, context.Response.StatusCode);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
-        if (sampling.Sampled && tap is not null && !ShadowPrincipal.CutByStop(context, result) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null
+        if (sampling.Sampled && tap is not null && !ShadowPrincipal.KeptOutOfPairs(context, result) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null
             && !result.ClientGone && result.Status is < StatusCodes.Status400BadRequest or >= StatusCodes.Status500InternalServerError)
         {
             // After the client has its answer: the copy never delays it, and pairs with the sample just offered. Not when
             // the client left: a stable answer the user stopped, paired with the candidate's whole one, would judge the
             // candidate on how often users press stop. Nor when the provider refused the input or throttled (4xx): that
             // cost the client nothing, and copied, a candidate that answers it (a larger context) would spend the shadow
-            // budget on whatever a client sends, and be judged on the client's bad input.
-            shadow.Offer(exchange, result.ServedModel.Provider.RequestHeaders, context.Request, sampleId);
+            // budget on whatever a client sends, and be judged on the client's bad input. The stable answer's duration
+            // goes with it: a copy its own timeout cuts is not the candidate's failure when this answer took as long.
+            shadow.Offer(exchange, result.ServedModel.Provider.RequestHeaders, context.Request, sampleId, result.Duration);
         }
 
         telemetry.Complete(activity, result);

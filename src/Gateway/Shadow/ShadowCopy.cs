@@ -6,7 +6,11 @@ namespace LlmGateway.Shadow;
 /// </summary>
 /// <param name="environment">The release's environment: its candidate answers the copy, and its shadow budget pays.</param>
 /// <param name="pairedWith">The stable request's sample id: the copy's sample is paired with it.</param>
-internal sealed class ShadowCopy(string environment, string pairedWith)
+/// <param name="stableOutlastedTimeout">
+/// The stable request took at least <see cref="ShadowOptions.Timeout"/> itself: a copy cut at that timeout is censored,
+/// not the candidate's failure.
+/// </param>
+internal sealed class ShadowCopy(string environment, string pairedWith, bool stableOutlastedTimeout = false)
 {
     private int _endedByStop;
 
@@ -15,6 +19,9 @@ internal sealed class ShadowCopy(string environment, string pairedWith)
 
     /// <summary>The stable request's sample id: the copy's sample is paired with it.</summary>
     public string PairedWith { get; } = pairedWith;
+
+    /// <summary>The stable request took at least <see cref="ShadowOptions.Timeout"/> itself (its answer was allowed longer).</summary>
+    public bool StableOutlastedTimeout { get; } = stableOutlastedTimeout;
 
     /// <summary>
     /// Called by the dispatcher when the copy's deadline fires, with what fired it, read at that moment: the gateway's
@@ -26,8 +33,19 @@ internal sealed class ShadowCopy(string environment, string pairedWith)
     /// True when the gateway's stop cut the copy (its deadline fired for the stop, the request was aborted, and it did
     /// not answer whole): billed (the provider may charge for it), but not sampled, since its error says nothing about
     /// the candidate and would pair against a stable answer no stop cut. A copy past its own timeout is the
-    /// candidate's slowness, and a copy that answered whole is the candidate's answer: both are sampled.
+    /// candidate's slowness (unless it is <see cref="Censored"/>), and a copy that answered whole is the candidate's
+    /// answer: both are sampled.
     /// </summary>
     public bool CutByStop(HttpContext context, bool incomplete) =>
         incomplete && Volatile.Read(ref _endedByStop) == 1 && context.RequestAborted.IsCancellationRequested;
+
+    /// <summary>
+    /// True when the copy's own timeout cut it (it did not answer whole) while the stable answer it copies took at least
+    /// that long itself: the stable path allows a request its model's whole <c>TotalTimeoutMs</c>, the copy only
+    /// <see cref="ShadowOptions.Timeout"/>, so the cut says nothing about the candidate (an identical one is cut too).
+    /// Counted (<c>censored</c>), not sampled: paired, it would count as the candidate's error against a stable answer
+    /// that succeeded.
+    /// </summary>
+    public bool Censored(HttpContext context, bool incomplete) =>
+        incomplete && StableOutlastedTimeout && Volatile.Read(ref _endedByStop) == -1 && context.RequestAborted.IsCancellationRequested;
 }

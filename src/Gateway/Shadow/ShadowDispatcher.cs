@@ -51,7 +51,7 @@ internal sealed class ShadowDispatcher : BackgroundService
         });
         _calls = meters.Create(GatewayTelemetry.Name).CreateCounter<long>(
             "gateway.shadow.calls",
-            description: "Copies of stable requests for a rollout's shadow step, by outcome (answered, failed, over_budget, throttled, ended, timeout, dropped, not_running).");
+            description: "Copies of stable requests for a rollout's shadow step, by outcome (answered, failed, over_budget, throttled, ended, timeout, censored, dropped, not_running).");
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ internal sealed class ShadowDispatcher : BackgroundService
     /// already hold <see cref="ShadowOptions.MaxQueuedBytes"/>, drops the copy (reserved before the body is copied: a
     /// dropped one costs only its few header strings).
     /// </summary>
-    public void Offer(LlmExchange exchange, HeaderAllowList forwarded, HttpRequest client, string pairedWith)
+    public void Offer(LlmExchange exchange, HeaderAllowList forwarded, HttpRequest client, string pairedWith, TimeSpan stableDuration)
     {
         var headers = ForwardedHeaders(forwarded, client.Headers);
         var host = client.Headers.Host.ToString();
@@ -72,7 +72,7 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        var call = new ShadowCall(exchange.RequestId, client.Scheme, host, exchange.Endpoint, client.QueryString.Value ?? "", exchange.Key.Environment, pairedWith, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
+        var call = new ShadowCall(exchange.RequestId, client.Scheme, host, exchange.Endpoint, client.QueryString.Value ?? "", exchange.Key.Environment, pairedWith, stableDuration, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
         if (!_queue.Writer.TryWrite(call))
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -150,7 +150,7 @@ internal sealed class ShadowDispatcher : BackgroundService
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token, call.Query);
-        var copy = new ShadowCopy(call.Environment, call.PairedWith);
+        var copy = new ShadowCopy(call.Environment, call.PairedWith, stableOutlastedTimeout: call.StableDuration >= _options.Timeout);
         exchange.Features.Set(copy);
         // What fired the deadline, read when it fired: a copy the stop cuts is not the candidate's failure (ShadowCopy.CutByStop).
         using var fired = deadline.Token.Register(
@@ -189,7 +189,7 @@ internal sealed class ShadowDispatcher : BackgroundService
                 return;
             }
 
-            (outcome, detail) = Outcome(exchange);
+            (outcome, detail) = Outcome(exchange, copy);
         }
         catch (Exception ex)
         {
@@ -211,9 +211,11 @@ internal sealed class ShadowDispatcher : BackgroundService
         Count(outcome);
     }
 
-    private static (string Outcome, string Detail) Outcome(InProcessExchange exchange) =>
+    private static (string Outcome, string Detail) Outcome(InProcessExchange exchange, ShadowCopy copy) =>
         exchange.StatusCode switch
         {
+            // Cut where the stable answer was not: its own time ran past the timeout too (not sampled: ShadowCopy.Censored).
+            _ when exchange.PastDeadline && copy.StableOutlastedTimeout => ("censored", "no whole answer within Gateway:Shadow:Timeout, which the stable answer took too"),
             _ when exchange.PastDeadline => ("timeout", "no whole answer within Gateway:Shadow:Timeout"),
             _ when exchange.Failure is { } failure => ("failed", failure.GetType().Name),
             // The pipeline cut the answer (a provider's stream that broke off): a client would have seen a reset.

@@ -48,8 +48,12 @@ internal sealed class ShadowOptions
 
     /// <summary>
     /// How long one copy may take, its whole answer run: past it the copy is aborted, as by a client leaving (counted
-    /// as <c>timeout</c>; the gateway bills and samples it as such). Its sender waits for the pipeline to end it
-    /// (promptly: every stage heeds the abort or bounds its store calls), so <see cref="MaxConcurrency"/> holds.
+    /// as <c>timeout</c>; the gateway bills and samples it as such, unless the stable answer took this long too:
+    /// <c>censored</c>, billed, not sampled). Its sender waits for the pipeline to end it (promptly: every stage heeds
+    /// the abort or bounds its store calls), so <see cref="MaxConcurrency"/> holds. Keep it at least the largest
+    /// <c>TotalTimeoutMs</c> of the models prompts shadow (the default is the default total timeout): a stable answer
+    /// is allowed that long, and a copy cut sooner than its stable answer would have been counts against the
+    /// candidate whenever the stable answer came in under this and the copy did not.
     /// </summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 }

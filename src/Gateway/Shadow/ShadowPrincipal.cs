@@ -36,7 +36,22 @@ internal sealed class ShadowPrincipal(IOptions<ShadowOptions> options, TimeProvi
     /// <summary>The stable sample id a shadow copy is paired with; null for any other request.</summary>
     public static string? PairedWith(HttpContext context) => context.Features.Get<ShadowCopy>()?.PairedWith;
 
-    /// <summary>True for a shadow copy the gateway's stop cut (<see cref="ShadowCopy.CutByStop"/>); false for any other request.</summary>
-    public static bool CutByStop(HttpContext context, Pipeline.ExchangeResult result) =>
-        context.Features.Get<ShadowCopy>()?.CutByStop(context, result.Failed || result.ClientGone || result.Status >= StatusCodes.Status400BadRequest) == true;
+    /// <summary>
+    /// True for a shadow copy whose answer says nothing about the candidate, so it is billed and counted but never
+    /// sampled (and so never paired): one the gateway's stop cut (<see cref="ShadowCopy.CutByStop"/>), one its own
+    /// timeout cut while its stable answer took as long (<see cref="ShadowCopy.Censored"/>), and one answered 429 (the
+    /// provider throttled it: a stable request throttled so is never copied, so a throttled copy paired as the
+    /// candidate's error would count the shared rate limit, which the copies themselves add to, against the candidate).
+    /// False for any other request.
+    /// </summary>
+    public static bool KeptOutOfPairs(HttpContext context, Pipeline.ExchangeResult result)
+    {
+        if (context.Features.Get<ShadowCopy>() is not { } copy)
+        {
+            return false;
+        }
+
+        var incomplete = result.Failed || result.ClientGone || result.Status >= StatusCodes.Status400BadRequest;
+        return result.Status == StatusCodes.Status429TooManyRequests || copy.CutByStop(context, incomplete) || copy.Censored(context, incomplete);
+    }
 }

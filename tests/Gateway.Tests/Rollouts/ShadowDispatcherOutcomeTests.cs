@@ -24,6 +24,8 @@ namespace LlmGateway.Tests.Rollouts;
 /// The shadow dispatcher's outcomes other than <c>answered</c>, each read on <c>gateway.shadow.calls</c> of a gateway of
 /// the test's own (so no other test's copies are counted): a candidate that fails, one that never answers, a shadow
 /// budget that refuses, and a queue that overflows. In every case the client gets its stable answer, unchanged and at once.
+/// Also the copies kept out of the pairs, whose failure is not the candidate's: one the provider throttles, and one cut
+/// by its timeout while its stable answer took as long.
 /// Also what a stop does to the copies in flight (billed, not sampled), and the warning for a copy that outlives its deadline.
 /// </summary>
 public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
@@ -101,6 +103,77 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         Assert.True(await Eventually.TrueAsync(() => Task.FromResult(CandidateCalls(company) > 0), SignalBound));
         await calls.WaitForAsync("timeout", 1);
         Assert.Equal(Counts(("timeout", 1)), calls.Snapshot());
+        // The stable answer came at once: the copy's slowness is the candidate's, and it is sampled, paired.
+        await AssertTheOneCopySampledIsPairedWithAsync(gateway, name, answer);
+    }
+
+    [Fact]
+    public async Task A_copy_cut_by_its_timeout_while_its_stable_answer_took_as_long_is_counted_censored_and_never_paired()
+    {
+        // The stable path allows an answer its model's whole total time (10 minutes here), a copy only 1 s.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Shadow:Timeout"] = "00:00:01";
+        await using var gateway = await StartGatewayAsync(settings);
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-censored", "");
+        await ShadowStep.StartAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+        // The mock's script for the test's requests, in the order they reach it: the first stable answer and its copy
+        // take 1.5 s each (an equivalent candidate, as slow as the stable version on this input); then a stable answer
+        // at once, whose copy never comes.
+        var knobs = Knobs(("x-mock-schedule", "slow:1500,slow:1500,ok,slow:600000"));
+
+        var slow = await AskAsync(client, name, company, knobs);
+        Assert.Equal((HttpStatusCode.OK, "1", "stable"), (slow.Status, slow.Version, slow.Variant));
+        // Cut at 1 s, as the stable answer would have been: not the candidate's failure.
+        await calls.WaitForAsync("censored", 1);
+        var fast = await AskAsync(client, name, company, knobs);
+        Assert.Equal((HttpStatusCode.OK, "1", "stable"), (fast.Status, fast.Version, fast.Variant));
+        // Cut at 1 s where the stable answer was not: the candidate's own slowness.
+        await calls.WaitForAsync("timeout", 1);
+
+        Assert.Equal(Counts(("censored", 1), ("timeout", 1)), calls.Snapshot());
+        // The censored copy has no sample, so nothing pairs it as the candidate's error; the other copy's does.
+        await AssertTheOneCopySampledIsPairedWithAsync(gateway, name, fast);
+    }
+
+    [Fact]
+    public async Task A_copy_the_provider_throttles_is_counted_throttled_and_never_paired()
+    {
+        await using var gateway = await StartGatewayAsync();
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-throttled", "");
+        await ShadowStep.StartAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+        // The candidate shares the stable version's rate limit, and the copies add to the load: the first stable
+        // request is answered, its copy throttled with a Retry-After longer than the gateway waits (so answered 429, as
+        // a throttled stable request is, which is never copied); the second stable request and its copy are answered.
+        var knobs = Knobs(("x-mock-schedule", "ok,429,ok,ok"), ("x-mock-retry-after", "60"));
+
+        var first = await AskAsync(client, name, company, knobs);
+        Assert.Equal((HttpStatusCode.OK, "1", "stable"), (first.Status, first.Version, first.Variant));
+        await calls.WaitForAsync("throttled", 1);
+        var second = await AskAsync(client, name, company, knobs);
+        Assert.Equal((HttpStatusCode.OK, "1", "stable"), (second.Status, second.Version, second.Variant));
+        await calls.WaitForAsync("answered", 1);
+
+        Assert.Equal(Counts(("throttled", 1), ("answered", 1)), calls.Snapshot());
+        Assert.Equal(2, CandidateCalls(company));
+        // The throttled copy has no sample, so nothing pairs it as the candidate's error; the answered one's does.
+        await AssertTheOneCopySampledIsPairedWithAsync(gateway, name, second);
+    }
+
+    /// <summary>
+    /// The prompt's only shadow sample is the copy of <paramref name="stable"/>'s request, paired with its sample. An
+    /// earlier copy's sample would have been written before it (the writer keeps the order it was offered in), so once
+    /// this one is listed, any other would be too.
+    /// </summary>
+    private static async Task AssertTheOneCopySampledIsPairedWithAsync(GatewayHost gateway, string name, Answer stable)
+    {
+        var copies = await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(gateway, $"prompt={name}&variant=shadow", 1, SignalBound);
+        var copy = await LlmGateway.Tests.Sampling.SampleWaiter.GetAsync(gateway, Assert.Single(copies).GetProperty("id").GetString()!);
+        var paired = await LlmGateway.Tests.Sampling.SampleWaiter.GetAsync(gateway, copy.GetProperty("paired_with").GetString()!);
+        Assert.Equal(("stable", stable.RequestId), (paired.GetProperty("variant").GetString(), paired.GetProperty("request_id").GetString()));
     }
 
     [Fact]
@@ -414,18 +487,30 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     /// One non-streamed request, bounded well below any copy's wait: a client held for its copy (by a hung candidate,
     /// a full queue) fails here.
     /// </summary>
-    private static async Task<Answer> AskAsync(HttpClient client, string name, string company)
+    private static async Task<Answer> AskAsync(HttpClient client, string name, string company, params (string Name, string Value)[] headers)
     {
         var json = $$"""
             {"model":"prompt:{{name}}","prompt_variables":{"company":"{{company}}"},
              "messages":[{"role":"user","content":"Where is my parcel?"}],"user":"same-user"}
             """;
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), content, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/chat/completions", UriKind.Relative))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        foreach (var (header, value) in headers)
+        {
+            request.Headers.Add(header, value);
+        }
+
+        using var response = await client.SendAsync(request, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
         var body = await response.Content.ReadAsStringAsync(Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
         var cost = response.Headers.TryGetValues("X-Gateway-Cost-USD", out var costs) && decimal.TryParse(costs.Single(), NumberStyles.Float, CultureInfo.InvariantCulture, out var c) ? c : 0m;
-        return new Answer(response.StatusCode, Header(response, "X-Prompt-Version"), Header(response, "X-Prompt-Variant"), body, cost);
+        return new Answer(response.StatusCode, Header(response, "X-Prompt-Version"), Header(response, "X-Prompt-Variant"), body, cost, Header(response, "X-Request-Id"));
     }
+
+    /// <summary>The mock's knobs for one test's requests, under a tag of their own (a script's steps count per tag).</summary>
+    private static (string Name, string Value)[] Knobs(params (string Name, string Value)[] knobs) =>
+        [("x-mock-tag", "shadow-" + Guid.NewGuid().ToString("N")), .. knobs];
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : null;
@@ -463,7 +548,7 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     [GeneratedRegex(@"""created"":\d+")]
     private static partial Regex CreatedField();
 
-    private sealed record Answer(HttpStatusCode Status, string? Version, string? Variant, string Body, decimal CostUsd);
+    private sealed record Answer(HttpStatusCode Status, string? Version, string? Variant, string Body, decimal CostUsd, string? RequestId);
 
     /// <summary>
     /// <c>gateway.shadow.calls</c> of one gateway, by outcome: only the instrument of that host's own

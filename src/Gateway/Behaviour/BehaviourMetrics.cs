@@ -34,7 +34,7 @@ internal sealed class BehaviourMetrics
             "gateway.eval.score", description: "Online evaluation readings in [0, 1]: an assertion's score, or a rate metric's 0/1.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99] });
         meter.CreateObservableGauge("gateway.eval.pass_ratio", ObservePassRatios, description: "Passes / (passes + fails) per series, counted by this process since it started.");
-        _samples = meter.CreateCounter<long>("gateway.eval.samples", description: "Samples taken from the queue by this process's evaluator, by outcome (scored, duplicate, skipped, missing, failed).");
+        _samples = meter.CreateCounter<long>("gateway.eval.samples", description: "Samples taken from the queue by this process's evaluator, by outcome (scored, duplicate, skipped, forced, missing, failed).");
         _judgeCalls = meter.CreateCounter<long>("gateway.eval.judge_calls", description: "Online judge decisions, by outcome (called, not_drawn, over_budget, no_key).");
     }
 

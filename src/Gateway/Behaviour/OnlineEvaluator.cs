@@ -150,6 +150,17 @@ internal sealed class OnlineEvaluator(
                 continue;
             }
 
+            if (record.Reason == SampleReasons.Forced)
+            {
+                // Forced by a debug key: kept, listed and exported, but neither scored nor counted. Its key chose the
+                // request and (by its session) its arm, so in the series it would weigh as a hundred rate samples and
+                // steer the arm's readings, the rollout's and the detector's. A shadow copy paired with it still
+                // pairs: the pair reads the stable record itself (PairAsync).
+                metrics.Samples("forced");
+                toAck.Add(claimed[i]);
+                continue;
+            }
+
             if (countedBefore.Contains(record.Id))
             {
                 // Counted before (a redelivery, or a second push of it): not scored, nor judged, again.

@@ -35,7 +35,7 @@ internal sealed class SampleFloorTracker(TimeProvider time)
         }
     }
 
-    /// <summary>Counts a sample taken for another reason (rate, forced) towards the arm's floor.</summary>
+    /// <summary>Counts a sample taken for another reason (rate, shadow) towards the arm's floor; never a forced one, which the series leave out.</summary>
     public void Count(string arm) => Interlocked.Increment(ref Current(arm).Taken);
 
     public long TakenThisHour(string arm) => Volatile.Read(ref Current(arm).Taken);

@@ -36,7 +36,7 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
     {
         if (IsForced(settings, request, key))
         {
-            Count(prompt);
+            // Not towards the arm's floor: the floor feeds the behaviour series, which leave forced samples out.
             return new(SampleReasons.Forced);
         }
 

@@ -73,10 +73,20 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         {
             Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason);
         }
+    }
 
-        var none = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 3 });
-        Assert.Equal(SampleReasons.Forced, none.Decide(Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
-        Assert.Equal(2, Enumerable.Range(0, 50).Count(i => none.Decide(Request(), Key, Model, Selection(Variants.Stable)).Sampled));
+    [Fact]
+    public void Forced_samples_do_not_count_towards_the_floor()
+    {
+        // The floor feeds the behaviour series, which leave forced samples out: a debug key forcing samples must not
+        // use up the arm's floor and leave its series short.
+        var policy = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 3 });
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(SampleReasons.Forced, policy.Decide(Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
+        }
+
+        Assert.Equal(3, Enumerable.Range(0, 50).Count(i => policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason == SampleReasons.Floor));
     }
 
     [Fact]

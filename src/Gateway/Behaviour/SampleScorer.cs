@@ -17,11 +17,20 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
         var response = sample.Response;
         var failed = Failed(sample);
         observations.Add(MetricObservation.Event(OnlineMetrics.Error, failed));
-        observations.Add(MetricObservation.Measure(OnlineMetrics.LatencyMs, sample.LatencyMs));
+        if (!sample.Refused)
+        {
+            // A request the gateway refused for its version got no answer, so no latency: its near-zero time would
+            // make a candidate that fails fast read faster.
+            observations.Add(MetricObservation.Measure(OnlineMetrics.LatencyMs, sample.LatencyMs));
+        }
 
         var input = sample.Input;
         observations.Add(MetricObservation.Measure(OnlineMetrics.MessageCount, InputFeatures.MessageCount(input.Messages)));
-        observations.Add(MetricObservation.Event(OnlineMetrics.ToolUse, sample.Request?["tools"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }));
+        if (!sample.Refused)
+        {
+            // A refused request's record has no upstream request to read its tools from.
+            observations.Add(MetricObservation.Event(OnlineMetrics.ToolUse, sample.Request?["tools"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }));
+        }
         if (InputFeatures.MostlyNonLatin(input.Messages, input.Variables) is { } nonLatin)
         {
             observations.Add(MetricObservation.Event(OnlineMetrics.NonLatinInput, nonLatin));
@@ -127,7 +136,7 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
         return observations;
     }
 
-    /// <summary>An error status, an error, or a cut answer: scored for its error, cost and timing, never judged.</summary>
+    /// <summary>An error status (a refusal's too), an error, or a cut answer: scored for its error, cost and timing, never judged.</summary>
     public static bool Failed(SampleRecord sample) =>
         sample.Response.Status >= 400 || sample.Response.Error is not null || !sample.Response.Complete;
 

@@ -38,6 +38,12 @@ internal sealed record ExchangeResult
     /// <summary>The client left (or the request was aborted) before the answer was whole.</summary>
     public bool ClientGone { get; init; }
 
+    /// <summary>
+    /// The routing stage refused the request because of the prompt version that was to serve it (nothing was sent
+    /// upstream): a failed exchange of that version and arm, with no answer and no time of its own.
+    /// </summary>
+    public bool Refused { get; init; }
+
     /// <summary>A sentence for reviewers when the exchange failed (never the provider's text).</summary>
     public string? FailureNote { get; init; }
 

@@ -71,6 +71,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             Usage = result.Record,
             LatencyMs = result.Duration.TotalMilliseconds,
             FailureNote = result.FailureNote,
+            Refused = result.Refused,
             QueuedBytes = cost,
         });
         return queued ? id : null;

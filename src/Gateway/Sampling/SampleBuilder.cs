@@ -22,7 +22,11 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
     public SerializedSample BuildSerialized(SampleCapture capture)
     {
         var client = ParseOrNull(capture.ClientBody.Span, capture.ClientBodyOmitted) as JsonObject;
-        var request = capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span, capture.UpstreamBodyOmitted) : client?.DeepClone();
+        // A refused request was never forwarded: no upstream request (the client's body is not one, and its variables
+        // would be kept there without the number scan they get in the input).
+        var request = capture.Refused ? null
+            : capture.UpstreamBody is { Length: > 0 } upstream ? ParseOrNull(upstream.Span, capture.UpstreamBodyOmitted)
+            : client?.DeepClone();
         var redactor = redactors.For(capture.Prompt);
         var tally = new RedactionTally();
         var messages = (client?["messages"] ?? client?["input"] ?? client?["prompt"])?.DeepClone();
@@ -86,6 +90,7 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
                 Cut = reassembled.Truncated,
                 Error = Redact(redactor, reassembled.Error ?? capture.FailureNote, tally),
             },
+            Refused = capture.Refused,
             Usage = capture.Usage,
             LatencyMs = Math.Round(capture.LatencyMs, 2),
             TimeToFirstTokenMs = capture.Usage?.TimeToFirstTokenMs,

@@ -69,6 +69,9 @@ internal sealed record SampleCapture
     /// <summary>Why the request failed when no provider body says so (a timeout, a refused connection).</summary>
     public string? FailureNote { get; init; }
 
+    /// <summary>The gateway refused the request for its prompt version before sending anything (<see cref="Pipeline.ExchangeResult.Refused"/>).</summary>
+    public bool Refused { get; init; }
+
     /// <summary>The bytes reserved for this capture in the recorder's queue; released once the writer has built it, or when it is dropped.</summary>
     public long QueuedBytes { get; init; }
 

@@ -58,9 +58,18 @@ internal sealed record SampleRecord
     [JsonPropertyName("input")]
     public required SampleInput Input { get; init; }
 
-    /// <summary>The upstream request as forwarded (rendered messages, parameters, tools).</summary>
+    /// <summary>The upstream request as forwarded (rendered messages, parameters, tools); null when nothing was (<see cref="Refused"/>).</summary>
     [JsonPropertyName("request")]
     public JsonNode? Request { get; init; }
+
+    /// <summary>
+    /// The gateway refused the request because of the prompt version that was to serve it (a render or rewrite that
+    /// failed, an output limit of the version's model), before sending anything: a failed answer of that version and
+    /// arm, with no time to read.
+    /// </summary>
+    [JsonPropertyName("refused")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Refused { get; init; }
 
     [JsonPropertyName("response")]
     public required SampleResponse Response { get; init; }

@@ -114,6 +114,26 @@ public sealed class SampleScorerTests
     }
 
     [Fact]
+    public async Task A_request_refused_for_its_version_reads_an_error_and_its_input_but_no_latency_or_tools()
+    {
+        // The gateway refused it before sending anything: its near-zero time would make a failing candidate read fast.
+        var sample = Sample(
+            new SampleResponse { Status = 400, Complete = false, Error = "The prompt 'support-bot' requires the variable 'tier' in 'prompt_variables'." },
+            latencyMs: 0) with { Refused = true };
+        var plan = OnlineEvalFixtures.Plan("""[{"type":"contains","value":"refund","metric":"mentions-refund"}]""");
+
+        var observations = await Scorer.ScoreAsync(sample, plan, null, Ct);
+
+        MetricObservation[] expected =
+        [
+            new("error", MetricKind.Rate, 1, false),
+            new("message_count", MetricKind.Value, 1, null),
+            new("non_latin_input", MetricKind.Rate, 0, true),
+        ];
+        Assert.Equal(expected, observations);
+    }
+
+    [Fact]
     public async Task A_cut_answer_reads_its_error_tokens_and_limits_and_its_text_assertions_as_error_readings()
     {
         var plan = OnlineEvalFixtures.Plan("""[{"type":"is-json","metric":"valid-json"},{"type":"output-tokens","threshold":1000,"metric":"short"}]""");

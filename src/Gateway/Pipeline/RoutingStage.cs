@@ -5,7 +5,9 @@ using LlmGateway.Providers;
 using LlmGateway.Proxy;
 using LlmGateway.Rewriting;
 using LlmGateway.Routing;
+using LlmGateway.Sampling;
 using LlmGateway.Telemetry;
+using LlmGateway.Usage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -13,10 +15,21 @@ namespace LlmGateway.Pipeline;
 
 /// <summary>
 /// Stage 2: resolve the model (a catalog name, or <c>prompt:&lt;name&gt;</c> through its release:
-/// version and arm), render and rewrite, and build the request's one <see cref="LlmExchange"/>.
+/// version and arm), render and rewrite, and build the request's one <see cref="LlmExchange"/>. A request refused
+/// because of the prompt version chosen to serve it is handed to the usage counters and the sampler as a failed
+/// exchange of that version and arm, as the forward stage hands every other one (<see cref="ExchangeResult.Refused"/>).
 /// </summary>
 internal sealed class RoutingStage(
-    RequestDelegate next, ModelCatalog catalog, PromptRouter prompts, PromptRenderer renderer, BudgetGuard budgetGuard, GatewayMetrics metrics, IOptions<BudgetOptions> budgets)
+    RequestDelegate next,
+    ModelCatalog catalog,
+    PromptRouter prompts,
+    PromptRenderer renderer,
+    BudgetGuard budgetGuard,
+    GatewayMetrics metrics,
+    IOptions<BudgetOptions> budgets,
+    RequestSampler sampler,
+    UsageRecorder usage,
+    TimeProvider time)
 {
     private readonly int _maxChoices = budgets.Value.MaxChoices;
     private readonly int _toolCallsBound = budgets.Value.ProviderToolCallsBound;
@@ -37,11 +50,11 @@ internal sealed class RoutingStage(
             return RouteThenForwardAsync(context, routing.AsTask());
         }
 
-        var (exchange, error) = routing.Result;
+        var (exchange, error, refusedVersion) = routing.Result;
 #pragma warning restore CA2012
         if (error is not null)
         {
-            return GatewayErrorWriter.WriteAsync(context, error);
+            return refusedVersion is null ? GatewayErrorWriter.WriteAsync(context, error) : RefuseAsync(context, admitted, refusedVersion, error);
         }
 
         // No async layer of this stage waits on the provider (one allocation per request less): the upstream bodies
@@ -50,12 +63,20 @@ internal sealed class RoutingStage(
         return next(context);
     }
 
-    private async Task RouteThenForwardAsync(HttpContext context, Task<(LlmExchange? Exchange, GatewayError? Error)> routing)
+    private async Task RouteThenForwardAsync(HttpContext context, Task<(LlmExchange? Exchange, GatewayError? Error, PromptSelection? RefusedVersion)> routing)
     {
-        var (exchange, error) = await routing;
+        var (exchange, error, refusedVersion) = await routing;
         if (error is not null)
         {
-            await GatewayErrorWriter.WriteAsync(context, error);
+            if (refusedVersion is null)
+            {
+                await GatewayErrorWriter.WriteAsync(context, error);
+            }
+            else
+            {
+                await RefuseAsync(context, context.Features.GetRequiredFeature<AdmittedRequest>(), refusedVersion, error);
+            }
+
             return;
         }
 
@@ -63,12 +84,16 @@ internal sealed class RoutingStage(
         await next(context);
     }
 
-    private async ValueTask<(LlmExchange? Exchange, GatewayError? Error)> RouteAsync(HttpContext context, AdmittedRequest admitted)
+    /// <returns>
+    /// The exchange, or the error that refuses the request; with an error, the prompt selection whose version may be
+    /// the cause (<see cref="RefuseAsync"/> decides whether it counts against it), else null.
+    /// </returns>
+    private async ValueTask<(LlmExchange? Exchange, GatewayError? Error, PromptSelection? RefusedVersion)> RouteAsync(HttpContext context, AdmittedRequest admitted)
     {
         var scan = admitted.Scan;
         if (DetachedWork.Check(scan) is { } detached)
         {
-            return (null, detached);
+            return (null, detached, null);
         }
 
         var injectUsage = NeedsUsageInjection(context, scan);
@@ -78,19 +103,19 @@ internal sealed class RoutingStage(
         {
             if (!catalog.TryGetModel(scan.Model, out var model))
             {
-                return (null, GatewayError.ModelNotFound(scan.Model));
+                return (null, GatewayError.ModelNotFound(scan.Model), null);
             }
 
             // Checked before anything is built or reserved: a bound the budget can trust.
             var (output, perChoice, invalidOutput) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, model, bundle: null, _maxChoices);
             if (invalidOutput is not null)
             {
-                return (null, invalidOutput);
+                return (null, invalidOutput, null);
             }
 
             if (budgetGuard.RefusedBeforeWork(admitted.Key, model, output) is { } spent)
             {
-                return (null, spent);
+                return (null, spent, null);
             }
 
             // A spend-limited key's request without a readable max_tool_calls of its own (absent, null, or not a count) is sent
@@ -101,49 +126,149 @@ internal sealed class RoutingStage(
                 ? _toolCallsBound
                 : null;
             var (plain, _) = UpstreamBodies.Create(admitted.Body, scan, model, bundle: null, rendered: null, injectUsage, capToolCalls, OutputCapFor(context, admitted, perChoice));
-            return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, output, tools), null);
+            return (Exchange(context, admitted, model, prompt: null, plain!, injectUsage, output, tools), null, null);
         }
 
         if (!context.Request.Path.Equals(ChatCompletionsPath, StringComparison.Ordinal))
         {
-            return (null, GatewayError.InvalidRequest($"'prompt:' models are served on {ChatCompletionsPath} only.", "model", "unsupported_endpoint"));
+            return (null, GatewayError.InvalidRequest($"'prompt:' models are served on {ChatCompletionsPath} only.", "model", "unsupported_endpoint"), null);
         }
 
         var (selection, selectionError) = await prompts.SelectAsync(context.Request, admitted.Key, prompts.PromptName(scan.Model.AsSpan(ModelCatalog.PromptPrefix.Length)), scan.User);
+        // No selection (no release, a pin refused, a shadow step that ended): no version was chosen, nothing to count.
         if (selectionError is not null)
         {
-            return (null, selectionError);
+            return (null, selectionError, null);
         }
 
+        // From here on a version and arm serve the request: a refusal by the version's own checks (its model's output
+        // limit, its render, its rewrite) may be that version's failure.
         var bundle = selection!.Bundle;
         var (reservedOutput, reservedPerChoice, outputError) = OutputRequest.Check(admitted.Body.WrittenSpan, scan, bundle.Model, bundle, _maxChoices);
         if (outputError is not null)
         {
-            return (null, outputError);
+            return (null, outputError, selection);
         }
 
-        // Before the render and the prompt's count: a spent key gets its answer for nothing.
+        // Before the render and the prompt's count: a spent key gets its answer for nothing. The key's budget, not the
+        // version: never counted against it.
         if (budgetGuard.RefusedBeforeWork(admitted.Key, bundle.Model, reservedOutput) is { } exhausted)
         {
-            return (null, exhausted);
+            return (null, exhausted, null);
         }
 
         var (contents, renderError) = await renderer.RenderAsync(bundle, scan);
         if (renderError is not null)
         {
             CountRewriteError(selection);
-            return (null, renderError);
+            return (null, renderError, selection);
         }
 
         var (bodies, rewriteError) = UpstreamBodies.Create(admitted.Body, scan, bundle.Model, bundle, contents, injectUsage, outputCap: OutputCapFor(context, admitted, reservedPerChoice));
         if (rewriteError is not null)
         {
             CountRewriteError(selection);
-            return (null, rewriteError);
+            return (null, rewriteError, selection);
         }
 
         PromptResponseHeaders.Apply(context.Response.Headers, selection);
-        return (Exchange(context, admitted, bundle.Model, selection, bodies!, injectUsage, reservedOutput, tools), null);
+        return (Exchange(context, admitted, bundle.Model, selection, bodies!, injectUsage, reservedOutput, tools), null, null);
+    }
+
+    /// <summary>
+    /// Answers a request the version's own checks refused, then, when the refusal is the version's fault, hands it to the
+    /// usage counters and (under the arm's usual draw) the sampler as a failed exchange of that version and arm, so the
+    /// online evaluator reads it as an error and a rollout judges the candidate by it. Which refusals are the version's:
+    /// <list type="bullet">
+    /// <item>A 5xx (<c>template_error</c>: the template failed or hit the gateway's limits), on every arm: no request
+    /// excuses it (variables too long for any render are the client's 400 already). Every arm alike, so a template both
+    /// versions share fails both.</item>
+    /// <item>A 4xx (a variable the version requires and the client left out, a value its declaration refuses, a
+    /// <c>max_tokens</c> above its model's limit, a system message it refuses), on a candidate's arm (canary, shadow),
+    /// when the stable version would have served the same request: the stable version is the baseline of what clients
+    /// send, so a request it serves and the candidate refuses is the candidate's regression, seen by its users (a
+    /// shadow copy is of a request the stable version served). When the stable version would refuse it too, it is the
+    /// client's request that is wrong, and counting it on the candidate alone would judge the candidate on bad input
+    /// the stable arm never counts. On the stable or a pinned arm a 4xx is the client's.</item>
+    /// </list>
+    /// Malformed bodies, unknown models, keys and budgets are refused before or apart from any version and never reach
+    /// this. Runs after the client has its answer, on refusals only: a request that is served pays nothing for it.
+    /// </summary>
+    private async Task RefuseAsync(HttpContext context, AdmittedRequest admitted, PromptSelection selection, GatewayError error)
+    {
+        await GatewayErrorWriter.WriteAsync(context, error);
+        if (error.StatusCode < StatusCodes.Status500InternalServerError && !await StableServesAsync(admitted, selection))
+        {
+            return;
+        }
+
+        var model = selection.Bundle.Model;
+        var exchange = new LlmExchange
+        {
+            RequestId = admitted.RequestId,
+            Key = admitted.Key,
+            Endpoint = context.Request.Path.Value ?? "",
+            ClientBody = admitted.Body,
+            Scan = admitted.Scan,
+            Model = model,
+            Prompt = selection,
+            Upstream = UpstreamBodies.Unsent(admitted.Body, admitted.Scan, model),
+            InputEstimate = new PromptTokenEstimate(admitted.Body.WrittenMemory, model.Encoding),
+            ReservedOutputTokens = 0,
+        };
+        var sampling = sampler.Decide(context, exchange);
+        var result = new ExchangeResult
+        {
+            Exchange = exchange,
+            ServedModel = model,
+            Attempts = 0,
+            Status = error.StatusCode,
+            // No response body is captured (the error's message is the failure note), so none is labelled.
+            ContentType = null,
+            ErrorType = error.Body.Code,
+            Failed = true,
+            Refused = true,
+            FailureNote = error.Body.Message,
+            RequestedAt = time.GetUtcNow(),
+            // Nothing was forwarded: no time of its own (the forward stage's latency starts when it forwards).
+            Duration = TimeSpan.Zero,
+            Sampling = sampling,
+            ForwardedBody = admitted.Body,
+        };
+        usage.Record(result);
+        if (sampling.Sampled)
+        {
+            sampler.Offer(result);
+        }
+    }
+
+    /// <summary>
+    /// Whether the stable version of the release <paramref name="candidate"/> is the candidate of would have served this
+    /// request: its model's output limit, its render and its rewrite all accept it. False for a stable or pinned
+    /// selection (there is no other version to compare with) and when the release no longer has this candidate.
+    /// </summary>
+    private async ValueTask<bool> StableServesAsync(AdmittedRequest admitted, PromptSelection candidate)
+    {
+        if (prompts.StableOf(candidate) is not { } stable)
+        {
+            return false;
+        }
+
+        var scan = admitted.Scan;
+        if (OutputRequest.Check(admitted.Body.WrittenSpan, scan, stable.Model, stable, _maxChoices).Error is not null)
+        {
+            return false;
+        }
+
+        var (contents, renderError) = await renderer.RenderAsync(stable, scan);
+        if (renderError is not null)
+        {
+            return false;
+        }
+
+        var (bodies, rewriteError) = UpstreamBodies.Create(admitted.Body, scan, stable.Model, stable, contents, injectUsage: false);
+        bodies?.Dispose();
+        return rewriteError is null;
     }
 
     private static LlmExchange Exchange(

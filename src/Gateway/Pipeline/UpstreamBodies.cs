@@ -63,6 +63,13 @@ internal sealed class UpstreamBodies : IDisposable
         return (bodies, null);
     }
 
+    /// <summary>
+    /// The bodies of a request refused before any was built (<see cref="ExchangeResult.Refused"/>): the client's body
+    /// only, so its exchange can be counted and sampled; nothing to give back.
+    /// </summary>
+    public static UpstreamBodies Unsent(PooledBuffer client, RequestScan scan, CatalogModel model) =>
+        new(client, scan, model, bundle: null, rendered: null, injectUsage: false, maxToolCalls: null, outputCap: null);
+
     public PooledBuffer For(CatalogModel model)
     {
         if (model == _first)

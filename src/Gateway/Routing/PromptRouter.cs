@@ -58,6 +58,17 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null), null);
     }
 
+    /// <summary>
+    /// The stable version of the release whose candidate (canary or shadow) <paramref name="candidate"/> is, as the
+    /// snapshot holds it now; null when that release no longer has this candidate.
+    /// </summary>
+    public PreparedBundle? StableOf(PromptSelection candidate) =>
+        candidate.Variant is Variants.Canary or Variants.Shadow
+        && snapshots.Current.TryGet(candidate.Bundle.Name, candidate.Environment, out var release)
+        && release.Canary?.Version == candidate.Bundle.Version
+            ? release.Stable
+            : null;
+
     /// <summary>A shadow call: the candidate of the caller's environment while its release is in a shadow step.</summary>
     private static PromptSelection? ShadowOf(HttpRequest request, GatewayKey key, string prompt, ReleaseSnapshot snapshot) =>
         snapshot.TryGet(prompt, key.Environment, out var release) && release.Canary is { } candidate

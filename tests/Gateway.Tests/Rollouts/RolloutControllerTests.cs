@@ -52,6 +52,31 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_canary_whose_template_needs_a_variable_half_the_traffic_omits_is_aborted_on_error()
+    {
+        // v2 adds {{ tier }} to its system template; clients that do not send it get 400 missing_variable from the
+        // canary only (v1 serves them). Those refusals were never counted: the canary's answers that rendered looked
+        // healthy and the step advanced.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} ({{ tier }})", candidateVariables: TierVariables);
+        await using var _ = gateway;
+
+        var refused = await MixedTierTrafficAsync(gateway, clock, name, 240);
+        var decision = await LookAsync(gateway, name);
+
+        Assert.True(refused >= 30, $"{refused} canary requests refused");
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var rollout = (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.True(decision == "abort", rollout.GetRawText());
+        Assert.Equal("aborted", rollout.GetProperty("status").GetString());
+        Assert.Contains("error", rollout.GetProperty("status_reason").GetString(), StringComparison.Ordinal);
+        var error = rollout.GetProperty("last_evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "error");
+        Assert.Equal("harmful", error.GetProperty("verdict").GetString());
+        Assert.Equal(0, error.GetProperty("stable").GetProperty("mean").GetDouble());
+        var release = (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(JsonValueKind.Null, release.GetProperty("canary").ValueKind);
+    }
+
+    [Fact]
     public async Task An_equivalent_canary_advances_then_promotes_and_each_step_is_recorded_once()
     {
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
@@ -208,6 +233,28 @@ public sealed class RolloutControllerTests(TestEnvironment env)
             text => text.Contains("shadow-staging", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10));
         Assert.Contains("shadow-staging", usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shadow_candidate_that_cannot_render_half_the_copies_pairs_them_as_failures_and_is_aborted()
+    {
+        // A copy the candidate refused to render counted only as a failed shadow call: no pair, so the step judged the
+        // candidate on the copies it could answer.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} ({{ tier }})", ShadowPlan, TierVariables);
+        await using var _ = gateway;
+
+        var served = await ShadowTrafficAsync(gateway, clock, name, 120, withTier: i => i % 2 == 0);
+
+        Assert.Equal(["1|stable"], served.Distinct().ToArray());
+        Assert.Equal("abort", await LookAsync(gateway, name));
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var rollout = (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Contains("error", rollout.GetProperty("status_reason").GetString(), StringComparison.Ordinal);
+        var error = rollout.GetProperty("last_evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "error");
+        Assert.Equal("harmful", error.GetProperty("verdict").GetString());
+        // Every copy is a pair: the 60 refused ones as the candidate's failures.
+        Assert.Equal((120L, 120L), (error.GetProperty("stable").GetProperty("count").GetInt64(), error.GetProperty("canary").GetProperty("count").GetInt64()));
+        Assert.Equal((0.0, 0.5), (error.GetProperty("stable").GetProperty("mean").GetDouble(), error.GetProperty("canary").GetProperty("mean").GetDouble()));
     }
 
     [Fact]
@@ -736,7 +783,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     /// Once the release's shadow share has reached the routing snapshot: requests in the step's first whole minute,
     /// then waits until every copy's pair is scored. Returns, per client response, "version|variant".
     /// </summary>
-    private static async Task<List<string>> ShadowTrafficAsync(GatewayHost gateway, ShiftedTimeProvider clock, string name, int requests)
+    private static async Task<List<string>> ShadowTrafficAsync(GatewayHost gateway, ShiftedTimeProvider clock, string name, int requests, Func<int, bool>? withTier = null)
     {
         var snapshots = gateway.GetRequiredService<LlmGateway.Releases.ReleaseSnapshotProvider>();
         Assert.True(await Eventually.TrueAsync(
@@ -751,6 +798,11 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         {
             var options = new ChatCompletionOptions { EndUserId = Guid.NewGuid().ToString("N") };
             options.Patch.Set("$.prompt_variables.company"u8, "Acme");
+            if (withTier?.Invoke(i) == true)
+            {
+                options.Patch.Set("$.prompt_variables.tier"u8, "gold");
+            }
+
             var answer = await chat.CompleteChatAsync([new UserChatMessage($"Question {Guid.NewGuid():N}: where is my parcel?")], options, Ct);
             var headers = answer.GetRawResponse().Headers;
             served.Add($"{(headers.TryGetValue("X-Prompt-Version", out var version) ? version : "?")}|{(headers.TryGetValue("X-Prompt-Variant", out var variant) ? variant : "?")}");
@@ -778,17 +830,17 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         return $"pairs: {pairs["error"].Differences.Count}; shadow samples: {samples.Split("\"variant\":\"shadow\"").Length - 1}; stable samples: {samples.Split("\"variant\":\"stable\"").Length - 1}; paired_with: {samples.Split("paired_with").Length - 1}";
     }
 
-    private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem, string plan = Plan)
+    private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem, string plan = Plan, string candidateVariables = CompanyVariable)
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s => s["Gateway:Rollouts:Enabled"] = "false");
-        return (gateway, clock, await StartRolloutAsync(gateway, candidateSystem, plan));
+        return (gateway, clock, await StartRolloutAsync(gateway, candidateSystem, plan, candidateVariables));
     }
 
     /// <summary>A prompt released with v1 and a rollout of v2 started on <paramref name="gateway"/>.</summary>
-    private static async Task<string> StartRolloutAsync(GatewayHost gateway, string candidateSystem, string plan = Plan)
+    private static async Task<string> StartRolloutAsync(GatewayHost gateway, string candidateSystem, string plan = Plan, string candidateVariables = CompanyVariable)
     {
         var name = "rollout-ctl-" + Guid.NewGuid().ToString("N")[..8];
-        await PromptSetup.ReleaseAsync(gateway, name, [Bundle(name, "v1 for {{ company }}"), Bundle(name, candidateSystem)]);
+        await PromptSetup.ReleaseAsync(gateway, name, [Bundle(name, "v1 for {{ company }}"), Bundle(name, candidateSystem, candidateVariables)]);
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{plan}}}""")).Expect(HttpStatusCode.Created);
         return name;
@@ -831,9 +883,60 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         clock.Advance(TimeSpan.FromMinutes(1));
     }
 
-    private static string Bundle(string name, string system) => $$$"""
+    /// <summary>
+    /// Traffic like <see cref="TrafficAsync"/>, but only every other request sends <c>tier</c>: a canary that requires it
+    /// refuses the rest (400 <c>missing_variable</c>). Waits until every request, refused ones too, is scored; returns
+    /// how many were refused.
+    /// </summary>
+    private static async Task<int> MixedTierTrafficAsync(GatewayHost gateway, ShiftedTimeProvider clock, string name, int requests)
+    {
+        clock.AdvanceToNextMinute(TimeSpan.FromSeconds(1));
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+        var refused = 0;
+        for (var i = 0; i < requests; i++)
+        {
+            var tier = i % 2 == 0 ? ",\"tier\":\"gold\"" : "";
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent(
+                    $$"""{"model":"prompt:{{name}}","user":"{{Guid.NewGuid():N}}","prompt_variables":{"company":"Acme"{{tier}}},"messages":[{"role":"user","content":"Question {{Guid.NewGuid():N}}: where is my parcel?"}]}""",
+                    System.Text.Encoding.UTF8,
+                    "application/json"),
+            };
+            using var response = await client.SendAsync(request, Ct);
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                // Only v2 needs the tier: only the canary refuses.
+                using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+                Assert.Equal("missing_variable", error.RootElement.GetProperty("error").GetProperty("code").GetString());
+                refused++;
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var query = gateway.GetRequiredService<LlmGateway.Behaviour.BehaviourQuery>();
+        var minute = clock.GetUtcNow();
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                var read = await query.ReadAsync(new LlmGateway.Behaviour.BehaviourRequest(name, PromptSetup.Environment,
+                    new HashSet<string>(StringComparer.Ordinal) { "error" }, false, false, minute.AddSeconds(-2), minute.AddSeconds(58), 60));
+                return read.Series.Count == 1 && read.Series[0].Total.Count == requests;
+            },
+            TimeSpan.FromSeconds(60)));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        return refused;
+    }
+
+    private const string CompanyVariable = """{"name":"company","required":true}""";
+
+    private const string TierVariables = """{"name":"company","required":true},{"name":"tier","required":true}""";
+
+    private static string Bundle(string name, string system, string variables = CompanyVariable) => $$$"""
         {"name":"{{{name}}}","model":"gpt-4o-mini",
          "messages":[{"role":"system","content":"{{{system}}}"}],
-         "variables":[{"name":"company","required":true}]}
+         "variables":[{{{variables}}}]}
         """;
 }

@@ -54,21 +54,35 @@ internal sealed class BudgetGuard(
         return {0, 0}
         """;
 
-    // KEYS: day spend, month spend, minute tokens. ARGV: nano-USD (signed), tokens (signed), day, month and minute ttl.
+    // KEYS: day spend, month spend, minute tokens, then a mark for each marked amount. ARGV: nano-USD (signed), tokens
+    // (signed), day, month and minute ttl, the marks' ttl, then each marked amount (nano-USD, positive).
     // Every count after a reservation, in one step (it lands whole or not at all), the same rule for each counter. An
     // addition re-arms an expiry the counter lost (it may have expired during a long request, and INCRBY would re-create
     // it without one); a give-back (an unspent reservation or slice, tokens estimated and not used) goes only to a
-    // counter that exists, and never below zero: a negative count would be room nobody gave.
+    // counter that exists, and never below zero: a negative count would be room nobody gave. A marked amount (one that
+    // may be sent again: an addition, kept when its count fails) is added to the day and month only when its mark is
+    // new: a count the store ran but answered too late (a stall, a brownout) and its retries add it once. Each amount is
+    // added as its own argument, never summed here: Lua numbers are doubles, and a large sum would reach INCRBY as
+    // "1.2e+14". All keys share the key's {budget:<id>} tag: one slot in a cluster.
     private const string CountScript = """
+        local function add(i, amount)
+          redis.call('INCRBY', KEYS[i], amount)
+          if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[i + 2]) end
+        end
         for i = 1, 3 do
           local arg = (i == 3) and 2 or 1
           local amount = tonumber(ARGV[arg])
           if amount > 0 then
-            redis.call('INCRBY', KEYS[i], ARGV[arg])
-            if redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ARGV[i + 2]) end
+            add(i, ARGV[arg])
           elseif amount < 0 then
             local held = redis.call('GET', KEYS[i])
             if held then redis.call('DECRBY', KEYS[i], math.max(0, math.min(tonumber(held), -amount))) end
+          end
+        end
+        for j = 4, #KEYS do
+          if redis.call('SET', KEYS[j], '1', 'NX', 'EX', ARGV[6]) then
+            add(1, ARGV[j + 3])
+            add(2, ARGV[j + 3])
           end
         end
         return 0
@@ -79,6 +93,15 @@ internal sealed class BudgetGuard(
 
     // As the reservation sets it: past its minute, with room for a request that settles late.
     private const long MinuteTtlSeconds = 120;
+
+    // A counted amount's mark outlives the day counter it went to (2 days past that day's last reservation) and a day
+    // more, so a retry finds it while that counter lives. (The month's counter lives longer: an amount the store leaves
+    // unanswered for three days and then counts again is counted twice there, the strict direction.) Marks are written
+    // only for additions, which are rare (an overrun, spend let through or beyond a slice), not for every settlement.
+    private static readonly long MarkTtlSeconds = (long)TimeSpan.FromDays(3).TotalSeconds;
+
+    // The most marked amounts one retry call carries (one script, one slot: its keys are all the key's).
+    private const int MaxMarksPerCall = 100;
 
     private readonly BudgetOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, SpendLease> _leases = new(StringComparer.Ordinal);
@@ -407,17 +430,21 @@ internal sealed class BudgetGuard(
         {
             // Settled in the slice; only what it spent beyond the slice goes to the store, at once (kept and retried
             // with the other overruns when the store cannot take it now: a day's change cannot drop it there).
-            if (lease.Settle(reservation.Day, reservation.CostNanoUsd, cost) is > 0 and var owed
-                && !await CountAsync(reservation.KeyId, reservation.At, owed, tokens: 0))
+            if (lease.Settle(reservation.Day, reservation.CostNanoUsd, cost) is > 0 and var owed)
             {
-                Keep(reservation.KeyId, reservation.Day, owed);
+                // Marked from the first try: the retries of a count that landed unanswered carry the same mark.
+                var mark = Guid.NewGuid();
+                if (!await CountAsync(reservation.KeyId, reservation.At, owed, tokens: 0, mark))
+                {
+                    Keep(reservation.KeyId, reservation.Day, mark, owed);
+                }
             }
 
             return;
         }
 
-        // An overrun the store could not count is kept and retried (RetrySettlementsAsync): the store must not read less
-        // than was spent. An unspent part it could not take back stays counted (the budget only stricter): given back
+        // An overrun the store could not count is kept and retried (RetrySettlementsAsync), under its first try's mark:
+        // the store must not read less than was spent, nor count it again if that try landed unanswered. An unspent part it could not take back stays counted (the budget only stricter): given back
         // later, it could land on a counter the store lost and re-created meanwhile, and take off other requests' spend.
         var adjustment = cost - reservation.CostNanoUsd;
         if (adjustment == 0 && tokens == reservation.Tokens)
@@ -431,15 +458,18 @@ internal sealed class BudgetGuard(
             // held answer would wait for.
             if (adjustment > 0)
             {
-                Keep(reservation.KeyId, reservation.Day, adjustment);
+                Keep(reservation.KeyId, reservation.Day, sentAs: null, adjustment);
             }
 
             return;
         }
 
-        if (!await CountAsync(reservation.KeyId, reservation.At, adjustment, tokens - reservation.Tokens) && adjustment > 0)
+        // Only an addition can be kept and sent again, so only an addition is marked (a give-back is never retried): the
+        // usual settlement, under its reservation, writes no mark.
+        Guid? addition = adjustment > 0 ? Guid.NewGuid() : null;
+        if (!await CountAsync(reservation.KeyId, reservation.At, adjustment, tokens - reservation.Tokens, addition) && addition is { } sent)
         {
-            Keep(reservation.KeyId, reservation.Day, adjustment);
+            Keep(reservation.KeyId, reservation.Day, sent, adjustment);
         }
     }
 
@@ -447,26 +477,44 @@ internal sealed class BudgetGuard(
     public int PendingSettlements => _backlog.Count;
 
     /// <summary>
-    /// Counts the overruns the store could not take before (one batch); what fails again stays kept. Returns the keys
-    /// and days still waiting.
+    /// Counts the overruns the store could not take before (one batch; no try while the store is known away); what fails
+    /// again stays kept, under the marks it was sent with. Returns the keys and days still waiting.
     /// </summary>
     public async Task<int> RetrySettlementsAsync()
     {
-        var pending = _backlog.TakeAll();
-        if (pending.Count == 0)
+        // With the store known away a try cannot land; each would only turn the amounts merged since the last (never
+        // sent, under one id) into one more kept under its own id.
+        if (!store.IsConnected)
         {
             return _backlog.Count;
         }
 
-        var writes = new Task[pending.Count];
+        // Each call one key's day and at most MaxMarksPerCall of its amounts, each under its mark.
+        var calls = new List<(string KeyId, DateOnly Day, List<KeptSettlement> Settlements)>();
+        foreach (var (keyId, day, settlements) in _backlog.TakeAll())
+        {
+            for (var first = 0; first < settlements.Count; first += MaxMarksPerCall)
+            {
+                calls.Add((keyId, day, settlements.GetRange(first, Math.Min(MaxMarksPerCall, settlements.Count - first))));
+            }
+        }
+
+        if (calls.Count == 0)
+        {
+            return _backlog.Count;
+        }
+
+        var writes = new Task[calls.Count];
         try
         {
             var batch = store.Database.CreateBatch();
-            for (var i = 0; i < pending.Count; i++)
+            for (var i = 0; i < calls.Count; i++)
             {
-                var (keyId, day, nanoUsd) = pending[i];
+                var (keyId, day, settlements) = calls[i];
                 var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                writes[i] = batch.ScriptEvaluateAsync(CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, 0, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds]);
+                RedisKey[] keys = [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at), .. settlements.Select(s => (RedisKey)MarkKey(keyId, s.Id))];
+                RedisValue[] args = [0, 0, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds, MarkTtlSeconds, .. settlements.Select(s => (RedisValue)s.NanoUsd)];
+                writes[i] = batch.ScriptEvaluateAsync(CountScript, keys, args);
             }
 
             batch.Execute();
@@ -475,20 +523,21 @@ internal sealed class BudgetGuard(
         catch (Exception ex)
         {
             // Whatever failed, what was taken and not written is kept below: nothing taken is lost here.
-            BudgetLog.RetryFailed(logger, pending.Count, ex.GetType().Name);
+            BudgetLog.RetryFailed(logger, calls.Sum(c => c.Settlements.Count), ex.GetType().Name);
         }
 
         var settled = 0;
-        for (var i = 0; i < pending.Count; i++)
+        for (var i = 0; i < calls.Count; i++)
         {
             if (writes[i] is { IsCompletedSuccessfully: true })
             {
-                settled++;
+                settled += calls[i].Settlements.Count;
             }
             else
             {
-                // Already accepted once: back in, past the bound if new keys filled it meanwhile.
-                _backlog.Restore(pending[i].KeyId, pending[i].Day, pending[i].NanoUsd);
+                // Already accepted once: back in, past the bound if new keys filled it meanwhile, each under the mark it
+                // was sent with (the store may have counted it without answering).
+                _backlog.Restore(calls[i].KeyId, calls[i].Day, calls[i].Settlements);
             }
         }
 
@@ -500,7 +549,8 @@ internal sealed class BudgetGuard(
         return _backlog.Count;
     }
 
-    private void Keep(string keyId, DateOnly day, long nanoUsd)
+    /// <param name="sentAs">The mark the store was asked to count it under (null: never sent).</param>
+    private void Keep(string keyId, DateOnly day, Guid? sentAs, long nanoUsd)
     {
         if (nanoUsd <= 0)
         {
@@ -512,20 +562,23 @@ internal sealed class BudgetGuard(
             // A request that outlived the stop's last try: nothing will count it now.
             BudgetLog.SettlementsLost(logger, 1);
         }
-        else if (!_backlog.Add(keyId, day, nanoUsd))
+        else if (!_backlog.Add(keyId, day, sentAs, nanoUsd))
         {
             BudgetLog.BacklogFull(logger, nanoUsd, keyId, SettlementBacklog.MaxEntries);
         }
     }
 
     // Adds to (or gives back from) the day's and month's spend and the minute's tokens, in one step; false when the
-    // store failed (logged).
-    private async Task<bool> CountAsync(string keyId, DateTimeOffset at, long nanoUsd, long tokens)
+    // store failed (logged). A marked addition counts only if its mark is new (CountScript).
+    private async Task<bool> CountAsync(string keyId, DateTimeOffset at, long nanoUsd, long tokens, Guid? mark = null)
     {
         try
         {
-            await store.Database.ScriptEvaluateAsync(
-                CountScript, [DayKey(keyId, at), MonthKey(keyId, at), MinuteKey(keyId, at)], [nanoUsd, tokens, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds]);
+            RedisKey day = DayKey(keyId, at), month = MonthKey(keyId, at), minute = MinuteKey(keyId, at);
+            await (mark is { } id
+                ? store.Database.ScriptEvaluateAsync(
+                    CountScript, [day, month, minute, MarkKey(keyId, id)], [0, tokens, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds, MarkTtlSeconds, nanoUsd])
+                : store.Database.ScriptEvaluateAsync(CountScript, [day, month, minute], [nanoUsd, tokens, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds]));
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException)
@@ -575,4 +628,7 @@ internal sealed class BudgetGuard(
     private string MonthKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:month:{at:yyyyMM}";
 
     private string MinuteKey(string keyId, DateTimeOffset at) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:tpm:{at.ToUnixTimeSeconds() / 60}";
+
+    // A counted addition's mark (CountScript), in the key's slot.
+    private string MarkKey(string keyId, Guid id) => $"{store.Keys.Prefix}:{{budget:{keyId}}}:counted:{id:N}";
 }

@@ -91,6 +91,51 @@ public sealed class SettlementRetryTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_overrun_the_store_counted_after_the_gateway_stopped_waiting_is_counted_once_however_often_it_is_retried()
+    {
+        // A slow store, not a gone one (a stall, a brownout): the count runs, its reply comes after the time-out, and
+        // the retry after it may time out the same way once it has landed. Counted again each time, one overrun would
+        // fill the key's day.
+        await using var rig = await BudgetOutage.StartAsync(env);
+        var (outage, gateway, guard, store) = rig;
+        var key = Key();
+        var reservation = await ReserveAsync(guard, key, gateway);
+        var spent = reservation.CostNanoUsd + 300_000;
+
+        outage.Relay.HoldReplies();
+        await guard.SettleAsync(reservation, Spent(spent));
+        Assert.Equal(1, guard.PendingSettlements);
+        outage.Relay.ReleaseReplies();
+        Assert.Equal(spent, await CounterAsync(store, key, "day", "20261205")); // it landed all the same
+
+        await RetryLateThenInTimeAsync(outage, guard);
+        Assert.Equal(spent, await CounterAsync(store, key, "day", "20261205"));
+        Assert.Equal(spent, await CounterAsync(store, key, "month", "202612"));
+    }
+
+    [Fact]
+    public async Task Spend_let_through_with_the_store_away_is_counted_once_when_a_retry_lands_late()
+    {
+        // Kept at once, never sent (the store was away): its first try is the retry, which the store counts after the
+        // gateway stopped waiting for it.
+        await using var rig = await BudgetOutage.StartAsync(env);
+        var (outage, gateway, guard, store) = rig;
+        var key = Key();
+        outage.Relay.Cut();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(!store.IsConnected), TimeSpan.FromSeconds(5)));
+        var (letThrough, error) = await guard.ReserveAsync(key, Model(gateway), Estimate(gateway), 100);
+        Assert.Null(error);
+        Assert.True(letThrough!.LetThrough);
+        await guard.SettleAsync(letThrough, Spent(700_000));
+        outage.Relay.Restore();
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(store.IsConnected), TimeSpan.FromSeconds(30)));
+
+        await RetryLateThenInTimeAsync(outage, guard);
+        Assert.Equal(700_000, await CounterAsync(store, key, "day", "20261205"));
+        Assert.Equal(700_000, await CounterAsync(store, key, "month", "202612"));
+    }
+
+    [Fact]
     public async Task An_unspent_reservation_the_store_could_not_take_back_stays_counted_and_is_not_retried()
     {
         await using var rig = await BudgetOutage.StartAsync(env);
@@ -234,6 +279,15 @@ public sealed class SettlementRetryTests(TestEnvironment env)
 
         Assert.Equal(0, guard.PendingSettlements);
         Assert.Single(logs.Lines, l => l.Category == typeof(BudgetGuard).FullName && l.Text.Contains("will never reach the store", StringComparison.Ordinal));
+    }
+
+    // A retry the store carries out but answers too late (kept for the next), then one answered in time.
+    private static async Task RetryLateThenInTimeAsync(RelayedStore outage, BudgetGuard guard)
+    {
+        outage.Relay.HoldReplies();
+        Assert.Equal(1, await guard.RetrySettlementsAsync());
+        outage.Relay.ReleaseReplies();
+        Assert.Equal(0, await guard.RetrySettlementsAsync());
     }
 
     // A key with its own reservation per request: a daily spend limit, no slice.

@@ -38,7 +38,7 @@ internal sealed class JudgeGate : IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly HttpClient _http;
     private readonly Uri? _baseUrl;
-    private readonly ConcurrentDictionary<(string Prompt, string Model), ScorerRegistry> _registries = new();
+    private readonly ConcurrentDictionary<(string Prompt, string Environment, string Model), ScorerRegistry> _registries = new();
     private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
 
     // Judge models whose calls came back without a price: their spend cannot be held to a budget, so they rest.
@@ -71,7 +71,7 @@ internal sealed class JudgeGate : IDisposable
     /// plan's rate, so every evaluator draws alike), no key configured, or the day's budget spent. Dispose the
     /// grant when the sample is scored.
     /// </summary>
-    public async Task<JudgeGrant?> TryEnterAsync(string sampleId, string prompt, OnlineJudgePlan plan, CancellationToken cancellationToken)
+    public async Task<JudgeGrant?> TryEnterAsync(string sampleId, string prompt, string environment, OnlineJudgePlan plan, CancellationToken cancellationToken)
     {
         if (Draw(sampleId) >= plan.SampleRate)
         {
@@ -100,7 +100,7 @@ internal sealed class JudgeGate : IDisposable
         ScorerRegistry registry;
         try
         {
-            var spent = await _store.Database.StringGetAsync(SpendKey(prompt));
+            var spent = await _store.Database.StringGetAsync(SpendKey(prompt, environment));
             var spentUsd = (spent.HasValue && long.TryParse((string?)spent, System.Globalization.NumberStyles.Integer, CultureInfo.InvariantCulture, out var nano) ? NanoUsd.ToUsd(nano) : 0m);
             if (spentUsd >= plan.DailyBudgetUsd)
             {
@@ -110,9 +110,9 @@ internal sealed class JudgeGate : IDisposable
             }
 
             // Inside the slot's guard: a slot taken and never given back would leave judging one slot short for good.
-            registry = _registries.GetOrAdd((prompt, plan.Model), key => ScorerRegistry.CreateDefault(
-                judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, key.Model, response),
-                    () => BillUnanswered(key.Prompt, key.Model))));
+            registry = _registries.GetOrAdd((prompt, environment, plan.Model), key => ScorerRegistry.CreateDefault(
+                judge: new GatewayLlmJudge(_http, baseUrl, _options.ApiKey, key.Model, JudgeUser, response => Bill(key.Prompt, key.Environment, key.Model, response),
+                    () => BillUnanswered(key.Prompt, key.Environment, key.Model))));
         }
         catch
         {
@@ -128,7 +128,7 @@ internal sealed class JudgeGate : IDisposable
     public static double Draw(string sampleId) =>
         (XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(sampleId)) >> 11) * (1.0 / (1UL << 53));
 
-    internal void Bill(string prompt, string model, HttpResponseMessage response)
+    internal void Bill(string prompt, string environment, string model, HttpResponseMessage response)
     {
         if (!response.Headers.TryGetValues(CostHeader, out var values))
         {
@@ -162,26 +162,26 @@ internal sealed class JudgeGate : IDisposable
 
         // An error can carry a cost too (a 504 after attempts the provider went on with): it is spent all the same.
         _dearest.AddOrUpdate(model, cost, (_, seen) => Math.Max(seen, cost));
-        AddSpend(prompt, cost);
+        AddSpend(prompt, environment, cost);
     }
 
     /// <summary>
     /// A judge call given up before any answer: the gateway bills the judge's key for what its provider went on with,
     /// which no header tells this gate; the dearest call seen for the model stands in for it (nothing before one was).
     /// </summary>
-    internal void BillUnanswered(string prompt, string model)
+    internal void BillUnanswered(string prompt, string environment, string model)
     {
         if (_dearest.TryGetValue(model, out var estimate))
         {
-            AddSpend(prompt, estimate);
+            AddSpend(prompt, environment, estimate);
         }
     }
 
-    private void AddSpend(string prompt, decimal cost)
+    private void AddSpend(string prompt, string environment, decimal cost)
     {
         if (cost > 0)
         {
-            var key = SpendKey(prompt);
+            var key = SpendKey(prompt, environment);
             // Half the range at most: two instances' increments of the day's counter must not overflow it.
             var nano = Math.Min(NanoUsd.From(cost), long.MaxValue / 2);
             // Fire and forget: spend is advisory bookkeeping, and a failed write must not fail the judged sample.
@@ -190,7 +190,9 @@ internal sealed class JudgeGate : IDisposable
         }
     }
 
-    private string SpendKey(string prompt) => _store.Keys.JudgeSpend(prompt, _time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    // Per environment: a staging release sampled heavily (or a load test there) must not spend production's judge budget.
+    private string SpendKey(string prompt, string environment) =>
+        _store.Keys.JudgeSpend(prompt, environment, _time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
     public void Dispose()
     {

@@ -274,7 +274,7 @@ internal sealed class OnlineEvaluator(
             // and counts no judge call.
             if (plan.NeedsJudge && !SampleScorer.Failed(record) && !record.Response.Cut)
             {
-                grant = await judges.TryEnterAsync(record.Id, prompt, plan.Judge!, cancellationToken);
+                grant = await judges.TryEnterAsync(record.Id, prompt, record.Environment ?? "default", plan.Judge!, cancellationToken);
             }
 
             var observations = await scorer.ScoreAsync(record, plan, grant, cancellationToken);

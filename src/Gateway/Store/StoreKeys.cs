@@ -120,8 +120,8 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>The change detector's lease: one instance looks at a time.</summary>
     public string BehaviourDetectorLease => $"{Prefix}:{{beh}}:detector-lease";
 
-    /// <summary>Nano-USD a prompt's online judge spent on one UTC day.</summary>
-    public string JudgeSpend(string prompt, string day) => $"{BehaviourTag(prompt)}:judge-spend:{day}";
+    /// <summary>Nano-USD a prompt's online judge spent in one environment on one UTC day.</summary>
+    public string JudgeSpend(string prompt, string environment, string day) => $"{BehaviourTag(prompt)}:judge-spend:{environment}:{day}";
 
     /// <summary>Hash of a prompt's rollout in one environment: <c>json</c> (the rollout), <c>revision</c>, <c>fence</c> (the highest fencing token that wrote it).</summary>
     public string Rollout(string prompt, string environment) => $"{PromptTag(prompt)}:rollout:{environment}";

@@ -25,9 +25,10 @@ internal static class ProviderHeaders
     ];
 
     /// <summary>
-    /// Request headers never forwarded, whatever is configured: credentials (the provider's own are injected),
-    /// cookies, connection and framing headers, forwarding headers a client could forge, and the gateway's own.
-    /// A trailing <c>*</c> is a prefix.
+    /// Request headers never forwarded, whatever is configured: credentials (the provider's own are injected), the
+    /// account headers that pick which of the operators' OpenAI organisations and projects is billed, cookies,
+    /// connection and framing headers, forwarding headers a client could forge, and the gateway's own. A trailing
+    /// <c>*</c> is a prefix.
     /// </summary>
     public static readonly string[] NeverForwarded =
     [
@@ -35,6 +36,8 @@ internal static class ProviderHeaders
         "Proxy-Authorization",
         "Accept-Encoding",
         "api-key",
+        "OpenAI-Organization",
+        "OpenAI-Project",
         "Cookie",
         "Host",
         "Connection",

@@ -26,6 +26,7 @@ public sealed class SmugglingRequestHeaderTests(TestEnvironment env)
         ("X-Gateway-Sample", "force"),
         ("X-Custom-Client-Header", "client-internal"),
         ("OpenAI-Organization", "org-client"),
+        ("OpenAI-Project", "proj-client"),
     ];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -91,6 +92,10 @@ public sealed class SmugglingRequestHeaderTests(TestEnvironment env)
     [InlineData("ForwardRequestHeaders", "X-*")]
     [InlineData("ForwardRequestHeaders", "X-Gateway-Sample")]
     [InlineData("ForwardRequestHeaders", "accept-encoding")]
+    // They pick which of the operators' organisations and projects OpenAI bills.
+    [InlineData("ForwardRequestHeaders", "OpenAI-Organization")]
+    [InlineData("ForwardRequestHeaders", "openai-project")]
+    [InlineData("ForwardRequestHeaders", "OpenAI-*")]
     [InlineData("ForwardRequestHeaders", "bad header")]
     [InlineData("ReturnResponseHeaders", "X-Gateway-Cost-USD")]
     [InlineData("ReturnResponseHeaders", "Transfer-Encoding")]
@@ -105,6 +110,18 @@ public sealed class SmugglingRequestHeaderTests(TestEnvironment env)
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayHost.StartAsync(settings));
 
         Assert.Contains($"Gateway:Providers:mock:{setting}:{index} '{entry}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OpenAI-Organization")]
+    [InlineData("OpenAI-Project")]
+    public void The_billing_account_headers_are_blocked_even_under_a_prefix_that_covers_them(string name)
+    {
+        // The configuration check refuses such a prefix; the list itself blocks the names too.
+        var allowList = LlmGateway.Providers.HeaderAllowList.ForRequests(["OpenAI-*"]);
+
+        Assert.False(allowList.Allows(name));
+        Assert.True(allowList.Allows("OpenAI-Beta"));
     }
 
     private async Task<HttpResponseMessage> SendAsync(GatewayHost gateway, string model, string tag, (string Name, string Value)[] headers)

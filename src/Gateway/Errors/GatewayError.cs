@@ -20,7 +20,7 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
 
     public static GatewayError ModelNotFound(string model) =>
         new(StatusCodes.Status404NotFound, new OpenAiError(
-            $"The model '{model}' does not exist or you do not have access to it.", "invalid_request_error", "model", "model_not_found"));
+            $"The model '{ClientEcho.Cut(model)}' does not exist or you do not have access to it.", "invalid_request_error", "model", "model_not_found"));
 
     public static GatewayError BodyTooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, new OpenAiError(
@@ -32,7 +32,7 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
 
     public static GatewayError UnsupportedMediaType(string? contentType) =>
         new(StatusCodes.Status415UnsupportedMediaType, new OpenAiError(
-            $"Content-Type must be application/json, not '{contentType ?? "(none)"}'.", "invalid_request_error", null, "unsupported_media_type"));
+            $"Content-Type must be application/json, not '{ClientEcho.Cut(contentType ?? "(none)")}'.", "invalid_request_error", null, "unsupported_media_type"));
 
     public static GatewayError MissingApiKey() =>
         new(StatusCodes.Status401Unauthorized, new OpenAiError(

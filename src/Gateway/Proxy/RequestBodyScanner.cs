@@ -63,6 +63,13 @@ internal static class RequestBodyScanner
     /// <inheritdoc cref="MaxMessages"/>
     public const int MaxTopLevelFields = 1_000;
 
+    /// <summary>
+    /// The longest <c>model</c> (with a <c>prompt:</c> prefix) read. Real ids are far shorter: a Hugging Face
+    /// <c>org/name</c> is under 140 characters (96 for the name), an Azure deployment 64, a Bedrock ARN or a fine-tuned
+    /// OpenAI id about 100. A longer one would be copied into the lookup, the error and a pin's store key.
+    /// </summary>
+    public const int MaxModelLength = 256;
+
     /// <summary>How deep a request body may nest: every later reader of the same body reads with it (a default reader stops at 64).</summary>
     public static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
 
@@ -107,11 +114,19 @@ internal static class RequestBodyScanner
                 switch (field)
                 {
                     case TopLevelField.Model when reader.TokenType == JsonTokenType.String:
-                        scan.Model = reader.GetString();
+                        // No character takes more than six bytes (\uXXXX): a longer token is refused before it is a string.
+                        if (reader.ValueSpan.Length > MaxModelLength * 6 || reader.GetString() is not { Length: <= MaxModelLength } model)
+                        {
+                            return RequestScan.ModelTooLong();
+                        }
+
+                        scan.Model = model;
                         break;
                     case TopLevelField.Model:
                         scan.Model = null;
                         break;
+                    case TopLevelField.Stream or TopLevelField.Background when reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null):
+                        return RequestScan.NotABoolean(field == TopLevelField.Stream ? "stream" : "background");
                     case TopLevelField.Stream:
                         scan.Stream = reader.TokenType == JsonTokenType.True;
                         break;

@@ -15,19 +15,22 @@ internal sealed class RequestScan
     /// <summary>A top-level key the body holds more than once (the body is then invalid).</summary>
     public string? DuplicateKey { get; init; }
 
-    /// <summary>The body, or a field of it, holds more items than the gateway reads (the body is then invalid).</summary>
-    public bool TooManyItems { get; init; }
+    /// <summary>
+    /// The code of a refusal of one field (too many items, a value of the wrong type or length; the body is then
+    /// invalid), whose message is <see cref="Error"/>.
+    /// </summary>
+    public string? RefusedCode { get; init; }
 
     /// <summary>That field (null: the body's own keys).</summary>
-    public string? TooManyIn { get; init; }
+    public string? RefusedParam { get; init; }
 
     /// <summary>
-    /// The answer to an invalid body: a duplicate key names itself as <c>param</c>, as does a field with too many items;
-    /// anything else is invalid JSON.
+    /// The answer to an invalid body: a duplicate key names itself as <c>param</c>, as does a refused field; anything
+    /// else is invalid JSON.
     /// </summary>
     public GatewayError Refusal => DuplicateKey is { } key
         ? GatewayError.InvalidRequest($"The request body holds the key '{key}' more than once; send each key once.", key, "duplicate_key")
-        : TooManyItems ? GatewayError.InvalidRequest(Error!, TooManyIn, "too_many_items")
+        : RefusedCode is { } code ? GatewayError.InvalidRequest(Error!, RefusedParam, code)
         : GatewayError.InvalidJson(Error ?? "invalid JSON.");
 
     public string? Model { get; set; }
@@ -80,14 +83,34 @@ internal sealed class RequestScan
         Error = field is null
             ? $"The request body holds more than {max} keys, the most the gateway reads."
             : $"'{field}' holds more than {max} items, the most the gateway reads.",
-        TooManyItems = true,
-        TooManyIn = field,
+        RefusedCode = "too_many_items",
+        RefusedParam = field,
     };
 
-    /// <summary>A body that gives a top-level key twice; the key is echoed back cut to 256 characters.</summary>
+    /// <summary>A <c>model</c> longer than <see cref="RequestBodyScanner.MaxModelLength"/>: never looked up, echoed or made a store key.</summary>
+    public static RequestScan ModelTooLong() => new()
+    {
+        Error = $"The model name is longer than {RequestBodyScanner.MaxModelLength} characters, the most the gateway reads.",
+        RefusedCode = "string_above_max_length",
+        RefusedParam = "model",
+    };
+
+    /// <summary>
+    /// A <paramref name="field"/> (<c>stream</c>, <c>background</c>) that is not <c>true</c>, <c>false</c> or <c>null</c>.
+    /// It is forwarded byte for byte, and a lenient provider reads <c>1</c> or <c>"true"</c> as true, so the gateway
+    /// would bill it as false.
+    /// </summary>
+    public static RequestScan NotABoolean(string field) => new()
+    {
+        Error = $"Invalid type for '{field}': expected a boolean (or null).",
+        RefusedCode = "invalid_type",
+        RefusedParam = field,
+    };
+
+    /// <summary>A body that gives a top-level key twice; the key is echoed back cut (<see cref="ClientEcho"/>).</summary>
     public static RequestScan Duplicate(string key)
     {
-        key = key.Length > 256 ? key[..256] : key;
+        key = ClientEcho.Cut(key);
         return new() { Error = $"the key '{key}' appears more than once.", DuplicateKey = key };
     }
 }

@@ -40,7 +40,7 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         if (!snapshot.TryGet(prompt, key.Environment, out var release) || release.Stable is null)
         {
             return (null, snapshot.HasPrompt(prompt)
-                ? GatewayError.NotFound($"The prompt '{prompt}' has no release in the '{key.Environment}' environment.", "model", "release_not_found")
+                ? GatewayError.NotFound($"The prompt '{ClientEcho.Cut(prompt)}' has no release in the '{key.Environment}' environment.", "model", "release_not_found")
                 : PromptNotFound(prompt));
         }
 
@@ -96,7 +96,7 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
 
         if (!int.TryParse(pin, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < 1)
         {
-            return (null, GatewayError.InvalidRequest($"{PromptHeaders.PinVersion} must be a version number, not '{pin}'.", PromptHeaders.PinVersion, "invalid_value"));
+            return (null, GatewayError.InvalidRequest($"{PromptHeaders.PinVersion} must be a version number, not '{ClientEcho.Cut(pin)}'.", PromptHeaders.PinVersion, "invalid_value"));
         }
 
         // Straight to the (immutable, cached) bundle: an evaluation run pins a version it has just
@@ -127,7 +127,7 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         }
 
         return (null, snapshot.HasPrompt(prompt) || problem is not null && !problem.EndsWith("does not exist", StringComparison.Ordinal)
-            ? GatewayError.NotFound($"The prompt '{prompt}' cannot serve version {version}: {problem}.", PromptHeaders.PinVersion, "version_not_found")
+            ? GatewayError.NotFound($"The prompt '{ClientEcho.Cut(prompt)}' cannot serve version {version}: {problem}.", PromptHeaders.PinVersion, "version_not_found")
             : PromptNotFound(prompt));
     }
 
@@ -157,5 +157,5 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
     }
 
     private static GatewayError PromptNotFound(string prompt) =>
-        GatewayError.NotFound($"No prompt is named '{prompt}'.", "model", "prompt_not_found");
+        GatewayError.NotFound($"No prompt is named '{ClientEcho.Cut(prompt)}'.", "model", "prompt_not_found");
 }

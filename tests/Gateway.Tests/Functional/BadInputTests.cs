@@ -38,6 +38,83 @@ public sealed class BadInputTests(TestEnvironment env)
         Assert.Empty(env.Received.ForTag(tag));
     }
 
+    public static TheoryData<string, string, string> NotBooleans => new()
+    {
+        // Lenient providers read these as true: a background job the gateway never bills, a stream without include_usage.
+        { "/v1/responses", """{"model":"gpt-4o-mini","input":"hi","background":1}""", "background" },
+        { "/v1/responses", """{"model":"gpt-4o-mini","input":"hi","background":"true"}""", "background" },
+        { "/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":"true"}""", "stream" },
+        { "/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":1}""", "stream" },
+        { "/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":{}}""", "stream" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NotBooleans))]
+    public async Task A_stream_or_background_flag_that_is_not_a_boolean_is_refused_naming_it(string path, string body, string param)
+    {
+        var tag = OpenAiClients.NewTag();
+
+        using var response = await SendAsync(path, body, "application/json", env.ApiKey, tag);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "invalid_type");
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("prompt:", false)]
+    [InlineData("prompt:", true)]
+    public async Task A_model_name_past_the_bound_is_refused_with_a_short_400_before_any_lookup(string prefix, bool pin)
+    {
+        // '<' is escaped six-fold by the JSON writer: echoed whole, this body cost a 6 MB error and far more allocated.
+        var tag = OpenAiClients.NewTag();
+        var body = $$"""{"model":"{{prefix}}{{new string('<', 1_000_000)}}","messages":[{"role":"user","content":"hi"}]}""";
+        using var client = env.Gateway.CreateClient(pin ? await PromptSetup.KeyAsync(env.Gateway, "pin") : env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-mock-tag", tag);
+        if (pin)
+        {
+            // A pin reads the prompt's bundle from the store under its name: refused before that too.
+            request.Headers.Add("X-Prompt-Version", "1");
+        }
+
+        using var response = await client.SendAsync(request, Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, "string_above_max_length");
+        Assert.Equal("model", error.GetProperty("param").GetString());
+        Assert.InRange((await response.Content.ReadAsByteArrayAsync(Ct)).Length, 1, 2047);
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task An_unknown_model_at_the_bound_is_named_in_full()
+    {
+        var model = new string('m', 256);
+
+        using var response = await SendAsync("/v1/chat/completions", $$"""{"model":"{{model}}","messages":[]}""", "application/json", env.ApiKey, OpenAiClients.NewTag());
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.NotFound, "model_not_found");
+        Assert.Contains($"'{model}'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_long_content_type_is_echoed_cut()
+    {
+        var tag = OpenAiClients.NewTag();
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(ValidChat)) };
+        request.Headers.Add("x-mock-tag", tag);
+        Assert.True(request.Content.Headers.TryAddWithoutValidation("Content-Type", "text/" + new string('<', 20_000)));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Contains("'text/<<<", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.InRange((await response.Content.ReadAsByteArrayAsync(Ct)).Length, 1, 2047);
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
     [Fact]
     public async Task Missing_model_names_the_param()
     {

@@ -73,13 +73,57 @@ public sealed class RequestBodyScannerTests
     [InlineData("""{"model":"m","service_tier":"priority","background":true}""", true, true)]
     [InlineData("""{"model":"m","service_tier":"pri\u006frity","backgroun\u0064":true}""", true, true)]
     [InlineData("""{"model":"m","service_tier":"default","background":false}""", false, false)]
-    [InlineData("""{"model":"m","service_tier":null,"background":"true","metadata":{"service_tier":"priority","background":true}}""", false, false)]
+    [InlineData("""{"model":"m","service_tier":null,"background":null,"metadata":{"service_tier":"priority","background":true}}""", false, false)]
     public void Finds_the_priority_tier_and_a_background_request_at_the_top_level_only(string json, bool priority, bool background)
     {
         var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
 
         Assert.True(scan.IsValid, scan.Error);
         Assert.Equal((priority, background), (scan.PriorityTier, scan.Background));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","stream":"true"}""", "stream")]
+    [InlineData("""{"model":"m","stream":1}""", "stream")]
+    [InlineData("""{"model":"m","stream":[true]}""", "stream")]
+    [InlineData("""{"model":"m","background":1}""", "background")]
+    [InlineData("""{"model":"m","background":"true"}""", "background")]
+    [InlineData("""{"model":"m","backgroun\u0064":{}}""", "background")]
+    public void A_stream_or_background_flag_other_than_true_false_or_null_is_refused(string json, string param)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.False(scan.IsValid);
+        Assert.Equal((400, "invalid_type", param), (scan.Refusal.StatusCode, scan.Refusal.Body.Code, scan.Refusal.Body.Param));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","stream":null,"background":null}""")]
+    [InlineData("""{"model":"m","stream":false,"background":false}""")]
+    public void A_null_or_false_flag_is_read_as_false(string json)
+    {
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes(json));
+
+        Assert.True(scan.IsValid, scan.Error);
+        Assert.False(scan.Stream);
+        Assert.False(scan.Background);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_model_name_is_read_up_to_the_bound_and_refused_past_it(bool escaped)
+    {
+        // Escaped, each character is six bytes: the bound counts characters, not bytes.
+        string Model(int length) => string.Concat(Enumerable.Repeat(escaped ? "\\u0041" : "A", length));
+
+        var atBound = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes($$"""{"model":"{{Model(RequestBodyScanner.MaxModelLength)}}"}"""));
+        var past = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes($$"""{"model":"{{Model(RequestBodyScanner.MaxModelLength + 1)}}"}"""));
+
+        Assert.True(atBound.IsValid, atBound.Error);
+        Assert.Equal(new string('A', RequestBodyScanner.MaxModelLength), atBound.Model);
+        Assert.False(past.IsValid);
+        Assert.Equal((400, "string_above_max_length", "model"), (past.Refusal.StatusCode, past.Refusal.Body.Code, past.Refusal.Body.Param));
     }
 
     [Fact]

@@ -81,7 +81,7 @@ internal static class ProviderRequestTransform
             && ActivityContext.TryParse(traceParent, null, out var context))
         {
             upstream.TryAddWithoutValidation(TraceParent, $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{(byte)context.TraceFlags:x2}");
-            if (!upstream.Contains(TraceState) && client.TryGetValue(TraceState, out var state) && state.Count == 1 && state[0] is { Length: > 0 and <= 512 } traceState)
+            if (!upstream.Contains(TraceState) && client.TryGetValue(TraceState, out var state) && state.Count == 1 && state[0] is { Length: > 0 and <= Telemetry.TraceContextOnlyPropagator.MaxTraceStateLength } traceState)
             {
                 upstream.TryAddWithoutValidation(TraceState, traceState);
             }

@@ -62,6 +62,9 @@ internal static class TelemetryExtensions
 
         if (tracingOn)
         {
+            // W3C trace context only: the SDK's default also reads a client's baggage into Baggage.Current, which the
+            // HttpClient instrumentation then writes on every call to a provider, past its header allow-list.
+            Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.TraceContextPropagator());
             otel.WithTracing(tracing => tracing
                 .SetSampler(services => new GatewaySampler(services.GetRequiredService<IConfiguration>()))
                 .AddSource(GatewayTelemetry.Name)

@@ -54,6 +54,35 @@ public sealed class TraceContextTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task With_tracing_on_a_clients_baggage_does_not_reach_the_provider_and_its_trace_context_does()
+    {
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings(), "--Gateway:Telemetry:Tracing=true");
+        var tag = OpenAiClients.NewTag();
+
+        // A client that sends its headers as given: this process's tracing listeners would have HttpClient's own
+        // propagator write a trace context of the test's.
+        var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = gateway.BaseUrl };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", env.ApiKey);
+        using var response = await SendAsync(
+            client,
+            tag,
+            ("traceparent", ClientParent),
+            ("tracestate", "vendor=abc"),
+            ("baggage", "user.id=alice"),
+            ("Correlation-Context", "tenant=acme"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var headers = env.Received.ForTag(tag).Single().Headers;
+        Assert.True(headers.TryGetValue("traceparent", out var parent), "no traceparent reached the provider");
+        Assert.Equal(TraceId, parent.Split('-')[1]);
+        // Baggage is the client's to the gateway, not the gateway's to the provider (README: only allow-listed headers).
+        Assert.DoesNotContain(headers.Keys, name => name.Equals("baggage", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Correlation-Context", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain("alice", string.Join('\n', headers.Values), StringComparison.Ordinal);
+        Assert.Equal("vendor=abc", headers.GetValueOrDefault("tracestate"));
+    }
+
+    [Fact]
     public async Task A_malformed_trace_context_is_not_passed_on()
     {
         var tag = OpenAiClients.NewTag();
@@ -103,7 +132,12 @@ public sealed class TraceContextTests(TestEnvironment env)
 
     private async Task<HttpResponseMessage> SendAsync(string tag, params (string Name, string Value)[] headers)
     {
-        using var client = env.Gateway.CreateClient(env.ApiKey);
+        return await SendAsync(env.Gateway.CreateClient(env.ApiKey), tag, headers);
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient owned, string tag, params (string Name, string Value)[] headers)
+    {
+        using var client = owned;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
             Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),

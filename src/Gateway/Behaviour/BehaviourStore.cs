@@ -90,6 +90,11 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         // First, so a count that lands always has its series listed and readable: a round failing (or a worker dying)
         // right after the step would otherwise leave them unlisted for good, as its redelivered samples are found counted
         // and acked without being scored again. Idempotent; a count that then fails only wrote it early.
+        if (BeforeCount is { } before)
+        {
+            await before(prompt);
+        }
+
         await RecordKindsAsync(prompt, samples);
 
         IReadOnlyList<ScoredSample> added = [];
@@ -124,6 +129,9 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
 
     /// <summary>Test seam: runs after a prompt's counting step (given the prompt); a throw here is a round failing right after it.</summary>
     internal Func<string, Task>? AfterCount { get; set; }
+
+    /// <summary>Test seam: runs before a prompt's counting step writes anything (a throw here is the store failing it).</summary>
+    internal Func<string, Task>? BeforeCount { get; set; }
 
     /// <summary>The keys and arguments of one <see cref="BehaviourScripts.Count"/> step over the samples not yet known counted.</summary>
     private (List<int> Indexes, RedisKey[] Keys, RedisValue[] Args) Step(string prompt, IReadOnlyList<ScoredSample> samples, bool[] counted)

@@ -57,7 +57,7 @@ internal sealed class OnlineEvaluator(
             // already is acked as counted when it comes back. A timeout or a lost connection is the store's, not the
             // samples': their attempts are given back, or a brownout of a few rounds (a second apart) would send the
             // whole queue to the dead letters. Any other store error (a script's) may be the sample's: it counts.
-            await ReleaseClaimsAsync(claimed, refundAttempts: ex is RedisTimeoutException or RedisConnectionException or TimeoutException);
+            await ReleaseClaimsAsync(claimed, refundAttempts: StoreFailed(ex));
             throw;
         }
         finally
@@ -66,6 +66,9 @@ internal sealed class OnlineEvaluator(
             await keepAlive;
         }
     }
+
+    /// <summary>A store timeout or a lost connection: the store's failure, never the sample's (a script's error may be).</summary>
+    private static bool StoreFailed(Exception ex) => ex is RedisTimeoutException or RedisConnectionException or TimeoutException;
 
     private async Task ReleaseClaimsAsync(IReadOnlyList<ClaimedItem> claimed, bool refundAttempts)
     {
@@ -130,8 +133,10 @@ internal sealed class OnlineEvaluator(
 
         var toAck = new List<ClaimedItem>(claimed.Count);
         var toRelease = new List<ClaimedItem>();
+        // Released with their attempts given back: what failed was the store (a timeout, a lost connection), not them.
+        var toRefund = new List<ClaimedItem>();
         var countedBefore = await CountedBeforeAsync(claimed, reads);
-        var scoring = new List<Task<ScoredSample?>>(claimed.Count);
+        var scoring = new List<Task<(ScoredSample? Sample, bool StoreFailed)>>(claimed.Count);
         var scored = new List<ClaimedItem>(claimed.Count);
         for (var i = 0; i < claimed.Count; i++)
         {
@@ -182,13 +187,13 @@ internal sealed class OnlineEvaluator(
         var good = new List<(ClaimedItem Item, ScoredSample Result)>(results.Length);
         for (var i = 0; i < results.Length; i++)
         {
-            if (results[i] is { } result)
+            if (results[i] is { Sample: { } result })
             {
                 good.Add((scored[i], result));
             }
             else
             {
-                toRelease.Add(scored[i]);
+                (results[i].StoreFailed ? toRefund : toRelease).Add(scored[i]);
             }
         }
 
@@ -211,7 +216,7 @@ internal sealed class OnlineEvaluator(
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 BehaviourLog.SampleFailed(logger, prompt.Key, ex.GetType().Name);
-                toRelease.AddRange(batch.Select(b => b.Item));
+                (StoreFailed(ex) ? toRefund : toRelease).AddRange(batch.Select(b => b.Item));
             }
         }
 
@@ -226,7 +231,12 @@ internal sealed class OnlineEvaluator(
             await samples.Queue.ReleaseAsync(item.Id, item.Receipt);
         }
 
-        metrics.Samples("failed", toRelease.Count);
+        foreach (var item in toRefund)
+        {
+            await samples.Queue.ReleaseAsync(item.Id, item.Receipt, refundAttempt: true);
+        }
+
+        metrics.Samples("failed", toRelease.Count + toRefund.Count);
         return claimed.Count;
     }
 
@@ -262,8 +272,11 @@ internal sealed class OnlineEvaluator(
         return counted;
     }
 
-    /// <summary>The sample's readings; null when it could not be scored (it is released, and dead-lettered after its last attempt).</summary>
-    private async Task<ScoredSample?> ScoreAsync(
+    /// <summary>
+    /// The sample's readings; null when it could not be scored (it is released, and dead-lettered after its last attempt
+    /// unless <c>StoreFailed</c>: a store timeout or lost connection, which is not the sample's doing).
+    /// </summary>
+    private async Task<(ScoredSample? Sample, bool StoreFailed)> ScoreAsync(
         SampleRecord record, string prompt, int version, IReadOnlyDictionary<string, SampleRecord> inBatch, CancellationToken cancellationToken)
     {
         JudgeGrant? grant = null;
@@ -280,22 +293,22 @@ internal sealed class OnlineEvaluator(
             var observations = await scorer.ScoreAsync(record, plan, grant, cancellationToken);
             if (record.Variant == Routing.Variants.Shadow)
             {
-                return await PairAsync(record, prompt, version, plan, grant, observations, inBatch, cancellationToken);
+                return (await PairAsync(record, prompt, version, plan, grant, observations, inBatch, cancellationToken), false);
             }
 
-            return new ScoredSample(
+            return (new ScoredSample(
                 record.Id,
                 prompt,
                 record.Environment ?? "default",
                 version,
                 record.Variant ?? "-",
                 record.Timestamp.ToUnixTimeSeconds() / 60,
-                observations);
+                observations), false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             BehaviourLog.SampleFailed(logger, record.Id, ex.GetType().Name);
-            return null;
+            return (null, StoreFailed(ex));
         }
         finally
         {

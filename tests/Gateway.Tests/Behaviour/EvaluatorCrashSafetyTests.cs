@@ -132,6 +132,35 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_counting_step_the_store_times_out_round_after_round_sends_nothing_to_the_dead_letters()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 6);
+        var behaviour = gateway.GetRequiredService<BehaviourStore>();
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        var attempts = gateway.GetRequiredService<IOptions<SamplingOptions>>().Value.QueueMaxAttempts;
+
+        // A brownout of the counting step only (the read and the ack get through): each round releases its samples,
+        // attempts given back, for more rounds than the queue has attempts.
+        behaviour.BeforeCount = _ => throw new RedisTimeoutException(CommandFlags.None, "Timeout awaiting the count", CommandStatus.WaitingToBeSent);
+        var worker = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        for (var round = 0; round <= attempts; round++)
+        {
+            Assert.Equal(sent, await worker.RunOnceAsync(Ct));
+            Assert.Equal(new QueueStats(sent, 0, 0), await queue.StatsAsync());
+        }
+
+        behaviour.BeforeCount = null;
+        while (await worker.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(new QueueStats(0, 0, 0), await queue.StatsAsync());
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
     public async Task A_worker_that_dies_right_after_claiming_loses_nothing()
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);

@@ -49,7 +49,7 @@ internal sealed class UsageRecorder
             // Only a billed request without a price is unpriced: one with nothing to bill (a provider's error passed
             // through, the gateway's own 502) cost nothing.
             record is null ? 0 : record.CostUsd is { } cost ? NanoUsd.From(cost) : null,
-            result.Duration.TotalMilliseconds));
+            result.Refused ? null : result.Duration.TotalMilliseconds));
     }
 
     public void Record(in UsageSample sample)

@@ -30,7 +30,10 @@ internal sealed class UsageTotals
             _unpriced++;
         }
 
-        _latency[UsageMetrics.LatencyBucketIndex(sample.LatencyMs)]++;
+        if (sample.LatencyMs is { } latency)
+        {
+            _latency[UsageMetrics.LatencyBucketIndex(latency)]++;
+        }
     }
 
     public IEnumerable<(string Metric, long Value)> Fields()

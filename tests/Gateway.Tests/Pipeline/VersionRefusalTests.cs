@@ -43,6 +43,8 @@ public sealed class VersionRefusalTests(TestEnvironment env)
         var row = Assert.Single(usage.EnumerateArray());
         Assert.Equal(("2", "canary", 2L, 1L), (row.GetProperty("group").GetProperty("version").GetString(), row.GetProperty("group").GetProperty("variant").GetString(),
             row.GetProperty("requests").GetInt64(), row.GetProperty("errors").GetInt64()));
+        // Only the answered request has a latency: the refusal's near-zero time would read as a fast canary.
+        Assert.Equal(1L, row.GetProperty("latency_ms").EnumerateObject().Sum(bucket => bucket.Value.GetInt64()));
 
         var samples = await SampleWaiter.ListAsync(gateway, $"prompt={name}", 2);
         Assert.Equal(2, samples.Length);

@@ -41,6 +41,10 @@ internal sealed class AdminTokenRegistry
             .Where(t => t.Hash is not null)
             .ToList();
         _byHash = configured.ToFrozenDictionary(t => t.Hash!, t => t.Principal, StringComparer.Ordinal);
+        SpanningTokenBound = options.Value.Tokens.Values.Aggregate(0, static (bound, token) =>
+            !string.IsNullOrEmpty(token.Token) ? token.Token.Contains('/', StringComparison.Ordinal) ? Math.Max(bound, token.Token.Length + PasteSlack) : bound
+            : !string.IsNullOrWhiteSpace(token.TokenSha256) ? Math.Max(bound, HashedTokenBound)
+            : bound);
         _configured = [.. configured
             .OrderBy(t => t.Principal.Name, StringComparer.Ordinal)
             .Select(t => new AdminTokenRecord(ConfiguredId(t.Principal.Name), t.Principal.Name, [.. t.Principal.Roles.Order(StringComparer.Ordinal)], AdminTokenRecord.ConfigurationSource, null, null))];
@@ -51,6 +55,16 @@ internal sealed class AdminTokenRegistry
     /// never administrable by accident (say, started without configuration on a store another deployment uses).
     /// </summary>
     public bool IsEnabled => _byHash.Count > 0;
+
+    /// <summary>
+    /// The longest text an admin path's run of segments needs to be for a configuration token holding '/' to span it
+    /// (with what a paste brings along); 0 when no configured token can hold '/'. A token given only by its hash may:
+    /// up to <see cref="HashedTokenBound"/> characters. Issued tokens never hold '/'.
+    /// </summary>
+    public int SpanningTokenBound { get; }
+
+    private const int PasteSlack = 64;
+    private const int HashedTokenBound = 512;
 
     /// <summary>
     /// Whether <paramref name="value"/> is a secret where an id belongs: an issued one by its prefix, or a configuration

@@ -231,10 +231,23 @@ internal static class TelemetryExtensions
         return context.RequestServices.GetService<Admin.AdminTokenRegistry>() is { } registry && HoldsConfiguredToken(path, registry);
     }
 
-    // A token holding '/' sent unescaped spans segments (escaped, it is one, which IsSecret unescapes): every run of
-    // segments is tried, not only the last segment.
+    // The last segment, as a revoke by secret puts it (escaped, a token holding '/' is one segment, which IsSecret
+    // unescapes). Sent unescaped, such a token spans segments: every run of segments is tried too, but only when a
+    // configured token can hold '/', and only runs no longer than such a token (this runs before authentication, for
+    // anyone: an unbounded scan would hash megabytes per request).
     private static bool HoldsConfiguredToken(string path, Admin.AdminTokenRegistry registry)
     {
+        if (registry.IsSecret(path[(path.LastIndexOf('/') + 1)..]))
+        {
+            return true;
+        }
+
+        var bound = registry.SpanningTokenBound;
+        if (bound == 0)
+        {
+            return false;
+        }
+
         Span<int> slashes = stackalloc int[MaxAdminSegments];
         var count = 0;
         for (var i = 0; i < path.Length && count < MaxAdminSegments; i++)
@@ -248,10 +261,16 @@ internal static class TelemetryExtensions
         for (var first = 0; first < count; first++)
         {
             var start = slashes[first] + 1;
-            for (var next = first + 1; next <= count; next++)
+            // Runs of two segments or more (one segment alone: the last was tried, the others are route words or ids).
+            for (var next = first + 2; next <= count; next++)
             {
                 var end = next < count ? slashes[next] : path.Length;
-                if (end > start && registry.IsSecret(path[start..end]))
+                if (end - start > bound)
+                {
+                    break;
+                }
+
+                if (registry.IsSecret(path[start..end]))
                 {
                     return true;
                 }

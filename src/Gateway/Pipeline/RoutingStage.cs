@@ -203,19 +203,8 @@ internal sealed class RoutingStage(
         }
 
         var model = selection.Bundle.Model;
-        var exchange = new LlmExchange
-        {
-            RequestId = admitted.RequestId,
-            Key = admitted.Key,
-            Endpoint = context.Request.Path.Value ?? "",
-            ClientBody = admitted.Body,
-            Scan = admitted.Scan,
-            Model = model,
-            Prompt = selection,
-            Upstream = UpstreamBodies.Unsent(admitted.Body, admitted.Scan, model),
-            InputEstimate = new PromptTokenEstimate(admitted.Body.WrittenMemory, model.Encoding),
-            ReservedOutputTokens = 0,
-        };
+        // Nothing reserved or sent: its bodies are the client's own (their estimate reads the client's body).
+        var exchange = Exchange(context, admitted, model, selection, UpstreamBodies.Unsent(admitted.Body, admitted.Scan, model), injectUsage: false, reservedOutput: 0, ProviderToolUse.None);
         var sampling = sampler.Decide(context, exchange);
         var result = new ExchangeResult
         {

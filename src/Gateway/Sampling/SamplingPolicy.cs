@@ -10,7 +10,7 @@ namespace LlmGateway.Sampling;
 /// Decides, when a request starts, whether it is sampled: forced by a <c>debug</c> key, else the
 /// gateway's own draw (<see cref="SampleDraw"/>: nothing the client sends, so a client that picks its
 /// <c>X-Request-Id</c> cannot pick a sampled one) under the arm's rate (the release's policy, else the
-/// configured default), else a floor slot if the arm is short of its hourly floor. No I/O and, when
+/// configured default), else a floor slot if one has come due at the arm's hourly floor (paced over the hour). No I/O and, when
 /// not sampled, no allocation: nothing here can delay a request.
 /// </summary>
 internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, SampleFloorTracker floors, SampleDraw draw, GatewayMetrics metrics)
@@ -42,7 +42,7 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
 
         if (prompt is { ShadowVersion: not null } or { Variant: Variants.Shadow })
         {
-            Count(prompt);
+            Count(settings, prompt);
             return new(SampleReasons.Shadow);
         }
 
@@ -60,22 +60,19 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
         };
         if (draw.Hits(rate))
         {
-            Count(prompt);
+            Count(settings, prompt);
             return new(SampleReasons.Rate);
         }
 
-        // Pinned requests are evaluation runs: no floor tops them up.
-        var floor = prompt.Variant == Variants.Pinned ? 0 : policy?.FloorPerHour ?? settings.FloorPerHour;
+        var floor = Floor(settings, prompt);
         return floor > 0 && floors.TryTakeFloorSlot(ArmKey(prompt), floor) ? new(SampleReasons.Floor) : SamplingDecision.Skip;
     }
 
-    private void Count(PromptSelection? prompt)
-    {
-        if (prompt is not null)
-        {
-            floors.Count(ArmKey(prompt));
-        }
-    }
+    private void Count(SamplingOptions settings, PromptSelection prompt) => floors.Count(ArmKey(prompt), Floor(settings, prompt));
+
+    // Pinned requests are evaluation runs: no floor tops them up.
+    private static int Floor(SamplingOptions settings, PromptSelection prompt) =>
+        prompt.Variant == Variants.Pinned ? 0 : prompt.Sampling?.FloorPerHour ?? settings.FloorPerHour;
 
     private static bool IsForced(SamplingOptions settings, HttpRequest request, GatewayKey key) =>
         request.Headers.TryGetValue(settings.ForceHeader, out var value)

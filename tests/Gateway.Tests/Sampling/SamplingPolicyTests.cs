@@ -48,7 +48,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
     }
 
     [Fact]
-    public void The_floor_tops_up_each_arm_to_its_hourly_count_and_starts_again_next_hour()
+    public void The_floor_samples_each_arm_at_its_hourly_pace_from_its_first_request()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
         var policy = Policy(new SamplingOptions { StableRate = 0, CanaryRate = 0, FloorPerHour = 5 }, clock);
@@ -56,23 +56,71 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         int Count(string variant, int version) => Enumerable.Range(0, 100)
             .Count(i => policy.Decide(Request(), Key, Model, Selection(variant, version: version)).Reason == SampleReasons.Floor);
 
-        Assert.Equal(5, Count(Variants.Stable, 1));
-        Assert.Equal(5, Count(Variants.Canary, 2));
-        Assert.Equal(5, Count(Variants.Stable, 3));
+        // Each arm's first request is sampled, then one every 12 minutes (5 an hour), per arm.
+        Assert.Equal(1, Count(Variants.Stable, 1));
+        Assert.Equal(1, Count(Variants.Canary, 2));
+        Assert.Equal(1, Count(Variants.Stable, 3));
         Assert.Equal(0, Count(Variants.Stable, 1));
 
-        clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(5, Count(Variants.Stable, 1));
+        clock.Advance(TimeSpan.FromMinutes(11));
+        Assert.Equal(0, Count(Variants.Stable, 1));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, Count(Variants.Stable, 1));
+        Assert.Equal(1, Count(Variants.Canary, 2));
+    }
+
+    [Fact]
+    public void Steady_traffic_gets_its_floor_spread_evenly_over_the_hour_not_at_its_start()
+    {
+        // The change detector mixes the arms by their samples: the floor's samples must not bunch up at :00.
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
+        var policy = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 120 }, clock);
+        var perMinute = new int[120];
+
+        // Two hours of 10 requests a second.
+        for (var i = 0; i < 2 * 3600 * 10; i++)
+        {
+            if (policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason == SampleReasons.Floor)
+            {
+                perMinute[i / 600]++;
+            }
+
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // 120 an hour is one every 30 s: 2 a minute in every minute (the first request's slot is the first minute's first).
+        Assert.All(perMinute, n => Assert.Equal(2, n));
+    }
+
+    [Fact]
+    public void An_idle_arm_saves_up_at_most_a_minutes_worth_of_floor()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
+        var policy = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 600 }, clock);
+        int Burst() => Enumerable.Range(0, 100).Count(i => policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason == SampleReasons.Floor);
+
+        Assert.Equal(1, Burst());
+        clock.Advance(TimeSpan.FromMinutes(30));
+
+        // 600 an hour is 10 a minute: half an hour without traffic yields 10 at once, not 300.
+        Assert.Equal(10, Burst());
     }
 
     [Fact]
     public void Rate_samples_count_towards_the_floor()
     {
-        var policy = Policy(new SamplingOptions { StableRate = 1, FloorPerHour = 3 });
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason);
-        }
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
+        var draws = new Queue<double>([0.0, 0.0, 0.9, 0.9]);
+        var policy = Policy(new SamplingOptions { StableRate = 0.5, FloorPerHour = 60 }, clock, SampleDraw.From(() => draws.Dequeue()));
+
+        Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason);
+
+        // Both slots that came due (the first request's and the minute's) went to rate samples.
+        Assert.False(policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Sampled);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(SampleReasons.Floor, policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason);
     }
 
     [Fact]
@@ -86,7 +134,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
             Assert.Equal(SampleReasons.Forced, policy.Decide(Request(force: true), DebugKey, Model, Selection(Variants.Stable)).Reason);
         }
 
-        Assert.Equal(3, Enumerable.Range(0, 50).Count(i => policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason == SampleReasons.Floor));
+        Assert.Equal(1, Enumerable.Range(0, 50).Count(i => policy.Decide(Request(), Key, Model, Selection(Variants.Stable)).Reason == SampleReasons.Floor));
     }
 
     [Fact]
@@ -135,6 +183,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         var selection = Selection(Variants.Stable);
         var missed = Policy(new SamplingOptions { StableRate = 0.01, PlainRate = 0.01 }, draw: SampleDraw.From(static () => 0.5));
         var drawn = Policy(new SamplingOptions { StableRate = 1e-12, PlainRate = 1e-12 });
+        var floored = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 5 });
         for (var i = 0; i < 100; i++)
         {
             Decide();
@@ -154,6 +203,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
             Assert.False(missed.Decide(request, Key, Model, null).Sampled);
             Assert.False(drawn.Decide(request, Key, Model, selection).Sampled);
             Assert.False(drawn.Decide(request, Key, Model, null).Sampled);
+            _ = floored.Decide(request, Key, Model, selection);
         }
     }
 

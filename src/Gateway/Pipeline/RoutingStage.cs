@@ -196,6 +196,9 @@ internal sealed class RoutingStage(
     /// </summary>
     private async Task RefuseAsync(HttpContext context, AdmittedRequest admitted, PromptSelection selection, GatewayError error)
     {
+        // The version that refused is named as the one that answered would be: a client (or an eval run) can tell which
+        // version's template or limit it hit, as the samples and counters do.
+        PromptResponseHeaders.Apply(context.Response.Headers, selection);
         await GatewayErrorWriter.WriteAsync(context, error);
         if (error.StatusCode < StatusCodes.Status500InternalServerError && !await StableServesAsync(admitted, selection))
         {

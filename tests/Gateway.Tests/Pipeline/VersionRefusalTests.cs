@@ -34,10 +34,10 @@ public sealed class VersionRefusalTests(TestEnvironment env)
         var minute = clock.GetUtcNow();
 
         // Both versions need the company: the client's mistake, not the canary's.
-        await AskAsync(client, name, "{}", HttpStatusCode.BadRequest, "missing_variable");
+        await AskAsync(client, name, "{}", HttpStatusCode.BadRequest, "missing_variable", "2", "canary");
         // Only v2 needs the tier: the stable version would have served this one.
-        await AskAsync(client, name, """{"company":"Acme"}""", HttpStatusCode.BadRequest, "missing_variable");
-        await AskAsync(client, name, """{"company":"Acme","tier":"gold"}""", HttpStatusCode.OK, null);
+        await AskAsync(client, name, """{"company":"Acme"}""", HttpStatusCode.BadRequest, "missing_variable", "2", "canary");
+        await AskAsync(client, name, """{"company":"Acme","tier":"gold"}""", HttpStatusCode.OK, null, "2", "canary");
 
         var usage = await UsageAsync(gateway, name, 2);
         var row = Assert.Single(usage.EnumerateArray());
@@ -76,9 +76,9 @@ public sealed class VersionRefusalTests(TestEnvironment env)
         clock.AdvanceToNextMinute(TimeSpan.FromSeconds(1));
         var minute = clock.GetUtcNow();
 
-        await AskAsync(client, name, "{}", HttpStatusCode.BadRequest, "missing_variable");
-        await AskAsync(client, name, """{"company":"Acme","text":"x"}""", HttpStatusCode.InternalServerError, "template_error");
-        await AskAsync(client, name, """{"company":"Acme"}""", HttpStatusCode.OK, null);
+        await AskAsync(client, name, "{}", HttpStatusCode.BadRequest, "missing_variable", "1", "stable");
+        await AskAsync(client, name, """{"company":"Acme","text":"x"}""", HttpStatusCode.InternalServerError, "template_error", "1", "stable");
+        await AskAsync(client, name, """{"company":"Acme"}""", HttpStatusCode.OK, null, "1", "stable");
 
         var row = Assert.Single((await UsageAsync(gateway, name, 2)).EnumerateArray());
         Assert.Equal(("1", "stable", 2L, 1L), (row.GetProperty("group").GetProperty("version").GetString(), row.GetProperty("group").GetProperty("variant").GetString(),
@@ -89,7 +89,8 @@ public sealed class VersionRefusalTests(TestEnvironment env)
         Assert.Equal((1, "stable", 0.5), (error.Version, error.Variant, error.Total.Mean));
     }
 
-    private static async Task AskAsync(HttpClient client, string name, string variables, HttpStatusCode status, string? code)
+    /// <summary>Asks, and checks the answer's status, error code and the version and arm that answered or refused it.</summary>
+    private static async Task AskAsync(HttpClient client, string name, string variables, HttpStatusCode status, string? code, string version, string variant)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
@@ -99,6 +100,7 @@ public sealed class VersionRefusalTests(TestEnvironment env)
         using var response = await client.SendAsync(request, Ct);
         var body = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == status, body);
+        Assert.Equal((version, variant), (response.Headers.GetValues("X-Prompt-Version").Single(), response.Headers.GetValues("X-Prompt-Variant").Single()));
         if (code is not null)
         {
             using var error = JsonDocument.Parse(body);

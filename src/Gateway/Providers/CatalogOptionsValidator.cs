@@ -100,6 +100,11 @@ internal sealed class CatalogOptionsValidator : IValidateOptions<CatalogOptions>
             if (model.Resilience is { } resilience)
             {
                 ValidateResilience(resilience, $"Gateway:Models:{modelName}:Resilience", failures);
+                if (resilience.ConnectTimeoutMs is not null)
+                {
+                    // One connection pool per provider, shared by its models: a model's own connect timeout could not apply.
+                    failures.Add($"Gateway:Models:{modelName}:Resilience:ConnectTimeoutMs cannot be set per model: connections are the provider's, shared by all its models. Set it under Gateway:Providers:<name>:Resilience.");
+                }
             }
 
             foreach (var fallback in model.Fallbacks)

@@ -14,7 +14,8 @@ internal sealed class ResiliencePolicy
     private ResiliencePolicy(ResilienceSettings model, ResilienceSettings provider, int providerTimeoutSeconds)
     {
         var legacy = TimeSpan.FromSeconds(providerTimeoutSeconds);
-        ConnectTimeout = Ms(model.ConnectTimeoutMs ?? provider.ConnectTimeoutMs) ?? TimeSpan.FromSeconds(10);
+        // The provider's connections are shared by its models: the validator refuses a model's own connect timeout.
+        ConnectTimeout = Ms(provider.ConnectTimeoutMs) ?? TimeSpan.FromSeconds(10);
         FirstByteTimeout = Ms(model.FirstByteTimeoutMs ?? provider.FirstByteTimeoutMs) ?? legacy;
         IdleTimeout = Ms(model.IdleTimeoutMs ?? provider.IdleTimeoutMs) ?? legacy;
         TotalTimeout = Ms(model.TotalTimeoutMs ?? provider.TotalTimeoutMs) ?? TimeSpan.FromMinutes(10);
@@ -23,8 +24,8 @@ internal sealed class ResiliencePolicy
         BaseDelay = Ms(model.BaseDelayMs ?? provider.BaseDelayMs) ?? TimeSpan.FromMilliseconds(200);
         MaxDelay = Ms(model.MaxDelayMs ?? provider.MaxDelayMs) ?? TimeSpan.FromSeconds(5);
         MaxRetryAfter = TimeSpan.FromSeconds(model.MaxRetryAfterSeconds ?? provider.MaxRetryAfterSeconds ?? 10);
-        FailureThreshold = provider.FailureThreshold ?? 5;
-        BreakDuration = TimeSpan.FromSeconds(provider.BreakSeconds ?? 30);
+        FailureThreshold = model.FailureThreshold ?? provider.FailureThreshold ?? 5;
+        BreakDuration = TimeSpan.FromSeconds(model.BreakSeconds ?? provider.BreakSeconds ?? 30);
         Retry = new ResiliencePipelineBuilder<AttemptResult>()
             .AddRetry(new RetryStrategyOptions<AttemptResult>
             {

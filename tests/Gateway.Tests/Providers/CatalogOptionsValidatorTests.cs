@@ -98,6 +98,19 @@ public sealed class CatalogOptionsValidatorTests
     }
 
     [Fact]
+    public void Rejects_a_connect_timeout_set_for_a_model()
+    {
+        // Connections are the provider's, shared by all its models: a model's own connect timeout could not be honoured.
+        var options = Catalog();
+        options.Models["gpt-4o"].Resilience = new() { ConnectTimeoutMs = 500 };
+
+        var result = new CatalogOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Gateway:Models:gpt-4o:Resilience:ConnectTimeoutMs", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Accepts_fallbacks_endpoints_and_model_overrides()
     {
         var options = Catalog();

@@ -55,7 +55,10 @@ internal sealed class Provider
     /// <summary>The provider's own resilience settings (models may override them).</summary>
     public Resilience.ResilienceSettings? ResilienceSettings { get; }
 
-    /// <summary>Provider-level resilience: connect timeout and circuit breaking are per destination, so per provider.</summary>
+    /// <summary>
+    /// Provider-level resilience: the connect timeout and a deployment's own circuit (failures to reach it) are per
+    /// destination, so per provider; a model's circuit on a deployment reads the model's.
+    /// </summary>
     public Resilience.ResiliencePolicy Policy { get; }
 
     /// <summary>The deployments YARP load-balances: the base URL's, then each extra endpoint's.</summary>

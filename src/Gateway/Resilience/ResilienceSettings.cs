@@ -8,7 +8,7 @@ namespace LlmGateway.Resilience;
 /// </summary>
 internal sealed class ResilienceSettings
 {
-    /// <summary>Longest time to open a connection to the provider.</summary>
+    /// <summary>Longest time to open a connection to the provider (a provider's setting only: its connections serve all its models).</summary>
     [Range(1, 600_000)]
     public int? ConnectTimeoutMs { get; set; }
 
@@ -42,7 +42,10 @@ internal sealed class ResilienceSettings
     [Range(0, 3600)]
     public int? MaxRetryAfterSeconds { get; set; }
 
-    /// <summary>Consecutive failures (429, retryable 5xx, connection errors, timeouts) that open a destination's circuit.</summary>
+    /// <summary>
+    /// Consecutive failures that open a circuit: a model's on a destination (its retryable statuses, its timeouts), with
+    /// the model's value; a destination's own (connection and response-header errors), with the provider's.
+    /// </summary>
     [Range(1, 1000)]
     public int? FailureThreshold { get; set; }
 

@@ -51,7 +51,8 @@ internal sealed class ResilientForwarder(
             for (var i = 0; i < candidates.Count; i++)
             {
                 var model = candidates[i];
-                if (!proxyState.TryGetCluster(model.Provider.ClusterId, out var cluster) || cluster.DestinationsState.AvailableDestinations.Count == 0)
+                // A deployment is out for this model when its own circuit is open, or the model's on it (its 429s, its timeouts).
+                if (!proxyState.TryGetCluster(model.Provider.ClusterId, out var cluster) || breakers.AvailableFor(cluster, model.UpstreamModel).Count == 0)
                 {
                     state.MarkUnavailable(model);
                     continue;
@@ -207,7 +208,9 @@ internal sealed class ResilientForwarder(
             return new AttemptResult(AttemptKind.Done, "total_timeout");
         }
 
-        if (s.Cluster!.DestinationsState.AvailableDestinations.Count == 0)
+        var cluster = s.Cluster!;
+        var available = breakers.AvailableFor(cluster, model.UpstreamModel);
+        if (available.Count == 0)
         {
             // The circuit opened during this request (e.g. its own earlier attempts tripped it).
             return new AttemptResult(AttemptKind.Unavailable, "no_destination");
@@ -246,7 +249,13 @@ internal sealed class ResilientForwarder(
         context.Features.Set<IHttpResetFeature>(null);
         context.Features.Set<IHttpResponseBodyFeature>(tap);
         context.Features.Set<IUpstreamAttemptFeature>(s);
-        context.ReassignProxyRequest(s.Cluster);
+        context.ReassignProxyRequest(cluster);
+        if (!ReferenceEquals(available, cluster.DestinationsState.AvailableDestinations))
+        {
+            // Load balancing picks among the deployments in rotation for this model only.
+            context.GetReverseProxyFeature().AvailableDestinations = available;
+        }
+
         return null;
     }
 
@@ -432,7 +441,7 @@ internal sealed class ResilientForwarder(
         if (s.Last is null or { Kind: AttemptKind.Unavailable })
         {
             // No model had a healthy destination: answer at once, and say when to come back.
-            var retryAfter = s.Unavailable.Select(m => breakers.RetryAfter(m.Provider.ClusterId)).Where(r => r is not null).Min() ?? TimeSpan.FromSeconds(1);
+            var retryAfter = s.Unavailable.Select(m => breakers.RetryAfter(m.Provider.ClusterId, m.UpstreamModel)).Where(r => r is not null).Min() ?? TimeSpan.FromSeconds(1);
             metrics.UpstreamAttempts.Add(1, new(GenAiAttributes.GatewayModel, requested.Name), new("outcome", "no_destination"));
             return s.Outcome(error: GatewayError.NoHealthyUpstream(requested.Name), retryAfter: retryAfter);
         }

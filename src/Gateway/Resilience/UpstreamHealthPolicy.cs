@@ -9,10 +9,11 @@ using Yarp.ReverseProxy.Model;
 namespace LlmGateway.Resilience;
 
 /// <summary>
-/// YARP passive health for providers: a destination that answers 429 or a retryable 5xx, cannot
-/// be reached, or times out, <see cref="ResiliencePolicy.FailureThreshold"/> times in a row is
-/// taken out of rotation — for the provider's <c>Retry-After</c> when it sent one, else for the
-/// provider's break duration. YARP's reactivation brings it back.
+/// YARP passive health for providers. A destination that cannot be reached the provider's
+/// <see cref="ResiliencePolicy.FailureThreshold"/> times in a row is taken out of rotation for every model; a model
+/// that answers 429 or a retryable 5xx, or times out, its own threshold of times in a row on a destination is taken off
+/// that destination alone (<see cref="DestinationBreakers.AvailableFor"/>). Either for the provider's
+/// <c>Retry-After</c> when it sent one, else for the break duration; YARP's reactivation brings a destination back.
 /// </summary>
 internal sealed class UpstreamHealthPolicy(
     IDestinationHealthUpdater health, IClusterDestinationsUpdater destinations, DestinationBreakers breakers, ModelCatalog catalog, IServiceProvider services, TimeProvider time) : IPassiveHealthCheckPolicy
@@ -54,33 +55,71 @@ internal sealed class UpstreamHealthPolicy(
             return;
         }
 
-        if (!IsFailure(context, provider.Policy, lifetime))
+        // The catalog model of the attempt (the forwarder sets it on every one): its statuses are what its attempts are
+        // retried on, and its circuit is its own. Without one, everything is judged on the deployment, with the provider's.
+        var model = context.Features.Get<IUpstreamAttemptFeature>()?.Model;
+        var policy = model?.Resilience ?? provider.Policy;
+        var status = context.Response.StatusCode;
+        var error = context.GetForwarderErrorFeature()?.Error;
+        var tap = context.Features.Get<IHttpResponseBodyFeature>() as Streaming.ResponseTap;
+        if (tap is { StreamEnded: true }
+            || (error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+                && tap is { SawResponse: true } && tap.ProviderStatus == status))
         {
-            // The request's total time running out is neither: not a failure of the destination, nor an answer.
-            if (lifetime?.Timer.Fired != UpstreamTimeout.Total)
+            // A stream that said it was over ([DONE], response.completed) is a whole answer, whatever happened to its
+            // connection after; a provider that answered without reading the whole body (a 413) answered. The forwarder
+            // reads both so too.
+            error = null;
+        }
+
+        var fired = lifetime?.Timer.Fired ?? UpstreamTimeout.None;
+        if (!IsFailure(error, status, policy, fired))
+        {
+            // Only a response resets the count: an attempt that got none (its body not sent for a reason of the
+            // gateway's, the request's total time running out) says nothing of the provider, failure or answer.
+            if (error is null && fired != UpstreamTimeout.Total)
             {
-                breakers.Succeeded(cluster.ClusterId, destination.DestinationId, answered: context.Response.StatusCode < 400);
+                breakers.Succeeded(cluster.ClusterId, destination.DestinationId, model?.UpstreamModel, answered: status < 400);
             }
 
             return;
         }
 
-        // A first-byte timeout while the destination answered other requests is likely this request's own length (a
-        // long answer not streamed, which sends nothing until it is whole; a huge prompt), not the provider failing:
-        // counted, a few such requests sent at once by one client opened the circuit for everyone. Each answer since
-        // the attempt began excuses one: a provider that answers no one, or one request in many, has its timeouts counted.
-        if (lifetime?.Timer.Fired == UpstreamTimeout.FirstByte
-            && breakers.TryExcuse(cluster.ClusterId, destination.DestinationId, lifetime.Timer.StartedAt))
+        // Only a failure to reach the deployment (to connect, or to read a response's headers) takes it out of rotation
+        // for every model of the provider. What a model answers (429, 5xx), or how long it leaves a request waiting, is
+        // the model's: OpenAI's rate limits are per model and Azure's quotas per deployment, so one model's 429s (any key
+        // can provoke them) or one hung deployment must not take the provider's other models out with it.
+        var upstreamModel = error is ForwarderError.Request or ForwarderError.ResponseHeaders && fired is not (UpstreamTimeout.FirstByte or UpstreamTimeout.Idle)
+            ? null
+            : model?.UpstreamModel;
+
+        // A first-byte timeout while the model answered other requests is likely this request's own length (a long
+        // answer not streamed, which sends nothing until it is whole; a huge prompt), not the model failing: counted, a
+        // few such requests sent at once by one client opened the circuit for everyone. Each of the model's answers since
+        // the attempt began excuses one: a model that answers no one, or one request in many, has its timeouts counted.
+        if (fired == UpstreamTimeout.FirstByte
+            && breakers.TryExcuse(cluster.ClusterId, destination.DestinationId, upstreamModel, lifetime!.Timer.StartedAt))
         {
             return;
         }
 
-        var policy = provider.Policy;
+        if (upstreamModel is null)
+        {
+            policy = provider.Policy;
+        }
+
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
         // A provider's wait is honoured up to MaxProviderBreak: a huge one (a broken or hostile header) would take the
         // destination out for good, past what YARP's reactivation timer can even schedule.
         var longest = policy.BreakDuration > MaxProviderBreak ? policy.BreakDuration : MaxProviderBreak;
         var period = retryAfter is { } wait && wait > TimeSpan.Zero ? (wait < longest ? wait : longest) : policy.BreakDuration;
+        if (upstreamModel is not null)
+        {
+            // The forwarder leaves the deployment out for this model while its circuit is open (DestinationBreakers.AvailableFor).
+            breakers.Failed(cluster.ClusterId, destination.DestinationId, upstreamModel, policy.FailureThreshold, period, responded: error is null);
+            return;
+        }
+
         if (breakers.Failed(cluster.ClusterId, destination.DestinationId, policy.FailureThreshold, period))
         {
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
@@ -93,15 +132,16 @@ internal sealed class UpstreamHealthPolicy(
         }
     }
 
-    // A stream that said it was over ([DONE], response.completed) is a whole answer, whatever happened to its
-    // connection after (the forwarder reads it so too).
-    private static bool IsFailure(HttpContext context, ResiliencePolicy policy, ForwardingLifetime? lifetime) =>
-        context.Features.Get<IHttpResponseBodyFeature>() is not Streaming.ResponseTap { StreamEnded: true }
-        && context.GetForwarderErrorFeature()?.Error switch
+    private static bool IsFailure(ForwarderError? error, int status, ResiliencePolicy policy, UpstreamTimeout fired) =>
+        error switch
         {
-            null => policy.RetryStatuses.Contains(context.Response.StatusCode),
-            ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders or ForwarderError.ResponseBodyDestination => true,
-            ForwarderError.RequestCanceled or ForwarderError.ResponseBodyCanceled => lifetime?.Timer.Fired is UpstreamTimeout.FirstByte or UpstreamTimeout.Idle,
+            null => policy.RetryStatuses.Contains(status),
+            ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.ResponseHeaders
+                or ForwarderError.ResponseBodyDestination or ForwarderError.RequestBodyDestination => true,
+            // A timer of the gateway's cancelled the attempt before the first byte or between two reads, possibly while
+            // its body was still being sent (the forwarder retries all three).
+            ForwarderError.RequestCanceled or ForwarderError.ResponseBodyCanceled or ForwarderError.RequestBodyCanceled
+                => fired is UpstreamTimeout.FirstByte or UpstreamTimeout.Idle,
             _ => false,
         };
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using LlmGateway.Providers;
+using LlmGateway.Resilience;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +90,118 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         // The provider's 5 s, not the configured 600 s break.
         Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 5);
+    }
+
+    [Fact]
+    public async Task A_429_for_one_model_leaves_the_providers_other_models_in_rotation()
+    {
+        // OpenAI's rate limits are per model, Azure's quotas per deployment: one model's 429 says nothing of the others.
+        var settings = env.GatewaySettings();
+        AddMockProvider(settings, "shared");
+        settings["Gateway:Providers:shared:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:shared:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Providers:shared:Resilience:BreakSeconds"] = "600";
+        settings["Gateway:Models:shared-small:Provider"] = "shared";
+        settings["Gateway:Models:shared-large:Provider"] = "shared";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        using (var limited = await SendAsync(client, OpenAiClients.NewTag(), "shared-small", ("x-mock-status", "429"), ("x-mock-retry-after", "5")))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        }
+
+        using (var other = await SendAsync(client, OpenAiClients.NewTag(), "shared-large"))
+        {
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        }
+
+        var tag = OpenAiClients.NewTag();
+        using var refused = await SendAsync(client, tag, "shared-small");
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 5);
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
+    public async Task A_models_own_failure_threshold_opens_its_circuit()
+    {
+        var settings = env.GatewaySettings();
+        AddMockProvider(settings, "strict");
+        settings["Gateway:Providers:strict:Resilience:FailureThreshold"] = "5";
+        settings["Gateway:Providers:strict:Resilience:MaxAttempts"] = "1";
+        settings["Gateway:Models:strict-model:Provider"] = "strict";
+        settings["Gateway:Models:strict-model:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Models:strict-model:Resilience:BreakSeconds"] = "600";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        using (var failing = await SendAsync(client, OpenAiClients.NewTag(), "strict-model", ("x-mock-status", "500")))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, failing.StatusCode);
+        }
+
+        using var refused = await SendAsync(client, OpenAiClients.NewTag(), "strict-model");
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 500, 600);
+    }
+
+    [Fact]
+    public async Task A_failure_while_sending_the_body_counts_against_the_circuit()
+    {
+        var settings = env.GatewaySettings();
+        AddMockProvider(settings, "upload");
+        settings["Gateway:Providers:upload:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:upload:Resilience:BreakSeconds"] = "600";
+        settings["Gateway:Models:upload-model:Provider"] = "upload";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        Proxied(gateway, "upload-model", StatusCodes.Status502BadGateway, ForwarderError.RequestBodyDestination);
+
+        using var refused = await SendAsync(client, OpenAiClients.NewTag(), "upload-model");
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+    }
+
+    [Fact]
+    public async Task An_attempt_that_got_no_answer_does_not_reset_the_failure_count()
+    {
+        var settings = env.GatewaySettings();
+        AddMockProvider(settings, "unanswered");
+        settings["Gateway:Providers:unanswered:Resilience:FailureThreshold"] = "2";
+        settings["Gateway:Providers:unanswered:Resilience:BreakSeconds"] = "600";
+        settings["Gateway:Models:unanswered-model:Provider"] = "unanswered";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        // Cancelled while its body was sent, with no timer of the gateway's fired: neither a failure of the provider nor
+        // an answer from it.
+        Proxied(gateway, "unanswered-model", StatusCodes.Status500InternalServerError);
+        Proxied(gateway, "unanswered-model", StatusCodes.Status502BadGateway, ForwarderError.RequestBodyCanceled);
+        Proxied(gateway, "unanswered-model", StatusCodes.Status500InternalServerError);
+
+        using var refused = await SendAsync(client, OpenAiClients.NewTag(), "unanswered-model");
+        await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "upstream_unhealthy");
+    }
+
+    [Fact]
+    public async Task The_breaker_counts_only_the_statuses_the_model_retries()
+    {
+        var settings = env.GatewaySettings();
+        AddMockProvider(settings, "own-statuses");
+        settings["Gateway:Providers:own-statuses:Resilience:FailureThreshold"] = "1";
+        settings["Gateway:Providers:own-statuses:Resilience:BreakSeconds"] = "600";
+        settings["Gateway:Models:own-statuses-model:Provider"] = "own-statuses";
+        settings["Gateway:Models:own-statuses-model:Resilience:RetryStatuses:0"] = "500";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        using var client = gateway.CreateClient(env.ApiKey);
+
+        Proxied(gateway, "own-statuses-model", StatusCodes.Status429TooManyRequests);
+
+        using var served = await SendAsync(client, OpenAiClients.NewTag(), "own-statuses-model");
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
     }
 
     [Theory]
@@ -179,6 +293,49 @@ public sealed class CircuitBreakerTests(TestEnvironment env)
         // once: then it is out of rotation and every request is served on the first try.
         Assert.Equal(1, attempts.Sum() - attempts.Count);
         Assert.Contains(2, attempts.Take(2));
+    }
+
+    /// <summary>
+    /// What YARP's passive health middleware does after an attempt of <paramref name="modelName"/> on its provider's only
+    /// destination: the policy judges the response's status, or the forwarder's error.
+    /// </summary>
+    private static void Proxied(GatewayHost gateway, string modelName, int status, ForwarderError? error = null)
+    {
+        Assert.True(gateway.Services.GetRequiredService<ModelCatalog>().TryGetModel(modelName, out var model));
+        Assert.True(gateway.Services.GetRequiredService<IProxyStateLookup>().TryGetCluster(model.Provider.ClusterId, out var cluster));
+        var destination = Assert.Single(cluster.DestinationsState.AllDestinations);
+        var policy = gateway.Services.GetServices<IPassiveHealthCheckPolicy>().Single(p => p.Name == LlmGateway.Resilience.UpstreamHealthPolicy.PolicyName);
+
+        var context = new DefaultHttpContext();
+        context.Response.StatusCode = status;
+        context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature
+        {
+            Route = new RouteModel(new RouteConfig { RouteId = "openai-v1-chat-completions" }, null, HttpTransformer.Empty),
+            Cluster = cluster.Model,
+            AllDestinations = cluster.DestinationsState.AllDestinations,
+            AvailableDestinations = cluster.DestinationsState.AvailableDestinations,
+        });
+        context.Features.Set<IUpstreamAttemptFeature>(new Attempt(model));
+        if (error is { } failed)
+        {
+            context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(failed));
+        }
+
+        policy.RequestProxied(context, cluster, destination);
+    }
+
+    private sealed class Attempt(CatalogModel model) : IUpstreamAttemptFeature
+    {
+        public CatalogModel Model => model;
+
+        public int Number => 1;
+    }
+
+    private sealed class ErrorFeature(ForwarderError error) : IForwarderErrorFeature
+    {
+        public ForwarderError Error => error;
+
+        public Exception? Exception => null;
     }
 
     /// <summary>Marks a destination's passive health and nothing more: no rebuild of the available set, no reactivation.</summary>

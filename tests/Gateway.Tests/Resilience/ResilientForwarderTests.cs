@@ -561,6 +561,36 @@ public sealed class ResilientForwarderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_models_open_circuit_moves_that_model_to_its_fallback_and_serves_the_providers_others()
+    {
+        _breakers.Failed("provider:alpha", "d1", "gpt-x", threshold: 1, TimeSpan.FromSeconds(30), responded: true);
+
+        var moved = await ForwardAsync("main", Respond(200, "from twin"));
+        var served = await ForwardAsync("single", Respond(200, "from alpha"));
+
+        Assert.Equal(["twin"], moved.Models);
+        Assert.Equal("from twin", moved.Client.Text);
+        Assert.Equal(["single"], served.Models);
+        Assert.Equal("from alpha", served.Client.Text);
+    }
+
+    [Fact]
+    public async Task A_deployment_out_for_the_model_is_not_offered_to_load_balancing()
+    {
+        var first = _destinations["provider:alpha"];
+        var second = new DestinationState("d2");
+        _clusters["provider:alpha"].DestinationsState = new ClusterDestinationsState([first, second], [first, second]);
+        _breakers.Failed("provider:alpha", "d1", "gpt-x", threshold: 1, TimeSpan.FromSeconds(30), responded: true);
+
+        var run = await ForwardAsync("main", Respond(200, "from d2"));
+        var other = await ForwardAsync("single", Respond(200, "from either"));
+
+        Assert.Equal(["main"], run.Models);
+        Assert.Same(second, Assert.Single(Assert.Single(run.Offered)));
+        Assert.Same(_clusters["provider:alpha"].DestinationsState.AvailableDestinations, Assert.Single(other.Offered));
+    }
+
+    [Fact]
     public async Task A_circuit_that_opens_during_the_request_moves_it_to_the_fallback()
     {
         var run = await ForwardAsync("main",
@@ -891,6 +921,9 @@ public sealed class ResilientForwarderTests : IDisposable
 
         public List<string> Models { get; } = [];
 
+        /// <summary>The destinations load balancing could pick from, per attempt.</summary>
+        public List<IReadOnlyList<DestinationState>> Offered { get; } = [];
+
         /// <summary>The <c>model</c> named in each attempt's body.</summary>
         public List<string> Bodies { get; } = [];
 
@@ -935,8 +968,9 @@ public sealed class ResilientForwarderTests : IDisposable
 
             var model = context.Features.GetRequiredFeature<IUpstreamAttemptFeature>().Model;
             Models.Add(model.Name);
-            // Reassigned to the cluster of the model being tried (its one destination).
-            Assert.Same(_destinationOf(model.Provider.ClusterId), Assert.Single(context.GetReverseProxyFeature().AllDestinations));
+            // Reassigned to the cluster of the model being tried.
+            Assert.Contains(_destinationOf(model.Provider.ClusterId), context.GetReverseProxyFeature().AllDestinations);
+            Offered.Add(context.GetReverseProxyFeature().AvailableDestinations);
             Assert.True(Models.Count <= _script.Length, $"attempt {Models.Count} was not expected (only {_script.Length} scripted)");
             await _script[Models.Count - 1](context);
         }

@@ -87,6 +87,9 @@ internal sealed class PairedBootstrap
     /// binomial floor (rates, and assertion scores that are 0/1 or agree everywhere; never the error rate, which
     /// max_error_rate bounds). One case can only be redrawn as itself: it is judged on its own repeats, as the adaptive
     /// design judges it, and a case measured once is an interval without finite ends (inconclusive, never unchanged).
+    /// Few cases: the percentile interval of n cases is about as wide as their spread (two cases: [min d, max d]), far
+    /// narrower than what they say of the population of cases; below 31 each end is moved away from Δ by Student's t
+    /// for n − 1 degrees of freedom over the normal quantile, as the adaptive design inflates its standard error.
     /// </summary>
     public BootstrapResult Run(MetricSamples metric, long seed)
     {
@@ -98,6 +101,15 @@ internal sealed class PairedBootstrap
         {
             var half = z * moments.StandardError(metric.Kind, rateFloor: !metric.BoundedByRun, scores: metric.Scores);
             return result with { CiLow = result.Delta - half, CiHigh = result.Delta + half };
+        }
+
+        if (StudentT.Inflation(moments.Cases - 1) is var inflation && inflation > 1)
+        {
+            result = result with
+            {
+                CiLow = result.Delta - (inflation * (result.Delta - result.CiLow)),
+                CiHigh = result.Delta + (inflation * (result.CiHigh - result.Delta)),
+            };
         }
 
         var floor = z * moments.BinomialFloor(metric.Kind, rateFloor: !metric.BoundedByRun, scores: metric.Scores);

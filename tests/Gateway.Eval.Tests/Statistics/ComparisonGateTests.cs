@@ -83,6 +83,31 @@ public sealed class ComparisonGateTests
         Assert.Contains("more cases would settle it", strict.Metrics[0].Explanation, StringComparison.Ordinal);
     }
 
+    // Two cases' percentile interval is [min d, max d]: −4% to +2%, well inside a 20% tolerance, so strict mode let a
+    // continuous metric through on two cases. Widened by Student's t for one degree of freedom it reaches past −20%.
+    [Theory]
+    [InlineData(true, 96.0, 102.0)]
+    [InlineData(false, 104.0, 98.0)]
+    public void Two_cases_of_a_continuous_metric_cannot_settle_a_strict_gate(bool higherIsBetter, double first, double second)
+    {
+        var samples = PairedSamples.FromPairs([100, 100], [first, second]);
+        var direction = higherIsBetter ? MetricDirection.HigherIsBetter : MetricDirection.LowerIsBetter;
+        MetricSamples[] metrics = [new("score", MetricKind.Continuous, new MetricGate(direction, 0.20, ToleranceKind.Relative), samples)];
+
+        var strict = new ComparisonGate(new ComparisonOptions { Seed = 1, Strict = true }).Compare(metrics);
+        var lenient = new ComparisonGate(new ComparisonOptions { Seed = 1 }).Compare(metrics);
+
+        var score = strict.Metrics[0];
+        Assert.Equal(Verdict.Inconclusive, score.Verdict);
+        Assert.Equal(GateResult.Inconclusive, strict.Result);
+        Assert.Equal(EvalExitCodes.Inconclusive, strict.ExitCode);
+        // Δ ± 12.706 / 1.96 × 3, the spread of the two differences either side of Δ.
+        Assert.Equal(score.Delta - (12.706 / 1.96 * 3), score.CiLow, 1e-9);
+        Assert.Equal(score.Delta + (12.706 / 1.96 * 3), score.CiHigh, 1e-9);
+        Assert.Equal(GateResult.Pass, lenient.Result);
+        Assert.True(lenient.Metrics[0].Underpowered);
+    }
+
     [Fact]
     public void A_metric_name_appears_once()
     {

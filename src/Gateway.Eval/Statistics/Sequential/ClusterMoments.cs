@@ -51,8 +51,8 @@ internal sealed record ClusterMoments(
     /// </summary>
     public double StandardError(MetricKind kind, bool rateFloor = true, bool scores = false)
     {
-        var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases) * StudentInflation(Cases - 1)
-            : WithinVariance is { } within && Repeats >= 2 ? Math.Sqrt(within / Repeats) * StudentInflation((int)Repeats - 1)
+        var se = Cases >= 2 ? Math.Sqrt(CaseVariance / Cases) * StudentT.Inflation(Cases - 1)
+            : WithinVariance is { } within && Repeats >= 2 ? Math.Sqrt(within / Repeats) * StudentT.Inflation((int)Repeats - 1)
             : double.PositiveInfinity;
         return Math.Max(se, BinomialFloor(kind, rateFloor, scores));
     }
@@ -72,17 +72,6 @@ internal sealed record ClusterMoments(
         var q = (Discordance + 2) / (Pairs + 4.0);
         return Math.Sqrt(q * (1 - q) / Pairs);
     }
-
-    // Student's t at 97.5% over the normal's 1.96, for 1 to 29 degrees of freedom (below 31 cases, or repeats), where
-    // the normal boundary is furthest off (t₁ = 12.7); beyond, none (at most 4%: the calibration at 60 cases is the normal's).
-    private static readonly double[] TQuantiles =
-    [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045,
-    ];
-
-    private static double StudentInflation(int degreesOfFreedom) =>
-        degreesOfFreedom <= TQuantiles.Length ? TQuantiles[degreesOfFreedom - 1] / 1.96 : 1;
 
     public static ClusterMoments From(PairedSamples samples)
     {

@@ -45,7 +45,10 @@ internal sealed class EvalRunStore(GatewayStore store)
         return raw.IsNull ? null : Parse(raw!);
     }
 
-    /// <summary>Newest first; of one candidate version when <paramref name="version"/> is given.</summary>
+    /// <summary>
+    /// Newest first, in the order stored (the release gate's order, not <c>created_at</c>'s); of one candidate version
+    /// when <paramref name="version"/> is given.
+    /// </summary>
     public async Task<IReadOnlyList<EvalRun>> ListAsync(string prompt, int? version, int limit)
     {
         var db = store.Database;
@@ -62,21 +65,59 @@ internal sealed class EvalRunStore(GatewayStore store)
             return [.. values.Where(x => !x.IsNull).Select(x => Parse(x!)).OfType<EvalRun>()];
         }
 
-        // Runs of all versions: the hash is per prompt and small (one entry per CI run), so read it whole.
-        var all = await db.HashGetAllAsync(keys.EvalRuns(prompt));
-        return [.. all.Select(e => Parse(e.Value!)).OfType<EvalRun>().OrderByDescending(r => r.CreatedAt).Take(limit)];
+        var ordered = await StoredOrderAsync(prompt);
+        return [.. ordered.Take(limit).Select(x => x.Run)];
     }
 
-    /// <summary>Each candidate version's newest run, by version; versions without a run are absent.</summary>
+    /// <summary>
+    /// Each candidate version's newest run, by version; versions without a run are absent. "Newest" is the gate's:
+    /// the top of the version's sorted set, the order the runs were stored in, whatever the posting instances' clocks.
+    /// </summary>
     public async Task<Dictionary<int, EvalRun>> LatestByVersionAsync(string prompt)
     {
-        // One read of the prompt's runs hash (small: one entry per CI run) instead of a read per version.
-        var all = await store.Database.HashGetAllAsync(store.Keys.EvalRuns(prompt));
-        return all.Select(e => Parse(e.Value!))
+        var ordered = await StoredOrderAsync(prompt);
+        var latest = new Dictionary<int, EvalRun>();
+        foreach (var (run, score) in ordered)
+        {
+            // A run in no index is not one the gate reads.
+            if (run.Candidate is { } candidate && score > double.NegativeInfinity)
+            {
+                latest.TryAdd(candidate.Version, run);
+            }
+        }
+
+        return latest;
+    }
+
+    /// <summary>
+    /// Every run of the prompt, newest first by its score in its version's sorted set: within a version that is the
+    /// order stored, as the gate reads it. A run's <c>created_at</c> is the clock of whichever instance took the POST,
+    /// so with instance clocks apart it can put a later run first. A run in no version's set (written by hand) comes last.
+    /// </summary>
+    private async Task<List<(EvalRun Run, double Score)>> StoredOrderAsync(string prompt)
+    {
+        var db = store.Database;
+        var keys = store.Keys;
+        // One read of the prompt's runs hash (small: one entry per CI run), then one of each version's index.
+        var runs = (await db.HashGetAllAsync(keys.EvalRuns(prompt)))
+            .Select(e => Parse(e.Value!))
             .OfType<EvalRun>()
-            .Where(r => r.Candidate is not null)
-            .GroupBy(r => r.Candidate!.Version)
-            .ToDictionary(g => g.Key, g => g.MaxBy(r => r.CreatedAt)!);
+            .ToList();
+        var versions = runs.Where(r => r.Candidate is not null).Select(r => r.Candidate!.Version).Distinct().ToList();
+        var indexes = await Task.WhenAll(versions.Select(v => db.SortedSetRangeByRankWithScoresAsync(keys.EvalRunsOfVersion(prompt, v))));
+        var scores = new Dictionary<(int Version, string Id), double>();
+        for (var i = 0; i < versions.Count; i++)
+        {
+            foreach (var entry in indexes[i])
+            {
+                scores[(versions[i], (string)entry.Element!)] = entry.Score;
+            }
+        }
+
+        return [.. runs
+            .Select(r => (Run: r, Score: r.Candidate is { } c && r.Id is { } id && scores.TryGetValue((c.Version, id), out var score) ? score : double.NegativeInfinity))
+            .OrderByDescending(x => x.Score)
+            .ThenByDescending(x => x.Run.CreatedAt)];
     }
 
     private static EvalRun? Parse(string json)

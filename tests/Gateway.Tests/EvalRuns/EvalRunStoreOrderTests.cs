@@ -5,7 +5,8 @@ namespace LlmGateway.Tests.EvalRuns;
 
 /// <summary>
 /// "Newest first" is the order runs were stored in: the release gate reads a version's newest run, and two runs stored
-/// in the same millisecond (a CI job posting both arms at once) must not come back in the order of their ids.
+/// in the same millisecond (a CI job posting both arms at once) must not come back in the order of their ids. Every view
+/// (a prompt's <c>latest_eval</c>, the list of all its runs) reads the same order as the gate.
 /// </summary>
 public sealed class EvalRunStoreOrderTests(TestEnvironment env)
 {
@@ -27,6 +28,27 @@ public sealed class EvalRunStoreOrderTests(TestEnvironment env)
         var listed = await runs.ListAsync(prompt, version: 1, limit: 10);
 
         Assert.Equal(["evr_late", "evr_aa", "evr_mm", "evr_zz"], listed.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Every_view_names_the_run_the_gate_reads_as_newest_whatever_the_clocks_say()
+    {
+        var runs = env.Gateway.GetRequiredService<EvalRunStore>();
+        var prompt = Bundles.UniqueName("order");
+        // Two instances whose clocks are 2 s apart: the second POST lands on the one behind.
+        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000));
+        Assert.True(await runs.AddAsync(Run(prompt, "evr_first_pass", clock.GetUtcNow())));
+        clock.Advance(TimeSpan.FromSeconds(-2));
+        Assert.True(await runs.AddAsync(Run(prompt, "evr_then_fail", clock.GetUtcNow()) with { Verdict = EvalRunVerdicts.Fail }));
+
+        var gate = await runs.ListAsync(prompt, version: 1, limit: 10);
+        var all = await runs.ListAsync(prompt, version: null, limit: 10);
+        var latest = await runs.LatestByVersionAsync(prompt);
+
+        Assert.Equal("evr_then_fail", gate[0].Id);
+        Assert.Equal(gate.Select(r => r.Id), all.Select(r => r.Id));
+        Assert.Equal(gate[0].Id, latest[1].Id);
+        Assert.Equal(EvalRunVerdicts.Fail, latest[1].Verdict);
     }
 
     private static EvalRun Run(string prompt, string id, DateTimeOffset at) => new()

@@ -8,6 +8,9 @@ internal static class PromptFileReader
 {
     public static readonly IReadOnlyList<string> Extensions = [".yaml", ".yml", ".json"];
 
+    // A key given twice is an error, as it is in YAML: the gateway would otherwise keep the last value unseen.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     /// <summary>The file itself, or every prompt file directly inside the directory (not its subdirectories), sorted by name.</summary>
     /// <exception cref="UsageException">Nothing there, not a prompt file, or an empty directory.</exception>
     public static IReadOnlyList<string> Discover(string path)
@@ -83,7 +86,7 @@ internal static class PromptFileReader
 
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(json, Strict);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new UsageException(

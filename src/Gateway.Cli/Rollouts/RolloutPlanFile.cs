@@ -16,6 +16,9 @@ namespace LlmGateway.Cli.Rollouts;
 /// </summary>
 internal static class RolloutPlanFile
 {
+    // A key given twice is an error, as it is in YAML: two min_samples would otherwise send the last one unseen.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     /// <exception cref="UsageException">The file is missing or unreadable, or not a plan.</exception>
     public static RolloutPlan Read(string path)
     {
@@ -63,7 +66,7 @@ internal static class RolloutPlanFile
         JsonElement plan;
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(json, Strict);
             plan = document.RootElement.Clone();
         }
         catch (JsonException ex)

@@ -23,7 +23,8 @@ internal static class DatasetReader
     private static readonly string[] ExportFields = ["id", "input", "output", "metadata", "assert", "tags"];
     private static readonly string[] ExportInputFields = ["messages", "variables"];
 
-    private static readonly JsonDocumentOptions LineOptions = new() { MaxDepth = 64 };
+    // A key given twice (two "assert"s) is an error, as it is in the YAML readers, not the last one read unseen.
+    private static readonly JsonDocumentOptions LineOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
     /// <summary>Loads a dataset file: promptfoo YAML (<c>.yaml</c>, <c>.yml</c>) or CSV (<c>.csv</c>) test files by extension, else JSONL.</summary>
     /// <exception cref="DatasetFormatException">A line is invalid, an id repeats, or the file has no cases.</exception>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using LlmGateway.Serialization;
 
 namespace LlmGateway.Admin;
 
@@ -27,7 +28,7 @@ internal static class AdminRequestBody
         return null;
     }
 
-    /// <summary>An absent body reads as <paramref name="empty"/>; malformed JSON or unknown fields give an error result.</summary>
+    /// <summary>An absent body reads as <paramref name="empty"/>; malformed JSON, unknown fields or a field given twice give an error result.</summary>
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, T empty)
     {
         // Asks the server, not the headers: HTTP/2 bodies have no Transfer-Encoding.
@@ -47,6 +48,10 @@ internal static class AdminRequestBody
         {
             var value = await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted);
             return (value ?? empty, null);
+        }
+        catch (JsonException ex) when (DuplicateFields.Of(ex) is { } twice)
+        {
+            return (default, AdminResults.Invalid($"'{twice}' is given twice; give it once.", twice));
         }
         catch (JsonException ex) when (MissingRequired(ex.Message) is { } missing)
         {

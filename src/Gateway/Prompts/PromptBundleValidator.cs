@@ -282,6 +282,11 @@ internal sealed partial class PromptBundleValidator(PromptTemplateAnalyzer templ
 
     private static FieldError FromJsonException(JsonException ex)
     {
+        if (DuplicateFields.Of(ex) is { } twice)
+        {
+            return new FieldError(twice, "Given twice; give it once.");
+        }
+
         var path = ex.Path is null or "$" ? "" : ex.Path.TrimStart('$').TrimStart('.');
         var unmapped = UnmappedProperty().Match(ex.Message);
         if (unmapped.Success)

@@ -9,8 +9,11 @@ using LlmGateway.Prompts;
 
 namespace LlmGateway.Serialization;
 
-/// <summary>Strict reading of what people send the admin API: an unknown field is an error, not silently dropped.</summary>
-[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowTrailingCommas = false)]
+/// <summary>
+/// Strict reading of what people send the admin API: an unknown field is an error, not silently dropped, and so is a
+/// field given twice (the last would otherwise win unseen, where a YAML file with the same key is refused).
+/// </summary>
+[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowTrailingCommas = false, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(PromptBundleContent))]
 [JsonSerializable(typeof(ApproveRequest))]
 [JsonSerializable(typeof(ReleaseRequest))]

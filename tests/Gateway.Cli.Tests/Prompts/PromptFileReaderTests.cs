@@ -1,4 +1,6 @@
+using System.Net;
 using LlmGateway.Cli.Prompts;
+using LlmGateway.Cli.Tests.Infrastructure;
 
 namespace LlmGateway.Cli.Tests.Prompts;
 
@@ -23,12 +25,43 @@ public sealed class PromptFileReaderTests
     [InlineData("bot.json", "{ \"a\": ", "invalid_json", "invalid JSON")]
     [InlineData("bot.json", "[1]", "invalid_file", "not a list")]
     [InlineData("bot.json", "name: bot", "invalid_json", "invalid JSON")]
+    [InlineData("bot.json", """{"name":"bot","model":"gpt-4o","messages":[],"model":"gpt-4o-mini"}""", "invalid_json", "'model'")]
+    [InlineData("bot.json", """{"name":"bot","params":{"temperature":0,"temperature":1}}""", "invalid_json", "'temperature'")]
+    [InlineData("bot.yaml", "name: bot\nmodel: gpt-4o\nmodel: gpt-4o-mini\n", "invalid_yaml", "Duplicate key model")]
     public void Files_that_are_not_one_bundle_are_usage_errors(string path, string content, string expectedCode, string expectedFragment)
     {
         var error = Assert.Throws<UsageException>(() => PromptFileReader.Parse(path, content));
 
         Assert.Equal(expectedCode, error.Code);
         Assert.Contains(expectedFragment, error.Message, StringComparison.Ordinal);
+    }
+
+    // The gateway would keep the last "model" unseen: the file is refused before anything is sent, as its YAML twin is.
+    [Fact]
+    public async Task Push_refuses_a_json_bundle_with_a_key_given_twice_and_sends_nothing()
+    {
+        var directory = Directory.CreateTempSubdirectory("gatewayctl-tests-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "bot.json");
+            await File.WriteAllTextAsync(
+                file,
+                """{"name":"bot","model":"gpt-4o","messages":[{"role":"system","content":"Hi."}],"model":"gpt-4o-mini"}""",
+                TestContext.Current.CancellationToken);
+            var api = FakeAdminApi.Answering(HttpStatusCode.Created, "{}");
+
+            var run = await api.RunAsync("prompts", "push", file);
+
+            run.AssertExit(2);
+            Assert.Empty(api.Requests);
+            Assert.Contains("'model'", run.Err, StringComparison.Ordinal);
+            Assert.Contains("(invalid_json)", run.Err, StringComparison.Ordinal);
+            Assert.Contains("invalid", run.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]

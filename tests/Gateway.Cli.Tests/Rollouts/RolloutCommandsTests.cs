@@ -115,9 +115,23 @@ public sealed class RolloutCommandsTests : IDisposable
         Assert.Equal($"error: {path}: {expected} (invalid_plan)\n", run.Err.ReplaceLineEndings("\n"));
     }
 
+    // Two min_samples in one step: the last would be sent unseen, where the same plan in YAML is refused.
+    [Fact]
+    public void A_json_plan_with_a_key_given_twice_is_refused_naming_the_key()
+    {
+        var error = Assert.Throws<UsageException>(() => LlmGateway.Cli.Rollouts.RolloutPlanFile.Parse(
+            "plan.json", """{"steps":[{"weight":5,"min_samples":500,"min_samples":5}]}"""));
+
+        Assert.Equal("invalid_json", error.Code);
+        Assert.StartsWith("plan.json: invalid JSON: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'min_samples'", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("plan.yaml", "steps: [\n", "invalid_yaml")]
     [InlineData("plan.json", "{\"steps\": [", "invalid_json")]
+    [InlineData("plan.json", "{\"steps\":[{\"weight\":5,\"min_samples\":500,\"min_samples\":5}]}", "invalid_json")]
+    [InlineData("plan.yaml", "steps:\n  - weight: 5\n    min_samples: 500\n    min_samples: 5\n", "invalid_yaml")]
     [InlineData("missing.yaml", null, "file_not_found")]
     public async Task An_unreadable_plan_file_is_a_usage_error_and_nothing_is_sent(string file, string? content, string code)
     {

@@ -72,6 +72,8 @@ public sealed class DatasetReaderTests
     [InlineData("{\"id\":\"\",\"vars\":{}}", 1, "'id' must not be empty")]
     [InlineData("{\"id\":\"a\"}", 1, "needs 'vars' or 'messages'")]
     [InlineData("{\"id\":\"a\",\"vars\":{}}\n{\"id\":\"a\",\"vars\":{}}", 2, "duplicate id 'a' (first on line 1)")]
+    [InlineData("{\"id\":\"a\",\"vars\":{},\"assert\":[{\"type\":\"contains\",\"value\":\"refund\"}],\"assert\":[]}", 1, "'assert'")]
+    [InlineData("{\"id\":\"a\",\"vars\":{\"order\":\"A-1\",\"order\":\"A-2\"}}", 1, "'order'")]
     [InlineData("{\"id\":\"a\",\"vars\":{},\"assert\":[{\"type\":\"contains\",\"weight\":-1}]}", 1, "'assert[0]'")]
     [InlineData("{\"id\":\"a\",\"vars\":{},\"assert\":[{\"type\":\"contains\",\"transform\":\"x\"}]}", 1, "'assert[0]'")]
     [InlineData("{\"id\":\"a\",\"messages\":[{\"content\":\"hi\"}]}", 1, "'messages[0].role'")]

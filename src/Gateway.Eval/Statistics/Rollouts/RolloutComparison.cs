@@ -247,23 +247,33 @@ public static class RolloutComparison
     {
         var relative = metric.ThresholdKind == RolloutThresholdKind.Relative;
         var worse = metric.Direction == RolloutDirection.LowerIsBetter ? 1 : -1;
+        var shift = worse * metric.Threshold;
+        var ratio = 1 + shift;
         var events = stable.Sum + canary.Sum;
-        double ps0, pc0;
-        if (relative)
+        var ps0 = relative
+            ? events / (stable.Count + (ratio * canary.Count))
+            : (events - (canary.Count * shift)) / (stable.Count + canary.Count);
+
+        // Clamp along the constraint: the stable rate moves to the nearest point at which both it and the canary's
+        // (derived from it) are inside [floor, 1 − floor]. Clamping each on its own (few events: ps0 < 0 pulled up,
+        // pc0 left where it was) shrinks the gap below δ, and with it the worse arm's variance at the threshold.
+        var floor = 0.5 / (stable.Count + canary.Count + 1);
+        var (low, high) = relative
+            ? (Math.Max(floor, floor / ratio), Math.Min(1 - floor, (1 - floor) / ratio))
+            : (Math.Max(floor, floor - shift), Math.Min(1 - floor, 1 - floor - shift));
+        double pc0;
+        if (low <= high)
         {
-            var ratio = 1 + (worse * metric.Threshold);
-            ps0 = events / (stable.Count + (ratio * canary.Count));
-            pc0 = ps0 * ratio;
+            ps0 = Math.Clamp(ps0, low, high);
+            pc0 = relative ? ps0 * ratio : ps0 + shift;
         }
         else
         {
-            ps0 = (events - (canary.Count * worse * metric.Threshold)) / (stable.Count + canary.Count);
-            pc0 = ps0 + (worse * metric.Threshold);
+            // No two rates are that far apart (an absolute δ ≥ 1 − 2·floor): there is no point at the threshold.
+            pc0 = Math.Clamp(relative ? ps0 * ratio : ps0 + shift, floor, 1 - floor);
+            ps0 = Math.Clamp(ps0, floor, 1 - floor);
         }
 
-        var floor = 0.5 / (stable.Count + canary.Count + 1);
-        ps0 = Math.Clamp(ps0, floor, 1 - floor);
-        pc0 = Math.Clamp(pc0, floor, 1 - floor);
         var ps = Math.Clamp((stable.Sum + 1) / (stable.Count + 2), floor, 1 - floor);
         var pc = Math.Clamp((canary.Sum + 1) / (canary.Count + 2), floor, 1 - floor);
         return relative

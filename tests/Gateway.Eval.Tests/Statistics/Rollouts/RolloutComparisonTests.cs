@@ -110,6 +110,36 @@ public sealed class RolloutComparisonTests
         Assert.True(verdict.Upper > 0.02);
     }
 
+    [Theory]
+    [InlineData(RolloutDirection.LowerIsBetter, 0, 4)]
+    [InlineData(RolloutDirection.HigherIsBetter, 600, 596)]
+    public void Few_events_keep_the_rates_at_the_threshold_a_full_delta_apart(RolloutDirection direction, long stableEvents, long canaryEvents)
+    {
+        // Stable 0 errors of 600, canary 4: the pooled point at the threshold has a negative stable rate. Pulled back
+        // into [0, 1] it must take the canary's with it, so the canary's variance is that of a rate at least δ from
+        // the edge, δ(1 − δ); the mirror for a pass rate near 1.
+        var metric = new RolloutMetric("rate", MetricScale.Rate, direction, RolloutThresholdKind.Absolute, 0.02, CanAbort: true);
+        var verdict = RolloutComparison.Compare(metric, Rate(600, stableEvents), Rate(600, canaryEvents), Alpha, Options);
+
+        var ps = (stableEvents + 1) / 602.0;
+        var bound = Math.Sqrt(((0.02 * 0.98) + (ps * (1 - ps))) / 600);
+        Assert.True(verdict.StandardError >= bound, $"SE {verdict.StandardError} < {bound}");
+        Assert.True(verdict.StandardError < 1.05 * bound, $"SE {verdict.StandardError} far above {bound}");
+    }
+
+    [Fact]
+    public void A_relative_threshold_near_the_edge_keeps_the_ratio_at_the_threshold()
+    {
+        // A pass rate of 600/600 in both arms with a 10% relative threshold: at the threshold the canary's rate is at
+        // most 0.9 of stable's, so its per-reading variance of the log, (1 − p)/p, is at least 0.1/0.9.
+        var metric = new RolloutMetric("pass_rate", MetricScale.Rate, RolloutDirection.HigherIsBetter, RolloutThresholdKind.Relative, 0.1, CanAbort: true);
+        var verdict = RolloutComparison.Compare(metric, Rate(600, 600), Rate(600, 600), Alpha, Options);
+
+        var ps = 601 / 602.0;
+        var bound = Math.Sqrt(((0.1 / 0.9) + ((1 - ps) / ps)) / 600);
+        Assert.True(verdict.StandardError >= bound, $"SE {verdict.StandardError} < {bound}");
+    }
+
     [Fact]
     public void Too_few_readings_give_no_verdict_and_no_interval()
     {

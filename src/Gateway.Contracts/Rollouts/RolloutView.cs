@@ -31,8 +31,18 @@ public sealed record RolloutView
     [JsonPropertyName("step")]
     public int Step { get; init; }
 
+    /// <summary>When the step's clock started (its minimum and maximum duration count from here): the step's start, or its latest resume.</summary>
     [JsonPropertyName("step_started_at")]
     public DateTimeOffset StepStartedAt { get; init; }
+
+    /// <summary>
+    /// Where the step's readings start, when earlier than <see cref="StepStartedAt"/>: a resume restarts the step's
+    /// clock but keeps its readings, so the step's confidence sequence carries on instead of starting again at the
+    /// full α. Null: from <see cref="StepStartedAt"/> (a step never resumed, or a rollout stored before this field).
+    /// </summary>
+    [JsonPropertyName("window_started_at")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? WindowStartedAt { get; init; }
 
     /// <summary>The canary's current share in percent (0 during a shadow step).</summary>
     [JsonPropertyName("weight")]

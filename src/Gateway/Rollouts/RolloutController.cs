@@ -131,7 +131,7 @@ internal sealed class RolloutController(
             {
                 // The later of the two clocks: a resume since restarted the step's clock, which the release's time predates.
                 var movedAt = release.RoutingChangedAt ?? time.GetUtcNow();
-                var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = movedAt > view.StepStartedAt ? movedAt : view.StepStartedAt, UpdatedAt = time.GetUtcNow() };
+                var aligned = view with { Step = view.Step + 1, Weight = next.WeightBps / 100.0, StepStartedAt = movedAt > view.StepStartedAt ? movedAt : view.StepStartedAt, WindowStartedAt = null, UpdatedAt = time.GetUtcNow() };
                 // The dead leader's advance (its evaluation was written before it acted), announced now: it never was.
                 return await RecordAsync(aligned, view.Revision, fencingToken, view.LastEvaluation, "advance") is null ? null : "caught-up";
             }
@@ -169,10 +169,12 @@ internal sealed class RolloutController(
             var state = new RolloutStepState(view.Step, plan.Steps.Count, elapsed);
             var evalStep = new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration);
             var names = plan.Metrics.Select(m => m.Metric);
+            // The step's readings: from its start, through any resumes (the step's clock above restarts at a resume).
+            var from = view.WindowStartedAt ?? view.StepStartedAt;
             // A shadow step compares both answers to the same requests (paired); a weight step compares the arms.
             decision = step.Shadow
-                ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(prompt, environment, view.Candidate, names, view.StepStartedAt, now), judgeOptions)
-                : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, names, view.StepStartedAt, now), judgeOptions);
+                ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(prompt, environment, view.Candidate, names, from, now), judgeOptions)
+                : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, names, from, now), judgeOptions);
         }
         catch (ArgumentException ex)
         {
@@ -300,12 +302,14 @@ internal sealed class RolloutController(
                 return null;
             }
 
+            // Already at this step (an operator's skip-step, recorded without a release change): the later clock, with its window.
+            var keepCurrentClock = current.Step == intended.Step && current.StepStartedAt > intended.StepStartedAt;
             var merged = current with
             {
                 Step = intended.Step,
                 Weight = intended.Weight,
-                // Already at this step (an operator's skip-step, recorded without a release change): the later clock.
-                StepStartedAt = current.Step == intended.Step && current.StepStartedAt > intended.StepStartedAt ? current.StepStartedAt : intended.StepStartedAt,
+                StepStartedAt = keepCurrentClock ? current.StepStartedAt : intended.StepStartedAt,
+                WindowStartedAt = keepCurrentClock ? current.WindowStartedAt : intended.WindowStartedAt,
                 Status = ended ? intended.Status : current.Status,
                 StatusReason = ended ? intended.StatusReason : current.StatusReason,
                 LastEvaluation = evaluation,

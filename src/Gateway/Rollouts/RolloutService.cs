@@ -280,11 +280,13 @@ internal sealed class RolloutService(
                 };
                 break;
             case "resume" when view.Status != RolloutStatuses.Paused:
-                // Resuming a running rollout would only restart its step's clock, and give the step a fresh test.
+                // Resuming a running rollout would only restart its step's clock.
                 return new RolloutOutcome(null, ReleaseRefusal.Conflict("rollout_not_paused", $"The rollout of v{view.Candidate} is {view.Status}; only a paused rollout resumes."));
             case "resume":
-                // The step's clock restarts: what it waited for must be seen again, by the same rules.
-                apply = v => v with { Status = RolloutStatuses.Running, StatusReason = null, StepStartedAt = now, UpdatedAt = now };
+                // The step's clock restarts (its minimum and maximum duration count from now), but not its readings: the
+                // confidence sequence is valid at every look, so it carries on. A fresh window at every resume would
+                // give an inconclusive step a new test at the full α each time (k resumes, up to k × α).
+                apply = v => v with { Status = RolloutStatuses.Running, StatusReason = null, StepStartedAt = now, WindowStartedAt = v.WindowStartedAt ?? v.StepStartedAt, UpdatedAt = now };
                 break;
             case "abort":
             {
@@ -317,7 +319,7 @@ internal sealed class RolloutService(
                     {
                         var served = plan.Steps[view.Step + 1];
                         var startedAt = live.RoutingChangedAt ?? now;
-                        apply = v => v with { Step = view.Step + 1, Weight = served.WeightBps / 100.0, StepStartedAt = startedAt, UpdatedAt = now };
+                        apply = v => v with { Step = view.Step + 1, Weight = served.WeightBps / 100.0, StepStartedAt = startedAt, WindowStartedAt = null, UpdatedAt = now };
                         break;
                     }
 
@@ -341,6 +343,7 @@ internal sealed class RolloutService(
                     StatusReason = statusChanged ? advanced.StatusReason : v.StatusReason,
                     Step = advanced.Step,
                     StepStartedAt = advanced.StepStartedAt,
+                    WindowStartedAt = advanced.WindowStartedAt,
                     Weight = advanced.Weight,
                     UpdatedAt = now,
                 };
@@ -501,7 +504,7 @@ internal sealed class RolloutService(
         }
 
         var nextStep = plan.Steps[view.Step + 1];
-        var advanced = view with { Step = view.Step + 1, StepStartedAt = now, Weight = nextStep.WeightBps / 100.0, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now };
+        var advanced = view with { Step = view.Step + 1, StepStartedAt = now, WindowStartedAt = null, Weight = nextStep.WeightBps / 100.0, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now };
         var change = await ChangeReleaseAsync(view, ActivationActions.CanaryStart, nextStep.WeightBps, StepReason(advanced, plan, reason), evaluation, actor, cancellationToken, expectedReleaseRevision, rolloutRevision, fencingToken);
         return change is not null ? (null, change) : (advanced, null);
     }

@@ -726,6 +726,43 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_resume_keeps_the_steps_readings_and_restarts_only_its_clock()
+    {
+        // A resume used to start the step's window again: every pause and resume of an inconclusive step opened a new
+        // confidence sequence at the full α. The sequence is valid at every look, so it carries on; the minimum
+        // duration still counts from the resume.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var started = (await store.GetAsync(name, PromptSetup.Environment))!.StepStartedAt;
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"waiting for legal"}""")).Expect(HttpStatusCode.OK);
+        await TrafficAsync(gateway, clock, name, 240);
+        Assert.Equal("held", await LookAsync(gateway, name));
+        var held = (await store.GetAsync(name, PromptSetup.Environment))!.LastEvaluation!.Metrics.ToDictionary(m => m.Metric, m => (m.Stable.Count, m.Canary.Count));
+
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/resume", "{}")).Expect(HttpStatusCode.OK);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal("continue", await LookAsync(gateway, name));
+
+        var resumed = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.All(held.Values, counts => Assert.True(counts.Item2 >= 30, $"{counts}"));
+        Assert.All(resumed.LastEvaluation!.Metrics, m => Assert.Equal(held[m.Metric], (m.Stable.Count, m.Canary.Count)));
+        Assert.Equal((DateTimeOffset?)started, resumed.WindowStartedAt);
+        Assert.True(resumed.StepStartedAt > started);
+
+        // The readings from before the resume suffice once the minimum duration has passed again; the next step's
+        // window is its own.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal("advance", await LookAsync(gateway, name));
+        var advanced = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((1, (DateTimeOffset?)null), (advanced.Step, advanced.WindowStartedAt));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal("continue", await LookAsync(gateway, name));
+        Assert.All((await store.GetAsync(name, PromptSetup.Environment))!.LastEvaluation!.Metrics, m => Assert.Equal(0, m.Canary.Count));
+    }
+
+    [Fact]
     public async Task A_controller_pause_keeps_its_evidence_on_the_rollout_after_a_resume_and_later_looks()
     {
         // A pause is no activation event (it changes nothing users get), and the looks after it overwrite the last
@@ -741,11 +778,16 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/resume", """{"reason":"known, accepted"}""")).Expect(HttpStatusCode.OK);
         clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal("continue", await LookAsync(gateway, name));
+        // A resume keeps the step's readings: the established harm stands, and the next look pauses again on it.
+        Assert.Equal("pause", await LookAsync(gateway, name));
+        clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal("held", await LookAsync(gateway, name));
 
         var rollout = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
-        Assert.Equal("continue", rollout.GetProperty("last_evaluation").GetProperty("decision").GetString());
-        var pause = Assert.Single(rollout.GetProperty("pauses").EnumerateArray().ToArray());
+        Assert.StartsWith("held by the pause", rollout.GetProperty("last_evaluation").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var pauses = rollout.GetProperty("pauses").EnumerateArray().ToArray();
+        Assert.Equal(2, pauses.Length);
+        var pause = pauses[0];
         Assert.Equal((RolloutController.Actor, 0), (pause.GetProperty("by").GetString(), pause.GetProperty("step").GetInt32()));
         Assert.Contains("refusal", pause.GetProperty("reason").GetString(), StringComparison.Ordinal);
         var evidence = pause.GetProperty("evaluation");

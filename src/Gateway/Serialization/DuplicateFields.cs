@@ -19,7 +19,8 @@ internal static partial class DuplicateFields
         // The reader's path may or may not already end at the repeated property.
         var property = match.Groups[1].Value;
         var path = ex.Path is null or "$" ? "" : ex.Path.TrimStart('$').TrimStart('.');
-        return path.EndsWith(property, StringComparison.Ordinal) ? path : string.IsNullOrEmpty(path) ? property : $"{path}.{property}";
+        // Cut: the name is the sender's own, echoed in the error's message and param.
+        return Errors.ClientEcho.Cut(path.EndsWith(property, StringComparison.Ordinal) ? path : string.IsNullOrEmpty(path) ? property : $"{path}.{property}");
     }
 
     [GeneratedRegex("Duplicate property '([^']+)'")]

@@ -44,7 +44,7 @@ internal static class ChatCompletionsEndpoint
         (reply, var cut) = tokens.Truncate(reply, request.MaxTokens);
 
         // No per-message framing overhead: prompt tokens are just the sum of each message's text.
-        var usage = TokenUsage.Of(request.Messages.Sum(message => tokens.Count(message.Text)), tokens.Count(reply));
+        var usage = TokenUsage.Of(request.Messages.Sum(message => tokens.Count(message.Text)), tokens.Count(reply)).WithAudio(MockKnobs.Of(context).AudioTokens);
         var id = $"chatcmpl-mock-{MockIds.Next()}";
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 

@@ -30,7 +30,8 @@ internal sealed record MockKnobs(
     string? ErrorCode = null,
     string? ErrorParam = null,
     int? ErrorPadding = null,
-    bool EndUnfinished = false)
+    bool EndUnfinished = false,
+    string? AudioTokens = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -57,7 +58,8 @@ internal sealed record MockKnobs(
         ErrorCode: Raw(request, "error-code"),
         ErrorParam: Raw(request, "error-param"),
         ErrorPadding: Integer(request, "error-padding", min: 1),
-        EndUnfinished: Boolean(request, "end-unfinished"));
+        EndUnfinished: Boolean(request, "end-unfinished"),
+        AudioTokens: AudioTokensKnob(request));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);
@@ -92,6 +94,29 @@ internal sealed record MockKnobs(
         var value when value is "hang" or "reset" => value,
         var raw => throw new InvalidRequestException($"Mock knob 'after-end' must be hang or reset, got '{raw}'."),
     };
+
+    /// <summary><c>IN,OUT</c>: audio tokens reported in the usage's details (each a part of the input and output counts).</summary>
+    private static string? AudioTokensKnob(HttpRequest request)
+    {
+        var raw = Raw(request, "audio-tokens");
+        if (raw is not null && ParseAudioTokens(raw) is null)
+        {
+            throw new InvalidRequestException($"Mock knob 'audio-tokens' must be two integers >= 0 as IN,OUT, got '{raw}'.");
+        }
+
+        return raw;
+    }
+
+    /// <summary>The <c>audio-tokens</c> knob's input and output counts; null when malformed.</summary>
+    public static (int Input, int Output)? ParseAudioTokens(string raw)
+    {
+        var parts = raw.Split(',');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var input)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var output)
+            ? (input, output)
+            : null;
+    }
 
     private static string? Corruption(HttpRequest request)
     {

@@ -80,6 +80,8 @@ internal abstract class StreamChunkFormat(string id, string objectType, long cre
             json.WriteNumber("prompt_tokens", usage.PromptTokens);
             json.WriteNumber("completion_tokens", usage.CompletionTokens);
             json.WriteNumber("total_tokens", usage.TotalTokens);
+            WriteDetails(json, "prompt_tokens_details", usage.PromptTokensDetails);
+            WriteDetails(json, "completion_tokens_details", usage.CompletionTokensDetails);
             json.WriteEndObject();
         }
         else if (includeUsage)
@@ -88,5 +90,15 @@ internal abstract class StreamChunkFormat(string id, string objectType, long cre
         }
 
         json.WriteEndObject();
+    }
+
+    private static void WriteDetails(Utf8JsonWriter json, string name, AudioTokensDetails? details)
+    {
+        if (details is not null)
+        {
+            json.WriteStartObject(name);
+            json.WriteNumber("audio_tokens", details.AudioTokens);
+            json.WriteEndObject();
+        }
     }
 }

@@ -34,6 +34,16 @@ internal sealed record AccountingRecord(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int ProviderToolCalls { get; init; }
 
+    /// <summary>The audio part of <see cref="InputTokens"/>, as the provider reported it: billed at the model's audio input price.</summary>
+    [JsonPropertyName("audio_input_tokens")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long AudioInputTokens { get; init; }
+
+    /// <summary>The audio part of <see cref="OutputTokens"/>, as the provider reported it: billed at the model's audio output price.</summary>
+    [JsonPropertyName("audio_output_tokens")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long AudioOutputTokens { get; init; }
+
     /// <summary>
     /// Attempts the provider had whole and went on with while the gateway left them (timed out, cut, or the client
     /// gone): included in the tokens and cost, each at its model's price, billed at the request's bound.

@@ -18,4 +18,15 @@ internal sealed class ModelPrice
 
     [System.Text.Json.Serialization.JsonPropertyName("output_per_million")]
     public decimal OutputPerMillion { get; set; }
+
+    /// <summary>
+    /// Price of the audio part of the input (<c>prompt_tokens_details.audio_tokens</c>). Unset, a request that reports audio
+    /// input has an unknown cost, as a model without a price does: never the text price, which is a sixteenth of gpt-4o's.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonPropertyName("audio_input_per_million")]
+    public decimal? AudioInputPerMillion { get; set; }
+
+    /// <summary>Price of the audio part of the output (<c>completion_tokens_details.audio_tokens</c>); unset, as for audio input.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("audio_output_per_million")]
+    public decimal? AudioOutputPerMillion { get; set; }
 }

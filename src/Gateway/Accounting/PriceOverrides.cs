@@ -99,7 +99,8 @@ internal sealed class PriceOverrides(GatewayStore store, PricingTable pricing, I
     }
 
     private static bool SamePrice(ModelPrice a, ModelPrice b) =>
-        a.InputPerMillion == b.InputPerMillion && a.CachedInputPerMillion == b.CachedInputPerMillion && a.OutputPerMillion == b.OutputPerMillion;
+        a.InputPerMillion == b.InputPerMillion && a.CachedInputPerMillion == b.CachedInputPerMillion && a.OutputPerMillion == b.OutputPerMillion
+        && a.AudioInputPerMillion == b.AudioInputPerMillion && a.AudioOutputPerMillion == b.AudioOutputPerMillion;
 
     public async Task LoadAsync()
     {

@@ -45,7 +45,7 @@ internal sealed class PricingOptionsValidator(IConfigurationSection? configured 
         foreach (var (model, prices) in options.Models)
         {
             var path = $"{PricingOptions.SectionName}:Models:{model}";
-            if (prices.Any(p => p.InputPerMillion < 0 || p.OutputPerMillion < 0 || p.CachedInputPerMillion < 0))
+            if (prices.Any(p => p.InputPerMillion < 0 || p.OutputPerMillion < 0 || p.CachedInputPerMillion < 0 || p.AudioInputPerMillion < 0 || p.AudioOutputPerMillion < 0))
             {
                 failures.Add($"{path}: prices cannot be negative.");
             }

@@ -98,7 +98,11 @@ internal sealed class PricingTable
         return cost;
     }
 
-    /// <summary>The cost of <paramref name="usage"/> at the price in force at <paramref name="at"/>; null when unknown.</summary>
+    /// <summary>
+    /// The cost of <paramref name="usage"/> at the price in force at <paramref name="at"/>; null when unknown: the model has
+    /// no price, or the usage has audio tokens and the model no audio price for them (the text price would be a fraction
+    /// of what the provider bills).
+    /// </summary>
     /// <param name="priorityTier">The request asked for <c>"service_tier": "priority"</c>: priced at <see cref="PricingOptions.PriorityTierFactor"/> times.</param>
     public decimal? Cost(string model, DateTimeOffset at, TokenUsage usage, bool priorityTier = false)
     {
@@ -107,11 +111,23 @@ internal sealed class PricingTable
             return null;
         }
 
-        var cached = Math.Min(usage.CachedInputTokens, usage.InputTokens);
-        var uncached = usage.InputTokens - cached;
+        // Audio is a part of the input and of the output, priced apart.
+        var audioInput = Math.Clamp(usage.AudioInputTokens, 0, usage.InputTokens);
+        var audioOutput = Math.Clamp(usage.AudioOutputTokens, 0, usage.OutputTokens);
+        if ((audioInput > 0 && price.AudioInputPerMillion is null) || (audioOutput > 0 && price.AudioOutputPerMillion is null))
+        {
+            return null;
+        }
+
+        // Which of the cached tokens were audio is not reported: audio is billed at its own price first, and only the
+        // rest of the input can be the cheaper cached text (never billed below what the provider charges).
+        var cached = Math.Min(usage.CachedInputTokens, usage.InputTokens - audioInput);
+        var uncached = usage.InputTokens - audioInput - cached;
         var cost = ((uncached * price.InputPerMillion)
             + (cached * (price.CachedInputPerMillion ?? price.InputPerMillion))
-            + (usage.OutputTokens * price.OutputPerMillion)) / 1_000_000m;
+            + (audioInput * (price.AudioInputPerMillion ?? 0))
+            + ((usage.OutputTokens - audioOutput) * price.OutputPerMillion)
+            + (audioOutput * (price.AudioOutputPerMillion ?? 0))) / 1_000_000m;
         return priorityTier ? cost * _priorityFactor : cost;
     }
 }

@@ -54,7 +54,10 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
                 output = Math.Max(output, Generated(seen, model));
             }
 
-            usage = new TokenUsage(input, Math.Clamp(reported.CachedInputTokens ?? 0, 0, input), output, Math.Max(0, reported.ReasoningTokens ?? 0));
+            // Audio tokens are parts of the input and output, priced apart (unknown without an audio price: PricingTable.Cost).
+            usage = new TokenUsage(
+                input, Math.Clamp(reported.CachedInputTokens ?? 0, 0, input), output, Math.Max(0, reported.ReasoningTokens ?? 0),
+                Math.Clamp(reported.AudioInputTokens ?? 0, 0, input), Math.Clamp(reported.AudioOutputTokens ?? 0, 0L, output));
             source = AccountingRecord.Reported;
         }
         else if (tap.Unread && outputBound > 0)
@@ -90,6 +93,8 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
         {
             UnreadableEvents = tap.Reader is { } read ? read.MalformedEvents + read.InvalidTextEvents : 0,
             ProviderToolCalls = calls.Count,
+            AudioInputTokens = usage.AudioInputTokens,
+            AudioOutputTokens = usage.AudioOutputTokens,
         };
     }
 

@@ -43,7 +43,8 @@ internal static class PricingApi
             return AdminResults.Invalid($"A model name of at most {MaxModelLength} characters, without control characters.", "model");
         }
 
-        foreach (var (field, value) in new[] { ("input_per_million", request!.InputPerMillion), ("output_per_million", request.OutputPerMillion), ("cached_input_per_million", request.CachedInputPerMillion) })
+        foreach (var (field, value) in new[] { ("input_per_million", request!.InputPerMillion), ("output_per_million", request.OutputPerMillion), ("cached_input_per_million", request.CachedInputPerMillion),
+            ("audio_input_per_million", request.AudioInputPerMillion), ("audio_output_per_million", request.AudioOutputPerMillion) })
         {
             if (value is < 0 or > MaxPerMillion)
             {
@@ -65,6 +66,8 @@ internal static class PricingApi
             InputPerMillion = input,
             CachedInputPerMillion = request.CachedInputPerMillion,
             OutputPerMillion = output,
+            AudioInputPerMillion = request.AudioInputPerMillion,
+            AudioOutputPerMillion = request.AudioOutputPerMillion,
         };
 
         if (!await overrides.AddAsync(model, price))

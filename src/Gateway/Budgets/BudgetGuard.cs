@@ -120,9 +120,13 @@ internal sealed class BudgetGuard(
     /// the provider reports.
     /// </param>
     /// <param name="priorityTier">The request asked for priority processing: priced as the provider will bill it (<see cref="PricingTable.Cost"/>).</param>
+    /// <param name="audioOutput">
+    /// The request asks for spoken output (<see cref="AudioOutput"/>): its output is reserved at the audio output price, and a
+    /// model without one is as a model without a price.
+    /// </param>
     public async ValueTask<(BudgetReservation? Reservation, GatewayError? Error)> ReserveAsync(
         GatewayKey key, CatalogModel model, PromptTokenEstimate prompt, long reservedOutputTokens, bool readsUnseenInput = false, bool priorityTier = false,
-        ProviderToolUse? tools = null)
+        ProviderToolUse? tools = null, bool audioOutput = false)
     {
         if (key.Limits is not { IsEmpty: false } limits)
         {
@@ -143,11 +147,13 @@ internal sealed class BudgetGuard(
         var output = reservedOutputTokens;
         // Priced at the dearest model that may serve it: a fallback is billed at its own price, and may read a longer
         // stored conversation.
-        var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(PricedInput(model, input, unseen), 0, output, 0), priorityTier);
+        // Spoken output may be all of it: reserved at the audio output price.
+        var audio = audioOutput ? output : 0;
+        var cost = pricing.Cost(model.UpstreamModel, now, new TokenUsage(PricedInput(model, input, unseen), 0, output, 0, 0, audio), priorityTier);
         foreach (var fallback in model.Fallbacks)
         {
             if (cost is { } first
-                && pricing.Cost(fallback.UpstreamModel, now, new TokenUsage(PricedInput(fallback, input, unseen), 0, output, 0), priorityTier) is { } other
+                && pricing.Cost(fallback.UpstreamModel, now, new TokenUsage(PricedInput(fallback, input, unseen), 0, output, 0, 0, audio), priorityTier) is { } other
                 && other > first)
             {
                 cost = other;
@@ -180,8 +186,11 @@ internal sealed class BudgetGuard(
         if (cost is null && spendLimited && refuseUnpriced)
         {
             // A spend limit cannot be enforced on a model without a price: refuse rather than skip it.
-            return (null, GatewayError.InvalidRequest(
-                $"The model '{model.Name}' has no price, so this key's spend limit cannot be enforced on it.", "model", "model_not_priced"));
+            return (null, audio > 0 && pricing.PriceAt(model.UpstreamModel, now) is not null
+                ? GatewayError.InvalidRequest(
+                    $"The model '{model.Name}' has no audio output price, so this key's spend limit cannot be enforced on audio output.", "modalities", "model_not_priced")
+                : GatewayError.InvalidRequest(
+                    $"The model '{model.Name}' has no price, so this key's spend limit cannot be enforced on it.", "model", "model_not_priced"));
         }
 
         if (cost is null && limits.TokensPerMinute is null)

@@ -7,7 +7,7 @@ internal static class UsageReader
 {
     public static OpenAiUsage Read(ref Utf8JsonReader reader)
     {
-        int? input = null, output = null, cached = null, reasoning = null, total = null;
+        int? input = null, output = null, cached = null, reasoning = null, total = null, audioInput = null, audioOutput = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8))
@@ -25,12 +25,16 @@ internal static class UsageReader
             else if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8))
             {
                 reader.Read();
-                cached = ReadDetail(ref reader, "cached_tokens"u8) ?? cached;
+                var (found, audio) = ReadDetails(ref reader, "cached_tokens"u8);
+                cached = found ?? cached;
+                audioInput = audio ?? audioInput;
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8) || reader.ValueTextEquals("output_tokens_details"u8))
             {
                 reader.Read();
-                reasoning = ReadDetail(ref reader, "reasoning_tokens"u8) ?? reasoning;
+                var (found, audio) = ReadDetails(ref reader, "reasoning_tokens"u8);
+                reasoning = found ?? reasoning;
+                audioOutput = audio ?? audioOutput;
             }
             else
             {
@@ -39,7 +43,7 @@ internal static class UsageReader
             }
         }
 
-        return new OpenAiUsage(input, output, cached, reasoning, total);
+        return new OpenAiUsage(input, output, cached, reasoning, total, audioInput, audioOutput);
     }
 
     private static int? ReadInt(ref Utf8JsonReader reader)
@@ -63,20 +67,25 @@ internal static class UsageReader
             : null;
     }
 
-    private static int? ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    /// <summary>A details object's <paramref name="name"/> and its <c>audio_tokens</c> (billed at the audio price, when the model has one).</summary>
+    private static (int? Found, int? Audio) ReadDetails(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             reader.Skip();
-            return null;
+            return (null, null);
         }
 
-        int? found = null;
+        int? found = null, audio = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals(name))
             {
                 found = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("audio_tokens"u8))
+            {
+                audio = ReadInt(ref reader);
             }
             else
             {
@@ -85,6 +94,6 @@ internal static class UsageReader
             }
         }
 
-        return found;
+        return (found, audio);
     }
 }

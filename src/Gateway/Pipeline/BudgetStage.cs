@@ -17,7 +17,8 @@ internal sealed class BudgetStage(RequestDelegate next, BudgetGuard budgets)
         // Only a key with limits pays for the look at the body's other property names.
         var limited = exchange.Key.Limits is { IsEmpty: false };
         var unseen = limited && UnseenInput.IsRead(exchange.ClientBody.WrittenSpan, exchange.Scan);
-        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, unseen, exchange.Scan.PriorityTier, exchange.ProviderTools);
+        var audio = limited && AudioOutput.IsAsked(exchange.ClientBody.WrittenSpan, exchange.Scan);
+        var reserving = budgets.ReserveAsync(exchange.Key, exchange.Model, exchange.InputEstimate, exchange.ReservedOutputTokens, unseen, exchange.Scan.PriorityTier, exchange.ProviderTools, audio);
         if (!reserving.IsCompletedSuccessfully)
         {
             // Pending: the ValueTask is its async method's own task, so AsTask allocates nothing.

@@ -33,6 +33,27 @@ public sealed class PriceOverrideTests(TestEnvironment env)
         Assert.Contains("\"action\":\"SetPrice\"", (await operatorClient.GetAsync("/admin/v1/audit?limit=50")).Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Audio_prices_put_beside_the_same_text_prices_are_a_new_price_in_force()
+    {
+        // Not a repeat of the price before it: only its audio prices differ, and without them audio costs unknown.
+        var (_, gateway) = await OwnPrefixGatewayAsync();
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        var model = "audio-" + Guid.NewGuid().ToString("N")[..8];
+
+        (await operatorClient.PutAsync($"/admin/v1/pricing/{model}", """{"input_per_million":2.5,"output_per_million":10,"effective_from":"2026-01-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+        (await operatorClient.PutAsync($"/admin/v1/pricing/{model}", """{"input_per_million":2.5,"output_per_million":10,"audio_input_per_million":40,"audio_output_per_million":80,"effective_from":"2026-02-01T00:00:00Z"}""")).Expect(HttpStatusCode.OK);
+
+        var table = gateway.GetRequiredService<LlmGateway.Accounting.PricingTable>();
+        var price = await Eventually.ResultAsync(
+            () => Task.FromResult(table.PriceAt(model, new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero))),
+            p => p?.AudioOutputPerMillion is not null,
+            TimeSpan.FromSeconds(10));
+        Assert.Equal((40m, 80m), (price!.AudioInputPerMillion, price.AudioOutputPerMillion));
+        Assert.Null(table.PriceAt(model, new DateTimeOffset(2026, 1, 15, 0, 0, 0, TimeSpan.Zero))!.AudioOutputPerMillion);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -73,6 +94,8 @@ public sealed class PriceOverrideTests(TestEnvironment env)
     [InlineData("""{"output_per_million":-0.5}""", "output_per_million")]
     [InlineData("""{"input_per_million":1,"output_per_million":79228162514264337593543950335}""", "output_per_million")]
     [InlineData("""{"cached_input_per_million":1000001}""", "cached_input_per_million")]
+    [InlineData("""{"input_per_million":1,"output_per_million":1,"audio_input_per_million":-40}""", "audio_input_per_million")]
+    [InlineData("""{"input_per_million":1,"output_per_million":1,"audio_output_per_million":1000001}""", "audio_output_per_million")]
     public async Task A_negative_or_absurd_price_is_refused_with_its_field(string body, string field)
     {
         using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);

@@ -91,4 +91,64 @@ public sealed class PricingTableTests
 
         Assert.Contains("Gateway:Pricing:ToolCalls:web_search must be from 0 to 100", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    private static readonly PricingTable AudioTable = new(new PricingOptions
+    {
+        Models =
+        {
+            // gpt-4o-audio-preview's published prices: text 2.50 / 10, audio 40 / 80 per million.
+            ["gpt-4o-audio-preview"] =
+            [
+                new ModelPrice { EffectiveFrom = Change, InputPerMillion = 2.5m, OutputPerMillion = 10m, AudioInputPerMillion = 40m, AudioOutputPerMillion = 80m },
+            ],
+            ["text-only"] = [new ModelPrice { EffectiveFrom = Change, InputPerMillion = 2.5m, OutputPerMillion = 10m }],
+            ["audio-out-only"] = [new ModelPrice { EffectiveFrom = Change, InputPerMillion = 2.5m, OutputPerMillion = 10m, AudioOutputPerMillion = 80m }],
+        },
+    });
+
+    [Fact]
+    public void Audio_tokens_are_billed_at_the_audio_prices_as_parts_of_the_input_and_output()
+    {
+        // 2,000 input of which 1,000 audio; 1,500 output of which 1,000 audio.
+        var usage = new TokenUsage(2000, 0, 1500, 0, AudioInputTokens: 1000, AudioOutputTokens: 1000);
+
+        // 1,000 × 2.5 + 1,000 × 40 + 500 × 10 + 1,000 × 80, per million (the text price alone: 0.02).
+        Assert.Equal(0.1275m, AudioTable.Cost("gpt-4o-audio-preview", Change, usage));
+        Assert.Equal(0.02m, AudioTable.Cost("gpt-4o-audio-preview", Change, usage with { AudioInputTokens = 0, AudioOutputTokens = 0 }));
+    }
+
+    [Fact]
+    public void Cached_tokens_are_never_taken_from_the_audio_part()
+    {
+        // Which cached tokens were audio is not reported: audio at its price first, the cached discount on the rest only.
+        var usage = new TokenUsage(1000, 800, 0, 0, AudioInputTokens: 600);
+
+        // 600 × 40 + 400 × 2.5 (cached at the input price: none set), per million.
+        Assert.Equal(0.025m, AudioTable.Cost("gpt-4o-audio-preview", Change, usage));
+    }
+
+    [Theory]
+    [InlineData("text-only", 1000, 0)]
+    [InlineData("text-only", 0, 1000)]
+    [InlineData("audio-out-only", 1000, 0)]
+    public void Audio_tokens_without_an_audio_price_have_an_unknown_cost_never_the_text_price(string model, int audioInput, int audioOutput)
+    {
+        var usage = new TokenUsage(2000, 0, 1500, 0, audioInput, audioOutput);
+
+        Assert.Null(AudioTable.Cost(model, Change, usage));
+        Assert.Equal(0.02m, AudioTable.Cost(model, Change, new TokenUsage(2000, 0, 1500, 0)));
+    }
+
+    [Fact]
+    public void The_validator_refuses_negative_audio_prices()
+    {
+        var options = new PricingOptions
+        {
+            Models = { ["m"] = [new ModelPrice { EffectiveFrom = Change, InputPerMillion = 1m, OutputPerMillion = 1m, AudioOutputPerMillion = -80m }] },
+        };
+
+        var result = new PricingOptionsValidator().Validate(null, options);
+
+        Assert.Contains("Gateway:Pricing:Models:m: prices cannot be negative", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -161,6 +161,35 @@ public sealed class UsageAccountantTests
         Assert.Equal((AccountingRecord.Reported, (long)O200k.CountTokens("a long answer that was delivered")), (cut.Source, cut.OutputTokens));
     }
 
+    [Theory]
+    [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\",\"audio\":{\"id\":\"a1\",\"data\":\"UklGRg==\",\"transcript\":\"hi\"}}}],\"usage\":{\"prompt_tokens\":2000,\"completion_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":1000},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":1000}}}")]
+    [InlineData("text/event-stream", "data: {\"choices\":[{\"delta\":{\"audio\":{\"transcript\":\"hi\"}},\"finish_reason\":\"stop\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":2000,\"completion_tokens\":1500,\"prompt_tokens_details\":{\"audio_tokens\":1000},\"completion_tokens_details\":{\"audio_tokens\":1000}}}\n\ndata: [DONE]\n\n")]
+    public async Task Reported_audio_tokens_are_billed_at_the_audio_price_and_unknown_without_one(string contentType, string body)
+    {
+        var pricing = new PricingTable(new PricingOptions
+        {
+            Models =
+            {
+                ["gpt-4o-mini"] = [new ModelPrice { EffectiveFrom = DateTimeOffset.UnixEpoch, InputPerMillion = 2.5m, OutputPerMillion = 10m, AudioInputPerMillion = 40m, AudioOutputPerMillion = 80m }],
+                ["gpt-4o"] = [new ModelPrice { EffectiveFrom = DateTimeOffset.UnixEpoch, InputPerMillion = 2.5m, OutputPerMillion = 10m }],
+            },
+        });
+        var accountant = new UsageAccountant(new TokenizerRegistry(), pricing, Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageAccountant>.Instance);
+        var (audioPriced, _) = Tap(contentType, strip: false);
+        var (textPriced, _) = Tap(contentType, strip: false);
+        await audioPriced.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+        await textPriced.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+
+        var priced = accountant.Account(Model(), Prompt("{}"), audioPriced, DateTimeOffset.UtcNow);
+        Assert.True(Catalog.TryGetModel("gpt-4o", out var textOnly));
+        var unpriced = accountant.Account(textOnly, Prompt("{}"), textPriced, DateTimeOffset.UtcNow);
+
+        // 1,000 × 2.5 + 1,000 × 40 + 500 × 10 + 1,000 × 80 per million; at the text price it would be 0.02.
+        Assert.Equal((AccountingRecord.Reported, 2000L, 1500L, 1000L, 1000L, 0.1275m), (priced.Source, priced.InputTokens, priced.OutputTokens, priced.AudioInputTokens, priced.AudioOutputTokens, priced.CostUsd));
+        Assert.Equal((AccountingRecord.Reported, 1000L, 1000L, (decimal?)null), (unpriced.Source, unpriced.AudioInputTokens, unpriced.AudioOutputTokens, unpriced.CostUsd));
+        Assert.Contains("\"audio_output_tokens\":1000", Encoding.UTF8.GetString(UsageComment.Format(priced)), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_json_body_past_the_cap_is_billed_from_the_usage_at_its_end()
     {

@@ -68,6 +68,29 @@ public sealed class MockStreamingTests(TestEnvironment env)
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, null);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Audio_tokens_are_added_to_the_counts_and_reported_in_both_details(bool stream)
+    {
+        var streaming = stream ? ""","stream":true,"stream_options":{"include_usage":true}""" : "";
+        using var plain = await PostAsync("/v1/chat/completions", $$"""{"model":"gpt-4o"{{streaming}},"messages":[{"role":"user","content":"x"}]}""");
+        using var audio = await PostAsync("/v1/chat/completions", $$"""{"model":"gpt-4o"{{streaming}},"messages":[{"role":"user","content":"x"}]}""", ("x-mock-audio-tokens", "30,70"));
+
+        var without = UsageOf(await plain.Content.ReadAsStringAsync(Ct), stream);
+        var with = UsageOf(await audio.Content.ReadAsStringAsync(Ct), stream);
+        Assert.False(without.TryGetProperty("prompt_tokens_details", out _));
+        Assert.Equal(without.GetProperty("prompt_tokens").GetInt32() + 30, with.GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(without.GetProperty("completion_tokens").GetInt32() + 70, with.GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(without.GetProperty("total_tokens").GetInt32() + 100, with.GetProperty("total_tokens").GetInt32());
+        Assert.Equal(30, with.GetProperty("prompt_tokens_details").GetProperty("audio_tokens").GetInt32());
+        Assert.Equal(70, with.GetProperty("completion_tokens_details").GetProperty("audio_tokens").GetInt32());
+    }
+
+    private static JsonElement UsageOf(string body, bool stream) => JsonDocument.Parse(stream
+        ? body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Single(e => e.Contains("\"choices\":[]", StringComparison.Ordinal))["data: ".Length..]
+        : body).RootElement.GetProperty("usage");
+
     private async Task<HttpResponseMessage> PostAsync(string path, string body, params (string Name, string Value)[] headers)
     {
         using var client = new HttpClient { BaseAddress = env.MockUrl };

@@ -287,6 +287,27 @@ public sealed class OpenAiResponseReaderTests
     }
 
     [Fact]
+    public void The_audio_tokens_of_both_details_are_read_from_a_streamed_usage_chunk_and_a_body()
+    {
+        // gpt-4o-audio-preview's usage: audio is a part of the prompt and completion counts, priced apart.
+        const string usage = "{\"prompt_tokens\":2000,\"completion_tokens\":1500,\"total_tokens\":3500,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":1000},"
+            + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":1200,\"accepted_prediction_tokens\":0}}";
+        var (_, streamed) = Read(
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"audio\":{\"transcript\":\"hi\"}},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"choices\":[],\"usage\":" + usage + "}\n\n"
+            + "data: [DONE]\n\n", [11]);
+        var body = new RecordingObserver();
+        using var json = new OpenAiResponseReader(body);
+
+        json.ReadJson(Encoding.UTF8.GetBytes("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,\"audio\":{\"id\":\"a\",\"data\":\"UklGRg==\",\"transcript\":\"hi\"}},\"finish_reason\":\"stop\"}],\"usage\":" + usage + "}"));
+
+        var expected = new OpenAiUsage(2000, 1500, 0, 0, 3500, AudioInputTokens: 1000, AudioOutputTokens: 1200);
+        Assert.Equal(expected, streamed.Usage);
+        Assert.Equal(expected, body.Usage);
+    }
+
+    [Fact]
     public void A_responses_api_stream_gives_its_deltas_usage_and_end()
     {
         var (reader, observer) = Read(ResponsesStream, [13]);

@@ -31,6 +31,7 @@ internal sealed record MockKnobs(
     string? ErrorParam = null,
     int? ErrorPadding = null,
     bool EndUnfinished = false,
+    bool NoDone = false,
     string? AudioTokens = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
@@ -59,6 +60,7 @@ internal sealed record MockKnobs(
         ErrorParam: Raw(request, "error-param"),
         ErrorPadding: Integer(request, "error-padding", min: 1),
         EndUnfinished: Boolean(request, "end-unfinished"),
+        NoDone: Boolean(request, "no-done"),
         AudioTokens: AudioTokensKnob(request));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>

@@ -68,8 +68,17 @@ internal sealed class SseEventWriter(PipeWriter pipe) : IDisposable
         await pipe.FlushAsync(cancellationToken);
     }
 
+    /// <summary>The <c>[DONE]</c> sentinel is left out: a stream whose every chunk came, usage included, then not its last line.</summary>
+    public bool OmitDone { get; set; }
+
     public async Task WriteDoneAsync(CancellationToken cancellationToken)
     {
+        if (OmitDone)
+        {
+            await pipe.FlushAsync(cancellationToken);
+            return;
+        }
+
         PayBlankLine();
         pipe.Write(DoneLine);
         WriteEventEnd();

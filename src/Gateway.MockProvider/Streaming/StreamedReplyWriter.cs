@@ -7,7 +7,7 @@ namespace LlmGateway.MockProvider.Streaming;
 
 /// <summary>
 /// Streams a reply as SSE in an endpoint's format (opening, content pieces, closing), applying the
-/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, error-after, corrupt, long-line, end-unfinished, after-end) along the way.
+/// stream knobs (chunks, chunk-delay-ms, hold, cut-after, error-after, corrupt, long-line, end-unfinished, no-done, after-end) along the way.
 /// </summary>
 internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProviderOptions> options)
 {
@@ -95,6 +95,7 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
 
         // end-unfinished: the closing events' blank lines each go out with the next event, so the last one never gets its own.
         events.WithholdBlankLine = knobs.EndUnfinished;
+        events.OmitDone = knobs.NoDone;
         await format.CloseAsync(events, aborted);
         if (knobs.AfterEnd is { } afterEnd)
         {

@@ -48,9 +48,10 @@ internal sealed class UsageAccountant(TokenizerRegistry tokenizers, PricingTable
                 output = (long)total - input;
             }
 
-            if (interrupted)
+            if (interrupted && !seen.SawUsageChunk)
             {
-                // A usage sent before the cut (a provider reporting as it goes) may count less than the client received.
+                // A usage sent before the cut (a provider reporting as it goes) may count less than the client received;
+                // not the include_usage chunk, which comes after the whole answer.
                 output = Math.Max(output, Generated(seen, model));
             }
 

@@ -208,8 +208,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     /// <summary>
     /// The provider's stream said it is over: whatever happens to the connection after, the client has the answer. Its
     /// last event counts once its lines are whole, before its blank line (a provider may stall or break just before it).
+    /// The <c>include_usage</c> chunk says so too: it comes after every choice's finish, and only <c>[DONE]</c> follows it,
+    /// so a stream that loses just its <c>[DONE]</c> is whole.
     /// </summary>
-    public bool StreamEnded => _reader is { } reader && (reader.SawEnd || reader.EndPending);
+    public bool StreamEnded => _reader is { } reader && (reader.SawEnd || reader.EndPending || Usage.SawUsageChunk);
 
     /// <summary>True while a retryable error response is held back from the client.</summary>
     public bool IsHoldingError => _gate == TapGate.HoldError;

@@ -163,6 +163,20 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
 
     public void OnUsage(in OpenAiUsage usage) => Usage = usage;
 
+    /// <summary>
+    /// The stream's <c>include_usage</c> chunk (<c>"choices": []</c> with the usage) was read. OpenAI sends it last, after
+    /// every choice's finish chunk and before <c>[DONE]</c> alone: the answer is whole, and its usage counts all of it.
+    /// </summary>
+    public bool SawUsageChunk { get; private set; }
+
+    public void OnEvent(in OpenAiEventInfo info)
+    {
+        if (info.Is(OpenAiEventFlags.UsageOnly))
+        {
+            SawUsageChunk = true;
+        }
+    }
+
     public void Dispose()
     {
         _text.Dispose();
@@ -183,6 +197,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
         _providerToolCalls = null;
         _sawText = false;
         Usage = null;
+        SawUsageChunk = false;
         Model = null;
         FinishReason = null;
         ServedPriority = null;

@@ -161,6 +161,24 @@ public sealed class UsageAccountantTests
         Assert.Equal((AccountingRecord.Reported, (long)O200k.CountTokens("a long answer that was delivered")), (cut.Source, cut.OutputTokens));
     }
 
+    [Fact]
+    public async Task A_stream_that_lost_only_its_done_is_billed_at_its_usage_chunk_not_at_the_estimate()
+    {
+        // Every chunk came, the include_usage chunk last: the provider's count is of the whole answer, even when it is
+        // below what the tokenizer makes of the text (a provider counts its own way), and whatever happened after it.
+        var (tap, _) = Tap("text/event-stream", strip: true);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(
+            "data: {\"choices\":[{\"delta\":{\"content\":\"a long answer that was delivered\"}}]}\n\n"
+            + "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\n"), TestContext.Current.CancellationToken);
+        await tap.FlushPendingAsync(cut: false, TestContext.Current.CancellationToken);
+
+        var record = Accountant.Account(Model(), Prompt("{}"), tap, DateTimeOffset.UtcNow, interrupted: true);
+
+        Assert.True(tap.StreamEnded);
+        Assert.Equal((AccountingRecord.Reported, 3L, 2L), (record.Source, record.InputTokens, record.OutputTokens));
+    }
+
     [Theory]
     [InlineData("application/json", "{\"choices\":[{\"message\":{\"content\":\"hi\",\"audio\":{\"id\":\"a1\",\"data\":\"UklGRg==\",\"transcript\":\"hi\"}}}],\"usage\":{\"prompt_tokens\":2000,\"completion_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":1000},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":1000}}}")]
     [InlineData("text/event-stream", "data: {\"choices\":[{\"delta\":{\"audio\":{\"transcript\":\"hi\"}},\"finish_reason\":\"stop\"}]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":2000,\"completion_tokens\":1500,\"prompt_tokens_details\":{\"audio_tokens\":1000},\"completion_tokens_details\":{\"audio_tokens\":1000}}}\n\ndata: [DONE]\n\n")]

@@ -68,6 +68,16 @@ public sealed class MockStreamingTests(TestEnvironment env)
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadRequest, null);
     }
 
+    [Fact]
+    public async Task No_done_ends_a_chat_stream_after_its_usage_chunk()
+    {
+        using var response = await PostAsync("/v1/chat/completions", """{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}""", ("x-mock-no-done", "true"));
+
+        var events = (await response.Content.ReadAsStringAsync(Ct)).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain(events, e => e.Contains("[DONE]", StringComparison.Ordinal));
+        Assert.Contains("\"choices\":[],\"usage\":{", events[^1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -195,6 +195,57 @@ public sealed class ResilienceTests(TestEnvironment env)
         Assert.Equal("reported", usage.GetProperty("source").GetString());
     }
 
+    [Theory]
+    [InlineData("hang", false)]
+    [InlineData("reset", false)]
+    [InlineData("hang", true)]
+    [InlineData("reset", true)]
+    public async Task A_whole_stream_that_loses_only_its_done_then_stalls_or_breaks_is_whole_for_the_client_and_the_bill(string afterEnd, bool clientAsksUsage)
+    {
+        // Every chunk came, the finish chunk and the include_usage chunk (the last before [DONE], as OpenAI documents it),
+        // then the connection stalled or broke: the answer is whole. No error event, no cut bill, no failed request, and
+        // the provider's own count, not the estimate. Whether the client asked for the usage chunk or the gateway did.
+        var (record, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("no-done", "test", []);
+        using var client = env.Gateway.CreateClient(secret);
+        var options = clientAsksUsage ? ""","stream_options":{"include_usage":true}""" : "";
+        var body = $$"""{"model":"stall-model","stream":true{{options}},"messages":[{"role":"user","content":"tell me"}]}""";
+        using var reference = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        reference.Headers.Add("x-mock-chunks", "4");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-mock-chunks", "4");
+        request.Headers.Add("x-mock-no-done", "true");
+        request.Headers.Add("x-mock-after-end", afterEnd);
+
+        using var whole = await client.SendAsync(reference, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var expected = Usage(await whole.Content.ReadAsStringAsync(Ct));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var sse = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("data: [DONE]", sse, StringComparison.Ordinal);
+        Assert.DoesNotContain("upstream_stream_", sse, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"error\"", sse, StringComparison.Ordinal);
+        Assert.Contains("\"finish_reason\":\"stop\"", sse, StringComparison.Ordinal);
+        var usage = Usage(sse);
+        Assert.False(usage.TryGetProperty("cut", out var cut) && cut.GetBoolean(), usage.ToString());
+        Assert.Equal("reported", usage.GetProperty("source").GetString());
+        Assert.Equal(
+            (expected.GetProperty("input_tokens").GetInt64(), expected.GetProperty("output_tokens").GetInt64()),
+            (usage.GetProperty("input_tokens").GetInt64(), usage.GetProperty("output_tokens").GetInt64()));
+        if (clientAsksUsage)
+        {
+            var chunk = Events(sse).Single(e => e.GetProperty("choices").GetArrayLength() == 0).GetProperty("usage");
+            Assert.Equal(chunk.GetProperty("completion_tokens").GetInt64(), usage.GetProperty("output_tokens").GetInt64());
+        }
+
+        using var viewer = new AdminClient(env.Gateway, TestEnvironment.ViewerToken);
+        var rows = await Eventually.ResultAsync(
+            () => viewer.GetAsync($"/admin/v1/usage?key={record.Id}"),
+            r => r.Json.EnumerateArray().Sum(row => row.GetProperty("requests").GetInt64()) == 2,
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(0, Assert.Single(rows.Json.EnumerateArray()).GetProperty("errors").GetInt64());
+    }
+
     [Fact]
     public async Task A_client_that_stops_reading_longer_than_the_idle_and_first_byte_timeouts_gets_the_whole_stream()
     {

@@ -55,6 +55,12 @@ internal static class ReleaseFormatter
             .Add("stickiness", release.Stickiness)
             .Add("sampling", Sampling(release.Sampling))
             .Add("updated", $"{Display.Instant(release.UpdatedAt)} by {Display.Text(release.Actor)}");
+        if (release.RolloutSampling is { } rollout)
+        {
+            // Only while a rollout's canary serves: why the prompt is sampled far above its policy.
+            details.Add("rollout sampling", RolloutSampling(rollout) + " (the rollout's plan; each arm at least this)");
+        }
+
         if (release.Canary is not null && release.ShadowShare > 0)
         {
             // Only during a rollout's shadow step: the line would otherwise always read "-".
@@ -63,6 +69,13 @@ internal static class ReleaseFormatter
         }
 
         output.Write(details.ToString(indent: 2));
+    }
+
+    /// <summary>"stable 100%, canary 100%": the rates a rollout samples its arms at.</summary>
+    public static string RolloutSampling(LlmGateway.Contracts.Rollouts.RolloutSampling sampling)
+    {
+        ArgumentNullException.ThrowIfNull(sampling);
+        return $"stable {Display.Rate(sampling.Stable)}, canary {Display.Rate(sampling.Canary)}";
     }
 
     private static string Canary(int? canary, int weight) =>

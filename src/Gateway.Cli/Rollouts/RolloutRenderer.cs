@@ -37,7 +37,14 @@ internal static class RolloutRenderer
             .Add("status", Status(view))
             .Add("step", Step(view))
             .Add("time in step", TimeInStep(view, now))
-            .Add("plan", Plan(view))
+            .Add("plan", Plan(view));
+        if (view.Sampling is { } sampling)
+        {
+            // Why the prompt is sampled far above its policy while the rollout runs (a rollout started before the field has none).
+            details.Add("sampling", Releases.ReleaseFormatter.RolloutSampling(sampling) + " while it runs");
+        }
+
+        details
             .Add("started", started)
             .Add("updated", view.UpdatedAt == default
                 ? null

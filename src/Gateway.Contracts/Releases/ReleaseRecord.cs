@@ -41,6 +41,14 @@ public sealed record ReleaseRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ReleaseSampling? Sampling { get; init; }
 
+    /// <summary>
+    /// While a rollout's canary serves, the rates its plan samples the two arms at (each arm takes the higher of this and
+    /// its usual rate); null otherwise, and in a release stored before this field.
+    /// </summary>
+    [JsonPropertyName("rollout_sampling")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Rollouts.RolloutSampling? RolloutSampling { get; init; }
+
     [JsonPropertyName("previous_stable")]
     public int? PreviousStable { get; init; }
 

@@ -30,6 +30,11 @@ public sealed record ReleaseView
 
     [JsonPropertyName("sampling")] public ReleaseSampling? Sampling { get; init; }
 
+    /// <summary>While a rollout's canary serves, the rates its plan samples the arms at; left out otherwise.</summary>
+    [JsonPropertyName("rollout_sampling")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Rollouts.RolloutSampling? RolloutSampling { get; init; }
+
     [JsonPropertyName("previous_stable")] public int? PreviousStable { get; init; }
 
     [JsonPropertyName("revision")] public long Revision { get; init; }
@@ -53,6 +58,7 @@ public sealed record ReleaseView
             Stickiness = record.Stickiness,
             Salt = record.Salt,
             Sampling = record.Sampling,
+            RolloutSampling = record.RolloutSampling,
             PreviousStable = record.PreviousStable,
             Revision = record.Revision,
             UpdatedAt = record.UpdatedAt,

@@ -60,6 +60,14 @@ public sealed record RolloutView
     [JsonPropertyName("plan")]
     public required RolloutPlan Plan { get; init; }
 
+    /// <summary>
+    /// The rates the arms are sampled at while it runs (the plan's, resolved); null for a rollout started before this
+    /// field, whose arms keep their usual rates.
+    /// </summary>
+    [JsonPropertyName("sampling")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RolloutSampling? Sampling { get; init; }
+
     [JsonPropertyName("last_evaluation")]
     public RolloutEvaluation? LastEvaluation { get; init; }
 

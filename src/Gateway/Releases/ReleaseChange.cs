@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmGateway.Contracts.Releases;
+using LlmGateway.Contracts.Rollouts;
 
 namespace LlmGateway.Releases;
 
@@ -13,6 +14,7 @@ namespace LlmGateway.Releases;
 /// when given, is the change's time (the release's <c>updated_at</c>): a rollout start stamps its own, so a start whose
 /// answer was lost can tell its canary from another's. <see cref="CanaryMustServe"/>, a rollout's step: the weight
 /// changes only for the canary already serving (a step never starts one again over a rollback or abort that removed it).
+/// <see cref="RolloutSampling"/>, a rollout's start: the rates its plan samples the arms at while its canary serves.
 /// </summary>
 internal sealed record ReleaseChange(
     string Action,
@@ -26,4 +28,5 @@ internal sealed record ReleaseChange(
     long? RolloutRevision = null,
     DateTimeOffset? At = null,
     long? FencingToken = null,
-    bool CanaryMustServe = false);
+    bool CanaryMustServe = false,
+    RolloutSampling? RolloutSampling = null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmGateway.Contracts.Releases;
+using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Serialization;
 
 namespace LlmGateway.Releases;
@@ -20,7 +21,7 @@ internal static class ReleaseJson
         try
         {
             record = Parse(json);
-            return record.CanaryWeight is >= 0 and <= 10_000 && record.Sampling?.Problem() is null;
+            return record.CanaryWeight is >= 0 and <= 10_000 && record.Sampling?.Problem() is null && ValidRates(record.RolloutSampling);
         }
         catch (JsonException)
         {
@@ -28,6 +29,10 @@ internal static class ReleaseJson
             return false;
         }
     }
+
+    /// <summary>A rollout's rates as its plan allows them (greater than 0, at most 1), or none.</summary>
+    private static bool ValidRates(RolloutSampling? sampling) =>
+        sampling is null || (sampling.Stable is null or (> 0 and <= 1) && sampling.Canary is null or (> 0 and <= 1));
 
     public static string Serialize(ReleaseRecord record) => JsonSerializer.Serialize(record, GatewayJsonContext.Default.ReleaseRecord);
 }

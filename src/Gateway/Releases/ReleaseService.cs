@@ -183,7 +183,7 @@ internal sealed class ReleaseService(
                 }
 
                 var previous = baseline.Stable == change.Version ? baseline.PreviousStable : baseline.Stable;
-                return (baseline with { Stable = change.Version, Canary = null, CanaryWeight = 0, ShadowShare = 0, PreviousStable = previous }, ActivationActions.ReleaseSet, null, evalRun);
+                return (baseline with { Stable = change.Version, Canary = null, CanaryWeight = 0, ShadowShare = 0, RolloutSampling = null, PreviousStable = previous }, ActivationActions.ReleaseSet, null, evalRun);
             }
 
             case ActivationActions.CanaryStart:
@@ -222,7 +222,10 @@ internal sealed class ReleaseService(
                 }
 
                 var action = baseline.Canary == change.Version ? ActivationActions.CanaryWeight : ActivationActions.CanaryStart;
-                return (baseline with { Canary = change.Version, CanaryWeight = change.Weight.Value, ShadowShare = change.ShadowShare }, action, null, evalRun);
+                // The rollout's rates belong to its canary: a rollout's start sets them, its steps (and a weight set by
+                // hand on the same canary) keep them, and a canary started by hand has none.
+                var rolloutSampling = change.RolloutSampling ?? (action == ActivationActions.CanaryWeight ? baseline.RolloutSampling : null);
+                return (baseline with { Canary = change.Version, CanaryWeight = change.Weight.Value, ShadowShare = change.ShadowShare, RolloutSampling = rolloutSampling }, action, null, evalRun);
             }
 
             case ActivationActions.Promote:
@@ -237,7 +240,7 @@ internal sealed class ReleaseService(
                 var (refusal, evalRun) = await CheckEligibleAsync(prompt, environment, canary, cancellationToken);
                 return refusal is not null
                     ? (null, null, refusal, null)
-                    : (baseline with { Stable = canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Promote, null, evalRun);
+                    : (baseline with { Stable = canary, PreviousStable = baseline.Stable, Canary = null, CanaryWeight = 0, ShadowShare = 0, RolloutSampling = null }, ActivationActions.Promote, null, evalRun);
             }
 
             case ActivationActions.Rollback:
@@ -254,13 +257,13 @@ internal sealed class ReleaseService(
                 }
 
                 // previous_stable is cleared: a second rollback must not put the bad version back.
-                return (baseline with { Stable = previous, PreviousStable = null, Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Rollback, null, null);
+                return (baseline with { Stable = previous, PreviousStable = null, Canary = null, CanaryWeight = 0, ShadowShare = 0, RolloutSampling = null }, ActivationActions.Rollback, null, null);
             }
 
             case ActivationActions.Abort:
                 return baseline.Canary is null
                     ? (null, null, ReleaseRefusal.Conflict("no_canary", $"'{prompt}' has no canary in '{environment}' to abort."), null)
-                    : (baseline with { Canary = null, CanaryWeight = 0, ShadowShare = 0 }, ActivationActions.Abort, null, null);
+                    : (baseline with { Canary = null, CanaryWeight = 0, ShadowShare = 0, RolloutSampling = null }, ActivationActions.Abort, null, null);
 
             case ActivationActions.SamplingSet:
                 return current is null

@@ -19,6 +19,12 @@ internal static class RolloutPlanReader
     private static readonly TimeSpan DefaultMinDuration = TimeSpan.FromMinutes(5);
     private const long DefaultMinSamples = 100;
 
+    /// <summary>
+    /// Each arm's sampling rate while a rollout runs, when its plan leaves it out: every request is a reading, as the
+    /// default plan's calibration assumes (docs/canary-analysis.md).
+    /// </summary>
+    public const double DefaultSamplingRate = 1.0;
+
     /// <summary>The behaviour series a plan may judge, and how each reads. Bundle metrics (pass rates) and their <c>.score</c> come on top.</summary>
     private static readonly Dictionary<string, (MetricKind Kind, bool LowerIsBetter)> BuiltIn = new(StringComparer.Ordinal)
     {
@@ -245,7 +251,24 @@ internal static class RolloutPlanReader
             pause = plan.OnInconclusive != "continue";
         }
 
-        return errors.Count > before ? null : new ValidatedRolloutPlan(steps, metrics, pause);
+        var sampling = new RolloutSampling
+        {
+            Stable = SamplingRate(plan.Sampling?.Stable, $"{field}.sampling.stable", errors),
+            Canary = SamplingRate(plan.Sampling?.Canary, $"{field}.sampling.canary", errors),
+        };
+
+        return errors.Count > before ? null : new ValidatedRolloutPlan(steps, metrics, pause, sampling);
+    }
+
+    /// <summary>An arm's rate: greater than 0 (a rollout that samples nothing would starve) and at most 1; absent is 1.</summary>
+    private static double SamplingRate(double? rate, string field, List<FieldError> errors)
+    {
+        if (rate is { } given && !(given > 0 && given <= 1))
+        {
+            errors.Add(new FieldError(field, "The share of the arm's requests sampled while the rollout runs: greater than 0 and at most 1 (default 1, every request)."));
+        }
+
+        return rate ?? DefaultSamplingRate;
     }
 
     /// <summary>Whether a bundle metric (a pass rate, or its judge's <c>.score</c>) has the same assertion in both plans.</summary>

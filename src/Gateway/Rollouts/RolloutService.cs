@@ -132,13 +132,14 @@ internal sealed class RolloutService(
             StartedBy = actor,
             Reason = request.Reason,
             Plan = plan,
+            Sampling = validated.Sampling,
             UpdatedAt = now,
         };
 
         // A shadow step starts the candidate as a canary of weight 0 with a shadow share: no user sees it.
         var first = validated.Steps[0];
         var change = new ReleaseChange(ActivationActions.CanaryStart, version, first.WeightBps, StepReason(view, validated, request.Reason), release.Revision,
-            RolloutEvidence.For(view, null, actor), ShadowShare: first.ShadowShareBps, At: now);
+            RolloutEvidence.For(view, null, actor), ShadowShare: first.ShadowShareBps, At: now, RolloutSampling: validated.Sampling);
         // A start writes the release (the canary at its first step), then the rollout. If either answer is lost (the
         // store failing, the caller gone), the canary this start made, if it was made, is taken back before the failure
         // is answered: no canary serves users with no rollout judging it.

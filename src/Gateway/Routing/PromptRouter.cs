@@ -47,15 +47,17 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         var stickiness = StickinessKey(request, bodyUser, key);
         var record = release.Record;
         var canary = release.Canary is not null && VariantSelector.IsCanary(record.Salt, prompt, stickiness, record.CanaryWeight);
+        // A rollout's rates only while its canary serves (a record written by hand may keep them without one).
+        var rolloutSampling = release.Canary is not null ? record.RolloutSampling : null;
         if (canary)
         {
-            return (new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling), null);
+            return (new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling, RolloutSampling: rolloutSampling), null);
         }
 
         // A shadow step: the canary has no weight, and a share of stable requests is copied to it after they are answered.
         var shadow = release.Canary is not null && record.CanaryWeight == 0 && record.ShadowShare > 0
             && Random.Shared.Next(10_000) < Math.Min(record.ShadowShare, _maxShadowShareBps);
-        return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null), null);
+        return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null, RolloutSampling: rolloutSampling), null);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using LlmGateway.Contracts.Releases;
+using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Rewriting;
 
 namespace LlmGateway.Routing;
@@ -12,10 +13,15 @@ namespace LlmGateway.Routing;
 /// response path, after the client has its answer.
 /// </param>
 /// <param name="PairedWith">A shadow call: the sample id of the stable request it copies.</param>
+/// <param name="RolloutSampling">
+/// A stable or canary request while a rollout's canary serves: the rates its plan samples the arms at (the release's
+/// <c>rollout_sampling</c>, the record's own instance: nothing is allocated for it).
+/// </param>
 internal sealed record PromptSelection(
     PreparedBundle Bundle,
     string Variant,
     string Environment,
     ReleaseSampling? Sampling = null,
     int? ShadowVersion = null,
-    string? PairedWith = null);
+    string? PairedWith = null,
+    RolloutSampling? RolloutSampling = null);

@@ -10,8 +10,9 @@ namespace LlmGateway.Sampling;
 /// Decides, when a request starts, whether it is sampled: forced by a <c>debug</c> key, else the
 /// gateway's own draw (<see cref="SampleDraw"/>: nothing the client sends, so a client that picks its
 /// <c>X-Request-Id</c> cannot pick a sampled one) under the arm's rate (the release's policy, else the
-/// configured default), else a floor slot if one has come due at the arm's hourly floor (paced over the hour). No I/O and, when
-/// not sampled, no allocation: nothing here can delay a request.
+/// configured default; while a rollout runs, at least its plan's rate for the arm), else a floor slot
+/// if one has come due at the arm's hourly floor (paced over the hour). No I/O and, when not sampled,
+/// no allocation: nothing here can delay a request.
 /// </summary>
 internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, SampleFloorTracker floors, SampleDraw draw, GatewayMetrics metrics)
 {
@@ -52,11 +53,13 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
         }
 
         var policy = prompt.Sampling;
+        // A running rollout samples each arm at least at its plan's rate, so the readings it is judged on come by themselves.
+        var rollout = prompt.RolloutSampling;
         var rate = prompt.Variant switch
         {
-            Variants.Canary => policy?.Canary ?? settings.CanaryRate,
+            Variants.Canary => Math.Max(policy?.Canary ?? settings.CanaryRate, rollout?.Canary ?? 0),
             Variants.Pinned => settings.PinnedRate,
-            _ => policy?.Stable ?? settings.StableRate,
+            _ => Math.Max(policy?.Stable ?? settings.StableRate, rollout?.Stable ?? 0),
         };
         if (draw.Hits(rate))
         {

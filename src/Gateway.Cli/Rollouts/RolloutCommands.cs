@@ -35,7 +35,7 @@ internal sealed class RolloutCommands(CommandRunner runner, TimeProvider? time =
 
     private readonly Option<string?> plan = new("--plan")
     {
-        Description = "A rollout plan, YAML or JSON (steps, metrics, on_inconclusive) [default: the bundle's rollout: block, else the gateway's default plan]",
+        Description = "A rollout plan, YAML or JSON (steps, metrics, on_inconclusive, sampling) [default: the bundle's rollout: block, else the gateway's default plan]",
         HelpName = "file",
     };
 

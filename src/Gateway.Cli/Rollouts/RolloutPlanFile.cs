@@ -164,9 +164,11 @@ internal static class RolloutPlanFile
         }
     }
 
-    /// <summary>"a plan", "a step", "a metric": what the path's last segment holds.</summary>
+    /// <summary>"a plan", "a step", "a metric", "the sampling": what the path's last segment holds.</summary>
     private static string Article(string path) =>
-        path.EndsWith(']') ? (path.Contains(".steps[", StringComparison.Ordinal) ? "a step" : "a metric") : "a plan";
+        path.EndsWith(']') ? (path.Contains(".steps[", StringComparison.Ordinal) ? "a step" : "a metric")
+        : path.EndsWith(".sampling", StringComparison.Ordinal) ? "the sampling"
+        : "a plan";
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

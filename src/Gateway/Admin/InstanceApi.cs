@@ -19,7 +19,7 @@ internal static class InstanceApi
         var snapshot = snapshots.Current;
         var releases = snapshot.Releases
             .OrderBy(r => r.Prompt, StringComparer.Ordinal).ThenBy(r => r.Environment, StringComparer.Ordinal)
-            .Select(r => new InstanceRelease(r.Prompt, r.Environment, r.Record.Stable, r.Record.Canary, r.Record.CanaryWeight, r.Record.Revision, r.Record.Sampling))
+            .Select(r => new InstanceRelease(r.Prompt, r.Environment, r.Record.Stable, r.Record.Canary, r.Record.CanaryWeight, r.Record.Revision, r.Record.Sampling, r.Record.RolloutSampling))
             .ToArray();
         var age = snapshots.Age;
         return Results.Json(

@@ -11,4 +11,5 @@ internal sealed record InstanceRelease(
     [property: JsonPropertyName("canary")] int? Canary,
     [property: JsonPropertyName("canary_weight")] int CanaryWeight,
     [property: JsonPropertyName("revision")] long Revision,
-    [property: JsonPropertyName("sampling")] ReleaseSampling? Sampling);
+    [property: JsonPropertyName("sampling")] ReleaseSampling? Sampling,
+    [property: JsonPropertyName("rollout_sampling"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Contracts.Rollouts.RolloutSampling? RolloutSampling = null);

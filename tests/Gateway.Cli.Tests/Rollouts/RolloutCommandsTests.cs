@@ -27,17 +27,20 @@ public sealed class RolloutCommandsTests : IDisposable
             relative: true
             abort: false
         on_inconclusive: pause
+        sampling:
+          stable: 0.05
+          canary: 1
         """;
 
     private const string PlanJson = """
         {"steps":[{"shadow":true,"share":0.05,"min_duration":"10m"},{"weight":5,"min_duration":"5m","min_samples":500},{"weight":100}],
          "metrics":[{"metric":"error","direction":"lower","threshold":0.02},
                     {"metric":"latency_ms","direction":"lower","threshold":0.2,"relative":true,"abort":false}],
-         "on_inconclusive":"pause"}
+         "on_inconclusive":"pause","sampling":{"stable":0.05,"canary":1}}
         """;
 
     private const string ExpectedPlanBody =
-        """{"steps":[{"shadow":true,"share":0.05,"min_duration":"10m"},{"weight":5,"min_duration":"5m","min_samples":500},{"weight":100}],"metrics":[{"metric":"error","direction":"lower","threshold":0.02},{"metric":"latency_ms","direction":"lower","threshold":0.2,"relative":true,"abort":false}],"on_inconclusive":"pause"}""";
+        """{"steps":[{"shadow":true,"share":0.05,"min_duration":"10m"},{"weight":5,"min_duration":"5m","min_samples":500},{"weight":100}],"metrics":[{"metric":"error","direction":"lower","threshold":0.02},{"metric":"latency_ms","direction":"lower","threshold":0.2,"relative":true,"abort":false}],"on_inconclusive":"pause","sampling":{"stable":0.05,"canary":1}}""";
 
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("gatewayctl-rollout-tests-");
 
@@ -97,10 +100,12 @@ public sealed class RolloutCommandsTests : IDisposable
     [InlineData("steps:\n  - weight: 5\n    min_duration: 30\n", "plan.steps[0].min_duration must be a duration such as 30s, 5m or 1h, not the number 30.")]
     [InlineData("steps:\n  - weight: 5\n    min_samples: 1.5\n", "plan.steps[0].min_samples must be a whole number, not the number 1.5.")]
     [InlineData("metrics:\n  - metric: error\n    relative: yes\n", "plan.metrics[0].relative must be true or false, not the text \"yes\".")]
-    [InlineData("rollout:\n  steps: []\n", "plan.rollout is not a field of a plan; the fields are steps, metrics, on_inconclusive.")]
+    [InlineData("rollout:\n  steps: []\n", "plan.rollout is not a field of a plan; the fields are steps, metrics, on_inconclusive, sampling.")]
     [InlineData("steps: 5\n", "plan.steps must be a list, not the number 5.")]
     [InlineData("steps:\n  - weight: 1e400\n", "plan.steps[0].weight must be a number, not the number 1e400.")]
-    [InlineData("- weight: 5\n", "plan must be a mapping of steps, metrics, on_inconclusive, not a list.")]
+    [InlineData("- weight: 5\n", "plan must be a mapping of steps, metrics, on_inconclusive, sampling, not a list.")]
+    [InlineData("sampling:\n  stabel: 0.1\n", "plan.sampling.stabel is not a field of the sampling; the fields are stable, canary.")]
+    [InlineData("sampling:\n  stable: often\n", "plan.sampling.stable must be a number, not the text \"often\".")]
     public async Task A_plan_that_is_not_a_plan_is_a_usage_error_named_by_its_path_and_nothing_is_sent(string yaml, string expected)
     {
         var path = Path.Combine(directory.FullName, "plan.yaml");

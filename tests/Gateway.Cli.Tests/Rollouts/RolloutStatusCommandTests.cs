@@ -90,6 +90,21 @@ public sealed class RolloutStatusCommandTests
     }
 
     [Fact]
+    public async Task A_rollouts_sampling_is_shown_so_an_operator_sees_why_its_prompt_is_sampled_at_every_request()
+    {
+        var view = RolloutViews.Running.Replace("\"revision\":7,", "\"sampling\":{\"stable\":1,\"canary\":0.5},\"revision\":7,", StringComparison.Ordinal);
+        var api = FakeAdminApi.Answering(HttpStatusCode.OK, view);
+
+        var run = await RolloutCli.RunAsync(api, new ManualClock(RolloutViews.Now), "rollout", "status", "support-bot", "--env", "production");
+
+        run.AssertExit(0);
+        Assert.Contains(
+            "  plan:          shadow 10% → [5%] → 25% → 100%\n  sampling:      stable 100%, canary 50% while it runs\n",
+            run.Out,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_prints_the_rollout_as_the_gateway_sent_it()
     {
         var api = FakeAdminApi.Answering(HttpStatusCode.OK, RolloutViews.Aborted);

@@ -25,6 +25,9 @@ public sealed class RolloutApiTests(TestEnvironment env)
     [InlineData("""{"steps":[{"weight":5,"min_duration":"2d"}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].min_duration")]
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.5,"relative":true}]}""", "plan.metrics[0].relative")]
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"cost_usd","threshold":1e200,"relative":true}]}""", "plan.metrics[0].threshold")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}],"sampling":{"stable":0}}""", "plan.sampling.stable")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}],"sampling":{"stable":-0.5}}""", "plan.sampling.stable")]
+    [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}],"sampling":{"canary":1.5}}""", "plan.sampling.canary")]
     public async Task An_impossible_plan_is_refused_with_its_field_and_changes_nothing(string plan, string field)
     {
         var name = await ReleasedAsync();

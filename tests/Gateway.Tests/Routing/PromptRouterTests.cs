@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using LlmGateway.Auth;
 using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Releases;
+using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Errors;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;
@@ -103,6 +104,26 @@ public sealed class PromptRouterTests : IAsyncDisposable
         var off = Router(new ShadowOptions { Enabled = false });
         var (offSelection, _) = await off.SelectAsync(Request(), ProductionKey, Prompt, null);
         Assert.Null(offSelection!.ShadowVersion);
+    }
+
+    [Fact]
+    public async Task A_rollouts_rates_go_with_both_arms_while_its_canary_serves_and_with_neither_once_it_is_gone()
+    {
+        var rates = new RolloutSampling { Stable = 0.5, Canary = 1 };
+        Publish(Release("production", V1, V2, record: new ReleaseRecord { Stable = 1, Canary = 2, CanaryWeight = 5000, Salt = Salt, RolloutSampling = rates }));
+        var selections = new List<PromptSelection>();
+        for (var i = 0; i < 40; i++)
+        {
+            selections.Add(await SelectOkAsync(ProductionKey, session: "s" + i));
+        }
+
+        Assert.Contains(selections, s => s.Variant == Variants.Canary);
+        Assert.Contains(selections, s => s.Variant == Variants.Stable);
+        Assert.All(selections, s => Assert.Same(rates, s.RolloutSampling));
+
+        // A record written by hand that keeps the rates without a canary: no rollout runs, and no arm is sampled for one.
+        Publish(Release("production", V1, record: new ReleaseRecord { Stable = 1, Salt = Salt, RolloutSampling = rates }));
+        Assert.Null((await SelectOkAsync(ProductionKey)).RolloutSampling);
     }
 
     [Fact]

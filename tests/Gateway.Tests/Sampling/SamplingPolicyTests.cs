@@ -1,5 +1,6 @@
 using LlmGateway.Auth;
 using LlmGateway.Contracts.Releases;
+using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Prompts;
 using LlmGateway.Providers;
 using LlmGateway.Rewriting;
@@ -45,6 +46,38 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
 
         Assert.All(Enumerable.Range(0, 200), i => Assert.False(policy.Decide(Request(), Key, Model, Selection(Variants.Stable, release)).Sampled));
         Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Canary, release)).Reason));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_running_rollouts_rates_sample_every_request_of_each_arm_over_low_usual_rates(bool releasePolicy)
+    {
+        // The shipped rates: at 1% of stable, a rollout's step waits far past its maximum for the readings it needs.
+        var policy = Policy(new SamplingOptions { StableRate = 0.01, CanaryRate = 0.01 });
+        var release = releasePolicy ? new ReleaseSampling { Stable = 0.01, Canary = 0.01 } : null;
+        var rollout = new RolloutSampling { Stable = 1, Canary = 1 };
+
+        Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Stable, release, rollout: rollout)).Reason));
+        Assert.All(Enumerable.Range(0, 200), i => Assert.Equal(SampleReasons.Rate, policy.Decide(Request(), Key, Model, Selection(Variants.Canary, release, rollout: rollout)).Reason));
+    }
+
+    [Fact]
+    public void Each_arm_takes_the_higher_of_its_usual_rate_and_the_rollouts()
+    {
+        // Every draw lands at 0.5: a rate above it samples, one below does not.
+        var policy = Policy(new SamplingOptions { StableRate = 0, CanaryRate = 0, PinnedRate = 0 }, draw: SampleDraw.From(static () => 0.5));
+
+        // The release's rate is higher than the rollout's: the release's wins.
+        Assert.True(policy.Decide(Request(), Key, Model, Selection(Variants.Stable, new ReleaseSampling { Stable = 0.6 }, rollout: new RolloutSampling { Stable = 0.4, Canary = 0.4 })).Sampled);
+        // The rollout's is higher: the rollout's wins.
+        Assert.True(policy.Decide(Request(), Key, Model, Selection(Variants.Canary, new ReleaseSampling { Canary = 0.4 }, rollout: new RolloutSampling { Stable = 0.4, Canary = 0.6 })).Sampled);
+        // Both lower: not sampled.
+        Assert.False(policy.Decide(Request(), Key, Model, Selection(Variants.Stable, new ReleaseSampling { Stable = 0.3 }, rollout: new RolloutSampling { Stable = 0.4, Canary = 0.6 })).Sampled);
+        // Each arm its own rate: the canary's 0.6 does not sample the stable arm.
+        Assert.False(policy.Decide(Request(), Key, Model, Selection(Variants.Stable, rollout: new RolloutSampling { Stable = 0.4, Canary = 0.6 })).Sampled);
+        // Pinned evaluation traffic keeps its own rate.
+        Assert.False(policy.Decide(Request(), Key, Model, Selection(Variants.Pinned, rollout: new RolloutSampling { Stable = 1, Canary = 1 })).Sampled);
     }
 
     [Fact]
@@ -181,6 +214,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
     {
         var request = Request();
         var selection = Selection(Variants.Stable);
+        var inRollout = Selection(Variants.Canary, rollout: new RolloutSampling { Stable = 0.1, Canary = 0.1 });
         var missed = Policy(new SamplingOptions { StableRate = 0.01, PlainRate = 0.01 }, draw: SampleDraw.From(static () => 0.5));
         var drawn = Policy(new SamplingOptions { StableRate = 1e-12, PlainRate = 1e-12 });
         var floored = Policy(new SamplingOptions { StableRate = 0, FloorPerHour = 5 });
@@ -200,6 +234,7 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         void Decide()
         {
             Assert.False(missed.Decide(request, Key, Model, selection).Sampled);
+            Assert.False(missed.Decide(request, Key, Model, inRollout).Sampled);
             Assert.False(missed.Decide(request, Key, Model, null).Sampled);
             Assert.False(drawn.Decide(request, Key, Model, selection).Sampled);
             Assert.False(drawn.Decide(request, Key, Model, null).Sampled);
@@ -221,9 +256,9 @@ public sealed class SamplingPolicyTests(TestEnvironment env)
         return context.Request;
     }
 
-    private static PromptSelection Selection(string variant, ReleaseSampling? sampling = null, int version = 1)
+    private static PromptSelection Selection(string variant, ReleaseSampling? sampling = null, int version = 1, RolloutSampling? rollout = null)
     {
         var bundle = new PromptBundle { Id = "id", Name = "bot", Version = version, Author = "a", Model = "gpt-4o-mini", Messages = [] };
-        return new PromptSelection(new PreparedBundle(bundle, Model, [], []), variant, "production", sampling);
+        return new PromptSelection(new PreparedBundle(bundle, Model, [], []), variant, "production", sampling, RolloutSampling: rollout);
     }
 }

@@ -102,6 +102,24 @@ public sealed class RolloutSamplingTests(TestEnvironment env)
         Assert.DoesNotContain("rollout_sampling", await StoredReleaseAsync(name), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bundles_rollout_block_carries_its_sampling_and_a_rate_out_of_range_is_refused_at_push()
+    {
+        var name = Bundles.UniqueName("rollout-sampling-bundle");
+        const string Rollout = ""","rollout":{"steps":[{"weight":10,"min_duration":"1h"}],"metrics":[{"metric":"error","threshold":0.02}],"sampling":SAMPLING}""";
+        using var author = new AdminClient(env.Gateway, TestEnvironment.AuthorToken);
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2, Rollout.Replace("SAMPLING", "{\"stable\":0.5}", StringComparison.Ordinal))]);
+
+        var refused = (await author.PushAsync(PromptSetup.Bundle(name, 3, Rollout.Replace("SAMPLING", "{\"canary\":0}", StringComparison.Ordinal)))).Expect(HttpStatusCode.BadRequest);
+        Assert.Contains("rollout.sampling.canary", refused.Text, StringComparison.Ordinal);
+
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        var started = (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/{PromptSetup.Environment}", """{"version":2}""")).Expect(HttpStatusCode.Created).Json;
+        Assert.Equal((0.5, 1.0), Rates(started.GetProperty("sampling")));
+        using var stored = JsonDocument.Parse(await StoredReleaseAsync(name));
+        Assert.Equal((0.5, 1.0), Rates(stored.RootElement.GetProperty("rollout_sampling")));
+    }
+
     private static (double Stable, double Canary) Rates(JsonElement sampling) =>
         (sampling.GetProperty("stable").GetDouble(), sampling.GetProperty("canary").GetDouble());
 

@@ -47,8 +47,9 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         var stickiness = StickinessKey(request, bodyUser, key);
         var record = release.Record;
         var canary = release.Canary is not null && VariantSelector.IsCanary(record.Salt, prompt, stickiness, record.CanaryWeight);
-        // A rollout's rates only while its canary serves (a record written by hand may keep them without one).
-        var rolloutSampling = release.Canary is not null ? record.RolloutSampling : null;
+        // A rollout's rates only while its canary serves users (a record written by hand may keep them without one). Not
+        // in a shadow step: it is judged on the shadow pairs, which are always sampled, not on the stable arm's samples.
+        var rolloutSampling = release.Canary is not null && record.CanaryWeight > 0 ? record.RolloutSampling : null;
         if (canary)
         {
             return (new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling, RolloutSampling: rolloutSampling), null);

@@ -121,6 +121,10 @@ public sealed class PromptRouterTests : IAsyncDisposable
         Assert.Contains(selections, s => s.Variant == Variants.Stable);
         Assert.All(selections, s => Assert.Same(rates, s.RolloutSampling));
 
+        // A shadow step is judged on its pairs (always sampled): the stable arm keeps its usual rate.
+        Publish(Release("production", V1, V2, record: new ReleaseRecord { Stable = 1, Canary = 2, CanaryWeight = 0, ShadowShare = 10_000, Salt = Salt, RolloutSampling = rates }));
+        Assert.Null((await SelectOkAsync(ProductionKey)).RolloutSampling);
+
         // A record written by hand that keeps the rates without a canary: no rollout runs, and no arm is sampled for one.
         Publish(Release("production", V1, record: new ReleaseRecord { Stable = 1, Salt = Salt, RolloutSampling = rates }));
         Assert.Null((await SelectOkAsync(ProductionKey)).RolloutSampling);

@@ -88,8 +88,8 @@ internal sealed class PairedBootstrap
     /// max_error_rate bounds). One case can only be redrawn as itself: it is judged on its own repeats, as the adaptive
     /// design judges it, and a case measured once is an interval without finite ends (inconclusive, never unchanged).
     /// Few cases: the percentile interval of n cases is about as wide as their spread (two cases: [min d, max d]), far
-    /// narrower than what they say of the population of cases; below 31 each end is moved away from Δ by Student's t
-    /// for n − 1 degrees of freedom over the normal quantile, as the adaptive design inflates its standard error.
+    /// narrower than what they say of the population of cases; below 31 the interval is at least the adaptive design's,
+    /// Δ ± z times the case standard error inflated by Student's t for n − 1 degrees of freedom (t/1.96 at 95%).
     /// </summary>
     public BootstrapResult Run(MetricSamples metric, long seed)
     {
@@ -103,13 +103,13 @@ internal sealed class PairedBootstrap
             return result with { CiLow = result.Delta - half, CiHigh = result.Delta + half };
         }
 
-        if (StudentT.Inflation(moments.Cases - 1) is var inflation && inflation > 1)
+        if (StudentT.Inflation(moments.Cases - 1) > 1)
         {
-            result = result with
-            {
-                CiLow = result.Delta - (inflation * (result.Delta - result.CiLow)),
-                CiHigh = result.Delta + (inflation * (result.CiHigh - result.Delta)),
-            };
+            // At least the adaptive design's interval, Δ ± z times its standard error (Student-inflated): widening the
+            // percentile interval's own ends by t/z is not enough, since with few cases those ends sit nearer than
+            // z standard errors (two cases: [min d, max d] is Δ ± 1 SE).
+            var half = z * moments.StandardError(metric.Kind, rateFloor: !metric.BoundedByRun, scores: metric.Scores);
+            result = result with { CiLow = Math.Min(result.CiLow, result.Delta - half), CiHigh = Math.Max(result.CiHigh, result.Delta + half) };
         }
 
         var floor = z * moments.BinomialFloor(metric.Kind, rateFloor: !metric.BoundedByRun, scores: metric.Scores);

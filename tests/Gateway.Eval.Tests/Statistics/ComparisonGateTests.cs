@@ -1,4 +1,5 @@
 using LlmGateway.Eval.Statistics;
+using LlmGateway.Eval.Statistics.Sequential;
 
 namespace LlmGateway.Eval.Tests.Statistics;
 
@@ -84,10 +85,14 @@ public sealed class ComparisonGateTests
     }
 
     // Two cases' percentile interval is [min d, max d]: −4% to +2%, well inside a 20% tolerance, so strict mode let a
-    // continuous metric through on two cases. Widened by Student's t for one degree of freedom it reaches past −20%.
+    // continuous metric through on two cases. It is at least Δ ± z·SE with the SE inflated by Student's t for one degree
+    // of freedom, as in the adaptive design: −3/+1 (SE 2) reaches ±25, where the percentile ends widened by t/1.96 only
+    // reached ±13 and read unchanged.
     [Theory]
     [InlineData(true, 96.0, 102.0)]
     [InlineData(false, 104.0, 98.0)]
+    [InlineData(true, 97.0, 101.0)]
+    [InlineData(false, 103.0, 99.0)]
     public void Two_cases_of_a_continuous_metric_cannot_settle_a_strict_gate(bool higherIsBetter, double first, double second)
     {
         var samples = PairedSamples.FromPairs([100, 100], [first, second]);
@@ -101,9 +106,10 @@ public sealed class ComparisonGateTests
         Assert.Equal(Verdict.Inconclusive, score.Verdict);
         Assert.Equal(GateResult.Inconclusive, strict.Result);
         Assert.Equal(EvalExitCodes.Inconclusive, strict.ExitCode);
-        // Δ ± 12.706 / 1.96 × 3, the spread of the two differences either side of Δ.
-        Assert.Equal(score.Delta - (12.706 / 1.96 * 3), score.CiLow, 1e-9);
-        Assert.Equal(score.Delta + (12.706 / 1.96 * 3), score.CiHigh, 1e-9);
+        // Δ ± z × 12.706 / 1.96 × SE, the SE of two cases being half their differences' spread.
+        var half = StandardNormal.Quantile(0.975) * (12.706 / 1.96) * Math.Abs(first - second) / 2;
+        Assert.Equal(score.Delta - half, score.CiLow, 1e-9);
+        Assert.Equal(score.Delta + half, score.CiHigh, 1e-9);
         Assert.Equal(GateResult.Pass, lenient.Result);
         Assert.True(lenient.Metrics[0].Underpowered);
     }

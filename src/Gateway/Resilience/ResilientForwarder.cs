@@ -514,11 +514,16 @@ internal sealed class ResilientForwarder(
         }
     }
 
-    /// <summary>False for a model without a price serving a key with a spend limit (when such models are refused to it).</summary>
+    /// <summary>
+    /// False for a model without a price serving a key with a spend limit (when such models are refused to it), and for
+    /// one without an audio output price serving such a key's request for spoken output (<see cref="Budgets.AudioOutput"/>:
+    /// its reservation could not price it, nor its settlement count it). Asked of fallbacks only.
+    /// </summary>
     private bool CanBill(LlmExchange exchange, CatalogModel model) =>
         exchange.Key.Limits is not { HasSpendLimit: true }
         || !budgets.Value.RefuseUnpricedModels
-        || pricing.PriceAt(model.UpstreamModel, time.GetUtcNow()) is not null;
+        || (pricing.PriceAt(model.UpstreamModel, time.GetUtcNow()) is { } price
+            && (price.AudioOutputPerMillion is not null || !Budgets.AudioOutput.IsAsked(exchange.ClientBody.WrittenSpan, exchange.Scan)));
 
     private static bool IsRateLimited(AttemptState s) =>
         s.Context.Response.StatusCode == StatusCodes.Status429TooManyRequests && !s.Context.Response.HasStarted;

@@ -96,12 +96,34 @@ public sealed class AudioBillingTests(TestEnvironment env)
         Assert.True(await DayCounterAsync(gateway, key) >= NanoUsd.From(0.01m));
     }
 
+    [Fact]
+    public async Task A_keys_audio_request_is_never_served_by_a_fallback_without_an_audio_price()
+    {
+        // The primary (audio-priced) cannot be reached; its fallback has text prices only: a spoken answer from it could
+        // be neither reserved nor counted at its price. A text request of the same key falls back as before.
+        await using var gateway = await StartAsync();
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("audio", "test", [], Limits);
+        using var client = gateway.CreateClient(secret);
+        var (spokenTag, textTag) = (OpenAiClients.NewTag(), OpenAiClients.NewTag());
+
+        using var spoken = await client.SendAsync(Request("audio-dead", audio: true, stream: false, ("x-mock-tag", spokenTag)), Ct);
+        using var text = await client.SendAsync(Request("audio-dead", audio: false, stream: false, ("x-mock-tag", textTag)), Ct);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(spoken, HttpStatusCode.BadGateway, "upstream_unavailable");
+        Assert.Empty(env.Received.ForTag(spokenTag));
+        Assert.Equal(HttpStatusCode.OK, text.StatusCode);
+        Assert.Equal("text-priced", text.Headers.GetValues("X-Gateway-Served-Model").Single());
+    }
+
     private Task<GatewayHost> StartAsync()
     {
         var settings = env.GatewaySettings();
         settings["Gateway:Models:audio-model:Provider"] = "mock";
         settings["Gateway:Models:audio-model:UpstreamModel"] = "gpt-4o-audio-preview";
         settings["Gateway:Models:text-priced:Provider"] = "mock";
+        settings["Gateway:Models:audio-dead:Provider"] = "dead";
+        settings["Gateway:Models:audio-dead:UpstreamModel"] = "gpt-4o-audio-preview";
+        settings["Gateway:Models:audio-dead:Fallbacks:0"] = "text-priced";
         settings["Gateway:Pricing:Models:gpt-4o-audio-preview:0:EffectiveFrom"] = "2024-10-01T00:00:00Z";
         settings["Gateway:Pricing:Models:gpt-4o-audio-preview:0:InputPerMillion"] = "2.5";
         settings["Gateway:Pricing:Models:gpt-4o-audio-preview:0:OutputPerMillion"] = "10";

@@ -38,7 +38,7 @@ internal sealed class ReleaseCommands(CommandRunner runner)
     private readonly Option<decimal?> canaryRate = RateOption("--canary", "The share of the canary arm's requests to sample");
 
     private readonly Option<int?> floor = NumberOption.Create<int>(
-        "--floor", "Sample at least this many requests per arm per hour, whatever the rate; left out: the configured default", "n", "a whole number");
+        "--floor", "Sample this many requests per arm per hour at a steady pace, whatever the rate; left out: the configured default", "n", "a whole number");
 
     private readonly Option<bool> reset = new("--reset") { Description = "Drop this release's policy: back to the configured defaults" };
 

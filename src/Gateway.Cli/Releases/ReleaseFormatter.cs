@@ -57,8 +57,11 @@ internal static class ReleaseFormatter
             .Add("updated", $"{Display.Instant(release.UpdatedAt)} by {Display.Text(release.Actor)}");
         if (release.RolloutSampling is { } rollout)
         {
-            // Only while a rollout's canary serves: why the prompt is sampled far above its policy.
-            details.Add("rollout sampling", RolloutSampling(rollout) + " (the rollout's plan; each arm at least this)");
+            // Only while a rollout's canary serves users (the gateway applies it then): why the prompt is sampled far above
+            // its policy. A shadow step keeps the usual rates, and says so.
+            details.Add("rollout sampling", release.Canary is not null && release.CanaryWeight > 0
+                ? RolloutSampling(rollout) + " (the rollout's plan; each arm at least this)"
+                : RolloutSampling(rollout) + " from its first weight step (a shadow step keeps the usual rates)");
         }
 
         if (release.Canary is not null && release.ShadowShare > 0)

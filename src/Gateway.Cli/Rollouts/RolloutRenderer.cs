@@ -41,7 +41,9 @@ internal static class RolloutRenderer
         if (view.Sampling is { } sampling)
         {
             // Why the prompt is sampled far above its policy while the rollout runs (a rollout started before the field has none).
-            details.Add("sampling", Releases.ReleaseFormatter.RolloutSampling(sampling) + " while it runs");
+            details.Add("sampling", Releases.ReleaseFormatter.RolloutSampling(sampling) + (view.Weight > 0
+                ? " while it runs"
+                : " from its first weight step (a shadow step keeps the usual rates)"));
         }
 
         details

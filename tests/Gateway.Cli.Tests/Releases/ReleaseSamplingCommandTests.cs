@@ -118,6 +118,22 @@ public sealed class ReleaseSamplingCommandTests
     }
 
     [Fact]
+    public async Task Release_show_in_a_shadow_step_says_the_rollouts_sampling_is_still_to_come()
+    {
+        var api = FakeAdminApi.Answering(HttpStatusCode.OK, """
+            {"prompt":"bot","environment":"staging","stable":1,"canary":2,"canary_weight":0,"shadow_share":10000,"sampling":null,
+             "rollout_sampling":{"stable":1,"canary":1},"revision":3}
+            """);
+
+        var run = await api.RunAsync("release", "show", "bot", "--env", "staging");
+
+        Assert.Contains(
+            "  rollout sampling:  stable 100%, canary 100% from its first weight step (a shadow step keeps the usual rates)" + Environment.NewLine,
+            run.AssertExit(0).Out,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_release_without_a_sampling_field_shows_the_defaults()
     {
         // A gateway from before per-release sampling sends no such field.

@@ -105,6 +105,24 @@ public sealed class RolloutStatusCommandTests
     }
 
     [Fact]
+    public async Task In_a_shadow_step_the_rollouts_sampling_is_shown_as_still_to_come()
+    {
+        // The gateway applies it only once the canary serves users: a shadow step keeps the usual rates.
+        var view = RolloutViews.Running
+            .Replace("\"revision\":7,", "\"sampling\":{\"stable\":1,\"canary\":0.5},\"revision\":7,", StringComparison.Ordinal)
+            .Replace("\"step\":1,", "\"step\":0,", StringComparison.Ordinal)
+            .Replace("\"weight\":5,", "\"weight\":0,", StringComparison.Ordinal);
+        var api = FakeAdminApi.Answering(HttpStatusCode.OK, view);
+
+        var run = await RolloutCli.RunAsync(api, new ManualClock(RolloutViews.Now), "rollout", "status", "support-bot", "--env", "production");
+
+        Assert.Contains(
+            "  sampling:      stable 100%, canary 50% from its first weight step (a shadow step keeps the usual rates)\n",
+            run.AssertExit(0).Out,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_prints_the_rollout_as_the_gateway_sent_it()
     {
         var api = FakeAdminApi.Answering(HttpStatusCode.OK, RolloutViews.Aborted);

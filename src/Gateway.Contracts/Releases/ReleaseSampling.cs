@@ -15,7 +15,7 @@ public sealed record ReleaseSampling
     [JsonPropertyName("canary")]
     public double? Canary { get; init; }
 
-    /// <summary>At least this many samples per arm per hour, so a small canary still yields a comparable set.</summary>
+    /// <summary>Samples per arm per hour taken at a steady pace whatever the rate, so a small canary still yields a comparable set.</summary>
     [JsonPropertyName("floor_per_hour")]
     public int? FloorPerHour { get; init; }
 }

@@ -24,7 +24,7 @@ internal sealed class SamplingOptions
     [Range(0d, 1d)]
     public double PinnedRate { get; set; }
 
-    /// <summary>At least this many samples per prompt version and arm per hour, paced over the hour (0: no floor).</summary>
+    /// <summary>Samples per prompt version and arm per hour taken at a steady pace whatever the rate (0: no floor); a pace, not an hourly minimum (bursty traffic gets fewer).</summary>
     [Range(0, 100_000)]
     public int FloorPerHour { get; set; }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using LlmGateway.Accounting;
+using LlmGateway.Audit;
 using LlmGateway.Serialization;
 
 namespace LlmGateway.Admin;
@@ -75,6 +77,11 @@ internal static class PricingApi
             return AdminResults.Error(StatusCodes.Status409Conflict, "invalid_request_error", "concurrent_update", "The model's prices kept changing under this request; send it again.", "model");
         }
 
+        // Prices decide every bill and budget, and the stored price names no author: the audit entry says what was set.
+        AuditDetail.Set(http, string.Create(CultureInfo.InvariantCulture,
+            $"model={model} from={price.EffectiveFrom:O} input={price.InputPerMillion} cached_input={Text(price.CachedInputPerMillion)} output={price.OutputPerMillion} audio_input={Text(price.AudioInputPerMillion)} audio_output={Text(price.AudioOutputPerMillion)}"));
         return Results.Json(price, GatewayJsonContext.Default.ModelPrice);
     }
+
+    private static string Text(decimal? price) => price?.ToString(CultureInfo.InvariantCulture) ?? "-";
 }

@@ -283,9 +283,9 @@ internal sealed class OnlineEvaluator(
         try
         {
             var plan = await plans.GetAsync(prompt, version);
-            // A failed answer is never judged, nor one whose record has only the answer's start: it takes no judge slot
-            // and counts no judge call.
-            if (plan.NeedsJudge && !SampleScorer.Failed(record) && !record.Response.Cut)
+            // A failed answer is never judged, nor one whose record has only the answer's start, nor one made only of
+            // tool calls (no text to grade): it takes no judge slot and counts no judge call.
+            if (plan.NeedsJudge && !SampleScorer.Failed(record) && !record.Response.Cut && !SampleScorer.OnlyToolCalls(record))
             {
                 grant = await judges.TryEnterAsync(record.Id, prompt, record.Environment ?? "default", plan.Judge!, cancellationToken);
             }

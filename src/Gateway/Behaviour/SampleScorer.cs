@@ -79,7 +79,9 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
         };
 
         // The refusal heuristic is the dearest scorer: run once, for the built-in metric and any is-refusal assertion.
-        ScoreResult? heuristic = null;
+        // An answer made only of tool calls declined nothing (the heuristic would count its empty text as a refusal).
+        var toolCallsOnly = OnlyToolCalls(sample);
+        ScoreResult? heuristic = toolCallsOnly ? ScoreResult.Failed("an answer made only of tool calls is no refusal") : null;
         async ValueTask<ScoreResult> RefusalHeuristicAsync() => heuristic ??= await scorers.ScoreAsync(RefusalAssertion, scoring, cancellationToken);
 
         if (response.Refusal is not null || !response.Cut)
@@ -107,7 +109,8 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
 
             if (assertion.NeedsJudge)
             {
-                if (judge is null)
+                // No text to grade: a tool-call turn takes no judge grant (OnlineEvaluator), and gets no reading.
+                if (judge is null || toolCallsOnly)
                 {
                     continue;
                 }
@@ -143,6 +146,10 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
     private static readonly AssertionSpec RefusalAssertion = new("is-refusal");
 
     /// <summary>For a plain <c>is-refusal</c> (false) or <c>not-is-refusal</c> (true) assertion; null for any other.</summary>
+    /// <summary>An answer made only of tool calls: no text (nor refusal) for a judge or the refusal heuristic to read.</summary>
+    public static bool OnlyToolCalls(SampleRecord sample) =>
+        string.IsNullOrEmpty(sample.Response.Text) && sample.Response.Refusal is null && sample.Response.ToolCalls.Count > 0;
+
     private static bool? RefusalAssertionNegated(AssertionSpec spec)
     {
         if (spec.Value is not null && spec.Value.Value.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.Undefined))

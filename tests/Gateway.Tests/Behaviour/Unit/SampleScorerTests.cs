@@ -326,6 +326,32 @@ public sealed class SampleScorerTests
     }
 
     [Fact]
+    public async Task An_answer_made_only_of_tool_calls_is_no_refusal_to_a_bundles_assertions_and_is_never_judged()
+    {
+        // The built-in refusal metric already read it so; a bundle's is-refusal read the empty text as a refusal, and a
+        // judge was paid to grade "".
+        var plan = OnlineEvalFixtures.Plan(
+            """[{"type":"not-is-refusal","metric":"answered"},{"type":"is-refusal","metric":"refused"},{"type":"llm-rubric","value":"Polite?","metric":"polite"}]""",
+            OnlineEvalFixtures.Judge);
+        var sample = Sample(new SampleResponse
+        {
+            Status = 200,
+            ToolCalls = [new SampleToolCall("call_1", "function", "lookup_order", """{"id":"42"}""")],
+            FinishReason = "tool_calls",
+            Complete = true,
+        });
+        var judge = new ScriptedLlmJudge("""{"pass":false,"score":0.1,"reason":"empty"}""");
+
+        var observations = await Scorer.ScoreAsync(sample, plan, new FakeJudgeAccess(judge), Ct);
+
+        Assert.Equal(new MetricObservation("answered", MetricKind.Rate, 1, true), Single(observations, "answered"));
+        Assert.Equal(new MetricObservation("refused", MetricKind.Rate, 0, false), Single(observations, "refused"));
+        Assert.Empty(judge.Calls);
+        Assert.DoesNotContain(observations, o => o.Metric.StartsWith("polite", StringComparison.Ordinal));
+        Assert.True(SampleScorer.OnlyToolCalls(sample));
+    }
+
+    [Fact]
     public async Task A_failed_sample_is_never_sent_to_the_judge()
     {
         var plan = OnlineEvalFixtures.Plan(Polite, OnlineEvalFixtures.Judge);

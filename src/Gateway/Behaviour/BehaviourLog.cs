@@ -5,6 +5,9 @@ internal static partial class BehaviourLog
     [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Online evaluator round failed ({ExceptionType}); claimed samples come back after their visibility window")]
     public static partial void RoundFailed(ILogger logger, string exceptionType, Exception exception);
 
+    [LoggerMessage(EventId = 9013, Level = LogLevel.Warning, Message = "Extending an online evaluator round's claims failed ({ExceptionType}); the next heartbeat tries again")]
+    public static partial void HeartbeatFailed(ILogger logger, string exceptionType);
+
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Sample {SampleId} could not be read or scored ({ExceptionType}); released, and dead-lettered after its last attempt")]
     public static partial void SampleFailed(ILogger logger, string sampleId, string exceptionType);
 

@@ -27,6 +27,9 @@ internal sealed class OnlineEvaluator(
     /// <summary>Test seam: runs after the batch is counted and before it is acked (a throw here is a worker dying mid-batch).</summary>
     internal Func<IReadOnlyList<ClaimedItem>, Task>? BeforeAck { get; set; }
 
+    /// <summary>Test seam: runs before each heartbeat's extensions of the round's claims.</summary>
+    internal Func<Task>? BeforeExtend { get; set; }
+
     /// <summary>Runs one round; returns how many samples it claimed (0: the queue was empty).</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -95,19 +98,28 @@ internal sealed class OnlineEvaluator(
             while (true)
             {
                 await Task.Delay(window / 3, time, roundEnded);
-                foreach (var item in claimed)
+                try
                 {
-                    await samples.Queue.ExtendAsync(item.Id, item.Receipt, window);
+                    if (BeforeExtend is { } hook)
+                    {
+                        await hook();
+                    }
+
+                    foreach (var item in claimed)
+                    {
+                        await samples.Queue.ExtendAsync(item.Id, item.Receipt, window);
+                    }
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    // One beat lost to a brownout: the next one extends the claims again. Ending the heartbeat here let a
+                    // slow judged round's claims lapse, and another evaluator judge the same samples again.
+                    BehaviourLog.HeartbeatFailed(logger, ex.GetType().Name);
                 }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // The claims lapse as they would have: redelivery, and the counted marks keep it single.
-            BehaviourLog.RoundFailed(logger, ex.GetType().Name, ex);
         }
     }
 

@@ -107,6 +107,36 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_heartbeat_that_fails_once_on_the_store_keeps_extending_the_rounds_claims()
+    {
+        // A short visibility window (the heartbeat beats every third of it, on the real clock) so a held round outlives it.
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:QueueVisibility"] = "00:00:06");
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 4);
+
+        // A round held up (by slow judge calls, say) past its window, whose first heartbeat meets a brownout.
+        var slow = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        var beats = 0;
+        slow.BeforeExtend = () => Interlocked.Increment(ref beats) == 1
+            ? throw new RedisTimeoutException(CommandFlags.None, "Timeout awaiting the extension", CommandStatus.Sent)
+            : Task.CompletedTask;
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        slow.BeforeAck = _ => held.Task;
+        var round = slow.RunOnceAsync(Ct);
+
+        // Four beats, about 8 s: past the claims' first deadline (6 s), which only the beats after the failed one moved.
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref beats) >= 4), TimeSpan.FromSeconds(30)), $"{beats} heartbeats");
+
+        // The claims are still the held round's: another evaluator finds nothing to take (nor judges them again).
+        var other = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        Assert.Equal(0, await other.RunOnceAsync(Ct));
+
+        held.SetResult();
+        Assert.Equal(sent, await round);
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
     public async Task A_batch_redelivered_after_its_count_landed_still_lists_its_series()
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);

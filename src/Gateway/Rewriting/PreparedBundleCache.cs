@@ -34,6 +34,9 @@ internal sealed class PreparedBundleCache
     /// <summary>Versions held now.</summary>
     internal int Count => _bundles.Count;
 
+    /// <summary>Whether this version is held prepared now (tests: what a refused pin must not have prepared).</summary>
+    internal bool Holds(string prompt, int version) => _bundles.TryGet((prompt, version), out _);
+
     internal int Capacity => _bundles.Capacity;
 
     /// <summary>Forgets every version, as a full cache does.</summary>

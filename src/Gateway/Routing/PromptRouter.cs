@@ -107,6 +107,14 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         // A version the environment's release serves is used as the release holds it: its render memo shared, and no
         // store read even when the bundle cache has started over meanwhile.
         var bundle = snapshot.TryGet(prompt, key.Environment, out var release) ? release.Serving(version) : null;
+        // In a protected environment a version the release does not serve is checked for approval before it is read
+        // and prepared: a pin key cycling through drafts would otherwise have each parsed and cached before its 403.
+        var checkedFirst = bundle is null && approvals.RequiresApproval(key.Environment);
+        if (checkedFirst && await RefusalInEnvironmentAsync(key.Environment, prompt, version) is { } unapproved)
+        {
+            return (null, unapproved);
+        }
+
         string? problem = null;
         try
         {
@@ -124,7 +132,7 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
 
         if (bundle is not null)
         {
-            return await RefusalInEnvironmentAsync(key.Environment, prompt, version) is { } refusal
+            return !checkedFirst && await RefusalInEnvironmentAsync(key.Environment, prompt, version) is { } refusal
                 ? (null, refusal)
                 : (new PromptSelection(bundle, Variants.Pinned, key.Environment), null);
         }

@@ -45,6 +45,23 @@ public sealed class PinApprovalTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_draft_pinned_in_a_protected_environment_is_refused_before_it_is_read_or_prepared()
+    {
+        // A pin key cycling through drafts must not have each parsed and cached (pushing approved ones out) before its 403.
+        var name = Bundles.UniqueName("pin-unprepared");
+        await PushAsync(name, versions: 3);
+        var productionKey = await KeyAsync(Protected, GatewayKeyPermissions.Pin);
+        var cache = env.Gateway.GetRequiredService<LlmGateway.Rewriting.PreparedBundleCache>();
+
+        for (var version = 1; version <= 3; version++)
+        {
+            using var draft = await ChatAsync(productionKey, name, pin: version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await ErrorAssertions.AssertOpenAiErrorAsync(draft, HttpStatusCode.Forbidden, "version_not_approved");
+            Assert.False(cache.Holds(name, version));
+        }
+    }
+
+    [Fact]
     public async Task The_same_draft_pin_is_served_in_a_non_protected_environment_and_refused_in_the_protected_one()
     {
         var name = Bundles.UniqueName("pin-env");

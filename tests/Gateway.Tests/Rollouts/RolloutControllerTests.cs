@@ -30,7 +30,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]");
         await using var _ = gateway;
 
-        await TrafficAsync(gateway, clock, name, 240);
+        await TrafficAsync(gateway, clock, name, 480);
         var decision = await LookAsync(gateway, name);
 
         Assert.Equal("abort", decision);
@@ -82,11 +82,11 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
         await using var _ = gateway;
 
-        await TrafficAsync(gateway, clock, name, 240);
+        await TrafficAsync(gateway, clock, name, 480);
         var first = await LookAsync(gateway, name);
         using var debug = new AdminClient(gateway, TestEnvironment.AdminToken);
         Assert.True(first == "advance", (await debug.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Text);
-        await TrafficAsync(gateway, clock, name, 240);
+        await TrafficAsync(gateway, clock, name, 480);
         Assert.Equal("promote", await LookAsync(gateway, name));
         // Looked at again, an ended rollout does nothing.
         Assert.Null(await LookAsync(gateway, name));
@@ -690,7 +690,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.True(held.LastEvaluation.At > paused.LastEvaluation!.At, "the evaluation moves while paused");
 
         // The evaluator is back, and the canary refuses half its answers: aborted at the next look, paused or not.
-        await TrafficAsync(gateway, clock, name, 240);
+        await TrafficAsync(gateway, clock, name, 480);
         Assert.Equal("abort", await LookAsync(gateway, name));
 
         using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
@@ -712,7 +712,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"waiting for legal"}""")).Expect(HttpStatusCode.OK);
 
         // Evidence enough to advance: judged, but a pause only ever ends in an abort or by a human.
-        await TrafficAsync(gateway, clock, name, 240);
+        await TrafficAsync(gateway, clock, name, 480);
         Assert.Equal("held", await LookAsync(gateway, name));
 
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
@@ -737,7 +737,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var store = gateway.GetRequiredService<RolloutStore>();
         var started = (await store.GetAsync(name, PromptSetup.Environment))!.StepStartedAt;
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", """{"reason":"waiting for legal"}""")).Expect(HttpStatusCode.OK);
-        await TrafficAsync(gateway, clock, name, 240);
+        await TrafficAsync(gateway, clock, name, 480);
         Assert.Equal("held", await LookAsync(gateway, name));
         var held = (await store.GetAsync(name, PromptSetup.Environment))!.LastEvaluation!.Metrics.ToDictionary(m => m.Metric, m => (m.Stable.Count, m.Canary.Count));
 
@@ -773,7 +773,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
             """;
         var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]", PauseOnly);
         await using var _ = gateway;
-        await TrafficAsync(gateway, clock, name, 240);
+        await TrafficAsync(gateway, clock, name, 480);
         Assert.Equal("pause", await LookAsync(gateway, name));
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/resume", """{"reason":"known, accepted"}""")).Expect(HttpStatusCode.OK);

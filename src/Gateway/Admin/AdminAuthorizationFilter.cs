@@ -10,7 +10,9 @@ namespace LlmGateway.Admin;
 /// Guards <c>/admin/v1</c>: a known token, holding the endpoint's role. It also audits, in one
 /// place, from the endpoint's name and route values: every change, every read marked
 /// <see cref="AuditedReadAttribute"/>, and every refusal of a valid token (at most
-/// <see cref="AuditOptions.RefusalsPerActorPerMinute"/> per actor). Requests without a valid
+/// <see cref="AuditOptions.RefusalsPerActorPerMinute"/> per actor). A valid token's audited requests are
+/// limited too (<see cref="AuditOptions.AuditedActionsPerActorPerMinute"/>, 429 before any work): entries
+/// of the last day are never trimmed, so the limit is what bounds the log. Requests without a valid
 /// token are never audited (anyone could fill the log): they are counted, logged at most once a
 /// second per remote address, and after <see cref="AdminOptions.FailedAuthenticationsPerMinute"/>
 /// failures an address's further failures get 429 until its minute is over (a valid token always gets in).
@@ -30,6 +32,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     private readonly KeyedWindowLimiter _failedAuthentications;
     private readonly KeyedWindowLimiter _refusalLogs;
     private readonly KeyedWindowLimiter _refusalAudits;
+    private readonly KeyedWindowLimiter _auditedActions;
 
     public AdminAuthorizationFilter(
         AdminTokenRegistry tokens, AuditLog audit, GatewayMetrics metrics, ILogger<AdminAuthorizationFilter> logger)
@@ -41,6 +44,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         _failedAuthentications = audit.Limits.FailedAuthentications;
         _refusalLogs = audit.Limits.RefusalLogs;
         _refusalAudits = audit.Limits.RefusalAudits;
+        _auditedActions = audit.Limits.AuditedActions;
     }
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -84,6 +88,11 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
                 new OpenAiError($"'{principal.Name}' lacks the '{role}' role needed here.", "permission_error", null, "missing_role"));
             await RecordAsync(principal.Name, action, target, error.StatusCode, $"{error.Body.Code}: {error.Body.Message}", secret);
             return ErrorResult(http, error);
+        }
+
+        if (audited && LimitAuditedAction(principal.Name) is { } limited)
+        {
+            return ErrorResult(http, limited);
         }
 
         http.Items[typeof(AdminPrincipal)] = principal;
@@ -164,6 +173,28 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         }
 
         await _audit.RecordAsync(actor, action, target, status, detail);
+    }
+
+    /// <summary>
+    /// Counts one audited request of the actor; past the limit, the refusal to answer with. The refusal is
+    /// not audited (the log is what the limit protects): it is counted, and logged once per window.
+    /// </summary>
+    private GatewayError? LimitAuditedAction(string actor)
+    {
+        var count = _auditedActions.Hit(actor);
+        if (count <= _auditedActions.Limit)
+        {
+            return null;
+        }
+
+        _metrics.AdminRefusalsUnaudited.Add(1, new KeyValuePair<string, object?>("reason", "audited_action_limit"));
+        if (count == _auditedActions.Limit + 1)
+        {
+            AuditLogMessages.AuditedActionsLimited(_logger, actor, _auditedActions.Limit);
+        }
+
+        _auditedActions.IsExhausted(actor, out var retryAfter);
+        return GatewayError.TooManyAuditedRequests(_auditedActions.Limit, retryAfter);
     }
 
     private IResult RefuseUnauthenticated(HttpContext http, string action, string reason, GatewayError error)

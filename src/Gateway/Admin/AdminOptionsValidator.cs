@@ -57,6 +57,11 @@ internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOpti
             failures.Add($"{AdminOptions.SectionName}:Audit:RefusalsPerActorPerMinute must be from 1 to 100000.");
         }
 
+        if (options.Audit.AuditedActionsPerActorPerMinute is < 1 or > 100_000)
+        {
+            failures.Add($"{AdminOptions.SectionName}:Audit:AuditedActionsPerActorPerMinute must be from 1 to 100000.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -5,7 +5,7 @@ namespace LlmGateway.Audit;
 /// <summary>
 /// The admin API's in-process flood limits, which must outlive a request (the authorization
 /// filter is created per request): failed authentications per remote address, the refusal log
-/// line per remote address, and audited refusals per actor.
+/// line per remote address, audited refusals per actor, and audited actions per actor.
 /// </summary>
 internal sealed class AdminRequestLimits(TimeProvider time, AdminOptions options)
 {
@@ -17,4 +17,7 @@ internal sealed class AdminRequestLimits(TimeProvider time, AdminOptions options
 
     /// <summary>Audited refusals per actor per minute.</summary>
     public KeyedWindowLimiter RefusalAudits { get; } = new(time, TimeSpan.FromMinutes(1), options.Audit.RefusalsPerActorPerMinute);
+
+    /// <summary>Audited requests (changes, audited reads) per actor per minute.</summary>
+    public KeyedWindowLimiter AuditedActions { get; } = new(time, TimeSpan.FromMinutes(1), options.Audit.AuditedActionsPerActorPerMinute);
 }

@@ -10,4 +10,7 @@ internal static partial class AuditLogMessages
 
     [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "{Actor} was refused more than {Limit} times this minute; further refusals this minute are counted but not audited.")]
     public static partial void RefusalAuditsLimited(ILogger logger, string actor, int limit);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "{Actor} made more than {Limit} audited admin requests this minute; further ones this minute are refused with 429 and not audited.")]
+    public static partial void AuditedActionsLimited(ILogger logger, string actor, int limit);
 }

@@ -17,4 +17,13 @@ internal sealed class AuditOptions
     /// are counted (<c>gateway.admin.refusals_unaudited</c>) and logged, not stored.
     /// </summary>
     public int RefusalsPerActorPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Audited requests (changes and audited reads) one valid admin token may make per minute on one
+    /// instance. Beyond it the request is refused with 429 before it does any work, and is counted
+    /// (<c>gateway.admin.refusals_unaudited{reason="audited_action_limit"}</c>), not stored: entries of the
+    /// last day are never trimmed, so without this a low-privilege token looping on an audited read
+    /// would grow the log in the store for a whole day.
+    /// </summary>
+    public int AuditedActionsPerActorPerMinute { get; set; } = 120;
 }

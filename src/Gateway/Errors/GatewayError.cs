@@ -117,4 +117,15 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
             RetryAfterSeconds = seconds,
         };
     }
+
+    /// <summary>An admin token past its audited requests for the minute (the audit log's flood guard).</summary>
+    public static GatewayError TooManyAuditedRequests(int limit, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        return new(StatusCodes.Status429TooManyRequests, new OpenAiError(
+            $"This admin token made more than {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} audited requests this minute; retry after {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s.", "requests", null, "rate_limit_exceeded"))
+        {
+            RetryAfterSeconds = seconds,
+        };
+    }
 }

@@ -33,7 +33,7 @@ internal sealed class GatewayMetrics
         BudgetChecksSkipped = meter.CreateCounter<long>("gateway.budgets.checks_skipped", description: "Budget checks not made because the store was unreachable.");
         BudgetOverruns = meter.CreateCounter<long>("gateway.budgets.overrun_tokens", unit: "{token}", description: "Tokens a provider reported beyond what the request had reserved.");
         UsageSamplesDropped = meter.CreateCounter<long>("gateway.usage.samples_dropped", description: "Usage samples dropped because the counter writer fell behind, or lost with a write the store refused.");
-        AdminRefusalsUnaudited = meter.CreateCounter<long>("gateway.admin.refusals_unaudited", description: "Refused admin requests not written to the audit log, by reason (missing_token, invalid_token, rate_limited, admin_disabled, actor_limit).");
+        AdminRefusalsUnaudited = meter.CreateCounter<long>("gateway.admin.refusals_unaudited", description: "Refused admin requests not written to the audit log, by reason (missing_token, invalid_token, rate_limited, admin_disabled, actor_limit, audited_action_limit).");
 
         // GenAI semantic conventions (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/).
         TokenUsage = meter.CreateHistogram<long>(

@@ -148,6 +148,8 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Admin:FailedAuthenticationsPerMinute"] = "100000",
             ["Gateway:Auth:FailedLookupsPerAddressPerMinute"] = "1000000",
             ["Gateway:Admin:Audit:RefusalsPerActorPerMinute"] = "100000",
+            // Tests poll the samples API (an audited read) every 20 ms.
+            ["Gateway:Admin:Audit:AuditedActionsPerActorPerMinute"] = "100000",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:EffectiveFrom"] = "2024-07-18T00:00:00Z",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:InputPerMillion"] = "0.15",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:OutputPerMillion"] = "0.60",

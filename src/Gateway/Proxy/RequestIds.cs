@@ -6,6 +6,9 @@ internal static class RequestIds
     public const string Header = "X-Request-Id";
     public const string UpstreamHeader = "X-Upstream-Request-Id";
 
+    /// <summary>The longest client-supplied id kept.</summary>
+    public const int MaxLength = 128;
+
     /// <summary>The generator of <see cref="NewId"/>: its own per thread, never shared with any other draw.</summary>
     [ThreadStatic]
     private static Random? t_ids;
@@ -38,7 +41,7 @@ internal static class RequestIds
 
     private static bool IsAcceptable(string value)
     {
-        if (value.Length is 0 or > 128)
+        if (value.Length is 0 or > MaxLength)
         {
             return false;
         }

@@ -144,7 +144,7 @@ internal sealed class ShadowDispatcher : BackgroundService
         // The copy's own dictionary, made when it was offered: its content type and request id go in now.
         var headers = call.Headers;
         headers.ContentType = "application/json";
-        headers[RequestIds.Header] = call.RequestId + ".shadow";
+        headers[RequestIds.Header] = call.CopyRequestId;
 
         // The timeout on the gateway's TimeProvider (the one every other deadline runs on), linked with the stop.
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);

@@ -4,16 +4,17 @@ namespace LlmGateway.Store;
 
 /// <summary>
 /// Ready when a PING round-trips to the store; degraded when it does not but releases are in memory; unhealthy when the
-/// embedded store's process has exited (that never heals by itself).
+/// embedded store's process has exited (that never heals by itself). Its description is shown to anonymous callers of
+/// <c>/readyz</c>: it names no address or process id (those go to the log).
 /// </summary>
-internal sealed class StoreHealthCheck(GatewayStore store, IServiceProvider services) : IHealthCheck
+internal sealed class StoreHealthCheck(GatewayStore store, IServiceProvider services, ILogger<StoreHealthCheck> logger) : IHealthCheck
 {
     // A gateway's releases; the separate evaluator has none (and nothing to serve without the store).
     private readonly Releases.ReleaseSnapshotProvider? _snapshots = services.GetService<Releases.ReleaseSnapshotProvider>();
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var kind = store.EmbeddedProcessId is { } pid ? $"embedded Garnet (process {pid})" : store.IsEmbedded ? "embedded Garnet" : "Redis";
+        var kind = store.IsEmbedded ? "embedded Garnet" : "Redis";
         if (store.EmbeddedProcessExited)
         {
             // Unlike a Redis outage this does not heal: the gateway is stopping (exit code 1) for its supervisor to
@@ -74,7 +75,8 @@ internal sealed class StoreHealthCheck(GatewayStore store, IServiceProvider serv
                 $"Redis Cluster: all {pings.Length} primaries answered PING, the slowest in {pings.Max(p => p.Latency!.Value).TotalMilliseconds:F1} ms.");
         }
 
-        var message = $"Redis Cluster: {silent.Length} of {pings.Length} primaries did not answer PING ({string.Join(", ", silent)}); the keys in their slots are unreachable.";
+        StoreLog.PrimariesSilent(logger, silent.Length, pings.Length, string.Join(", ", silent));
+        var message = $"Redis Cluster: {silent.Length} of {pings.Length} primaries did not answer PING (named in the log); the keys in their slots are unreachable.";
         return _snapshots?.Current.IsLoaded == true ? HealthCheckResult.Degraded(message + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(message);
     }
 

@@ -22,4 +22,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Critical, Message = "The embedded store process {ProcessId} has not answered a PING for {Seconds:F1} s: it is killed as hung, and the gateway stops (exit code 1), so that its supervisor starts it again with a new store.")]
     public static partial void ChildHung(ILogger logger, int processId, double seconds);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Redis Cluster: {Silent} of {Total} primaries did not answer PING: {EndPoints}.")]
+    public static partial void PrimariesSilent(ILogger logger, int silent, int total, string endPoints);
 }

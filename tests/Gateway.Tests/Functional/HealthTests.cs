@@ -33,4 +33,21 @@ public sealed class HealthTests(TestEnvironment env)
         Assert.Equal("Healthy", checks.GetProperty("store").GetProperty("status").GetString());
         Assert.Equal("Healthy", checks.GetProperty("providers").GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Anonymous_readiness_names_no_store_process_id()
+    {
+        await using var gateway = await GatewayHost.StartAsync(env.GatewaySettings(useSharedStore: false));
+        var pid = Assert.IsType<int>(gateway.GetRequiredService<LlmGateway.Store.GatewayStore>().EmbeddedProcessId);
+        using var client = gateway.CreateClient(apiKey: null);
+
+        using var response = await client.GetAsync("/readyz", Ct);
+
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var report = JsonDocument.Parse(body);
+        var description = report.RootElement.GetProperty("checks").GetProperty("store").GetProperty("description").GetString();
+        Assert.StartsWith("embedded Garnet answered PING in ", description, StringComparison.Ordinal);
+        Assert.DoesNotContain(FormattableString.Invariant($"process {pid}"), body, StringComparison.Ordinal);
+    }
 }

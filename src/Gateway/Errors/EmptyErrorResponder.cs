@@ -18,9 +18,10 @@ internal static class EmptyErrorResponder
         var http = context.HttpContext;
 
         var status = http.Response.StatusCode;
-        var method = http.Request.Method;
+        // Both are the client's, cut like every value an error repeats, so the error never grows with the request line.
+        var method = ClientEcho.Cut(http.Request.Method);
         // Not repeated when it holds an issued secret (a revoke by secret sent with the wrong method).
-        var path = Contracts.Keys.SecretPrefixes.ContainsSecret(http.Request.Path.Value) ? "this path" : http.Request.Path.ToString();
+        var path = Contracts.Keys.SecretPrefixes.ContainsSecret(http.Request.Path.Value) ? "this path" : ClientEcho.Cut(http.Request.Path.ToString());
         var error = status switch
         {
             StatusCodes.Status404NotFound => new GatewayError(status, new OpenAiError($"No endpoint serves {method} {path}.", "invalid_request_error", null, "not_found")),

@@ -43,4 +43,18 @@ public sealed class FrameworkErrorShapeTests(TestEnvironment env)
 
         await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.NotFound, "not_found");
     }
+
+    [Fact]
+    public async Task A_404_repeats_at_most_256_characters_of_the_path()
+    {
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        var path = "/v1/" + new string('p', 6000);
+
+        using var response = await client.PostAsync(path, new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.NotFound, "not_found");
+        var message = error.GetProperty("message").GetString()!;
+        Assert.Contains("/v1/ppp", message, StringComparison.Ordinal);
+        Assert.True(message.Length < 300, $"a message of {message.Length} characters");
+    }
 }

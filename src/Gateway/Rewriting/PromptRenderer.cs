@@ -14,7 +14,8 @@ namespace LlmGateway.Rewriting;
 /// (<see cref="PromptConversation"/>) only the system and developer templates render, so a required
 /// variable is required only when one of those reads it; the other entries are left empty and the
 /// rewriter does not write them. Every render runs under <see cref="TemplateLimits"/> (steps, recursion, output
-/// size); a render that hits one is a 500 <c>template_error</c>, logged without the template or its variables.
+/// size); a render that hits one is a 500 <c>template_error</c>, logged without the template or its variables, unless the
+/// client's long text hit it (a 400, see <see cref="ClientShare"/>).
 /// </summary>
 internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLimits? limits = null)
 {
@@ -43,31 +44,21 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
             return (remembered, null);
         }
 
-        var context = Bind(bundle, scan);
         var contents = new string[bundle.Messages.Count];
-        using var writer = _limits.CreateWriter();
         try
         {
-            for (var i = 0; i < contents.Length; i++)
-            {
-                var message = bundle.Messages[i];
-                if (multiTurn && !message.IsInstruction)
-                {
-                    contents[i] = string.Empty;
-                    continue;
-                }
-
-                await message.Template.RenderAsync(writer, NullEncoder.Default, context);
-                contents[i] = writer.TakeText();
-            }
+            await RenderAllAsync(bundle, Bind(bundle, scan, withClientText: true), multiTurn, contents);
         }
         catch (Exception ex) when (LimitOf(ex) is { } limit)
         {
-            if (limit == OutputLimit && ClientTextLength(bundle, scan) > _limits.MaxOutputChars)
+            if (ClientShareExceeded(limit, ClientTextLength(bundle, scan)) && await RendersWithoutClientTextAsync(bundle, scan, multiTurn))
             {
-                // The client's variables alone are more than a render may write: its input, a 400, not the template's 500.
+                // The client's text is so long that a template using it a few times meets the limit: its input, a 400,
+                // never the version's 500 (a 500 counts against the version and its arm, and a client must not be
+                // able to raise a version's error rate at will by sending a long variable).
                 return (null, GatewayError.InvalidRequest(
-                    $"'prompt_variables' hold more text than the gateway renders ({_limits.MaxOutputChars.ToString(CultureInfo.InvariantCulture)} characters).", "prompt_variables", "prompt_variables_too_long"));
+                    $"'prompt_variables' hold more text than this prompt can render within the gateway's template limits (at most {(_limits.MaxOutputChars / ClientShare).ToString(CultureInfo.InvariantCulture)} characters of variables are always rendered).",
+                    "prompt_variables", "prompt_variables_too_long"));
             }
 
             RewritingLog.RenderLimitExceeded(logger, bundle.Name, bundle.Version, limit);
@@ -88,6 +79,40 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         }
 
         return (contents, null);
+    }
+
+    private async Task RenderAllAsync(PreparedBundle bundle, TemplateContext context, bool multiTurn, string[] contents)
+    {
+        using var writer = _limits.CreateWriter();
+        for (var i = 0; i < contents.Length; i++)
+        {
+            var message = bundle.Messages[i];
+            if (multiTurn && !message.IsInstruction)
+            {
+                contents[i] = string.Empty;
+                continue;
+            }
+
+            await message.Template.RenderAsync(writer, NullEncoder.Default, context);
+            contents[i] = writer.TakeText();
+        }
+    }
+
+    /// <summary>
+    /// Whether the render fits the limits with every client string bound as empty: only then did the client's text
+    /// (not the template on its own, nor numbers bounded at push) take the render past a limit.
+    /// </summary>
+    private async Task<bool> RendersWithoutClientTextAsync(PreparedBundle bundle, RequestScan scan, bool multiTurn)
+    {
+        try
+        {
+            await RenderAllAsync(bundle, Bind(bundle, scan, withClientText: false), multiTurn, new string[bundle.Messages.Count]);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The request's variables against the bundle's declarations: required ones present, only scalars, maxima kept.</summary>
@@ -125,8 +150,11 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
         return null;
     }
 
-    /// <summary>The template context of validated variables (defaults for those not supplied).</summary>
-    private TemplateContext Bind(PreparedBundle bundle, RequestScan scan)
+    /// <summary>
+    /// The template context of validated variables (defaults for those not supplied); without
+    /// <paramref name="withClientText"/>, the client's strings bound as empty.
+    /// </summary>
+    private TemplateContext Bind(PreparedBundle bundle, RequestScan scan, bool withClientText)
     {
         var context = new TemplateContext(_limits.FluidOptions);
         foreach (var declared in bundle.Bundle.Variables)
@@ -134,6 +162,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
             var name = declared.Name!;
             context.SetValue(name, Find(scan.Variables, name) is not { } value ? Default(declared)
                 : declared.Maximum is { } maximum ? NumberValue.Create(WholeNumber(value, maximum)!.Value)
+                : !withClientText && value.Kind == JsonValueKind.String ? StringValue.Empty
                 : ToFluid(value));
         }
 
@@ -216,6 +245,21 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
 
         return true;
     }
+
+    /// <summary>
+    /// How many times a template may use the client's text before a limit it meets is the template's fault. A render
+    /// that meets the output or the step limit with more than 1/<see cref="ClientShare"/> of that limit in client text
+    /// (characters against characters, or against steps: a loop over the text takes at least a step per part), and
+    /// that fits with the client's strings empty, is the client's (400): printing a variable a few times, or looping over
+    /// its words, is what templates do. Any other limit hit is the version's (500): it amplified a short value (a string
+    /// doubled by filters, a loop per character with an inner loop) or fails on its own.
+    /// </summary>
+    private const int ClientShare = 8;
+
+    // Fluid's step and recursion limits are told apart only by its message (nested loops have read as recursion), so
+    // both are held against the steps; the render without the client's text is what keeps a template's own fault its own.
+    private bool ClientShareExceeded(string limit, long clientText) =>
+        clientText * ClientShare > (limit == OutputLimit ? _limits.MaxOutputChars : _limits.FluidOptions.MaxSteps);
 
     /// <summary>Which limit an exception reports: ours, or Fluid's step and recursion limits (an InvalidOperationException naming "maximum").</summary>
     private const string OutputLimit = "output limit";

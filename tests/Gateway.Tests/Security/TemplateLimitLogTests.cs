@@ -6,6 +6,7 @@ using LlmGateway.Proxy;
 using LlmGateway.Rewriting;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace LlmGateway.Tests.Security;
@@ -56,6 +57,43 @@ public sealed class TemplateLimitLogTests
         Assert.Contains(nameof(TemplateLimitsOptions.MaxOutputChars), result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains(nameof(TemplateLimitsOptions.MaxLoopIterations), result.FailureMessage, StringComparison.Ordinal);
         Assert.True(new TemplateLimitsOptionsValidator().Validate(null, new TemplateLimitsOptions()).Succeeded);
+    }
+
+    /// <summary>
+    /// A client's long text that takes a plain template past a limit is the client's 400, never the version's 500: a 500
+    /// counts against the version and its arm, and a client could raise any arm's error rate at will with a long variable.
+    /// </summary>
+    [Theory]
+    [InlineData("Answer about {{ text }} and again about {{ text }}.", 2_100)]
+    [InlineData("{% assign words = text | split: ' ' %}{% for w in words %}{{ w | size }}{% endfor %}", 2_400)]
+    public async Task A_limit_met_by_the_clients_long_text_in_a_plain_template_is_the_clients_400(string template, int length)
+    {
+        var limits = new TemplateLimits(Options.Create(new TemplateLimitsOptions { MaxSteps = 1_000, MaxOutputChars = 4_096 }));
+        var bundle = Prepare(template, limits);
+        var text = string.Concat(Enumerable.Repeat("a ", length / 2));
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes($$$"""{"prompt_variables":{"text":"{{{text}}}"}}"""));
+
+        var (contents, error) = await new PromptRenderer(NullLogger<PromptRenderer>.Instance, limits).RenderAsync(bundle, scan);
+
+        Assert.Null(contents);
+        Assert.NotNull(error);
+        Assert.Equal((400, "prompt_variables_too_long", "prompt_variables"), (error.StatusCode, error.Body.Code, error.Body.Param));
+    }
+
+    /// <summary>A template that amplifies a short value past a limit, or meets one on its own, stays the version's 500.</summary>
+    [Theory]
+    [InlineData("{% assign s = text %}{% for i in (1..24) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}", 10)]
+    [InlineData("{% for i in (1..100) %}{% for j in (1..100) %}x{% endfor %}{% endfor %}{{ text }}", 600)]
+    public async Task A_limit_the_template_meets_by_itself_or_by_amplifying_is_the_versions_500(string template, int length)
+    {
+        var limits = new TemplateLimits(Options.Create(new TemplateLimitsOptions { MaxSteps = 1_000, MaxOutputChars = 4_096 }));
+        var bundle = Prepare(template, limits);
+        var scan = RequestBodyScanner.Scan(Encoding.UTF8.GetBytes($$$"""{"prompt_variables":{"text":"{{{new string('a', length)}}}"}}"""));
+
+        var (_, error) = await new PromptRenderer(NullLogger<PromptRenderer>.Instance, limits).RenderAsync(bundle, scan);
+
+        Assert.NotNull(error);
+        Assert.Equal((500, "template_error"), (error.StatusCode, error.Body.Code));
     }
 
     private static PreparedBundle Prepare(string template, TemplateLimits limits)

@@ -10,8 +10,8 @@ namespace LlmGateway.Budgets;
 /// The output a request may generate, checked before anything is reserved: <c>max_tokens</c>,
 /// <c>max_completion_tokens</c> and <c>max_output_tokens</c> must be integers from 1 to the
 /// model's catalog limit; <c>n</c> and <c>best_of</c> from 1 to the configured cap. The result is
-/// the worst case the budget reserves: the output cap in force, times the number of choices; and that cap alone (what
-/// <see cref="OutputCap"/> sends a provider that would not stop the model at it).
+/// the worst case the budget reserves: the output cap in force (plus a prediction's bound), times the number of choices;
+/// and that cap alone (what <see cref="OutputCap"/> sends a provider that would not stop the model at it).
 /// </summary>
 internal static class OutputRequest
 {
@@ -23,9 +23,19 @@ internal static class OutputRequest
         long prompts = 1;
         // A request with no cap (or a null one) may generate up to the limit of whichever model serves it.
         var uncapped = MostOutput(model);
+        long predicted = 0;
         foreach (var property in scan.Properties)
         {
             var field = property.Field;
+            if (field == TopLevelField.Other && property.NameIs(body, "prediction"u8))
+            {
+                // Predicted Outputs: the prediction's tokens the model does not use are billed as completion tokens (on
+                // top of the output cap, which they do not count against). Its bytes bound its tokens (one byte at least
+                // each), so the reservation stays an upper bound whatever the prediction holds.
+                predicted = property.End - property.ValueStart;
+                continue;
+            }
+
             if (field == TopLevelField.Other && IsPromptArray(body, property, out var count))
             {
                 // Legacy completions generate n choices for each prompt of an array.
@@ -77,7 +87,7 @@ internal static class OutputRequest
         }
 
         var perChoice = BundleCap(bundle, clientCap) ?? clientCap ?? uncapped;
-        return (checked(perChoice * choices * prompts), perChoice, null);
+        return (checked((perChoice + predicted) * choices * prompts), perChoice, null);
     }
 
     /// <summary>

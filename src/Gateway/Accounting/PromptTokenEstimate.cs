@@ -128,10 +128,15 @@ internal sealed class PromptTokenEstimate(ReadOnlyMemory<byte> body, string enco
     /// shorter than a byte). Server-side conversation state (a Responses <c>previous_response_id</c>) is not in the body,
     /// so not in this bound: the budget adds it (<see cref="Budgets.UnseenInput"/>, <see cref="ReferencesContent"/>).
     /// </summary>
-    public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound)
+    /// <param name="byBytes">
+    /// Count the text at a token per byte, not with this estimate's encoding: a model that may serve the request counts
+    /// with another encoding (a cl100k fallback of an o200k model counts text in some scripts at 3–4 times the tokens), so
+    /// one tokenizer's count bounds nothing.
+    /// </param>
+    public long UpperBound(TokenizerRegistry tokenizers, int imageTokensBound = ImageTokensBound, bool byBytes = false)
     {
         long text;
-        if (_tokens is null && body.Length > TokenizeUpToBytes)
+        if (_tokens is null && (byBytes || body.Length > TokenizeUpToBytes))
         {
             // A token is never shorter than a byte, and the body's JSON escapes only lengthen the text.
             if (!_shaped)

@@ -137,12 +137,15 @@ internal sealed class BudgetGuard(
         // The request's one estimate: billing reuses it if the provider reports no usage.
         // Images at the most the dearest model that may serve it counts for one (a fallback may count more).
         var imageBound = model.ImageInputTokens;
+        var oneEncoding = true;
         foreach (var fallback in model.Fallbacks)
         {
             imageBound = Math.Max(imageBound, fallback.ImageInputTokens);
+            oneEncoding &= string.Equals(fallback.Encoding, model.Encoding, StringComparison.Ordinal);
         }
 
-        var input = prompt.UpperBound(tokenizers, imageBound);
+        // Text in the tokens of the encoding every model that may serve it shares; else a token per byte (never shorter).
+        var input = prompt.UpperBound(tokenizers, imageBound, byBytes: !oneEncoding);
         var unseen = readsUnseenInput || prompt.ReferencesContent;
         var output = reservedOutputTokens;
         // Priced at the dearest model that may serve it: a fallback is billed at its own price, and may read a longer

@@ -4,12 +4,12 @@ namespace LlmGateway.Behaviour;
 internal static class BehaviourScripts
 {
     /// <summary>
-    /// KEYS: the prompt's counted set (a sorted set of sample ids, scored by when they were counted), then H series
-    /// hashes. ARGV: N, now (unix ms), the oldest mark kept (unix ms), the most marks kept, the set's TTL (s), the N
+    /// KEYS: the counted set of the prompt's environment (a sorted set of sample ids, scored by when they were counted),
+    /// the prompt's counted set of before the marks were per environment (only read), then H series hashes. ARGV: N, now (unix ms), the oldest mark kept (unix ms), the most marks kept, the set's TTL (s), the N
     /// sample ids, H, H hash TTLs (s), F, then F triples (hash index 1..H, field name, delta): the batch's deltas,
     /// already summed per field by the caller.
     /// <para>
-    /// A sample already in the set (a redelivery after a crash between write and ack, or a dead letter requeued) must
+    /// A sample already in either set (a redelivery after a crash between write and ack, or a dead letter requeued) must
     /// add nothing, but its deltas are inside the sums. So the step checks every id first and, if any is there, writes
     /// nothing and returns <c>{0, i…}</c>, the ids (1-based) found; the caller sums again without those samples and
     /// retries. Otherwise it adds every id, trims the set by age and count, applies the sums and returns <c>{N}</c>.
@@ -17,16 +17,17 @@ internal static class BehaviourScripts
     /// samples was some 20,000 arguments.
     /// </para>
     /// <para>
-    /// One set per prompt, bounded like the prompt's samples (their retention, and a multiple of their count cap): a
-    /// mark is needed only while its sample can still be scored, and a key per sample kept for days grew with the
-    /// sampling rate, far past the samples it marked.
+    /// One set per prompt and environment, bounded like its samples (their retention, and a multiple of their count cap,
+    /// which is per environment: another environment's marks must not push these out): a mark is needed only while its
+    /// sample can still be scored, and a key per sample kept for days grew with the sampling rate, far past the samples
+    /// it marked.
     /// </para>
     /// </summary>
     public const string Count = """
         local n = tonumber(ARGV[1])
         local found = {0}
         for i = 1, n do
-          if redis.call('ZSCORE', KEYS[1], ARGV[5 + i]) then
+          if redis.call('ZSCORE', KEYS[1], ARGV[5 + i]) or redis.call('ZSCORE', KEYS[2], ARGV[5 + i]) then
             found[#found + 1] = i
           end
         end
@@ -46,11 +47,11 @@ internal static class BehaviourScripts
         local f = tonumber(ARGV[at])
         at = at + 1
         for j = 1, f do
-          redis.call('HINCRBYFLOAT', KEYS[1 + tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 2])
+          redis.call('HINCRBYFLOAT', KEYS[2 + tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 2])
           at = at + 3
         end
         for k = 1, h do
-          redis.call('EXPIRE', KEYS[1 + k], ARGV[ttls + k - 1])
+          redis.call('EXPIRE', KEYS[2 + k], ARGV[ttls + k - 1])
         end
         return {n}
         """;

@@ -19,8 +19,8 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     public static readonly TimeSpan HourRetention = TimeSpan.FromDays(90);
 
     /// <summary>
-    /// Marks kept per prompt, as a multiple of the samples it keeps (<see cref="SamplingOptions.MaxPerPrompt"/>): a sample
-    /// past that many newer ones has been deleted by its prompt's cap, and cannot be scored again.
+    /// Marks kept per prompt and environment, as a multiple of the drawn samples kept of it (<see cref="SamplingOptions.MaxPerPrompt"/>;
+    /// forced ones are never counted): a sample past that many newer ones has been deleted by its cap, and cannot be scored again.
     /// </summary>
     public const int MarksPerKeptSample = 2;
 
@@ -42,19 +42,21 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     private StoreKeys Keys => store.Keys;
 
     /// <summary>
-    /// Which of a prompt's <paramref name="sampleIds"/> are counted in its series already (one round trip). For redelivered
-    /// samples only: scoring one again would pay its judge calls again for readings the count then throws away.
+    /// Which of a prompt's <paramref name="sampleIds"/> in <paramref name="environment"/> are counted in its series already
+    /// (one round trip). For redelivered samples only: scoring one again would pay its judge calls again for readings the
+    /// count then throws away.
     /// </summary>
-    public async Task<HashSet<string>> AlreadyCountedAsync(string prompt, IReadOnlyList<string> sampleIds)
+    public async Task<HashSet<string>> AlreadyCountedAsync(string prompt, string environment, IReadOnlyList<string> sampleIds)
     {
         var batch = store.Database.CreateBatch();
-        var key = Keys.BehaviourCounted(prompt);
-        var scores = sampleIds.Select(id => batch.SortedSetScoreAsync(key, id)).ToArray();
+        var key = Keys.BehaviourCounted(prompt, environment);
+        var before = Keys.BehaviourCountedOfPrompt(prompt);
+        var scores = sampleIds.Select(id => (batch.SortedSetScoreAsync(key, id), batch.SortedSetScoreAsync(before, id))).ToArray();
         batch.Execute();
         var counted = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < scores.Length; i++)
         {
-            if (await scores[i] is not null)
+            if (await scores[i].Item1 is not null || await scores[i].Item2 is not null)
             {
                 counted.Add(sampleIds[i]);
             }
@@ -68,15 +70,16 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     public async Task<IReadOnlyList<ScoredSample>> CountAsync(IReadOnlyList<ScoredSample> samples)
     {
         var counted = new List<ScoredSample>(samples.Count);
-        foreach (var group in samples.GroupBy(s => s.Prompt, StringComparer.Ordinal))
+        // One step per prompt and environment: the marks are kept per environment, as the samples' cap is.
+        foreach (var group in samples.GroupBy(s => (s.Prompt, s.Environment)))
         {
-            counted.AddRange(await CountPromptAsync(group.Key, [.. group]));
+            counted.AddRange(await CountPromptAsync(group.Key.Prompt, group.Key.Environment, [.. group]));
         }
 
         return counted;
     }
 
-    private async Task<IReadOnlyList<ScoredSample>> CountPromptAsync(string prompt, IReadOnlyList<ScoredSample> samples)
+    private async Task<IReadOnlyList<ScoredSample>> CountPromptAsync(string prompt, string environment, IReadOnlyList<ScoredSample> samples)
     {
         // Samples found counted already (redelivered): summed again without them. Each retry drops at least one.
         // A sample twice in one batch is counted once, as a mark set by its first copy would have it.
@@ -100,7 +103,7 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         IReadOnlyList<ScoredSample> added = [];
         while (true)
         {
-            var (indexes, keys, args) = Step(prompt, samples, counted);
+            var (indexes, keys, args) = Step(prompt, environment, samples, counted);
             if (indexes.Count == 0)
             {
                 break;
@@ -134,7 +137,7 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     internal Func<string, Task>? BeforeCount { get; set; }
 
     /// <summary>The keys and arguments of one <see cref="BehaviourScripts.Count"/> step over the samples not yet known counted.</summary>
-    private (List<int> Indexes, RedisKey[] Keys, RedisValue[] Args) Step(string prompt, IReadOnlyList<ScoredSample> samples, bool[] counted)
+    private (List<int> Indexes, RedisKey[] Keys, RedisValue[] Args) Step(string prompt, string environment, IReadOnlyList<ScoredSample> samples, bool[] counted)
     {
         var indexes = new List<int>(samples.Count);
         var hashes = new List<(string Key, TimeSpan Ttl)>();
@@ -193,15 +196,18 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
             }
         }
 
-        var keys = new RedisKey[1 + hashes.Count];
-        keys[0] = Keys.BehaviourCounted(prompt);
+        // The marks of the prompt's environment, then those kept per prompt before (read until they expire: a sample
+        // counted then and redelivered now must add nothing either).
+        var keys = new RedisKey[2 + hashes.Count];
+        keys[0] = Keys.BehaviourCounted(prompt, environment);
+        keys[1] = Keys.BehaviourCountedOfPrompt(prompt);
         for (var k = 0; k < hashes.Count; k++)
         {
-            keys[1 + k] = hashes[k].Key;
+            keys[2 + k] = hashes[k].Key;
         }
 
         // A mark lives as long as the sample it marks can: its retention (plus an hour, for evaluators' clocks that
-        // differ), and the prompt's count cap.
+        // differ), and its environment's count cap.
         var options = sampling.Value;
         var now = time.GetUtcNow();
         var kept = options.Retention + MarkMargin;

@@ -255,7 +255,7 @@ internal sealed class OnlineEvaluator(
     /// <summary>
     /// The samples of the batch that their prompt's series counted already: redelivered after a worker died or lost its
     /// ack, or pushed twice by a writer whose reply was lost (that second copy is a first delivery: its attempt count
-    /// went with the first copy's ack). One round trip per prompt. A store that does not answer leaves them to the
+    /// went with the first copy's ack). One round trip per prompt and environment. A store that does not answer leaves them to the
     /// count, which keeps them single.
     /// </summary>
     private async Task<HashSet<string>> CountedBeforeAsync(IReadOnlyList<ClaimedItem> claimed, SampleRead[] reads)
@@ -263,16 +263,16 @@ internal sealed class OnlineEvaluator(
         var counted = new HashSet<string>(StringComparer.Ordinal);
         var lookups = claimed.Select((item, i) => reads[i].Record)
             .Where(r => r is { Prompt: not null, Version: not null })
-            .GroupBy(r => r!.Prompt!, StringComparer.Ordinal)
+            .GroupBy(r => (Prompt: r!.Prompt!, Environment: r.Environment ?? "default"))
             .Select(async prompt =>
             {
                 try
                 {
-                    return await behaviour.AlreadyCountedAsync(prompt.Key, [.. prompt.Select(r => r!.Id)]);
+                    return await behaviour.AlreadyCountedAsync(prompt.Key.Prompt, prompt.Key.Environment, [.. prompt.Select(r => r!.Id)]);
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
-                    BehaviourLog.CountedLookupFailed(logger, prompt.Key, ex.GetType().Name);
+                    BehaviourLog.CountedLookupFailed(logger, prompt.Key.Prompt, ex.GetType().Name);
                     return [];
                 }
             });

@@ -11,8 +11,8 @@ namespace LlmGateway.Sampling;
 
 /// <summary>
 /// Samples in the store: a record and a summary key per sample (both expire with the retention),
-/// sorted-set indexes by prompt, version, arm and model (score = unix ms), a count cap per prompt,
-/// and the evaluator work queue that every stored sample's id joins.
+/// sorted-set indexes by prompt, version, arm and model (score = unix ms), a count cap per prompt, environment and
+/// kind (forced or drawn), and the evaluator work queue that every stored sample's id joins.
 /// </summary>
 internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> options, TimeProvider time, ILogger<SampleStore>? logger = null)
 {
@@ -21,6 +21,9 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     private const int ScanChunk = 200;
     private const int MaxScannedPerPage = 20_000;
     private const int ExportReadChunk = 20;
+
+    /// <summary>The environment of a sample that has none in its cap's key (the behaviour series name it so too).</summary>
+    private const string NoEnvironment = "default";
 
     /// <summary>The most ids one export reads from its index (README "Reading and exporting samples").</summary>
     public const int DefaultMaxScannedPerExport = 200_000;
@@ -54,10 +57,10 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         logger);
 
     /// <summary>
-    /// Writes a batch in one round trip, then trims by age and count and queues the ids. Every index stays bounded:
-    /// by age (the retention; an index nothing was written to for a retention expires), the prompt's (or plain model's) index by <see cref="SamplingOptions.MaxPerPrompt"/>,
-    /// the samples that cap deletes leave the other indexes this batch wrote with them, and a version's and an arm's
-    /// index (subsets of their prompt's) keep at most as many as the prompt's.
+    /// Writes a batch in one round trip, then trims by age and count. Every index stays bounded: by age (the retention;
+    /// an index nothing was written to for a retention expires), each cap index (a prompt's environment and kind, or a
+    /// plain model's) by <see cref="SamplingOptions.MaxPerPrompt"/>, and the samples a cap deletes leave every index
+    /// they are listed in, so the others (the prompt's, a version's, an arm's, a model's) hold only what the caps keep.
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<SerializedSample> samples)
     {
@@ -66,7 +69,6 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         var batch = database.CreateBatch();
         var writes = new List<Task>(samples.Count * 8);
         var touched = new HashSet<string>(StringComparer.Ordinal) { Keys.SampleIndex };
-        var subsets = new HashSet<string>(StringComparer.Ordinal);
 
         // Each count-capped index, with the other indexes this batch wrote its samples to.
         var capped = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -74,25 +76,21 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         {
             var score = record.Timestamp.ToUnixTimeMilliseconds();
             writes.Add(batch.StringSetAsync(Keys.Sample(record.Id), json, ttl));
-            writes.Add(batch.StringSetAsync(Keys.SampleSummary(record.Id), JsonSerializer.SerializeToUtf8Bytes(SampleSummary.From(record), GatewayJsonContext.Default.SampleSummary), ttl));
-            var cap = CapIndexOf(record);
+            var summary = SampleSummary.From(record);
+            writes.Add(batch.StringSetAsync(Keys.SampleSummary(record.Id), JsonSerializer.SerializeToUtf8Bytes(summary, GatewayJsonContext.Default.SampleSummary), ttl));
+            var cap = CapIndexOf(summary);
             if (!capped.TryGetValue(cap, out var alongside))
             {
                 capped[cap] = alongside = new HashSet<string>(StringComparer.Ordinal);
             }
 
-            foreach (var (index, subset) in IndexesOf(record))
+            foreach (var index in IndexesOf(summary))
             {
                 writes.Add(batch.SortedSetAddAsync(index, record.Id, score));
                 touched.Add(index);
                 if (index != cap)
                 {
                     alongside.Add(index);
-                }
-
-                if (subset)
-                {
-                    subsets.Add(index);
                 }
             }
         }
@@ -105,18 +103,11 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
             writes.Add(batch.KeyExpireAsync(index, ttl));
         }
 
-        // Beyond the newest MaxPerPrompt, a version's or an arm's sample has that many newer ones in its prompt: the
-        // prompt's cap has deleted it (or is about to), so dropping it here loses nothing.
-        foreach (var index in subsets)
-        {
-            writes.Add(batch.SortedSetRemoveRangeByRankAsync(index, 0, -(_options.MaxPerPrompt + 1L)));
-        }
-
         batch.Execute();
         await Task.WhenAll(writes);
 
         // The batch is stored: a trim that fails now must not make the writer count it lost and never queue it for the
-        // evaluators. The excess stays until the next batch of that prompt trims (the script takes all of it), or its age.
+        // evaluators. The excess stays until the next batch of that cap trims (the script takes all of it), or its age.
         foreach (var (index, alongside) in capped)
         {
             try
@@ -325,32 +316,39 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
         scan.LimitReached = cursor is not null && exported < limit;
     }
 
-    /// <summary>Every index the record is listed in, each with whether it holds a subset of its prompt's index.</summary>
-    private IEnumerable<(string Index, bool SubsetOfPrompt)> IndexesOf(SampleRecord record)
+    /// <summary>Every index a sample is listed in, its cap's included.</summary>
+    private IEnumerable<string> IndexesOf(SampleSummary sample)
     {
-        yield return (Keys.SampleIndex, false);
-        yield return (Keys.SampleModelIndex(record.Model), false);
-        if (record.Prompt is { } prompt)
+        yield return Keys.SampleIndex;
+        yield return Keys.SampleModelIndex(sample.Model);
+        if (sample.Prompt is { } prompt)
         {
-            yield return (Keys.SamplePromptIndex(prompt), false);
-            if (record.Version is { } version)
+            yield return Keys.SamplePromptIndex(prompt);
+            yield return CapIndexOf(sample);
+            if (sample.Version is { } version)
             {
-                yield return (Keys.SampleVersionIndex(prompt, version), true);
-                if (record.Variant is { } variant)
+                yield return Keys.SampleVersionIndex(prompt, version);
+                if (sample.Variant is { } variant)
                 {
-                    yield return (Keys.SampleArmIndex(prompt, version, variant), true);
+                    yield return Keys.SampleArmIndex(prompt, version, variant);
                 }
             }
         }
         else
         {
-            yield return (Keys.SamplePlainIndex(record.Model), false);
+            yield return Keys.SamplePlainIndex(sample.Model);
         }
     }
 
-    /// <summary>The index whose count cap decides which of the record's samples are kept.</summary>
-    private string CapIndexOf(SampleRecord record) =>
-        record.Prompt is { } prompt ? Keys.SamplePromptIndex(prompt) : Keys.SamplePlainIndex(record.Model);
+    /// <summary>
+    /// The index whose count cap decides which of the sample's kind are kept: a prompt's, per environment, with forced
+    /// samples apart (a debug key's or another environment's traffic must not push out the samples an arm's online
+    /// evaluation and rollout read); a plain model's.
+    /// </summary>
+    private string CapIndexOf(SampleSummary sample) =>
+        sample.Prompt is { } prompt
+            ? Keys.SampleCapIndex(prompt, sample.Environment ?? NoEnvironment, sample.Reason == SampleReasons.Forced)
+            : Keys.SamplePlainIndex(sample.Model);
 
     private string IndexFor(SampleFilter filter) => filter switch
     {
@@ -362,10 +360,11 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     };
 
     /// <summary>
-    /// Deletes the oldest samples beyond the per-prompt (or per plain model) cap, and their ids from the cap's index
-    /// and from <paramref name="alongside"/>: the other indexes the batch wrote the prompt's samples to (the global
-    /// one, its model's, versions' and arms'). An id left behind elsewhere (an older model or version) is dropped
-    /// when a listing meets it, or by age.
+    /// Deletes the oldest samples beyond the cap of <paramref name="index"/>, and their ids from every index they are
+    /// listed in: those their summaries name (an older version's or model's, which this batch may not have written) and
+    /// <paramref name="alongside"/>, the other indexes the batch wrote the cap's samples to. The prompt's index holds
+    /// several caps' samples, so a count of its own could no longer tell which are deleted. An id left behind (its clean-up
+    /// failed) is dropped when a listing meets it, or by age.
     /// </summary>
     private async Task TrimAsync(IDatabase database, string index, HashSet<string> alongside)
     {
@@ -375,16 +374,40 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
             return;
         }
 
-        var keys = oldest.SelectMany(id => new RedisKey[] { Keys.Sample(id!), Keys.SampleSummary(id!) }).ToArray();
+        var summaryKeys = oldest.Select(id => (RedisKey)Keys.SampleSummary(id!)).ToArray();
+        var listedIn = new HashSet<string>(alongside, StringComparer.Ordinal);
+        foreach (var summary in await database.StringGetAsync(summaryKeys))
+        {
+            // Missing: expired, and its ids go by age. Unreadable: left to the listings that meet it.
+            if (!summary.IsNullOrEmpty && TryParseSummary(summary) is { } sample)
+            {
+                listedIn.UnionWith(IndexesOf(sample));
+            }
+        }
+
+        listedIn.Remove(index);
+        var keys = oldest.Select(id => (RedisKey)Keys.Sample(id!)).Concat(summaryKeys).ToArray();
         var batch = database.CreateBatch();
-        var removals = new List<Task>(alongside.Count + 1) { batch.KeyDeleteAsync(keys) };
-        foreach (var other in alongside)
+        var removals = new List<Task>(listedIn.Count + 1) { batch.KeyDeleteAsync(keys) };
+        foreach (var other in listedIn)
         {
             removals.Add(batch.SortedSetRemoveAsync(other, oldest));
         }
 
         batch.Execute();
         await Task.WhenAll(removals);
+    }
+
+    private static SampleSummary? TryParseSummary(RedisValue json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)json).Span, GatewayJsonContext.Default.SampleSummary);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task RemoveStaleAsync(IDatabase database, string index, List<RedisValue> stale)

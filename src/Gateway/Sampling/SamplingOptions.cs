@@ -61,7 +61,11 @@ internal sealed class SamplingOptions
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>At most this many samples kept per prompt (per model, for plain requests); the oldest go first.</summary>
+    /// <summary>
+    /// At most this many samples kept per prompt, environment and kind (forced by a <c>debug</c> key, or drawn: rate,
+    /// floor, shadow), so neither another environment's traffic nor forced samples push an arm's out; per model for
+    /// plain requests. The oldest go first. A prompt served in E environments keeps up to 2 × E × this.
+    /// </summary>
     [Range(10, 10_000_000)]
     public int MaxPerPrompt { get; set; } = 10_000;
 

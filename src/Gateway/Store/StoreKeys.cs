@@ -74,8 +74,18 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>Sorted set (score = unix ms) of every sample.</summary>
     public string SampleIndex => $"{SamplesTag}:idx";
 
-    /// <summary>Samples of one prompt: also the set the per-prompt count cap trims.</summary>
+    /// <summary>
+    /// Samples of one prompt, every environment: what listings by prompt read. Before the caps were per environment and
+    /// kind it was also the set the count cap trimmed; samples stored then are still listed here.
+    /// </summary>
     public string SamplePromptIndex(string prompt) => $"{SamplesTag}:idx:p:{prompt}";
+
+    /// <summary>
+    /// Samples of one prompt in one environment, forced ones (by a <c>debug</c> key) apart from drawn ones (rate, floor,
+    /// shadow): the set the count cap trims, so neither another environment nor forced samples push an arm's out.
+    /// </summary>
+    public string SampleCapIndex(string prompt, string environment, bool forced) =>
+        $"{SamplesTag}:idx:cap:p:{prompt}:e:{environment}:{(forced ? "forced" : "drawn")}";
 
     public string SampleVersionIndex(string prompt, int version) => $"{SamplesTag}:idx:p:{prompt}:v:{version}";
 
@@ -99,8 +109,14 @@ internal sealed class StoreKeys(string prefix)
     /// <summary>The hourly rollup of <see cref="BehaviourMinute"/> (the hour's first minute).</summary>
     public string BehaviourHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:h:{environment}:{hourStartMinute}";
 
-    /// <summary>Sorted set of the prompt's samples counted in its series (scored by when), so a redelivered sample is not counted twice.</summary>
-    public string BehaviourCounted(string prompt) => $"{BehaviourTag(prompt)}:counted";
+    /// <summary>
+    /// Sorted set of the prompt's samples of one environment counted in its series (scored by when), so a redelivered
+    /// sample is not counted twice. Per environment, as the samples' count cap is.
+    /// </summary>
+    public string BehaviourCounted(string prompt, string environment) => $"{BehaviourTag(prompt)}:counted:{environment}";
+
+    /// <summary>The marks of every environment in one set, as they were kept before: read only, until they expire.</summary>
+    public string BehaviourCountedOfPrompt(string prompt) => $"{BehaviourTag(prompt)}:counted";
 
     /// <summary>Hash of every metric a prompt has a series of in one environment → <c>rate</c> or <c>value</c>.</summary>
     public string BehaviourMetrics(string prompt, string environment) => $"{BehaviourTag(prompt)}:metrics:{environment}";

@@ -43,7 +43,7 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task The_marks_of_counted_samples_are_one_set_per_prompt_bounded_like_the_samples_they_mark()
+    public async Task The_marks_of_counted_samples_are_one_set_per_prompt_and_environment_bounded_like_the_samples_they_mark()
     {
         // A key per sample, kept two days, grew with the sampling rate far past the samples kept; a mark is only
         // needed while its sample can still be scored: within the retention, among the prompt's newest.
@@ -52,7 +52,7 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
         var options = new LlmGateway.Sampling.SamplingOptions { MaxPerPrompt = 10, Retention = TimeSpan.FromDays(1) };
         var behaviour = new BehaviourStore(store, Microsoft.Extensions.Options.Options.Create(options), clock);
         var prompt = Bundles.UniqueName("marks");
-        var marks = store.Keys.BehaviourCounted(prompt);
+        var marks = store.Keys.BehaviourCounted(prompt, Environment);
 
         // Ids in the reverse of their order: the newest marks are kept by when they were counted, not by name.
         for (var i = 0; i < 25; i++)
@@ -72,6 +72,40 @@ public sealed class BehaviourStoreCountTests(TestEnvironment env)
         clock.Advance(kept + TimeSpan.FromSeconds(1));
         Assert.Single(await behaviour.CountAsync([Sample(prompt, "later", 100)]));
         Assert.Equal(1, await store.Database.SortedSetLengthAsync(marks));
+    }
+
+    [Fact]
+    public async Task Another_environments_counted_samples_do_not_evict_a_production_samples_mark()
+    {
+        // The marks were one set per prompt: staging's load pushed production's marks out, and a production sample
+        // redelivered after that (a lost ack, a requeued dead letter) was counted into its series twice.
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var options = new LlmGateway.Sampling.SamplingOptions { MaxPerPrompt = 10, Retention = TimeSpan.FromDays(1) };
+        var behaviour = new BehaviourStore(store, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
+        var prompt = Bundles.UniqueName("marks-env");
+
+        Assert.Single(await behaviour.CountAsync([Sample(prompt, "p1", 100)]));
+        for (var i = 0; i < 3 * options.MaxPerPrompt * BehaviourStore.MarksPerKeptSample; i++)
+        {
+            Assert.Single(await behaviour.CountAsync([Sample(prompt, $"s{i}", 100) with { Environment = "staging" }]));
+        }
+
+        Assert.Empty(await behaviour.CountAsync([Sample(prompt, "p1", 100)]));
+        Assert.Equal(1, (await FieldsAsync(behaviour, prompt, hourly: false))[Field("latency_ms", SeriesField.Count)]);
+    }
+
+    [Fact]
+    public async Task A_sample_marked_in_the_prompts_set_of_before_is_not_counted_again()
+    {
+        // Marks were one set per prompt; one stored there and redelivered now (a requeued dead letter) adds nothing.
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        var prompt = Bundles.UniqueName("marks-before");
+        await store.Database.SortedSetAddAsync(store.Keys.BehaviourCountedOfPrompt(prompt), "old", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+        Assert.Equal(["new"], (await behaviour.CountAsync([Sample(prompt, "old", 100), Sample(prompt, "new", 200)])).Select(s => s.SampleId));
+        Assert.Empty(await behaviour.AlreadyCountedAsync(prompt, "staging", ["new"]));
+        Assert.Equal(["new", "old"], (await behaviour.AlreadyCountedAsync(prompt, Environment, ["old", "new"])).Order(StringComparer.Ordinal));
     }
 
     [Fact]

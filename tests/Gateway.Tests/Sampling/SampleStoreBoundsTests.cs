@@ -52,7 +52,7 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_versions_index_keeps_no_more_than_its_prompts_cap_when_other_versions_wrote_in_between()
+    public async Task A_versions_index_loses_the_samples_another_versions_batch_deleted()
     {
         var (samples, keys, database) = NewStore();
         var prompt = Bundles.UniqueName("bounds");
@@ -66,13 +66,92 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         var last = Records(prompt, model, version: 1, "stable", 1);
         await WriteAsync(samples, last);
 
+        // The deleted samples' summaries name their version and arm: their ids leave those indexes too (they were once
+        // left there, up to the cap, until a listing met them).
         Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
-        Assert.Equal(Cap, await database.SortedSetLengthAsync(v1Index));
-        Assert.Equal(Cap, await database.SortedSetLengthAsync(v1ArmIndex));
+        Assert.Equal(1, await database.SortedSetLengthAsync(v1Index));
+        Assert.Equal(1, await database.SortedSetLengthAsync(v1ArmIndex));
 
         // What is listed is what still exists: the newest version 1 sample alone.
         var page = await samples.ListAsync(new SampleFilter { Prompt = prompt, Version = 1 }, limit: 50, cursor: null, TestContext.Current.CancellationToken);
         Assert.Equal([last[0].Id], page.Samples.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Another_environments_samples_beyond_the_cap_do_not_evict_production_samples_of_the_prompt()
+    {
+        // Staging's load of a prompt (or any other environment's) once pushed production's samples of it out before the
+        // online evaluator had scored them: the cap was one per prompt.
+        var (samples, keys, database) = NewStore();
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+
+        var production = Records(prompt, model, version: 1, "stable", Cap, "production");
+        await WriteAsync(samples, production);
+        var staging = Records(prompt, model, version: 1, "stable", 3 * Cap, "staging");
+        foreach (var batch in staging.Chunk(Cap))
+        {
+            await WriteAsync(samples, batch);
+        }
+
+        foreach (var record in production)
+        {
+            Assert.NotNull(await samples.GetAsync(record.Id));
+        }
+
+        // Staging keeps its own newest cap; every index of the prompt lists exactly what exists.
+        foreach (var record in staging.SkipLast(Cap))
+        {
+            Assert.Null(await samples.GetAsync(record.Id));
+        }
+
+        var kept = production.Concat(staging.TakeLast(Cap)).Select(r => r.Id).ToArray();
+        foreach (var index in new[] { keys.SamplePromptIndex(prompt), keys.SampleVersionIndex(prompt, 1), keys.SampleArmIndex(prompt, 1, "stable"), keys.SampleModelIndex(model) })
+        {
+            Assert.Equal(kept, (await database.SortedSetRangeByRankAsync(index)).Select(v => (string)v!));
+        }
+
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SampleCapIndex(prompt, "staging", forced: false)));
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SampleCapIndex(prompt, "production", forced: false)));
+        var page = await samples.ListAsync(new SampleFilter { Prompt = prompt, Environment = "production" }, limit: 50, cursor: null, TestContext.Current.CancellationToken);
+        Assert.Equal(production.Reverse().Select(r => r.Id), page.Samples.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Forced_samples_beyond_the_cap_do_not_evict_the_drawn_samples_of_their_prompt_and_environment()
+    {
+        // A debug key forcing samples once pushed the arm's drawn samples out of the store before the online evaluator
+        // read them (forced ones are never counted into the series).
+        var (samples, keys, database) = NewStore();
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+
+        var drawn = Records(prompt, model, version: 1, "stable", Cap - 1, "production")
+            .Append(Records(prompt, model, version: 1, "stable", 1, "production", SampleReasons.Floor)[0]).ToArray();
+        await WriteAsync(samples, drawn);
+        var forced = Records(prompt, model, version: 1, "stable", 3 * Cap, "production", SampleReasons.Forced);
+        foreach (var batch in forced.Chunk(Cap))
+        {
+            await WriteAsync(samples, batch);
+        }
+
+        foreach (var record in drawn)
+        {
+            Assert.NotNull(await samples.GetAsync(record.Id));
+        }
+
+        foreach (var record in forced.SkipLast(Cap))
+        {
+            Assert.Null(await samples.GetAsync(record.Id));
+        }
+
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SampleCapIndex(prompt, "production", forced: true)));
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SampleCapIndex(prompt, "production", forced: false)));
+        var kept = drawn.Concat(forced.TakeLast(Cap)).Select(r => r.Id).ToArray();
+        foreach (var index in new[] { keys.SamplePromptIndex(prompt), keys.SampleVersionIndex(prompt, 1), keys.SampleArmIndex(prompt, 1, "stable"), keys.SampleModelIndex(model) })
+        {
+            Assert.Equal(kept, (await database.SortedSetRangeByRankAsync(index)).Select(v => (string)v!));
+        }
     }
 
     [Fact]
@@ -155,7 +234,7 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
     }
 
     /// <summary>Records a millisecond apart, each later than every one made before it in the test.</summary>
-    private SampleRecord[] Records(string prompt, string model, int version, string variant, int count) =>
+    private SampleRecord[] Records(string prompt, string model, int version, string variant, int count, string? environment = null, string reason = SampleReasons.Rate) =>
         Enumerable.Range(0, count).Select(_ =>
         {
             var at = _start.AddMilliseconds(++_written);
@@ -164,7 +243,8 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
                 Id = SampleIds.New(at),
                 RequestId = "req-" + _written,
                 Timestamp = at,
-                Reason = SampleReasons.Rate,
+                Reason = reason,
+                Environment = environment,
                 Prompt = prompt,
                 Version = version,
                 Variant = variant,

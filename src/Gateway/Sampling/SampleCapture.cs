@@ -77,4 +77,7 @@ internal sealed record SampleCapture
 
     /// <summary>What a capture of these sizes counts against <see cref="SamplingOptions.MaxQueuedBytes"/>.</summary>
     public static long Cost(int clientBytes, int upstreamBytes, int responseBytes) => (long)Overhead + clientBytes + upstreamBytes + responseBytes;
+
+    /// <summary>The most one capture can cost under the per-capture caps (both bodies and the response cut at their caps).</summary>
+    public static long Largest(SamplingOptions options) => Cost(options.MaxBodyCaptureBytes, options.MaxBodyCaptureBytes, options.MaxCaptureBytes);
 }

@@ -9,7 +9,7 @@ namespace LlmGateway.Sampling;
 /// (<see cref="SamplingOptions.ChannelCapacity"/>) and by bytes (<see cref="SamplingOptions.MaxQueuedBytes"/>,
 /// reserved before anything is copied and released once the writer has built the capture). Offering
 /// never waits; when the writer falls behind (or the store is down and the channel fills), samples are
-/// dropped and counted.
+/// dropped and counted. Whether a capture is taken never depends on its own size (see <see cref="TryReserve"/>).
 /// </summary>
 /// <remarks>
 /// With <see cref="BoundedChannelFullMode.DropWrite"/>, <c>TryWrite</c> returns true for an item it
@@ -20,6 +20,7 @@ internal sealed class SampleRecorder
     private readonly Channel<SampleCapture> _channel;
     private readonly GatewayMetrics _metrics;
     private readonly long _maxQueuedBytes;
+    private readonly long _largestCapture;
 
     // The capture the channel's callback dropped, seen by the Offer whose TryWrite ran it (on the same thread).
     [ThreadStatic]
@@ -33,6 +34,7 @@ internal sealed class SampleRecorder
     {
         _metrics = metrics;
         _maxQueuedBytes = options.Value.MaxQueuedBytes;
+        _largestCapture = SampleCapture.Largest(options.Value);
         _channel = Channel.CreateBounded<SampleCapture>(
             new BoundedChannelOptions(options.Value.ChannelCapacity)
             {
@@ -55,7 +57,9 @@ internal sealed class SampleRecorder
 
     /// <summary>
     /// Reserves <paramref name="bytes"/> for a capture about to be made. False (and the sample counted as
-    /// dropped) when the queue's bytes would pass the cap: the caller copies nothing.
+    /// dropped) when the queue has no room left for the largest capture the caps allow, whatever this one's size: the
+    /// caller copies nothing. Judged by its own size, a long answer was refused where a short one still fitted, so an
+    /// arm answering longer lost more samples and its readings leaned to its short (often failed) answers.
     /// </summary>
     public bool TryReserve(long bytes)
     {
@@ -63,7 +67,8 @@ internal sealed class SampleRecorder
         while (true)
         {
             var wanted = queued + bytes;
-            if (wanted > _maxQueuedBytes)
+            // Room for the largest capture bounds this one too (and any larger, which the caps do not make).
+            if (queued + Math.Max(bytes, _largestCapture) > _maxQueuedBytes)
             {
                 Dropped(SampleDropCauses.QueueBytes, 1);
                 return false;

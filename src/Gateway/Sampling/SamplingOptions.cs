@@ -74,8 +74,9 @@ internal sealed class SamplingOptions
     public int ChannelCapacity { get; set; } = 2_000;
 
     /// <summary>
-    /// Bytes of captures (bodies and response) waiting for, or being built by, the writer; beyond it new
-    /// samples are dropped and counted (<c>queue_bytes</c>). Whatever the clients send, sampling holds no more.
+    /// Bytes of captures (bodies and response) waiting for, or being built by, the writer. Once less than the largest
+    /// capture (2 × <see cref="MaxBodyCaptureBytes"/> + <see cref="MaxCaptureBytes"/>) is left, new samples are dropped,
+    /// whatever their size, and counted (<c>queue_bytes</c>). Whatever the clients send, sampling holds no more.
     /// </summary>
     [Range(typeof(long), "1048576", "17179869184")]
     public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;

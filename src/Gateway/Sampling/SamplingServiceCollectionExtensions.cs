@@ -13,7 +13,7 @@ internal static class SamplingServiceCollectionExtensions
             .Bind(configuration.GetSection(SamplingOptions.SectionName))
             .Validate(o => RatesAreFractions(o.Models) && RatesAreFractions(o.Keys), "Gateway:Sampling:Models and :Keys rates must be from 0 to 1.")
             .Validate(
-                o => o.MaxQueuedBytes >= LargestCapture(o),
+                o => o.MaxQueuedBytes >= SampleCapture.Largest(o),
                 "Gateway:Sampling:MaxQueuedBytes must hold at least one full capture (2 × MaxBodyCaptureBytes + MaxCaptureBytes).")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SamplingOptions>, SamplingOptionsValidator>();
@@ -34,8 +34,6 @@ internal static class SamplingServiceCollectionExtensions
         services.AddHostedService<SampleWriter>();
         return services;
     }
-
-    private static long LargestCapture(SamplingOptions o) => (2L * o.MaxBodyCaptureBytes) + o.MaxCaptureBytes + SampleCapture.Overhead;
 
     private static bool RatesAreFractions(Dictionary<string, double> rates) => rates.Values.All(r => r is >= 0 and <= 1);
 }

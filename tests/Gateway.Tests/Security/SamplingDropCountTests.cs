@@ -36,10 +36,37 @@ public sealed class SamplingDropCountTests(TestEnvironment env)
     }
 
     [Fact]
+    public void Whether_the_sample_queue_takes_a_capture_does_not_depend_on_its_size()
+    {
+        // Near the cap, a long answer was refused where a short one still fitted: a canary answering longer lost more
+        // samples, and its rollout readings (output tokens, cost, latency, errors) leaned to its short answers.
+        var metrics = env.Gateway.GetRequiredService<GatewayMetrics>();
+        var options = new SamplingOptions { MaxQueuedBytes = 1024 * 1024, MaxBodyCaptureBytes = 50 * 1024, MaxCaptureBytes = 300 * 1024 };
+        var recorder = new SampleRecorder(Options.Create(options), metrics);
+        var longest = SampleCapture.Cost(options.MaxBodyCaptureBytes, options.MaxBodyCaptureBytes, options.MaxCaptureBytes);
+        var shortest = SampleCapture.Cost(200, 0, 100);
+
+        // Room left for the short capture, not for the long one.
+        Assert.True(recorder.TryReserve(options.MaxQueuedBytes - (200 * 1024)));
+        var longTaken = recorder.TryReserve(longest);
+        var shortTaken = recorder.TryReserve(shortest);
+        Assert.Equal(longTaken, shortTaken);
+        Assert.False(shortTaken);
+
+        // With room for the largest capture, both are taken.
+        recorder.Release(Capture(recorder.QueuedBytes));
+        Assert.True(recorder.TryReserve(longest));
+        Assert.True(recorder.TryReserve(shortest));
+        Assert.InRange(recorder.QueuedBytes, 1, options.MaxQueuedBytes);
+    }
+
+    [Fact]
     public void The_sample_queue_refuses_a_capture_past_its_byte_cap_until_the_writer_frees_room()
     {
         var metrics = env.Gateway.GetRequiredService<GatewayMetrics>();
-        var recorder = new SampleRecorder(Options.Create(new SamplingOptions { MaxQueuedBytes = 1024 * 1024 }), metrics);
+        // The largest capture these caps allow (2 × 50 KB + 300 KB + overhead) is just over a third of the cap.
+        var options = new SamplingOptions { MaxQueuedBytes = 1024 * 1024, MaxBodyCaptureBytes = 50 * 1024, MaxCaptureBytes = 300 * 1024 };
+        var recorder = new SampleRecorder(Options.Create(options), metrics);
         var third = 400 * 1024;
 
         Assert.True(recorder.TryReserve(third));

@@ -77,7 +77,7 @@ internal sealed class RolloutController(
                 // A leader that promoted or aborted and died before recording it (its evaluation was written before it
                 // acted): its own decision, with its reason, announced now; not "outside the rollout".
                 var ended = view with { Status = promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted, StatusReason = last.Reason, UpdatedAt = time.GetUtcNow() };
-                return await RecordAsync(ended, view.Revision, fencingToken, last, last.Decision);
+                return await RecordAsync(ended, view.Revision, fencingToken, last, promoted ? "promote" : "abort");
             }
 
             if (JustChangedByHand(release, view))
@@ -89,8 +89,9 @@ internal sealed class RolloutController(
             }
 
             // Someone promoted or took the canary away by hand: the rollout follows the release.
-            return await EndAsync(view, promoted ? RolloutStatuses.Promoted : RolloutStatuses.Aborted,
-                promoted ? PromotedOutside : RemovedOutside, null, fencingToken);
+            return promoted
+                ? await EndAsync(view, RolloutStatuses.Promoted, "promote", PromotedOutside, null, fencingToken)
+                : await EndAsync(view, RolloutStatuses.Aborted, "abort", RemovedOutside, null, fencingToken);
         }
 
         // A paused rollout is caught up with its dead leader's last advance below: otherwise it would show the old step
@@ -113,7 +114,7 @@ internal sealed class RolloutController(
 
             // Both versions read, and the plan no longer validates against them (a judge model since removed from
             // the catalog, say): nothing would judge this step, nor abort it. A human is told, as for any pause.
-            return await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + problems, null, fencingToken);
+            return await EndAsync(view, RolloutStatuses.Paused, "pause", "the plan cannot be judged: " + problems, null, fencingToken);
         }
 
         var step = plan.Steps[view.Step];
@@ -149,7 +150,7 @@ internal sealed class RolloutController(
                 return null;
             }
 
-            return await EndAsync(view, RolloutStatuses.Paused, step.Shadow
+            return await EndAsync(view, RolloutStatuses.Paused, "pause", step.Shadow
                 ? string.Create(CultureInfo.InvariantCulture, $"the shadow step's release was changed outside the rollout (canary weight {release.CanaryWeight / 100.0}%, shadow share {release.ShadowShare / 100.0}%)")
                 : string.Create(CultureInfo.InvariantCulture, $"the canary's weight was set to {release.CanaryWeight / 100.0}% outside the rollout (if by this rollout's own skip-step, cut short, skip-step again)"), null, fencingToken);
         }
@@ -179,7 +180,7 @@ internal sealed class RolloutController(
         catch (ArgumentException ex)
         {
             // Already paused: its reason stands, and is not announced again at every look.
-            return paused ? null : await EndAsync(view, RolloutStatuses.Paused, "the plan cannot be judged: " + ex.Message, null, fencingToken);
+            return paused ? null : await EndAsync(view, RolloutStatuses.Paused, "pause", "the plan cannot be judged: " + ex.Message, null, fencingToken);
         }
 
         // A step that gathered too few samples by its maximum duration learnt nothing (shadow traffic off or over its
@@ -235,7 +236,7 @@ internal sealed class RolloutController(
                 }
 
                 await AfterReleaseChange();
-                return await RecordAsync(next, claimed.Revision, fencingToken, evaluation)
+                return await RecordAsync(next, claimed.Revision, fencingToken, evaluation, evaluation.Decision)
                     ?? await ReconcileAsync(next, fencingToken, evaluation, decision.Action == RolloutAction.Promote ? "promote" : "advance");
             }
 
@@ -253,12 +254,12 @@ internal sealed class RolloutController(
 
                 await AfterReleaseChange();
                 var aborted = claimed with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, UpdatedAt = now };
-                return await RecordAsync(aborted, claimed.Revision, fencingToken, evaluation)
+                return await RecordAsync(aborted, claimed.Revision, fencingToken, evaluation, "abort")
                     ?? await ReconcileAsync(aborted, fencingToken, evaluation, "abort");
             }
 
             default:
-                return await EndAsync(view, RolloutStatuses.Paused, evaluation.Reason!, evaluation, fencingToken);
+                return await EndAsync(view, RolloutStatuses.Paused, "pause", evaluation.Reason!, evaluation, fencingToken);
         }
     }
 
@@ -334,12 +335,19 @@ internal sealed class RolloutController(
     private async Task<string?> RefusedAsync(RolloutView claimed, ReleaseRefusal? refusal, long fencingToken) =>
         refusal is null or { Code: "revision_conflict" or "canary_gone" }
             ? null
-            : await EndAsync(claimed, RolloutStatuses.Paused, $"the release refused the step: {refusal.Message}", null, fencingToken);
+            : await EndAsync(claimed, RolloutStatuses.Paused, "pause", $"the release refused the step: {refusal.Message}", null, fencingToken);
 
-    private async Task<string?> EndAsync(RolloutView view, string status, string reason, RolloutEvaluation? evaluation, long fencingToken)
+    /// <summary>
+    /// Ends or pauses the rollout with the controller's <paramref name="decision"/> (pause, abort or promote), which is what
+    /// is recorded and announced. Without a new evaluation, the one kept is relabelled with it, as a held look's is: left
+    /// as it was, a pause after a refused promotion read "promote" on the rollout, in its pause's evidence and in the
+    /// webhook's evaluation.
+    /// </summary>
+    private async Task<string?> EndAsync(RolloutView view, string status, string decision, string reason, RolloutEvaluation? evaluation, long fencingToken)
     {
         var now = time.GetUtcNow();
-        var next = view with { Status = status, StatusReason = reason, LastEvaluation = evaluation ?? view.LastEvaluation, UpdatedAt = now };
+        evaluation ??= view.LastEvaluation is { } kept ? kept with { Decision = decision, Reason = reason } : null;
+        var next = view with { Status = status, StatusReason = reason, LastEvaluation = evaluation, UpdatedAt = now };
         if (status == RolloutStatuses.Paused)
         {
             // A pause changes nothing users are served, so it is no activation event: the change detector would name it as
@@ -348,17 +356,16 @@ internal sealed class RolloutController(
             next = next with { Pauses = RolloutPauses.With(next, Actor, now) };
         }
 
-        return await RecordAsync(next, view.Revision, fencingToken, evaluation);
+        return await RecordAsync(next, view.Revision, fencingToken, evaluation, decision);
     }
 
-    private async Task<string?> RecordAsync(RolloutView next, long expectedRevision, long fencingToken, RolloutEvaluation? evaluation, string? decided = null)
+    private async Task<string?> RecordAsync(RolloutView next, long expectedRevision, long fencingToken, RolloutEvaluation? evaluation, string decision)
     {
         if (!await rollouts.TryWriteAsync(next, expectedRevision, fencingToken))
         {
             return null;
         }
 
-        var decision = decided ?? evaluation?.Decision ?? next.Status;
         RolloutLog.Decided(logger, next.Prompt, next.Environment, next.Candidate, decision, next.Step, next.StatusReason ?? evaluation?.Reason ?? "");
         await notifier.NotifyAsync(next, decision);
         return decision;

@@ -238,7 +238,7 @@ public sealed class RolloutApiTests(TestEnvironment env)
 
         // The controller's next look ends the rollout as the release says, even a paused one.
         (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging/pause", "{}")).Expect(HttpStatusCode.OK);
-        Assert.Equal("promoted", await RolloutControllerTests.LookAsync(env.Gateway, name));
+        Assert.Equal("promote", await RolloutControllerTests.LookAsync(env.Gateway, name));
         var rollout = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
         Assert.Equal(("promoted", "promoted outside the rollout"), (rollout.GetProperty("status").GetString(), rollout.GetProperty("status_reason").GetString()));
     }

@@ -376,7 +376,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     [InlineData("advance", "caught-up", "running", 1)]
     // The last word was an abort: a release at the next step under the controller's name is not this rollout's advance
     // (announcing one would contradict the evidence), so the step pauses for a human.
-    [InlineData("abort", "paused", "paused", 0)]
+    [InlineData("abort", "pause", "paused", 0)]
     public async Task A_leader_that_left_the_shadow_step_in_the_release_but_not_in_the_rollout_is_caught_up_only_after_a_claimed_advance(
         string claimed, string decision, string status, int step)
     {
@@ -504,7 +504,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         (await operatorClient.ReleaseAsync(other, PromptSetup.Environment, "abort", """{"reason":"by hand"}""")).Expect(HttpStatusCode.OK);
         Assert.Null(await LookAsync(gateway, other));
         clock.Advance(RolloutController.ManualWriteGrace);
-        Assert.Equal("aborted", await LookAsync(gateway, other));
+        Assert.Equal("abort", await LookAsync(gateway, other));
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(other, PromptSetup.Environment))!;
         Assert.Equal(("aborted", RolloutController.RemovedOutside), (rollout.Status, rollout.StatusReason));
     }
@@ -636,7 +636,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
         (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "canary", """{"version":2,"weight":3000}""")).Expect(HttpStatusCode.OK);
 
-        Assert.Equal("paused", await LookAsync(gateway, name));
+        Assert.Equal("pause", await LookAsync(gateway, name));
 
         var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
         Assert.Equal(("paused", 0), (rollout.Status, rollout.Step));
@@ -802,6 +802,67 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_promotion_the_protected_release_refuses_is_recorded_and_announced_as_a_pause_with_its_evidence_relabelled()
+    {
+        // The claim wrote "promote" before the release refused it (a failing eval run recorded since the canary started):
+        // the webhook said "paused" (no controller decision a receiver pages on), and the rollout, paused, kept "promote"
+        // as its last evaluation and as the evaluation its pause was taken on.
+        await using var receiver = await Notifications.WebhookReceiver.StartAsync();
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s =>
+        {
+            s["Gateway:Rollouts:Enabled"] = "false";
+            s["Gateway:Releases:ProtectedEnvironments:0"] = PromptSetup.Environment;
+            s["Gateway:Rollouts:Webhooks:staging:Url"] = receiver.Url.ToString();
+        });
+        await using var _ = gateway;
+        var name = "rollout-gate-" + Guid.NewGuid().ToString("N")[..8];
+        using var author = new AdminClient(gateway, TestEnvironment.AuthorToken);
+        using var approver = new AdminClient(gateway, TestEnvironment.ApproverToken);
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await author.PushAsync(Bundle(name, "v1 for {{ company }}"))).Expect(HttpStatusCode.Created);
+        (await author.PushAsync(Bundle(name, "v2 for {{ company }}", extra: ""","eval":{"gate_required":true}"""))).Expect(HttpStatusCode.Created);
+        (await approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        (await author.PostAsync($"/admin/v1/prompts/{name}/evals", EvalRun("pass"))).Expect(HttpStatusCode.Created);
+        const string OneStep = """
+            {"steps":[{"weight":50,"min_duration":"1m","min_samples":30}],
+             "metrics":[{"metric":"refusal","threshold":0.1},{"metric":"error","threshold":0.1}]}
+            """;
+        (await operatorClient.PostAsync($"/admin/v1/prompts/{name}/rollouts/staging", $$"""{"version":2,"plan":{{OneStep}}}""")).Expect(HttpStatusCode.Created);
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(gateway.GetRequiredService<ReleaseSnapshotProvider>().Current.TryGet(name, PromptSetup.Environment, out var r) && r.Record.Canary == 2),
+            TimeSpan.FromSeconds(10)));
+        await TrafficAsync(gateway, clock, name, 480);
+        // The newest run decides: the promotion is refused (eval_gate_required) once the controller has decided on it.
+        (await author.PostAsync($"/admin/v1/prompts/{name}/evals", EvalRun("fail"))).Expect(HttpStatusCode.Created);
+
+        Assert.Equal("pause", await LookAsync(gateway, name));
+
+        var rollout = (await gateway.GetRequiredService<RolloutStore>().GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(RolloutStatuses.Paused, rollout.Status);
+        Assert.Contains("the release refused the step", rollout.StatusReason, StringComparison.Ordinal);
+        Assert.Equal(("pause", rollout.StatusReason), (rollout.LastEvaluation!.Decision, rollout.LastEvaluation.Reason));
+        Assert.All(rollout.LastEvaluation.Metrics, m => Assert.True(m.Canary.Count >= 30, "the readings it was refused on are kept"));
+        Assert.Equal("pause", Assert.Single(rollout.Pauses).Evaluation!.Decision);
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(receiver.Requests.Count >= 2), TimeSpan.FromSeconds(30)), $"{receiver.Requests.Count} webhook posts");
+        var post = JsonDocument.Parse(receiver.Requests[^1].Body).RootElement;
+        Assert.Equal(("pause", "paused", "pause"), (post.GetProperty("decision").GetString(), post.GetProperty("status").GetString(),
+            post.GetProperty("evaluation").GetProperty("decision").GetString()));
+        Assert.Equal(5000, (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json.GetProperty("canary_weight").GetInt32());
+    }
+
+    /// <summary>A complete evaluation run of v2 against v1, as <c>gatewayctl eval run</c> records it.</summary>
+    private static string EvalRun(string verdict) => $$"""
+        {"calls":{"baseline":{"total":40,"failed":0},"candidate":{"total":40,"failed":0},"max_error_rate":0.02},
+         "candidate":{"version":2},"baseline":{"version":1,"environment":"staging"},
+         "datasets":[{"id":"golden.jsonl","sha256":"{{new string('a', 64)}}"}],
+         "metrics":[{"name":"pass_rate","baseline":0.9,"candidate":0.8,"delta":-0.1,"ci_low":-0.15,"ci_high":-0.05,
+                     "verdict":"{{(verdict == "pass" ? "unchanged" : "regressed")}}","n":40,"gated":true}],
+         "verdict":"{{verdict}}"}
+        """;
+
+    [Fact]
     public async Task A_stored_plan_that_no_longer_validates_pauses_the_rollout_for_a_human_instead_of_going_unjudged()
     {
         var (gateway, _, name) = await StartAsync("v2 for {{ company }}");
@@ -814,7 +875,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
 
         var decision = await LookAsync(gateway, name);
 
-        Assert.Equal("paused", decision);
+        Assert.Equal("pause", decision);
         var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
         Assert.Equal("paused", rollout.Status);
         Assert.Contains("cannot be judged", rollout.StatusReason, StringComparison.Ordinal);
@@ -976,9 +1037,9 @@ public sealed class RolloutControllerTests(TestEnvironment env)
 
     private const string TierVariables = """{"name":"company","required":true},{"name":"tier","required":true}""";
 
-    private static string Bundle(string name, string system, string variables = CompanyVariable) => $$$"""
+    private static string Bundle(string name, string system, string variables = CompanyVariable, string extra = "") => $$$"""
         {"name":"{{{name}}}","model":"gpt-4o-mini",
          "messages":[{"role":"system","content":"{{{system}}}"}],
-         "variables":[{{{variables}}}]}
+         "variables":[{{{variables}}}]{{{extra}}}}
         """;
 }

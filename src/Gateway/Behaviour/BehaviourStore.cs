@@ -182,15 +182,21 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
 
             if (sample.Pairs is { Count: > 0 } pairs)
             {
-                var pairHash = Hash(Keys.BehaviourPairsMinute(prompt, sample.Environment, sample.Minute), MinuteRetention);
+                // Per minute and per hour, as the served series: a paused shadow step is still read at every look, and
+                // resumed after any pause, so its window is read from whole hours (kept 90 days) and the minutes either side.
+                var pairMinute = Hash(Keys.BehaviourPairsMinute(prompt, sample.Environment, sample.Minute), MinuteRetention);
+                var pairHour = Hash(Keys.BehaviourPairsHour(prompt, sample.Environment, sample.Minute / 60 * 60), HourRetention);
                 foreach (var pair in pairs)
                 {
                     foreach (var (role, value) in PairRoles(pair))
                     {
                         // All three moments for every role: a difference of rates is −1, 0 or 1, so its squares are not its sum.
-                        Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count)), 1);
-                        Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum)), value);
-                        Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares)), value * value);
+                        foreach (var pairHash in (ReadOnlySpan<int>)[pairMinute, pairHour])
+                        {
+                            Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count)), 1);
+                            Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum)), value);
+                            Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares)), value * value);
+                        }
                     }
                 }
             }
@@ -324,18 +330,8 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     public const string PairDifference = "diff";
 
     /// <summary>A shadow step's pair fields, minute by minute (fields are of the candidate's version).</summary>
-    public async Task<IReadOnlyList<HashEntry[]>> ReadPairsAsync(string prompt, string environment, long fromMinute, long toMinute)
-    {
-        var batch = store.Database.CreateBatch();
-        var reads = new List<Task<HashEntry[]>>();
-        for (var minute = fromMinute; minute < toMinute; minute++)
-        {
-            reads.Add(batch.HashGetAllAsync(Keys.BehaviourPairsMinute(prompt, environment, minute)));
-        }
-
-        batch.Execute();
-        return await Task.WhenAll(reads);
-    }
+    public async Task<IReadOnlyList<HashEntry[]>> ReadPairsAsync(string prompt, string environment, long fromMinute, long toMinute) =>
+        [.. (await ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false, pairs: true)).Select(b => b.Entries)];
 
     public static string KindName(MetricKind kind) => kind == MetricKind.Rate ? "rate" : "value";
 
@@ -409,7 +405,8 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     }
 
     /// <summary>The buckets from <paramref name="fromMinute"/> (inclusive) to <paramref name="toMinute"/> (exclusive), minute or hour hashes, read in one pipelined round trip.</summary>
-    public async Task<IReadOnlyList<(long Minute, HashEntry[] Entries)>> ReadAsync(string prompt, string environment, long fromMinute, long toMinute, bool hourly)
+    /// <param name="pairs">A shadow step's pair buckets instead of the served series'.</param>
+    public async Task<IReadOnlyList<(long Minute, HashEntry[] Entries)>> ReadAsync(string prompt, string environment, long fromMinute, long toMinute, bool hourly, bool pairs = false)
     {
         var step = hourly ? 60 : 1;
         var first = hourly ? fromMinute / 60 * 60 : fromMinute;
@@ -417,7 +414,13 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         var reads = new List<(long, Task<HashEntry[]>)>();
         for (var minute = first; minute < toMinute; minute += step)
         {
-            var key = hourly ? Keys.BehaviourHour(prompt, environment, minute) : Keys.BehaviourMinute(prompt, environment, minute);
+            var key = (hourly, pairs) switch
+            {
+                (true, false) => Keys.BehaviourHour(prompt, environment, minute),
+                (false, false) => Keys.BehaviourMinute(prompt, environment, minute),
+                (true, true) => Keys.BehaviourPairsHour(prompt, environment, minute),
+                (false, true) => Keys.BehaviourPairsMinute(prompt, environment, minute),
+            };
             reads.Add((minute, batch.HashGetAllAsync(key)));
         }
 

@@ -9,7 +9,9 @@ namespace LlmGateway.Rollouts;
 /// Both arms' readings of each plan metric on the same window, from the behaviour series: the stable arm is the
 /// baseline version's <c>stable</c> samples, the canary arm the candidate's <c>canary</c> samples. The window starts
 /// at the first whole minute of the step (the minute the step began still mixes in the previous weight) and ends
-/// with the minute now filling.
+/// with the minute now filling. Both kinds of step read whole hours from the hour buckets and the minutes either side
+/// from the minute buckets, never further back than the hour buckets are kept: a look's reads stay bounded however long
+/// the step has been paused.
 /// </summary>
 internal sealed class RolloutReadings(BehaviourStore behaviour)
 {
@@ -22,7 +24,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
         var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
         if (fromMinute < toMinute)
         {
-            foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute))
+            foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute, pairs: false))
             {
                 foreach (var entry in entries)
                 {
@@ -49,20 +51,23 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
 
     /// <summary>
     /// The window's buckets: its whole hours from the hour hashes (each holds exactly its minutes' sums), the minutes
-    /// either side from the minute hashes. A day-long step is then about 24 reads a look, not 1,440.
+    /// either side from the minute hashes. A day-long step is then about 24 reads a look, not 1,440, and a window is
+    /// read back at most as far as hour buckets are kept (older ones have expired): at most 2,160 hours and 118 minutes.
+    /// A shadow step's pairs (<paramref name="pairs"/>) are bucketed the same way.
     /// </summary>
-    private async Task<IEnumerable<HashEntry[]>> BucketsAsync(string prompt, string environment, long fromMinute, long toMinute)
+    private async Task<IEnumerable<HashEntry[]>> BucketsAsync(string prompt, string environment, long fromMinute, long toMinute, bool pairs)
     {
+        fromMinute = Math.Max(fromMinute, toMinute - (long)BehaviourStore.HourRetention.TotalMinutes);
         var firstHour = (fromMinute + 59) / 60 * 60;
         var lastHour = toMinute / 60 * 60;
         if (lastHour - firstHour < 60)
         {
-            return (await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false)).Select(b => b.Entries);
+            return (await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false, pairs)).Select(b => b.Entries);
         }
 
-        var head = behaviour.ReadAsync(prompt, environment, fromMinute, firstHour, hourly: false);
-        var hours = behaviour.ReadAsync(prompt, environment, firstHour, lastHour, hourly: true);
-        var tail = behaviour.ReadAsync(prompt, environment, lastHour, toMinute, hourly: false);
+        var head = behaviour.ReadAsync(prompt, environment, fromMinute, firstHour, hourly: false, pairs);
+        var hours = behaviour.ReadAsync(prompt, environment, firstHour, lastHour, hourly: true, pairs);
+        var tail = behaviour.ReadAsync(prompt, environment, lastHour, toMinute, hourly: false, pairs);
         return (await head).Concat(await hours).Concat(await tail).Select(b => b.Entries);
     }
 
@@ -84,7 +89,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
         }, StringComparer.Ordinal);
         if (fromMinute < toMinute)
         {
-            foreach (var entries in await behaviour.ReadPairsAsync(prompt, environment, fromMinute, toMinute))
+            foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute, pairs: true))
             {
                 foreach (var entry in entries)
                 {

@@ -106,6 +106,12 @@ internal sealed class StoreKeys(string prefix)
     /// </summary>
     public string BehaviourPairsMinute(string prompt, string environment, long minute) => $"{BehaviourTag(prompt)}:pm:{environment}:{minute}";
 
+    /// <summary>
+    /// The hourly rollup of <see cref="BehaviourPairsMinute"/> (the hour's first minute): a long shadow step reads its whole
+    /// hours from it, and a step paused past the minutes' retention still has them when resumed.
+    /// </summary>
+    public string BehaviourPairsHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:ph:{environment}:{hourStartMinute}";
+
     /// <summary>The hourly rollup of <see cref="BehaviourMinute"/> (the hour's first minute).</summary>
     public string BehaviourHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:h:{environment}:{hourStartMinute}";
 

@@ -28,6 +28,8 @@ internal static class BehaviourServiceCollectionExtensions
         services.AddSingleton(ScorerRegistry.CreateDefault());
         services.AddSingleton<SampleScorer>();
         services.AddSingleton<OnlineEvalPlans>();
+        // From the release snapshot in a gateway; a separate evaluator, which holds none, reads the release.
+        services.AddSingleton<JudgeBudgets>();
         services.AddSingleton<BehaviourStore>();
         services.AddSingleton<BehaviourChangeStore>();
         services.AddSingleton<BehaviourQuery>();

@@ -12,10 +12,11 @@ using Microsoft.Extensions.Options;
 namespace LlmGateway.Behaviour;
 
 /// <summary>
-/// Decides which samples a judge grades and lets them through within the bundle's daily budget and this
-/// process's concurrency. Judge calls go through the gateway under the evaluator's own key (billed apart,
-/// tagged <c>user: gateway-online-judge</c>); what each call cost (the gateway's <c>X-Gateway-Cost-USD</c>) is
-/// added to the prompt's spend of the day in the store, shared by every evaluator. A call started under the
+/// Decides which samples a judge grades and lets them through within the prompt's daily budget in the environment
+/// (one for all the versions served there: <see cref="JudgeBudgets"/>) and this process's concurrency. Judge calls go
+/// through the gateway under the evaluator's own key (billed apart, tagged <c>user: gateway-online-judge</c>); what each
+/// call cost (the gateway's <c>X-Gateway-Cost-USD</c>) is added to the prompt's spend of the day in the environment, in
+/// the store, shared by every evaluator. A call started under the
 /// budget may overrun it by what one grant covers per concurrent slot (every rubric call of a sample, and of its shadow
 /// pair's stable side): per evaluator, so a fleet's overrun is that times the number of evaluators (README).
 /// </summary>
@@ -32,6 +33,7 @@ internal sealed class JudgeGate : IDisposable
 
     private readonly OnlineJudgeOptions _options;
     private readonly GatewayStore _store;
+    private readonly JudgeBudgets _budgets;
     private readonly TimeProvider _time;
     private readonly BehaviourMetrics _metrics;
     private readonly ILogger _logger;
@@ -47,10 +49,11 @@ internal sealed class JudgeGate : IDisposable
     // The dearest judge call seen per model: what a call given up before its answer is counted at.
     private readonly ConcurrentDictionary<string, decimal> _dearest = new(StringComparer.Ordinal);
 
-    public JudgeGate(IOptions<OnlineEvalOptions> options, GatewayStore store, TimeProvider time, BehaviourMetrics metrics, ILogger<JudgeGate> logger, JudgeAddress address)
+    public JudgeGate(IOptions<OnlineEvalOptions> options, GatewayStore store, JudgeBudgets budgets, TimeProvider time, BehaviourMetrics metrics, ILogger<JudgeGate> logger, JudgeAddress address)
     {
         _options = options.Value.Judge;
         _store = store;
+        _budgets = budgets;
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -96,13 +99,15 @@ internal sealed class JudgeGate : IDisposable
             return null;
         }
 
+        // Not this version's budget: the arms of a canary or shadow step must stop being judged at the same moment.
+        var budget = await _budgets.DailyBudgetUsdAsync(prompt, environment, plan);
         await _slots.WaitAsync(cancellationToken);
         ScorerRegistry registry;
         try
         {
             var spent = await _store.Database.StringGetAsync(SpendKey(prompt, environment));
             var spentUsd = (spent.HasValue && long.TryParse((string?)spent, System.Globalization.NumberStyles.Integer, CultureInfo.InvariantCulture, out var nano) ? NanoUsd.ToUsd(nano) : 0m);
-            if (spentUsd >= plan.DailyBudgetUsd)
+            if (spentUsd >= budget)
             {
                 _metrics.Judge("over_budget");
                 _slots.Release();

@@ -18,11 +18,13 @@ internal sealed partial class MockJsonContext : JsonSerializerContext
 {
     /// <summary>
     /// Like the real API, emit quotes and non-ASCII text unescaped: bodies go to API clients, never into HTML.
-    /// Handlers use this instance rather than <c>Default</c>.
+    /// Handlers use this instance rather than <c>Default</c>. Deep enough for a request's tool schema echoed in a response
+    /// (the gateway admits requests 128 deep; the default stops writing at 64).
     /// </summary>
     public static MockJsonContext Relaxed { get; } = new(new JsonSerializerOptions
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        MaxDepth = 256,
     });
 }

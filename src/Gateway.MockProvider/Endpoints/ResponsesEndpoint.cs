@@ -41,7 +41,7 @@ internal static class ResponsesEndpoint
         var createdAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (request.Stream)
         {
-            await streams.WriteAsync(context, new ResponsesEventFormat($"resp_mock_{n}", $"msg_mock_{n}", createdAt, request.Model, reply, usage), reply);
+            await streams.WriteAsync(context, new ResponsesEventFormat($"resp_mock_{n}", $"msg_mock_{n}", createdAt, request.Model, reply, usage, request.Tools, request.Text), reply);
             return;
         }
 
@@ -52,7 +52,9 @@ internal static class ResponsesEndpoint
             "completed",
             request.Model,
             [new ResponseOutputMessage("message", $"msg_mock_{n}", "completed", "assistant", [new ResponseOutputText("output_text", reply, [])])],
-            usage);
+            usage,
+            request.Tools,
+            request.Text);
         await JsonReplyWriter.WriteAsync(context, response, MockJsonContext.Relaxed.ModelResponse);
     }
 }

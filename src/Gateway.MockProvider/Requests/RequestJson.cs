@@ -7,12 +7,15 @@ namespace LlmGateway.MockProvider.Requests;
 /// <summary>Small, strict readers over request JSON; every violation becomes a 400 via <see cref="InvalidRequestException"/>.</summary>
 internal static class RequestJson
 {
+    // Deeper than the gateway admits (128): a deep tool schema the gateway forwards is read, not refused here.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
+
     public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request)
     {
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            document = await JsonDocument.ParseAsync(request.Body, DocumentOptions, request.HttpContext.RequestAborted);
         }
         catch (JsonException exception)
         {

@@ -8,9 +8,11 @@ namespace LlmGateway.MockProvider.Streaming;
 /// <c>response.created</c>, <c>response.in_progress</c>, <c>response.output_item.added</c>,
 /// <c>response.content_part.added</c>, one <c>response.output_text.delta</c> per piece,
 /// <c>response.output_text.done</c>, <c>response.content_part.done</c>, <c>response.output_item.done</c>,
-/// then <c>response.completed</c> with the whole response and its <c>usage</c>. No <c>[DONE]</c>.
+/// then <c>response.completed</c> with the whole response and its <c>usage</c>. No <c>[DONE]</c>. Every response object
+/// echoes the request's <c>tools</c> and <c>text</c> when it had them.
 /// </summary>
-internal sealed class ResponsesEventFormat(string id, string messageId, long createdAt, string model, string reply, ResponseUsage usage)
+internal sealed class ResponsesEventFormat(
+    string id, string messageId, long createdAt, string model, string reply, ResponseUsage usage, JsonElement? tools = null, JsonElement? text = null)
     : IReplyStreamFormat
 {
     private int _sequence;
@@ -134,6 +136,18 @@ internal sealed class ResponsesEventFormat(string id, string messageId, long cre
         else
         {
             json.WriteNull("usage");
+        }
+
+        if (tools is { } echoedTools)
+        {
+            json.WritePropertyName("tools");
+            echoedTools.WriteTo(json);
+        }
+
+        if (text is { } echoedText)
+        {
+            json.WritePropertyName("text");
+            echoedText.WriteTo(json);
         }
 
         json.WriteEndObject();

@@ -16,6 +16,18 @@ namespace LlmGateway.OpenAi;
 /// </remarks>
 internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposable
 {
+    /// <summary>
+    /// How deep a response may nest. The Responses API echoes a request's <c>tools</c> and <c>text</c> format in its
+    /// answer (a stream one level further in, under <c>response</c>), and the gateway admits requests
+    /// <see cref="Proxy.RequestBodyScanner.MaxDepth"/> deep: a reader stopping at the default 64 lost such an answer whole,
+    /// usage and all. Twice the request's limit leaves room for any echo; the reader's stack past 64 costs only the events
+    /// that nest that deep.
+    /// </summary>
+    public const int MaxDepth = 2 * Proxy.RequestBodyScanner.MaxDepth;
+
+    /// <summary>What every reader of a provider's JSON reads with (<see cref="MaxDepth"/>).</summary>
+    public static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+
     private readonly PooledArray<char> _chars = new();
     private readonly PooledArray<OpenAiEffect> _effects = new();
 
@@ -59,7 +71,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         var flags = OpenAiEventFlags.None;
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, ReaderOptions);
             if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
             {
                 ReadObject(ref reader, nested: false);
@@ -98,7 +110,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         var terminal = false;
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, ReaderOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return false;

@@ -71,7 +71,10 @@ internal static class RequestBodyScanner
     public const int MaxModelLength = 256;
 
     /// <summary>How deep a request body may nest: every later reader of the same body reads with it (a default reader stops at 64).</summary>
-    public static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 };
+    public const int MaxDepth = 128;
+
+    /// <inheritdoc cref="MaxDepth"/>
+    public static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth };
 
     private static RequestScan ScanCore(ReadOnlySpan<byte> json)
     {

@@ -69,6 +69,9 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     private bool _holdJson;
     private bool _completed;
 
+    // The JSON body kept whole was no JSON object the reader could read: nothing of what it generated is known.
+    private bool _jsonUnparsed;
+
     // While stripping: the stream offset up to which every byte has been sent or dropped.
     private long _decided;
 
@@ -166,6 +169,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         _mode = TapMode.Undecided;
         _gate = TapGate.Undecided;
         _completed = false;
+        _jsonUnparsed = false;
         _decided = 0;
         _broken = false;
         _passThroughEvent = null;
@@ -342,7 +346,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         }
         else if (_mode == TapMode.Json && _body.Length > 0)
         {
-            _reader.ReadJson(_body.WrittenSpan);
+            _jsonUnparsed = (_reader.ReadJson(_body.WrittenSpan) & OpenAiEventFlags.Malformed) != 0;
         }
         else if (_mode == TapMode.JsonTail)
         {
@@ -352,9 +356,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
 
     /// <summary>
     /// The answer went to the client without the gateway reading what it generated: a body it does not read (another
-    /// content type, a content coding) or a JSON body past the cap whose end held no usage. It cannot be estimated.
+    /// content type, a content coding), a JSON body it could not parse, or a JSON body past the cap whose end held no
+    /// usage. It cannot be estimated.
     /// </summary>
-    public bool Unread => _mode == TapMode.Other || (_mode == TapMode.JsonTail && Usage.Usage is null);
+    public bool Unread => _mode == TapMode.Other || (_mode == TapMode.Json && _jsonUnparsed) || (_mode == TapMode.JsonTail && Usage.Usage is null);
 
     /// <summary>Sends what the stripping still held when the stream ended (a stream's last line) and finishes reading.</summary>
     /// <param name="cut">

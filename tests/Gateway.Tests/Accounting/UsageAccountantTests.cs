@@ -248,6 +248,23 @@ public sealed class UsageAccountantTests
         Assert.Equal((AccountingRecord.Bounded, 16_384L), (record.Source, record.OutputTokens));
     }
 
+    [Theory]
+    [InlineData("{\"choices\":[{\"message\":{\"content\":\"an answer cut sh")]
+    [InlineData("<html><body>Bad gateway</body></html>")]
+    [InlineData("{\"choices\":[{\"message\":{\"content\":\"two\"}}]} {\"objects\":1}")]
+    public async Task A_json_body_the_gateway_could_not_parse_is_billed_at_the_requests_output_bound(string body)
+    {
+        // Nothing of it was read: its text may be long, and an estimate of what was read (nothing) would make it free.
+        var (tap, _) = Tap("application/json", strip: false);
+        await tap.WriteAsync(Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
+
+        var record = Accountant.Account(Model(), Prompt("""{"messages":[{"role":"user","content":"hi"}]}"""), tap, DateTimeOffset.UtcNow, outputBound: 16_384);
+
+        Assert.True(tap.Unread);
+        Assert.Equal((AccountingRecord.Bounded, 16_384L), (record.Source, record.OutputTokens));
+        Assert.Equal(1, record.UnreadableEvents);
+    }
+
     [Fact]
     public async Task Priority_processing_is_billed_at_its_factor_of_the_standard_price()
     {

@@ -51,6 +51,33 @@ public sealed class ProviderUsageBillingTests(TestEnvironment env)
         Assert.Equal(O200k.CountTokens("Bill my body"), usage.GetProperty("input_tokens").GetInt64());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_responses_answer_echoing_a_deep_tool_schema_is_billed_from_its_usage(bool stream)
+    {
+        // The gateway admits a request 128 deep; the Responses API echoes its tools in the response (streamed: in
+        // response.created, in_progress and completed, one level deeper). A schema about 114 deep was past what the
+        // response reader read (64): the answer was unreadable and billed as estimated with no output.
+        var schema = new StringBuilder("""{"type":"string"}""");
+        for (var level = 0; level < 55; level++)
+        {
+            schema.Insert(0, """{"type":"object","properties":{"a":""").Append("}}");
+        }
+
+        var streamed = stream ? "true" : "false";
+        using var response = await PostAsync("/v1/responses", $$"""{"model":"gpt-4o-mini","stream":{{streamed}},"input":"Deep schema","tools":[{"type":"function","name":"deep","strict":false,"parameters":{{schema}}}]}""");
+
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("\"tools\":[{\"type\":\"function\",\"name\":\"deep\"", body, StringComparison.Ordinal);
+        var (source, input, output) = stream
+            ? (UsageComment(body).GetProperty("source").GetString(), UsageComment(body).GetProperty("input_tokens").GetInt64(), UsageComment(body).GetProperty("output_tokens").GetInt64())
+            : (Header(response, "X-Gateway-Usage-Source"), long.Parse(Header(response, "X-Gateway-Input-Tokens")!, CultureInfo.InvariantCulture),
+                long.Parse(Header(response, "X-Gateway-Output-Tokens")!, CultureInfo.InvariantCulture));
+        Assert.Equal("reported", source);
+        Assert.Equal((O200k.CountTokens("Deep schema"), O200k.CountTokens("mock reply to model=gpt-4o-mini system=- user=Deep schema")), (input, output));
+    }
+
     [Fact]
     public async Task A_streamed_completions_request_is_billed_from_the_usage_chunk_the_client_never_sees()
     {

@@ -89,7 +89,8 @@ internal static class ResponseReassembler
     /// <summary>Whether a body cut at the capture cap is well-formed as far as it goes (a tokenizer pass, not a read).</summary>
     private static bool IsValidPrefix(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json, isFinalBlock: false, state: default);
+        // As deep as the reader reads: a deep answer cut at the cap is no more malformed than a shallow one.
+        var reader = new Utf8JsonReader(json, isFinalBlock: false, new JsonReaderState(OpenAiEventReader.ReaderOptions));
         try
         {
             while (reader.Read())

@@ -98,7 +98,10 @@ internal interface IOpenAiObserver
     {
     }
 
-    /// <summary>The stream said it is over: <c>[DONE]</c>, <c>response.completed</c> or <c>response.incomplete</c>.</summary>
+    /// <summary>
+    /// The stream said it is over, told once: <c>[DONE]</c>, <c>response.completed</c>, <c>response.incomplete</c>, or the
+    /// <c>include_usage</c> chunk (which only <c>[DONE]</c> follows).
+    /// </summary>
     void OnEnd()
     {
     }

@@ -58,7 +58,11 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     /// <summary>Why the last malformed payload could not be read.</summary>
     public string? LastProblem { get; private set; }
 
-    /// <summary>The stream said it is over (<c>[DONE]</c>, <c>response.completed</c> or <c>response.incomplete</c>).</summary>
+    /// <summary>
+    /// The stream said it is over: <c>[DONE]</c>, <c>response.completed</c>, <c>response.incomplete</c>, or chat's
+    /// <c>include_usage</c> chunk (<see cref="OpenAiEventFlags.UsageOnly"/>), the last before <c>[DONE]</c>. The one
+    /// definition every reader of a stream's end uses.
+    /// </summary>
     public bool Ended { get; private set; }
 
     /// <summary>Reads one JSON object and tells the observers what it said (nothing, if it is not whole).</summary>
@@ -143,11 +147,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     {
         if ((flags & OpenAiEventFlags.Done) != 0)
         {
-            Ended = true;
-            foreach (var observer in observers)
-            {
-                observer.OnEnd();
-            }
+            End();
         }
 
         Notify(new OpenAiEventInfo(flags, start, end));
@@ -157,6 +157,21 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     {
         _chars.Dispose();
         _effects.Dispose();
+    }
+
+    /// <summary>The stream is over: told once, by whichever of its ends comes first (the usage chunk, then <c>[DONE]</c>).</summary>
+    private void End()
+    {
+        if (Ended)
+        {
+            return;
+        }
+
+        Ended = true;
+        foreach (var observer in observers)
+        {
+            observer.OnEnd();
+        }
     }
 
     private void Notify(in OpenAiEventInfo info)
@@ -247,13 +262,14 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             }
         }
 
-        if (_end)
+        // Never an event that also carries an error: dropping it would hide the error from the client.
+        var usageOnly = _emptyChoices && _usage is not null && !_sawError;
+
+        // The usage-only chunk ends a chat stream as [DONE] does: it comes after every choice's finish, and only [DONE]
+        // follows it, so a stream that loses just its [DONE] is whole (for the bill, the client and the sample alike).
+        if (_end || usageOnly)
         {
-            Ended = true;
-            foreach (var observer in observers)
-            {
-                observer.OnEnd();
-            }
+            End();
         }
 
         var flags = OpenAiEventFlags.None;
@@ -262,8 +278,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             flags |= OpenAiEventFlags.InvalidText;
         }
 
-        // Never an event that also carries an error: dropping it would hide the error from the client.
-        if (_emptyChoices && _usage is not null && !_sawError)
+        if (usageOnly)
         {
             flags |= OpenAiEventFlags.UsageOnly;
         }

@@ -55,7 +55,10 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
 
     public bool SawDone { get; private set; }
 
-    /// <summary>The stream said it is over: <c>[DONE]</c>, or the Responses API's <c>response.completed</c> or <c>response.incomplete</c>.</summary>
+    /// <summary>
+    /// The stream said it is over: <c>[DONE]</c>, the Responses API's <c>response.completed</c> or <c>response.incomplete</c>,
+    /// or chat's <c>include_usage</c> chunk (only <c>[DONE]</c> follows it).
+    /// </summary>
     public bool SawEnd => _events.Ended;
 
     /// <summary>

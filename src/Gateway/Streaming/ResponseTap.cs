@@ -210,12 +210,11 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     public int ProviderStatus { get; private set; }
 
     /// <summary>
-    /// The provider's stream said it is over: whatever happens to the connection after, the client has the answer. Its
-    /// last event counts once its lines are whole, before its blank line (a provider may stall or break just before it).
-    /// The <c>include_usage</c> chunk says so too: it comes after every choice's finish, and only <c>[DONE]</c> follows it,
-    /// so a stream that loses just its <c>[DONE]</c> is whole.
+    /// The provider's stream said it is over (<see cref="OpenAiResponseReader.SawEnd"/>, the <c>include_usage</c> chunk
+    /// included): whatever happens to the connection after, the client has the answer. Its last event counts once its
+    /// lines are whole, before its blank line (a provider may stall or break just before it).
     /// </summary>
-    public bool StreamEnded => _reader is { } reader && (reader.SawEnd || reader.EndPending || Usage.SawUsageChunk);
+    public bool StreamEnded => _reader is { } reader && (reader.SawEnd || reader.EndPending);
 
     /// <summary>True while a retryable error response is held back from the client.</summary>
     public bool IsHoldingError => _gate == TapGate.HoldError;

@@ -35,6 +35,24 @@ public sealed class OpenAiResponseReaderTests
     }
 
     [Fact]
+    public void The_usage_only_chunk_ends_a_chat_stream_once_with_or_without_its_done()
+    {
+        // OpenAI sends it after every choice's finish and before [DONE] alone: the stream is over when it is read.
+        var observer = new RecordingObserver();
+        using var reader = new OpenAiResponseReader(observer);
+
+        reader.AppendSse("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"u8);
+        Assert.False(reader.SawEnd);
+        reader.AppendSse("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}\n\n"u8);
+        Assert.True(reader.SawEnd);
+        Assert.Equal(1, observer.Ends);
+        reader.AppendSse("data: [DONE]\n\n"u8);
+
+        Assert.True(reader.SawDone);
+        Assert.Equal(1, observer.Ends);
+    }
+
+    [Fact]
     public void Any_split_into_reads_gives_the_same_calls()
     {
         var (_, whole) = Read(ChatTranscript, [int.MaxValue]);

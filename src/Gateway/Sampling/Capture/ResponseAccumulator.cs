@@ -31,7 +31,7 @@ internal sealed class ResponseAccumulator : IOpenAiObserver
 
     public string? Error { get; set; }
 
-    /// <summary>True once a stream said <c>[DONE]</c> or a Responses API stream said it completed.</summary>
+    /// <summary>True once the stream said it is over, as the gateway reads it (<see cref="OpenAiResponseReader.SawEnd"/>).</summary>
     public bool SawEnd { get; private set; }
 
     public ReassembledResponse Build(bool streamed, bool complete, bool truncated)

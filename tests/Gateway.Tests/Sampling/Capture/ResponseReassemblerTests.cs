@@ -92,6 +92,34 @@ public sealed class ResponseReassemblerTests
         Assert.True(result.Complete);
     }
 
+    [Theory]
+    [InlineData("\n\n")]
+    // Its line whole, its blank line never came: read at the end, as the gateway reads it.
+    [InlineData("\n")]
+    public void A_chat_stream_that_lost_only_its_done_after_the_usage_chunk_is_complete(string usageEnding)
+    {
+        // The include_usage chunk comes after every choice's finish, and only [DONE] after it: the gateway served this
+        // answer as whole, so its sample is whole too (not an error the online evaluator skips).
+        var result = Reassemble(Sse,
+            "data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"whole\"}}]}\n\n" +
+            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n" +
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}" + usageEnding);
+
+        Assert.Equal(("whole", "stop"), (result.Text, result.FinishReason));
+        Assert.True(result.Complete);
+    }
+
+    [Fact]
+    public void A_usage_only_chunk_with_an_error_does_not_end_a_stream()
+    {
+        var result = Reassemble(Sse,
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half\"}}]}\n\n" +
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1},\"error\":{\"message\":\"overloaded\"}}\n\n");
+
+        Assert.Equal("overloaded", result.Error);
+        Assert.False(result.Complete);
+    }
+
     [Fact]
     public void Only_choice_zero_is_reassembled_even_when_index_follows_delta()
     {

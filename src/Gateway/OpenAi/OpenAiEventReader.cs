@@ -106,12 +106,14 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
     }
 
     /// <summary>
-    /// Whether <paramref name="json"/> is one whole object whose top-level <c>type</c> ends a Responses API stream
-    /// (<c>response.completed</c> or <c>response.incomplete</c>), without telling anyone: a look at an event not yet ended.
+    /// Whether <paramref name="json"/> is one whole object that ends a stream, without telling anyone: a look at an event
+    /// not yet ended. It ends one when its top-level <c>type</c> is <c>response.completed</c> or <c>response.incomplete</c>,
+    /// or when it is the <c>include_usage</c> chunk (an empty <c>choices</c> with a <c>usage</c> object and no error), as
+    /// <see cref="Read"/> would flag it. One pass over the top-level keys, their values skipped.
     /// </summary>
-    public static bool IsTerminalEvent(ReadOnlySpan<byte> json)
+    public static bool EndsStream(ReadOnlySpan<byte> json)
     {
-        var terminal = false;
+        bool terminal = false, emptyChoices = false, usage = false, error = false;
         try
         {
             var reader = new Utf8JsonReader(json, ReaderOptions);
@@ -122,19 +124,32 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isType = reader.ValueTextEquals("type"u8);
+                var key = Key(ref reader);
                 reader.Read();
-                if (isType)
+                switch (key)
                 {
-                    terminal = reader.TokenType == JsonTokenType.String
-                        && (reader.ValueTextEquals("response.completed"u8) || reader.ValueTextEquals("response.incomplete"u8));
+                    case EventKey.Type when reader.TokenType == JsonTokenType.String:
+                        terminal = reader.ValueTextEquals("response.completed"u8) || reader.ValueTextEquals("response.incomplete"u8);
+                        error |= reader.ValueTextEquals("error"u8);
+                        break;
+                    case EventKey.Choices when reader.TokenType == JsonTokenType.StartArray:
+                        // The last "choices" decides, as it does for Read; a copy looks at its first token.
+                        var look = reader;
+                        emptyChoices = look.Read() && look.TokenType == JsonTokenType.EndArray;
+                        break;
+                    case EventKey.Usage:
+                        usage |= reader.TokenType == JsonTokenType.StartObject;
+                        break;
+                    case EventKey.Error:
+                        error |= reader.TokenType is JsonTokenType.String or JsonTokenType.StartObject;
+                        break;
                 }
 
                 reader.Skip();
             }
 
             // Whole: the object closed, and nothing but whitespace after it.
-            return terminal && reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+            return (terminal || (emptyChoices && usage && !error)) && reader.TokenType == JsonTokenType.EndObject && !reader.Read();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -63,15 +63,16 @@ internal sealed class OpenAiResponseReader : ISseEventHandler, IDisposable
 
     /// <summary>
     /// The event not yet ended (its blank line still to come) already says the stream is over, in whole lines: a
-    /// <c>data: [DONE]</c> line, or a whole <c>response.completed</c> or <c>response.incomplete</c> event. Looked at, not
-    /// read: its effects wait for <see cref="CompleteSse"/>. For a stream that stalled or broke before its last blank line.
+    /// <c>data: [DONE]</c> line, a whole <c>response.completed</c> or <c>response.incomplete</c> event, or a whole
+    /// <c>include_usage</c> chunk. Looked at, not read: its effects wait for <see cref="CompleteSse"/>. For a stream that
+    /// stalled or broke before its last blank line; asked once, when an attempt ends.
     /// </summary>
     public bool EndPending
     {
         get
         {
             var data = _framer is null ? default : _framer.PendingData;
-            return !data.IsEmpty && (data.Trim(" \t"u8).SequenceEqual(Done) || OpenAiEventReader.IsTerminalEvent(data));
+            return !data.IsEmpty && (data.Trim(" \t"u8).SequenceEqual(Done) || OpenAiEventReader.EndsStream(data));
         }
     }
 

@@ -126,12 +126,21 @@ public sealed class OpenAiResponseReaderTests
     [InlineData("data: [DONE]\r", true)]
     [InlineData("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}}\n", true)]
     [InlineData("data: {\"type\":\"response.incomplete\",\"response\":{}}\n", true)]
+    // Chat's include_usage chunk: only [DONE] follows it.
+    [InlineData("data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}\n", true)]
+    [InlineData("data: {\"choices\":[{\"index\":0}],\"choices\":[],\"usage\":{\"prompt_tokens\":1}}\r", true)]
     // A line not yet ended, JSON not yet whole, another kind of event, or a second data line: not over.
     [InlineData("data: [DONE]", false)]
     [InlineData("data: {\"type\":\"response.completed\",\"response\":{\"status\":\n", false)]
     [InlineData("data: {\"type\":\"response.output_text.delta\",\"delta\":\"x\"}\n", false)]
     [InlineData("data: [DONE]\ndata: x\n", false)]
     [InlineData("data: {\"type\":\"response.completed\"} {}\n", false)]
+    // Not the usage-only chunk: a choice, no usage, an error beside it, or its JSON not yet whole.
+    [InlineData("data: {\"choices\":[{\"index\":0,\"delta\":{}}],\"usage\":{\"prompt_tokens\":1}}\n", false)]
+    [InlineData("data: {\"choices\":[],\"usage\":null}\n", false)]
+    [InlineData("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1},\"error\":{\"message\":\"x\"}}\n", false)]
+    [InlineData("data: {\"choices\":[],\"choices\":[{}],\"usage\":{\"prompt_tokens\":1}}\n", false)]
+    [InlineData("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1}\n", false)]
     public void An_end_whose_blank_line_has_not_come_is_pending_and_told_only_when_read(string transcript, bool pending)
     {
         var observer = new RecordingObserver();

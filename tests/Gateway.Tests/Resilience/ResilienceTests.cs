@@ -196,15 +196,20 @@ public sealed class ResilienceTests(TestEnvironment env)
     }
 
     [Theory]
-    [InlineData("hang", false)]
-    [InlineData("reset", false)]
-    [InlineData("hang", true)]
-    [InlineData("reset", true)]
-    public async Task A_whole_stream_that_loses_only_its_done_then_stalls_or_breaks_is_whole_for_the_client_and_the_bill(string afterEnd, bool clientAsksUsage)
+    [InlineData("hang", false, false)]
+    [InlineData("reset", false, false)]
+    [InlineData("hang", true, false)]
+    [InlineData("reset", true, false)]
+    [InlineData("hang", false, true)]
+    [InlineData("reset", false, true)]
+    [InlineData("hang", true, true)]
+    [InlineData("reset", true, true)]
+    public async Task A_whole_stream_that_loses_only_its_done_then_stalls_or_breaks_is_whole_for_the_client_and_the_bill(string afterEnd, bool clientAsksUsage, bool unfinished)
     {
         // Every chunk came, the finish chunk and the include_usage chunk (the last before [DONE], as OpenAI documents it),
         // then the connection stalled or broke: the answer is whole. No error event, no cut bill, no failed request, and
-        // the provider's own count, not the estimate. Whether the client asked for the usage chunk or the gateway did.
+        // the provider's own count, not the estimate. Whether the client asked for the usage chunk or the gateway did, and
+        // whether the usage chunk's blank line came or only its whole line did.
         var (record, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("no-done", "test", []);
         using var client = env.Gateway.CreateClient(secret);
         var options = clientAsksUsage ? ""","stream_options":{"include_usage":true}""" : "";
@@ -215,6 +220,7 @@ public sealed class ResilienceTests(TestEnvironment env)
         request.Headers.Add("x-mock-chunks", "4");
         request.Headers.Add("x-mock-no-done", "true");
         request.Headers.Add("x-mock-after-end", afterEnd);
+        request.Headers.Add("x-mock-end-unfinished", unfinished ? "true" : "false");
 
         using var whole = await client.SendAsync(reference, HttpCompletionOption.ResponseHeadersRead, Ct);
         var expected = Usage(await whole.Content.ReadAsStringAsync(Ct));

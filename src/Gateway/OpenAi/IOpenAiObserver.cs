@@ -30,8 +30,8 @@ internal interface IOpenAiObserver
     }
 
     /// <summary>
-    /// Generated output that is neither the answer's text nor a function call the client runs (a custom tool's input, an
-    /// MCP call's arguments, the code interpreter's code): what an output-token estimate must count too.
+    /// Generated output that is neither the answer's text nor a call the client runs (reasoning a provider shows, an MCP
+    /// call's arguments, the code interpreter's code): what an output-token estimate must count too.
     /// </summary>
     void OnOtherOutput(ReadOnlySpan<char> text)
     {

@@ -521,8 +521,7 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 AddText(OpenAiEffectKind.Refusal, ref delta);
             }
         }
-        else if (type.ValueTextEquals("response.custom_tool_call_input.delta"u8) || type.ValueTextEquals("response.mcp_call_arguments.delta"u8)
-            || type.ValueTextEquals("response.code_interpreter_call_code.delta"u8)
+        else if (type.ValueTextEquals("response.mcp_call_arguments.delta"u8) || type.ValueTextEquals("response.code_interpreter_call_code.delta"u8)
             // Reasoning a provider shows is generated output too: the client received it.
             || type.ValueTextEquals("response.reasoning_summary_text.delta"u8) || type.ValueTextEquals("response.reasoning_text.delta"u8))
         {
@@ -531,8 +530,9 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
                 AddText(OpenAiEffectKind.OtherOutput, ref delta);
             }
         }
-        else if (type.ValueTextEquals("response.function_call_arguments.delta"u8))
+        else if (type.ValueTextEquals("response.function_call_arguments.delta"u8) || type.ValueTextEquals("response.custom_tool_call_input.delta"u8))
         {
+            // A function's arguments or a custom tool's input: both calls the client runs.
             if (hasDelta && outputIndex is { } index)
             {
                 var (start, length) = Decode(ref delta);
@@ -871,7 +871,10 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         }
     }
 
-    /// <summary>Reads one Responses API output item: a <c>message</c> (text parts) or a <c>function_call</c>.</summary>
+    /// <summary>
+    /// Reads one Responses API output item: a <c>message</c> (text parts), a call the client runs (<c>function_call</c>,
+    /// <c>custom_tool_call</c>), or other output (an MCP call, the code interpreter's code).
+    /// </summary>
     private void ReadOutputItem(ref Utf8JsonReader reader, int outputIndex, bool includeMessages)
     {
         var type = default(Utf8JsonReader);
@@ -945,10 +948,10 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
             AddEffect(new OpenAiEffect { Kind = OpenAiEffectKind.ProviderToolCall, Start = start, Length = length, Index = outputIndex });
         }
 
-        if (includeMessages && (type.ValueTextEquals("custom_tool_call"u8) || type.ValueTextEquals("mcp_call"u8) || type.ValueTextEquals("code_interpreter_call"u8)))
+        if (includeMessages && (type.ValueTextEquals("mcp_call"u8) || type.ValueTextEquals("code_interpreter_call"u8)))
         {
-            // Generated output, but not a function call the client runs: counted for an estimate, never reassembled as
-            // one. From the whole answer only (a stream counts these calls' deltas, not also their items).
+            // Generated output, but no call the client runs: counted for an estimate, never reassembled as one. From the
+            // whole answer only (a stream counts these calls' deltas, not also their items).
             AddSpan(OpenAiEffectKind.OutputOther, name);
             AddSpan(OpenAiEffectKind.OutputOther, arguments);
         }
@@ -956,6 +959,12 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
         {
             // call_id is what the client answers with; id is the item's own.
             AddToolCall(outputIndex, callId.Item1 >= 0 ? callId : id, (-1, 0), name, arguments, isItem: true, isLegacy: false);
+        }
+        else if (type.ValueTextEquals("custom_tool_call"u8))
+        {
+            // A custom tool is run by the client, as a function is: its call (input for arguments) is the answer, typed as
+            // chat types its custom tool calls.
+            AddToolCall(outputIndex, callId.Item1 >= 0 ? callId : id, AddLiteral("custom"), name, arguments, isItem: true, isLegacy: false);
         }
         else if (hasContent && !readContent && type.ValueTextEquals("message"u8))
         {
@@ -1114,6 +1123,15 @@ internal sealed class OpenAiEventReader(IOpenAiObserver[] observers) : IDisposab
 
         reader.Skip();
         return (-1, 0);
+    }
+
+    /// <summary>Writes text of the gateway's own into the event's char buffer, as <see cref="Decode"/> writes a token's.</summary>
+    private (int Start, int Length) AddLiteral(ReadOnlySpan<char> text)
+    {
+        var start = _chars.Length;
+        text.CopyTo(_chars.GetSpan(text.Length));
+        _chars.Advance(text.Length);
+        return (start, text.Length);
     }
 
     /// <summary>Unescapes a string token into the event's char buffer.</summary>

@@ -2,8 +2,8 @@ namespace LlmGateway.OpenAi;
 
 /// <summary>
 /// A piece of a tool call: a chat <c>tool_calls[]</c> fragment (or the legacy <c>function_call</c>),
-/// a Responses API argument delta, or a whole Responses API <c>function_call</c> item. Empty spans
-/// are absent values; the spans are valid only during the callback.
+/// a Responses API argument or custom tool input delta, or a whole Responses API <c>function_call</c> or
+/// <c>custom_tool_call</c> item (typed <c>custom</c>). Empty spans are absent values; the spans are valid only during the callback.
 /// </summary>
 /// <param name="Index">The chat <c>tool_calls[].index</c> (its position when absent; 0 for <c>function_call</c>), or the <c>output_index</c>.</param>
 /// <param name="IsItem">A whole item: its id, name and arguments replace what earlier fragments said.</param>

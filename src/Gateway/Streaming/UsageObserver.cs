@@ -43,8 +43,7 @@ internal sealed class UsageObserver : IOpenAiObserver, IDisposable
     public ReadOnlySpan<char> Text => _sawText ? _text.WrittenSpan : _outputText.WrittenSpan;
 
     /// <summary>
-    /// Other generated output (a custom tool's input, an MCP call's arguments, the code interpreter's code, reasoning a
-    /// provider shows): the deltas' or the whole output's, whichever says more (a stream's final event repeats its deltas).
+    /// Other generated output (an MCP call's arguments, the code interpreter's code, reasoning a provider shows): the deltas' or the whole output's, whichever says more (a stream's final event repeats its deltas).
     /// </summary>
     public ReadOnlySpan<char> OtherOutput => _otherOutput.Length >= _outputOther.Length ? _otherOutput.WrittenSpan : _outputOther.WrittenSpan;
 

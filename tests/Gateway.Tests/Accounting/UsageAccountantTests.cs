@@ -58,6 +58,9 @@ public sealed class UsageAccountantTests
     // The code's deltas, then a final event whose output repeats them: counted once, not twice.
     [InlineData("data: {\"type\":\"response.code_interpreter_call_code.delta\",\"output_index\":0,\"delta\":\"print(1 + 1)\"}\n\ndata: {\"type\":\"response.failed\",\"response\":{\"status\":\"failed\",\"usage\":null,\"output\":[{\"type\":\"code_interpreter_call\",\"code\":\"print(1 + 1)\"}]}}\n\n",
         "print(1 + 1)", "")]
+    // A Responses API custom tool call: its item, then its input's deltas, counted once as the call's.
+    [InlineData("data: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"custom_tool_call\",\"call_id\":\"c1\",\"name\":\"sql\",\"input\":\"\"}}\n\ndata: {\"type\":\"response.custom_tool_call_input.delta\",\"output_index\":0,\"delta\":\"select * \"}\n\ndata: {\"type\":\"response.custom_tool_call_input.delta\",\"output_index\":0,\"delta\":\"from orders\"}\n\n",
+        "select * from orders\n", "")]
     // Reasoning a provider shows (DeepSeek's reasoning_content, the Responses API's reasoning summary): the client got it.
     [InlineData("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"Let me think it through, step by step.\"}}]}\n\n",
         "Let me think it through, step by step.", "")]

@@ -90,7 +90,8 @@ internal sealed class ResponseAccumulator : IOpenAiObserver
         if (fragment.IsItem)
         {
             call.Id = fragment.Id.IsEmpty ? call.Id : fragment.Id.ToString();
-            call.Type ??= "function";
+            // A function_call item names no type (it is a function); a custom_tool_call item's is "custom".
+            call.Type = fragment.Type.IsEmpty ? call.Type ?? "function" : fragment.Type.ToString();
             call.Name = fragment.Name.IsEmpty ? call.Name : fragment.Name.ToString();
             if (fragment.HasArguments)
             {
@@ -111,7 +112,8 @@ internal sealed class ResponseAccumulator : IOpenAiObserver
         }
         else if (fragment.IsLegacy)
         {
-            call.Type ??= "function";
+            // A function_call item names no type (it is a function); a custom_tool_call item's is "custom".
+            call.Type = fragment.Type.IsEmpty ? call.Type ?? "function" : fragment.Type.ToString();
         }
 
         if (!fragment.Name.IsEmpty)

@@ -469,6 +469,34 @@ public sealed class ResponseReassemblerTests
         Assert.Equal("save", Assert.Single(result.ToolCalls).Name);
     }
 
+    [Fact]
+    public void A_responses_custom_tool_call_is_a_tool_call_in_a_body()
+    {
+        // A custom tool is run by the client, as chat's {"type":"custom"} calls are: the answer is the call, not nothing.
+        var result = Reassemble(Json, """
+            {"object":"response","model":"gpt-test","status":"completed","output":[
+              {"type":"custom_tool_call","id":"ctc_1","call_id":"call_1","name":"sql","input":"select * from orders","status":"completed"}]}
+            """);
+
+        Assert.Null(result.Text);
+        Assert.Equal([new ReassembledToolCall(0, "call_1", "custom", "sql", "select * from orders")], result.ToolCalls);
+    }
+
+    [Fact]
+    public void A_streamed_responses_custom_tool_call_is_one_tool_call_with_its_whole_input()
+    {
+        var result = Reassemble(Sse,
+            "data: {\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":\"custom_tool_call\",\"id\":\"ctc_1\",\"call_id\":\"call_1\",\"name\":\"sql\",\"input\":\"\"}}\n\n" +
+            "data: {\"type\":\"response.custom_tool_call_input.delta\",\"output_index\":0,\"item_id\":\"ctc_1\",\"delta\":\"select * \"}\n\n" +
+            "data: {\"type\":\"response.custom_tool_call_input.delta\",\"output_index\":0,\"item_id\":\"ctc_1\",\"delta\":\"from orders\"}\n\n" +
+            "data: {\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":\"custom_tool_call\",\"id\":\"ctc_1\",\"call_id\":\"call_1\",\"name\":\"sql\",\"input\":\"select * from orders\"}}\n\n" +
+            "data: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"model\":\"gpt-test\",\"output\":[{\"type\":\"custom_tool_call\",\"id\":\"ctc_1\",\"call_id\":\"call_1\",\"name\":\"sql\",\"input\":\"select * from orders\"}]}}\n\n");
+
+        Assert.Null(result.Text);
+        Assert.Equal([new ReassembledToolCall(0, "call_1", "custom", "sql", "select * from orders")], result.ToolCalls);
+        Assert.True(result.Complete);
+    }
+
     private static ReassembledResponse Reassemble(string? contentType, string body, bool truncated = false) =>
         ResponseReassembler.Reassemble(contentType, Encoding.UTF8.GetBytes(body), truncated, LlmGateway.OpenAi.SseFramer.DefaultMaxLineBytes);
 }

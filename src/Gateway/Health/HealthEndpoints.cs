@@ -13,6 +13,8 @@ internal static class HealthEndpoints
 
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services)
     {
+        // A singleton: it remembers what it last logged (health checks are otherwise made per run).
+        services.AddSingleton<StoreHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
             .AddCheck<ProviderCatalogHealthCheck>("providers", tags: [ReadyTag])

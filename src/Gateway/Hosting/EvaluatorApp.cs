@@ -36,6 +36,8 @@ public static class EvaluatorApp
         services.AddSingleton<PromptRegistry>();
         services.AddSingleton<ActivationHistory>();
         services.AddGatewayBehaviour(configuration, evaluatorProcess: true);
+        // A singleton: it remembers what it last logged (health checks are otherwise made per run).
+        services.AddSingleton<StoreHealthCheck>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GatewayTelemetry.Name).AddGatewaySeriesLimit(configuration).AddPrometheusExporter());
         configure?.Invoke(builder);

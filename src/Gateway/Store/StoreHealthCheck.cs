@@ -12,6 +12,9 @@ internal sealed class StoreHealthCheck(GatewayStore store, IServiceProvider serv
     // A gateway's releases; the separate evaluator has none (and nothing to serve without the store).
     private readonly Releases.ReleaseSnapshotProvider? _snapshots = services.GetService<Releases.ReleaseSnapshotProvider>();
 
+    // The silent primaries last logged (the check is a singleton, registered with its health check).
+    private string? _lastSilent;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var kind = store.IsEmbedded ? "embedded Garnet" : "Redis";
@@ -71,11 +74,18 @@ internal sealed class StoreHealthCheck(GatewayStore store, IServiceProvider serv
         var silent = pings.Where(p => p.Latency is null).Select(p => p.EndPoint.ToString()).ToArray();
         if (silent.Length == 0)
         {
+            Volatile.Write(ref _lastSilent, null);
             return HealthCheckResult.Healthy(
                 $"Redis Cluster: all {pings.Length} primaries answered PING, the slowest in {pings.Max(p => p.Latency!.Value).TotalMilliseconds:F1} ms.");
         }
 
-        StoreLog.PrimariesSilent(logger, silent.Length, pings.Length, string.Join(", ", silent));
+        // Once per change of the silent set, not per check: anyone may call /readyz in a loop.
+        var named = string.Join(", ", silent.Order(StringComparer.Ordinal));
+        if (!string.Equals(Interlocked.Exchange(ref _lastSilent, named), named, StringComparison.Ordinal))
+        {
+            StoreLog.PrimariesSilent(logger, silent.Length, pings.Length, named);
+        }
+
         var message = $"Redis Cluster: {silent.Length} of {pings.Length} primaries did not answer PING (named in the log); the keys in their slots are unreachable.";
         return _snapshots?.Current.IsLoaded == true ? HealthCheckResult.Degraded(message + " Serving the last known good releases.") : HealthCheckResult.Unhealthy(message);
     }

@@ -57,7 +57,7 @@ internal sealed class PromptRenderer(ILogger<PromptRenderer> logger, TemplateLim
                 // never the version's 500 (a 500 counts against the version and its arm, and a client must not be
                 // able to raise a version's error rate at will by sending a long variable).
                 return (null, GatewayError.InvalidRequest(
-                    $"'prompt_variables' hold more text than this prompt can render within the gateway's template limits (at most {(_limits.MaxOutputChars / ClientShare).ToString(CultureInfo.InvariantCulture)} characters of variables are always rendered).",
+                    "'prompt_variables' hold more text than this prompt can render within the gateway's template limits; send less.",
                     "prompt_variables", "prompt_variables_too_long"));
             }
 

@@ -48,6 +48,12 @@ internal static class PromptsApi
             return AdminResults.InvalidBundle(validation.Errors);
         }
 
+        if (await registry.IsFullForAsync(validation.Content!.Name!))
+        {
+            return AdminResults.Error(StatusCodes.Status409Conflict, "invalid_request_error", "too_many_prompts",
+                "The registry holds as many prompts as Gateway:Prompts:MaxPrompts allows; push a new version of an existing prompt, or raise the limit.", "name");
+        }
+
         var author = AdminAuthorizationFilter.Principal(http).Name;
         var (bundle, created) = await registry.PushAsync(validation.Content!, validation.Id!, author);
         var stored = await registry.GetAsync(bundle.Name, bundle.Version);

@@ -4,6 +4,7 @@ using LlmGateway.Contracts.Releases;
 using LlmGateway.Releases;
 using LlmGateway.Serialization;
 using LlmGateway.Store;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace LlmGateway.Prompts;
@@ -13,7 +14,7 @@ namespace LlmGateway.Prompts;
 /// slot: idempotent on content id, monotonic version, write-once bundle, draft status and the
 /// <c>create</c> event, all or nothing.
 /// </summary>
-internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier, TimeProvider time)
+internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier, TimeProvider time, IOptions<PromptLimitsOptions> limits)
 {
     /// <summary>Reads and conditional writes one approval tries; each failed one means the prompt's statuses changed.</summary>
     private const int MaxApproveAttempts = 20;
@@ -38,6 +39,21 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
         redis.call('ZADD', KEYS[5], ARGV[5], event)
         return {1, version}
         """;
+
+    /// <summary>
+    /// Whether a push of <paramref name="name"/> would be refused for the registry's size: a new name once
+    /// <see cref="PromptLimitsOptions.MaxPrompts"/> are held. Checked before the push; instances pushing new names at the same
+    /// moment may each pass it, so the index can end a few over, never without bound.
+    /// </summary>
+    public async Task<bool> IsFullForAsync(string name)
+    {
+        var keys = store.Keys;
+        var batch = store.Database.CreateBatch();
+        var known = batch.SetContainsAsync(keys.PromptIndex, name);
+        var count = batch.SetLengthAsync(keys.PromptIndex);
+        batch.Execute();
+        return !await known && await count >= limits.Value.MaxPrompts;
+    }
 
     /// <returns>The stored bundle and whether this push created it.</returns>
     public async Task<(PromptBundle Bundle, bool Created)> PushAsync(PromptBundleContent content, string id, string author)

@@ -148,6 +148,8 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:Admin:FailedAuthenticationsPerMinute"] = "100000",
             ["Gateway:Auth:FailedLookupsPerAddressPerMinute"] = "1000000",
             ["Gateway:Admin:Audit:RefusalsPerActorPerMinute"] = "100000",
+            // Every test class pushes prompts of its own names into the shared registry.
+            ["Gateway:Prompts:MaxPrompts"] = "1000000",
             // Tests poll the samples API (an audited read) every 20 ms.
             ["Gateway:Admin:Audit:AuditedActionsPerActorPerMinute"] = "100000",
             ["Gateway:Pricing:Models:gpt-4o-mini:0:EffectiveFrom"] = "2024-07-18T00:00:00Z",

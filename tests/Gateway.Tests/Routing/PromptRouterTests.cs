@@ -52,7 +52,7 @@ public sealed class PromptRouterTests : IAsyncDisposable
     public PromptRouterTests()
     {
         var store = _store;
-        _cache = new PreparedBundleCache(new PromptRegistry(store, new ChangeNotifier(store), TimeProvider.System), Preparer);
+        _cache = new PreparedBundleCache(new PromptRegistry(store, new ChangeNotifier(store), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new PromptLimitsOptions())), Preparer);
         // No protected environment here: pins in a protected one read the store (tests/Security/PinApprovalTests).
         _router = Router(new ShadowOptions());
     }

@@ -28,6 +28,15 @@ internal sealed class EvalRunStore(GatewayStore store)
 
     public static string NewId() => "evr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
+    /// <summary>
+    /// The most a stored run may weigh, as JSON: a run is a summary (its metrics, datasets and counts, a few KB), and
+    /// every listing of the prompt's runs reads them all, so a 1 MB one posted in a loop made each listing read gigabytes.
+    /// </summary>
+    public const int MaxRunBytes = 64 * 1024;
+
+    /// <summary>What <paramref name="run"/> weighs as stored.</summary>
+    public static int SizeOf(EvalRun run) => JsonSerializer.SerializeToUtf8Bytes(run, GatewayJsonContext.Default.EvalRun).Length;
+
     /// <returns>False when a run with that id is already stored.</returns>
     public async Task<bool> AddAsync(EvalRun run)
     {

@@ -406,6 +406,20 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
         return name;
     }
 
+    [Fact]
+    public async Task A_run_larger_than_a_summary_is_refused_so_listings_stay_small()
+    {
+        var name = Bundles.UniqueName("evals-size");
+        (await _author.PushAsync(Bundles.Json(name))).Expect(HttpStatusCode.Created);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief."))).Expect(HttpStatusCode.Created);
+
+        var refused = await _author.PostAsync($"/admin/v1/prompts/{name}/evals", Run(2, 1, "pass", dataset: new string('d', 70_000)));
+
+        Assert.Equal("eval_run_too_large", refused.Expect(HttpStatusCode.BadRequest).ErrorCode);
+        Assert.Empty((await _viewer.GetAsync($"/admin/v1/prompts/{name}/evals")).Expect(HttpStatusCode.OK).Json.EnumerateArray());
+        (await _author.PostAsync($"/admin/v1/prompts/{name}/evals", Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
+    }
+
     private static string Run(int candidate, int baseline, string verdict, string? regressed = null, string? id = null, string dataset = "golden.jsonl", string calls = CompleteCalls, char sha = 'a') => $$"""
         {
           {{(id is null ? "" : $"\"id\":\"{id}\",")}}

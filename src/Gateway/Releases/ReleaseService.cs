@@ -93,10 +93,16 @@ internal sealed class ReleaseService(
         // naming a version never pushed (every instance ignores it): a `release set` repairs it, and its versions never
         // become previous_stable. Its revision still counts on.
         var stored = !raw.IsNull && ReleaseJson.TryParse(raw!, out var parsed) ? parsed : null;
-        var current = stored is not null && await registry.MissingVersionAsync(prompt, stored) is null ? stored : null;
-        if (change.ExpectedRevision is { } expected && expected != (stored?.Revision ?? 0))
+        // An unreadable value replaced the last good one, which every instance still serves: the repair starts from that
+        // (its stable, salt and sampling, so rollback and the split's buckets survive) and its revision counts on, never
+        // back to 1 (a client holding an old revision would pass the swap again).
+        var lastGood = stored is null && !raw.IsNull ? await LastGoodAsync(prompt, environment) : null;
+        var revision = stored?.Revision ?? lastGood?.Revision ?? 0;
+        var baseline = stored ?? lastGood;
+        var current = baseline is not null && await registry.MissingVersionAsync(prompt, baseline) is null ? baseline : null;
+        if (change.ExpectedRevision is { } expected && expected != revision)
         {
-            return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {stored?.Revision ?? 0}, not {expected}. Re-read it and retry."));
+            return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {revision}, not {expected}. Re-read it and retry."));
         }
 
         var (next, action, refusal, evalRun) = await DecideAsync(prompt, environment, current, change, cancellationToken);
@@ -106,7 +112,7 @@ internal sealed class ReleaseService(
         }
 
         var now = change.At ?? time.GetUtcNow();
-        next = next! with { Revision = (stored?.Revision ?? 0) + 1, UpdatedAt = now, Actor = actor };
+        next = next! with { Revision = revision + 1, UpdatedAt = now, Actor = actor };
         if (action != ActivationActions.SamplingSet)
         {
             // A sampling edit keeps who moved the traffic, and when: the rollout controller reads them (its catch-up, a
@@ -165,6 +171,13 @@ internal sealed class ReleaseService(
         }
 
         return (next, null);
+    }
+
+    /// <summary>The release value last written to history (by the API or a readable raw write), if it reads.</summary>
+    private async Task<ReleaseRecord?> LastGoodAsync(string prompt, string environment)
+    {
+        var logged = await store.Database.StringGetAsync(store.Keys.ReleaseLogged(prompt, environment));
+        return !logged.IsNullOrEmpty && ReleaseJson.TryParse(logged!, out var record) ? record : null;
     }
 
     /// <returns>The next release and its action, or the refusal; <c>EvalRun</c> names the passing run the evaluation gate admitted it on.</returns>

@@ -105,6 +105,28 @@ public sealed class ReviewRegressionTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Repairing_an_unreadable_release_keeps_the_last_good_ones_history_salt_and_revision()
+    {
+        var name = Bundles.UniqueName("raw-repair");
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);
+        var store = env.Gateway.GetRequiredService<GatewayStore>();
+        using var operatorClient = new AdminClient(env.Gateway, TestEnvironment.OperatorToken);
+        var good = (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "set", """{"version":2}""")).Expect(HttpStatusCode.OK).Json;
+        var revision = good.GetProperty("revision").GetInt64();
+        var salt = good.GetProperty("salt").GetString();
+
+        // A bad raw write every instance ignores (they keep serving v2), repaired through the API.
+        await store.Database.StringSetAsync(store.Keys.Release(name, PromptSetup.Environment), "{\"stable\":2,");
+        var repaired = (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "set", """{"version":1,"reason":"repair"}""")).Expect(HttpStatusCode.OK).Json;
+
+        Assert.Equal(1, repaired.GetProperty("stable").GetInt32());
+        Assert.Equal(revision + 1, repaired.GetProperty("revision").GetInt64());
+        Assert.Equal(salt, repaired.GetProperty("salt").GetString());
+        Assert.Equal(2, repaired.GetProperty("previous_stable").GetInt32());
+        Assert.Equal(2, (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "rollback", "{}")).Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+    }
+
+    [Fact]
     public async Task A_raw_release_naming_a_missing_version_is_invalid_until_a_release_set_repairs_it()
     {
         var name = Bundles.UniqueName("raw-dangling");

@@ -74,8 +74,7 @@ internal sealed class EvalRunStore(GatewayStore store)
             return [.. values.Where(x => !x.IsNull).Select(x => Parse(x!)).OfType<EvalRun>()];
         }
 
-        var ordered = await StoredOrderAsync(prompt);
-        return [.. ordered.Take(limit).Select(x => x.Run)];
+        return [.. (await NewestAsync(prompt, limit)).Take(limit).Select(x => x.Run)];
     }
 
     /// <summary>
@@ -84,49 +83,68 @@ internal sealed class EvalRunStore(GatewayStore store)
     /// </summary>
     public async Task<Dictionary<int, EvalRun>> LatestByVersionAsync(string prompt)
     {
-        var ordered = await StoredOrderAsync(prompt);
         var latest = new Dictionary<int, EvalRun>();
-        foreach (var (run, score) in ordered)
+        foreach (var (run, _) in await NewestAsync(prompt, 1))
         {
-            // A run in no index is not one the gate reads.
-            if (run.Candidate is { } candidate && score > double.NegativeInfinity)
-            {
-                latest.TryAdd(candidate.Version, run);
-            }
+            latest.TryAdd(run.Candidate!.Version, run);
         }
 
         return latest;
     }
 
     /// <summary>
-    /// Every run of the prompt, newest first by its score in its version's sorted set: within a version that is the
-    /// order stored, as the gate reads it. A run's <c>created_at</c> is the clock of whichever instance took the POST,
-    /// so with instance clocks apart it can put a later run first. A run in no version's set (written by hand) comes last.
+    /// The newest <paramref name="perVersion"/> runs of each candidate version, newest first by their scores in their
+    /// versions' sorted sets (within a version the order stored, as the gate reads it; across versions, ties by
+    /// <c>created_at</c>, the clock of whichever instance took the POST). Reads at most that many runs per version, never
+    /// the prompt's whole history: a listing with <c>limit</c> 1 read every run ever posted. A run in no version's set
+    /// (written into the store by hand) is not one the gate reads, and is not listed.
     /// </summary>
-    private async Task<List<(EvalRun Run, double Score)>> StoredOrderAsync(string prompt)
+    private async Task<List<(EvalRun Run, double Score)>> NewestAsync(string prompt, int perVersion)
     {
         var db = store.Database;
         var keys = store.Keys;
-        // One read of the prompt's runs hash (small: one entry per CI run), then one of each version's index.
-        var runs = (await db.HashGetAllAsync(keys.EvalRuns(prompt)))
-            .Select(e => Parse(e.Value!))
-            .OfType<EvalRun>()
-            .ToList();
-        var versions = runs.Where(r => r.Candidate is not null).Select(r => r.Candidate!.Version).Distinct().ToList();
-        var indexes = await Task.WhenAll(versions.Select(v => db.SortedSetRangeByRankWithScoresAsync(keys.EvalRunsOfVersion(prompt, v))));
-        var scores = new Dictionary<(int Version, string Id), double>();
-        for (var i = 0; i < versions.Count; i++)
+        var sequence = await db.StringGetAsync(keys.PromptSequence(prompt));
+        var versions = sequence.TryParse(out long last) ? (int)Math.Clamp(last, 0, int.MaxValue) : 0;
+        if (versions == 0)
         {
-            foreach (var entry in indexes[i])
+            return [];
+        }
+
+        var batch = db.CreateBatch();
+        var reads = new Task<SortedSetEntry[]>[versions];
+        for (var v = 1; v <= versions; v++)
+        {
+            reads[v - 1] = batch.SortedSetRangeByRankWithScoresAsync(keys.EvalRunsOfVersion(prompt, v), 0, perVersion - 1, Order.Descending);
+        }
+
+        batch.Execute();
+        var indexed = new List<(int Version, RedisValue Id, double Score)>();
+        for (var v = 1; v <= versions; v++)
+        {
+            foreach (var entry in await reads[v - 1])
             {
-                scores[(versions[i], (string)entry.Element!)] = entry.Score;
+                indexed.Add((v, entry.Element, entry.Score));
             }
         }
 
-        return [.. runs
-            .Select(r => (Run: r, Score: r.Candidate is { } c && r.Id is { } id && scores.TryGetValue((c.Version, id), out var score) ? score : double.NegativeInfinity))
-            .OrderByDescending(x => x.Score)
-            .ThenByDescending(x => x.Run.CreatedAt)];
+        if (indexed.Count == 0)
+        {
+            return [];
+        }
+
+        var values = await db.HashGetAsync(keys.EvalRuns(prompt), [.. indexed.Select(x => x.Id)]);
+        var runs = new List<(EvalRun Run, double Score)>(indexed.Count);
+        for (var i = 0; i < values.Length; i++)
+        {
+            // A run in its version's set is that version's (the add script writes both); a value that does not read, or
+            // one rewritten by hand under another version, does not count.
+            if (!values[i].IsNull && Parse(values[i]!) is { Candidate: { } candidate } run && candidate.Version == indexed[i].Version)
+            {
+                runs.Add((run, indexed[i].Score));
+            }
+        }
+
+        return [.. runs.OrderByDescending(x => x.Score).ThenByDescending(x => x.Run.CreatedAt)];
     }
 
     private static EvalRun? Parse(string json)

@@ -5,7 +5,8 @@ namespace LlmGateway.Hosting;
 /// <summary>
 /// <c>--demo</c>: one command that gives a working gateway on a machine with only the SDK.
 /// It starts the mock provider in-process on a free loopback port, points the demo
-/// catalog at it and enables the demo key. The embedded store starts because no Redis is set.
+/// catalog at it and enables the demo key. The embedded store starts because no Redis is set, and keeps no state (no
+/// data directory, whatever the environment sets).
 /// </summary>
 internal sealed class DemoMode
 {
@@ -58,6 +59,9 @@ internal sealed class DemoMode
             ["Gateway:Admin:Tokens:bob:Token"] = DemoApproverToken,
             ["Gateway:Admin:Tokens:bob:Roles:0"] = "viewer",
             ["Gateway:Admin:Tokens:bob:Roles:1"] = "approver",
+            // Never a store a later gateway reads: the image sets a data directory on its volume, and what the published
+            // tokens issued there (admin tokens, gateway keys) would be valid in the production gateway started on it.
+            ["Redis:Embedded:DataDirectory"] = "",
         };
         // Every catalog model, configured or demo, is served by the mock, so the demo never needs a real key.
         var models = builder.Configuration.GetSection("Gateway:Models").GetChildren().Select(m => m.Key).Union(DemoModels);
@@ -75,7 +79,22 @@ internal sealed class DemoMode
         // Applied before the command line so that flags still win.
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddCommandLine(args.Where(a => a != Switch).ToArray());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Redis:Embedded:DataDirectory"]))
+        {
+            await mock.StopAsync();
+            await mock.DisposeAsync();
+            throw new InvalidOperationException(
+                $"{Switch} keeps no state: what its published admin tokens issue must not outlive it in a data directory a later gateway reads. Drop Redis:Embedded:DataDirectory from the command line.");
+        }
+
         return new DemoMode(mock);
+    }
+
+    /// <summary>Stops the in-process mock provider (for a demo that is never attached to a gateway).</summary>
+    internal async Task StopMockAsync()
+    {
+        await _mockProvider.StopAsync();
+        await _mockProvider.DisposeAsync();
     }
 
     /// <summary>Services that exist only in demo mode.</summary>

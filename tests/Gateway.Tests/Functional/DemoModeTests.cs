@@ -1,6 +1,7 @@
 using LlmGateway.Hosting;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using OpenAI.Chat;
 
 namespace LlmGateway.Tests.Functional;
@@ -19,6 +20,36 @@ public sealed class DemoModeTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayApp.BuildAsync(["--demo", "--urls", "http://127.0.0.1:0", store]));
 
         Assert.Contains("embedded store only", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_demo_keeps_no_state_whatever_data_directory_the_environment_sets()
+    {
+        // The image sets Redis__Embedded__DataDirectory=/data on its volume: what the demo's published tokens issue there
+        // (admin tokens, gateway keys) would be valid in a production gateway started later on the same volume.
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Redis:Embedded:DataDirectory"] = "/data" });
+
+        var demo = await DemoMode.ApplyAsync(builder, ["--demo", "--urls", "http://127.0.0.1:0"]);
+
+        try
+        {
+            Assert.NotNull(demo);
+            Assert.True(string.IsNullOrEmpty(builder.Configuration["Redis:Embedded:DataDirectory"]), builder.Configuration["Redis:Embedded:DataDirectory"]);
+        }
+        finally
+        {
+            await demo!.StopMockAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_refuses_a_data_directory_given_on_its_command_line()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => GatewayApp.BuildAsync(["--demo", "--urls", "http://127.0.0.1:0", "--REDIS_URL=", "--Redis:Embedded:DataDirectory=/tmp/demo-state"]));
+
+        Assert.Contains("keeps no state", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -49,8 +49,10 @@ internal sealed class OnlineEvaluator(
         {
             // Stopping (a rolling deploy), whatever the round ended with (a cancellation, or a store or judge call the
             // stop cut with another exception): what it claimed goes back now, not when its window lapses minutes
-            // later; a sample already acked is not in flight any more, and its release does nothing.
-            await ReleaseClaimsAsync(claimed, refundAttempts: false);
+            // later; a sample already acked is not in flight any more, and its release does nothing. The stop is the
+            // worker's doing, not the samples': their attempts are given back, or a deploy could dead-letter a sample
+            // on its last attempt that nothing was wrong with.
+            await ReleaseClaimsAsync(claimed, refundAttempts: true);
             throw;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -77,6 +77,37 @@ public sealed class EvaluatorCrashSafetyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Workers_stopped_mid_round_give_their_claims_attempts_back_so_deploys_dead_letter_nothing()
+    {
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);
+        await using var _ = gateway;
+        var (name, sent) = await ProduceAsync(gateway, 4);
+        var queue = gateway.GetRequiredService<SampleStore>().Queue;
+        var attempts = gateway.GetRequiredService<IOptions<SamplingOptions>>().Value.QueueMaxAttempts;
+
+        // A stop is the worker's doing, not the samples': more stopped rounds than the queue has attempts dead-letter none.
+        for (var round = 0; round <= attempts; round++)
+        {
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var stopped = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+            stopped.BeforeAck = async _ =>
+            {
+                await stopping.CancelAsync();
+                stopping.Token.ThrowIfCancellationRequested();
+            };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped.RunOnceAsync(stopping.Token));
+            Assert.Equal(new QueueStats(sent, 0, 0), await queue.StatsAsync());
+        }
+
+        var next = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services);
+        while (await next.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(sent, await ScoredAsync(gateway, name, clock));
+    }
+
+    [Fact]
     public async Task A_round_that_fails_on_a_store_timeout_after_claiming_hands_its_claims_back_at_once_with_their_attempts()
     {
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false);

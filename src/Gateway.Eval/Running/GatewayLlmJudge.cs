@@ -90,6 +90,14 @@ internal sealed class GatewayLlmJudge(
             throw new TimeoutException(
                 string.Create(CultureInfo.InvariantCulture, $"The judge model '{model}' did not answer within {http.Timeout.TotalSeconds:0.###} s (HttpClient.Timeout)."), ex);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && response is null)
+        {
+            // The caller gave up (a stopping evaluator): the call may still be answered and billed, and its sample will be
+            // judged again after redelivery, so it counts as an unanswered call does, or each stop would let calls escape
+            // the judge's daily budget.
+            onNoAnswer?.Invoke();
+            throw;
+        }
         finally
         {
             response?.Dispose();

@@ -211,7 +211,10 @@ internal sealed class OnlineEvaluator(
             }
         }
 
-        foreach (var prompt in good.GroupBy(g => g.Result.Prompt, StringComparer.Ordinal))
+        // Per prompt and environment, the store's own counting steps: one environment's failing step must not lose
+        // what another's already counted (its readings would never reach the instruments, and its samples would be
+        // released, and acked as duplicates when they came back).
+        foreach (var prompt in good.GroupBy(g => (g.Result.Prompt, g.Result.Environment)))
         {
             var batch = prompt.ToList();
             try
@@ -229,7 +232,7 @@ internal sealed class OnlineEvaluator(
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                BehaviourLog.SampleFailed(logger, prompt.Key, ex.GetType().Name);
+                BehaviourLog.SampleFailed(logger, prompt.Key.Prompt, ex.GetType().Name);
                 (StoreFailed(ex) ? toRefund : toRelease).AddRange(batch.Select(b => b.Item));
             }
         }

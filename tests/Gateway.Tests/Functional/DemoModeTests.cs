@@ -28,7 +28,13 @@ public sealed class DemoModeTests
         // The image sets Redis__Embedded__DataDirectory=/data on its volume: what the demo's published tokens issue there
         // (admin tokens, gateway keys) would be valid in a production gateway started later on the same volume.
         var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Redis:Embedded:DataDirectory"] = "/data" });
+        // REDIS_URL hidden as the other demo tests hide it (CI runs the suite with it set).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Redis:Embedded:DataDirectory"] = "/data",
+            ["REDIS_URL"] = "",
+            ["Redis:Configuration"] = "",
+        });
 
         var demo = await DemoMode.ApplyAsync(builder, ["--demo", "--urls", "http://127.0.0.1:0"]);
 

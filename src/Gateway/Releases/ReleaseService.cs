@@ -93,13 +93,16 @@ internal sealed class ReleaseService(
         // naming a version never pushed (every instance ignores it): a `release set` repairs it, and its versions never
         // become previous_stable. Its revision still counts on.
         var stored = !raw.IsNull && ReleaseJson.TryParse(raw!, out var parsed) ? parsed : null;
-        // An unreadable value replaced the last good one, which every instance still serves: the repair starts from that
-        // (its stable, salt and sampling, so rollback and the split's buckets survive) and its revision counts on, never
-        // back to 1 (a client holding an old revision would pass the swap again).
-        var lastGood = stored is null && !raw.IsNull ? await LastGoodAsync(prompt, environment) : null;
-        var revision = stored?.Revision ?? lastGood?.Revision ?? 0;
-        var baseline = stored ?? lastGood;
-        var current = baseline is not null && await registry.MissingVersionAsync(prompt, baseline) is null ? baseline : null;
+        var serves = stored is not null && await registry.MissingVersionAsync(prompt, stored) is null;
+        // A value every instance ignores (not valid JSON, or naming a version never pushed) replaced the last good one,
+        // which they still serve: the repair starts from that (its stable, salt and sampling, so rollback and the split's
+        // buckets survive), and the revision counts on from the higher of the two, never back to 1 (a client holding an
+        // old revision would pass the swap again).
+        var lastGood = !raw.IsNull && !serves ? await LastGoodAsync(prompt, environment) : null;
+        var revision = Math.Max(stored?.Revision ?? 0, lastGood?.Revision ?? 0);
+        var current = serves ? stored
+            : lastGood is not null && await registry.MissingVersionAsync(prompt, lastGood) is null ? lastGood
+            : null;
         if (change.ExpectedRevision is { } expected && expected != revision)
         {
             return (null, ReleaseRefusal.Conflict("revision_conflict", $"The release is at revision {revision}, not {expected}. Re-read it and retry."));

@@ -146,11 +146,12 @@ public sealed class ReviewRegressionTests(TestEnvironment env)
         Assert.False(prompt.Expect(HttpStatusCode.OK).Json.GetProperty("releases").TryGetProperty(PromptSetup.Environment, out _));
         var repaired = repair.Expect(HttpStatusCode.OK).Json;
         Assert.Equal(2, repaired.GetProperty("stable").GetInt32());
-        // The version never served is not what a rollback would restore; the revision counts on from the stored one.
-        Assert.Equal(JsonValueKind.Null, repaired.GetProperty("previous_stable").ValueKind);
+        // The repair starts from the last good release (v1, which every instance went on serving), never from the version
+        // never served; the revision counts on from the higher of the two.
+        Assert.Equal(1, repaired.GetProperty("previous_stable").GetInt32());
         Assert.Equal(51, repaired.GetProperty("revision").GetInt64());
-        Assert.Equal("nothing_to_roll_back", rollback.Expect(HttpStatusCode.Conflict).ErrorCode);
-        Assert.Equal(2, (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}")).Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+        Assert.Equal(1, rollback.Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
+        Assert.Equal(1, (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/{PromptSetup.Environment}")).Expect(HttpStatusCode.OK).Json.GetProperty("stable").GetInt32());
     }
 
     [Fact]

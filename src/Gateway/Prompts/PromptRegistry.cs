@@ -49,10 +49,12 @@ internal sealed class PromptRegistry(GatewayStore store, ChangeNotifier notifier
     {
         var keys = store.Keys;
         var batch = store.Database.CreateBatch();
-        var known = batch.SetContainsAsync(keys.PromptIndex, name);
+        var indexed = batch.SetContainsAsync(keys.PromptIndex, name);
+        // A push whose script landed and whose index write failed left a prompt the index lacks: its retry is no new name.
+        var pushed = batch.KeyExistsAsync(keys.PromptSequence(name));
         var count = batch.SetLengthAsync(keys.PromptIndex);
         batch.Execute();
-        return !await known && await count >= limits.Value.MaxPrompts;
+        return !await indexed && !await pushed && await count >= limits.Value.MaxPrompts;
     }
 
     /// <returns>The stored bundle and whether this push created it.</returns>

@@ -74,7 +74,7 @@ internal sealed class EvalRunStore(GatewayStore store)
             return [.. values.Where(x => !x.IsNull).Select(x => Parse(x!)).OfType<EvalRun>()];
         }
 
-        return [.. (await NewestAsync(prompt, limit)).Take(limit).Select(x => x.Run)];
+        return [.. (await NewestAsync(prompt, limit, limit)).Take(limit).Select(x => x.Run)];
     }
 
     /// <summary>
@@ -84,9 +84,13 @@ internal sealed class EvalRunStore(GatewayStore store)
     public async Task<Dictionary<int, EvalRun>> LatestByVersionAsync(string prompt)
     {
         var latest = new Dictionary<int, EvalRun>();
-        foreach (var (run, _) in await NewestAsync(prompt, 1))
+        foreach (var (run, score) in await NewestAsync(prompt, 1, overall: null))
         {
-            latest.TryAdd(run.Candidate!.Version, run);
+            // A run in no index (written by hand, read whole without a version count) is not one the gate reads.
+            if (run.Candidate is { } candidate && score > double.NegativeInfinity)
+            {
+                latest.TryAdd(candidate.Version, run);
+            }
         }
 
         return latest;
@@ -97,9 +101,11 @@ internal sealed class EvalRunStore(GatewayStore store)
     /// versions' sorted sets (within a version the order stored, as the gate reads it; across versions, ties by
     /// <c>created_at</c>, the clock of whichever instance took the POST). Reads at most that many runs per version, never
     /// the prompt's whole history: a listing with <c>limit</c> 1 read every run ever posted. A run in no version's set
-    /// (written into the store by hand) is not one the gate reads, and is not listed.
+    /// (written into the store by hand) is not one the gate reads, and is not listed, unless the prompt has no version
+    /// count at all (runs written by hand for a prompt never pushed), when its runs are read whole.
     /// </summary>
-    private async Task<List<(EvalRun Run, double Score)>> NewestAsync(string prompt, int perVersion)
+    /// <param name="overall">At most this many runs in all are wanted (a listing's limit); null: every version's newest.</param>
+    private async Task<List<(EvalRun Run, double Score)>> NewestAsync(string prompt, int perVersion, int? overall)
     {
         var db = store.Database;
         var keys = store.Keys;
@@ -107,7 +113,9 @@ internal sealed class EvalRunStore(GatewayStore store)
         var versions = sequence.TryParse(out long last) ? (int)Math.Clamp(last, 0, int.MaxValue) : 0;
         if (versions == 0)
         {
-            return [];
+            // No version was ever pushed through the registry (runs written into the store by hand): no version count
+            // to walk, so the prompt's runs are read whole, as they always were.
+            return await StoredOrderAsync(prompt);
         }
 
         var batch = db.CreateBatch();
@@ -132,6 +140,15 @@ internal sealed class EvalRunStore(GatewayStore store)
             return [];
         }
 
+        if (overall is { } most && indexed.Count > most)
+        {
+            // Only the newest `most` across the versions are read (and those tied with the last of them, for the
+            // created_at order among equal scores), not every version's `perVersion`.
+            indexed.Sort((a, b) => b.Score.CompareTo(a.Score));
+            var cut = indexed[most - 1].Score;
+            indexed = [.. indexed.TakeWhile(x => x.Score >= cut)];
+        }
+
         var values = await db.HashGetAsync(keys.EvalRuns(prompt), [.. indexed.Select(x => x.Id)]);
         var runs = new List<(EvalRun Run, double Score)>(indexed.Count);
         for (var i = 0; i < values.Length; i++)
@@ -145,6 +162,37 @@ internal sealed class EvalRunStore(GatewayStore store)
         }
 
         return [.. runs.OrderByDescending(x => x.Score).ThenByDescending(x => x.Run.CreatedAt)];
+    }
+
+    /// <summary>
+    /// Every run of the prompt, newest first by its score in its version's sorted set: within a version that is the
+    /// order stored, as the gate reads it. A run's <c>created_at</c> is the clock of whichever instance took the POST,
+    /// so with instance clocks apart it can put a later run first. A run in no version's set (written by hand) comes last.
+    /// </summary>
+    private async Task<List<(EvalRun Run, double Score)>> StoredOrderAsync(string prompt)
+    {
+        var db = store.Database;
+        var keys = store.Keys;
+        // One read of the prompt's runs hash (small: one entry per CI run), then one of each version's index.
+        var runs = (await db.HashGetAllAsync(keys.EvalRuns(prompt)))
+            .Select(e => Parse(e.Value!))
+            .OfType<EvalRun>()
+            .ToList();
+        var versions = runs.Where(r => r.Candidate is not null).Select(r => r.Candidate!.Version).Distinct().ToList();
+        var indexes = await Task.WhenAll(versions.Select(v => db.SortedSetRangeByRankWithScoresAsync(keys.EvalRunsOfVersion(prompt, v))));
+        var scores = new Dictionary<(int Version, string Id), double>();
+        for (var i = 0; i < versions.Count; i++)
+        {
+            foreach (var entry in indexes[i])
+            {
+                scores[(versions[i], (string)entry.Element!)] = entry.Score;
+            }
+        }
+
+        return [.. runs
+            .Select(r => (Run: r, Score: r.Candidate is { } c && r.Id is { } id && scores.TryGetValue((c.Version, id), out var score) ? score : double.NegativeInfinity))
+            .OrderByDescending(x => x.Score)
+            .ThenByDescending(x => x.Run.CreatedAt)];
     }
 
     private static EvalRun? Parse(string json)

@@ -49,6 +49,13 @@ public sealed class EvalRunStoreOrderTests(TestEnvironment env)
         Assert.Equal(gate.Select(r => r.Id), all.Select(r => r.Id));
         Assert.Equal(gate[0].Id, latest[1].Id);
         Assert.Equal(EvalRunVerdicts.Fail, latest[1].Verdict);
+
+        // The same through the bounded reads a pushed prompt gets (its version count walks the versions' indexes).
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        await store.Database.StringSetAsync(store.Keys.PromptSequence(prompt), 1);
+        Assert.Equal(gate.Select(r => r.Id), (await runs.ListAsync(prompt, version: null, limit: 10)).Select(r => r.Id));
+        Assert.Equal(["evr_then_fail"], (await runs.ListAsync(prompt, version: null, limit: 1)).Select(r => r.Id));
+        Assert.Equal("evr_then_fail", (await runs.LatestByVersionAsync(prompt))[1].Id);
     }
 
     private static EvalRun Run(string prompt, string id, DateTimeOffset at) => new()

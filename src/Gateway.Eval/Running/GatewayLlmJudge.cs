@@ -63,6 +63,8 @@ internal sealed class GatewayLlmJudge(
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         // Headers first, so an answer is billed even when its body then fails to read (too long, cut); the client's
         // Timeout still bounds the whole call, body included.
+        // A call the caller gave up before it was sent costs nothing: only one handed to the handler is billed unanswered.
+        cancellationToken.ThrowIfCancellationRequested();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(http.Timeout);
         HttpResponseMessage? response = null;

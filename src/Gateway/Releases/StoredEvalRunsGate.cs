@@ -150,9 +150,21 @@ internal sealed class StoredEvalRunsGate(EvalRunStore runs, GatewayStore store) 
     private async Task<int?> CurrentStableAsync(string prompt, string environment)
     {
         var raw = await store.Database.StringGetAsync(store.Keys.Release(prompt, environment));
-        var stable = !raw.IsNull && ReleaseJson.TryParse(raw!, out var record) ? record?.Stable : null;
-        // A stable never pushed (a value written by hand, which every instance ignores) is none, as an unreadable value
-        // is: no run can compare against it, and the `release set` that repairs it must be admissible.
+        if (raw.IsNull)
+        {
+            return null;
+        }
+
+        // A value every instance ignores (not JSON, or a stable never pushed, written by hand) is not what they serve:
+        // the last good release is, and the repair starts from it (ReleaseService), so the gate compares against its
+        // stable too; with none, there is no stable (re-setting the version serving is then a first release, as ever).
+        return await PushedStableAsync(prompt, raw)
+            ?? await PushedStableAsync(prompt, await store.Database.StringGetAsync(store.Keys.ReleaseLogged(prompt, environment)));
+    }
+
+    private async Task<int?> PushedStableAsync(string prompt, StackExchange.Redis.RedisValue value)
+    {
+        var stable = !value.IsNullOrEmpty && ReleaseJson.TryParse(value!, out var record) ? record?.Stable : null;
         return stable is { } version && await store.Database.HashExistsAsync(store.Keys.PromptBundles(prompt), version) ? version : null;
     }
 }

@@ -252,6 +252,29 @@ public sealed class EvalRunsTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public async Task A_repair_of_an_ignored_value_is_gated_against_the_last_good_stable_the_instances_still_serve()
+    {
+        var name = Bundles.UniqueName("evals-repair");
+        const string gated = """, "eval": { "gate_required": true, "thresholds": { "accuracy": 0.9 } }""";
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support.", gated))).Expect(HttpStatusCode.Created);
+        (await _author.PushAsync(Bundles.Json(name, "You are {{ company }} support. Be brief.", gated))).Expect(HttpStatusCode.Created);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/1/approve")).Expect(HttpStatusCode.OK);
+        (await _approver.PostAsync($"/admin/v1/prompts/{name}/versions/2/approve")).Expect(HttpStatusCode.OK);
+        (await _author.PostAsync($"/admin/v1/prompts/{name}/evals", Thresholds(1, "pass", 0.95, 0.9, """{"candidate":{"total":30,"failed":0},"max_error_rate":0.02}"""))).Expect(HttpStatusCode.Created);
+        (await _operator.ReleaseAsync(name, "production", "set", """{"version":1}""")).Expect(HttpStatusCode.OK);
+        (await _author.PostAsync($"/admin/v1/prompts/{name}/evals", Run(2, 1, "pass"))).Expect(HttpStatusCode.Created);
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+
+        // A bad raw write every instance ignores: they go on serving v1, the repair starts from it, and so does its gate,
+        // which admits v2 on its passing comparison with v1 (read as a first release, it asked for a thresholds run).
+        await store.Database.StringSetAsync(store.Keys.Release(name, "production"), "{\"stable\":");
+        var repaired = await _operator.ReleaseAsync(name, "production", "set", """{"version":2,"reason":"repair"}""");
+
+        var release = repaired.Expect(HttpStatusCode.OK).Json;
+        Assert.Equal((2, 1), (release.GetProperty("stable").GetInt32(), release.GetProperty("previous_stable").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_first_version_with_thresholds_is_not_admitted_on_a_comparison_nor_on_itself()
     {
         // A comparison never checks the bundle's thresholds, and a version against itself measures only noise.

@@ -119,9 +119,10 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
         await ShadowStep.StartAsync(gateway, name);
         using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
         // The mock's script for the test's requests, in the order they reach it: the first stable answer and its copy
-        // take 1.5 s each (an equivalent candidate, as slow as the stable version on this input); then a stable answer
-        // at once, whose copy never comes.
-        var knobs = Knobs(("x-mock-schedule", "slow:1500,slow:1500,ok,slow:600000"));
+        // take 3 s each (an equivalent candidate, as slow as the stable version on this input); then a stable answer
+        // at once, whose copy never comes. 3 s, not 1.5: on a loaded box the copy's 1 s deadline fired more than half a
+        // second late once, the copy answered whole first, and it was sampled (a CI run on embedded Garnet).
+        var knobs = Knobs(("x-mock-schedule", "slow:3000,slow:3000,ok,slow:600000"));
 
         var slow = await AskAsync(client, name, company, knobs);
         Assert.Equal((HttpStatusCode.OK, "1", "stable"), (slow.Status, slow.Version, slow.Variant));

@@ -124,13 +124,14 @@ internal static partial class EvalsApi
             CreatedAt = time.GetUtcNow(),
             Actor = AdminAuthorizationFilter.Principal(http).Name,
         };
-        if (EvalRunStore.SizeOf(stored) > EvalRunStore.MaxRunBytes)
+        var serialized = EvalRunStore.Serialize(stored);
+        if (serialized.Length > EvalRunStore.MaxRunBytes)
         {
             return AdminResults.Error(StatusCodes.Status400BadRequest, "invalid_request_error", "eval_run_too_large",
                 $"A run is a summary of at most {EvalRunStore.MaxRunBytes / 1024} KB as stored (its metrics, datasets and counts); this one is larger.", null);
         }
 
-        return await runs.AddAsync(stored)
+        return await runs.AddAsync(stored, serialized)
             ? Results.Json(stored, GatewayJsonContext.Default.EvalRun, statusCode: StatusCodes.Status201Created)
             : AdminResults.Error(StatusCodes.Status409Conflict, "invalid_request_error", "eval_run_exists", $"'{name}' already has a run '{stored.Id}'; runs are never rewritten.", "id");
     }

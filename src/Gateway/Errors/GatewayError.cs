@@ -110,7 +110,7 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
     /// <summary>An address past its failed authentications for the minute (<paramref name="scope"/>: "admin", "API key").</summary>
     public static GatewayError TooManyFailedAuthentications(string scope, TimeSpan retryAfter)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = WholeSeconds(retryAfter);
         return new(StatusCodes.Status429TooManyRequests, new OpenAiError(
             $"Too many failed {scope} authentications from this address; retry after {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s.", "requests", null, "too_many_failed_authentications"))
         {
@@ -121,11 +121,14 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
     /// <summary>An admin token past its audited requests for the minute (the audit log's flood guard).</summary>
     public static GatewayError TooManyAuditedRequests(int limit, TimeSpan retryAfter)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        var seconds = WholeSeconds(retryAfter);
         return new(StatusCodes.Status429TooManyRequests, new OpenAiError(
             $"This admin token made more than {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} audited requests this minute; retry after {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s.", "requests", null, "rate_limit_exceeded"))
         {
             RetryAfterSeconds = seconds,
         };
     }
+
+    /// <summary>A limiter's wait as a <c>Retry-After</c>: whole seconds, rounded up, at least one.</summary>
+    private static int WholeSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
 }

@@ -30,21 +30,22 @@ internal sealed class EvalRunStore(GatewayStore store)
 
     /// <summary>
     /// The most a stored run may weigh, as JSON: a run is a summary (its metrics, datasets and counts, a few KB), and
-    /// every listing of the prompt's runs reads them all, so a 1 MB one posted in a loop made each listing read gigabytes.
+    /// a 1 MB one posted in a loop made every listing of the prompt's runs read gigabytes.
     /// </summary>
     public const int MaxRunBytes = 64 * 1024;
 
-    /// <summary>What <paramref name="run"/> weighs as stored.</summary>
-    public static int SizeOf(EvalRun run) => JsonSerializer.SerializeToUtf8Bytes(run, GatewayJsonContext.Default.EvalRun).Length;
+    /// <summary>The run as stored: serialized once, measured against <see cref="MaxRunBytes"/> and then written as is.</summary>
+    public static byte[] Serialize(EvalRun run) => JsonSerializer.SerializeToUtf8Bytes(run, GatewayJsonContext.Default.EvalRun);
 
+    /// <param name="serialized">The run's <see cref="Serialize"/>d bytes when the caller has them already.</param>
     /// <returns>False when a run with that id is already stored.</returns>
-    public async Task<bool> AddAsync(EvalRun run)
+    public async Task<bool> AddAsync(EvalRun run, byte[]? serialized = null)
     {
         var keys = store.Keys;
         var added = (int)await store.Database.ScriptEvaluateAsync(
             AddScript,
             [keys.EvalRuns(run.Prompt!), keys.EvalRunsOfVersion(run.Prompt!, run.Candidate!.Version)],
-            [run.Id!, JsonSerializer.Serialize(run, GatewayJsonContext.Default.EvalRun), run.CreatedAt!.Value.ToUnixTimeMilliseconds()]);
+            [run.Id!, serialized ?? Serialize(run), run.CreatedAt!.Value.ToUnixTimeMilliseconds()]);
         return added == 1;
     }
 

@@ -96,7 +96,7 @@ internal static partial class AdminKeysApi
     private static async Task<IResult> ListAsync(GatewayKeyStore store) =>
         Results.Json((await store.ListAsync()).ToArray(), GatewayJsonContext.Default.GatewayKeyArray);
 
-    private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store, AdminTokenRegistry tokens)
+    private static async Task<IResult> RevokeAsync(string id, GatewayKeyStore store, AdminTokenRegistry tokens, GatewayKeyAuthenticator authenticator)
     {
         // A configuration admin token can be any string: one the registry knows is a secret, whatever its shape.
         if (tokens.IsSecret(id))
@@ -104,12 +104,18 @@ internal static partial class AdminKeysApi
             return SecretNotId.Result("key", "key_", "/admin/v1/keys");
         }
 
-        return await store.RevokeAsync(id)
-            ? Results.NoContent()
-            : Results.Json(
+        if (await store.RevokeAsync(id) is not { } hash)
+        {
+            return Results.Json(
                 new OpenAiErrorEnvelope(new OpenAiError($"No gateway key has id '{id}'.", "invalid_request_error", "id", "key_not_found")),
                 GatewayJsonContext.Default.OpenAiErrorEnvelope,
                 statusCode: StatusCodes.Status404NotFound);
+        }
+
+        // Refused here from now on, even if the published change is lost (a store brownout, a dropped subscription);
+        // other instances drop it when that change reaches them, or at their cache's revalidation.
+        authenticator.Evict(hash);
+        return Results.NoContent();
     }
 
     private static IResult Invalid(string message, string param)

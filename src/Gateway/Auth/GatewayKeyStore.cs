@@ -80,13 +80,16 @@ internal sealed class GatewayKeyStore(GatewayStore store, ChangeNotifier notifie
         return [.. keys.OrderBy(k => k.CreatedAt)];
     }
 
-    /// <returns>False when no key has that id.</returns>
-    public async Task<bool> RevokeAsync(string id)
+    /// <returns>
+    /// The revoked key's secret hash, for the caller to evict from this instance's cache at once (the published change
+    /// is best effort); null when no key has that id.
+    /// </returns>
+    public async Task<string?> RevokeAsync(string id)
     {
         var hash = await store.Database.HashGetAsync(store.Keys.GatewayKeyIndex, id);
         if (hash.IsNull)
         {
-            return false;
+            return null;
         }
 
         var transaction = store.Database.CreateTransaction();
@@ -96,6 +99,6 @@ internal sealed class GatewayKeyStore(GatewayStore store, ChangeNotifier notifie
 
         // Every instance drops the key from its cache now, not at its next revalidation.
         await notifier.PublishKeyChangedAsync(hash!);
-        return true;
+        return hash;
     }
 }

@@ -44,7 +44,7 @@ public sealed class GatewayKeyStoreTests(TestEnvironment env)
         using var client = gateway.CreateClient(secret);
 
         using var before = await client.GetAsync("/v1/models", TestContext.Current.CancellationToken);
-        Assert.True(await keys.RevokeAsync(key.Id));
+        Assert.NotNull(await keys.RevokeAsync(key.Id));
 
         // The revocation is published; wait on the condition, bounded by the release propagation bound.
         var after = await Eventually.ResultAsync(
@@ -56,6 +56,28 @@ public sealed class GatewayKeyStoreTests(TestEnvironment env)
         await ErrorAssertions.AssertOpenAiErrorAsync(after, HttpStatusCode.Unauthorized, "invalid_api_key");
         after.Dispose();
         Assert.DoesNotContain(await keys.ListAsync(), k => k.Id == key.Id);
-        Assert.False(await keys.RevokeAsync(key.Id));
+        Assert.Null(await keys.RevokeAsync(key.Id));
+    }
+
+    [Fact]
+    public async Task The_instance_that_revokes_a_key_refuses_it_at_once_even_when_the_published_change_is_lost()
+    {
+        // A long cache, and no change reaching this instance (as in a store brownout or a dropped subscription): only
+        // the revoking request itself can make this instance forget the key before the cache's revalidation.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Auth:CacheSeconds"] = "300";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var keys = gateway.GetRequiredService<GatewayKeyStore>();
+        var (key, secret) = await keys.CreateAsync("revoked-here", "test", []);
+        using var client = gateway.CreateClient(secret);
+        using var before = await client.GetAsync("/v1/models", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        await gateway.GetRequiredService<LlmGateway.Store.GatewayStore>().Connection.GetSubscriber().UnsubscribeAllAsync();
+        using var admin = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        (await admin.DeleteAsync($"/admin/v1/keys/{key.Id}")).Expect(HttpStatusCode.NoContent);
+        using var after = await client.GetAsync("/v1/models", TestContext.Current.CancellationToken);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(after, HttpStatusCode.Unauthorized, "invalid_api_key");
     }
 }

@@ -515,13 +515,15 @@ internal sealed class ResilientForwarder(
     }
 
     /// <summary>
-    /// False for a model without a price serving a key with a spend limit (when such models are refused to it), and for
+    /// False for a model without a price serving a key with a spend limit (when such models are refused to it, as they
+    /// always are to a shadow copy), and for
     /// one without an audio output price serving such a key's request for spoken output (<see cref="Budgets.AudioOutput"/>:
     /// its reservation could not price it, nor its settlement count it). Asked of fallbacks only.
     /// </summary>
     private bool CanBill(LlmExchange exchange, CatalogModel model) =>
         exchange.Key.Limits is not { HasSpendLimit: true }
-        || !budgets.Value.RefuseUnpricedModels
+        // A shadow copy's budget is never waived for want of a price, as its reservation never waives it (BudgetGuard).
+        || !(budgets.Value.RefuseUnpricedModels || exchange.Key.IsShadow)
         || (pricing.PriceAt(model.UpstreamModel, time.GetUtcNow()) is { } price
             && (price.AudioOutputPerMillion is not null || !Budgets.AudioOutput.IsAsked(exchange.ClientBody.WrittenSpan, exchange.Scan)));
 

@@ -263,6 +263,32 @@ public sealed partial class ShadowDispatcherOutcomeTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_copy_whose_priced_candidate_fails_is_never_served_by_an_unpriced_fallback()
+    {
+        // The candidate's own model has a price (so the rollout admits the shadow step) and cannot be reached; its
+        // fallback has none. Ordinary keys may be served by it here; the shadow budget could count nothing it spends.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Budgets:RefuseUnpricedModels"] = "false";
+        settings["Gateway:Models:priced-primary:Provider"] = "dead";
+        settings["Gateway:Models:priced-primary:UpstreamModel"] = "gpt-4o-mini";
+        settings["Gateway:Models:priced-primary:Fallbacks:0"] = "unpriced-fallback";
+        settings["Gateway:Models:unpriced-fallback:Provider"] = "mock";
+        settings["Gateway:Models:unpriced-fallback:UpstreamModel"] = "house-unpriced";
+        await using var gateway = await StartGatewayAsync(settings);
+        using var calls = new ShadowCalls(gateway);
+        var (name, company) = await ReleaseAsync(gateway, "shadow-unpriced-fallback", "", candidateModel: "priced-primary");
+        await ShadowStep.StartAsync(gateway, name);
+        using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
+
+        var answer = await AskAsync(client, name, company);
+
+        Assert.Equal((HttpStatusCode.OK, "1", "stable"), (answer.Status, answer.Version, answer.Variant));
+        await calls.WaitForAsync("failed", 1);
+        Assert.Equal(Counts(("failed", 1)), calls.Snapshot());
+        Assert.Equal(0, CandidateCalls(company));
+    }
+
+    [Fact]
     public async Task Behind_a_narrowed_AllowedHosts_a_copy_is_answered_under_the_clients_host()
     {
         await using var gateway = await StartGatewayAsync();

@@ -35,13 +35,22 @@ internal sealed class Provider
                 $"{i + 1:D3}-endpoint", new Uri(endpoint.BaseUrl).GetLeftPart(UriPartial.Authority), endpoint.ResolveApiKey())),
         ];
         _credential = Credential(_apiKey);
-        _credentialsByPrefix = Destinations.Where(d => d.ApiKey is not null).ToDictionary(d => d.Address, d => Credential(d.ApiKey)!, StringComparer.OrdinalIgnoreCase);
+        // A deployment that names a key of its own gets that key or none: a variable left unset (a typo, a secret not
+        // mounted) must not send the provider's key to another host, perhaps another vendor's.
+        _credentialsByPrefix = options.Endpoints
+            .Select((endpoint, i) => (Endpoint: endpoint, Destination: Destinations[i + 1]))
+            .Where(e => e.Endpoint.NamesOwnKey)
+            .ToDictionary(e => e.Destination.Address, e => Credential(e.Destination.ApiKey), StringComparer.OrdinalIgnoreCase);
+        EndpointsWithoutTheirKey = [.. options.Endpoints
+            .Select((endpoint, i) => (Endpoint: endpoint, Index: i))
+            .Where(e => e.Endpoint.NamesOwnKey && e.Endpoint.ResolveApiKey() is null)
+            .Select(e => e.Index)];
     }
 
     private const int MaxKnownPaths = 64;
 
     private readonly string? _credential;
-    private readonly Dictionary<string, string> _credentialsByPrefix;
+    private readonly Dictionary<string, string?> _credentialsByPrefix;
     private readonly BoundedMemo<string, string> _paths = new(MaxKnownPaths, WhenFull.KeepFirst, StringComparer.Ordinal);
 
     public string LoadBalancing { get; }
@@ -80,6 +89,12 @@ internal sealed class Provider
 
     public bool HasApiKey => !string.IsNullOrEmpty(_apiKey);
 
+    /// <summary>
+    /// The indexes in <c>Endpoints</c> of the deployments that name a key of their own that was not found: they are sent
+    /// no key, and the gateway is not ready (<see cref="ProviderCatalogHealthCheck"/>).
+    /// </summary>
+    public IReadOnlyList<int> EndpointsWithoutTheirKey { get; }
+
     /// <summary>OpenAI and Azure refuse every request without a key; compatible servers may not need one.</summary>
     public bool RequiresApiKey => Kind != ProviderKind.OpenAICompatible;
 
@@ -98,6 +113,7 @@ internal sealed class Provider
     /// <summary>Sets the provider's own credentials (the destination's, when it has its own) on an outgoing request.</summary>
     public void ApplyCredentials(HttpRequestMessage request, string? destinationPrefix = null)
     {
+        // A deployment with a key of its own configured gets it, or none when it was not found (never the provider's).
         var credential = destinationPrefix is not null && _credentialsByPrefix.Count > 0 && _credentialsByPrefix.TryGetValue(destinationPrefix.TrimEnd('/'), out var own)
             ? own
             : _credential;

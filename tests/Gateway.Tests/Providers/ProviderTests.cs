@@ -113,6 +113,53 @@ public sealed class ProviderTests
     }
 
     [Fact]
+    public void A_deployment_whose_named_key_variable_is_unset_is_sent_no_key_never_the_providers()
+    {
+        // A typo in the variable, or a secret not mounted: the provider's key went to that other host.
+        var provider = new Provider("o", new ProviderOptions
+        {
+            Kind = "openai",
+            BaseUrl = "https://main.example",
+            ApiKey = "main-key",
+            Endpoints = [new ProviderEndpointOptions { BaseUrl = "https://other.example", ApiKeyEnvironmentVariable = "GW_TEST_UNSET_" + Guid.NewGuid().ToString("N") }],
+        });
+        using var other = new HttpRequestMessage();
+        using var main = new HttpRequestMessage();
+
+        provider.ApplyCredentials(other, "https://other.example/");
+        provider.ApplyCredentials(main, "https://main.example/");
+
+        Assert.False(other.Headers.Contains("Authorization"));
+        Assert.Equal("Bearer main-key", main.Headers.GetValues("Authorization").Single());
+        Assert.Equal([0], provider.EndpointsWithoutTheirKey);
+    }
+
+    [Fact]
+    public async Task The_gateway_is_not_ready_while_a_deployment_lacks_the_key_it_names()
+    {
+        var options = new CatalogOptions
+        {
+            Providers =
+            {
+                ["main"] = new ProviderOptions
+                {
+                    Kind = "openai",
+                    BaseUrl = "https://main.example/v1",
+                    ApiKey = "main-key",
+                    Endpoints = [new ProviderEndpointOptions { BaseUrl = "https://other.example/v1", ApiKeyEnvironmentVariable = "GW_TEST_UNSET_" + Guid.NewGuid().ToString("N") }],
+                },
+            },
+            Models = { ["gpt-4o"] = new CatalogModelOptions { Provider = "main" } },
+        };
+
+        var result = await new ProviderCatalogHealthCheck(new ModelCatalog(options)).CheckHealthAsync(new(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("Gateway:Providers:main:Endpoints:0", result.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("main-key", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reads_the_key_from_the_named_environment_variable()
     {
         var variable = "GW_TEST_KEY_" + Guid.NewGuid().ToString("N");

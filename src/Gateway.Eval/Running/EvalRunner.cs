@@ -384,13 +384,16 @@ internal sealed class EvalRunner
         }
 
         // A config that lists the metric sets its gate; otherwise it gets the defaults, as an unlisted tag's metric does,
-        // unless it is measured on one case only: one case is an inconclusive interval, and a config that never asked
-        // for the metric must not have every run held inconclusive by one untagged assertion.
+        // unless it is measured on one case run once: that is an inconclusive interval, and a config that never asked
+        // for the metric must not have every run held inconclusive by one untagged assertion. One case run more than
+        // once (fixed repeats, or adaptive rounds) is judged on its repeats, so it stays gated: ungated, a candidate
+        // failing it on every repeat passed.
         var defaultGate = DefaultTolerances.ForUnlistedAssertionMetric();
-        var gate = casesFed >= 2 ? defaultGate : MetricGate.HigherIsBetter(defaultGate.Tolerance, gated: false);
+        var judged = casesFed >= 2 || config.Repeats > 1 || config.AdaptiveMaxCalls is not null;
+        var gate = judged ? defaultGate : MetricGate.HigherIsBetter(defaultGate.Tolerance, gated: false);
         var how = listed is not null ? "as the config lists it"
             : gate.Gated ? $"not listed in the config: gated with the defaults (higher is better, all-pass, {(gate.Tolerance * 100).ToString("0.#", CultureInfo.InvariantCulture)} pp tolerance)"
-            : "not listed in the config, and fed by one case only: reported, not gated";
+            : "not listed in the config, and fed by one case run once: reported, not gated";
         notes.Add($"{count} assertion(s) without a metric tag, of types no metric lists ({string.Join(", ", types)}), feed metric '{EvalConfig.UntaggedMetric}', "
             + $"{how}; tag them, or list their types under a metric's types, to measure them elsewhere");
         IReadOnlyList<MetricDefinition> metrics = listed is null

@@ -424,8 +424,24 @@ public sealed class EvalRunnerTests
         var report = LlmGateway.Eval.Reports.EvalReport.Create(result);
 
         Assert.False(Assert.Single(result.Config.Metrics, m => m.Name == EvalConfig.UntaggedMetric).Gate.Gated);
-        Assert.Contains("fed by one case only: reported, not gated", Assert.Single(result.Notes), StringComparison.Ordinal);
+        Assert.Contains("fed by one case run once: reported, not gated", Assert.Single(result.Notes), StringComparison.Ordinal);
         Assert.Equal(GateResult.Pass, report.Result);
+    }
+
+    [Fact]
+    public async Task An_untagged_assertion_in_one_case_run_several_times_is_gated_and_a_candidate_failing_it_fails()
+    {
+        // One case repeated is judged on its repeats: ungated as a case run once is, a candidate that failed it on
+        // every repeat passed (its error rate, all the run gated, was clean).
+        var executor = new FakeCaseExecutor((r, _) => Ok(r.Target == Baseline ? "ok Acme" : "ok"));
+
+        var result = await Run(executor, Config(repeats: 3), Dataset(1, """[{"type":"icontains","value":"acme"}]"""));
+        var report = LlmGateway.Eval.Reports.EvalReport.Create(result);
+
+        Assert.True(Assert.Single(result.Config.Metrics, m => m.Name == EvalConfig.UntaggedMetric).Gate.Gated);
+        Assert.All(result.Records.Where(r => r.Side == RunSide.Candidate), r => Assert.Equal(0, r.Metrics[EvalConfig.UntaggedMetric]));
+        Assert.Equal(GateResult.Fail, report.Result);
+        Assert.Equal([EvalConfig.UntaggedMetric], report.Blamed);
     }
 
     [Fact]

@@ -152,6 +152,20 @@ internal sealed class EvalCommands(CommandRunner runner)
             throw new UsageException($"No gateway key: set {GatewayKeyVariable} or pass --gateway-key (a key with the 'pin' permission).", "missing_configuration");
         }
 
+        // Storing the run needs the admin API: a missing or malformed admin token is said now, before any call is paid
+        // for (a numeric --baseline reads nothing from that API, so the run went on and was lost at its end, exit 2).
+        if (!context.Value(noStore))
+        {
+            try
+            {
+                _ = context.Api;
+            }
+            catch (UsageException ex)
+            {
+                throw new UsageException($"{ex.Message} The run is stored through the admin API; pass --no-store to run without storing it.", ex.Code);
+            }
+        }
+
         var candidateVersion = context.Value(candidate);
         var baselineSpec = context.Value(baseline)!;
         int? baselineVersion = null;
@@ -286,7 +300,14 @@ internal sealed class EvalCommands(CommandRunner runner)
             {
                 var stored = await context.Api.PostAsync(
                     AdminRoutes.EvalRuns(name), EvalRunRecord.Render(report, baselineSpec.Environment, gitSha), cancellationToken).ConfigureAwait(false);
-                var id = stored.ReadElement().TryGetProperty("id", out var storedId) ? storedId.GetString() : null;
+                // An answer without a string id (a proxy's page, another version's shape) is said, not a crash after the run.
+                var element = stored.ReadElement();
+                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("id", out var storedId) || storedId.ValueKind != JsonValueKind.String)
+                {
+                    throw GatewayResponse.Unexpected(new JsonException("the stored run's answer has no string 'id'"));
+                }
+
+                var id = storedId.GetString();
                 context.Out.WriteLine($"Stored as {id} (gatewayctl eval show {name} {id}).");
             }
             catch (GatewayRequestFailedException ex)

@@ -54,6 +54,46 @@ public sealed class EvalRunExitCodeTests
     }
 
     [Fact]
+    public async Task A_fail_stays_100_and_its_json_report_is_written_when_the_store_answers_without_an_id()
+    {
+        using var workspace = await EvalWorkspace.CreateAsync();
+        using var api = FakeEvalGateway.Create(request =>
+            request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/evals", StringComparison.Ordinal)
+                ? FakeEvalGateway.Json(HttpStatusCode.Created, "[]")
+                : null);
+        var json = workspace.PathOf("report.json");
+
+        var run = await api.RunAsync(workspace.RunArgs("2", "1", "--json", json));
+
+        run.AssertExit(100);
+        Assert.Contains("(unexpected_response)", run.Err, StringComparison.Ordinal);
+        Assert.Equal(100, JsonExitCode(json));
+    }
+
+    [Fact]
+    public async Task Without_an_admin_token_a_run_to_be_stored_is_refused_before_any_call()
+    {
+        // A numeric --baseline reads nothing from the admin API: the run was paid for and lost at its end (exit 2).
+        using var workspace = await EvalWorkspace.CreateAsync(cases: 3);
+        using var api = FakeEvalGateway.Create();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await GatewayCtl.RunAsync(
+            workspace.RunArgs("2", "1"),
+            stdout,
+            stderr,
+            api,
+            new Dictionary<string, string?> { ["GATEWAY_URL"] = FakeAdminApi.BaseUrl },
+            TestContext.Current.CancellationToken);
+
+        Assert.True(exit == 2, $"exit {exit}\n{stderr}");
+        Assert.Contains("No admin token", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--no-store", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Empty(api.Requests);
+    }
+
+    [Fact]
     public async Task A_fail_stays_100_when_a_report_cannot_be_written_and_the_run_is_still_stored()
     {
         using var workspace = await EvalWorkspace.CreateAsync();

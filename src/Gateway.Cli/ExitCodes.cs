@@ -22,6 +22,12 @@ internal static class ExitCodes
     /// <summary>The admin token was missing or unknown (401).</summary>
     public const int AuthenticationFailed = 4;
 
+    /// <summary>
+    /// <c>rollout status --watch</c> saw the rollout end without a promotion (aborted, or a status this gatewayctl does
+    /// not know), so a script waiting on a rollout can tell a failed one from a promoted one.
+    /// </summary>
+    public const int RolloutNotPromoted = 5;
+
     /// <summary>Ctrl+C or SIGTERM stopped the command (128 + SIGINT, what shells report for an interrupted program).</summary>
     public const int Interrupted = 130;
 
@@ -33,6 +39,7 @@ internal static class ExitCodes
           2  usage error (bad flags, missing GATEWAY_URL/GATEWAY_ADMIN_TOKEN, unreadable file, bad YAML)
           3  the gateway is unreachable or failed (5xx, connection error, 30 s timeout)
           4  authentication failed (401: missing or unknown admin token)
+          5  rollout status --watch: the rollout ended without a promotion (aborted, or a status this gatewayctl does not know)
           130  interrupted (Ctrl+C or SIGTERM); a change already sent may or may not have been applied
         eval run exits 0 pass, 100 fail, 3 inconclusive (--strict) or unreachable, 2 error or incomplete run instead; 130 when interrupted.
         """;
@@ -59,6 +66,6 @@ internal static class ExitCodes
         Usage => 2,
         Unavailable => 3,
         AuthenticationFailed => 4,
-        _ => 5,
+        _ => 6,
     };
 }

@@ -145,7 +145,8 @@ internal sealed class RolloutCommands(CommandRunner runner, TimeProvider? time =
 
                 if (RolloutStatuses.HasEnded(view.Status))
                 {
-                    return ExitCodes.Success;
+                    // A script waiting on the rollout learns how it ended, not only that it did.
+                    return view.Status == RolloutStatuses.Promoted ? ExitCodes.Success : ExitCodes.RolloutNotPromoted;
                 }
 
                 await (delay ?? Delay)(every, cancellationToken).ConfigureAwait(false);

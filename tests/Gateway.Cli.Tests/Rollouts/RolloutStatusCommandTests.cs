@@ -156,7 +156,8 @@ public sealed class RolloutStatusCommandTests
             CancellationToken.None,
             "rollout", "status", "support-bot", "--env", "production", "--watch", "--interval", "30s");
 
-        run.AssertExit(0);
+        // Ended, but not promoted: a script waiting on the rollout must tell that from a promotion.
+        run.AssertExit(5);
         // Running, paused (a human may resume), running, aborted: four looks, three waits, and no fifth look.
         Assert.Equal(4, api.Requests.Count);
         Assert.All(api.Requests, request => Assert.Equal("/admin/v1/prompts/support-bot/rollouts/production", request.RequestUri!.PathAndQuery));

@@ -126,6 +126,11 @@ internal sealed class ForwardStage(
         HttpServerErrorType.Mark(context, context.Response.StatusCode);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
         usage.Record(result);
+        if (exchange.Key.IsShadow)
+        {
+            ShadowPrincipal.Ended(context, result);
+        }
+
         if (sampling.Sampled && tap is not null && !ShadowPrincipal.KeptOutOfPairs(context, result) && sampler.Offer(result) is { } sampleId && exchange.Prompt?.ShadowVersion is not null
             && !result.ClientGone && result.Status is < StatusCodes.Status400BadRequest or >= StatusCodes.Status500InternalServerError)
         {

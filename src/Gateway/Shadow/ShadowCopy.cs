@@ -13,6 +13,7 @@ namespace LlmGateway.Shadow;
 internal sealed class ShadowCopy(string environment, string pairedWith, bool stableOutlastedTimeout = false)
 {
     private int _endedByStop;
+    private int _answeredWhole;
 
     /// <summary>The release's environment: its candidate answers the copy, and its shadow budget pays.</summary>
     public string Environment { get; } = environment;
@@ -22,6 +23,15 @@ internal sealed class ShadowCopy(string environment, string pairedWith, bool sta
 
     /// <summary>The stable request took at least <see cref="ShadowOptions.Timeout"/> itself (its answer was allowed longer).</summary>
     public bool StableOutlastedTimeout { get; } = stableOutlastedTimeout;
+
+    /// <summary>
+    /// True once the pipeline found the copy answered whole (<see cref="ShadowPrincipal.Ended"/>): the one decision both
+    /// its sample and the dispatcher's count read.
+    /// </summary>
+    public bool AnsweredWhole => Volatile.Read(ref _answeredWhole) == 1;
+
+    /// <summary>Set by the pipeline when the copy's exchange ends, from its result.</summary>
+    public void Ended(bool incomplete) => Volatile.Write(ref _answeredWhole, incomplete ? -1 : 1);
 
     /// <summary>
     /// Called by the dispatcher when the copy's deadline fires, with what fired it, read at that moment: the gateway's

@@ -189,7 +189,7 @@ internal sealed class ShadowDispatcher : BackgroundService
                 return;
             }
 
-            (outcome, detail) = Outcome(exchange, copy);
+            (outcome, detail) = Outcome(exchange.StatusCode, exchange.PastDeadline, exchange.WasAborted, exchange.Failure, exchange.ErrorHead, copy);
         }
         catch (Exception ex)
         {
@@ -211,20 +211,25 @@ internal sealed class ShadowDispatcher : BackgroundService
         Count(outcome);
     }
 
-    private static (string Outcome, string Detail) Outcome(InProcessExchange exchange, ShadowCopy copy) =>
-        exchange.StatusCode switch
+    /// <summary>
+    /// The copy's outcome. A copy the pipeline found answered whole (<see cref="ShadowCopy.AnsweredWhole"/>, decided from
+    /// the result its sample is decided on) is answered, even when its deadline fired after that, before the exchange
+    /// ended: counted a timeout, it was sampled and paired as an answer all the same.
+    /// </summary>
+    internal static (string Outcome, string Detail) Outcome(int status, bool pastDeadline, bool wasAborted, Exception? failure, string errorHead, ShadowCopy copy) =>
+        status switch
         {
             // Cut where the stable answer was not: its own time ran past the timeout too (not sampled: ShadowCopy.Censored).
-            _ when exchange.PastDeadline && copy.StableOutlastedTimeout => ("censored", "no whole answer within Gateway:Shadow:Timeout, which the stable answer took too"),
-            _ when exchange.PastDeadline => ("timeout", "no whole answer within Gateway:Shadow:Timeout"),
-            _ when exchange.Failure is { } failure => ("failed", failure.GetType().Name),
+            _ when pastDeadline && !copy.AnsweredWhole && copy.StableOutlastedTimeout => ("censored", "no whole answer within Gateway:Shadow:Timeout, which the stable answer took too"),
+            _ when pastDeadline && !copy.AnsweredWhole => ("timeout", "no whole answer within Gateway:Shadow:Timeout"),
+            _ when failure is not null => ("failed", failure.GetType().Name),
             // The pipeline cut the answer (a provider's stream that broke off): a client would have seen a reset.
-            _ when exchange.WasAborted => ("failed", "aborted"),
+            _ when wasAborted && !copy.AnsweredWhole => ("failed", "aborted"),
             // The shadow key's own budget, or a limit of the gateway or the provider: only the first waits for tomorrow.
-            StatusCodes.Status429TooManyRequests => exchange.ErrorHead.Contains("\"budget_exceeded\"", StringComparison.Ordinal) ? ("over_budget", "429 budget_exceeded") : ("throttled", "429"),
+            StatusCodes.Status429TooManyRequests => errorHead.Contains("\"budget_exceeded\"", StringComparison.Ordinal) ? ("over_budget", "429 budget_exceeded") : ("throttled", "429"),
             < StatusCodes.Status400BadRequest => ("answered", "ok"),
             StatusCodes.Status409Conflict => ("ended", "409"),
-            var status => ("failed", status.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            var other => ("failed", other.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
 
     private void Count(string outcome) => _calls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

@@ -37,6 +37,16 @@ internal sealed class ShadowPrincipal(IOptions<ShadowOptions> options, TimeProvi
     public static string? PairedWith(HttpContext context) => context.Features.Get<ShadowCopy>()?.PairedWith;
 
     /// <summary>
+    /// Marks a shadow copy's end with whether it answered whole, from the same result its sample is decided on, so the
+    /// dispatcher counts it as it is sampled (<see cref="ShadowCopy.AnsweredWhole"/>). Nothing for any other request.
+    /// </summary>
+    public static void Ended(HttpContext context, Pipeline.ExchangeResult result) =>
+        context.Features.Get<ShadowCopy>()?.Ended(Incomplete(result));
+
+    private static bool Incomplete(Pipeline.ExchangeResult result) =>
+        result.Failed || result.ClientGone || result.Status >= StatusCodes.Status400BadRequest;
+
+    /// <summary>
     /// True for a shadow copy whose answer says nothing about the candidate, so it is billed and counted but never
     /// sampled (and so never paired): one the gateway's stop cut (<see cref="ShadowCopy.CutByStop"/>), one its own
     /// timeout cut while its stable answer took as long (<see cref="ShadowCopy.Censored"/>), and one answered 429 (the
@@ -51,7 +61,7 @@ internal sealed class ShadowPrincipal(IOptions<ShadowOptions> options, TimeProvi
             return false;
         }
 
-        var incomplete = result.Failed || result.ClientGone || result.Status >= StatusCodes.Status400BadRequest;
+        var incomplete = Incomplete(result);
         return result.Status == StatusCodes.Status429TooManyRequests || copy.CutByStop(context, incomplete) || copy.Censored(context, incomplete);
     }
 }

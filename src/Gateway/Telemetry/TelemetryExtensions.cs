@@ -165,7 +165,8 @@ internal static class TelemetryExtensions
         app.Use((context, next) =>
         {
             var onMetricsPort = context.Connection.LocalPort == port;
-            var isMetrics = context.Request.Path.Equals(PrometheusPath, StringComparison.OrdinalIgnoreCase);
+            // By segments: routing ignores a trailing slash, so "/metrics/" on an API port reached the scrape endpoint.
+            var isMetrics = context.Request.Path.StartsWithSegments(PrometheusPath, StringComparison.OrdinalIgnoreCase);
             if (onMetricsPort != isMetrics)
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -20,6 +20,9 @@ public sealed class MetricsPortTests(TestEnvironment env)
 
         using var api = gateway.CreateClient(null);
         using var onApiPort = await api.GetAsync("/metrics", Ct);
+        // Routing ignores a trailing slash (and case): neither reaches the scrape endpoint on an API port.
+        using var withSlash = await api.GetAsync("/metrics/", Ct);
+        using var upperCase = await api.GetAsync("/METRICS/", Ct);
         using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         using var onMetricsPort = await scraper.GetAsync("/metrics", Ct);
         using var models = await gateway.CreateClient(env.ApiKey).GetAsync("/v1/models", Ct);
@@ -31,6 +34,8 @@ public sealed class MetricsPortTests(TestEnvironment env)
         using var apiOnMetricsPort = await scraper.SendAsync(scraperKey, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, onApiPort.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, withSlash.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, upperCase.StatusCode);
         Assert.Equal(HttpStatusCode.OK, onMetricsPort.StatusCode);
         Assert.Contains("# TYPE", await onMetricsPort.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, models.StatusCode);

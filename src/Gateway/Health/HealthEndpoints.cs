@@ -11,8 +11,21 @@ internal static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddGatewayHealth(this IServiceCollection services)
+    /// <summary>The framework's health-check logger: a line at Warning or Error per check and call while one is not healthy.</summary>
+    public const string FrameworkLogCategory = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
+
+    public static IServiceCollection AddGatewayHealth(this IServiceCollection services, IConfiguration configuration)
     {
+        if (configuration[$"Logging:LogLevel:{FrameworkLogCategory}"] is null)
+        {
+            // /readyz is anonymous: with a check degraded (a webhook that failed, a store outage) a client calling it in a
+            // loop wrote a log line per call. Each check's changes are logged instead (ReadinessChangeLogger); a level
+            // configured for the category wins.
+            services.AddLogging(logging => logging.AddFilter(FrameworkLogCategory, LogLevel.None));
+        }
+
+        services.AddSingleton<IHealthCheckPublisher, ReadinessChangeLogger>();
+        services.Configure<HealthCheckPublisherOptions>(options => options.Predicate = check => check.Tags.Contains(ReadyTag));
         // A singleton: it remembers what it last logged (health checks are otherwise made per run).
         services.AddSingleton<StoreHealthCheck>();
         services.AddHealthChecks()

@@ -78,7 +78,7 @@ public static class GatewayApp
         services.AddGatewayRollouts(configuration);
         services.AddGatewayShadow(configuration);
         services.AddGatewayAdmin(configuration);
-        services.AddGatewayHealth();
+        services.AddGatewayHealth(configuration);
         return services;
     }
 }

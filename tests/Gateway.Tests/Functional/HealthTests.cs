@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 
 namespace LlmGateway.Tests.Functional;
 
@@ -50,4 +52,46 @@ public sealed class HealthTests(TestEnvironment env)
         Assert.StartsWith("embedded Garnet answered PING in ", description, StringComparison.Ordinal);
         Assert.DoesNotContain(FormattableString.Invariant($"process {pid}"), body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Calling_readiness_in_a_loop_while_a_check_is_unhealthy_writes_no_log_line_per_call()
+    {
+        // A model on a provider without its key: the providers check is unhealthy for as long as the gateway runs.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Providers:keyless:Kind"] = "openai";
+        settings["Gateway:Providers:keyless:BaseUrl"] = "https://keyless.example/v1";
+        settings["Gateway:Models:keyless-model:Provider"] = "keyless";
+        using var logs = new CapturingLoggerProvider();
+        await using var gateway = await GatewayHost.StartAsync(settings, builder => builder.Logging.AddProvider(logs));
+        using var client = gateway.CreateClient(apiKey: null);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await client.GetAsync("/readyz", Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        }
+
+        Assert.DoesNotContain(logs.Lines, line => line.Category == LlmGateway.Health.HealthEndpoints.FrameworkLogCategory);
+    }
+
+    [Fact]
+    public async Task Each_readiness_checks_change_is_logged_once()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var factory = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+        var publisher = new LlmGateway.Health.ReadinessChangeLogger(factory.CreateLogger<LlmGateway.Health.ReadinessChangeLogger>());
+
+        foreach (var status in new[] { HealthStatus.Healthy, HealthStatus.Unhealthy, HealthStatus.Unhealthy, HealthStatus.Degraded, HealthStatus.Healthy, HealthStatus.Healthy })
+        {
+            await publisher.PublishAsync(Report(status), Ct);
+        }
+
+        Assert.Equal(
+            ["Readiness check 'providers' is Unhealthy: keyless", "Readiness check 'providers' is Degraded: keyless", "Readiness check 'providers' is healthy again."],
+            logs.Lines.Select(line => line.Text.Split(" Check=")[0]).ToArray());
+    }
+
+    private static HealthReport Report(HealthStatus status) => new(
+        new Dictionary<string, HealthReportEntry> { ["providers"] = new(status, status == HealthStatus.Healthy ? "ok" : "keyless", TimeSpan.Zero, null, null) },
+        TimeSpan.Zero);
 }

@@ -125,7 +125,7 @@ internal static class SamplesApi
         finally
         {
             // Also when the caller breaks off: the audit entry says how many lines were written.
-            AuditDetail.Set(http, $"{filterText}; exported {exported}{(scan.NotReplayable > 0 ? $"; left out {scan.NotReplayable} that cannot be replayed" : "")}{(scan.LimitReached ? $"; stopped after reading {SampleStore.DefaultMaxScannedPerExport} ids" : "")}");
+            AuditDetail.Set(http, $"{filterText}; exported {exported}{(scan.NotReplayable > 0 ? $"; left out {scan.NotReplayable} that cannot be replayed" : "")}{(scan.NotWhole > 0 ? $"; left out {scan.NotWhole} whose answer is not whole" : "")}{(scan.LimitReached ? $"; stopped after reading {SampleStore.DefaultMaxScannedPerExport} ids" : "")}");
         }
     }
 

@@ -8,4 +8,7 @@ internal sealed class SampleExportScan
 
     /// <summary>Matching samples left out because their input cannot be replayed (<see cref="GoldenExample.IsReplayable"/>).</summary>
     public int NotReplayable { get; set; }
+
+    /// <summary>Matching samples left out because their answer is not a whole one (<see cref="GoldenExample.HasWholeAnswer"/>).</summary>
+    public int NotWhole { get; set; }
 }

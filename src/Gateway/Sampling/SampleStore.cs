@@ -305,6 +305,12 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
                         continue;
                     }
 
+                    if (!GoldenExample.HasWholeAnswer(record))
+                    {
+                        scan.NotWhole++;
+                        continue;
+                    }
+
                     exported++;
                     yield return record;
                 }

@@ -92,6 +92,28 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
         Assert.Equal(3, scan.NotReplayable);
     }
 
+    [Fact]
+    public async Task An_export_leaves_out_samples_whose_answer_is_not_whole_and_counts_them()
+    {
+        // eval run takes output.text as the case's expected answer: a half answer or an error would become the reference.
+        var samples = NewStore();
+        var prompt = Bundles.UniqueName("paging");
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 200, Text = "half an ans", Streamed = true, Complete = false }));
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 200, Text = "…[truncated 40000 chars]", Complete = true, Cut = true }));
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 200, Text = "partial", Streamed = true, Complete = true, Error = "The provider's stream was interrupted." }));
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 503, Complete = true }));
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 500, Complete = true }, refused: true));
+        var good = Records(prompt, 1, spacingMs: 1);
+        await WriteAsync(samples, good);
+
+        var scan = new SampleExportScan();
+        var exported = await Collect(samples.ExportAsync(new SampleFilter { Prompt = prompt }, 10, scan, TestContext.Current.CancellationToken));
+
+        Assert.Equal(good[0].Id, Assert.Single(exported).Id);
+        Assert.Equal(5, scan.NotWhole);
+        Assert.Equal(0, scan.NotReplayable);
+    }
+
     private static async Task<List<SampleRecord>> Collect(IAsyncEnumerable<SampleRecord> records)
     {
         var list = new List<SampleRecord>();
@@ -113,7 +135,7 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
     }
 
     /// <summary>Records <paramref name="spacingMs"/> apart (0: all in one millisecond), later than every one before.</summary>
-    private SampleRecord[] Records(string prompt, int count, int spacingMs, string variant = "stable", SampleInput? input = null)
+    private SampleRecord[] Records(string prompt, int count, int spacingMs, string variant = "stable", SampleInput? input = null, SampleResponse? response = null, bool refused = false)
     {
         var first = ++_written;
         return Enumerable.Range(0, count).Select(i =>
@@ -134,7 +156,8 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
                 KeyId = "key",
                 Endpoint = "/v1/chat/completions",
                 Input = input ?? new SampleInput { Variables = new System.Text.Json.Nodes.JsonObject { ["company"] = "Acme" } },
-                Response = new SampleResponse { Status = 200, Text = "ok" },
+                Response = response ?? new SampleResponse { Status = 200, Text = "ok", Complete = true },
+                Refused = refused,
             };
         }).ToArray();
     }

@@ -32,7 +32,9 @@ internal sealed record MockKnobs(
     int? ErrorPadding = null,
     bool EndUnfinished = false,
     bool NoDone = false,
-    string? AudioTokens = null)
+    string? AudioTokens = null,
+    int? ErrorCutAfter = null,
+    int? ErrorStallAfter = null)
 {
     /// <summary>Parses every knob; throws <see cref="InvalidRequestException"/> so a typo fails loudly instead of being ignored.</summary>
     public static MockKnobs From(HttpRequest request) => new(
@@ -61,7 +63,9 @@ internal sealed record MockKnobs(
         ErrorPadding: Integer(request, "error-padding", min: 1),
         EndUnfinished: Boolean(request, "end-unfinished"),
         NoDone: Boolean(request, "no-done"),
-        AudioTokens: AudioTokensKnob(request));
+        AudioTokens: AudioTokensKnob(request),
+        ErrorCutAfter: Integer(request, "error-cut-after", min: 1),
+        ErrorStallAfter: Integer(request, "error-stall-after", min: 1));
 
     /// <summary>The knobs <see cref="FaultInjectionMiddleware"/> already parsed for this request.</summary>
     public static MockKnobs Of(HttpContext context) => context.Features.Get<MockKnobs>() ?? From(context.Request);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LlmGateway.MockProvider.Contracts;
 
 namespace LlmGateway.MockProvider.Pipeline;
@@ -21,7 +22,9 @@ internal static class OpenAiErrors
     /// <summary>
     /// The error for the <c>status</c> / <c>fail-times</c> knobs, typed like the real provider would; the
     /// <c>error-code</c> and <c>error-param</c> knobs name its <c>code</c> and <c>param</c> (a refusal of a given field),
-    /// and <c>error-padding</c> adds that many <c>x</c> to its message (a provider's long error body).
+    /// and <c>error-padding</c> adds that many <c>x</c> to its message (a provider's long error body). With
+    /// <c>error-cut-after</c> or <c>error-stall-after</c> only its first N bytes are sent, under the whole body's
+    /// Content-Length, then the connection is aborted or left silent until the client leaves.
     /// </summary>
     /// <param name="empty">The status alone, with no body (as some providers and proxies answer).</param>
     public static Task WriteInjectedAsync(HttpContext context, int status, MockKnobs knobs, bool empty = false)
@@ -45,6 +48,33 @@ internal static class OpenAiErrors
             _ => (InvalidRequestType, (string?)null),
         };
         var message = $"The mock provider injected HTTP {status} (x-mock-status / x-mock-fail-times).";
-        return WriteAsync(context, status, knobs.ErrorPadding is int size ? message + new string('x', size) : message, type, knobs.ErrorCode ?? code, knobs.ErrorParam);
+        message = knobs.ErrorPadding is int size ? message + new string('x', size) : message;
+        return (knobs.ErrorCutAfter ?? knobs.ErrorStallAfter) is { } sent
+            ? WritePartAsync(context, status, new ErrorResponse(new ErrorDetail(message, type, knobs.ErrorParam, knobs.ErrorCode ?? code)), sent, stall: knobs.ErrorCutAfter is null)
+            : WriteAsync(context, status, message, type, knobs.ErrorCode ?? code, knobs.ErrorParam);
+    }
+
+    /// <summary>
+    /// The first <paramref name="sent"/> bytes of an error (never all of it), then, as a provider that dies or hangs while
+    /// sending it, an abort or silence until the client leaves.
+    /// </summary>
+    private static async Task WritePartAsync(HttpContext context, int status, ErrorResponse error, int sent, bool stall)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(error, MockJsonContext.Relaxed.ErrorResponse);
+        context.Response.StatusCode = status;
+        context.Response.ContentType ??= "application/json; charset=utf-8";
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes.AsMemory(0, Math.Min(sent, bytes.Length - 1)), context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        if (stall)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            return;
+        }
+
+        // As body-cut-after: the headers and the first bytes must reach the client before the abort, or it reads a
+        // failure to answer, not an error cut short.
+        await Task.Delay(Streaming.StreamedReplyWriter.DrainBeforeAbort * 3, context.RequestAborted);
+        context.Abort();
     }
 }

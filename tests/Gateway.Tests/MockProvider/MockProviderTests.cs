@@ -63,6 +63,20 @@ public sealed class MockProviderTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Error_cut_after_sends_the_start_of_an_injected_error_then_drops_the_connection()
+    {
+        using var response = await PostAsync("""{"model":"gpt-4o","messages":[]}""", ("x-mock-status", "503"), ("x-mock-error-cut-after", "12"));
+        var stream = await response.Content.ReadAsStreamAsync(Ct);
+        using var received = new MemoryStream();
+
+        var cut = await Record.ExceptionAsync(() => stream.CopyToAsync(received, Ct));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.IsAssignableFrom<IOException>(cut);
+        Assert.Equal("""{"error":{"m""", Encoding.UTF8.GetString(received.ToArray()));
+    }
+
+    [Fact]
     public async Task An_injected_error_names_the_code_and_param_it_is_given()
     {
         using var response = await PostAsync("""{"model":"gpt-4o","messages":[]}""",

@@ -322,9 +322,10 @@ internal sealed class ResilientForwarder(
         }
 
         // Before the forwarder's errors: a provider that answers 401 without reading a large body leaves YARP a
-        // request-body error beside the provider's status (which YARP never sets to 401 itself).
+        // request-body error beside the provider's status (which YARP never sets to 401 itself). The provider's own
+        // status too: a 401 whose body was then cut or stalled reads 502 here (YARP replaced the held answer).
         var status = context.Response.StatusCode;
-        if (status == StatusCodes.Status401Unauthorized)
+        if (status == StatusCodes.Status401Unauthorized || s.Tap?.ProviderStatus == StatusCodes.Status401Unauthorized)
         {
             // The provider refused the gateway's own key: a configuration fault the client cannot fix, whose text
             // (OpenAI's quotes part of the key) must not reach it (the tap held it; an empty one never started the
@@ -340,12 +341,12 @@ internal sealed class ResilientForwarder(
             return new AttemptResult(AttemptKind.Done, "upstream_auth");
         }
 
-        if (error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
-            && s.Tap is { SawResponse: true } answered && answered.ProviderStatus == status)
+        // The provider answered without reading the whole request body (e.g. a 413): YARP reports the body copy after
+        // a complete response. Not when YARP replaced the answer (its response body failed too): that is a cut answer.
+        var answeredEarly = AnsweredBeforeTheWholeBody(s);
+        if (answeredEarly)
         {
-            // The provider answered without reading the whole request body (e.g. a 413): YARP reports
-            // the body copy after a complete response. The answer stands; retrying would re-bill it. Not when YARP
-            // replaced the answer (its response body failed too): that is a cut answer, below.
+            // The answer stands; retrying would re-bill it.
             return AttemptResult.Success;
         }
 
@@ -383,6 +384,22 @@ internal sealed class ResilientForwarder(
         var retryAfter = RetryAfterHeader.Parse(context.Response.Headers.RetryAfter, time.GetUtcNow());
         return new AttemptResult(AttemptKind.Retryable, GenAiAttributes.StatusErrorType(status), retryAfter, RetryOutlastsTotal(s, policy, retryAfter));
     }
+
+    /// <summary>
+    /// The provider's whole answer is in the response (held or passed), with only a request-body error beside it: it
+    /// answered before reading the whole body. YARP reports the body copy's failure after a complete response, and
+    /// sets its own status (and clears the headers) when the response body failed too.
+    /// </summary>
+    private static bool AnsweredBeforeTheWholeBody(AttemptState s) =>
+        s.Context.GetForwarderErrorFeature()?.Error is ForwarderError.RequestBodyDestination or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+        && s.Tap is { SawResponse: true } answered && answered.ProviderStatus == s.Context.Response.StatusCode;
+
+    /// <summary>
+    /// The provider's response is in the context as it came: no forwarder error, or only a request-body one beside a
+    /// whole answer. Otherwise YARP replaced it after its body failed (cut, stalled): a held error is then only its
+    /// start, under YARP's bare 502 with the headers cleared, and is never sent on.
+    /// </summary>
+    private static bool ProviderAnswerIsWhole(AttemptState s) => s.Context.GetForwarderErrorFeature() is null || AnsweredBeforeTheWholeBody(s);
 
     /// <summary>
     /// Whether a retry of this provider answer cannot fit before the request's total timeout: its wait (the provider's
@@ -456,7 +473,7 @@ internal sealed class ResilientForwarder(
         if (last.Kind == AttemptKind.Retryable)
         {
             ResilienceLog.GaveUp(logger, requested.Name, s.Number, last.Reason);
-            if (s.Tap!.IsHoldingError || (!s.Context.Response.HasStarted && s.Context.GetForwarderErrorFeature() is null))
+            if (!s.Context.Response.HasStarted && ProviderAnswerIsWhole(s))
             {
                 if (IsRateLimited(s))
                 {
@@ -468,7 +485,9 @@ internal sealed class ResilientForwarder(
                 return s.Outcome();
             }
 
-            s.Tap.DiscardHeld();
+            // No whole answer to pass on: a held error whose body was then cut or stalled is only its start, under YARP's
+            // bare 502 with the gateway's headers cleared. The gateway answers in its own words; nothing of it is kept.
+            s.Tap?.DiscardHeld();
             var provider = s.Model.Provider.Name;
             return s.Outcome(error: last.Reason == "timeout" ? GatewayError.UpstreamTimeout(provider) : GatewayError.UpstreamUnavailable(provider));
         }
@@ -477,15 +496,16 @@ internal sealed class ResilientForwarder(
         {
             s.Tap?.DiscardHeld();
         }
-        else if (s.Tap?.IsHoldingError == true)
+        else if (s.Tap?.IsHoldingError == true && ProviderAnswerIsWhole(s))
         {
+            // A held status that stands as the answer without a retry: a 429 the model does not retry, or a retryable
+            // status the provider answered before reading the whole body.
             if (IsRateLimited(s))
             {
                 return RateLimitedOutcome(s, RetryAfterHeader.Parse(s.Context.Response.Headers.RetryAfter, time.GetUtcNow()));
             }
 
-            // A retryable status that stands as the answer (the provider answered it before reading the whole body):
-            // its held body goes on, as it came.
+            // Any other whole one goes on as it came.
             await ReleaseErrorAsync(s);
         }
 

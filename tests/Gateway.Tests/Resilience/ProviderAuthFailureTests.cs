@@ -72,6 +72,33 @@ public sealed class ProviderAuthFailureTests(TestEnvironment env)
         Assert.DoesNotContain("mock provider", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("x-mock-error-cut-after")]
+    [InlineData("x-mock-error-stall-after")]
+    public async Task A_providers_401_whose_body_is_cut_or_stalls_is_still_the_gateways_502_with_the_gateways_headers(string knob)
+    {
+        // The held 401's body fails after 20 bytes: YARP then replaces the response with its bare 502, headers cleared.
+        // stall-model's idle timeout (300 ms) ends the stall.
+        var tag = OpenAiClients.NewTag();
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"stall-model","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        request.Headers.Add("x-mock-status", "401");
+        request.Headers.Add(knob, "20");
+        request.Headers.Add("X-Request-Id", "req-auth-cut");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.BadGateway, "upstream_auth_failed");
+        Assert.DoesNotContain("mock provider", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("req-auth-cut", response.Headers.GetValues("X-Request-Id").Single());
+        Assert.Equal("1", response.Headers.GetValues("X-Gateway-Attempts").Single());
+        Assert.Single(env.Received.ForTag(tag));
+    }
+
     [Fact]
     public async Task Another_client_error_of_the_provider_still_passes_through_as_it_came()
     {

@@ -63,6 +63,29 @@ public sealed class ResilienceTests(TestEnvironment env)
         Assert.Equal(3, env.Received.ForTag(tag).Count);
     }
 
+    [Theory]
+    [InlineData("gpt-4o-mini", "x-mock-error-cut-after", HttpStatusCode.BadGateway, "upstream_unavailable")]
+    // stall-model's idle timeout (300 ms) ends each stall.
+    [InlineData("stall-model", "x-mock-error-stall-after", HttpStatusCode.GatewayTimeout, "upstream_timeout")]
+    public async Task A_retryable_error_whose_body_is_cut_or_stalls_on_every_attempt_ends_in_the_gateways_error_not_the_providers_bytes(
+        string model, string knob, HttpStatusCode status, string code)
+    {
+        // Each 503's body fails after 20 bytes: YARP replaces the held answer with its bare 502, headers cleared. Retried
+        // like a connection failure or a timeout; after the last, the client gets the gateway's error and headers.
+        var tag = OpenAiClients.NewTag();
+        using var client = env.Gateway.CreateClient(env.ApiKey);
+        using var request = Chat(model, tag, ("x-mock-status", "503"), (knob, "20"), ("X-Request-Id", "req-cut-error"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, status, code);
+        Assert.DoesNotContain("mock provider", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("req-cut-error", response.Headers.GetValues("X-Request-Id").Single());
+        Assert.Equal("3", response.Headers.GetValues("X-Gateway-Attempts").Single());
+        Assert.Equal(model, response.Headers.GetValues("X-Gateway-Served-Model").Single());
+        Assert.Equal(3, env.Received.ForTag(tag).Count);
+    }
+
     [Fact]
     public async Task A_429_with_a_body_past_the_held_cap_is_answered_in_the_gateways_words()
     {

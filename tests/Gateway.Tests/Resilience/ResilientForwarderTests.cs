@@ -306,6 +306,54 @@ public sealed class ResilientForwarderTests : IDisposable
         Assert.Equal("""{"error":"too large"}""", run.Client.Text);
     }
 
+    [Theory]
+    [InlineData(503, ForwarderError.ResponseBodyDestination)]
+    [InlineData(503, ForwarderError.ResponseBodyCanceled)]
+    [InlineData(429, ForwarderError.ResponseBodyDestination)]
+    public async Task A_held_error_whose_body_then_fails_is_never_released_the_client_gets_the_gateways_error_and_headers(int status, ForwarderError error)
+    {
+        var run = await ForwardAsync("single", HeldThenFailed(status, error));
+
+        Assert.Equal(["single"], run.Models);
+        Assert.Equal(GatewayError.UpstreamUnavailable("alpha"), run.Outcome.Error);
+        Assert.Equal("", run.Client.Text);
+        Assert.False(run.Client.HasStarted);
+        Assert.Equal(
+            ["X-Request-Id: req-1", "X-Prompt-Name: bot", $"{ResilientForwarder.AttemptsHeader}: 1", $"{ResilientForwarder.ServedModelHeader}: single"],
+            run.Context.Response.Headers.Select(h => $"{h.Key}: {h.Value}"));
+        Assert.False(run.Outcome.Tap!.IsHoldingError);
+        // Nothing of the provider's text is left for the sample either.
+        Assert.Empty(run.Outcome.Tap.TakeSampleBytes());
+    }
+
+    [Fact]
+    public async Task A_held_error_that_stalls_on_every_attempt_is_the_gateways_504()
+    {
+        var run = await ForwardAsync("stalls",
+            HeldThenFailed(503, ForwarderError.ResponseBodyCanceled, stall: true),
+            HeldThenFailed(503, ForwarderError.ResponseBodyCanceled, stall: true),
+            HeldThenFailed(503, ForwarderError.ResponseBodyCanceled, stall: true));
+
+        Assert.Equal(["stalls", "stalls", "stalls"], run.Models);
+        Assert.Equal(GatewayError.UpstreamTimeout("alpha"), run.Outcome.Error);
+        Assert.Equal("", run.Client.Text);
+        Assert.Equal("req-1", run.Context.Response.Headers["X-Request-Id"]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_providers_401_whose_body_then_fails_is_the_gateways_upstream_auth_failed_not_retried_nor_fallen_back(bool stall)
+    {
+        var run = await ForwardAsync(stall ? "stalls" : "main", HeldThenFailed(401, ForwarderError.ResponseBodyCanceled, stall), Respond(200, "must not be sent"));
+
+        Assert.Single(run.Models);
+        Assert.Equal(GatewayError.UpstreamAuthFailed("alpha"), run.Outcome.Error);
+        Assert.Equal("", run.Client.Text);
+        Assert.Equal("req-1", run.Context.Response.Headers["X-Request-Id"]);
+        Assert.Empty(run.Outcome.Tap!.TakeSampleBytes());
+    }
+
     [Fact]
     public async Task A_request_body_error_without_any_response_is_retried()
     {
@@ -831,6 +879,33 @@ public sealed class ResilientForwarderTests : IDisposable
             await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(partial));
             context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyDestination));
             context.Abort();
+        };
+
+    /// <summary>
+    /// The provider starts an error (held by the tap, with a sample being taken), then its body is cut or, with
+    /// <paramref name="stall"/>, goes silent until the attempt's timer fires. YARP then does what it does for a failed
+    /// body no byte of which reached the client: clears the response, sets 502 and reports the error.
+    /// </summary>
+    private static Func<HttpContext, Task> HeldThenFailed(int status, ForwarderError error, bool stall = false) =>
+        async context =>
+        {
+            ((ResponseTap)context.Features.GetRequiredFeature<IHttpResponseBodyFeature>()).StartSampleCapture(1024);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["X-Upstream-Request-Id"] = "u-1";
+            await context.Response.Body.WriteAsync("""{"error":{"message":"Incorrect API key provided: sk-pr"""u8.ToArray());
+            if (stall)
+            {
+                var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await using (context.RequestAborted.Register(() => fired.TrySetResult()))
+                {
+                    await fired.Task;
+                }
+            }
+
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(error));
         };
 
     /// <summary>The provider never answers: YARP's send is cancelled by the attempt's token (the gateway's timers).</summary>

@@ -344,13 +344,14 @@ internal sealed class ResilientForwarder(
         // The provider answered without reading the whole request body (e.g. a 413): YARP reports the body copy after
         // a complete response. Not when YARP replaced the answer (its response body failed too): that is a cut answer.
         var answeredEarly = AnsweredBeforeTheWholeBody(s);
-        if (answeredEarly)
+        if (answeredEarly && !policy.RetryStatuses.Contains(status))
         {
-            // The answer stands; retrying would re-bill it.
+            // The answer stands; retrying would re-bill it. A retryable status generated nothing: it is retried below,
+            // as if the provider had read the body first.
             return AttemptResult.Success;
         }
 
-        if (error is { } forwarderError)
+        if (error is { } forwarderError && !answeredEarly)
         {
             var timedOut = fired != UpstreamTimeout.None || forwarderError == ForwarderError.RequestTimedOut;
             if ((timedOut || forwarderError is ForwarderError.ResponseBodyDestination or ForwarderError.ResponseBodyCanceled)
@@ -498,8 +499,7 @@ internal sealed class ResilientForwarder(
         }
         else if (s.Tap?.IsHoldingError == true && ProviderAnswerIsWhole(s))
         {
-            // A held status that stands as the answer without a retry: a 429 the model does not retry, or a retryable
-            // status the provider answered before reading the whole body.
+            // A held status that stands as the answer without a retry: a 429 the model does not retry.
             if (IsRateLimited(s))
             {
                 return RateLimitedOutcome(s, RetryAfterHeader.Parse(s.Context.Response.Headers.RetryAfter, time.GetUtcNow()));

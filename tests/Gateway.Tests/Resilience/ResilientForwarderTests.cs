@@ -307,6 +307,33 @@ public sealed class ResilientForwarderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(503)]
+    [InlineData(429)]
+    public async Task A_retryable_status_answered_before_the_provider_read_the_whole_body_is_retried(int status)
+    {
+        // It generated nothing, so a retry bills nothing twice: the retry table holds whatever the body's size.
+        var run = await ForwardAsync("main",
+            Respond(status, """{"error":"busy"}""", error: ForwarderError.RequestBodyDestination, headers: ("Retry-After", "0")),
+            Respond(200, "fine"));
+
+        Assert.Equal(["main", "main"], run.Models);
+        Assert.Null(run.Outcome.Error);
+        Assert.Equal(200, run.Context.Response.StatusCode);
+        Assert.Equal("fine", run.Client.Text);
+    }
+
+    [Fact]
+    public async Task A_retryable_status_answered_before_the_whole_body_on_the_last_attempt_is_released_as_it_came()
+    {
+        var run = await ForwardAsync("single", Respond(503, """{"error":"busy"}""", error: ForwarderError.RequestBodyDestination));
+
+        Assert.Equal(["single"], run.Models);
+        Assert.Null(run.Outcome.Error);
+        Assert.Equal(503, run.Context.Response.StatusCode);
+        Assert.Equal("""{"error":"busy"}""", run.Client.Text);
+    }
+
+    [Theory]
     [InlineData(503, ForwarderError.ResponseBodyDestination)]
     [InlineData(503, ForwarderError.ResponseBodyCanceled)]
     [InlineData(429, ForwarderError.ResponseBodyDestination)]

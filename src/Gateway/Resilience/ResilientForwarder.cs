@@ -81,7 +81,7 @@ internal sealed class ResilientForwarder(
                 if (state.ClientLifetime.RequestAborted.IsCancellationRequested)
                 {
                     // Gone before this model's first attempt: nothing is sent (Polly made the same check before its first).
-                    return state.Outcome(clientGone: true);
+                    return ClientLeft(state);
                 }
 
                 var first = Begin(state);
@@ -123,7 +123,7 @@ internal sealed class ResilientForwarder(
         catch (OperationCanceledException) when (state.ClientLifetime.RequestAborted.IsCancellationRequested)
         {
             // The client left during a backoff.
-            return state.Outcome(clientGone: true);
+            return ClientLeft(state);
         }
         catch
         {
@@ -133,6 +133,20 @@ internal sealed class ResilientForwarder(
         }
 
         return await FinishAsync(state);
+    }
+
+    /// <summary>
+    /// The client left between attempts (during a backoff, or before a fallback's first): the attempts made are counted,
+    /// outcome <c>client_gone</c>, as when it leaves during one (their retries are counted already).
+    /// </summary>
+    private ForwardOutcome ClientLeft(AttemptState s)
+    {
+        if (s.Number > 0)
+        {
+            metrics.UpstreamAttempts.Add(s.Number, new(GenAiAttributes.GatewayModel, s.Model.Name), new("outcome", "client_gone"));
+        }
+
+        return s.Outcome(clientGone: true);
     }
 
     /// <summary>

@@ -782,6 +782,74 @@ public sealed class ResilientForwarderTests : IDisposable
     }
 
     [Fact]
+    public async Task Attempts_of_a_client_that_left_during_a_backoff_are_counted()
+    {
+        using var measurements = AttemptMeasurements();
+        using var run = NewRun("slow-retry", allowModelFallback: true, [Fail(ForwarderError.Request), Respond(200, "must not be sent")]);
+
+        // The first attempt fails synchronously, so this returns inside the 60 s backoff.
+        var forwarding = run.StartAsync(_forwarder);
+        Assert.False(forwarding.IsCompleted);
+        await _clientAborted.CancelAsync();
+        await forwarding.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.Equal([(1L, "gateway.model=slow-retry,outcome=client_gone")], measurements.Values);
+    }
+
+    [Fact]
+    public async Task Attempts_of_a_client_that_left_before_a_fallbacks_first_attempt_are_counted()
+    {
+        using var measurements = AttemptMeasurements();
+        // The fallback is counted just before its first attempt would start: the client leaves then.
+        measurements.OnFallback = _clientAborted.Cancel;
+
+        var run = await ForwardAsync("main", Fail(ForwarderError.Request), Fail(ForwarderError.Request), Fail(ForwarderError.Request), Respond(200, "must not be sent"));
+
+        Assert.True(run.Outcome.ClientGone);
+        Assert.Equal(["main", "main", "main"], run.Models);
+        Assert.Equal([(3L, "gateway.model=main,outcome=client_gone")], measurements.Values);
+    }
+
+    /// <summary>Listens to this test's <c>gateway.upstream.attempts</c> (and tells of its fallbacks).</summary>
+    private AttemptListener AttemptMeasurements() => new(_services.GetRequiredService<IMeterFactory>());
+
+    private sealed class AttemptListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+
+        public AttemptListener(IMeterFactory factory)
+        {
+            _listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name is "gateway.upstream.attempts" or "gateway.upstream.fallbacks")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                if (instrument.Name == "gateway.upstream.fallbacks")
+                {
+                    OnFallback?.Invoke();
+                    return;
+                }
+
+                lock (Values)
+                {
+                    Values.Add((value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))));
+                }
+            });
+            _listener.Start();
+        }
+
+        public List<(long Value, string Tags)> Values { get; } = [];
+
+        public Action? OnFallback { get; set; }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    [Fact]
     public async Task A_non_streamed_answer_cut_while_held_reached_no_one_so_it_is_retried_and_only_the_retry_is_released()
     {
         // The middleware holds a non-streamed JSON body until its usage headers are set.

@@ -2,7 +2,7 @@ namespace LlmGateway.Auth;
 
 internal static partial class AuthLog
 {
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Could not verify a gateway key: the store failed with {ErrorType}.")]
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Could not verify a gateway key: the store failed with {ErrorType} (logged at most once a second).")]
     public static partial void StoreUnavailable(ILogger logger, string errorType);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Demo key registered for app '{App}' in environment '{Environment}' (id {KeyId}).")]

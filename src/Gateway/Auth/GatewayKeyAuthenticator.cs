@@ -46,6 +46,10 @@ internal sealed class GatewayKeyAuthenticator(
         : null;
     private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);
 
+    // When a store failure was last logged (UTC ticks), so an outage is logged at most
+    // once a second however many unknown keys arrive.
+    private long _storeFailureLoggedAt = long.MinValue;
+
     public ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
     {
         var secret = BearerToken.Span(request);
@@ -115,7 +119,21 @@ internal sealed class GatewayKeyAuthenticator(
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
-            AuthLog.StoreUnavailable(logger, ex.GetType().Name);
+            // Counted against the address as an unknown key is: while the store is down, a client sending random keys
+            // had each wait on the store (and log a warning) without limit.
+            if (address is not null)
+            {
+                _failedLookups!.Hit(address);
+            }
+
+            var now = time.GetUtcNow().UtcTicks;
+            var last = Interlocked.Read(ref _storeFailureLoggedAt);
+            if ((last == long.MinValue || Math.Abs(now - last) >= TimeSpan.TicksPerSecond)
+                && Interlocked.CompareExchange(ref _storeFailureLoggedAt, now, last) == last)
+            {
+                AuthLog.StoreUnavailable(logger, ex.GetType().Name);
+            }
+
             return AuthenticationResult.Fail(GatewayError.StoreUnavailable());
         }
     }

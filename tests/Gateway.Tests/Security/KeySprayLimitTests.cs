@@ -4,6 +4,7 @@ using System.Text.Json;
 using LlmGateway.Auth;
 using LlmGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenAI.Chat;
 
 namespace LlmGateway.Tests.Security;
@@ -61,6 +62,34 @@ public sealed class KeySprayLimitTests(TestEnvironment env)
         Assert.Equal(401, error.Status);
     }
 
+    [Fact]
+    public async Task While_the_store_fails_unknown_keys_count_against_the_address_and_the_failure_is_logged_once_a_second()
+    {
+        // Each unknown key waited on a failing store and logged a warning, without limit, while the store was down.
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var settings = env.GatewaySettings();
+        settings["Gateway:Auth:FailedLookupsPerAddressPerMinute"] = "3";
+        using var logs = new CapturingLoggerProvider();
+        await using var gateway = await GatewayHost.StartAsync(settings, builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Services.AddSingleton<ICredentialLookupHook>(new FailingStore());
+            builder.Logging.AddProvider(logs);
+        });
+
+        var answers = new List<string?>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add((await PostAsync(gateway, GatewayKeySecret.Generate())).Code);
+        }
+
+        Assert.Equal(["store_unavailable", "store_unavailable", "store_unavailable", "too_many_failed_authentications", "too_many_failed_authentications"], answers);
+        Assert.Single(logs.Lines, line => line.Text.StartsWith("Could not verify a gateway key", StringComparison.Ordinal));
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal("store_unavailable", (await PostAsync(gateway, GatewayKeySecret.Generate())).Code);
+        Assert.Equal(2, logs.Lines.Count(line => line.Text.StartsWith("Could not verify a gateway key", StringComparison.Ordinal)));
+    }
+
     private static async Task<(HttpStatusCode Status, string? Code, string? Type, TimeSpan? RetryAfter)> PostAsync(GatewayHost gateway, string key)
     {
         using var client = gateway.CreateClient(key);
@@ -68,6 +97,14 @@ public sealed class KeySprayLimitTests(TestEnvironment env)
         using var response = await client.PostAsync("/v1/chat/completions", content, TestContext.Current.CancellationToken);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("error");
         return (response.StatusCode, error.GetProperty("code").GetString(), error.GetProperty("type").GetString(), response.Headers.RetryAfter?.Delta);
+    }
+
+    /// <summary>A store that fails every credential read, as one in an outage does.</summary>
+    private sealed class FailingStore : ICredentialLookupHook
+    {
+        public ValueTask AfterStoreReadAsync(string secretHash) =>
+            throw new StackExchange.Redis.RedisConnectionException(
+                StackExchange.Redis.ConnectionFailureType.SocketFailure, StackExchange.Redis.CommandFlags.None, "The store is down (test).", null, StackExchange.Redis.CommandStatus.Unknown);
     }
 
     /// <summary>Counts the authenticator's store reads (the hook runs after each one).</summary>

@@ -228,6 +228,15 @@ internal sealed class RoutingStage(
             ForwardedBody = admitted.Body,
         };
         usage.Record(result);
+        // Beside the request metrics (which have no time for it to record: a zero would read as a fast arm), so the
+        // dashboards count it among the arm's requests and errors: a canary whose template refused every request read as idle.
+        metrics.VersionRefusals.Add(
+            1,
+            new KeyValuePair<string, object?>(GenAiAttributes.PromptName, selection.Bundle.Name),
+            new KeyValuePair<string, object?>(GenAiAttributes.PromptVersion, selection.Bundle.VersionText),
+            new KeyValuePair<string, object?>(GenAiAttributes.PromptVariant, selection.Variant),
+            new KeyValuePair<string, object?>(GenAiAttributes.RequestModel, model.UpstreamModel),
+            new KeyValuePair<string, object?>(GenAiAttributes.ErrorType, error.Body.Code));
         if (sampling.Sampled)
         {
             sampler.Offer(result);

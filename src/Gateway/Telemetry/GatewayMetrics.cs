@@ -55,6 +55,7 @@ internal sealed class GatewayMetrics
         TokenizerFallbacks = meter.CreateCounter<long>("gateway.tokenizer.fallbacks", description: "Token counts estimated with a tokenizer because the provider reported none.");
         UnreadableProviderEvents = meter.CreateCounter<long>("gateway.upstream.unreadable_events", description: "Provider response events the gateway could not read (malformed JSON, invalid UTF-8, lone surrogates); the bytes still reached the client.");
         RewriteErrors = meter.CreateCounter<long>("gateway.rewrite.errors", description: "Prompt requests refused because rendering or rewriting failed.");
+        VersionRefusals = meter.CreateCounter<long>("gateway.prompt.refusals", description: "Prompt requests the chosen version refused before sending (its render, rewrite or model's limit), where the stable version would have served them: failed requests of that version and arm, with no time of their own (so kept out of gen_ai.client.operation.duration).");
         UpstreamAttempts = meter.CreateCounter<long>("gateway.upstream.attempts", description: "Upstream attempts, by the served model and how the request ended (served, or the last failure).");
         UpstreamRetries = meter.CreateCounter<long>("gateway.upstream.retries", description: "Attempts after the first, by the reason the previous one failed.");
         UpstreamFallbacks = meter.CreateCounter<long>("gateway.upstream.fallbacks", description: "Requests handed to a fallback model, by model and fallback.");
@@ -99,6 +100,8 @@ internal sealed class GatewayMetrics
     public Counter<long> UnreadableProviderEvents { get; }
 
     public Counter<long> RewriteErrors { get; }
+
+    public Counter<long> VersionRefusals { get; }
 
     public Counter<long> UpstreamAttempts { get; }
 

@@ -32,12 +32,15 @@ public sealed class VersionRefusalTests(TestEnvironment env)
         using var client = gateway.CreateClient(await PromptSetup.KeyAsync(gateway));
         clock.AdvanceToNextMinute(TimeSpan.FromSeconds(1));
         var minute = clock.GetUtcNow();
+        using var refusals = new LlmGateway.Tests.Security.SamplingCounterTotal(gateway.GetRequiredService<LlmGateway.Telemetry.GatewayMetrics>().VersionRefusals);
 
         // Both versions need the company: the client's mistake, not the canary's.
         await AskAsync(client, name, "{}", HttpStatusCode.BadRequest, "missing_variable", "2", "canary");
         // Only v2 needs the tier: the stable version would have served this one.
         await AskAsync(client, name, """{"company":"Acme"}""", HttpStatusCode.BadRequest, "missing_variable", "2", "canary");
         await AskAsync(client, name, """{"company":"Acme","tier":"gold"}""", HttpStatusCode.OK, null, "2", "canary");
+        // The dashboards' requests and error ratio by arm count it (gateway.prompt.refusals): only the canary's own refusal.
+        Assert.Equal(1, refusals.Total);
 
         var usage = await UsageAsync(gateway, name, 2);
         var row = Assert.Single(usage.EnumerateArray());

@@ -31,6 +31,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     private readonly ILogger<AdminAuthorizationFilter> _logger;
     private readonly KeyedWindowLimiter _failedAuthentications;
     private readonly KeyedWindowLimiter _refusalLogs;
+    private readonly KeyedWindowLimiter _refusalLogsInAll;
     private readonly KeyedWindowLimiter _refusalAudits;
     private readonly KeyedWindowLimiter _auditedActions;
 
@@ -43,6 +44,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
         _logger = logger;
         _failedAuthentications = audit.Limits.FailedAuthentications;
         _refusalLogs = audit.Limits.RefusalLogs;
+        _refusalLogsInAll = audit.Limits.RefusalLogsInAll;
         _refusalAudits = audit.Limits.RefusalAudits;
         _auditedActions = audit.Limits.AuditedActions;
     }
@@ -201,7 +203,7 @@ internal sealed class AdminAuthorizationFilter : IEndpointFilter
     {
         _metrics.AdminRefusalsUnaudited.Add(1, new KeyValuePair<string, object?>("reason", reason));
         var address = Auth.RemoteAddressKey.For(http.Connection.RemoteIpAddress);
-        if (_refusalLogs.TryAcquire(address))
+        if (_refusalLogs.TryAcquire(address) && _refusalLogsInAll.TryAcquire(AdminRequestLimits.AllAddresses))
         {
             AuditLogMessages.UnauthenticatedRefused(_logger, address, reason, action);
         }

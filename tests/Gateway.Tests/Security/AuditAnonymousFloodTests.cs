@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using LlmGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LlmGateway.Tests.Security;
 
@@ -61,5 +63,60 @@ public sealed class AuditAnonymousFloodTests(TestEnvironment env)
         // Logged, but rate-limited per address (once a second): a handful of lines for 10,000 refusals, not one each.
         var refusalLogs = logs.Lines.Count(l => l.Text.Contains("without a valid token", StringComparison.Ordinal));
         Assert.InRange(refusalLogs, 1, 100);
+    }
+
+    [Fact]
+    public async Task Anonymous_refusals_from_many_addresses_write_at_most_ten_log_lines_a_second_in_all()
+    {
+        // One line per address and second let a holder of an IPv6 /48 (65,536 /64s) write thousands of lines a second.
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        using var logs = new CapturingLoggerProvider();
+        var settings = env.GatewaySettings();
+        settings.Remove("Gateway:Admin:FailedAuthenticationsPerMinute");
+        await using var gateway = await GatewayHost.StartAsync(settings, builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new RemoteAddressFromHeader());
+            builder.Logging.AddProvider(logs);
+        });
+        using var http = gateway.CreateClient(apiKey: null);
+
+        for (var i = 0; i < 50; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/v1/prompts");
+            request.Headers.Add(RemoteAddressFromHeader.Header, IPAddress.Parse($"2001:db8:{i:x}::1").ToString());
+            using var response = await http.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Equal(10, logs.Lines.Count(l => l.Text.Contains("without a valid token", StringComparison.Ordinal)));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/admin/v1/prompts"))
+        {
+            request.Headers.Add(RemoteAddressFromHeader.Header, "2001:db8:ffff::1");
+            using var response = await http.SendAsync(request, Ct);
+        }
+
+        Assert.Equal(11, logs.Lines.Count(l => l.Text.Contains("without a valid token", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Sets each request's remote address from a test header, as many clients' connections would arrive.</summary>
+    private sealed class RemoteAddressFromHeader : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public const string Header = "X-Test-Remote-Address";
+
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            Microsoft.AspNetCore.Builder.UseExtensions.Use(app, (context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.TryGetValue(Header, out var value) && IPAddress.TryParse(value.ToString(), out var address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }

@@ -6,6 +6,7 @@ using LlmGateway.Prompts;
 using LlmGateway.Routing;
 using LlmGateway.Sampling;
 using LlmGateway.Serialization;
+using StackExchange.Redis;
 
 namespace LlmGateway.Admin;
 
@@ -170,32 +171,55 @@ internal static class SamplesApi
         }
 
         var claimed = await samples.Queue.ClaimAsync(max, visibility);
-        var reads = await samples.GetAsync(claimed.Select(c => c.Id).ToArray());
         var items = new List<SampleClaim>(claimed.Count);
-        var gone = new List<Sampling.Queue.ClaimedItem>();
-        for (var i = 0; i < claimed.Count; i++)
+        try
         {
-            var item = claimed[i];
-            if (reads[i].Record is { } record)
+            var reads = await samples.GetAsync(claimed.Select(c => c.Id).ToArray());
+            var gone = new List<Sampling.Queue.ClaimedItem>();
+            for (var i = 0; i < claimed.Count; i++)
             {
-                items.Add(new SampleClaim(item.Id, item.Receipt, item.Attempt, item.VisibleUntil, record));
+                var item = claimed[i];
+                if (reads[i].Record is { } record)
+                {
+                    items.Add(new SampleClaim(item.Id, item.Receipt, item.Attempt, item.VisibleUntil, record));
+                }
+                else if (reads[i].Error is null)
+                {
+                    // A sample that expired while queued has nothing left to score: ack it away.
+                    gone.Add(item);
+                }
+                else
+                {
+                    // Unreadable: back to the queue, and to the dead letters after its last attempt, as the evaluator does.
+                    await samples.Queue.ReleaseAsync(item.Id, item.Receipt);
+                }
             }
-            else if (reads[i].Error is null)
-            {
-                // A sample that expired while queued has nothing left to score: ack it away.
-                gone.Add(item);
-            }
-            else
-            {
-                // Unreadable: back to the queue, and to the dead letters after its last attempt, as the evaluator does.
-                await samples.Queue.ReleaseAsync(item.Id, item.Receipt);
-            }
-        }
 
-        await samples.Queue.AckAsync(gone);
+            await samples.Queue.AckAsync(gone);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The caller gets no receipts: the batch goes back now, as the built-in evaluator's does, instead of staying
+            // hidden for the visibility window (up to a day) and charged an attempt. A timeout or a lost connection is the
+            // store's failure, not the samples': their attempts are given back, or a brownout would dead-letter them.
+            await ReleaseAllAsync(samples, claimed, refundAttempts: ex is RedisTimeoutException or RedisConnectionException or TimeoutException);
+            throw;
+        }
 
         AuditDetail.Set(http, string.Create(CultureInfo.InvariantCulture, $"max={max}; claimed {items.Count}"));
         return Results.Json(new SampleClaimResponse(items), GatewayJsonContext.Default.SampleClaimResponse);
+    }
+
+    private static async Task ReleaseAllAsync(SampleStore samples, IReadOnlyList<Sampling.Queue.ClaimedItem> claimed, bool refundAttempts)
+    {
+        try
+        {
+            await Task.WhenAll(claimed.Select(item => samples.Queue.ReleaseAsync(item.Id, item.Receipt, refundAttempts)));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Best effort: what could not go back lapses at the end of its visibility window, as before.
+        }
     }
 
     private static Task<IResult> AckAsync(HttpContext http, SampleStore samples) =>

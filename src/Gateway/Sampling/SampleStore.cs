@@ -135,6 +135,9 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     /// <summary>Test seam: runs after each full chunk a listing reads, before the next.</summary>
     internal Func<Task>? AfterChunk { get; set; }
 
+    /// <summary>Test seam: runs before each batch read of records (<see cref="GetAsync(IReadOnlyList{string})"/>); a throw here is the store failing it.</summary>
+    internal Func<Task>? BeforeRead { get; set; }
+
     /// <summary>Test seam: runs before each count trim of <see cref="WriteAsync"/> (given the capped index).</summary>
     internal Func<string, Task>? BeforeTrim { get; set; }
 
@@ -150,6 +153,11 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     /// <summary>The records of <paramref name="ids"/>, in order, in one round trip (the keys share a hash tag).</summary>
     public async Task<SampleRead[]> GetAsync(IReadOnlyList<string> ids)
     {
+        if (BeforeRead is { } hook)
+        {
+            await hook();
+        }
+
         var keys = new RedisKey[ids.Count];
         for (var i = 0; i < keys.Length; i++)
         {

@@ -279,6 +279,47 @@ public sealed class SamplingTests(TestEnvironment env)
         Assert.Equal("samples", stats.GetProperty("queue").GetString());
     }
 
+    [Fact]
+    public async Task A_claim_the_store_fails_after_hands_its_batch_back_with_the_attempts_refunded()
+    {
+        // The caller got no receipts: the batch stayed hidden for its visibility window (up to a day) and was charged
+        // an attempt, so a few brownouts dead-lettered samples nothing was wrong with.
+        var settings = env.GatewaySettings();
+        settings["Redis:KeyPrefix"] = env.KeyPrefix + "-claim-" + Guid.NewGuid().ToString("N")[..8];
+        settings["Gateway:OnlineEval:Enabled"] = "false";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var samples = gateway.GetRequiredService<SampleStore>();
+        var at = DateTimeOffset.UtcNow;
+        var record = new SampleRecord
+        {
+            Id = SampleIds.New(at),
+            RequestId = "req-claim",
+            Timestamp = at,
+            Reason = SampleReasons.Rate,
+            Model = "gpt-4o-mini",
+            Provider = "mock",
+            KeyId = "key",
+            Endpoint = "/v1/chat/completions",
+            Input = new SampleInput { Messages = System.Text.Json.Nodes.JsonNode.Parse("""[{"role":"user","content":"hi"}]""") },
+            Response = new SampleResponse { Status = 200, Text = "ok", Complete = true },
+        };
+        await samples.WriteAsync([new SerializedSample(record, SampleSizeCap.Serialize(record))]);
+        await samples.Queue.EnqueueAsync([record.Id]);
+        var failures = 1;
+        samples.BeforeRead = () => Interlocked.Decrement(ref failures) >= 0
+            ? throw new StackExchange.Redis.RedisTimeoutException(StackExchange.Redis.CommandFlags.None, "The store did not answer (test).", StackExchange.Redis.CommandStatus.Sent)
+            : Task.CompletedTask;
+        using var admin = new AdminClient(gateway, TestEnvironment.AdminToken);
+
+        var failed = await admin.PostAsync("/admin/v1/samples/queue/claim?max=10&visibility_seconds=86400");
+
+        Assert.True((int)failed.Status >= 500, failed.Status.ToString());
+        Assert.Equal(new LlmGateway.Sampling.Queue.QueueStats(1, 0, 0), await samples.Queue.StatsAsync());
+        var again = (await admin.PostAsync("/admin/v1/samples/queue/claim?max=10")).Expect(HttpStatusCode.OK).Json.GetProperty("items");
+        var item = Assert.Single(again.EnumerateArray());
+        Assert.Equal((record.Id, 1), (item.GetProperty("id").GetString(), item.GetProperty("attempt").GetInt32()));
+    }
+
     private static string Receipt(JsonElement item) =>
         JsonSerializer.Serialize(new { id = item.GetProperty("id").GetString(), receipt = item.GetProperty("receipt").GetString() });
 

@@ -97,7 +97,9 @@ internal sealed class WorkQueue
         // be claimed, and their attempt counts, and counts only what it removed.
         var batch = _database.CreateBatch();
         var pushed = batch.ListLeftPushAsync(_keys.Ready, values);
-        var trimmed = batch.ScriptEvaluateAsync(WorkQueueScripts.Trim, [_keys.Ready, _keys.Attempts], [cap, MaxTrimmedPerCall]);
+        // At least as many as were pushed: with attempt counts kept (claims in flight), a batch larger than the per-call
+        // bound grew the list past its cap by the difference at every push.
+        var trimmed = batch.ScriptEvaluateAsync(WorkQueueScripts.Trim, [_keys.Ready, _keys.Attempts], [cap, Math.Max(MaxTrimmedPerCall, values.Length)]);
         batch.Execute();
         await Task.WhenAll(pushed, trimmed);
         return (long)await trimmed;

@@ -250,6 +250,21 @@ public sealed class WorkQueueTests(TestEnvironment env)
         Assert.Equal(["b", "c"], (await queue.ClaimAsync(10)).Select(c => c.Id));
     }
 
+    [Fact]
+    public async Task A_push_larger_than_the_per_call_trim_bound_still_leaves_the_queue_at_its_cap()
+    {
+        // A claim in flight keeps an attempt count, so the trim takes its slow path, bounded per call: a batch of 2,000
+        // ids grew the list by 1,000 past its cap at every push.
+        var queue = NewQueue(maxReady: 5);
+        await queue.EnqueueAsync(["in-flight"]);
+        Assert.Single(await queue.ClaimAsync(1));
+
+        var ids = Enumerable.Range(0, 2_000).Select(i => "id-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(1_995, await queue.EnqueueAsync(ids));
+
+        Assert.Equal(new QueueStats(5, 1, 0), await queue.StatsAsync());
+    }
+
     private (WorkQueue Queue, WorkQueueKeys Keys) NewQueueWithKeys(long? maxReady)
     {
         var name = "test-" + Guid.NewGuid().ToString("N");

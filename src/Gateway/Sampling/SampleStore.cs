@@ -72,6 +72,10 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
 
         // Each count-capped index, with the other indexes this batch wrote its samples to.
         var capped = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        // A cap keeps the most recently stored samples, not the most recent requests: a sample is written when its answer
+        // ends, so scored by its request's start a long answer arrived already among the oldest and was trimmed before
+        // the evaluator read it, and an arm's readings leaned to its short answers.
+        var stored = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (record, json) in samples)
         {
             var score = record.Timestamp.ToUnixTimeMilliseconds();
@@ -86,7 +90,7 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
 
             foreach (var index in IndexesOf(summary))
             {
-                writes.Add(batch.SortedSetAddAsync(index, record.Id, score));
+                writes.Add(batch.SortedSetAddAsync(index, record.Id, index == cap ? Math.Max(score, stored) : score));
                 touched.Add(index);
                 if (index != cap)
                 {

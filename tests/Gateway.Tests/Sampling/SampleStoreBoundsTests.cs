@@ -226,6 +226,26 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
     }
 
+    [Fact]
+    public async Task A_long_answer_stored_late_is_kept_by_the_cap_and_the_oldest_stored_sample_goes()
+    {
+        // A sample is written when its answer ends: scored by its request's start, a two-minute answer arrived among the
+        // oldest and the cap deleted it before the evaluator read it, so an arm's readings leaned to its short answers.
+        var (samples, keys, database) = NewStore();
+        var prompt = Bundles.UniqueName("bounds");
+        var model = Bundles.UniqueName("model");
+        var quick = Records(prompt, model, version: 1, "stable", Cap);
+        await WriteAsync(samples, quick);
+        var slow = Records(prompt, model, version: 1, "stable", 1)[0];
+        slow = slow with { Timestamp = _start.AddMinutes(-2), Id = SampleIds.New(_start.AddMinutes(-2)) };
+
+        await WriteAsync(samples, [slow]);
+
+        Assert.NotNull(await samples.GetAsync(slow.Id));
+        Assert.Null(await samples.GetAsync(quick[0].Id));
+        Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
+    }
+
     private (SampleStore Samples, StoreKeys Keys, IDatabase Database) NewStore(GatewayHost? gateway = null)
     {
         var store = (gateway ?? env.Gateway).GetRequiredService<GatewayStore>();

@@ -47,9 +47,16 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
         };
 
         var reassembled = ResponseReassembler.Reassemble(capture.ContentType, capture.ResponseBody, capture.ResponseTruncated, _maxLineBytes);
-        // A response cut at the capture cap may end inside a secret too short for its pattern to match: as a request body's
-        // cut string (JsonPrefix), its last characters go, in each field the cut may have fallen in.
-        var cut = capture.ResponseTruncated;
+        // The capture's cap cuts a long answer before its end: not a cut stream when the client got it all. Not a stream
+        // whose capture holds nothing of the answer (no text, refusal or tool call) and no end: nothing in the record
+        // says it is whole.
+        var complete = reassembled.Complete
+            || (reassembled.Truncated && capture.AnswerWhole && reassembled.Error is null && (!reassembled.Streamed || HasOutput(reassembled)));
+        // An answer that stops before its end may stop inside a secret too short for its pattern to match (15 digits of a
+        // card fail Luhn, 39 of an AWS secret's 40): as a request body's cut string (JsonPrefix), its last characters go,
+        // in each field the end may have fallen in.
+        var endedEarly = capture.ResponseTruncated || reassembled.Truncated || !complete || reassembled.Error is not null
+            || StoppedAtTokenCap(reassembled.FinishReason);
         redactor.RedactJson(request, tally);
         // The client's own data: a card number sent as a JSON number is read too (the rendered copy has it as text).
         redactor.RedactJson(input.Variables, tally, numbers: true);
@@ -74,19 +81,18 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             Response = new SampleResponse
             {
                 Status = capture.Status,
-                Text = Redact(redactor, CutTail(reassembled.Text, cut), tally),
+                Text = Redact(redactor, CutTail(reassembled.Text, endedEarly), tally),
                 ToolCalls = reassembled.ToolCalls
-                    .Select(call => new SampleToolCall(call.Id, call.Type, call.Name, redactor.Redact(CutTail(call.Arguments, cut)!, tally)))
+                    .Select(call => new SampleToolCall(call.Id, call.Type, call.Name, redactor.Redact(CutTail(call.Arguments, endedEarly)!, tally)))
                     .ToArray(),
                 FinishReason = reassembled.FinishReason,
                 Model = reassembled.Model,
-                Refusal = Redact(redactor, CutTail(reassembled.Refusal, cut), tally),
+                Refusal = Redact(redactor, CutTail(reassembled.Refusal, endedEarly), tally),
                 Streamed = reassembled.Streamed,
-                // The capture's cap cuts a long answer before its end: not a cut stream when the client got it all. Not a
-                // stream whose capture holds nothing of the answer (no text, refusal or tool call) and no end: nothing
-                // in the record says it is whole.
-                Complete = reassembled.Complete
-                    || (reassembled.Truncated && capture.AnswerWhole && reassembled.Error is null && (!reassembled.Streamed || HasOutput(reassembled))),
+                Complete = complete,
+                // The capture's cap (the size cap adds its own), not an early end: such an answer lost its tail above but is
+                // scored as stored; were it marked cut, a stop at the token limit would take its text out of scoring and
+                // tilt a version's readings away from its long answers.
                 Cut = reassembled.Truncated,
                 Error = Redact(redactor, reassembled.Error ?? capture.FailureNote, tally),
             },
@@ -106,13 +112,16 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
         return SampleSizeCap.Fit(record, options.Value.MaxSampleBytes);
     }
 
+    /// <summary>The model stopped at its output-token limit, wherever it was: chat's and completions' "length", the Responses API's incomplete reason.</summary>
+    private static bool StoppedAtTokenCap(string? finishReason) => finishReason is "length" or "max_output_tokens";
+
     private static bool HasOutput(ReassembledResponse response) =>
         !string.IsNullOrEmpty(response.Text) || !string.IsNullOrEmpty(response.Refusal) || response.ToolCalls.Count > 0;
 
     private static string? Redact(TextRedactor redactor, string? text, RedactionTally tally) =>
         text is null ? null : redactor.Redact(text, tally);
 
-    /// <summary>The text without its last <see cref="JsonPrefix.SecretTail"/> characters when the response was cut, marked.</summary>
+    /// <summary>The text without its last <see cref="JsonPrefix.SecretTail"/> characters when the answer ended early, marked.</summary>
     private static string? CutTail(string? text, bool cut) =>
         !cut || string.IsNullOrEmpty(text) ? text : string.Concat(text.AsSpan(0, Math.Max(0, text.Length - JsonPrefix.SecretTail)), "…");
 

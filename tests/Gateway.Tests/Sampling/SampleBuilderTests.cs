@@ -64,6 +64,58 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.True(record.Truncated);
     }
 
+    // 15 of a card's 16 digits fail the Luhn check, 39 of an AWS secret's 40 characters are too few for its pattern: a
+    // secret the answer's end cut off is the start of a real one all the same.
+    private const string Lead = "Here are the details you asked for, as they stand on the account: ";
+    private const string PartialCard = "4111 1111 1111 111";
+    private const string PartialAwsSecret = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE";
+
+    public static TheoryData<string, string, string?, string> AnswersThatEndEarly => new()
+    {
+        // A stream the provider cut, the gateway timed out or the client left: no [DONE].
+        { "stream cut", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + Lead + PartialCard + "\"}}]}\n\n", "text/event-stream", PartialCard },
+        // Whole answers the model stopped at its token limit, wherever it was.
+        { "length, streamed", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + Lead + PartialAwsSecret + "\"},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n", "text/event-stream", "wJalrXUtnFEMI" },
+        { "length, json", "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + Lead + PartialCard + "\"},\"finish_reason\":\"length\"}]}", "application/json", PartialCard },
+        { "max_output_tokens", "{\"object\":\"response\",\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"},\"output\":[{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + Lead + PartialCard + "\"}]}]}", "application/json", PartialCard },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnswersThatEndEarly))]
+    public void An_answer_that_ends_early_loses_its_last_characters_not_a_secret_its_end_cut(string why, string response, string? contentType, string secret)
+    {
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, contentType));
+
+        Assert.DoesNotContain(secret, record.Response.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Here are the", record.Response.Text, StringComparison.Ordinal);
+        Assert.True(record.Response.Text!.EndsWith('…'), why);
+        // Not cut by a cap: an answer that stopped at its token limit is still scored on what is stored.
+        Assert.False(record.Response.Cut, why);
+    }
+
+    [Fact]
+    public void A_tool_call_a_stream_cut_off_loses_the_end_of_its_arguments()
+    {
+        var response = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"t1\",\"type\":\"function\",\"function\":{\"name\":\"pay\",\"arguments\":\"{\\\"note\\\":\\\"" + Lead + "\\\",\\\"card\\\":\\\"" + PartialCard + "\"}}]}}]}\n\n";
+
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream"));
+
+        var call = Assert.Single(record.Response.ToolCalls);
+        Assert.StartsWith("{\"note\":\"Here are", call.Arguments, StringComparison.Ordinal);
+        Assert.DoesNotContain(PartialCard, call.Arguments, StringComparison.Ordinal);
+        Assert.False(record.Response.Complete);
+    }
+
+    [Fact]
+    public void A_whole_answer_that_stopped_on_its_own_keeps_its_end()
+    {
+        var response = """{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"the end is here"},"finish_reason":"stop"}]}""";
+
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "application/json"));
+
+        Assert.Equal("the end is here", record.Response.Text);
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]

@@ -38,6 +38,32 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.False(record.Truncated);
     }
 
+    [Fact]
+    public void Credentials_in_a_responses_request_s_mcp_tools_and_tool_results_are_not_stored()
+    {
+        var client = """
+            {"model":"gpt-4o","input":[{"role":"user","content":"list my files"},{"type":"function_call_output","call_id":"c1","output":"{\"access_token\":\"ya29.a0AfB_byC0123\",\"refresh_token\":\"1//0gLx9Qw\",\"token_type\":\"Bearer\"}"}],
+             "tools":[{"type":"mcp","server_label":"dropbox","connector_id":"connector_dropbox","authorization":"sl.u.AbCdEf0123456789"},
+                      {"type":"mcp","server_label":"crm","server_url":"https://mcp.example.com/s/8f2c41d07be9/mcp","headers":{"X-Api-Key":"3f9a1c55e0"}}]}
+            """;
+
+        var record = Builder().Build(Capture(client, null, """{"object":"response","status":"completed","output":[]}""", "application/json") with { Endpoint = "/v1/responses" });
+
+        var stored = Encoding.UTF8.GetString(SampleSizeCap.Serialize(record));
+        foreach (var secret in new[] { "ya29.a0AfB", "1//0gLx9Qw", "sl.u.AbCdEf", "8f2c41d07be9", "3f9a1c55e0" })
+        {
+            Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+        }
+
+        // The tool result is in the input and the request; the three tool credentials in the request only.
+        Assert.Equal(7, record.Redactions["credential_field"]);
+        var tools = record.Request!["tools"]!;
+        Assert.Equal(("mcp", "dropbox", "connector_dropbox"), (tools[0]!["type"]!.GetValue<string>(), tools[0]!["server_label"]!.GetValue<string>(), tools[0]!["connector_id"]!.GetValue<string>()));
+        Assert.Equal("https://mcp.example.com/[REDACTED:credential_field]", tools[1]!["server_url"]!.GetValue<string>());
+        Assert.Equal("gpt-4o", record.Request["model"]!.GetValue<string>());
+        Assert.Contains("\"token_type\":\"Bearer\"", record.Input.Messages![1]!["output"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"model":"gpt-4o-mini","input":"I am jane@example.com"}""")]
     [InlineData("""{"model":"gpt-4o-mini","prompt":"I am jane@example.com"}""")]

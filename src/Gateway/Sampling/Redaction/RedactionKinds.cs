@@ -20,6 +20,9 @@ internal static class RedactionKinds
     public const string AwsSecretKey = "aws_secret_key";
     public const string PrivateKey = "private_key";
 
+    /// <summary>The value of a field named for a credential (<see cref="CredentialFields"/>), or an MCP server URL's path.</summary>
+    public const string CredentialField = "credential_field";
+
     /// <summary>A scan ran out of time and the whole string was replaced, because a partial scan proves nothing.</summary>
     public const string Timeout = "timeout";
 

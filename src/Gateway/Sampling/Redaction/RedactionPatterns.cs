@@ -52,6 +52,13 @@ internal static partial class RedactionPatterns
     [GeneratedRegex(@"\b(?i:aws_secret_access_key)[""']?[ \t]*[:=][ \t]*[""']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])", Options, MatchTimeoutMilliseconds)]
     public static partial Regex AwsSecretKey { get; }
 
+    /// <summary>
+    /// A field's name in JSON text (or a Python dict's repr, as a tool's result often is) and the colon after it, up to
+    /// its value: <see cref="CredentialFields"/> decides by the name whether the value is read.
+    /// </summary>
+    [GeneratedRegex(@"(?<q>[""'])[A-Za-z0-9_.-]{1,200}\k<q>[ \t\r\n]*:[ \t\r\n]*", Options, MatchTimeoutMilliseconds)]
+    public static partial Regex FieldName { get; }
+
     [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?![A-Za-z0-9-])", Options, MatchTimeoutMilliseconds)]
     public static partial Regex Email { get; }
 

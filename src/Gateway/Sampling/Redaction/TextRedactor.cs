@@ -15,8 +15,9 @@ namespace LlmGateway.Sampling.Redaction;
 /// </summary>
 /// <remarks>
 /// Detectors run in priority order and a later detector cannot claim text an earlier one already has:
-/// private keys, then bearer tokens, API keys and AWS credentials, then custom patterns, then emails,
-/// cards, IP addresses and phone numbers. So the digits inside a key count as the key, not as a phone.
+/// the values of fields named for a credential (<see cref="CredentialFields"/>, in JSON text), then private keys, then
+/// bearer tokens, API keys and AWS credentials, then custom patterns, then emails, cards, IP addresses and phone
+/// numbers. So the digits inside a key count as the key, not as a phone.
 /// Matches are collected against the original text and replaced in one pass, so a replacement (say an
 /// HMAC's hex digits) is never re-scanned. Instances are immutable and safe to share.
 /// </remarks>
@@ -24,6 +25,9 @@ internal sealed class TextRedactor
 {
     // The fewest digits a number must have to be scanned like a string: shorter ones (counts, amounts) are left unread.
     private const int MinSecretDigits = 9;
+
+    // A hit's detector index for a credential-named field's value, found by its name rather than by a detector.
+    private const int CredentialFieldHit = -1;
 
     // Built-ins are shared by every instance: the regexes are source-generated statics.
     private static readonly RedactionDetector[] Secrets =
@@ -54,6 +58,7 @@ internal sealed class TextRedactor
     private readonly RedactionDetector[] _detectors;
     private readonly Redactor[] _redactors;
     private readonly Redactor _timeoutRedactor;
+    private readonly Redactor _credentialRedactor;
 
     public TextRedactor(IRedactorProvider redactorProvider)
         : this(redactorProvider, ReadOnlyDictionary<string, string>.Empty)
@@ -81,6 +86,7 @@ internal sealed class TextRedactor
         var byKind = new Dictionary<string, Redactor>(StringComparer.Ordinal);
         _redactors = [.. _detectors.Select(d => RedactorFor(d.Kind, byKind))];
         _timeoutRedactor = RedactorFor(RedactionKinds.Timeout, byKind);
+        _credentialRedactor = RedactorFor(RedactionKinds.CredentialField, byKind);
     }
 
     /// <summary>
@@ -200,6 +206,7 @@ internal sealed class TextRedactor
         List<Hit>? hits = null;
         try
         {
+            FindCredentialFields(scanned, ref hits);
             for (var d = 0; d < _detectors.Length; d++)
             {
                 var detector = _detectors[d];
@@ -243,12 +250,118 @@ internal sealed class TextRedactor
             var start = Math.Max(position, startsInside >= 0 ? startsInside : hit.Start);
             var end = endsInside >= 0 ? endsInside + EscapeLength(text, endsInside) : hit.End;
             builder.Append(text, position, start - position);
-            builder.AppendRedacted(_redactors[hit.Detector], text.AsSpan(start, end - start));
-            tally.Add(_detectors[hit.Detector].Kind);
+            builder.AppendRedacted(hit.Detector == CredentialFieldHit ? _credentialRedactor : _redactors[hit.Detector], text.AsSpan(start, end - start));
+            tally.Add(hit.Detector == CredentialFieldHit ? RedactionKinds.CredentialField : _detectors[hit.Detector].Kind);
             position = end;
         }
 
         return builder.Append(text, position, text.Length - position).ToString();
+    }
+
+    /// <summary>
+    /// Claims the values of credential-named fields in JSON text (or a Python dict's repr) as written: a string value
+    /// whole, every string in a <c>headers</c> object, a <c>server_url</c>'s path and query. Only string contents are
+    /// replaced, between their quotes, so JSON text stays valid; a number is left to the patterns. A value the text
+    /// cuts off (no closing quote) is claimed to the end.
+    /// </summary>
+    private static void FindCredentialFields(string scanned, ref List<Hit>? hits)
+    {
+        var text = scanned.AsSpan();
+        if (text.IndexOfAny(CredentialFields.Stems) < 0 || !text.Contains(':'))
+        {
+            return;
+        }
+
+        foreach (var match in RedactionPatterns.FieldName.EnumerateMatches(scanned))
+        {
+            var name = text.Slice(match.Index + 1, text[(match.Index + 1)..].IndexOf(text[match.Index]));
+            var value = match.Index + match.Length;
+            if (value >= text.Length)
+            {
+                continue;
+            }
+
+            if (text[value] is '"' or '\'')
+            {
+                var end = StringEnd(text, value);
+                if (CredentialFields.IsCredential(name))
+                {
+                    ClaimString(ref hits, value + 1, end);
+                }
+                else if (CredentialFields.IsServerUrl(name))
+                {
+                    ClaimString(ref hits, value + 1 + CredentialFields.UrlSecretStart(text[(value + 1)..end]), end);
+                }
+            }
+            else if (text[value] == '{' && CredentialFields.IsHeaderMap(name))
+            {
+                ClaimValuesIn(text, value, ref hits);
+            }
+        }
+    }
+
+    /// <summary>Every string value (not a name) in the object or array that starts at <paramref name="open"/>, at any depth.</summary>
+    private static void ClaimValuesIn(ReadOnlySpan<char> text, int open, ref List<Hit>? hits)
+    {
+        var depth = 0;
+        for (var i = open; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '{' or '[':
+                    depth++;
+                    break;
+                case '}' or ']':
+                    if (--depth == 0)
+                    {
+                        return;
+                    }
+
+                    break;
+                case '"' or '\'':
+                    var end = StringEnd(text, i);
+                    var next = end + 1;
+                    while (next < text.Length && text[next] is ' ' or '\t' or '\r' or '\n')
+                    {
+                        next++;
+                    }
+
+                    if (next >= text.Length || text[next] != ':')
+                    {
+                        ClaimString(ref hits, i + 1, end);
+                    }
+
+                    i = end;
+                    break;
+            }
+        }
+    }
+
+    // The closing quote of the string that opens at `open` (skipping escapes), or the text's end when it has none.
+    private static int StringEnd(ReadOnlySpan<char> text, int open)
+    {
+        var quote = text[open];
+        for (var i = open + 1; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+            }
+            else if (text[i] == quote)
+            {
+                return i;
+            }
+        }
+
+        return text.Length;
+    }
+
+    private static void ClaimString(ref List<Hit>? hits, int start, int end)
+    {
+        if (end > start)
+        {
+            Claim(ref hits, new Hit(start, end - start, CredentialFieldHit));
+        }
     }
 
     // The start of the masked escape position i lies strictly inside (after its backslash), or -1.
@@ -272,7 +385,9 @@ internal sealed class TextRedactor
 
     /// <summary>
     /// Redacts every string value under <paramref name="node"/> in place; property names are kept, as
-    /// they are the request's schema, not its content.
+    /// they are the request's schema, not its content. A field named for a credential (<see cref="CredentialFields"/>)
+    /// has its value replaced whole, whatever it looks like; every value of a <c>headers</c> object is; a
+    /// <c>server_url</c> keeps its scheme and host only.
     /// </summary>
     /// <param name="numbers">
     /// Long numbers are read too (as their text), and replaced by the marker when they hold a secret: for user data such
@@ -284,19 +399,51 @@ internal sealed class TextRedactor
     {
         ArgumentNullException.ThrowIfNull(tally);
 
+        if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+        {
+            // Failing here rather than leaving the value as it was: silently storing it unredacted would be worse.
+            if (value.Parent is null)
+            {
+                throw new ArgumentException("A string with no parent cannot be redacted in place; redact the text instead.", nameof(node));
+            }
+
+            if (TryRedactString(value, tally, numbers: false, out var redacted))
+            {
+                value.ReplaceWith(redacted);
+            }
+
+            return;
+        }
+
+        RedactTree(node, tally, numbers, schemaProperties: false);
+    }
+
+    /// <param name="schemaProperties">
+    /// The node is a JSON Schema's <c>properties</c>: its names are a tool's parameters, not fields holding data, so a
+    /// <c>password</c> or <c>headers</c> parameter's schema is left to the patterns like any other.
+    /// </param>
+    private void RedactTree(JsonNode? node, RedactionTally tally, bool numbers, bool schemaProperties)
+    {
         switch (node)
         {
             case JsonObject obj:
                 for (var i = 0; i < obj.Count; i++)
                 {
-                    var child = obj.GetAt(i).Value;
-                    if (TryRedactString(child, tally, numbers, out var replacement))
+                    var (name, child) = obj.GetAt(i);
+                    if (!schemaProperties && TryRedactField(name, child, tally, out var field))
+                    {
+                        if (!ReferenceEquals(field, child))
+                        {
+                            obj.SetAt(i, field);
+                        }
+                    }
+                    else if (TryRedactString(child, tally, numbers, out var replacement))
                     {
                         obj.SetAt(i, replacement);
                     }
                     else
                     {
-                        RedactJson(child, tally, numbers);
+                        RedactTree(child, tally, numbers, schemaProperties: !schemaProperties && child is JsonObject && name == "properties");
                     }
                 }
 
@@ -312,26 +459,107 @@ internal sealed class TextRedactor
                     }
                     else
                     {
-                        RedactJson(child, tally, numbers);
+                        RedactTree(child, tally, numbers, schemaProperties: false);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Whether the field was dealt with by its name: a credential's string or number replaced whole, a <c>headers</c>
+    /// object's values replaced in place (<paramref name="replacement"/> is then the same node), a <c>server_url</c> cut
+    /// to its scheme and host. False for any other field, left to the patterns.
+    /// </summary>
+    private bool TryRedactField(string name, JsonNode? value, RedactionTally tally, out JsonNode? replacement)
+    {
+        replacement = value;
+        switch (value)
+        {
+            case JsonValue scalar when CredentialFields.IsCredential(name):
+                if (ScalarText(scalar) is not { Length: > 0 } secret)
+                {
+                    return false;
+                }
+
+                replacement = JsonValue.Create(RedactCredential(secret, tally));
+                return true;
+
+            case JsonObject headers when CredentialFields.IsHeaderMap(name):
+                RedactEveryValue(headers, tally);
+                return true;
+
+            case JsonValue url when CredentialFields.IsServerUrl(name) && url.GetValueKind() == JsonValueKind.String:
+                var text = StringOf(url, numbers: false)!;
+                var start = CredentialFields.UrlSecretStart(text);
+                if (start >= text.Length)
+                {
+                    return false;
+                }
+
+                // The host stays readable, and is scanned like any text (an IP address is still one).
+                replacement = JsonValue.Create(string.Concat(Redact(text[..start], tally), RedactCredential(text.AsSpan(start), tally)));
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Replaces every string and number under <paramref name="node"/>, at any depth.</summary>
+    private void RedactEveryValue(JsonNode node, RedactionTally tally)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                for (var i = 0; i < obj.Count; i++)
+                {
+                    var child = obj.GetAt(i).Value;
+                    if (child is JsonValue scalar)
+                    {
+                        if (ScalarText(scalar) is { Length: > 0 } secret)
+                        {
+                            obj.SetAt(i, JsonValue.Create(RedactCredential(secret, tally)));
+                        }
+                    }
+                    else if (child is not null)
+                    {
+                        RedactEveryValue(child, tally);
                     }
                 }
 
                 break;
 
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                // Failing here rather than leaving the value as it was: silently storing it unredacted would be worse.
-                if (value.Parent is null)
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
                 {
-                    throw new ArgumentException("A string with no parent cannot be redacted in place; redact the text instead.", nameof(node));
-                }
-
-                if (TryRedactString(value, tally, numbers: false, out var redacted))
-                {
-                    value.ReplaceWith(redacted);
+                    var child = array[i];
+                    if (child is JsonValue scalar)
+                    {
+                        if (ScalarText(scalar) is { Length: > 0 } secret)
+                        {
+                            array[i] = JsonValue.Create(RedactCredential(secret, tally));
+                        }
+                    }
+                    else if (child is not null)
+                    {
+                        RedactEveryValue(child, tally);
+                    }
                 }
 
                 break;
         }
+    }
+
+    // A string's text or a number's digits (a PIN, a numeric password); null for true, false and null, which hide nothing.
+    private static string? ScalarText(JsonValue value) =>
+        value.GetValueKind() == JsonValueKind.Number ? value.ToJsonString() : StringOf(value, numbers: false);
+
+    private string RedactCredential(ReadOnlySpan<char> secret, RedactionTally tally)
+    {
+        tally.Add(RedactionKinds.CredentialField);
+        return _credentialRedactor.Redact(secret);
     }
 
     private static RedactionDetector Compile(string name, string pattern)

@@ -33,6 +33,104 @@ public sealed class TextRedactorJsonTests
     }
 
     [Fact]
+    public void Credentials_in_fields_meant_to_carry_them_are_replaced_whatever_they_look_like()
+    {
+        // A Responses request with remote MCP tools: an OAuth token, a server's own header and a secret in the URL's path,
+        // none of which a pattern knows by its text.
+        var request = JsonNode.Parse("""
+            {"model":"gpt-4o","input":"list my files","tools":[
+              {"type":"mcp","server_label":"dropbox","connector_id":"connector_dropbox","authorization":"sl.u.AbCdEf0123456789xyz","require_approval":"never"},
+              {"type":"mcp","server_label":"crm","server_url":"https://mcp.example.com/s/8f2c41d07be9/mcp?key=77aa","headers":{"X-Api-Key":"3f9a1c55e0","X-Tenant":"acme-eu"}}]}
+            """);
+        var tally = new RedactionTally();
+
+        Redactor.RedactJson(request, tally);
+
+        Assert.Equal(
+            """{"model":"gpt-4o","input":"list my files","tools":[{"type":"mcp","server_label":"dropbox","connector_id":"connector_dropbox","authorization":"[REDACTED:credential_field]","require_approval":"never"},{"type":"mcp","server_label":"crm","server_url":"https://mcp.example.com/[REDACTED:credential_field]","headers":{"X-Api-Key":"[REDACTED:credential_field]","X-Tenant":"[REDACTED:credential_field]"}}]}""",
+            request!.ToJsonString());
+        Assert.Equal(new Dictionary<string, int> { ["credential_field"] = 4 }, tally.Counts);
+    }
+
+    [Theory]
+    [InlineData("authorization", "\"Bearer opaque\"")]
+    [InlineData("Proxy-Authorization", "\"Basic dXNlcjpwYXNz\"")]
+    [InlineData("access_token", "\"ya29.a0AfB_byC\"")]
+    [InlineData("refresh_token", "\"1//0gLx\"")]
+    [InlineData("id_token", "\"eyJhbGciOi\"")]
+    [InlineData("api_key", "\"3f9a1c\"")]
+    [InlineData("api-key", "\"3f9a1c\"")]
+    [InlineData("apiKey", "\"3f9a1c\"")]
+    [InlineData("X-API-KEY", "\"3f9a1c\"")]
+    [InlineData("client_secret", "\"GOCSPX-abc\"")]
+    [InlineData("password", "\"hunter2\"")]
+    [InlineData("password", "123456")]
+    [InlineData("secret", "\"s3cr3t\"")]
+    [InlineData("token", "\"t0k3n\"")]
+    [InlineData("Cookie", "\"session=abc\"")]
+    public void A_credential_named_field_is_replaced_whole_in_any_case_or_spelling(string name, string value)
+    {
+        var node = JsonNode.Parse($$"""{"{{name}}":{{value}},"note":"kept"}""");
+        var tally = new RedactionTally();
+
+        Redactor.RedactJson(node, tally);
+
+        Assert.Equal($$"""{"{{name}}":"[REDACTED:credential_field]","note":"kept"}""", node!.ToJsonString());
+        Assert.Equal(1, tally.Counts["credential_field"]);
+    }
+
+    [Fact]
+    public void A_tool_result_holding_json_text_with_tokens_has_them_replaced_and_its_other_fields_kept()
+    {
+        const string Result = """{"access_token":"ya29.a0AfB_byC0123","expires_in":3599,"refresh_token":"1//0gLx9","token_type":"Bearer"}""";
+        var input = new JsonArray(
+            new JsonObject { ["role"] = "tool", ["tool_call_id"] = "c1", ["content"] = Result },
+            new JsonObject { ["type"] = "function_call_output", ["call_id"] = "c2", ["output"] = Result });
+        var tally = new RedactionTally();
+
+        Redactor.RedactJson(input, tally);
+
+        const string Expected = """{"access_token":"[REDACTED:credential_field]","expires_in":3599,"refresh_token":"[REDACTED:credential_field]","token_type":"Bearer"}""";
+        Assert.Equal(Expected, input[0]!["content"]!.GetValue<string>());
+        Assert.Equal(Expected, input[1]!["output"]!.GetValue<string>());
+        Assert.Equal(4, tally.Counts["credential_field"]);
+    }
+
+    [Fact]
+    public void A_request_s_own_parameters_and_a_tool_s_parameter_schemas_are_not_credentials()
+    {
+        // A login tool's "password" parameter and an HTTP tool's "headers" are schemas, not values; max_tokens, a
+        // prompt_cache_key and a table's "headers" column names are no secrets either.
+        const string Json = """
+            {"model":"gpt-4o","max_tokens":50,"prompt_cache_key":"user-42","tools":[{"type":"function","function":{"name":"login","parameters":{"type":"object","properties":{"password":{"type":"string","description":"the user's password"},"headers":{"type":"object","description":"extra headers"}},"required":["password"]}}}],"metadata":{"headers":["name","plan"]}}
+            """;
+        var node = JsonNode.Parse(Json);
+        var tally = new RedactionTally();
+
+        Redactor.RedactJson(node, tally);
+
+        Assert.Equal(JsonNode.Parse(Json)!.ToJsonString(), node!.ToJsonString());
+        Assert.Equal(0, tally.Total);
+    }
+
+    [Theory]
+    [InlineData("https://mcp.example.com", "https://mcp.example.com")]
+    [InlineData("https://mcp.example.com/", "https://mcp.example.com/")]
+    [InlineData("https://mcp.example.com:8443/sse", "https://mcp.example.com:8443/[REDACTED:credential_field]")]
+    [InlineData("https://mcp.example.com?token=abc", "https://mcp.example.com[REDACTED:credential_field]")]
+    [InlineData("https://user:pass@mcp.example.com/mcp", "https://[REDACTED:credential_field]")]
+    [InlineData("mcp.example.com/s/8f2c", "[REDACTED:credential_field]")]
+    [InlineData("https://10.0.0.1/mcp", "https://[REDACTED:ip]/[REDACTED:credential_field]")]
+    public void A_server_url_keeps_its_scheme_and_host_only(string url, string expected)
+    {
+        var node = new JsonObject { ["server_url"] = url };
+
+        Redactor.RedactJson(node, new RedactionTally());
+
+        Assert.Equal(expected, node["server_url"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void In_user_data_a_long_number_is_read_for_secrets_and_short_ones_are_left()
     {
         // Prompt variables: a card number sent as a JSON number is the same secret as in a string.

@@ -99,6 +99,39 @@ public sealed class TextRedactorTests
         Assert.Equal(new Dictionary<string, int> { [kind] = 1 }, tally.Counts);
     }
 
+    [Theory]
+    // JSON text as written, a Python dict's repr (a tool's result often is one), pretty-printed JSON.
+    [InlineData("{\"access_token\":\"ya29.a0AfB_byC\",\"token_type\":\"Bearer\",\"expires_in\":3599}", "{\"access_token\":\"[REDACTED:credential_field]\",\"token_type\":\"Bearer\",\"expires_in\":3599}", 1)]
+    [InlineData("{'password': 'hunter2', 'user': 'bob'}", "{'password': '[REDACTED:credential_field]', 'user': 'bob'}", 1)]
+    [InlineData("{\n  \"Client-Secret\" : \"GOCSPX-abc\"\n}", "{\n  \"Client-Secret\" : \"[REDACTED:credential_field]\"\n}", 1)]
+    // The whole value, an escaped quote included, and a value the text cut off to its end.
+    [InlineData("{\"password\":\"a\\\"b c\",\"n\":1}", "{\"password\":\"[REDACTED:credential_field]\",\"n\":1}", 1)]
+    [InlineData("result: {\"api_key\":\"3f9a1c55e0", "result: {\"api_key\":\"[REDACTED:credential_field]", 1)]
+    // Every value of a headers object, names kept; a server_url's path and query.
+    [InlineData("{\"headers\":{\"X-Tenant\":\"acme\",\"X-Sig\":\"9f8e\"},\"ok\":true}", "{\"headers\":{\"X-Tenant\":\"[REDACTED:credential_field]\",\"X-Sig\":\"[REDACTED:credential_field]\"},\"ok\":true}", 2)]
+    [InlineData("{\"server_url\":\"https://mcp.example.com/s/8f2c/mcp\"}", "{\"server_url\":\"https://mcp.example.com/[REDACTED:credential_field]\"}", 1)]
+    // A pattern's secret in a credential field counts as the field's.
+    [InlineData("{\"Authorization\": \"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0\"}", "{\"Authorization\": \"[REDACTED:credential_field]\"}", 1)]
+    public void A_credential_named_field_in_json_text_has_its_value_replaced(string input, string expected, int count)
+    {
+        var tally = new RedactionTally();
+
+        Assert.Equal(expected, Redactor.Redact(input, tally));
+        Assert.Equal(new Dictionary<string, int> { ["credential_field"] = count }, tally.Counts);
+    }
+
+    [Theory]
+    [InlineData("{\"max_tokens\":\"50\",\"token_type\":\"Bearer\",\"prompt_cache_key\":\"user-42\",\"headers\":[\"name\",\"plan\"]}")]
+    [InlineData("Ask for the token: it is in the key vault. The password field is empty.")]
+    [InlineData("{\"password\":\"\",\"token\":null,\"secret\":123}")]
+    public void Text_with_credential_words_but_no_credential_value_comes_back_unchanged(string input)
+    {
+        var tally = new RedactionTally();
+
+        Assert.Same(input, Redactor.Redact(input, tally));
+        Assert.Equal(0, tally.Total);
+    }
+
     [Fact]
     public void The_tally_counts_every_replacement_per_kind()
     {

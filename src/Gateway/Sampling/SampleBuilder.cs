@@ -52,11 +52,13 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
         // says it is whole.
         var complete = reassembled.Complete
             || (reassembled.Truncated && capture.AnswerWhole && reassembled.Error is null && (!reassembled.Streamed || HasOutput(reassembled)));
-        // An answer that stops before its end may stop inside a secret too short for its pattern to match (15 digits of a
-        // card fail Luhn, 39 of an AWS secret's 40): as a request body's cut string (JsonPrefix), its last characters go,
-        // in each field the end may have fallen in.
-        var endedEarly = capture.ResponseTruncated || reassembled.Truncated || !complete || reassembled.Error is not null
-            || StoppedAtTokenCap(reassembled.FinishReason);
+        // An answer cut by the capture's cap may end inside a secret too short for its pattern to match: as a request
+        // body's cut string (JsonPrefix), its last characters go, in each field the cut may have fallen in (it is marked cut).
+        var cut = capture.ResponseTruncated || reassembled.Truncated;
+        // One that stopped before its end otherwise (a stream cut, an error, the token limit) may too (15 digits of a card
+        // fail Luhn, 39 of an AWS secret's 40): only a trailing run that could begin a secret goes, so a short answer
+        // stopped at the limit ("Yes") is scored as it is, not as "…".
+        var stoppedEarly = !cut && (!complete || reassembled.Error is not null || StoppedAtTokenCap(reassembled.FinishReason));
         redactor.RedactJson(request, tally);
         // The client's own data: a card number sent as a JSON number is read too (the rendered copy has it as text).
         redactor.RedactJson(input.Variables, tally, numbers: true);
@@ -81,13 +83,13 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             Response = new SampleResponse
             {
                 Status = capture.Status,
-                Text = Redact(redactor, CutTail(reassembled.Text, endedEarly), tally),
+                Text = Redact(redactor, CutTail(reassembled.Text, cut, stoppedEarly), tally),
                 ToolCalls = reassembled.ToolCalls
-                    .Select(call => new SampleToolCall(call.Id, call.Type, call.Name, redactor.Redact(CutTail(call.Arguments, endedEarly)!, tally)))
+                    .Select(call => new SampleToolCall(call.Id, call.Type, call.Name, redactor.Redact(CutTail(call.Arguments, cut, stoppedEarly)!, tally)))
                     .ToArray(),
                 FinishReason = reassembled.FinishReason,
                 Model = reassembled.Model,
-                Refusal = Redact(redactor, CutTail(reassembled.Refusal, endedEarly), tally),
+                Refusal = Redact(redactor, CutTail(reassembled.Refusal, cut, stoppedEarly), tally),
                 Streamed = reassembled.Streamed,
                 Complete = complete,
                 // The capture's cap (the size cap adds its own), not an early end: such an answer lost its tail above but is
@@ -121,9 +123,47 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
     private static string? Redact(TextRedactor redactor, string? text, RedactionTally tally) =>
         text is null ? null : redactor.Redact(text, tally);
 
-    /// <summary>The text without its last <see cref="JsonPrefix.SecretTail"/> characters when the answer ended early, marked.</summary>
-    private static string? CutTail(string? text, bool cut) =>
-        !cut || string.IsNullOrEmpty(text) ? text : string.Concat(text.AsSpan(0, Math.Max(0, text.Length - JsonPrefix.SecretTail)), "…");
+    /// <summary>
+    /// The text without its last <see cref="JsonPrefix.SecretTail"/> characters when it was cut, marked; without the
+    /// trailing run that could begin a secret when it stopped early (<see cref="SecretLikeTail"/>), marked; else as it is.
+    /// </summary>
+    internal static string? CutTail(string? text, bool cut, bool stoppedEarly)
+    {
+        if (string.IsNullOrEmpty(text) || !(cut || stoppedEarly))
+        {
+            return text;
+        }
+
+        var keep = cut ? Math.Max(0, text.Length - JsonPrefix.SecretTail) : text.Length - SecretLikeTail(text);
+        return keep == text.Length ? text : string.Concat(text.AsSpan(0, keep), "…");
+    }
+
+    /// <summary>
+    /// How many of the last characters (at most <see cref="JsonPrefix.SecretTail"/>) could be the start of a secret: a run
+    /// of key characters (letters, digits, <c>+/=_-</c>) at least 12 long with a digit or a symbol in it (a key, a token,
+    /// an AWS secret; not a word), or a run of digits, spaces and dashes holding at least 6 digits (a card, an account).
+    /// 0 when neither ends the text.
+    /// </summary>
+    internal static int SecretLikeTail(ReadOnlySpan<char> text)
+    {
+        var key = 0;
+        var keyLike = false;
+        while (key < text.Length && key < JsonPrefix.SecretTail && text[^(key + 1)] is var c && (char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-'))
+        {
+            keyLike |= !char.IsAsciiLetter(c);
+            key++;
+        }
+
+        var number = 0;
+        var digits = 0;
+        while (number < text.Length && number < JsonPrefix.SecretTail && text[^(number + 1)] is var c && (char.IsAsciiDigit(c) || c is ' ' or '-'))
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+            number++;
+        }
+
+        return Math.Max(key >= 12 && keyLike ? key : 0, digits >= 6 ? number : 0);
+    }
 
     private static JsonNode? ParseOrNull(ReadOnlySpan<byte> json, int omitted)
     {

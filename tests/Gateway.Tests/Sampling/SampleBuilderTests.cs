@@ -132,6 +132,28 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.False(record.Response.Complete);
     }
 
+    [Theory]
+    [InlineData("Yes")]
+    [InlineData("The answer depends on the internationalization")]
+    [InlineData("Call us on the 3rd of May at 10")]
+    public void An_answer_stopped_at_its_token_limit_keeps_an_end_that_cannot_begin_a_secret(string text)
+    {
+        // A classifier asked for one token answers "Yes" with finish_reason length: stored as "…", every assertion on it failed.
+        var response = "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\"length\"}]}";
+
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "application/json"));
+
+        Assert.Equal(text, record.Response.Text);
+    }
+
+    [Theory]
+    [InlineData("token sk-proj-4f9a2c81b7", "token …")]
+    [InlineData("card 4111-1111-1111", "card…")]
+    [InlineData("short 12345", "short 12345")]
+    [InlineData("a long word like incomprehensibilities", "a long word like incomprehensibilities")]
+    public void Only_a_trailing_run_that_could_begin_a_secret_goes_from_an_answer_that_stopped_early(string text, string stored) =>
+        Assert.Equal(stored, SampleBuilder.CutTail(text, cut: false, stoppedEarly: true));
+
     [Fact]
     public void A_whole_answer_that_stopped_on_its_own_keeps_its_end()
     {

@@ -272,8 +272,16 @@ internal sealed class TextRedactor
             return;
         }
 
+        // Past the end of a headers object already claimed: its values are claimed, and rescanning nested (or unclosed)
+        // objects from each of their names made the scan quadratic in a text of "headers":{ repeated.
+        var claimedUntil = 0;
         foreach (var match in RedactionPatterns.FieldName.EnumerateMatches(scanned))
         {
+            if (match.Index < claimedUntil)
+            {
+                continue;
+            }
+
             var name = text.Slice(match.Index + 1, text[(match.Index + 1)..].IndexOf(text[match.Index]));
             var value = match.Index + match.Length;
             if (value >= text.Length)
@@ -283,25 +291,33 @@ internal sealed class TextRedactor
 
             if (text[value] is '"' or '\'')
             {
-                var end = StringEnd(text, value);
+                // The value's end is looked for only when it is claimed, and the names inside it are then skipped: an
+                // unclosed value runs to the text's end, and scanning it from every name before it was quadratic.
                 if (CredentialFields.IsCredential(name))
                 {
+                    var end = StringEnd(text, value);
                     ClaimString(ref hits, value + 1, end);
+                    claimedUntil = end;
                 }
                 else if (CredentialFields.IsServerUrl(name))
                 {
+                    var end = StringEnd(text, value);
                     ClaimString(ref hits, value + 1 + CredentialFields.UrlSecretStart(text[(value + 1)..end]), end);
+                    claimedUntil = end;
                 }
             }
             else if (text[value] == '{' && CredentialFields.IsHeaderMap(name))
             {
-                ClaimValuesIn(text, value, ref hits);
+                claimedUntil = ClaimValuesIn(text, value, ref hits);
             }
         }
     }
 
-    /// <summary>Every string value (not a name) in the object or array that starts at <paramref name="open"/>, at any depth.</summary>
-    private static void ClaimValuesIn(ReadOnlySpan<char> text, int open, ref List<Hit>? hits)
+    /// <summary>
+    /// Every string value (not a name) in the object or array that starts at <paramref name="open"/>, at any depth.
+    /// Returns where it ends (the text's end when it is not closed).
+    /// </summary>
+    private static int ClaimValuesIn(ReadOnlySpan<char> text, int open, ref List<Hit>? hits)
     {
         var depth = 0;
         for (var i = open; i < text.Length; i++)
@@ -314,7 +330,7 @@ internal sealed class TextRedactor
                 case '}' or ']':
                     if (--depth == 0)
                     {
-                        return;
+                        return i + 1;
                     }
 
                     break;
@@ -335,6 +351,8 @@ internal sealed class TextRedactor
                     break;
             }
         }
+
+        return text.Length;
     }
 
     // The closing quote of the string that opens at `open` (skipping escapes), or the text's end when it has none.
@@ -443,7 +461,7 @@ internal sealed class TextRedactor
                     }
                     else
                     {
-                        RedactTree(child, tally, numbers, schemaProperties: !schemaProperties && child is JsonObject && name == "properties");
+                        RedactTree(child, tally, numbers, schemaProperties: !schemaProperties && child is JsonObject && name == "properties" && IsObjectSchema(obj));
                     }
                 }
 
@@ -466,6 +484,13 @@ internal sealed class TextRedactor
                 break;
         }
     }
+
+    /// <summary>
+    /// A JSON Schema of an object (<c>"type": "object"</c>): its <c>properties</c> name parameters, not data. Any other
+    /// object's <c>properties</c> (a client's variables, metadata) holds data, read by name like the rest.
+    /// </summary>
+    private static bool IsObjectSchema(JsonObject obj) =>
+        obj.TryGetPropertyValue("type", out var type) && type is JsonValue value && value.TryGetValue<string>(out var text) && text == "object";
 
     /// <summary>
     /// Whether the field was dealt with by its name: a credential's string or number replaced whole, a <c>headers</c>

@@ -113,6 +113,20 @@ public sealed class TextRedactorJsonTests
         Assert.Equal(0, tally.Total);
     }
 
+    [Fact]
+    public void A_properties_object_that_is_not_an_object_schema_s_is_data_and_read_by_name()
+    {
+        // Only a JSON Schema's properties are exempt: a client's variables shaped the same way are data.
+        var node = JsonNode.Parse("""{"prompt_variables":{"properties":{"db_password":"hunter2","db_host":"db1"}}}""");
+        var tally = new RedactionTally();
+
+        Redactor.RedactJson(node, tally);
+
+        Assert.Equal("[REDACTED:credential_field]", node!["prompt_variables"]!["properties"]!["db_password"]!.GetValue<string>());
+        Assert.Equal("db1", node["prompt_variables"]!["properties"]!["db_host"]!.GetValue<string>());
+        Assert.Equal(1, tally.Counts["credential_field"]);
+    }
+
     [Theory]
     [InlineData("https://mcp.example.com", "https://mcp.example.com")]
     [InlineData("https://mcp.example.com/", "https://mcp.example.com/")]

@@ -110,6 +110,9 @@ public sealed class TextRedactorTests
     // Every value of a headers object, names kept; a server_url's path and query.
     [InlineData("{\"headers\":{\"X-Tenant\":\"acme\",\"X-Sig\":\"9f8e\"},\"ok\":true}", "{\"headers\":{\"X-Tenant\":\"[REDACTED:credential_field]\",\"X-Sig\":\"[REDACTED:credential_field]\"},\"ok\":true}", 2)]
     [InlineData("{\"server_url\":\"https://mcp.example.com/s/8f2c/mcp\"}", "{\"server_url\":\"https://mcp.example.com/[REDACTED:credential_field]\"}", 1)]
+    // Headers objects nested in one, and one left unclosed: each value claimed once (the scan goes past a claimed object).
+    [InlineData("{\"headers\":{\"a\":\"1\",\"headers\":{\"b\":\"2\"}},\"c\":\"3\"}", "{\"headers\":{\"a\":\"[REDACTED:credential_field]\",\"headers\":{\"b\":\"[REDACTED:credential_field]\"}},\"c\":\"3\"}", 2)]
+    [InlineData("\"headers\":{\"headers\":{\"headers\":{\"x\":\"y", "\"headers\":{\"headers\":{\"headers\":{\"x\":\"[REDACTED:credential_field]", 1)]
     // A pattern's secret in a credential field counts as the field's.
     [InlineData("{\"Authorization\": \"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0\"}", "{\"Authorization\": \"[REDACTED:credential_field]\"}", 1)]
     public void A_credential_named_field_in_json_text_has_its_value_replaced(string input, string expected, int count)

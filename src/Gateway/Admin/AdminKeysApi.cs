@@ -106,6 +106,9 @@ internal static partial class AdminKeysApi
 
         if (await store.RevokeAsync(id) is not { } hash)
         {
+            // Already gone from the store: perhaps by an earlier try that committed and then failed before this instance
+            // forgot the key. Forgotten here all the same.
+            authenticator.EvictKeyId(id);
             return Results.Json(
                 new OpenAiErrorEnvelope(new OpenAiError($"No gateway key has id '{id}'.", "invalid_request_error", "id", "key_not_found")),
                 GatewayJsonContext.Default.OpenAiErrorEnvelope,

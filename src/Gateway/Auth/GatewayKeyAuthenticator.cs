@@ -119,13 +119,8 @@ internal sealed class GatewayKeyAuthenticator(
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
-            // Counted against the address as an unknown key is: while the store is down, a client sending random keys
-            // had each wait on the store (and log a warning) without limit.
-            if (address is not null)
-            {
-                _failedLookups!.Hit(address);
-            }
-
+            // Not counted against the address: the key may be valid, and behind a shared address (an ingress) a short
+            // outage would then refuse every valid key not yet cached here for the rest of the minute after it ended.
             var now = time.GetUtcNow().UtcTicks;
             var last = Interlocked.Read(ref _storeFailureLoggedAt);
             if ((last == long.MinValue || Math.Abs(now - last) >= TimeSpan.TicksPerSecond)
@@ -148,6 +143,21 @@ internal sealed class GatewayKeyAuthenticator(
         if (!_cache.ContainsKey(hash))
         {
             _hashes.Forget(secret);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the key with this id, found among the cached ones (a revocation whose hash is no longer in the store: one
+    /// retried after its first try committed and then failed before this instance forgot the key). Admin-rare: a scan.
+    /// </summary>
+    public void EvictKeyId(string keyId)
+    {
+        foreach (var (hash, cached) in _cache)
+        {
+            if (cached.Key.Id == keyId)
+            {
+                Evict(hash);
+            }
         }
     }
 

@@ -80,4 +80,27 @@ public sealed class GatewayKeyStoreTests(TestEnvironment env)
 
         await ErrorAssertions.AssertOpenAiErrorAsync(after, HttpStatusCode.Unauthorized, "invalid_api_key");
     }
+
+    [Fact]
+    public async Task A_revocation_retried_after_its_first_try_committed_still_makes_this_instance_forget_the_key()
+    {
+        // The first try's store write committed, then the call failed before this instance forgot the key (here: the
+        // store revoked it directly, its change not reaching this instance); the operator's retry answers 404.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Auth:CacheSeconds"] = "300";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var keys = gateway.GetRequiredService<GatewayKeyStore>();
+        var (key, secret) = await keys.CreateAsync("revoked-twice", "test", []);
+        using var client = gateway.CreateClient(secret);
+        using var before = await client.GetAsync("/v1/models", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        await gateway.GetRequiredService<LlmGateway.Store.GatewayStore>().Connection.GetSubscriber().UnsubscribeAllAsync();
+        Assert.NotNull(await keys.RevokeAsync(key.Id));
+        using var admin = new AdminClient(gateway, TestEnvironment.OperatorToken);
+
+        Assert.Equal("key_not_found", (await admin.DeleteAsync($"/admin/v1/keys/{key.Id}")).Expect(HttpStatusCode.NotFound).ErrorCode);
+        using var after = await client.GetAsync("/v1/models", TestContext.Current.CancellationToken);
+
+        await ErrorAssertions.AssertOpenAiErrorAsync(after, HttpStatusCode.Unauthorized, "invalid_api_key");
+    }
 }

@@ -22,18 +22,19 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     private readonly bool _ownsLogDirectory;
     private readonly string _password;
 
-    // Held for the store's life beside its temporary log folder: the kernel lets go of it when the process ends however
-    // it ends, so a start that can take it knows the folder's store is gone (see DeleteOrphans).
-    private readonly FileStream? _folderLock;
+    // Held for the store's life, beside its temporary log folder or inside its data directory: the kernel lets go of it
+    // when the process ends however it ends, so a start that can take it knows the folder's store is gone (see
+    // DeleteOrphans), and a start that cannot knows another store still runs on it.
+    private readonly FileStream? _lock;
 
-    private EmbeddedGarnetServer(GarnetServer server, int port, string logDirectory, bool ownsLogDirectory, string password, FileStream? folderLock)
+    private EmbeddedGarnetServer(GarnetServer server, int port, string logDirectory, bool ownsLogDirectory, string password, FileStream? held)
     {
         _server = server;
         _password = password;
         Port = port;
         LogDirectory = logDirectory;
         _ownsLogDirectory = ownsLogDirectory;
-        _folderLock = folderLock;
+        _lock = held;
     }
 
     public int Port { get; }
@@ -73,26 +74,27 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         password = string.IsNullOrEmpty(password) ? NewPassword() : password;
         port = port == 0 ? FreeLoopbackPort() : port;
         var persistent = !string.IsNullOrWhiteSpace(dataDirectory);
-        FileStream? folderLock = null;
+        FileStream? held;
         string logDirectory;
         if (persistent)
         {
             logDirectory = dataDirectory!;
+            CreatePrivateDirectory(logDirectory);
+            held = LockDataDirectory(logDirectory);
         }
         else
         {
             DeleteOrphans(Path.GetTempPath());
-            (logDirectory, folderLock) = NewTemporaryFolder(Path.GetTempPath());
-        }
-
-        try
-        {
-            Directory.CreateDirectory(logDirectory);
-        }
-        catch
-        {
-            Release(folderLock, logDirectory + LockSuffix);
-            throw;
+            (logDirectory, held) = NewTemporaryFolder(Path.GetTempPath());
+            try
+            {
+                CreatePrivateDirectory(logDirectory);
+            }
+            catch
+            {
+                Release(held, logDirectory + LockSuffix);
+                throw;
+            }
         }
 
         var args = new List<string>
@@ -152,14 +154,18 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         {
             var server = new GarnetServer([.. args], loggerFactory);
             server.Start();
-            return new EmbeddedGarnetServer(server, port, logDirectory, ownsLogDirectory: !persistent, password, folderLock);
+            return new EmbeddedGarnetServer(server, port, logDirectory, ownsLogDirectory: !persistent, password, held);
         }
         catch
         {
-            if (!persistent)
+            if (persistent)
+            {
+                held?.Dispose();
+            }
+            else
             {
                 TryDelete(logDirectory);
-                Release(folderLock, logDirectory + LockSuffix);
+                Release(held, logDirectory + LockSuffix);
             }
 
             throw;
@@ -177,8 +183,54 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
             if (_ownsLogDirectory)
             {
                 TryDelete(LogDirectory);
-                Release(_folderLock, LogDirectory + LockSuffix);
+                Release(_lock, LogDirectory + LockSuffix);
             }
+            else
+            {
+                // Let go only once Garnet has closed its files; the lock file stays (see LockDataDirectory).
+                _lock?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Inside a data directory, the file its store holds locked while it runs.</summary>
+    internal const string DataLockName = "gateway-store.lock";
+
+    /// <summary>
+    /// Creates the folder readable by this user only (on Unix; parents it creates get the default): spilled log pages,
+    /// the append-only file and checkpoints hold samples (prompts and answers), key records and releases. A folder that
+    /// exists already keeps the permissions it has.
+    /// </summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>
+    /// Takes the data directory's lock, or refuses the start: two stores recovering, appending and checkpointing in one
+    /// directory corrupt each other's files. The lock file is never deleted: a store starting on a deleted-and-recreated
+    /// file would lock a new file while the old store still held the old one. Where locks are not enforced
+    /// (DOTNET_SYSTEM_IO_DISABLEFILELOCKING, a file system without flock) the lock is taken however many hold it.
+    /// </summary>
+    private static FileStream LockDataDirectory(string directory)
+    {
+        var path = Path.Combine(directory, DataLockName);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, LockShare);
+        }
+        catch (IOException exception)
+        {
+            throw new IOException(
+                $"The data directory {Path.GetFullPath(directory)} is in use by another store (a gateway, or its store process, holds {DataLockName} there: {exception.Message}). Two stores on one directory would corrupt each other's files: stop the other gateway, or give each its own Redis:Embedded:DataDirectory.",
+                exception);
         }
     }
 

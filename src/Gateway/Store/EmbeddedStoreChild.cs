@@ -32,7 +32,20 @@ internal static class EmbeddedStoreChild
             return 2;
         }
 
-        using (var server = EmbeddedGarnetServer.Start(launch.Port, launch.DataDirectory, launch.Memory, launch.Index, loggerFactory: null, launch.PageSize, launch.Password))
+        EmbeddedGarnetServer server;
+        try
+        {
+            server = EmbeddedGarnetServer.Start(launch.Port, launch.DataDirectory, launch.Memory, launch.Index, loggerFactory: null, launch.PageSize, launch.Password);
+        }
+        catch (IOException exception)
+        {
+            // Its message alone (a data directory in use names it): a stack trace would push it out of the last lines
+            // the gateway reports.
+            await Console.Error.WriteLineAsync("store child: " + exception.Message);
+            return 3;
+        }
+
+        using (server)
         {
             await output.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ReadyMarker} {server.Port}"));
             await output.FlushAsync();

@@ -16,6 +16,7 @@ internal sealed class GatewayStore : IAsyncDisposable
     private readonly IHostApplicationLifetime? _lifetime;
     private IEmbeddedStoreServer? _embedded;
     private ConnectionMultiplexer? _connection;
+    private volatile bool _disposed;
 
     /// <param name="lifetime">Stopped when the embedded store's process dies (null: nothing to stop, e.g. a tool's connection).</param>
     public GatewayStore(IOptions<StoreOptions> options, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime = null)
@@ -60,8 +61,12 @@ internal sealed class GatewayStore : IAsyncDisposable
         return true;
     }
 
+    // Disposed is its own exception: the store's callers expect ObjectDisposedException from a call that outlived the
+    // stop (it is what their catch filters name), not the "not started" of a start-up bug.
     public IConnectionMultiplexer Connection =>
-        _connection ?? throw new InvalidOperationException("The store is not started yet.");
+        _connection ?? (_disposed
+            ? throw new ObjectDisposedException(nameof(GatewayStore), "The store was closed: the gateway is stopping.")
+            : throw new InvalidOperationException("The store is not started yet."));
 
     public IDatabase Database => Connection.GetDatabase();
 
@@ -74,6 +79,7 @@ internal sealed class GatewayStore : IAsyncDisposable
             return;
         }
 
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ConfigurationOptions configuration;
         if (_options.UsesEmbeddedStore)
         {
@@ -133,6 +139,7 @@ internal sealed class GatewayStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         if (_connection is not null)
         {
             await _connection.CloseAsync();

@@ -42,8 +42,9 @@ public static class GatewayApp
         builder.AddGatewayTelemetry();
         configure?.Invoke(builder);
 
-        // Last: it wraps whichever server the steps above registered.
+        // Last: they wrap whichever server the steps above registered.
         builder.Services.AddInProcessCalls();
+        builder.Services.AddGatewayShutdown(builder.Configuration);
         var app = builder.Build();
         demo?.AttachTo(app);
 

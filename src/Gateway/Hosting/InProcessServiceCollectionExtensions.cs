@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LlmGateway.Hosting;
@@ -14,24 +13,7 @@ internal static class InProcessServiceCollectionExtensions
     public static IServiceCollection AddInProcessCalls(this IServiceCollection services)
     {
         services.TryAddSingleton<InProcessApplication>();
-        var index = services.Count - 1;
-        while (index >= 0 && (services[index].ServiceType != typeof(IServer) || services[index].IsKeyedService))
-        {
-            index--;
-        }
-
-        if (index < 0)
-        {
-            return services;
-        }
-
-        var server = services[index];
-        services[index] = ServiceDescriptor.Singleton<IServer>(sp => new InProcessServer(Inner(sp, server), sp.GetRequiredService<InProcessApplication>()));
+        services.WrapLastServer((sp, inner) => new InProcessServer(inner, sp.GetRequiredService<InProcessApplication>()));
         return services;
     }
-
-    private static IServer Inner(IServiceProvider services, ServiceDescriptor server) =>
-        (IServer)(server.ImplementationInstance
-            ?? server.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, server.ImplementationType!));
 }

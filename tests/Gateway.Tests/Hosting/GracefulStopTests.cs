@@ -1,8 +1,14 @@
+using System.Net.Http.Headers;
+using System.Text;
+using LlmGateway.Auth;
 using LlmGateway.Sampling;
 using LlmGateway.Store;
 using LlmGateway.Tests.Infrastructure;
 using LlmGateway.Tests.Sampling;
 using LlmGateway.Usage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenAI.Chat;
 
 #pragma warning disable SCME0001 // ChatCompletionOptions.Patch: the SDK's way to send extra body fields.
@@ -50,6 +56,85 @@ public sealed class GracefulStopTests(TestEnvironment env)
 
         var samples = await reader.GetRequiredService<SampleStore>().ListAsync(new SampleFilter { Prompt = name }, limit: 50, cursor: null, TestContext.Current.CancellationToken);
         Assert.Equal(Requests, samples.Samples.Count);
+    }
+
+    [Fact]
+    public async Task A_stream_outliving_the_drain_is_cut_and_the_writers_still_flush_before_the_store_closes()
+    {
+        var config = env.GatewaySettings();
+        config["Gateway:OnlineEval:Enabled"] = "false";
+        config["Gateway:Shutdown:DrainTimeout"] = "00:00:01";
+        var logs = new CapturingLoggerProvider();
+        var gateway = await GatewayHost.StartAsync(config, builder => builder.Logging.AddProvider(logs));
+        var hold = "hold-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            var store = gateway.GetRequiredService<GatewayStore>();
+            var (record, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("stop-drain", "test", []);
+            var recorder = gateway.GetRequiredService<UsageRecorder>();
+            var droppedBefore = recorder.Dropped;
+            var writers = gateway.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+                .Where(s => s is UsageWriter or SampleWriter).ToList();
+            Assert.Equal(2, writers.Count);
+
+            // Served before the stop: its count sits in the usage writer until its last write.
+            await OpenAiClients.For(gateway, secret).GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage("before the stop")], cancellationToken: Ct);
+
+            // A stream the provider holds open past the drain (a long generation when the deploy comes).
+            using var client = gateway.CreateClient(secret);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"a long answer"}]}""", Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add("x-mock-hold", hold);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+            using var stream = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+            while (await stream.ReadLineAsync(Ct) is { } line && !line.StartsWith("data: {", StringComparison.Ordinal))
+            {
+            }
+
+            // The drain is cut at its own bound, far inside the host's (30 s before: it took the whole of it, and the
+            // services stopped after the server got a cancelled token).
+            await gateway.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+            // The services after the server had their own time: the writers finished their last writes before the store
+            // closed, and nothing failed on a closed store.
+            Assert.All(writers, w => Assert.True(w.ExecuteTask is { IsCompletedSuccessfully: true }, w.GetType().Name));
+            Assert.Equal(droppedBefore, recorder.Dropped);
+            Assert.DoesNotContain(logs.Lines, l => l.Level >= LogLevel.Error);
+            Assert.Contains(logs.Lines, l => l.Category == "LlmGateway.Hosting.DrainBoundedServer" && l.Level == LogLevel.Warning);
+
+            // A call that outlives the store anyway fails as the writers' catch filters expect (they name it), not as
+            // "not started yet", which escaped them.
+            Assert.Throws<ObjectDisposedException>(() => store.Database);
+
+            var usage = await env.Gateway.GetRequiredService<UsageQuery>().RunAsync(
+                UsageWindow.For(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1), DateTimeOffset.UtcNow),
+                new Dictionary<string, string> { ["key"] = record.Id, ["model"] = "gpt-4o-mini" }, [], Ct);
+            Assert.Equal(1, usage.Sum(row => row.Requests));
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+            using var mock = new HttpClient { BaseAddress = env.MockUrl };
+            (await mock.PostAsync($"/mock/release/{hold}", null, Ct)).Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_host_s_shutdown_timeout_is_the_drain_plus_the_flush_and_a_drain_of_nothing_fails_start_up()
+    {
+        // The host's own setting is replaced: the writers' time must not depend on it being left alone.
+        var config = env.GatewaySettings();
+        config["shutdownTimeoutSeconds"] = "5";
+        await using (var gateway = await GatewayHost.StartAsync(config))
+        {
+            Assert.Equal(TimeSpan.FromSeconds(30), gateway.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostOptions>>().Value.ShutdownTimeout);
+        }
+
+        config["Gateway:Shutdown:DrainTimeout"] = "00:00:00";
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => GatewayHost.StartAsync(config));
+        Assert.Contains("DrainTimeout", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ internal sealed class TextRedactor
     private static readonly RedactionDetector[] PersonalData =
     [
         new(RedactionKinds.Email, RedactionPatterns.Email, MayMatch: static text => text.Contains('@', StringComparison.Ordinal)),
-        new(RedactionKinds.Card, RedactionPatterns.Card, RedactionChecks.IsCardNumber, MayMatch: HasDigit),
+        new(RedactionKinds.Card, RedactionPatterns.Card, RedactionChecks.IsCardNumber, MayMatch: HasDigit, Shorter: RedactionChecks.CardWithoutLastGroup),
         new(RedactionKinds.Ip, RedactionPatterns.IPv6, RedactionChecks.IsIPv6Address, MayMatch: HasDigit),
         new(RedactionKinds.Ip, RedactionPatterns.IPv4, MayMatch: HasDigit),
         new(RedactionKinds.Phone, RedactionPatterns.InternationalPhone, RedactionChecks.IsInternationalPhone, MayMatch: HasDigit),
@@ -218,13 +218,23 @@ internal sealed class TextRedactor
                 foreach (var match in detector.Pattern.EnumerateMatches(scanned))
                 {
                     var value = scanned.AsSpan(match.Index, match.Length);
-                    if (value.IsEmpty || (detector.Accepts is not null && !detector.Accepts(value)))
+                    if (value.IsEmpty)
                     {
                         continue;
                     }
 
+                    if (detector.Accepts is not null && !detector.Accepts(value))
+                    {
+                        if (detector.Shorter?.Invoke(value) is not (> 0 and var shorter) || !detector.Accepts(value[..shorter]))
+                        {
+                            continue;
+                        }
+
+                        value = value[..shorter];
+                    }
+
                     var start = detector.SecretStart?.Invoke(value) ?? 0;
-                    Claim(ref hits, new Hit(match.Index + start, match.Length - start, d));
+                    Claim(ref hits, new Hit(match.Index + start, value.Length - start, d));
                 }
             }
         }

@@ -19,6 +19,9 @@ public sealed class TextRedactorTests
     [InlineData("london 020 7946 0958", "london [REDACTED:phone]", "phone")]
     [InlineData("visa 4111 1111 1111 1111", "visa [REDACTED:card]", "card")]
     [InlineData("visa 4111-1111-1111-1111 exp", "visa [REDACTED:card] exp", "card")]
+    // A printed card and its CVV: matched whole as 19 digits, which fail Luhn; the card before it is one.
+    [InlineData("visa 4111 1111 1111 1111 123 please", "visa [REDACTED:card] 123 please", "card")]
+    [InlineData("visa 4012-6741-2759-7748-51", "visa [REDACTED:card]-51", "card")]
     [InlineData("card=4111111111111111", "card=[REDACTED:card]", "card")]
     [InlineData("mc 5555555555554444", "mc [REDACTED:card]", "card")]
     [InlineData("mc2 2223003122003222", "mc2 [REDACTED:card]", "card")]

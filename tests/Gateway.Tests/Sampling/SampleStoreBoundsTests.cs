@@ -231,13 +231,19 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
     {
         // A sample is written when its answer ends: scored by its request's start, a two-minute answer arrived among the
         // oldest and the cap deleted it before the evaluator read it, so an arm's readings leaned to its short answers.
-        var (samples, keys, database) = NewStore();
+        // The store's clock is the test's: the quick answers are stored at T (their requests began a minute before),
+        // the slow one a second later (its request began two minutes before).
+        var clock = new ManualTimeProvider(_start);
+        var (samples, keys, database) = NewStore(time: clock);
         var prompt = Bundles.UniqueName("bounds");
         var model = Bundles.UniqueName("model");
-        var quick = Records(prompt, model, version: 1, "stable", Cap);
+        var quick = Records(prompt, model, version: 1, "stable", Cap)
+            .Select(r => r with { Timestamp = r.Timestamp.AddMinutes(-1), Id = SampleIds.New(r.Timestamp.AddMinutes(-1)) })
+            .ToArray();
         await WriteAsync(samples, quick);
         var slow = Records(prompt, model, version: 1, "stable", 1)[0];
         slow = slow with { Timestamp = _start.AddMinutes(-2), Id = SampleIds.New(_start.AddMinutes(-2)) };
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         await WriteAsync(samples, [slow]);
 
@@ -246,11 +252,11 @@ public sealed class SampleStoreBoundsTests(TestEnvironment env)
         Assert.Equal(Cap, await database.SortedSetLengthAsync(keys.SamplePromptIndex(prompt)));
     }
 
-    private (SampleStore Samples, StoreKeys Keys, IDatabase Database) NewStore(GatewayHost? gateway = null)
+    private (SampleStore Samples, StoreKeys Keys, IDatabase Database) NewStore(GatewayHost? gateway = null, TimeProvider? time = null)
     {
         var store = (gateway ?? env.Gateway).GetRequiredService<GatewayStore>();
         var options = Options.Create(new SamplingOptions { MaxPerPrompt = Cap, Enqueue = false, Retention = TimeSpan.FromDays(7) });
-        return (new SampleStore(store, options, TimeProvider.System), store.Keys, store.Database);
+        return (new SampleStore(store, options, time ?? TimeProvider.System), store.Keys, store.Database);
     }
 
     /// <summary>Records a millisecond apart, each later than every one made before it in the test.</summary>

@@ -72,11 +72,18 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
             ? release.Stable
             : null;
 
-    /// <summary>A shadow call: the candidate of the caller's environment while its release is in a shadow step.</summary>
+    /// <summary>
+    /// A shadow call: the candidate of the caller's environment while its release is in a shadow step with the stable
+    /// version and candidate the copy was made for. A copy that waited in the queue across a release change (an abort,
+    /// another stable version, another candidate) is not sent: paired with an answer of another stable version, it
+    /// would move the new rollout's paired readings.
+    /// </summary>
     private static PromptSelection? ShadowOf(HttpRequest request, GatewayKey key, string prompt, ReleaseSnapshot snapshot) =>
         snapshot.TryGet(prompt, key.Environment, out var release) && release.Canary is { } candidate
         && release.Record.CanaryWeight == 0 && release.Record.ShadowShare > 0
-            ? new PromptSelection(candidate, Variants.Shadow, key.Environment, release.Record.Sampling, PairedWith: ShadowPrincipal.PairedWith(request.HttpContext))
+        && request.HttpContext.Features.Get<ShadowCopy>() is { } copy
+        && copy.StableVersion == release.Stable?.Version && copy.CandidateVersion == candidate.Version
+            ? new PromptSelection(candidate, Variants.Shadow, key.Environment, release.Record.Sampling, PairedWith: copy.PairedWith)
             : null;
 
     private static GatewayError ShadowEnded(string prompt, string environment) => new(StatusCodes.Status409Conflict, new OpenAiError(

@@ -10,11 +10,13 @@ namespace LlmGateway.Shadow;
 /// <param name="Query">The client's query string (with its <c>?</c>), or empty.</param>
 /// <param name="Environment">The release's environment.</param>
 /// <param name="PairedWith">The stable request's sample id.</param>
+/// <param name="StableVersion">The version that answered the stable request: the copy pairs with that answer.</param>
+/// <param name="CandidateVersion">The candidate the copy was made for.</param>
 /// <param name="StableDuration">How long the stable request took, to its answer's end.</param>
 /// <param name="Body">The client's body.</param>
 /// <param name="Headers">The client's headers its provider was allowed to see (<c>OpenAI-Beta</c>, configured names), content headers aside.</param>
 /// <param name="QueuedBytes">What it counts against <c>Gateway:Shadow:MaxQueuedBytes</c> while it waits: body, headers, host and query.</param>
-internal sealed record ShadowCall(string RequestId, string Scheme, string Host, string Endpoint, string Query, string Environment, string PairedWith, TimeSpan StableDuration, byte[] Body, IHeaderDictionary Headers, int QueuedBytes)
+internal sealed record ShadowCall(string RequestId, string Scheme, string Host, string Endpoint, string Query, string Environment, string PairedWith, int StableVersion, int CandidateVersion, TimeSpan StableDuration, byte[] Body, IHeaderDictionary Headers, int QueuedBytes)
 {
     private const string Suffix = ".shadow";
 

@@ -6,11 +6,13 @@ namespace LlmGateway.Shadow;
 /// </summary>
 /// <param name="environment">The release's environment: its candidate answers the copy, and its shadow budget pays.</param>
 /// <param name="pairedWith">The stable request's sample id: the copy's sample is paired with it.</param>
+/// <param name="stableVersion">The version that answered the stable request the copy pairs with.</param>
+/// <param name="candidateVersion">The candidate the copy was made for.</param>
 /// <param name="stableOutlastedTimeout">
 /// The stable request took at least <see cref="ShadowOptions.Timeout"/> itself: a copy cut at that timeout is censored,
 /// not the candidate's failure.
 /// </param>
-internal sealed class ShadowCopy(string environment, string pairedWith, bool stableOutlastedTimeout = false)
+internal sealed class ShadowCopy(string environment, string pairedWith, int stableVersion, int candidateVersion, bool stableOutlastedTimeout = false)
 {
     private int _endedByStop;
     private int _answeredWhole;
@@ -20,6 +22,15 @@ internal sealed class ShadowCopy(string environment, string pairedWith, bool sta
 
     /// <summary>The stable request's sample id: the copy's sample is paired with it.</summary>
     public string PairedWith { get; } = pairedWith;
+
+    /// <summary>
+    /// The version that answered the stable request: a copy is served only while the release's stable version and
+    /// candidate are still the ones it was made for, so it is never paired against another stable version's answer.
+    /// </summary>
+    public int StableVersion { get; } = stableVersion;
+
+    /// <summary>The candidate the copy was made for.</summary>
+    public int CandidateVersion { get; } = candidateVersion;
 
     /// <summary>The stable request took at least <see cref="ShadowOptions.Timeout"/> itself (its answer was allowed longer).</summary>
     public bool StableOutlastedTimeout { get; } = stableOutlastedTimeout;

@@ -72,7 +72,8 @@ internal sealed class ShadowDispatcher : BackgroundService
             return;
         }
 
-        var call = new ShadowCall(exchange.RequestId, client.Scheme, host, exchange.Endpoint, client.QueryString.Value ?? "", exchange.Key.Environment, pairedWith, stableDuration, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
+        var prompt = exchange.Prompt!;
+        var call = new ShadowCall(exchange.RequestId, client.Scheme, host, exchange.Endpoint, client.QueryString.Value ?? "", exchange.Key.Environment, pairedWith, prompt.Bundle.Version, prompt.ShadowVersion!.Value, stableDuration, exchange.ClientBody.WrittenSpan.ToArray(), headers, size);
         if (!_queue.Writer.TryWrite(call))
         {
             Interlocked.Add(ref _queuedBytes, -size);
@@ -150,7 +151,7 @@ internal sealed class ShadowDispatcher : BackgroundService
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
         using var exchange = new InProcessExchange(HttpMethods.Post, call.Scheme, call.Host, call.Endpoint, headers, call.Body, deadline.Token, call.Query);
-        var copy = new ShadowCopy(call.Environment, call.PairedWith, stableOutlastedTimeout: call.StableDuration >= _options.Timeout);
+        var copy = new ShadowCopy(call.Environment, call.PairedWith, call.StableVersion, call.CandidateVersion, stableOutlastedTimeout: call.StableDuration >= _options.Timeout);
         exchange.Features.Set(copy);
         // What fired the deadline, read when it fired: a copy the stop cuts is not the candidate's failure (ShadowCopy.CutByStop).
         using var fired = deadline.Token.Register(

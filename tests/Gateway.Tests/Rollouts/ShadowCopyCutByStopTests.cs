@@ -19,7 +19,7 @@ public sealed class ShadowCopyCutByStopTests
     {
         using var abort = new CancellationTokenSource();
         var context = new DefaultHttpContext { RequestAborted = abort.Token };
-        var copy = new ShadowCopy("production", "smp_1");
+        var copy = new ShadowCopy("production", "smp_1", 1, 2);
         if (firedByStop is { } byStop)
         {
             copy.DeadlineFired(byStop);
@@ -46,7 +46,7 @@ public sealed class ShadowCopyCutByStopTests
     {
         using var abort = new CancellationTokenSource();
         var context = new DefaultHttpContext { RequestAborted = abort.Token };
-        var copy = new ShadowCopy("production", "smp_1", stableOutlastedTimeout);
+        var copy = new ShadowCopy("production", "smp_1", 1, 2, stableOutlastedTimeout);
         if (firedByStop is { } byStop)
         {
             copy.DeadlineFired(byStop);

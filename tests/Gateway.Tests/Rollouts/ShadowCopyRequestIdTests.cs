@@ -16,7 +16,7 @@ public sealed class ShadowCopyRequestIdTests
     public void The_copys_id_is_the_clients_with_shadow_appended_and_admission_keeps_it(int length)
     {
         var clientId = new string('a', length - 1) + "z";
-        var call = new ShadowCall(clientId, "http", "localhost", "/v1/chat/completions", "", "production", "smp_1", TimeSpan.Zero, [], new HeaderDictionary(), 0);
+        var call = new ShadowCall(clientId, "http", "localhost", "/v1/chat/completions", "", "production", "smp_1", 1, 2, TimeSpan.Zero, [], new HeaderDictionary(), 0);
 
         var copyId = call.CopyRequestId;
 

@@ -12,7 +12,7 @@ public sealed class ShadowOutcomeTests
     [Fact]
     public void A_copy_answered_whole_before_its_late_deadline_is_counted_answered_as_it_is_sampled()
     {
-        var copy = new ShadowCopy("staging", "smp_1", stableOutlastedTimeout: true);
+        var copy = new ShadowCopy("staging", "smp_1", 1, 2, stableOutlastedTimeout: true);
         copy.Ended(incomplete: false);
 
         var (outcome, _) = ShadowDispatcher.Outcome(200, pastDeadline: true, wasAborted: true, failure: null, errorHead: "", copy);
@@ -25,7 +25,7 @@ public sealed class ShadowOutcomeTests
     [InlineData(false, "timeout")]
     public void A_copy_its_deadline_cut_is_censored_or_a_timeout(bool stableOutlastedTimeout, string expected)
     {
-        var copy = new ShadowCopy("staging", "smp_1", stableOutlastedTimeout);
+        var copy = new ShadowCopy("staging", "smp_1", 1, 2, stableOutlastedTimeout);
         copy.Ended(incomplete: true);
 
         Assert.Equal(expected, ShadowDispatcher.Outcome(499, pastDeadline: true, wasAborted: true, failure: null, errorHead: "", copy).Outcome);
@@ -34,7 +34,7 @@ public sealed class ShadowOutcomeTests
     [Fact]
     public void A_copy_that_never_reached_the_end_of_the_pipeline_is_judged_by_its_deadline_as_before()
     {
-        var copy = new ShadowCopy("staging", "smp_1");
+        var copy = new ShadowCopy("staging", "smp_1", 1, 2);
 
         Assert.Equal("timeout", ShadowDispatcher.Outcome(200, pastDeadline: true, wasAborted: true, failure: null, errorHead: "", copy).Outcome);
         Assert.Equal("failed", ShadowDispatcher.Outcome(200, pastDeadline: false, wasAborted: true, failure: null, errorHead: "", copy).Outcome);

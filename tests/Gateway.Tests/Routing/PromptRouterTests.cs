@@ -144,11 +144,22 @@ public sealed class PromptRouterTests : IAsyncDisposable
         Publish(Release("production", V1, V2, record: ShadowRecord(1_000)));
         var request = Request();
         var sampleId = LlmGateway.Sampling.SampleIds.New(DateTimeOffset.UnixEpoch);
-        request.HttpContext.Features.Set(new ShadowCopy("production", sampleId));
+        request.HttpContext.Features.Set(new ShadowCopy("production", sampleId, stableVersion: 1, candidateVersion: 2));
 
         var (selection, error) = await _router.SelectAsync(request, shadowKey, Prompt, null);
         Assert.Null(error);
         Assert.Equal((2, Variants.Shadow, sampleId, (int?)null), (selection!.Bundle.Version, selection.Variant, selection.PairedWith, selection.ShadowVersion));
+
+        // A copy that waited across a release change (made for another stable version, or another candidate) is not
+        // sent: paired with that other stable version's answer, it would move the new rollout's readings.
+        foreach (var (stable, candidate) in new[] { (2, 2), (1, 3) })
+        {
+            var stale = Request();
+            stale.HttpContext.Features.Set(new ShadowCopy("production", sampleId, stable, candidate));
+            var (none, refused) = await _router.SelectAsync(stale, shadowKey, Prompt, null);
+            Assert.Null(none);
+            Assert.Equal((409, "shadow_ended"), (refused!.StatusCode, refused.Body.Code));
+        }
 
         Publish(Release("production", V1, V2, weight: 500));
         var ended = await SelectErrorAsync(shadowKey);

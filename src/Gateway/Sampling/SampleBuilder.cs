@@ -139,13 +139,21 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
     }
 
     /// <summary>
-    /// How many of the last characters (at most <see cref="JsonPrefix.SecretTail"/>) could be the start of a secret: a run
-    /// of key characters (letters, digits, <c>+/=_-</c>) at least 12 long with a digit or a symbol in it (a key, a token,
-    /// an AWS secret; not a word), or a run of digits, spaces and dashes holding at least 6 digits (a card, an account).
+    /// How many of the last characters (at most <see cref="JsonPrefix.SecretTail"/>) could be the start of a secret: a last
+    /// word with an <c>@</c> in it (an address), a run of key characters (letters, digits, <c>+/=_-</c>) at least 12 long
+    /// with a digit or a symbol in it (a key, a token, an AWS secret; not a word), or a run of digits, spaces and dashes
+    /// holding at least 6 digits (a card, an account).
     /// 0 when neither ends the text.
     /// </summary>
     internal static int SecretLikeTail(ReadOnlySpan<char> text)
     {
+        // An address cut before its domain ends ("jane.doe@example.c") matches no email pattern: its whole word goes.
+        var word = text.Length - 1 - text.LastIndexOfAny(' ', '\n', '\t');
+        if (word <= JsonPrefix.SecretTail && text[^word..].Contains('@'))
+        {
+            return word;
+        }
+
         var key = 0;
         var keyLike = false;
         while (key < text.Length && key < JsonPrefix.SecretTail && text[^(key + 1)] is var c && (char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-'))

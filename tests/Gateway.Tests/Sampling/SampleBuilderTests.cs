@@ -150,6 +150,7 @@ public sealed class SampleBuilderTests(TestEnvironment env)
     [InlineData("token sk-proj-4f9a2c81b7", "token …")]
     [InlineData("card 4111-1111-1111", "card…")]
     [InlineData("short 12345", "short 12345")]
+    [InlineData("write to jane.doe@example.c", "write to …")]
     [InlineData("a long word like incomprehensibilities", "a long word like incomprehensibilities")]
     public void Only_a_trailing_run_that_could_begin_a_secret_goes_from_an_answer_that_stopped_early(string text, string stored) =>
         Assert.Equal(stored, SampleBuilder.CutTail(text, cut: false, stoppedEarly: true));

@@ -18,7 +18,7 @@ internal static class CredentialFields
     private static readonly string[] Suffixes =
     [
         "token", "secret", "password", "passwd", "apikey", "subscriptionkey", "privatekey", "secretkey",
-        "authorization", "cookie", "credential", "credentials",
+        "accesskey", "accountkey", "connectionstring", "authorization", "cookie", "credential", "credentials",
     ];
 
     /// <summary>
@@ -26,7 +26,7 @@ internal static class CredentialFields
     /// for field names.
     /// </summary>
     public static readonly SearchValues<string> Stems = SearchValues.Create(
-        ["token", "secret", "passw", "key", "authorization", "cookie", "credential", "headers", "server_url"],
+        ["token", "secret", "passw", "key", "authorization", "cookie", "credential", "headers", "server_url", "connectionstring", "connection_string"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The field's value is a credential: replaced whole (a string; a number in a JSON tree).</summary>

@@ -7,10 +7,6 @@ namespace LlmGateway.Sampling.Redaction;
 internal static class RedactionChecks
 {
     /// <summary>
-    /// 13–19 digits that pass Luhn and start like an issued card (2221–2720, 3, 4, 5, 6). The prefix
-    /// rule keeps out epoch timestamps (1…) and compact dates (20240720…), one in ten of which pass Luhn.
-    /// </summary>
-    /// <summary>
     /// A printed card followed by one more short group (4-4-4-4 then 1–3 digits: its CVV, an expiry's month) is matched
     /// whole as a 17–19 digit candidate, which fails; the candidate before that group is the card. 0 for any other form.
     /// </summary>
@@ -20,6 +16,10 @@ internal static class RedactionChecks
         return last > 0 && candidate[..last].Count(candidate[last]) == 3 && candidate.Length - last - 1 is >= 1 and <= 3 ? last : 0;
     }
 
+    /// <summary>
+    /// 13–19 digits that pass Luhn and start like an issued card (2221–2720, 3, 4, 5, 6). The prefix
+    /// rule keeps out epoch timestamps (1…) and compact dates (20240720…), one in ten of which pass Luhn.
+    /// </summary>
     public static bool IsCardNumber(ReadOnlySpan<char> candidate)
     {
         Span<int> digits = stackalloc int[19];

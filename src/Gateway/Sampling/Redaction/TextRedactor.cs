@@ -500,7 +500,9 @@ internal sealed class TextRedactor
     /// object's <c>properties</c> (a client's variables, metadata) holds data, read by name like the rest.
     /// </summary>
     private static bool IsObjectSchema(JsonObject obj) =>
-        obj.TryGetPropertyValue("type", out var type) && type is JsonValue value && value.TryGetValue<string>(out var text) && text == "object";
+        obj.TryGetPropertyValue("type", out var type)
+        && (type is JsonValue value && value.TryGetValue<string>(out var text) && text == "object"
+            || type is JsonArray types && types.Any(t => t is JsonValue each && each.TryGetValue<string>(out var name) && name == "object"));
 
     /// <summary>
     /// Whether the field was dealt with by its name: a credential's string or number replaced whole, a <c>headers</c>

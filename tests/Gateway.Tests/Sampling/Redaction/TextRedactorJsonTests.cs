@@ -127,6 +127,24 @@ public sealed class TextRedactorJsonTests
         Assert.Equal(1, tally.Counts["credential_field"]);
     }
 
+    [Fact]
+    public void Cloud_access_keys_in_a_tree_are_credentials_and_a_nullable_object_schema_keeps_its_parameters()
+    {
+        // STS credentials in a tool result (the SecretAccessKey matched no name, and its pattern needs its literal
+        // name beside it); a strict nullable schema ("type": ["object","null"]) has parameter names, not data.
+        var node = JsonNode.Parse("""
+            {"Credentials":{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},"aws_secret_access_key":"abc/def+ghi",
+             "schema":{"type":["object","null"],"properties":{"headers":{"type":"object","description":"extra headers"}}}}
+            """);
+        var tally = new RedactionTally();
+
+        Redactor.RedactJson(node, tally);
+
+        Assert.Equal("[REDACTED:credential_field]", node!["Credentials"]!["SecretAccessKey"]!.GetValue<string>());
+        Assert.Equal("[REDACTED:credential_field]", node["aws_secret_access_key"]!.GetValue<string>());
+        Assert.Equal("extra headers", node["schema"]!["properties"]!["headers"]!["description"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("https://mcp.example.com", "https://mcp.example.com")]
     [InlineData("https://mcp.example.com/", "https://mcp.example.com/")]

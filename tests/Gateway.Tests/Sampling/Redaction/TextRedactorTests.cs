@@ -46,7 +46,8 @@ public sealed class TextRedactorTests
     [InlineData("id AKIAIOSFODNN7EXAMPLE", "id [REDACTED:aws_access_key]", "aws_access_key")]
     [InlineData("sts ASIAY34FZKBOKMUTVV7A.", "sts [REDACTED:aws_access_key].", "aws_access_key")]
     [InlineData("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = [REDACTED:aws_secret_key]", "aws_secret_key")]
-    [InlineData("{\"AWS_SECRET_ACCESS_KEY\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}", "{\"AWS_SECRET_ACCESS_KEY\": \"[REDACTED:aws_secret_key]\"}", "aws_secret_key")]
+    // In JSON text its field's name claims it first (a credential field counts as one, whatever pattern it also matches).
+    [InlineData("{\"AWS_SECRET_ACCESS_KEY\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"}", "{\"AWS_SECRET_ACCESS_KEY\": \"[REDACTED:credential_field]\"}", "credential_field")]
     [InlineData("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA+5551234567\n-----END RSA PRIVATE KEY-----\nthanks", "[REDACTED:private_key]\nthanks", "private_key")]
     [InlineData("x -----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----", "x [REDACTED:private_key]", "private_key")]
     [InlineData("cut off: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "cut off: [REDACTED:private_key]", "private_key")]

@@ -222,17 +222,31 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     private static FileStream LockDataDirectory(string directory)
     {
         var path = Path.Combine(directory, DataLockName);
-        try
+        // A few seconds for a store that is stopping to let go (a gateway killed and restarted at once: its orphaned store
+        // process stops when it sees its input close), rather than a restart loop until it has.
+        var waitUntil = Environment.TickCount64 + (long)DataLockWait.TotalMilliseconds;
+        while (true)
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, LockShare);
-        }
-        catch (IOException exception)
-        {
-            throw new IOException(
-                $"The data directory {Path.GetFullPath(directory)} is in use by another store (a gateway, or its store process, holds {DataLockName} there: {exception.Message}). Two stores on one directory would corrupt each other's files: stop the other gateway, or give each its own Redis:Embedded:DataDirectory.",
-                exception);
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, LockShare);
+            }
+            catch (IOException exception) when (Environment.TickCount64 < waitUntil)
+            {
+                _ = exception;
+                Thread.Sleep(200);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException(
+                    $"The data directory {Path.GetFullPath(directory)} could not be locked ({DataLockName}: {exception.Message}): another store (a gateway, or its store process) holds it, or the file cannot be opened (permissions, a read-only or full volume). Two stores on one directory would corrupt each other's files: stop the other gateway, or give each its own Redis:Embedded:DataDirectory.",
+                    exception);
+            }
         }
     }
+
+    /// <summary>How long a start waits for a data directory's lock that another store holds.</summary>
+    internal static readonly TimeSpan DataLockWait = TimeSpan.FromSeconds(5);
 
     /// <summary>The name of a store's temporary log folder, before its process id and a random part.</summary>
     internal const string TemporaryPrefix = "llm-gateway-store-";

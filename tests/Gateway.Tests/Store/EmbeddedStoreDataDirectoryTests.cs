@@ -23,7 +23,7 @@ public sealed class EmbeddedStoreDataDirectoryTests(TestEnvironment env)
             await using (await GatewayHost.StartAsync(settings))
             {
                 var refused = await Assert.ThrowsAnyAsync<Exception>(() => GatewayHost.StartAsync(settings));
-                Assert.Contains($"The data directory {directory} is in use by another store", refused.Message, StringComparison.Ordinal);
+                Assert.Contains($"The data directory {directory} could not be locked", refused.Message, StringComparison.Ordinal);
             }
 
             await using var next = await GatewayHost.StartAsync(settings);

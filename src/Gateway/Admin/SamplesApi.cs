@@ -202,24 +202,20 @@ internal static class SamplesApi
             // The caller gets no receipts: the batch goes back now, as the built-in evaluator's does, instead of staying
             // hidden for the visibility window (up to a day) and charged an attempt. A timeout or a lost connection is the
             // store's failure, not the samples': their attempts are given back, or a brownout would dead-letter them.
-            await ReleaseAllAsync(samples, claimed, refundAttempts: ex is RedisTimeoutException or RedisConnectionException or TimeoutException);
+            try
+            {
+                await samples.Queue.ReleaseAllAsync(claimed, refundAttempts: Sampling.Queue.WorkQueue.IsStoreFailure(ex));
+            }
+            catch (Exception release) when (release is RedisException or TimeoutException)
+            {
+                // Best effort: what could not go back lapses at the end of its visibility window, as before.
+            }
+
             throw;
         }
 
         AuditDetail.Set(http, string.Create(CultureInfo.InvariantCulture, $"max={max}; claimed {items.Count}"));
         return Results.Json(new SampleClaimResponse(items), GatewayJsonContext.Default.SampleClaimResponse);
-    }
-
-    private static async Task ReleaseAllAsync(SampleStore samples, IReadOnlyList<Sampling.Queue.ClaimedItem> claimed, bool refundAttempts)
-    {
-        try
-        {
-            await Task.WhenAll(claimed.Select(item => samples.Queue.ReleaseAsync(item.Id, item.Receipt, refundAttempts)));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            // Best effort: what could not go back lapses at the end of its visibility window, as before.
-        }
     }
 
     private static Task<IResult> AckAsync(HttpContext http, SampleStore samples) =>

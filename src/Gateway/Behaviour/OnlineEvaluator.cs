@@ -62,7 +62,7 @@ internal sealed class OnlineEvaluator(
             // already is acked as counted when it comes back. A timeout or a lost connection is the store's, not the
             // samples': their attempts are given back, or a brownout of a few rounds (a second apart) would send the
             // whole queue to the dead letters. Any other store error (a script's) may be the sample's: it counts.
-            await ReleaseClaimsAsync(claimed, refundAttempts: StoreFailed(ex));
+            await ReleaseClaimsAsync(claimed, refundAttempts: WorkQueue.IsStoreFailure(ex));
             throw;
         }
         finally
@@ -72,14 +72,11 @@ internal sealed class OnlineEvaluator(
         }
     }
 
-    /// <summary>A store timeout or a lost connection: the store's failure, never the sample's (a script's error may be).</summary>
-    private static bool StoreFailed(Exception ex) => ex is RedisTimeoutException or RedisConnectionException or TimeoutException;
-
     private async Task ReleaseClaimsAsync(IReadOnlyList<ClaimedItem> claimed, bool refundAttempts)
     {
         try
         {
-            await Task.WhenAll(claimed.Select(item => samples.Queue.ReleaseAsync(item.Id, item.Receipt, refundAttempts)));
+            await samples.Queue.ReleaseAllAsync(claimed, refundAttempts);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -233,7 +230,7 @@ internal sealed class OnlineEvaluator(
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 BehaviourLog.SampleFailed(logger, prompt.Key.Prompt, ex.GetType().Name);
-                (StoreFailed(ex) ? toRefund : toRelease).AddRange(batch.Select(b => b.Item));
+                (WorkQueue.IsStoreFailure(ex) ? toRefund : toRelease).AddRange(batch.Select(b => b.Item));
             }
         }
 
@@ -325,7 +322,7 @@ internal sealed class OnlineEvaluator(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             BehaviourLog.SampleFailed(logger, record.Id, ex.GetType().Name);
-            return (null, StoreFailed(ex));
+            return (null, WorkQueue.IsStoreFailure(ex));
         }
         finally
         {

@@ -197,6 +197,17 @@ internal sealed class WorkQueue
     }
 
     /// <summary>
+    /// A store timeout or a lost connection: the store's failure, never an item's (a script's error may be), so a claim it
+    /// ended is given back with its attempt refunded (<see cref="ReleaseAllAsync"/>).
+    /// </summary>
+    public static bool IsStoreFailure(Exception exception) =>
+        exception is RedisTimeoutException or RedisConnectionException or TimeoutException;
+
+    /// <summary>Gives every claimed item back at once (<see cref="ReleaseAsync"/>): a consumer's round that failed or stopped.</summary>
+    public Task ReleaseAllAsync(IReadOnlyList<ClaimedItem> claimed, bool refundAttempts) =>
+        Task.WhenAll(claimed.Select(item => ReleaseAsync(item.Id, item.Receipt, refundAttempts)));
+
+    /// <summary>
     /// Gives the item back at once, at the head of the queue. The claim already counted as an
     /// attempt, so an item on its last attempt is dead-lettered instead, unless <paramref name="refundAttempt"/>: the
     /// consumer failed, not the item (a store brownout), and the claim's attempt is given back. False if

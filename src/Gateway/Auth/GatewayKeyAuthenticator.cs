@@ -46,9 +46,8 @@ internal sealed class GatewayKeyAuthenticator(
         : null;
     private readonly string? _refusedHash = options.Value.DevKey.Enabled ? null : GatewayKeySecret.Hash(options.Value.DevKey.Key);
 
-    // When a store failure was last logged (UTC ticks), so an outage is logged at most
-    // once a second however many unknown keys arrive.
-    private long _storeFailureLoggedAt = long.MinValue;
+    // An outage is logged at most once a second, however many unknown keys arrive.
+    private readonly KeyedWindowLimiter _storeFailureLogs = new(time, TimeSpan.FromSeconds(1), 1);
 
     public ValueTask<AuthenticationResult> AuthenticateAsync(HttpRequest request)
     {
@@ -121,10 +120,7 @@ internal sealed class GatewayKeyAuthenticator(
         {
             // Not counted against the address: the key may be valid, and behind a shared address (an ingress) a short
             // outage would then refuse every valid key not yet cached here for the rest of the minute after it ended.
-            var now = time.GetUtcNow().UtcTicks;
-            var last = Interlocked.Read(ref _storeFailureLoggedAt);
-            if ((last == long.MinValue || Math.Abs(now - last) >= TimeSpan.TicksPerSecond)
-                && Interlocked.CompareExchange(ref _storeFailureLoggedAt, now, last) == last)
+            if (_storeFailureLogs.TryAcquire(nameof(AuthLog.StoreUnavailable)))
             {
                 AuthLog.StoreUnavailable(logger, ex.GetType().Name);
             }

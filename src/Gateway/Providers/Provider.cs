@@ -37,14 +37,12 @@ internal sealed class Provider
         _credential = Credential(_apiKey);
         // A deployment that names a key of its own gets that key or none: a variable left unset (a typo, a secret not
         // mounted) must not send the provider's key to another host, perhaps another vendor's.
-        _credentialsByPrefix = options.Endpoints
-            .Select((endpoint, i) => (Endpoint: endpoint, Destination: Destinations[i + 1]))
-            .Where(e => e.Endpoint.NamesOwnKey)
-            .ToDictionary(e => e.Destination.Address, e => Credential(e.Destination.ApiKey), StringComparer.OrdinalIgnoreCase);
-        EndpointsWithoutTheirKey = [.. options.Endpoints
-            .Select((endpoint, i) => (Endpoint: endpoint, Index: i))
-            .Where(e => e.Endpoint.NamesOwnKey && e.Endpoint.ResolveApiKey() is null)
-            .Select(e => e.Index)];
+        var ownKeys = options.Endpoints
+            .Select((endpoint, i) => (Index: i, Destination: Destinations[i + 1]))
+            .Where(e => options.Endpoints[e.Index].NamesOwnKey)
+            .ToList();
+        _credentialsByPrefix = ownKeys.ToDictionary(e => e.Destination.Address, e => Credential(e.Destination.ApiKey), StringComparer.OrdinalIgnoreCase);
+        EndpointsWithoutTheirKey = [.. ownKeys.Where(e => e.Destination.ApiKey is null).Select(e => e.Index)];
     }
 
     private const int MaxKnownPaths = 64;

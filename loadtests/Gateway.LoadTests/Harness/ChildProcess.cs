@@ -359,6 +359,9 @@ internal sealed class ChildProcess : IWatchedProcess, IAsyncDisposable
             }
         }
 
+        // The wait returns once the runtime sees the process gone, which can be before it raises Exited on the thread
+        // pool, and disposing the process unhooks that event: the end is recorded here too (once, whichever is first).
+        OnExited();
         _process.Dispose();
         _statsGate.Dispose();
         lock (_log)

@@ -53,6 +53,34 @@ public sealed class ChildSupervisorTests
     }
 
     [Fact]
+    public async Task A_child_the_harness_stops_has_ended_when_its_dispose_returns()
+    {
+        // The runtime can see a process gone (HasExited) before it raises Exited on the thread pool, and disposing the
+        // process unhooks that event: the end must not depend on the event having run first.
+        var logs = Directory.CreateTempSubdirectory("loadtests-stop-");
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var start = new ProcessStartInfo("/bin/sh");
+                start.ArgumentList.Add("-c");
+                start.ArgumentList.Add($"echo {ChildHost.ReadyMarker}; cat > /dev/null");
+                var child = await ChildProcess.StartAsync(ChildHost.Mock, start, logs.FullName);
+
+                await child.DisposeAsync();
+
+                Assert.True(child.Ended.IsCompleted, $"stop {i}: the child's end was not recorded");
+                Assert.Equal(0, await child.Ended);
+                Assert.False(child.EndedUnasked);
+            }
+        }
+        finally
+        {
+            logs.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_store_its_parent_started_is_seen_gone_through_proc_with_the_code_its_parent_logged()
     {
         var logs = Directory.CreateTempSubdirectory("loadtests-store-");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LlmGateway.Accounting;
+using LlmGateway.Errors;
 using LlmGateway.Proxy;
 
 namespace LlmGateway.Budgets;
@@ -7,19 +8,30 @@ namespace LlmGateway.Budgets;
 /// <summary>
 /// The tools a request lets the provider run at a fee per call: those declared in its <c>tools</c> (web and file
 /// search, code interpreter, image generation, by <see cref="ProviderToolNames"/>), the most calls it allows
-/// (<c>max_tool_calls</c>), and chat's <c>web_search_options</c> (a search-preview model searches once per request).
-/// Read from the one scan's offsets; only for a key with limits.
+/// (<c>max_tool_calls</c>, at most <see cref="MaxToolCallsCeiling"/>), and chat's <c>web_search_options</c> (a
+/// search-preview model searches once per request). Read from the one scan's offsets; only for a key with limits.
 /// </summary>
 internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxToolCalls, bool ChatSearch)
 {
-    /// <summary>The request sets <c>max_tool_calls</c> to a count the reservation reads (0 or a positive int32).</summary>
+    /// <summary>The request sets <c>max_tool_calls</c> to a count the reservation reads (0 to <see cref="MaxToolCallsCeiling"/>).</summary>
     public bool MaxToolCallsGiven { get; init; }
 
     public static readonly ProviderToolUse None = new([], null, false);
 
+    /// <summary>
+    /// The most <c>max_tool_calls</c> a request may set. The reservation multiplies it by the dearest tool's fee and adds
+    /// it to the key's spend counters, which are 64-bit nano-USD: int.MaxValue calls at a few cents each reserve about
+    /// 1e17, and a few dozen such requests push a counter past what the store can add to (its overflow error used to be
+    /// taken for an outage, and let requests through unbudgeted). 1,000 is the ceiling of
+    /// <see cref="BudgetOptions.ProviderToolCallsBound"/> already: no agent run is expected to need more provider-run calls
+    /// in one response, and 1,000 calls of any priced tool reserve at most hundreds of USD, nowhere near the counters' range.
+    /// </summary>
+    public const int MaxToolCallsCeiling = 1000;
+
     public bool IsEmpty => Tools.Count == 0 && !ChatSearch;
 
-    public static ProviderToolUse Read(ReadOnlySpan<byte> body, RequestScan scan)
+    /// <returns>The tools and calls, or the refusal of a <c>max_tool_calls</c> above <see cref="MaxToolCallsCeiling"/>.</returns>
+    public static (ProviderToolUse Use, GatewayError? Error) Read(ReadOnlySpan<byte> body, RequestScan scan)
     {
         List<string>? tools = null;
         int? maxCalls = null;
@@ -39,15 +51,24 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
                 }
                 else if (property.NameIs(body, "max_tool_calls"u8))
                 {
+                    var value = body[property.ValueStart..property.End];
+                    if (AboveCeiling(value))
+                    {
+                        // Refused, not clamped: the client asked for more calls than the gateway will reserve, and a
+                        // silently lower cap would change what its request does.
+                        return (None, GatewayError.InvalidRequest(
+                            $"'max_tool_calls' must be at most {MaxToolCallsCeiling}, the gateway's limit.", "max_tool_calls", "invalid_value"));
+                    }
+
                     // A count the reservation can read (0 included); anything else the gateway replaces with its bound.
-                    var count = Count(body[property.ValueStart..property.End]);
+                    var count = Count(value);
                     maxCalls = count is > 0 ? count : null;
                     maxCallsGiven = count is not null;
                 }
             }
         }
 
-        return tools is null && !chatSearch ? None : new ProviderToolUse(tools ?? [], maxCalls, chatSearch) { MaxToolCallsGiven = maxCallsGiven };
+        return (tools is null && !chatSearch ? None : new ProviderToolUse(tools ?? [], maxCalls, chatSearch) { MaxToolCallsGiven = maxCallsGiven }, null);
     }
 
     /// <summary>
@@ -112,6 +133,16 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
         }
 
         return declared;
+    }
+
+    /// <summary>
+    /// A JSON number above <see cref="MaxToolCallsCeiling"/>, whatever its form (past int32 or int64, a fraction, an
+    /// exponent); one too large for a double is above it too.
+    /// </summary>
+    private static bool AboveCeiling(ReadOnlySpan<byte> value)
+    {
+        var reader = new Utf8JsonReader(value);
+        return reader.Read() && reader.TokenType == JsonTokenType.Number && (!reader.TryGetDouble(out var number) || number > MaxToolCallsCeiling);
     }
 
     /// <summary>A JSON integer from 0 to int.MaxValue; null for anything else.</summary>

@@ -98,7 +98,12 @@ internal sealed class RoutingStage(
 
         var injectUsage = NeedsUsageInjection(context, scan);
         // Only a key with limits pays for reading the tools: their fees are reserved for the calls the request allows.
-        var tools = admitted.Key.Limits is { IsEmpty: false } ? ProviderToolUse.Read(admitted.Body.WrittenSpan, scan) : ProviderToolUse.None;
+        var (tools, invalidTools) = admitted.Key.Limits is { IsEmpty: false } ? ProviderToolUse.Read(admitted.Body.WrittenSpan, scan) : (ProviderToolUse.None, null);
+        if (invalidTools is not null)
+        {
+            return (null, invalidTools, null);
+        }
+
         if (!scan.Model!.StartsWith(ModelCatalog.PromptPrefix, StringComparison.Ordinal))
         {
             if (!catalog.TryGetModel(scan.Model, out var model))

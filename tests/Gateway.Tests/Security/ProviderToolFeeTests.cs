@@ -46,9 +46,9 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
         using var second = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":3"""), ownBound), Ct);
         using var third = await unlimited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]"""), noLimits), Ct);
 
-        var (zero, huge) = (OpenAiClients.NewTag(), OpenAiClients.NewTag());
+        var (zero, fraction) = (OpenAiClients.NewTag(), OpenAiClients.NewTag());
         using var fourth = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":0"""), zero), Ct);
-        using var fifth = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":3000000000"""), huge), Ct);
+        using var fifth = await limited.SendAsync(Tagged(Responses("""[{"type":"web_search"}]""", ""","max_tool_calls":2.5"""), fraction), Ct);
 
         Assert.All([first, second, third, fourth, fifth], r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(10, MaxToolCalls(bounded));
@@ -56,7 +56,33 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
         Assert.Null(MaxToolCalls(noLimits));
         // A client's own count is never raised; one the reservation cannot read is replaced by the bound it reserved.
         Assert.Equal(0, MaxToolCalls(zero));
-        Assert.Equal(10, MaxToolCalls(huge));
+        Assert.Equal(10, MaxToolCalls(fraction));
+    }
+
+    [Theory]
+    [InlineData("2147483647")]
+    [InlineData("3000000000")]
+    [InlineData("1001")]
+    [InlineData("1e400")]
+    public async Task A_max_tool_calls_above_the_ceiling_is_refused_before_anything_is_reserved_or_sent(string calls)
+    {
+        // A key limited only by tokens per minute: its fees still go to its spend counters, and int.MaxValue image
+        // generations a request pushed them to where the store refused to add, which let its requests through unbudgeted.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("tool-ceiling", "test", [], new KeyLimits(null, null, 100_000));
+        using var client = env.Gateway.CreateClient(secret);
+        var (refusedTag, servedTag) = (OpenAiClients.NewTag(), OpenAiClients.NewTag());
+        const string Tools = """[{"type":"image_generation"}]""";
+
+        using var refused = await client.SendAsync(Tagged(Responses(Tools, $$""","stream":true,"max_tool_calls":{{calls}}"""), refusedTag), Ct);
+        using var served = await client.SendAsync(Tagged(Responses(Tools, ""","max_tool_calls":1000"""), servedTag), Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.BadRequest, "invalid_value");
+        Assert.Equal("max_tool_calls", error.GetProperty("param").GetString());
+        Assert.Contains("1000", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(env.Received.ForTag(refusedTag));
+        // The ceiling itself is a count like any other, sent as the client set it.
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(1000, MaxToolCalls(servedTag));
     }
 
     [Fact]

@@ -109,6 +109,9 @@ internal sealed class BudgetGuard(
     private readonly ExhaustedKeys _exhausted = new();
     private bool _stopped;
 
+    // The verdict of a reservation the store refused outright (its error, not a limit): never a Lua verdict.
+    private const int StoreRefused = -1;
+
     // How long a lease's failed or refused refill answers the requests behind it.
     private static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(1);
 
@@ -274,6 +277,9 @@ internal sealed class BudgetGuard(
                 return failOpen ? (new BudgetReservation(reservation.KeyId, reservation.At, 0, 0) { LetThrough = true }, null) : (null, GatewayError.BudgetUnavailable());
             case 0:
                 return (reservation, null);
+            case StoreRefused:
+                // Whatever fail-open says: the store is there, and refuses this reservation every time.
+                return (null, GatewayError.BudgetStoreError());
             // A counter at its limit holds nothing; one too small for this request, with the room it had.
             case ExhaustedKeys.Day or ExhaustedKeys.Month or ExhaustedKeys.Minute when remember:
             case 1 or 2 or 3 when remember && room > 0:
@@ -378,8 +384,9 @@ internal sealed class BudgetGuard(
     }
 
     /// <summary>
-    /// The Lua reservation's verdict (0 reserved, else the limit it would cross; null when the store failed) and, for a
-    /// refusal of a request too large, the room its counter had left.
+    /// The Lua reservation's verdict (0 reserved, else the limit it would cross; null when the store failed in a way a
+    /// retry can outlive; <see cref="StoreRefused"/> when it answered with an error) and, for a refusal of a request too
+    /// large, the room its counter had left.
     /// </summary>
     private async Task<(int? Verdict, long Room)> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced, bool failOpen)
     {
@@ -399,13 +406,27 @@ internal sealed class BudgetGuard(
                 ]))!;
             return ((int)result[0], (long)result[1]);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (IsOutage(ex))
         {
             BudgetLog.StoreUnavailable(logger, failOpen ? "let through" : "refused", ex.GetType().Name);
             metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", failOpen ? "allowed" : "refused"));
             return (null, 0);
         }
+        catch (RedisException ex)
+        {
+            // The store answered, and refused the script (an INCRBY past the counter's 64-bit range, a key of another
+            // type): not an outage that fail-open may wait out. Let through, every such request would go unreserved and
+            // uncounted, so a key that could push its own counter to the edge would switch its limits off.
+            BudgetLog.ReservationRefusedByStore(logger, keyId, ex.GetType().Name, ex);
+            return (StoreRefused, 0);
+        }
     }
+
+    /// <summary>
+    /// A store failure a retry can outlive (a timeout, a lost connection, a server loading, busy or failing over): the
+    /// only kind fail-open lets a request through for, and the only kind a count is kept to retry for.
+    /// </summary>
+    private static bool IsOutage(Exception ex) => ex is TimeoutException || UnhandledErrorResponder.IsStoreFailure(ex);
 
     private static GatewayError Refusal(int verdict, KeyLimits limits, DateTimeOffset now) => verdict switch
     {
@@ -545,6 +566,12 @@ internal sealed class BudgetGuard(
             {
                 settled += calls[i].Settlements.Count;
             }
+            else if (writes[i]?.Exception?.InnerException is RedisException refused && !IsOutage(refused))
+            {
+                // Refused by the store, not lost on the way (a counter past its range): kept, it would fail the same way
+                // at every try until the stop.
+                BudgetLog.CountRefusedByStore(logger, calls[i].Settlements.Sum(k => k.NanoUsd), calls[i].KeyId, refused.GetType().Name, refused);
+            }
             else
             {
                 // Already accepted once: back in, past the bound if new keys filled it meanwhile, each under the mark it
@@ -581,7 +608,9 @@ internal sealed class BudgetGuard(
     }
 
     // Adds to (or gives back from) the day's and month's spend and the minute's tokens, in one step; false when the
-    // store failed (logged). A marked addition counts only if its mark is new (CountScript).
+    // store failed in a way a retry can outlive (logged: the caller keeps an addition to retry). A count the store
+    // refused outright is logged and answers true: nothing to keep. A marked addition counts only if its mark is new
+    // (CountScript).
     private async Task<bool> CountAsync(string keyId, DateTimeOffset at, long nanoUsd, long tokens, Guid? mark = null)
     {
         try
@@ -591,6 +620,13 @@ internal sealed class BudgetGuard(
                 ? store.Database.ScriptEvaluateAsync(
                     CountScript, [day, month, minute, MarkKey(keyId, id)], [0, tokens, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds, MarkTtlSeconds, nanoUsd])
                 : store.Database.ScriptEvaluateAsync(CountScript, [day, month, minute], [nanoUsd, tokens, DayTtlSeconds, MonthTtlSeconds, MinuteTtlSeconds]));
+            return true;
+        }
+        catch (RedisException ex) when (!IsOutage(ex))
+        {
+            // The store ran the count and refused it (a counter past its 64-bit range): every retry would fail the same
+            // way and hold a backlog entry until the stop. Logged as lost instead; the counters already read high.
+            BudgetLog.CountRefusedByStore(logger, nanoUsd, keyId, ex.GetType().Name, ex);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidOperationException)

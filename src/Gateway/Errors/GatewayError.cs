@@ -66,6 +66,15 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         };
 
     /// <summary>An exception nothing handled; the message never repeats its text.</summary>
+    /// <summary>
+    /// The store ran a key's budget script and refused it (a counter at the end of its range, a key of another type):
+    /// the same request fails the same way until an operator looks, so it is neither let through unbudgeted nor told to
+    /// retry shortly, as an unreachable store is.
+    /// </summary>
+    public static GatewayError BudgetStoreError() =>
+        new(StatusCodes.Status500InternalServerError, new OpenAiError(
+            "The gateway's store refused to record this key's budget, so the request was not sent. Report it if it persists.", "api_error", null, "store_error"));
+
     public static GatewayError Internal() =>
         new(StatusCodes.Status500InternalServerError, new OpenAiError(
             "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));

@@ -46,7 +46,11 @@ internal static class UnhandledErrorResponder
             or RedisErrorKind.TryAgain or RedisErrorKind.ClusterDown or RedisErrorKind.Timeout or RedisErrorKind.ConnectionFault
             or RedisErrorKind.MaxClients;
 
-    private static bool IsStoreFailure(Exception? exception)
+    /// <summary>
+    /// Whether the exception (or one inside it) is a store failure a retry can outlive; false for an error the store
+    /// answers the same way every time (a script's error, a WRONGTYPE, a counter that would overflow).
+    /// </summary>
+    public static bool IsStoreFailure(Exception? exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {

@@ -75,6 +75,36 @@ public sealed class BudgetTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_reservation_the_store_answers_with_an_error_is_refused_not_let_through_unbudgeted()
+    {
+        // A key limited only by tokens per minute still has its spend added to its day counter. At the end of its 64-bit
+        // range, the reservation's INCRBY overflows: the store's own error, the same every time, not an outage that
+        // fail-open (on by default) may let requests through for, unreserved and with their tokens never counted.
+        var (key, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("overflow", "test", [], new KeyLimits(null, null, 100_000));
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        var now = DateTimeOffset.UtcNow;
+        // Tomorrow's too: the request may land after midnight.
+        foreach (var day in (DateTimeOffset[])[now, now.AddDays(1)])
+        {
+            await store.Database.StringSetAsync($"{store.Keys.Prefix}:{{budget:{key.Id}}}:day:{day:yyyyMMdd}", long.MaxValue, TimeSpan.FromMinutes(10));
+        }
+
+        using var client = env.Gateway.CreateClient(secret);
+        var tag = OpenAiClients.NewTag();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-mock-tag", tag);
+        using var response = await client.SendAsync(request, Ct);
+
+        var error = await ErrorAssertions.AssertOpenAiErrorAsync(response, HttpStatusCode.InternalServerError, "store_error");
+        Assert.Equal("api_error", error.GetProperty("type").GetString());
+        Assert.Null(response.Headers.RetryAfter);
+        Assert.Empty(env.Received.ForTag(tag));
+    }
+
+    [Fact]
     public async Task With_fail_open_off_and_the_store_down_a_key_with_limits_gets_a_retryable_503_about_its_budget()
     {
         await using var outage = RelayedStore.Start();

@@ -37,7 +37,8 @@ internal sealed class AdmissionStage(RequestDelegate next, GatewayKeyAuthenticat
         }
 
         // Held until the request has ended, its stream included (the forward stage gives it back just before the
-        // response's end; disposing here again is harmless).
+        // response's end, or, when the provider may still be generating for a client that left, later; disposing here
+        // again is harmless, and does nothing while that later release is pending).
         using var slot = concurrency.Enter(authentication.Key!.Id);
         if (!slot.Acquired)
         {

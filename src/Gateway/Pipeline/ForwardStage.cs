@@ -121,7 +121,7 @@ internal sealed class ForwardStage(
 
         // The client's answer ends here (Kestrel writes the terminating chunk now, not when the pipeline
         // returns): the bookkeeping below — usage, the sample, a shadow copy, the span — never delays it.
-        await EndResponseAsync(context, outcome);
+        await EndResponseAsync(context, outcome, ProviderMayStillGenerateFor(exchange, outcome));
         // A provider's own 5xx, passed through (the gateway's are marked where they are written).
         HttpServerErrorType.Mark(context, context.Response.StatusCode);
         var result = Result(context, exchange, outcome, record, sampling, tap, requestedAt, Stopwatch.GetElapsedTime(started));
@@ -166,10 +166,11 @@ internal sealed class ForwardStage(
     /// shorter than the provider's Content-Length (Kestrel refuses to complete it) must not cost the exchange its
     /// usage record, sample and span; Kestrel deals with the connection when the pipeline returns, as it would have.
     /// </summary>
-    private static async Task EndResponseAsync(HttpContext context, ForwardOutcome outcome)
+    /// <param name="holdPlace">How long the key's concurrency place stays taken after this (zero: given back now).</param>
+    private static async Task EndResponseAsync(HttpContext context, ForwardOutcome outcome, TimeSpan holdPlace)
     {
         // The key's concurrency place first: a client may send its next request the moment this one ends.
-        context.Features.Get<KeyConcurrencySlot>()?.Dispose();
+        context.Features.Get<KeyConcurrencySlot>()?.ReleaseAfter(holdPlace);
         if (outcome.ClientGone || context.RequestAborted.IsCancellationRequested)
         {
             return;
@@ -182,6 +183,30 @@ internal sealed class ForwardStage(
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
         }
+    }
+
+    /// <summary>
+    /// How long a provider may still be generating for this request once it ends: until the deadline of the latest of its
+    /// attempts the gateway gave up while the provider had the whole request (the client left, a timer fired), when the
+    /// request is not a stream. A provider goes on with a JSON request whose connection closed, and a client that hangs
+    /// up on each request would otherwise keep any number of generations running under a cap of a few. A stream's
+    /// generation stops with its connection. Zero for almost every request.
+    /// </summary>
+    private TimeSpan ProviderMayStillGenerateFor(LlmExchange exchange, ForwardOutcome outcome)
+    {
+        if (exchange.Stream || outcome.Abandoned.Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var latest = long.MinValue;
+        foreach (var attempt in outcome.Abandoned)
+        {
+            latest = Math.Max(latest, attempt.Deadline(time));
+        }
+
+        var now = time.GetTimestamp();
+        return latest > now ? time.GetElapsedTime(now, latest) : TimeSpan.Zero;
     }
 
     /// <summary>

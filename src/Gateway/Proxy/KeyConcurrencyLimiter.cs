@@ -9,9 +9,12 @@ namespace LlmGateway.Proxy;
 /// Caps the requests one gateway key has in flight on this instance (<see cref="ProxyOptions.MaxConcurrentRequestsPerKey"/>;
 /// 0 turns it off). A slot is taken right after authentication and given back when the request has ended, its
 /// stream included; a request over the cap is refused at once with 429, before its body is read. Counters are kept
-/// per key id, so only authenticated keys ever get one.
+/// per key id, so only authenticated keys ever get one. A request the client left (or the gateway timed out) while its
+/// provider had the whole non-streamed request keeps its slot until that attempt's deadline
+/// (<see cref="KeyConcurrencySlot.ReleaseAfter"/>): the provider goes on generating, and hanging up must not buy more
+/// generations than the cap. The pending releases are bounded by the cap itself: each holds one of the key's places.
 /// </summary>
-internal sealed class KeyConcurrencyLimiter(IOptions<ProxyOptions> options)
+internal sealed class KeyConcurrencyLimiter(IOptions<ProxyOptions> options, TimeProvider time)
 {
     private readonly int _max = options.Value.MaxConcurrentRequestsPerKey;
     private readonly ConcurrentDictionary<string, StrongBox<int>> _inFlight = new(StringComparer.Ordinal);
@@ -44,6 +47,9 @@ internal sealed class KeyConcurrencyLimiter(IOptions<ProxyOptions> options)
         {
             RetryAfterSeconds = 1,
         };
+
+    /// <summary>The clock a slot's deferred release waits on (a test's, in tests).</summary>
+    internal TimeProvider Time => time;
 
     internal void Release(string keyId)
     {

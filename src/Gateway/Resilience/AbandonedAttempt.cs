@@ -4,4 +4,13 @@ namespace LlmGateway.Resilience;
 
 /// <summary>An upstream attempt the gateway gave up while its provider went on with it: billed at the attempt's model.</summary>
 /// <param name="Number">The attempt's number among the request's attempts (1-based, every model counted).</param>
-internal sealed record AbandonedAttempt(CatalogModel Model, int Number);
+/// <param name="StartedAt">When the attempt began, a timestamp of the forwarder's time provider.</param>
+internal sealed record AbandonedAttempt(CatalogModel Model, int Number, long StartedAt)
+{
+    /// <summary>
+    /// When the gateway would have stopped waiting for this attempt's answer had the client stayed: its model's total
+    /// timeout from the attempt's start (a timestamp of the same time provider). The provider may still be generating
+    /// until then, so the key's concurrency place stays taken (<see cref="Proxy.KeyConcurrencySlot.ReleaseAfter"/>).
+    /// </summary>
+    public long Deadline(TimeProvider time) => StartedAt + (long)(Model.Resilience.TotalTimeout.TotalSeconds * time.TimestampFrequency);
+}

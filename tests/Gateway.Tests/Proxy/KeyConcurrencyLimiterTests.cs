@@ -1,11 +1,12 @@
 using LlmGateway.Proxy;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LlmGateway.Tests.Proxy;
 
 public sealed class KeyConcurrencyLimiterTests
 {
-    private static KeyConcurrencyLimiter Limiter(int max) => new(Options.Create(new ProxyOptions { MaxConcurrentRequestsPerKey = max }));
+    private static KeyConcurrencyLimiter Limiter(int max, TimeProvider? time = null) => new(Options.Create(new ProxyOptions { MaxConcurrentRequestsPerKey = max }), time ?? TimeProvider.System);
 
     [Fact]
     public void A_slot_disposed_twice_gives_its_place_back_once()
@@ -22,6 +23,47 @@ public sealed class KeyConcurrencyLimiterTests
 
         Assert.True(second.Acquired);
         Assert.False(third.Acquired);
+    }
+
+    [Fact]
+    public void A_place_released_later_stays_taken_until_its_delay_has_passed_and_disposing_meanwhile_gives_nothing_back()
+    {
+        // The forward stage defers the release of a request whose provider may still be generating; admission then
+        // disposes the slot as it unwinds, which must not give the place back early.
+        var clock = new FakeTimeProvider();
+        var limiter = Limiter(1, clock);
+        var held = limiter.Enter("key");
+
+        held.ReleaseAfter(TimeSpan.FromSeconds(30));
+        held.Dispose();
+        clock.Advance(TimeSpan.FromSeconds(29));
+        using var early = limiter.Enter("key");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        using var onTime = limiter.Enter("key");
+        using var beyond = limiter.Enter("key");
+        held.Dispose();
+        held.ReleaseAfter(TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        using var stillOne = limiter.Enter("key");
+
+        Assert.False(early.Acquired);
+        Assert.True(onTime.Acquired);
+        Assert.False(beyond.Acquired);
+        // Given back once: the place onTime holds is not freed by the old slot again.
+        Assert.False(stillOne.Acquired);
+    }
+
+    [Fact]
+    public void A_release_with_no_delay_left_gives_the_place_back_at_once()
+    {
+        var limiter = Limiter(1, new FakeTimeProvider());
+        var held = limiter.Enter("key");
+
+        held.ReleaseAfter(TimeSpan.Zero);
+        using var next = limiter.Enter("key");
+
+        Assert.True(next.Acquired);
     }
 
     [Fact]

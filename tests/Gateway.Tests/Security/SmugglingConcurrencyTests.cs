@@ -127,19 +127,64 @@ public sealed class SmugglingConcurrencyTests(TestEnvironment env)
         }
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, bool stream, string? hold)
+    [Fact]
+    public async Task A_client_that_hangs_up_on_a_non_streamed_request_keeps_its_place_taken_until_that_attempts_deadline()
+    {
+        // The provider goes on generating a JSON answer whose client left: were the place given back at once, a key
+        // capped at one that hangs up on every request would keep any number of generations running.
+        var total = TimeSpan.FromSeconds(5);
+        var settings = env.GatewaySettings();
+        settings["Gateway:Proxy:MaxConcurrentRequestsPerKey"] = "1";
+        settings["Gateway:Models:gpt-4o-mini:Resilience:TotalTimeoutMs"] = ((int)total.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("hang-up", "test", []);
+        using var client = gateway.CreateClient(secret);
+        var tag = OpenAiClients.NewTag();
+
+        // Started before the request is sent: its attempt's deadline is at least the total timeout from here.
+        var sent = System.Diagnostics.Stopwatch.StartNew();
+        using var hangUp = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var abandoned = SendAsync(client, stream: false, hold: null, tag, hang: true, hangUp.Token);
+        // The provider records a request once it has read it whole.
+        Assert.True(await Eventually.TrueAsync(() => Task.FromResult(env.Received.ForTag(tag).Count == 1), TimeSpan.FromSeconds(10)));
+        await hangUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        // The gateway gave up the upstream call: it has seen the client leave, and the request is ending.
+        await env.Received.ForTag(tag)[0].Finished.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        using (var refused = await SendAsync(client, stream: false, hold: null))
+        {
+            await ErrorAssertions.AssertOpenAiErrorAsync(refused, HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
+        }
+
+        using var admitted = await Eventually.ResultAsync(() => SendAsync(client, stream: false, hold: null), r => r.StatusCode == HttpStatusCode.OK, total * 3);
+        var admittedAfter = sent.Elapsed;
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        // Not before the abandoned attempt's deadline (a timer may fire a few milliseconds early).
+        Assert.True(admittedAfter >= total - TimeSpan.FromMilliseconds(50), $"the place came back {admittedAfter.TotalMilliseconds} ms after the request was sent, before its {total.TotalMilliseconds} ms deadline");
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, bool stream, string? hold) =>
+        SendAsync(client, stream, hold, tag: null, hang: false, Ct);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, bool stream, string? hold, string? tag, bool hang, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
             Content = new StringContent($$"""{"model":"gpt-4o-mini","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("x-mock-tag", OpenAiClients.NewTag());
+        request.Headers.Add("x-mock-tag", tag ?? OpenAiClients.NewTag());
         if (hold is not null)
         {
             request.Headers.Add("x-mock-hold", hold);
         }
 
-        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        if (hang)
+        {
+            request.Headers.Add("x-mock-hang", "true");
+        }
+
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
     }
 
     private async Task ReleaseAsync(string hold)

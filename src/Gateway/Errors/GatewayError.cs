@@ -65,7 +65,6 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
             RetryAfterSeconds = 1,
         };
 
-    /// <summary>An exception nothing handled; the message never repeats its text.</summary>
     /// <summary>
     /// The store ran a key's budget script and refused it (a counter at the end of its range, a key of another type):
     /// the same request fails the same way until an operator looks, so it is neither let through unbudgeted nor told to
@@ -75,6 +74,7 @@ internal sealed record GatewayError(int StatusCode, OpenAiError Body)
         new(StatusCodes.Status500InternalServerError, new OpenAiError(
             "The gateway's store refused to record this key's budget, so the request was not sent. Report it if it persists.", "api_error", null, "store_error"));
 
+    /// <summary>An exception nothing handled; the message never repeats its text.</summary>
     public static GatewayError Internal() =>
         new(StatusCodes.Status500InternalServerError, new OpenAiError(
             "The gateway failed to handle this request. Retry, and report it if it persists.", "api_error", null, "internal_error"));

@@ -165,8 +165,11 @@ internal sealed class RolloutController(
         RolloutDecision decision;
         try
         {
+            // Judged on settled minutes only, and the step's time counted to the same instant: its minimum duration is
+            // that much evidence, not that much clock while the last minutes' slow answers are still arriving.
             // Clocks of two instances may disagree by a little: never a negative time in step.
-            var elapsed = now > view.StepStartedAt ? now - view.StepStartedAt : TimeSpan.Zero;
+            var settled = now - TimeSpan.FromSeconds(options.Value.SettleSeconds);
+            var elapsed = settled > view.StepStartedAt ? settled - view.StepStartedAt : TimeSpan.Zero;
             var state = new RolloutStepState(view.Step, plan.Steps.Count, elapsed);
             var evalStep = new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration);
             var names = plan.Metrics.Select(m => m.Metric);
@@ -174,8 +177,8 @@ internal sealed class RolloutController(
             var from = view.WindowStartedAt ?? view.StepStartedAt;
             // A shadow step compares both answers to the same requests (paired); a weight step compares the arms.
             decision = step.Shadow
-                ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(prompt, environment, view.Candidate, names, from, now), judgeOptions)
-                : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, names, from, now), judgeOptions);
+                ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(prompt, environment, view.Candidate, names, from, settled), judgeOptions)
+                : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, names, from, settled), judgeOptions);
         }
         catch (ArgumentException ex)
         {

@@ -9,18 +9,20 @@ namespace LlmGateway.Rollouts;
 /// Both arms' readings of each plan metric on the same window, from the behaviour series: the stable arm is the
 /// baseline version's <c>stable</c> samples, the canary arm the candidate's <c>canary</c> samples. The window starts
 /// at the first whole minute of the step (the minute the step began still mixes in the previous weight) and ends
-/// with the minute now filling. Both kinds of step read whole hours from the hour buckets and the minutes either side
+/// with the last whole minute ended by <c>through</c>, the controller's settled instant (its look's time less
+/// <see cref="RolloutOptions.SettleSeconds"/>): a minute still filling, or whose slow answers are still arriving, is
+/// not read. Both kinds of step read whole hours from the hour buckets and the minutes either side
 /// from the minute buckets, never further back than the hour buckets are kept: a look's reads stay bounded however long
 /// the step has been paused.
 /// </summary>
 internal sealed class RolloutReadings(BehaviourStore behaviour)
 {
     public async Task<Dictionary<string, (ArmMoments Stable, ArmMoments Canary)>> ReadAsync(
-        string prompt, string environment, int baseline, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset now)
+        string prompt, string environment, int baseline, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset through)
     {
         var wanted = metrics.ToHashSet(StringComparer.Ordinal);
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
-        var toMinute = (now.ToUnixTimeSeconds() / 60) + 1;
+        var toMinute = through.ToUnixTimeSeconds() / 60;
         var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
         if (fromMinute < toMinute)
         {
@@ -76,11 +78,11 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
     /// the same copied requests, and their differences (candidate − stable), from the shadow pairs.
     /// </summary>
     public async Task<Dictionary<string, PairedMoments>> ReadPairedAsync(
-        string prompt, string environment, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset now)
+        string prompt, string environment, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset through)
     {
         var wanted = metrics.ToHashSet(StringComparer.Ordinal);
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
-        var toMinute = (now.ToUnixTimeSeconds() / 60) + 1;
+        var toMinute = through.ToUnixTimeSeconds() / 60;
         var sums = wanted.ToDictionary(m => m, _ => new Dictionary<string, SeriesAccumulator>(StringComparer.Ordinal)
         {
             [BehaviourStore.PairStable] = new(),

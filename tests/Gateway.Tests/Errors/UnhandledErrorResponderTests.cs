@@ -12,6 +12,7 @@ public sealed class UnhandledErrorResponderTests
         new InvalidOperationException("wrapped", new RedisTimeoutException(CommandFlags.None, "inner", CommandStatus.WaitingToBeSent)),
         new RedisServerException(RedisErrorKind.Loading, CommandFlags.None, "LOADING Redis is loading the dataset in memory"),
         new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None, "READONLY You can't write against a read only replica."),
+        new RedisServerException(RedisErrorKind.OutOfMemory, CommandFlags.None, "OOM command not allowed when used memory > 'maxmemory'."),
     ];
 
     [Theory]

@@ -52,6 +52,26 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_minute_is_judged_only_once_it_has_settled_and_the_steps_time_counts_to_the_same_instant()
+    {
+        // A sample counts in its request's starting minute but arrives after the answer: a minute just ended lacks its
+        // slowest answers. The look right after the traffic's minute ended read it anyway, and counted the step's
+        // minimum duration on the wall clock while that minute's tail was still arriving.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]", settleSeconds: 60);
+        await using var _ = gateway;
+
+        await TrafficAsync(gateway, clock, name, 480);
+        Assert.Equal("continue", await LookAsync(gateway, name));
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var unsettled = (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json;
+        var refusal = unsettled.GetProperty("last_evaluation").GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "refusal");
+        Assert.Equal(0, refusal.GetProperty("canary").GetProperty("count").GetInt64());
+
+        clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal("abort", await LookAsync(gateway, name));
+    }
+
+    [Fact]
     public async Task A_canary_whose_template_needs_a_variable_half_the_traffic_omits_is_aborted_on_error()
     {
         // v2 adds {{ tier }} to its system template; clients that do not send it get 400 missing_variable from the
@@ -811,6 +831,7 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s =>
         {
             s["Gateway:Rollouts:Enabled"] = "false";
+            s["Gateway:Rollouts:SettleSeconds"] = "0";
             s["Gateway:Releases:ProtectedEnvironments:0"] = PromptSetup.Environment;
             s["Gateway:Rollouts:Webhooks:staging:Url"] = receiver.Url.ToString();
         });
@@ -933,9 +954,14 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         return $"pairs: {pairs["error"].Differences.Count}; shadow samples: {samples.Split("\"variant\":\"shadow\"").Length - 1}; stable samples: {samples.Split("\"variant\":\"stable\"").Length - 1}; paired_with: {samples.Split("paired_with").Length - 1}";
     }
 
-    private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem, string plan = Plan, string candidateVariables = CompanyVariable)
+    private async Task<(GatewayHost Gateway, ShiftedTimeProvider Clock, string Name)> StartAsync(string candidateSystem, string plan = Plan, string candidateVariables = CompanyVariable, int settleSeconds = 0)
     {
-        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s => s["Gateway:Rollouts:Enabled"] = "false");
+        var (gateway, clock) = await OnlineEvaluationGateway.StartAsync(env, evaluator: true, s =>
+        {
+            s["Gateway:Rollouts:Enabled"] = "false";
+            // The helpers move the clock past the traffic's minute once every sample is scored: read it from then on.
+            s["Gateway:Rollouts:SettleSeconds"] = settleSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
         return (gateway, clock, await StartRolloutAsync(gateway, candidateSystem, plan, candidateVariables));
     }
 

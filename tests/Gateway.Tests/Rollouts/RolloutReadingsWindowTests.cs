@@ -21,7 +21,8 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
         var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
         var readings = env.Gateway.GetRequiredService<RolloutReadings>();
         var prompt = Bundles.UniqueName("window");
-        // The step began at +17 min and it is now +185½: the window is [+17, +186).
+        // The step began at +17 min and the look's settled instant is +186 (minute +185 has just ended): the window is
+        // [+17, +186).
         long[] inside = [17, 59, 60, 119, 150, 180, 185];
         long[] outside = [5, 16, 186, 200];
         var samples = new List<ScoredSample>();
@@ -34,7 +35,7 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
         Assert.Equal(samples.Count, (await behaviour.CountAsync(samples)).Count);
 
         var read = await readings.ReadAsync(prompt, Environment, baseline: 1, candidate: 2, ["latency_ms"],
-            DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60), DateTimeOffset.FromUnixTimeSeconds(((Hour + 185) * 60) + 30));
+            DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60), DateTimeOffset.FromUnixTimeSeconds((Hour + 186) * 60));
 
         var (stable, canary) = read["latency_ms"];
         Assert.Equal(inside.Length, stable.Count);
@@ -67,7 +68,7 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
         }
 
         var read = await readings.ReadPairedAsync(prompt, Environment, candidate: 2, ["latency_ms"],
-            DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60), DateTimeOffset.FromUnixTimeSeconds(((Hour + 185) * 60) + 30));
+            DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60), DateTimeOffset.FromUnixTimeSeconds((Hour + 186) * 60));
 
         var pairs = read["latency_ms"];
         Assert.Equal(inside.Length, pairs.Differences.Count);

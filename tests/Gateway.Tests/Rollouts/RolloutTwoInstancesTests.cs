@@ -111,6 +111,8 @@ public sealed class RolloutTwoInstancesTests(TestEnvironment env)
         settings["Gateway:Rollouts:Enabled"] = "true";
         settings["Gateway:Rollouts:Interval"] = "00:00:00.200";
         settings["Gateway:Rollouts:LeaseTtl"] = "00:00:02";
+        // The traffic's minute is read as soon as it has ended (the clock is moved past it).
+        settings["Gateway:Rollouts:SettleSeconds"] = "0";
         extra?.Invoke(settings);
         return await GatewayHost.StartAsync(settings, builder => builder.Services.AddSingleton<TimeProvider>(clock));
     }

@@ -74,7 +74,7 @@ internal static class OpenAiErrors
 
         // As body-cut-after: the headers and the first bytes must reach the client before the abort, or it reads a
         // failure to answer, not an error cut short.
-        await Task.Delay(Streaming.StreamedReplyWriter.DrainBeforeAbort * 3, context.RequestAborted);
+        await Task.Delay(Streaming.StreamedReplyWriter.CutBodyDrain, context.RequestAborted);
         context.Abort();
     }
 }

@@ -25,7 +25,7 @@ internal static class JsonReplyWriter
         await context.Response.Body.FlushAsync(context.RequestAborted);
         // Longer than a stream cut's drain: the headers and the first bytes must reach the client before the abort, or it
         // reads a failure to answer, not an answer cut short.
-        await Task.Delay(StreamedReplyWriter.DrainBeforeAbort * 3, context.RequestAborted);
+        await Task.Delay(StreamedReplyWriter.CutBodyDrain, context.RequestAborted);
         context.Abort();
     }
 }

@@ -18,6 +18,13 @@ internal sealed class StreamedReplyWriter(HoldRegistry holds, IOptions<MockProvi
     /// </summary>
     internal static readonly TimeSpan DrainBeforeAbort = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The pause before a JSON answer or an error cut short is aborted: its headers must reach the client too, or the
+    /// client reads a failure to answer, not an answer cut short. Longer than a stream's: on a loaded test box the socket
+    /// loop can run hundreds of milliseconds late.
+    /// </summary>
+    internal static readonly TimeSpan CutBodyDrain = TimeSpan.FromSeconds(1);
+
     public async Task WriteAsync(HttpContext context, IReplyStreamFormat format, string reply)
     {
         var knobs = MockKnobs.Of(context);

@@ -61,6 +61,7 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     /// <param name="loggerFactory">Routes Garnet's own logs through the host's logging.</param>
     /// <param name="pageSize">One log page (<see cref="EmbeddedStoreOptions.PageSize"/>).</param>
     /// <param name="checkpointSeconds">With a data directory, seconds between background checkpoints.</param>
+    /// <param name="dataLockWait">How long to wait for a data directory another store holds (<see cref="DataLockWait"/>).</param>
     public static EmbeddedGarnetServer Start(
         int port = 0,
         string? dataDirectory = null,
@@ -69,7 +70,8 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         ILoggerFactory? loggerFactory = null,
         string pageSize = EmbeddedStoreOptions.DefaultPageSize,
         string? password = null,
-        int checkpointSeconds = DefaultCheckpointSeconds)
+        int checkpointSeconds = DefaultCheckpointSeconds,
+        TimeSpan? dataLockWait = null)
     {
         password = string.IsNullOrEmpty(password) ? NewPassword() : password;
         port = port == 0 ? FreeLoopbackPort() : port;
@@ -80,7 +82,7 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
         {
             logDirectory = dataDirectory!;
             CreatePrivateDirectory(logDirectory);
-            held = LockDataDirectory(logDirectory);
+            held = LockDataDirectory(logDirectory, dataLockWait ?? DataLockWait);
         }
         else
         {
@@ -219,12 +221,12 @@ public sealed class EmbeddedGarnetServer : IEmbeddedStoreServer
     /// file would lock a new file while the old store still held the old one. Where locks are not enforced
     /// (DOTNET_SYSTEM_IO_DISABLEFILELOCKING, a file system without flock) the lock is taken however many hold it.
     /// </summary>
-    private static FileStream LockDataDirectory(string directory)
+    private static FileStream LockDataDirectory(string directory, TimeSpan wait)
     {
         var path = Path.Combine(directory, DataLockName);
         // A few seconds for a store that is stopping to let go (a gateway killed and restarted at once: its orphaned store
         // process stops when it sees its input close), rather than a restart loop until it has.
-        var waitUntil = Environment.TickCount64 + (long)DataLockWait.TotalMilliseconds;
+        var waitUntil = Environment.TickCount64 + (long)wait.TotalMilliseconds;
         while (true)
         {
             try

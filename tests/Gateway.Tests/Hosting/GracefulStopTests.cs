@@ -122,6 +122,98 @@ public sealed class GracefulStopTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_request_the_cut_drain_aborted_is_waited_for_while_it_unwinds_before_the_store_closes()
+    {
+        // The server waits about a second for the requests it aborts; one still filing its usage after that found the
+        // writers and the store stopped under it (its record lost, an ObjectDisposedException logged).
+        var config = env.GatewaySettings();
+        config["Gateway:OnlineEval:Enabled"] = "false";
+        config["Gateway:Shutdown:DrainTimeout"] = "00:00:01";
+        var hold = "hold-" + Guid.NewGuid().ToString("N");
+        var unwound = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gateway = await GatewayHost.StartAsync(config, builder =>
+            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new SlowUnwind(unwound)));
+        try
+        {
+            var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("stop-unwind", "test", []);
+            using var client = gateway.CreateClient(secret);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent("""{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"a long answer"}]}""", Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add("x-mock-hold", hold);
+            request.Headers.Add(SlowUnwind.Header, "1");
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+            using var stream = new StreamReader(await response.Content.ReadAsStreamAsync(Ct));
+            while (await stream.ReadLineAsync(Ct) is { } line && !line.StartsWith("data: {", StringComparison.Ordinal))
+            {
+            }
+
+            await gateway.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+            // Completed before the stop returned: the request's last step ran on a store still open.
+            Assert.True(unwound.Task.IsCompleted, "the stop returned while the aborted request was still unwinding");
+            Assert.Equal("written", await unwound.Task);
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+            using var mock = new HttpClient { BaseAddress = env.MockUrl };
+            (await mock.PostAsync($"/mock/release/{hold}", null, Ct)).Dispose();
+        }
+    }
+
+    [Fact]
+    public void The_unwind_wait_is_a_quarter_of_the_flush_at_most_five_seconds()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(2.5), LlmGateway.Hosting.DrainBoundedServer.UnwindWait(TimeSpan.FromSeconds(10)));
+        Assert.Equal(TimeSpan.FromSeconds(5), LlmGateway.Hosting.DrainBoundedServer.UnwindWait(TimeSpan.FromMinutes(2)));
+        Assert.Equal(TimeSpan.Zero, LlmGateway.Hosting.DrainBoundedServer.UnwindWait(TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// A request marked with <see cref="Header"/> takes 1.5 s to unwind once aborted (past the server's own second), then
+    /// writes to the store: its outcome ("written", or the exception's type) completes the given task.
+    /// </summary>
+    private sealed class SlowUnwind(TaskCompletionSource<string> unwound) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public const string Header = "X-Test-Slow-Unwind";
+
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            Microsoft.AspNetCore.Builder.UseExtensions.Use(app, async (context, nextMiddleware) =>
+            {
+                if (!context.Request.Headers.ContainsKey(Header))
+                {
+                    await nextMiddleware(context);
+                    return;
+                }
+
+                try
+                {
+                    await nextMiddleware(context);
+                }
+                finally
+                {
+                    // A request's slow last step (the simulated part of this test: no signal marks "still unwinding").
+                    await Task.Delay(TimeSpan.FromMilliseconds(1500), CancellationToken.None);
+                    try
+                    {
+                        var store = context.RequestServices.GetRequiredService<GatewayStore>();
+                        await store.Database.StringSetAsync("test:slow-unwind:" + Guid.NewGuid().ToString("N"), "1", TimeSpan.FromMinutes(1));
+                        unwound.TrySetResult("written");
+                    }
+                    catch (Exception ex)
+                    {
+                        unwound.TrySetResult(ex.GetType().Name);
+                    }
+                }
+            });
+            next(app);
+        };
+    }
+
+    [Fact]
     public async Task The_host_s_shutdown_timeout_is_the_drain_plus_the_flush_and_a_drain_of_nothing_fails_start_up()
     {
         // The host's own setting is replaced: the writers' time must not depend on it being left alone.

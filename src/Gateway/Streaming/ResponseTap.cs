@@ -820,8 +820,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     }
 
     /// <summary>
-    /// Whether held bytes of an unfinished event could still be the usage-only chunk: short, and one line so far (a
-    /// second line, or a provider that never sends blank lines, means it is not).
+    /// Whether held bytes of an unfinished event could still be the usage-only chunk: short, and one data line so far (a
+    /// second one, or a provider that never sends blank lines, means it is not). Only data lines count: a comment, an
+    /// <c>event:</c>, <c>id:</c> or <c>retry:</c> line before the data says nothing either way, and counting it made the
+    /// answer depend on where the provider's reads split.
     /// </summary>
     private static bool MayBeUsageOnlyEvent(ReadOnlySpan<byte> held)
     {
@@ -830,8 +832,26 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
             return false;
         }
 
-        var lineEnd = held.IndexOfAny((byte)'\n', (byte)'\r');
-        return lineEnd < 0 || held[(lineEnd + 1)..].TrimStart("\r\n"u8).IsEmpty;
+        var dataLines = 0;
+        while (!held.IsEmpty)
+        {
+            var lineEnd = held.IndexOfAny((byte)'\n', (byte)'\r');
+            var line = lineEnd < 0 ? held : held[..lineEnd];
+            // A line still arriving ("da") is counted once it is whole enough to tell: the check runs again on every read.
+            if (line.StartsWith("data"u8) && (line.Length == 4 || line[4] == (byte)':') && ++dataLines > 1)
+            {
+                return false;
+            }
+
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            held = held[(lineEnd + 1)..];
+        }
+
+        return true;
     }
 
     /// <summary>Sends the held bytes of the unfinished event and stops holding it (it cannot be the usage chunk).</summary>

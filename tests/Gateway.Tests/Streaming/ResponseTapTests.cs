@@ -66,6 +66,29 @@ public sealed class ResponseTapTests
     }
 
     [Fact]
+    public async Task Stripping_drops_the_usage_only_event_whatever_comment_or_field_lines_come_before_its_data_in_any_split()
+    {
+        // Only data lines make an event the usage chunk. With an event:, id: or comment line first, a read that split
+        // inside its data line saw two lines, released the event as "not the usage chunk", and the client got the usage
+        // chunk it never asked for (in one read it was dropped: the answer depended on the provider's read sizes).
+        var usage = ": keep-alive\nevent: message\nid: 7\n" + UsageEvent;
+        var stream = Stream.Replace(UsageEvent, usage, StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(stream);
+        var expected = Stream.Replace(UsageEvent, "", StringComparison.Ordinal);
+
+        await Gen.Int[1, 64].Array[1, 30].SampleAsync(async sizes =>
+        {
+            var (tap, client, _) = Tap("text/event-stream", strip: true);
+            await WriteAsync(tap, bytes, sizes);
+            await tap.FlushPendingAsync(cut: false, Ct);
+            tap.Complete();
+
+            Assert.Equal(expected, Encoding.UTF8.GetString(client.ToArray()));
+            Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
+        });
+    }
+
+    [Fact]
     public async Task A_stream_loses_the_length_its_provider_declared_since_the_gateway_adds_to_it_and_json_keeps_it()
     {
         var (sse, _, sseContext) = Tap("text/event-stream");

@@ -78,6 +78,10 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
     // A write to the client failed while stripping: the held state is no longer consistent with what was sent.
     private bool _broken;
 
+    // A dropped event ended on a CR at the end of a read: the framer ended the event there, and counts the LF that
+    // completes that CRLF, if the next read brings it, as between events. It belongs to the dropped event: not sent.
+    private bool _dropLineFeed;
+
     // While stripping: the start of an unfinished event already sent on (it cannot be the usage chunk), whose
     // remaining bytes pass straight through.
     private long? _passThroughEvent;
@@ -772,6 +776,15 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
         var source = inPlace ? buffer : _body.WrittenMemory;
         var sourceStart = _decided;
         var from = _decided;
+        if (_dropLineFeed && decidedEnd > from)
+        {
+            _dropLineFeed = false;
+            if (source.Span[0] == (byte)'\n')
+            {
+                from++;
+            }
+        }
+
         try
         {
             foreach (var (start, end) in _filter!.Drops)
@@ -788,6 +801,7 @@ internal sealed class ResponseTap : Stream, IHttpResponseBodyFeature
                 }
 
                 from = Math.Max(from, end);
+                _dropLineFeed = end == sourceStart + source.Length && source.Span[(int)(end - 1 - sourceStart)] == (byte)'\r';
             }
 
             _filter.Clear();

@@ -89,6 +89,29 @@ public sealed class ResponseTapTests
     }
 
     [Fact]
+    public async Task A_stripped_usage_event_takes_its_whole_crlf_ending_even_when_a_read_splits_the_last_cr_from_its_lf()
+    {
+        // The framer ends an event on a CR at the end of a read and counts the LF after it as between events: that LF
+        // was sent after the dropped event, and the client's stream was not the provider's minus the chunk.
+        var crlf = Stream.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
+        var usage = UsageEvent.Replace("\n", "\r\n", StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(crlf);
+        var expected = crlf.Replace(usage, "", StringComparison.Ordinal);
+        var split = crlf.IndexOf(usage, StringComparison.Ordinal) + usage.Length - 1;
+
+        foreach (int[] sizes in new[] { new[] { split, bytes.Length - split }, [split - 1, 1, 1, bytes.Length - split - 1], [7] })
+        {
+            var (tap, client, _) = Tap("text/event-stream", strip: true);
+            await WriteAsync(tap, bytes, sizes);
+            await tap.FlushPendingAsync(cut: false, Ct);
+            tap.Complete();
+
+            Assert.Equal(expected, Encoding.UTF8.GetString(client.ToArray()));
+            Assert.Equal(new OpenAiUsage(5, 7, null, null, 12), tap.Usage.Usage);
+        }
+    }
+
+    [Fact]
     public async Task A_stream_loses_the_length_its_provider_declared_since_the_gateway_adds_to_it_and_json_keeps_it()
     {
         var (sse, _, sseContext) = Tap("text/event-stream");

@@ -66,7 +66,8 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
         var endSeen = !response.Cut || response.FinishReason is not null;
         if (endSeen)
         {
-            observations.Add(MetricObservation.Event(OnlineMetrics.Truncation, string.Equals(response.FinishReason, "length", StringComparison.Ordinal)));
+            // Chat's and completions' "length", the Responses API's "max_output_tokens": the same token limit.
+            observations.Add(MetricObservation.Event(OnlineMetrics.Truncation, response.FinishReason is "length" or "max_output_tokens"));
         }
 
         var scoring = new ScoringInput

@@ -33,12 +33,12 @@ internal sealed record GoldenExample(
     /// <summary>
     /// Whether the sample's answer is a whole one the export can offer as the reference: the evaluation pipeline takes
     /// <c>output.text</c> as a case's expected answer, so a stream cut short, an answer the token limit stopped (its
-    /// stored end may be trimmed too), a text cut by the size cap, a provider's
+    /// stored end may be trimmed too) or the provider's content filter stopped, a text cut by the size cap, a provider's
     /// or the gateway's error, or a request refused before it was sent would become the reference new versions are
     /// scored against (the online evaluator never scores such answers on their content either).
     /// </summary>
     public static bool HasWholeAnswer(SampleRecord record) =>
-        record.Response is { Complete: true, Cut: false, Error: null, Status: < 400, FinishReason: not ("length" or "max_output_tokens") } && !record.Refused;
+        record.Response is { Complete: true, Cut: false, Error: null, Status: < 400 } && !SampleBuilder.StoppedShort(record.Response.FinishReason) && !record.Refused;
 
     public static GoldenExample From(SampleRecord record) => new(
         record.Id,

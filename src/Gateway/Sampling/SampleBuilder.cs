@@ -58,7 +58,7 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
         // One that stopped before its end otherwise (a stream cut, an error, the token limit) may too (15 digits of a card
         // fail Luhn, 39 of an AWS secret's 40): only a trailing run that could begin a secret goes, so a short answer
         // stopped at the limit ("Yes") is scored as it is, not as "…".
-        var stoppedEarly = !cut && (!complete || reassembled.Error is not null || StoppedAtTokenCap(reassembled.FinishReason));
+        var stoppedEarly = !cut && (!complete || reassembled.Error is not null || StoppedShort(reassembled.FinishReason));
         redactor.RedactJson(request, tally);
         // The client's own data: a card number sent as a JSON number is read too (the rendered copy has it as text).
         redactor.RedactJson(input.Variables, tally, numbers: true);
@@ -114,8 +114,12 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
         return SampleSizeCap.Fit(record, options.Value.MaxSampleBytes);
     }
 
-    /// <summary>The model stopped at its output-token limit, wherever it was: chat's and completions' "length", the Responses API's incomplete reason.</summary>
-    private static bool StoppedAtTokenCap(string? finishReason) => finishReason is "length" or "max_output_tokens";
+    /// <summary>
+    /// The answer was stopped before the model ended it, wherever it was: at its output-token limit (chat's and
+    /// completions' "length", the Responses API's incomplete reason "max_output_tokens") or by the provider's content
+    /// filter ("content_filter" in both). Its end may be the start of anything, a secret included.
+    /// </summary>
+    internal static bool StoppedShort(string? finishReason) => finishReason is "length" or "max_output_tokens" or "content_filter";
 
     private static bool HasOutput(ReassembledResponse response) =>
         !string.IsNullOrEmpty(response.Text) || !string.IsNullOrEmpty(response.Refusal) || response.ToolCalls.Count > 0;

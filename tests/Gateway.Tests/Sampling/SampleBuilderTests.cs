@@ -100,10 +100,12 @@ public sealed class SampleBuilderTests(TestEnvironment env)
     {
         // A stream the provider cut, the gateway timed out or the client left: no [DONE].
         { "stream cut", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + Lead + PartialCard + "\"}}]}\n\n", "text/event-stream", PartialCard },
-        // Whole answers the model stopped at its token limit, wherever it was.
+        // Whole answers the model stopped at its token limit, or the provider's content filter stopped, wherever they were.
         { "length, streamed", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + Lead + PartialAwsSecret + "\"},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n", "text/event-stream", "wJalrXUtnFEMI" },
         { "length, json", "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + Lead + PartialCard + "\"},\"finish_reason\":\"length\"}]}", "application/json", PartialCard },
         { "max_output_tokens", "{\"object\":\"response\",\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"},\"output\":[{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + Lead + PartialCard + "\"}]}]}", "application/json", PartialCard },
+        { "content_filter, responses", "{\"object\":\"response\",\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"content_filter\"},\"output\":[{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + Lead + PartialCard + "\"}]}]}", "application/json", PartialCard },
+        { "content_filter, streamed", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + Lead + PartialCard + "\"},\"finish_reason\":\"content_filter\"}]}\n\ndata: [DONE]\n\n", "text/event-stream", PartialCard },
     };
 
     [Theory]

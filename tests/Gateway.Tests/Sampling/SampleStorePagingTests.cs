@@ -104,6 +104,7 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
         await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 503, Complete = true }));
         await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 500, Complete = true }, refused: true));
         await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 200, Text = "Here are the det", Complete = true, FinishReason = "length" }));
+        await WriteAsync(samples, Records(prompt, 1, spacingMs: 1, response: new SampleResponse { Status = 200, Text = "As I was say", Complete = true, FinishReason = "content_filter" }));
         var good = Records(prompt, 1, spacingMs: 1);
         await WriteAsync(samples, good);
 
@@ -111,7 +112,7 @@ public sealed class SampleStorePagingTests(TestEnvironment env)
         var exported = await Collect(samples.ExportAsync(new SampleFilter { Prompt = prompt }, 10, scan, TestContext.Current.CancellationToken));
 
         Assert.Equal(good[0].Id, Assert.Single(exported).Id);
-        Assert.Equal(6, scan.NotWhole);
+        Assert.Equal(7, scan.NotWhole);
         Assert.Equal(0, scan.NotReplayable);
     }
 

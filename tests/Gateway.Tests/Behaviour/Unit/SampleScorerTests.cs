@@ -166,6 +166,8 @@ public sealed class SampleScorerTests
 
     [Theory]
     [InlineData("length", 1)]
+    [InlineData("max_output_tokens", 1)]
+    [InlineData("content_filter", 0)]
     [InlineData("stop", 0)]
     [InlineData("tool_calls", 0)]
     [InlineData(null, 0)]

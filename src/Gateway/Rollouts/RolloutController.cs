@@ -106,15 +106,23 @@ internal sealed class RolloutController(
         {
             var problems = string.Join("; ", errors.Select(e => e.Message));
             RolloutLog.PlanUnreadable(logger, prompt, environment, problems);
-            if (!candidateFound || !baselineFound || paused)
+            if (!candidateFound || !baselineFound)
             {
                 // A registry read that missed a version (a replica's lag): look again next time.
                 return null;
             }
 
             // Both versions read, and the plan no longer validates against them (a judge model since removed from
-            // the catalog, say): nothing would judge this step, nor abort it. A human is told, as for any pause.
-            return await EndAsync(view, RolloutStatuses.Paused, "pause", "the plan cannot be judged: " + problems, null, fencingToken);
+            // the catalog, say): its bundle metrics cannot be judged, but its built-in counters (error, refusal, cost...)
+            // read without either version's online_eval. Those that may abort still abort, paused or not: otherwise a
+            // canary failing half its requests would keep its weight until a human came.
+            if (await BuiltInHarmAsync(view, release) is { } harm)
+            {
+                return await AbortAsync(view, release, harm, fencingToken, cancellationToken);
+            }
+
+            // Nothing else would judge this step: a human is told, as for any pause, once.
+            return paused ? null : await EndAsync(view, RolloutStatuses.Paused, "pause", "the plan cannot be judged: " + problems, null, fencingToken);
         }
 
         var step = plan.Steps[view.Step];
@@ -139,8 +147,13 @@ internal sealed class RolloutController(
 
             if (paused)
             {
-                // Already waiting for a human, whose pause reason stands.
-                return null;
+                // Already waiting for a human, whose pause reason stands; but a weight set outside the plan does not
+                // make the canary harmless. Each arm's samples are still that arm's, whatever its weight, so the step's
+                // comparison stays valid: an abort-capable metric found harmful aborts, as at any look. Nothing else is
+                // done here (the weight is no step of the plan to advance or promote from, and the pause was announced once).
+                return await HarmAsync(view, plan, step, release, time.GetUtcNow(), options.Value.Alpha) is { } harm
+                    ? await AbortAsync(view, release, harm, fencingToken, cancellationToken)
+                    : null;
             }
 
             if (next is not null && next.IsServedBy(release) && JustChangedByHand(release, view))
@@ -156,29 +169,10 @@ internal sealed class RolloutController(
         }
 
         var now = time.GetUtcNow();
-        var metrics = plan.Metrics.Select(ToEval).ToList();
-        var judgeOptions = new EvalRolloutOptions
-        {
-            Alpha = options.Value.Alpha,
-            OnInconclusive = plan.PauseWhenInconclusive ? RolloutInconclusivePolicy.Pause : RolloutInconclusivePolicy.Continue,
-        };
         RolloutDecision decision;
         try
         {
-            // Judged on settled minutes only, and the step's time counted to the same instant: its minimum duration is
-            // that much evidence, not that much clock while the last minutes' slow answers are still arriving.
-            // Clocks of two instances may disagree by a little: never a negative time in step.
-            var settled = now - TimeSpan.FromSeconds(options.Value.SettleSeconds);
-            var elapsed = settled > view.StepStartedAt ? settled - view.StepStartedAt : TimeSpan.Zero;
-            var state = new RolloutStepState(view.Step, plan.Steps.Count, elapsed);
-            var evalStep = new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration);
-            var names = plan.Metrics.Select(m => m.Metric);
-            // The step's readings: from its start, through any resumes (the step's clock above restarts at a resume).
-            var from = view.WindowStartedAt ?? view.StepStartedAt;
-            // A shadow step compares both answers to the same requests (paired); a weight step compares the arms.
-            decision = step.Shadow
-                ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(prompt, environment, view.Candidate, names, from, settled), judgeOptions)
-                : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(prompt, environment, view.Baseline, view.Candidate, names, from, settled), judgeOptions);
+            decision = await DecideAsync(view, plan, step, release, now, options.Value.Alpha);
         }
         catch (ArgumentException ex)
         {
@@ -244,26 +238,112 @@ internal sealed class RolloutController(
             }
 
             case RolloutAction.Abort:
-            {
-                if (await ClaimAsync(view, evaluation, fencingToken) is not { } claimed)
-                {
-                    return null;
-                }
-
-                if (await service.ChangeReleaseAsync(claimed, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision, claimed.Revision, fencingToken) is { } change)
-                {
-                    return await RefusedAsync(claimed, change, fencingToken);
-                }
-
-                await AfterReleaseChange();
-                var aborted = claimed with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, UpdatedAt = now };
-                return await RecordAsync(aborted, claimed.Revision, fencingToken, evaluation, "abort")
-                    ?? await ReconcileAsync(aborted, fencingToken, evaluation, "abort");
-            }
+                return await AbortAsync(view, release, evaluation, fencingToken, cancellationToken);
 
             default:
                 return await EndAsync(view, RolloutStatuses.Paused, "pause", evaluation.Reason!, evaluation, fencingToken);
         }
+    }
+
+    /// <summary>
+    /// Reads the step's window, from its start through any resumes (a resume restarts only the step's clock), to the
+    /// settled instant, and lets <see cref="RolloutJudge"/> decide. Compares both answers to the same requests (paired)
+    /// while the release serves a shadow step's copies and no canary weight; otherwise the two arms. Throws
+    /// <see cref="ArgumentException"/> when the plan cannot be judged.
+    /// </summary>
+    private async Task<RolloutDecision> DecideAsync(RolloutView view, ValidatedRolloutPlan plan, RolloutStepPlan step, Contracts.Releases.ReleaseRecord release, DateTimeOffset now, double alpha)
+    {
+        var metrics = plan.Metrics.Select(ToEval).ToList();
+        var judgeOptions = new EvalRolloutOptions
+        {
+            Alpha = alpha,
+            OnInconclusive = plan.PauseWhenInconclusive ? RolloutInconclusivePolicy.Pause : RolloutInconclusivePolicy.Continue,
+        };
+
+        // Judged on settled minutes only, and the step's time counted to the same instant: its minimum duration is
+        // that much evidence, not that much clock while the last minutes' slow answers are still arriving.
+        // Clocks of two instances may disagree by a little: never a negative time in step.
+        var settled = now - TimeSpan.FromSeconds(options.Value.SettleSeconds);
+        var elapsed = settled > view.StepStartedAt ? settled - view.StepStartedAt : TimeSpan.Zero;
+        var state = new RolloutStepState(view.Step, plan.Steps.Count, elapsed);
+        var evalStep = new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration);
+        var names = plan.Metrics.Select(m => m.Metric);
+        var from = view.WindowStartedAt ?? view.StepStartedAt;
+        // A shadow step's canary answered only copies, paired with the stable answers to the same requests; a shadow
+        // step an operator gave a canary weight has users on the candidate, whose canary samples compare as arms.
+        return step.Shadow && release.CanaryWeight == 0
+            ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(view.Prompt, view.Environment, view.Candidate, names, from, settled), judgeOptions)
+            : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(view.Prompt, view.Environment, view.Baseline, view.Candidate, names, from, settled), judgeOptions);
+    }
+
+    /// <summary>
+    /// The abort guard of a look that may do nothing else: the evaluation to abort on when a metric that may abort is
+    /// harmful, else null (a plan that cannot be judged included: the look's caller says so, or already has).
+    /// </summary>
+    private async Task<RolloutEvaluation?> HarmAsync(RolloutView view, ValidatedRolloutPlan plan, RolloutStepPlan step, Contracts.Releases.ReleaseRecord release, DateTimeOffset now, double alpha)
+    {
+        RolloutDecision decision;
+        try
+        {
+            decision = await DecideAsync(view, plan, step, release, now, alpha);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        return decision.Action != RolloutAction.Abort ? null : new RolloutEvaluation
+        {
+            At = now,
+            Decision = "abort",
+            Reason = Explain(decision),
+            Metrics = [.. decision.Verdicts.Select(ToContract)],
+        };
+    }
+
+    /// <summary>
+    /// A stored plan that no longer validates against the two versions: its abort-capable built-in metrics, which read
+    /// from the gateway's own counters whatever either version's online_eval says, judged for harm. Each keeps the
+    /// per-metric α the whole plan gave it (α ÷ (metrics × steps)), so judging fewer metrics is no looser a test.
+    /// </summary>
+    private async Task<RolloutEvaluation?> BuiltInHarmAsync(RolloutView view, Contracts.Releases.ReleaseRecord release)
+    {
+        var all = view.Plan.Metrics ?? [];
+        var abortable = view.Plan with
+        {
+            Metrics = [.. all.Where(m => m is not null && m.Abort != false && RolloutPlanReader.IsBuiltIn(m.Metric))],
+        };
+        // Built-in metrics need neither version's online_eval, and a running rollout's steps were validated at its start.
+        var plan = RolloutPlanReader.Read(abortable, OnlineEvalPlan.Empty, [], running: true);
+        if (plan is null || view.Step >= plan.Steps.Count)
+        {
+            return null;
+        }
+
+        var alpha = options.Value.Alpha * plan.Metrics.Count / Math.Max(plan.Metrics.Count, all.Count);
+        return await HarmAsync(view, plan, plan.Steps[view.Step], release, time.GetUtcNow(), alpha);
+    }
+
+    /// <summary>
+    /// Takes the canary away on <paramref name="evaluation"/>: claimed first (fenced by the rollout's revision and the
+    /// lease's token), then the release's abort, then the rollout's record.
+    /// </summary>
+    private async Task<string?> AbortAsync(RolloutView view, Contracts.Releases.ReleaseRecord release, RolloutEvaluation evaluation, long fencingToken, CancellationToken cancellationToken)
+    {
+        if (await ClaimAsync(view, evaluation, fencingToken) is not { } claimed)
+        {
+            return null;
+        }
+
+        if (await service.ChangeReleaseAsync(claimed, ActivationActions.Abort, null, evaluation.Reason!, evaluation, Actor, cancellationToken, release.Revision, claimed.Revision, fencingToken) is { } change)
+        {
+            return await RefusedAsync(claimed, change, fencingToken);
+        }
+
+        await AfterReleaseChange();
+        var aborted = claimed with { Status = RolloutStatuses.Aborted, StatusReason = evaluation.Reason, UpdatedAt = evaluation.At };
+        return await RecordAsync(aborted, claimed.Revision, fencingToken, evaluation, "abort")
+            ?? await ReconcileAsync(aborted, fencingToken, evaluation, "abort");
     }
 
     /// <summary>

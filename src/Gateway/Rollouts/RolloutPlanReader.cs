@@ -38,6 +38,9 @@ internal static class RolloutPlanReader
         [OnlineMetrics.InputTokens] = (MetricKind.Value, true),
     };
 
+    /// <summary>Whether <paramref name="metric"/> is one of the gateway's own counters, read without any version's online_eval.</summary>
+    public static bool IsBuiltIn(string? metric) => metric is not null && BuiltIn.ContainsKey(metric.Trim());
+
     /// <summary>The plan used when neither the request nor the bundle has one (see docs/canary-analysis.md for its calibration).</summary>
     public static RolloutPlan Default { get; } = new()
     {

@@ -664,6 +664,87 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_harmful_canary_whose_weight_an_operator_set_outside_the_plan_is_paused_then_still_aborted()
+    {
+        // Paused on the operator's weight, every later look returned before judging: a canary refusing half its
+        // answers kept 70% of users until a human came back.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]");
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "canary", """{"version":2,"weight":7000}""")).Expect(HttpStatusCode.OK);
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(gateway.GetRequiredService<ReleaseSnapshotProvider>().Current.TryGet(name, PromptSetup.Environment, out var r) && r.Record.CanaryWeight == 7000),
+            TimeSpan.FromSeconds(10)));
+        // Past the grace a release change by hand is given for its author's own rollout write.
+        clock.Advance(RolloutController.ManualWriteGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal("pause", await LookAsync(gateway, name));
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var paused = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Contains("outside the rollout", paused.StatusReason, StringComparison.Ordinal);
+
+        await TrafficAsync(gateway, clock, name, 480);
+        Assert.Equal("abort", await LookAsync(gateway, name));
+
+        var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(RolloutStatuses.Aborted, rollout.Status);
+        Assert.Contains("refusal", rollout.StatusReason, StringComparison.Ordinal);
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal((JsonValueKind.Null, 0), (release.GetProperty("canary").ValueKind, release.GetProperty("canary_weight").GetInt32()));
+        var abort = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Last();
+        Assert.Equal(("abort", RolloutController.Actor), (abort.GetProperty("action").GetString(), abort.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
+    public async Task A_passing_canary_whose_weight_an_operator_set_outside_the_plan_stays_paused_and_untouched()
+    {
+        // The abort guard judges the paused off-plan weight; nothing else may move it, nor announce the pause again.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        using var operatorClient = new AdminClient(gateway, TestEnvironment.OperatorToken);
+        (await operatorClient.ReleaseAsync(name, PromptSetup.Environment, "canary", """{"version":2,"weight":7000}""")).Expect(HttpStatusCode.OK);
+        clock.Advance(RolloutController.ManualWriteGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal("pause", await LookAsync(gateway, name));
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var paused = (await store.GetAsync(name, PromptSetup.Environment))!;
+
+        await TrafficAsync(gateway, clock, name, 480);
+        Assert.Null(await LookAsync(gateway, name));
+
+        var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((RolloutStatuses.Paused, paused.StatusReason, paused.Revision, 0), (rollout.Status, rollout.StatusReason, rollout.Revision, rollout.Step));
+        var release = (await operatorClient.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(7000, release.GetProperty("canary_weight").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_harmful_canary_whose_stored_plan_no_longer_validates_is_paused_then_still_aborted_on_a_built_in_metric()
+    {
+        // Paused because a bundle metric stopped reading, every later look returned before judging: even the error and
+        // refusal counters, which need no version's online_eval, could no longer abort it.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:refuse=0.5]]");
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<RolloutStore>();
+        var view = (await store.GetAsync(name, PromptSetup.Environment))!;
+        var unreadable = view.Plan with
+        {
+            Metrics = [new LlmGateway.Contracts.Rollouts.RolloutMetricSpec { Metric = "answered", Threshold = 0.05 }, .. view.Plan.Metrics!],
+        };
+        Assert.True(await store.TryWriteAsync(view with { Plan = unreadable }, view.Revision, fencingToken: null));
+        Assert.Equal("pause", await LookAsync(gateway, name));
+        Assert.Contains("cannot be judged", (await store.GetAsync(name, PromptSetup.Environment))!.StatusReason, StringComparison.Ordinal);
+
+        await TrafficAsync(gateway, clock, name, 480);
+        Assert.Equal("abort", await LookAsync(gateway, name));
+
+        var rollout = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal(RolloutStatuses.Aborted, rollout.Status);
+        Assert.Contains("refusal", rollout.StatusReason, StringComparison.Ordinal);
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var release = (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal((JsonValueKind.Null, 0), (release.GetProperty("canary").ValueKind, release.GetProperty("canary_weight").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_step_that_saw_no_samples_by_its_maximum_duration_pauses_even_when_told_to_continue()
     {
         const string Continue = """

@@ -63,7 +63,8 @@ internal sealed class JudgeGate : IDisposable
         (_baseUrl, var handler) = (_options.BaseUrl, address.Gateway) switch
         {
             ({ } configured, _) => (configured, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
-            (null, { } gateway) => (InProcessBase, new InProcessHandler(gateway, MaxAnswerBytes)),
+            // Marked as the judge's own call, which is never sampled: it holds the graded answer and the rubric.
+            (null, { } gateway) => (InProcessBase, new InProcessHandler(gateway, MaxAnswerBytes, static features => features.Set(OnlineJudgeCall.Instance))),
             _ => ((Uri?)null, (HttpMessageHandler)new SocketsHttpHandler()),
         };
         _http = new HttpClient(handler) { Timeout = _options.Timeout };

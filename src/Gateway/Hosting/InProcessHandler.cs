@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace LlmGateway.Hosting;
 
@@ -10,7 +11,11 @@ namespace LlmGateway.Hosting;
 /// A client would see what a socket shows: an answer cut or failed on the way is an <see cref="HttpRequestException"/>,
 /// and one longer than kept reads as one (<see cref="OverflowedContent"/>).
 /// </summary>
-internal sealed class InProcessHandler(InProcessApplication application, int maxResponseBytes) : HttpMessageHandler
+/// <param name="mark">
+/// Sets the caller's features on each request's exchange: what marks it as the gateway's own call (the online judge's),
+/// which nothing sent over the network can claim.
+/// </param>
+internal sealed class InProcessHandler(InProcessApplication application, int maxResponseBytes, Action<FeatureCollection>? mark = null) : HttpMessageHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -32,6 +37,7 @@ internal sealed class InProcessHandler(InProcessApplication application, int max
         }
 
         var exchange = new InProcessExchange(request.Method.Method, uri.Scheme, "", uri.AbsolutePath, headers, body, cancellationToken, uri.Query, maxResponseBytes);
+        mark?.Invoke(exchange.Features);
         var sent = application.SendAsync(exchange);
         bool ran;
         try

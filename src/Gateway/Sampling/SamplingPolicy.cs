@@ -1,4 +1,5 @@
 using LlmGateway.Auth;
+using LlmGateway.Behaviour;
 using LlmGateway.Providers;
 using LlmGateway.Routing;
 using LlmGateway.Telemetry;
@@ -12,10 +13,15 @@ namespace LlmGateway.Sampling;
 /// <c>X-Request-Id</c> cannot pick a sampled one) under the arm's rate (the release's policy, else the
 /// configured default; while a rollout runs, at least its plan's rate for the arm), else a floor slot
 /// if one has come due at the arm's hourly floor (paced over the hour). No I/O and, when not sampled,
-/// no allocation: nothing here can delay a request.
+/// no allocation: nothing here can delay a request. The online judge's own calls are never sampled.
 /// </summary>
-internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, SampleFloorTracker floors, SampleDraw draw, GatewayMetrics metrics)
+/// <param name="onlineEval">The online judge's settings: its key (<c>Judge:ApiKey</c>), whose calls are never sampled.</param>
+internal sealed class SamplingPolicy(
+    IOptionsMonitor<SamplingOptions> options, SampleFloorTracker floors, SampleDraw draw, GatewayMetrics metrics, IOptions<OnlineEvalOptions>? onlineEval = null)
 {
+    // The judge's configured secret and its key's id: hashed once per secret, not per request.
+    private Tuple<string, string>? _judgeKey;
+
     public SamplingDecision Decide(HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
     {
         var settings = options.CurrentValue;
@@ -35,6 +41,14 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
 
     private SamplingDecision DecideCore(SamplingOptions settings, HttpRequest request, GatewayKey key, CatalogModel model, PromptSelection? prompt)
     {
+        if (IsJudgeCall(request, key))
+        {
+            // The online judge's call holds the live answer it grades and the rubric: sampled, it was a second copy of
+            // user content in listings and exports, and took sample-queue room the rollouts' samples share, for a
+            // sample the evaluator skips (it names no prompt). Not even a debug key's forcing samples it.
+            return SamplingDecision.Skip;
+        }
+
         if (IsForced(settings, request, key))
         {
             // Not towards the arm's floor: the floor feeds the behaviour series, which leave forced samples out.
@@ -76,6 +90,33 @@ internal sealed class SamplingPolicy(IOptionsMonitor<SamplingOptions> options, S
     // Pinned requests are evaluation runs: no floor tops them up.
     private static int Floor(SamplingOptions settings, PromptSelection prompt) =>
         prompt.Variant == Variants.Pinned ? 0 : prompt.Sampling?.FloorPerHour ?? settings.FloorPerHour;
+
+    /// <summary>
+    /// The judge's call: marked in process (<see cref="OnlineJudgeCall"/>, which no request from the network can carry),
+    /// or made over HTTP (<c>Judge:BaseUrl</c>) under the judge's own key, when this gateway is configured with it. Never
+    /// by the <c>user</c> the judge sends: any client can send that.
+    /// </summary>
+    private bool IsJudgeCall(HttpRequest request, GatewayKey key)
+    {
+        if (request.HttpContext.Features.Get<OnlineJudgeCall>() is not null)
+        {
+            return true;
+        }
+
+        if (onlineEval?.Value.Judge.ApiKey is not { Length: > 0 } secret)
+        {
+            return false;
+        }
+
+        var judge = _judgeKey;
+        if (judge is null || !ReferenceEquals(judge.Item1, secret))
+        {
+            judge = Tuple.Create(secret, GatewayKeySecret.IdFromHash(GatewayKeySecret.Hash(secret)));
+            _judgeKey = judge;
+        }
+
+        return string.Equals(key.Id, judge.Item2, StringComparison.Ordinal);
+    }
 
     private static bool IsForced(SamplingOptions settings, HttpRequest request, GatewayKey key) =>
         request.Headers.TryGetValue(settings.ForceHeader, out var value)

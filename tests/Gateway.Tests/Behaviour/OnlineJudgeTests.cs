@@ -125,6 +125,64 @@ public sealed partial class OnlineJudgeTests(TestEnvironment env)
         Assert.Equal(sent, JudgeCalls());
     }
 
+    /// <param name="overHttp">
+    /// Through <c>Judge:BaseUrl</c>, known by the judge's key (this gateway has it configured); or in process, marked by
+    /// a request feature. Never by the <c>user</c> it sends, which any client can send.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_judges_own_calls_are_never_sampled_while_a_plain_client_request_still_is(bool overHttp)
+    {
+        // Every plain request is sampled: the judge's call, a plain chat completion under its own key, was stored with the
+        // graded answer and the rubric in it (a second copy of user content), and took room in the sample queue.
+        var (gateway, _) = await OnlineEvaluationGateway.StartAsync(env, evaluator: false, s => s["Gateway:Sampling:PlainRate"] = "1");
+        await using var _ = gateway;
+        var name = "beh-judge-unsampled-" + Guid.NewGuid().ToString("N")[..8];
+        var bundle = PromptSetup.Bundle(name, 1, ""","online_eval":{"assert":[{"type":"llm-rubric","value":"Polite?","metric":"polite"}],"judge":{"model":"gpt-4o-mini","sample_rate":1}}""");
+        await PromptSetup.ReleaseAsync(gateway, name, [bundle]);
+        var clientKey = await PromptSetup.KeyAsync(gateway);
+        var chat = OpenAiClients.For(gateway, clientKey).GetChatClient("prompt:" + name);
+        const int sent = 3;
+        for (var i = 0; i < sent; i++)
+        {
+            var request = new ChatCompletionOptions();
+            request.Patch.Set("$.prompt_variables.company"u8, "Acme");
+            await chat.CompleteChatAsync([new UserChatMessage($"judge me {i} ({name})")], request, Ct);
+        }
+
+        var samples = gateway.GetRequiredService<SampleStore>();
+        Assert.True(await Eventually.TrueAsync(async () => (await samples.Queue.StatsAsync()).Ready == sent, TimeSpan.FromSeconds(10)));
+        var (judgeKey, judgeSecret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("online-judge", "test", []);
+        var options = gateway.GetRequiredService<IOptions<OnlineEvalOptions>>().Value;
+        options.Judge.ApiKey = judgeSecret;
+        options.Judge.BaseUrl = overHttp ? gateway.BaseUrl : null;
+        using var judges = ActivatorUtilities.CreateInstance<JudgeGate>(gateway.Services, Options.Create(options), new JudgeAddress(gateway.GetRequiredService<LlmGateway.Hosting.InProcessApplication>()));
+        var evaluator = ActivatorUtilities.CreateInstance<OnlineEvaluator>(gateway.Services, judges);
+        while (await evaluator.RunOnceAsync(Ct) > 0)
+        {
+        }
+
+        Assert.Equal(sent, env.Received.Snapshot().Count(r => r.Body.Contains("You grade an AI assistant", StringComparison.Ordinal) && r.Body.Contains($"({name})", StringComparison.Ordinal)));
+
+        // A plain request of a client, after the judge's calls ended (each was handed to the sample writer as it ended):
+        // sampled, and once it is stored the judge's would be too.
+        var marker = $"plain question ({name})";
+        await OpenAiClients.For(gateway, clientKey).GetChatClient("gpt-4o-mini").CompleteChatAsync([new UserChatMessage(marker)], cancellationToken: Ct);
+        var plain = await Eventually.ResultAsync(
+            async () =>
+            {
+                var page = await samples.ListAsync(new SampleFilter { Model = "gpt-4o-mini" }, 500, null, Ct);
+                return (await samples.GetAsync([.. page.Samples.Where(s => s.Prompt is null).Select(s => s.Id)]))
+                    .Select(read => read.Record).OfType<SampleRecord>().ToList();
+            },
+            records => records.Any(r => (r.Input.Messages?.ToJsonString() ?? "").Contains(marker, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10));
+
+        Assert.DoesNotContain(plain, r => r.KeyId == judgeKey.Id);
+        Assert.DoesNotContain(plain, r => (r.Input.Messages?.ToJsonString() ?? "").Contains("You grade an AI assistant", StringComparison.Ordinal));
+    }
+
     private static string JudgeUserMessage(string body)
     {
         using var document = JsonDocument.Parse(body);

@@ -52,13 +52,13 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         var rolloutSampling = release.Canary is not null && record.CanaryWeight > 0 ? record.RolloutSampling : null;
         if (canary)
         {
-            return (new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling, RolloutSampling: rolloutSampling), null);
+            return (new PromptSelection(release.Canary!, Variants.Canary, key.Environment, record.Sampling, RolloutSampling: rolloutSampling, Stickiness: stickiness, Salt: record.Salt), null);
         }
 
         // A shadow step: the canary has no weight, and a share of stable requests is copied to it after they are answered.
         var shadow = release.Canary is not null && record.CanaryWeight == 0 && record.ShadowShare > 0
             && Random.Shared.Next(10_000) < Math.Min(record.ShadowShare, _maxShadowShareBps);
-        return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null, RolloutSampling: rolloutSampling), null);
+        return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null, RolloutSampling: rolloutSampling, Stickiness: stickiness, Salt: record.Salt), null);
     }
 
     /// <summary>

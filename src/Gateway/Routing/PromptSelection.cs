@@ -17,6 +17,11 @@ namespace LlmGateway.Routing;
 /// A stable or canary request while a rollout's canary serves: the rates its plan samples the arms at (the release's
 /// <c>rollout_sampling</c>, the record's own instance: nothing is allocated for it).
 /// </param>
+/// <param name="Stickiness">
+/// A stable or canary request: the key it was assigned by (<see cref="PromptRouter.StickinessKey"/>), with the release's
+/// <paramref name="Salt"/>. Kept as the strings the router already had (nothing computed per request): only a sampled
+/// request's is hashed, by the sample writer, into its <see cref="Sampling.SampleRecord.Unit"/>.
+/// </param>
 internal sealed record PromptSelection(
     PreparedBundle Bundle,
     string Variant,
@@ -24,4 +29,6 @@ internal sealed record PromptSelection(
     ReleaseSampling? Sampling = null,
     int? ShadowVersion = null,
     string? PairedWith = null,
-    RolloutSampling? RolloutSampling = null);
+    RolloutSampling? RolloutSampling = null,
+    string? Stickiness = null,
+    string? Salt = null);

@@ -55,6 +55,8 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             Version = prompt?.Bundle.Version,
             Variant = prompt?.Variant,
             PairedWith = prompt?.PairedWith,
+            Stickiness = prompt?.Stickiness,
+            StickinessSalt = prompt?.Salt,
             Model = result.ServedModel.Name,
             Provider = result.ServedModel.Provider.Name,
             KeyId = exchange.Key.Id,

@@ -74,6 +74,8 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
             Version = capture.Version,
             Variant = capture.Variant,
             PairedWith = capture.PairedWith,
+            // Hashed here, off the request path, and only for a sampled request.
+            Unit = capture.Stickiness is { } stickiness ? AssignmentUnits.Of(capture.StickinessSalt, stickiness) : null,
             Model = capture.Model,
             Provider = capture.Provider,
             KeyId = capture.KeyId,

@@ -31,6 +31,14 @@ internal sealed record SampleCapture
     /// <summary>A shadow call's sample: the stable sample it is paired with.</summary>
     public string? PairedWith { get; init; }
 
+    /// <summary>
+    /// The key the request was assigned to its arm by, and the release's salt: in memory only, never stored (it can be a
+    /// user's id); the writer keeps only its hash (<see cref="SampleRecord.Unit"/>).
+    /// </summary>
+    public string? Stickiness { get; init; }
+
+    public string? StickinessSalt { get; init; }
+
     public required string Model { get; init; }
 
     public required string Provider { get; init; }

@@ -40,6 +40,15 @@ internal sealed record SampleRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PairedWith { get; init; }
 
+    /// <summary>
+    /// The request's assignment unit (what put it on its arm: its session, else its user, else its gateway key), as a
+    /// salted hash (<see cref="AssignmentUnits"/>), never the key itself. Requests of one unit all land on one arm, so a
+    /// rollout step counts distinct units, not only samples. Null on pinned and shadow samples, and on older records.
+    /// </summary>
+    [JsonPropertyName("unit")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Unit { get; init; }
+
     /// <summary>The catalog model that served the request.</summary>
     [JsonPropertyName("model")]
     public required string Model { get; init; }

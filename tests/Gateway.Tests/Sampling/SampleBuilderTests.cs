@@ -314,6 +314,27 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         return new SampleBuilder(new SampleRedactors(new MarkerRedactorProvider(), wrapped), wrapped, Options.Create(new LlmGateway.Proxy.ProxyOptions()), env.Gateway.GetRequiredService<GatewayMetrics>());
     }
 
+    [Fact]
+    public void A_records_assignment_unit_is_a_salted_hash_of_its_stickiness_key_never_the_key()
+    {
+        var client = """{"model":"prompt:bot","messages":[{"role":"user","content":"hi"}]}""";
+        var response = """{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}]}""";
+        var capture = Capture(client, null, response, "application/json") with { Stickiness = "alice@example.com", StickinessSalt = "a1b2c3d4" };
+
+        var record = Builder().Build(capture);
+        var other = Builder().Build(capture with { Id = "other" });
+        var resalted = Builder().Build(capture with { StickinessSalt = "ffffffff" });
+        var unsticky = Builder().Build(capture with { Stickiness = null, StickinessSalt = null });
+
+        Assert.Matches("^[0-9a-f]{16}$", record.Unit);
+        Assert.Equal(record.Unit, other.Unit);
+        Assert.NotEqual(record.Unit, resalted.Unit);
+        Assert.DoesNotContain("alice", Encoding.UTF8.GetString(SampleSizeCap.Serialize(record)), StringComparison.Ordinal);
+        Assert.Contains($"\"unit\":\"{record.Unit}\"", Encoding.UTF8.GetString(SampleSizeCap.Serialize(record)), StringComparison.Ordinal);
+        Assert.Null(unsticky.Unit);
+        Assert.DoesNotContain("\"unit\"", Encoding.UTF8.GetString(SampleSizeCap.Serialize(unsticky)), StringComparison.Ordinal);
+    }
+
     private static SampleCapture Capture(string client, string? upstream, string response, string? contentType) =>
         SampleCaptures.Chat(Encoding.UTF8.GetBytes(client), Encoding.UTF8.GetBytes(response)) with
         {

@@ -5,9 +5,10 @@ internal static class BehaviourScripts
 {
     /// <summary>
     /// KEYS: the counted set of the prompt's environment (a sorted set of sample ids, scored by when they were counted),
-    /// the prompt's counted set of before the marks were per environment (only read), then H series hashes. ARGV: N, now (unix ms), the oldest mark kept (unix ms), the most marks kept, the set's TTL (s), the N
+    /// the prompt's counted set of before the marks were per environment (only read), then H series keys (hashes, and the units' HyperLogLogs). ARGV: N, now (unix ms), the oldest mark kept (unix ms), the most marks kept, the set's TTL (s), the N
     /// sample ids, H, H hash TTLs (s), F, then F triples (hash index 1..H, field name, delta): the batch's deltas,
-    /// already summed per field by the caller.
+    /// already summed per field by the caller; then U, then U pairs (key index 1..H, unit): the assignment units to add to
+    /// the HyperLogLogs among the H keys (in the same step as the sums, so a unit is counted with its samples or not at all).
     /// <para>
     /// A sample already in either set (a redelivery after a crash between write and ack, or a dead letter requeued) must
     /// add nothing, but its deltas are inside the sums. So the step checks every id first and, if any is there, writes
@@ -49,6 +50,12 @@ internal static class BehaviourScripts
         for j = 1, f do
           redis.call('HINCRBYFLOAT', KEYS[2 + tonumber(ARGV[at])], ARGV[at + 1], ARGV[at + 2])
           at = at + 3
+        end
+        local u = tonumber(ARGV[at])
+        at = at + 1
+        for j = 1, u do
+          redis.call('PFADD', KEYS[2 + tonumber(ARGV[at])], ARGV[at + 1])
+          at = at + 2
         end
         for k = 1, h do
           redis.call('EXPIRE', KEYS[2 + k], ARGV[ttls + k - 1])

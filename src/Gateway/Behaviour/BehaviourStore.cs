@@ -159,6 +159,9 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         void Add(int hash, string field, double delta) =>
             CollectionsMarshal.GetValueRefOrAddDefault(sums, (hash, field), out _) += delta;
 
+        // (HLL key index, unit): each unit once per key, however many of the batch's samples it sent.
+        var units = new HashSet<(int Key, string Unit)>();
+
         for (var i = 0; i < samples.Count; i++)
         {
             if (counted[i])
@@ -178,6 +181,13 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
                     Add(minute, name, delta);
                     Add(hour, name, delta);
                 }
+            }
+
+            if (sample.Unit is { } unit && sample.Pairs is null)
+            {
+                // Per minute and per hour, as the sums: a window's units are its whole hours' and its edge minutes'.
+                units.Add((Hash(Keys.BehaviourUnitsMinute(prompt, sample.Environment, sample.Version, sample.Variant, sample.Minute), MinuteRetention), unit));
+                units.Add((Hash(Keys.BehaviourUnitsHour(prompt, sample.Environment, sample.Version, sample.Variant, sample.Minute / 60 * 60), HourRetention), unit));
             }
 
             if (sample.Pairs is { Count: > 0 } pairs)
@@ -219,7 +229,7 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         var kept = options.Retention + MarkMargin;
         // A field whose deltas cancel out (or are all zero) is not written, as no sample changed it.
         var changed = sums.Count(s => s.Value != 0);
-        var args = new RedisValue[7 + indexes.Count + hashes.Count + (changed * 3)];
+        var args = new RedisValue[8 + indexes.Count + hashes.Count + (changed * 3) + (units.Count * 2)];
         var at = 0;
         args[at++] = indexes.Count;
         args[at++] = now.ToUnixTimeMilliseconds();
@@ -253,6 +263,13 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
                 args[at++] = field;
                 args[at++] = delta.ToString("R", CultureInfo.InvariantCulture);
             }
+        }
+
+        args[at++] = units.Count;
+        foreach (var (key, unit) in units)
+        {
+            args[at++] = key;
+            args[at++] = unit;
         }
 
         return (indexes, keys, args);
@@ -402,6 +419,28 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
     {
         var entries = await store.Database.HashGetAllAsync(Keys.BehaviourMetrics(prompt, environment));
         return entries.ToDictionary(e => (string)e.Name!, e => ParseKind(e.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The distinct assignment units of one version's arm over the spans (minute or hour HLLs, from inclusive, to
+    /// exclusive), counted as one union in one PFCOUNT: a unit seen in several minutes counts once. All the keys share
+    /// the prompt's tag, so this is one slot on a cluster. HyperLogLog's error is about 0.8%.
+    /// </summary>
+    public async Task<long> CountUnitsAsync(string prompt, string environment, int version, string variant, IEnumerable<(long From, long To, bool Hourly)> spans)
+    {
+        var keys = new List<RedisKey>();
+        foreach (var (from, to, hourly) in spans)
+        {
+            var step = hourly ? 60 : 1;
+            for (var minute = hourly ? from / 60 * 60 : from; minute < to; minute += step)
+            {
+                keys.Add(hourly
+                    ? Keys.BehaviourUnitsHour(prompt, environment, version, variant, minute)
+                    : Keys.BehaviourUnitsMinute(prompt, environment, version, variant, minute));
+            }
+        }
+
+        return keys.Count == 0 ? 0 : await store.Database.HyperLogLogLengthAsync([.. keys]);
     }
 
     /// <summary>The buckets from <paramref name="fromMinute"/> (inclusive) to <paramref name="toMinute"/> (exclusive), minute or hour hashes, read in one pipelined round trip.</summary>

@@ -317,7 +317,8 @@ internal sealed class OnlineEvaluator(
                 version,
                 record.Variant ?? "-",
                 record.Timestamp.ToUnixTimeSeconds() / 60,
-                observations), false);
+                observations,
+                Unit: record.Unit), false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -59,18 +59,49 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
     /// </summary>
     private async Task<IEnumerable<HashEntry[]>> BucketsAsync(string prompt, string environment, long fromMinute, long toMinute, bool pairs)
     {
+        var reads = Spans(fromMinute, toMinute).Select(s => behaviour.ReadAsync(prompt, environment, s.From, s.To, s.Hourly, pairs)).ToList();
+        var buckets = new List<HashEntry[]>();
+        foreach (var read in reads)
+        {
+            buckets.AddRange((await read).Select(b => b.Entries));
+        }
+
+        return buckets;
+    }
+
+    /// <summary>
+    /// The window as spans of buckets: the minutes before its first whole hour, its whole hours, the minutes after
+    /// (only minutes when it holds no whole hour), never further back than the hour buckets are kept.
+    /// </summary>
+    private static List<(long From, long To, bool Hourly)> Spans(long fromMinute, long toMinute)
+    {
         fromMinute = Math.Max(fromMinute, toMinute - (long)BehaviourStore.HourRetention.TotalMinutes);
         var firstHour = (fromMinute + 59) / 60 * 60;
         var lastHour = toMinute / 60 * 60;
-        if (lastHour - firstHour < 60)
+        return lastHour - firstHour < 60
+            ? [(fromMinute, toMinute, false)]
+            : [(fromMinute, firstHour, false), (firstHour, lastHour, true), (lastHour, toMinute, false)];
+    }
+
+    /// <summary>
+    /// The distinct assignment units (hashed sessions, users, else gateway keys) of both arms on the same window as
+    /// <see cref="ReadAsync"/>: each arm's minute and hour HyperLogLogs counted as one union. Requests of one unit all
+    /// land on one arm, so this, not the sample count, is how many independent draws an arm rests on.
+    /// </summary>
+    public async Task<(long Stable, long Canary)> ReadUnitsAsync(
+        string prompt, string environment, int baseline, int candidate, DateTimeOffset stepStartedAt, DateTimeOffset through)
+    {
+        var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
+        var toMinute = through.ToUnixTimeSeconds() / 60;
+        if (fromMinute >= toMinute)
         {
-            return (await behaviour.ReadAsync(prompt, environment, fromMinute, toMinute, hourly: false, pairs)).Select(b => b.Entries);
+            return (0, 0);
         }
 
-        var head = behaviour.ReadAsync(prompt, environment, fromMinute, firstHour, hourly: false, pairs);
-        var hours = behaviour.ReadAsync(prompt, environment, firstHour, lastHour, hourly: true, pairs);
-        var tail = behaviour.ReadAsync(prompt, environment, lastHour, toMinute, hourly: false, pairs);
-        return (await head).Concat(await hours).Concat(await tail).Select(b => b.Entries);
+        var spans = Spans(fromMinute, toMinute);
+        var stable = behaviour.CountUnitsAsync(prompt, environment, baseline, Routing.Variants.Stable, spans);
+        var canary = behaviour.CountUnitsAsync(prompt, environment, candidate, Routing.Variants.Canary, spans);
+        return (await stable, await canary);
     }
 
     /// <summary>

@@ -116,6 +116,18 @@ internal sealed class StoreKeys(string prefix)
     public string BehaviourHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:h:{environment}:{hourStartMinute}";
 
     /// <summary>
+    /// HyperLogLog of the distinct assignment units (hashed stickiness keys: sessions, users, else gateway keys) of one
+    /// version and arm in one minute: a canary step counts its arms' units, as requests of one unit all land on one arm.
+    /// Same tag as the series, so a window's minute and hour HLLs are counted together (PFCOUNT of several keys).
+    /// </summary>
+    public string BehaviourUnitsMinute(string prompt, string environment, int version, string variant, long minute) =>
+        $"{BehaviourTag(prompt)}:um:{environment}:{version}:{variant}:{minute}";
+
+    /// <summary>The hourly rollup of <see cref="BehaviourUnitsMinute"/> (the hour's first minute).</summary>
+    public string BehaviourUnitsHour(string prompt, string environment, int version, string variant, long hourStartMinute) =>
+        $"{BehaviourTag(prompt)}:uh:{environment}:{version}:{variant}:{hourStartMinute}";
+
+    /// <summary>
     /// Sorted set of the prompt's samples of one environment counted in its series (scored by when), so a redelivered
     /// sample is not counted twice. Per environment, as the samples' count cap is.
     /// </summary>

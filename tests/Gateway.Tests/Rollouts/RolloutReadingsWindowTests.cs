@@ -46,6 +46,59 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_windows_distinct_units_are_counted_per_arm_from_hour_and_minute_counters_each_unit_once()
+    {
+        // Every request of one unit (session, user, else gateway key) lands on one arm: 14 samples from 4 users are 4
+        // draws, not 14. The counters go with the series, per minute and per hour, and a window is their union.
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var readings = env.Gateway.GetRequiredService<RolloutReadings>();
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        var prompt = Bundles.UniqueName("unit-window");
+        long[] inside = [17, 59, 60, 119, 150, 180, 185];
+        long[] outside = [5, 16, 186, 200];
+        var samples = new List<ScoredSample>();
+        foreach (var offset in inside)
+        {
+            // Four stable users, each in the head minutes, the whole hours or the tail minutes, some in several;
+            // every canary sample its own user, twice each (a redelivery adds nothing).
+            samples.Add(new ScoredSample($"s{offset}", prompt, Environment, 1, "stable", Hour + offset, [MetricObservation.Measure("latency_ms", 1)], Unit: $"user{offset % 4}"));
+            samples.Add(new ScoredSample($"c{offset}", prompt, Environment, 2, "canary", Hour + offset, [MetricObservation.Measure("latency_ms", 1)], Unit: $"canary{offset}"));
+            samples.Add(new ScoredSample($"d{offset}", prompt, Environment, 2, "canary", Hour + offset, [MetricObservation.Measure("latency_ms", 1)], Unit: $"canary{offset}"));
+        }
+
+        foreach (var offset in outside)
+        {
+            samples.Add(new ScoredSample($"s{offset}", prompt, Environment, 1, "stable", Hour + offset, [MetricObservation.Measure("latency_ms", 1)], Unit: $"before-or-after{offset}"));
+            samples.Add(new ScoredSample($"c{offset}", prompt, Environment, 2, "canary", Hour + offset, [MetricObservation.Measure("latency_ms", 1)], Unit: $"before-or-after{offset}"));
+        }
+
+        // Another version's arm and an unknown unit count nowhere.
+        samples.Add(new ScoredSample("x", prompt, Environment, 3, "canary", Hour + 100, [MetricObservation.Measure("latency_ms", 1)], Unit: "elsewhere"));
+        samples.Add(new ScoredSample("y", prompt, Environment, 1, "stable", Hour + 100, [MetricObservation.Measure("latency_ms", 1)]));
+        Assert.Equal(samples.Count, (await behaviour.CountAsync(samples)).Count);
+        Assert.Empty(await behaviour.CountAsync(samples));
+
+        var window = (From: DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60), Through: DateTimeOffset.FromUnixTimeSeconds((Hour + 186) * 60));
+        Assert.Equal((4L, 7L), await readings.ReadUnitsAsync(prompt, Environment, baseline: 1, candidate: 2, window.From, window.Through));
+
+        // The whole hours are read from the hour counters (kept 90 days, as the hour sums), the edges from the minutes (2 days).
+        var hourKey = store.Keys.BehaviourUnitsHour(prompt, Environment, 1, "stable", Hour + 60);
+        var minuteKey = store.Keys.BehaviourUnitsMinute(prompt, Environment, 1, "stable", Hour + 60);
+        Assert.InRange((await store.Database.KeyTimeToLiveAsync(hourKey))!.Value, BehaviourStore.HourRetention - TimeSpan.FromMinutes(5), BehaviourStore.HourRetention);
+        Assert.InRange((await store.Database.KeyTimeToLiveAsync(minuteKey))!.Value, BehaviourStore.MinuteRetention - TimeSpan.FromMinutes(5), BehaviourStore.MinuteRetention);
+        for (var offset = 60; offset < 180; offset++)
+        {
+            await store.Database.KeyDeleteAsync(store.Keys.BehaviourUnitsMinute(prompt, Environment, 1, "stable", Hour + offset));
+            await store.Database.KeyDeleteAsync(store.Keys.BehaviourUnitsMinute(prompt, Environment, 2, "canary", Hour + offset));
+        }
+
+        Assert.Equal((4L, 7L), await readings.ReadUnitsAsync(prompt, Environment, baseline: 1, candidate: 2, window.From, window.Through));
+        // A window of the tail minutes only: users 0 (minute 180) and 1 (minute 185).
+        Assert.Equal((2L, 2L), await readings.ReadUnitsAsync(prompt, Environment, baseline: 1, candidate: 2,
+            DateTimeOffset.FromUnixTimeSeconds((Hour + 170) * 60), window.Through));
+    }
+
+    [Fact]
     public async Task A_shadow_steps_pairs_of_whole_hours_are_read_from_hour_buckets_that_outlive_the_minute_ones()
     {
         // The pairs were kept per minute only (two days), read one minute hash per minute of the window: after a long

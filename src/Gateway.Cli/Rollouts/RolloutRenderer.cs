@@ -129,6 +129,12 @@ internal static class RolloutRenderer
         var reason = string.IsNullOrWhiteSpace(evaluation.Reason) ? "" : $" ({evaluation.Reason})";
         var at = evaluation.At == default ? TextTable.Missing : Display.Instant(evaluation.At);
         text.Append($"Last evaluation {at}: {Display.Text(evaluation.Decision)}{reason}\n");
+        if (evaluation.Units is { } units)
+        {
+            // Samples of one user or session all land on one arm: the arms rest on this many independent draws.
+            text.Append($"Distinct users/sessions: stable {Display.Number(units.Stable)}, canary {Display.Number(units.Canary)} (needs {Display.Number(units.Required)} per arm)\n");
+        }
+
         var metrics = evaluation.Metrics ?? [];
         if (metrics.Count == 0)
         {

@@ -17,4 +17,9 @@ public sealed record RolloutEvaluation
 
     [JsonPropertyName("metrics")]
     public IReadOnlyList<RolloutMetricVerdict> Metrics { get; init; } = [];
+
+    /// <summary>A weight step's distinct users or sessions per arm; null on a shadow step (paired per request).</summary>
+    [JsonPropertyName("units")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RolloutUnitCounts? Units { get; init; }
 }

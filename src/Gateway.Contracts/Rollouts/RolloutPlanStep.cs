@@ -28,6 +28,14 @@ public sealed record RolloutPlanStep
     [JsonPropertyName("min_samples")]
     public long? MinSamples { get; init; }
 
+    /// <summary>
+    /// Weight steps: the least distinct users or sessions (assignment units) per arm before it may advance. Requests are
+    /// assigned to arms per unit (X-Session-Id, else the body's <c>user</c>, else the gateway key), so an arm of a few
+    /// units compares those units, not the versions. Default 20. Not on shadow steps.
+    /// </summary>
+    [JsonPropertyName("min_units")]
+    public long? MinUnits { get; init; }
+
     /// <summary>After this long without a conclusion the plan's <c>on_inconclusive</c> applies. Default 3 × min_duration.</summary>
     [JsonPropertyName("max_duration")]
     public string? MaxDuration { get; init; }

@@ -170,9 +170,22 @@ internal sealed class RolloutController(
 
         var now = time.GetUtcNow();
         RolloutDecision decision;
+        // Judged on settled minutes only, and the step's time counted to the same instant: its minimum duration is
+        // that much evidence, not that much clock while the last minutes' slow answers are still arriving.
+        // Clocks of two instances may disagree by a little: never a negative time in step.
+        var settled = now - TimeSpan.FromSeconds(options.Value.SettleSeconds);
+        var elapsed = settled > view.StepStartedAt ? settled - view.StepStartedAt : TimeSpan.Zero;
+        // The step's readings: from its start, through any resumes (the step's clock above restarts at a resume).
+        var from = view.WindowStartedAt ?? view.StepStartedAt;
+        (long Stable, long Canary)? units = null;
         try
         {
             decision = await DecideAsync(view, plan, step, release, now, options.Value.Alpha);
+            if (!step.Shadow)
+            {
+                // A weight step's arms: the distinct units (users, sessions, keys) each arm's samples come from.
+                units = await readings.ReadUnitsAsync(prompt, environment, view.Baseline, view.Candidate, from, settled);
+            }
         }
         catch (ArgumentException ex)
         {
@@ -192,14 +205,32 @@ internal sealed class RolloutController(
             decision = decision with { Action = RolloutAction.Pause };
         }
 
+        // Requests are assigned to arms per unit (session, user, else gateway key), and every sample of a unit lands on
+        // its arm: an arm of a few units compares those few applications or users with the rest, however many samples
+        // they sent, and the samples' standard error hides it. Moving on needs enough distinct units in both arms; an
+        // abort is never held back (a canary harmful to a few users is harmful).
+        var fewestUnits = units is { } counted ? Math.Min(counted.Stable, counted.Canary) : long.MaxValue;
+        var unitShort = !starved && decision.Action is RolloutAction.Advance or RolloutAction.Promote && fewestUnits < step.MinUnitsPerArm;
+        var unitReason = "";
+        if (unitShort)
+        {
+            var arm = units!.Value.Canary <= units.Value.Stable ? "canary" : "stable";
+            var atMax = elapsed >= step.MaxDuration;
+            unitReason = string.Create(CultureInfo.InvariantCulture,
+                $"{(atMax ? "the step reached its maximum duration and " : "held: ")}the {arm} arm has {fewestUnits} of the {step.MinUnitsPerArm} distinct users/sessions it needs: clients that send neither X-Session-Id nor user are assigned by key");
+            decision = decision with { Action = atMax ? RolloutAction.Pause : RolloutAction.Continue };
+        }
+
         var evaluation = new RolloutEvaluation
         {
             At = now,
             Decision = decision.Action.ToString().ToLowerInvariant(),
-            Reason = !starved ? Explain(decision)
+            Reason = unitShort ? unitReason
+                : !starved ? Explain(decision)
                 : step.Shadow ? string.Create(CultureInfo.InvariantCulture, $"the shadow step reached its maximum duration with {fewest} of the {step.MinSamplesPerArm} pairs it needs (is shadow traffic on and within its budget?)")
                 : string.Create(CultureInfo.InvariantCulture, $"the step reached its maximum duration with {fewest} of the {step.MinSamplesPerArm} samples per arm it needs (is sampling on, and an evaluator scoring?)"),
             Metrics = [.. decision.Verdicts.Select(ToContract)],
+            Units = units is { } read ? new RolloutUnitCounts { Stable = read.Stable, Canary = read.Canary, Required = step.MinUnitsPerArm } : null,
         };
 
         if (paused && decision.Action != RolloutAction.Abort)

@@ -20,6 +20,12 @@ internal static class RolloutPlanReader
     private const long DefaultMinSamples = 100;
 
     /// <summary>
+    /// Distinct units per arm a weight step needs by default: with fewer, an arm is a handful of applications or users,
+    /// and its difference from the other arm is theirs, not the version's (docs/canary-analysis.md).
+    /// </summary>
+    public const long DefaultMinUnits = 20;
+
+    /// <summary>
     /// Each arm's sampling rate while a rollout runs, when its plan leaves it out: every request is a reading, as the
     /// default plan's calibration assumes (docs/canary-analysis.md).
     /// </summary>
@@ -115,6 +121,11 @@ internal static class RolloutPlanReader
                 errors.Add(new FieldError($"{at}.min_samples", "From 1 to 10000000 samples per arm."));
             }
 
+            if (step.MinUnits is < 1 or > 10_000_000)
+            {
+                errors.Add(new FieldError($"{at}.min_units", "From 1 to 10000000 distinct users or sessions per arm."));
+            }
+
             if (step.Shadow == true)
             {
                 if (step.Weight is not null)
@@ -125,6 +136,11 @@ internal static class RolloutPlanReader
                 if (i != 0)
                 {
                     errors.Add(new FieldError($"{at}.shadow", "A shadow step comes first, before any user sees the candidate."));
+                }
+
+                if (step.MinUnits is not null)
+                {
+                    errors.Add(new FieldError($"{at}.min_units", "A shadow step compares two answers to the same requests: it is not gated on units."));
                 }
 
                 if (step.Share is { } share && !(share > 0 && share <= 1))
@@ -157,7 +173,7 @@ internal static class RolloutPlanReader
             }
 
             lastWeight = bps;
-            steps.Add(new RolloutStepPlan(Math.Max(1, bps), false, 0, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration));
+            steps.Add(new RolloutStepPlan(Math.Max(1, bps), false, 0, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration, step.MinUnits ?? DefaultMinUnits));
         }
 
         if (steps.Count > 0 && steps[^1].Shadow)

@@ -38,6 +38,25 @@ public sealed class RolloutStatusCommandTests
     }
 
     [Fact]
+    public async Task A_weight_steps_distinct_users_per_arm_are_shown_with_what_each_arm_needs()
+    {
+        var held = RolloutViews.Running.Replace(
+            "\"decision\":\"continue\",\"reason\":\"min_samples not reached\",",
+            "\"decision\":\"continue\",\"reason\":\"held: the canary arm has 2 of the 20 distinct users/sessions it needs\",\"units\":{\"stable\":412,\"canary\":2,\"required\":20},",
+            StringComparison.Ordinal);
+        Assert.NotEqual(RolloutViews.Running, held);
+        var api = FakeAdminApi.Answering(HttpStatusCode.OK, held);
+
+        var run = await RolloutCli.RunAsync(api, new ManualClock(RolloutViews.Now), "rollout", "status", "support-bot", "--env", "production");
+
+        run.AssertExit(0);
+        Assert.Contains("""
+            Last evaluation 2026-11-29 13:10:00Z: continue (held: the canary arm has 2 of the 20 distinct users/sessions it needs)
+            Distinct users/sessions: stable 412, canary 2 (needs 20 per arm)
+            """.ReplaceLineEndings("\n"), run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_paused_rollout_says_why_and_shows_its_shadow_step()
     {
         var api = FakeAdminApi.Answering(HttpStatusCode.OK, RolloutViews.Paused);

@@ -119,6 +119,37 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_equivalent_canary_whose_arms_are_one_application_each_is_held_then_paused_at_its_maximum_duration()
+    {
+        // Clients that send neither X-Session-Id nor user are assigned by their key: each arm here is one application's
+        // every request. Hundreds of samples per arm made the interval narrow and the canary advanced, though all it
+        // compared was two applications.
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }}");
+        await using var _ = gateway;
+        var store = gateway.GetRequiredService<RolloutStore>();
+
+        await KeyedTrafficAsync(gateway, clock, name, 480);
+        Assert.Equal("continue", await LookAsync(gateway, name));
+        var held = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((RolloutStatuses.Running, 0), (held.Status, held.Step));
+        Assert.StartsWith("held: the canary arm has 1 of the 20 distinct users/sessions it needs", held.LastEvaluation!.Reason, StringComparison.Ordinal);
+        Assert.Equal((1L, 1L, 20L), (held.LastEvaluation.Units!.Stable, held.LastEvaluation.Units.Canary, held.LastEvaluation.Units.Required));
+        Assert.All(held.LastEvaluation.Metrics, m => Assert.True(m.Canary.Count >= 30, $"{m.Metric}: {m.Canary.Count} canary samples"));
+
+        // The step's maximum duration (3 × 1m) passes without more units: paused for a human, the weight kept.
+        clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal("pause", await LookAsync(gateway, name));
+        var paused = (await store.GetAsync(name, PromptSetup.Environment))!;
+        Assert.Equal((RolloutStatuses.Paused, 0), (paused.Status, paused.Step));
+        Assert.Contains("the canary arm has 1 of the 20 distinct users/sessions it needs: clients that send neither X-Session-Id nor user are assigned by key", paused.StatusReason, StringComparison.Ordinal);
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        Assert.Equal(5000, (await viewer.GetAsync($"/admin/v1/prompts/{name}/releases/staging")).Expect(HttpStatusCode.OK).Json.GetProperty("canary_weight").GetInt32());
+        var evaluation = (await viewer.GetAsync($"/admin/v1/prompts/{name}/rollouts/staging")).Expect(HttpStatusCode.OK).Json.GetProperty("last_evaluation");
+        Assert.Equal(1, evaluation.GetProperty("units").GetProperty("canary").GetInt64());
+        Assert.Equal(20, evaluation.GetProperty("units").GetProperty("required").GetInt64());
+    }
+
+    [Fact]
     public async Task A_lost_fence_sequence_gives_the_next_leader_a_token_above_the_rollouts_fence()
     {
         // The sequence is the coldest key (touched once per new lease): evicted, the next leader's token restarted at 1,
@@ -1088,6 +1119,69 @@ public sealed class RolloutControllerTests(TestEnvironment env)
                 var read = await query.ReadAsync(new LlmGateway.Behaviour.BehaviourRequest(name, PromptSetup.Environment,
                     new HashSet<string>(StringComparer.Ordinal) { "error" }, false, false, minute.AddSeconds(-2), minute.AddSeconds(58), 60));
                 return read.Series.Count == 1 && read.Series[0].Total.Count == requests;
+            },
+            TimeSpan.FromSeconds(60)));
+        clock.Advance(TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>
+    /// Traffic like <see cref="TrafficAsync"/> from two applications that send neither X-Session-Id nor <c>user</c>: two
+    /// keys the release's split puts one on each arm (found before any request is sent), their requests in turn.
+    /// </summary>
+    private static async Task KeyedTrafficAsync(GatewayHost gateway, ShiftedTimeProvider clock, string name, int requests)
+    {
+        var snapshots = gateway.GetRequiredService<LlmGateway.Releases.ReleaseSnapshotProvider>();
+        LlmGateway.Contracts.Releases.ReleaseRecord? release = null;
+        Assert.True(await Eventually.TrueAsync(
+            () => Task.FromResult(snapshots.Current.TryGet(name, PromptSetup.Environment, out var served) && (release = served.Record).CanaryWeight > 0),
+            TimeSpan.FromSeconds(10)));
+        var keys = new Dictionary<bool, string>();
+        for (var tries = 0; keys.Count < 2; tries++)
+        {
+            Assert.True(tries < 64, "no key landed on one of the arms");
+            var (key, secret) = await gateway.GetRequiredService<LlmGateway.Auth.GatewayKeyStore>().CreateAsync("app-" + tries, PromptSetup.Environment, []);
+            keys.TryAdd(LlmGateway.Routing.VariantSelector.IsCanary(release!.Salt, name, key.Id, release.CanaryWeight), secret);
+        }
+
+        clock.AdvanceToNextMinute(TimeSpan.FromSeconds(1));
+        var clients = keys.ToDictionary(k => k.Key ? "canary" : "stable", k => gateway.CreateClient(k.Value), StringComparer.Ordinal);
+        var sent = 0;
+        try
+        {
+            while (sent < requests)
+            {
+                foreach (var (arm, client) in clients)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+                    {
+                        Content = new StringContent(
+                            $$"""{"model":"prompt:{{name}}","prompt_variables":{"company":"Acme"},"messages":[{"role":"user","content":"Question {{Guid.NewGuid():N}}: where is my parcel?"}]}""",
+                            System.Text.Encoding.UTF8,
+                            "application/json"),
+                    };
+                    using var response = await client.SendAsync(request, Ct);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    Assert.Equal(arm, response.Headers.GetValues("X-Prompt-Variant").Single());
+                    sent++;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+
+        var query = gateway.GetRequiredService<LlmGateway.Behaviour.BehaviourQuery>();
+        var minute = clock.GetUtcNow();
+        Assert.True(await Eventually.TrueAsync(
+            async () =>
+            {
+                var read = await query.ReadAsync(new LlmGateway.Behaviour.BehaviourRequest(name, PromptSetup.Environment,
+                    new HashSet<string>(StringComparer.Ordinal) { "error" }, false, false, minute.AddSeconds(-2), minute.AddSeconds(58), 60));
+                return read.Series.Count == 1 && read.Series[0].Total.Count == sent;
             },
             TimeSpan.FromSeconds(60)));
         clock.Advance(TimeSpan.FromMinutes(1));

@@ -181,11 +181,6 @@ internal sealed class RolloutController(
         try
         {
             decision = await DecideAsync(view, plan, step, release, now, options.Value.Alpha);
-            if (!step.Shadow)
-            {
-                // A weight step's arms: the distinct units (users, sessions, keys) each arm's samples come from.
-                units = await readings.ReadUnitsAsync(prompt, environment, view.Baseline, view.Candidate, from, settled);
-            }
         }
         catch (ArgumentException ex)
         {
@@ -209,6 +204,13 @@ internal sealed class RolloutController(
         // its arm: an arm of a few units compares those few applications or users with the rest, however many samples
         // they sent, and the samples' standard error hides it. Moving on needs enough distinct units in both arms; an
         // abort is never held back (a canary harmful to a few users is harmful).
+        if (!step.Shadow && !paused && decision.Action is RolloutAction.Advance or RolloutAction.Promote)
+        {
+            // A weight step's arms: the distinct units (users, sessions, keys) each arm's samples come from. Read only
+            // for a move (never in the way of an abort, and not at every look of a long-paused step).
+            units = await readings.ReadUnitsAsync(prompt, environment, view.Baseline, view.Candidate, from, settled);
+        }
+
         var fewestUnits = units is { } counted ? Math.Min(counted.Stable, counted.Canary) : long.MaxValue;
         var unitShort = !starved && decision.Action is RolloutAction.Advance or RolloutAction.Promote && fewestUnits < step.MinUnitsPerArm;
         var unitReason = "";

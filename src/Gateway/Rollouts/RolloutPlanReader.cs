@@ -26,6 +26,15 @@ internal static class RolloutPlanReader
     public const long DefaultMinUnits = 20;
 
     /// <summary>
+    /// The plan as a rollout stores it at its start: each weight step's <c>min_units</c> written out, so a later change
+    /// of the default never changes what a running rollout is held to.
+    /// </summary>
+    public static RolloutPlan WithStoredDefaults(RolloutPlan plan) => plan.Steps is not { } steps ? plan : plan with
+    {
+        Steps = [.. steps.Select(step => step is { Shadow: not true, MinUnits: null } ? step with { MinUnits = DefaultMinUnits } : step!)],
+    };
+
+    /// <summary>
     /// Each arm's sampling rate while a rollout runs, when its plan leaves it out: every request is a reading, as the
     /// default plan's calibration assumes (docs/canary-analysis.md).
     /// </summary>
@@ -173,7 +182,9 @@ internal static class RolloutPlanReader
             }
 
             lastWeight = bps;
-            steps.Add(new RolloutStepPlan(Math.Max(1, bps), false, 0, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration, step.MinUnits ?? DefaultMinUnits));
+            // A running rollout's stored plan has its min_units written out at its start (WithStoredDefaults): one that
+            // has none was started before the field existed, and is not held to a gate it was never started under.
+            steps.Add(new RolloutStepPlan(Math.Max(1, bps), false, 0, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration, step.MinUnits ?? (running ? 1 : DefaultMinUnits)));
         }
 
         if (steps.Count > 0 && steps[^1].Shadow)

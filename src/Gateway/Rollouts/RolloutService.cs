@@ -131,7 +131,7 @@ internal sealed class RolloutService(
             StartedAt = now,
             StartedBy = actor,
             Reason = request.Reason,
-            Plan = plan,
+            Plan = RolloutPlanReader.WithStoredDefaults(plan),
             Sampling = validated.Sampling,
             UpdatedAt = now,
         };

@@ -58,7 +58,11 @@ internal sealed class PromptRouter(ReleaseSnapshotProvider snapshots, PreparedBu
         // A shadow step: the canary has no weight, and a share of stable requests is copied to it after they are answered.
         var shadow = release.Canary is not null && record.CanaryWeight == 0 && record.ShadowShare > 0
             && Random.Shared.Next(10_000) < Math.Min(record.ShadowShare, _maxShadowShareBps);
-        return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null, RolloutSampling: rolloutSampling, Stickiness: stickiness, Salt: record.Salt), null);
+        // The unit only while a canary serves (its arms' units are what a rollout counts): a prompt without one writes no
+        // unit counters.
+        var armed = release.Canary is not null && record.CanaryWeight > 0;
+        return (new PromptSelection(release.Stable, Variants.Stable, key.Environment, record.Sampling, shadow ? release.Canary!.Version : null, RolloutSampling: rolloutSampling,
+            Stickiness: armed ? stickiness : null, Salt: armed ? record.Salt : null), null);
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ public sealed class RolloutCommandsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("steps:\n  - weight: 5\n    min_sample: 500\n", "plan.steps[0].min_sample is not a field of a step; the fields are weight, shadow, share, min_duration, min_samples, max_duration.")]
+    [InlineData("steps:\n  - weight: 5\n    min_sample: 500\n", "plan.steps[0].min_sample is not a field of a step; the fields are weight, shadow, share, min_duration, min_samples, min_units, max_duration.")]
     [InlineData("steps:\n  - weight: ten\n", "plan.steps[0].weight must be a number, not the text \"ten\".")]
     [InlineData("steps:\n  - weight: 5\n    min_duration: 30\n", "plan.steps[0].min_duration must be a duration such as 30s, 5m or 1h, not the number 30.")]
     [InlineData("steps:\n  - weight: 5\n    min_samples: 1.5\n", "plan.steps[0].min_samples must be a whole number, not the number 1.5.")]

@@ -64,7 +64,7 @@ public sealed class ForcedSampleSeriesTests(TestEnvironment env)
         Assert.True(await Eventually.TrueAsync(
             async () =>
             {
-                read = await readings.ReadAsync(name, PromptSetup.Environment, 1, 2, ["refusal"], start.AddSeconds(-2), clock.GetUtcNow());
+                read = await readings.ReadAsync(name, PromptSetup.Environment, 1, 2, ["refusal"], start.AddSeconds(-2), ThroughNow(clock));
                 var stats = await queue.StatsAsync();
                 return read["refusal"].Stable.Count + read["refusal"].Canary.Count >= rate.Count && stats is { Ready: 0, InFlight: 0 };
             },
@@ -96,7 +96,7 @@ public sealed class ForcedSampleSeriesTests(TestEnvironment env)
         Assert.True(await Eventually.TrueAsync(
             async () =>
             {
-                pairs = (await readings.ReadPairedAsync(name, PromptSetup.Environment, 2, ["error"], start.AddSeconds(-2), clock.GetUtcNow()))["error"];
+                pairs = (await readings.ReadPairedAsync(name, PromptSetup.Environment, 2, ["error"], start.AddSeconds(-2), ThroughNow(clock)))["error"];
                 var stats = await queue.StatsAsync();
                 return pairs.Differences.Count == 2 && stats is { Ready: 0, InFlight: 0 };
             },
@@ -105,7 +105,7 @@ public sealed class ForcedSampleSeriesTests(TestEnvironment env)
         var listed = await LlmGateway.Tests.Sampling.SampleWaiter.ListAsync(gateway, $"prompt={name}&variant=stable", 2);
         Assert.Equal([SampleReasons.Forced, SampleReasons.Shadow], listed.Select(s => s.GetProperty("reason").GetString()).Order(StringComparer.Ordinal).ToArray());
         // The served series hold the stable answer that was not forced, alone.
-        var served = (await readings.ReadAsync(name, PromptSetup.Environment, 1, 2, ["error"], start.AddSeconds(-2), clock.GetUtcNow()))["error"];
+        var served = (await readings.ReadAsync(name, PromptSetup.Environment, 1, 2, ["error"], start.AddSeconds(-2), ThroughNow(clock)))["error"];
         Assert.Equal((1L, 0L), (served.Stable.Count, served.Canary.Count));
     }
 
@@ -131,4 +131,7 @@ public sealed class ForcedSampleSeriesTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.GetValues("X-Prompt-Variant").Single();
     }
+
+    /// <summary>A reading's exclusive end that takes in the minute now filling (readings end at whole minutes).</summary>
+    private static DateTimeOffset ThroughNow(TimeProvider clock) => clock.GetUtcNow().AddMinutes(1);
 }

@@ -1048,9 +1048,9 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         Assert.True(await Eventually.TrueAsync(
             async () =>
             {
-                // Up to the clock's present: on a slow machine the traffic may run into the next minute, which the
-                // controller reads as well.
-                var pairs = await readings.ReadPairedAsync(name, PromptSetup.Environment, 2, ["error"], minute.AddSeconds(-2), clock.GetUtcNow());
+                // Through the minute after the clock's present (the reading's end is exclusive, in whole minutes): on a
+                // slow machine the traffic may run into the next minute, which the controller reads as well.
+                var pairs = await readings.ReadPairedAsync(name, PromptSetup.Environment, 2, ["error"], minute.AddSeconds(-2), clock.GetUtcNow().AddMinutes(1));
                 return pairs["error"].Differences.Count == requests;
             },
             TimeSpan.FromSeconds(60)), await PairDiagnosticsAsync(gateway, readings, name, minute));

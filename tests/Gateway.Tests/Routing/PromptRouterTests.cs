@@ -278,8 +278,12 @@ public sealed class PromptRouterTests : IAsyncDisposable
         var canary = FirstKey(k => Canary(Salt, Prompt, k) && !Canary("", Prompt, k) && !Canary(Salt, "other", k) && !Canary(Salt, Prompt, ProductionKey.Id + k));
         var stable = FirstKey(k => !Canary(Salt, Prompt, k) && Canary("", Prompt, k) && Canary(Salt, "other", k));
 
-        Assert.Equal(new PromptSelection(V2, Variants.Canary, "production"), await SelectOkAsync(ProductionKey, session: canary));
-        Assert.Equal(new PromptSelection(V1, Variants.Stable, "production"), await SelectOkAsync(ProductionKey, session: stable));
+        // Each carries the unit it was assigned by, with the salt, for its sample's unit hash.
+        Assert.Equal(new PromptSelection(V2, Variants.Canary, "production", Stickiness: canary, Salt: Salt), await SelectWithUnitAsync(ProductionKey, session: canary));
+        Assert.Equal(new PromptSelection(V1, Variants.Stable, "production", Stickiness: stable, Salt: Salt), await SelectWithUnitAsync(ProductionKey, session: stable));
+        // Without a session, the body's user; without either, the key.
+        Assert.Equal("u-1", (await SelectWithUnitAsync(ProductionKey, user: "u-1")).Stickiness);
+        Assert.Equal(ProductionKey.Id, (await SelectWithUnitAsync(ProductionKey)).Stickiness);
 
         static bool Canary(string salt, string prompt, string key) => VariantSelector.IsCanary(salt, prompt, key, weight);
     }
@@ -488,7 +492,11 @@ public sealed class PromptRouterTests : IAsyncDisposable
         return request;
     }
 
-    private async Task<PromptSelection> SelectOkAsync(GatewayKey key, string prompt = Prompt, string? session = null, string? user = null, string? pin = null)
+    /// <summary>The selection, without the assignment unit's strings (asserted on their own where they are the point).</summary>
+    private async Task<PromptSelection> SelectOkAsync(GatewayKey key, string prompt = Prompt, string? session = null, string? user = null, string? pin = null) =>
+        await SelectWithUnitAsync(key, prompt, session, user, pin) with { Stickiness = null, Salt = null };
+
+    private async Task<PromptSelection> SelectWithUnitAsync(GatewayKey key, string prompt = Prompt, string? session = null, string? user = null, string? pin = null)
     {
         var (selection, error) = await _router.SelectAsync(Request(session, pin), key, prompt, user);
         Assert.True(error is null, error?.Body.Message);

@@ -23,6 +23,19 @@ public sealed class RolloutPlanReaderUnitsTests
     }
 
     [Fact]
+    public void A_started_rollout_stores_the_default_and_a_running_plan_stored_without_it_is_not_held_to_it()
+    {
+        // The default applied to rollouts already running when the field came: every step of one whose traffic is one
+        // key without users was held, then paused, and its plan could not be changed.
+        var stored = RolloutPlanReader.WithStoredDefaults(Plan(new RolloutPlanStep { Shadow = true }, new RolloutPlanStep { Weight = 10 }, new RolloutPlanStep { Weight = 50, MinUnits = 3 }));
+        var before = Plan(new RolloutPlanStep { Weight = 10 });
+
+        Assert.Equal([null, 20L, 3L], stored.Steps!.Select(s => s.MinUnits));
+        Assert.Equal([0L, 20L, 3L], RolloutPlanReader.Read(stored, OnlineEvalPlan.Empty, [], running: true)!.Steps.Select(s => s.MinUnitsPerArm));
+        Assert.Equal([1L], RolloutPlanReader.Read(before, OnlineEvalPlan.Empty, [], running: true)!.Steps.Select(s => s.MinUnitsPerArm));
+    }
+
+    [Fact]
     public void A_steps_own_min_units_is_kept()
     {
         var plan = RolloutPlanReader.Read(Plan(new RolloutPlanStep { Weight = 10, MinUnits = 1 }, new RolloutPlanStep { Weight = 50, MinUnits = 500 }), OnlineEvalPlan.Empty, []);

@@ -9,7 +9,8 @@ namespace LlmGateway.Hosting;
 /// whole shutdown timeout, so the services that stop after it still have <see cref="ShutdownOptions.FlushTimeout"/>.
 /// A drain cut at its bound aborts the requests still running, and the server waits only about a second for them:
 /// those still unwinding then (filing their usage, their sample) are waited for a little longer
-/// (<see cref="UnwindWait"/>), so the writers and the store, which stop next, do not stop under them.
+/// (<see cref="UnwindWait"/>), so the writers and the store, which stop next, do not stop under them. Only the network's
+/// requests are counted: the in-process calls' server wraps this one, and their callers drain them.
 /// </summary>
 internal sealed class DrainBoundedServer(IServer inner, IOptions<ShutdownOptions> options, TimeProvider time, ILogger<DrainBoundedServer> logger) : IServer
 {

@@ -42,9 +42,11 @@ public static class GatewayApp
         builder.AddGatewayTelemetry();
         configure?.Invoke(builder);
 
-        // Last: they wrap whichever server the steps above registered.
-        builder.Services.AddInProcessCalls();
+        // Last: they wrap whichever server the steps above registered. The in-process calls outermost: the drain's
+        // count of requests still unwinding is the network's, not the shadow copies' and judge calls', which their
+        // own callers drain.
         builder.Services.AddGatewayShutdown(builder.Configuration);
+        builder.Services.AddInProcessCalls();
         var app = builder.Build();
         demo?.AttachTo(app);
 

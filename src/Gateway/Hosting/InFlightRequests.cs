@@ -22,7 +22,9 @@ internal sealed class InFlightRequests
     public Task WhenNoneAsync()
     {
         var none = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _none, none);
+        // A full fence (not a volatile write): the store must not pass the count's load below, or the last request's
+        // Exit could read no waiter while this reads its count still 1.
+        Interlocked.Exchange(ref _none, none);
         if (Count == 0)
         {
             none.TrySetResult();

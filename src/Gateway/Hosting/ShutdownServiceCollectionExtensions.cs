@@ -6,7 +6,7 @@ internal static class ShutdownServiceCollectionExtensions
 {
     /// <summary>
     /// Splits the stop in two budgets (<see cref="ShutdownOptions"/>): the server's drain, bounded on its own, then the
-    /// services after it. Call it after anything that may register a server.
+    /// services after it. Call it after anything that may register a server, and before the in-process calls' wrapper.
     /// </summary>
     public static IServiceCollection AddGatewayShutdown(this IServiceCollection services, IConfiguration configuration)
     {

@@ -36,6 +36,7 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
         List<string>? tools = null;
         int? maxCalls = null;
         var maxCallsGiven = false;
+        var aboveCeiling = false;
         var chatSearch = false;
         foreach (var property in scan.Properties)
         {
@@ -52,23 +53,32 @@ internal sealed record ProviderToolUse(IReadOnlyList<string> Tools, int? MaxTool
                 else if (property.NameIs(body, "max_tool_calls"u8))
                 {
                     var value = body[property.ValueStart..property.End];
-                    if (AboveCeiling(value))
-                    {
-                        // Refused, not clamped: the client asked for more calls than the gateway will reserve, and a
-                        // silently lower cap would change what its request does.
-                        return (None, GatewayError.InvalidRequest(
-                            $"'max_tool_calls' must be at most {MaxToolCallsCeiling}, the gateway's limit.", "max_tool_calls", "invalid_value"));
-                    }
+                    aboveCeiling = AboveCeiling(value);
 
                     // A count the reservation can read (0 included); anything else the gateway replaces with its bound.
-                    var count = Count(value);
+                    var count = aboveCeiling ? null : Count(value);
                     maxCalls = count is > 0 ? count : null;
                     maxCallsGiven = count is not null;
                 }
             }
         }
 
-        return (tools is null && !chatSearch ? None : new ProviderToolUse(tools ?? [], maxCalls, chatSearch) { MaxToolCallsGiven = maxCallsGiven }, null);
+        if (tools is null && !chatSearch)
+        {
+            // Only provider-run tools are billed per call (and only they are what max_tool_calls caps at OpenAI): an
+            // agent with function tools alone may set any cap, as nothing is reserved for it.
+            return (None, null);
+        }
+
+        if (aboveCeiling)
+        {
+            // Refused, not clamped: the client asked for more calls than the gateway will reserve, and a silently lower
+            // cap would change what its request does.
+            return (None, GatewayError.InvalidRequest(
+                $"'max_tool_calls' must be at most {MaxToolCallsCeiling}, the gateway's limit, with provider-run tools.", "max_tool_calls", "invalid_value"));
+        }
+
+        return (new ProviderToolUse(tools ?? [], maxCalls, chatSearch) { MaxToolCallsGiven = maxCallsGiven }, null);
     }
 
     /// <summary>

@@ -41,11 +41,13 @@ internal static class UnhandledErrorResponder
     }
 
     // StackExchange.Redis classifies a server's error reply by its prefix (LOADING, BUSY, READONLY, OOM, …) into Kind.
-    // A store out of memory or short of replicas is an outage of the store, not an answer about this request.
+    // A store out of memory, short of replicas, refusing writes after a failed save (MISCONF: a full disk) or moving
+    // slots (MOVED, ASK during a resharding) is an outage of the store, not an answer about this request.
     private static bool IsTransient(RedisServerException server) =>
         server.Kind is RedisErrorKind.Loading or RedisErrorKind.Busy or RedisErrorKind.ReadOnly or RedisErrorKind.MasterDown
             or RedisErrorKind.TryAgain or RedisErrorKind.ClusterDown or RedisErrorKind.Timeout or RedisErrorKind.ConnectionFault
-            or RedisErrorKind.MaxClients or RedisErrorKind.OutOfMemory or RedisErrorKind.NoReplicas;
+            or RedisErrorKind.MaxClients or RedisErrorKind.OutOfMemory or RedisErrorKind.NoReplicas or RedisErrorKind.Misconfigured
+            or RedisErrorKind.Moved or RedisErrorKind.Ask or RedisErrorKind.UnknownRedirectTarget;
 
     /// <summary>
     /// Whether the exception (or one inside it) is a store failure a retry can outlive; false for an error the store

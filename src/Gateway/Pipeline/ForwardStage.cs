@@ -194,7 +194,9 @@ internal sealed class ForwardStage(
     /// </summary>
     private TimeSpan ProviderMayStillGenerateFor(LlmExchange exchange, ForwardOutcome outcome)
     {
-        if (exchange.Stream || outcome.Abandoned.Count == 0)
+        // A request a later attempt answered keeps no place: its client was served, and holding the place for a
+        // provider's slowdown (a first-byte timeout, then a retry that answered) would refuse a well-behaved key.
+        if (exchange.Stream || outcome.Abandoned.Count == 0 || (!outcome.ClientGone && outcome.Error is null))
         {
             return TimeSpan.Zero;
         }

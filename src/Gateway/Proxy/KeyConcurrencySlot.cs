@@ -65,7 +65,11 @@ internal sealed class KeyConcurrencySlot : IDisposable
             return;
         }
 
-        Volatile.Write(ref _releaseTimer, _owner.Time.CreateTimer(static slot => ((KeyConcurrencySlot)slot!).ReleasePendingPlace(), this, delay, Timeout.InfiniteTimeSpan));
+        // Without the request's execution context (its Activity, its scope): the timer would hold them for the delay.
+        using (ExecutionContext.SuppressFlow())
+        {
+            Volatile.Write(ref _releaseTimer, _owner.Time.CreateTimer(static slot => ((KeyConcurrencySlot)slot!).ReleasePendingPlace(), this, delay, Timeout.InfiniteTimeSpan));
+        }
     }
 
     public void Dispose()

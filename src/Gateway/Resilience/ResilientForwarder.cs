@@ -689,7 +689,7 @@ internal sealed class ResilientForwarder(
             _abandoned ??= [];
             if (_abandoned.Count == 0 || _abandoned[^1].Number != Number)
             {
-                _abandoned.Add(new AbandonedAttempt(Model, Number, Lifetime!.Timer.StartedAt));
+                _abandoned.Add(new AbandonedAttempt(Model, Number, Lifetime!.Timer.StartedAt, Deadline));
             }
         }
 

@@ -42,7 +42,11 @@ public sealed partial class OnlineJudgeTests(TestEnvironment env)
 
         // The judge's own key, in the gateway's own environment of keys.
         var (judgeKey, judgeSecret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("online-judge", "test", []);
-        var options = gateway.GetRequiredService<IOptions<OnlineEvalOptions>>().Value;
+        // Over HTTP the serving gateway knows the judge's key (its own settings name it); in process it does not, so
+        // only the request feature can keep the judge's calls out of the samples.
+        var options = overHttp
+            ? gateway.GetRequiredService<IOptions<OnlineEvalOptions>>().Value
+            : new OnlineEvalOptions();
         options.Judge.ApiKey = judgeSecret;
         options.Judge.BaseUrl = overHttp ? gateway.BaseUrl : null;
         using var judges = ActivatorUtilities.CreateInstance<JudgeGate>(gateway.Services, Options.Create(options), new JudgeAddress(gateway.GetRequiredService<LlmGateway.Hosting.InProcessApplication>()));

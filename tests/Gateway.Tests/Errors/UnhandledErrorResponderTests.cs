@@ -13,6 +13,7 @@ public sealed class UnhandledErrorResponderTests
         new RedisServerException(RedisErrorKind.Loading, CommandFlags.None, "LOADING Redis is loading the dataset in memory"),
         new RedisServerException(RedisErrorKind.ReadOnly, CommandFlags.None, "READONLY You can't write against a read only replica."),
         new RedisServerException(RedisErrorKind.OutOfMemory, CommandFlags.None, "OOM command not allowed when used memory > 'maxmemory'."),
+        new RedisServerException(RedisErrorKind.Misconfigured, CommandFlags.None, "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk."),
     ];
 
     [Theory]

@@ -86,6 +86,21 @@ public sealed class ProviderToolFeeTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_max_tool_calls_above_the_ceiling_with_function_tools_only_is_sent_as_it_is()
+    {
+        // Only provider-run tools are billed per call: an agent whose tools are all its own functions reserves nothing
+        // for max_tool_calls, and was refused for a cap OpenAI applies to built-in tools only.
+        var (_, secret) = await env.Gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("tool-ceiling-functions", "test", [], new KeyLimits(null, null, 100_000));
+        using var client = env.Gateway.CreateClient(secret);
+        var tag = OpenAiClients.NewTag();
+
+        using var served = await client.SendAsync(Tagged(Responses("""[{"type":"function","name":"f","parameters":{}}]""", ""","max_tool_calls":5000"""), tag), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(5000, MaxToolCalls(tag));
+    }
+
+    [Fact]
     public async Task A_tool_without_a_price_is_refused_to_a_key_with_a_spend_limit_and_served_to_one_without()
     {
         await using var gateway = await StartAsync();

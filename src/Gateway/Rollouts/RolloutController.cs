@@ -241,7 +241,8 @@ internal sealed class RolloutController(
             // keep a canary found harmful in front of users (the README's abort "at any look", which only takes the canary
             // away, as `rollout abort` does). Anything else waits for the human, the evidence written for `status` as it
             // grows; as a pause, since an advance or promote on the rollout is a claim a new leader catches up on.
-            var held = evaluation with { Decision = "pause", Reason = "held by the pause: " + evaluation.Reason };
+            // The units are read only for a move: the last ones read stay in view for `status`.
+            var held = evaluation with { Decision = "pause", Reason = "held by the pause: " + evaluation.Reason, Units = evaluation.Units ?? view.LastEvaluation?.Units };
             return await rollouts.TryWriteAsync(view with { LastEvaluation = held, UpdatedAt = now }, view.Revision, fencingToken) ? "held" : null;
         }
 

@@ -184,7 +184,7 @@ internal static class RolloutPlanReader
             lastWeight = bps;
             // A running rollout's stored plan has its min_units written out at its start (WithStoredDefaults): one that
             // has none was started before the field existed, and is not held to a gate it was never started under.
-            steps.Add(new RolloutStepPlan(Math.Max(1, bps), false, 0, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration, step.MinUnits ?? (running ? 1 : DefaultMinUnits)));
+            steps.Add(new RolloutStepPlan(Math.Max(1, bps), false, 0, minDuration, step.MinSamples ?? DefaultMinSamples, maxDuration, step.MinUnits ?? (running ? 0 : DefaultMinUnits)));
         }
 
         if (steps.Count > 0 && steps[^1].Shadow)

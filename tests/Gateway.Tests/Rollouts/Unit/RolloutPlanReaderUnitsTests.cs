@@ -32,7 +32,8 @@ public sealed class RolloutPlanReaderUnitsTests
 
         Assert.Equal([null, 20L, 3L], stored.Steps!.Select(s => s.MinUnits));
         Assert.Equal([0L, 20L, 3L], RolloutPlanReader.Read(stored, OnlineEvalPlan.Empty, [], running: true)!.Steps.Select(s => s.MinUnitsPerArm));
-        Assert.Equal([1L], RolloutPlanReader.Read(before, OnlineEvalPlan.Empty, [], running: true)!.Steps.Select(s => s.MinUnitsPerArm));
+        // 0, not 1: its step's samples were scored before any unit was counted, and an arm reading 0 units is not held.
+        Assert.Equal([0L], RolloutPlanReader.Read(before, OnlineEvalPlan.Empty, [], running: true)!.Steps.Select(s => s.MinUnitsPerArm));
     }
 
     [Fact]

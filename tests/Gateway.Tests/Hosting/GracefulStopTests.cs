@@ -131,8 +131,15 @@ public sealed class GracefulStopTests(TestEnvironment env)
         config["Gateway:Shutdown:DrainTimeout"] = "00:00:01";
         var hold = "hold-" + Guid.NewGuid().ToString("N");
         var unwound = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var serverStopped = new DrainCutSignal();
+        var laterStop = new StopSignal();
         var gateway = await GatewayHost.StartAsync(config, builder =>
-            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new SlowUnwind(unwound)));
+        {
+            builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new SlowUnwind(unwound, serverStopped.Cut, laterStop.Stopping));
+            // Registered before the server, so stopped after it, as the writers are.
+            builder.Services.AddSingleton<IHostedService>(laterStop);
+            builder.Logging.AddProvider(serverStopped);
+        });
         try
         {
             var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("stop-unwind", "test", []);
@@ -171,11 +178,60 @@ public sealed class GracefulStopTests(TestEnvironment env)
         Assert.Equal(TimeSpan.Zero, LlmGateway.Hosting.DrainBoundedServer.UnwindWait(TimeSpan.Zero));
     }
 
+    /// <summary>A hosted service whose stop only completes <see cref="Stopping"/>.</summary>
+    private sealed class StopSignal : IHostedService
+    {
+        private readonly TaskCompletionSource _stopping = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Stopping => _stopping.Task;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken)
+        {
+            _stopping.TrySetResult();
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Completes <see cref="Cut"/> when the drain-bounded server logs that it cut its drain (after the server stopped).</summary>
+    private sealed class DrainCutSignal : ILoggerProvider
+    {
+        private readonly TaskCompletionSource _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Cut => _cut.Task;
+
+        public ILogger CreateLogger(string categoryName) => categoryName == typeof(LlmGateway.Hosting.DrainBoundedServer).FullName
+            ? new Listener(_cut)
+            : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Listener(TaskCompletionSource cut) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (eventId.Id == 9401)
+                {
+                    cut.TrySetResult();
+                }
+            }
+        }
+    }
+
     /// <summary>
-    /// A request marked with <see cref="Header"/> takes 1.5 s to unwind once aborted (past the server's own second), then
-    /// writes to the store: its outcome ("written", or the exception's type) completes the given task.
+    /// A request marked with <see cref="Header"/> is still unwinding once the server's own stop has returned (its last
+    /// step waits for <paramref name="serverStopped"/>, the drain-cut warning logged after it), then writes to the store:
+    /// its outcome ("written", or the exception's type) completes the given task.
     /// </summary>
-    private sealed class SlowUnwind(TaskCompletionSource<string> unwound) : Microsoft.AspNetCore.Hosting.IStartupFilter
+    private sealed class SlowUnwind(TaskCompletionSource<string> unwound, Task serverStopped, Task laterStopping) : Microsoft.AspNetCore.Hosting.IStartupFilter
     {
         public const string Header = "X-Test-Slow-Unwind";
 
@@ -195,13 +251,15 @@ public sealed class GracefulStopTests(TestEnvironment env)
                 }
                 finally
                 {
-                    // A request's slow last step (the simulated part of this test: no signal marks "still unwinding").
-                    await Task.Delay(TimeSpan.FromMilliseconds(1500), CancellationToken.None);
                     try
                     {
+                        // Past the server's own wait for the requests it cut: what the stop did not wait for before. The
+                        // services after the server must not have begun stopping under this request.
+                        await serverStopped.WaitAsync(TimeSpan.FromSeconds(30));
+                        var stopping = laterStopping.IsCompleted;
                         var store = context.RequestServices.GetRequiredService<GatewayStore>();
                         await store.Database.StringSetAsync("test:slow-unwind:" + Guid.NewGuid().ToString("N"), "1", TimeSpan.FromMinutes(1));
-                        unwound.TrySetResult("written");
+                        unwound.TrySetResult(stopping ? "written while the services after the server were stopping" : "written");
                     }
                     catch (Exception ex)
                     {

@@ -158,15 +158,15 @@ internal static class RolloutRenderer
         return text.ToString();
     }
 
-    /// <summary>"0.012 (n=1200)": the arm's mean and how many samples it rests on.</summary>
+    /// <summary>"0.012 (n=1200)": the arm's mean (its quantile, for a quantile metric) and how many samples it rests on.</summary>
     public static string Arm(RolloutArmReading? reading) =>
         reading is null
             ? TextTable.Missing
-            : $"{BehaviourFormat.Number(reading.Mean)} (n={Display.Number(reading.Count)})";
+            : $"{BehaviourFormat.Number(reading.Quantile ?? reading.Mean)} (n={Display.Number(reading.Count)})";
 
     /// <summary>
     /// Canary minus stable with its interval: "+0.004 [-0.002, +0.01]", or as a share of the stable mean when the
-    /// metric is judged relatively: "+12.5% [+3.1%, +21.9%]".
+    /// metric is judged relatively: "+12.5% [+3.1%, +21.9%]"; an end that is not bounded yet is shown as ∞.
     /// </summary>
     public static string Difference(RolloutMetricVerdict metric)
     {
@@ -176,10 +176,15 @@ internal static class RolloutRenderer
             return TextTable.Missing;
         }
 
+        // A quantile's interval is open above while the arms are too small to bound it there: "+40% [+22%, ∞)".
         var text = Signed(difference, metric.Relative);
-        return metric.CiLow is { } low && metric.CiHigh is { } high
-            ? $"{text} [{Signed(low, metric.Relative)}, {Signed(high, metric.Relative)}]"
-            : text;
+        return (metric.CiLow, metric.CiHigh) switch
+        {
+            ({ } low, { } high) => $"{text} [{Signed(low, metric.Relative)}, {Signed(high, metric.Relative)}]",
+            ({ } low, null) => $"{text} [{Signed(low, metric.Relative)}, ∞)",
+            (null, { } high) => $"{text} (−∞, {Signed(high, metric.Relative)}]",
+            _ => text,
+        };
     }
 
     private static string Signed(double value, bool relative) =>

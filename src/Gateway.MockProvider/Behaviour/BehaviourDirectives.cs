@@ -13,7 +13,7 @@ namespace LlmGateway.MockProvider.Behaviour;
 /// (whose rendered system text the gateway sends upstream) can make the mock misbehave at a given rate.
 /// See README.md, "Behaviour directives (per prompt version)".
 /// </summary>
-internal sealed partial record BehaviourDirectives(double Refuse, double Error, int ExtraTokens, double InvalidJson, bool Json, int LatencyMs)
+internal sealed partial record BehaviourDirectives(double Refuse, double Error, int ExtraTokens, double InvalidJson, bool Json, int LatencyMs, double Slow = 1)
 {
     /// <summary>The reply of a refusing version; <c>is-refusal</c> (Gateway.Eval) recognises it.</summary>
     public const string RefusalText = "I'm sorry, but I can't help with that.";
@@ -23,7 +23,7 @@ internal sealed partial record BehaviourDirectives(double Refuse, double Error, 
 
     public const int MaxExtraTokens = 100_000;
 
-    private const string Known = "refuse, error, extra-tokens, invalid-json, json, latency-ms";
+    private const string Known = "refuse, error, extra-tokens, invalid-json, json, latency-ms, slow";
 
     public static BehaviourDirectives None { get; } = new(0, 0, 0, 0, Json: false, 0);
 
@@ -57,12 +57,13 @@ internal sealed partial record BehaviourDirectives(double Refuse, double Error, 
         text.Contains("[[mock:", StringComparison.Ordinal) ? DirectiveWithLeadingSpace().Replace(text, string.Empty).Trim() : text;
 
     /// <summary>
-    /// <c>latency-ms</c>, then <c>error</c>: waits, and writes the injected 500 when the draw fails the request.
+    /// <c>latency-ms</c> (on the <c>slow</c> share of requests, all by default), then <c>error</c>: waits, and writes
+    /// the injected 500 when the draw fails the request.
     /// True when the response has been written and the handler must stop.
     /// </summary>
     public async Task<bool> DelayOrFailAsync(HttpContext context, string key)
     {
-        if (LatencyMs > 0)
+        if (LatencyMs > 0 && BehaviourDraw.Hits("slow", key, Slow))
         {
             await Task.Delay(LatencyMs, context.RequestAborted);
         }
@@ -131,6 +132,7 @@ internal sealed partial record BehaviourDirectives(double Refuse, double Error, 
             "invalid-json" => this with { InvalidJson = Probability(item, name, value) },
             "extra-tokens" => this with { ExtraTokens = Integer(item, name, value, MaxExtraTokens) },
             "latency-ms" => this with { LatencyMs = Integer(item, name, value, int.MaxValue) },
+            "slow" => this with { Slow = Probability(item, name, value) },
             "json" => this with { Json = Flag(item, name, value) },
             _ => throw new InvalidRequestException($"Unknown mock directive '{item}' in the instructions; known directives: {Known}."),
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using LlmGateway.Eval.Statistics.Rollouts;
 using LlmGateway.Sampling;
 using LlmGateway.Store;
 using Microsoft.Extensions.Options;
@@ -181,6 +182,15 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
                     Add(minute, name, delta);
                     Add(hour, name, delta);
                 }
+
+                // Histograms only while a canary serves (the sample then has a unit), as the unit counters: only a
+                // rollout reads them, and every other prompt would pay up to a field per occupied bucket in each hash.
+                if (sample.Unit is not null && Bucket(observation.Metric, observation.Value) is { } bucket)
+                {
+                    var name = new SeriesBucketField(sample.Version, sample.Variant, observation.Metric, bucket).ToString();
+                    Add(minute, name, 1);
+                    Add(hour, name, 1);
+                }
             }
 
             if (sample.Unit is { } unit && sample.Pairs is null)
@@ -201,11 +211,17 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
                     foreach (var (role, value) in PairRoles(pair))
                     {
                         // All three moments for every role: a difference of rates is −1, 0 or 1, so its squares are not its sum.
+                        // Each answer's histogram too (not the differences'): a quantile is compared through both answers' bounds.
+                        var bucket = role == PairDifference ? null : Bucket(pair.Metric, value);
                         foreach (var pairHash in (ReadOnlySpan<int>)[pairMinute, pairHour])
                         {
                             Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Count)), 1);
                             Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.Sum)), value);
                             Add(pairHash, _fieldNames.Of(new SeriesField(sample.Version, role, pair.Metric, SeriesField.SumOfSquares)), value * value);
+                            if (bucket is { } b)
+                            {
+                                Add(pairHash, new SeriesBucketField(sample.Version, role, pair.Metric, b).ToString(), 1);
+                            }
                         }
                     }
                 }
@@ -308,6 +324,10 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         batch.Execute();
         await Task.WhenAll(writes);
     }
+
+    /// <summary>The histogram bucket a reading of <paramref name="metric"/> counts into, or null when the metric keeps none or the reading is not countable.</summary>
+    private static int? Bucket(string metric, double? value) =>
+        value is { } reading && IsCountable(reading) && OnlineMetrics.WithQuantiles.Contains(metric) ? QuantileHistogram.BucketOf(reading) : null;
 
     private static IEnumerable<(char Stat, double Delta)> Stats(MetricObservation observation)
     {

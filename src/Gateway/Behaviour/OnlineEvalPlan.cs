@@ -132,9 +132,9 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
                 continue;
             }
 
-            if (OnlineMetrics.BuiltIn.Contains(metric) || metric.EndsWith(ScoreSuffix, StringComparison.Ordinal))
+            if (OnlineMetrics.BuiltIn.Contains(metric) || metric.EndsWith(ScoreSuffix, StringComparison.Ordinal) || QuantileMetricName.TryParse(metric, out _, out _))
             {
-                errors.Add(new FieldError($"{field}.metric", $"'{metric}' is a built-in series name or ends in '{ScoreSuffix}'; name the metric."));
+                errors.Add(new FieldError($"{field}.metric", $"'{metric}' is a built-in series name, a quantile of one ({QuantileMetricName.Forms}) or ends in '{ScoreSuffix}'; name the metric."));
                 continue;
             }
 

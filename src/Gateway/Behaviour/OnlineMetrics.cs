@@ -30,6 +30,12 @@ internal static class OnlineMetrics
     /// <summary>Most letters of the application's input are outside the Latin script (a cheap language-mix signal).</summary>
     public const string NonLatinInput = "non_latin_input";
 
+    /// <summary>
+    /// The metrics whose readings are also counted into histograms (<see cref="SeriesBucketField"/>), so a rollout can
+    /// judge a quantile of them (<c>latency_ms.p95</c>), not only their mean.
+    /// </summary>
+    public static readonly IReadOnlySet<string> WithQuantiles = new HashSet<string>(StringComparer.Ordinal) { LatencyMs, TimeToFirstTokenMs };
+
     /// <summary>The names a bundle's own assertions may not take.</summary>
     public static readonly IReadOnlySet<string> BuiltIn = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -301,14 +301,26 @@ internal sealed class RolloutController(
         var elapsed = settled > view.StepStartedAt ? settled - view.StepStartedAt : TimeSpan.Zero;
         var state = new RolloutStepState(view.Step, plan.Steps.Count, elapsed);
         var evalStep = new EvalStep(step.WeightBps, step.MinDuration, step.MinSamplesPerArm, step.MaxDuration);
-        var names = plan.Metrics.Select(m => m.Metric);
+        var names = plan.Metrics.Where(m => m.Quantile is null).Select(m => m.Metric).ToList();
+        var quantileSeries = plan.Metrics.Where(m => m.Quantile is not null).Select(m => m.Series).ToList();
         var from = view.WindowStartedAt ?? view.StepStartedAt;
         // A shadow step's canary answered only copies, paired with the stable answers to the same requests; a shadow
         // step an operator gave a canary weight has users on the candidate, whose canary samples compare as arms.
-        return step.Shadow && release.CanaryWeight == 0
-            ? RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadPairedAsync(view.Prompt, view.Environment, view.Candidate, names, from, settled), judgeOptions)
-            : RolloutJudge.Decide(state, evalStep, metrics, await readings.ReadAsync(view.Prompt, view.Environment, view.Baseline, view.Candidate, names, from, settled), judgeOptions);
+        if (step.Shadow && release.CanaryWeight == 0)
+        {
+            var pairs = await readings.ReadPairedWindowAsync(view.Prompt, view.Environment, view.Candidate, names, quantileSeries, from, settled);
+            return RolloutJudge.Decide(state, evalStep, metrics, pairs.Moments, judgeOptions, QuantilesByMetric(plan, pairs.Quantiles));
+        }
+
+        var window = await readings.ReadWindowAsync(view.Prompt, view.Environment, view.Baseline, view.Candidate, names, quantileSeries, from, settled);
+        return RolloutJudge.Decide(state, evalStep, metrics, window.Moments, judgeOptions, QuantilesByMetric(plan, window.Quantiles));
     }
+
+    /// <summary>Each quantile metric's histograms (read per series: <c>latency_ms.p95</c> and <c>latency_ms.p99</c> share one), by the metric's name.</summary>
+    private static Dictionary<string, (QuantileHistogram Stable, QuantileHistogram Canary)> QuantilesByMetric(
+        ValidatedRolloutPlan plan, Dictionary<string, (QuantileHistogram Stable, QuantileHistogram Canary)> bySeries) =>
+        plan.Metrics.Where(m => m.Quantile is not null && bySeries.ContainsKey(m.Series))
+            .ToDictionary(m => m.Metric, m => bySeries[m.Series], StringComparer.Ordinal);
 
     /// <summary>
     /// The abort guard of a look that may do nothing else: the evaluation to abort on when a metric that may abort is
@@ -494,13 +506,14 @@ internal sealed class RolloutController(
         metric.LowerIsBetter ? RolloutDirection.LowerIsBetter : RolloutDirection.HigherIsBetter,
         metric.Relative ? RolloutThresholdKind.Relative : RolloutThresholdKind.Absolute,
         metric.Threshold,
-        metric.CanAbort);
+        metric.CanAbort,
+        metric.Quantile);
 
     private static ContractVerdict ToContract(LlmGateway.Eval.Statistics.Rollouts.RolloutMetricVerdict verdict) => new()
     {
         Metric = verdict.Metric,
-        Stable = new RolloutArmReading { Count = verdict.StableCount, Mean = verdict.StableMean },
-        Canary = new RolloutArmReading { Count = verdict.CanaryCount, Mean = verdict.CanaryMean },
+        Stable = Arm(verdict.StableCount, verdict.StableMean, verdict.Quantile),
+        Canary = Arm(verdict.CanaryCount, verdict.CanaryMean, verdict.Quantile),
         Difference = verdict.Difference,
         CiLow = verdict.Lower,
         CiHigh = verdict.Upper,
@@ -509,6 +522,11 @@ internal sealed class RolloutController(
         Relative = verdict.ThresholdKind == RolloutThresholdKind.Relative,
         Verdict = verdict.Verdict.ToString().ToLowerInvariant(),
     };
+
+    // A quantile metric's arms read their quantile, not a mean.
+    private static RolloutArmReading Arm(long count, double? value, double? quantile) => quantile is null
+        ? new RolloutArmReading { Count = count, Mean = value }
+        : new RolloutArmReading { Count = count, Quantile = value };
 
     private static string Explain(RolloutDecision decision) => decision.Reason switch
     {

@@ -54,7 +54,7 @@ internal static class RolloutPlanReader
     };
 
     /// <summary>Whether <paramref name="metric"/> is one of the gateway's own counters, read without any version's online_eval.</summary>
-    public static bool IsBuiltIn(string? metric) => metric is not null && BuiltIn.ContainsKey(metric.Trim());
+    public static bool IsBuiltIn(string? metric) => metric is not null && (BuiltIn.ContainsKey(metric.Trim()) || QuantileMetricName.TryParse(metric.Trim(), out _, out _));
 
     /// <summary>The plan used when neither the request nor the bundle has one (see docs/canary-analysis.md for its calibration).</summary>
     public static RolloutPlan Default { get; } = new()
@@ -205,19 +205,20 @@ internal static class RolloutPlanReader
             var metric = rawMetrics[i];
             var at = $"{field}.metrics[{i}]";
             var name = metric.Metric?.Trim() ?? "";
-            (MetricKind Kind, bool LowerIsBetter)? known = BuiltIn.TryGetValue(name, out var builtIn) ? builtIn
+            double? quantile = QuantileMetricName.TryParse(name, out var series, out var q) ? q : null;
+            (MetricKind Kind, bool LowerIsBetter)? known = BuiltIn.TryGetValue(quantile is null ? name : series, out var builtIn) ? builtIn
                 : candidate.Assertions.Any(a => a.Metric == name) ? (MetricKind.Rate, false)
                 : candidate.Assertions.Any(a => a.NeedsJudge && a.Metric + OnlineEvalPlan.ScoreSuffix == name) ? (MetricKind.Value, false)
                 : null;
             if (known is not { } kind)
             {
                 var bundle = candidate.Assertions.Select(a => a.Metric).ToList();
-                errors.Add(new FieldError($"{at}.metric", $"'{name}' is not a metric the gateway measures: one of {string.Join(", ", BuiltIn.Keys)}" +
+                errors.Add(new FieldError($"{at}.metric", $"'{name}' is not a metric the gateway measures: one of {string.Join(", ", BuiltIn.Keys)}; a quantile of {QuantileMetricName.Forms}" +
                     (bundle.Count > 0 ? $", or the candidate's online_eval metrics {string.Join(", ", bundle)}." : ".")));
                 continue;
             }
 
-            if (baseline is not null && !BuiltIn.ContainsKey(name) && !SameOnBoth(name, candidate, baseline))
+            if (baseline is not null && !IsBuiltIn(name) && !SameOnBoth(name, candidate, baseline))
             {
                 errors.Add(new FieldError($"{at}.metric", $"'{name}' is not defined the same way in the stable version v{baselineVersion}'s online_eval: a weight step compares the two arms, each scored by its own version's assertions, so both must define it identically."));
                 continue;
@@ -268,7 +269,7 @@ internal static class RolloutPlanReader
                 continue;
             }
 
-            metrics.Add(new RolloutMetricPlan(name, kind.Kind, lowerIsBetter, threshold, relative, metric.Abort ?? true));
+            metrics.Add(new RolloutMetricPlan(name, kind.Kind, lowerIsBetter, threshold, relative, metric.Abort ?? true, quantile));
         }
 
         var pause = true;

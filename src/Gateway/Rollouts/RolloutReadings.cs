@@ -18,37 +18,72 @@ namespace LlmGateway.Rollouts;
 internal sealed class RolloutReadings(BehaviourStore behaviour)
 {
     public async Task<Dictionary<string, (ArmMoments Stable, ArmMoments Canary)>> ReadAsync(
-        string prompt, string environment, int baseline, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset through)
+        string prompt, string environment, int baseline, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset through) =>
+        (await ReadWindowAsync(prompt, environment, baseline, candidate, metrics, [], stepStartedAt, through)).Moments;
+
+    /// <summary>
+    /// <see cref="ReadAsync"/>, and in the same reads each arm's histogram of the <paramref name="quantileSeries"/>
+    /// (series that keep one: <see cref="OnlineMetrics.WithQuantiles"/>), keyed by series.
+    /// </summary>
+    public async Task<RolloutWindow<(ArmMoments Stable, ArmMoments Canary)>> ReadWindowAsync(
+        string prompt, string environment, int baseline, int candidate, IEnumerable<string> metrics, IEnumerable<string> quantileSeries,
+        DateTimeOffset stepStartedAt, DateTimeOffset through)
     {
         var wanted = metrics.ToHashSet(StringComparer.Ordinal);
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
         var toMinute = through.ToUnixTimeSeconds() / 60;
         var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
+        var histograms = quantileSeries.Distinct(StringComparer.Ordinal)
+            .ToDictionary(m => m, _ => (Stable: new Dictionary<int, long>(), Canary: new Dictionary<int, long>()), StringComparer.Ordinal);
         if (fromMinute < toMinute)
         {
             foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute, pairs: false))
             {
                 foreach (var entry in entries)
                 {
-                    if (!SeriesField.TryParse(entry.Name!, out var field) || !readings.TryGetValue(field.Metric, out var arms)
+                    var name = (string)entry.Name!;
+                    if (SeriesBucketField.TryParse(name, out var bucket))
+                    {
+                        if (histograms.TryGetValue(bucket.Metric, out var counts) && Arm(bucket.Version, bucket.Variant, baseline, candidate) is { } isCanary)
+                        {
+                            AddCount(isCanary ? counts.Canary : counts.Stable, bucket.Bucket, entry.Value);
+                        }
+
+                        continue;
+                    }
+
+                    if (!SeriesField.TryParse(name, out var field) || !readings.TryGetValue(field.Metric, out var arms)
                         || !double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                     {
                         continue;
                     }
 
-                    if (field.Version == baseline && field.Variant == "stable")
+                    if (Arm(field.Version, field.Variant, baseline, candidate) is { } canary)
                     {
-                        arms.Stable.Add(field.Stat, value);
-                    }
-                    else if (field.Version == candidate && field.Variant == "canary")
-                    {
-                        arms.Canary.Add(field.Stat, value);
+                        (canary ? arms.Canary : arms.Stable).Add(field.Stat, value);
                     }
                 }
             }
         }
 
-        return readings.ToDictionary(r => r.Key, r => (Moments(r.Value.Stable), Moments(r.Value.Canary)), StringComparer.Ordinal);
+        return new(
+            readings.ToDictionary(r => r.Key, r => (Moments(r.Value.Stable), Moments(r.Value.Canary)), StringComparer.Ordinal),
+            histograms.ToDictionary(h => h.Key, h => (QuantileHistogram.FromBuckets(h.Value.Stable), QuantileHistogram.FromBuckets(h.Value.Canary)), StringComparer.Ordinal));
+    }
+
+    /// <summary>Which arm a field is of: false for the baseline's stable samples, true for the candidate's canary samples, else null.</summary>
+    private static bool? Arm(int version, string variant, int baseline, int candidate) =>
+        version == baseline && variant == "stable" ? false
+        : version == candidate && variant == "canary" ? true
+        : null;
+
+    /// <summary>Adds a bucket's stored count (written by HINCRBYFLOAT, so it may read "3" or "3.0"); ignores what is not a count.</summary>
+    private static void AddCount(Dictionary<int, long> counts, int bucket, RedisValue stored)
+    {
+        if (double.TryParse((string?)stored, NumberStyles.Float, CultureInfo.InvariantCulture, out var count) && count >= 1 && count < long.MaxValue)
+        {
+            counts[bucket] = counts.GetValueOrDefault(bucket) + (long)Math.Round(count);
+        }
     }
 
     /// <summary>
@@ -109,7 +144,15 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
     /// the same copied requests, and their differences (candidate − stable), from the shadow pairs.
     /// </summary>
     public async Task<Dictionary<string, PairedMoments>> ReadPairedAsync(
-        string prompt, string environment, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset through)
+        string prompt, string environment, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset through) =>
+        (await ReadPairedWindowAsync(prompt, environment, candidate, metrics, [], stepStartedAt, through)).Moments;
+
+    /// <summary>
+    /// <see cref="ReadPairedAsync"/>, and in the same reads the histograms of both answers (stable, candidate) of the
+    /// <paramref name="quantileSeries"/>, keyed by series.
+    /// </summary>
+    public async Task<RolloutWindow<PairedMoments>> ReadPairedWindowAsync(
+        string prompt, string environment, int candidate, IEnumerable<string> metrics, IEnumerable<string> quantileSeries, DateTimeOffset stepStartedAt, DateTimeOffset through)
     {
         var wanted = metrics.ToHashSet(StringComparer.Ordinal);
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
@@ -120,13 +163,33 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
             [BehaviourStore.PairCandidate] = new(),
             [BehaviourStore.PairDifference] = new(),
         }, StringComparer.Ordinal);
+        var histograms = quantileSeries.Distinct(StringComparer.Ordinal)
+            .ToDictionary(m => m, _ => (Stable: new Dictionary<int, long>(), Canary: new Dictionary<int, long>()), StringComparer.Ordinal);
         if (fromMinute < toMinute)
         {
             foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute, pairs: true))
             {
                 foreach (var entry in entries)
                 {
-                    if (SeriesField.TryParse(entry.Name!, out var field) && field.Version == candidate
+                    var name = (string)entry.Name!;
+                    if (SeriesBucketField.TryParse(name, out var bucket))
+                    {
+                        if (bucket.Version == candidate && histograms.TryGetValue(bucket.Metric, out var counts))
+                        {
+                            if (bucket.Variant == BehaviourStore.PairStable)
+                            {
+                                AddCount(counts.Stable, bucket.Bucket, entry.Value);
+                            }
+                            else if (bucket.Variant == BehaviourStore.PairCandidate)
+                            {
+                                AddCount(counts.Canary, bucket.Bucket, entry.Value);
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    if (SeriesField.TryParse(name, out var field) && field.Version == candidate
                         && sums.TryGetValue(field.Metric, out var roles) && roles.TryGetValue(field.Variant, out var sum)
                         && double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                     {
@@ -136,13 +199,15 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
             }
         }
 
-        return sums.ToDictionary(
-            m => m.Key,
-            m => new PairedMoments(
-                Exact(m.Value[BehaviourStore.PairStable]),
-                Exact(m.Value[BehaviourStore.PairCandidate]),
-                Exact(m.Value[BehaviourStore.PairDifference])),
-            StringComparer.Ordinal);
+        return new(
+            sums.ToDictionary(
+                m => m.Key,
+                m => new PairedMoments(
+                    Exact(m.Value[BehaviourStore.PairStable]),
+                    Exact(m.Value[BehaviourStore.PairCandidate]),
+                    Exact(m.Value[BehaviourStore.PairDifference])),
+                StringComparer.Ordinal),
+            histograms.ToDictionary(h => h.Key, h => (QuantileHistogram.FromBuckets(h.Value.Stable), QuantileHistogram.FromBuckets(h.Value.Canary)), StringComparer.Ordinal));
     }
 
     // Pairs store all three moments of every role.

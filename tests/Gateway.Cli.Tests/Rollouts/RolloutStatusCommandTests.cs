@@ -38,6 +38,19 @@ public sealed class RolloutStatusCommandTests
     }
 
     [Fact]
+    public async Task A_quantile_metric_shows_each_arms_quantile_and_an_interval_open_above()
+    {
+        var api = FakeAdminApi.Answering(HttpStatusCode.OK, RolloutViews.PausedOnP95);
+
+        var run = await RolloutCli.RunAsync(api, new ManualClock(RolloutViews.Now), "rollout", "status", "support-bot", "--env", "production");
+
+        run.AssertExit(0);
+        var row = run.Out.Split('\n').Single(line => line.StartsWith("latency_ms.p95", StringComparison.Ordinal));
+        Assert.Equal(["latency_ms.p95", "1813 (n=1200)", "2900 (n=130)", "+60% [+25%, ∞)", "20%", "harmful"],
+            row.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
     public async Task A_weight_steps_distinct_users_per_arm_are_shown_with_what_each_arm_needs()
     {
         var held = RolloutViews.Running.Replace(

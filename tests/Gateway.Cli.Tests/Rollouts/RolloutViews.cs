@@ -27,6 +27,19 @@ internal static class RolloutViews
          "revision":7,"updated_at":"2026-11-29T13:10:00Z"}
         """;
 
+    /// <summary>Step 2 of 4, paused on its p95 latency: the arms read their quantile (no mean), the interval open above.</summary>
+    public static readonly string PausedOnP95 = $$"""
+        {"prompt":"support-bot","environment":"production","candidate":4,"baseline":3,"status":"paused",
+         "status_reason":"latency_ms.p95 is harmful and may only pause",
+         "step":1,"step_started_at":"2026-11-29T13:05:00Z","weight":5,"started_at":"2026-11-29T12:40:00Z","started_by":"alice",
+         "plan":{{Plan}},
+         "last_evaluation":{"at":"2026-11-29T13:10:00Z","decision":"pause","reason":"latency_ms.p95 is harmful",
+          "metrics":[
+           {"metric":"latency_ms.p95","stable":{"count":1200,"mean":null,"quantile":1812.5},"canary":{"count":130,"mean":null,"quantile":2900},
+            "difference":0.6,"ci_low":0.25,"ci_high":null,"statistic":null,"threshold":0.2,"relative":true,"verdict":"harmful"}]},
+         "revision":8,"updated_at":"2026-11-29T13:10:00Z"}
+        """;
+
     /// <summary>Held in the shadow step for a human: latency is proven worse, and that metric only pauses.</summary>
     public static readonly string Paused = $$"""
         {"prompt":"support-bot","environment":"production","candidate":4,"baseline":3,"status":"paused",

@@ -114,6 +114,20 @@ public sealed class MockBehaviourDirectiveTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Slow_0_keeps_every_request_from_latency_ms()
+    {
+        // slow is the share of requests that wait latency-ms (drawn per request text, as refuse): at 0 none waits the
+        // ten minutes, so the reply comes at once; ignored, this would wait them out and time out.
+        foreach (var api in new[] { "chat", "completions", "responses" })
+        {
+            var reply = await AskAsync(api, stream: false, "Be brief. [[mock:latency-ms=600000,slow=0]]", "Do not wait").WaitAsync(TimeSpan.FromMinutes(1), Ct);
+
+            Assert.Equal(HttpStatusCode.OK, reply.Status);
+            Assert.Equal(Expected(api, "Be brief.", "Do not wait"), reply.Text);
+        }
+    }
+
+    [Fact]
     public async Task A_refusal_stays_plain_text_in_json_mode()
     {
         var reply = await AskAsync("chat", stream: false, "[[mock:json=1,refuse=1,extra-tokens=3]]", "Refuse me");
@@ -172,6 +186,7 @@ public sealed class MockBehaviourDirectiveTests(TestEnvironment env)
     [InlineData("[[mock:extra-tokens=many]]", "extra-tokens=many")]
     [InlineData("[[mock:latency-ms=-5]]", "latency-ms=-5")]
     [InlineData("[[mock:json=yes]]", "json=yes")]
+    [InlineData("[[mock:latency-ms=10,slow=1.5]]", "slow=1.5")]
     [InlineData("[[mock:invalid-json=NaN]]", "invalid-json=NaN")]
     public async Task A_malformed_directive_is_a_400_naming_it(string instructions, string directive)
     {

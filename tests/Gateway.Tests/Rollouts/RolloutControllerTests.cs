@@ -52,6 +52,33 @@ public sealed class RolloutControllerTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_canary_with_a_slow_tail_is_aborted_on_its_latency_quantile_with_both_arms_quantiles_as_evidence()
+    {
+        // 30% of the candidate's answers wait 300 ms: its p90 is past +20% of stable's, judged from the arms' latency
+        // histograms in the store (the plan has no other metric).
+        const string plan = """
+            {"steps":[{"weight":50,"min_duration":"1m","min_samples":30}],
+             "metrics":[{"metric":"latency_ms.p90","threshold":0.2,"relative":true,"abort":true}]}
+            """;
+        var (gateway, clock, name) = await StartAsync("v2 for {{ company }} [[mock:latency-ms=300,slow=0.3]]", plan);
+        await using var _ = gateway;
+
+        await TrafficAsync(gateway, clock, name, 480);
+        var decision = await LookAsync(gateway, name);
+
+        Assert.Equal("abort", decision);
+        using var viewer = new AdminClient(gateway, TestEnvironment.AdminToken);
+        var abort = (await viewer.GetAsync($"/admin/v1/prompts/{name}/history?env=staging")).Json.EnumerateArray().Last();
+        Assert.Equal("abort", abort.GetProperty("action").GetString());
+        var p90 = abort.GetProperty("evidence").GetProperty("rollout").GetProperty("evaluation").GetProperty("metrics").EnumerateArray().Single();
+        Assert.Equal(("latency_ms.p90", "harmful"), (p90.GetProperty("metric").GetString(), p90.GetProperty("verdict").GetString()));
+        Assert.True(p90.GetProperty("canary").GetProperty("quantile").GetDouble() >= 290, p90.ToString());
+        Assert.True(p90.GetProperty("stable").GetProperty("quantile").GetDouble() < 290, p90.ToString());
+        Assert.True(p90.GetProperty("ci_low").GetDouble() > 0.2, "the whole interval is past +20%");
+        Assert.Equal(JsonValueKind.Null, p90.GetProperty("stable").GetProperty("mean").ValueKind);
+    }
+
+    [Fact]
     public async Task A_minute_is_judged_only_once_it_has_settled_and_the_steps_time_counts_to_the_same_instant()
     {
         // A sample counts in its request's starting minute but arrives after the answer: a minute just ended lacks its

@@ -130,4 +130,55 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
         Assert.Equal(inside.Sum(o => (double)o * o), pairs.Stable.SumOfSquares);
         Assert.Equal(inside.Sum(o => 1000.0 + o), pairs.Canary.Sum);
     }
+
+    [Fact]
+    public async Task A_windows_latency_histograms_are_read_per_arm_and_per_answer_from_hour_and_minute_buckets()
+    {
+        // The bucket counts go into the same minute and hour hashes as the sums: a long step's whole hours are read from
+        // the hour hashes, so deleting their minute hashes must change nothing.
+        var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
+        var readings = env.Gateway.GetRequiredService<RolloutReadings>();
+        var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
+        var prompt = Bundles.UniqueName("quantile-window");
+        long[] inside = [17, 59, 60, 119, 150, 180, 185];
+        long[] outside = [5, 16, 186, 200];
+        var samples = new List<ScoredSample>();
+        foreach (var offset in inside.Concat(outside))
+        {
+            samples.Add(new ScoredSample($"s{offset}", prompt, Environment, 1, "stable", Hour + offset,
+                [MetricObservation.Measure("latency_ms", offset), MetricObservation.Measure("ttft_ms", offset / 2.0), MetricObservation.Measure("cost_usd", 0.5)], Unit: $"s{offset}"));
+            samples.Add(new ScoredSample($"c{offset}", prompt, Environment, 2, "canary", Hour + offset, [MetricObservation.Measure("latency_ms", 1000 + offset)], Unit: $"c{offset}"));
+            samples.Add(new ScoredSample($"x{offset}", prompt, Environment, 3, "canary", Hour + offset, [MetricObservation.Measure("latency_ms", 7)], Unit: $"x{offset}"));
+            // Served while no canary did (no unit): in the sums, never in a histogram, which only a rollout reads.
+            samples.Add(new ScoredSample($"n{offset}", prompt, Environment, 1, "stable", Hour + offset, [MetricObservation.Measure("latency_ms", 99_999)]));
+            samples.Add(new ScoredSample($"p{offset}", prompt, Environment, 2, "shadow", Hour + offset, [], [new PairedObservation("latency_ms", offset, 2000 + offset)]));
+        }
+
+        Assert.Equal(samples.Count, (await behaviour.CountAsync(samples)).Count);
+        for (var offset = 60; offset < 180; offset++)
+        {
+            await store.Database.KeyDeleteAsync(store.Keys.BehaviourMinute(prompt, Environment, Hour + offset));
+            await store.Database.KeyDeleteAsync(store.Keys.BehaviourPairsMinute(prompt, Environment, Hour + offset));
+        }
+
+        var from = DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60);
+        var through = DateTimeOffset.FromUnixTimeSeconds((Hour + 186) * 60);
+        var window = await readings.ReadWindowAsync(prompt, Environment, baseline: 1, candidate: 2, ["latency_ms"], ["latency_ms", "ttft_ms", "cost_usd"], from, through);
+
+        Assert.Equal(Buckets(inside.Select(o => (double)o)), window.Quantiles["latency_ms"].Stable.Buckets());
+        Assert.Equal(Buckets(inside.Select(o => 1000.0 + o)), window.Quantiles["latency_ms"].Canary.Buckets());
+        Assert.Equal(Buckets(inside.Select(o => o / 2.0)), window.Quantiles["ttft_ms"].Stable.Buckets());
+        Assert.Equal(0, window.Quantiles["ttft_ms"].Canary.Count);
+        // Only the series that keep histograms have them; the sums are read as before.
+        Assert.Equal(0, window.Quantiles["cost_usd"].Stable.Count);
+        Assert.Equal(2 * inside.Length, window.Moments["latency_ms"].Stable.Count);
+
+        var pairs = await readings.ReadPairedWindowAsync(prompt, Environment, candidate: 2, ["latency_ms"], ["latency_ms"], from, through);
+        Assert.Equal(Buckets(inside.Select(o => (double)o)), pairs.Quantiles["latency_ms"].Stable.Buckets());
+        Assert.Equal(Buckets(inside.Select(o => 2000.0 + o)), pairs.Quantiles["latency_ms"].Canary.Buckets());
+        Assert.Equal(inside.Length, pairs.Moments["latency_ms"].Differences.Count);
+    }
+
+    private static IEnumerable<KeyValuePair<int, long>> Buckets(IEnumerable<double> values) =>
+        LlmGateway.Eval.Statistics.Rollouts.QuantileHistogram.Of(values).Buckets();
 }

@@ -130,6 +130,85 @@ public static class RolloutComparison
     }
 
     /// <summary>
+    /// Compares a quantile of the arms (<see cref="RolloutMetric.Quantile"/>: the p95 of latency) from their
+    /// histograms. Each arm gets time-uniform bounds on its quantile (<see cref="QuantileConfidenceSequence"/>) at α/2
+    /// per side, and the two claims are drawn from the intervals they give the difference (or the ratio): harmful when
+    /// even the most favourable pair of bounds is past δ (canary's lower over stable's upper, for lower is better),
+    /// acceptable when even the least favourable is short of it; each is wrong at some look with probability at most
+    /// α. The bounds hold whatever the two arms' dependence, so a shadow step's paired answers (<paramref name="paired"/>)
+    /// use the same test. No standard error or statistic: the evidence is the interval. Throws
+    /// <see cref="ArgumentException"/> when the metric has no quantile.
+    /// </summary>
+    public static RolloutMetricVerdict CompareQuantiles(
+        RolloutMetric metric, QuantileHistogram stable, QuantileHistogram canary, bool paired, double alpha, RolloutOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(stable);
+        ArgumentNullException.ThrowIfNull(canary);
+        ArgumentNullException.ThrowIfNull(options);
+        metric.Validate();
+        options.Validate();
+        ValidateAlpha(alpha);
+        if (metric.Quantile is not { } p)
+        {
+            throw new ArgumentException($"Rollout metric '{metric.Name}' compares means, not a quantile.", nameof(metric));
+        }
+
+        var s = stable.Estimate(p);
+        var c = canary.Estimate(p);
+        var relative = metric.ThresholdKind == RolloutThresholdKind.Relative;
+        if (stable.Count < options.MinimumSamplesForVerdict || canary.Count < options.MinimumSamplesForVerdict
+            || s is not { } sv || c is not { } cv || (relative && !(sv > 0 && cv > 0)))
+        {
+            return Undecided(metric, paired, stable.Count, canary.Count, s, c, alpha) with { Quantile = p };
+        }
+
+        var (stableLow, stableHigh) = QuantileConfidenceSequence.Bounds(stable, p, alpha / 2);
+        var (canaryLow, canaryHigh) = QuantileConfidenceSequence.Bounds(canary, p, alpha / 2);
+        double difference, low, high, limit;
+        if (relative)
+        {
+            difference = (cv / sv) - 1;
+            low = double.IsPositiveInfinity(stableHigh) ? -1 : (canaryLow / stableHigh) - 1;
+            high = stableLow > 0 ? (canaryHigh / stableLow) - 1 : double.PositiveInfinity;
+        }
+        else
+        {
+            difference = cv - sv;
+            low = canaryLow - stableHigh;
+            high = canaryHigh - stableLow;
+        }
+
+        // The degradation's limit on the difference scale: +δ when lower is better, −δ when higher is.
+        var lowerIsBetter = metric.Direction == RolloutDirection.LowerIsBetter;
+        limit = lowerIsBetter ? metric.Threshold : -metric.Threshold;
+        var verdict = lowerIsBetter
+            ? low > limit ? RolloutVerdict.Harmful : high < limit ? RolloutVerdict.Acceptable : RolloutVerdict.Inconclusive
+            : high < limit ? RolloutVerdict.Harmful : low > limit ? RolloutVerdict.Acceptable : RolloutVerdict.Inconclusive;
+        return new RolloutMetricVerdict(
+            metric.Name,
+            metric.Scale,
+            metric.Direction,
+            metric.ThresholdKind,
+            metric.Threshold,
+            metric.CanAbort,
+            paired,
+            verdict,
+            stable.Count,
+            canary.Count,
+            sv,
+            cv,
+            difference,
+            double.IsFinite(low) ? low : null,
+            double.IsFinite(high) ? high : null,
+            1 - (2 * alpha),
+            null,
+            null,
+            null,
+            p);
+    }
+
+    /// <summary>
     /// The one-sided normal-mixture boundary z*(r) for information ratio r = τ²/s² and error rate α (see the remarks):
     /// the standardised estimate crosses it at any look with probability at most α. Decreases from +∞ at r → 0 to a
     /// minimum near r ≈ 2·ln(1/α) and then grows like √(ln r).

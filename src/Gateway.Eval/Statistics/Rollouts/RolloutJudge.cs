@@ -34,15 +34,18 @@ public static class RolloutJudge
 
     /// <summary>
     /// Decides a user-facing step from each metric's independent stable and canary readings since the step began. A
-    /// metric without readings counts as having none (inconclusive). Throws on invalid arguments, duplicate metric
-    /// names or paired readings of unequal counts; never on data.
+    /// metric without readings counts as having none (inconclusive). A quantile metric
+    /// (<see cref="RolloutMetric.Quantile"/>) reads its arms' histograms from <paramref name="quantiles"/> (by the
+    /// metric's name), not their moments. Throws on invalid arguments, duplicate metric names or paired readings of
+    /// unequal counts; never on data.
     /// </summary>
     public static RolloutDecision Decide(
         RolloutStepState state,
         RolloutPlanStep step,
         IReadOnlyList<RolloutMetric> metrics,
         IReadOnlyDictionary<string, (ArmMoments Stable, ArmMoments Canary)> readings,
-        RolloutOptions options)
+        RolloutOptions options,
+        IReadOnlyDictionary<string, (QuantileHistogram Stable, QuantileHistogram Canary)>? quantiles = null)
     {
         ArgumentNullException.ThrowIfNull(readings);
         var alpha = Prepare(state, step, metrics, options);
@@ -50,6 +53,12 @@ public static class RolloutJudge
         for (var i = 0; i < verdicts.Length; i++)
         {
             var metric = metrics[i];
+            if (metric.Quantile is not null)
+            {
+                verdicts[i] = CompareQuantiles(metric, quantiles, paired: false, alpha, options);
+                continue;
+            }
+
             var (stable, canary) = readings.TryGetValue(metric.Name, out var arms) ? arms : default;
             verdicts[i] = RolloutComparison.Compare(metric, stable, canary, alpha, options);
         }
@@ -59,14 +68,16 @@ public static class RolloutJudge
 
     /// <summary>
     /// Decides a shadow step (<see cref="RolloutPlanStep.WeightBps"/> 0) from paired readings: both versions answered
-    /// the same requests, so each metric is compared through the per-request differences.
+    /// the same requests, so each metric is compared through the per-request differences (a quantile metric through
+    /// both answers' histograms, from <paramref name="quantiles"/>).
     /// </summary>
     public static RolloutDecision Decide(
         RolloutStepState state,
         RolloutPlanStep step,
         IReadOnlyList<RolloutMetric> metrics,
         IReadOnlyDictionary<string, PairedMoments> readings,
-        RolloutOptions options)
+        RolloutOptions options,
+        IReadOnlyDictionary<string, (QuantileHistogram Stable, QuantileHistogram Canary)>? quantiles = null)
     {
         ArgumentNullException.ThrowIfNull(readings);
         var alpha = Prepare(state, step, metrics, options);
@@ -74,11 +85,24 @@ public static class RolloutJudge
         for (var i = 0; i < verdicts.Length; i++)
         {
             var metric = metrics[i];
+            if (metric.Quantile is not null)
+            {
+                verdicts[i] = CompareQuantiles(metric, quantiles, paired: true, alpha, options);
+                continue;
+            }
+
             var paired = readings.TryGetValue(metric.Name, out var found) ? found : default;
             verdicts[i] = RolloutComparison.ComparePaired(metric, paired, alpha, options);
         }
 
         return Conclude(state, step, verdicts, options);
+    }
+
+    private static RolloutMetricVerdict CompareQuantiles(
+        RolloutMetric metric, IReadOnlyDictionary<string, (QuantileHistogram Stable, QuantileHistogram Canary)>? quantiles, bool paired, double alpha, RolloutOptions options)
+    {
+        var (stable, canary) = quantiles is not null && quantiles.TryGetValue(metric.Name, out var arms) ? arms : default;
+        return RolloutComparison.CompareQuantiles(metric, stable ?? QuantileHistogram.Empty, canary ?? QuantileHistogram.Empty, paired, alpha, options);
     }
 
     private static double Prepare(RolloutStepState state, RolloutPlanStep step, IReadOnlyList<RolloutMetric> metrics, RolloutOptions options)

@@ -12,13 +12,18 @@ namespace LlmGateway.Eval.Statistics.Rollouts;
 /// percentage points; 0.2 relative = 20%). A relative threshold on a higher-is-better metric must be below 1.
 /// </param>
 /// <param name="CanAbort">Whether an established degradation aborts the rollout; false = it can only pause it.</param>
+/// <param name="Quantile">
+/// When set, the metric compares this quantile of the arms (0.95: the p95) from their histograms
+/// (<see cref="RolloutComparison.CompareQuantiles"/>), not their means; a value metric only.
+/// </param>
 public sealed record RolloutMetric(
     string Name,
     MetricScale Scale,
     RolloutDirection Direction,
     RolloutThresholdKind ThresholdKind,
     double Threshold,
-    bool CanAbort)
+    bool CanAbort,
+    double? Quantile = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> when the spec is unusable.</summary>
     public void Validate()
@@ -41,6 +46,11 @@ public sealed record RolloutMetric(
         if (ThresholdKind == RolloutThresholdKind.Relative && Direction == RolloutDirection.HigherIsBetter && Threshold >= 1)
         {
             throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, $"Rollout metric '{Name}': a relative threshold on a higher-is-better metric must be below 1.");
+        }
+
+        if (Quantile is { } quantile && (!(quantile > 0 && quantile < 1) || Scale != MetricScale.Value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Quantile), quantile, $"Rollout metric '{Name}': a quantile is in (0, 1), of a value metric.");
         }
     }
 

@@ -28,6 +28,10 @@ namespace LlmGateway.Eval.Statistics.Rollouts;
 /// <param name="StandardError">The estimate's standard error on the analysis scale.</param>
 /// <param name="Statistic">(degradation − threshold) / standard error on the analysis scale: harmful at ≥ +critical, acceptable at ≤ −critical.</param>
 /// <param name="Critical">The confidence sequence's critical value at this look (it grows slowly with the information).</param>
+/// <param name="Quantile">
+/// For a quantile metric, which quantile: then <paramref name="StableMean"/> and <paramref name="CanaryMean"/> are the
+/// arms' quantiles, the interval comes from their bounds, and there is no standard error or statistic.
+/// </param>
 public sealed record RolloutMetricVerdict(
     string Metric,
     MetricScale Scale,
@@ -47,4 +51,5 @@ public sealed record RolloutMetricVerdict(
     double Confidence,
     double? StandardError,
     double? Statistic,
-    double? Critical);
+    double? Critical,
+    double? Quantile = null);

@@ -164,6 +164,37 @@ public sealed class SmugglingConcurrencyTests(TestEnvironment env)
         Assert.True(admittedAfter >= total - TimeSpan.FromMilliseconds(50), $"the place came back {admittedAfter.TotalMilliseconds} ms after the request was sent, before its {total.TotalMilliseconds} ms deadline");
     }
 
+    [Fact]
+    public async Task A_request_a_retry_answered_after_a_timed_out_attempt_gives_its_place_back_at_once()
+    {
+        // The timed-out first attempt's provider goes on with it (it had the whole request), but the client was served:
+        // holding the key's place until that attempt's deadline would refuse a well-behaved key for a provider's slowdown.
+        var settings = env.GatewaySettings();
+        settings["Gateway:Proxy:MaxConcurrentRequestsPerKey"] = "1";
+        settings["Gateway:Providers:mock:Resilience:FirstByteTimeoutMs"] = "300";
+        settings["Gateway:Providers:mock:Resilience:MaxAttempts"] = "2";
+        settings["Gateway:Models:gpt-4o-mini:Resilience:TotalTimeoutMs"] = "60000";
+        await using var gateway = await GatewayHost.StartAsync(settings);
+        var (_, secret) = await gateway.GetRequiredService<GatewayKeyStore>().CreateAsync("retried", "test", []);
+        using var client = gateway.CreateClient(secret);
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        })
+        {
+            request.Headers.Add("x-mock-tag", OpenAiClients.NewTag());
+            request.Headers.Add("x-mock-schedule", "slow:3000,ok");
+            using var answered = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            Assert.Equal("1", answered.Headers.GetValues("X-Gateway-Abandoned-Attempts").Single());
+        }
+
+        // At once, not after the abandoned attempt's 60 s deadline.
+        using var next = await SendAsync(client, stream: false, hold: null);
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, bool stream, string? hold) =>
         SendAsync(client, stream, hold, tag: null, hang: false, Ct);
 

@@ -11,6 +11,8 @@ internal sealed class RolloutLease(GatewayStore store, string holder)
     // KEYS: lease, fence sequence, rollout. ARGV: holder, ttl ms. Returns the token held, or 0 when another instance
     // holds it. A new token is above the rollout's own fence too: the sequence may have been lost (evicted, or deleted
     // by hand), and a token below the fence would have every write of the new leader refused, the rollout unjudged.
+    // And the fence is raised to it at once: a deposed leader still finishing a look must have its rollout writes (a
+    // pause, a held continue) refused from now on, not only once the new leader's first write lands.
     private const string Script = """
         local current = redis.call('GET', KEYS[1])
         if current then
@@ -26,6 +28,9 @@ internal sealed class RolloutLease(GatewayStore store, string holder)
         if token <= fence then
           token = fence + 1
           redis.call('SET', KEYS[2], token)
+        end
+        if redis.call('EXISTS', KEYS[3]) == 1 then
+          redis.call('HSET', KEYS[3], 'fence', token)
         end
         redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token, 'PX', ARGV[2])
         return token

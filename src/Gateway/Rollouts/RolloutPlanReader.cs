@@ -20,6 +20,12 @@ internal static class RolloutPlanReader
     private const long DefaultMinSamples = 100;
 
     /// <summary>
+    /// The shortest step a plan may have (its maximum duration): the step's window reads whole minutes that ended by
+    /// the look's settled instant, and the first whole minute of a step has ended at most two minutes after it began.
+    /// </summary>
+    public static readonly TimeSpan MinMaxDuration = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Distinct units per arm a weight step needs by default: with fewer, an arm is a handful of applications or users,
     /// and its difference from the other arm is theirs, not the version's (docs/canary-analysis.md).
     /// </summary>
@@ -123,6 +129,14 @@ internal static class RolloutPlanReader
             if (step.MaxDuration is not null && (!DurationText.TryParse(step.MaxDuration, out maxDuration) || maxDuration < minDuration || maxDuration > MaxStepDuration))
             {
                 errors.Add(new FieldError($"{at}.max_duration", "A duration such as 15m, at least min_duration and at most 24h."));
+            }
+            else if (maxDuration < MinMaxDuration && !running)
+            {
+                // A step is judged on whole minutes that have settled: one that ends sooner can end with none read, and
+                // pause (or pass) at its maximum without a single reading, holding its weight unjudged until then.
+                errors.Add(new FieldError($"{at}.max_duration", step.MaxDuration is null
+                    ? $"At least {DurationText.Format(MinMaxDuration)}: a step is judged on whole minutes of samples (without max_duration it is 3 × min_duration)."
+                    : $"At least {DurationText.Format(MinMaxDuration)}: a step is judged on whole minutes of samples."));
             }
 
             if (step.MinSamples is < 1 or > 10_000_000)

@@ -103,10 +103,11 @@ internal sealed class RolloutService(
         // A shadow step's copies are budgeted against the shadow day: to an unpriced candidate every copy is refused, and
         // the step would wait out its maximum with no pair to judge.
         var shadowStep = validated.Steps.ToList().FindIndex(s => s.Shadow);
-        if (shadowStep >= 0 && !shadow.Value.Enabled)
+        // A maximum share of 0 sends nothing either: the router draws against the smaller of the two shares.
+        if (shadowStep >= 0 && (!shadow.Value.Enabled || shadow.Value.MaxShare <= 0))
         {
             return new RolloutOutcome(null, null, [new FieldError($"{field}.steps[{shadowStep}].shadow",
-                "Shadow traffic is off on this gateway (Gateway:Shadow:Enabled): no copy would be sent, and the step would wait out its maximum with nothing to judge.")]);
+                "Shadow traffic is off on this gateway (Gateway:Shadow:Enabled, or Gateway:Shadow:MaxShare 0): no copy would be sent, and the step would wait out its maximum with nothing to judge.")]);
         }
 
         if (shadowStep >= 0

@@ -23,6 +23,9 @@ public sealed class RolloutApiTests(TestEnvironment env)
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}],"on_inconclusive":"shrug"}""", "plan.on_inconclusive")]
     [InlineData("""{"steps":[{"weight":99.996}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].weight")]
     [InlineData("""{"steps":[{"weight":5,"min_duration":"2d"}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].min_duration")]
+    [InlineData("""{"steps":[{"weight":5,"min_duration":"10s"}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].max_duration")]
+    [InlineData("""{"steps":[{"weight":5,"min_duration":"30s","max_duration":"90s"}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].max_duration")]
+    [InlineData("""{"steps":[{"shadow":true,"min_duration":"20s"},{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}]}""", "plan.steps[0].max_duration")]
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.5,"relative":true}]}""", "plan.metrics[0].relative")]
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"cost_usd","threshold":1e200,"relative":true}]}""", "plan.metrics[0].threshold")]
     [InlineData("""{"steps":[{"weight":5}],"metrics":[{"metric":"error","threshold":0.02}],"sampling":{"stable":0}}""", "plan.sampling.stable")]
@@ -352,12 +355,14 @@ public sealed class RolloutApiTests(TestEnvironment env)
         Assert.Equal(HttpStatusCode.Conflict, abort.Status);
     }
 
-    [Fact]
-    public async Task A_shadow_step_on_a_gateway_with_shadow_traffic_off_is_refused_at_start()
+    [Theory]
+    [InlineData("Gateway:Shadow:Enabled", "false")]
+    [InlineData("Gateway:Shadow:MaxShare", "0")]
+    public async Task A_shadow_step_on_a_gateway_with_shadow_traffic_off_is_refused_at_start(string setting, string value)
     {
         // No copy would be sent: the step waited out its maximum (up to 24 h) with nothing to judge.
         var settings = env.GatewaySettings();
-        settings["Gateway:Shadow:Enabled"] = "false";
+        settings[setting] = value;
         await using var gateway = await GatewayHost.StartAsync(settings);
         var name = "rollout-api-" + Guid.NewGuid().ToString("N")[..8];
         await PromptSetup.ReleaseAsync(gateway, name, [PromptSetup.Bundle(name, 1), PromptSetup.Bundle(name, 2)]);

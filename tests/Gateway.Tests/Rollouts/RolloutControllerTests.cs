@@ -215,8 +215,11 @@ public sealed class RolloutControllerTests(TestEnvironment env)
         var second = await Eventually.ResultAsync(() => follower.TryHoldAsync(name, "staging", ttl), t => t > 0, TimeSpan.FromSeconds(5));
         Assert.True(second > first);
 
+        // Deposed the moment the follower holds the lease, before the follower has written anything: the old leader's
+        // late look (a pause, a held continue) is refused too, not only once the follower's first write raised the fence.
         var rollouts = gateway.GetRequiredService<RolloutStore>();
         var view = (await rollouts.GetAsync(name, "staging"))!;
+        Assert.False(await rollouts.TryWriteAsync(view with { StatusReason = "zombie before the follower's first write" }, view.Revision, first));
         Assert.True(await rollouts.TryWriteAsync(view with { StatusReason = "follower's look" }, view.Revision, second));
         var after = (await rollouts.GetAsync(name, "staging"))!;
         Assert.False(await rollouts.TryWriteAsync(after with { StatusReason = "zombie" }, after.Revision, first));

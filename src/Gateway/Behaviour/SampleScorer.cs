@@ -16,8 +16,15 @@ internal sealed class SampleScorer(ScorerRegistry scorers)
         var observations = new List<MetricObservation>(16 + plan.Assertions.Count);
         var response = sample.Response;
         var failed = Failed(sample);
-        observations.Add(MetricObservation.Event(OnlineMetrics.Error, failed));
-        if (!sample.Refused)
+        // A stream the user stopped says nothing of the version's errors or latency (it ends where the user chose): no
+        // reading of either, else a candidate whose longer answers users stop more often would read failing, and fast.
+        var stopped = response.ClientStopped;
+        if (!stopped)
+        {
+            observations.Add(MetricObservation.Event(OnlineMetrics.Error, failed));
+        }
+
+        if (!sample.Refused && !stopped)
         {
             // A request the gateway refused for its version got no answer, so no latency: its near-zero time would
             // make a candidate that fails fast read faster.

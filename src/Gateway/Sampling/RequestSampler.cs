@@ -70,6 +70,7 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             ResponseBody = result.SampledResponse,
             ResponseTruncated = result.SampledResponseTruncated,
             AnswerWhole = !result.Failed && !result.ClientGone,
+            ClientGone = result.ClientGone,
             Usage = result.Record,
             LatencyMs = result.Duration.TotalMilliseconds,
             FailureNote = result.FailureNote,

@@ -94,6 +94,9 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
                 Refusal = Redact(redactor, CutTail(reassembled.Refusal, cut, stoppedEarly), tally),
                 Streamed = reassembled.Streamed,
                 Complete = complete,
+                // Left mid-stream, with some of the answer already on its way: the user's stop, not the version's failure.
+                // One that left before any of it (a client's timeout while the version was slow) stays a failure.
+                ClientStopped = capture.ClientGone && !complete && reassembled.Streamed && HasOutput(reassembled),
                 // The capture's cap (the size cap adds its own), not an early end: such an answer lost its tail above but is
                 // scored as stored; were it marked cut, a stop at the token limit would take its text out of scoring and
                 // tilt a version's readings away from its long answers.

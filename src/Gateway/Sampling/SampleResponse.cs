@@ -37,6 +37,13 @@ internal sealed record SampleResponse
     [JsonPropertyName("cut")]
     public bool Cut { get; init; }
 
+    /// <summary>
+    /// The client stopped reading a stream it had begun to get (a user pressing stop): the answer ends where the user
+    /// chose, so it is no error of the version, and its latency is the user's, not the answer's.
+    /// </summary>
+    [JsonPropertyName("client_stopped")]
+    public bool ClientStopped { get; init; }
+
     /// <summary>The provider's or the gateway's error message, when the request failed.</summary>
     [JsonPropertyName("error")]
     public string? Error { get; init; }

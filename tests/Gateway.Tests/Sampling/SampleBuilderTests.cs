@@ -183,6 +183,20 @@ public sealed class SampleBuilderTests(TestEnvironment env)
         Assert.Equal(complete, !SampleScorer.Failed(record));
     }
 
+    [Theory]
+    [InlineData(true, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"chapter one\"}}]}\n\n", true)]
+    [InlineData(false, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"chapter one\"}}]}\n\n", false)]
+    [InlineData(true, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n", false)]
+    [InlineData(true, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"all\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", false)]
+    public void A_stream_the_client_left_mid_answer_is_marked_stopped_by_the_user_and_one_it_left_before_any_of_it_is_not(bool clientGone, string response, bool stopped)
+    {
+        // Left with some of the answer on its way: the user's stop. Left before any of it (a client's timeout while the
+        // version was slow), or after its end: not a stop the version is excused for.
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream") with { ClientGone = clientGone });
+
+        Assert.Equal(stopped, record.Response.ClientStopped);
+    }
+
     [Fact]
     public void A_stream_capture_cut_before_any_of_the_answer_is_not_complete()
     {

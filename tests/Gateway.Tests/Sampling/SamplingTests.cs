@@ -77,6 +77,33 @@ public sealed class SamplingTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_stream_the_user_stopped_after_its_first_words_is_stored_as_stopped_by_the_user_not_failed()
+    {
+        // The client leaves mid-answer (the SDK's enumeration is abandoned after the first words, closing the stream):
+        // the sample says so, and the scorer reads it as no error of the version.
+        var name = "smp-stopped-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "debug");
+        var chat = OpenAiClients.For(env.Gateway, key, ("X-Gateway-Sample", "true"), ("x-mock-chunks", "40"), ("x-mock-chunk-delay-ms", "100")).GetChatClient("prompt:" + name);
+        var options = new ChatCompletionOptions();
+        options.Patch.Set("$.prompt_variables.company"u8, "Acme");
+
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Tell me a long story")], options, Ct))
+        {
+            if (update.ContentUpdate.Count > 0 && !string.IsNullOrEmpty(update.ContentUpdate[0].Text))
+            {
+                break;
+            }
+        }
+
+        var listed = Assert.Single(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1));
+        var response = (await SampleWaiter.GetAsync(env.Gateway, listed.GetProperty("id").GetString()!)).GetProperty("response");
+        Assert.True(response.GetProperty("client_stopped").GetBoolean(), response.ToString());
+        Assert.False(response.GetProperty("complete").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(response.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public async Task The_force_header_is_ignored_without_the_debug_permission()
     {
         var name = "smp-nodebug-" + Guid.NewGuid().ToString("N")[..8];

@@ -114,6 +114,31 @@ public sealed class SampleScorerTests
     }
 
     [Fact]
+    public async Task A_stream_the_user_stopped_reads_no_error_and_no_latency_but_its_input_cost_and_first_token()
+    {
+        // The answer ends where the user chose: counted as an error (and as a short latency), a candidate whose longer
+        // answers users stop more often would read failing and fast, and a rollout on error rate could abort it.
+        var plan = OnlineEvalFixtures.Plan("""[{"type":"contains","value":"refund","metric":"mentions-refund"}]""");
+        var sample = Sample(
+            new SampleResponse { Status = 200, Text = "Let me explain the refund policy in detail. First", Streamed = true, Complete = false, ClientStopped = true },
+            usage: Usage(input: 120, output: 5, cost: 0.0001m),
+            ttft: 90);
+
+        var observations = await Scorer.ScoreAsync(sample, plan, null, Ct);
+
+        MetricObservation[] expected =
+        [
+            new("message_count", MetricKind.Value, 1, null),
+            new("tool_use", MetricKind.Rate, 0, true),
+            new("non_latin_input", MetricKind.Rate, 0, true),
+            new("input_tokens", MetricKind.Value, 120, null),
+            new("cost_usd", MetricKind.Value, (double)0.0001m, null),
+            new("ttft_ms", MetricKind.Value, 90, null),
+        ];
+        Assert.Equal(expected, observations);
+    }
+
+    [Fact]
     public async Task A_request_refused_for_its_version_reads_an_error_and_its_input_but_no_latency_or_tools()
     {
         // The gateway refused it before sending anything: its near-zero time would make a failing candidate read fast.

@@ -12,8 +12,9 @@ namespace LlmGateway.Sampling.Queue;
 /// </summary>
 /// <remarks>
 /// Every state change is one Lua script, so an item is always in exactly one of ready,
-/// in flight or dead, and held by at most one claim. Ids should be unique while queued: an id
-/// enqueued twice is delivered twice, and the later claim's receipt supersedes the earlier.
+/// in flight or dead, and held by at most one claim. A second copy of an id is dropped when it is
+/// claimed while the first is in flight (that one is acked or released as usual); claimed after
+/// the first was acked, it is delivered again.
 /// </remarks>
 internal sealed class WorkQueue
 {

@@ -81,13 +81,18 @@ internal static class WorkQueueScripts
         for i = 1, tonumber(ARGV[3]) do
           local id = redis.call('RPOP', KEYS[1])
           if not id then break end
-          local attempt = redis.call('HINCRBY', KEYS[3], id, 1)
-          local receipt = ARGV[6] .. i
-          redis.call('ZADD', KEYS[2], ARGV[2], id)
-          redis.call('HSET', KEYS[4], id, receipt)
-          result[#result + 1] = id
-          result[#result + 1] = receipt
-          result[#result + 1] = attempt
+          -- A second push of an id already in flight (a push whose reply was lost is pushed again) is dropped: its
+          -- claim would supersede the first one's receipt and have it processed (judged, paid) twice. The copy in
+          -- flight is acked or released as usual; released, it comes back. (No goto: Redis runs Lua 5.1.)
+          if not redis.call('ZSCORE', KEYS[2], id) then
+            local attempt = redis.call('HINCRBY', KEYS[3], id, 1)
+            local receipt = ARGV[6] .. i
+            redis.call('ZADD', KEYS[2], ARGV[2], id)
+            redis.call('HSET', KEYS[4], id, receipt)
+            result[#result + 1] = id
+            result[#result + 1] = receipt
+            result[#result + 1] = attempt
+          end
         end
         return result
         """;

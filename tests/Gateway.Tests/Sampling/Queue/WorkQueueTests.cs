@@ -37,6 +37,46 @@ public sealed class WorkQueueTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_id_pushed_again_while_in_flight_is_delivered_once_and_again_only_once_it_is_acked()
+    {
+        // A push whose reply was lost is pushed again: the second copy, claimed in the same claim or a later one, would
+        // supersede the first claim's receipt and have the sample judged (and paid for) twice.
+        var queue = NewQueue();
+        await queue.EnqueueAsync(["a", "b", "a"]);
+
+        var first = await queue.ClaimAsync(10);
+        await queue.EnqueueAsync(["a"]);
+        var second = await queue.ClaimAsync(10);
+
+        Assert.Equal(["a", "b"], first.Select(c => c.Id));
+        Assert.Empty(second);
+        Assert.Equal(new QueueStats(0, 2, 0), await queue.StatsAsync());
+        var acked = await queue.AckAsync(first);
+        Assert.Equal([true, true], acked);
+
+        // Acked, it is done: a later push of it is new work (the evaluator finds it counted and acks it unscored).
+        await queue.EnqueueAsync(["a"]);
+        Assert.Equal(["a"], (await queue.ClaimAsync(10)).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task A_released_duplicate_still_comes_back()
+    {
+        // The copy in flight is released (its consumer failed on the store): it is claimable again; the copy dropped
+        // while it was in flight took nothing with it.
+        var queue = NewQueue();
+        await queue.EnqueueAsync(["a"]);
+        var claimed = Assert.Single(await queue.ClaimAsync(10));
+        await queue.EnqueueAsync(["a"]);
+        Assert.Empty(await queue.ClaimAsync(10));
+
+        Assert.True(await queue.ReleaseAsync(claimed.Id, claimed.Receipt));
+
+        var again = Assert.Single(await queue.ClaimAsync(10));
+        Assert.Equal(("a", 2), (again.Id, again.Attempt));
+    }
+
+    [Fact]
     public async Task A_batch_is_acked_in_one_call_and_a_superseded_receipt_fails_alone()
     {
         var queue = NewQueue();

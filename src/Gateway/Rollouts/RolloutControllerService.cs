@@ -5,10 +5,12 @@ namespace LlmGateway.Rollouts;
 /// <summary>
 /// Runs in every instance: every <see cref="RolloutOptions.Interval"/> it takes or renews the lease of each active
 /// rollout and judges the ones it holds, so exactly one leader acts per prompt and environment; if it dies, another
-/// instance takes over once the lease lapses, with a larger fencing token.
+/// instance takes over once the lease lapses, with a larger fencing token. After each round it withdraws a canary a
+/// failed start left with no rollout judging it (<see cref="OrphanedCanarySweep"/>).
 /// </summary>
 internal sealed class RolloutControllerService(
     RolloutController controller,
+    OrphanedCanarySweep orphans,
     RolloutStore rollouts,
     Store.GatewayStore store,
     IOptions<RolloutOptions> options,
@@ -67,5 +69,8 @@ internal sealed class RolloutControllerService(
                 RolloutLog.RoundFailed(logger, ex.GetType().Name, ex);
             }
         }
+
+        // A canary a failed start left with no rollout judging it (the store failed its rollout write and its withdrawal).
+        await orphans.RunAsync(cancellationToken);
     }
 }

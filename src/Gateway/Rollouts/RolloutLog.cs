@@ -10,4 +10,7 @@ internal static partial class RolloutLog
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "Rollout controller round failed ({ExceptionType})")]
     public static partial void RoundFailed(ILogger logger, string exceptionType, Exception exception);
+
+    [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "Release of {Prompt} in {Environment}: v{Canary} was a rollout's canary with no rollout judging it (its start failed part-way); withdrawn")]
+    public static partial void OrphanWithdrawn(ILogger logger, string prompt, string environment, int canary);
 }

@@ -18,6 +18,7 @@ internal static class RolloutsServiceCollectionExtensions
         services.AddSingleton<RolloutService>();
         services.AddSingleton<RolloutReadings>();
         services.AddSingleton<RolloutController>();
+        services.AddSingleton<OrphanedCanarySweep>();
         services.AddRolloutNotifications(configuration);
         services.TryAddSingleton<IRolloutNotifier, LoggingRolloutNotifier>();
         services.AddSingleton<RolloutControllerService>();

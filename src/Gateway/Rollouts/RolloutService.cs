@@ -162,7 +162,7 @@ internal sealed class RolloutService(
             if (await WithdrawIfStartedAsync(view, release.Revision + 1, actor))
             {
                 // Both writes landed; only an answer was lost: the rollout runs, and the start succeeded.
-                return await NotifiedAsync(prompt, environment, "start", request.Reason ?? $"started by {actor}");
+                return await NotifiedAsync(view with { Revision = (existing?.Revision ?? 0) + 1 }, "start", request.Reason ?? $"started by {actor}");
             }
 
             throw;
@@ -177,7 +177,7 @@ internal sealed class RolloutService(
                     $"v{version} was started as a canary, but its rollout could not be recorded and withdrawing the canary failed ({withdrawal.Message}); abort the canary with the release API."));
         }
 
-        return await NotifiedAsync(prompt, environment, "start", request.Reason ?? $"started by {actor}");
+        return await NotifiedAsync(view with { Revision = (existing?.Revision ?? 0) + 1 }, "start", request.Reason ?? $"started by {actor}");
     }
 
     /// <summary>
@@ -365,9 +365,10 @@ internal sealed class RolloutService(
         // on the fresh rollout (the release change, if any, is already made) — unless it ended or moved on meanwhile.
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            if (await rollouts.TryWriteAsync(apply(view), view.Revision, fencingToken: null))
+            var next = apply(view);
+            if (await rollouts.TryWriteAsync(next, view.Revision, fencingToken: null))
             {
-                return await NotifiedAsync(prompt, environment, action, reason ?? $"{action} by {actor}");
+                return await NotifiedAsync(next with { Revision = view.Revision + 1 }, action, reason ?? $"{action} by {actor}");
             }
 
             view = await rollouts.GetAsync(prompt, environment) ?? view;
@@ -476,15 +477,15 @@ internal sealed class RolloutService(
     }
 
     /// <summary>An operator's command is a decision too: the environment's webhook hears it as it hears the controller's.</summary>
-    private async Task<RolloutOutcome> NotifiedAsync(string prompt, string environment, string decision, string reason)
+    /// <summary>
+    /// Announces an operator's command (or a start) with the rollout as this command wrote it: not read back, so a store
+    /// failing after the command took effect cannot fail the command, and a controller's write landing in between cannot
+    /// lend the announcement its status and reason. The notifier never throws.
+    /// </summary>
+    private async Task<RolloutOutcome> NotifiedAsync(RolloutView written, string decision, string reason)
     {
-        var written = await rollouts.GetAsync(prompt, environment);
-        if (written is not null)
-        {
-            // Told why in the operator's words (a resume or a skip would otherwise repeat the last evaluation's reason).
-            await notifier.NotifyAsync(written with { StatusReason = written.StatusReason ?? reason }, decision);
-        }
-
+        // Told why in the operator's words (a resume or a skip would otherwise repeat the last evaluation's reason).
+        await notifier.NotifyAsync(written with { StatusReason = written.StatusReason ?? reason }, decision);
         return new RolloutOutcome(written);
     }
 

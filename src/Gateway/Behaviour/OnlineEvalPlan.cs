@@ -60,7 +60,11 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
     };
 
     /// <summary>Reads the block; every problem lands in <paramref name="errors"/> with its field path, and the result is then null.</summary>
-    public static OnlineEvalPlan? Read(PromptOnlineEval? block, ModelCatalog catalog, List<FieldError> errors)
+    /// <param name="stored">
+    /// A bundle pushed before (not one being pushed): a metric named as a quantile of a built-in series
+    /// (<c>latency_ms.p95</c>), legal before those names were reserved, is read as it was, not refused with the block.
+    /// </param>
+    public static OnlineEvalPlan? Read(PromptOnlineEval? block, ModelCatalog catalog, List<FieldError> errors, bool stored = false)
     {
         if (block is null)
         {
@@ -132,7 +136,7 @@ internal sealed record OnlineEvalPlan(IReadOnlyList<OnlineAssertion> Assertions,
                 continue;
             }
 
-            if (OnlineMetrics.BuiltIn.Contains(metric) || metric.EndsWith(ScoreSuffix, StringComparison.Ordinal) || QuantileMetricName.TryParse(metric, out _, out _))
+            if (OnlineMetrics.BuiltIn.Contains(metric) || metric.EndsWith(ScoreSuffix, StringComparison.Ordinal) || (!stored && QuantileMetricName.TryParse(metric, out _, out _)))
             {
                 errors.Add(new FieldError($"{field}.metric", $"'{metric}' is a built-in series name, a quantile of one ({QuantileMetricName.Forms}) or ends in '{ScoreSuffix}'; name the metric."));
                 continue;

@@ -26,12 +26,12 @@ internal sealed class OnlineEvalPlans(PromptRegistry registry, ModelCatalog cata
 
         var bundle = await registry.GetBundleAsync(prompt, version);
         var errors = new List<FieldError>();
-        var plan = OnlineEvalPlan.Read(bundle?.OnlineEval, catalog, errors);
+        var plan = OnlineEvalPlan.Read(bundle?.OnlineEval, catalog, errors, stored: true);
         if (plan is null)
         {
             // Valid at push; a model since removed from the catalog can make it unreadable now. Without its judge, the
             // rest of the block still reads (a judge model gone must not stop is-json, regex or toxicity being scored).
-            var withoutJudge = OnlineEvalPlan.Read(OnlineEvalPlan.WithoutJudge(bundle!.OnlineEval!), catalog, []);
+            var withoutJudge = OnlineEvalPlan.Read(OnlineEvalPlan.WithoutJudge(bundle!.OnlineEval!), catalog, [], stored: true);
             BehaviourLog.PlanUnreadable(
                 logger,
                 prompt,

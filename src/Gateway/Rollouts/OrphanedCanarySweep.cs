@@ -15,7 +15,8 @@ namespace LlmGateway.Rollouts;
 internal sealed class OrphanedCanarySweep(
     ReleaseSnapshotProvider snapshots, RolloutStore rollouts, ReleaseService releases, TimeProvider time, ILogger<OrphanedCanarySweep> logger)
 {
-    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+    // Long against a start's two writes (milliseconds apart), and against clocks of two instances that disagree.
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
 
     /// <summary>Withdraws every orphaned rollout canary the snapshot shows; returns how many. One release's failure costs that release alone.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)

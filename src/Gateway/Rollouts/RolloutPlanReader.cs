@@ -219,7 +219,10 @@ internal static class RolloutPlanReader
             var metric = rawMetrics[i];
             var at = $"{field}.metrics[{i}]";
             var name = metric.Metric?.Trim() ?? "";
-            double? quantile = QuantileMetricName.TryParse(name, out var series, out var q) ? q : null;
+            // A bundle metric pushed under such a name before quantile names were reserved stays the bundle's.
+            var bundleNamed = candidate.Assertions.Any(a => a.Metric == name);
+            var series = name;
+            double? quantile = !bundleNamed && QuantileMetricName.TryParse(name, out series, out var q) ? q : null;
             (MetricKind Kind, bool LowerIsBetter)? known = BuiltIn.TryGetValue(quantile is null ? name : series, out var builtIn) ? builtIn
                 : candidate.Assertions.Any(a => a.Metric == name) ? (MetricKind.Rate, false)
                 : candidate.Assertions.Any(a => a.NeedsJudge && a.Metric + OnlineEvalPlan.ScoreSuffix == name) ? (MetricKind.Value, false)
@@ -232,7 +235,7 @@ internal static class RolloutPlanReader
                 continue;
             }
 
-            if (baseline is not null && !IsBuiltIn(name) && !SameOnBoth(name, candidate, baseline))
+            if (baseline is not null && quantile is null && !BuiltIn.ContainsKey(name) && !SameOnBoth(name, candidate, baseline))
             {
                 errors.Add(new FieldError($"{at}.metric", $"'{name}' is not defined the same way in the stable version v{baselineVersion}'s online_eval: a weight step compares the two arms, each scored by its own version's assertions, so both must define it identically."));
                 continue;

@@ -1,4 +1,5 @@
 using LlmGateway.Behaviour;
+using LlmGateway.Contracts.Prompts;
 using LlmGateway.Contracts.Rollouts;
 using LlmGateway.Errors;
 using LlmGateway.Rollouts;
@@ -58,6 +59,23 @@ public sealed class RolloutPlanReaderQuantileTests
             new RolloutMetricSpec { Metric = "latency_ms.p90", Threshold = 0.3, Relative = true }), OnlineEvalPlan.Empty, errors));
 
         Assert.Equal(["plan.metrics[0].direction", "plan.metrics[2].metric"], errors.Select(e => e.Field));
+    }
+
+    [Fact]
+    public void A_bundle_metric_stored_under_a_quantile_name_before_it_was_reserved_stays_the_bundles()
+    {
+        // Pushed before the names were reserved: its online_eval still reads (not refused whole), and a plan naming it
+        // judges the bundle's pass rate, not the latency quantile (a 0.05 pass-rate threshold read as 0.05 ms aborts).
+        var block = new PromptOnlineEval { Assert = LlmGateway.Tests.Behaviour.Unit.OnlineEvalFixtures.Elements("""[{"type":"is-json","metric":"latency_ms.p95"}]""") };
+        Assert.Null(OnlineEvalPlan.Read(block, LlmGateway.Tests.Behaviour.Unit.OnlineEvalFixtures.Catalog, []));
+        var stored = OnlineEvalPlan.Read(block, LlmGateway.Tests.Behaviour.Unit.OnlineEvalFixtures.Catalog, [], stored: true)!;
+        var errors = new List<FieldError>();
+
+        var plan = RolloutPlanReader.Read(Plan(new RolloutMetricSpec { Metric = "latency_ms.p95", Threshold = 0.05 }), stored, errors, baseline: stored, baselineVersion: 1);
+
+        Assert.Empty(errors);
+        var metric = Assert.Single(plan!.Metrics);
+        Assert.Equal((MetricKind.Rate, false, (double?)null, "latency_ms.p95"), (metric.Kind, metric.LowerIsBetter, metric.Quantile, metric.Series));
     }
 
     private static RolloutPlan Plan(params RolloutMetricSpec[] metrics) => new()

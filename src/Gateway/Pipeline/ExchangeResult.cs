@@ -38,6 +38,9 @@ internal sealed record ExchangeResult
     /// <summary>The client left (or the request was aborted) before the answer was whole.</summary>
     public bool ClientGone { get; init; }
 
+    /// <summary>The client left after the provider had been silent a while (<see cref="Resilience.ForwardOutcome.ClientLeftAfterSilence"/>).</summary>
+    public bool ClientLeftAfterSilence { get; init; }
+
     /// <summary>
     /// The routing stage refused the request because of the prompt version that was to serve it (nothing was sent
     /// upstream): a failed exchange of that version and arm, with no answer and no time of its own.

@@ -243,6 +243,7 @@ internal sealed class ForwardStage(
             Failed = outcome.Error is not null || outcome.Interruption is not null || status >= 500 || failedInside,
             Interruption = outcome.Interruption,
             ClientGone = outcome.ClientGone,
+            ClientLeftAfterSilence = outcome.ClientLeftAfterSilence,
             FailureNote = outcome.Error?.Body.Message
                 ?? (outcome.Interruption is not null ? $"The provider's stream was interrupted ({outcome.Interruption})."
                 : tap?.ContentEncoding is { } coding ? $"The provider's response was content-encoded ({coding}); the gateway did not read it."

@@ -18,6 +18,9 @@ internal sealed class AttemptTimer : IDisposable
     private readonly TimeSpan _idle;
     private readonly long _deadline;
     private volatile bool _responding;
+
+    // When response bytes last arrived (the attempt's start until the first): how long the provider has been silent.
+    private long _lastActivity;
     private volatile bool _clientFirst;
 
     // Whether the delay last armed was what is left of the total, not the first-byte or idle timeout. The cause is
@@ -47,6 +50,7 @@ internal sealed class AttemptTimer : IDisposable
         }
 
         StartedAt = time.GetTimestamp();
+        _lastActivity = StartedAt;
         _cts = _pool?.Rent() ?? new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _idle = idle;
         _deadline = deadlineTimestamp;
@@ -56,6 +60,9 @@ internal sealed class AttemptTimer : IDisposable
 
     /// <summary>When the attempt began, a timestamp of the timer's time provider.</summary>
     public long StartedAt { get; }
+
+    /// <summary>How long since response bytes last arrived (since the attempt began, before the first).</summary>
+    public TimeSpan SilentFor => _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
 
     /// <summary>Cancelled when the client goes away or a timer fires.</summary>
     public CancellationToken Token => _cts.Token;
@@ -71,6 +78,7 @@ internal sealed class AttemptTimer : IDisposable
     /// <summary>Response bytes arrived, and were passed on: from now on, silence is measured by the idle timeout.</summary>
     public void Activity()
     {
+        Volatile.Write(ref _lastActivity, _time.GetTimestamp());
         if (_disposed || _cts.IsCancellationRequested)
         {
             // Already fired: its cause stays what it was armed with.

@@ -34,6 +34,12 @@ internal sealed class ForwardOutcome(IDisposable? owner = null) : IDisposable
     public bool ClientGone { get; private set; }
 
     /// <summary>
+    /// The client left while the provider had been silent for a while (<see cref="ResilientForwarder.ClientLeftSilence"/>):
+    /// a client's own timeout during a stall, not a user stopping an answer that was still coming.
+    /// </summary>
+    public bool ClientLeftAfterSilence { get; private set; }
+
+    /// <summary>
     /// Attempts given up while their provider had the whole request and no answer of theirs reached the client (the
     /// client left; a timer fired; a held answer was cut, then retried): a provider goes on to answer (and bill) a request
     /// it has, so the gateway bills each too. Empty for almost every request.
@@ -45,7 +51,8 @@ internal sealed class ForwardOutcome(IDisposable? owner = null) : IDisposable
 
     /// <summary>Set once, when forwarding ends (and cleared when its state goes back to the pool).</summary>
     public void Set(
-        Providers.CatalogModel servedModel, int attempts, ResponseTap? tap, PooledBuffer? body, GatewayError? error, TimeSpan? retryAfter, StreamInterruption? interruption, bool clientGone, IReadOnlyList<AbandonedAttempt> abandoned)
+        Providers.CatalogModel servedModel, int attempts, ResponseTap? tap, PooledBuffer? body, GatewayError? error, TimeSpan? retryAfter, StreamInterruption? interruption, bool clientGone, IReadOnlyList<AbandonedAttempt> abandoned,
+        bool clientLeftAfterSilence = false)
     {
         ServedModel = servedModel;
         Attempts = attempts;
@@ -55,6 +62,7 @@ internal sealed class ForwardOutcome(IDisposable? owner = null) : IDisposable
         RetryAfter = retryAfter;
         Interruption = interruption;
         ClientGone = clientGone;
+        ClientLeftAfterSilence = clientLeftAfterSilence;
         Abandoned = abandoned;
     }
 

@@ -31,6 +31,12 @@ internal sealed class ResilientForwarder(
     public const string AttemptsHeader = "X-Gateway-Attempts";
     public const string ServedModelHeader = "X-Gateway-Served-Model";
 
+    /// <summary>
+    /// A client that leaves after the provider has been silent this long left a stall (its own read timeout), not an
+    /// answer it chose to stop: tokens come tens of milliseconds apart while a model is answering.
+    /// </summary>
+    public static readonly TimeSpan ClientLeftSilence = TimeSpan.FromSeconds(3);
+
     // Requests' attempt states (with their outcome), kept for the next requests: the outcome's Dispose gives one back.
     private static readonly ObjectPool<AttemptState> States = new DefaultObjectPool<AttemptState>(new DefaultPooledObjectPolicy<AttemptState>(), 1024);
 
@@ -818,7 +824,8 @@ internal sealed class ResilientForwarder(
             }
 
             ReturnHeaders();
-            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone, _abandoned is { Count: > 0 } abandoned ? [.. abandoned] : []);
+            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone, _abandoned is { Count: > 0 } abandoned ? [.. abandoned] : [],
+                clientGone && _timer is { } timer && timer.SilentFor >= ClientLeftSilence);
             return _outcome;
         }
 

@@ -70,7 +70,8 @@ internal sealed class RequestSampler(SamplingPolicy policy, SampleRecorder recor
             ResponseBody = result.SampledResponse,
             ResponseTruncated = result.SampledResponseTruncated,
             AnswerWhole = !result.Failed && !result.ClientGone,
-            ClientGone = result.ClientGone,
+            // Not a client that left a stall (its own timeout), nor one a failure let go: those are the version's.
+            ClientLeftMidAnswer = result.ClientGone && !result.ClientLeftAfterSilence && result.FailureNote is null,
             Usage = result.Record,
             LatencyMs = result.Duration.TotalMilliseconds,
             FailureNote = result.FailureNote,

@@ -94,9 +94,10 @@ internal sealed class SampleBuilder(SampleRedactors redactors, IOptions<Sampling
                 Refusal = Redact(redactor, CutTail(reassembled.Refusal, cut, stoppedEarly), tally),
                 Streamed = reassembled.Streamed,
                 Complete = complete,
-                // Left mid-stream, with some of the answer already on its way: the user's stop, not the version's failure.
-                // One that left before any of it (a client's timeout while the version was slow) stays a failure.
-                ClientStopped = capture.ClientGone && !complete && reassembled.Streamed && HasOutput(reassembled),
+                // Left mid-stream while the answer was coming, some of it already on its way: the user's stop, not the
+                // version's failure. One that left before any of it, or during a stall (a client's timeout while the
+                // version was slow), or after a provider's error event, stays a failure.
+                ClientStopped = capture.ClientLeftMidAnswer && !complete && reassembled.Streamed && reassembled.Error is null && HasOutput(reassembled),
                 // The capture's cap (the size cap adds its own), not an early end: such an answer lost its tail above but is
                 // scored as stored; were it marked cut, a stop at the token limit would take its text out of scoring and
                 // tilt a version's readings away from its long answers.

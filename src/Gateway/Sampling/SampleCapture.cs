@@ -70,8 +70,10 @@ internal sealed record SampleCapture
     /// <summary>The client got the whole answer (nothing failed, the client stayed): a capture cut at its cap is then a prefix of a complete answer.</summary>
     public bool AnswerWhole { get; init; }
 
-    /// <summary>The client hung up before the answer's end (a user pressing stop, a client's own timeout).</summary>
-    public bool ClientGone { get; init; }
+    /// <summary>
+    /// The client hung up while the answer was still coming (the provider not silent, nothing failed): a user pressing stop.
+    /// </summary>
+    public bool ClientLeftMidAnswer { get; init; }
 
     public AccountingRecord? Usage { get; init; }
 

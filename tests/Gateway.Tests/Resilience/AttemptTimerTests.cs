@@ -47,6 +47,22 @@ public sealed class AttemptTimerTests
     }
 
     [Fact]
+    public void Silence_is_measured_from_the_last_bytes_and_from_the_start_before_the_first()
+    {
+        // What tells a user's stop (bytes were coming) from a client's own timeout during a stall (they were not).
+        var time = new FakeTimeProvider();
+        using var timer = new AttemptTimer(firstByte: Long, idle: Long, Deadline(time, Long), time, CancellationToken.None);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(2), timer.SilentFor);
+        timer.Activity();
+        time.Advance(TimeSpan.FromMilliseconds(40));
+        Assert.Equal(TimeSpan.FromMilliseconds(40), timer.SilentFor);
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.True(timer.SilentFor >= ResilientForwarder.ClientLeftSilence);
+    }
+
+    [Fact]
     public void Once_bytes_arrive_the_idle_timeout_is_what_fires()
     {
         var time = new FakeTimeProvider();

@@ -188,11 +188,12 @@ public sealed class SampleBuilderTests(TestEnvironment env)
     [InlineData(false, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"chapter one\"}}]}\n\n", false)]
     [InlineData(true, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n", false)]
     [InlineData(true, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"all\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", false)]
+    [InlineData(true, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"chapter one\"}}]}\n\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n", false)]
     public void A_stream_the_client_left_mid_answer_is_marked_stopped_by_the_user_and_one_it_left_before_any_of_it_is_not(bool clientGone, string response, bool stopped)
     {
         // Left with some of the answer on its way: the user's stop. Left before any of it (a client's timeout while the
         // version was slow), or after its end: not a stop the version is excused for.
-        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream") with { ClientGone = clientGone });
+        var record = Builder().Build(Capture("""{"model":"gpt-4o-mini","messages":[]}""", null, response, "text/event-stream") with { ClientLeftMidAnswer = clientGone });
 
         Assert.Equal(stopped, record.Response.ClientStopped);
     }

@@ -15,6 +15,7 @@ namespace LlmGateway.Behaviour;
 /// </summary>
 internal sealed class BehaviourChangeDetector(
     BehaviourStore behaviour,
+    ScoredThrough scored,
     BehaviourChangeStore changes,
     ActivationHistory history,
     IOptions<OnlineEvalOptions> options,
@@ -79,8 +80,10 @@ internal sealed class BehaviourChangeDetector(
     public async Task<IReadOnlyList<BehaviourChange>> DetectAsync(string prompt, string environment)
     {
         var now = time.GetUtcNow();
-        // Exclusive: the minute still filling and those whose late samples may still be arriving are left out.
-        var toMinute = (now.ToUnixTimeSeconds() - options.Value.DetectionSettleSeconds) / 60;
+        // Exclusive: the minute still filling and those whose late samples may still be arriving are left out, and those
+        // from the oldest sample still waiting to be scored on (behind a backlog a minute holds its fast requests first).
+        var settled = now - TimeSpan.FromSeconds(options.Value.DetectionSettleSeconds);
+        var toMinute = (await scored.ClampAsync(settled)).ToUnixTimeSeconds() / 60;
         var window = options.Value.DetectionWindowMinutes;
         var kinds = await behaviour.MetricsAsync(prompt, environment);
         var segments = await changes.SegmentsAsync(prompt, environment);

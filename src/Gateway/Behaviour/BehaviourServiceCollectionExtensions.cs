@@ -31,6 +31,7 @@ internal static class BehaviourServiceCollectionExtensions
         // From the release snapshot in a gateway; a separate evaluator, which holds none, reads the release.
         services.AddSingleton<JudgeBudgets>();
         services.AddSingleton<BehaviourStore>();
+        services.AddSingleton<ScoredThrough>();
         services.AddSingleton<BehaviourChangeStore>();
         services.AddSingleton<BehaviourQuery>();
         services.AddSingleton<BehaviourMetrics>();

@@ -43,6 +43,13 @@ internal sealed class OnlineEvalOptions
     public int DetectionSettleSeconds { get; set; } = 60;
 
     /// <summary>
+    /// The readers of the series (the change detector, the rollout controller) read no minute at or after the one of the
+    /// oldest sample still waiting to be scored: behind a backlog (a slow judge holding a batch), a minute past its
+    /// settle time holds only its requests scored so far, its fast ones first. Off, they read by the settle time alone.
+    /// </summary>
+    public bool WaitForEvaluator { get; set; } = true;
+
+    /// <summary>
     /// How far after a detected change's minute an activation may be and still be named its cause: the minute is an
     /// estimate (within ±2 minutes of the true one in 81–98% of the simulated detections), so the activation that
     /// caused a change can come just after it. 0 looks only at or before the minute.

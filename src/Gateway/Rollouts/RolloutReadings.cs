@@ -11,11 +11,11 @@ namespace LlmGateway.Rollouts;
 /// at the first whole minute of the step (the minute the step began still mixes in the previous weight) and ends
 /// with the last whole minute ended by <c>through</c>, the controller's settled instant (its look's time less
 /// <see cref="RolloutOptions.SettleSeconds"/>): a minute still filling, or whose slow answers are still arriving, is
-/// not read. Both kinds of step read whole hours from the hour buckets and the minutes either side
+/// not read; nor one at or after the oldest sample still waiting to be scored (<see cref="ScoredThrough"/>). Both kinds of step read whole hours from the hour buckets and the minutes either side
 /// from the minute buckets, never further back than the hour buckets are kept: a look's reads stay bounded however long
 /// the step has been paused.
 /// </summary>
-internal sealed class RolloutReadings(BehaviourStore behaviour)
+internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough scored)
 {
     public async Task<Dictionary<string, (ArmMoments Stable, ArmMoments Canary)>> ReadAsync(
         string prompt, string environment, int baseline, int candidate, IEnumerable<string> metrics, DateTimeOffset stepStartedAt, DateTimeOffset through) =>
@@ -31,7 +31,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
     {
         var wanted = metrics.ToHashSet(StringComparer.Ordinal);
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
-        var toMinute = through.ToUnixTimeSeconds() / 60;
+        var toMinute = (await scored.ClampAsync(through)).ToUnixTimeSeconds() / 60;
         var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
         var histograms = quantileSeries.Distinct(StringComparer.Ordinal)
             .ToDictionary(m => m, _ => (Stable: new Dictionary<int, long>(), Canary: new Dictionary<int, long>()), StringComparer.Ordinal);
@@ -127,7 +127,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
         string prompt, string environment, int baseline, int candidate, DateTimeOffset stepStartedAt, DateTimeOffset through)
     {
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
-        var toMinute = through.ToUnixTimeSeconds() / 60;
+        var toMinute = (await scored.ClampAsync(through)).ToUnixTimeSeconds() / 60;
         if (fromMinute >= toMinute)
         {
             return (0, 0);
@@ -156,7 +156,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour)
     {
         var wanted = metrics.ToHashSet(StringComparer.Ordinal);
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
-        var toMinute = through.ToUnixTimeSeconds() / 60;
+        var toMinute = (await scored.ClampAsync(through)).ToUnixTimeSeconds() / 60;
         var sums = wanted.ToDictionary(m => m, _ => new Dictionary<string, SeriesAccumulator>(StringComparer.Ordinal)
         {
             [BehaviourStore.PairStable] = new(),

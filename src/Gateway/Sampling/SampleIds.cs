@@ -27,6 +27,20 @@ internal static class SampleIds
         return Prefix + at.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(random);
     }
 
+    /// <summary>The time an id was made for (the request's), to the millisecond; false for an id not made here.</summary>
+    public static bool TryGetTime(string id, out DateTimeOffset at)
+    {
+        at = default;
+        if (!IsWellFormed(id) || !long.TryParse(id.AsSpan(Prefix.Length, 12), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var ms)
+            || ms > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        at = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        return true;
+    }
+
     public static bool IsWellFormed(string id) =>
         id.Length == Prefix.Length + 22 && id.StartsWith(Prefix, StringComparison.Ordinal) && !id.AsSpan(Prefix.Length).ContainsAnyExcept(Hex);
 }

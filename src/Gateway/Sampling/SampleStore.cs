@@ -152,6 +152,13 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
     /// <returns>How many of the oldest waiting ids the queue's cap gave up (<see cref="SamplingOptions.QueueMaxReady"/>).</returns>
     public Task<long> EnqueueAsync(IReadOnlyList<string> ids) => _options.Enqueue ? Queue.EnqueueAsync(ids) : Task.FromResult(0L);
 
+    /// <summary>
+    /// When the oldest sample still waiting to be scored was requested (<see cref="WorkQueue.OldestPendingAsync"/>): the
+    /// behaviour series are whole only before its minute. Null when none waits, or samples are not queued here.
+    /// </summary>
+    public async Task<DateTimeOffset?> OldestUnscoredAsync() =>
+        _options.Enqueue && await Queue.OldestPendingAsync() is { } id && SampleIds.TryGetTime(id, out var at) ? at : null;
+
     public async Task<SampleRecord?> GetAsync(string id) => Parse(await store.Database.StringGetAsync(Keys.Sample(id)));
 
     /// <summary>The records of <paramref name="ids"/>, in order, in one round trip (the keys share a hash tag).</summary>

@@ -85,6 +85,7 @@ public sealed class BehaviourIndexPruningTests(TestEnvironment env)
 
     private static BehaviourChangeDetector DetectorAt(BehaviourStore behaviour, GatewayStore store, DateTimeOffset now, OnlineEvalOptions options) => new(
         behaviour,
+        new ScoredThrough(null!, Options.Create(new OnlineEvalOptions { WaitForEvaluator = false })),
         new BehaviourChangeStore(store),
         new ActivationHistory(store, TimeProvider.System),
         Options.Create(options),

@@ -115,6 +115,7 @@ public sealed class ChangeAttributionTests(TestEnvironment env)
 
     private BehaviourChangeDetector DetectorWith(int marginMinutes, DateTimeOffset? now = null, int settleSeconds = 60) => new(
         env.Gateway.GetRequiredService<BehaviourStore>(),
+        env.Gateway.GetRequiredService<ScoredThrough>(),
         env.Gateway.GetRequiredService<BehaviourChangeStore>(),
         env.Gateway.GetRequiredService<ActivationHistory>(),
         Options.Create(new OnlineEvalOptions { AttributionMarginMinutes = marginMinutes, DetectionSettleSeconds = settleSeconds }),

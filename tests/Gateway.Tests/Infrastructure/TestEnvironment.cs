@@ -143,6 +143,9 @@ public sealed class TestEnvironment : IAsyncLifetime
             ["Gateway:OnlineEval:DetectChanges"] = "false",
             // Rollout tests drive the controller themselves (or start instances that run it).
             ["Gateway:Rollouts:Enabled"] = "false",
+            // The tests share one sample queue: another test's sample waiting to be scored would hold back this one's
+            // readings. Tests of the watermark turn it on, on a store of their own.
+            ["Gateway:OnlineEval:WaitForEvaluator"] = "false",
             // The shared gateway serves every test class from one address and a few tokens: the per-address
             // and per-token admin limits (issue #15) would make tests interfere. Their own tests restore them.
             ["Gateway:Admin:FailedAuthenticationsPerMinute"] = "100000",

@@ -41,11 +41,12 @@ internal sealed class ActivationHistory(GatewayStore store, TimeProvider time, G
             Exclude.None,
             newestFirst ? Order.Descending : Order.Ascending,
             0,
-            limit);
-        // Scored by the millisecond: events of the same millisecond come back in member order, so they are put in the
-        // order they happened by their own time (a stable sort; what is in range and the limit are unchanged).
-        var events = values.Select(v => Parse(v!));
-        return [.. (newestFirst ? events.Reverse() : events).OrderBy(e => e.At)];
+            limit + SameMillisecondLookback);
+        // Scored by the millisecond: events of the same millisecond come back in member order, so a limit falling inside
+        // one could keep an earlier event and drop a later one. Read a few past the limit, put them in the order they
+        // happened by their own time (a stable sort), and keep the limit's newest (or earliest) of them.
+        var events = values.Select(v => Parse(v!)).OrderBy(e => e.At).ToList();
+        return newestFirst ? events[Math.Max(0, events.Count - limit)..] : events[..Math.Min(limit, events.Count)];
     }
 
     /// <summary>The release event in force in <paramref name="environment"/> at <paramref name="at"/>, if any.</summary>

@@ -34,6 +34,10 @@ public sealed class ActivationHistoryTests(TestEnvironment env)
 
         Assert.Equal(["canary-weight", "promote"], listed.Select(e => e.Action));
         Assert.Equal("promote", active?.Action);
+        // A limit falling inside the millisecond keeps its newest event (member order would keep the earlier one), and,
+        // read from a time, its earliest.
+        Assert.Equal(["promote"], (await history.ListAsync(name, "staging", from: null, to: null, limit: 1)).Select(e => e.Action));
+        Assert.Equal(["canary-weight"], (await history.ListAsync(name, "staging", from: millisecond.AddSeconds(-1), to: null, limit: 1)).Select(e => e.Action));
 
         LlmGateway.Contracts.Releases.ActivationEvent Event(string id, string action, DateTimeOffset at) =>
             new() { Id = id, At = at, Prompt = name, Environment = "staging", Action = action, Actor = "test" };

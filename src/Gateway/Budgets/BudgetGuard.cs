@@ -147,6 +147,24 @@ internal sealed class BudgetGuard(
             oneEncoding &= string.Equals(fallback.Encoding, model.Encoding, StringComparison.Ordinal);
         }
 
+        var spendLimited = limits.HasSpendLimit;
+        // A shadow copy's daily budget is never waived for want of a price (no user waits for the copy).
+        var refuseUnpriced = _options.RefuseUnpricedModels || key.IsShadow;
+        if (spendLimited && refuseUnpriced)
+        {
+            // Refused for want of a price before the prompt is counted: a refusal must not buy the gateway's tokenizing
+            // (a quarter of a megabyte of prompt and an unknown tool type cost 75 ms of CPU, answered 400, at line rate).
+            if (tools is { IsEmpty: false } && ToolFees(tools).Unpriced is { } unpricedTool)
+            {
+                return (null, ToolNotPriced(unpricedTool));
+            }
+
+            if (pricing.Cost(model.UpstreamModel, now, new TokenUsage(1, 0, 1, 0, 0, audioOutput ? 1 : 0), priorityTier) is null)
+            {
+                return (null, ModelNotPriced(model, audioOutput, now));
+            }
+        }
+
         // Text in the tokens of the encoding every model that may serve it shares; else a token per byte (never shorter).
         var input = prompt.UpperBound(tokenizers, imageBound, byBytes: !oneEncoding);
         var unseen = readsUnseenInput || prompt.ReferencesContent;
@@ -165,10 +183,7 @@ internal sealed class BudgetGuard(
                 cost = other;
             }
         }
-        var spendLimited = limits.HasSpendLimit;
 
-        // A shadow copy's daily budget is never waived for want of a price (no user waits for the copy).
-        var refuseUnpriced = _options.RefuseUnpricedModels || key.IsShadow;
         if (tools is { IsEmpty: false } && cost is not null)
         {
             var (fees, unpriced) = ToolFees(tools);
@@ -177,8 +192,7 @@ internal sealed class BudgetGuard(
                 if (spendLimited && refuseUnpriced)
                 {
                     // As for a model without a price: a spend limit cannot be enforced on calls whose fee is unknown.
-                    return (null, GatewayError.InvalidRequest(
-                        $"The tool '{unpriced}' has no price per call (Gateway:Pricing:ToolCalls), so this key's spend limit cannot be enforced on it.", "tools", "tool_not_priced"));
+                    return (null, ToolNotPriced(unpriced));
                 }
 
                 cost = null;
@@ -192,11 +206,7 @@ internal sealed class BudgetGuard(
         if (cost is null && spendLimited && refuseUnpriced)
         {
             // A spend limit cannot be enforced on a model without a price: refuse rather than skip it.
-            return (null, audio > 0 && pricing.PriceAt(model.UpstreamModel, now) is not null
-                ? GatewayError.InvalidRequest(
-                    $"The model '{model.Name}' has no audio output price, so this key's spend limit cannot be enforced on audio output.", "modalities", "model_not_priced")
-                : GatewayError.InvalidRequest(
-                    $"The model '{model.Name}' has no price, so this key's spend limit cannot be enforced on it.", "model", "model_not_priced"));
+            return (null, ModelNotPriced(model, audio > 0, now));
         }
 
         if (cost is null && limits.TokensPerMinute is null)
@@ -383,6 +393,15 @@ internal sealed class BudgetGuard(
         }
     }
 
+    private static GatewayError ToolNotPriced(string tool) => GatewayError.InvalidRequest(
+        $"The tool '{tool}' has no price per call (Gateway:Pricing:ToolCalls), so this key's spend limit cannot be enforced on it.", "tools", "tool_not_priced");
+
+    private GatewayError ModelNotPriced(CatalogModel model, bool audio, DateTimeOffset now) => audio && pricing.PriceAt(model.UpstreamModel, now) is not null
+        ? GatewayError.InvalidRequest(
+            $"The model '{model.Name}' has no audio output price, so this key's spend limit cannot be enforced on audio output.", "modalities", "model_not_priced")
+        : GatewayError.InvalidRequest(
+            $"The model '{model.Name}' has no price, so this key's spend limit cannot be enforced on it.", "model", "model_not_priced");
+
     /// <summary>
     /// The Lua reservation's verdict (0 reserved, else the limit it would cross; null when the store failed in a way a
     /// retry can outlive; <see cref="StoreRefused"/> when it answered with an error) and, for a refusal of a request too
@@ -390,6 +409,15 @@ internal sealed class BudgetGuard(
     /// </summary>
     private async Task<(int? Verdict, long Room)> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced, bool failOpen)
     {
+        if (!store.IsConnected)
+        {
+            // Known down: the outage's verdict now, not after the command has waited out the store's timeout in the
+            // client's backlog (every limited key's request held that long, and its concurrency place with it).
+            BudgetLog.StoreUnavailable(logger, failOpen ? "let through" : "refused", "NotConnected");
+            metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", failOpen ? "allowed" : "refused"));
+            return (null, 0);
+        }
+
         try
         {
             var result = (RedisResult[])(await store.Database.ScriptEvaluateAsync(

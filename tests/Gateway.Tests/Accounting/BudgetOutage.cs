@@ -24,10 +24,12 @@ internal sealed class BudgetOutage(RelayedStore outage, GatewayHost gateway, Bud
 
     public GatewayStore Store => Gateway.GetRequiredService<GatewayStore>();
 
-    public static async Task<BudgetOutage> StartAsync(TestEnvironment env, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<BudgetOutage> StartAsync(TestEnvironment env, Action<WebApplicationBuilder>? configure = null, Action<Dictionary<string, string?>>? settings = null)
     {
         var outage = RelayedStore.Start();
-        var gateway = await GatewayHost.StartAsync(outage.GatewaySettings(env), configure);
+        var configured = outage.GatewaySettings(env);
+        settings?.Invoke(configured);
+        var gateway = await GatewayHost.StartAsync(configured, configure);
         var clock = new ManualTimeProvider(BudgetTestKit.Noon);
         return new BudgetOutage(outage, gateway, ActivatorUtilities.CreateInstance<BudgetGuard>(gateway.Services, clock), clock);
     }

@@ -407,13 +407,23 @@ internal sealed class BudgetGuard(
     /// retry can outlive; <see cref="StoreRefused"/> when it answered with an error) and, for a refusal of a request too
     /// large, the room its counter had left.
     /// </summary>
+    // When the store's known outage was last logged (Environment.TickCount64), so a flood of requests logs it once a second.
+    private long _notConnectedLoggedAt = long.MinValue / 2;
+
     private async Task<(int? Verdict, long Room)> ReserveInStoreAsync(KeyLimits limits, string keyId, DateTimeOffset at, long costNanoUsd, long tokens, bool unpriced, bool failOpen)
     {
         if (!store.IsConnected)
         {
             // Known down: the outage's verdict now, not after the command has waited out the store's timeout in the
-            // client's backlog (every limited key's request held that long, and its concurrency place with it).
-            BudgetLog.StoreUnavailable(logger, failOpen ? "let through" : "refused", "NotConnected");
+            // client's backlog (every limited key's request held that long, and its concurrency place with it). Logged
+            // at most once a second: nothing waits on a timeout now, and requests come at their own rate.
+            var nowTicks = Environment.TickCount64;
+            var last = Interlocked.Read(ref _notConnectedLoggedAt);
+            if (nowTicks - last >= 1000 && Interlocked.CompareExchange(ref _notConnectedLoggedAt, nowTicks, last) == last)
+            {
+                BudgetLog.StoreUnavailable(logger, failOpen ? "let through" : "refused", "NotConnected");
+            }
+
             metrics.BudgetChecksSkipped.Add(1, new KeyValuePair<string, object?>("outcome", failOpen ? "allowed" : "refused"));
             return (null, 0);
         }

@@ -800,6 +800,8 @@ internal sealed class ResilientForwarder(
 
         public ForwardOutcome Outcome(GatewayError? error = null, TimeSpan? retryAfter = null, StreamInterruption? interruption = null, bool clientGone = false)
         {
+            // Read before the timer is disposed (and let go) with the rest.
+            var leftAfterSilence = clientGone && _timer is { } timer && timer.SilentFor >= ClientLeftSilence;
             DisposeSpent();
             if (error is not null && !Context.Response.HasStarted)
             {
@@ -824,8 +826,7 @@ internal sealed class ResilientForwarder(
             }
 
             ReturnHeaders();
-            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone, _abandoned is { Count: > 0 } abandoned ? [.. abandoned] : [],
-                clientGone && _timer is { } timer && timer.SilentFor >= ClientLeftSilence);
+            _outcome.Set(Model, Number, Tap, Body, error, retryAfter, interruption, clientGone, _abandoned is { Count: > 0 } abandoned ? [.. abandoned] : [], leftAfterSilence);
             return _outcome;
         }
 

@@ -154,10 +154,11 @@ internal sealed class SampleStore(GatewayStore store, IOptions<SamplingOptions> 
 
     /// <summary>
     /// When the oldest sample still waiting to be scored was requested (<see cref="WorkQueue.OldestPendingAsync"/>): the
-    /// behaviour series are whole only before its minute. Null when none waits, or samples are not queued here.
+    /// behaviour series are whole only before its minute. Null when none waits. Read whatever this process's
+    /// <see cref="SamplingOptions.Enqueue"/> (an evaluator that pushes nothing still reads what the gateways pushed).
     /// </summary>
     public async Task<DateTimeOffset?> OldestUnscoredAsync() =>
-        _options.Enqueue && await Queue.OldestPendingAsync() is { } id && SampleIds.TryGetTime(id, out var at) ? at : null;
+        await Queue.OldestPendingAsync() is { } id && SampleIds.TryGetTime(id, out var at) ? at : null;
 
     public async Task<SampleRecord?> GetAsync(string id) => Parse(await store.Database.StringGetAsync(Keys.Sample(id)));
 

@@ -65,6 +65,13 @@ public sealed class ScoredThroughTests(TestEnvironment env) : IAsyncLifetime
         Assert.Null(await samples.OldestUnscoredAsync());
         Assert.Equal(3, await StableCountAsync());
 
+        // A sample unscored for longer than the hold-back is stuck, not late: the readings move on without it.
+        var scored = _gateway.GetRequiredService<ScoredThrough>();
+        var stuck = DateTimeOffset.FromUnixTimeSeconds((Hour - 60) * 60);
+        await samples.EnqueueAsync([SampleIds.New(stuck)]);
+        Assert.Equal(through - ScoredThrough.MaxHoldBack, await scored.ClampAsync(through));
+        Assert.Equal(stuck, await scored.ClampAsync(stuck.AddMinutes(1)));
+
         async Task<long> StableCountAsync() =>
             (await readings.ReadAsync(prompt, Environment, baseline: 1, candidate: 2, ["latency_ms"], from, through))["latency_ms"].Stable.Count;
     }

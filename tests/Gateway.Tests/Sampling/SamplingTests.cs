@@ -104,6 +104,37 @@ public sealed class SamplingTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_stream_the_client_gave_up_on_during_a_stall_is_not_a_users_stop()
+    {
+        // The first words, then the provider falls silent; the client's own read timeout hangs up 4 s into the silence:
+        // that is the version's stall (an error of its), not a user pressing stop.
+        var name = "smp-stalled-" + Guid.NewGuid().ToString("N")[..8];
+        await PromptSetup.ReleaseAsync(env.Gateway, name, [PromptSetup.Bundle(name, 1)]);
+        var key = await PromptSetup.KeyAsync(env.Gateway, "debug");
+        var chat = OpenAiClients.For(env.Gateway, key, ("X-Gateway-Sample", "true"), ("x-mock-chunks", "2"), ("x-mock-chunk-delay-ms", "8000")).GetChatClient("prompt:" + name);
+        var options = new ChatCompletionOptions();
+        options.Patch.Set("$.prompt_variables.company"u8, "Acme");
+        using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Tell me a story")], options, readTimeout.Token))
+            {
+                if (update.ContentUpdate.Count > 0 && !string.IsNullOrEmpty(update.ContentUpdate[0].Text))
+                {
+                    // The next words are 8 s away: the client gives up after 4.
+                    readTimeout.CancelAfter(TimeSpan.FromSeconds(4));
+                }
+            }
+        });
+
+        var listed = Assert.Single(await SampleWaiter.ListAsync(env.Gateway, $"prompt={name}", 1));
+        var response = (await SampleWaiter.GetAsync(env.Gateway, listed.GetProperty("id").GetString()!)).GetProperty("response");
+        Assert.False(response.GetProperty("client_stopped").GetBoolean(), response.ToString());
+        Assert.False(response.GetProperty("complete").GetBoolean());
+    }
+
+    [Fact]
     public async Task The_force_header_is_ignored_without_the_debug_permission()
     {
         var name = "smp-nodebug-" + Guid.NewGuid().ToString("N")[..8];

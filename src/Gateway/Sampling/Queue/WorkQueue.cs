@@ -107,36 +107,23 @@ internal sealed class WorkQueue
     }
 
     /// <summary>
+    /// The smallest id among the items still to be processed that a claim takes first: the oldest waiting (the list's
+    /// claiming end) and every one in flight, read in one step (a release moving an item back between two reads would
+    /// hide it). Null when none. For ids that sort by time (sample ids), a watermark of the consumers' progress: an item
+    /// enqueued later than the oldest waiting one but older in its id (a long request that ended late) is not seen,
+    /// which the readers' settle time covers. The items in flight are those of the claims outstanding.
+    /// </summary>
+    public async Task<string?> OldestPendingAsync()
+    {
+        var result = await _database.ScriptEvaluateAsync(WorkQueueScripts.OldestPending, [_keys.Ready, _keys.InFlight]);
+        return result.IsNull ? null : (string?)result;
+    }
+
+    /// <summary>
     /// Claims up to <paramref name="max"/> items. First moves up to
     /// <see cref="WorkQueueOptions.MaxExpiredPerClaim"/> lapsed claims back to ready (or to dead),
     /// so redelivery needs no background sweeper: any consumer's claim does it.
     /// </summary>
-    /// <summary>
-    /// The smallest id among the items still to be processed that a claim takes first: the oldest waiting (the list's
-    /// claiming end) and every one in flight. Null when none. For ids that sort by time (sample ids), a watermark of the
-    /// consumers' progress: an item enqueued later than the oldest waiting one but older in its id (a long request that
-    /// ended late) is not seen, which the readers' settle time covers. One round trip; the items in flight are those of
-    /// the claims outstanding (a claim's batch each).
-    /// </summary>
-    public async Task<string?> OldestPendingAsync()
-    {
-        var batch = _database.CreateBatch();
-        var waiting = batch.ListGetByIndexAsync(_keys.Ready, -1);
-        var inFlight = batch.SortedSetRangeByRankAsync(_keys.InFlight, 0, -1);
-        batch.Execute();
-        string? oldest = (string?)await waiting;
-        foreach (var id in await inFlight)
-        {
-            var text = (string?)id;
-            if (text is not null && (oldest is null || string.CompareOrdinal(text, oldest) < 0))
-            {
-                oldest = text;
-            }
-        }
-
-        return oldest;
-    }
-
     public async Task<IReadOnlyList<ClaimedItem>> ClaimAsync(int max, TimeSpan? visibility = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);

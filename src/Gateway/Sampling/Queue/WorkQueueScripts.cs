@@ -97,6 +97,16 @@ internal static class WorkQueueScripts
         return result
         """;
 
+    // KEYS: ready, inflight. Returns the smallest of the oldest waiting id and the ids in flight (byte order), or nil.
+    public const string OldestPending = """
+        local oldest = redis.call('LINDEX', KEYS[1], -1)
+        local inflight = redis.call('ZRANGE', KEYS[2], 0, -1)
+        for i = 1, #inflight do
+          if (not oldest) or inflight[i] < oldest then oldest = inflight[i] end
+        end
+        return oldest
+        """;
+
     // KEYS: inflight, attempts, receipts. ARGV: id, receipt, id, receipt, ...
     // Returns one flag per pair: 1 if acked, 0 if the receipt is not current.
     public const string Ack = """

@@ -187,9 +187,10 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
                 // rollout reads them, and every other prompt would pay up to a field per occupied bucket in each hash.
                 if (sample.Unit is not null && Bucket(observation.Metric, observation.Value) is { } bucket)
                 {
+                    // In hashes of their own: the change detector reads the sums' minutes whole, every minute.
                     var name = new SeriesBucketField(sample.Version, sample.Variant, observation.Metric, bucket).ToString();
-                    Add(minute, name, 1);
-                    Add(hour, name, 1);
+                    Add(Hash(Keys.BehaviourQuantilesMinute(prompt, sample.Environment, sample.Minute), MinuteRetention), name, 1);
+                    Add(Hash(Keys.BehaviourQuantilesHour(prompt, sample.Environment, sample.Minute / 60 * 60), HourRetention), name, 1);
                 }
             }
 
@@ -465,7 +466,8 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
 
     /// <summary>The buckets from <paramref name="fromMinute"/> (inclusive) to <paramref name="toMinute"/> (exclusive), minute or hour hashes, read in one pipelined round trip.</summary>
     /// <param name="pairs">A shadow step's pair buckets instead of the served series'.</param>
-    public async Task<IReadOnlyList<(long Minute, HashEntry[] Entries)>> ReadAsync(string prompt, string environment, long fromMinute, long toMinute, bool hourly, bool pairs = false)
+    /// <param name="quantiles">The served series' latency histograms (<see cref="StoreKeys.BehaviourQuantilesMinute"/>) instead of their sums.</param>
+    public async Task<IReadOnlyList<(long Minute, HashEntry[] Entries)>> ReadAsync(string prompt, string environment, long fromMinute, long toMinute, bool hourly, bool pairs = false, bool quantiles = false)
     {
         var step = hourly ? 60 : 1;
         var first = hourly ? fromMinute / 60 * 60 : fromMinute;
@@ -473,12 +475,14 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
         var reads = new List<(long, Task<HashEntry[]>)>();
         for (var minute = first; minute < toMinute; minute += step)
         {
-            var key = (hourly, pairs) switch
+            var key = (hourly, pairs, quantiles) switch
             {
-                (true, false) => Keys.BehaviourHour(prompt, environment, minute),
-                (false, false) => Keys.BehaviourMinute(prompt, environment, minute),
-                (true, true) => Keys.BehaviourPairsHour(prompt, environment, minute),
-                (false, true) => Keys.BehaviourPairsMinute(prompt, environment, minute),
+                (true, false, true) => Keys.BehaviourQuantilesHour(prompt, environment, minute),
+                (false, false, true) => Keys.BehaviourQuantilesMinute(prompt, environment, minute),
+                (true, false, false) => Keys.BehaviourHour(prompt, environment, minute),
+                (false, false, false) => Keys.BehaviourMinute(prompt, environment, minute),
+                (true, true, _) => Keys.BehaviourPairsHour(prompt, environment, minute),
+                (false, true, _) => Keys.BehaviourPairsMinute(prompt, environment, minute),
             };
             reads.Add((minute, batch.HashGetAllAsync(key)));
         }

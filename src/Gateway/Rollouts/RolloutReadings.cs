@@ -35,6 +35,22 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
         var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
         var histograms = quantileSeries.Distinct(StringComparer.Ordinal)
             .ToDictionary(m => m, _ => (Stable: new Dictionary<int, long>(), Canary: new Dictionary<int, long>()), StringComparer.Ordinal);
+        if (fromMinute < toMinute && histograms.Count > 0)
+        {
+            // The histograms live in hashes of their own (the change detector reads the sums' whole): read only when judged.
+            foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute, pairs: false, quantiles: true))
+            {
+                foreach (var entry in entries)
+                {
+                    if (SeriesBucketField.TryParse((string)entry.Name!, out var bucket)
+                        && histograms.TryGetValue(bucket.Metric, out var counts) && Arm(bucket.Version, bucket.Variant, baseline, candidate) is { } isCanary)
+                    {
+                        AddCount(isCanary ? counts.Canary : counts.Stable, bucket.Bucket, entry.Value);
+                    }
+                }
+            }
+        }
+
         if (fromMinute < toMinute)
         {
             foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute, pairs: false))
@@ -42,16 +58,6 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
                 foreach (var entry in entries)
                 {
                     var name = (string)entry.Name!;
-                    if (SeriesBucketField.TryParse(name, out var bucket))
-                    {
-                        if (histograms.TryGetValue(bucket.Metric, out var counts) && Arm(bucket.Version, bucket.Variant, baseline, candidate) is { } isCanary)
-                        {
-                            AddCount(isCanary ? counts.Canary : counts.Stable, bucket.Bucket, entry.Value);
-                        }
-
-                        continue;
-                    }
-
                     if (!SeriesField.TryParse(name, out var field) || !readings.TryGetValue(field.Metric, out var arms)
                         || !double.TryParse((string?)entry.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                     {
@@ -92,9 +98,9 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
     /// read back at most as far as hour buckets are kept (older ones have expired): at most 2,160 hours and 118 minutes.
     /// A shadow step's pairs (<paramref name="pairs"/>) are bucketed the same way.
     /// </summary>
-    private async Task<IEnumerable<HashEntry[]>> BucketsAsync(string prompt, string environment, long fromMinute, long toMinute, bool pairs)
+    private async Task<IEnumerable<HashEntry[]>> BucketsAsync(string prompt, string environment, long fromMinute, long toMinute, bool pairs, bool quantiles = false)
     {
-        var reads = Spans(fromMinute, toMinute).Select(s => behaviour.ReadAsync(prompt, environment, s.From, s.To, s.Hourly, pairs)).ToList();
+        var reads = Spans(fromMinute, toMinute).Select(s => behaviour.ReadAsync(prompt, environment, s.From, s.To, s.Hourly, pairs, quantiles)).ToList();
         var buckets = new List<HashEntry[]>();
         foreach (var read in reads)
         {

@@ -112,6 +112,16 @@ internal sealed class StoreKeys(string prefix)
     /// </summary>
     public string BehaviourPairsHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:ph:{environment}:{hourStartMinute}";
 
+    /// <summary>
+    /// The served series' latency histograms of one minute (<c>version|variant|metric|h|bucket</c> fields), apart from
+    /// <see cref="BehaviourMinute"/>: only a rollout judging a quantile reads them, and the change detector reads the
+    /// sums' hashes whole every minute.
+    /// </summary>
+    public string BehaviourQuantilesMinute(string prompt, string environment, long minute) => $"{BehaviourTag(prompt)}:qm:{environment}:{minute}";
+
+    /// <summary>The hourly rollup of <see cref="BehaviourQuantilesMinute"/> (the hour's first minute).</summary>
+    public string BehaviourQuantilesHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:qh:{environment}:{hourStartMinute}";
+
     /// <summary>The hourly rollup of <see cref="BehaviourMinute"/> (the hour's first minute).</summary>
     public string BehaviourHour(string prompt, string environment, long hourStartMinute) => $"{BehaviourTag(prompt)}:h:{environment}:{hourStartMinute}";
 

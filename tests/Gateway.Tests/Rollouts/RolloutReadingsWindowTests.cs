@@ -134,8 +134,8 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
     [Fact]
     public async Task A_windows_latency_histograms_are_read_per_arm_and_per_answer_from_hour_and_minute_buckets()
     {
-        // The bucket counts go into the same minute and hour hashes as the sums: a long step's whole hours are read from
-        // the hour hashes, so deleting their minute hashes must change nothing.
+        // The bucket counts go into minute and hour hashes of their own, beside the sums': a long step's whole hours are
+        // read from the hour hashes, so deleting their minute hashes must change nothing.
         var behaviour = env.Gateway.GetRequiredService<BehaviourStore>();
         var readings = env.Gateway.GetRequiredService<RolloutReadings>();
         var store = env.Gateway.GetRequiredService<LlmGateway.Store.GatewayStore>();
@@ -158,8 +158,13 @@ public sealed class RolloutReadingsWindowTests(TestEnvironment env)
         for (var offset = 60; offset < 180; offset++)
         {
             await store.Database.KeyDeleteAsync(store.Keys.BehaviourMinute(prompt, Environment, Hour + offset));
+            await store.Database.KeyDeleteAsync(store.Keys.BehaviourQuantilesMinute(prompt, Environment, Hour + offset));
             await store.Database.KeyDeleteAsync(store.Keys.BehaviourPairsMinute(prompt, Environment, Hour + offset));
         }
+
+        // Apart from the sums (the change detector reads those hashes whole every minute): no bucket field among them.
+        Assert.DoesNotContain(await store.Database.HashKeysAsync(store.Keys.BehaviourMinute(prompt, Environment, Hour + 17)), f => ((string)f!).Contains("|h|", StringComparison.Ordinal));
+        Assert.NotEmpty(await store.Database.HashKeysAsync(store.Keys.BehaviourQuantilesMinute(prompt, Environment, Hour + 17)));
 
         var from = DateTimeOffset.FromUnixTimeSeconds((Hour + 17) * 60);
         var through = DateTimeOffset.FromUnixTimeSeconds((Hour + 186) * 60);

@@ -33,8 +33,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
         var fromMinute = (stepStartedAt.ToUnixTimeSeconds() + 59) / 60;
         var toMinute = (await scored.ClampAsync(through)).ToUnixTimeSeconds() / 60;
         var readings = wanted.ToDictionary(m => m, _ => (Stable: new SeriesAccumulator(), Canary: new SeriesAccumulator()), StringComparer.Ordinal);
-        var histograms = quantileSeries.Distinct(StringComparer.Ordinal)
-            .ToDictionary(m => m, _ => (Stable: new Dictionary<int, long>(), Canary: new Dictionary<int, long>()), StringComparer.Ordinal);
+        var histograms = BucketCounts(quantileSeries);
         if (fromMinute < toMinute && histograms.Count > 0)
         {
             // The histograms live in hashes of their own (the change detector reads the sums' whole): read only when judged.
@@ -74,7 +73,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
 
         return new(
             readings.ToDictionary(r => r.Key, r => (Moments(r.Value.Stable), Moments(r.Value.Canary)), StringComparer.Ordinal),
-            histograms.ToDictionary(h => h.Key, h => (QuantileHistogram.FromBuckets(h.Value.Stable), QuantileHistogram.FromBuckets(h.Value.Canary)), StringComparer.Ordinal));
+            Histograms(histograms));
     }
 
     /// <summary>Which arm a field is of: false for the baseline's stable samples, true for the candidate's canary samples, else null.</summary>
@@ -82,6 +81,14 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
         version == baseline && variant == "stable" ? false
         : version == candidate && variant == "canary" ? true
         : null;
+
+    /// <summary>Empty bucket counts of each arm (or answer) per series judged on a quantile.</summary>
+    private static Dictionary<string, (Dictionary<int, long> Stable, Dictionary<int, long> Canary)> BucketCounts(IEnumerable<string> series) =>
+        series.Distinct(StringComparer.Ordinal).ToDictionary(m => m, _ => (Stable: new Dictionary<int, long>(), Canary: new Dictionary<int, long>()), StringComparer.Ordinal);
+
+    private static Dictionary<string, (QuantileHistogram Stable, QuantileHistogram Canary)> Histograms(
+        Dictionary<string, (Dictionary<int, long> Stable, Dictionary<int, long> Canary)> counts) =>
+        counts.ToDictionary(h => h.Key, h => (QuantileHistogram.FromBuckets(h.Value.Stable), QuantileHistogram.FromBuckets(h.Value.Canary)), StringComparer.Ordinal);
 
     /// <summary>Adds a bucket's stored count (written by HINCRBYFLOAT, so it may read "3" or "3.0"); ignores what is not a count.</summary>
     private static void AddCount(Dictionary<int, long> counts, int bucket, RedisValue stored)
@@ -169,8 +176,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
             [BehaviourStore.PairCandidate] = new(),
             [BehaviourStore.PairDifference] = new(),
         }, StringComparer.Ordinal);
-        var histograms = quantileSeries.Distinct(StringComparer.Ordinal)
-            .ToDictionary(m => m, _ => (Stable: new Dictionary<int, long>(), Canary: new Dictionary<int, long>()), StringComparer.Ordinal);
+        var histograms = BucketCounts(quantileSeries);
         if (fromMinute < toMinute)
         {
             foreach (var entries in await BucketsAsync(prompt, environment, fromMinute, toMinute, pairs: true))
@@ -213,7 +219,7 @@ internal sealed class RolloutReadings(BehaviourStore behaviour, ScoredThrough sc
                     Exact(m.Value[BehaviourStore.PairCandidate]),
                     Exact(m.Value[BehaviourStore.PairDifference])),
                 StringComparer.Ordinal),
-            histograms.ToDictionary(h => h.Key, h => (QuantileHistogram.FromBuckets(h.Value.Stable), QuantileHistogram.FromBuckets(h.Value.Canary)), StringComparer.Ordinal));
+            Histograms(histograms));
     }
 
     // Pairs store all three moments of every role.

@@ -104,11 +104,12 @@ public sealed class GatewayCaseExecutorStreamTests
     {
         // A real server: the body arrives on a socket after the headers, where HttpClient.Timeout no longer applies.
         await using var server = new StallingErrorServer(503);
-        // Long enough for the headers to arrive on a loaded CI box (0.5 s did not, once): the stall is what must end.
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        // Long enough for the headers to arrive on a loaded box (0.5 s did not, once in CI; 3 s did not, once in a full
+        // local run on two cores): the stall is what must end, and it waits no more than this whole budget.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(8) };
         var executor = new GatewayCaseExecutor(http, new GatewayExecutorOptions { BaseUrl = server.BaseUrl, ApiKey = "gk_eval", Stream = true });
 
-        // The guard only stops a test that would otherwise hang (the bug): the call itself must end after about 3 s.
+        // The guard only stops a test that would otherwise hang (the bug): the call itself must end after about 8 s.
         var result = await executor.ExecuteAsync(Request(), Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         Assert.False(result.Succeeded);

@@ -174,6 +174,9 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
             var sample = samples[i];
             var minute = Hash(Keys.BehaviourMinute(prompt, sample.Environment, sample.Minute), MinuteRetention);
             var hour = Hash(Keys.BehaviourHour(prompt, sample.Environment, sample.Minute / 60 * 60), HourRetention);
+            // In hashes of their own: the change detector reads the sums' minutes whole, every minute.
+            var quantileMinute = sample.Unit is null ? 0 : Hash(Keys.BehaviourQuantilesMinute(prompt, sample.Environment, sample.Minute), MinuteRetention);
+            var quantileHour = sample.Unit is null ? 0 : Hash(Keys.BehaviourQuantilesHour(prompt, sample.Environment, sample.Minute / 60 * 60), HourRetention);
             foreach (var observation in sample.Observations)
             {
                 foreach (var (stat, delta) in Stats(observation))
@@ -187,10 +190,9 @@ internal sealed class BehaviourStore(GatewayStore store, IOptions<SamplingOption
                 // rollout reads them, and every other prompt would pay up to a field per occupied bucket in each hash.
                 if (sample.Unit is not null && Bucket(observation.Metric, observation.Value) is { } bucket)
                 {
-                    // In hashes of their own: the change detector reads the sums' minutes whole, every minute.
                     var name = new SeriesBucketField(sample.Version, sample.Variant, observation.Metric, bucket).ToString();
-                    Add(Hash(Keys.BehaviourQuantilesMinute(prompt, sample.Environment, sample.Minute), MinuteRetention), name, 1);
-                    Add(Hash(Keys.BehaviourQuantilesHour(prompt, sample.Environment, sample.Minute / 60 * 60), HourRetention), name, 1);
+                    Add(quantileMinute, name, 1);
+                    Add(quantileHour, name, 1);
                 }
             }
 
